@@ -1,0 +1,224 @@
+//! The one public error type of the library.
+//!
+//! Every fallible function returns [`Result<T>`](crate::Result). Each error
+//! carries the fields a caller needs to find the problem (row index, value,
+//! argument name) and a stable [`ErrorKind`] from [`Error::kind`]; the C status
+//! codes and the Python exception classes are both mapped from that kind, in
+//! one place each.
+
+use std::fmt;
+
+/// A short alias for results of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// Everything that can go wrong in `nps-core`.
+///
+/// The variants are `#[non_exhaustive]`-friendly: match on [`Error::kind`] for
+/// a stable classification.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// A score that is not an integer in the scale (0..=10 unless a custom
+    /// [`Scale`](crate::Scale) says otherwise), or NaN / infinite.
+    #[error("invalid score {value} at row {index}: a score must be an integer in {min}..={max}")]
+    InvalidScore {
+        /// Row index (0-based) of the first invalid value.
+        index: usize,
+        /// The offending value (as `f64`; NaN for a missing value).
+        value: f64,
+        /// Lowest valid score of the scale in use.
+        min: i64,
+        /// Highest valid score of the scale in use.
+        max: i64,
+    },
+    /// A statistic was asked of a sample with no valid responses.
+    #[error("no data: {what} needs at least one valid response")]
+    NoData {
+        /// What could not be computed.
+        what: &'static str,
+    },
+    /// A weight that is negative, NaN or infinite.
+    #[error("invalid weight {value} at row {index}: weights must be finite and >= 0")]
+    InvalidWeight {
+        /// Row index (0-based).
+        index: usize,
+        /// The offending weight.
+        value: f64,
+    },
+    /// A timestamp outside the range the calendar functions support.
+    #[error("invalid timestamp {value} at row {index}: outside the supported range of Unix seconds")]
+    InvalidTimestamp {
+        /// Row index (0-based).
+        index: usize,
+        /// The offending timestamp in Unix seconds.
+        value: i64,
+    },
+    /// An argument outside its domain (a confidence of 1.5, a margin of 0, ...).
+    #[error("invalid argument `{name}`: {reason}")]
+    InvalidArgument {
+        /// The argument's name as documented.
+        name: &'static str,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// Two columns that must have the same length do not.
+    #[error("length mismatch: `{name}` has {actual} rows but `{expected_name}` has {expected}")]
+    LengthMismatch {
+        /// The column whose length is wrong.
+        name: &'static str,
+        /// Its length.
+        actual: usize,
+        /// The column it was compared with.
+        expected_name: &'static str,
+        /// That column's length.
+        expected: usize,
+    },
+    /// A category scale whose ranges overlap, leave gaps or are empty.
+    #[error("invalid scale: {reason}")]
+    InvalidScale {
+        /// What is wrong with the scale.
+        reason: String,
+    },
+    /// An IANA time-zone name that is not known.
+    #[error("unknown time zone `{name}`")]
+    UnknownTimeZone {
+        /// The name as given.
+        name: String,
+    },
+    /// A statistic whose standard error is zero, so a test statistic would be
+    /// infinite (e.g. a Wald test on a sample where everyone is a promoter).
+    #[error("degenerate sample: {reason}")]
+    Degenerate {
+        /// Why the statistic is undefined.
+        reason: String,
+    },
+    /// A count that does not fit (a merge exceeding `u64::MAX`).
+    #[error("overflow: {what}")]
+    Overflow {
+        /// What overflowed.
+        what: &'static str,
+    },
+    /// A numerical routine did not converge; this is a bug, please report it.
+    #[error("numerical failure: {what}")]
+    Numerical {
+        /// The routine that failed.
+        what: &'static str,
+    },
+}
+
+/// A stable, small classification of [`Error`]s.
+///
+/// The numeric values are part of the C ABI (`NpsStatus`) and are never
+/// renumbered; new kinds get new numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+#[repr(u32)]
+pub enum ErrorKind {
+    /// See [`Error::InvalidScore`].
+    InvalidScore = 1,
+    /// See [`Error::NoData`].
+    NoData = 2,
+    /// See [`Error::InvalidWeight`].
+    InvalidWeight = 3,
+    /// See [`Error::InvalidTimestamp`].
+    InvalidTimestamp = 4,
+    /// See [`Error::InvalidArgument`].
+    InvalidArgument = 5,
+    /// See [`Error::LengthMismatch`].
+    LengthMismatch = 6,
+    /// See [`Error::InvalidScale`].
+    InvalidScale = 7,
+    /// See [`Error::UnknownTimeZone`].
+    UnknownTimeZone = 8,
+    /// See [`Error::Degenerate`].
+    Degenerate = 9,
+    /// See [`Error::Overflow`].
+    Overflow = 10,
+    /// See [`Error::Numerical`].
+    Numerical = 11,
+}
+
+impl ErrorKind {
+    /// A stable snake_case name, used in messages and by the bindings.
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidScore => "invalid_score",
+            ErrorKind::NoData => "no_data",
+            ErrorKind::InvalidWeight => "invalid_weight",
+            ErrorKind::InvalidTimestamp => "invalid_timestamp",
+            ErrorKind::InvalidArgument => "invalid_argument",
+            ErrorKind::LengthMismatch => "length_mismatch",
+            ErrorKind::InvalidScale => "invalid_scale",
+            ErrorKind::UnknownTimeZone => "unknown_time_zone",
+            ErrorKind::Degenerate => "degenerate",
+            ErrorKind::Overflow => "overflow",
+            ErrorKind::Numerical => "numerical",
+        }
+    }
+}
+
+impl fmt::Display for ErrorKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+impl Error {
+    /// The stable classification of this error.
+    ///
+    /// ```
+    /// use nps_core::{ErrorKind, Tally};
+    /// let err = Tally::from_scores(&[7u8, 11]).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidScore);
+    /// ```
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidScore { .. } => ErrorKind::InvalidScore,
+            Error::NoData { .. } => ErrorKind::NoData,
+            Error::InvalidWeight { .. } => ErrorKind::InvalidWeight,
+            Error::InvalidTimestamp { .. } => ErrorKind::InvalidTimestamp,
+            Error::InvalidArgument { .. } => ErrorKind::InvalidArgument,
+            Error::LengthMismatch { .. } => ErrorKind::LengthMismatch,
+            Error::InvalidScale { .. } => ErrorKind::InvalidScale,
+            Error::UnknownTimeZone { .. } => ErrorKind::UnknownTimeZone,
+            Error::Degenerate { .. } => ErrorKind::Degenerate,
+            Error::Overflow { .. } => ErrorKind::Overflow,
+            Error::Numerical { .. } => ErrorKind::Numerical,
+        }
+    }
+
+    /// The row index this error points at, if it is about one row.
+    pub fn index(&self) -> Option<usize> {
+        match self {
+            Error::InvalidScore { index, .. }
+            | Error::InvalidWeight { index, .. }
+            | Error::InvalidTimestamp { index, .. } => Some(*index),
+            _ => None,
+        }
+    }
+
+    pub(crate) fn arg(name: &'static str, reason: impl Into<String>) -> Error {
+        Error::InvalidArgument {
+            name,
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn check_len(
+        name: &'static str,
+        actual: usize,
+        expected_name: &'static str,
+        expected: usize,
+    ) -> Result<()> {
+        if actual == expected {
+            Ok(())
+        } else {
+            Err(Error::LengthMismatch {
+                name,
+                actual,
+                expected_name,
+                expected,
+            })
+        }
+    }
+}

@@ -1,0 +1,469 @@
+//! Tallies: the unit of aggregation.
+//!
+//! A [`Tally`] holds the 11 counts of the scores 0..=10. Tallies merge by
+//! addition — associative, commutative, with [`Tally::EMPTY`] as identity —
+//! which is what makes grouped, incremental and distributed computation
+//! exact. [`WeightedTally`] is the survey-weighted variant.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::parallel::map_parts;
+use crate::score::{category_of, Category, ScoreValue};
+
+/// What a batch function does with an invalid value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InvalidPolicy {
+    /// Reject the whole batch with an error naming the first invalid row.
+    #[default]
+    Raise,
+    /// Drop invalid rows (NaN, 11, 6.5, ...) and count them.
+    Skip,
+}
+
+/// Detractor, passive and promoter counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+pub struct CategoryCounts {
+    /// Number of detractors.
+    pub detractors: u64,
+    /// Number of passives.
+    pub passives: u64,
+    /// Number of promoters.
+    pub promoters: u64,
+}
+
+impl CategoryCounts {
+    /// Builds counts.
+    pub const fn new(detractors: u64, passives: u64, promoters: u64) -> CategoryCounts {
+        CategoryCounts {
+            detractors,
+            passives,
+            promoters,
+        }
+    }
+
+    /// Total responses; saturates at `u64::MAX` (construct through
+    /// [`Tally::from_categories`] to have overflow rejected).
+    pub fn n(&self) -> u64 {
+        self.detractors
+            .saturating_add(self.passives)
+            .saturating_add(self.promoters)
+    }
+
+    fn checked_n(&self) -> Option<u64> {
+        self.detractors
+            .checked_add(self.passives)?
+            .checked_add(self.promoters)
+    }
+
+    fn checked_add(&self, o: &CategoryCounts) -> Option<CategoryCounts> {
+        Some(CategoryCounts {
+            detractors: self.detractors.checked_add(o.detractors)?,
+            passives: self.passives.checked_add(o.passives)?,
+            promoters: self.promoters.checked_add(o.promoters)?,
+        })
+    }
+}
+
+/// The 11 counts of the scores 0..=10 (or, when built from category counts
+/// only, the three category counts).
+///
+/// ```
+/// use nps_core::{NpsSample, Tally};
+/// let t = Tally::from_scores(&[10u8, 9, 8, 3, 10, 6]).unwrap();
+/// assert_eq!(t.n(), 6);
+/// assert_eq!(t.categories().promoters, 3);
+/// assert!((t.nps().unwrap() - 100.0 / 6.0).abs() < 1e-12);
+/// let u = Tally::from_categories(1, 2, 3).unwrap();
+/// let both = t.merge(&u).unwrap();
+/// assert_eq!(both.n(), 12);
+/// assert!(both.counts().is_none()); // score detail is lost when merging with category-only counts
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Tally {
+    counts: Option<[u64; 11]>,
+    categories: CategoryCounts,
+}
+
+impl Default for Tally {
+    fn default() -> Tally {
+        Tally::EMPTY
+    }
+}
+
+/// A tally of a column together with the number of invalid rows skipped.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct ColumnTally<T> {
+    /// The tally of the valid rows.
+    pub tally: T,
+    /// Invalid rows dropped under [`InvalidPolicy::Skip`] (always 0 under `Raise`).
+    pub skipped: u64,
+}
+
+impl Tally {
+    /// The empty tally: identity of [`merge`](Tally::merge).
+    pub const EMPTY: Tally = Tally {
+        counts: Some([0; 11]),
+        categories: CategoryCounts::new(0, 0, 0),
+    };
+
+    /// A tally from the counts of the scores 0..=10; errors if the total
+    /// overflows `u64`.
+    pub fn from_counts(counts: [u64; 11]) -> Result<Tally> {
+        let mut c = CategoryCounts::default();
+        let mut total: u64 = 0;
+        for (s, &k) in counts.iter().enumerate() {
+            total = total.checked_add(k).ok_or(Error::Overflow {
+                what: "total of the score counts",
+            })?;
+            match category_of(s as u8) {
+                Category::Detractor => c.detractors += k,
+                Category::Passive => c.passives += k,
+                Category::Promoter => c.promoters += k,
+            }
+        }
+        Ok(Tally {
+            counts: Some(counts),
+            categories: c,
+        })
+    }
+
+    /// A tally from category counts only (no per-score detail, so no mean score).
+    pub fn from_categories(detractors: u64, passives: u64, promoters: u64) -> Result<Tally> {
+        let categories = CategoryCounts::new(detractors, passives, promoters);
+        categories.checked_n().ok_or(Error::Overflow {
+            what: "total of the category counts",
+        })?;
+        Ok(Tally {
+            counts: None,
+            categories,
+        })
+    }
+
+    /// Tallies a column of scores of any numeric type, rejecting the batch at
+    /// the first invalid value ([`Error::InvalidScore`] with its row).
+    pub fn from_scores<T: ScoreValue>(values: &[T]) -> Result<Tally> {
+        Ok(Tally::from_column(values, InvalidPolicy::Raise)?.tally)
+    }
+
+    /// Tallies a column under an [`InvalidPolicy`]. Large columns are split
+    /// across threads; `u8` columns use a SIMD kernel.
+    pub fn from_column<T: ScoreValue>(
+        values: &[T],
+        invalid: InvalidPolicy,
+    ) -> Result<ColumnTally<Tally>> {
+        let parts = map_parts(values, 1 << 20, |_, part| T::count_scores(part));
+        let mut counts = [0u64; 11];
+        for p in &parts {
+            for (c, k) in counts.iter_mut().zip(p) {
+                *c += k;
+            }
+        }
+        let valid: u64 = counts.iter().sum();
+        let skipped = values.len() as u64 - valid;
+        if skipped > 0 && invalid == InvalidPolicy::Raise {
+            // Error path only: find the first invalid row.
+            if let Some(index) = values.iter().position(|v| v.to_score().is_none()) {
+                return Err(Error::InvalidScore {
+                    index,
+                    value: values[index].to_report(),
+                    min: 0,
+                    max: 10,
+                });
+            }
+        }
+        Ok(ColumnTally {
+            tally: Tally::from_counts(counts)?,
+            skipped,
+        })
+    }
+
+    /// Counts of the scores 0..=10, or `None` for a tally built from category
+    /// counts (or merged with one).
+    pub fn counts(&self) -> Option<&[u64; 11]> {
+        self.counts.as_ref()
+    }
+
+    /// Detractor, passive and promoter counts.
+    pub fn categories(&self) -> CategoryCounts {
+        self.categories
+    }
+
+    /// Number of responses.
+    pub fn n(&self) -> u64 {
+        self.categories.n()
+    }
+
+    /// True when the tally holds no responses.
+    pub fn is_empty(&self) -> bool {
+        self.n() == 0
+    }
+
+    /// Adds one valid score.
+    pub fn add_score(&mut self, score: crate::Score) -> Result<()> {
+        let mut one = [0u64; 11];
+        one[score.get() as usize] = 1;
+        *self = self.merge(&Tally::from_counts(one)?)?;
+        Ok(())
+    }
+
+    /// Merges two tallies (addition). Errors only if a count overflows `u64`.
+    pub fn merge(&self, other: &Tally) -> Result<Tally> {
+        let overflow = Error::Overflow {
+            what: "merged tally",
+        };
+        let categories = self
+            .categories
+            .checked_add(&other.categories)
+            .ok_or(overflow.clone())?;
+        categories.checked_n().ok_or(overflow.clone())?;
+        let counts = match (self.counts, other.counts) {
+            (Some(a), Some(b)) => {
+                let mut c = [0u64; 11];
+                for i in 0..11 {
+                    c[i] = a[i].checked_add(b[i]).ok_or(overflow.clone())?;
+                }
+                Some(c)
+            }
+            _ => None,
+        };
+        Ok(Tally { counts, categories })
+    }
+
+    /// Mean score 0..=10. [`Error::NoData`] for an empty tally; also an error
+    /// for a tally without per-score counts.
+    pub fn mean_score(&self) -> Result<f64> {
+        let counts = self.counts.ok_or(Error::NoData {
+            what: "mean score (the tally holds category counts only)",
+        })?;
+        let n = self.n();
+        if n == 0 {
+            return Err(Error::NoData { what: "mean score" });
+        }
+        let sum: f64 = counts
+            .iter()
+            .enumerate()
+            .map(|(s, &k)| s as f64 * k as f64)
+            .sum();
+        Ok(sum / n as f64)
+    }
+}
+
+/// Per-type score counting; `u8` gets a SIMD kernel.
+pub(crate) trait CountScores: Sized {
+    fn count_scores(part: &[Self]) -> [u64; 11];
+}
+
+impl<T: ScoreValue> CountScores for T {
+    #[inline]
+    fn count_scores(part: &[T]) -> [u64; 11] {
+        // Route u8 columns to the SIMD kernel (no specialization on stable).
+        if std::any::TypeId::of::<T>() == std::any::TypeId::of::<u8>() {
+            // SAFETY: T is u8 (checked just above), so the slice has the same layout.
+            let bytes =
+                unsafe { std::slice::from_raw_parts(part.as_ptr() as *const u8, part.len()) };
+            return kernel::count_u8(bytes);
+        }
+        let mut counts = [0u64; 11];
+        for &v in part {
+            if let Some(s) = v.to_score() {
+                counts[s as usize] += 1;
+            }
+        }
+        counts
+    }
+}
+
+mod kernel {
+    //! Counting bytes equal to 0..=10: per block of `255 * L` bytes, each of
+    //! the 11 values keeps `L` byte-wide lane counters (compare, then add),
+    //! which the compiler turns into vector compares and adds. Bytes > 10 are
+    //! simply not counted; callers detect them from the total.
+
+    #[inline(always)]
+    fn count_lanes<const L: usize>(data: &[u8], counts: &mut [u64; 11]) {
+        let block_len = 255 * L;
+        for block in data.chunks(block_len) {
+            let mut acc = [[0u8; L]; 11];
+            let chunks = block.chunks_exact(L);
+            let rem = chunks.remainder();
+            for c in chunks {
+                for (k, a) in acc.iter_mut().enumerate() {
+                    for j in 0..L {
+                        a[j] = a[j].wrapping_add((c[j] == k as u8) as u8);
+                    }
+                }
+            }
+            for (k, a) in acc.iter().enumerate() {
+                counts[k] += a.iter().map(|&x| u64::from(x)).sum::<u64>();
+            }
+            for &b in rem {
+                if b <= 10 {
+                    counts[b as usize] += 1;
+                }
+            }
+        }
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn count_avx2(data: &[u8], counts: &mut [u64; 11]) {
+        count_lanes::<32>(data, counts)
+    }
+
+    pub(super) fn count_u8(data: &[u8]) -> [u64; 11] {
+        let mut counts = [0u64; 11];
+        #[cfg(target_arch = "x86_64")]
+        {
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                unsafe { count_avx2(data, &mut counts) };
+                return counts;
+            }
+        }
+        count_lanes::<16>(data, &mut counts);
+        counts
+    }
+}
+
+/// A survey-weighted tally: per score, the raw count, the sum of weights and
+/// the sum of squared weights (for Kish's effective sample size).
+///
+/// ```
+/// use nps_core::{InvalidPolicy, NpsSample, WeightedTally};
+/// let w = WeightedTally::from_columns(&[10u8, 0, 9], &[2.0, 1.0, 1.0], InvalidPolicy::Raise)
+///     .unwrap()
+///     .tally;
+/// assert!((w.nps().unwrap() - 50.0).abs() < 1e-12); // (3 - 1) / 4
+/// assert!((w.effective_n() - 16.0 / 6.0).abs() < 1e-12); // (sum w)^2 / sum w^2
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+pub struct WeightedTally {
+    /// Raw number of responses per score.
+    pub counts: [u64; 11],
+    /// Sum of weights per score.
+    pub weights: [f64; 11],
+    /// Sum of squared weights per score.
+    pub weights_sq: [f64; 11],
+}
+
+impl From<Tally> for WeightedTally {
+    /// Every response weighs 1. A category-only tally puts its counts on the
+    /// scores 0, 7 and 9 (only category statistics are meaningful then).
+    fn from(t: Tally) -> WeightedTally {
+        let counts = t.counts.unwrap_or_else(|| {
+            let mut c = [0u64; 11];
+            c[0] = t.categories.detractors;
+            c[7] = t.categories.passives;
+            c[9] = t.categories.promoters;
+            c
+        });
+        let w = counts.map(|k| k as f64);
+        WeightedTally {
+            counts,
+            weights: w,
+            weights_sq: w,
+        }
+    }
+}
+
+impl WeightedTally {
+    /// Tallies scores with one weight per row. Weights must be finite and
+    /// >= 0 ([`Error::InvalidWeight`] otherwise, in both policies); invalid
+    /// scores follow `invalid`.
+    pub fn from_columns<T: ScoreValue>(
+        values: &[T],
+        weights: &[f64],
+        invalid: InvalidPolicy,
+    ) -> Result<ColumnTally<WeightedTally>> {
+        Error::check_len("weights", weights.len(), "scores", values.len())?;
+        let mut t = WeightedTally::default();
+        let mut skipped = 0u64;
+        for (index, (&v, &w)) in values.iter().zip(weights).enumerate() {
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::InvalidWeight { index, value: w });
+            }
+            match v.to_score() {
+                Some(s) => {
+                    let s = s as usize;
+                    t.counts[s] += 1;
+                    t.weights[s] += w;
+                    t.weights_sq[s] += w * w;
+                }
+                None if invalid == InvalidPolicy::Skip => skipped += 1,
+                None => {
+                    return Err(Error::InvalidScore {
+                        index,
+                        value: v.to_report(),
+                        min: 0,
+                        max: 10,
+                    })
+                }
+            }
+        }
+        Ok(ColumnTally { tally: t, skipped })
+    }
+
+    /// Merges two weighted tallies (addition).
+    pub fn merge(&self, other: &WeightedTally) -> Result<WeightedTally> {
+        let mut out = *self;
+        for i in 0..11 {
+            out.counts[i] = out.counts[i]
+                .checked_add(other.counts[i])
+                .ok_or(Error::Overflow {
+                    what: "merged weighted tally",
+                })?;
+            out.weights[i] += other.weights[i];
+            out.weights_sq[i] += other.weights_sq[i];
+        }
+        Ok(out)
+    }
+
+    /// Raw number of responses.
+    pub fn n(&self) -> u64 {
+        self.counts.iter().sum()
+    }
+
+    /// Sum of all weights.
+    pub fn total_weight(&self) -> f64 {
+        self.weights.iter().sum()
+    }
+
+    /// Kish's effective sample size (Σw)² / Σw²; 0 when all weights are 0.
+    pub fn effective_n(&self) -> f64 {
+        let sw = self.total_weight();
+        let sw2: f64 = self.weights_sq.iter().sum();
+        if sw2 > 0.0 {
+            sw * sw / sw2
+        } else {
+            0.0
+        }
+    }
+
+    /// Weighted detractor, passive and promoter totals.
+    pub fn category_weights(&self) -> [f64; 3] {
+        let mut c = [0.0; 3];
+        for (s, &w) in self.weights.iter().enumerate() {
+            c[category_of(s as u8) as usize] += w;
+        }
+        c
+    }
+
+    /// Weighted mean score.
+    pub fn mean_score(&self) -> Result<f64> {
+        let sw = self.total_weight();
+        if sw <= 0.0 {
+            return Err(Error::NoData {
+                what: "weighted mean score",
+            });
+        }
+        Ok(self
+            .weights
+            .iter()
+            .enumerate()
+            .map(|(s, &w)| s as f64 * w)
+            .sum::<f64>()
+            / sw)
+    }
+}

@@ -1,0 +1,1 @@
+//! Shared test helpers: loading the golden vectors.
