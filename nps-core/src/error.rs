@@ -46,7 +46,9 @@ pub enum Error {
         value: f64,
     },
     /// A timestamp outside the range the calendar functions support.
-    #[error("invalid timestamp {value} at row {index}: outside the supported range of Unix seconds")]
+    #[error(
+        "invalid timestamp {value} at row {index}: outside the supported range of Unix seconds"
+    )]
     InvalidTimestamp {
         /// Row index (0-based).
         index: usize,

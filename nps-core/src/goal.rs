@@ -1,1 +1,188 @@
-//! Goals.
+//! Goal tracking: from a monthly history and a target, the gap, the monthly
+//! path needed, and whether changes are distinguishable from noise at the
+//! observed sample sizes.
+//!
+//! The seed case: a department whose NPS fell from 60 to 45 must reach ≥ 65
+//! within 12 months — a monthly step of 1.67 points. Whether a month-on-month
+//! move of that size can even be seen depends on n: with ~200 responses a
+//! month the minimum detectable change is near 15 points, so progress must
+//! be judged over quarters or with larger samples.
+
+use serde::Serialize;
+
+use crate::error::{Error, Result};
+use crate::stats::{compare, z_value, Alternative, NpsSample, TestMethod, TestResult};
+use crate::tally::Tally;
+use crate::AdjustedWald;
+
+/// The answer of [`track`].
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct GoalReport {
+    /// NPS of the last month of the history, in points.
+    pub current: f64,
+    /// The target NPS.
+    pub target: f64,
+    /// `target − current` (negative when already above target).
+    pub gap: f64,
+    /// Months to reach the target.
+    pub months: u32,
+    /// `gap / months`: the linear monthly improvement needed.
+    pub monthly_step: f64,
+    /// Planned NPS at the end of each of the next `months` months.
+    pub path: Vec<f64>,
+    /// Last month against the month before (two-sided; Wald, or adjusted
+    /// Wald when a month has zero variance). `None` with fewer than two
+    /// months of data.
+    pub last_change: Option<TestResult>,
+    /// Whether the confidence interval of the last change excludes 0.
+    pub last_change_significant: Option<bool>,
+    /// The smallest month-on-month change that would be significant at the
+    /// last two months' sample sizes and variances (z · SE of a difference).
+    pub minimum_detectable_change: Option<f64>,
+    /// Whether `|monthly_step|` is at least the minimum detectable change.
+    pub step_detectable: Option<bool>,
+    /// Responses needed per month for a change of `|monthly_step|` to be
+    /// significant at the last month's variance (`2·z²·V / step²`).
+    pub n_per_month_to_detect_step: Option<u64>,
+}
+
+/// Tracks a goal over a monthly history of tallies (oldest first).
+///
+/// ```
+/// use nps_core::{goal, Tally};
+/// let history = [
+///     Tally::from_categories(20, 40, 140).unwrap(), // NPS 60
+///     Tally::from_categories(30, 50, 120).unwrap(), // NPS 45
+/// ];
+/// let r = goal::track(&history, 65.0, 12, 0.95).unwrap();
+/// assert_eq!(r.current, 45.0);
+/// assert_eq!(r.gap, 20.0);
+/// assert!((r.monthly_step - 20.0 / 12.0).abs() < 1e-12);
+/// assert_eq!(r.path.len(), 12);
+/// assert_eq!(r.path[11], 65.0);
+/// assert_eq!(r.last_change_significant, Some(true)); // 60 -> 45 at n = 200 is real
+/// assert_eq!(r.step_detectable, Some(false)); // a 1.7-point monthly step is not visible
+/// ```
+pub fn track(history: &[Tally], target: f64, months: u32, confidence: f64) -> Result<GoalReport> {
+    if !(-100.0..=100.0).contains(&target) {
+        return Err(Error::arg(
+            "target",
+            format!("must be an NPS in [-100, 100] points, got {target}"),
+        ));
+    }
+    if months == 0 {
+        return Err(Error::arg("months", "must be at least 1"));
+    }
+    let z = z_value(confidence)?;
+    let last = history.last().ok_or(Error::NoData {
+        what: "goal tracking (empty history)",
+    })?;
+    let current = last.nps()?;
+    let gap = target - current;
+    let monthly_step = gap / f64::from(months);
+    let path = (1..=months)
+        .map(|k| {
+            if k == months {
+                target // exact, not current + months·step with rounding
+            } else {
+                current + monthly_step * f64::from(k)
+            }
+        })
+        .collect();
+    let previous = history
+        .len()
+        .checked_sub(2)
+        .map(|i| &history[i])
+        .filter(|t| !t.is_empty());
+    let last_change = match previous {
+        Some(prev) => Some(
+            match compare(
+                last,
+                prev,
+                &TestMethod::Wald,
+                confidence,
+                Alternative::TwoSided,
+            ) {
+                Err(Error::Degenerate { .. }) => compare(
+                    last,
+                    prev,
+                    &TestMethod::AdjustedWald(AdjustedWald::default()),
+                    confidence,
+                    Alternative::TwoSided,
+                )?,
+                other => other?,
+            },
+        ),
+        None => None,
+    };
+    let last_change_significant = last_change
+        .as_ref()
+        .map(|r| r.interval.low > 0.0 || r.interval.high < 0.0);
+    let minimum_detectable_change = match previous {
+        Some(prev) => {
+            let se2 = last.se()?.powi(2) + prev.se()?.powi(2);
+            Some(z * se2.sqrt())
+        }
+        None => None,
+    };
+    let step_detectable = minimum_detectable_change.map(|m| monthly_step.abs() >= m);
+    let v = last.variance()?; // points²
+    let n_per_month_to_detect_step = if monthly_step != 0.0 && v > 0.0 {
+        Some((2.0 * z * z * v / (monthly_step * monthly_step) - 1e-9).ceil() as u64)
+    } else {
+        None
+    };
+    Ok(GoalReport {
+        current,
+        target,
+        gap,
+        months,
+        monthly_step,
+        path,
+        last_change,
+        last_change_significant,
+        minimum_detectable_change,
+        step_detectable,
+        n_per_month_to_detect_step,
+    })
+}
+
+// GOAL_API_COMPLETE
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mdc_and_required_n_by_hand() {
+        // Both months: 50 promoters, 30 passives, 20 detractors of 100:
+        // V = .7 - .09 = .61 -> 6100 points²; SE² = 61 per month.
+        let t = Tally::from_categories(20, 30, 50).unwrap();
+        let r = track(&[t, t], 40.0, 10, 0.95).unwrap();
+        let z = 1.959963984540054;
+        assert!((r.minimum_detectable_change.unwrap() - z * (122.0f64).sqrt()).abs() < 1e-9);
+        assert_eq!(r.monthly_step, 1.0);
+        // n = 2 · 3.8414588207 · 6100 / 1² = 46865.8976 -> 46866
+        assert_eq!(r.n_per_month_to_detect_step, Some(46866));
+        assert_eq!(r.last_change.unwrap().difference, 0.0);
+        assert_eq!(r.last_change_significant, Some(false));
+    }
+
+    #[test]
+    fn one_month_and_errors() {
+        let t = Tally::from_categories(0, 0, 10).unwrap();
+        let r = track(&[t], 100.0, 3, 0.95).unwrap();
+        assert_eq!(r.gap, 0.0);
+        assert!(r.last_change.is_none() && r.step_detectable.is_none());
+        assert_eq!(r.n_per_month_to_detect_step, None);
+        assert_eq!(
+            track(&[], 65.0, 12, 0.95).unwrap_err().kind(),
+            crate::ErrorKind::NoData
+        );
+        assert!(track(&[t], 65.0, 0, 0.95).is_err());
+        assert!(track(&[t], 165.0, 1, 0.95).is_err());
+        // All promoters both months: Wald is degenerate, adjusted Wald is used.
+        let r = track(&[t, t], 100.0, 1, 0.95).unwrap();
+        assert_eq!(r.last_change.unwrap().interval.method, "adjusted_wald");
+    }
+}

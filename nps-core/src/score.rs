@@ -152,7 +152,7 @@ macro_rules! float_score_value {
             }
             #[inline]
             fn to_score(self) -> Option<u8> {
-                if self >= 0.0 && self <= 10.0 && self.fract() == 0.0 {
+                if (0.0..=10.0).contains(&self) && self.fract() == 0.0 {
                     Some(self as u8)
                 } else {
                     None // NaN fails every comparison above
@@ -386,7 +386,9 @@ mod tests {
 
     #[test]
     fn standard_categories() {
-        let cats: Vec<Category> = (0..=10).map(|s| Score::new(s).unwrap().category()).collect();
+        let cats: Vec<Category> = (0..=10)
+            .map(|s| Score::new(s).unwrap().category())
+            .collect();
         assert_eq!(cats[6], Category::Detractor);
         assert_eq!(cats[7], Category::Passive);
         assert_eq!(cats[8], Category::Passive);

@@ -370,8 +370,8 @@ impl From<Tally> for WeightedTally {
 
 impl WeightedTally {
     /// Tallies scores with one weight per row. Weights must be finite and
-    /// >= 0 ([`Error::InvalidWeight`] otherwise, in both policies); invalid
-    /// scores follow `invalid`.
+    /// at least 0 ([`Error::InvalidWeight`] otherwise, in both policies);
+    /// invalid scores follow `invalid`.
     pub fn from_columns<T: ScoreValue>(
         values: &[T],
         weights: &[f64],

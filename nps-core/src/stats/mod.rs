@@ -84,7 +84,7 @@ pub struct Shares {
 }
 
 /// How to compute a confidence (or credible) interval for the NPS.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum IntervalMethod {
     /// NPS ± z·SE. Collapses to a point when only one category occurs
@@ -94,15 +94,10 @@ pub enum IntervalMethod {
     AdjustedWald(AdjustedWald),
     /// Tango's score interval for a difference of two proportions of one
     /// multinomial (root finding to ~1e−12). The recommended default.
+    #[default]
     Score,
     /// Bayesian credible interval under a Dirichlet prior.
     Bayes(Bayes),
-}
-
-impl Default for IntervalMethod {
-    fn default() -> IntervalMethod {
-        IntervalMethod::Score
-    }
 }
 
 impl IntervalMethod {
@@ -254,7 +249,10 @@ fn ln_upper_tail(z: f64) -> f64 {
     let x = z / std::f64::consts::SQRT_2;
     let x2 = x * x;
     let series = 1.0 - 1.0 / (2.0 * x2) + 3.0 / (4.0 * x2 * x2) - 15.0 / (8.0 * x2 * x2 * x2);
-    std::f64::consts::LN_2.mul_add(-1.0, -x2 - (x * std::f64::consts::PI.sqrt()).ln() + series.ln())
+    std::f64::consts::LN_2.mul_add(
+        -1.0,
+        -x2 - (x * std::f64::consts::PI.sqrt()).ln() + series.ln(),
+    )
 }
 
 /// Which alternative a test considers.
@@ -271,10 +269,11 @@ pub enum Alternative {
 }
 
 /// Method of a one-sample test or two-sample comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum TestMethod {
     /// z test with the plain standard error.
+    #[default]
     Wald,
     /// z test after adding pseudo-counts to each sample (robust at the edges).
     AdjustedWald(AdjustedWald),
@@ -309,12 +308,6 @@ impl TestMethod {
                 Ok(e.with_pseudo(a.pseudo))
             }
         }
-    }
-}
-
-impl Default for TestMethod {
-    fn default() -> TestMethod {
-        TestMethod::Wald
     }
 }
 
@@ -612,7 +605,10 @@ pub fn sample_size(
     if promoters + detractors > 1.0 + 1e-12 {
         return Err(Error::arg(
             "promoters",
-            format!("promoters + detractors must not exceed 1, got {}", promoters + detractors),
+            format!(
+                "promoters + detractors must not exceed 1, got {}",
+                promoters + detractors
+            ),
         ));
     }
     if population == Some(0) {
@@ -645,7 +641,7 @@ mod tests {
     fn textbook_123() {
         let t = Tally::from_categories(1, 2, 3).unwrap();
         assert!((t.nps().unwrap() - 33.333_333_333_333_33).abs() < 1e-12);
-        assert!((t.variance().unwrap() - 5555.555_555_555_556).abs() < 1e-9);
+        assert!((t.variance().unwrap() - 5_555.555_555_555_556).abs() < 1e-9);
         assert!((t.se().unwrap() - 30.429_030_972_509_23).abs() < 1e-10);
     }
 

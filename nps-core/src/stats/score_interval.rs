@@ -93,7 +93,10 @@ mod tests {
         let z: f64 = 1.959963984540054;
         for n in [1.0, 2.0, 7.0, 30.0, 1000.0] {
             let (lo, hi) = tango(&eff(0.0, 0.0, n), z).unwrap();
-            assert!((lo - (n - z * z) / (n + z * z)).abs() < 1e-11, "n={n} lo={lo}");
+            assert!(
+                (lo - (n - z * z) / (n + z * z)).abs() < 1e-11,
+                "n={n} lo={lo}"
+            );
             assert_eq!(hi, 1.0);
             let (lo, hi) = tango(&eff(0.0, n, 0.0), z).unwrap();
             let w = z * z / (n + z * z);
