@@ -73,3 +73,8 @@ pub use stats::{
     Effective, Interval, IntervalMethod, NpsSample, Shares, TestMethod, TestResult,
 };
 pub use tally::{CategoryCounts, ColumnTally, InvalidPolicy, Tally, WeightedTally};
+
+/// The Rust example of the repository README, compiled and run as a doctest.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
