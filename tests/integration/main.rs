@@ -1,1 +1,7 @@
-//! Integration tests.
+//! Integration tests of nps-core: the golden vectors (shared with the C and
+//! Python suites), property tests and the real survey files.
+
+mod golden;
+mod groups;
+mod properties;
+mod real_data;

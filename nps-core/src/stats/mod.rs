@@ -233,10 +233,11 @@ fn standard_normal() -> Normal {
     Normal::standard()
 }
 
-/// Two-sided and one-sided p-values of a z statistic, computed from the
-/// upper tail (erfc) so tiny values do not underflow to 0 before they must.
+/// The upper normal tail, from erfc so tiny values do not underflow to 0
+/// before they must. `libm::erfc` (a port of musl's, accurate to about
+/// 1 ulp) is used because statrs' erfc is only good to ~1e−10 relative.
 fn upper_tail(z: f64) -> f64 {
-    0.5 * statrs::function::erf::erfc(z / std::f64::consts::SQRT_2)
+    0.5 * libm::erfc(z / std::f64::consts::SQRT_2)
 }
 
 /// Natural log of the upper normal tail, accurate far beyond f64 underflow.
