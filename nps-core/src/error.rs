@@ -106,6 +106,46 @@ pub enum Error {
         /// The routine that failed.
         what: &'static str,
     },
+    /// A policy or calendar document with one or more problems, each with
+    /// its JSON path. Nothing is half-loaded.
+    #[error("invalid policy: {}", Problem::join(problems))]
+    InvalidPolicy {
+        /// Every problem found, in document order.
+        problems: Vec<Problem>,
+    },
+}
+
+/// One problem in a policy or calendar document.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Problem {
+    /// JSON path of the offending field, e.g. `calendar.weekly.mon[1]`.
+    pub path: String,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl Problem {
+    /// A problem at `path`.
+    pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
+        Problem {
+            path: path.into(),
+            message: message.into(),
+        }
+    }
+
+    fn join(problems: &[Problem]) -> String {
+        problems
+            .iter()
+            .map(|p| {
+                format!(
+                    "{}: {}",
+                    if p.path.is_empty() { "$" } else { &p.path },
+                    p.message
+                )
+            })
+            .collect::<Vec<_>>()
+            .join("; ")
+    }
 }
 
 /// A stable, small classification of [`Error`]s.
@@ -138,6 +178,8 @@ pub enum ErrorKind {
     Overflow = 10,
     /// See [`Error::Numerical`].
     Numerical = 11,
+    /// See [`Error::InvalidPolicy`].
+    InvalidPolicy = 12,
 }
 
 impl ErrorKind {
@@ -155,6 +197,7 @@ impl ErrorKind {
             ErrorKind::Degenerate => "degenerate",
             ErrorKind::Overflow => "overflow",
             ErrorKind::Numerical => "numerical",
+            ErrorKind::InvalidPolicy => "invalid_policy",
         }
     }
 }
@@ -186,6 +229,7 @@ impl Error {
             Error::Degenerate { .. } => ErrorKind::Degenerate,
             Error::Overflow { .. } => ErrorKind::Overflow,
             Error::Numerical { .. } => ErrorKind::Numerical,
+            Error::InvalidPolicy { .. } => ErrorKind::InvalidPolicy,
         }
     }
 
@@ -196,6 +240,14 @@ impl Error {
             | Error::InvalidWeight { index, .. }
             | Error::InvalidTimestamp { index, .. } => Some(*index),
             _ => None,
+        }
+    }
+
+    /// The problems of an [`Error::InvalidPolicy`] (empty for other kinds).
+    pub fn problems(&self) -> &[Problem] {
+        match self {
+            Error::InvalidPolicy { problems } => problems,
+            _ => &[],
         }
     }
 

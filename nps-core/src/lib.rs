@@ -56,16 +56,18 @@
 #![deny(missing_docs)]
 #![forbid(unsafe_op_in_unsafe_fn)]
 
+pub mod calendar;
 mod error;
 pub mod goal;
 pub mod group;
+mod json;
 mod parallel;
 pub mod period;
 mod score;
 mod stats;
 mod tally;
 
-pub use error::{Error, ErrorKind, Result};
+pub use error::{Error, ErrorKind, Problem, Result};
 pub use parallel::{max_threads, set_max_threads};
 pub use score::{Category, Scale, Score, ScoreRange, ScoreValue};
 pub use stats::{
