@@ -96,7 +96,7 @@ pub struct DayRange {
 }
 
 /// A duration with its unit — "3 days" never silently means 72 hours.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "unit", rename_all = "snake_case")]
 pub enum Duration {
     /// Elapsed wall-clock time (pauses left out).
@@ -140,7 +140,7 @@ pub struct Pause {
 }
 
 /// Serialized form of a calendar (also the `calendar` field of a policy).
-#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CalendarSpec {
     /// IANA time-zone name.
@@ -164,7 +164,7 @@ pub struct CalendarSpec {
 }
 
 /// A weekly schedule effective from a date.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ScheduleSpec {
     /// First day it applies (`YYYY-MM-DD`).
@@ -174,7 +174,7 @@ pub struct ScheduleSpec {
 }
 
 /// A holiday, whole-day or part-day.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(untagged)]
 pub enum HolidaySpec {
     /// Closed all day.

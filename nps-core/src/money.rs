@@ -53,6 +53,20 @@ impl Currency {
     }
 }
 
+impl schemars::JsonSchema for Currency {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Currency".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "type": "string",
+            "pattern": "^[A-Z]{3}$",
+            "description": "ISO 4217 currency code with a minor unit (CNY, USD, EUR, JPY, ...)"
+        })
+    }
+}
+
 impl TryFrom<String> for Currency {
     type Error = Error;
     fn try_from(s: String) -> Result<Currency> {
@@ -73,7 +87,7 @@ impl fmt::Display for Currency {
 }
 
 /// An amount of money: integer minor units plus a currency.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Money {
     /// Amount in minor units (fen for CNY, cents for USD).
     pub minor: i64,

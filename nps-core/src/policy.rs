@@ -34,7 +34,7 @@ use crate::score::{category_of, Category};
 pub type Role = String;
 
 /// Survey alert level (notification urgency). Severity: red > yellow > orange.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum AlertLevel {
     /// Scores 0–3 by default: at once, acknowledge within 2 h.
@@ -66,7 +66,19 @@ impl AlertLevel {
 }
 
 /// Detractor handling tier.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 pub enum Tier {
     /// Most severe: score 0–3 or public-opinion risk.
     S,
@@ -104,7 +116,7 @@ impl Tier {
 pub type ScoreSpan = [u8; 2];
 
 /// One alert level's rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AlertRule {
     /// The level.
@@ -126,7 +138,7 @@ pub struct AlertRule {
 }
 
 /// When a tier rule matches: any of the conditions (a detractor only).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TierWhen {
     /// Detractor scores that trigger the tier.
@@ -141,7 +153,7 @@ pub struct TierWhen {
 }
 
 /// One detractor tier's rule.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TierRule {
     /// The tier.
@@ -159,7 +171,7 @@ pub struct TierRule {
 }
 
 /// One rung of the authority ladder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RoleLimit {
     /// Role name.
@@ -181,7 +193,7 @@ impl RoleLimit {
 }
 
 /// A cap over a rolling period (per customer or per vehicle).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PeriodCap {
     /// Maximum total over the period.
@@ -192,7 +204,7 @@ pub struct PeriodCap {
 
 /// Cumulative caps: across packages on one case, and per customer or
 /// vehicle over a period.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CumulativeCaps {
     /// Total per case across packages; `None` = the tier cap is the case cap.
@@ -209,7 +221,7 @@ pub struct CumulativeCaps {
 }
 
 /// The compensation-authority ladder.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Authority {
     /// Rungs from the lowest role up.
@@ -223,7 +235,7 @@ pub struct Authority {
 }
 
 /// Early-warning rules during a visit (SPEC §4.6).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EarlyWarnings {
     /// Minutes past the promised time that trigger `wait_level`.
@@ -250,7 +262,7 @@ pub struct EarlyWarnings {
 }
 
 /// A driver of NPS and its weight.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Driver {
     /// Driver name (`waiting_time`, ...).
@@ -260,7 +272,7 @@ pub struct Driver {
 }
 
 /// A KPI benchmark: a minimum and/or a maximum (fractions for rates).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Benchmark {
     /// KPI name (`first_time_fix_rate`, ...).
@@ -274,7 +286,7 @@ pub struct Benchmark {
 }
 
 /// A recovery step and its target window from the alert (SPEC §4.5).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RecoveryStep {
     /// Step name.
@@ -287,7 +299,7 @@ pub struct RecoveryStep {
 }
 
 /// Observed recovery success by response speed.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SpeedSuccess {
     /// Responded within this time (`None` = slower than every other band).
@@ -298,7 +310,7 @@ pub struct SpeedSuccess {
 }
 
 /// Recovery-procedure targets.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recovery {
     /// The six steps.
@@ -335,33 +347,41 @@ pub struct Policy {
     pub recovery: Recovery,
 }
 
-/// Serialized form of [`Policy`]; see the README's policy reference.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+/// A recovery policy document (JSON). `Policy::default()` is SPEC §4;
+/// `docs/policy.schema.json` is this schema with every field documented.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PolicySpec {
-    /// Currency code of caps and limits.
+    /// ISO 4217 code of every cap and limit in the policy (e.g. `CNY`).
     pub currency: String,
-    /// Business calendar.
+    /// Business calendar (time zone, weekly opening ranges, holidays,
+    /// working-day overrides); required when any duration uses business units.
     #[serde(default)]
     pub calendar: Option<CalendarSpec>,
-    /// Lead before a deadline at which it is `warned`, seconds.
+    /// Seconds before a deadline at which its state becomes `warned`.
     pub warning_lead_seconds: i64,
-    /// Alert rules.
+    /// Alert levels by score (red 0–3, yellow 4–6, orange 7 by default):
+    /// who is notified, how, and the acknowledgement window.
     pub alerts: Vec<AlertRule>,
-    /// Tier rules.
+    /// Detractor tiers, most severe first; the first matching rule wins.
+    /// Every detractor score 0–6 must be matched by exactly one score range.
     pub tiers: Vec<TierRule>,
-    /// Who is told at once about public-opinion risk.
+    /// Role escalated to at once when a detractor carries public-opinion
+    /// risk (media, regulator, social posts); `null` disables it.
     #[serde(default)]
     pub public_opinion_escalate_to: Option<Role>,
-    /// Compensation authority.
+    /// The compensation-authority ladder (limits must not decrease upward)
+    /// and the cumulative caps per case, customer and vehicle.
     pub authority: Authority,
-    /// Early warnings.
+    /// Early-warning rules during a visit: waiting past the promise,
+    /// progress inquiries, angry wording, consecutive low on-site ratings.
     pub early_warnings: EarlyWarnings,
-    /// Drivers.
+    /// What moves NPS in after-sales and its weight (weights sum to 1).
     pub drivers: Vec<Driver>,
-    /// Benchmarks.
+    /// KPI benchmarks: a minimum and/or maximum per KPI name.
     pub benchmarks: Vec<Benchmark>,
-    /// Recovery targets.
+    /// The six recovery steps with their target windows from the alert,
+    /// and the observed success rate by response speed.
     pub recovery: Recovery,
 }
 
@@ -736,6 +756,14 @@ impl Policy {
     pub fn from_json(text: &str) -> Result<Policy> {
         let spec: PolicySpec = crate::json::from_str(text)?;
         Policy::from_spec(spec)
+    }
+
+    /// The JSON Schema (draft 2020-12) of policy documents, with every
+    /// field documented; committed as `docs/policy.schema.json`.
+    pub fn json_schema() -> String {
+        let schema = schemars::schema_for!(PolicySpec);
+        // A schema is plain JSON data: serializing cannot fail.
+        serde_json::to_string_pretty(&schema).unwrap_or_default()
     }
 
     /// The policy as pretty JSON (loads back to an equal policy).
