@@ -1,1 +1,53 @@
-//! Python bindings (placeholder).
+//! Python bindings of nps (`import nps`; native module `nps._nps`).
+//!
+//! This crate only converts and maps errors: every rule and formula lives in
+//! nps-core. Columns arrive as numpy arrays without copying (pandas, polars
+//! and other array-likes are adapted by `nps._columns`), batch work runs
+//! with the GIL released, and each nps-core error kind becomes one exception
+//! class (`errors`).
+
+mod column;
+mod errors;
+mod group;
+mod names;
+mod scale;
+mod stats;
+mod tally;
+
+use pyo3::prelude::*;
+
+/// Caps the number of threads batch functions use (0 = one per core).
+/// Results never depend on it, only speed does.
+#[pyfunction]
+fn set_max_threads(n: usize) {
+    nps_core::set_max_threads(n);
+}
+
+/// The number of threads batch functions use.
+#[pyfunction]
+fn max_threads() -> usize {
+    nps_core::max_threads()
+}
+
+/// Net Promoter Score statistics: tallies, intervals, tests, grouping.
+#[pymodule]
+fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    errors::register(m)?;
+    m.add_class::<tally::PyTally>()?;
+    m.add_class::<stats::PyInterval>()?;
+    m.add_class::<stats::PyTestResult>()?;
+    m.add_class::<scale::PyScale>()?;
+    m.add_function(wrap_pyfunction!(stats::test_benchmark, m)?)?;
+    m.add_function(wrap_pyfunction!(stats::compare, m)?)?;
+    m.add_function(wrap_pyfunction!(stats::sample_size, m)?)?;
+    m.add_function(wrap_pyfunction!(scale::classify, m)?)?;
+    m.add_class::<group::PyGroup>()?;
+    m.add_class::<group::PyGroupResult>()?;
+    m.add_class::<group::PyGoalReport>()?;
+    m.add_function(wrap_pyfunction!(group::group_by, m)?)?;
+    m.add_function(wrap_pyfunction!(group::track_goal, m)?)?;
+    m.add_function(wrap_pyfunction!(set_max_threads, m)?)?;
+    m.add_function(wrap_pyfunction!(max_threads, m)?)?;
+    Ok(())
+}

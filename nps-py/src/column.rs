@@ -1,0 +1,515 @@
+//! Columns from Python: numpy arrays are borrowed without copying; pandas,
+//! polars, Arrow and other array-likes go through `nps._columns` (vectorised
+//! adapters) first. No domain rule lives here: invalid or missing values are
+//! passed on (as NaN / NaT) for nps-core to report with their row.
+
+use nps_core::ScoreValue;
+use numpy::prelude::*;
+use numpy::{PyArray1, PyArrayDescr, PyReadonlyArray1, PyUntypedArray};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+use pyo3::types::{PyString, PyTuple};
+
+use crate::errors::invalid_argument;
+
+/// Something that runs on a column of any element type.
+pub(crate) trait Visit {
+    /// What it produces.
+    type Out;
+    /// Runs on the column.
+    fn visit<T: ScoreValue>(self, values: &[T]) -> Self::Out;
+}
+
+/// A numeric column, borrowed from numpy where possible.
+pub(crate) enum Numbers<'py> {
+    U8(PyReadonlyArray1<'py, u8>),
+    U16(PyReadonlyArray1<'py, u16>),
+    U32(PyReadonlyArray1<'py, u32>),
+    U64(PyReadonlyArray1<'py, u64>),
+    I8(PyReadonlyArray1<'py, i8>),
+    I16(PyReadonlyArray1<'py, i16>),
+    I32(PyReadonlyArray1<'py, i32>),
+    I64(PyReadonlyArray1<'py, i64>),
+    F32(PyReadonlyArray1<'py, f32>),
+    F64(PyReadonlyArray1<'py, f64>),
+    /// Values of an object column (lists with None, pd.NA, ...), NaN for missing.
+    Owned(Vec<f64>),
+}
+
+impl Numbers<'_> {
+    /// Runs `v` on the column's typed slice.
+    pub(crate) fn visit<V: Visit>(&self, v: V) -> PyResult<V::Out> {
+        Ok(match self {
+            Numbers::U8(a) => v.visit(a.as_slice()?),
+            Numbers::U16(a) => v.visit(a.as_slice()?),
+            Numbers::U32(a) => v.visit(a.as_slice()?),
+            Numbers::U64(a) => v.visit(a.as_slice()?),
+            Numbers::I8(a) => v.visit(a.as_slice()?),
+            Numbers::I16(a) => v.visit(a.as_slice()?),
+            Numbers::I32(a) => v.visit(a.as_slice()?),
+            Numbers::I64(a) => v.visit(a.as_slice()?),
+            Numbers::F32(a) => v.visit(a.as_slice()?),
+            Numbers::F64(a) => v.visit(a.as_slice()?),
+            Numbers::Owned(a) => v.visit(a.as_slice()),
+        })
+    }
+
+    /// The column as `f64` (borrowed when it already is one).
+    pub(crate) fn to_f64(&self) -> PyResult<std::borrow::Cow<'_, [f64]>> {
+        struct ToF64;
+        impl Visit for ToF64 {
+            type Out = Vec<f64>;
+            fn visit<T: ScoreValue>(self, values: &[T]) -> Vec<f64> {
+                values.iter().map(|v| v.to_report()).collect()
+            }
+        }
+        Ok(match self {
+            Numbers::F64(a) => std::borrow::Cow::Borrowed(a.as_slice()?),
+            Numbers::Owned(a) => std::borrow::Cow::Borrowed(a.as_slice()),
+            other => std::borrow::Cow::Owned(other.visit(ToF64)?),
+        })
+    }
+}
+
+fn helper<'py>(
+    obj: &Bound<'py, PyAny>,
+    function: &str,
+    name: &'static str,
+) -> PyResult<Bound<'py, PyAny>> {
+    obj.py()
+        .import("nps._columns")?
+        .getattr(function)?
+        .call1((obj, name))
+}
+
+/// A 1-D, C-contiguous, aligned, native-endian ndarray for `obj`: numpy
+/// arrays pass through untouched; anything else goes through `nps._columns`.
+fn ndarray<'py>(
+    obj: &Bound<'py, PyAny>,
+    function: &str,
+    name: &'static str,
+) -> PyResult<Bound<'py, PyUntypedArray>> {
+    let any = if obj.is_exact_instance_of::<PyUntypedArray>() {
+        obj.clone()
+    } else {
+        helper(obj, function, name)?
+    };
+    as_ndarray(any, name)
+}
+
+fn as_ndarray<'py>(
+    any: Bound<'py, PyAny>,
+    name: &'static str,
+) -> PyResult<Bound<'py, PyUntypedArray>> {
+    let py = any.py();
+    let arr = any
+        .cast_into::<PyUntypedArray>()
+        .map_err(|e| PyTypeError::new_err(format!("`{name}`: expected a column, {e}")))?;
+    if arr.ndim() != 1 {
+        return Err(invalid_argument(
+            name,
+            format!("must be a 1-D column, got {} dimensions", arr.ndim()),
+        ));
+    }
+    let np = py.import("numpy")?;
+    let mut out = arr.into_any();
+    let dtype = out.cast::<PyUntypedArray>()?.dtype();
+    if dtype.is_native_byteorder() == Some(false) {
+        let native = dtype.call_method1("newbyteorder", ("=",))?;
+        out = out.call_method1("astype", (native,))?;
+    }
+    // Returns the array itself (no copy) when it already is contiguous and aligned.
+    let out = np.getattr("require")?.call1((out, py.None(), "CA"))?;
+    Ok(out.cast_into::<PyUntypedArray>()?)
+}
+
+fn kind(dtype: &Bound<'_, PyArrayDescr>) -> char {
+    dtype.kind() as char
+}
+
+fn dtype_str(arr: &Bound<'_, PyUntypedArray>) -> String {
+    arr.dtype()
+        .str()
+        .map(|s| s.to_string())
+        .unwrap_or_else(|_| "?".into())
+}
+
+/// Tries each numeric element type in turn; `None` for other dtypes.
+fn typed<'py>(arr: &Bound<'py, PyUntypedArray>) -> PyResult<Option<Numbers<'py>>> {
+    macro_rules! try_types {
+        ($($variant:ident: $t:ty),*) => {$(
+            if let Ok(a) = arr.cast::<PyArray1<$t>>() {
+                return Ok(Some(Numbers::$variant(a.try_readonly()?)));
+            }
+        )*};
+    }
+    try_types!(U8: u8, U16: u16, U32: u32, U64: u64, I8: i8, I16: i16, I32: i32, I64: i64, F32: f32, F64: f64);
+    Ok(None)
+}
+
+/// True for the missing-value markers of pandas (`pd.NA`, `pd.NaT`).
+fn is_missing_marker(v: &Bound<'_, PyAny>) -> bool {
+    v.get_type()
+        .name()
+        .is_ok_and(|n| n.to_str().is_ok_and(|n| n == "NAType" || n == "NaTType"))
+}
+
+/// Values of an object column: numbers as `f64`, None / NaN / pd.NA as NaN.
+fn object_numbers(arr: &Bound<'_, PyUntypedArray>, name: &'static str) -> PyResult<Vec<f64>> {
+    let mut out = Vec::with_capacity(arr.len());
+    for (row, item) in arr.try_iter()?.enumerate() {
+        let item = item?;
+        if item.is_none() || is_missing_marker(&item) {
+            out.push(f64::NAN);
+            continue;
+        }
+        if item.is_instance_of::<PyString>() {
+            return Err(PyTypeError::new_err(format!(
+                "`{name}` must hold numbers; row {row} holds the string {}",
+                item.repr()?
+            )));
+        }
+        match item.extract::<f64>() {
+            Ok(v) => out.push(v),
+            // An integer too large for a float: certainly not a valid score.
+            Err(e) if e.is_instance_of::<pyo3::exceptions::PyOverflowError>(arr.py()) => {
+                out.push(f64::INFINITY)
+            }
+            Err(_) => {
+                return Err(PyTypeError::new_err(format!(
+                    "`{name}` must hold numbers; row {row} holds {} of type {}",
+                    item.repr()?,
+                    item.get_type().name()?
+                )))
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// A numeric column (scores or weights) from any supported Python column.
+pub(crate) fn numbers<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Numbers<'py>> {
+    let arr = ndarray(obj, "numbers", name)?;
+    if let Some(n) = typed(&arr)? {
+        return Ok(n);
+    }
+    match kind(&arr.dtype()) {
+        'O' => Ok(Numbers::Owned(object_numbers(&arr, name)?)),
+        // float16 / longdouble: widen or narrow to float64 (exact for every score).
+        'f' => {
+            let f = arr
+                .call_method1("astype", ("float64",))?
+                .cast_into::<PyUntypedArray>()?;
+            typed(&f)?.ok_or_else(|| PyTypeError::new_err("float64 conversion failed"))
+        }
+        _ => Err(PyTypeError::new_err(format!(
+            "`{name}` must be a column of numbers, got dtype {}",
+            dtype_str(&arr)
+        ))),
+    }
+}
+
+/// Unix seconds, borrowed from an int64 (or `datetime64[s]`) array when possible.
+pub(crate) enum Seconds<'py> {
+    Borrowed(PyReadonlyArray1<'py, i64>),
+    Owned(Vec<i64>),
+}
+
+impl Seconds<'_> {
+    /// The timestamps as a slice.
+    pub(crate) fn as_slice(&self) -> PyResult<&[i64]> {
+        Ok(match self {
+            Seconds::Borrowed(a) => a.as_slice()?,
+            Seconds::Owned(v) => v,
+        })
+    }
+}
+
+/// `numpy.datetime64`'s NaT, and the value used for any missing timestamp:
+/// outside every supported range, so nps-core reports it as invalid.
+const NAT: i64 = i64::MIN;
+
+/// Converts ticks of a datetime64 unit to Unix seconds (floor), keeping NaT.
+fn ticks_to_seconds(ticks: &[i64], num: i128, den: i128) -> Vec<i64> {
+    ticks
+        .iter()
+        .map(|&t| {
+            if t == NAT {
+                NAT
+            } else {
+                i64::try_from((i128::from(t) * num).div_euclid(den)).unwrap_or(NAT)
+            }
+        })
+        .collect()
+}
+
+/// Timestamps as Unix seconds: int64 seconds, numpy datetime64 of any unit,
+/// pandas / polars datetime columns (tz-aware or naive = UTC), lists of
+/// `datetime` objects.
+pub(crate) fn timestamps<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Seconds<'py>> {
+    const NAME: &str = "timestamps";
+    let py = obj.py();
+    let arr = ndarray(obj, "timestamps", NAME)?;
+    let dtype = arr.dtype();
+    match kind(&dtype) {
+        'M' => {
+            let np = py.import("numpy")?;
+            let (unit, count): (String, i64) =
+                np.getattr("datetime_data")?.call1((&dtype,))?.extract()?;
+            let count = i128::from(count);
+            // (numerator, denominator): seconds = ticks * count * num / den.
+            let (num, den): (i128, i128) = match unit.as_str() {
+                "s" => (1, 1),
+                "ms" => (1, 1_000),
+                "us" | "μs" => (1, 1_000_000),
+                "ns" => (1, 1_000_000_000),
+                "ps" => (1, 1_000_000_000_000),
+                "fs" => (1, 1_000_000_000_000_000),
+                "as" => (1, 1_000_000_000_000_000_000),
+                "m" => (60, 1),
+                "h" => (3_600, 1),
+                "D" => (86_400, 1),
+                "W" => (604_800, 1),
+                // Months and years have no fixed length: let numpy convert them.
+                _ => {
+                    let s = arr.call_method1("astype", ("datetime64[s]",))?;
+                    let ints = s.call_method1("view", ("int64",))?;
+                    let ints = ints.cast_into::<PyArray1<i64>>()?;
+                    return Ok(Seconds::Owned(ints.try_readonly()?.as_slice()?.to_vec()));
+                }
+            };
+            let ints = arr
+                .call_method1("view", ("int64",))?
+                .cast_into::<PyArray1<i64>>()?;
+            let ints = ints.try_readonly()?;
+            if num * count == 1 && den == 1 {
+                return Ok(Seconds::Borrowed(ints));
+            }
+            let ticks = ints.as_slice()?;
+            Ok(Seconds::Owned(
+                py.detach(|| ticks_to_seconds(ticks, num * count, den)),
+            ))
+        }
+        'i' | 'u' | 'f' | 'O' => {
+            if let Ok(a) = arr.cast::<PyArray1<i64>>() {
+                return Ok(Seconds::Borrowed(a.try_readonly()?));
+            }
+            struct ToSeconds;
+            impl Visit for ToSeconds {
+                type Out = Vec<i64>;
+                fn visit<T: ScoreValue>(self, values: &[T]) -> Vec<i64> {
+                    values
+                        .iter()
+                        .map(|v| {
+                            let f = v.to_report();
+                            match v.to_int() {
+                                Some(i) => i,
+                                // Fractional seconds round down; NaN / inf are missing.
+                                None if f.is_finite() && f.abs() < 9.0e18 => f.floor() as i64,
+                                None => NAT,
+                            }
+                        })
+                        .collect()
+                }
+            }
+            let n = numbers(arr.as_any(), NAME)?;
+            Ok(Seconds::Owned(n.visit(ToSeconds)?))
+        }
+        _ => Err(PyTypeError::new_err(format!(
+            "`timestamps` must be Unix seconds (integers) or datetimes, got dtype {}",
+            dtype_str(&arr)
+        ))),
+    }
+}
+
+/// Keys or respondent ids.
+pub(crate) enum Labels<'py> {
+    U32(PyReadonlyArray1<'py, u32>),
+    U64(PyReadonlyArray1<'py, u64>),
+    I64(PyReadonlyArray1<'py, i64>),
+    OwnedU32(Vec<u32>),
+    OwnedI64(Vec<i64>),
+    /// One Python string per row (borrowed, not copied).
+    Strings(Vec<PyBackedStr>),
+    /// Dictionary-encoded strings: `codes[row]` indexes `categories`.
+    Coded {
+        codes: Vec<u32>,
+        categories: Vec<PyBackedStr>,
+    },
+}
+
+/// An integer view of a label column.
+pub(crate) enum IntLabels<'a> {
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+    I64(&'a [i64]),
+}
+
+impl Labels<'_> {
+    /// The integer labels, or `None` for strings.
+    pub(crate) fn ints(&self) -> PyResult<Option<IntLabels<'_>>> {
+        Ok(Some(match self {
+            Labels::U32(a) => IntLabels::U32(a.as_slice()?),
+            Labels::U64(a) => IntLabels::U64(a.as_slice()?),
+            Labels::I64(a) => IntLabels::I64(a.as_slice()?),
+            Labels::OwnedU32(v) => IntLabels::U32(v),
+            Labels::OwnedI64(v) => IntLabels::I64(v),
+            Labels::Strings(_) | Labels::Coded { .. } => return Ok(None),
+        }))
+    }
+
+    /// One `&str` per row for string labels (borrowing the Python strings).
+    pub(crate) fn strs(&self) -> Option<Vec<&str>> {
+        match self {
+            Labels::Strings(v) => Some(v.iter().map(|s| &**s).collect()),
+            Labels::Coded { codes, categories } => {
+                Some(codes.iter().map(|&c| &*categories[c as usize]).collect())
+            }
+            _ => None,
+        }
+    }
+}
+
+fn missing(name: &'static str, row: usize) -> PyErr {
+    invalid_argument(
+        name,
+        format!("missing value (None / NaN / null) at row {row}"),
+    )
+}
+
+fn object_labels(arr: &Bound<'_, PyUntypedArray>, name: &'static str) -> PyResult<Labels<'static>> {
+    let mut strings: Vec<PyBackedStr> = Vec::new();
+    let mut ints: Vec<i64> = Vec::new();
+    for (row, item) in arr.try_iter()?.enumerate() {
+        let item = item?;
+        if item.is_none() || is_missing_marker(&item) {
+            return Err(missing(name, row));
+        }
+        if let Ok(s) = item.cast::<PyString>() {
+            if !ints.is_empty() {
+                return Err(mixed(name, row));
+            }
+            strings.push(s.clone().try_into()?);
+        } else if let Ok(i) = item.extract::<i64>() {
+            if !strings.is_empty() {
+                return Err(mixed(name, row));
+            }
+            ints.push(i);
+        } else if item.extract::<f64>().is_ok_and(f64::is_nan) {
+            return Err(missing(name, row));
+        } else {
+            return Err(PyTypeError::new_err(format!(
+                "`{name}` must hold integers or strings; row {row} holds {} of type {}",
+                item.repr()?,
+                item.get_type().name()?
+            )));
+        }
+    }
+    Ok(if strings.is_empty() {
+        Labels::OwnedI64(ints)
+    } else {
+        Labels::Strings(strings)
+    })
+}
+
+fn mixed(name: &'static str, row: usize) -> PyErr {
+    PyTypeError::new_err(format!(
+        "`{name}` mixes strings and integers (first change at row {row})"
+    ))
+}
+
+fn coded<'py>(
+    codes: &Bound<'py, PyAny>,
+    categories: &Bound<'py, PyAny>,
+    name: &'static str,
+) -> PyResult<Labels<'py>> {
+    let categories: Vec<PyBackedStr> = categories.extract()?;
+    let codes = as_ndarray(codes.clone(), name)?;
+    let codes = codes
+        .call_method1("astype", ("int64",))?
+        .cast_into::<PyArray1<i64>>()?;
+    let codes = codes.try_readonly()?;
+    let mut out = Vec::with_capacity(codes.len());
+    for (row, &c) in codes.as_slice()?.iter().enumerate() {
+        match usize::try_from(c) {
+            Ok(c) if c < categories.len() => out.push(c as u32),
+            _ => return Err(missing(name, row)),
+        }
+    }
+    Ok(Labels::Coded {
+        codes: out,
+        categories,
+    })
+}
+
+/// Keys or respondent ids from any supported column: integers (borrowed for
+/// u32 / u64 / i64) or strings.
+pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Labels<'py>> {
+    let any = if obj.is_exact_instance_of::<PyUntypedArray>() {
+        obj.clone()
+    } else {
+        helper(obj, "labels", name)?
+    };
+    if let Ok(pair) = any.cast::<PyTuple>() {
+        let (codes, categories) = (pair.get_item(0)?, pair.get_item(1)?);
+        return coded(&codes, &categories, name);
+    }
+    let arr = as_ndarray(any, name)?;
+    if let Ok(a) = arr.cast::<PyArray1<u32>>() {
+        return Ok(Labels::U32(a.try_readonly()?));
+    }
+    if let Ok(a) = arr.cast::<PyArray1<u64>>() {
+        return Ok(Labels::U64(a.try_readonly()?));
+    }
+    if let Ok(a) = arr.cast::<PyArray1<i64>>() {
+        return Ok(Labels::I64(a.try_readonly()?));
+    }
+    let dtype = arr.dtype();
+    match kind(&dtype) {
+        'u' => Ok(Labels::OwnedU32(
+            arr.call_method1("astype", ("uint32",))?
+                .cast_into::<PyArray1<u32>>()?
+                .try_readonly()?
+                .as_slice()?
+                .to_vec(),
+        )),
+        'i' => Ok(Labels::OwnedI64(
+            arr.call_method1("astype", ("int64",))?
+                .cast_into::<PyArray1<i64>>()?
+                .try_readonly()?
+                .as_slice()?
+                .to_vec(),
+        )),
+        'f' => {
+            let f = arr
+                .call_method1("astype", ("float64",))?
+                .cast_into::<PyArray1<f64>>()?;
+            let f = f.try_readonly()?;
+            let mut out = Vec::with_capacity(f.len());
+            for (row, &v) in f.as_slice()?.iter().enumerate() {
+                match v.to_int() {
+                    Some(i) => out.push(i),
+                    None if v.is_nan() => return Err(missing(name, row)),
+                    None => {
+                        return Err(PyTypeError::new_err(format!(
+                            "`{name}` must hold integers or strings; row {row} holds {v}"
+                        )))
+                    }
+                }
+            }
+            Ok(Labels::OwnedI64(out))
+        }
+        'O' => object_labels(&arr, name),
+        'U' | 'S' | 'T' => {
+            let objects = arr
+                .call_method1("astype", ("object",))?
+                .cast_into::<PyUntypedArray>()?;
+            object_labels(&objects, name)
+        }
+        _ => Err(PyTypeError::new_err(format!(
+            "`{name}` must be a column of integers or strings, got dtype {}",
+            dtype_str(&arr)
+        ))),
+    }
+}

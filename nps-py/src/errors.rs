@@ -1,0 +1,221 @@
+//! The Python exception classes, declared here and only here.
+//!
+//! `nps.NpsError` is the root; each [`ErrorKind`] of nps-core has one subclass,
+//! which also derives from the matching built-in exception (`ValueError`
+//! where the input is at fault) so `except ValueError` keeps working. Every
+//! instance carries the kind's stable name as `.kind`; row errors add `.index`
+//! and `.value`, argument errors `.argument`.
+
+use nps_core::{Error, ErrorKind};
+use pyo3::exceptions::{PyException, PyOverflowError, PyRuntimeError, PyValueError};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyTuple, PyType};
+
+/// The built-in exception a class derives from besides `NpsError`.
+#[derive(Clone, Copy)]
+enum Builtin {
+    Value,
+    Overflow,
+    Runtime,
+}
+
+/// Name, built-in base and docstring of the class for one error kind: the
+/// one mapping from nps-core's kinds to Python.
+fn class_spec(kind: ErrorKind) -> (&'static str, Builtin, &'static str) {
+    use Builtin::*;
+    match kind {
+        ErrorKind::InvalidScore => (
+            "InvalidScoreError",
+            Value,
+            "A score that is not an integer of the scale (or NaN / null); `index` is the row, `value` the value.",
+        ),
+        ErrorKind::NoData => (
+            "NoDataError",
+            Value,
+            "A statistic was asked of a sample without valid responses.",
+        ),
+        ErrorKind::InvalidWeight => (
+            "InvalidWeightError",
+            Value,
+            "A weight that is negative, NaN or infinite; `index` is the row, `value` the weight.",
+        ),
+        ErrorKind::InvalidTimestamp => (
+            "InvalidTimestampError",
+            Value,
+            "A timestamp outside the supported range (or NaT); `index` is the row, `value` the Unix seconds.",
+        ),
+        ErrorKind::InvalidArgument => (
+            "InvalidArgumentError",
+            Value,
+            "An argument outside its domain; `argument` names it.",
+        ),
+        ErrorKind::LengthMismatch => (
+            "LengthMismatchError",
+            Value,
+            "Two columns that must have the same length do not; `argument` names the wrong one.",
+        ),
+        ErrorKind::InvalidScale => (
+            "InvalidScaleError",
+            Value,
+            "Category ranges of a scale that overlap, leave gaps or are empty.",
+        ),
+        ErrorKind::UnknownTimeZone => (
+            "UnknownTimeZoneError",
+            Value,
+            "An IANA time-zone name that is not known.",
+        ),
+        ErrorKind::Degenerate => (
+            "DegenerateError",
+            Value,
+            "A statistic that is undefined for this sample (e.g. a zero standard error).",
+        ),
+        ErrorKind::Overflow => (
+            "CountOverflowError",
+            Overflow,
+            "A count that does not fit in 64 bits.",
+        ),
+        ErrorKind::Numerical => (
+            "NumericalError",
+            Runtime,
+            "A numerical routine did not converge (a bug: please report it).",
+        ),
+        // A kind added to nps-core later: raised as the root class until mapped.
+        _ => ("NpsError", Value, ""),
+    }
+}
+
+/// Every kind, in `ErrorKind` order (the order classes are created in).
+const KINDS: [ErrorKind; 11] = [
+    ErrorKind::InvalidScore,
+    ErrorKind::NoData,
+    ErrorKind::InvalidWeight,
+    ErrorKind::InvalidTimestamp,
+    ErrorKind::InvalidArgument,
+    ErrorKind::LengthMismatch,
+    ErrorKind::InvalidScale,
+    ErrorKind::UnknownTimeZone,
+    ErrorKind::Degenerate,
+    ErrorKind::Overflow,
+    ErrorKind::Numerical,
+];
+
+struct Classes {
+    root: Py<PyType>,
+    by_kind: Vec<(ErrorKind, Py<PyType>)>,
+}
+
+static CLASSES: PyOnceLock<Classes> = PyOnceLock::new();
+
+fn make_class<'py>(
+    py: Python<'py>,
+    name: &str,
+    bases: Bound<'py, PyTuple>,
+    doc: &str,
+    kind: Option<&str>,
+) -> PyResult<Bound<'py, PyType>> {
+    let ns = PyDict::new(py);
+    ns.set_item("__module__", "nps")?;
+    ns.set_item("__doc__", doc)?;
+    if let Some(kind) = kind {
+        ns.set_item("kind", kind)?;
+    }
+    let cls = py
+        .get_type::<PyType>()
+        .call1((name, bases, ns))?
+        .cast_into::<PyType>()?;
+    Ok(cls)
+}
+
+fn classes(py: Python<'_>) -> PyResult<&Classes> {
+    CLASSES.get_or_try_init(py, || {
+        let root = make_class(
+            py,
+            "NpsError",
+            PyTuple::new(py, [py.get_type::<PyException>()])?,
+            "Root of every error raised by nps; `kind` is the stable snake_case kind name.",
+            None,
+        )?;
+        let mut by_kind = Vec::with_capacity(KINDS.len());
+        for kind in KINDS {
+            let (name, builtin, doc) = class_spec(kind);
+            let builtin = match builtin {
+                Builtin::Value => py.get_type::<PyValueError>(),
+                Builtin::Overflow => py.get_type::<PyOverflowError>(),
+                Builtin::Runtime => py.get_type::<PyRuntimeError>(),
+            };
+            let bases = PyTuple::new(py, [root.clone(), builtin])?;
+            let cls = make_class(py, name, bases, doc, Some(kind.name()))?;
+            by_kind.push((kind, cls.unbind()));
+        }
+        Ok(Classes {
+            root: root.unbind(),
+            by_kind,
+        })
+    })
+}
+
+/// Adds `NpsError` and every subclass to the module.
+pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    let py = m.py();
+    let c = classes(py)?;
+    m.add("NpsError", c.root.bind(py))?;
+    for (_, cls) in &c.by_kind {
+        m.add(cls.bind(py).name()?, cls.bind(py))?;
+    }
+    Ok(())
+}
+
+fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
+    let c = classes(py)?;
+    let kind = e.kind();
+    let cls = c
+        .by_kind
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or(&c.root, |(_, cls)| cls)
+        .bind(py);
+    let exc = cls.call1((e.to_string(),))?;
+    exc.setattr("kind", kind.name())?;
+    match e {
+        Error::InvalidScore { index, value, .. } | Error::InvalidWeight { index, value } => {
+            exc.setattr("index", *index)?;
+            exc.setattr("value", *value)?;
+        }
+        Error::InvalidTimestamp { index, value } => {
+            exc.setattr("index", *index)?;
+            exc.setattr("value", *value)?;
+        }
+        Error::InvalidArgument { name, .. } | Error::LengthMismatch { name, .. } => {
+            exc.setattr("argument", *name)?;
+        }
+        _ => {}
+    }
+    Ok(PyErr::from_value(exc))
+}
+
+/// Converts an nps-core error into the Python exception of its kind.
+pub(crate) fn to_py(e: Error) -> PyErr {
+    Python::attach(|py| build(py, &e).unwrap_or_else(|failed| failed))
+}
+
+/// `?`-friendly conversion of nps-core results.
+pub(crate) trait CoreResult<T> {
+    /// Maps the error to its Python exception.
+    fn py(self) -> PyResult<T>;
+}
+
+impl<T> CoreResult<T> for nps_core::Result<T> {
+    fn py(self) -> PyResult<T> {
+        self.map_err(to_py)
+    }
+}
+
+/// An `InvalidArgumentError` raised by the binding itself (bad column type,
+/// unknown option name), built through the same path as nps-core's.
+pub(crate) fn invalid_argument(name: &'static str, reason: impl Into<String>) -> PyErr {
+    to_py(Error::InvalidArgument {
+        name,
+        reason: reason.into(),
+    })
+}
