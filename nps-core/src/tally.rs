@@ -33,6 +33,20 @@ pub struct CategoryCounts {
     pub promoters: u64,
 }
 
+impl InvalidPolicy {
+    /// Parses `"raise"` or `"skip"`.
+    pub fn from_name(name: &str) -> Result<InvalidPolicy> {
+        match name {
+            "raise" => Ok(InvalidPolicy::Raise),
+            "skip" => Ok(InvalidPolicy::Skip),
+            other => Err(Error::arg(
+                "invalid",
+                format!("unknown invalid-value policy `{other}` (expected raise or skip)"),
+            )),
+        }
+    }
+}
+
 impl CategoryCounts {
     /// Builds counts.
     pub const fn new(detractors: u64, passives: u64, promoters: u64) -> CategoryCounts {
@@ -81,9 +95,42 @@ impl CategoryCounts {
 /// assert!(both.counts().is_none()); // score detail is lost when merging with category-only counts
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "TallySpec")]
 pub struct Tally {
     counts: Option<[u64; 11]>,
     categories: CategoryCounts,
+}
+
+/// Unvalidated serialized form of a [`Tally`].
+#[derive(Deserialize)]
+struct TallySpec {
+    counts: Option<[u64; 11]>,
+    categories: CategoryCounts,
+}
+
+impl TryFrom<TallySpec> for Tally {
+    type Error = Error;
+    /// Deserialized tallies are checked like constructed ones: the category
+    /// counts must be the sums of the score counts, and totals must fit.
+    fn try_from(s: TallySpec) -> Result<Tally> {
+        match s.counts {
+            Some(counts) => {
+                let t = Tally::from_counts(counts)?;
+                if t.categories != s.categories {
+                    return Err(Error::arg(
+                        "categories",
+                        "category counts disagree with the score counts",
+                    ));
+                }
+                Ok(t)
+            }
+            None => Tally::from_categories(
+                s.categories.detractors,
+                s.categories.passives,
+                s.categories.promoters,
+            ),
+        }
+    }
 }
 
 impl Default for Tally {
@@ -129,8 +176,13 @@ impl Tally {
         })
     }
 
-    /// A tally from category counts only (no per-score detail, so no mean score).
+    /// A tally from category counts only (no per-score detail, so no mean
+    /// score). All zeros give [`Tally::EMPTY`], which keeps score detail when
+    /// merged.
     pub fn from_categories(detractors: u64, passives: u64, promoters: u64) -> Result<Tally> {
+        if (detractors, passives, promoters) == (0, 0, 0) {
+            return Ok(Tally::EMPTY);
+        }
         let categories = CategoryCounts::new(detractors, passives, promoters);
         categories.checked_n().ok_or(Error::Overflow {
             what: "total of the category counts",
@@ -329,6 +381,7 @@ mod kernel {
 
 /// A survey-weighted tally: per score, the raw count, the sum of weights and
 /// the sum of squared weights (for Kish's effective sample size).
+/// Deserialization rejects negative or non-finite weight sums.
 ///
 /// ```
 /// use nps_core::{InvalidPolicy, NpsSample, WeightedTally};
@@ -339,6 +392,7 @@ mod kernel {
 /// assert!((w.effective_n() - 16.0 / 6.0).abs() < 1e-12); // (sum w)^2 / sum w^2
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+#[serde(try_from = "WeightedSpec")]
 pub struct WeightedTally {
     /// Raw number of responses per score.
     pub counts: [u64; 11],
@@ -346,6 +400,38 @@ pub struct WeightedTally {
     pub weights: [f64; 11],
     /// Sum of squared weights per score.
     pub weights_sq: [f64; 11],
+}
+
+#[derive(Deserialize)]
+struct WeightedSpec {
+    counts: [u64; 11],
+    weights: [f64; 11],
+    weights_sq: [f64; 11],
+}
+
+impl TryFrom<WeightedSpec> for WeightedTally {
+    type Error = Error;
+    fn try_from(s: WeightedSpec) -> Result<WeightedTally> {
+        for (i, &w) in s.weights.iter().chain(&s.weights_sq).enumerate() {
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::InvalidWeight {
+                    index: i % 11,
+                    value: w,
+                });
+            }
+        }
+        s.counts
+            .iter()
+            .try_fold(0u64, |a, &k| a.checked_add(k))
+            .ok_or(Error::Overflow {
+                what: "total of the weighted tally's counts",
+            })?;
+        Ok(WeightedTally {
+            counts: s.counts,
+            weights: s.weights,
+            weights_sq: s.weights_sq,
+        })
+    }
 }
 
 impl From<Tally> for WeightedTally {
@@ -465,5 +551,29 @@ impl WeightedTally {
             .map(|(s, &w)| s as f64 * w)
             .sum::<f64>()
             / sw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn deserialization_validates() {
+        let ok = r#"{"counts":[1,0,0,0,0,0,0,2,0,3,0],"categories":{"detractors":1,"passives":2,"promoters":3}}"#;
+        let t: Tally = serde_json::from_str(ok).unwrap();
+        assert_eq!(t.n(), 6);
+        let bad = r#"{"counts":[1,0,0,0,0,0,0,2,0,3,0],"categories":{"detractors":9,"passives":2,"promoters":3}}"#;
+        assert!(serde_json::from_str::<Tally>(bad).is_err());
+        let neg = r#"{"counts":[1,0,0,0,0,0,0,0,0,0,0],"weights":[-1,0,0,0,0,0,0,0,0,0,0],"weights_sq":[1,0,0,0,0,0,0,0,0,0,0]}"#;
+        assert!(serde_json::from_str::<WeightedTally>(neg).is_err());
+    }
+
+    #[test]
+    fn zero_categories_is_the_empty_tally() {
+        let z = Tally::from_categories(0, 0, 0).unwrap();
+        assert_eq!(z, Tally::EMPTY);
+        let t = Tally::from_scores(&[9u8]).unwrap();
+        assert!(t.merge(&z).unwrap().counts().is_some());
     }
 }

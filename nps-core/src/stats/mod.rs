@@ -256,6 +256,35 @@ fn ln_upper_tail(z: f64) -> f64 {
     )
 }
 
+impl Credible {
+    /// Parses `"equal_tailed"` or `"hpd"`.
+    pub fn from_name(name: &str) -> Result<Credible> {
+        match name {
+            "equal_tailed" => Ok(Credible::EqualTailed),
+            "hpd" => Ok(Credible::Hpd),
+            other => Err(Error::arg(
+                "credible",
+                format!("unknown credible interval `{other}` (expected equal_tailed or hpd)"),
+            )),
+        }
+    }
+}
+
+impl Alternative {
+    /// Parses `"two_sided"`, `"greater"` or `"less"`.
+    pub fn from_name(name: &str) -> Result<Alternative> {
+        match name {
+            "two_sided" => Ok(Alternative::TwoSided),
+            "greater" => Ok(Alternative::Greater),
+            "less" => Ok(Alternative::Less),
+            other => Err(Error::arg(
+                "alternative",
+                format!("unknown alternative `{other}` (expected two_sided, greater or less)"),
+            )),
+        }
+    }
+}
+
 /// Which alternative a test considers.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -1,0 +1,588 @@
+//! Grouping of whole columns into tallies: the `NpsGrouped` handle.
+
+use std::ffi::c_char;
+
+use chrono::Datelike;
+use nps_core::group::{group_by, Group, GroupKey, GroupOptions, Grouped, Keys, Respondents};
+use nps_core::period::Period;
+use nps_core::ScoreValue;
+
+use crate::error::{FfiError, NpsStatus};
+use crate::ffi;
+use crate::tally::{invalid_policy, NpsTally};
+
+/// Calendar period to group timestamps by. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsPeriod {
+    /// No grouping by period.
+    None = 0,
+    /// Calendar day.
+    Day = 1,
+    /// ISO 8601 week (Monday to Sunday; labels like `2025-W09`).
+    Week = 2,
+    /// Calendar month.
+    Month = 3,
+    /// Calendar quarter.
+    Quarter = 4,
+}
+
+const PERIODS: [(NpsPeriod, Option<Period>); 5] = [
+    (NpsPeriod::None, None),
+    (NpsPeriod::Day, Some(Period::Day)),
+    (NpsPeriod::Week, Some(Period::Week)),
+    (NpsPeriod::Month, Some(Period::Month)),
+    (NpsPeriod::Quarter, Some(Period::Quarter)),
+];
+
+fn period_of(v: u32) -> Result<Option<Period>, FfiError> {
+    PERIODS
+        .iter()
+        .find(|(c, _)| *c as u32 == v)
+        .map(|(_, p)| *p)
+        .ok_or_else(|| FfiError::arg("period", format!("unknown NpsPeriod {v}")))
+}
+
+fn period_to_c(p: Option<Period>) -> u32 {
+    PERIODS
+        .iter()
+        .find(|(_, core)| *core == p)
+        // The table lists every Period.
+        .map_or(u32::MAX, |(c, _)| *c as u32)
+}
+
+/// Kind of a group key. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsKeyKind {
+    /// No key column was given: one key for all rows.
+    All = 0,
+    /// A signed integer key (`key_int`), from `keys_i64`.
+    Int = 1,
+    /// An unsigned integer key (`key_uint`), from `keys_u32` or `keys_u64`.
+    Uint = 2,
+    /// A string key (read it with `nps_grouped_key_text`), from `keys_str`.
+    Str = 3,
+}
+
+/// What to group by. Every column given has `len` rows (the length of the
+/// score column). **Zero-initialise it** (`NpsGroupOptions o = {0};` in C,
+/// `NpsGroupOptions o{};` in C++): all-zero means one group of all rows,
+/// no period, UTC, every response kept, `min_n` 0 and
+/// `NPS_INVALID_POLICY_RAISE`. The columns are only read during the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct NpsGroupOptions {
+    /// Group key per row (at most one of the `keys_*` columns; NULL = none).
+    pub keys_u32: *const u32,
+    /// Group key per row.
+    pub keys_u64: *const u64,
+    /// Group key per row.
+    pub keys_i64: *const i64,
+    /// Group key per row: NUL-terminated UTF-8 strings (no NULL entries).
+    pub keys_str: *const *const c_char,
+    /// Unix seconds (UTC instants) per row; needed by `period`, and used by
+    /// the `respondents_*` columns to find each respondent's latest response.
+    pub timestamps: *const i64,
+    /// An `NpsPeriod` (`NPS_PERIOD_NONE` = 0: no period).
+    pub period: u32,
+    /// IANA time zone of the periods (NUL-terminated UTF-8, e.g.
+    /// `"Europe/Berlin"`); NULL means `"UTC"`.
+    pub tz: *const c_char,
+    /// Respondent id per row: keep only each respondent's latest response
+    /// (latest timestamp; on a tie or without timestamps, the last row). At
+    /// most one of the `respondents_*` columns; NULL = keep every row.
+    pub respondents_u64: *const u64,
+    /// Respondent id per row.
+    pub respondents_i64: *const i64,
+    /// Respondent id per row: NUL-terminated UTF-8 strings.
+    pub respondents_str: *const *const c_char,
+    /// Groups with fewer responses are flagged `thin`.
+    pub min_n: u64,
+    /// An `NpsInvalidPolicy` for invalid scores.
+    pub invalid: u32,
+}
+
+/// The result of grouping: an opaque, immutable handle.
+///
+/// Ownership: created by `nps_group_by_*` or `nps_grouped_rolling`, owned
+/// by the caller, released with `nps_grouped_free` exactly once. It does
+/// not borrow the input columns. Thread safety: immutable after creation,
+/// so any number of threads may call the `nps_grouped_*` readers on one
+/// handle at the same time; `nps_grouped_free` must not race with any other
+/// use of the handle.
+pub struct NpsGrouped {
+    inner: Grouped,
+}
+
+/// One group of an `NpsGrouped`, copied out by `nps_grouped_get`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpsGroup {
+    /// An `NpsKeyKind`.
+    pub key_kind: u32,
+    /// The key when `key_kind` is `NPS_KEY_KIND_INT` (else 0).
+    pub key_int: i64,
+    /// The key when `key_kind` is `NPS_KEY_KIND_UINT` (else 0).
+    pub key_uint: u64,
+    /// Whether the group has a period (grouping by period).
+    pub has_period: bool,
+    /// Local first day of the period (for rolling windows: of the window's
+    /// last period): year (0 when `has_period` is false).
+    pub year: i32,
+    /// Month 1..=12 (0 when `has_period` is false).
+    pub month: u32,
+    /// Day of the month 1..=31 (0 when `has_period` is false).
+    pub day: u32,
+    /// The group's responses.
+    pub tally: NpsTally,
+    /// True when the group has fewer than `min_n` responses.
+    pub thin: bool,
+}
+
+/// Summary of an `NpsGrouped`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpsGroupedInfo {
+    /// Number of groups.
+    pub len: usize,
+    /// Invalid scores skipped under `NPS_INVALID_POLICY_SKIP`.
+    pub skipped: u64,
+    /// Rows dropped because their respondent answered again later.
+    pub dropped_repeats: u64,
+    /// The `NpsPeriod` grouped by.
+    pub period: u32,
+    /// The thin-sample threshold used.
+    pub min_n: u64,
+    /// Rolling window length in periods (1 unless made by `nps_grouped_rolling`).
+    pub window: usize,
+}
+
+/// # Safety
+/// `ptr` must be NULL or readable for `len` pointers, each NULL or a
+/// NUL-terminated string.
+unsafe fn str_column<'a>(
+    ptr: *const *const c_char,
+    len: usize,
+    name: &'static str,
+) -> Result<Option<Vec<&'a str>>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let Some(ptrs) = unsafe { ffi::opt_slice(ptr, len, name) }? else {
+        return Ok(None);
+    };
+    ptrs.iter()
+        .enumerate()
+        // SAFETY: the caller guarantees each entry is NULL or a valid string.
+        .map(|(row, &p)| unsafe { ffi::text(p, name, Some(row)) })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// Fails unless at most one of several optional columns is given.
+fn at_most_one(name: &'static str, given: &[bool]) -> Result<(), FfiError> {
+    if given.iter().filter(|&&g| g).count() > 1 {
+        return Err(FfiError::arg(
+            name,
+            format!("give at most one of the {name}_* columns"),
+        ));
+    }
+    Ok(())
+}
+
+/// # Safety
+/// As the exported `nps_group_by_*` functions.
+unsafe fn group_column<T: ScoreValue>(
+    scores: *const T,
+    len: usize,
+    options: *const NpsGroupOptions,
+    out: *mut *mut NpsGrouped,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    // SAFETY: forwarded caller guarantees for everything read below.
+    let (scores, o) = unsafe {
+        (
+            ffi::slice(scores, len, "scores")?,
+            ffi::opt_reference(options, "options")?.copied(),
+        )
+    };
+    let o = o.unwrap_or(NpsGroupOptions {
+        keys_u32: std::ptr::null(),
+        keys_u64: std::ptr::null(),
+        keys_i64: std::ptr::null(),
+        keys_str: std::ptr::null(),
+        timestamps: std::ptr::null(),
+        period: NpsPeriod::None as u32,
+        tz: std::ptr::null(),
+        respondents_u64: std::ptr::null(),
+        respondents_i64: std::ptr::null(),
+        respondents_str: std::ptr::null(),
+        min_n: 0,
+        invalid: crate::tally::NpsInvalidPolicy::Raise as u32,
+    });
+    at_most_one(
+        "keys",
+        &[
+            !o.keys_u32.is_null(),
+            !o.keys_u64.is_null(),
+            !o.keys_i64.is_null(),
+            !o.keys_str.is_null(),
+        ],
+    )?;
+    at_most_one(
+        "respondents",
+        &[
+            !o.respondents_u64.is_null(),
+            !o.respondents_i64.is_null(),
+            !o.respondents_str.is_null(),
+        ],
+    )?;
+    // SAFETY: the caller guarantees each non-NULL column holds len rows.
+    let (key_strs, resp_strs) = unsafe {
+        (
+            str_column(o.keys_str, len, "keys_str")?,
+            str_column(o.respondents_str, len, "respondents_str")?,
+        )
+    };
+    // SAFETY: as above.
+    let keys = unsafe {
+        [
+            ffi::opt_slice(o.keys_u32, len, "keys_u32")?.map(Keys::U32),
+            ffi::opt_slice(o.keys_u64, len, "keys_u64")?.map(Keys::U64),
+            ffi::opt_slice(o.keys_i64, len, "keys_i64")?.map(Keys::I64),
+        ]
+    }
+    .into_iter()
+    .flatten()
+    .chain(key_strs.as_deref().map(Keys::Str))
+    .next();
+    // SAFETY: as above.
+    let respondents = unsafe {
+        [
+            ffi::opt_slice(o.respondents_u64, len, "respondents_u64")?.map(Respondents::U64),
+            ffi::opt_slice(o.respondents_i64, len, "respondents_i64")?.map(Respondents::I64),
+        ]
+    }
+    .into_iter()
+    .flatten()
+    .chain(resp_strs.as_deref().map(Respondents::Str))
+    .next();
+    // SAFETY: as above; tz is NULL or a NUL-terminated string.
+    let (timestamps, tz) = unsafe {
+        (
+            ffi::opt_slice(o.timestamps, len, "timestamps")?,
+            ffi::opt_text(o.tz, "tz")?,
+        )
+    };
+    let opts = GroupOptions {
+        keys,
+        timestamps,
+        period: period_of(o.period)?,
+        tz,
+        respondents,
+        min_n: o.min_n,
+        invalid: invalid_policy(o.invalid)?,
+    };
+    let grouped = group_by(scores, &opts)?;
+    let handle = Box::into_raw(Box::new(NpsGrouped { inner: grouped }));
+    // SAFETY: out was checked; the caller guarantees it is writable.
+    unsafe { out.write(handle) };
+    Ok(())
+}
+
+/// Groups `len` `uint8_t` scores in one pass as `options` says (NULL = all
+/// rows in one group) and writes a new handle to `*out`, to be released
+/// with `nps_grouped_free`. Groups are sorted by key, then period; only
+/// non-empty groups appear. Errors name the row where there is one
+/// (invalid score, invalid timestamp, invalid UTF-8 in a string column);
+/// an unknown `tz` is `NPS_STATUS_UNKNOWN_TIME_ZONE`.
+///
+/// # Safety
+///
+/// `scores` must be NULL or readable for `len` values, `options` NULL or
+/// valid with every non-NULL column readable for `len` rows; `out` must be
+/// NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_group_by_u8(
+    scores: *const u8,
+    len: usize,
+    options: *const NpsGroupOptions,
+    out: *mut *mut NpsGrouped,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group_column(scores, len, options, out) } })
+}
+
+/// As `nps_group_by_u8` for `int64_t` scores.
+///
+/// # Safety
+///
+/// As `nps_group_by_u8`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_group_by_i64(
+    scores: *const i64,
+    len: usize,
+    options: *const NpsGroupOptions,
+    out: *mut *mut NpsGrouped,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group_column(scores, len, options, out) } })
+}
+
+/// As `nps_group_by_u8` for `double` scores (NaN is invalid).
+///
+/// # Safety
+///
+/// As `nps_group_by_u8`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_group_by_f64(
+    scores: *const f64,
+    len: usize,
+    options: *const NpsGroupOptions,
+    out: *mut *mut NpsGrouped,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group_column(scores, len, options, out) } })
+}
+
+/// Releases a handle. NULL is accepted (and ignored).
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a handle from this library not yet freed, and
+/// no other thread may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_free(grouped: *mut NpsGrouped) {
+    ffi_value!((), {
+        if !grouped.is_null() {
+            // SAFETY: the caller passes a live handle made by Box::into_raw
+            // in this library, exactly once.
+            drop(unsafe { Box::from_raw(grouped) });
+        }
+    })
+}
+
+/// # Safety
+/// `g` must be NULL or a live handle.
+unsafe fn handle<'a>(g: *const NpsGrouped) -> Result<&'a Grouped, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    Ok(&unsafe { ffi::reference(g, "grouped") }?.inner)
+}
+
+/// # Safety
+/// `g` must be NULL or a live handle.
+unsafe fn group_at<'a>(
+    g: *const NpsGrouped,
+    index: usize,
+) -> Result<(&'a Grouped, &'a Group), FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let g = unsafe { handle(g) }?;
+    let group = g.groups.get(index).ok_or(FfiError::IndexOutOfRange {
+        index,
+        len: g.groups.len(),
+    })?;
+    Ok((g, group))
+}
+
+/// Number of groups; 0 for a NULL handle.
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_len(grouped: *const NpsGrouped) -> usize {
+    ffi_value!(0, {
+        // SAFETY: forwarded caller guarantee.
+        unsafe { handle(grouped) }.map_or(0, |g| g.groups.len())
+    })
+}
+
+/// Summary of a handle: group count, skipped rows, dropped repeats, period,
+/// `min_n` and window.
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_info(
+    grouped: *const NpsGrouped,
+    out: *mut NpsGroupedInfo,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let g = unsafe { handle(grouped) }?;
+        let info = NpsGroupedInfo {
+            len: g.groups.len(),
+            skipped: g.skipped,
+            dropped_repeats: g.dropped_repeats,
+            period: period_to_c(g.period),
+            min_n: g.min_n,
+            window: g.window,
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(info) };
+        Ok(())
+    })
+}
+
+/// Copies group `index` (0-based, below `nps_grouped_len`) to `*out`;
+/// `NPS_STATUS_INDEX_OUT_OF_RANGE` otherwise.
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_get(
+    grouped: *const NpsGrouped,
+    index: usize,
+    out: *mut NpsGroup,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (_, group) = unsafe { group_at(grouped, index) }?;
+        let (key_kind, key_int, key_uint) = match &group.key {
+            GroupKey::All => (NpsKeyKind::All, 0, 0),
+            GroupKey::Int(k) => (NpsKeyKind::Int, *k, 0),
+            GroupKey::UInt(k) => (NpsKeyKind::Uint, 0, *k),
+            GroupKey::Str(_) => (NpsKeyKind::Str, 0, 0),
+        };
+        let (year, month, day) = group
+            .period_start
+            .map_or((0, 0, 0), |d| (d.year(), d.month(), d.day()));
+        let value = NpsGroup {
+            key_kind: key_kind as u32,
+            key_int,
+            key_uint,
+            has_period: group.period_start.is_some(),
+            year,
+            month,
+            day,
+            tally: NpsTally::from_core(&group.tally),
+            thin: group.thin,
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(value) };
+        Ok(())
+    })
+}
+
+/// # Safety
+/// `buf` NULL or writable for `len` bytes; `text_len` NULL or writable.
+unsafe fn text_out(
+    text: &str,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> Result<(), FfiError> {
+    let text_len = ffi::opt_out(text_len, "text_len")?;
+    // SAFETY: forwarded caller guarantee.
+    let copied = unsafe { ffi::copy_exact(text, buf, len, "buf") };
+    if matches!(copied, Ok(()) | Err(FfiError::BufferTooSmall { .. })) {
+        if let Some(t) = text_len {
+            // SAFETY: checked; the caller guarantees it is writable.
+            unsafe { t.write(text.len()) };
+        }
+    }
+    copied
+}
+
+/// Copies the period label of group `index` (`"2025-03-14"`, `"2025-W09"`,
+/// `"2025-03"`, `"2025-Q1"`; `""` without a period) with a terminating NUL
+/// into `buf` (capacity `len`). `*text_len` (may be NULL) receives the
+/// label's length without the NUL — also when the call fails with
+/// `NPS_STATUS_BUFFER_TOO_SMALL` (the one exception to "outputs only on
+/// success"), so `buf = NULL, len = 0` queries the size. 16 bytes hold
+/// every label of years 1..=9999.
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a live handle; `buf` NULL or writable for
+/// `len` bytes; `text_len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_label(
+    grouped: *const NpsGrouped,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantee.
+        let (g, group) = unsafe { group_at(grouped, index) }?;
+        let label = group.label(g.period);
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&label, buf, len, text_len) }
+    })
+}
+
+/// Copies the key of group `index` as text (`"all"` without keys, the
+/// decimal integer, or the string key) into `buf`, like
+/// `nps_grouped_label`.
+///
+/// # Safety
+///
+/// As `nps_grouped_label`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_key_text(
+    grouped: *const NpsGrouped,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantee.
+        let (_, group) = unsafe { group_at(grouped, index) }?;
+        let text = group.key.to_string();
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&text, buf, len, text_len) }
+    })
+}
+
+/// The merged tally of all groups.
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_total(
+    grouped: *const NpsGrouped,
+    out: *mut NpsTally,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let total = unsafe { handle(grouped) }?.total()?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(NpsTally::from_core(&total)) };
+        Ok(())
+    })
+}
+
+/// Rolling windows over period groups: for each key and each period from
+/// the key's first period to the last period of the result, the merged
+/// tally of the last `window` periods (empty periods included). Writes a
+/// new handle (free it with `nps_grouped_free`); the input handle is
+/// unchanged. `NPS_STATUS_INVALID_ARGUMENT` unless grouped by period and
+/// `window >= 1`.
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_rolling(
+    grouped: *const NpsGrouped,
+    window: usize,
+    out: *mut *mut NpsGrouped,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let rolled = unsafe { handle(grouped) }?.rolling(window)?;
+        let h = Box::into_raw(Box::new(NpsGrouped { inner: rolled }));
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(h) };
+        Ok(())
+    })
+}

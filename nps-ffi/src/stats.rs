@@ -1,0 +1,806 @@
+//! Statistics, intervals, tests, comparisons and sample sizes.
+//!
+//! Every statistic exists for `NpsTally` (`nps_tally_*`) and for
+//! `NpsWeightedTally` (`nps_weighted_tally_*`, computed on Kish-effective
+//! counts). All values are in points (−100…+100; variances in points²). A
+//! sample without responses gives `NPS_STATUS_NO_DATA`, never NaN or 0.
+
+use std::ffi::c_char;
+
+use nps_core::{
+    AdjustedWald, Alternative, Bayes, Credible, IntervalMethod, NpsSample, Tally, TestMethod,
+    TestResult, WeightedTally,
+};
+
+use crate::error::{FfiError, NpsStatus};
+use crate::ffi;
+use crate::tally::{load_tally, load_weighted, NpsTally, NpsWeightedTally};
+
+/// The confidence level the `*_options_default()` helpers use.
+const DEFAULT_CONFIDENCE: f64 = 0.95;
+
+/// Interval method. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsIntervalMethod {
+    /// NPS ± z·SE (collapses to a point when only one category occurs).
+    Wald = 0,
+    /// Wald after adding pseudo-counts (`pseudo`, optionally clipped).
+    AdjustedWald = 1,
+    /// Tango's score interval (the recommended default).
+    Score = 2,
+    /// Bayesian credible interval under a Dirichlet `prior`.
+    Bayes = 3,
+}
+
+const INTERVAL_METHODS: [NpsIntervalMethod; 4] = [
+    NpsIntervalMethod::Wald,
+    NpsIntervalMethod::AdjustedWald,
+    NpsIntervalMethod::Score,
+    NpsIntervalMethod::Bayes,
+];
+
+/// Kind of Bayesian credible interval. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsCredible {
+    /// Equal posterior mass in each tail.
+    EqualTailed = 0,
+    /// Highest posterior density (the shortest interval).
+    Hpd = 1,
+}
+
+/// Method of a one-sample test or a two-sample comparison. Passed as
+/// `uint32_t`; the values equal the matching `NpsIntervalMethod` values.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsTestMethod {
+    /// z test with the plain standard error.
+    Wald = 0,
+    /// z test after adding pseudo-counts to each sample.
+    AdjustedWald = 1,
+}
+
+/// Alternative hypothesis of a test. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsAlternative {
+    /// The difference is not zero.
+    TwoSided = 0,
+    /// The difference is greater than zero.
+    Greater = 1,
+    /// The difference is less than zero.
+    Less = 2,
+}
+
+/// Options of an interval. Start from `nps_interval_options_default()` and
+/// change what you need; fields that the method does not use are ignored.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsIntervalOptions {
+    /// An `NpsIntervalMethod` (default `NPS_INTERVAL_METHOD_SCORE`).
+    pub method: u32,
+    /// Confidence (or credible) level strictly between 0 and 1 (default 0.95).
+    pub confidence: f64,
+    /// Adjusted Wald: pseudo-counts added to detractors, passives, promoters
+    /// (default 0.75, 1.5, 0.75; finite and >= 0).
+    pub pseudo: [f64; 3],
+    /// Adjusted Wald: clip the bounds to [−100, 100] (default false).
+    pub clip: bool,
+    /// Bayes: Dirichlet prior for detractors, passives, promoters (default 1, 1, 1).
+    pub prior: [f64; 3],
+    /// Bayes: an `NpsCredible` (default `NPS_CREDIBLE_EQUAL_TAILED`).
+    pub credible: u32,
+}
+
+/// A confidence or credible interval in points.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsInterval {
+    /// Lower bound.
+    pub low: f64,
+    /// Upper bound.
+    pub high: f64,
+    /// Centre: the NPS for Wald and score, the adjusted centre for adjusted
+    /// Wald, the posterior mean for Bayes, the difference for tests.
+    pub center: f64,
+    /// The confidence level.
+    pub confidence: f64,
+    /// The `NpsIntervalMethod` used.
+    pub method: u32,
+}
+
+/// Options of a test or comparison. Start from `nps_test_options_default()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsTestOptions {
+    /// An `NpsTestMethod` (default `NPS_TEST_METHOD_WALD`).
+    pub method: u32,
+    /// Adjusted Wald: pseudo-counts added to each sample (default 0.75, 1.5, 0.75).
+    pub pseudo: [f64; 3],
+    /// An `NpsAlternative` (default `NPS_ALTERNATIVE_TWO_SIDED`).
+    pub alternative: u32,
+    /// Confidence level of the interval of the difference (default 0.95).
+    pub confidence: f64,
+}
+
+/// Result of a test or comparison, in points.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsTestResult {
+    /// NPS − benchmark (one sample) or a − b (two samples), signed.
+    pub difference: f64,
+    /// Standard error of the difference.
+    pub se: f64,
+    /// z statistic: difference / se.
+    pub statistic: f64,
+    /// p-value under the alternative (may underflow to 0; see `ln_p_value`).
+    pub p_value: f64,
+    /// Natural log of the p-value, finite even where `p_value` is 0.
+    pub ln_p_value: f64,
+    /// Two-sided confidence interval of the difference.
+    pub interval: NpsInterval,
+    /// The `NpsAlternative` used.
+    pub alternative: u32,
+}
+
+/// Category shares (fractions 0..=1 that sum to 1).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsShares {
+    /// Share of detractors.
+    pub detractors: f64,
+    /// Share of passives.
+    pub passives: f64,
+    /// Share of promoters.
+    pub promoters: f64,
+}
+
+fn credible_of(v: u32) -> Result<Credible, FfiError> {
+    match v {
+        x if x == NpsCredible::EqualTailed as u32 => Ok(Credible::EqualTailed),
+        x if x == NpsCredible::Hpd as u32 => Ok(Credible::Hpd),
+        _ => Err(FfiError::arg(
+            "credible",
+            format!("unknown NpsCredible {v}"),
+        )),
+    }
+}
+
+fn credible_to_c(c: Credible) -> u32 {
+    match c {
+        Credible::EqualTailed => NpsCredible::EqualTailed as u32,
+        Credible::Hpd => NpsCredible::Hpd as u32,
+    }
+}
+
+fn alternative_of(v: u32) -> Result<Alternative, FfiError> {
+    match v {
+        x if x == NpsAlternative::TwoSided as u32 => Ok(Alternative::TwoSided),
+        x if x == NpsAlternative::Greater as u32 => Ok(Alternative::Greater),
+        x if x == NpsAlternative::Less as u32 => Ok(Alternative::Less),
+        _ => Err(FfiError::arg(
+            "alternative",
+            format!("unknown NpsAlternative {v}"),
+        )),
+    }
+}
+
+fn alternative_to_c(a: Alternative) -> u32 {
+    match a {
+        Alternative::TwoSided => NpsAlternative::TwoSided as u32,
+        Alternative::Greater => NpsAlternative::Greater as u32,
+        Alternative::Less => NpsAlternative::Less as u32,
+    }
+}
+
+/// The core method of a C method value, with default options.
+fn default_interval_method(m: NpsIntervalMethod) -> IntervalMethod {
+    match m {
+        NpsIntervalMethod::Wald => IntervalMethod::Wald,
+        NpsIntervalMethod::AdjustedWald => IntervalMethod::AdjustedWald(AdjustedWald::default()),
+        NpsIntervalMethod::Score => IntervalMethod::Score,
+        NpsIntervalMethod::Bayes => IntervalMethod::Bayes(Bayes::default()),
+    }
+}
+
+fn interval_method_of(v: u32) -> Result<NpsIntervalMethod, FfiError> {
+    INTERVAL_METHODS
+        .into_iter()
+        .find(|m| *m as u32 == v)
+        .ok_or_else(|| FfiError::arg("method", format!("unknown NpsIntervalMethod {v}")))
+}
+
+/// The C value of a method name reported by `nps-core`.
+fn interval_method_by_name(name: &str) -> u32 {
+    INTERVAL_METHODS
+        .into_iter()
+        .find(|m| default_interval_method(*m).name() == name)
+        // Every name nps-core reports belongs to one of the four methods.
+        .map_or(u32::MAX, |m| m as u32)
+}
+
+impl NpsIntervalOptions {
+    fn to_core(self) -> Result<(IntervalMethod, f64), FfiError> {
+        let method = match interval_method_of(self.method)? {
+            NpsIntervalMethod::Wald => IntervalMethod::Wald,
+            NpsIntervalMethod::AdjustedWald => IntervalMethod::AdjustedWald(AdjustedWald {
+                pseudo: self.pseudo,
+                clip: self.clip,
+            }),
+            NpsIntervalMethod::Score => IntervalMethod::Score,
+            NpsIntervalMethod::Bayes => IntervalMethod::Bayes(Bayes {
+                prior: self.prior,
+                credible: credible_of(self.credible)?,
+            }),
+        };
+        Ok((method, self.confidence))
+    }
+
+    fn default_value() -> NpsIntervalOptions {
+        let method = IntervalMethod::default();
+        let adjusted = AdjustedWald::default();
+        let bayes = Bayes::default();
+        NpsIntervalOptions {
+            method: interval_method_by_name(method.name()),
+            confidence: DEFAULT_CONFIDENCE,
+            pseudo: adjusted.pseudo,
+            clip: adjusted.clip,
+            prior: bayes.prior,
+            credible: credible_to_c(bayes.credible),
+        }
+    }
+}
+
+impl NpsTestOptions {
+    fn to_core(self) -> Result<(TestMethod, f64, Alternative), FfiError> {
+        let method = match self.method {
+            x if x == NpsTestMethod::Wald as u32 => TestMethod::Wald,
+            x if x == NpsTestMethod::AdjustedWald as u32 => {
+                TestMethod::AdjustedWald(AdjustedWald {
+                    pseudo: self.pseudo,
+                    ..AdjustedWald::default()
+                })
+            }
+            v => {
+                return Err(FfiError::arg(
+                    "method",
+                    format!("unknown NpsTestMethod {v}"),
+                ))
+            }
+        };
+        Ok((method, self.confidence, alternative_of(self.alternative)?))
+    }
+
+    fn default_value() -> NpsTestOptions {
+        let method = TestMethod::default();
+        NpsTestOptions {
+            method: interval_method_by_name(method.name()),
+            pseudo: AdjustedWald::default().pseudo,
+            alternative: alternative_to_c(Alternative::default()),
+            confidence: DEFAULT_CONFIDENCE,
+        }
+    }
+}
+
+fn interval_to_c(i: &nps_core::Interval) -> NpsInterval {
+    NpsInterval {
+        low: i.low,
+        high: i.high,
+        center: i.center,
+        confidence: i.confidence,
+        method: interval_method_by_name(i.method),
+    }
+}
+
+pub(crate) fn test_result_to_c(r: &TestResult) -> NpsTestResult {
+    NpsTestResult {
+        difference: r.difference,
+        se: r.se,
+        statistic: r.statistic,
+        p_value: r.p_value,
+        ln_p_value: r.ln_p_value,
+        interval: interval_to_c(&r.interval),
+        alternative: alternative_to_c(r.alternative),
+    }
+}
+
+/// The default interval options: score method, 95 %, adjusted-Wald
+/// pseudo-counts (0.75, 1.5, 0.75) without clipping, Bayes prior (1, 1, 1)
+/// equal-tailed.
+#[no_mangle]
+pub extern "C" fn nps_interval_options_default() -> NpsIntervalOptions {
+    ffi_value!(NpsIntervalOptions::default_value(), {
+        NpsIntervalOptions::default_value()
+    })
+}
+
+/// The default test options: Wald, two-sided, 95 %, adjusted-Wald
+/// pseudo-counts (0.75, 1.5, 0.75).
+#[no_mangle]
+pub extern "C" fn nps_test_options_default() -> NpsTestOptions {
+    ffi_value!(NpsTestOptions::default_value(), {
+        NpsTestOptions::default_value()
+    })
+}
+
+/// The stable name of an `NpsIntervalMethod` (`"wald"`, `"adjusted_wald"`,
+/// `"score"`, `"bayes"`), or `"unknown"`. Static: do not free.
+#[no_mangle]
+pub extern "C" fn nps_interval_method_name(method: u32) -> *const c_char {
+    ffi_value!(ffi::static_c_str("unknown"), {
+        let name =
+            interval_method_of(method).map_or("unknown", |m| default_interval_method(m).name());
+        ffi::static_c_str(name)
+    })
+}
+
+/// A C sample type: how to read it and the statistics it supports.
+trait CSample {
+    type Core: NpsSample;
+    /// # Safety
+    /// `ptr` must be NULL or point to a valid value.
+    unsafe fn load(ptr: *const Self, name: &'static str) -> Result<Self::Core, FfiError>;
+    fn mean(core: &Self::Core) -> nps_core::Result<f64>;
+}
+
+impl CSample for NpsTally {
+    type Core = Tally;
+    unsafe fn load(ptr: *const Self, name: &'static str) -> Result<Tally, FfiError> {
+        // SAFETY: forwarded caller guarantee.
+        unsafe { load_tally(ptr, name) }
+    }
+    fn mean(core: &Tally) -> nps_core::Result<f64> {
+        core.mean_score()
+    }
+}
+
+impl CSample for NpsWeightedTally {
+    type Core = WeightedTally;
+    unsafe fn load(ptr: *const Self, name: &'static str) -> Result<WeightedTally, FfiError> {
+        // SAFETY: forwarded caller guarantee.
+        unsafe { load_weighted(ptr, name) }
+    }
+    fn mean(core: &WeightedTally) -> nps_core::Result<f64> {
+        core.mean_score()
+    }
+}
+
+/// Reads a sample, computes `f` and writes the result on success.
+///
+/// # Safety
+///
+/// `sample` must be NULL or point to a valid value; `out` must be NULL or
+/// writable.
+unsafe fn stat<C: CSample, R>(
+    sample: *const C,
+    out: *mut R,
+    f: impl FnOnce(&C::Core) -> Result<R, FfiError>,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    // SAFETY: forwarded caller guarantee.
+    let s = unsafe { C::load(sample, "tally") }?;
+    let r = f(&s)?;
+    // SAFETY: out was checked; the caller guarantees it is writable.
+    unsafe { out.write(r) };
+    Ok(())
+}
+
+fn shares_to_c(s: nps_core::Shares) -> NpsShares {
+    NpsShares {
+        detractors: s.detractors,
+        passives: s.passives,
+        promoters: s.promoters,
+    }
+}
+
+/// # Safety
+/// `options` must be NULL or point to valid options.
+unsafe fn interval_of<S: NpsSample>(
+    s: &S,
+    options: *const NpsIntervalOptions,
+) -> Result<NpsInterval, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let opts = unsafe { ffi::opt_reference(options, "options") }?
+        .copied()
+        .unwrap_or_else(NpsIntervalOptions::default_value);
+    let (method, confidence) = opts.to_core()?;
+    Ok(interval_to_c(&s.interval(&method, confidence)?))
+}
+
+fn test_options(
+    options: Option<&NpsTestOptions>,
+) -> Result<(TestMethod, f64, Alternative), FfiError> {
+    options
+        .copied()
+        .unwrap_or_else(NpsTestOptions::default_value)
+        .to_core()
+}
+
+/// # Safety
+/// As the exported test functions.
+unsafe fn test_of<C: CSample>(
+    sample: *const C,
+    benchmark: f64,
+    options: *const NpsTestOptions,
+    out: *mut NpsTestResult,
+) -> Result<(), FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let opts = unsafe { ffi::opt_reference(options, "options") }?;
+    let (method, confidence, alternative) = test_options(opts)?;
+    // SAFETY: forwarded caller guarantees.
+    unsafe {
+        stat(sample, out, |s| {
+            let r = nps_core::test_benchmark(s, benchmark, &method, confidence, alternative)?;
+            Ok(test_result_to_c(&r))
+        })
+    }
+}
+
+/// # Safety
+/// As the exported comparison functions.
+unsafe fn compare_of<C: CSample>(
+    a: *const C,
+    b: *const C,
+    options: *const NpsTestOptions,
+    out: *mut NpsTestResult,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    // SAFETY: forwarded caller guarantees.
+    let (opts, a, b) = unsafe {
+        (
+            ffi::opt_reference(options, "options")?,
+            C::load(a, "a")?,
+            C::load(b, "b")?,
+        )
+    };
+    let (method, confidence, alternative) = test_options(opts)?;
+    let r = nps_core::compare(&a, &b, &method, confidence, alternative)?;
+    // SAFETY: out was checked; the caller guarantees it is writable.
+    unsafe { out.write(test_result_to_c(&r)) };
+    Ok(())
+}
+
+/// NPS in points: 100·(promoters − detractors)/n.
+///
+/// # Safety
+///
+/// `tally` must be NULL or point to a valid tally; `out` must be NULL or
+/// writable. (The same holds for every `nps_tally_*` statistic below.)
+#[no_mangle]
+pub unsafe extern "C" fn nps_tally_nps(tally: *const NpsTally, out: *mut f64) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(s.nps()?)) } })
+}
+
+/// Category shares.
+///
+/// # Safety
+///
+/// As `nps_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_tally_shares(
+    tally: *const NpsTally,
+    out: *mut NpsShares,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(shares_to_c(s.shares()?))) } })
+}
+
+/// Mean score 0..=10. `NPS_STATUS_NO_DATA` for an empty tally or one
+/// without per-score counts.
+///
+/// # Safety
+///
+/// As `nps_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_tally_mean(tally: *const NpsTally, out: *mut f64) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(NpsTally::mean(s)?)) } })
+}
+
+/// Per-respondent variance of the NPS score (+100 / 0 / −100), points².
+///
+/// # Safety
+///
+/// As `nps_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_tally_variance(tally: *const NpsTally, out: *mut f64) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(s.variance()?)) } })
+}
+
+/// Standard error of the NPS in points.
+///
+/// # Safety
+///
+/// As `nps_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_tally_se(tally: *const NpsTally, out: *mut f64) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(s.se()?)) } })
+}
+
+/// Margin of error (half-width of the Wald interval) at `confidence`, in points.
+///
+/// # Safety
+///
+/// As `nps_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_tally_margin(
+    tally: *const NpsTally,
+    confidence: f64,
+    out: *mut f64,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(s.margin_of_error(confidence)?)) } })
+}
+
+/// A confidence (or credible) interval. `options` may be NULL for the
+/// defaults of `nps_interval_options_default()`.
+///
+/// # Safety
+///
+/// As `nps_tally_nps`; `options` must be NULL or point to valid options.
+#[no_mangle]
+pub unsafe extern "C" fn nps_tally_interval(
+    tally: *const NpsTally,
+    options: *const NpsIntervalOptions,
+    out: *mut NpsInterval,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| interval_of(s, options)) } })
+}
+
+/// NPS of a weighted tally (on Kish-effective counts).
+///
+/// # Safety
+///
+/// `tally` must be NULL or point to a valid weighted tally; `out` must be
+/// NULL or writable. (The same holds for every `nps_weighted_tally_*`
+/// statistic below.)
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_tally_nps(
+    tally: *const NpsWeightedTally,
+    out: *mut f64,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(s.nps()?)) } })
+}
+
+/// Weighted category shares.
+///
+/// # Safety
+///
+/// As `nps_weighted_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_tally_shares(
+    tally: *const NpsWeightedTally,
+    out: *mut NpsShares,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(shares_to_c(s.shares()?))) } })
+}
+
+/// Weighted mean score.
+///
+/// # Safety
+///
+/// As `nps_weighted_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_tally_mean(
+    tally: *const NpsWeightedTally,
+    out: *mut f64,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(NpsWeightedTally::mean(s)?)) } })
+}
+
+/// Per-respondent variance (points²) of a weighted tally.
+///
+/// # Safety
+///
+/// As `nps_weighted_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_tally_variance(
+    tally: *const NpsWeightedTally,
+    out: *mut f64,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(s.variance()?)) } })
+}
+
+/// Standard error (points) of a weighted tally, at the effective n.
+///
+/// # Safety
+///
+/// As `nps_weighted_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_tally_se(
+    tally: *const NpsWeightedTally,
+    out: *mut f64,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(s.se()?)) } })
+}
+
+/// Margin of error (points) of a weighted tally at `confidence`.
+///
+/// # Safety
+///
+/// As `nps_weighted_tally_nps`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_tally_margin(
+    tally: *const NpsWeightedTally,
+    confidence: f64,
+    out: *mut f64,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| Ok(s.margin_of_error(confidence)?)) } })
+}
+
+/// Interval of a weighted tally; `options` may be NULL for the defaults.
+///
+/// # Safety
+///
+/// As `nps_weighted_tally_nps`; `options` must be NULL or point to valid options.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_tally_interval(
+    tally: *const NpsWeightedTally,
+    options: *const NpsIntervalOptions,
+    out: *mut NpsInterval,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { stat(tally, out, |s| interval_of(s, options)) } })
+}
+
+/// One-sample test of the NPS against `benchmark` (points in [−100, 100]).
+/// `options` may be NULL for the defaults of `nps_test_options_default()`.
+/// `NPS_STATUS_DEGENERATE` when the standard error is 0 under Wald (use
+/// adjusted Wald).
+///
+/// # Safety
+///
+/// `tally` must be NULL or point to a valid tally, `options` NULL or valid
+/// options; `out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_test_benchmark(
+    tally: *const NpsTally,
+    benchmark: f64,
+    options: *const NpsTestOptions,
+    out: *mut NpsTestResult,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { test_of(tally, benchmark, options, out) } })
+}
+
+/// Two-sample comparison of the **signed** difference a − b (e.g. this
+/// month vs last month). `options` may be NULL for the defaults.
+///
+/// # Safety
+///
+/// `a` and `b` must be NULL or point to valid tallies, `options` NULL or
+/// valid options; `out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_compare(
+    a: *const NpsTally,
+    b: *const NpsTally,
+    options: *const NpsTestOptions,
+    out: *mut NpsTestResult,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { compare_of(a, b, options, out) } })
+}
+
+/// `nps_test_benchmark` for a weighted tally (Kish-effective counts).
+///
+/// # Safety
+///
+/// As `nps_test_benchmark`, with a weighted tally.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_test_benchmark(
+    tally: *const NpsWeightedTally,
+    benchmark: f64,
+    options: *const NpsTestOptions,
+    out: *mut NpsTestResult,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { test_of(tally, benchmark, options, out) } })
+}
+
+/// `nps_compare` for two weighted tallies.
+///
+/// # Safety
+///
+/// As `nps_compare`, with weighted tallies.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_compare(
+    a: *const NpsWeightedTally,
+    b: *const NpsWeightedTally,
+    options: *const NpsTestOptions,
+    out: *mut NpsTestResult,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { compare_of(a, b, options, out) } })
+}
+
+/// Sample size for a margin of error of `margin` points at planned
+/// promoter and detractor shares (fractions 0..=1) and `confidence`,
+/// rounded up. `population` is the finite population size for the
+/// finite-population correction, or **0 for an infinite population**.
+///
+/// # Safety
+///
+/// `out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_sample_size(
+    margin: f64,
+    promoters: f64,
+    detractors: f64,
+    confidence: f64,
+    population: u64,
+    out: *mut u64,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        let population = (population != 0).then_some(population);
+        let n = nps_core::sample_size(margin, promoters, detractors, confidence, population)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(n) };
+        Ok(())
+    })
+}
+
+/// The two-sided standard-normal quantile for `confidence` in (0, 1)
+/// (1.959964… for 0.95).
+///
+/// # Safety
+///
+/// `out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_z_value(confidence: f64, out: *mut f64) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        let z = nps_core::z_value(confidence)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(z) };
+        Ok(())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn method_values_round_trip_through_core_names() {
+        for m in INTERVAL_METHODS {
+            assert_eq!(
+                interval_method_by_name(default_interval_method(m).name()),
+                m as u32
+            );
+        }
+        assert_eq!(
+            NpsTestMethod::AdjustedWald as u32,
+            interval_method_by_name(TestMethod::from_name("adjusted_wald").unwrap().name())
+        );
+        assert_eq!(
+            NpsTestMethod::Wald as u32,
+            interval_method_by_name(TestMethod::from_name("wald").unwrap().name())
+        );
+    }
+
+    #[test]
+    fn defaults_match_core_defaults() {
+        let o = nps_interval_options_default();
+        assert_eq!(o.method, NpsIntervalMethod::Score as u32);
+        assert_eq!(o.pseudo, [0.75, 1.5, 0.75]);
+        assert!(!o.clip);
+        assert_eq!(o.prior, [1.0, 1.0, 1.0]);
+        assert_eq!(o.credible, NpsCredible::EqualTailed as u32);
+        assert_eq!(o.confidence, 0.95);
+        let t = nps_test_options_default();
+        assert_eq!(t.method, NpsTestMethod::Wald as u32);
+        assert_eq!(t.alternative, NpsAlternative::TwoSided as u32);
+    }
+}

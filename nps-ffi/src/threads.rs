@@ -1,0 +1,15 @@
+//! The process-wide thread cap of batch functions.
+
+/// Caps the number of threads that batch functions (tallies of large
+/// columns, grouping) may use; 0 means one per core. Results never depend
+/// on it, only speed does. Process-wide; safe to call from any thread.
+#[no_mangle]
+pub extern "C" fn nps_set_max_threads(n: usize) {
+    ffi_value!((), { nps_core::set_max_threads(n) })
+}
+
+/// The number of threads batch functions use.
+#[no_mangle]
+pub extern "C" fn nps_max_threads() -> usize {
+    ffi_value!(1, { nps_core::max_threads() })
+}

@@ -1,0 +1,45 @@
+// NPS per dealer from a few survey rows, through the installed C API.
+// Prints one line per dealer and exits non-zero if any answer is wrong.
+#include <nps.h>
+
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <vector>
+
+int main() {
+    // Dealer 1: 10, 9, 6, 8 -> NPS (2 - 1) / 4 = 25; dealer 2: 0, 10 -> 0.
+    const std::vector<uint8_t> scores = {10, 9, 6, 8, 0, 10};
+    const std::vector<uint64_t> dealers = {1, 1, 1, 1, 2, 2};
+    const double expected[] = {25.0, 0.0};
+
+    NpsGroupOptions options{};
+    options.keys_u64 = dealers.data();
+    NpsGrouped *grouped = nullptr;
+    if (nps_group_by_u8(scores.data(), scores.size(), &options, &grouped) != NPS_STATUS_OK) {
+        char message[256];
+        nps_last_error_message(message, sizeof message);
+        std::fprintf(stderr, "nps_group_by_u8: %s\n", message);
+        return 1;
+    }
+    int wrong = nps_grouped_len(grouped) == 2 ? 0 : 1;
+    for (size_t i = 0; i < nps_grouped_len(grouped) && i < 2; ++i) {
+        NpsGroup group{};
+        double nps = 0;
+        NpsInterval ci{};
+        if (nps_grouped_get(grouped, i, &group) != NPS_STATUS_OK ||
+            nps_tally_nps(&group.tally, &nps) != NPS_STATUS_OK ||
+            nps_tally_interval(&group.tally, nullptr, &ci) != NPS_STATUS_OK) {
+            ++wrong;
+            continue;
+        }
+        std::printf("dealer %llu: NPS %.1f [%.1f, %.1f] (%s)\n",
+                    static_cast<unsigned long long>(group.key_uint), nps, ci.low, ci.high,
+                    nps_interval_method_name(ci.method));
+        if (std::fabs(nps - expected[i]) > 1e-12 || !(ci.low <= nps && nps <= ci.high)) ++wrong;
+    }
+    nps_grouped_free(grouped);
+    if (std::strcmp(nps_version(), NPS_VERSION) != 0) ++wrong;
+    std::printf("consumer: %s\n", wrong == 0 ? "ok" : "WRONG");
+    return wrong == 0 ? 0 : 1;
+}
