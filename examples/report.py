@@ -64,8 +64,7 @@ def main(path: str) -> None:
     common = dict(timestamps=d["ts"], tz=TZ, respondents=d["respondent"],
                   min_n=MIN_N, invalid="skip")
     overall = nps.group_by(None, d["score"], **common)
-    total = overall.total() if hasattr(overall, "total") else sum(
-        (g.tally for g in overall), nps.Tally())
+    total = overall.total()
     print(f"{len(d['score'])} rows; {overall.skipped} invalid scores skipped; "
           f"{overall.dropped_repeats} earlier answers of repeat respondents dropped; "
           f"{total.n} responses analysed.")
@@ -88,10 +87,10 @@ def main(path: str) -> None:
     print(f"  {'dealer':<28}{'n':>6}{'det%':>7}{'pas%':>7}{'pro%':>7}{'NPS':>8}  95% CI")
     for g in by_dealer:
         t = g.tally
-        s = t.shares
+        det, pas, pro = t.shares
         iv = t.interval(method="score")
-        print(f"  {str(g.key):<28}{t.n:>6}{100 * s.detractors:>7.1f}{100 * s.passives:>7.1f}"
-              f"{100 * s.promoters:>7.1f}{t.nps:>8.1f}  {fmt_ci(iv)}{'  thin' if g.thin else ''}")
+        print(f"  {str(g.key):<28}{t.n:>6}{100 * det:>7.1f}{100 * pas:>7.1f}"
+              f"{100 * pro:>7.1f}{t.nps:>8.1f}  {fmt_ci(iv)}{'  thin' if g.thin else ''}")
 
     monthly = nps.group_by(d["dealer"], d["score"], period="month", **common)
     months = sorted({g.period for g in monthly})
@@ -151,11 +150,10 @@ def main(path: str) -> None:
     print(f"  responses per month needed to see the monthly step: {g.n_per_month_to_detect_step}")
 
     heading("Planning")
-    s = total.shares
-    n = nps.sample_size(margin=5.0, promoters=s.promoters, detractors=s.detractors)
+    det, _, pro = total.shares
+    n = nps.sample_size(margin=5.0, promoters=pro, detractors=det)
     print(f"  responses per dealer and month for a ±5-point margin at the network's mix: {n}")
-    n_small = nps.sample_size(margin=5.0, promoters=s.promoters, detractors=s.detractors,
-                              population=600)
+    n_small = nps.sample_size(margin=5.0, promoters=pro, detractors=det, population=600)
     print(f"  ... for a dealer with 600 services a month (finite population): {n_small}")
 
 

@@ -33,10 +33,10 @@ DEALERS = [
 ADVISORS = ["Li Wei", "Wang Fang", "Zhang Min", "Liu Yang", "Chen Jie", "Zhao Lei"]
 
 
-def score_for(rng: random.Random, nps: float) -> int:
-    """Draw a 0-10 score whose category shares give roughly `nps`."""
-    promoters = min(0.95, max(0.05, 0.55 + nps / 200.0))
-    detractors = max(0.0, promoters - nps / 100.0)
+def score_for(rng: random.Random, nps: float, passives: float) -> int:
+    """Draw a 0-10 score with the given passive share and roughly `nps`."""
+    promoters = (1.0 - passives + nps / 100.0) / 2.0
+    detractors = promoters - nps / 100.0
     u = rng.random()
     if u < detractors:
         return rng.choice([0, 1, 2, 3, 4, 5, 6, 6, 5, 6])
@@ -59,6 +59,7 @@ def main() -> None:
         month_start = calendar.timegm((year, month, 1, 0, 0, 0)) - 8 * 3600  # Shanghai midnight
         for code, name, per_month, nps0, nps1 in DEALERS:
             nps = nps0 + (nps1 - nps0) * m / (MONTHS - 1)
+            passives = 0.18 + 0.04 * (code % 3)
             n = max(1, int(rng.gauss(per_month, per_month ** 0.5)))
             seen = customers.setdefault(code, [])
             for _ in range(n):
@@ -70,7 +71,7 @@ def main() -> None:
                     seen.append(respondent)
                 # Business hours 08:30-20:00 local, any day of the month.
                 t = month_start + rng.randrange(days) * 86400 + rng.randrange(30600, 72000)
-                score = score_for(rng, nps)
+                score = score_for(rng, nps, passives)
                 cell = str(score)
                 r = rng.random()
                 if r < 0.003:
