@@ -25,6 +25,21 @@
 #define NPS_VERSION "0.1.0"
 
 /**
+ * "No role" in a role field (`owner`, `escalate_to`, `approver`, ...).
+ */
+#define NPS_ROLE_NONE UINT32_MAX
+
+/**
+ * Capacity of `NpsTriage::mark`, including the terminating NUL.
+ */
+#define NPS_MARK_CAPACITY 32
+
+/**
+ * Capacity of `NpsVisitAssessment::warnings`.
+ */
+#define NPS_MAX_WARNINGS 8
+
+/**
  * Result of a fallible call. `NPS_STATUS_OK` (0) is success; 1..=11 are the
  * error kinds of the library (same numbers as `nps_core::ErrorKind`);
  * 100 and up are errors of the C binding itself. Values are never
@@ -88,7 +103,9 @@ enum NpsStatus
     NPS_STATUS_NUMERICAL = 11,
     /**
      * A policy or calendar document with problems (each with its JSON
-     * path; the message lists them).
+     * path; the message lists them, and `nps_last_error_problem_count`,
+     * `nps_last_error_problem_path` and `nps_last_error_problem_message`
+     * give them one by one).
      */
     NPS_STATUS_INVALID_POLICY = 12,
     /**
@@ -109,7 +126,8 @@ enum NpsStatus
      */
     NPS_STATUS_PANIC = 103,
     /**
-     * A group index not below the number of groups.
+     * An index not below the number of elements (groups, roles, deadlines,
+     * events).
      */
     NPS_STATUS_INDEX_OUT_OF_RANGE = 104,
     /**
@@ -370,6 +388,282 @@ typedef uint32_t NpsKeyKind;
 #endif // __cplusplus
 
 /**
+ * Survey alert level. Passed as `uint32_t`.
+ */
+enum NpsAlert
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * No alert (promoters and, by default, 8s).
+     */
+    NPS_ALERT_NONE = 0,
+    /**
+     * Red (scores 0–3 by default): notify at once, acknowledge within 2 h.
+     */
+    NPS_ALERT_RED = 1,
+    /**
+     * Yellow (scores 4–6 by default): acknowledge within 6 h.
+     */
+    NPS_ALERT_YELLOW = 2,
+    /**
+     * Orange (score 7 by default): passive-conversion follow-up.
+     */
+    NPS_ALERT_ORANGE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsAlert NpsAlert;
+#else
+typedef uint32_t NpsAlert;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Detractor handling tier. Passed as `uint32_t`.
+ */
+enum NpsTier
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * No tier (not a detractor, or a case without tier).
+     */
+    NPS_TIER_NONE = 0,
+    /**
+     * Tier S, the most severe.
+     */
+    NPS_TIER_S = 1,
+    /**
+     * Tier A.
+     */
+    NPS_TIER_A = 2,
+    /**
+     * Tier B.
+     */
+    NPS_TIER_B = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsTier NpsTier;
+#else
+typedef uint32_t NpsTier;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The layer of a compensation item. Passed as `uint32_t`; also the index
+ * into `NpsApproval::by_layer_minor`.
+ */
+enum NpsLayer
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Fix the problem: free, fast repair.
+     */
+    NPS_LAYER_PROBLEM_REPAIR = 0,
+    /**
+     * Compensate time, money, inconvenience: refunds, free services,
+     * vouchers.
+     */
+    NPS_LAYER_LOSS_COMPENSATION = 1,
+    /**
+     * Emotional repair: apology visit, gifts, personal contact.
+     */
+    NPS_LAYER_EMOTIONAL_REPAIR = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsLayer NpsLayer;
+#else
+typedef uint32_t NpsLayer;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Unit of an `NpsDuration`. Passed as `uint32_t`.
+ */
+enum NpsDurationUnit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * `amount` seconds of wall-clock time (pauses left out).
+     */
+    NPS_DURATION_UNIT_WALL_SECONDS = 0,
+    /**
+     * `amount` seconds of business time (inside opening hours only).
+     */
+    NPS_DURATION_UNIT_BUSINESS_SECONDS = 1,
+    /**
+     * `amount` whole working days (1..=2^32-1): due at the close of the
+     * n-th working day; the start's own day counts when the start is
+     * before its first opening.
+     */
+    NPS_DURATION_UNIT_BUSINESS_DAYS = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsDurationUnit NpsDurationUnit;
+#else
+typedef uint32_t NpsDurationUnit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * State of a deadline at "now". Passed as `uint32_t`.
+ */
+enum NpsDeadlineState
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Not met, not yet within the warning lead.
+     */
+    NPS_DEADLINE_STATE_PENDING = 0,
+    /**
+     * Not met, within the warning lead before the deadline.
+     */
+    NPS_DEADLINE_STATE_WARNED = 1,
+    /**
+     * Not met by the deadline.
+     */
+    NPS_DEADLINE_STATE_BREACHED = 2,
+    /**
+     * Met at or before the deadline.
+     */
+    NPS_DEADLINE_STATE_MET = 3,
+    /**
+     * Met after the deadline.
+     */
+    NPS_DEADLINE_STATE_MET_LATE = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsDeadlineState NpsDeadlineState;
+#else
+typedef uint32_t NpsDeadlineState;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which clock a deadline or event concerns. Passed as `uint32_t`.
+ */
+enum NpsDeadlineKind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The alert's acknowledgement (for orange: follow-up) deadline.
+     */
+    NPS_DEADLINE_KIND_ACKNOWLEDGE = 0,
+    /**
+     * The tier's customer-contact deadline.
+     */
+    NPS_DEADLINE_KIND_CONTACT = 1,
+    /**
+     * Immediate escalation on public-opinion risk (events only).
+     */
+    NPS_DEADLINE_KIND_PUBLIC_OPINION = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsDeadlineKind NpsDeadlineKind;
+#else
+typedef uint32_t NpsDeadlineKind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Kind of a case event. Passed as `uint32_t`.
+ */
+enum NpsEventKind
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * A deadline entered its warning lead.
+     */
+    NPS_EVENT_KIND_WARNED = 0,
+    /**
+     * A deadline passed unmet.
+     */
+    NPS_EVENT_KIND_BREACHED = 1,
+    /**
+     * The case escalated to a role (`to`).
+     */
+    NPS_EVENT_KIND_ESCALATED = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsEventKind NpsEventKind;
+#else
+typedef uint32_t NpsEventKind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The rule behind an early warning. Passed as `uint32_t`.
+ */
+enum NpsWarningRule
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Waiting past the promised time (30 min by default; yellow).
+     */
+    NPS_WARNING_RULE_WAITING = 0,
+    /**
+     * Repeated progress inquiries (2 by default; orange).
+     */
+    NPS_WARNING_RULE_PROGRESS_INQUIRIES = 1,
+    /**
+     * Angry wording in a message (configurable keyword lists; red).
+     */
+    NPS_WARNING_RULE_ANGRY_WORDING = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsWarningRule NpsWarningRule;
+#else
+typedef uint32_t NpsWarningRule;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A business calendar: an opaque, immutable handle (IANA time zone,
+ * opening ranges per weekday, effective-dated schedules, holidays,
+ * working-day overrides).
+ *
+ * Ownership: created by `nps_calendar_from_json` or `nps_policy_calendar`,
+ * owned by the caller and released with `nps_calendar_free` exactly once;
+ * it does not borrow the policy it came from. Thread safety: immutable
+ * after creation, so any number of threads may use one handle at the same
+ * time; `nps_calendar_free` must not race with any other use.
+ */
+typedef struct NpsCalendar NpsCalendar;
+
+/**
+ * The state of a case at an instant: an opaque, immutable handle.
+ *
+ * Ownership: created by `nps_policy_case_status`, owned by the caller and
+ * released with `nps_case_status_free` exactly once; it borrows neither
+ * the policy nor the inputs. Thread safety: immutable after creation, so
+ * any number of threads may read one handle at the same time;
+ * `nps_case_status_free` must not race with any other use.
+ */
+typedef struct NpsCaseStatus NpsCaseStatus;
+
+/**
  * The result of grouping: an opaque, immutable handle.
  *
  * Ownership: created by `nps_group_by_*` or `nps_grouped_rolling`, owned
@@ -380,6 +674,18 @@ typedef uint32_t NpsKeyKind;
  * use of the handle.
  */
 typedef struct NpsGrouped NpsGrouped;
+
+/**
+ * A recovery policy: an opaque, immutable handle.
+ *
+ * Ownership: created by `nps_policy_default` or `nps_policy_from_json`,
+ * owned by the caller and released with `nps_policy_free` exactly once.
+ * Results computed from it (triage, approvals, case status, calendars)
+ * do not borrow it. Thread safety: immutable after creation, so any
+ * number of threads may use one handle at the same time (share it freely);
+ * `nps_policy_free` must not race with any other use.
+ */
+typedef struct NpsPolicy NpsPolicy;
 
 /**
  * The counts of a sample: the unit of aggregation. A plain value: copy it
@@ -832,6 +1138,453 @@ typedef struct NpsGoalReport {
     uint64_t n_per_month_to_detect_step;
 } NpsGoalReport;
 
+/**
+ * A survey response to triage. Zero-initialise it and set the fields.
+ */
+typedef struct NpsResponse {
+    /**
+     * Score 0..=10 (anything else is `NPS_STATUS_INVALID_SCORE`).
+     */
+    uint8_t score;
+    /**
+     * Submission instant, Unix seconds (UTC).
+     */
+    int64_t submitted_at;
+    /**
+     * A high-value customer.
+     */
+    bool high_value;
+    /**
+     * Public-opinion risk (a threat to go to the media, a regulator or
+     * social networks).
+     */
+    bool public_opinion_risk;
+} NpsResponse;
+
+/**
+ * An amount of money: integer minor units (fen, cents) of an ISO 4217
+ * currency. `currency` holds the three-letter code and a NUL (`"CNY"`).
+ */
+typedef struct NpsMoney {
+    /**
+     * Amount in minor units.
+     */
+    int64_t minor;
+    /**
+     * ISO 4217 code, NUL-terminated (a fourth letter without NUL is read
+     * as part of the code, and rejected).
+     */
+    char currency[4];
+} NpsMoney;
+
+/**
+ * The triage of one response. Optional values have a `has_` flag (the
+ * value is 0 when the flag is false); roles are ladder indices or
+ * `NPS_ROLE_NONE`.
+ */
+typedef struct NpsTriage {
+    /**
+     * The response's `NpsCategory`.
+     */
+    uint32_t category;
+    /**
+     * An `NpsAlert` (`NPS_ALERT_NONE` when no alert applies).
+     */
+    uint32_t alert;
+    /**
+     * An `NpsTier` (`NPS_TIER_NONE` for passives and promoters).
+     */
+    uint32_t tier;
+    /**
+     * Role owning the case (the tier's owner; for an orange alert the
+     * notified role), or `NPS_ROLE_NONE`.
+     */
+    uint32_t owner;
+    /**
+     * Whether `acknowledge_by` is set (an alert applies).
+     */
+    bool has_acknowledge_by;
+    /**
+     * Alert acknowledgement deadline (orange: the follow-up deadline),
+     * Unix seconds.
+     */
+    int64_t acknowledge_by;
+    /**
+     * Whether `contact_by` is set (a tier applies).
+     */
+    bool has_contact_by;
+    /**
+     * Customer-contact deadline of the tier, Unix seconds.
+     */
+    int64_t contact_by;
+    /**
+     * Whether `compensation_cap` is set (a tier applies).
+     */
+    bool has_compensation_cap;
+    /**
+     * The tier's compensation cap per case, in the policy currency.
+     */
+    struct NpsMoney compensation_cap;
+    /**
+     * Escalate at once (a detractor with public-opinion risk).
+     */
+    bool escalate_immediately;
+    /**
+     * Role escalated to at once, or when the alert is not acknowledged in
+     * time; `NPS_ROLE_NONE` if none.
+     */
+    uint32_t escalate_to;
+    /**
+     * Whether the alert marks the case (`mark`).
+     */
+    bool has_mark;
+    /**
+     * The case marking (`"urgent"`, `"important"`), NUL-terminated UTF-8;
+     * `""` without one. A policy's marking longer than
+     * `NPS_MARK_CAPACITY - 1` bytes is truncated at a character boundary
+     * (`mark_len` tells).
+     */
+    char mark[NPS_MARK_CAPACITY];
+    /**
+     * Full length of the marking in bytes, without the NUL: greater than
+     * `NPS_MARK_CAPACITY - 1` means `mark` was truncated.
+     */
+    size_t mark_len;
+} NpsTriage;
+
+/**
+ * One item of a compensation package: its value in minor units of an ISO
+ * 4217 currency (items in a currency other than the policy's need a rate)
+ * and its `NpsLayer`.
+ */
+typedef struct NpsItem {
+    /**
+     * Value in minor units (not negative).
+     */
+    int64_t minor;
+    /**
+     * ISO 4217 code, NUL-terminated (`"CNY"`).
+     */
+    char currency[4];
+    /**
+     * An `NpsLayer`.
+     */
+    uint32_t layer;
+} NpsItem;
+
+/**
+ * An exchange rate: 1 `from` = `rate` `to` (either direction is used).
+ */
+typedef struct NpsRate {
+    /**
+     * Source currency, NUL-terminated ISO 4217 code.
+     */
+    char from[4];
+    /**
+     * Target currency, NUL-terminated ISO 4217 code.
+     */
+    char to[4];
+    /**
+     * The rate as exact decimal text, NUL-terminated (`"7.1234"`: digits,
+     * at most one `.`, at most 12 decimals, no exponent; positive).
+     */
+    const char *rate;
+} NpsRate;
+
+/**
+ * Optional inputs of `nps_policy_required_approver`. **Zero-initialise
+ * it** (`NpsApprovalOptions o = {0};` in C, `NpsApprovalOptions o{};` in
+ * C++): all-zero means no exchange rates and nothing granted before. It
+ * is only read during the call.
+ */
+typedef struct NpsApprovalOptions {
+    /**
+     * Exchange rates (`rates_len` of them; NULL with 0 = none).
+     */
+    const struct NpsRate *rates;
+    /**
+     * Number of rates.
+     */
+    size_t rates_len;
+    /**
+     * Whether `granted_case` is set.
+     */
+    bool has_granted_case;
+    /**
+     * Granted in earlier packages on this case (counts against the tier
+     * cap and the per-case cap).
+     */
+    struct NpsMoney granted_case;
+    /**
+     * Whether `granted_customer` is set.
+     */
+    bool has_granted_customer;
+    /**
+     * Granted to this customer within the policy's per-customer period.
+     */
+    struct NpsMoney granted_customer;
+    /**
+     * Whether `granted_vehicle` is set.
+     */
+    bool has_granted_vehicle;
+    /**
+     * Granted for this vehicle within the policy's per-vehicle period.
+     */
+    struct NpsMoney granted_vehicle;
+} NpsApprovalOptions;
+
+/**
+ * Who must approve a package.
+ */
+typedef struct NpsApproval {
+    /**
+     * False: denied (no role on the ladder may approve it).
+     */
+    bool approved;
+    /**
+     * The lowest sufficient role (ladder index), `NPS_ROLE_NONE` when
+     * denied.
+     */
+    uint32_t approver;
+    /**
+     * Number of roles on the escalation path, from the lowest role up to
+     * the approver (the whole ladder when denied); the roles are written
+     * to the caller's `path` array.
+     */
+    size_t path_count;
+    /**
+     * The package total in the policy currency.
+     */
+    struct NpsMoney total;
+    /**
+     * Package totals per layer in minor units of the policy currency,
+     * indexed by `NpsLayer`.
+     */
+    int64_t by_layer_minor[3];
+    /**
+     * Whether the case total (earlier packages included) stays within the
+     * tier's compensation cap (true for a case without tier).
+     */
+    bool within_cap;
+} NpsApproval;
+
+/**
+ * A duration with its unit. `NpsDuration d = {0};` is 0 wall seconds.
+ */
+typedef struct NpsDuration {
+    /**
+     * An `NpsDurationUnit`.
+     */
+    uint32_t unit;
+    /**
+     * The amount in that unit (seconds or days; not negative).
+     */
+    int64_t amount;
+} NpsDuration;
+
+/**
+ * A pause `[start, end)` in Unix seconds (e.g. waiting for the customer):
+ * time inside it does not count. Pauses may overlap and come in any order.
+ */
+typedef struct NpsPause {
+    /**
+     * Start instant.
+     */
+    int64_t start;
+    /**
+     * End instant (not before `start`).
+     */
+    int64_t end;
+} NpsPause;
+
+/**
+ * What is known about a case's progress. **Zero-initialise it**: all-zero
+ * means nothing was done yet. Times after "now" are ignored.
+ */
+typedef struct NpsProgress {
+    /**
+     * Whether `acknowledged_at` is set.
+     */
+    bool has_acknowledged_at;
+    /**
+     * When the alert was acknowledged, Unix seconds.
+     */
+    int64_t acknowledged_at;
+    /**
+     * Whether `contacted_at` is set.
+     */
+    bool has_contacted_at;
+    /**
+     * When the customer was contacted, Unix seconds.
+     */
+    int64_t contacted_at;
+} NpsProgress;
+
+/**
+ * Summary of an `NpsCaseStatus`.
+ */
+typedef struct NpsCaseStatusInfo {
+    /**
+     * Number of deadlines (acknowledge first, then contact).
+     */
+    size_t deadline_count;
+    /**
+     * Number of events fired by "now", sorted by (`at`, key).
+     */
+    size_t event_count;
+    /**
+     * Whether anything is still pending (`next_fire_at` is set).
+     */
+    bool has_next_fire_at;
+    /**
+     * The next instant after "now" at which a state changes: call again
+     * then.
+     */
+    int64_t next_fire_at;
+} NpsCaseStatusInfo;
+
+/**
+ * One deadline of a case, copied out by `nps_case_status_deadline`.
+ */
+typedef struct NpsDeadline {
+    /**
+     * An `NpsDeadlineKind` (`ACKNOWLEDGE` or `CONTACT`).
+     */
+    uint32_t kind;
+    /**
+     * Due instant, Unix seconds.
+     */
+    int64_t due;
+    /**
+     * Instant it becomes `warned`.
+     */
+    int64_t warn_at;
+    /**
+     * An `NpsDeadlineState` at "now".
+     */
+    uint32_t state;
+    /**
+     * Whether `met_at` is set.
+     */
+    bool has_met_at;
+    /**
+     * When it was met.
+     */
+    int64_t met_at;
+    /**
+     * Role escalated to on breach (ladder index) or `NPS_ROLE_NONE`.
+     */
+    uint32_t escalate_to;
+} NpsDeadline;
+
+/**
+ * One event of a case, copied out by `nps_case_status_event`; its stable
+ * key (`"{case_id}:{deadline}:{kind}"`) comes from
+ * `nps_case_status_event_key`.
+ */
+typedef struct NpsCaseEvent {
+    /**
+     * An `NpsEventKind`.
+     */
+    uint32_t kind;
+    /**
+     * The `NpsDeadlineKind` it concerns.
+     */
+    uint32_t deadline;
+    /**
+     * When it fired, Unix seconds.
+     */
+    int64_t at;
+    /**
+     * Role to notify (escalations; ladder index) or `NPS_ROLE_NONE`.
+     */
+    uint32_t to;
+} NpsCaseEvent;
+
+/**
+ * What is known about a visit in progress. **Zero-initialise it** and set
+ * the fields; the arrays are only read during the call.
+ */
+typedef struct NpsVisit {
+    /**
+     * Whether `promised_at` is set.
+     */
+    bool has_promised_at;
+    /**
+     * Promised completion instant, Unix seconds.
+     */
+    int64_t promised_at;
+    /**
+     * The instant of the assessment, Unix seconds.
+     */
+    int64_t now;
+    /**
+     * Progress inquiries by the customer so far.
+     */
+    uint32_t progress_inquiries;
+    /**
+     * The customer's messages: `messages_len` NUL-terminated UTF-8
+     * strings (any language; no NULL entries).
+     */
+    const char *const *messages;
+    /**
+     * Number of messages.
+     */
+    size_t messages_len;
+    /**
+     * On-site star ratings in order (1..=5 by default).
+     */
+    const uint8_t *ratings;
+    /**
+     * Number of ratings.
+     */
+    size_t ratings_len;
+} NpsVisit;
+
+/**
+ * One early warning.
+ */
+typedef struct NpsWarning {
+    /**
+     * An `NpsWarningRule`.
+     */
+    uint32_t rule;
+    /**
+     * Its `NpsAlert` level.
+     */
+    uint32_t level;
+} NpsWarning;
+
+/**
+ * The early-warning assessment of a visit.
+ */
+typedef struct NpsVisitAssessment {
+    /**
+     * The most severe level (`NpsAlert`; during a visit red > orange >
+     * yellow), `NPS_ALERT_NONE` without warnings.
+     */
+    uint32_t level;
+    /**
+     * Number of warnings. The first `NPS_MAX_WARNINGS` of them are in
+     * `warnings` (the rules give at most one warning each, so today all).
+     */
+    size_t warning_count;
+    /**
+     * The warnings, most severe first; entries from `warning_count` on are
+     * zero.
+     */
+    struct NpsWarning warnings[NPS_MAX_WARNINGS];
+    /**
+     * Whether consecutive low ratings call for a retention call.
+     */
+    bool retention_call;
+    /**
+     * Role to make the retention call (ladder index), `NPS_ROLE_NONE`
+     * when `retention_call` is false.
+     */
+    uint32_t retention_call_by;
+} NpsVisitAssessment;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -865,7 +1618,7 @@ size_t nps_last_error_message(char *buf, size_t len);
 
 /**
  * If the calling thread's last error names a row (an invalid score, weight
- * or timestamp, invalid UTF-8 in a column of strings) or a group index
+ * or timestamp, invalid UTF-8 in a column of strings) or an index
  * (`NPS_STATUS_INDEX_OUT_OF_RANGE`), writes it (0-based) to `*index` and
  * returns true; otherwise returns false and leaves `*index` alone.
  *
@@ -887,6 +1640,43 @@ bool nps_last_error_index(size_t *index);
  * `value` must be NULL or point to a writable `double`.
  */
 bool nps_last_error_value(double *value);
+
+/**
+ * The number of problems of the calling thread's last error: for
+ * `NPS_STATUS_INVALID_POLICY` (a policy or calendar document that failed
+ * validation) at least 1, each with a JSON path and a message
+ * (`nps_last_error_problem_path`, `nps_last_error_problem_message`); 0 for
+ * any other error or none. Problems are in document order and complete:
+ * loading reports every problem it finds, not only the first.
+ */
+size_t nps_last_error_problem_count(void);
+
+/**
+ * Copies the JSON path of problem `index` (0-based, below
+ * `nps_last_error_problem_count()`) of the calling thread's last error
+ * into `buf`, like `nps_last_error_message`: truncated to `len - 1` bytes
+ * at a character boundary, NUL-terminated when `len > 0`, returning the
+ * full length without the NUL. Paths join fields with `.`, indices as
+ * `[i]` and map keys as `.key` (e.g. `calendar.weekly.mon[1]`,
+ * `tiers[2].when.scores`); `""` is the document root. An `index` out of
+ * range copies `""` and returns 0.
+ *
+ * # Safety
+ *
+ * `buf` must be NULL or writable for `len` bytes.
+ */
+size_t nps_last_error_problem_path(size_t index, char *buf, size_t len);
+
+/**
+ * Copies the message of problem `index` of the calling thread's last
+ * error (what is wrong at `nps_last_error_problem_path(index)`) into
+ * `buf`, with the conventions of `nps_last_error_problem_path`.
+ *
+ * # Safety
+ *
+ * `buf` must be NULL or writable for `len` bytes.
+ */
+size_t nps_last_error_problem_message(size_t index, char *buf, size_t len);
 
 /**
  * The version of the linked library, e.g. `"0.1.0"`. Static: do not free.
@@ -1524,6 +2314,424 @@ NpsStatus nps_goal_track(const struct NpsTally *history,
                          struct NpsGoalReport *out,
                          double *path,
                          size_t path_len);
+
+/**
+ * Writes a new handle holding the default policy (SPEC §4: CNY, wall-clock
+ * deadlines, no calendar) to `*out`; release it with `nps_policy_free`.
+ *
+ * # Safety
+ *
+ * `out` must be NULL or writable.
+ */
+NpsStatus nps_policy_default(struct NpsPolicy **out);
+
+/**
+ * Loads a policy from JSON text: `len` bytes of UTF-8 at `json` (no NUL
+ * needed; NULL with `len` 0 is the empty text). On success writes a new
+ * handle to `*out` (release it with `nps_policy_free`). A document with
+ * problems is `NPS_STATUS_INVALID_POLICY` and nothing is loaded: every
+ * problem, each with its JSON path, is available through
+ * `nps_last_error_problem_count`, `nps_last_error_problem_path` and
+ * `nps_last_error_problem_message` (a syntax or type error is one problem
+ * at the path where reading stopped). Text that is not UTF-8 is
+ * `NPS_STATUS_INVALID_UTF8`.
+ *
+ * # Safety
+ *
+ * `json` must be NULL or readable for `len` bytes; `out` NULL or writable.
+ */
+NpsStatus nps_policy_from_json(const char *json, size_t len, struct NpsPolicy **out);
+
+/**
+ * Copies the policy as JSON (UTF-8, pretty-printed; it loads back to an
+ * equal policy) with a terminating NUL into `buf` (capacity `len`).
+ * `*text_len` (may be NULL) receives the length without the NUL — also
+ * when the call fails with `NPS_STATUS_BUFFER_TOO_SMALL`, so
+ * `buf = NULL, len = 0` queries the size.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `buf` NULL or writable for
+ * `len` bytes; `text_len` NULL or writable.
+ */
+NpsStatus nps_policy_to_json(const struct NpsPolicy *policy,
+                             char *buf,
+                             size_t len,
+                             size_t *text_len);
+
+/**
+ * Releases a policy handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a handle from this library not yet freed, and
+ * no other thread may be using it.
+ */
+void nps_policy_free(struct NpsPolicy *policy);
+
+/**
+ * Number of roles on the policy's authority ladder (valid role indices
+ * are below it); 0 for a NULL handle.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle.
+ */
+size_t nps_policy_role_count(const struct NpsPolicy *policy);
+
+/**
+ * Copies the name of role `index` (a ladder index, 0 = the lowest role;
+ * by default `"service_advisor"`, `"service_manager"`,
+ * `"regional_manager"`) with a NUL into `buf`, like `nps_policy_to_json`.
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE` for an index not below
+ * `nps_policy_role_count` (including `NPS_ROLE_NONE`).
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `buf` NULL or writable for
+ * `len` bytes; `text_len` NULL or writable.
+ */
+NpsStatus nps_policy_role_name(const struct NpsPolicy *policy,
+                               uint32_t index,
+                               char *buf,
+                               size_t len,
+                               size_t *text_len);
+
+/**
+ * Writes the ladder index of the role named `name` (NUL-terminated UTF-8)
+ * to `*out`; `NPS_STATUS_INVALID_ARGUMENT` if the ladder has no such role.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `name` NULL or a NUL-terminated
+ * string; `out` NULL or writable.
+ */
+NpsStatus nps_policy_role_index(const struct NpsPolicy *policy, const char *name, uint32_t *out);
+
+/**
+ * Copies the policy's currency (the ISO 4217 code of every cap and limit,
+ * e.g. `"CNY"`) with a NUL into `buf`, like `nps_policy_to_json` (4 bytes
+ * always suffice).
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `buf` NULL or writable for
+ * `len` bytes; `text_len` NULL or writable.
+ */
+NpsStatus nps_policy_currency(const struct NpsPolicy *policy,
+                              char *buf,
+                              size_t len,
+                              size_t *text_len);
+
+/**
+ * Triage of one response: alert level, tier, owner, acknowledge-by and
+ * contact-by deadlines, compensation cap, immediate escalation. A score
+ * outside 0..=10 is `NPS_STATUS_INVALID_SCORE` (index 0); a deadline
+ * outside years 1..=9999 is `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `response` NULL or valid; `out`
+ * NULL or writable.
+ */
+NpsStatus nps_policy_triage(const struct NpsPolicy *policy,
+                            const struct NpsResponse *response,
+                            struct NpsTriage *out);
+
+/**
+ * Triage of `len` responses into `out` (room for `len` results), all or
+ * nothing: the first response with a score outside 0..=10 fails the call
+ * with `NPS_STATUS_INVALID_SCORE` and its row in `nps_last_error_index`,
+ * and `out` is left untouched.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `responses` NULL or readable for
+ * `len` values; `out` NULL or writable for `len` values.
+ */
+NpsStatus nps_policy_triage_many(const struct NpsPolicy *policy,
+                                 const struct NpsResponse *responses,
+                                 size_t len,
+                                 struct NpsTriage *out);
+
+/**
+ * Who must approve a package of `items_len` items for a case of `tier`
+ * (an `NpsTier`; `NPS_TIER_NONE` for a case without tier), with the
+ * cumulative caps: the lowest sufficient role, the escalation path, the
+ * total and whether the case stays within the tier's cap. `options` may
+ * be NULL (no rates, nothing granted). Limits are inclusive unless the
+ * policy sets `equal_escalates`; a package above every limit is denied
+ * (`approved` false), which is a success.
+ *
+ * The path's role indices are written to `path` when it is non-NULL:
+ * `path_len` must then be at least `path_count` (else
+ * `NPS_STATUS_BUFFER_TOO_SMALL`; `nps_policy_role_count` always
+ * suffices). Pass `path = NULL, path_len = 0` to skip it.
+ *
+ * Errors (`NPS_STATUS_INVALID_ARGUMENT`, the message names the item or
+ * rate): a negative value, an unknown currency code, a currency without
+ * a rate to the policy currency, a malformed rate, an unknown layer or
+ * tier.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `items` NULL or readable for
+ * `items_len` values; `options` NULL or valid, with `rates` readable for
+ * `rates_len` values; `out` NULL or writable; `path` NULL or writable for
+ * `path_len` values.
+ */
+NpsStatus nps_policy_required_approver(const struct NpsPolicy *policy,
+                                       const struct NpsItem *items,
+                                       size_t items_len,
+                                       uint32_t tier,
+                                       const struct NpsApprovalOptions *options,
+                                       struct NpsApproval *out,
+                                       uint32_t *path,
+                                       size_t path_len);
+
+/**
+ * Loads a calendar from JSON text (`len` bytes of UTF-8, no NUL needed):
+ * the same form as a policy's `calendar` field, e.g.
+ * `{"tz": "Asia/Shanghai", "weekly": {"mon": [["09:00", "12:00"],
+ * ["13:00", "18:00"]], ...}, "holidays": ["2025-10-01", {"date":
+ * "2025-12-31", "closed": [["12:00", "24:00"]]}], "working_days":
+ * {"2025-09-28": [["09:00", "18:00"]]}}`. Writes a new handle to `*out`
+ * (release it with `nps_calendar_free`). Problems are
+ * `NPS_STATUS_INVALID_POLICY`, each with its JSON path (see
+ * `nps_last_error_problem_count`); nothing is half-loaded.
+ *
+ * # Safety
+ *
+ * `json` must be NULL or readable for `len` bytes; `out` NULL or writable.
+ */
+NpsStatus nps_calendar_from_json(const char *json, size_t len, struct NpsCalendar **out);
+
+/**
+ * Copies the calendar as JSON with a NUL into `buf` (capacity `len`);
+ * `*text_len` (may be NULL) receives the length without the NUL, also on
+ * `NPS_STATUS_BUFFER_TOO_SMALL` (`buf = NULL, len = 0` queries the size).
+ *
+ * # Safety
+ *
+ * `calendar` must be NULL or a live handle; `buf` NULL or writable for
+ * `len` bytes; `text_len` NULL or writable.
+ */
+NpsStatus nps_calendar_to_json(const struct NpsCalendar *calendar,
+                               char *buf,
+                               size_t len,
+                               size_t *text_len);
+
+/**
+ * Releases a calendar handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `calendar` must be NULL or a handle from this library not yet freed,
+ * and no other thread may be using it.
+ */
+void nps_calendar_free(struct NpsCalendar *calendar);
+
+/**
+ * Whether the policy has a business calendar; false for a NULL handle.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle.
+ */
+bool nps_policy_has_calendar(const struct NpsPolicy *policy);
+
+/**
+ * Writes a new handle holding a copy of the policy's business calendar to
+ * `*out` (release it with `nps_calendar_free`; it stays valid after the
+ * policy is freed). A policy without a calendar (the default policy has
+ * none) is `NPS_STATUS_INVALID_ARGUMENT`; `nps_policy_has_calendar` tells
+ * beforehand.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_policy_calendar(const struct NpsPolicy *policy, struct NpsCalendar **out);
+
+/**
+ * The deadline `duration` after `start` on the calendar, leaving out the
+ * `pauses_len` pauses, written to `*out` (Unix seconds).
+ * `NPS_STATUS_INVALID_ARGUMENT` for a negative duration, 0 business days,
+ * an unknown unit, a pause ending before it starts, or an instant outside
+ * years 1..=9999; `NPS_STATUS_NO_DATA` when the calendar has no opening
+ * hours in the next three years.
+ *
+ * # Safety
+ *
+ * `calendar` must be NULL or a live handle; `pauses` NULL or readable for
+ * `pauses_len` values; `out` NULL or writable.
+ */
+NpsStatus nps_calendar_deadline(const struct NpsCalendar *calendar,
+                                int64_t start,
+                                struct NpsDuration duration,
+                                const struct NpsPause *pauses,
+                                size_t pauses_len,
+                                int64_t *out);
+
+/**
+ * Business time in `[start, end)` outside the pauses, in seconds, written
+ * to `*out`. `NPS_STATUS_INVALID_ARGUMENT` when `end < start`, for a pause
+ * ending before it starts or an instant outside years 1..=9999.
+ *
+ * # Safety
+ *
+ * `calendar` must be NULL or a live handle; `pauses` NULL or readable for
+ * `pauses_len` values; `out` NULL or writable.
+ */
+NpsStatus nps_calendar_elapsed(const struct NpsCalendar *calendar,
+                               int64_t start,
+                               int64_t end,
+                               const struct NpsPause *pauses,
+                               size_t pauses_len,
+                               int64_t *out);
+
+/**
+ * Whether the calendar is open at instant `t` (`[open, close)`), written
+ * to `*out`.
+ *
+ * # Safety
+ *
+ * `calendar` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_calendar_is_open(const struct NpsCalendar *calendar, int64_t t, bool *out);
+
+/**
+ * The wall-clock deadline `seconds` after `start` with the pauses left
+ * out (no calendar), written to `*out`. Errors as
+ * `nps_calendar_deadline`.
+ *
+ * # Safety
+ *
+ * `pauses` must be NULL or readable for `pauses_len` values; `out` NULL or
+ * writable.
+ */
+NpsStatus nps_wall_deadline(int64_t start,
+                            int64_t seconds,
+                            const struct NpsPause *pauses,
+                            size_t pauses_len,
+                            int64_t *out);
+
+/**
+ * Wall-clock seconds in `[start, end)` outside the pauses, written to
+ * `*out`. Errors as `nps_calendar_elapsed`.
+ *
+ * # Safety
+ *
+ * `pauses` must be NULL or readable for `pauses_len` values; `out` NULL or
+ * writable.
+ */
+NpsStatus nps_wall_elapsed(int64_t start,
+                           int64_t end,
+                           const struct NpsPause *pauses,
+                           size_t pauses_len,
+                           int64_t *out);
+
+/**
+ * The state at `now` of the case opened by `response` (triaged with the
+ * policy, as `nps_policy_triage` does) given its `progress` (NULL =
+ * nothing done yet): each deadline's state, the events fired by `now`
+ * (warned, breached, escalated — a red alert not acknowledged in time
+ * escalates to the regional manager by default) and the next instant
+ * anything changes. Event keys start with `case_id` (NUL-terminated
+ * UTF-8) and are stable, so a host can retry without duplicates. Writes a
+ * new handle to `*out` (release it with `nps_case_status_free`).
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `response` NULL or valid;
+ * `progress` NULL or valid; `case_id` NULL or a NUL-terminated string;
+ * `out` NULL or writable.
+ */
+NpsStatus nps_policy_case_status(const struct NpsPolicy *policy,
+                                 const struct NpsResponse *response,
+                                 const struct NpsProgress *progress,
+                                 int64_t now,
+                                 const char *case_id,
+                                 struct NpsCaseStatus **out);
+
+/**
+ * Releases a case-status handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a handle from this library not yet freed, and
+ * no other thread may be using it.
+ */
+void nps_case_status_free(struct NpsCaseStatus *status);
+
+/**
+ * Summary of a case status: deadline and event counts, `next_fire_at`.
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_case_status_info(const struct NpsCaseStatus *status, struct NpsCaseStatusInfo *out);
+
+/**
+ * Copies deadline `index` (below `deadline_count`) to `*out`;
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE` otherwise.
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_case_status_deadline(const struct NpsCaseStatus *status,
+                                   size_t index,
+                                   struct NpsDeadline *out);
+
+/**
+ * Copies event `index` (below `event_count`) to `*out`;
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE` otherwise.
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_case_status_event(const struct NpsCaseStatus *status,
+                                size_t index,
+                                struct NpsCaseEvent *out);
+
+/**
+ * Copies the stable key of event `index` (`"{case_id}:{deadline}:{kind}"`,
+ * e.g. `"case-7:acknowledge:escalated"`) with a NUL into `buf` (capacity
+ * `len`); `*text_len` (may be NULL) receives the key's length without the
+ * NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL` (`buf = NULL, len = 0`
+ * queries the size).
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a live handle; `buf` NULL or writable for
+ * `len` bytes; `text_len` NULL or writable.
+ */
+NpsStatus nps_case_status_event_key(const struct NpsCaseStatus *status,
+                                    size_t index,
+                                    char *buf,
+                                    size_t len,
+                                    size_t *text_len);
+
+/**
+ * Early warnings for a visit: which rules fire, at what level, and
+ * whether a retention call is due. A rating outside the policy's star
+ * scale is `NPS_STATUS_INVALID_SCORE` with its row in
+ * `nps_last_error_index`; a message that is not UTF-8 is
+ * `NPS_STATUS_INVALID_UTF8` with its row.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `visit` NULL or valid, its
+ * `messages` readable for `messages_len` pointers (each NULL or a
+ * NUL-terminated string) and `ratings` for `ratings_len` values; `out`
+ * NULL or writable.
+ */
+NpsStatus nps_policy_assess_visit(const struct NpsPolicy *policy,
+                                  const struct NpsVisit *visit,
+                                  struct NpsVisitAssessment *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -4,7 +4,8 @@
 # libcjson-dev). Steps:
 #   1. include/nps.h matches the header cbindgen generates (scripts/check-header.sh)
 #   2. release build + install into a temporary prefix (scripts/install-c.sh)
-#   3. tests/c (golden vectors, bad input, API, C++ header) against the debug
+#   3. tests/c (golden vectors, bad input, API, C++ header; the recovery
+#      policy's golden vectors and API/bad input) against the debug
 #      library (Rust debug assertions on), compiled with
 #      -std=c99 -Wall -Wextra -Wpedantic -Werror:
 #        a. normally, linked to libnps.so
@@ -93,14 +94,18 @@ ln -sf "$debug/libnps.so" "$lib/$soname"
 DYN=(-L"$lib" -lnps -Wl,-rpath,"$lib")
 
 # name, sources, extra link libraries, arguments
-programs=(golden bad_input api)
+programs=(golden bad_input api policy_golden policy)
 declare -A src=(
     [golden]="tests/c/test_golden.c"
     [bad_input]="tests/c/test_bad_input.c"
     [api]="tests/c/test_api.c"
+    [policy_golden]="tests/c/test_policy_golden.c"
+    [policy]="tests/c/test_policy.c"
 )
-declare -A extra=([golden]="-lcjson" [bad_input]="" [api]="-pthread")
-declare -A args=([golden]="$root/tests/golden/vectors.json" [bad_input]="" [api]="")
+declare -A extra=([golden]="-lcjson" [bad_input]="" [api]="-pthread" [policy_golden]="-lcjson"
+                  [policy]="-pthread")
+declare -A args=([golden]="$root/tests/golden/vectors.json" [bad_input]="" [api]=""
+                 [policy_golden]="$root/tests/golden/policy_vectors.json" [policy]="")
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"

@@ -14,7 +14,10 @@
 //!   (Fri 17:00 + 8 business hours on 09–17 is Mon 17:00, not Mon 09:00);
 //! - local times in a DST gap resolve to the instant the gap ends; an
 //!   opening time in a fold resolves to its earlier occurrence and a closing
-//!   time to its later one (the shop is open through the repeated hour);
+//!   time inside a fold to its later one (the shop is open through the
+//!   repeated times), except a closing time on the fold's first second,
+//!   which is its earlier occurrence; ranges never count the same instant
+//!   twice;
 //! - pauses are subtracted wherever they overlap opening hours, all of them.
 //!
 //! ```
@@ -464,14 +467,20 @@ impl Calendar {
 
     /// Opening intervals of a local date as UTC instants `[open, close)`.
     pub fn day_instants(&self, date: NaiveDate) -> Vec<(i64, i64)> {
-        self.day_ranges(date)
-            .into_iter()
-            .filter_map(|r| {
-                let a = local_instant(self.tz, date, r.start.0, false);
-                let b = local_instant(self.tz, date, r.end.0, true);
-                (a < b).then_some((a, b))
-            })
-            .collect()
+        let mut out: Vec<(i64, i64)> = Vec::new();
+        for r in self.day_ranges(date) {
+            let mut a = local_instant(self.tz, date, r.start.0, false);
+            let b = local_instant(self.tz, date, r.end.0, true);
+            // In a fold, a range closing at the later occurrence can reach
+            // past the next range's earlier opening: never count time twice.
+            if let Some(&(_, prev_end)) = out.last() {
+                a = a.max(prev_end);
+            }
+            if a < b {
+                out.push((a, b));
+            }
+        }
+        out
     }
 
     /// Whether the calendar is open at an instant.
@@ -645,7 +654,7 @@ fn wall_deadline_sorted(start: i64, seconds: i64, pauses: &[Pause]) -> Result<i6
         remaining -= ps - t;
         t = p.end;
     }
-    check_out(t + remaining)
+    check_out(t.saturating_add(remaining))
 }
 
 fn check_ts(name: &'static str, t: i64) -> Result<()> {
@@ -677,6 +686,14 @@ fn check_secs(s: i64) -> Result<i64> {
 /// Sorts and merges pauses; rejects a pause that ends before it starts.
 fn normalize_pauses(pauses: &[Pause]) -> Result<Vec<Pause>> {
     for (i, p) in pauses.iter().enumerate() {
+        for t in [p.start, p.end] {
+            if !(MIN_TS..=MAX_TS).contains(&t) {
+                return Err(Error::arg(
+                    "pauses",
+                    format!("pause [{i}]: {t} is outside the supported range of Unix seconds"),
+                ));
+            }
+        }
         if p.end < p.start {
             return Err(Error::arg(
                 "pauses",
@@ -765,6 +782,14 @@ fn local_instant(tz: Tz, date: NaiveDate, seconds: u32, later: bool) -> i64 {
     };
     let naive: NaiveDateTime = date.and_hms_opt(0, 0, 0).unwrap_or_default()
         + chrono::Duration::seconds(i64::from(seconds));
+    // A closing time inside a fold is its later occurrence (the local times
+    // before it were all lived twice) — unless it is the first second of the
+    // fold, when the times before it occurred only once.
+    let later = later
+        && matches!(
+            tz.from_local_datetime(&(naive - chrono::Duration::seconds(1))),
+            LocalResult::Ambiguous(..)
+        );
     let resolve = |n: &NaiveDateTime| match tz.from_local_datetime(n) {
         LocalResult::Single(t) => Some(t.timestamp()),
         LocalResult::Ambiguous(a, b) => Some(if later {

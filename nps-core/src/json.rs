@@ -10,7 +10,13 @@ pub(crate) fn from_str<T: DeserializeOwned>(text: &str) -> Result<T> {
     let de = &mut serde_json::Deserializer::from_str(text);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
+        // serde_path_to_error writes "." for the root and "?" where a syntax
+        // error leaves the position unknown; both mean the document itself.
+        let path = if path == "." || path == "?" {
+            String::new()
+        } else {
+            path
+        };
         Error::InvalidPolicy {
             problems: vec![Problem::new(path, e.into_inner().to_string())],
         }

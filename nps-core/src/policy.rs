@@ -787,8 +787,11 @@ impl Policy {
             .clone()
             .and_then(|c| Calendar::validate(c, "calendar", &mut problems));
         let has_cal = spec.calendar.is_some();
-        if spec.warning_lead_seconds < 0 {
-            problems.push(Problem::new("warning_lead_seconds", "must be >= 0"));
+        if !(0..=366 * 86_400).contains(&spec.warning_lead_seconds) {
+            problems.push(Problem::new(
+                "warning_lead_seconds",
+                "must be between 0 and 366 days (31622400 seconds)",
+            ));
         }
         // Alerts: spans valid, no overlaps, durations.
         let mut alert_cover: [Option<usize>; 11] = [None; 11];
@@ -847,15 +850,21 @@ impl Policy {
                             "tiers apply to detractors (scores 0-6) only",
                         ));
                     }
+                    let mut reported = false;
                     for s in span[0]..=span[1].min(6) {
-                        if let Some(j) = tier_cover[s as usize] {
-                            problems.push(Problem::new(
-                                format!("{p}.when.scores"),
-                                format!("score {s} overlaps tiers[{j}]"),
-                            ));
-                            break;
+                        match tier_cover[s as usize] {
+                            // One problem per rule; keep the coverage so an
+                            // overlap is not also reported as a gap.
+                            Some(j) if !reported => {
+                                problems.push(Problem::new(
+                                    format!("{p}.when.scores"),
+                                    format!("score {s} overlaps tiers[{j}]"),
+                                ));
+                                reported = true;
+                            }
+                            Some(_) => {}
+                            None => tier_cover[s as usize] = Some(i),
                         }
-                        tier_cover[s as usize] = Some(i);
                     }
                 }
             }
@@ -1163,6 +1172,12 @@ impl Policy {
                 max: 10,
             });
         }
+        if !(crate::period::MIN_TS..=crate::period::MAX_TS).contains(&r.submitted_at) {
+            return Err(Error::InvalidTimestamp {
+                index: 0,
+                value: r.submitted_at,
+            });
+        }
         let category = category_of(r.score);
         let alert = self
             .alerts
@@ -1248,6 +1263,9 @@ impl Policy {
                         min,
                         max,
                     },
+                    Error::InvalidTimestamp { value, .. } => {
+                        Error::InvalidTimestamp { index: i, value }
+                    }
                     other => other,
                 })
             })
@@ -1392,6 +1410,18 @@ impl Policy {
             let k = it.layer as usize;
             by_layer[k] = by_layer[k].checked_add(v)?;
         }
+        for (name, g) in [
+            ("case", granted.case),
+            ("customer", granted.customer),
+            ("vehicle", granted.vehicle),
+        ] {
+            if g.is_some_and(|m| m.minor < 0) {
+                return Err(Error::arg(
+                    "granted",
+                    format!("the amount already granted per {name} cannot be negative"),
+                ));
+            }
+        }
         let conv = |m: Option<Money>| m.map(|m| m.convert(cur, rates)).transpose();
         let case_total = match conv(granted.case)? {
             Some(g) => g.checked_add(total)?,
@@ -1514,7 +1544,8 @@ pub enum DeadlineState {
     Pending,
     /// Not met, within the warning lead before the deadline.
     Warned,
-    /// Not met by the deadline.
+    /// Not met by the deadline: `now` is past it (reaching the deadline
+    /// instant itself is still in time, like a met-at-deadline action).
     Breached,
     /// Met (at or before the deadline).
     Met,
@@ -1597,7 +1628,7 @@ impl Policy {
     /// use nps_core::policy::{DeadlineState, Policy, Progress, Response};
     /// let p = Policy::default();
     /// let t = p.triage(&Response::new(1, 0))?; // red alert at t = 0
-    /// let s = p.case_status(&t, &Progress::default(), 2 * 3600, "case-7")?;
+    /// let s = p.case_status(&t, &Progress::default(), 2 * 3600 + 1, "case-7")?;
     /// assert_eq!(s.deadlines[0].state, DeadlineState::Breached);
     /// let esc = s.events.iter().find(|e| e.kind == "escalated").unwrap();
     /// assert_eq!(esc.key, "case-7:acknowledge:escalated");
@@ -1637,12 +1668,13 @@ impl Policy {
             }
         };
         for (name, due, met_at, esc) in deadlines {
-            let warn_at = (due - lead).max(start);
+            let warn_at = due.saturating_sub(lead).max(start);
             let met = met_at.filter(|&m| m <= now);
             let state = match met {
                 Some(m) if m <= due => DeadlineState::Met,
                 Some(_) => DeadlineState::MetLate,
-                None if now >= due => DeadlineState::Breached,
+                // Reaching the deadline itself is still in time.
+                None if now > due => DeadlineState::Breached,
                 None if now >= warn_at => DeadlineState::Warned,
                 None => DeadlineState::Pending,
             };
@@ -1658,12 +1690,13 @@ impl Policy {
                     to: None,
                 });
             }
-            if due <= now && due < done_at {
+            let breach_at = due.saturating_add(1);
+            if breach_at <= now && due < done_at {
                 events.push(CaseEvent {
                     key: key("breached"),
                     kind: "breached".into(),
                     deadline: name.into(),
-                    at: due,
+                    at: breach_at,
                     to: None,
                 });
                 if let Some(role) = &esc {
@@ -1671,14 +1704,14 @@ impl Policy {
                         key: key("escalated"),
                         kind: "escalated".into(),
                         deadline: name.into(),
-                        at: due,
+                        at: breach_at,
                         to: Some(role.clone()),
                     });
                 }
             }
             if met.is_none() {
                 bump(warn_at);
-                bump(due);
+                bump(breach_at);
             }
             out.push(DeadlineStatus {
                 name: name.into(),
@@ -1774,7 +1807,9 @@ fn contains_keyword(text: &str, keyword: &str) -> bool {
         }
         let before = text[..s].chars().next_back();
         let after = text[e..].chars().next();
-        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+        // Only ASCII letters and digits continue an ASCII word: "angry" is
+        // matched in "我很angry" but not in "angrybirds".
+        let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_ascii_alphanumeric());
         if boundary(before) && boundary(after) {
             return true;
         }
@@ -1803,7 +1838,7 @@ impl Policy {
         let ew = &self.early_warnings;
         let mut warnings = Vec::new();
         if let Some(p) = v.promised_at {
-            let late = v.now - p;
+            let late = v.now.saturating_sub(p);
             if late >= i64::from(ew.wait_over_promise_minutes) * 60 {
                 warnings.push(Warning {
                     level: ew.wait_level,

@@ -9,7 +9,7 @@ use std::cell::RefCell;
 use std::ffi::c_char;
 use std::fmt;
 
-use nps_core::{Error, ErrorKind};
+use nps_core::{Error, ErrorKind, Problem};
 
 use crate::ffi;
 
@@ -48,7 +48,9 @@ pub enum NpsStatus {
     /// A numerical routine did not converge (a bug: please report it).
     Numerical = 11,
     /// A policy or calendar document with problems (each with its JSON
-    /// path; the message lists them).
+    /// path; the message lists them, and `nps_last_error_problem_count`,
+    /// `nps_last_error_problem_path` and `nps_last_error_problem_message`
+    /// give them one by one).
     InvalidPolicy = 12,
     /// A required pointer argument was NULL (or NULL with a length > 0).
     NullPointer = 100,
@@ -59,7 +61,8 @@ pub enum NpsStatus {
     /// A bug in the library was caught at the C boundary; the message says
     /// where. The library stays usable.
     Panic = 103,
-    /// A group index not below the number of groups.
+    /// An index not below the number of elements (groups, roles, deadlines,
+    /// events).
     IndexOutOfRange = 104,
     /// A pointer not aligned for its type.
     MisalignedPointer = 105,
@@ -177,7 +180,7 @@ pub enum FfiError {
         /// Unit of the capacities, for the message.
         unit: &'static str,
     },
-    /// A group index out of range.
+    /// An index out of range (of groups, roles, deadlines, events).
     IndexOutOfRange {
         /// The index given.
         index: usize,
@@ -277,7 +280,10 @@ impl fmt::Display for FfiError {
                 "buffer too small: `{name}` needs {needed} {unit} but has room for {given}"
             ),
             FfiError::IndexOutOfRange { index, len } => {
-                write!(f, "index out of range: {index} but there are {len} groups")
+                write!(
+                    f,
+                    "index out of range: {index} but there are {len} elements"
+                )
             }
             FfiError::Panic(m) => write!(f, "panic (a bug in nps, please report it): {m}"),
         }
@@ -289,6 +295,8 @@ struct LastError {
     message: String,
     index: Option<usize>,
     value: Option<f64>,
+    /// The problems of an `NPS_STATUS_INVALID_POLICY` error (else empty).
+    problems: Vec<Problem>,
 }
 
 thread_local! {
@@ -301,6 +309,10 @@ fn set_last_error(e: &FfiError) -> NpsStatus {
         message: e.to_string(),
         index: e.index(),
         value: e.value(),
+        problems: match e {
+            FfiError::Core(core) => core.problems().to_vec(),
+            _ => Vec::new(),
+        },
     };
     let status = last.status;
     // try_with: during thread teardown the slot may be gone; the status still
@@ -394,7 +406,7 @@ pub unsafe extern "C" fn nps_last_error_message(buf: *mut c_char, len: usize) ->
 }
 
 /// If the calling thread's last error names a row (an invalid score, weight
-/// or timestamp, invalid UTF-8 in a column of strings) or a group index
+/// or timestamp, invalid UTF-8 in a column of strings) or an index
 /// (`NPS_STATUS_INDEX_OUT_OF_RANGE`), writes it (0-based) to `*index` and
 /// returns true; otherwise returns false and leaves `*index` alone.
 ///
@@ -437,6 +449,72 @@ pub unsafe extern "C" fn nps_last_error_value(value: *mut f64) -> bool {
             Some(_) => true,
             None => false,
         }
+    })
+}
+
+/// The number of problems of the calling thread's last error: for
+/// `NPS_STATUS_INVALID_POLICY` (a policy or calendar document that failed
+/// validation) at least 1, each with a JSON path and a message
+/// (`nps_last_error_problem_path`, `nps_last_error_problem_message`); 0 for
+/// any other error or none. Problems are in document order and complete:
+/// loading reports every problem it finds, not only the first.
+#[no_mangle]
+pub extern "C" fn nps_last_error_problem_count() -> usize {
+    ffi_value!(0, {
+        with_last_error(|l| l.map_or(0, |l| l.problems.len()))
+    })
+}
+
+/// Copies the JSON path of problem `index` (0-based, below
+/// `nps_last_error_problem_count()`) of the calling thread's last error
+/// into `buf`, like `nps_last_error_message`: truncated to `len - 1` bytes
+/// at a character boundary, NUL-terminated when `len > 0`, returning the
+/// full length without the NUL. Paths join fields with `.`, indices as
+/// `[i]` and map keys as `.key` (e.g. `calendar.weekly.mon[1]`,
+/// `tiers[2].when.scores`); `""` is the document root. An `index` out of
+/// range copies `""` and returns 0.
+///
+/// # Safety
+///
+/// `buf` must be NULL or writable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nps_last_error_problem_path(
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+) -> usize {
+    ffi_value!(0, {
+        with_last_error(|l| {
+            let path = l
+                .and_then(|l| l.problems.get(index))
+                .map_or("", |p| p.path.as_str());
+            // SAFETY: the caller guarantees buf is NULL or writable for len bytes.
+            unsafe { ffi::copy_truncated(path, buf, len) }
+        })
+    })
+}
+
+/// Copies the message of problem `index` of the calling thread's last
+/// error (what is wrong at `nps_last_error_problem_path(index)`) into
+/// `buf`, with the conventions of `nps_last_error_problem_path`.
+///
+/// # Safety
+///
+/// `buf` must be NULL or writable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nps_last_error_problem_message(
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+) -> usize {
+    ffi_value!(0, {
+        with_last_error(|l| {
+            let message = l
+                .and_then(|l| l.problems.get(index))
+                .map_or("", |p| p.message.as_str());
+            // SAFETY: the caller guarantees buf is NULL or writable for len bytes.
+            unsafe { ffi::copy_truncated(message, buf, len) }
+        })
     })
 }
 

@@ -21,15 +21,17 @@
 //!   constants (e.g. `NpsInvalidPolicy`); any other value is
 //!   `NPS_STATUS_INVALID_ARGUMENT`, never undefined behaviour.
 //! - Rust never hands out memory that the caller frees with libc `free`:
-//!   text is copied into caller buffers or is static, and the one handle type
-//!   ([`NpsGrouped`]) has its own `nps_grouped_free`.
+//!   text is copied into caller buffers or is static, and each handle type
+//!   ([`NpsGrouped`], [`NpsPolicy`], [`NpsCalendar`], [`NpsCaseStatus`]) has
+//!   its own `_free` function.
 //! - No function unwinds into C: a panic (a bug) becomes `NPS_STATUS_PANIC`.
 //!
 //! ## Thread safety
 //!
 //! Every function may be called from any thread. Value structs are plain
-//! data. [`NpsGrouped`] handles are immutable after creation: any number of
-//! threads may read one at the same time; freeing must not race with use.
+//! data. Handles ([`NpsGrouped`], [`NpsPolicy`], [`NpsCalendar`],
+//! [`NpsCaseStatus`]) are immutable after creation: any number of threads
+//! may use one at the same time; freeing must not race with use.
 //! [`nps_set_max_threads`] changes a process-wide setting.
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
@@ -56,11 +58,26 @@ pub mod group;
 
 pub mod goal;
 
+pub mod policy;
+
+pub mod approval;
+
+pub mod calendar;
+
+pub mod case_status;
+
+pub mod visit;
+
+pub use approval::*;
+pub use calendar::*;
+pub use case_status::*;
 pub use error::*;
 pub use goal::*;
 pub use group::*;
+pub use policy::*;
 pub use scale::*;
 pub use stats::*;
 pub use tally::*;
 pub use threads::*;
 pub use version::*;
+pub use visit::*;

@@ -12,6 +12,9 @@ static_assert(std::is_same<std::underlying_type<NpsStatus>::type, uint32_t>::val
               "NpsStatus is a uint32_t enum");
 static_assert(NPS_STATUS_OK == 0 && NPS_STATUS_NULL_POINTER == 100, "fixed values");
 static_assert(std::is_standard_layout<NpsTally>::value, "plain C struct");
+static_assert(std::is_standard_layout<NpsTriage>::value, "plain C struct");
+static_assert(NPS_ROLE_NONE == UINT32_MAX && NPS_ALERT_NONE == 0 && NPS_TIER_NONE == 0,
+              "sentinels and zero defaults");
 
 static int failed = 0, passed = 0;
 
@@ -47,6 +50,25 @@ int main() {
     NpsGroup first{};
     CHECK(nps_grouped_get(h, 0, &first) == NPS_STATUS_OK && first.key_int == 1);
     nps_grouped_free(h);
+
+    NpsPolicy *policy = nullptr;
+    CHECK(nps_policy_default(&policy) == NPS_STATUS_OK);
+    NpsResponse r{};
+    r.score = 2;
+    NpsTriage tr{};
+    CHECK(nps_policy_triage(policy, &r, &tr) == NPS_STATUS_OK && tr.alert == NPS_ALERT_RED &&
+          tr.tier == NPS_TIER_S && tr.acknowledge_by == 2 * 3600);
+    char role[32];
+    CHECK(nps_policy_role_name(policy, tr.owner, role, sizeof role, nullptr) == NPS_STATUS_OK &&
+          std::strcmp(role, "service_manager") == 0);
+    NpsApprovalOptions ao{};
+    NpsApproval ap{};
+    CHECK(nps_policy_required_approver(policy, nullptr, 0, NPS_TIER_NONE, &ao, &ap, nullptr, 0) ==
+              NPS_STATUS_OK &&
+          ap.approved);
+    nps_policy_free(policy);
+    CHECK(nps_policy_from_json("{", 1, &policy) == NPS_STATUS_INVALID_POLICY &&
+          nps_last_error_problem_count() == 1);
 
     CHECK(nps_tally_nps(nullptr, &v) == NPS_STATUS_NULL_POINTER);
     CHECK(std::strcmp(nps_status_name(NPS_STATUS_NULL_POINTER), "null_pointer") == 0);

@@ -1,7 +1,9 @@
 //! Integration tests of nps-core: the golden vectors (shared with the C and
 //! Python suites), property tests and the real survey files.
 
+mod calendar_props;
 mod golden;
 mod groups;
+mod policy;
 mod properties;
 mod real_data;
