@@ -473,6 +473,72 @@ def interval_vector(name, cats, method, conf=0.95, options=None, closed_form=Non
     return v
 
 
+def bayes_one_promoter(conf, credible):
+    """Closed form for the posterior Dirichlet(1, 1, 2) of (d, pa, p): the
+    uniform prior plus one promoter. For X = p - d the density is
+    g(x) = 3(1+x)^2/4 (x < 0), 3((1+x)^2/4 - x^2) (x >= 0) and the CDF
+    F(x) = (1+x)^3/4 (x < 0), 1/4 + ((1+x)^3 - 1)/4 - x^3 (x >= 0);
+    the mean is (2 - 1)/4. Bounds by bisection in 50-digit decimals."""
+    def F(x):
+        return (1 + x) ** 3 / 4 if x < 0 else Decimal(1) / 4 + ((1 + x) ** 3 - 1) / 4 - x ** 3
+
+    def g(x):
+        return 3 * (1 + x) ** 2 / 4 if x < 0 else 3 * ((1 + x) ** 2 / 4 - x * x)
+
+    def quantile(q):
+        lo, hi = Decimal(-1), Decimal(1)
+        for _ in range(200):
+            mid = (lo + hi) / 2
+            if F(mid) < q:
+                lo = mid
+            else:
+                hi = mid
+        return (lo + hi) / 2
+
+    c = Decimal(conf)
+    alpha = 1 - c
+    if credible == "equal_tailed":
+        low, high = quantile(alpha / 2), quantile(1 - alpha / 2)
+    else:
+        # Shortest interval of mass c: g(low) = g(high) (g is unimodal);
+        # bisection on the lower-tail mass a in [0, alpha].
+        lo, hi = Decimal(0), alpha
+        for _ in range(200):
+            a = (lo + hi) / 2
+            if g(quantile(a)) < g(quantile(a + c)):
+                lo = a
+            else:
+                hi = a
+        a = (lo + hi) / 2
+        low, high = quantile(a), quantile(a + c)
+    return low, high, Decimal(1) / 4
+
+
+def bayes_vectors():
+    out = []
+    for credible in ("equal_tailed", "hpd"):
+        for conf in (0.95, 0.8):
+            low, high, mean = bayes_one_promoter(conf, credible)
+            for name, cats, sign in (("one_promoter", [0, 0, 1], 1),
+                                     ("one_detractor", [1, 0, 0], -1)):
+                lo, hi = (low, high) if sign > 0 else (-high, -low)
+                out.append({
+                    "name": f"bayes_{credible}_{name}_{int(conf * 100)}",
+                    "categories": cats, "method": "bayes",
+                    "options": {"prior": [1.0, 1.0, 1.0], "credible": credible},
+                    "confidence": conf,
+                    "expect": {"low": float(100 * lo), "high": float(100 * hi),
+                               "center": float(100 * sign * mean)},
+                    "tol": 1e-7,
+                })
+    out.append({"name": "bayes_invalid_prior", "categories": [1, 2, 3], "method": "bayes",
+                "options": {"prior": [0.0, 1.0, 1.0]}, "confidence": 0.95,
+                "error": {"kind": "invalid_argument"}, "tol": TOL_CLOSED})
+    out.append({"name": "bayes_no_data", "categories": [0, 0, 0], "method": "bayes",
+                "confidence": 0.95, "error": {"kind": "no_data"}, "tol": TOL_CLOSED})
+    return out
+
+
 def cf_promoters(n, z):
     return (n - z * z) / (n + z * z), Decimal(1)
 
@@ -974,7 +1040,7 @@ def main():
         "version": 1,
         "generator": GENERATOR,
         "tallies": tallies(),
-        "intervals": intervals(),
+        "intervals": intervals() + bayes_vectors(),
         "tests": tests(),
         "comparisons": comparisons(),
         "sample_sizes": sample_sizes(),
