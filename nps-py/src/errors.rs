@@ -80,13 +80,18 @@ fn class_spec(kind: ErrorKind) -> (&'static str, Builtin, &'static str) {
             Runtime,
             "A numerical routine did not converge (a bug: please report it).",
         ),
+        ErrorKind::InvalidPolicy => (
+            "InvalidPolicyError",
+            Value,
+            "A policy or calendar document with problems; `problems` lists every one as (path, message) tuples (path \"\" is the document root).",
+        ),
         // A kind added to nps-core later: raised as the root class until mapped.
         _ => ("NpsError", Value, ""),
     }
 }
 
 /// Every kind, in `ErrorKind` order (the order classes are created in).
-const KINDS: [ErrorKind; 11] = [
+const KINDS: [ErrorKind; 12] = [
     ErrorKind::InvalidScore,
     ErrorKind::NoData,
     ErrorKind::InvalidWeight,
@@ -98,6 +103,7 @@ const KINDS: [ErrorKind; 11] = [
     ErrorKind::Degenerate,
     ErrorKind::Overflow,
     ErrorKind::Numerical,
+    ErrorKind::InvalidPolicy,
 ];
 
 struct Classes {
@@ -188,6 +194,13 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         }
         Error::InvalidArgument { name, .. } | Error::LengthMismatch { name, .. } => {
             exc.setattr("argument", *name)?;
+        }
+        Error::InvalidPolicy { problems } => {
+            let problems: Vec<(&str, &str)> = problems
+                .iter()
+                .map(|p| (p.path.as_str(), p.message.as_str()))
+                .collect();
+            exc.setattr("problems", problems)?;
         }
         _ => {}
     }

@@ -6,10 +6,16 @@
 //! with the GIL released, and each nps-core error kind becomes one exception
 //! class (`errors`).
 
+mod approval;
+mod calendar;
+mod case;
 mod column;
 mod errors;
 mod group;
+mod instant;
+mod money;
 mod names;
+mod policy;
 mod scale;
 mod stats;
 mod tally;
@@ -29,7 +35,8 @@ fn max_threads() -> usize {
     nps_core::max_threads()
 }
 
-/// Net Promoter Score statistics: tallies, intervals, tests, grouping.
+/// Net Promoter Score statistics: tallies, intervals, tests, grouping; the
+/// recovery policy engine: triage, compensation approval, business calendars.
 #[pymodule]
 fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
@@ -47,6 +54,19 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<group::PyGoalReport>()?;
     m.add_function(wrap_pyfunction!(group::group_by, m)?)?;
     m.add_function(wrap_pyfunction!(group::track_goal, m)?)?;
+    m.add_class::<money::PyMoney>()?;
+    m.add_class::<money::PyItem>()?;
+    m.add_class::<calendar::PyCalendar>()?;
+    m.add_class::<policy::PyPolicy>()?;
+    m.add_class::<policy::PyTriage>()?;
+    m.add_class::<policy::PyTriageTable>()?;
+    m.add_class::<approval::PyApproval>()?;
+    m.add_class::<approval::PyCapCheck>()?;
+    m.add_class::<case::PyCaseStatus>()?;
+    m.add_class::<case::PyDeadlineStatus>()?;
+    m.add_class::<case::PyCaseEvent>()?;
+    m.add_class::<case::PyVisitAssessment>()?;
+    m.add_class::<case::PyVisitWarning>()?;
     m.add_function(wrap_pyfunction!(set_max_threads, m)?)?;
     m.add_function(wrap_pyfunction!(max_threads, m)?)?;
     Ok(())

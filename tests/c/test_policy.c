@@ -778,9 +778,9 @@ static void case_status(void) {
     char key[64], tiny[8];
     size_t len = 0, i;
     /* A red, tier-S case: acknowledge and contact both due T0 + 2 h, warned
-     * 30 min before (T0 + 1.5 h). At T0 + 2 h with nothing done: both
-     * breached; the acknowledgement breach escalates to the regional
-     * manager. Events sorted by (at, key). */
+     * 30 min before (T0 + 1.5 h). One second past T0 + 2 h with nothing
+     * done: both breached; the acknowledgement breach escalates to the
+     * regional manager. Events sorted by (at, key). */
     static const char *keys[5] = {"c-1:acknowledge:warned", "c-1:contact:warned",
                                   "c-1:acknowledge:breached", "c-1:acknowledge:escalated",
                                   "c-1:contact:breached"};
@@ -791,7 +791,7 @@ static void case_status(void) {
     CHECK_STATUS(nps_policy_default(&p), NPS_STATUS_OK);
 
     case_begin("case status: a red alert not acknowledged in time escalates");
-    CHECK_STATUS(nps_policy_case_status(p, &r, NULL, T0 + 2 * HOUR, "c-1", &s), NPS_STATUS_OK);
+    CHECK_STATUS(nps_policy_case_status(p, &r, NULL, T0 + 2 * HOUR + 1, "c-1", &s), NPS_STATUS_OK);
     CHECK_STATUS(nps_case_status_info(s, &info), NPS_STATUS_OK);
     CHECK_U64("deadlines", info.deadline_count, 2);
     CHECK_U64("events", info.event_count, 5);
@@ -811,7 +811,7 @@ static void case_status(void) {
         CHECK_STR("key", key, keys[i]);
         CHECK_U64("key length", len, strlen(keys[i]));
         CHECK_U64("event kind", e.kind, kinds[i]);
-        CHECK(e.at == (i < 2 ? T0 + 2 * HOUR - 1800 : T0 + 2 * HOUR));
+        CHECK(e.at == (i < 2 ? T0 + 2 * HOUR - 1800 : T0 + 2 * HOUR + 1));
         CHECK_U64("to", e.to, kinds[i] == NPS_EVENT_KIND_ESCALATED ? REGIONAL : NPS_ROLE_NONE);
     }
     case_end();

@@ -1,4 +1,5 @@
-"""Net Promoter Score statistics: tallies, intervals, tests and grouping.
+"""Net Promoter Score statistics: tallies, intervals, tests and grouping, and
+the recovery policy engine: triage, compensation approval, business calendars.
 
 The work is done by the Rust library nps-core (native module ``nps._nps``);
 this package re-exports its public names. Columns may be numpy arrays (not
@@ -10,28 +11,45 @@ copied), pandas or polars Series, Arrow arrays, or lists.
 20.0
 >>> t.interval("score").method
 'score'
+>>> policy = nps.Policy.default()
+>>> policy.triage(2, 1749819600).tier  # a 2, submitted at Unix second 1749819600
+'S'
 """
 
 from nps._nps import (
+    Approval,
+    Calendar,
+    CapCheck,
+    CaseEvent,
+    CaseStatus,
     CountOverflowError,
+    DeadlineStatus,
     DegenerateError,
     GoalReport,
     Group,
     GroupResult,
     Interval,
     InvalidArgumentError,
+    InvalidPolicyError,
     InvalidScaleError,
     InvalidScoreError,
     InvalidTimestampError,
     InvalidWeightError,
+    Item,
     LengthMismatchError,
+    Money,
     NoDataError,
     NpsError,
     NumericalError,
+    Policy,
     Scale,
     Tally,
     TestResult,
+    Triage,
+    TriageTable,
     UnknownTimeZoneError,
+    VisitAssessment,
+    VisitWarning,
     __version__,
     classify,
     compare,
@@ -44,25 +62,39 @@ from nps._nps import (
 )
 
 __all__ = [
+    "Approval",
+    "Calendar",
+    "CapCheck",
+    "CaseEvent",
+    "CaseStatus",
     "CountOverflowError",
+    "DeadlineStatus",
     "DegenerateError",
     "GoalReport",
     "Group",
     "GroupResult",
     "Interval",
     "InvalidArgumentError",
+    "InvalidPolicyError",
     "InvalidScaleError",
     "InvalidScoreError",
     "InvalidTimestampError",
     "InvalidWeightError",
+    "Item",
     "LengthMismatchError",
+    "Money",
     "NoDataError",
     "NpsError",
     "NumericalError",
+    "Policy",
     "Scale",
     "Tally",
     "TestResult",
+    "Triage",
+    "TriageTable",
     "UnknownTimeZoneError",
+    "VisitAssessment",
+    "VisitWarning",
     "__version__",
     "classify",
     "compare",
