@@ -157,5 +157,112 @@ def main(path: str) -> None:
     print(f"  ... for a dealer with 600 services a month (finite population): {n_small}")
 
 
+SHANGHAI_CALENDAR = """{
+  "tz": "Asia/Shanghai",
+  "weekly": {"mon": [["08:30", "12:00"], ["13:30", "18:00"]],
+             "tue": [["08:30", "12:00"], ["13:30", "18:00"]],
+             "wed": [["08:30", "12:00"], ["13:30", "18:00"]],
+             "thu": [["08:30", "12:00"], ["13:30", "18:00"]],
+             "fri": [["08:30", "12:00"], ["13:30", "18:00"]],
+             "sat": [["09:00", "17:00"]]},
+  "holidays": ["2025-10-01", "2025-10-02", "2025-10-03", "2025-10-04",
+               "2025-10-06", "2025-10-07", "2025-10-08"],
+  "working_days": {"2025-09-28": [["08:30", "12:00"], ["13:30", "18:00"]],
+                   "2025-10-11": [["08:30", "12:00"], ["13:30", "18:00"]]}
+}"""
+
+
+def recovery_section(path: str) -> None:
+    """Issue 3: triage, authority, calendars, deadlines, escalation, early warnings."""
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    d = load(path)
+    policy = nps.Policy.default()
+    shanghai = ZoneInfo(TZ)
+
+    last_month_start = int(dt.datetime(2026, 10, 1, tzinfo=shanghai).timestamp())
+    valid = ~np.isnan(d["score"]) & (d["score"] <= 10) & (d["ts"] >= last_month_start)
+    rows = np.flatnonzero(valid)
+    scores = d["score"][rows].astype(np.uint8)
+    ts = d["ts"][rows]
+    flags = load_flags(path)
+    table = policy.triage_many(scores, ts, high_value=flags["high_value"][rows],
+                               public_opinion_risk=flags["risk"][rows])
+    cols = table.to_dict()
+    heading("Detractor recovery, October 2026 (default policy, SPEC §4)")
+    n = len(cols["score"])
+    for level in ("red", "yellow", "orange"):
+        k = sum(1 for a in cols["alert"] if a == level)
+        print(f"  {level:<7} alerts {k:>4} ({100 * k / n:4.1f}% of {n} responses)")
+    for tier in ("S", "A", "B"):
+        k = sum(1 for t in cols["tier"] if t == tier)
+        print(f"  tier {tier}  cases  {k:>4}")
+    esc = sum(1 for e in cols["escalate_immediately"] if e)
+    print(f"  escalated at once for public-opinion risk: {esc}")
+    first_s = next(i for i, t in enumerate(cols["tier"]) if t == "S")
+    t = policy.triage(int(scores[first_s]), dt.datetime.fromtimestamp(int(ts[first_s]), shanghai))
+    print(f"  first tier-S case: score {int(scores[first_s])}, owner {t.owner}, "
+          f"acknowledge by {t.acknowledge_by:%m-%d %H:%M}, contact by {t.contact_by:%m-%d %H:%M}, "
+          f"cap {t.compensation_cap}")
+    for label, now in [("30 min before the deadlines", t.acknowledge_by - dt.timedelta(minutes=30)),
+                       ("one second past them, nothing done",
+                        t.acknowledge_by + dt.timedelta(seconds=1))]:
+        status = policy.case_status(t, now, case_id="oct-s-1")
+        print(f"  {label}: " + ", ".join(f"{x.name} {x.state}" for x in status.deadlines)
+              + (f"; next change at {status.next_fire_at:%m-%d %H:%M:%S}"
+                 if status.next_fire_at else ""))
+    for e in status.events:
+        print(f"    event {e.key} at {e.at:%H:%M:%S}" + (f" -> notify {e.to}" if e.to else ""))
+
+    heading("Who approves a compensation package (SPEC §4.3)")
+    pkg = [(180000, "CNY", "loss_compensation"), (30000, "CNY", "loss_compensation"),
+           (200000, "CNY", "loss_compensation"), (50000, "CNY", "emotional_repair")]
+    for tier in ("S", "A", "B"):
+        a = policy.required_approver(pkg, tier=tier)
+        print(f"  4600.00 CNY on a tier-{tier} case: approver {a.approver}, "
+              f"within the tier cap: {a.within_cap}, path {' -> '.join(a.path)}")
+    a = policy.required_approver([(50000, "CNY", "loss_compensation")], tier="B")
+    print(f"  500.00 CNY on a tier-B case (limits inclusive): approver {a.approver}")
+
+    heading("Business-time deadlines with the Chinese National Day 2025 calendar")
+    cal = nps.Calendar.from_json(SHANGHAI_CALENDAR)
+    cases = [
+        (dt.datetime(2025, 9, 30, 17, 0, tzinfo=shanghai), dict(business_hours=2),
+         "2 business hours from Tue Sep 30 17:00"),
+        (dt.datetime(2025, 9, 27, 16, 0, tzinfo=shanghai), dict(business_hours=4),
+         "4 business hours from Sat Sep 27 16:00 (Sun 28th is a make-up day)"),
+        (dt.datetime(2025, 10, 10, 18, 0, tzinfo=shanghai), dict(business_days=1),
+         "1 business day from Fri Oct 10 18:00 (Sat 11th works)"),
+        (dt.datetime(2025, 10, 8, 21, 0, tzinfo=shanghai), dict(hours=2),
+         "2 wall-clock hours from Wed Oct 8 21:00"),
+    ]
+    for start, kw, label in cases:
+        due = cal.deadline(start, **kw)
+        print(f"  {label:<66} -> {due:%a %m-%d %H:%M}")
+    start = dt.datetime(2025, 9, 30, 9, 0, tzinfo=shanghai)
+    end = dt.datetime(2025, 10, 9, 9, 0, tzinfo=shanghai)
+    print(f"  business time between Sep 30 09:00 and Oct 9 09:00: {cal.elapsed(start, end)}")
+
+    heading("Early warnings during a visit (SPEC §4.6)")
+    now = dt.datetime(2025, 6, 16, 11, 40, tzinfo=shanghai)
+    a = policy.assess_visit(now=now, promised_at=now - dt.timedelta(minutes=35),
+                            progress_inquiries=2, messages=["等了这么久，太离谱了！"],
+                            ratings=[5, 3, 2])
+    print(f"  level {a.level}; " + "; ".join(f"{w.rule}: {w.level} ({w.detail})" for w in a.warnings))
+    print(f"  retention call by: {a.retention_call}")
+
+
+def load_flags(path: str) -> dict[str, np.ndarray]:
+    hv, risk = [], []
+    with open(path, newline="", encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            hv.append(row["high_value"] == "1")
+            risk.append(row["public_opinion_risk"] == "1")
+    return {"high_value": np.asarray(hv), "risk": np.asarray(risk)}
+
+
 if __name__ == "__main__":
-    main(sys.argv[1] if len(sys.argv) > 1 else "data/sample/survey_responses.csv")
+    source = sys.argv[1] if len(sys.argv) > 1 else "data/sample/survey_responses.csv"
+    main(source)
+    recovery_section(source)
