@@ -201,56 +201,133 @@ impl Hasher for FastHasher {
 
 type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
 
-/// Maps a row to a slot index.
+/// Integer type of the counter indices computed for a block of rows:
+/// `u32` whenever the counters fit (8 lanes per AVX2 instruction, and no
+/// 64-bit multiplies, which AVX2 lacks), else `usize`.
+trait Idx:
+    Copy + Default + Send + Sync + std::ops::Mul<Output = Self> + std::ops::Add<Output = Self>
+{
+    /// `x` is below the number of counters, so it fits.
+    fn from_usize(x: usize) -> Self;
+    fn to_usize(self) -> usize;
+}
+
+impl Idx for u32 {
+    #[inline(always)]
+    fn from_usize(x: usize) -> u32 {
+        x as u32
+    }
+    #[inline(always)]
+    fn to_usize(self) -> usize {
+        self as usize
+    }
+}
+
+impl Idx for usize {
+    #[inline(always)]
+    fn from_usize(x: usize) -> usize {
+        x
+    }
+    #[inline(always)]
+    fn to_usize(self) -> usize {
+        self
+    }
+}
+
+/// Maps rows to slot indices, a block of rows at a time.
+///
+/// Working in blocks splits the row loop of [`count`] into passes over one
+/// column each (which the compiler vectorises for dense integer keys and
+/// `u8` scores) and a final pass that only increments counters; that pass
+/// has no dependency on decoding, so the CPU overlaps the random-access
+/// increments of many rows.
 trait Slot: Sync {
-    fn get(&self, row: usize) -> usize;
+    /// True when every row maps to slot 0, so there is nothing to compute.
+    const ZERO: bool = false;
+
+    /// For each `j`: `out[j] = out[j] * scale + slot(start + j)`, or
+    /// `out[j] = slot(start + j)` when `scale` is `None`.
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]);
+}
+
+/// Applies `slot` to the rows `start..start + out.len()` of `col`.
+#[inline(always)]
+fn fill_with<K: Copy, I: Idx>(
+    col: &[K],
+    start: usize,
+    scale: Option<I>,
+    out: &mut [I],
+    slot: impl Fn(K) -> usize,
+) {
+    let col = &col[start..start + out.len()];
+    match scale {
+        None => {
+            for (o, &k) in out.iter_mut().zip(col) {
+                *o = I::from_usize(slot(k));
+            }
+        }
+        Some(scale) => {
+            for (o, &k) in out.iter_mut().zip(col) {
+                *o = *o * scale + I::from_usize(slot(k));
+            }
+        }
+    }
 }
 
 struct Zero;
 impl Slot for Zero {
+    const ZERO: bool = true;
     #[inline(always)]
-    fn get(&self, _: usize) -> usize {
-        0
+    fn fill<I: Idx>(&self, _: usize, scale: Option<I>, out: &mut [I]) {
+        let scale = scale.unwrap_or_default();
+        out.iter_mut().for_each(|o| *o = *o * scale);
     }
 }
 
 struct DenseU32<'a>(&'a [u32], u32);
 impl Slot for DenseU32<'_> {
     #[inline(always)]
-    fn get(&self, row: usize) -> usize {
-        (self.0[row] - self.1) as usize
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        // Keys lie in min..=max (the plan's range), so this never wraps.
+        fill_with(self.0, start, scale, out, |k| {
+            k.wrapping_sub(self.1) as usize
+        })
     }
 }
 
 struct DenseU64<'a>(&'a [u64], u64);
 impl Slot for DenseU64<'_> {
     #[inline(always)]
-    fn get(&self, row: usize) -> usize {
-        (self.0[row] - self.1) as usize
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        fill_with(self.0, start, scale, out, |k| {
+            k.wrapping_sub(self.1) as usize
+        })
     }
 }
 
 struct DenseI64<'a>(&'a [i64], i64);
 impl Slot for DenseI64<'_> {
     #[inline(always)]
-    fn get(&self, row: usize) -> usize {
-        self.0[row].wrapping_sub(self.1) as usize
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        fill_with(self.0, start, scale, out, |k| {
+            k.wrapping_sub(self.1) as usize
+        })
     }
 }
 
 struct Indexed<'a>(&'a [u32]);
 impl Slot for Indexed<'_> {
     #[inline(always)]
-    fn get(&self, row: usize) -> usize {
-        self.0[row] as usize
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        fill_with(self.0, start, scale, out, |k| k as usize)
     }
 }
 
 struct PeriodSlot<'a>(&'a [i64], &'a PeriodIndex);
 impl Slot for PeriodSlot<'_> {
     #[inline(always)]
-    fn get(&self, row: usize) -> usize {
-        self.1.index(self.0[row])
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        fill_with(self.0, start, scale, out, |t| self.1.index(t))
     }
 }
 
@@ -309,12 +386,35 @@ fn index_keys<K: Copy + Eq + Hash>(
 }
 
 fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> KeyPlan<'a> {
-    fn min_max<T: Copy + Ord>(v: &[T]) -> Option<(T, T)> {
-        let first = *v.first()?;
+    #[inline(always)]
+    fn fold<T: Copy + Ord>(part: &[T]) -> Option<(T, T)> {
+        let first = *part.first()?;
         Some(
-            v.iter()
+            part.iter()
                 .fold((first, first), |(lo, hi), &x| (lo.min(x), hi.max(x))),
         )
+    }
+    /// `fold` compiled for AVX2, which has the vector min/max instructions
+    /// for 32- and 64-bit integers that the x86-64 baseline lacks.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn fold_avx2<T: Copy + Ord>(part: &[T]) -> Option<(T, T)> {
+        fold(part)
+    }
+    fn min_max<T: Copy + Ord + Send + Sync>(v: &[T]) -> Option<(T, T)> {
+        // Split across threads like the counting pass.
+        let parts = map_parts(v, 1 << 18, |_, part| {
+            #[cfg(target_arch = "x86_64")]
+            if std::arch::is_x86_feature_detected!("avx2") {
+                // SAFETY: the CPU supports AVX2, checked just above.
+                return unsafe { fold_avx2(part) };
+            }
+            fold(part)
+        });
+        parts
+            .into_iter()
+            .flatten()
+            .reduce(|(lo, hi), (l, h)| (lo.min(l), hi.max(h)))
     }
     match *keys {
         Keys::U32(k) => match min_max(k) {
@@ -378,7 +478,78 @@ fn latest_rows(resp: &Respondents<'_>, ts: Option<&[i64]>) -> Vec<bool> {
     }
 }
 
-/// Counts `[slot][score]` over rows; returns counts and the invalid count.
+/// The smallest and largest kept timestamp (`(i64::MAX, i64::MIN)` when no
+/// row is kept), or [`Error::InvalidTimestamp`] for the first kept row
+/// outside years 1..=9999.
+fn timestamp_range(ts: &[i64], keep: Option<&[bool]>) -> Result<(i64, i64)> {
+    // Range over the kept rows, split across threads; the row loop is
+    // branch-free (vectorised) when every row is kept.
+    #[inline(always)]
+    fn range(part: &[i64], keep: Option<&[bool]>) -> (i64, i64) {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        match keep {
+            None => {
+                for &t in part {
+                    lo = lo.min(t);
+                    hi = hi.max(t);
+                }
+            }
+            Some(keep) => {
+                for (&t, &k) in part.iter().zip(keep) {
+                    if k {
+                        lo = lo.min(t);
+                        hi = hi.max(t);
+                    }
+                }
+            }
+        }
+        (lo, hi)
+    }
+    /// `range` compiled for AVX2 (64-bit vector compares).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn range_avx2(part: &[i64], keep: Option<&[bool]>) -> (i64, i64) {
+        range(part, keep)
+    }
+    let parts = map_parts(ts, 1 << 18, |offset, part| {
+        let keep = keep.map(|k| &k[offset..offset + part.len()]);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { range_avx2(part, keep) };
+        }
+        range(part, keep)
+    });
+    let (lo, hi) = parts
+        .into_iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), (l, h)| {
+            (lo.min(l), hi.max(h))
+        });
+    if lo <= hi && (lo < MIN_TS || hi > MAX_TS) {
+        // Error path only: the first kept row out of range.
+        let bad = ts
+            .iter()
+            .enumerate()
+            .find(|&(row, t)| keep.is_none_or(|k| k[row]) && !(MIN_TS..=MAX_TS).contains(t));
+        if let Some((index, &value)) = bad {
+            return Err(Error::InvalidTimestamp { index, value });
+        }
+    }
+    Ok((lo, hi))
+}
+
+/// Rows per block of [`count`]: the block's counter indices stay in L1.
+const BLOCK: usize = 1024;
+
+/// Counts `[slot][score]` over rows (slot = key slot * `n_periods` + period
+/// slot); returns the `n_slots * 11` counts and the number of invalid
+/// scores among the kept rows.
+///
+/// Each thread counts its contiguous part of the rows into its own `u32`
+/// counters (half the cache footprint of `u64`); a part longer than
+/// `u32::MAX` rows flushes them into `u64` totals every `u32::MAX` rows, so
+/// no counter can overflow. The per-thread counts are then added up, so the
+/// result does not depend on the number of threads.
 fn count<T: ScoreValue, K: Slot, P: Slot>(
     scores: &[T],
     keys: &K,
@@ -387,41 +558,133 @@ fn count<T: ScoreValue, K: Slot, P: Slot>(
     n_slots: usize,
     keep: Option<&[bool]>,
 ) -> (Vec<u64>, u64) {
+    // Two extra counters: invalid scores, and rows not kept.
+    if n_slots * 11 + 2 <= u32::MAX as usize {
+        count_as::<u32, T, K, P>(scores, keys, periods, n_periods, n_slots, keep)
+    } else {
+        count_as::<usize, T, K, P>(scores, keys, periods, n_periods, n_slots, keep)
+    }
+}
+
+fn count_as<I: Idx, T: ScoreValue, K: Slot, P: Slot>(
+    scores: &[T],
+    keys: &K,
+    periods: &P,
+    n_periods: usize,
+    n_slots: usize,
+    keep: Option<&[bool]>,
+) -> (Vec<u64>, u64) {
+    let len = n_slots * 11;
+    let job = Counting {
+        keys,
+        periods,
+        keep,
+        len,
+        n_periods: I::from_usize(n_periods),
+    };
     let parts = map_parts(scores, 1 << 18, |offset, part| {
-        let mut total = vec![0u64; n_slots * 11];
-        let mut invalid = 0u64;
-        // u32 counters halve the cache footprint; flush every 2^32 - 1 rows.
-        for (ci, chunk) in part.chunks(u32::MAX as usize).enumerate() {
-            let base = offset + ci * (u32::MAX as usize);
-            let mut c = vec![0u32; n_slots * 11];
-            for (i, v) in chunk.iter().enumerate() {
-                let row = base + i;
-                if keep.is_some_and(|k| !k[row]) {
-                    continue;
-                }
-                match v.to_score() {
-                    Some(s) => {
-                        let slot = keys.get(row) * n_periods + periods.get(row);
-                        c[slot * 11 + s as usize] += 1;
-                    }
-                    None => invalid += 1,
-                }
-            }
-            for (t, x) in total.iter_mut().zip(&c) {
-                *t += u64::from(*x);
-            }
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { job.part_avx2(offset, part) };
         }
-        (total, invalid)
+        job.part(offset, part)
     });
-    let mut iter = parts.into_iter();
-    let (mut total, mut invalid) = iter.next().unwrap_or_default();
-    for (c, inv) in iter {
+    let mut total = vec![0u64; len + 2];
+    for (c, flushed) in parts {
         for (t, x) in total.iter_mut().zip(&c) {
+            *t += u64::from(*x);
+        }
+        for (t, x) in total.iter_mut().zip(&flushed) {
             *t += x;
         }
-        invalid += inv;
     }
+    let invalid = total[len];
+    total.truncate(len);
     (total, invalid)
+}
+
+/// One counting pass (see [`count`]), shared by the threads.
+struct Counting<'a, K, P, I> {
+    keys: &'a K,
+    periods: &'a P,
+    keep: Option<&'a [bool]>,
+    /// `n_slots * 11`; counters `len` and `len + 1` take invalid scores
+    /// and rows that are not kept.
+    len: usize,
+    n_periods: I,
+}
+
+impl<K: Slot, P: Slot, I: Idx> Counting<'_, K, P, I> {
+    /// [`Counting::part`] compiled for AVX2: the block passes are then
+    /// vectorised 256 bits wide (the x86-64 baseline is SSE2).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn part_avx2<T: ScoreValue>(&self, offset: usize, part: &[T]) -> (Vec<u32>, Vec<u64>) {
+        self.part(offset, part)
+    }
+
+    /// Counts the rows `offset..offset + part.len()`: `u32` counters, and
+    /// `u64` totals flushed every `u32::MAX` rows (empty if never needed).
+    #[inline(always)]
+    fn part<T: ScoreValue>(&self, offset: usize, part: &[T]) -> (Vec<u32>, Vec<u64>) {
+        let len = self.len;
+        let (invalid_at, dropped_at) = (I::from_usize(len), I::from_usize(len + 1));
+        let eleven = I::from_usize(11);
+        let mut c = vec![0u32; len + 2];
+        let mut flushed: Vec<u64> = Vec::new();
+        let mut idx = [I::default(); BLOCK];
+        for (ci, chunk) in part.chunks(u32::MAX as usize).enumerate() {
+            if ci > 0 {
+                flushed.resize(len + 2, 0);
+                for (t, x) in flushed.iter_mut().zip(c.iter_mut()) {
+                    *t += u64::from(std::mem::take(x));
+                }
+            }
+            let chunk_start = offset + ci * (u32::MAX as usize);
+            for (bi, block) in chunk.chunks(BLOCK).enumerate() {
+                let start = chunk_start + bi * BLOCK;
+                let out = &mut idx[..block.len()];
+                // Pass 1: the slot of every row (0 without keys or periods).
+                match (K::ZERO, P::ZERO) {
+                    (true, true) => out.fill(I::default()),
+                    (true, false) => self.periods.fill(start, None, out),
+                    (false, true) => self.keys.fill(start, None, out),
+                    (false, false) => {
+                        self.keys.fill(start, None, out);
+                        self.periods.fill(start, Some(self.n_periods), out);
+                    }
+                }
+                // Pass 2: the counter of every row: slot * 11 + score, or
+                // one of the two extra counters (branch-free).
+                match self.keep {
+                    None => {
+                        for (o, v) in out.iter_mut().zip(block) {
+                            *o = match v.to_score() {
+                                Some(s) => *o * eleven + I::from_usize(usize::from(s)),
+                                None => invalid_at,
+                            };
+                        }
+                    }
+                    Some(keep) => {
+                        let keep = &keep[start..start + block.len()];
+                        for ((o, v), &k) in out.iter_mut().zip(block).zip(keep) {
+                            *o = match v.to_score() {
+                                _ if !k => dropped_at,
+                                Some(s) => *o * eleven + I::from_usize(usize::from(s)),
+                                None => invalid_at,
+                            };
+                        }
+                    }
+                }
+                // Pass 3: nothing but increments.
+                for &i in out.iter() {
+                    c[i.to_usize()] += 1;
+                }
+            }
+        }
+        (c, flushed)
+    }
 }
 
 fn count_with_keys<T: ScoreValue, P: Slot>(
@@ -487,21 +750,7 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
     // Period index over the range of the kept rows' timestamps.
     let index = match (opts.period, opts.timestamps) {
         (Some(period), Some(ts)) => {
-            let mut lo = i64::MAX;
-            let mut hi = i64::MIN;
-            for (row, &t) in ts.iter().enumerate() {
-                if keep.is_some_and(|k| !k[row]) {
-                    continue;
-                }
-                if !(MIN_TS..=MAX_TS).contains(&t) {
-                    return Err(Error::InvalidTimestamp {
-                        index: row,
-                        value: t,
-                    });
-                }
-                lo = lo.min(t);
-                hi = hi.max(t);
-            }
+            let (lo, hi) = timestamp_range(ts, keep)?;
             if lo > hi {
                 None // no rows
             } else {

@@ -142,7 +142,8 @@ pub fn local_date(tz: Tz, ts: i64) -> Option<NaiveDate> {
 pub(crate) const MIN_TS: i64 = -62_135_596_800; // 0001-01-01T00:00:00Z
 pub(crate) const MAX_TS: i64 = 253_402_300_799; // 9999-12-31T23:59:59Z
 const MAX_PERIODS: usize = 5_000_000;
-const BUCKET: i64 = 3600; // no period is shorter than 23 h, so ≤ 1 boundary per bucket
+/// Largest lookup table (entries) of a [`PeriodIndex`]; wider spans fall back
+/// to binary search.
 const MAX_TABLE: i64 = 1 << 23;
 
 /// Maps instants to the index of their period within `[min_ts, max_ts]`.
@@ -151,8 +152,17 @@ pub(crate) struct PeriodIndex {
     pub starts: Vec<i64>,
     /// Local first day of each period.
     pub dates: Vec<NaiveDate>,
+    /// Lookup table: `table[b]` is the period containing the instant
+    /// `base + (b << shift)`. Buckets of `2^shift` seconds are no longer than
+    /// the shortest period, so a bucket holds at most one period start and
+    /// one comparison with `next` finishes the lookup. Empty when the span
+    /// needs more than `MAX_TABLE` buckets (binary search then).
     base: i64,
+    shift: u32,
     table: Vec<u32>,
+    /// `next[i]` = start of period `i + 1` (`i64::MAX` after the last), so
+    /// the final comparison needs no special case for the last period.
+    next: Vec<i64>,
 }
 
 impl PeriodIndex {
@@ -187,12 +197,27 @@ impl PeriodIndex {
             }
         }
         let base = starts[0].min(min_ts);
-        let span = (max_ts - base) / BUCKET + 1;
-        let table = if span <= MAX_TABLE {
+        // Bucket width: the largest power of two not longer than the shortest
+        // period (about 18 h for days, 24 days for months), which keeps the
+        // table small enough for the L1 cache (31 entries for 24 months,
+        // about 1000 for two years of days). Starts that do not increase
+        // (impossible in practice) disable the table.
+        let shortest = starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .min()
+            .unwrap_or(i64::MAX);
+        let shift = if shortest >= 1 {
+            (63 - shortest.leading_zeros()).min(40)
+        } else {
+            0
+        };
+        let span = ((max_ts - base) >> shift) + 1;
+        let table = if shortest >= 1 && span <= MAX_TABLE {
             let mut table = Vec::with_capacity(span as usize);
             let mut i = 0usize;
             for b in 0..span {
-                let t = base + b * BUCKET;
+                let t = base + (b << shift);
                 while i + 1 < starts.len() && starts[i + 1] <= t {
                     i += 1;
                 }
@@ -202,11 +227,18 @@ impl PeriodIndex {
         } else {
             Vec::new()
         };
+        let next = starts[1..]
+            .iter()
+            .copied()
+            .chain(std::iter::once(i64::MAX))
+            .collect();
         Ok(PeriodIndex {
             starts,
             dates,
             base,
+            shift,
             table,
+            next,
         })
     }
 
@@ -218,14 +250,14 @@ impl PeriodIndex {
     /// Index of the period containing `ts` (which lies in the built range).
     #[inline]
     pub fn index(&self, ts: i64) -> usize {
-        if !self.table.is_empty() {
-            let b = ((ts - self.base) / BUCKET) as usize;
-            let i = self.table[b.min(self.table.len() - 1)] as usize;
-            if i + 1 < self.starts.len() && ts >= self.starts[i + 1] {
-                i + 1
-            } else {
-                i
-            }
+        if let Some(last) = self.table.len().checked_sub(1) {
+            // A shift instead of a division, and a branch-free step to the
+            // next period (timestamps arrive in any order, so a branch here
+            // would be unpredictable near boundaries).
+            let b = ((ts - self.base) >> self.shift) as usize;
+            let i = self.table[b.min(last)] as usize;
+            // `next` has one entry per period and `i` is a period index.
+            i + usize::from(ts >= self.next[i])
         } else {
             self.starts.partition_point(|&s| s <= ts).saturating_sub(1)
         }

@@ -161,7 +161,7 @@ impl Tally {
         let mut c = CategoryCounts::default();
         let mut total: u64 = 0;
         for (s, &k) in counts.iter().enumerate() {
-            total = total.checked_add(k).ok_or(Error::Overflow {
+            total = total.checked_add(k).ok_or_else(|| Error::Overflow {
                 what: "total of the score counts",
             })?;
             match category_of(s as u8) {
@@ -317,14 +317,51 @@ impl<T: ScoreValue> CountScores for T {
                 unsafe { std::slice::from_raw_parts(part.as_ptr() as *const u8, part.len()) };
             return kernel::count_u8(bytes);
         }
-        let mut counts = [0u64; 11];
-        for &v in part {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { count_any_avx2(part) };
+        }
+        count_any(part)
+    }
+}
+
+/// [`count_any`] compiled for AVX2 (which implies SSE4.1): `f64::fract` in
+/// the float validation becomes one rounding instruction instead of a call
+/// into libm, and the integer range checks vectorise.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn count_any_avx2<T: ScoreValue>(part: &[T]) -> [u64; 11] {
+    count_any(part)
+}
+
+/// Counts the valid scores of any type. Four sets of counters, one per row
+/// modulo 4: runs of equal scores (common in survey data) then do not wait
+/// on each other's increments.
+#[inline(always)]
+fn count_any<T: ScoreValue>(part: &[T]) -> [u64; 11] {
+    let mut c = [[0u64; 11]; 4];
+    let quads = part.chunks_exact(4);
+    let rem = quads.remainder();
+    for q in quads {
+        for (cj, &v) in c.iter_mut().zip(q) {
             if let Some(s) = v.to_score() {
-                counts[s as usize] += 1;
+                cj[s as usize] += 1;
             }
         }
-        counts
     }
+    for &v in rem {
+        if let Some(s) = v.to_score() {
+            c[0][s as usize] += 1;
+        }
+    }
+    let mut counts = [0u64; 11];
+    for cj in &c {
+        for (t, x) in counts.iter_mut().zip(cj) {
+            *t += x;
+        }
+    }
+    counts
 }
 
 mod kernel {
@@ -333,14 +370,38 @@ mod kernel {
     //! which the compiler turns into vector compares and adds. Bytes > 10 are
     //! simply not counted; callers detect them from the total.
 
+    /// Software prefetch distance of the AVX2 kernel: the data are read once,
+    /// sequentially, and the kernel's compute leaves too little slack for the
+    /// hardware prefetcher alone to keep a single core's reads at memory
+    /// bandwidth (about +20 % per core from main memory on the reference
+    /// machine; see `benches/README.md`).
+    #[cfg(target_arch = "x86_64")]
+    const PREFETCH: usize = 4096;
+
     #[inline(always)]
-    fn count_lanes<const L: usize>(data: &[u8], counts: &mut [u64; 11]) {
+    fn prefetch(p: *const u8) {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: a prefetch is only a hint: it never faults and reads
+        // nothing, whatever the address (which may lie past the slice).
+        unsafe {
+            std::arch::x86_64::_mm_prefetch(p as *const i8, std::arch::x86_64::_MM_HINT_T0)
+        };
+        #[cfg(not(target_arch = "x86_64"))]
+        let _ = p;
+    }
+
+    /// `PF` is the prefetch distance in bytes (0: none).
+    #[inline(always)]
+    fn count_lanes<const L: usize, const PF: usize>(data: &[u8], counts: &mut [u64; 11]) {
         let block_len = 255 * L;
         for block in data.chunks(block_len) {
             let mut acc = [[0u8; L]; 11];
             let chunks = block.chunks_exact(L);
             let rem = chunks.remainder();
             for c in chunks {
+                if PF > 0 {
+                    prefetch(c.as_ptr().wrapping_add(PF));
+                }
                 for (k, a) in acc.iter_mut().enumerate() {
                     for j in 0..L {
                         a[j] = a[j].wrapping_add((c[j] == k as u8) as u8);
@@ -361,7 +422,7 @@ mod kernel {
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx2")]
     unsafe fn count_avx2(data: &[u8], counts: &mut [u64; 11]) {
-        count_lanes::<32>(data, counts)
+        count_lanes::<32, PREFETCH>(data, counts)
     }
 
     pub(super) fn count_u8(data: &[u8]) -> [u64; 11] {
@@ -374,7 +435,7 @@ mod kernel {
                 return counts;
             }
         }
-        count_lanes::<16>(data, &mut counts);
+        count_lanes::<16, 0>(data, &mut counts);
         counts
     }
 }
