@@ -161,7 +161,7 @@ impl Tally {
         let mut c = CategoryCounts::default();
         let mut total: u64 = 0;
         for (s, &k) in counts.iter().enumerate() {
-            total = total.checked_add(k).ok_or_else(|| Error::Overflow {
+            total = total.checked_add(k).ok_or(Error::Overflow {
                 what: "total of the score counts",
             })?;
             match category_of(s as u8) {
