@@ -14,7 +14,8 @@ use nps_core::calendar::{wall_deadline, wall_elapsed, Calendar, Duration, Pause}
 
 use crate::error::{FfiError, NpsStatus};
 use crate::ffi;
-use crate::policy::{json_text, policy_ref, text_out, NpsPolicy};
+use crate::ffi::text_out;
+use crate::policy::{json_text, policy_ref, NpsPolicy};
 
 /// A business calendar: an opaque, immutable handle (IANA time zone,
 /// opening ranges per weekday, effective-dated schedules, holidays,

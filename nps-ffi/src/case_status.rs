@@ -8,7 +8,8 @@ use nps_core::policy::{CaseEvent, DeadlineState, DeadlineStatus, Policy, Progres
 
 use crate::error::{FfiError, NpsStatus};
 use crate::ffi;
-use crate::policy::{opt_role_index, policy_ref, text_out, NpsPolicy, NpsResponse};
+use crate::ffi::text_out;
+use crate::policy::{opt_role_index, policy_ref, NpsPolicy, NpsResponse};
 
 /// State of a deadline at "now". Passed as `uint32_t`.
 #[repr(u32)]

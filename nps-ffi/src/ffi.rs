@@ -245,6 +245,30 @@ pub(crate) fn static_c_str(s: &'static str) -> *const c_char {
     c.as_ptr()
 }
 
+/// Copies text with a NUL into `buf` (capacity `len`); `*text_len` (may be
+/// NULL) receives its length without the NUL, also on
+/// `NPS_STATUS_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+/// `buf` NULL or writable for `len` bytes; `text_len` NULL or writable.
+pub(crate) unsafe fn text_out(
+    text: &str,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> Result<(), FfiError> {
+    let text_len = opt_out(text_len, "text_len")?;
+    // SAFETY: forwarded caller guarantee.
+    let copied = unsafe { copy_exact(text, buf, len, "buf") };
+    if matches!(copied, Ok(()) | Err(FfiError::BufferTooSmall { .. })) {
+        if let Some(t) = text_len {
+            // SAFETY: checked; the caller guarantees it is writable.
+            unsafe { t.write(text.len()) };
+        }
+    }
+    copied
+}
+
 #[cfg(test)]
 mod tests {
     use crate::error::NpsStatus;

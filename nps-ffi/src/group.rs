@@ -9,6 +9,7 @@ use nps_core::ScoreValue;
 
 use crate::error::{FfiError, NpsStatus};
 use crate::ffi;
+use crate::ffi::text_out;
 use crate::tally::{invalid_policy, NpsTally};
 
 /// Calendar period to group timestamps by. Passed as `uint32_t`.
@@ -465,26 +466,6 @@ pub unsafe extern "C" fn nps_grouped_get(
         unsafe { out.write(value) };
         Ok(())
     })
-}
-
-/// # Safety
-/// `buf` NULL or writable for `len` bytes; `text_len` NULL or writable.
-unsafe fn text_out(
-    text: &str,
-    buf: *mut c_char,
-    len: usize,
-    text_len: *mut usize,
-) -> Result<(), FfiError> {
-    let text_len = ffi::opt_out(text_len, "text_len")?;
-    // SAFETY: forwarded caller guarantee.
-    let copied = unsafe { ffi::copy_exact(text, buf, len, "buf") };
-    if matches!(copied, Ok(()) | Err(FfiError::BufferTooSmall { .. })) {
-        if let Some(t) = text_len {
-            // SAFETY: checked; the caller guarantees it is writable.
-            unsafe { t.write(text.len()) };
-        }
-    }
-    copied
 }
 
 /// Copies the period label of group `index` (`"2025-03-14"`, `"2025-W09"`,

@@ -19,6 +19,7 @@ use nps_core::Category;
 
 use crate::error::{FfiError, NpsStatus};
 use crate::ffi;
+use crate::ffi::text_out;
 
 /// "No role" in a role field (`owner`, `escalate_to`, `approver`, ...).
 pub const NPS_ROLE_NONE: u32 = u32::MAX;
@@ -308,30 +309,6 @@ pub(crate) unsafe fn json_text<'a>(ptr: *const c_char, len: usize) -> Result<&'a
         row: None,
         valid_up_to: e.valid_up_to(),
     })
-}
-
-/// Copies text with a NUL into `buf` (capacity `len`); `*text_len` (may be
-/// NULL) receives its length without the NUL, also on
-/// `NPS_STATUS_BUFFER_TOO_SMALL`.
-///
-/// # Safety
-/// `buf` NULL or writable for `len` bytes; `text_len` NULL or writable.
-pub(crate) unsafe fn text_out(
-    text: &str,
-    buf: *mut c_char,
-    len: usize,
-    text_len: *mut usize,
-) -> Result<(), FfiError> {
-    let text_len = ffi::opt_out(text_len, "text_len")?;
-    // SAFETY: forwarded caller guarantee.
-    let copied = unsafe { ffi::copy_exact(text, buf, len, "buf") };
-    if matches!(copied, Ok(()) | Err(FfiError::BufferTooSmall { .. })) {
-        if let Some(t) = text_len {
-            // SAFETY: checked; the caller guarantees it is writable.
-            unsafe { t.write(text.len()) };
-        }
-    }
-    copied
 }
 
 fn new_handle(policy: Policy) -> *mut NpsPolicy {

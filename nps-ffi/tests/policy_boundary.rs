@@ -82,7 +82,7 @@ fn hostile_input_gives_typed_statuses() {
             NpsStatus::InvalidScore
         );
         let far = response(3, i64::MIN);
-        assert_eq!(nps_policy_triage(p, &far, tp), NpsStatus::InvalidArgument);
+        assert_eq!(nps_policy_triage(p, &far, tp), NpsStatus::InvalidTimestamp);
         assert_eq!(nps_policy_triage(null(), &far, tp), NpsStatus::NullPointer);
         assert_eq!(
             nps_policy_triage_many(p, null(), usize::MAX, tp),
@@ -215,9 +215,19 @@ fn hostile_input_gives_typed_statuses() {
             nps_calendar_elapsed(cal, i64::MIN, i64::MAX, null(), 0, &mut out),
             NpsStatus::InvalidArgument
         );
-        let all = NpsPause {
+        // Pause instants outside years 1..=9999 are rejected, like starts.
+        let huge = NpsPause {
             start: i64::MIN,
             end: i64::MAX,
+        };
+        assert_eq!(
+            nps_calendar_elapsed(cal, 0, 3600, &huge, 1, &mut out),
+            NpsStatus::InvalidArgument
+        );
+        // A pause over the whole supported range leaves no business time.
+        let all = NpsPause {
+            start: -62_135_596_800,
+            end: 253_402_300_799,
         };
         assert_eq!(
             nps_calendar_elapsed(cal, 0, 3600, &all, 1, &mut out),
