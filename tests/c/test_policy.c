@@ -376,8 +376,9 @@ static void triage(void) {
     CHECK(untouched(&t, sizeof t));
     CHECK_U64("row", last_index(), 0);
     r = response(3, INT64_MAX, false, false);
-    CHECK_STATUS(nps_policy_triage(p, &r, &t), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_policy_triage(p, &r, &t), NPS_STATUS_INVALID_TIMESTAMP);
     CHECK(untouched(&t, sizeof t));
+    CHECK_U64("row", last_index(), 0);
     CHECK_STATUS(nps_policy_triage(NULL, &r, &t), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_policy_triage(p, NULL, &t), NPS_STATUS_NULL_POINTER);
     CHECK(message_contains("response"));
