@@ -109,6 +109,17 @@ enum NpsStatus
      */
     NPS_STATUS_INVALID_POLICY = 12,
     /**
+     * One element of an input column or record that is out of its domain;
+     * the row is in `nps_last_error_index`, the column in the message.
+     */
+    NPS_STATUS_INVALID_VALUE = 13,
+    /**
+     * A case event that cannot be applied (out of order, for a closed case,
+     * missing a field); the case is unchanged. For an event log the
+     * position is in `nps_last_error_index`.
+     */
+    NPS_STATUS_INVALID_EVENT = 14,
+    /**
      * A required pointer argument was NULL (or NULL with a length > 0).
      */
     NPS_STATUS_NULL_POINTER = 100,

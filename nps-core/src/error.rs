@@ -113,6 +113,30 @@ pub enum Error {
         /// Every problem found, in document order.
         problems: Vec<Problem>,
     },
+    /// One element of an input column or record list that is out of its
+    /// domain (a pain index of 11, negative hours, an unknown stage name,
+    /// a NaN duration), with the column and the row.
+    #[error("invalid value in `{name}` at row {index}: {reason}")]
+    InvalidValue {
+        /// The column or field, as documented (`pain`, `hours_worked`, ...).
+        name: String,
+        /// Row index (0-based).
+        index: usize,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A case event that cannot be applied: out of order, for a closed case,
+    /// missing a field its kind needs, or otherwise inconsistent with the
+    /// case. The case it was offered to is left unchanged.
+    #[error("invalid event{} `{event}`: {reason}", index.map(|i| format!(" #{i}")).unwrap_or_default())]
+    InvalidEvent {
+        /// Position of the event in the log, when it came from one.
+        index: Option<usize>,
+        /// The event kind (`contacted`, ...), or `?` if it had none.
+        event: String,
+        /// Why it was rejected.
+        reason: String,
+    },
 }
 
 /// One problem in a policy or calendar document.
@@ -180,6 +204,10 @@ pub enum ErrorKind {
     Numerical = 11,
     /// See [`Error::InvalidPolicy`].
     InvalidPolicy = 12,
+    /// See [`Error::InvalidValue`].
+    InvalidValue = 13,
+    /// See [`Error::InvalidEvent`].
+    InvalidEvent = 14,
 }
 
 impl ErrorKind {
@@ -198,6 +226,8 @@ impl ErrorKind {
             ErrorKind::Overflow => "overflow",
             ErrorKind::Numerical => "numerical",
             ErrorKind::InvalidPolicy => "invalid_policy",
+            ErrorKind::InvalidValue => "invalid_value",
+            ErrorKind::InvalidEvent => "invalid_event",
         }
     }
 }
@@ -230,6 +260,8 @@ impl Error {
             Error::Overflow { .. } => ErrorKind::Overflow,
             Error::Numerical { .. } => ErrorKind::Numerical,
             Error::InvalidPolicy { .. } => ErrorKind::InvalidPolicy,
+            Error::InvalidValue { .. } => ErrorKind::InvalidValue,
+            Error::InvalidEvent { .. } => ErrorKind::InvalidEvent,
         }
     }
 
@@ -238,7 +270,9 @@ impl Error {
         match self {
             Error::InvalidScore { index, .. }
             | Error::InvalidWeight { index, .. }
-            | Error::InvalidTimestamp { index, .. } => Some(*index),
+            | Error::InvalidTimestamp { index, .. }
+            | Error::InvalidValue { index, .. } => Some(*index),
+            Error::InvalidEvent { index, .. } => *index,
             _ => None,
         }
     }
@@ -254,6 +288,30 @@ impl Error {
     pub(crate) fn arg(name: &'static str, reason: impl Into<String>) -> Error {
         Error::InvalidArgument {
             name,
+            reason: reason.into(),
+        }
+    }
+
+    #[allow(dead_code)] // until the first user lands (KPI, heat map, case modules)
+    /// An [`Error::InvalidValue`] for row `index` of column `name`.
+    pub(crate) fn value(name: impl Into<String>, index: usize, reason: impl Into<String>) -> Error {
+        Error::InvalidValue {
+            name: name.into(),
+            index,
+            reason: reason.into(),
+        }
+    }
+
+    #[allow(dead_code)] // until the first user lands (case module)
+    /// An [`Error::InvalidEvent`].
+    pub(crate) fn event(
+        index: Option<usize>,
+        event: impl Into<String>,
+        reason: impl Into<String>,
+    ) -> Error {
+        Error::InvalidEvent {
+            index,
+            event: event.into(),
             reason: reason.into(),
         }
     }

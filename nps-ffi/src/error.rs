@@ -52,6 +52,13 @@ pub enum NpsStatus {
     /// `nps_last_error_problem_path` and `nps_last_error_problem_message`
     /// give them one by one).
     InvalidPolicy = 12,
+    /// One element of an input column or record that is out of its domain;
+    /// the row is in `nps_last_error_index`, the column in the message.
+    InvalidValue = 13,
+    /// A case event that cannot be applied (out of order, for a closed case,
+    /// missing a field); the case is unchanged. For an event log the
+    /// position is in `nps_last_error_index`.
+    InvalidEvent = 14,
     /// A required pointer argument was NULL (or NULL with a length > 0).
     NullPointer = 100,
     /// Text that is not valid UTF-8.
@@ -86,6 +93,8 @@ pub(crate) fn status_of(kind: ErrorKind) -> NpsStatus {
         ErrorKind::Overflow => NpsStatus::Overflow,
         ErrorKind::Numerical => NpsStatus::Numerical,
         ErrorKind::InvalidPolicy => NpsStatus::InvalidPolicy,
+        ErrorKind::InvalidValue => NpsStatus::InvalidValue,
+        ErrorKind::InvalidEvent => NpsStatus::InvalidEvent,
         // ErrorKind is #[non_exhaustive]; the status-code test fails when a
         // new kind is added without a code here.
         _ => NpsStatus::Other,
@@ -93,7 +102,7 @@ pub(crate) fn status_of(kind: ErrorKind) -> NpsStatus {
 }
 
 /// Every status code, in numeric order (for names and tests).
-const ALL_STATUSES: [NpsStatus; 19] = [
+const ALL_STATUSES: [NpsStatus; 21] = [
     NpsStatus::Ok,
     NpsStatus::InvalidScore,
     NpsStatus::NoData,
@@ -107,6 +116,8 @@ const ALL_STATUSES: [NpsStatus; 19] = [
     NpsStatus::Overflow,
     NpsStatus::Numerical,
     NpsStatus::InvalidPolicy,
+    NpsStatus::InvalidValue,
+    NpsStatus::InvalidEvent,
     NpsStatus::NullPointer,
     NpsStatus::InvalidUtf8,
     NpsStatus::BufferTooSmall,
@@ -132,6 +143,8 @@ impl NpsStatus {
             NpsStatus::Overflow => ErrorKind::Overflow.name(),
             NpsStatus::Numerical => ErrorKind::Numerical.name(),
             NpsStatus::InvalidPolicy => ErrorKind::InvalidPolicy.name(),
+            NpsStatus::InvalidValue => ErrorKind::InvalidValue.name(),
+            NpsStatus::InvalidEvent => ErrorKind::InvalidEvent.name(),
             NpsStatus::NullPointer => "null_pointer",
             NpsStatus::InvalidUtf8 => "invalid_utf8",
             NpsStatus::BufferTooSmall => "buffer_too_small",
@@ -523,7 +536,7 @@ mod tests {
     use super::*;
     use std::ffi::CStr;
 
-    const KINDS: [ErrorKind; 12] = [
+    const KINDS: [ErrorKind; 14] = [
         ErrorKind::InvalidScore,
         ErrorKind::NoData,
         ErrorKind::InvalidWeight,
@@ -536,6 +549,8 @@ mod tests {
         ErrorKind::Overflow,
         ErrorKind::Numerical,
         ErrorKind::InvalidPolicy,
+        ErrorKind::InvalidValue,
+        ErrorKind::InvalidEvent,
     ];
 
     fn name(status: u32) -> String {

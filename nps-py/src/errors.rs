@@ -85,13 +85,23 @@ fn class_spec(kind: ErrorKind) -> (&'static str, Builtin, &'static str) {
             Value,
             "A policy or calendar document with problems; `problems` lists every one as (path, message) tuples (path \"\" is the document root).",
         ),
+        ErrorKind::InvalidValue => (
+            "InvalidValueError",
+            Value,
+            "An element of an input column or record that is out of its domain; `argument` is the column, `index` the row.",
+        ),
+        ErrorKind::InvalidEvent => (
+            "InvalidEventError",
+            Value,
+            "A case event that cannot be applied (out of order, for a closed case, missing a field); the case is unchanged. `event` is the event kind, `index` its position in a log (or None).",
+        ),
         // A kind added to nps-core later: raised as the root class until mapped.
         _ => ("NpsError", Value, ""),
     }
 }
 
 /// Every kind, in `ErrorKind` order (the order classes are created in).
-const KINDS: [ErrorKind; 12] = [
+const KINDS: [ErrorKind; 14] = [
     ErrorKind::InvalidScore,
     ErrorKind::NoData,
     ErrorKind::InvalidWeight,
@@ -104,6 +114,8 @@ const KINDS: [ErrorKind; 12] = [
     ErrorKind::Overflow,
     ErrorKind::Numerical,
     ErrorKind::InvalidPolicy,
+    ErrorKind::InvalidValue,
+    ErrorKind::InvalidEvent,
 ];
 
 struct Classes {
@@ -201,6 +213,14 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
                 .map(|p| (p.path.as_str(), p.message.as_str()))
                 .collect();
             exc.setattr("problems", problems)?;
+        }
+        Error::InvalidValue { name, index, .. } => {
+            exc.setattr("argument", name.as_str())?;
+            exc.setattr("index", *index)?;
+        }
+        Error::InvalidEvent { index, event, .. } => {
+            exc.setattr("event", event.as_str())?;
+            exc.setattr("index", *index)?;
         }
         _ => {}
     }

@@ -22,6 +22,8 @@ CLASSES = [
     (nps.DegenerateError, "degenerate", ValueError),
     (nps.CountOverflowError, "overflow", OverflowError),
     (nps.NumericalError, "numerical", RuntimeError),
+    (nps.InvalidValueError, "invalid_value", ValueError),
+    (nps.InvalidEventError, "invalid_event", ValueError),
 ]
 
 

@@ -20,6 +20,8 @@ __all__ = [
     "CountOverflowError",
     "NumericalError",
     "InvalidPolicyError",
+    "InvalidValueError",
+    "InvalidEventError",
     "Tally",
     "Interval",
     "TestResult",
@@ -95,6 +97,14 @@ class NumericalError(NpsError, RuntimeError): ...
 
 class InvalidPolicyError(NpsError, ValueError):
     problems: list[tuple[str, str]]
+
+class InvalidValueError(NpsError, ValueError):
+    argument: str
+    index: int
+
+class InvalidEventError(NpsError, ValueError):
+    event: str
+    index: int | None
 
 @final
 class Tally:
