@@ -38,7 +38,14 @@ def test_hierarchy(cls: type, kind: str, builtin: type) -> None:
 
 
 def test_every_kind_once() -> None:
-    assert len({c[1] for c in CLASSES}) == 11
+    assert len({c[1] for c in CLASSES}) == len(CLASSES) == 13
+    # Every exported subclass of NpsError is covered here (InvalidPolicyError
+    # has its own tests).
+    exported = {
+        getattr(nps, n) for n in nps.__all__
+        if isinstance(getattr(nps, n), type) and issubclass(getattr(nps, n), nps.NpsError)
+    }
+    assert exported - {c[0] for c in CLASSES} == {nps.NpsError, nps.InvalidPolicyError}
     assert "OverflowError" not in nps.__all__  # the builtin is not shadowed
 
 
