@@ -959,6 +959,11 @@ pub struct Status {
 }
 
 impl Status {
+    /// The status as JSON (instants in Unix seconds).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
     /// Names of the steps late (or done late) at this instant.
     pub fn late_steps(&self) -> Vec<&str> {
         self.steps

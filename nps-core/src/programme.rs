@@ -128,6 +128,20 @@ pub struct RecoveryStats {
     pub by_channel: Vec<Band>,
 }
 
+impl RecoveryStats {
+    /// The statistics as JSON (rates as `{value, numerator, denominator}`,
+    /// `value` null for no data).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Groups of [`recovery_stats_by`] as a JSON array of `{period, dealer,
+/// stats}`.
+pub fn groups_to_json(groups: &[GroupStats]) -> String {
+    serde_json::to_string(groups).unwrap_or_default()
+}
+
 /// Options of [`recovery_stats`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatsOptions {
