@@ -94,6 +94,8 @@ pub(crate) fn event_value(obj: &Bound<'_, PyAny>, index: Option<usize>) -> PyRes
             .extract()
             .map_err(|_| PyTypeError::new_err(format!("{where_}: keys must be str")))?;
         let val = match k.as_str() {
+            // RFC 3339 text passes through: nps-core parses and checks it.
+            "at" if v.is_instance_of::<PyString>() => Value::String(v.extract()?),
             "at" => {
                 let t = seconds(&v, "at").map_err(|e| bad_event(index, &kind, e.to_string()))?;
                 Value::String(format_instant(t))
@@ -209,7 +211,8 @@ impl PyRecoveryCase {
 
 #[pymethods]
 impl PyRecoveryCase {
-    /// Replays `events` (a list of dicts: "kind", "at" and the kind's
+    /// Replays `events` (a list of dicts: "kind", "at" — an aware datetime,
+    /// Unix seconds or RFC 3339 text with an offset — and the kind's
     /// fields). `case_id` defaults to "case".
     #[classmethod]
     #[pyo3(signature = (events, *, policy = None, case_id = None))]
