@@ -40,6 +40,11 @@
 #define NPS_MAX_WARNINGS 8
 
 /**
+ * `current_step` value when every step is done.
+ */
+#define NPS_STEP_NONE UINT32_MAX
+
+/**
  * Result of a fallible call. `NPS_STATUS_OK` (0) is success; 1..=11 are the
  * error kinds of the library (same numbers as `nps_core::ErrorKind`);
  * 100 and up are errors of the C binding itself. Values are never
@@ -651,6 +656,109 @@ typedef uint32_t NpsWarningRule;
 #endif // __cplusplus
 
 /**
+ * State of a procedure step at an instant. Passed as `uint32_t`.
+ */
+enum NpsStepState
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Its window has not started and it is not done.
+     */
+    NPS_STEP_STATE_PENDING = 0,
+    /**
+     * Its window is open, not done.
+     */
+    NPS_STEP_STATE_DUE = 1,
+    /**
+     * Not done and past its window's end.
+     */
+    NPS_STEP_STATE_LATE = 2,
+    /**
+     * Done within its window.
+     */
+    NPS_STEP_STATE_DONE = 3,
+    /**
+     * Done after its window's end.
+     */
+    NPS_STEP_STATE_DONE_LATE = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsStepState NpsStepState;
+#else
+typedef uint32_t NpsStepState;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * How a case ended. Passed as `uint32_t`.
+ */
+enum NpsOutcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Still open.
+     */
+    NPS_OUTCOME_OPEN = 0,
+    /**
+     * Recovered (customer satisfied).
+     */
+    NPS_OUTCOME_RECOVERED = 1,
+    /**
+     * Converted to a promoter (re-rated 9–10); also counts as recovered.
+     */
+    NPS_OUTCOME_CONVERTED = 2,
+    /**
+     * Lost.
+     */
+    NPS_OUTCOME_LOST = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsOutcome NpsOutcome;
+#else
+typedef uint32_t NpsOutcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Channel of the first contact. Passed as `uint32_t`.
+ */
+enum NpsChannel
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Not contacted yet.
+     */
+    NPS_CHANNEL_NONE = 0,
+    /**
+     * Phone call.
+     */
+    NPS_CHANNEL_PHONE = 1,
+    /**
+     * Visit.
+     */
+    NPS_CHANNEL_VISIT = 2,
+    /**
+     * Written message.
+     */
+    NPS_CHANNEL_MESSAGE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsChannel NpsChannel;
+#else
+typedef uint32_t NpsChannel;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A business calendar: an opaque, immutable handle (IANA time zone,
  * opening ranges per weekday, effective-dated schedules, holidays,
  * working-day overrides).
@@ -662,6 +770,19 @@ typedef uint32_t NpsWarningRule;
  * time; `nps_calendar_free` must not race with any other use.
  */
 typedef struct NpsCalendar NpsCalendar;
+
+/**
+ * A recovery case: an opaque handle owning its event log and a copy of
+ * the policy it is read against.
+ *
+ * Ownership: created by `nps_case_from_events_json`,
+ * `nps_case_from_response` or `nps_case_from_json`, owned by the caller
+ * and released with `nps_case_free` exactly once. Thread safety: reads
+ * (`nps_case_info`, `nps_case_status`, ...) may run concurrently;
+ * `nps_case_apply_json` and `nps_case_free` must not race with any other
+ * use of the same handle.
+ */
+typedef struct NpsCase NpsCase;
 
 /**
  * The state of a case at an instant: an opaque, immutable handle.
@@ -1595,6 +1716,209 @@ typedef struct NpsVisitAssessment {
      */
     uint32_t retention_call_by;
 } NpsVisitAssessment;
+
+/**
+ * Summary of a case, filled by `nps_case_info`.
+ */
+typedef struct NpsCaseInfo {
+    /**
+     * Number of events in the log.
+     */
+    size_t event_count;
+    /**
+     * Opening instant, Unix seconds.
+     */
+    int64_t opened_at;
+    /**
+     * The original score 0–10 (never replaced by a re-rating).
+     */
+    uint8_t original_score;
+    /**
+     * Whether the case was re-rated.
+     */
+    bool has_rerated_score;
+    /**
+     * The re-rated score.
+     */
+    uint8_t rerated_score;
+    /**
+     * An `NpsOutcome`.
+     */
+    uint32_t outcome;
+    /**
+     * Whether `contacted_at` is set.
+     */
+    bool has_contacted_at;
+    /**
+     * First contact, Unix seconds.
+     */
+    int64_t contacted_at;
+    /**
+     * An `NpsChannel` (of the first contact).
+     */
+    uint32_t channel;
+} NpsCaseInfo;
+
+/**
+ * Summary of a case status, filled by `nps_case_status`.
+ */
+typedef struct NpsCaseStatusSummary {
+    /**
+     * Number of steps (of the policy; 6 by default).
+     */
+    size_t step_count;
+    /**
+     * Index of the first step not completed, `NPS_STEP_NONE` when all are.
+     */
+    uint32_t current_step;
+    /**
+     * Number of steps late or done late.
+     */
+    size_t late_count;
+    /**
+     * Whether a package was proposed.
+     */
+    bool has_last_approval;
+    /**
+     * Total of the last package, minor units of the policy currency.
+     */
+    int64_t last_total_minor;
+    /**
+     * Whether the last package keeps the case within its tier's cap
+     * (counting the packages accepted before it).
+     */
+    bool last_within_cap;
+} NpsCaseStatusSummary;
+
+/**
+ * One procedure step at an instant, filled by `nps_case_status`.
+ */
+typedef struct NpsStep {
+    /**
+     * An `NpsStepState`.
+     */
+    uint32_t state;
+    /**
+     * Window start, Unix seconds.
+     */
+    int64_t start;
+    /**
+     * Whether the window has an end (the review step has none).
+     */
+    bool has_due;
+    /**
+     * Window end, Unix seconds.
+     */
+    int64_t due;
+    /**
+     * Whether the step is completed by "now".
+     */
+    bool has_completed_at;
+    /**
+     * When it was completed.
+     */
+    int64_t completed_at;
+    /**
+     * Wall-clock seconds late (0 unless late or done late).
+     */
+    int64_t late_seconds;
+} NpsStep;
+
+/**
+ * A rate: `value` = numerator / denominator when `has_value` (the
+ * denominator is above 0), else "no data".
+ */
+typedef struct NpsRecoveryRate {
+    /**
+     * Whether `value` is set.
+     */
+    bool has_value;
+    /**
+     * The fraction 0–1.
+     */
+    double value;
+    /**
+     * Numerator.
+     */
+    uint64_t numerator;
+    /**
+     * Denominator.
+     */
+    uint64_t denominator;
+} NpsRecoveryRate;
+
+/**
+ * Programme statistics of a group of cases (every rate over
+ * `low_scores`), filled by `nps_recovery_stats`.
+ */
+typedef struct NpsRecoveryStats {
+    /**
+     * Cases with an original score 0–6.
+     */
+    uint64_t low_scores;
+    /**
+     * Cases with a contact.
+     */
+    uint64_t launched;
+    /**
+     * First contact within 24 h of opening.
+     */
+    uint64_t responded_24h;
+    /**
+     * Closed recovered or converted.
+     */
+    uint64_t recovered;
+    /**
+     * Closed converted.
+     */
+    uint64_t converted;
+    /**
+     * Closed lost.
+     */
+    uint64_t lost;
+    /**
+     * launched / low_scores.
+     */
+    struct NpsRecoveryRate launch_rate;
+    /**
+     * responded_24h / low_scores.
+     */
+    struct NpsRecoveryRate response_24h_rate;
+    /**
+     * recovered / low_scores.
+     */
+    struct NpsRecoveryRate success_rate;
+    /**
+     * converted / low_scores.
+     */
+    struct NpsRecoveryRate conversion_rate;
+    /**
+     * lost / low_scores.
+     */
+    struct NpsRecoveryRate lost_rate;
+} NpsRecoveryStats;
+
+/**
+ * An open case ranked by expected recovered value.
+ */
+typedef struct NpsRankedCase {
+    /**
+     * Position of the case in the input array.
+     */
+    size_t index;
+    /**
+     * Speed band (index into the policy's `recovery.success_by_speed`).
+     */
+    uint32_t band;
+    /**
+     * Success probability of the band.
+     */
+    double probability;
+    /**
+     * probability × the caller's value.
+     */
+    double expected;
+} NpsRankedCase;
 
 #ifdef __cplusplus
 extern "C" {
@@ -2743,6 +3067,197 @@ NpsStatus nps_case_status_event_key(const struct NpsCaseStatus *status,
 NpsStatus nps_policy_assess_visit(const struct NpsPolicy *policy,
                                   const struct NpsVisit *visit,
                                   struct NpsVisitAssessment *out);
+
+/**
+ * Replays a JSON array of events into a new case. `policy` NULL = the
+ * default policy (copied into the case; used by `nps_case_status`);
+ * `case_id` NULL = `"case"`. The first event that cannot be applied is
+ * `NPS_STATUS_INVALID_EVENT` with its index (`nps_last_error_index`).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `events_json` NULL or NUL-terminated;
+ * `case_id` NULL or NUL-terminated; `out` NULL or writable.
+ */
+NpsStatus nps_case_from_events_json(const struct NpsPolicy *policy,
+                                    const char *events_json,
+                                    const char *case_id,
+                                    struct NpsCase **out);
+
+/**
+ * Opens a new case from a survey response (as triaged by
+ * `nps_policy_triage`): an `opened` event at `submitted_at` with the
+ * score and flags, a `reason` (NUL-terminated) and an optional `dealer`
+ * (NULL = none).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `response` NULL or valid; `reason`,
+ * `dealer`, `case_id` NULL or NUL-terminated; `out` NULL or writable.
+ */
+NpsStatus nps_case_from_response(const struct NpsPolicy *policy,
+                                 const struct NpsResponse *response,
+                                 const char *reason,
+                                 const char *dealer,
+                                 const char *case_id,
+                                 struct NpsCase **out);
+
+/**
+ * A case from `nps_case_to_json` text (`{"id": ..., "events": [...]}`;
+ * the log is replayed and checked). `policy` NULL = the default policy.
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `json` NULL or NUL-terminated; `out`
+ * NULL or writable.
+ */
+NpsStatus nps_case_from_json(const struct NpsPolicy *policy,
+                             const char *json,
+                             struct NpsCase **out);
+
+/**
+ * Applies one event (a JSON object). Atomic: on error (e.g.
+ * `NPS_STATUS_INVALID_EVENT` for an event out of order or for a closed
+ * case) the case is unchanged.
+ *
+ * # Safety
+ *
+ * `case` NULL or a live handle not used by another thread meanwhile;
+ * `event_json` NULL or NUL-terminated.
+ */
+NpsStatus nps_case_apply_json(struct NpsCase *case_, const char *event_json);
+
+/**
+ * The case as JSON text (`{"id": ..., "events": [...]}`, instants in
+ * UTC) into `buf` (capacity `len`); `*text_len` (may be NULL) receives its
+ * length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ *
+ * `case` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_case_to_json(const struct NpsCase *case_, char *buf, size_t len, size_t *text_len);
+
+/**
+ * Summary of a case: event count, original and re-rated scores, outcome,
+ * first contact.
+ *
+ * # Safety
+ *
+ * `case` NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_case_info(const struct NpsCase *case_, struct NpsCaseInfo *out);
+
+/**
+ * The status at `now` (Unix seconds): a summary into `*out` and the
+ * steps (in the policy's order) into `steps` (capacity `steps_len`; NULL
+ * with 0 = summary only). A `steps_len` below the step count is
+ * `NPS_STATUS_BUFFER_TOO_SMALL` (the summary is still written). The whole
+ * status (step names, triage deadlines, approvals) is available as JSON
+ * from `nps_case_status_json`.
+ *
+ * # Safety
+ *
+ * `case` NULL or a live handle; `out` NULL or writable; `steps` NULL or
+ * writable for `steps_len` elements.
+ */
+NpsStatus nps_case_status(const struct NpsCase *case_,
+                          int64_t now,
+                          struct NpsCaseStatusSummary *out,
+                          struct NpsStep *steps,
+                          size_t steps_len);
+
+/**
+ * The whole status at `now` as JSON text: `now`, `current_step` (name or
+ * null), `steps` (name, start, due, completed_at, state, late_seconds),
+ * `deadlines` (the triage clocks: deadlines, events, next_fire_at),
+ * `approvals`, `last_approval`, `closed`. Text output as
+ * `nps_case_to_json`.
+ *
+ * # Safety
+ *
+ * As `nps_case_to_json`.
+ */
+NpsStatus nps_case_status_json(const struct NpsCase *case_,
+                               int64_t now,
+                               char *buf,
+                               size_t len,
+                               size_t *text_len);
+
+/**
+ * Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =
+ * default): the counts and the five rates, each with its numerator and
+ * denominator (`has_value` false = no data). Splits, reasons and
+ * groupings are in `nps_recovery_stats_json`.
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `cases` NULL (with `n` 0) or readable
+ * for `n` live case handles; `out` NULL or writable.
+ */
+NpsStatus nps_recovery_stats(const struct NpsPolicy *policy,
+                             const struct NpsCase *const *cases,
+                             size_t n,
+                             struct NpsRecoveryStats *out);
+
+/**
+ * Programme statistics as JSON text. With `period` `NPS_PERIOD_NONE` and
+ * `by_dealer` false: one object (counts, rates as {value, numerator,
+ * denominator}, `reasons` top `top_reasons`, `by_speed`,
+ * `by_compensation`, `by_channel`); otherwise an array of {period,
+ * dealer, stats} groups, periods in the IANA zone `tz` (NULL = UTC). Text
+ * output as `nps_case_to_json`.
+ *
+ * # Safety
+ *
+ * As `nps_recovery_stats`; `tz` NULL or NUL-terminated; `buf` NULL or
+ * writable for `len` bytes; `text_len` NULL or writable.
+ */
+NpsStatus nps_recovery_stats_json(const struct NpsPolicy *policy,
+                                  const struct NpsCase *const *cases,
+                                  size_t n,
+                                  uint32_t period,
+                                  bool by_dealer,
+                                  const char *tz,
+                                  size_t top_reasons,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *text_len);
+
+/**
+ * Open cases (not closed by `now`) ranked by expected recovered value:
+ * the success probability of the response-speed band (of the first
+ * contact, or for a case not yet contacted the best band still reachable
+ * at `now`) × `values[i]` (finite, ≥ 0; one per case), descending, ties
+ * by case id. Writes up to `out_len` rows to `out` and the number of open
+ * cases to `*count` (may be NULL); `out_len` below it is
+ * `NPS_STATUS_BUFFER_TOO_SMALL` (with `*count` set).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `cases` and `values` NULL (with `n` 0)
+ * or readable for `n` elements; `out` NULL or writable for `out_len`
+ * rows; `count` NULL or writable.
+ */
+NpsStatus nps_rank_open_cases(const struct NpsPolicy *policy,
+                              const struct NpsCase *const *cases,
+                              const double *values,
+                              size_t n,
+                              int64_t now,
+                              struct NpsRankedCase *out,
+                              size_t out_len,
+                              size_t *count);
+
+/**
+ * Releases a case handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `case` must be NULL or a handle from this library not yet freed, and
+ * no other thread may be using it.
+ */
+void nps_case_free(struct NpsCase *case_);
 
 #ifdef __cplusplus
 }  // extern "C"

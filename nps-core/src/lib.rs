@@ -57,6 +57,7 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 
 pub mod calendar;
+pub mod case;
 mod error;
 pub mod goal;
 pub mod group;
@@ -65,6 +66,7 @@ pub mod money;
 mod parallel;
 pub mod period;
 pub mod policy;
+pub mod programme;
 mod score;
 mod stats;
 mod tally;

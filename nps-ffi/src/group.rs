@@ -36,7 +36,7 @@ const PERIODS: [(NpsPeriod, Option<Period>); 5] = [
     (NpsPeriod::Quarter, Some(Period::Quarter)),
 ];
 
-fn period_of(v: u32) -> Result<Option<Period>, FfiError> {
+pub(crate) fn period_of(v: u32) -> Result<Option<Period>, FfiError> {
     PERIODS
         .iter()
         .find(|(c, _)| *c as u32 == v)

@@ -68,6 +68,8 @@ pub mod case_status;
 
 pub mod visit;
 
+pub mod recovery_case;
+
 pub use approval::*;
 pub use calendar::*;
 pub use case_status::*;
@@ -75,6 +77,7 @@ pub use error::*;
 pub use goal::*;
 pub use group::*;
 pub use policy::*;
+pub use recovery_case::*;
 pub use scale::*;
 pub use stats::*;
 pub use tally::*;

@@ -16,6 +16,7 @@ mod instant;
 mod money;
 mod names;
 mod policy;
+mod recovery_case;
 mod scale;
 mod stats;
 mod tally;
@@ -67,6 +68,16 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<case::PyCaseEvent>()?;
     m.add_class::<case::PyVisitAssessment>()?;
     m.add_class::<case::PyVisitWarning>()?;
+    m.add_class::<recovery_case::PyRecoveryCase>()?;
+    m.add_class::<recovery_case::PyRecoveryStatus>()?;
+    m.add_class::<recovery_case::PyStepStatus>()?;
+    m.add_class::<recovery_case::PyRate>()?;
+    m.add_class::<recovery_case::PyBand>()?;
+    m.add_class::<recovery_case::PyRecoveryStats>()?;
+    m.add_class::<recovery_case::PyRecoveryStatsTable>()?;
+    m.add_class::<recovery_case::PyRanked>()?;
+    m.add_function(wrap_pyfunction!(recovery_case::recovery_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(recovery_case::rank_open_cases, m)?)?;
     m.add_function(wrap_pyfunction!(set_max_threads, m)?)?;
     m.add_function(wrap_pyfunction!(max_threads, m)?)?;
     Ok(())

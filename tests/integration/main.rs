@@ -2,6 +2,7 @@
 //! Python suites), property tests and the real survey files.
 
 mod calendar_props;
+mod cases;
 mod golden;
 mod groups;
 mod policy;

@@ -62,6 +62,18 @@ from nps._nps import (
     test,
     track_goal,
 )
+from nps._nps import (
+    Case,
+    RankedCase,
+    Rate,
+    RecoveryBand,
+    RecoveryStats,
+    RecoveryStatsTable,
+    RecoveryStatus,
+    StepStatus,
+    rank_open_cases,
+    recovery_stats,
+)
 
 __all__ = [
     "Approval",
@@ -108,4 +120,14 @@ __all__ = [
     "set_max_threads",
     "test",
     "track_goal",
+    "Case",
+    "RankedCase",
+    "Rate",
+    "RecoveryBand",
+    "RecoveryStats",
+    "RecoveryStatsTable",
+    "RecoveryStatus",
+    "StepStatus",
+    "rank_open_cases",
+    "recovery_stats",
 ]

@@ -1,0 +1,446 @@
+//! Programme analytics over recovery cases (SPEC §4.5): the monthly
+//! statistics a service director reads, their splits, grouping by dealer
+//! and period, and the ranking of open cases by expected recovered value.
+//!
+//! Definitions (over the cases whose **original** score is a detractor,
+//! 0–6, "low scores"; other cases are not counted):
+//!
+//! - `launched`: a contact was made; `responded_24h`: the first contact is
+//!   within 24 wall-clock hours of opening (inclusive);
+//! - `recovered`: closed `recovered` or `converted`; `converted` ⊂
+//!   `recovered`; `lost`: closed `lost`;
+//! - every rate has denominator `low_scores` (the source's example: 25 low
+//!   scores, 25 launched, 24 within 24 h, 17 recovered, 7 converted, 8 lost
+//!   give 100 %, 96 %, 68 %, 28 %, 32 %); an empty denominator is "no data"
+//!   (`value: None`), never 0.
+//! - Splits (each a success rate recovered / cases of the band):
+//!   response speed in the bands of `policy.recovery.success_by_speed`
+//!   (a contact at or before `opened + within` is in the band; cases never
+//!   contacted form their own band), compensation level (total of accepted
+//!   packages: none, then up to each distinct tier cap ascending, then
+//!   above the largest), apology channel (of the first contact).
+//!
+//! ```
+//! use nps_core::case::{At, Case, Channel, Event, Outcome};
+//! use nps_core::policy::Policy;
+//! use nps_core::programme::{recovery_stats, StatsOptions};
+//! let open = |at| Event::Opened { at: At(at), score: 3, reason: "waiting".into(),
+//!     high_value: false, public_opinion_risk: false, dealer: None };
+//! let mut a = Case::new("a", open(0))?;
+//! a.apply(Event::Acknowledged { at: At(600) })?;
+//! a.apply(Event::Contacted { at: At(3600), channel: Channel::Visit })?;
+//! a.apply(Event::Closed { at: At(7200), outcome: Outcome::Recovered })?;
+//! let b = Case::new("b", open(0))?;
+//! let s = recovery_stats(&[a, b], &Policy::default(), &StatsOptions::default())?;
+//! assert_eq!((s.low_scores, s.launched, s.recovered), (2, 1, 1));
+//! assert_eq!(s.success_rate.value, Some(0.5));
+//! # Ok::<(), nps_core::Error>(())
+//! ```
+
+use std::collections::BTreeMap;
+
+use chrono_tz::Tz;
+use serde::{Deserialize, Serialize};
+
+use crate::calendar::Duration;
+use crate::case::{Case, Channel, Outcome};
+use crate::error::{Error, Result};
+use crate::money::Money;
+use crate::period::{local_date, Period};
+use crate::policy::Policy;
+
+/// A rate with its numerator and denominator; `value` is `None` ("no
+/// data") when the denominator is 0.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Rate {
+    /// numerator / denominator, a fraction 0–1.
+    pub value: Option<f64>,
+    /// Numerator.
+    pub numerator: u64,
+    /// Denominator.
+    pub denominator: u64,
+}
+
+impl Rate {
+    /// `numerator / denominator`, `None` when the denominator is 0.
+    pub fn new(numerator: u64, denominator: u64) -> Rate {
+        Rate {
+            value: (denominator > 0).then(|| numerator as f64 / denominator as f64),
+            numerator,
+            denominator,
+        }
+    }
+}
+
+/// A low-score reason and its share of the low scores.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ReasonShare {
+    /// The reason.
+    pub reason: String,
+    /// Its count over low scores.
+    pub share: Rate,
+}
+
+/// One band of a success split.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Band {
+    /// Band label (`<= 6h`, `> 24h`, `not_contacted`, `none`,
+    /// `<= 500.00 CNY`, `phone`, ...).
+    pub label: String,
+    /// Success: recovered / cases in the band.
+    pub success: Rate,
+    /// The policy's expected success for a speed band (`None` elsewhere).
+    pub expected: Option<f64>,
+}
+
+/// Programme statistics of one group of cases.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryStats {
+    /// Low scores received (cases with an original score 0–6).
+    pub low_scores: u64,
+    /// Cases with a contact.
+    pub launched: u64,
+    /// First contact within 24 h of opening.
+    pub responded_24h: u64,
+    /// Closed recovered or converted.
+    pub recovered: u64,
+    /// Closed converted (a subset of recovered).
+    pub converted: u64,
+    /// Closed lost.
+    pub lost: u64,
+    /// launched / low_scores.
+    pub launch_rate: Rate,
+    /// responded_24h / low_scores.
+    pub response_24h_rate: Rate,
+    /// recovered / low_scores.
+    pub success_rate: Rate,
+    /// converted / low_scores.
+    pub conversion_rate: Rate,
+    /// lost / low_scores.
+    pub lost_rate: Rate,
+    /// The top reasons, most frequent first (ties by name).
+    pub reasons: Vec<ReasonShare>,
+    /// Success by response speed.
+    pub by_speed: Vec<Band>,
+    /// Success by compensation level.
+    pub by_compensation: Vec<Band>,
+    /// Success by channel of first contact.
+    pub by_channel: Vec<Band>,
+}
+
+impl RecoveryStats {
+    /// The statistics as JSON (rates as `{value, numerator, denominator}`,
+    /// `value` null for no data).
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+/// Groups of [`recovery_stats_by`] as a JSON array of `{period, dealer,
+/// stats}`.
+pub fn groups_to_json(groups: &[GroupStats]) -> String {
+    serde_json::to_string(groups).unwrap_or_default()
+}
+
+/// Options of [`recovery_stats`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StatsOptions {
+    /// How many reasons to list (default 5).
+    pub top_reasons: usize,
+}
+
+impl Default for StatsOptions {
+    fn default() -> Self {
+        StatsOptions { top_reasons: 5 }
+    }
+}
+
+fn duration_label(d: &Duration) -> String {
+    let secs = |s: i64| {
+        if s % 3600 == 0 {
+            format!("{}h", s / 3600)
+        } else if s % 60 == 0 {
+            format!("{}min", s / 60)
+        } else {
+            format!("{s}s")
+        }
+    };
+    match *d {
+        Duration::Wall { seconds } => secs(seconds),
+        Duration::Business { seconds } => format!("{} business", secs(seconds)),
+        Duration::BusinessDays { days } => format!("{days} business days"),
+    }
+}
+
+/// Index of the speed band of a first contact at `contacted` for a case
+/// opened at `opened` (the first band whose limit it meets; the last band
+/// otherwise).
+pub fn speed_band(policy: &Policy, opened: i64, contacted: i64) -> Result<usize> {
+    let bands = &policy.recovery.success_by_speed;
+    if bands.is_empty() {
+        return Err(Error::arg("policy", "recovery.success_by_speed is empty"));
+    }
+    for (i, b) in bands.iter().enumerate() {
+        match b.within {
+            Some(w) if contacted <= policy.add(opened, w, &[])? => return Ok(i),
+            Some(_) => {}
+            None => return Ok(i),
+        }
+    }
+    Ok(bands.len() - 1)
+}
+
+/// Label of speed band `i` (`<= 6h`, `> 24h`).
+pub fn speed_label(policy: &Policy, i: usize) -> String {
+    let bands = &policy.recovery.success_by_speed;
+    match bands.get(i).and_then(|b| b.within.as_ref()) {
+        Some(w) => format!("<= {}", duration_label(w)),
+        None => match bands[..i.min(bands.len())]
+            .iter()
+            .rev()
+            .find_map(|b| b.within.as_ref())
+        {
+            Some(w) => format!("> {}", duration_label(w)),
+            None => "any".into(),
+        },
+    }
+}
+
+/// Statistics of one group of cases (see the module docs).
+pub fn recovery_stats(
+    cases: &[Case],
+    policy: &Policy,
+    options: &StatsOptions,
+) -> Result<RecoveryStats> {
+    let nb = policy.recovery.success_by_speed.len();
+    let mut caps: Vec<Money> = policy.tiers.iter().map(|t| t.compensation_cap).collect();
+    caps.sort_by_key(|m| m.minor);
+    caps.dedup();
+    let (mut low, mut launched, mut r24, mut rec, mut conv, mut lost) = (0u64, 0, 0, 0, 0, 0);
+    let mut reasons: BTreeMap<&str, u64> = BTreeMap::new();
+    // (cases, recovered) per band
+    let mut speed = vec![(0u64, 0u64); nb + 1];
+    let mut comp = vec![(0u64, 0u64); caps.len() + 2];
+    let mut chan = [(0u64, 0u64); 3];
+    for c in cases {
+        let s = c.state();
+        if s.score > 6 {
+            continue;
+        }
+        low += 1;
+        *reasons.entry(s.reason.as_str()).or_default() += 1;
+        let ok = matches!(
+            c.outcome(),
+            Some(Outcome::Recovered) | Some(Outcome::Converted)
+        );
+        let hit = |b: &mut (u64, u64)| {
+            b.0 += 1;
+            b.1 += u64::from(ok);
+        };
+        rec += u64::from(ok);
+        conv += u64::from(c.outcome() == Some(Outcome::Converted));
+        lost += u64::from(c.outcome() == Some(Outcome::Lost));
+        match s.contacted_at {
+            Some(t) => {
+                launched += 1;
+                r24 += u64::from(t - s.opened_at <= 24 * 3600);
+                hit(&mut speed[speed_band(policy, s.opened_at, t)?]);
+            }
+            None => hit(&mut speed[nb]),
+        }
+        if let Some(ch) = s.channel {
+            let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
+            hit(&mut chan[i]);
+        }
+        let total = c.accepted_total(policy, &[])?;
+        let level = if total.minor == 0 {
+            0
+        } else {
+            1 + caps
+                .iter()
+                .position(|cap| total.minor <= cap.minor)
+                .unwrap_or(caps.len())
+        };
+        hit(&mut comp[level]);
+    }
+    let mut top: Vec<(&str, u64)> = reasons.into_iter().collect();
+    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    top.truncate(options.top_reasons);
+    let band = |label: String, (n, k): (u64, u64), expected| Band {
+        label,
+        success: Rate::new(k, n),
+        expected,
+    };
+    let mut by_speed: Vec<Band> = (0..nb)
+        .map(|i| {
+            band(
+                speed_label(policy, i),
+                speed[i],
+                Some(policy.recovery.success_by_speed[i].success),
+            )
+        })
+        .collect();
+    by_speed.push(band("not_contacted".into(), speed[nb], None));
+    let mut by_compensation = vec![band("none".into(), comp[0], None)];
+    for (i, cap) in caps.iter().enumerate() {
+        by_compensation.push(band(format!("<= {cap}"), comp[i + 1], None));
+    }
+    if let Some(last) = caps.last() {
+        by_compensation.push(band(format!("> {last}"), comp[caps.len() + 1], None));
+    }
+    let by_channel = Channel::ALL
+        .iter()
+        .zip(chan)
+        .map(|(ch, b)| band(ch.name().into(), b, None))
+        .collect();
+    Ok(RecoveryStats {
+        low_scores: low,
+        launched,
+        responded_24h: r24,
+        recovered: rec,
+        converted: conv,
+        lost,
+        launch_rate: Rate::new(launched, low),
+        response_24h_rate: Rate::new(r24, low),
+        success_rate: Rate::new(rec, low),
+        conversion_rate: Rate::new(conv, low),
+        lost_rate: Rate::new(lost, low),
+        reasons: top
+            .into_iter()
+            .map(|(r, n)| ReasonShare {
+                reason: r.to_owned(),
+                share: Rate::new(n, low),
+            })
+            .collect(),
+        by_speed,
+        by_compensation,
+        by_channel,
+    })
+}
+
+/// How to group cases in [`recovery_stats_by`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Grouping {
+    /// Group by dealer (cases without one form the `None` group).
+    pub dealer: bool,
+    /// Group by the calendar period of the opening instant in a zone.
+    pub period: Option<(Period, Tz)>,
+}
+
+/// One group of [`recovery_stats_by`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GroupStats {
+    /// Period label (`2025-06`), when grouped by period.
+    pub period: Option<String>,
+    /// Dealer, when grouped by dealer (`None` also for cases without one).
+    pub dealer: Option<String>,
+    /// Its statistics.
+    pub stats: RecoveryStats,
+}
+
+/// Statistics per group (period, then dealer; sorted by period start, then
+/// dealer with `None` first). Only groups with at least one case appear.
+pub fn recovery_stats_by(
+    cases: &[Case],
+    policy: &Policy,
+    options: &StatsOptions,
+    grouping: &Grouping,
+) -> Result<Vec<GroupStats>> {
+    type Key = (Option<chrono::NaiveDate>, Option<String>);
+    let mut groups: BTreeMap<Key, Vec<Case>> = BTreeMap::new();
+    for c in cases {
+        let p = match grouping.period {
+            Some((period, tz)) => Some(
+                period.start_of(
+                    local_date(tz, c.opened_at())
+                        .ok_or_else(|| Error::arg("cases", "opening instant out of range"))?,
+                ),
+            ),
+            None => None,
+        };
+        let d = if grouping.dealer {
+            c.state().dealer.clone()
+        } else {
+            None
+        };
+        groups.entry((p, d)).or_default().push(c.clone());
+    }
+    groups
+        .into_iter()
+        .map(|((p, dealer), cs)| {
+            Ok(GroupStats {
+                period: p.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
+                dealer,
+                stats: recovery_stats(&cs, policy, options)?,
+            })
+        })
+        .collect()
+}
+
+/// An open case ranked by expected recovered value.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Ranked {
+    /// Position of the case in the input.
+    pub index: usize,
+    /// Case id.
+    pub case_id: String,
+    /// Speed band used (index into `policy.recovery.success_by_speed`).
+    pub band: usize,
+    /// Its label.
+    pub band_label: String,
+    /// Success probability of the band.
+    pub probability: f64,
+    /// The caller's customer value.
+    pub value: f64,
+    /// probability × value.
+    pub expected: f64,
+}
+
+/// Open (not closed by `now`) cases ranked by expected recovered value,
+/// descending, ties by case id. The band is the one of the actual first
+/// contact, or for a case not yet contacted the best band still reachable
+/// at `now` (contacting at `now`). `values[i]` is case `i`'s customer
+/// value (finite, ≥ 0, same length as `cases`).
+pub fn rank_open_cases(
+    cases: &[Case],
+    values: &[f64],
+    policy: &Policy,
+    now: i64,
+) -> Result<Vec<Ranked>> {
+    Error::check_len("values", values.len(), "cases", cases.len())?;
+    let mut out = Vec::new();
+    for (i, (c, &v)) in cases.iter().zip(values).enumerate() {
+        if !v.is_finite() || v < 0.0 {
+            return Err(Error::value(
+                "values",
+                i,
+                "a customer value is finite and >= 0",
+            ));
+        }
+        if c.state().closed.is_some_and(|x| x.1 <= now) {
+            continue;
+        }
+        let s = c.state();
+        let contact = s
+            .contacted_at
+            .filter(|&t| t <= now)
+            .unwrap_or(now.max(s.opened_at));
+        let band = speed_band(policy, s.opened_at, contact)?;
+        let p = policy.recovery.success_by_speed[band].success;
+        out.push(Ranked {
+            index: i,
+            case_id: c.id().to_owned(),
+            band,
+            band_label: speed_label(policy, band),
+            probability: p,
+            value: v,
+            expected: p * v,
+        });
+    }
+    out.sort_by(|a, b| {
+        b.expected
+            .total_cmp(&a.expected)
+            .then_with(|| a.case_id.cmp(&b.case_id))
+    });
+    Ok(out)
+}

@@ -1,0 +1,516 @@
+/* Recovery cases and programme analytics through the C API: every vector
+ * of tests/golden/cases_vectors.json (written by the independent oracle
+ * tests/golden/gen_cases_vectors.py; schema in tests/golden/README.md),
+ * plus bad input (NULL pointers, bad enum values, small buffers).
+ * Usage: test_cases path/to/cases_vectors.json */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "testlib.h"
+
+static char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long size;
+    if (f == NULL) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = malloc((size_t)size + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf != NULL) buf[size] = '\0';
+    fclose(f);
+    return buf;
+}
+
+static const cJSON *get(const cJSON *obj, const char *key) {
+    return cJSON_GetObjectItemCaseSensitive(obj, key);
+}
+
+static int is_null(const cJSON *v) { return v == NULL || cJSON_IsNull(v); }
+
+static int64_t integer(const cJSON *v) { return (int64_t)cJSON_GetNumberValue(v); }
+
+static NpsPolicy *business_policy;
+
+/* The default policy's JSON with the top-level keys of
+ * "business_policy_top" replaced. */
+static NpsPolicy *make_business_policy(const cJSON *root) {
+    NpsPolicy *p = NULL, *d = NULL;
+    char *text, *out;
+    size_t len = 0;
+    cJSON *doc;
+    const cJSON *item;
+    if (nps_policy_default(&d) != NPS_STATUS_OK) return NULL;
+    nps_policy_to_json(d, NULL, 0, &len);
+    text = malloc(len + 1);
+    if (text == NULL || nps_policy_to_json(d, text, len + 1, NULL) != NPS_STATUS_OK) {
+        free(text);
+        nps_policy_free(d);
+        return NULL;
+    }
+    nps_policy_free(d);
+    doc = cJSON_Parse(text);
+    free(text);
+    if (doc == NULL) return NULL;
+    cJSON_ArrayForEach(item, get(root, "business_policy_top")) {
+        cJSON_ReplaceItemInObjectCaseSensitive(doc, item->string, cJSON_Duplicate(item, 1));
+    }
+    out = cJSON_PrintUnformatted(doc);
+    cJSON_Delete(doc);
+    if (out == NULL) return NULL;
+    if (nps_policy_from_json(out, strlen(out), &p) != NPS_STATUS_OK) p = NULL;
+    cJSON_free(out);
+    return p;
+}
+
+/* A case from a golden {"id", "events"} object (NULL on failure). */
+static NpsCase *case_of(const NpsPolicy *policy, const cJSON *c) {
+    NpsCase *out = NULL;
+    char *events = cJSON_PrintUnformatted(get(c, "events"));
+    const cJSON *id = get(c, "id");
+    NpsStatus st = nps_case_from_events_json(policy, events,
+                                             cJSON_IsString(id) ? id->valuestring : NULL, &out);
+    cJSON_free(events);
+    if (st != NPS_STATUS_OK) {
+        fail(__FILE__, __LINE__, "case %s: status %u: %s", cJSON_IsString(id) ? id->valuestring : "?",
+             (unsigned)st, last_message());
+        return NULL;
+    }
+    return out;
+}
+
+static void check_rate(const char *what, NpsRecoveryRate r, const cJSON *e) {
+    CHECK_U64(what, r.numerator, (uint64_t)integer(get(e, "numerator")));
+    CHECK_U64(what, r.denominator, (uint64_t)integer(get(e, "denominator")));
+    if (is_null(get(e, "value"))) {
+        CHECK(!r.has_value);
+    } else {
+        CHECK(r.has_value);
+        CHECK_CLOSE(what, r.value, cJSON_GetNumberValue(get(e, "value")), 1e-12);
+    }
+}
+
+static void check_stats(const NpsRecoveryStats *s, const cJSON *e) {
+    CHECK_U64("low_scores", s->low_scores, (uint64_t)integer(get(e, "low_scores")));
+    CHECK_U64("launched", s->launched, (uint64_t)integer(get(e, "launched")));
+    CHECK_U64("responded_24h", s->responded_24h, (uint64_t)integer(get(e, "responded_24h")));
+    CHECK_U64("recovered", s->recovered, (uint64_t)integer(get(e, "recovered")));
+    CHECK_U64("converted", s->converted, (uint64_t)integer(get(e, "converted")));
+    CHECK_U64("lost", s->lost, (uint64_t)integer(get(e, "lost")));
+    check_rate("launch_rate", s->launch_rate, get(e, "launch_rate"));
+    check_rate("response_24h_rate", s->response_24h_rate, get(e, "response_24h_rate"));
+    check_rate("success_rate", s->success_rate, get(e, "success_rate"));
+    check_rate("conversion_rate", s->conversion_rate, get(e, "conversion_rate"));
+    check_rate("lost_rate", s->lost_rate, get(e, "lost_rate"));
+}
+
+/* Builds handles for a list of golden cases; returns the count. */
+static size_t build_cases(const cJSON *list, NpsCase **out, size_t cap) {
+    size_t n = 0;
+    const cJSON *c;
+    cJSON_ArrayForEach(c, list) {
+        if (n < cap) out[n++] = case_of(NULL, c);
+    }
+    return n;
+}
+
+static void free_cases(NpsCase **cs, size_t n) {
+    size_t i;
+    for (i = 0; i < n; i++) nps_case_free(cs[i]);
+}
+
+/* Compares the splits of a JSON stats object (from the library) with the
+ * golden one: labels and success rates of by_speed / by_compensation /
+ * by_channel, and the reasons. */
+static void check_splits(const cJSON *got, const cJSON *want) {
+    static const char *splits[] = {"by_speed", "by_compensation", "by_channel"};
+    size_t k;
+    const cJSON *g, *w;
+    for (k = 0; k < 3; k++) {
+        const cJSON *ga = get(got, splits[k]), *wa = get(want, splits[k]);
+        CHECK(cJSON_GetArraySize(ga) == cJSON_GetArraySize(wa));
+        for (g = ga ? ga->child : NULL, w = wa ? wa->child : NULL; g && w; g = g->next, w = w->next) {
+            NpsRecoveryRate r;
+            const cJSON *gs = get(g, "success");
+            CHECK_STR(splits[k], cJSON_GetStringValue(get(g, "label")),
+                      cJSON_GetStringValue(get(w, "label")));
+            r.has_value = !is_null(get(gs, "value"));
+            r.value = r.has_value ? cJSON_GetNumberValue(get(gs, "value")) : 0.0;
+            r.numerator = (uint64_t)integer(get(gs, "numerator"));
+            r.denominator = (uint64_t)integer(get(gs, "denominator"));
+            check_rate(splits[k], r, get(w, "success"));
+        }
+    }
+    CHECK(cJSON_GetArraySize(get(got, "reasons")) == cJSON_GetArraySize(get(want, "reasons")));
+    for (g = get(got, "reasons")->child, w = get(want, "reasons")->child; g && w;
+         g = g->next, w = w->next) {
+        CHECK_STR("reason", cJSON_GetStringValue(get(g, "reason")),
+                  cJSON_GetStringValue(get(w, "reason")));
+    }
+}
+
+static char *stats_json(NpsCase **cs, size_t n, uint32_t period, bool by_dealer, const char *tz) {
+    size_t len = 0;
+    char *buf;
+    NpsStatus st = nps_recovery_stats_json(NULL, (const NpsCase *const *)cs, n, period, by_dealer,
+                                           tz, 5, NULL, 0, &len);
+    if (st != NPS_STATUS_BUFFER_TOO_SMALL && st != NPS_STATUS_OK) return NULL;
+    buf = malloc(len + 1);
+    if (buf == NULL) return NULL;
+    if (nps_recovery_stats_json(NULL, (const NpsCase *const *)cs, n, period, by_dealer, tz, 5, buf,
+                                len + 1, NULL) != NPS_STATUS_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static void month_case(const cJSON *root) {
+    NpsCase *cs[64];
+    NpsRecoveryStats s;
+    const cJSON *m = get(root, "month");
+    size_t n;
+    char *json;
+    cJSON *doc;
+    case_begin("month like the source");
+    n = build_cases(get(m, "cases"), cs, 64);
+    CHECK_STATUS(nps_recovery_stats(NULL, (const NpsCase *const *)cs, n, &s), NPS_STATUS_OK);
+    check_stats(&s, get(m, "stats"));
+    /* The source's figures, independently of the oracle. */
+    CHECK_U64("low", s.low_scores, 25);
+    CHECK_U64("launched", s.launched, 25);
+    CHECK_U64("24h", s.responded_24h, 24);
+    CHECK_U64("recovered", s.recovered, 17);
+    CHECK_U64("converted", s.converted, 7);
+    CHECK_U64("lost", s.lost, 8);
+    CHECK_CLOSE("success", s.success_rate.value, 0.68, 1e-15);
+    CHECK_CLOSE("24h rate", s.response_24h_rate.value, 0.96, 1e-15);
+    json = stats_json(cs, n, NPS_PERIOD_NONE, false, NULL);
+    CHECK(json != NULL);
+    doc = json ? cJSON_Parse(json) : NULL;
+    free(json);
+    CHECK(doc != NULL);
+    if (doc) check_splits(doc, get(m, "stats"));
+    cJSON_Delete(doc);
+    free_cases(cs, n);
+    case_end();
+}
+
+static void groups_case(const cJSON *root) {
+    NpsCase *cs[64];
+    const cJSON *g = get(root, "programme");
+    size_t n;
+    char *json;
+    cJSON *doc;
+    const cJSON *row, *want;
+    case_begin("programme by dealer and by month");
+    n = build_cases(get(g, "cases"), cs, 64);
+    json = stats_json(cs, n, NPS_PERIOD_NONE, true, NULL);
+    doc = json ? cJSON_Parse(json) : NULL;
+    free(json);
+    CHECK(doc != NULL && cJSON_GetArraySize(doc) == cJSON_GetArraySize(get(g, "by_dealer")));
+    for (row = doc ? doc->child : NULL, want = get(g, "by_dealer")->child; row && want;
+         row = row->next, want = want->next) {
+        CHECK_STR("dealer", cJSON_GetStringValue(get(row, "dealer")),
+                  cJSON_GetStringValue(get(want, "dealer")));
+        CHECK_U64("low", (uint64_t)integer(get(get(row, "stats"), "low_scores")),
+                  (uint64_t)integer(get(get(want, "stats"), "low_scores")));
+        check_splits(get(row, "stats"), get(want, "stats"));
+    }
+    cJSON_Delete(doc);
+    json = stats_json(cs, n, NPS_PERIOD_MONTH, false, cJSON_GetStringValue(get(g, "tz")));
+    doc = json ? cJSON_Parse(json) : NULL;
+    free(json);
+    CHECK(doc != NULL && cJSON_GetArraySize(doc) == cJSON_GetArraySize(get(g, "by_month")));
+    for (row = doc ? doc->child : NULL, want = get(g, "by_month")->child; row && want;
+         row = row->next, want = want->next) {
+        CHECK_STR("period", cJSON_GetStringValue(get(row, "period")),
+                  cJSON_GetStringValue(get(want, "period")));
+        CHECK_U64("recovered", (uint64_t)integer(get(get(row, "stats"), "recovered")),
+                  (uint64_t)integer(get(get(want, "stats"), "recovered")));
+    }
+    cJSON_Delete(doc);
+    free_cases(cs, n);
+    case_end();
+}
+
+static const char *STATES[] = {"pending", "due", "late", "done", "done_late"};
+
+static void status_vector(const cJSON *v) {
+    const char *policy = cJSON_GetStringValue(get(v, "policy"));
+    NpsCase *c;
+    NpsCaseStatusSummary sum;
+    NpsStep steps[8];
+    const cJSON *e;
+    size_t i = 0;
+    int64_t now = integer(get(v, "now"));
+    case_begin("status %s", cJSON_GetStringValue(get(v, "name")));
+    c = case_of(strcmp(policy, "default") == 0 ? NULL : business_policy, v);
+    if (c == NULL) {
+        case_end();
+        return;
+    }
+    CHECK_STATUS(nps_case_status(c, now, &sum, steps, 8), NPS_STATUS_OK);
+    CHECK(sum.step_count == (size_t)cJSON_GetArraySize(get(v, "steps")));
+    cJSON_ArrayForEach(e, get(v, "steps")) {
+        if (i >= sum.step_count) break;
+        CHECK(steps[i].state < 5);
+        CHECK_STR("state", STATES[steps[i].state < 5 ? steps[i].state : 0],
+                  cJSON_GetStringValue(get(e, "state")));
+        CHECK(steps[i].start == integer(get(e, "start")));
+        CHECK(steps[i].has_due == !is_null(get(e, "due")));
+        if (steps[i].has_due) CHECK(steps[i].due == integer(get(e, "due")));
+        CHECK(steps[i].has_completed_at == !is_null(get(e, "completed_at")));
+        if (steps[i].has_completed_at) CHECK(steps[i].completed_at == integer(get(e, "completed_at")));
+        CHECK(steps[i].late_seconds == integer(get(e, "late_seconds")));
+        if (is_null(get(v, "current_step")) ? 0 : strcmp(cJSON_GetStringValue(get(e, "name")),
+                                                         cJSON_GetStringValue(get(v, "current_step"))) == 0) {
+            CHECK(sum.current_step == i);
+        }
+        i++;
+    }
+    if (is_null(get(v, "current_step"))) CHECK(sum.current_step == NPS_STEP_NONE);
+    {
+        const cJSON *ap = get(v, "approvals");
+        int k = cJSON_GetArraySize(ap);
+        CHECK(sum.has_last_approval == (k > 0));
+        if (k > 0) {
+            const cJSON *last = cJSON_GetArrayItem(ap, k - 1);
+            CHECK(sum.last_total_minor == integer(get(last, "total")));
+            CHECK(sum.last_within_cap == cJSON_IsTrue(get(last, "within_cap")));
+        }
+    }
+    /* The JSON status names the steps. */
+    {
+        size_t len = 0;
+        char *buf;
+        cJSON *doc;
+        CHECK_STATUS(nps_case_status_json(c, now, NULL, 0, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+        buf = malloc(len + 1);
+        CHECK(buf != NULL);
+        if (buf) {
+            CHECK_STATUS(nps_case_status_json(c, now, buf, len + 1, NULL), NPS_STATUS_OK);
+            doc = cJSON_Parse(buf);
+            CHECK(doc != NULL);
+            if (doc) {
+                const cJSON *cur = get(doc, "current_step");
+                if (is_null(get(v, "current_step"))) {
+                    CHECK(is_null(cur));
+                } else {
+                    CHECK_STR("current_step", cJSON_GetStringValue(cur),
+                              cJSON_GetStringValue(get(v, "current_step")));
+                }
+            }
+            cJSON_Delete(doc);
+            free(buf);
+        }
+    }
+    nps_case_free(c);
+    case_end();
+}
+
+static void invalid_vector(const cJSON *v) {
+    NpsCase *c = NULL;
+    size_t index = 99;
+    char *events = cJSON_PrintUnformatted(get(v, "events"));
+    case_begin("invalid %s", cJSON_GetStringValue(get(v, "name")));
+    CHECK_STATUS(nps_case_from_events_json(NULL, events, "x", &c), NPS_STATUS_INVALID_EVENT);
+    CHECK(nps_last_error_index(&index));
+    CHECK_U64("index", index, (uint64_t)integer(get(v, "index")));
+    CHECK(c == NULL);
+    nps_case_free(c);
+    cJSON_free(events);
+    case_end();
+}
+
+static void rejected_event_keeps_case(const cJSON *root) {
+    const cJSON *v;
+    case_begin("a rejected event leaves the case unchanged");
+    cJSON_ArrayForEach(v, get(root, "invalid")) {
+        int bad = (int)integer(get(v, "index"));
+        cJSON *prefix;
+        char *text, *ev;
+        NpsCase *c = NULL;
+        int i;
+        size_t before = 0, after = 0, index = 99;
+        if (bad == 0) continue;
+        prefix = cJSON_CreateArray();
+        for (i = 0; i < bad; i++) {
+            cJSON_AddItemToArray(prefix, cJSON_Duplicate(cJSON_GetArrayItem(get(v, "events"), i), 1));
+        }
+        text = cJSON_PrintUnformatted(prefix);
+        ev = cJSON_PrintUnformatted(cJSON_GetArrayItem(get(v, "events"), bad));
+        CHECK_STATUS(nps_case_from_events_json(NULL, text, "x", &c), NPS_STATUS_OK);
+        nps_case_to_json(c, NULL, 0, &before);
+        CHECK_STATUS(nps_case_apply_json(c, ev), NPS_STATUS_INVALID_EVENT);
+        CHECK(nps_last_error_index(&index) && index == (size_t)bad);
+        nps_case_to_json(c, NULL, 0, &after);
+        CHECK(before == after);
+        nps_case_free(c);
+        cJSON_free(text);
+        cJSON_free(ev);
+        cJSON_Delete(prefix);
+    }
+    case_end();
+}
+
+static void rerated_case(const cJSON *root) {
+    const cJSON *r = get(root, "rerated");
+    NpsCase *c, *back = NULL;
+    NpsCaseInfo info, info2;
+    size_t len = 0;
+    char *buf;
+    case_begin("re-rating kept next to the original score; JSON round trip");
+    c = case_of(NULL, r);
+    if (c != NULL) {
+        CHECK_STATUS(nps_case_info(c, &info), NPS_STATUS_OK);
+        CHECK_U64("original", info.original_score, (uint64_t)integer(get(r, "original_score")));
+        CHECK(info.has_rerated_score);
+        CHECK_U64("rerated", info.rerated_score, (uint64_t)integer(get(r, "rerated_score")));
+        CHECK(info.outcome == NPS_OUTCOME_CONVERTED);
+        CHECK(info.channel == NPS_CHANNEL_VISIT);
+        CHECK_STATUS(nps_case_to_json(c, NULL, 0, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+        buf = malloc(len + 1);
+        if (buf) {
+            CHECK_STATUS(nps_case_to_json(c, buf, len + 1, NULL), NPS_STATUS_OK);
+            CHECK_STATUS(nps_case_from_json(NULL, buf, &back), NPS_STATUS_OK);
+            CHECK_STATUS(nps_case_info(back, &info2), NPS_STATUS_OK);
+            CHECK(info.event_count == info2.event_count && info.opened_at == info2.opened_at &&
+                  info.original_score == info2.original_score &&
+                  info.rerated_score == info2.rerated_score && info.outcome == info2.outcome &&
+                  info.contacted_at == info2.contacted_at && info.channel == info2.channel);
+            free(buf);
+        }
+        nps_case_free(back);
+        nps_case_free(c);
+    }
+    case_end();
+}
+
+static void ranking_case(const cJSON *root) {
+    const cJSON *r = get(root, "ranking"), *c, *e;
+    NpsCase *cs[16];
+    double values[16];
+    NpsRankedCase out[16];
+    size_t n = 0, count = 0, i = 0;
+    case_begin("ranking of open cases");
+    cJSON_ArrayForEach(c, get(r, "cases")) {
+        if (n >= 16) break;
+        cs[n] = case_of(NULL, c);
+        values[n++] = cJSON_GetNumberValue(get(c, "value"));
+    }
+    CHECK_STATUS(nps_rank_open_cases(NULL, (const NpsCase *const *)cs, values, n,
+                                     integer(get(r, "now")), out, 16, &count),
+                 NPS_STATUS_OK);
+    CHECK(count == (size_t)cJSON_GetArraySize(get(r, "expected")));
+    cJSON_ArrayForEach(e, get(r, "expected")) {
+        if (i >= count) break;
+        CHECK_U64("index", out[i].index, (uint64_t)integer(get(e, "index")));
+        CHECK_U64("band", out[i].band, (uint64_t)integer(get(e, "band")));
+        CHECK_CLOSE("probability", out[i].probability, cJSON_GetNumberValue(get(e, "probability")), 0);
+        CHECK_CLOSE("expected", out[i].expected, cJSON_GetNumberValue(get(e, "expected")), 1e-9);
+        i++;
+    }
+    CHECK_STATUS(nps_rank_open_cases(NULL, (const NpsCase *const *)cs, values, n,
+                                     integer(get(r, "now")), out, 1, &count),
+                 NPS_STATUS_BUFFER_TOO_SMALL);
+    values[2] = NAN;
+    CHECK_STATUS(nps_rank_open_cases(NULL, (const NpsCase *const *)cs, values, n,
+                                     integer(get(r, "now")), out, 16, &count),
+                 NPS_STATUS_INVALID_VALUE);
+    free_cases(cs, n);
+    case_end();
+}
+
+static void bad_input_case(void) {
+    NpsCase *c = NULL;
+    NpsCaseInfo info;
+    NpsCaseStatusSummary sum;
+    NpsRecoveryStats s;
+    NpsStep steps[2];
+    NpsResponse resp = {2, 1749776400, false, false};
+    const NpsCase *none[1] = {NULL};
+    size_t len;
+    case_begin("bad input");
+    CHECK_STATUS(nps_case_from_events_json(NULL, NULL, NULL, &c), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[]", NULL, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_from_events_json(NULL, "{", NULL, &c), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[]", NULL, &c), NPS_STATUS_INVALID_EVENT);
+    CHECK_STATUS(nps_case_from_response(NULL, NULL, "r", NULL, NULL, &c), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_from_response(NULL, &resp, NULL, NULL, NULL, &c), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_from_response(NULL, &resp, "waiting", "D1", "c1", &c), NPS_STATUS_OK);
+    CHECK_STATUS(nps_case_info(c, &info), NPS_STATUS_OK);
+    CHECK(info.event_count == 1 && info.original_score == 2 && info.outcome == NPS_OUTCOME_OPEN &&
+          info.channel == NPS_CHANNEL_NONE);
+    CHECK_STATUS(nps_case_apply_json(NULL, "{}"), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_apply_json(c, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_apply_json(c, "{\"kind\":\"acknowledged\",\"at\":\"2025-06-13T09:00:00\"}"),
+                 NPS_STATUS_INVALID_EVENT);
+    CHECK_STATUS(nps_case_apply_json(c, "{\"kind\":\"acknowledged\",\"at\":\"2025-06-13T09:30:00+08:00\"}"),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_case_info(c, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_info(NULL, &info), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_status(c, 1749776400, NULL, NULL, 0), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_status(c, 1749776400 + 3600, &sum, NULL, 0), NPS_STATUS_BUFFER_TOO_SMALL);
+    CHECK(sum.step_count == 6 && sum.current_step == 1);
+    CHECK_STATUS(nps_case_status(c, 1749776400, &sum, steps, 2), NPS_STATUS_BUFFER_TOO_SMALL);
+    CHECK_STATUS(nps_case_status(c, 1749776400, &sum, NULL, 6), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_case_to_json(NULL, NULL, 0, &len), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_recovery_stats(NULL, NULL, 1, &s), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_recovery_stats(NULL, none, 1, &s), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_recovery_stats(NULL, NULL, 0, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_recovery_stats(NULL, NULL, 0, &s), NPS_STATUS_OK);
+    CHECK(s.low_scores == 0 && !s.success_rate.has_value && s.success_rate.denominator == 0);
+    CHECK_STATUS(nps_recovery_stats_json(NULL, (const NpsCase *const *)&c, 1, 77, false, NULL, 5,
+                                         NULL, 0, &len),
+                 NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_recovery_stats_json(NULL, (const NpsCase *const *)&c, 1, NPS_PERIOD_MONTH, false,
+                                         "Mars/Olympus", 5, NULL, 0, &len),
+                 NPS_STATUS_UNKNOWN_TIME_ZONE);
+    CHECK_STATUS(nps_rank_open_cases(NULL, (const NpsCase *const *)&c, NULL, 1, 0, NULL, 0, NULL),
+                 NPS_STATUS_NULL_POINTER);
+    nps_case_free(c);
+    nps_case_free(NULL);
+    case_end();
+}
+
+int main(int argc, char **argv) {
+    char *text;
+    cJSON *root;
+    const cJSON *v;
+    if (argc != 2) {
+        fprintf(stderr, "usage: %s cases_vectors.json\n", argv[0]);
+        return 2;
+    }
+    text = read_file(argv[1]);
+    root = text ? cJSON_Parse(text) : NULL;
+    free(text);
+    if (root == NULL) {
+        fprintf(stderr, "cannot read or parse %s\n", argv[1]);
+        return 2;
+    }
+    business_policy = make_business_policy(root);
+    if (business_policy == NULL) {
+        fprintf(stderr, "cannot build the business policy: %s\n", last_message());
+        return 2;
+    }
+    month_case(root);
+    groups_case(root);
+    cJSON_ArrayForEach(v, get(root, "status")) status_vector(v);
+    cJSON_ArrayForEach(v, get(root, "invalid")) invalid_vector(v);
+    rejected_event_keeps_case(root);
+    rerated_case(root);
+    ranking_case(root);
+    bad_input_case();
+    nps_policy_free(business_policy);
+    cJSON_Delete(root);
+    return summary("cases");
+}

@@ -1,0 +1,361 @@
+//! Recovery cases and programme analytics: the golden vectors of
+//! `tests/golden/cases_vectors.json` (shared with C and Python) and
+//! property tests (replay = step-by-step application; serde round-trip).
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use nps_core::case::{At, Case, Channel, Event, Outcome, PackageItem, Responsibility};
+use nps_core::money::Currency;
+use nps_core::period::{parse_tz, Period};
+use nps_core::policy::{Layer, Policy};
+use nps_core::programme::{
+    rank_open_cases, recovery_stats, recovery_stats_by, Grouping, StatsOptions,
+};
+use nps_core::ErrorKind;
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn vectors() -> &'static Value {
+    static V: OnceLock<Value> = OnceLock::new();
+    V.get_or_init(|| {
+        let p = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden/cases_vectors.json");
+        serde_json::from_str(&std::fs::read_to_string(p).expect("cases_vectors.json"))
+            .expect("JSON")
+    })
+}
+
+fn policy(name: &str) -> Policy {
+    if name == "default" {
+        return Policy::default();
+    }
+    let mut doc: Value = serde_json::from_str(&Policy::default().to_json()).unwrap();
+    for (k, v) in vectors()["business_policy_top"].as_object().unwrap() {
+        doc[k] = v.clone();
+    }
+    Policy::from_json(&doc.to_string()).expect("business policy")
+}
+
+fn case_of(v: &Value) -> Case {
+    Case::from_json_events(&v["events"].to_string(), v["id"].as_str().unwrap_or("x"))
+        .unwrap_or_else(|e| panic!("{}: {e}", v["id"]))
+}
+
+/// `expected` is a subset of `actual` (objects key by key, arrays whole),
+/// numbers equal within 1e-12.
+fn subset(path: &str, actual: &Value, expected: &Value) -> Result<(), String> {
+    match (actual, expected) {
+        (Value::Object(a), Value::Object(e)) => {
+            for (k, ev) in e {
+                subset(&format!("{path}.{k}"), a.get(k).unwrap_or(&Value::Null), ev)?;
+            }
+            Ok(())
+        }
+        (Value::Array(a), Value::Array(e)) if a.len() == e.len() => {
+            for (i, (x, y)) in a.iter().zip(e).enumerate() {
+                subset(&format!("{path}[{i}]"), x, y)?;
+            }
+            Ok(())
+        }
+        (Value::Number(a), Value::Number(e)) => {
+            let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
+            if (a - e).abs() <= 1e-12 {
+                Ok(())
+            } else {
+                Err(format!("{path}: {a} != {e}"))
+            }
+        }
+        (a, e) if a == e => Ok(()),
+        (a, e) => Err(format!("{path}: got {a}, expected {e}")),
+    }
+}
+
+fn cases_of(list: &Value) -> Vec<Case> {
+    list.as_array().unwrap().iter().map(case_of).collect()
+}
+
+#[test]
+fn golden_month_like_the_source() {
+    let m = &vectors()["month"];
+    let cases = cases_of(&m["cases"]);
+    let s = recovery_stats(&cases, &Policy::default(), &StatsOptions::default()).unwrap();
+    subset("month", &serde_json::to_value(&s).unwrap(), &m["stats"]).unwrap();
+    // The source's figures, independently of the oracle.
+    let src = &m["source_example"];
+    assert_eq!(s.low_scores, src["low_scores"].as_u64().unwrap());
+    assert_eq!(
+        (
+            s.launched,
+            s.responded_24h,
+            s.recovered,
+            s.converted,
+            s.lost
+        ),
+        (25, 24, 17, 7, 8)
+    );
+    assert_eq!(s.launch_rate.value, Some(1.0));
+    assert_eq!(s.response_24h_rate.value, Some(0.96));
+    assert_eq!(s.success_rate.value, Some(0.68));
+    assert_eq!(s.conversion_rate.value, Some(0.28));
+    assert_eq!(s.lost_rate.value, Some(0.32));
+}
+
+#[test]
+fn golden_programme_groups() {
+    let g = &vectors()["programme"];
+    let cases = cases_of(&g["cases"]);
+    let p = Policy::default();
+    let o = StatsOptions::default();
+    let s = recovery_stats(&cases, &p, &o).unwrap();
+    subset("all", &serde_json::to_value(&s).unwrap(), &g["stats"]).unwrap();
+    let by_dealer = recovery_stats_by(
+        &cases,
+        &p,
+        &o,
+        &Grouping {
+            dealer: true,
+            period: None,
+        },
+    )
+    .unwrap();
+    subset(
+        "by_dealer",
+        &serde_json::to_value(&by_dealer).unwrap(),
+        &g["by_dealer"],
+    )
+    .unwrap();
+    let tz = parse_tz(g["tz"].as_str().unwrap()).unwrap();
+    let by_month = recovery_stats_by(
+        &cases,
+        &p,
+        &o,
+        &Grouping {
+            dealer: false,
+            period: Some((Period::Month, tz)),
+        },
+    )
+    .unwrap();
+    subset(
+        "by_month",
+        &serde_json::to_value(&by_month).unwrap(),
+        &g["by_month"],
+    )
+    .unwrap();
+}
+
+#[test]
+fn golden_status() {
+    let mut failures = Vec::new();
+    for v in vectors()["status"].as_array().unwrap() {
+        let name = v["name"].as_str().unwrap();
+        let p = policy(v["policy"].as_str().unwrap());
+        let c = case_of(v);
+        let s = c.status(&p, v["now"].as_i64().unwrap()).unwrap();
+        let mut actual = serde_json::to_value(&s).unwrap();
+        actual["approvals"] = Value::Array(
+            s.approvals
+                .iter()
+                .map(|a| serde_json::json!({"total": a.total.minor, "within_cap": a.within_cap}))
+                .collect(),
+        );
+        let mut expected = v.clone();
+        for k in ["name", "policy", "events", "now"] {
+            expected.as_object_mut().unwrap().remove(k);
+        }
+        if let Some(d) = expected.as_object_mut().unwrap().remove("deadlines") {
+            if !d.is_null() {
+                if let Err(e) = subset(
+                    "deadlines",
+                    &serde_json::to_value(&s.deadlines.deadlines).unwrap(),
+                    &d,
+                ) {
+                    failures.push(format!("{name}: {e}"));
+                }
+            }
+        }
+        if let Err(e) = subset(name, &actual, &expected) {
+            failures.push(e);
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn golden_invalid_logs() {
+    for v in vectors()["invalid"].as_array().unwrap() {
+        let name = v["name"].as_str().unwrap();
+        let err = Case::from_json_events(&v["events"].to_string(), name).expect_err(name);
+        assert_eq!(err.kind(), ErrorKind::InvalidEvent, "{name}: {err}");
+        assert_eq!(
+            err.index(),
+            Some(v["index"].as_u64().unwrap() as usize),
+            "{name}"
+        );
+        match err {
+            nps_core::Error::InvalidEvent { event, .. } => {
+                assert_eq!(event, v["event"].as_str().unwrap(), "{name}")
+            }
+            other => panic!("{name}: {other}"),
+        }
+    }
+}
+
+#[test]
+fn golden_invalid_events_leave_the_case_unchanged() {
+    for v in vectors()["invalid"].as_array().unwrap() {
+        let events = v["events"].as_array().unwrap();
+        let bad = v["index"].as_u64().unwrap() as usize;
+        if bad == 0 {
+            continue;
+        }
+        let good = Value::Array(events[..bad].to_vec());
+        let mut c = Case::from_json_events(&good.to_string(), "x").unwrap();
+        let before = c.clone();
+        let err = c.apply_json(&events[bad].to_string()).unwrap_err();
+        assert_eq!(err.index(), Some(bad));
+        assert_eq!(c, before, "{}", v["name"]);
+    }
+}
+
+#[test]
+fn golden_rerating_is_kept_next_to_the_original() {
+    let v = &vectors()["rerated"];
+    let c = Case::from_json_events(&v["events"].to_string(), "r").unwrap();
+    assert_eq!(
+        u64::from(c.original_score()),
+        v["original_score"].as_u64().unwrap()
+    );
+    assert_eq!(
+        c.rerated_score().map(u64::from),
+        v["rerated_score"].as_u64()
+    );
+    assert_eq!(c.outcome().map(|o| o.name()), v["outcome"].as_str());
+    let back = Case::from_json(&c.to_json()).unwrap();
+    assert_eq!(back.original_score(), c.original_score());
+    assert_eq!(back, c);
+}
+
+#[test]
+fn golden_ranking() {
+    let r = &vectors()["ranking"];
+    let list = r["cases"].as_array().unwrap();
+    let cases: Vec<Case> = list.iter().map(case_of).collect();
+    let values: Vec<f64> = list.iter().map(|c| c["value"].as_f64().unwrap()).collect();
+    let ranked = rank_open_cases(
+        &cases,
+        &values,
+        &Policy::default(),
+        r["now"].as_i64().unwrap(),
+    )
+    .unwrap();
+    subset(
+        "ranking",
+        &serde_json::to_value(&ranked).unwrap(),
+        &r["expected"],
+    )
+    .unwrap();
+    let bad = rank_open_cases(&cases, &[1.0], &Policy::default(), 0).unwrap_err();
+    assert_eq!(bad.kind(), ErrorKind::LengthMismatch);
+    let mut nan = values.clone();
+    nan[2] = f64::NAN;
+    let bad = rank_open_cases(&cases, &nan, &Policy::default(), 0).unwrap_err();
+    assert_eq!(
+        (bad.kind(), bad.index()),
+        (ErrorKind::InvalidValue, Some(2))
+    );
+}
+
+#[test]
+fn empty_programme_is_no_data() {
+    let s = recovery_stats(&[], &Policy::default(), &StatsOptions::default()).unwrap();
+    assert_eq!(s.low_scores, 0);
+    assert_eq!(s.success_rate.value, None);
+    assert_eq!(s.success_rate.denominator, 0);
+}
+
+// ---------------------------------------------------------------------------
+// Properties
+
+/// A valid log: a random walk through the procedure with increasing instants.
+fn valid_log() -> impl Strategy<Value = Vec<Event>> {
+    (
+        0u8..=10,
+        prop::collection::vec((0u8..12, 0i64..20_000, 0u8..=10, 1i64..400_000), 0..14),
+        any::<bool>(),
+    )
+        .prop_map(|(score, steps, hv)| {
+            let cny = Currency::from_code("CNY").unwrap();
+            let mut t = 1_750_000_000;
+            let mut c = Case::new(
+                "p",
+                Event::Opened {
+                    at: At(t),
+                    score,
+                    reason: "r".into(),
+                    high_value: hv,
+                    public_opinion_risk: false,
+                    dealer: Some("D".into()),
+                },
+            )
+            .unwrap();
+            for (k, dt, s, v) in steps {
+                t += dt;
+                let at = At(t);
+                let e = match k {
+                    0 => Event::Acknowledged { at },
+                    1 => Event::Contacted {
+                        at,
+                        channel: Channel::ALL[usize::from(s % 3)],
+                    },
+                    2 => Event::Investigated {
+                        at,
+                        responsibility: Responsibility::Shared,
+                    },
+                    3 => Event::SolutionProposed {
+                        at,
+                        items: vec![PackageItem {
+                            value: v,
+                            currency: cny,
+                            layer: Layer::LossCompensation,
+                        }],
+                    },
+                    4 => Event::SolutionAccepted { at },
+                    5 => Event::Executed { at },
+                    6 => Event::FollowedUp { at },
+                    7 => Event::Rerated { at, score: s },
+                    8 => Event::Closed {
+                        at,
+                        outcome: [Outcome::Recovered, Outcome::Converted, Outcome::Lost]
+                            [usize::from(s % 3)],
+                    },
+                    9 => Event::Reviewed { at },
+                    _ => Event::Acknowledged { at },
+                };
+                let _ = c.apply(e); // keep only what applies
+            }
+            c.events().to_vec()
+        })
+}
+
+proptest! {
+    #[test]
+    fn replay_equals_step_by_step(log in valid_log(), now_off in 0i64..600_000) {
+        let replayed = Case::from_events("p", log.clone()).unwrap();
+        let mut stepwise = Case::new("p", log[0].clone()).unwrap();
+        for e in &log[1..] {
+            stepwise.apply(e.clone()).unwrap();
+        }
+        prop_assert_eq!(&replayed, &stepwise);
+        let p = Policy::default();
+        let now = log[0].at() + now_off;
+        prop_assert_eq!(replayed.status(&p, now).unwrap(), stepwise.status(&p, now).unwrap());
+    }
+
+    #[test]
+    fn serde_round_trip(log in valid_log()) {
+        let c = Case::from_events("p", log).unwrap();
+        let back = Case::from_json(&c.to_json()).unwrap();
+        prop_assert_eq!(&back, &c);
+        prop_assert_eq!(back.to_json(), c.to_json());
+    }
+}
