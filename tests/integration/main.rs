@@ -7,3 +7,4 @@ mod groups;
 mod policy;
 mod properties;
 mod real_data;
+mod integrity;

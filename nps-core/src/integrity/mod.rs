@@ -38,7 +38,8 @@
 //! the network *without the group*. A test is flagged when its p-value is at
 //! most the threshold `alpha / m` (Bonferroni over `m` = groups × tests, the
 //! default [`Correction`]). A test that could not reach the threshold even
-//! with the most extreme outcome at its `n` (or has `n < min_n`) is
+//! with the most extreme outcome at its `n` (or whose group has fewer than
+//! `min_n` responses) is
 //! [`FlagStatus::InsufficientN`], never silently "not flagged". P-values are
 //! also given as natural logarithms, which stay finite far below the
 //! smallest `f64`.
@@ -202,25 +203,29 @@ const DETRACTOR_TO_PROMOTER: u8 = 4;
 /// the outcome code.
 fn classify<T: ScoreValue, R: ScoreValue>(
     original: &[T],
-    rerated: &[R],
+    rerated: Option<&[R]>,
     present: Option<&[bool]>,
 ) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
-    Error::check_len("rerated", rerated.len(), "original", original.len())?;
+    if let Some(r) = rerated {
+        Error::check_len("rerated", r.len(), "original", original.len())?;
+    }
     if let Some(m) = present {
         Error::check_len("present", m.len(), "original", original.len())?;
     }
     let mut orig = Vec::with_capacity(original.len());
     let mut after = Vec::with_capacity(original.len());
     let mut code = Vec::with_capacity(original.len());
-    for (index, (&o, &r)) in original.iter().zip(rerated).enumerate() {
+    for (index, &o) in original.iter().enumerate() {
         let o_score = o.to_score().ok_or(Error::InvalidScore {
             index,
             value: o.to_report(),
             min: 0,
             max: 10,
         })?;
-        let has = present.is_none_or(|m| m[index]) && !r.to_report().is_nan();
-        let (a, c) = if has {
+        let re = rerated
+            .map(|r| r[index])
+            .filter(|r| present.is_none_or(|m| m[index]) && !r.to_report().is_nan());
+        let (a, c) = if let Some(r) = re {
             let r_score = r.to_score().ok_or_else(|| {
                 Error::value(
                     "rerated",
@@ -265,7 +270,7 @@ fn rerating_of(basis: Basis, original: Tally, after: Tally, codes: &Tally) -> Re
 
 fn rerate_groups<T: ScoreValue, R: ScoreValue>(
     original: &[T],
-    rerated: &[R],
+    rerated: Option<&[R]>,
     present: Option<&[bool]>,
     keys: Option<Keys<'_>>,
     basis: Basis,
@@ -316,7 +321,7 @@ pub fn rerated_nps<T: ScoreValue, R: ScoreValue>(
     present: Option<&[bool]>,
     basis: Basis,
 ) -> Result<Rerating> {
-    let groups = rerate_groups(original, rerated, present, None, basis)?;
+    let groups = rerate_groups(original, Some(rerated), present, None, basis)?;
     Ok(match groups.into_iter().next() {
         Some(g) => g.rerating,
         None => Rerating {
@@ -352,7 +357,7 @@ pub fn rerated_nps_by<T: ScoreValue, R: ScoreValue>(
     keys: Keys<'_>,
     basis: Basis,
 ) -> Result<Vec<GroupRerating>> {
-    rerate_groups(original, rerated, present, Some(keys), basis)
+    rerate_groups(original, Some(rerated), present, Some(keys), basis)
 }
 
 /// The tests of [`managed_flags`], in the order they appear per group.
@@ -428,7 +433,8 @@ impl Correction {
 pub struct FlagOptions {
     /// Family-wise significance level, in (0, 1); default 0.001.
     pub alpha: f64,
-    /// Tests with fewer trials are [`FlagStatus::InsufficientN`]; default 30.
+    /// Every test of a group with fewer responses is
+    /// [`FlagStatus::InsufficientN`]; default 30.
     pub min_n: u64,
     /// Multiple-comparison correction; default Bonferroni.
     pub correction: Correction,
@@ -452,8 +458,9 @@ pub enum FlagStatus {
     Flagged,
     /// The test could have flagged the group but the p-value is above the threshold.
     NotFlagged,
-    /// `n < min_n`, or even the most extreme outcome at this `n` would not
-    /// reach the threshold: the group is too small to tell.
+    /// The group has fewer than `min_n` responses, or even the most extreme
+    /// outcome at this test's `n` would not reach the threshold: the group
+    /// is too small to tell.
     InsufficientN,
     /// The rest of the network has no trials, so there is no reference share.
     NoData,
@@ -523,7 +530,7 @@ pub struct ManagedFlags {
     pub comparisons: u64,
     /// `alpha / m` (Bonferroni) or `alpha`.
     pub threshold: f64,
-    /// The minimum number of trials per test.
+    /// The minimum number of responses per group.
     pub min_n: u64,
 }
 
@@ -613,14 +620,13 @@ fn flags<T: ScoreValue, R: ScoreValue>(
             format!("must be in (0, 1), got {}", opts.alpha),
         ));
     }
-    let groups = match rerated {
-        Some(r) => rerate_groups(scores, r.scores, r.present, Some(keys), Basis::Original)?,
-        None => {
-            // No re-ratings: every row "not re-rated".
-            let none = vec![f64::NAN; scores.len()];
-            rerate_groups(scores, &none, None, Some(keys), Basis::Original)?
-        }
-    };
+    let groups = rerate_groups(
+        scores,
+        rerated.map(|r| r.scores),
+        rerated.and_then(|r| r.present),
+        Some(keys),
+        Basis::Original,
+    )?;
     let tests: &[ManagedTest] = if rerated.is_some() {
         &[
             ManagedTest::Tens,
@@ -670,7 +676,7 @@ fn flags<T: ScoreValue, R: ScoreValue>(
             };
             let status = match (ln_p, ln_min) {
                 (Some(lp), Some(lm)) => {
-                    if n < opts.min_n || lm > ln_threshold {
+                    if counts[0].0 < opts.min_n || lm > ln_threshold {
                         FlagStatus::InsufficientN
                     } else if lp <= ln_threshold {
                         FlagStatus::Flagged
