@@ -68,6 +68,8 @@ pub mod case_status;
 
 pub mod visit;
 
+pub mod integrity;
+
 pub use approval::*;
 pub use calendar::*;
 pub use case_status::*;
@@ -81,3 +83,4 @@ pub use tally::*;
 pub use threads::*;
 pub use version::*;
 pub use visit::*;
+pub use integrity::*;
