@@ -62,6 +62,8 @@ from nps._nps import (
     test,
     track_goal,
 )
+from nps._nps import ManagedFlag, ManagedFlags, Rerating, managed_flags, rerated_nps
+
 
 __all__ = [
     "Approval",
@@ -108,4 +110,9 @@ __all__ = [
     "set_max_threads",
     "test",
     "track_goal",
+    "Rerating",
+    "ManagedFlag",
+    "ManagedFlags",
+    "rerated_nps",
+    "managed_flags",
 ]
