@@ -1770,7 +1770,8 @@ typedef struct NpsRerating {
 
 /**
  * Options of `nps_managed_flags_*`; get the defaults from
- * `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni).
+ * `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni, raise on
+ * invalid scores).
  */
 typedef struct NpsFlagOptions {
     /**
@@ -1785,6 +1786,11 @@ typedef struct NpsFlagOptions {
      * An `NpsCorrection`.
      */
     uint32_t correction;
+    /**
+     * An `NpsInvalidPolicy` for invalid scores (re-ratings must always be
+     * valid or NaN).
+     */
+    uint32_t invalid;
 } NpsFlagOptions;
 
 /**
@@ -1819,6 +1825,10 @@ typedef struct NpsManagedFlagsInfo {
      * Rows flagged.
      */
     size_t flagged;
+    /**
+     * Rows skipped for an invalid score under `NPS_INVALID_POLICY_SKIP`.
+     */
+    uint64_t skipped;
 } NpsManagedFlagsInfo;
 
 /**
@@ -3079,7 +3089,8 @@ NpsStatus nps_rerated_nps_u8(const uint8_t *original,
                              struct NpsRerating *out);
 
 /**
- * The default flag options: alpha 0.001, min_n 30, Bonferroni.
+ * The default flag options: alpha 0.001, min_n 30, Bonferroni,
+ * `NPS_INVALID_POLICY_RAISE`.
  */
 struct NpsFlagOptions nps_flag_options_default(void);
 

@@ -7,11 +7,11 @@ use nps_core::integrity::{
     managed_flags, managed_flags_rerated, rerated_nps, Basis, Correction, FlagOptions, FlagStatus,
     ManagedFlags, ManagedTest, Rerated, Rerating,
 };
-use nps_core::ScoreValue;
+use nps_core::{InvalidPolicy, ScoreValue};
 
 use crate::error::{FfiError, NpsStatus};
 use crate::ffi;
-use crate::tally::NpsTally;
+use crate::tally::{invalid_policy, NpsInvalidPolicy, NpsTally};
 
 /// Which scores a report is based on. Passed as `uint32_t`.
 #[repr(u32)]
@@ -246,7 +246,8 @@ fn correction_to_c(c: Correction) -> u32 {
 }
 
 /// Options of `nps_managed_flags_*`; get the defaults from
-/// `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni).
+/// `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni, raise on
+/// invalid scores).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsFlagOptions {
@@ -256,9 +257,13 @@ pub struct NpsFlagOptions {
     pub min_n: u64,
     /// An `NpsCorrection`.
     pub correction: u32,
+    /// An `NpsInvalidPolicy` for invalid scores (re-ratings must always be
+    /// valid or NaN).
+    pub invalid: u32,
 }
 
-/// The default flag options: alpha 0.001, min_n 30, Bonferroni.
+/// The default flag options: alpha 0.001, min_n 30, Bonferroni,
+/// `NPS_INVALID_POLICY_RAISE`.
 #[no_mangle]
 pub extern "C" fn nps_flag_options_default() -> NpsFlagOptions {
     ffi_value!(
@@ -266,6 +271,7 @@ pub extern "C" fn nps_flag_options_default() -> NpsFlagOptions {
             alpha: 0.001,
             min_n: 30,
             correction: 0,
+            invalid: 0,
         },
         {
             let d = FlagOptions::default();
@@ -273,6 +279,10 @@ pub extern "C" fn nps_flag_options_default() -> NpsFlagOptions {
                 alpha: d.alpha,
                 min_n: d.min_n,
                 correction: correction_to_c(d.correction),
+                invalid: match d.invalid {
+                    InvalidPolicy::Raise => NpsInvalidPolicy::Raise as u32,
+                    InvalidPolicy::Skip => NpsInvalidPolicy::Skip as u32,
+                },
             }
         }
     )
@@ -347,6 +357,8 @@ pub struct NpsManagedFlagsInfo {
     pub min_n: u64,
     /// Rows flagged.
     pub flagged: usize,
+    /// Rows skipped for an invalid score under `NPS_INVALID_POLICY_SKIP`.
+    pub skipped: u64,
 }
 
 /// Shared body of the `nps_managed_flags_*` functions.
@@ -377,6 +389,7 @@ unsafe fn flags_body<T: ScoreValue>(
         alpha: o.alpha,
         min_n: o.min_n,
         correction: correction_of(o.correction)?,
+        invalid: invalid_policy(o.invalid)?,
     };
     let inner = match rerated {
         Some(r) => managed_flags_rerated(
@@ -493,6 +506,7 @@ pub unsafe extern "C" fn nps_managed_flags_info(
             threshold: f.threshold,
             min_n: f.min_n,
             flagged: f.flagged().count(),
+            skipped: f.skipped,
         };
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(info) };

@@ -7,7 +7,7 @@ use nps_core::integrity::{
     managed_flags as core_flags, managed_flags_rerated, rerated_nps as core_rerated, Basis,
     Correction, FlagOptions, FlagStatus, ManagedFlag, ManagedFlags, Rerated, Rerating,
 };
-use nps_core::{NpsSample, ScoreValue};
+use nps_core::{InvalidPolicy, NpsSample, ScoreValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
@@ -307,6 +307,12 @@ impl PyManagedFlags {
         self.inner.min_n
     }
 
+    /// Rows skipped for an invalid score (invalid="skip").
+    #[getter]
+    fn skipped(&self) -> u64 {
+        self.inner.skipped
+    }
+
     /// The table as a dict of equal-length lists (the `ManagedFlag` fields).
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let rows: Vec<PyManagedFlag> = self
@@ -408,7 +414,8 @@ impl Visit for FlagColumn<'_, '_, '_> {
 
 /// Flags groups whose score distribution looks managed.
 #[pyfunction]
-#[pyo3(signature = (scores, by, *, alpha = 0.001, min_n = 30, correction = "bonferroni", rerated = None))]
+#[pyo3(signature = (scores, by, *, alpha = 0.001, min_n = 30, correction = "bonferroni", rerated = None, invalid = "raise"))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn managed_flags(
     py: Python<'_>,
     scores: &Bound<'_, PyAny>,
@@ -417,6 +424,7 @@ pub(crate) fn managed_flags(
     min_n: i128,
     correction: &str,
     rerated: Option<&Bound<'_, PyAny>>,
+    invalid: &str,
 ) -> PyResult<PyManagedFlags> {
     let min_n = u64::try_from(min_n)
         .map_err(|_| invalid_argument("min_n", format!("must be an integer >= 0, got {min_n}")))?;
@@ -424,6 +432,7 @@ pub(crate) fn managed_flags(
         alpha,
         min_n,
         correction: Correction::from_name(correction).py()?,
+        invalid: InvalidPolicy::from_name(invalid).py()?,
     };
     let scores = numbers(scores, "scores")?;
     let key_col: Labels<'_> = labels(by, "by")?;

@@ -298,6 +298,15 @@ static void bad_input(void) {
     opt = nps_flag_options_default();
     opt.correction = 7;
     CHECK_STATUS(nps_managed_flags_u8(o8, k, NULL, 3, &opt, &h), NPS_STATUS_INVALID_ARGUMENT);
+    opt = nps_flag_options_default();
+    opt.invalid = 9;
+    CHECK_STATUS(nps_managed_flags_u8(o8, k, NULL, 3, &opt, &h), NPS_STATUS_INVALID_ARGUMENT);
+    opt.invalid = NPS_INVALID_POLICY_SKIP;
+    CHECK_STATUS(nps_managed_flags_f64(rr, k, NULL, 3, &opt, &h), NPS_STATUS_OK);
+    CHECK_STATUS(nps_managed_flags_info(h, &info), NPS_STATUS_OK);
+    CHECK_U64("skipped", info.skipped, 2);
+    nps_managed_flags_free(h);
+    h = NULL;
     CHECK(h == NULL);
     CHECK_STATUS(nps_managed_flags_f64(rr, k, NULL, 3, NULL, &h), NPS_STATUS_INVALID_SCORE);
     CHECK_STATUS(nps_managed_flags_u8(o8, k, rr, 3, NULL, &h), NPS_STATUS_OK);

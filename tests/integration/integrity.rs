@@ -169,6 +169,7 @@ fn run_flags(c: &Value) -> ManagedFlags {
         alpha: c["alpha"].as_f64().unwrap(),
         min_n: c["min_n"].as_u64().unwrap(),
         correction: Correction::from_name(c["correction"].as_str().unwrap()).unwrap(),
+        invalid: InvalidPolicy::Raise,
     };
     if c["rerated"].is_null() {
         managed_flags(&scores, Keys::U32(&keys), &opts).unwrap()
@@ -311,6 +312,21 @@ fn bad_arguments() {
     assert!(ln_binomial_lower_tail(1, 2, f64::NAN).is_err());
     assert!(Basis::from_name("after").is_err());
     assert!(Correction::from_name("holm").is_err());
+}
+
+#[test]
+fn invalid_scores_can_be_skipped() {
+    let scores = [10.0, f64::NAN, 9.0, 11.0, 3.0];
+    let keys = [1u32, 1, 2, 2, 2];
+    let opts = FlagOptions {
+        invalid: InvalidPolicy::Skip,
+        min_n: 0,
+        ..FlagOptions::default()
+    };
+    let f = managed_flags(&scores, Keys::U32(&keys), &opts).unwrap();
+    assert_eq!(f.skipped, 2);
+    let clean = managed_flags(&[10.0, 9.0, 3.0], Keys::U32(&[1, 2, 2]), &opts).unwrap();
+    assert_eq!(f.rows, clean.rows);
 }
 
 #[test]

@@ -169,3 +169,12 @@ def test_bad_input() -> None:
         f[6]
     assert f[-1].key == "b"
     assert "ManagedFlags" in repr(f)
+
+
+def test_invalid_scores_can_be_skipped() -> None:
+    f = nps.managed_flags([10, None, 9, 11, 3], by=[1, 1, 2, 2, 2], min_n=0, invalid="skip")
+    clean = nps.managed_flags([10, 9, 3], by=[1, 2, 2], min_n=0)
+    assert f.skipped == 2
+    assert [(r.key, r.test, r.p_value, r.status) for r in f] == [(r.key, r.test, r.p_value, r.status) for r in clean]
+    with pytest.raises(nps.InvalidArgumentError):
+        nps.managed_flags([9], by=[1], invalid="drop")  # type: ignore[arg-type]

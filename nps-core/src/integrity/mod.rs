@@ -198,6 +198,8 @@ const RERATED_OTHER: u8 = 1;
 const DETRACTOR_STAYED: u8 = 2;
 const DETRACTOR_TO_PASSIVE: u8 = 3;
 const DETRACTOR_TO_PROMOTER: u8 = 4;
+/// Marks a row skipped under [`InvalidPolicy::Skip`] (not a valid score).
+const SKIPPED: u8 = u8::MAX;
 
 /// Validates both columns; per row the effective (after-recovery) score and
 /// the outcome code.
@@ -205,6 +207,7 @@ fn classify<T: ScoreValue, R: ScoreValue>(
     original: &[T],
     rerated: Option<&[R]>,
     present: Option<&[bool]>,
+    invalid: InvalidPolicy,
 ) -> Result<(Vec<u8>, Vec<u8>, Vec<u8>)> {
     if let Some(r) = rerated {
         Error::check_len("rerated", r.len(), "original", original.len())?;
@@ -216,12 +219,24 @@ fn classify<T: ScoreValue, R: ScoreValue>(
     let mut after = Vec::with_capacity(original.len());
     let mut code = Vec::with_capacity(original.len());
     for (index, &o) in original.iter().enumerate() {
-        let o_score = o.to_score().ok_or(Error::InvalidScore {
-            index,
-            value: o.to_report(),
-            min: 0,
-            max: 10,
-        })?;
+        let o_score = match o.to_score() {
+            Some(s) => s,
+            None if invalid == InvalidPolicy::Skip => {
+                // Invalid in all three columns, so every pass skips the row.
+                orig.push(SKIPPED);
+                after.push(SKIPPED);
+                code.push(SKIPPED);
+                continue;
+            }
+            None => {
+                return Err(Error::InvalidScore {
+                    index,
+                    value: o.to_report(),
+                    min: 0,
+                    max: 10,
+                })
+            }
+        };
         let re = rerated
             .map(|r| r[index])
             .filter(|r| present.is_none_or(|m| m[index]) && !r.to_report().is_nan());
@@ -274,11 +289,12 @@ fn rerate_groups<T: ScoreValue, R: ScoreValue>(
     present: Option<&[bool]>,
     keys: Option<Keys<'_>>,
     basis: Basis,
-) -> Result<Vec<GroupRerating>> {
-    let (orig, after, code) = classify(original, rerated, present)?;
+    invalid: InvalidPolicy,
+) -> Result<(Vec<GroupRerating>, u64)> {
+    let (orig, after, code) = classify(original, rerated, present, invalid)?;
     let opts = GroupOptions {
         keys,
-        invalid: InvalidPolicy::Raise,
+        invalid,
         ..Default::default()
     };
     // Three passes of the group machinery over the same keys: the groups
@@ -286,7 +302,8 @@ fn rerate_groups<T: ScoreValue, R: ScoreValue>(
     let go = group_by(&orig, &opts)?;
     let ga = group_by(&after, &opts)?;
     let gc = group_by(&code, &opts)?;
-    Ok(go
+    let skipped = go.skipped;
+    let groups = go
         .groups
         .into_iter()
         .zip(ga.groups)
@@ -295,7 +312,8 @@ fn rerate_groups<T: ScoreValue, R: ScoreValue>(
             key: o.key,
             rerating: rerating_of(basis, o.tally, a.tally, &c.tally),
         })
-        .collect())
+        .collect();
+    Ok((groups, skipped))
 }
 
 /// Tallies original scores and their re-ratings after recovery.
@@ -321,7 +339,14 @@ pub fn rerated_nps<T: ScoreValue, R: ScoreValue>(
     present: Option<&[bool]>,
     basis: Basis,
 ) -> Result<Rerating> {
-    let groups = rerate_groups(original, Some(rerated), present, None, basis)?;
+    let (groups, _) = rerate_groups(
+        original,
+        Some(rerated),
+        present,
+        None,
+        basis,
+        InvalidPolicy::Raise,
+    )?;
     Ok(match groups.into_iter().next() {
         Some(g) => g.rerating,
         None => Rerating {
@@ -357,7 +382,15 @@ pub fn rerated_nps_by<T: ScoreValue, R: ScoreValue>(
     keys: Keys<'_>,
     basis: Basis,
 ) -> Result<Vec<GroupRerating>> {
-    rerate_groups(original, Some(rerated), present, Some(keys), basis)
+    let (groups, _) = rerate_groups(
+        original,
+        Some(rerated),
+        present,
+        Some(keys),
+        basis,
+        InvalidPolicy::Raise,
+    )?;
+    Ok(groups)
 }
 
 /// The tests of [`managed_flags`], in the order they appear per group.
@@ -438,6 +471,10 @@ pub struct FlagOptions {
     pub min_n: u64,
     /// Multiple-comparison correction; default Bonferroni.
     pub correction: Correction,
+    /// Invalid original scores: reject the batch (default) or skip the
+    /// rows (and count them in [`ManagedFlags::skipped`]). Invalid
+    /// re-ratings are always an error.
+    pub invalid: InvalidPolicy,
 }
 
 impl Default for FlagOptions {
@@ -446,6 +483,7 @@ impl Default for FlagOptions {
             alpha: 0.001,
             min_n: 30,
             correction: Correction::Bonferroni,
+            invalid: InvalidPolicy::Raise,
         }
     }
 }
@@ -532,6 +570,8 @@ pub struct ManagedFlags {
     pub threshold: f64,
     /// The minimum number of responses per group.
     pub min_n: u64,
+    /// Rows skipped for an invalid score under [`InvalidPolicy::Skip`].
+    pub skipped: u64,
 }
 
 impl ManagedFlags {
@@ -620,12 +660,13 @@ fn flags<T: ScoreValue, R: ScoreValue>(
             format!("must be in (0, 1), got {}", opts.alpha),
         ));
     }
-    let groups = rerate_groups(
+    let (groups, skipped) = rerate_groups(
         scores,
         rerated.map(|r| r.scores),
         rerated.and_then(|r| r.present),
         Some(keys),
         Basis::Original,
+        opts.invalid,
     )?;
     let tests: &[ManagedTest] = if rerated.is_some() {
         &[
@@ -710,5 +751,6 @@ fn flags<T: ScoreValue, R: ScoreValue>(
         comparisons,
         threshold,
         min_n: opts.min_n,
+        skipped,
     })
 }
