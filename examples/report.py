@@ -266,3 +266,6 @@ if __name__ == "__main__":
     source = sys.argv[1] if len(sys.argv) > 1 else "data/sample/survey_responses.csv"
     main(source)
     recovery_section(source)
+    from report_integrity import section as integrity_section
+
+    integrity_section(source)

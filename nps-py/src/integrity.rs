@@ -188,7 +188,11 @@ impl PyManagedFlag {
             network_n: r.network_n,
             network_observed: r.network_observed,
             network_share: r.network_share,
-            tail: if r.test.upper_tail() { "upper" } else { "lower" },
+            tail: if r.test.upper_tail() {
+                "upper"
+            } else {
+                "lower"
+            },
             p_value: r.p_value,
             ln_p_value: r.ln_p_value,
             ln_min_p_value: r.ln_min_p_value,
@@ -328,11 +332,20 @@ impl PyManagedFlags {
         )?;
         d.set_item("test", rows.iter().map(|r| r.test).collect::<Vec<_>>())?;
         d.set_item("status", rows.iter().map(|r| r.status).collect::<Vec<_>>())?;
-        d.set_item("flagged", rows.iter().map(|r| r.flagged).collect::<Vec<_>>())?;
+        d.set_item(
+            "flagged",
+            rows.iter().map(|r| r.flagged).collect::<Vec<_>>(),
+        )?;
         d.set_item("n", rows.iter().map(|r| r.n).collect::<Vec<_>>())?;
-        d.set_item("observed", rows.iter().map(|r| r.observed).collect::<Vec<_>>())?;
+        d.set_item(
+            "observed",
+            rows.iter().map(|r| r.observed).collect::<Vec<_>>(),
+        )?;
         d.set_item("share", rows.iter().map(|r| r.share).collect::<Vec<_>>())?;
-        d.set_item("network_n", rows.iter().map(|r| r.network_n).collect::<Vec<_>>())?;
+        d.set_item(
+            "network_n",
+            rows.iter().map(|r| r.network_n).collect::<Vec<_>>(),
+        )?;
         d.set_item(
             "network_observed",
             rows.iter().map(|r| r.network_observed).collect::<Vec<_>>(),
@@ -342,7 +355,10 @@ impl PyManagedFlags {
             rows.iter().map(|r| r.network_share).collect::<Vec<_>>(),
         )?;
         d.set_item("tail", rows.iter().map(|r| r.tail).collect::<Vec<_>>())?;
-        d.set_item("p_value", rows.iter().map(|r| r.p_value).collect::<Vec<_>>())?;
+        d.set_item(
+            "p_value",
+            rows.iter().map(|r| r.p_value).collect::<Vec<_>>(),
+        )?;
         d.set_item(
             "ln_p_value",
             rows.iter().map(|r| r.ln_p_value).collect::<Vec<_>>(),
@@ -351,7 +367,10 @@ impl PyManagedFlags {
             "ln_min_p_value",
             rows.iter().map(|r| r.ln_min_p_value).collect::<Vec<_>>(),
         )?;
-        d.set_item("threshold", rows.iter().map(|r| r.threshold).collect::<Vec<_>>())?;
+        d.set_item(
+            "threshold",
+            rows.iter().map(|r| r.threshold).collect::<Vec<_>>(),
+        )?;
         debug_assert_eq!(d.len(), COLUMNS.len());
         Ok(d)
     }

@@ -7,8 +7,8 @@ use std::sync::OnceLock;
 use nps_core::group::{GroupKey, Keys};
 use nps_core::integrity::{
     ln_binomial_lower_tail, ln_binomial_upper_tail, managed_flags, managed_flags_rerated,
-    rerated_nps, rerated_nps_by, Basis, Correction, FlagOptions, FlagStatus, ManagedFlags,
-    Rerated, Rerating,
+    rerated_nps, rerated_nps_by, Basis, Correction, FlagOptions, FlagStatus, ManagedFlags, Rerated,
+    Rerating,
 };
 use nps_core::{ErrorKind, InvalidPolicy, NpsSample, Tally};
 use proptest::prelude::*;
@@ -85,7 +85,10 @@ fn check_rerating(what: &str, r: &Rerating, e: &Value) {
         assert_eq!(got, e[name].as_u64().unwrap(), "{what}: {name}");
     }
     match e["reported_nps"].as_f64() {
-        Some(v) => assert!((r.reported().nps().unwrap() - v).abs() <= tol("nps"), "{what}"),
+        Some(v) => assert!(
+            (r.reported().nps().unwrap() - v).abs() <= tol("nps"),
+            "{what}"
+        ),
         None => assert!(r.reported().nps().is_err(), "{what}"),
     }
 }
@@ -206,7 +209,11 @@ fn golden_flags() {
         assert_eq!(f.rows.len(), rows.len(), "{name}");
         for (got, x) in f.rows.iter().zip(rows) {
             let what = format!("{name}: key {} {}", got.key, got.test.name());
-            assert_eq!(got.key, GroupKey::UInt(x["key"].as_u64().unwrap()), "{what}");
+            assert_eq!(
+                got.key,
+                GroupKey::UInt(x["key"].as_u64().unwrap()),
+                "{what}"
+            );
             assert_eq!(got.test.name(), x["test"].as_str().unwrap(), "{what}");
             assert_eq!(got.n, x["n"].as_u64().unwrap(), "{what}");
             assert_eq!(got.observed, x["observed"].as_u64().unwrap(), "{what}");
@@ -217,7 +224,10 @@ fn golden_flags() {
                 "{what}"
             );
             // serde_json's default float parsing may be 1 ulp off: compare closely.
-            for (g, v) in [(got.share, &x["share"]), (got.network_share, &x["network_share"])] {
+            for (g, v) in [
+                (got.share, &x["share"]),
+                (got.network_share, &x["network_share"]),
+            ] {
                 match (g, v.as_f64()) {
                     (Some(g), Some(v)) => assert!((g - v).abs() <= 1e-15, "{what}: {g} vs {v}"),
                     (None, None) => {}
@@ -238,10 +248,9 @@ fn golden_flags() {
                 x["ln_min_is_neg_inf"].as_bool().unwrap(),
             );
             match (got.p_value, x["p_value"].as_f64()) {
-                (Some(g), Some(v)) => assert!(
-                    (g - v).abs() <= 1e-9 * v + 1e-300,
-                    "{what}: p {g} vs {v}"
-                ),
+                (Some(g), Some(v)) => {
+                    assert!((g - v).abs() <= 1e-9 * v + 1e-300, "{what}: p {g} vs {v}")
+                }
                 (None, None) => {}
                 (g, v) => panic!("{what}: p {g:?} vs {v:?}"),
             }
@@ -280,7 +289,11 @@ fn golden_errors() {
         let rerated = f64s(&c["rerated"]);
         let err = rerated_nps(&original, &rerated, None, Basis::Original).unwrap_err();
         assert_eq!(err.kind().name(), c["kind"].as_str().unwrap(), "{name}");
-        assert_eq!(err.index(), c["index"].as_u64().map(|i| i as usize), "{name}");
+        assert_eq!(
+            err.index(),
+            c["index"].as_u64().map(|i| i as usize),
+            "{name}"
+        );
         let msg = err.to_string();
         match err.kind() {
             ErrorKind::InvalidScore => {}

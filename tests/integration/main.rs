@@ -4,7 +4,7 @@
 mod calendar_props;
 mod golden;
 mod groups;
+mod integrity;
 mod policy;
 mod properties;
 mod real_data;
-mod integrity;

@@ -187,7 +187,10 @@ mod tests {
                 for k in 0..=n {
                     let e = exact_pmf(k, n, p);
                     let got = ln_pmf(k, n, p).exp();
-                    assert!(e < 1e-250 || (got - e).abs() <= 1e-10 * e, "{k} {n} {p}: {got} vs {e}");
+                    assert!(
+                        e < 1e-250 || (got - e).abs() <= 1e-10 * e,
+                        "{k} {n} {p}: {got} vs {e}"
+                    );
                 }
             }
         }

@@ -577,9 +577,7 @@ pub struct ManagedFlags {
 impl ManagedFlags {
     /// The flagged rows.
     pub fn flagged(&self) -> impl Iterator<Item = &ManagedFlag> {
-        self.rows
-            .iter()
-            .filter(|r| r.status == FlagStatus::Flagged)
+        self.rows.iter().filter(|r| r.status == FlagStatus::Flagged)
     }
 }
 
