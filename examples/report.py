@@ -22,6 +22,7 @@ import numpy as np
 
 import nps
 import report_cases
+import report_integrity
 
 TZ = "Asia/Shanghai"
 MIN_N = 30
@@ -268,3 +269,4 @@ if __name__ == "__main__":
     main(source)
     recovery_section(source)
     report_cases.section(source)
+    report_integrity.section(source)

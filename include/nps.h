@@ -759,6 +759,127 @@ typedef uint32_t NpsChannel;
 #endif // __cplusplus
 
 /**
+ * Which scores a report is based on. Passed as `uint32_t`.
+ */
+enum NpsBasis
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The original scores (the default: a re-rating never replaces them).
+     */
+    NPS_BASIS_ORIGINAL = 0,
+    /**
+     * The re-rated score where there is one, else the original.
+     */
+    NPS_BASIS_RERATED = 1,
+    /**
+     * Both; the reported tally is the original one.
+     */
+    NPS_BASIS_BOTH = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsBasis NpsBasis;
+#else
+typedef uint32_t NpsBasis;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The tests of `nps_managed_flags_*`. Passed as `uint32_t`.
+ */
+enum NpsManagedTest
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Too many 10s: `P(X >= observed)`.
+     */
+    NPS_MANAGED_TEST_TENS = 0,
+    /**
+     * Too few (or no) detractors: `P(X <= observed)`, `(1 - p)^n` at 0.
+     */
+    NPS_MANAGED_TEST_FEW_DETRACTORS = 1,
+    /**
+     * Nothing below 9 (a form that only accepts 9–10): `P(X <= observed)`.
+     */
+    NPS_MANAGED_TEST_NOTHING_BELOW_NINE = 2,
+    /**
+     * Re-rating pressure: detractors re-rated to 7–10, `P(X >= observed)`.
+     */
+    NPS_MANAGED_TEST_RERATING_PRESSURE = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsManagedTest NpsManagedTest;
+#else
+typedef uint32_t NpsManagedTest;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Outcome of one test of one group. Passed as `uint32_t`.
+ */
+enum NpsFlagStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The p-value is at most the threshold: the distribution looks managed.
+     */
+    NPS_FLAG_STATUS_FLAGGED = 0,
+    /**
+     * Could have been flagged, but the p-value is above the threshold.
+     */
+    NPS_FLAG_STATUS_NOT_FLAGGED = 1,
+    /**
+     * The group has fewer than `min_n` responses, or even the most extreme
+     * outcome at its n could not reach the threshold.
+     */
+    NPS_FLAG_STATUS_INSUFFICIENT_N = 2,
+    /**
+     * The rest of the network has no trials: no reference share.
+     */
+    NPS_FLAG_STATUS_NO_DATA = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsFlagStatus NpsFlagStatus;
+#else
+typedef uint32_t NpsFlagStatus;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Multiple-comparison correction. Passed as `uint32_t`.
+ */
+enum NpsCorrection
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Bonferroni: threshold `alpha / m`, m = groups × tests (the default).
+     */
+    NPS_CORRECTION_BONFERRONI = 0,
+    /**
+     * No correction: threshold `alpha`.
+     */
+    NPS_CORRECTION_NONE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsCorrection NpsCorrection;
+#else
+typedef uint32_t NpsCorrection;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A business calendar: an opaque, immutable handle (IANA time zone,
  * opening ranges per weekday, effective-dated schedules, holidays,
  * working-day overrides).
@@ -806,6 +927,16 @@ typedef struct NpsCaseStatus NpsCaseStatus;
  * use of the handle.
  */
 typedef struct NpsGrouped NpsGrouped;
+
+/**
+ * The result of `nps_managed_flags_*`: an opaque, immutable handle.
+ *
+ * Ownership: owned by the caller, released with `nps_managed_flags_free`
+ * exactly once; it does not borrow the input columns. Thread safety:
+ * immutable, so any number of threads may read it at once; freeing must
+ * not race with any other use.
+ */
+typedef struct NpsManagedFlags NpsManagedFlags;
 
 /**
  * A recovery policy: an opaque, immutable handle.
@@ -1919,6 +2050,179 @@ typedef struct NpsRankedCase {
      */
     double expected;
 } NpsRankedCase;
+
+/**
+ * Original and after-recovery tallies of one sample, written by the
+ * `nps_rerated_nps_*` functions. A plain value.
+ */
+typedef struct NpsRerating {
+    /**
+     * The `NpsBasis` asked for; `reported` follows it.
+     */
+    uint32_t basis;
+    /**
+     * Tally of the original scores.
+     */
+    struct NpsTally original;
+    /**
+     * Tally of the re-rated score where there is one, else the original
+     * (same n as `original`).
+     */
+    struct NpsTally after_recovery;
+    /**
+     * The tally a report shows: `after_recovery` for `NPS_BASIS_RERATED`,
+     * else `original`.
+     */
+    struct NpsTally reported;
+    /**
+     * Rows with a re-rating.
+     */
+    uint64_t rerated;
+    /**
+     * Re-rated rows whose original score was a detractor (0–6).
+     */
+    uint64_t detractors_rerated;
+    /**
+     * Re-rated detractors whose re-rating is 7–10.
+     */
+    uint64_t detractors_moved_up;
+    /**
+     * Re-rated detractors whose re-rating is 9–10.
+     */
+    uint64_t detractors_to_promoter;
+} NpsRerating;
+
+/**
+ * Options of `nps_managed_flags_*`; get the defaults from
+ * `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni, raise on
+ * invalid scores).
+ */
+typedef struct NpsFlagOptions {
+    /**
+     * Family-wise significance level, in (0, 1).
+     */
+    double alpha;
+    /**
+     * Every test of a group with fewer responses is `NPS_FLAG_STATUS_INSUFFICIENT_N`.
+     */
+    uint64_t min_n;
+    /**
+     * An `NpsCorrection`.
+     */
+    uint32_t correction;
+    /**
+     * An `NpsInvalidPolicy` for invalid scores (re-ratings must always be
+     * valid or NaN).
+     */
+    uint32_t invalid;
+} NpsFlagOptions;
+
+/**
+ * Summary of an `NpsManagedFlags` handle.
+ */
+typedef struct NpsManagedFlagsInfo {
+    /**
+     * Number of rows (groups × tests).
+     */
+    size_t rows;
+    /**
+     * Family-wise significance level.
+     */
+    double alpha;
+    /**
+     * The `NpsCorrection` applied.
+     */
+    uint32_t correction;
+    /**
+     * Number of comparisons m.
+     */
+    uint64_t comparisons;
+    /**
+     * `alpha / m` (Bonferroni) or `alpha`.
+     */
+    double threshold;
+    /**
+     * Minimum responses per group.
+     */
+    uint64_t min_n;
+    /**
+     * Rows flagged.
+     */
+    size_t flagged;
+    /**
+     * Rows skipped for an invalid score under `NPS_INVALID_POLICY_SKIP`.
+     */
+    uint64_t skipped;
+} NpsManagedFlagsInfo;
+
+/**
+ * One test of one group, copied out by `nps_managed_flags_get`: the
+ * statistic and the threshold behind the verdict.
+ */
+typedef struct NpsManagedFlag {
+    /**
+     * The group's key.
+     */
+    uint32_t key;
+    /**
+     * An `NpsManagedTest`.
+     */
+    uint32_t test;
+    /**
+     * An `NpsFlagStatus`.
+     */
+    uint32_t status;
+    /**
+     * Trials: the group's responses (its detractors for the re-rating test).
+     */
+    uint64_t n;
+    /**
+     * Observed count in the group.
+     */
+    uint64_t observed;
+    /**
+     * Trials in the network without this group.
+     */
+    uint64_t network_n;
+    /**
+     * Observed count in the network without this group.
+     */
+    uint64_t network_observed;
+    /**
+     * Whether `share` is defined (n > 0).
+     */
+    bool has_share;
+    /**
+     * `observed / n` (0 when `has_share` is false).
+     */
+    double share;
+    /**
+     * Whether there is a network share and so a p-value (`network_n` > 0);
+     * false exactly when `status` is `NPS_FLAG_STATUS_NO_DATA`.
+     */
+    bool has_p_value;
+    /**
+     * `network_observed / network_n`, the null share (0 without p-value).
+     */
+    double network_share;
+    /**
+     * Exact binomial tail probability (may underflow to 0: see `ln_p_value`).
+     */
+    double p_value;
+    /**
+     * Natural log of `p_value`: finite far below the smallest double;
+     * `-INFINITY` only for an outcome impossible under the network share.
+     */
+    double ln_p_value;
+    /**
+     * Natural log of the smallest p-value reachable at this n.
+     */
+    double ln_min_p_value;
+    /**
+     * The corrected threshold the p-value is compared with.
+     */
+    double threshold;
+} NpsManagedFlag;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3258,6 +3562,125 @@ NpsStatus nps_rank_open_cases(const struct NpsPolicy *policy,
  * no other thread may be using it.
  */
 void nps_case_free(struct NpsCase *case_);
+
+/**
+ * Tallies `len` original scores and their re-ratings after recovery (a
+ * re-rating is stored next to the original, never instead of it).
+ * `rerated[i]` is the re-rating of row `i`, or NaN when the row was not
+ * re-rated. `basis` is an `NpsBasis`; `out->reported` is the tally a report
+ * should show (the original scores unless `NPS_BASIS_RERATED`).
+ *
+ * Errors: an invalid original score is `NPS_STATUS_INVALID_SCORE`; an
+ * invalid re-rating (11, 6.5, ...) is `NPS_STATUS_INVALID_VALUE` naming
+ * `rerated`; both give the row through `nps_last_error_index`. `*out` is
+ * written only on success.
+ *
+ * # Safety
+ *
+ * `original` and `rerated` must be NULL or readable for `len` values;
+ * `out` must be NULL or writable.
+ */
+NpsStatus nps_rerated_nps_f64(const double *original,
+                              const double *rerated,
+                              size_t len,
+                              uint32_t basis,
+                              struct NpsRerating *out);
+
+/**
+ * As `nps_rerated_nps_f64` for `uint8_t` columns: row `i` is re-rated when
+ * `present[i]` is non-zero (then `rerated[i]` must be 0..=10; otherwise
+ * `rerated[i]` is ignored). `present` NULL means every row is re-rated.
+ *
+ * # Safety
+ *
+ * `original`, `rerated` and `present` must be NULL or readable for `len`
+ * values; `out` must be NULL or writable.
+ */
+NpsStatus nps_rerated_nps_u8(const uint8_t *original,
+                             const uint8_t *rerated,
+                             const uint8_t *present,
+                             size_t len,
+                             uint32_t basis,
+                             struct NpsRerating *out);
+
+/**
+ * The default flag options: alpha 0.001, min_n 30, Bonferroni,
+ * `NPS_INVALID_POLICY_RAISE`.
+ */
+struct NpsFlagOptions nps_flag_options_default(void);
+
+/**
+ * Flags groups whose score distribution looks managed: for every group
+ * (`keys[i]` is the group code of row `i`, e.g. a dealer or advisor code)
+ * the tests too-many-10s, few-detractors and nothing-below-9 against the
+ * rest of the network (leave-one-out), with exact binomial tails; plus the
+ * re-rating-pressure test when `rerated` is non-NULL (`rerated[i]` is the
+ * re-rating of row `i`, NaN when none). `options` NULL means
+ * `nps_flag_options_default()`. Rows come sorted by key, then test.
+ * Writes a new handle to `*out`; release it with `nps_managed_flags_free`.
+ *
+ * Errors: `NPS_STATUS_INVALID_SCORE` / `NPS_STATUS_INVALID_VALUE` with the
+ * row, `NPS_STATUS_INVALID_ARGUMENT` for alpha outside (0, 1) or an unknown
+ * correction.
+ *
+ * # Safety
+ *
+ * `scores`, `keys` and `rerated` must be NULL or readable for `len`
+ * values; `options` NULL or valid; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_u8(const uint8_t *scores,
+                               const uint32_t *keys,
+                               const double *rerated,
+                               size_t len,
+                               const struct NpsFlagOptions *options,
+                               struct NpsManagedFlags **out);
+
+/**
+ * As `nps_managed_flags_u8` for `double` scores (NaN is invalid).
+ *
+ * # Safety
+ *
+ * As `nps_managed_flags_u8`.
+ */
+NpsStatus nps_managed_flags_f64(const double *scores,
+                                const uint32_t *keys,
+                                const double *rerated,
+                                size_t len,
+                                const struct NpsFlagOptions *options,
+                                struct NpsManagedFlags **out);
+
+/**
+ * Releases a handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `flags` must be NULL or a handle from this library not yet freed, and no
+ * other thread may be using it.
+ */
+void nps_managed_flags_free(struct NpsManagedFlags *flags);
+
+/**
+ * Writes the summary of a handle to `*out`.
+ *
+ * # Safety
+ *
+ * `flags` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_info(const struct NpsManagedFlags *flags,
+                                 struct NpsManagedFlagsInfo *out);
+
+/**
+ * Copies row `index` (0-based, below the `rows` of
+ * `nps_managed_flags_info`) to `*out`; `NPS_STATUS_INVALID_ARGUMENT` when
+ * out of range.
+ *
+ * # Safety
+ *
+ * `flags` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_get(const struct NpsManagedFlags *flags,
+                                size_t index,
+                                struct NpsManagedFlag *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -93,21 +93,17 @@ ln -sf "$debug/libnps.so" "$lib/libnps.so"
 ln -sf "$debug/libnps.so" "$lib/$soname"
 DYN=(-L"$lib" -lnps -Wl,-rpath,"$lib")
 
-# name, sources, extra link libraries, arguments
-programs=(golden bad_input api policy_golden policy cases)
-declare -A src=(
-    [golden]="tests/c/test_golden.c"
-    [bad_input]="tests/c/test_bad_input.c"
-    [api]="tests/c/test_api.c"
-    [policy_golden]="tests/c/test_policy_golden.c"
-    [policy]="tests/c/test_policy.c"
-    [cases]="tests/c/test_cases.c"
-)
-declare -A extra=([golden]="-lcjson" [bad_input]="" [api]="-pthread" [policy_golden]="-lcjson"
-                  [policy]="-pthread" [cases]="-lcjson")
-declare -A args=([golden]="$root/tests/golden/vectors.json" [bad_input]="" [api]=""
-                 [policy_golden]="$root/tests/golden/policy_vectors.json" [policy]=""
-                 [cases]="$root/tests/golden/cases_vectors.json")
+# One line per test program: name, source, extra link libraries, arguments.
+programs=()
+declare -A src=() extra=() args=()
+prog() { programs+=("$1"); src[$1]=$2; extra[$1]=$3; args[$1]=$4; }
+prog golden        tests/c/test_golden.c        -lcjson  "$root/tests/golden/vectors.json"
+prog bad_input     tests/c/test_bad_input.c     ""       ""
+prog api           tests/c/test_api.c           -pthread ""
+prog policy_golden tests/c/test_policy_golden.c -lcjson  "$root/tests/golden/policy_vectors.json"
+prog policy        tests/c/test_policy.c        -pthread ""
+prog cases         tests/c/test_cases.c         -lcjson  "$root/tests/golden/cases_vectors.json"
+prog integrity     tests/c/test_integrity.c     -lcjson  "$root/tests/golden/integrity_vectors.json"
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"

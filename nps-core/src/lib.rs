@@ -19,6 +19,8 @@
 //! - [`group`]: one-pass grouping of whole columns by key, by calendar period
 //!   in an IANA time zone, rolling windows, latest response per respondent.
 //! - [`goal`]: goal tracking ("from 45 to ≥ 65 within 12 months").
+//! - [`integrity`]: original vs re-rated NPS, and flags for score
+//!   distributions that look managed (exact binomial tails vs the network).
 //!
 //! ## Usage
 //!
@@ -61,6 +63,7 @@ pub mod case;
 mod error;
 pub mod goal;
 pub mod group;
+pub mod integrity;
 mod json;
 pub mod money;
 mod parallel;

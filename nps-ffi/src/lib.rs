@@ -69,6 +69,7 @@ pub mod case_status;
 pub mod visit;
 
 pub mod recovery_case;
+pub mod integrity;
 
 pub use approval::*;
 pub use calendar::*;
@@ -76,6 +77,7 @@ pub use case_status::*;
 pub use error::*;
 pub use goal::*;
 pub use group::*;
+pub use integrity::*;
 pub use policy::*;
 pub use recovery_case::*;
 pub use scale::*;

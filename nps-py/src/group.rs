@@ -17,7 +17,7 @@ use crate::names::parse_name;
 use crate::stats::PyTestResult;
 use crate::tally::{repr_f64, PyTally, Sample};
 
-fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<'py, PyAny>> {
     Ok(match key {
         GroupKey::All => py.None().into_bound(py),
         GroupKey::Int(k) => k.into_pyobject(py)?.into_any(),

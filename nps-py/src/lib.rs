@@ -13,6 +13,7 @@ mod column;
 mod errors;
 mod group;
 mod instant;
+mod integrity;
 mod money;
 mod names;
 mod policy;
@@ -80,5 +81,10 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(recovery_case::rank_open_cases, m)?)?;
     m.add_function(wrap_pyfunction!(set_max_threads, m)?)?;
     m.add_function(wrap_pyfunction!(max_threads, m)?)?;
+    m.add_class::<integrity::PyRerating>()?;
+    m.add_class::<integrity::PyManagedFlag>()?;
+    m.add_class::<integrity::PyManagedFlags>()?;
+    m.add_function(wrap_pyfunction!(integrity::rerated_nps, m)?)?;
+    m.add_function(wrap_pyfunction!(integrity::managed_flags, m)?)?;
     Ok(())
 }

@@ -5,6 +5,7 @@ mod calendar_props;
 mod cases;
 mod golden;
 mod groups;
+mod integrity;
 mod policy;
 mod properties;
 mod real_data;

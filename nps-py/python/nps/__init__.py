@@ -74,6 +74,8 @@ from nps._nps import (
     rank_open_cases,
     recovery_stats,
 )
+from nps._nps import ManagedFlag, ManagedFlags, Rerating, managed_flags, rerated_nps
+
 
 __all__ = [
     "Approval",
@@ -130,4 +132,9 @@ __all__ = [
     "StepStatus",
     "rank_open_cases",
     "recovery_stats",
+    "Rerating",
+    "ManagedFlag",
+    "ManagedFlags",
+    "rerated_nps",
+    "managed_flags",
 ]

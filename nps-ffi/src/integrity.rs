@@ -1,0 +1,561 @@
+//! Integrity of the score (SPEC §3): original vs re-rated tallies
+//! (`NpsRerating`) and managed-distribution flags (the `NpsManagedFlags`
+//! handle). All rules live in `nps_core::integrity`.
+
+use nps_core::group::{GroupKey, Keys};
+use nps_core::integrity::{
+    managed_flags, managed_flags_rerated, rerated_nps, Basis, Correction, FlagOptions, FlagStatus,
+    ManagedFlags, ManagedTest, Rerated, Rerating,
+};
+use nps_core::{InvalidPolicy, ScoreValue};
+
+use crate::error::{FfiError, NpsStatus};
+use crate::ffi;
+use crate::tally::{invalid_policy, NpsInvalidPolicy, NpsTally};
+
+/// Which scores a report is based on. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsBasis {
+    /// The original scores (the default: a re-rating never replaces them).
+    Original = 0,
+    /// The re-rated score where there is one, else the original.
+    Rerated = 1,
+    /// Both; the reported tally is the original one.
+    Both = 2,
+}
+
+const BASES: [(NpsBasis, Basis); 3] = [
+    (NpsBasis::Original, Basis::Original),
+    (NpsBasis::Rerated, Basis::Rerated),
+    (NpsBasis::Both, Basis::Both),
+];
+
+fn basis_of(v: u32) -> Result<Basis, FfiError> {
+    BASES
+        .iter()
+        .find(|(c, _)| *c as u32 == v)
+        .map(|(_, b)| *b)
+        .ok_or_else(|| FfiError::arg("basis", format!("unknown NpsBasis {v}")))
+}
+
+fn basis_to_c(b: Basis) -> u32 {
+    BASES
+        .iter()
+        .find(|(_, core)| *core == b)
+        // The table lists every Basis.
+        .map_or(u32::MAX, |(c, _)| *c as u32)
+}
+
+/// Original and after-recovery tallies of one sample, written by the
+/// `nps_rerated_nps_*` functions. A plain value.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpsRerating {
+    /// The `NpsBasis` asked for; `reported` follows it.
+    pub basis: u32,
+    /// Tally of the original scores.
+    pub original: NpsTally,
+    /// Tally of the re-rated score where there is one, else the original
+    /// (same n as `original`).
+    pub after_recovery: NpsTally,
+    /// The tally a report shows: `after_recovery` for `NPS_BASIS_RERATED`,
+    /// else `original`.
+    pub reported: NpsTally,
+    /// Rows with a re-rating.
+    pub rerated: u64,
+    /// Re-rated rows whose original score was a detractor (0–6).
+    pub detractors_rerated: u64,
+    /// Re-rated detractors whose re-rating is 7–10.
+    pub detractors_moved_up: u64,
+    /// Re-rated detractors whose re-rating is 9–10.
+    pub detractors_to_promoter: u64,
+}
+
+impl NpsRerating {
+    fn from_core(r: &Rerating) -> NpsRerating {
+        NpsRerating {
+            basis: basis_to_c(r.basis),
+            original: NpsTally::from_core(&r.original),
+            after_recovery: NpsTally::from_core(&r.after_recovery),
+            reported: NpsTally::from_core(r.reported()),
+            rerated: r.rerated,
+            detractors_rerated: r.detractors_rerated,
+            detractors_moved_up: r.detractors_moved_up,
+            detractors_to_promoter: r.detractors_to_promoter,
+        }
+    }
+}
+
+/// A presence mask: any non-zero byte means "re-rated".
+fn mask(bytes: Option<&[u8]>) -> Option<Vec<bool>> {
+    bytes.map(|b| b.iter().map(|&x| x != 0).collect())
+}
+
+/// Shared body of the `nps_rerated_nps_*` functions.
+///
+/// # Safety
+///
+/// As the exported functions.
+unsafe fn rerated_body<T: ScoreValue, R: ScoreValue>(
+    original: *const T,
+    rerated: *const R,
+    present: *const u8,
+    len: usize,
+    basis: u32,
+    out: *mut NpsRerating,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    // SAFETY: the caller guarantees each non-NULL column is readable for len values.
+    let original = unsafe { ffi::slice(original, len, "original") }?;
+    // SAFETY: as above.
+    let rerated = unsafe { ffi::slice(rerated, len, "rerated") }?;
+    // SAFETY: as above.
+    let present = mask(unsafe { ffi::opt_slice(present, len, "present") }?);
+    let r = rerated_nps(original, rerated, present.as_deref(), basis_of(basis)?)?;
+    // SAFETY: out was checked; the caller guarantees it is writable.
+    unsafe { out.write(NpsRerating::from_core(&r)) };
+    Ok(())
+}
+
+/// Tallies `len` original scores and their re-ratings after recovery (a
+/// re-rating is stored next to the original, never instead of it).
+/// `rerated[i]` is the re-rating of row `i`, or NaN when the row was not
+/// re-rated. `basis` is an `NpsBasis`; `out->reported` is the tally a report
+/// should show (the original scores unless `NPS_BASIS_RERATED`).
+///
+/// Errors: an invalid original score is `NPS_STATUS_INVALID_SCORE`; an
+/// invalid re-rating (11, 6.5, ...) is `NPS_STATUS_INVALID_VALUE` naming
+/// `rerated`; both give the row through `nps_last_error_index`. `*out` is
+/// written only on success.
+///
+/// # Safety
+///
+/// `original` and `rerated` must be NULL or readable for `len` values;
+/// `out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerated_nps_f64(
+    original: *const f64,
+    rerated: *const f64,
+    len: usize,
+    basis: u32,
+    out: *mut NpsRerating,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: forwarded caller guarantees.
+        unsafe { rerated_body(original, rerated, std::ptr::null(), len, basis, out) }
+    })
+}
+
+/// As `nps_rerated_nps_f64` for `uint8_t` columns: row `i` is re-rated when
+/// `present[i]` is non-zero (then `rerated[i]` must be 0..=10; otherwise
+/// `rerated[i]` is ignored). `present` NULL means every row is re-rated.
+///
+/// # Safety
+///
+/// `original`, `rerated` and `present` must be NULL or readable for `len`
+/// values; `out` must be NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerated_nps_u8(
+    original: *const u8,
+    rerated: *const u8,
+    present: *const u8,
+    len: usize,
+    basis: u32,
+    out: *mut NpsRerating,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: forwarded caller guarantees.
+        unsafe { rerated_body(original, rerated, present, len, basis, out) }
+    })
+}
+
+/// The tests of `nps_managed_flags_*`. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsManagedTest {
+    /// Too many 10s: `P(X >= observed)`.
+    Tens = 0,
+    /// Too few (or no) detractors: `P(X <= observed)`, `(1 - p)^n` at 0.
+    FewDetractors = 1,
+    /// Nothing below 9 (a form that only accepts 9–10): `P(X <= observed)`.
+    NothingBelowNine = 2,
+    /// Re-rating pressure: detractors re-rated to 7–10, `P(X >= observed)`.
+    ReratingPressure = 3,
+}
+
+fn test_to_c(t: ManagedTest) -> u32 {
+    match t {
+        ManagedTest::Tens => NpsManagedTest::Tens as u32,
+        ManagedTest::FewDetractors => NpsManagedTest::FewDetractors as u32,
+        ManagedTest::NothingBelowNine => NpsManagedTest::NothingBelowNine as u32,
+        ManagedTest::ReratingPressure => NpsManagedTest::ReratingPressure as u32,
+    }
+}
+
+/// Outcome of one test of one group. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsFlagStatus {
+    /// The p-value is at most the threshold: the distribution looks managed.
+    Flagged = 0,
+    /// Could have been flagged, but the p-value is above the threshold.
+    NotFlagged = 1,
+    /// The group has fewer than `min_n` responses, or even the most extreme
+    /// outcome at its n could not reach the threshold.
+    InsufficientN = 2,
+    /// The rest of the network has no trials: no reference share.
+    NoData = 3,
+}
+
+fn status_to_c(s: FlagStatus) -> u32 {
+    match s {
+        FlagStatus::Flagged => NpsFlagStatus::Flagged as u32,
+        FlagStatus::NotFlagged => NpsFlagStatus::NotFlagged as u32,
+        FlagStatus::InsufficientN => NpsFlagStatus::InsufficientN as u32,
+        FlagStatus::NoData => NpsFlagStatus::NoData as u32,
+    }
+}
+
+/// Multiple-comparison correction. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsCorrection {
+    /// Bonferroni: threshold `alpha / m`, m = groups × tests (the default).
+    Bonferroni = 0,
+    /// No correction: threshold `alpha`.
+    None = 1,
+}
+
+fn correction_of(v: u32) -> Result<Correction, FfiError> {
+    match v {
+        x if x == NpsCorrection::Bonferroni as u32 => Ok(Correction::Bonferroni),
+        x if x == NpsCorrection::None as u32 => Ok(Correction::None),
+        _ => Err(FfiError::arg(
+            "correction",
+            format!("unknown NpsCorrection {v}"),
+        )),
+    }
+}
+
+fn correction_to_c(c: Correction) -> u32 {
+    match c {
+        Correction::Bonferroni => NpsCorrection::Bonferroni as u32,
+        Correction::None => NpsCorrection::None as u32,
+    }
+}
+
+/// Options of `nps_managed_flags_*`; get the defaults from
+/// `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni, raise on
+/// invalid scores).
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsFlagOptions {
+    /// Family-wise significance level, in (0, 1).
+    pub alpha: f64,
+    /// Every test of a group with fewer responses is `NPS_FLAG_STATUS_INSUFFICIENT_N`.
+    pub min_n: u64,
+    /// An `NpsCorrection`.
+    pub correction: u32,
+    /// An `NpsInvalidPolicy` for invalid scores (re-ratings must always be
+    /// valid or NaN).
+    pub invalid: u32,
+}
+
+/// The default flag options: alpha 0.001, min_n 30, Bonferroni,
+/// `NPS_INVALID_POLICY_RAISE`.
+#[no_mangle]
+pub extern "C" fn nps_flag_options_default() -> NpsFlagOptions {
+    ffi_value!(
+        NpsFlagOptions {
+            alpha: 0.001,
+            min_n: 30,
+            correction: 0,
+            invalid: 0,
+        },
+        {
+            let d = FlagOptions::default();
+            NpsFlagOptions {
+                alpha: d.alpha,
+                min_n: d.min_n,
+                correction: correction_to_c(d.correction),
+                invalid: match d.invalid {
+                    InvalidPolicy::Raise => NpsInvalidPolicy::Raise as u32,
+                    InvalidPolicy::Skip => NpsInvalidPolicy::Skip as u32,
+                },
+            }
+        }
+    )
+}
+
+/// The result of `nps_managed_flags_*`: an opaque, immutable handle.
+///
+/// Ownership: owned by the caller, released with `nps_managed_flags_free`
+/// exactly once; it does not borrow the input columns. Thread safety:
+/// immutable, so any number of threads may read it at once; freeing must
+/// not race with any other use.
+pub struct NpsManagedFlags {
+    inner: ManagedFlags,
+    /// The u32 key of each row (the input keys were u32).
+    keys: Vec<u32>,
+}
+
+/// One test of one group, copied out by `nps_managed_flags_get`: the
+/// statistic and the threshold behind the verdict.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsManagedFlag {
+    /// The group's key.
+    pub key: u32,
+    /// An `NpsManagedTest`.
+    pub test: u32,
+    /// An `NpsFlagStatus`.
+    pub status: u32,
+    /// Trials: the group's responses (its detractors for the re-rating test).
+    pub n: u64,
+    /// Observed count in the group.
+    pub observed: u64,
+    /// Trials in the network without this group.
+    pub network_n: u64,
+    /// Observed count in the network without this group.
+    pub network_observed: u64,
+    /// Whether `share` is defined (n > 0).
+    pub has_share: bool,
+    /// `observed / n` (0 when `has_share` is false).
+    pub share: f64,
+    /// Whether there is a network share and so a p-value (`network_n` > 0);
+    /// false exactly when `status` is `NPS_FLAG_STATUS_NO_DATA`.
+    pub has_p_value: bool,
+    /// `network_observed / network_n`, the null share (0 without p-value).
+    pub network_share: f64,
+    /// Exact binomial tail probability (may underflow to 0: see `ln_p_value`).
+    pub p_value: f64,
+    /// Natural log of `p_value`: finite far below the smallest double;
+    /// `-INFINITY` only for an outcome impossible under the network share.
+    pub ln_p_value: f64,
+    /// Natural log of the smallest p-value reachable at this n.
+    pub ln_min_p_value: f64,
+    /// The corrected threshold the p-value is compared with.
+    pub threshold: f64,
+}
+
+/// Summary of an `NpsManagedFlags` handle.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsManagedFlagsInfo {
+    /// Number of rows (groups × tests).
+    pub rows: usize,
+    /// Family-wise significance level.
+    pub alpha: f64,
+    /// The `NpsCorrection` applied.
+    pub correction: u32,
+    /// Number of comparisons m.
+    pub comparisons: u64,
+    /// `alpha / m` (Bonferroni) or `alpha`.
+    pub threshold: f64,
+    /// Minimum responses per group.
+    pub min_n: u64,
+    /// Rows flagged.
+    pub flagged: usize,
+    /// Rows skipped for an invalid score under `NPS_INVALID_POLICY_SKIP`.
+    pub skipped: u64,
+}
+
+/// Shared body of the `nps_managed_flags_*` functions.
+///
+/// # Safety
+///
+/// As the exported functions.
+unsafe fn flags_body<T: ScoreValue>(
+    scores: *const T,
+    keys: *const u32,
+    rerated: *const f64,
+    len: usize,
+    options: *const NpsFlagOptions,
+    out: *mut *mut NpsManagedFlags,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    // SAFETY: the caller guarantees each non-NULL column is readable for len values.
+    let scores = unsafe { ffi::slice(scores, len, "scores") }?;
+    // SAFETY: as above.
+    let keys = unsafe { ffi::slice(keys, len, "keys") }?;
+    // SAFETY: as above.
+    let rerated = unsafe { ffi::opt_slice(rerated, len, "rerated") }?;
+    // SAFETY: the caller guarantees a non-NULL options points to a valid value.
+    let o = unsafe { ffi::opt_reference(options, "options") }?
+        .copied()
+        .unwrap_or_else(|| nps_flag_options_default());
+    let opts = FlagOptions {
+        alpha: o.alpha,
+        min_n: o.min_n,
+        correction: correction_of(o.correction)?,
+        invalid: invalid_policy(o.invalid)?,
+    };
+    let inner = match rerated {
+        Some(r) => managed_flags_rerated(
+            scores,
+            Rerated {
+                scores: r,
+                present: None,
+            },
+            Keys::U32(keys),
+            &opts,
+        )?,
+        None => managed_flags(scores, Keys::U32(keys), &opts)?,
+    };
+    let keys = inner
+        .rows
+        .iter()
+        .map(|r| match r.key {
+            // Keys came in as u32, so they fit.
+            GroupKey::UInt(k) => u32::try_from(k).unwrap_or(u32::MAX),
+            _ => u32::MAX,
+        })
+        .collect();
+    let handle = Box::into_raw(Box::new(NpsManagedFlags { inner, keys }));
+    // SAFETY: out was checked; the caller guarantees it is writable.
+    unsafe { out.write(handle) };
+    Ok(())
+}
+
+/// Flags groups whose score distribution looks managed: for every group
+/// (`keys[i]` is the group code of row `i`, e.g. a dealer or advisor code)
+/// the tests too-many-10s, few-detractors and nothing-below-9 against the
+/// rest of the network (leave-one-out), with exact binomial tails; plus the
+/// re-rating-pressure test when `rerated` is non-NULL (`rerated[i]` is the
+/// re-rating of row `i`, NaN when none). `options` NULL means
+/// `nps_flag_options_default()`. Rows come sorted by key, then test.
+/// Writes a new handle to `*out`; release it with `nps_managed_flags_free`.
+///
+/// Errors: `NPS_STATUS_INVALID_SCORE` / `NPS_STATUS_INVALID_VALUE` with the
+/// row, `NPS_STATUS_INVALID_ARGUMENT` for alpha outside (0, 1) or an unknown
+/// correction.
+///
+/// # Safety
+///
+/// `scores`, `keys` and `rerated` must be NULL or readable for `len`
+/// values; `options` NULL or valid; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_u8(
+    scores: *const u8,
+    keys: *const u32,
+    rerated: *const f64,
+    len: usize,
+    options: *const NpsFlagOptions,
+    out: *mut *mut NpsManagedFlags,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { flags_body(scores, keys, rerated, len, options, out) } })
+}
+
+/// As `nps_managed_flags_u8` for `double` scores (NaN is invalid).
+///
+/// # Safety
+///
+/// As `nps_managed_flags_u8`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_f64(
+    scores: *const f64,
+    keys: *const u32,
+    rerated: *const f64,
+    len: usize,
+    options: *const NpsFlagOptions,
+    out: *mut *mut NpsManagedFlags,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { flags_body(scores, keys, rerated, len, options, out) } })
+}
+
+/// Releases a handle. NULL is accepted (and ignored).
+///
+/// # Safety
+///
+/// `flags` must be NULL or a handle from this library not yet freed, and no
+/// other thread may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_free(flags: *mut NpsManagedFlags) {
+    ffi_value!((), {
+        if !flags.is_null() {
+            // SAFETY: the caller passes a live handle made by Box::into_raw
+            // in this library, exactly once.
+            drop(unsafe { Box::from_raw(flags) });
+        }
+    })
+}
+
+/// Writes the summary of a handle to `*out`.
+///
+/// # Safety
+///
+/// `flags` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_info(
+    flags: *const NpsManagedFlags,
+    out: *mut NpsManagedFlagsInfo,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let h = unsafe { ffi::reference(flags, "flags") }?;
+        let out = ffi::out(out, "out")?;
+        let f = &h.inner;
+        let info = NpsManagedFlagsInfo {
+            rows: f.rows.len(),
+            alpha: f.alpha,
+            correction: correction_to_c(f.correction),
+            comparisons: f.comparisons,
+            threshold: f.threshold,
+            min_n: f.min_n,
+            flagged: f.flagged().count(),
+            skipped: f.skipped,
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(info) };
+        Ok(())
+    })
+}
+
+/// Copies row `index` (0-based, below the `rows` of
+/// `nps_managed_flags_info`) to `*out`; `NPS_STATUS_INVALID_ARGUMENT` when
+/// out of range.
+///
+/// # Safety
+///
+/// `flags` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_get(
+    flags: *const NpsManagedFlags,
+    index: usize,
+    out: *mut NpsManagedFlag,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let h = unsafe { ffi::reference(flags, "flags") }?;
+        let out = ffi::out(out, "out")?;
+        let r = h.inner.rows.get(index).ok_or_else(|| {
+            FfiError::arg(
+                "index",
+                format!("{index} is out of range ({} rows)", h.inner.rows.len()),
+            )
+        })?;
+        let row = NpsManagedFlag {
+            key: h.keys[index],
+            test: test_to_c(r.test),
+            status: status_to_c(r.status),
+            n: r.n,
+            observed: r.observed,
+            network_n: r.network_n,
+            network_observed: r.network_observed,
+            has_share: r.share.is_some(),
+            share: r.share.unwrap_or(0.0),
+            has_p_value: r.p_value.is_some(),
+            network_share: r.network_share.unwrap_or(0.0),
+            p_value: r.p_value.unwrap_or(0.0),
+            ln_p_value: r.ln_p_value.unwrap_or(0.0),
+            ln_min_p_value: r.ln_min_p_value.unwrap_or(0.0),
+            threshold: r.threshold,
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(row) };
+        Ok(())
+    })
+}

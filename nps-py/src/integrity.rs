@@ -1,0 +1,477 @@
+//! `nps.rerated_nps`, `nps.Rerating`, `nps.managed_flags`,
+//! `nps.ManagedFlags`, `nps.ManagedFlag`: integrity of the score. Every
+//! rule lives in `nps_core::integrity`; this file only converts.
+
+use nps_core::group::Keys;
+use nps_core::integrity::{
+    managed_flags as core_flags, managed_flags_rerated, rerated_nps as core_rerated, Basis,
+    Correction, FlagOptions, FlagStatus, ManagedFlag, ManagedFlags, Rerated, Rerating,
+};
+use nps_core::{InvalidPolicy, NpsSample, ScoreValue};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList};
+
+use crate::column::{labels, numbers, IntLabels, Labels, Visit};
+use crate::errors::{invalid_argument, CoreResult};
+use crate::group::key_to_py;
+use crate::tally::PyTally;
+
+/// Original and after-recovery tallies of one sample (see `rerated_nps`).
+#[pyclass(frozen, module = "nps", name = "Rerating")]
+pub(crate) struct PyRerating {
+    inner: Rerating,
+}
+
+#[pymethods]
+impl PyRerating {
+    /// The basis asked for: "original", "rerated" or "both".
+    #[getter]
+    fn basis(&self) -> &'static str {
+        self.inner.basis.name()
+    }
+
+    /// Tally of the original scores.
+    #[getter]
+    fn original(&self) -> PyTally {
+        PyTally::plain(self.inner.original)
+    }
+
+    /// Tally of the re-rated score where there is one, else the original.
+    #[getter]
+    fn after_recovery(&self) -> PyTally {
+        PyTally::plain(self.inner.after_recovery)
+    }
+
+    /// The tally a report shows: `after_recovery` for basis "rerated", else `original`.
+    #[getter]
+    fn reported(&self) -> PyTally {
+        PyTally::plain(*self.inner.reported())
+    }
+
+    /// NPS of `reported` in points, or None without data.
+    #[getter]
+    fn nps(&self) -> Option<f64> {
+        self.inner.reported().nps().ok()
+    }
+
+    /// NPS of the original scores, or None without data.
+    #[getter]
+    fn original_nps(&self) -> Option<f64> {
+        self.inner.original.nps().ok()
+    }
+
+    /// NPS after recovery (re-ratings replacing their originals), or None.
+    #[getter]
+    fn after_recovery_nps(&self) -> Option<f64> {
+        self.inner.after_recovery.nps().ok()
+    }
+
+    /// Rows with a re-rating.
+    #[getter]
+    fn rerated(&self) -> u64 {
+        self.inner.rerated
+    }
+
+    /// Re-rated rows whose original score was a detractor (0–6).
+    #[getter]
+    fn detractors_rerated(&self) -> u64 {
+        self.inner.detractors_rerated
+    }
+
+    /// Re-rated detractors whose re-rating is 7–10.
+    #[getter]
+    fn detractors_moved_up(&self) -> u64 {
+        self.inner.detractors_moved_up
+    }
+
+    /// Re-rated detractors whose re-rating is 9–10.
+    #[getter]
+    fn detractors_to_promoter(&self) -> u64 {
+        self.inner.detractors_to_promoter
+    }
+
+    fn __repr__(&self) -> String {
+        let f = |v: Option<f64>| v.map_or("None".to_string(), |x| format!("{x:.2}"));
+        format!(
+            "Rerating(basis='{}', original_nps={}, after_recovery_nps={}, rerated={}, detractors_moved_up={})",
+            self.inner.basis.name(),
+            f(self.original_nps()),
+            f(self.after_recovery_nps()),
+            self.inner.rerated,
+            self.inner.detractors_moved_up
+        )
+    }
+}
+
+struct RerateColumn<'a, 'py> {
+    py: Python<'py>,
+    rerated: &'a [f64],
+    basis: Basis,
+}
+
+impl Visit for RerateColumn<'_, '_> {
+    type Out = PyResult<Rerating>;
+    fn visit<T: ScoreValue>(self, values: &[T]) -> PyResult<Rerating> {
+        let (rerated, basis) = (self.rerated, self.basis);
+        self.py
+            .detach(|| core_rerated(values, rerated, None, basis))
+            .py()
+    }
+}
+
+/// Tallies original scores and their re-ratings after recovery.
+#[pyfunction]
+#[pyo3(signature = (original, rerated, *, basis = "original"))]
+pub(crate) fn rerated_nps(
+    py: Python<'_>,
+    original: &Bound<'_, PyAny>,
+    rerated: &Bound<'_, PyAny>,
+    basis: &str,
+) -> PyResult<PyRerating> {
+    let basis = Basis::from_name(basis).py()?;
+    let original = numbers(original, "original")?;
+    let rerated = numbers(rerated, "rerated")?;
+    let rerated = rerated.to_f64()?;
+    let inner = original.visit(RerateColumn {
+        py,
+        rerated: &rerated,
+        basis,
+    })??;
+    Ok(PyRerating { inner })
+}
+
+/// One test of one group: the statistic and threshold behind the verdict.
+#[pyclass(frozen, get_all, module = "nps", name = "ManagedFlag")]
+pub(crate) struct PyManagedFlag {
+    /// The group's key (int or str).
+    key: Py<PyAny>,
+    /// "tens", "few_detractors", "nothing_below_9" or "rerating_pressure".
+    test: &'static str,
+    /// "flagged", "not_flagged", "insufficient_n" or "no_data".
+    status: &'static str,
+    /// True when status is "flagged".
+    flagged: bool,
+    /// Trials: the group's responses (its detractors for "rerating_pressure").
+    n: u64,
+    /// Observed count in the group.
+    observed: u64,
+    /// observed / n, or None when n is 0.
+    share: Option<f64>,
+    /// Trials in the network without this group.
+    network_n: u64,
+    /// Observed count in the network without this group.
+    network_observed: u64,
+    /// The null share (network without this group), or None.
+    network_share: Option<f64>,
+    /// "upper" (P(X >= observed)) or "lower" (P(X <= observed)).
+    tail: &'static str,
+    /// Exact binomial tail probability, or None without a network share.
+    p_value: Option<f64>,
+    /// Natural log of p_value (finite where p_value underflows to 0).
+    ln_p_value: Option<f64>,
+    /// Natural log of the smallest p-value reachable at this n.
+    ln_min_p_value: Option<f64>,
+    /// The corrected threshold (alpha / comparisons for Bonferroni).
+    threshold: f64,
+}
+
+impl PyManagedFlag {
+    fn new(py: Python<'_>, r: &ManagedFlag) -> PyResult<PyManagedFlag> {
+        Ok(PyManagedFlag {
+            key: key_to_py(py, &r.key)?.unbind(),
+            test: r.test.name(),
+            status: r.status.name(),
+            flagged: r.status == FlagStatus::Flagged,
+            n: r.n,
+            observed: r.observed,
+            share: r.share,
+            network_n: r.network_n,
+            network_observed: r.network_observed,
+            network_share: r.network_share,
+            tail: if r.test.upper_tail() {
+                "upper"
+            } else {
+                "lower"
+            },
+            p_value: r.p_value,
+            ln_p_value: r.ln_p_value,
+            ln_min_p_value: r.ln_min_p_value,
+            threshold: r.threshold,
+        })
+    }
+}
+
+#[pymethods]
+impl PyManagedFlag {
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        Ok(format!(
+            "ManagedFlag(key={}, test='{}', status='{}', observed={}/{}, network_share={:?}, p_value={:?}, threshold={:e})",
+            self.key.bind(py).repr()?,
+            self.test,
+            self.status,
+            self.observed,
+            self.n,
+            self.network_share,
+            self.p_value,
+            self.threshold
+        ))
+    }
+}
+
+/// The result of `managed_flags`: one row per group and test, groups sorted
+/// by key, tests in the order tens, few_detractors, nothing_below_9,
+/// rerating_pressure.
+#[pyclass(frozen, sequence, module = "nps", name = "ManagedFlags")]
+pub(crate) struct PyManagedFlags {
+    inner: ManagedFlags,
+}
+
+const COLUMNS: [&str; 15] = [
+    "key",
+    "test",
+    "status",
+    "flagged",
+    "n",
+    "observed",
+    "share",
+    "network_n",
+    "network_observed",
+    "network_share",
+    "tail",
+    "p_value",
+    "ln_p_value",
+    "ln_min_p_value",
+    "threshold",
+];
+
+#[pymethods]
+impl PyManagedFlags {
+    fn __len__(&self) -> usize {
+        self.inner.rows.len()
+    }
+
+    fn __getitem__(&self, py: Python<'_>, index: isize) -> PyResult<PyManagedFlag> {
+        let len = self.inner.rows.len() as isize;
+        let i = if index < 0 { index + len } else { index };
+        if !(0..len).contains(&i) {
+            return Err(pyo3::exceptions::PyIndexError::new_err(
+                "ManagedFlags index out of range",
+            ));
+        }
+        PyManagedFlag::new(py, &self.inner.rows[i as usize])
+    }
+
+    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let rows = slf
+            .get()
+            .inner
+            .rows
+            .iter()
+            .map(|r| PyManagedFlag::new(py, r))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, rows)?.try_iter().map(|it| it.into_any())
+    }
+
+    /// The flagged rows.
+    fn flagged(&self, py: Python<'_>) -> PyResult<Vec<PyManagedFlag>> {
+        self.inner
+            .flagged()
+            .map(|r| PyManagedFlag::new(py, r))
+            .collect()
+    }
+
+    /// Family-wise significance level.
+    #[getter]
+    fn alpha(&self) -> f64 {
+        self.inner.alpha
+    }
+
+    /// "bonferroni" or "none".
+    #[getter]
+    fn correction(&self) -> &'static str {
+        self.inner.correction.name()
+    }
+
+    /// Number of comparisons (groups × tests).
+    #[getter]
+    fn comparisons(&self) -> u64 {
+        self.inner.comparisons
+    }
+
+    /// The corrected threshold every p-value is compared with.
+    #[getter]
+    fn threshold(&self) -> f64 {
+        self.inner.threshold
+    }
+
+    /// Minimum responses per group.
+    #[getter]
+    fn min_n(&self) -> u64 {
+        self.inner.min_n
+    }
+
+    /// Rows skipped for an invalid score (invalid="skip").
+    #[getter]
+    fn skipped(&self) -> u64 {
+        self.inner.skipped
+    }
+
+    /// The table as a dict of equal-length lists (the `ManagedFlag` fields).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let rows: Vec<PyManagedFlag> = self
+            .inner
+            .rows
+            .iter()
+            .map(|r| PyManagedFlag::new(py, r))
+            .collect::<PyResult<_>>()?;
+        let d = PyDict::new(py);
+        d.set_item(
+            "key",
+            rows.iter().map(|r| r.key.clone_ref(py)).collect::<Vec<_>>(),
+        )?;
+        d.set_item("test", rows.iter().map(|r| r.test).collect::<Vec<_>>())?;
+        d.set_item("status", rows.iter().map(|r| r.status).collect::<Vec<_>>())?;
+        d.set_item(
+            "flagged",
+            rows.iter().map(|r| r.flagged).collect::<Vec<_>>(),
+        )?;
+        d.set_item("n", rows.iter().map(|r| r.n).collect::<Vec<_>>())?;
+        d.set_item(
+            "observed",
+            rows.iter().map(|r| r.observed).collect::<Vec<_>>(),
+        )?;
+        d.set_item("share", rows.iter().map(|r| r.share).collect::<Vec<_>>())?;
+        d.set_item(
+            "network_n",
+            rows.iter().map(|r| r.network_n).collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "network_observed",
+            rows.iter().map(|r| r.network_observed).collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "network_share",
+            rows.iter().map(|r| r.network_share).collect::<Vec<_>>(),
+        )?;
+        d.set_item("tail", rows.iter().map(|r| r.tail).collect::<Vec<_>>())?;
+        d.set_item(
+            "p_value",
+            rows.iter().map(|r| r.p_value).collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "ln_p_value",
+            rows.iter().map(|r| r.ln_p_value).collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "ln_min_p_value",
+            rows.iter().map(|r| r.ln_min_p_value).collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "threshold",
+            rows.iter().map(|r| r.threshold).collect::<Vec<_>>(),
+        )?;
+        debug_assert_eq!(d.len(), COLUMNS.len());
+        Ok(d)
+    }
+
+    /// The table as a pandas DataFrame (missing statistics are <NA>, never NaN).
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("nps._integrity_frames")?
+            .getattr("to_pandas")?
+            .call1((self.to_dict(py)?,))
+    }
+
+    /// The table as a polars DataFrame (missing statistics are null).
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("nps._integrity_frames")?
+            .getattr("to_polars")?
+            .call1((self.to_dict(py)?,))
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "<ManagedFlags: {} rows, {} flagged, alpha={}, correction='{}', comparisons={}, threshold={:e}, min_n={}>",
+            self.inner.rows.len(),
+            self.inner.flagged().count(),
+            self.inner.alpha,
+            self.inner.correction.name(),
+            self.inner.comparisons,
+            self.inner.threshold,
+            self.inner.min_n
+        )
+    }
+}
+
+struct FlagColumn<'a, 'b, 'py> {
+    py: Python<'py>,
+    keys: Keys<'b>,
+    rerated: Option<&'a [f64]>,
+    opts: FlagOptions,
+}
+
+impl Visit for FlagColumn<'_, '_, '_> {
+    type Out = PyResult<ManagedFlags>;
+    fn visit<T: ScoreValue>(self, values: &[T]) -> PyResult<ManagedFlags> {
+        let (keys, rerated, opts) = (self.keys, self.rerated, self.opts);
+        self.py
+            .detach(|| match rerated {
+                Some(r) => managed_flags_rerated(
+                    values,
+                    Rerated {
+                        scores: r,
+                        present: None,
+                    },
+                    keys,
+                    &opts,
+                ),
+                None => core_flags(values, keys, &opts),
+            })
+            .py()
+    }
+}
+
+/// Flags groups whose score distribution looks managed.
+#[pyfunction]
+#[pyo3(signature = (scores, by, *, alpha = 0.001, min_n = 30, correction = "bonferroni", rerated = None, invalid = "raise"))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn managed_flags(
+    py: Python<'_>,
+    scores: &Bound<'_, PyAny>,
+    by: &Bound<'_, PyAny>,
+    alpha: f64,
+    min_n: i128,
+    correction: &str,
+    rerated: Option<&Bound<'_, PyAny>>,
+    invalid: &str,
+) -> PyResult<PyManagedFlags> {
+    let min_n = u64::try_from(min_n)
+        .map_err(|_| invalid_argument("min_n", format!("must be an integer >= 0, got {min_n}")))?;
+    let opts = FlagOptions {
+        alpha,
+        min_n,
+        correction: Correction::from_name(correction).py()?,
+        invalid: InvalidPolicy::from_name(invalid).py()?,
+    };
+    let scores = numbers(scores, "scores")?;
+    let key_col: Labels<'_> = labels(by, "by")?;
+    let key_strs = key_col.strs();
+    let keys: Keys<'_> = match (&key_strs, key_col.ints()?) {
+        (Some(s), _) => Keys::Str(s),
+        (None, Some(IntLabels::U32(v))) => Keys::U32(v),
+        (None, Some(IntLabels::U64(v))) => Keys::U64(v),
+        (None, Some(IntLabels::I64(v))) => Keys::I64(v),
+        (None, None) => {
+            return Err(invalid_argument("by", "must be a column of group keys"));
+        }
+    };
+    let rerated = rerated.map(|r| numbers(r, "rerated")).transpose()?;
+    let rerated = rerated.as_ref().map(|r| r.to_f64()).transpose()?;
+    let inner = scores.visit(FlagColumn {
+        py,
+        keys,
+        rerated: rerated.as_deref(),
+        opts,
+    })??;
+    Ok(PyManagedFlags { inner })
+}
