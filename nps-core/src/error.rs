@@ -292,7 +292,6 @@ impl Error {
         }
     }
 
-    #[allow(dead_code)] // until the first user lands (KPI, heat map, case modules)
     /// An [`Error::InvalidValue`] for row `index` of column `name`.
     pub(crate) fn value(name: impl Into<String>, index: usize, reason: impl Into<String>) -> Error {
         Error::InvalidValue {
@@ -302,7 +301,6 @@ impl Error {
         }
     }
 
-    #[allow(dead_code)] // until the first user lands (case module)
     /// An [`Error::InvalidEvent`].
     pub(crate) fn event(
         index: Option<usize>,

@@ -68,8 +68,8 @@ pub mod case_status;
 
 pub mod visit;
 
-pub mod recovery_case;
 pub mod integrity;
+pub mod recovery_case;
 
 pub use approval::*;
 pub use calendar::*;
