@@ -740,7 +740,7 @@ impl Case {
                 if *outcome != Outcome::Lost {
                     need_contact(&s)?;
                 }
-                if *outcome == Outcome::Converted && !s.rerated.is_some_and(|r| r.0 >= 9) {
+                if *outcome == Outcome::Converted && s.rerated.is_none_or(|r| r.0 < 9) {
                     return Err(err(
                         "`converted` needs a prior re-rating of 9 or 10 (a promoter)",
                     ));

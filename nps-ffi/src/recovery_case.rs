@@ -13,8 +13,8 @@ use nps_core::case::{Case, Channel, Outcome, StepState};
 use nps_core::period::parse_tz;
 use nps_core::policy::Policy;
 use nps_core::programme::{
-    groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, Grouping, Rate, RecoveryStats,
-    StatsOptions,
+    groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, Grouping, Rate,
+    RecoveryStats, StatsOptions,
 };
 
 use crate::error::{FfiError, NpsStatus};
