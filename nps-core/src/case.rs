@@ -585,6 +585,23 @@ impl Case {
 
     /// Applies one event. Atomic: on error the case is unchanged. The error
     /// index is the position the event would have had in the log.
+    ///
+    /// ```
+    /// use nps_core::case::{At, Case, Channel, Event, Outcome};
+    /// use nps_core::ErrorKind;
+    /// let mut c = Case::new("c-1", Event::Opened { at: At(0), score: 2, reason: "wait".into(),
+    ///     high_value: false, public_opinion_risk: false, dealer: None })?;
+    /// // Contact before the alert is acknowledged: rejected, case unchanged.
+    /// let e = c.apply(Event::Contacted { at: At(60), channel: Channel::Phone }).unwrap_err();
+    /// assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidEvent, Some(1)));
+    /// assert_eq!(c.events().len(), 1);
+    /// c.apply(Event::Acknowledged { at: At(60) })?;
+    /// c.apply(Event::Contacted { at: At(120), channel: Channel::Phone })?;
+    /// c.apply(Event::Rerated { at: At(500), score: 10 })?;
+    /// c.apply(Event::Closed { at: At(600), outcome: Outcome::Converted })?;
+    /// assert_eq!((c.original_score(), c.rerated_score()), (2, Some(10)));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
     pub fn apply(&mut self, e: Event) -> Result<()> {
         let idx = self.events.len();
         self.apply_at(e, Some(idx))

@@ -340,6 +340,25 @@ pub struct GroupStats {
 
 /// Statistics per group (period, then dealer; sorted by period start, then
 /// dealer with `None` first). Only groups with at least one case appear.
+///
+/// ```
+/// use nps_core::case::{At, Case, Event};
+/// use nps_core::period::{parse_tz, Period};
+/// use nps_core::policy::Policy;
+/// use nps_core::programme::{recovery_stats_by, Grouping, StatsOptions};
+/// let open = |id, at, dealer: &str| Case::new(id, Event::Opened { at: At(at), score: 5,
+///     reason: "r".into(), high_value: false, public_opinion_risk: false,
+///     dealer: Some(dealer.into()) });
+/// // 2025-06-30 20:00 and 2025-07-01 09:00 in Shanghai.
+/// let cases = [open("a", 1_751_284_800, "D1")?, open("b", 1_751_331_600, "D1")?];
+/// let g = Grouping { dealer: true, period: Some((Period::Month, parse_tz("Asia/Shanghai")?)) };
+/// let rows = recovery_stats_by(&cases, &Policy::default(), &StatsOptions::default(), &g)?;
+/// assert_eq!(rows.len(), 2);
+/// assert_eq!(rows[0].period.as_deref(), Some("2025-06"));
+/// assert_eq!(rows[1].stats.low_scores, 1);
+/// assert_eq!(rows[1].stats.success_rate.value, Some(0.0)); // 0 of 1, not "no data"
+/// # Ok::<(), nps_core::Error>(())
+/// ```
 pub fn recovery_stats_by(
     cases: &[Case],
     policy: &Policy,
@@ -401,6 +420,21 @@ pub struct Ranked {
 /// contact, or for a case not yet contacted the best band still reachable
 /// at `now` (contacting at `now`). `values[i]` is case `i`'s customer
 /// value (finite, ≥ 0, same length as `cases`).
+///
+/// ```
+/// use nps_core::case::{At, Case, Event};
+/// use nps_core::policy::Policy;
+/// use nps_core::programme::rank_open_cases;
+/// let open = |id, at| Case::new(id, Event::Opened { at: At(at), score: 3, reason: "r".into(),
+///     high_value: false, public_opinion_risk: false, dealer: None });
+/// let now = 100 * 3600;
+/// // Opened 2 h ago: still reachable within 6 h (85 %); opened 30 h ago: 40 %.
+/// let cases = [open("a", now - 2 * 3600)?, open("b", now - 30 * 3600)?];
+/// let r = rank_open_cases(&cases, &[100.0, 300.0], &Policy::default(), now)?;
+/// assert_eq!((r[0].case_id.as_str(), r[0].expected), ("b", 120.0));
+/// assert_eq!((r[1].case_id.as_str(), r[1].probability), ("a", 0.85));
+/// # Ok::<(), nps_core::Error>(())
+/// ```
 pub fn rank_open_cases(
     cases: &[Case],
     values: &[f64],

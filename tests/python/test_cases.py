@@ -220,3 +220,12 @@ def test_bad_input() -> None:
     c = nps.Case.from_events([op])
     with pytest.raises(nps.InvalidArgumentError):
         c.status(dt.datetime(2025, 6, 13, 10))
+
+
+def test_rfc3339_text_and_datetimes_give_the_same_case() -> None:
+    m = V["month"]["cases"][0]
+    from_text = nps.Case.from_events(m["events"], case_id=m["id"])
+    from_datetimes = case_of(m)
+    assert from_text == from_datetimes
+    assert from_text.to_json() == from_datetimes.to_json()
+    assert from_datetimes.opened_at.utcoffset() == dt.timedelta(hours=8)
