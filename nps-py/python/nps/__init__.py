@@ -62,7 +62,7 @@ from nps._nps import (
     test,
     track_goal,
 )
-from nps._nps import ManagedFlag, ManagedFlags, Rerating, managed_flags, rerated_nps
+from nps._nps import ManagedFlag, ManagedFlags, Rerating, ReratingTable, managed_flags, rerated_nps, rerated_nps_by
 
 
 __all__ = [
@@ -115,4 +115,6 @@ __all__ = [
     "ManagedFlags",
     "rerated_nps",
     "managed_flags",
+    "ReratingTable",
+    "rerated_nps_by",
 ]
