@@ -4,8 +4,9 @@
 
 use nps_core::group::Keys;
 use nps_core::integrity::{
-    managed_flags as core_flags, managed_flags_rerated, rerated_nps as core_rerated, Basis,
-    Correction, FlagOptions, FlagStatus, ManagedFlag, ManagedFlags, Rerated, Rerating,
+    managed_flags as core_flags, managed_flags_rerated, rerated_nps as core_rerated,
+    rerated_nps_by as core_rerated_by, Basis, Correction, FlagOptions, FlagStatus, GroupRerating,
+    ManagedFlag, ManagedFlags, Rerated, Rerating,
 };
 use nps_core::{InvalidPolicy, NpsSample, ScoreValue};
 use pyo3::prelude::*;
@@ -16,14 +17,24 @@ use crate::errors::{invalid_argument, CoreResult};
 use crate::group::key_to_py;
 use crate::tally::PyTally;
 
-/// Original and after-recovery tallies of one sample (see `rerated_nps`).
+/// Original and after-recovery tallies of one sample or group (see
+/// `rerated_nps` and `rerated_nps_by`). The reported NPS uses the original
+/// scores unless the basis is "rerated"; the after-recovery NPS is always
+/// available next to it.
 #[pyclass(frozen, module = "nps", name = "Rerating")]
 pub(crate) struct PyRerating {
+    key: Option<Py<PyAny>>,
     inner: Rerating,
 }
 
 #[pymethods]
 impl PyRerating {
+    /// The group key (int or str) from `rerated_nps_by`, else None.
+    #[getter]
+    fn key(&self, py: Python<'_>) -> Option<Py<PyAny>> {
+        self.key.as_ref().map(|k| k.clone_ref(py))
+    }
+
     /// The basis asked for: "original", "rerated" or "both".
     #[getter]
     fn basis(&self) -> &'static str {
@@ -120,6 +131,20 @@ impl Visit for RerateColumn<'_, '_> {
 }
 
 /// Tallies original scores and their re-ratings after recovery.
+///
+/// A re-rating is stored next to the original score, never instead of it:
+/// the reported NPS uses the original scores unless `basis="rerated"`.
+///
+/// Args:
+///     original: the original scores (0-10): numpy, pandas, polars or list.
+///     rerated: same length; the re-rating of each row after recovery, or
+///         NaN / None / null when the row was not re-rated.
+///     basis: "original" (default), "rerated" (re-rated where present, else
+///         original) or "both" (reported = original, both shown).
+///
+/// Returns a `Rerating`. Raises InvalidScoreError (invalid original, with
+/// its row), InvalidValueError (invalid re-rating, naming `rerated`),
+/// LengthMismatchError.
 #[pyfunction]
 #[pyo3(signature = (original, rerated, *, basis = "original"))]
 pub(crate) fn rerated_nps(
@@ -137,7 +162,197 @@ pub(crate) fn rerated_nps(
         rerated: &rerated,
         basis,
     })??;
-    Ok(PyRerating { inner })
+    Ok(PyRerating { key: None, inner })
+}
+
+/// The result of `rerated_nps_by`: one `Rerating` per group, sorted by key.
+#[pyclass(frozen, sequence, module = "nps", name = "ReratingTable")]
+pub(crate) struct PyReratingTable {
+    groups: Vec<GroupRerating>,
+}
+
+impl PyReratingTable {
+    fn row(&self, py: Python<'_>, i: usize) -> PyResult<PyRerating> {
+        let g = &self.groups[i];
+        Ok(PyRerating {
+            key: Some(key_to_py(py, &g.key)?.unbind()),
+            inner: g.rerating,
+        })
+    }
+}
+
+#[pymethods]
+impl PyReratingTable {
+    fn __len__(&self) -> usize {
+        self.groups.len()
+    }
+
+    fn __getitem__(&self, py: Python<'_>, index: isize) -> PyResult<PyRerating> {
+        let len = self.groups.len() as isize;
+        let i = if index < 0 { index + len } else { index };
+        if !(0..len).contains(&i) {
+            return Err(pyo3::exceptions::PyIndexError::new_err(
+                "ReratingTable index out of range",
+            ));
+        }
+        self.row(py, i as usize)
+    }
+
+    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let me = slf.get();
+        let rows = (0..me.groups.len())
+            .map(|i| me.row(py, i))
+            .collect::<PyResult<Vec<_>>>()?;
+        PyList::new(py, rows)?.try_iter().map(|it| it.into_any())
+    }
+
+    /// The table as a dict of equal-length lists: key, basis, n, reported_nps,
+    /// original_nps, after_recovery_nps, rerated, detractors_rerated,
+    /// detractors_moved_up, detractors_to_promoter (NPS None without data).
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let g = &self.groups;
+        let d = PyDict::new(py);
+        let keys = g
+            .iter()
+            .map(|x| key_to_py(py, &x.key))
+            .collect::<PyResult<Vec<_>>>()?;
+        d.set_item("key", keys)?;
+        d.set_item(
+            "basis",
+            g.iter()
+                .map(|x| x.rerating.basis.name())
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "n",
+            g.iter()
+                .map(|x| x.rerating.original.n())
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "reported_nps",
+            g.iter()
+                .map(|x| x.rerating.reported().nps().ok())
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "original_nps",
+            g.iter()
+                .map(|x| x.rerating.original.nps().ok())
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "after_recovery_nps",
+            g.iter()
+                .map(|x| x.rerating.after_recovery.nps().ok())
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "rerated",
+            g.iter().map(|x| x.rerating.rerated).collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "detractors_rerated",
+            g.iter()
+                .map(|x| x.rerating.detractors_rerated)
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "detractors_moved_up",
+            g.iter()
+                .map(|x| x.rerating.detractors_moved_up)
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "detractors_to_promoter",
+            g.iter()
+                .map(|x| x.rerating.detractors_to_promoter)
+                .collect::<Vec<_>>(),
+        )?;
+        Ok(d)
+    }
+
+    /// The table (see `to_dict`) as a pandas DataFrame; NPS without data is <NA>.
+    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("nps._integrity_frames")?
+            .getattr("rerating_to_pandas")?
+            .call1((self.to_dict(py)?,))
+    }
+
+    /// The table (see `to_dict`) as a polars DataFrame; NPS without data is null.
+    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        py.import("nps._integrity_frames")?
+            .getattr("rerating_to_polars")?
+            .call1((self.to_dict(py)?,))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<ReratingTable: {} groups>", self.groups.len())
+    }
+}
+
+struct RerateByColumn<'a, 'b, 'py> {
+    py: Python<'py>,
+    rerated: &'a [f64],
+    keys: Keys<'b>,
+    basis: Basis,
+}
+
+impl Visit for RerateByColumn<'_, '_, '_> {
+    type Out = PyResult<Vec<GroupRerating>>;
+    fn visit<T: ScoreValue>(self, values: &[T]) -> PyResult<Vec<GroupRerating>> {
+        let (rerated, keys, basis) = (self.rerated, self.keys, self.basis);
+        self.py
+            .detach(|| core_rerated_by(values, rerated, None, keys, basis))
+            .py()
+    }
+}
+
+/// The group keys of a label column (int or str).
+fn keys_of<'a>(col: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> PyResult<Keys<'a>> {
+    Ok(match (strs, col.ints()?) {
+        (Some(s), _) => Keys::Str(s),
+        (None, Some(IntLabels::U32(v))) => Keys::U32(v),
+        (None, Some(IntLabels::U64(v))) => Keys::U64(v),
+        (None, Some(IntLabels::I64(v))) => Keys::I64(v),
+        (None, None) => return Err(invalid_argument("by", "must be a column of group keys")),
+    })
+}
+
+/// `rerated_nps` per group (dealer, advisor): one `Rerating` per key.
+///
+/// Args:
+///     original: the original scores (0-10), any numeric column.
+///     rerated: the re-rating of each row after recovery; NaN / None /
+///         null = not re-rated.
+///     by: the group key of each row (ints or strings).
+///     basis: "original" (default), "rerated" or "both".
+///
+/// Returns a `ReratingTable` (iterable, `to_pandas()`, `to_polars()`).
+#[pyfunction]
+#[pyo3(signature = (original, rerated, by, *, basis = "original"))]
+pub(crate) fn rerated_nps_by(
+    py: Python<'_>,
+    original: &Bound<'_, PyAny>,
+    rerated: &Bound<'_, PyAny>,
+    by: &Bound<'_, PyAny>,
+    basis: &str,
+) -> PyResult<PyReratingTable> {
+    let basis = Basis::from_name(basis).py()?;
+    let original = numbers(original, "original")?;
+    let rerated = numbers(rerated, "rerated")?;
+    let rerated = rerated.to_f64()?;
+    let key_col: Labels<'_> = labels(by, "by")?;
+    let key_strs = key_col.strs();
+    let keys = keys_of(&key_col, &key_strs)?;
+    let groups = original.visit(RerateByColumn {
+        py,
+        rerated: &rerated,
+        keys,
+        basis,
+    })??;
+    Ok(PyReratingTable { groups })
 }
 
 /// One test of one group: the statistic and threshold behind the verdict.
@@ -432,6 +647,28 @@ impl Visit for FlagColumn<'_, '_, '_> {
 }
 
 /// Flags groups whose score distribution looks managed.
+///
+/// Each group is tested against the rest of the network (leave-one-out)
+/// with exact binomial tails: "tens" (too many 10s, P(X >= x)),
+/// "few_detractors" (P(X <= x); (1-p)^n when there are none),
+/// "nothing_below_9" (a form that only accepts 9-10), and with `rerated`
+/// "rerating_pressure" (the share of the group's detractors re-rated to
+/// 7-10). A test is flagged when its p-value <= alpha / (groups x tests)
+/// (Bonferroni; `correction="none"` uses alpha). Groups with fewer than
+/// `min_n` responses, or too small to ever reach the threshold, are
+/// "insufficient_n".
+///
+/// Args:
+///     scores: original scores (0-10), any numeric column.
+///     by: the group key of each row (dealer, advisor; ints or strings).
+///     alpha: family-wise significance level in (0, 1), default 0.001.
+///     min_n: minimum responses per group, default 30.
+///     correction: "bonferroni" (default) or "none".
+///     rerated: optional re-ratings (NaN / None = not re-rated).
+///     invalid: "raise" (default) or "skip" invalid scores.
+///
+/// Returns `ManagedFlags`: rows sorted by key then test, with
+/// `to_pandas()` / `to_polars()`.
 #[pyfunction]
 #[pyo3(signature = (scores, by, *, alpha = 0.001, min_n = 30, correction = "bonferroni", rerated = None, invalid = "raise"))]
 #[allow(clippy::too_many_arguments)]
@@ -456,15 +693,7 @@ pub(crate) fn managed_flags(
     let scores = numbers(scores, "scores")?;
     let key_col: Labels<'_> = labels(by, "by")?;
     let key_strs = key_col.strs();
-    let keys: Keys<'_> = match (&key_strs, key_col.ints()?) {
-        (Some(s), _) => Keys::Str(s),
-        (None, Some(IntLabels::U32(v))) => Keys::U32(v),
-        (None, Some(IntLabels::U64(v))) => Keys::U64(v),
-        (None, Some(IntLabels::I64(v))) => Keys::I64(v),
-        (None, None) => {
-            return Err(invalid_argument("by", "must be a column of group keys"));
-        }
-    };
+    let keys = keys_of(&key_col, &key_strs)?;
     let rerated = rerated.map(|r| numbers(r, "rerated")).transpose()?;
     let rerated = rerated.as_ref().map(|r| r.to_f64()).transpose()?;
     let inner = scores.visit(FlagColumn {

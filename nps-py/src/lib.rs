@@ -86,5 +86,7 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<integrity::PyManagedFlags>()?;
     m.add_function(wrap_pyfunction!(integrity::rerated_nps, m)?)?;
     m.add_function(wrap_pyfunction!(integrity::managed_flags, m)?)?;
+    m.add_class::<integrity::PyReratingTable>()?;
+    m.add_function(wrap_pyfunction!(integrity::rerated_nps_by, m)?)?;
     Ok(())
 }

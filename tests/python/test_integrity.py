@@ -178,3 +178,20 @@ def test_invalid_scores_can_be_skipped() -> None:
     assert [(r.key, r.test, r.p_value, r.status) for r in f] == [(r.key, r.test, r.p_value, r.status) for r in clean]
     with pytest.raises(nps.InvalidArgumentError):
         nps.managed_flags([9], by=[1], invalid="drop")  # type: ignore[arg-type]
+
+
+def test_golden_rerated_by() -> None:
+    case = DOC["rerated_by"]
+    names = [f"d{k}" for k in case["keys"]]
+    for by, keys in ((np.array(case["keys"], dtype=np.uint32), None), (pl.Series(names), "d")):
+        table = nps.rerated_nps_by(case["original"], case["rerated"], by, basis=case["basis"])
+        assert len(table) == len(case["expected"])
+        for got, e in zip(table, case["expected"], strict=True):
+            assert got.key == (e["key"] if keys is None else f"d{e['key']}")
+            _check_rerating(got, e)
+        df = table.to_pandas()
+        assert list(df["rerated"]) == [e["rerated"] for e in case["expected"]]
+        assert table.to_polars().height == len(case["expected"])
+    assert nps.rerated_nps([9], [None]).key is None
+    with pytest.raises(nps.LengthMismatchError):
+        nps.rerated_nps_by([9, 3], [None, 8], [1])

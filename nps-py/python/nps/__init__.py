@@ -74,7 +74,15 @@ from nps._nps import (
     rank_open_cases,
     recovery_stats,
 )
-from nps._nps import ManagedFlag, ManagedFlags, Rerating, managed_flags, rerated_nps
+from nps._nps import (
+    ManagedFlag,
+    ManagedFlags,
+    Rerating,
+    ReratingTable,
+    managed_flags,
+    rerated_nps,
+    rerated_nps_by,
+)
 
 
 __all__ = [
@@ -137,4 +145,6 @@ __all__ = [
     "ManagedFlags",
     "rerated_nps",
     "managed_flags",
+    "ReratingTable",
+    "rerated_nps_by",
 ]
