@@ -19,6 +19,8 @@
 //! - [`group`]: one-pass grouping of whole columns by key, by calendar period
 //!   in an IANA time zone, rolling windows, latest response per respondent.
 //! - [`goal`]: goal tracking ("from 45 to ≥ 65 within 12 months").
+//! - [`kpi`]: service KPIs (first-time fix, bay utilization, technician
+//!   figures, time KPIs, scorecard) with numerator, denominator, coverage.
 //!
 //! ## Usage
 //!
@@ -61,6 +63,7 @@ mod error;
 pub mod goal;
 pub mod group;
 mod json;
+pub mod kpi;
 pub mod money;
 mod parallel;
 pub mod period;
