@@ -4,6 +4,8 @@
 mod calendar_props;
 mod golden;
 mod groups;
+mod kpi;
+mod kpi_real_data;
 mod policy;
 mod properties;
 mod real_data;

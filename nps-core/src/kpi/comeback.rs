@@ -99,7 +99,10 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
     }
     let mut chains: HashMap<(GroupKey, GroupKey), Vec<usize>> = HashMap::new();
     for i in 0..n {
-        let c = jobs.complaints.as_ref().map_or(GroupKey::All, |c| key_at(c, i));
+        let c = jobs
+            .complaints
+            .as_ref()
+            .map_or(GroupKey::All, |c| key_at(c, i));
         chains
             .entry((key_at(&jobs.vehicles, i), c))
             .or_default()
@@ -113,7 +116,8 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
                 .iter()
                 .find(|&&j| jobs.opened[j] > jobs.opened[i]);
             // Differences of in-range timestamps cannot overflow.
-            let back = next.is_some_and(|&j| jobs.opened[j] - jobs.closed[i] <= opts.window_seconds);
+            let back =
+                next.is_some_and(|&j| jobs.opened[j] - jobs.closed[i] <= opts.window_seconds);
             out[i] = if back {
                 JobOutcome::CameBack
             } else if opts
@@ -129,11 +133,7 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
     Ok(out)
 }
 
-fn outcome_parts(
-    jobs: &Jobs<'_>,
-    opts: &ComebackOptions,
-    count: JobOutcome,
-) -> Result<Vec<Parts>> {
+fn outcome_parts(jobs: &Jobs<'_>, opts: &ComebackOptions, count: JobOutcome) -> Result<Vec<Parts>> {
     if let Some(a) = opts.as_of {
         check_ts_col("as_of", &[a])?;
     }

@@ -205,9 +205,9 @@ pub(crate) fn assign(g: &Grouping<'_>, n: usize) -> Result<Assignment> {
     let dates: Option<Vec<NaiveDate>> = match g.period {
         None => None,
         Some(p) => {
-            let ts = g.timestamps.ok_or_else(|| {
-                Error::arg("timestamps", "grouping by period needs timestamps")
-            })?;
+            let ts = g
+                .timestamps
+                .ok_or_else(|| Error::arg("timestamps", "grouping by period needs timestamps"))?;
             Error::check_len("timestamps", ts.len(), "rows", n)?;
             check_ts_col("timestamps", ts)?;
             Some(

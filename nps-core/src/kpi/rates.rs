@@ -13,7 +13,11 @@ use crate::error::{Error, Result};
 /// assert_eq!(t.overall.coverage, Some(0.75));
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn rate(flags: &[bool], eligible: Option<&[bool]>, grouping: &Grouping<'_>) -> Result<KpiTable> {
+pub fn rate(
+    flags: &[bool],
+    eligible: Option<&[bool]>,
+    grouping: &Grouping<'_>,
+) -> Result<KpiTable> {
     if let Some(e) = eligible {
         Error::check_len("eligible", e.len(), "flags", flags.len())?;
     }
@@ -91,7 +95,12 @@ pub fn follow_up_completion_rate(
     window_seconds: i64,
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
-    Error::check_len("follow_up", follow_up.len(), "service_end", service_end.len())?;
+    Error::check_len(
+        "follow_up",
+        follow_up.len(),
+        "service_end",
+        service_end.len(),
+    )?;
     check_ts_col("service_end", service_end)?;
     if window_seconds < 0 {
         return Err(Error::arg("window_seconds", "must be >= 0"));

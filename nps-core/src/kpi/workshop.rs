@@ -35,7 +35,12 @@ pub fn bay_utilization(
 ) -> Result<Kpi> {
     check_hours("occupied_hours", occupied_hours)?;
     if let Some(r) = repair_bay {
-        Error::check_len("repair_bay", r.len(), "occupied_hours", occupied_hours.len())?;
+        Error::check_len(
+            "repair_bay",
+            r.len(),
+            "occupied_hours",
+            occupied_hours.len(),
+        )?;
     }
     let open = calendar.elapsed(from, to, &[])?;
     let counted = |i: usize| repair_bay.is_none_or(|r| r[i]);
@@ -227,7 +232,12 @@ pub fn technician_figures(
     srt_hours: &[Option<f64>],
     available_hours: f64,
 ) -> Result<TechnicianFigures> {
-    Error::check_len("srt_hours", srt_hours.len(), "worked_hours", worked_hours.len())?;
+    Error::check_len(
+        "srt_hours",
+        srt_hours.len(),
+        "worked_hours",
+        worked_hours.len(),
+    )?;
     check_hours("worked_hours", worked_hours)?;
     check_srt(srt_hours)?;
     if !available_hours.is_finite() || available_hours < 0.0 {
@@ -263,8 +273,18 @@ pub fn technician_figures_by(
     available_hours: &[f64],
     available_keys: Keys<'_>,
 ) -> Result<Vec<(GroupKey, TechnicianFigures)>> {
-    Error::check_len("srt_hours", srt_hours.len(), "worked_hours", worked_hours.len())?;
-    Error::check_len("job_keys", keys_len(&job_keys), "worked_hours", worked_hours.len())?;
+    Error::check_len(
+        "srt_hours",
+        srt_hours.len(),
+        "worked_hours",
+        worked_hours.len(),
+    )?;
+    Error::check_len(
+        "job_keys",
+        keys_len(&job_keys),
+        "worked_hours",
+        worked_hours.len(),
+    )?;
     Error::check_len(
         "available_keys",
         keys_len(&available_keys),
@@ -363,8 +383,18 @@ pub fn effective_labour_rate(
     hours_sold: &[f64],
     pay_types: &[PayType],
 ) -> Result<LabourRates> {
-    Error::check_len("hours_sold", hours_sold.len(), "sales_minor", sales_minor.len())?;
-    Error::check_len("pay_types", pay_types.len(), "sales_minor", sales_minor.len())?;
+    Error::check_len(
+        "hours_sold",
+        hours_sold.len(),
+        "sales_minor",
+        sales_minor.len(),
+    )?;
+    Error::check_len(
+        "pay_types",
+        pay_types.len(),
+        "sales_minor",
+        sales_minor.len(),
+    )?;
     check_hours("hours_sold", hours_sold)?;
     if let Some(i) = sales_minor.iter().position(|&s| s < 0) {
         return Err(Error::value("sales_minor", i, "labour sales must be >= 0"));
@@ -421,7 +451,12 @@ pub fn hours_per_ro(
     worked_hours: &[f64],
     basis: HoursBasis,
 ) -> Result<Kpi> {
-    Error::check_len("srt_hours", srt_hours.len(), "worked_hours", worked_hours.len())?;
+    Error::check_len(
+        "srt_hours",
+        srt_hours.len(),
+        "worked_hours",
+        worked_hours.len(),
+    )?;
     check_hours("worked_hours", worked_hours)?;
     check_srt(srt_hours)?;
     let n = worked_hours.len();
