@@ -13,6 +13,7 @@ mod column;
 mod errors;
 mod group;
 mod instant;
+mod kpi;
 mod money;
 mod names;
 mod policy;
@@ -69,5 +70,6 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<case::PyVisitWarning>()?;
     m.add_function(wrap_pyfunction!(set_max_threads, m)?)?;
     m.add_function(wrap_pyfunction!(max_threads, m)?)?;
+    kpi::register(m)?;
     Ok(())
 }

@@ -47,7 +47,7 @@ pub use rates::{
     pre_service_inspection_rate, rate, ready_when_promised, repeat_visit_rate,
     service_revenue_per_engineer,
 };
-pub use scorecard::{scorecard, ScoreLine, Status};
+pub use scorecard::{scorecard, time_target_seconds, ScoreLine, Status};
 pub use time::{quantile, time_kpi, time_kpi_durations, TimeGroup, TimeKpi, TimeTable};
 pub use workshop::{
     bay_utilization, effective_labour_rate, hours_per_ro, technician_figures,

@@ -87,3 +87,22 @@ pub fn scorecard(results: &[(&str, Option<f64>)], benchmarks: &[Benchmark]) -> V
         })
         .collect()
 }
+
+/// The target in seconds of a time KPI whose benchmark is a maximum in
+/// minutes (`reception_response_minutes` → 180 s by default,
+/// `delivery_minutes` → 900 s); `None` when the benchmark has no maximum.
+///
+/// ```
+/// use nps_core::kpi::time_target_seconds;
+/// use nps_core::policy::Policy;
+/// let p = Policy::default();
+/// assert_eq!(time_target_seconds(&p.benchmarks, "reception_response_minutes"), Some(180));
+/// assert_eq!(time_target_seconds(&p.benchmarks, "delivery_minutes"), Some(900));
+/// ```
+pub fn time_target_seconds(benchmarks: &[Benchmark], kpi: &str) -> Option<i64> {
+    benchmarks
+        .iter()
+        .find(|b| b.kpi == kpi)
+        .and_then(|b| b.max)
+        .map(|m| (m * 60.0).round() as i64)
+}

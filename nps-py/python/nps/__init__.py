@@ -109,3 +109,7 @@ __all__ = [
     "test",
     "track_goal",
 ]
+
+from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
+
+__all__ += ["kpi"]
