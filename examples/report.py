@@ -266,3 +266,5 @@ if __name__ == "__main__":
     source = sys.argv[1] if len(sys.argv) > 1 else "data/sample/survey_responses.csv"
     main(source)
     recovery_section(source)
+    from report_kpi import section as kpi_section
+    kpi_section(source)
