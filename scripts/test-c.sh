@@ -94,18 +94,20 @@ ln -sf "$debug/libnps.so" "$lib/$soname"
 DYN=(-L"$lib" -lnps -Wl,-rpath,"$lib")
 
 # name, sources, extra link libraries, arguments
-programs=(golden bad_input api policy_golden policy)
+programs=(golden bad_input api policy_golden policy kpi)
 declare -A src=(
     [golden]="tests/c/test_golden.c"
     [bad_input]="tests/c/test_bad_input.c"
     [api]="tests/c/test_api.c"
     [policy_golden]="tests/c/test_policy_golden.c"
     [policy]="tests/c/test_policy.c"
+    [kpi]="tests/c/test_kpi.c"
 )
 declare -A extra=([golden]="-lcjson" [bad_input]="" [api]="-pthread" [policy_golden]="-lcjson"
-                  [policy]="-pthread")
+                  [policy]="-pthread" [kpi]="-lcjson")
 declare -A args=([golden]="$root/tests/golden/vectors.json" [bad_input]="" [api]=""
-                 [policy_golden]="$root/tests/golden/policy_vectors.json" [policy]="")
+                 [policy_golden]="$root/tests/golden/policy_vectors.json" [policy]=""
+                 [kpi]="$root/tests/golden/kpi_vectors.json")
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"
