@@ -359,7 +359,10 @@ fn bad_input() {
     assert_eq!(Status::of(None, None), Status::NoData);
 }
 
-fn jobs_strategy() -> impl Strategy<Value = (Vec<u32>, Vec<u8>, Vec<i64>, Vec<i64>, Vec<u8>)> {
+/// Vehicles, complaint keys, opened offsets, durations, dealers.
+type JobCols = (Vec<u32>, Vec<u8>, Vec<i64>, Vec<i64>, Vec<u8>);
+
+fn jobs_strategy() -> impl Strategy<Value = JobCols> {
     (1usize..40).prop_flat_map(|n| {
         (
             prop::collection::vec(0u32..5, n),
