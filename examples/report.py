@@ -23,6 +23,7 @@ import numpy as np
 import nps
 import report_cases
 import report_integrity
+import report_kpi
 
 TZ = "Asia/Shanghai"
 MIN_N = 30
@@ -270,3 +271,4 @@ if __name__ == "__main__":
     recovery_section(source)
     report_cases.section(source)
     report_integrity.section(source)
+    report_kpi.section(source)

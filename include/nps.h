@@ -880,6 +880,39 @@ typedef uint32_t NpsCorrection;
 #endif // __cplusplus
 
 /**
+ * Scorecard status. Passed as `uint32_t`.
+ */
+enum NpsKpiStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Within the benchmark's `[min, max]`.
+     */
+    NPS_KPI_STATUS_MEETS = 0,
+    /**
+     * Below `min` or above `max`.
+     */
+    NPS_KPI_STATUS_MISSES = 1,
+    /**
+     * The KPI has no value.
+     */
+    NPS_KPI_STATUS_NO_DATA = 2,
+    /**
+     * The policy has no benchmark of that name.
+     */
+    NPS_KPI_STATUS_NO_BENCHMARK = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsKpiStatus NpsKpiStatus;
+#else
+typedef uint32_t NpsKpiStatus;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A business calendar: an opaque, immutable handle (IANA time zone,
  * opening ranges per weekday, effective-dated schedules, holidays,
  * working-day overrides).
@@ -1849,6 +1882,179 @@ typedef struct NpsVisitAssessment {
 } NpsVisitAssessment;
 
 /**
+ * Original and after-recovery tallies of one sample, written by the
+ * `nps_rerated_nps_*` functions. A plain value.
+ */
+typedef struct NpsRerating {
+    /**
+     * The `NpsBasis` asked for; `reported` follows it.
+     */
+    uint32_t basis;
+    /**
+     * Tally of the original scores.
+     */
+    struct NpsTally original;
+    /**
+     * Tally of the re-rated score where there is one, else the original
+     * (same n as `original`).
+     */
+    struct NpsTally after_recovery;
+    /**
+     * The tally a report shows: `after_recovery` for `NPS_BASIS_RERATED`,
+     * else `original`.
+     */
+    struct NpsTally reported;
+    /**
+     * Rows with a re-rating.
+     */
+    uint64_t rerated;
+    /**
+     * Re-rated rows whose original score was a detractor (0–6).
+     */
+    uint64_t detractors_rerated;
+    /**
+     * Re-rated detractors whose re-rating is 7–10.
+     */
+    uint64_t detractors_moved_up;
+    /**
+     * Re-rated detractors whose re-rating is 9–10.
+     */
+    uint64_t detractors_to_promoter;
+} NpsRerating;
+
+/**
+ * Options of `nps_managed_flags_*`; get the defaults from
+ * `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni, raise on
+ * invalid scores).
+ */
+typedef struct NpsFlagOptions {
+    /**
+     * Family-wise significance level, in (0, 1).
+     */
+    double alpha;
+    /**
+     * Every test of a group with fewer responses is `NPS_FLAG_STATUS_INSUFFICIENT_N`.
+     */
+    uint64_t min_n;
+    /**
+     * An `NpsCorrection`.
+     */
+    uint32_t correction;
+    /**
+     * An `NpsInvalidPolicy` for invalid scores (re-ratings must always be
+     * valid or NaN).
+     */
+    uint32_t invalid;
+} NpsFlagOptions;
+
+/**
+ * Summary of an `NpsManagedFlags` handle.
+ */
+typedef struct NpsManagedFlagsInfo {
+    /**
+     * Number of rows (groups × tests).
+     */
+    size_t rows;
+    /**
+     * Family-wise significance level.
+     */
+    double alpha;
+    /**
+     * The `NpsCorrection` applied.
+     */
+    uint32_t correction;
+    /**
+     * Number of comparisons m.
+     */
+    uint64_t comparisons;
+    /**
+     * `alpha / m` (Bonferroni) or `alpha`.
+     */
+    double threshold;
+    /**
+     * Minimum responses per group.
+     */
+    uint64_t min_n;
+    /**
+     * Rows flagged.
+     */
+    size_t flagged;
+    /**
+     * Rows skipped for an invalid score under `NPS_INVALID_POLICY_SKIP`.
+     */
+    uint64_t skipped;
+} NpsManagedFlagsInfo;
+
+/**
+ * One test of one group, copied out by `nps_managed_flags_get`: the
+ * statistic and the threshold behind the verdict.
+ */
+typedef struct NpsManagedFlag {
+    /**
+     * The group's key.
+     */
+    uint32_t key;
+    /**
+     * An `NpsManagedTest`.
+     */
+    uint32_t test;
+    /**
+     * An `NpsFlagStatus`.
+     */
+    uint32_t status;
+    /**
+     * Trials: the group's responses (its detractors for the re-rating test).
+     */
+    uint64_t n;
+    /**
+     * Observed count in the group.
+     */
+    uint64_t observed;
+    /**
+     * Trials in the network without this group.
+     */
+    uint64_t network_n;
+    /**
+     * Observed count in the network without this group.
+     */
+    uint64_t network_observed;
+    /**
+     * Whether `share` is defined (n > 0).
+     */
+    bool has_share;
+    /**
+     * `observed / n` (0 when `has_share` is false).
+     */
+    double share;
+    /**
+     * Whether there is a network share and so a p-value (`network_n` > 0);
+     * false exactly when `status` is `NPS_FLAG_STATUS_NO_DATA`.
+     */
+    bool has_p_value;
+    /**
+     * `network_observed / network_n`, the null share (0 without p-value).
+     */
+    double network_share;
+    /**
+     * Exact binomial tail probability (may underflow to 0: see `ln_p_value`).
+     */
+    double p_value;
+    /**
+     * Natural log of `p_value`: finite far below the smallest double;
+     * `-INFINITY` only for an outcome impossible under the network share.
+     */
+    double ln_p_value;
+    /**
+     * Natural log of the smallest p-value reachable at this n.
+     */
+    double ln_min_p_value;
+    /**
+     * The corrected threshold the p-value is compared with.
+     */
+    double threshold;
+} NpsManagedFlag;
+
+/**
  * Summary of a case, filled by `nps_case_info`.
  */
 typedef struct NpsCaseInfo {
@@ -2052,177 +2258,71 @@ typedef struct NpsRankedCase {
 } NpsRankedCase;
 
 /**
- * Original and after-recovery tallies of one sample, written by the
- * `nps_rerated_nps_*` functions. A plain value.
+ * A KPI result. `has_value` is false ("no data") when the denominator is
+ * 0; `value` is then 0 and must be ignored. `has_coverage` is false when
+ * there were no input rows.
  */
-typedef struct NpsRerating {
+typedef struct NpsKpi {
     /**
-     * The `NpsBasis` asked for; `reported` follows it.
+     * Whether `value` is set.
      */
-    uint32_t basis;
+    bool has_value;
     /**
-     * Tally of the original scores.
+     * `numerator / denominator`.
      */
-    struct NpsTally original;
+    double value;
     /**
-     * Tally of the re-rated score where there is one, else the original
-     * (same n as `original`).
+     * Numerator (count, hours or minor units).
      */
-    struct NpsTally after_recovery;
+    double numerator;
     /**
-     * The tally a report shows: `after_recovery` for `NPS_BASIS_RERATED`,
-     * else `original`.
+     * Denominator.
      */
-    struct NpsTally reported;
+    double denominator;
     /**
-     * Rows with a re-rating.
+     * Whether `coverage` is set.
      */
-    uint64_t rerated;
+    bool has_coverage;
     /**
-     * Re-rated rows whose original score was a detractor (0–6).
+     * Share of the input rows that entered the KPI, 0..=1.
      */
-    uint64_t detractors_rerated;
-    /**
-     * Re-rated detractors whose re-rating is 7–10.
-     */
-    uint64_t detractors_moved_up;
-    /**
-     * Re-rated detractors whose re-rating is 9–10.
-     */
-    uint64_t detractors_to_promoter;
-} NpsRerating;
+    double coverage;
+} NpsKpi;
 
 /**
- * Options of `nps_managed_flags_*`; get the defaults from
- * `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni, raise on
- * invalid scores).
+ * A time KPI. Without data (`n == 0`) `has_stats` is false and mean,
+ * median and p90 are 0. Quantiles interpolate linearly (numpy's default).
  */
-typedef struct NpsFlagOptions {
+typedef struct NpsTimeKpi {
     /**
-     * Family-wise significance level, in (0, 1).
-     */
-    double alpha;
-    /**
-     * Every test of a group with fewer responses is `NPS_FLAG_STATUS_INSUFFICIENT_N`.
-     */
-    uint64_t min_n;
-    /**
-     * An `NpsCorrection`.
-     */
-    uint32_t correction;
-    /**
-     * An `NpsInvalidPolicy` for invalid scores (re-ratings must always be
-     * valid or NaN).
-     */
-    uint32_t invalid;
-} NpsFlagOptions;
-
-/**
- * Summary of an `NpsManagedFlags` handle.
- */
-typedef struct NpsManagedFlagsInfo {
-    /**
-     * Number of rows (groups × tests).
-     */
-    size_t rows;
-    /**
-     * Family-wise significance level.
-     */
-    double alpha;
-    /**
-     * The `NpsCorrection` applied.
-     */
-    uint32_t correction;
-    /**
-     * Number of comparisons m.
-     */
-    uint64_t comparisons;
-    /**
-     * `alpha / m` (Bonferroni) or `alpha`.
-     */
-    double threshold;
-    /**
-     * Minimum responses per group.
-     */
-    uint64_t min_n;
-    /**
-     * Rows flagged.
-     */
-    size_t flagged;
-    /**
-     * Rows skipped for an invalid score under `NPS_INVALID_POLICY_SKIP`.
-     */
-    uint64_t skipped;
-} NpsManagedFlagsInfo;
-
-/**
- * One test of one group, copied out by `nps_managed_flags_get`: the
- * statistic and the threshold behind the verdict.
- */
-typedef struct NpsManagedFlag {
-    /**
-     * The group's key.
-     */
-    uint32_t key;
-    /**
-     * An `NpsManagedTest`.
-     */
-    uint32_t test;
-    /**
-     * An `NpsFlagStatus`.
-     */
-    uint32_t status;
-    /**
-     * Trials: the group's responses (its detractors for the re-rating test).
+     * Number of durations.
      */
     uint64_t n;
     /**
-     * Observed count in the group.
+     * Whether mean, median and p90 are set.
      */
-    uint64_t observed;
+    bool has_stats;
     /**
-     * Trials in the network without this group.
+     * Mean, seconds.
      */
-    uint64_t network_n;
+    double mean;
     /**
-     * Observed count in the network without this group.
+     * Median, seconds.
      */
-    uint64_t network_observed;
+    double median;
     /**
-     * Whether `share` is defined (n > 0).
+     * 90th percentile, seconds.
      */
-    bool has_share;
+    double p90;
     /**
-     * `observed / n` (0 when `has_share` is false).
+     * The target, seconds (inclusive).
      */
-    double share;
+    int64_t target_seconds;
     /**
-     * Whether there is a network share and so a p-value (`network_n` > 0);
-     * false exactly when `status` is `NPS_FLAG_STATUS_NO_DATA`.
+     * Durations within the target / durations.
      */
-    bool has_p_value;
-    /**
-     * `network_observed / network_n`, the null share (0 without p-value).
-     */
-    double network_share;
-    /**
-     * Exact binomial tail probability (may underflow to 0: see `ln_p_value`).
-     */
-    double p_value;
-    /**
-     * Natural log of `p_value`: finite far below the smallest double;
-     * `-INFINITY` only for an outcome impossible under the network share.
-     */
-    double ln_p_value;
-    /**
-     * Natural log of the smallest p-value reachable at this n.
-     */
-    double ln_min_p_value;
-    /**
-     * The corrected threshold the p-value is compared with.
-     */
-    double threshold;
-} NpsManagedFlag;
+    struct NpsKpi within_target;
+} NpsTimeKpi;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3373,6 +3473,125 @@ NpsStatus nps_policy_assess_visit(const struct NpsPolicy *policy,
                                   struct NpsVisitAssessment *out);
 
 /**
+ * Tallies `len` original scores and their re-ratings after recovery (a
+ * re-rating is stored next to the original, never instead of it).
+ * `rerated[i]` is the re-rating of row `i`, or NaN when the row was not
+ * re-rated. `basis` is an `NpsBasis`; `out->reported` is the tally a report
+ * should show (the original scores unless `NPS_BASIS_RERATED`).
+ *
+ * Errors: an invalid original score is `NPS_STATUS_INVALID_SCORE`; an
+ * invalid re-rating (11, 6.5, ...) is `NPS_STATUS_INVALID_VALUE` naming
+ * `rerated`; both give the row through `nps_last_error_index`. `*out` is
+ * written only on success.
+ *
+ * # Safety
+ *
+ * `original` and `rerated` must be NULL or readable for `len` values;
+ * `out` must be NULL or writable.
+ */
+NpsStatus nps_rerated_nps_f64(const double *original,
+                              const double *rerated,
+                              size_t len,
+                              uint32_t basis,
+                              struct NpsRerating *out);
+
+/**
+ * As `nps_rerated_nps_f64` for `uint8_t` columns: row `i` is re-rated when
+ * `present[i]` is non-zero (then `rerated[i]` must be 0..=10; otherwise
+ * `rerated[i]` is ignored). `present` NULL means every row is re-rated.
+ *
+ * # Safety
+ *
+ * `original`, `rerated` and `present` must be NULL or readable for `len`
+ * values; `out` must be NULL or writable.
+ */
+NpsStatus nps_rerated_nps_u8(const uint8_t *original,
+                             const uint8_t *rerated,
+                             const uint8_t *present,
+                             size_t len,
+                             uint32_t basis,
+                             struct NpsRerating *out);
+
+/**
+ * The default flag options: alpha 0.001, min_n 30, Bonferroni,
+ * `NPS_INVALID_POLICY_RAISE`.
+ */
+struct NpsFlagOptions nps_flag_options_default(void);
+
+/**
+ * Flags groups whose score distribution looks managed: for every group
+ * (`keys[i]` is the group code of row `i`, e.g. a dealer or advisor code)
+ * the tests too-many-10s, few-detractors and nothing-below-9 against the
+ * rest of the network (leave-one-out), with exact binomial tails; plus the
+ * re-rating-pressure test when `rerated` is non-NULL (`rerated[i]` is the
+ * re-rating of row `i`, NaN when none). `options` NULL means
+ * `nps_flag_options_default()`. Rows come sorted by key, then test.
+ * Writes a new handle to `*out`; release it with `nps_managed_flags_free`.
+ *
+ * Errors: `NPS_STATUS_INVALID_SCORE` / `NPS_STATUS_INVALID_VALUE` with the
+ * row, `NPS_STATUS_INVALID_ARGUMENT` for alpha outside (0, 1) or an unknown
+ * correction.
+ *
+ * # Safety
+ *
+ * `scores`, `keys` and `rerated` must be NULL or readable for `len`
+ * values; `options` NULL or valid; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_u8(const uint8_t *scores,
+                               const uint32_t *keys,
+                               const double *rerated,
+                               size_t len,
+                               const struct NpsFlagOptions *options,
+                               struct NpsManagedFlags **out);
+
+/**
+ * As `nps_managed_flags_u8` for `double` scores (NaN is invalid).
+ *
+ * # Safety
+ *
+ * As `nps_managed_flags_u8`.
+ */
+NpsStatus nps_managed_flags_f64(const double *scores,
+                                const uint32_t *keys,
+                                const double *rerated,
+                                size_t len,
+                                const struct NpsFlagOptions *options,
+                                struct NpsManagedFlags **out);
+
+/**
+ * Releases a handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `flags` must be NULL or a handle from this library not yet freed, and no
+ * other thread may be using it.
+ */
+void nps_managed_flags_free(struct NpsManagedFlags *flags);
+
+/**
+ * Writes the summary of a handle to `*out`.
+ *
+ * # Safety
+ *
+ * `flags` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_info(const struct NpsManagedFlags *flags,
+                                 struct NpsManagedFlagsInfo *out);
+
+/**
+ * Copies row `index` (0-based, below the `rows` of
+ * `nps_managed_flags_info`) to `*out`; `NPS_STATUS_INVALID_ARGUMENT` when
+ * out of range.
+ *
+ * # Safety
+ *
+ * `flags` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_get(const struct NpsManagedFlags *flags,
+                                size_t index,
+                                struct NpsManagedFlag *out);
+
+/**
  * Replays a JSON array of events into a new case. `policy` NULL = the
  * default policy (copied into the case; used by `nps_case_status`);
  * `case_id` NULL = `"case"`. The first event that cannot be applied is
@@ -3564,123 +3783,136 @@ NpsStatus nps_rank_open_cases(const struct NpsPolicy *policy,
 void nps_case_free(struct NpsCase *case_);
 
 /**
- * Tallies `len` original scores and their re-ratings after recovery (a
- * re-rating is stored next to the original, never instead of it).
- * `rerated[i]` is the re-rating of row `i`, or NaN when the row was not
- * re-rated. `basis` is an `NpsBasis`; `out->reported` is the tally a report
- * should show (the original scores unless `NPS_BASIS_RERATED`).
- *
- * Errors: an invalid original score is `NPS_STATUS_INVALID_SCORE`; an
- * invalid re-rating (11, 6.5, ...) is `NPS_STATUS_INVALID_VALUE` naming
- * `rerated`; both give the row through `nps_last_error_index`. `*out` is
- * written only on success.
+ * Time KPI from `len` durations in seconds (each >= 0) and an inclusive
+ * target. `NULL, 0` gives a result without data.
  *
  * # Safety
  *
- * `original` and `rerated` must be NULL or readable for `len` values;
- * `out` must be NULL or writable.
+ * `seconds` NULL (with `len == 0`) or readable for `len` values; `out`
+ * writable.
  */
-NpsStatus nps_rerated_nps_f64(const double *original,
-                              const double *rerated,
-                              size_t len,
-                              uint32_t basis,
-                              struct NpsRerating *out);
+NpsStatus nps_kpi_time_durations(const int64_t *seconds,
+                                 size_t len,
+                                 int64_t target_seconds,
+                                 struct NpsTimeKpi *out);
 
 /**
- * As `nps_rerated_nps_f64` for `uint8_t` columns: row `i` is re-rated when
- * `present[i]` is non-zero (then `rerated[i]` must be 0..=10; otherwise
- * `rerated[i]` is ignored). `present` NULL means every row is re-rated.
+ * Time KPI from `start` / `end` timestamps (`end − start` per row; an end
+ * before its start is `NPS_STATUS_INVALID_VALUE` naming the row), e.g.
+ * reception response (arrival → greeted, target 180 s by default policy)
+ * or delivery (finished → left, 900 s).
  *
  * # Safety
  *
- * `original`, `rerated` and `present` must be NULL or readable for `len`
- * values; `out` must be NULL or writable.
+ * `start` and `end` NULL (with `len == 0`) or readable for `len` values;
+ * `out` writable.
  */
-NpsStatus nps_rerated_nps_u8(const uint8_t *original,
-                             const uint8_t *rerated,
-                             const uint8_t *present,
+NpsStatus nps_kpi_time(const int64_t *start,
+                       const int64_t *end,
+                       size_t len,
+                       int64_t target_seconds,
+                       struct NpsTimeKpi *out);
+
+/**
+ * First-time-fix rate (`comeback = false`) or comeback rate (`true`) over
+ * `len` jobs: vehicle ids, complaint keys (NULL = any return visit of the
+ * vehicle counts), opened / closed instants. A job came back when the
+ * same vehicle and key was opened again no later than `window_seconds`
+ * after it closed (inclusive; 2592000 = 30 days). With `has_as_of`, jobs
+ * whose window is not over at `as_of` are left out
+ * (`exclude_incomplete`) or counted as fixed; coverage = jobs judged / jobs.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `complaints` may always be NULL) or
+ * readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_first_time_fix(const uint64_t *vehicles,
+                                 const uint64_t *complaints,
+                                 const int64_t *opened,
+                                 const int64_t *closed,
+                                 size_t len,
+                                 int64_t window_seconds,
+                                 bool has_as_of,
+                                 int64_t as_of,
+                                 bool exclude_incomplete,
+                                 bool comeback,
+                                 struct NpsKpi *out);
+
+/**
+ * Bay utilization: occupied repair hours (`len` rows; `repair_bay` 0/1
+ * per row, NULL = every row is a repair bay) / (`repair_bays` × open
+ * hours of `calendar` in `[from, to)`, holidays and make-up days
+ * included).
+ *
+ * # Safety
+ *
+ * `occupied_hours` NULL (with `len == 0`) or readable for `len` values;
+ * `repair_bay` NULL or readable for `len` values; `calendar` a live handle;
+ * `out` writable.
+ */
+NpsStatus nps_kpi_bay_utilization(const double *occupied_hours,
+                                  const uint8_t *repair_bay,
+                                  size_t len,
+                                  uint32_t repair_bays,
+                                  const struct NpsCalendar *calendar,
+                                  int64_t from,
+                                  int64_t to,
+                                  struct NpsKpi *out);
+
+/**
+ * Technician efficiency (SRT hours / hours worked on jobs with an SRT),
+ * productivity (hours worked / `available_hours`) and proficiency (SRT
+ * hours / `available_hours`) over `len` completed jobs. `has_srt[i] == 0`
+ * marks a job without a standard time (`srt_hours[i]` is then ignored);
+ * `has_srt` NULL means every job has one. Any of the three out pointers
+ * may be NULL.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `has_srt` may always be NULL) or readable
+ * for `len` values; non-NULL outs writable.
+ */
+NpsStatus nps_kpi_technician(const double *worked_hours,
+                             const double *srt_hours,
+                             const uint8_t *has_srt,
                              size_t len,
-                             uint32_t basis,
-                             struct NpsRerating *out);
+                             double available_hours,
+                             struct NpsKpi *efficiency,
+                             struct NpsKpi *productivity,
+                             struct NpsKpi *proficiency);
 
 /**
- * The default flag options: alpha 0.001, min_n 30, Bonferroni,
- * `NPS_INVALID_POLICY_RAISE`.
- */
-struct NpsFlagOptions nps_flag_options_default(void);
-
-/**
- * Flags groups whose score distribution looks managed: for every group
- * (`keys[i]` is the group code of row `i`, e.g. a dealer or advisor code)
- * the tests too-many-10s, few-detractors and nothing-below-9 against the
- * rest of the network (leave-one-out), with exact binomial tails; plus the
- * re-rating-pressure test when `rerated` is non-NULL (`rerated[i]` is the
- * re-rating of row `i`, NaN when none). `options` NULL means
- * `nps_flag_options_default()`. Rows come sorted by key, then test.
- * Writes a new handle to `*out`; release it with `nps_managed_flags_free`.
- *
- * Errors: `NPS_STATUS_INVALID_SCORE` / `NPS_STATUS_INVALID_VALUE` with the
- * row, `NPS_STATUS_INVALID_ARGUMENT` for alpha outside (0, 1) or an unknown
- * correction.
+ * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
+ * every row). Appointment fulfillment, pre-service inspection, repeat
+ * visit, first-contact resolution and CSAT are rates of this form.
  *
  * # Safety
  *
- * `scores`, `keys` and `rerated` must be NULL or readable for `len`
- * values; `options` NULL or valid; `out` NULL or writable.
+ * `flags` NULL (with `len == 0`) or readable for `len` values; `eligible`
+ * NULL or readable for `len` values; `out` writable.
  */
-NpsStatus nps_managed_flags_u8(const uint8_t *scores,
-                               const uint32_t *keys,
-                               const double *rerated,
-                               size_t len,
-                               const struct NpsFlagOptions *options,
-                               struct NpsManagedFlags **out);
+NpsStatus nps_kpi_rate(const uint8_t *flags,
+                       const uint8_t *eligible,
+                       size_t len,
+                       struct NpsKpi *out);
 
 /**
- * As `nps_managed_flags_u8` for `double` scores (NaN is invalid).
+ * The scorecard status of one KPI value against the benchmark named
+ * `kpi` (NUL-terminated UTF-8) in `policy` (NULL = the default policy).
+ * `has_value == false` gives `NPS_KPI_STATUS_NO_DATA`. The status is
+ * written to `status` as an `NpsKpiStatus` value.
  *
  * # Safety
  *
- * As `nps_managed_flags_u8`.
+ * `policy` NULL or a live handle; `kpi_name` a NUL-terminated string;
+ * `status` writable.
  */
-NpsStatus nps_managed_flags_f64(const double *scores,
-                                const uint32_t *keys,
-                                const double *rerated,
-                                size_t len,
-                                const struct NpsFlagOptions *options,
-                                struct NpsManagedFlags **out);
-
-/**
- * Releases a handle. NULL is accepted (and ignored).
- *
- * # Safety
- *
- * `flags` must be NULL or a handle from this library not yet freed, and no
- * other thread may be using it.
- */
-void nps_managed_flags_free(struct NpsManagedFlags *flags);
-
-/**
- * Writes the summary of a handle to `*out`.
- *
- * # Safety
- *
- * `flags` must be NULL or a live handle; `out` NULL or writable.
- */
-NpsStatus nps_managed_flags_info(const struct NpsManagedFlags *flags,
-                                 struct NpsManagedFlagsInfo *out);
-
-/**
- * Copies row `index` (0-based, below the `rows` of
- * `nps_managed_flags_info`) to `*out`; `NPS_STATUS_INVALID_ARGUMENT` when
- * out of range.
- *
- * # Safety
- *
- * `flags` must be NULL or a live handle; `out` NULL or writable.
- */
-NpsStatus nps_managed_flags_get(const struct NpsManagedFlags *flags,
-                                size_t index,
-                                struct NpsManagedFlag *out);
+NpsStatus nps_kpi_scorecard_status(const struct NpsPolicy *policy,
+                                   const char *kpi_name,
+                                   bool has_value,
+                                   double value,
+                                   uint32_t *status);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -21,6 +21,8 @@
 //! - [`goal`]: goal tracking ("from 45 to ≥ 65 within 12 months").
 //! - [`integrity`]: original vs re-rated NPS, and flags for score
 //!   distributions that look managed (exact binomial tails vs the network).
+//! - [`kpi`]: service KPIs (first-time fix, bay utilization, technician
+//!   figures, time KPIs, scorecard) with numerator, denominator, coverage.
 //!
 //! ## Usage
 //!
@@ -65,6 +67,7 @@ pub mod goal;
 pub mod group;
 pub mod integrity;
 mod json;
+pub mod kpi;
 pub mod money;
 mod parallel;
 pub mod period;

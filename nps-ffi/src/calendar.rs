@@ -112,7 +112,7 @@ pub(crate) unsafe fn pauses_of(ptr: *const NpsPause, len: usize) -> Result<Vec<P
 
 /// # Safety
 /// `c` must be NULL or a live handle.
-unsafe fn calendar_ref<'a>(c: *const NpsCalendar) -> Result<&'a Calendar, FfiError> {
+pub(crate) unsafe fn calendar_ref<'a>(c: *const NpsCalendar) -> Result<&'a Calendar, FfiError> {
     // SAFETY: forwarded caller guarantee.
     Ok(&unsafe { ffi::reference(c, "calendar") }?.inner)
 }

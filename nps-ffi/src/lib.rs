@@ -69,6 +69,7 @@ pub mod case_status;
 pub mod visit;
 
 pub mod integrity;
+pub mod kpi;
 pub mod recovery_case;
 
 pub use approval::*;
@@ -78,6 +79,7 @@ pub use error::*;
 pub use goal::*;
 pub use group::*;
 pub use integrity::*;
+pub use kpi::*;
 pub use policy::*;
 pub use recovery_case::*;
 pub use scale::*;

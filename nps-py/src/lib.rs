@@ -14,6 +14,7 @@ mod errors;
 mod group;
 mod instant;
 mod integrity;
+mod kpi;
 mod money;
 mod names;
 mod policy;
@@ -88,5 +89,6 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(integrity::managed_flags, m)?)?;
     m.add_class::<integrity::PyReratingTable>()?;
     m.add_function(wrap_pyfunction!(integrity::rerated_nps_by, m)?)?;
+    kpi::register(m)?;
     Ok(())
 }

@@ -6,6 +6,8 @@ mod cases;
 mod golden;
 mod groups;
 mod integrity;
+mod kpi;
+mod kpi_real_data;
 mod policy;
 mod properties;
 mod real_data;

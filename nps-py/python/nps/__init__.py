@@ -148,3 +148,7 @@ __all__ = [
     "ReratingTable",
     "rerated_nps_by",
 ]
+
+from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
+
+__all__ += ["kpi"]

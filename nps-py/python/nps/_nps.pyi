@@ -67,6 +67,21 @@ __all__ = [
     "managed_flags",
     "ReratingTable",
     "rerated_nps_by",
+    "Kpi",
+    "SrtCatalog",
+    "TimeKpi",
+    "_kpi_bay_utilization",
+    "_kpi_first_time_fix",
+    "_kpi_hours_per_ro",
+    "_kpi_job_outcomes",
+    "_kpi_labour_rate",
+    "_kpi_rate",
+    "_kpi_repeat_complaint",
+    "_kpi_revenue_per_engineer",
+    "_kpi_scorecard",
+    "_kpi_technician",
+    "_kpi_time",
+    "_kpi_time_target",
 ]
 
 __version__: str
@@ -935,3 +950,161 @@ class ReratingTable:
     def to_polars(self) -> Any: ...
 
 def rerated_nps_by(original: _Column, rerated: _Column, by: _Column, *, basis: _Basis = "original") -> ReratingTable: ...
+
+# ---- service KPIs (public names in nps.kpi) ----
+
+@final
+class Kpi:
+    """A KPI result; value None = no data (zero denominator)."""
+
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def numerator(self) -> float: ...
+    @property
+    def denominator(self) -> float: ...
+    @property
+    def coverage(self) -> float | None: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class TimeKpi:
+    """A time KPI: n, mean / median / p90 (seconds), share within target."""
+
+    @property
+    def n(self) -> int: ...
+    @property
+    def mean(self) -> float | None: ...
+    @property
+    def median(self) -> float | None: ...
+    @property
+    def p90(self) -> float | None: ...
+    @property
+    def mean_minutes(self) -> float | None: ...
+    @property
+    def target_seconds(self) -> int: ...
+    @property
+    def within_target(self) -> Kpi: ...
+    @property
+    def value(self) -> float | None: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class SrtCatalog:
+    """Standard repair times: operation code -> standard hours."""
+
+    def __new__(cls, hours: Mapping[str, float] | Iterable[tuple[str, float]]) -> SrtCatalog: ...
+    @staticmethod
+    def from_json(text: str) -> SrtCatalog: ...
+    def to_json(self) -> str: ...
+    def get(self, code: str) -> float | None: ...
+    def lookup(self, codes: list[str]) -> list[float | None]: ...
+    def to_dict(self) -> dict[str, float]: ...
+    def __len__(self) -> int: ...
+    def __contains__(self, key: str, /) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+_KpiRows: TypeAlias = tuple[Kpi, list[tuple[Any, str | None, Kpi]]]
+
+def _kpi_first_time_fix(
+    vehicles: _Column,
+    complaints: _Column | None,
+    opened: _Column,
+    closed: _Column,
+    *,
+    window_seconds: int = 2592000,
+    as_of: _Instant | None = None,
+    exclude_incomplete: bool = True,
+    comeback: bool = False,
+    by: _Column | None = None,
+    timestamps: _Column | None = None,
+    period: str | None = None,
+    tz: str = "UTC",
+) -> _KpiRows: ...
+def _kpi_job_outcomes(
+    vehicles: _Column,
+    complaints: _Column | None,
+    opened: _Column,
+    closed: _Column,
+    *,
+    window_seconds: int = 2592000,
+    as_of: _Instant | None = None,
+) -> list[str]: ...
+def _kpi_repeat_complaint(
+    subjects: _Column,
+    raised: _Column,
+    closed: _Column,
+    *,
+    window_days: int = 30,
+    as_of: _Instant | None = None,
+    by: _Column | None = None,
+    timestamps: _Column | None = None,
+    period: str | None = None,
+    tz: str = "UTC",
+) -> _KpiRows: ...
+def _kpi_bay_utilization(
+    occupied_hours: _Column,
+    *,
+    repair_bays: int,
+    calendar: Calendar,
+    start: _Instant,
+    end: _Instant,
+    repair_bay: _Column | None = None,
+) -> Kpi: ...
+def _kpi_technician(
+    worked_hours: _Column,
+    available_hours: Any,
+    *,
+    srt_hours: _Column | None = None,
+    operations: _Column | None = None,
+    catalog: SrtCatalog | None = None,
+    technicians: _Column | None = None,
+    available_technicians: _Column | None = None,
+) -> list[tuple[Any, Kpi, Kpi, Kpi]]: ...
+def _kpi_labour_rate(
+    sales_minor: _Column, hours_sold: _Column, pay_types: _Column
+) -> tuple[Kpi, list[tuple[str, Kpi]]]: ...
+def _kpi_hours_per_ro(
+    worked_hours: _Column,
+    *,
+    srt_hours: _Column | None = None,
+    operations: _Column | None = None,
+    catalog: SrtCatalog | None = None,
+    basis: str = "srt",
+) -> Kpi: ...
+def _kpi_time(
+    target_seconds: int,
+    *,
+    start: _Column | None = None,
+    end: _Column | None = None,
+    seconds: _Column | None = None,
+    by: _Column | None = None,
+    timestamps: _Column | None = None,
+    period: str | None = None,
+    tz: str = "UTC",
+) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]]]: ...
+def _kpi_rate(
+    kind: str,
+    *,
+    flags: _Column | None = None,
+    eligible: _Column | None = None,
+    delivered: _Column | None = None,
+    promised: _Column | None = None,
+    service_end: _Column | None = None,
+    follow_up: _Column | None = None,
+    window_seconds: int = 0,
+    ratings: _Column | None = None,
+    satisfied_min: float = 0.0,
+    by: _Column | None = None,
+    timestamps: _Column | None = None,
+    period: str | None = None,
+    tz: str = "UTC",
+) -> _KpiRows: ...
+def _kpi_revenue_per_engineer(revenue_minor: _Column, engineers: int) -> Kpi: ...
+def _kpi_scorecard(
+    names: list[str], values: list[float | None], policy: Policy | None = None
+) -> list[tuple[str, float | None, float | None, float | None, str]]: ...
+def _kpi_time_target(name: str, policy: Policy | None = None) -> int | None: ...

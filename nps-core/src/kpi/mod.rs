@@ -1,0 +1,273 @@
+//! Service KPIs (SPEC §6): first-time-fix and comeback rates, bay
+//! utilization, the SRT catalog and technician figures, labour rates, time
+//! KPIs, rate KPIs and the scorecard against the policy's benchmarks.
+//!
+//! Every result is a [`Kpi`]: the value *and* its numerator, denominator and
+//! coverage (the share of the input rows the KPI could use). A zero
+//! denominator is "no data" (`value == None`), never 0 and never NaN.
+//! Time-based KPIs are a [`TimeKpi`]: mean, median, p90 and the share
+//! within a target.
+//!
+//! Column functions take slices of equal length and validate every element:
+//! a negative or non-finite number of hours, a timestamp out of range or a
+//! close before an open is an [`Error::InvalidValue`](crate::Error) naming
+//! the column and the row. Grouped variants take a [`Grouping`] (a key
+//! column and/or timestamps with a calendar [`Period`]) and return a
+//! [`KpiTable`] whose group numerators and denominators add up to the
+//! overall ones.
+//!
+//! ```
+//! use nps_core::kpi::{technician_figures, Kpi};
+//! // 8 h available, 7.2 h worked on jobs worth 9 flat-rate hours.
+//! let f = technician_figures(&[7.2], &[Some(9.0)], 8.0)?;
+//! assert!((f.efficiency.value.unwrap() - 1.25).abs() < 1e-12);
+//! assert!((f.productivity.value.unwrap() - 0.9).abs() < 1e-12);
+//! assert!((f.proficiency.value.unwrap() - 1.125).abs() < 1e-12);
+//! assert_eq!(Kpi::ratio(3.0, 0.0, None).value, None); // no data, not 0
+//! # Ok::<(), nps_core::Error>(())
+//! ```
+
+mod comeback;
+mod rates;
+mod scorecard;
+mod time;
+mod workshop;
+
+use std::collections::BTreeMap;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use comeback::{
+    comeback_rate, first_time_fix_rate, job_outcomes, repeat_complaint_rate, ComebackOptions,
+    JobOutcome, Jobs,
+};
+pub use rates::{
+    appointment_fulfillment_rate, csat, first_contact_resolution_rate, follow_up_completion_rate,
+    pre_service_inspection_rate, rate, ready_when_promised, repeat_visit_rate,
+    service_revenue_per_engineer,
+};
+pub use scorecard::{scorecard, time_target_seconds, ScoreLine, Status};
+pub use time::{quantile, time_kpi, time_kpi_durations, TimeGroup, TimeKpi, TimeTable};
+pub use workshop::{
+    bay_utilization, effective_labour_rate, hours_per_ro, technician_figures,
+    technician_figures_by, HoursBasis, LabourRates, PayType, SrtCatalog, TechnicianFigures,
+};
+
+use crate::error::{Error, Result};
+use crate::group::{GroupKey, Keys};
+use crate::period::{local_date, parse_tz, Period, MAX_TS, MIN_TS};
+
+/// One KPI result. `value` is `numerator / denominator`, or `None` ("no
+/// data") when the denominator is 0. `coverage` is the share of the input
+/// rows that entered the KPI (jobs with an SRT, ROs with a promise, jobs
+/// whose comeback window is complete), `None` when there were no rows.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct Kpi {
+    /// `numerator / denominator`; `None` when the denominator is 0.
+    pub value: Option<f64>,
+    /// Numerator (a count, hours or minor units of money).
+    pub numerator: f64,
+    /// Denominator.
+    pub denominator: f64,
+    /// Share of the input rows used, 0..=1; `None` without rows.
+    pub coverage: Option<f64>,
+}
+
+impl Kpi {
+    /// A ratio; "no data" when `denominator` is 0.
+    ///
+    /// ```
+    /// use nps_core::kpi::Kpi;
+    /// assert_eq!(Kpi::ratio(28.0, 48.0, Some(1.0)).value, Some(28.0 / 48.0));
+    /// assert_eq!(Kpi::ratio(0.0, 0.0, None).value, None);
+    /// ```
+    pub fn ratio(numerator: f64, denominator: f64, coverage: Option<f64>) -> Kpi {
+        Kpi {
+            value: (denominator != 0.0).then(|| numerator / denominator),
+            numerator,
+            denominator,
+            coverage,
+        }
+    }
+}
+
+/// Additive parts of a KPI: sums over rows, so groups add up to the total.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub(crate) struct Parts {
+    pub num: f64,
+    pub den: f64,
+    /// Rows that entered the KPI.
+    pub used: f64,
+    /// Rows given.
+    pub rows: f64,
+}
+
+impl Parts {
+    pub fn add(&mut self, o: Parts) {
+        self.num += o.num;
+        self.den += o.den;
+        self.used += o.used;
+        self.rows += o.rows;
+    }
+    pub fn kpi(self) -> Kpi {
+        Kpi::ratio(
+            self.num,
+            self.den,
+            (self.rows > 0.0).then(|| self.used / self.rows),
+        )
+    }
+}
+
+/// How to group rows: by a key column, by calendar period, or both.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Grouping<'a> {
+    /// Group key per row (dealer, technician, advisor); `None` = one group.
+    pub keys: Option<Keys<'a>>,
+    /// Unix seconds per row; needed by `period`.
+    pub timestamps: Option<&'a [i64]>,
+    /// Calendar period to group by.
+    pub period: Option<Period>,
+    /// IANA time zone of the periods; `None` = UTC.
+    pub tz: Option<&'a str>,
+}
+
+/// One group of a [`KpiTable`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiGroup {
+    /// The group key ([`GroupKey::All`] without a key column).
+    pub key: GroupKey,
+    /// Local first day of the period, when grouping by period.
+    pub period_start: Option<NaiveDate>,
+    /// The KPI of the group.
+    pub kpi: Kpi,
+}
+
+/// A KPI overall and per group (groups sorted by key, then period).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct KpiTable {
+    /// The KPI over every row.
+    pub overall: Kpi,
+    /// The period grouped by, if any.
+    pub period: Option<Period>,
+    /// Non-empty groups.
+    pub groups: Vec<KpiGroup>,
+}
+
+pub(crate) fn key_at(keys: &Keys<'_>, i: usize) -> GroupKey {
+    match keys {
+        Keys::U32(k) => GroupKey::UInt(u64::from(k[i])),
+        Keys::U64(k) => GroupKey::UInt(k[i]),
+        Keys::I64(k) => GroupKey::Int(k[i]),
+        Keys::Str(k) => GroupKey::Str(k[i].to_owned()),
+    }
+}
+
+pub(crate) fn keys_len(keys: &Keys<'_>) -> usize {
+    match keys {
+        Keys::U32(k) => k.len(),
+        Keys::U64(k) => k.len(),
+        Keys::I64(k) => k.len(),
+        Keys::Str(k) => k.len(),
+    }
+}
+
+pub(crate) fn check_ts_col(name: &'static str, ts: &[i64]) -> Result<()> {
+    match ts.iter().position(|t| !(MIN_TS..=MAX_TS).contains(t)) {
+        Some(i) => Err(Error::value(
+            name,
+            i,
+            format!("timestamp {} is missing or out of range", ts[i]),
+        )),
+        None => Ok(()),
+    }
+}
+
+pub(crate) fn check_hours(name: &'static str, hours: &[f64]) -> Result<()> {
+    match hours.iter().position(|h| !h.is_finite() || *h < 0.0) {
+        Some(i) => Err(Error::value(
+            name,
+            i,
+            format!("hours must be finite and >= 0, got {}", hours[i]),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// The group of every row: `(labels, index per row)`.
+pub(crate) type Assignment = (Vec<(GroupKey, Option<NaiveDate>)>, Vec<usize>);
+
+pub(crate) fn assign(g: &Grouping<'_>, n: usize) -> Result<Assignment> {
+    if let Some(k) = &g.keys {
+        Error::check_len("keys", keys_len(k), "rows", n)?;
+    }
+    let tz = parse_tz(g.tz.unwrap_or("UTC"))?;
+    let dates: Option<Vec<NaiveDate>> = match g.period {
+        None => None,
+        Some(p) => {
+            let ts = g
+                .timestamps
+                .ok_or_else(|| Error::arg("timestamps", "grouping by period needs timestamps"))?;
+            Error::check_len("timestamps", ts.len(), "rows", n)?;
+            check_ts_col("timestamps", ts)?;
+            Some(
+                ts.iter()
+                    .enumerate()
+                    .map(|(i, &t)| {
+                        local_date(tz, t)
+                            .map(|d| p.start_of(d))
+                            .ok_or_else(|| Error::value("timestamps", i, "out of range"))
+                    })
+                    .collect::<Result<_>>()?,
+            )
+        }
+    };
+    let mut index: BTreeMap<(GroupKey, Option<NaiveDate>), usize> = BTreeMap::new();
+    let mut rows = Vec::with_capacity(n);
+    let mut order = Vec::new();
+    for i in 0..n {
+        let key = g.keys.as_ref().map_or(GroupKey::All, |k| key_at(k, i));
+        let label = (key, dates.as_ref().map(|d| d[i]));
+        let next = index.len();
+        let slot = *index.entry(label.clone()).or_insert_with(|| {
+            order.push(label);
+            next
+        });
+        rows.push(slot);
+    }
+    // Renumber so that groups come out sorted by (key, period).
+    let mut remap = vec![0; order.len()];
+    let labels: Vec<_> = index
+        .into_iter()
+        .enumerate()
+        .map(|(sorted, (label, slot))| {
+            remap[slot] = sorted;
+            label
+        })
+        .collect();
+    Ok((labels, rows.into_iter().map(|s| remap[s]).collect()))
+}
+
+/// Sums per-row parts overall and per group.
+pub(crate) fn table(parts: &[Parts], g: &Grouping<'_>) -> Result<KpiTable> {
+    let (labels, rows) = assign(g, parts.len())?;
+    let mut sums = vec![Parts::default(); labels.len()];
+    let mut total = Parts::default();
+    for (p, &r) in parts.iter().zip(&rows) {
+        sums[r].add(*p);
+        total.add(*p);
+    }
+    Ok(KpiTable {
+        overall: total.kpi(),
+        period: g.period,
+        groups: labels
+            .into_iter()
+            .zip(sums)
+            .map(|((key, period_start), s)| KpiGroup {
+                key,
+                period_start,
+                kpi: s.kpi(),
+            })
+            .collect(),
+    })
+}

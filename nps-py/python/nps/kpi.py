@@ -1,0 +1,565 @@
+"""Service KPIs (SPEC §6): first-time fix, comebacks, bay utilization,
+technician figures, labour rates, time KPIs, rate KPIs and the scorecard.
+
+Every function takes columns (numpy arrays, pandas or polars Series, lists;
+timestamps as Unix seconds or datetime columns) and returns a
+:class:`KpiTable` (or a :class:`Kpi` / :class:`TimeKpi` for single-figure
+KPIs). Every result carries ``value``, ``numerator``, ``denominator`` and
+``coverage`` (share of the input rows used); ``value`` is ``None`` ("no
+data") when the denominator is 0, never 0 or NaN. All rules live in the
+Rust core (nps-core ``kpi``); this module only names and tabulates.
+
+>>> import nps
+>>> t = nps.kpi.technician_figures([7.2], available_hours=8.0, srt_hours=[9.0])
+>>> round(t.efficiency.value, 4), round(t.productivity.value, 4), round(t.proficiency.value, 4)
+(1.25, 0.9, 1.125)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterator, Mapping
+
+import numpy as np
+
+from nps import _columns
+from nps._nps import Kpi, Policy, SrtCatalog, TimeKpi
+from nps._nps import _kpi_bay_utilization as _bay
+from nps._nps import _kpi_first_time_fix as _ftf
+from nps._nps import _kpi_hours_per_ro as _hpro
+from nps._nps import _kpi_job_outcomes as _outcomes
+from nps._nps import _kpi_labour_rate as _labour
+from nps._nps import _kpi_rate as _rate
+from nps._nps import _kpi_repeat_complaint as _repeat
+from nps._nps import _kpi_revenue_per_engineer as _revenue
+from nps._nps import _kpi_scorecard as _scorecard
+from nps._nps import _kpi_technician as _tech
+from nps._nps import _kpi_time as _time
+from nps._nps import _kpi_time_target as _time_target
+
+__all__ = [
+    "Kpi",
+    "KpiTable",
+    "ScoreLine",
+    "SrtCatalog",
+    "TechnicianFigures",
+    "TimeKpi",
+    "TimeTable",
+    "appointment_fulfillment_rate",
+    "bay_utilization",
+    "comeback_rate",
+    "csat",
+    "delivery_time",
+    "effective_labour_rate",
+    "first_contact_resolution_rate",
+    "first_time_fix_rate",
+    "follow_up_completion_rate",
+    "hours_per_ro",
+    "job_outcomes",
+    "pre_service_inspection_rate",
+    "rate",
+    "ready_when_promised",
+    "reception_response_time",
+    "repeat_complaint_rate",
+    "repeat_visit_rate",
+    "scorecard",
+    "service_revenue_per_engineer",
+    "technician_efficiency",
+    "technician_figures",
+    "technician_productivity",
+    "technician_proficiency",
+    "time_kpi",
+]
+
+DAY = 86_400
+
+
+class KpiTable:
+    """A KPI overall (``overall``; ``value`` etc. are its fields) and per group.
+
+    ``groups`` is a list of ``(key, period, Kpi)`` sorted by key then period;
+    ``key`` is None without ``by=``, ``period`` a label ("2025-03") or None.
+    """
+
+    def __init__(self, overall: Kpi, groups: list[tuple[Any, str | None, Kpi]]) -> None:
+        self.overall = overall
+        self.groups = groups
+
+    @property
+    def value(self) -> float | None:
+        """The overall value (None = no data)."""
+        return self.overall.value
+
+    @property
+    def numerator(self) -> float:
+        """The overall numerator."""
+        return self.overall.numerator
+
+    @property
+    def denominator(self) -> float:
+        """The overall denominator."""
+        return self.overall.denominator
+
+    @property
+    def coverage(self) -> float | None:
+        """The overall coverage."""
+        return self.overall.coverage
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __iter__(self) -> Iterator[tuple[Any, str | None, Kpi]]:
+        return iter(self.groups)
+
+    def __repr__(self) -> str:
+        return f"KpiTable(overall={self.overall!r}, groups={len(self.groups)})"
+
+    def _columns(self) -> dict[str, list[Any]]:
+        return {
+            "key": [g[0] for g in self.groups],
+            "period": [g[1] for g in self.groups],
+            "value": [g[2].value for g in self.groups],
+            "numerator": [g[2].numerator for g in self.groups],
+            "denominator": [g[2].denominator for g in self.groups],
+            "coverage": [g[2].coverage for g in self.groups],
+        }
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per group; no-data values are <NA>."""
+        import pandas as pd
+
+        c = self._columns()
+        for name in ("value", "numerator", "denominator", "coverage"):
+            c[name] = pd.array(c[name], dtype="Float64")  # type: ignore[assignment]
+        return pd.DataFrame(c)
+
+    def to_polars(self) -> Any:
+        """A polars DataFrame, one row per group; no-data values are null."""
+        import polars as pl
+
+        schema = {n: pl.Float64 for n in ("value", "numerator", "denominator", "coverage")}
+        return pl.DataFrame(self._columns(), schema_overrides={**schema, "period": pl.String})
+
+
+class TimeTable:
+    """A time KPI overall (``overall``) and per group (``(key, period, TimeKpi)``)."""
+
+    def __init__(self, overall: TimeKpi, groups: list[tuple[Any, str | None, TimeKpi]]) -> None:
+        self.overall = overall
+        self.groups = groups
+
+    @property
+    def value(self) -> float | None:
+        """Overall share within the target."""
+        return self.overall.value
+
+    @property
+    def within_target(self) -> Kpi:
+        """Overall durations within the target / durations."""
+        return self.overall.within_target
+
+    def __len__(self) -> int:
+        return len(self.groups)
+
+    def __iter__(self) -> Iterator[tuple[Any, str | None, TimeKpi]]:
+        return iter(self.groups)
+
+    def __repr__(self) -> str:
+        return f"TimeTable(overall={self.overall!r}, groups={len(self.groups)})"
+
+    def _columns(self) -> dict[str, list[Any]]:
+        g = self.groups
+        return {
+            "key": [x[0] for x in g],
+            "period": [x[1] for x in g],
+            "n": [x[2].n for x in g],
+            "mean": [x[2].mean for x in g],
+            "median": [x[2].median for x in g],
+            "p90": [x[2].p90 for x in g],
+            "within_target": [x[2].within_target.value for x in g],
+        }
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per group (seconds; no data = <NA>)."""
+        import pandas as pd
+
+        c = self._columns()
+        for name in ("mean", "median", "p90", "within_target"):
+            c[name] = pd.array(c[name], dtype="Float64")  # type: ignore[assignment]
+        return pd.DataFrame(c)
+
+    def to_polars(self) -> Any:
+        """A polars DataFrame, one row per group (no data = null)."""
+        import polars as pl
+
+        schema = {n: pl.Float64 for n in ("mean", "median", "p90", "within_target")}
+        return pl.DataFrame(self._columns(), schema_overrides={**schema, "period": pl.String})
+
+
+def _flags(col: Any, name: str) -> Any:
+    """A bool / 0-1 column as uint8 (nps-core rejects anything else with its row)."""
+    arr = _columns.numbers(col, name)
+    return arr.astype(np.uint8) if arr.dtype == np.bool_ else arr
+
+
+def _table(res: tuple[Kpi, list[tuple[Any, str | None, Kpi]]]) -> KpiTable:
+    return KpiTable(res[0], res[1])
+
+
+def first_time_fix_rate(
+    vehicles: Any,
+    opened: Any,
+    closed: Any,
+    *,
+    complaints: Any = None,
+    window_days: int = 30,
+    as_of: Any = None,
+    exclude_incomplete: bool = True,
+    by: Any = None,
+    timestamps: Any = None,
+    period: str | None = None,
+    tz: str = "UTC",
+) -> KpiTable:
+    """First-time-fix rate over repair-order rows (one row per job).
+
+    A job fails when the same vehicle (with the same ``complaints`` key,
+    complaint code or operation family, when given) is opened again no
+    later than ``window_days`` after the job closed (inclusive). The
+    comeback is attributed to the original job. Jobs whose window is not
+    over at ``as_of`` and that have not come back are incomplete: left out
+    (``exclude_incomplete=True``, coverage shows the share judged) or
+    counted as fixed. Group with ``by=`` (dealer, technician, advisor)
+    and/or ``period=`` ("day", "week", "month", "quarter", "year") over
+    ``timestamps`` in ``tz``. Benchmark ``first_time_fix_rate`` (>= 85 %).
+    """
+    return _table(
+        _ftf(vehicles, complaints, opened, closed, window_seconds=window_days * DAY, as_of=as_of,
+             exclude_incomplete=exclude_incomplete, comeback=False, by=by, timestamps=timestamps,
+             period=period, tz=tz)
+    )
+
+
+def comeback_rate(
+    vehicles: Any,
+    opened: Any,
+    closed: Any,
+    *,
+    complaints: Any = None,
+    window_days: int = 30,
+    as_of: Any = None,
+    exclude_incomplete: bool = True,
+    by: Any = None,
+    timestamps: Any = None,
+    period: str | None = None,
+    tz: str = "UTC",
+) -> KpiTable:
+    """Comeback (rework) rate: 1 - first_time_fix_rate over the same jobs.
+
+    Same arguments and rules as :func:`first_time_fix_rate`. Benchmark
+    ``comeback_rate`` (< 10 %).
+    """
+    return _table(
+        _ftf(vehicles, complaints, opened, closed, window_seconds=window_days * DAY, as_of=as_of,
+             exclude_incomplete=exclude_incomplete, comeback=True, by=by, timestamps=timestamps,
+             period=period, tz=tz)
+    )
+
+
+def job_outcomes(
+    vehicles: Any,
+    opened: Any,
+    closed: Any,
+    *,
+    complaints: Any = None,
+    window_days: int = 30,
+    as_of: Any = None,
+) -> list[str]:
+    """The verdict per job: "fixed", "came_back" or "incomplete"."""
+    return _outcomes(vehicles, complaints, opened, closed, window_seconds=window_days * DAY,
+                     as_of=as_of)
+
+
+def repeat_complaint_rate(
+    subjects: Any,
+    raised: Any,
+    closed: Any,
+    *,
+    window_days: int = 30,
+    as_of: Any = None,
+    by: Any = None,
+    timestamps: Any = None,
+    period: str | None = None,
+    tz: str = "UTC",
+) -> KpiTable:
+    """Complaints raised again for the same case or vehicle (``subjects``)
+    within ``window_days`` of closing / complaints closed. Benchmark
+    ``repeat_complaint_rate`` (> 15 % signals unresolved root causes)."""
+    return _table(_repeat(subjects, raised, closed, window_days=window_days, as_of=as_of, by=by,
+                          timestamps=timestamps, period=period, tz=tz))
+
+
+def bay_utilization(
+    occupied_hours: Any,
+    *,
+    repair_bays: int,
+    calendar: Any,
+    start: Any,
+    end: Any,
+    repair_bay: Any = None,
+) -> Kpi:
+    """Occupied repair hours / (repair bays x open hours of ``calendar``
+    between ``start`` and ``end``); holidays and make-up days included.
+    Rows with ``repair_bay`` False (wash, reception) are left out."""
+    rb = None if repair_bay is None else _flags(repair_bay, "repair_bay")
+    return _bay(occupied_hours, repair_bays=repair_bays, calendar=calendar, start=start, end=end,
+                repair_bay=rb)
+
+
+@dataclass(frozen=True)
+class TechnicianFigures:
+    """Efficiency, productivity and proficiency of one technician (``key``)."""
+
+    key: Any
+    efficiency: Kpi
+    productivity: Kpi
+    proficiency: Kpi
+
+
+def technician_figures(
+    worked_hours: Any,
+    available_hours: Any,
+    *,
+    srt_hours: Any = None,
+    operations: Any = None,
+    catalog: SrtCatalog | None = None,
+    technicians: Any = None,
+    available_technicians: Any = None,
+) -> Any:
+    """Technician figures over completed jobs.
+
+    ``worked_hours`` per job; SRT hours per job from ``srt_hours`` (NaN /
+    None = no SRT) or from ``operations`` looked up in ``catalog``; the
+    hours available (attendance). Efficiency = SRT hours / hours worked on
+    jobs with an SRT (coverage = share of jobs with one); productivity =
+    hours worked / available; proficiency = SRT hours / available.
+
+    Without ``technicians`` returns one :class:`TechnicianFigures` (key
+    None; ``available_hours`` a number). With ``technicians`` (per job) and
+    ``available_technicians`` (per attendance row of ``available_hours``)
+    returns a list, one per technician sorted by key.
+    """
+    rows = _tech(worked_hours, available_hours, srt_hours=srt_hours, operations=operations,
+                 catalog=catalog, technicians=technicians,
+                 available_technicians=available_technicians)
+    out = [TechnicianFigures(*r) for r in rows]
+    return out[0] if technicians is None else out
+
+
+def technician_efficiency(worked_hours: Any, **kw: Any) -> Kpi:
+    """SRT hours / hours worked on jobs with an SRT (see :func:`technician_figures`;
+    ``available_hours`` is not needed)."""
+    kw.setdefault("available_hours", 0.0)
+    return technician_figures(worked_hours, kw.pop("available_hours"), **kw).efficiency  # type: ignore[no-any-return]
+
+
+def technician_productivity(worked_hours: Any, available_hours: float, **kw: Any) -> Kpi:
+    """Hours worked / hours available (see :func:`technician_figures`)."""
+    return technician_figures(worked_hours, available_hours, **kw).productivity  # type: ignore[no-any-return]
+
+
+def technician_proficiency(worked_hours: Any, available_hours: float, **kw: Any) -> Kpi:
+    """SRT hours produced / hours available (see :func:`technician_figures`)."""
+    return technician_figures(worked_hours, available_hours, **kw).proficiency  # type: ignore[no-any-return]
+
+
+def effective_labour_rate(sales_minor: Any, hours_sold: Any, pay_types: Any) -> dict[str, Kpi]:
+    """Labour sales (integer minor units) / labour hours sold, overall
+    (key "all") and per pay type ("customer", "warranty", "internal");
+    values are minor units per hour. An unknown pay type is an
+    ``InvalidValueError`` naming its row."""
+    overall, per = _labour(sales_minor, hours_sold, pay_types)
+    return {"all": overall, **dict(per)}
+
+
+def hours_per_ro(
+    worked_hours: Any,
+    *,
+    srt_hours: Any = None,
+    operations: Any = None,
+    catalog: SrtCatalog | None = None,
+    basis: str = "srt",
+) -> Kpi:
+    """Hours per repair order (one row per RO): ``basis="srt"`` SRT hours /
+    ROs with an SRT (coverage = their share), ``basis="worked"`` hours
+    worked / ROs."""
+    return _hpro(worked_hours, srt_hours=srt_hours, operations=operations, catalog=catalog,
+                 basis=basis)
+
+
+def time_kpi(
+    *,
+    target_seconds: int,
+    start: Any = None,
+    end: Any = None,
+    seconds: Any = None,
+    by: Any = None,
+    timestamps: Any = None,
+    period: str | None = None,
+    tz: str = "UTC",
+) -> TimeTable:
+    """A time KPI from ``start``/``end`` timestamps or ``seconds`` durations:
+    n, mean, median, p90 (linear interpolation, numpy's default) and the
+    share within ``target_seconds`` (inclusive)."""
+    o, g = _time(target_seconds, start=start, end=end, seconds=seconds, by=by,
+                 timestamps=timestamps, period=period, tz=tz)
+    return TimeTable(o, g)
+
+
+def _target(name: str, target_seconds: int | None, policy: Policy | None) -> int:
+    if target_seconds is not None:
+        return target_seconds
+    t = _time_target(name, policy)
+    if t is None:
+        raise ValueError(f"the policy has no `{name}` benchmark; pass target_seconds")
+    return t
+
+
+def reception_response_time(
+    arrived: Any,
+    greeted: Any,
+    *,
+    target_seconds: int | None = None,
+    policy: Policy | None = None,
+    **group: Any,
+) -> TimeTable:
+    """Arrival -> greeted by an advisor. Target from the policy benchmark
+    ``reception_response_minutes`` (3 min by default)."""
+    t = _target("reception_response_minutes", target_seconds, policy)
+    return time_kpi(target_seconds=t, start=arrived, end=greeted, **group)
+
+
+def delivery_time(
+    finished: Any,
+    left: Any,
+    *,
+    target_seconds: int | None = None,
+    policy: Policy | None = None,
+    **group: Any,
+) -> TimeTable:
+    """Repair finished -> customer leaves. Target from the policy benchmark
+    ``delivery_minutes`` (15 min by default)."""
+    t = _target("delivery_minutes", target_seconds, policy)
+    return time_kpi(target_seconds=t, start=finished, end=left, **group)
+
+
+def rate(flags: Any, eligible: Any = None, **group: Any) -> KpiTable:
+    """Rows flagged / eligible rows (every row when ``eligible`` is None)."""
+    e = None if eligible is None else _flags(eligible, "eligible")
+    return _table(_rate("rate", flags=_flags(flags, "flags"), eligible=e, **group))
+
+
+def ready_when_promised(delivered: Any, promised: Any, **group: Any) -> KpiTable:
+    """ROs delivered by the promised time / ROs with a promise (NaT / None =
+    no promise, left out)."""
+    return _table(_rate("ready_when_promised", delivered=delivered, promised=promised, **group))
+
+
+def appointment_fulfillment_rate(kept: Any, **group: Any) -> KpiTable:
+    """Appointments kept / booked (one row per booked appointment)."""
+    return rate(kept, **group)
+
+
+def pre_service_inspection_rate(inspected: Any, **group: Any) -> KpiTable:
+    """Walk-around inspections / receptions (one row per reception)."""
+    return rate(inspected, **group)
+
+
+def follow_up_completion_rate(
+    service_end: Any, follow_up: Any, *, window_days: float = 3, **group: Any
+) -> KpiTable:
+    """Services followed up within ``window_days`` of the service end /
+    services (``follow_up`` NaT / None = no call). Benchmark 100 %."""
+    return _table(_rate("follow_up", service_end=service_end, follow_up=follow_up,
+                        window_seconds=int(window_days * DAY), **group))
+
+
+def repeat_visit_rate(booked: Any, **group: Any) -> KpiTable:
+    """Visits booked through follow-up / follow-ups. Benchmark >= 30 %."""
+    return rate(booked, **group)
+
+
+def first_contact_resolution_rate(no_further_contact: Any, resolved: Any, **group: Any) -> KpiTable:
+    """Requests resolved with no further contact / requests resolved."""
+    return rate(no_further_contact, resolved, **group)
+
+
+def csat(ratings: Any, *, satisfied_min: float = 4, **group: Any) -> KpiTable:
+    """Satisfied ratings (``>= satisfied_min``) / ratings."""
+    return _table(_rate("csat", ratings=ratings, satisfied_min=satisfied_min, **group))
+
+
+def service_revenue_per_engineer(revenue_minor: Any, engineers: int) -> Kpi:
+    """Service revenue (minor units) / engineers; no data with 0 engineers."""
+    return _revenue(revenue_minor, engineers)
+
+
+@dataclass(frozen=True)
+class ScoreLine:
+    """One scorecard line: the KPI, its value, the benchmark and the status
+    ("meets", "misses", "no_data" or "no_benchmark")."""
+
+    kpi: str
+    value: float | None
+    min: float | None
+    max: float | None
+    status: str
+
+
+class Scorecard(list):  # type: ignore[type-arg]
+    """A list of :class:`ScoreLine` with ``to_pandas()`` / ``to_polars()``."""
+
+    def _columns(self) -> dict[str, list[Any]]:
+        return {f: [getattr(x, f) for x in self] for f in ("kpi", "value", "min", "max", "status")}
+
+    def to_pandas(self) -> Any:
+        """A pandas DataFrame, one row per KPI."""
+        import pandas as pd
+
+        c = self._columns()
+        for name in ("value", "min", "max"):
+            c[name] = pd.array(c[name], dtype="Float64")  # type: ignore[assignment]
+        return pd.DataFrame(c)
+
+    def to_polars(self) -> Any:
+        """A polars DataFrame, one row per KPI."""
+        import polars as pl
+
+        return pl.DataFrame(self._columns(),
+                            schema_overrides={n: pl.Float64 for n in ("value", "min", "max")})
+
+
+def scorecard(results: Mapping[str, Any], policy: Policy | None = None) -> Scorecard:
+    """Each result against the policy's benchmark of the same name.
+
+    ``results`` maps KPI names (``first_time_fix_rate``, ...) to a Kpi, a
+    KpiTable (its overall value), a TimeKpi / TimeTable (its mean in
+    minutes, the unit of ``reception_response_minutes`` and
+    ``delivery_minutes``) or a number / None. ``policy`` defaults to
+    ``nps.Policy.default()``.
+    """
+    names: list[str] = []
+    values: list[float | None] = []
+    for name, r in results.items():
+        if isinstance(r, TimeTable):
+            r = r.overall
+        if isinstance(r, TimeKpi):
+            v = r.mean_minutes
+        elif isinstance(r, (Kpi, KpiTable)):
+            v = r.value
+        else:
+            v = None if r is None else float(r)
+        names.append(name)
+        values.append(v)
+    return Scorecard(ScoreLine(*line) for line in _scorecard(names, values, policy))
+
+

@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Golden vectors of the service KPIs (SPEC §6), computed independently of nps.
+
+Stdlib only (fractions for exact ratios); never imports nps. Writes
+tests/golden/kpi_vectors.json deterministically. Schema: tests/golden/README.md.
+Run: python3 tests/golden/gen_kpi_vectors.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from fractions import Fraction as F
+
+DAY = 86_400
+HOUR = 3_600
+
+
+def kpi(num, den, used, rows):
+    """numerator, denominator, value (None when den == 0), coverage."""
+    num, den = F(num), F(den)
+    return {
+        "numerator": float(num),
+        "denominator": float(den),
+        "value": None if den == 0 else float(num / den),
+        "coverage": None if rows == 0 else float(F(used, rows)),
+    }
+
+
+# ---------------------------------------------------------------- FTFR ----
+def outcomes(vehicles, complaints, opened, closed, window, as_of):
+    """The comeback rule of SPEC §6, written out naively (O(n²))."""
+    out = []
+    for i in range(len(vehicles)):
+        later = [
+            j
+            for j in range(len(vehicles))
+            if vehicles[j] == vehicles[i]
+            and (complaints is None or complaints[j] == complaints[i])
+            and opened[j] > opened[i]
+        ]
+        back = False
+        if later:
+            first = min(later, key=lambda j: (opened[j], j))
+            back = opened[first] - closed[i] <= window
+        if back:
+            out.append("came_back")
+        elif as_of is not None and as_of - closed[i] < window:
+            out.append("incomplete")
+        else:
+            out.append("fixed")
+    return out
+
+
+def ftfr_case(name, vehicles, complaints, opened, closed, window_days=30, as_of=None,
+              exclude_incomplete=True):
+    window = window_days * DAY
+    o = outcomes(vehicles, complaints, opened, closed, window, as_of)
+    judged = [x != "incomplete" or not exclude_incomplete for x in o]
+    fixed = sum(1 for x, j in zip(o, judged) if j and x != "came_back")
+    back = sum(1 for x, j in zip(o, judged) if j and x == "came_back")
+    n_j = sum(judged)
+    return {
+        "name": name,
+        "vehicles": vehicles,
+        "complaints": complaints,
+        "opened": opened,
+        "closed": closed,
+        "window_seconds": window,
+        "as_of": as_of,
+        "exclude_incomplete": exclude_incomplete,
+        "expected": {
+            "outcomes": o,
+            "first_time_fix_rate": kpi(fixed, n_j, n_j, len(o)),
+            "comeback_rate": kpi(back, n_j, n_j, len(o)),
+        },
+    }
+
+
+T0 = 1_740_000_000  # 2025-02-19T21:20:00Z
+ftfr = [
+    ftfr_case(
+        "comeback inside, outside and on the 30-day boundary",
+        ["V1", "V1", "V2", "V2", "V3", "V3", "V4"],
+        ["brakes", "brakes", "noise", "noise", "ac", "ac", "ac"],
+        [T0, T0 + 10 * DAY, T0, T0 + 31 * DAY + HOUR, T0, T0 + 31 * DAY, T0],
+        [T0 + HOUR, T0 + 10 * DAY + HOUR, T0 + HOUR, T0 + 31 * DAY + 2 * HOUR,
+         T0 + DAY, T0 + 31 * DAY + HOUR, T0 + HOUR],
+    ),
+    ftfr_case(
+        "a different complaint is not a comeback",
+        ["V1", "V1", "V1"],
+        ["brakes", "tyres", "brakes"],
+        [T0, T0 + DAY, T0 + 40 * DAY],
+        [T0 + HOUR, T0 + DAY + HOUR, T0 + 40 * DAY + HOUR],
+    ),
+    ftfr_case(
+        "without a matching key any return visit counts",
+        ["V1", "V1", "V2"],
+        None,
+        [T0, T0 + 5 * DAY, T0],
+        [T0 + HOUR, T0 + 5 * DAY + HOUR, T0 + HOUR],
+    ),
+    ftfr_case(
+        "recent jobs are incomplete and excluded (coverage)",
+        ["V1", "V1", "V2", "V3"],
+        ["x", "x", "x", "x"],
+        [T0, T0 + 2 * DAY, T0 + 20 * DAY, T0 + 25 * DAY],
+        [T0 + HOUR, T0 + 2 * DAY + HOUR, T0 + 20 * DAY + HOUR, T0 + 25 * DAY + HOUR],
+        as_of=T0 + 40 * DAY,
+    ),
+    ftfr_case(
+        "recent jobs counted as fixed when not excluded",
+        ["V1", "V1", "V2", "V3"],
+        ["x", "x", "x", "x"],
+        [T0, T0 + 2 * DAY, T0 + 20 * DAY, T0 + 25 * DAY],
+        [T0 + HOUR, T0 + 2 * DAY + HOUR, T0 + 20 * DAY + HOUR, T0 + 25 * DAY + HOUR],
+        as_of=T0 + 40 * DAY,
+        exclude_incomplete=False,
+    ),
+    ftfr_case(
+        "7-day window, chain of three visits",
+        [7, 7, 7],
+        None,
+        [T0, T0 + 7 * DAY + HOUR, T0 + 20 * DAY],
+        [T0 + HOUR, T0 + 7 * DAY + 2 * HOUR, T0 + 20 * DAY + HOUR],
+        window_days=7,
+    ),
+    ftfr_case("no jobs: no data", [], None, [], [], window_days=30),
+]
+
+# ------------------------------------------------------ bay utilization ----
+WEEKLY = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
+
+
+def open_seconds(offset_hours, weekly, holidays, working_days, start, end):
+    """Open seconds of a calendar (fixed UTC offset) in [start, end)."""
+    names = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+    off = offset_hours * HOUR
+    d = dt.date.fromtimestamp(0) + dt.timedelta(days=(start + off) // DAY - 1)
+    last = dt.date.fromtimestamp(0) + dt.timedelta(days=(end + off) // DAY + 1)
+    total = 0
+    while d <= last:
+        iso = d.isoformat()
+        if iso in working_days:
+            ranges = working_days[iso]
+        elif iso in holidays:
+            ranges = []
+        else:
+            ranges = weekly.get(names[d.weekday()], [])
+        midnight = (d - dt.date(1970, 1, 1)).days * DAY - off
+        for a, b in ranges:
+            ha, ma = map(int, a.split(":"))
+            hb, mb = map(int, b.split(":"))
+            lo = max(start, midnight + ha * HOUR + ma * 60)
+            hi = min(end, midnight + hb * HOUR + mb * 60)
+            total += max(0, hi - lo)
+        d += dt.timedelta(days=1)
+    return total
+
+
+def utc(y, m, d, h=0, mi=0, off=0):
+    return int(dt.datetime(y, m, d, h, mi, tzinfo=dt.timezone.utc).timestamp()) - off * HOUR
+
+
+def bay_case(name, tz, offset, weekly, holidays, working_days, start, end, bays, occupied,
+             repair_bay=None):
+    open_s = open_seconds(offset, weekly, holidays, working_days, start, end)
+    used = [i for i in range(len(occupied)) if repair_bay is None or repair_bay[i]]
+    num = sum(F(str(occupied[i])) for i in used)
+    return {
+        "name": name,
+        "calendar": {"tz": tz, "weekly": weekly, "holidays": holidays,
+                     "working_days": working_days},
+        "from": start,
+        "to": end,
+        "repair_bays": bays,
+        "occupied_hours": occupied,
+        "repair_bay": repair_bay,
+        "expected": {"open_seconds": open_s,
+                     **kpi(num, F(bays * open_s, HOUR), len(used), len(occupied))},
+    }
+
+
+bay = [
+    bay_case("6 bays x 8 h, 28 h used (58.33 %)", "UTC", 0, WEEKLY, [], {},
+             utc(2025, 9, 29), utc(2025, 9, 30), 6, [4.0, 6.5, 8.0, 2.5, 7.0]),
+    bay_case("non-repair bays excluded", "UTC", 0, WEEKLY, [], {},
+             utc(2025, 9, 29), utc(2025, 9, 30), 6, [4.0, 6.5, 8.0, 2.5, 7.0, 5.0],
+             [True, True, True, True, True, False]),
+    bay_case("a week with a holiday and a make-up Saturday", "UTC", 0, WEEKLY,
+             ["2025-10-01"], {"2025-10-04": [["09:00", "17:00"]]},
+             utc(2025, 9, 29), utc(2025, 10, 6), 4, [30.0, 25.5, 40.0, 12.25]),
+    bay_case("Shanghai calendar, partial window", "Asia/Shanghai", 8,
+             {d: [["08:30", "12:00"], ["13:30", "18:00"]] for d in ("mon", "tue", "wed", "thu", "fri")},
+             ["2025-10-01"], {"2025-09-28": [["08:30", "12:00"], ["13:30", "18:00"]]},
+             utc(2025, 9, 27, 10, 0, 8), utc(2025, 10, 2, 10, 0, 8), 3, [20.0, 18.5]),
+    bay_case("a closed period: no data", "UTC", 0, WEEKLY, ["2025-09-29"], {},
+             utc(2025, 9, 29), utc(2025, 9, 30), 6, [1.0]),
+]
+
+# ------------------------------------------------------- technicians ----
+def tech_case(name, worked, srt, available):
+    with_srt = [i for i in range(len(worked)) if srt[i] is not None]
+    s = sum((F(str(srt[i])) for i in with_srt), F(0))
+    w_s = sum((F(str(worked[i])) for i in with_srt), F(0))
+    w = sum((F(str(x)) for x in worked), F(0))
+    a = F(str(available))
+    n = len(worked)
+    return {
+        "name": name,
+        "worked_hours": worked,
+        "srt_hours": srt,
+        "available_hours": available,
+        "expected": {
+            "efficiency": kpi(s, w_s, len(with_srt), n),
+            "productivity": kpi(w, a, n, n),
+            "proficiency": kpi(s, a, len(with_srt), n),
+        },
+    }
+
+
+technician = [
+    tech_case("8 h available, 7.2 h worked, 9 h flat rate (125 / 90 / 112.5 %)",
+              [2.0, 3.2, 2.0], [2.5, 4.0, 2.5], 8.0),
+    tech_case("wheel alignment SRT 0.8 h done in 45 min (106.67 %)", [0.75], [0.8], 8.0),
+    tech_case("a job without SRT is left out of efficiency (coverage 2/3)",
+              [1.0, 2.0, 1.5], [1.2, None, 1.5], 6.0),
+    tech_case("no job has an SRT: efficiency no data", [1.0], [None], 8.0),
+    tech_case("no attendance: productivity no data", [1.0], [1.0], 0.0),
+]
+
+# ------------------------------------------------------ time KPIs ----
+def quantile(xs, p):
+    """Linear interpolation between order statistics (type 7)."""
+    xs = sorted(xs)
+    h = (len(xs) - 1) * F(p)
+    lo = int(h)  # floor, h >= 0
+    hi = min(lo + 1, len(xs) - 1)
+    return xs[lo] + (h - lo) * (xs[hi] - xs[lo])
+
+
+def time_case(name, seconds, target):
+    n = len(seconds)
+    within = sum(1 for s in seconds if s <= target)
+    return {
+        "name": name,
+        "seconds": seconds,
+        "target_seconds": target,
+        "expected": {
+            "n": n,
+            "mean": None if n == 0 else float(F(sum(seconds), n)),
+            "median": None if n == 0 else float(quantile(seconds, F(1, 2))),
+            "p90": None if n == 0 else float(quantile(seconds, F(9, 10))),
+            "within_target": kpi(within, n, n, n),
+        },
+    }
+
+
+time_kpis = [
+    time_case("reception response, target 3 min", [45, 200, 90, 180, 30, 600, 120], 180),
+    time_case("delivery, even n, target 15 min", [300, 1200, 600, 900, 1500, 420], 900),
+    time_case("one value", [75], 60),
+    time_case("ties and zero", [0, 0, 60, 60, 60, 3600], 60),
+    time_case("no data", [], 180),
+]
+
+# ------------------------------------------------------ scorecard ----
+# SPEC §6 benchmarks (the default policy): name -> (min, max).
+BENCH = {
+    "first_time_fix_rate": (0.85, None),
+    "comeback_rate": (None, 0.10),
+    "technician_efficiency": (1.25, None),
+    "technician_productivity": (0.85, 0.875),
+    "technician_proficiency": (1.0, 1.2),
+    "reception_response_minutes": (None, 3.0),
+    "delivery_minutes": (None, 15.0),
+    "follow_up_completion_rate": (1.0, None),
+    "repeat_visit_rate": (0.30, None),
+    "repeat_complaint_rate": (None, 0.15),
+}
+
+
+def status(name, value):
+    if value is None:
+        return "no_data"
+    if name not in BENCH:
+        return "no_benchmark"
+    lo, hi = BENCH[name]
+    if (lo is not None and value < lo) or (hi is not None and value > hi):
+        return "misses"
+    return "meets"
+
+
+score_inputs = [
+    ("first_time_fix_rate", 0.85), ("first_time_fix_rate", 0.84),
+    ("comeback_rate", 0.10), ("comeback_rate", 0.125),
+    ("technician_efficiency", 1.25), ("technician_efficiency", 0.8 / 0.75),
+    ("technician_productivity", 0.9), ("technician_productivity", 0.86),
+    ("technician_proficiency", 1.125), ("technician_proficiency", 0.95),
+    ("reception_response_minutes", 2.5), ("delivery_minutes", 16.0),
+    ("follow_up_completion_rate", 1.0), ("repeat_visit_rate", None),
+    ("repeat_complaint_rate", 0.2), ("bay_utilization", 28 / 48),
+]
+scorecard = [
+    {"kpi": k, "value": v, "min": BENCH.get(k, (None, None))[0],
+     "max": BENCH.get(k, (None, None))[1], "status": status(k, v)}
+    for k, v in score_inputs
+]
+
+doc = {
+    "about": "Service KPI golden vectors (SPEC §6); generated by gen_kpi_vectors.py",
+    "tolerance": 1e-9,
+    "first_time_fix": ftfr,
+    "bay_utilization": bay,
+    "technician": technician,
+    "time": time_kpis,
+    "scorecard": scorecard,
+}
+
+out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kpi_vectors.json")
+with open(out, "w", encoding="utf-8") as f:
+    json.dump(doc, f, indent=1, ensure_ascii=False)
+    f.write("\n")
