@@ -2055,6 +2055,73 @@ typedef struct NpsManagedFlag {
 } NpsManagedFlag;
 
 /**
+ * A KPI result. `has_value` is false ("no data") when the denominator is
+ * 0; `value` is then 0 and must be ignored. `has_coverage` is false when
+ * there were no input rows.
+ */
+typedef struct NpsKpi {
+    /**
+     * Whether `value` is set.
+     */
+    bool has_value;
+    /**
+     * `numerator / denominator`.
+     */
+    double value;
+    /**
+     * Numerator (count, hours or minor units).
+     */
+    double numerator;
+    /**
+     * Denominator.
+     */
+    double denominator;
+    /**
+     * Whether `coverage` is set.
+     */
+    bool has_coverage;
+    /**
+     * Share of the input rows that entered the KPI, 0..=1.
+     */
+    double coverage;
+} NpsKpi;
+
+/**
+ * A time KPI. Without data (`n == 0`) `has_stats` is false and mean,
+ * median and p90 are 0. Quantiles interpolate linearly (numpy's default).
+ */
+typedef struct NpsTimeKpi {
+    /**
+     * Number of durations.
+     */
+    uint64_t n;
+    /**
+     * Whether mean, median and p90 are set.
+     */
+    bool has_stats;
+    /**
+     * Mean, seconds.
+     */
+    double mean;
+    /**
+     * Median, seconds.
+     */
+    double median;
+    /**
+     * 90th percentile, seconds.
+     */
+    double p90;
+    /**
+     * The target, seconds (inclusive).
+     */
+    int64_t target_seconds;
+    /**
+     * Durations within the target / durations.
+     */
+    struct NpsKpi within_target;
+} NpsTimeKpi;
+
+/**
  * Summary of a case, filled by `nps_case_info`.
  */
 typedef struct NpsCaseInfo {
@@ -2256,73 +2323,6 @@ typedef struct NpsRankedCase {
      */
     double expected;
 } NpsRankedCase;
-
-/**
- * A KPI result. `has_value` is false ("no data") when the denominator is
- * 0; `value` is then 0 and must be ignored. `has_coverage` is false when
- * there were no input rows.
- */
-typedef struct NpsKpi {
-    /**
-     * Whether `value` is set.
-     */
-    bool has_value;
-    /**
-     * `numerator / denominator`.
-     */
-    double value;
-    /**
-     * Numerator (count, hours or minor units).
-     */
-    double numerator;
-    /**
-     * Denominator.
-     */
-    double denominator;
-    /**
-     * Whether `coverage` is set.
-     */
-    bool has_coverage;
-    /**
-     * Share of the input rows that entered the KPI, 0..=1.
-     */
-    double coverage;
-} NpsKpi;
-
-/**
- * A time KPI. Without data (`n == 0`) `has_stats` is false and mean,
- * median and p90 are 0. Quantiles interpolate linearly (numpy's default).
- */
-typedef struct NpsTimeKpi {
-    /**
-     * Number of durations.
-     */
-    uint64_t n;
-    /**
-     * Whether mean, median and p90 are set.
-     */
-    bool has_stats;
-    /**
-     * Mean, seconds.
-     */
-    double mean;
-    /**
-     * Median, seconds.
-     */
-    double median;
-    /**
-     * 90th percentile, seconds.
-     */
-    double p90;
-    /**
-     * The target, seconds (inclusive).
-     */
-    int64_t target_seconds;
-    /**
-     * Durations within the target / durations.
-     */
-    struct NpsKpi within_target;
-} NpsTimeKpi;
 
 #ifdef __cplusplus
 extern "C" {
@@ -3592,6 +3592,138 @@ NpsStatus nps_managed_flags_get(const struct NpsManagedFlags *flags,
                                 struct NpsManagedFlag *out);
 
 /**
+ * Time KPI from `len` durations in seconds (each >= 0) and an inclusive
+ * target. `NULL, 0` gives a result without data.
+ *
+ * # Safety
+ *
+ * `seconds` NULL (with `len == 0`) or readable for `len` values; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_time_durations(const int64_t *seconds,
+                                 size_t len,
+                                 int64_t target_seconds,
+                                 struct NpsTimeKpi *out);
+
+/**
+ * Time KPI from `start` / `end` timestamps (`end − start` per row; an end
+ * before its start is `NPS_STATUS_INVALID_VALUE` naming the row), e.g.
+ * reception response (arrival → greeted, target 180 s by default policy)
+ * or delivery (finished → left, 900 s).
+ *
+ * # Safety
+ *
+ * `start` and `end` NULL (with `len == 0`) or readable for `len` values;
+ * `out` writable.
+ */
+NpsStatus nps_kpi_time(const int64_t *start,
+                       const int64_t *end,
+                       size_t len,
+                       int64_t target_seconds,
+                       struct NpsTimeKpi *out);
+
+/**
+ * First-time-fix rate (`comeback = false`) or comeback rate (`true`) over
+ * `len` jobs: vehicle ids, complaint keys (NULL = any return visit of the
+ * vehicle counts), opened / closed instants. A job came back when the
+ * same vehicle and key was opened again no later than `window_seconds`
+ * after it closed (inclusive; 2592000 = 30 days). With `has_as_of`, jobs
+ * whose window is not over at `as_of` are left out
+ * (`exclude_incomplete`) or counted as fixed; coverage = jobs judged / jobs.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `complaints` may always be NULL) or
+ * readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_first_time_fix(const uint64_t *vehicles,
+                                 const uint64_t *complaints,
+                                 const int64_t *opened,
+                                 const int64_t *closed,
+                                 size_t len,
+                                 int64_t window_seconds,
+                                 bool has_as_of,
+                                 int64_t as_of,
+                                 bool exclude_incomplete,
+                                 bool comeback,
+                                 struct NpsKpi *out);
+
+/**
+ * Bay utilization: occupied repair hours (`len` rows; `repair_bay` 0/1
+ * per row, NULL = every row is a repair bay) / (`repair_bays` × open
+ * hours of `calendar` in `[from, to)`, holidays and make-up days
+ * included).
+ *
+ * # Safety
+ *
+ * `occupied_hours` NULL (with `len == 0`) or readable for `len` values;
+ * `repair_bay` NULL or readable for `len` values; `calendar` a live handle;
+ * `out` writable.
+ */
+NpsStatus nps_kpi_bay_utilization(const double *occupied_hours,
+                                  const uint8_t *repair_bay,
+                                  size_t len,
+                                  uint32_t repair_bays,
+                                  const struct NpsCalendar *calendar,
+                                  int64_t from,
+                                  int64_t to,
+                                  struct NpsKpi *out);
+
+/**
+ * Technician efficiency (SRT hours / hours worked on jobs with an SRT),
+ * productivity (hours worked / `available_hours`) and proficiency (SRT
+ * hours / `available_hours`) over `len` completed jobs. `has_srt[i] == 0`
+ * marks a job without a standard time (`srt_hours[i]` is then ignored);
+ * `has_srt` NULL means every job has one. Any of the three out pointers
+ * may be NULL.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `has_srt` may always be NULL) or readable
+ * for `len` values; non-NULL outs writable.
+ */
+NpsStatus nps_kpi_technician(const double *worked_hours,
+                             const double *srt_hours,
+                             const uint8_t *has_srt,
+                             size_t len,
+                             double available_hours,
+                             struct NpsKpi *efficiency,
+                             struct NpsKpi *productivity,
+                             struct NpsKpi *proficiency);
+
+/**
+ * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
+ * every row). Appointment fulfillment, pre-service inspection, repeat
+ * visit, first-contact resolution and CSAT are rates of this form.
+ *
+ * # Safety
+ *
+ * `flags` NULL (with `len == 0`) or readable for `len` values; `eligible`
+ * NULL or readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_rate(const uint8_t *flags,
+                       const uint8_t *eligible,
+                       size_t len,
+                       struct NpsKpi *out);
+
+/**
+ * The scorecard status of one KPI value against the benchmark named
+ * `kpi` (NUL-terminated UTF-8) in `policy` (NULL = the default policy).
+ * `has_value == false` gives `NPS_KPI_STATUS_NO_DATA`. The status is
+ * written to `status` as an `NpsKpiStatus` value.
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `kpi_name` a NUL-terminated string;
+ * `status` writable.
+ */
+NpsStatus nps_kpi_scorecard_status(const struct NpsPolicy *policy,
+                                   const char *kpi_name,
+                                   bool has_value,
+                                   double value,
+                                   uint32_t *status);
+
+/**
  * Replays a JSON array of events into a new case. `policy` NULL = the
  * default policy (copied into the case; used by `nps_case_status`);
  * `case_id` NULL = `"case"`. The first event that cannot be applied is
@@ -3781,138 +3913,6 @@ NpsStatus nps_rank_open_cases(const struct NpsPolicy *policy,
  * no other thread may be using it.
  */
 void nps_case_free(struct NpsCase *case_);
-
-/**
- * Time KPI from `len` durations in seconds (each >= 0) and an inclusive
- * target. `NULL, 0` gives a result without data.
- *
- * # Safety
- *
- * `seconds` NULL (with `len == 0`) or readable for `len` values; `out`
- * writable.
- */
-NpsStatus nps_kpi_time_durations(const int64_t *seconds,
-                                 size_t len,
-                                 int64_t target_seconds,
-                                 struct NpsTimeKpi *out);
-
-/**
- * Time KPI from `start` / `end` timestamps (`end − start` per row; an end
- * before its start is `NPS_STATUS_INVALID_VALUE` naming the row), e.g.
- * reception response (arrival → greeted, target 180 s by default policy)
- * or delivery (finished → left, 900 s).
- *
- * # Safety
- *
- * `start` and `end` NULL (with `len == 0`) or readable for `len` values;
- * `out` writable.
- */
-NpsStatus nps_kpi_time(const int64_t *start,
-                       const int64_t *end,
-                       size_t len,
-                       int64_t target_seconds,
-                       struct NpsTimeKpi *out);
-
-/**
- * First-time-fix rate (`comeback = false`) or comeback rate (`true`) over
- * `len` jobs: vehicle ids, complaint keys (NULL = any return visit of the
- * vehicle counts), opened / closed instants. A job came back when the
- * same vehicle and key was opened again no later than `window_seconds`
- * after it closed (inclusive; 2592000 = 30 days). With `has_as_of`, jobs
- * whose window is not over at `as_of` are left out
- * (`exclude_incomplete`) or counted as fixed; coverage = jobs judged / jobs.
- *
- * # Safety
- *
- * Arrays NULL (with `len == 0`; `complaints` may always be NULL) or
- * readable for `len` values; `out` writable.
- */
-NpsStatus nps_kpi_first_time_fix(const uint64_t *vehicles,
-                                 const uint64_t *complaints,
-                                 const int64_t *opened,
-                                 const int64_t *closed,
-                                 size_t len,
-                                 int64_t window_seconds,
-                                 bool has_as_of,
-                                 int64_t as_of,
-                                 bool exclude_incomplete,
-                                 bool comeback,
-                                 struct NpsKpi *out);
-
-/**
- * Bay utilization: occupied repair hours (`len` rows; `repair_bay` 0/1
- * per row, NULL = every row is a repair bay) / (`repair_bays` × open
- * hours of `calendar` in `[from, to)`, holidays and make-up days
- * included).
- *
- * # Safety
- *
- * `occupied_hours` NULL (with `len == 0`) or readable for `len` values;
- * `repair_bay` NULL or readable for `len` values; `calendar` a live handle;
- * `out` writable.
- */
-NpsStatus nps_kpi_bay_utilization(const double *occupied_hours,
-                                  const uint8_t *repair_bay,
-                                  size_t len,
-                                  uint32_t repair_bays,
-                                  const struct NpsCalendar *calendar,
-                                  int64_t from,
-                                  int64_t to,
-                                  struct NpsKpi *out);
-
-/**
- * Technician efficiency (SRT hours / hours worked on jobs with an SRT),
- * productivity (hours worked / `available_hours`) and proficiency (SRT
- * hours / `available_hours`) over `len` completed jobs. `has_srt[i] == 0`
- * marks a job without a standard time (`srt_hours[i]` is then ignored);
- * `has_srt` NULL means every job has one. Any of the three out pointers
- * may be NULL.
- *
- * # Safety
- *
- * Arrays NULL (with `len == 0`; `has_srt` may always be NULL) or readable
- * for `len` values; non-NULL outs writable.
- */
-NpsStatus nps_kpi_technician(const double *worked_hours,
-                             const double *srt_hours,
-                             const uint8_t *has_srt,
-                             size_t len,
-                             double available_hours,
-                             struct NpsKpi *efficiency,
-                             struct NpsKpi *productivity,
-                             struct NpsKpi *proficiency);
-
-/**
- * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
- * every row). Appointment fulfillment, pre-service inspection, repeat
- * visit, first-contact resolution and CSAT are rates of this form.
- *
- * # Safety
- *
- * `flags` NULL (with `len == 0`) or readable for `len` values; `eligible`
- * NULL or readable for `len` values; `out` writable.
- */
-NpsStatus nps_kpi_rate(const uint8_t *flags,
-                       const uint8_t *eligible,
-                       size_t len,
-                       struct NpsKpi *out);
-
-/**
- * The scorecard status of one KPI value against the benchmark named
- * `kpi` (NUL-terminated UTF-8) in `policy` (NULL = the default policy).
- * `has_value == false` gives `NPS_KPI_STATUS_NO_DATA`. The status is
- * written to `status` as an `NpsKpiStatus` value.
- *
- * # Safety
- *
- * `policy` NULL or a live handle; `kpi_name` a NUL-terminated string;
- * `status` writable.
- */
-NpsStatus nps_kpi_scorecard_status(const struct NpsPolicy *policy,
-                                   const char *kpi_name,
-                                   bool has_value,
-                                   double value,
-                                   uint32_t *status);
 
 #ifdef __cplusplus
 }  // extern "C"
