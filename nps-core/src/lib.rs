@@ -19,6 +19,8 @@
 //! - [`group`]: one-pass grouping of whole columns by key, by calendar period
 //!   in an IANA time zone, rolling windows, latest response per respondent.
 //! - [`goal`]: goal tracking ("from 45 to ≥ 65 within 12 months").
+//! - [`heatmap`]: customer-journey pain-point heat maps; [`erlang`]:
+//!   capacity planning with the M/M/c queue (Erlang C).
 //!
 //! ## Usage
 //!
@@ -57,9 +59,11 @@
 #![forbid(unsafe_op_in_unsafe_fn)]
 
 pub mod calendar;
+pub mod erlang;
 mod error;
 pub mod goal;
 pub mod group;
+pub mod heatmap;
 mod json;
 pub mod money;
 mod parallel;

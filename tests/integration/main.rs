@@ -4,6 +4,7 @@
 mod calendar_props;
 mod golden;
 mod groups;
+mod heat;
 mod policy;
 mod properties;
 mod real_data;
