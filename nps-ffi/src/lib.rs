@@ -68,12 +68,15 @@ pub mod case_status;
 
 pub mod visit;
 
+pub mod heat;
+
 pub use approval::*;
 pub use calendar::*;
 pub use case_status::*;
 pub use error::*;
 pub use goal::*;
 pub use group::*;
+pub use heat::*;
 pub use policy::*;
 pub use scale::*;
 pub use stats::*;
