@@ -94,18 +94,21 @@ ln -sf "$debug/libnps.so" "$lib/$soname"
 DYN=(-L"$lib" -lnps -Wl,-rpath,"$lib")
 
 # name, sources, extra link libraries, arguments
-programs=(golden bad_input api policy_golden policy)
+programs=(golden bad_input api policy_golden policy heat)
 declare -A src=(
     [golden]="tests/c/test_golden.c"
     [bad_input]="tests/c/test_bad_input.c"
     [api]="tests/c/test_api.c"
     [policy_golden]="tests/c/test_policy_golden.c"
     [policy]="tests/c/test_policy.c"
+    [heat]="tests/c/test_heat.c"
 )
 declare -A extra=([golden]="-lcjson" [bad_input]="" [api]="-pthread" [policy_golden]="-lcjson"
                   [policy]="-pthread")
+extra[heat]="-lcjson"
 declare -A args=([golden]="$root/tests/golden/vectors.json" [bad_input]="" [api]=""
                  [policy_golden]="$root/tests/golden/policy_vectors.json" [policy]="")
+args[heat]="$root/tests/golden/heat_vectors.json"
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"
