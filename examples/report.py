@@ -21,6 +21,7 @@ from collections import defaultdict
 import numpy as np
 
 import nps
+from report_heat import section as heat_section
 
 TZ = "Asia/Shanghai"
 MIN_N = 30
@@ -266,3 +267,4 @@ if __name__ == "__main__":
     source = sys.argv[1] if len(sys.argv) > 1 else "data/sample/survey_responses.csv"
     main(source)
     recovery_section(source)
+    heat_section(source)

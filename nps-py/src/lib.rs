@@ -12,6 +12,7 @@ mod case;
 mod column;
 mod errors;
 mod group;
+mod heat;
 mod instant;
 mod money;
 mod names;
@@ -69,5 +70,10 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<case::PyVisitWarning>()?;
     m.add_function(wrap_pyfunction!(set_max_threads, m)?)?;
     m.add_function(wrap_pyfunction!(max_threads, m)?)?;
+    m.add_class::<heat::PyHeatMap>()?;
+    m.add_class::<heat::PyHeatTable>()?;
+    m.add_class::<heat::PyQueue>()?;
+    m.add_function(wrap_pyfunction!(heat::erlang_c, m)?)?;
+    m.add_function(wrap_pyfunction!(heat::servers_needed, m)?)?;
     Ok(())
 }

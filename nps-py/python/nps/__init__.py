@@ -62,6 +62,7 @@ from nps._nps import (
     test,
     track_goal,
 )
+from nps._nps import HeatMap, HeatTable, Queue, erlang_c, servers_needed
 
 __all__ = [
     "Approval",
@@ -108,4 +109,9 @@ __all__ = [
     "set_max_threads",
     "test",
     "track_goal",
+    "HeatMap",
+    "HeatTable",
+    "Queue",
+    "erlang_c",
+    "servers_needed",
 ]
