@@ -356,8 +356,8 @@ unsafe fn list_out<T: Copy>(
         return Ok(());
     }
     ffi::out(out, "out")?; // NULL and alignment checks
-    // SAFETY: out is non-NULL and aligned; the caller guarantees room for
-    // capacity >= items.len() items.
+                           // SAFETY: out is non-NULL and aligned; the caller guarantees room for
+                           // capacity >= items.len() items.
     unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), out, items.len()) };
     Ok(())
 }
@@ -536,7 +536,10 @@ pub unsafe extern "C" fn nps_heat_map_matrix(
             // SAFETY: checked; caller guarantee.
             unsafe { c.write(mx.columns.len()) };
         }
-        for (ptr, values, name) in [(heat, &mx.heat, "heat"), (mentions, &mx.mentions, "mentions")] {
+        for (ptr, values, name) in [
+            (heat, &mx.heat, "heat"),
+            (mentions, &mx.mentions, "mentions"),
+        ] {
             if ptr.is_null() {
                 continue;
             }
@@ -549,7 +552,7 @@ pub unsafe extern "C" fn nps_heat_map_matrix(
                 });
             }
             ffi::out(ptr, name)?; // NULL and alignment checks
-            // SAFETY: non-NULL, aligned, room for capacity >= len values.
+                                  // SAFETY: non-NULL, aligned, room for capacity >= len values.
             unsafe { std::ptr::copy_nonoverlapping(values.as_ptr(), ptr, values.len()) };
         }
         Ok(())

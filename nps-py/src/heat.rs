@@ -108,12 +108,20 @@ fn ranked_dict<'py>(
 ) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
     d.set_item("rank", pts.iter().map(|p| p.rank).collect::<Vec<_>>())?;
-    d.set_item("stage", pts.iter().map(|p| p.stage.name()).collect::<Vec<_>>())?;
+    d.set_item(
+        "stage",
+        pts.iter().map(|p| p.stage.name()).collect::<Vec<_>>(),
+    )?;
     d.set_item(
         "point",
-        pts.iter().map(|p| p.description.as_str()).collect::<Vec<_>>(),
+        pts.iter()
+            .map(|p| p.description.as_str())
+            .collect::<Vec<_>>(),
     )?;
-    d.set_item("mentions", pts.iter().map(|p| p.mentions).collect::<Vec<_>>())?;
+    d.set_item(
+        "mentions",
+        pts.iter().map(|p| p.mentions).collect::<Vec<_>>(),
+    )?;
     d.set_item("pain", pts.iter().map(|p| p.pain).collect::<Vec<_>>())?;
     d.set_item("heat", pts.iter().map(|p| p.heat).collect::<Vec<_>>())?;
     d.set_item("share", pts.iter().map(|p| p.share).collect::<Vec<_>>())?;
@@ -239,7 +247,10 @@ impl PyHeatMap {
     fn by_stage(&self, py: Python<'_>) -> PyResult<PyHeatTable> {
         let s = self.inner.by_stage();
         let d = PyDict::new(py);
-        d.set_item("stage", s.iter().map(|x| x.stage.name()).collect::<Vec<_>>())?;
+        d.set_item(
+            "stage",
+            s.iter().map(|x| x.stage.name()).collect::<Vec<_>>(),
+        )?;
         d.set_item("points", s.iter().map(|x| x.points).collect::<Vec<_>>())?;
         d.set_item("mentions", s.iter().map(|x| x.mentions).collect::<Vec<_>>())?;
         d.set_item("pain", s.iter().map(|x| x.pain).collect::<Vec<_>>())?;
@@ -320,12 +331,21 @@ impl PyHeatMap {
             .transpose()?;
         let v = self.inner.drivers(drivers, map.as_deref()).py()?;
         let d = PyDict::new(py);
-        d.set_item("driver", v.iter().map(|x| x.driver.as_str()).collect::<Vec<_>>())?;
+        d.set_item(
+            "driver",
+            v.iter().map(|x| x.driver.as_str()).collect::<Vec<_>>(),
+        )?;
         d.set_item("weight", v.iter().map(|x| x.weight).collect::<Vec<_>>())?;
         d.set_item(
             "stages",
             v.iter()
-                .map(|x| x.stages.iter().map(|s| s.name()).collect::<Vec<_>>().join(","))
+                .map(|x| {
+                    x.stages
+                        .iter()
+                        .map(|s| s.name())
+                        .collect::<Vec<_>>()
+                        .join(",")
+                })
                 .collect::<Vec<_>>(),
         )?;
         d.set_item("heat", v.iter().map(|x| x.heat).collect::<Vec<_>>())?;
