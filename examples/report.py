@@ -22,6 +22,7 @@ import numpy as np
 
 import nps
 import report_cases
+import report_heat
 import report_integrity
 import report_kpi
 
@@ -272,3 +273,4 @@ if __name__ == "__main__":
     report_cases.section(source)
     report_integrity.section(source)
     report_kpi.section(source)
+    report_heat.section(source)

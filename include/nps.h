@@ -913,6 +913,99 @@ typedef uint32_t NpsKpiStatus;
 #endif // __cplusplus
 
 /**
+ * A journey stage (SPEC §5), in journey order. Passed as `uint32_t`.
+ */
+enum NpsStage
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Booking the visit (`"appointment"`).
+     */
+    NPS_STAGE_APPOINTMENT = 0,
+    /**
+     * Arrival and reception (`"reception"`).
+     */
+    NPS_STAGE_RECEPTION = 1,
+    /**
+     * Inspection, diagnosis and quote (`"diagnosis"`).
+     */
+    NPS_STAGE_DIAGNOSIS = 2,
+    /**
+     * The repair (`"repair"`).
+     */
+    NPS_STAGE_REPAIR = 3,
+    /**
+     * Handover and payment (`"delivery"`).
+     */
+    NPS_STAGE_DELIVERY = 4,
+    /**
+     * After the visit (`"follow_up"`).
+     */
+    NPS_STAGE_FOLLOW_UP = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsStage NpsStage;
+#else
+typedef uint32_t NpsStage;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The axis of a heat matrix. Passed as `uint32_t`.
+ */
+enum NpsMatrixBy
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * One column per key (dealer…), keys in ascending byte order.
+     */
+    NPS_MATRIX_BY_KEY = 0,
+    /**
+     * One column per calendar period, in time order.
+     */
+    NPS_MATRIX_BY_PERIOD = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsMatrixBy NpsMatrixBy;
+#else
+typedef uint32_t NpsMatrixBy;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Whether an M/M/c queue settles. Passed as `uint32_t`.
+ */
+enum NpsQueueStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Utilization below 1: every measure of `NpsQueue` is set.
+     */
+    NPS_QUEUE_STATUS_STABLE = 0,
+    /**
+     * Utilization ≥ 1: the queue grows without bound. Only `servers`,
+     * `offered_load` and `utilization` are meaningful; `prob_wait` is 1
+     * and the waits are 0 and must be ignored.
+     */
+    NPS_QUEUE_STATUS_UNSTABLE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsQueueStatus NpsQueueStatus;
+#else
+typedef uint32_t NpsQueueStatus;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A business calendar: an opaque, immutable handle (IANA time zone,
  * opening ranges per weekday, effective-dated schedules, holidays,
  * working-day overrides).
@@ -960,6 +1053,13 @@ typedef struct NpsCaseStatus NpsCaseStatus;
  * use of the handle.
  */
 typedef struct NpsGrouped NpsGrouped;
+
+/**
+ * A pain-point heat map. Create it with `nps_heat_map_from_rows` or
+ * `nps_heat_map_from_records`, release it with `nps_heat_map_free`.
+ * Immutable: any number of threads may read one handle at the same time.
+ */
+typedef struct NpsHeatMap NpsHeatMap;
 
 /**
  * The result of `nps_managed_flags_*`: an opaque, immutable handle.
@@ -1880,6 +1980,150 @@ typedef struct NpsVisitAssessment {
      */
     uint32_t retention_call_by;
 } NpsVisitAssessment;
+
+/**
+ * One ranked pain point. Its description is read with
+ * `nps_heat_map_point_text`. Optional values have a `has_` flag; when the
+ * flag is false the value is 0 and must be ignored.
+ */
+typedef struct NpsPainPoint {
+    /**
+     * Position in the ranking, 1-based.
+     */
+    size_t rank;
+    /**
+     * Stage, an `NpsStage` value.
+     */
+    uint32_t stage;
+    /**
+     * Mentions.
+     */
+    uint64_t mentions;
+    /**
+     * Heat: Σ mentions × pain index.
+     */
+    uint64_t heat;
+    /**
+     * Whether `pain` is set (false with 0 mentions).
+     */
+    bool has_pain;
+    /**
+     * Mention-weighted pain index, heat / mentions.
+     */
+    double pain;
+    /**
+     * Whether `share` and `cumulative_share` are set (false when the total
+     * heat is 0).
+     */
+    bool has_share;
+    /**
+     * Share of the total heat.
+     */
+    double share;
+    /**
+     * Share of the total heat of this and all hotter points.
+     */
+    double cumulative_share;
+} NpsPainPoint;
+
+/**
+ * Totals of one stage. The stage's hottest point is ranking entry
+ * `top_index` (0-based; read its text with `nps_heat_map_point_text`).
+ */
+typedef struct NpsStageTotal {
+    /**
+     * Stage, an `NpsStage` value.
+     */
+    uint32_t stage;
+    /**
+     * Distinct pain points of the stage.
+     */
+    size_t points;
+    /**
+     * Mentions of the stage.
+     */
+    uint64_t mentions;
+    /**
+     * Heat of the stage.
+     */
+    uint64_t heat;
+    /**
+     * Whether `share` is set (false when the total heat is 0).
+     */
+    bool has_share;
+    /**
+     * Share of the total heat.
+     */
+    double share;
+    /**
+     * Whether `pain` is set (false with 0 mentions).
+     */
+    bool has_pain;
+    /**
+     * Mention-weighted pain index of the stage.
+     */
+    double pain;
+    /**
+     * Whether the stage has points (`top_index`, `top_heat` set).
+     */
+    bool has_top;
+    /**
+     * 0-based ranking index of the stage's hottest point.
+     */
+    size_t top_index;
+    /**
+     * Heat of that point.
+     */
+    uint64_t top_heat;
+} NpsStageTotal;
+
+/**
+ * An M/M/c queue (`nps_erlang_c`, `nps_servers_needed`). Times are in the
+ * unit of the inputs (arrival rate per unit of time, service time in that
+ * unit).
+ */
+typedef struct NpsQueue {
+    /**
+     * An `NpsQueueStatus` value.
+     */
+    uint32_t status;
+    /**
+     * Number of servers c.
+     */
+    uint32_t servers;
+    /**
+     * Offered load A = arrival rate × service time, in erlangs.
+     */
+    double offered_load;
+    /**
+     * Utilization A / c.
+     */
+    double utilization;
+    /**
+     * Probability of waiting (Erlang C).
+     */
+    double prob_wait;
+    /**
+     * Mean wait in the queue.
+     */
+    double mean_wait;
+    /**
+     * Mean wait plus service.
+     */
+    double mean_response;
+    /**
+     * Whether `target_wait` and `within_target` are set.
+     */
+    bool has_target;
+    /**
+     * The target wait.
+     */
+    double target_wait;
+    /**
+     * Share of arrivals waiting at most `target_wait`.
+     */
+    double within_target;
+} NpsQueue;
 
 /**
  * Original and after-recovery tallies of one sample, written by the
@@ -3471,6 +3715,212 @@ NpsStatus nps_case_status_event_key(const struct NpsCaseStatus *status,
 NpsStatus nps_policy_assess_visit(const struct NpsPolicy *policy,
                                   const struct NpsVisit *visit,
                                   struct NpsVisitAssessment *out);
+
+/**
+ * Builds a heat map from `len` pre-counted rows: `stages[i]` (an
+ * `NpsStage` value), `points[i]` (NUL-terminated UTF-8 description),
+ * `mentions[i]` and `pain[i]` (pain index 1..=10). Heat = mentions × pain;
+ * rows with the same stage and description merge (mentions and heat add
+ * up; the pain index becomes the mention-weighted mean). On success
+ * `*out` receives a new handle.
+ *
+ * Errors: `NPS_STATUS_INVALID_VALUE` (with `nps_last_error_index`) for an
+ * unknown stage code or a pain index outside 1..=10 or an empty
+ * description; `NPS_STATUS_NO_DATA` for `len == 0`; `NPS_STATUS_OVERFLOW`
+ * when a heat exceeds `uint64_t`; pointer and UTF-8 errors as usual.
+ *
+ * # Safety
+ *
+ * The arrays must be readable for `len` elements, each `points[i]` a
+ * NUL-terminated string; `out` writable.
+ */
+NpsStatus nps_heat_map_from_rows(const uint32_t *stages,
+                                 const char *const *points,
+                                 const uint64_t *mentions,
+                                 const uint8_t *pain,
+                                 size_t len,
+                                 struct NpsHeatMap **out);
+
+/**
+ * Builds a heat map from `len` raw complaint records: record `i` is one
+ * mention of `points[i]` in `stages[i]` with pain index `pain[i]`. Optional
+ * columns for the 2-D form (`nps_heat_map_matrix`): `keys` (NUL-terminated
+ * UTF-8 per record, e.g. the dealer; NULL = none) and `timestamps` (Unix
+ * seconds; NULL = none) grouped by `period` (an `NpsPeriod`, not
+ * `NPS_PERIOD_NONE` when timestamps are given) in the IANA time zone `tz`
+ * (NULL = UTC).
+ *
+ * # Safety
+ *
+ * As `nps_heat_map_from_rows`; `keys` NULL or `len` valid strings;
+ * `timestamps` NULL or readable for `len` values; `tz` NULL or a string.
+ */
+NpsStatus nps_heat_map_from_records(const uint32_t *stages,
+                                    const char *const *points,
+                                    const uint8_t *pain,
+                                    size_t len,
+                                    const char *const *keys,
+                                    const int64_t *timestamps,
+                                    uint32_t period,
+                                    const char *tz,
+                                    struct NpsHeatMap **out);
+
+/**
+ * Releases a heat map; NULL is allowed.
+ *
+ * # Safety
+ *
+ * `map` must be NULL or a handle from this library not yet freed, and no
+ * other thread may be using it.
+ */
+void nps_heat_map_free(struct NpsHeatMap *map);
+
+/**
+ * Number of distinct pain points; 0 for a NULL handle.
+ *
+ * # Safety
+ *
+ * `map` must be NULL or a live handle.
+ */
+size_t nps_heat_map_len(const struct NpsHeatMap *map);
+
+/**
+ * Total heat; 0 for a NULL handle.
+ *
+ * # Safety
+ *
+ * `map` must be NULL or a live handle.
+ */
+uint64_t nps_heat_map_total_heat(const struct NpsHeatMap *map);
+
+/**
+ * Copies the ranking (hottest first; ties by journey order, then
+ * description bytes) into `out` (room for `capacity` items). `*count`
+ * (may be NULL) receives the number of points, also on
+ * `NPS_STATUS_BUFFER_TOO_SMALL`, so `out = NULL, capacity = 0` queries it.
+ *
+ * # Safety
+ *
+ * `map` NULL or a live handle; `out` NULL or writable for `capacity`
+ * items; `count` NULL or writable.
+ */
+NpsStatus nps_heat_map_ranked(const struct NpsHeatMap *map,
+                              struct NpsPainPoint *out,
+                              size_t capacity,
+                              size_t *count);
+
+/**
+ * Copies the description of ranking entry `index` (0-based) with a NUL
+ * into `buf` (capacity `len`); `*text_len` (may be NULL) receives its
+ * length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE` past the last point.
+ *
+ * # Safety
+ *
+ * `map` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_heat_map_point_text(const struct NpsHeatMap *map,
+                                  size_t index,
+                                  char *buf,
+                                  size_t len,
+                                  size_t *text_len);
+
+/**
+ * Copies the six stage totals (journey order) into `out` (room for
+ * `capacity` items, 6 suffice); `*count` as `nps_heat_map_ranked`.
+ *
+ * # Safety
+ *
+ * As `nps_heat_map_ranked`.
+ */
+NpsStatus nps_heat_map_by_stage(const struct NpsHeatMap *map,
+                                struct NpsStageTotal *out,
+                                size_t capacity,
+                                size_t *count);
+
+/**
+ * The Pareto set: `*count` receives the length of the smallest ranking
+ * prefix carrying at least `share` (0 < share ≤ 1; 0.8 means exactly
+ * 8/10) of the total heat. Read the points with `nps_heat_map_ranked`.
+ * `NPS_STATUS_NO_DATA` when the total heat is 0.
+ *
+ * # Safety
+ *
+ * `map` NULL or a live handle; `count` NULL or writable.
+ */
+NpsStatus nps_heat_map_pareto(const struct NpsHeatMap *map, double share, size_t *count);
+
+/**
+ * The stage × key or stage × period matrix (`by`, an `NpsMatrixBy`) of a
+ * map built from records with keys / timestamps. `*columns` (may be NULL)
+ * receives the number of columns, also on `NPS_STATUS_BUFFER_TOO_SMALL`;
+ * `heat` and `mentions` (either may be NULL) receive 6 × columns values,
+ * row-major in journey order (`heat[stage * columns + column]`), and need
+ * `capacity` ≥ 6 × columns. `NPS_STATUS_INVALID_ARGUMENT` when the map has
+ * no such axis.
+ *
+ * # Safety
+ *
+ * `map` NULL or a live handle; `heat`, `mentions` NULL or writable for
+ * `capacity` values; `columns` NULL or writable.
+ */
+NpsStatus nps_heat_map_matrix(const struct NpsHeatMap *map,
+                              uint32_t by,
+                              uint64_t *heat,
+                              uint64_t *mentions,
+                              size_t capacity,
+                              size_t *columns);
+
+/**
+ * Copies the label of matrix column `index` (a key, or a period label such
+ * as `2025-03`) like `nps_heat_map_point_text`.
+ *
+ * # Safety
+ *
+ * As `nps_heat_map_point_text`.
+ */
+NpsStatus nps_heat_map_matrix_column(const struct NpsHeatMap *map,
+                                     uint32_t by,
+                                     size_t index,
+                                     char *buf,
+                                     size_t len,
+                                     size_t *text_len);
+
+/**
+ * The M/M/c queue (Erlang C): `arrival_rate` arrivals per unit of time,
+ * mean `service_time` in the same unit, `servers` ≥ 1; `target_wait`
+ * (NULL = none; ≥ 0, same unit) adds the share served within it. A
+ * utilization ≥ 1 is success with `status = NPS_QUEUE_STATUS_UNSTABLE`.
+ * `NPS_STATUS_INVALID_ARGUMENT` for rates or times that are not positive
+ * and finite, or 0 servers.
+ *
+ * # Safety
+ *
+ * `target_wait` NULL or readable; `out` writable.
+ */
+NpsStatus nps_erlang_c(double arrival_rate,
+                       double service_time,
+                       uint32_t servers,
+                       const double *target_wait,
+                       struct NpsQueue *out);
+
+/**
+ * The smallest number of servers with which at least `target_share`
+ * (0 < share < 1) of arrivals wait at most `target_wait`, and, when
+ * `max_mean_wait` is not NULL, the mean wait is at most `*max_mean_wait`.
+ * `out->servers` is the answer and `*out` the queue with that staffing.
+ *
+ * # Safety
+ *
+ * `max_mean_wait` NULL or readable; `out` writable.
+ */
+NpsStatus nps_servers_needed(double arrival_rate,
+                             double service_time,
+                             double target_wait,
+                             double target_share,
+                             const double *max_mean_wait,
+                             struct NpsQueue *out);
 
 /**
  * Tallies `len` original scores and their re-ratings after recovery (a

@@ -105,6 +105,7 @@ prog policy        tests/c/test_policy.c        -pthread ""
 prog cases         tests/c/test_cases.c         -lcjson  "$root/tests/golden/cases_vectors.json"
 prog integrity     tests/c/test_integrity.c     -lcjson  "$root/tests/golden/integrity_vectors.json"
 prog kpi           tests/c/test_kpi.c           -lcjson  "$root/tests/golden/kpi_vectors.json"
+prog heat          tests/c/test_heat.c          -lcjson  "$root/tests/golden/heat_vectors.json"
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"

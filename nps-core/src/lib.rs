@@ -23,6 +23,8 @@
 //!   distributions that look managed (exact binomial tails vs the network).
 //! - [`kpi`]: service KPIs (first-time fix, bay utilization, technician
 //!   figures, time KPIs, scorecard) with numerator, denominator, coverage.
+//! - [`heatmap`]: customer-journey pain-point heat maps; [`erlang`]:
+//!   capacity planning with the M/M/c queue (Erlang C).
 //!
 //! ## Usage
 //!
@@ -62,9 +64,11 @@
 
 pub mod calendar;
 pub mod case;
+pub mod erlang;
 mod error;
 pub mod goal;
 pub mod group;
+pub mod heatmap;
 pub mod integrity;
 mod json;
 pub mod kpi;

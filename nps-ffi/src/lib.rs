@@ -68,6 +68,7 @@ pub mod case_status;
 
 pub mod visit;
 
+pub mod heat;
 pub mod integrity;
 pub mod kpi;
 pub mod recovery_case;
@@ -78,6 +79,7 @@ pub use case_status::*;
 pub use error::*;
 pub use goal::*;
 pub use group::*;
+pub use heat::*;
 pub use integrity::*;
 pub use kpi::*;
 pub use policy::*;

@@ -12,6 +12,7 @@ mod case;
 mod column;
 mod errors;
 mod group;
+mod heat;
 mod instant;
 mod integrity;
 mod kpi;
@@ -90,5 +91,10 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<integrity::PyReratingTable>()?;
     m.add_function(wrap_pyfunction!(integrity::rerated_nps_by, m)?)?;
     kpi::register(m)?;
+    m.add_class::<heat::PyHeatMap>()?;
+    m.add_class::<heat::PyHeatTable>()?;
+    m.add_class::<heat::PyQueue>()?;
+    m.add_function(wrap_pyfunction!(heat::erlang_c, m)?)?;
+    m.add_function(wrap_pyfunction!(heat::servers_needed, m)?)?;
     Ok(())
 }

@@ -5,6 +5,7 @@ mod calendar_props;
 mod cases;
 mod golden;
 mod groups;
+mod heat;
 mod integrity;
 mod kpi;
 mod kpi_real_data;

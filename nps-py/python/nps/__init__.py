@@ -84,6 +84,7 @@ from nps._nps import (
     rerated_nps_by,
 )
 
+from nps._nps import HeatMap, HeatTable, Queue, erlang_c, servers_needed
 
 __all__ = [
     "Approval",
@@ -147,6 +148,11 @@ __all__ = [
     "managed_flags",
     "ReratingTable",
     "rerated_nps_by",
+    "HeatMap",
+    "HeatTable",
+    "Queue",
+    "erlang_c",
+    "servers_needed",
 ]
 
 from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)

@@ -1,0 +1,982 @@
+//! Customer-journey pain-point heat maps (SPEC §5).
+//!
+//! A pain point has a journey [`Stage`], a description, a mention count and a
+//! pain index 1–10; its **heat = mentions × pain index**. A [`HeatMap`] is
+//! built from pre-counted rows ([`HeatMap::from_rows`]) or from raw complaint
+//! records ([`HeatMap::from_records`], one mention per record), and answers
+//! the ranking ([`HeatMap::ranked`]), the stage totals
+//! ([`HeatMap::by_stage`]), the Pareto set ([`HeatMap::pareto`]: which few
+//! points carry 80 % of the heat), the 2-D stage × dealer / stage × period
+//! map ([`HeatMap::matrix`]) and the NPS driver view ([`HeatMap::drivers`]).
+//!
+//! Heat, mentions and every total are exact integers (`u64`, overflow is
+//! [`Error::Overflow`]); shares are computed from those integers.
+//!
+//! ## Merging duplicates
+//!
+//! Rows (or records) with the same stage and the same description are one
+//! pain point: their mentions add up and their heats add up. The point's
+//! pain index is then the mention-weighted mean `heat / mentions` (reported
+//! as [`PainPoint::pain`]). Pre-counted rows that give the same point two
+//! different pain indexes are therefore merged as if each row were that many
+//! records, never rejected and never overwritten; records are the special
+//! case of rows with one mention each, so both constructors agree.
+//!
+//! ```
+//! use nps_core::heatmap::{HeatMap, Stage};
+//!
+//! // The source's table (SPEC §5), two of its seven rows.
+//! let map = HeatMap::from_rows(
+//!     &[Stage::Reception, Stage::Repair],
+//!     &["queue longer than 30 minutes on arrival", "problem not fixed"],
+//!     &[893u64, 398],
+//!     &[9u8, 10],
+//! )?;
+//! let ranked = map.ranked();
+//! assert_eq!(ranked[0].heat, 8037);
+//! assert_eq!(map.total_heat(), 8037 + 3980);
+//! # Ok::<(), nps_core::Error>(())
+//! ```
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::period::{local_date, parse_tz, Period, MAX_TS, MIN_TS};
+use crate::policy::Driver;
+
+/// A stage of the after-sales customer journey, in journey order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u32)]
+pub enum Stage {
+    /// Booking the visit.
+    Appointment = 0,
+    /// Arrival and reception by an advisor.
+    Reception = 1,
+    /// Inspection, diagnosis and quote.
+    Diagnosis = 2,
+    /// The repair itself.
+    Repair = 3,
+    /// Handover, invoice and payment.
+    Delivery = 4,
+    /// After the visit: follow-up call, complaint handling.
+    FollowUp = 5,
+}
+
+impl Stage {
+    /// All stages in journey order.
+    pub const ALL: [Stage; 6] = [
+        Stage::Appointment,
+        Stage::Reception,
+        Stage::Diagnosis,
+        Stage::Repair,
+        Stage::Delivery,
+        Stage::FollowUp,
+    ];
+
+    /// The snake_case name: `appointment`, `reception`, `diagnosis`,
+    /// `repair`, `delivery`, `follow_up`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Stage::Appointment => "appointment",
+            Stage::Reception => "reception",
+            Stage::Diagnosis => "diagnosis",
+            Stage::Repair => "repair",
+            Stage::Delivery => "delivery",
+            Stage::FollowUp => "follow_up",
+        }
+    }
+
+    /// Parses a stage name (see [`Stage::name`]); `None` if unknown.
+    ///
+    /// ```
+    /// use nps_core::heatmap::Stage;
+    /// assert_eq!(Stage::from_name("follow_up"), Some(Stage::FollowUp));
+    /// assert_eq!(Stage::from_name("billing"), None);
+    /// ```
+    pub fn from_name(name: &str) -> Option<Stage> {
+        Stage::ALL.into_iter().find(|s| s.name() == name)
+    }
+
+    /// The stage with journey position `code` (0 = appointment … 5 =
+    /// follow_up; the C constants `NPS_STAGE_*`), `None` otherwise.
+    pub fn from_code(code: u32) -> Option<Stage> {
+        Stage::ALL.get(code as usize).copied()
+    }
+
+    /// Parses a column of stage names; an unknown name is
+    /// [`Error::InvalidValue`] for column `stages` at its row.
+    ///
+    /// ```
+    /// use nps_core::{heatmap::Stage, ErrorKind};
+    /// let err = Stage::parse_names(&["repair", "waiting"]).unwrap_err();
+    /// assert_eq!((err.kind(), err.index()), (ErrorKind::InvalidValue, Some(1)));
+    /// ```
+    pub fn parse_names<S: AsRef<str>>(names: &[S]) -> Result<Vec<Stage>> {
+        names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| {
+                let n = n.as_ref();
+                Stage::from_name(n).ok_or_else(|| {
+                    Error::value(
+                        "stages",
+                        i,
+                        format!("unknown stage `{n}` (expected appointment, reception, diagnosis, repair, delivery or follow_up)"),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    /// Converts a column of stage codes (see [`Stage::from_code`]); an
+    /// unknown code is [`Error::InvalidValue`] for column `stages`.
+    pub fn parse_codes(codes: &[u32]) -> Result<Vec<Stage>> {
+        codes
+            .iter()
+            .enumerate()
+            .map(|(i, &c)| {
+                Stage::from_code(c).ok_or_else(|| {
+                    Error::value(
+                        "stages",
+                        i,
+                        format!("unknown stage code {c} (expected 0..=5)"),
+                    )
+                })
+            })
+            .collect()
+    }
+}
+
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// A number that can be a mention count or a pain index: unsigned and
+/// signed integers, and `f64` holding a whole number (as from a pandas
+/// column). Negative, fractional, NaN and infinite values are rejected.
+pub trait HeatValue: Copy {
+    /// The value as a whole non-negative number, or why it is not one.
+    fn to_count(self) -> std::result::Result<u64, String>;
+}
+
+macro_rules! unsigned_heat_value {
+    ($($t:ty),*) => {$(
+        impl HeatValue for $t {
+            fn to_count(self) -> std::result::Result<u64, String> {
+                Ok(self as u64)
+            }
+        }
+    )*};
+}
+unsigned_heat_value!(u8, u16, u32, u64);
+
+macro_rules! signed_heat_value {
+    ($($t:ty),*) => {$(
+        impl HeatValue for $t {
+            fn to_count(self) -> std::result::Result<u64, String> {
+                u64::try_from(self).map_err(|_| format!("{self} is negative"))
+            }
+        }
+    )*};
+}
+signed_heat_value!(i8, i16, i32, i64);
+
+impl HeatValue for f64 {
+    fn to_count(self) -> std::result::Result<u64, String> {
+        if self.is_nan() {
+            Err("missing value (NaN)".into())
+        } else if self < 0.0 {
+            Err(format!("{self} is negative"))
+        } else if self.fract() != 0.0 || self >= 18_446_744_073_709_551_616.0 {
+            Err(format!("{self} is not a whole number of at most 2^64 - 1"))
+        } else {
+            Ok(self as u64)
+        }
+    }
+}
+
+fn pain_at<P: HeatValue>(pain: &[P], i: usize) -> Result<u64> {
+    let p = pain[i].to_count().map_err(|r| {
+        Error::value(
+            "pain",
+            i,
+            format!("{r}; a pain index is a whole number 1..=10"),
+        )
+    })?;
+    if !(1..=10).contains(&p) {
+        return Err(Error::value(
+            "pain",
+            i,
+            format!("pain index {p} is outside 1..=10"),
+        ));
+    }
+    Ok(p)
+}
+
+fn check_description(s: &str, i: usize) -> Result<()> {
+    if s.trim().is_empty() {
+        return Err(Error::value("points", i, "empty pain-point description"));
+    }
+    Ok(())
+}
+
+/// One pain point of a [`HeatMap`] after merging duplicates.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PainPoint {
+    /// Position in the ranking, 1-based (1 = hottest).
+    pub rank: usize,
+    /// Journey stage.
+    pub stage: Stage,
+    /// Description as given (the first spelling seen).
+    pub description: String,
+    /// Mentions (rows' counts summed, or the number of records).
+    pub mentions: u64,
+    /// Heat: Σ mentions × pain index over the merged rows.
+    pub heat: u64,
+    /// Mention-weighted pain index `heat / mentions`; `None` with 0 mentions.
+    pub pain: Option<f64>,
+    /// `heat / total heat`; `None` when the total heat is 0.
+    pub share: Option<f64>,
+    /// Share of the total heat carried by this point and all hotter ones.
+    pub cumulative_share: Option<f64>,
+}
+
+/// The heat of one journey stage.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct StageTotal {
+    /// The stage.
+    pub stage: Stage,
+    /// Number of distinct pain points in the stage.
+    pub points: usize,
+    /// Mentions summed over the stage.
+    pub mentions: u64,
+    /// Heat summed over the stage.
+    pub heat: u64,
+    /// `heat / total heat`; `None` when the total heat is 0.
+    pub share: Option<f64>,
+    /// Mention-weighted pain index of the stage; `None` with 0 mentions.
+    pub pain: Option<f64>,
+    /// The stage's hottest point (first in the ranking); `None` if none.
+    pub top_point: Option<String>,
+    /// Heat of `top_point` (0 if none).
+    pub top_heat: u64,
+}
+
+/// The axis of the 2-D form of a map built from records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MatrixBy {
+    /// One column per key (dealer, advisor…), in ascending key order.
+    Key,
+    /// One column per calendar period, in time order.
+    Period,
+}
+
+impl MatrixBy {
+    /// Parses `"key"` or `"period"`.
+    pub fn from_name(name: &str) -> Result<MatrixBy> {
+        match name {
+            "key" => Ok(MatrixBy::Key),
+            "period" => Ok(MatrixBy::Period),
+            other => Err(Error::arg(
+                "by",
+                format!("unknown matrix axis `{other}` (expected key or period)"),
+            )),
+        }
+    }
+}
+
+/// A stage × column heat matrix (columns are keys or periods).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matrix {
+    /// Row labels: all six stages in journey order.
+    pub stages: Vec<Stage>,
+    /// Column labels: keys in ascending order, or period labels
+    /// (`2025-03`, `2025-W09`, …) in time order.
+    pub columns: Vec<String>,
+    /// Heat, row-major: `heat[s * columns.len() + c]`.
+    pub heat: Vec<u64>,
+    /// Mentions, same layout.
+    pub mentions: Vec<u64>,
+}
+
+impl Matrix {
+    /// Heat of stage `stage` in column `col`.
+    pub fn heat_at(&self, stage: Stage, col: usize) -> u64 {
+        self.heat[stage as usize * self.columns.len() + col]
+    }
+}
+
+/// One row of the NPS driver view ([`HeatMap::drivers`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct DriverHeat {
+    /// Driver name (`waiting_time`, …).
+    pub driver: String,
+    /// The policy's weight of the driver; `None` for a driver named in the
+    /// stage mapping but absent from the policy.
+    pub weight: Option<f64>,
+    /// The stages mapped to this driver, in journey order.
+    pub stages: Vec<Stage>,
+    /// Heat of those stages.
+    pub heat: u64,
+    /// `heat / total heat`; `None` when the total heat is 0.
+    pub share: Option<f64>,
+}
+
+/// The documented default mapping of journey stages to the NPS drivers of
+/// the default policy (SPEC §3), used by [`HeatMap::drivers`] when the
+/// caller passes none. It follows the pain points of the source's table:
+///
+/// | stage | driver | why |
+/// |---|---|---|
+/// | appointment | `waiting_time` | time to get a slot, a stalling booking app |
+/// | reception | `waiting_time` | queueing on arrival |
+/// | diagnosis | `price_transparency` | unclear quotes, bills above the estimate |
+/// | repair | `repair_quality` | not fixed the first time (progress updates are a judgement call) |
+/// | delivery | `waiting_time` | waiting to pay and collect the car |
+/// | follow_up | `resolution_efficiency` | complaints that go nowhere |
+///
+/// `advisor_attitude` cuts across all stages and has no stage of its own:
+/// it is listed with zero heat. This is a heuristic, not a finding; pass
+/// your own mapping when your pain points say otherwise.
+pub const DEFAULT_STAGE_DRIVERS: [(Stage, &str); 6] = [
+    (Stage::Appointment, "waiting_time"),
+    (Stage::Reception, "waiting_time"),
+    (Stage::Diagnosis, "price_transparency"),
+    (Stage::Repair, "repair_quality"),
+    (Stage::Delivery, "waiting_time"),
+    (Stage::FollowUp, "resolution_efficiency"),
+];
+
+/// Where records fall in the 2-D form: optional keys (dealer…) and optional
+/// timestamps (Unix seconds) grouped by `period` in time zone `tz`.
+#[derive(Debug, Clone, Copy)]
+pub struct RecordDims<'a> {
+    /// One key per record (e.g. the dealer), or `None`.
+    pub keys: Option<&'a [&'a str]>,
+    /// One Unix-second instant per record, or `None`.
+    pub timestamps: Option<&'a [i64]>,
+    /// Period of the timestamp axis (month by default).
+    pub period: Period,
+    /// IANA time zone of the periods (`UTC` by default).
+    pub tz: &'a str,
+}
+
+impl Default for RecordDims<'_> {
+    fn default() -> Self {
+        RecordDims {
+            keys: None,
+            timestamps: None,
+            period: Period::Month,
+            tz: "UTC",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Point {
+    stage: Stage,
+    description: String,
+    mentions: u64,
+    heat: u64,
+}
+
+/// A pain-point heat map: merged points in ranking order, and the optional
+/// stage × key / stage × period matrices of a map built from records.
+#[derive(Debug, Clone, PartialEq)]
+pub struct HeatMap {
+    /// Points sorted by the ranking order.
+    points: Vec<Point>,
+    total_heat: u64,
+    by_key: Option<Matrix>,
+    by_period: Option<Matrix>,
+}
+
+fn overflow(what: &'static str) -> Error {
+    Error::Overflow { what }
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    // Exact integers; one rounding in the division (u64 → f64 is exact up to
+    // 2^53, beyond which the relative error stays below 2^-52).
+    (b > 0).then(|| a as f64 / b as f64)
+}
+
+impl HeatMap {
+    /// Builds a map from pre-counted rows: `stages[i]`, `points[i]`
+    /// (description), `mentions[i]` and `pain[i]` (1..=10). Duplicate
+    /// (stage, description) rows merge (see the module docs). A zero-mention
+    /// row is allowed (heat 0).
+    ///
+    /// Errors: [`Error::LengthMismatch`]; [`Error::InvalidValue`] for a
+    /// negative / fractional / NaN mention count (`mentions`), a pain index
+    /// outside 1..=10 (`pain`) or an empty description (`points`), with the
+    /// row; [`Error::Overflow`] if a heat or a total exceeds `u64`;
+    /// [`Error::NoData`] for no rows.
+    ///
+    /// ```
+    /// use nps_core::{heatmap::{HeatMap, Stage}, ErrorKind};
+    /// let err = HeatMap::from_rows(&[Stage::Repair], &["slow"], &[3u64], &[11u8]).unwrap_err();
+    /// assert_eq!(err.kind(), ErrorKind::InvalidValue);
+    /// ```
+    pub fn from_rows<S: AsRef<str>, M: HeatValue, P: HeatValue>(
+        stages: &[Stage],
+        points: &[S],
+        mentions: &[M],
+        pain: &[P],
+    ) -> Result<HeatMap> {
+        let n = stages.len();
+        Error::check_len("points", points.len(), "stages", n)?;
+        Error::check_len("mentions", mentions.len(), "stages", n)?;
+        Error::check_len("pain", pain.len(), "stages", n)?;
+        let mut acc = Accumulator::default();
+        for i in 0..n {
+            let d = points[i].as_ref();
+            check_description(d, i)?;
+            let m = mentions[i]
+                .to_count()
+                .map_err(|r| Error::value("mentions", i, r))?;
+            let p = pain_at(pain, i)?;
+            let heat = m.checked_mul(p).ok_or(overflow("heat of a row"))?;
+            acc.add(stages[i], d, m, heat)?;
+        }
+        acc.finish(None, None)
+    }
+
+    /// Builds a map from raw complaint records: record `i` is one mention
+    /// of point `points[i]` in stage `stages[i]` with pain index `pain[i]`.
+    /// A point's heat is the sum of its records' pain indexes and its pain
+    /// index the mean. With `dims.keys` and/or `dims.timestamps` the map
+    /// also holds the stage × key / stage × period matrices
+    /// ([`HeatMap::matrix`]).
+    ///
+    /// Errors as [`HeatMap::from_rows`], plus [`Error::InvalidTimestamp`]
+    /// (years 1..=9999) and [`Error::UnknownTimeZone`].
+    ///
+    /// ```
+    /// use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
+    /// let keys = ["D01", "D02", "D01"];
+    /// let map = HeatMap::from_records(
+    ///     &[Stage::Reception, Stage::Reception, Stage::Repair],
+    ///     &["queue", "queue", "not fixed"],
+    ///     &[9u8, 7, 10],
+    ///     &RecordDims { keys: Some(&keys), ..Default::default() },
+    /// )?;
+    /// assert_eq!(map.ranked()[0].heat, 16); // queue: 9 + 7, pain 8
+    /// let m = map.matrix(MatrixBy::Key)?;
+    /// assert_eq!(m.columns, ["D01", "D02"]);
+    /// assert_eq!(m.heat_at(Stage::Reception, 1), 7);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn from_records<S: AsRef<str>, P: HeatValue>(
+        stages: &[Stage],
+        points: &[S],
+        pain: &[P],
+        dims: &RecordDims<'_>,
+    ) -> Result<HeatMap> {
+        let n = stages.len();
+        Error::check_len("points", points.len(), "stages", n)?;
+        Error::check_len("pain", pain.len(), "stages", n)?;
+        if let Some(k) = dims.keys {
+            Error::check_len("keys", k.len(), "stages", n)?;
+        }
+        let mut periods: Option<(Vec<String>, Vec<usize>)> = None;
+        if let Some(ts) = dims.timestamps {
+            Error::check_len("timestamps", ts.len(), "stages", n)?;
+            let tz = parse_tz(dims.tz)?;
+            // Period labels sort chronologically (fixed-width years 1..=9999).
+            let mut labels: BTreeMap<String, usize> = BTreeMap::new();
+            let mut per_row = Vec::with_capacity(n);
+            for (i, &t) in ts.iter().enumerate() {
+                let date = (MIN_TS..=MAX_TS)
+                    .contains(&t)
+                    .then(|| local_date(tz, t))
+                    .flatten()
+                    .ok_or(Error::InvalidTimestamp { index: i, value: t })?;
+                let label = dims.period.label(dims.period.start_of(date));
+                let next = labels.len();
+                let id = *labels.entry(label).or_insert(next);
+                per_row.push(id);
+            }
+            // Re-number ids in label order.
+            let order: Vec<String> = labels.keys().cloned().collect();
+            let mut remap = vec![0usize; labels.len()];
+            for (pos, (_, &id)) in labels.iter().enumerate() {
+                remap[id] = pos;
+            }
+            periods = Some((order, per_row.into_iter().map(|id| remap[id]).collect()));
+        }
+        let keys: Option<(Vec<String>, Vec<usize>)> = dims.keys.map(|k| {
+            let mut sorted: Vec<&str> = k.to_vec();
+            sorted.sort_unstable();
+            sorted.dedup();
+            let pos: HashMap<&str, usize> =
+                sorted.iter().enumerate().map(|(i, s)| (*s, i)).collect();
+            let cols = k.iter().map(|s| pos[s]).collect();
+            (sorted.into_iter().map(str::to_owned).collect(), cols)
+        });
+        let mut key_m = keys.as_ref().map(|(c, _)| Cells::new(c.len()));
+        let mut per_m = periods.as_ref().map(|(c, _)| Cells::new(c.len()));
+        let mut acc = Accumulator::default();
+        for i in 0..n {
+            let d = points[i].as_ref();
+            check_description(d, i)?;
+            let p = pain_at(pain, i)?;
+            acc.add(stages[i], d, 1, p)?;
+            if let (Some(m), Some((_, cols))) = (key_m.as_mut(), keys.as_ref()) {
+                m.add(stages[i], cols[i], p)?;
+            }
+            if let (Some(m), Some((_, cols))) = (per_m.as_mut(), periods.as_ref()) {
+                m.add(stages[i], cols[i], p)?;
+            }
+        }
+        let by_key = key_m.zip(keys).map(|(m, (c, _))| m.into_matrix(c));
+        let by_period = per_m.zip(periods).map(|(m, (c, _))| m.into_matrix(c));
+        acc.finish(by_key, by_period)
+    }
+
+    /// Total heat of the map.
+    pub fn total_heat(&self) -> u64 {
+        self.total_heat
+    }
+
+    /// Number of distinct pain points.
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// Whether the map has no points (never true for a built map).
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The pain points ranked by heat, hottest first; ties by journey order
+    /// of the stage, then by description (byte order). Deterministic.
+    pub fn ranked(&self) -> Vec<PainPoint> {
+        let mut cum = 0u64; // <= total_heat, which fits
+        self.points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                cum += p.heat;
+                PainPoint {
+                    rank: i + 1,
+                    stage: p.stage,
+                    description: p.description.clone(),
+                    mentions: p.mentions,
+                    heat: p.heat,
+                    pain: ratio(p.heat, p.mentions),
+                    share: ratio(p.heat, self.total_heat),
+                    cumulative_share: ratio(cum, self.total_heat),
+                }
+            })
+            .collect()
+    }
+
+    /// Totals per stage, all six stages in journey order (stages without
+    /// points have zeros and no top point).
+    ///
+    /// ```
+    /// use nps_core::heatmap::{HeatMap, Stage};
+    /// let map = HeatMap::from_rows(&[Stage::Repair, Stage::Repair], &["a", "b"], &[1u64, 2], &[10u8, 3])?;
+    /// let s = &map.by_stage()[Stage::Repair as usize];
+    /// assert_eq!((s.points, s.mentions, s.heat), (2, 3, 16));
+    /// assert_eq!(s.top_point.as_deref(), Some("a"));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn by_stage(&self) -> Vec<StageTotal> {
+        Stage::ALL
+            .iter()
+            .map(|&stage| {
+                let mut t = StageTotal {
+                    stage,
+                    points: 0,
+                    mentions: 0,
+                    heat: 0,
+                    share: None,
+                    pain: None,
+                    top_point: None,
+                    top_heat: 0,
+                };
+                // Sums within the total, which fits in u64 (checked at build).
+                for p in self.points.iter().filter(|p| p.stage == stage) {
+                    if t.top_point.is_none() {
+                        t.top_point = Some(p.description.clone());
+                        t.top_heat = p.heat;
+                    }
+                    t.points += 1;
+                    t.mentions += p.mentions;
+                    t.heat += p.heat;
+                }
+                t.share = ratio(t.heat, self.total_heat);
+                t.pain = ratio(t.heat, t.mentions);
+                t
+            })
+            .collect()
+    }
+
+    /// The smallest prefix of [`HeatMap::ranked`] whose heat is at least
+    /// `share` of the total (the "vital few"). The comparison is exact in
+    /// integers: `share` is taken as the decimal it prints as (0.8 means
+    /// 8/10, so a prefix carrying exactly 80 % qualifies).
+    ///
+    /// Errors: [`Error::InvalidArgument`] unless 0 < `share` ≤ 1;
+    /// [`Error::NoData`] when the total heat is 0.
+    ///
+    /// ```
+    /// use nps_core::heatmap::{HeatMap, Stage};
+    /// let map = HeatMap::from_rows(&[Stage::Repair; 3], &["a", "b", "c"], &[8u64, 1, 1], &[1u8, 1, 1])?;
+    /// assert_eq!(map.pareto(0.8)?.len(), 1); // 8 of 10 is exactly 80 %
+    /// assert_eq!(map.pareto(0.81)?.len(), 2);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn pareto(&self, share: f64) -> Result<Vec<PainPoint>> {
+        if !(share > 0.0 && share <= 1.0) {
+            return Err(Error::arg("share", format!("{share} is not in (0, 1]")));
+        }
+        if self.total_heat == 0 {
+            return Err(Error::NoData {
+                what: "a Pareto set (the total heat is 0)",
+            });
+        }
+        let need = heat_needed(share, self.total_heat);
+        let mut cum = 0u128;
+        let mut k = self.points.len();
+        for (i, p) in self.points.iter().enumerate() {
+            cum += u128::from(p.heat);
+            if cum >= need {
+                k = i + 1;
+                break;
+            }
+        }
+        let mut r = self.ranked();
+        r.truncate(k);
+        Ok(r)
+    }
+
+    /// The stage × key (`MatrixBy::Key`) or stage × period
+    /// (`MatrixBy::Period`) matrix of a map built by
+    /// [`HeatMap::from_records`] with keys / timestamps.
+    ///
+    /// Errors: [`Error::InvalidArgument`] (`by`) when the map was built
+    /// without that axis.
+    pub fn matrix(&self, by: MatrixBy) -> Result<Matrix> {
+        let m = match by {
+            MatrixBy::Key => self.by_key.as_ref(),
+            MatrixBy::Period => self.by_period.as_ref(),
+        };
+        m.cloned().ok_or_else(|| {
+            Error::arg(
+                "by",
+                match by {
+                    MatrixBy::Key => "the map was built without keys",
+                    MatrixBy::Period => "the map was built without timestamps",
+                },
+            )
+        })
+    }
+
+    /// The NPS driver view: each driver of `drivers` (a policy's
+    /// [`Policy::drivers`](crate::policy::Policy::drivers), in that order)
+    /// with its weight, the stages `mapping` assigns to it and their heat;
+    /// then any driver named only in the mapping (weight `None`). A stage
+    /// missing from `mapping` counts for no driver. `None` uses
+    /// [`DEFAULT_STAGE_DRIVERS`].
+    ///
+    /// Errors: [`Error::InvalidArgument`] (`mapping`) when a stage is
+    /// mapped twice.
+    ///
+    /// ```
+    /// use nps_core::{heatmap::{HeatMap, Stage}, policy::Policy};
+    /// let map = HeatMap::from_rows(&[Stage::Reception], &["queue"], &[893u64], &[9u8])?;
+    /// let view = map.drivers(&Policy::default().drivers, None)?;
+    /// assert_eq!(view[0].driver, "waiting_time");
+    /// assert_eq!((view[0].weight, view[0].heat), (Some(0.27), 8037));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn drivers(
+        &self,
+        drivers: &[Driver],
+        mapping: Option<&[(Stage, &str)]>,
+    ) -> Result<Vec<DriverHeat>> {
+        let mapping = mapping.unwrap_or(&DEFAULT_STAGE_DRIVERS);
+        let mut seen = [false; 6];
+        for (s, _) in mapping {
+            if std::mem::replace(&mut seen[*s as usize], true) {
+                return Err(Error::arg(
+                    "mapping",
+                    format!("stage `{s}` is mapped to more than one driver"),
+                ));
+            }
+        }
+        let stages = self.by_stage();
+        let mut rows: Vec<DriverHeat> = drivers
+            .iter()
+            .map(|d| DriverHeat {
+                driver: d.name.clone(),
+                weight: Some(d.weight),
+                stages: Vec::new(),
+                heat: 0,
+                share: None,
+            })
+            .collect();
+        for st in &stages {
+            let Some((_, name)) = mapping.iter().find(|(s, _)| *s == st.stage) else {
+                continue;
+            };
+            let i = match rows.iter().position(|r| r.driver == *name) {
+                Some(i) => i,
+                None => {
+                    rows.push(DriverHeat {
+                        driver: (*name).to_owned(),
+                        weight: None,
+                        stages: Vec::new(),
+                        heat: 0,
+                        share: None,
+                    });
+                    rows.len() - 1
+                }
+            };
+            rows[i].stages.push(st.stage);
+            rows[i].heat += st.heat; // within the total
+        }
+        for r in &mut rows {
+            r.share = ratio(r.heat, self.total_heat);
+        }
+        Ok(rows)
+    }
+}
+
+/// `ceil(share × total)` as an exact integer, with `share` read as the
+/// shortest decimal that round-trips (Rust's `Display`), or as its exact
+/// binary value when that decimal has more than 18 digits after the point.
+fn heat_needed(share: f64, total: u64) -> u128 {
+    let total = u128::from(total);
+    let s = format!("{share}");
+    if let Some((int, frac)) = s.split_once('.').or(Some((s.as_str(), ""))) {
+        if frac.len() <= 18 && int.len() <= 1 {
+            let digits = format!("{int}{frac}");
+            if let Ok(num) = digits.parse::<u128>() {
+                let den = 10u128.pow(frac.len() as u32);
+                // num <= 10^18, total < 2^64: the product fits in u128.
+                return (num * total).div_ceil(den);
+            }
+        }
+    }
+    // Exact binary value: share = m · 2^-k with m < 2^53.
+    let bits = share.to_bits();
+    let exp = ((bits >> 52) & 0x7ff) as i32;
+    let frac = bits & ((1u64 << 52) - 1);
+    let (m, k) = if exp == 0 {
+        (frac, 1074)
+    } else {
+        (frac | (1u64 << 52), 1075 - exp)
+    };
+    let prod = u128::from(m) * total; // < 2^117
+    if k <= 0 {
+        prod << (-k) as u32 // share <= 1 keeps this small
+    } else if k >= 128 {
+        u128::from(prod > 0)
+    } else {
+        let k = k as u32;
+        (prod >> k) + u128::from(prod & ((1u128 << k) - 1) != 0)
+    }
+}
+
+#[derive(Default)]
+struct Accumulator {
+    index: HashMap<(Stage, String), usize>,
+    points: Vec<Point>,
+    total: u64,
+}
+
+impl Accumulator {
+    fn add(&mut self, stage: Stage, d: &str, mentions: u64, heat: u64) -> Result<()> {
+        self.total = self.total.checked_add(heat).ok_or(overflow("total heat"))?;
+        let i = match self.index.get(&(stage, d.to_owned())) {
+            Some(&i) => i,
+            None => {
+                self.points.push(Point {
+                    stage,
+                    description: d.to_owned(),
+                    mentions: 0,
+                    heat: 0,
+                });
+                self.index
+                    .insert((stage, d.to_owned()), self.points.len() - 1);
+                self.points.len() - 1
+            }
+        };
+        let p = &mut self.points[i];
+        p.mentions = p
+            .mentions
+            .checked_add(mentions)
+            .ok_or(overflow("mentions of a pain point"))?;
+        p.heat += heat; // <= total, checked above
+        Ok(())
+    }
+
+    fn finish(mut self, by_key: Option<Matrix>, by_period: Option<Matrix>) -> Result<HeatMap> {
+        if self.points.is_empty() {
+            return Err(Error::NoData {
+                what: "a heat map (no rows)",
+            });
+        }
+        self.points.sort_by(|a, b| {
+            b.heat
+                .cmp(&a.heat)
+                .then(a.stage.cmp(&b.stage))
+                .then_with(|| a.description.cmp(&b.description))
+        });
+        Ok(HeatMap {
+            points: self.points,
+            total_heat: self.total,
+            by_key,
+            by_period,
+        })
+    }
+}
+
+struct Cells {
+    cols: usize,
+    heat: Vec<u64>,
+    mentions: Vec<u64>,
+}
+
+impl Cells {
+    fn new(cols: usize) -> Cells {
+        Cells {
+            cols,
+            heat: vec![0; 6 * cols],
+            mentions: vec![0; 6 * cols],
+        }
+    }
+
+    fn add(&mut self, stage: Stage, col: usize, heat: u64) -> Result<()> {
+        let i = stage as usize * self.cols + col;
+        // Cells are parts of the total heat, which is checked separately,
+        // but a cell is summed before the total: check here as well.
+        self.heat[i] = self.heat[i]
+            .checked_add(heat)
+            .ok_or(overflow("heat of a matrix cell"))?;
+        self.mentions[i] += 1; // at most the number of records
+        Ok(())
+    }
+
+    fn into_matrix(self, columns: Vec<String>) -> Matrix {
+        Matrix {
+            stages: Stage::ALL.to_vec(),
+            columns,
+            heat: self.heat,
+            mentions: self.mentions,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ErrorKind;
+
+    #[test]
+    fn heat_needed_is_exact() {
+        assert_eq!(heat_needed(0.8, 10), 8);
+        assert_eq!(heat_needed(0.8, 11), 9); // 8.8 -> 9
+        assert_eq!(heat_needed(1.0, 7), 7);
+        assert_eq!(heat_needed(0.5, u64::MAX), u128::from(u64::MAX).div_ceil(2));
+        // 1e-20 has more than 18 decimals: exact binary path, ceil -> 1.
+        assert_eq!(heat_needed(1e-20, 1000), 1);
+        assert_eq!(heat_needed(f64::MIN_POSITIVE / 4.0, 5), 1);
+    }
+
+    #[test]
+    fn merge_is_mention_weighted() {
+        let m = HeatMap::from_rows(
+            &[Stage::Repair, Stage::Repair],
+            &["x", "x"],
+            &[1u64, 3],
+            &[10u8, 2],
+        )
+        .unwrap();
+        let r = m.ranked();
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].mentions, r[0].heat), (4, 16));
+        assert_eq!(r[0].pain, Some(4.0));
+    }
+
+    #[test]
+    fn errors() {
+        let e = HeatMap::from_rows::<&str, u64, u8>(&[], &[], &[], &[]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::NoData);
+        let e = HeatMap::from_rows(&[Stage::Repair], &["x"], &[-1i64], &[3u8]).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(0)));
+        let e = HeatMap::from_rows(
+            &[Stage::Repair; 2],
+            &["x", "y"],
+            &[1.0, f64::NAN],
+            &[3.0, 3.0],
+        )
+        .unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(1)));
+        let e = HeatMap::from_rows(&[Stage::Repair], &["x"], &[1u64], &[0u8]).unwrap_err();
+        assert!(e.to_string().contains("pain"), "{e}");
+        let e = HeatMap::from_rows(&[Stage::Repair], &[" "], &[1u64], &[1u8]).unwrap_err();
+        assert!(e.to_string().contains("points"), "{e}");
+        let e = HeatMap::from_rows(&[Stage::Repair; 2], &["x", "y"], &[u64::MAX, 1], &[1u8, 1])
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Overflow);
+        let e = HeatMap::from_rows(&[Stage::Repair], &["x"], &[u64::MAX], &[2u8]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Overflow);
+        let e = HeatMap::from_rows(&[Stage::Repair], &["x", "y"], &[1u64], &[2u8]).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LengthMismatch);
+        let m = HeatMap::from_rows(&[Stage::Repair], &["x"], &[0u64], &[2u8]).unwrap();
+        assert_eq!(m.pareto(0.5).unwrap_err().kind(), ErrorKind::NoData);
+        assert_eq!(m.ranked()[0].pain, None);
+        for s in [0.0, -0.1, 1.5, f64::NAN] {
+            assert_eq!(m.pareto(s).unwrap_err().kind(), ErrorKind::InvalidArgument);
+        }
+        assert_eq!(
+            m.matrix(MatrixBy::Key).unwrap_err().kind(),
+            ErrorKind::InvalidArgument
+        );
+        let twice = [(Stage::Repair, "a"), (Stage::Repair, "b")];
+        assert!(m.drivers(&[], Some(&twice)).is_err());
+    }
+
+    #[test]
+    fn records_by_month_in_tz() {
+        // 2025-01-31T16:00Z is Feb 1 in Shanghai.
+        let ts = [1_738_339_200i64 - 1, 1_738_339_200];
+        let m = HeatMap::from_records(
+            &[Stage::Delivery; 2],
+            &["checkout", "checkout"],
+            &[6u8, 4],
+            &RecordDims {
+                timestamps: Some(&ts),
+                tz: "Asia/Shanghai",
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let mx = m.matrix(MatrixBy::Period).unwrap();
+        assert_eq!(mx.columns, ["2025-01", "2025-02"]);
+        assert_eq!(mx.heat_at(Stage::Delivery, 0), 6);
+        assert_eq!(mx.heat_at(Stage::Delivery, 1), 4);
+        let e = HeatMap::from_records(
+            &[Stage::Delivery],
+            &["c"],
+            &[6u8],
+            &RecordDims {
+                timestamps: Some(&[i64::MAX]),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidTimestamp);
+    }
+}

@@ -1,0 +1,77 @@
+"""DataFrames and plots of heat-map tables; pandas, polars and matplotlib are
+imported only when called. No domain logic lives here: the numbers come
+from nps-core (``nps.HeatMap``), this module only lays them out.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+_UINT = ("rank", "points", "mentions", "heat", "top_heat")
+_FLOAT = ("pain", "share", "cumulative_share", "weight")
+
+
+def to_pandas(kind: str, columns: dict[str, list[Any]]) -> Any:
+    """A pandas DataFrame; shares and pain indexes without data are <NA>."""
+    import pandas as pd
+
+    data: dict[str, Any] = {}
+    for name, values in columns.items():
+        if name in _UINT:
+            data[name] = pd.array(values, dtype="UInt64")
+        elif name in _FLOAT:
+            data[name] = pd.array(values, dtype="Float64")
+        else:
+            data[name] = pd.array(values, dtype="string")
+    return pd.DataFrame(data)
+
+
+def to_polars(kind: str, columns: dict[str, list[Any]]) -> Any:
+    """A polars DataFrame; shares and pain indexes without data are null."""
+    import polars as pl
+
+    schema: dict[str, Any] = {}
+    for name in columns:
+        if name in _UINT:
+            schema[name] = pl.UInt64
+        elif name in _FLOAT:
+            schema[name] = pl.Float64
+        else:
+            schema[name] = pl.String
+    return pl.DataFrame(columns, schema=schema)
+
+
+def plot(heat_map: Any, by: str | None = None, ax: Any = None) -> Any:
+    """Draws ``heat_map`` (see ``HeatMap.plot``) and returns the Axes."""
+    try:
+        import matplotlib.pyplot as plt
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "HeatMap.plot() needs matplotlib, which is not installed "
+            "(pip install matplotlib)"
+        ) from e
+    if ax is None:
+        _, ax = plt.subplots()
+    if by is not None:
+        cols = heat_map.matrix(by=by).to_dict()
+        labels = list(dict.fromkeys(cols["column"]))
+        stages = list(dict.fromkeys(cols["stage"]))
+        grid = [
+            [cols["heat"][s * len(labels) + c] for c in range(len(labels))]
+            for s in range(len(stages))
+        ]
+        xlabels = labels
+    else:
+        st = heat_map.by_stage().to_dict()
+        stages = st["stage"]
+        grid = [[h] for h in st["heat"]]
+        xlabels = ["heat"]
+    image = ax.imshow(grid, aspect="auto", cmap="Reds")
+    ax.set_yticks(range(len(stages)), labels=stages)
+    ax.set_xticks(range(len(xlabels)), labels=xlabels, rotation=45, ha="right")
+    for s, row in enumerate(grid):
+        for c, value in enumerate(row):
+            ax.text(c, s, str(value), ha="center", va="center", fontsize=8)
+    ax.figure.colorbar(image, ax=ax, label="heat = mentions × pain")
+    ax.set_title("Customer-journey pain-point heat")
+    return ax

@@ -1,0 +1,403 @@
+//! Heat-map and Erlang C golden vectors (`tests/golden/heat_vectors.json`,
+//! written by the independent oracle `gen_heat_vectors.py`; schema in
+//! `tests/golden/README.md`) checked against nps-core, plus proptest
+//! invariants of the ranking, the stage totals, the Pareto set and the
+//! M/M/c formulas.
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use nps_core::erlang::{erlang_c, servers_needed, Queue};
+use nps_core::heatmap::{HeatMap, MatrixBy, PainPoint, RecordDims, Stage, StageTotal};
+use nps_core::period::Period;
+use nps_core::policy::Policy;
+use nps_core::ErrorKind;
+use proptest::prelude::*;
+use serde_json::Value;
+
+fn vectors() -> &'static Value {
+    static V: OnceLock<Value> = OnceLock::new();
+    V.get_or_init(|| {
+        let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden/heat_vectors.json");
+        let text = std::fs::read_to_string(&path).expect("read heat_vectors.json");
+        serde_json::from_str(&text).expect("parse heat_vectors.json")
+    })
+}
+
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_str().unwrap().to_owned())
+        .collect()
+}
+
+fn u64s(v: &Value) -> Vec<u64> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s.as_u64().unwrap())
+        .collect()
+}
+
+fn close(a: Option<f64>, b: &Value, tol: f64, what: &str) {
+    match (a, b.as_f64()) {
+        (None, None) => {}
+        (Some(a), Some(b)) => assert!(
+            (a - b).abs() <= tol * b.abs().max(1.0),
+            "{what}: {a} vs {b}"
+        ),
+        (a, _) => panic!("{what}: {a:?} vs {b}"),
+    }
+}
+
+fn check_ranked(got: &[PainPoint], want: &Value, name: &str) {
+    let want = want.as_array().unwrap();
+    assert_eq!(got.len(), want.len(), "{name}: ranked length");
+    for (g, w) in got.iter().zip(want) {
+        let what = format!("{name} rank {}", g.rank);
+        assert_eq!(g.rank as u64, w["rank"].as_u64().unwrap(), "{what}");
+        assert_eq!(g.stage.name(), w["stage"].as_str().unwrap(), "{what}");
+        assert_eq!(g.description, w["point"].as_str().unwrap(), "{what}");
+        assert_eq!(g.mentions, w["mentions"].as_u64().unwrap(), "{what}");
+        assert_eq!(g.heat, w["heat"].as_u64().unwrap(), "{what}");
+        close(g.pain, &w["pain"], 1e-12, &what);
+        close(g.share, &w["share"], 1e-12, &what);
+        close(g.cumulative_share, &w["cumulative_share"], 1e-12, &what);
+    }
+}
+
+fn check_stages(got: &[StageTotal], want: &Value, name: &str) {
+    let want = want.as_array().unwrap();
+    assert_eq!(got.len(), 6);
+    for (g, w) in got.iter().zip(want) {
+        let what = format!("{name} stage {}", g.stage);
+        assert_eq!(g.stage.name(), w["stage"].as_str().unwrap(), "{what}");
+        assert_eq!(g.points as u64, w["points"].as_u64().unwrap(), "{what}");
+        assert_eq!(g.mentions, w["mentions"].as_u64().unwrap(), "{what}");
+        assert_eq!(g.heat, w["heat"].as_u64().unwrap(), "{what}");
+        assert_eq!(g.top_point.as_deref(), w["top_point"].as_str(), "{what}");
+        assert_eq!(g.top_heat, w["top_heat"].as_u64().unwrap(), "{what}");
+        close(g.share, &w["share"], 1e-12, &what);
+        close(g.pain, &w["pain"], 1e-12, &what);
+    }
+}
+
+fn check_common(map: &HeatMap, exp: &Value, name: &str) {
+    assert_eq!(
+        map.total_heat(),
+        exp["total_heat"].as_u64().unwrap(),
+        "{name}"
+    );
+    check_ranked(&map.ranked(), &exp["ranked"], name);
+    check_stages(&map.by_stage(), &exp["by_stage"], name);
+    for p in exp["pareto"].as_array().unwrap() {
+        let share = p["share"].as_f64().unwrap();
+        let got = map.pareto(share).unwrap();
+        assert_eq!(
+            got.len() as u64,
+            p["count"].as_u64().unwrap(),
+            "{name} pareto {share}"
+        );
+    }
+}
+
+#[test]
+fn heat_golden_rows() {
+    for case in vectors()["heat"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let stages = Stage::parse_names(&strs(&case["stages"])).unwrap();
+        let points = strs(&case["points"]);
+        let map = HeatMap::from_rows(
+            &stages,
+            &points,
+            &u64s(&case["mentions"]),
+            &u64s(&case["pain"]),
+        )
+        .unwrap();
+        let exp = &case["expect"];
+        check_common(&map, exp, name);
+        let view = map.drivers(&Policy::default().drivers, None).unwrap();
+        let want = exp["drivers"].as_array().unwrap();
+        assert_eq!(view.len(), want.len(), "{name} drivers");
+        for (g, w) in view.iter().zip(want) {
+            assert_eq!(g.driver, w["driver"].as_str().unwrap());
+            assert_eq!(g.weight, w["weight"].as_f64());
+            assert_eq!(g.heat, w["heat"].as_u64().unwrap(), "{name} {}", g.driver);
+            let st: Vec<&str> = g.stages.iter().map(|s| s.name()).collect();
+            assert_eq!(st, strs(&w["stages"]), "{name} {}", g.driver);
+            close(g.share, &w["share"], 1e-12, name);
+        }
+    }
+}
+
+#[test]
+fn source_table_headline() {
+    // SPEC §5: "queue longer than 30 minutes on arrival", 893 × 9 = 8037.
+    let case = &vectors()["heat"][0];
+    assert_eq!(case["name"], "source_table");
+    let stages = Stage::parse_names(&strs(&case["stages"])).unwrap();
+    let map = HeatMap::from_rows(
+        &stages,
+        &strs(&case["points"]),
+        &u64s(&case["mentions"]),
+        &u64s(&case["pain"]),
+    )
+    .unwrap();
+    let top = &map.ranked()[0];
+    assert_eq!(
+        (top.stage, top.mentions, top.heat),
+        (Stage::Reception, 893, 8037)
+    );
+}
+
+#[test]
+fn heat_golden_records() {
+    for case in vectors()["records"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let stages = Stage::parse_names(&strs(&case["stages"])).unwrap();
+        let keys = strs(&case["keys"]);
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        let ts: Vec<i64> = case["timestamps"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t.as_i64().unwrap())
+            .collect();
+        let map = HeatMap::from_records(
+            &stages,
+            &strs(&case["points"]),
+            &u64s(&case["pain"]),
+            &RecordDims {
+                keys: Some(&keys),
+                timestamps: Some(&ts),
+                period: Period::from_name(case["period"].as_str().unwrap()).unwrap(),
+                tz: case["tz"].as_str().unwrap(),
+            },
+        )
+        .unwrap();
+        let exp = &case["expect"];
+        check_common(&map, exp, name);
+        for (by, key) in [
+            (MatrixBy::Key, "matrix_key"),
+            (MatrixBy::Period, "matrix_period"),
+        ] {
+            let m = map.matrix(by).unwrap();
+            let w = &exp[key];
+            assert_eq!(m.columns, strs(&w["columns"]), "{name} {key}");
+            for (s, stage) in Stage::ALL.iter().enumerate() {
+                for c in 0..m.columns.len() {
+                    assert_eq!(
+                        m.heat_at(*stage, c),
+                        w["heat"][s][c].as_u64().unwrap(),
+                        "{name} {key}"
+                    );
+                    assert_eq!(
+                        m.mentions[s * m.columns.len() + c],
+                        w["mentions"][s][c].as_u64().unwrap()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn heat_golden_bad_input() {
+    for case in vectors()["bad_heat"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let want = &case["error"];
+        let err = (|| {
+            let stages = Stage::parse_names(&strs(&case["stages"]))?;
+            let mentions: Vec<i128> = case["mentions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| {
+                    m.as_i64()
+                        .map(i128::from)
+                        .or(m.as_u64().map(i128::from))
+                        .unwrap()
+                })
+                .collect();
+            let points = strs(&case["points"]);
+            let pain = u64s(&case["pain"]);
+            if mentions.iter().any(|&m| m < 0) {
+                let m: Vec<i64> = mentions.iter().map(|&m| m as i64).collect();
+                HeatMap::from_rows(&stages, &points, &m, &pain)
+            } else {
+                let m: Vec<u64> = mentions.iter().map(|&m| m as u64).collect();
+                HeatMap::from_rows(&stages, &points, &m, &pain)
+            }
+        })()
+        .unwrap_err();
+        assert_eq!(
+            err.kind().name(),
+            want["kind"].as_str().unwrap(),
+            "{name}: {err}"
+        );
+        if let Some(i) = want["index"].as_u64() {
+            assert_eq!(err.index(), Some(i as usize), "{name}");
+        }
+        if let Some(col) = want["column"].as_str() {
+            assert!(
+                err.to_string().contains(&format!("`{col}`")),
+                "{name}: {err}"
+            );
+        }
+    }
+}
+
+#[test]
+fn erlang_golden() {
+    let v = vectors();
+    let rtol = v["erlang_rtol"].as_f64().unwrap();
+    for case in v["erlang"].as_array().unwrap() {
+        let name = case["name"].as_str().unwrap();
+        let q = erlang_c(
+            case["arrival_rate"].as_f64().unwrap(),
+            case["service_time"].as_f64().unwrap(),
+            case["servers"].as_u64().unwrap() as u32,
+            case["target_wait"].as_f64(),
+        )
+        .unwrap();
+        match (q, case["status"].as_str().unwrap()) {
+            (Queue::Stable(s), "stable") => {
+                close(Some(s.offered_load), &case["offered_load"], rtol, name);
+                close(Some(s.utilization), &case["utilization"], rtol, name);
+                close(Some(s.prob_wait), &case["prob_wait"], rtol, name);
+                close(Some(s.mean_wait), &case["mean_wait"], rtol, name);
+                close(Some(s.mean_response), &case["mean_response"], rtol, name);
+                close(s.within_target, &case["within_target"], rtol, name);
+                if let Some(p) = case["prob_wait"].as_f64() {
+                    // Relative check for tiny probabilities too.
+                    assert!((s.prob_wait - p).abs() <= rtol * p, "{name}");
+                }
+            }
+            (Queue::Unstable { utilization, .. }, "unstable") => {
+                close(Some(utilization), &case["utilization"], rtol, name);
+            }
+            (q, s) => panic!("{name}: {q:?} vs {s}"),
+        }
+    }
+    for case in v["erlang_bad"].as_array().unwrap() {
+        let err = erlang_c(
+            case["arrival_rate"].as_f64().unwrap(),
+            case["service_time"].as_f64().unwrap(),
+            case["servers"].as_u64().unwrap() as u32,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::InvalidArgument);
+        assert!(
+            err.to_string().contains(case["name"].as_str().unwrap()),
+            "{err}"
+        );
+    }
+    for case in v["servers_needed"].as_array().unwrap() {
+        let s = servers_needed(
+            case["arrival_rate"].as_f64().unwrap(),
+            case["service_time"].as_f64().unwrap(),
+            case["target_wait"].as_f64().unwrap(),
+            case["target_share"].as_f64().unwrap(),
+            case["max_mean_wait"].as_f64(),
+        )
+        .unwrap();
+        assert_eq!(
+            s.servers as u64,
+            case["servers"].as_u64().unwrap(),
+            "{case}"
+        );
+        close(
+            s.queue.within_target,
+            &case["within_target"],
+            rtol,
+            "within",
+        );
+        close(
+            Some(s.queue.mean_wait),
+            &case["mean_wait"],
+            rtol,
+            "mean_wait",
+        );
+    }
+}
+
+fn rows() -> impl Strategy<Value = Vec<(u32, u8, u64, u8)>> {
+    proptest::collection::vec((0u32..6, 0u8..5, 0u64..10_000, 1u8..=10), 1..40)
+}
+
+fn build(rows: &[(u32, u8, u64, u8)]) -> HeatMap {
+    let stages: Vec<Stage> = rows
+        .iter()
+        .map(|r| Stage::from_code(r.0).unwrap())
+        .collect();
+    let points: Vec<String> = rows.iter().map(|r| format!("p{}", r.1)).collect();
+    let mentions: Vec<u64> = rows.iter().map(|r| r.2).collect();
+    let pain: Vec<u8> = rows.iter().map(|r| r.3).collect();
+    HeatMap::from_rows(&stages, &points, &mentions, &pain).unwrap()
+}
+
+proptest! {
+    #[test]
+    fn ranking_is_sorted_and_complete(rows in rows()) {
+        let map = build(&rows);
+        let r = map.ranked();
+        let total: u64 = rows.iter().map(|x| x.2 * u64::from(x.3)).sum();
+        prop_assert_eq!(map.total_heat(), total);
+        prop_assert_eq!(r.iter().map(|p| p.heat).sum::<u64>(), total);
+        prop_assert_eq!(r.iter().map(|p| p.mentions).sum::<u64>(), rows.iter().map(|x| x.2).sum::<u64>());
+        for w in r.windows(2) {
+            prop_assert!((w[0].heat, std::cmp::Reverse(w[0].stage)) >= (w[1].heat, std::cmp::Reverse(w[1].stage)));
+        }
+        let mut keys: Vec<(Stage, String)> = r.iter().map(|p| (p.stage, p.description.clone())).collect();
+        let n = keys.len();
+        keys.sort();
+        keys.dedup();
+        prop_assert_eq!(keys.len(), n);
+        let st = map.by_stage();
+        prop_assert_eq!(st.iter().map(|s| s.heat).sum::<u64>(), total);
+        prop_assert_eq!(st.iter().map(|s| s.points).sum::<usize>(), n);
+    }
+
+    #[test]
+    fn pareto_prefix_is_minimal(rows in rows(), share in 0.01f64..=1.0) {
+        let map = build(&rows);
+        prop_assume!(map.total_heat() > 0);
+        let p = map.pareto(share).unwrap();
+        let total = map.total_heat() as f64;
+        let cum: u64 = p.iter().map(|x| x.heat).sum();
+        prop_assert!(cum as f64 >= share * total * (1.0 - 1e-12));
+        let before = cum - p.last().unwrap().heat;
+        prop_assert!((before as f64) < share * total * (1.0 + 1e-12));
+    }
+
+    #[test]
+    fn erlang_in_unit_interval_and_decreasing(a in 0.01f64..200.0, extra in 1u32..50) {
+        let c0 = a.floor() as u32 + 1;
+        let mut last = 1.0f64;
+        for c in c0..c0 + extra {
+            let q = *erlang_c(a, 1.0, c, Some(0.5)).unwrap().stable().unwrap();
+            prop_assert!((0.0..=1.0).contains(&q.prob_wait));
+            prop_assert!(q.prob_wait <= last + 1e-15);
+            prop_assert!(q.mean_wait >= 0.0 && q.mean_wait.is_finite());
+            last = q.prob_wait;
+        }
+        if c0 > 1 {
+            let q = erlang_c(a, 1.0, c0 - 1, None).unwrap();
+            prop_assert!(q.stable().is_none());
+        }
+    }
+
+    #[test]
+    fn servers_needed_is_minimal(a in 0.05f64..300.0, t in 0.0f64..1.0, share in 0.05f64..0.99) {
+        let s = servers_needed(a, 1.0, t, share, None).unwrap();
+        prop_assert!(s.queue.within_target.unwrap() >= share);
+        if s.servers > 1 {
+            match erlang_c(a, 1.0, s.servers - 1, Some(t)).unwrap() {
+                Queue::Stable(q) => prop_assert!(q.within_target.unwrap() < share),
+                Queue::Unstable { .. } => {}
+            }
+        }
+    }
+}
