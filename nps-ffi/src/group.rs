@@ -36,7 +36,7 @@ const PERIODS: [(NpsPeriod, Option<Period>); 5] = [
     (NpsPeriod::Quarter, Some(Period::Quarter)),
 ];
 
-fn period_of(v: u32) -> Result<Option<Period>, FfiError> {
+pub(crate) fn period_of(v: u32) -> Result<Option<Period>, FfiError> {
     PERIODS
         .iter()
         .find(|(c, _)| *c as u32 == v)
@@ -162,7 +162,7 @@ pub struct NpsGroupedInfo {
 /// # Safety
 /// `ptr` must be NULL or readable for `len` pointers, each NULL or a
 /// NUL-terminated string.
-unsafe fn str_column<'a>(
+pub(crate) unsafe fn str_column<'a>(
     ptr: *const *const c_char,
     len: usize,
     name: &'static str,
