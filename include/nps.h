@@ -3073,8 +3073,11 @@ NpsStatus nps_kpi_technician(const double *worked_hours,
 
 /**
  * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
- * every row). Appointment fulfillment, pre-service inspection, repeat
- * visit, first-contact resolution and CSAT are rates of this form.
+ * every row). Appointment fulfillment (kept / booked), pre-service
+ * inspection (inspected / receptions), repeat visit (booked / follow-ups)
+ * and first-contact resolution (`flags` = no further contact, `eligible` =
+ * resolved) are exactly this rate in `nps_core`, so they have no separate
+ * C function; CSAT from ratings is `nps_kpi_csat`.
  *
  * # Safety
  *

@@ -327,8 +327,11 @@ pub unsafe extern "C" fn nps_kpi_technician(
 }
 
 /// A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
-/// every row). Appointment fulfillment, pre-service inspection, repeat
-/// visit, first-contact resolution and CSAT are rates of this form.
+/// every row). Appointment fulfillment (kept / booked), pre-service
+/// inspection (inspected / receptions), repeat visit (booked / follow-ups)
+/// and first-contact resolution (`flags` = no further contact, `eligible` =
+/// resolved) are exactly this rate in `nps_core`, so they have no separate
+/// C function; CSAT from ratings is `nps_kpi_csat`.
 ///
 /// # Safety
 ///
@@ -1169,8 +1172,8 @@ pub unsafe extern "C" fn nps_kpi_technician_table(
         let empty = Kpi::ratio(0.0, 0.0, None);
         let table = NpsKpiTable {
             overall: Figures::Tech(kpi::TechnicianFigures {
-                efficiency: empty.clone(),
-                productivity: empty.clone(),
+                efficiency: empty,
+                productivity: empty,
                 proficiency: empty,
             }),
             rows: by
