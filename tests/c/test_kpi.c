@@ -116,6 +116,27 @@ static void first_time_fix(const cJSON *sec) {
                                             cJSON_IsTrue(get(v, "exclude_incomplete")), true, &c),
                      NPS_STATUS_OK);
         check_kpi("comeback", &c, get(e, "comeback_rate"));
+        {
+            /* The same jobs through the table API, one group (grouping NULL). */
+            NpsKpiTable *t = NULL;
+            NpsKpi o;
+            NpsKpiGroup row;
+            CHECK_STATUS(nps_kpi_first_time_fix_table(
+                             n ? veh : NULL, has_comp && n ? comp : NULL, n ? opened : NULL, n ? closed : NULL, n,
+                             (int64_t)get(v, "window_seconds")->valuedouble, cJSON_IsNumber(as_of),
+                             cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0,
+                             cJSON_IsTrue(get(v, "exclude_incomplete")), false, NULL, &t),
+                         NPS_STATUS_OK);
+            CHECK(nps_kpi_table_len(t) == (n ? 1u : 0u));
+            CHECK_STATUS(nps_kpi_table_overall(t, &o), NPS_STATUS_OK);
+            check_kpi("ftfr table", &o, get(e, "first_time_fix_rate"));
+            if (n) {
+                CHECK_STATUS(nps_kpi_table_get(t, 0, &row), NPS_STATUS_OK);
+                CHECK(!row.has_key && !row.has_period);
+                check_kpi("ftfr group", &row.kpi, get(e, "first_time_fix_rate"));
+            }
+            nps_kpi_table_free(t);
+        }
         case_end();
     }
 }
