@@ -1006,6 +1006,60 @@ typedef uint32_t NpsQueueStatus;
 #endif // __cplusplus
 
 /**
+ * Pay type of labour sold. Passed as `uint32_t`.
+ */
+enum NpsPayType
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Paid by the customer.
+     */
+    NPS_PAY_TYPE_CUSTOMER = 0,
+    /**
+     * Paid by the manufacturer under warranty.
+     */
+    NPS_PAY_TYPE_WARRANTY = 1,
+    /**
+     * Internal work.
+     */
+    NPS_PAY_TYPE_INTERNAL = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsPayType NpsPayType;
+#else
+typedef uint32_t NpsPayType;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which hours `nps_kpi_hours_per_ro` counts. Passed as `uint32_t`.
+ */
+enum NpsHoursBasis
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * SRT (flat-rate) hours sold; ROs without an SRT lower coverage.
+     */
+    NPS_HOURS_BASIS_SRT = 0,
+    /**
+     * Hours actually worked.
+     */
+    NPS_HOURS_BASIS_WORKED = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsHoursBasis NpsHoursBasis;
+#else
+typedef uint32_t NpsHoursBasis;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A business calendar: an opaque, immutable handle (IANA time zone,
  * opening ranges per weekday, effective-dated schedules, holidays,
  * working-day overrides).
@@ -1062,6 +1116,13 @@ typedef struct NpsGrouped NpsGrouped;
 typedef struct NpsHeatMap NpsHeatMap;
 
 /**
+ * KPIs grouped by key and/or period: an opaque, immutable handle made by
+ * the `nps_kpi_*_table` functions and released with `nps_kpi_table_free`.
+ * Rows are sorted by key, then period; only non-empty groups appear.
+ */
+typedef struct NpsKpiTable NpsKpiTable;
+
+/**
  * The result of `nps_managed_flags_*`: an opaque, immutable handle.
  *
  * Ownership: owned by the caller, released with `nps_managed_flags_free`
@@ -1082,6 +1143,14 @@ typedef struct NpsManagedFlags NpsManagedFlags;
  * `nps_policy_free` must not race with any other use.
  */
 typedef struct NpsPolicy NpsPolicy;
+
+/**
+ * A standard repair time (SRT, flat-rate) catalog: operation code → standard
+ * hours. An opaque, immutable handle; create it with
+ * `nps_srt_catalog_new` or `nps_srt_catalog_from_json`, release it with
+ * `nps_srt_catalog_free` exactly once. Immutable, so threads may share it.
+ */
+typedef struct NpsSrtCatalog NpsSrtCatalog;
 
 /**
  * The counts of a sample: the unit of aggregation. A plain value: copy it
@@ -2364,6 +2433,64 @@ typedef struct NpsTimeKpi {
      */
     struct NpsKpi within_target;
 } NpsTimeKpi;
+
+/**
+ * How a `*_table` KPI function groups its rows; pass NULL for no grouping
+ * (the table then has one group). Every column has the rows' length.
+ */
+typedef struct NpsKpiGrouping {
+    /**
+     * Group key per row (dealer, technician, advisor id), or NULL.
+     */
+    const uint32_t *keys;
+    /**
+     * Unix seconds per row; needed when `period` is not `NPS_PERIOD_NONE`.
+     */
+    const int64_t *timestamps;
+    /**
+     * `NpsPeriod` to group the timestamps by.
+     */
+    uint32_t period;
+    /**
+     * IANA time zone of the periods (NUL-terminated), NULL = UTC.
+     */
+    const char *tz;
+} NpsKpiGrouping;
+
+/**
+ * One row of an `NpsKpiTable`.
+ */
+typedef struct NpsKpiGroup {
+    /**
+     * Whether the table is grouped by key (`key` is then set).
+     */
+    bool has_key;
+    /**
+     * The group key.
+     */
+    uint32_t key;
+    /**
+     * Whether the table is grouped by period (`year`, `month`, `day` set).
+     */
+    bool has_period;
+    /**
+     * Local first day of the period: year.
+     */
+    int32_t year;
+    /**
+     * Month, 1..=12.
+     */
+    uint32_t month;
+    /**
+     * Day of month, 1..=31.
+     */
+    uint32_t day;
+    /**
+     * The group's KPI; for a time table its within-target share, for a
+     * technician table its efficiency.
+     */
+    struct NpsKpi kpi;
+} NpsKpiGroup;
 
 /**
  * Summary of a case, filled by `nps_case_info`.
@@ -4143,8 +4270,11 @@ NpsStatus nps_kpi_technician(const double *worked_hours,
 
 /**
  * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
- * every row). Appointment fulfillment, pre-service inspection, repeat
- * visit, first-contact resolution and CSAT are rates of this form.
+ * every row). Appointment fulfillment (kept / booked), pre-service
+ * inspection (inspected / receptions), repeat visit (booked / follow-ups)
+ * and first-contact resolution (`flags` = no further contact, `eligible` =
+ * resolved) are exactly this rate in `nps_core`, so they have no separate
+ * C function; CSAT from ratings is `nps_kpi_csat`.
  *
  * # Safety
  *
@@ -4172,6 +4302,328 @@ NpsStatus nps_kpi_scorecard_status(const struct NpsPolicy *policy,
                                    bool has_value,
                                    double value,
                                    uint32_t *status);
+
+/**
+ * Builds a catalog from `len` operation codes (NUL-terminated UTF-8,
+ * non-empty, unique) and their standard hours (finite, >= 0). A bad
+ * element is `NPS_STATUS_INVALID_VALUE` (or `NULL_POINTER` /
+ * `INVALID_UTF8`) naming its row. Writes a new handle to `*out`.
+ *
+ * # Safety
+ *
+ * `codes` and `hours` NULL (with `len == 0`) or readable for `len` values,
+ * each code a NUL-terminated string; `out` writable.
+ */
+NpsStatus nps_srt_catalog_new(const char *const *codes,
+                              const double *hours,
+                              size_t len,
+                              struct NpsSrtCatalog **out);
+
+/**
+ * Builds a catalog from JSON text (`len` bytes of UTF-8, no NUL needed):
+ * an object `{"WHEEL_ALIGN": 0.8, "OIL": 0.5}`. Writes a new handle to
+ * `*out`.
+ *
+ * # Safety
+ *
+ * `json` NULL or readable for `len` bytes; `out` writable.
+ */
+NpsStatus nps_srt_catalog_from_json(const char *json, size_t len, struct NpsSrtCatalog **out);
+
+/**
+ * Number of codes in the catalog; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `catalog` NULL or a live handle.
+ */
+size_t nps_srt_catalog_len(const struct NpsSrtCatalog *catalog);
+
+/**
+ * Looks up `len` operation codes: `out_hours[i]` receives the standard
+ * hours and `out_has_srt[i]` 1, or 0 and 0 for an unknown code. The
+ * outputs feed `nps_kpi_technician` / `nps_kpi_hours_per_ro` directly.
+ *
+ * # Safety
+ *
+ * `catalog` a live handle; `codes` NULL (with `len == 0`) or readable for
+ * `len` NUL-terminated strings; `out_hours` and `out_has_srt` writable
+ * for `len` values.
+ */
+NpsStatus nps_srt_catalog_lookup(const struct NpsSrtCatalog *catalog,
+                                 const char *const *codes,
+                                 size_t len,
+                                 double *out_hours,
+                                 uint8_t *out_has_srt);
+
+/**
+ * Releases a catalog. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `catalog` NULL or a handle from this library not yet freed, used by no
+ * other thread.
+ */
+void nps_srt_catalog_free(struct NpsSrtCatalog *catalog);
+
+/**
+ * Effective labour rate: labour sales (integer minor units of one
+ * currency; the caller keeps the currency) / labour hours sold, over
+ * `len` rows with a pay type each (`NpsPayType`; another value is
+ * `NPS_STATUS_INVALID_VALUE` naming its row). `overall` (may be NULL)
+ * receives the rate over every row; `by_pay_type` (may be NULL) an array
+ * of 3 indexed by `NpsPayType`, a pay type without rows getting
+ * `has_value = has_coverage = false`. Values are minor units per hour.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`) or readable for `len` values; `overall`
+ * NULL or writable; `by_pay_type` NULL or writable for 3 values.
+ */
+NpsStatus nps_kpi_effective_labour_rate(const int64_t *sales_minor,
+                                        const double *hours_sold,
+                                        const uint32_t *pay_types,
+                                        size_t len,
+                                        struct NpsKpi *overall,
+                                        struct NpsKpi *by_pay_type);
+
+/**
+ * Hours per repair order over `len` ROs: SRT hours (`has_srt[i] == 0`:
+ * no SRT, `srt_hours[i]` ignored; `has_srt` NULL = every RO has one)
+ * or hours worked, by `basis` (`NpsHoursBasis`). With the SRT basis ROs
+ * without an SRT are left out of both sides (coverage).
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `has_srt` may always be NULL) or readable
+ * for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_hours_per_ro(const double *srt_hours,
+                               const uint8_t *has_srt,
+                               const double *worked_hours,
+                               size_t len,
+                               uint32_t basis,
+                               struct NpsKpi *out);
+
+/**
+ * Ready when promised: ROs delivered by the promised instant (inclusive)
+ * / ROs with a promise (`has_promise[i] == 0`: no promise, left out;
+ * `has_promise` NULL = every RO has one).
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `has_promise` may always be NULL) or
+ * readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_ready_when_promised(const int64_t *delivered,
+                                      const int64_t *promised,
+                                      const uint8_t *has_promise,
+                                      size_t len,
+                                      struct NpsKpi *out);
+
+/**
+ * Follow-up completion: services followed up within `window_seconds` of
+ * the service end (`0 <= follow_up − service_end <= window`) / services.
+ * `has_follow_up[i] == 0`: no call made (`has_follow_up` NULL = a call
+ * for every service).
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `has_follow_up` may always be NULL) or
+ * readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_follow_up_completion(const int64_t *service_end,
+                                       const int64_t *follow_up,
+                                       const uint8_t *has_follow_up,
+                                       size_t len,
+                                       int64_t window_seconds,
+                                       struct NpsKpi *out);
+
+/**
+ * Repeat-complaint rate: complaints of a subject (customer or vehicle
+ * id) raised again within `window_days` after one was closed / complaints
+ * judged. With `has_as_of`, complaints whose window is not over at
+ * `as_of` are left out (coverage).
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`) or readable for `len` values; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_repeat_complaint(const uint64_t *subjects,
+                                   const int64_t *raised,
+                                   const int64_t *closed,
+                                   size_t len,
+                                   uint32_t window_days,
+                                   bool has_as_of,
+                                   int64_t as_of,
+                                   struct NpsKpi *out);
+
+/**
+ * CSAT: ratings `>= satisfied_min` / ratings. Ratings and `satisfied_min`
+ * must be finite (NaN is `NPS_STATUS_INVALID_VALUE` with its row, or
+ * `NPS_STATUS_INVALID_ARGUMENT` for `satisfied_min`).
+ *
+ * # Safety
+ *
+ * `ratings` NULL (with `len == 0`) or readable for `len` values; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_csat(const double *ratings, size_t len, double satisfied_min, struct NpsKpi *out);
+
+/**
+ * Service revenue per engineer: revenue (minor units, each >= 0) /
+ * `engineers`; no data with 0 engineers.
+ *
+ * # Safety
+ *
+ * `revenue_minor` NULL (with `len == 0`) or readable for `len` values;
+ * `out` writable.
+ */
+NpsStatus nps_kpi_service_revenue_per_engineer(const int64_t *revenue_minor,
+                                               size_t len,
+                                               uint32_t engineers,
+                                               struct NpsKpi *out);
+
+/**
+ * `nps_kpi_rate` per group (`grouping` NULL = one group). Writes a new
+ * table to `*out`.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_rate`; `grouping` NULL or readable, its columns NULL or
+ * readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_rate_table(const uint8_t *flags,
+                             const uint8_t *eligible,
+                             size_t len,
+                             const struct NpsKpiGrouping *grouping,
+                             struct NpsKpiTable **out);
+
+/**
+ * `nps_kpi_first_time_fix` per group (`grouping` NULL = one group).
+ * Writes a new table to `*out`.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_first_time_fix`; `grouping` as in `nps_kpi_rate_table`.
+ */
+NpsStatus nps_kpi_first_time_fix_table(const uint64_t *vehicles,
+                                       const uint64_t *complaints,
+                                       const int64_t *opened,
+                                       const int64_t *closed,
+                                       size_t len,
+                                       int64_t window_seconds,
+                                       bool has_as_of,
+                                       int64_t as_of,
+                                       bool exclude_incomplete,
+                                       bool comeback,
+                                       const struct NpsKpiGrouping *grouping,
+                                       struct NpsKpiTable **out);
+
+/**
+ * `nps_kpi_time` per group (`grouping` NULL = one group); read the rows
+ * with `nps_kpi_table_time`. Writes a new table to `*out`.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_time`; `grouping` as in `nps_kpi_rate_table`.
+ */
+NpsStatus nps_kpi_time_table(const int64_t *start,
+                             const int64_t *end,
+                             size_t len,
+                             int64_t target_seconds,
+                             const struct NpsKpiGrouping *grouping,
+                             struct NpsKpiTable **out);
+
+/**
+ * Technician figures per technician: `jobs_len` jobs keyed by
+ * `job_keys` (worked hours, SRT hours, `has_srt` as in
+ * `nps_kpi_technician`) and `available_len` attendance rows keyed by
+ * `available_keys` (summed per technician). Every technician of either
+ * list gets a row (sorted by key); read it with `nps_kpi_table_technician`.
+ * The overall row is left without data (figures are per technician).
+ *
+ * # Safety
+ *
+ * Job arrays NULL (with `jobs_len == 0`; `has_srt` may always be NULL)
+ * or readable for `jobs_len` values; attendance arrays likewise for
+ * `available_len`; `out` writable.
+ */
+NpsStatus nps_kpi_technician_table(const double *worked_hours,
+                                   const double *srt_hours,
+                                   const uint8_t *has_srt,
+                                   const uint32_t *job_keys,
+                                   size_t jobs_len,
+                                   const double *available_hours,
+                                   const uint32_t *available_keys,
+                                   size_t available_len,
+                                   struct NpsKpiTable **out);
+
+/**
+ * Number of rows (groups) of a table; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_kpi_table_len(const struct NpsKpiTable *table);
+
+/**
+ * The overall KPI of a table (every row; for a time table the
+ * within-target share).
+ *
+ * # Safety
+ *
+ * `table` a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_table_overall(const struct NpsKpiTable *table, struct NpsKpi *out);
+
+/**
+ * Row `index` (0-based, `< nps_kpi_table_len`; another index is
+ * `NPS_STATUS_INVALID_ARGUMENT`) of a table: its key, period start and KPI.
+ *
+ * # Safety
+ *
+ * `table` a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_table_get(const struct NpsKpiTable *table, size_t index, struct NpsKpiGroup *out);
+
+/**
+ * The time KPI of row `index` of a table made by `nps_kpi_time_table`
+ * (`index == SIZE_MAX`: overall). Another table is
+ * `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `table` a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_table_time(const struct NpsKpiTable *table, size_t index, struct NpsTimeKpi *out);
+
+/**
+ * Efficiency, productivity and proficiency of row `index` of a table made
+ * by `nps_kpi_technician_table`. Any out pointer may be NULL. Another
+ * table is `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `table` a live handle; non-NULL outs writable.
+ */
+NpsStatus nps_kpi_table_technician(const struct NpsKpiTable *table,
+                                   size_t index,
+                                   struct NpsKpi *efficiency,
+                                   struct NpsKpi *productivity,
+                                   struct NpsKpi *proficiency);
+
+/**
+ * Releases a table. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `table` NULL or a handle from this library not yet freed, used by no
+ * other thread.
+ */
+void nps_kpi_table_free(struct NpsKpiTable *table);
 
 /**
  * Replays a JSON array of events into a new case. `policy` NULL = the

@@ -10,7 +10,7 @@ use std::sync::Mutex;
 
 use crate::error::FfiError;
 
-fn check_ptr<T>(ptr: *const T, name: &'static str) -> Result<(), FfiError> {
+pub(crate) fn check_ptr<T>(ptr: *const T, name: &'static str) -> Result<(), FfiError> {
     if ptr.is_null() {
         Err(FfiError::null(name))
     } else if !ptr.is_aligned() {

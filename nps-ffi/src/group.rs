@@ -162,7 +162,7 @@ pub struct NpsGroupedInfo {
 /// # Safety
 /// `ptr` must be NULL or readable for `len` pointers, each NULL or a
 /// NUL-terminated string.
-unsafe fn str_column<'a>(
+pub(crate) unsafe fn str_column<'a>(
     ptr: *const *const c_char,
     len: usize,
     name: &'static str,

@@ -116,6 +116,27 @@ static void first_time_fix(const cJSON *sec) {
                                             cJSON_IsTrue(get(v, "exclude_incomplete")), true, &c),
                      NPS_STATUS_OK);
         check_kpi("comeback", &c, get(e, "comeback_rate"));
+        {
+            /* The same jobs through the table API, one group (grouping NULL). */
+            NpsKpiTable *t = NULL;
+            NpsKpi o;
+            NpsKpiGroup row;
+            CHECK_STATUS(nps_kpi_first_time_fix_table(
+                             n ? veh : NULL, has_comp && n ? comp : NULL, n ? opened : NULL, n ? closed : NULL, n,
+                             (int64_t)get(v, "window_seconds")->valuedouble, cJSON_IsNumber(as_of),
+                             cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0,
+                             cJSON_IsTrue(get(v, "exclude_incomplete")), false, NULL, &t),
+                         NPS_STATUS_OK);
+            CHECK(nps_kpi_table_len(t) == (n ? 1u : 0u));
+            CHECK_STATUS(nps_kpi_table_overall(t, &o), NPS_STATUS_OK);
+            check_kpi("ftfr table", &o, get(e, "first_time_fix_rate"));
+            if (n) {
+                CHECK_STATUS(nps_kpi_table_get(t, 0, &row), NPS_STATUS_OK);
+                CHECK(!row.has_key && !row.has_period);
+                check_kpi("ftfr group", &row.kpi, get(e, "first_time_fix_rate"));
+            }
+            nps_kpi_table_free(t);
+        }
         case_end();
     }
 }
@@ -213,6 +234,329 @@ static void scorecard(const cJSON *sec) {
     }
 }
 
+
+static uint32_t pay_type_of(const char *name) {
+    if (strcmp(name, "customer") == 0) return NPS_PAY_TYPE_CUSTOMER;
+    if (strcmp(name, "warranty") == 0) return NPS_PAY_TYPE_WARRANTY;
+    return NPS_PAY_TYPE_INTERNAL;
+}
+
+static void labour_rate(const cJSON *sec) {
+    static const char *names[3] = {"customer", "warranty", "internal"};
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec) {
+        int64_t sales[MAXN];
+        double hours[MAXN];
+        uint32_t pay[MAXN];
+        size_t n = i64s(get(v, "sales_minor"), sales), i = 0;
+        const cJSON *x, *e = get(v, "expected");
+        NpsKpi overall, by[3];
+        case_begin("labour_rate: %s", get(v, "name")->valuestring);
+        f64s(get(v, "hours_sold"), hours, NULL);
+        cJSON_ArrayForEach(x, get(v, "pay_types")) pay[i++] = pay_type_of(x->valuestring);
+        CHECK_STATUS(nps_kpi_effective_labour_rate(n ? sales : NULL, n ? hours : NULL, n ? pay : NULL, n, &overall, by),
+                     NPS_STATUS_OK);
+        check_kpi("overall", &overall, get(e, "overall"));
+        for (i = 0; i < 3; i++) {
+            const cJSON *b = get(get(e, "by_pay_type"), names[i]);
+            if (cJSON_IsNull(b)) {
+                CHECK(!by[i].has_value && !by[i].has_coverage);
+            } else {
+                check_kpi(names[i], &by[i], b);
+            }
+        }
+        case_end();
+    }
+}
+
+static void hours_per_ro(const cJSON *sec) {
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec) {
+        double srt[MAXN], worked[MAXN];
+        uint8_t has[MAXN];
+        size_t n = f64s(get(v, "srt_hours"), srt, has);
+        NpsKpi k;
+        case_begin("hours_per_ro: %s", get(v, "name")->valuestring);
+        f64s(get(v, "worked_hours"), worked, NULL);
+        CHECK_STATUS(nps_kpi_hours_per_ro(n ? srt : NULL, n ? has : NULL, n ? worked : NULL, n, NPS_HOURS_BASIS_SRT, &k),
+                     NPS_STATUS_OK);
+        check_kpi("srt", &k, get(get(v, "expected"), "srt"));
+        CHECK_STATUS(nps_kpi_hours_per_ro(n ? srt : NULL, n ? has : NULL, n ? worked : NULL, n, NPS_HOURS_BASIS_WORKED, &k),
+                     NPS_STATUS_OK);
+        check_kpi("worked", &k, get(get(v, "expected"), "worked"));
+        case_end();
+    }
+}
+
+/* Integer columns with nulls: value and a 0/1 presence flag. */
+static size_t i64s_opt(const cJSON *arr, int64_t *out, uint8_t *present) {
+    size_t n = 0;
+    const cJSON *x;
+    cJSON_ArrayForEach(x, arr) {
+        present[n] = cJSON_IsNumber(x) ? 1 : 0;
+        out[n++] = cJSON_IsNumber(x) ? (int64_t)x->valuedouble : 0;
+    }
+    return n;
+}
+
+static void simple_rates(const cJSON *doc) {
+    const cJSON *v;
+    cJSON_ArrayForEach(v, get(doc, "ready_when_promised")) {
+        int64_t d[MAXN], p[MAXN];
+        uint8_t has[MAXN];
+        size_t n = i64s(get(v, "delivered"), d);
+        NpsKpi k;
+        case_begin("ready_when_promised: %s", get(v, "name")->valuestring);
+        i64s_opt(get(v, "promised"), p, has);
+        CHECK_STATUS(nps_kpi_ready_when_promised(d, p, has, n, &k), NPS_STATUS_OK);
+        check_kpi("rwp", &k, get(v, "expected"));
+        case_end();
+    }
+    cJSON_ArrayForEach(v, get(doc, "follow_up")) {
+        int64_t e[MAXN], f[MAXN];
+        uint8_t has[MAXN];
+        size_t n = i64s(get(v, "service_end"), e);
+        NpsKpi k;
+        case_begin("follow_up: %s", get(v, "name")->valuestring);
+        i64s_opt(get(v, "follow_up"), f, has);
+        CHECK_STATUS(nps_kpi_follow_up_completion(e, f, has, n, (int64_t)get(v, "window_seconds")->valuedouble, &k),
+                     NPS_STATUS_OK);
+        check_kpi("follow_up", &k, get(v, "expected"));
+        case_end();
+    }
+    cJSON_ArrayForEach(v, get(doc, "csat")) {
+        double r[MAXN];
+        size_t n = f64s(get(v, "ratings"), r, NULL);
+        NpsKpi k;
+        case_begin("csat: %s", get(v, "name")->valuestring);
+        CHECK_STATUS(nps_kpi_csat(n ? r : NULL, n, get(v, "satisfied_min")->valuedouble, &k), NPS_STATUS_OK);
+        check_kpi("csat", &k, get(v, "expected"));
+        case_end();
+    }
+    cJSON_ArrayForEach(v, get(doc, "revenue_per_engineer")) {
+        int64_t r[MAXN];
+        size_t n = i64s(get(v, "revenue_minor"), r);
+        NpsKpi k;
+        case_begin("revenue_per_engineer: %s", get(v, "name")->valuestring);
+        CHECK_STATUS(nps_kpi_service_revenue_per_engineer(r, n, (uint32_t)get(v, "engineers")->valuedouble, &k),
+                     NPS_STATUS_OK);
+        check_kpi("revenue", &k, get(v, "expected"));
+        case_end();
+    }
+    cJSON_ArrayForEach(v, get(doc, "repeat_complaint")) {
+        uint64_t s[MAXN];
+        int64_t r[MAXN], c[MAXN];
+        size_t n = ids(get(v, "subjects"), s);
+        const cJSON *as_of = get(v, "as_of");
+        NpsKpi k;
+        case_begin("repeat_complaint: %s", get(v, "name")->valuestring);
+        i64s(get(v, "raised"), r);
+        i64s(get(v, "closed"), c);
+        CHECK_STATUS(nps_kpi_repeat_complaint(s, r, c, n, (uint32_t)get(v, "window_days")->valuedouble,
+                                              cJSON_IsNumber(as_of), cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0,
+                                              &k),
+                     NPS_STATUS_OK);
+        check_kpi("repeat", &k, get(v, "expected"));
+        case_end();
+    }
+}
+
+static void grouped_rate(const cJSON *sec) {
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec) {
+        uint8_t flags[MAXN];
+        uint32_t keys[MAXN];
+        int64_t ts[MAXN];
+        size_t n = 0, i = 0;
+        const cJSON *x, *g, *e = get(v, "expected");
+        NpsKpiGrouping grouping;
+        NpsKpiTable *t = NULL;
+        NpsKpi overall;
+        case_begin("grouped_rate: %s", get(v, "name")->valuestring);
+        cJSON_ArrayForEach(x, get(v, "flags")) flags[n++] = (uint8_t)x->valueint;
+        cJSON_ArrayForEach(x, get(v, "keys")) keys[i++] = (uint32_t)x->valuedouble;
+        i64s(get(v, "timestamps"), ts);
+        grouping.keys = keys;
+        grouping.timestamps = ts;
+        grouping.period = NPS_PERIOD_MONTH;
+        grouping.tz = get(v, "tz")->valuestring;
+        CHECK_STATUS(nps_kpi_rate_table(flags, NULL, n, &grouping, &t), NPS_STATUS_OK);
+        CHECK(nps_kpi_table_len(t) == (size_t)cJSON_GetArraySize(get(e, "groups")));
+        CHECK_STATUS(nps_kpi_table_overall(t, &overall), NPS_STATUS_OK);
+        check_kpi("overall", &overall, get(e, "overall"));
+        i = 0;
+        cJSON_ArrayForEach(g, get(e, "groups")) {
+            NpsKpiGroup row;
+            char date[16];
+            if (i >= nps_kpi_table_len(t)) break;
+            CHECK_STATUS(nps_kpi_table_get(t, i++, &row), NPS_STATUS_OK);
+            CHECK(row.has_key && row.has_period);
+            CHECK(row.key == (uint32_t)get(g, "key")->valuedouble);
+            snprintf(date, sizeof date, "%04d-%02u-%02u", (int)row.year, (unsigned)row.month, (unsigned)row.day);
+            CHECK_STR("period_start", date, get(g, "period_start")->valuestring);
+            check_kpi("group", &row.kpi, get(g, "kpi"));
+        }
+        nps_kpi_table_free(t);
+        case_end();
+    }
+}
+
+/* Hand-computed grouped time and technician tables and the SRT catalog. */
+static void tables_and_catalog(void) {
+    /* Durations 60, 200 (key 1), 100 (key 2); target 120. */
+    static const int64_t start[3] = {1000, 1000, 1000}, end[3] = {1060, 1200, 1100};
+    static const uint32_t tkeys[3] = {1, 1, 2};
+    /* Jobs: tech 5 worked 2 h (SRT 2.5) and 1 h (no SRT); tech 9 worked 4 h (SRT 3). */
+    static const double worked[3] = {2.0, 1.0, 4.0}, srt[3] = {2.5, 0.0, 3.0};
+    static const uint8_t has_srt[3] = {1, 0, 1};
+    static const uint32_t jkeys[3] = {5, 5, 9}, akeys[3] = {9, 5, 7};
+    static const double avail[3] = {8.0, 4.0, 8.0};
+    static const char *codes[2] = {"OIL", "WHEEL_ALIGN"};
+    static const double srt_h[2] = {0.5, 0.8};
+    const char *ask[3] = {"WHEEL_ALIGN", "??", "OIL"};
+    static const char json[] = "{\"OIL\": 0.5, \"BRAKES\": 1.2}";
+    NpsKpiGrouping g;
+    NpsKpiTable *t = NULL;
+    NpsKpiGroup row;
+    NpsTimeKpi tk;
+    NpsKpi e, p, f;
+    NpsSrtCatalog *cat = NULL;
+    double hours[3];
+    uint8_t has[3];
+
+    case_begin("time table by key");
+    memset(&g, 0, sizeof g);
+    g.keys = tkeys;
+    CHECK_STATUS(nps_kpi_time_table(start, end, 3, 120, &g, &t), NPS_STATUS_OK);
+    CHECK(nps_kpi_table_len(t) == 2);
+    CHECK_STATUS(nps_kpi_table_time(t, 0, &tk), NPS_STATUS_OK);
+    CHECK(tk.n == 2 && tk.has_stats);
+    CHECK_CLOSE("mean", tk.mean, 130.0, TOL);
+    CHECK_CLOSE("within", tk.within_target.value, 0.5, TOL);
+    CHECK_STATUS(nps_kpi_table_time(t, SIZE_MAX, &tk), NPS_STATUS_OK);
+    CHECK(tk.n == 3);
+    CHECK_CLOSE("median", tk.median, 100.0, TOL);
+    CHECK_STATUS(nps_kpi_table_get(t, 1, &row), NPS_STATUS_OK);
+    CHECK(row.has_key && row.key == 2 && !row.has_period);
+    CHECK_CLOSE("within", row.kpi.value, 1.0, TOL);
+    CHECK_STATUS(nps_kpi_table_get(t, 2, &row), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_kpi_table_technician(t, 0, &e, NULL, NULL), NPS_STATUS_INVALID_ARGUMENT);
+    nps_kpi_table_free(t);
+    case_end();
+
+    case_begin("technician table");
+    t = NULL;
+    CHECK_STATUS(nps_kpi_technician_table(worked, srt, has_srt, jkeys, 3, avail, akeys, 3, &t), NPS_STATUS_OK);
+    CHECK(nps_kpi_table_len(t) == 3);
+    CHECK_STATUS(nps_kpi_table_technician(t, 0, &e, &p, &f), NPS_STATUS_OK); /* tech 5 */
+    CHECK_CLOSE("efficiency", e.value, 1.25, TOL);
+    CHECK_CLOSE("coverage", e.coverage, 0.5, TOL);
+    CHECK_CLOSE("productivity", p.value, 0.75, TOL);
+    CHECK_CLOSE("proficiency", f.value, 0.625, TOL);
+    CHECK_STATUS(nps_kpi_table_technician(t, 2, &e, &p, &f), NPS_STATUS_OK); /* tech 9 */
+    CHECK_CLOSE("efficiency", e.value, 0.75, TOL);
+    CHECK_CLOSE("productivity", p.value, 0.5, TOL);
+    CHECK_STATUS(nps_kpi_table_get(t, 1, &row), NPS_STATUS_OK); /* tech 7: attendance only */
+    CHECK(row.key == 7 && !row.kpi.has_value);
+    CHECK_STATUS(nps_kpi_table_technician(t, 1, NULL, &p, NULL), NPS_STATUS_OK);
+    CHECK(p.has_value && p.value == 0.0 && !p.has_coverage);
+    CHECK_STATUS(nps_kpi_table_time(t, 0, &tk), NPS_STATUS_INVALID_ARGUMENT);
+    nps_kpi_table_free(t);
+    case_end();
+
+    case_begin("SRT catalog");
+    CHECK_STATUS(nps_srt_catalog_new(codes, srt_h, 2, &cat), NPS_STATUS_OK);
+    CHECK(nps_srt_catalog_len(cat) == 2);
+    CHECK_STATUS(nps_srt_catalog_lookup(cat, ask, 3, hours, has), NPS_STATUS_OK);
+    CHECK(has[0] == 1 && has[1] == 0 && has[2] == 1);
+    CHECK_CLOSE("WHEEL_ALIGN", hours[0], 0.8, 0.0);
+    CHECK_CLOSE("OIL", hours[2], 0.5, 0.0);
+    CHECK_STATUS(nps_srt_catalog_lookup(cat, NULL, 0, NULL, NULL), NPS_STATUS_OK);
+    CHECK_STATUS(nps_srt_catalog_lookup(cat, ask, 3, NULL, has), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_srt_catalog_lookup(NULL, ask, 3, hours, has), NPS_STATUS_NULL_POINTER);
+    ask[1] = NULL;
+    CHECK_STATUS(nps_srt_catalog_lookup(cat, ask, 3, hours, has), NPS_STATUS_NULL_POINTER);
+    nps_srt_catalog_free(cat);
+    cat = NULL;
+    CHECK_STATUS(nps_srt_catalog_from_json(json, strlen(json), &cat), NPS_STATUS_OK);
+    CHECK(nps_srt_catalog_len(cat) == 2);
+    nps_srt_catalog_free(cat);
+    nps_srt_catalog_free(NULL);
+    CHECK(nps_srt_catalog_len(NULL) == 0);
+    case_end();
+}
+
+static void bad_input_more(void) {
+    static const int64_t sales[2] = {100, 200}, neg[1] = {-5};
+    static const double hours[2] = {1.0, 2.0};
+    static const uint32_t bad_pay[2] = {0, 7};
+    static const uint8_t flags[2] = {1, 0};
+    static const double dup_h[2] = {1.0, 2.0};
+    static const char *dup[2] = {"OIL", "OIL"};
+    static const char bad_utf8[] = {(char)0xff, (char)0xfe, 0};
+    const char *bad_codes[1];
+    static const int64_t t[1] = {1740000000};
+    double nan_ratings[2];
+    NpsKpi k, by[3];
+    NpsKpiTable *tab = NULL;
+    NpsKpiGrouping g;
+    NpsSrtCatalog *cat = NULL;
+    bad_codes[0] = bad_utf8;
+    nan_ratings[0] = 4.0;
+    nan_ratings[1] = NAN;
+
+    case_begin("new KPIs: NULL pointers");
+    CHECK_STATUS(nps_kpi_effective_labour_rate(NULL, hours, bad_pay, 2, &k, by), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_hours_per_ro(hours, NULL, hours, 2, NPS_HOURS_BASIS_SRT, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_ready_when_promised(t, NULL, NULL, 1, &k), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_follow_up_completion(NULL, t, NULL, 1, 86400, &k), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_repeat_complaint(NULL, t, t, 1, 30, false, 0, &k), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_csat(NULL, 2, 4.0, &k), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_service_revenue_per_engineer(sales, 2, 1, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_rate_table(flags, NULL, 2, NULL, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_srt_catalog_new(NULL, dup_h, 2, &cat), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_srt_catalog_from_json(NULL, 3, &cat), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_table_overall(NULL, &k), NPS_STATUS_NULL_POINTER);
+    CHECK(nps_kpi_table_len(NULL) == 0);
+    nps_kpi_table_free(NULL);
+    case_end();
+
+    case_begin("new KPIs: bad enum values");
+    CHECK_STATUS(nps_kpi_effective_labour_rate(sales, hours, bad_pay, 2, &k, by), NPS_STATUS_INVALID_VALUE);
+    CHECK(strstr(last_message(), "row 1") != NULL);
+    CHECK_STATUS(nps_kpi_hours_per_ro(hours, NULL, hours, 2, 9, &k), NPS_STATUS_INVALID_ARGUMENT);
+    memset(&g, 0, sizeof g);
+    g.period = 42;
+    CHECK_STATUS(nps_kpi_rate_table(flags, NULL, 2, &g, &tab), NPS_STATUS_INVALID_ARGUMENT);
+    g.period = NPS_PERIOD_MONTH; /* no timestamps */
+    CHECK_STATUS(nps_kpi_rate_table(flags, NULL, 2, &g, &tab), NPS_STATUS_INVALID_ARGUMENT);
+    case_end();
+
+    case_begin("new KPIs: length 0 is no data");
+    CHECK_STATUS(nps_kpi_effective_labour_rate(NULL, NULL, NULL, 0, &k, by), NPS_STATUS_OK);
+    CHECK(!k.has_value && !by[0].has_value && !by[2].has_coverage);
+    CHECK_STATUS(nps_kpi_csat(NULL, 0, 4.0, &k), NPS_STATUS_OK);
+    CHECK(!k.has_value && !k.has_coverage);
+    CHECK_STATUS(nps_kpi_ready_when_promised(NULL, NULL, NULL, 0, &k), NPS_STATUS_OK);
+    CHECK(!k.has_value);
+    CHECK_STATUS(nps_kpi_rate_table(NULL, NULL, 0, NULL, &tab), NPS_STATUS_OK);
+    CHECK(nps_kpi_table_len(tab) == 0);
+    nps_kpi_table_free(tab);
+    case_end();
+
+    case_begin("new KPIs: NaN, negative, invalid UTF-8, duplicates");
+    CHECK_STATUS(nps_kpi_csat(nan_ratings, 2, 4.0, &k), NPS_STATUS_INVALID_VALUE);
+    CHECK(strstr(last_message(), "row 1") != NULL);
+    CHECK_STATUS(nps_kpi_csat(nan_ratings, 1, NAN, &k), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_kpi_service_revenue_per_engineer(neg, 1, 2, &k), NPS_STATUS_INVALID_VALUE);
+    CHECK_STATUS(nps_kpi_follow_up_completion(t, t, NULL, 1, -1, &k), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_srt_catalog_new(bad_codes, dup_h, 1, &cat), NPS_STATUS_INVALID_UTF8);
+    CHECK_STATUS(nps_srt_catalog_new(dup, dup_h, 2, &cat), NPS_STATUS_INVALID_VALUE);
+    CHECK(strstr(last_message(), "row 1") != NULL);
+    CHECK_STATUS(nps_srt_catalog_from_json("[1]", 3, &cat), NPS_STATUS_INVALID_ARGUMENT);
+    case_end();
+}
+
 static void bad_input(void) {
     static const double hours[2] = {1.0, -2.0};
     static const double srt[2] = {1.0, 1.0};
@@ -277,7 +621,13 @@ int main(int argc, char **argv) {
     technician(get(doc, "technician"));
     time_kpis(get(doc, "time"));
     scorecard(get(doc, "scorecard"));
+    labour_rate(get(doc, "labour_rate"));
+    hours_per_ro(get(doc, "hours_per_ro"));
+    simple_rates(doc);
+    grouped_rate(get(doc, "grouped_rate"));
     cJSON_Delete(doc);
     bad_input();
+    tables_and_catalog();
+    bad_input_more();
     return summary("kpi");
 }

@@ -309,6 +309,139 @@ scorecard = [
     for k, v in score_inputs
 ]
 
+# --- Rates and workshop money (C API over arrays) --------------------------
+
+PAY = ["customer", "warranty", "internal"]
+
+
+def labour_case(name, sales, hours, pay):
+    by = {}
+    for t in PAY:
+        rows = [i for i in range(len(sales)) if pay[i] == t]
+        by[t] = (kpi(sum(sales[i] for i in rows), sum(F(hours[i]) for i in rows), len(rows), len(rows))
+                 if rows else None)
+    return {"name": name, "sales_minor": sales, "hours_sold": hours, "pay_types": pay,
+            "expected": {"overall": kpi(sum(sales), sum(F(h) for h in hours), len(sales), len(sales)),
+                         "by_pay_type": by}}
+
+
+labour_rate = [
+    labour_case("customer, warranty and internal labour",
+                [30_000, 45_000, 20_000, 9_000], [2.0, 3.0, 2.5, 1.5],
+                ["customer", "customer", "warranty", "internal"]),
+    labour_case("warranty only; a zero-hour row", [12_000, 0], [1.5, 0.0], ["warranty", "warranty"]),
+    labour_case("no rows", [], [], []),
+]
+
+
+def hours_case(name, srt, worked):
+    n = len(worked)
+    with_srt = [F(h) for h in srt if h is not None]
+    return {"name": name, "srt_hours": srt, "worked_hours": worked,
+            "expected": {"srt": kpi(sum(with_srt), len(with_srt), len(with_srt), n),
+                         "worked": kpi(sum(F(w) for w in worked), n, n, n)}}
+
+
+hours_per_ro = [
+    hours_case("two of three ROs with an SRT", [1.5, None, 2.5], [1.0, 1.0, 2.0]),
+    hours_case("no SRT at all", [None, None], [0.5, 1.25]),
+    hours_case("no ROs", [], []),
+]
+
+
+def rwp_case(name, delivered, promised):
+    elig = [p is not None for p in promised]
+    ok = sum(1 for d, p in zip(delivered, promised) if p is not None and d <= p)
+    return {"name": name, "delivered": delivered, "promised": promised,
+            "expected": kpi(ok, sum(elig), sum(elig), len(delivered))}
+
+
+T0 = 1_740_000_000
+ready_when_promised = [
+    rwp_case("on time, on the dot, late, no promise",
+             [T0, T0 + 3_600, T0 + 7_201, T0], [T0 + 60, T0 + 3_600, T0 + 7_200, None]),
+    rwp_case("no promise at all", [T0, T0], [None, None]),
+]
+
+
+def follow_case(name, end, follow, window):
+    ok = sum(1 for e, f in zip(end, follow) if f is not None and 0 <= f - e <= window)
+    return {"name": name, "service_end": end, "follow_up": follow, "window_seconds": window,
+            "expected": kpi(ok, len(end), len(end), len(end))}
+
+
+follow_up = [
+    follow_case("3-day window: inside, on the boundary, late, before the end, none",
+                [T0] * 5, [T0 + DAY, T0 + 3 * DAY, T0 + 3 * DAY + 1, T0 - 1, None], 3 * DAY),
+]
+
+
+def csat_case(name, ratings, satisfied_min):
+    ok = sum(1 for r in ratings if r >= satisfied_min)
+    return {"name": name, "ratings": ratings, "satisfied_min": satisfied_min,
+            "expected": kpi(ok, len(ratings), len(ratings), len(ratings))}
+
+
+csat = [
+    csat_case("1-5 scale, satisfied from 4", [5, 4, 2, 3, 4.5, 1], 4),
+    csat_case("no ratings", [], 4),
+]
+
+
+def revenue_case(name, revenue, engineers):
+    return {"name": name, "revenue_minor": revenue, "engineers": engineers,
+            "expected": kpi(sum(revenue), engineers, len(revenue), len(revenue))}
+
+
+revenue_per_engineer = [
+    revenue_case("three engineers", [120_000, 80_500, 49_500], 3),
+    revenue_case("no engineers: no data", [1_000], 0),
+]
+
+
+def repeat_case(name, subjects, raised, closed, window_days, as_of):
+    c = ftfr_case(name, subjects, None, raised, closed, window_days, as_of, True)
+    return {"name": name, "subjects": subjects, "raised": raised, "closed": closed,
+            "window_days": window_days, "as_of": as_of,
+            "expected": c["expected"]["comeback_rate"]}
+
+
+repeat_complaint = [
+    repeat_case("same customer again within 30 days, another after",
+                [7, 7, 8, 8, 9], [T0, T0 + 10 * DAY, T0, T0 + 40 * DAY, T0],
+                [T0 + HOUR, T0 + 11 * DAY, T0 + HOUR, T0 + 41 * DAY, T0 + HOUR], 30, None),
+    repeat_case("window not over at as_of: left out",
+                [1, 2], [T0, T0], [T0 + HOUR, T0 + 50 * DAY], 30, T0 + 60 * DAY),
+]
+
+
+def month_start(t):
+    d = dt.datetime.fromtimestamp(t, dt.timezone.utc).date()
+    return d.replace(day=1).isoformat()
+
+
+def grouped_rate_case(name, flags, keys, timestamps):
+    groups = {}
+    for f, k, t in zip(flags, keys, timestamps):
+        g = groups.setdefault((k, month_start(t)), [0, 0])
+        g[0] += f
+        g[1] += 1
+    return {"name": name, "flags": flags, "keys": keys, "timestamps": timestamps, "period": "month",
+            "tz": "UTC",
+            "expected": {"overall": kpi(sum(flags), len(flags), len(flags), len(flags)),
+                         "groups": [{"key": k, "period_start": m, "kpi": kpi(a, b, b, b)}
+                                    for (k, m), (a, b) in sorted(groups.items())]}}
+
+
+FEB = int(dt.datetime(2025, 2, 10, tzinfo=dt.timezone.utc).timestamp())
+MAR = int(dt.datetime(2025, 3, 31, 23, 59, tzinfo=dt.timezone.utc).timestamp())
+APR = int(dt.datetime(2025, 4, 1, tzinfo=dt.timezone.utc).timestamp())
+grouped_rate = [
+    grouped_rate_case("two dealers by month (month boundary in UTC)",
+                      [1, 0, 1, 1, 0, 1, 1], [20, 10, 10, 20, 10, 10, 20],
+                      [FEB, FEB, FEB, MAR, MAR, APR, APR]),
+]
+
 doc = {
     "about": "Service KPI golden vectors (SPEC §6); generated by gen_kpi_vectors.py",
     "tolerance": 1e-9,
@@ -317,6 +450,14 @@ doc = {
     "technician": technician,
     "time": time_kpis,
     "scorecard": scorecard,
+    "labour_rate": labour_rate,
+    "hours_per_ro": hours_per_ro,
+    "ready_when_promised": ready_when_promised,
+    "follow_up": follow_up,
+    "csat": csat,
+    "revenue_per_engineer": revenue_per_engineer,
+    "repeat_complaint": repeat_complaint,
+    "grouped_rate": grouped_rate,
 }
 
 out = os.path.join(os.path.dirname(os.path.abspath(__file__)), "kpi_vectors.json")

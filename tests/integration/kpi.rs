@@ -423,3 +423,123 @@ proptest! {
         }
     }
 }
+
+fn opt_ints(v: &Value) -> Vec<Option<i64>> {
+    v.as_array().unwrap().iter().map(Value::as_i64).collect()
+}
+
+#[test]
+fn golden_money_and_rates() {
+    use nps_core::kpi::{
+        csat, follow_up_completion_rate, hours_per_ro, ready_when_promised, repeat_complaint_rate,
+        service_revenue_per_engineer, HoursBasis,
+    };
+    let g = Grouping::default();
+    for v in section("labour_rate") {
+        let pay: Vec<&str> = v["pay_types"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap())
+            .collect();
+        let r = effective_labour_rate(
+            &ints(&v["sales_minor"]),
+            &floats(&v["hours_sold"]),
+            &PayType::parse_column(&pay).unwrap(),
+        )
+        .unwrap();
+        let e = &v["expected"];
+        check_kpi("labour.overall", &r.overall, &e["overall"]);
+        for p in PayType::ALL {
+            let want = &e["by_pay_type"][p.name()];
+            match r.by_pay_type.iter().find(|(t, _)| *t == p) {
+                Some((_, k)) => check_kpi(p.name(), k, want),
+                None => assert!(want.is_null(), "{}: missing", p.name()),
+            }
+        }
+    }
+    for v in section("hours_per_ro") {
+        let srt: Vec<Option<f64>> = v["srt_hours"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(Value::as_f64)
+            .collect();
+        let w = floats(&v["worked_hours"]);
+        for (basis, name) in [(HoursBasis::Srt, "srt"), (HoursBasis::Worked, "worked")] {
+            let k = hours_per_ro(&srt, &w, basis).unwrap();
+            check_kpi(name, &k, &v["expected"][name]);
+        }
+    }
+    for v in section("ready_when_promised") {
+        let t = ready_when_promised(&ints(&v["delivered"]), &opt_ints(&v["promised"]), &g).unwrap();
+        check_kpi("rwp", &t.overall, &v["expected"]);
+    }
+    for v in section("follow_up") {
+        let t = follow_up_completion_rate(
+            &ints(&v["service_end"]),
+            &opt_ints(&v["follow_up"]),
+            v["window_seconds"].as_i64().unwrap(),
+            &g,
+        )
+        .unwrap();
+        check_kpi("follow_up", &t.overall, &v["expected"]);
+    }
+    for v in section("csat") {
+        let t = csat(
+            &floats(&v["ratings"]),
+            v["satisfied_min"].as_f64().unwrap(),
+            &g,
+        )
+        .unwrap();
+        check_kpi("csat", &t.overall, &v["expected"]);
+    }
+    for v in section("revenue_per_engineer") {
+        let k = service_revenue_per_engineer(
+            &ints(&v["revenue_minor"]),
+            u32::try_from(v["engineers"].as_u64().unwrap()).unwrap(),
+        )
+        .unwrap();
+        check_kpi("revenue", &k, &v["expected"]);
+    }
+    for v in section("repeat_complaint") {
+        let s: Vec<u64> = ints(&v["subjects"]).into_iter().map(|x| x as u64).collect();
+        let t = repeat_complaint_rate(
+            Keys::U64(&s),
+            &ints(&v["raised"]),
+            &ints(&v["closed"]),
+            u32::try_from(v["window_days"].as_u64().unwrap()).unwrap(),
+            v["as_of"].as_i64(),
+            &g,
+        )
+        .unwrap();
+        check_kpi("repeat", &t.overall, &v["expected"]);
+    }
+}
+
+#[test]
+fn golden_grouped_rate() {
+    for v in section("grouped_rate") {
+        let flags: Vec<bool> = ints(&v["flags"]).into_iter().map(|f| f == 1).collect();
+        let keys: Vec<u32> = ints(&v["keys"]).into_iter().map(|k| k as u32).collect();
+        let ts = ints(&v["timestamps"]);
+        let g = Grouping {
+            keys: Some(Keys::U32(&keys)),
+            timestamps: Some(&ts),
+            period: Some(nps_core::period::Period::Month),
+            tz: v["tz"].as_str(),
+        };
+        let t = rate(&flags, None, &g).unwrap();
+        check_kpi("overall", &t.overall, &v["expected"]["overall"]);
+        let want = v["expected"]["groups"].as_array().unwrap();
+        assert_eq!(t.groups.len(), want.len());
+        for (got, w) in t.groups.iter().zip(want) {
+            assert_eq!(got.key, GroupKey::UInt(w["key"].as_u64().unwrap()));
+            assert_eq!(
+                got.period_start.unwrap().to_string(),
+                w["period_start"].as_str().unwrap()
+            );
+            check_kpi("group", &got.kpi, &w["kpi"]);
+        }
+    }
+}
