@@ -1,0 +1,142 @@
+//! Criterion benches of the operational analytics: service KPIs, heat maps,
+//! managed-distribution flags and Erlang C.
+//!
+//! Run with `cargo bench -p nps-benches --bench analytics` (see
+//! `benches/README.md` for the machine and the results).
+
+use std::time::Duration;
+
+use criterion::{black_box, criterion_group, criterion_main, BenchmarkId, Criterion, Throughput};
+use nps_benches::{dealers, scores, timestamps, SplitMix64};
+use nps_core::erlang::{erlang_c, servers_needed};
+use nps_core::group::Keys;
+use nps_core::heatmap::{HeatMap, RecordDims, Stage};
+use nps_core::integrity::{managed_flags, FlagOptions};
+use nps_core::kpi::{first_time_fix_rate, time_kpi_durations, ComebackOptions, Grouping, Jobs};
+use nps_core::period::Period;
+
+const JOBS: usize = 1_000_000;
+const ROWS: usize = 10_000_000;
+
+/// One million repair orders on 300,000 vehicles over two years, 8
+/// complaint families, grouped by 500 dealers.
+fn kpis(c: &mut Criterion) {
+    let mut rng = SplitMix64::new(11);
+    let vehicles: Vec<u64> = (0..JOBS).map(|_| rng.below(300_000)).collect();
+    let families: Vec<u32> = (0..JOBS).map(|_| rng.below(8) as u32).collect();
+    let opened = timestamps(JOBS, 24, 12);
+    let closed: Vec<i64> = opened
+        .iter()
+        .map(|&t| t + 3600 + rng.below(3 * 86_400) as i64)
+        .collect();
+    let dealer = dealers(JOBS, 500, 13);
+    let jobs = Jobs {
+        vehicles: Keys::U64(&vehicles),
+        complaints: Some(Keys::U32(&families)),
+        opened: &opened,
+        closed: &closed,
+    };
+    let mut g = c.benchmark_group("kpi");
+    g.throughput(Throughput::Elements(JOBS as u64));
+    g.bench_function("first_time_fix_rate", |b| {
+        b.iter(|| {
+            first_time_fix_rate(
+                black_box(&jobs),
+                &ComebackOptions::default(),
+                &Grouping::default(),
+            )
+            .unwrap()
+        })
+    });
+    g.bench_function("first_time_fix_rate_by_dealer_month", |b| {
+        let grouping = Grouping {
+            keys: Some(Keys::U32(&dealer)),
+            timestamps: Some(&opened),
+            period: Some(Period::Month),
+            tz: Some("Asia/Shanghai"),
+        };
+        b.iter(|| first_time_fix_rate(black_box(&jobs), &ComebackOptions::default(), &grouping))
+    });
+    let waits: Vec<i64> = (0..JOBS).map(|_| rng.below(900) as i64).collect();
+    g.bench_function("time_kpi_by_dealer", |b| {
+        let grouping = Grouping {
+            keys: Some(Keys::U32(&dealer)),
+            ..Default::default()
+        };
+        b.iter(|| time_kpi_durations(black_box(&waits), 180, &grouping).unwrap())
+    });
+    g.finish();
+}
+
+/// One million complaint records over 60 pain points, 50 dealers, by month.
+fn heat(c: &mut Criterion) {
+    let mut rng = SplitMix64::new(21);
+    let names: Vec<String> = (0..60).map(|i| format!("pain point {i}")).collect();
+    let point_of: Vec<usize> = (0..JOBS).map(|_| rng.below(60) as usize).collect();
+    let points: Vec<&str> = point_of.iter().map(|&i| names[i].as_str()).collect();
+    let stages: Vec<Stage> = point_of
+        .iter()
+        .map(|&i| Stage::from_code(i as u32 % 6).unwrap())
+        .collect();
+    let pain: Vec<u8> = (0..JOBS).map(|_| 1 + rng.below(10) as u8).collect();
+    let dealer_names: Vec<String> = (0..50).map(|i| format!("D{i:02}")).collect();
+    let keys: Vec<&str> = (0..JOBS)
+        .map(|_| dealer_names[rng.below(50) as usize].as_str())
+        .collect();
+    let ts = timestamps(JOBS, 24, 22);
+    let mut g = c.benchmark_group("heat_map");
+    g.throughput(Throughput::Elements(JOBS as u64));
+    g.bench_function("from_records", |b| {
+        b.iter(|| {
+            HeatMap::from_records(black_box(&stages), &points, &pain, &RecordDims::default())
+                .unwrap()
+        })
+    });
+    g.bench_function("from_records_dealer_month", |b| {
+        let dims = RecordDims {
+            keys: Some(&keys),
+            timestamps: Some(&ts),
+            period: Period::Month,
+            tz: "Asia/Shanghai",
+        };
+        b.iter(|| HeatMap::from_records(black_box(&stages), &points, &pain, &dims).unwrap())
+    });
+    g.finish();
+}
+
+/// Ten million scores in 5,000 dealers: three exact binomial tests per
+/// dealer against the rest of the network.
+fn integrity(c: &mut Criterion) {
+    let s = scores(ROWS, 31);
+    let d = dealers(ROWS, 5_000, 32);
+    let mut g = c.benchmark_group("managed_flags");
+    g.throughput(Throughput::Elements(ROWS as u64));
+    g.bench_function("5000_dealers", |b| {
+        b.iter(|| managed_flags(black_box(&s[..]), Keys::U32(&d), &FlagOptions::default()).unwrap())
+    });
+    g.finish();
+}
+
+fn erlang(c: &mut Criterion) {
+    let mut g = c.benchmark_group("erlang_c");
+    for servers in [10u32, 2_000] {
+        let load = f64::from(servers) * 0.9;
+        g.bench_with_input(BenchmarkId::new("erlang_c", servers), &servers, |b, &c| {
+            b.iter(|| erlang_c(black_box(load), 1.0, c, Some(0.1)).unwrap())
+        });
+    }
+    g.bench_function("servers_needed_load_1800", |b| {
+        b.iter(|| servers_needed(black_box(1800.0), 1.0, 0.05, 0.9, None).unwrap())
+    });
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .sample_size(10)
+        .warm_up_time(Duration::from_millis(500))
+        .measurement_time(Duration::from_secs(3));
+    targets = kpis, heat, integrity, erlang
+}
+criterion_main!(benches);
