@@ -890,7 +890,17 @@ impl Case {
             contacted_at: self.state.contacted_at,
         };
         let deadlines = policy.case_status(&triage, &progress, now, &self.id)?;
-        let approvals = self.approvals(policy, &[])?;
+        // Packages proposed by `now` only. An earlier package that was
+        // accepted was accepted before the next proposal, so the cumulative
+        // totals of the packages kept are those at `now` too.
+        let mut approvals = self.approvals(policy, &[])?;
+        let proposed = self
+            .state
+            .proposals
+            .iter()
+            .take_while(|p| p.at <= now)
+            .count();
+        approvals.truncate(proposed);
         Ok(Status {
             now,
             current_step,

@@ -1055,7 +1055,22 @@ impl Policy {
                 );
             }
         }
+        let bands = spec.recovery.success_by_speed.len();
         for (i, s) in spec.recovery.success_by_speed.iter().enumerate() {
+            // Every response speed falls in exactly one band: bounded bands
+            // first, one open-ended band last.
+            if s.within.is_none() && i + 1 != bands {
+                problems.push(Problem::new(
+                    format!("recovery.success_by_speed[{i}].within"),
+                    "only the last band may be open-ended",
+                ));
+            }
+            if s.within.is_some() && i + 1 == bands {
+                problems.push(Problem::new(
+                    format!("recovery.success_by_speed[{i}].within"),
+                    "the last band must be open-ended (no `within`), so that a contact slower than every window still has a band",
+                ));
+            }
             if !(s.success.is_finite() && (0.0..=1.0).contains(&s.success)) {
                 problems.push(Problem::new(
                     format!("recovery.success_by_speed[{i}].success"),
@@ -1932,6 +1947,23 @@ mod tests {
         // A structural error names its path.
         let err = Policy::from_json(r#"{"currency": 5}"#).unwrap_err();
         assert_eq!(err.problems()[0].path, "currency");
+    }
+
+    #[test]
+    fn speed_bands_end_with_one_open_band() {
+        let mut spec = PolicySpec::from(Policy::default());
+        spec.recovery.success_by_speed.swap(1, 2); // open band in the middle, bounded last
+        let err = Policy::from_json(&serde_json::to_string(&spec).unwrap()).unwrap_err();
+        let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "recovery.success_by_speed[1].within",
+                "recovery.success_by_speed[2].within"
+            ]
+        );
+        assert!(err.problems()[0].message.contains("only the last"));
+        assert!(err.problems()[1].message.contains("must be open-ended"));
     }
 
     #[test]

@@ -359,3 +359,52 @@ proptest! {
         prop_assert_eq!(back.to_json(), c.to_json());
     }
 }
+
+/// The status at an instant sees only what happened by then: packages
+/// proposed later are not listed, and the triage clocks are not met yet.
+#[test]
+fn status_before_later_events() {
+    let cny = Currency::from_code("CNY").unwrap();
+    let mut c = Case::new(
+        "t-1",
+        Event::Opened {
+            at: At(0),
+            score: 2,
+            reason: "waiting".into(),
+            high_value: false,
+            public_opinion_risk: false,
+            dealer: None,
+        },
+    )
+    .unwrap();
+    c.apply(Event::Acknowledged { at: At(600) }).unwrap();
+    c.apply(Event::Contacted {
+        at: At(3_600),
+        channel: Channel::Phone,
+    })
+    .unwrap();
+    c.apply(Event::SolutionProposed {
+        at: At(30_000),
+        items: vec![PackageItem {
+            value: 180_000,
+            currency: cny,
+            layer: Layer::LossCompensation,
+        }],
+    })
+    .unwrap();
+    let p = Policy::default();
+    let early = c.status(&p, 300).unwrap();
+    assert!(early.approvals.is_empty() && early.last_approval.is_none());
+    let states: Vec<&str> = early
+        .deadlines
+        .deadlines
+        .iter()
+        .map(|d| d.state.name())
+        .collect();
+    assert_eq!(states, ["pending", "pending"]); // acknowledged at 600 s, contacted at 1 h: later
+
+    assert_eq!(early.current_step.as_deref(), Some("identify_and_grade"));
+    let late = c.status(&p, 30_000).unwrap();
+    assert_eq!(late.approvals.len(), 1);
+    assert_eq!(late.last_approval.unwrap().total.minor, 180_000);
+}

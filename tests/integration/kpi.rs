@@ -7,9 +7,10 @@ use std::sync::OnceLock;
 use nps_core::calendar::Calendar;
 use nps_core::group::{GroupKey, Keys};
 use nps_core::kpi::{
-    bay_utilization, comeback_rate, effective_labour_rate, first_time_fix_rate, job_outcomes, rate,
-    scorecard, technician_figures, technician_figures_by, time_kpi, time_kpi_durations,
-    ComebackOptions, Grouping, JobOutcome, Jobs, Kpi, PayType, SrtCatalog, Status,
+    bay_utilization, comeback_rate, effective_labour_rate, first_time_fix_rate,
+    follow_up_completion_rate, job_outcomes, rate, ready_when_promised, scorecard,
+    technician_figures, technician_figures_by, time_kpi, time_kpi_durations, ComebackOptions,
+    Grouping, JobOutcome, Jobs, Kpi, PayType, SrtCatalog, Status,
 };
 use nps_core::policy::Policy;
 use nps_core::ErrorKind;
@@ -284,6 +285,48 @@ fn labour_rate_per_pay_type() {
     assert_eq!(r.by_pay_type[1].1.value, Some(10_000.0));
     assert_eq!(r.by_pay_type[2].1.value, Some(5_000.0));
     assert_eq!(r.overall.value, Some(80_000.0 / 5.5));
+}
+
+/// Jobs opened at the same instant are not comebacks of each other, and
+/// each of them is judged against the first job opened strictly later (a
+/// chain of ties is linear, not quadratic).
+#[test]
+fn comebacks_with_ties() {
+    const DAY: i64 = 86_400;
+    let n = 20_000;
+    // n jobs of one vehicle opened at t = 0 (closed at 1 h), then one more
+    // at 10 days: every tied job came back, the last one did not.
+    let mut opened = vec![0i64; n];
+    opened.push(10 * DAY);
+    let closed: Vec<i64> = opened.iter().map(|t| t + 3600).collect();
+    let vehicles = vec![7u64; n + 1];
+    let jobs = Jobs {
+        vehicles: Keys::U64(&vehicles),
+        complaints: None,
+        opened: &opened,
+        closed: &closed,
+    };
+    let out = job_outcomes(&jobs, &ComebackOptions::default()).unwrap();
+    assert!(out[..n].iter().all(|o| *o == JobOutcome::CameBack));
+    assert_eq!(out[n], JobOutcome::Fixed);
+    // as_of is checked by job_outcomes itself.
+    let opts = ComebackOptions {
+        as_of: Some(i64::MIN),
+        ..ComebackOptions::default()
+    };
+    assert_eq!(
+        job_outcomes(&jobs, &opts).unwrap_err().kind(),
+        ErrorKind::InvalidValue
+    );
+}
+
+#[test]
+fn optional_timestamps_are_checked() {
+    let g = Grouping::default();
+    let e = ready_when_promised(&[100, 200], &[Some(100), Some(i64::MAX)], &g).unwrap_err();
+    assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(1)));
+    let e = follow_up_completion_rate(&[100], &[Some(i64::MIN)], 10, &g).unwrap_err();
+    assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(0)));
 }
 
 #[test]

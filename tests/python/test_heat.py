@@ -10,6 +10,7 @@ import datetime as dt
 import importlib.util
 import json
 import math
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -174,22 +175,33 @@ def test_frames() -> None:
 @pytest.mark.skipif(
     importlib.util.find_spec("matplotlib") is None, reason="matplotlib is not installed"
 )
-def test_plot_agg() -> None:  # pragma: no cover - needs matplotlib
+def test_plot_agg() -> None:
     import matplotlib
 
     matplotlib.use("Agg")
     case = VECTORS["records"][0]
     m = nps.HeatMap.from_records(case["stages"], case["points"], case["pain"], by=case["keys"])
-    assert m.plot(by="key") is not None
-    assert m.plot() is not None
+    cols = m.matrix(by="key").to_dict()
+    ax = m.plot(by="key")
+    grid = ax.images[0].get_array()
+    stages = list(dict.fromkeys(cols["stage"]))
+    labels = list(dict.fromkeys(cols["column"]))
+    assert grid.shape == (len(stages), len(labels))
+    # Every cell shows the matrix's heat for its stage and column.
+    for stage, column, heat in zip(cols["stage"], cols["column"], cols["heat"]):
+        assert grid[stages.index(stage), labels.index(column)] == heat
+    assert [t.get_text() for t in ax.get_yticklabels()] == stages
+    ax = m.plot()
+    totals = m.by_stage().to_dict()
+    assert list(ax.images[0].get_array()[:, 0]) == totals["heat"]
 
 
-@pytest.mark.skipif(
-    importlib.util.find_spec("matplotlib") is not None, reason="matplotlib is installed"
-)
-def test_plot_without_matplotlib() -> None:
+def test_plot_without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A None entry in sys.modules makes the import fail as if not installed.
+    monkeypatch.setitem(sys.modules, "matplotlib", None)
+    monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     m = nps.HeatMap.from_rows(["repair"], ["x"], [1], [5])
-    with pytest.raises(ImportError, match="matplotlib"):
+    with pytest.raises(ImportError, match="pip install matplotlib"):
         m.plot()
 
 

@@ -85,6 +85,13 @@ def test_golden_scorecard():
         assert (line.status, line.min, line.max) == (c["status"], c["min"], c["max"]), c
 
 
+def test_scorecard_nan_is_no_data():
+    # A NaN from a pandas cell is missing data: never "meets" (NaN < min is False).
+    for name in ("comeback_rate", "first_time_fix_rate", "delivery_minutes"):
+        (line,) = kpi.scorecard({name: float("nan")})
+        assert line.status == "no_data" and line.value is None
+
+
 def test_issue_examples_and_catalog():
     cat = kpi.SrtCatalog({"WHEEL_ALIGN": 0.8, "OIL": 0.5})
     assert cat.get("WHEEL_ALIGN") == 0.8 and "OIL" in cat and len(cat) == 2

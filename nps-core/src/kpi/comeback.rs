@@ -94,6 +94,9 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
     if opts.window_seconds < 0 {
         return Err(Error::arg("window_seconds", "must be >= 0"));
     }
+    if let Some(a) = opts.as_of {
+        check_ts_col("as_of", &[a])?;
+    }
     if let Some(i) = (0..n).find(|&i| jobs.closed[i] < jobs.opened[i]) {
         return Err(Error::value("closed", i, "closed before it was opened"));
     }
@@ -111,10 +114,19 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
     let mut out = vec![JobOutcome::Fixed; n];
     for rows in chains.values_mut() {
         rows.sort_by_key(|&i| (jobs.opened[i], i));
+        // next[pos]: the first row opened strictly later than rows[pos], in
+        // one backward pass (jobs opened at the same instant share it).
+        let mut next: Vec<Option<usize>> = vec![None; rows.len()];
+        for pos in (0..rows.len().saturating_sub(1)).rev() {
+            let (i, j) = (rows[pos], rows[pos + 1]);
+            next[pos] = if jobs.opened[j] > jobs.opened[i] {
+                Some(j)
+            } else {
+                next[pos + 1]
+            };
+        }
         for (pos, &i) in rows.iter().enumerate() {
-            let next = rows[pos + 1..]
-                .iter()
-                .find(|&&j| jobs.opened[j] > jobs.opened[i]);
+            let next = next[pos].as_ref();
             // Differences of in-range timestamps cannot overflow.
             let back =
                 next.is_some_and(|&j| jobs.opened[j] - jobs.closed[i] <= opts.window_seconds);
@@ -134,9 +146,6 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
 }
 
 fn outcome_parts(jobs: &Jobs<'_>, opts: &ComebackOptions, count: JobOutcome) -> Result<Vec<Parts>> {
-    if let Some(a) = opts.as_of {
-        check_ts_col("as_of", &[a])?;
-    }
     Ok(job_outcomes(jobs, opts)?
         .into_iter()
         .map(|o| {

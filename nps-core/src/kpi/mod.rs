@@ -183,6 +183,21 @@ pub(crate) fn check_ts_col(name: &'static str, ts: &[i64]) -> Result<()> {
     }
 }
 
+/// As [`check_ts_col`] for an optional column (`None` = did not happen).
+pub(crate) fn check_opt_ts_col(name: &'static str, ts: &[Option<i64>]) -> Result<()> {
+    match ts
+        .iter()
+        .position(|t| t.is_some_and(|t| !(MIN_TS..=MAX_TS).contains(&t)))
+    {
+        Some(i) => Err(Error::value(
+            name,
+            i,
+            format!("timestamp {} is out of range", ts[i].unwrap_or_default()),
+        )),
+        None => Ok(()),
+    }
+}
+
 pub(crate) fn check_hours(name: &'static str, hours: &[f64]) -> Result<()> {
     match hours.iter().position(|h| !h.is_finite() || *h < 0.0) {
         Some(i) => Err(Error::value(

@@ -1,6 +1,6 @@
 //! Rate KPIs (SPEC §6): a flag column over eligible rows.
 
-use super::{check_ts_col, table, Grouping, Kpi, KpiTable, Parts};
+use super::{check_opt_ts_col, check_ts_col, table, Grouping, Kpi, KpiTable, Parts};
 use crate::error::{Error, Result};
 
 /// The generic rate: rows with `flags[i]` / eligible rows (`eligible[i]`,
@@ -53,6 +53,7 @@ pub fn ready_when_promised(
 ) -> Result<KpiTable> {
     Error::check_len("promised", promised.len(), "delivered", delivered.len())?;
     check_ts_col("delivered", delivered)?;
+    check_opt_ts_col("promised", promised)?;
     let flags: Vec<bool> = delivered
         .iter()
         .zip(promised)
@@ -102,6 +103,7 @@ pub fn follow_up_completion_rate(
         service_end.len(),
     )?;
     check_ts_col("service_end", service_end)?;
+    check_opt_ts_col("follow_up", follow_up)?;
     if window_seconds < 0 {
         return Err(Error::arg("window_seconds", "must be >= 0"));
     }

@@ -30,9 +30,11 @@ impl Status {
         }
     }
 
-    /// The status of `value` against `benchmark`.
+    /// The status of `value` against `benchmark`. A value that is not a
+    /// finite number (NaN from a caller's missing data) is `NoData`, never
+    /// a pass.
     pub fn of(value: Option<f64>, benchmark: Option<&Benchmark>) -> Status {
-        match (value, benchmark) {
+        match (value.filter(|v| v.is_finite()), benchmark) {
             (None, _) => Status::NoData,
             (_, None) => Status::NoBenchmark,
             (Some(v), Some(b)) => {
@@ -68,15 +70,19 @@ pub struct ScoreLine {
 /// use nps_core::policy::Policy;
 /// let p = Policy::default();
 /// let s = scorecard(&[("first_time_fix_rate", Some(0.9)), ("comeback_rate", Some(0.12)),
-///                     ("technician_efficiency", None), ("bay_utilization", Some(0.5))],
+///                     ("technician_efficiency", None), ("bay_utilization", Some(0.5)),
+///                     ("delivery_minutes", Some(f64::NAN))],
 ///                   &p.benchmarks);
 /// let st: Vec<Status> = s.iter().map(|l| l.status).collect();
-/// assert_eq!(st, [Status::Meets, Status::Misses, Status::NoData, Status::NoBenchmark]);
+/// assert_eq!(st, [Status::Meets, Status::Misses, Status::NoData, Status::NoBenchmark,
+///                 Status::NoData]);
+/// assert_eq!(s[4].value, None); // NaN is missing data, not a value
 /// ```
 pub fn scorecard(results: &[(&str, Option<f64>)], benchmarks: &[Benchmark]) -> Vec<ScoreLine> {
     results
         .iter()
         .map(|&(name, value)| {
+            let value = value.filter(|v| v.is_finite());
             let b = benchmarks.iter().find(|b| b.kpi == name);
             ScoreLine {
                 kpi: name.to_owned(),
