@@ -489,8 +489,9 @@ impl HeatMap {
         if let Some(ts) = dims.timestamps {
             Error::check_len("timestamps", ts.len(), "stages", n)?;
             let tz = parse_tz(dims.tz)?;
-            // Period labels sort chronologically (fixed-width years 1..=9999).
-            let mut labels: BTreeMap<String, usize> = BTreeMap::new();
+            // Keyed by the period's first day (chronological order); the
+            // labels are built once per distinct period, not per row.
+            let mut starts: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
             let mut per_row = Vec::with_capacity(n);
             for (i, &t) in ts.iter().enumerate() {
                 let date = (MIN_TS..=MAX_TS)
@@ -498,15 +499,14 @@ impl HeatMap {
                     .then(|| local_date(tz, t))
                     .flatten()
                     .ok_or(Error::InvalidTimestamp { index: i, value: t })?;
-                let label = dims.period.label(dims.period.start_of(date));
-                let next = labels.len();
-                let id = *labels.entry(label).or_insert(next);
+                let next = starts.len();
+                let id = *starts.entry(dims.period.start_of(date)).or_insert(next);
                 per_row.push(id);
             }
-            // Re-number ids in label order.
-            let order: Vec<String> = labels.keys().cloned().collect();
-            let mut remap = vec![0usize; labels.len()];
-            for (pos, (_, &id)) in labels.iter().enumerate() {
+            // Re-number ids in chronological order.
+            let order: Vec<String> = starts.keys().map(|&d| dims.period.label(d)).collect();
+            let mut remap = vec![0usize; starts.len()];
+            for (pos, (_, &id)) in starts.iter().enumerate() {
                 remap[id] = pos;
             }
             periods = Some((order, per_row.into_iter().map(|id| remap[id]).collect()));
@@ -790,7 +790,9 @@ fn heat_needed(share: f64, total: u64) -> u128 {
 
 #[derive(Default)]
 struct Accumulator {
-    index: HashMap<(Stage, String), usize>,
+    /// Point index by description, one map per stage (looked up by `&str`:
+    /// no allocation for a point already seen).
+    index: [HashMap<String, usize>; 6],
     points: Vec<Point>,
     total: u64,
 }
@@ -798,7 +800,8 @@ struct Accumulator {
 impl Accumulator {
     fn add(&mut self, stage: Stage, d: &str, mentions: u64, heat: u64) -> Result<()> {
         self.total = self.total.checked_add(heat).ok_or(overflow("total heat"))?;
-        let i = match self.index.get(&(stage, d.to_owned())) {
+        let index = &mut self.index[stage as usize];
+        let i = match index.get(d) {
             Some(&i) => i,
             None => {
                 self.points.push(Point {
@@ -807,8 +810,7 @@ impl Accumulator {
                     mentions: 0,
                     heat: 0,
                 });
-                self.index
-                    .insert((stage, d.to_owned()), self.points.len() - 1);
+                index.insert(d.to_owned(), self.points.len() - 1);
                 self.points.len() - 1
             }
         };
