@@ -33,7 +33,7 @@ mod scorecard;
 mod time;
 mod workshop;
 
-use std::collections::BTreeMap;
+use std::collections::HashMap;
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
@@ -163,6 +163,35 @@ pub(crate) fn key_at(keys: &Keys<'_>, i: usize) -> GroupKey {
     }
 }
 
+/// A borrowed [`GroupKey`] for per-row lookups; same variants, same order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+enum KeyRef<'a> {
+    All,
+    Int(i64),
+    UInt(u64),
+    Str(&'a str),
+}
+
+impl<'a> KeyRef<'a> {
+    fn at(keys: &Keys<'a>, i: usize) -> KeyRef<'a> {
+        match keys {
+            Keys::U32(k) => KeyRef::UInt(u64::from(k[i])),
+            Keys::U64(k) => KeyRef::UInt(k[i]),
+            Keys::I64(k) => KeyRef::Int(k[i]),
+            Keys::Str(k) => KeyRef::Str(k[i]),
+        }
+    }
+
+    fn owned(self) -> GroupKey {
+        match self {
+            KeyRef::All => GroupKey::All,
+            KeyRef::Int(v) => GroupKey::Int(v),
+            KeyRef::UInt(v) => GroupKey::UInt(v),
+            KeyRef::Str(s) => GroupKey::Str(s.to_owned()),
+        }
+    }
+}
+
 pub(crate) fn keys_len(keys: &Keys<'_>) -> usize {
     match keys {
         Keys::U32(k) => k.len(),
@@ -237,28 +266,32 @@ pub(crate) fn assign(g: &Grouping<'_>, n: usize) -> Result<Assignment> {
             )
         }
     };
-    let mut index: BTreeMap<(GroupKey, Option<NaiveDate>), usize> = BTreeMap::new();
+    // Rows are looked up by a borrowed key (no allocation per row); the
+    // owned `GroupKey` is made once per group.
+    let mut index: HashMap<(KeyRef<'_>, Option<NaiveDate>), usize> = HashMap::new();
     let mut rows = Vec::with_capacity(n);
-    let mut order = Vec::new();
+    let mut order: Vec<(KeyRef<'_>, Option<NaiveDate>)> = Vec::new();
     for i in 0..n {
-        let key = g.keys.as_ref().map_or(GroupKey::All, |k| key_at(k, i));
+        let key = g.keys.as_ref().map_or(KeyRef::All, |k| KeyRef::at(k, i));
         let label = (key, dates.as_ref().map(|d| d[i]));
-        let next = index.len();
-        let slot = *index.entry(label.clone()).or_insert_with(|| {
+        let next = order.len();
+        let slot = *index.entry(label).or_insert_with(|| {
             order.push(label);
             next
         });
         rows.push(slot);
     }
-    // Renumber so that groups come out sorted by (key, period).
+    // Renumber so that groups come out sorted by (key, period); `KeyRef`
+    // orders like `GroupKey`.
+    let mut sorted: Vec<usize> = (0..order.len()).collect();
+    sorted.sort_unstable_by(|&a, &b| order[a].cmp(&order[b]));
     let mut remap = vec![0; order.len()];
-    let labels: Vec<_> = index
-        .into_iter()
-        .enumerate()
-        .map(|(sorted, (label, slot))| {
-            remap[slot] = sorted;
-            label
-        })
+    for (pos, &slot) in sorted.iter().enumerate() {
+        remap[slot] = pos;
+    }
+    let labels: Vec<_> = sorted
+        .iter()
+        .map(|&slot| (order[slot].0.owned(), order[slot].1))
         .collect();
     Ok((labels, rows.into_iter().map(|s| remap[s]).collect()))
 }
