@@ -204,7 +204,12 @@ fn keys_of<'a>(c: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> PyResult<Ke
         Some(IntLabels::U32(v)) => Keys::U32(v),
         Some(IntLabels::U64(v)) => Keys::U64(v),
         Some(IntLabels::I64(v)) => Keys::I64(v),
-        None => Keys::Str(&[]),
+        // `labels` yields strings or integers only; never an empty stand-in.
+        None => {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "group labels must be strings or integers",
+            ))
+        }
     })
 }
 
