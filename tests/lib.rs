@@ -189,11 +189,15 @@ pub fn run_section(section_name: &str, check: impl Fn(&Value) -> Result<(), Stri
 }
 
 /// The shared real-data directory (`../shared/data` next to the repository),
-/// or `None` (with a note on stderr) when it is absent.
+/// or `None` (with a note on stderr) when it is absent. With
+/// `NPS_REQUIRE_DATA=1` (set by `.ci/run`, where the data is always beside
+/// the clone) an absent directory fails the test instead of skipping it.
 pub fn data_dir() -> Option<PathBuf> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../shared/data");
     if dir.is_dir() {
         Some(dir)
+    } else if std::env::var_os("NPS_REQUIRE_DATA").is_some_and(|v| v == "1") {
+        panic!("{} is absent but NPS_REQUIRE_DATA=1", dir.display());
     } else {
         eprintln!(
             "note: {} is absent; skipping the real-data checks",

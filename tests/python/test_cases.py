@@ -162,6 +162,9 @@ def test_ranking() -> None:
     assert [(x.index, x.case_id, x.band, x.probability) for x in got] == [
         (e["index"], e["case_id"], e["band"], e["probability"]) for e in r["expected"]]
     assert [x.expected for x in got] == pytest.approx([e["expected"] for e in r["expected"]])
+    # Band labels name the policy's speed bands (6 h, 24 h, then slower).
+    labels = {0: "<= 6h", 1: "<= 24h", 2: "> 24h"}
+    assert [x.band_label for x in got] == [labels[x.band] for x in got]
     with pytest.raises(nps.LengthMismatchError):
         nps.rank_open_cases(cases, [1.0], r["now"])
     bad = list(values)
@@ -185,6 +188,10 @@ def test_apply_step_by_step_with_datetimes() -> None:
     assert s.last_approval is not None and s.last_approval.total.minor == 230000
     assert s.steps[0].start == t0
     assert len(c) == 4 and c.channel == "visit" and c.id == "a"
+    assert c.responsibility is None and not c.is_closed
+    c.apply({"kind": "investigated", "at": t0 + dt.timedelta(hours=5), "responsibility": "shared"})
+    c.apply({"kind": "closed", "at": t0 + dt.timedelta(hours=6), "outcome": "lost"})
+    assert c.responsibility == "shared" and c.is_closed and c.outcome == "lost"
 
 
 def test_empty_programme_is_no_data() -> None:

@@ -41,6 +41,13 @@ def _check_rerating(r: nps.Rerating, e: dict[str, Any]) -> None:
         assert r.nps is None
     else:
         assert r.nps == pytest.approx(e["reported_nps"], abs=TOL["nps"])
+    # `reported` is the tally the report uses: the after-recovery one only
+    # when asked for re-rated scores.
+    _check_tally(r.reported, e["after_recovery"] if e["basis"] == "rerated" else e["original"])
+    if e["original"]["nps"] is None:
+        assert r.original_nps is None
+    else:
+        assert r.original_nps == pytest.approx(e["original"]["nps"], abs=TOL["nps"])
 
 
 @pytest.mark.parametrize("case", DOC["rerated"], ids=lambda c: c["name"])
