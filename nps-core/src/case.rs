@@ -890,17 +890,16 @@ impl Case {
             contacted_at: self.state.contacted_at,
         };
         let deadlines = policy.case_status(&triage, &progress, now, &self.id)?;
-        // Packages proposed by `now` only. An earlier package that was
-        // accepted was accepted before the next proposal, so the cumulative
-        // totals of the packages kept are those at `now` too.
-        let mut approvals = self.approvals(policy, &[])?;
-        let proposed = self
-            .state
-            .proposals
-            .iter()
-            .take_while(|p| p.at <= now)
-            .count();
-        approvals.truncate(proposed);
+        // The packages as they stood at `now`: those of the log up to `now`
+        // (a later event may revise or accept one).
+        let approvals = if self.state.last_at > now && now >= opened {
+            let upto = self.events.iter().take_while(|e| e.at() <= now).cloned();
+            Case::from_events(self.id.clone(), upto.collect())?.approvals(policy, &[])?
+        } else if now < opened {
+            Vec::new()
+        } else {
+            self.approvals(policy, &[])?
+        };
         Ok(Status {
             now,
             current_step,

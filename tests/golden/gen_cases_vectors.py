@@ -184,7 +184,8 @@ def status(events, now, add):
     current = next((x["name"] for x in steps if x["completed_at"] is None), None)
     granted, approvals = 0, []
     cap = tier_cap(s)
-    for total, acc in s["proposals"]:
+    # The packages as they stood at `now`: replay the events up to `now`.
+    for total, acc in replay([e for e in events if ts(e["at"]) <= now])["proposals"]:
         approvals.append({"total": total, "within_cap": cap is not None and granted + total <= cap})
         if acc is not None:
             granted += total
