@@ -1,12 +1,10 @@
 //! First-time-fix rate, comeback rate and repeat-complaint rate (SPEC §6).
 
-use std::collections::HashMap;
-
 use serde::{Deserialize, Serialize};
 
-use super::{check_ts_col, key_at, keys_len, table, Grouping, KpiTable, Parts};
+use super::{check_ts_col, keys_len, table, Grouping, KeyRef, KpiTable, Parts};
 use crate::error::{Error, Result};
-use crate::group::{GroupKey, Keys};
+use crate::group::Keys;
 
 /// Repair-order rows (one row per job).
 #[derive(Debug, Clone, Copy)]
@@ -100,36 +98,40 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
     if let Some(i) = (0..n).find(|&i| jobs.closed[i] < jobs.opened[i]) {
         return Err(Error::value("closed", i, "closed before it was opened"));
     }
-    let mut chains: HashMap<(GroupKey, GroupKey), Vec<usize>> = HashMap::new();
-    for i in 0..n {
-        let c = jobs
-            .complaints
-            .as_ref()
-            .map_or(GroupKey::All, |c| key_at(c, i));
-        chains
-            .entry((key_at(&jobs.vehicles, i), c))
-            .or_default()
-            .push(i);
-    }
+    // One sort by (vehicle, matching key, opened, row): each chain of jobs
+    // of one vehicle and key is then a run, in opening order. No per-row
+    // allocation, no hashing of owned keys.
+    let mut order: Vec<(KeyRef<'_>, KeyRef<'_>, i64, usize)> = (0..n)
+        .map(|i| {
+            let c = jobs
+                .complaints
+                .as_ref()
+                .map_or(KeyRef::All, |c| KeyRef::at(c, i));
+            (KeyRef::at(&jobs.vehicles, i), c, jobs.opened[i], i)
+        })
+        .collect();
+    order.sort_unstable();
     let mut out = vec![JobOutcome::Fixed; n];
-    for rows in chains.values_mut() {
-        rows.sort_by_key(|&i| (jobs.opened[i], i));
-        // next[pos]: the first row opened strictly later than rows[pos], in
-        // one backward pass (jobs opened at the same instant share it).
-        let mut next: Vec<Option<usize>> = vec![None; rows.len()];
-        for pos in (0..rows.len().saturating_sub(1)).rev() {
-            let (i, j) = (rows[pos], rows[pos + 1]);
-            next[pos] = if jobs.opened[j] > jobs.opened[i] {
-                Some(j)
-            } else {
-                next[pos + 1]
-            };
-        }
-        for (pos, &i) in rows.iter().enumerate() {
-            let next = next[pos].as_ref();
+    let mut start = 0;
+    while start < n {
+        let chain = (order[start].0, order[start].1);
+        let len = order[start..]
+            .iter()
+            .take_while(|r| (r.0, r.1) == chain)
+            .count();
+        let rows = &order[start..start + len];
+        start += len;
+        // Walking the run backwards, `next_open` is the opening instant of
+        // the first job opened strictly later than the current one (jobs
+        // opened at the same instant are not comebacks of each other).
+        let mut next_open: Option<i64> = None;
+        for pos in (0..rows.len()).rev() {
+            let (_, _, opened, i) = rows[pos];
+            if let Some(r) = rows.get(pos + 1).filter(|r| r.2 > opened) {
+                next_open = Some(r.2);
+            }
             // Differences of in-range timestamps cannot overflow.
-            let back =
-                next.is_some_and(|&j| jobs.opened[j] - jobs.closed[i] <= opts.window_seconds);
+            let back = next_open.is_some_and(|o| o - jobs.closed[i] <= opts.window_seconds);
             out[i] = if back {
                 JobOutcome::CameBack
             } else if opts

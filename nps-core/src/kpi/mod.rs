@@ -165,7 +165,7 @@ pub(crate) fn key_at(keys: &Keys<'_>, i: usize) -> GroupKey {
 
 /// A borrowed [`GroupKey`] for per-row lookups; same variants, same order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-enum KeyRef<'a> {
+pub(crate) enum KeyRef<'a> {
     All,
     Int(i64),
     UInt(u64),
@@ -173,7 +173,7 @@ enum KeyRef<'a> {
 }
 
 impl<'a> KeyRef<'a> {
-    fn at(keys: &Keys<'a>, i: usize) -> KeyRef<'a> {
+    pub(crate) fn at(keys: &Keys<'a>, i: usize) -> KeyRef<'a> {
         match keys {
             Keys::U32(k) => KeyRef::UInt(u64::from(k[i])),
             Keys::U64(k) => KeyRef::UInt(k[i]),
