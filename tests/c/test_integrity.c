@@ -14,25 +14,6 @@
 
 static double tol_nps, ln_rtol, ln_atol;
 
-static char *slurp(const char *path) {
-    FILE *f = fopen(path, "rb");
-    long len;
-    char *buf;
-    if (!f) return NULL;
-    if (fseek(f, 0, SEEK_END) != 0 || (len = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
-        fclose(f);
-        return NULL;
-    }
-    buf = malloc((size_t)len + 1);
-    if (buf && fread(buf, 1, (size_t)len, f) != (size_t)len) {
-        free(buf);
-        buf = NULL;
-    }
-    if (buf) buf[len] = '\0';
-    fclose(f);
-    return buf;
-}
-
 /* A numeric array; JSON null becomes NaN. Caller frees. */
 static double *doubles(const cJSON *arr, size_t *len) {
     size_t n = (size_t)cJSON_GetArraySize(arr), i = 0;
@@ -332,7 +313,7 @@ int main(int argc, char **argv) {
         fprintf(stderr, "usage: %s integrity_vectors.json\n", argv[0]);
         return 2;
     }
-    text = slurp(argv[1]);
+    text = read_file(argv[1]);
     if (!text) {
         fprintf(stderr, "cannot read %s\n", argv[1]);
         return 2;

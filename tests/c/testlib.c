@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int passed, failed, case_failed, in_case;
@@ -87,4 +88,23 @@ void check_str_at(const char *file, int line, const char *what, const char *got,
         fail(file, line, "%s: got \"%s\", want \"%s\"", what, got ? got : "(null)",
              want ? want : "(null)");
     }
+}
+
+char *read_file(const char *path) {
+    FILE *f = fopen(path, "rb");
+    char *buf;
+    long size;
+    if (f == NULL) return NULL;
+    if (fseek(f, 0, SEEK_END) != 0 || (size = ftell(f)) < 0 || fseek(f, 0, SEEK_SET) != 0) {
+        fclose(f);
+        return NULL;
+    }
+    buf = malloc((size_t)size + 1);
+    if (buf != NULL && fread(buf, 1, (size_t)size, f) != (size_t)size) {
+        free(buf);
+        buf = NULL;
+    }
+    if (buf != NULL) buf[size] = '\0';
+    fclose(f);
+    return buf;
 }

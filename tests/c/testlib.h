@@ -47,6 +47,10 @@ void check_u64_at(const char *file, int line, const char *what, uint64_t got, ui
 void check_str_at(const char *file, int line, const char *what, const char *got,
                   const char *want);
 
+/* The whole file at `path` as a NUL-terminated string to free(), or NULL
+ * when it cannot be read (the golden readers' input). */
+char *read_file(const char *path);
+
 /* The calling thread's last error message (static buffer, truncated). */
 const char *last_message(void);
 
