@@ -446,7 +446,8 @@ pub unsafe extern "C" fn nps_grouped_get(
             GroupKey::All => (NpsKeyKind::All, 0, 0),
             GroupKey::Int(k) => (NpsKeyKind::Int, *k, 0),
             GroupKey::UInt(k) => (NpsKeyKind::Uint, 0, *k),
-            GroupKey::Str(_) => (NpsKeyKind::Str, 0, 0),
+            // Several key columns: the text form ("7 | ann").
+            GroupKey::Str(_) | GroupKey::Tuple(_) => (NpsKeyKind::Str, 0, 0),
         };
         let (year, month, day) = group
             .period_start

@@ -23,6 +23,13 @@ pub(crate) fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<
         GroupKey::Int(k) => k.into_pyobject(py)?.into_any(),
         GroupKey::UInt(k) => k.into_pyobject(py)?.into_any(),
         GroupKey::Str(k) => k.into_pyobject(py)?.into_any(),
+        GroupKey::Tuple(ks) => {
+            let items = ks
+                .iter()
+                .map(|k| key_to_py(py, k))
+                .collect::<PyResult<Vec<_>>>()?;
+            pyo3::types::PyTuple::new(py, items)?.into_any()
+        }
     })
 }
 

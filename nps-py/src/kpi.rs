@@ -187,14 +187,7 @@ impl PySrtCatalog {
     }
 }
 
-fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match key {
-        GroupKey::All => py.None().into_bound(py),
-        GroupKey::Int(k) => k.into_pyobject(py)?.into_any(),
-        GroupKey::UInt(k) => k.into_pyobject(py)?.into_any(),
-        GroupKey::Str(k) => k.into_pyobject(py)?.into_any(),
-    })
-}
+use crate::group::key_to_py;
 
 fn keys_of<'a>(c: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> PyResult<Keys<'a>> {
     if let Some(s) = strs {

@@ -33,8 +33,6 @@ mod scorecard;
 mod time;
 mod workshop;
 
-use std::collections::HashMap;
-
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -56,7 +54,7 @@ pub use workshop::{
 
 use crate::error::{Error, Result};
 use crate::group::{GroupKey, Keys};
-use crate::period::{local_date, parse_tz, Period, MAX_TS, MIN_TS};
+use crate::period::{Period, MAX_TS, MIN_TS};
 
 /// One KPI result. `value` is `numerator / denominator`, or `None` ("no
 /// data") when the denominator is 0. `coverage` is the share of the input
@@ -119,18 +117,7 @@ impl Parts {
     }
 }
 
-/// How to group rows: by a key column, by calendar period, or both.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct Grouping<'a> {
-    /// Group key per row (dealer, technician, advisor); `None` = one group.
-    pub keys: Option<Keys<'a>>,
-    /// Unix seconds per row; needed by `period`.
-    pub timestamps: Option<&'a [i64]>,
-    /// Calendar period to group by.
-    pub period: Option<Period>,
-    /// IANA time zone of the periods; `None` = UTC.
-    pub tz: Option<&'a str>,
-}
+pub use crate::group::Grouping;
 
 /// One group of a [`KpiTable`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -155,50 +142,90 @@ pub struct KpiTable {
 }
 
 pub(crate) fn key_at(keys: &Keys<'_>, i: usize) -> GroupKey {
-    match keys {
-        Keys::U32(k) => GroupKey::UInt(u64::from(k[i])),
-        Keys::U64(k) => GroupKey::UInt(k[i]),
-        Keys::I64(k) => GroupKey::Int(k[i]),
-        Keys::Str(k) => GroupKey::Str(k[i].to_owned()),
-    }
+    keys.key_at(i)
 }
 
 /// A borrowed [`GroupKey`] for per-row lookups; same variants, same order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy)]
 pub(crate) enum KeyRef<'a> {
     All,
     Int(i64),
     UInt(u64),
     Str(&'a str),
+    /// Row `.1` of several key columns.
+    Multi(&'a [Keys<'a>], usize),
 }
 
 impl<'a> KeyRef<'a> {
     pub(crate) fn at(keys: &Keys<'a>, i: usize) -> KeyRef<'a> {
-        match keys {
+        match *keys {
             Keys::U32(k) => KeyRef::UInt(u64::from(k[i])),
             Keys::U64(k) => KeyRef::UInt(k[i]),
             Keys::I64(k) => KeyRef::Int(k[i]),
             Keys::Str(k) => KeyRef::Str(k[i]),
+            Keys::Multi(cols) => KeyRef::Multi(cols, i),
         }
     }
 
-    fn owned(self) -> GroupKey {
+    /// The elements of a `Multi` key (empty for the others).
+    fn parts(self) -> impl Iterator<Item = KeyRef<'a>> {
+        let (cols, row): (&[Keys<'a>], usize) = match self {
+            KeyRef::Multi(cols, row) => (cols, row),
+            _ => (&[], 0),
+        };
+        cols.iter().map(move |c| KeyRef::at(c, row))
+    }
+
+    fn rank(self) -> u8 {
         match self {
-            KeyRef::All => GroupKey::All,
-            KeyRef::Int(v) => GroupKey::Int(v),
-            KeyRef::UInt(v) => GroupKey::UInt(v),
-            KeyRef::Str(s) => GroupKey::Str(s.to_owned()),
+            KeyRef::All => 0,
+            KeyRef::Int(_) => 1,
+            KeyRef::UInt(_) => 2,
+            KeyRef::Str(_) => 3,
+            KeyRef::Multi(..) => 4,
+        }
+    }
+}
+
+impl PartialEq for KeyRef<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == std::cmp::Ordering::Equal
+    }
+}
+impl Eq for KeyRef<'_> {}
+impl PartialOrd for KeyRef<'_> {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+/// Orders like [`GroupKey`] (variant order, then value; tuples
+/// element-wise).
+impl Ord for KeyRef<'_> {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        match (*self, *other) {
+            (KeyRef::Int(a), KeyRef::Int(b)) => a.cmp(&b),
+            (KeyRef::UInt(a), KeyRef::UInt(b)) => a.cmp(&b),
+            (KeyRef::Str(a), KeyRef::Str(b)) => a.cmp(b),
+            (a @ KeyRef::Multi(..), b @ KeyRef::Multi(..)) => a.parts().cmp(b.parts()),
+            (a, b) => a.rank().cmp(&b.rank()),
+        }
+    }
+}
+impl std::hash::Hash for KeyRef<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.rank().hash(state);
+        match *self {
+            KeyRef::All => {}
+            KeyRef::Int(v) => v.hash(state),
+            KeyRef::UInt(v) => v.hash(state),
+            KeyRef::Str(s) => s.hash(state),
+            KeyRef::Multi(..) => self.parts().for_each(|p| p.hash(state)),
         }
     }
 }
 
 pub(crate) fn keys_len(keys: &Keys<'_>) -> usize {
-    match keys {
-        Keys::U32(k) => k.len(),
-        Keys::U64(k) => k.len(),
-        Keys::I64(k) => k.len(),
-        Keys::Str(k) => k.len(),
-    }
+    keys.len()
 }
 
 pub(crate) fn check_ts_col(name: &'static str, ts: &[i64]) -> Result<()> {
@@ -241,59 +268,16 @@ pub(crate) fn check_hours(name: &'static str, hours: &[f64]) -> Result<()> {
 /// The group of every row: `(labels, index per row)`.
 pub(crate) type Assignment = (Vec<(GroupKey, Option<NaiveDate>)>, Vec<usize>);
 
+/// The grouping engine's assignment, with timestamps checked as a KPI
+/// column first (so a bad one is an `invalid_value` naming the column).
 pub(crate) fn assign(g: &Grouping<'_>, n: usize) -> Result<Assignment> {
-    if let Some(k) = &g.keys {
-        Error::check_len("keys", keys_len(k), "rows", n)?;
-    }
-    let tz = parse_tz(g.tz.unwrap_or("UTC"))?;
-    let dates: Option<Vec<NaiveDate>> = match g.period {
-        None => None,
-        Some(p) => {
-            let ts = g
-                .timestamps
-                .ok_or_else(|| Error::arg("timestamps", "grouping by period needs timestamps"))?;
-            Error::check_len("timestamps", ts.len(), "rows", n)?;
+    if let (Some(_), Some(ts)) = (g.period, g.timestamps) {
+        if ts.len() == n {
             check_ts_col("timestamps", ts)?;
-            Some(
-                ts.iter()
-                    .enumerate()
-                    .map(|(i, &t)| {
-                        local_date(tz, t)
-                            .map(|d| p.start_of(d))
-                            .ok_or_else(|| Error::value("timestamps", i, "out of range"))
-                    })
-                    .collect::<Result<_>>()?,
-            )
         }
-    };
-    // Rows are looked up by a borrowed key (no allocation per row); the
-    // owned `GroupKey` is made once per group.
-    let mut index: HashMap<(KeyRef<'_>, Option<NaiveDate>), usize> = HashMap::new();
-    let mut rows = Vec::with_capacity(n);
-    let mut order: Vec<(KeyRef<'_>, Option<NaiveDate>)> = Vec::new();
-    for i in 0..n {
-        let key = g.keys.as_ref().map_or(KeyRef::All, |k| KeyRef::at(k, i));
-        let label = (key, dates.as_ref().map(|d| d[i]));
-        let next = order.len();
-        let slot = *index.entry(label).or_insert_with(|| {
-            order.push(label);
-            next
-        });
-        rows.push(slot);
     }
-    // Renumber so that groups come out sorted by (key, period); `KeyRef`
-    // orders like `GroupKey`.
-    let mut sorted: Vec<usize> = (0..order.len()).collect();
-    sorted.sort_unstable_by(|&a, &b| order[a].cmp(&order[b]));
-    let mut remap = vec![0; order.len()];
-    for (pos, &slot) in sorted.iter().enumerate() {
-        remap[slot] = pos;
-    }
-    let labels: Vec<_> = sorted
-        .iter()
-        .map(|&slot| (order[slot].0.owned(), order[slot].1))
-        .collect();
-    Ok((labels, rows.into_iter().map(|s| remap[s]).collect()))
+    let a = g.assign(n)?;
+    Ok((a.labels, a.rows.into_iter().map(|r| r as usize).collect()))
 }
 
 /// Sums per-row parts overall and per group.

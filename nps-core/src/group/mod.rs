@@ -1,0 +1,847 @@
+//! One-pass grouping of whole columns into tallies.
+//!
+//! [`group_by`] tallies a score column by key (integer or string), by
+//! calendar period of Unix-second timestamps in an IANA time zone, or both
+//! (key × period), optionally keeping only each respondent's latest
+//! response, and flags thin groups (n below a minimum). Results are exact
+//! and independent of the number of threads. [`Grouped::rolling`] turns
+//! period groups into rolling windows.
+//!
+//! ```
+//! use nps_core::group::{group_by, GroupKey, GroupOptions, Keys};
+//! use nps_core::period::Period;
+//! use nps_core::NpsSample;
+//!
+//! let scores = [10u8, 9, 3, 8, 10, 0];
+//! let dealers = [7u32, 7, 7, 9, 9, 9];
+//! // 2025-01-31 20:00 UTC is already February 1st in Shanghai.
+//! let ts = [1738353600i64, 1735700000, 1735700000, 1735700000, 1735700000, 1738353600];
+//! let g = group_by(&scores, &GroupOptions {
+//!     keys: Some(Keys::U32(&dealers)),
+//!     timestamps: Some(&ts),
+//!     period: Some(Period::Month),
+//!     tz: Some("Asia/Shanghai"),
+//!     min_n: 2,
+//!     ..Default::default()
+//! })?;
+//! assert_eq!(g.groups.len(), 4);
+//! let first = &g.groups[0];
+//! assert_eq!(first.key, GroupKey::UInt(7));
+//! assert_eq!(first.label(g.period), "2025-01");
+//! assert_eq!(first.tally.n(), 2);
+//! assert_eq!(first.tally.nps()?, 0.0);
+//! assert!(g.groups[1].thin); // dealer 7, February: n = 1 < 2
+//! # Ok::<(), nps_core::Error>(())
+//! ```
+
+mod assign;
+mod count;
+mod hash;
+mod keys;
+mod respondent;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+pub use assign::{Assignment, Grouping};
+#[allow(unused_imports)]
+pub(crate) use hash::{map_with_capacity, FastMap};
+
+use self::count::{count, DenseI64, DenseU32, DenseU64, Indexed, PeriodSlot, Slot, Zero};
+use self::keys::{plan_keys, small_enough, KeyPlan};
+use self::respondent::latest_rows;
+use crate::error::{Error, Result};
+use crate::parallel::map_parts;
+use crate::period::{Period, PeriodIndex, MAX_TS, MIN_TS};
+use crate::score::ScoreValue;
+use crate::tally::{InvalidPolicy, Tally};
+
+/// A key column.
+#[derive(Debug, Clone, Copy)]
+pub enum Keys<'a> {
+    /// Unsigned 32-bit keys (e.g. dealer codes).
+    U32(&'a [u32]),
+    /// Unsigned 64-bit keys.
+    U64(&'a [u64]),
+    /// Signed 64-bit keys.
+    I64(&'a [i64]),
+    /// String keys (e.g. advisor names).
+    Str(&'a [&'a str]),
+    /// Several key columns at once (e.g. dealer × advisor): each group's
+    /// key is a [`GroupKey::Tuple`] with one element per column. The
+    /// columns must have equal lengths and may not be `Multi` themselves.
+    Multi(&'a [Keys<'a>]),
+}
+
+impl Keys<'_> {
+    /// Rows in the column (of the first column for `Multi`).
+    pub fn len(&self) -> usize {
+        match self {
+            Keys::U32(k) => k.len(),
+            Keys::U64(k) => k.len(),
+            Keys::I64(k) => k.len(),
+            Keys::Str(k) => k.len(),
+            Keys::Multi(cols) => cols.first().map_or(0, Keys::len),
+        }
+    }
+
+    /// True when the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The key of row `i` (which must be in range).
+    pub fn key_at(&self, i: usize) -> GroupKey {
+        match self {
+            Keys::U32(k) => GroupKey::UInt(u64::from(k[i])),
+            Keys::U64(k) => GroupKey::UInt(k[i]),
+            Keys::I64(k) => GroupKey::Int(k[i]),
+            Keys::Str(k) => GroupKey::Str(k[i].to_owned()),
+            Keys::Multi(cols) => GroupKey::Tuple(cols.iter().map(|c| c.key_at(i)).collect()),
+        }
+    }
+
+    /// Checks that the column (every column of `Multi`) has `rows` rows and
+    /// that a `Multi` is flat and not empty.
+    pub fn check(&self, rows: usize) -> Result<()> {
+        match self {
+            Keys::Multi(cols) => {
+                if cols.is_empty() {
+                    return Err(Error::arg("keys", "needs at least one key column"));
+                }
+                for (i, c) in cols.iter().enumerate() {
+                    if matches!(c, Keys::Multi(_)) {
+                        return Err(Error::arg(
+                            "keys",
+                            format!("key column {i} is itself a set of columns"),
+                        ));
+                    }
+                    Error::check_len("keys", c.len(), "rows", rows)?;
+                }
+                Ok(())
+            }
+            k => Error::check_len("keys", k.len(), "rows", rows),
+        }
+    }
+}
+
+/// A respondent-id column, for keeping each respondent's latest response.
+#[derive(Debug, Clone, Copy)]
+pub enum Respondents<'a> {
+    /// Unsigned ids.
+    U64(&'a [u64]),
+    /// Signed ids.
+    I64(&'a [i64]),
+    /// String ids.
+    Str(&'a [&'a str]),
+}
+
+/// What to group by. All columns must have the score column's length.
+#[derive(Debug, Clone, Default)]
+pub struct GroupOptions<'a> {
+    /// Group key per row; `None` puts every row in one key ([`GroupKey::All`]).
+    pub keys: Option<Keys<'a>>,
+    /// Unix seconds (UTC instants) per row; needed by `period`, and used by
+    /// `respondents` to find the latest response.
+    pub timestamps: Option<&'a [i64]>,
+    /// Calendar period to group by (requires `timestamps`).
+    pub period: Option<Period>,
+    /// IANA time zone of the calendar periods; `None` means UTC.
+    pub tz: Option<&'a str>,
+    /// Keep only each respondent's latest response (latest timestamp; on a
+    /// tie, or without timestamps, the last row).
+    pub respondents: Option<Respondents<'a>>,
+    /// Groups with fewer responses are flagged `thin`.
+    pub min_n: u64,
+    /// Reject the batch at the first invalid score, or skip and count.
+    pub invalid: InvalidPolicy,
+}
+
+/// The key of a group.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum GroupKey {
+    /// No key column was given: one key for all rows.
+    All,
+    /// A signed integer key.
+    Int(i64),
+    /// An unsigned integer key.
+    UInt(u64),
+    /// A string key.
+    Str(String),
+    /// The keys of several key columns ([`Keys::Multi`]), in column order.
+    Tuple(Vec<GroupKey>),
+}
+
+impl From<&str> for GroupKey {
+    fn from(s: &str) -> GroupKey {
+        GroupKey::Str(s.to_owned())
+    }
+}
+
+impl std::fmt::Display for GroupKey {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            GroupKey::All => f.write_str("all"),
+            GroupKey::Int(k) => write!(f, "{k}"),
+            GroupKey::UInt(k) => write!(f, "{k}"),
+            GroupKey::Str(k) => f.write_str(k),
+            GroupKey::Tuple(ks) => {
+                for (i, k) in ks.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(" | ")?;
+                    }
+                    write!(f, "{k}")?;
+                }
+                Ok(())
+            }
+        }
+    }
+}
+
+/// One group: a key, a period (if grouping by period) and its tally.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Group {
+    /// The group's key.
+    pub key: GroupKey,
+    /// Local first day of the group's period (or of the last period of a
+    /// rolling window).
+    pub period_start: Option<NaiveDate>,
+    /// The responses of the group.
+    pub tally: Tally,
+    /// True when `tally.n() < min_n`.
+    pub thin: bool,
+}
+
+impl Group {
+    /// The period label (`2025-03`, `2025-W09`, ...) or an empty string.
+    pub fn label(&self, period: Option<Period>) -> String {
+        match (period, self.period_start) {
+            (Some(p), Some(d)) => p.label(d),
+            _ => String::new(),
+        }
+    }
+}
+
+/// The result of [`group_by`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Grouped {
+    /// Non-empty groups, sorted by key then period.
+    pub groups: Vec<Group>,
+    /// Invalid scores skipped under [`InvalidPolicy::Skip`].
+    pub skipped: u64,
+    /// Rows dropped because the respondent answered again later.
+    pub dropped_repeats: u64,
+    /// The period grouped by, if any.
+    pub period: Option<Period>,
+    /// The thin-sample threshold used.
+    pub min_n: u64,
+    /// Rolling window length in periods (1 for plain period groups).
+    pub window: usize,
+}
+
+/// The smallest and largest kept timestamp (`(i64::MAX, i64::MIN)` when no
+/// row is kept), or [`Error::InvalidTimestamp`] for the first kept row
+/// outside years 1..=9999.
+pub(crate) fn timestamp_range(ts: &[i64], keep: Option<&[bool]>) -> Result<(i64, i64)> {
+    // Range over the kept rows, split across threads; the row loop is
+    // branch-free (vectorised) when every row is kept.
+    #[inline(always)]
+    fn range(part: &[i64], keep: Option<&[bool]>) -> (i64, i64) {
+        let (mut lo, mut hi) = (i64::MAX, i64::MIN);
+        match keep {
+            None => {
+                for &t in part {
+                    lo = lo.min(t);
+                    hi = hi.max(t);
+                }
+            }
+            Some(keep) => {
+                for (&t, &k) in part.iter().zip(keep) {
+                    if k {
+                        lo = lo.min(t);
+                        hi = hi.max(t);
+                    }
+                }
+            }
+        }
+        (lo, hi)
+    }
+    /// `range` compiled for AVX2 (64-bit vector compares).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn range_avx2(part: &[i64], keep: Option<&[bool]>) -> (i64, i64) {
+        range(part, keep)
+    }
+    let parts = map_parts(ts, 1 << 18, |offset, part| {
+        let keep = keep.map(|k| &k[offset..offset + part.len()]);
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { range_avx2(part, keep) };
+        }
+        range(part, keep)
+    });
+    let (lo, hi) = parts
+        .into_iter()
+        .fold((i64::MAX, i64::MIN), |(lo, hi), (l, h)| {
+            (lo.min(l), hi.max(h))
+        });
+    if lo <= hi && (lo < MIN_TS || hi > MAX_TS) {
+        // Error path only: the first kept row out of range.
+        let bad = ts
+            .iter()
+            .enumerate()
+            .find(|&(row, t)| keep.is_none_or(|k| k[row]) && !(MIN_TS..=MAX_TS).contains(t));
+        if let Some((index, &value)) = bad {
+            return Err(Error::InvalidTimestamp { index, value });
+        }
+    }
+    Ok((lo, hi))
+}
+
+fn count_with_keys<T: ScoreValue, P: Slot>(
+    scores: &[T],
+    plan: &KeyPlan<'_>,
+    periods: &P,
+    n_periods: usize,
+    keep: Option<&[bool]>,
+) -> (Vec<u64>, u64) {
+    let slots = plan.slots() * n_periods;
+    match plan {
+        KeyPlan::None => count(scores, &Zero, periods, n_periods, slots, keep),
+        KeyPlan::DenseU32(k, min, _) => {
+            count(scores, &DenseU32(k, *min), periods, n_periods, slots, keep)
+        }
+        KeyPlan::DenseU64(k, min, _) => {
+            count(scores, &DenseU64(k, *min), periods, n_periods, slots, keep)
+        }
+        KeyPlan::DenseI64(k, min, _) => {
+            count(scores, &DenseI64(k, *min), periods, n_periods, slots, keep)
+        }
+        KeyPlan::Indexed(idx, _) => count(scores, &Indexed(idx), periods, n_periods, slots, keep),
+    }
+}
+
+/// Groups a score column into tallies in one pass; see the module docs.
+///
+/// Errors: [`Error::LengthMismatch`] for columns of different lengths,
+/// [`Error::InvalidArgument`] for a period without timestamps,
+/// [`Error::UnknownTimeZone`], [`Error::InvalidTimestamp`] (outside years
+/// 1..=9999, with its row) and, under [`InvalidPolicy::Raise`],
+/// [`Error::InvalidScore`] with the row of the first invalid kept score.
+pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<Grouped> {
+    let rows = scores.len();
+    if let Some(k) = &opts.keys {
+        k.check(rows)?;
+    }
+    if let Some(t) = opts.timestamps {
+        Error::check_len("timestamps", t.len(), "scores", rows)?;
+    }
+    if let Some(r) = &opts.respondents {
+        let len = match r {
+            Respondents::U64(x) => x.len(),
+            Respondents::I64(x) => x.len(),
+            Respondents::Str(x) => x.len(),
+        };
+        Error::check_len("respondents", len, "scores", rows)?;
+    }
+    let grouping = Grouping {
+        keys: opts.keys,
+        timestamps: opts.timestamps,
+        period: opts.period,
+        tz: opts.tz,
+    };
+    let tz = grouping.check(rows)?;
+    let keep = opts
+        .respondents
+        .as_ref()
+        .map(|r| latest_rows(r, opts.timestamps));
+    let keep = keep.as_deref();
+    let dropped_repeats = keep.map_or(0, |k| k.iter().filter(|&&x| !x).count() as u64);
+
+    // The fast path counts into one counter block per key slot × period
+    // between the earliest and latest timestamp; it is taken only when that
+    // is small next to the rows. Otherwise the engine assigns compact ids
+    // to the occurring groups, so memory stays O(rows + groups).
+    let mut fast = None;
+    let range = match (opts.period, opts.timestamps) {
+        (Some(_), Some(ts)) => Some(timestamp_range(ts, keep)?),
+        _ => None,
+    };
+    let span_ok = match (opts.period, range) {
+        (Some(p), Some((lo, hi))) if lo <= hi => small_enough(
+            ((hi - lo) / (23 * 3600) / period_days(p)).saturating_add(2) as u64,
+            rows,
+        ),
+        _ => true,
+    };
+    if span_ok {
+        let index = match (opts.period, range) {
+            (Some(period), Some((lo, hi))) if lo <= hi => {
+                Some(PeriodIndex::new(period, tz, lo, hi)?)
+            }
+            _ => None,
+        };
+        let n_periods = index.as_ref().map_or(1, PeriodIndex::len);
+        let plan = match &opts.keys {
+            Some(k) => plan_keys(k, n_periods, rows)?,
+            None => KeyPlan::None,
+        };
+        if small_enough((plan.slots() as u64).saturating_mul(n_periods as u64), rows) {
+            fast = Some((index, plan, n_periods));
+        }
+    }
+    let (groups, invalid) = match fast {
+        Some((index, plan, n_periods)) => {
+            let (counts, invalid) = match (&index, opts.timestamps) {
+                (Some(ix), Some(ts)) => {
+                    count_with_keys(scores, &plan, &PeriodSlot(ts, ix), n_periods, keep)
+                }
+                _ => count_with_keys(scores, &plan, &Zero, 1, keep),
+            };
+            let groups = groups_of(&counts, opts.min_n, |slot| {
+                (
+                    plan.key(slot / n_periods),
+                    index.as_ref().map(|ix| ix.dates[slot % n_periods]),
+                )
+            })?;
+            (groups, invalid)
+        }
+        None => {
+            let a = grouping.assign_kept(rows, keep)?;
+            let n = a.labels.len();
+            let (counts, invalid) = count(scores, &Indexed(&a.rows), &Zero, 1, n, keep);
+            (
+                groups_of(&counts, opts.min_n, |slot| a.labels[slot].clone())?,
+                invalid,
+            )
+        }
+    };
+    if invalid > 0 && opts.invalid == InvalidPolicy::Raise {
+        let bad = (0..rows).find(|&r| keep.is_none_or(|k| k[r]) && scores[r].to_score().is_none());
+        if let Some(index) = bad {
+            return Err(Error::InvalidScore {
+                index,
+                value: scores[index].to_report(),
+                min: 0,
+                max: 10,
+            });
+        }
+    }
+    let mut groups = groups;
+    if !groups.is_sorted_by(|a, b| (&a.key, a.period_start) <= (&b.key, b.period_start)) {
+        groups.sort_by(|a, b| (&a.key, a.period_start).cmp(&(&b.key, b.period_start)));
+    }
+    Ok(Grouped {
+        groups,
+        skipped: invalid,
+        dropped_repeats,
+        period: opts.period,
+        min_n: opts.min_n,
+        window: 1,
+    })
+}
+
+/// The non-empty groups of `[slot][score]` counts, labelled by `label`.
+fn groups_of(
+    counts: &[u64],
+    min_n: u64,
+    label: impl Fn(usize) -> (GroupKey, Option<NaiveDate>),
+) -> Result<Vec<Group>> {
+    let mut groups = Vec::new();
+    for (slot, c) in counts.chunks_exact(11).enumerate() {
+        if c.iter().all(|&x| x == 0) {
+            continue;
+        }
+        let mut arr = [0u64; 11];
+        arr.copy_from_slice(c);
+        let tally = Tally::from_counts(arr)?;
+        let (key, period_start) = label(slot);
+        groups.push(Group {
+            key,
+            period_start,
+            thin: tally.n() < min_n,
+            tally,
+        });
+    }
+    Ok(groups)
+}
+
+/// Shortest length of a period in (23-hour) days.
+fn period_days(p: Period) -> i64 {
+    match p {
+        Period::Day => 1,
+        Period::Week => 7,
+        Period::Month => 28,
+        Period::Quarter => 89,
+    }
+}
+
+impl Grouped {
+    /// Merges all groups into one tally.
+    pub fn total(&self) -> Result<Tally> {
+        self.groups
+            .iter()
+            .try_fold(Tally::EMPTY, |acc, g| acc.merge(&g.tally))
+    }
+
+    /// Rolling windows over period groups: for each key and each period from
+    /// the key's first period to the last period of the whole result, the
+    /// merged tally of the last `window` periods (empty periods included, so
+    /// a window of 3 months is always 3 calendar months). Thin flags use the
+    /// same `min_n`. Errors unless the result was grouped by period and
+    /// `window >= 1`.
+    ///
+    /// ```
+    /// use nps_core::group::{group_by, GroupOptions};
+    /// use nps_core::period::Period;
+    /// // One response in each of Jan, Feb and Apr 2025 (UTC).
+    /// let ts = [1736000000i64, 1738700000, 1744000000];
+    /// let g = group_by(&[10u8, 0, 10], &GroupOptions {
+    ///     timestamps: Some(&ts), period: Some(Period::Month), ..Default::default()
+    /// })?;
+    /// let r = g.rolling(2)?;
+    /// let n: Vec<u64> = r.groups.iter().map(|g| g.tally.n()).collect();
+    /// assert_eq!(n, vec![1, 2, 1, 1]); // Jan, Jan+Feb, Feb+Mar, Mar+Apr
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn rolling(&self, window: usize) -> Result<Grouped> {
+        let period = self
+            .period
+            .ok_or_else(|| Error::arg("window", "rolling windows need groups by period"))?;
+        if window == 0 {
+            return Err(Error::arg("window", "must be at least 1 period"));
+        }
+        let Some(last) = self.groups.iter().filter_map(|g| g.period_start).max() else {
+            return Ok(Grouped {
+                groups: Vec::new(),
+                window,
+                ..self.clone()
+            });
+        };
+        let mut out = Vec::new();
+        let mut i = 0;
+        while i < self.groups.len() {
+            let key = &self.groups[i].key;
+            let mut j = i;
+            while j < self.groups.len() && &self.groups[j].key == key {
+                j += 1;
+            }
+            let own = &self.groups[i..j];
+            let mut date = own[0].period_start.unwrap_or(last);
+            let mut recent: Vec<Tally> = Vec::new(); // last `window` periods
+            let mut k = 0;
+            loop {
+                let t = if k < own.len() && own[k].period_start == Some(date) {
+                    k += 1;
+                    own[k - 1].tally
+                } else {
+                    Tally::EMPTY
+                };
+                recent.push(t);
+                if recent.len() > window {
+                    recent.remove(0);
+                }
+                let tally = recent.iter().try_fold(Tally::EMPTY, |a, b| a.merge(b))?;
+                out.push(Group {
+                    key: key.clone(),
+                    period_start: Some(date),
+                    thin: tally.n() < self.min_n,
+                    tally,
+                });
+                if date >= last {
+                    break;
+                }
+                match period.next(date) {
+                    Some(d) => date = d,
+                    None => break,
+                }
+            }
+            i = j;
+        }
+        Ok(Grouped {
+            groups: out,
+            window,
+            ..self.clone()
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::NpsSample;
+
+    #[test]
+    fn dense_and_hashed_keys_agree() {
+        let scores: Vec<u8> = (0..5000u32).map(|i| (i * 7 % 11) as u8).collect();
+        let small: Vec<u32> = (0..5000u32).map(|i| i % 13).collect();
+        let sparse: Vec<u64> = small.iter().map(|&k| u64::from(k) << 40).collect();
+        let a = group_by(
+            &scores,
+            &GroupOptions {
+                keys: Some(Keys::U32(&small)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let b = group_by(
+            &scores,
+            &GroupOptions {
+                keys: Some(Keys::U64(&sparse)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(a.groups.len(), 13);
+        assert_eq!(b.groups.len(), 13);
+        for (x, y) in a.groups.iter().zip(&b.groups) {
+            assert_eq!(x.tally, y.tally);
+            let (GroupKey::UInt(kx), GroupKey::UInt(ky)) = (&x.key, &y.key) else {
+                panic!("unexpected key types")
+            };
+            assert_eq!(kx << 40, *ky);
+        }
+    }
+
+    #[test]
+    fn string_keys_sorted_and_latest_response() {
+        let scores = [0u8, 10, 9, 3];
+        let keys = ["b", "a", "b", "a"];
+        let who = [1u64, 2, 1, 3];
+        let ts = [100i64, 50, 90, 10];
+        let g = group_by(
+            &scores,
+            &GroupOptions {
+                keys: Some(Keys::Str(&keys)),
+                timestamps: Some(&ts),
+                respondents: Some(Respondents::U64(&who)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        // Respondent 1 answered at t=100 (score 0) and t=90 (score 9): keep t=100.
+        assert_eq!(g.dropped_repeats, 1);
+        assert_eq!(g.groups[0].key, GroupKey::Str("a".into()));
+        assert_eq!(g.groups[0].tally.n(), 2);
+        assert_eq!(g.groups[1].tally.nps().unwrap(), -100.0);
+    }
+
+    #[test]
+    fn errors_name_the_row() {
+        let e = group_by(&[1.0f64, f64::NAN], &GroupOptions::default()).unwrap_err();
+        assert_eq!(e.index(), Some(1));
+        let ts = [0i64, i64::MAX];
+        let e = group_by(
+            &[1u8, 2],
+            &GroupOptions {
+                timestamps: Some(&ts),
+                period: Some(Period::Day),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(matches!(e, Error::InvalidTimestamp { index: 1, .. }));
+        let e = group_by(
+            &[1u8],
+            &GroupOptions {
+                tz: Some("Nowhere/Land"),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::UnknownTimeZone);
+        let k = [1u32];
+        let e = group_by(
+            &[1u8, 2],
+            &GroupOptions {
+                keys: Some(Keys::U32(&k)),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::LengthMismatch);
+    }
+
+    #[test]
+    fn skip_counts_invalid() {
+        let g = group_by(
+            &[1i64, 11, -1, 9],
+            &GroupOptions {
+                invalid: InvalidPolicy::Skip,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(g.skipped, 2);
+        assert_eq!(g.total().unwrap().n(), 2);
+    }
+
+    /// Naive oracle: a BTreeMap over (key, local period start).
+    fn oracle(
+        scores: &[u8],
+        keys: &[u64],
+        ts: &[i64],
+        period: Period,
+    ) -> Vec<(GroupKey, NaiveDate, Tally)> {
+        let tz = crate::period::parse_tz("Asia/Shanghai").unwrap();
+        let mut m: std::collections::BTreeMap<(u64, NaiveDate), Vec<u8>> = Default::default();
+        for i in 0..scores.len() {
+            let d = period.start_of(crate::period::local_date(tz, ts[i]).unwrap());
+            m.entry((keys[i], d)).or_default().push(scores[i]);
+        }
+        m.into_iter()
+            .map(|((k, d), v)| (GroupKey::UInt(k), d, Tally::from_scores(&v).unwrap()))
+            .collect()
+    }
+
+    fn run(
+        scores: &[u8],
+        keys: &[u64],
+        ts: &[i64],
+        period: Period,
+    ) -> Vec<(GroupKey, NaiveDate, Tally)> {
+        group_by(
+            scores,
+            &GroupOptions {
+                keys: Some(Keys::U64(keys)),
+                timestamps: Some(ts),
+                period: Some(period),
+                tz: Some("Asia/Shanghai"),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .groups
+        .into_iter()
+        .map(|g| (g.key, g.period_start.unwrap(), g.tally))
+        .collect()
+    }
+
+    /// Issue 10 (1): 20 rows at the two ends of the calendar, by day, used
+    /// to allocate every key × day in between (6.4 GB). Now the groups that
+    /// occur, and nothing else.
+    #[test]
+    fn extreme_timestamps_cost_only_occurring_groups() {
+        let keys: Vec<u64> = (0..20).collect();
+        let ts: Vec<i64> = (0..20)
+            .map(|i| if i % 2 == 0 { MIN_TS } else { MAX_TS })
+            .collect();
+        let scores = [9u8; 20];
+        for period in [Period::Day, Period::Week, Period::Month, Period::Quarter] {
+            let got = run(&scores, &keys, &ts, period);
+            assert_eq!(got.len(), 20);
+            assert_eq!(got, oracle(&scores, &keys, &ts, period));
+        }
+        // 1,000 dealers over one year plus one row at the epoch.
+        let n = 200_000usize;
+        let keys: Vec<u64> = (0..n as u64).map(|i| i % 1000).collect();
+        let mut ts: Vec<i64> = (0..n as i64)
+            .map(|i| 1_735_689_600 + (i * 157) % 31_536_000)
+            .collect();
+        ts[7] = 0;
+        let scores: Vec<u8> = (0..n).map(|i| (i % 11) as u8).collect();
+        assert_eq!(
+            run(&scores, &keys, &ts, Period::Day),
+            oracle(&scores, &keys, &ts, Period::Day)
+        );
+    }
+
+    /// Issue 10 (2): adversarial string key sets group exactly (the hasher
+    /// mixes; sequential ids, common prefixes, high-byte differences).
+    #[test]
+    fn adversarial_string_keys() {
+        let sets: Vec<Vec<String>> = vec![
+            (0..50_000).map(|i| format!("r{i}")).collect(),
+            (0..50_000)
+                .map(|i| format!("{}{i:08}", "x".repeat(64)))
+                .collect(),
+            (0..50_000u32)
+                .map(|i| {
+                    let b = i.to_be_bytes();
+                    format!(
+                        "{}{}",
+                        char::from(b'a' + (b[2] % 26)),
+                        char::from(b'a' + (b[3] % 26))
+                    ) + &"_".repeat(40)
+                        + &format!("{}", b[0])
+                })
+                .collect(),
+        ];
+        for set in sets {
+            let keys: Vec<&str> = set.iter().map(String::as_str).collect();
+            let scores: Vec<u8> = (0..keys.len()).map(|i| (i % 11) as u8).collect();
+            let g = group_by(
+                &scores,
+                &GroupOptions {
+                    keys: Some(Keys::Str(&keys)),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let distinct: std::collections::BTreeSet<&str> = keys.iter().copied().collect();
+            assert_eq!(g.groups.len(), distinct.len());
+            assert_eq!(g.total().unwrap().n(), keys.len() as u64);
+            assert!(g.groups.windows(2).all(|w| w[0].key < w[1].key));
+        }
+    }
+
+    #[test]
+    fn several_key_columns() {
+        let dealer = [7u32, 9, 7, 7];
+        let advisor = ["ann", "bo", "ann", "cy"];
+        let cols = [Keys::U32(&dealer), Keys::Str(&advisor)];
+        let g = group_by(
+            &[10u8, 0, 9, 3],
+            &GroupOptions {
+                keys: Some(Keys::Multi(&cols)),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let keys: Vec<String> = g.groups.iter().map(|g| g.key.to_string()).collect();
+        assert_eq!(keys, ["7 | ann", "7 | cy", "9 | bo"]);
+        assert_eq!(g.groups[0].tally.n(), 2);
+        // Lengths are checked per column; nesting is refused.
+        let short = [Keys::U32(&dealer), Keys::Str(&advisor[..3])];
+        let e = group_by(
+            &[1u8; 4],
+            &GroupOptions {
+                keys: Some(Keys::Multi(&short)),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::LengthMismatch);
+        let nested = [Keys::Multi(&cols)];
+        let e = group_by(
+            &[1u8; 4],
+            &GroupOptions {
+                keys: Some(Keys::Multi(&nested)),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+    }
+
+    proptest::proptest! {
+        /// Fast (dense) and compact paths agree with the naive oracle for
+        /// any keys and timestamps, including the calendar's ends.
+        #[test]
+        fn grouping_matches_oracle(
+            rows in proptest::collection::vec(
+                (0u8..=10, proptest::prop_oneof![0u64..5, 0u64..u64::MAX],
+                 proptest::prop_oneof![1_700_000_000i64..1_800_000_000, MIN_TS..=MAX_TS]),
+                1..200),
+            p in 0usize..4,
+        ) {
+            let period = [Period::Day, Period::Week, Period::Month, Period::Quarter][p];
+            let scores: Vec<u8> = rows.iter().map(|r| r.0).collect();
+            let keys: Vec<u64> = rows.iter().map(|r| r.1).collect();
+            let ts: Vec<i64> = rows.iter().map(|r| r.2).collect();
+            proptest::prop_assert_eq!(run(&scores, &keys, &ts, period), oracle(&scores, &keys, &ts, period));
+        }
+    }
+}
