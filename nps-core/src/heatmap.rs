@@ -38,12 +38,13 @@
 //! # Ok::<(), nps_core::Error>(())
 //! ```
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::period::{local_date, parse_tz, Period, MAX_TS, MIN_TS};
+use crate::group::{Grouping, Keys};
+use crate::period::Period;
 use crate::policy::Driver;
 
 /// A stage of the after-sales customer journey, in journey order.
@@ -485,41 +486,41 @@ impl HeatMap {
         if let Some(k) = dims.keys {
             Error::check_len("keys", k.len(), "stages", n)?;
         }
-        let mut periods: Option<(Vec<String>, Vec<usize>)> = None;
-        if let Some(ts) = dims.timestamps {
-            Error::check_len("timestamps", ts.len(), "stages", n)?;
-            let tz = parse_tz(dims.tz)?;
-            // Keyed by the period's first day (chronological order); the
-            // labels are built once per distinct period, not per row.
-            let mut starts: BTreeMap<chrono::NaiveDate, usize> = BTreeMap::new();
-            let mut per_row = Vec::with_capacity(n);
-            for (i, &t) in ts.iter().enumerate() {
-                let date = (MIN_TS..=MAX_TS)
-                    .contains(&t)
-                    .then(|| local_date(tz, t))
-                    .flatten()
-                    .ok_or(Error::InvalidTimestamp { index: i, value: t })?;
-                let next = starts.len();
-                let id = *starts.entry(dims.period.start_of(date)).or_insert(next);
-                per_row.push(id);
+        // Columns from the grouping engine: periods in time order, keys in
+        // ascending order, each label built once per column.
+        let periods: Option<(Vec<String>, Vec<u32>)> = match dims.timestamps {
+            Some(ts) => {
+                Error::check_len("timestamps", ts.len(), "stages", n)?;
+                let a = Grouping {
+                    timestamps: Some(ts),
+                    period: Some(dims.period),
+                    tz: Some(dims.tz),
+                    keys: None,
+                }
+                .assign(n)?;
+                let cols = a
+                    .labels
+                    .iter()
+                    .map(|(_, d)| d.map_or_else(String::new, |d| dims.period.label(d)))
+                    .collect();
+                Some((cols, a.rows))
             }
-            // Re-number ids in chronological order.
-            let order: Vec<String> = starts.keys().map(|&d| dims.period.label(d)).collect();
-            let mut remap = vec![0usize; starts.len()];
-            for (pos, (_, &id)) in starts.iter().enumerate() {
-                remap[id] = pos;
+            None => None,
+        };
+        let keys: Option<(Vec<String>, Vec<u32>)> = match dims.keys {
+            Some(k) => {
+                let a = Grouping {
+                    keys: Some(Keys::Str(k)),
+                    ..Default::default()
+                }
+                .assign(n)?;
+                Some((
+                    a.labels.iter().map(|(k, _)| k.to_string()).collect(),
+                    a.rows,
+                ))
             }
-            periods = Some((order, per_row.into_iter().map(|id| remap[id]).collect()));
-        }
-        let keys: Option<(Vec<String>, Vec<usize>)> = dims.keys.map(|k| {
-            let mut sorted: Vec<&str> = k.to_vec();
-            sorted.sort_unstable();
-            sorted.dedup();
-            let pos: HashMap<&str, usize> =
-                sorted.iter().enumerate().map(|(i, s)| (*s, i)).collect();
-            let cols = k.iter().map(|s| pos[s]).collect();
-            (sorted.into_iter().map(str::to_owned).collect(), cols)
-        });
+            None => None,
+        };
         let mut key_m = keys.as_ref().map(|(c, _)| Cells::new(c.len()));
         let mut per_m = periods.as_ref().map(|(c, _)| Cells::new(c.len()));
         let mut acc = Accumulator::default();
@@ -529,10 +530,10 @@ impl HeatMap {
             let p = pain_at(pain, i)?;
             acc.add(stages[i], d, 1, p)?;
             if let (Some(m), Some((_, cols))) = (key_m.as_mut(), keys.as_ref()) {
-                m.add(stages[i], cols[i], p)?;
+                m.add(stages[i], cols[i] as usize, p)?;
             }
             if let (Some(m), Some((_, cols))) = (per_m.as_mut(), periods.as_ref()) {
-                m.add(stages[i], cols[i], p)?;
+                m.add(stages[i], cols[i] as usize, p)?;
             }
         }
         let by_key = key_m.zip(keys).map(|(m, (c, _))| m.into_matrix(c));

@@ -45,8 +45,9 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Duration;
 use crate::case::{Case, Channel, Outcome};
 use crate::error::{Error, Result};
+use crate::group::{self, GroupKey, Keys};
 use crate::money::Money;
-use crate::period::{local_date, Period};
+use crate::period::Period;
 use crate::policy::Policy;
 
 /// A rate with its numerator and denominator; `value` is `None` ("no
@@ -365,32 +366,45 @@ pub fn recovery_stats_by(
     options: &StatsOptions,
     grouping: &Grouping,
 ) -> Result<Vec<GroupStats>> {
-    type Key = (Option<chrono::NaiveDate>, Option<String>);
-    let mut groups: BTreeMap<Key, Vec<Case>> = BTreeMap::new();
-    for c in cases {
-        let p = match grouping.period {
-            Some((period, tz)) => Some(
-                period.start_of(
-                    local_date(tz, c.opened_at())
-                        .ok_or_else(|| Error::arg("cases", "opening instant out of range"))?,
-                ),
-            ),
-            None => None,
-        };
-        let d = if grouping.dealer {
-            c.state().dealer.clone()
-        } else {
-            None
-        };
-        groups.entry((p, d)).or_default().push(c.clone());
+    // The grouping engine, with the dealer as two key columns (has one,
+    // name) so that cases without a dealer form their own group, first.
+    let dealers: Vec<Option<&str>> = cases
+        .iter()
+        .map(|c| c.state().dealer.as_deref().filter(|_| grouping.dealer))
+        .collect();
+    let has: Vec<u32> = dealers.iter().map(|d| u32::from(d.is_some())).collect();
+    let names: Vec<&str> = dealers.iter().map(|d| d.unwrap_or("")).collect();
+    let cols = [Keys::U32(&has), Keys::Str(&names)];
+    let opened: Vec<i64> = cases.iter().map(Case::opened_at).collect();
+    let tz = grouping.period.map(|(_, tz)| tz.name());
+    let a = group::Grouping {
+        keys: Some(Keys::Multi(&cols)),
+        timestamps: Some(&opened),
+        period: grouping.period.map(|(p, _)| p),
+        tz,
     }
-    groups
+    .assign(cases.len())?;
+    let mut members: Vec<Vec<Case>> = vec![Vec::new(); a.labels.len()];
+    for (c, &g) in cases.iter().zip(&a.rows) {
+        members[g as usize].push(c.clone());
+    }
+    // Period first, then dealer (`None` first).
+    let mut order: Vec<usize> = (0..a.labels.len()).collect();
+    order.sort_by_key(|&i| (a.labels[i].1, &a.labels[i].0));
+    order
         .into_iter()
-        .map(|((p, dealer), cs)| {
+        .map(|i| {
+            let (key, start) = &a.labels[i];
+            let dealer = match key {
+                GroupKey::Tuple(k) if k.first() == Some(&GroupKey::UInt(1)) => {
+                    Some(k[1].to_string())
+                }
+                _ => None,
+            };
             Ok(GroupStats {
-                period: p.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
+                period: start.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
                 dealer,
-                stats: recovery_stats(&cs, policy, options)?,
+                stats: recovery_stats(&members[i], policy, options)?,
             })
         })
         .collect()
