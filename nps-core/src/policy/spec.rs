@@ -1,0 +1,594 @@
+//! Policy documents: [`PolicySpec`] (the JSON form), loading and saving,
+//! and validation that reports every problem with its JSON path, one
+//! function per section of the document.
+
+use serde::{Deserialize, Serialize};
+
+use super::{
+    AlertRule, Authority, Benchmark, CumulativeCaps, Driver, EarlyWarnings, Policy, Recovery, Role,
+    RoleLimit, ScoreSpan, Tier, TierRule,
+};
+use crate::calendar::{Calendar, CalendarSpec, Duration};
+use crate::error::{Error, Problem, Result};
+use crate::money::{Currency, Money};
+
+/// A recovery policy document (JSON). `Policy::default()` is SPEC §4;
+/// `docs/policy.schema.json` is this schema with every field documented.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySpec {
+    /// ISO 4217 code of every cap and limit in the policy (e.g. `CNY`).
+    pub currency: String,
+    /// Business calendar (time zone, weekly opening ranges, holidays,
+    /// working-day overrides); required when any duration uses business units.
+    #[serde(default)]
+    pub calendar: Option<CalendarSpec>,
+    /// Seconds before a deadline at which its state becomes `warned`.
+    pub warning_lead_seconds: i64,
+    /// Alert levels by score (red 0–3, yellow 4–6, orange 7 by default):
+    /// who is notified, how, and the acknowledgement window.
+    pub alerts: Vec<AlertRule>,
+    /// Detractor tiers, most severe first; the first matching rule wins.
+    /// Every detractor score 0–6 must be matched by exactly one score range.
+    pub tiers: Vec<TierRule>,
+    /// Role escalated to at once when a detractor carries public-opinion
+    /// risk (media, regulator, social posts); `null` disables it.
+    #[serde(default)]
+    pub public_opinion_escalate_to: Option<Role>,
+    /// The compensation-authority ladder (limits must not decrease upward)
+    /// and the cumulative caps per case, customer and vehicle.
+    pub authority: Authority,
+    /// Early-warning rules during a visit: waiting past the promise,
+    /// progress inquiries, angry wording, consecutive low on-site ratings.
+    pub early_warnings: EarlyWarnings,
+    /// What moves NPS in after-sales and its weight (weights sum to 1).
+    pub drivers: Vec<Driver>,
+    /// KPI benchmarks: a minimum and/or maximum per KPI name.
+    pub benchmarks: Vec<Benchmark>,
+    /// The six recovery steps with their target windows from the alert,
+    /// and the observed success rate by response speed.
+    pub recovery: Recovery,
+}
+
+impl From<Policy> for PolicySpec {
+    fn from(p: Policy) -> PolicySpec {
+        PolicySpec {
+            currency: p.currency.code().to_owned(),
+            calendar: p.calendar.map(CalendarSpec::from),
+            warning_lead_seconds: p.warning_lead_seconds,
+            alerts: p.alerts,
+            tiers: p.tiers,
+            public_opinion_escalate_to: p.public_opinion_escalate_to,
+            authority: p.authority,
+            early_warnings: p.early_warnings,
+            drivers: p.drivers,
+            benchmarks: p.benchmarks,
+            recovery: p.recovery,
+        }
+    }
+}
+
+impl TryFrom<PolicySpec> for Policy {
+    type Error = Error;
+    fn try_from(spec: PolicySpec) -> Result<Policy> {
+        Policy::from_spec(spec)
+    }
+}
+
+impl Policy {
+    /// Parses and validates policy JSON; every problem carries its JSON path.
+    pub fn from_json(text: &str) -> Result<Policy> {
+        let spec: PolicySpec = crate::json::from_str(text)?;
+        Policy::from_spec(spec)
+    }
+
+    /// The JSON Schema (draft 2020-12) of policy documents, with every
+    /// field documented; committed as `docs/policy.schema.json`.
+    pub fn json_schema() -> String {
+        let schema = schemars::schema_for!(PolicySpec);
+        // A schema is plain JSON data: serializing cannot fail.
+        serde_json::to_string_pretty(&schema).unwrap_or_default()
+    }
+
+    /// The policy as pretty JSON (loads back to an equal policy).
+    pub fn to_json(&self) -> String {
+        // Plain data: serializing cannot fail.
+        serde_json::to_string_pretty(&PolicySpec::from(self.clone())).unwrap_or_default()
+    }
+
+    /// Validates a spec, collecting every problem.
+    pub fn from_spec(spec: PolicySpec) -> Result<Policy> {
+        // Sections are checked in document order; the problems come out in
+        // that order.
+        let mut problems = Vec::new();
+        let currency = check_currency(&spec.currency, &mut problems);
+        let calendar = spec
+            .calendar
+            .clone()
+            .and_then(|c| Calendar::validate(c, "calendar", &mut problems));
+        let has_cal = spec.calendar.is_some();
+        check_warning_lead(spec.warning_lead_seconds, &mut problems);
+        check_alerts(&spec.alerts, has_cal, &mut problems);
+        check_tiers(&spec.tiers, currency, has_cal, &mut problems);
+        check_ladder(&spec.authority.ladder, currency, &mut problems);
+        check_roles(&spec, &mut problems);
+        if let Some(c) = currency {
+            check_cumulative(&spec.authority.cumulative, c, &mut problems);
+        }
+        check_early_warnings(&spec.early_warnings, &mut problems);
+        check_drivers(&spec.drivers, &mut problems);
+        check_benchmarks(&spec.benchmarks, &mut problems);
+        check_recovery(&spec.recovery, has_cal, &mut problems);
+        match currency {
+            Some(currency) if problems.is_empty() => Ok(Policy {
+                currency,
+                calendar,
+                warning_lead_seconds: spec.warning_lead_seconds,
+                alerts: spec.alerts,
+                tiers: spec.tiers,
+                public_opinion_escalate_to: spec.public_opinion_escalate_to,
+                authority: spec.authority,
+                early_warnings: spec.early_warnings,
+                drivers: spec.drivers,
+                benchmarks: spec.benchmarks,
+                recovery: spec.recovery,
+            }),
+            _ => Err(Error::InvalidPolicy { problems }),
+        }
+    }
+}
+
+/// `currency`: an ISO 4217 code; `None` when it is not one.
+fn check_currency(code: &str, problems: &mut Vec<Problem>) -> Option<Currency> {
+    match Currency::from_code(code) {
+        Ok(c) => Some(c),
+        Err(e) => {
+            problems.push(Problem::new("currency", e.to_string()));
+            None
+        }
+    }
+}
+
+/// `warning_lead_seconds`: between 0 and 366 days.
+fn check_warning_lead(seconds: i64, problems: &mut Vec<Problem>) {
+    if !(0..=366 * 86_400).contains(&seconds) {
+        problems.push(Problem::new(
+            "warning_lead_seconds",
+            "must be between 0 and 366 days (31622400 seconds)",
+        ));
+    }
+}
+
+/// `alerts`: spans valid, no overlaps, durations.
+fn check_alerts(alerts: &[AlertRule], has_cal: bool, problems: &mut Vec<Problem>) {
+    let mut alert_cover: [Option<usize>; 11] = [None; 11];
+    for (i, a) in alerts.iter().enumerate() {
+        let p = format!("alerts[{i}]");
+        check_duration(
+            &a.acknowledge_within,
+            format!("{p}.acknowledge_within"),
+            has_cal,
+            problems,
+        );
+        if check_span(&a.scores, format!("{p}.scores"), problems) {
+            for s in a.scores[0]..=a.scores[1] {
+                if let Some(j) = alert_cover[s as usize] {
+                    problems.push(Problem::new(
+                        format!("{p}.scores"),
+                        format!("score {s} is also covered by alerts[{j}]"),
+                    ));
+                    break;
+                }
+                alert_cover[s as usize] = Some(i);
+            }
+        }
+    }
+}
+
+/// `tiers`: spans only detractor scores, no overlaps, every detractor score
+/// matched. Caps are checked only when the policy currency is known.
+fn check_tiers(
+    tiers: &[TierRule],
+    currency: Option<Currency>,
+    has_cal: bool,
+    problems: &mut Vec<Problem>,
+) {
+    let mut tier_cover: [Option<usize>; 7] = [None; 7];
+    let mut seen_tiers = Vec::new();
+    for (i, t) in tiers.iter().enumerate() {
+        let p = format!("tiers[{i}]");
+        if seen_tiers.contains(&t.tier) {
+            problems.push(Problem::new(
+                format!("{p}.tier"),
+                format!("tier {} is defined twice", t.tier.name()),
+            ));
+        }
+        seen_tiers.push(t.tier);
+        check_duration(
+            &t.contact_within,
+            format!("{p}.contact_within"),
+            has_cal,
+            problems,
+        );
+        if let Some(c) = currency {
+            check_money(
+                &t.compensation_cap,
+                c,
+                format!("{p}.compensation_cap"),
+                problems,
+            );
+        }
+        if let Some(span) = &t.when.scores {
+            if check_span(span, format!("{p}.when.scores"), problems) {
+                if span[1] > 6 {
+                    problems.push(Problem::new(
+                        format!("{p}.when.scores"),
+                        "tiers apply to detractors (scores 0-6) only",
+                    ));
+                }
+                let mut reported = false;
+                for s in span[0]..=span[1].min(6) {
+                    match tier_cover[s as usize] {
+                        // One problem per rule; keep the coverage so an
+                        // overlap is not also reported as a gap.
+                        Some(j) if !reported => {
+                            problems.push(Problem::new(
+                                format!("{p}.when.scores"),
+                                format!("score {s} overlaps tiers[{j}]"),
+                            ));
+                            reported = true;
+                        }
+                        Some(_) => {}
+                        None => tier_cover[s as usize] = Some(i),
+                    }
+                }
+            }
+        }
+    }
+    if let Some(s) = tier_cover.iter().position(Option::is_none) {
+        problems.push(Problem::new(
+            "tiers",
+            format!("detractor score {s} is matched by no tier"),
+        ));
+    }
+}
+
+/// `authority.ladder`: non-decreasing limits, unlimited only at the top.
+/// Limits are checked against the currency only when it is known.
+fn check_ladder(ladder: &[RoleLimit], currency: Option<Currency>, problems: &mut Vec<Problem>) {
+    if ladder.is_empty() {
+        problems.push(Problem::new(
+            "authority.ladder",
+            "the ladder needs at least one role",
+        ));
+    }
+    for (i, r) in ladder.iter().enumerate() {
+        let p = format!("authority.ladder[{i}]");
+        if ladder[..i].iter().any(|o| o.role == r.role) {
+            problems.push(Problem::new(
+                format!("{p}.role"),
+                format!("role `{}` appears twice", r.role),
+            ));
+        }
+        if let Some(c) = currency {
+            if let Some(m) = &r.limit {
+                check_money(m, c, format!("{p}.limit"), problems);
+            }
+            for (t, m) in &r.tier_limits {
+                check_money(m, c, format!("{p}.tier_limits.{}", t.name()), problems);
+            }
+        }
+        if r.limit.is_none() && i + 1 < ladder.len() {
+            problems.push(Problem::new(
+                format!("{p}.limit"),
+                "only the top role may be unlimited",
+            ));
+        }
+        if i > 0 {
+            let prev = &ladder[i - 1];
+            for t in [None, Some(Tier::S), Some(Tier::A), Some(Tier::B)] {
+                if let (Some(a), Some(b)) = (prev.limit_for(t), r.limit_for(t)) {
+                    if b.minor < a.minor {
+                        let which =
+                            t.map_or("limit".to_string(), |t| format!("tier_limits.{}", t.name()));
+                        problems.push(Problem::new(
+                            format!("{p}.{which}"),
+                            format!("{b} is below the {a} of `{}`: caps must not decrease up the ladder", prev.role),
+                        ));
+                        break;
+                    }
+                } else if prev.limit_for(t).is_none() && r.limit_for(t).is_some() {
+                    problems.push(Problem::new(
+                        format!("{p}.limit"),
+                        "a role above an unlimited role has a limit",
+                    ));
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Every role named anywhere in the policy is on the authority ladder.
+fn check_roles(spec: &PolicySpec, problems: &mut Vec<Problem>) {
+    let roles: Vec<&str> = spec
+        .authority
+        .ladder
+        .iter()
+        .map(|r| r.role.as_str())
+        .collect();
+    let check_role = |role: &str, path: String, problems: &mut Vec<Problem>| {
+        if !roles.contains(&role) {
+            problems.push(Problem::new(
+                path,
+                format!("role `{role}` is not on the authority ladder"),
+            ));
+        }
+    };
+    for (i, t) in spec.tiers.iter().enumerate() {
+        check_role(&t.owner, format!("tiers[{i}].owner"), problems);
+    }
+    for (i, a) in spec.alerts.iter().enumerate() {
+        for (j, r) in a.notify.iter().enumerate() {
+            check_role(r, format!("alerts[{i}].notify[{j}]"), problems);
+        }
+        if let Some(r) = &a.escalate_to {
+            check_role(r, format!("alerts[{i}].escalate_to"), problems);
+        }
+    }
+    check_role(
+        &spec.authority.cumulative.escalate_to,
+        "authority.cumulative.escalate_to".into(),
+        problems,
+    );
+    if let Some(r) = &spec.public_opinion_escalate_to {
+        check_role(r, "public_opinion_escalate_to".into(), problems);
+    }
+    check_role(
+        &spec.early_warnings.retention_call_by,
+        "early_warnings.retention_call_by".into(),
+        problems,
+    );
+}
+
+/// `authority.cumulative`: caps in the policy currency, periods of at least
+/// a day. Checked only when the policy currency is known.
+fn check_cumulative(cum: &CumulativeCaps, c: Currency, problems: &mut Vec<Problem>) {
+    if let Some(m) = &cum.per_case {
+        check_money(m, c, "authority.cumulative.per_case".into(), problems);
+    }
+    for (name, cap) in [
+        ("per_customer", &cum.per_customer),
+        ("per_vehicle", &cum.per_vehicle),
+    ] {
+        if let Some(cap) = cap {
+            check_money(
+                &cap.amount,
+                c,
+                format!("authority.cumulative.{name}.amount"),
+                problems,
+            );
+            if cap.days == 0 {
+                problems.push(Problem::new(
+                    format!("authority.cumulative.{name}.days"),
+                    "must be at least 1",
+                ));
+            }
+        }
+    }
+}
+
+/// `early_warnings`: the rating rule within the scale, non-empty keywords.
+fn check_early_warnings(ew: &EarlyWarnings, problems: &mut Vec<Problem>) {
+    if ew.rating_scale_max == 0 || ew.low_rating_below > ew.rating_scale_max {
+        problems.push(Problem::new(
+            "early_warnings.low_rating_below",
+            "must be within the rating scale",
+        ));
+    }
+    if ew.low_rating_consecutive == 0 {
+        problems.push(Problem::new(
+            "early_warnings.low_rating_consecutive",
+            "must be at least 1",
+        ));
+    }
+    for (lang, words) in &ew.angry_keywords {
+        for (i, w) in words.iter().enumerate() {
+            if w.trim().is_empty() {
+                problems.push(Problem::new(
+                    format!("early_warnings.angry_keywords.{lang}[{i}]"),
+                    "empty keyword",
+                ));
+            }
+        }
+    }
+}
+
+/// `drivers`: weights in [0, 1] that sum to 1.
+fn check_drivers(drivers: &[Driver], problems: &mut Vec<Problem>) {
+    let mut sum = 0.0;
+    for (i, d) in drivers.iter().enumerate() {
+        if !(d.weight.is_finite() && (0.0..=1.0).contains(&d.weight)) {
+            problems.push(Problem::new(
+                format!("drivers[{i}].weight"),
+                "must be in [0, 1]",
+            ));
+        }
+        sum += d.weight;
+    }
+    if !drivers.is_empty() && (sum - 1.0).abs() > 1e-9 {
+        problems.push(Problem::new(
+            "drivers",
+            format!("weights sum to {sum}, not 1"),
+        ));
+    }
+}
+
+/// `benchmarks`: a finite min and/or max with min <= max.
+fn check_benchmarks(benchmarks: &[Benchmark], problems: &mut Vec<Problem>) {
+    for (i, b) in benchmarks.iter().enumerate() {
+        let bad = |v: Option<f64>| v.is_some_and(|x| !x.is_finite());
+        if bad(b.min)
+            || bad(b.max)
+            || (b.min.is_none() && b.max.is_none())
+            || matches!((b.min, b.max), (Some(a), Some(c)) if a > c)
+        {
+            problems.push(Problem::new(
+                format!("benchmarks[{i}]"),
+                "needs a finite min and/or max with min <= max",
+            ));
+        }
+    }
+}
+
+/// `recovery`: step windows, and speed bands that end with one open band.
+fn check_recovery(recovery: &Recovery, has_cal: bool, problems: &mut Vec<Problem>) {
+    for (i, s) in recovery.steps.iter().enumerate() {
+        check_duration(
+            &s.from,
+            format!("recovery.steps[{i}].from"),
+            has_cal,
+            problems,
+        );
+        if let Some(to) = &s.to {
+            check_duration(to, format!("recovery.steps[{i}].to"), has_cal, problems);
+        }
+    }
+    let bands = recovery.success_by_speed.len();
+    for (i, s) in recovery.success_by_speed.iter().enumerate() {
+        // Every response speed falls in exactly one band: bounded bands
+        // first, one open-ended band last.
+        if s.within.is_none() && i + 1 != bands {
+            problems.push(Problem::new(
+                format!("recovery.success_by_speed[{i}].within"),
+                "only the last band may be open-ended",
+            ));
+        }
+        if s.within.is_some() && i + 1 == bands {
+            problems.push(Problem::new(
+                format!("recovery.success_by_speed[{i}].within"),
+                "the last band must be open-ended (no `within`), so that a contact slower than every window still has a band",
+            ));
+        }
+        if !(s.success.is_finite() && (0.0..=1.0).contains(&s.success)) {
+            problems.push(Problem::new(
+                format!("recovery.success_by_speed[{i}].success"),
+                "must be in [0, 1]",
+            ));
+        }
+        if let Some(w) = &s.within {
+            check_duration(
+                w,
+                format!("recovery.success_by_speed[{i}].within"),
+                has_cal,
+                problems,
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Checks shared by the sections
+
+fn check_duration(d: &Duration, path: String, has_calendar: bool, problems: &mut Vec<Problem>) {
+    let (neg, business) = match *d {
+        Duration::Wall { seconds } => (seconds < 0, false),
+        Duration::Business { seconds } => (seconds < 0, true),
+        Duration::BusinessDays { days } => (days == 0, true),
+    };
+    if neg {
+        problems.push(Problem::new(path.clone(), "a duration must be positive"));
+    }
+    if business && !has_calendar {
+        problems.push(Problem::new(
+            path,
+            "business time needs a calendar (policy field `calendar`)",
+        ));
+    }
+}
+
+fn check_money(m: &Money, currency: Currency, path: String, problems: &mut Vec<Problem>) {
+    if m.currency != currency {
+        problems.push(Problem::new(
+            path.clone(),
+            format!("in {} but the policy currency is {currency}", m.currency),
+        ));
+    }
+    if m.minor < 0 {
+        problems.push(Problem::new(path, "a cap or limit cannot be negative"));
+    }
+}
+
+fn check_span(span: &ScoreSpan, path: String, problems: &mut Vec<Problem>) -> bool {
+    if span[0] > span[1] || span[1] > 10 {
+        problems.push(Problem::new(
+            path,
+            format!(
+                "score range {}..={} is not within 0..=10 with low <= high",
+                span[0], span[1]
+            ),
+        ));
+        false
+    } else {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn default_round_trips_and_validates() {
+        let p = Policy::default();
+        let json = p.to_json();
+        assert_eq!(Policy::from_json(&json).unwrap(), p);
+    }
+
+    #[test]
+    fn every_problem_with_a_path() {
+        let mut spec = PolicySpec::from(Policy::default());
+        spec.currency = "ZZZ".into();
+        spec.tiers[2].when.scores = Some([5, 5]); // overlaps A (4-5) and leaves 6 unmatched
+        spec.authority.ladder[1].tier_limits.insert(
+            Tier::S,
+            Money::new(100, Currency::from_code("CNY").unwrap()),
+        );
+        spec.calendar = Some(CalendarSpec {
+            tz: "Nowhere/City".into(),
+            ..Default::default()
+        });
+        let json = serde_json::to_string(&spec).unwrap();
+        let err = Policy::from_json(&json).unwrap_err();
+        let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+        for want in [
+            "currency",
+            "calendar.tz",
+            "tiers[2].when.scores",
+            "tiers",
+            "authority.ladder[1].tier_limits.S",
+        ] {
+            assert!(paths.contains(&want), "missing {want} in {paths:?}");
+        }
+        // A structural error names its path.
+        let err = Policy::from_json(r#"{"currency": 5}"#).unwrap_err();
+        assert_eq!(err.problems()[0].path, "currency");
+    }
+
+    #[test]
+    fn speed_bands_end_with_one_open_band() {
+        let mut spec = PolicySpec::from(Policy::default());
+        spec.recovery.success_by_speed.swap(1, 2); // open band in the middle, bounded last
+        let err = Policy::from_json(&serde_json::to_string(&spec).unwrap()).unwrap_err();
+        let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "recovery.success_by_speed[1].within",
+                "recovery.success_by_speed[2].within"
+            ]
+        );
+        assert!(err.problems()[0].message.contains("only the last"));
+        assert!(err.problems()[1].message.contains("must be open-ended"));
+    }
+}
