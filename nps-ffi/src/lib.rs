@@ -39,54 +39,65 @@
 
 #[macro_use]
 mod panic;
+#[macro_use]
 mod ffi;
 
-// The header lists items in this order (cbindgen follows the modules).
+// One file per `nps_core` module, with the same name. The header lists
+// items in this order (cbindgen follows the modules, a module's own items
+// before its submodules). Keep the blank lines: without them rustfmt
+// sorts the declarations, and the header with them.
 pub mod error;
 
 pub mod version;
 
-pub mod threads;
+pub mod parallel;
 
 pub mod tally;
 
 pub mod stats;
 
-pub mod scale;
+pub mod score;
+
+pub mod period;
 
 pub mod group;
 
 pub mod goal;
 
-pub mod policy;
+pub mod money;
 
-pub mod approval;
+pub mod policy;
 
 pub mod calendar;
 
-pub mod case_status;
+pub mod heatmap;
 
-pub mod visit;
+pub mod erlang;
 
-pub mod heat;
 pub mod integrity;
-pub mod kpi;
-pub mod recovery_case;
 
-pub use approval::*;
+pub mod kpi;
+
+pub mod case;
+
+pub mod programme;
+
 pub use calendar::*;
-pub use case_status::*;
+pub use case::*;
+pub use erlang::*;
 pub use error::*;
+pub use ffi::NpsStatus;
 pub use goal::*;
 pub use group::*;
-pub use heat::*;
+pub use heatmap::*;
 pub use integrity::*;
 pub use kpi::*;
+pub use money::*;
+pub use parallel::*;
+pub use period::*;
 pub use policy::*;
-pub use recovery_case::*;
-pub use scale::*;
+pub use programme::*;
+pub use score::*;
 pub use stats::*;
 pub use tally::*;
-pub use threads::*;
 pub use version::*;
-pub use visit::*;
