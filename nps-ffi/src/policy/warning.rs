@@ -122,18 +122,12 @@ pub unsafe extern "C" fn nps_policy_assess_visit(
             )
         };
         // SAFETY: caller guarantees on the arrays and strings.
-        let (message_ptrs, ratings) = unsafe {
+        let (messages, ratings) = unsafe {
             (
-                ffi::slice(v.messages, v.messages_len, "messages")?,
+                ffi::str_column(v.messages, v.messages_len, "messages")?,
                 ffi::slice(v.ratings, v.ratings_len, "ratings")?,
             )
         };
-        let messages = message_ptrs
-            .iter()
-            .enumerate()
-            // SAFETY: the caller guarantees each entry is NULL or a string.
-            .map(|(row, &m)| unsafe { ffi::text(m, "messages", Some(row)) })
-            .collect::<Result<Vec<&str>, _>>()?;
         let a = p.assess_visit(&Visit {
             promised_at: v.has_promised_at.then_some(v.promised_at),
             now: v.now,
