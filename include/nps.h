@@ -1116,11 +1116,30 @@ typedef struct NpsGrouped NpsGrouped;
 typedef struct NpsHeatMap NpsHeatMap;
 
 /**
- * KPIs grouped by key and/or period: an opaque, immutable handle made by
- * the `nps_kpi_*_table` functions and released with `nps_kpi_table_free`.
- * Rows are sorted by key, then period; only non-empty groups appear.
+ * A table of `NpsKpi` per group (rates, first-time fix, comeback): an
+ * opaque, immutable handle made by `nps_kpi_rate_table` or
+ * `nps_kpi_first_time_fix_table` and released with `nps_kpi_table_free`
+ * exactly once. Rows are sorted by key, then period; only non-empty
+ * groups appear. Any number of threads may read one table at the same
+ * time; freeing must not race with any other use.
  */
 typedef struct NpsKpiTable NpsKpiTable;
+
+/**
+ * Technician figures per technician: an opaque, immutable handle made by
+ * `nps_kpi_technician_table` and released with
+ * `nps_kpi_technician_table_free` exactly once. Rows are sorted by key.
+ * Thread safety as `NpsKpiTable`.
+ */
+typedef struct NpsKpiTechnicianTable NpsKpiTechnicianTable;
+
+/**
+ * A table of `NpsTimeKpi` per group: an opaque, immutable handle made by
+ * `nps_kpi_time_table` and released with `nps_kpi_time_table_free`
+ * exactly once. Rows are sorted by key, then period; only non-empty
+ * groups appear. Thread safety as `NpsKpiTable`.
+ */
+typedef struct NpsKpiTimeTable NpsKpiTimeTable;
 
 /**
  * The result of `nps_managed_flags_*`: an opaque, immutable handle.
@@ -1834,35 +1853,6 @@ typedef struct NpsApproval {
 } NpsApproval;
 
 /**
- * A duration with its unit. `NpsDuration d = {0};` is 0 wall seconds.
- */
-typedef struct NpsDuration {
-    /**
-     * An `NpsDurationUnit`.
-     */
-    uint32_t unit;
-    /**
-     * The amount in that unit (seconds or days; not negative).
-     */
-    int64_t amount;
-} NpsDuration;
-
-/**
- * A pause `[start, end)` in Unix seconds (e.g. waiting for the customer):
- * time inside it does not count. Pauses may overlap and come in any order.
- */
-typedef struct NpsPause {
-    /**
-     * Start instant.
-     */
-    int64_t start;
-    /**
-     * End instant (not before `start`).
-     */
-    int64_t end;
-} NpsPause;
-
-/**
  * What is known about a case's progress. **Zero-initialise it**: all-zero
  * means nothing was done yet. Times after "now" are ignored.
  */
@@ -2049,6 +2039,35 @@ typedef struct NpsVisitAssessment {
      */
     uint32_t retention_call_by;
 } NpsVisitAssessment;
+
+/**
+ * A duration with its unit. `NpsDuration d = {0};` is 0 wall seconds.
+ */
+typedef struct NpsDuration {
+    /**
+     * An `NpsDurationUnit`.
+     */
+    uint32_t unit;
+    /**
+     * The amount in that unit (seconds or days; not negative).
+     */
+    int64_t amount;
+} NpsDuration;
+
+/**
+ * A pause `[start, end)` in Unix seconds (e.g. waiting for the customer):
+ * time inside it does not count. Pauses may overlap and come in any order.
+ */
+typedef struct NpsPause {
+    /**
+     * Start instant.
+     */
+    int64_t start;
+    /**
+     * End instant (not before `start`).
+     */
+    int64_t end;
+} NpsPause;
 
 /**
  * One ranked pain point. Its description is read with
@@ -2458,7 +2477,7 @@ typedef struct NpsKpiGrouping {
 } NpsKpiGrouping;
 
 /**
- * One row of an `NpsKpiTable`.
+ * One row of an `NpsKpiTable`, copied out by `nps_kpi_table_get`.
  */
 typedef struct NpsKpiGroup {
     /**
@@ -2486,11 +2505,68 @@ typedef struct NpsKpiGroup {
      */
     uint32_t day;
     /**
-     * The group's KPI; for a time table its within-target share, for a
-     * technician table its efficiency.
+     * The group's KPI.
      */
     struct NpsKpi kpi;
 } NpsKpiGroup;
+
+/**
+ * One row of an `NpsKpiTimeTable`, copied out by
+ * `nps_kpi_time_table_get`.
+ */
+typedef struct NpsKpiTimeGroup {
+    /**
+     * Whether the table is grouped by key (`key` is then set).
+     */
+    bool has_key;
+    /**
+     * The group key.
+     */
+    uint32_t key;
+    /**
+     * Whether the table is grouped by period (`year`, `month`, `day` set).
+     */
+    bool has_period;
+    /**
+     * Local first day of the period: year.
+     */
+    int32_t year;
+    /**
+     * Month, 1..=12.
+     */
+    uint32_t month;
+    /**
+     * Day of month, 1..=31.
+     */
+    uint32_t day;
+    /**
+     * The group's time KPI.
+     */
+    struct NpsTimeKpi time;
+} NpsKpiTimeGroup;
+
+/**
+ * One technician of an `NpsKpiTechnicianTable`, copied out by
+ * `nps_kpi_technician_table_get`.
+ */
+typedef struct NpsKpiTechnicianGroup {
+    /**
+     * The technician's key.
+     */
+    uint32_t key;
+    /**
+     * SRT hours / hours worked on jobs with an SRT.
+     */
+    struct NpsKpi efficiency;
+    /**
+     * Hours worked / available hours.
+     */
+    struct NpsKpi productivity;
+    /**
+     * SRT hours / available hours.
+     */
+    struct NpsKpi proficiency;
+} NpsKpiTechnicianGroup;
 
 /**
  * Summary of a case, filled by `nps_case_info`.
@@ -3600,6 +3676,108 @@ NpsStatus nps_policy_required_approver(const struct NpsPolicy *policy,
                                        size_t path_len);
 
 /**
+ * The state at `now` of the case opened by `response` (triaged with the
+ * policy, as `nps_policy_triage` does) given its `progress` (NULL =
+ * nothing done yet): each deadline's state, the events fired by `now`
+ * (warned, breached, escalated — a red alert not acknowledged in time
+ * escalates to the regional manager by default) and the next instant
+ * anything changes. Event keys start with `case_id` (NUL-terminated
+ * UTF-8) and are stable, so a host can retry without duplicates. Writes a
+ * new handle to `*out` (release it with `nps_case_status_free`).
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `response` NULL or valid;
+ * `progress` NULL or valid; `case_id` NULL or a NUL-terminated string;
+ * `out` NULL or writable.
+ */
+NpsStatus nps_policy_case_status(const struct NpsPolicy *policy,
+                                 const struct NpsResponse *response,
+                                 const struct NpsProgress *progress,
+                                 int64_t now,
+                                 const char *case_id,
+                                 struct NpsCaseStatus **out);
+
+/**
+ * Releases a case-status handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a handle from this library not yet freed, and
+ * no other thread may be using it.
+ */
+void nps_case_status_free(struct NpsCaseStatus *status);
+
+/**
+ * Summary of a case status: deadline and event counts, `next_fire_at`.
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_case_status_info(const struct NpsCaseStatus *status, struct NpsCaseStatusInfo *out);
+
+/**
+ * Copies deadline `index` (below `deadline_count`) to `*out`;
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE` otherwise.
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_case_status_deadline(const struct NpsCaseStatus *status,
+                                   size_t index,
+                                   struct NpsDeadline *out);
+
+/**
+ * Copies event `index` (below `event_count`) to `*out`;
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE` otherwise.
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_case_status_event(const struct NpsCaseStatus *status,
+                                size_t index,
+                                struct NpsCaseEvent *out);
+
+/**
+ * Copies the stable key of event `index` (`"{case_id}:{deadline}:{kind}"`,
+ * e.g. `"case-7:acknowledge:escalated"`) with a NUL into `buf` (capacity
+ * `len`); `*text_len` (may be NULL) receives the key's length without the
+ * NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL` (`buf = NULL, len = 0`
+ * queries the size).
+ *
+ * # Safety
+ *
+ * `status` must be NULL or a live handle; `buf` NULL or writable for
+ * `len` bytes; `text_len` NULL or writable.
+ */
+NpsStatus nps_case_status_event_key(const struct NpsCaseStatus *status,
+                                    size_t index,
+                                    char *buf,
+                                    size_t len,
+                                    size_t *text_len);
+
+/**
+ * Early warnings for a visit: which rules fire, at what level, and
+ * whether a retention call is due. A rating outside the policy's star
+ * scale is `NPS_STATUS_INVALID_SCORE` with its row in
+ * `nps_last_error_index`; a message that is not UTF-8 is
+ * `NPS_STATUS_INVALID_UTF8` with its row.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `visit` NULL or valid, its
+ * `messages` readable for `messages_len` pointers (each NULL or a
+ * NUL-terminated string) and `ratings` for `ratings_len` values; `out`
+ * NULL or writable.
+ */
+NpsStatus nps_policy_assess_visit(const struct NpsPolicy *policy,
+                                  const struct NpsVisit *visit,
+                                  struct NpsVisitAssessment *out);
+
+/**
  * Loads a calendar from JSON text (`len` bytes of UTF-8, no NUL needed):
  * the same form as a policy's `calendar` field, e.g.
  * `{"tz": "Asia/Shanghai", "weekly": {"mon": [["09:00", "12:00"],
@@ -3740,108 +3918,6 @@ NpsStatus nps_wall_elapsed(int64_t start,
                            const struct NpsPause *pauses,
                            size_t pauses_len,
                            int64_t *out);
-
-/**
- * The state at `now` of the case opened by `response` (triaged with the
- * policy, as `nps_policy_triage` does) given its `progress` (NULL =
- * nothing done yet): each deadline's state, the events fired by `now`
- * (warned, breached, escalated — a red alert not acknowledged in time
- * escalates to the regional manager by default) and the next instant
- * anything changes. Event keys start with `case_id` (NUL-terminated
- * UTF-8) and are stable, so a host can retry without duplicates. Writes a
- * new handle to `*out` (release it with `nps_case_status_free`).
- *
- * # Safety
- *
- * `policy` must be NULL or a live handle; `response` NULL or valid;
- * `progress` NULL or valid; `case_id` NULL or a NUL-terminated string;
- * `out` NULL or writable.
- */
-NpsStatus nps_policy_case_status(const struct NpsPolicy *policy,
-                                 const struct NpsResponse *response,
-                                 const struct NpsProgress *progress,
-                                 int64_t now,
-                                 const char *case_id,
-                                 struct NpsCaseStatus **out);
-
-/**
- * Releases a case-status handle. NULL is accepted (and ignored).
- *
- * # Safety
- *
- * `status` must be NULL or a handle from this library not yet freed, and
- * no other thread may be using it.
- */
-void nps_case_status_free(struct NpsCaseStatus *status);
-
-/**
- * Summary of a case status: deadline and event counts, `next_fire_at`.
- *
- * # Safety
- *
- * `status` must be NULL or a live handle; `out` NULL or writable.
- */
-NpsStatus nps_case_status_info(const struct NpsCaseStatus *status, struct NpsCaseStatusInfo *out);
-
-/**
- * Copies deadline `index` (below `deadline_count`) to `*out`;
- * `NPS_STATUS_INDEX_OUT_OF_RANGE` otherwise.
- *
- * # Safety
- *
- * `status` must be NULL or a live handle; `out` NULL or writable.
- */
-NpsStatus nps_case_status_deadline(const struct NpsCaseStatus *status,
-                                   size_t index,
-                                   struct NpsDeadline *out);
-
-/**
- * Copies event `index` (below `event_count`) to `*out`;
- * `NPS_STATUS_INDEX_OUT_OF_RANGE` otherwise.
- *
- * # Safety
- *
- * `status` must be NULL or a live handle; `out` NULL or writable.
- */
-NpsStatus nps_case_status_event(const struct NpsCaseStatus *status,
-                                size_t index,
-                                struct NpsCaseEvent *out);
-
-/**
- * Copies the stable key of event `index` (`"{case_id}:{deadline}:{kind}"`,
- * e.g. `"case-7:acknowledge:escalated"`) with a NUL into `buf` (capacity
- * `len`); `*text_len` (may be NULL) receives the key's length without the
- * NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL` (`buf = NULL, len = 0`
- * queries the size).
- *
- * # Safety
- *
- * `status` must be NULL or a live handle; `buf` NULL or writable for
- * `len` bytes; `text_len` NULL or writable.
- */
-NpsStatus nps_case_status_event_key(const struct NpsCaseStatus *status,
-                                    size_t index,
-                                    char *buf,
-                                    size_t len,
-                                    size_t *text_len);
-
-/**
- * Early warnings for a visit: which rules fire, at what level, and
- * whether a retention call is due. A rating outside the policy's star
- * scale is `NPS_STATUS_INVALID_SCORE` with its row in
- * `nps_last_error_index`; a message that is not UTF-8 is
- * `NPS_STATUS_INVALID_UTF8` with its row.
- *
- * # Safety
- *
- * `policy` must be NULL or a live handle; `visit` NULL or valid, its
- * `messages` readable for `messages_len` pointers (each NULL or a
- * NUL-terminated string) and `ratings` for `ratings_len` values; `out`
- * NULL or writable.
- */
-NpsStatus nps_policy_assess_visit(const struct NpsPolicy *policy,
-                                  const struct NpsVisit *visit,
-                                  struct NpsVisitAssessment *out);
 
 /**
  * Builds a heat map from `len` pre-counted rows: `stages[i]` (an
@@ -4169,6 +4245,147 @@ NpsStatus nps_managed_flags_get(const struct NpsManagedFlags *flags,
                                 struct NpsManagedFlag *out);
 
 /**
+ * First-time-fix rate (`comeback = false`) or comeback rate (`true`) over
+ * `len` jobs: vehicle ids, complaint keys (NULL = any return visit of the
+ * vehicle counts), opened / closed instants. A job came back when the
+ * same vehicle and key was opened again no later than `window_seconds`
+ * after it closed (inclusive; 2592000 = 30 days). With `has_as_of`, jobs
+ * whose window is not over at `as_of` are left out
+ * (`exclude_incomplete`) or counted as fixed; coverage = jobs judged / jobs.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `complaints` may always be NULL) or
+ * readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_first_time_fix(const uint64_t *vehicles,
+                                 const uint64_t *complaints,
+                                 const int64_t *opened,
+                                 const int64_t *closed,
+                                 size_t len,
+                                 int64_t window_seconds,
+                                 bool has_as_of,
+                                 int64_t as_of,
+                                 bool exclude_incomplete,
+                                 bool comeback,
+                                 struct NpsKpi *out);
+
+/**
+ * Repeat-complaint rate: complaints of a subject (customer or vehicle
+ * id) raised again within `window_days` after one was closed / complaints
+ * judged. With `has_as_of`, complaints whose window is not over at
+ * `as_of` are left out (coverage).
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`) or readable for `len` values; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_repeat_complaint(const uint64_t *subjects,
+                                   const int64_t *raised,
+                                   const int64_t *closed,
+                                   size_t len,
+                                   uint32_t window_days,
+                                   bool has_as_of,
+                                   int64_t as_of,
+                                   struct NpsKpi *out);
+
+/**
+ * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
+ * every row). Appointment fulfillment (kept / booked), pre-service
+ * inspection (inspected / receptions), repeat visit (booked / follow-ups)
+ * and first-contact resolution (`flags` = no further contact, `eligible` =
+ * resolved) are exactly this rate in `nps_core`, so they have no separate
+ * C function; CSAT from ratings is `nps_kpi_csat`.
+ *
+ * # Safety
+ *
+ * `flags` NULL (with `len == 0`) or readable for `len` values; `eligible`
+ * NULL or readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_rate(const uint8_t *flags,
+                       const uint8_t *eligible,
+                       size_t len,
+                       struct NpsKpi *out);
+
+/**
+ * Ready when promised: ROs delivered by the promised instant (inclusive)
+ * / ROs with a promise (`has_promise[i] == 0`: no promise, left out;
+ * `has_promise` NULL = every RO has one).
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `has_promise` may always be NULL) or
+ * readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_ready_when_promised(const int64_t *delivered,
+                                      const int64_t *promised,
+                                      const uint8_t *has_promise,
+                                      size_t len,
+                                      struct NpsKpi *out);
+
+/**
+ * Follow-up completion: services followed up within `window_seconds` of
+ * the service end (`0 <= follow_up − service_end <= window`) / services.
+ * `has_follow_up[i] == 0`: no call made (`has_follow_up` NULL = a call
+ * for every service).
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `has_follow_up` may always be NULL) or
+ * readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_follow_up_completion(const int64_t *service_end,
+                                       const int64_t *follow_up,
+                                       const uint8_t *has_follow_up,
+                                       size_t len,
+                                       int64_t window_seconds,
+                                       struct NpsKpi *out);
+
+/**
+ * CSAT: ratings `>= satisfied_min` / ratings. Ratings and `satisfied_min`
+ * must be finite (NaN is `NPS_STATUS_INVALID_VALUE` with its row, or
+ * `NPS_STATUS_INVALID_ARGUMENT` for `satisfied_min`).
+ *
+ * # Safety
+ *
+ * `ratings` NULL (with `len == 0`) or readable for `len` values; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_csat(const double *ratings, size_t len, double satisfied_min, struct NpsKpi *out);
+
+/**
+ * Service revenue per engineer: revenue (minor units, each >= 0) /
+ * `engineers`; no data with 0 engineers.
+ *
+ * # Safety
+ *
+ * `revenue_minor` NULL (with `len == 0`) or readable for `len` values;
+ * `out` writable.
+ */
+NpsStatus nps_kpi_service_revenue_per_engineer(const int64_t *revenue_minor,
+                                               size_t len,
+                                               uint32_t engineers,
+                                               struct NpsKpi *out);
+
+/**
+ * The scorecard status of one KPI value against the benchmark named
+ * `kpi` (NUL-terminated UTF-8) in `policy` (NULL = the default policy).
+ * `has_value == false` gives `NPS_KPI_STATUS_NO_DATA`. The status is
+ * written to `status` as an `NpsKpiStatus` value.
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `kpi_name` a NUL-terminated string;
+ * `status` writable.
+ */
+NpsStatus nps_kpi_scorecard_status(const struct NpsPolicy *policy,
+                                   const char *kpi_name,
+                                   bool has_value,
+                                   double value,
+                                   uint32_t *status);
+
+/**
  * Time KPI from `len` durations in seconds (each >= 0) and an inclusive
  * target. `NULL, 0` gives a result without data.
  *
@@ -4198,32 +4415,6 @@ NpsStatus nps_kpi_time(const int64_t *start,
                        size_t len,
                        int64_t target_seconds,
                        struct NpsTimeKpi *out);
-
-/**
- * First-time-fix rate (`comeback = false`) or comeback rate (`true`) over
- * `len` jobs: vehicle ids, complaint keys (NULL = any return visit of the
- * vehicle counts), opened / closed instants. A job came back when the
- * same vehicle and key was opened again no later than `window_seconds`
- * after it closed (inclusive; 2592000 = 30 days). With `has_as_of`, jobs
- * whose window is not over at `as_of` are left out
- * (`exclude_incomplete`) or counted as fixed; coverage = jobs judged / jobs.
- *
- * # Safety
- *
- * Arrays NULL (with `len == 0`; `complaints` may always be NULL) or
- * readable for `len` values; `out` writable.
- */
-NpsStatus nps_kpi_first_time_fix(const uint64_t *vehicles,
-                                 const uint64_t *complaints,
-                                 const int64_t *opened,
-                                 const int64_t *closed,
-                                 size_t len,
-                                 int64_t window_seconds,
-                                 bool has_as_of,
-                                 int64_t as_of,
-                                 bool exclude_incomplete,
-                                 bool comeback,
-                                 struct NpsKpi *out);
 
 /**
  * Bay utilization: occupied repair hours (`len` rows; `repair_bay` 0/1
@@ -4269,39 +4460,43 @@ NpsStatus nps_kpi_technician(const double *worked_hours,
                              struct NpsKpi *proficiency);
 
 /**
- * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
- * every row). Appointment fulfillment (kept / booked), pre-service
- * inspection (inspected / receptions), repeat visit (booked / follow-ups)
- * and first-contact resolution (`flags` = no further contact, `eligible` =
- * resolved) are exactly this rate in `nps_core`, so they have no separate
- * C function; CSAT from ratings is `nps_kpi_csat`.
+ * Effective labour rate: labour sales (integer minor units of one
+ * currency; the caller keeps the currency) / labour hours sold, over
+ * `len` rows with a pay type each (`NpsPayType`; another value is
+ * `NPS_STATUS_INVALID_VALUE` naming its row). `overall` (may be NULL)
+ * receives the rate over every row; `by_pay_type` (may be NULL) an array
+ * of 3 indexed by `NpsPayType`, a pay type without rows getting
+ * `has_value = has_coverage = false`. Values are minor units per hour.
  *
  * # Safety
  *
- * `flags` NULL (with `len == 0`) or readable for `len` values; `eligible`
- * NULL or readable for `len` values; `out` writable.
+ * Arrays NULL (with `len == 0`) or readable for `len` values; `overall`
+ * NULL or writable; `by_pay_type` NULL or writable for 3 values.
  */
-NpsStatus nps_kpi_rate(const uint8_t *flags,
-                       const uint8_t *eligible,
-                       size_t len,
-                       struct NpsKpi *out);
+NpsStatus nps_kpi_effective_labour_rate(const int64_t *sales_minor,
+                                        const double *hours_sold,
+                                        const uint32_t *pay_types,
+                                        size_t len,
+                                        struct NpsKpi *overall,
+                                        struct NpsKpi *by_pay_type);
 
 /**
- * The scorecard status of one KPI value against the benchmark named
- * `kpi` (NUL-terminated UTF-8) in `policy` (NULL = the default policy).
- * `has_value == false` gives `NPS_KPI_STATUS_NO_DATA`. The status is
- * written to `status` as an `NpsKpiStatus` value.
+ * Hours per repair order over `len` ROs: SRT hours (`has_srt[i] == 0`:
+ * no SRT, `srt_hours[i]` ignored; `has_srt` NULL = every RO has one)
+ * or hours worked, by `basis` (`NpsHoursBasis`). With the SRT basis ROs
+ * without an SRT are left out of both sides (coverage).
  *
  * # Safety
  *
- * `policy` NULL or a live handle; `kpi_name` a NUL-terminated string;
- * `status` writable.
+ * Arrays NULL (with `len == 0`; `has_srt` may always be NULL) or readable
+ * for `len` values; `out` writable.
  */
-NpsStatus nps_kpi_scorecard_status(const struct NpsPolicy *policy,
-                                   const char *kpi_name,
-                                   bool has_value,
-                                   double value,
-                                   uint32_t *status);
+NpsStatus nps_kpi_hours_per_ro(const double *srt_hours,
+                               const uint8_t *has_srt,
+                               const double *worked_hours,
+                               size_t len,
+                               uint32_t basis,
+                               struct NpsKpi *out);
 
 /**
  * Builds a catalog from `len` operation codes (NUL-terminated UTF-8,
@@ -4367,127 +4562,8 @@ NpsStatus nps_srt_catalog_lookup(const struct NpsSrtCatalog *catalog,
 void nps_srt_catalog_free(struct NpsSrtCatalog *catalog);
 
 /**
- * Effective labour rate: labour sales (integer minor units of one
- * currency; the caller keeps the currency) / labour hours sold, over
- * `len` rows with a pay type each (`NpsPayType`; another value is
- * `NPS_STATUS_INVALID_VALUE` naming its row). `overall` (may be NULL)
- * receives the rate over every row; `by_pay_type` (may be NULL) an array
- * of 3 indexed by `NpsPayType`, a pay type without rows getting
- * `has_value = has_coverage = false`. Values are minor units per hour.
- *
- * # Safety
- *
- * Arrays NULL (with `len == 0`) or readable for `len` values; `overall`
- * NULL or writable; `by_pay_type` NULL or writable for 3 values.
- */
-NpsStatus nps_kpi_effective_labour_rate(const int64_t *sales_minor,
-                                        const double *hours_sold,
-                                        const uint32_t *pay_types,
-                                        size_t len,
-                                        struct NpsKpi *overall,
-                                        struct NpsKpi *by_pay_type);
-
-/**
- * Hours per repair order over `len` ROs: SRT hours (`has_srt[i] == 0`:
- * no SRT, `srt_hours[i]` ignored; `has_srt` NULL = every RO has one)
- * or hours worked, by `basis` (`NpsHoursBasis`). With the SRT basis ROs
- * without an SRT are left out of both sides (coverage).
- *
- * # Safety
- *
- * Arrays NULL (with `len == 0`; `has_srt` may always be NULL) or readable
- * for `len` values; `out` writable.
- */
-NpsStatus nps_kpi_hours_per_ro(const double *srt_hours,
-                               const uint8_t *has_srt,
-                               const double *worked_hours,
-                               size_t len,
-                               uint32_t basis,
-                               struct NpsKpi *out);
-
-/**
- * Ready when promised: ROs delivered by the promised instant (inclusive)
- * / ROs with a promise (`has_promise[i] == 0`: no promise, left out;
- * `has_promise` NULL = every RO has one).
- *
- * # Safety
- *
- * Arrays NULL (with `len == 0`; `has_promise` may always be NULL) or
- * readable for `len` values; `out` writable.
- */
-NpsStatus nps_kpi_ready_when_promised(const int64_t *delivered,
-                                      const int64_t *promised,
-                                      const uint8_t *has_promise,
-                                      size_t len,
-                                      struct NpsKpi *out);
-
-/**
- * Follow-up completion: services followed up within `window_seconds` of
- * the service end (`0 <= follow_up − service_end <= window`) / services.
- * `has_follow_up[i] == 0`: no call made (`has_follow_up` NULL = a call
- * for every service).
- *
- * # Safety
- *
- * Arrays NULL (with `len == 0`; `has_follow_up` may always be NULL) or
- * readable for `len` values; `out` writable.
- */
-NpsStatus nps_kpi_follow_up_completion(const int64_t *service_end,
-                                       const int64_t *follow_up,
-                                       const uint8_t *has_follow_up,
-                                       size_t len,
-                                       int64_t window_seconds,
-                                       struct NpsKpi *out);
-
-/**
- * Repeat-complaint rate: complaints of a subject (customer or vehicle
- * id) raised again within `window_days` after one was closed / complaints
- * judged. With `has_as_of`, complaints whose window is not over at
- * `as_of` are left out (coverage).
- *
- * # Safety
- *
- * Arrays NULL (with `len == 0`) or readable for `len` values; `out`
- * writable.
- */
-NpsStatus nps_kpi_repeat_complaint(const uint64_t *subjects,
-                                   const int64_t *raised,
-                                   const int64_t *closed,
-                                   size_t len,
-                                   uint32_t window_days,
-                                   bool has_as_of,
-                                   int64_t as_of,
-                                   struct NpsKpi *out);
-
-/**
- * CSAT: ratings `>= satisfied_min` / ratings. Ratings and `satisfied_min`
- * must be finite (NaN is `NPS_STATUS_INVALID_VALUE` with its row, or
- * `NPS_STATUS_INVALID_ARGUMENT` for `satisfied_min`).
- *
- * # Safety
- *
- * `ratings` NULL (with `len == 0`) or readable for `len` values; `out`
- * writable.
- */
-NpsStatus nps_kpi_csat(const double *ratings, size_t len, double satisfied_min, struct NpsKpi *out);
-
-/**
- * Service revenue per engineer: revenue (minor units, each >= 0) /
- * `engineers`; no data with 0 engineers.
- *
- * # Safety
- *
- * `revenue_minor` NULL (with `len == 0`) or readable for `len` values;
- * `out` writable.
- */
-NpsStatus nps_kpi_service_revenue_per_engineer(const int64_t *revenue_minor,
-                                               size_t len,
-                                               uint32_t engineers,
-                                               struct NpsKpi *out);
-
-/**
  * `nps_kpi_rate` per group (`grouping` NULL = one group). Writes a new
- * table to `*out`.
+ * `NpsKpiTable` to `*out`.
  *
  * # Safety
  *
@@ -4502,7 +4578,7 @@ NpsStatus nps_kpi_rate_table(const uint8_t *flags,
 
 /**
  * `nps_kpi_first_time_fix` per group (`grouping` NULL = one group).
- * Writes a new table to `*out`.
+ * Writes a new `NpsKpiTable` to `*out`.
  *
  * # Safety
  *
@@ -4522,8 +4598,46 @@ NpsStatus nps_kpi_first_time_fix_table(const uint64_t *vehicles,
                                        struct NpsKpiTable **out);
 
 /**
- * `nps_kpi_time` per group (`grouping` NULL = one group); read the rows
- * with `nps_kpi_table_time`. Writes a new table to `*out`.
+ * Number of rows (groups) of a table; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_kpi_table_len(const struct NpsKpiTable *table);
+
+/**
+ * The overall KPI of a table (every row).
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_table_overall(const struct NpsKpiTable *table, struct NpsKpi *out);
+
+/**
+ * Row `index` (0-based, `< nps_kpi_table_len`; another index is
+ * `NPS_STATUS_INVALID_ARGUMENT`) of a table: its key, period start and KPI.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_table_get(const struct NpsKpiTable *table, size_t index, struct NpsKpiGroup *out);
+
+/**
+ * Releases an `NpsKpiTable`. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `table` NULL or a handle from this library not yet freed, used by no
+ * other thread.
+ */
+void nps_kpi_table_free(struct NpsKpiTable *table);
+
+/**
+ * `nps_kpi_time` per group (`grouping` NULL = one group). Writes a new
+ * `NpsKpiTimeTable` to `*out`; read it with `nps_kpi_time_table_*`.
  *
  * # Safety
  *
@@ -4534,15 +4648,56 @@ NpsStatus nps_kpi_time_table(const int64_t *start,
                              size_t len,
                              int64_t target_seconds,
                              const struct NpsKpiGrouping *grouping,
-                             struct NpsKpiTable **out);
+                             struct NpsKpiTimeTable **out);
+
+/**
+ * Number of rows (groups) of a time table; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_kpi_time_table_len(const struct NpsKpiTimeTable *table);
+
+/**
+ * The overall time KPI of a time table (every row).
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_time_table_overall(const struct NpsKpiTimeTable *table, struct NpsTimeKpi *out);
+
+/**
+ * Row `index` (0-based, `< nps_kpi_time_table_len`; another index is
+ * `NPS_STATUS_INVALID_ARGUMENT`) of a time table: its key, period start
+ * and time KPI.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_time_table_get(const struct NpsKpiTimeTable *table,
+                                 size_t index,
+                                 struct NpsKpiTimeGroup *out);
+
+/**
+ * Releases an `NpsKpiTimeTable`. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `table` NULL or a handle from this library not yet freed, used by no
+ * other thread.
+ */
+void nps_kpi_time_table_free(struct NpsKpiTimeTable *table);
 
 /**
  * Technician figures per technician: `jobs_len` jobs keyed by
  * `job_keys` (worked hours, SRT hours, `has_srt` as in
  * `nps_kpi_technician`) and `available_len` attendance rows keyed by
  * `available_keys` (summed per technician). Every technician of either
- * list gets a row (sorted by key); read it with `nps_kpi_table_technician`.
- * The overall row is left without data (figures are per technician).
+ * list gets a row (sorted by key). Writes a new `NpsKpiTechnicianTable`
+ * to `*out`; read it with `nps_kpi_technician_table_*`.
  *
  * # Safety
  *
@@ -4558,72 +4713,39 @@ NpsStatus nps_kpi_technician_table(const double *worked_hours,
                                    const double *available_hours,
                                    const uint32_t *available_keys,
                                    size_t available_len,
-                                   struct NpsKpiTable **out);
+                                   struct NpsKpiTechnicianTable **out);
 
 /**
- * Number of rows (groups) of a table; 0 for NULL.
+ * Number of technicians of a technician table; 0 for NULL.
  *
  * # Safety
  *
  * `table` NULL or a live handle.
  */
-size_t nps_kpi_table_len(const struct NpsKpiTable *table);
+size_t nps_kpi_technician_table_len(const struct NpsKpiTechnicianTable *table);
 
 /**
- * The overall KPI of a table (every row; for a time table the
- * within-target share).
+ * Row `index` (0-based, `< nps_kpi_technician_table_len`; another index
+ * is `NPS_STATUS_INVALID_ARGUMENT`) of a technician table: the key and
+ * the three figures.
  *
  * # Safety
  *
- * `table` a live handle; `out` writable.
+ * `table` NULL or a live handle; `out` writable.
  */
-NpsStatus nps_kpi_table_overall(const struct NpsKpiTable *table, struct NpsKpi *out);
+NpsStatus nps_kpi_technician_table_get(const struct NpsKpiTechnicianTable *table,
+                                       size_t index,
+                                       struct NpsKpiTechnicianGroup *out);
 
 /**
- * Row `index` (0-based, `< nps_kpi_table_len`; another index is
- * `NPS_STATUS_INVALID_ARGUMENT`) of a table: its key, period start and KPI.
- *
- * # Safety
- *
- * `table` a live handle; `out` writable.
- */
-NpsStatus nps_kpi_table_get(const struct NpsKpiTable *table, size_t index, struct NpsKpiGroup *out);
-
-/**
- * The time KPI of row `index` of a table made by `nps_kpi_time_table`
- * (`index == SIZE_MAX`: overall). Another table is
- * `NPS_STATUS_INVALID_ARGUMENT`.
- *
- * # Safety
- *
- * `table` a live handle; `out` writable.
- */
-NpsStatus nps_kpi_table_time(const struct NpsKpiTable *table, size_t index, struct NpsTimeKpi *out);
-
-/**
- * Efficiency, productivity and proficiency of row `index` of a table made
- * by `nps_kpi_technician_table`. Any out pointer may be NULL. Another
- * table is `NPS_STATUS_INVALID_ARGUMENT`.
- *
- * # Safety
- *
- * `table` a live handle; non-NULL outs writable.
- */
-NpsStatus nps_kpi_table_technician(const struct NpsKpiTable *table,
-                                   size_t index,
-                                   struct NpsKpi *efficiency,
-                                   struct NpsKpi *productivity,
-                                   struct NpsKpi *proficiency);
-
-/**
- * Releases a table. NULL is accepted (and ignored).
+ * Releases an `NpsKpiTechnicianTable`. NULL is accepted (and ignored).
  *
  * # Safety
  *
  * `table` NULL or a handle from this library not yet freed, used by no
  * other thread.
  */
-void nps_kpi_table_free(struct NpsKpiTable *table);
+void nps_kpi_technician_table_free(struct NpsKpiTechnicianTable *table);
 
 /**
  * Replays a JSON array of events into a new case. `policy` NULL = the
@@ -4743,6 +4865,16 @@ NpsStatus nps_case_status_json(const struct NpsCase *case_,
                                size_t *text_len);
 
 /**
+ * Releases a case handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `case` must be NULL or a handle from this library not yet freed, and
+ * no other thread may be using it.
+ */
+void nps_case_free(struct NpsCase *case_);
+
+/**
  * Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =
  * default): the counts and the five rates, each with its numerator and
  * denominator (`has_value` false = no data). Splits, reasons and
@@ -4805,16 +4937,6 @@ NpsStatus nps_rank_open_cases(const struct NpsPolicy *policy,
                               struct NpsRankedCase *out,
                               size_t out_len,
                               size_t *count);
-
-/**
- * Releases a case handle. NULL is accepted (and ignored).
- *
- * # Safety
- *
- * `case` must be NULL or a handle from this library not yet freed, and
- * no other thread may be using it.
- */
-void nps_case_free(struct NpsCase *case_);
 
 #ifdef __cplusplus
 }  // extern "C"

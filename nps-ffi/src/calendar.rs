@@ -12,10 +12,8 @@ use std::ffi::c_char;
 
 use nps_core::calendar::{wall_deadline, wall_elapsed, Calendar, Duration, Pause};
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
-use crate::ffi::text_out;
-use crate::policy::{json_text, policy_ref, NpsPolicy};
+use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
+use crate::policy::NpsPolicy;
 
 /// A business calendar: an opaque, immutable handle (IANA time zone,
 /// opening ranges per weekday, effective-dated schedules, holidays,
@@ -27,7 +25,11 @@ use crate::policy::{json_text, policy_ref, NpsPolicy};
 /// after creation, so any number of threads may use one handle at the same
 /// time; `nps_calendar_free` must not race with any other use.
 pub struct NpsCalendar {
-    inner: Calendar,
+    _private: [u8; 0],
+}
+
+impl Handle for NpsCalendar {
+    type RustType = Calendar;
 }
 
 /// Unit of an `NpsDuration`. Passed as `uint32_t`.
@@ -43,6 +45,12 @@ pub enum NpsDurationUnit {
     /// before its first opening.
     BusinessDays = 2,
 }
+
+c_enum!(NpsDurationUnit {
+    WallSeconds,
+    BusinessSeconds,
+    BusinessDays
+});
 
 /// A duration with its unit. `NpsDuration d = {0};` is 0 wall seconds.
 #[repr(C)]
@@ -72,12 +80,10 @@ fn duration_of(d: NpsDuration) -> Result<Duration, FfiError> {
             format!("a duration must be >= 0, got {}", d.amount),
         )
     };
-    match d.unit {
-        u if u == NpsDurationUnit::WallSeconds as u32 => Ok(Duration::Wall { seconds: d.amount }),
-        u if u == NpsDurationUnit::BusinessSeconds as u32 => {
-            Ok(Duration::Business { seconds: d.amount })
-        }
-        u if u == NpsDurationUnit::BusinessDays as u32 => {
+    match NpsDurationUnit::parse(d.unit, "duration")? {
+        NpsDurationUnit::WallSeconds => Ok(Duration::Wall { seconds: d.amount }),
+        NpsDurationUnit::BusinessSeconds => Ok(Duration::Business { seconds: d.amount }),
+        NpsDurationUnit::BusinessDays => {
             if d.amount < 0 {
                 return Err(negative());
             }
@@ -89,10 +95,6 @@ fn duration_of(d: NpsDuration) -> Result<Duration, FfiError> {
             })?;
             Ok(Duration::BusinessDays { days })
         }
-        u => Err(FfiError::arg(
-            "duration",
-            format!("unknown NpsDurationUnit {u}"),
-        )),
     }
 }
 
@@ -108,17 +110,6 @@ pub(crate) unsafe fn pauses_of(ptr: *const NpsPause, len: usize) -> Result<Vec<P
             end: p.end,
         })
         .collect())
-}
-
-/// # Safety
-/// `c` must be NULL or a live handle.
-pub(crate) unsafe fn calendar_ref<'a>(c: *const NpsCalendar) -> Result<&'a Calendar, FfiError> {
-    // SAFETY: forwarded caller guarantee.
-    Ok(&unsafe { ffi::reference(c, "calendar") }?.inner)
-}
-
-fn new_handle(c: Calendar) -> *mut NpsCalendar {
-    Box::into_raw(Box::new(NpsCalendar { inner: c }))
 }
 
 /// Loads a calendar from JSON text (`len` bytes of UTF-8, no NUL needed):
@@ -143,10 +134,10 @@ pub unsafe extern "C" fn nps_calendar_from_json(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee on (json, len).
-        let text = unsafe { json_text(json, len) }?;
+        let text = unsafe { ffi::json_text(json, len) }?;
         let cal = Calendar::from_json(text)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { out.write(new_handle(cal)) };
+        unsafe { NpsCalendar::write_new(out, cal) };
         Ok(())
     })
 }
@@ -168,7 +159,7 @@ pub unsafe extern "C" fn nps_calendar_to_json(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantee.
-        let c = unsafe { calendar_ref(calendar) }?;
+        let c = unsafe { NpsCalendar::try_ref(calendar, "calendar") }?;
         // SAFETY: caller guarantees on buf and text_len.
         unsafe { text_out(&c.to_json(), buf, len, text_len) }
     })
@@ -182,13 +173,8 @@ pub unsafe extern "C" fn nps_calendar_to_json(
 /// and no other thread may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn nps_calendar_free(calendar: *mut NpsCalendar) {
-    ffi_value!((), {
-        if !calendar.is_null() {
-            // SAFETY: the caller passes a live handle made by Box::into_raw
-            // in this library, exactly once.
-            drop(unsafe { Box::from_raw(calendar) });
-        }
-    })
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsCalendar::free(calendar) } })
 }
 
 /// Whether the policy has a business calendar; false for a NULL handle.
@@ -200,7 +186,7 @@ pub unsafe extern "C" fn nps_calendar_free(calendar: *mut NpsCalendar) {
 pub unsafe extern "C" fn nps_policy_has_calendar(policy: *const NpsPolicy) -> bool {
     ffi_value!(false, {
         // SAFETY: forwarded caller guarantee.
-        unsafe { policy_ref(policy) }.is_ok_and(|p| p.calendar.is_some())
+        unsafe { NpsPolicy::try_ref(policy, "policy") }.is_ok_and(|p| p.calendar.is_some())
     })
 }
 
@@ -221,12 +207,12 @@ pub unsafe extern "C" fn nps_policy_calendar(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let p = unsafe { policy_ref(policy) }?;
+        let p = unsafe { NpsPolicy::try_ref(policy, "policy") }?;
         let cal = p.calendar.clone().ok_or_else(|| {
             FfiError::arg("policy", "the policy has no calendar (field `calendar`)")
         })?;
         // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { out.write(new_handle(cal)) };
+        unsafe { NpsCalendar::write_new(out, cal) };
         Ok(())
     })
 }
@@ -254,7 +240,12 @@ pub unsafe extern "C" fn nps_calendar_deadline(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (c, pauses) = unsafe { (calendar_ref(calendar)?, pauses_of(pauses, pauses_len)?) };
+        let (c, pauses) = unsafe {
+            (
+                NpsCalendar::try_ref(calendar, "calendar")?,
+                pauses_of(pauses, pauses_len)?,
+            )
+        };
         let due = c.deadline(start, duration_of(duration)?, &pauses)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(due) };
@@ -282,7 +273,12 @@ pub unsafe extern "C" fn nps_calendar_elapsed(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (c, pauses) = unsafe { (calendar_ref(calendar)?, pauses_of(pauses, pauses_len)?) };
+        let (c, pauses) = unsafe {
+            (
+                NpsCalendar::try_ref(calendar, "calendar")?,
+                pauses_of(pauses, pauses_len)?,
+            )
+        };
         let secs = c.elapsed(start, end, &pauses)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(secs) };
@@ -305,7 +301,7 @@ pub unsafe extern "C" fn nps_calendar_is_open(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let open = unsafe { calendar_ref(calendar) }?.is_open(t)?;
+        let open = unsafe { NpsCalendar::try_ref(calendar, "calendar") }?.is_open(t)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(open) };
         Ok(())

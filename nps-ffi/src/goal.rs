@@ -2,8 +2,8 @@
 
 use nps_core::goal::track;
 
-use crate::error::{FfiError, NpsStatus};
 use crate::ffi;
+use crate::ffi::{FfiError, NpsStatus};
 use crate::stats::{test_result_to_c, NpsTestResult};
 use crate::tally::NpsTally;
 

@@ -4,53 +4,11 @@ use std::ffi::c_char;
 
 use chrono::Datelike;
 use nps_core::group::{group_by, Group, GroupKey, GroupOptions, Grouped, Keys, Respondents};
-use nps_core::period::Period;
 use nps_core::ScoreValue;
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
-use crate::ffi::text_out;
-use crate::tally::{invalid_policy, NpsTally};
-
-/// Calendar period to group timestamps by. Passed as `uint32_t`.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NpsPeriod {
-    /// No grouping by period.
-    None = 0,
-    /// Calendar day.
-    Day = 1,
-    /// ISO 8601 week (Monday to Sunday; labels like `2025-W09`).
-    Week = 2,
-    /// Calendar month.
-    Month = 3,
-    /// Calendar quarter.
-    Quarter = 4,
-}
-
-const PERIODS: [(NpsPeriod, Option<Period>); 5] = [
-    (NpsPeriod::None, None),
-    (NpsPeriod::Day, Some(Period::Day)),
-    (NpsPeriod::Week, Some(Period::Week)),
-    (NpsPeriod::Month, Some(Period::Month)),
-    (NpsPeriod::Quarter, Some(Period::Quarter)),
-];
-
-pub(crate) fn period_of(v: u32) -> Result<Option<Period>, FfiError> {
-    PERIODS
-        .iter()
-        .find(|(c, _)| *c as u32 == v)
-        .map(|(_, p)| *p)
-        .ok_or_else(|| FfiError::arg("period", format!("unknown NpsPeriod {v}")))
-}
-
-fn period_to_c(p: Option<Period>) -> u32 {
-    PERIODS
-        .iter()
-        .find(|(_, core)| *core == p)
-        // The table lists every Period.
-        .map_or(u32::MAX, |(c, _)| *c as u32)
-}
+use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
+use crate::period::{period_of, period_to_c, NpsPeriod};
+use crate::tally::{invalid_policy, NpsInvalidPolicy, NpsTally};
 
 /// Kind of a group key. Passed as `uint32_t`.
 #[repr(u32)]
@@ -65,6 +23,13 @@ pub enum NpsKeyKind {
     /// A string key (read it with `nps_grouped_key_text`), from `keys_str`.
     Str = 3,
 }
+
+c_enum!(NpsKeyKind {
+    All,
+    Int,
+    Uint,
+    Str
+});
 
 /// What to group by. Every column given has `len` rows (the length of the
 /// score column). **Zero-initialise it** (`NpsGroupOptions o = {0};` in C,
@@ -113,7 +78,11 @@ pub struct NpsGroupOptions {
 /// handle at the same time; `nps_grouped_free` must not race with any other
 /// use of the handle.
 pub struct NpsGrouped {
-    inner: Grouped,
+    _private: [u8; 0],
+}
+
+impl Handle for NpsGrouped {
+    type RustType = Grouped;
 }
 
 /// One group of an `NpsGrouped`, copied out by `nps_grouped_get`.
@@ -159,26 +128,6 @@ pub struct NpsGroupedInfo {
     pub window: usize,
 }
 
-/// # Safety
-/// `ptr` must be NULL or readable for `len` pointers, each NULL or a
-/// NUL-terminated string.
-pub(crate) unsafe fn str_column<'a>(
-    ptr: *const *const c_char,
-    len: usize,
-    name: &'static str,
-) -> Result<Option<Vec<&'a str>>, FfiError> {
-    // SAFETY: forwarded caller guarantee.
-    let Some(ptrs) = unsafe { ffi::opt_slice(ptr, len, name) }? else {
-        return Ok(None);
-    };
-    ptrs.iter()
-        .enumerate()
-        // SAFETY: the caller guarantees each entry is NULL or a valid string.
-        .map(|(row, &p)| unsafe { ffi::text(p, name, Some(row)) })
-        .collect::<Result<Vec<_>, _>>()
-        .map(Some)
-}
-
 /// Fails unless at most one of several optional columns is given.
 fn at_most_one(name: &'static str, given: &[bool]) -> Result<(), FfiError> {
     if given.iter().filter(|&&g| g).count() > 1 {
@@ -212,13 +161,13 @@ unsafe fn group_column<T: ScoreValue>(
         keys_i64: std::ptr::null(),
         keys_str: std::ptr::null(),
         timestamps: std::ptr::null(),
-        period: NpsPeriod::None as u32,
+        period: NpsPeriod::None.to_u32(),
         tz: std::ptr::null(),
         respondents_u64: std::ptr::null(),
         respondents_i64: std::ptr::null(),
         respondents_str: std::ptr::null(),
         min_n: 0,
-        invalid: crate::tally::NpsInvalidPolicy::Raise as u32,
+        invalid: NpsInvalidPolicy::Raise.to_u32(),
     });
     at_most_one(
         "keys",
@@ -240,8 +189,8 @@ unsafe fn group_column<T: ScoreValue>(
     // SAFETY: the caller guarantees each non-NULL column holds len rows.
     let (key_strs, resp_strs) = unsafe {
         (
-            str_column(o.keys_str, len, "keys_str")?,
-            str_column(o.respondents_str, len, "respondents_str")?,
+            ffi::opt_str_column(o.keys_str, len, "keys_str")?,
+            ffi::opt_str_column(o.respondents_str, len, "respondents_str")?,
         )
     };
     // SAFETY: as above.
@@ -284,9 +233,8 @@ unsafe fn group_column<T: ScoreValue>(
         invalid: invalid_policy(o.invalid)?,
     };
     let grouped = group_by(scores, &opts)?;
-    let handle = Box::into_raw(Box::new(NpsGrouped { inner: grouped }));
     // SAFETY: out was checked; the caller guarantees it is writable.
-    unsafe { out.write(handle) };
+    unsafe { NpsGrouped::write_new(out, grouped) };
     Ok(())
 }
 
@@ -353,20 +301,8 @@ pub unsafe extern "C" fn nps_group_by_f64(
 /// no other thread may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn nps_grouped_free(grouped: *mut NpsGrouped) {
-    ffi_value!((), {
-        if !grouped.is_null() {
-            // SAFETY: the caller passes a live handle made by Box::into_raw
-            // in this library, exactly once.
-            drop(unsafe { Box::from_raw(grouped) });
-        }
-    })
-}
-
-/// # Safety
-/// `g` must be NULL or a live handle.
-unsafe fn handle<'a>(g: *const NpsGrouped) -> Result<&'a Grouped, FfiError> {
     // SAFETY: forwarded caller guarantee.
-    Ok(&unsafe { ffi::reference(g, "grouped") }?.inner)
+    ffi_value!((), { unsafe { NpsGrouped::free(grouped) } })
 }
 
 /// # Safety
@@ -376,7 +312,7 @@ unsafe fn group_at<'a>(
     index: usize,
 ) -> Result<(&'a Grouped, &'a Group), FfiError> {
     // SAFETY: forwarded caller guarantee.
-    let g = unsafe { handle(g) }?;
+    let g = unsafe { NpsGrouped::try_ref(g, "grouped") }?;
     let group = g.groups.get(index).ok_or(FfiError::IndexOutOfRange {
         index,
         len: g.groups.len(),
@@ -393,7 +329,7 @@ unsafe fn group_at<'a>(
 pub unsafe extern "C" fn nps_grouped_len(grouped: *const NpsGrouped) -> usize {
     ffi_value!(0, {
         // SAFETY: forwarded caller guarantee.
-        unsafe { handle(grouped) }.map_or(0, |g| g.groups.len())
+        unsafe { NpsGrouped::try_ref(grouped, "grouped") }.map_or(0, |g| g.groups.len())
     })
 }
 
@@ -411,7 +347,7 @@ pub unsafe extern "C" fn nps_grouped_info(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let g = unsafe { handle(grouped) }?;
+        let g = unsafe { NpsGrouped::try_ref(grouped, "grouped") }?;
         let info = NpsGroupedInfo {
             len: g.groups.len(),
             skipped: g.skipped,
@@ -453,7 +389,7 @@ pub unsafe extern "C" fn nps_grouped_get(
             .period_start
             .map_or((0, 0, 0), |d| (d.year(), d.month(), d.day()));
         let value = NpsGroup {
-            key_kind: key_kind as u32,
+            key_kind: key_kind.to_u32(),
             key_int,
             key_uint,
             has_period: group.period_start.is_some(),
@@ -535,7 +471,7 @@ pub unsafe extern "C" fn nps_grouped_total(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let total = unsafe { handle(grouped) }?.total()?;
+        let total = unsafe { NpsGrouped::try_ref(grouped, "grouped") }?.total()?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(NpsTally::from_core(&total)) };
         Ok(())
@@ -561,10 +497,9 @@ pub unsafe extern "C" fn nps_grouped_rolling(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let rolled = unsafe { handle(grouped) }?.rolling(window)?;
-        let h = Box::into_raw(Box::new(NpsGrouped { inner: rolled }));
+        let rolled = unsafe { NpsGrouped::try_ref(grouped, "grouped") }?.rolling(window)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { out.write(h) };
+        unsafe { NpsGrouped::write_new(out, rolled) };
         Ok(())
     })
 }

@@ -7,10 +7,9 @@ use nps_core::integrity::{
     managed_flags, managed_flags_rerated, rerated_nps, Basis, Correction, FlagOptions, FlagStatus,
     ManagedFlags, ManagedTest, Rerated, Rerating,
 };
-use nps_core::{InvalidPolicy, ScoreValue};
+use nps_core::ScoreValue;
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
+use crate::ffi::{self, CEnum, FfiError, Handle, NpsStatus};
 use crate::tally::{invalid_policy, NpsInvalidPolicy, NpsTally};
 
 /// Which scores a report is based on. Passed as `uint32_t`.
@@ -25,26 +24,27 @@ pub enum NpsBasis {
     Both = 2,
 }
 
-const BASES: [(NpsBasis, Basis); 3] = [
-    (NpsBasis::Original, Basis::Original),
-    (NpsBasis::Rerated, Basis::Rerated),
-    (NpsBasis::Both, Basis::Both),
-];
+c_enum!(NpsBasis {
+    Original,
+    Rerated,
+    Both
+});
 
 fn basis_of(v: u32) -> Result<Basis, FfiError> {
-    BASES
-        .iter()
-        .find(|(c, _)| *c as u32 == v)
-        .map(|(_, b)| *b)
-        .ok_or_else(|| FfiError::arg("basis", format!("unknown NpsBasis {v}")))
+    Ok(match NpsBasis::parse(v, "basis")? {
+        NpsBasis::Original => Basis::Original,
+        NpsBasis::Rerated => Basis::Rerated,
+        NpsBasis::Both => Basis::Both,
+    })
 }
 
 fn basis_to_c(b: Basis) -> u32 {
-    BASES
-        .iter()
-        .find(|(_, core)| *core == b)
-        // The table lists every Basis.
-        .map_or(u32::MAX, |(c, _)| *c as u32)
+    match b {
+        Basis::Original => NpsBasis::Original,
+        Basis::Rerated => NpsBasis::Rerated,
+        Basis::Both => NpsBasis::Both,
+    }
+    .to_u32()
 }
 
 /// Original and after-recovery tallies of one sample, written by the
@@ -184,13 +184,21 @@ pub enum NpsManagedTest {
     ReratingPressure = 3,
 }
 
+c_enum!(NpsManagedTest {
+    Tens,
+    FewDetractors,
+    NothingBelowNine,
+    ReratingPressure
+});
+
 fn test_to_c(t: ManagedTest) -> u32 {
     match t {
-        ManagedTest::Tens => NpsManagedTest::Tens as u32,
-        ManagedTest::FewDetractors => NpsManagedTest::FewDetractors as u32,
-        ManagedTest::NothingBelowNine => NpsManagedTest::NothingBelowNine as u32,
-        ManagedTest::ReratingPressure => NpsManagedTest::ReratingPressure as u32,
+        ManagedTest::Tens => NpsManagedTest::Tens,
+        ManagedTest::FewDetractors => NpsManagedTest::FewDetractors,
+        ManagedTest::NothingBelowNine => NpsManagedTest::NothingBelowNine,
+        ManagedTest::ReratingPressure => NpsManagedTest::ReratingPressure,
     }
+    .to_u32()
 }
 
 /// Outcome of one test of one group. Passed as `uint32_t`.
@@ -208,13 +216,21 @@ pub enum NpsFlagStatus {
     NoData = 3,
 }
 
+c_enum!(NpsFlagStatus {
+    Flagged,
+    NotFlagged,
+    InsufficientN,
+    NoData
+});
+
 fn status_to_c(s: FlagStatus) -> u32 {
     match s {
-        FlagStatus::Flagged => NpsFlagStatus::Flagged as u32,
-        FlagStatus::NotFlagged => NpsFlagStatus::NotFlagged as u32,
-        FlagStatus::InsufficientN => NpsFlagStatus::InsufficientN as u32,
-        FlagStatus::NoData => NpsFlagStatus::NoData as u32,
+        FlagStatus::Flagged => NpsFlagStatus::Flagged,
+        FlagStatus::NotFlagged => NpsFlagStatus::NotFlagged,
+        FlagStatus::InsufficientN => NpsFlagStatus::InsufficientN,
+        FlagStatus::NoData => NpsFlagStatus::NoData,
     }
+    .to_u32()
 }
 
 /// Multiple-comparison correction. Passed as `uint32_t`.
@@ -227,22 +243,21 @@ pub enum NpsCorrection {
     None = 1,
 }
 
+c_enum!(NpsCorrection { Bonferroni, None });
+
 fn correction_of(v: u32) -> Result<Correction, FfiError> {
-    match v {
-        x if x == NpsCorrection::Bonferroni as u32 => Ok(Correction::Bonferroni),
-        x if x == NpsCorrection::None as u32 => Ok(Correction::None),
-        _ => Err(FfiError::arg(
-            "correction",
-            format!("unknown NpsCorrection {v}"),
-        )),
-    }
+    Ok(match NpsCorrection::parse(v, "correction")? {
+        NpsCorrection::Bonferroni => Correction::Bonferroni,
+        NpsCorrection::None => Correction::None,
+    })
 }
 
 fn correction_to_c(c: Correction) -> u32 {
     match c {
-        Correction::Bonferroni => NpsCorrection::Bonferroni as u32,
-        Correction::None => NpsCorrection::None as u32,
+        Correction::Bonferroni => NpsCorrection::Bonferroni,
+        Correction::None => NpsCorrection::None,
     }
+    .to_u32()
 }
 
 /// Options of `nps_managed_flags_*`; get the defaults from
@@ -279,10 +294,7 @@ pub extern "C" fn nps_flag_options_default() -> NpsFlagOptions {
                 alpha: d.alpha,
                 min_n: d.min_n,
                 correction: correction_to_c(d.correction),
-                invalid: match d.invalid {
-                    InvalidPolicy::Raise => NpsInvalidPolicy::Raise as u32,
-                    InvalidPolicy::Skip => NpsInvalidPolicy::Skip as u32,
-                },
+                invalid: NpsInvalidPolicy::from(d.invalid).to_u32(),
             }
         }
     )
@@ -295,9 +307,18 @@ pub extern "C" fn nps_flag_options_default() -> NpsFlagOptions {
 /// immutable, so any number of threads may read it at once; freeing must
 /// not race with any other use.
 pub struct NpsManagedFlags {
+    _private: [u8; 0],
+}
+
+/// What an `NpsManagedFlags` handle holds.
+pub(crate) struct ManagedFlagsData {
     inner: ManagedFlags,
     /// The u32 key of each row (the input keys were u32).
     keys: Vec<u32>,
+}
+
+impl Handle for NpsManagedFlags {
+    type RustType = ManagedFlagsData;
 }
 
 /// One test of one group, copied out by `nps_managed_flags_get`: the
@@ -412,9 +433,8 @@ unsafe fn flags_body<T: ScoreValue>(
             _ => u32::MAX,
         })
         .collect();
-    let handle = Box::into_raw(Box::new(NpsManagedFlags { inner, keys }));
     // SAFETY: out was checked; the caller guarantees it is writable.
-    unsafe { out.write(handle) };
+    unsafe { NpsManagedFlags::write_new(out, ManagedFlagsData { inner, keys }) };
     Ok(())
 }
 
@@ -474,13 +494,8 @@ pub unsafe extern "C" fn nps_managed_flags_f64(
 /// other thread may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn nps_managed_flags_free(flags: *mut NpsManagedFlags) {
-    ffi_value!((), {
-        if !flags.is_null() {
-            // SAFETY: the caller passes a live handle made by Box::into_raw
-            // in this library, exactly once.
-            drop(unsafe { Box::from_raw(flags) });
-        }
-    })
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsManagedFlags::free(flags) } })
 }
 
 /// Writes the summary of a handle to `*out`.
@@ -495,7 +510,7 @@ pub unsafe extern "C" fn nps_managed_flags_info(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: the caller passes NULL or a live handle.
-        let h = unsafe { ffi::reference(flags, "flags") }?;
+        let h = unsafe { NpsManagedFlags::try_ref(flags, "flags") }?;
         let out = ffi::out(out, "out")?;
         let f = &h.inner;
         let info = NpsManagedFlagsInfo {
@@ -529,7 +544,7 @@ pub unsafe extern "C" fn nps_managed_flags_get(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: the caller passes NULL or a live handle.
-        let h = unsafe { ffi::reference(flags, "flags") }?;
+        let h = unsafe { NpsManagedFlags::try_ref(flags, "flags") }?;
         let out = ffi::out(out, "out")?;
         let r = h.inner.rows.get(index).ok_or_else(|| {
             FfiError::arg(

@@ -22,71 +22,117 @@
 //!   `NPS_STATUS_INVALID_ARGUMENT`, never undefined behaviour.
 //! - Rust never hands out memory that the caller frees with libc `free`:
 //!   text is copied into caller buffers or is static, and each handle type
-//!   ([`NpsGrouped`], [`NpsPolicy`], [`NpsCalendar`], [`NpsCaseStatus`]) has
-//!   its own `_free` function.
+//!   has its own `_free` function (NULL is accepted and ignored).
 //! - No function unwinds into C: a panic (a bug) becomes `NPS_STATUS_PANIC`.
+//!
+//! ## Handles
+//!
+//! Opaque, owned by the caller, released exactly once with their `_free`
+//! function; a NULL handle where one is needed is `NPS_STATUS_NULL_POINTER`:
+//!
+//! | handle | created by | module |
+//! |---|---|---|
+//! | [`NpsGrouped`] | `nps_group_by_*`, `nps_grouped_rolling` | `group` |
+//! | [`NpsPolicy`] | `nps_policy_default`, `nps_policy_from_json` | `policy` |
+//! | [`NpsCaseStatus`] | `nps_policy_case_status` | `policy::deadline` |
+//! | [`NpsCalendar`] | `nps_calendar_from_json`, `nps_policy_calendar` | `calendar` |
+//! | [`NpsHeatMap`] | `nps_heat_map_from_rows`, `_from_records` | `heatmap` |
+//! | [`NpsManagedFlags`] | `nps_managed_flags_*` | `integrity` |
+//! | [`NpsSrtCatalog`] | `nps_srt_catalog_new`, `_from_json` | `kpi::srt` |
+//! | [`NpsKpiTable`] | `nps_kpi_rate_table`, `nps_kpi_first_time_fix_table` | `kpi::table` |
+//! | [`NpsKpiTimeTable`] | `nps_kpi_time_table` | `kpi::table` |
+//! | [`NpsKpiTechnicianTable`] | `nps_kpi_technician_table` | `kpi::table` |
+//! | [`NpsCase`] | `nps_case_from_events_json`, `_from_response`, `_from_json` | `case` |
+//!
+//! Each KPI table kind is its own type, so reading a table with another
+//! kind's functions is a compile error in C. In Rust every handle type
+//! implements the crate's `Handle` trait (`ffi/handle.rs`): one way to box,
+//! borrow (NULL and alignment checked) and free, and every C enumeration
+//! implements `CEnum` (`ffi/enums.rs`): one way to parse a `uint32_t`.
 //!
 //! ## Thread safety
 //!
 //! Every function may be called from any thread. Value structs are plain
-//! data. Handles ([`NpsGrouped`], [`NpsPolicy`], [`NpsCalendar`],
-//! [`NpsCaseStatus`]) are immutable after creation: any number of threads
-//! may use one at the same time; freeing must not race with use.
-//! [`nps_set_max_threads`] changes a process-wide setting.
+//! data. Handles are immutable after creation: any number of threads may
+//! use one at the same time; freeing must not race with use. The one
+//! exception is [`NpsCase`]: `nps_case_apply_json` changes it and must not
+//! race with any other use of that case. [`nps_set_max_threads`] changes a
+//! process-wide setting.
+//!
+//! ## Layout
+//!
+//! One file per `nps_core` module, with the same name (`score`, `tally`,
+//! `stats`, `period`, `group`, `goal`, `money`, `policy/{triage, approval,
+//! deadline, warning}`, `calendar`, `heatmap`, `erlang`, `integrity`,
+//! `kpi/{comeback, rates, scorecard, time, workshop, srt, table}`, `case`,
+//! `programme`, `parallel`), plus `error` (the per-thread last error),
+//! `version`, `panic` (the boundary macros) and `ffi/` (the plumbing, in
+//! layers that never import the files above them).
 #![deny(missing_docs)]
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(clippy::undocumented_unsafe_blocks)]
 
 #[macro_use]
 mod panic;
+#[macro_use]
 mod ffi;
 
-// The header lists items in this order (cbindgen follows the modules).
+// One file per `nps_core` module, with the same name. The header lists
+// items in this order (cbindgen follows the modules, a module's own items
+// before its submodules). Keep the blank lines: without them rustfmt
+// sorts the declarations, and the header with them.
 pub mod error;
 
 pub mod version;
 
-pub mod threads;
+pub mod parallel;
 
 pub mod tally;
 
 pub mod stats;
 
-pub mod scale;
+pub mod score;
+
+pub mod period;
 
 pub mod group;
 
 pub mod goal;
 
-pub mod policy;
+pub mod money;
 
-pub mod approval;
+pub mod policy;
 
 pub mod calendar;
 
-pub mod case_status;
+pub mod heatmap;
 
-pub mod visit;
+pub mod erlang;
 
-pub mod heat;
 pub mod integrity;
-pub mod kpi;
-pub mod recovery_case;
 
-pub use approval::*;
+pub mod kpi;
+
+pub mod case;
+
+pub mod programme;
+
 pub use calendar::*;
-pub use case_status::*;
+pub use case::*;
+pub use erlang::*;
 pub use error::*;
+pub use ffi::NpsStatus;
 pub use goal::*;
 pub use group::*;
-pub use heat::*;
+pub use heatmap::*;
 pub use integrity::*;
 pub use kpi::*;
+pub use money::*;
+pub use parallel::*;
+pub use period::*;
 pub use policy::*;
-pub use recovery_case::*;
-pub use scale::*;
+pub use programme::*;
+pub use score::*;
 pub use stats::*;
 pub use tally::*;
-pub use threads::*;
 pub use version::*;
-pub use visit::*;

@@ -15,7 +15,7 @@ macro_rules! ffi_status {
     ($body:block) => {{
         $crate::error::clear_last_error();
         let result = ::std::panic::catch_unwind(::std::panic::AssertUnwindSafe(
-            || -> ::std::result::Result<(), $crate::error::FfiError> { $body },
+            || -> ::std::result::Result<(), $crate::ffi::FfiError> { $body },
         ));
         $crate::error::finish(result)
     }};
@@ -37,9 +37,8 @@ macro_rules! ffi_value {
 
 #[cfg(test)]
 mod tests {
-    use crate::error::{
-        nps_last_error_index, nps_last_error_message, nps_last_error_status, FfiError, NpsStatus,
-    };
+    use crate::error::{nps_last_error_index, nps_last_error_message, nps_last_error_status};
+    use crate::ffi::{FfiError, NpsStatus};
 
     extern "C" fn panics_with_status(n: u32) -> NpsStatus {
         ffi_status!({

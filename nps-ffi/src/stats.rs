@@ -12,8 +12,7 @@ use nps_core::{
     TestResult, WeightedTally,
 };
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
+use crate::ffi::{self, CEnum, FfiError, NpsStatus};
 use crate::tally::{load_tally, load_weighted, NpsTally, NpsWeightedTally};
 
 /// The confidence level the `*_options_default()` helpers use.
@@ -33,12 +32,12 @@ pub enum NpsIntervalMethod {
     Bayes = 3,
 }
 
-const INTERVAL_METHODS: [NpsIntervalMethod; 4] = [
-    NpsIntervalMethod::Wald,
-    NpsIntervalMethod::AdjustedWald,
-    NpsIntervalMethod::Score,
-    NpsIntervalMethod::Bayes,
-];
+c_enum!(NpsIntervalMethod {
+    Wald,
+    AdjustedWald,
+    Score,
+    Bayes
+});
 
 /// Kind of Bayesian credible interval. Passed as `uint32_t`.
 #[repr(u32)]
@@ -49,6 +48,8 @@ pub enum NpsCredible {
     /// Highest posterior density (the shortest interval).
     Hpd = 1,
 }
+
+c_enum!(NpsCredible { EqualTailed, Hpd });
 
 /// Method of a one-sample test or a two-sample comparison. Passed as
 /// `uint32_t`; the values equal the matching `NpsIntervalMethod` values.
@@ -61,6 +62,8 @@ pub enum NpsTestMethod {
     AdjustedWald = 1,
 }
 
+c_enum!(NpsTestMethod { Wald, AdjustedWald });
+
 /// Alternative hypothesis of a test. Passed as `uint32_t`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,6 +75,12 @@ pub enum NpsAlternative {
     /// The difference is less than zero.
     Less = 2,
 }
+
+c_enum!(NpsAlternative {
+    TwoSided,
+    Greater,
+    Less
+});
 
 /// Options of an interval. Start from `nps_interval_options_default()` and
 /// change what you need; fields that the method does not use are ignored.
@@ -157,41 +166,35 @@ pub struct NpsShares {
 }
 
 fn credible_of(v: u32) -> Result<Credible, FfiError> {
-    match v {
-        x if x == NpsCredible::EqualTailed as u32 => Ok(Credible::EqualTailed),
-        x if x == NpsCredible::Hpd as u32 => Ok(Credible::Hpd),
-        _ => Err(FfiError::arg(
-            "credible",
-            format!("unknown NpsCredible {v}"),
-        )),
-    }
+    Ok(match NpsCredible::parse(v, "credible")? {
+        NpsCredible::EqualTailed => Credible::EqualTailed,
+        NpsCredible::Hpd => Credible::Hpd,
+    })
 }
 
 fn credible_to_c(c: Credible) -> u32 {
     match c {
-        Credible::EqualTailed => NpsCredible::EqualTailed as u32,
-        Credible::Hpd => NpsCredible::Hpd as u32,
+        Credible::EqualTailed => NpsCredible::EqualTailed,
+        Credible::Hpd => NpsCredible::Hpd,
     }
+    .to_u32()
 }
 
 fn alternative_of(v: u32) -> Result<Alternative, FfiError> {
-    match v {
-        x if x == NpsAlternative::TwoSided as u32 => Ok(Alternative::TwoSided),
-        x if x == NpsAlternative::Greater as u32 => Ok(Alternative::Greater),
-        x if x == NpsAlternative::Less as u32 => Ok(Alternative::Less),
-        _ => Err(FfiError::arg(
-            "alternative",
-            format!("unknown NpsAlternative {v}"),
-        )),
-    }
+    Ok(match NpsAlternative::parse(v, "alternative")? {
+        NpsAlternative::TwoSided => Alternative::TwoSided,
+        NpsAlternative::Greater => Alternative::Greater,
+        NpsAlternative::Less => Alternative::Less,
+    })
 }
 
 fn alternative_to_c(a: Alternative) -> u32 {
     match a {
-        Alternative::TwoSided => NpsAlternative::TwoSided as u32,
-        Alternative::Greater => NpsAlternative::Greater as u32,
-        Alternative::Less => NpsAlternative::Less as u32,
+        Alternative::TwoSided => NpsAlternative::TwoSided,
+        Alternative::Greater => NpsAlternative::Greater,
+        Alternative::Less => NpsAlternative::Less,
     }
+    .to_u32()
 }
 
 /// The core method of a C method value, with default options.
@@ -204,17 +207,11 @@ fn default_interval_method(m: NpsIntervalMethod) -> IntervalMethod {
     }
 }
 
-fn interval_method_of(v: u32) -> Result<NpsIntervalMethod, FfiError> {
-    INTERVAL_METHODS
-        .into_iter()
-        .find(|m| *m as u32 == v)
-        .ok_or_else(|| FfiError::arg("method", format!("unknown NpsIntervalMethod {v}")))
-}
-
 /// The C value of a method name reported by `nps-core`.
 fn interval_method_by_name(name: &str) -> u32 {
-    INTERVAL_METHODS
-        .into_iter()
+    NpsIntervalMethod::ALL
+        .iter()
+        .copied()
         .find(|m| default_interval_method(*m).name() == name)
         // Every name nps-core reports belongs to one of the four methods.
         .map_or(u32::MAX, |m| m as u32)
@@ -222,7 +219,7 @@ fn interval_method_by_name(name: &str) -> u32 {
 
 impl NpsIntervalOptions {
     fn to_core(self) -> Result<(IntervalMethod, f64), FfiError> {
-        let method = match interval_method_of(self.method)? {
+        let method = match NpsIntervalMethod::parse(self.method, "method")? {
             NpsIntervalMethod::Wald => IntervalMethod::Wald,
             NpsIntervalMethod::AdjustedWald => IntervalMethod::AdjustedWald(AdjustedWald {
                 pseudo: self.pseudo,
@@ -254,20 +251,12 @@ impl NpsIntervalOptions {
 
 impl NpsTestOptions {
     fn to_core(self) -> Result<(TestMethod, f64, Alternative), FfiError> {
-        let method = match self.method {
-            x if x == NpsTestMethod::Wald as u32 => TestMethod::Wald,
-            x if x == NpsTestMethod::AdjustedWald as u32 => {
-                TestMethod::AdjustedWald(AdjustedWald {
-                    pseudo: self.pseudo,
-                    ..AdjustedWald::default()
-                })
-            }
-            v => {
-                return Err(FfiError::arg(
-                    "method",
-                    format!("unknown NpsTestMethod {v}"),
-                ))
-            }
+        let method = match NpsTestMethod::parse(self.method, "method")? {
+            NpsTestMethod::Wald => TestMethod::Wald,
+            NpsTestMethod::AdjustedWald => TestMethod::AdjustedWald(AdjustedWald {
+                pseudo: self.pseudo,
+                ..AdjustedWald::default()
+            }),
         };
         Ok((method, self.confidence, alternative_of(self.alternative)?))
     }
@@ -328,10 +317,10 @@ pub extern "C" fn nps_test_options_default() -> NpsTestOptions {
 /// `"score"`, `"bayes"`), or `"unknown"`. Static: do not free.
 #[no_mangle]
 pub extern "C" fn nps_interval_method_name(method: u32) -> *const c_char {
-    ffi_value!(ffi::static_c_str("unknown"), {
-        let name =
-            interval_method_of(method).map_or("unknown", |m| default_interval_method(m).name());
-        ffi::static_c_str(name)
+    ffi_value!(ffi::text::static_c_str("unknown"), {
+        let name = NpsIntervalMethod::from_u32(method)
+            .map_or("unknown", |m| default_interval_method(m).name());
+        ffi::text::static_c_str(name)
     })
 }
 
@@ -774,7 +763,7 @@ mod tests {
 
     #[test]
     fn method_values_round_trip_through_core_names() {
-        for m in INTERVAL_METHODS {
+        for &m in NpsIntervalMethod::ALL {
             assert_eq!(
                 interval_method_by_name(default_interval_method(m).name()),
                 m as u32

@@ -2,8 +2,7 @@
 
 use nps_core::{CategoryCounts, InvalidPolicy, ScoreValue, Tally, WeightedTally};
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
+use crate::ffi::{self, CEnum, FfiError, NpsStatus};
 
 /// What a batch function does with an invalid score (NaN, -1, 11, 6.5, ...).
 /// Passed as `uint32_t`.
@@ -17,18 +16,23 @@ pub enum NpsInvalidPolicy {
     Skip = 1,
 }
 
-/// Converts a C `NpsInvalidPolicy` value.
-pub(crate) fn invalid_policy(v: u32) -> Result<InvalidPolicy, FfiError> {
-    match v {
-        x if x == NpsInvalidPolicy::Raise as u32 => Ok(InvalidPolicy::Raise),
-        x if x == NpsInvalidPolicy::Skip as u32 => Ok(InvalidPolicy::Skip),
-        _ => Err(FfiError::arg(
-            "invalid",
-            format!(
-                "unknown NpsInvalidPolicy {v} (expected NPS_INVALID_POLICY_RAISE or NPS_INVALID_POLICY_SKIP)"
-            ),
-        )),
+c_enum!(NpsInvalidPolicy { Raise, Skip });
+
+impl From<InvalidPolicy> for NpsInvalidPolicy {
+    fn from(p: InvalidPolicy) -> NpsInvalidPolicy {
+        match p {
+            InvalidPolicy::Raise => NpsInvalidPolicy::Raise,
+            InvalidPolicy::Skip => NpsInvalidPolicy::Skip,
+        }
     }
+}
+
+/// Converts a C `NpsInvalidPolicy` value (the argument `invalid`).
+pub(crate) fn invalid_policy(v: u32) -> Result<InvalidPolicy, FfiError> {
+    Ok(match NpsInvalidPolicy::parse(v, "invalid")? {
+        NpsInvalidPolicy::Raise => InvalidPolicy::Raise,
+        NpsInvalidPolicy::Skip => InvalidPolicy::Skip,
+    })
 }
 
 /// The counts of a sample: the unit of aggregation. A plain value: copy it

@@ -2,15 +2,29 @@
 //! macros (`ffi_status!` / `ffi_value!`), so no panic can unwind into C.
 //! This scans the sources: a new `extern "C" fn` without the wrapper fails.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+/// Every `.rs` file under `dir`, recursively (binding files live in
+/// subdirectories such as `policy/` and `kpi/`).
+fn rust_files(dir: &Path) -> Vec<PathBuf> {
+    let mut files = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            files.extend(rust_files(&path));
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            files.push(path);
+        }
+    }
+    files
+}
 
 #[test]
 fn every_extern_fn_body_is_wrapped() {
     let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
     let mut checked = 0;
     let mut unwrapped = Vec::new();
-    for entry in std::fs::read_dir(&src).unwrap() {
-        let path = entry.unwrap().path();
+    for path in rust_files(&src) {
         let text = std::fs::read_to_string(&path).unwrap();
         // Test modules define their own helper functions.
         let text = text.split("#[cfg(test)]").next().unwrap();

@@ -396,9 +396,14 @@ static void tables_and_catalog(void) {
     static const double srt_h[2] = {0.5, 0.8};
     const char *ask[3] = {"WHEEL_ALIGN", "??", "OIL"};
     static const char json[] = "{\"OIL\": 0.5, \"BRAKES\": 1.2}";
+    static const uint8_t rflags[3] = {1, 0, 1};
     NpsKpiGrouping g;
     NpsKpiTable *t = NULL;
+    NpsKpiTimeTable *tt = NULL;
+    NpsKpiTechnicianTable *tech = NULL;
     NpsKpiGroup row;
+    NpsKpiTimeGroup trow;
+    NpsKpiTechnicianGroup trow_tech;
     NpsTimeKpi tk;
     NpsKpi e, p, f;
     NpsSrtCatalog *cat = NULL;
@@ -408,41 +413,87 @@ static void tables_and_catalog(void) {
     case_begin("time table by key");
     memset(&g, 0, sizeof g);
     g.keys = tkeys;
-    CHECK_STATUS(nps_kpi_time_table(start, end, 3, 120, &g, &t), NPS_STATUS_OK);
-    CHECK(nps_kpi_table_len(t) == 2);
-    CHECK_STATUS(nps_kpi_table_time(t, 0, &tk), NPS_STATUS_OK);
-    CHECK(tk.n == 2 && tk.has_stats);
-    CHECK_CLOSE("mean", tk.mean, 130.0, TOL);
-    CHECK_CLOSE("within", tk.within_target.value, 0.5, TOL);
-    CHECK_STATUS(nps_kpi_table_time(t, SIZE_MAX, &tk), NPS_STATUS_OK);
+    CHECK_STATUS(nps_kpi_time_table(start, end, 3, 120, &g, &tt), NPS_STATUS_OK);
+    CHECK(nps_kpi_time_table_len(tt) == 2);
+    CHECK_STATUS(nps_kpi_time_table_get(tt, 0, &trow), NPS_STATUS_OK);
+    CHECK(trow.has_key && !trow.has_period);
+    CHECK(trow.time.n == 2 && trow.time.has_stats);
+    CHECK_CLOSE("mean", trow.time.mean, 130.0, TOL);
+    CHECK_CLOSE("within", trow.time.within_target.value, 0.5, TOL);
+    CHECK_STATUS(nps_kpi_time_table_overall(tt, &tk), NPS_STATUS_OK);
     CHECK(tk.n == 3);
     CHECK_CLOSE("median", tk.median, 100.0, TOL);
-    CHECK_STATUS(nps_kpi_table_get(t, 1, &row), NPS_STATUS_OK);
-    CHECK(row.has_key && row.key == 2 && !row.has_period);
-    CHECK_CLOSE("within", row.kpi.value, 1.0, TOL);
-    CHECK_STATUS(nps_kpi_table_get(t, 2, &row), NPS_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(nps_kpi_table_technician(t, 0, &e, NULL, NULL), NPS_STATUS_INVALID_ARGUMENT);
-    nps_kpi_table_free(t);
+    CHECK_STATUS(nps_kpi_time_table_get(tt, 1, &trow), NPS_STATUS_OK);
+    CHECK(trow.has_key && trow.key == 2 && !trow.has_period);
+    CHECK_CLOSE("within", trow.time.within_target.value, 1.0, TOL);
+    CHECK_STATUS(nps_kpi_time_table_get(tt, 2, &trow), NPS_STATUS_INVALID_ARGUMENT);
+    nps_kpi_time_table_free(tt);
     case_end();
 
     case_begin("technician table");
-    t = NULL;
-    CHECK_STATUS(nps_kpi_technician_table(worked, srt, has_srt, jkeys, 3, avail, akeys, 3, &t), NPS_STATUS_OK);
-    CHECK(nps_kpi_table_len(t) == 3);
-    CHECK_STATUS(nps_kpi_table_technician(t, 0, &e, &p, &f), NPS_STATUS_OK); /* tech 5 */
+    CHECK_STATUS(nps_kpi_technician_table(worked, srt, has_srt, jkeys, 3, avail, akeys, 3, &tech), NPS_STATUS_OK);
+    CHECK(nps_kpi_technician_table_len(tech) == 3);
+    CHECK_STATUS(nps_kpi_technician_table_get(tech, 0, &trow_tech), NPS_STATUS_OK); /* tech 5 */
+    CHECK(trow_tech.key == 5);
+    e = trow_tech.efficiency;
+    p = trow_tech.productivity;
+    f = trow_tech.proficiency;
     CHECK_CLOSE("efficiency", e.value, 1.25, TOL);
     CHECK_CLOSE("coverage", e.coverage, 0.5, TOL);
     CHECK_CLOSE("productivity", p.value, 0.75, TOL);
     CHECK_CLOSE("proficiency", f.value, 0.625, TOL);
-    CHECK_STATUS(nps_kpi_table_technician(t, 2, &e, &p, &f), NPS_STATUS_OK); /* tech 9 */
-    CHECK_CLOSE("efficiency", e.value, 0.75, TOL);
-    CHECK_CLOSE("productivity", p.value, 0.5, TOL);
-    CHECK_STATUS(nps_kpi_table_get(t, 1, &row), NPS_STATUS_OK); /* tech 7: attendance only */
-    CHECK(row.key == 7 && !row.kpi.has_value);
-    CHECK_STATUS(nps_kpi_table_technician(t, 1, NULL, &p, NULL), NPS_STATUS_OK);
-    CHECK(p.has_value && p.value == 0.0 && !p.has_coverage);
-    CHECK_STATUS(nps_kpi_table_time(t, 0, &tk), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_kpi_technician_table_get(tech, 2, &trow_tech), NPS_STATUS_OK); /* tech 9 */
+    CHECK(trow_tech.key == 9);
+    CHECK_CLOSE("efficiency", trow_tech.efficiency.value, 0.75, TOL);
+    CHECK_CLOSE("productivity", trow_tech.productivity.value, 0.5, TOL);
+    CHECK_STATUS(nps_kpi_technician_table_get(tech, 1, &trow_tech), NPS_STATUS_OK); /* tech 7: attendance only */
+    CHECK(trow_tech.key == 7 && !trow_tech.efficiency.has_value);
+    CHECK(trow_tech.productivity.has_value && trow_tech.productivity.value == 0.0);
+    CHECK(!trow_tech.productivity.has_coverage);
+    CHECK_STATUS(nps_kpi_technician_table_get(tech, 3, &trow_tech), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_kpi_technician_table_get(tech, 0, NULL), NPS_STATUS_NULL_POINTER);
+    nps_kpi_technician_table_free(tech);
+    case_end();
+
+    case_begin("typed tables: each kind created, read, freed");
+    CHECK_STATUS(nps_kpi_rate_table(rflags, NULL, 3, NULL, &t), NPS_STATUS_OK);
+    CHECK(nps_kpi_table_len(t) == 1);
+    CHECK_STATUS(nps_kpi_table_overall(t, &e), NPS_STATUS_OK);
+    CHECK_CLOSE("rate", e.value, 2.0 / 3.0, TOL);
+    CHECK_STATUS(nps_kpi_table_get(t, 0, &row), NPS_STATUS_OK);
+    CHECK(!row.has_key && !row.has_period);
+    CHECK_CLOSE("rate", row.kpi.value, 2.0 / 3.0, TOL);
     nps_kpi_table_free(t);
+    t = NULL;
+    CHECK_STATUS(nps_kpi_time_table(start, end, 3, 120, NULL, &tt), NPS_STATUS_OK);
+    CHECK(nps_kpi_time_table_len(tt) == 1);
+    CHECK_STATUS(nps_kpi_time_table_get(tt, 0, &trow), NPS_STATUS_OK);
+    CHECK(!trow.has_key && trow.time.n == 3);
+    nps_kpi_time_table_free(tt);
+    tt = NULL;
+    CHECK_STATUS(nps_kpi_technician_table(NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, &tech), NPS_STATUS_OK);
+    CHECK(nps_kpi_technician_table_len(tech) == 0);
+    CHECK_STATUS(nps_kpi_technician_table_get(tech, 0, &trow_tech), NPS_STATUS_INVALID_ARGUMENT);
+    nps_kpi_technician_table_free(tech);
+    tech = NULL;
+    case_end();
+
+    case_begin("typed tables: NULL handles");
+    CHECK_STATUS(nps_kpi_table_overall(NULL, &e), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_table_get(NULL, 0, &row), NPS_STATUS_NULL_POINTER);
+    CHECK(nps_kpi_table_len(NULL) == 0);
+    nps_kpi_table_free(NULL);
+    CHECK_STATUS(nps_kpi_time_table_overall(NULL, &tk), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_time_table_get(NULL, 0, &trow), NPS_STATUS_NULL_POINTER);
+    CHECK(strstr(last_message(), "table") != NULL);
+    CHECK(nps_kpi_time_table_len(NULL) == 0);
+    nps_kpi_time_table_free(NULL);
+    CHECK_STATUS(nps_kpi_technician_table_get(NULL, 0, &trow_tech), NPS_STATUS_NULL_POINTER);
+    CHECK(nps_kpi_technician_table_len(NULL) == 0);
+    nps_kpi_technician_table_free(NULL);
+    CHECK_STATUS(nps_kpi_time_table(start, end, 3, 120, NULL, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_technician_table(worked, srt, has_srt, jkeys, 3, avail, akeys, 3, NULL),
+                 NPS_STATUS_NULL_POINTER);
     case_end();
 
     case_begin("SRT catalog");

@@ -39,6 +39,21 @@ int main() {
         if (std::fabs(nps - expected[i]) > 1e-12 || !(ci.low <= nps && nps <= ci.high)) ++wrong;
     }
     nps_grouped_free(grouped);
+
+    // A grouped KPI through a typed table handle: on-time flags per dealer.
+    const std::vector<uint8_t> on_time = {1, 0, 1, 1, 1, 1};
+    const std::vector<uint32_t> dealer_keys = {1, 1, 1, 1, 2, 2};
+    NpsKpiGrouping by_dealer{};
+    by_dealer.keys = dealer_keys.data();
+    NpsKpiTable *table = nullptr;
+    NpsKpiGroup row{};
+    if (nps_kpi_rate_table(on_time.data(), nullptr, on_time.size(), &by_dealer, &table) !=
+            NPS_STATUS_OK ||
+        nps_kpi_table_len(table) != 2 || nps_kpi_table_get(table, 0, &row) != NPS_STATUS_OK ||
+        row.key != 1 || std::fabs(row.kpi.value - 0.75) > 1e-12) {
+        ++wrong;
+    }
+    nps_kpi_table_free(table);
     if (std::strcmp(nps_version(), NPS_VERSION) != 0) ++wrong;
     std::printf("consumer: %s\n", wrong == 0 ? "ok" : "WRONG");
     return wrong == 0 ? 0 : 1;

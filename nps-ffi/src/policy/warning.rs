@@ -1,4 +1,4 @@
-//! Early warnings during a visit (SPEC §4.6): waiting past the promise,
+//! Early warnings during a visit (SPEC §4.6; `nps_core::policy::warning`): waiting past the promise,
 //! repeated progress inquiries, angry wording, consecutive low on-site
 //! ratings.
 
@@ -6,9 +6,8 @@ use std::ffi::c_char;
 
 use nps_core::policy::Visit;
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
-use crate::policy::{alert_to_c, opt_role_index, policy_ref, NpsPolicy, NPS_ROLE_NONE};
+use crate::ffi::{self, CEnum, FfiError, Handle, NpsStatus};
+use crate::policy::{alert_to_c, opt_role_index, NpsPolicy, NPS_ROLE_NONE};
 
 /// Capacity of `NpsVisitAssessment::warnings`.
 pub const NPS_MAX_WARNINGS: usize = 8;
@@ -25,11 +24,21 @@ pub enum NpsWarningRule {
     AngryWording = 2,
 }
 
-const RULES: [(&str, NpsWarningRule); 3] = [
-    ("waiting", NpsWarningRule::Waiting),
-    ("progress_inquiries", NpsWarningRule::ProgressInquiries),
-    ("angry_wording", NpsWarningRule::AngryWording),
-];
+c_enum!(NpsWarningRule {
+    Waiting,
+    ProgressInquiries,
+    AngryWording
+});
+
+/// The C value of a rule name from `nps_core`.
+fn rule_of(name: &str) -> Option<NpsWarningRule> {
+    match name {
+        "waiting" => Some(NpsWarningRule::Waiting),
+        "progress_inquiries" => Some(NpsWarningRule::ProgressInquiries),
+        "angry_wording" => Some(NpsWarningRule::AngryWording),
+        _ => None,
+    }
+}
 
 /// What is known about a visit in progress. **Zero-initialise it** and set
 /// the fields; the arrays are only read during the call.
@@ -106,20 +115,19 @@ pub unsafe extern "C" fn nps_policy_assess_visit(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (p, v) = unsafe { (policy_ref(policy)?, ffi::reference(visit, "visit")?) };
-        // SAFETY: caller guarantees on the arrays and strings.
-        let (message_ptrs, ratings) = unsafe {
+        let (p, v) = unsafe {
             (
-                ffi::slice(v.messages, v.messages_len, "messages")?,
+                NpsPolicy::try_ref(policy, "policy")?,
+                ffi::reference(visit, "visit")?,
+            )
+        };
+        // SAFETY: caller guarantees on the arrays and strings.
+        let (messages, ratings) = unsafe {
+            (
+                ffi::str_column(v.messages, v.messages_len, "messages")?,
                 ffi::slice(v.ratings, v.ratings_len, "ratings")?,
             )
         };
-        let messages = message_ptrs
-            .iter()
-            .enumerate()
-            // SAFETY: the caller guarantees each entry is NULL or a string.
-            .map(|(row, &m)| unsafe { ffi::text(m, "messages", Some(row)) })
-            .collect::<Result<Vec<&str>, _>>()?;
         let a = p.assess_visit(&Visit {
             promised_at: v.has_promised_at.then_some(v.promised_at),
             now: v.now,
@@ -129,10 +137,8 @@ pub unsafe extern "C" fn nps_policy_assess_visit(
         })?;
         let mut warnings = [NpsWarning { rule: 0, level: 0 }; NPS_MAX_WARNINGS];
         for (slot, w) in warnings.iter_mut().zip(&a.warnings) {
-            let rule = RULES
-                .iter()
-                .find(|(n, _)| *n == w.rule)
-                .map(|(_, r)| *r as u32)
+            let rule = rule_of(&w.rule)
+                .map(NpsWarningRule::to_u32)
                 .ok_or_else(|| {
                     FfiError::Panic(format!("unknown warning rule `{}` from nps-core", w.rule))
                 })?;

@@ -4,8 +4,7 @@ use std::ffi::c_char;
 
 use nps_core::{Category, Scale, ScoreRange, ScoreValue};
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
+use crate::ffi::{self, CEnum, FfiError, NpsStatus};
 use crate::tally::NpsTally;
 
 /// Promoter, passive or detractor. Passed as `uint32_t`.
@@ -20,18 +19,30 @@ pub enum NpsCategory {
     Promoter = 2,
 }
 
-const CATEGORIES: [(NpsCategory, Category); 3] = [
-    (NpsCategory::Detractor, Category::Detractor),
-    (NpsCategory::Passive, Category::Passive),
-    (NpsCategory::Promoter, Category::Promoter),
-];
+c_enum!(NpsCategory {
+    Detractor,
+    Passive,
+    Promoter
+});
 
-fn category_to_c(c: Category) -> u32 {
-    CATEGORIES
-        .iter()
-        .find(|(_, core)| *core == c)
-        // The table lists every Category.
-        .map_or(u32::MAX, |(ffi, _)| *ffi as u32)
+impl From<Category> for NpsCategory {
+    fn from(c: Category) -> NpsCategory {
+        match c {
+            Category::Detractor => NpsCategory::Detractor,
+            Category::Passive => NpsCategory::Passive,
+            Category::Promoter => NpsCategory::Promoter,
+        }
+    }
+}
+
+impl From<NpsCategory> for Category {
+    fn from(c: NpsCategory) -> Category {
+        match c {
+            NpsCategory::Detractor => Category::Detractor,
+            NpsCategory::Passive => Category::Passive,
+            NpsCategory::Promoter => Category::Promoter,
+        }
+    }
 }
 
 /// An inclusive range of integer scores.
@@ -122,7 +133,7 @@ pub unsafe extern "C" fn nps_scale_classify(
         let scale = unsafe { load_scale(scale) }?;
         let c = scale.classify(score)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { out.write(category_to_c(c)) };
+        unsafe { out.write(NpsCategory::from(c).to_u32()) };
         Ok(())
     })
 }
@@ -185,11 +196,8 @@ pub unsafe extern "C" fn nps_scale_tally_f64(
 /// `"unknown"`. Static: do not free.
 #[no_mangle]
 pub extern "C" fn nps_category_name(category: u32) -> *const c_char {
-    ffi_value!(ffi::static_c_str("unknown"), {
-        let name = CATEGORIES
-            .iter()
-            .find(|(ffi, _)| *ffi as u32 == category)
-            .map_or("unknown", |(_, core)| core.name());
-        ffi::static_c_str(name)
+    ffi_value!(ffi::text::static_c_str("unknown"), {
+        let name = NpsCategory::from_u32(category).map_or("unknown", |c| Category::from(c).name());
+        ffi::text::static_c_str(name)
     })
 }

@@ -1,14 +1,16 @@
-//! Pointer, slice and text checks shared by every function.
+//! Argument checks shared by every function: pointers, arrays, text in,
+//! out-pointers and text out to caller buffers. Above `status` (it reports
+//! [`FfiError`]s) and `text`.
 //!
 //! Rules: a NULL pointer with length 0 is an empty array; NULL with a length
 //! above 0 is `NPS_STATUS_NULL_POINTER`; a pointer not aligned for its type is
 //! `NPS_STATUS_MISALIGNED_POINTER`; text is NUL-terminated UTF-8.
 
-use std::ffi::{c_char, CStr, CString};
+use std::ffi::{c_char, CStr};
 use std::ptr::NonNull;
-use std::sync::Mutex;
 
-use crate::error::FfiError;
+use super::status::FfiError;
+use super::text::copy_truncated;
 
 pub(crate) fn check_ptr<T>(ptr: *const T, name: &'static str) -> Result<(), FfiError> {
     if ptr.is_null() {
@@ -166,31 +168,6 @@ pub(crate) unsafe fn opt_text<'a>(
     }
 }
 
-/// Copies `s` into `buf` (capacity `len`), truncated at a character
-/// boundary to fit with a NUL; returns `s.len()`. Writes nothing when `buf`
-/// is NULL or `len` is 0.
-///
-/// # Safety
-///
-/// `buf` must be NULL or writable for `len` bytes.
-pub(crate) unsafe fn copy_truncated(s: &str, buf: *mut c_char, len: usize) -> usize {
-    if buf.is_null() || len == 0 {
-        return s.len();
-    }
-    let mut n = s.len().min(len - 1);
-    while !s.is_char_boundary(n) {
-        n -= 1;
-    }
-    // SAFETY: n + 1 <= len bytes of buf are writable (caller guarantee); the
-    // source is n readable bytes of s; the regions cannot overlap (s is Rust
-    // memory the caller cannot name).
-    unsafe {
-        std::ptr::copy_nonoverlapping(s.as_ptr(), buf.cast::<u8>(), n);
-        buf.add(n).write(0);
-    }
-    s.len()
-}
-
 /// Copies all of `s` plus a NUL into `buf`, or fails with
 /// `NPS_STATUS_BUFFER_TOO_SMALL` (writing nothing).
 ///
@@ -221,30 +198,6 @@ pub(crate) unsafe fn copy_exact(
     Ok(())
 }
 
-/// A static NUL-terminated copy of a static string, made once per distinct
-/// string, so names owned by `nps-core` need no second spelling here.
-///
-/// The set of names is small and fixed (status, method, period and category
-/// names), so a list searched linearly suffices. (A list also keeps valgrind
-/// quiet: hash tables hold interior pointers that it reports as possibly
-/// lost.)
-pub(crate) fn static_c_str(s: &'static str) -> *const c_char {
-    static INTERNED: Mutex<Vec<(&'static str, &'static CStr)>> = Mutex::new(Vec::new());
-    // A poisoned lock only means another thread panicked while pushing; the
-    // list itself is still consistent.
-    let mut names = INTERNED.lock().unwrap_or_else(|p| p.into_inner());
-    if let Some((_, c)) = names.iter().find(|(name, _)| *name == s) {
-        return c.as_ptr();
-    }
-    // Static names never contain NUL bytes; fall back to "" if one does.
-    let owned = CString::new(s).unwrap_or_default();
-    // Leaked on purpose: one small allocation per distinct name, kept for the
-    // life of the process and reachable through the list.
-    let c: &'static CStr = Box::leak(owned.into_boxed_c_str());
-    names.push((s, c));
-    c.as_ptr()
-}
-
 /// Copies text with a NUL into `buf` (capacity `len`); `*text_len` (may be
 /// NULL) receives its length without the NUL, also on
 /// `NPS_STATUS_BUFFER_TOO_SMALL`.
@@ -269,9 +222,149 @@ pub(crate) unsafe fn text_out(
     copied
 }
 
+/// JSON text from `(ptr, len)` bytes (not NUL-terminated).
+///
+/// # Safety
+///
+/// `ptr` must be NULL or readable for `len` bytes.
+pub(crate) unsafe fn json_text<'a>(ptr: *const c_char, len: usize) -> Result<&'a str, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let bytes = unsafe { slice(ptr.cast::<u8>(), len, "json") }?;
+    std::str::from_utf8(bytes).map_err(|e| FfiError::InvalidUtf8 {
+        name: "json",
+        row: None,
+        valid_up_to: e.valid_up_to(),
+    })
+}
+
+/// An optional column of `len` NUL-terminated strings (NULL = not given;
+/// a NULL entry is `NPS_STATUS_NULL_POINTER` naming its row).
+///
+/// # Safety
+///
+/// `ptr` must be NULL or readable for `len` pointers, each NULL or a
+/// NUL-terminated string.
+pub(crate) unsafe fn opt_str_column<'a>(
+    ptr: *const *const c_char,
+    len: usize,
+    name: &'static str,
+) -> Result<Option<Vec<&'a str>>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let Some(ptrs) = (unsafe { opt_slice(ptr, len, name) })? else {
+        return Ok(None);
+    };
+    ptrs.iter()
+        .enumerate()
+        // SAFETY: the caller guarantees each entry is NULL or a valid string.
+        .map(|(row, &p)| unsafe { text(p, name, Some(row)) })
+        .collect::<Result<Vec<_>, _>>()
+        .map(Some)
+}
+
+/// A required column of `len` NUL-terminated strings (NULL only with
+/// `len == 0`).
+///
+/// # Safety
+///
+/// As [`opt_str_column`].
+pub(crate) unsafe fn str_column<'a>(
+    ptr: *const *const c_char,
+    len: usize,
+    name: &'static str,
+) -> Result<Vec<&'a str>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let ptrs = unsafe { slice(ptr, len, name) }?;
+    ptrs.iter()
+        .enumerate()
+        // SAFETY: the caller guarantees each entry is NULL or a valid string.
+        .map(|(row, &p)| unsafe { text(p, name, Some(row)) })
+        .collect()
+}
+
+/// A writable caller array of `len` values (NULL only with `len == 0`).
+///
+/// # Safety
+///
+/// `ptr` NULL or writable for `len` values and not aliased meanwhile.
+pub(crate) unsafe fn out_slice<'a, T>(
+    ptr: *mut T,
+    len: usize,
+    name: &'static str,
+) -> Result<&'a mut [T], FfiError> {
+    if len == 0 {
+        return Ok(&mut []);
+    }
+    check_ptr(ptr.cast_const(), name)?;
+    if len
+        .checked_mul(size_of::<T>())
+        .is_none_or(|bytes| bytes > isize::MAX as usize)
+    {
+        return Err(FfiError::arg(name, format!("length {len} is too large")));
+    }
+    // SAFETY: non-NULL, aligned, size checked; the caller guarantees it is
+    // writable for len values.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr, len) })
+}
+
+/// `n` writable, possibly uninitialised elements at `ptr`.
+///
+/// # Safety
+///
+/// `ptr` NULL or writable for at least `n` elements (callers check `n`
+/// against the capacity the caller declared).
+pub(crate) unsafe fn dst_slice<'a, T>(
+    ptr: *mut T,
+    n: usize,
+    name: &'static str,
+) -> Result<&'a mut [std::mem::MaybeUninit<T>], FfiError> {
+    if n == 0 {
+        return Ok(&mut []);
+    }
+    check_ptr(ptr.cast_const(), name)?;
+    // SAFETY: non-NULL and aligned (checked); the caller guarantees it is
+    // writable for n elements.
+    Ok(unsafe { std::slice::from_raw_parts_mut(ptr.cast(), n) })
+}
+
+/// Copies a list result into a caller array `out` (room for `capacity`
+/// items); `*count` (may be NULL) receives the number of items, also on
+/// `NPS_STATUS_BUFFER_TOO_SMALL`, so `out = NULL, capacity = 0` queries it.
+///
+/// # Safety
+///
+/// `out` NULL or writable for `capacity` items; `count` NULL or writable.
+pub(crate) unsafe fn list_out<T: Copy>(
+    items: &[T],
+    out: *mut T,
+    capacity: usize,
+    count: *mut usize,
+) -> Result<(), FfiError> {
+    let count = opt_out(count, "count")?;
+    if let Some(c) = count {
+        // SAFETY: checked; caller guarantee. Set also when too small.
+        unsafe { c.write(items.len()) };
+    }
+    if capacity < items.len() {
+        return Err(FfiError::BufferTooSmall {
+            name: "out",
+            needed: items.len(),
+            given: capacity,
+            unit: "items",
+        });
+    }
+    if items.is_empty() {
+        return Ok(());
+    }
+    check_ptr(out.cast_const(), "out")?;
+    // SAFETY: out is non-NULL and aligned; the caller guarantees room for
+    // capacity >= items.len() items.
+    unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), out, items.len()) };
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::error::NpsStatus;
+    use crate::ffi::NpsStatus;
     use crate::stats::nps_tally_nps;
     use crate::tally::{nps_tally_from_categories, nps_tally_from_f64, NpsInvalidPolicy, NpsTally};
 
@@ -312,19 +405,5 @@ mod tests {
         let status = unsafe { nps_tally_nps(t.as_ptr(), out_misaligned) };
         assert_eq!(status, NpsStatus::MisalignedPointer);
         assert_eq!(buf, [0; 4]);
-    }
-
-    #[test]
-    fn truncation_respects_characters() {
-        let mut buf = [0x7fu8; 4];
-        // "aé…": 'é' is 2 bytes, so 3 bytes of room hold "aé" exactly; with
-        // 2 bytes of room only "a" fits.
-        // SAFETY: buf is writable for its length.
-        let n = unsafe { super::copy_truncated("aé…", buf.as_mut_ptr().cast(), 4) };
-        assert_eq!(n, "aé…".len());
-        assert_eq!(&buf, "aé\0".as_bytes());
-        // SAFETY: as above.
-        unsafe { super::copy_truncated("aé…", buf.as_mut_ptr().cast(), 3) };
-        assert_eq!(&buf[..2], b"a\0");
     }
 }

@@ -7,9 +7,9 @@ use nps_core::money::Rate;
 use nps_core::policy::{Granted, Item, Layer};
 use nps_core::Error;
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
-use crate::policy::{currency_of, policy_ref, role_index, tier_of, NpsMoney, NpsPolicy};
+use crate::ffi::{self, CEnum, FfiError, Handle, NpsStatus};
+use crate::money::{code_text, currency_of, NpsMoney};
+use crate::policy::{role_index, tier_of, NpsPolicy, NPS_ROLE_NONE};
 
 /// The layer of a compensation item. Passed as `uint32_t`; also the index
 /// into `NpsApproval::by_layer_minor`.
@@ -25,24 +25,29 @@ pub enum NpsLayer {
     EmotionalRepair = 2,
 }
 
+c_enum!(NpsLayer {
+    ProblemRepair,
+    LossCompensation,
+    EmotionalRepair
+});
+
 fn layer_of(v: u32, row: usize) -> Result<Layer, FfiError> {
-    [
-        (NpsLayer::ProblemRepair, Layer::ProblemRepair),
-        (NpsLayer::LossCompensation, Layer::LossCompensation),
-        (NpsLayer::EmotionalRepair, Layer::EmotionalRepair),
-    ]
-    .into_iter()
-    .find(|(c, _)| *c as u32 == v)
-    .map(|(_, l)| l)
-    .ok_or_else(|| FfiError::arg("items", format!("item [{row}]: unknown NpsLayer {v}")))
+    let layer = NpsLayer::from_u32(v)
+        .ok_or_else(|| FfiError::arg("items", format!("item [{row}]: {}", NpsLayer::unknown(v))))?;
+    Ok(match layer {
+        NpsLayer::ProblemRepair => Layer::ProblemRepair,
+        NpsLayer::LossCompensation => Layer::LossCompensation,
+        NpsLayer::EmotionalRepair => Layer::EmotionalRepair,
+    })
 }
 
 fn layer_slot(l: Layer) -> usize {
-    (match l {
+    match l {
         Layer::ProblemRepair => NpsLayer::ProblemRepair,
         Layer::LossCompensation => NpsLayer::LossCompensation,
         Layer::EmotionalRepair => NpsLayer::EmotionalRepair,
-    }) as usize
+    }
+    .to_u32() as usize
 }
 
 /// One item of a compensation package: its value in minor units of an ISO
@@ -163,7 +168,7 @@ unsafe fn rates_of(ptr: *const NpsRate, len: usize) -> Result<Vec<Rate>, FfiErro
         .map(|(i, r)| {
             // SAFETY: the caller guarantees `rate` is NULL or a valid string.
             let text = unsafe { ffi::text(r.rate, "rates.rate", Some(i)) }?;
-            let code = |c: &[c_char; 4]| crate::policy::code_text(c, "rates.currency");
+            let code = |c: &[c_char; 4]| code_text(c, "rates.currency");
             Rate::parse(&code(&r.from)?, &code(&r.to)?, text).map_err(|e| match e {
                 Error::InvalidArgument { reason, .. } => {
                     FfiError::arg("rates", format!("rate [{i}]: {reason}"))
@@ -220,7 +225,7 @@ pub unsafe extern "C" fn nps_policy_required_approver(
         // SAFETY: caller guarantees.
         let (p, items, o) = unsafe {
             (
-                policy_ref(policy)?,
+                NpsPolicy::try_ref(policy, "policy")?,
                 items_of(items, items_len)?,
                 ffi::opt_reference(options, "options")?.copied(),
             )
@@ -278,7 +283,7 @@ pub unsafe extern "C" fn nps_policy_required_approver(
             approved: a.approver.is_some(),
             approver: match &a.approver {
                 Some(r) => role_index(p, r)?,
-                None => crate::policy::NPS_ROLE_NONE,
+                None => NPS_ROLE_NONE,
             },
             path_count: roles.len(),
             total: NpsMoney::from_core(a.total),

@@ -1,4 +1,4 @@
-//! The process-wide thread cap of batch functions.
+//! The process-wide thread cap of batch functions (`nps_core::parallel`).
 
 /// Caps the number of threads that batch functions (tallies of large
 /// columns, grouping) may use; 0 means one per core. Results never depend

@@ -1,8 +1,8 @@
-//! Recovery cases (SPEC §4.5): the `NpsCase` handle built from a JSON event
-//! log or a survey response, events applied one by one with typed errors
-//! (`NPS_STATUS_INVALID_EVENT` with the event's index in the last error),
-//! the status at an instant, the programme statistics over an array of
-//! cases and the ranking of open cases by expected recovered value.
+//! Recovery cases (SPEC §4.5; `nps_core::case`): the `NpsCase` handle
+//! built from a JSON event log or a survey response, events applied one by
+//! one with typed errors (`NPS_STATUS_INVALID_EVENT` with the event's index
+//! in the last error) and the status at an instant. Statistics over many
+//! cases are in `programme`.
 //!
 //! Events are JSON objects with `"kind"`, `"at"` (RFC 3339 text with an
 //! offset) and the kind's fields; see the Rust module `nps_core::case`.
@@ -10,18 +10,10 @@
 use std::ffi::c_char;
 
 use nps_core::case::{Case, Channel, Outcome, StepState};
-use nps_core::period::parse_tz;
 use nps_core::policy::Policy;
-use nps_core::programme::{
-    groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, Grouping, Rate,
-    RecoveryStats, StatsOptions,
-};
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
-use crate::ffi::text_out;
-use crate::group::period_of;
-use crate::policy::{NpsPolicy, NpsResponse};
+use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
+use crate::policy::{policy_or_default, NpsPolicy, NpsResponse};
 
 /// State of a procedure step at an instant. Passed as `uint32_t`.
 #[repr(u32)]
@@ -39,6 +31,14 @@ pub enum NpsStepState {
     DoneLate = 4,
 }
 
+c_enum!(NpsStepState {
+    Pending,
+    Due,
+    Late,
+    Done,
+    DoneLate
+});
+
 /// How a case ended. Passed as `uint32_t`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +52,13 @@ pub enum NpsOutcome {
     /// Lost.
     Lost = 3,
 }
+
+c_enum!(NpsOutcome {
+    Open,
+    Recovered,
+    Converted,
+    Lost
+});
 
 /// Channel of the first contact. Passed as `uint32_t`.
 #[repr(u32)]
@@ -67,6 +74,13 @@ pub enum NpsChannel {
     Message = 3,
 }
 
+c_enum!(NpsChannel {
+    None,
+    Phone,
+    Visit,
+    Message
+});
+
 /// `current_step` value when every step is done.
 pub const NPS_STEP_NONE: u32 = u32::MAX;
 
@@ -80,8 +94,17 @@ pub const NPS_STEP_NONE: u32 = u32::MAX;
 /// `nps_case_apply_json` and `nps_case_free` must not race with any other
 /// use of the same handle.
 pub struct NpsCase {
-    case: Case,
+    _private: [u8; 0],
+}
+
+/// What an `NpsCase` handle holds.
+pub(crate) struct CaseData {
+    pub(crate) case: Case,
     policy: Policy,
+}
+
+impl Handle for NpsCase {
+    type RustType = CaseData;
 }
 
 /// Summary of a case, filled by `nps_case_info`.
@@ -147,109 +170,9 @@ pub struct NpsCaseStatusSummary {
     pub last_within_cap: bool,
 }
 
-/// A rate: `value` = numerator / denominator when `has_value` (the
-/// denominator is above 0), else "no data".
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NpsRecoveryRate {
-    /// Whether `value` is set.
-    pub has_value: bool,
-    /// The fraction 0–1.
-    pub value: f64,
-    /// Numerator.
-    pub numerator: u64,
-    /// Denominator.
-    pub denominator: u64,
-}
-
-/// Programme statistics of a group of cases (every rate over
-/// `low_scores`), filled by `nps_recovery_stats`.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NpsRecoveryStats {
-    /// Cases with an original score 0–6.
-    pub low_scores: u64,
-    /// Cases with a contact.
-    pub launched: u64,
-    /// First contact within 24 h of opening.
-    pub responded_24h: u64,
-    /// Closed recovered or converted.
-    pub recovered: u64,
-    /// Closed converted.
-    pub converted: u64,
-    /// Closed lost.
-    pub lost: u64,
-    /// launched / low_scores.
-    pub launch_rate: NpsRecoveryRate,
-    /// responded_24h / low_scores.
-    pub response_24h_rate: NpsRecoveryRate,
-    /// recovered / low_scores.
-    pub success_rate: NpsRecoveryRate,
-    /// converted / low_scores.
-    pub conversion_rate: NpsRecoveryRate,
-    /// lost / low_scores.
-    pub lost_rate: NpsRecoveryRate,
-}
-
-/// An open case ranked by expected recovered value.
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NpsRankedCase {
-    /// Position of the case in the input array.
-    pub index: usize,
-    /// Speed band (index into the policy's `recovery.success_by_speed`).
-    pub band: u32,
-    /// Success probability of the band.
-    pub probability: f64,
-    /// probability × the caller's value.
-    pub expected: f64,
-}
-
-fn rate_to_c(r: Rate) -> NpsRecoveryRate {
-    NpsRecoveryRate {
-        has_value: r.value.is_some(),
-        value: r.value.unwrap_or(0.0),
-        numerator: r.numerator,
-        denominator: r.denominator,
-    }
-}
-
-fn stats_to_c(s: &RecoveryStats) -> NpsRecoveryStats {
-    NpsRecoveryStats {
-        low_scores: s.low_scores,
-        launched: s.launched,
-        responded_24h: s.responded_24h,
-        recovered: s.recovered,
-        converted: s.converted,
-        lost: s.lost,
-        launch_rate: rate_to_c(s.launch_rate),
-        response_24h_rate: rate_to_c(s.response_24h_rate),
-        success_rate: rate_to_c(s.success_rate),
-        conversion_rate: rate_to_c(s.conversion_rate),
-        lost_rate: rate_to_c(s.lost_rate),
-    }
-}
-
-/// # Safety
-/// `p` NULL (the default policy) or a live policy handle.
-unsafe fn policy_or_default(p: *const NpsPolicy) -> Result<Policy, FfiError> {
-    if p.is_null() {
-        return Ok(Policy::default());
-    }
-    // SAFETY: forwarded caller guarantee.
-    Ok(unsafe { crate::policy::policy_ref(p) }?.clone())
-}
-
-/// # Safety
-/// `c` NULL or a live case handle.
-unsafe fn case_ref<'a>(c: *const NpsCase) -> Result<&'a NpsCase, FfiError> {
-    // SAFETY: forwarded caller guarantee.
-    unsafe { ffi::reference(c, "case") }
-}
-
 fn publish(out: ffi::Out<*mut NpsCase>, case: Case, policy: Policy) {
     // SAFETY: out was checked by ffi::out; the caller guarantees it is writable.
-    unsafe { out.write(Box::into_raw(Box::new(NpsCase { case, policy }))) };
+    unsafe { NpsCase::write_new(out, CaseData { case, policy }) };
 }
 
 /// Replays a JSON array of events into a new case. `policy` NULL = the
@@ -359,15 +282,9 @@ pub unsafe extern "C" fn nps_case_apply_json(
     ffi_status!({
         // SAFETY: caller guarantees.
         let text = unsafe { ffi::text(event_json, "event_json", None) }?;
-        if case.is_null() {
-            return Err(FfiError::null("case"));
-        }
-        if !case.is_aligned() {
-            return Err(FfiError::Misaligned { name: "case" });
-        }
-        // SAFETY: non-NULL, aligned; the caller guarantees a live handle
-        // used by no other thread.
-        let c = unsafe { &mut *case };
+        // SAFETY: the caller guarantees a live handle used by no other
+        // thread.
+        let c = unsafe { NpsCase::try_mut(case, "case") }?;
         c.case.apply_json(text)?;
         Ok(())
     })
@@ -390,7 +307,7 @@ pub unsafe extern "C" fn nps_case_to_json(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantees.
-        let c = unsafe { case_ref(case) }?;
+        let c = unsafe { NpsCase::try_ref(case, "case") }?;
         // SAFETY: caller guarantees on buf and text_len.
         unsafe { text_out(&c.case.to_json(), buf, len, text_len) }
     })
@@ -407,7 +324,7 @@ pub unsafe extern "C" fn nps_case_info(case: *const NpsCase, out: *mut NpsCaseIn
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let c = &unsafe { case_ref(case) }?.case;
+        let c = &unsafe { NpsCase::try_ref(case, "case") }?.case;
         let s = c.state();
         let info = NpsCaseInfo {
             event_count: c.events().len(),
@@ -420,7 +337,8 @@ pub unsafe extern "C" fn nps_case_info(case: *const NpsCase, out: *mut NpsCaseIn
                 Some(Outcome::Recovered) => NpsOutcome::Recovered,
                 Some(Outcome::Converted) => NpsOutcome::Converted,
                 Some(Outcome::Lost) => NpsOutcome::Lost,
-            } as u32,
+            }
+            .to_u32(),
             has_contacted_at: s.contacted_at.is_some(),
             contacted_at: s.contacted_at.unwrap_or(0),
             channel: match s.channel {
@@ -428,7 +346,8 @@ pub unsafe extern "C" fn nps_case_info(case: *const NpsCase, out: *mut NpsCaseIn
                 Some(Channel::Phone) => NpsChannel::Phone,
                 Some(Channel::Visit) => NpsChannel::Visit,
                 Some(Channel::Message) => NpsChannel::Message,
-            } as u32,
+            }
+            .to_u32(),
         };
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(info) };
@@ -458,7 +377,7 @@ pub unsafe extern "C" fn nps_case_status(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let c = unsafe { case_ref(case) }?;
+        let c = unsafe { NpsCase::try_ref(case, "case") }?;
         let s = c.case.status(&c.policy, now)?;
         let last = s.last_approval.as_ref();
         let summary = NpsCaseStatusSummary {
@@ -484,16 +403,17 @@ pub unsafe extern "C" fn nps_case_status(
             });
         }
         // SAFETY: steps_len >= the step count (checked); caller guarantee.
-        let dst = unsafe { dst_slice(steps, s.steps.len(), "steps") }?;
+        let dst = unsafe { ffi::dst_slice(steps, s.steps.len(), "steps") }?;
         for (d, x) in dst.iter_mut().zip(&s.steps) {
             d.write(NpsStep {
-                state: (match x.state {
+                state: match x.state {
                     StepState::Pending => NpsStepState::Pending,
                     StepState::Due => NpsStepState::Due,
                     StepState::Late => NpsStepState::Late,
                     StepState::Done => NpsStepState::Done,
                     StepState::DoneLate => NpsStepState::DoneLate,
-                }) as u32,
+                }
+                .to_u32(),
                 start: x.start,
                 has_due: x.due.is_some(),
                 due: x.due.unwrap_or(0),
@@ -504,30 +424,6 @@ pub unsafe extern "C" fn nps_case_status(
         }
         Ok(())
     })
-}
-
-/// `n` writable (possibly uninitialised) elements at `ptr`.
-///
-/// # Safety
-/// `ptr` NULL or writable for at least `n` elements (callers check `n`
-/// against the capacity the caller declared).
-unsafe fn dst_slice<'a, T>(
-    ptr: *mut T,
-    n: usize,
-    name: &'static str,
-) -> Result<&'a mut [std::mem::MaybeUninit<T>], FfiError> {
-    if n == 0 {
-        return Ok(&mut []);
-    }
-    if ptr.is_null() {
-        return Err(FfiError::null(name));
-    }
-    if !ptr.is_aligned() {
-        return Err(FfiError::Misaligned { name });
-    }
-    // SAFETY: non-NULL and aligned (checked); the caller guarantees it is
-    // writable for n elements.
-    Ok(unsafe { std::slice::from_raw_parts_mut(ptr.cast(), n) })
 }
 
 /// The whole status at `now` as JSON text: `now`, `current_step` (name or
@@ -549,171 +445,11 @@ pub unsafe extern "C" fn nps_case_status_json(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantees.
-        let c = unsafe { case_ref(case) }?;
+        let c = unsafe { NpsCase::try_ref(case, "case") }?;
         let s = c.case.status(&c.policy, now)?;
         let text = s.to_json();
         // SAFETY: caller guarantees on buf and text_len.
         unsafe { text_out(&text, buf, len, text_len) }
-    })
-}
-
-/// # Safety
-/// `cases` NULL (with `n` 0) or readable for `n` handles, each live.
-unsafe fn cases_of(cases: *const *const NpsCase, n: usize) -> Result<Vec<Case>, FfiError> {
-    // SAFETY: forwarded caller guarantee.
-    let ptrs = unsafe { ffi::slice(cases, n, "cases") }?;
-    ptrs.iter()
-        .enumerate()
-        .map(|(i, &p)| {
-            if p.is_null() {
-                return Err(FfiError::NullPointer {
-                    name: "cases",
-                    row: Some(i),
-                });
-            }
-            // SAFETY: non-NULL; the caller guarantees live handles.
-            Ok(unsafe { case_ref(p) }?.case.clone())
-        })
-        .collect()
-}
-
-/// Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =
-/// default): the counts and the five rates, each with its numerator and
-/// denominator (`has_value` false = no data). Splits, reasons and
-/// groupings are in `nps_recovery_stats_json`.
-///
-/// # Safety
-///
-/// `policy` NULL or a live handle; `cases` NULL (with `n` 0) or readable
-/// for `n` live case handles; `out` NULL or writable.
-#[no_mangle]
-pub unsafe extern "C" fn nps_recovery_stats(
-    policy: *const NpsPolicy,
-    cases: *const *const NpsCase,
-    n: usize,
-    out: *mut NpsRecoveryStats,
-) -> NpsStatus {
-    ffi_status!({
-        let out = ffi::out(out, "out")?;
-        // SAFETY: caller guarantees.
-        let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
-        let s = recovery_stats(&cs, &p, &StatsOptions::default())?;
-        // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { out.write(stats_to_c(&s)) };
-        Ok(())
-    })
-}
-
-/// Programme statistics as JSON text. With `period` `NPS_PERIOD_NONE` and
-/// `by_dealer` false: one object (counts, rates as {value, numerator,
-/// denominator}, `reasons` top `top_reasons`, `by_speed`,
-/// `by_compensation`, `by_channel`); otherwise an array of {period,
-/// dealer, stats} groups, periods in the IANA zone `tz` (NULL = UTC). Text
-/// output as `nps_case_to_json`.
-///
-/// # Safety
-///
-/// As `nps_recovery_stats`; `tz` NULL or NUL-terminated; `buf` NULL or
-/// writable for `len` bytes; `text_len` NULL or writable.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn nps_recovery_stats_json(
-    policy: *const NpsPolicy,
-    cases: *const *const NpsCase,
-    n: usize,
-    period: u32,
-    by_dealer: bool,
-    tz: *const c_char,
-    top_reasons: usize,
-    buf: *mut c_char,
-    len: usize,
-    text_len: *mut usize,
-) -> NpsStatus {
-    ffi_status!({
-        // SAFETY: caller guarantees.
-        let (p, cs, tz) = unsafe {
-            (
-                policy_or_default(policy)?,
-                cases_of(cases, n)?,
-                ffi::opt_text(tz, "tz")?.unwrap_or("UTC"),
-            )
-        };
-        let period = period_of(period)?;
-        let zone = parse_tz(tz)?;
-        let o = StatsOptions { top_reasons };
-        let text = if period.is_none() && !by_dealer {
-            recovery_stats(&cs, &p, &o)?.to_json()
-        } else {
-            let g = Grouping {
-                dealer: by_dealer,
-                period: period.map(|x| (x, zone)),
-            };
-            groups_to_json(&recovery_stats_by(&cs, &p, &o, &g)?)
-        };
-        // SAFETY: caller guarantees on buf and text_len.
-        unsafe { text_out(&text, buf, len, text_len) }
-    })
-}
-
-/// Open cases (not closed by `now`) ranked by expected recovered value:
-/// the success probability of the response-speed band (of the first
-/// contact, or for a case not yet contacted the best band still reachable
-/// at `now`) × `values[i]` (finite, ≥ 0; one per case), descending, ties
-/// by case id. Writes up to `out_len` rows to `out` and the number of open
-/// cases to `*count` (may be NULL); `out_len` below it is
-/// `NPS_STATUS_BUFFER_TOO_SMALL` (with `*count` set).
-///
-/// # Safety
-///
-/// `policy` NULL or a live handle; `cases` and `values` NULL (with `n` 0)
-/// or readable for `n` elements; `out` NULL or writable for `out_len`
-/// rows; `count` NULL or writable.
-#[no_mangle]
-#[allow(clippy::too_many_arguments)]
-pub unsafe extern "C" fn nps_rank_open_cases(
-    policy: *const NpsPolicy,
-    cases: *const *const NpsCase,
-    values: *const f64,
-    n: usize,
-    now: i64,
-    out: *mut NpsRankedCase,
-    out_len: usize,
-    count: *mut usize,
-) -> NpsStatus {
-    ffi_status!({
-        let count = ffi::opt_out(count, "count")?;
-        // SAFETY: caller guarantees.
-        let (p, cs, vs) = unsafe {
-            (
-                policy_or_default(policy)?,
-                cases_of(cases, n)?,
-                ffi::slice(values, n, "values")?,
-            )
-        };
-        let ranked = rank_open_cases(&cs, vs, &p, now)?;
-        if let Some(c) = count {
-            // SAFETY: checked; the caller guarantees it is writable.
-            unsafe { c.write(ranked.len()) };
-        }
-        if out_len < ranked.len() {
-            return Err(FfiError::BufferTooSmall {
-                name: "out",
-                needed: ranked.len(),
-                given: out_len,
-                unit: "rows",
-            });
-        }
-        // SAFETY: out_len >= the row count (checked); caller guarantee.
-        let dst = unsafe { dst_slice(out, ranked.len(), "out") }?;
-        for (d, r) in dst.iter_mut().zip(&ranked) {
-            d.write(NpsRankedCase {
-                index: r.index,
-                band: r.band as u32,
-                probability: r.probability,
-                expected: r.expected,
-            });
-        }
-        Ok(())
     })
 }
 
@@ -725,11 +461,6 @@ pub unsafe extern "C" fn nps_rank_open_cases(
 /// no other thread may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn nps_case_free(case: *mut NpsCase) {
-    ffi_value!((), {
-        if !case.is_null() {
-            // SAFETY: the caller passes a live handle made by Box::into_raw
-            // in this library, exactly once.
-            drop(unsafe { Box::from_raw(case) });
-        }
-    })
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsCase::free(case) } })
 }

@@ -1,17 +1,13 @@
-//! Pain-point heat maps (the `NpsHeatMap` handle) and M/M/c capacity
-//! planning (Erlang C). Rules and formulas live in `nps_core::heatmap` and
-//! `nps_core::erlang`; this file converts and copies.
+//! Pain-point heat maps (the `NpsHeatMap` handle). Rules live in
+//! `nps_core::heatmap`; this file converts and copies.
 
 use std::ffi::c_char;
 
-use nps_core::erlang::{erlang_c, servers_needed, Queue, QueueStats};
-use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
+use nps_core::heatmap::{HeatMap, MatrixBy, PainPoint, RecordDims, Stage};
 use nps_core::period::Period;
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
-use crate::ffi::text_out;
-use crate::group::NpsPeriod;
+use crate::ffi::{self, list_out, str_column, text_out, CEnum, FfiError, Handle, NpsStatus};
+use crate::period::period_of;
 
 /// A journey stage (SPEC §5), in journey order. Passed as `uint32_t`.
 #[repr(u32)]
@@ -31,6 +27,15 @@ pub enum NpsStage {
     FollowUp = 5,
 }
 
+c_enum!(NpsStage {
+    Appointment,
+    Reception,
+    Diagnosis,
+    Repair,
+    Delivery,
+    FollowUp
+});
+
 /// The axis of a heat matrix. Passed as `uint32_t`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -41,25 +46,24 @@ pub enum NpsMatrixBy {
     Period = 1,
 }
 
-/// Whether an M/M/c queue settles. Passed as `uint32_t`.
-#[repr(u32)]
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NpsQueueStatus {
-    /// Utilization below 1: every measure of `NpsQueue` is set.
-    Stable = 0,
-    /// Utilization ≥ 1: the queue grows without bound. Only `servers`,
-    /// `offered_load` and `utilization` are meaningful; `prob_wait` is 1
-    /// and the waits are 0 and must be ignored.
-    Unstable = 1,
-}
+c_enum!(NpsMatrixBy { Key, Period });
 
 /// A pain-point heat map. Create it with `nps_heat_map_from_rows` or
 /// `nps_heat_map_from_records`, release it with `nps_heat_map_free`.
 /// Immutable: any number of threads may read one handle at the same time.
 pub struct NpsHeatMap {
+    _private: [u8; 0],
+}
+
+/// What an `NpsHeatMap` handle holds.
+pub(crate) struct HeatMapData {
     inner: HeatMap,
     /// Ranking, computed once (descriptions are read by index).
-    ranked: Vec<nps_core::heatmap::PainPoint>,
+    ranked: Vec<PainPoint>,
+}
+
+impl Handle for NpsHeatMap {
+    type RustType = HeatMapData;
 }
 
 /// One ranked pain point. Its description is read with
@@ -118,57 +122,41 @@ pub struct NpsStageTotal {
     pub top_heat: u64,
 }
 
-/// An M/M/c queue (`nps_erlang_c`, `nps_servers_needed`). Times are in the
-/// unit of the inputs (arrival rate per unit of time, service time in that
-/// unit).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub struct NpsQueue {
-    /// An `NpsQueueStatus` value.
-    pub status: u32,
-    /// Number of servers c.
-    pub servers: u32,
-    /// Offered load A = arrival rate × service time, in erlangs.
-    pub offered_load: f64,
-    /// Utilization A / c.
-    pub utilization: f64,
-    /// Probability of waiting (Erlang C).
-    pub prob_wait: f64,
-    /// Mean wait in the queue.
-    pub mean_wait: f64,
-    /// Mean wait plus service.
-    pub mean_response: f64,
-    /// Whether `target_wait` and `within_target` are set.
-    pub has_target: bool,
-    /// The target wait.
-    pub target_wait: f64,
-    /// Share of arrivals waiting at most `target_wait`.
-    pub within_target: f64,
+/// A column of `NpsStage` codes; an unknown code is
+/// `NPS_STATUS_INVALID_VALUE` naming its row of `stages`.
+fn stages_of(codes: &[u32]) -> Result<Vec<Stage>, FfiError> {
+    codes
+        .iter()
+        .enumerate()
+        .map(|(row, &c)| {
+            Ok(match NpsStage::parse_at(c, "stages", row)? {
+                NpsStage::Appointment => Stage::Appointment,
+                NpsStage::Reception => Stage::Reception,
+                NpsStage::Diagnosis => Stage::Diagnosis,
+                NpsStage::Repair => Stage::Repair,
+                NpsStage::Delivery => Stage::Delivery,
+                NpsStage::FollowUp => Stage::FollowUp,
+            })
+        })
+        .collect()
 }
 
 fn stage_to_c(s: Stage) -> u32 {
-    s as u32 // NpsStage mirrors Stage's journey positions
-}
-
-unsafe fn text_column<'a>(
-    ptr: *const *const c_char,
-    len: usize,
-    name: &'static str,
-) -> Result<Vec<&'a str>, FfiError> {
-    // SAFETY: forwarded caller guarantee.
-    let ptrs = unsafe { ffi::slice(ptr, len, name) }?;
-    ptrs.iter()
-        .enumerate()
-        // SAFETY: the caller guarantees each entry is a valid string.
-        .map(|(row, &p)| unsafe { ffi::text(p, name, Some(row)) })
-        .collect()
+    match s {
+        Stage::Appointment => NpsStage::Appointment,
+        Stage::Reception => NpsStage::Reception,
+        Stage::Diagnosis => NpsStage::Diagnosis,
+        Stage::Repair => NpsStage::Repair,
+        Stage::Delivery => NpsStage::Delivery,
+        Stage::FollowUp => NpsStage::FollowUp,
+    }
+    .to_u32()
 }
 
 fn new_handle(inner: HeatMap, out: ffi::Out<*mut NpsHeatMap>) {
     let ranked = inner.ranked();
-    let h = Box::into_raw(Box::new(NpsHeatMap { inner, ranked }));
     // SAFETY: out was checked by ffi::out; the caller guarantees it is writable.
-    unsafe { out.write(h) };
+    unsafe { NpsHeatMap::write_new(out, HeatMapData { inner, ranked }) };
 }
 
 /// Builds a heat map from `len` pre-counted rows: `stages[i]` (an
@@ -202,12 +190,12 @@ pub unsafe extern "C" fn nps_heat_map_from_rows(
         let (stages, points, mentions, pain) = unsafe {
             (
                 ffi::slice(stages, len, "stages")?,
-                text_column(points, len, "points")?,
+                str_column(points, len, "points")?,
                 ffi::slice(mentions, len, "mentions")?,
                 ffi::slice(pain, len, "pain")?,
             )
         };
-        let stages = Stage::parse_codes(stages)?;
+        let stages = stages_of(stages)?;
         new_handle(HeatMap::from_rows(&stages, &points, mentions, pain)?, out);
         Ok(())
     })
@@ -243,32 +231,25 @@ pub unsafe extern "C" fn nps_heat_map_from_records(
         let (stages, points, pain, keys, timestamps, tz) = unsafe {
             (
                 ffi::slice(stages, len, "stages")?,
-                text_column(points, len, "points")?,
+                str_column(points, len, "points")?,
                 ffi::slice(pain, len, "pain")?,
                 if keys.is_null() {
                     None
                 } else {
-                    Some(text_column(keys, len, "keys")?)
+                    Some(str_column(keys, len, "keys")?)
                 },
                 ffi::opt_slice(timestamps, len, "timestamps")?,
                 ffi::opt_text(tz, "tz")?,
             )
         };
-        let period = match period {
-            p if p == NpsPeriod::Day as u32 => Some(Period::Day),
-            p if p == NpsPeriod::Week as u32 => Some(Period::Week),
-            p if p == NpsPeriod::Month as u32 => Some(Period::Month),
-            p if p == NpsPeriod::Quarter as u32 => Some(Period::Quarter),
-            p if p == NpsPeriod::None as u32 => None,
-            p => return Err(FfiError::arg("period", format!("unknown NpsPeriod {p}"))),
-        };
+        let period = period_of(period)?;
         if timestamps.is_some() && period.is_none() {
             return Err(FfiError::arg(
                 "period",
                 "timestamps need a period other than NPS_PERIOD_NONE",
             ));
         }
-        let stages = Stage::parse_codes(stages)?;
+        let stages = stages_of(stages)?;
         let dims = RecordDims {
             keys: keys.as_deref(),
             timestamps,
@@ -288,19 +269,8 @@ pub unsafe extern "C" fn nps_heat_map_from_records(
 /// other thread may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn nps_heat_map_free(map: *mut NpsHeatMap) {
-    ffi_value!((), {
-        if !map.is_null() {
-            // SAFETY: a live handle made by Box::into_raw here, freed once.
-            drop(unsafe { Box::from_raw(map) });
-        }
-    })
-}
-
-/// # Safety
-/// `m` must be NULL or a live handle.
-unsafe fn handle<'a>(m: *const NpsHeatMap) -> Result<&'a NpsHeatMap, FfiError> {
     // SAFETY: forwarded caller guarantee.
-    unsafe { ffi::reference(m, "map") }
+    ffi_value!((), { unsafe { NpsHeatMap::free(map) } })
 }
 
 /// Number of distinct pain points; 0 for a NULL handle.
@@ -312,7 +282,7 @@ unsafe fn handle<'a>(m: *const NpsHeatMap) -> Result<&'a NpsHeatMap, FfiError> {
 pub unsafe extern "C" fn nps_heat_map_len(map: *const NpsHeatMap) -> usize {
     ffi_value!(0, {
         // SAFETY: forwarded caller guarantee.
-        unsafe { handle(map) }.map_or(0, |m| m.ranked.len())
+        unsafe { NpsHeatMap::try_ref(map, "map") }.map_or(0, |m| m.ranked.len())
     })
 }
 
@@ -325,41 +295,8 @@ pub unsafe extern "C" fn nps_heat_map_len(map: *const NpsHeatMap) -> usize {
 pub unsafe extern "C" fn nps_heat_map_total_heat(map: *const NpsHeatMap) -> u64 {
     ffi_value!(0, {
         // SAFETY: forwarded caller guarantee.
-        unsafe { handle(map) }.map_or(0, |m| m.inner.total_heat())
+        unsafe { NpsHeatMap::try_ref(map, "map") }.map_or(0, |m| m.inner.total_heat())
     })
-}
-
-/// Writes `count`/`capacity` checks and the buffer for a list result.
-///
-/// # Safety
-/// `out` NULL or writable for `capacity` items; `count` NULL or writable.
-unsafe fn list_out<T: Copy>(
-    items: &[T],
-    out: *mut T,
-    capacity: usize,
-    count: *mut usize,
-) -> Result<(), FfiError> {
-    let count = ffi::opt_out(count, "count")?;
-    if let Some(c) = count {
-        // SAFETY: checked; caller guarantee. Set also when too small.
-        unsafe { c.write(items.len()) };
-    }
-    if capacity < items.len() {
-        return Err(FfiError::BufferTooSmall {
-            name: "out",
-            needed: items.len(),
-            given: capacity,
-            unit: "items",
-        });
-    }
-    if items.is_empty() {
-        return Ok(());
-    }
-    ffi::out(out, "out")?; // NULL and alignment checks
-                           // SAFETY: out is non-NULL and aligned; the caller guarantees room for
-                           // capacity >= items.len() items.
-    unsafe { std::ptr::copy_nonoverlapping(items.as_ptr(), out, items.len()) };
-    Ok(())
 }
 
 /// Copies the ranking (hottest first; ties by journey order, then
@@ -380,7 +317,7 @@ pub unsafe extern "C" fn nps_heat_map_ranked(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantee.
-        let m = unsafe { handle(map) }?;
+        let m = unsafe { NpsHeatMap::try_ref(map, "map") }?;
         let items: Vec<NpsPainPoint> = m
             .ranked
             .iter()
@@ -420,7 +357,7 @@ pub unsafe extern "C" fn nps_heat_map_point_text(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantee.
-        let m = unsafe { handle(map) }?;
+        let m = unsafe { NpsHeatMap::try_ref(map, "map") }?;
         let p = m.ranked.get(index).ok_or(FfiError::IndexOutOfRange {
             index,
             len: m.ranked.len(),
@@ -445,7 +382,7 @@ pub unsafe extern "C" fn nps_heat_map_by_stage(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantee.
-        let m = unsafe { handle(map) }?;
+        let m = unsafe { NpsHeatMap::try_ref(map, "map") }?;
         let items: Vec<NpsStageTotal> = m
             .inner
             .by_stage()
@@ -490,7 +427,7 @@ pub unsafe extern "C" fn nps_heat_map_pareto(
     ffi_status!({
         let count = ffi::out(count, "count")?;
         // SAFETY: caller guarantee.
-        let m = unsafe { handle(map) }?;
+        let m = unsafe { NpsHeatMap::try_ref(map, "map") }?;
         let k = m.inner.pareto(share)?.len();
         // SAFETY: checked; caller guarantee.
         unsafe { count.write(k) };
@@ -499,11 +436,10 @@ pub unsafe extern "C" fn nps_heat_map_pareto(
 }
 
 fn matrix_by(by: u32) -> Result<MatrixBy, FfiError> {
-    match by {
-        b if b == NpsMatrixBy::Key as u32 => Ok(MatrixBy::Key),
-        b if b == NpsMatrixBy::Period as u32 => Ok(MatrixBy::Period),
-        b => Err(FfiError::arg("by", format!("unknown NpsMatrixBy {b}"))),
-    }
+    Ok(match NpsMatrixBy::parse(by, "by")? {
+        NpsMatrixBy::Key => MatrixBy::Key,
+        NpsMatrixBy::Period => MatrixBy::Period,
+    })
 }
 
 /// The stage × key or stage × period matrix (`by`, an `NpsMatrixBy`) of a
@@ -529,7 +465,7 @@ pub unsafe extern "C" fn nps_heat_map_matrix(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantee.
-        let m = unsafe { handle(map) }?;
+        let m = unsafe { NpsHeatMap::try_ref(map, "map") }?;
         let mx = m.inner.matrix(matrix_by(by)?)?;
         let cols = ffi::opt_out(columns, "columns")?;
         if let Some(c) = cols {
@@ -576,7 +512,7 @@ pub unsafe extern "C" fn nps_heat_map_matrix_column(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantee.
-        let m = unsafe { handle(map) }?;
+        let m = unsafe { NpsHeatMap::try_ref(map, "map") }?;
         let mx = m.inner.matrix(matrix_by(by)?)?;
         let label = mx.columns.get(index).ok_or(FfiError::IndexOutOfRange {
             index,
@@ -584,99 +520,5 @@ pub unsafe extern "C" fn nps_heat_map_matrix_column(
         })?;
         // SAFETY: caller guarantees on buf and text_len.
         unsafe { text_out(label, buf, len, text_len) }
-    })
-}
-
-fn queue_to_c(q: &Queue) -> NpsQueue {
-    match q {
-        Queue::Stable(s) => stats_to_c(s),
-        Queue::Unstable {
-            servers,
-            offered_load,
-            utilization,
-        } => NpsQueue {
-            status: NpsQueueStatus::Unstable as u32,
-            servers: *servers,
-            offered_load: *offered_load,
-            utilization: *utilization,
-            prob_wait: 1.0,
-            mean_wait: 0.0,
-            mean_response: 0.0,
-            has_target: false,
-            target_wait: 0.0,
-            within_target: 0.0,
-        },
-    }
-}
-
-fn stats_to_c(s: &QueueStats) -> NpsQueue {
-    NpsQueue {
-        status: NpsQueueStatus::Stable as u32,
-        servers: s.servers,
-        offered_load: s.offered_load,
-        utilization: s.utilization,
-        prob_wait: s.prob_wait,
-        mean_wait: s.mean_wait,
-        mean_response: s.mean_response,
-        has_target: s.within_target.is_some(),
-        target_wait: s.target_wait.unwrap_or(0.0),
-        within_target: s.within_target.unwrap_or(0.0),
-    }
-}
-
-/// The M/M/c queue (Erlang C): `arrival_rate` arrivals per unit of time,
-/// mean `service_time` in the same unit, `servers` ≥ 1; `target_wait`
-/// (NULL = none; ≥ 0, same unit) adds the share served within it. A
-/// utilization ≥ 1 is success with `status = NPS_QUEUE_STATUS_UNSTABLE`.
-/// `NPS_STATUS_INVALID_ARGUMENT` for rates or times that are not positive
-/// and finite, or 0 servers.
-///
-/// # Safety
-///
-/// `target_wait` NULL or readable; `out` writable.
-#[no_mangle]
-pub unsafe extern "C" fn nps_erlang_c(
-    arrival_rate: f64,
-    service_time: f64,
-    servers: u32,
-    target_wait: *const f64,
-    out: *mut NpsQueue,
-) -> NpsStatus {
-    ffi_status!({
-        let out = ffi::out(out, "out")?;
-        // SAFETY: caller guarantee.
-        let t = unsafe { ffi::opt_reference(target_wait, "target_wait") }?.copied();
-        let q = erlang_c(arrival_rate, service_time, servers, t)?;
-        // SAFETY: checked; caller guarantee.
-        unsafe { out.write(queue_to_c(&q)) };
-        Ok(())
-    })
-}
-
-/// The smallest number of servers with which at least `target_share`
-/// (0 < share < 1) of arrivals wait at most `target_wait`, and, when
-/// `max_mean_wait` is not NULL, the mean wait is at most `*max_mean_wait`.
-/// `out->servers` is the answer and `*out` the queue with that staffing.
-///
-/// # Safety
-///
-/// `max_mean_wait` NULL or readable; `out` writable.
-#[no_mangle]
-pub unsafe extern "C" fn nps_servers_needed(
-    arrival_rate: f64,
-    service_time: f64,
-    target_wait: f64,
-    target_share: f64,
-    max_mean_wait: *const f64,
-    out: *mut NpsQueue,
-) -> NpsStatus {
-    ffi_status!({
-        let out = ffi::out(out, "out")?;
-        // SAFETY: caller guarantee.
-        let mw = unsafe { ffi::opt_reference(max_mean_wait, "max_mean_wait") }?.copied();
-        let s = servers_needed(arrival_rate, service_time, target_wait, target_share, mw)?;
-        // SAFETY: checked; caller guarantee.
-        unsafe { out.write(stats_to_c(&s.queue)) };
-        Ok(())
     })
 }

@@ -1,15 +1,14 @@
-//! The state of a triaged case at an instant "now": deadlines, the events
-//! they fired (with stable keys) and the next instant anything changes
-//! (the `NpsCaseStatus` handle).
+//! Deadline status of a triaged case at an instant "now"
+//! (`nps_core::policy::deadline`): its clocks, the events they fired (with
+//! stable keys) and the next instant anything changes (the `NpsCaseStatus`
+//! handle).
 
 use std::ffi::c_char;
 
 use nps_core::policy::{CaseEvent, DeadlineState, DeadlineStatus, Policy, Progress};
 
-use crate::error::{FfiError, NpsStatus};
-use crate::ffi;
-use crate::ffi::text_out;
-use crate::policy::{opt_role_index, policy_ref, NpsPolicy, NpsResponse};
+use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
+use crate::policy::{opt_role_index, NpsPolicy, NpsResponse};
 
 /// State of a deadline at "now". Passed as `uint32_t`.
 #[repr(u32)]
@@ -27,6 +26,14 @@ pub enum NpsDeadlineState {
     MetLate = 4,
 }
 
+c_enum!(NpsDeadlineState {
+    Pending,
+    Warned,
+    Breached,
+    Met,
+    MetLate
+});
+
 /// Which clock a deadline or event concerns. Passed as `uint32_t`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -39,6 +46,12 @@ pub enum NpsDeadlineKind {
     PublicOpinion = 2,
 }
 
+c_enum!(NpsDeadlineKind {
+    Acknowledge,
+    Contact,
+    PublicOpinion
+});
+
 /// Kind of a case event. Passed as `uint32_t`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,6 +63,12 @@ pub enum NpsEventKind {
     /// The case escalated to a role (`to`).
     Escalated = 2,
 }
+
+c_enum!(NpsEventKind {
+    Warned,
+    Breached,
+    Escalated
+});
 
 /// What is known about a case's progress. **Zero-initialise it**: all-zero
 /// means nothing was done yet. Times after "now" are ignored.
@@ -125,19 +144,29 @@ pub struct NpsCaseStatusInfo {
 /// any number of threads may read one handle at the same time;
 /// `nps_case_status_free` must not race with any other use.
 pub struct NpsCaseStatus {
+    _private: [u8; 0],
+}
+
+/// What an `NpsCaseStatus` handle holds: the values copied out.
+pub(crate) struct CaseStatusData {
     info: NpsCaseStatusInfo,
     deadlines: Vec<NpsDeadline>,
     events: Vec<(NpsCaseEvent, String)>,
 }
 
+impl Handle for NpsCaseStatus {
+    type RustType = CaseStatusData;
+}
+
 fn state_to_c(s: DeadlineState) -> u32 {
-    (match s {
+    match s {
         DeadlineState::Pending => NpsDeadlineState::Pending,
         DeadlineState::Warned => NpsDeadlineState::Warned,
         DeadlineState::Breached => NpsDeadlineState::Breached,
         DeadlineState::Met => NpsDeadlineState::Met,
         DeadlineState::MetLate => NpsDeadlineState::MetLate,
-    }) as u32
+    }
+    .to_u32()
 }
 
 /// The C value of a core deadline or event-kind name; a name the binding
@@ -164,7 +193,7 @@ const EVENT_KINDS: [(&str, NpsEventKind); 3] = [
 
 fn deadline_to_c(p: &Policy, d: &DeadlineStatus) -> Result<NpsDeadline, FfiError> {
     Ok(NpsDeadline {
-        kind: named(&DEADLINE_KINDS, &d.name, "deadline")? as u32,
+        kind: named(&DEADLINE_KINDS, &d.name, "deadline")?.to_u32(),
         due: d.due,
         warn_at: d.warn_at,
         state: state_to_c(d.state),
@@ -177,8 +206,8 @@ fn deadline_to_c(p: &Policy, d: &DeadlineStatus) -> Result<NpsDeadline, FfiError
 fn event_to_c(p: &Policy, e: &CaseEvent) -> Result<(NpsCaseEvent, String), FfiError> {
     Ok((
         NpsCaseEvent {
-            kind: named(&EVENT_KINDS, &e.kind, "event kind")? as u32,
-            deadline: named(&DEADLINE_KINDS, &e.deadline, "deadline")? as u32,
+            kind: named(&EVENT_KINDS, &e.kind, "event kind")?.to_u32(),
+            deadline: named(&DEADLINE_KINDS, &e.deadline, "deadline")?.to_u32(),
             at: e.at,
             to: opt_role_index(p, e.to.as_deref())?,
         },
@@ -214,7 +243,7 @@ pub unsafe extern "C" fn nps_policy_case_status(
         // SAFETY: caller guarantees.
         let (p, r, g, case_id) = unsafe {
             (
-                policy_ref(policy)?,
+                NpsPolicy::try_ref(policy, "policy")?,
                 ffi::reference(response, "response")?,
                 ffi::opt_reference(progress, "progress")?.copied(),
                 ffi::text(case_id, "case_id", None)?,
@@ -236,7 +265,7 @@ pub unsafe extern "C" fn nps_policy_case_status(
             .iter()
             .map(|e| event_to_c(p, e))
             .collect::<Result<Vec<_>, _>>()?;
-        let handle = NpsCaseStatus {
+        let data = CaseStatusData {
             info: NpsCaseStatusInfo {
                 deadline_count: deadlines.len(),
                 event_count: events.len(),
@@ -247,7 +276,7 @@ pub unsafe extern "C" fn nps_policy_case_status(
             events,
         };
         // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { out.write(Box::into_raw(Box::new(handle))) };
+        unsafe { NpsCaseStatus::write_new(out, data) };
         Ok(())
     })
 }
@@ -260,20 +289,8 @@ pub unsafe extern "C" fn nps_policy_case_status(
 /// no other thread may be using it.
 #[no_mangle]
 pub unsafe extern "C" fn nps_case_status_free(status: *mut NpsCaseStatus) {
-    ffi_value!((), {
-        if !status.is_null() {
-            // SAFETY: the caller passes a live handle made by Box::into_raw
-            // in this library, exactly once.
-            drop(unsafe { Box::from_raw(status) });
-        }
-    })
-}
-
-/// # Safety
-/// `s` must be NULL or a live handle.
-unsafe fn status_ref<'a>(s: *const NpsCaseStatus) -> Result<&'a NpsCaseStatus, FfiError> {
     // SAFETY: forwarded caller guarantee.
-    unsafe { ffi::reference(s, "status") }
+    ffi_value!((), { unsafe { NpsCaseStatus::free(status) } })
 }
 
 /// Summary of a case status: deadline and event counts, `next_fire_at`.
@@ -289,7 +306,7 @@ pub unsafe extern "C" fn nps_case_status_info(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let s = unsafe { status_ref(status) }?;
+        let s = unsafe { NpsCaseStatus::try_ref(status, "status") }?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(s.info) };
         Ok(())
@@ -311,7 +328,7 @@ pub unsafe extern "C" fn nps_case_status_deadline(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let s = unsafe { status_ref(status) }?;
+        let s = unsafe { NpsCaseStatus::try_ref(status, "status") }?;
         let d = s.deadlines.get(index).ok_or(FfiError::IndexOutOfRange {
             index,
             len: s.deadlines.len(),
@@ -329,7 +346,7 @@ unsafe fn event_at<'a>(
     index: usize,
 ) -> Result<&'a (NpsCaseEvent, String), FfiError> {
     // SAFETY: forwarded caller guarantee.
-    let s = unsafe { status_ref(s) }?;
+    let s = unsafe { NpsCaseStatus::try_ref(s, "status") }?;
     s.events.get(index).ok_or(FfiError::IndexOutOfRange {
         index,
         len: s.events.len(),

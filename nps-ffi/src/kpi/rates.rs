@@ -1,0 +1,164 @@
+//! Rates over flags and ratings (`nps_core::kpi::rates`): plain rates,
+//! ready when promised, follow-up completion, CSAT, revenue per engineer.
+
+use nps_core::kpi::{self, Grouping};
+
+use crate::ffi::{self, NpsStatus};
+use crate::kpi::{kpi_to_c, optional, to_flags, NpsKpi};
+
+/// A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
+/// every row). Appointment fulfillment (kept / booked), pre-service
+/// inspection (inspected / receptions), repeat visit (booked / follow-ups)
+/// and first-contact resolution (`flags` = no further contact, `eligible` =
+/// resolved) are exactly this rate in `nps_core`, so they have no separate
+/// C function; CSAT from ratings is `nps_kpi_csat`.
+///
+/// # Safety
+///
+/// `flags` NULL (with `len == 0`) or readable for `len` values; `eligible`
+/// NULL or readable for `len` values; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_rate(
+    flags: *const u8,
+    eligible: *const u8,
+    len: usize,
+    out: *mut NpsKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (f, e) = unsafe {
+            (
+                ffi::slice(flags, len, "flags")?,
+                ffi::opt_slice(eligible, len, "eligible")?,
+            )
+        };
+        let f = to_flags(f, "flags")?;
+        let e = e.map(|e| to_flags(e, "eligible")).transpose()?;
+        let t = kpi::rate(&f, e.as_deref(), &Grouping::default())?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(kpi_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
+/// Ready when promised: ROs delivered by the promised instant (inclusive)
+/// / ROs with a promise (`has_promise[i] == 0`: no promise, left out;
+/// `has_promise` NULL = every RO has one).
+///
+/// # Safety
+///
+/// Arrays NULL (with `len == 0`; `has_promise` may always be NULL) or
+/// readable for `len` values; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_ready_when_promised(
+    delivered: *const i64,
+    promised: *const i64,
+    has_promise: *const u8,
+    len: usize,
+    out: *mut NpsKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (d, p, h) = unsafe {
+            (
+                ffi::slice(delivered, len, "delivered")?,
+                ffi::slice(promised, len, "promised")?,
+                ffi::opt_slice(has_promise, len, "has_promise")?,
+            )
+        };
+        let p = optional(p, h, "has_promise")?;
+        let t = kpi::ready_when_promised(d, &p, &Grouping::default())?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(kpi_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
+/// Follow-up completion: services followed up within `window_seconds` of
+/// the service end (`0 <= follow_up − service_end <= window`) / services.
+/// `has_follow_up[i] == 0`: no call made (`has_follow_up` NULL = a call
+/// for every service).
+///
+/// # Safety
+///
+/// Arrays NULL (with `len == 0`; `has_follow_up` may always be NULL) or
+/// readable for `len` values; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_follow_up_completion(
+    service_end: *const i64,
+    follow_up: *const i64,
+    has_follow_up: *const u8,
+    len: usize,
+    window_seconds: i64,
+    out: *mut NpsKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (e, f, h) = unsafe {
+            (
+                ffi::slice(service_end, len, "service_end")?,
+                ffi::slice(follow_up, len, "follow_up")?,
+                ffi::opt_slice(has_follow_up, len, "has_follow_up")?,
+            )
+        };
+        let f = optional(f, h, "has_follow_up")?;
+        let t = kpi::follow_up_completion_rate(e, &f, window_seconds, &Grouping::default())?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(kpi_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
+/// CSAT: ratings `>= satisfied_min` / ratings. Ratings and `satisfied_min`
+/// must be finite (NaN is `NPS_STATUS_INVALID_VALUE` with its row, or
+/// `NPS_STATUS_INVALID_ARGUMENT` for `satisfied_min`).
+///
+/// # Safety
+///
+/// `ratings` NULL (with `len == 0`) or readable for `len` values; `out`
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_csat(
+    ratings: *const f64,
+    len: usize,
+    satisfied_min: f64,
+    out: *mut NpsKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let r = unsafe { ffi::slice(ratings, len, "ratings") }?;
+        let t = kpi::csat(r, satisfied_min, &Grouping::default())?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(kpi_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
+/// Service revenue per engineer: revenue (minor units, each >= 0) /
+/// `engineers`; no data with 0 engineers.
+///
+/// # Safety
+///
+/// `revenue_minor` NULL (with `len == 0`) or readable for `len` values;
+/// `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_service_revenue_per_engineer(
+    revenue_minor: *const i64,
+    len: usize,
+    engineers: u32,
+    out: *mut NpsKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let r = unsafe { ffi::slice(revenue_minor, len, "revenue_minor") }?;
+        let k = kpi::service_revenue_per_engineer(r, engineers)?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(kpi_to_c(&k)) };
+        Ok(())
+    })
+}

@@ -1,0 +1,603 @@
+//! KPIs grouped by key and/or period, one opaque handle type per kind of
+//! table, so that reading a table with the functions of another kind does
+//! not compile in C:
+//!
+//! - `NpsKpiTable` (`nps_kpi_rate_table`, `nps_kpi_first_time_fix_table`):
+//!   an `NpsKpi` per group, read with `nps_kpi_table_*`;
+//! - `NpsKpiTimeTable` (`nps_kpi_time_table`): an `NpsTimeKpi` per group,
+//!   read with `nps_kpi_time_table_*`;
+//! - `NpsKpiTechnicianTable` (`nps_kpi_technician_table`): efficiency,
+//!   productivity and proficiency per technician, read with
+//!   `nps_kpi_technician_table_*`.
+//!
+//! Every table is immutable after creation (threads may read one at the
+//! same time) and released with its own `_free` function exactly once.
+
+use std::ffi::c_char;
+
+use chrono::{Datelike, NaiveDate};
+use nps_core::group::{GroupKey, Keys};
+use nps_core::kpi::{self, ComebackOptions, Grouping, Jobs, Kpi, TechnicianFigures, TimeKpi};
+
+use crate::ffi::{self, FfiError, Handle, NpsStatus};
+use crate::kpi::time::{time_to_c, NpsTimeKpi};
+use crate::kpi::{kpi_to_c, optional, to_flags, NpsKpi};
+use crate::period::period_of;
+
+/// How a `*_table` KPI function groups its rows; pass NULL for no grouping
+/// (the table then has one group). Every column has the rows' length.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct NpsKpiGrouping {
+    /// Group key per row (dealer, technician, advisor id), or NULL.
+    pub keys: *const u32,
+    /// Unix seconds per row; needed when `period` is not `NPS_PERIOD_NONE`.
+    pub timestamps: *const i64,
+    /// `NpsPeriod` to group the timestamps by.
+    pub period: u32,
+    /// IANA time zone of the periods (NUL-terminated), NULL = UTC.
+    pub tz: *const c_char,
+}
+
+/// One row of an `NpsKpiTable`, copied out by `nps_kpi_table_get`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsKpiGroup {
+    /// Whether the table is grouped by key (`key` is then set).
+    pub has_key: bool,
+    /// The group key.
+    pub key: u32,
+    /// Whether the table is grouped by period (`year`, `month`, `day` set).
+    pub has_period: bool,
+    /// Local first day of the period: year.
+    pub year: i32,
+    /// Month, 1..=12.
+    pub month: u32,
+    /// Day of month, 1..=31.
+    pub day: u32,
+    /// The group's KPI.
+    pub kpi: NpsKpi,
+}
+
+/// One row of an `NpsKpiTimeTable`, copied out by
+/// `nps_kpi_time_table_get`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsKpiTimeGroup {
+    /// Whether the table is grouped by key (`key` is then set).
+    pub has_key: bool,
+    /// The group key.
+    pub key: u32,
+    /// Whether the table is grouped by period (`year`, `month`, `day` set).
+    pub has_period: bool,
+    /// Local first day of the period: year.
+    pub year: i32,
+    /// Month, 1..=12.
+    pub month: u32,
+    /// Day of month, 1..=31.
+    pub day: u32,
+    /// The group's time KPI.
+    pub time: NpsTimeKpi,
+}
+
+/// One technician of an `NpsKpiTechnicianTable`, copied out by
+/// `nps_kpi_technician_table_get`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsKpiTechnicianGroup {
+    /// The technician's key.
+    pub key: u32,
+    /// SRT hours / hours worked on jobs with an SRT.
+    pub efficiency: NpsKpi,
+    /// Hours worked / available hours.
+    pub productivity: NpsKpi,
+    /// SRT hours / available hours.
+    pub proficiency: NpsKpi,
+}
+
+/// A table of `NpsKpi` per group (rates, first-time fix, comeback): an
+/// opaque, immutable handle made by `nps_kpi_rate_table` or
+/// `nps_kpi_first_time_fix_table` and released with `nps_kpi_table_free`
+/// exactly once. Rows are sorted by key, then period; only non-empty
+/// groups appear. Any number of threads may read one table at the same
+/// time; freeing must not race with any other use.
+pub struct NpsKpiTable {
+    _private: [u8; 0],
+}
+
+impl Handle for NpsKpiTable {
+    type RustType = Table<Kpi>;
+}
+
+/// A table of `NpsTimeKpi` per group: an opaque, immutable handle made by
+/// `nps_kpi_time_table` and released with `nps_kpi_time_table_free`
+/// exactly once. Rows are sorted by key, then period; only non-empty
+/// groups appear. Thread safety as `NpsKpiTable`.
+pub struct NpsKpiTimeTable {
+    _private: [u8; 0],
+}
+
+impl Handle for NpsKpiTimeTable {
+    type RustType = Table<TimeKpi>;
+}
+
+/// Technician figures per technician: an opaque, immutable handle made by
+/// `nps_kpi_technician_table` and released with
+/// `nps_kpi_technician_table_free` exactly once. Rows are sorted by key.
+/// Thread safety as `NpsKpiTable`.
+pub struct NpsKpiTechnicianTable {
+    _private: [u8; 0],
+}
+
+impl Handle for NpsKpiTechnicianTable {
+    type RustType = Vec<(u32, TechnicianFigures)>;
+}
+
+/// One group of a table: its key and period start, and its figures.
+pub(crate) struct Row<T> {
+    key: Option<u32>,
+    period_start: Option<NaiveDate>,
+    figures: T,
+}
+
+/// What `NpsKpiTable` and `NpsKpiTimeTable` hold.
+pub(crate) struct Table<T> {
+    overall: T,
+    rows: Vec<Row<T>>,
+}
+
+fn key_to_c(k: &GroupKey) -> Option<u32> {
+    match k {
+        // Keys come from a u32 column.
+        GroupKey::UInt(v) => u32::try_from(*v).ok(),
+        _ => None,
+    }
+}
+
+/// `(has_period, year, month, day)` of a period start.
+fn period_to_c(d: Option<NaiveDate>) -> (bool, i32, u32, u32) {
+    d.map_or((false, 0, 0, 0), |d| (true, d.year(), d.month(), d.day()))
+}
+
+/// Row `index` of a table; another index is `NPS_STATUS_INVALID_ARGUMENT`.
+fn row_at<T>(rows: &[T], index: usize) -> Result<&T, FfiError> {
+    rows.get(index).ok_or_else(|| {
+        FfiError::arg(
+            "index",
+            format!("{index} is out of range (table has {} rows)", rows.len()),
+        )
+    })
+}
+
+/// # Safety
+/// `g` NULL or a readable `NpsKpiGrouping` whose columns are NULL or
+/// readable for `len` values and `tz` NULL or a NUL-terminated string.
+unsafe fn grouping<'a>(g: *const NpsKpiGrouping, len: usize) -> Result<Grouping<'a>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let Some(g) = (unsafe { ffi::opt_reference(g, "grouping") })? else {
+        return Ok(Grouping::default());
+    };
+    // SAFETY: forwarded caller guarantee.
+    unsafe {
+        Ok(Grouping {
+            keys: ffi::opt_slice(g.keys, len, "keys")?.map(Keys::U32),
+            timestamps: ffi::opt_slice(g.timestamps, len, "timestamps")?,
+            period: period_of(g.period)?,
+            tz: ffi::opt_text(g.tz, "tz")?,
+        })
+    }
+}
+
+fn kpi_table(t: kpi::KpiTable) -> Table<Kpi> {
+    Table {
+        overall: t.overall,
+        rows: t
+            .groups
+            .into_iter()
+            .map(|g| Row {
+                key: key_to_c(&g.key),
+                period_start: g.period_start,
+                figures: g.kpi,
+            })
+            .collect(),
+    }
+}
+
+/// `nps_kpi_rate` per group (`grouping` NULL = one group). Writes a new
+/// `NpsKpiTable` to `*out`.
+///
+/// # Safety
+///
+/// As `nps_kpi_rate`; `grouping` NULL or readable, its columns NULL or
+/// readable for `len` values; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_rate_table(
+    flags: *const u8,
+    eligible: *const u8,
+    len: usize,
+    grouping: *const NpsKpiGrouping,
+    out: *mut *mut NpsKpiTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (f, e, g) = unsafe {
+            (
+                ffi::slice(flags, len, "flags")?,
+                ffi::opt_slice(eligible, len, "eligible")?,
+                self::grouping(grouping, len)?,
+            )
+        };
+        let f = to_flags(f, "flags")?;
+        let e = e.map(|e| to_flags(e, "eligible")).transpose()?;
+        let t = kpi_table(kpi::rate(&f, e.as_deref(), &g)?);
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTable::write_new(out, t) };
+        Ok(())
+    })
+}
+
+/// `nps_kpi_first_time_fix` per group (`grouping` NULL = one group).
+/// Writes a new `NpsKpiTable` to `*out`.
+///
+/// # Safety
+///
+/// As `nps_kpi_first_time_fix`; `grouping` as in `nps_kpi_rate_table`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_kpi_first_time_fix_table(
+    vehicles: *const u64,
+    complaints: *const u64,
+    opened: *const i64,
+    closed: *const i64,
+    len: usize,
+    window_seconds: i64,
+    has_as_of: bool,
+    as_of: i64,
+    exclude_incomplete: bool,
+    comeback: bool,
+    grouping: *const NpsKpiGrouping,
+    out: *mut *mut NpsKpiTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (v, c, o, cl, g) = unsafe {
+            (
+                ffi::slice(vehicles, len, "vehicles")?,
+                ffi::opt_slice(complaints, len, "complaints")?,
+                ffi::slice(opened, len, "opened")?,
+                ffi::slice(closed, len, "closed")?,
+                self::grouping(grouping, len)?,
+            )
+        };
+        let jobs = Jobs {
+            vehicles: Keys::U64(v),
+            complaints: c.map(Keys::U64),
+            opened: o,
+            closed: cl,
+        };
+        let opts = ComebackOptions {
+            window_seconds,
+            as_of: has_as_of.then_some(as_of),
+            exclude_incomplete,
+        };
+        let t = if comeback {
+            kpi::comeback_rate(&jobs, &opts, &g)?
+        } else {
+            kpi::first_time_fix_rate(&jobs, &opts, &g)?
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTable::write_new(out, kpi_table(t)) };
+        Ok(())
+    })
+}
+
+/// Number of rows (groups) of a table; 0 for NULL.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_table_len(table: *const NpsKpiTable) -> usize {
+    ffi_value!(0, {
+        // SAFETY: caller guarantee.
+        unsafe { NpsKpiTable::try_ref(table, "table") }.map_or(0, |t| t.rows.len())
+    })
+}
+
+/// The overall KPI of a table (every row).
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_table_overall(
+    table: *const NpsKpiTable,
+    out: *mut NpsKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let t = unsafe { NpsKpiTable::try_ref(table, "table") }?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(kpi_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
+/// Row `index` (0-based, `< nps_kpi_table_len`; another index is
+/// `NPS_STATUS_INVALID_ARGUMENT`) of a table: its key, period start and KPI.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_table_get(
+    table: *const NpsKpiTable,
+    index: usize,
+    out: *mut NpsKpiGroup,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let t = unsafe { NpsKpiTable::try_ref(table, "table") }?;
+        let r = row_at(&t.rows, index)?;
+        let (has_period, year, month, day) = period_to_c(r.period_start);
+        let g = NpsKpiGroup {
+            has_key: r.key.is_some(),
+            key: r.key.unwrap_or(0),
+            has_period,
+            year,
+            month,
+            day,
+            kpi: kpi_to_c(&r.figures),
+        };
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(g) };
+        Ok(())
+    })
+}
+
+/// Releases an `NpsKpiTable`. NULL is accepted (and ignored).
+///
+/// # Safety
+///
+/// `table` NULL or a handle from this library not yet freed, used by no
+/// other thread.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_table_free(table: *mut NpsKpiTable) {
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsKpiTable::free(table) } })
+}
+
+/// `nps_kpi_time` per group (`grouping` NULL = one group). Writes a new
+/// `NpsKpiTimeTable` to `*out`; read it with `nps_kpi_time_table_*`.
+///
+/// # Safety
+///
+/// As `nps_kpi_time`; `grouping` as in `nps_kpi_rate_table`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_time_table(
+    start: *const i64,
+    end: *const i64,
+    len: usize,
+    target_seconds: i64,
+    grouping: *const NpsKpiGrouping,
+    out: *mut *mut NpsKpiTimeTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (s, e, g) = unsafe {
+            (
+                ffi::slice(start, len, "start")?,
+                ffi::slice(end, len, "end")?,
+                self::grouping(grouping, len)?,
+            )
+        };
+        let t = kpi::time_kpi(s, e, target_seconds, &g)?;
+        let table = Table {
+            overall: t.overall,
+            rows: t
+                .groups
+                .into_iter()
+                .map(|g| Row {
+                    key: key_to_c(&g.key),
+                    period_start: g.period_start,
+                    figures: g.kpi,
+                })
+                .collect(),
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTimeTable::write_new(out, table) };
+        Ok(())
+    })
+}
+
+/// Number of rows (groups) of a time table; 0 for NULL.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_time_table_len(table: *const NpsKpiTimeTable) -> usize {
+    ffi_value!(0, {
+        // SAFETY: caller guarantee.
+        unsafe { NpsKpiTimeTable::try_ref(table, "table") }.map_or(0, |t| t.rows.len())
+    })
+}
+
+/// The overall time KPI of a time table (every row).
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_time_table_overall(
+    table: *const NpsKpiTimeTable,
+    out: *mut NpsTimeKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let t = unsafe { NpsKpiTimeTable::try_ref(table, "table") }?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(time_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
+/// Row `index` (0-based, `< nps_kpi_time_table_len`; another index is
+/// `NPS_STATUS_INVALID_ARGUMENT`) of a time table: its key, period start
+/// and time KPI.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_time_table_get(
+    table: *const NpsKpiTimeTable,
+    index: usize,
+    out: *mut NpsKpiTimeGroup,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let t = unsafe { NpsKpiTimeTable::try_ref(table, "table") }?;
+        let r = row_at(&t.rows, index)?;
+        let (has_period, year, month, day) = period_to_c(r.period_start);
+        let g = NpsKpiTimeGroup {
+            has_key: r.key.is_some(),
+            key: r.key.unwrap_or(0),
+            has_period,
+            year,
+            month,
+            day,
+            time: time_to_c(&r.figures),
+        };
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(g) };
+        Ok(())
+    })
+}
+
+/// Releases an `NpsKpiTimeTable`. NULL is accepted (and ignored).
+///
+/// # Safety
+///
+/// `table` NULL or a handle from this library not yet freed, used by no
+/// other thread.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_time_table_free(table: *mut NpsKpiTimeTable) {
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsKpiTimeTable::free(table) } })
+}
+
+/// Technician figures per technician: `jobs_len` jobs keyed by
+/// `job_keys` (worked hours, SRT hours, `has_srt` as in
+/// `nps_kpi_technician`) and `available_len` attendance rows keyed by
+/// `available_keys` (summed per technician). Every technician of either
+/// list gets a row (sorted by key). Writes a new `NpsKpiTechnicianTable`
+/// to `*out`; read it with `nps_kpi_technician_table_*`.
+///
+/// # Safety
+///
+/// Job arrays NULL (with `jobs_len == 0`; `has_srt` may always be NULL)
+/// or readable for `jobs_len` values; attendance arrays likewise for
+/// `available_len`; `out` writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_kpi_technician_table(
+    worked_hours: *const f64,
+    srt_hours: *const f64,
+    has_srt: *const u8,
+    job_keys: *const u32,
+    jobs_len: usize,
+    available_hours: *const f64,
+    available_keys: *const u32,
+    available_len: usize,
+    out: *mut *mut NpsKpiTechnicianTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (w, s, h, jk, a, ak) = unsafe {
+            (
+                ffi::slice(worked_hours, jobs_len, "worked_hours")?,
+                ffi::slice(srt_hours, jobs_len, "srt_hours")?,
+                ffi::opt_slice(has_srt, jobs_len, "has_srt")?,
+                ffi::slice(job_keys, jobs_len, "job_keys")?,
+                ffi::slice(available_hours, available_len, "available_hours")?,
+                ffi::slice(available_keys, available_len, "available_keys")?,
+            )
+        };
+        let srt = optional(s, h, "has_srt")?;
+        let by = kpi::technician_figures_by(w, &srt, Keys::U32(jk), a, Keys::U32(ak))?;
+        let rows = by
+            .into_iter()
+            // Keys come from u32 columns, so every key fits.
+            .map(|(k, f)| (key_to_c(&k).unwrap_or(u32::MAX), f))
+            .collect();
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTechnicianTable::write_new(out, rows) };
+        Ok(())
+    })
+}
+
+/// Number of technicians of a technician table; 0 for NULL.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_technician_table_len(
+    table: *const NpsKpiTechnicianTable,
+) -> usize {
+    ffi_value!(0, {
+        // SAFETY: caller guarantee.
+        unsafe { NpsKpiTechnicianTable::try_ref(table, "table") }.map_or(0, Vec::len)
+    })
+}
+
+/// Row `index` (0-based, `< nps_kpi_technician_table_len`; another index
+/// is `NPS_STATUS_INVALID_ARGUMENT`) of a technician table: the key and
+/// the three figures.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_technician_table_get(
+    table: *const NpsKpiTechnicianTable,
+    index: usize,
+    out: *mut NpsKpiTechnicianGroup,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let t = unsafe { NpsKpiTechnicianTable::try_ref(table, "table") }?;
+        let (key, f) = row_at(t, index)?;
+        let g = NpsKpiTechnicianGroup {
+            key: *key,
+            efficiency: kpi_to_c(&f.efficiency),
+            productivity: kpi_to_c(&f.productivity),
+            proficiency: kpi_to_c(&f.proficiency),
+        };
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(g) };
+        Ok(())
+    })
+}
+
+/// Releases an `NpsKpiTechnicianTable`. NULL is accepted (and ignored).
+///
+/// # Safety
+///
+/// `table` NULL or a handle from this library not yet freed, used by no
+/// other thread.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_technician_table_free(table: *mut NpsKpiTechnicianTable) {
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsKpiTechnicianTable::free(table) } })
+}

@@ -1,0 +1,261 @@
+//! Recovery programme statistics over many cases (SPEC §4.5;
+//! `nps_core::programme`): the counts and rates of a group of cases, the
+//! same as JSON with splits and groupings, and open cases ranked by
+//! expected recovered value.
+
+use std::ffi::c_char;
+
+use nps_core::case::Case;
+use nps_core::period::parse_tz;
+use nps_core::programme::{
+    groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, Grouping, Rate,
+    RecoveryStats, StatsOptions,
+};
+
+use crate::case::NpsCase;
+use crate::ffi::{self, text_out, FfiError, Handle, NpsStatus};
+use crate::period::period_of;
+use crate::policy::{policy_or_default, NpsPolicy};
+
+/// A rate: `value` = numerator / denominator when `has_value` (the
+/// denominator is above 0), else "no data".
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsRecoveryRate {
+    /// Whether `value` is set.
+    pub has_value: bool,
+    /// The fraction 0–1.
+    pub value: f64,
+    /// Numerator.
+    pub numerator: u64,
+    /// Denominator.
+    pub denominator: u64,
+}
+
+/// Programme statistics of a group of cases (every rate over
+/// `low_scores`), filled by `nps_recovery_stats`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsRecoveryStats {
+    /// Cases with an original score 0–6.
+    pub low_scores: u64,
+    /// Cases with a contact.
+    pub launched: u64,
+    /// First contact within 24 h of opening.
+    pub responded_24h: u64,
+    /// Closed recovered or converted.
+    pub recovered: u64,
+    /// Closed converted.
+    pub converted: u64,
+    /// Closed lost.
+    pub lost: u64,
+    /// launched / low_scores.
+    pub launch_rate: NpsRecoveryRate,
+    /// responded_24h / low_scores.
+    pub response_24h_rate: NpsRecoveryRate,
+    /// recovered / low_scores.
+    pub success_rate: NpsRecoveryRate,
+    /// converted / low_scores.
+    pub conversion_rate: NpsRecoveryRate,
+    /// lost / low_scores.
+    pub lost_rate: NpsRecoveryRate,
+}
+
+/// An open case ranked by expected recovered value.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsRankedCase {
+    /// Position of the case in the input array.
+    pub index: usize,
+    /// Speed band (index into the policy's `recovery.success_by_speed`).
+    pub band: u32,
+    /// Success probability of the band.
+    pub probability: f64,
+    /// probability × the caller's value.
+    pub expected: f64,
+}
+
+fn rate_to_c(r: Rate) -> NpsRecoveryRate {
+    NpsRecoveryRate {
+        has_value: r.value.is_some(),
+        value: r.value.unwrap_or(0.0),
+        numerator: r.numerator,
+        denominator: r.denominator,
+    }
+}
+
+fn stats_to_c(s: &RecoveryStats) -> NpsRecoveryStats {
+    NpsRecoveryStats {
+        low_scores: s.low_scores,
+        launched: s.launched,
+        responded_24h: s.responded_24h,
+        recovered: s.recovered,
+        converted: s.converted,
+        lost: s.lost,
+        launch_rate: rate_to_c(s.launch_rate),
+        response_24h_rate: rate_to_c(s.response_24h_rate),
+        success_rate: rate_to_c(s.success_rate),
+        conversion_rate: rate_to_c(s.conversion_rate),
+        lost_rate: rate_to_c(s.lost_rate),
+    }
+}
+
+/// # Safety
+/// `cases` NULL (with `n` 0) or readable for `n` handles, each live.
+unsafe fn cases_of(cases: *const *const NpsCase, n: usize) -> Result<Vec<Case>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let ptrs = unsafe { ffi::slice(cases, n, "cases") }?;
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            if p.is_null() {
+                return Err(FfiError::NullPointer {
+                    name: "cases",
+                    row: Some(i),
+                });
+            }
+            // SAFETY: the caller guarantees live handles.
+            Ok(unsafe { NpsCase::try_ref(p, "cases") }?.case.clone())
+        })
+        .collect()
+}
+
+/// Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =
+/// default): the counts and the five rates, each with its numerator and
+/// denominator (`has_value` false = no data). Splits, reasons and
+/// groupings are in `nps_recovery_stats_json`.
+///
+/// # Safety
+///
+/// `policy` NULL or a live handle; `cases` NULL (with `n` 0) or readable
+/// for `n` live case handles; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats(
+    policy: *const NpsPolicy,
+    cases: *const *const NpsCase,
+    n: usize,
+    out: *mut NpsRecoveryStats,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees.
+        let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
+        let s = recovery_stats(&cs, &p, &StatsOptions::default())?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(stats_to_c(&s)) };
+        Ok(())
+    })
+}
+
+/// Programme statistics as JSON text. With `period` `NPS_PERIOD_NONE` and
+/// `by_dealer` false: one object (counts, rates as {value, numerator,
+/// denominator}, `reasons` top `top_reasons`, `by_speed`,
+/// `by_compensation`, `by_channel`); otherwise an array of {period,
+/// dealer, stats} groups, periods in the IANA zone `tz` (NULL = UTC). Text
+/// output as `nps_case_to_json`.
+///
+/// # Safety
+///
+/// As `nps_recovery_stats`; `tz` NULL or NUL-terminated; `buf` NULL or
+/// writable for `len` bytes; `text_len` NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_recovery_stats_json(
+    policy: *const NpsPolicy,
+    cases: *const *const NpsCase,
+    n: usize,
+    period: u32,
+    by_dealer: bool,
+    tz: *const c_char,
+    top_reasons: usize,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantees.
+        let (p, cs, tz) = unsafe {
+            (
+                policy_or_default(policy)?,
+                cases_of(cases, n)?,
+                ffi::opt_text(tz, "tz")?.unwrap_or("UTC"),
+            )
+        };
+        let period = period_of(period)?;
+        let zone = parse_tz(tz)?;
+        let o = StatsOptions { top_reasons };
+        let text = if period.is_none() && !by_dealer {
+            recovery_stats(&cs, &p, &o)?.to_json()
+        } else {
+            let g = Grouping {
+                dealer: by_dealer,
+                period: period.map(|x| (x, zone)),
+            };
+            groups_to_json(&recovery_stats_by(&cs, &p, &o, &g)?)
+        };
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&text, buf, len, text_len) }
+    })
+}
+
+/// Open cases (not closed by `now`) ranked by expected recovered value:
+/// the success probability of the response-speed band (of the first
+/// contact, or for a case not yet contacted the best band still reachable
+/// at `now`) × `values[i]` (finite, ≥ 0; one per case), descending, ties
+/// by case id. Writes up to `out_len` rows to `out` and the number of open
+/// cases to `*count` (may be NULL); `out_len` below it is
+/// `NPS_STATUS_BUFFER_TOO_SMALL` (with `*count` set).
+///
+/// # Safety
+///
+/// `policy` NULL or a live handle; `cases` and `values` NULL (with `n` 0)
+/// or readable for `n` elements; `out` NULL or writable for `out_len`
+/// rows; `count` NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_rank_open_cases(
+    policy: *const NpsPolicy,
+    cases: *const *const NpsCase,
+    values: *const f64,
+    n: usize,
+    now: i64,
+    out: *mut NpsRankedCase,
+    out_len: usize,
+    count: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        let count = ffi::opt_out(count, "count")?;
+        // SAFETY: caller guarantees.
+        let (p, cs, vs) = unsafe {
+            (
+                policy_or_default(policy)?,
+                cases_of(cases, n)?,
+                ffi::slice(values, n, "values")?,
+            )
+        };
+        let ranked = rank_open_cases(&cs, vs, &p, now)?;
+        if let Some(c) = count {
+            // SAFETY: checked; the caller guarantees it is writable.
+            unsafe { c.write(ranked.len()) };
+        }
+        if out_len < ranked.len() {
+            return Err(FfiError::BufferTooSmall {
+                name: "out",
+                needed: ranked.len(),
+                given: out_len,
+                unit: "rows",
+            });
+        }
+        // SAFETY: out_len >= the row count (checked); caller guarantee.
+        let dst = unsafe { ffi::dst_slice(out, ranked.len(), "out") }?;
+        for (d, r) in dst.iter_mut().zip(&ranked) {
+            d.write(NpsRankedCase {
+                index: r.index,
+                band: r.band as u32,
+                probability: r.probability,
+                expected: r.expected,
+            });
+        }
+        Ok(())
+    })
+}
