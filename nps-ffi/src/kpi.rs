@@ -782,7 +782,8 @@ pub unsafe extern "C" fn nps_kpi_follow_up_completion(
             )
         };
         let f = optional(f, h, "has_follow_up")?;
-        let t = kpi::follow_up_completion_rate(e, &f, window_seconds, &Grouping::default())?;
+        let opts = kpi::FollowUpOptions { window_seconds };
+        let t = kpi::follow_up_completion_rate(e, &f, &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
         Ok(())
@@ -824,8 +825,10 @@ pub unsafe extern "C" fn nps_kpi_repeat_complaint(
             Keys::U64(s),
             r,
             c,
-            window_days,
-            has_as_of.then_some(as_of),
+            &ComebackOptions {
+                as_of: has_as_of.then_some(as_of),
+                ..ComebackOptions::window_days(window_days)
+            },
             &Grouping::default(),
         )?;
         // SAFETY: checked by ffi::out.
@@ -853,7 +856,7 @@ pub unsafe extern "C" fn nps_kpi_csat(
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
         let r = unsafe { ffi::slice(ratings, len, "ratings") }?;
-        let t = kpi::csat(r, satisfied_min, &Grouping::default())?;
+        let t = kpi::csat(r, &kpi::CsatOptions { satisfied_min }, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
         Ok(())

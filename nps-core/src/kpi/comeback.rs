@@ -299,11 +299,17 @@ mod tests {
             as_of: Some(i64::MAX),
             ..o
         };
-        assert_eq!(bad.validate().unwrap_err().kind(), crate::ErrorKind::InvalidValue);
+        assert_eq!(
+            bad.validate().unwrap_err().kind(),
+            crate::ErrorKind::InvalidValue
+        );
         let neg = ComebackOptions {
             window_seconds: -5,
             ..o
         };
-        assert_eq!(neg.validate().unwrap_err().argument(), Some("window_seconds"));
+        assert_eq!(
+            neg.validate().unwrap_err().argument(),
+            Some("window_seconds")
+        );
     }
 }

@@ -204,10 +204,25 @@ impl IntervalOptions {
         let adjusted = self.method == IntervalKind::AdjustedWald;
         let bayes = self.method == IntervalKind::Bayes;
         // `!=` on floats: NaN differs from the default, so it is rejected too.
-        unused("pseudo", !adjusted && self.pseudo != d.pseudo, "adjusted_wald", name)?;
-        unused("clip", !adjusted && self.clip != d.clip, "adjusted_wald", name)?;
+        unused(
+            "pseudo",
+            !adjusted && self.pseudo != d.pseudo,
+            "adjusted_wald",
+            name,
+        )?;
+        unused(
+            "clip",
+            !adjusted && self.clip != d.clip,
+            "adjusted_wald",
+            name,
+        )?;
         unused("prior", !bayes && self.prior != d.prior, "bayes", name)?;
-        unused("credible", !bayes && self.credible != d.credible, "bayes", name)?;
+        unused(
+            "credible",
+            !bayes && self.credible != d.credible,
+            "bayes",
+            name,
+        )?;
         Ok(match self.method {
             IntervalKind::Wald => IntervalMethod::Wald,
             IntervalKind::Score => IntervalMethod::Score,
@@ -447,11 +462,35 @@ mod tests {
     fn interval_validation_names_the_field() {
         let d = IntervalOptions::default();
         let cases: [(IntervalOptions, &str); 9] = [
-            (IntervalOptions { confidence: 1.0, ..d }, "confidence"),
-            (IntervalOptions { confidence: f64::NAN, ..d }, "confidence"),
-            (IntervalOptions { pseudo: [1.0; 3], ..d }, "pseudo"),
+            (
+                IntervalOptions {
+                    confidence: 1.0,
+                    ..d
+                },
+                "confidence",
+            ),
+            (
+                IntervalOptions {
+                    confidence: f64::NAN,
+                    ..d
+                },
+                "confidence",
+            ),
+            (
+                IntervalOptions {
+                    pseudo: [1.0; 3],
+                    ..d
+                },
+                "pseudo",
+            ),
             (IntervalOptions { clip: true, ..d }, "clip"),
-            (IntervalOptions { prior: [2.0; 3], ..d }, "prior"),
+            (
+                IntervalOptions {
+                    prior: [2.0; 3],
+                    ..d
+                },
+                "prior",
+            ),
             (
                 IntervalOptions {
                     method: IntervalKind::Wald,
@@ -524,7 +563,13 @@ mod tests {
         let wald = TestOptions::from(TestMethod::Wald);
         assert_eq!(wald.validate().unwrap(), TestMethod::Wald);
         let bad = [
-            (TestOptions { confidence: 0.0, ..o }, "confidence"),
+            (
+                TestOptions {
+                    confidence: 0.0,
+                    ..o
+                },
+                "confidence",
+            ),
             (
                 TestOptions {
                     pseudo: [f64::INFINITY, 0.0, 0.0],
