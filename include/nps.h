@@ -1247,7 +1247,9 @@ typedef struct NpsCategoryWeights {
 
 /**
  * Options of an interval. Start from `nps_interval_options_default()` and
- * change what you need; fields that the method does not use are ignored.
+ * change what you need. A field that the method does not use must keep its
+ * default value (otherwise `NPS_STATUS_INVALID_ARGUMENT` naming it: the
+ * rule of nps-core's `IntervalOptions`).
  */
 typedef struct NpsIntervalOptions {
     /**
@@ -1282,11 +1284,12 @@ typedef struct NpsIntervalOptions {
  */
 typedef struct NpsTestOptions {
     /**
-     * An `NpsTestMethod` (default `NPS_TEST_METHOD_WALD`).
+     * An `NpsTestMethod` (default `NPS_TEST_METHOD_ADJUSTED_WALD`).
      */
     uint32_t method;
     /**
-     * Adjusted Wald: pseudo-counts added to each sample (default 0.75, 1.5, 0.75).
+     * Adjusted Wald: pseudo-counts added to each sample (default 0.75, 1.5,
+     * 0.75; must keep the default with `NPS_TEST_METHOD_WALD`).
      */
     double pseudo[3];
     /**
@@ -3046,15 +3049,17 @@ NpsStatus nps_weighted_tally_categories(const struct NpsWeightedTally *tally,
                                         struct NpsCategoryWeights *out);
 
 /**
- * The default interval options: score method, 95 %, adjusted-Wald
- * pseudo-counts (0.75, 1.5, 0.75) without clipping, Bayes prior (1, 1, 1)
- * equal-tailed.
+ * The default interval options (nps-core's `IntervalOptions::default()`):
+ * score method, 95 %, adjusted-Wald pseudo-counts (0.75, 1.5, 0.75)
+ * without clipping, Bayes prior (1, 1, 1) equal-tailed.
  */
 struct NpsIntervalOptions nps_interval_options_default(void);
 
 /**
- * The default test options: Wald, two-sided, 95 %, adjusted-Wald
- * pseudo-counts (0.75, 1.5, 0.75).
+ * The default test options (nps-core's `TestOptions::default()`):
+ * adjusted Wald with pseudo-counts (0.75, 1.5, 0.75), two-sided, 95 %.
+ * Adjusted Wald stays defined when a sample has every response in one
+ * category (Wald's standard error is 0 there) and covers better at small n.
  */
 struct NpsTestOptions nps_test_options_default(void);
 

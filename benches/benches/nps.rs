@@ -12,8 +12,7 @@ use nps_benches::{dealers, scores, timestamps};
 use nps_core::group::{group_by, GroupOptions, Keys};
 use nps_core::period::Period;
 use nps_core::{
-    compare, AdjustedWald, Alternative, Bayes, Credible, IntervalMethod, NpsSample, Tally,
-    TestMethod,
+    compare, Bayes, Credible, IntervalMethod, NpsSample, Tally, TestMethod, TestOptions,
 };
 
 const ROWS: usize = 10_000_000;
@@ -113,25 +112,14 @@ fn statistics(c: &mut Criterion) {
             compare(
                 black_box(&a),
                 black_box(&b),
-                &TestMethod::Wald,
-                0.95,
-                Alternative::TwoSided,
+                &TestOptions::from(TestMethod::Wald),
             )
             .unwrap()
         })
     });
     g.bench_function("compare_adjusted_wald", |bch| {
-        let m = TestMethod::AdjustedWald(AdjustedWald::default());
-        bch.iter(|| {
-            compare(
-                black_box(&a),
-                black_box(&b),
-                &m,
-                0.95,
-                Alternative::TwoSided,
-            )
-            .unwrap()
-        })
+        let m = TestOptions::default();
+        bch.iter(|| compare(black_box(&a), black_box(&b), &m).unwrap())
     });
     g.finish();
 }

@@ -277,6 +277,15 @@ impl Error {
         }
     }
 
+    /// The argument an [`Error::InvalidArgument`] names (`None` for other
+    /// kinds): the option field, e.g. `"pseudo"` or `"confidence"`.
+    pub fn argument(&self) -> Option<&'static str> {
+        match self {
+            Error::InvalidArgument { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+
     /// The problems of an [`Error::InvalidPolicy`] (empty for other kinds).
     pub fn problems(&self) -> &[Problem] {
         match self {

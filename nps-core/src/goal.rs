@@ -11,9 +11,8 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::stats::{compare, z_value, Alternative, NpsSample, TestMethod, TestResult};
+use crate::stats::{compare, z_value, NpsSample, TestMethod, TestOptions, TestResult};
 use crate::tally::Tally;
-use crate::AdjustedWald;
 
 /// The answer of [`track`].
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -99,16 +98,18 @@ pub fn track(history: &[Tally], target: f64, months: u32, confidence: f64) -> Re
             match compare(
                 last,
                 prev,
-                &TestMethod::Wald,
-                confidence,
-                Alternative::TwoSided,
+                &TestOptions {
+                    confidence,
+                    ..TestOptions::from(TestMethod::Wald)
+                },
             ) {
                 Err(Error::Degenerate { .. }) => compare(
                     last,
                     prev,
-                    &TestMethod::AdjustedWald(AdjustedWald::default()),
-                    confidence,
-                    Alternative::TwoSided,
+                    &TestOptions {
+                        confidence,
+                        ..TestOptions::from(TestMethod::default())
+                    },
                 )?,
                 other => other?,
             },

@@ -354,7 +354,8 @@ pub use parallel::{max_threads, set_max_threads};
 pub use score::{Category, Scale, Score, ScoreRange, ScoreValue};
 pub use stats::{
     compare, sample_size, test_benchmark, z_value, AdjustedWald, Alternative, Bayes, Credible,
-    Effective, Interval, IntervalMethod, NpsSample, Shares, TestMethod, TestResult,
+    Effective, Interval, IntervalKind, IntervalMethod, IntervalOptions, NpsSample,
+    SampleSizeOptions, Shares, TestKind, TestMethod, TestOptions, TestResult, DEFAULT_CONFIDENCE,
 };
 pub use tally::{CategoryCounts, ColumnTally, InvalidPolicy, Tally, WeightedTally};
 

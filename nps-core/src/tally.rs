@@ -567,9 +567,55 @@ impl WeightedTally {
         Ok(out)
     }
 
+    /// Merges a plain tally into a weighted one, every plain response
+    /// weighing 1: the rule for adding a weighted and an unweighted sample.
+    /// A tally of category counts only cannot be merged (its scores are
+    /// unknown): [`Error::InvalidArgument`] naming `tally`.
+    ///
+    /// ```
+    /// use nps_core::{InvalidPolicy, Tally, WeightedTally};
+    /// let w = WeightedTally::from_columns(&[10u8, 0], &[2.0, 1.0], InvalidPolicy::Raise)?.tally;
+    /// let t = Tally::from_scores(&[9u8, 7])?;
+    /// let m = w.merge_tally(&t)?;
+    /// assert_eq!((m.n(), m.total_weight()), (4, 5.0));
+    /// let categories_only = Tally::from_categories(1, 0, 0)?;
+    /// assert_eq!(w.merge_tally(&categories_only).unwrap_err().argument(), Some("tally"));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge_tally(&self, tally: &Tally) -> Result<WeightedTally> {
+        if tally.counts().is_none() {
+            return Err(Error::arg(
+                "tally",
+                "cannot merge a weighted tally with a tally of category counts only",
+            ));
+        }
+        self.merge(&WeightedTally::from(*tally))
+    }
+
     /// Raw number of responses.
     pub fn n(&self) -> u64 {
         self.counts.iter().sum()
+    }
+
+    /// Raw (unweighted) detractor, passive and promoter counts: the scores
+    /// 0–6, 7–8 and 9–10 of the standard scale.
+    ///
+    /// ```
+    /// use nps_core::{CategoryCounts, InvalidPolicy, WeightedTally};
+    /// let w = WeightedTally::from_columns(&[10u8, 0, 7, 6], &[2.0, 1.0, 1.0, 0.5], InvalidPolicy::Raise)?.tally;
+    /// assert_eq!(w.category_counts(), CategoryCounts::new(2, 1, 1));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn category_counts(&self) -> CategoryCounts {
+        let mut c = CategoryCounts::default();
+        for (s, &k) in self.counts.iter().enumerate() {
+            match category_of(s as u8) {
+                Category::Detractor => c.detractors += k,
+                Category::Passive => c.passives += k,
+                Category::Promoter => c.promoters += k,
+            }
+        }
+        c
     }
 
     /// Sum of all weights.

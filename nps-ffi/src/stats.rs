@@ -8,15 +8,12 @@
 use std::ffi::c_char;
 
 use nps_core::{
-    AdjustedWald, Alternative, Bayes, Credible, IntervalMethod, NpsSample, Tally, TestMethod,
-    TestResult, WeightedTally,
+    Alternative, Credible, IntervalKind, IntervalOptions, NpsSample, SampleSizeOptions, Tally,
+    TestKind, TestOptions, TestResult, WeightedTally,
 };
 
 use crate::ffi::{self, CEnum, FfiError, NpsStatus};
 use crate::tally::{load_tally, load_weighted, NpsTally, NpsWeightedTally};
-
-/// The confidence level the `*_options_default()` helpers use.
-const DEFAULT_CONFIDENCE: f64 = 0.95;
 
 /// Interval method. Passed as `uint32_t`.
 #[repr(u32)]
@@ -83,7 +80,9 @@ c_enum!(NpsAlternative {
 });
 
 /// Options of an interval. Start from `nps_interval_options_default()` and
-/// change what you need; fields that the method does not use are ignored.
+/// change what you need. A field that the method does not use must keep its
+/// default value (otherwise `NPS_STATUS_INVALID_ARGUMENT` naming it: the
+/// rule of nps-core's `IntervalOptions`).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsIntervalOptions {
@@ -123,9 +122,10 @@ pub struct NpsInterval {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsTestOptions {
-    /// An `NpsTestMethod` (default `NPS_TEST_METHOD_WALD`).
+    /// An `NpsTestMethod` (default `NPS_TEST_METHOD_ADJUSTED_WALD`).
     pub method: u32,
-    /// Adjusted Wald: pseudo-counts added to each sample (default 0.75, 1.5, 0.75).
+    /// Adjusted Wald: pseudo-counts added to each sample (default 0.75, 1.5,
+    /// 0.75; must keep the default with `NPS_TEST_METHOD_WALD`).
     pub pseudo: [f64; 3],
     /// An `NpsAlternative` (default `NPS_ALTERNATIVE_TWO_SIDED`).
     pub alternative: u32,
@@ -197,13 +197,12 @@ fn alternative_to_c(a: Alternative) -> u32 {
     .to_u32()
 }
 
-/// The core method of a C method value, with default options.
-fn default_interval_method(m: NpsIntervalMethod) -> IntervalMethod {
+fn interval_kind_of(m: NpsIntervalMethod) -> IntervalKind {
     match m {
-        NpsIntervalMethod::Wald => IntervalMethod::Wald,
-        NpsIntervalMethod::AdjustedWald => IntervalMethod::AdjustedWald(AdjustedWald::default()),
-        NpsIntervalMethod::Score => IntervalMethod::Score,
-        NpsIntervalMethod::Bayes => IntervalMethod::Bayes(Bayes::default()),
+        NpsIntervalMethod::Wald => IntervalKind::Wald,
+        NpsIntervalMethod::AdjustedWald => IntervalKind::AdjustedWald,
+        NpsIntervalMethod::Score => IntervalKind::Score,
+        NpsIntervalMethod::Bayes => IntervalKind::Bayes,
     }
 }
 
@@ -212,62 +211,61 @@ fn interval_method_by_name(name: &str) -> u32 {
     NpsIntervalMethod::ALL
         .iter()
         .copied()
-        .find(|m| default_interval_method(*m).name() == name)
+        .find(|m| interval_kind_of(*m).name() == name)
         // Every name nps-core reports belongs to one of the four methods.
         .map_or(u32::MAX, |m| m as u32)
 }
 
 impl NpsIntervalOptions {
-    fn to_core(self) -> Result<(IntervalMethod, f64), FfiError> {
-        let method = match NpsIntervalMethod::parse(self.method, "method")? {
-            NpsIntervalMethod::Wald => IntervalMethod::Wald,
-            NpsIntervalMethod::AdjustedWald => IntervalMethod::AdjustedWald(AdjustedWald {
-                pseudo: self.pseudo,
-                clip: self.clip,
-            }),
-            NpsIntervalMethod::Score => IntervalMethod::Score,
-            NpsIntervalMethod::Bayes => IntervalMethod::Bayes(Bayes {
-                prior: self.prior,
-                credible: credible_of(self.credible)?,
-            }),
-        };
-        Ok((method, self.confidence))
+    /// The core options (validated by nps-core).
+    fn to_core(self) -> Result<IntervalOptions, FfiError> {
+        Ok(IntervalOptions {
+            method: interval_kind_of(NpsIntervalMethod::parse(self.method, "method")?),
+            confidence: self.confidence,
+            pseudo: self.pseudo,
+            clip: self.clip,
+            prior: self.prior,
+            credible: credible_of(self.credible)?,
+        })
     }
 
+    /// `IntervalOptions::default()` converted.
     fn default_value() -> NpsIntervalOptions {
-        let method = IntervalMethod::default();
-        let adjusted = AdjustedWald::default();
-        let bayes = Bayes::default();
+        let d = IntervalOptions::default();
         NpsIntervalOptions {
-            method: interval_method_by_name(method.name()),
-            confidence: DEFAULT_CONFIDENCE,
-            pseudo: adjusted.pseudo,
-            clip: adjusted.clip,
-            prior: bayes.prior,
-            credible: credible_to_c(bayes.credible),
+            method: interval_method_by_name(d.method.name()),
+            confidence: d.confidence,
+            pseudo: d.pseudo,
+            clip: d.clip,
+            prior: d.prior,
+            credible: credible_to_c(d.credible),
         }
     }
 }
 
 impl NpsTestOptions {
-    fn to_core(self) -> Result<(TestMethod, f64, Alternative), FfiError> {
+    /// The core options (validated by nps-core).
+    fn to_core(self) -> Result<TestOptions, FfiError> {
         let method = match NpsTestMethod::parse(self.method, "method")? {
-            NpsTestMethod::Wald => TestMethod::Wald,
-            NpsTestMethod::AdjustedWald => TestMethod::AdjustedWald(AdjustedWald {
-                pseudo: self.pseudo,
-                ..AdjustedWald::default()
-            }),
+            NpsTestMethod::Wald => TestKind::Wald,
+            NpsTestMethod::AdjustedWald => TestKind::AdjustedWald,
         };
-        Ok((method, self.confidence, alternative_of(self.alternative)?))
+        Ok(TestOptions {
+            method,
+            pseudo: self.pseudo,
+            alternative: alternative_of(self.alternative)?,
+            confidence: self.confidence,
+        })
     }
 
+    /// `TestOptions::default()` converted.
     fn default_value() -> NpsTestOptions {
-        let method = TestMethod::default();
+        let d = TestOptions::default();
         NpsTestOptions {
-            method: interval_method_by_name(method.name()),
-            pseudo: AdjustedWald::default().pseudo,
-            alternative: alternative_to_c(Alternative::default()),
-            confidence: DEFAULT_CONFIDENCE,
+            method: interval_method_by_name(d.method.name()),
+            pseudo: d.pseudo,
+            alternative: alternative_to_c(d.alternative),
+            confidence: d.confidence,
         }
     }
 }
@@ -294,9 +292,9 @@ pub(crate) fn test_result_to_c(r: &TestResult) -> NpsTestResult {
     }
 }
 
-/// The default interval options: score method, 95 %, adjusted-Wald
-/// pseudo-counts (0.75, 1.5, 0.75) without clipping, Bayes prior (1, 1, 1)
-/// equal-tailed.
+/// The default interval options (nps-core's `IntervalOptions::default()`):
+/// score method, 95 %, adjusted-Wald pseudo-counts (0.75, 1.5, 0.75)
+/// without clipping, Bayes prior (1, 1, 1) equal-tailed.
 #[no_mangle]
 pub extern "C" fn nps_interval_options_default() -> NpsIntervalOptions {
     ffi_value!(NpsIntervalOptions::default_value(), {
@@ -304,8 +302,10 @@ pub extern "C" fn nps_interval_options_default() -> NpsIntervalOptions {
     })
 }
 
-/// The default test options: Wald, two-sided, 95 %, adjusted-Wald
-/// pseudo-counts (0.75, 1.5, 0.75).
+/// The default test options (nps-core's `TestOptions::default()`):
+/// adjusted Wald with pseudo-counts (0.75, 1.5, 0.75), two-sided, 95 %.
+/// Adjusted Wald stays defined when a sample has every response in one
+/// category (Wald's standard error is 0 there) and covers better at small n.
 #[no_mangle]
 pub extern "C" fn nps_test_options_default() -> NpsTestOptions {
     ffi_value!(NpsTestOptions::default_value(), {
@@ -318,8 +318,8 @@ pub extern "C" fn nps_test_options_default() -> NpsTestOptions {
 #[no_mangle]
 pub extern "C" fn nps_interval_method_name(method: u32) -> *const c_char {
     ffi_value!(ffi::text::static_c_str("unknown"), {
-        let name = NpsIntervalMethod::from_u32(method)
-            .map_or("unknown", |m| default_interval_method(m).name());
+        let name =
+            NpsIntervalMethod::from_u32(method).map_or("unknown", |m| interval_kind_of(m).name());
         ffi::text::static_c_str(name)
     })
 }
@@ -393,17 +393,12 @@ unsafe fn interval_of<S: NpsSample>(
     let opts = unsafe { ffi::opt_reference(options, "options") }?
         .copied()
         .unwrap_or_else(NpsIntervalOptions::default_value);
-    let (method, confidence) = opts.to_core()?;
-    Ok(interval_to_c(&s.interval(&method, confidence)?))
+    Ok(interval_to_c(&s.interval_with(&opts.to_core()?)?))
 }
 
-fn test_options(
-    options: Option<&NpsTestOptions>,
-) -> Result<(TestMethod, f64, Alternative), FfiError> {
-    options
-        .copied()
-        .unwrap_or_else(NpsTestOptions::default_value)
-        .to_core()
+/// The core options of C options; NULL is `TestOptions::default()`.
+fn test_options(options: Option<&NpsTestOptions>) -> Result<TestOptions, FfiError> {
+    options.map_or_else(|| Ok(TestOptions::default()), |o| o.to_core())
 }
 
 /// # Safety
@@ -416,11 +411,11 @@ unsafe fn test_of<C: CSample>(
 ) -> Result<(), FfiError> {
     // SAFETY: forwarded caller guarantee.
     let opts = unsafe { ffi::opt_reference(options, "options") }?;
-    let (method, confidence, alternative) = test_options(opts)?;
+    let options = test_options(opts)?;
     // SAFETY: forwarded caller guarantees.
     unsafe {
         stat(sample, out, |s| {
-            let r = nps_core::test_benchmark(s, benchmark, &method, confidence, alternative)?;
+            let r = nps_core::test_benchmark(s, benchmark, &options)?;
             Ok(test_result_to_c(&r))
         })
     }
@@ -443,8 +438,7 @@ unsafe fn compare_of<C: CSample>(
             C::load(b, "b")?,
         )
     };
-    let (method, confidence, alternative) = test_options(opts)?;
-    let r = nps_core::compare(&a, &b, &method, confidence, alternative)?;
+    let r = nps_core::compare(&a, &b, &test_options(opts)?)?;
     // SAFETY: out was checked; the caller guarantees it is writable.
     unsafe { out.write(test_result_to_c(&r)) };
     Ok(())
@@ -732,8 +726,11 @@ pub unsafe extern "C" fn nps_sample_size(
 ) -> NpsStatus {
     ffi_status!({
         let out = ffi::out(out, "out")?;
-        let population = (population != 0).then_some(population);
-        let n = nps_core::sample_size(margin, promoters, detractors, confidence, population)?;
+        let options = SampleSizeOptions {
+            confidence,
+            population: (population != 0).then_some(population),
+        };
+        let n = nps_core::sample_size(margin, promoters, detractors, &options)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(n) };
         Ok(())
@@ -765,17 +762,17 @@ mod tests {
     fn method_values_round_trip_through_core_names() {
         for &m in NpsIntervalMethod::ALL {
             assert_eq!(
-                interval_method_by_name(default_interval_method(m).name()),
+                interval_method_by_name(interval_kind_of(m).name()),
                 m as u32
             );
         }
         assert_eq!(
             NpsTestMethod::AdjustedWald as u32,
-            interval_method_by_name(TestMethod::from_name("adjusted_wald").unwrap().name())
+            interval_method_by_name(TestKind::AdjustedWald.name())
         );
         assert_eq!(
             NpsTestMethod::Wald as u32,
-            interval_method_by_name(TestMethod::from_name("wald").unwrap().name())
+            interval_method_by_name(TestKind::Wald.name())
         );
     }
 
@@ -789,7 +786,11 @@ mod tests {
         assert_eq!(o.credible, NpsCredible::EqualTailed as u32);
         assert_eq!(o.confidence, 0.95);
         let t = nps_test_options_default();
-        assert_eq!(t.method, NpsTestMethod::Wald as u32);
+        assert_eq!(t.method, NpsTestMethod::AdjustedWald as u32);
         assert_eq!(t.alternative, NpsAlternative::TwoSided as u32);
+        assert_eq!(t.pseudo, [0.75, 1.5, 0.75]);
+        assert_eq!(t.confidence, 0.95);
+        assert_eq!(t.to_core().unwrap(), TestOptions::default());
+        assert_eq!(o.to_core().unwrap(), IntervalOptions::default());
     }
 }

@@ -449,7 +449,11 @@ pub(crate) fn _kpi_repeat_complaint(
         .transpose()?;
     let g = group_args(by, timestamps, period, tz)?;
     let t = grouped(py, &g, |g| {
-        kpi::repeat_complaint_rate(keys, &raised, &closed, window_days, as_of, g)
+        let opts = ComebackOptions {
+            as_of,
+            ..ComebackOptions::window_days(window_days)
+        };
+        kpi::repeat_complaint_rate(keys, &raised, &closed, &opts, g)
     })?;
     table_out(py, t)
 }
@@ -684,12 +688,15 @@ pub(crate) fn _kpi_rate(
             let s = ts_vec(need(service_end, "service_end")?)?;
             let f = opt_ts_vec(need(follow_up, "follow_up")?)?;
             grouped(py, &g, |g| {
-                kpi::follow_up_completion_rate(&s, &f, window_seconds, g)
+                let opts = kpi::FollowUpOptions { window_seconds };
+                kpi::follow_up_completion_rate(&s, &f, &opts, g)
             })?
         }
         "csat" => {
             let r = f64_vec(need(ratings, "ratings")?, "ratings")?;
-            grouped(py, &g, |g| kpi::csat(&r, satisfied_min, g))?
+            grouped(py, &g, |g| {
+                kpi::csat(&r, &kpi::CsatOptions { satisfied_min }, g)
+            })?
         }
         _ => {
             return Err(crate::errors::invalid_argument(

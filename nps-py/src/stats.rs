@@ -1,6 +1,9 @@
 //! Intervals, tests, comparisons and sample sizes.
 
-use nps_core::{Alternative, Credible, Interval, IntervalMethod, TestMethod, TestResult};
+use nps_core::{
+    Alternative, Credible, Interval, IntervalKind, IntervalMethod, IntervalOptions,
+    SampleSizeOptions, TestKind, TestOptions, TestResult,
+};
 use pyo3::prelude::*;
 
 use crate::errors::{invalid_argument, CoreResult};
@@ -90,68 +93,46 @@ impl PyInterval {
     }
 }
 
-/// Builds an interval method from its name and options; options that do not
-/// apply to the method are rejected rather than ignored.
-pub(crate) fn interval_method(
-    method: &str,
+/// The core interval options: keyword arguments not given (`None`) take
+/// nps-core's `IntervalOptions::default()`; the options are then validated
+/// by nps-core (ranges, and options that do not apply to the method).
+pub(crate) fn interval_options(
+    method: Option<&str>,
+    confidence: Option<f64>,
     pseudo: Option<[f64; 3]>,
-    clip: bool,
+    clip: Option<bool>,
     prior: Option<[f64; 3]>,
-    credible: &str,
-) -> PyResult<IntervalMethod> {
-    let mut m = IntervalMethod::from_name(method).py()?;
-    let credible: Credible = parse_name("credible", credible)?;
-    let not_for = |arg: &'static str, wants: &str| {
-        invalid_argument(
-            arg,
-            format!("applies to method \"{wants}\" only, not \"{method}\""),
-        )
+    credible: Option<&str>,
+) -> PyResult<(IntervalMethod, IntervalOptions)> {
+    let d = IntervalOptions::default();
+    let o = IntervalOptions {
+        method: method.map_or(Ok(d.method), IntervalKind::from_name).py()?,
+        confidence: confidence.unwrap_or(d.confidence),
+        pseudo: pseudo.unwrap_or(d.pseudo),
+        clip: clip.unwrap_or(d.clip),
+        prior: prior.unwrap_or(d.prior),
+        credible: credible.map_or(Ok(d.credible), |c| parse_name::<Credible>("credible", c))?,
     };
-    match &mut m {
-        IntervalMethod::AdjustedWald(a) => {
-            if let Some(p) = pseudo {
-                a.pseudo = p;
-            }
-            a.clip = clip;
-        }
-        IntervalMethod::Bayes(b) => {
-            if let Some(p) = prior {
-                b.prior = p;
-            }
-            b.credible = credible;
-        }
-        _ => {}
-    }
-    let adjusted = matches!(m, IntervalMethod::AdjustedWald(_));
-    let bayes = matches!(m, IntervalMethod::Bayes(_));
-    if !adjusted && pseudo.is_some() {
-        return Err(not_for("pseudo", "adjusted_wald"));
-    }
-    if !adjusted && clip {
-        return Err(not_for("clip", "adjusted_wald"));
-    }
-    if !bayes && prior.is_some() {
-        return Err(not_for("prior", "bayes"));
-    }
-    if !bayes && credible != Credible::default() {
-        return Err(not_for("credible", "bayes"));
-    }
-    Ok(m)
+    Ok((o.validate().py()?, o))
 }
 
-fn test_method(method: &str, pseudo: Option<[f64; 3]>) -> PyResult<TestMethod> {
-    let mut m = TestMethod::from_name(method).py()?;
-    match (&mut m, pseudo) {
-        (TestMethod::AdjustedWald(a), Some(p)) => a.pseudo = p,
-        (_, Some(_)) => {
-            return Err(invalid_argument(
-                "pseudo",
-                format!("applies to method \"adjusted_wald\" only, not \"{method}\""),
-            ))
-        }
-        _ => {}
-    }
-    Ok(m)
+/// The core test options: keyword arguments not given (`None`) take
+/// nps-core's `TestOptions::default()`.
+fn test_options(
+    method: Option<&str>,
+    confidence: Option<f64>,
+    alternative: Option<&str>,
+    pseudo: Option<[f64; 3]>,
+) -> PyResult<TestOptions> {
+    let d = TestOptions::default();
+    Ok(TestOptions {
+        method: method.map_or(Ok(d.method), TestKind::from_name).py()?,
+        pseudo: pseudo.unwrap_or(d.pseudo),
+        alternative: alternative.map_or(Ok(d.alternative), |a| {
+            parse_name::<Alternative>("alternative", a)
+        })?,
+        confidence: confidence.unwrap_or(d.confidence),
+    })
 }
 
 /// Result of a one-sample test or a two-sample comparison, in points.
@@ -263,57 +244,50 @@ impl PyTestResult {
     }
 }
 
-/// One-sample test of the NPS against a benchmark (points).
+/// One-sample test of the NPS against a benchmark (points). Options not
+/// given take nps-core's `TestOptions::default()` (adjusted Wald, 0.95,
+/// two-sided).
 #[pyfunction(name = "test")]
-#[pyo3(signature = (tally, benchmark = 0.0, method = "wald", confidence = 0.95, alternative = "two_sided", *, pseudo = None))]
+#[pyo3(signature = (tally, benchmark = 0.0, method = None, confidence = None, alternative = None, *, pseudo = None))]
 pub(crate) fn test_benchmark(
     tally: &Bound<'_, PyTally>,
     benchmark: f64,
-    method: &str,
-    confidence: f64,
-    alternative: &str,
+    method: Option<&str>,
+    confidence: Option<f64>,
+    alternative: Option<&str>,
     pseudo: Option<[f64; 3]>,
 ) -> PyResult<PyTestResult> {
-    let m = test_method(method, pseudo)?;
-    let alt: Alternative = parse_name("alternative", alternative)?;
-    let r = nps_core::test_benchmark(tally.get().sample.stats(), benchmark, &m, confidence, alt)
-        .py()?;
+    let o = test_options(method, confidence, alternative, pseudo)?;
+    let r = nps_core::test_benchmark(tally.get().sample.stats(), benchmark, &o).py()?;
     Ok(r.into())
 }
 
-/// Two-sample comparison of the signed difference a - b.
+/// Two-sample comparison of the signed difference a - b. Options not given
+/// take nps-core's `TestOptions::default()`.
 #[pyfunction]
-#[pyo3(signature = (a, b, method = "adjusted_wald", confidence = 0.95, alternative = "two_sided", *, pseudo = None))]
+#[pyo3(signature = (a, b, method = None, confidence = None, alternative = None, *, pseudo = None))]
 pub(crate) fn compare(
     a: &Bound<'_, PyTally>,
     b: &Bound<'_, PyTally>,
-    method: &str,
-    confidence: f64,
-    alternative: &str,
+    method: Option<&str>,
+    confidence: Option<f64>,
+    alternative: Option<&str>,
     pseudo: Option<[f64; 3]>,
 ) -> PyResult<PyTestResult> {
-    let m = test_method(method, pseudo)?;
-    let alt: Alternative = parse_name("alternative", alternative)?;
-    let r = nps_core::compare(
-        a.get().sample.stats(),
-        b.get().sample.stats(),
-        &m,
-        confidence,
-        alt,
-    )
-    .py()?;
+    let o = test_options(method, confidence, alternative, pseudo)?;
+    let r = nps_core::compare(a.get().sample.stats(), b.get().sample.stats(), &o).py()?;
     Ok(r.into())
 }
 
 /// Sample size for a margin of error (points) at planned promoter and
 /// detractor shares, with an optional finite population.
 #[pyfunction]
-#[pyo3(signature = (margin, promoters, detractors, confidence = 0.95, population = None))]
+#[pyo3(signature = (margin, promoters, detractors, confidence = None, population = None))]
 pub(crate) fn sample_size(
     margin: f64,
     promoters: f64,
     detractors: f64,
-    confidence: f64,
+    confidence: Option<f64>,
     population: Option<i128>,
 ) -> PyResult<u64> {
     let population = population
@@ -323,5 +297,10 @@ pub(crate) fn sample_size(
             })
         })
         .transpose()?;
-    nps_core::sample_size(margin, promoters, detractors, confidence, population).py()
+    let d = SampleSizeOptions::default();
+    let options = SampleSizeOptions {
+        confidence: confidence.unwrap_or(d.confidence),
+        population,
+    };
+    nps_core::sample_size(margin, promoters, detractors, &options).py()
 }

@@ -2,8 +2,7 @@
 
 use std::hash::{Hash, Hasher};
 
-use nps_core::{Category, InvalidPolicy, NpsSample, ScoreValue, Tally, WeightedTally};
-use pyo3::exceptions::PyTypeError;
+use nps_core::{InvalidPolicy, NpsSample, ScoreValue, Tally, WeightedTally, DEFAULT_CONFIDENCE};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyTuple, PyType};
 use serde::{Deserialize, Serialize};
@@ -11,7 +10,7 @@ use serde::{Deserialize, Serialize};
 use crate::column::{numbers, Visit};
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::parse_name;
-use crate::stats::{interval_method, PyInterval};
+use crate::stats::{interval_options, PyInterval};
 
 /// The sample a tally holds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -318,25 +317,29 @@ impl PyTally {
     ///
     /// `method`: "score" (Tango, default), "wald", "adjusted_wald" (options
     /// `pseudo`, `clip`) or "bayes" (options `prior`, `credible` =
-    /// "equal_tailed" | "hpd").
-    #[pyo3(signature = (method = "score", confidence = 0.95, *, pseudo = None, clip = false, prior = None, credible = "equal_tailed"))]
+    /// "equal_tailed" | "hpd"). Options not given take nps-core's
+    /// `IntervalOptions::default()`; an option of another method must keep
+    /// its default.
+    #[pyo3(signature = (method = None, confidence = None, *, pseudo = None, clip = None, prior = None, credible = None))]
     fn interval(
         &self,
-        method: &str,
-        confidence: f64,
+        method: Option<&str>,
+        confidence: Option<f64>,
         pseudo: Option<[f64; 3]>,
-        clip: bool,
+        clip: Option<bool>,
         prior: Option<[f64; 3]>,
-        credible: &str,
+        credible: Option<&str>,
     ) -> PyResult<PyInterval> {
-        let m = interval_method(method, pseudo, clip, prior, credible)?;
-        Ok(self.sample.stats().interval(&m, confidence).py()?.into())
+        let (m, o) = interval_options(method, confidence, pseudo, clip, prior, credible)?;
+        Ok(self.sample.stats().interval(&m, o.confidence).py()?.into())
     }
 
-    /// Half-width of the Wald interval in points.
-    #[pyo3(signature = (confidence = 0.95))]
-    fn margin_of_error(&self, confidence: f64) -> PyResult<f64> {
-        self.sample.stats().margin_of_error(confidence).py()
+    /// Half-width of the Wald interval in points (confidence not given:
+    /// nps-core's `DEFAULT_CONFIDENCE`, 0.95).
+    #[pyo3(signature = (confidence = None))]
+    fn margin_of_error(&self, confidence: Option<f64>) -> PyResult<f64> {
+        let c = confidence.unwrap_or(DEFAULT_CONFIDENCE);
+        self.sample.stats().margin_of_error(c).py()
     }
 
     /// The tally's data as a dict (statistics that need data are None when empty).
@@ -415,17 +418,8 @@ impl PyTally {
                 [c.detractors, c.passives, c.promoters]
             }
             Sample::Weighted(w) => {
-                let mut c = [0u64; 3];
-                for (s, &k) in w.counts.iter().enumerate() {
-                    // The standard scale's categories of the score s (0-6, 7-8, 9-10).
-                    let cat = match nps_core::Score::new(s as u8).map(|s| s.category()) {
-                        Ok(Category::Detractor) | Err(_) => 0,
-                        Ok(Category::Passive) => 1,
-                        Ok(Category::Promoter) => 2,
-                    };
-                    c[cat] += k;
-                }
-                c
+                let c = w.category_counts();
+                [c.detractors, c.passives, c.promoters]
             }
         }
     }
@@ -437,12 +431,7 @@ impl PyTally {
             (Sample::Plain(a), Sample::Plain(b)) => Sample::Plain(a.merge(b).py()?),
             (Sample::Weighted(a), Sample::Weighted(b)) => Sample::Weighted(a.merge(b).py()?),
             (Sample::Weighted(w), Sample::Plain(t)) | (Sample::Plain(t), Sample::Weighted(w)) => {
-                if t.counts().is_none() {
-                    return Err(PyTypeError::new_err(
-                        "cannot merge a weighted tally with a tally of category counts only",
-                    ));
-                }
-                Sample::Weighted(w.merge(&WeightedTally::from(*t)).py()?)
+                Sample::Weighted(w.merge_tally(t).py()?)
             }
         };
         Ok(PyTally {

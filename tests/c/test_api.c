@@ -127,8 +127,10 @@ static void tests_and_weights(void) {
     NpsTestOptions o = nps_test_options_default();
     double a = 0, b = 0;
     case_begin("test against a benchmark and compare, plain and weighted");
+    CHECK_U64("default test method", o.method, NPS_TEST_METHOD_ADJUSTED_WALD);
+    o.method = NPS_TEST_METHOD_WALD;
     CHECK_STATUS(nps_tally_from_categories(20, 30, 50, &t), NPS_STATUS_OK);
-    CHECK_STATUS(nps_test_benchmark(&t, 20, NULL, &r), NPS_STATUS_OK);
+    CHECK_STATUS(nps_test_benchmark(&t, 20, &o, &r), NPS_STATUS_OK);
     CHECK_CLOSE("difference", r.difference, 10, 1e-12);
     CHECK_CLOSE("statistic", r.statistic, 0.1 / sqrt(0.0061), 1e-12);
     CHECK_U64("alternative", r.alternative, NPS_ALTERNATIVE_TWO_SIDED);
@@ -137,7 +139,8 @@ static void tests_and_weights(void) {
     CHECK_CLOSE("one-sided p is half", rw.p_value, r.p_value / 2, 1e-15);
     CHECK_STATUS(nps_tally_from_categories(30, 50, 120, &last), NPS_STATUS_OK);
     CHECK_STATUS(nps_tally_from_categories(20, 40, 140, &prev), NPS_STATUS_OK);
-    CHECK_STATUS(nps_compare(&last, &prev, NULL, &r), NPS_STATUS_OK);
+    o.alternative = NPS_ALTERNATIVE_TWO_SIDED;
+    CHECK_STATUS(nps_compare(&last, &prev, &o, &r), NPS_STATUS_OK);
     CHECK_CLOSE("signed difference", r.difference, -15, 1e-12); /* 45 - 60 */
     CHECK_CLOSE("se", r.se, sqrt(49.375), 1e-12);              /* 27.375 + 22 */
     CHECK(r.interval.high < 0);
@@ -157,7 +160,7 @@ static void tests_and_weights(void) {
     CHECK_CLOSE("weighted statistic", rw.statistic, r.statistic, 1e-12);
     CHECK_STATUS(nps_weighted_tally_merge(&w, &w, &wt), NPS_STATUS_OK);
     CHECK_U64("merged weighted n", wt.counts[10], 4);
-    CHECK_STATUS(nps_weighted_compare(&wt, &w, NULL, &rw), NPS_STATUS_OK);
+    CHECK_STATUS(nps_weighted_compare(&wt, &w, &o, &rw), NPS_STATUS_OK);
     CHECK_CLOSE("weighted compare", rw.difference, 0, 1e-12);
     case_end();
 }

@@ -3,7 +3,8 @@
 
 use nps_core::{
     compare, sample_size, test_benchmark, Alternative, ColumnTally, Credible, IntervalMethod,
-    InvalidPolicy, NpsSample, Tally, TestMethod, TestResult, WeightedTally,
+    InvalidPolicy, NpsSample, SampleSizeOptions, Tally, TestMethod, TestOptions, TestResult,
+    WeightedTally,
 };
 use nps_tests::{
     check_close, check_error, check_rel, check_stat, num, nums, run_section, triple, uint, Value,
@@ -207,33 +208,26 @@ fn check_test_result(r: &TestResult, v: &Value, e: &Value) -> Result<(), String>
     Ok(())
 }
 
-fn test_method(v: &Value) -> Result<TestMethod, String> {
+fn test_options(v: &Value) -> Result<TestOptions, String> {
     let name = v["method"].as_str().ok_or("method must be a string")?;
-    TestMethod::from_name(name).map_err(|e| e.to_string())
+    let method = TestMethod::from_name(name).map_err(|e| e.to_string())?;
+    Ok(TestOptions {
+        confidence: num(&v["confidence"])?,
+        alternative: alternative(v)?,
+        ..TestOptions::from(method)
+    })
 }
 
 fn check_benchmark_vector(v: &Value) -> Result<(), String> {
     let t = tally_of(&v["categories"])?;
-    let r = test_benchmark(
-        &t,
-        num(&v["benchmark"])?,
-        &test_method(v)?,
-        num(&v["confidence"])?,
-        alternative(v)?,
-    );
+    let r = test_benchmark(&t, num(&v["benchmark"])?, &test_options(v)?);
     against(v, r, |r, e| check_test_result(r, v, e))
 }
 
 fn check_comparison_vector(v: &Value) -> Result<(), String> {
     let a = tally_of(&v["a"])?;
     let b = tally_of(&v["b"])?;
-    let r = compare(
-        &a,
-        &b,
-        &test_method(v)?,
-        num(&v["confidence"])?,
-        alternative(v)?,
-    );
+    let r = compare(&a, &b, &test_options(v)?);
     against(v, r, |r, e| check_test_result(r, v, e))
 }
 
@@ -246,8 +240,10 @@ fn check_sample_size_vector(v: &Value) -> Result<(), String> {
         num(&v["margin"])?,
         num(&v["promoters"])?,
         num(&v["detractors"])?,
-        num(&v["confidence"])?,
-        population,
+        &SampleSizeOptions {
+            confidence: num(&v["confidence"])?,
+            population,
+        },
     );
     against(v, r, |&n, e| {
         let expected = uint(&e["n"])?;

@@ -10,7 +10,7 @@ use nps_core::kpi::{
     bay_utilization, comeback_rate, effective_labour_rate, first_time_fix_rate,
     follow_up_completion_rate, job_outcomes, rate, ready_when_promised, scorecard,
     technician_figures, technician_figures_by, time_kpi, time_kpi_durations, ComebackOptions,
-    Grouping, JobOutcome, Jobs, Kpi, PayType, SrtCatalog, Status,
+    CsatOptions, FollowUpOptions, Grouping, JobOutcome, Jobs, Kpi, PayType, SrtCatalog, Status,
 };
 use nps_core::policy::Policy;
 use nps_core::ErrorKind;
@@ -325,7 +325,8 @@ fn optional_timestamps_are_checked() {
     let g = Grouping::default();
     let e = ready_when_promised(&[100, 200], &[Some(100), Some(i64::MAX)], &g).unwrap_err();
     assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(1)));
-    let e = follow_up_completion_rate(&[100], &[Some(i64::MIN)], 10, &g).unwrap_err();
+    let ten = FollowUpOptions { window_seconds: 10 };
+    let e = follow_up_completion_rate(&[100], &[Some(i64::MIN)], &ten, &g).unwrap_err();
     assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(0)));
 }
 
@@ -522,7 +523,9 @@ fn golden_money_and_rates() {
         let t = follow_up_completion_rate(
             &ints(&v["service_end"]),
             &opt_ints(&v["follow_up"]),
-            v["window_seconds"].as_i64().unwrap(),
+            &FollowUpOptions {
+                window_seconds: v["window_seconds"].as_i64().unwrap(),
+            },
             &g,
         )
         .unwrap();
@@ -531,7 +534,9 @@ fn golden_money_and_rates() {
     for v in section("csat") {
         let t = csat(
             &floats(&v["ratings"]),
-            v["satisfied_min"].as_f64().unwrap(),
+            &CsatOptions {
+                satisfied_min: v["satisfied_min"].as_f64().unwrap(),
+            },
             &g,
         )
         .unwrap();
@@ -551,8 +556,12 @@ fn golden_money_and_rates() {
             Keys::U64(&s),
             &ints(&v["raised"]),
             &ints(&v["closed"]),
-            u32::try_from(v["window_days"].as_u64().unwrap()).unwrap(),
-            v["as_of"].as_i64(),
+            &ComebackOptions {
+                as_of: v["as_of"].as_i64(),
+                ..ComebackOptions::window_days(
+                    u32::try_from(v["window_days"].as_u64().unwrap()).unwrap(),
+                )
+            },
             &g,
         )
         .unwrap();

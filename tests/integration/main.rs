@@ -3,6 +3,7 @@
 
 mod calendar_props;
 mod cases;
+mod defaults;
 mod golden;
 mod groups;
 mod heat;

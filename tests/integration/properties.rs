@@ -5,7 +5,7 @@
 
 use nps_core::{
     compare, AdjustedWald, Alternative, IntervalMethod, InvalidPolicy, NpsSample, ScoreValue,
-    Tally, TestMethod,
+    Tally, TestMethod, TestOptions,
 };
 use proptest::prelude::*;
 
@@ -242,13 +242,16 @@ proptest! {
     ) {
         let ta = Tally::from_categories(a.0, a.1, a.2).unwrap();
         let tb = Tally::from_categories(b.0, b.1, b.2).unwrap();
-        let m = if adjusted {
-            TestMethod::AdjustedWald(AdjustedWald::default())
-        } else {
-            TestMethod::Wald
+        let m = TestOptions {
+            confidence: conf,
+            ..TestOptions::from(if adjusted {
+                TestMethod::AdjustedWald(AdjustedWald::default())
+            } else {
+                TestMethod::Wald
+            })
         };
-        let ab = compare(&ta, &tb, &m, conf, Alternative::TwoSided);
-        let ba = compare(&tb, &ta, &m, conf, Alternative::TwoSided);
+        let ab = compare(&ta, &tb, &m);
+        let ba = compare(&tb, &ta, &m);
         match (ab, ba) {
             (Ok(ab), Ok(ba)) => {
                 prop_assert_eq!(ab.difference, -ba.difference);
@@ -256,8 +259,8 @@ proptest! {
                 prop_assert!((ab.p_value - ba.p_value).abs() <= 1e-12 * ab.p_value.max(1e-300));
                 prop_assert!((ab.se - ba.se).abs() <= 1e-12 * ab.se);
                 // One-sided alternatives swap.
-                let g = compare(&ta, &tb, &m, conf, Alternative::Greater).unwrap();
-                let l = compare(&tb, &ta, &m, conf, Alternative::Less).unwrap();
+                let g = compare(&ta, &tb, &TestOptions { alternative: Alternative::Greater, ..m }).unwrap();
+                let l = compare(&tb, &ta, &TestOptions { alternative: Alternative::Less, ..m }).unwrap();
                 prop_assert!((g.p_value - l.p_value).abs() <= 1e-12 * g.p_value.max(1e-300));
             }
             (Err(x), Err(y)) => {

@@ -41,7 +41,7 @@ def test_adjusted_wald_options() -> None:
     [
         ("score", {"pseudo": (1, 1, 1)}, "pseudo"),
         ("wald", {"clip": True}, "clip"),
-        ("score", {"prior": (1, 1, 1)}, "prior"),
+        ("score", {"prior": (2, 2, 2)}, "prior"),
         ("wald", {"credible": "hpd"}, "credible"),
         ("bayes", {"credible": "shortest"}, "credible"),
         ("exact", {}, "method"),
@@ -55,13 +55,14 @@ def test_interval_option_errors(method: str, kwargs: dict, argument: str) -> Non
 
 def test_one_sample_test() -> None:
     # nps-core's doc example, by hand: (30 - 20) / 7.81 = 1.2804, p = 0.2004.
-    r = nps.test(nps.Tally(20, 30, 50), benchmark=20.0)
+    assert nps.test(nps.Tally(20, 30, 50), benchmark=20.0).method == "adjusted_wald"  # the default
+    r = nps.test(nps.Tally(20, 30, 50), benchmark=20.0, method="wald")
     assert (r.method, r.alternative) == ("wald", "two_sided")
     assert abs(r.difference - 10.0) < 1e-12
     assert abs(r.statistic - 0.1 / math.sqrt(0.0061)) < 1e-9
     assert abs(r.p_value - math.erfc(r.statistic / math.sqrt(2))) < 1e-12
     assert r.interval.method == "wald"
-    g = nps.test(nps.Tally(20, 30, 50), 20.0, alternative="greater")
+    g = nps.test(nps.Tally(20, 30, 50), 20.0, "wald", alternative="greater")
     assert abs(g.p_value - r.p_value / 2) < 1e-12
     assert eval(repr(r), {"TestResult": nps.TestResult, "Interval": nps.Interval}) == r
     assert pickle.loads(pickle.dumps(r)) == r

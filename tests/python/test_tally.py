@@ -91,8 +91,9 @@ def test_weighted_merge() -> None:
     assert m.category_weights == (1.0, 0.0, 4.0)
     assert abs(m.nps - 60.0) < 1e-12  # (4 - 1) / 5
     assert p + w == m
-    with pytest.raises(TypeError):
+    with pytest.raises(nps.InvalidArgumentError) as e:  # nps-core's merge rule
         w + nps.Tally(1, 0, 0)
+    assert e.value.argument == "tally"
 
 
 def test_equality_and_hash() -> None:

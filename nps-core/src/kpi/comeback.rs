@@ -20,8 +20,26 @@ pub struct Jobs<'a> {
     pub closed: &'a [i64],
 }
 
-/// Options of the comeback rules.
+/// Options of the comeback rules: first-time-fix, comeback and
+/// repeat-complaint rates and [`job_outcomes`].
+///
+/// Defaults ([`ComebackOptions::default`]): `window_seconds` 30 days
+/// (2 592 000 s, [`ComebackOptions::DEFAULT_WINDOW_DAYS`]), `as_of` `None`
+/// (every window complete), `exclude_incomplete` `true`.
+/// [`validate`](ComebackOptions::validate): `window_seconds >= 0` and
+/// `as_of` a supported timestamp ([`Error::InvalidArgument`] /
+/// [`Error::InvalidValue`] naming the field).
+///
+/// ```
+/// use nps_core::kpi::ComebackOptions;
+/// let o = ComebackOptions::default();
+/// assert_eq!((o.window_seconds, o.as_of, o.exclude_incomplete), (30 * 86_400, None, true));
+/// assert_eq!(ComebackOptions::window_days(7).window_seconds, 7 * 86_400);
+/// let bad = ComebackOptions { window_seconds: -1, ..o };
+/// assert_eq!(bad.validate().unwrap_err().argument(), Some("window_seconds"));
+/// ```
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct ComebackOptions {
     /// A return opened at most this many seconds after the original job
     /// closed is a comeback (inclusive). Default 30 days.
@@ -38,10 +56,34 @@ pub struct ComebackOptions {
 impl Default for ComebackOptions {
     fn default() -> Self {
         ComebackOptions {
-            window_seconds: 30 * 86_400,
+            window_seconds: i64::from(ComebackOptions::DEFAULT_WINDOW_DAYS) * 86_400,
             as_of: None,
             exclude_incomplete: true,
         }
+    }
+}
+
+impl ComebackOptions {
+    /// The default comeback window in days: 30.
+    pub const DEFAULT_WINDOW_DAYS: u32 = 30;
+
+    /// The default options with a window of `days` days.
+    pub fn window_days(days: u32) -> ComebackOptions {
+        ComebackOptions {
+            window_seconds: i64::from(days) * 86_400,
+            ..ComebackOptions::default()
+        }
+    }
+
+    /// Checks the window (`>= 0`) and `as_of` (a supported timestamp).
+    pub fn validate(&self) -> Result<()> {
+        if self.window_seconds < 0 {
+            return Err(Error::arg("window_seconds", "must be >= 0"));
+        }
+        if let Some(a) = self.as_of {
+            check_ts_col("as_of", &[a])?;
+        }
+        Ok(())
     }
 }
 
@@ -89,12 +131,7 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
     Error::check_len("closed", jobs.closed.len(), "vehicles", n)?;
     check_ts_col("opened", jobs.opened)?;
     check_ts_col("closed", jobs.closed)?;
-    if opts.window_seconds < 0 {
-        return Err(Error::arg("window_seconds", "must be >= 0"));
-    }
-    if let Some(a) = opts.as_of {
-        check_ts_col("as_of", &[a])?;
-    }
+    opts.validate()?;
     if let Some(i) = (0..n).find(|&i| jobs.closed[i] < jobs.opened[i]) {
         return Err(Error::value("closed", i, "closed before it was opened"));
     }
@@ -216,15 +253,17 @@ pub fn comeback_rate(
 }
 
 /// Repeat-complaint rate: complaints raised again for the same case or
-/// vehicle within `window_days` of being closed / complaints closed. The
+/// vehicle within the window of being closed / complaints closed. The
 /// comeback rule of [`job_outcomes`] over complaint records (`subjects` =
-/// case or vehicle id). Benchmark `repeat_complaint_rate` (> 15 % signals
-/// unresolved root causes).
+/// case or vehicle id) with the same [`ComebackOptions`] (default: 30 days,
+/// incomplete windows left out). Benchmark `repeat_complaint_rate` (> 15 %
+/// signals unresolved root causes).
 ///
 /// ```
 /// use nps_core::group::Keys;
-/// use nps_core::kpi::{repeat_complaint_rate, Grouping};
-/// let t = repeat_complaint_rate(Keys::U32(&[7, 7]), &[0, 86_400], &[3_600, 90_000], 30, None, &Grouping::default())?;
+/// use nps_core::kpi::{repeat_complaint_rate, ComebackOptions, Grouping};
+/// let t = repeat_complaint_rate(Keys::U32(&[7, 7]), &[0, 86_400], &[3_600, 90_000],
+///                               &ComebackOptions::default(), &Grouping::default())?;
 /// assert_eq!(t.overall.value, Some(0.5));
 /// # Ok::<(), nps_core::Error>(())
 /// ```
@@ -232,8 +271,7 @@ pub fn repeat_complaint_rate(
     subjects: Keys<'_>,
     raised: &[i64],
     closed: &[i64],
-    window_days: u32,
-    as_of: Option<i64>,
+    opts: &ComebackOptions,
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
     let jobs = Jobs {
@@ -242,10 +280,36 @@ pub fn repeat_complaint_rate(
         opened: raised,
         closed,
     };
-    let opts = ComebackOptions {
-        window_seconds: i64::from(window_days) * 86_400,
-        as_of,
-        exclude_incomplete: true,
-    };
-    comeback_rate(&jobs, &opts, grouping)
+    comeback_rate(&jobs, opts, grouping)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn comeback_options_defaults_and_validation() {
+        let o = ComebackOptions::default();
+        assert_eq!(o.window_seconds, 2_592_000);
+        assert_eq!(o.as_of, None);
+        assert!(o.exclude_incomplete);
+        assert!(o.validate().is_ok());
+        assert_eq!(ComebackOptions::window_days(30), o);
+        let bad = ComebackOptions {
+            as_of: Some(i64::MAX),
+            ..o
+        };
+        assert_eq!(
+            bad.validate().unwrap_err().kind(),
+            crate::ErrorKind::InvalidValue
+        );
+        let neg = ComebackOptions {
+            window_seconds: -5,
+            ..o
+        };
+        assert_eq!(
+            neg.validate().unwrap_err().argument(),
+            Some("window_seconds")
+        );
+    }
 }

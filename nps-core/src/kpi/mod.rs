@@ -43,9 +43,11 @@ pub use comeback::{
 pub use rates::{
     appointment_fulfillment_rate, csat, first_contact_resolution_rate, follow_up_completion_rate,
     pre_service_inspection_rate, rate, ready_when_promised, repeat_visit_rate,
-    service_revenue_per_engineer,
+    service_revenue_per_engineer, CsatOptions, FollowUpOptions, RateKpi,
 };
-pub use scorecard::{scorecard, time_target_seconds, ScoreLine, Status};
+pub use scorecard::{
+    scorecard, scorecard_of, time_target_seconds, ScoreInput, ScoreLine, Status, TimeMeasure,
+};
 pub use time::{quantile, time_kpi, time_kpi_durations, TimeGroup, TimeKpi, TimeTable};
 pub use workshop::{
     bay_utilization, effective_labour_rate, hours_per_ro, technician_figures,

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::{Kpi, KpiTable, TimeKpi, TimeTable};
+use crate::error::{Error, Result};
 use crate::policy::Benchmark;
 
 /// How a KPI compares with its benchmark.
@@ -92,6 +94,161 @@ pub fn scorecard(results: &[(&str, Option<f64>)], benchmarks: &[Benchmark]) -> V
             }
         })
         .collect()
+}
+
+/// What a scorecard judges: a rate KPI by its value, a time KPI by its
+/// **mean in minutes** (the unit of the policy's time benchmarks
+/// `reception_response_minutes` and `delivery_minutes`), or a plain value.
+/// A table is judged by its overall result.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", content = "result", rename_all = "snake_case")]
+pub enum ScoreInput {
+    /// A ratio KPI: judged by [`Kpi::value`].
+    Rate(Kpi),
+    /// A time KPI: judged by [`TimeKpi::mean_minutes`].
+    Time(TimeKpi),
+    /// A value already in the benchmark's unit (`None` = no data).
+    Value(Option<f64>),
+}
+
+impl ScoreInput {
+    /// The value compared with the benchmark (`None` = no data; NaN is no
+    /// data too).
+    pub fn value(&self) -> Option<f64> {
+        match self {
+            ScoreInput::Rate(k) => k.value,
+            ScoreInput::Time(t) => t.mean_minutes(),
+            ScoreInput::Value(v) => *v,
+        }
+        .filter(|v| v.is_finite())
+    }
+}
+
+impl From<Kpi> for ScoreInput {
+    fn from(k: Kpi) -> ScoreInput {
+        ScoreInput::Rate(k)
+    }
+}
+
+impl From<&KpiTable> for ScoreInput {
+    fn from(t: &KpiTable) -> ScoreInput {
+        ScoreInput::Rate(t.overall)
+    }
+}
+
+impl From<TimeKpi> for ScoreInput {
+    fn from(t: TimeKpi) -> ScoreInput {
+        ScoreInput::Time(t)
+    }
+}
+
+impl From<&TimeTable> for ScoreInput {
+    fn from(t: &TimeTable) -> ScoreInput {
+        ScoreInput::Time(t.overall)
+    }
+}
+
+impl From<Option<f64>> for ScoreInput {
+    fn from(v: Option<f64>) -> ScoreInput {
+        ScoreInput::Value(v)
+    }
+}
+
+impl From<f64> for ScoreInput {
+    fn from(v: f64) -> ScoreInput {
+        ScoreInput::Value(Some(v))
+    }
+}
+
+/// Each `(name, result)` against the benchmark of that name, judged by the
+/// rules of [`ScoreInput`]: the scorecard of KPI results rather than of
+/// bare values ([`scorecard`]).
+///
+/// ```
+/// use nps_core::kpi::{scorecard_of, time_kpi_durations, Grouping, Kpi, ScoreInput, Status};
+/// use nps_core::policy::Policy;
+/// let p = Policy::default();
+/// let greet = time_kpi_durations(&[120, 240], 180, &Grouping::default())?; // mean 3 min
+/// let s = scorecard_of(&[("first_time_fix_rate", Kpi::ratio(9.0, 10.0, Some(1.0)).into()),
+///                        ("reception_response_minutes", (&greet).into()),
+///                        ("csat", ScoreInput::Value(Some(0.9)))], &p.benchmarks);
+/// assert_eq!(s[1].value, Some(3.0));
+/// let st: Vec<Status> = s.iter().map(|l| l.status).collect();
+/// assert_eq!(st, [Status::Meets, Status::Meets, Status::NoBenchmark]);
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+pub fn scorecard_of(results: &[(&str, ScoreInput)], benchmarks: &[Benchmark]) -> Vec<ScoreLine> {
+    let values: Vec<(&str, Option<f64>)> = results.iter().map(|(n, r)| (*n, r.value())).collect();
+    scorecard(&values, benchmarks)
+}
+
+/// The named time KPIs of SPEC §6 and the benchmark their target comes from.
+///
+/// ```
+/// use nps_core::kpi::TimeMeasure;
+/// use nps_core::policy::Policy;
+/// let p = Policy::default();
+/// assert_eq!(TimeMeasure::Delivery.target_seconds(&p.benchmarks)?, 900);
+/// assert_eq!(TimeMeasure::from_name("reception_response_time")?.benchmark(),
+///            "reception_response_minutes");
+/// let err = TimeMeasure::Delivery.target_seconds(&[]).unwrap_err();
+/// assert_eq!(err.argument(), Some("target_seconds"));
+/// assert!(err.to_string().contains("delivery_minutes"));
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeMeasure {
+    /// Arrival → greeted by an advisor (benchmark `reception_response_minutes`, ≤ 3 min).
+    ReceptionResponse,
+    /// Repair finished → customer leaves (benchmark `delivery_minutes`, ≤ 15 min).
+    Delivery,
+}
+
+impl TimeMeasure {
+    /// Both time KPIs.
+    pub const ALL: [TimeMeasure; 2] = [TimeMeasure::ReceptionResponse, TimeMeasure::Delivery];
+
+    /// `reception_response_time` or `delivery_time`.
+    pub fn name(self) -> &'static str {
+        match self {
+            TimeMeasure::ReceptionResponse => "reception_response_time",
+            TimeMeasure::Delivery => "delivery_time",
+        }
+    }
+
+    /// Parses a [`name`](TimeMeasure::name); anything else is
+    /// [`Error::InvalidArgument`] naming `kpi`.
+    pub fn from_name(name: &str) -> Result<TimeMeasure> {
+        TimeMeasure::ALL
+            .into_iter()
+            .find(|k| k.name() == name)
+            .ok_or_else(|| Error::arg("kpi", format!("unknown time KPI `{name}`")))
+    }
+
+    /// The policy benchmark (a maximum in minutes) of the KPI.
+    pub fn benchmark(self) -> &'static str {
+        match self {
+            TimeMeasure::ReceptionResponse => "reception_response_minutes",
+            TimeMeasure::Delivery => "delivery_minutes",
+        }
+    }
+
+    /// The default target: the benchmark's maximum in seconds. A policy
+    /// without that benchmark (or without a maximum) is
+    /// [`Error::InvalidArgument`] naming `target_seconds`, whose message
+    /// names the benchmark: pass a target explicitly then.
+    pub fn target_seconds(self, benchmarks: &[Benchmark]) -> Result<i64> {
+        time_target_seconds(benchmarks, self.benchmark()).ok_or_else(|| {
+            Error::arg(
+                "target_seconds",
+                format!(
+                    "the policy has no `{}` benchmark with a maximum; pass target_seconds",
+                    self.benchmark()
+                ),
+            )
+        })
+    }
 }
 
 /// The target in seconds of a time KPI whose benchmark is a maximum in

@@ -8,7 +8,12 @@
 //! promoter/detractor covariance — and `SE = √(V/n)`.
 
 mod bayes;
+mod options;
 mod score_interval;
+
+pub use options::{
+    IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, DEFAULT_CONFIDENCE,
+};
 
 use serde::{Deserialize, Serialize};
 use statrs::distribution::{ContinuousCDF, Normal};
@@ -194,6 +199,22 @@ impl Default for Bayes {
     }
 }
 
+impl Bayes {
+    fn validate(&self) -> Result<()> {
+        if self.prior.iter().all(|&a| a.is_finite() && a > 0.0) {
+            Ok(())
+        } else {
+            Err(Error::arg(
+                "prior",
+                format!(
+                    "every Dirichlet prior component must be finite and > 0, got {:?}",
+                    self.prior
+                ),
+            ))
+        }
+    }
+}
+
 /// A confidence or credible interval in points.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct Interval {
@@ -219,12 +240,7 @@ impl Interval {
 
 /// The two-sided normal quantile for a confidence level in (0, 1).
 pub fn z_value(confidence: f64) -> Result<f64> {
-    if !(confidence > 0.0 && confidence < 1.0) {
-        return Err(Error::arg(
-            "confidence",
-            format!("must be strictly between 0 and 1, got {confidence}"),
-        ));
-    }
+    options::check_confidence(confidence)?;
     Ok(standard_normal().inverse_cdf(0.5 + confidence / 2.0))
 }
 
@@ -298,15 +314,22 @@ pub enum Alternative {
     Less,
 }
 
-/// Method of a one-sample test or two-sample comparison.
-#[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
+/// Method of a one-sample test or two-sample comparison. The default is
+/// adjusted Wald with the default pseudo-counts: see [`TestOptions`] for why.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "method", rename_all = "snake_case")]
 pub enum TestMethod {
     /// z test with the plain standard error.
-    #[default]
     Wald,
-    /// z test after adding pseudo-counts to each sample (robust at the edges).
+    /// z test after adding pseudo-counts to each sample (robust at the edges;
+    /// the default).
     AdjustedWald(AdjustedWald),
+}
+
+impl Default for TestMethod {
+    fn default() -> TestMethod {
+        TestMethod::AdjustedWald(AdjustedWald::default())
+    }
 }
 
 impl TestMethod {
@@ -457,7 +480,16 @@ pub trait NpsSample {
         Ok(z * self.se()?)
     }
 
-    /// A confidence (or credible) interval at `confidence` (e.g. 0.95).
+    /// A confidence (or credible) interval with [`IntervalOptions`]
+    /// (validated first; `&IntervalOptions::default()` is the score
+    /// interval at 95 %).
+    fn interval_with(&self, options: &IntervalOptions) -> Result<Interval> {
+        let method = options.validate()?;
+        self.interval(&method, options.confidence)
+    }
+
+    /// A confidence (or credible) interval of an explicit method at
+    /// `confidence` (e.g. 0.95).
     fn interval(&self, method: &IntervalMethod, confidence: f64) -> Result<Interval> {
         let e = self.effective().require("confidence interval")?;
         let z = z_value(confidence)?;
@@ -536,23 +568,27 @@ impl NpsSample for WeightedTally {
 }
 
 /// One-sample test of the NPS against a benchmark (points, any value in
-/// [−100, 100], not only 0).
+/// [−100, 100], not only 0). `options` are validated first;
+/// `&TestOptions::default()` is the two-sided adjusted-Wald test at 95 %
+/// (see [`TestOptions`]); `&TestOptions::from(method)` picks a method.
 ///
 /// ```
-/// use nps_core::{test_benchmark, Alternative, TestMethod, Tally};
+/// use nps_core::{test_benchmark, Alternative, TestMethod, TestOptions, Tally};
 /// let t = Tally::from_categories(20, 30, 50).unwrap(); // NPS 30
-/// let r = test_benchmark(&t, 20.0, &TestMethod::Wald, 0.95, Alternative::TwoSided).unwrap();
+/// let r = test_benchmark(&t, 20.0, &TestOptions::from(TestMethod::Wald)).unwrap();
 /// assert!((r.difference - 10.0).abs() < 1e-12);
 /// assert!((r.statistic - 1.2803688).abs() < 1e-6); // 0.1 / sqrt(0.61/100)
 /// assert!((r.p_value - 0.2004).abs() < 1e-3);
+/// let greater = TestOptions { alternative: Alternative::Greater, ..TestOptions::default() };
+/// assert_eq!(test_benchmark(&t, 20.0, &greater).unwrap().interval.method, "adjusted_wald");
 /// ```
 pub fn test_benchmark<S: NpsSample + ?Sized>(
     sample: &S,
     benchmark: f64,
-    method: &TestMethod,
-    confidence: f64,
-    alternative: Alternative,
+    options: &TestOptions,
 ) -> Result<TestResult> {
+    let method = options.validate()?;
+    let (confidence, alternative) = (options.confidence, options.alternative);
     if !(-100.0..=100.0).contains(&benchmark) {
         return Err(Error::arg(
             "benchmark",
@@ -570,24 +606,24 @@ pub fn test_benchmark<S: NpsSample + ?Sized>(
 }
 
 /// Two-sample comparison of the **signed** difference a − b of two
-/// independent samples (e.g. this month vs last month).
+/// independent samples (e.g. this month vs last month). `options` as in
+/// [`test_benchmark`]; the default is adjusted Wald (see [`TestOptions`]).
 ///
 /// ```
-/// use nps_core::{compare, Alternative, AdjustedWald, TestMethod, Tally};
+/// use nps_core::{compare, Tally, TestOptions};
 /// let last = Tally::from_categories(25, 30, 70).unwrap();
 /// let this = Tally::from_categories(20, 28, 77).unwrap();
-/// let r = compare(&this, &last, &TestMethod::AdjustedWald(AdjustedWald::default()),
-///                 0.95, Alternative::TwoSided).unwrap();
+/// let r = compare(&this, &last, &TestOptions::default()).unwrap();
 /// assert!(r.difference > 0.0);
 /// assert!(r.interval.low < 0.0); // not distinguishable from noise at these sizes
 /// ```
 pub fn compare<A: NpsSample + ?Sized, B: NpsSample + ?Sized>(
     a: &A,
     b: &B,
-    method: &TestMethod,
-    confidence: f64,
-    alternative: Alternative,
+    options: &TestOptions,
 ) -> Result<TestResult> {
+    let method = options.validate()?;
+    let (confidence, alternative) = (options.confidence, options.alternative);
     let ea = method.prepare(&a.effective().require("comparison (sample a)")?)?;
     let eb = method.prepare(&b.effective().require("comparison (sample b)")?)?;
     let se = (ea.unit_variance() / ea.n() + eb.unit_variance() / eb.n()).sqrt();
@@ -602,22 +638,25 @@ pub fn compare<A: NpsSample + ?Sized, B: NpsSample + ?Sized>(
 
 /// Sample size for a margin of error (points) at planned promoter and
 /// detractor shares: `n = z²·V/E²`, with an optional finite-population
-/// correction `n / (1 + (n − 1)/N)`; rounded up.
+/// correction `n / (1 + (n − 1)/N)`; rounded up. Confidence and population
+/// are [`SampleSizeOptions`] (default 95 %, infinite population).
 ///
 /// ```
+/// use nps_core::{sample_size, SampleSizeOptions};
 /// // Planned 50 % promoters, 20 % detractors, ±5 points at 95 %:
-/// let n = nps_core::sample_size(5.0, 0.5, 0.2, 0.95, None).unwrap();
+/// let n = sample_size(5.0, 0.5, 0.2, &SampleSizeOptions::default()).unwrap();
 /// assert_eq!(n, 938);
-/// let n_small = nps_core::sample_size(5.0, 0.5, 0.2, 0.95, Some(2000)).unwrap();
+/// let finite = SampleSizeOptions { population: Some(2000), ..SampleSizeOptions::default() };
+/// let n_small = sample_size(5.0, 0.5, 0.2, &finite).unwrap();
 /// assert!(n_small < n);
 /// ```
 pub fn sample_size(
     margin: f64,
     promoters: f64,
     detractors: f64,
-    confidence: f64,
-    population: Option<u64>,
+    options: &SampleSizeOptions,
 ) -> Result<u64> {
+    let (confidence, population) = (options.confidence, options.population);
     if !(margin > 0.0 && margin <= 200.0) {
         return Err(Error::arg(
             "margin",
@@ -641,9 +680,7 @@ pub fn sample_size(
             ),
         ));
     }
-    if population == Some(0) {
-        return Err(Error::arg("population", "must be at least 1"));
-    }
+    options.validate()?;
     let z = z_value(confidence)?;
     let v = promoters + detractors - (promoters - detractors).powi(2);
     if v <= 0.0 {
@@ -693,7 +730,7 @@ mod tests {
     fn sample_size_textbook() {
         // 1.96^2 * 0.25 / 0.05^2 = 384.1 -> 385 for a proportion; for NPS with
         // p = .5, d = .2: V = .7 - .09 = .61 -> 937.4 with z=1.96; exact z gives 937.3.
-        let n = sample_size(5.0, 0.5, 0.2, 0.95, None).unwrap();
+        let n = sample_size(5.0, 0.5, 0.2, &SampleSizeOptions::default()).unwrap();
         let z = z_value(0.95).unwrap();
         let expected = (z * z * 0.61 / 0.0025).ceil() as u64;
         assert_eq!(n, expected);

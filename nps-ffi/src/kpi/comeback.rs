@@ -103,8 +103,10 @@ pub unsafe extern "C" fn nps_kpi_repeat_complaint(
             Keys::U64(s),
             r,
             c,
-            window_days,
-            has_as_of.then_some(as_of),
+            &kpi::ComebackOptions {
+                as_of: has_as_of.then_some(as_of),
+                ..kpi::ComebackOptions::window_days(window_days)
+            },
             &Grouping::default(),
         )?;
         // SAFETY: checked by ffi::out.

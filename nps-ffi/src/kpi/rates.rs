@@ -105,7 +105,8 @@ pub unsafe extern "C" fn nps_kpi_follow_up_completion(
             )
         };
         let f = optional(f, h, "has_follow_up")?;
-        let t = kpi::follow_up_completion_rate(e, &f, window_seconds, &Grouping::default())?;
+        let opts = kpi::FollowUpOptions { window_seconds };
+        let t = kpi::follow_up_completion_rate(e, &f, &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
         Ok(())
@@ -131,7 +132,7 @@ pub unsafe extern "C" fn nps_kpi_csat(
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
         let r = unsafe { ffi::slice(ratings, len, "ratings") }?;
-        let t = kpi::csat(r, satisfied_min, &Grouping::default())?;
+        let t = kpi::csat(r, &kpi::CsatOptions { satisfied_min }, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
         Ok(())

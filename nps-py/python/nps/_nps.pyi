@@ -187,15 +187,18 @@ class Tally:
     def shares(self) -> tuple[float, float, float]: ...
     def interval(
         self,
-        method: _Method = "score",
-        confidence: float = 0.95,
+        method: _Method | None = None,
+        confidence: float | None = None,
         *,
         pseudo: _Triple | None = None,
-        clip: bool = False,
+        clip: bool | None = None,
         prior: _Triple | None = None,
-        credible: _Credible = "equal_tailed",
-    ) -> Interval: ...
-    def margin_of_error(self, confidence: float = 0.95) -> float: ...
+        credible: _Credible | None = None,
+    ) -> Interval:
+        """Options not given (None) take nps-core's IntervalOptions defaults:
+        "score", 0.95, pseudo (0.75, 1.5, 0.75), clip False, prior (1, 1, 1),
+        "equal_tailed". An option of another method must keep its default."""
+    def margin_of_error(self, confidence: float | None = None) -> float: ...
     def to_dict(self) -> dict[str, Any]: ...
     def __add__(self, other: Tally, /) -> Tally: ...
     def __radd__(self, other: Tally | int, /) -> Tally: ...  # `sum()` starts from 0
@@ -340,26 +343,29 @@ class GoalReport:
 def test(
     tally: Tally,
     benchmark: float = 0.0,
-    method: _TestMethod = "wald",
-    confidence: float = 0.95,
-    alternative: _Alternative = "two_sided",
+    method: _TestMethod | None = None,
+    confidence: float | None = None,
+    alternative: _Alternative | None = None,
     *,
     pseudo: _Triple | None = None,
-) -> TestResult: ...
+) -> TestResult:
+    """Options not given (None) take nps-core's TestOptions defaults:
+    "adjusted_wald", 0.95, "two_sided", pseudo (0.75, 1.5, 0.75)."""
 def compare(
     a: Tally,
     b: Tally,
-    method: _TestMethod = "adjusted_wald",
-    confidence: float = 0.95,
-    alternative: _Alternative = "two_sided",
+    method: _TestMethod | None = None,
+    confidence: float | None = None,
+    alternative: _Alternative | None = None,
     *,
     pseudo: _Triple | None = None,
-) -> TestResult: ...
+) -> TestResult:
+    """Options not given (None) take nps-core's TestOptions defaults (as test)."""
 def sample_size(
     margin: float,
     promoters: float,
     detractors: float,
-    confidence: float = 0.95,
+    confidence: float | None = None,
     population: int | None = None,
 ) -> int: ...
 def classify(score: float) -> Literal["detractor", "passive", "promoter"]: ...
