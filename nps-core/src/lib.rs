@@ -44,7 +44,7 @@
 //! p-value and interval.
 //!
 //! ```
-//! use nps_core::{compare, Alternative, Category, IntervalMethod, NpsSample, Score, Tally, TestMethod};
+//! use nps_core::{compare, Category, IntervalMethod, NpsSample, SampleSizeOptions, Score, Tally, TestOptions};
 //!
 //! assert_eq!(Score::new(9)?.category(), Category::Promoter);
 //! let scores: Vec<u8> = vec![10, 9, 9, 8, 7, 6, 3, 10, 9, 0];
@@ -58,11 +58,12 @@
 //! // Two months of a department: NPS 60, then 45, each from 200 responses.
 //! let before = Tally::from_categories(20, 40, 140)?;
 //! let after = Tally::from_categories(30, 50, 120)?;
-//! let r = compare(&after, &before, &TestMethod::Wald, 0.95, Alternative::TwoSided)?;
-//! assert!((r.difference + 15.0).abs() < 1e-9);
+//! // Default test: adjusted Wald, two-sided, 95 % (`TestOptions::default()`).
+//! let r = compare(&after, &before, &TestOptions::default())?;
+//! assert!(r.difference < -14.0 && r.difference > -16.0);
 //! assert!(r.p_value < 0.05 && r.interval.high < 0.0);
 //! // Responses needed for ±5 points at 95 % (planned 50 % promoters, 20 % detractors).
-//! assert_eq!(nps_core::sample_size(5.0, 0.5, 0.2, 0.95, None)?, 938);
+//! assert_eq!(nps_core::sample_size(5.0, 0.5, 0.2, &SampleSizeOptions::default())?, 938);
 //! # Ok::<(), nps_core::Error>(())
 //! ```
 //!
