@@ -348,6 +348,7 @@ pub mod policy;
 pub mod programme;
 mod score;
 mod stats;
+pub mod table;
 mod tally;
 
 pub use error::{Error, ErrorKind, Problem, Result};
