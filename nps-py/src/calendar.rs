@@ -15,7 +15,7 @@ use pyo3::types::{
 
 use crate::errors::{invalid_argument, CoreResult};
 use crate::instant::{datetime, duration_seconds, pauses, seconds, timedelta, zone};
-use crate::tally::repr_str;
+use crate::names::repr_str;
 
 type Ranges = Vec<[String; 2]>;
 type Weekly = BTreeMap<String, Ranges>;

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyType;
 
 use crate::errors::{invalid_argument, CoreResult};
-use crate::tally::repr_str;
+use crate::names::repr_str;
 
 /// Minor units as an `i64`; Python ints beyond it are `InvalidArgumentError`.
 pub(crate) fn minor_units(name: &'static str, v: i128) -> PyResult<i64> {

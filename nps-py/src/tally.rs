@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::column::{numbers, Visit};
 use crate::errors::{invalid_argument, CoreResult};
-use crate::names::parse_name;
-use crate::stats::{interval_method, PyInterval};
+use crate::names::{parse_name, repr_str};
+use crate::stats::interval::{interval_method, PyInterval};
 
 /// The sample a tally holds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -99,16 +99,6 @@ impl Visit for TallyColumn<'_> {
                 }),
             })
             .py()
-    }
-}
-
-fn fmt_f64(v: f64) -> String {
-    // Python's float repr (shortest round-trip), e.g. 33.333333333333336, 1.0
-    let s = format!("{v:?}");
-    if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
-        s
-    } else {
-        format!("{s}.0")
     }
 }
 
@@ -454,14 +444,4 @@ impl PyTally {
             })?,
         })
     }
-}
-
-/// Python's repr of a string (single quotes).
-pub(crate) fn repr_str(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-}
-
-/// Used by the reprs of other classes.
-pub(crate) fn repr_f64(v: f64) -> String {
-    fmt_f64(v)
 }

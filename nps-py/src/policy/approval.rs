@@ -10,7 +10,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::errors::{invalid_argument, to_py};
 use crate::money::{PyItem, PyMoney};
-use crate::tally::repr_str;
+use crate::names::repr_str;
 
 /// An nps-core argument error re-addressed to an element of a Python
 /// argument (`items[2]: ...`), other errors unchanged.

@@ -1,0 +1,140 @@
+//! `nps.Interval` and the interval methods' names and options (`Tally.interval`).
+//! A leaf: `tally` uses it, and it uses no other binding of a statistic.
+
+use nps_core::{Credible, Interval, IntervalMethod};
+use pyo3::prelude::*;
+
+use crate::errors::{invalid_argument, CoreResult};
+use crate::names::{parse_name, repr_f64, repr_str};
+
+/// A confidence (or credible) interval of the NPS, in points.
+#[pyclass(frozen, eq, from_py_object, module = "nps", name = "Interval")]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PyInterval {
+    /// Lower bound.
+    #[pyo3(get)]
+    low: f64,
+    /// Upper bound.
+    #[pyo3(get)]
+    high: f64,
+    /// Centre: the NPS (Wald, score), the adjusted centre (adjusted Wald) or the posterior mean (Bayes).
+    #[pyo3(get)]
+    center: f64,
+    /// The method's name.
+    #[pyo3(get)]
+    method: String,
+    /// The confidence level.
+    #[pyo3(get)]
+    confidence: f64,
+}
+
+impl From<Interval> for PyInterval {
+    fn from(i: Interval) -> PyInterval {
+        PyInterval {
+            low: i.low,
+            high: i.high,
+            center: i.center,
+            method: i.method.to_owned(),
+            confidence: i.confidence,
+        }
+    }
+}
+
+#[pymethods]
+impl PyInterval {
+    #[new]
+    fn new(low: f64, high: f64, center: f64, method: String, confidence: f64) -> Self {
+        PyInterval {
+            low,
+            high,
+            center,
+            method,
+            confidence,
+        }
+    }
+
+    /// Half the width (the margin of error of a symmetric interval).
+    #[getter]
+    fn half_width(&self) -> f64 {
+        (self.high - self.low) / 2.0
+    }
+
+    pub(crate) fn __repr__(&self) -> String {
+        format!(
+            "Interval(low={}, high={}, center={}, method={}, confidence={})",
+            repr_f64(self.low),
+            repr_f64(self.high),
+            repr_f64(self.center),
+            repr_str(&self.method),
+            repr_f64(self.confidence)
+        )
+    }
+
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> (
+        Bound<'py, pyo3::types::PyType>,
+        (f64, f64, f64, String, f64),
+    ) {
+        (
+            py.get_type::<PyInterval>(),
+            (
+                self.low,
+                self.high,
+                self.center,
+                self.method.clone(),
+                self.confidence,
+            ),
+        )
+    }
+}
+
+/// Builds an interval method from its name and options; options that do not
+/// apply to the method are rejected rather than ignored.
+pub(crate) fn interval_method(
+    method: &str,
+    pseudo: Option<[f64; 3]>,
+    clip: bool,
+    prior: Option<[f64; 3]>,
+    credible: &str,
+) -> PyResult<IntervalMethod> {
+    let mut m = IntervalMethod::from_name(method).py()?;
+    let credible: Credible = parse_name("credible", credible)?;
+    let not_for = |arg: &'static str, wants: &str| {
+        invalid_argument(
+            arg,
+            format!("applies to method \"{wants}\" only, not \"{method}\""),
+        )
+    };
+    match &mut m {
+        IntervalMethod::AdjustedWald(a) => {
+            if let Some(p) = pseudo {
+                a.pseudo = p;
+            }
+            a.clip = clip;
+        }
+        IntervalMethod::Bayes(b) => {
+            if let Some(p) = prior {
+                b.prior = p;
+            }
+            b.credible = credible;
+        }
+        _ => {}
+    }
+    let adjusted = matches!(m, IntervalMethod::AdjustedWald(_));
+    let bayes = matches!(m, IntervalMethod::Bayes(_));
+    if !adjusted && pseudo.is_some() {
+        return Err(not_for("pseudo", "adjusted_wald"));
+    }
+    if !adjusted && clip {
+        return Err(not_for("clip", "adjusted_wald"));
+    }
+    if !bayes && prior.is_some() {
+        return Err(not_for("prior", "bayes"));
+    }
+    if !bayes && credible != Credible::default() {
+        return Err(not_for("credible", "bayes"));
+    }
+    Ok(m)
+}
