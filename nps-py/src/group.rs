@@ -216,22 +216,6 @@ impl PyGroupResult {
         Ok(d)
     }
 
-    /// The table (see `to_dict`) as a pandas DataFrame; statistics of a group
-    /// without data are <NA> (nullable Float64), never NaN.
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._group")?
-            .getattr("to_pandas")?
-            .call1((self.to_dict(py)?,))
-    }
-
-    /// The table (see `to_dict`) as a polars DataFrame; statistics of a group
-    /// without data are null.
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._group")?
-            .getattr("to_polars")?
-            .call1((self.to_dict(py)?,))
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "<GroupResult: {} groups, period={}, min_n={}, window={}, skipped={}, dropped_repeats={}>",

@@ -59,20 +59,6 @@ impl PyHeatTable {
         Ok(d)
     }
 
-    /// The table as a pandas DataFrame (nullable dtypes: no data is <NA>).
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._heatmap")?
-            .getattr("to_pandas")?
-            .call1((self.kind, self.to_dict(py)?))
-    }
-
-    /// The table as a polars DataFrame (no data is null).
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._heatmap")?
-            .getattr("to_polars")?
-            .call1((self.kind, self.to_dict(py)?))
-    }
-
     fn __len__(&self) -> usize {
         self.rows
     }
@@ -350,22 +336,6 @@ impl PyHeatMap {
         d.set_item("heat", v.iter().map(|x| x.heat).collect::<Vec<_>>())?;
         d.set_item("share", v.iter().map(|x| x.share).collect::<Vec<_>>())?;
         Ok(table("drivers", v.len(), d))
-    }
-
-    /// Draws the map with matplotlib (imported lazily; ImportError with a
-    /// hint when it is not installed): the stage × `by` matrix when the map
-    /// has that axis (`by="key"` or `"period"`), else the heat per stage.
-    /// Returns the matplotlib Axes.
-    #[pyo3(signature = (by = None, ax = None))]
-    fn plot<'py>(
-        slf: &Bound<'py, Self>,
-        by: Option<&str>,
-        ax: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        slf.py()
-            .import("nps._heatmap")?
-            .getattr("plot")?
-            .call1((slf, by, ax))
     }
 
     fn __repr__(&self) -> String {

@@ -273,20 +273,6 @@ impl PyReratingTable {
         Ok(d)
     }
 
-    /// The table (see `to_dict`) as a pandas DataFrame; NPS without data is <NA>.
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._integrity")?
-            .getattr("rerating_to_pandas")?
-            .call1((self.to_dict(py)?,))
-    }
-
-    /// The table (see `to_dict`) as a polars DataFrame; NPS without data is null.
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._integrity")?
-            .getattr("rerating_to_polars")?
-            .call1((self.to_dict(py)?,))
-    }
-
     fn __repr__(&self) -> String {
         format!("<ReratingTable: {} groups>", self.groups.len())
     }
@@ -588,20 +574,6 @@ impl PyManagedFlags {
         )?;
         debug_assert_eq!(d.len(), COLUMNS.len());
         Ok(d)
-    }
-
-    /// The table as a pandas DataFrame (missing statistics are <NA>, never NaN).
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._integrity")?
-            .getattr("to_pandas")?
-            .call1((self.to_dict(py)?,))
-    }
-
-    /// The table as a polars DataFrame (missing statistics are null).
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._integrity")?
-            .getattr("to_polars")?
-            .call1((self.to_dict(py)?,))
     }
 
     fn __repr__(&self) -> String {

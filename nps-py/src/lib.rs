@@ -107,6 +107,7 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<integrity::PyReratingTable>()?;
     m.add_function(wrap_pyfunction!(integrity::rerated_nps_by, m)?)?;
     // kpi
+    m.add_function(wrap_pyfunction!(column::adapt::column_numbers, m)?)?;
     kpi::register(m)?;
     // heatmap
     m.add_class::<heatmap::PyHeatMap>()?;

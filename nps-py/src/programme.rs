@@ -287,18 +287,6 @@ impl PyRecoveryStatsTable {
         Ok(d)
     }
 
-    /// The table as a pandas DataFrame (nullable Float64 rates).
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._programme")?
-            .call_method1("stats_to_pandas", (self.to_dict(py)?,))
-    }
-
-    /// The table as a polars DataFrame (nulls where there is no data).
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._programme")?
-            .call_method1("stats_to_polars", (self.to_dict(py)?,))
-    }
-
     fn __repr__(&self) -> String {
         format!("<RecoveryStatsTable: {} rows>", self.rows.len())
     }

@@ -16,6 +16,9 @@ copied), pandas or polars Series, Arrow arrays, or lists.
 'S'
 """
 
+import warnings
+from typing import Any
+
 from nps._nps import (
     Approval,
     Calendar,
@@ -59,7 +62,7 @@ from nps._nps import (
     max_threads,
     sample_size,
     set_max_threads,
-    test,
+    test_benchmark,
     track_goal,
 )
 from nps._nps import (
@@ -130,6 +133,7 @@ __all__ = [
     "sample_size",
     "set_max_threads",
     "test",
+    "test_benchmark",
     "track_goal",
     "Case",
     "RankedCase",
@@ -155,6 +159,28 @@ __all__ = [
     "servers_needed",
 ]
 
+# DataFrames and plots of the native tables, attached to the classes by these
+# modules (the native module never imports a module of this package).
+from nps import _group, _heatmap, _integrity, _policy, _programme  # noqa: E402, F401
 from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
 
 __all__ += ["kpi"]
+
+
+def test(*args: Any, **kwargs: Any) -> TestResult:
+    """Deprecated alias of `test_benchmark` (the name used in Rust and C);
+    warns with DeprecationWarning and will be removed.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     r = test(Tally(20, 30, 50), benchmark=20.0)
+    >>> w[0].category.__name__, r == test_benchmark(Tally(20, 30, 50), benchmark=20.0)
+    ('DeprecationWarning', True)
+    """
+    warnings.warn(
+        "nps.test is deprecated; use nps.test_benchmark (the same function)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return test_benchmark(*args, **kwargs)

@@ -26,7 +26,7 @@ __all__ = [
     "Interval",
     "TestResult",
     "Scale",
-    "test",
+    "test_benchmark",
     "compare",
     "sample_size",
     "classify",
@@ -70,6 +70,7 @@ __all__ = [
     "Kpi",
     "SrtCatalog",
     "TimeKpi",
+    "_column_numbers",
     "_kpi_bay_utilization",
     "_kpi_first_time_fix",
     "_kpi_hours_per_ro",
@@ -337,7 +338,7 @@ class GoalReport:
     @property
     def n_per_month_to_detect_step(self) -> int | None: ...
 
-def test(
+def test_benchmark(
     tally: Tally,
     benchmark: float = 0.0,
     method: _TestMethod = "wald",
@@ -504,6 +505,7 @@ class TriageTable:
     def __getitem__(self, index: int, /) -> Triage: ...
     def __iter__(self) -> Iterator[Triage]: ...
     def to_dict(self) -> dict[str, list[Any]]: ...
+    def _arrays(self) -> dict[str, Any]: ...
     def to_pandas(self) -> Any: ...
     def to_polars(self) -> Any: ...
 
@@ -1050,6 +1052,7 @@ def _kpi_repeat_complaint(
     period: str | None = None,
     tz: str = "UTC",
 ) -> _KpiRows: ...
+def _column_numbers(column: Any, name: str) -> Any: ...
 def _kpi_bay_utilization(
     occupied_hours: _Column,
     *,

@@ -22,8 +22,8 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
-from nps import _columns
 from nps._nps import Kpi, Policy, SrtCatalog, TimeKpi
+from nps._nps import _column_numbers
 from nps._nps import _kpi_bay_utilization as _bay
 from nps._nps import _kpi_first_time_fix as _ftf
 from nps._nps import _kpi_hours_per_ro as _hpro
@@ -198,7 +198,7 @@ class TimeTable:
 
 def _flags(col: Any, name: str) -> Any:
     """A bool / 0-1 column as uint8 (nps-core rejects anything else with its row)."""
-    arr = _columns.numbers(col, name)
+    arr = _column_numbers(col, name)
     return arr.astype(np.uint8) if arr.dtype == np.bool_ else arr
 
 

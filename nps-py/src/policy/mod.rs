@@ -127,9 +127,7 @@ fn flags<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Flags<'py
     let arr = if obj.is_exact_instance_of::<PyUntypedArray>() {
         obj.clone()
     } else {
-        py.import("nps._columns")?
-            .getattr("numbers")?
-            .call1((obj, name))?
+        crate::column::adapt::numbers(obj, name)?
     };
     // A view when the array already is contiguous.
     let arr = py

@@ -261,8 +261,13 @@ pub(crate) struct PyTriageTable {
     pub(crate) tz: Py<PyTzInfo>,
 }
 
+#[pymethods]
 impl PyTriageTable {
-    fn arrays<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    /// The columns as numpy arrays (no Python object per row), for the
+    /// DataFrames `nps._policy` builds: strings as `(codes, categories)`,
+    /// deadlines as int64 Unix seconds (int64 minimum = none), the cap as
+    /// `(values, missing)`.
+    fn _arrays<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let (rows, currency) = (&self.rows, self.currency);
         let c = py.detach(|| columns(rows, currency));
         let d = PyDict::new(py);
@@ -293,15 +298,6 @@ impl PyTriageTable {
         Ok(d)
     }
 
-    fn frame<'py>(&self, py: Python<'py>, function: &str) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._policy")?
-            .getattr(function)?
-            .call1((self.arrays(py)?,))
-    }
-}
-
-#[pymethods]
-impl PyTriageTable {
     fn __len__(&self) -> usize {
         self.rows.len()
     }
@@ -387,19 +383,6 @@ impl PyTriageTable {
                 .collect::<Vec<_>>(),
         )?;
         Ok(d)
-    }
-
-    /// The table (columns of `to_dict`) as a pandas DataFrame: categorical
-    /// strings, `datetime64[s, UTC]` deadlines (NaT when none), a nullable
-    /// Int64 cap. pandas is imported only now.
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "triage_to_pandas")
-    }
-
-    /// The table (columns of `to_dict`) as a polars DataFrame: Enum strings,
-    /// `Datetime(time_zone="UTC")` deadlines, nulls where a row has no value.
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "triage_to_polars")
     }
 
     fn __repr__(&self) -> String {

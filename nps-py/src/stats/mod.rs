@@ -137,7 +137,7 @@ impl PyTestResult {
 }
 
 /// One-sample test of the NPS against a benchmark (points).
-#[pyfunction(name = "test")]
+#[pyfunction]
 #[pyo3(signature = (tally, benchmark = 0.0, method = "wald", confidence = 0.95, alternative = "two_sided", *, pseudo = None))]
 pub(crate) fn test_benchmark(
     tally: &Bound<'_, PyTally>,
