@@ -184,6 +184,15 @@ fn zone_of(
 /// leaves the case unchanged. The policy is used by `status` and
 /// `approvals`; instants come back in its calendar's zone, else in the zone
 /// of the opening event's `at`, else UTC.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> len(c), c.original_score, c.dealer, c.is_closed
+/// (2, 2, 'D1', False)
 #[pyclass(module = "nps", name = "Case")]
 pub(crate) struct PyRecoveryCase {
     pub(crate) c: Case,
@@ -385,6 +394,16 @@ impl PyRecoveryCase {
 }
 
 /// One procedure step at an instant.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> s = c.status(at + dt.timedelta(hours=1)).steps[0]
+/// >>> s.name, s.state, s.late_seconds
+/// ('identify_and_grade', 'done', 0)
 #[pyclass(frozen, module = "nps", name = "StepStatus")]
 pub(crate) struct PyStepStatus {
     s: StepStatus,
@@ -435,6 +454,16 @@ impl PyStepStatus {
 }
 
 /// Status of a recovery case at an instant.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> s = c.status(at + dt.timedelta(hours=1))
+/// >>> s.current_step, s.late_steps
+/// ('first_contact', [])
 #[pyclass(frozen, module = "nps", name = "RecoveryStatus")]
 pub(crate) struct PyRecoveryStatus {
     s: Status,

@@ -6,6 +6,10 @@ use nps_core::erlang::{erlang_c as core_erlang_c, servers_needed as core_servers
 use pyo3::prelude::*;
 
 /// An M/M/c queue (Erlang C). Times are in the unit of the inputs.
+///
+/// >>> q = nps.erlang_c(arrival_rate=10.0, service_time=0.25, servers=4)
+/// >>> q.stable, q.utilization  # 10 * 0.25 / 4
+/// (True, 0.625)
 #[pyclass(frozen, module = "nps", name = "Queue")]
 pub(crate) struct PyQueue {
     q: Queue,
@@ -98,6 +102,10 @@ impl PyQueue {
 /// mean `service_time` in the same unit, `servers` ≥ 1; `target_wait` (same
 /// unit) adds `within_target`. Utilization ≥ 1 gives an unstable Queue (no
 /// exception). InvalidArgumentError for non-positive or non-finite inputs.
+///
+/// >>> q = nps.erlang_c(arrival_rate=10.0, service_time=0.25, servers=4)
+/// >>> q.servers, round(q.prob_wait, 4)
+/// (4, 0.3199)
 #[pyfunction]
 #[pyo3(signature = (*, arrival_rate, service_time, servers, target_wait = None))]
 pub(crate) fn erlang_c(
@@ -114,6 +122,11 @@ pub(crate) fn erlang_c(
 /// (0 < share < 1) of arrivals wait at most `target_wait` (and the mean wait
 /// is at most `max_mean_wait`, if given). Returns the Queue with that
 /// staffing (`.servers` is the answer). Units as `erlang_c`.
+///
+/// >>> # 3 servers: 1 - 0.702 * exp(-(12 - 10) * 0.1) = 43 % wait <= 0.1;
+/// >>> # 4 servers: 1 - 0.320 * exp(-(16 - 10) * 0.1) = 82 % >= 80 %
+/// >>> nps.servers_needed(arrival_rate=10.0, service_time=0.25, target_wait=0.1, target_share=0.8).servers
+/// 4
 #[pyfunction]
 #[pyo3(signature = (*, arrival_rate, service_time, target_wait, target_share, max_mean_wait = None))]
 pub(crate) fn servers_needed(

@@ -11,6 +11,10 @@ use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
 /// The answer of `track_goal`.
+///
+/// >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
+/// >>> g.current, g.gap, round(g.monthly_step, 4)  # 52 - 28; 65 - 24; 41 / 12
+/// (24.0, 41.0, 3.4167)
 #[pyclass(frozen, module = "nps", name = "GoalReport")]
 pub(crate) struct PyGoalReport {
     report: GoalReport,
@@ -97,6 +101,10 @@ impl PyGoalReport {
 /// Tracks a goal over a monthly history of tallies (oldest first): the gap,
 /// the monthly path needed, and whether the last change is distinguishable
 /// from noise at the observed sample sizes.
+///
+/// >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
+/// >>> g.target, g.months, g.gap
+/// (65.0, 12, 41.0)
 #[pyfunction]
 #[pyo3(signature = (history, *, target, months, confidence = 0.95))]
 pub(crate) fn track_goal(

@@ -24,6 +24,10 @@ pub(crate) fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<
 }
 
 /// One group of a `GroupResult`.
+///
+/// >>> g = nps.group_by(["a", "b", "a"], [10, 0, 9])[0]
+/// >>> g.key, g.tally.n, g.thin  # thin: fewer than min_n = 30 responses
+/// ('a', 2, True)
 #[pyclass(frozen, module = "nps", name = "Group")]
 pub(crate) struct PyGroup {
     key: Py<PyAny>,
@@ -64,6 +68,10 @@ impl PyGroup {
 }
 
 /// The result of `group_by`: groups sorted by key, then period.
+///
+/// >>> r = nps.group_by([1, 2, 1], [10, 0, 9])
+/// >>> len(r), r.to_dict()["nps"]
+/// (2, [100.0, -100.0])
 #[pyclass(frozen, sequence, module = "nps", name = "GroupResult")]
 pub(crate) struct PyGroupResult {
     grouped: Grouped,
@@ -258,6 +266,10 @@ fn non_negative(name: &'static str, v: i128) -> PyResult<u64> {
 
 /// Groups a score column into tallies in one pass, by key and/or calendar
 /// period, optionally keeping each respondent's latest response only.
+///
+/// >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
+/// >>> [(g.key, g.tally.nps) for g in r]
+/// [('a', 100.0), ('b', -100.0)]
 #[pyfunction]
 #[pyo3(signature = (keys, scores, *, timestamps = None, period = None, tz = "UTC", respondents = None, min_n = 30, invalid = "raise", window = None))]
 #[allow(clippy::too_many_arguments)]

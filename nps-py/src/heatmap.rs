@@ -34,6 +34,11 @@ fn strings<'a>(l: &'a Labels<'_>, name: &str) -> PyResult<Vec<&'a str>> {
 
 /// A table of heat-map results: `to_dict()` (column name → list),
 /// `to_pandas()`, `to_polars()`; `len(table)` rows.
+///
+/// >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
+/// >>> t = h.ranked()
+/// >>> t.kind, t.to_dict()["heat"]
+/// ('ranked', [20, 18])
 #[pyclass(frozen, module = "nps", name = "HeatTable")]
 pub(crate) struct PyHeatTable {
     kind: &'static str,
@@ -82,6 +87,10 @@ fn table(kind: &'static str, rows: usize, d: Bound<'_, PyDict>) -> PyHeatTable {
 /// "appointment", "reception", "diagnosis", "repair", "delivery",
 /// "follow_up". Rows with the same stage and description merge (mentions
 /// and heat add up; the pain index is the mention-weighted mean).
+///
+/// >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
+/// >>> h.total_heat  # 4 * 5 + 2 * 9
+/// 38
 #[pyclass(frozen, module = "nps", name = "HeatMap")]
 pub(crate) struct PyHeatMap {
     inner: HeatMap,

@@ -34,12 +34,20 @@ use pyo3::prelude::*;
 
 /// Caps the number of threads batch functions use (0 = one per core).
 /// Results never depend on it, only speed does.
+///
+/// >>> nps.set_max_threads(1)
+/// >>> nps.max_threads()
+/// 1
+/// >>> nps.set_max_threads(0)  # back to one per core
 #[pyfunction]
 fn set_max_threads(n: usize) {
     nps_core::set_max_threads(n);
 }
 
 /// The number of threads batch functions use.
+///
+/// >>> nps.max_threads() >= 1
+/// True
 #[pyfunction]
 fn max_threads() -> usize {
     nps_core::max_threads()

@@ -21,6 +21,10 @@ use pyo3::types::{PyDict, PyString};
 
 /// A rate with its numerator and denominator; `value` is None ("no data")
 /// when the denominator is 0.
+///
+/// >>> r = nps.recovery_stats([]).launch_rate  # no low scores: no data
+/// >>> r.value, r.numerator, r.denominator
+/// (None, 0, 0)
 #[pyclass(frozen, eq, module = "nps", name = "Rate")]
 #[derive(PartialEq)]
 pub(crate) struct PyRate(Rate);
@@ -54,6 +58,9 @@ impl PyRate {
 }
 
 /// One band of a success split.
+///
+/// >>> [b.label for b in nps.recovery_stats([]).by_speed]
+/// ['<= 6h', '<= 24h', '> 24h', 'not_contacted']
 #[pyclass(frozen, module = "nps", name = "RecoveryBand")]
 pub(crate) struct PyBand(Band);
 
@@ -86,6 +93,16 @@ impl PyBand {
 
 /// Programme statistics of one group of recovery cases (SPEC §4.5). Every
 /// rate is over `low_scores`.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> s = nps.recovery_stats([c])
+/// >>> s.low_scores, s.launched, s.launch_rate.value  # acknowledged, not contacted yet
+/// (1, 0, 0.0)
 #[pyclass(frozen, module = "nps", name = "RecoveryStats")]
 pub(crate) struct PyRecoveryStats(RecoveryStats);
 
@@ -181,6 +198,16 @@ impl PyRecoveryStats {
 }
 
 /// Programme statistics per period and/or dealer.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> t = nps.recovery_stats([c], by="dealer")
+/// >>> len(t), t.to_dict()["dealer"]
+/// (1, ['D1'])
 #[pyclass(frozen, module = "nps", name = "RecoveryStatsTable")]
 pub(crate) struct PyRecoveryStatsTable {
     rows: Vec<GroupStats>,
@@ -312,6 +339,15 @@ fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
 /// one `RecoveryStats`, or with `period` ("day", "week", "month",
 /// "quarter"; a case falls in the period of its opening instant in `tz`)
 /// and/or `by="dealer"` a `RecoveryStatsTable`.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> nps.recovery_stats([c]).low_scores
+/// 1
 #[pyfunction]
 #[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = "UTC", top_reasons = 5))]
 pub(crate) fn recovery_stats(
@@ -353,6 +389,16 @@ pub(crate) fn recovery_stats(
 }
 
 /// An open case ranked by expected recovered value.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> r = nps.rank_open_cases([c], [1000.0], at + dt.timedelta(hours=1))[0]
+/// >>> r.case_id, r.band_label
+/// ('c1', '<= 6h')
 #[pyclass(frozen, module = "nps", name = "RankedCase")]
 pub(crate) struct PyRanked(Ranked);
 
@@ -408,6 +454,15 @@ impl PyRanked {
 /// Open cases ranked by expected recovered value (success probability of
 /// the response-speed band × `values[i]`), descending, ties by case id.
 /// `values` is a column (list, numpy, pandas, polars) of the same length.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> [r.case_id for r in nps.rank_open_cases([c], [1000.0], at + dt.timedelta(hours=1))]
+/// ['c1']
 #[pyfunction]
 #[pyo3(signature = (cases, values, now, *, policy = None))]
 pub(crate) fn rank_open_cases(

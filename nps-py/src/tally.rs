@@ -33,6 +33,12 @@ impl Sample {
 
 /// A tally of survey responses: the counts of the scores 0..=10 (or only of
 /// the three categories), optionally weighted, with the invalid rows skipped.
+///
+/// >>> t = nps.Tally.from_scores([10, 9, 9, 8, 7, 6, 3, 10, 9, 0])
+/// >>> t.n, t.nps  # 5 promoters (50 %) and 3 detractors (30 %) of 10
+/// (10, 20.0)
+/// >>> nps.Tally(detractors=2, passives=3, promoters=5).nps
+/// 30.0
 #[pyclass(frozen, eq, hash, module = "nps", name = "Tally")]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub(crate) struct PyTally {

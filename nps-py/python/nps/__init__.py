@@ -174,8 +174,8 @@ def test(*args: Any, **kwargs: Any) -> TestResult:
     >>> import warnings
     >>> with warnings.catch_warnings(record=True) as w:
     ...     warnings.simplefilter("always")
-    ...     r = test(Tally(20, 30, 50), benchmark=20.0)
-    >>> w[0].category.__name__, r == test_benchmark(Tally(20, 30, 50), benchmark=20.0)
+    ...     r = nps.test(nps.Tally(20, 30, 50), benchmark=20.0)
+    >>> w[0].category.__name__, r == nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0)
     ('DeprecationWarning', True)
     """
     warnings.warn(

@@ -21,6 +21,13 @@ fn dt_repr(v: Option<Bound<'_, PyAny>>) -> PyResult<String> {
 }
 
 /// One deadline of a case at an instant.
+///
+/// >>> p = nps.Policy.default()
+/// >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+/// >>> s = p.case_status(t, 1749819600 + 6 * 3600, acknowledged_at=1749819600 + 600)
+/// >>> d = s.deadlines[0]
+/// >>> d.name, d.due.isoformat(), d.met_at.isoformat()
+/// ('acknowledge', '2025-06-13T15:00:00+00:00', '2025-06-13T13:10:00+00:00')
 #[pyclass(frozen, eq, module = "nps", name = "DeadlineStatus")]
 pub(crate) struct PyDeadlineStatus {
     d: DeadlineStatus,
@@ -82,6 +89,13 @@ impl PyDeadlineStatus {
 
 /// Something that happened by "now" and that a host system acts on; `key`
 /// is stable (`"{case_id}:{deadline}:{kind}"`), so retries do not duplicate it.
+///
+/// >>> p = nps.Policy.default()
+/// >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+/// >>> s = p.case_status(t, 1749819600 + 6 * 3600, acknowledged_at=1749819600 + 600)
+/// >>> e = s.events[0]
+/// >>> e.key, e.kind, e.at.isoformat()
+/// ('case:contact:warned', 'warned', '2025-06-13T14:30:00+00:00')
 #[pyclass(frozen, eq, module = "nps", name = "CaseEvent")]
 pub(crate) struct PyCaseEvent {
     e: CaseEvent,
@@ -136,6 +150,12 @@ impl PyCaseEvent {
 }
 
 /// The status of a triaged case at an instant.
+///
+/// >>> p = nps.Policy.default()
+/// >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+/// >>> s = p.case_status(t, 1749819600 + 6 * 3600, acknowledged_at=1749819600 + 600)
+/// >>> [(d.name, d.state) for d in s.deadlines]
+/// [('acknowledge', 'met'), ('contact', 'breached')]
 #[pyclass(frozen, eq, module = "nps", name = "CaseStatus")]
 pub(crate) struct PyCaseStatus {
     pub(crate) s: CaseStatus,

@@ -143,6 +143,11 @@ fn flags<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Flags<'py
 /// The recovery policy: alert levels, detractor tiers, the compensation
 /// authority ladder and caps, the business calendar, early-warning rules,
 /// driver weights, KPI benchmarks and recovery targets.
+///
+/// >>> p = nps.Policy.default()
+/// >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+/// >>> p.currency, t.tier
+/// ('CNY', 'S')
 #[pyclass(frozen, eq, from_py_object, module = "nps", name = "Policy")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyPolicy {

@@ -18,6 +18,13 @@ fn opt_str(s: &Option<String>) -> Option<&str> {
 }
 
 /// The triage of one response: alert, tier, owner, deadlines, cap.
+///
+/// >>> p = nps.Policy.default()
+/// >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+/// >>> t.alert, t.tier, t.owner
+/// ('red', 'S', 'service_manager')
+/// >>> t.acknowledge_by.isoformat()  # two hours later
+/// '2025-06-13T15:00:00+00:00'
 #[pyclass(frozen, eq, module = "nps", name = "Triage")]
 pub(crate) struct PyTriage {
     pub(crate) t: Triage,
@@ -253,6 +260,10 @@ fn columns<'a>(rows: &'a [Triage], currency: Currency) -> Columns<'a> {
 
 /// Triage of many responses (`Policy.triage_many`): a table with
 /// `to_dict()`, `to_pandas()` and `to_polars()`; `table[i]` is a `Triage`.
+///
+/// >>> tt = nps.Policy.default().triage_many([2, 9, 7], [1749819600] * 3)
+/// >>> len(tt), [t.alert for t in tt]
+/// (3, ['red', None, 'orange'])
 #[pyclass(frozen, sequence, module = "nps", name = "TriageTable")]
 pub(crate) struct PyTriageTable {
     pub(crate) rows: Vec<Triage>,

@@ -8,6 +8,11 @@ use nps_core::policy::{VisitAssessment, Warning};
 use pyo3::prelude::*;
 
 /// One early warning during a visit.
+///
+/// >>> v = nps.Policy.default().assess_visit(now=1749819600, promised_at=1749819600 - 1800)
+/// >>> w = v.warnings[0]
+/// >>> w.level, w.rule, w.detail
+/// ('yellow', 'waiting', '30 min past the promised time')
 #[pyclass(frozen, eq, module = "nps", name = "VisitWarning")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PyVisitWarning {
@@ -43,6 +48,11 @@ impl PyVisitWarning {
 }
 
 /// Early-warning assessment of a visit in progress.
+///
+/// >>> v = nps.Policy.default().assess_visit(
+/// ...     now=1749819600, promised_at=1749819600 - 1800, progress_inquiries=3)
+/// >>> v.level, [w.rule for w in v.warnings]
+/// ('orange', ['progress_inquiries', 'waiting'])
 #[pyclass(frozen, eq, module = "nps", name = "VisitAssessment")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PyVisitAssessment {

@@ -8,6 +8,12 @@ use crate::errors::{invalid_argument, CoreResult};
 use crate::names::{parse_name, repr_f64, repr_str};
 
 /// A confidence (or credible) interval of the NPS, in points.
+///
+/// >>> i = nps.Tally(20, 30, 50).interval("wald")
+/// >>> i.center, i.method  # NPS = 50 - 20
+/// (30.0, 'wald')
+/// >>> round(i.half_width, 2)  # 1.96 * sqrt((0.5 + 0.2 - 0.3 ** 2) / 100) * 100
+/// 15.31
 #[pyclass(frozen, eq, from_py_object, module = "nps", name = "Interval")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyInterval {

@@ -28,6 +28,12 @@ fn test_method(method: &str, pseudo: Option<[f64; 3]>) -> PyResult<TestMethod> {
 }
 
 /// Result of a one-sample test or a two-sample comparison, in points.
+///
+/// >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0)
+/// >>> round(r.difference, 6), round(r.se, 4)  # 30 - 20; sqrt(0.61 / 100) * 100
+/// (10.0, 7.8102)
+/// >>> r.p_value > 0.05
+/// True
 #[pyclass(frozen, eq, module = "nps", name = "TestResult")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyTestResult {
@@ -137,6 +143,10 @@ impl PyTestResult {
 }
 
 /// One-sample test of the NPS against a benchmark (points).
+///
+/// >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0)
+/// >>> round(r.difference, 6), r.method, r.alternative
+/// (10.0, 'wald', 'two_sided')
 #[pyfunction]
 #[pyo3(signature = (tally, benchmark = 0.0, method = "wald", confidence = 0.95, alternative = "two_sided", *, pseudo = None))]
 pub(crate) fn test_benchmark(
@@ -155,6 +165,10 @@ pub(crate) fn test_benchmark(
 }
 
 /// Two-sample comparison of the signed difference a - b.
+///
+/// >>> r = nps.compare(nps.Tally(10, 20, 70), nps.Tally(30, 20, 50))  # NPS 60 vs 20
+/// >>> r.method, r.difference > 0, r.p_value < 0.001
+/// ('adjusted_wald', True, True)
 #[pyfunction]
 #[pyo3(signature = (a, b, method = "adjusted_wald", confidence = 0.95, alternative = "two_sided", *, pseudo = None))]
 pub(crate) fn compare(
@@ -180,6 +194,9 @@ pub(crate) fn compare(
 
 /// Sample size for a margin of error (points) at planned promoter and
 /// detractor shares, with an optional finite population.
+///
+/// >>> nps.sample_size(5.0, 0.5, 0.2)  # 1.96² * (0.5 + 0.2 - 0.3²) / 0.05², rounded up
+/// 938
 #[pyfunction]
 #[pyo3(signature = (margin, promoters, detractors, confidence = 0.95, population = None))]
 pub(crate) fn sample_size(
