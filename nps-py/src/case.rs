@@ -1,5 +1,6 @@
-//! Recovery cases and programme analytics (`nps.Case`, `nps.RecoveryStatus`,
-//! `nps.recovery_stats`, `nps.rank_open_cases`). Events arrive as dicts
+//! Recovery cases (`nps_core::case`): `nps.Case` (the event log),
+//! `nps.RecoveryStatus` and `nps.StepStatus`; programme analytics over many
+//! cases are in `programme`. Events arrive as dicts
 //! with an aware `datetime` (or Unix seconds) under `"at"`; they are
 //! converted to nps-core's JSON event form and every rule is applied there.
 

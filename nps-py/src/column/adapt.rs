@@ -63,9 +63,9 @@ pub(crate) fn numbers<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Boun
                 let kw = kwargs(py, &[("dtype", float64), ("na_value", nan)])?;
                 return obj.call_method("to_numpy", (), Some(&kw));
             }
-            if let Some(numpy_dtype) = dtype.getattr_opt("numpy_dtype")? {
+            if let Some(numpy_dtype) = dtype.getattr_opt("numpy_dtype")?.filter(|d| !d.is_none()) {
                 let kind: String = numpy_dtype.getattr("kind")?.extract()?;
-                if !numpy_dtype.is_none() && "iuf".contains(kind.as_str()) {
+                if "iuf".contains(kind.as_str()) {
                     let kw = kwargs(py, &[("dtype", numpy_dtype)])?;
                     return obj.call_method("to_numpy", (), Some(&kw));
                 }
