@@ -15,7 +15,7 @@ use pyo3::types::{
 
 use crate::errors::{invalid_argument, CoreResult};
 use crate::instant::{datetime, duration_seconds, pauses, seconds, timedelta, zone};
-use crate::tally::repr_str;
+use crate::names::repr_str;
 
 type Ranges = Vec<[String; 2]>;
 type Weekly = BTreeMap<String, Ranges>;
@@ -207,6 +207,13 @@ fn weekly_to_py<'py>(py: Python<'py>, w: &Weekly) -> PyResult<Bound<'py, PyDict>
 /// (several per day, e.g. around lunch), holidays (whole or part days),
 /// working-day overrides (e.g. Chinese make-up working days) and weekly
 /// schedules taking effect on dates.
+///
+/// >>> import datetime as dt
+/// >>> cal = nps.Calendar("UTC", {d: [("09:00", "17:00")] for d in ("mon", "tue", "wed", "thu", "fri")})
+/// >>> cal.is_working_day(dt.date(2025, 6, 14))  # a Saturday
+/// False
+/// >>> cal.is_open(dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc))  # Friday 10:00
+/// True
 #[pyclass(frozen, eq, from_py_object, module = "nps", name = "Calendar")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyCalendar {

@@ -28,72 +28,72 @@ fn class_spec(kind: ErrorKind) -> (&'static str, Builtin, &'static str) {
         ErrorKind::InvalidScore => (
             "InvalidScoreError",
             Value,
-            "A score that is not an integer of the scale (or NaN / null); `index` is the row, `value` the value.",
+            "A score that is not an integer of the scale (or NaN / null); `index` is the row, `value` the value.\n\n>>> try:\n...     nps.Tally.from_scores([9, 11])\n... except nps.InvalidScoreError as e:\n...     print(e.index, e.value)\n1 11.0",
         ),
         ErrorKind::NoData => (
             "NoDataError",
             Value,
-            "A statistic was asked of a sample without valid responses.",
+            "A statistic was asked of a sample without valid responses.\n\n>>> nps.Tally(0, 0, 0).nps\nTraceback (most recent call last):\n...\nnps.NoDataError: ...",
         ),
         ErrorKind::InvalidWeight => (
             "InvalidWeightError",
             Value,
-            "A weight that is negative, NaN or infinite; `index` is the row, `value` the weight.",
+            "A weight that is negative, NaN or infinite; `index` is the row, `value` the weight.\n\n>>> nps.Tally.from_scores([9, 10], weights=[1.0, -1.0])\nTraceback (most recent call last):\n...\nnps.InvalidWeightError: ...",
         ),
         ErrorKind::InvalidTimestamp => (
             "InvalidTimestampError",
             Value,
-            "A timestamp outside the supported range (or NaT); `index` is the row, `value` the Unix seconds.",
+            "A timestamp outside the supported range (or NaT); `index` is the row, `value` the Unix seconds.\n\n>>> nps.group_by([1, 2], [9, 10], timestamps=[0, 2**62], period=\"day\")\nTraceback (most recent call last):\n...\nnps.InvalidTimestampError: ...",
         ),
         ErrorKind::InvalidArgument => (
             "InvalidArgumentError",
             Value,
-            "An argument outside its domain; `argument` names it.",
+            "An argument outside its domain; `argument` names it.\n\n>>> nps.sample_size(0.0, 0.5, 0.2)  # a margin of 0 points\nTraceback (most recent call last):\n...\nnps.InvalidArgumentError: ...",
         ),
         ErrorKind::LengthMismatch => (
             "LengthMismatchError",
             Value,
-            "Two columns that must have the same length do not; `argument` names the wrong one.",
+            "Two columns that must have the same length do not; `argument` names the wrong one.\n\n>>> nps.group_by([1, 2], [9])\nTraceback (most recent call last):\n...\nnps.LengthMismatchError: ...",
         ),
         ErrorKind::InvalidScale => (
             "InvalidScaleError",
             Value,
-            "Category ranges of a scale that overlap, leave gaps or are empty.",
+            "Category ranges of a scale that overlap, leave gaps or are empty.\n\n>>> nps.Scale((1, 3), None, (5, 5))  # 4 is in no category\nTraceback (most recent call last):\n...\nnps.InvalidScaleError: ...",
         ),
         ErrorKind::UnknownTimeZone => (
             "UnknownTimeZoneError",
             Value,
-            "An IANA time-zone name that is not known.",
+            "An IANA time-zone name that is not known.\n\n>>> nps.group_by([1], [9], timestamps=[0], period=\"day\", tz=\"Mars/Olympus\")\nTraceback (most recent call last):\n...\nnps.UnknownTimeZoneError: ...",
         ),
         ErrorKind::Degenerate => (
             "DegenerateError",
             Value,
-            "A statistic that is undefined for this sample (e.g. a zero standard error).",
+            "A statistic that is undefined for this sample (e.g. a zero standard error).\n\n>>> nps.test_benchmark(nps.Tally(0, 0, 30), 50.0, method=\"wald\")  # all promoters: SE 0\nTraceback (most recent call last):\n...\nnps.DegenerateError: ...",
         ),
         ErrorKind::Overflow => (
             "CountOverflowError",
             Overflow,
-            "A count that does not fit in 64 bits.",
+            "A count that does not fit in 64 bits.\n\n>>> issubclass(nps.CountOverflowError, OverflowError)\nTrue",
         ),
         ErrorKind::Numerical => (
             "NumericalError",
             Runtime,
-            "A numerical routine did not converge (a bug: please report it).",
+            "A numerical routine did not converge (a bug: please report it).\n\n>>> issubclass(nps.NumericalError, RuntimeError)\nTrue",
         ),
         ErrorKind::InvalidPolicy => (
             "InvalidPolicyError",
             Value,
-            "A policy or calendar document with problems; `problems` lists every one as (path, message) tuples (path \"\" is the document root).",
+            "A policy or calendar document with problems; `problems` lists every one as (path, message) tuples (path \"\" is the document root).\n\n>>> nps.Policy.from_json('{\"currency\": 1}')\nTraceback (most recent call last):\n...\nnps.InvalidPolicyError: ...",
         ),
         ErrorKind::InvalidValue => (
             "InvalidValueError",
             Value,
-            "An element of an input column or record that is out of its domain; `argument` is the column, `index` the row.",
+            "An element of an input column or record that is out of its domain; `argument` is the column, `index` the row.\n\n>>> nps.kpi.rate([1, 2])  # a flag must be 0 or 1\nTraceback (most recent call last):\n...\nnps.InvalidValueError: ...",
         ),
         ErrorKind::InvalidEvent => (
             "InvalidEventError",
             Value,
-            "A case event that cannot be applied (out of order, for a closed case, missing a field); the case is unchanged. `event` is the event kind, `index` its position in a log (or None).",
+            "A case event that cannot be applied (out of order, for a closed case, missing a field); the case is unchanged. `event` is the event kind, `index` its position in a log (or None).\n\n>>> nps.Case.from_events([{\"kind\": \"acknowledged\", \"at\": 0}])  # not opened first\nTraceback (most recent call last):\n...\nnps.InvalidEventError: ...",
         ),
         // A kind added to nps-core later: raised as the root class until mapped.
         _ => ("NpsError", Value, ""),
@@ -151,7 +151,7 @@ fn classes(py: Python<'_>) -> PyResult<&Classes> {
             py,
             "NpsError",
             PyTuple::new(py, [py.get_type::<PyException>()])?,
-            "Root of every error raised by nps; `kind` is the stable snake_case kind name.",
+            "Root of every error raised by nps; `kind` is the stable snake_case kind name.\n\n>>> try:\n...     nps.Tally(0, 0, 0).nps\n... except nps.NpsError as e:\n...     print(type(e).__name__, e.kind)\nNoDataError no_data",
             None,
         )?;
         let mut by_kind = Vec::with_capacity(KINDS.len());

@@ -1,21 +1,18 @@
 //! `nps.group_by`, `nps.GroupResult`, `nps.Group`, `nps.track_goal`, `nps.GoalReport`.
 
 use chrono::NaiveDate;
-use nps_core::goal::{track, GoalReport};
 use nps_core::group::{
     group_by as core_group_by, GroupKey, GroupOptions, Grouped, Keys, Respondents,
 };
 use nps_core::period::Period;
-use nps_core::{Error, IntervalMethod, InvalidPolicy, NpsSample, ScoreValue, Tally};
-use pyo3::exceptions::PyTypeError;
+use nps_core::{Error, IntervalMethod, InvalidPolicy, NpsSample, ScoreValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::column::{labels, numbers, IntLabels, Labels, Visit};
 use crate::errors::{invalid_argument, to_py, CoreResult};
 use crate::names::parse_name;
-use crate::stats::PyTestResult;
-use crate::tally::{repr_f64, PyTally, Sample};
+use crate::tally::PyTally;
 
 pub(crate) fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<'py, PyAny>> {
     Ok(match key {
@@ -34,6 +31,10 @@ pub(crate) fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<
 }
 
 /// One group of a `GroupResult`.
+///
+/// >>> g = nps.group_by(["a", "b", "a"], [10, 0, 9])[0]
+/// >>> g.key, g.tally.n, g.thin  # thin: fewer than min_n = 30 responses
+/// ('a', 2, True)
 #[pyclass(frozen, module = "nps", name = "Group")]
 pub(crate) struct PyGroup {
     key: Py<PyAny>,
@@ -74,6 +75,10 @@ impl PyGroup {
 }
 
 /// The result of `group_by`: groups sorted by key, then period.
+///
+/// >>> r = nps.group_by([1, 2, 1], [10, 0, 9])
+/// >>> len(r), r.to_dict()["nps"]
+/// (2, [100.0, -100.0])
 #[pyclass(frozen, sequence, module = "nps", name = "GroupResult")]
 pub(crate) struct PyGroupResult {
     grouped: Grouped,
@@ -226,22 +231,6 @@ impl PyGroupResult {
         Ok(d)
     }
 
-    /// The table (see `to_dict`) as a pandas DataFrame; statistics of a group
-    /// without data are <NA> (nullable Float64), never NaN.
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._frames")?
-            .getattr("to_pandas")?
-            .call1((self.to_dict(py)?,))
-    }
-
-    /// The table (see `to_dict`) as a polars DataFrame; statistics of a group
-    /// without data are null.
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._frames")?
-            .getattr("to_polars")?
-            .call1((self.to_dict(py)?,))
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "<GroupResult: {} groups, period={}, min_n={}, window={}, skipped={}, dropped_repeats={}>",
@@ -284,6 +273,10 @@ fn non_negative(name: &'static str, v: i128) -> PyResult<u64> {
 
 /// Groups a score column into tallies in one pass, by key and/or calendar
 /// period, optionally keeping each respondent's latest response only.
+///
+/// >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
+/// >>> [(g.key, g.tally.nps) for g in r]
+/// [('a', 100.0), ('b', -100.0)]
 #[pyfunction]
 #[pyo3(signature = (keys, scores, *, timestamps = None, period = None, tz = "UTC", respondents = None, min_n = 30, invalid = "raise", window = None))]
 #[allow(clippy::too_many_arguments)]
@@ -353,126 +346,4 @@ pub(crate) fn group_by(
         window,
     })??;
     Ok(PyGroupResult { grouped })
-}
-
-/// The answer of `track_goal`.
-#[pyclass(frozen, module = "nps", name = "GoalReport")]
-pub(crate) struct PyGoalReport {
-    report: GoalReport,
-}
-
-#[pymethods]
-impl PyGoalReport {
-    /// NPS of the last month, in points.
-    #[getter]
-    fn current(&self) -> f64 {
-        self.report.current
-    }
-    /// The target NPS.
-    #[getter]
-    fn target(&self) -> f64 {
-        self.report.target
-    }
-    /// target - current.
-    #[getter]
-    fn gap(&self) -> f64 {
-        self.report.gap
-    }
-    /// Months to reach the target.
-    #[getter]
-    fn months(&self) -> u32 {
-        self.report.months
-    }
-    /// gap / months.
-    #[getter]
-    fn monthly_step(&self) -> f64 {
-        self.report.monthly_step
-    }
-    /// Planned NPS at the end of each of the next `months` months.
-    #[getter]
-    fn path<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
-        PyTuple::new(py, &self.report.path)
-    }
-    /// Last month against the month before, or None with fewer than two months.
-    #[getter]
-    fn last_change(&self) -> Option<PyTestResult> {
-        self.report.last_change.map(PyTestResult::from)
-    }
-    /// Whether the last change's confidence interval excludes 0.
-    #[getter]
-    fn last_change_significant(&self) -> Option<bool> {
-        self.report.last_change_significant
-    }
-    /// Smallest significant month-on-month change at the last two months' sizes.
-    #[getter]
-    fn minimum_detectable_change(&self) -> Option<f64> {
-        self.report.minimum_detectable_change
-    }
-    /// Whether |monthly_step| >= minimum_detectable_change.
-    #[getter]
-    fn step_detectable(&self) -> Option<bool> {
-        self.report.step_detectable
-    }
-    /// Responses per month needed for a change of |monthly_step| to be significant.
-    #[getter]
-    fn n_per_month_to_detect_step(&self) -> Option<u64> {
-        self.report.n_per_month_to_detect_step
-    }
-
-    fn __repr__(&self) -> String {
-        let opt = |v: Option<f64>| v.map_or("None".into(), repr_f64);
-        let optb = |v: Option<bool>| v.map_or("None", |b| if b { "True" } else { "False" });
-        format!(
-            "GoalReport(current={}, target={}, gap={}, months={}, monthly_step={}, last_change_significant={}, minimum_detectable_change={}, step_detectable={}, n_per_month_to_detect_step={})",
-            repr_f64(self.report.current),
-            repr_f64(self.report.target),
-            repr_f64(self.report.gap),
-            self.report.months,
-            repr_f64(self.report.monthly_step),
-            optb(self.report.last_change_significant),
-            opt(self.report.minimum_detectable_change),
-            optb(self.report.step_detectable),
-            self.report
-                .n_per_month_to_detect_step
-                .map_or("None".into(), |n| n.to_string()),
-        )
-    }
-}
-
-/// Tracks a goal over a monthly history of tallies (oldest first): the gap,
-/// the monthly path needed, and whether the last change is distinguishable
-/// from noise at the observed sample sizes.
-#[pyfunction]
-#[pyo3(signature = (history, *, target, months, confidence = 0.95))]
-pub(crate) fn track_goal(
-    history: &Bound<'_, PyAny>,
-    target: f64,
-    months: i128,
-    confidence: f64,
-) -> PyResult<PyGoalReport> {
-    let mut tallies: Vec<Tally> = Vec::new();
-    for (i, item) in history.try_iter()?.enumerate() {
-        let item = item?;
-        let t = item
-            .cast::<PyTally>()
-            .map_err(|_| PyTypeError::new_err(format!("history[{i}] must be an nps.Tally")))?;
-        match t.get().sample {
-            Sample::Plain(t) => tallies.push(t),
-            Sample::Weighted(_) => {
-                return Err(invalid_argument(
-                    "history",
-                    format!("history[{i}] is weighted; goal tracking takes unweighted tallies"),
-                ))
-            }
-        }
-    }
-    let months = u32::try_from(months).map_err(|_| {
-        invalid_argument(
-            "months",
-            format!("must be an integer in 1..2**32, got {months}"),
-        )
-    })?;
-    Ok(PyGoalReport {
-        report: track(&tallies, target, months, confidence).py()?,
-    })
 }

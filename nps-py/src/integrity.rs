@@ -21,6 +21,10 @@ use crate::tally::PyTally;
 /// `rerated_nps` and `rerated_nps_by`). The reported NPS uses the original
 /// scores unless the basis is "rerated"; the after-recovery NPS is always
 /// available next to it.
+///
+/// >>> r = nps.rerated_nps([2, 9, 10, 6], [9, 9, 10, 6])  # the 2 re-rated as 9
+/// >>> r.original_nps, r.after_recovery_nps
+/// (0.0, 50.0)
 #[pyclass(frozen, module = "nps", name = "Rerating")]
 pub(crate) struct PyRerating {
     key: Option<Py<PyAny>>,
@@ -145,6 +149,10 @@ impl Visit for RerateColumn<'_, '_> {
 /// Returns a `Rerating`. Raises InvalidScoreError (invalid original, with
 /// its row), InvalidValueError (invalid re-rating, naming `rerated`),
 /// LengthMismatchError.
+///
+/// >>> r = nps.rerated_nps([2, 9, 10, 6], [9, 9, 10, 6])
+/// >>> r.basis, r.original_nps, r.after_recovery_nps
+/// ('original', 0.0, 50.0)
 #[pyfunction]
 #[pyo3(signature = (original, rerated, *, basis = "original"))]
 pub(crate) fn rerated_nps(
@@ -166,6 +174,10 @@ pub(crate) fn rerated_nps(
 }
 
 /// The result of `rerated_nps_by`: one `Rerating` per group, sorted by key.
+///
+/// >>> t = nps.rerated_nps_by([2, 9, 10, 6], [9, 9, 10, 6], ["a", "a", "b", "b"])
+/// >>> [(r.key, r.after_recovery_nps) for r in t]
+/// [('a', 100.0), ('b', 0.0)]
 #[pyclass(frozen, sequence, module = "nps", name = "ReratingTable")]
 pub(crate) struct PyReratingTable {
     groups: Vec<GroupRerating>,
@@ -273,20 +285,6 @@ impl PyReratingTable {
         Ok(d)
     }
 
-    /// The table (see `to_dict`) as a pandas DataFrame; NPS without data is <NA>.
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._integrity_frames")?
-            .getattr("rerating_to_pandas")?
-            .call1((self.to_dict(py)?,))
-    }
-
-    /// The table (see `to_dict`) as a polars DataFrame; NPS without data is null.
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._integrity_frames")?
-            .getattr("rerating_to_polars")?
-            .call1((self.to_dict(py)?,))
-    }
-
     fn __repr__(&self) -> String {
         format!("<ReratingTable: {} groups>", self.groups.len())
     }
@@ -330,6 +328,10 @@ fn keys_of<'a>(col: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> PyResult<
 ///     basis: "original" (default), "rerated" or "both".
 ///
 /// Returns a `ReratingTable` (iterable, `to_pandas()`, `to_polars()`).
+///
+/// >>> t = nps.rerated_nps_by([2, 9, 10, 6], [9, 9, 10, 6], ["a", "a", "b", "b"])
+/// >>> [(r.key, r.original_nps) for r in t]
+/// [('a', 0.0), ('b', 0.0)]
 #[pyfunction]
 #[pyo3(signature = (original, rerated, by, *, basis = "original"))]
 pub(crate) fn rerated_nps_by(
@@ -356,6 +358,12 @@ pub(crate) fn rerated_nps_by(
 }
 
 /// One test of one group: the statistic and threshold behind the verdict.
+///
+/// >>> scores = [10] * 40 + [9] * 5 + [10] * 10 + [9] * 10 + [8] * 10 + [5] * 10
+/// >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
+/// >>> x = [x for x in f if x.key == "A" and x.test == "tens"][0]
+/// >>> x.status, x.observed, x.n  # 40 tens of 45
+/// ('flagged', 40, 45)
 #[pyclass(frozen, get_all, module = "nps", name = "ManagedFlag")]
 pub(crate) struct PyManagedFlag {
     /// The group's key (int or str).
@@ -436,6 +444,11 @@ impl PyManagedFlag {
 /// The result of `managed_flags`: one row per group and test, groups sorted
 /// by key, tests in the order tens, few_detractors, nothing_below_9,
 /// rerating_pressure.
+///
+/// >>> scores = [10] * 40 + [9] * 5 + [10] * 10 + [9] * 10 + [8] * 10 + [5] * 10
+/// >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
+/// >>> sorted(x.test for x in f if x.key == "A" and x.status == "flagged")
+/// ['few_detractors', 'nothing_below_9', 'tens']
 #[pyclass(frozen, sequence, module = "nps", name = "ManagedFlags")]
 pub(crate) struct PyManagedFlags {
     inner: ManagedFlags,
@@ -590,20 +603,6 @@ impl PyManagedFlags {
         Ok(d)
     }
 
-    /// The table as a pandas DataFrame (missing statistics are <NA>, never NaN).
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._integrity_frames")?
-            .getattr("to_pandas")?
-            .call1((self.to_dict(py)?,))
-    }
-
-    /// The table as a polars DataFrame (missing statistics are null).
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._integrity_frames")?
-            .getattr("to_polars")?
-            .call1((self.to_dict(py)?,))
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "<ManagedFlags: {} rows, {} flagged, alpha={}, correction='{}', comparisons={}, threshold={:e}, min_n={}>",
@@ -669,6 +668,11 @@ impl Visit for FlagColumn<'_, '_, '_> {
 ///
 /// Returns `ManagedFlags`: rows sorted by key then test, with
 /// `to_pandas()` / `to_polars()`.
+///
+/// >>> scores = [10] * 40 + [9] * 5 + [10] * 10 + [9] * 10 + [8] * 10 + [5] * 10
+/// >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
+/// >>> f.alpha, f.correction
+/// (0.001, 'bonferroni')
 #[pyfunction]
 #[pyo3(signature = (scores, by, *, alpha = 0.001, min_n = 30, correction = "bonferroni", rerated = None, invalid = "raise"))]
 #[allow(clippy::too_many_arguments)]

@@ -21,6 +21,12 @@ use crate::policy::PyPolicy;
 
 /// A KPI result: `value` (None = no data: the denominator is 0), its
 /// `numerator`, `denominator` and `coverage` (share of the input rows used).
+///
+/// >>> k = nps.kpi.rate([1, 0, 1, 1])
+/// >>> k.value, k.numerator, k.denominator, k.coverage
+/// (0.75, 3.0, 4.0, 1.0)
+/// >>> nps.kpi.rate([]).value is None  # no data, never 0
+/// True
 #[pyclass(frozen, eq, module = "nps.kpi", name = "Kpi")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyKpi {
@@ -63,6 +69,10 @@ impl PyKpi {
 
 /// A time KPI: n, mean / median / p90 in seconds (linear-interpolation
 /// quantiles, numpy's default), the target and the share within it.
+///
+/// >>> t = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 120, 240]).overall
+/// >>> t.n, t.mean, t.median, t.target_seconds
+/// (3, 140.0, 120.0, 180)
 #[pyclass(frozen, eq, module = "nps.kpi", name = "TimeKpi")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyTimeKpi {
@@ -128,6 +138,10 @@ impl PyTimeKpi {
 }
 
 /// Standard repair times: operation code -> standard (flat-rate) hours.
+///
+/// >>> c = nps.kpi.SrtCatalog({"OIL": 0.5, "BRAKE": 1.5})
+/// >>> c.get("BRAKE"), c.lookup(["OIL", "WASH"])
+/// (1.5, [0.5, None])
 #[pyclass(frozen, eq, module = "nps.kpi", name = "SrtCatalog")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PySrtCatalog {

@@ -1,26 +1,32 @@
 //! Python bindings of nps (`import nps`; native module `nps._nps`).
 //!
 //! This crate only converts and maps errors: every rule and formula lives in
-//! nps-core. Columns arrive as numpy arrays without copying (pandas, polars
-//! and other array-likes are adapted by `nps._columns`), batch work runs
-//! with the GIL released, and each nps-core error kind becomes one exception
-//! class (`errors`).
+//! nps-core. Each file binds the nps-core module of the same name (`score`,
+//! `tally`, `stats`, `group`, `goal`, `calendar`, `money`, `policy/*`, `case`,
+//! `programme`, `integrity`, `kpi`, `heatmap`, `erlang`); `column`, `errors`,
+//! `instant` and `names` are plumbing. Columns arrive as numpy arrays without
+//! copying (pandas, polars, Arrow and other array-likes are adapted in
+//! `column`, in Rust), batch work runs with the GIL released, and each
+//! nps-core error kind becomes one exception class (`errors`). The native
+//! module imports no `nps.*` Python module: DataFrames and plots are built by
+//! the Python package from the tables' `to_dict()`.
 
-mod approval;
 mod calendar;
 mod case;
 mod column;
+mod erlang;
 mod errors;
+mod goal;
 mod group;
-mod heat;
+mod heatmap;
 mod instant;
 mod integrity;
 mod kpi;
 mod money;
 mod names;
 mod policy;
-mod recovery_case;
-mod scale;
+mod programme;
+mod score;
 mod stats;
 mod tally;
 
@@ -28,12 +34,20 @@ use pyo3::prelude::*;
 
 /// Caps the number of threads batch functions use (0 = one per core).
 /// Results never depend on it, only speed does.
+///
+/// >>> nps.set_max_threads(1)
+/// >>> nps.max_threads()
+/// 1
+/// >>> nps.set_max_threads(0)  # back to one per core
 #[pyfunction]
 fn set_max_threads(n: usize) {
     nps_core::set_max_threads(n);
 }
 
 /// The number of threads batch functions use.
+///
+/// >>> nps.max_threads() >= 1
+/// True
 #[pyfunction]
 fn max_threads() -> usize {
     nps_core::max_threads()
@@ -45,44 +59,54 @@ fn max_threads() -> usize {
 fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     errors::register(m)?;
+    // score
+    m.add_class::<score::PyScale>()?;
+    m.add_function(wrap_pyfunction!(score::classify, m)?)?;
+    // tally
     m.add_class::<tally::PyTally>()?;
-    m.add_class::<stats::PyInterval>()?;
+    // stats
+    m.add_class::<stats::interval::PyInterval>()?;
     m.add_class::<stats::PyTestResult>()?;
-    m.add_class::<scale::PyScale>()?;
     m.add_function(wrap_pyfunction!(stats::test_benchmark, m)?)?;
     m.add_function(wrap_pyfunction!(stats::compare, m)?)?;
     m.add_function(wrap_pyfunction!(stats::sample_size, m)?)?;
-    m.add_function(wrap_pyfunction!(scale::classify, m)?)?;
+    // group
     m.add_class::<group::PyGroup>()?;
     m.add_class::<group::PyGroupResult>()?;
-    m.add_class::<group::PyGoalReport>()?;
     m.add_function(wrap_pyfunction!(group::group_by, m)?)?;
-    m.add_function(wrap_pyfunction!(group::track_goal, m)?)?;
+    // goal
+    m.add_class::<goal::PyGoalReport>()?;
+    m.add_function(wrap_pyfunction!(goal::track_goal, m)?)?;
+    // money, calendar
     m.add_class::<money::PyMoney>()?;
     m.add_class::<money::PyItem>()?;
     m.add_class::<calendar::PyCalendar>()?;
+    // policy
     m.add_class::<policy::PyPolicy>()?;
-    m.add_class::<policy::PyTriage>()?;
-    m.add_class::<policy::PyTriageTable>()?;
-    m.add_class::<approval::PyApproval>()?;
-    m.add_class::<approval::PyCapCheck>()?;
-    m.add_class::<case::PyCaseStatus>()?;
-    m.add_class::<case::PyDeadlineStatus>()?;
-    m.add_class::<case::PyCaseEvent>()?;
-    m.add_class::<case::PyVisitAssessment>()?;
-    m.add_class::<case::PyVisitWarning>()?;
-    m.add_class::<recovery_case::PyRecoveryCase>()?;
-    m.add_class::<recovery_case::PyRecoveryStatus>()?;
-    m.add_class::<recovery_case::PyStepStatus>()?;
-    m.add_class::<recovery_case::PyRate>()?;
-    m.add_class::<recovery_case::PyBand>()?;
-    m.add_class::<recovery_case::PyRecoveryStats>()?;
-    m.add_class::<recovery_case::PyRecoveryStatsTable>()?;
-    m.add_class::<recovery_case::PyRanked>()?;
-    m.add_function(wrap_pyfunction!(recovery_case::recovery_stats, m)?)?;
-    m.add_function(wrap_pyfunction!(recovery_case::rank_open_cases, m)?)?;
+    m.add_class::<policy::triage::PyTriage>()?;
+    m.add_class::<policy::triage::PyTriageTable>()?;
+    m.add_class::<policy::approval::PyApproval>()?;
+    m.add_class::<policy::approval::PyCapCheck>()?;
+    m.add_class::<policy::deadline::PyCaseStatus>()?;
+    m.add_class::<policy::deadline::PyDeadlineStatus>()?;
+    m.add_class::<policy::deadline::PyCaseEvent>()?;
+    m.add_class::<policy::warning::PyVisitAssessment>()?;
+    m.add_class::<policy::warning::PyVisitWarning>()?;
+    // case
+    m.add_class::<case::PyRecoveryCase>()?;
+    m.add_class::<case::PyRecoveryStatus>()?;
+    m.add_class::<case::PyStepStatus>()?;
+    // programme
+    m.add_class::<programme::PyRate>()?;
+    m.add_class::<programme::PyBand>()?;
+    m.add_class::<programme::PyRecoveryStats>()?;
+    m.add_class::<programme::PyRecoveryStatsTable>()?;
+    m.add_class::<programme::PyRanked>()?;
+    m.add_function(wrap_pyfunction!(programme::recovery_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(programme::rank_open_cases, m)?)?;
     m.add_function(wrap_pyfunction!(set_max_threads, m)?)?;
     m.add_function(wrap_pyfunction!(max_threads, m)?)?;
+    // integrity
     m.add_class::<integrity::PyRerating>()?;
     m.add_class::<integrity::PyManagedFlag>()?;
     m.add_class::<integrity::PyManagedFlags>()?;
@@ -90,11 +114,15 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(integrity::managed_flags, m)?)?;
     m.add_class::<integrity::PyReratingTable>()?;
     m.add_function(wrap_pyfunction!(integrity::rerated_nps_by, m)?)?;
+    // kpi
+    m.add_function(wrap_pyfunction!(column::adapt::column_numbers, m)?)?;
     kpi::register(m)?;
-    m.add_class::<heat::PyHeatMap>()?;
-    m.add_class::<heat::PyHeatTable>()?;
-    m.add_class::<heat::PyQueue>()?;
-    m.add_function(wrap_pyfunction!(heat::erlang_c, m)?)?;
-    m.add_function(wrap_pyfunction!(heat::servers_needed, m)?)?;
+    // heatmap
+    m.add_class::<heatmap::PyHeatMap>()?;
+    m.add_class::<heatmap::PyHeatTable>()?;
+    // erlang
+    m.add_class::<erlang::PyQueue>()?;
+    m.add_function(wrap_pyfunction!(erlang::erlang_c, m)?)?;
+    m.add_function(wrap_pyfunction!(erlang::servers_needed, m)?)?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use pyo3::prelude::*;
 use pyo3::types::PyType;
 
 use crate::errors::{invalid_argument, CoreResult};
-use crate::tally::repr_str;
+use crate::names::repr_str;
 
 /// Minor units as an `i64`; Python ints beyond it are `InvalidArgumentError`.
 pub(crate) fn minor_units(name: &'static str, v: i128) -> PyResult<i64> {
@@ -21,6 +21,10 @@ pub(crate) fn minor_units(name: &'static str, v: i128) -> PyResult<i64> {
 
 /// An amount of money: integer minor units (fen, cents) of an ISO 4217
 /// currency. Never a float.
+///
+/// >>> m = nps.Money(12345, "CNY")
+/// >>> m.minor, str(m)
+/// (12345, '123.45 CNY')
 #[pyclass(frozen, eq, hash, from_py_object, module = "nps", name = "Money")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct PyMoney(pub(crate) Money);
@@ -68,6 +72,10 @@ impl PyMoney {
 
 /// One item of a compensation package: a value and its layer
 /// (`"problem_repair"`, `"loss_compensation"` or `"emotional_repair"`).
+///
+/// >>> i = nps.Item(180000, "CNY", "loss_compensation")
+/// >>> i.value_minor, i.currency, i.layer
+/// (180000, 'CNY', 'loss_compensation')
 #[pyclass(frozen, eq, hash, from_py_object, module = "nps", name = "Item")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct PyItem(pub(crate) Item);

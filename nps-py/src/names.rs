@@ -1,5 +1,6 @@
 //! Option names (`"raise"`, `"two_sided"`, `"hpd"`, ...) parsed through
-//! nps-core's own serde names, so the spelling is defined once, in nps-core.
+//! nps-core's own serde names, so the spelling is defined once, in nps-core;
+//! and Python's spelling of strings and floats in the bindings' reprs.
 
 use pyo3::PyResult;
 use serde::de::DeserializeOwned;
@@ -19,5 +20,20 @@ pub(crate) fn name_of<T: Serialize>(value: &T) -> String {
     match serde_json::to_value(value) {
         Ok(serde_json::Value::String(s)) => s,
         other => format!("{other:?}"),
+    }
+}
+
+/// Python's repr of a string (single quotes).
+pub(crate) fn repr_str(s: &str) -> String {
+    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
+}
+
+/// Python's float repr (shortest round-trip), e.g. 33.333333333333336, 1.0.
+pub(crate) fn repr_f64(v: f64) -> String {
+    let s = format!("{v:?}");
+    if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
+        s
+    } else {
+        format!("{s}.0")
     }
 }

@@ -9,8 +9,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::column::{numbers, Visit};
 use crate::errors::{invalid_argument, CoreResult};
-use crate::names::parse_name;
-use crate::stats::{interval_options, PyInterval};
+use crate::names::{parse_name, repr_str};
+use crate::stats::interval::{interval_options, PyInterval};
 
 /// The sample a tally holds.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
@@ -32,6 +32,12 @@ impl Sample {
 
 /// A tally of survey responses: the counts of the scores 0..=10 (or only of
 /// the three categories), optionally weighted, with the invalid rows skipped.
+///
+/// >>> t = nps.Tally.from_scores([10, 9, 9, 8, 7, 6, 3, 10, 9, 0])
+/// >>> t.n, t.nps  # 5 promoters (50 %) and 3 detractors (30 %) of 10
+/// (10, 20.0)
+/// >>> nps.Tally(detractors=2, passives=3, promoters=5).nps
+/// 30.0
 #[pyclass(frozen, eq, hash, module = "nps", name = "Tally")]
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 pub(crate) struct PyTally {
@@ -98,16 +104,6 @@ impl Visit for TallyColumn<'_> {
                 }),
             })
             .py()
-    }
-}
-
-fn fmt_f64(v: f64) -> String {
-    // Python's float repr (shortest round-trip), e.g. 33.333333333333336, 1.0
-    let s = format!("{v:?}");
-    if s.contains('.') || s.contains('e') || s.contains("inf") || s.contains("NaN") {
-        s
-    } else {
-        format!("{s}.0")
     }
 }
 
@@ -443,14 +439,4 @@ impl PyTally {
             })?,
         })
     }
-}
-
-/// Python's repr of a string (single quotes).
-pub(crate) fn repr_str(s: &str) -> String {
-    format!("'{}'", s.replace('\\', "\\\\").replace('\'', "\\'"))
-}
-
-/// Used by the reprs of other classes.
-pub(crate) fn repr_f64(v: f64) -> String {
-    fmt_f64(v)
 }

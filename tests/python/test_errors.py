@@ -103,7 +103,7 @@ def test_unknown_time_zone() -> None:
 
 def test_degenerate() -> None:
     with pytest.raises(nps.DegenerateError) as e:
-        nps.test(nps.Tally(0, 0, 30), 50.0, method="wald")
+        nps.test_benchmark(nps.Tally(0, 0, 30), 50.0, method="wald")
     assert e.value.kind == "degenerate"
 
 

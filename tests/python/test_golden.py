@@ -132,7 +132,7 @@ def check_test_result(r: nps.TestResult, v: dict[str, Any]) -> None:
 @pytest.mark.parametrize("v", G["tests"], ids=ids("tests"))
 def test_benchmark_test(v: dict[str, Any]) -> None:
     t = categories(v["categories"])
-    call = lambda: nps.test(t, v["benchmark"], v["method"], v["confidence"], v["alternative"])  # noqa: E731
+    call = lambda: nps.test_benchmark(t, v["benchmark"], v["method"], v["confidence"], v["alternative"])  # noqa: E731
     if "error" in v:
         with pytest.raises(error_class(v["error"]["kind"])):
             call()

@@ -55,21 +55,21 @@ def test_interval_option_errors(method: str, kwargs: dict, argument: str) -> Non
 
 def test_one_sample_test() -> None:
     # nps-core's doc example, by hand: (30 - 20) / 7.81 = 1.2804, p = 0.2004.
-    assert nps.test(nps.Tally(20, 30, 50), benchmark=20.0).method == "adjusted_wald"  # the default
-    r = nps.test(nps.Tally(20, 30, 50), benchmark=20.0, method="wald")
+    assert nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0).method == "adjusted_wald"  # the default
+    r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0, method="wald")
     assert (r.method, r.alternative) == ("wald", "two_sided")
     assert abs(r.difference - 10.0) < 1e-12
     assert abs(r.statistic - 0.1 / math.sqrt(0.0061)) < 1e-9
     assert abs(r.p_value - math.erfc(r.statistic / math.sqrt(2))) < 1e-12
     assert r.interval.method == "wald"
-    g = nps.test(nps.Tally(20, 30, 50), 20.0, "wald", alternative="greater")
+    g = nps.test_benchmark(nps.Tally(20, 30, 50), 20.0, "wald", alternative="greater")
     assert abs(g.p_value - r.p_value / 2) < 1e-12
     assert eval(repr(r), {"TestResult": nps.TestResult, "Interval": nps.Interval}) == r
     assert pickle.loads(pickle.dumps(r)) == r
 
 
 def test_tiny_p_value_has_finite_log() -> None:
-    r = nps.test(nps.Tally(10_000, 0, 1_000_000), benchmark=-100.0)
+    r = nps.test_benchmark(nps.Tally(10_000, 0, 1_000_000), benchmark=-100.0)
     assert r.p_value == 0.0 and math.isfinite(r.ln_p_value) and r.ln_p_value < -700
 
 
@@ -168,3 +168,11 @@ def test_bayes_options_reach_nps_core() -> None:
     assert hpd.high - hpd.low <= et.high - et.low + 1e-9
     jeffreys = bayes_or_skip(t, prior=(0.5, 0.5, 0.5))
     assert abs(jeffreys.center - 100 * 30 / 101.5) < 1e-9
+
+
+def test_test_is_a_deprecated_alias_of_test_benchmark() -> None:
+    t = nps.Tally(20, 30, 50)
+    with pytest.warns(DeprecationWarning, match="test_benchmark"):
+        r = nps.test(t, 20.0, alternative="greater")
+    assert r == nps.test_benchmark(t, 20.0, alternative="greater")
+    assert "test" in nps.__all__ and "test_benchmark" in nps.__all__

@@ -2,7 +2,10 @@
 the recovery policy engine: triage, compensation approval, business calendars.
 
 The work is done by the Rust library nps-core (native module ``nps._nps``);
-this package re-exports its public names. Columns may be numpy arrays (not
+this package re-exports its public names and attaches the DataFrame and plot
+methods of its tables (``_group``, ``_heatmap``, ``_integrity``, ``_policy``,
+``_programme``, named after the nps-core module they serve). ``nps.test`` is
+a deprecated alias of ``nps.test_benchmark``. Columns may be numpy arrays (not
 copied), pandas or polars Series, Arrow arrays, or lists.
 
 >>> import nps
@@ -15,6 +18,9 @@ copied), pandas or polars Series, Arrow arrays, or lists.
 >>> policy.triage(2, 1749819600).tier  # a 2, submitted at Unix second 1749819600
 'S'
 """
+
+import warnings
+from typing import Any
 
 from nps._nps import (
     Approval,
@@ -59,7 +65,7 @@ from nps._nps import (
     max_threads,
     sample_size,
     set_max_threads,
-    test,
+    test_benchmark,
     track_goal,
 )
 from nps._nps import (
@@ -130,6 +136,7 @@ __all__ = [
     "sample_size",
     "set_max_threads",
     "test",
+    "test_benchmark",
     "track_goal",
     "Case",
     "RankedCase",
@@ -155,6 +162,28 @@ __all__ = [
     "servers_needed",
 ]
 
+# DataFrames and plots of the native tables, attached to the classes by these
+# modules (the native module never imports a module of this package).
+from nps import _group, _heatmap, _integrity, _policy, _programme  # noqa: E402, F401
 from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
 
 __all__ += ["kpi"]
+
+
+def test(*args: Any, **kwargs: Any) -> TestResult:
+    """Deprecated alias of `test_benchmark` (the name used in Rust and C);
+    warns with DeprecationWarning and will be removed.
+
+    >>> import warnings
+    >>> with warnings.catch_warnings(record=True) as w:
+    ...     warnings.simplefilter("always")
+    ...     r = nps.test(nps.Tally(20, 30, 50), benchmark=20.0)
+    >>> w[0].category.__name__, r == nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0)
+    ('DeprecationWarning', True)
+    """
+    warnings.warn(
+        "nps.test is deprecated; use nps.test_benchmark (the same function)",
+        DeprecationWarning,
+        stacklevel=2,
+    )
+    return test_benchmark(*args, **kwargs)

@@ -26,7 +26,7 @@ __all__ = [
     "Interval",
     "TestResult",
     "Scale",
-    "test",
+    "test_benchmark",
     "compare",
     "sample_size",
     "classify",
@@ -70,6 +70,7 @@ __all__ = [
     "Kpi",
     "SrtCatalog",
     "TimeKpi",
+    "_column_numbers",
     "_kpi_bay_utilization",
     "_kpi_first_time_fix",
     "_kpi_hours_per_ro",
@@ -102,89 +103,232 @@ _Triple: TypeAlias = tuple[float, float, float] | list[float]
 _Column: TypeAlias = Any
 
 class NpsError(Exception):
-    """Root of every error raised by nps; `kind` is the stable snake_case kind name."""
+    """Root of every error raised by nps; `kind` is the stable snake_case kind name.
+
+    >>> try:
+    ...     nps.Tally(0, 0, 0).nps
+    ... except nps.NpsError as e:
+    ...     print(type(e).__name__, e.kind)
+    NoDataError no_data
+    """
 
     kind: str
 
 class InvalidScoreError(NpsError, ValueError):
+    """A score that is not an integer of the scale (or NaN / null); `index` is the row, `value` the value.
+
+    >>> try:
+    ...     nps.Tally.from_scores([9, 11])
+    ... except nps.InvalidScoreError as e:
+    ...     print(e.index, e.value)
+    1 11.0
+    """
+
     index: int
     value: float
 
-class NoDataError(NpsError, ValueError): ...
+class NoDataError(NpsError, ValueError):
+    """A statistic was asked of a sample without valid responses.
+
+    >>> nps.Tally(0, 0, 0).nps
+    Traceback (most recent call last):
+    ...
+    nps.NoDataError: ...
+    """
 
 class InvalidWeightError(NpsError, ValueError):
+    """A weight that is negative, NaN or infinite; `index` is the row, `value` the weight.
+
+    >>> nps.Tally.from_scores([9, 10], weights=[1.0, -1.0])
+    Traceback (most recent call last):
+    ...
+    nps.InvalidWeightError: ...
+    """
+
     index: int
     value: float
 
 class InvalidTimestampError(NpsError, ValueError):
+    """A timestamp outside the supported range (or NaT); `index` is the row, `value` the Unix seconds.
+
+    >>> nps.group_by([1, 2], [9, 10], timestamps=[0, 2**62], period="day")
+    Traceback (most recent call last):
+    ...
+    nps.InvalidTimestampError: ...
+    """
+
     index: int
     value: int
 
 class InvalidArgumentError(NpsError, ValueError):
+    """An argument outside its domain; `argument` names it.
+
+    >>> nps.sample_size(0.0, 0.5, 0.2)  # a margin of 0 points
+    Traceback (most recent call last):
+    ...
+    nps.InvalidArgumentError: ...
+    """
+
     argument: str
 
 class LengthMismatchError(NpsError, ValueError):
+    """Two columns that must have the same length do not; `argument` names the wrong one.
+
+    >>> nps.group_by([1, 2], [9])
+    Traceback (most recent call last):
+    ...
+    nps.LengthMismatchError: ...
+    """
+
     argument: str
 
-class InvalidScaleError(NpsError, ValueError): ...
-class UnknownTimeZoneError(NpsError, ValueError): ...
-class DegenerateError(NpsError, ValueError): ...
-class CountOverflowError(NpsError, OverflowError): ...
-class NumericalError(NpsError, RuntimeError): ...
+class InvalidScaleError(NpsError, ValueError):
+    """Category ranges of a scale that overlap, leave gaps or are empty.
+
+    >>> nps.Scale((1, 3), None, (5, 5))  # 4 is in no category
+    Traceback (most recent call last):
+    ...
+    nps.InvalidScaleError: ...
+    """
+class UnknownTimeZoneError(NpsError, ValueError):
+    """An IANA time-zone name that is not known.
+
+    >>> nps.group_by([1], [9], timestamps=[0], period="day", tz="Mars/Olympus")
+    Traceback (most recent call last):
+    ...
+    nps.UnknownTimeZoneError: ...
+    """
+class DegenerateError(NpsError, ValueError):
+    """A statistic that is undefined for this sample (e.g. a zero standard error).
+
+    >>> nps.test_benchmark(nps.Tally(0, 0, 30), 50.0, method="wald")  # all promoters: SE 0
+    Traceback (most recent call last):
+    ...
+    nps.DegenerateError: ...
+    """
+class CountOverflowError(NpsError, OverflowError):
+    """A count that does not fit in 64 bits.
+
+    >>> issubclass(nps.CountOverflowError, OverflowError)
+    True
+    """
+class NumericalError(NpsError, RuntimeError):
+    """A numerical routine did not converge (a bug: please report it).
+
+    >>> issubclass(nps.NumericalError, RuntimeError)
+    True
+    """
 
 class InvalidPolicyError(NpsError, ValueError):
+    """A policy or calendar document with problems; `problems` lists every one as (path, message) tuples (path "" is the document root).
+
+    >>> nps.Policy.from_json('{"currency": 1}')
+    Traceback (most recent call last):
+    ...
+    nps.InvalidPolicyError: ...
+    """
+
     problems: list[tuple[str, str]]
 
 class InvalidValueError(NpsError, ValueError):
+    """An element of an input column or record that is out of its domain; `argument` is the column, `index` the row.
+
+    >>> nps.kpi.rate([1, 2])  # a flag must be 0 or 1
+    Traceback (most recent call last):
+    ...
+    nps.InvalidValueError: ...
+    """
+
     argument: str
     index: int
 
 class InvalidEventError(NpsError, ValueError):
+    """A case event that cannot be applied (out of order, for a closed case, missing a field); the case is unchanged. `event` is the event kind, `index` its position in a log (or None).
+
+    >>> nps.Case.from_events([{"kind": "acknowledged", "at": 0}])  # not opened first
+    Traceback (most recent call last):
+    ...
+    nps.InvalidEventError: ...
+    """
+
     event: str
     index: int | None
 
 @final
 class Tally:
+    """A tally of survey responses: the counts of the scores 0..=10 (or only of
+    the three categories), optionally weighted, with the invalid rows skipped.
+
+    >>> t = nps.Tally.from_scores([10, 9, 9, 8, 7, 6, 3, 10, 9, 0])
+    >>> t.n, t.nps  # 5 promoters (50 %) and 3 detractors (30 %) of 10
+    (10, 20.0)
+    >>> nps.Tally(detractors=2, passives=3, promoters=5).nps
+    30.0
+    """
+
     def __new__(
         cls, detractors: int = 0, passives: int = 0, promoters: int = 0, *, skipped: int = 0
     ) -> Tally: ...
     @classmethod
-    def from_counts(cls, counts: Iterable[int], *, skipped: int = 0) -> Tally: ...
+    def from_counts(cls, counts: Iterable[int], *, skipped: int = 0) -> Tally:
+        """A tally from the 11 counts of the scores 0, 1, ..., 10."""
     @classmethod
     def from_scores(
         cls, column: _Column, *, weights: _Column | None = None, invalid: _InvalidPolicy = "raise"
-    ) -> Tally: ...
+    ) -> Tally:
+        """Tallies a column of scores: a numpy array of any integer or float
+        dtype (not copied), a pandas or polars Series, a list, or anything with
+        `__array__`. NaN / None / null are invalid rows: `invalid="raise"`
+        raises `InvalidScoreError` naming the first one, `"skip"` drops and
+        counts them (`skipped`). With `weights`, a weighted tally.
+        """
     @classmethod
-    def from_json(cls, json: str) -> Tally: ...
-    def to_json(self) -> str: ...
+    def from_json(cls, json: str) -> Tally:
+        """Rebuilds a tally from `to_json()`."""
+    def to_json(self) -> str:
+        """The tally as JSON (nps-core's serde form), as used for pickling."""
     @property
-    def n(self) -> int: ...
+    def n(self) -> int:
+        """Number of responses (raw count, also for weighted tallies)."""
     @property
-    def detractors(self) -> int: ...
+    def detractors(self) -> int:
+        """Number of detractors (raw count)."""
     @property
-    def passives(self) -> int: ...
+    def passives(self) -> int:
+        """Number of passives (raw count)."""
     @property
-    def promoters(self) -> int: ...
+    def promoters(self) -> int:
+        """Number of promoters (raw count)."""
     @property
-    def category_weights(self) -> tuple[float, float, float] | None: ...
+    def category_weights(self) -> tuple[float, float, float] | None:
+        """Sums of weights of detractors, passives and promoters (weighted tallies), else None."""
     @property
-    def counts(self) -> tuple[int, ...] | None: ...
+    def counts(self) -> tuple[int, ...] | None:
+        """The 11 counts of the scores 0..=10, or None for a tally of category counts."""
     @property
-    def skipped(self) -> int: ...
+    def skipped(self) -> int:
+        """Invalid rows dropped under `invalid="skip"`."""
     @property
-    def weighted(self) -> bool: ...
+    def weighted(self) -> bool:
+        """True for a weighted tally."""
     @property
-    def effective_n(self) -> float: ...
+    def effective_n(self) -> float:
+        """Kish's effective sample size (= n for an unweighted tally)."""
     @property
-    def nps(self) -> float: ...
+    def nps(self) -> float:
+        """Net Promoter Score in points (-100..100); NoDataError when empty."""
     @property
-    def variance(self) -> float: ...
+    def variance(self) -> float:
+        """Per-respondent variance of the NPS in points²; NoDataError when empty."""
     @property
-    def se(self) -> float: ...
+    def se(self) -> float:
+        """Standard error of the NPS in points; NoDataError when empty."""
     @property
-    def mean(self) -> float: ...
+    def mean(self) -> float:
+        """Mean score 0..10; NoDataError when empty or without per-score counts."""
     @property
-    def shares(self) -> tuple[float, float, float]: ...
+    def shares(self) -> tuple[float, float, float]:
+        """Shares (detractors, passives, promoters), fractions summing to 1; NoDataError when empty."""
     def interval(
         self,
         method: _Method | None = None,
@@ -195,11 +339,12 @@ class Tally:
         prior: _Triple | None = None,
         credible: _Credible | None = None,
     ) -> Interval:
-        """Options not given (None) take nps-core's IntervalOptions defaults:
-        "score", 0.95, pseudo (0.75, 1.5, 0.75), clip False, prior (1, 1, 1),
-        "equal_tailed". An option of another method must keep its default."""
-    def margin_of_error(self, confidence: float | None = None) -> float: ...
-    def to_dict(self) -> dict[str, Any]: ...
+        """A confidence (or credible) interval of the NPS in points.
+        """
+    def margin_of_error(self, confidence: float | None = None) -> float:
+        """Half-width of the Wald interval in points."""
+    def to_dict(self) -> dict[str, Any]:
+        """The tally's data as a dict (statistics that need data are None when empty)."""
     def __add__(self, other: Tally, /) -> Tally: ...
     def __radd__(self, other: Tally | int, /) -> Tally: ...  # `sum()` starts from 0
     def __eq__(self, other: object, /) -> bool: ...
@@ -208,25 +353,49 @@ class Tally:
 
 @final
 class Interval:
+    """A confidence (or credible) interval of the NPS, in points.
+
+    >>> i = nps.Tally(20, 30, 50).interval("wald")
+    >>> i.center, i.method  # NPS = 50 - 20
+    (30.0, 'wald')
+    >>> round(i.half_width, 2)  # 1.96 * sqrt((0.5 + 0.2 - 0.3 ** 2) / 100) * 100
+    15.31
+    """
+
     def __new__(cls, low: float, high: float, center: float, method: str, confidence: float) -> Interval: ...
     @property
-    def low(self) -> float: ...
+    def low(self) -> float:
+        """Lower bound."""
     @property
-    def high(self) -> float: ...
+    def high(self) -> float:
+        """Upper bound."""
     @property
-    def center(self) -> float: ...
+    def center(self) -> float:
+        """Centre: the NPS (Wald, score), the adjusted centre (adjusted Wald) or the posterior mean (Bayes)."""
     @property
-    def method(self) -> str: ...
+    def method(self) -> str:
+        """The method's name."""
     @property
-    def confidence(self) -> float: ...
+    def confidence(self) -> float:
+        """The confidence level."""
     @property
-    def half_width(self) -> float: ...
+    def half_width(self) -> float:
+        """Half the width (the margin of error of a symmetric interval)."""
     def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[float, float, float, str, float]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TestResult:
+    """Result of a one-sample test or a two-sample comparison, in points.
+
+    >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0)
+    >>> round(r.difference, 6), round(r.se, 4)  # 30 - 20; sqrt(0.61 / 100) * 100
+    (10.0, 7.8102)
+    >>> r.p_value > 0.05
+    True
+    """
+
     def __new__(
         cls,
         difference: float,
@@ -239,108 +408,190 @@ class TestResult:
         method: str,
     ) -> TestResult: ...
     @property
-    def difference(self) -> float: ...
+    def difference(self) -> float:
+        """Estimate minus benchmark, or a - b (signed)."""
     @property
-    def se(self) -> float: ...
+    def se(self) -> float:
+        """Standard error of the difference."""
     @property
-    def statistic(self) -> float: ...
+    def statistic(self) -> float:
+        """z statistic."""
     @property
-    def p_value(self) -> float: ...
+    def p_value(self) -> float:
+        """p-value under `alternative`."""
     @property
-    def ln_p_value(self) -> float: ...
+    def ln_p_value(self) -> float:
+        """Natural log of the p-value (finite where `p_value` underflows to 0)."""
     @property
-    def interval(self) -> Interval: ...
+    def interval(self) -> Interval:
+        """Two-sided confidence interval of the difference."""
     @property
-    def alternative(self) -> str: ...
+    def alternative(self) -> str:
+        """"two_sided", "greater" or "less"."""
     @property
-    def method(self) -> str: ...
+    def method(self) -> str:
+        """"wald" or "adjusted_wald"."""
     def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Scale:
+    """Category breaks of a rating scale, validated (no gaps, no overlaps).
+
+    >>> s = nps.Scale((1, 2), (3, 3), (4, 5))  # 1-5 stars
+    >>> s.classify(4)
+    'promoter'
+    >>> s.tally([5, 4, 1, 3]).nps  # 2 promoters, 1 detractor of 4
+    25.0
+    """
+
     STANDARD: ClassVar[Scale]
     def __new__(
         cls, detractors: tuple[int, int], passives: tuple[int, int] | None, promoters: tuple[int, int]
     ) -> Scale: ...
     @property
-    def detractors(self) -> tuple[int, int]: ...
+    def detractors(self) -> tuple[int, int]:
+        """The detractor range `(low, high)`."""
     @property
-    def passives(self) -> tuple[int, int] | None: ...
+    def passives(self) -> tuple[int, int] | None:
+        """The passive range, or None."""
     @property
-    def promoters(self) -> tuple[int, int]: ...
+    def promoters(self) -> tuple[int, int]:
+        """The promoter range."""
     @property
-    def min(self) -> int: ...
+    def min(self) -> int:
+        """Lowest valid score."""
     @property
-    def max(self) -> int: ...
-    def classify(self, score: float) -> Literal["detractor", "passive", "promoter"]: ...
-    def tally(self, column: _Column) -> Tally: ...
+    def max(self) -> int:
+        """Highest valid score."""
+    def classify(self, score: float) -> Literal["detractor", "passive", "promoter"]:
+        """"detractor", "passive" or "promoter"; InvalidScoreError outside the scale."""
+    def tally(self, column: _Column) -> Tally:
+        """Category counts of a column on this scale (a Tally of category counts);
+        the first invalid value raises InvalidScoreError with its row.
+        """
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
 
 @final
 class Group:
+    """One group of a `GroupResult`.
+
+    >>> g = nps.group_by(["a", "b", "a"], [10, 0, 9])[0]
+    >>> g.key, g.tally.n, g.thin  # thin: fewer than min_n = 30 responses
+    ('a', 2, True)
+    """
+
     @property
-    def key(self) -> int | str | None: ...
+    def key(self) -> int | str | None:
+        """The key (int or str), or None when grouping without keys."""
     @property
-    def period(self) -> str | None: ...
+    def period(self) -> str | None:
+        """Period label ("2025-03", "2025-W09", "2025-Q1", "2025-03-14") or None."""
     @property
-    def period_start(self) -> datetime.date | None: ...
+    def period_start(self) -> datetime.date | None:
+        """Local first day of the period (of the window's last period when rolling), or None."""
     @property
-    def tally(self) -> Tally: ...
+    def tally(self) -> Tally:
+        """The group's responses."""
     @property
-    def thin(self) -> bool: ...
+    def thin(self) -> bool:
+        """True when n < min_n."""
 
 @final
 class GroupResult:
+    """The result of `group_by`: groups sorted by key, then period.
+
+    >>> r = nps.group_by([1, 2, 1], [10, 0, 9])
+    >>> len(r), r.to_dict()["nps"]
+    (2, [100.0, -100.0])
+    """
+
     def __len__(self) -> int: ...
     def __getitem__(self, index: int, /) -> Group: ...
     def __iter__(self) -> Iterator[Group]: ...
     @property
-    def skipped(self) -> int: ...
+    def skipped(self) -> int:
+        """Invalid scores skipped (invalid="skip")."""
     @property
-    def dropped_repeats(self) -> int: ...
+    def dropped_repeats(self) -> int:
+        """Rows dropped because the respondent answered again later."""
     @property
-    def period(self) -> _PeriodName | None: ...
+    def period(self) -> _PeriodName | None:
+        """The period grouped by ("day", "week", "month", "quarter") or None."""
     @property
-    def min_n(self) -> int: ...
+    def min_n(self) -> int:
+        """The thin-sample threshold."""
     @property
-    def window(self) -> int: ...
+    def window(self) -> int:
+        """Rolling window length in periods (1 without rolling)."""
     @property
-    def tallies(self) -> dict[Any, Tally]: ...
-    def total(self) -> Tally: ...
-    def to_dict(self) -> dict[str, list[Any]]: ...
-    def to_pandas(self) -> Any: ...
-    def to_polars(self) -> Any: ...
+    def tallies(self) -> dict[Any, Tally]:
+        """Tallies by group: keyed by key, by period label, or by `(key, period)`
+        when grouping by both (by None when grouping by neither).
+        """
+    def total(self) -> Tally:
+        """All groups merged into one tally."""
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists: key, period, n, detractors,
+        passives, promoters, nps, se, low, high (score interval, 95 %), thin.
+        Statistics of a group without data are None.
+        """
+    def to_pandas(self) -> Any:
+        """The table (see `to_dict`) as a pandas DataFrame; statistics of a group
+        without data are <NA> (nullable Float64), never NaN.
+        """
+    def to_polars(self) -> Any:
+        """The table (see `to_dict`) as a polars DataFrame; statistics of a group
+        without data are null.
+        """
 
 @final
 class GoalReport:
-    @property
-    def current(self) -> float: ...
-    @property
-    def target(self) -> float: ...
-    @property
-    def gap(self) -> float: ...
-    @property
-    def months(self) -> int: ...
-    @property
-    def monthly_step(self) -> float: ...
-    @property
-    def path(self) -> tuple[float, ...]: ...
-    @property
-    def last_change(self) -> TestResult | None: ...
-    @property
-    def last_change_significant(self) -> bool | None: ...
-    @property
-    def minimum_detectable_change(self) -> float | None: ...
-    @property
-    def step_detectable(self) -> bool | None: ...
-    @property
-    def n_per_month_to_detect_step(self) -> int | None: ...
+    """The answer of `track_goal`.
 
-def test(
+    >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
+    >>> g.current, g.gap, round(g.monthly_step, 4)  # 52 - 28; 65 - 24; 41 / 12
+    (24.0, 41.0, 3.4167)
+    """
+
+    @property
+    def current(self) -> float:
+        """NPS of the last month, in points."""
+    @property
+    def target(self) -> float:
+        """The target NPS."""
+    @property
+    def gap(self) -> float:
+        """target - current."""
+    @property
+    def months(self) -> int:
+        """Months to reach the target."""
+    @property
+    def monthly_step(self) -> float:
+        """gap / months."""
+    @property
+    def path(self) -> tuple[float, ...]:
+        """Planned NPS at the end of each of the next `months` months."""
+    @property
+    def last_change(self) -> TestResult | None:
+        """Last month against the month before, or None with fewer than two months."""
+    @property
+    def last_change_significant(self) -> bool | None:
+        """Whether the last change's confidence interval excludes 0."""
+    @property
+    def minimum_detectable_change(self) -> float | None:
+        """Smallest significant month-on-month change at the last two months' sizes."""
+    @property
+    def step_detectable(self) -> bool | None:
+        """Whether |monthly_step| >= minimum_detectable_change."""
+    @property
+    def n_per_month_to_detect_step(self) -> int | None:
+        """Responses per month needed for a change of |monthly_step| to be significant."""
+
+def test_benchmark(
     tally: Tally,
     benchmark: float = 0.0,
     method: _TestMethod | None = None,
@@ -349,8 +600,8 @@ def test(
     *,
     pseudo: _Triple | None = None,
 ) -> TestResult:
-    """Options not given (None) take nps-core's TestOptions defaults:
-    "adjusted_wald", 0.95, "two_sided", pseudo (0.75, 1.5, 0.75)."""
+    """One-sample test of the NPS against a benchmark (points).
+    """
 def compare(
     a: Tally,
     b: Tally,
@@ -360,15 +611,28 @@ def compare(
     *,
     pseudo: _Triple | None = None,
 ) -> TestResult:
-    """Options not given (None) take nps-core's TestOptions defaults (as test)."""
+    """Two-sample comparison of the signed difference a - b.
+    """
 def sample_size(
     margin: float,
     promoters: float,
     detractors: float,
     confidence: float | None = None,
     population: int | None = None,
-) -> int: ...
-def classify(score: float) -> Literal["detractor", "passive", "promoter"]: ...
+) -> int:
+    """Sample size for a margin of error (points) at planned promoter and
+    detractor shares, with an optional finite population.
+
+    >>> nps.sample_size(5.0, 0.5, 0.2)  # 1.96² * (0.5 + 0.2 - 0.3²) / 0.05², rounded up
+    938
+    """
+def classify(score: float) -> Literal["detractor", "passive", "promoter"]:
+    """The category of a score on the standard 0-10 scale: "promoter", "passive"
+    or "detractor"; InvalidScoreError for anything else.
+
+    >>> nps.classify(9), nps.classify(7), nps.classify(6)
+    ('promoter', 'passive', 'detractor')
+    """
 def group_by(
     keys: _Column | None,
     scores: _Column,
@@ -380,12 +644,40 @@ def group_by(
     min_n: int = 30,
     invalid: _InvalidPolicy = "raise",
     window: int | None = None,
-) -> GroupResult: ...
+) -> GroupResult:
+    """Groups a score column into tallies in one pass, by key and/or calendar
+    period, optionally keeping each respondent's latest response only.
+
+    >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
+    >>> [(g.key, g.tally.nps) for g in r]
+    [('a', 100.0), ('b', -100.0)]
+    """
 def track_goal(
     history: Iterable[Tally], *, target: float, months: int, confidence: float = 0.95
-) -> GoalReport: ...
-def set_max_threads(n: int) -> None: ...
-def max_threads() -> int: ...
+) -> GoalReport:
+    """Tracks a goal over a monthly history of tallies (oldest first): the gap,
+    the monthly path needed, and whether the last change is distinguishable
+    from noise at the observed sample sizes.
+
+    >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
+    >>> g.target, g.months, g.gap
+    (65.0, 12, 41.0)
+    """
+def set_max_threads(n: int) -> None:
+    """Caps the number of threads batch functions use (0 = one per core).
+    Results never depend on it, only speed does.
+
+    >>> nps.set_max_threads(1)
+    >>> nps.max_threads()
+    1
+    >>> nps.set_max_threads(0)  # back to one per core
+    """
+def max_threads() -> int:
+    """The number of threads batch functions use.
+
+    >>> nps.max_threads() >= 1
+    True
+    """
 
 # ---------------------------------------------------------------------------
 # Recovery policy engine
@@ -404,32 +696,67 @@ _Hours: TypeAlias = float | datetime.timedelta
 
 @final
 class Money:
+    """An amount of money: integer minor units (fen, cents) of an ISO 4217
+    currency. Never a float.
+
+    >>> m = nps.Money(12345, "CNY")
+    >>> m.minor, str(m)
+    (12345, '123.45 CNY')
+    """
+
     def __new__(cls, minor: int, currency: str) -> Money: ...
     @property
-    def minor(self) -> int: ...
+    def minor(self) -> int:
+        """Amount in minor units."""
     @property
-    def currency(self) -> str: ...
+    def currency(self) -> str:
+        """ISO 4217 code."""
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> tuple[Any, tuple[int, str]]: ...
 
 @final
 class Item:
+    """One item of a compensation package: a value and its layer
+    (`"problem_repair"`, `"loss_compensation"` or `"emotional_repair"`).
+
+    >>> i = nps.Item(180000, "CNY", "loss_compensation")
+    >>> i.value_minor, i.currency, i.layer
+    (180000, 'CNY', 'loss_compensation')
+    """
+
     def __new__(cls, value_minor: int, currency: str, layer: str) -> Item: ...
     @property
-    def value_minor(self) -> int: ...
+    def value_minor(self) -> int:
+        """Value in minor units."""
     @property
-    def currency(self) -> str: ...
+    def currency(self) -> str:
+        """ISO 4217 code."""
     @property
-    def layer(self) -> _Layer: ...
+    def layer(self) -> _Layer:
+        """The layer's name."""
     @property
-    def value(self) -> Money: ...
+    def value(self) -> Money:
+        """The value as Money."""
     def __eq__(self, other: object, /) -> bool: ...
     def __hash__(self) -> int: ...
     def __reduce__(self) -> tuple[Any, tuple[int, str, str]]: ...
 
 @final
 class Calendar:
+    """A business calendar: an IANA time zone, opening ranges per weekday
+    (several per day, e.g. around lunch), holidays (whole or part days),
+    working-day overrides (e.g. Chinese make-up working days) and weekly
+    schedules taking effect on dates.
+
+    >>> import datetime as dt
+    >>> cal = nps.Calendar("UTC", {d: [("09:00", "17:00")] for d in ("mon", "tue", "wed", "thu", "fri")})
+    >>> cal.is_working_day(dt.date(2025, 6, 14))  # a Saturday
+    False
+    >>> cal.is_open(dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc))  # Friday 10:00
+    True
+    """
+
     def __new__(
         cls,
         tz: str,
@@ -440,18 +767,25 @@ class Calendar:
         schedules: Iterable[tuple[_Date, Mapping[str, _Ranges]]] | None = (),
     ) -> Calendar: ...
     @classmethod
-    def from_json(cls, text: str) -> Calendar: ...
-    def to_json(self) -> str: ...
+    def from_json(cls, text: str) -> Calendar:
+        """A calendar from JSON (the same form as a policy's `calendar` field)."""
+    def to_json(self) -> str:
+        """The calendar as JSON."""
     @property
-    def tz(self) -> str: ...
+    def tz(self) -> str:
+        """The IANA time-zone name."""
     @property
-    def weekly(self) -> dict[str, list[tuple[str, str]]]: ...
+    def weekly(self) -> dict[str, list[tuple[str, str]]]:
+        """Opening ranges per weekday, `{"mon": [("09:00", "12:00"), ...], ...}`."""
     @property
-    def holidays(self) -> list[datetime.date | tuple[datetime.date, list[tuple[str, str]] | None]]: ...
+    def holidays(self) -> list[datetime.date | tuple[datetime.date, list[tuple[str, str]] | None]]:
+        """Holidays: dates (closed all day) and `(date, closed ranges)` pairs."""
     @property
-    def working_days(self) -> dict[datetime.date, list[tuple[str, str]]]: ...
+    def working_days(self) -> dict[datetime.date, list[tuple[str, str]]]:
+        """Working-day overrides: date -> opening ranges."""
     @property
-    def schedules(self) -> list[tuple[datetime.date, dict[str, list[tuple[str, str]]]]]: ...
+    def schedules(self) -> list[tuple[datetime.date, dict[str, list[tuple[str, str]]]]]:
+        """Weekly schedules taking effect on a date: `(date, weekly)` pairs."""
     def deadline(
         self,
         start: _Instant,
@@ -459,178 +793,398 @@ class Calendar:
         business_hours: _Hours | None = None,
         business_days: int | None = None,
         pauses: _Pauses | None = (),
-    ) -> datetime.datetime: ...
-    def elapsed(self, start: _Instant, end: _Instant, pauses: _Pauses | None = ()) -> datetime.timedelta: ...
-    def is_open(self, t: _Instant) -> bool: ...
-    def is_working_day(self, date: datetime.date) -> bool: ...
-    def opening_hours(self, date: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]: ...
+    ) -> datetime.datetime:
+        """The deadline after `start` (an aware datetime or Unix seconds) as an
+        aware datetime in the calendar's zone. Give exactly one duration:
+        `hours` (wall-clock, pauses left out), `business_hours` (counted in
+        opening hours only) — each a number of hours (a float must come to
+        whole seconds) or a `timedelta` — or `business_days` (due at the close
+        of the n-th working day). `pauses` are `(start, end)` instants.
+        """
+    def elapsed(self, start: _Instant, end: _Instant, pauses: _Pauses | None = ()) -> datetime.timedelta:
+        """Business time in `[start, end)` outside `pauses`, as a timedelta."""
+    def is_open(self, t: _Instant) -> bool:
+        """Whether the calendar is open at instant `t`."""
+    def is_working_day(self, date: datetime.date) -> bool:
+        """Whether a local date has opening hours (overrides and holidays applied)."""
+    def opening_hours(self, date: datetime.date) -> list[tuple[datetime.datetime, datetime.datetime]]:
+        """Opening intervals of a local date as `(open, close)` aware datetimes
+        in the calendar's zone.
+        """
     def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Triage:
+    """The triage of one response: alert, tier, owner, deadlines, cap.
+
+    >>> p = nps.Policy.default()
+    >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+    >>> t.alert, t.tier, t.owner
+    ('red', 'S', 'service_manager')
+    >>> t.acknowledge_by.isoformat()  # two hours later
+    '2025-06-13T15:00:00+00:00'
+    """
+
     @property
-    def score(self) -> int: ...
+    def score(self) -> int:
+        """The score triaged."""
     @property
-    def submitted_at(self) -> datetime.datetime: ...
+    def submitted_at(self) -> datetime.datetime:
+        """When the response was submitted."""
     @property
-    def high_value(self) -> bool: ...
+    def high_value(self) -> bool:
+        """The high-value flag of the response."""
     @property
-    def public_opinion_risk(self) -> bool: ...
+    def public_opinion_risk(self) -> bool:
+        """The public-opinion-risk flag of the response."""
     @property
-    def category(self) -> Literal["detractor", "passive", "promoter"]: ...
+    def category(self) -> Literal["detractor", "passive", "promoter"]:
+        """"detractor", "passive" or "promoter"."""
     @property
-    def alert(self) -> _Alert | None: ...
+    def alert(self) -> _Alert | None:
+        """"red", "yellow", "orange" or None."""
     @property
-    def tier(self) -> _Tier | None: ...
+    def tier(self) -> _Tier | None:
+        """"S", "A", "B" or None (passives and promoters)."""
     @property
-    def owner(self) -> str | None: ...
+    def owner(self) -> str | None:
+        """The role owning the case, or None."""
     @property
-    def notify(self) -> list[str]: ...
+    def notify(self) -> list[str]:
+        """Roles notified by the alert."""
     @property
-    def acknowledge_by(self) -> datetime.datetime | None: ...
+    def acknowledge_by(self) -> datetime.datetime | None:
+        """Acknowledge-by deadline of the alert (for orange: the follow-up), or None."""
     @property
-    def contact_by(self) -> datetime.datetime | None: ...
+    def contact_by(self) -> datetime.datetime | None:
+        """Contact-by deadline of the tier, or None."""
     @property
-    def compensation_cap(self) -> Money | None: ...
+    def compensation_cap(self) -> Money | None:
+        """The tier's compensation cap, or None."""
     @property
-    def escalate_immediately(self) -> bool: ...
+    def escalate_immediately(self) -> bool:
+        """Whether to escalate at once (public-opinion risk)."""
     @property
-    def escalate_to(self) -> str | None: ...
+    def escalate_to(self) -> str | None:
+        """Role escalated to (at once, or when the alert is not acknowledged in time)."""
     @property
-    def mark(self) -> str | None: ...
+    def mark(self) -> str | None:
+        """Case marking ("urgent", "important") or None."""
     def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[str, datetime.tzinfo]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TriageTable:
+    """Triage of many responses (`Policy.triage_many`): a table with
+    `to_dict()`, `to_pandas()` and `to_polars()`; `table[i]` is a `Triage`.
+
+    >>> tt = nps.Policy.default().triage_many([2, 9, 7], [1749819600] * 3)
+    >>> len(tt), [t.alert for t in tt]
+    (3, ['red', None, 'orange'])
+    """
+
     def __len__(self) -> int: ...
     def __getitem__(self, index: int, /) -> Triage: ...
     def __iter__(self) -> Iterator[Triage]: ...
-    def to_dict(self) -> dict[str, list[Any]]: ...
-    def to_pandas(self) -> Any: ...
-    def to_polars(self) -> Any: ...
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists: score, alert, tier, owner,
+        acknowledge_by, contact_by (aware UTC datetimes), compensation_cap_minor,
+        currency, escalate_immediately; None where a row has no value.
+        """
+    def _arrays(self) -> dict[str, Any]:
+        """The columns as numpy arrays (no Python object per row), for the
+        DataFrames `nps._policy` builds: strings as `(codes, categories)`,
+        deadlines as int64 Unix seconds (int64 minimum = none), the cap as
+        `(values, missing)`.
+        """
+    def to_pandas(self) -> Any:
+        """The table (columns of `to_dict`) as a pandas DataFrame: categorical
+        strings, `datetime64[s, UTC]` deadlines (NaT when none), a nullable
+        Int64 cap. pandas is imported only now.
+        """
+    def to_polars(self) -> Any:
+        """The table (columns of `to_dict`) as a polars DataFrame: Enum strings,
+        `Datetime(time_zone="UTC")` deadlines, nulls where a row has no value.
+        """
 
 @final
 class CapCheck:
+    """One cap checked for a package: scope ("tier", "case", "customer",
+    "vehicle"), the cap, the total including the package, and whether the
+    total stays within it.
+
+    >>> a = nps.Policy.default().required_approver([(180000, "CNY", "loss_compensation")], tier="S")
+    >>> c = a.caps[0]
+    >>> c.scope, c.cap_minor, c.total_minor, c.within
+    ('tier', 500000, 180000, True)
+    """
+
     @property
-    def scope(self) -> Literal["tier", "case", "customer", "vehicle"]: ...
+    def scope(self) -> Literal["tier", "case", "customer", "vehicle"]:
+        """"tier", "case", "customer" or "vehicle"."""
     @property
-    def cap_minor(self) -> int: ...
+    def cap_minor(self) -> int:
+        """The cap in minor units."""
     @property
-    def total_minor(self) -> int: ...
+    def total_minor(self) -> int:
+        """The total including this package, in minor units."""
     @property
-    def currency(self) -> str: ...
+    def currency(self) -> str:
+        """ISO 4217 code of the cap and total."""
     @property
-    def within(self) -> bool: ...
+    def within(self) -> bool:
+        """Whether the total stays within the cap."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Approval:
+    """Who must approve a compensation package.
+
+    >>> a = nps.Policy.default().required_approver(
+    ...     [nps.Item(180000, "CNY", "loss_compensation")], tier="S")
+    >>> a.approver, a.path
+    ('service_manager', ['service_advisor', 'service_manager'])
+    """
+
     @property
-    def approver(self) -> str | None: ...
+    def approver(self) -> str | None:
+        """The lowest sufficient role, or None: denied (no rule matches)."""
     @property
-    def path(self) -> list[str]: ...
+    def path(self) -> list[str]:
+        """Escalation path from the lowest role up to the approver (the whole
+        ladder when denied).
+        """
     @property
-    def within_cap(self) -> bool: ...
+    def within_cap(self) -> bool:
+        """Whether the case total stays within the tier's cap."""
     @property
-    def total_minor(self) -> int: ...
+    def total_minor(self) -> int:
+        """Package total in minor units of the policy currency."""
     @property
-    def currency(self) -> str: ...
+    def currency(self) -> str:
+        """The policy currency."""
     @property
-    def total(self) -> Money: ...
+    def total(self) -> Money:
+        """Package total as Money."""
     @property
-    def by_layer(self) -> dict[_Layer, int]: ...
+    def by_layer(self) -> dict[_Layer, int]:
+        """Totals per layer in minor units: problem_repair, loss_compensation,
+        emotional_repair.
+        """
     @property
-    def caps(self) -> list[CapCheck]: ...
+    def caps(self) -> list[CapCheck]:
+        """Every cap checked."""
     @property
-    def reason(self) -> str: ...
+    def reason(self) -> str:
+        """Why this approver (or the denial), in words."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class DeadlineStatus:
+    """One deadline of a case at an instant.
+
+    >>> p = nps.Policy.default()
+    >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+    >>> s = p.case_status(t, 1749819600 + 6 * 3600, acknowledged_at=1749819600 + 600)
+    >>> d = s.deadlines[0]
+    >>> d.name, d.due.isoformat(), d.met_at.isoformat()
+    ('acknowledge', '2025-06-13T15:00:00+00:00', '2025-06-13T13:10:00+00:00')
+    """
+
     @property
-    def name(self) -> Literal["acknowledge", "contact"]: ...
+    def name(self) -> Literal["acknowledge", "contact"]:
+        """"acknowledge" (the alert clock) or "contact" (the tier clock)."""
     @property
-    def due(self) -> datetime.datetime: ...
+    def due(self) -> datetime.datetime:
+        """When it is due."""
     @property
-    def warn_at(self) -> datetime.datetime: ...
+    def warn_at(self) -> datetime.datetime:
+        """When it becomes "warned"."""
     @property
-    def state(self) -> Literal["pending", "warned", "breached", "met", "met_late"]: ...
+    def state(self) -> Literal["pending", "warned", "breached", "met", "met_late"]:
+        """"pending", "warned", "breached", "met" or "met_late"."""
     @property
-    def met_at(self) -> datetime.datetime | None: ...
+    def met_at(self) -> datetime.datetime | None:
+        """When it was met, or None."""
     @property
-    def escalate_to(self) -> str | None: ...
+    def escalate_to(self) -> str | None:
+        """Role escalated to on breach, or None."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CaseEvent:
+    """Something that happened by "now" and that a host system acts on; `key`
+    is stable (`"{case_id}:{deadline}:{kind}"`), so retries do not duplicate it.
+
+    >>> p = nps.Policy.default()
+    >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+    >>> s = p.case_status(t, 1749819600 + 6 * 3600, acknowledged_at=1749819600 + 600)
+    >>> e = s.events[0]
+    >>> e.key, e.kind, e.at.isoformat()
+    ('case:contact:warned', 'warned', '2025-06-13T14:30:00+00:00')
+    """
+
     @property
-    def key(self) -> str: ...
+    def key(self) -> str:
+        """Stable key."""
     @property
-    def kind(self) -> Literal["warned", "breached", "escalated"]: ...
+    def kind(self) -> Literal["warned", "breached", "escalated"]:
+        """"warned", "breached" or "escalated"."""
     @property
-    def deadline(self) -> str: ...
+    def deadline(self) -> str:
+        """The deadline concerned ("acknowledge", "contact", "public_opinion")."""
     @property
-    def at(self) -> datetime.datetime: ...
+    def at(self) -> datetime.datetime:
+        """When it happened."""
     @property
-    def to(self) -> str | None: ...
+    def to(self) -> str | None:
+        """Role to notify (escalations), or None."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CaseStatus:
+    """The status of a triaged case at an instant.
+
+    >>> p = nps.Policy.default()
+    >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+    >>> s = p.case_status(t, 1749819600 + 6 * 3600, acknowledged_at=1749819600 + 600)
+    >>> [(d.name, d.state) for d in s.deadlines]
+    [('acknowledge', 'met'), ('contact', 'breached')]
+    """
+
     @property
-    def deadlines(self) -> list[DeadlineStatus]: ...
+    def deadlines(self) -> list[DeadlineStatus]:
+        """Each deadline (acknowledge first, then contact)."""
     @property
-    def events(self) -> list[CaseEvent]: ...
+    def events(self) -> list[CaseEvent]:
+        """Events fired by "now", in time order."""
     @property
-    def next_fire_at(self) -> datetime.datetime | None: ...
+    def next_fire_at(self) -> datetime.datetime | None:
+        """The next instant after "now" at which anything changes, or None."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class VisitWarning:
+    """One early warning during a visit.
+
+    >>> v = nps.Policy.default().assess_visit(now=1749819600, promised_at=1749819600 - 1800)
+    >>> w = v.warnings[0]
+    >>> w.level, w.rule, w.detail
+    ('yellow', 'waiting', '30 min past the promised time')
+    """
+
     @property
-    def level(self) -> _Alert: ...
+    def level(self) -> _Alert:
+        """"red", "orange" or "yellow"."""
     @property
-    def rule(self) -> Literal["waiting", "progress_inquiries", "angry_wording"]: ...
+    def rule(self) -> Literal["waiting", "progress_inquiries", "angry_wording"]:
+        """"waiting", "progress_inquiries" or "angry_wording"."""
     @property
-    def detail(self) -> str: ...
+    def detail(self) -> str:
+        """Details (minutes late, matched keyword, ...)."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class VisitAssessment:
+    """Early-warning assessment of a visit in progress.
+
+    >>> v = nps.Policy.default().assess_visit(
+    ...     now=1749819600, promised_at=1749819600 - 1800, progress_inquiries=3)
+    >>> v.level, [w.rule for w in v.warnings]
+    ('orange', ['progress_inquiries', 'waiting'])
+    """
+
     @property
-    def level(self) -> _Alert | None: ...
+    def level(self) -> _Alert | None:
+        """The most severe level (red > orange > yellow during a visit), or None."""
     @property
-    def warnings(self) -> list[VisitWarning]: ...
+    def warnings(self) -> list[VisitWarning]:
+        """Warnings, most severe first."""
     @property
-    def retention_call(self) -> str | None: ...
+    def retention_call(self) -> str | None:
+        """Role to make a retention call after consecutive low ratings, or None."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class Policy:
+    """The recovery policy: alert levels, detractor tiers, the compensation
+    authority ladder and caps, the business calendar, early-warning rules,
+    driver weights, KPI benchmarks and recovery targets.
+
+    >>> p = nps.Policy.default()
+    >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+    >>> p.currency, t.tier
+    ('CNY', 'S')
+    """
+
     @staticmethod
-    def default() -> Policy: ...
+    def default() -> Policy:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
     @classmethod
-    def from_json(cls, text: str) -> Policy: ...
-    def to_json(self) -> str: ...
+    def from_json(cls, text: str) -> Policy:
+        """Loads and validates policy JSON; `InvalidPolicyError.problems` lists
+        every problem with its JSON path.
+        """
+    def to_json(self) -> str:
+        """The policy as JSON (loads back to an equal policy)."""
     @staticmethod
-    def json_schema() -> str: ...
+    def json_schema() -> str:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
     @property
-    def currency(self) -> str: ...
+    def currency(self) -> str:
+        """ISO 4217 code of every cap and limit."""
     @property
-    def calendar(self) -> Calendar | None: ...
+    def calendar(self) -> Calendar | None:
+        """The business calendar, or None."""
     @property
-    def roles(self) -> list[str]: ...
+    def roles(self) -> list[str]:
+        """The roles of the authority ladder, lowest first."""
     def triage(
         self,
         score: float,
@@ -638,7 +1192,11 @@ class Policy:
         *,
         high_value: bool = False,
         public_opinion_risk: bool = False,
-    ) -> Triage: ...
+    ) -> Triage:
+        """Triage of one response. `submitted_at` is a timezone-aware datetime
+        or Unix seconds; the deadlines come back in the calendar's zone (or
+        the zone of `submitted_at` without a calendar; UTC for seconds).
+        """
     def triage_many(
         self,
         scores: _Column,
@@ -646,7 +1204,11 @@ class Policy:
         *,
         high_value: _Column | None = None,
         public_opinion_risk: _Column | None = None,
-    ) -> TriageTable: ...
+    ) -> TriageTable:
+        """Triage of columns: `scores` (any numeric dtype), `submitted_at`
+        (int64 Unix seconds, datetime64, tz-aware pandas / polars datetimes),
+        optional boolean flag columns. Runs without the GIL.
+        """
     def required_approver(
         self,
         items: Iterable[Item | tuple[int, str, str]],
@@ -654,7 +1216,13 @@ class Policy:
         tier: str | None,
         rates: Iterable[tuple[str, str, str | int | Decimal] | Mapping[str, Any]] | None = None,
         granted: Mapping[str, int | Money | tuple[int, str] | None] | None = None,
-    ) -> Approval: ...
+    ) -> Approval:
+        """Who must approve a compensation package for a case of `tier`
+        ("S", "A", "B" or None). `items` are `Item`s or `(value_minor,
+        currency, layer)` tuples; `rates` are `(from, to, "7.1234")` exchange
+        rates; `granted` maps "case", "customer", "vehicle" to amounts
+        already granted (ints in the policy currency, or `Money`).
+        """
     def case_status(
         self,
         triage: Triage,
@@ -663,7 +1231,10 @@ class Policy:
         acknowledged_at: _Instant | None = None,
         contacted_at: _Instant | None = None,
         case_id: str = "case",
-    ) -> CaseStatus: ...
+    ) -> CaseStatus:
+        """Deadline states, events (with stable keys) and `next_fire_at` of a
+        triaged case at `now`, given when it was acknowledged / contacted.
+        """
     def assess_visit(
         self,
         *,
@@ -672,7 +1243,11 @@ class Policy:
         progress_inquiries: int = 0,
         messages: Iterable[str] | None = (),
         ratings: Iterable[int] | None = (),
-    ) -> VisitAssessment: ...
+    ) -> VisitAssessment:
+        """Early warnings during a visit: waiting past the promised time,
+        progress inquiries, angry wording in `messages`, consecutive low
+        on-site `ratings` (1..=5 stars by default).
+        """
     def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[str]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -685,159 +1260,327 @@ _Event: TypeAlias = Mapping[str, Any]
 
 @final
 class Case:
-    """A recovery case: the six-step procedure as an event log."""
+    """A recovery case: the six-step procedure of SPEC §4.5 as an event log.
+    Its state is a pure function of the log; an event that cannot be
+    applied raises `InvalidEventError` (with `index` and the kind) and
+    leaves the case unchanged. The policy is used by `status` and
+    `approvals`; instants come back in its calendar's zone, else in the zone
+    of the opening event's `at`, else UTC.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+    >>> len(c), c.original_score, c.dealer, c.is_closed
+    (2, 2, 'D1', False)
+    """
 
     @classmethod
     def from_events(
         cls, events: Iterable[_Event], *, policy: Policy | None = None, case_id: str | None = None
-    ) -> Case: ...
+    ) -> Case:
+        """Replays `events` (a list of dicts: "kind", "at" — an aware datetime,
+        Unix seconds or RFC 3339 text with an offset — and the kind's
+        fields). `case_id` defaults to "case".
+        """
     @classmethod
-    def from_json(cls, text: str, *, policy: Policy | None = None) -> Case: ...
-    def apply(self, event: _Event) -> None: ...
-    def status(self, now: _Instant) -> RecoveryStatus: ...
-    def approvals(self) -> list[Approval]: ...
-    def to_json(self) -> str: ...
+    def from_json(cls, text: str, *, policy: Policy | None = None) -> Case:
+        """A case from `to_json()` text (the log is replayed and checked)."""
+    def apply(self, event: _Event) -> None:
+        """Applies one event (a dict). Atomic: on error the case is unchanged."""
+    def status(self, now: _Instant) -> RecoveryStatus:
+        """The status at `now` (aware datetime or Unix seconds): current step,
+        every step's window and lateness, the triage deadlines, approvals.
+        """
+    def approvals(self) -> list[Approval]:
+        """Approval of every proposed package, in order (the case's tier; the
+        packages accepted earlier count toward the case's cumulative total).
+        """
+    def to_json(self) -> str:
+        """The case as JSON: {"id": ..., "events": [...]} (instants in UTC)."""
     @property
-    def id(self) -> str: ...
+    def id(self) -> str:
+        """The case id."""
     @property
-    def policy(self) -> Policy: ...
+    def policy(self) -> Policy:
+        """The policy used by `status`."""
     @property
-    def events(self) -> list[dict[str, Any]]: ...
+    def events(self) -> list[dict[str, Any]]:
+        """The event log as dicts (instants as aware datetimes)."""
     @property
-    def original_score(self) -> int: ...
+    def original_score(self) -> int:
+        """The original score (never replaced by a re-rating)."""
     @property
-    def rerated_score(self) -> int | None: ...
+    def rerated_score(self) -> int | None:
+        """The re-rated score, or None."""
     @property
-    def outcome(self) -> _Outcome | None: ...
+    def outcome(self) -> _Outcome | None:
+        """"recovered", "converted", "lost", or None while open."""
     @property
-    def is_closed(self) -> bool: ...
+    def is_closed(self) -> bool:
+        """Whether the case is closed."""
     @property
-    def reason(self) -> str: ...
+    def reason(self) -> str:
+        """The low-score reason."""
     @property
-    def dealer(self) -> str | None: ...
+    def dealer(self) -> str | None:
+        """The dealer, or None."""
     @property
-    def opened_at(self) -> datetime.datetime: ...
+    def opened_at(self) -> datetime.datetime:
+        """When the case opened (the alert)."""
     @property
-    def contacted_at(self) -> datetime.datetime | None: ...
+    def contacted_at(self) -> datetime.datetime | None:
+        """First contact, or None."""
     @property
-    def channel(self) -> Literal["phone", "visit", "message"] | None: ...
+    def channel(self) -> Literal["phone", "visit", "message"] | None:
+        """Channel of the first contact ("phone", "visit", "message"), or None."""
     @property
-    def responsibility(self) -> Literal["company", "customer", "shared", "force_majeure"] | None: ...
+    def responsibility(self) -> Literal["company", "customer", "shared", "force_majeure"] | None:
+        """Root-cause responsibility, or None."""
     def __len__(self) -> int: ...
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class StepStatus:
+    """One procedure step at an instant.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+    >>> s = c.status(at + dt.timedelta(hours=1)).steps[0]
+    >>> s.name, s.state, s.late_seconds
+    ('identify_and_grade', 'done', 0)
+    """
+
     @property
-    def name(self) -> str: ...
+    def name(self) -> str:
+        """Step name from the policy ("identify_and_grade", ...)."""
     @property
-    def start(self) -> datetime.datetime: ...
+    def start(self) -> datetime.datetime:
+        """Window start."""
     @property
-    def due(self) -> datetime.datetime | None: ...
+    def due(self) -> datetime.datetime | None:
+        """Window end, or None (open-ended)."""
     @property
-    def completed_at(self) -> datetime.datetime | None: ...
+    def completed_at(self) -> datetime.datetime | None:
+        """When it was completed, or None."""
     @property
-    def state(self) -> _StepState: ...
+    def state(self) -> _StepState:
+        """"pending", "due", "late", "done" or "done_late"."""
     @property
-    def late_seconds(self) -> int: ...
+    def late_seconds(self) -> int:
+        """Wall-clock seconds late (0 unless late or done late)."""
 
 @final
 class RecoveryStatus:
+    """Status of a recovery case at an instant.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+    >>> s = c.status(at + dt.timedelta(hours=1))
+    >>> s.current_step, s.late_steps
+    ('first_contact', [])
+    """
+
     @property
-    def now(self) -> datetime.datetime: ...
+    def now(self) -> datetime.datetime:
+        """The instant."""
     @property
-    def current_step(self) -> str | None: ...
+    def current_step(self) -> str | None:
+        """The first step not completed, or None when all are."""
     @property
-    def steps(self) -> list[StepStatus]: ...
+    def steps(self) -> list[StepStatus]:
+        """Every step, in order."""
     @property
-    def late_steps(self) -> list[str]: ...
+    def late_steps(self) -> list[str]:
+        """Names of the steps late or done late."""
     @property
-    def deadlines(self) -> CaseStatus: ...
+    def deadlines(self) -> CaseStatus:
+        """The triage deadlines (alert and tier clocks)."""
     @property
-    def approvals(self) -> list[Approval]: ...
+    def approvals(self) -> list[Approval]:
+        """Approval of every proposal, in order."""
     @property
-    def last_approval(self) -> Approval | None: ...
+    def last_approval(self) -> Approval | None:
+        """Approval of the last proposal, or None."""
     @property
-    def outcome(self) -> _Outcome | None: ...
+    def outcome(self) -> _Outcome | None:
+        """Outcome if closed by then, else None."""
 
 @final
 class Rate:
+    """A rate with its numerator and denominator; `value` is None ("no data")
+    when the denominator is 0.
+
+    >>> r = nps.recovery_stats([]).launch_rate  # no low scores: no data
+    >>> r.value, r.numerator, r.denominator
+    (None, 0, 0)
+    """
+
     @property
-    def value(self) -> float | None: ...
+    def value(self) -> float | None:
+        """numerator / denominator (a fraction 0–1), or None."""
     @property
-    def numerator(self) -> int: ...
+    def numerator(self) -> int:
+        """Numerator."""
     @property
-    def denominator(self) -> int: ...
+    def denominator(self) -> int:
+        """Denominator."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class RecoveryBand:
+    """One band of a success split.
+
+    >>> [b.label for b in nps.recovery_stats([]).by_speed]
+    ['<= 6h', '<= 24h', '> 24h', 'not_contacted']
+    """
+
     @property
-    def label(self) -> str: ...
+    def label(self) -> str:
+        """Band label ("<= 6h", "not_contacted", "none", "<= 500.00 CNY", "phone", ...)."""
     @property
-    def success(self) -> Rate: ...
+    def success(self) -> Rate:
+        """Success: recovered / cases in the band."""
     @property
-    def expected(self) -> float | None: ...
+    def expected(self) -> float | None:
+        """The policy's expected success for a speed band, else None."""
 
 @final
 class RecoveryStats:
+    """Programme statistics of one group of recovery cases (SPEC §4.5). Every
+    rate is over `low_scores`.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+    >>> s = nps.recovery_stats([c])
+    >>> s.low_scores, s.launched, s.launch_rate.value  # acknowledged, not contacted yet
+    (1, 0, 0.0)
+    """
+
     @property
-    def low_scores(self) -> int: ...
+    def low_scores(self) -> int:
+        """Low scores received (cases with an original score 0–6)."""
     @property
-    def launched(self) -> int: ...
+    def launched(self) -> int:
+        """Cases where a contact was made."""
     @property
-    def responded_24h(self) -> int: ...
+    def responded_24h(self) -> int:
+        """First contact within 24 h of opening."""
     @property
-    def recovered(self) -> int: ...
+    def recovered(self) -> int:
+        """Closed recovered or converted."""
     @property
-    def converted(self) -> int: ...
+    def converted(self) -> int:
+        """Closed converted (a subset of recovered)."""
     @property
-    def lost(self) -> int: ...
+    def lost(self) -> int:
+        """Closed lost."""
     @property
-    def launch_rate(self) -> Rate: ...
+    def launch_rate(self) -> Rate:
+        """launched / low_scores."""
     @property
-    def response_24h_rate(self) -> Rate: ...
+    def response_24h_rate(self) -> Rate:
+        """responded_24h / low_scores."""
     @property
-    def success_rate(self) -> Rate: ...
+    def success_rate(self) -> Rate:
+        """recovered / low_scores."""
     @property
-    def conversion_rate(self) -> Rate: ...
+    def conversion_rate(self) -> Rate:
+        """converted / low_scores."""
     @property
-    def lost_rate(self) -> Rate: ...
+    def lost_rate(self) -> Rate:
+        """lost / low_scores."""
     @property
-    def reasons(self) -> list[tuple[str, Rate]]: ...
+    def reasons(self) -> list[tuple[str, Rate]]:
+        """Top reasons as (reason, Rate) pairs, most frequent first."""
     @property
-    def by_speed(self) -> list[RecoveryBand]: ...
+    def by_speed(self) -> list[RecoveryBand]:
+        """Success by response speed (the policy's bands, then "not_contacted")."""
     @property
-    def by_compensation(self) -> list[RecoveryBand]: ...
+    def by_compensation(self) -> list[RecoveryBand]:
+        """Success by compensation level (none, up to each tier cap, above)."""
     @property
-    def by_channel(self) -> list[RecoveryBand]: ...
+    def by_channel(self) -> list[RecoveryBand]:
+        """Success by channel of the first contact (phone, visit, message)."""
 
 @final
 class RecoveryStatsTable:
+    """Programme statistics per period and/or dealer.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+    >>> t = nps.recovery_stats([c], by="dealer")
+    >>> len(t), t.to_dict()["dealer"]
+    (1, ['D1'])
+    """
+
     def __len__(self) -> int: ...
     def __getitem__(self, key: int, /) -> tuple[str | None, str | None, RecoveryStats]: ...
-    def to_dict(self) -> dict[str, list[Any]]: ...
-    def to_pandas(self) -> Any: ...
-    def to_polars(self) -> Any: ...
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists: period, dealer, the six
+        counts and the five rates' values (None = no data).
+        """
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame (nullable Float64 rates)."""
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame (nulls where there is no data)."""
 
 @final
 class RankedCase:
+    """An open case ranked by expected recovered value.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+    >>> r = nps.rank_open_cases([c], [1000.0], at + dt.timedelta(hours=1))[0]
+    >>> r.case_id, r.band_label
+    ('c1', '<= 6h')
+    """
+
     @property
-    def index(self) -> int: ...
+    def index(self) -> int:
+        """Position of the case in the input list."""
     @property
-    def case_id(self) -> str: ...
+    def case_id(self) -> str:
+        """Case id."""
     @property
-    def band(self) -> int: ...
+    def band(self) -> int:
+        """Speed band (index into the policy's success_by_speed)."""
     @property
-    def band_label(self) -> str: ...
+    def band_label(self) -> str:
+        """Its label ("<= 6h", ...)."""
     @property
-    def probability(self) -> float: ...
+    def probability(self) -> float:
+        """Success probability of the band."""
     @property
-    def value(self) -> float: ...
+    def value(self) -> float:
+        """The customer value given."""
     @property
-    def expected(self) -> float: ...
+    def expected(self) -> float:
+        """probability × value."""
 
 def recovery_stats(
     cases: Iterable[Case],
@@ -847,10 +1590,37 @@ def recovery_stats(
     by: Literal["dealer"] | None = None,
     tz: str = "UTC",
     top_reasons: int = 5,
-) -> RecoveryStats | RecoveryStatsTable: ...
+) -> RecoveryStats | RecoveryStatsTable:
+    """Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
+    one `RecoveryStats`, or with `period` ("day", "week", "month",
+    "quarter"; a case falls in the period of its opening instant in `tz`)
+    and/or `by="dealer"` a `RecoveryStatsTable`.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+    >>> nps.recovery_stats([c]).low_scores
+    1
+    """
 def rank_open_cases(
     cases: Iterable[Case], values: _Column, now: _Instant, *, policy: Policy | None = None
-) -> list[RankedCase]: ...
+) -> list[RankedCase]:
+    """Open cases ranked by expected recovered value (success probability of
+    the response-speed band × `values[i]`), descending, ties by case id.
+    `values` is a column (list, numpy, pandas, polars) of the same length.
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+    >>> [r.case_id for r in nps.rank_open_cases([c], [1000.0], at + dt.timedelta(hours=1))]
+    ['c1']
+    """
 
 # Integrity of the score (issue 4).
 
@@ -859,87 +1629,173 @@ _Correction: TypeAlias = Literal["bonferroni", "none"]
 
 @final
 class Rerating:
+    """Original and after-recovery tallies of one sample or group (see
+    `rerated_nps` and `rerated_nps_by`). The reported NPS uses the original
+    scores unless the basis is "rerated"; the after-recovery NPS is always
+    available next to it.
+
+    >>> r = nps.rerated_nps([2, 9, 10, 6], [9, 9, 10, 6])  # the 2 re-rated as 9
+    >>> r.original_nps, r.after_recovery_nps
+    (0.0, 50.0)
+    """
+
     @property
-    def key(self) -> Any: ...
+    def key(self) -> Any:
+        """The group key (int or str) from `rerated_nps_by`, else None."""
     @property
-    def basis(self) -> _Basis: ...
+    def basis(self) -> _Basis:
+        """The basis asked for: "original", "rerated" or "both"."""
     @property
-    def original(self) -> Tally: ...
+    def original(self) -> Tally:
+        """Tally of the original scores."""
     @property
-    def after_recovery(self) -> Tally: ...
+    def after_recovery(self) -> Tally:
+        """Tally of the re-rated score where there is one, else the original."""
     @property
-    def reported(self) -> Tally: ...
+    def reported(self) -> Tally:
+        """The tally a report shows: `after_recovery` for basis "rerated", else `original`."""
     @property
-    def nps(self) -> float | None: ...
+    def nps(self) -> float | None:
+        """NPS of `reported` in points, or None without data."""
     @property
-    def original_nps(self) -> float | None: ...
+    def original_nps(self) -> float | None:
+        """NPS of the original scores, or None without data."""
     @property
-    def after_recovery_nps(self) -> float | None: ...
+    def after_recovery_nps(self) -> float | None:
+        """NPS after recovery (re-ratings replacing their originals), or None."""
     @property
-    def rerated(self) -> int: ...
+    def rerated(self) -> int:
+        """Rows with a re-rating."""
     @property
-    def detractors_rerated(self) -> int: ...
+    def detractors_rerated(self) -> int:
+        """Re-rated rows whose original score was a detractor (0–6)."""
     @property
-    def detractors_moved_up(self) -> int: ...
+    def detractors_moved_up(self) -> int:
+        """Re-rated detractors whose re-rating is 7–10."""
     @property
-    def detractors_to_promoter(self) -> int: ...
+    def detractors_to_promoter(self) -> int:
+        """Re-rated detractors whose re-rating is 9–10."""
 
 @final
 class ManagedFlag:
+    """One test of one group: the statistic and threshold behind the verdict.
+
+    >>> scores = [10] * 40 + [9] * 5 + [10] * 10 + [9] * 10 + [8] * 10 + [5] * 10
+    >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
+    >>> x = [x for x in f if x.key == "A" and x.test == "tens"][0]
+    >>> x.status, x.observed, x.n  # 40 tens of 45
+    ('flagged', 40, 45)
+    """
+
     @property
-    def key(self) -> Any: ...
+    def key(self) -> Any:
+        """The group's key (int or str)."""
     @property
-    def test(self) -> Literal["tens", "few_detractors", "nothing_below_9", "rerating_pressure"]: ...
+    def test(self) -> Literal["tens", "few_detractors", "nothing_below_9", "rerating_pressure"]:
+        """"tens", "few_detractors", "nothing_below_9" or "rerating_pressure"."""
     @property
-    def status(self) -> Literal["flagged", "not_flagged", "insufficient_n", "no_data"]: ...
+    def status(self) -> Literal["flagged", "not_flagged", "insufficient_n", "no_data"]:
+        """"flagged", "not_flagged", "insufficient_n" or "no_data"."""
     @property
-    def flagged(self) -> bool: ...
+    def flagged(self) -> bool:
+        """True when status is "flagged"."""
     @property
-    def n(self) -> int: ...
+    def n(self) -> int:
+        """Trials: the group's responses (its detractors for "rerating_pressure")."""
     @property
-    def observed(self) -> int: ...
+    def observed(self) -> int:
+        """Observed count in the group."""
     @property
-    def share(self) -> float | None: ...
+    def share(self) -> float | None:
+        """observed / n, or None when n is 0."""
     @property
-    def network_n(self) -> int: ...
+    def network_n(self) -> int:
+        """Trials in the network without this group."""
     @property
-    def network_observed(self) -> int: ...
+    def network_observed(self) -> int:
+        """Observed count in the network without this group."""
     @property
-    def network_share(self) -> float | None: ...
+    def network_share(self) -> float | None:
+        """The null share (network without this group), or None."""
     @property
-    def tail(self) -> Literal["upper", "lower"]: ...
+    def tail(self) -> Literal["upper", "lower"]:
+        """"upper" (P(X >= observed)) or "lower" (P(X <= observed))."""
     @property
-    def p_value(self) -> float | None: ...
+    def p_value(self) -> float | None:
+        """Exact binomial tail probability, or None without a network share."""
     @property
-    def ln_p_value(self) -> float | None: ...
+    def ln_p_value(self) -> float | None:
+        """Natural log of p_value (finite where p_value underflows to 0)."""
     @property
-    def ln_min_p_value(self) -> float | None: ...
+    def ln_min_p_value(self) -> float | None:
+        """Natural log of the smallest p-value reachable at this n."""
     @property
-    def threshold(self) -> float: ...
+    def threshold(self) -> float:
+        """The corrected threshold (alpha / comparisons for Bonferroni)."""
 
 @final
 class ManagedFlags:
+    """The result of `managed_flags`: one row per group and test, groups sorted
+    by key, tests in the order tens, few_detractors, nothing_below_9,
+    rerating_pressure.
+
+    >>> scores = [10] * 40 + [9] * 5 + [10] * 10 + [9] * 10 + [8] * 10 + [5] * 10
+    >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
+    >>> sorted(x.test for x in f if x.key == "A" and x.status == "flagged")
+    ['few_detractors', 'nothing_below_9', 'tens']
+    """
+
     def __len__(self) -> int: ...
     def __getitem__(self, index: int, /) -> ManagedFlag: ...
     def __iter__(self) -> Iterator[ManagedFlag]: ...
-    def flagged(self) -> list[ManagedFlag]: ...
+    def flagged(self) -> list[ManagedFlag]:
+        """The flagged rows."""
     @property
-    def alpha(self) -> float: ...
+    def alpha(self) -> float:
+        """Family-wise significance level."""
     @property
-    def correction(self) -> _Correction: ...
+    def correction(self) -> _Correction:
+        """"bonferroni" or "none"."""
     @property
-    def comparisons(self) -> int: ...
+    def comparisons(self) -> int:
+        """Number of comparisons (groups × tests)."""
     @property
-    def threshold(self) -> float: ...
+    def threshold(self) -> float:
+        """The corrected threshold every p-value is compared with."""
     @property
-    def min_n(self) -> int: ...
+    def min_n(self) -> int:
+        """Minimum responses per group."""
     @property
-    def skipped(self) -> int: ...
-    def to_dict(self) -> dict[str, list[Any]]: ...
-    def to_pandas(self) -> Any: ...
-    def to_polars(self) -> Any: ...
+    def skipped(self) -> int:
+        """Rows skipped for an invalid score (invalid="skip")."""
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists (the `ManagedFlag` fields)."""
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame (missing statistics are <NA>, never NaN)."""
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame (missing statistics are null)."""
 
-def rerated_nps(original: _Column, rerated: _Column, *, basis: _Basis = "original") -> Rerating: ...
+def rerated_nps(original: _Column, rerated: _Column, *, basis: _Basis = "original") -> Rerating:
+    """Tallies original scores and their re-ratings after recovery.
+
+    A re-rating is stored next to the original score, never instead of it:
+    the reported NPS uses the original scores unless `basis="rerated"`.
+
+    Args:
+        original: the original scores (0-10): numpy, pandas, polars or list.
+        rerated: same length; the re-rating of each row after recovery, or
+            NaN / None / null when the row was not re-rated.
+        basis: "original" (default), "rerated" (re-rated where present, else
+            original) or "both" (reported = original, both shown).
+
+    Returns a `Rerating`. Raises InvalidScoreError (invalid original, with
+    its row), InvalidValueError (invalid re-rating, naming `rerated`),
+    LengthMismatchError.
+
+    >>> r = nps.rerated_nps([2, 9, 10, 6], [9, 9, 10, 6])
+    >>> r.basis, r.original_nps, r.after_recovery_nps
+    ('original', 0.0, 50.0)
+    """
 def managed_flags(
     scores: _Column,
     by: _Column,
@@ -949,70 +1805,181 @@ def managed_flags(
     correction: _Correction = "bonferroni",
     rerated: _Column | None = None,
     invalid: _InvalidPolicy = "raise",
-) -> ManagedFlags: ...
+) -> ManagedFlags:
+    """Flags groups whose score distribution looks managed.
+
+    Each group is tested against the rest of the network (leave-one-out)
+    with exact binomial tails: "tens" (too many 10s, P(X >= x)),
+    "few_detractors" (P(X <= x); (1-p)^n when there are none),
+    "nothing_below_9" (a form that only accepts 9-10), and with `rerated`
+    "rerating_pressure" (the share of the group's detractors re-rated to
+    7-10). A test is flagged when its p-value <= alpha / (groups x tests)
+    (Bonferroni; `correction="none"` uses alpha). Groups with fewer than
+    `min_n` responses, or too small to ever reach the threshold, are
+    "insufficient_n".
+
+    Args:
+        scores: original scores (0-10), any numeric column.
+        by: the group key of each row (dealer, advisor; ints or strings).
+        alpha: family-wise significance level in (0, 1), default 0.001.
+        min_n: minimum responses per group, default 30.
+        correction: "bonferroni" (default) or "none".
+        rerated: optional re-ratings (NaN / None = not re-rated).
+        invalid: "raise" (default) or "skip" invalid scores.
+
+    Returns `ManagedFlags`: rows sorted by key then test, with
+    `to_pandas()` / `to_polars()`.
+
+    >>> scores = [10] * 40 + [9] * 5 + [10] * 10 + [9] * 10 + [8] * 10 + [5] * 10
+    >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
+    >>> f.alpha, f.correction
+    (0.001, 'bonferroni')
+    """
 
 @final
 class ReratingTable:
+    """The result of `rerated_nps_by`: one `Rerating` per group, sorted by key.
+
+    >>> t = nps.rerated_nps_by([2, 9, 10, 6], [9, 9, 10, 6], ["a", "a", "b", "b"])
+    >>> [(r.key, r.after_recovery_nps) for r in t]
+    [('a', 100.0), ('b', 0.0)]
+    """
+
     def __len__(self) -> int: ...
     def __getitem__(self, index: int, /) -> Rerating: ...
     def __iter__(self) -> Iterator[Rerating]: ...
-    def to_dict(self) -> dict[str, list[Any]]: ...
-    def to_pandas(self) -> Any: ...
-    def to_polars(self) -> Any: ...
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists: key, basis, n, reported_nps,
+        original_nps, after_recovery_nps, rerated, detractors_rerated,
+        detractors_moved_up, detractors_to_promoter (NPS None without data).
+        """
+    def to_pandas(self) -> Any:
+        """The table (see `to_dict`) as a pandas DataFrame; NPS without data is <NA>."""
+    def to_polars(self) -> Any:
+        """The table (see `to_dict`) as a polars DataFrame; NPS without data is null."""
 
-def rerated_nps_by(original: _Column, rerated: _Column, by: _Column, *, basis: _Basis = "original") -> ReratingTable: ...
+def rerated_nps_by(original: _Column, rerated: _Column, by: _Column, *, basis: _Basis = "original") -> ReratingTable:
+    """`rerated_nps` per group (dealer, advisor): one `Rerating` per key.
+
+    Args:
+        original: the original scores (0-10), any numeric column.
+        rerated: the re-rating of each row after recovery; NaN / None /
+            null = not re-rated.
+        by: the group key of each row (ints or strings).
+        basis: "original" (default), "rerated" or "both".
+
+    Returns a `ReratingTable` (iterable, `to_pandas()`, `to_polars()`).
+
+    >>> t = nps.rerated_nps_by([2, 9, 10, 6], [9, 9, 10, 6], ["a", "a", "b", "b"])
+    >>> [(r.key, r.original_nps) for r in t]
+    [('a', 0.0), ('b', 0.0)]
+    """
 
 # ---- service KPIs (public names in nps.kpi) ----
 
 @final
 class Kpi:
-    """A KPI result; value None = no data (zero denominator)."""
+    """A KPI result: `value` (None = no data: the denominator is 0), its
+    `numerator`, `denominator` and `coverage` (share of the input rows used).
+
+    >>> k = nps.kpi.rate([1, 0, 1, 1])
+    >>> k.value, k.numerator, k.denominator, k.coverage
+    (0.75, 3.0, 4.0, 1.0)
+    >>> nps.kpi.rate([]).value is None  # no data, never 0
+    True
+    """
 
     @property
-    def value(self) -> float | None: ...
+    def value(self) -> float | None:
+        """numerator / denominator, or None when the denominator is 0."""
     @property
-    def numerator(self) -> float: ...
+    def numerator(self) -> float:
+        """Numerator (count, hours or minor units of money)."""
     @property
-    def denominator(self) -> float: ...
+    def denominator(self) -> float:
+        """Denominator."""
     @property
-    def coverage(self) -> float | None: ...
+    def coverage(self) -> float | None:
+        """Share of the input rows that entered the KPI (None without rows)."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class TimeKpi:
-    """A time KPI: n, mean / median / p90 (seconds), share within target."""
+    """A time KPI: n, mean / median / p90 in seconds (linear-interpolation
+    quantiles, numpy's default), the target and the share within it.
+
+    >>> t = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 120, 240]).overall
+    >>> t.n, t.mean, t.median, t.target_seconds
+    (3, 140.0, 120.0, 180)
+    """
 
     @property
-    def n(self) -> int: ...
+    def n(self) -> int:
+        """Number of durations."""
     @property
-    def mean(self) -> float | None: ...
+    def mean(self) -> float | None:
+        """Mean, seconds (None without data)."""
     @property
-    def median(self) -> float | None: ...
+    def median(self) -> float | None:
+        """Median, seconds."""
     @property
-    def p90(self) -> float | None: ...
+    def p90(self) -> float | None:
+        """90th percentile, seconds."""
     @property
-    def mean_minutes(self) -> float | None: ...
+    def mean_minutes(self) -> float | None:
+        """Mean in minutes (the unit of the policy's time benchmarks)."""
     @property
-    def target_seconds(self) -> int: ...
+    def target_seconds(self) -> int:
+        """Target, seconds (inclusive)."""
     @property
-    def within_target(self) -> Kpi: ...
+    def within_target(self) -> Kpi:
+        """Durations within the target / durations."""
     @property
-    def value(self) -> float | None: ...
+    def value(self) -> float | None:
+        """Same as `within_target.value`."""
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class SrtCatalog:
-    """Standard repair times: operation code -> standard hours."""
+    """Standard repair times: operation code -> standard (flat-rate) hours.
+
+    >>> c = nps.kpi.SrtCatalog({"OIL": 0.5, "BRAKE": 1.5})
+    >>> c.get("BRAKE"), c.lookup(["OIL", "WASH"])
+    (1.5, [0.5, None])
+    """
 
     def __new__(cls, hours: Mapping[str, float] | Iterable[tuple[str, float]]) -> SrtCatalog: ...
     @staticmethod
-    def from_json(text: str) -> SrtCatalog: ...
-    def to_json(self) -> str: ...
-    def get(self, code: str) -> float | None: ...
-    def lookup(self, codes: list[str]) -> list[float | None]: ...
-    def to_dict(self) -> dict[str, float]: ...
+    def from_json(text: str) -> SrtCatalog:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def to_json(self) -> str:
+        """The catalog as JSON."""
+    def get(self, code: str) -> float | None:
+        """Standard hours of `code`, None when unknown."""
+    def lookup(self, codes: list[str]) -> list[float | None]:
+        """Standard hours per operation code (None for unknown codes)."""
+    def to_dict(self) -> dict[str, float]:
+        """`{code: hours}`."""
     def __len__(self) -> int: ...
     def __contains__(self, key: str, /) -> bool: ...
     def __eq__(self, other: object, /) -> bool: ...
@@ -1034,7 +2001,10 @@ def _kpi_first_time_fix(
     timestamps: _Column | None = None,
     period: str | None = None,
     tz: str = "UTC",
-) -> _KpiRows: ...
+) -> _KpiRows:
+    """First-time-fix rate (or, with `comeback=True`, the comeback rate) over
+    repair-order rows. See `nps.kpi.first_time_fix_rate`.
+    """
 def _kpi_job_outcomes(
     vehicles: _Column,
     complaints: _Column | None,
@@ -1043,7 +2013,8 @@ def _kpi_job_outcomes(
     *,
     window_seconds: int = 2592000,
     as_of: _Instant | None = None,
-) -> list[str]: ...
+) -> list[str]:
+    """The verdict per job: "fixed", "came_back" or "incomplete"."""
 def _kpi_repeat_complaint(
     subjects: _Column,
     raised: _Column,
@@ -1055,7 +2026,12 @@ def _kpi_repeat_complaint(
     timestamps: _Column | None = None,
     period: str | None = None,
     tz: str = "UTC",
-) -> _KpiRows: ...
+) -> _KpiRows:
+    """Repeat-complaint rate. See `nps.kpi.repeat_complaint_rate`."""
+def _column_numbers(column: Any, name: str) -> Any:
+    """A numeric column as a numpy array, adapted as every native function
+    adapts its columns (for `nps.kpi`, which converts flags before the call).
+    """
 def _kpi_bay_utilization(
     occupied_hours: _Column,
     *,
@@ -1064,7 +2040,8 @@ def _kpi_bay_utilization(
     start: _Instant,
     end: _Instant,
     repair_bay: _Column | None = None,
-) -> Kpi: ...
+) -> Kpi:
+    """Bay utilization. See `nps.kpi.bay_utilization`."""
 def _kpi_technician(
     worked_hours: _Column,
     available_hours: Any,
@@ -1074,10 +2051,14 @@ def _kpi_technician(
     catalog: SrtCatalog | None = None,
     technicians: _Column | None = None,
     available_technicians: _Column | None = None,
-) -> list[tuple[Any, Kpi, Kpi, Kpi]]: ...
+) -> list[tuple[Any, Kpi, Kpi, Kpi]]:
+    """Technician efficiency / productivity / proficiency, overall
+    (`technicians` None) or per technician.
+    """
 def _kpi_labour_rate(
     sales_minor: _Column, hours_sold: _Column, pay_types: _Column
-) -> tuple[Kpi, list[tuple[str, Kpi]]]: ...
+) -> tuple[Kpi, list[tuple[str, Kpi]]]:
+    """Effective labour rate overall and per pay type."""
 def _kpi_hours_per_ro(
     worked_hours: _Column,
     *,
@@ -1085,7 +2066,8 @@ def _kpi_hours_per_ro(
     operations: _Column | None = None,
     catalog: SrtCatalog | None = None,
     basis: str = "srt",
-) -> Kpi: ...
+) -> Kpi:
+    """Hours per repair order (basis "srt" or "worked")."""
 def _kpi_time(
     target_seconds: int,
     *,
@@ -1096,7 +2078,8 @@ def _kpi_time(
     timestamps: _Column | None = None,
     period: str | None = None,
     tz: str = "UTC",
-) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]]]: ...
+) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]]]:
+    """A time KPI from `start`/`end` timestamps or from `seconds` durations."""
 def _kpi_rate(
     kind: str,
     *,
@@ -1113,12 +2096,23 @@ def _kpi_rate(
     timestamps: _Column | None = None,
     period: str | None = None,
     tz: str = "UTC",
-) -> _KpiRows: ...
-def _kpi_revenue_per_engineer(revenue_minor: _Column, engineers: int) -> Kpi: ...
+) -> _KpiRows:
+    """A rate KPI. `kind`: "rate" (flags over eligible rows), "ready_when_promised"
+    (`delivered`, `promised`), "follow_up" (`service_end`, `follow_up`,
+    `window_seconds`), "csat" (`ratings`, `satisfied_min`).
+    """
+def _kpi_revenue_per_engineer(revenue_minor: _Column, engineers: int) -> Kpi:
+    """Service revenue per engineer (minor units per engineer)."""
 def _kpi_scorecard(
     names: list[str], values: list[float | None], policy: Policy | None = None
-) -> list[tuple[str, float | None, float | None, float | None, str]]: ...
-def _kpi_time_target(name: str, policy: Policy | None = None) -> int | None: ...
+) -> list[tuple[str, float | None, float | None, float | None, str]]:
+    """Each `(name, value)` against the policy's benchmarks:
+    `(kpi, value, min, max, status)`.
+    """
+def _kpi_time_target(name: str, policy: Policy | None = None) -> int | None:
+    """The target seconds of a time KPI from the policy's benchmark (a maximum
+    in minutes), None without one.
+    """
 
 _StageName: TypeAlias = Literal[
     "appointment", "reception", "diagnosis", "repair", "delivery", "follow_up"
@@ -1126,17 +2120,63 @@ _StageName: TypeAlias = Literal[
 
 @final
 class HeatTable:
+    """A table of heat-map results: `to_dict()` (column name → list),
+    `to_pandas()`, `to_polars()`; `len(table)` rows.
+
+    >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
+    >>> t = h.ranked()
+    >>> t.kind, t.to_dict()["heat"]
+    ('ranked', [20, 18])
+    """
+
     @property
-    def kind(self) -> Literal["ranked", "by_stage", "pareto", "matrix", "drivers"]: ...
-    def to_dict(self) -> dict[str, list[Any]]: ...
-    def to_pandas(self) -> Any: ...
-    def to_polars(self) -> Any: ...
+    def kind(self) -> Literal["ranked", "by_stage", "pareto", "matrix", "drivers"]:
+        """What the table holds: "ranked", "by_stage", "pareto", "matrix" or "drivers"."""
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The columns as a dict of lists (a fresh copy). Shares and pain
+        indexes without data are None.
+        """
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame (nullable dtypes: no data is <NA>)."""
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame (no data is null)."""
     def __len__(self) -> int: ...
 
 @final
 class HeatMap:
+    """A customer-journey pain-point heat map (SPEC §5): heat = mentions × pain
+    index (1–10). Build it with `HeatMap.from_rows` (pre-counted) or
+    `HeatMap.from_records` (one complaint per row). Stages are the strings
+    "appointment", "reception", "diagnosis", "repair", "delivery",
+    "follow_up". Rows with the same stage and description merge (mentions
+    and heat add up; the pain index is the mention-weighted mean).
+
+    >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
+    >>> h.total_heat  # 4 * 5 + 2 * 9
+    38
+    """
+
     @staticmethod
-    def from_rows(stages: _Column, points: _Column, mentions: _Column, pain: _Column) -> HeatMap: ...
+    def from_rows(stages: _Column, points: _Column, mentions: _Column, pain: _Column) -> HeatMap:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
     @staticmethod
     def from_records(
         stages: _Column,
@@ -1147,45 +2187,120 @@ class HeatMap:
         at: _Column | None = None,
         period: _PeriodName | None = None,
         tz: str | None = None,
-    ) -> HeatMap: ...
+    ) -> HeatMap:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
     @property
-    def total_heat(self) -> int: ...
+    def total_heat(self) -> int:
+        """Total heat."""
     def __len__(self) -> int: ...
-    def ranked(self) -> HeatTable: ...
-    def by_stage(self) -> HeatTable: ...
-    def pareto(self, share: float = 0.8) -> HeatTable: ...
-    def matrix(self, by: Literal["key", "period"] = "key") -> HeatTable: ...
+    def ranked(self) -> HeatTable:
+        """Pain points ranked by heat (ties: journey order, then description):
+        rank, stage, point, mentions, pain, heat, share, cumulative_share.
+        """
+    def by_stage(self) -> HeatTable:
+        """Totals of the six stages in journey order: stage, points, mentions,
+        pain, heat, share, top_point, top_heat.
+        """
+    def pareto(self, share: float = 0.8) -> HeatTable:
+        """The smallest prefix of the ranking carrying at least `share` of the
+        heat (exact: 0.8 means 8/10). Same columns as `ranked()`.
+        """
+    def matrix(self, by: Literal["key", "period"] = "key") -> HeatTable:
+        """The stage × key (`by="key"`) or stage × period (`by="period"`) matrix
+        of a map built from records with `by=` / `at=`: one row per stage and
+        column label, long form: stage, column, mentions, heat.
+        """
     def drivers(
         self, policy: Policy | None = None, mapping: Mapping[_StageName, str] | None = None
-    ) -> HeatTable: ...
-    def plot(self, by: Literal["key", "period"] | None = None, ax: Any | None = None) -> Any: ...
+    ) -> HeatTable:
+        """The NPS driver view: the policy's drivers (default policy if None)
+        with weight, mapped stages and their heat and share. `mapping`
+        (stage → driver name) replaces the documented default
+        (appointment, reception, delivery → waiting_time; diagnosis →
+        price_transparency; repair → repair_quality; follow_up →
+        resolution_efficiency).
+        """
+    def plot(self, by: Literal["key", "period"] | None = None, ax: Any | None = None) -> Any:
+        """Draws the map with matplotlib (imported lazily; ImportError with a
+        hint when it is not installed): the stage × `by` matrix when the map
+        has that axis (`by="key"` or `"period"`), else the heat per stage.
+        Returns the matplotlib Axes.
+        """
 
 @final
 class Queue:
+    """An M/M/c queue (Erlang C). Times are in the unit of the inputs.
+
+    >>> q = nps.erlang_c(arrival_rate=10.0, service_time=0.25, servers=4)
+    >>> q.stable, q.utilization  # 10 * 0.25 / 4
+    (True, 0.625)
+    """
+
     @property
-    def stable(self) -> bool: ...
+    def stable(self) -> bool:
+        """False when the utilization is ≥ 1 (the queue grows without bound);
+        the waits and probabilities are then None.
+        """
     @property
-    def status(self) -> Literal["stable", "unstable"]: ...
+    def status(self) -> Literal["stable", "unstable"]:
+        """"stable" or "unstable"."""
     @property
-    def servers(self) -> int: ...
+    def servers(self) -> int:
+        """Number of servers c."""
     @property
-    def offered_load(self) -> float: ...
+    def offered_load(self) -> float:
+        """Offered load A = arrival_rate × service_time (erlangs)."""
     @property
-    def utilization(self) -> float: ...
+    def utilization(self) -> float:
+        """Utilization A / c."""
     @property
-    def prob_wait(self) -> float | None: ...
+    def prob_wait(self) -> float | None:
+        """Probability of waiting (Erlang C); None when unstable."""
     @property
-    def mean_wait(self) -> float | None: ...
+    def mean_wait(self) -> float | None:
+        """Mean wait in the queue; None when unstable."""
     @property
-    def mean_response(self) -> float | None: ...
+    def mean_response(self) -> float | None:
+        """Mean wait plus service; None when unstable."""
     @property
-    def target_wait(self) -> float | None: ...
+    def target_wait(self) -> float | None:
+        """The target wait given, or None."""
     @property
-    def within_target(self) -> float | None: ...
+    def within_target(self) -> float | None:
+        """Share of arrivals waiting at most `target_wait`; None without a
+        target or when unstable.
+        """
 
 def erlang_c(
     *, arrival_rate: float, service_time: float, servers: int, target_wait: float | None = None
-) -> Queue: ...
+) -> Queue:
+    """The M/M/c queue (Erlang C): `arrival_rate` arrivals per unit of time,
+    mean `service_time` in the same unit, `servers` ≥ 1; `target_wait` (same
+    unit) adds `within_target`. Utilization ≥ 1 gives an unstable Queue (no
+    exception). InvalidArgumentError for non-positive or non-finite inputs.
+
+    >>> q = nps.erlang_c(arrival_rate=10.0, service_time=0.25, servers=4)
+    >>> q.servers, round(q.prob_wait, 4)
+    (4, 0.3199)
+    """
 def servers_needed(
     *,
     arrival_rate: float,
@@ -1193,4 +2308,14 @@ def servers_needed(
     target_wait: float,
     target_share: float,
     max_mean_wait: float | None = None,
-) -> Queue: ...
+) -> Queue:
+    """The smallest number of servers with which at least `target_share`
+    (0 < share < 1) of arrivals wait at most `target_wait` (and the mean wait
+    is at most `max_mean_wait`, if given). Returns the Queue with that
+    staffing (`.servers` is the answer). Units as `erlang_c`.
+
+    >>> # 3 servers: 1 - 0.702 * exp(-(12 - 10) * 0.1) = 43 % wait <= 0.1;
+    >>> # 4 servers: 1 - 0.320 * exp(-(16 - 10) * 0.1) = 82 % >= 80 %
+    >>> nps.servers_needed(arrival_rate=10.0, service_time=0.25, target_wait=0.1, target_share=0.8).servers
+    4
+    """

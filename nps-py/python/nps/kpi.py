@@ -22,8 +22,8 @@ from typing import Any, Iterator, Mapping
 
 import numpy as np
 
-from nps import _columns
 from nps._nps import Kpi, Policy, SrtCatalog, TimeKpi
+from nps._nps import _column_numbers
 from nps._nps import _kpi_bay_utilization as _bay
 from nps._nps import _kpi_first_time_fix as _ftf
 from nps._nps import _kpi_hours_per_ro as _hpro
@@ -79,6 +79,12 @@ class KpiTable:
 
     ``groups`` is a list of ``(key, period, Kpi)`` sorted by key then period;
     ``key`` is None without ``by=``, ``period`` a label ("2025-03") or None.
+
+    >>> t = nps.kpi.rate([1, 0, 1, 1], by=["a", "a", "b", "b"])
+    >>> t.value, t.numerator, t.denominator  # 3 of 4 rows flagged
+    (0.75, 3.0, 4.0)
+    >>> [(key, k.value) for key, period, k in t]
+    [('a', 0.5), ('b', 1.0)]
     """
 
     def __init__(self, overall: Kpi, groups: list[tuple[Any, str | None, Kpi]]) -> None:
@@ -142,7 +148,12 @@ class KpiTable:
 
 
 class TimeTable:
-    """A time KPI overall (``overall``) and per group (``(key, period, TimeKpi)``)."""
+    """A time KPI overall (``overall``) and per group (``(key, period, TimeKpi)``).
+
+    >>> t = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 120, 240])
+    >>> t.overall.mean, t.overall.median, t.value  # 2 of 3 within 3 min
+    (140.0, 120.0, 0.6666666666666666)
+    """
 
     def __init__(self, overall: TimeKpi, groups: list[tuple[Any, str | None, TimeKpi]]) -> None:
         self.overall = overall
@@ -198,7 +209,7 @@ class TimeTable:
 
 def _flags(col: Any, name: str) -> Any:
     """A bool / 0-1 column as uint8 (nps-core rejects anything else with its row)."""
-    arr = _columns.numbers(col, name)
+    arr = _column_numbers(col, name)
     return arr.astype(np.uint8) if arr.dtype == np.bool_ else arr
 
 
@@ -231,6 +242,13 @@ def first_time_fix_rate(
     counted as fixed. Group with ``by=`` (dealer, technician, advisor)
     and/or ``period=`` ("day", "week", "month", "quarter", "year") over
     ``timestamps`` in ``tz``. Benchmark ``first_time_fix_rate`` (>= 85 %).
+
+    >>> day = 86_400
+    >>> # vehicle "V1" comes back 10 days after its first job: that job was not fixed
+    >>> t = nps.kpi.first_time_fix_rate(["V1", "V2", "V1"], [0, 0, 11 * day], [day, day, 12 * day],
+    ...                                 as_of=100 * day)
+    >>> t.numerator, t.denominator
+    (2.0, 3.0)
     """
     return _table(
         _ftf(vehicles, complaints, opened, closed, window_seconds=window_days * DAY, as_of=as_of,
@@ -257,6 +275,12 @@ def comeback_rate(
 
     Same arguments and rules as :func:`first_time_fix_rate`. Benchmark
     ``comeback_rate`` (< 10 %).
+
+    >>> day = 86_400
+    >>> t = nps.kpi.comeback_rate(["V1", "V2", "V1"], [0, 0, 11 * day], [day, day, 12 * day],
+    ...                           as_of=100 * day)
+    >>> t.numerator, t.denominator  # the first job of V1 came back
+    (1.0, 3.0)
     """
     return _table(
         _ftf(vehicles, complaints, opened, closed, window_seconds=window_days * DAY, as_of=as_of,
@@ -274,7 +298,13 @@ def job_outcomes(
     window_days: int = 30,
     as_of: Any = None,
 ) -> list[str]:
-    """The verdict per job: "fixed", "came_back" or "incomplete"."""
+    """The verdict per job: "fixed", "came_back" or "incomplete".
+
+    >>> day = 86_400
+    >>> nps.kpi.job_outcomes(["V1", "V2", "V1"], [0, 0, 11 * day], [day, day, 12 * day],
+    ...                      as_of=20 * day)
+    ['came_back', 'incomplete', 'incomplete']
+    """
     return _outcomes(vehicles, complaints, opened, closed, window_seconds=window_days * DAY,
                      as_of=as_of)
 
@@ -293,7 +323,14 @@ def repeat_complaint_rate(
 ) -> KpiTable:
     """Complaints raised again for the same case or vehicle (``subjects``)
     within ``window_days`` of closing / complaints closed. Benchmark
-    ``repeat_complaint_rate`` (> 15 % signals unresolved root causes)."""
+    ``repeat_complaint_rate`` (> 15 % signals unresolved root causes).
+
+    >>> day = 86_400
+    >>> t = nps.kpi.repeat_complaint_rate(["C1", "C1", "C2"], [0, 5 * day, 0], [day, 6 * day, day],
+    ...                                   as_of=100 * day)
+    >>> t.numerator, t.denominator  # C1 raised again 4 days after it was closed
+    (1.0, 3.0)
+    """
     return _table(_repeat(subjects, raised, closed, window_days=window_days, as_of=as_of, by=by,
                           timestamps=timestamps, period=period, tz=tz))
 
@@ -309,7 +346,16 @@ def bay_utilization(
 ) -> Kpi:
     """Occupied repair hours / (repair bays x open hours of ``calendar``
     between ``start`` and ``end``); holidays and make-up days included.
-    Rows with ``repair_bay`` False (wash, reception) are left out."""
+    Rows with ``repair_bay`` False (wash, reception) are left out.
+
+    >>> import datetime as dt
+    >>> cal = nps.Calendar("UTC", {d: [("08:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")})
+    >>> k = nps.kpi.bay_utilization([6.0, 9.0], repair_bays=2, calendar=cal,
+    ...                             start=dt.datetime(2025, 6, 13, tzinfo=dt.timezone.utc),
+    ...                             end=dt.datetime(2025, 6, 14, tzinfo=dt.timezone.utc))
+    >>> k.value  # 15 h / (2 bays * 10 h on Friday)
+    0.75
+    """
     rb = None if repair_bay is None else _flags(repair_bay, "repair_bay")
     return _bay(occupied_hours, repair_bays=repair_bays, calendar=calendar, start=start, end=end,
                 repair_bay=rb)
@@ -317,7 +363,12 @@ def bay_utilization(
 
 @dataclass(frozen=True)
 class TechnicianFigures:
-    """Efficiency, productivity and proficiency of one technician (``key``)."""
+    """Efficiency, productivity and proficiency of one technician (``key``).
+
+    >>> t = nps.kpi.technician_figures([7.2], 8.0, srt_hours=[9.0])
+    >>> t.key, t.productivity.value  # 7.2 h worked of 8 h available
+    (None, 0.9)
+    """
 
     key: Any
     efficiency: Kpi
@@ -347,6 +398,10 @@ def technician_figures(
     None; ``available_hours`` a number). With ``technicians`` (per job) and
     ``available_technicians`` (per attendance row of ``available_hours``)
     returns a list, one per technician sorted by key.
+
+    >>> t = nps.kpi.technician_figures([7.2], 8.0, srt_hours=[9.0])
+    >>> t.efficiency.value, t.proficiency.value  # 9 / 7.2, 9 / 8
+    (1.25, 1.125)
     """
     rows = _tech(worked_hours, available_hours, srt_hours=srt_hours, operations=operations,
                  catalog=catalog, technicians=technicians,
@@ -357,18 +412,30 @@ def technician_figures(
 
 def technician_efficiency(worked_hours: Any, **kw: Any) -> Kpi:
     """SRT hours / hours worked on jobs with an SRT (see :func:`technician_figures`;
-    ``available_hours`` is not needed)."""
+    ``available_hours`` is not needed).
+
+    >>> nps.kpi.technician_efficiency([7.2], srt_hours=[9.0]).value  # 9 / 7.2
+    1.25
+    """
     kw.setdefault("available_hours", 0.0)
     return technician_figures(worked_hours, kw.pop("available_hours"), **kw).efficiency  # type: ignore[no-any-return]
 
 
 def technician_productivity(worked_hours: Any, available_hours: float, **kw: Any) -> Kpi:
-    """Hours worked / hours available (see :func:`technician_figures`)."""
+    """Hours worked / hours available (see :func:`technician_figures`).
+
+    >>> nps.kpi.technician_productivity([7.2], 8.0).value  # 7.2 / 8
+    0.9
+    """
     return technician_figures(worked_hours, available_hours, **kw).productivity  # type: ignore[no-any-return]
 
 
 def technician_proficiency(worked_hours: Any, available_hours: float, **kw: Any) -> Kpi:
-    """SRT hours produced / hours available (see :func:`technician_figures`)."""
+    """SRT hours produced / hours available (see :func:`technician_figures`).
+
+    >>> nps.kpi.technician_proficiency([7.2], 8.0, srt_hours=[9.0]).value  # 9 / 8
+    1.125
+    """
     return technician_figures(worked_hours, available_hours, **kw).proficiency  # type: ignore[no-any-return]
 
 
@@ -376,7 +443,12 @@ def effective_labour_rate(sales_minor: Any, hours_sold: Any, pay_types: Any) -> 
     """Labour sales (integer minor units) / labour hours sold, overall
     (key "all") and per pay type ("customer", "warranty", "internal");
     values are minor units per hour. An unknown pay type is an
-    ``InvalidValueError`` naming its row."""
+    ``InvalidValueError`` naming its row.
+
+    >>> r = nps.kpi.effective_labour_rate([30000, 10000], [2.0, 1.0], ["customer", "warranty"])
+    >>> r["all"].value, r["customer"].value  # 40000 / 3 h; 30000 / 2 h
+    (13333.333333333334, 15000.0)
+    """
     overall, per = _labour(sales_minor, hours_sold, pay_types)
     return {"all": overall, **dict(per)}
 
@@ -391,7 +463,11 @@ def hours_per_ro(
 ) -> Kpi:
     """Hours per repair order (one row per RO): ``basis="srt"`` SRT hours /
     ROs with an SRT (coverage = their share), ``basis="worked"`` hours
-    worked / ROs."""
+    worked / ROs.
+
+    >>> nps.kpi.hours_per_ro([1.0, 2.0, 3.0], basis="worked").value  # 6 h / 3 ROs
+    2.0
+    """
     return _hpro(worked_hours, srt_hours=srt_hours, operations=operations, catalog=catalog,
                  basis=basis)
 
@@ -409,7 +485,12 @@ def time_kpi(
 ) -> TimeTable:
     """A time KPI from ``start``/``end`` timestamps or ``seconds`` durations:
     n, mean, median, p90 (linear interpolation, numpy's default) and the
-    share within ``target_seconds`` (inclusive)."""
+    share within ``target_seconds`` (inclusive).
+
+    >>> t = nps.kpi.time_kpi(target_seconds=180, start=[0, 0], end=[120, 300])
+    >>> t.overall.n, t.overall.mean, t.value
+    (2, 210.0, 0.5)
+    """
     o, g = _time(target_seconds, start=start, end=end, seconds=seconds, by=by,
                  timestamps=timestamps, period=period, tz=tz)
     return TimeTable(o, g)
@@ -433,7 +514,12 @@ def reception_response_time(
     **group: Any,
 ) -> TimeTable:
     """Arrival -> greeted by an advisor. Target from the policy benchmark
-    ``reception_response_minutes`` (3 min by default)."""
+    ``reception_response_minutes`` (3 min by default).
+
+    >>> t = nps.kpi.reception_response_time([0, 0], [120, 300])  # target 3 min
+    >>> t.value
+    0.5
+    """
     t = _target("reception_response_minutes", target_seconds, policy)
     return time_kpi(target_seconds=t, start=arrived, end=greeted, **group)
 
@@ -447,30 +533,54 @@ def delivery_time(
     **group: Any,
 ) -> TimeTable:
     """Repair finished -> customer leaves. Target from the policy benchmark
-    ``delivery_minutes`` (15 min by default)."""
+    ``delivery_minutes`` (15 min by default).
+
+    >>> t = nps.kpi.delivery_time([0, 0], [600, 1200])  # target 15 min
+    >>> t.overall.median, t.value
+    (900.0, 0.5)
+    """
     t = _target("delivery_minutes", target_seconds, policy)
     return time_kpi(target_seconds=t, start=finished, end=left, **group)
 
 
 def rate(flags: Any, eligible: Any = None, **group: Any) -> KpiTable:
-    """Rows flagged / eligible rows (every row when ``eligible`` is None)."""
+    """Rows flagged / eligible rows (every row when ``eligible`` is None).
+
+    >>> nps.kpi.rate([1, 0, 1, 1]).value
+    0.75
+    >>> nps.kpi.rate([True, False], eligible=[True, False]).value  # 1 of 1 eligible
+    1.0
+    """
     e = None if eligible is None else _flags(eligible, "eligible")
     return _table(_rate("rate", flags=_flags(flags, "flags"), eligible=e, **group))
 
 
 def ready_when_promised(delivered: Any, promised: Any, **group: Any) -> KpiTable:
     """ROs delivered by the promised time / ROs with a promise (NaT / None =
-    no promise, left out)."""
+    no promise, left out).
+
+    >>> t = nps.kpi.ready_when_promised([100, 300, 50], [200, 200, None])  # no promise: left out
+    >>> t.numerator, t.denominator
+    (1.0, 2.0)
+    """
     return _table(_rate("ready_when_promised", delivered=delivered, promised=promised, **group))
 
 
 def appointment_fulfillment_rate(kept: Any, **group: Any) -> KpiTable:
-    """Appointments kept / booked (one row per booked appointment)."""
+    """Appointments kept / booked (one row per booked appointment).
+
+    >>> nps.kpi.appointment_fulfillment_rate([1, 1, 0, 1]).value
+    0.75
+    """
     return rate(kept, **group)
 
 
 def pre_service_inspection_rate(inspected: Any, **group: Any) -> KpiTable:
-    """Walk-around inspections / receptions (one row per reception)."""
+    """Walk-around inspections / receptions (one row per reception).
+
+    >>> nps.kpi.pre_service_inspection_rate([1, 0]).value
+    0.5
+    """
     return rate(inspected, **group)
 
 
@@ -478,35 +588,62 @@ def follow_up_completion_rate(
     service_end: Any, follow_up: Any, *, window_days: float = 3, **group: Any
 ) -> KpiTable:
     """Services followed up within ``window_days`` of the service end /
-    services (``follow_up`` NaT / None = no call). Benchmark 100 %."""
+    services (``follow_up`` NaT / None = no call). Benchmark 100 %.
+
+    >>> day = 86_400
+    >>> t = nps.kpi.follow_up_completion_rate([0, 0, 0], [day, 5 * day, None])  # within 3 days: 1
+    >>> t.numerator, t.denominator
+    (1.0, 3.0)
+    """
     return _table(_rate("follow_up", service_end=service_end, follow_up=follow_up,
                         window_seconds=int(window_days * DAY), **group))
 
 
 def repeat_visit_rate(booked: Any, **group: Any) -> KpiTable:
-    """Visits booked through follow-up / follow-ups. Benchmark >= 30 %."""
+    """Visits booked through follow-up / follow-ups. Benchmark >= 30 %.
+
+    >>> nps.kpi.repeat_visit_rate([1, 0, 0, 0]).value
+    0.25
+    """
     return rate(booked, **group)
 
 
 def first_contact_resolution_rate(no_further_contact: Any, resolved: Any, **group: Any) -> KpiTable:
-    """Requests resolved with no further contact / requests resolved."""
+    """Requests resolved with no further contact / requests resolved.
+
+    >>> nps.kpi.first_contact_resolution_rate([1, 0, 0], [1, 1, 0]).value  # 1 of 2 resolved
+    0.5
+    """
     return rate(no_further_contact, resolved, **group)
 
 
 def csat(ratings: Any, *, satisfied_min: float = 4, **group: Any) -> KpiTable:
-    """Satisfied ratings (``>= satisfied_min``) / ratings."""
+    """Satisfied ratings (``>= satisfied_min``) / ratings.
+
+    >>> nps.kpi.csat([5, 4, 3, 2]).value  # ratings >= 4
+    0.5
+    """
     return _table(_rate("csat", ratings=ratings, satisfied_min=satisfied_min, **group))
 
 
 def service_revenue_per_engineer(revenue_minor: Any, engineers: int) -> Kpi:
-    """Service revenue (minor units) / engineers; no data with 0 engineers."""
+    """Service revenue (minor units) / engineers; no data with 0 engineers.
+
+    >>> nps.kpi.service_revenue_per_engineer([500000, 300000], 4).value
+    200000.0
+    """
     return _revenue(revenue_minor, engineers)
 
 
 @dataclass(frozen=True)
 class ScoreLine:
     """One scorecard line: the KPI, its value, the benchmark and the status
-    ("meets", "misses", "no_data" or "no_benchmark")."""
+    ("meets", "misses", "no_data" or "no_benchmark").
+
+    >>> line = nps.kpi.scorecard({"first_time_fix_rate": 0.9})[0]
+    >>> line.kpi, line.status
+    ('first_time_fix_rate', 'meets')
+    """
 
     kpi: str
     value: float | None
@@ -546,6 +683,10 @@ def scorecard(results: Mapping[str, Any], policy: Policy | None = None) -> Score
     minutes, the unit of ``reception_response_minutes`` and
     ``delivery_minutes``) or a number / None. ``policy`` defaults to
     ``nps.Policy.default()``.
+
+    >>> lines = nps.kpi.scorecard({"first_time_fix_rate": 0.9, "comeback_rate": 0.12})
+    >>> [(l.kpi, l.status) for l in lines]  # benchmarks >= 85 % and < 10 %
+    [('first_time_fix_rate', 'meets'), ('comeback_rate', 'misses')]
     """
     names: list[str] = []
     values: list[float | None] = []

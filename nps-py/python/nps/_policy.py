@@ -1,6 +1,8 @@
-"""DataFrames of triage tables; pandas and polars are imported only when called.
+"""DataFrames of triage tables: ``TriageTable.to_pandas`` and ``to_polars``,
+attached to the native class here. pandas and polars are imported only when
+called.
 
-The native module passes numpy arrays (no Python object per row): string
+``TriageTable._arrays()`` gives numpy arrays (no Python object per row): string
 columns as ``(codes, categories)`` with -1 for a missing value, deadlines as
 int64 Unix seconds with NaT (int64 minimum) for none, the cap as
 ``(values, missing)``. No domain logic lives here.
@@ -12,14 +14,19 @@ from typing import Any
 
 import numpy as np
 
+from nps._nps import TriageTable
+
 _CODED = ("alert", "tier", "owner")
 _TIMES = ("acknowledge_by", "contact_by")
 
 
-def triage_to_pandas(columns: dict[str, Any]) -> Any:
-    """Categorical strings, ``datetime64[s, UTC]`` deadlines, a nullable Int64 cap."""
+def to_pandas(self: TriageTable) -> Any:
+    """The table (columns of `to_dict`) as a pandas DataFrame: categorical
+    strings, `datetime64[s, UTC]` deadlines (NaT when none), a nullable
+    Int64 cap. pandas is imported only now."""
     import pandas as pd
 
+    columns = self._arrays()
     data: dict[str, Any] = {"score": columns["score"]}
     for name in _CODED:
         codes, categories = columns[name]
@@ -40,10 +47,12 @@ def _polars_coded(pl: Any, name: str, codes: np.ndarray, categories: list[str]) 
     return pl.Series(name, categories, dtype=pl.String).gather(index).cast(pl.Enum(categories))
 
 
-def triage_to_polars(columns: dict[str, Any]) -> Any:
-    """Enum strings, ``Datetime(time_zone="UTC")`` deadlines, nulls where a row has no value."""
+def to_polars(self: TriageTable) -> Any:
+    """The table (columns of `to_dict`) as a polars DataFrame: Enum strings,
+    `Datetime(time_zone="UTC")` deadlines, nulls where a row has no value."""
     import polars as pl
 
+    columns = self._arrays()
     series = [pl.Series("score", columns["score"], dtype=pl.UInt8)]
     for name in _CODED:
         series.append(_polars_coded(pl, name, *columns[name]))
@@ -57,3 +66,7 @@ def triage_to_polars(columns: dict[str, Any]) -> Any:
     series.append(_polars_coded(pl, "currency", *columns["currency"]))
     series.append(pl.Series("escalate_immediately", columns["escalate_immediately"], dtype=pl.Boolean))
     return pl.DataFrame(series)
+
+
+TriageTable.to_pandas = to_pandas  # type: ignore[method-assign]
+TriageTable.to_polars = to_polars  # type: ignore[method-assign]

@@ -2,7 +2,6 @@
 //! `nps.servers_needed`. Conversion only: the rules live in
 //! `nps_core::heatmap` and `nps_core::erlang`.
 
-use nps_core::erlang::{erlang_c as core_erlang_c, servers_needed as core_servers_needed, Queue};
 use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
 use nps_core::period::Period;
 use pyo3::exceptions::PyTypeError;
@@ -35,6 +34,11 @@ fn strings<'a>(l: &'a Labels<'_>, name: &str) -> PyResult<Vec<&'a str>> {
 
 /// A table of heat-map results: `to_dict()` (column name → list),
 /// `to_pandas()`, `to_polars()`; `len(table)` rows.
+///
+/// >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
+/// >>> t = h.ranked()
+/// >>> t.kind, t.to_dict()["heat"]
+/// ('ranked', [20, 18])
 #[pyclass(frozen, module = "nps", name = "HeatTable")]
 pub(crate) struct PyHeatTable {
     kind: &'static str,
@@ -60,20 +64,6 @@ impl PyHeatTable {
         Ok(d)
     }
 
-    /// The table as a pandas DataFrame (nullable dtypes: no data is <NA>).
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._heat")?
-            .getattr("to_pandas")?
-            .call1((self.kind, self.to_dict(py)?))
-    }
-
-    /// The table as a polars DataFrame (no data is null).
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._heat")?
-            .getattr("to_polars")?
-            .call1((self.kind, self.to_dict(py)?))
-    }
-
     fn __len__(&self) -> usize {
         self.rows
     }
@@ -97,6 +87,10 @@ fn table(kind: &'static str, rows: usize, d: Bound<'_, PyDict>) -> PyHeatTable {
 /// "appointment", "reception", "diagnosis", "repair", "delivery",
 /// "follow_up". Rows with the same stage and description merge (mentions
 /// and heat add up; the pain index is the mention-weighted mean).
+///
+/// >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
+/// >>> h.total_heat  # 4 * 5 + 2 * 9
+/// 38
 #[pyclass(frozen, module = "nps", name = "HeatMap")]
 pub(crate) struct PyHeatMap {
     inner: HeatMap,
@@ -353,22 +347,6 @@ impl PyHeatMap {
         Ok(table("drivers", v.len(), d))
     }
 
-    /// Draws the map with matplotlib (imported lazily; ImportError with a
-    /// hint when it is not installed): the stage × `by` matrix when the map
-    /// has that axis (`by="key"` or `"period"`), else the heat per stage.
-    /// Returns the matplotlib Axes.
-    #[pyo3(signature = (by = None, ax = None))]
-    fn plot<'py>(
-        slf: &Bound<'py, Self>,
-        by: Option<&str>,
-        ax: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        slf.py()
-            .import("nps._heat")?
-            .getattr("plot")?
-            .call1((slf, by, ax))
-    }
-
     fn __repr__(&self) -> String {
         format!(
             "<HeatMap: {} points, total heat {}>",
@@ -376,135 +354,4 @@ impl PyHeatMap {
             self.inner.total_heat()
         )
     }
-}
-
-/// An M/M/c queue (Erlang C). Times are in the unit of the inputs.
-#[pyclass(frozen, module = "nps", name = "Queue")]
-pub(crate) struct PyQueue {
-    q: Queue,
-}
-
-#[pymethods]
-impl PyQueue {
-    /// False when the utilization is ≥ 1 (the queue grows without bound);
-    /// the waits and probabilities are then None.
-    #[getter]
-    fn stable(&self) -> bool {
-        matches!(self.q, Queue::Stable(_))
-    }
-    /// "stable" or "unstable".
-    #[getter]
-    fn status(&self) -> &'static str {
-        if self.stable() {
-            "stable"
-        } else {
-            "unstable"
-        }
-    }
-    /// Number of servers c.
-    #[getter]
-    fn servers(&self) -> u32 {
-        match self.q {
-            Queue::Stable(s) => s.servers,
-            Queue::Unstable { servers, .. } => servers,
-        }
-    }
-    /// Offered load A = arrival_rate × service_time (erlangs).
-    #[getter]
-    fn offered_load(&self) -> f64 {
-        match self.q {
-            Queue::Stable(s) => s.offered_load,
-            Queue::Unstable { offered_load, .. } => offered_load,
-        }
-    }
-    /// Utilization A / c.
-    #[getter]
-    fn utilization(&self) -> f64 {
-        match self.q {
-            Queue::Stable(s) => s.utilization,
-            Queue::Unstable { utilization, .. } => utilization,
-        }
-    }
-    /// Probability of waiting (Erlang C); None when unstable.
-    #[getter]
-    fn prob_wait(&self) -> Option<f64> {
-        self.q.stable().map(|s| s.prob_wait)
-    }
-    /// Mean wait in the queue; None when unstable.
-    #[getter]
-    fn mean_wait(&self) -> Option<f64> {
-        self.q.stable().map(|s| s.mean_wait)
-    }
-    /// Mean wait plus service; None when unstable.
-    #[getter]
-    fn mean_response(&self) -> Option<f64> {
-        self.q.stable().map(|s| s.mean_response)
-    }
-    /// The target wait given, or None.
-    #[getter]
-    fn target_wait(&self) -> Option<f64> {
-        self.q.stable().and_then(|s| s.target_wait)
-    }
-    /// Share of arrivals waiting at most `target_wait`; None without a
-    /// target or when unstable.
-    #[getter]
-    fn within_target(&self) -> Option<f64> {
-        self.q.stable().and_then(|s| s.within_target)
-    }
-
-    fn __repr__(&self) -> String {
-        match self.q {
-            Queue::Stable(s) => format!(
-                "<Queue stable: c={}, utilization={:.4}, prob_wait={:.4}, mean_wait={:.6}>",
-                s.servers, s.utilization, s.prob_wait, s.mean_wait
-            ),
-            Queue::Unstable {
-                servers,
-                utilization,
-                ..
-            } => format!("<Queue unstable: c={servers}, utilization={utilization:.4}>"),
-        }
-    }
-}
-
-/// The M/M/c queue (Erlang C): `arrival_rate` arrivals per unit of time,
-/// mean `service_time` in the same unit, `servers` ≥ 1; `target_wait` (same
-/// unit) adds `within_target`. Utilization ≥ 1 gives an unstable Queue (no
-/// exception). InvalidArgumentError for non-positive or non-finite inputs.
-#[pyfunction]
-#[pyo3(signature = (*, arrival_rate, service_time, servers, target_wait = None))]
-pub(crate) fn erlang_c(
-    arrival_rate: f64,
-    service_time: f64,
-    servers: u32,
-    target_wait: Option<f64>,
-) -> PyResult<PyQueue> {
-    let q = core_erlang_c(arrival_rate, service_time, servers, target_wait).py()?;
-    Ok(PyQueue { q })
-}
-
-/// The smallest number of servers with which at least `target_share`
-/// (0 < share < 1) of arrivals wait at most `target_wait` (and the mean wait
-/// is at most `max_mean_wait`, if given). Returns the Queue with that
-/// staffing (`.servers` is the answer). Units as `erlang_c`.
-#[pyfunction]
-#[pyo3(signature = (*, arrival_rate, service_time, target_wait, target_share, max_mean_wait = None))]
-pub(crate) fn servers_needed(
-    arrival_rate: f64,
-    service_time: f64,
-    target_wait: f64,
-    target_share: f64,
-    max_mean_wait: Option<f64>,
-) -> PyResult<PyQueue> {
-    let s = core_servers_needed(
-        arrival_rate,
-        service_time,
-        target_wait,
-        target_share,
-        max_mean_wait,
-    )
-    .py()?;
-    Ok(PyQueue {
-        q: Queue::Stable(s.queue),
-    })
 }

@@ -1,20 +1,25 @@
-"""DataFrames and plots of heat-map tables; pandas, polars and matplotlib are
-imported only when called. No domain logic lives here: the numbers come
-from nps-core (``nps.HeatMap``), this module only lays them out.
+"""DataFrames and plots of heat maps: ``HeatTable.to_pandas`` / ``to_polars``
+and ``HeatMap.plot``, attached to the native classes here. pandas, polars
+and matplotlib are imported only when called. No domain logic lives here:
+the numbers come from nps-core (``nps.HeatMap``), this module only lays
+them out.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from nps._nps import HeatMap, HeatTable
+
 _UINT = ("rank", "points", "mentions", "heat", "top_heat")
 _FLOAT = ("pain", "share", "cumulative_share", "weight")
 
 
-def to_pandas(kind: str, columns: dict[str, list[Any]]) -> Any:
-    """A pandas DataFrame; shares and pain indexes without data are <NA>."""
+def to_pandas(self: HeatTable) -> Any:
+    """The table as a pandas DataFrame (nullable dtypes: no data is <NA>)."""
     import pandas as pd
 
+    columns = self.to_dict()
     data: dict[str, Any] = {}
     for name, values in columns.items():
         if name in _UINT:
@@ -26,10 +31,11 @@ def to_pandas(kind: str, columns: dict[str, list[Any]]) -> Any:
     return pd.DataFrame(data)
 
 
-def to_polars(kind: str, columns: dict[str, list[Any]]) -> Any:
-    """A polars DataFrame; shares and pain indexes without data are null."""
+def to_polars(self: HeatTable) -> Any:
+    """The table as a polars DataFrame (no data is null)."""
     import polars as pl
 
+    columns = self.to_dict()
     schema: dict[str, Any] = {}
     for name in columns:
         if name in _UINT:
@@ -41,8 +47,12 @@ def to_polars(kind: str, columns: dict[str, list[Any]]) -> Any:
     return pl.DataFrame(columns, schema=schema)
 
 
-def plot(heat_map: Any, by: str | None = None, ax: Any = None) -> Any:
-    """Draws ``heat_map`` (see ``HeatMap.plot``) and returns the Axes."""
+def plot(self: HeatMap, by: str | None = None, ax: Any = None) -> Any:
+    """Draws the map with matplotlib (imported lazily; ImportError with a
+    hint when it is not installed): the stage × `by` matrix when the map
+    has that axis (`by="key"` or `"period"`), else the heat per stage.
+    Returns the matplotlib Axes."""
+    heat_map = self
     try:
         import matplotlib.pyplot as plt
     except ImportError as e:  # pragma: no cover - depends on the environment
@@ -75,3 +85,8 @@ def plot(heat_map: Any, by: str | None = None, ax: Any = None) -> Any:
     ax.figure.colorbar(image, ax=ax, label="heat = mentions × pain")
     ax.set_title("Customer-journey pain-point heat")
     return ax
+
+
+HeatTable.to_pandas = to_pandas  # type: ignore[method-assign]
+HeatTable.to_polars = to_polars  # type: ignore[method-assign]
+HeatMap.plot = plot  # type: ignore[method-assign]

@@ -1,21 +1,25 @@
-"""DataFrames of recovery-programme tables; pandas and polars are imported only when called.
-
-The native module passes a dict of equal-length lists (period, dealer, six
-counts, five rate values with None for "no data"). No domain logic lives here.
+"""DataFrames of recovery-programme tables: ``RecoveryStatsTable.to_pandas``
+and ``to_polars``, attached to the native class here. pandas and polars are
+imported only when called; the columns come from ``to_dict()`` (period,
+dealer, six counts, five rate values with None for "no data"). No domain
+logic lives here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from nps._nps import RecoveryStatsTable
+
 _COUNTS = ("low_scores", "launched", "responded_24h", "recovered", "converted", "lost")
 _RATES = ("launch_rate", "response_24h_rate", "success_rate", "conversion_rate", "lost_rate")
 
 
-def stats_to_pandas(columns: dict[str, Any]) -> Any:
-    """String keys, int64 counts, nullable Float64 rates (<NA> = no data)."""
+def to_pandas(self: RecoveryStatsTable) -> Any:
+    """The table as a pandas DataFrame (nullable Float64 rates)."""
     import pandas as pd
 
+    columns = self.to_dict()
     data: dict[str, Any] = {
         "period": pd.array(columns["period"], dtype="string"),
         "dealer": pd.array(columns["dealer"], dtype="string"),
@@ -27,11 +31,16 @@ def stats_to_pandas(columns: dict[str, Any]) -> Any:
     return pd.DataFrame(data)
 
 
-def stats_to_polars(columns: dict[str, Any]) -> Any:
-    """String keys, Int64 counts, Float64 rates (null = no data)."""
+def to_polars(self: RecoveryStatsTable) -> Any:
+    """The table as a polars DataFrame (nulls where there is no data)."""
     import polars as pl
 
+    columns = self.to_dict()
     schema: dict[str, Any] = {"period": pl.String, "dealer": pl.String}
     schema.update({name: pl.Int64 for name in _COUNTS})
     schema.update({name: pl.Float64 for name in _RATES})
     return pl.DataFrame({k: columns[k] for k in schema}, schema=schema)
+
+
+RecoveryStatsTable.to_pandas = to_pandas  # type: ignore[method-assign]
+RecoveryStatsTable.to_polars = to_polars  # type: ignore[method-assign]

@@ -1,7 +1,9 @@
 //! Columns from Python: numpy arrays are borrowed without copying; pandas,
-//! polars, Arrow and other array-likes go through `nps._columns` (vectorised
-//! adapters) first. No domain rule lives here: invalid or missing values are
+//! polars, Arrow and other array-likes go through `adapt` (vectorised
+//! adapters, in Rust) first. No domain rule lives here: invalid or missing values are
 //! passed on (as NaN / NaT) for nps-core to report with their row.
+
+pub(crate) mod adapt;
 
 use nps_core::ScoreValue;
 use numpy::prelude::*;
@@ -77,14 +79,15 @@ fn helper<'py>(
     function: &str,
     name: &'static str,
 ) -> PyResult<Bound<'py, PyAny>> {
-    obj.py()
-        .import("nps._columns")?
-        .getattr(function)?
-        .call1((obj, name))
+    match function {
+        "timestamps" => adapt::timestamps(obj, name),
+        "labels" => adapt::labels(obj, name),
+        _ => adapt::numbers(obj, name),
+    }
 }
 
 /// A 1-D, C-contiguous, aligned, native-endian ndarray for `obj`: numpy
-/// arrays pass through untouched; anything else goes through `nps._columns`.
+/// arrays pass through untouched; anything else goes through `adapt`.
 fn ndarray<'py>(
     obj: &Bound<'py, PyAny>,
     function: &str,

@@ -1,25 +1,32 @@
-//! `nps.Policy` (the recovery policy as data), `nps.Triage` and the
-//! vectorised `nps.TriageTable`. Every rule is nps-core's: this file converts
-//! Python values, maps errors and picks the zone results are shown in.
+//! `nps.Policy` (the recovery policy as data). Every rule is nps-core's:
+//! this file converts Python values, maps errors and picks the zone results
+//! are shown in. Submodules mirror `nps_core::policy`: `triage` (`nps.Triage`,
+//! `nps.TriageTable`), `approval` (`nps.Approval`, `nps.CapCheck`),
+//! `deadline` (case-clock status) and `warning` (early warnings during a visit).
 
-use nps_core::money::Currency;
-use nps_core::policy::{Policy, PolicySpec, Progress, Response, Triage, Visit};
+pub(crate) mod approval;
+pub(crate) mod deadline;
+pub(crate) mod triage;
+pub(crate) mod warning;
+
+use nps_core::policy::{Policy, PolicySpec, Progress, Response, Visit};
 use nps_core::{Error, ScoreValue};
 use numpy::prelude::*;
 use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArray};
-use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBool, PyDict, PyList, PyString, PyTuple, PyType, PyTzInfo};
+use pyo3::types::{PyBool, PyString, PyType, PyTzInfo};
 
-use crate::approval::PyApproval;
 use crate::calendar::PyCalendar;
-use crate::case::{PyCaseStatus, PyVisitAssessment};
 use crate::column::{numbers, timestamps, Numbers, Visit as ColumnVisit};
 use crate::errors::{invalid_argument, to_py, CoreResult};
-use crate::instant::{datetime, instant, opt_datetime, opt_seconds, seconds, utc, zone};
-use crate::money::PyMoney;
-use crate::tally::repr_str;
+use crate::instant::{instant, opt_seconds, seconds, utc, zone};
+use crate::names::repr_str;
+use crate::policy::deadline::PyCaseStatus;
+use crate::policy::warning::PyVisitAssessment;
+use approval::PyApproval;
+use triage::{PyTriage, PyTriageTable};
 
 /// One score from Python (an int, or a float holding an integer).
 fn score_u8(v: &Bound<'_, PyAny>) -> PyResult<u8> {
@@ -120,9 +127,7 @@ fn flags<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Flags<'py
     let arr = if obj.is_exact_instance_of::<PyUntypedArray>() {
         obj.clone()
     } else {
-        py.import("nps._columns")?
-            .getattr("numbers")?
-            .call1((obj, name))?
+        crate::column::adapt::numbers(obj, name)?
     };
     // A view when the array already is contiguous.
     let arr = py
@@ -138,6 +143,11 @@ fn flags<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Flags<'py
 /// The recovery policy: alert levels, detractor tiers, the compensation
 /// authority ladder and caps, the business calendar, early-warning rules,
 /// driver weights, KPI benchmarks and recovery targets.
+///
+/// >>> p = nps.Policy.default()
+/// >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+/// >>> p.currency, t.tier
+/// ('CNY', 'S')
 #[pyclass(frozen, eq, from_py_object, module = "nps", name = "Policy")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyPolicy {
@@ -304,13 +314,13 @@ impl PyPolicy {
         rates: Option<&Bound<'_, PyAny>>,
         granted: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyApproval> {
-        let items = crate::approval::items(items)?;
+        let items = approval::items(items)?;
         let tier = tier
             .map(nps_core::policy::Tier::from_name)
             .transpose()
             .py()?;
-        let rates = crate::approval::rates(rates)?;
-        let granted = crate::approval::granted(granted, self.p.currency)?;
+        let rates = approval::rates(rates)?;
+        let granted = approval::granted(granted, self.p.currency)?;
         Ok(PyApproval {
             a: self
                 .p
@@ -429,399 +439,5 @@ impl PyPolicy {
     fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
         let from_json = py.get_type::<PyPolicy>().getattr("from_json")?;
         Ok((from_json, (self.p.to_json(),)))
-    }
-}
-
-fn opt_str(s: &Option<String>) -> Option<&str> {
-    s.as_deref()
-}
-
-/// The triage of one response: alert, tier, owner, deadlines, cap.
-#[pyclass(frozen, eq, module = "nps", name = "Triage")]
-pub(crate) struct PyTriage {
-    pub(crate) t: Triage,
-    /// The zone deadlines are shown in.
-    pub(crate) tz: Py<PyTzInfo>,
-}
-
-/// Equal when the triages are; the display zone does not matter.
-impl PartialEq for PyTriage {
-    fn eq(&self, other: &Self) -> bool {
-        self.t == other.t
-    }
-}
-
-#[pymethods]
-impl PyTriage {
-    /// The score triaged.
-    #[getter]
-    fn score(&self) -> u8 {
-        self.t.response.score
-    }
-
-    /// When the response was submitted.
-    #[getter]
-    fn submitted_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        datetime(py, self.t.response.submitted_at, &self.tz)
-    }
-
-    /// The high-value flag of the response.
-    #[getter]
-    fn high_value(&self) -> bool {
-        self.t.response.high_value
-    }
-
-    /// The public-opinion-risk flag of the response.
-    #[getter]
-    fn public_opinion_risk(&self) -> bool {
-        self.t.response.public_opinion_risk
-    }
-
-    /// "detractor", "passive" or "promoter".
-    #[getter]
-    fn category(&self) -> &'static str {
-        self.t.category.name()
-    }
-
-    /// "red", "yellow", "orange" or None.
-    #[getter]
-    fn alert(&self) -> Option<&'static str> {
-        self.t.alert.map(|a| a.name())
-    }
-
-    /// "S", "A", "B" or None (passives and promoters).
-    #[getter]
-    fn tier(&self) -> Option<&'static str> {
-        self.t.tier.map(|t| t.name())
-    }
-
-    /// The role owning the case, or None.
-    #[getter]
-    fn owner(&self) -> Option<&str> {
-        opt_str(&self.t.owner)
-    }
-
-    /// Roles notified by the alert.
-    #[getter]
-    fn notify(&self) -> Vec<String> {
-        self.t.notify.clone()
-    }
-
-    /// Acknowledge-by deadline of the alert (for orange: the follow-up), or None.
-    #[getter]
-    fn acknowledge_by<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        opt_datetime(py, self.t.acknowledge_by, &self.tz)
-    }
-
-    /// Contact-by deadline of the tier, or None.
-    #[getter]
-    fn contact_by<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
-        opt_datetime(py, self.t.contact_by, &self.tz)
-    }
-
-    /// The tier's compensation cap, or None.
-    #[getter]
-    fn compensation_cap(&self) -> Option<PyMoney> {
-        self.t.compensation_cap.map(PyMoney)
-    }
-
-    /// Whether to escalate at once (public-opinion risk).
-    #[getter]
-    fn escalate_immediately(&self) -> bool {
-        self.t.escalate_immediately
-    }
-
-    /// Role escalated to (at once, or when the alert is not acknowledged in time).
-    #[getter]
-    fn escalate_to(&self) -> Option<&str> {
-        opt_str(&self.t.escalate_to)
-    }
-
-    /// Case marking ("urgent", "important") or None.
-    #[getter]
-    fn mark(&self) -> Option<&str> {
-        opt_str(&self.t.mark)
-    }
-
-    /// Rebuilds a triage from its pickled state.
-    #[classmethod]
-    fn _from_state(
-        _cls: &Bound<'_, PyType>,
-        json: &str,
-        tz: Bound<'_, PyTzInfo>,
-    ) -> PyResult<Self> {
-        let t: Triage = serde_json::from_str(json)
-            .map_err(|e| invalid_argument("json", format!("not a serialized Triage: {e}")))?;
-        Ok(PyTriage { t, tz: tz.unbind() })
-    }
-
-    #[allow(clippy::type_complexity)]
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, Py<PyTzInfo>))> {
-        let json = serde_json::to_string(&self.t)
-            .map_err(|e| invalid_argument("triage", e.to_string()))?;
-        Ok((
-            py.get_type::<PyTriage>().getattr("_from_state")?,
-            (json, self.tz.clone_ref(py)),
-        ))
-    }
-
-    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let s = |v: Option<&str>| v.map_or("None".into(), repr_str);
-        let dt = |v: Option<Bound<'_, PyAny>>| -> PyResult<String> {
-            Ok(match v {
-                Some(d) => d.repr()?.to_string(),
-                None => "None".into(),
-            })
-        };
-        Ok(format!(
-            "Triage(score={}, category={}, alert={}, tier={}, owner={}, acknowledge_by={}, contact_by={}, compensation_cap={}, escalate_immediately={}, escalate_to={})",
-            self.t.response.score,
-            repr_str(self.t.category.name()),
-            s(self.alert()),
-            s(self.tier()),
-            s(self.owner()),
-            dt(self.acknowledge_by(py)?)?,
-            dt(self.contact_by(py)?)?,
-            self.compensation_cap()
-                .map_or("None".into(), |m| m.__repr__()),
-            if self.t.escalate_immediately { "True" } else { "False" },
-            s(self.escalate_to()),
-        ))
-    }
-}
-
-/// Codes of a string column: `codes[row]` indexes `categories`, -1 = None.
-fn coded<'a>(
-    values: impl Iterator<Item = Option<&'a str>>,
-    categories: &mut Vec<&'a str>,
-) -> Vec<i32> {
-    values
-        .map(|v| match v {
-            None => -1,
-            Some(s) => match categories.iter().position(|c| *c == s) {
-                Some(i) => i as i32,
-                None => {
-                    categories.push(s);
-                    (categories.len() - 1) as i32
-                }
-            },
-        })
-        .collect()
-}
-
-/// `numpy.datetime64`'s NaT, the marker of a missing deadline.
-const NAT: i64 = i64::MIN;
-
-/// The columns of a triage table, built without the GIL.
-struct Columns<'a> {
-    score: Vec<u8>,
-    alert: (Vec<i32>, Vec<&'a str>),
-    tier: (Vec<i32>, Vec<&'a str>),
-    owner: (Vec<i32>, Vec<&'a str>),
-    acknowledge_by: Vec<i64>,
-    contact_by: Vec<i64>,
-    cap_minor: Vec<i64>,
-    cap_missing: Vec<bool>,
-    currency: (Vec<i32>, Vec<&'a str>),
-    escalate_immediately: Vec<bool>,
-}
-
-fn columns<'a>(rows: &'a [Triage], currency: Currency) -> Columns<'a> {
-    let mut alert = vec!["red", "yellow", "orange"];
-    let mut tier = vec!["S", "A", "B"];
-    let mut owner = Vec::new();
-    let mut cur = vec![currency.code()];
-    Columns {
-        score: rows.iter().map(|t| t.response.score).collect(),
-        alert: (
-            coded(rows.iter().map(|t| t.alert.map(|a| a.name())), &mut alert),
-            alert,
-        ),
-        tier: (
-            coded(rows.iter().map(|t| t.tier.map(|a| a.name())), &mut tier),
-            tier,
-        ),
-        owner: (
-            coded(rows.iter().map(|t| t.owner.as_deref()), &mut owner),
-            owner,
-        ),
-        acknowledge_by: rows
-            .iter()
-            .map(|t| t.acknowledge_by.unwrap_or(NAT))
-            .collect(),
-        contact_by: rows.iter().map(|t| t.contact_by.unwrap_or(NAT)).collect(),
-        cap_minor: rows
-            .iter()
-            .map(|t| t.compensation_cap.map_or(0, |m| m.minor))
-            .collect(),
-        cap_missing: rows.iter().map(|t| t.compensation_cap.is_none()).collect(),
-        currency: (
-            coded(
-                rows.iter()
-                    .map(|t| t.compensation_cap.map(|m| m.currency.code())),
-                &mut cur,
-            ),
-            cur,
-        ),
-        escalate_immediately: rows.iter().map(|t| t.escalate_immediately).collect(),
-    }
-}
-
-/// Triage of many responses (`Policy.triage_many`): a table with
-/// `to_dict()`, `to_pandas()` and `to_polars()`; `table[i]` is a `Triage`.
-#[pyclass(frozen, sequence, module = "nps", name = "TriageTable")]
-pub(crate) struct PyTriageTable {
-    rows: Vec<Triage>,
-    currency: Currency,
-    /// Zone of the `Triage` rows (the calendar's, else UTC).
-    tz: Py<PyTzInfo>,
-}
-
-impl PyTriageTable {
-    fn arrays<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let (rows, currency) = (&self.rows, self.currency);
-        let c = py.detach(|| columns(rows, currency));
-        let d = PyDict::new(py);
-        let code = |(codes, cats): (Vec<i32>, Vec<&str>)| -> PyResult<Bound<'py, PyTuple>> {
-            PyTuple::new(
-                py,
-                [
-                    codes.into_pyarray(py).into_any(),
-                    PyList::new(py, cats)?.into_any(),
-                ],
-            )
-        };
-        d.set_item("score", c.score.into_pyarray(py))?;
-        d.set_item("alert", code(c.alert)?)?;
-        d.set_item("tier", code(c.tier)?)?;
-        d.set_item("owner", code(c.owner)?)?;
-        d.set_item("acknowledge_by", c.acknowledge_by.into_pyarray(py))?;
-        d.set_item("contact_by", c.contact_by.into_pyarray(py))?;
-        d.set_item(
-            "compensation_cap_minor",
-            (c.cap_minor.into_pyarray(py), c.cap_missing.into_pyarray(py)),
-        )?;
-        d.set_item("currency", code(c.currency)?)?;
-        d.set_item(
-            "escalate_immediately",
-            c.escalate_immediately.into_pyarray(py),
-        )?;
-        Ok(d)
-    }
-
-    fn frame<'py>(&self, py: Python<'py>, function: &str) -> PyResult<Bound<'py, PyAny>> {
-        py.import("nps._policy_frames")?
-            .getattr(function)?
-            .call1((self.arrays(py)?,))
-    }
-}
-
-#[pymethods]
-impl PyTriageTable {
-    fn __len__(&self) -> usize {
-        self.rows.len()
-    }
-
-    fn __getitem__(&self, py: Python<'_>, index: isize) -> PyResult<PyTriage> {
-        let n = self.rows.len() as isize;
-        let i = if index < 0 { index + n } else { index };
-        if !(0..n).contains(&i) {
-            return Err(PyIndexError::new_err("triage index out of range"));
-        }
-        Ok(PyTriage {
-            t: self.rows[i as usize].clone(),
-            tz: self.tz.clone_ref(py),
-        })
-    }
-
-    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
-        let py = slf.py();
-        let me = slf.get();
-        let rows = me
-            .rows
-            .iter()
-            .map(|t| PyTriage {
-                t: t.clone(),
-                tz: me.tz.clone_ref(py),
-            })
-            .collect::<Vec<_>>();
-        PyList::new(py, rows)?.try_iter().map(|it| it.into_any())
-    }
-
-    /// The table as a dict of equal-length lists: score, alert, tier, owner,
-    /// acknowledge_by, contact_by (aware UTC datetimes), compensation_cap_minor,
-    /// currency, escalate_immediately; None where a row has no value.
-    #[allow(clippy::wrong_self_convention)] // Python methods take `&self`
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let tz = utc(py)?;
-        let rows = &self.rows;
-        let times = |f: fn(&Triage) -> Option<i64>| -> PyResult<Vec<Option<Bound<'py, PyAny>>>> {
-            rows.iter().map(|t| opt_datetime(py, f(t), &tz)).collect()
-        };
-        let d = PyDict::new(py);
-        // u16, not u8: a Vec<u8> would become `bytes`.
-        d.set_item(
-            "score",
-            rows.iter()
-                .map(|t| u16::from(t.response.score))
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "alert",
-            rows.iter()
-                .map(|t| t.alert.map(|a| a.name()))
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "tier",
-            rows.iter()
-                .map(|t| t.tier.map(|a| a.name()))
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "owner",
-            rows.iter().map(|t| t.owner.as_deref()).collect::<Vec<_>>(),
-        )?;
-        d.set_item("acknowledge_by", times(|t| t.acknowledge_by)?)?;
-        d.set_item("contact_by", times(|t| t.contact_by)?)?;
-        d.set_item(
-            "compensation_cap_minor",
-            rows.iter()
-                .map(|t| t.compensation_cap.map(|m| m.minor))
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "currency",
-            rows.iter()
-                .map(|t| t.compensation_cap.map(|m| m.currency.code()))
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "escalate_immediately",
-            rows.iter()
-                .map(|t| t.escalate_immediately)
-                .collect::<Vec<_>>(),
-        )?;
-        Ok(d)
-    }
-
-    /// The table (columns of `to_dict`) as a pandas DataFrame: categorical
-    /// strings, `datetime64[s, UTC]` deadlines (NaT when none), a nullable
-    /// Int64 cap. pandas is imported only now.
-    fn to_pandas<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "triage_to_pandas")
-    }
-
-    /// The table (columns of `to_dict`) as a polars DataFrame: Enum strings,
-    /// `Datetime(time_zone="UTC")` deadlines, nulls where a row has no value.
-    fn to_polars<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        self.frame(py, "triage_to_polars")
-    }
-
-    fn __repr__(&self) -> String {
-        format!("<TriageTable: {} rows>", self.rows.len())
     }
 }

@@ -10,6 +10,12 @@ use crate::errors::CoreResult;
 use crate::tally::PyTally;
 
 /// Category breaks of a rating scale, validated (no gaps, no overlaps).
+///
+/// >>> s = nps.Scale((1, 2), (3, 3), (4, 5))  # 1-5 stars
+/// >>> s.classify(4)
+/// 'promoter'
+/// >>> s.tally([5, 4, 1, 3]).nps  # 2 promoters, 1 detractor of 4
+/// 25.0
 #[pyclass(frozen, eq, hash, module = "nps", name = "Scale")]
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct PyScale {
@@ -158,6 +164,9 @@ impl PyScale {
 
 /// The category of a score on the standard 0-10 scale: "promoter", "passive"
 /// or "detractor"; InvalidScoreError for anything else.
+///
+/// >>> nps.classify(9), nps.classify(7), nps.classify(6)
+/// ('promoter', 'passive', 'detractor')
 #[pyfunction]
 pub(crate) fn classify(score: &Bound<'_, PyAny>) -> PyResult<&'static str> {
     classify_value(&Scale::STANDARD, score).map(category_name)

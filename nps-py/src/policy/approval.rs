@@ -10,7 +10,7 @@ use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::errors::{invalid_argument, to_py};
 use crate::money::{PyItem, PyMoney};
-use crate::tally::repr_str;
+use crate::names::repr_str;
 
 /// An nps-core argument error re-addressed to an element of a Python
 /// argument (`items[2]: ...`), other errors unchanged.
@@ -199,6 +199,11 @@ const LAYERS: [Layer; 3] = [
 /// One cap checked for a package: scope ("tier", "case", "customer",
 /// "vehicle"), the cap, the total including the package, and whether the
 /// total stays within it.
+///
+/// >>> a = nps.Policy.default().required_approver([(180000, "CNY", "loss_compensation")], tier="S")
+/// >>> c = a.caps[0]
+/// >>> c.scope, c.cap_minor, c.total_minor, c.within
+/// ('tier', 500000, 180000, True)
 #[pyclass(frozen, eq, module = "nps", name = "CapCheck")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PyCapCheck {
@@ -246,6 +251,11 @@ impl PyCapCheck {
 }
 
 /// Who must approve a compensation package.
+///
+/// >>> a = nps.Policy.default().required_approver(
+/// ...     [nps.Item(180000, "CNY", "loss_compensation")], tier="S")
+/// >>> a.approver, a.path
+/// ('service_manager', ['service_advisor', 'service_manager'])
 #[pyclass(frozen, eq, module = "nps", name = "Approval")]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct PyApproval {

@@ -1,120 +1,16 @@
-//! Intervals, tests, comparisons and sample sizes.
+//! One-sample tests, two-sample comparisons and sample sizes
+//! (`nps.test_benchmark`, `nps.compare`, `nps.sample_size`, `nps.TestResult`);
+//! intervals are in `interval`.
 
-use nps_core::{
-    Alternative, Credible, Interval, IntervalKind, IntervalMethod, IntervalOptions,
-    SampleSizeOptions, TestKind, TestOptions, TestResult,
-};
+pub(crate) mod interval;
+
+use nps_core::{Alternative, SampleSizeOptions, TestKind, TestOptions, TestResult};
 use pyo3::prelude::*;
 
 use crate::errors::{invalid_argument, CoreResult};
-use crate::names::{name_of, parse_name};
-use crate::tally::{repr_f64, repr_str, PyTally};
-
-/// A confidence (or credible) interval of the NPS, in points.
-#[pyclass(frozen, eq, from_py_object, module = "nps", name = "Interval")]
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) struct PyInterval {
-    /// Lower bound.
-    #[pyo3(get)]
-    low: f64,
-    /// Upper bound.
-    #[pyo3(get)]
-    high: f64,
-    /// Centre: the NPS (Wald, score), the adjusted centre (adjusted Wald) or the posterior mean (Bayes).
-    #[pyo3(get)]
-    center: f64,
-    /// The method's name.
-    #[pyo3(get)]
-    method: String,
-    /// The confidence level.
-    #[pyo3(get)]
-    confidence: f64,
-}
-
-impl From<Interval> for PyInterval {
-    fn from(i: Interval) -> PyInterval {
-        PyInterval {
-            low: i.low,
-            high: i.high,
-            center: i.center,
-            method: i.method.to_owned(),
-            confidence: i.confidence,
-        }
-    }
-}
-
-#[pymethods]
-impl PyInterval {
-    #[new]
-    fn new(low: f64, high: f64, center: f64, method: String, confidence: f64) -> Self {
-        PyInterval {
-            low,
-            high,
-            center,
-            method,
-            confidence,
-        }
-    }
-
-    /// Half the width (the margin of error of a symmetric interval).
-    #[getter]
-    fn half_width(&self) -> f64 {
-        (self.high - self.low) / 2.0
-    }
-
-    fn __repr__(&self) -> String {
-        format!(
-            "Interval(low={}, high={}, center={}, method={}, confidence={})",
-            repr_f64(self.low),
-            repr_f64(self.high),
-            repr_f64(self.center),
-            repr_str(&self.method),
-            repr_f64(self.confidence)
-        )
-    }
-
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> (
-        Bound<'py, pyo3::types::PyType>,
-        (f64, f64, f64, String, f64),
-    ) {
-        (
-            py.get_type::<PyInterval>(),
-            (
-                self.low,
-                self.high,
-                self.center,
-                self.method.clone(),
-                self.confidence,
-            ),
-        )
-    }
-}
-
-/// The core interval options: keyword arguments not given (`None`) take
-/// nps-core's `IntervalOptions::default()`; the options are then validated
-/// by nps-core (ranges, and options that do not apply to the method).
-pub(crate) fn interval_options(
-    method: Option<&str>,
-    confidence: Option<f64>,
-    pseudo: Option<[f64; 3]>,
-    clip: Option<bool>,
-    prior: Option<[f64; 3]>,
-    credible: Option<&str>,
-) -> PyResult<(IntervalMethod, IntervalOptions)> {
-    let d = IntervalOptions::default();
-    let o = IntervalOptions {
-        method: method.map_or(Ok(d.method), IntervalKind::from_name).py()?,
-        confidence: confidence.unwrap_or(d.confidence),
-        pseudo: pseudo.unwrap_or(d.pseudo),
-        clip: clip.unwrap_or(d.clip),
-        prior: prior.unwrap_or(d.prior),
-        credible: credible.map_or(Ok(d.credible), |c| parse_name::<Credible>("credible", c))?,
-    };
-    Ok((o.validate().py()?, o))
-}
+use crate::names::{name_of, parse_name, repr_f64, repr_str};
+use crate::tally::PyTally;
+use interval::PyInterval;
 
 /// The core test options: keyword arguments not given (`None`) take
 /// nps-core's `TestOptions::default()`.
@@ -136,6 +32,12 @@ fn test_options(
 }
 
 /// Result of a one-sample test or a two-sample comparison, in points.
+///
+/// >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0)
+/// >>> round(r.difference, 6), round(r.se, 4)  # 30 - 20; sqrt(0.61 / 100) * 100
+/// (10.0, 7.8102)
+/// >>> r.p_value > 0.05
+/// True
 #[pyclass(frozen, eq, module = "nps", name = "TestResult")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyTestResult {
@@ -244,10 +146,15 @@ impl PyTestResult {
     }
 }
 
-/// One-sample test of the NPS against a benchmark (points). Options not
-/// given take nps-core's `TestOptions::default()` (adjusted Wald, 0.95,
-/// two-sided).
-#[pyfunction(name = "test")]
+/// One-sample test of the NPS against a benchmark (points).
+///
+/// Options not given take nps-core's `TestOptions::default()` (adjusted
+/// Wald, 95 %, two-sided).
+///
+/// >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0, method="wald")
+/// >>> round(r.difference, 6), r.method, r.alternative
+/// (10.0, 'wald', 'two_sided')
+#[pyfunction]
 #[pyo3(signature = (tally, benchmark = 0.0, method = None, confidence = None, alternative = None, *, pseudo = None))]
 pub(crate) fn test_benchmark(
     tally: &Bound<'_, PyTally>,
@@ -262,8 +169,11 @@ pub(crate) fn test_benchmark(
     Ok(r.into())
 }
 
-/// Two-sample comparison of the signed difference a - b. Options not given
-/// take nps-core's `TestOptions::default()`.
+/// Two-sample comparison of the signed difference a - b.
+///
+/// >>> r = nps.compare(nps.Tally(10, 20, 70), nps.Tally(30, 20, 50))  # NPS 60 vs 20
+/// >>> r.method, r.difference > 0, r.p_value < 0.001
+/// ('adjusted_wald', True, True)
 #[pyfunction]
 #[pyo3(signature = (a, b, method = None, confidence = None, alternative = None, *, pseudo = None))]
 pub(crate) fn compare(
@@ -281,6 +191,9 @@ pub(crate) fn compare(
 
 /// Sample size for a margin of error (points) at planned promoter and
 /// detractor shares, with an optional finite population.
+///
+/// >>> nps.sample_size(5.0, 0.5, 0.2)  # 1.96² * (0.5 + 0.2 - 0.3²) / 0.05², rounded up
+/// 938
 #[pyfunction]
 #[pyo3(signature = (margin, promoters, detractors, confidence = None, population = None))]
 pub(crate) fn sample_size(

@@ -1,0 +1,402 @@
+//! `nps.Triage` and the vectorised `nps.TriageTable`: the triage of each
+//! response (`nps_core::policy` triage). Conversion only.
+
+use nps_core::money::Currency;
+use nps_core::policy::Triage;
+use numpy::prelude::*;
+use pyo3::exceptions::PyIndexError;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyTuple, PyType, PyTzInfo};
+
+use crate::errors::invalid_argument;
+use crate::instant::{datetime, opt_datetime, utc};
+use crate::money::PyMoney;
+use crate::names::repr_str;
+
+fn opt_str(s: &Option<String>) -> Option<&str> {
+    s.as_deref()
+}
+
+/// The triage of one response: alert, tier, owner, deadlines, cap.
+///
+/// >>> p = nps.Policy.default()
+/// >>> t = p.triage(2, 1749819600)  # a 2, submitted at 2025-06-13 13:00 UTC
+/// >>> t.alert, t.tier, t.owner
+/// ('red', 'S', 'service_manager')
+/// >>> t.acknowledge_by.isoformat()  # two hours later
+/// '2025-06-13T15:00:00+00:00'
+#[pyclass(frozen, eq, module = "nps", name = "Triage")]
+pub(crate) struct PyTriage {
+    pub(crate) t: Triage,
+    /// The zone deadlines are shown in.
+    pub(crate) tz: Py<PyTzInfo>,
+}
+
+/// Equal when the triages are; the display zone does not matter.
+impl PartialEq for PyTriage {
+    fn eq(&self, other: &Self) -> bool {
+        self.t == other.t
+    }
+}
+
+#[pymethods]
+impl PyTriage {
+    /// The score triaged.
+    #[getter]
+    fn score(&self) -> u8 {
+        self.t.response.score
+    }
+
+    /// When the response was submitted.
+    #[getter]
+    fn submitted_at<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        datetime(py, self.t.response.submitted_at, &self.tz)
+    }
+
+    /// The high-value flag of the response.
+    #[getter]
+    fn high_value(&self) -> bool {
+        self.t.response.high_value
+    }
+
+    /// The public-opinion-risk flag of the response.
+    #[getter]
+    fn public_opinion_risk(&self) -> bool {
+        self.t.response.public_opinion_risk
+    }
+
+    /// "detractor", "passive" or "promoter".
+    #[getter]
+    fn category(&self) -> &'static str {
+        self.t.category.name()
+    }
+
+    /// "red", "yellow", "orange" or None.
+    #[getter]
+    fn alert(&self) -> Option<&'static str> {
+        self.t.alert.map(|a| a.name())
+    }
+
+    /// "S", "A", "B" or None (passives and promoters).
+    #[getter]
+    fn tier(&self) -> Option<&'static str> {
+        self.t.tier.map(|t| t.name())
+    }
+
+    /// The role owning the case, or None.
+    #[getter]
+    fn owner(&self) -> Option<&str> {
+        opt_str(&self.t.owner)
+    }
+
+    /// Roles notified by the alert.
+    #[getter]
+    fn notify(&self) -> Vec<String> {
+        self.t.notify.clone()
+    }
+
+    /// Acknowledge-by deadline of the alert (for orange: the follow-up), or None.
+    #[getter]
+    fn acknowledge_by<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        opt_datetime(py, self.t.acknowledge_by, &self.tz)
+    }
+
+    /// Contact-by deadline of the tier, or None.
+    #[getter]
+    fn contact_by<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
+        opt_datetime(py, self.t.contact_by, &self.tz)
+    }
+
+    /// The tier's compensation cap, or None.
+    #[getter]
+    fn compensation_cap(&self) -> Option<PyMoney> {
+        self.t.compensation_cap.map(PyMoney)
+    }
+
+    /// Whether to escalate at once (public-opinion risk).
+    #[getter]
+    fn escalate_immediately(&self) -> bool {
+        self.t.escalate_immediately
+    }
+
+    /// Role escalated to (at once, or when the alert is not acknowledged in time).
+    #[getter]
+    fn escalate_to(&self) -> Option<&str> {
+        opt_str(&self.t.escalate_to)
+    }
+
+    /// Case marking ("urgent", "important") or None.
+    #[getter]
+    fn mark(&self) -> Option<&str> {
+        opt_str(&self.t.mark)
+    }
+
+    /// Rebuilds a triage from its pickled state.
+    #[classmethod]
+    fn _from_state(
+        _cls: &Bound<'_, PyType>,
+        json: &str,
+        tz: Bound<'_, PyTzInfo>,
+    ) -> PyResult<Self> {
+        let t: Triage = serde_json::from_str(json)
+            .map_err(|e| invalid_argument("json", format!("not a serialized Triage: {e}")))?;
+        Ok(PyTriage { t, tz: tz.unbind() })
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn __reduce__<'py>(
+        &self,
+        py: Python<'py>,
+    ) -> PyResult<(Bound<'py, PyAny>, (String, Py<PyTzInfo>))> {
+        let json = serde_json::to_string(&self.t)
+            .map_err(|e| invalid_argument("triage", e.to_string()))?;
+        Ok((
+            py.get_type::<PyTriage>().getattr("_from_state")?,
+            (json, self.tz.clone_ref(py)),
+        ))
+    }
+
+    fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
+        let s = |v: Option<&str>| v.map_or("None".into(), repr_str);
+        let dt = |v: Option<Bound<'_, PyAny>>| -> PyResult<String> {
+            Ok(match v {
+                Some(d) => d.repr()?.to_string(),
+                None => "None".into(),
+            })
+        };
+        Ok(format!(
+            "Triage(score={}, category={}, alert={}, tier={}, owner={}, acknowledge_by={}, contact_by={}, compensation_cap={}, escalate_immediately={}, escalate_to={})",
+            self.t.response.score,
+            repr_str(self.t.category.name()),
+            s(self.alert()),
+            s(self.tier()),
+            s(self.owner()),
+            dt(self.acknowledge_by(py)?)?,
+            dt(self.contact_by(py)?)?,
+            self.compensation_cap()
+                .map_or("None".into(), |m| m.__repr__()),
+            if self.t.escalate_immediately { "True" } else { "False" },
+            s(self.escalate_to()),
+        ))
+    }
+}
+
+/// Codes of a string column: `codes[row]` indexes `categories`, -1 = None.
+fn coded<'a>(
+    values: impl Iterator<Item = Option<&'a str>>,
+    categories: &mut Vec<&'a str>,
+) -> Vec<i32> {
+    values
+        .map(|v| match v {
+            None => -1,
+            Some(s) => match categories.iter().position(|c| *c == s) {
+                Some(i) => i as i32,
+                None => {
+                    categories.push(s);
+                    (categories.len() - 1) as i32
+                }
+            },
+        })
+        .collect()
+}
+
+/// `numpy.datetime64`'s NaT, the marker of a missing deadline.
+const NAT: i64 = i64::MIN;
+
+/// The columns of a triage table, built without the GIL.
+struct Columns<'a> {
+    score: Vec<u8>,
+    alert: (Vec<i32>, Vec<&'a str>),
+    tier: (Vec<i32>, Vec<&'a str>),
+    owner: (Vec<i32>, Vec<&'a str>),
+    acknowledge_by: Vec<i64>,
+    contact_by: Vec<i64>,
+    cap_minor: Vec<i64>,
+    cap_missing: Vec<bool>,
+    currency: (Vec<i32>, Vec<&'a str>),
+    escalate_immediately: Vec<bool>,
+}
+
+fn columns<'a>(rows: &'a [Triage], currency: Currency) -> Columns<'a> {
+    let mut alert = vec!["red", "yellow", "orange"];
+    let mut tier = vec!["S", "A", "B"];
+    let mut owner = Vec::new();
+    let mut cur = vec![currency.code()];
+    Columns {
+        score: rows.iter().map(|t| t.response.score).collect(),
+        alert: (
+            coded(rows.iter().map(|t| t.alert.map(|a| a.name())), &mut alert),
+            alert,
+        ),
+        tier: (
+            coded(rows.iter().map(|t| t.tier.map(|a| a.name())), &mut tier),
+            tier,
+        ),
+        owner: (
+            coded(rows.iter().map(|t| t.owner.as_deref()), &mut owner),
+            owner,
+        ),
+        acknowledge_by: rows
+            .iter()
+            .map(|t| t.acknowledge_by.unwrap_or(NAT))
+            .collect(),
+        contact_by: rows.iter().map(|t| t.contact_by.unwrap_or(NAT)).collect(),
+        cap_minor: rows
+            .iter()
+            .map(|t| t.compensation_cap.map_or(0, |m| m.minor))
+            .collect(),
+        cap_missing: rows.iter().map(|t| t.compensation_cap.is_none()).collect(),
+        currency: (
+            coded(
+                rows.iter()
+                    .map(|t| t.compensation_cap.map(|m| m.currency.code())),
+                &mut cur,
+            ),
+            cur,
+        ),
+        escalate_immediately: rows.iter().map(|t| t.escalate_immediately).collect(),
+    }
+}
+
+/// Triage of many responses (`Policy.triage_many`): a table with
+/// `to_dict()`, `to_pandas()` and `to_polars()`; `table[i]` is a `Triage`.
+///
+/// >>> tt = nps.Policy.default().triage_many([2, 9, 7], [1749819600] * 3)
+/// >>> len(tt), [t.alert for t in tt]
+/// (3, ['red', None, 'orange'])
+#[pyclass(frozen, sequence, module = "nps", name = "TriageTable")]
+pub(crate) struct PyTriageTable {
+    pub(crate) rows: Vec<Triage>,
+    pub(crate) currency: Currency,
+    /// Zone of the `Triage` rows (the calendar's, else UTC).
+    pub(crate) tz: Py<PyTzInfo>,
+}
+
+#[pymethods]
+impl PyTriageTable {
+    /// The columns as numpy arrays (no Python object per row), for the
+    /// DataFrames `nps._policy` builds: strings as `(codes, categories)`,
+    /// deadlines as int64 Unix seconds (int64 minimum = none), the cap as
+    /// `(values, missing)`.
+    fn _arrays<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let (rows, currency) = (&self.rows, self.currency);
+        let c = py.detach(|| columns(rows, currency));
+        let d = PyDict::new(py);
+        let code = |(codes, cats): (Vec<i32>, Vec<&str>)| -> PyResult<Bound<'py, PyTuple>> {
+            PyTuple::new(
+                py,
+                [
+                    codes.into_pyarray(py).into_any(),
+                    PyList::new(py, cats)?.into_any(),
+                ],
+            )
+        };
+        d.set_item("score", c.score.into_pyarray(py))?;
+        d.set_item("alert", code(c.alert)?)?;
+        d.set_item("tier", code(c.tier)?)?;
+        d.set_item("owner", code(c.owner)?)?;
+        d.set_item("acknowledge_by", c.acknowledge_by.into_pyarray(py))?;
+        d.set_item("contact_by", c.contact_by.into_pyarray(py))?;
+        d.set_item(
+            "compensation_cap_minor",
+            (c.cap_minor.into_pyarray(py), c.cap_missing.into_pyarray(py)),
+        )?;
+        d.set_item("currency", code(c.currency)?)?;
+        d.set_item(
+            "escalate_immediately",
+            c.escalate_immediately.into_pyarray(py),
+        )?;
+        Ok(d)
+    }
+
+    fn __len__(&self) -> usize {
+        self.rows.len()
+    }
+
+    fn __getitem__(&self, py: Python<'_>, index: isize) -> PyResult<PyTriage> {
+        let n = self.rows.len() as isize;
+        let i = if index < 0 { index + n } else { index };
+        if !(0..n).contains(&i) {
+            return Err(PyIndexError::new_err("triage index out of range"));
+        }
+        Ok(PyTriage {
+            t: self.rows[i as usize].clone(),
+            tz: self.tz.clone_ref(py),
+        })
+    }
+
+    fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let py = slf.py();
+        let me = slf.get();
+        let rows = me
+            .rows
+            .iter()
+            .map(|t| PyTriage {
+                t: t.clone(),
+                tz: me.tz.clone_ref(py),
+            })
+            .collect::<Vec<_>>();
+        PyList::new(py, rows)?.try_iter().map(|it| it.into_any())
+    }
+
+    /// The table as a dict of equal-length lists: score, alert, tier, owner,
+    /// acknowledge_by, contact_by (aware UTC datetimes), compensation_cap_minor,
+    /// currency, escalate_immediately; None where a row has no value.
+    #[allow(clippy::wrong_self_convention)] // Python methods take `&self`
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let tz = utc(py)?;
+        let rows = &self.rows;
+        let times = |f: fn(&Triage) -> Option<i64>| -> PyResult<Vec<Option<Bound<'py, PyAny>>>> {
+            rows.iter().map(|t| opt_datetime(py, f(t), &tz)).collect()
+        };
+        let d = PyDict::new(py);
+        // u16, not u8: a Vec<u8> would become `bytes`.
+        d.set_item(
+            "score",
+            rows.iter()
+                .map(|t| u16::from(t.response.score))
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "alert",
+            rows.iter()
+                .map(|t| t.alert.map(|a| a.name()))
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "tier",
+            rows.iter()
+                .map(|t| t.tier.map(|a| a.name()))
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "owner",
+            rows.iter().map(|t| t.owner.as_deref()).collect::<Vec<_>>(),
+        )?;
+        d.set_item("acknowledge_by", times(|t| t.acknowledge_by)?)?;
+        d.set_item("contact_by", times(|t| t.contact_by)?)?;
+        d.set_item(
+            "compensation_cap_minor",
+            rows.iter()
+                .map(|t| t.compensation_cap.map(|m| m.minor))
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "currency",
+            rows.iter()
+                .map(|t| t.compensation_cap.map(|m| m.currency.code()))
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "escalate_immediately",
+            rows.iter()
+                .map(|t| t.escalate_immediately)
+                .collect::<Vec<_>>(),
+        )?;
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<TriageTable: {} rows>", self.rows.len())
+    }
+}

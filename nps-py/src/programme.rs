@@ -1,0 +1,484 @@
+//! Programme analytics over recovery cases (`nps.recovery_stats`,
+//! `nps.RecoveryStats`, `nps.RecoveryStatsTable`, `nps.Rate`, `nps.RecoveryBand`,
+//! `nps.rank_open_cases`, `nps.RankedCase`): conversion only, the rules live in
+//! `nps_core::programme`.
+
+use crate::case::{policy_of, PyRecoveryCase};
+use crate::column::numbers;
+use crate::errors::CoreResult;
+use crate::instant::seconds;
+use crate::names::repr_str;
+use crate::policy::PyPolicy;
+use nps_core::case::Case;
+use nps_core::period::{parse_tz, Period};
+use nps_core::programme::{
+    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_by, Band,
+    GroupStats, Grouping, Ranked, Rate, RecoveryStats, StatsOptions,
+};
+use pyo3::exceptions::{PyIndexError, PyTypeError};
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyString};
+
+/// A rate with its numerator and denominator; `value` is None ("no data")
+/// when the denominator is 0.
+///
+/// >>> r = nps.recovery_stats([]).launch_rate  # no low scores: no data
+/// >>> r.value, r.numerator, r.denominator
+/// (None, 0, 0)
+#[pyclass(frozen, eq, module = "nps", name = "Rate")]
+#[derive(PartialEq)]
+pub(crate) struct PyRate(Rate);
+
+#[pymethods]
+impl PyRate {
+    /// numerator / denominator (a fraction 0–1), or None.
+    #[getter]
+    fn value(&self) -> Option<f64> {
+        self.0.value
+    }
+    /// Numerator.
+    #[getter]
+    fn numerator(&self) -> u64 {
+        self.0.numerator
+    }
+    /// Denominator.
+    #[getter]
+    fn denominator(&self) -> u64 {
+        self.0.denominator
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Rate(value={}, numerator={}, denominator={})",
+            self.0.value.map_or("None".into(), |v| v.to_string()),
+            self.0.numerator,
+            self.0.denominator
+        )
+    }
+}
+
+/// One band of a success split.
+///
+/// >>> [b.label for b in nps.recovery_stats([]).by_speed]
+/// ['<= 6h', '<= 24h', '> 24h', 'not_contacted']
+#[pyclass(frozen, module = "nps", name = "RecoveryBand")]
+pub(crate) struct PyBand(Band);
+
+#[pymethods]
+impl PyBand {
+    /// Band label ("<= 6h", "not_contacted", "none", "<= 500.00 CNY", "phone", ...).
+    #[getter]
+    fn label(&self) -> &str {
+        &self.0.label
+    }
+    /// Success: recovered / cases in the band.
+    #[getter]
+    fn success(&self) -> PyRate {
+        PyRate(self.0.success)
+    }
+    /// The policy's expected success for a speed band, else None.
+    #[getter]
+    fn expected(&self) -> Option<f64> {
+        self.0.expected
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RecoveryBand(label={}, success={})",
+            repr_str(&self.0.label),
+            PyRate(self.0.success).__repr__()
+        )
+    }
+}
+
+/// Programme statistics of one group of recovery cases (SPEC §4.5). Every
+/// rate is over `low_scores`.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> s = nps.recovery_stats([c])
+/// >>> s.low_scores, s.launched, s.launch_rate.value  # acknowledged, not contacted yet
+/// (1, 0, 0.0)
+#[pyclass(frozen, module = "nps", name = "RecoveryStats")]
+pub(crate) struct PyRecoveryStats(RecoveryStats);
+
+#[pymethods]
+impl PyRecoveryStats {
+    /// Low scores received (cases with an original score 0–6).
+    #[getter]
+    fn low_scores(&self) -> u64 {
+        self.0.low_scores
+    }
+    /// Cases where a contact was made.
+    #[getter]
+    fn launched(&self) -> u64 {
+        self.0.launched
+    }
+    /// First contact within 24 h of opening.
+    #[getter]
+    fn responded_24h(&self) -> u64 {
+        self.0.responded_24h
+    }
+    /// Closed recovered or converted.
+    #[getter]
+    fn recovered(&self) -> u64 {
+        self.0.recovered
+    }
+    /// Closed converted (a subset of recovered).
+    #[getter]
+    fn converted(&self) -> u64 {
+        self.0.converted
+    }
+    /// Closed lost.
+    #[getter]
+    fn lost(&self) -> u64 {
+        self.0.lost
+    }
+    /// launched / low_scores.
+    #[getter]
+    fn launch_rate(&self) -> PyRate {
+        PyRate(self.0.launch_rate)
+    }
+    /// responded_24h / low_scores.
+    #[getter]
+    fn response_24h_rate(&self) -> PyRate {
+        PyRate(self.0.response_24h_rate)
+    }
+    /// recovered / low_scores.
+    #[getter]
+    fn success_rate(&self) -> PyRate {
+        PyRate(self.0.success_rate)
+    }
+    /// converted / low_scores.
+    #[getter]
+    fn conversion_rate(&self) -> PyRate {
+        PyRate(self.0.conversion_rate)
+    }
+    /// lost / low_scores.
+    #[getter]
+    fn lost_rate(&self) -> PyRate {
+        PyRate(self.0.lost_rate)
+    }
+    /// Top reasons as (reason, Rate) pairs, most frequent first.
+    #[getter]
+    fn reasons(&self) -> Vec<(String, PyRate)> {
+        self.0
+            .reasons
+            .iter()
+            .map(|r| (r.reason.clone(), PyRate(r.share)))
+            .collect()
+    }
+    /// Success by response speed (the policy's bands, then "not_contacted").
+    #[getter]
+    fn by_speed(&self) -> Vec<PyBand> {
+        self.0.by_speed.iter().cloned().map(PyBand).collect()
+    }
+    /// Success by compensation level (none, up to each tier cap, above).
+    #[getter]
+    fn by_compensation(&self) -> Vec<PyBand> {
+        self.0.by_compensation.iter().cloned().map(PyBand).collect()
+    }
+    /// Success by channel of the first contact (phone, visit, message).
+    #[getter]
+    fn by_channel(&self) -> Vec<PyBand> {
+        self.0.by_channel.iter().cloned().map(PyBand).collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RecoveryStats(low_scores={}, launched={}, responded_24h={}, recovered={}, converted={}, lost={})",
+            self.0.low_scores, self.0.launched, self.0.responded_24h, self.0.recovered,
+            self.0.converted, self.0.lost
+        )
+    }
+}
+
+/// Programme statistics per period and/or dealer.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> t = nps.recovery_stats([c], by="dealer")
+/// >>> len(t), t.to_dict()["dealer"]
+/// (1, ['D1'])
+#[pyclass(frozen, module = "nps", name = "RecoveryStatsTable")]
+pub(crate) struct PyRecoveryStatsTable {
+    rows: Vec<GroupStats>,
+}
+
+const COUNTS: [&str; 6] = [
+    "low_scores",
+    "launched",
+    "responded_24h",
+    "recovered",
+    "converted",
+    "lost",
+];
+const RATES: [&str; 5] = [
+    "launch_rate",
+    "response_24h_rate",
+    "success_rate",
+    "conversion_rate",
+    "lost_rate",
+];
+
+fn counts(s: &RecoveryStats) -> [u64; 6] {
+    [
+        s.low_scores,
+        s.launched,
+        s.responded_24h,
+        s.recovered,
+        s.converted,
+        s.lost,
+    ]
+}
+
+fn rates(s: &RecoveryStats) -> [Rate; 5] {
+    [
+        s.launch_rate,
+        s.response_24h_rate,
+        s.success_rate,
+        s.conversion_rate,
+        s.lost_rate,
+    ]
+}
+
+#[pymethods]
+impl PyRecoveryStatsTable {
+    fn __len__(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// Row `index` as (period, dealer, RecoveryStats).
+    fn __getitem__(
+        &self,
+        index: isize,
+    ) -> PyResult<(Option<String>, Option<String>, PyRecoveryStats)> {
+        let n = self.rows.len() as isize;
+        let i = if index < 0 { index + n } else { index };
+        if !(0..n).contains(&i) {
+            return Err(PyIndexError::new_err("row index out of range"));
+        }
+        let r = &self.rows[i as usize];
+        Ok((
+            r.period.clone(),
+            r.dealer.clone(),
+            PyRecoveryStats(r.stats.clone()),
+        ))
+    }
+
+    /// The table as a dict of equal-length lists: period, dealer, the six
+    /// counts and the five rates' values (None = no data).
+    #[allow(clippy::wrong_self_convention)] // Python methods take `&self`
+    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        d.set_item(
+            "period",
+            self.rows
+                .iter()
+                .map(|r| r.period.clone())
+                .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "dealer",
+            self.rows
+                .iter()
+                .map(|r| r.dealer.clone())
+                .collect::<Vec<_>>(),
+        )?;
+        for (i, name) in COUNTS.iter().enumerate() {
+            d.set_item(
+                name,
+                self.rows
+                    .iter()
+                    .map(|r| counts(&r.stats)[i])
+                    .collect::<Vec<_>>(),
+            )?;
+        }
+        for (i, name) in RATES.iter().enumerate() {
+            d.set_item(
+                name,
+                self.rows
+                    .iter()
+                    .map(|r| rates(&r.stats)[i].value)
+                    .collect::<Vec<_>>(),
+            )?;
+        }
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("<RecoveryStatsTable: {} rows>", self.rows.len())
+    }
+}
+
+fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
+    if cases.is_instance_of::<PyString>() {
+        return Err(PyTypeError::new_err("`cases` must be a list of nps.Case"));
+    }
+    cases
+        .try_iter()?
+        .enumerate()
+        .map(|(i, c)| {
+            let c = c?;
+            c.cast::<PyRecoveryCase>()
+                .map(|c| c.borrow().c.clone())
+                .map_err(|_| PyTypeError::new_err(format!("cases[{i}] must be an nps.Case")))
+        })
+        .collect()
+}
+
+/// Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
+/// one `RecoveryStats`, or with `period` ("day", "week", "month",
+/// "quarter"; a case falls in the period of its opening instant in `tz`)
+/// and/or `by="dealer"` a `RecoveryStatsTable`.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> nps.recovery_stats([c]).low_scores
+/// 1
+#[pyfunction]
+#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = "UTC", top_reasons = 5))]
+pub(crate) fn recovery_stats(
+    py: Python<'_>,
+    cases: &Bound<'_, PyAny>,
+    policy: Option<&Bound<'_, PyPolicy>>,
+    period: Option<&str>,
+    by: Option<&str>,
+    tz: &str,
+    top_reasons: usize,
+) -> PyResult<Py<PyAny>> {
+    let cases = core_cases(cases)?;
+    let policy = policy_of(policy);
+    let options = StatsOptions { top_reasons };
+    let dealer = match by {
+        None => false,
+        Some("dealer") => true,
+        Some(other) => {
+            return Err(crate::errors::invalid_argument(
+                "by",
+                format!("unknown grouping `{other}` (expected \"dealer\" or None)"),
+            ))
+        }
+    };
+    let period = period.map(Period::from_name).transpose().py()?;
+    let zone = parse_tz(tz).py()?;
+    if period.is_none() && !dealer {
+        let s = py.detach(|| core_stats(&cases, &policy, &options)).py()?;
+        return Ok(Py::new(py, PyRecoveryStats(s))?.into_any());
+    }
+    let grouping = Grouping {
+        dealer,
+        period: period.map(|p| (p, zone)),
+    };
+    let rows = py
+        .detach(|| recovery_stats_by(&cases, &policy, &options, &grouping))
+        .py()?;
+    Ok(Py::new(py, PyRecoveryStatsTable { rows })?.into_any())
+}
+
+/// An open case ranked by expected recovered value.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> r = nps.rank_open_cases([c], [1000.0], at + dt.timedelta(hours=1))[0]
+/// >>> r.case_id, r.band_label
+/// ('c1', '<= 6h')
+#[pyclass(frozen, module = "nps", name = "RankedCase")]
+pub(crate) struct PyRanked(Ranked);
+
+#[pymethods]
+impl PyRanked {
+    /// Position of the case in the input list.
+    #[getter]
+    fn index(&self) -> usize {
+        self.0.index
+    }
+    /// Case id.
+    #[getter]
+    fn case_id(&self) -> &str {
+        &self.0.case_id
+    }
+    /// Speed band (index into the policy's success_by_speed).
+    #[getter]
+    fn band(&self) -> usize {
+        self.0.band
+    }
+    /// Its label ("<= 6h", ...).
+    #[getter]
+    fn band_label(&self) -> &str {
+        &self.0.band_label
+    }
+    /// Success probability of the band.
+    #[getter]
+    fn probability(&self) -> f64 {
+        self.0.probability
+    }
+    /// The customer value given.
+    #[getter]
+    fn value(&self) -> f64 {
+        self.0.value
+    }
+    /// probability × value.
+    #[getter]
+    fn expected(&self) -> f64 {
+        self.0.expected
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "RankedCase(case_id={}, band={}, probability={}, expected={})",
+            repr_str(&self.0.case_id),
+            repr_str(&self.0.band_label),
+            self.0.probability,
+            self.0.expected
+        )
+    }
+}
+
+/// Open cases ranked by expected recovered value (success probability of
+/// the response-speed band × `values[i]`), descending, ties by case id.
+/// `values` is a column (list, numpy, pandas, polars) of the same length.
+///
+/// >>> import datetime as dt
+/// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+/// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+/// ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+/// >>> c = nps.Case.from_events([opened], case_id="c1")
+/// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
+/// >>> [r.case_id for r in nps.rank_open_cases([c], [1000.0], at + dt.timedelta(hours=1))]
+/// ['c1']
+#[pyfunction]
+#[pyo3(signature = (cases, values, now, *, policy = None))]
+pub(crate) fn rank_open_cases(
+    py: Python<'_>,
+    cases: &Bound<'_, PyAny>,
+    values: &Bound<'_, PyAny>,
+    now: &Bound<'_, PyAny>,
+    policy: Option<&Bound<'_, PyPolicy>>,
+) -> PyResult<Vec<PyRanked>> {
+    let cases = core_cases(cases)?;
+    let values = numbers(values, "values")?;
+    let values = values.to_f64()?.into_owned();
+    let now = seconds(now, "now")?;
+    let policy = policy_of(policy);
+    let ranked = py
+        .detach(|| core_rank(&cases, &values, &policy, now))
+        .py()?;
+    Ok(ranked.into_iter().map(PyRanked).collect())
+}
