@@ -340,9 +340,17 @@ class Tally:
         credible: _Credible | None = None,
     ) -> Interval:
         """A confidence (or credible) interval of the NPS in points.
+
+        `method`: "score" (Tango, default), "wald", "adjusted_wald" (options
+        `pseudo`, `clip`) or "bayes" (options `prior`, `credible` =
+        "equal_tailed" | "hpd"). Options not given take nps-core's
+        `IntervalOptions::default()`; an option of another method must keep
+        its default.
         """
     def margin_of_error(self, confidence: float | None = None) -> float:
-        """Half-width of the Wald interval in points."""
+        """Half-width of the Wald interval in points (confidence not given:
+        nps-core's `DEFAULT_CONFIDENCE`, 0.95).
+        """
     def to_dict(self) -> dict[str, Any]:
         """The tally's data as a dict (statistics that need data are None when empty)."""
     def __add__(self, other: Tally, /) -> Tally: ...
@@ -389,7 +397,7 @@ class Interval:
 class TestResult:
     """Result of a one-sample test or a two-sample comparison, in points.
 
-    >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0)
+    >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0, method="wald")
     >>> round(r.difference, 6), round(r.se, 4)  # 30 - 20; sqrt(0.61 / 100) * 100
     (10.0, 7.8102)
     >>> r.p_value > 0.05
@@ -601,6 +609,13 @@ def test_benchmark(
     pseudo: _Triple | None = None,
 ) -> TestResult:
     """One-sample test of the NPS against a benchmark (points).
+
+    Options not given take nps-core's `TestOptions::default()` (adjusted
+    Wald, 95 %, two-sided).
+
+    >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0, method="wald")
+    >>> round(r.difference, 6), r.method, r.alternative
+    (10.0, 'wald', 'two_sided')
     """
 def compare(
     a: Tally,
@@ -612,6 +627,10 @@ def compare(
     pseudo: _Triple | None = None,
 ) -> TestResult:
     """Two-sample comparison of the signed difference a - b.
+
+    >>> r = nps.compare(nps.Tally(10, 20, 70), nps.Tally(30, 20, 50))  # NPS 60 vs 20
+    >>> r.method, r.difference > 0, r.p_value < 0.001
+    ('adjusted_wald', True, True)
     """
 def sample_size(
     margin: float,

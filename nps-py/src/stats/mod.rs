@@ -33,7 +33,7 @@ fn test_options(
 
 /// Result of a one-sample test or a two-sample comparison, in points.
 ///
-/// >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0)
+/// >>> r = nps.test_benchmark(nps.Tally(20, 30, 50), benchmark=20.0, method="wald")
 /// >>> round(r.difference, 6), round(r.se, 4)  # 30 - 20; sqrt(0.61 / 100) * 100
 /// (10.0, 7.8102)
 /// >>> r.p_value > 0.05
