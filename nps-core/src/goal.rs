@@ -11,7 +11,9 @@
 use serde::Serialize;
 
 use crate::error::{Error, Result};
-use crate::stats::{compare, z_value, NpsSample, TestMethod, TestOptions, TestResult};
+use crate::stats::{
+    compare, z_value, NpsSample, TestMethod, TestOptions, TestResult, DEFAULT_CONFIDENCE,
+};
 use crate::tally::Tally;
 
 /// The answer of [`track`].
@@ -45,7 +47,28 @@ pub struct GoalReport {
     pub n_per_month_to_detect_step: Option<u64>,
 }
 
-/// Tracks a goal over a monthly history of tallies (oldest first).
+/// The longest goal horizon [`track`] accepts, in months (100 years): the
+/// planned path has one value per month.
+pub const MAX_MONTHS: u32 = 1200;
+
+/// Options of [`track`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct GoalOptions {
+    /// Confidence level of the last change's test and of the minimum
+    /// detectable change (default [`DEFAULT_CONFIDENCE`], 0.95).
+    pub confidence: f64,
+}
+
+impl Default for GoalOptions {
+    fn default() -> GoalOptions {
+        GoalOptions {
+            confidence: DEFAULT_CONFIDENCE,
+        }
+    }
+}
+
+/// Tracks a goal over a monthly history of tallies (oldest first), to reach
+/// `target` (points) in `months` months (1..=[`MAX_MONTHS`]).
 ///
 /// ```
 /// use nps_core::{goal, Tally};
@@ -53,7 +76,7 @@ pub struct GoalReport {
 ///     Tally::from_categories(20, 40, 140).unwrap(), // NPS 60
 ///     Tally::from_categories(30, 50, 120).unwrap(), // NPS 45
 /// ];
-/// let r = goal::track(&history, 65.0, 12, 0.95).unwrap();
+/// let r = goal::track(&history, 65.0, 12, &goal::GoalOptions::default()).unwrap();
 /// assert_eq!(r.current, 45.0);
 /// assert_eq!(r.gap, 20.0);
 /// assert!((r.monthly_step - 20.0 / 12.0).abs() < 1e-12);
@@ -62,15 +85,28 @@ pub struct GoalReport {
 /// assert_eq!(r.last_change_significant, Some(true)); // 60 -> 45 at n = 200 is real
 /// assert_eq!(r.step_detectable, Some(false)); // a 1.7-point monthly step is not visible
 /// ```
-pub fn track(history: &[Tally], target: f64, months: u32, confidence: f64) -> Result<GoalReport> {
+///
+/// Errors: [`Error::InvalidArgument`] for a target outside [−100, 100], or
+/// `months` outside 1..=[`MAX_MONTHS`], or a confidence out of range;
+/// [`Error::NoData`] for an empty history or an empty last month.
+pub fn track(
+    history: &[Tally],
+    target: f64,
+    months: u32,
+    options: &GoalOptions,
+) -> Result<GoalReport> {
+    let confidence = options.confidence;
     if !(-100.0..=100.0).contains(&target) {
         return Err(Error::arg(
             "target",
             format!("must be an NPS in [-100, 100] points, got {target}"),
         ));
     }
-    if months == 0 {
-        return Err(Error::arg("months", "must be at least 1"));
+    if !(1..=MAX_MONTHS).contains(&months) {
+        return Err(Error::arg(
+            "months",
+            format!("must be in 1..={MAX_MONTHS}, got {months}"),
+        ));
     }
     let z = z_value(confidence)?;
     let last = history.last().ok_or(Error::NoData {
@@ -159,7 +195,7 @@ mod tests {
         // Both months: 50 promoters, 30 passives, 20 detractors of 100:
         // V = .7 - .09 = .61 -> 6100 points²; SE² = 61 per month.
         let t = Tally::from_categories(20, 30, 50).unwrap();
-        let r = track(&[t, t], 40.0, 10, 0.95).unwrap();
+        let r = track(&[t, t], 40.0, 10, &GoalOptions::default()).unwrap();
         let z = 1.959963984540054;
         assert!((r.minimum_detectable_change.unwrap() - z * (122.0f64).sqrt()).abs() < 1e-9);
         assert_eq!(r.monthly_step, 1.0);
@@ -172,18 +208,30 @@ mod tests {
     #[test]
     fn one_month_and_errors() {
         let t = Tally::from_categories(0, 0, 10).unwrap();
-        let r = track(&[t], 100.0, 3, 0.95).unwrap();
+        let r = track(&[t], 100.0, 3, &GoalOptions::default()).unwrap();
         assert_eq!(r.gap, 0.0);
         assert!(r.last_change.is_none() && r.step_detectable.is_none());
         assert_eq!(r.n_per_month_to_detect_step, None);
         assert_eq!(
-            track(&[], 65.0, 12, 0.95).unwrap_err().kind(),
+            track(&[], 65.0, 12, &GoalOptions::default())
+                .unwrap_err()
+                .kind(),
             crate::ErrorKind::NoData
         );
-        assert!(track(&[t], 65.0, 0, 0.95).is_err());
-        assert!(track(&[t], 165.0, 1, 0.95).is_err());
+        assert!(track(&[t], 65.0, 0, &GoalOptions::default()).is_err());
+        // Issue 10 (3): a size argument is bounded, not allocated.
+        let e = track(&[t], 65.0, u32::MAX, &GoalOptions::default()).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+        assert_eq!(
+            track(&[t], 65.0, MAX_MONTHS, &GoalOptions::default())
+                .unwrap()
+                .path
+                .len(),
+            1200
+        );
+        assert!(track(&[t], 165.0, 1, &GoalOptions::default()).is_err());
         // All promoters both months: Wald is degenerate, adjusted Wald is used.
-        let r = track(&[t, t], 100.0, 1, 0.95).unwrap();
+        let r = track(&[t, t], 100.0, 1, &GoalOptions::default()).unwrap();
         assert_eq!(r.last_change.unwrap().interval.method, "adjusted_wald");
     }
 }

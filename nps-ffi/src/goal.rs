@@ -1,6 +1,6 @@
 //! Goal tracking over a monthly history of tallies.
 
-use nps_core::goal::track;
+use nps_core::goal::{track, GoalOptions};
 
 use crate::ffi;
 use crate::ffi::{FfiError, NpsStatus};
@@ -86,7 +86,7 @@ pub unsafe extern "C" fn nps_goal_track(
             .iter()
             .map(|t| t.to_core("history"))
             .collect::<Result<Vec<_>, _>>()?;
-        let r = track(&history, target, months, confidence)?;
+        let r = track(&history, target, months, &GoalOptions { confidence })?;
         if !path.is_null() && path_len < r.path.len() {
             return Err(FfiError::BufferTooSmall {
                 name: "path",

@@ -4,7 +4,7 @@ use crate::errors::{invalid_argument, CoreResult};
 use crate::names::repr_f64;
 use crate::stats::PyTestResult;
 use crate::tally::{PyTally, Sample};
-use nps_core::goal::{track, GoalReport};
+use nps_core::goal::{track, GoalOptions, GoalReport};
 use nps_core::Tally;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -100,18 +100,19 @@ impl PyGoalReport {
 
 /// Tracks a goal over a monthly history of tallies (oldest first): the gap,
 /// the monthly path needed, and whether the last change is distinguishable
-/// from noise at the observed sample sizes.
+/// from noise at the observed sample sizes. `months` is 1..=1200;
+/// `confidence` not given is nps-core's `GoalOptions::default()` (0.95).
 ///
 /// >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
 /// >>> g.target, g.months, g.gap
 /// (65.0, 12, 41.0)
 #[pyfunction]
-#[pyo3(signature = (history, *, target, months, confidence = 0.95))]
+#[pyo3(signature = (history, *, target, months, confidence = None))]
 pub(crate) fn track_goal(
     history: &Bound<'_, PyAny>,
     target: f64,
     months: i128,
-    confidence: f64,
+    confidence: Option<f64>,
 ) -> PyResult<PyGoalReport> {
     let mut tallies: Vec<Tally> = Vec::new();
     for (i, item) in history.try_iter()?.enumerate() {
@@ -136,6 +137,14 @@ pub(crate) fn track_goal(
         )
     })?;
     Ok(PyGoalReport {
-        report: track(&tallies, target, months, confidence).py()?,
+        report: track(
+            &tallies,
+            target,
+            months,
+            &GoalOptions {
+                confidence: confidence.unwrap_or(GoalOptions::default().confidence),
+            },
+        )
+        .py()?,
     })
 }

@@ -672,7 +672,7 @@ def group_by(
     [('a', 100.0), ('b', -100.0)]
     """
 def track_goal(
-    history: Iterable[Tally], *, target: float, months: int, confidence: float = 0.95
+    history: Iterable[Tally], *, target: float, months: int, confidence: float | None = None
 ) -> GoalReport:
     """Tracks a goal over a monthly history of tallies (oldest first): the gap,
     the monthly path needed, and whether the last change is distinguishable
