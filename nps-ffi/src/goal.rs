@@ -47,10 +47,45 @@ pub struct NpsGoalReport {
     pub n_per_month_to_detect_step: u64,
 }
 
+/// Options of `nps_goal_track` (nps-core's `goal::GoalOptions`). Start from
+/// `nps_goal_options_default()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsGoalOptions {
+    /// Confidence level of the last change's test and of the minimum
+    /// detectable change (default: `nps_default_confidence()`).
+    pub confidence: f64,
+}
+
+impl NpsGoalOptions {
+    fn to_core(self) -> GoalOptions {
+        GoalOptions {
+            confidence: self.confidence,
+        }
+    }
+
+    fn default_value() -> NpsGoalOptions {
+        NpsGoalOptions {
+            confidence: GoalOptions::default().confidence,
+        }
+    }
+}
+
+/// The default goal options, converted from nps-core's
+/// `GoalOptions::default()`.
+#[no_mangle]
+pub extern "C" fn nps_goal_options_default() -> NpsGoalOptions {
+    ffi_value!(NpsGoalOptions::default_value(), {
+        NpsGoalOptions::default_value()
+    })
+}
+
 /// Tracks a goal: from `history` (`history_len` monthly tallies, oldest
-/// first) and a `target` NPS to reach within `months` months, the gap, the
-/// monthly step, and whether the last change and the step are
-/// distinguishable from noise at `confidence`.
+/// first) and a `target` NPS to reach within `months` months (1 up to
+/// nps-core's `goal::MAX_MONTHS`, else `NPS_STATUS_INVALID_ARGUMENT`), the
+/// gap, the monthly step, and whether the last change and the step are
+/// distinguishable from noise at the confidence of `options` (NULL =
+/// `nps_goal_options_default()`).
 ///
 /// The planned path (NPS at the end of each of the next `months` months)
 /// is written to `path` when it is non-NULL: `path_len` must then be at
@@ -60,15 +95,15 @@ pub struct NpsGoalReport {
 ///
 /// # Safety
 ///
-/// `history` must be NULL or readable for `history_len` tallies; `out` NULL
-/// or writable; `path` NULL or writable for `path_len` values.
+/// `history` must be NULL or readable for `history_len` tallies; `options`
+/// NULL or valid; `out` NULL or writable; `path` NULL or writable for `path_len` values.
 #[no_mangle]
 pub unsafe extern "C" fn nps_goal_track(
     history: *const NpsTally,
     history_len: usize,
     target: f64,
     months: u32,
-    confidence: f64,
+    options: *const NpsGoalOptions,
     out: *mut NpsGoalReport,
     path: *mut f64,
     path_len: usize,
@@ -86,7 +121,10 @@ pub unsafe extern "C" fn nps_goal_track(
             .iter()
             .map(|t| t.to_core("history"))
             .collect::<Result<Vec<_>, _>>()?;
-        let r = track(&history, target, months, &GoalOptions { confidence })?;
+        // SAFETY: caller guarantee.
+        let options =
+            unsafe { ffi::options_or_default(options, |o: NpsGoalOptions| Ok(o.to_core())) }?;
+        let r = track(&history, target, months, &options)?;
         if !path.is_null() && path_len < r.path.len() {
             return Err(FfiError::BufferTooSmall {
                 name: "path",

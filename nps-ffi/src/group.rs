@@ -7,8 +7,8 @@ use nps_core::group::{group_by, Group, GroupKey, GroupOptions, Grouped, Keys, Re
 use nps_core::ScoreValue;
 
 use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
-use crate::period::{period_of, period_to_c, NpsPeriod};
-use crate::tally::{invalid_policy, NpsInvalidPolicy, NpsTally};
+use crate::period::{period_of, period_to_c};
+use crate::tally::{invalid_policy, NpsTally};
 
 /// Kind of a group key. Passed as `uint32_t`.
 #[repr(u32)]
@@ -22,24 +22,158 @@ pub enum NpsKeyKind {
     Uint = 2,
     /// A string key (read it with `nps_grouped_key_text`), from `keys_str`.
     Str = 3,
+    /// Several keys, one per key column (from `key_columns`): read the
+    /// parts with `nps_grouped_key_parts`, `nps_grouped_key_part` and
+    /// `nps_grouped_key_part_text`; `nps_grouped_key_text` joins them with
+    /// `" | "`.
+    Tuple = 4,
 }
 
 c_enum!(NpsKeyKind {
     All,
     Int,
     Uint,
-    Str
+    Str,
+    Tuple
 });
+
+/// The element type of an `NpsKeyColumn`. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsKeyType {
+    /// `const uint32_t *` values (keys of kind `NPS_KEY_KIND_UINT`).
+    U32 = 0,
+    /// `const uint64_t *` values (keys of kind `NPS_KEY_KIND_UINT`).
+    U64 = 1,
+    /// `const int64_t *` values (keys of kind `NPS_KEY_KIND_INT`).
+    I64 = 2,
+    /// `const char *const *` values: NUL-terminated UTF-8 strings, no NULL
+    /// entries (keys of kind `NPS_KEY_KIND_STR`).
+    Str = 3,
+}
+
+c_enum!(NpsKeyType { U32, U64, I64, Str });
+
+/// One key column of several (`key_columns` of `NpsGroupOptions` and
+/// `NpsKpiGrouping`), e.g. dealer then advisor. Each column has one value
+/// per row; the columns are only read during the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct NpsKeyColumn {
+    /// An `NpsKeyType`: the type of `values`.
+    pub key_type: u32,
+    /// The keys, one per row: `const uint32_t *`, `const uint64_t *`,
+    /// `const int64_t *` or `const char *const *` as `key_type` says
+    /// (aligned for that type).
+    pub values: *const std::ffi::c_void,
+}
+
+/// One part of a group key, copied out by `nps_grouped_key_part`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpsKeyValue {
+    /// An `NpsKeyKind`: `NPS_KEY_KIND_INT`, `_UINT` or `_STR` (read the text
+    /// with `nps_grouped_key_part_text`).
+    pub kind: u32,
+    /// The key when `kind` is `NPS_KEY_KIND_INT` (else 0).
+    pub key_int: i64,
+    /// The key when `kind` is `NPS_KEY_KIND_UINT` (else 0).
+    pub key_uint: u64,
+}
+
+/// A key column read from C (strings converted, numbers borrowed).
+pub(crate) enum KeyColumn<'a> {
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+    I64(&'a [i64]),
+    Str(Vec<&'a str>),
+}
+
+impl KeyColumn<'_> {
+    pub(crate) fn as_keys(&self) -> Keys<'_> {
+        match self {
+            KeyColumn::U32(k) => Keys::U32(k),
+            KeyColumn::U64(k) => Keys::U64(k),
+            KeyColumn::I64(k) => Keys::I64(k),
+            KeyColumn::Str(k) => Keys::Str(k),
+        }
+    }
+}
+
+/// Reads `n` key columns of `len` rows each (`n == 0`: none).
+///
+/// # Safety
+///
+/// `ptr` NULL or readable for `n` columns, each `values` readable for `len`
+/// values of its type.
+pub(crate) unsafe fn key_columns<'a>(
+    ptr: *const NpsKeyColumn,
+    n: usize,
+    len: usize,
+) -> Result<Vec<KeyColumn<'a>>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let cols = unsafe { ffi::slice(ptr, n, "key_columns") }?;
+    cols.iter()
+        .map(|c| {
+            let v = c.values;
+            // SAFETY: the caller guarantees `values` holds `len` values of
+            // the type `key_type` names.
+            unsafe {
+                Ok(match NpsKeyType::parse(c.key_type, "key_type")? {
+                    NpsKeyType::U32 => KeyColumn::U32(ffi::slice(v.cast(), len, "key_columns")?),
+                    NpsKeyType::U64 => KeyColumn::U64(ffi::slice(v.cast(), len, "key_columns")?),
+                    NpsKeyType::I64 => KeyColumn::I64(ffi::slice(v.cast(), len, "key_columns")?),
+                    NpsKeyType::Str => {
+                        KeyColumn::Str(ffi::str_column(v.cast(), len, "key_columns")?)
+                    }
+                })
+            }
+        })
+        .collect()
+}
+
+/// The parts of a key: none for `All`, the key itself for one column, the
+/// elements of a tuple.
+pub(crate) fn key_parts(k: &GroupKey) -> &[GroupKey] {
+    match k {
+        GroupKey::All => &[],
+        GroupKey::Tuple(ks) => ks,
+        k => std::slice::from_ref(k),
+    }
+}
+
+/// Part `part` of a key; `NPS_STATUS_INDEX_OUT_OF_RANGE` past the last.
+pub(crate) fn key_part(k: &GroupKey, part: usize) -> Result<&GroupKey, FfiError> {
+    let parts = key_parts(k);
+    parts.get(part).ok_or(FfiError::IndexOutOfRange {
+        index: part,
+        len: parts.len(),
+    })
+}
+
+/// `(kind, int, uint)` of a key.
+pub(crate) fn key_to_c(k: &GroupKey) -> (NpsKeyKind, i64, u64) {
+    match k {
+        GroupKey::All => (NpsKeyKind::All, 0, 0),
+        GroupKey::Int(v) => (NpsKeyKind::Int, *v, 0),
+        GroupKey::UInt(v) => (NpsKeyKind::Uint, 0, *v),
+        GroupKey::Str(_) => (NpsKeyKind::Str, 0, 0),
+        GroupKey::Tuple(_) => (NpsKeyKind::Tuple, 0, 0),
+    }
+}
 
 /// What to group by. Every column given has `len` rows (the length of the
 /// score column). **Zero-initialise it** (`NpsGroupOptions o = {0};` in C,
 /// `NpsGroupOptions o{};` in C++): all-zero means one group of all rows,
 /// no period, UTC, every response kept, `min_n` 0 and
-/// `NPS_INVALID_POLICY_RAISE`. The columns are only read during the call.
+/// `NPS_INVALID_POLICY_RAISE` (NULL options are nps-core's
+/// `GroupOptions::default()`, the same). The columns are only read during
+/// the call.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct NpsGroupOptions {
-    /// Group key per row (at most one of the `keys_*` columns; NULL = none).
+    /// Group key per row (at most one of the `keys_*` columns and
+    /// `key_columns`; NULL = none).
     pub keys_u32: *const u32,
     /// Group key per row.
     pub keys_u64: *const u64,
@@ -67,6 +201,13 @@ pub struct NpsGroupOptions {
     pub min_n: u64,
     /// An `NpsInvalidPolicy` for invalid scores.
     pub invalid: u32,
+    /// Several key columns at once (e.g. dealer × advisor), each with `len`
+    /// rows: every group's key is then of kind `NPS_KEY_KIND_TUPLE`, one
+    /// part per column. NULL (or `n_key_columns == 0`) = none; not together
+    /// with a `keys_*` column.
+    pub key_columns: *const NpsKeyColumn,
+    /// Number of columns at `key_columns`.
+    pub n_key_columns: usize,
 }
 
 /// The result of grouping: an opaque, immutable handle.
@@ -155,20 +296,12 @@ unsafe fn group_column<T: ScoreValue>(
             ffi::opt_reference(options, "options")?.copied(),
         )
     };
-    let o = o.unwrap_or(NpsGroupOptions {
-        keys_u32: std::ptr::null(),
-        keys_u64: std::ptr::null(),
-        keys_i64: std::ptr::null(),
-        keys_str: std::ptr::null(),
-        timestamps: std::ptr::null(),
-        period: NpsPeriod::None.to_u32(),
-        tz: std::ptr::null(),
-        respondents_u64: std::ptr::null(),
-        respondents_i64: std::ptr::null(),
-        respondents_str: std::ptr::null(),
-        min_n: 0,
-        invalid: NpsInvalidPolicy::Raise.to_u32(),
-    });
+    let Some(o) = o else {
+        let grouped = group_by(scores, &GroupOptions::default())?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsGrouped::write_new(out, grouped) };
+        return Ok(());
+    };
     at_most_one(
         "keys",
         &[
@@ -176,6 +309,7 @@ unsafe fn group_column<T: ScoreValue>(
             !o.keys_u64.is_null(),
             !o.keys_i64.is_null(),
             !o.keys_str.is_null(),
+            o.n_key_columns > 0,
         ],
     )?;
     at_most_one(
@@ -187,12 +321,14 @@ unsafe fn group_column<T: ScoreValue>(
         ],
     )?;
     // SAFETY: the caller guarantees each non-NULL column holds len rows.
-    let (key_strs, resp_strs) = unsafe {
+    let (key_strs, resp_strs, multi) = unsafe {
         (
             ffi::opt_str_column(o.keys_str, len, "keys_str")?,
             ffi::opt_str_column(o.respondents_str, len, "respondents_str")?,
+            key_columns(o.key_columns, o.n_key_columns, len)?,
         )
     };
+    let multi: Vec<Keys> = multi.iter().map(KeyColumn::as_keys).collect();
     // SAFETY: as above.
     let keys = unsafe {
         [
@@ -204,6 +340,7 @@ unsafe fn group_column<T: ScoreValue>(
     .into_iter()
     .flatten()
     .chain(key_strs.as_deref().map(Keys::Str))
+    .chain((!multi.is_empty()).then_some(Keys::Multi(&multi)))
     .next();
     // SAFETY: as above.
     let respondents = unsafe {
@@ -378,13 +515,7 @@ pub unsafe extern "C" fn nps_grouped_get(
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
         let (_, group) = unsafe { group_at(grouped, index) }?;
-        let (key_kind, key_int, key_uint) = match &group.key {
-            GroupKey::All => (NpsKeyKind::All, 0, 0),
-            GroupKey::Int(k) => (NpsKeyKind::Int, *k, 0),
-            GroupKey::UInt(k) => (NpsKeyKind::Uint, 0, *k),
-            // Several key columns: the text form ("7 | ann").
-            GroupKey::Str(_) | GroupKey::Tuple(_) => (NpsKeyKind::Str, 0, 0),
-        };
+        let (key_kind, key_int, key_uint) = key_to_c(&group.key);
         let (year, month, day) = group
             .period_start
             .map_or((0, 0, 0), |d| (d.year(), d.month(), d.day()));
@@ -435,8 +566,8 @@ pub unsafe extern "C" fn nps_grouped_label(
 }
 
 /// Copies the key of group `index` as text (`"all"` without keys, the
-/// decimal integer, or the string key) into `buf`, like
-/// `nps_grouped_label`.
+/// decimal integer, the string key, or the parts of a tuple key joined
+/// with `" | "`) into `buf`, like `nps_grouped_label`.
 ///
 /// # Safety
 ///
@@ -501,5 +632,83 @@ pub unsafe extern "C" fn nps_grouped_rolling(
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { NpsGrouped::write_new(out, rolled) };
         Ok(())
+    })
+}
+
+/// `*count` receives the number of parts of the key of group `index`: 0
+/// without keys (`NPS_KEY_KIND_ALL`), 1 for one key column, one per column
+/// for `key_columns` (`NPS_KEY_KIND_TUPLE`).
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a live handle; `count` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_key_parts(
+    grouped: *const NpsGrouped,
+    index: usize,
+    count: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        let count = ffi::out(count, "count")?;
+        // SAFETY: caller guarantee.
+        let (_, group) = unsafe { group_at(grouped, index) }?;
+        // SAFETY: checked; caller guarantee.
+        unsafe { count.write(key_parts(&group.key).len()) };
+        Ok(())
+    })
+}
+
+/// Copies part `part` (0-based, below `nps_grouped_key_parts`, else
+/// `NPS_STATUS_INDEX_OUT_OF_RANGE`) of the key of group `index` to `*out`:
+/// for a tuple key the key of column `part`, for a one-column key (part 0)
+/// the key itself.
+///
+/// # Safety
+///
+/// `grouped` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_key_part(
+    grouped: *const NpsGrouped,
+    index: usize,
+    part: usize,
+    out: *mut NpsKeyValue,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (_, group) = unsafe { group_at(grouped, index) }?;
+        let (kind, key_int, key_uint) = key_to_c(key_part(&group.key, part)?);
+        let v = NpsKeyValue {
+            kind: kind.to_u32(),
+            key_int,
+            key_uint,
+        };
+        // SAFETY: checked; caller guarantee.
+        unsafe { out.write(v) };
+        Ok(())
+    })
+}
+
+/// Copies part `part` of the key of group `index` as text (the decimal
+/// integer or the string) into `buf`, like `nps_grouped_label`.
+///
+/// # Safety
+///
+/// As `nps_grouped_label`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_key_part_text(
+    grouped: *const NpsGrouped,
+    index: usize,
+    part: usize,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantee.
+        let (_, group) = unsafe { group_at(grouped, index) }?;
+        let text = key_part(&group.key, part)?.to_string();
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&text, buf, len, text_len) }
     })
 }

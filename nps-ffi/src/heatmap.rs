@@ -4,10 +4,9 @@
 use std::ffi::c_char;
 
 use nps_core::heatmap::{HeatMap, MatrixBy, PainPoint, RecordDims, Stage};
-use nps_core::period::Period;
 
 use crate::ffi::{self, list_out, str_column, text_out, CEnum, FfiError, Handle, NpsStatus};
-use crate::period::period_of;
+use crate::period::{period_of, period_to_c};
 
 /// A journey stage (SPEC §5), in journey order. Passed as `uint32_t`.
 #[repr(u32)]
@@ -201,60 +200,101 @@ pub unsafe extern "C" fn nps_heat_map_from_rows(
     })
 }
 
+/// Where the records of `nps_heat_map_from_records` fall in the 2-D form
+/// (`nps_heat_map_matrix`): nps-core's `heatmap::RecordDims`. Start from
+/// `nps_heat_map_options_default()` (or pass NULL options: no keys, no
+/// timestamps) and set the columns you have. The columns are only read
+/// during the call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct NpsHeatMapOptions {
+    /// One NUL-terminated UTF-8 key per record (e.g. the dealer), or NULL.
+    pub keys: *const *const c_char,
+    /// One Unix-second instant per record, or NULL.
+    pub timestamps: *const i64,
+    /// The `NpsPeriod` of the timestamp axis (the default is nps-core's;
+    /// `NPS_PERIOD_NONE` is not a period here: `NPS_STATUS_INVALID_ARGUMENT`).
+    pub period: u32,
+    /// IANA time zone of the periods (NUL-terminated UTF-8); NULL = the
+    /// default of nps-core (UTC).
+    pub tz: *const c_char,
+}
+
+impl NpsHeatMapOptions {
+    fn default_value() -> NpsHeatMapOptions {
+        NpsHeatMapOptions {
+            keys: std::ptr::null(),
+            timestamps: std::ptr::null(),
+            period: period_to_c(Some(RecordDims::default().period)),
+            tz: std::ptr::null(),
+        }
+    }
+}
+
+/// The default heat-map options, converted from nps-core's
+/// `heatmap::RecordDims::default()`: no keys, no timestamps, the default
+/// period and time zone.
+#[no_mangle]
+pub extern "C" fn nps_heat_map_options_default() -> NpsHeatMapOptions {
+    ffi_value!(NpsHeatMapOptions::default_value(), {
+        NpsHeatMapOptions::default_value()
+    })
+}
+
 /// Builds a heat map from `len` raw complaint records: record `i` is one
-/// mention of `points[i]` in `stages[i]` with pain index `pain[i]`. Optional
-/// columns for the 2-D form (`nps_heat_map_matrix`): `keys` (NUL-terminated
-/// UTF-8 per record, e.g. the dealer; NULL = none) and `timestamps` (Unix
-/// seconds; NULL = none) grouped by `period` (an `NpsPeriod`, not
-/// `NPS_PERIOD_NONE` when timestamps are given) in the IANA time zone `tz`
-/// (NULL = UTC).
+/// mention of `points[i]` in `stages[i]` with pain index `pain[i]`.
+/// `options` (NULL = `nps_heat_map_options_default()`) gives the optional
+/// columns of the 2-D form (`nps_heat_map_matrix`): keys and timestamps
+/// grouped by its period in its time zone.
 ///
 /// # Safety
 ///
-/// As `nps_heat_map_from_rows`; `keys` NULL or `len` valid strings;
-/// `timestamps` NULL or readable for `len` values; `tz` NULL or a string.
+/// As `nps_heat_map_from_rows`; `options` NULL or readable, its `keys`
+/// NULL or `len` valid strings, `timestamps` NULL or readable for `len`
+/// values, `tz` NULL or a string.
 #[no_mangle]
 pub unsafe extern "C" fn nps_heat_map_from_records(
     stages: *const u32,
     points: *const *const c_char,
     pain: *const u8,
     len: usize,
-    keys: *const *const c_char,
-    timestamps: *const i64,
-    period: u32,
-    tz: *const c_char,
+    options: *const NpsHeatMapOptions,
     out: *mut *mut NpsHeatMap,
 ) -> NpsStatus {
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees on every array and string.
-        let (stages, points, pain, keys, timestamps, tz) = unsafe {
+        let (stages, points, pain, o) = unsafe {
             (
                 ffi::slice(stages, len, "stages")?,
                 str_column(points, len, "points")?,
                 ffi::slice(pain, len, "pain")?,
-                if keys.is_null() {
-                    None
-                } else {
-                    Some(str_column(keys, len, "keys")?)
-                },
-                ffi::opt_slice(timestamps, len, "timestamps")?,
-                ffi::opt_text(tz, "tz")?,
+                ffi::opt_reference(options, "options")?,
             )
         };
-        let period = period_of(period)?;
-        if timestamps.is_some() && period.is_none() {
-            return Err(FfiError::arg(
-                "period",
-                "timestamps need a period other than NPS_PERIOD_NONE",
-            ));
-        }
         let stages = stages_of(stages)?;
+        let Some(o) = o else {
+            let map = HeatMap::from_records(&stages, &points, pain, &RecordDims::default())?;
+            new_handle(map, out);
+            return Ok(());
+        };
+        // SAFETY: caller guarantees on the option columns.
+        let (keys, timestamps, tz) = unsafe {
+            (
+                ffi::opt_str_column(o.keys, len, "keys")?,
+                ffi::opt_slice(o.timestamps, len, "timestamps")?,
+                ffi::opt_text(o.tz, "tz")?,
+            )
+        };
+        let period = period_of(o.period)?.ok_or_else(|| {
+            FfiError::arg("period", "NPS_PERIOD_NONE is not a period of a heat map")
+        })?;
+        let default = RecordDims::default();
         let dims = RecordDims {
             keys: keys.as_deref(),
             timestamps,
-            period: period.unwrap_or(Period::Month),
-            tz: tz.unwrap_or("UTC"),
+            period,
+            tz: tz.unwrap_or(default.tz),
         };
         new_handle(HeatMap::from_records(&stages, &points, pain, &dims)?, out);
         Ok(())

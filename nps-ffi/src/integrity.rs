@@ -260,9 +260,8 @@ fn correction_to_c(c: Correction) -> u32 {
     .to_u32()
 }
 
-/// Options of `nps_managed_flags_*`; get the defaults from
-/// `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni, raise on
-/// invalid scores).
+/// Options of `nps_managed_flags_*` (nps-core's `integrity::FlagOptions`);
+/// get the defaults from `nps_flag_options_default`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsFlagOptions {
@@ -277,27 +276,26 @@ pub struct NpsFlagOptions {
     pub invalid: u32,
 }
 
-/// The default flag options: alpha 0.001, min_n 30, Bonferroni,
-/// `NPS_INVALID_POLICY_RAISE`.
+impl NpsFlagOptions {
+    fn default_value() -> NpsFlagOptions {
+        let d = FlagOptions::default();
+        NpsFlagOptions {
+            alpha: d.alpha,
+            min_n: d.min_n,
+            correction: correction_to_c(d.correction),
+            invalid: NpsInvalidPolicy::from(d.invalid).to_u32(),
+        }
+    }
+}
+
+/// The default flag options, converted from nps-core's
+/// `integrity::FlagOptions::default()` (family-wise alpha, `min_n`,
+/// Bonferroni, `NPS_INVALID_POLICY_RAISE`).
 #[no_mangle]
 pub extern "C" fn nps_flag_options_default() -> NpsFlagOptions {
-    ffi_value!(
-        NpsFlagOptions {
-            alpha: 0.001,
-            min_n: 30,
-            correction: 0,
-            invalid: 0,
-        },
-        {
-            let d = FlagOptions::default();
-            NpsFlagOptions {
-                alpha: d.alpha,
-                min_n: d.min_n,
-                correction: correction_to_c(d.correction),
-                invalid: NpsInvalidPolicy::from(d.invalid).to_u32(),
-            }
-        }
-    )
+    ffi_value!(NpsFlagOptions::default_value(), {
+        NpsFlagOptions::default_value()
+    })
 }
 
 /// The result of `nps_managed_flags_*`: an opaque, immutable handle.
@@ -530,8 +528,8 @@ pub unsafe extern "C" fn nps_managed_flags_info(
 }
 
 /// Copies row `index` (0-based, below the `rows` of
-/// `nps_managed_flags_info`) to `*out`; `NPS_STATUS_INVALID_ARGUMENT` when
-/// out of range.
+/// `nps_managed_flags_info`) to `*out`; `NPS_STATUS_INDEX_OUT_OF_RANGE`
+/// when out of range.
 ///
 /// # Safety
 ///
@@ -546,11 +544,9 @@ pub unsafe extern "C" fn nps_managed_flags_get(
         // SAFETY: the caller passes NULL or a live handle.
         let h = unsafe { NpsManagedFlags::try_ref(flags, "flags") }?;
         let out = ffi::out(out, "out")?;
-        let r = h.inner.rows.get(index).ok_or_else(|| {
-            FfiError::arg(
-                "index",
-                format!("{index} is out of range ({} rows)", h.inner.rows.len()),
-            )
+        let r = h.inner.rows.get(index).ok_or(FfiError::IndexOutOfRange {
+            index,
+            len: h.inner.rows.len(),
         })?;
         let row = NpsManagedFlag {
             key: h.keys[index],

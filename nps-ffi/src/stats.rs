@@ -88,14 +88,16 @@ c_enum!(NpsAlternative {
 pub struct NpsIntervalOptions {
     /// An `NpsIntervalMethod` (default `NPS_INTERVAL_METHOD_SCORE`).
     pub method: u32,
-    /// Confidence (or credible) level strictly between 0 and 1 (default 0.95).
+    /// Confidence (or credible) level strictly between 0 and 1 (default:
+    /// `nps_default_confidence()`).
     pub confidence: f64,
     /// Adjusted Wald: pseudo-counts added to detractors, passives, promoters
-    /// (default 0.75, 1.5, 0.75; finite and >= 0).
+    /// (default: nps-core's; finite and >= 0).
     pub pseudo: [f64; 3],
     /// Adjusted Wald: clip the bounds to [−100, 100] (default false).
     pub clip: bool,
-    /// Bayes: Dirichlet prior for detractors, passives, promoters (default 1, 1, 1).
+    /// Bayes: Dirichlet prior for detractors, passives, promoters (default:
+    /// nps-core's uniform prior).
     pub prior: [f64; 3],
     /// Bayes: an `NpsCredible` (default `NPS_CREDIBLE_EQUAL_TAILED`).
     pub credible: u32,
@@ -124,12 +126,13 @@ pub struct NpsInterval {
 pub struct NpsTestOptions {
     /// An `NpsTestMethod` (default `NPS_TEST_METHOD_ADJUSTED_WALD`).
     pub method: u32,
-    /// Adjusted Wald: pseudo-counts added to each sample (default 0.75, 1.5,
-    /// 0.75; must keep the default with `NPS_TEST_METHOD_WALD`).
+    /// Adjusted Wald: pseudo-counts added to each sample (default: nps-core's;
+    /// must keep the default with `NPS_TEST_METHOD_WALD`).
     pub pseudo: [f64; 3],
     /// An `NpsAlternative` (default `NPS_ALTERNATIVE_TWO_SIDED`).
     pub alternative: u32,
-    /// Confidence level of the interval of the difference (default 0.95).
+    /// Confidence level of the interval of the difference (default:
+    /// `nps_default_confidence()`).
     pub confidence: f64,
 }
 
@@ -292,9 +295,9 @@ pub(crate) fn test_result_to_c(r: &TestResult) -> NpsTestResult {
     }
 }
 
-/// The default interval options (nps-core's `IntervalOptions::default()`):
-/// score method, 95 %, adjusted-Wald pseudo-counts (0.75, 1.5, 0.75)
-/// without clipping, Bayes prior (1, 1, 1) equal-tailed.
+/// The default interval options, converted from nps-core's
+/// `IntervalOptions::default()` (the score method at the default
+/// confidence; `tests/golden/defaults_vectors.json` lists every value).
 #[no_mangle]
 pub extern "C" fn nps_interval_options_default() -> NpsIntervalOptions {
     ffi_value!(NpsIntervalOptions::default_value(), {
@@ -302,9 +305,9 @@ pub extern "C" fn nps_interval_options_default() -> NpsIntervalOptions {
     })
 }
 
-/// The default test options (nps-core's `TestOptions::default()`):
-/// adjusted Wald with pseudo-counts (0.75, 1.5, 0.75), two-sided, 95 %.
-/// Adjusted Wald stays defined when a sample has every response in one
+/// The default test options, converted from nps-core's
+/// `TestOptions::default()`: adjusted Wald, two-sided, at the default
+/// confidence. Adjusted Wald stays defined when a sample has every response in one
 /// category (Wald's standard error is 0 there) and covers better at small n.
 #[no_mangle]
 pub extern "C" fn nps_test_options_default() -> NpsTestOptions {
@@ -707,29 +710,78 @@ pub unsafe extern "C" fn nps_weighted_compare(
     ffi_status!({ unsafe { compare_of(a, b, options, out) } })
 }
 
+/// Options of `nps_sample_size` (nps-core's `SampleSizeOptions`). Start
+/// from `nps_sample_size_options_default()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsSampleSizeOptions {
+    /// Confidence level strictly between 0 and 1 (default:
+    /// `nps_default_confidence()`).
+    pub confidence: f64,
+    /// Whether `population` is set (default false: an infinite population).
+    pub has_population: bool,
+    /// The finite population size for the finite-population correction
+    /// (read only when `has_population`).
+    pub population: u64,
+}
+
+impl NpsSampleSizeOptions {
+    fn to_core(self) -> SampleSizeOptions {
+        SampleSizeOptions {
+            confidence: self.confidence,
+            population: self.has_population.then_some(self.population),
+        }
+    }
+
+    fn default_value() -> NpsSampleSizeOptions {
+        let d = SampleSizeOptions::default();
+        NpsSampleSizeOptions {
+            confidence: d.confidence,
+            has_population: d.population.is_some(),
+            population: d.population.unwrap_or(0),
+        }
+    }
+}
+
+/// The default confidence level of every operation (nps-core's
+/// `DEFAULT_CONFIDENCE`), e.g. for `nps_tally_margin`.
+#[no_mangle]
+pub extern "C" fn nps_default_confidence() -> f64 {
+    ffi_value!(nps_core::DEFAULT_CONFIDENCE, { nps_core::DEFAULT_CONFIDENCE })
+}
+
+/// The default sample-size options, converted from nps-core's
+/// `SampleSizeOptions::default()` (the default confidence, an infinite
+/// population).
+#[no_mangle]
+pub extern "C" fn nps_sample_size_options_default() -> NpsSampleSizeOptions {
+    ffi_value!(NpsSampleSizeOptions::default_value(), {
+        NpsSampleSizeOptions::default_value()
+    })
+}
+
 /// Sample size for a margin of error of `margin` points at planned
-/// promoter and detractor shares (fractions 0..=1) and `confidence`,
-/// rounded up. `population` is the finite population size for the
-/// finite-population correction, or **0 for an infinite population**.
+/// promoter and detractor shares (fractions 0..=1), rounded up. `options`
+/// may be NULL for `nps_sample_size_options_default()`.
 ///
 /// # Safety
 ///
-/// `out` must be NULL or writable.
+/// `options` must be NULL or point to valid options; `out` must be NULL or
+/// writable.
 #[no_mangle]
 pub unsafe extern "C" fn nps_sample_size(
     margin: f64,
     promoters: f64,
     detractors: f64,
-    confidence: f64,
-    population: u64,
+    options: *const NpsSampleSizeOptions,
     out: *mut u64,
 ) -> NpsStatus {
     ffi_status!({
         let out = ffi::out(out, "out")?;
-        let options = SampleSizeOptions {
-            confidence,
-            population: (population != 0).then_some(population),
-        };
+        // SAFETY: caller guarantee.
+        let options = unsafe {
+            ffi::options_or_default(options, |o: NpsSampleSizeOptions| Ok(o.to_core()))
+        }?;
         let n = nps_core::sample_size(margin, promoters, detractors, &options)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(n) };
@@ -779,17 +831,10 @@ mod tests {
     #[test]
     fn defaults_match_core_defaults() {
         let o = nps_interval_options_default();
-        assert_eq!(o.method, NpsIntervalMethod::Score as u32);
-        assert_eq!(o.pseudo, [0.75, 1.5, 0.75]);
-        assert!(!o.clip);
-        assert_eq!(o.prior, [1.0, 1.0, 1.0]);
-        assert_eq!(o.credible, NpsCredible::EqualTailed as u32);
-        assert_eq!(o.confidence, 0.95);
         let t = nps_test_options_default();
-        assert_eq!(t.method, NpsTestMethod::AdjustedWald as u32);
-        assert_eq!(t.alternative, NpsAlternative::TwoSided as u32);
-        assert_eq!(t.pseudo, [0.75, 1.5, 0.75]);
-        assert_eq!(t.confidence, 0.95);
+        let s = nps_sample_size_options_default();
+        assert_eq!(s.to_core(), SampleSizeOptions::default());
+        assert_eq!(nps_default_confidence(), nps_core::DEFAULT_CONFIDENCE);
         assert_eq!(t.to_core().unwrap(), TestOptions::default());
         assert_eq!(o.to_core().unwrap(), IntervalOptions::default());
     }

@@ -114,6 +114,24 @@ impl<T> Out<T> {
     }
 }
 
+/// Options of an operation: the core options converted by `to_core` from
+/// the C struct at `ptr`, or the core type's `Default` when `ptr` is NULL
+/// (so a default is never written in the binding).
+///
+/// # Safety
+///
+/// As [`reference`].
+pub(crate) unsafe fn options_or_default<C: Copy, T: Default>(
+    ptr: *const C,
+    to_core: impl FnOnce(C) -> Result<T, FfiError>,
+) -> Result<T, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    match unsafe { opt_reference(ptr, "options") }? {
+        Some(o) => to_core(*o),
+        None => Ok(T::default()),
+    }
+}
+
 /// Checks a required out-pointer.
 pub(crate) fn out<T>(ptr: *mut T, name: &'static str) -> Result<Out<T>, FfiError> {
     check_ptr(ptr, name)?;

@@ -4,21 +4,83 @@
 use nps_core::group::Keys;
 use nps_core::kpi::{self, ComebackOptions, Grouping, Jobs};
 
-use crate::ffi::{self, NpsStatus};
+use crate::ffi::{self, FfiError, NpsStatus};
 use crate::kpi::{kpi_to_c, NpsKpi};
+
+/// Options of the comeback family (first-time fix, comeback and
+/// repeat-complaint rates): nps-core's `kpi::ComebackOptions`. Start from
+/// `nps_comeback_options_default()`; every function taking it accepts NULL
+/// for the defaults.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpsComebackOptions {
+    /// A return opened at most this many seconds after the original job
+    /// closed is a comeback (inclusive; `>= 0`).
+    pub window_seconds: i64,
+    /// Whether `as_of` is set (default false: every window is complete).
+    pub has_as_of: bool,
+    /// The instant the data was extracted (Unix seconds): a job closed less
+    /// than `window_seconds` before it that has not come back is incomplete.
+    pub as_of: i64,
+    /// Leave incomplete jobs out of both sides (coverage shows the share
+    /// judged); false counts them as fixed.
+    pub exclude_incomplete: bool,
+}
+
+impl NpsComebackOptions {
+    pub(crate) fn to_core(self) -> ComebackOptions {
+        ComebackOptions {
+            window_seconds: self.window_seconds,
+            as_of: self.has_as_of.then_some(self.as_of),
+            exclude_incomplete: self.exclude_incomplete,
+        }
+    }
+
+    fn default_value() -> NpsComebackOptions {
+        let d = ComebackOptions::default();
+        NpsComebackOptions {
+            window_seconds: d.window_seconds,
+            has_as_of: d.as_of.is_some(),
+            as_of: d.as_of.unwrap_or(0),
+            exclude_incomplete: d.exclude_incomplete,
+        }
+    }
+}
+
+/// The core options of C options; NULL is `ComebackOptions::default()`.
+///
+/// # Safety
+/// `options` NULL or readable.
+pub(crate) unsafe fn comeback_options(
+    options: *const NpsComebackOptions,
+) -> Result<ComebackOptions, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { ffi::options_or_default(options, |o: NpsComebackOptions| Ok(o.to_core())) }
+}
+
+/// The default comeback options, converted from nps-core's
+/// `kpi::ComebackOptions::default()` (`tests/golden/defaults_vectors.json`
+/// lists the values).
+#[no_mangle]
+pub extern "C" fn nps_comeback_options_default() -> NpsComebackOptions {
+    ffi_value!(NpsComebackOptions::default_value(), {
+        NpsComebackOptions::default_value()
+    })
+}
 
 /// First-time-fix rate (`comeback = false`) or comeback rate (`true`) over
 /// `len` jobs: vehicle ids, complaint keys (NULL = any return visit of the
 /// vehicle counts), opened / closed instants. A job came back when the
-/// same vehicle and key was opened again no later than `window_seconds`
-/// after it closed (inclusive; 2592000 = 30 days). With `has_as_of`, jobs
-/// whose window is not over at `as_of` are left out
-/// (`exclude_incomplete`) or counted as fixed; coverage = jobs judged / jobs.
+/// same vehicle and key was opened again no later than
+/// `options->window_seconds` after it closed (inclusive). `options` NULL =
+/// `nps_comeback_options_default()`; with `has_as_of`, jobs whose window is
+/// not over at `as_of` are left out (`exclude_incomplete`) or counted as
+/// fixed; coverage = jobs judged / jobs.
 ///
 /// # Safety
 ///
 /// Arrays NULL (with `len == 0`; `complaints` may always be NULL) or
-/// readable for `len` values; `out` writable.
+/// readable for `len` values; `options` NULL or readable; `out` writable.
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn nps_kpi_first_time_fix(
@@ -27,22 +89,20 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix(
     opened: *const i64,
     closed: *const i64,
     len: usize,
-    window_seconds: i64,
-    has_as_of: bool,
-    as_of: i64,
-    exclude_incomplete: bool,
+    options: *const NpsComebackOptions,
     comeback: bool,
     out: *mut NpsKpi,
 ) -> NpsStatus {
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (v, c, o, cl) = unsafe {
+        let (v, c, o, cl, opts) = unsafe {
             (
                 ffi::slice(vehicles, len, "vehicles")?,
                 ffi::opt_slice(complaints, len, "complaints")?,
                 ffi::slice(opened, len, "opened")?,
                 ffi::slice(closed, len, "closed")?,
+                comeback_options(options)?,
             )
         };
         let jobs = Jobs {
@@ -50,11 +110,6 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix(
             complaints: c.map(Keys::U64),
             opened: o,
             closed: cl,
-        };
-        let opts = ComebackOptions {
-            window_seconds,
-            as_of: has_as_of.then_some(as_of),
-            exclude_incomplete,
         };
         let g = Grouping::default();
         let t = if comeback {
@@ -69,46 +124,36 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix(
 }
 
 /// Repeat-complaint rate: complaints of a subject (customer or vehicle
-/// id) raised again within `window_days` after one was closed / complaints
-/// judged. With `has_as_of`, complaints whose window is not over at
-/// `as_of` are left out (coverage).
+/// id) raised again within `options->window_seconds` after one was closed
+/// / complaints judged (`options` NULL = `nps_comeback_options_default()`).
+/// With `has_as_of`, complaints whose window is not over at `as_of` are
+/// left out (coverage).
 ///
 /// # Safety
 ///
-/// Arrays NULL (with `len == 0`) or readable for `len` values; `out`
-/// writable.
+/// Arrays NULL (with `len == 0`) or readable for `len` values; `options`
+/// NULL or readable; `out` writable.
 #[no_mangle]
-#[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn nps_kpi_repeat_complaint(
     subjects: *const u64,
     raised: *const i64,
     closed: *const i64,
     len: usize,
-    window_days: u32,
-    has_as_of: bool,
-    as_of: i64,
+    options: *const NpsComebackOptions,
     out: *mut NpsKpi,
 ) -> NpsStatus {
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (s, r, c) = unsafe {
+        let (s, r, c, opts) = unsafe {
             (
                 ffi::slice(subjects, len, "subjects")?,
                 ffi::slice(raised, len, "raised")?,
                 ffi::slice(closed, len, "closed")?,
+                comeback_options(options)?,
             )
         };
-        let t = kpi::repeat_complaint_rate(
-            Keys::U64(s),
-            r,
-            c,
-            &kpi::ComebackOptions {
-                as_of: has_as_of.then_some(as_of),
-                ..kpi::ComebackOptions::window_days(window_days)
-            },
-            &Grouping::default(),
-        )?;
+        let t = kpi::repeat_complaint_rate(Keys::U64(s), r, c, &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
         Ok(())

@@ -1,7 +1,7 @@
 //! Rates over flags and ratings (`nps_core::kpi::rates`): plain rates,
 //! ready when promised, follow-up completion, CSAT, revenue per engineer.
 
-use nps_core::kpi::{self, Grouping};
+use nps_core::kpi::{self, CsatOptions, FollowUpOptions, Grouping};
 
 use crate::ffi::{self, NpsStatus};
 use crate::kpi::{kpi_to_c, optional, to_flags, NpsKpi};
@@ -76,36 +76,94 @@ pub unsafe extern "C" fn nps_kpi_ready_when_promised(
     })
 }
 
-/// Follow-up completion: services followed up within `window_seconds` of
-/// the service end (`0 <= follow_up − service_end <= window`) / services.
-/// `has_follow_up[i] == 0`: no call made (`has_follow_up` NULL = a call
-/// for every service).
+/// Options of `nps_kpi_follow_up_completion`: nps-core's
+/// `kpi::FollowUpOptions`. Start from `nps_follow_up_options_default()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpsFollowUpOptions {
+    /// A follow-up counts when `0 <= follow_up − service_end <=
+    /// window_seconds` (`>= 0`).
+    pub window_seconds: i64,
+}
+
+impl NpsFollowUpOptions {
+    fn default_value() -> NpsFollowUpOptions {
+        NpsFollowUpOptions {
+            window_seconds: FollowUpOptions::default().window_seconds,
+        }
+    }
+}
+
+/// The default follow-up options, converted from nps-core's
+/// `kpi::FollowUpOptions::default()`.
+#[no_mangle]
+pub extern "C" fn nps_follow_up_options_default() -> NpsFollowUpOptions {
+    ffi_value!(NpsFollowUpOptions::default_value(), {
+        NpsFollowUpOptions::default_value()
+    })
+}
+
+/// Options of `nps_kpi_csat`: nps-core's `kpi::CsatOptions`. Start from
+/// `nps_csat_options_default()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsCsatOptions {
+    /// A rating `>= satisfied_min` is satisfied (finite).
+    pub satisfied_min: f64,
+}
+
+impl NpsCsatOptions {
+    fn default_value() -> NpsCsatOptions {
+        NpsCsatOptions {
+            satisfied_min: CsatOptions::default().satisfied_min,
+        }
+    }
+}
+
+/// The default CSAT options, converted from nps-core's
+/// `kpi::CsatOptions::default()`.
+#[no_mangle]
+pub extern "C" fn nps_csat_options_default() -> NpsCsatOptions {
+    ffi_value!(NpsCsatOptions::default_value(), {
+        NpsCsatOptions::default_value()
+    })
+}
+
+/// Follow-up completion: services followed up within
+/// `options->window_seconds` of the service end (`0 <= follow_up −
+/// service_end <= window`) / services; `options` NULL =
+/// `nps_follow_up_options_default()`. `has_follow_up[i] == 0`: no call
+/// made (`has_follow_up` NULL = a call for every service).
 ///
 /// # Safety
 ///
 /// Arrays NULL (with `len == 0`; `has_follow_up` may always be NULL) or
-/// readable for `len` values; `out` writable.
+/// readable for `len` values; `options` NULL or readable; `out` writable.
 #[no_mangle]
 pub unsafe extern "C" fn nps_kpi_follow_up_completion(
     service_end: *const i64,
     follow_up: *const i64,
     has_follow_up: *const u8,
     len: usize,
-    window_seconds: i64,
+    options: *const NpsFollowUpOptions,
     out: *mut NpsKpi,
 ) -> NpsStatus {
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (e, f, h) = unsafe {
+        let (e, f, h, opts) = unsafe {
             (
                 ffi::slice(service_end, len, "service_end")?,
                 ffi::slice(follow_up, len, "follow_up")?,
                 ffi::opt_slice(has_follow_up, len, "has_follow_up")?,
+                ffi::options_or_default(options, |o: NpsFollowUpOptions| {
+                    Ok(FollowUpOptions {
+                        window_seconds: o.window_seconds,
+                    })
+                })?,
             )
         };
         let f = optional(f, h, "has_follow_up")?;
-        let opts = kpi::FollowUpOptions { window_seconds };
         let t = kpi::follow_up_completion_rate(e, &f, &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
@@ -113,26 +171,36 @@ pub unsafe extern "C" fn nps_kpi_follow_up_completion(
     })
 }
 
-/// CSAT: ratings `>= satisfied_min` / ratings. Ratings and `satisfied_min`
-/// must be finite (NaN is `NPS_STATUS_INVALID_VALUE` with its row, or
+/// CSAT: ratings `>= options->satisfied_min` / ratings (`options` NULL =
+/// `nps_csat_options_default()`). Ratings and `satisfied_min` must be
+/// finite (NaN is `NPS_STATUS_INVALID_VALUE` with its row, or
 /// `NPS_STATUS_INVALID_ARGUMENT` for `satisfied_min`).
 ///
 /// # Safety
 ///
-/// `ratings` NULL (with `len == 0`) or readable for `len` values; `out`
-/// writable.
+/// `ratings` NULL (with `len == 0`) or readable for `len` values; `options`
+/// NULL or readable; `out` writable.
 #[no_mangle]
 pub unsafe extern "C" fn nps_kpi_csat(
     ratings: *const f64,
     len: usize,
-    satisfied_min: f64,
+    options: *const NpsCsatOptions,
     out: *mut NpsKpi,
 ) -> NpsStatus {
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let r = unsafe { ffi::slice(ratings, len, "ratings") }?;
-        let t = kpi::csat(r, &kpi::CsatOptions { satisfied_min }, &Grouping::default())?;
+        let (r, opts) = unsafe {
+            (
+                ffi::slice(ratings, len, "ratings")?,
+                ffi::options_or_default(options, |o: NpsCsatOptions| {
+                    Ok(CsatOptions {
+                        satisfied_min: o.satisfied_min,
+                    })
+                })?,
+            )
+        };
+        let t = kpi::csat(r, &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
         Ok(())

@@ -17,19 +17,23 @@ use std::ffi::c_char;
 
 use chrono::{Datelike, NaiveDate};
 use nps_core::group::{GroupKey, Keys};
-use nps_core::kpi::{self, ComebackOptions, Grouping, Jobs, Kpi, TechnicianFigures, TimeKpi};
+use nps_core::kpi::{self, Grouping, Jobs, KpiTable, TechnicianFigures, TimeTable};
 
 use crate::ffi::{self, FfiError, Handle, NpsStatus};
+use crate::group::{key_columns, KeyColumn, NpsKeyColumn};
+use crate::kpi::comeback::{comeback_options, NpsComebackOptions};
 use crate::kpi::time::{time_to_c, NpsTimeKpi};
 use crate::kpi::{kpi_to_c, optional, to_flags, NpsKpi};
 use crate::period::period_of;
 
 /// How a `*_table` KPI function groups its rows; pass NULL for no grouping
 /// (the table then has one group). Every column has the rows' length.
+/// Zero-initialise it (`NpsKpiGrouping g = {0};`) and set what you need.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct NpsKpiGrouping {
-    /// Group key per row (dealer, technician, advisor id), or NULL.
+    /// Group key per row (dealer, technician, advisor id), or NULL (not
+    /// together with `key_columns`).
     pub keys: *const u32,
     /// Unix seconds per row; needed when `period` is not `NPS_PERIOD_NONE`.
     pub timestamps: *const i64,
@@ -37,13 +41,21 @@ pub struct NpsKpiGrouping {
     pub period: u32,
     /// IANA time zone of the periods (NUL-terminated), NULL = UTC.
     pub tz: *const c_char,
+    /// Several key columns at once (e.g. dealer × advisor), each with the
+    /// rows' length; NULL (or `n_key_columns == 0`) = none. Rows of such a
+    /// table have `has_key` false in `NpsKpiGroup`: read the keys from
+    /// `nps_kpi_table_to_table` / `nps_kpi_time_table_to_table`.
+    pub key_columns: *const NpsKeyColumn,
+    /// Number of columns at `key_columns`.
+    pub n_key_columns: usize,
 }
 
 /// One row of an `NpsKpiTable`, copied out by `nps_kpi_table_get`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsKpiGroup {
-    /// Whether the table is grouped by key (`key` is then set).
+    /// Whether the row has one `uint32_t` key (`key` is then set): grouped
+    /// by `keys` (not by `key_columns`).
     pub has_key: bool,
     /// The group key.
     pub key: u32,
@@ -64,7 +76,8 @@ pub struct NpsKpiGroup {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsKpiTimeGroup {
-    /// Whether the table is grouped by key (`key` is then set).
+    /// Whether the row has one `uint32_t` key (`key` is then set): grouped
+    /// by `keys` (not by `key_columns`).
     pub has_key: bool,
     /// The group key.
     pub key: u32,
@@ -106,7 +119,7 @@ pub struct NpsKpiTable {
 }
 
 impl Handle for NpsKpiTable {
-    type RustType = Table<Kpi>;
+    type RustType = KpiTable;
 }
 
 /// A table of `NpsTimeKpi` per group: an opaque, immutable handle made by
@@ -118,7 +131,7 @@ pub struct NpsKpiTimeTable {
 }
 
 impl Handle for NpsKpiTimeTable {
-    type RustType = Table<TimeKpi>;
+    type RustType = TimeTable;
 }
 
 /// Technician figures per technician: an opaque, immutable handle made by
@@ -131,19 +144,6 @@ pub struct NpsKpiTechnicianTable {
 
 impl Handle for NpsKpiTechnicianTable {
     type RustType = Vec<(u32, TechnicianFigures)>;
-}
-
-/// One group of a table: its key and period start, and its figures.
-pub(crate) struct Row<T> {
-    key: Option<u32>,
-    period_start: Option<NaiveDate>,
-    figures: T,
-}
-
-/// What `NpsKpiTable` and `NpsKpiTimeTable` hold.
-pub(crate) struct Table<T> {
-    overall: T,
-    rows: Vec<Row<T>>,
 }
 
 fn key_to_c(k: &GroupKey) -> Option<u32> {
@@ -159,47 +159,71 @@ fn period_to_c(d: Option<NaiveDate>) -> (bool, i32, u32, u32) {
     d.map_or((false, 0, 0, 0), |d| (true, d.year(), d.month(), d.day()))
 }
 
-/// Row `index` of a table; another index is `NPS_STATUS_INVALID_ARGUMENT`.
+/// Row `index` of a table; another index is
+/// `NPS_STATUS_INDEX_OUT_OF_RANGE`, as for every handle.
 fn row_at<T>(rows: &[T], index: usize) -> Result<&T, FfiError> {
-    rows.get(index).ok_or_else(|| {
-        FfiError::arg(
-            "index",
-            format!("{index} is out of range (table has {} rows)", rows.len()),
-        )
+    rows.get(index).ok_or(FfiError::IndexOutOfRange {
+        index,
+        len: rows.len(),
     })
+}
+
+/// A C grouping read: the key columns it owns, and the rest borrowed.
+struct CGrouping<'a> {
+    keys: Option<&'a [u32]>,
+    multi: Vec<KeyColumn<'a>>,
+    timestamps: Option<&'a [i64]>,
+    period: Option<nps_core::period::Period>,
+    tz: Option<&'a str>,
+}
+
+impl CGrouping<'_> {
+    /// Calls `f` with the core grouping.
+    fn with<R>(&self, f: impl FnOnce(&Grouping<'_>) -> R) -> R {
+        let multi: Vec<Keys> = self.multi.iter().map(KeyColumn::as_keys).collect();
+        let keys = match self.keys {
+            Some(k) => Some(Keys::U32(k)),
+            None if !multi.is_empty() => Some(Keys::Multi(&multi)),
+            None => None,
+        };
+        f(&Grouping {
+            keys,
+            timestamps: self.timestamps,
+            period: self.period,
+            tz: self.tz,
+        })
+    }
 }
 
 /// # Safety
 /// `g` NULL or a readable `NpsKpiGrouping` whose columns are NULL or
 /// readable for `len` values and `tz` NULL or a NUL-terminated string.
-unsafe fn grouping<'a>(g: *const NpsKpiGrouping, len: usize) -> Result<Grouping<'a>, FfiError> {
+unsafe fn grouping<'a>(g: *const NpsKpiGrouping, len: usize) -> Result<CGrouping<'a>, FfiError> {
     // SAFETY: forwarded caller guarantee.
     let Some(g) = (unsafe { ffi::opt_reference(g, "grouping") })? else {
-        return Ok(Grouping::default());
+        return Ok(CGrouping {
+            keys: None,
+            multi: Vec::new(),
+            timestamps: None,
+            period: None,
+            tz: None,
+        });
     };
+    if !g.keys.is_null() && g.n_key_columns > 0 {
+        return Err(FfiError::arg(
+            "keys",
+            "give at most one of keys and key_columns",
+        ));
+    }
     // SAFETY: forwarded caller guarantee.
     unsafe {
-        Ok(Grouping {
-            keys: ffi::opt_slice(g.keys, len, "keys")?.map(Keys::U32),
+        Ok(CGrouping {
+            keys: ffi::opt_slice(g.keys, len, "keys")?,
+            multi: key_columns(g.key_columns, g.n_key_columns, len)?,
             timestamps: ffi::opt_slice(g.timestamps, len, "timestamps")?,
             period: period_of(g.period)?,
             tz: ffi::opt_text(g.tz, "tz")?,
         })
-    }
-}
-
-fn kpi_table(t: kpi::KpiTable) -> Table<Kpi> {
-    Table {
-        overall: t.overall,
-        rows: t
-            .groups
-            .into_iter()
-            .map(|g| Row {
-                key: key_to_c(&g.key),
-                period_start: g.period_start,
-                figures: g.kpi,
-            })
-            .collect(),
     }
 }
 
@@ -230,7 +254,7 @@ pub unsafe extern "C" fn nps_kpi_rate_table(
         };
         let f = to_flags(f, "flags")?;
         let e = e.map(|e| to_flags(e, "eligible")).transpose()?;
-        let t = kpi_table(kpi::rate(&f, e.as_deref(), &g)?);
+        let t = g.with(|g| kpi::rate(&f, e.as_deref(), g))?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { NpsKpiTable::write_new(out, t) };
         Ok(())
@@ -251,10 +275,7 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix_table(
     opened: *const i64,
     closed: *const i64,
     len: usize,
-    window_seconds: i64,
-    has_as_of: bool,
-    as_of: i64,
-    exclude_incomplete: bool,
+    options: *const NpsComebackOptions,
     comeback: bool,
     grouping: *const NpsKpiGrouping,
     out: *mut *mut NpsKpiTable,
@@ -262,12 +283,13 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix_table(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (v, c, o, cl, g) = unsafe {
+        let (v, c, o, cl, opts, g) = unsafe {
             (
                 ffi::slice(vehicles, len, "vehicles")?,
                 ffi::opt_slice(complaints, len, "complaints")?,
                 ffi::slice(opened, len, "opened")?,
                 ffi::slice(closed, len, "closed")?,
+                comeback_options(options)?,
                 self::grouping(grouping, len)?,
             )
         };
@@ -277,18 +299,15 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix_table(
             opened: o,
             closed: cl,
         };
-        let opts = ComebackOptions {
-            window_seconds,
-            as_of: has_as_of.then_some(as_of),
-            exclude_incomplete,
-        };
-        let t = if comeback {
-            kpi::comeback_rate(&jobs, &opts, &g)?
-        } else {
-            kpi::first_time_fix_rate(&jobs, &opts, &g)?
-        };
+        let t = g.with(|g| {
+            if comeback {
+                kpi::comeback_rate(&jobs, &opts, g)
+            } else {
+                kpi::first_time_fix_rate(&jobs, &opts, g)
+            }
+        })?;
         // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { NpsKpiTable::write_new(out, kpi_table(t)) };
+        unsafe { NpsKpiTable::write_new(out, t) };
         Ok(())
     })
 }
@@ -302,7 +321,7 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix_table(
 pub unsafe extern "C" fn nps_kpi_table_len(table: *const NpsKpiTable) -> usize {
     ffi_value!(0, {
         // SAFETY: caller guarantee.
-        unsafe { NpsKpiTable::try_ref(table, "table") }.map_or(0, |t| t.rows.len())
+        unsafe { NpsKpiTable::try_ref(table, "table") }.map_or(0, |t| t.groups.len())
     })
 }
 
@@ -327,7 +346,7 @@ pub unsafe extern "C" fn nps_kpi_table_overall(
 }
 
 /// Row `index` (0-based, `< nps_kpi_table_len`; another index is
-/// `NPS_STATUS_INVALID_ARGUMENT`) of a table: its key, period start and KPI.
+/// `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a table: its key, period start and KPI.
 ///
 /// # Safety
 ///
@@ -342,16 +361,17 @@ pub unsafe extern "C" fn nps_kpi_table_get(
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
         let t = unsafe { NpsKpiTable::try_ref(table, "table") }?;
-        let r = row_at(&t.rows, index)?;
+        let r = row_at(&t.groups, index)?;
         let (has_period, year, month, day) = period_to_c(r.period_start);
+        let key = key_to_c(&r.key);
         let g = NpsKpiGroup {
-            has_key: r.key.is_some(),
-            key: r.key.unwrap_or(0),
+            has_key: key.is_some(),
+            key: key.unwrap_or(0),
             has_period,
             year,
             month,
             day,
-            kpi: kpi_to_c(&r.figures),
+            kpi: kpi_to_c(&r.kpi),
         };
         // SAFETY: checked by ffi::out.
         unsafe { out.write(g) };
@@ -396,21 +416,9 @@ pub unsafe extern "C" fn nps_kpi_time_table(
                 self::grouping(grouping, len)?,
             )
         };
-        let t = kpi::time_kpi(s, e, target_seconds, &g)?;
-        let table = Table {
-            overall: t.overall,
-            rows: t
-                .groups
-                .into_iter()
-                .map(|g| Row {
-                    key: key_to_c(&g.key),
-                    period_start: g.period_start,
-                    figures: g.kpi,
-                })
-                .collect(),
-        };
+        let t = g.with(|g| kpi::time_kpi(s, e, target_seconds, g))?;
         // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { NpsKpiTimeTable::write_new(out, table) };
+        unsafe { NpsKpiTimeTable::write_new(out, t) };
         Ok(())
     })
 }
@@ -424,7 +432,7 @@ pub unsafe extern "C" fn nps_kpi_time_table(
 pub unsafe extern "C" fn nps_kpi_time_table_len(table: *const NpsKpiTimeTable) -> usize {
     ffi_value!(0, {
         // SAFETY: caller guarantee.
-        unsafe { NpsKpiTimeTable::try_ref(table, "table") }.map_or(0, |t| t.rows.len())
+        unsafe { NpsKpiTimeTable::try_ref(table, "table") }.map_or(0, |t| t.groups.len())
     })
 }
 
@@ -449,7 +457,7 @@ pub unsafe extern "C" fn nps_kpi_time_table_overall(
 }
 
 /// Row `index` (0-based, `< nps_kpi_time_table_len`; another index is
-/// `NPS_STATUS_INVALID_ARGUMENT`) of a time table: its key, period start
+/// `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a time table: its key, period start
 /// and time KPI.
 ///
 /// # Safety
@@ -465,16 +473,17 @@ pub unsafe extern "C" fn nps_kpi_time_table_get(
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
         let t = unsafe { NpsKpiTimeTable::try_ref(table, "table") }?;
-        let r = row_at(&t.rows, index)?;
+        let r = row_at(&t.groups, index)?;
         let (has_period, year, month, day) = period_to_c(r.period_start);
+        let key = key_to_c(&r.key);
         let g = NpsKpiTimeGroup {
-            has_key: r.key.is_some(),
-            key: r.key.unwrap_or(0),
+            has_key: key.is_some(),
+            key: key.unwrap_or(0),
             has_period,
             year,
             month,
             day,
-            time: time_to_c(&r.figures),
+            time: time_to_c(&r.kpi),
         };
         // SAFETY: checked by ffi::out.
         unsafe { out.write(g) };
@@ -561,7 +570,7 @@ pub unsafe extern "C" fn nps_kpi_technician_table_len(
 }
 
 /// Row `index` (0-based, `< nps_kpi_technician_table_len`; another index
-/// is `NPS_STATUS_INVALID_ARGUMENT`) of a technician table: the key and
+/// is `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a technician table: the key and
 /// the three figures.
 ///
 /// # Safety
