@@ -394,12 +394,123 @@ enum NpsKeyKind
      * A string key (read it with `nps_grouped_key_text`), from `keys_str`.
      */
     NPS_KEY_KIND_STR = 3,
+    /**
+     * Several keys, one per key column (from `key_columns`): read the
+     * parts with `nps_grouped_key_parts`, `nps_grouped_key_part` and
+     * `nps_grouped_key_part_text`; `nps_grouped_key_text` joins them with
+     * `" | "`.
+     */
+    NPS_KEY_KIND_TUPLE = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum NpsKeyKind NpsKeyKind;
 #else
 typedef uint32_t NpsKeyKind;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The element type of an `NpsKeyColumn`. Passed as `uint32_t`.
+ */
+enum NpsKeyType
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * `const uint32_t *` values (keys of kind `NPS_KEY_KIND_UINT`).
+     */
+    NPS_KEY_TYPE_U32 = 0,
+    /**
+     * `const uint64_t *` values (keys of kind `NPS_KEY_KIND_UINT`).
+     */
+    NPS_KEY_TYPE_U64 = 1,
+    /**
+     * `const int64_t *` values (keys of kind `NPS_KEY_KIND_INT`).
+     */
+    NPS_KEY_TYPE_I64 = 2,
+    /**
+     * `const char *const *` values: NUL-terminated UTF-8 strings, no NULL
+     * entries (keys of kind `NPS_KEY_KIND_STR`).
+     */
+    NPS_KEY_TYPE_STR = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsKeyType NpsKeyType;
+#else
+typedef uint32_t NpsKeyType;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * The type of an `NpsTable` column. Passed as `uint32_t`.
+ */
+enum NpsColumnType
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Signed integers: read with `nps_table_get_i64`.
+     */
+    NPS_COLUMN_TYPE_I64 = 0,
+    /**
+     * Unsigned integers (counts, unsigned keys): `nps_table_get_u64`.
+     */
+    NPS_COLUMN_TYPE_U64 = 1,
+    /**
+     * Floating point (never NaN: no data is a null): `nps_table_get_f64`.
+     */
+    NPS_COLUMN_TYPE_F64 = 2,
+    /**
+     * Flags: `nps_table_get_bool`.
+     */
+    NPS_COLUMN_TYPE_BOOL = 3,
+    /**
+     * Text (string keys): `nps_table_get_text`.
+     */
+    NPS_COLUMN_TYPE_STR = 4,
+    /**
+     * Calendar dates (the local first day of a period):
+     * `nps_table_get_date`.
+     */
+    NPS_COLUMN_TYPE_DATE = 5,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsColumnType NpsColumnType;
+#else
+typedef uint32_t NpsColumnType;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * A named time KPI of SPEC §6 (nps-core's `kpi::TimeMeasure`), whose
+ * default target comes from a policy benchmark. Passed as `uint32_t`.
+ */
+enum NpsTimeMeasure
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Arrival → greeted by an advisor (`"reception_response_time"`,
+     * benchmark `"reception_response_minutes"`).
+     */
+    NPS_TIME_MEASURE_RECEPTION_RESPONSE = 0,
+    /**
+     * Repair finished → customer leaves (`"delivery_time"`, benchmark
+     * `"delivery_minutes"`).
+     */
+    NPS_TIME_MEASURE_DELIVERY = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsTimeMeasure NpsTimeMeasure;
+#else
+typedef uint32_t NpsTimeMeasure;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1172,6 +1283,24 @@ typedef struct NpsPolicy NpsPolicy;
 typedef struct NpsSrtCatalog NpsSrtCatalog;
 
 /**
+ * A grouped result as named, typed, nullable columns: an opaque,
+ * immutable handle (nps-core's `table::Table`).
+ *
+ * Ownership: created by `nps_grouped_to_table`, `nps_kpi_table_to_table`
+ * or `nps_kpi_time_table_to_table`, owned by the caller and released with
+ * `nps_table_free` exactly once; it does not borrow the handle it was made
+ * from (free them in any order). Thread safety: immutable, so any number
+ * of threads may call the `nps_table_*` readers on one table at the same
+ * time; `nps_table_free` must not race with any other use.
+ *
+ * Columns: the key columns first (`key`, or `key_0`, `key_1`, … for
+ * several key columns; `nps_table_key_columns` counts them), then
+ * `period` (dates) when grouped by period, then the value columns of the
+ * result (named in the function that made the table).
+ */
+typedef struct NpsTable NpsTable;
+
+/**
  * The counts of a sample: the unit of aggregation. A plain value: copy it
  * freely; no function keeps a pointer to it.
  *
@@ -1257,12 +1386,13 @@ typedef struct NpsIntervalOptions {
      */
     uint32_t method;
     /**
-     * Confidence (or credible) level strictly between 0 and 1 (default 0.95).
+     * Confidence (or credible) level strictly between 0 and 1 (default:
+     * `nps_default_confidence()`).
      */
     double confidence;
     /**
      * Adjusted Wald: pseudo-counts added to detractors, passives, promoters
-     * (default 0.75, 1.5, 0.75; finite and >= 0).
+     * (default: nps-core's; finite and >= 0).
      */
     double pseudo[3];
     /**
@@ -1270,7 +1400,8 @@ typedef struct NpsIntervalOptions {
      */
     bool clip;
     /**
-     * Bayes: Dirichlet prior for detractors, passives, promoters (default 1, 1, 1).
+     * Bayes: Dirichlet prior for detractors, passives, promoters (default:
+     * nps-core's uniform prior).
      */
     double prior[3];
     /**
@@ -1288,8 +1419,8 @@ typedef struct NpsTestOptions {
      */
     uint32_t method;
     /**
-     * Adjusted Wald: pseudo-counts added to each sample (default 0.75, 1.5,
-     * 0.75; must keep the default with `NPS_TEST_METHOD_WALD`).
+     * Adjusted Wald: pseudo-counts added to each sample (default: nps-core's;
+     * must keep the default with `NPS_TEST_METHOD_WALD`).
      */
     double pseudo[3];
     /**
@@ -1297,7 +1428,8 @@ typedef struct NpsTestOptions {
      */
     uint32_t alternative;
     /**
-     * Confidence level of the interval of the difference (default 0.95).
+     * Confidence level of the interval of the difference (default:
+     * `nps_default_confidence()`).
      */
     double confidence;
 } NpsTestOptions;
@@ -1382,6 +1514,27 @@ typedef struct NpsTestResult {
 } NpsTestResult;
 
 /**
+ * Options of `nps_sample_size` (nps-core's `SampleSizeOptions`). Start
+ * from `nps_sample_size_options_default()`.
+ */
+typedef struct NpsSampleSizeOptions {
+    /**
+     * Confidence level strictly between 0 and 1 (default:
+     * `nps_default_confidence()`).
+     */
+    double confidence;
+    /**
+     * Whether `population` is set (default false: an infinite population).
+     */
+    bool has_population;
+    /**
+     * The finite population size for the finite-population correction
+     * (read only when `has_population`).
+     */
+    uint64_t population;
+} NpsSampleSizeOptions;
+
+/**
  * An inclusive range of integer scores.
  */
 typedef struct NpsScoreRange {
@@ -1421,15 +1574,36 @@ typedef struct NpsScale {
 } NpsScale;
 
 /**
+ * One key column of several (`key_columns` of `NpsGroupOptions` and
+ * `NpsKpiGrouping`), e.g. dealer then advisor. Each column has one value
+ * per row; the columns are only read during the call.
+ */
+typedef struct NpsKeyColumn {
+    /**
+     * An `NpsKeyType`: the type of `values`.
+     */
+    uint32_t key_type;
+    /**
+     * The keys, one per row: `const uint32_t *`, `const uint64_t *`,
+     * `const int64_t *` or `const char *const *` as `key_type` says
+     * (aligned for that type).
+     */
+    const void *values;
+} NpsKeyColumn;
+
+/**
  * What to group by. Every column given has `len` rows (the length of the
  * score column). **Zero-initialise it** (`NpsGroupOptions o = {0};` in C,
  * `NpsGroupOptions o{};` in C++): all-zero means one group of all rows,
  * no period, UTC, every response kept, `min_n` 0 and
- * `NPS_INVALID_POLICY_RAISE`. The columns are only read during the call.
+ * `NPS_INVALID_POLICY_RAISE` (NULL options are nps-core's
+ * `GroupOptions::default()`, the same). The columns are only read during
+ * the call.
  */
 typedef struct NpsGroupOptions {
     /**
-     * Group key per row (at most one of the `keys_*` columns; NULL = none).
+     * Group key per row (at most one of the `keys_*` columns and
+     * `key_columns`; NULL = none).
      */
     const uint32_t *keys_u32;
     /**
@@ -1480,6 +1654,17 @@ typedef struct NpsGroupOptions {
      * An `NpsInvalidPolicy` for invalid scores.
      */
     uint32_t invalid;
+    /**
+     * Several key columns at once (e.g. dealer × advisor), each with `len`
+     * rows: every group's key is then of kind `NPS_KEY_KIND_TUPLE`, one
+     * part per column. NULL (or `n_key_columns == 0`) = none; not together
+     * with a `keys_*` column.
+     */
+    const struct NpsKeyColumn *key_columns;
+    /**
+     * Number of columns at `key_columns`.
+     */
+    size_t n_key_columns;
 } NpsGroupOptions;
 
 /**
@@ -1554,6 +1739,37 @@ typedef struct NpsGroup {
      */
     bool thin;
 } NpsGroup;
+
+/**
+ * One part of a group key, copied out by `nps_grouped_key_part`.
+ */
+typedef struct NpsKeyValue {
+    /**
+     * An `NpsKeyKind`: `NPS_KEY_KIND_INT`, `_UINT` or `_STR` (read the text
+     * with `nps_grouped_key_part_text`).
+     */
+    uint32_t kind;
+    /**
+     * The key when `kind` is `NPS_KEY_KIND_INT` (else 0).
+     */
+    int64_t key_int;
+    /**
+     * The key when `kind` is `NPS_KEY_KIND_UINT` (else 0).
+     */
+    uint64_t key_uint;
+} NpsKeyValue;
+
+/**
+ * Options of `nps_goal_track` (nps-core's `goal::GoalOptions`). Start from
+ * `nps_goal_options_default()`.
+ */
+typedef struct NpsGoalOptions {
+    /**
+     * Confidence level of the last change's test and of the minimum
+     * detectable change (default: `nps_default_confidence()`).
+     */
+    double confidence;
+} NpsGoalOptions;
 
 /**
  * The answer of `nps_goal_track`. Each optional value has a `has_` flag;
@@ -2073,6 +2289,34 @@ typedef struct NpsPause {
 } NpsPause;
 
 /**
+ * Where the records of `nps_heat_map_from_records` fall in the 2-D form
+ * (`nps_heat_map_matrix`): nps-core's `heatmap::RecordDims`. Start from
+ * `nps_heat_map_options_default()` (or pass NULL options: no keys, no
+ * timestamps) and set the columns you have. The columns are only read
+ * during the call.
+ */
+typedef struct NpsHeatMapOptions {
+    /**
+     * One NUL-terminated UTF-8 key per record (e.g. the dealer), or NULL.
+     */
+    const char *const *keys;
+    /**
+     * One Unix-second instant per record, or NULL.
+     */
+    const int64_t *timestamps;
+    /**
+     * The `NpsPeriod` of the timestamp axis (the default is nps-core's;
+     * `NPS_PERIOD_NONE` is not a period here: `NPS_STATUS_INVALID_ARGUMENT`).
+     */
+    uint32_t period;
+    /**
+     * IANA time zone of the periods (NUL-terminated UTF-8); NULL = the
+     * default of nps-core (UTC).
+     */
+    const char *tz;
+} NpsHeatMapOptions;
+
+/**
  * One ranked pain point. Its description is read with
  * `nps_heat_map_point_text`. Optional values have a `has_` flag; when the
  * flag is false the value is 0 and must be ignored.
@@ -2258,9 +2502,8 @@ typedef struct NpsRerating {
 } NpsRerating;
 
 /**
- * Options of `nps_managed_flags_*`; get the defaults from
- * `nps_flag_options_default` (alpha 0.001, min_n 30, Bonferroni, raise on
- * invalid scores).
+ * Options of `nps_managed_flags_*` (nps-core's `integrity::FlagOptions`);
+ * get the defaults from `nps_flag_options_default`.
  */
 typedef struct NpsFlagOptions {
     /**
@@ -2390,6 +2633,34 @@ typedef struct NpsManagedFlag {
 } NpsManagedFlag;
 
 /**
+ * Options of the comeback family (first-time fix, comeback and
+ * repeat-complaint rates): nps-core's `kpi::ComebackOptions`. Start from
+ * `nps_comeback_options_default()`; every function taking it accepts NULL
+ * for the defaults.
+ */
+typedef struct NpsComebackOptions {
+    /**
+     * A return opened at most this many seconds after the original job
+     * closed is a comeback (inclusive; `>= 0`).
+     */
+    int64_t window_seconds;
+    /**
+     * Whether `as_of` is set (default false: every window is complete).
+     */
+    bool has_as_of;
+    /**
+     * The instant the data was extracted (Unix seconds): a job closed less
+     * than `window_seconds` before it that has not come back is incomplete.
+     */
+    int64_t as_of;
+    /**
+     * Leave incomplete jobs out of both sides (coverage shows the share
+     * judged); false counts them as fixed.
+     */
+    bool exclude_incomplete;
+} NpsComebackOptions;
+
+/**
  * A KPI result. `has_value` is false ("no data") when the denominator is
  * 0; `value` is then 0 and must be ignored. `has_coverage` is false when
  * there were no input rows.
@@ -2420,6 +2691,70 @@ typedef struct NpsKpi {
      */
     double coverage;
 } NpsKpi;
+
+/**
+ * Options of `nps_kpi_follow_up_completion`: nps-core's
+ * `kpi::FollowUpOptions`. Start from `nps_follow_up_options_default()`.
+ */
+typedef struct NpsFollowUpOptions {
+    /**
+     * A follow-up counts when `0 <= follow_up − service_end <=
+     * window_seconds` (`>= 0`).
+     */
+    int64_t window_seconds;
+} NpsFollowUpOptions;
+
+/**
+ * Options of `nps_kpi_csat`: nps-core's `kpi::CsatOptions`. Start from
+ * `nps_csat_options_default()`.
+ */
+typedef struct NpsCsatOptions {
+    /**
+     * A rating `>= satisfied_min` is satisfied (finite).
+     */
+    double satisfied_min;
+} NpsCsatOptions;
+
+/**
+ * One line of a scorecard (nps-core's `kpi::ScoreLine`): the value judged
+ * and the benchmark it was judged against. Optional values have a `has_`
+ * flag; when the flag is false the value is 0 and must be ignored.
+ */
+typedef struct NpsScoreLine {
+    /**
+     * An `NpsKpiStatus`.
+     */
+    uint32_t status;
+    /**
+     * Whether `value` is set (false: no data).
+     */
+    bool has_value;
+    /**
+     * The value judged, in the benchmark's unit (a rate's value, a time
+     * KPI's mean in minutes, or the plain value).
+     */
+    double value;
+    /**
+     * Whether the policy has a benchmark of that name.
+     */
+    bool has_benchmark;
+    /**
+     * Whether `min` is set.
+     */
+    bool has_min;
+    /**
+     * The benchmark's minimum (inclusive).
+     */
+    double min;
+    /**
+     * Whether `max` is set.
+     */
+    bool has_max;
+    /**
+     * The benchmark's maximum (inclusive).
+     */
+    double max;
+} NpsScoreLine;
 
 /**
  * A time KPI. Without data (`n == 0`) `has_stats` is false and mean,
@@ -2459,10 +2794,12 @@ typedef struct NpsTimeKpi {
 /**
  * How a `*_table` KPI function groups its rows; pass NULL for no grouping
  * (the table then has one group). Every column has the rows' length.
+ * Zero-initialise it (`NpsKpiGrouping g = {0};`) and set what you need.
  */
 typedef struct NpsKpiGrouping {
     /**
-     * Group key per row (dealer, technician, advisor id), or NULL.
+     * Group key per row (dealer, technician, advisor id), or NULL (not
+     * together with `key_columns`).
      */
     const uint32_t *keys;
     /**
@@ -2477,6 +2814,17 @@ typedef struct NpsKpiGrouping {
      * IANA time zone of the periods (NUL-terminated), NULL = UTC.
      */
     const char *tz;
+    /**
+     * Several key columns at once (e.g. dealer × advisor), each with the
+     * rows' length; NULL (or `n_key_columns == 0`) = none. Rows of such a
+     * table have `has_key` false in `NpsKpiGroup`: read the keys from
+     * `nps_kpi_table_to_table` / `nps_kpi_time_table_to_table`.
+     */
+    const struct NpsKeyColumn *key_columns;
+    /**
+     * Number of columns at `key_columns`.
+     */
+    size_t n_key_columns;
 } NpsKpiGrouping;
 
 /**
@@ -2484,7 +2832,8 @@ typedef struct NpsKpiGrouping {
  */
 typedef struct NpsKpiGroup {
     /**
-     * Whether the table is grouped by key (`key` is then set).
+     * Whether the row has one `uint32_t` key (`key` is then set): grouped
+     * by `keys` (not by `key_columns`).
      */
     bool has_key;
     /**
@@ -2519,7 +2868,8 @@ typedef struct NpsKpiGroup {
  */
 typedef struct NpsKpiTimeGroup {
     /**
-     * Whether the table is grouped by key (`key` is then set).
+     * Whether the row has one `uint32_t` key (`key` is then set): grouped
+     * by `keys` (not by `key_columns`).
      */
     bool has_key;
     /**
@@ -3049,16 +3399,16 @@ NpsStatus nps_weighted_tally_categories(const struct NpsWeightedTally *tally,
                                         struct NpsCategoryWeights *out);
 
 /**
- * The default interval options (nps-core's `IntervalOptions::default()`):
- * score method, 95 %, adjusted-Wald pseudo-counts (0.75, 1.5, 0.75)
- * without clipping, Bayes prior (1, 1, 1) equal-tailed.
+ * The default interval options, converted from nps-core's
+ * `IntervalOptions::default()` (the score method at the default
+ * confidence; `tests/golden/defaults_vectors.json` lists every value).
  */
 struct NpsIntervalOptions nps_interval_options_default(void);
 
 /**
- * The default test options (nps-core's `TestOptions::default()`):
- * adjusted Wald with pseudo-counts (0.75, 1.5, 0.75), two-sided, 95 %.
- * Adjusted Wald stays defined when a sample has every response in one
+ * The default test options, converted from nps-core's
+ * `TestOptions::default()`: adjusted Wald, two-sided, at the default
+ * confidence. Adjusted Wald stays defined when a sample has every response in one
  * category (Wald's standard error is 0 there) and covers better at small n.
  */
 struct NpsTestOptions nps_test_options_default(void);
@@ -3261,20 +3611,32 @@ NpsStatus nps_weighted_compare(const struct NpsWeightedTally *a,
                                struct NpsTestResult *out);
 
 /**
+ * The default confidence level of every operation (nps-core's
+ * `DEFAULT_CONFIDENCE`), e.g. for `nps_tally_margin`.
+ */
+double nps_default_confidence(void);
+
+/**
+ * The default sample-size options, converted from nps-core's
+ * `SampleSizeOptions::default()` (the default confidence, an infinite
+ * population).
+ */
+struct NpsSampleSizeOptions nps_sample_size_options_default(void);
+
+/**
  * Sample size for a margin of error of `margin` points at planned
- * promoter and detractor shares (fractions 0..=1) and `confidence`,
- * rounded up. `population` is the finite population size for the
- * finite-population correction, or **0 for an infinite population**.
+ * promoter and detractor shares (fractions 0..=1), rounded up. `options`
+ * may be NULL for `nps_sample_size_options_default()`.
  *
  * # Safety
  *
- * `out` must be NULL or writable.
+ * `options` must be NULL or point to valid options; `out` must be NULL or
+ * writable.
  */
 NpsStatus nps_sample_size(double margin,
                           double promoters,
                           double detractors,
-                          double confidence,
-                          uint64_t population,
+                          const struct NpsSampleSizeOptions *options,
                           uint64_t *out);
 
 /**
@@ -3442,8 +3804,8 @@ NpsStatus nps_grouped_label(const struct NpsGrouped *grouped,
 
 /**
  * Copies the key of group `index` as text (`"all"` without keys, the
- * decimal integer, or the string key) into `buf`, like
- * `nps_grouped_label`.
+ * decimal integer, the string key, or the parts of a tuple key joined
+ * with `" | "`) into `buf`, like `nps_grouped_label`.
  *
  * # Safety
  *
@@ -3481,10 +3843,59 @@ NpsStatus nps_grouped_rolling(const struct NpsGrouped *grouped,
                               struct NpsGrouped **out);
 
 /**
+ * `*count` receives the number of parts of the key of group `index`: 0
+ * without keys (`NPS_KEY_KIND_ALL`), 1 for one key column, one per column
+ * for `key_columns` (`NPS_KEY_KIND_TUPLE`).
+ *
+ * # Safety
+ *
+ * `grouped` must be NULL or a live handle; `count` NULL or writable.
+ */
+NpsStatus nps_grouped_key_parts(const struct NpsGrouped *grouped, size_t index, size_t *count);
+
+/**
+ * Copies part `part` (0-based, below `nps_grouped_key_parts`, else
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE`) of the key of group `index` to `*out`:
+ * for a tuple key the key of column `part`, for a one-column key (part 0)
+ * the key itself.
+ *
+ * # Safety
+ *
+ * `grouped` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_grouped_key_part(const struct NpsGrouped *grouped,
+                               size_t index,
+                               size_t part,
+                               struct NpsKeyValue *out);
+
+/**
+ * Copies part `part` of the key of group `index` as text (the decimal
+ * integer or the string) into `buf`, like `nps_grouped_label`.
+ *
+ * # Safety
+ *
+ * As `nps_grouped_label`.
+ */
+NpsStatus nps_grouped_key_part_text(const struct NpsGrouped *grouped,
+                                    size_t index,
+                                    size_t part,
+                                    char *buf,
+                                    size_t len,
+                                    size_t *text_len);
+
+/**
+ * The default goal options, converted from nps-core's
+ * `GoalOptions::default()`.
+ */
+struct NpsGoalOptions nps_goal_options_default(void);
+
+/**
  * Tracks a goal: from `history` (`history_len` monthly tallies, oldest
- * first) and a `target` NPS to reach within `months` months, the gap, the
- * monthly step, and whether the last change and the step are
- * distinguishable from noise at `confidence`.
+ * first) and a `target` NPS to reach within `months` months (1 up to
+ * nps-core's `goal::MAX_MONTHS`, else `NPS_STATUS_INVALID_ARGUMENT`), the
+ * gap, the monthly step, and whether the last change and the step are
+ * distinguishable from noise at the confidence of `options` (NULL =
+ * `nps_goal_options_default()`).
  *
  * The planned path (NPS at the end of each of the next `months` months)
  * is written to `path` when it is non-NULL: `path_len` must then be at
@@ -3494,14 +3905,14 @@ NpsStatus nps_grouped_rolling(const struct NpsGrouped *grouped,
  *
  * # Safety
  *
- * `history` must be NULL or readable for `history_len` tallies; `out` NULL
- * or writable; `path` NULL or writable for `path_len` values.
+ * `history` must be NULL or readable for `history_len` tallies; `options`
+ * NULL or valid; `out` NULL or writable; `path` NULL or writable for `path_len` values.
  */
 NpsStatus nps_goal_track(const struct NpsTally *history,
                          size_t history_len,
                          double target,
                          uint32_t months,
-                         double confidence,
+                         const struct NpsGoalOptions *options,
                          struct NpsGoalReport *out,
                          double *path,
                          size_t path_len);
@@ -3950,27 +4361,30 @@ NpsStatus nps_heat_map_from_rows(const uint32_t *stages,
                                  struct NpsHeatMap **out);
 
 /**
+ * The default heat-map options, converted from nps-core's
+ * `heatmap::RecordDims::default()`: no keys, no timestamps, the default
+ * period and time zone.
+ */
+struct NpsHeatMapOptions nps_heat_map_options_default(void);
+
+/**
  * Builds a heat map from `len` raw complaint records: record `i` is one
- * mention of `points[i]` in `stages[i]` with pain index `pain[i]`. Optional
- * columns for the 2-D form (`nps_heat_map_matrix`): `keys` (NUL-terminated
- * UTF-8 per record, e.g. the dealer; NULL = none) and `timestamps` (Unix
- * seconds; NULL = none) grouped by `period` (an `NpsPeriod`, not
- * `NPS_PERIOD_NONE` when timestamps are given) in the IANA time zone `tz`
- * (NULL = UTC).
+ * mention of `points[i]` in `stages[i]` with pain index `pain[i]`.
+ * `options` (NULL = `nps_heat_map_options_default()`) gives the optional
+ * columns of the 2-D form (`nps_heat_map_matrix`): keys and timestamps
+ * grouped by its period in its time zone.
  *
  * # Safety
  *
- * As `nps_heat_map_from_rows`; `keys` NULL or `len` valid strings;
- * `timestamps` NULL or readable for `len` values; `tz` NULL or a string.
+ * As `nps_heat_map_from_rows`; `options` NULL or readable, its `keys`
+ * NULL or `len` valid strings, `timestamps` NULL or readable for `len`
+ * values, `tz` NULL or a string.
  */
 NpsStatus nps_heat_map_from_records(const uint32_t *stages,
                                     const char *const *points,
                                     const uint8_t *pain,
                                     size_t len,
-                                    const char *const *keys,
-                                    const int64_t *timestamps,
-                                    uint32_t period,
-                                    const char *tz,
+                                    const struct NpsHeatMapOptions *options,
                                     struct NpsHeatMap **out);
 
 /**
@@ -4171,8 +4585,9 @@ NpsStatus nps_rerated_nps_u8(const uint8_t *original,
                              struct NpsRerating *out);
 
 /**
- * The default flag options: alpha 0.001, min_n 30, Bonferroni,
- * `NPS_INVALID_POLICY_RAISE`.
+ * The default flag options, converted from nps-core's
+ * `integrity::FlagOptions::default()` (family-wise alpha, `min_n`,
+ * Bonferroni, `NPS_INVALID_POLICY_RAISE`).
  */
 struct NpsFlagOptions nps_flag_options_default(void);
 
@@ -4238,8 +4653,8 @@ NpsStatus nps_managed_flags_info(const struct NpsManagedFlags *flags,
 
 /**
  * Copies row `index` (0-based, below the `rows` of
- * `nps_managed_flags_info`) to `*out`; `NPS_STATUS_INVALID_ARGUMENT` when
- * out of range.
+ * `nps_managed_flags_info`) to `*out`; `NPS_STATUS_INDEX_OUT_OF_RANGE`
+ * when out of range.
  *
  * # Safety
  *
@@ -4250,49 +4665,53 @@ NpsStatus nps_managed_flags_get(const struct NpsManagedFlags *flags,
                                 struct NpsManagedFlag *out);
 
 /**
+ * The default comeback options, converted from nps-core's
+ * `kpi::ComebackOptions::default()` (`tests/golden/defaults_vectors.json`
+ * lists the values).
+ */
+struct NpsComebackOptions nps_comeback_options_default(void);
+
+/**
  * First-time-fix rate (`comeback = false`) or comeback rate (`true`) over
  * `len` jobs: vehicle ids, complaint keys (NULL = any return visit of the
  * vehicle counts), opened / closed instants. A job came back when the
- * same vehicle and key was opened again no later than `window_seconds`
- * after it closed (inclusive; 2592000 = 30 days). With `has_as_of`, jobs
- * whose window is not over at `as_of` are left out
- * (`exclude_incomplete`) or counted as fixed; coverage = jobs judged / jobs.
+ * same vehicle and key was opened again no later than
+ * `options->window_seconds` after it closed (inclusive). `options` NULL =
+ * `nps_comeback_options_default()`; with `has_as_of`, jobs whose window is
+ * not over at `as_of` are left out (`exclude_incomplete`) or counted as
+ * fixed; coverage = jobs judged / jobs.
  *
  * # Safety
  *
  * Arrays NULL (with `len == 0`; `complaints` may always be NULL) or
- * readable for `len` values; `out` writable.
+ * readable for `len` values; `options` NULL or readable; `out` writable.
  */
 NpsStatus nps_kpi_first_time_fix(const uint64_t *vehicles,
                                  const uint64_t *complaints,
                                  const int64_t *opened,
                                  const int64_t *closed,
                                  size_t len,
-                                 int64_t window_seconds,
-                                 bool has_as_of,
-                                 int64_t as_of,
-                                 bool exclude_incomplete,
+                                 const struct NpsComebackOptions *options,
                                  bool comeback,
                                  struct NpsKpi *out);
 
 /**
  * Repeat-complaint rate: complaints of a subject (customer or vehicle
- * id) raised again within `window_days` after one was closed / complaints
- * judged. With `has_as_of`, complaints whose window is not over at
- * `as_of` are left out (coverage).
+ * id) raised again within `options->window_seconds` after one was closed
+ * / complaints judged (`options` NULL = `nps_comeback_options_default()`).
+ * With `has_as_of`, complaints whose window is not over at `as_of` are
+ * left out (coverage).
  *
  * # Safety
  *
- * Arrays NULL (with `len == 0`) or readable for `len` values; `out`
- * writable.
+ * Arrays NULL (with `len == 0`) or readable for `len` values; `options`
+ * NULL or readable; `out` writable.
  */
 NpsStatus nps_kpi_repeat_complaint(const uint64_t *subjects,
                                    const int64_t *raised,
                                    const int64_t *closed,
                                    size_t len,
-                                   uint32_t window_days,
-                                   bool has_as_of,
-                                   int64_t as_of,
+                                   const struct NpsComebackOptions *options,
                                    struct NpsKpi *out);
 
 /**
@@ -4330,34 +4749,51 @@ NpsStatus nps_kpi_ready_when_promised(const int64_t *delivered,
                                       struct NpsKpi *out);
 
 /**
- * Follow-up completion: services followed up within `window_seconds` of
- * the service end (`0 <= follow_up − service_end <= window`) / services.
- * `has_follow_up[i] == 0`: no call made (`has_follow_up` NULL = a call
- * for every service).
+ * The default follow-up options, converted from nps-core's
+ * `kpi::FollowUpOptions::default()`.
+ */
+struct NpsFollowUpOptions nps_follow_up_options_default(void);
+
+/**
+ * The default CSAT options, converted from nps-core's
+ * `kpi::CsatOptions::default()`.
+ */
+struct NpsCsatOptions nps_csat_options_default(void);
+
+/**
+ * Follow-up completion: services followed up within
+ * `options->window_seconds` of the service end (`0 <= follow_up −
+ * service_end <= window`) / services; `options` NULL =
+ * `nps_follow_up_options_default()`. `has_follow_up[i] == 0`: no call
+ * made (`has_follow_up` NULL = a call for every service).
  *
  * # Safety
  *
  * Arrays NULL (with `len == 0`; `has_follow_up` may always be NULL) or
- * readable for `len` values; `out` writable.
+ * readable for `len` values; `options` NULL or readable; `out` writable.
  */
 NpsStatus nps_kpi_follow_up_completion(const int64_t *service_end,
                                        const int64_t *follow_up,
                                        const uint8_t *has_follow_up,
                                        size_t len,
-                                       int64_t window_seconds,
+                                       const struct NpsFollowUpOptions *options,
                                        struct NpsKpi *out);
 
 /**
- * CSAT: ratings `>= satisfied_min` / ratings. Ratings and `satisfied_min`
- * must be finite (NaN is `NPS_STATUS_INVALID_VALUE` with its row, or
+ * CSAT: ratings `>= options->satisfied_min` / ratings (`options` NULL =
+ * `nps_csat_options_default()`). Ratings and `satisfied_min` must be
+ * finite (NaN is `NPS_STATUS_INVALID_VALUE` with its row, or
  * `NPS_STATUS_INVALID_ARGUMENT` for `satisfied_min`).
  *
  * # Safety
  *
- * `ratings` NULL (with `len == 0`) or readable for `len` values; `out`
- * writable.
+ * `ratings` NULL (with `len == 0`) or readable for `len` values; `options`
+ * NULL or readable; `out` writable.
  */
-NpsStatus nps_kpi_csat(const double *ratings, size_t len, double satisfied_min, struct NpsKpi *out);
+NpsStatus nps_kpi_csat(const double *ratings,
+                       size_t len,
+                       const struct NpsCsatOptions *options,
+                       struct NpsKpi *out);
 
 /**
  * Service revenue per engineer: revenue (minor units, each >= 0) /
@@ -4391,6 +4827,77 @@ NpsStatus nps_kpi_scorecard_status(const struct NpsPolicy *policy,
                                    uint32_t *status);
 
 /**
+ * The default target of a time KPI (an `NpsTimeMeasure`) in seconds: the
+ * maximum of its benchmark in `policy` (NULL = the default policy), for
+ * the `target_seconds` of `nps_kpi_time*`. A policy without that
+ * benchmark (or without a maximum) is `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `target_seconds` writable.
+ */
+NpsStatus nps_kpi_time_target(const struct NpsPolicy *policy,
+                              uint32_t measure,
+                              int64_t *target_seconds);
+
+/**
+ * The stable name of an `NpsTimeMeasure` (`"reception_response_time"`,
+ * `"delivery_time"`), or `"unknown"`. Static: do not free.
+ */
+const char *nps_time_measure_name(uint32_t measure);
+
+/**
+ * The name of the policy benchmark of an `NpsTimeMeasure`
+ * (`"reception_response_minutes"`, `"delivery_minutes"`), or
+ * `"unknown"`. Static: do not free.
+ */
+const char *nps_time_measure_benchmark(uint32_t measure);
+
+/**
+ * The scorecard line of a rate KPI (judged by its value) against the
+ * benchmark named `kpi_name` in `policy` (NULL = the default policy).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `kpi_name` a NUL-terminated string;
+ * `kpi` readable; `out` writable.
+ */
+NpsStatus nps_kpi_scorecard_rate(const struct NpsPolicy *policy,
+                                 const char *kpi_name,
+                                 const struct NpsKpi *kpi,
+                                 struct NpsScoreLine *out);
+
+/**
+ * The scorecard line of a time KPI, judged by its **mean in minutes**
+ * (the unit of the policy's time benchmarks), against the benchmark named
+ * `kpi_name` in `policy` (NULL = the default policy).
+ *
+ * # Safety
+ *
+ * As `nps_kpi_scorecard_rate`, with `time` readable.
+ */
+NpsStatus nps_kpi_scorecard_time(const struct NpsPolicy *policy,
+                                 const char *kpi_name,
+                                 const struct NpsTimeKpi *time,
+                                 struct NpsScoreLine *out);
+
+/**
+ * The scorecard line of a plain value already in the benchmark's unit
+ * (`has_value == false`: no data) against the benchmark named `kpi_name`
+ * in `policy` (NULL = the default policy).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `kpi_name` a NUL-terminated string;
+ * `out` writable.
+ */
+NpsStatus nps_kpi_scorecard_value(const struct NpsPolicy *policy,
+                                  const char *kpi_name,
+                                  bool has_value,
+                                  double value,
+                                  struct NpsScoreLine *out);
+
+/**
  * Time KPI from `len` durations in seconds (each >= 0) and an inclusive
  * target. `NULL, 0` gives a result without data.
  *
@@ -4407,8 +4914,8 @@ NpsStatus nps_kpi_time_durations(const int64_t *seconds,
 /**
  * Time KPI from `start` / `end` timestamps (`end − start` per row; an end
  * before its start is `NPS_STATUS_INVALID_VALUE` naming the row), e.g.
- * reception response (arrival → greeted, target 180 s by default policy)
- * or delivery (finished → left, 900 s).
+ * reception response (arrival → greeted) or delivery (finished → left),
+ * whose default targets come from the policy: `nps_kpi_time_target`.
  *
  * # Safety
  *
@@ -4594,10 +5101,7 @@ NpsStatus nps_kpi_first_time_fix_table(const uint64_t *vehicles,
                                        const int64_t *opened,
                                        const int64_t *closed,
                                        size_t len,
-                                       int64_t window_seconds,
-                                       bool has_as_of,
-                                       int64_t as_of,
-                                       bool exclude_incomplete,
+                                       const struct NpsComebackOptions *options,
                                        bool comeback,
                                        const struct NpsKpiGrouping *grouping,
                                        struct NpsKpiTable **out);
@@ -4622,7 +5126,7 @@ NpsStatus nps_kpi_table_overall(const struct NpsKpiTable *table, struct NpsKpi *
 
 /**
  * Row `index` (0-based, `< nps_kpi_table_len`; another index is
- * `NPS_STATUS_INVALID_ARGUMENT`) of a table: its key, period start and KPI.
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a table: its key, period start and KPI.
  *
  * # Safety
  *
@@ -4675,7 +5179,7 @@ NpsStatus nps_kpi_time_table_overall(const struct NpsKpiTimeTable *table, struct
 
 /**
  * Row `index` (0-based, `< nps_kpi_time_table_len`; another index is
- * `NPS_STATUS_INVALID_ARGUMENT`) of a time table: its key, period start
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a time table: its key, period start
  * and time KPI.
  *
  * # Safety
@@ -4731,7 +5235,7 @@ size_t nps_kpi_technician_table_len(const struct NpsKpiTechnicianTable *table);
 
 /**
  * Row `index` (0-based, `< nps_kpi_technician_table_len`; another index
- * is `NPS_STATUS_INVALID_ARGUMENT`) of a technician table: the key and
+ * is `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a technician table: the key and
  * the three figures.
  *
  * # Safety
@@ -4942,6 +5446,220 @@ NpsStatus nps_rank_open_cases(const struct NpsPolicy *policy,
                               struct NpsRankedCase *out,
                               size_t out_len,
                               size_t *count);
+
+/**
+ * The groups of `grouped` as a new `NpsTable` (written to `*out`): key
+ * columns, `period`, then `n`, `detractors`, `passives`, `promoters`
+ * (u64), `nps`, `se`, `low`, `high` (f64, points; `low` / `high` are the
+ * interval of `interval`, NULL = `nps_interval_options_default()`; null
+ * where a group has no data) and `thin` (bool). Invalid interval options
+ * are `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `grouped` NULL or a live handle; `interval` NULL or valid options;
+ * `out` writable.
+ */
+NpsStatus nps_grouped_to_table(const struct NpsGrouped *grouped,
+                               const struct NpsIntervalOptions *interval,
+                               struct NpsTable **out);
+
+/**
+ * The rows of a KPI table as a new `NpsTable` (written to `*out`): key
+ * columns, `period`, then `value` (null: no data), `numerator`,
+ * `denominator` and `coverage` (f64).
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_table_to_table(const struct NpsKpiTable *table, struct NpsTable **out);
+
+/**
+ * The rows of a time-KPI table as a new `NpsTable` (written to `*out`):
+ * key columns, `period`, then `n` (u64), `mean`, `median`, `p90` (f64,
+ * seconds), `target_seconds` (i64) and the share within target as
+ * `within_target_value`, `_numerator`, `_denominator`, `_coverage` (f64).
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_time_table_to_table(const struct NpsKpiTimeTable *table, struct NpsTable **out);
+
+/**
+ * Releases a table. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `table` NULL or a handle from this library not yet freed, used by no
+ * other thread.
+ */
+void nps_table_free(struct NpsTable *table);
+
+/**
+ * Number of rows (groups); 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_table_rows(const struct NpsTable *table);
+
+/**
+ * Number of columns; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_table_columns(const struct NpsTable *table);
+
+/**
+ * Number of leading key columns (0 without keys, one per key column);
+ * 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_table_key_columns(const struct NpsTable *table);
+
+/**
+ * Copies the name of column `column` (0-based, below
+ * `nps_table_columns`, else `NPS_STATUS_INDEX_OUT_OF_RANGE`) with a NUL
+ * into `buf` (capacity `len`); `*text_len` (may be NULL) receives its
+ * length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_table_column_name(const struct NpsTable *table,
+                                size_t column,
+                                char *buf,
+                                size_t len,
+                                size_t *text_len);
+
+/**
+ * Writes the `NpsColumnType` of column `column` to `*out`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_table_column_type(const struct NpsTable *table, size_t column, uint32_t *out);
+
+/**
+ * Writes the index of the column called `name` (NUL-terminated UTF-8)
+ * to `*index`; `NPS_STATUS_INVALID_ARGUMENT` when there is none.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `name` a NUL-terminated string; `index`
+ * writable.
+ */
+NpsStatus nps_table_column_index(const struct NpsTable *table, const char *name, size_t *index);
+
+/**
+ * Reads the `double` at (`row`, `column`) of an `NPS_COLUMN_TYPE_F64`
+ * column into `*value`; `*is_null` receives whether the cell is null (no
+ * data; `*value` is then 0). Another column type is
+ * `NPS_STATUS_INVALID_ARGUMENT`; a row or column out of range is
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `value` and `is_null` writable. (The
+ * same holds for every `nps_table_get_*`.)
+ */
+NpsStatus nps_table_get_f64(const struct NpsTable *table,
+                            size_t row,
+                            size_t column,
+                            double *value,
+                            bool *is_null);
+
+/**
+ * As `nps_table_get_f64` for an `NPS_COLUMN_TYPE_I64` column.
+ *
+ * # Safety
+ *
+ * As `nps_table_get_f64`.
+ */
+NpsStatus nps_table_get_i64(const struct NpsTable *table,
+                            size_t row,
+                            size_t column,
+                            int64_t *value,
+                            bool *is_null);
+
+/**
+ * As `nps_table_get_f64` for an `NPS_COLUMN_TYPE_U64` column.
+ *
+ * # Safety
+ *
+ * As `nps_table_get_f64`.
+ */
+NpsStatus nps_table_get_u64(const struct NpsTable *table,
+                            size_t row,
+                            size_t column,
+                            uint64_t *value,
+                            bool *is_null);
+
+/**
+ * As `nps_table_get_f64` for an `NPS_COLUMN_TYPE_BOOL` column (a null
+ * cell writes false).
+ *
+ * # Safety
+ *
+ * As `nps_table_get_f64`.
+ */
+NpsStatus nps_table_get_bool(const struct NpsTable *table,
+                             size_t row,
+                             size_t column,
+                             bool *value,
+                             bool *is_null);
+
+/**
+ * Reads the date at (`row`, `column`) of an `NPS_COLUMN_TYPE_DATE` column
+ * (the local first day of a period) into `*year`, `*month` (1..=12) and
+ * `*day` (1..=31); a null cell writes 0, 0, 0. Errors as
+ * `nps_table_get_f64`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `year`, `month`, `day` and `is_null`
+ * writable.
+ */
+NpsStatus nps_table_get_date(const struct NpsTable *table,
+                             size_t row,
+                             size_t column,
+                             int32_t *year,
+                             uint32_t *month,
+                             uint32_t *day,
+                             bool *is_null);
+
+/**
+ * Copies the text at (`row`, `column`) of an `NPS_COLUMN_TYPE_STR` column
+ * with a NUL into `buf` (capacity `len`); `*text_len` (may be NULL)
+ * receives its length without the NUL, also on
+ * `NPS_STATUS_BUFFER_TOO_SMALL`, so `buf = NULL, len = 0` queries it.
+ * `*is_null` receives whether the cell is null (then `*text_len` is 0, and
+ * `buf` receives `""` when `len > 0`). Other errors as
+ * `nps_table_get_f64`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable; `is_null` writable.
+ */
+NpsStatus nps_table_get_text(const struct NpsTable *table,
+                             size_t row,
+                             size_t column,
+                             char *buf,
+                             size_t len,
+                             size_t *text_len,
+                             bool *is_null);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -43,6 +43,7 @@
 //! | [`NpsKpiTimeTable`] | `nps_kpi_time_table` | `kpi::table` |
 //! | [`NpsKpiTechnicianTable`] | `nps_kpi_technician_table` | `kpi::table` |
 //! | [`NpsCase`] | `nps_case_from_events_json`, `_from_response`, `_from_json` | `case` |
+//! | [`NpsTable`] | `nps_grouped_to_table`, `nps_kpi_table_to_table`, `nps_kpi_time_table_to_table` | `table` |
 //!
 //! Each KPI table kind is its own type, so reading a table with another
 //! kind's functions is a compile error in C. In Rust every handle type
@@ -65,7 +66,7 @@
 //! `stats`, `period`, `group`, `goal`, `money`, `policy/{triage, approval,
 //! deadline, warning}`, `calendar`, `heatmap`, `erlang`, `integrity`,
 //! `kpi/{comeback, rates, scorecard, time, workshop, srt, table}`, `case`,
-//! `programme`, `parallel`), plus `error` (the per-thread last error),
+//! `programme`, `parallel`, `table`), plus `error` (the per-thread last error),
 //! `version`, `panic` (the boundary macros) and `ffi/` (the plumbing, in
 //! layers that never import the files above them).
 #![deny(missing_docs)]
@@ -117,6 +118,8 @@ pub mod case;
 
 pub mod programme;
 
+pub mod table;
+
 pub use calendar::*;
 pub use case::*;
 pub use erlang::*;
@@ -134,5 +137,6 @@ pub use policy::*;
 pub use programme::*;
 pub use score::*;
 pub use stats::*;
+pub use table::*;
 pub use tally::*;
 pub use version::*;

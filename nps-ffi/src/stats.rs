@@ -386,6 +386,18 @@ fn shares_to_c(s: nps_core::Shares) -> NpsShares {
     }
 }
 
+/// The core interval options of C options; NULL is
+/// `IntervalOptions::default()`.
+///
+/// # Safety
+/// `options` must be NULL or point to valid options.
+pub(crate) unsafe fn interval_options(
+    options: *const NpsIntervalOptions,
+) -> Result<IntervalOptions, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { ffi::options_or_default(options, NpsIntervalOptions::to_core) }
+}
+
 /// # Safety
 /// `options` must be NULL or point to valid options.
 unsafe fn interval_of<S: NpsSample>(
@@ -393,10 +405,8 @@ unsafe fn interval_of<S: NpsSample>(
     options: *const NpsIntervalOptions,
 ) -> Result<NpsInterval, FfiError> {
     // SAFETY: forwarded caller guarantee.
-    let opts = unsafe { ffi::opt_reference(options, "options") }?
-        .copied()
-        .unwrap_or_else(NpsIntervalOptions::default_value);
-    Ok(interval_to_c(&s.interval_with(&opts.to_core()?)?))
+    let opts = unsafe { interval_options(options) }?;
+    Ok(interval_to_c(&s.interval_with(&opts)?))
 }
 
 /// The core options of C options; NULL is `TestOptions::default()`.
@@ -747,7 +757,9 @@ impl NpsSampleSizeOptions {
 /// `DEFAULT_CONFIDENCE`), e.g. for `nps_tally_margin`.
 #[no_mangle]
 pub extern "C" fn nps_default_confidence() -> f64 {
-    ffi_value!(nps_core::DEFAULT_CONFIDENCE, { nps_core::DEFAULT_CONFIDENCE })
+    ffi_value!(nps_core::DEFAULT_CONFIDENCE, {
+        nps_core::DEFAULT_CONFIDENCE
+    })
 }
 
 /// The default sample-size options, converted from nps-core's
@@ -779,9 +791,8 @@ pub unsafe extern "C" fn nps_sample_size(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let options = unsafe {
-            ffi::options_or_default(options, |o: NpsSampleSizeOptions| Ok(o.to_core()))
-        }?;
+        let options =
+            unsafe { ffi::options_or_default(options, |o: NpsSampleSizeOptions| Ok(o.to_core())) }?;
         let n = nps_core::sample_size(margin, promoters, detractors, &options)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(n) };

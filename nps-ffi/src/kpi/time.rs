@@ -66,8 +66,8 @@ pub unsafe extern "C" fn nps_kpi_time_durations(
 
 /// Time KPI from `start` / `end` timestamps (`end − start` per row; an end
 /// before its start is `NPS_STATUS_INVALID_VALUE` naming the row), e.g.
-/// reception response (arrival → greeted, target 180 s by default policy)
-/// or delivery (finished → left, 900 s).
+/// reception response (arrival → greeted) or delivery (finished → left),
+/// whose default targets come from the policy: `nps_kpi_time_target`.
 ///
 /// # Safety
 ///
