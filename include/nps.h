@@ -515,6 +515,37 @@ typedef uint32_t NpsTimeMeasure;
 #endif // __cplusplus
 
 /**
+ * The verdict on one job (nps-core's `kpi::JobOutcome`). Passed as
+ * `uint32_t`.
+ */
+enum NpsJobOutcome
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * No comeback within the window, and the window is complete.
+     */
+    NPS_JOB_OUTCOME_FIXED = 0,
+    /**
+     * The same vehicle came back with the same complaint key within the
+     * window.
+     */
+    NPS_JOB_OUTCOME_CAME_BACK = 1,
+    /**
+     * No comeback yet, but the window is not over at `as_of`.
+     */
+    NPS_JOB_OUTCOME_INCOMPLETE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsJobOutcome NpsJobOutcome;
+#else
+typedef uint32_t NpsJobOutcome;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Survey alert level. Passed as `uint32_t`.
  */
 enum NpsAlert
@@ -4713,6 +4744,25 @@ NpsStatus nps_kpi_repeat_complaint(const uint64_t *subjects,
                                    size_t len,
                                    const struct NpsComebackOptions *options,
                                    struct NpsKpi *out);
+
+/**
+ * The verdict on each of `len` jobs (arguments as
+ * `nps_kpi_first_time_fix`; `options` NULL =
+ * `nps_comeback_options_default()`): `outcomes[i]` receives an
+ * `NpsJobOutcome` value.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_first_time_fix`; `outcomes` NULL (with `len == 0`) or
+ * writable for `len` values.
+ */
+NpsStatus nps_kpi_job_outcomes(const uint64_t *vehicles,
+                               const uint64_t *complaints,
+                               const int64_t *opened,
+                               const int64_t *closed,
+                               size_t len,
+                               const struct NpsComebackOptions *options,
+                               uint32_t *outcomes);
 
 /**
  * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =

@@ -167,11 +167,16 @@ static void tests_and_weights(void) {
 
 static void sample_sizes(void) {
     uint64_t n = 0, m = 0;
-    case_begin("sample size: population 0 means infinite");
-    CHECK_STATUS(nps_sample_size(5, 0.5, 0.2, 0.95, 0, &n), NPS_STATUS_OK);
+    NpsSampleSizeOptions o = nps_sample_size_options_default();
+    case_begin("sample size: NULL options = infinite population, finite population smaller");
+    CHECK_STATUS(nps_sample_size(5, 0.5, 0.2, NULL, &n), NPS_STATUS_OK);
     CHECK_U64("n", n, 938); /* ceil(z^2 * 0.61 / 0.05^2) */
-    CHECK_STATUS(nps_sample_size(5, 0.5, 0.2, 0.95, 2000, &m), NPS_STATUS_OK);
+    o.has_population = true;
+    o.population = 2000;
+    CHECK_STATUS(nps_sample_size(5, 0.5, 0.2, &o, &m), NPS_STATUS_OK);
     CHECK(m < n);
+    o.population = 0;
+    CHECK_STATUS(nps_sample_size(5, 0.5, 0.2, &o, &m), NPS_STATUS_INVALID_ARGUMENT);
     case_end();
 }
 
@@ -272,7 +277,7 @@ static void goal(void) {
     case_begin("goal: from 45 to 65 within 12 months");
     CHECK_STATUS(nps_tally_from_categories(20, 40, 140, &hist[0]), NPS_STATUS_OK); /* 60 */
     CHECK_STATUS(nps_tally_from_categories(30, 50, 120, &hist[1]), NPS_STATUS_OK); /* 45 */
-    CHECK_STATUS(nps_goal_track(hist, 2, 65, 12, 0.95, &rep, path, 12), NPS_STATUS_OK);
+    CHECK_STATUS(nps_goal_track(hist, 2, 65, 12, NULL, &rep, path, 12), NPS_STATUS_OK);
     CHECK(rep.current == 45 && rep.gap == 20 && rep.months == 12);
     CHECK_CLOSE("step", rep.monthly_step, 20.0 / 12, 1e-12);
     CHECK_CLOSE("path[0]", path[0], 45 + 20.0 / 12, 1e-12);
@@ -286,7 +291,7 @@ static void goal(void) {
     /* ceil(2 z^2 V / step^2), V = 0.6 + 0.15 - 0.45^2 = 0.5475 -> 15143.03 */
     CHECK(rep.has_n_per_month_to_detect_step);
     CHECK_U64("n per month", rep.n_per_month_to_detect_step, 15144);
-    CHECK_STATUS(nps_goal_track(hist + 1, 1, 65, 12, 0.95, &rep, NULL, 0), NPS_STATUS_OK);
+    CHECK_STATUS(nps_goal_track(hist + 1, 1, 65, 12, NULL, &rep, NULL, 0), NPS_STATUS_OK);
     CHECK(!rep.has_last_change && !rep.has_minimum_detectable_change && !rep.has_step_detectable);
     case_end();
 }

@@ -52,7 +52,7 @@ static void null_pointers(void) {
                  NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_group_by_u8(NULL, 2, NULL, &g), NPS_STATUS_NULL_POINTER);
     CHECK(g == NULL);
-    CHECK_STATUS(nps_goal_track(NULL, 2, 50, 3, 0.95, NULL, NULL, 0), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_goal_track(NULL, 2, 50, 3, NULL, NULL, NULL, 0), NPS_STATUS_NULL_POINTER);
     CHECK(untouched(&t, sizeof t));
     case_end();
 
@@ -80,7 +80,7 @@ static void null_pointers(void) {
     CHECK_STATUS(nps_compare(&a, &a, NULL, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_weighted_tally_nps(NULL, &d), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_weighted_compare(NULL, NULL, NULL, &r), NPS_STATUS_NULL_POINTER);
-    CHECK_STATUS(nps_sample_size(5, 0.5, 0.2, 0.95, 0, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_sample_size(5, 0.5, 0.2, NULL, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_z_value(0.95, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_scale_classify(NULL, 5, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_group_by_u8(scores, 3, NULL, NULL), NPS_STATUS_NULL_POINTER);
@@ -124,7 +124,7 @@ static void empty_arrays(void) {
     CHECK_STATUS(nps_grouped_total(g, &t), NPS_STATUS_OK);
     CHECK_U64("total n", t.detractors + t.passives + t.promoters, 0);
     nps_grouped_free(g);
-    CHECK_STATUS(nps_goal_track(NULL, 0, 50, 3, 0.95, NULL, NULL, 0), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_goal_track(NULL, 0, 50, 3, NULL, NULL, NULL, 0), NPS_STATUS_NULL_POINTER);
     case_end();
 }
 
@@ -220,9 +220,9 @@ static void invalid_arguments(void) {
     CHECK_STATUS(nps_test_benchmark(&t, 101.0, NULL, &r), NPS_STATUS_INVALID_ARGUMENT);
     CHECK(message_contains("benchmark"));
     CHECK_STATUS(nps_z_value(-0.1, &d), NPS_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(nps_sample_size(0, 0.5, 0.2, 0.95, 0, &n), NPS_STATUS_INVALID_ARGUMENT);
-    CHECK_STATUS(nps_sample_size(5, 1.0, 0.0, 0.95, 0, &n), NPS_STATUS_DEGENERATE);
-    CHECK_STATUS(nps_goal_track(&t, 1, 65, 0, 0.95, NULL, NULL, 0), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_sample_size(0, 0.5, 0.2, NULL, &n), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_sample_size(5, 1.0, 0.0, NULL, &n), NPS_STATUS_DEGENERATE);
+    CHECK_STATUS(nps_goal_track(&t, 1, 65, 0, NULL, NULL, NULL, 0), NPS_STATUS_NULL_POINTER);
     case_end();
 
     case_begin("structs that break their invariants are rejected");
@@ -400,16 +400,16 @@ static void text_and_buffers(void) {
         CHECK_STATUS(nps_tally_from_categories(30, 50, 120, &hist[1]), NPS_STATUS_OK);
         memset(&rep, SENTINEL, sizeof rep);
         memset(path, SENTINEL, sizeof path);
-        CHECK_STATUS(nps_goal_track(hist, 2, 65, 12, 0.95, &rep, path, 3),
+        CHECK_STATUS(nps_goal_track(hist, 2, 65, 12, NULL, &rep, path, 3),
                      NPS_STATUS_BUFFER_TOO_SMALL);
         CHECK(untouched(&rep, sizeof rep) && untouched(path, sizeof path));
         CHECK(message_contains("12"));
-        CHECK_STATUS(nps_goal_track(hist, 2, 65, 12, 0.95, &rep, NULL, 3),
+        CHECK_STATUS(nps_goal_track(hist, 2, 65, 12, NULL, &rep, NULL, 3),
                      NPS_STATUS_NULL_POINTER);
-        CHECK_STATUS(nps_goal_track(hist, 0, 65, 12, 0.95, &rep, NULL, 0), NPS_STATUS_NO_DATA);
-        CHECK_STATUS(nps_goal_track(hist, 2, 165, 12, 0.95, &rep, NULL, 0),
+        CHECK_STATUS(nps_goal_track(hist, 0, 65, 12, NULL, &rep, NULL, 0), NPS_STATUS_NO_DATA);
+        CHECK_STATUS(nps_goal_track(hist, 2, 165, 12, NULL, &rep, NULL, 0),
                      NPS_STATUS_INVALID_ARGUMENT);
-        CHECK_STATUS(nps_goal_track(hist, 2, 65, 3, 0.95, &rep, path, 3), NPS_STATUS_OK);
+        CHECK_STATUS(nps_goal_track(hist, 2, 65, 3, NULL, &rep, path, 3), NPS_STATUS_OK);
         CHECK(path[2] == 65.0);
     }
     case_end();

@@ -182,11 +182,14 @@ static void golden(const cJSON *doc) {
     cJSON_ArrayForEach(v, get(doc, "records")) {
         Cols c;
         NpsHeatMap *map = NULL;
+        NpsHeatMapOptions o = nps_heat_map_options_default();
         case_begin("records %s", get(v, "name")->valuestring);
         load_cols(v, &c);
-        CHECK_STATUS(nps_heat_map_from_records(c.stages, c.points, c.pain, c.n, c.keys, c.ts,
-                                               NPS_PERIOD_MONTH, get(v, "tz")->valuestring, &map),
-                     NPS_STATUS_OK);
+        o.keys = (const char *const *)c.keys;
+        o.timestamps = c.ts;
+        o.period = NPS_PERIOD_MONTH;
+        o.tz = get(v, "tz")->valuestring;
+        CHECK_STATUS(nps_heat_map_from_records(c.stages, c.points, c.pain, c.n, &o, &map), NPS_STATUS_OK);
         if (map != NULL) {
             check_map(map, get(v, "expect"));
             check_matrix(map, NPS_MATRIX_BY_KEY, get(get(v, "expect"), "matrix_key"));
@@ -326,8 +329,17 @@ static void bad_input(void) {
     CHECK(nps_last_error_index(&idx));
     CHECK_U64("index", idx, 1);
     stages[1] = NPS_STAGE_REPAIR;
-    CHECK_STATUS(nps_heat_map_from_records(stages, points, pain, 2, NULL, NULL, 99, NULL, &map),
-                 NPS_STATUS_INVALID_ARGUMENT);
+    {
+        NpsHeatMapOptions o = nps_heat_map_options_default();
+        CHECK(o.period == NPS_PERIOD_MONTH && o.keys == NULL && o.timestamps == NULL && o.tz == NULL);
+        o.period = 99;
+        CHECK_STATUS(nps_heat_map_from_records(stages, points, pain, 2, &o, &map), NPS_STATUS_INVALID_ARGUMENT);
+        o.period = NPS_PERIOD_NONE;
+        CHECK_STATUS(nps_heat_map_from_records(stages, points, pain, 2, &o, &map), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(nps_heat_map_from_records(stages, points, pain, 2, NULL, &map), NPS_STATUS_OK);
+        nps_heat_map_free(map);
+        map = NULL;
+    }
     CHECK_STATUS(nps_heat_map_from_rows(stages, points, mentions, pain, 2, &map), NPS_STATUS_OK);
     CHECK_STATUS(nps_heat_map_ranked(map, pts, 1, &n), NPS_STATUS_BUFFER_TOO_SMALL);
     CHECK_U64("count on too small", n, 2);

@@ -294,7 +294,7 @@ static void bad_input(void) {
     CHECK_STATUS(nps_managed_flags_info(h, &info), NPS_STATUS_OK);
     CHECK_U64("rows", info.rows, 8);
     CHECK_U64("min_n", info.min_n, 30);
-    CHECK_STATUS(nps_managed_flags_get(h, 8, &f), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_managed_flags_get(h, 8, &f), NPS_STATUS_INDEX_OUT_OF_RANGE);
     CHECK_STATUS(nps_managed_flags_get(h, 0, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_managed_flags_get(NULL, 0, &f), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_managed_flags_info(NULL, &info), NPS_STATUS_NULL_POINTER);

@@ -81,36 +81,34 @@ static void first_time_fix(const cJSON *sec) {
         int has_comp = !cJSON_IsNull(get(v, "complaints"));
         size_t n = ids(get(v, "vehicles"), veh);
         NpsKpi f, c;
+        NpsComebackOptions o = nps_comeback_options_default();
+        o.window_seconds = (int64_t)get(v, "window_seconds")->valuedouble;
+        o.has_as_of = cJSON_IsNumber(as_of);
+        o.as_of = cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0;
+        o.exclude_incomplete = cJSON_IsTrue(get(v, "exclude_incomplete"));
         case_begin("first_time_fix: %s", get(v, "name")->valuestring);
         if (has_comp) ids(get(v, "complaints"), comp);
         i64s(get(v, "opened"), opened);
         i64s(get(v, "closed"), closed);
         CHECK_STATUS(nps_kpi_first_time_fix(n ? veh : NULL, has_comp && n ? comp : NULL, n ? opened : NULL,
-                                            n ? closed : NULL, n, (int64_t)get(v, "window_seconds")->valuedouble,
-                                            cJSON_IsNumber(as_of), cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0,
-                                            cJSON_IsTrue(get(v, "exclude_incomplete")), false, &f),
+                                            n ? closed : NULL, n, &o, false, &f),
                      NPS_STATUS_OK);
         check_kpi("ftfr", &f, get(e, "first_time_fix_rate"));
         CHECK_STATUS(nps_kpi_first_time_fix(n ? veh : NULL, has_comp && n ? comp : NULL, n ? opened : NULL,
-                                            n ? closed : NULL, n, (int64_t)get(v, "window_seconds")->valuedouble,
-                                            cJSON_IsNumber(as_of), cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0,
-                                            cJSON_IsTrue(get(v, "exclude_incomplete")), true, &c),
+                                            n ? closed : NULL, n, &o, true, &c),
                      NPS_STATUS_OK);
         check_kpi("comeback", &c, get(e, "comeback_rate"));
         {
             /* The same jobs through the table API, one group (grouping NULL). */
             NpsKpiTable *t = NULL;
-            NpsKpi o;
+            NpsKpi ov;
             NpsKpiGroup row;
-            CHECK_STATUS(nps_kpi_first_time_fix_table(
-                             n ? veh : NULL, has_comp && n ? comp : NULL, n ? opened : NULL, n ? closed : NULL, n,
-                             (int64_t)get(v, "window_seconds")->valuedouble, cJSON_IsNumber(as_of),
-                             cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0,
-                             cJSON_IsTrue(get(v, "exclude_incomplete")), false, NULL, &t),
+            CHECK_STATUS(nps_kpi_first_time_fix_table(n ? veh : NULL, has_comp && n ? comp : NULL,
+                                                      n ? opened : NULL, n ? closed : NULL, n, &o, false, NULL, &t),
                          NPS_STATUS_OK);
             CHECK(nps_kpi_table_len(t) == (n ? 1u : 0u));
-            CHECK_STATUS(nps_kpi_table_overall(t, &o), NPS_STATUS_OK);
-            check_kpi("ftfr table", &o, get(e, "first_time_fix_rate"));
+            CHECK_STATUS(nps_kpi_table_overall(t, &ov), NPS_STATUS_OK);
+            check_kpi("ftfr table", &ov, get(e, "first_time_fix_rate"));
             if (n) {
                 CHECK_STATUS(nps_kpi_table_get(t, 0, &row), NPS_STATUS_OK);
                 CHECK(!row.has_key && !row.has_period);
@@ -298,10 +296,11 @@ static void simple_rates(const cJSON *doc) {
         uint8_t has[MAXN];
         size_t n = i64s(get(v, "service_end"), e);
         NpsKpi k;
+        NpsFollowUpOptions o = nps_follow_up_options_default();
+        o.window_seconds = (int64_t)get(v, "window_seconds")->valuedouble;
         case_begin("follow_up: %s", get(v, "name")->valuestring);
         i64s_opt(get(v, "follow_up"), f, has);
-        CHECK_STATUS(nps_kpi_follow_up_completion(e, f, has, n, (int64_t)get(v, "window_seconds")->valuedouble, &k),
-                     NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_follow_up_completion(e, f, has, n, &o, &k), NPS_STATUS_OK);
         check_kpi("follow_up", &k, get(v, "expected"));
         case_end();
     }
@@ -309,8 +308,10 @@ static void simple_rates(const cJSON *doc) {
         double r[MAXN];
         size_t n = f64s(get(v, "ratings"), r, NULL);
         NpsKpi k;
+        NpsCsatOptions o = nps_csat_options_default();
+        o.satisfied_min = get(v, "satisfied_min")->valuedouble;
         case_begin("csat: %s", get(v, "name")->valuestring);
-        CHECK_STATUS(nps_kpi_csat(n ? r : NULL, n, get(v, "satisfied_min")->valuedouble, &k), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_csat(n ? r : NULL, n, &o, &k), NPS_STATUS_OK);
         check_kpi("csat", &k, get(v, "expected"));
         case_end();
     }
@@ -330,13 +331,14 @@ static void simple_rates(const cJSON *doc) {
         size_t n = ids(get(v, "subjects"), s);
         const cJSON *as_of = get(v, "as_of");
         NpsKpi k;
+        NpsComebackOptions o = nps_comeback_options_default();
+        o.window_seconds = (int64_t)get(v, "window_days")->valuedouble * 86400;
+        o.has_as_of = cJSON_IsNumber(as_of);
+        o.as_of = cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0;
         case_begin("repeat_complaint: %s", get(v, "name")->valuestring);
         i64s(get(v, "raised"), r);
         i64s(get(v, "closed"), c);
-        CHECK_STATUS(nps_kpi_repeat_complaint(s, r, c, n, (uint32_t)get(v, "window_days")->valuedouble,
-                                              cJSON_IsNumber(as_of), cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0,
-                                              &k),
-                     NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_repeat_complaint(s, r, c, n, &o, &k), NPS_STATUS_OK);
         check_kpi("repeat", &k, get(v, "expected"));
         case_end();
     }
@@ -357,6 +359,7 @@ static void grouped_rate(const cJSON *sec) {
         cJSON_ArrayForEach(x, get(v, "flags")) flags[n++] = (uint8_t)x->valueint;
         cJSON_ArrayForEach(x, get(v, "keys")) keys[i++] = (uint32_t)x->valuedouble;
         i64s(get(v, "timestamps"), ts);
+        memset(&grouping, 0, sizeof grouping);
         grouping.keys = keys;
         grouping.timestamps = ts;
         grouping.period = NPS_PERIOD_MONTH;
@@ -426,7 +429,7 @@ static void tables_and_catalog(void) {
     CHECK_STATUS(nps_kpi_time_table_get(tt, 1, &trow), NPS_STATUS_OK);
     CHECK(trow.has_key && trow.key == 2 && !trow.has_period);
     CHECK_CLOSE("within", trow.time.within_target.value, 1.0, TOL);
-    CHECK_STATUS(nps_kpi_time_table_get(tt, 2, &trow), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_kpi_time_table_get(tt, 2, &trow), NPS_STATUS_INDEX_OUT_OF_RANGE);
     nps_kpi_time_table_free(tt);
     case_end();
 
@@ -450,7 +453,7 @@ static void tables_and_catalog(void) {
     CHECK(trow_tech.key == 7 && !trow_tech.efficiency.has_value);
     CHECK(trow_tech.productivity.has_value && trow_tech.productivity.value == 0.0);
     CHECK(!trow_tech.productivity.has_coverage);
-    CHECK_STATUS(nps_kpi_technician_table_get(tech, 3, &trow_tech), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_kpi_technician_table_get(tech, 3, &trow_tech), NPS_STATUS_INDEX_OUT_OF_RANGE);
     CHECK_STATUS(nps_kpi_technician_table_get(tech, 0, NULL), NPS_STATUS_NULL_POINTER);
     nps_kpi_technician_table_free(tech);
     case_end();
@@ -473,7 +476,7 @@ static void tables_and_catalog(void) {
     tt = NULL;
     CHECK_STATUS(nps_kpi_technician_table(NULL, NULL, NULL, NULL, 0, NULL, NULL, 0, &tech), NPS_STATUS_OK);
     CHECK(nps_kpi_technician_table_len(tech) == 0);
-    CHECK_STATUS(nps_kpi_technician_table_get(tech, 0, &trow_tech), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_kpi_technician_table_get(tech, 0, &trow_tech), NPS_STATUS_INDEX_OUT_OF_RANGE);
     nps_kpi_technician_table_free(tech);
     tech = NULL;
     case_end();
@@ -541,9 +544,9 @@ static void bad_input_more(void) {
     CHECK_STATUS(nps_kpi_effective_labour_rate(NULL, hours, bad_pay, 2, &k, by), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_hours_per_ro(hours, NULL, hours, 2, NPS_HOURS_BASIS_SRT, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_ready_when_promised(t, NULL, NULL, 1, &k), NPS_STATUS_NULL_POINTER);
-    CHECK_STATUS(nps_kpi_follow_up_completion(NULL, t, NULL, 1, 86400, &k), NPS_STATUS_NULL_POINTER);
-    CHECK_STATUS(nps_kpi_repeat_complaint(NULL, t, t, 1, 30, false, 0, &k), NPS_STATUS_NULL_POINTER);
-    CHECK_STATUS(nps_kpi_csat(NULL, 2, 4.0, &k), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_follow_up_completion(NULL, t, NULL, 1, NULL, &k), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_repeat_complaint(NULL, t, t, 1, NULL, &k), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_csat(NULL, 2, NULL, &k), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_service_revenue_per_engineer(sales, 2, 1, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_rate_table(flags, NULL, 2, NULL, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_srt_catalog_new(NULL, dup_h, 2, &cat), NPS_STATUS_NULL_POINTER);
@@ -567,7 +570,7 @@ static void bad_input_more(void) {
     case_begin("new KPIs: length 0 is no data");
     CHECK_STATUS(nps_kpi_effective_labour_rate(NULL, NULL, NULL, 0, &k, by), NPS_STATUS_OK);
     CHECK(!k.has_value && !by[0].has_value && !by[2].has_coverage);
-    CHECK_STATUS(nps_kpi_csat(NULL, 0, 4.0, &k), NPS_STATUS_OK);
+    CHECK_STATUS(nps_kpi_csat(NULL, 0, NULL, &k), NPS_STATUS_OK);
     CHECK(!k.has_value && !k.has_coverage);
     CHECK_STATUS(nps_kpi_ready_when_promised(NULL, NULL, NULL, 0, &k), NPS_STATUS_OK);
     CHECK(!k.has_value);
@@ -577,11 +580,19 @@ static void bad_input_more(void) {
     case_end();
 
     case_begin("new KPIs: NaN, negative, invalid UTF-8, duplicates");
-    CHECK_STATUS(nps_kpi_csat(nan_ratings, 2, 4.0, &k), NPS_STATUS_INVALID_VALUE);
+    CHECK_STATUS(nps_kpi_csat(nan_ratings, 2, NULL, &k), NPS_STATUS_INVALID_VALUE);
     CHECK(strstr(last_message(), "row 1") != NULL);
-    CHECK_STATUS(nps_kpi_csat(nan_ratings, 1, NAN, &k), NPS_STATUS_INVALID_ARGUMENT);
+    {
+        NpsCsatOptions nan_min = nps_csat_options_default();
+        nan_min.satisfied_min = NAN;
+        CHECK_STATUS(nps_kpi_csat(nan_ratings, 1, &nan_min, &k), NPS_STATUS_INVALID_ARGUMENT);
+    }
     CHECK_STATUS(nps_kpi_service_revenue_per_engineer(neg, 1, 2, &k), NPS_STATUS_INVALID_VALUE);
-    CHECK_STATUS(nps_kpi_follow_up_completion(t, t, NULL, 1, -1, &k), NPS_STATUS_INVALID_ARGUMENT);
+    {
+        NpsFollowUpOptions negative = nps_follow_up_options_default();
+        negative.window_seconds = -1;
+        CHECK_STATUS(nps_kpi_follow_up_completion(t, t, NULL, 1, &negative, &k), NPS_STATUS_INVALID_ARGUMENT);
+    }
     CHECK_STATUS(nps_srt_catalog_new(bad_codes, dup_h, 1, &cat), NPS_STATUS_INVALID_UTF8);
     CHECK_STATUS(nps_srt_catalog_new(dup, dup_h, 2, &cat), NPS_STATUS_INVALID_VALUE);
     CHECK(strstr(last_message(), "row 1") != NULL);

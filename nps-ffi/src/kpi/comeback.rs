@@ -2,9 +2,9 @@
 //! (`nps_core::kpi::comeback`).
 
 use nps_core::group::Keys;
-use nps_core::kpi::{self, ComebackOptions, Grouping, Jobs};
+use nps_core::kpi::{self, ComebackOptions, Grouping, JobOutcome, Jobs};
 
-use crate::ffi::{self, FfiError, NpsStatus};
+use crate::ffi::{self, CEnum, FfiError, NpsStatus};
 use crate::kpi::{kpi_to_c, NpsKpi};
 
 /// Options of the comeback family (first-time fix, comeback and
@@ -156,6 +156,76 @@ pub unsafe extern "C" fn nps_kpi_repeat_complaint(
         let t = kpi::repeat_complaint_rate(Keys::U64(s), r, c, &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
+/// The verdict on one job (nps-core's `kpi::JobOutcome`). Passed as
+/// `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsJobOutcome {
+    /// No comeback within the window, and the window is complete.
+    Fixed = 0,
+    /// The same vehicle came back with the same complaint key within the
+    /// window.
+    CameBack = 1,
+    /// No comeback yet, but the window is not over at `as_of`.
+    Incomplete = 2,
+}
+
+c_enum!(NpsJobOutcome {
+    Fixed,
+    CameBack,
+    Incomplete
+});
+
+/// The verdict on each of `len` jobs (arguments as
+/// `nps_kpi_first_time_fix`; `options` NULL =
+/// `nps_comeback_options_default()`): `outcomes[i]` receives an
+/// `NpsJobOutcome` value.
+///
+/// # Safety
+///
+/// As `nps_kpi_first_time_fix`; `outcomes` NULL (with `len == 0`) or
+/// writable for `len` values.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_job_outcomes(
+    vehicles: *const u64,
+    complaints: *const u64,
+    opened: *const i64,
+    closed: *const i64,
+    len: usize,
+    options: *const NpsComebackOptions,
+    outcomes: *mut u32,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantee.
+        let (v, c, o, cl, opts, out) = unsafe {
+            (
+                ffi::slice(vehicles, len, "vehicles")?,
+                ffi::opt_slice(complaints, len, "complaints")?,
+                ffi::slice(opened, len, "opened")?,
+                ffi::slice(closed, len, "closed")?,
+                comeback_options(options)?,
+                ffi::out_slice(outcomes, len, "outcomes")?,
+            )
+        };
+        let jobs = Jobs {
+            vehicles: Keys::U64(v),
+            complaints: c.map(Keys::U64),
+            opened: o,
+            closed: cl,
+        };
+        let r = kpi::job_outcomes(&jobs, &opts)?;
+        for (dst, o) in out.iter_mut().zip(&r) {
+            *dst = match o {
+                JobOutcome::Fixed => NpsJobOutcome::Fixed,
+                JobOutcome::CameBack => NpsJobOutcome::CameBack,
+                JobOutcome::Incomplete => NpsJobOutcome::Incomplete,
+            }
+            .to_u32();
+        }
         Ok(())
     })
 }
