@@ -777,11 +777,11 @@ enum NpsWarningRule
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
     /**
-     * Waiting past the promised time (30 min by default; yellow).
+     * Waiting past the promised time (the policy's threshold; yellow).
      */
     NPS_WARNING_RULE_WAITING = 0,
     /**
-     * Repeated progress inquiries (2 by default; orange).
+     * Repeated progress inquiries (the policy's count; orange).
      */
     NPS_WARNING_RULE_PROGRESS_INQUIRIES = 1,
     /**
@@ -2999,7 +2999,7 @@ typedef struct NpsCaseInfo {
  */
 typedef struct NpsCaseStatusSummary {
     /**
-     * Number of steps (of the policy; 6 by default).
+     * Number of steps (of the policy).
      */
     size_t step_count;
     /**

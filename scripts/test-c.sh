@@ -5,7 +5,9 @@
 #   1. include/nps.h matches the header cbindgen generates (scripts/check-header.sh)
 #   2. release build + install into a temporary prefix (scripts/install-c.sh)
 #   3. tests/c (golden vectors, bad input, API, C++ header; the recovery
-#      policy's golden vectors and API/bad input) against the debug
+#      policy's golden vectors and API/bad input; the defaults vectors; key
+#      columns and NpsTable; hostile sizes, also under `ulimit -v 1000000`)
+#      against the debug
 #      library (Rust debug assertions on), compiled with
 #      -std=c99 -Wall -Wextra -Wpedantic -Werror:
 #        a. normally, linked to libnps.so
@@ -106,6 +108,9 @@ prog cases         tests/c/test_cases.c         -lcjson  "$root/tests/golden/cas
 prog integrity     tests/c/test_integrity.c     -lcjson  "$root/tests/golden/integrity_vectors.json"
 prog kpi           tests/c/test_kpi.c           -lcjson  "$root/tests/golden/kpi_vectors.json"
 prog heat          tests/c/test_heat.c          -lcjson  "$root/tests/golden/heat_vectors.json"
+prog defaults      tests/c/test_defaults.c      -lcjson  "$root/tests/golden/defaults_vectors.json"
+prog table         tests/c/test_table.c         -lcjson  "$root/tests/golden/vectors.json"
+prog limits        tests/c/test_limits.c        ""       ""
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"
@@ -131,6 +136,12 @@ for p in "${compiled[@]}"; do
     # shellcheck disable=SC2086
     run_stage "$p" cases "$work/$p" ${args[$p]}
 done
+
+# The hostile-size regressions (issue 10) again under about 1 GB of address
+# space: an allocation that grows with the key or period range fails here.
+if [[ " ${compiled[*]} " == *" limits "* ]]; then
+    run_stage "limits (ulimit -v 1000000)" 1 sh -c "ulimit -v 1000000 && exec '$work/limits'"
+fi
 
 echo "== AddressSanitizer + UBSan"
 for p in "${compiled[@]}"; do

@@ -155,7 +155,7 @@ pub struct NpsStep {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NpsCaseStatusSummary {
-    /// Number of steps (of the policy; 6 by default).
+    /// Number of steps (of the policy).
     pub step_count: usize,
     /// Index of the first step not completed, `NPS_STEP_NONE` when all are.
     pub current_step: u32,

@@ -54,6 +54,29 @@ int main() {
         ++wrong;
     }
     nps_kpi_table_free(table);
+
+    // Dealer x advisor (two key columns) read back through the generic table.
+    const char *const advisors[] = {"ann", "ann", "bo", "bo", "ann", "ann"};
+    NpsKeyColumn columns[2] = {{NPS_KEY_TYPE_U64, dealers.data()}, {NPS_KEY_TYPE_STR, advisors}};
+    NpsGroupOptions by_pair{};
+    by_pair.key_columns = columns;
+    by_pair.n_key_columns = 2;
+    NpsGrouped *pairs = nullptr;
+    NpsTable *t = nullptr;
+    size_t nps_column = 0;
+    double first = 0;
+    bool is_null = true;
+    // (1, ann): 10, 9 -> NPS 100; (1, bo): 6, 8 -> -50; (2, ann): 0, 10 -> 0.
+    if (nps_group_by_u8(scores.data(), scores.size(), &by_pair, &pairs) != NPS_STATUS_OK ||
+        nps_grouped_to_table(pairs, nullptr, &t) != NPS_STATUS_OK || nps_table_rows(t) != 3 ||
+        nps_table_key_columns(t) != 2 ||
+        nps_table_column_index(t, "nps", &nps_column) != NPS_STATUS_OK ||
+        nps_table_get_f64(t, 1, nps_column, &first, &is_null) != NPS_STATUS_OK || is_null ||
+        std::fabs(first + 50.0) > 1e-12) {
+        ++wrong;
+    }
+    nps_table_free(t);
+    nps_grouped_free(pairs);
     if (std::strcmp(nps_version(), NPS_VERSION) != 0) ++wrong;
     std::printf("consumer: %s\n", wrong == 0 ? "ok" : "WRONG");
     return wrong == 0 ? 0 : 1;

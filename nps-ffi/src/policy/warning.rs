@@ -16,9 +16,9 @@ pub const NPS_MAX_WARNINGS: usize = 8;
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NpsWarningRule {
-    /// Waiting past the promised time (30 min by default; yellow).
+    /// Waiting past the promised time (the policy's threshold; yellow).
     Waiting = 0,
-    /// Repeated progress inquiries (2 by default; orange).
+    /// Repeated progress inquiries (the policy's count; orange).
     ProgressInquiries = 1,
     /// Angry wording in a message (configurable keyword lists; red).
     AngryWording = 2,
