@@ -1,7 +1,7 @@
 """Type stubs of the native module ``nps._nps`` (checked by ``python -m mypy.stubtest nps._nps``)."""
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeAlias, final
 
@@ -542,19 +542,22 @@ class GroupResult:
         """
     def total(self) -> Tally:
         """All groups merged into one tally."""
-    def to_dict(self) -> dict[str, list[Any]]:
-        """The table as a dict of equal-length lists: key, period, n, detractors,
-        passives, promoters, nps, se, low, high (score interval, 95 %), thin.
-        Statistics of a group without data are None.
-        """
-    def to_pandas(self) -> Any:
-        """The table (see `to_dict`) as a pandas DataFrame; statistics of a group
-        without data are <NA> (nullable Float64), never NaN.
-        """
-    def to_polars(self) -> Any:
-        """The table (see `to_dict`) as a polars DataFrame; statistics of a group
-        without data are null.
-        """
+    def to_dict(
+        self, interval: _Method | None = None, confidence: float | None = None, **options: Any
+    ) -> dict[str, list[Any]]:
+        """X"""
+    def to_pandas(
+        self, interval: _Method | None = None, confidence: float | None = None, **options: Any
+    ) -> Any:
+        """X"""
+    def to_polars(
+        self, interval: _Method | None = None, confidence: float | None = None, **options: Any
+    ) -> Any:
+        """X"""
+    def to_arrow(
+        self, interval: _Method | None = None, confidence: float | None = None, **options: Any
+    ) -> Any:
+        """X"""
 
 @final
 class GoalReport:
@@ -653,12 +656,16 @@ def classify(score: float) -> Literal["detractor", "passive", "promoter"]:
     ('promoter', 'passive', 'detractor')
     """
 def group_by(
-    keys: _Column | None,
-    scores: _Column,
+    keys: _Column | Sequence[_Column] | Any | None = None,
+    scores: _Column | None = None,
     *,
+    by: str | Sequence[str] | None = None,
+    score: str | None = None,
+    time: str | None = None,
+    respondent: str | None = None,
     timestamps: _Column | None = None,
     period: _PeriodName | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
     respondents: _Column | None = None,
     min_n: int = 30,
     invalid: _InvalidPolicy = "raise",
@@ -1817,13 +1824,13 @@ def rerated_nps(original: _Column, rerated: _Column, *, basis: _Basis = "origina
     """
 def managed_flags(
     scores: _Column,
-    by: _Column,
+    by: _Column | Sequence[_Column],
     *,
-    alpha: float = 0.001,
-    min_n: int = 30,
-    correction: _Correction = "bonferroni",
+    alpha: float | None = None,
+    min_n: int | None = None,
+    correction: _Correction | None = None,
     rerated: _Column | None = None,
-    invalid: _InvalidPolicy = "raise",
+    invalid: _InvalidPolicy | None = None,
 ) -> ManagedFlags:
     """Flags groups whose score distribution looks managed.
 
@@ -1877,7 +1884,9 @@ class ReratingTable:
     def to_polars(self) -> Any:
         """The table (see `to_dict`) as a polars DataFrame; NPS without data is null."""
 
-def rerated_nps_by(original: _Column, rerated: _Column, by: _Column, *, basis: _Basis = "original") -> ReratingTable:
+def rerated_nps_by(
+    original: _Column, rerated: _Column, by: _Column | Sequence[_Column], *, basis: _Basis = "original"
+) -> ReratingTable:
     """`rerated_nps` per group (dealer, advisor): one `Rerating` per key.
 
     Args:
@@ -2004,7 +2013,8 @@ class SrtCatalog:
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
-_KpiRows: TypeAlias = tuple[Kpi, list[tuple[Any, str | None, Kpi]]]
+_TableColumns: TypeAlias = dict[str, tuple[str, Any, Any]]
+_KpiRows: TypeAlias = tuple[Kpi, list[tuple[Any, str | None, Kpi]], _TableColumns]
 
 def _kpi_first_time_fix(
     vehicles: _Column,
@@ -2012,14 +2022,14 @@ def _kpi_first_time_fix(
     opened: _Column,
     closed: _Column,
     *,
-    window_seconds: int = 2592000,
+    window_days: int | None = None,
     as_of: _Instant | None = None,
-    exclude_incomplete: bool = True,
+    exclude_incomplete: bool | None = None,
     comeback: bool = False,
-    by: _Column | None = None,
+    by: _Column | Sequence[_Column] | None = None,
     timestamps: _Column | None = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> _KpiRows:
     """First-time-fix rate (or, with `comeback=True`, the comeback rate) over
     repair-order rows. See `nps.kpi.first_time_fix_rate`.
@@ -2030,7 +2040,7 @@ def _kpi_job_outcomes(
     opened: _Column,
     closed: _Column,
     *,
-    window_seconds: int = 2592000,
+    window_days: int | None = None,
     as_of: _Instant | None = None,
 ) -> list[str]:
     """The verdict per job: "fixed", "came_back" or "incomplete"."""
@@ -2039,12 +2049,12 @@ def _kpi_repeat_complaint(
     raised: _Column,
     closed: _Column,
     *,
-    window_days: int = 30,
+    window_days: int | None = None,
     as_of: _Instant | None = None,
-    by: _Column | None = None,
+    by: _Column | Sequence[_Column] | None = None,
     timestamps: _Column | None = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> _KpiRows:
     """Repeat-complaint rate. See `nps.kpi.repeat_complaint_rate`."""
 def _column_numbers(column: Any, name: str) -> Any:
@@ -2088,19 +2098,21 @@ def _kpi_hours_per_ro(
 ) -> Kpi:
     """Hours per repair order (basis "srt" or "worked")."""
 def _kpi_time(
-    target_seconds: int,
+    target_seconds: int | None = None,
     *,
+    measure: str | None = None,
+    policy: Policy | None = None,
     start: _Column | None = None,
     end: _Column | None = None,
     seconds: _Column | None = None,
-    by: _Column | None = None,
+    by: _Column | Sequence[_Column] | None = None,
     timestamps: _Column | None = None,
     period: str | None = None,
-    tz: str = "UTC",
-) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]]]:
-    """A time KPI from `start`/`end` timestamps or from `seconds` durations."""
+    tz: str | None = None,
+) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]], _TableColumns]:
+    """X"""
 def _kpi_rate(
-    kind: str,
+    kpi: str | None = None,
     *,
     flags: _Column | None = None,
     eligible: _Column | None = None,
@@ -2108,30 +2120,23 @@ def _kpi_rate(
     promised: _Column | None = None,
     service_end: _Column | None = None,
     follow_up: _Column | None = None,
-    window_seconds: int = 0,
+    window_days: float | None = None,
     ratings: _Column | None = None,
-    satisfied_min: float = 0.0,
-    by: _Column | None = None,
+    satisfied_min: float | None = None,
+    by: _Column | Sequence[_Column] | None = None,
     timestamps: _Column | None = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> _KpiRows:
-    """A rate KPI. `kind`: "rate" (flags over eligible rows), "ready_when_promised"
-    (`delivered`, `promised`), "follow_up" (`service_end`, `follow_up`,
-    `window_seconds`), "csat" (`ratings`, `satisfied_min`).
-    """
+    """X"""
 def _kpi_revenue_per_engineer(revenue_minor: _Column, engineers: int) -> Kpi:
-    """Service revenue per engineer (minor units per engineer)."""
+    """X"""
 def _kpi_scorecard(
-    names: list[str], values: list[float | None], policy: Policy | None = None
+    results: list[tuple[str, Any]], policy: Policy | None = None
 ) -> list[tuple[str, float | None, float | None, float | None, str]]:
-    """Each `(name, value)` against the policy's benchmarks:
-    `(kpi, value, min, max, status)`.
-    """
-def _kpi_time_target(name: str, policy: Policy | None = None) -> int | None:
-    """The target seconds of a time KPI from the policy's benchmark (a maximum
-    in minutes), None without one.
-    """
+    """X"""
+def _kpi_time_target(name: str, policy: Policy | None = None) -> int:
+    """X"""
 
 _StageName: TypeAlias = Literal[
     "appointment", "reception", "diagnosis", "repair", "delivery", "follow_up"
