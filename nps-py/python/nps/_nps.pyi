@@ -545,19 +545,47 @@ class GroupResult:
     def to_dict(
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> dict[str, list[Any]]:
-        """X"""
+        """The table as a dict of equal-length lists: the key columns (named
+        after the columns grouped by when known, else ``key`` or ``key_0``,
+        ``key_1``, ...), ``period`` (the local first day, a ``datetime.date``),
+        ``n``, ``detractors``, ``passives``, ``promoters``, ``nps``, ``se``,
+        ``low``, ``high`` and ``thin``. ``low`` / ``high`` are the interval
+        ``interval`` at ``confidence`` (with ``pseudo``, ``clip``, ``prior``,
+        ``credible`` as in ``Tally.interval``); options not given take
+        nps-core's defaults (the score interval at 95 %). Statistics of a group
+        without data are None.
+
+        >>> nps.group_by(["a", "b", "a"], [10, 0, 9]).to_dict()["nps"]
+        [100.0, -100.0]
+        """
     def to_pandas(
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
-        """X"""
+        """The table (see `to_dict`) as a pandas DataFrame; statistics of a group
+        without data are <NA> (nullable Float64), never NaN.
+
+        >>> df = nps.group_by([1, 2, 1], [10, 0, 9]).to_pandas(interval="wald", confidence=0.9)
+        >>> list(df.columns[:3]), df["nps"].tolist()
+        (['key', 'n', 'detractors'], [100.0, -100.0])
+        """
     def to_polars(
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
-        """X"""
+        """The table (see `to_dict`) as a polars DataFrame; statistics of a group
+        without data are null.
+
+        >>> nps.group_by([1, 2, 1], [10, 0, 9]).to_polars()["n"].to_list()
+        [2, 1]
+        """
     def to_arrow(
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
-        """X"""
+        """The table (see `to_dict`) as a ``pyarrow.Table``: typed nullable
+        columns, ``period`` as date32.
+
+        >>> nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9]).to_arrow().column_names[:3]
+        ['key_0', 'key_1', 'n']
+        """
 
 @final
 class GoalReport:
@@ -674,16 +702,26 @@ def group_by(
     """Groups a score column into tallies in one pass, by key and/or calendar
     period, optionally keeping each respondent's latest response only.
 
+    `keys`: a key column, a list of key columns (one group per combination,
+    the key a tuple), or None; or a DataFrame (pandas, polars, pyarrow) with
+    `by=` (a column name or a list), `score=`, and optionally `time=` and
+    `respondent=` naming its columns. A key column has one type: mixing
+    strings and integers is an `InvalidArgumentError` naming the first row.
+    Options not given take nps-core's defaults (`tz` UTC).
+
     >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
     >>> [(g.key, g.tally.nps) for g in r]
     [('a', 100.0), ('b', -100.0)]
+    >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
+    [(1, 'x'), (1, 'y'), (2, 'x')]
     """
 def track_goal(
     history: Iterable[Tally], *, target: float, months: int, confidence: float | None = None
 ) -> GoalReport:
     """Tracks a goal over a monthly history of tallies (oldest first): the gap,
     the monthly path needed, and whether the last change is distinguishable
-    from noise at the observed sample sizes.
+    from noise at the observed sample sizes. `months` is 1..=1200;
+    `confidence` not given is nps-core's `GoalOptions::default()` (0.95).
 
     >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
     >>> g.target, g.months, g.gap
@@ -2032,7 +2070,8 @@ def _kpi_first_time_fix(
     tz: str | None = None,
 ) -> _KpiRows:
     """First-time-fix rate (or, with `comeback=True`, the comeback rate) over
-    repair-order rows. See `nps.kpi.first_time_fix_rate`.
+    repair-order rows. See `nps.kpi.first_time_fix_rate`. Options not given
+    take nps-core's `ComebackOptions::default()`.
     """
 def _kpi_job_outcomes(
     vehicles: _Column,
@@ -2110,7 +2149,11 @@ def _kpi_time(
     period: str | None = None,
     tz: str | None = None,
 ) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]], _TableColumns]:
-    """X"""
+    """A time KPI from `start`/`end` timestamps or from `seconds` durations.
+    Without `target_seconds` the target is the policy benchmark of the
+    named time KPI `measure` (nps-core `TimeMeasure`; the default policy
+    when `policy` is None); a policy without it is an `InvalidArgumentError`.
+    """
 def _kpi_rate(
     kpi: str | None = None,
     *,
@@ -2128,15 +2171,28 @@ def _kpi_rate(
     period: str | None = None,
     tz: str | None = None,
 ) -> _KpiRows:
-    """X"""
+    """A rate KPI: `kpi` None is the generic rate (`flags` over `eligible`
+    rows); otherwise a named rate KPI of nps-core's `RateKpi` registry
+    (`appointment_fulfillment_rate`, `pre_service_inspection_rate`,
+    `repeat_visit_rate`, `first_contact_resolution_rate` from `flags` /
+    `eligible`; `ready_when_promised` from `delivered`, `promised`;
+    `follow_up_completion_rate` from `service_end`, `follow_up`,
+    `window_days`; `csat` from `ratings`, `satisfied_min`). Options not
+    given take nps-core's `FollowUpOptions` / `CsatOptions` defaults.
+    """
 def _kpi_revenue_per_engineer(revenue_minor: _Column, engineers: int) -> Kpi:
-    """X"""
+    """Service revenue per engineer (minor units per engineer)."""
 def _kpi_scorecard(
     results: list[tuple[str, Any]], policy: Policy | None = None
 ) -> list[tuple[str, float | None, float | None, float | None, str]]:
-    """X"""
+    """Each `(name, result)` against the policy's benchmarks, judged by
+    nps-core's `scorecard_of`: `(kpi, value, min, max, status)`.
+    """
 def _kpi_time_target(name: str, policy: Policy | None = None) -> int:
-    """X"""
+    """The target seconds of the named time KPI (`reception_response_time`,
+    `delivery_time`) from the policy's benchmark (nps-core
+    `TimeMeasure::target_seconds`; an `InvalidArgumentError` without one).
+    """
 
 _StageName: TypeAlias = Literal[
     "appointment", "reception", "diagnosis", "repair", "delivery", "follow_up"
