@@ -189,6 +189,7 @@ impl PyGroupResult {
     /// `interval` at `confidence`; options not given take nps-core's
     /// `IntervalOptions::default()`: the score interval at 95 %), `thin`.
     #[pyo3(signature = (interval = None, confidence = None, *, pseudo = None, clip = None, prior = None, credible = None))]
+    #[allow(clippy::too_many_arguments)]
     fn _table<'py>(
         &self,
         py: Python<'py>,

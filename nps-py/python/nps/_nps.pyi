@@ -1652,8 +1652,8 @@ def recovery_stats(
     policy: Policy | None = None,
     period: _PeriodName | None = None,
     by: Literal["dealer"] | None = None,
-    tz: str = "UTC",
-    top_reasons: int = 5,
+    tz: str | None = None,
+    top_reasons: int | None = None,
 ) -> RecoveryStats | RecoveryStatsTable:
     """Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
     one `RecoveryStats`, or with `period` ("day", "week", "month",
