@@ -5,13 +5,15 @@ use nps_core::group::{
     group_by as core_group_by, GroupKey, GroupOptions, Grouped, Keys, Respondents,
 };
 use nps_core::period::Period;
-use nps_core::{Error, IntervalMethod, InvalidPolicy, NpsSample, ScoreValue};
+use nps_core::{InvalidPolicy, ScoreValue};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::column::{labels, numbers, IntLabels, Labels, Visit};
-use crate::errors::{invalid_argument, to_py, CoreResult};
+use crate::errors::{invalid_argument, CoreResult};
 use crate::names::parse_name;
+use crate::stats::interval::interval_options;
+use crate::table;
 use crate::tally::PyTally;
 
 pub(crate) fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<'py, PyAny>> {
@@ -82,6 +84,8 @@ impl PyGroup {
 #[pyclass(frozen, sequence, module = "nps", name = "GroupResult")]
 pub(crate) struct PyGroupResult {
     grouped: Grouped,
+    /// The names of the key columns, when known (DataFrame columns, named Series).
+    key_names: Vec<Option<String>>,
 }
 
 impl PyGroupResult {
@@ -94,15 +98,6 @@ impl PyGroupResult {
             tally: PyTally::plain(g.tally),
             thin: g.thin,
         })
-    }
-}
-
-/// Score interval at 95 % of a group, None when it has no data.
-fn stat_or_none(r: nps_core::Result<f64>) -> PyResult<Option<f64>> {
-    match r {
-        Ok(v) => Ok(Some(v)),
-        Err(Error::NoData { .. }) => Ok(None),
-        Err(e) => Err(to_py(e)),
     }
 }
 
@@ -187,48 +182,27 @@ impl PyGroupResult {
         Ok(PyTally::plain(self.grouped.total().py()?))
     }
 
-    /// The table as a dict of equal-length lists: key, period, n, detractors,
-    /// passives, promoters, nps, se, low, high (score interval, 95 %), thin.
-    /// Statistics of a group without data are None.
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let groups = &self.grouped.groups;
-        let mut key = Vec::with_capacity(groups.len());
-        let mut period = Vec::with_capacity(groups.len());
-        let (mut n, mut det, mut pas, mut pro) = (vec![], vec![], vec![], vec![]);
-        let (mut nps, mut se, mut low, mut high, mut thin) =
-            (vec![], vec![], vec![], vec![], vec![]);
-        for g in groups {
-            key.push(key_to_py(py, &g.key)?);
-            period.push(g.period_start.map(|_| g.label(self.grouped.period)));
-            let c = g.tally.categories();
-            n.push(g.tally.n());
-            det.push(c.detractors);
-            pas.push(c.passives);
-            pro.push(c.promoters);
-            nps.push(stat_or_none(g.tally.nps())?);
-            se.push(stat_or_none(g.tally.se())?);
-            let ci = match g.tally.interval(&IntervalMethod::Score, 0.95) {
-                Ok(i) => Some(i),
-                Err(Error::NoData { .. }) => None,
-                Err(e) => return Err(to_py(e)),
-            };
-            low.push(ci.map(|i| i.low));
-            high.push(ci.map(|i| i.high));
-            thin.push(g.thin);
-        }
-        let d = PyDict::new(py);
-        d.set_item("key", key)?;
-        d.set_item("period", period)?;
-        d.set_item("n", n)?;
-        d.set_item("detractors", det)?;
-        d.set_item("passives", pas)?;
-        d.set_item("promoters", pro)?;
-        d.set_item("nps", nps)?;
-        d.set_item("se", se)?;
-        d.set_item("low", low)?;
-        d.set_item("high", high)?;
-        d.set_item("thin", thin)?;
-        Ok(d)
+    /// The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+    /// `to_polars`, `to_dict`): key columns (named after the columns grouped
+    /// by when known), `period` (the local first day), `n`, `detractors`,
+    /// `passives`, `promoters`, `nps`, `se`, `low`, `high` (the interval of
+    /// `interval` at `confidence`; options not given take nps-core's
+    /// `IntervalOptions::default()`: the score interval at 95 %), `thin`.
+    #[pyo3(signature = (interval = None, confidence = None, *, pseudo = None, clip = None, prior = None, credible = None))]
+    #[allow(clippy::too_many_arguments)]
+    fn _table<'py>(
+        &self,
+        py: Python<'py>,
+        interval: Option<&str>,
+        confidence: Option<f64>,
+        pseudo: Option<[f64; 3]>,
+        clip: Option<bool>,
+        prior: Option<[f64; 3]>,
+        credible: Option<&str>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        let (_, o) = interval_options(interval, confidence, pseudo, clip, prior, credible)?;
+        let t = self.grouped.to_table(&o).py()?;
+        table::columns(py, &table::named(t, &self.key_names))
     }
 
     fn __repr__(&self) -> String {
@@ -271,49 +245,247 @@ fn non_negative(name: &'static str, v: i128) -> PyResult<u64> {
         .map_err(|_| invalid_argument(name, format!("must be an integer >= 0, got {v}")))
 }
 
+/// One or several key columns (`by=` / `keys=`): a column, or a list of
+/// columns (each a numpy array, Series, Arrow array or list), converted
+/// once; each column has one type (a mix is an `InvalidArgumentError`).
+pub(crate) struct KeyColumns<'py> {
+    cols: Vec<Labels<'py>>,
+    /// The caller's name of each column when known (DataFrame column names,
+    /// the `name` of a pandas / polars Series).
+    pub(crate) names: Vec<Option<String>>,
+    multi: bool,
+}
+
+/// True for a list or tuple of columns (rather than a column of keys).
+fn is_column_list(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    if !(obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>()) {
+        return Ok(false);
+    }
+    let mut any = false;
+    for item in obj.try_iter()? {
+        let item = item?;
+        if item.is_instance_of::<PyString>() || !item.hasattr("__len__")? {
+            return Ok(false);
+        }
+        any = true;
+    }
+    Ok(any)
+}
+
+fn series_name(obj: &Bound<'_, PyAny>) -> Option<String> {
+    if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        return None;
+    }
+    obj.getattr_opt("name")
+        .ok()
+        .flatten()
+        .and_then(|n| n.extract::<String>().ok())
+        .filter(|n| !n.is_empty())
+}
+
+impl<'py> KeyColumns<'py> {
+    /// The key columns of argument `arg`.
+    pub(crate) fn new(obj: &Bound<'py, PyAny>, arg: &'static str) -> PyResult<KeyColumns<'py>> {
+        if is_column_list(obj)? {
+            let items: Vec<Bound<'py, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
+            let names = items.iter().map(series_name).collect();
+            let cols = items
+                .iter()
+                .map(|c| labels(c, arg))
+                .collect::<PyResult<_>>()?;
+            return Ok(KeyColumns {
+                cols,
+                names,
+                multi: true,
+            });
+        }
+        Ok(KeyColumns {
+            cols: vec![labels(obj, arg)?],
+            names: vec![series_name(obj)],
+            multi: false,
+        })
+    }
+
+    /// Named columns of a DataFrame.
+    pub(crate) fn of_frame(
+        df: &Bound<'py, PyAny>,
+        by: &[String],
+        arg: &'static str,
+    ) -> PyResult<KeyColumns<'py>> {
+        let cols = by
+            .iter()
+            .map(|n| labels(&frame_column(df, n)?, arg))
+            .collect::<PyResult<_>>()?;
+        Ok(KeyColumns {
+            cols,
+            names: by.iter().cloned().map(Some).collect(),
+            multi: by.len() != 1,
+        })
+    }
+
+    /// Calls `f` with the core keys (`Keys::Multi` for several columns).
+    pub(crate) fn with<R>(&self, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
+        let strs: Vec<Option<Vec<&str>>> = self.cols.iter().map(Labels::strs).collect();
+        let keys: Vec<Keys<'_>> = self
+            .cols
+            .iter()
+            .zip(&strs)
+            .map(|(c, s)| keys_of(c, s))
+            .collect::<PyResult<_>>()?;
+        if self.multi {
+            Ok(f(Keys::Multi(&keys)))
+        } else {
+            Ok(f(keys.into_iter().next().expect("one key column")))
+        }
+    }
+}
+
+/// The core keys of one label column.
+pub(crate) fn keys_of<'a>(c: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> PyResult<Keys<'a>> {
+    if let Some(s) = strs {
+        return Ok(Keys::Str(s));
+    }
+    Ok(match c.ints()? {
+        Some(IntLabels::U32(v)) => Keys::U32(v),
+        Some(IntLabels::U64(v)) => Keys::U64(v),
+        Some(IntLabels::I64(v)) => Keys::I64(v),
+        None => {
+            return Err(pyo3::exceptions::PyTypeError::new_err(
+                "group labels must be strings or integers",
+            ))
+        }
+    })
+}
+
+/// True for a table (pandas / polars DataFrame, pyarrow Table, or an object
+/// exporting `__arrow_c_stream__`) rather than a column.
+pub(crate) fn is_frame(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(
+        obj.hasattr("columns")? && obj.hasattr("__getitem__")? && !obj.hasattr("dtype")?
+            || obj.hasattr("column_names")?
+            || (obj.hasattr("__arrow_c_stream__")? && !obj.hasattr("__arrow_c_array__")?),
+    )
+}
+
+/// Column `name` of a DataFrame or Arrow table.
+pub(crate) fn frame_column<'py>(df: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+    let df = if df.hasattr("columns")? || df.hasattr("column_names")? {
+        df.clone()
+    } else {
+        // Anything else exporting an Arrow stream: read it through pyarrow.
+        df.py().import("pyarrow")?.call_method1("table", (df,))?
+    };
+    df.get_item(name)
+        .map_err(|_| invalid_argument("by", format!("the table has no column {name:?}")))
+}
+
+/// `by=` as a list of column names (a name or a list of names).
+fn names_arg(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if let Ok(s) = by.extract::<String>() {
+        return Ok(vec![s]);
+    }
+    by.extract::<Vec<String>>()
+        .map_err(|_| invalid_argument("by", "must be a column name or a list of column names"))
+}
+
 /// Groups a score column into tallies in one pass, by key and/or calendar
 /// period, optionally keeping each respondent's latest response only.
+///
+/// `keys`: a key column, a list of key columns (one group per combination,
+/// the key a tuple), or None; or a DataFrame (pandas, polars, pyarrow) with
+/// `by=` (a column name or a list), `score=`, and optionally `time=` and
+/// `respondent=` naming its columns. A key column has one type: mixing
+/// strings and integers is an `InvalidArgumentError` naming the first row.
+/// Options not given take nps-core's defaults (`tz` UTC).
 ///
 /// >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
 /// >>> [(g.key, g.tally.nps) for g in r]
 /// [('a', 100.0), ('b', -100.0)]
+/// >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
+/// [(1, 'x'), (1, 'y'), (2, 'x')]
 #[pyfunction]
-#[pyo3(signature = (keys, scores, *, timestamps = None, period = None, tz = "UTC", respondents = None, min_n = 30, invalid = "raise", window = None))]
+#[pyo3(signature = (keys = None, scores = None, *, by = None, score = None, time = None, respondent = None, timestamps = None, period = None, tz = None, respondents = None, min_n = 30, invalid = "raise", window = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn group_by(
     py: Python<'_>,
     keys: Option<&Bound<'_, PyAny>>,
-    scores: &Bound<'_, PyAny>,
+    scores: Option<&Bound<'_, PyAny>>,
+    by: Option<&Bound<'_, PyAny>>,
+    score: Option<&str>,
+    time: Option<&str>,
+    respondent: Option<&str>,
     timestamps: Option<&Bound<'_, PyAny>>,
     period: Option<&str>,
-    tz: &str,
+    tz: Option<&str>,
     respondents: Option<&Bound<'_, PyAny>>,
     min_n: i128,
     invalid: &str,
     window: Option<i128>,
 ) -> PyResult<PyGroupResult> {
+    // The DataFrame form: columns by name.
+    let frame = match keys {
+        Some(k) if scores.is_none() && is_frame(k)? => Some(k.clone()),
+        _ => None,
+    };
+    let (key_cols, scores, timestamps, respondents) = match &frame {
+        Some(df) => {
+            let score = score.ok_or_else(|| {
+                invalid_argument("score", "the DataFrame form needs score= (a column name)")
+            })?;
+            if timestamps.is_some() || respondents.is_some() {
+                return Err(invalid_argument(
+                    "timestamps",
+                    "with a DataFrame, name the columns: time=, respondent=",
+                ));
+            }
+            let by = by.map(names_arg).transpose()?;
+            let key_cols = by
+                .as_deref()
+                .filter(|b| !b.is_empty())
+                .map(|b| KeyColumns::of_frame(df, b, "by"))
+                .transpose()?;
+            let col = |n: Option<&str>| n.map(|n| frame_column(df, n)).transpose();
+            (
+                key_cols,
+                frame_column(df, score)?,
+                col(time)?,
+                col(respondent)?,
+            )
+        }
+        None => {
+            if by.is_some() || score.is_some() || time.is_some() || respondent.is_some() {
+                return Err(invalid_argument(
+                    "by",
+                    "by=, score=, time= and respondent= name the columns of a DataFrame passed first",
+                ));
+            }
+            let scores = scores.ok_or_else(|| invalid_argument("scores", "is required"))?;
+            (
+                keys.filter(|k| !k.is_none())
+                    .map(|k| KeyColumns::new(k, "keys"))
+                    .transpose()?,
+                scores.clone(),
+                timestamps.cloned(),
+                respondents.cloned(),
+            )
+        }
+    };
     let min_n = non_negative("min_n", min_n)?;
     let window = window
         .map(|w| non_negative("window", w).map(|w| usize::try_from(w).unwrap_or(usize::MAX)))
         .transpose()?;
     let period = period.map(Period::from_name).transpose().py()?;
     let invalid: InvalidPolicy = parse_name("invalid", invalid)?;
-    let scores = numbers(scores, "scores")?;
-    let key_col: Option<Labels<'_>> = keys.map(|k| labels(k, "keys")).transpose()?;
-    let ts_col = timestamps.map(crate::column::timestamps).transpose()?;
-    let resp_col: Option<Labels<'_>> = respondents.map(|r| labels(r, "respondents")).transpose()?;
+    let scores = numbers(&scores, "scores")?;
+    let ts_col = timestamps
+        .as_ref()
+        .map(crate::column::timestamps)
+        .transpose()?;
+    let resp_col: Option<Labels<'_>> = respondents
+        .as_ref()
+        .map(|r| labels(r, "respondents"))
+        .transpose()?;
 
-    let key_strs = key_col.as_ref().and_then(Labels::strs);
-    let keys: Option<Keys<'_>> = match (&key_col, &key_strs) {
-        (_, Some(s)) => Some(Keys::Str(s)),
-        (Some(k), None) => match k.ints()? {
-            Some(IntLabels::U32(v)) => Some(Keys::U32(v)),
-            Some(IntLabels::U64(v)) => Some(Keys::U64(v)),
-            Some(IntLabels::I64(v)) => Some(Keys::I64(v)),
-            None => None,
-        },
-        (None, None) => None,
-    };
     let resp_strs = resp_col.as_ref().and_then(Labels::strs);
     let resp_ints = match &resp_col {
         Some(r) => r.ints()?,
@@ -331,19 +503,29 @@ pub(crate) fn group_by(
         _ => None,
     };
     let ts = ts_col.as_ref().map(|t| t.as_slice()).transpose()?;
-    let opts = GroupOptions {
-        keys,
-        timestamps: ts,
-        period,
-        tz: Some(tz),
-        respondents,
-        min_n,
-        invalid,
+    let run = |keys: Option<Keys<'_>>| {
+        let d = GroupOptions::default();
+        let opts = GroupOptions {
+            keys,
+            timestamps: ts,
+            period,
+            tz: tz.or(d.tz),
+            respondents,
+            min_n,
+            invalid,
+        };
+        scores.visit(GroupColumn {
+            py,
+            opts: &opts,
+            window,
+        })?
     };
-    let grouped = scores.visit(GroupColumn {
-        py,
-        opts: &opts,
-        window,
-    })??;
-    Ok(PyGroupResult { grouped })
+    let grouped = match &key_cols {
+        Some(k) => k.with(|keys| run(Some(keys)))??,
+        None => run(None)?,
+    };
+    Ok(PyGroupResult {
+        grouped,
+        key_names: key_cols.map(|k| k.names).unwrap_or_default(),
+    })
 }

@@ -191,9 +191,10 @@ impl PyHeatMap {
         let pn = numbers(pain, "pain")?;
         let kl = by.map(|b| labels(b, "by")).transpose()?;
         let ts = at.map(timestamps).transpose()?;
+        let d = RecordDims::default();
         let period: Period = match period {
             Some(p) => parse_name("period", p)?,
-            None => Period::Month,
+            None => d.period,
         };
         let (s, p, q) = (
             strings(&sl, "stages")?,
@@ -202,7 +203,7 @@ impl PyHeatMap {
         );
         let keys = kl.as_ref().map(|k| strings(k, "by")).transpose()?;
         let ts = ts.as_ref().map(|t| t.as_slice()).transpose()?;
-        let tz = tz.unwrap_or("UTC");
+        let tz = tz.unwrap_or(d.tz);
         let inner = py
             .detach(|| {
                 let st = Stage::parse_names(&s)?;

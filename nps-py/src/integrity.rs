@@ -12,9 +12,9 @@ use nps_core::{InvalidPolicy, NpsSample, ScoreValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
-use crate::column::{labels, numbers, IntLabels, Labels, Visit};
+use crate::column::{numbers, Visit};
 use crate::errors::{invalid_argument, CoreResult};
-use crate::group::key_to_py;
+use crate::group::{key_to_py, KeyColumns};
 use crate::tally::PyTally;
 
 /// Original and after-recovery tallies of one sample or group (see
@@ -307,17 +307,6 @@ impl Visit for RerateByColumn<'_, '_, '_> {
     }
 }
 
-/// The group keys of a label column (int or str).
-fn keys_of<'a>(col: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> PyResult<Keys<'a>> {
-    Ok(match (strs, col.ints()?) {
-        (Some(s), _) => Keys::Str(s),
-        (None, Some(IntLabels::U32(v))) => Keys::U32(v),
-        (None, Some(IntLabels::U64(v))) => Keys::U64(v),
-        (None, Some(IntLabels::I64(v))) => Keys::I64(v),
-        (None, None) => return Err(invalid_argument("by", "must be a column of group keys")),
-    })
-}
-
 /// `rerated_nps` per group (dealer, advisor): one `Rerating` per key.
 ///
 /// Args:
@@ -345,15 +334,15 @@ pub(crate) fn rerated_nps_by(
     let original = numbers(original, "original")?;
     let rerated = numbers(rerated, "rerated")?;
     let rerated = rerated.to_f64()?;
-    let key_col: Labels<'_> = labels(by, "by")?;
-    let key_strs = key_col.strs();
-    let keys = keys_of(&key_col, &key_strs)?;
-    let groups = original.visit(RerateByColumn {
-        py,
-        rerated: &rerated,
-        keys,
-        basis,
-    })??;
+    let key_cols = KeyColumns::new(by, "by")?;
+    let groups = key_cols.with(|keys| {
+        original.visit(RerateByColumn {
+            py,
+            rerated: &rerated,
+            keys,
+            basis,
+        })
+    })???;
     Ok(PyReratingTable { groups })
 }
 
@@ -674,37 +663,45 @@ impl Visit for FlagColumn<'_, '_, '_> {
 /// >>> f.alpha, f.correction
 /// (0.001, 'bonferroni')
 #[pyfunction]
-#[pyo3(signature = (scores, by, *, alpha = 0.001, min_n = 30, correction = "bonferroni", rerated = None, invalid = "raise"))]
+#[pyo3(signature = (scores, by, *, alpha = None, min_n = None, correction = None, rerated = None, invalid = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn managed_flags(
     py: Python<'_>,
     scores: &Bound<'_, PyAny>,
     by: &Bound<'_, PyAny>,
-    alpha: f64,
-    min_n: i128,
-    correction: &str,
+    alpha: Option<f64>,
+    min_n: Option<i128>,
+    correction: Option<&str>,
     rerated: Option<&Bound<'_, PyAny>>,
-    invalid: &str,
+    invalid: Option<&str>,
 ) -> PyResult<PyManagedFlags> {
-    let min_n = u64::try_from(min_n)
-        .map_err(|_| invalid_argument("min_n", format!("must be an integer >= 0, got {min_n}")))?;
+    let d = FlagOptions::default();
+    let min_n = match min_n {
+        None => d.min_n,
+        Some(m) => u64::try_from(m)
+            .map_err(|_| invalid_argument("min_n", format!("must be an integer >= 0, got {m}")))?,
+    };
     let opts = FlagOptions {
-        alpha,
+        alpha: alpha.unwrap_or(d.alpha),
         min_n,
-        correction: Correction::from_name(correction).py()?,
-        invalid: InvalidPolicy::from_name(invalid).py()?,
+        correction: correction
+            .map_or(Ok(d.correction), Correction::from_name)
+            .py()?,
+        invalid: invalid
+            .map_or(Ok(d.invalid), InvalidPolicy::from_name)
+            .py()?,
     };
     let scores = numbers(scores, "scores")?;
-    let key_col: Labels<'_> = labels(by, "by")?;
-    let key_strs = key_col.strs();
-    let keys = keys_of(&key_col, &key_strs)?;
+    let key_cols = KeyColumns::new(by, "by")?;
     let rerated = rerated.map(|r| numbers(r, "rerated")).transpose()?;
     let rerated = rerated.as_ref().map(|r| r.to_f64()).transpose()?;
-    let inner = scores.visit(FlagColumn {
-        py,
-        keys,
-        rerated: rerated.as_deref(),
-        opts,
-    })??;
+    let inner = key_cols.with(|keys| {
+        scores.visit(FlagColumn {
+            py,
+            keys,
+            rerated: rerated.as_deref(),
+            opts,
+        })
+    })???;
     Ok(PyManagedFlags { inner })
 }

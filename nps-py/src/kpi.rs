@@ -5,19 +5,21 @@
 
 use nps_core::group::{GroupKey, Keys};
 use nps_core::kpi::{
-    self, ComebackOptions, Grouping, HoursBasis, Jobs, Kpi, KpiTable, PayType, SrtCatalog, TimeKpi,
-    TimeTable,
+    self, ComebackOptions, CsatOptions, FollowUpOptions, Grouping, HoursBasis, Jobs, Kpi, KpiTable,
+    PayType, RateKpi, ScoreInput, SrtCatalog, TimeKpi, TimeMeasure, TimeTable,
 };
 use nps_core::period::Period;
 use nps_core::Error;
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use crate::calendar::PyCalendar;
-use crate::column::{labels, numbers, timestamps, IntLabels, Labels};
+use crate::column::{labels, numbers, timestamps, Labels};
 use crate::errors::{to_py, CoreResult};
 use crate::instant::seconds;
 use crate::names::parse_name;
 use crate::policy::PyPolicy;
+use crate::table;
 
 /// A KPI result: `value` (None = no data: the denominator is 0), its
 /// `numerator`, `denominator` and `coverage` (share of the input rows used).
@@ -201,24 +203,7 @@ impl PySrtCatalog {
     }
 }
 
-use crate::group::key_to_py;
-
-fn keys_of<'a>(c: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> PyResult<Keys<'a>> {
-    if let Some(s) = strs {
-        return Ok(Keys::Str(s));
-    }
-    Ok(match c.ints()? {
-        Some(IntLabels::U32(v)) => Keys::U32(v),
-        Some(IntLabels::U64(v)) => Keys::U64(v),
-        Some(IntLabels::I64(v)) => Keys::I64(v),
-        // `labels` yields strings or integers only; never an empty stand-in.
-        None => {
-            return Err(pyo3::exceptions::PyTypeError::new_err(
-                "group labels must be strings or integers",
-            ))
-        }
-    })
-}
+use crate::group::{key_to_py, keys_of, KeyColumns};
 
 /// Timestamps as a Vec (NaT stays i64::MIN, reported by nps-core).
 fn ts_vec(obj: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
@@ -275,23 +260,26 @@ fn i64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<i64>> {
 
 /// The grouping arguments shared by the KPI functions.
 struct GroupArgs<'py> {
-    by: Option<Labels<'py>>,
+    by: Option<KeyColumns<'py>>,
     ts: Option<Vec<i64>>,
     period: Option<Period>,
-    tz: String,
+    tz: Option<String>,
 }
 
 fn group_args<'py>(
     by: Option<&Bound<'py, PyAny>>,
     ts: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
-    tz: &str,
+    tz: Option<&str>,
 ) -> PyResult<GroupArgs<'py>> {
     Ok(GroupArgs {
-        by: by.map(|b| labels(b, "by")).transpose()?,
+        by: by
+            .filter(|b| !b.is_none())
+            .map(|b| KeyColumns::new(b, "by"))
+            .transpose()?,
         ts: ts.map(ts_vec).transpose()?,
         period: period.map(Period::from_name).transpose().py()?,
-        tz: tz.to_owned(),
+        tz: tz.map(str::to_owned),
     })
 }
 
@@ -301,20 +289,35 @@ fn grouped<R: Send>(
     g: &GroupArgs<'_>,
     f: impl FnOnce(&Grouping<'_>) -> nps_core::Result<R> + Send,
 ) -> PyResult<R> {
-    let strs = g.by.as_ref().and_then(Labels::strs);
-    let keys = g.by.as_ref().map(|b| keys_of(b, &strs)).transpose()?;
-    let grouping = Grouping {
-        keys,
-        timestamps: g.ts.as_deref(),
-        period: g.period,
-        tz: Some(&g.tz),
+    let run = |keys: Option<Keys<'_>>| {
+        let grouping = Grouping {
+            keys,
+            timestamps: g.ts.as_deref(),
+            period: g.period,
+            tz: g.tz.as_deref().or(Grouping::default().tz),
+        };
+        py.detach(|| f(&grouping)).py()
     };
-    py.detach(|| f(&grouping)).py()
+    match &g.by {
+        Some(k) => k.with(|keys| run(Some(keys)))?,
+        None => run(None),
+    }
+}
+
+/// The key names of a KPI table: those of `by=` when known.
+fn key_names(g: &GroupArgs<'_>) -> Vec<Option<String>> {
+    g.by.as_ref().map(|k| k.names.clone()).unwrap_or_default()
 }
 
 type Row = (Py<PyAny>, Option<String>, PyKpi);
 
-fn table_out(py: Python<'_>, t: KpiTable) -> PyResult<(PyKpi, Vec<Row>)> {
+type Out<'py, K, R> = (K, Vec<R>, Bound<'py, PyDict>);
+
+fn table_out<'py>(
+    py: Python<'py>,
+    t: KpiTable,
+    names: &[Option<String>],
+) -> PyResult<Out<'py, PyKpi, Row>> {
     let rows = t
         .groups
         .iter()
@@ -326,12 +329,17 @@ fn table_out(py: Python<'_>, t: KpiTable) -> PyResult<(PyKpi, Vec<Row>)> {
             ))
         })
         .collect::<PyResult<_>>()?;
-    Ok((PyKpi { k: t.overall }, rows))
+    let cols = table::columns(py, &table::named(t.to_table(), names))?;
+    Ok((PyKpi { k: t.overall }, rows, cols))
 }
 
 type TimeRow = (Py<PyAny>, Option<String>, PyTimeKpi);
 
-fn time_out(py: Python<'_>, t: TimeTable) -> PyResult<(PyTimeKpi, Vec<TimeRow>)> {
+fn time_out<'py>(
+    py: Python<'py>,
+    t: TimeTable,
+    names: &[Option<String>],
+) -> PyResult<Out<'py, PyTimeKpi, TimeRow>> {
     let rows = t
         .groups
         .iter()
@@ -343,42 +351,59 @@ fn time_out(py: Python<'_>, t: TimeTable) -> PyResult<(PyTimeKpi, Vec<TimeRow>)>
             ))
         })
         .collect::<PyResult<_>>()?;
-    Ok((PyTimeKpi { t: t.overall }, rows))
+    let cols = table::columns(py, &table::named(t.to_table(), names))?;
+    Ok((PyTimeKpi { t: t.overall }, rows, cols))
+}
+
+/// Seconds per day: converts the `window_days` arguments to core seconds.
+const DAY: i64 = 86_400;
+
+/// Comeback options from the keyword arguments; those not given (None)
+/// take nps-core's `ComebackOptions::default()` (30 days, every window
+/// complete, incomplete jobs excluded). nps-core validates them.
+fn comeback_options(
+    window_days: Option<i64>,
+    as_of: Option<&Bound<'_, PyAny>>,
+    exclude_incomplete: Option<bool>,
+) -> PyResult<ComebackOptions> {
+    let d = ComebackOptions::default();
+    Ok(ComebackOptions {
+        window_seconds: window_days.map_or(d.window_seconds, |w| w.saturating_mul(DAY)),
+        as_of: match as_of.filter(|a| !a.is_none()) {
+            Some(a) => Some(seconds(a, "as_of")?),
+            None => d.as_of,
+        },
+        exclude_incomplete: exclude_incomplete.unwrap_or(d.exclude_incomplete),
+    })
 }
 
 /// First-time-fix rate (or, with `comeback=True`, the comeback rate) over
-/// repair-order rows. See `nps.kpi.first_time_fix_rate`.
+/// repair-order rows. See `nps.kpi.first_time_fix_rate`. Options not given
+/// take nps-core's `ComebackOptions::default()`.
 #[pyfunction]
-#[pyo3(signature = (vehicles, complaints, opened, closed, *, window_seconds = 2_592_000, as_of = None, exclude_incomplete = true, comeback = false, by = None, timestamps = None, period = None, tz = "UTC"))]
+#[pyo3(signature = (vehicles, complaints, opened, closed, *, window_days = None, as_of = None, exclude_incomplete = None, comeback = false, by = None, timestamps = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn _kpi_first_time_fix(
-    py: Python<'_>,
-    vehicles: &Bound<'_, PyAny>,
-    complaints: Option<&Bound<'_, PyAny>>,
-    opened: &Bound<'_, PyAny>,
-    closed: &Bound<'_, PyAny>,
-    window_seconds: i64,
-    as_of: Option<&Bound<'_, PyAny>>,
-    exclude_incomplete: bool,
+pub(crate) fn _kpi_first_time_fix<'py>(
+    py: Python<'py>,
+    vehicles: &Bound<'py, PyAny>,
+    complaints: Option<&Bound<'py, PyAny>>,
+    opened: &Bound<'py, PyAny>,
+    closed: &Bound<'py, PyAny>,
+    window_days: Option<i64>,
+    as_of: Option<&Bound<'py, PyAny>>,
+    exclude_incomplete: Option<bool>,
     comeback: bool,
-    by: Option<&Bound<'_, PyAny>>,
-    timestamps: Option<&Bound<'_, PyAny>>,
+    by: Option<&Bound<'py, PyAny>>,
+    timestamps: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
-    tz: &str,
-) -> PyResult<(PyKpi, Vec<Row>)> {
+    tz: Option<&str>,
+) -> PyResult<Out<'py, PyKpi, Row>> {
     let veh = labels(vehicles, "vehicles")?;
     let veh_s = veh.strs();
     let comp = complaints.map(|c| labels(c, "complaints")).transpose()?;
     let comp_s = comp.as_ref().and_then(Labels::strs);
     let (opened, closed) = (ts_vec(opened)?, ts_vec(closed)?);
-    let opts = ComebackOptions {
-        window_seconds,
-        as_of: as_of
-            .filter(|a| !a.is_none())
-            .map(|a| seconds(a, "as_of"))
-            .transpose()?,
-        exclude_incomplete,
-    };
+    let opts = comeback_options(window_days, as_of, exclude_incomplete)?;
     let jobs = Jobs {
         vehicles: keys_of(&veh, &veh_s)?,
         complaints: comp.as_ref().map(|c| keys_of(c, &comp_s)).transpose()?,
@@ -393,18 +418,18 @@ pub(crate) fn _kpi_first_time_fix(
             kpi::first_time_fix_rate(&jobs, &opts, g)
         }
     })?;
-    table_out(py, t)
+    table_out(py, t, &key_names(&g))
 }
 
 /// The verdict per job: "fixed", "came_back" or "incomplete".
 #[pyfunction]
-#[pyo3(signature = (vehicles, complaints, opened, closed, *, window_seconds = 2_592_000, as_of = None))]
+#[pyo3(signature = (vehicles, complaints, opened, closed, *, window_days = None, as_of = None))]
 pub(crate) fn _kpi_job_outcomes(
     vehicles: &Bound<'_, PyAny>,
     complaints: Option<&Bound<'_, PyAny>>,
     opened: &Bound<'_, PyAny>,
     closed: &Bound<'_, PyAny>,
-    window_seconds: i64,
+    window_days: Option<i64>,
     as_of: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<&'static str>> {
     let veh = labels(vehicles, "vehicles")?;
@@ -412,14 +437,7 @@ pub(crate) fn _kpi_job_outcomes(
     let comp = complaints.map(|c| labels(c, "complaints")).transpose()?;
     let comp_s = comp.as_ref().and_then(Labels::strs);
     let (opened, closed) = (ts_vec(opened)?, ts_vec(closed)?);
-    let opts = ComebackOptions {
-        window_seconds,
-        as_of: as_of
-            .filter(|a| !a.is_none())
-            .map(|a| seconds(a, "as_of"))
-            .transpose()?,
-        exclude_incomplete: true,
-    };
+    let opts = comeback_options(window_days, as_of, None)?;
     let jobs = Jobs {
         vehicles: keys_of(&veh, &veh_s)?,
         complaints: comp.as_ref().map(|c| keys_of(c, &comp_s)).transpose()?,
@@ -439,37 +457,30 @@ pub(crate) fn _kpi_job_outcomes(
 
 /// Repeat-complaint rate. See `nps.kpi.repeat_complaint_rate`.
 #[pyfunction]
-#[pyo3(signature = (subjects, raised, closed, *, window_days = 30, as_of = None, by = None, timestamps = None, period = None, tz = "UTC"))]
+#[pyo3(signature = (subjects, raised, closed, *, window_days = None, as_of = None, by = None, timestamps = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn _kpi_repeat_complaint(
-    py: Python<'_>,
-    subjects: &Bound<'_, PyAny>,
-    raised: &Bound<'_, PyAny>,
-    closed: &Bound<'_, PyAny>,
-    window_days: u32,
-    as_of: Option<&Bound<'_, PyAny>>,
-    by: Option<&Bound<'_, PyAny>>,
-    timestamps: Option<&Bound<'_, PyAny>>,
+pub(crate) fn _kpi_repeat_complaint<'py>(
+    py: Python<'py>,
+    subjects: &Bound<'py, PyAny>,
+    raised: &Bound<'py, PyAny>,
+    closed: &Bound<'py, PyAny>,
+    window_days: Option<i64>,
+    as_of: Option<&Bound<'py, PyAny>>,
+    by: Option<&Bound<'py, PyAny>>,
+    timestamps: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
-    tz: &str,
-) -> PyResult<(PyKpi, Vec<Row>)> {
+    tz: Option<&str>,
+) -> PyResult<Out<'py, PyKpi, Row>> {
     let sub = labels(subjects, "subjects")?;
     let sub_s = sub.strs();
     let keys = keys_of(&sub, &sub_s)?;
     let (raised, closed) = (ts_vec(raised)?, ts_vec(closed)?);
-    let as_of = as_of
-        .filter(|a| !a.is_none())
-        .map(|a| seconds(a, "as_of"))
-        .transpose()?;
+    let opts = comeback_options(window_days, as_of, None)?;
     let g = group_args(by, timestamps, period, tz)?;
     let t = grouped(py, &g, |g| {
-        let opts = ComebackOptions {
-            as_of,
-            ..ComebackOptions::window_days(window_days)
-        };
         kpi::repeat_complaint_rate(keys, &raised, &closed, &opts, g)
     })?;
-    table_out(py, t)
+    table_out(py, t, &key_names(&g))
 }
 
 /// Bay utilization. See `nps.kpi.bay_utilization`.
@@ -629,20 +640,35 @@ pub(crate) fn _kpi_hours_per_ro(
 }
 
 /// A time KPI from `start`/`end` timestamps or from `seconds` durations.
+/// Without `target_seconds` the target is the policy benchmark of the
+/// named time KPI `measure` (nps-core `TimeMeasure`; the default policy
+/// when `policy` is None); a policy without it is an `InvalidArgumentError`.
 #[pyfunction]
-#[pyo3(signature = (target_seconds, *, start = None, end = None, seconds = None, by = None, timestamps = None, period = None, tz = "UTC"))]
+#[pyo3(signature = (target_seconds = None, *, measure = None, policy = None, start = None, end = None, seconds = None, by = None, timestamps = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn _kpi_time(
-    py: Python<'_>,
-    target_seconds: i64,
-    start: Option<&Bound<'_, PyAny>>,
-    end: Option<&Bound<'_, PyAny>>,
-    seconds: Option<&Bound<'_, PyAny>>,
-    by: Option<&Bound<'_, PyAny>>,
-    timestamps: Option<&Bound<'_, PyAny>>,
+pub(crate) fn _kpi_time<'py>(
+    py: Python<'py>,
+    target_seconds: Option<i64>,
+    measure: Option<&str>,
+    policy: Option<&PyPolicy>,
+    start: Option<&Bound<'py, PyAny>>,
+    end: Option<&Bound<'py, PyAny>>,
+    seconds: Option<&Bound<'py, PyAny>>,
+    by: Option<&Bound<'py, PyAny>>,
+    timestamps: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
-    tz: &str,
-) -> PyResult<(PyTimeKpi, Vec<TimeRow>)> {
+    tz: Option<&str>,
+) -> PyResult<Out<'py, PyTimeKpi, TimeRow>> {
+    let target_seconds = match (target_seconds, measure) {
+        (Some(t), _) => t,
+        (None, Some(m)) => _kpi_time_target(m, policy)?,
+        (None, None) => {
+            return Err(crate::errors::invalid_argument(
+                "target_seconds",
+                "is required (or name a time KPI whose benchmark gives it)",
+            ))
+        }
+    };
     let g = group_args(by, timestamps, period, tz)?;
     let t = match (start, end, seconds) {
         (Some(s), Some(e), None) => {
@@ -660,66 +686,85 @@ pub(crate) fn _kpi_time(
             ))
         }
     };
-    time_out(py, t)
+    time_out(py, t, &key_names(&g))
 }
 
-/// A rate KPI. `kind`: "rate" (flags over eligible rows), "ready_when_promised"
-/// (`delivered`, `promised`), "follow_up" (`service_end`, `follow_up`,
-/// `window_seconds`), "csat" (`ratings`, `satisfied_min`).
+/// A rate KPI: `kpi` None is the generic rate (`flags` over `eligible`
+/// rows); otherwise a named rate KPI of nps-core's `RateKpi` registry
+/// (`appointment_fulfillment_rate`, `pre_service_inspection_rate`,
+/// `repeat_visit_rate`, `first_contact_resolution_rate` from `flags` /
+/// `eligible`; `ready_when_promised` from `delivered`, `promised`;
+/// `follow_up_completion_rate` from `service_end`, `follow_up`,
+/// `window_days`; `csat` from `ratings`, `satisfied_min`). Options not
+/// given take nps-core's `FollowUpOptions` / `CsatOptions` defaults.
 #[pyfunction]
-#[pyo3(signature = (kind, *, flags = None, eligible = None, delivered = None, promised = None, service_end = None, follow_up = None, window_seconds = 0, ratings = None, satisfied_min = 0.0, by = None, timestamps = None, period = None, tz = "UTC"))]
+#[pyo3(signature = (kpi = None, *, flags = None, eligible = None, delivered = None, promised = None, service_end = None, follow_up = None, window_days = None, ratings = None, satisfied_min = None, by = None, timestamps = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn _kpi_rate(
-    py: Python<'_>,
-    kind: &str,
-    flags: Option<&Bound<'_, PyAny>>,
-    eligible: Option<&Bound<'_, PyAny>>,
-    delivered: Option<&Bound<'_, PyAny>>,
-    promised: Option<&Bound<'_, PyAny>>,
-    service_end: Option<&Bound<'_, PyAny>>,
-    follow_up: Option<&Bound<'_, PyAny>>,
-    window_seconds: i64,
-    ratings: Option<&Bound<'_, PyAny>>,
-    satisfied_min: f64,
-    by: Option<&Bound<'_, PyAny>>,
-    timestamps: Option<&Bound<'_, PyAny>>,
+pub(crate) fn _kpi_rate<'py>(
+    py: Python<'py>,
+    kpi: Option<&str>,
+    flags: Option<&Bound<'py, PyAny>>,
+    eligible: Option<&Bound<'py, PyAny>>,
+    delivered: Option<&Bound<'py, PyAny>>,
+    promised: Option<&Bound<'py, PyAny>>,
+    service_end: Option<&Bound<'py, PyAny>>,
+    follow_up: Option<&Bound<'py, PyAny>>,
+    window_days: Option<f64>,
+    ratings: Option<&Bound<'py, PyAny>>,
+    satisfied_min: Option<f64>,
+    by: Option<&Bound<'py, PyAny>>,
+    timestamps: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
-    tz: &str,
-) -> PyResult<(PyKpi, Vec<Row>)> {
+    tz: Option<&str>,
+) -> PyResult<Out<'py, PyKpi, Row>> {
     let g = group_args(by, timestamps, period, tz)?;
-    let t = match kind {
-        "rate" => {
-            let f = self::flags(need(flags, "flags")?, "flags")?;
-            let e = eligible.map(|e| self::flags(e, "eligible")).transpose()?;
+    let flag_cols = || -> PyResult<(Vec<bool>, Option<Vec<bool>>)> {
+        let f = self::flags(need(flags, "flags")?, "flags")?;
+        let e = eligible.map(|e| self::flags(e, "eligible")).transpose()?;
+        Ok((f, e))
+    };
+    let t = match kpi.map(RateKpi::from_name).transpose().py()? {
+        None => {
+            let (f, e) = flag_cols()?;
             grouped(py, &g, |g| kpi::rate(&f, e.as_deref(), g))?
         }
-        "ready_when_promised" => {
+        Some(RateKpi::ReadyWhenPromised) => {
             let d = ts_vec(need(delivered, "delivered")?)?;
             let p = opt_ts_vec(need(promised, "promised")?)?;
             grouped(py, &g, |g| kpi::ready_when_promised(&d, &p, g))?
         }
-        "follow_up" => {
+        Some(RateKpi::FollowUpCompletion) => {
             let s = ts_vec(need(service_end, "service_end")?)?;
             let f = opt_ts_vec(need(follow_up, "follow_up")?)?;
-            grouped(py, &g, |g| {
-                let opts = kpi::FollowUpOptions { window_seconds };
-                kpi::follow_up_completion_rate(&s, &f, &opts, g)
-            })?
+            let d = FollowUpOptions::default();
+            let opts = FollowUpOptions {
+                window_seconds: match window_days {
+                    None => d.window_seconds,
+                    Some(w) if w.is_finite() => (w * DAY as f64).round() as i64,
+                    Some(w) => {
+                        return Err(crate::errors::invalid_argument(
+                            "window_days",
+                            format!("must be a finite number of days, got {w}"),
+                        ))
+                    }
+                },
+            };
+            grouped(py, &g, |g| kpi::follow_up_completion_rate(&s, &f, &opts, g))?
         }
-        "csat" => {
+        Some(RateKpi::Csat) => {
             let r = f64_vec(need(ratings, "ratings")?, "ratings")?;
-            grouped(py, &g, |g| {
-                kpi::csat(&r, &kpi::CsatOptions { satisfied_min }, g)
-            })?
+            let d = CsatOptions::default();
+            let opts = CsatOptions {
+                satisfied_min: satisfied_min.unwrap_or(d.satisfied_min),
+            };
+            grouped(py, &g, |g| kpi::csat(&r, &opts, g))?
         }
-        _ => {
-            return Err(crate::errors::invalid_argument(
-                "kind",
-                format!("unknown rate kind `{kind}`"),
-            ))
+        Some(k) => {
+            let (f, e) = flag_cols()?;
+            grouped(py, &g, |g| k.of_flags(&f, e.as_deref(), g))?
         }
     };
-    table_out(py, t)
+    table_out(py, t, &key_names(&g))
 }
 
 fn need<'a, 'py>(
@@ -743,23 +788,33 @@ pub(crate) fn _kpi_revenue_per_engineer(
 
 type Line = (String, Option<f64>, Option<f64>, Option<f64>, &'static str);
 
-/// Each `(name, value)` against the policy's benchmarks:
-/// `(kpi, value, min, max, status)`.
+/// One scorecard input: a `Kpi` (judged by its value), a `TimeKpi` (by its
+/// mean in minutes) or a number / None, as nps-core's `ScoreInput`.
+fn score_input(r: &Bound<'_, PyAny>) -> PyResult<ScoreInput> {
+    if let Ok(k) = r.cast::<PyKpi>() {
+        return Ok(ScoreInput::Rate(k.get().k));
+    }
+    if let Ok(t) = r.cast::<PyTimeKpi>() {
+        return Ok(ScoreInput::Time(t.get().t));
+    }
+    if r.is_none() {
+        return Ok(ScoreInput::Value(None));
+    }
+    Ok(ScoreInput::Value(Some(r.extract::<f64>()?)))
+}
+
+/// Each `(name, result)` against the policy's benchmarks, judged by
+/// nps-core's `scorecard_of`: `(kpi, value, min, max, status)`.
 #[pyfunction]
-#[pyo3(signature = (names, values, policy = None))]
+#[pyo3(signature = (results, policy = None))]
 pub(crate) fn _kpi_scorecard(
-    names: Vec<String>,
-    values: Vec<Option<f64>>,
+    results: Vec<(String, Bound<'_, PyAny>)>,
     policy: Option<&PyPolicy>,
 ) -> PyResult<Vec<Line>> {
-    if names.len() != values.len() {
-        return Err(to_py(Error::LengthMismatch {
-            name: "values",
-            actual: values.len(),
-            expected_name: "names",
-            expected: names.len(),
-        }));
-    }
+    let inputs: Vec<(&str, ScoreInput)> = results
+        .iter()
+        .map(|(n, r)| Ok((n.as_str(), score_input(r)?)))
+        .collect::<PyResult<_>>()?;
     let default;
     let p = match policy {
         Some(p) => &p.p,
@@ -768,12 +823,7 @@ pub(crate) fn _kpi_scorecard(
             &default
         }
     };
-    let input: Vec<(&str, Option<f64>)> = names
-        .iter()
-        .map(String::as_str)
-        .zip(values.iter().copied())
-        .collect();
-    Ok(kpi::scorecard(&input, &p.benchmarks)
+    Ok(kpi::scorecard_of(&inputs, &p.benchmarks)
         .into_iter()
         .map(|l| {
             let (mn, mx) = l.benchmark.map_or((None, None), |b| (b.min, b.max));
@@ -782,15 +832,18 @@ pub(crate) fn _kpi_scorecard(
         .collect())
 }
 
-/// The target seconds of a time KPI from the policy's benchmark (a maximum
-/// in minutes), None without one.
+/// The target seconds of the named time KPI (`reception_response_time`,
+/// `delivery_time`) from the policy's benchmark (nps-core
+/// `TimeMeasure::target_seconds`; an `InvalidArgumentError` without one).
 #[pyfunction]
 #[pyo3(signature = (name, policy = None))]
-pub(crate) fn _kpi_time_target(name: &str, policy: Option<&PyPolicy>) -> Option<i64> {
+pub(crate) fn _kpi_time_target(name: &str, policy: Option<&PyPolicy>) -> PyResult<i64> {
+    let m = TimeMeasure::from_name(name).py()?;
     match policy {
-        Some(p) => kpi::time_target_seconds(&p.p.benchmarks, name),
-        None => kpi::time_target_seconds(&nps_core::policy::Policy::default().benchmarks, name),
+        Some(p) => m.target_seconds(&p.p.benchmarks),
+        None => m.target_seconds(&nps_core::policy::Policy::default().benchmarks),
     }
+    .py()
 }
 
 /// Registers the KPI classes and functions.

@@ -28,6 +28,7 @@ mod policy;
 mod programme;
 mod score;
 mod stats;
+mod table;
 mod tally;
 
 use pyo3::prelude::*;

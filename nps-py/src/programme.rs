@@ -349,19 +349,21 @@ fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
 /// >>> nps.recovery_stats([c]).low_scores
 /// 1
 #[pyfunction]
-#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = "UTC", top_reasons = 5))]
+#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = None, top_reasons = None))]
 pub(crate) fn recovery_stats(
     py: Python<'_>,
     cases: &Bound<'_, PyAny>,
     policy: Option<&Bound<'_, PyPolicy>>,
     period: Option<&str>,
     by: Option<&str>,
-    tz: &str,
-    top_reasons: usize,
+    tz: Option<&str>,
+    top_reasons: Option<usize>,
 ) -> PyResult<Py<PyAny>> {
     let cases = core_cases(cases)?;
     let policy = policy_of(policy);
-    let options = StatsOptions { top_reasons };
+    let options = StatsOptions {
+        top_reasons: top_reasons.unwrap_or(StatsOptions::default().top_reasons),
+    };
     let dealer = match by {
         None => false,
         Some("dealer") => true,
@@ -373,7 +375,8 @@ pub(crate) fn recovery_stats(
         }
     };
     let period = period.map(Period::from_name).transpose().py()?;
-    let zone = parse_tz(tz).py()?;
+    // The time zone not given: UTC, nps-core's default of every grouping.
+    let zone = parse_tz(tz.unwrap_or("UTC")).py()?;
     if period.is_none() && !dealer {
         let s = py.detach(|| core_stats(&cases, &policy, &options)).py()?;
         return Ok(Py::new(py, PyRecoveryStats(s))?.into_any());

@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import polars as pl
+import pyarrow as pa
 import pytest
 
 import nps
@@ -98,9 +99,10 @@ def test_missing_keys_are_rejected(keys: Any) -> None:
 def test_bad_keys() -> None:
     with pytest.raises(TypeError):
         nps.group_by([1.5, 2, 2, 2, 2, 2], SCORES)
-    with pytest.raises(TypeError):
+    # A key column has one type: a mix is an InvalidArgumentError naming the row (issue 10, 8).
+    with pytest.raises(nps.InvalidArgumentError, match="row 1"):
         nps.group_by(["a", 1, "b", "c", "a", "b"], SCORES)
-    with pytest.raises(TypeError):
+    with pytest.raises(nps.InvalidArgumentError, match="row 1"):
         nps.group_by(pd.Series(["a", 1, "b", "c", "a", "b"], dtype=object), SCORES)
     with pytest.raises(nps.LengthMismatchError) as e:
         nps.group_by([1, 2], SCORES)
@@ -209,7 +211,9 @@ def test_empty_periods_in_frames_are_null_not_nan() -> None:
     r = nps.group_by(None, [10, 0], timestamps=ts, period="month", window=1, min_n=1)
     assert [g.tally.n for g in r] == [1, 0, 0, 1]
     df = r.to_pandas()
-    assert list(df.columns) == ["key", "period", "n", "detractors", "passives", "promoters", "nps", "se", "low", "high", "thin"]
+    # No key column without keys; the period is a date (its local first day).
+    assert list(df.columns) == ["period", "n", "detractors", "passives", "promoters", "nps", "se", "low", "high", "thin"]
+    assert str(df["period"].dtype).startswith("datetime64") and df["period"][1] == pd.Timestamp("2025-02-01")
     assert str(df["nps"].dtype) == "Float64"
     assert df["nps"][1] is pd.NA and df["low"][2] is pd.NA
     assert df["nps"].tolist()[0] == 100.0 and df["nps"].tolist()[3] == -100.0
@@ -218,14 +222,15 @@ def test_empty_periods_in_frames_are_null_not_nan() -> None:
     assert pf.columns == list(df.columns)
     assert pf["nps"].null_count() == 2 and not pf["nps"].is_nan().any()
     d = r.to_dict()
-    assert d["nps"] == [100.0, None, None, -100.0] and d["period"] == ["2025-01", "2025-02", "2025-03", "2025-04"]
+    assert d["nps"] == [100.0, None, None, -100.0]
+    assert d["period"] == [dt.date(2025, m, 1) for m in (1, 2, 3, 4)]
+    assert r.to_arrow().schema.field("period").type == pa.date32()
 
 
 def test_frames_match_tallies() -> None:
     r = nps.group_by(np.array(INT_KEYS, dtype=np.uint32), SCORES, min_n=2)
     df = r.to_pandas()
-    assert df["key"].tolist() == [1, 2, 3]
-    assert df["period"].tolist() == [None, None, None]
+    assert df["key"].tolist() == [1, 2, 3] and "period" not in df.columns
     for row, g in zip(df.itertuples(), r):
         ci = g.tally.interval("score", 0.95)
         assert (row.n, row.detractors, row.passives, row.promoters) == (g.tally.n, g.tally.detractors, g.tally.passives, g.tally.promoters)
@@ -233,6 +238,14 @@ def test_frames_match_tallies() -> None:
     pf = r.to_polars()
     assert pf["key"].to_list() == [1, 2, 3] and pf["n"].to_list() == [2, 3, 1]
     assert pf["high"].to_list() == df["high"].tolist()
+    # The interval is the caller's choice, not fixed at the 95 % score interval.
+    wald = r.to_pandas(interval="wald", confidence=0.9)
+    for row, g in zip(wald.itertuples(), r):
+        if g.tally.n:
+            ci = g.tally.interval("wald", 0.9)
+            assert (row.low, row.high) == (ci.low, ci.high)
+    with pytest.raises(nps.InvalidArgumentError):
+        r.to_pandas(interval="score", prior=(2.0, 2.0, 2.0))  # an option of another method
 
 
 def test_key_by_period() -> None:

@@ -118,7 +118,8 @@ def test_grouping_and_frames():
                  timestamps=ts, period="month")
     df = t.to_pandas()
     assert list(df["key"]) == ["a", "a", "b", "b"]
-    assert list(df["period"]) == ["2025-01", "2025-02", "2025-01", "2025-02"]
+    assert [d.strftime("%Y-%m") for d in df["period"]] == ["2025-01", "2025-02", "2025-01", "2025-02"]
+    assert [p for _, p, _ in t] == ["2025-01", "2025-02", "2025-01", "2025-02"]
     assert df["numerator"].sum() == t.numerator == 3
     assert t.to_polars().height == 4
     tech = kpi.technician_figures([2.0, 3.2, 2.0, 1.0], [4.0, 4.0, 8.0],

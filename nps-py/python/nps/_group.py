@@ -1,44 +1,71 @@
-"""DataFrames of grouped results: ``GroupResult.to_pandas`` and ``to_polars``,
-attached to the native class here. pandas and polars are imported only when
-called; the columns come from ``GroupResult.to_dict()`` and no domain logic
-lives here.
+"""DataFrames of grouped results: ``GroupResult.to_arrow``, ``to_pandas``,
+``to_polars`` and ``to_dict``, attached to the native class here. The
+columns come from the native ``GroupResult._table`` (nps-core
+``Grouped::to_table``) through the one converter of ``nps._table``; no
+domain logic lives here.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from nps import _table
 from nps._nps import GroupResult
 
-_STATS = ("nps", "se", "low", "high")
+
+def to_dict(self: GroupResult, interval: str | None = None, confidence: float | None = None,
+            **options: Any) -> dict[str, list[Any]]:
+    """The table as a dict of equal-length lists: the key columns (named
+    after the columns grouped by when known, else ``key`` or ``key_0``,
+    ``key_1``, ...), ``period`` (the local first day, a ``datetime.date``),
+    ``n``, ``detractors``, ``passives``, ``promoters``, ``nps``, ``se``,
+    ``low``, ``high`` and ``thin``. ``low`` / ``high`` are the interval
+    ``interval`` at ``confidence`` (with ``pseudo``, ``clip``, ``prior``,
+    ``credible`` as in ``Tally.interval``); options not given take
+    nps-core's defaults (the score interval at 95 %). Statistics of a group
+    without data are None.
+
+    >>> nps.group_by(["a", "b", "a"], [10, 0, 9]).to_dict()["nps"]
+    [100.0, -100.0]
+    """
+    return _table.to_dict(self._table(interval, confidence, **options))
 
 
-def to_pandas(self: GroupResult) -> Any:
+def to_pandas(self: GroupResult, interval: str | None = None, confidence: float | None = None,
+              **options: Any) -> Any:
     """The table (see `to_dict`) as a pandas DataFrame; statistics of a group
-    without data are <NA> (nullable Float64), never NaN."""
-    import pandas as pd
+    without data are <NA> (nullable Float64), never NaN.
 
-    columns = self.to_dict()
-    data: dict[str, Any] = dict(columns)
-    for name in _STATS:
-        data[name] = pd.array(columns[name], dtype="Float64")
-    for name in ("n", "detractors", "passives", "promoters"):
-        data[name] = pd.array(columns[name], dtype="uint64")
-    data["thin"] = pd.array(columns["thin"], dtype="bool")
-    return pd.DataFrame(data)
+    >>> df = nps.group_by([1, 2, 1], [10, 0, 9]).to_pandas(interval="wald", confidence=0.9)
+    >>> list(df.columns[:3]), df["nps"].tolist()
+    (['key', 'n', 'detractors'], [100.0, -100.0])
+    """
+    return _table.to_pandas(self._table(interval, confidence, **options))
 
 
-def to_polars(self: GroupResult) -> Any:
+def to_polars(self: GroupResult, interval: str | None = None, confidence: float | None = None,
+              **options: Any) -> Any:
     """The table (see `to_dict`) as a polars DataFrame; statistics of a group
-    without data are null."""
-    import polars as pl
+    without data are null.
 
-    schema: dict[str, Any] = {name: pl.Float64 for name in _STATS}
-    schema.update({name: pl.UInt64 for name in ("n", "detractors", "passives", "promoters")})
-    schema["thin"] = pl.Boolean
-    schema["period"] = pl.String
-    return pl.DataFrame(self.to_dict(), schema_overrides=schema)
+    >>> nps.group_by([1, 2, 1], [10, 0, 9]).to_polars()["n"].to_list()
+    [2, 1]
+    """
+    return _table.to_polars(self._table(interval, confidence, **options))
 
 
+def to_arrow(self: GroupResult, interval: str | None = None, confidence: float | None = None,
+             **options: Any) -> Any:
+    """The table (see `to_dict`) as a ``pyarrow.Table``: typed nullable
+    columns, ``period`` as date32.
+
+    >>> nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9]).to_arrow().column_names[:3]
+    ['key_0', 'key_1', 'n']
+    """
+    return _table.to_arrow(self._table(interval, confidence, **options))
+
+
+GroupResult.to_dict = to_dict  # type: ignore[method-assign]
 GroupResult.to_pandas = to_pandas  # type: ignore[method-assign]
 GroupResult.to_polars = to_polars  # type: ignore[method-assign]
+GroupResult.to_arrow = to_arrow  # type: ignore[attr-defined]

@@ -1,7 +1,7 @@
 """Type stubs of the native module ``nps._nps`` (checked by ``python -m mypy.stubtest nps._nps``)."""
 
 import datetime
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, ClassVar, Literal, TypeAlias, final
 
@@ -542,18 +542,49 @@ class GroupResult:
         """
     def total(self) -> Tally:
         """All groups merged into one tally."""
-    def to_dict(self) -> dict[str, list[Any]]:
-        """The table as a dict of equal-length lists: key, period, n, detractors,
-        passives, promoters, nps, se, low, high (score interval, 95 %), thin.
-        Statistics of a group without data are None.
+    def to_dict(
+        self, interval: _Method | None = None, confidence: float | None = None, **options: Any
+    ) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists: the key columns (named
+        after the columns grouped by when known, else ``key`` or ``key_0``,
+        ``key_1``, ...), ``period`` (the local first day, a ``datetime.date``),
+        ``n``, ``detractors``, ``passives``, ``promoters``, ``nps``, ``se``,
+        ``low``, ``high`` and ``thin``. ``low`` / ``high`` are the interval
+        ``interval`` at ``confidence`` (with ``pseudo``, ``clip``, ``prior``,
+        ``credible`` as in ``Tally.interval``); options not given take
+        nps-core's defaults (the score interval at 95 %). Statistics of a group
+        without data are None.
+
+        >>> nps.group_by(["a", "b", "a"], [10, 0, 9]).to_dict()["nps"]
+        [100.0, -100.0]
         """
-    def to_pandas(self) -> Any:
+    def to_pandas(
+        self, interval: _Method | None = None, confidence: float | None = None, **options: Any
+    ) -> Any:
         """The table (see `to_dict`) as a pandas DataFrame; statistics of a group
         without data are <NA> (nullable Float64), never NaN.
+
+        >>> df = nps.group_by([1, 2, 1], [10, 0, 9]).to_pandas(interval="wald", confidence=0.9)
+        >>> list(df.columns[:3]), df["nps"].tolist()
+        (['key', 'n', 'detractors'], [100.0, -100.0])
         """
-    def to_polars(self) -> Any:
+    def to_polars(
+        self, interval: _Method | None = None, confidence: float | None = None, **options: Any
+    ) -> Any:
         """The table (see `to_dict`) as a polars DataFrame; statistics of a group
         without data are null.
+
+        >>> nps.group_by([1, 2, 1], [10, 0, 9]).to_polars()["n"].to_list()
+        [2, 1]
+        """
+    def to_arrow(
+        self, interval: _Method | None = None, confidence: float | None = None, **options: Any
+    ) -> Any:
+        """The table (see `to_dict`) as a ``pyarrow.Table``: typed nullable
+        columns, ``period`` as date32.
+
+        >>> nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9]).to_arrow().column_names[:3]
+        ['key_0', 'key_1', 'n']
         """
 
 @final
@@ -653,12 +684,16 @@ def classify(score: float) -> Literal["detractor", "passive", "promoter"]:
     ('promoter', 'passive', 'detractor')
     """
 def group_by(
-    keys: _Column | None,
-    scores: _Column,
+    keys: _Column | Sequence[_Column] | Any | None = None,
+    scores: _Column | None = None,
     *,
+    by: str | Sequence[str] | None = None,
+    score: str | None = None,
+    time: str | None = None,
+    respondent: str | None = None,
     timestamps: _Column | None = None,
     period: _PeriodName | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
     respondents: _Column | None = None,
     min_n: int = 30,
     invalid: _InvalidPolicy = "raise",
@@ -667,16 +702,26 @@ def group_by(
     """Groups a score column into tallies in one pass, by key and/or calendar
     period, optionally keeping each respondent's latest response only.
 
+    `keys`: a key column, a list of key columns (one group per combination,
+    the key a tuple), or None; or a DataFrame (pandas, polars, pyarrow) with
+    `by=` (a column name or a list), `score=`, and optionally `time=` and
+    `respondent=` naming its columns. A key column has one type: mixing
+    strings and integers is an `InvalidArgumentError` naming the first row.
+    Options not given take nps-core's defaults (`tz` UTC).
+
     >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
     >>> [(g.key, g.tally.nps) for g in r]
     [('a', 100.0), ('b', -100.0)]
+    >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
+    [(1, 'x'), (1, 'y'), (2, 'x')]
     """
 def track_goal(
     history: Iterable[Tally], *, target: float, months: int, confidence: float | None = None
 ) -> GoalReport:
     """Tracks a goal over a monthly history of tallies (oldest first): the gap,
     the monthly path needed, and whether the last change is distinguishable
-    from noise at the observed sample sizes.
+    from noise at the observed sample sizes. `months` is 1..=1200;
+    `confidence` not given is nps-core's `GoalOptions::default()` (0.95).
 
     >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
     >>> g.target, g.months, g.gap
@@ -1607,8 +1652,8 @@ def recovery_stats(
     policy: Policy | None = None,
     period: _PeriodName | None = None,
     by: Literal["dealer"] | None = None,
-    tz: str = "UTC",
-    top_reasons: int = 5,
+    tz: str | None = None,
+    top_reasons: int | None = None,
 ) -> RecoveryStats | RecoveryStatsTable:
     """Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
     one `RecoveryStats`, or with `period` ("day", "week", "month",
@@ -1817,13 +1862,13 @@ def rerated_nps(original: _Column, rerated: _Column, *, basis: _Basis = "origina
     """
 def managed_flags(
     scores: _Column,
-    by: _Column,
+    by: _Column | Sequence[_Column],
     *,
-    alpha: float = 0.001,
-    min_n: int = 30,
-    correction: _Correction = "bonferroni",
+    alpha: float | None = None,
+    min_n: int | None = None,
+    correction: _Correction | None = None,
     rerated: _Column | None = None,
-    invalid: _InvalidPolicy = "raise",
+    invalid: _InvalidPolicy | None = None,
 ) -> ManagedFlags:
     """Flags groups whose score distribution looks managed.
 
@@ -1877,7 +1922,9 @@ class ReratingTable:
     def to_polars(self) -> Any:
         """The table (see `to_dict`) as a polars DataFrame; NPS without data is null."""
 
-def rerated_nps_by(original: _Column, rerated: _Column, by: _Column, *, basis: _Basis = "original") -> ReratingTable:
+def rerated_nps_by(
+    original: _Column, rerated: _Column, by: _Column | Sequence[_Column], *, basis: _Basis = "original"
+) -> ReratingTable:
     """`rerated_nps` per group (dealer, advisor): one `Rerating` per key.
 
     Args:
@@ -2004,7 +2051,8 @@ class SrtCatalog:
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
-_KpiRows: TypeAlias = tuple[Kpi, list[tuple[Any, str | None, Kpi]]]
+_TableColumns: TypeAlias = dict[str, tuple[str, Any, Any]]
+_KpiRows: TypeAlias = tuple[Kpi, list[tuple[Any, str | None, Kpi]], _TableColumns]
 
 def _kpi_first_time_fix(
     vehicles: _Column,
@@ -2012,17 +2060,18 @@ def _kpi_first_time_fix(
     opened: _Column,
     closed: _Column,
     *,
-    window_seconds: int = 2592000,
+    window_days: int | None = None,
     as_of: _Instant | None = None,
-    exclude_incomplete: bool = True,
+    exclude_incomplete: bool | None = None,
     comeback: bool = False,
-    by: _Column | None = None,
+    by: _Column | Sequence[_Column] | None = None,
     timestamps: _Column | None = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> _KpiRows:
     """First-time-fix rate (or, with `comeback=True`, the comeback rate) over
-    repair-order rows. See `nps.kpi.first_time_fix_rate`.
+    repair-order rows. See `nps.kpi.first_time_fix_rate`. Options not given
+    take nps-core's `ComebackOptions::default()`.
     """
 def _kpi_job_outcomes(
     vehicles: _Column,
@@ -2030,7 +2079,7 @@ def _kpi_job_outcomes(
     opened: _Column,
     closed: _Column,
     *,
-    window_seconds: int = 2592000,
+    window_days: int | None = None,
     as_of: _Instant | None = None,
 ) -> list[str]:
     """The verdict per job: "fixed", "came_back" or "incomplete"."""
@@ -2039,12 +2088,12 @@ def _kpi_repeat_complaint(
     raised: _Column,
     closed: _Column,
     *,
-    window_days: int = 30,
+    window_days: int | None = None,
     as_of: _Instant | None = None,
-    by: _Column | None = None,
+    by: _Column | Sequence[_Column] | None = None,
     timestamps: _Column | None = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> _KpiRows:
     """Repeat-complaint rate. See `nps.kpi.repeat_complaint_rate`."""
 def _column_numbers(column: Any, name: str) -> Any:
@@ -2088,19 +2137,25 @@ def _kpi_hours_per_ro(
 ) -> Kpi:
     """Hours per repair order (basis "srt" or "worked")."""
 def _kpi_time(
-    target_seconds: int,
+    target_seconds: int | None = None,
     *,
+    measure: str | None = None,
+    policy: Policy | None = None,
     start: _Column | None = None,
     end: _Column | None = None,
     seconds: _Column | None = None,
-    by: _Column | None = None,
+    by: _Column | Sequence[_Column] | None = None,
     timestamps: _Column | None = None,
     period: str | None = None,
-    tz: str = "UTC",
-) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]]]:
-    """A time KPI from `start`/`end` timestamps or from `seconds` durations."""
+    tz: str | None = None,
+) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]], _TableColumns]:
+    """A time KPI from `start`/`end` timestamps or from `seconds` durations.
+    Without `target_seconds` the target is the policy benchmark of the
+    named time KPI `measure` (nps-core `TimeMeasure`; the default policy
+    when `policy` is None); a policy without it is an `InvalidArgumentError`.
+    """
 def _kpi_rate(
-    kind: str,
+    kpi: str | None = None,
     *,
     flags: _Column | None = None,
     eligible: _Column | None = None,
@@ -2108,29 +2163,35 @@ def _kpi_rate(
     promised: _Column | None = None,
     service_end: _Column | None = None,
     follow_up: _Column | None = None,
-    window_seconds: int = 0,
+    window_days: float | None = None,
     ratings: _Column | None = None,
-    satisfied_min: float = 0.0,
-    by: _Column | None = None,
+    satisfied_min: float | None = None,
+    by: _Column | Sequence[_Column] | None = None,
     timestamps: _Column | None = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> _KpiRows:
-    """A rate KPI. `kind`: "rate" (flags over eligible rows), "ready_when_promised"
-    (`delivered`, `promised`), "follow_up" (`service_end`, `follow_up`,
-    `window_seconds`), "csat" (`ratings`, `satisfied_min`).
+    """A rate KPI: `kpi` None is the generic rate (`flags` over `eligible`
+    rows); otherwise a named rate KPI of nps-core's `RateKpi` registry
+    (`appointment_fulfillment_rate`, `pre_service_inspection_rate`,
+    `repeat_visit_rate`, `first_contact_resolution_rate` from `flags` /
+    `eligible`; `ready_when_promised` from `delivered`, `promised`;
+    `follow_up_completion_rate` from `service_end`, `follow_up`,
+    `window_days`; `csat` from `ratings`, `satisfied_min`). Options not
+    given take nps-core's `FollowUpOptions` / `CsatOptions` defaults.
     """
 def _kpi_revenue_per_engineer(revenue_minor: _Column, engineers: int) -> Kpi:
     """Service revenue per engineer (minor units per engineer)."""
 def _kpi_scorecard(
-    names: list[str], values: list[float | None], policy: Policy | None = None
+    results: list[tuple[str, Any]], policy: Policy | None = None
 ) -> list[tuple[str, float | None, float | None, float | None, str]]:
-    """Each `(name, value)` against the policy's benchmarks:
-    `(kpi, value, min, max, status)`.
+    """Each `(name, result)` against the policy's benchmarks, judged by
+    nps-core's `scorecard_of`: `(kpi, value, min, max, status)`.
     """
-def _kpi_time_target(name: str, policy: Policy | None = None) -> int | None:
-    """The target seconds of a time KPI from the policy's benchmark (a maximum
-    in minutes), None without one.
+def _kpi_time_target(name: str, policy: Policy | None = None) -> int:
+    """The target seconds of the named time KPI (`reception_response_time`,
+    `delivery_time`) from the policy's benchmark (nps-core
+    `TimeMeasure::target_seconds`; an `InvalidArgumentError` without one).
     """
 
 _StageName: TypeAlias = Literal[

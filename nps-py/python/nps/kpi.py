@@ -23,6 +23,7 @@ from typing import Any, Iterator, Mapping
 import numpy as np
 
 from nps._nps import Kpi, Policy, SrtCatalog, TimeKpi
+from nps import _table
 from nps._nps import _column_numbers
 from nps._nps import _kpi_bay_utilization as _bay
 from nps._nps import _kpi_first_time_fix as _ftf
@@ -35,7 +36,6 @@ from nps._nps import _kpi_revenue_per_engineer as _revenue
 from nps._nps import _kpi_scorecard as _scorecard
 from nps._nps import _kpi_technician as _tech
 from nps._nps import _kpi_time as _time
-from nps._nps import _kpi_time_target as _time_target
 
 __all__ = [
     "Kpi",
@@ -71,25 +71,31 @@ __all__ = [
     "time_kpi",
 ]
 
-DAY = 86_400
-
 
 class KpiTable:
     """A KPI overall (``overall``; ``value`` etc. are its fields) and per group.
 
     ``groups`` is a list of ``(key, period, Kpi)`` sorted by key then period;
-    ``key`` is None without ``by=``, ``period`` a label ("2025-03") or None.
+    ``key`` is None without ``by=`` (a tuple when grouping by several
+    columns), ``period`` a label ("2025-03") or None. ``to_arrow()``,
+    ``to_pandas()``, ``to_polars()`` and ``to_dict()`` give the table (nps-core
+    ``KpiTable::to_table``): key columns, ``period`` (a date), ``value``,
+    ``numerator``, ``denominator``, ``coverage``.
 
     >>> t = nps.kpi.rate([1, 0, 1, 1], by=["a", "a", "b", "b"])
     >>> t.value, t.numerator, t.denominator  # 3 of 4 rows flagged
     (0.75, 3.0, 4.0)
     >>> [(key, k.value) for key, period, k in t]
     [('a', 0.5), ('b', 1.0)]
+    >>> t.to_dict()["value"]
+    [0.5, 1.0]
     """
 
-    def __init__(self, overall: Kpi, groups: list[tuple[Any, str | None, Kpi]]) -> None:
+    def __init__(self, overall: Kpi, groups: list[tuple[Any, str | None, Kpi]],
+                 columns: Any = None) -> None:
         self.overall = overall
         self.groups = groups
+        self._columns = columns
 
     @property
     def value(self) -> float | None:
@@ -120,44 +126,27 @@ class KpiTable:
     def __repr__(self) -> str:
         return f"KpiTable(overall={self.overall!r}, groups={len(self.groups)})"
 
-    def _columns(self) -> dict[str, list[Any]]:
-        return {
-            "key": [g[0] for g in self.groups],
-            "period": [g[1] for g in self.groups],
-            "value": [g[2].value for g in self.groups],
-            "numerator": [g[2].numerator for g in self.groups],
-            "denominator": [g[2].denominator for g in self.groups],
-            "coverage": [g[2].coverage for g in self.groups],
-        }
-
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame, one row per group; no-data values are <NA>."""
-        import pandas as pd
-
-        c = self._columns()
-        for name in ("value", "numerator", "denominator", "coverage"):
-            c[name] = pd.array(c[name], dtype="Float64")  # type: ignore[assignment]
-        return pd.DataFrame(c)
-
-    def to_polars(self) -> Any:
-        """A polars DataFrame, one row per group; no-data values are null."""
-        import polars as pl
-
-        schema = {n: pl.Float64 for n in ("value", "numerator", "denominator", "coverage")}
-        return pl.DataFrame(self._columns(), schema_overrides={**schema, "period": pl.String})
 
 
 class TimeTable:
     """A time KPI overall (``overall``) and per group (``(key, period, TimeKpi)``).
+
+    ``to_arrow()``, ``to_pandas()``, ``to_polars()`` and ``to_dict()`` give
+    the table (nps-core ``TimeTable::to_table``): key columns, ``period``,
+    ``n``, ``mean``, ``median``, ``p90`` (seconds), ``target_seconds`` and
+    ``within_target_value`` / ``_numerator`` / ``_denominator`` /
+    ``_coverage``.
 
     >>> t = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 120, 240])
     >>> t.overall.mean, t.overall.median, t.value  # 2 of 3 within 3 min
     (140.0, 120.0, 0.6666666666666666)
     """
 
-    def __init__(self, overall: TimeKpi, groups: list[tuple[Any, str | None, TimeKpi]]) -> None:
+    def __init__(self, overall: TimeKpi, groups: list[tuple[Any, str | None, TimeKpi]],
+                 columns: Any = None) -> None:
         self.overall = overall
         self.groups = groups
+        self._columns = columns
 
     @property
     def value(self) -> float | None:
@@ -178,33 +167,10 @@ class TimeTable:
     def __repr__(self) -> str:
         return f"TimeTable(overall={self.overall!r}, groups={len(self.groups)})"
 
-    def _columns(self) -> dict[str, list[Any]]:
-        g = self.groups
-        return {
-            "key": [x[0] for x in g],
-            "period": [x[1] for x in g],
-            "n": [x[2].n for x in g],
-            "mean": [x[2].mean for x in g],
-            "median": [x[2].median for x in g],
-            "p90": [x[2].p90 for x in g],
-            "within_target": [x[2].within_target.value for x in g],
-        }
 
-    def to_pandas(self) -> Any:
-        """A pandas DataFrame, one row per group (seconds; no data = <NA>)."""
-        import pandas as pd
-
-        c = self._columns()
-        for name in ("mean", "median", "p90", "within_target"):
-            c[name] = pd.array(c[name], dtype="Float64")  # type: ignore[assignment]
-        return pd.DataFrame(c)
-
-    def to_polars(self) -> Any:
-        """A polars DataFrame, one row per group (no data = null)."""
-        import polars as pl
-
-        schema = {n: pl.Float64 for n in ("mean", "median", "p90", "within_target")}
-        return pl.DataFrame(self._columns(), schema_overrides={**schema, "period": pl.String})
+for _cls in (KpiTable, TimeTable):
+    for _name, _method in _table.frame_methods(lambda self: self._columns, "table, one row per group,").items():
+        setattr(_cls, _name, _method)
 
 
 def _flags(col: Any, name: str) -> Any:
@@ -213,8 +179,8 @@ def _flags(col: Any, name: str) -> Any:
     return arr.astype(np.uint8) if arr.dtype == np.bool_ else arr
 
 
-def _table(res: tuple[Kpi, list[tuple[Any, str | None, Kpi]]]) -> KpiTable:
-    return KpiTable(res[0], res[1])
+def _kpi_table(res: Any) -> KpiTable:
+    return KpiTable(*res)
 
 
 def first_time_fix_rate(
@@ -223,13 +189,13 @@ def first_time_fix_rate(
     closed: Any,
     *,
     complaints: Any = None,
-    window_days: int = 30,
+    window_days: int | None = None,
     as_of: Any = None,
-    exclude_incomplete: bool = True,
+    exclude_incomplete: bool | None = None,
     by: Any = None,
     timestamps: Any = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> KpiTable:
     """First-time-fix rate over repair-order rows (one row per job).
 
@@ -250,8 +216,8 @@ def first_time_fix_rate(
     >>> t.numerator, t.denominator
     (2.0, 3.0)
     """
-    return _table(
-        _ftf(vehicles, complaints, opened, closed, window_seconds=window_days * DAY, as_of=as_of,
+    return _kpi_table(
+        _ftf(vehicles, complaints, opened, closed, window_days=window_days, as_of=as_of,
              exclude_incomplete=exclude_incomplete, comeback=False, by=by, timestamps=timestamps,
              period=period, tz=tz)
     )
@@ -263,13 +229,13 @@ def comeback_rate(
     closed: Any,
     *,
     complaints: Any = None,
-    window_days: int = 30,
+    window_days: int | None = None,
     as_of: Any = None,
-    exclude_incomplete: bool = True,
+    exclude_incomplete: bool | None = None,
     by: Any = None,
     timestamps: Any = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> KpiTable:
     """Comeback (rework) rate: 1 - first_time_fix_rate over the same jobs.
 
@@ -282,8 +248,8 @@ def comeback_rate(
     >>> t.numerator, t.denominator  # the first job of V1 came back
     (1.0, 3.0)
     """
-    return _table(
-        _ftf(vehicles, complaints, opened, closed, window_seconds=window_days * DAY, as_of=as_of,
+    return _kpi_table(
+        _ftf(vehicles, complaints, opened, closed, window_days=window_days, as_of=as_of,
              exclude_incomplete=exclude_incomplete, comeback=True, by=by, timestamps=timestamps,
              period=period, tz=tz)
     )
@@ -295,7 +261,7 @@ def job_outcomes(
     closed: Any,
     *,
     complaints: Any = None,
-    window_days: int = 30,
+    window_days: int | None = None,
     as_of: Any = None,
 ) -> list[str]:
     """The verdict per job: "fixed", "came_back" or "incomplete".
@@ -305,7 +271,7 @@ def job_outcomes(
     ...                      as_of=20 * day)
     ['came_back', 'incomplete', 'incomplete']
     """
-    return _outcomes(vehicles, complaints, opened, closed, window_seconds=window_days * DAY,
+    return _outcomes(vehicles, complaints, opened, closed, window_days=window_days,
                      as_of=as_of)
 
 
@@ -314,12 +280,12 @@ def repeat_complaint_rate(
     raised: Any,
     closed: Any,
     *,
-    window_days: int = 30,
+    window_days: int | None = None,
     as_of: Any = None,
     by: Any = None,
     timestamps: Any = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> KpiTable:
     """Complaints raised again for the same case or vehicle (``subjects``)
     within ``window_days`` of closing / complaints closed. Benchmark
@@ -331,7 +297,7 @@ def repeat_complaint_rate(
     >>> t.numerator, t.denominator  # C1 raised again 4 days after it was closed
     (1.0, 3.0)
     """
-    return _table(_repeat(subjects, raised, closed, window_days=window_days, as_of=as_of, by=by,
+    return _kpi_table(_repeat(subjects, raised, closed, window_days=window_days, as_of=as_of, by=by,
                           timestamps=timestamps, period=period, tz=tz))
 
 
@@ -481,7 +447,7 @@ def time_kpi(
     by: Any = None,
     timestamps: Any = None,
     period: str | None = None,
-    tz: str = "UTC",
+    tz: str | None = None,
 ) -> TimeTable:
     """A time KPI from ``start``/``end`` timestamps or ``seconds`` durations:
     n, mean, median, p90 (linear interpolation, numpy's default) and the
@@ -491,18 +457,8 @@ def time_kpi(
     >>> t.overall.n, t.overall.mean, t.value
     (2, 210.0, 0.5)
     """
-    o, g = _time(target_seconds, start=start, end=end, seconds=seconds, by=by,
-                 timestamps=timestamps, period=period, tz=tz)
-    return TimeTable(o, g)
-
-
-def _target(name: str, target_seconds: int | None, policy: Policy | None) -> int:
-    if target_seconds is not None:
-        return target_seconds
-    t = _time_target(name, policy)
-    if t is None:
-        raise ValueError(f"the policy has no `{name}` benchmark; pass target_seconds")
-    return t
+    return TimeTable(*_time(target_seconds, start=start, end=end, seconds=seconds, by=by,
+                            timestamps=timestamps, period=period, tz=tz))
 
 
 def reception_response_time(
@@ -520,8 +476,8 @@ def reception_response_time(
     >>> t.value
     0.5
     """
-    t = _target("reception_response_minutes", target_seconds, policy)
-    return time_kpi(target_seconds=t, start=arrived, end=greeted, **group)
+    return TimeTable(*_time(target_seconds, measure="reception_response_time", policy=policy,
+                            start=arrived, end=greeted, **group))
 
 
 def delivery_time(
@@ -539,8 +495,8 @@ def delivery_time(
     >>> t.overall.median, t.value
     (900.0, 0.5)
     """
-    t = _target("delivery_minutes", target_seconds, policy)
-    return time_kpi(target_seconds=t, start=finished, end=left, **group)
+    return TimeTable(*_time(target_seconds, measure="delivery_time", policy=policy, start=finished,
+                            end=left, **group))
 
 
 def rate(flags: Any, eligible: Any = None, **group: Any) -> KpiTable:
@@ -552,7 +508,7 @@ def rate(flags: Any, eligible: Any = None, **group: Any) -> KpiTable:
     1.0
     """
     e = None if eligible is None else _flags(eligible, "eligible")
-    return _table(_rate("rate", flags=_flags(flags, "flags"), eligible=e, **group))
+    return _kpi_table(_rate(None, flags=_flags(flags, "flags"), eligible=e, **group))
 
 
 def ready_when_promised(delivered: Any, promised: Any, **group: Any) -> KpiTable:
@@ -563,7 +519,7 @@ def ready_when_promised(delivered: Any, promised: Any, **group: Any) -> KpiTable
     >>> t.numerator, t.denominator
     (1.0, 2.0)
     """
-    return _table(_rate("ready_when_promised", delivered=delivered, promised=promised, **group))
+    return _kpi_table(_rate("ready_when_promised", delivered=delivered, promised=promised, **group))
 
 
 def appointment_fulfillment_rate(kept: Any, **group: Any) -> KpiTable:
@@ -572,7 +528,7 @@ def appointment_fulfillment_rate(kept: Any, **group: Any) -> KpiTable:
     >>> nps.kpi.appointment_fulfillment_rate([1, 1, 0, 1]).value
     0.75
     """
-    return rate(kept, **group)
+    return _kpi_table(_rate("appointment_fulfillment_rate", flags=_flags(kept, "flags"), **group))
 
 
 def pre_service_inspection_rate(inspected: Any, **group: Any) -> KpiTable:
@@ -581,22 +537,24 @@ def pre_service_inspection_rate(inspected: Any, **group: Any) -> KpiTable:
     >>> nps.kpi.pre_service_inspection_rate([1, 0]).value
     0.5
     """
-    return rate(inspected, **group)
+    return _kpi_table(_rate("pre_service_inspection_rate", flags=_flags(inspected, "flags"),
+                            **group))
 
 
 def follow_up_completion_rate(
-    service_end: Any, follow_up: Any, *, window_days: float = 3, **group: Any
+    service_end: Any, follow_up: Any, *, window_days: float | None = None, **group: Any
 ) -> KpiTable:
     """Services followed up within ``window_days`` of the service end /
-    services (``follow_up`` NaT / None = no call). Benchmark 100 %.
+    services (``follow_up`` NaT / None = no call). ``window_days`` not
+    given: nps-core's ``FollowUpOptions`` default (3 days). Benchmark 100 %.
 
     >>> day = 86_400
     >>> t = nps.kpi.follow_up_completion_rate([0, 0, 0], [day, 5 * day, None])  # within 3 days: 1
     >>> t.numerator, t.denominator
     (1.0, 3.0)
     """
-    return _table(_rate("follow_up", service_end=service_end, follow_up=follow_up,
-                        window_seconds=int(window_days * DAY), **group))
+    return _kpi_table(_rate("follow_up_completion_rate", service_end=service_end,
+                            follow_up=follow_up, window_days=window_days, **group))
 
 
 def repeat_visit_rate(booked: Any, **group: Any) -> KpiTable:
@@ -605,7 +563,7 @@ def repeat_visit_rate(booked: Any, **group: Any) -> KpiTable:
     >>> nps.kpi.repeat_visit_rate([1, 0, 0, 0]).value
     0.25
     """
-    return rate(booked, **group)
+    return _kpi_table(_rate("repeat_visit_rate", flags=_flags(booked, "flags"), **group))
 
 
 def first_contact_resolution_rate(no_further_contact: Any, resolved: Any, **group: Any) -> KpiTable:
@@ -614,16 +572,19 @@ def first_contact_resolution_rate(no_further_contact: Any, resolved: Any, **grou
     >>> nps.kpi.first_contact_resolution_rate([1, 0, 0], [1, 1, 0]).value  # 1 of 2 resolved
     0.5
     """
-    return rate(no_further_contact, resolved, **group)
+    return _kpi_table(_rate("first_contact_resolution_rate",
+                            flags=_flags(no_further_contact, "flags"),
+                            eligible=_flags(resolved, "eligible"), **group))
 
 
-def csat(ratings: Any, *, satisfied_min: float = 4, **group: Any) -> KpiTable:
-    """Satisfied ratings (``>= satisfied_min``) / ratings.
+def csat(ratings: Any, *, satisfied_min: float | None = None, **group: Any) -> KpiTable:
+    """Satisfied ratings (``>= satisfied_min``) / ratings; ``satisfied_min``
+    not given: nps-core's ``CsatOptions`` default (4, of a 1-5 scale).
 
     >>> nps.kpi.csat([5, 4, 3, 2]).value  # ratings >= 4
     0.5
     """
-    return _table(_rate("csat", ratings=ratings, satisfied_min=satisfied_min, **group))
+    return _kpi_table(_rate("csat", ratings=ratings, satisfied_min=satisfied_min, **group))
 
 
 def service_revenue_per_engineer(revenue_minor: Any, engineers: int) -> Kpi:
@@ -688,19 +649,9 @@ def scorecard(results: Mapping[str, Any], policy: Policy | None = None) -> Score
     >>> [(l.kpi, l.status) for l in lines]  # benchmarks >= 85 % and < 10 %
     [('first_time_fix_rate', 'meets'), ('comeback_rate', 'misses')]
     """
-    names: list[str] = []
-    values: list[float | None] = []
+    pairs: list[tuple[str, Any]] = []
     for name, r in results.items():
-        if isinstance(r, TimeTable):
+        if isinstance(r, (KpiTable, TimeTable)):
             r = r.overall
-        if isinstance(r, TimeKpi):
-            v = r.mean_minutes
-        elif isinstance(r, (Kpi, KpiTable)):
-            v = r.value
-        else:
-            v = None if r is None else float(r)
-        names.append(name)
-        values.append(v)
-    return Scorecard(ScoreLine(*line) for line in _scorecard(names, values, policy))
-
-
+        pairs.append((name, r))
+    return Scorecard(ScoreLine(*line) for line in _scorecard(pairs, policy))

@@ -292,12 +292,17 @@ pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound
         }
         _ => {
             if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
-                let first_is_str = obj
-                    .try_iter()?
-                    .next()
-                    .transpose()?
-                    .is_some_and(|v| v.is_instance_of::<PyString>());
-                if first_is_str {
+                // Any string makes the column objects, so that a mix of
+                // strings and other values is found row by row (numpy would
+                // turn `[1, "1"]` into the strings "1", "1").
+                let mut any_str = false;
+                for v in obj.try_iter()? {
+                    if v?.is_instance_of::<PyString>() {
+                        any_str = true;
+                        break;
+                    }
+                }
+                if any_str {
                     let kw = kwargs(py, &[("dtype", PyString::new(py, "object").into_any())])?;
                     return np.call_method("asarray", (obj,), Some(&kw));
                 }

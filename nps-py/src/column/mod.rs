@@ -416,10 +416,15 @@ fn object_labels(arr: &Bound<'_, PyUntypedArray>, name: &'static str) -> PyResul
     })
 }
 
+/// A key column has one type: a mix is an `InvalidArgumentError` naming the
+/// column and the first row whose type differs.
 fn mixed(name: &'static str, row: usize) -> PyErr {
-    PyTypeError::new_err(format!(
-        "`{name}` mixes strings and integers (first change at row {row})"
-    ))
+    invalid_argument(
+        name,
+        format!(
+            "a key column has one type; it mixes strings and integers (first change at row {row})"
+        ),
+    )
 }
 
 fn coded<'py>(
