@@ -1624,12 +1624,11 @@ typedef struct NpsKeyColumn {
 
 /**
  * What to group by. Every column given has `len` rows (the length of the
- * score column). **Zero-initialise it** (`NpsGroupOptions o = {0};` in C,
- * `NpsGroupOptions o{};` in C++): all-zero means one group of all rows,
- * no period, UTC, every response kept, `min_n` 0 and
- * `NPS_INVALID_POLICY_RAISE` (NULL options are nps-core's
- * `GroupOptions::default()`, the same). The columns are only read during
- * the call.
+ * score column). **Start from `nps_group_options_default()`** (nps-core's
+ * `GroupOptions::default()`: one group of all rows, no period, UTC, every
+ * response kept, `min_n` 30, `NPS_INVALID_POLICY_RAISE`), which is also
+ * what NULL options mean; a zero-initialised struct is the same except
+ * `min_n` 0 (no group is thin). The columns are only read during the call.
  */
 typedef struct NpsGroupOptions {
     /**
@@ -3730,6 +3729,14 @@ NpsStatus nps_scale_tally_f64(const struct NpsScale *scale,
  * `"unknown"`. Static: do not free.
  */
 const char *nps_category_name(uint32_t category);
+
+/**
+ * # Safety
+ * As the exported `nps_group_by_*` functions.
+ * nps-core's `GroupOptions::default()`: no columns, no period, UTC, every
+ * response kept, `min_n` 30 (`DEFAULT_MIN_N`), invalid scores raise.
+ */
+struct NpsGroupOptions nps_group_options_default(void);
 
 /**
  * Groups `len` `uint8_t` scores in one pass as `options` says (NULL = all

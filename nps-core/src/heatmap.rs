@@ -374,7 +374,7 @@ impl Default for RecordDims<'_> {
             keys: None,
             timestamps: None,
             period: Period::Month,
-            tz: "UTC",
+            tz: crate::period::DEFAULT_TZ,
         }
     }
 }

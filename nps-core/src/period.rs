@@ -102,6 +102,9 @@ impl Period {
     }
 }
 
+/// The time zone of calendar periods when none is given: UTC.
+pub const DEFAULT_TZ: &str = "UTC";
+
 /// Parses an IANA time-zone name (`"Asia/Shanghai"`, `"UTC"`).
 pub fn parse_tz(name: &str) -> Result<Tz> {
     name.parse::<Tz>().map_err(|_| Error::UnknownTimeZone {

@@ -8,7 +8,7 @@ use nps_core::ScoreValue;
 
 use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
 use crate::period::{period_of, period_to_c};
-use crate::tally::{invalid_policy, NpsTally};
+use crate::tally::{invalid_policy, NpsInvalidPolicy, NpsTally};
 
 /// Kind of a group key. Passed as `uint32_t`.
 #[repr(u32)]
@@ -163,12 +163,11 @@ pub(crate) fn key_to_c(k: &GroupKey) -> (NpsKeyKind, i64, u64) {
 }
 
 /// What to group by. Every column given has `len` rows (the length of the
-/// score column). **Zero-initialise it** (`NpsGroupOptions o = {0};` in C,
-/// `NpsGroupOptions o{};` in C++): all-zero means one group of all rows,
-/// no period, UTC, every response kept, `min_n` 0 and
-/// `NPS_INVALID_POLICY_RAISE` (NULL options are nps-core's
-/// `GroupOptions::default()`, the same). The columns are only read during
-/// the call.
+/// score column). **Start from `nps_group_options_default()`** (nps-core's
+/// `GroupOptions::default()`: one group of all rows, no period, UTC, every
+/// response kept, `min_n` 30, `NPS_INVALID_POLICY_RAISE`), which is also
+/// what NULL options mean; a zero-initialised struct is the same except
+/// `min_n` 0 (no group is thin). The columns are only read during the call.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct NpsGroupOptions {
@@ -282,6 +281,37 @@ fn at_most_one(name: &'static str, given: &[bool]) -> Result<(), FfiError> {
 
 /// # Safety
 /// As the exported `nps_group_by_*` functions.
+/// nps-core's `GroupOptions::default()`: no columns, no period, UTC, every
+/// response kept, `min_n` 30 (`DEFAULT_MIN_N`), invalid scores raise.
+#[no_mangle]
+pub extern "C" fn nps_group_options_default() -> NpsGroupOptions {
+    ffi_value!(NpsGroupOptions::default_value(), {
+        NpsGroupOptions::default_value()
+    })
+}
+
+impl NpsGroupOptions {
+    fn default_value() -> NpsGroupOptions {
+        let d = GroupOptions::default();
+        NpsGroupOptions {
+            keys_u32: std::ptr::null(),
+            keys_u64: std::ptr::null(),
+            keys_i64: std::ptr::null(),
+            keys_str: std::ptr::null(),
+            timestamps: std::ptr::null(),
+            period: 0,
+            tz: std::ptr::null(),
+            respondents_u64: std::ptr::null(),
+            respondents_i64: std::ptr::null(),
+            respondents_str: std::ptr::null(),
+            min_n: d.min_n,
+            invalid: NpsInvalidPolicy::from(d.invalid).to_u32(),
+            key_columns: std::ptr::null(),
+            n_key_columns: 0,
+        }
+    }
+}
+
 unsafe fn group_column<T: ScoreValue>(
     scores: *const T,
     len: usize,

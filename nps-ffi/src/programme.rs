@@ -178,7 +178,7 @@ pub unsafe extern "C" fn nps_recovery_stats_json(
             (
                 policy_or_default(policy)?,
                 cases_of(cases, n)?,
-                ffi::opt_text(tz, "tz")?.unwrap_or("UTC"),
+                ffi::opt_text(tz, "tz")?.unwrap_or(nps_core::period::DEFAULT_TZ),
             )
         };
         let period = period_of(period)?;

@@ -396,7 +396,8 @@ fn names_arg(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 /// `by=` (a column name or a list), `score=`, and optionally `time=` and
 /// `respondent=` naming its columns. A key column has one type: mixing
 /// strings and integers is an `InvalidArgumentError` naming the first row.
-/// Options not given take nps-core's defaults (`tz` UTC).
+/// Options not given take nps-core's `GroupOptions::default()` (`tz` UTC,
+/// `min_n` 30, `invalid` "raise").
 ///
 /// >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
 /// >>> [(g.key, g.tally.nps) for g in r]
@@ -404,7 +405,7 @@ fn names_arg(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 /// >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
 /// [(1, 'x'), (1, 'y'), (2, 'x')]
 #[pyfunction]
-#[pyo3(signature = (keys = None, scores = None, *, by = None, score = None, time = None, respondent = None, timestamps = None, period = None, tz = None, respondents = None, min_n = 30, invalid = "raise", window = None))]
+#[pyo3(signature = (keys = None, scores = None, *, by = None, score = None, time = None, respondent = None, timestamps = None, period = None, tz = None, respondents = None, min_n = None, invalid = None, window = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn group_by(
     py: Python<'_>,
@@ -418,8 +419,8 @@ pub(crate) fn group_by(
     period: Option<&str>,
     tz: Option<&str>,
     respondents: Option<&Bound<'_, PyAny>>,
-    min_n: i128,
-    invalid: &str,
+    min_n: Option<i128>,
+    invalid: Option<&str>,
     window: Option<i128>,
 ) -> PyResult<PyGroupResult> {
     // The DataFrame form: columns by name.
@@ -470,12 +471,19 @@ pub(crate) fn group_by(
             )
         }
     };
-    let min_n = non_negative("min_n", min_n)?;
+    let defaults = GroupOptions::default();
+    let min_n = match min_n {
+        Some(m) => non_negative("min_n", m)?,
+        None => defaults.min_n,
+    };
     let window = window
         .map(|w| non_negative("window", w).map(|w| usize::try_from(w).unwrap_or(usize::MAX)))
         .transpose()?;
     let period = period.map(Period::from_name).transpose().py()?;
-    let invalid: InvalidPolicy = parse_name("invalid", invalid)?;
+    let invalid: InvalidPolicy = match invalid {
+        Some(i) => parse_name("invalid", i)?,
+        None => defaults.invalid,
+    };
     let scores = numbers(&scores, "scores")?;
     let ts_col = timestamps
         .as_ref()

@@ -376,7 +376,7 @@ pub(crate) fn recovery_stats(
     };
     let period = period.map(Period::from_name).transpose().py()?;
     // The time zone not given: UTC, nps-core's default of every grouping.
-    let zone = parse_tz(tz.unwrap_or("UTC")).py()?;
+    let zone = parse_tz(tz.unwrap_or(nps_core::period::DEFAULT_TZ)).py()?;
     if period.is_none() && !dealer {
         let s = py.detach(|| core_stats(&cases, &policy, &options)).py()?;
         return Ok(Py::new(py, PyRecoveryStats(s))?.into_any());

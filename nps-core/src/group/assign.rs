@@ -15,7 +15,7 @@ use super::hash::{map_with_capacity, FastMap};
 use super::keys::{plan_keys, small_enough, too_many_groups, MAX_GROUPS};
 use super::{GroupKey, Keys};
 use crate::error::{Error, Result};
-use crate::period::{local_date, parse_tz, Period, PeriodIndex, MAX_TS, MIN_TS};
+use crate::period::{local_date, parse_tz, Period, PeriodIndex, DEFAULT_TZ, MAX_TS, MIN_TS};
 
 /// How to group rows: by key column(s), by calendar period, or both.
 ///
@@ -45,7 +45,7 @@ pub struct Grouping<'a> {
     pub timestamps: Option<&'a [i64]>,
     /// Calendar period to group by.
     pub period: Option<Period>,
-    /// IANA time zone of the periods; `None` = UTC.
+    /// IANA time zone of the periods; `None` = [`DEFAULT_TZ`] (UTC).
     pub tz: Option<&'a str>,
 }
 
@@ -86,7 +86,7 @@ impl Grouping<'_> {
         if let Some(t) = self.timestamps {
             Error::check_len("timestamps", t.len(), "rows", rows)?;
         }
-        let tz = parse_tz(self.tz.unwrap_or("UTC"))?;
+        let tz = parse_tz(self.tz.unwrap_or(DEFAULT_TZ))?;
         if self.period.is_some() && self.timestamps.is_none() {
             return Err(Error::arg(
                 "period",

@@ -137,7 +137,11 @@ pub enum Respondents<'a> {
 }
 
 /// What to group by. All columns must have the score column's length.
-#[derive(Debug, Clone, Default)]
+///
+/// Defaults ([`GroupOptions::default`]): one group of all rows, no period,
+/// [`DEFAULT_TZ`](crate::period::DEFAULT_TZ), every response kept,
+/// `min_n` = [`DEFAULT_MIN_N`] (30), invalid scores raise.
+#[derive(Debug, Clone)]
 pub struct GroupOptions<'a> {
     /// Group key per row; `None` puts every row in one key ([`GroupKey::All`]).
     pub keys: Option<Keys<'a>>,
@@ -151,10 +155,30 @@ pub struct GroupOptions<'a> {
     /// Keep only each respondent's latest response (latest timestamp; on a
     /// tie, or without timestamps, the last row).
     pub respondents: Option<Respondents<'a>>,
-    /// Groups with fewer responses are flagged `thin`.
+    /// Groups with fewer responses are flagged `thin` (default
+    /// [`DEFAULT_MIN_N`]).
     pub min_n: u64,
     /// Reject the batch at the first invalid score, or skip and count.
     pub invalid: InvalidPolicy,
+}
+
+/// The thin-sample threshold when none is given: a group with fewer than 30
+/// responses is flagged `thin` (its interval is wide: about ±35 points at
+/// n = 30 for NPS near 0).
+pub const DEFAULT_MIN_N: u64 = 30;
+
+impl Default for GroupOptions<'_> {
+    fn default() -> Self {
+        GroupOptions {
+            keys: None,
+            timestamps: None,
+            period: None,
+            tz: None,
+            respondents: None,
+            min_n: DEFAULT_MIN_N,
+            invalid: InvalidPolicy::default(),
+        }
+    }
 }
 
 /// The key of a group.

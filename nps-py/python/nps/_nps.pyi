@@ -695,8 +695,8 @@ def group_by(
     period: _PeriodName | None = None,
     tz: str | None = None,
     respondents: _Column | None = None,
-    min_n: int = 30,
-    invalid: _InvalidPolicy = "raise",
+    min_n: int | None = None,
+    invalid: _InvalidPolicy | None = None,
     window: int | None = None,
 ) -> GroupResult:
     """Groups a score column into tallies in one pass, by key and/or calendar
