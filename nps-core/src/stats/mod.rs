@@ -12,7 +12,8 @@ mod options;
 mod score_interval;
 
 pub use options::{
-    IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, DEFAULT_CONFIDENCE,
+    IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, CONFIDENCE_RANGE,
+    DEFAULT_CONFIDENCE,
 };
 
 use serde::{Deserialize, Serialize};
@@ -238,7 +239,9 @@ impl Interval {
     }
 }
 
-/// The two-sided normal quantile for a confidence level in (0, 1).
+/// The two-sided normal quantile for a confidence level in
+/// [`CONFIDENCE_RANGE`] (anything else, NaN included, is
+/// [`Error::InvalidArgument`] naming `confidence`). Always finite and > 0.
 pub fn z_value(confidence: f64) -> Result<f64> {
     options::check_confidence(confidence)?;
     Ok(standard_normal().inverse_cdf(0.5 + confidence / 2.0))
@@ -636,10 +639,21 @@ pub fn compare<A: NpsSample + ?Sized, B: NpsSample + ?Sized>(
     )
 }
 
+/// The largest sample size [`sample_size`] (and the goal tracker's
+/// responses per month) reports: 2^53, the largest count every `f64` up to
+/// which is an integer. A margin so small that more responses would be
+/// needed is [`Error::InvalidArgument`] naming `margin`, never a saturated
+/// `u64::MAX`.
+pub const MAX_SAMPLE_SIZE: u64 = 1 << 53;
+
 /// Sample size for a margin of error (points) at planned promoter and
 /// detractor shares: `n = z²·V/E²`, with an optional finite-population
 /// correction `n / (1 + (n − 1)/N)`; rounded up. Confidence and population
 /// are [`SampleSizeOptions`] (default 95 %, infinite population).
+///
+/// The result is at most [`MAX_SAMPLE_SIZE`]; a margin that would need more
+/// (with no population small enough to cap it) is
+/// [`Error::InvalidArgument`] naming `margin`.
 ///
 /// ```
 /// use nps_core::{sample_size, SampleSizeOptions};
@@ -689,14 +703,27 @@ pub fn sample_size(
         });
     }
     let e = margin / 100.0;
+    // z ≤ 7.2 and V ≤ 1, so n is finite unless the margin is tiny; an
+    // infinite n with a finite population is that population.
     let mut n = z * z * v / (e * e);
     if let Some(pop) = population {
         let big_n = pop as f64;
-        n /= 1.0 + (n - 1.0) / big_n;
+        if n.is_finite() {
+            n /= 1.0 + (n - 1.0) / big_n;
+        }
         n = n.min(big_n);
     }
     // Guard the ceiling against representation noise (e.g. 384.00000000000006).
     let n = (n - 1e-9).ceil().max(1.0);
+    if n > MAX_SAMPLE_SIZE as f64 {
+        return Err(Error::arg(
+            "margin",
+            format!(
+                "a margin of {margin} points needs {n:e} responses, more than \
+                 MAX_SAMPLE_SIZE ({MAX_SAMPLE_SIZE})"
+            ),
+        ));
+    }
     Ok(n as u64)
 }
 
@@ -724,6 +751,115 @@ mod tests {
         assert!((a - b).abs() < 1e-9, "{a} vs {b}");
         assert!(ln_upper_tail(60.0).is_finite());
         assert!(ln_upper_tail(60.0) < -1700.0);
+    }
+
+    /// Issue 10 (6): confidence levels outside [`CONFIDENCE_RANGE`] are
+    /// rejected everywhere; inside it every interval is finite and ordered,
+    /// and a sample size never saturates.
+    #[test]
+    fn extreme_confidence_levels_are_rejected_or_finite() {
+        let t = Tally::from_categories(3, 4, 5).unwrap();
+        let methods = [
+            IntervalMethod::Wald,
+            IntervalMethod::AdjustedWald(AdjustedWald::default()),
+            IntervalMethod::Score,
+            IntervalMethod::Bayes(Bayes::default()),
+        ];
+        for bad in [0.999_999_999_999_999_9, 1e-16, 1e-300, 0.0, 1.0, f64::NAN] {
+            assert_eq!(z_value(bad).unwrap_err().argument(), Some("confidence"));
+            for m in &methods {
+                let e = t.interval(m, bad).unwrap_err();
+                assert_eq!(e.argument(), Some("confidence"), "{m:?} {bad}");
+                let o = IntervalOptions::new(m, bad);
+                assert_eq!(o.validate().unwrap_err().argument(), Some("confidence"));
+            }
+            let so = SampleSizeOptions {
+                confidence: bad,
+                ..SampleSizeOptions::default()
+            };
+            let e = sample_size(5.0, 0.5, 0.2, &so).unwrap_err();
+            assert_eq!(e.argument(), Some("confidence"));
+            let to = TestOptions {
+                confidence: bad,
+                ..TestOptions::default()
+            };
+            assert_eq!(to.validate().unwrap_err().argument(), Some("confidence"));
+            assert!(compare(&t, &t, &to).is_err());
+            assert!(t.margin_of_error(bad).is_err());
+        }
+        let nps = t.nps().unwrap();
+        for ok in [
+            *CONFIDENCE_RANGE.start(),
+            0.5,
+            0.95,
+            *CONFIDENCE_RANGE.end(),
+        ] {
+            let z = z_value(ok).unwrap();
+            assert!(z.is_finite() && z > 0.0, "{ok}: {z}");
+            for m in &methods {
+                let ci = t.interval(m, ok).unwrap();
+                assert!(
+                    ci.low.is_finite() && ci.high.is_finite(),
+                    "{m:?} {ok}: {ci:?}"
+                );
+                assert!(
+                    ci.low <= ci.high && ci.low >= -100.0 - 1e-9
+                        || !matches!(m, IntervalMethod::Score),
+                    "{m:?} {ok}: {ci:?}"
+                );
+                if matches!(m, IntervalMethod::Wald | IntervalMethod::Score) {
+                    assert!(
+                        ci.low <= nps + 1e-9 && nps - 1e-9 <= ci.high,
+                        "{m:?} {ok}: {ci:?}"
+                    );
+                }
+            }
+            let n = sample_size(
+                5.0,
+                0.5,
+                0.2,
+                &SampleSizeOptions {
+                    confidence: ok,
+                    population: None,
+                },
+            );
+            assert!(n.unwrap() < MAX_SAMPLE_SIZE);
+        }
+        // At the smallest level the score interval is a point, not [16.67, 100].
+        let ci = t
+            .interval(&IntervalMethod::Score, *CONFIDENCE_RANGE.start())
+            .unwrap();
+        assert!(ci.high - ci.low < 1e-3, "{ci:?}");
+    }
+
+    /// Issue 10 (6): a sample size beyond [`MAX_SAMPLE_SIZE`] is an error,
+    /// never `u64::MAX`; a finite population caps it.
+    #[test]
+    fn sample_size_never_saturates() {
+        let top = SampleSizeOptions {
+            confidence: *CONFIDENCE_RANGE.end(),
+            population: None,
+        };
+        for margin in [1e-300, 1e-6, f64::MIN_POSITIVE, 5e-324] {
+            let e = sample_size(margin, 0.5, 0.2, &top).unwrap_err();
+            assert_eq!(e.argument(), Some("margin"), "{margin}");
+        }
+        let capped = SampleSizeOptions {
+            population: Some(u64::MAX),
+            ..top
+        };
+        assert_eq!(
+            sample_size(5e-324, 0.5, 0.2, &capped)
+                .unwrap_err()
+                .argument(),
+            Some("margin")
+        );
+        let small = SampleSizeOptions {
+            population: Some(2000),
+            ..top
+        };
+        assert_eq!(sample_size(5e-324, 0.5, 0.2, &small).unwrap(), 2000);
+        assert_eq!(sample_size(1e-300, 0.5, 0.2, &small).unwrap(), 2000);
     }
 
     #[test]
