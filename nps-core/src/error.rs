@@ -37,8 +37,10 @@ pub enum Error {
         /// What could not be computed.
         what: &'static str,
     },
-    /// A weight that is negative, NaN or infinite.
-    #[error("invalid weight {value} at row {index}: weights must be finite and >= 0")]
+    /// A weight that is negative, NaN, infinite, or positive outside
+    /// [`WEIGHT_RANGE`](crate::WEIGHT_RANGE) (for a tally's weight sums,
+    /// `index` is the score).
+    #[error("invalid weight {value} at row {index}: a weight must be 0 or in [1e-100, 1e100] (finite, >= 0)")]
     InvalidWeight {
         /// Row index (0-based).
         index: usize,

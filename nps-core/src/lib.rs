@@ -360,7 +360,7 @@ pub use stats::{
     SampleSizeOptions, Shares, TestKind, TestMethod, TestOptions, TestResult, CONFIDENCE_RANGE,
     DEFAULT_CONFIDENCE, MAX_SAMPLE_SIZE,
 };
-pub use tally::{CategoryCounts, ColumnTally, InvalidPolicy, Tally, WeightedTally};
+pub use tally::{CategoryCounts, ColumnTally, InvalidPolicy, Tally, WeightedTally, WEIGHT_RANGE};
 
 /// The Rust example of the repository README, compiled and run as a doctest.
 #[cfg(doctest)]

@@ -40,9 +40,24 @@ impl Effective {
         self.detractors + self.passives + self.promoters
     }
 
+    /// The counts, checked: each finite and ≥ 0 (else
+    /// [`Error::InvalidArgument`] naming `sample`), and not all 0 (else
+    /// [`Error::NoData`] about `what`).
     fn require(&self, what: &'static str) -> Result<Effective> {
-        if self.n() > 0.0 {
+        let parts = [self.detractors, self.passives, self.promoters];
+        if let Some(v) = parts.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+            return Err(Error::arg(
+                "sample",
+                format!("(effective) category counts must be finite and >= 0, got {v}"),
+            ));
+        }
+        if self.n() > 0.0 && self.n().is_finite() {
             Ok(*self)
+        } else if self.n() > 0.0 {
+            Err(Error::arg(
+                "sample",
+                "the (effective) category counts sum to more than f64 can hold",
+            ))
         } else {
             Err(Error::NoData { what })
         }
@@ -449,16 +464,24 @@ pub trait NpsSample {
     /// The category counts the statistics are computed on.
     fn effective(&self) -> Effective;
 
+    /// The category counts, checked for `what`: the sample itself is valid
+    /// (a [`WeightedTally`] is [validated](WeightedTally::validate)), its
+    /// counts are finite and ≥ 0, and not all 0 ([`Error::NoData`]). Every
+    /// statistic starts here.
+    fn checked_effective(&self, what: &'static str) -> Result<Effective> {
+        self.effective().require(what)
+    }
+
     /// NPS in points (−100…+100); [`Error::NoData`] without responses.
     fn nps(&self) -> Result<f64> {
-        let e = self.effective().require("NPS")?;
+        let e = self.checked_effective("NPS")?;
         // 100·(P − D)/n: exact for integer counts whenever the result is.
         Ok(100.0 * (e.promoters - e.detractors) / e.n())
     }
 
     /// Category shares; [`Error::NoData`] without responses.
     fn shares(&self) -> Result<Shares> {
-        let e = self.effective().require("shares")?;
+        let e = self.checked_effective("shares")?;
         let n = e.n();
         Ok(Shares {
             detractors: e.detractors / n,
@@ -469,12 +492,12 @@ pub trait NpsSample {
 
     /// Per-respondent variance of the NPS score (+100 / 0 / −100), points².
     fn variance(&self) -> Result<f64> {
-        Ok(self.effective().require("variance")?.unit_variance() * 1e4)
+        Ok(self.checked_effective("variance")?.unit_variance() * 1e4)
     }
 
     /// Standard error of the NPS in points: √(V/n).
     fn se(&self) -> Result<f64> {
-        Ok(self.effective().require("standard error")?.unit_se() * 100.0)
+        Ok(self.checked_effective("standard error")?.unit_se() * 100.0)
     }
 
     /// Margin of error (half-width of the Wald interval) in points.
@@ -494,7 +517,7 @@ pub trait NpsSample {
     /// A confidence (or credible) interval of an explicit method at
     /// `confidence` (e.g. 0.95).
     fn interval(&self, method: &IntervalMethod, confidence: f64) -> Result<Interval> {
-        let e = self.effective().require("confidence interval")?;
+        let e = self.checked_effective("confidence interval")?;
         let z = z_value(confidence)?;
         let name = method.name();
         let (low, high, center) = match method {
@@ -554,6 +577,13 @@ impl NpsSample for Tally {
 }
 
 impl NpsSample for WeightedTally {
+    /// [Validates](WeightedTally::validate) the tally first: a hand-built
+    /// tally with weight and no responses is an error, not NPS 100.
+    fn checked_effective(&self, what: &'static str) -> Result<Effective> {
+        self.validate()?;
+        self.effective().require(what)
+    }
+
     /// Weighted shares scaled to Kish's effective n.
     fn effective(&self) -> Effective {
         let [d, pa, p] = self.category_weights();
@@ -598,7 +628,7 @@ pub fn test_benchmark<S: NpsSample + ?Sized>(
             format!("must be an NPS in [-100, 100] points, got {benchmark}"),
         ));
     }
-    let e = method.prepare(&sample.effective().require("test")?)?;
+    let e = method.prepare(&sample.checked_effective("test")?)?;
     finish_test(
         e.unit_nps() - benchmark / 100.0,
         e.unit_se(),
@@ -627,8 +657,8 @@ pub fn compare<A: NpsSample + ?Sized, B: NpsSample + ?Sized>(
 ) -> Result<TestResult> {
     let method = options.validate()?;
     let (confidence, alternative) = (options.confidence, options.alternative);
-    let ea = method.prepare(&a.effective().require("comparison (sample a)")?)?;
-    let eb = method.prepare(&b.effective().require("comparison (sample b)")?)?;
+    let ea = method.prepare(&a.checked_effective("comparison (sample a)")?)?;
+    let eb = method.prepare(&b.checked_effective("comparison (sample b)")?)?;
     let se = (ea.unit_variance() / ea.n() + eb.unit_variance() / eb.n()).sqrt();
     finish_test(
         ea.unit_nps() - eb.unit_nps(),
