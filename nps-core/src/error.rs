@@ -141,6 +141,22 @@ pub enum Error {
     },
 }
 
+/// The longest text (in characters) an error message quotes from its
+/// input: a value, a name or a parser's message quoting the document.
+/// Longer text is cut there and marked `… (N bytes)` with its full size,
+/// so a 5 MB invalid document does not become a 5 MB message.
+pub const MAX_QUOTED_CHARS: usize = 200;
+
+/// `text` cut to [`MAX_QUOTED_CHARS`] characters (on a character
+/// boundary) and marked `… (N bytes)` when it is longer; unchanged
+/// otherwise.
+pub(crate) fn quote(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+    }
+}
+
 /// One problem in a policy or calendar document.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {

@@ -351,7 +351,7 @@ mod stats;
 pub mod table;
 mod tally;
 
-pub use error::{Error, ErrorKind, Problem, Result};
+pub use error::{Error, ErrorKind, Problem, Result, MAX_QUOTED_CHARS};
 pub use parallel::{max_threads, set_max_threads};
 pub use score::{Category, Scale, Score, ScoreRange, ScoreValue};
 pub use stats::{

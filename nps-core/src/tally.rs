@@ -834,6 +834,11 @@ mod tests {
             let m = t.merge(&t).unwrap();
             assert_eq!(m.nps().unwrap(), nps);
         }
+        // Fractional effective counts do not round NPS past -100.
+        let three = WeightedTally::from_columns(&[0u8, 0, 0], &[hi; 3], InvalidPolicy::Raise)
+            .unwrap()
+            .tally;
+        assert_eq!(three.nps().unwrap(), -100.0);
         // One valid response with the smallest weight is that response.
         let one = WeightedTally::from_columns(&[9u8], &[lo], InvalidPolicy::Raise)
             .unwrap()
@@ -864,6 +869,33 @@ mod tests {
                 .validate()
                 .is_ok()
         );
+    }
+
+    /// Issue 10 (11): JSON floats round-trip exactly (serde_json's
+    /// `float_roundtrip`): 7e-300 came back as 6.999999999999999e-300.
+    #[test]
+    fn json_floats_round_trip_exactly() {
+        for x in [
+            7e-300,
+            7e-100,
+            0.1 + 0.2,
+            1e100 / 3.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+        ] {
+            let back: f64 = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
+            assert_eq!(back.to_bits(), x.to_bits(), "{x:e}");
+        }
+        let t = WeightedTally::from_columns(
+            &[9u8, 3, 3, 10],
+            &[7e-100, 1e100 / 3.0, 0.1 + 0.2, 1e-100],
+            InvalidPolicy::Raise,
+        )
+        .unwrap()
+        .tally;
+        let back: WeightedTally =
+            serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t);
     }
 
     #[test]

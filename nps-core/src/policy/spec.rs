@@ -96,6 +96,28 @@ impl Policy {
         serde_json::to_string_pretty(&PolicySpec::from(self.clone())).unwrap_or_default()
     }
 
+    /// A short stable fingerprint of the policy: `fnv1a64:` and 16 hex
+    /// digits of the FNV-1a hash of its canonical JSON (keys sorted). Equal
+    /// policies have equal fingerprints; used to name policies in messages
+    /// (e.g. a case saved with one policy and loaded with another).
+    ///
+    /// ```
+    /// use nps_core::policy::Policy;
+    /// let p = Policy::default();
+    /// assert_eq!(p.fingerprint(), Policy::from_json(&p.to_json()).unwrap().fingerprint());
+    /// assert!(p.fingerprint().starts_with("fnv1a64:"));
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        // serde_json::Value keeps object keys sorted (no preserve_order).
+        let v = serde_json::to_value(PolicySpec::from(self.clone())).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in v.to_string().bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("fnv1a64:{h:016x}")
+    }
+
     /// Validates a spec, collecting every problem.
     pub fn from_spec(spec: PolicySpec) -> Result<Policy> {
         // Sections are checked in document order; the problems come out in

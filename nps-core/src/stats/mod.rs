@@ -476,7 +476,8 @@ pub trait NpsSample {
     fn nps(&self) -> Result<f64> {
         let e = self.checked_effective("NPS")?;
         // 100·(P − D)/n: exact for integer counts whenever the result is.
-        Ok(100.0 * (e.promoters - e.detractors) / e.n())
+        // Fractional (weighted) counts can round 1 ULP past ±100: clamp.
+        Ok((100.0 * (e.promoters - e.detractors) / e.n()).clamp(-100.0, 100.0))
     }
 
     /// Category shares; [`Error::NoData`] without responses.
