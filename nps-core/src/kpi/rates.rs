@@ -365,9 +365,7 @@ pub fn csat(ratings: &[f64], options: &CsatOptions, grouping: &Grouping<'_>) -> 
 /// # Ok::<(), nps_core::Error>(())
 /// ```
 pub fn service_revenue_per_engineer(revenue_minor: &[i64], engineers: u32) -> Result<Kpi> {
-    if let Some(i) = revenue_minor.iter().position(|&r| r < 0) {
-        return Err(Error::value("revenue_minor", i, "revenue must be >= 0"));
-    }
+    super::check_minor("revenue_minor", "revenue", revenue_minor)?;
     let sum: i128 = revenue_minor.iter().map(|&r| i128::from(r)).sum();
     Ok(Kpi::ratio(
         sum as f64,
