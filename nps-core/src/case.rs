@@ -710,6 +710,45 @@ impl Case {
         self.apply_at(e, Some(idx))
     }
 
+    /// [`Case::apply`], and a `solution_proposed` event must also be in
+    /// `policy`'s currency (the one [`Case::status`] checks packages in,
+    /// without exchange rates): otherwise [`Error::InvalidEvent`] naming
+    /// the event's index, and the case is unchanged — instead of a case
+    /// whose status, and every batch it is in, fails later.
+    ///
+    /// ```
+    /// use nps_core::case::{At, Case, Channel, Event, PackageItem};
+    /// use nps_core::money::Currency;
+    /// use nps_core::policy::{Layer, Policy};
+    /// let p = Policy::default(); // CNY
+    /// let mut c = Case::new("c-1", Event::Opened { at: At(0), score: 2, reason: "wait".into(),
+    ///     high_value: false, public_opinion_risk: false, dealer: None })?;
+    /// c.apply(Event::Acknowledged { at: At(60) })?;
+    /// c.apply(Event::Contacted { at: At(120), channel: Channel::Phone })?;
+    /// let usd = PackageItem { value: 10_000, currency: Currency::from_code("USD")?,
+    ///     layer: Layer::LossCompensation };
+    /// let e = c.apply_for(Event::SolutionProposed { at: At(180), items: vec![usd] }, &p).unwrap_err();
+    /// assert_eq!(e.index(), Some(3));
+    /// assert_eq!(c.events().len(), 3);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn apply_for(&mut self, e: Event, policy: &Policy) -> Result<()> {
+        let idx = self.events.len();
+        if let Event::SolutionProposed { items, .. } = &e {
+            if let Some(i) = items.iter().position(|i| i.currency != policy.currency) {
+                return Err(Error::event(
+                    Some(idx),
+                    e.kind(),
+                    format!(
+                        "item [{i}] is in {} but the policy currency is {}",
+                        items[i].currency, policy.currency
+                    ),
+                ));
+            }
+        }
+        self.apply_at(e, Some(idx))
+    }
+
     /// Applies one event given as a JSON object.
     pub fn apply_json(&mut self, text: &str) -> Result<()> {
         let idx = self.events.len();
@@ -814,6 +853,24 @@ impl Case {
                         index,
                         kind,
                         format!("item [{i}] has a negative value"),
+                    ));
+                }
+                // One currency per case: the first package's sets it.
+                let case_currency = s
+                    .proposals
+                    .first()
+                    .and_then(|p| p.items.first())
+                    .map(|i| i.value.currency)
+                    .unwrap_or(items[0].currency);
+                if let Some(i) = items.iter().position(|i| i.currency != case_currency) {
+                    return Err(Error::event(
+                        index,
+                        kind,
+                        format!(
+                            "item [{i}] is in {} but this case's compensation is in {case_currency}: \
+                             one currency per case",
+                            items[i].currency
+                        ),
                     ));
                 }
                 let items: Vec<Item> = items.iter().map(|&i| i.into()).collect();

@@ -139,6 +139,21 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// An error about one case of a batch ([`recovery_stats`](crate::programme::recovery_stats),
+    /// [`recovery_stats_by`](crate::programme::recovery_stats_by),
+    /// [`rank_open_cases`](crate::programme::rank_open_cases)): its position
+    /// in the input and its id, around the case's own error.
+    /// [`Error::kind`] and [`Error::argument`] are those of `source`;
+    /// [`Error::index`] is the case's position.
+    #[error("case #{index} `{case_id}`: {source}")]
+    InCase {
+        /// Position of the case in the input (0-based).
+        index: usize,
+        /// The case id.
+        case_id: String,
+        /// What went wrong with it.
+        source: Box<Error>,
+    },
 }
 
 /// The longest text (in characters) an error message quotes from its
@@ -280,6 +295,7 @@ impl Error {
             Error::InvalidPolicy { .. } => ErrorKind::InvalidPolicy,
             Error::InvalidValue { .. } => ErrorKind::InvalidValue,
             Error::InvalidEvent { .. } => ErrorKind::InvalidEvent,
+            Error::InCase { source, .. } => source.kind(),
         }
     }
 
@@ -291,6 +307,7 @@ impl Error {
             | Error::InvalidTimestamp { index, .. }
             | Error::InvalidValue { index, .. } => Some(*index),
             Error::InvalidEvent { index, .. } => *index,
+            Error::InCase { index, .. } => Some(*index),
             _ => None,
         }
     }
@@ -300,6 +317,7 @@ impl Error {
     pub fn argument(&self) -> Option<&'static str> {
         match self {
             Error::InvalidArgument { name, .. } => Some(name),
+            Error::InCase { source, .. } => source.argument(),
             _ => None,
         }
     }
@@ -308,6 +326,7 @@ impl Error {
     pub fn problems(&self) -> &[Problem] {
         match self {
             Error::InvalidPolicy { problems } => problems,
+            Error::InCase { source, .. } => source.problems(),
             _ => &[],
         }
     }
@@ -325,6 +344,28 @@ impl Error {
             name: name.into(),
             index,
             reason: reason.into(),
+        }
+    }
+
+    /// This error, about case `index` with id `case_id` of a batch.
+    pub(crate) fn in_case(self, index: usize, case_id: &str) -> Error {
+        Error::InCase {
+            index,
+            case_id: quote(case_id),
+            source: Box::new(self),
+        }
+    }
+
+    /// The error about one case of a batch, if this is an
+    /// [`Error::InCase`]: `(index, case id, its error)`.
+    pub fn case(&self) -> Option<(usize, &str, &Error)> {
+        match self {
+            Error::InCase {
+                index,
+                case_id,
+                source,
+            } => Some((*index, case_id, source)),
+            _ => None,
         }
     }
 

@@ -140,7 +140,7 @@ impl Money {
                 Error::arg(
                     "rates",
                     format!(
-                        "mixed currencies: no exchange rate from {} to {}",
+                        "no exchange rate from {} to {} was given",
                         self.currency, to
                     ),
                 )

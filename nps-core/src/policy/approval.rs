@@ -132,9 +132,15 @@ impl Policy {
                 ));
             }
             let v = it.value.convert(cur, rates).map_err(|e| match e {
-                Error::InvalidArgument { reason, .. } => {
-                    Error::arg("items", format!("item [{i}]: {reason}"))
-                }
+                // A package in one currency other than the policy's is not
+                // "mixed": say which currency meets which.
+                Error::InvalidArgument { reason, .. } => Error::arg(
+                    "items",
+                    format!(
+                        "item [{i}] is in {} but the policy currency is {cur}: {reason}",
+                        it.value.currency
+                    ),
+                ),
                 other => other,
             })?;
             total = total.checked_add(v)?;
