@@ -62,7 +62,8 @@ pub use rates::{
     service_revenue_per_engineer, CsatOptions, FollowUpOptions, RateKpi,
 };
 pub use scorecard::{
-    scorecard, scorecard_of, time_target_seconds, ScoreInput, ScoreLine, Status, TimeMeasure,
+    benchmark_names, scorecard, scorecard_of, time_target_seconds, ScoreInput, ScoreLine, Status,
+    TimeMeasure, WORKSHOP_BENCHMARKS,
 };
 pub use time::{quantile, time_kpi, time_kpi_durations, TimeGroup, TimeKpi, TimeTable};
 pub use workshop::{
