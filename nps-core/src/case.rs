@@ -101,12 +101,18 @@ pub fn parse_instant(text: &str) -> Result<i64> {
     let dt = DateTime::parse_from_rfc3339(text).map_err(|e| {
         Error::arg(
             "at",
-            format!("`{text}` is not RFC 3339 text with an offset ({e})"),
+            format!(
+                "`{}` is not RFC 3339 text with an offset ({e})",
+                crate::error::quote(text)
+            ),
         )
     })?;
     let ts = dt.timestamp();
     if !(MIN_TS..=MAX_TS).contains(&ts) {
-        return Err(Error::arg("at", format!("`{text}` is out of range")));
+        return Err(Error::arg(
+            "at",
+            format!("`{}` is out of range", crate::error::quote(text)),
+        ));
     }
     Ok(ts)
 }
@@ -624,21 +630,14 @@ impl Case {
     }
 
     fn parse_doc(text: &str) -> Result<(Case, Option<Policy>)> {
-        let doc: CaseDoc = serde_json::from_str(text).map_err(|e| {
-            Error::arg(
-                "case",
-                format!("invalid case JSON: {}", crate::error::quote(&e.to_string())),
-            )
-        })?;
+        let doc: CaseDoc = serde_json::from_str(text)
+            .map_err(|e| Error::arg("case", format!("invalid case JSON: {e}")))?;
         let policy = doc
             .policy
             .map(|v| {
                 let spec: crate::policy::PolicySpec =
                     serde_json::from_value(v).map_err(|e| Error::InvalidPolicy {
-                        problems: vec![crate::Problem::new(
-                            "policy",
-                            crate::error::quote(&e.to_string()),
-                        )],
+                        problems: vec![crate::Problem::new("policy", e.to_string())],
                     })?;
                 Policy::from_spec(spec)
             })

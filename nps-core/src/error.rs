@@ -172,6 +172,19 @@ pub(crate) fn quote(text: &str) -> String {
     }
 }
 
+/// The longest reason or problem message (in characters) an error carries:
+/// a safety net behind [`MAX_QUOTED_CHARS`] for messages that quote
+/// several values or a parser's message; longer ones are cut the same way.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// `text` cut to [`MAX_MESSAGE_CHARS`] characters, marked like [`quote`].
+fn cap(text: String) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => text,
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+    }
+}
+
 /// One problem in a policy or calendar document.
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
@@ -185,8 +198,8 @@ impl Problem {
     /// A problem at `path`.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem {
-            path: path.into(),
-            message: message.into(),
+            path: cap(path.into()),
+            message: cap(message.into()),
         }
     }
 
@@ -334,16 +347,16 @@ impl Error {
     pub(crate) fn arg(name: &'static str, reason: impl Into<String>) -> Error {
         Error::InvalidArgument {
             name,
-            reason: reason.into(),
+            reason: cap(reason.into()),
         }
     }
 
     /// An [`Error::InvalidValue`] for row `index` of column `name`.
     pub(crate) fn value(name: impl Into<String>, index: usize, reason: impl Into<String>) -> Error {
         Error::InvalidValue {
-            name: name.into(),
+            name: quote(&name.into()),
             index,
-            reason: reason.into(),
+            reason: cap(reason.into()),
         }
     }
 
@@ -377,8 +390,8 @@ impl Error {
     ) -> Error {
         Error::InvalidEvent {
             index,
-            event: event.into(),
-            reason: reason.into(),
+            event: quote(&event.into()),
+            reason: cap(reason.into()),
         }
     }
 
@@ -398,5 +411,43 @@ impl Error {
                 expected,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10 (12): a 5 MB invalid value is not copied whole into a
+    /// message; it is cut with its size.
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let big = "é".repeat(2_500_000); // 5 MB
+        let q = quote(&big);
+        assert!(q.ends_with("… (5000000 bytes)"), "{}", &q[q.len() - 40..]);
+        assert_eq!(
+            q.chars().count(),
+            MAX_QUOTED_CHARS + "… (5000000 bytes)".chars().count()
+        );
+        assert_eq!(quote("CNY"), "CNY");
+        let e = Error::arg("x", big.clone());
+        assert!(e.to_string().len() < 3000);
+        let policy = format!(r#"{{"currency": "{big}"}}"#);
+        let e = crate::policy::Policy::from_json(&policy).unwrap_err();
+        assert!(e.to_string().len() < 5000, "{}", e.to_string().len());
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&crate::policy::Policy::default().to_json()).unwrap();
+        doc["currency"] = big.clone().into();
+        let e = crate::policy::Policy::from_json(&doc.to_string()).unwrap_err();
+        assert!(e.to_string().len() < 5000, "{}", e.to_string().len());
+        assert!(e.to_string().contains("bytes)"), "{e}");
+        doc["currency"] = "CNY".into();
+        doc["calendar"] = serde_json::json!({"tz": big, "weekly": {}});
+        let e = crate::policy::Policy::from_json(&doc.to_string()).unwrap_err();
+        assert!(e.to_string().len() < 5000, "{}", e.to_string().len());
+        let e = crate::period::parse_tz(&big).unwrap_err();
+        assert!(e.to_string().len() < 1000);
+        let e = crate::case::parse_instant(&big).unwrap_err();
+        assert!(e.to_string().len() < 3000);
     }
 }

@@ -30,7 +30,10 @@ impl Currency {
         let c = iso_currency::Currency::from_code(code).ok_or_else(|| {
             Error::arg(
                 "currency",
-                format!("`{code}` is not an ISO 4217 currency code"),
+                format!(
+                    "`{}` is not an ISO 4217 currency code",
+                    crate::error::quote(code)
+                ),
             )
         })?;
         if c.exponent().is_none() {

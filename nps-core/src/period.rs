@@ -105,7 +105,8 @@ impl Period {
 /// Parses an IANA time-zone name (`"Asia/Shanghai"`, `"UTC"`).
 pub fn parse_tz(name: &str) -> Result<Tz> {
     name.parse::<Tz>().map_err(|_| Error::UnknownTimeZone {
-        name: name.to_owned(),
+        // A name quoted in a message is cut (a 5 MB "zone" is not echoed).
+        name: crate::error::quote(name),
     })
 }
 
