@@ -281,6 +281,25 @@ pub const MAX_HOURS: f64 = 1e6;
 /// 2⁵³ (see the module docs).
 pub const MAX_MINOR: i64 = 1 << 53;
 
+/// The longest KPI window (comeback, repeat complaint, follow-up) in
+/// seconds: the whole supported range of instants (years 1–9999). A
+/// longer window is [`Error::InvalidArgument`] naming `window_seconds`.
+/// (No work or memory depends on the window: the bound is there so that a
+/// window of `i64::MAX` is an error rather than a silent "forever".)
+pub const MAX_WINDOW_SECONDS: i64 = MAX_TS - MIN_TS;
+
+/// Checks a KPI window: `0..=MAX_WINDOW_SECONDS`.
+pub(crate) fn check_window(seconds: i64) -> Result<()> {
+    if (0..=MAX_WINDOW_SECONDS).contains(&seconds) {
+        Ok(())
+    } else {
+        Err(Error::arg(
+            "window_seconds",
+            format!("must be in 0..={MAX_WINDOW_SECONDS} (MAX_WINDOW_SECONDS), got {seconds}"),
+        ))
+    }
+}
+
 /// Whether `h` is a valid number of hours: finite, in `0..=MAX_HOURS`.
 pub(crate) fn hours_ok(h: f64) -> bool {
     (0.0..=MAX_HOURS).contains(&h)

@@ -156,11 +156,9 @@ impl FollowUpOptions {
     /// The default follow-up window in days: 3.
     pub const DEFAULT_WINDOW_DAYS: u32 = 3;
 
-    /// Checks `window_seconds >= 0`.
+    /// Checks `window_seconds` in `0..=`[`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS).
     pub fn validate(&self) -> Result<()> {
-        if self.window_seconds < 0 {
-            return Err(Error::arg("window_seconds", "must be >= 0"));
-        }
+        super::check_window(self.window_seconds)?;
         Ok(())
     }
 }
@@ -401,6 +399,11 @@ mod tests {
     #[test]
     fn option_defaults_and_validation() {
         assert_eq!(FollowUpOptions::default().window_seconds, 259_200);
+        assert!(FollowUpOptions {
+            window_seconds: i64::MAX
+        }
+        .validate()
+        .is_err());
         assert_eq!(
             FollowUpOptions { window_seconds: -1 }
                 .validate()
