@@ -45,8 +45,24 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Problem, Result};
 use crate::period::{local_date, parse_tz, MAX_TS, MIN_TS};
 
-/// Days searched for opening hours before a deadline is declared unreachable.
+/// Consecutive days without any usable business time after which a
+/// deadline is declared unreachable (three years: no real calendar is
+/// closed that long, and a longer duration is searched for as long as
+/// opening hours keep coming).
 const MAX_SEARCH_DAYS: i64 = 3 * 366;
+
+/// The longest business duration a deadline accepts: 10⁶ hours (in
+/// seconds). On a 40-hour week that is 480 years, so any duration within
+/// it is searched for until it is reached (or year 9999 ends the supported
+/// range); a longer one is [`Error::InvalidArgument`] naming `seconds`
+/// ("beyond 1000000 business hours"), never "no opening hours".
+pub const MAX_BUSINESS_SECONDS: i64 = 1_000_000 * 3600;
+
+/// The most working days a [`Duration::BusinessDays`] deadline accepts:
+/// 100 000 (about 400 years of five-day weeks). More is [`Error::NoData`]
+/// ("more business days than MAX_BUSINESS_DAYS"), the kind a business-day
+/// deadline without enough working days has always had.
+pub const MAX_BUSINESS_DAYS: u32 = 100_000;
 
 /// Seconds since local midnight, 0..=86400 (`24:00` closes a day).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -495,25 +511,16 @@ impl Calendar {
             .any(|(a, b)| a <= t && t < b))
     }
 
-    /// Iterates opening intervals that end after `from`, in order, for up to
-    /// `MAX_SEARCH_DAYS` days.
-    fn intervals_from(&self, from: i64) -> impl Iterator<Item = (i64, i64)> + '_ {
-        let first = local_date(self.tz, from)
-            .and_then(|d| d.pred_opt())
-            .unwrap_or(NaiveDate::MIN);
-        first
-            .iter_days()
-            .take(MAX_SEARCH_DAYS as usize)
-            .flat_map(move |d| self.day_instants(d))
-            .filter(move |&(_, b)| b > from)
-    }
-
     /// The deadline `duration` after `start`, leaving out `pauses`.
     ///
-    /// Errors: [`Error::InvalidArgument`] for a negative duration, zero
-    /// business days or a pause that ends before it starts;
-    /// [`Error::InvalidTimestamp`] outside years 1..=9999; [`Error::NoData`]
-    /// when the calendar has no opening hours in the next three years.
+    /// Errors: [`Error::InvalidArgument`] for a negative duration, a wall
+    /// duration longer than the supported range of instants, a business
+    /// duration beyond [`MAX_BUSINESS_SECONDS`], zero business days, a
+    /// business deadline after year 9999, or a pause that ends before it
+    /// starts; [`Error::InvalidTimestamp`] outside years 1..=9999;
+    /// [`Error::NoData`] when the calendar has no usable opening hours for
+    /// three consecutive years, or not enough working days (more than
+    /// [`MAX_BUSINESS_DAYS`], or past year 9999).
     pub fn deadline(&self, start: i64, duration: Duration, pauses: &[Pause]) -> Result<i64> {
         check_ts("start", start)?;
         let pauses = normalize_pauses(pauses)?;
@@ -522,11 +529,30 @@ impl Calendar {
                 wall_deadline_sorted(start, check_secs(seconds)?, &pauses)
             }
             Duration::Business { seconds } => {
-                self.business_deadline(start, check_secs(seconds)?, &pauses)
+                check_secs(seconds)?;
+                if seconds > MAX_BUSINESS_SECONDS {
+                    return Err(Error::arg(
+                        "seconds",
+                        format!(
+                            "a business duration of {seconds} seconds ({} hours) is beyond \
+                             {} business hours (MAX_BUSINESS_SECONDS)",
+                            seconds / 3600,
+                            MAX_BUSINESS_SECONDS / 3600
+                        ),
+                    ));
+                }
+                self.business_deadline(start, seconds, &pauses)
             }
             Duration::BusinessDays { days } => {
                 if days == 0 {
                     return Err(Error::arg("days", "business days must be at least 1"));
+                }
+                if days > MAX_BUSINESS_DAYS {
+                    // NoData, as "not enough working days" always was (the
+                    // C status is pinned); the message names the bound.
+                    return Err(Error::NoData {
+                        what: "deadline (more business days than MAX_BUSINESS_DAYS = 100000)",
+                    });
                 }
                 let due = self.end_of_nth_working_day(start, days)?;
                 // Pauses extend the deadline by the business time they cover.
@@ -541,18 +567,40 @@ impl Calendar {
             return Ok(start);
         }
         let mut remaining = seconds;
-        for (a, b) in self.intervals_from(start) {
-            for (s, e) in minus_pauses(a.max(start), b, pauses) {
-                let len = e - s;
-                if len >= remaining {
-                    return check_out(s + remaining);
+        let first = local_date(self.tz, start)
+            .and_then(|d| d.pred_opt())
+            .unwrap_or(NaiveDate::MIN);
+        // Days in a row that gave no business time (closed, or paused).
+        let mut idle = 0i64;
+        for d in first.iter_days() {
+            let mut used = false;
+            for (a, b) in self.day_instants(d) {
+                if a > MAX_TS {
+                    return Err(beyond_range(seconds));
                 }
-                remaining -= len;
+                if b <= start {
+                    continue;
+                }
+                for (s, e) in minus_pauses(a.max(start), b, pauses) {
+                    used = true;
+                    let len = e - s;
+                    if len >= remaining {
+                        return check_out(s + remaining).map_err(|_| beyond_range(seconds));
+                    }
+                    remaining -= len;
+                }
+            }
+            idle = if used { 0 } else { idle + 1 };
+            if idle > MAX_SEARCH_DAYS {
+                return Err(Error::NoData {
+                    what: "deadline (no opening hours for three consecutive years)",
+                });
+            }
+            if local_instant(self.tz, d, 0, false) > MAX_TS {
+                break;
             }
         }
-        Err(Error::NoData {
-            what: "deadline (no opening hours in the next three years)",
-        })
+        Err(beyond_range(seconds))
     }
 
     fn end_of_nth_working_day(&self, start: i64, n: u32) -> Result<i64> {
@@ -561,11 +609,25 @@ impl Calendar {
             value: start,
         })?;
         let mut count = 0;
-        for d in date.iter_days().take(MAX_SEARCH_DAYS as usize) {
+        let mut idle = 0i64;
+        for d in date.iter_days() {
             let inst = self.day_instants(d);
             let Some(&(first_open, _)) = inst.first() else {
+                idle += 1;
+                if idle > MAX_SEARCH_DAYS {
+                    return Err(Error::NoData {
+                        what: "deadline (no working day for three consecutive years)",
+                    });
+                }
+                if local_instant(self.tz, d, 0, false) > MAX_TS {
+                    break;
+                }
                 continue;
             };
+            idle = 0;
+            if first_open > MAX_TS {
+                break;
+            }
             if d == date && start > first_open {
                 continue; // the start's day counts only if it starts before opening
             }
@@ -575,7 +637,7 @@ impl Calendar {
             }
         }
         Err(Error::NoData {
-            what: "deadline (not enough working days in the next three years)",
+            what: "deadline (not enough working days before year 9999, the supported range)",
         })
     }
 
@@ -672,14 +734,35 @@ fn check_out(t: i64) -> Result<i64> {
     check_ts("deadline", t).map(|_| t)
 }
 
+/// A business deadline that falls after the supported range of instants.
+fn beyond_range(seconds: i64) -> Error {
+    Error::arg(
+        "seconds",
+        format!(
+            "a deadline {} business hours later falls after year 9999 (the supported range)",
+            seconds / 3600
+        ),
+    )
+}
+
 fn check_secs(s: i64) -> Result<i64> {
-    if (0..=MAX_TS - MIN_TS).contains(&s) {
-        Ok(s)
-    } else {
+    if s < 0 {
         Err(Error::arg(
             "seconds",
             format!("a duration must be >= 0 seconds, got {s}"),
         ))
+    } else if s > MAX_TS - MIN_TS {
+        Err(Error::arg(
+            "seconds",
+            format!(
+                "a duration of {s} seconds ({} hours) is longer than the supported range of \
+                 instants (years 1 to 9999, {} seconds)",
+                s / 3600,
+                MAX_TS - MIN_TS
+            ),
+        ))
+    } else {
+        Ok(s)
     }
 }
 
@@ -994,5 +1077,90 @@ mod tests {
         // JSON round trip.
         let again = Calendar::from_json(&cal.to_json()).unwrap();
         assert_eq!(again, cal);
+    }
+
+    /// Issue 10 (12): 10^5 business hours on a 40 h week is 48 years away,
+    /// not "no opening hours in the next three years"; 10^9 hours is longer
+    /// than the supported range (said so, not "must be >= 0"); beyond
+    /// MAX_BUSINESS_SECONDS is named; a calendar paused for years is
+    /// "no opening hours", quickly.
+    #[test]
+    fn long_business_durations_are_reached_or_named() {
+        let cal = nine_to_five("UTC");
+        let start = ts("2025-06-13T09:00:00Z");
+        let h = |n: i64| Duration::Business { seconds: n * 3600 };
+        let due = cal.deadline(start, h(100_000), &[]).unwrap();
+        assert_eq!(cal.elapsed(start, due, &[]).unwrap(), 100_000 * 3600);
+        assert!(due > start + 47 * 365 * 86_400, "{due}");
+        let due = cal
+            .deadline(
+                start,
+                Duration::Business {
+                    seconds: MAX_BUSINESS_SECONDS,
+                },
+                &[],
+            )
+            .unwrap();
+        assert!(due < MAX_TS);
+        let e = cal.deadline(start, h(1_000_000_000), &[]).unwrap_err();
+        assert_eq!(e.argument(), Some("seconds"));
+        assert!(!e.to_string().contains(">= 0"), "{e}");
+        assert!(
+            e.to_string().contains("longer than the supported range"),
+            "{e}"
+        );
+        let e = cal
+            .deadline(
+                start,
+                Duration::Business {
+                    seconds: MAX_BUSINESS_SECONDS + 1,
+                },
+                &[],
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("MAX_BUSINESS_SECONDS"), "{e}");
+        // Near the end of the range: beyond year 9999, said so.
+        let late = ts("9990-01-01T00:00:00Z");
+        let e = cal.deadline(late, h(100_000), &[]).unwrap_err();
+        assert!(e.to_string().contains("after year 9999"), "{e}");
+        let e = cal
+            .deadline(
+                start,
+                Duration::BusinessDays {
+                    days: MAX_BUSINESS_DAYS + 1,
+                },
+                &[],
+            )
+            .unwrap_err();
+        assert!(e.to_string().contains("MAX_BUSINESS_DAYS"), "{e}");
+        assert!(cal
+            .deadline(
+                start,
+                Duration::BusinessDays {
+                    days: MAX_BUSINESS_DAYS
+                },
+                &[]
+            )
+            .is_ok());
+        // Paused for five years: no usable opening hours for three.
+        let pause = Pause {
+            start,
+            end: start + 5 * 366 * 86_400,
+        };
+        let e = cal.deadline(start, h(1), &[pause]).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::NoData);
+        let wall = cal
+            .deadline(
+                start,
+                Duration::Wall {
+                    seconds: 1_000_000_000 * 3600,
+                },
+                &[],
+            )
+            .unwrap_err();
+        assert!(
+            wall.to_string().contains("longer than the supported range"),
+            "{wall}"
+        );
     }
 }

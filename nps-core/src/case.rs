@@ -2,8 +2,9 @@
 //!
 //! A [`Case`] is its event log. Its state is a pure function of the log:
 //! [`Case::from_events`] replays [`Case::apply`], and [`Case::to_json`] /
-//! [`Case::from_json`] round-trip it. Nothing in the log depends on a
-//! policy; [`Case::status`] reads the log against a [`Policy`] at an
+//! [`Case::from_json`] round-trip it ([`Case::to_json_with_policy`] /
+//! [`Case::from_json_with_policy`] with the policy it is read against,
+//! refusing a different one). Nothing in the log depends on a policy; [`Case::status`] reads the log against a [`Policy`] at an
 //! instant: the current step, each step's target window, which steps are
 //! late and by how much, the triage deadlines (alert and tier clocks, via
 //! [`Policy::triage`] and [`Policy::case_status`]) and the approval of every
@@ -100,12 +101,18 @@ pub fn parse_instant(text: &str) -> Result<i64> {
     let dt = DateTime::parse_from_rfc3339(text).map_err(|e| {
         Error::arg(
             "at",
-            format!("`{text}` is not RFC 3339 text with an offset ({e})"),
+            format!(
+                "`{}` is not RFC 3339 text with an offset ({e})",
+                crate::error::quote(text)
+            ),
         )
     })?;
     let ts = dt.timestamp();
     if !(MIN_TS..=MAX_TS).contains(&ts) {
-        return Err(Error::arg("at", format!("`{text}` is out of range")));
+        return Err(Error::arg(
+            "at",
+            format!("`{}` is out of range", crate::error::quote(text)),
+        ));
     }
     Ok(ts)
 }
@@ -451,6 +458,9 @@ impl Eq for Event {}
 struct CaseDoc {
     id: String,
     events: Vec<serde_json::Value>,
+    /// The policy the case is evaluated against ([`Case::to_json_with_policy`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    policy: Option<serde_json::Value>,
 }
 
 fn score_ok(score: u8, index: Option<usize>, kind: &str) -> Result<()> {
@@ -462,6 +472,23 @@ fn score_ok(score: u8, index: Option<usize>, kind: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// `Err` naming `policy` when the policy a case document carries differs
+/// from the one it would be read against.
+fn refuse_mismatch(embedded: &Policy, other: &Policy, which: &str) -> Result<()> {
+    if embedded == other {
+        return Ok(());
+    }
+    Err(Error::arg(
+        "policy",
+        format!(
+            "the case JSON carries policy {} but would be read against {which} ({}): \
+             refusing to change its results silently",
+            embedded.fingerprint(),
+            other.fingerprint()
+        ),
+    ))
 }
 
 impl Case {
@@ -530,17 +557,92 @@ impl Case {
         Case::from_events(id, events)
     }
 
-    /// The case as JSON: `{"id": ..., "events": [...]}`.
+    /// The case as JSON: `{"id": ..., "events": [...]}`. The log alone:
+    /// a case evaluated against a policy other than [`Policy::default`]
+    /// should be saved with [`Case::to_json_with_policy`], so that loading
+    /// it cannot silently read it against another policy.
     pub fn to_json(&self) -> String {
         let doc = serde_json::json!({"id": self.id, "events": self.events});
         doc.to_string()
     }
 
+    /// The case and the policy it is evaluated against, as JSON:
+    /// `{"id": ..., "events": [...], "policy": {...}}` (the policy document
+    /// of [`Policy::to_json`], exact with serde_json's `float_roundtrip`).
+    /// Load it with [`Case::from_json_with_policy`].
+    pub fn to_json_with_policy(&self, policy: &Policy) -> String {
+        let p = serde_json::to_value(crate::policy::PolicySpec::from(policy.clone()))
+            .unwrap_or_default();
+        let doc = serde_json::json!({"id": self.id, "events": self.events, "policy": p});
+        doc.to_string()
+    }
+
     /// A case from [`Case::to_json`] text (the log is replayed and checked).
+    ///
+    /// A document that carries a policy ([`Case::to_json_with_policy`])
+    /// other than [`Policy::default`] is refused ([`Error::InvalidArgument`]
+    /// naming `policy`): the caller could only read it against another
+    /// policy and get other late steps; load it with
+    /// [`Case::from_json_with_policy`].
     pub fn from_json(text: &str) -> Result<Case> {
+        let (case, embedded) = Case::parse_doc(text)?;
+        if let Some(p) = embedded {
+            refuse_mismatch(&p, &Policy::default(), "the default policy")?;
+        }
+        Ok(case)
+    }
+
+    /// A case and its policy from [`Case::to_json_with_policy`] (or
+    /// [`Case::to_json`]) text. The policy used is the one `policy` gives,
+    /// else the one the document carries, else [`Policy::default`]; when
+    /// both are present they must be equal, else [`Error::InvalidArgument`]
+    /// naming `policy` with both fingerprints ([`Policy::fingerprint`]) —
+    /// never a silent switch. An invalid embedded policy is
+    /// [`Error::InvalidPolicy`].
+    ///
+    /// ```
+    /// use nps_core::case::Case;
+    /// use nps_core::policy::Policy;
+    /// let mut custom = Policy::default();
+    /// custom.warning_lead_seconds = 600;
+    /// let log = r#"[{"kind": "opened", "at": "2025-06-13T09:00:00+08:00", "score": 3,
+    ///   "reason": "waiting", "high_value": false, "public_opinion_risk": false}]"#;
+    /// let case = Case::from_json_events(log, "c-1")?;
+    /// let text = case.to_json_with_policy(&custom);
+    /// let (back, policy) = Case::from_json_with_policy(&text, None)?;
+    /// assert_eq!((back, &policy), (case.clone(), &custom));
+    /// assert!(Case::from_json_with_policy(&text, Some(&Policy::default())).is_err());
+    /// assert!(Case::from_json(&text).is_err()); // would read it against the default
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn from_json_with_policy(text: &str, policy: Option<&Policy>) -> Result<(Case, Policy)> {
+        let (case, embedded) = Case::parse_doc(text)?;
+        let policy = match (embedded, policy) {
+            (Some(e), Some(given)) => {
+                refuse_mismatch(&e, given, "the policy given")?;
+                given.clone()
+            }
+            (Some(e), None) => e,
+            (None, Some(given)) => given.clone(),
+            (None, None) => Policy::default(),
+        };
+        Ok((case, policy))
+    }
+
+    fn parse_doc(text: &str) -> Result<(Case, Option<Policy>)> {
         let doc: CaseDoc = serde_json::from_str(text)
             .map_err(|e| Error::arg("case", format!("invalid case JSON: {e}")))?;
-        Case::from_values(doc.events, doc.id)
+        let policy = doc
+            .policy
+            .map(|v| {
+                let spec: crate::policy::PolicySpec =
+                    serde_json::from_value(v).map_err(|e| Error::InvalidPolicy {
+                        problems: vec![crate::Problem::new("policy", e.to_string())],
+                    })?;
+                Policy::from_spec(spec)
+            })
+            .transpose()?;
+        Ok((Case::from_values(doc.events, doc.id)?, policy))
     }
 
     /// The case id.
@@ -604,6 +706,45 @@ impl Case {
     /// ```
     pub fn apply(&mut self, e: Event) -> Result<()> {
         let idx = self.events.len();
+        self.apply_at(e, Some(idx))
+    }
+
+    /// [`Case::apply`], and a `solution_proposed` event must also be in
+    /// `policy`'s currency (the one [`Case::status`] checks packages in,
+    /// without exchange rates): otherwise [`Error::InvalidEvent`] naming
+    /// the event's index, and the case is unchanged — instead of a case
+    /// whose status, and every batch it is in, fails later.
+    ///
+    /// ```
+    /// use nps_core::case::{At, Case, Channel, Event, PackageItem};
+    /// use nps_core::money::Currency;
+    /// use nps_core::policy::{Layer, Policy};
+    /// let p = Policy::default(); // CNY
+    /// let mut c = Case::new("c-1", Event::Opened { at: At(0), score: 2, reason: "wait".into(),
+    ///     high_value: false, public_opinion_risk: false, dealer: None })?;
+    /// c.apply(Event::Acknowledged { at: At(60) })?;
+    /// c.apply(Event::Contacted { at: At(120), channel: Channel::Phone })?;
+    /// let usd = PackageItem { value: 10_000, currency: Currency::from_code("USD")?,
+    ///     layer: Layer::LossCompensation };
+    /// let e = c.apply_for(Event::SolutionProposed { at: At(180), items: vec![usd] }, &p).unwrap_err();
+    /// assert_eq!(e.index(), Some(3));
+    /// assert_eq!(c.events().len(), 3);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn apply_for(&mut self, e: Event, policy: &Policy) -> Result<()> {
+        let idx = self.events.len();
+        if let Event::SolutionProposed { items, .. } = &e {
+            if let Some(i) = items.iter().position(|i| i.currency != policy.currency) {
+                return Err(Error::event(
+                    Some(idx),
+                    e.kind(),
+                    format!(
+                        "item [{i}] is in {} but the policy currency is {}",
+                        items[i].currency, policy.currency
+                    ),
+                ));
+            }
+        }
         self.apply_at(e, Some(idx))
     }
 
@@ -711,6 +852,24 @@ impl Case {
                         index,
                         kind,
                         format!("item [{i}] has a negative value"),
+                    ));
+                }
+                // One currency per case: the first package's sets it.
+                let case_currency = s
+                    .proposals
+                    .first()
+                    .and_then(|p| p.items.first())
+                    .map(|i| i.value.currency)
+                    .unwrap_or(items[0].currency);
+                if let Some(i) = items.iter().position(|i| i.currency != case_currency) {
+                    return Err(Error::event(
+                        index,
+                        kind,
+                        format!(
+                            "item [{i}] is in {} but this case's compensation is in {case_currency}: \
+                             one currency per case",
+                            items[i].currency
+                        ),
                     ));
                 }
                 let items: Vec<Item> = items.iter().map(|&i| i.into()).collect();
@@ -1040,5 +1199,44 @@ mod tests {
             .is_err());
         let back = Case::from_json(&c.to_json()).unwrap();
         assert_eq!(back, c);
+    }
+
+    /// Issue 10 (11): a case saved with a custom policy keeps it; loading
+    /// it against another policy (the default included) is refused, never a
+    /// silent change of its late steps.
+    #[test]
+    fn json_carries_the_policy_and_refuses_a_mismatch() {
+        let c = Case::from_json_events(&format!("[{}]", open("2025-06-13T09:00:00+08:00")), "x")
+            .unwrap();
+        let mut custom = Policy::default();
+        // Identification due within 10 minutes instead of 2 hours.
+        custom.recovery.steps[0].to = Some(crate::calendar::Duration::Wall { seconds: 600 });
+        let now = c.opened_at() + 3600;
+        let want = c.status(&custom, now).unwrap();
+        assert_ne!(want, c.status(&Policy::default(), now).unwrap());
+        let text = c.to_json_with_policy(&custom);
+        let (back, p) = Case::from_json_with_policy(&text, None).unwrap();
+        assert_eq!((&back, &p), (&c, &custom));
+        assert_eq!(back.status(&p, now).unwrap(), want);
+        let (_, same) = Case::from_json_with_policy(&text, Some(&custom)).unwrap();
+        assert_eq!(same, custom);
+        for e in [
+            Case::from_json(&text).unwrap_err(),
+            Case::from_json_with_policy(&text, Some(&Policy::default())).unwrap_err(),
+        ] {
+            assert_eq!(e.argument(), Some("policy"));
+            assert!(e.to_string().contains(&custom.fingerprint()), "{e}");
+        }
+        // The log alone, or with the default policy, loads as before.
+        assert_eq!(Case::from_json(&c.to_json()).unwrap(), c);
+        let d = c.to_json_with_policy(&Policy::default());
+        assert_eq!(Case::from_json(&d).unwrap(), c);
+        let (_, given) = Case::from_json_with_policy(&c.to_json(), Some(&custom)).unwrap();
+        assert_eq!(given, custom);
+        // An invalid embedded policy is an invalid policy, with its path.
+        let mut doc: serde_json::Value = serde_json::from_str(&text).unwrap();
+        doc["policy"]["currency"] = "ZZZ".into();
+        let e = Case::from_json_with_policy(&doc.to_string(), None).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidPolicy);
     }
 }

@@ -37,8 +37,10 @@ pub enum Error {
         /// What could not be computed.
         what: &'static str,
     },
-    /// A weight that is negative, NaN or infinite.
-    #[error("invalid weight {value} at row {index}: weights must be finite and >= 0")]
+    /// A weight that is negative, NaN, infinite, or positive outside
+    /// [`WEIGHT_RANGE`](crate::WEIGHT_RANGE) (for a tally's weight sums,
+    /// `index` is the score).
+    #[error("invalid weight {value} at row {index}: a weight must be 0 or in [1e-100, 1e100] (finite, >= 0)")]
     InvalidWeight {
         /// Row index (0-based).
         index: usize,
@@ -137,6 +139,50 @@ pub enum Error {
         /// Why it was rejected.
         reason: String,
     },
+    /// An error about one case of a batch ([`recovery_stats`](crate::programme::recovery_stats),
+    /// [`recovery_stats_by`](crate::programme::recovery_stats_by),
+    /// [`rank_open_cases`](crate::programme::rank_open_cases)): its position
+    /// in the input and its id, around the case's own error.
+    /// [`Error::kind`] and [`Error::argument`] are those of `source`;
+    /// [`Error::index`] is the case's position.
+    #[error("case #{index} `{case_id}`: {source}")]
+    InCase {
+        /// Position of the case in the input (0-based).
+        index: usize,
+        /// The case id.
+        case_id: String,
+        /// What went wrong with it.
+        source: Box<Error>,
+    },
+}
+
+/// The longest text (in characters) an error message quotes from its
+/// input: a value, a name or a parser's message quoting the document.
+/// Longer text is cut there and marked `… (N bytes)` with its full size,
+/// so a 5 MB invalid document does not become a 5 MB message.
+pub const MAX_QUOTED_CHARS: usize = 200;
+
+/// `text` cut to [`MAX_QUOTED_CHARS`] characters (on a character
+/// boundary) and marked `… (N bytes)` when it is longer; unchanged
+/// otherwise.
+pub(crate) fn quote(text: &str) -> String {
+    match text.char_indices().nth(MAX_QUOTED_CHARS) {
+        None => text.to_owned(),
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+    }
+}
+
+/// The longest reason or problem message (in characters) an error carries:
+/// a safety net behind [`MAX_QUOTED_CHARS`] for messages that quote
+/// several values or a parser's message; longer ones are cut the same way.
+const MAX_MESSAGE_CHARS: usize = 1000;
+
+/// `text` cut to [`MAX_MESSAGE_CHARS`] characters, marked like [`quote`].
+fn cap(text: String) -> String {
+    match text.char_indices().nth(MAX_MESSAGE_CHARS) {
+        None => text,
+        Some((cut, _)) => format!("{}… ({} bytes)", &text[..cut], text.len()),
+    }
 }
 
 /// One problem in a policy or calendar document.
@@ -152,8 +198,8 @@ impl Problem {
     /// A problem at `path`.
     pub fn new(path: impl Into<String>, message: impl Into<String>) -> Problem {
         Problem {
-            path: path.into(),
-            message: message.into(),
+            path: cap(path.into()),
+            message: cap(message.into()),
         }
     }
 
@@ -262,6 +308,7 @@ impl Error {
             Error::InvalidPolicy { .. } => ErrorKind::InvalidPolicy,
             Error::InvalidValue { .. } => ErrorKind::InvalidValue,
             Error::InvalidEvent { .. } => ErrorKind::InvalidEvent,
+            Error::InCase { source, .. } => source.kind(),
         }
     }
 
@@ -273,6 +320,7 @@ impl Error {
             | Error::InvalidTimestamp { index, .. }
             | Error::InvalidValue { index, .. } => Some(*index),
             Error::InvalidEvent { index, .. } => *index,
+            Error::InCase { index, .. } => Some(*index),
             _ => None,
         }
     }
@@ -282,6 +330,7 @@ impl Error {
     pub fn argument(&self) -> Option<&'static str> {
         match self {
             Error::InvalidArgument { name, .. } => Some(name),
+            Error::InCase { source, .. } => source.argument(),
             _ => None,
         }
     }
@@ -290,6 +339,7 @@ impl Error {
     pub fn problems(&self) -> &[Problem] {
         match self {
             Error::InvalidPolicy { problems } => problems,
+            Error::InCase { source, .. } => source.problems(),
             _ => &[],
         }
     }
@@ -297,16 +347,38 @@ impl Error {
     pub(crate) fn arg(name: &'static str, reason: impl Into<String>) -> Error {
         Error::InvalidArgument {
             name,
-            reason: reason.into(),
+            reason: cap(reason.into()),
         }
     }
 
     /// An [`Error::InvalidValue`] for row `index` of column `name`.
     pub(crate) fn value(name: impl Into<String>, index: usize, reason: impl Into<String>) -> Error {
         Error::InvalidValue {
-            name: name.into(),
+            name: quote(&name.into()),
             index,
-            reason: reason.into(),
+            reason: cap(reason.into()),
+        }
+    }
+
+    /// This error, about case `index` with id `case_id` of a batch.
+    pub(crate) fn in_case(self, index: usize, case_id: &str) -> Error {
+        Error::InCase {
+            index,
+            case_id: quote(case_id),
+            source: Box::new(self),
+        }
+    }
+
+    /// The error about one case of a batch, if this is an
+    /// [`Error::InCase`]: `(index, case id, its error)`.
+    pub fn case(&self) -> Option<(usize, &str, &Error)> {
+        match self {
+            Error::InCase {
+                index,
+                case_id,
+                source,
+            } => Some((*index, case_id, source)),
+            _ => None,
         }
     }
 
@@ -318,8 +390,8 @@ impl Error {
     ) -> Error {
         Error::InvalidEvent {
             index,
-            event: event.into(),
-            reason: reason.into(),
+            event: quote(&event.into()),
+            reason: cap(reason.into()),
         }
     }
 
@@ -339,5 +411,43 @@ impl Error {
                 expected,
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 10 (12): a 5 MB invalid value is not copied whole into a
+    /// message; it is cut with its size.
+    #[test]
+    fn long_values_are_cut_in_messages() {
+        let big = "é".repeat(2_500_000); // 5 MB
+        let q = quote(&big);
+        assert!(q.ends_with("… (5000000 bytes)"), "{}", &q[q.len() - 40..]);
+        assert_eq!(
+            q.chars().count(),
+            MAX_QUOTED_CHARS + "… (5000000 bytes)".chars().count()
+        );
+        assert_eq!(quote("CNY"), "CNY");
+        let e = Error::arg("x", big.clone());
+        assert!(e.to_string().len() < 3000);
+        let policy = format!(r#"{{"currency": "{big}"}}"#);
+        let e = crate::policy::Policy::from_json(&policy).unwrap_err();
+        assert!(e.to_string().len() < 5000, "{}", e.to_string().len());
+        let mut doc: serde_json::Value =
+            serde_json::from_str(&crate::policy::Policy::default().to_json()).unwrap();
+        doc["currency"] = big.clone().into();
+        let e = crate::policy::Policy::from_json(&doc.to_string()).unwrap_err();
+        assert!(e.to_string().len() < 5000, "{}", e.to_string().len());
+        assert!(e.to_string().contains("bytes)"), "{e}");
+        doc["currency"] = "CNY".into();
+        doc["calendar"] = serde_json::json!({"tz": big, "weekly": {}});
+        let e = crate::policy::Policy::from_json(&doc.to_string()).unwrap_err();
+        assert!(e.to_string().len() < 5000, "{}", e.to_string().len());
+        let e = crate::period::parse_tz(&big).unwrap_err();
+        assert!(e.to_string().len() < 1000);
+        let e = crate::case::parse_instant(&big).unwrap_err();
+        assert!(e.to_string().len() < 3000);
     }
 }

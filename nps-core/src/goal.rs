@@ -13,6 +13,7 @@ use serde::Serialize;
 use crate::error::{Error, Result};
 use crate::stats::{
     compare, z_value, NpsSample, TestMethod, TestOptions, TestResult, DEFAULT_CONFIDENCE,
+    MAX_SAMPLE_SIZE,
 };
 use crate::tally::Tally;
 
@@ -43,7 +44,9 @@ pub struct GoalReport {
     /// Whether `|monthly_step|` is at least the minimum detectable change.
     pub step_detectable: Option<bool>,
     /// Responses needed per month for a change of `|monthly_step|` to be
-    /// significant at the last month's variance (`2·z²·V / step²`).
+    /// significant at the last month's variance (`2·z²·V / step²`); `None`
+    /// when there is no step, no variance, or more than
+    /// [`MAX_SAMPLE_SIZE`](crate::MAX_SAMPLE_SIZE) would be needed.
     pub n_per_month_to_detect_step: Option<u64>,
 }
 
@@ -165,7 +168,10 @@ pub fn track(
     let step_detectable = minimum_detectable_change.map(|m| monthly_step.abs() >= m);
     let v = last.variance()?; // points²
     let n_per_month_to_detect_step = if monthly_step != 0.0 && v > 0.0 {
-        Some((2.0 * z * z * v / (monthly_step * monthly_step) - 1e-9).ceil() as u64)
+        let n = (2.0 * z * z * v / (monthly_step * monthly_step) - 1e-9).ceil();
+        // A step so small that more than MAX_SAMPLE_SIZE responses would be
+        // needed is undetectable: None, never a saturated u64::MAX.
+        (n <= MAX_SAMPLE_SIZE as f64).then_some(n as u64)
     } else {
         None
     };
@@ -230,6 +236,17 @@ mod tests {
             1200
         );
         assert!(track(&[t], 165.0, 1, &GoalOptions::default()).is_err());
+        // Issue 10 (6): a vanishing step needs "too many", never u64::MAX;
+        // a confidence outside CONFIDENCE_RANGE is rejected.
+        let mixed = Tally::from_categories(3, 4, 5).unwrap();
+        let now = mixed.nps().unwrap();
+        let r = track(&[mixed], now + 1e-9, MAX_MONTHS, &GoalOptions::default()).unwrap();
+        assert_eq!(r.n_per_month_to_detect_step, None);
+        let near_one = GoalOptions {
+            confidence: 0.999_999_999_999_999_9,
+        };
+        let e = track(&[mixed], 65.0, 12, &near_one).unwrap_err();
+        assert_eq!(e.argument(), Some("confidence"));
         // All promoters both months: Wald is degenerate, adjusted Wald is used.
         let r = track(&[t, t], 100.0, 1, &GoalOptions::default()).unwrap();
         assert_eq!(r.last_change.unwrap().interval.method, "adjusted_wald");

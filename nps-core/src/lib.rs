@@ -105,7 +105,7 @@
 //! ```
 //! use nps_core::{goal, Tally};
 //! let history = [Tally::from_categories(20, 40, 140)?, Tally::from_categories(30, 50, 120)?];
-//! let r = goal::track(&history, 65.0, 12, &goal::GoalOptions::default())?; // 45 → 65 in 12 months
+//! let r = goal::track(&history, 65.0, 12, &goal::GoalOptions::default())?; // from 45 to 65 within 12 months
 //! assert_eq!(r.gap, 20.0);
 //! assert_eq!(r.last_change_significant, Some(true)); // 60 → 45 at n = 200 is real
 //! assert_eq!(r.step_detectable, Some(false)); // a 1.7-point monthly step is not
@@ -351,15 +351,16 @@ mod stats;
 pub mod table;
 mod tally;
 
-pub use error::{Error, ErrorKind, Problem, Result};
+pub use error::{Error, ErrorKind, Problem, Result, MAX_QUOTED_CHARS};
 pub use parallel::{max_threads, set_max_threads};
 pub use score::{Category, Scale, Score, ScoreRange, ScoreValue};
 pub use stats::{
     compare, sample_size, test_benchmark, z_value, AdjustedWald, Alternative, Bayes, Credible,
     Effective, Interval, IntervalKind, IntervalMethod, IntervalOptions, NpsSample,
-    SampleSizeOptions, Shares, TestKind, TestMethod, TestOptions, TestResult, DEFAULT_CONFIDENCE,
+    SampleSizeOptions, Shares, TestKind, TestMethod, TestOptions, TestResult, CONFIDENCE_RANGE,
+    DEFAULT_CONFIDENCE, MAX_SAMPLE_SIZE,
 };
-pub use tally::{CategoryCounts, ColumnTally, InvalidPolicy, Tally, WeightedTally};
+pub use tally::{CategoryCounts, ColumnTally, InvalidPolicy, Tally, WeightedTally, WEIGHT_RANGE};
 
 /// The Rust example of the repository README, compiled and run as a doctest.
 #[cfg(doctest)]

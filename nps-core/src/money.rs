@@ -30,7 +30,10 @@ impl Currency {
         let c = iso_currency::Currency::from_code(code).ok_or_else(|| {
             Error::arg(
                 "currency",
-                format!("`{code}` is not an ISO 4217 currency code"),
+                format!(
+                    "`{}` is not an ISO 4217 currency code",
+                    crate::error::quote(code)
+                ),
             )
         })?;
         if c.exponent().is_none() {
@@ -140,7 +143,7 @@ impl Money {
                 Error::arg(
                     "rates",
                     format!(
-                        "mixed currencies: no exchange rate from {} to {}",
+                        "no exchange rate from {} to {} was given",
                         self.currency, to
                     ),
                 )
@@ -235,7 +238,10 @@ impl Rate {
         let bad = || {
             Error::arg(
                 "rate",
-                format!("`{rate}` is not a positive decimal exchange rate"),
+                format!(
+                    "`{}` is not a positive decimal exchange rate",
+                    crate::error::quote(rate)
+                ),
             )
         };
         let (int, frac) = rate.split_once('.').unwrap_or((rate, ""));
@@ -255,6 +261,65 @@ impl Rate {
             mantissa,
             scale: frac.len() as u32,
         })
+    }
+
+    /// Whether `self` and `other` say the same thing about the same pair:
+    /// equal values in the same direction (7.1 and 7.10), or exact
+    /// reciprocals in opposite directions (8 and 0.125).
+    fn agrees(&self, other: &Rate) -> bool {
+        let (m1, m2) = (i128::from(self.mantissa), i128::from(other.mantissa));
+        let (s1, s2) = (self.scale, other.scale);
+        if (self.from, self.to) == (other.from, other.to) {
+            m1 * 10i128.pow(s2) == m2 * 10i128.pow(s1)
+        } else {
+            m1.checked_mul(m2) == Some(10i128.pow(s1 + s2))
+        }
+    }
+
+    /// Checks a list of rates: for each pair of currencies (either
+    /// direction) every rate agrees with the first (equal values, or exact
+    /// reciprocals), and a rate from a currency to itself is 1. Otherwise
+    /// [`Error::InvalidArgument`] naming `rates` with both positions:
+    /// conflicting rates would otherwise resolve by their order.
+    ///
+    /// ```
+    /// use nps_core::money::Rate;
+    /// let r = |a, b, x| Rate::parse(a, b, x).unwrap();
+    /// assert!(Rate::check_all(&[r("USD", "CNY", "8"), r("CNY", "USD", "0.125")]).is_ok());
+    /// let e = Rate::check_all(&[r("USD", "CNY", "7.1"), r("USD", "CNY", "7.2")]).unwrap_err();
+    /// assert_eq!(e.argument(), Some("rates"));
+    /// ```
+    pub fn check_all(rates: &[Rate]) -> Result<()> {
+        for (j, b) in rates.iter().enumerate() {
+            if b.from == b.to && b.mantissa != 10i64.pow(b.scale) {
+                return Err(Error::arg(
+                    "rates",
+                    format!(
+                        "rates[{j}] converts {} to itself at {}, not 1",
+                        b.from,
+                        b.decimal()
+                    ),
+                ));
+            }
+            let same_pair =
+                |a: &Rate| (a.from, a.to) == (b.from, b.to) || (a.from, a.to) == (b.to, b.from);
+            if let Some(i) = rates[..j].iter().position(|a| same_pair(a) && !a.agrees(b)) {
+                let a = &rates[i];
+                return Err(Error::arg(
+                    "rates",
+                    format!(
+                        "conflicting exchange rates: rates[{i}] {} -> {} = {} and rates[{j}] {} -> {} = {}",
+                        a.from,
+                        a.to,
+                        a.decimal(),
+                        b.from,
+                        b.to,
+                        b.decimal()
+                    ),
+                ));
+            }
+        }
+        Ok(())
     }
 
     /// The rate as decimal text.

@@ -108,7 +108,8 @@ pub const DEFAULT_TZ: &str = "UTC";
 /// Parses an IANA time-zone name (`"Asia/Shanghai"`, `"UTC"`).
 pub fn parse_tz(name: &str) -> Result<Tz> {
     name.parse::<Tz>().map_err(|_| Error::UnknownTimeZone {
-        name: name.to_owned(),
+        // A name quoted in a message is cut (a 5 MB "zone" is not echoed).
+        name: crate::error::quote(name),
     })
 }
 

@@ -223,7 +223,8 @@ pub fn recovery_stats(
     let mut speed = vec![(0u64, 0u64); nb + 1];
     let mut comp = vec![(0u64, 0u64); caps.len() + 2];
     let mut chan = [(0u64, 0u64); 3];
-    for c in cases {
+    for (ci, c) in cases.iter().enumerate() {
+        let in_case = |e: Error| e.in_case(ci, c.id());
         let s = c.state();
         if s.score > 6 {
             continue;
@@ -245,7 +246,7 @@ pub fn recovery_stats(
             Some(t) => {
                 launched += 1;
                 r24 += u64::from(t - s.opened_at <= 24 * 3600);
-                hit(&mut speed[speed_band(policy, s.opened_at, t)?]);
+                hit(&mut speed[speed_band(policy, s.opened_at, t).map_err(in_case)?]);
             }
             None => hit(&mut speed[nb]),
         }
@@ -253,7 +254,7 @@ pub fn recovery_stats(
             let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
             hit(&mut chan[i]);
         }
-        let total = c.accepted_total(policy, &[])?;
+        let total = c.accepted_total(policy, &[]).map_err(in_case)?;
         let level = if total.minor == 0 {
             0
         } else {
@@ -384,9 +385,10 @@ pub fn recovery_stats_by(
         tz,
     }
     .assign(cases.len())?;
-    let mut members: Vec<Vec<Case>> = vec![Vec::new(); a.labels.len()];
-    for (c, &g) in cases.iter().zip(&a.rows) {
-        members[g as usize].push(c.clone());
+    // Members by reference, with their positions in the input (for errors).
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); a.labels.len()];
+    for (i, &g) in a.rows.iter().enumerate() {
+        members[g as usize].push(i);
     }
     // Period first, then dealer (`None` first).
     let mut order: Vec<usize> = (0..a.labels.len()).collect();
@@ -404,7 +406,16 @@ pub fn recovery_stats_by(
             Ok(GroupStats {
                 period: start.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
                 dealer,
-                stats: recovery_stats(&members[i], policy, options)?,
+                stats: {
+                    let group: Vec<Case> = members[i].iter().map(|&j| cases[j].clone()).collect();
+                    recovery_stats(&group, policy, options).map_err(|e| match e {
+                        Error::InCase { index, source, .. } => {
+                            let j = members[i][index];
+                            source.in_case(j, cases[j].id())
+                        }
+                        other => other,
+                    })?
+                },
             })
         })
         .collect()
@@ -473,7 +484,7 @@ pub fn rank_open_cases(
             .contacted_at
             .filter(|&t| t <= now)
             .unwrap_or(now.max(s.opened_at));
-        let band = speed_band(policy, s.opened_at, contact)?;
+        let band = speed_band(policy, s.opened_at, contact).map_err(|e| e.in_case(i, c.id()))?;
         let p = policy.recovery.success_by_speed[band].success;
         out.push(Ranked {
             index: i,
@@ -491,4 +502,97 @@ pub fn rank_open_cases(
             .then_with(|| a.case_id.cmp(&b.case_id))
     });
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::case::{At, Event, PackageItem};
+    use crate::money::Currency;
+    use crate::policy::Layer;
+    use crate::ErrorKind;
+
+    fn case(id: &str, dealer: &str, currency: &str) -> Case {
+        let mut c = Case::new(
+            id,
+            Event::Opened {
+                at: At(0),
+                score: 3,
+                reason: "r".into(),
+                high_value: false,
+                public_opinion_risk: false,
+                dealer: Some(dealer.into()),
+            },
+        )
+        .unwrap();
+        c.apply(Event::Acknowledged { at: At(60) }).unwrap();
+        c.apply(Event::Contacted {
+            at: At(120),
+            channel: Channel::Phone,
+        })
+        .unwrap();
+        c.apply(Event::SolutionProposed {
+            at: At(180),
+            items: vec![PackageItem {
+                value: 10_000,
+                currency: Currency::from_code(currency).unwrap(),
+                layer: Layer::LossCompensation,
+            }],
+        })
+        .unwrap();
+        c.apply(Event::SolutionAccepted { at: At(240) }).unwrap();
+        c
+    }
+
+    /// Issue 10 (4): a USD package on a CNY policy is refused by
+    /// `apply_for` and by `apply` once the case has CNY packages; a batch
+    /// with such a case names it (position and id) instead of failing
+    /// anonymously with "mixed currencies".
+    #[test]
+    fn one_bad_case_is_named_not_anonymous() {
+        let p = Policy::default();
+        let usd = |at| Event::SolutionProposed {
+            at: At(at),
+            items: vec![PackageItem {
+                value: 10_000,
+                currency: Currency::from_code("USD").unwrap(),
+                layer: Layer::LossCompensation,
+            }],
+        };
+        let mut good = case("good", "D1", "CNY");
+        let before = good.clone();
+        let e = good.apply(usd(300)).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidEvent, Some(5)));
+        assert!(
+            e.to_string().contains("USD") && e.to_string().contains("CNY"),
+            "{e}"
+        );
+        assert_eq!(good, before);
+        let e = good.apply_for(usd(300), &p).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidEvent, Some(5)));
+        assert_eq!(good, before);
+
+        // A case whose only package is in USD: accepted by `apply` (the
+        // case knows no policy), then named by every batch function.
+        let bad = case("bad-7", "D2", "USD");
+        let e = bad.status(&p, 1000).unwrap_err();
+        assert!(!e.to_string().contains("mixed"), "{e}");
+        assert!(e.to_string().contains("policy currency is CNY"), "{e}");
+        let cases = [good.clone(), case("ok-2", "D2", "CNY"), bad.clone()];
+        let e = recovery_stats(&cases, &p, &StatsOptions::default()).unwrap_err();
+        assert_eq!(e.case().map(|(i, id, _)| (i, id)), Some((2, "bad-7")));
+        assert_eq!(e.index(), Some(2));
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert!(e.to_string().starts_with("case #2 `bad-7`"), "{e}");
+        let g = Grouping {
+            dealer: true,
+            period: None,
+        };
+        let e = recovery_stats_by(&cases, &p, &StatsOptions::default(), &g).unwrap_err();
+        assert_eq!(e.case().map(|(i, id, _)| (i, id)), Some((2, "bad-7")));
+        let mut no_bands = p.clone();
+        no_bands.recovery.success_by_speed.clear();
+        let e = rank_open_cases(&cases, &[1.0; 3], &no_bands, 1000).unwrap_err();
+        assert_eq!(e.case().map(|(i, id, _)| (i, id)), Some((0, "good")));
+    }
 }

@@ -440,9 +440,31 @@ mod kernel {
     }
 }
 
+/// The range of one positive survey weight: **[1e−100, 1e100]** (a weight
+/// of exactly 0 is also valid: the row counts but weighs nothing).
+///
+/// Inside it every sum the weighted statistics need stays finite and exact
+/// enough, even for 2^64 rows: Σw ≤ 1.8e119, Σw² ≤ 1.8e219, (Σw)² ≤ 3.4e238,
+/// and a positive w² ≥ 1e−200 never underflows to 0. Outside it a weight
+/// of 1e155 made Σw² infinite (NPS "no data", effective n NaN) and a
+/// weight of 3.1e−214 squared to 0 (a false "no data" for a valid
+/// response), so any other weight (negative, NaN, infinite, or positive
+/// outside the range) is [`Error::InvalidWeight`] naming the row. Rescale
+/// survey weights that are meant relatively (NPS, shares, effective n and
+/// the mean do not depend on the scale).
+pub const WEIGHT_RANGE: std::ops::RangeInclusive<f64> = 1e-100..=1e100;
+
+/// Whether `w` is a valid weight: 0 or in [`WEIGHT_RANGE`].
+fn valid_weight(w: f64) -> bool {
+    w == 0.0 || WEIGHT_RANGE.contains(&w)
+}
+
 /// A survey-weighted tally: per score, the raw count, the sum of weights and
 /// the sum of squared weights (for Kish's effective sample size).
-/// Deserialization rejects negative or non-finite weight sums.
+/// Deserialization, [`merge`](WeightedTally::merge) and every statistic
+/// check the tally with [`validate`](WeightedTally::validate), so a
+/// hand-built tally with a weight but no responses, or sums no rows in
+/// [`WEIGHT_RANGE`] can give, is an error, never a number.
 ///
 /// ```
 /// use nps_core::{InvalidPolicy, NpsSample, WeightedTally};
@@ -473,25 +495,13 @@ struct WeightedSpec {
 impl TryFrom<WeightedSpec> for WeightedTally {
     type Error = Error;
     fn try_from(s: WeightedSpec) -> Result<WeightedTally> {
-        for (i, &w) in s.weights.iter().chain(&s.weights_sq).enumerate() {
-            if !(w.is_finite() && w >= 0.0) {
-                return Err(Error::InvalidWeight {
-                    index: i % 11,
-                    value: w,
-                });
-            }
-        }
-        s.counts
-            .iter()
-            .try_fold(0u64, |a, &k| a.checked_add(k))
-            .ok_or(Error::Overflow {
-                what: "total of the weighted tally's counts",
-            })?;
-        Ok(WeightedTally {
+        let t = WeightedTally {
             counts: s.counts,
             weights: s.weights,
             weights_sq: s.weights_sq,
-        })
+        };
+        t.validate()?;
+        Ok(t)
     }
 }
 
@@ -516,9 +526,17 @@ impl From<Tally> for WeightedTally {
 }
 
 impl WeightedTally {
-    /// Tallies scores with one weight per row. Weights must be finite and
-    /// at least 0 ([`Error::InvalidWeight`] otherwise, in both policies);
-    /// invalid scores follow `invalid`.
+    /// Tallies scores with one weight per row. Each weight must be 0 or in
+    /// [`WEIGHT_RANGE`] ([`Error::InvalidWeight`] naming the row otherwise,
+    /// in both policies); invalid scores follow `invalid`.
+    ///
+    /// ```
+    /// use nps_core::{ErrorKind, InvalidPolicy, WeightedTally};
+    /// let huge = WeightedTally::from_columns(&[9u8, 3], &[1e155, 1.0], InvalidPolicy::Raise);
+    /// assert_eq!(huge.unwrap_err().index(), Some(0));
+    /// let tiny = WeightedTally::from_columns(&[9u8], &[3.1e-214], InvalidPolicy::Raise);
+    /// assert_eq!(tiny.unwrap_err().kind(), ErrorKind::InvalidWeight);
+    /// ```
     pub fn from_columns<T: ScoreValue>(
         values: &[T],
         weights: &[f64],
@@ -528,7 +546,7 @@ impl WeightedTally {
         let mut t = WeightedTally::default();
         let mut skipped = 0u64;
         for (index, (&v, &w)) in values.iter().zip(weights).enumerate() {
-            if !(w.is_finite() && w >= 0.0) {
+            if !valid_weight(w) {
                 return Err(Error::InvalidWeight { index, value: w });
             }
             match v.to_score() {
@@ -552,8 +570,88 @@ impl WeightedTally {
         Ok(ColumnTally { tally: t, skipped })
     }
 
-    /// Merges two weighted tallies (addition).
+    /// Checks that the sums are ones that rows with weights in
+    /// [`WEIGHT_RANGE`] can produce: per score (the `index` of the error),
+    /// the sums are finite and ≥ 0 ([`Error::InvalidWeight`]); a score
+    /// without responses has no weight; a positive weight sum lies in
+    /// [1e−100, count·1e100] and a positive squared sum in
+    /// [1e−200, count·1e200]; a sum is 0 exactly when its squared sum is;
+    /// and the two agree with Kish's bounds (1 ≤ effective n ≤ count, to
+    /// a relative 1e−6) — else [`Error::InvalidValue`] naming `weights`
+    /// or `weights_sq` and the score.
+    ///
+    /// ```
+    /// use nps_core::{NpsSample, WeightedTally};
+    /// // A hand-built tally with a weight on score 10 but no responses.
+    /// let mut w = WeightedTally::default();
+    /// w.weights[10] = 1.0;
+    /// w.weights_sq[10] = 1.0;
+    /// assert_eq!(w.validate().unwrap_err().index(), Some(10));
+    /// assert!(w.nps().is_err()); // not 100
+    /// ```
+    pub fn validate(&self) -> Result<()> {
+        const SLACK: f64 = 1.0 + 1e-6;
+        let (lo, hi) = (*WEIGHT_RANGE.start(), *WEIGHT_RANGE.end());
+        for (i, &w) in self.weights.iter().chain(&self.weights_sq).enumerate() {
+            if !(w.is_finite() && w >= 0.0) {
+                return Err(Error::InvalidWeight {
+                    index: i % 11,
+                    value: w,
+                });
+            }
+        }
+        self.counts
+            .iter()
+            .try_fold(0u64, |a, &k| a.checked_add(k))
+            .ok_or(Error::Overflow {
+                what: "total of the weighted tally's counts",
+            })?;
+        for s in 0..11 {
+            let (k, w, w2) = (self.counts[s] as f64, self.weights[s], self.weights_sq[s]);
+            let bad = |name: &str, why: String| Err(Error::value(name, s, why));
+            if self.counts[s] == 0 && (w != 0.0 || w2 != 0.0) {
+                return bad(
+                    "weights",
+                    format!("score {s} has weight {w} (squared {w2}) but no responses"),
+                );
+            }
+            if (w == 0.0) != (w2 == 0.0) {
+                return bad(
+                    "weights_sq",
+                    format!("score {s}: a weight sum of {w} with a squared sum of {w2}"),
+                );
+            }
+            if w == 0.0 {
+                continue;
+            }
+            if !(lo..=k * hi * SLACK).contains(&w) {
+                return bad(
+                    "weights",
+                    format!("score {s}: a weight sum of {w} for {k} responses is outside what weights in [1e-100, 1e100] give"),
+                );
+            }
+            if !(lo * lo..=k * hi * hi * SLACK).contains(&w2) {
+                return bad(
+                    "weights_sq",
+                    format!("score {s}: a squared weight sum of {w2} for {k} responses is outside what weights in [1e-100, 1e100] give"),
+                );
+            }
+            // Σw² ≤ (Σw)² ≤ k·Σw² for weights ≥ 0.
+            if w2 > w * w * SLACK || w * w > k * w2 * SLACK {
+                return bad(
+                    "weights_sq",
+                    format!("score {s}: a squared weight sum of {w2} is inconsistent with a weight sum of {w} over {k} responses"),
+                );
+            }
+        }
+        Ok(())
+    }
+
+    /// Merges two weighted tallies (addition). Both are
+    /// [validated](WeightedTally::validate) first.
     pub fn merge(&self, other: &WeightedTally) -> Result<WeightedTally> {
+        self.validate()?;
+        other.validate()?;
         let mut out = *self;
         for i in 0..11 {
             out.counts[i] = out.counts[i]
@@ -624,11 +722,18 @@ impl WeightedTally {
     }
 
     /// Kish's effective sample size (Σw)² / Σw²; 0 when all weights are 0.
+    /// Finite for every tally whose sums are finite (computed as
+    /// (Σw / √Σw²)² when (Σw)² would overflow).
     pub fn effective_n(&self) -> f64 {
         let sw = self.total_weight();
         let sw2: f64 = self.weights_sq.iter().sum();
         if sw2 > 0.0 {
-            sw * sw / sw2
+            let n = sw * sw / sw2;
+            if n.is_finite() {
+                n
+            } else {
+                (sw / sw2.sqrt()).powi(2)
+            }
         } else {
             0.0
         }
@@ -645,6 +750,7 @@ impl WeightedTally {
 
     /// Weighted mean score.
     pub fn mean_score(&self) -> Result<f64> {
+        self.validate()?;
         let sw = self.total_weight();
         if sw <= 0.0 {
             return Err(Error::NoData {
@@ -674,6 +780,122 @@ mod tests {
         assert!(serde_json::from_str::<Tally>(bad).is_err());
         let neg = r#"{"counts":[1,0,0,0,0,0,0,0,0,0,0],"weights":[-1,0,0,0,0,0,0,0,0,0,0],"weights_sq":[1,0,0,0,0,0,0,0,0,0,0]}"#;
         assert!(serde_json::from_str::<WeightedTally>(neg).is_err());
+        // Issue 10 (5): a weight without responses is refused on the way in.
+        let ghost = r#"{"counts":[0,0,0,0,0,0,0,0,0,0,0],"weights":[0,0,0,0,0,0,0,0,0,0,1],"weights_sq":[0,0,0,0,0,0,0,0,0,0,1]}"#;
+        assert!(serde_json::from_str::<WeightedTally>(ghost).is_err());
+    }
+
+    /// Issue 10 (5): weights that overflow or underflow are rejected naming
+    /// the row; a hand-built tally with weight and no responses is not NPS
+    /// 100; every accepted weight gives finite statistics, never a false
+    /// "no data".
+    #[test]
+    fn extreme_weights_are_rejected_or_finite() {
+        use crate::{ErrorKind, NpsSample};
+        let huge = WeightedTally::from_columns(&[9u8, 3], &[1e155, 1.0], InvalidPolicy::Raise)
+            .unwrap_err();
+        assert_eq!(
+            (huge.kind(), huge.index()),
+            (ErrorKind::InvalidWeight, Some(0))
+        );
+        let tiny =
+            WeightedTally::from_columns(&[9u8], &[3.1e-214], InvalidPolicy::Raise).unwrap_err();
+        assert_eq!(
+            (tiny.kind(), tiny.index()),
+            (ErrorKind::InvalidWeight, Some(0))
+        );
+        for w in [
+            f64::NAN,
+            f64::INFINITY,
+            -1.0,
+            1e101,
+            9e-101,
+            f64::MIN_POSITIVE,
+        ] {
+            let e = WeightedTally::from_columns(&[9u8, 9], &[1.0, w], InvalidPolicy::Skip);
+            assert_eq!(e.unwrap_err().index(), Some(1), "{w}");
+        }
+        // The extremes of WEIGHT_RANGE, side by side: finite everything.
+        let (lo, hi) = (*WEIGHT_RANGE.start(), *WEIGHT_RANGE.end());
+        for ws in [[hi, 1.0], [lo, lo], [hi, hi], [lo, hi], [0.0, lo]] {
+            let t = WeightedTally::from_columns(&[9u8, 3], &ws, InvalidPolicy::Raise)
+                .unwrap()
+                .tally;
+            t.validate().unwrap();
+            let n_eff = t.effective_n();
+            assert!(
+                (1.0 - 1e-12..=2.0 + 1e-12).contains(&n_eff),
+                "{ws:?}: {n_eff}"
+            );
+            let nps = t.nps().unwrap();
+            assert!((-100.0..=100.0).contains(&nps), "{ws:?}: {nps}");
+            assert!(t.se().unwrap().is_finite());
+            assert!(t.mean_score().unwrap().is_finite());
+            let m = t.merge(&t).unwrap();
+            assert_eq!(m.nps().unwrap(), nps);
+        }
+        // Fractional effective counts do not round NPS past -100.
+        let three = WeightedTally::from_columns(&[0u8, 0, 0], &[hi; 3], InvalidPolicy::Raise)
+            .unwrap()
+            .tally;
+        assert_eq!(three.nps().unwrap(), -100.0);
+        // One valid response with the smallest weight is that response.
+        let one = WeightedTally::from_columns(&[9u8], &[lo], InvalidPolicy::Raise)
+            .unwrap()
+            .tally;
+        assert_eq!(one.nps().unwrap(), 100.0);
+        assert_eq!(one.effective_n(), 1.0);
+        // Hand-built: weight without responses, sums out of range, Kish violated.
+        let mut ghost = WeightedTally::default();
+        ghost.weights[10] = 1.0;
+        ghost.weights_sq[10] = 1.0;
+        assert_eq!(ghost.nps().unwrap_err().index(), Some(10));
+        assert!(ghost
+            .interval_with(&crate::IntervalOptions::default())
+            .is_err());
+        assert!(ghost.merge(&WeightedTally::default()).is_err());
+        let mut big = WeightedTally::default();
+        big.counts[9] = 1;
+        big.weights[9] = 1e200;
+        big.weights_sq[9] = 1e300;
+        assert_eq!(big.nps().unwrap_err().kind(), ErrorKind::InvalidValue);
+        let mut kish = WeightedTally::default();
+        kish.counts[9] = 2;
+        kish.weights[9] = 2.0;
+        kish.weights_sq[9] = 1e-10;
+        assert_eq!(kish.validate().unwrap_err().index(), Some(9));
+        assert!(
+            WeightedTally::from(Tally::from_categories(3, 4, 5).unwrap())
+                .validate()
+                .is_ok()
+        );
+    }
+
+    /// Issue 10 (11): JSON floats round-trip exactly (serde_json's
+    /// `float_roundtrip`): 7e-300 came back as 6.999999999999999e-300.
+    #[test]
+    fn json_floats_round_trip_exactly() {
+        for x in [
+            7e-300,
+            7e-100,
+            0.1 + 0.2,
+            1e100 / 3.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+        ] {
+            let back: f64 = serde_json::from_str(&serde_json::to_string(&x).unwrap()).unwrap();
+            assert_eq!(back.to_bits(), x.to_bits(), "{x:e}");
+        }
+        let t = WeightedTally::from_columns(
+            &[9u8, 3, 3, 10],
+            &[7e-100, 1e100 / 3.0, 0.1 + 0.2, 1e-100],
+            InvalidPolicy::Raise,
+        )
+        .unwrap()
+        .tally;
+        let back: WeightedTally =
+            serde_json::from_str(&serde_json::to_string(&t).unwrap()).unwrap();
+        assert_eq!(back, t);
     }
 
     #[test]

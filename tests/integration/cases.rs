@@ -277,7 +277,7 @@ fn empty_programme_is_no_data() {
 // Properties
 
 /// A valid log: a random walk through the procedure with increasing instants.
-fn valid_log() -> impl Strategy<Value = Vec<Event>> {
+pub(super) fn valid_log() -> impl Strategy<Value = Vec<Event>> {
     (
         0u8..=10,
         prop::collection::vec((0u8..12, 0i64..20_000, 0u8..=10, 1i64..400_000), 0..14),

@@ -7,6 +7,7 @@ mod defaults;
 mod golden;
 mod groups;
 mod heat;
+mod hostile;
 mod integrity;
 mod kpi;
 mod kpi_real_data;

@@ -75,11 +75,10 @@ impl ComebackOptions {
         }
     }
 
-    /// Checks the window (`>= 0`) and `as_of` (a supported timestamp).
+    /// Checks the window (`0..=`[`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS))
+    /// and `as_of` (a supported timestamp).
     pub fn validate(&self) -> Result<()> {
-        if self.window_seconds < 0 {
-            return Err(Error::arg("window_seconds", "must be >= 0"));
-        }
+        super::check_window(self.window_seconds)?;
         if let Some(a) = self.as_of {
             check_ts_col("as_of", &[a])?;
         }
@@ -295,6 +294,21 @@ mod tests {
         assert!(o.exclude_incomplete);
         assert!(o.validate().is_ok());
         assert_eq!(ComebackOptions::window_days(30), o);
+        // Issue 10 (3): a window has an upper bound too.
+        let e = ComebackOptions::window_days(u32::MAX)
+            .validate()
+            .unwrap_err();
+        assert_eq!(e.argument(), Some("window_seconds"));
+        let forever = ComebackOptions {
+            window_seconds: i64::MAX,
+            ..o
+        };
+        assert!(forever.validate().is_err());
+        let longest = ComebackOptions {
+            window_seconds: super::super::MAX_WINDOW_SECONDS,
+            ..o
+        };
+        assert!(longest.validate().is_ok());
         let bad = ComebackOptions {
             as_of: Some(i64::MAX),
             ..o

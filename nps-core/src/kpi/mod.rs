@@ -11,7 +11,23 @@
 //! Column functions take slices of equal length and validate every element:
 //! a negative or non-finite number of hours, a timestamp out of range or a
 //! close before an open is an [`Error::InvalidValue`](crate::Error) naming
-//! the column and the row. Grouped variants take a [`Grouping`] (a key
+//! the column and the row.
+//!
+//! ## Ranges of hours and money
+//!
+//! - **Hours** (worked, SRT, sold, occupied, available; per row and per
+//!   scalar argument) are finite and in `0..=`[`MAX_HOURS`] (10⁶ hours,
+//!   114 years: far beyond any one job, attendance record or bay day).
+//! - **Money** is integer minor units in `0..=`[`MAX_MINOR`] (2⁵³, every
+//!   value of which is exact in `f64`), summed in `i128` (exact; no column
+//!   that fits in memory can overflow it).
+//!
+//! A value outside its range is [`Error::InvalidValue`](crate::Error)
+//! naming the column and the row (a scalar argument:
+//! [`Error::InvalidArgument`](crate::Error) naming it). Within the ranges
+//! every sum is finite (at most 2⁶⁴ rows × 10⁶ hours < 2·10²⁵), so a
+//! [`Kpi`] never holds an infinity or a NaN: `technician_figures` of two
+//! rows of 1e308 hours, which gave an efficiency of NaN, is an error. Grouped variants take a [`Grouping`] (a key
 //! column and/or timestamps with a calendar [`Period`]) and return a
 //! [`KpiTable`] whose group numerators and denominators add up to the
 //! overall ones.
@@ -46,7 +62,8 @@ pub use rates::{
     service_revenue_per_engineer, CsatOptions, FollowUpOptions, RateKpi,
 };
 pub use scorecard::{
-    scorecard, scorecard_of, time_target_seconds, ScoreInput, ScoreLine, Status, TimeMeasure,
+    benchmark_names, scorecard, scorecard_of, time_target_seconds, ScoreInput, ScoreLine, Status,
+    TimeMeasure, WORKSHOP_BENCHMARKS,
 };
 pub use time::{quantile, time_kpi, time_kpi_durations, TimeGroup, TimeKpi, TimeTable};
 pub use workshop::{
@@ -256,12 +273,69 @@ pub(crate) fn check_opt_ts_col(name: &'static str, ts: &[Option<i64>]) -> Result
     }
 }
 
+/// The largest number of hours one row (or one scalar argument) of a KPI
+/// may hold: 10⁶ (see the module docs).
+pub const MAX_HOURS: f64 = 1e6;
+
+/// The largest amount of money, in minor units, one row of a KPI may hold:
+/// 2⁵³ (see the module docs).
+pub const MAX_MINOR: i64 = 1 << 53;
+
+/// The longest KPI window (comeback, repeat complaint, follow-up) in
+/// seconds: the whole supported range of instants (years 1–9999). A
+/// longer window is [`Error::InvalidArgument`] naming `window_seconds`.
+/// (No work or memory depends on the window: the bound is there so that a
+/// window of `i64::MAX` is an error rather than a silent "forever".)
+pub const MAX_WINDOW_SECONDS: i64 = MAX_TS - MIN_TS;
+
+/// Checks a KPI window: `0..=MAX_WINDOW_SECONDS`.
+pub(crate) fn check_window(seconds: i64) -> Result<()> {
+    if (0..=MAX_WINDOW_SECONDS).contains(&seconds) {
+        Ok(())
+    } else {
+        Err(Error::arg(
+            "window_seconds",
+            format!("must be in 0..={MAX_WINDOW_SECONDS} (MAX_WINDOW_SECONDS), got {seconds}"),
+        ))
+    }
+}
+
+/// Whether `h` is a valid number of hours: finite, in `0..=MAX_HOURS`.
+pub(crate) fn hours_ok(h: f64) -> bool {
+    (0.0..=MAX_HOURS).contains(&h)
+}
+
+pub(crate) fn hours_reason(h: f64) -> String {
+    format!("hours must be finite and in 0..={MAX_HOURS:e} (MAX_HOURS), got {h}")
+}
+
 pub(crate) fn check_hours(name: &'static str, hours: &[f64]) -> Result<()> {
-    match hours.iter().position(|h| !h.is_finite() || *h < 0.0) {
+    match hours.iter().position(|h| !hours_ok(*h)) {
+        Some(i) => Err(Error::value(name, i, hours_reason(hours[i]))),
+        None => Ok(()),
+    }
+}
+
+/// A scalar hours argument: [`Error::InvalidArgument`] naming it.
+pub(crate) fn check_hours_arg(name: &'static str, h: f64) -> Result<()> {
+    if hours_ok(h) {
+        Ok(())
+    } else {
+        Err(Error::arg(name, hours_reason(h)))
+    }
+}
+
+/// Money in minor units: `0..=MAX_MINOR` per row (`what` names it in the
+/// message: "labour sales", "revenue").
+pub(crate) fn check_minor(name: &'static str, what: &str, minor: &[i64]) -> Result<()> {
+    match minor.iter().position(|m| !(0..=MAX_MINOR).contains(m)) {
         Some(i) => Err(Error::value(
             name,
             i,
-            format!("hours must be finite and >= 0, got {}", hours[i]),
+            format!(
+                "{what} must be in 0..={MAX_MINOR} minor units (MAX_MINOR), got {}",
+                minor[i]
+            ),
         )),
         None => Ok(()),
     }

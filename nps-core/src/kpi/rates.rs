@@ -156,11 +156,9 @@ impl FollowUpOptions {
     /// The default follow-up window in days: 3.
     pub const DEFAULT_WINDOW_DAYS: u32 = 3;
 
-    /// Checks `window_seconds >= 0`.
+    /// Checks `window_seconds` in `0..=`[`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS).
     pub fn validate(&self) -> Result<()> {
-        if self.window_seconds < 0 {
-            return Err(Error::arg("window_seconds", "must be >= 0"));
-        }
+        super::check_window(self.window_seconds)?;
         Ok(())
     }
 }
@@ -365,9 +363,7 @@ pub fn csat(ratings: &[f64], options: &CsatOptions, grouping: &Grouping<'_>) -> 
 /// # Ok::<(), nps_core::Error>(())
 /// ```
 pub fn service_revenue_per_engineer(revenue_minor: &[i64], engineers: u32) -> Result<Kpi> {
-    if let Some(i) = revenue_minor.iter().position(|&r| r < 0) {
-        return Err(Error::value("revenue_minor", i, "revenue must be >= 0"));
-    }
+    super::check_minor("revenue_minor", "revenue", revenue_minor)?;
     let sum: i128 = revenue_minor.iter().map(|&r| i128::from(r)).sum();
     Ok(Kpi::ratio(
         sum as f64,
@@ -403,6 +399,11 @@ mod tests {
     #[test]
     fn option_defaults_and_validation() {
         assert_eq!(FollowUpOptions::default().window_seconds, 259_200);
+        assert!(FollowUpOptions {
+            window_seconds: i64::MAX
+        }
+        .validate()
+        .is_err());
         assert_eq!(
             FollowUpOptions { window_seconds: -1 }
                 .validate()

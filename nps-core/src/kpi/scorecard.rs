@@ -50,6 +50,31 @@ impl Status {
     }
 }
 
+/// The KPIs with a benchmark name that are neither a [`RateKpi`](super::RateKpi)
+/// nor a [`TimeMeasure`]: the workshop figures.
+pub const WORKSHOP_BENCHMARKS: [&str; 7] = [
+    "bay_utilization",
+    "technician_efficiency",
+    "technician_productivity",
+    "technician_proficiency",
+    "effective_labour_rate",
+    "hours_per_ro",
+    "service_revenue_per_engineer",
+];
+
+/// Every name a policy benchmark may have: the benchmarks of
+/// [`RateKpi::ALL`](super::RateKpi::ALL), of [`TimeMeasure::ALL`] and
+/// [`WORKSHOP_BENCHMARKS`]. A policy benchmark of any other name is a
+/// problem at `benchmarks[i].kpi` (it could never be judged).
+pub fn benchmark_names() -> Vec<&'static str> {
+    super::RateKpi::ALL
+        .iter()
+        .map(|k| k.benchmark())
+        .chain(TimeMeasure::ALL.iter().map(|t| t.benchmark()))
+        .chain(WORKSHOP_BENCHMARKS)
+        .collect()
+}
+
 /// One line of a scorecard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreLine {

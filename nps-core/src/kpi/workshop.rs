@@ -6,7 +6,9 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_hours, key_at, keys_len, Kpi};
+use super::{
+    check_hours, check_hours_arg, check_minor, hours_ok, hours_reason, key_at, keys_len, Kpi,
+};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::group::{GroupKey, Keys};
@@ -94,12 +96,8 @@ impl SrtCatalog {
             if code.is_empty() {
                 return Err(Error::value("codes", i, "empty operation code"));
             }
-            if !h.is_finite() || h < 0.0 {
-                return Err(Error::value(
-                    "hours",
-                    i,
-                    format!("standard hours must be finite and >= 0, got {h}"),
-                ));
+            if !hours_ok(h) {
+                return Err(Error::value("hours", i, hours_reason(h)));
             }
             if hours.insert(code.clone(), h).is_some() {
                 return Err(Error::value(
@@ -173,14 +171,11 @@ pub struct TechnicianFigures {
 }
 
 fn check_srt(srt: &[Option<f64>]) -> Result<()> {
-    match srt
-        .iter()
-        .position(|h| h.is_some_and(|h| !h.is_finite() || h < 0.0))
-    {
+    match srt.iter().position(|h| h.is_some_and(|h| !hours_ok(h))) {
         Some(i) => Err(Error::value(
             "srt_hours",
             i,
-            "standard hours must be finite and >= 0",
+            hours_reason(srt[i].unwrap_or_default()),
         )),
         None => Ok(()),
     }
@@ -240,9 +235,7 @@ pub fn technician_figures(
     )?;
     check_hours("worked_hours", worked_hours)?;
     check_srt(srt_hours)?;
-    if !available_hours.is_finite() || available_hours < 0.0 {
-        return Err(Error::arg("available_hours", "must be finite and >= 0"));
-    }
+    check_hours_arg("available_hours", available_hours)?;
     let mut s = TechSums::default();
     for (&w, &h) in worked_hours.iter().zip(srt_hours) {
         s.add(w, h);
@@ -396,9 +389,7 @@ pub fn effective_labour_rate(
         sales_minor.len(),
     )?;
     check_hours("hours_sold", hours_sold)?;
-    if let Some(i) = sales_minor.iter().position(|&s| s < 0) {
-        return Err(Error::value("sales_minor", i, "labour sales must be >= 0"));
-    }
+    check_minor("sales_minor", "labour sales", sales_minor)?;
     let mut per: HashMap<PayType, (i128, f64, usize)> = HashMap::new();
     let mut total = (0i128, 0f64);
     for i in 0..sales_minor.len() {
@@ -468,4 +459,81 @@ pub fn hours_per_ro(
             Kpi::ratio(with.iter().sum(), with.len() as f64, cov(with.len()))
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::kpi::{MAX_HOURS, MAX_MINOR};
+    use crate::ErrorKind;
+
+    fn finite(k: &Kpi) -> bool {
+        k.numerator.is_finite()
+            && k.denominator.is_finite()
+            && k.value.is_none_or(f64::is_finite)
+            && k.coverage.is_none_or(f64::is_finite)
+    }
+
+    /// Issue 10 (7): hours beyond MAX_HOURS are errors naming column and
+    /// row, never a NaN efficiency or an infinite sum; at the bound every
+    /// KPI is finite.
+    #[test]
+    fn hours_beyond_the_range_are_rejected() {
+        let huge = [1e308, 1e308];
+        let e = technician_figures(&huge, &[Some(1e308), Some(1e308)], 8.0).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidValue);
+        assert_eq!(e.index(), Some(0));
+        assert!(e.to_string().contains("worked_hours"), "{e}");
+        let e = technician_figures(&[1.0, 1.0], &[Some(1.0), Some(1e308)], 8.0).unwrap_err();
+        assert!(
+            e.to_string().contains("srt_hours") && e.index() == Some(1),
+            "{e}"
+        );
+        let e = technician_figures(&[1.0], &[Some(1.0)], 1e308).unwrap_err();
+        assert_eq!(e.argument(), Some("available_hours"));
+        let e = hours_per_ro(&[Some(1.0), Some(1.0)], &huge, HoursBasis::Worked).unwrap_err();
+        assert!(e.to_string().contains("worked_hours"), "{e}");
+        let e =
+            hours_per_ro(&[Some(1e308), Some(1e308)], &[1.0, 1.0], HoursBasis::Srt).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(0)));
+        let cal =
+            Calendar::from_json(r#"{"tz":"UTC","weekly":{"mon":[["09:00","17:00"]]}}"#).unwrap();
+        let e = bay_utilization(&huge, None, 6, &cal, 0, 86_400).unwrap_err();
+        assert!(e.to_string().contains("occupied_hours"), "{e}");
+        let e = effective_labour_rate(&[1, 2], &[1.0, 1e7], &[PayType::Customer; 2]).unwrap_err();
+        assert_eq!(e.index(), Some(1));
+        assert!(SrtCatalog::new([("A", 1e308)]).is_err());
+        assert!(SrtCatalog::new([("A", f64::NAN)]).is_err());
+
+        let top = [MAX_HOURS; 4];
+        let f = technician_figures(&top, &[Some(MAX_HOURS); 4], MAX_HOURS).unwrap();
+        for k in [f.efficiency, f.productivity, f.proficiency] {
+            assert!(finite(&k), "{k:?}");
+        }
+        assert_eq!(f.efficiency.value, Some(1.0));
+        assert!(finite(
+            &hours_per_ro(&[Some(MAX_HOURS); 4], &top, HoursBasis::Srt).unwrap()
+        ));
+        assert!(finite(
+            &bay_utilization(&top, None, 6, &cal, 0, 86_400 * 7).unwrap()
+        ));
+    }
+
+    /// Issue 10 (7): money beyond MAX_MINOR is an error naming the row;
+    /// sums at the bound are finite.
+    #[test]
+    fn money_beyond_the_range_is_rejected() {
+        let e = effective_labour_rate(&[1, i64::MAX], &[1.0, 1.0], &[PayType::Customer; 2])
+            .unwrap_err();
+        assert!(
+            e.to_string().contains("sales_minor") && e.index() == Some(1),
+            "{e}"
+        );
+        let e = crate::kpi::service_revenue_per_engineer(&[i64::MAX, i64::MAX], 2).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(0)));
+        let r = effective_labour_rate(&[MAX_MINOR; 3], &[0.5; 3], &[PayType::Internal; 3]).unwrap();
+        assert!(finite(&r.overall));
+        let k = crate::kpi::service_revenue_per_engineer(&[MAX_MINOR; 3], 1).unwrap();
+        assert!(finite(&k) && k.value == Some(3.0 * MAX_MINOR as f64));
+    }
 }

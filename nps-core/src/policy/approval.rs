@@ -95,7 +95,9 @@ pub struct Approval {
 
 impl Policy {
     /// Who must approve a package for a case of `tier` (`None` for a case
-    /// without tier). Items in other currencies need `rates`.
+    /// without tier). Items in other currencies need `rates`; conflicting
+    /// rates for one pair are an error ([`Rate::check_all`]), never
+    /// resolved by their order.
     ///
     /// ```
     /// use nps_core::money::{Currency, Money};
@@ -120,6 +122,7 @@ impl Policy {
         rates: &[Rate],
         granted: &Granted,
     ) -> Result<Approval> {
+        Rate::check_all(rates)?;
         let cur = self.currency;
         let zero = Money::new(0, cur);
         let mut total = zero;
@@ -132,9 +135,15 @@ impl Policy {
                 ));
             }
             let v = it.value.convert(cur, rates).map_err(|e| match e {
-                Error::InvalidArgument { reason, .. } => {
-                    Error::arg("items", format!("item [{i}]: {reason}"))
-                }
+                // A package in one currency other than the policy's is not
+                // "mixed": say which currency meets which.
+                Error::InvalidArgument { reason, .. } => Error::arg(
+                    "items",
+                    format!(
+                        "item [{i}] is in {} but the policy currency is {cur}: {reason}",
+                        it.value.currency
+                    ),
+                ),
                 other => other,
             })?;
             total = total.checked_add(v)?;
@@ -269,6 +278,80 @@ impl Policy {
 mod tests {
     use super::*;
     use crate::money::Currency;
+
+    /// Issue 10 (9, 12): conflicting duplicate rates are an error, not
+    /// resolved by order; a one-currency USD package on a CNY policy is not
+    /// "mixed currencies"; an acknowledgement before submission is not
+    /// "met".
+    #[test]
+    fn conflicting_rates_and_early_progress_are_errors() {
+        let p = Policy::default();
+        let usd = Currency::from_code("USD").unwrap();
+        let item = Item {
+            value: Money::new(10_000, usd),
+            layer: Layer::LossCompensation,
+        };
+        let r = |a, b, x| Rate::parse(a, b, x).unwrap();
+        let g = Granted::default();
+        let e = p
+            .required_approver(&[item], None, &[], &g)
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains("mixed"), "{e}");
+        assert!(
+            e.contains("item [0] is in USD but the policy currency is CNY"),
+            "{e}"
+        );
+        for rates in [
+            [r("USD", "CNY", "7.1"), r("USD", "CNY", "7.2")],
+            [r("USD", "CNY", "8"), r("CNY", "USD", "0.12")],
+        ] {
+            let e = p.required_approver(&[item], None, &rates, &g).unwrap_err();
+            assert_eq!(e.argument(), Some("rates"), "{e}");
+            let mut swapped = rates;
+            swapped.reverse();
+            assert!(p.required_approver(&[item], None, &swapped, &g).is_err());
+        }
+        let agree = [
+            r("USD", "CNY", "8"),
+            r("CNY", "USD", "0.125"),
+            r("USD", "CNY", "8.00"),
+        ];
+        let a = p.required_approver(&[item], None, &agree, &g).unwrap();
+        assert_eq!(a.total, Money::new(80_000, p.currency));
+        assert!(p
+            .required_approver(&[item], None, &[r("USD", "USD", "2")], &g)
+            .is_err());
+
+        let t = p.triage(&crate::policy::Response::new(2, 1000)).unwrap();
+        let on_time = crate::policy::Progress {
+            acknowledged_at: Some(1000),
+            contacted_at: None,
+        };
+        for progress in [
+            crate::policy::Progress {
+                acknowledged_at: Some(999),
+                contacted_at: None,
+            },
+            crate::policy::Progress {
+                acknowledged_at: Some(i64::MIN),
+                contacted_at: Some(0),
+            },
+        ] {
+            let e = progress.validate(1000).unwrap_err();
+            assert_eq!(e.argument(), Some("progress"), "{e}");
+            // Never "met": the status is that of no acknowledgement.
+            let s = p.case_status(&t, &progress, 5000, "c").unwrap();
+            let none = p
+                .case_status(&t, &crate::policy::Progress::default(), 5000, "c")
+                .unwrap();
+            assert_eq!(s.deadlines, none.deadlines);
+            assert_ne!(s.deadlines[0].state, crate::policy::DeadlineState::Met);
+        }
+        on_time.validate(1000).unwrap();
+        let met = p.case_status(&t, &on_time, 5000, "c").unwrap();
+        assert_eq!(met.deadlines[0].state, crate::policy::DeadlineState::Met);
+    }
 
     #[test]
     fn approval_limits_inclusive_and_equal_escalates() {

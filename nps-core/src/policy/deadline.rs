@@ -108,8 +108,42 @@ pub struct Progress {
     pub contacted_at: Option<i64>,
 }
 
+impl Progress {
+    /// Checks the progress of a response submitted at `submitted_at`: a
+    /// clock cannot be met before the response that started it, so an
+    /// `acknowledged_at` or `contacted_at` before `submitted_at` is
+    /// [`Error::InvalidArgument`] naming `progress`.
+    /// [`Policy::case_status`] itself never counts such an instant as met.
+    ///
+    /// ```
+    /// use nps_core::policy::Progress;
+    /// let early = Progress { acknowledged_at: Some(999), contacted_at: None };
+    /// assert_eq!(early.validate(1000).unwrap_err().argument(), Some("progress"));
+    /// assert!(Progress { acknowledged_at: Some(1000), contacted_at: None }.validate(1000).is_ok());
+    /// ```
+    pub fn validate(&self, submitted_at: i64) -> Result<()> {
+        for (name, at) in [
+            ("acknowledged_at", self.acknowledged_at),
+            ("contacted_at", self.contacted_at),
+        ] {
+            if let Some(m) = at.filter(|&m| m < submitted_at) {
+                return Err(Error::arg(
+                    "progress",
+                    format!(
+                        "{name} ({m}) is before the response was submitted ({submitted_at}): \
+                         a deadline cannot be met before it starts"
+                    ),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
 impl Policy {
     /// Deadline states, events and `next_fire_at` of a triaged case at `now`.
+    /// A progress instant before the submission is never "met" (see
+    /// [`Progress::validate`] to reject it).
     ///
     /// ```
     /// use nps_core::policy::{DeadlineState, Policy, Progress, Response};
@@ -156,7 +190,11 @@ impl Policy {
         };
         for (name, due, met_at, esc) in deadlines {
             let warn_at = due.saturating_sub(lead).max(start);
-            let met = met_at.filter(|&m| m <= now);
+            // A clock is met only at or after the response that started
+            // it: an acknowledgement "before submission" is not one of
+            // this response and never counts as met
+            // ([`Progress::validate`] reports it as an error).
+            let met = met_at.filter(|&m| m <= now && m >= start);
             let state = match met {
                 Some(m) if m <= due => DeadlineState::Met,
                 Some(_) => DeadlineState::MetLate,

@@ -29,7 +29,7 @@ mod warning;
 
 pub use approval::{Approval, CapCheck, Granted, Item, Layer};
 pub use deadline::{CaseEvent, CaseStatus, DeadlineState, DeadlineStatus, Progress};
-pub use spec::PolicySpec;
+pub use spec::{PolicySpec, RECOVERY_STEPS};
 pub use triage::{Response, Triage};
 pub use warning::{Visit, VisitAssessment, Warning};
 

@@ -96,6 +96,28 @@ impl Policy {
         serde_json::to_string_pretty(&PolicySpec::from(self.clone())).unwrap_or_default()
     }
 
+    /// A short stable fingerprint of the policy: `fnv1a64:` and 16 hex
+    /// digits of the FNV-1a hash of its canonical JSON (keys sorted). Equal
+    /// policies have equal fingerprints; used to name policies in messages
+    /// (e.g. a case saved with one policy and loaded with another).
+    ///
+    /// ```
+    /// use nps_core::policy::Policy;
+    /// let p = Policy::default();
+    /// assert_eq!(p.fingerprint(), Policy::from_json(&p.to_json()).unwrap().fingerprint());
+    /// assert!(p.fingerprint().starts_with("fnv1a64:"));
+    /// ```
+    pub fn fingerprint(&self) -> String {
+        // serde_json::Value keeps object keys sorted (no preserve_order).
+        let v = serde_json::to_value(PolicySpec::from(self.clone())).unwrap_or_default();
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in v.to_string().bytes() {
+            h ^= u64::from(b);
+            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("fnv1a64:{h:016x}")
+    }
+
     /// Validates a spec, collecting every problem.
     pub fn from_spec(spec: PolicySpec) -> Result<Policy> {
         // Sections are checked in document order; the problems come out in
@@ -424,9 +446,26 @@ fn check_drivers(drivers: &[Driver], problems: &mut Vec<Problem>) {
     }
 }
 
-/// `benchmarks`: a finite min and/or max with min <= max.
+/// `benchmarks`: a known KPI name (once), a finite min and/or max with
+/// min <= max.
 fn check_benchmarks(benchmarks: &[Benchmark], problems: &mut Vec<Problem>) {
+    let known = crate::kpi::benchmark_names();
     for (i, b) in benchmarks.iter().enumerate() {
+        if !known.contains(&b.kpi.as_str()) {
+            problems.push(Problem::new(
+                format!("benchmarks[{i}].kpi"),
+                format!(
+                    "unknown KPI `{}` (expected one of {})",
+                    crate::error::quote(&b.kpi),
+                    known.join(", ")
+                ),
+            ));
+        } else if let Some(j) = benchmarks[..i].iter().position(|o| o.kpi == b.kpi) {
+            problems.push(Problem::new(
+                format!("benchmarks[{i}].kpi"),
+                format!("`{}` is also benchmarked by benchmarks[{j}]", b.kpi),
+            ));
+        }
         let bad = |v: Option<f64>| v.is_some_and(|x| !x.is_finite());
         if bad(b.min)
             || bad(b.max)
@@ -441,9 +480,47 @@ fn check_benchmarks(benchmarks: &[Benchmark], problems: &mut Vec<Problem>) {
     }
 }
 
+/// The recovery steps a policy may name (SPEC §4.5), in procedure order:
+/// the events of a [`Case`](crate::case::Case) complete them.
+pub const RECOVERY_STEPS: [&str; 6] = [
+    "identify_and_grade",
+    "first_contact",
+    "investigation",
+    "solution",
+    "execution_and_follow_up",
+    "review",
+];
+
 /// `recovery`: step windows, and speed bands that end with one open band.
 fn check_recovery(recovery: &Recovery, has_cal: bool, problems: &mut Vec<Problem>) {
+    if recovery.steps.is_empty() {
+        problems.push(Problem::new(
+            "recovery.steps",
+            format!("needs at least one step (of {})", RECOVERY_STEPS.join(", ")),
+        ));
+    }
+    if recovery.success_by_speed.is_empty() {
+        problems.push(Problem::new(
+            "recovery.success_by_speed",
+            "needs at least one band (the last one open-ended)",
+        ));
+    }
     for (i, s) in recovery.steps.iter().enumerate() {
+        if !RECOVERY_STEPS.contains(&s.name.as_str()) {
+            problems.push(Problem::new(
+                format!("recovery.steps[{i}].name"),
+                format!(
+                    "unknown step `{}` (expected one of {})",
+                    crate::error::quote(&s.name),
+                    RECOVERY_STEPS.join(", ")
+                ),
+            ));
+        } else if let Some(j) = recovery.steps[..i].iter().position(|o| o.name == s.name) {
+            problems.push(Problem::new(
+                format!("recovery.steps[{i}].name"),
+                format!("step `{}` is also recovery.steps[{j}]", s.name),
+            ));
+        }
         check_duration(
             &s.from,
             format!("recovery.steps[{i}].from"),
@@ -452,6 +529,20 @@ fn check_recovery(recovery: &Recovery, has_cal: bool, problems: &mut Vec<Problem
         );
         if let Some(to) = &s.to {
             check_duration(to, format!("recovery.steps[{i}].to"), has_cal, problems);
+            // Same unit: comparable without a calendar. (Windows in
+            // different units are compared by the status, not here.)
+            let ends_first = match (s.from, *to) {
+                (Duration::Wall { seconds: a }, Duration::Wall { seconds: b })
+                | (Duration::Business { seconds: a }, Duration::Business { seconds: b }) => b < a,
+                (Duration::BusinessDays { days: a }, Duration::BusinessDays { days: b }) => b < a,
+                _ => false,
+            };
+            if ends_first {
+                problems.push(Problem::new(
+                    format!("recovery.steps[{i}].to"),
+                    "the window ends before it starts (`to` < `from`)",
+                ));
+            }
         }
     }
     let bands = recovery.success_by_speed.len();
@@ -570,6 +661,28 @@ mod tests {
         ] {
             assert!(paths.contains(&want), "missing {want} in {paths:?}");
         }
+        // Issue 10 (9): steps ending before they start, no steps, unknown
+        // step and benchmark names, duplicates: each a problem with a path.
+        let mut spec = PolicySpec::from(Policy::default());
+        spec.recovery.steps[1].to = Some(Duration::Wall { seconds: 3600 }); // from 2 h
+        spec.recovery.steps[2].name = "first_contact".into();
+        spec.benchmarks[0].kpi = "first_time_fix_ratio".into();
+        spec.benchmarks[2].kpi = spec.benchmarks[1].kpi.clone();
+        let err = Policy::from_json(&serde_json::to_string(&spec).unwrap()).unwrap_err();
+        let paths: Vec<&str> = err.problems().iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "benchmarks[0].kpi",
+                "benchmarks[2].kpi",
+                "recovery.steps[1].to",
+                "recovery.steps[2].name"
+            ]
+        );
+        spec = PolicySpec::from(Policy::default());
+        spec.recovery.steps.clear();
+        let err = Policy::from_json(&serde_json::to_string(&spec).unwrap()).unwrap_err();
+        assert_eq!(err.problems()[0].path, "recovery.steps");
         // A structural error names its path.
         let err = Policy::from_json(r#"{"currency": 5}"#).unwrap_err();
         assert_eq!(err.problems()[0].path, "currency");

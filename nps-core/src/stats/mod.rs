@@ -12,7 +12,8 @@ mod options;
 mod score_interval;
 
 pub use options::{
-    IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, DEFAULT_CONFIDENCE,
+    IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, CONFIDENCE_RANGE,
+    DEFAULT_CONFIDENCE,
 };
 
 use serde::{Deserialize, Serialize};
@@ -39,9 +40,24 @@ impl Effective {
         self.detractors + self.passives + self.promoters
     }
 
+    /// The counts, checked: each finite and ≥ 0 (else
+    /// [`Error::InvalidArgument`] naming `sample`), and not all 0 (else
+    /// [`Error::NoData`] about `what`).
     fn require(&self, what: &'static str) -> Result<Effective> {
-        if self.n() > 0.0 {
+        let parts = [self.detractors, self.passives, self.promoters];
+        if let Some(v) = parts.iter().find(|v| !(v.is_finite() && **v >= 0.0)) {
+            return Err(Error::arg(
+                "sample",
+                format!("(effective) category counts must be finite and >= 0, got {v}"),
+            ));
+        }
+        if self.n() > 0.0 && self.n().is_finite() {
             Ok(*self)
+        } else if self.n() > 0.0 {
+            Err(Error::arg(
+                "sample",
+                "the (effective) category counts sum to more than f64 can hold",
+            ))
         } else {
             Err(Error::NoData { what })
         }
@@ -238,7 +254,9 @@ impl Interval {
     }
 }
 
-/// The two-sided normal quantile for a confidence level in (0, 1).
+/// The two-sided normal quantile for a confidence level in
+/// [`CONFIDENCE_RANGE`] (anything else, NaN included, is
+/// [`Error::InvalidArgument`] naming `confidence`). Always finite and > 0.
 pub fn z_value(confidence: f64) -> Result<f64> {
     options::check_confidence(confidence)?;
     Ok(standard_normal().inverse_cdf(0.5 + confidence / 2.0))
@@ -446,16 +464,25 @@ pub trait NpsSample {
     /// The category counts the statistics are computed on.
     fn effective(&self) -> Effective;
 
+    /// The category counts, checked for `what`: the sample itself is valid
+    /// (a [`WeightedTally`] is [validated](WeightedTally::validate)), its
+    /// counts are finite and ≥ 0, and not all 0 ([`Error::NoData`]). Every
+    /// statistic starts here.
+    fn checked_effective(&self, what: &'static str) -> Result<Effective> {
+        self.effective().require(what)
+    }
+
     /// NPS in points (−100…+100); [`Error::NoData`] without responses.
     fn nps(&self) -> Result<f64> {
-        let e = self.effective().require("NPS")?;
+        let e = self.checked_effective("NPS")?;
         // 100·(P − D)/n: exact for integer counts whenever the result is.
-        Ok(100.0 * (e.promoters - e.detractors) / e.n())
+        // Fractional (weighted) counts can round 1 ULP past ±100: clamp.
+        Ok((100.0 * (e.promoters - e.detractors) / e.n()).clamp(-100.0, 100.0))
     }
 
     /// Category shares; [`Error::NoData`] without responses.
     fn shares(&self) -> Result<Shares> {
-        let e = self.effective().require("shares")?;
+        let e = self.checked_effective("shares")?;
         let n = e.n();
         Ok(Shares {
             detractors: e.detractors / n,
@@ -466,12 +493,12 @@ pub trait NpsSample {
 
     /// Per-respondent variance of the NPS score (+100 / 0 / −100), points².
     fn variance(&self) -> Result<f64> {
-        Ok(self.effective().require("variance")?.unit_variance() * 1e4)
+        Ok(self.checked_effective("variance")?.unit_variance() * 1e4)
     }
 
     /// Standard error of the NPS in points: √(V/n).
     fn se(&self) -> Result<f64> {
-        Ok(self.effective().require("standard error")?.unit_se() * 100.0)
+        Ok(self.checked_effective("standard error")?.unit_se() * 100.0)
     }
 
     /// Margin of error (half-width of the Wald interval) in points.
@@ -491,7 +518,7 @@ pub trait NpsSample {
     /// A confidence (or credible) interval of an explicit method at
     /// `confidence` (e.g. 0.95).
     fn interval(&self, method: &IntervalMethod, confidence: f64) -> Result<Interval> {
-        let e = self.effective().require("confidence interval")?;
+        let e = self.checked_effective("confidence interval")?;
         let z = z_value(confidence)?;
         let name = method.name();
         let (low, high, center) = match method {
@@ -551,6 +578,13 @@ impl NpsSample for Tally {
 }
 
 impl NpsSample for WeightedTally {
+    /// [Validates](WeightedTally::validate) the tally first: a hand-built
+    /// tally with weight and no responses is an error, not NPS 100.
+    fn checked_effective(&self, what: &'static str) -> Result<Effective> {
+        self.validate()?;
+        self.effective().require(what)
+    }
+
     /// Weighted shares scaled to Kish's effective n.
     fn effective(&self) -> Effective {
         let [d, pa, p] = self.category_weights();
@@ -595,7 +629,7 @@ pub fn test_benchmark<S: NpsSample + ?Sized>(
             format!("must be an NPS in [-100, 100] points, got {benchmark}"),
         ));
     }
-    let e = method.prepare(&sample.effective().require("test")?)?;
+    let e = method.prepare(&sample.checked_effective("test")?)?;
     finish_test(
         e.unit_nps() - benchmark / 100.0,
         e.unit_se(),
@@ -624,8 +658,8 @@ pub fn compare<A: NpsSample + ?Sized, B: NpsSample + ?Sized>(
 ) -> Result<TestResult> {
     let method = options.validate()?;
     let (confidence, alternative) = (options.confidence, options.alternative);
-    let ea = method.prepare(&a.effective().require("comparison (sample a)")?)?;
-    let eb = method.prepare(&b.effective().require("comparison (sample b)")?)?;
+    let ea = method.prepare(&a.checked_effective("comparison (sample a)")?)?;
+    let eb = method.prepare(&b.checked_effective("comparison (sample b)")?)?;
     let se = (ea.unit_variance() / ea.n() + eb.unit_variance() / eb.n()).sqrt();
     finish_test(
         ea.unit_nps() - eb.unit_nps(),
@@ -636,10 +670,21 @@ pub fn compare<A: NpsSample + ?Sized, B: NpsSample + ?Sized>(
     )
 }
 
+/// The largest sample size [`sample_size`] (and the goal tracker's
+/// responses per month) reports: 2^53, the largest count every `f64` up to
+/// which is an integer. A margin so small that more responses would be
+/// needed is [`Error::InvalidArgument`] naming `margin`, never a saturated
+/// `u64::MAX`.
+pub const MAX_SAMPLE_SIZE: u64 = 1 << 53;
+
 /// Sample size for a margin of error (points) at planned promoter and
 /// detractor shares: `n = z²·V/E²`, with an optional finite-population
 /// correction `n / (1 + (n − 1)/N)`; rounded up. Confidence and population
 /// are [`SampleSizeOptions`] (default 95 %, infinite population).
+///
+/// The result is at most [`MAX_SAMPLE_SIZE`]; a margin that would need more
+/// (with no population small enough to cap it) is
+/// [`Error::InvalidArgument`] naming `margin`.
 ///
 /// ```
 /// use nps_core::{sample_size, SampleSizeOptions};
@@ -689,14 +734,27 @@ pub fn sample_size(
         });
     }
     let e = margin / 100.0;
+    // z ≤ 7.2 and V ≤ 1, so n is finite unless the margin is tiny; an
+    // infinite n with a finite population is that population.
     let mut n = z * z * v / (e * e);
     if let Some(pop) = population {
         let big_n = pop as f64;
-        n /= 1.0 + (n - 1.0) / big_n;
+        if n.is_finite() {
+            n /= 1.0 + (n - 1.0) / big_n;
+        }
         n = n.min(big_n);
     }
     // Guard the ceiling against representation noise (e.g. 384.00000000000006).
     let n = (n - 1e-9).ceil().max(1.0);
+    if n > MAX_SAMPLE_SIZE as f64 {
+        return Err(Error::arg(
+            "margin",
+            format!(
+                "a margin of {margin} points needs {n:e} responses, more than \
+                 MAX_SAMPLE_SIZE ({MAX_SAMPLE_SIZE})"
+            ),
+        ));
+    }
     Ok(n as u64)
 }
 
@@ -724,6 +782,115 @@ mod tests {
         assert!((a - b).abs() < 1e-9, "{a} vs {b}");
         assert!(ln_upper_tail(60.0).is_finite());
         assert!(ln_upper_tail(60.0) < -1700.0);
+    }
+
+    /// Issue 10 (6): confidence levels outside [`CONFIDENCE_RANGE`] are
+    /// rejected everywhere; inside it every interval is finite and ordered,
+    /// and a sample size never saturates.
+    #[test]
+    fn extreme_confidence_levels_are_rejected_or_finite() {
+        let t = Tally::from_categories(3, 4, 5).unwrap();
+        let methods = [
+            IntervalMethod::Wald,
+            IntervalMethod::AdjustedWald(AdjustedWald::default()),
+            IntervalMethod::Score,
+            IntervalMethod::Bayes(Bayes::default()),
+        ];
+        for bad in [0.999_999_999_999_999_9, 1e-16, 1e-300, 0.0, 1.0, f64::NAN] {
+            assert_eq!(z_value(bad).unwrap_err().argument(), Some("confidence"));
+            for m in &methods {
+                let e = t.interval(m, bad).unwrap_err();
+                assert_eq!(e.argument(), Some("confidence"), "{m:?} {bad}");
+                let o = IntervalOptions::new(m, bad);
+                assert_eq!(o.validate().unwrap_err().argument(), Some("confidence"));
+            }
+            let so = SampleSizeOptions {
+                confidence: bad,
+                ..SampleSizeOptions::default()
+            };
+            let e = sample_size(5.0, 0.5, 0.2, &so).unwrap_err();
+            assert_eq!(e.argument(), Some("confidence"));
+            let to = TestOptions {
+                confidence: bad,
+                ..TestOptions::default()
+            };
+            assert_eq!(to.validate().unwrap_err().argument(), Some("confidence"));
+            assert!(compare(&t, &t, &to).is_err());
+            assert!(t.margin_of_error(bad).is_err());
+        }
+        let nps = t.nps().unwrap();
+        for ok in [
+            *CONFIDENCE_RANGE.start(),
+            0.5,
+            0.95,
+            *CONFIDENCE_RANGE.end(),
+        ] {
+            let z = z_value(ok).unwrap();
+            assert!(z.is_finite() && z > 0.0, "{ok}: {z}");
+            for m in &methods {
+                let ci = t.interval(m, ok).unwrap();
+                assert!(
+                    ci.low.is_finite() && ci.high.is_finite(),
+                    "{m:?} {ok}: {ci:?}"
+                );
+                assert!(
+                    ci.low <= ci.high && ci.low >= -100.0 - 1e-9
+                        || !matches!(m, IntervalMethod::Score),
+                    "{m:?} {ok}: {ci:?}"
+                );
+                if matches!(m, IntervalMethod::Wald | IntervalMethod::Score) {
+                    assert!(
+                        ci.low <= nps + 1e-9 && nps - 1e-9 <= ci.high,
+                        "{m:?} {ok}: {ci:?}"
+                    );
+                }
+            }
+            let n = sample_size(
+                5.0,
+                0.5,
+                0.2,
+                &SampleSizeOptions {
+                    confidence: ok,
+                    population: None,
+                },
+            );
+            assert!(n.unwrap() < MAX_SAMPLE_SIZE);
+        }
+        // At the smallest level the score interval is a point, not [16.67, 100].
+        let ci = t
+            .interval(&IntervalMethod::Score, *CONFIDENCE_RANGE.start())
+            .unwrap();
+        assert!(ci.high - ci.low < 1e-3, "{ci:?}");
+    }
+
+    /// Issue 10 (6): a sample size beyond [`MAX_SAMPLE_SIZE`] is an error,
+    /// never `u64::MAX`; a finite population caps it.
+    #[test]
+    fn sample_size_never_saturates() {
+        let top = SampleSizeOptions {
+            confidence: *CONFIDENCE_RANGE.end(),
+            population: None,
+        };
+        for margin in [1e-300, 1e-6, f64::MIN_POSITIVE, 5e-324] {
+            let e = sample_size(margin, 0.5, 0.2, &top).unwrap_err();
+            assert_eq!(e.argument(), Some("margin"), "{margin}");
+        }
+        let capped = SampleSizeOptions {
+            population: Some(u64::MAX),
+            ..top
+        };
+        assert_eq!(
+            sample_size(5e-324, 0.5, 0.2, &capped)
+                .unwrap_err()
+                .argument(),
+            Some("margin")
+        );
+        let small = SampleSizeOptions {
+            population: Some(2000),
+            ..top
+        };
+        assert_eq!(sample_size(5e-324, 0.5, 0.2, &small).unwrap(), 2000);
+        assert_eq!(sample_size(1e-300, 0.5, 0.2, &small).unwrap(), 2000);
     }
 
     #[test]

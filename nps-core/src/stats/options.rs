@@ -23,14 +23,41 @@ use crate::error::{Error, Result};
 /// margin of error and sample size: 0.95.
 pub const DEFAULT_CONFIDENCE: f64 = 0.95;
 
-/// Checks a confidence level: strictly between 0 and 1.
+/// The valid confidence (or credible) levels of every interval, test,
+/// margin of error, sample size and goal: **[1e−6, 1 − 1e−12]**.
+///
+/// This is the one place the range is written: [`z_value`](crate::z_value)
+/// and every options type's `validate()` ([`IntervalOptions`],
+/// [`TestOptions`], [`SampleSizeOptions`], and the goal and table options
+/// that build on them) check it, and the C and Python bindings inherit it.
+/// Outside it the normal quantile is no longer meaningful in `f64`: at
+/// 1 − 1e−16 (`0.9999999999999999`) `0.5 + c/2` rounds to 1 and z is
+/// infinite (Wald intervals of [−∞, ∞], sample sizes that saturate); below
+/// 1e−16 `0.5 + c/2` rounds to 0.5 and z is 0, so the score interval
+/// collapses onto a one-sided search. At the bounds z is about 1.25e−6 and
+/// 7.13, and every method returns a finite, ordered interval.
+/// Any level outside (including NaN) is [`Error::InvalidArgument`] naming
+/// `confidence`.
+///
+/// ```
+/// use nps_core::{z_value, CONFIDENCE_RANGE};
+/// assert!(z_value(*CONFIDENCE_RANGE.end()).unwrap().is_finite());
+/// assert!(z_value(0.999_999_999_999_999_9).is_err());
+/// assert!(z_value(1e-16).is_err());
+/// ```
+pub const CONFIDENCE_RANGE: std::ops::RangeInclusive<f64> = 1e-6..=1.0 - 1e-12;
+
+/// Checks a confidence level against [`CONFIDENCE_RANGE`].
 pub(crate) fn check_confidence(confidence: f64) -> Result<()> {
-    if confidence > 0.0 && confidence < 1.0 {
+    if CONFIDENCE_RANGE.contains(&confidence) {
         Ok(())
     } else {
         Err(Error::arg(
             "confidence",
-            format!("must be strictly between 0 and 1, got {confidence}"),
+            format!(
+                "must be in [{:e}, 1 - 1e-12] (CONFIDENCE_RANGE), got {confidence}",
+                CONFIDENCE_RANGE.start()
+            ),
         ))
     }
 }
@@ -105,7 +132,7 @@ impl IntervalMethod {
 /// | `credible`   | [`Credible::EqualTailed`]   | Bayes           |
 ///
 /// [`validate`](IntervalOptions::validate) checks the ranges (confidence in
-/// (0, 1); pseudo-counts finite and ≥ 0; prior components finite and > 0)
+/// [`CONFIDENCE_RANGE`]; pseudo-counts finite and ≥ 0; prior components finite and > 0)
 /// and **rejects a field that the method does not use when it differs from
 /// its default** ([`Error::InvalidArgument`] naming the field).
 ///
@@ -127,7 +154,7 @@ impl IntervalMethod {
 pub struct IntervalOptions {
     /// The method (default [`IntervalKind::Score`]).
     pub method: IntervalKind,
-    /// Confidence (or credible) level, strictly between 0 and 1 (default 0.95).
+    /// Confidence (or credible) level in [`CONFIDENCE_RANGE`] (default 0.95).
     pub confidence: f64,
     /// Adjusted Wald: pseudo-counts added to detractors, passives, promoters
     /// (default 0.75, 1.5, 0.75; finite and ≥ 0).
@@ -193,7 +220,7 @@ impl IntervalOptions {
 
     /// Checks every field and builds the [`IntervalMethod`]. Errors
     /// ([`Error::InvalidArgument`], naming the field): `confidence` outside
-    /// (0, 1); `pseudo` not finite or negative; `prior` not finite or not
+    /// [`CONFIDENCE_RANGE`]; `pseudo` not finite or negative; `prior` not finite or not
     /// positive; `pseudo` / `clip` different from their defaults when the
     /// method is not adjusted Wald; `prior` / `credible` different from
     /// their defaults when the method is not Bayes.
@@ -314,7 +341,7 @@ impl TestMethod {
 /// failures*, The American Statistician 54(4), 2000, 280–288). At large n
 /// the two methods agree. Wald stays available (`method: TestKind::Wald`).
 ///
-/// [`validate`](TestOptions::validate) checks confidence in (0, 1),
+/// [`validate`](TestOptions::validate) checks confidence in [`CONFIDENCE_RANGE`],
 /// pseudo-counts finite and ≥ 0, and rejects a `pseudo` different from its
 /// default with the Wald method ([`Error::InvalidArgument`] naming
 /// `pseudo`).
@@ -342,8 +369,8 @@ pub struct TestOptions {
     pub pseudo: [f64; 3],
     /// The alternative of the p-value (default [`Alternative::TwoSided`]).
     pub alternative: Alternative,
-    /// Confidence level of the interval of the difference, strictly between
-    /// 0 and 1 (default 0.95).
+    /// Confidence level of the interval of the difference, in
+    /// [`CONFIDENCE_RANGE`] (default 0.95).
     pub confidence: f64,
 }
 
@@ -402,8 +429,8 @@ impl TestOptions {
 ///
 /// Defaults: `confidence` 0.95 ([`DEFAULT_CONFIDENCE`]), `population`
 /// `None` (an infinite population: no finite-population correction).
-/// [`validate`](SampleSizeOptions::validate): confidence strictly between 0
-/// and 1, population at least 1.
+/// [`validate`](SampleSizeOptions::validate): confidence in
+/// [`CONFIDENCE_RANGE`], population at least 1.
 ///
 /// ```
 /// use nps_core::{sample_size, SampleSizeOptions};
@@ -416,7 +443,7 @@ impl TestOptions {
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct SampleSizeOptions {
-    /// Confidence level, strictly between 0 and 1 (default 0.95).
+    /// Confidence level in [`CONFIDENCE_RANGE`] (default 0.95).
     pub confidence: f64,
     /// Size of a finite population (at least 1), or `None` (default).
     pub population: Option<u64>,
