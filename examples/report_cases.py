@@ -30,7 +30,7 @@ NOW = dt.datetime(2026, 10, 31, 12, tzinfo=dt.timezone(dt.timedelta(hours=8)))
 VALUE_HIGH, VALUE_ORDINARY = 480_000.0, 120_000.0
 
 
-def pct(r: nps.Rate) -> str:
+def pct(r: nps.RecoveryRate) -> str:
     if r.value is None:
         return f"{'no data':>8} ({r.numerator}/{r.denominator})"
     return f"{100 * r.value:7.1f}% ({r.numerator}/{r.denominator})"

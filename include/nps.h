@@ -2996,7 +2996,7 @@ typedef struct NpsCaseInfo {
 /**
  * Summary of a case status, filled by `nps_case_status`.
  */
-typedef struct NpsCaseStatusSummary {
+typedef struct NpsRecoveryStatus {
     /**
      * Number of steps (of the policy).
      */
@@ -3022,7 +3022,7 @@ typedef struct NpsCaseStatusSummary {
      * (counting the packages accepted before it).
      */
     bool last_within_cap;
-} NpsCaseStatusSummary;
+} NpsRecoveryStatus;
 
 /**
  * One procedure step at an instant, filled by `nps_case_status`.
@@ -5409,7 +5409,7 @@ NpsStatus nps_case_info(const struct NpsCase *case_, struct NpsCaseInfo *out);
  */
 NpsStatus nps_case_status(const struct NpsCase *case_,
                           int64_t now,
-                          struct NpsCaseStatusSummary *out,
+                          struct NpsRecoveryStatus *out,
                           struct NpsStep *steps,
                           size_t steps_len);
 

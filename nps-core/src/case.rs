@@ -1011,9 +1011,9 @@ impl Case {
         })
     }
 
-    /// The status at `now` against `policy` (see [`Status`]). Events after
+    /// The status at `now` against `policy` (see [`RecoveryStatus`]). Events after
     /// `now` are ignored for completion.
-    pub fn status(&self, policy: &Policy, now: i64) -> Result<Status> {
+    pub fn status(&self, policy: &Policy, now: i64) -> Result<RecoveryStatus> {
         if !(MIN_TS..=MAX_TS).contains(&now) {
             return Err(Error::arg("now", "instant out of range"));
         }
@@ -1059,7 +1059,7 @@ impl Case {
         } else {
             self.approvals(policy, &[])?
         };
-        Ok(Status {
+        Ok(RecoveryStatus {
             now,
             current_step,
             steps,
@@ -1124,9 +1124,9 @@ pub struct StepStatus {
     pub late_seconds: i64,
 }
 
-/// Status of a case at an instant.
+/// Status of a recovery case at an instant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Status {
+pub struct RecoveryStatus {
     /// The instant.
     pub now: i64,
     /// The first step not completed, `None` when all are.
@@ -1143,7 +1143,7 @@ pub struct Status {
     pub closed: Option<Outcome>,
 }
 
-impl Status {
+impl RecoveryStatus {
     /// The status as JSON (instants in Unix seconds).
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()

@@ -53,7 +53,7 @@ use crate::policy::Policy;
 /// A rate with its numerator and denominator; `value` is `None` ("no
 /// data") when the denominator is 0.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Rate {
+pub struct RecoveryRate {
     /// numerator / denominator, a fraction 0–1.
     pub value: Option<f64>,
     /// Numerator.
@@ -62,10 +62,10 @@ pub struct Rate {
     pub denominator: u64,
 }
 
-impl Rate {
+impl RecoveryRate {
     /// `numerator / denominator`, `None` when the denominator is 0.
-    pub fn new(numerator: u64, denominator: u64) -> Rate {
-        Rate {
+    pub fn new(numerator: u64, denominator: u64) -> RecoveryRate {
+        RecoveryRate {
             value: (denominator > 0).then(|| numerator as f64 / denominator as f64),
             numerator,
             denominator,
@@ -79,17 +79,17 @@ pub struct ReasonShare {
     /// The reason.
     pub reason: String,
     /// Its count over low scores.
-    pub share: Rate,
+    pub share: RecoveryRate,
 }
 
 /// One band of a success split.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Band {
-    /// Band label (`<= 6h`, `> 24h`, `not_contacted`, `none`,
+pub struct RecoveryBand {
+    /// RecoveryBand label (`<= 6h`, `> 24h`, `not_contacted`, `none`,
     /// `<= 500.00 CNY`, `phone`, ...).
     pub label: String,
     /// Success: recovered / cases in the band.
-    pub success: Rate,
+    pub success: RecoveryRate,
     /// The policy's expected success for a speed band (`None` elsewhere).
     pub expected: Option<f64>,
 }
@@ -110,23 +110,23 @@ pub struct RecoveryStats {
     /// Closed lost.
     pub lost: u64,
     /// launched / low_scores.
-    pub launch_rate: Rate,
+    pub launch_rate: RecoveryRate,
     /// responded_24h / low_scores.
-    pub response_24h_rate: Rate,
+    pub response_24h_rate: RecoveryRate,
     /// recovered / low_scores.
-    pub success_rate: Rate,
+    pub success_rate: RecoveryRate,
     /// converted / low_scores.
-    pub conversion_rate: Rate,
+    pub conversion_rate: RecoveryRate,
     /// lost / low_scores.
-    pub lost_rate: Rate,
+    pub lost_rate: RecoveryRate,
     /// The top reasons, most frequent first (ties by name).
     pub reasons: Vec<ReasonShare>,
     /// Success by response speed.
-    pub by_speed: Vec<Band>,
+    pub by_speed: Vec<RecoveryBand>,
     /// Success by compensation level.
-    pub by_compensation: Vec<Band>,
+    pub by_compensation: Vec<RecoveryBand>,
     /// Success by channel of first contact.
-    pub by_channel: Vec<Band>,
+    pub by_channel: Vec<RecoveryBand>,
 }
 
 impl RecoveryStats {
@@ -268,12 +268,12 @@ pub fn recovery_stats(
     let mut top: Vec<(&str, u64)> = reasons.into_iter().collect();
     top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
     top.truncate(options.top_reasons);
-    let band = |label: String, (n, k): (u64, u64), expected| Band {
+    let band = |label: String, (n, k): (u64, u64), expected| RecoveryBand {
         label,
-        success: Rate::new(k, n),
+        success: RecoveryRate::new(k, n),
         expected,
     };
-    let mut by_speed: Vec<Band> = (0..nb)
+    let mut by_speed: Vec<RecoveryBand> = (0..nb)
         .map(|i| {
             band(
                 speed_label(policy, i),
@@ -302,16 +302,16 @@ pub fn recovery_stats(
         recovered: rec,
         converted: conv,
         lost,
-        launch_rate: Rate::new(launched, low),
-        response_24h_rate: Rate::new(r24, low),
-        success_rate: Rate::new(rec, low),
-        conversion_rate: Rate::new(conv, low),
-        lost_rate: Rate::new(lost, low),
+        launch_rate: RecoveryRate::new(launched, low),
+        response_24h_rate: RecoveryRate::new(r24, low),
+        success_rate: RecoveryRate::new(rec, low),
+        conversion_rate: RecoveryRate::new(conv, low),
+        lost_rate: RecoveryRate::new(lost, low),
         reasons: top
             .into_iter()
             .map(|(r, n)| ReasonShare {
                 reason: r.to_owned(),
-                share: Rate::new(n, low),
+                share: RecoveryRate::new(n, low),
             })
             .collect(),
         by_speed,
@@ -322,7 +322,7 @@ pub fn recovery_stats(
 
 /// How to group cases in [`recovery_stats_by`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub struct Grouping {
+pub struct StatsGrouping {
     /// Group by dealer (cases without one form the `None` group).
     pub dealer: bool,
     /// Group by the calendar period of the opening instant in a zone.
@@ -347,13 +347,13 @@ pub struct GroupStats {
 /// use nps_core::case::{At, Case, Event};
 /// use nps_core::period::{parse_tz, Period};
 /// use nps_core::policy::Policy;
-/// use nps_core::programme::{recovery_stats_by, Grouping, StatsOptions};
+/// use nps_core::programme::{recovery_stats_by, StatsGrouping, StatsOptions};
 /// let open = |id, at, dealer: &str| Case::new(id, Event::Opened { at: At(at), score: 5,
 ///     reason: "r".into(), high_value: false, public_opinion_risk: false,
 ///     dealer: Some(dealer.into()) });
 /// // 2025-06-30 20:00 and 2025-07-01 09:00 in Shanghai.
 /// let cases = [open("a", 1_751_284_800, "D1")?, open("b", 1_751_331_600, "D1")?];
-/// let g = Grouping { dealer: true, period: Some((Period::Month, parse_tz("Asia/Shanghai")?)) };
+/// let g = StatsGrouping { dealer: true, period: Some((Period::Month, parse_tz("Asia/Shanghai")?)) };
 /// let rows = recovery_stats_by(&cases, &Policy::default(), &StatsOptions::default(), &g)?;
 /// assert_eq!(rows.len(), 2);
 /// assert_eq!(rows[0].period.as_deref(), Some("2025-06"));
@@ -365,7 +365,7 @@ pub fn recovery_stats_by(
     cases: &[Case],
     policy: &Policy,
     options: &StatsOptions,
-    grouping: &Grouping,
+    grouping: &StatsGrouping,
 ) -> Result<Vec<GroupStats>> {
     // The grouping engine, with the dealer as two key columns (has one,
     // name) so that cases without a dealer form their own group, first.
@@ -423,7 +423,7 @@ pub fn recovery_stats_by(
 
 /// An open case ranked by expected recovered value.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Ranked {
+pub struct RankedCase {
     /// Position of the case in the input.
     pub index: usize,
     /// Case id.
@@ -465,7 +465,7 @@ pub fn rank_open_cases(
     values: &[f64],
     policy: &Policy,
     now: i64,
-) -> Result<Vec<Ranked>> {
+) -> Result<Vec<RankedCase>> {
     Error::check_len("values", values.len(), "cases", cases.len())?;
     let mut out = Vec::new();
     for (i, (c, &v)) in cases.iter().zip(values).enumerate() {
@@ -486,7 +486,7 @@ pub fn rank_open_cases(
             .unwrap_or(now.max(s.opened_at));
         let band = speed_band(policy, s.opened_at, contact).map_err(|e| e.in_case(i, c.id()))?;
         let p = policy.recovery.success_by_speed[band].success;
-        out.push(Ranked {
+        out.push(RankedCase {
             index: i,
             case_id: c.id().to_owned(),
             band,
@@ -584,7 +584,7 @@ mod tests {
         assert_eq!(e.index(), Some(2));
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         assert!(e.to_string().starts_with("case #2 `bad-7`"), "{e}");
-        let g = Grouping {
+        let g = StatsGrouping {
             dealer: true,
             period: None,
         };

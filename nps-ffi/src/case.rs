@@ -154,7 +154,7 @@ pub struct NpsStep {
 /// Summary of a case status, filled by `nps_case_status`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct NpsCaseStatusSummary {
+pub struct NpsRecoveryStatus {
     /// Number of steps (of the policy).
     pub step_count: usize,
     /// Index of the first step not completed, `NPS_STEP_NONE` when all are.
@@ -370,7 +370,7 @@ pub unsafe extern "C" fn nps_case_info(case: *const NpsCase, out: *mut NpsCaseIn
 pub unsafe extern "C" fn nps_case_status(
     case: *const NpsCase,
     now: i64,
-    out: *mut NpsCaseStatusSummary,
+    out: *mut NpsRecoveryStatus,
     steps: *mut NpsStep,
     steps_len: usize,
 ) -> NpsStatus {
@@ -380,7 +380,7 @@ pub unsafe extern "C" fn nps_case_status(
         let c = unsafe { NpsCase::try_ref(case, "case") }?;
         let s = c.case.status(&c.policy, now)?;
         let last = s.last_approval.as_ref();
-        let summary = NpsCaseStatusSummary {
+        let summary = NpsRecoveryStatus {
             step_count: s.steps.len(),
             current_step: s
                 .steps

@@ -8,8 +8,8 @@ use std::ffi::c_char;
 use nps_core::case::Case;
 use nps_core::period::parse_tz;
 use nps_core::programme::{
-    groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, Grouping, Rate,
-    RecoveryStats, StatsOptions,
+    groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, RecoveryRate,
+    RecoveryStats, StatsGrouping, StatsOptions,
 };
 
 use crate::case::NpsCase;
@@ -75,7 +75,7 @@ pub struct NpsRankedCase {
     pub expected: f64,
 }
 
-fn rate_to_c(r: Rate) -> NpsRecoveryRate {
+fn rate_to_c(r: RecoveryRate) -> NpsRecoveryRate {
     NpsRecoveryRate {
         has_value: r.value.is_some(),
         value: r.value.unwrap_or(0.0),
@@ -187,7 +187,7 @@ pub unsafe extern "C" fn nps_recovery_stats_json(
         let text = if period.is_none() && !by_dealer {
             recovery_stats(&cs, &p, &o)?.to_json()
         } else {
-            let g = Grouping {
+            let g = StatsGrouping {
                 dealer: by_dealer,
                 period: period.map(|x| (x, zone)),
             };

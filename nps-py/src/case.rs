@@ -4,7 +4,7 @@
 //! with an aware `datetime` (or Unix seconds) under `"at"`; they are
 //! converted to nps-core's JSON event form and every rule is applied there.
 
-use nps_core::case::{format_instant, Case, PackageItem, Status, StepStatus};
+use nps_core::case::{format_instant, Case, PackageItem, RecoveryStatus, StepStatus};
 use nps_core::policy::Policy;
 use nps_core::Error;
 use pyo3::exceptions::PyTypeError;
@@ -467,7 +467,7 @@ impl PyStepStatus {
 /// ('first_contact', [])
 #[pyclass(frozen, module = "nps", name = "RecoveryStatus")]
 pub(crate) struct PyRecoveryStatus {
-    s: Status,
+    s: RecoveryStatus,
     tz: Py<PyTzInfo>,
 }
 

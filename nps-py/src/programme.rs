@@ -1,5 +1,5 @@
 //! Programme analytics over recovery cases (`nps.recovery_stats`,
-//! `nps.RecoveryStats`, `nps.RecoveryStatsTable`, `nps.Rate`, `nps.RecoveryBand`,
+//! `nps.RecoveryStats`, `nps.RecoveryStatsTable`, `nps.RecoveryRate`, `nps.RecoveryBand`,
 //! `nps.rank_open_cases`, `nps.RankedCase`): conversion only, the rules live in
 //! `nps_core::programme`.
 
@@ -12,8 +12,8 @@ use crate::policy::PyPolicy;
 use nps_core::case::Case;
 use nps_core::period::{parse_tz, Period};
 use nps_core::programme::{
-    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_by, Band,
-    GroupStats, Grouping, Ranked, Rate, RecoveryStats, StatsOptions,
+    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_by, GroupStats,
+    RankedCase, RecoveryBand, RecoveryRate, RecoveryStats, StatsGrouping, StatsOptions,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -25,9 +25,9 @@ use pyo3::types::{PyDict, PyString};
 /// >>> r = nps.recovery_stats([]).launch_rate  # no low scores: no data
 /// >>> r.value, r.numerator, r.denominator
 /// (None, 0, 0)
-#[pyclass(frozen, eq, module = "nps", name = "Rate")]
+#[pyclass(frozen, eq, module = "nps", name = "RecoveryRate")]
 #[derive(PartialEq)]
-pub(crate) struct PyRate(Rate);
+pub(crate) struct PyRate(RecoveryRate);
 
 #[pymethods]
 impl PyRate {
@@ -49,7 +49,7 @@ impl PyRate {
 
     fn __repr__(&self) -> String {
         format!(
-            "Rate(value={}, numerator={}, denominator={})",
+            "RecoveryRate(value={}, numerator={}, denominator={})",
             self.0.value.map_or("None".into(), |v| v.to_string()),
             self.0.numerator,
             self.0.denominator
@@ -62,11 +62,11 @@ impl PyRate {
 /// >>> [b.label for b in nps.recovery_stats([]).by_speed]
 /// ['<= 6h', '<= 24h', '> 24h', 'not_contacted']
 #[pyclass(frozen, module = "nps", name = "RecoveryBand")]
-pub(crate) struct PyBand(Band);
+pub(crate) struct PyBand(RecoveryBand);
 
 #[pymethods]
 impl PyBand {
-    /// Band label ("<= 6h", "not_contacted", "none", "<= 500.00 CNY", "phone", ...).
+    /// RecoveryBand label ("<= 6h", "not_contacted", "none", "<= 500.00 CNY", "phone", ...).
     #[getter]
     fn label(&self) -> &str {
         &self.0.label
@@ -163,7 +163,7 @@ impl PyRecoveryStats {
     fn lost_rate(&self) -> PyRate {
         PyRate(self.0.lost_rate)
     }
-    /// Top reasons as (reason, Rate) pairs, most frequent first.
+    /// Top reasons as (reason, RecoveryRate) pairs, most frequent first.
     #[getter]
     fn reasons(&self) -> Vec<(String, PyRate)> {
         self.0
@@ -240,7 +240,7 @@ fn counts(s: &RecoveryStats) -> [u64; 6] {
     ]
 }
 
-fn rates(s: &RecoveryStats) -> [Rate; 5] {
+fn rates(s: &RecoveryStats) -> [RecoveryRate; 5] {
     [
         s.launch_rate,
         s.response_24h_rate,
@@ -381,7 +381,7 @@ pub(crate) fn recovery_stats(
         let s = py.detach(|| core_stats(&cases, &policy, &options)).py()?;
         return Ok(Py::new(py, PyRecoveryStats(s))?.into_any());
     }
-    let grouping = Grouping {
+    let grouping = StatsGrouping {
         dealer,
         period: period.map(|p| (p, zone)),
     };
@@ -403,7 +403,7 @@ pub(crate) fn recovery_stats(
 /// >>> r.case_id, r.band_label
 /// ('c1', '<= 6h')
 #[pyclass(frozen, module = "nps", name = "RankedCase")]
-pub(crate) struct PyRanked(Ranked);
+pub(crate) struct PyRanked(RankedCase);
 
 #[pymethods]
 impl PyRanked {

@@ -228,7 +228,7 @@ static const char *STATES[] = {"pending", "due", "late", "done", "done_late"};
 static void status_vector(const cJSON *v) {
     const char *policy = cJSON_GetStringValue(get(v, "policy"));
     NpsCase *c;
-    NpsCaseStatusSummary sum;
+    NpsRecoveryStatus sum;
     NpsStep steps[8];
     const cJSON *e;
     size_t i = 0;
@@ -414,7 +414,7 @@ static void ranking_case(const cJSON *root) {
 static void bad_input_case(void) {
     NpsCase *c = NULL;
     NpsCaseInfo info;
-    NpsCaseStatusSummary sum;
+    NpsRecoveryStatus sum;
     NpsRecoveryStats s;
     NpsStep steps[2];
     NpsResponse resp = {2, 1749776400, false, false};

@@ -10,7 +10,7 @@ use nps_core::money::Currency;
 use nps_core::period::{parse_tz, Period};
 use nps_core::policy::{Layer, Policy};
 use nps_core::programme::{
-    rank_open_cases, recovery_stats, recovery_stats_by, Grouping, StatsOptions,
+    rank_open_cases, recovery_stats, recovery_stats_by, StatsGrouping, StatsOptions,
 };
 use nps_core::ErrorKind;
 use proptest::prelude::*;
@@ -112,7 +112,7 @@ fn golden_programme_groups() {
         &cases,
         &p,
         &o,
-        &Grouping {
+        &StatsGrouping {
             dealer: true,
             period: None,
         },
@@ -129,7 +129,7 @@ fn golden_programme_groups() {
         &cases,
         &p,
         &o,
-        &Grouping {
+        &StatsGrouping {
             dealer: false,
             period: Some((Period::Month, tz)),
         },

@@ -46,7 +46,7 @@ def ts(d: dt.datetime | None) -> int | None:
     return None if d is None else int(d.timestamp())
 
 
-def check_rate(r: nps.Rate, e: dict[str, Any]) -> None:
+def check_rate(r: nps.RecoveryRate, e: dict[str, Any]) -> None:
     assert (r.numerator, r.denominator) == (e["numerator"], e["denominator"])
     if e["value"] is None:
         assert r.value is None

@@ -71,7 +71,7 @@ from nps._nps import (
 from nps._nps import (
     Case,
     RankedCase,
-    Rate,
+    RecoveryRate,
     RecoveryBand,
     RecoveryStats,
     RecoveryStatsTable,
@@ -140,7 +140,7 @@ __all__ = [
     "track_goal",
     "Case",
     "RankedCase",
-    "Rate",
+    "RecoveryRate",
     "RecoveryBand",
     "RecoveryStats",
     "RecoveryStatsTable",

@@ -53,7 +53,7 @@ __all__ = [
     "Case",
     "RecoveryStatus",
     "StepStatus",
-    "Rate",
+    "RecoveryRate",
     "RecoveryBand",
     "RecoveryStats",
     "RecoveryStatsTable",
@@ -1482,7 +1482,7 @@ class RecoveryStatus:
         """Outcome if closed by then, else None."""
 
 @final
-class Rate:
+class RecoveryRate:
     """A rate with its numerator and denominator; `value` is None ("no data")
     when the denominator is 0.
 
@@ -1515,7 +1515,7 @@ class RecoveryBand:
     def label(self) -> str:
         """Band label ("<= 6h", "not_contacted", "none", "<= 500.00 CNY", "phone", ...)."""
     @property
-    def success(self) -> Rate:
+    def success(self) -> RecoveryRate:
         """Success: recovered / cases in the band."""
     @property
     def expected(self) -> float | None:
@@ -1556,23 +1556,23 @@ class RecoveryStats:
     def lost(self) -> int:
         """Closed lost."""
     @property
-    def launch_rate(self) -> Rate:
+    def launch_rate(self) -> RecoveryRate:
         """launched / low_scores."""
     @property
-    def response_24h_rate(self) -> Rate:
+    def response_24h_rate(self) -> RecoveryRate:
         """responded_24h / low_scores."""
     @property
-    def success_rate(self) -> Rate:
+    def success_rate(self) -> RecoveryRate:
         """recovered / low_scores."""
     @property
-    def conversion_rate(self) -> Rate:
+    def conversion_rate(self) -> RecoveryRate:
         """converted / low_scores."""
     @property
-    def lost_rate(self) -> Rate:
+    def lost_rate(self) -> RecoveryRate:
         """lost / low_scores."""
     @property
-    def reasons(self) -> list[tuple[str, Rate]]:
-        """Top reasons as (reason, Rate) pairs, most frequent first."""
+    def reasons(self) -> list[tuple[str, RecoveryRate]]:
+        """Top reasons as (reason, RecoveryRate) pairs, most frequent first."""
     @property
     def by_speed(self) -> list[RecoveryBand]:
         """Success by response speed (the policy's bands, then "not_contacted")."""
