@@ -251,26 +251,50 @@ impl PeriodIndex {
         self.starts.len()
     }
 
-    /// Index of the period containing `ts` (which lies in the built range).
+    /// Index of the period containing `ts` when it lies in the built range;
+    /// some valid index (never a panic) for any other instant.
     #[inline]
     pub fn index(&self, ts: i64) -> usize {
         if let Some(last) = self.table.len().checked_sub(1) {
             // A shift instead of a division, and a branch-free step to the
             // next period (timestamps arrive in any order, so a branch here
             // would be unpredictable near boundaries).
-            let b = ((ts - self.base) >> self.shift) as usize;
+            // Saturating: the kernel also maps rows it does not count (a
+            // respondent's dropped earlier answer may hold any timestamp);
+            // their index is never used, but it must not overflow.
+            let b = (ts.saturating_sub(self.base).max(0) >> self.shift) as usize;
             let i = self.table[b.min(last)] as usize;
-            // `next` has one entry per period and `i` is a period index.
-            i + usize::from(ts >= self.next[i])
+            // `next` has one entry per period and `i` is a period index;
+            // only `ts == i64::MAX` past the last period needs the `min`.
+            (i + usize::from(ts >= self.next[i])).min(last_period(self.next.len()))
         } else {
             self.starts.partition_point(|&s| s <= ts).saturating_sub(1)
         }
     }
 }
 
+/// The index of the last period of `n` (n ≥ 1).
+#[inline(always)]
+fn last_period(n: usize) -> usize {
+    n.saturating_sub(1)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Fuzz finding: the counting kernel also maps dropped rows, whose
+    /// timestamps may be anything; the index of an instant outside the
+    /// range must not overflow.
+    #[test]
+    fn index_of_any_instant_is_in_range() {
+        let tz = parse_tz("Asia/Shanghai").unwrap();
+        let ix =
+            PeriodIndex::new(Period::Day, tz, 1_735_689_600, 1_735_689_600 + 5 * 86_400).unwrap();
+        for t in [i64::MIN, -1, 0, MIN_TS, MAX_TS, i64::MAX] {
+            assert!(ix.index(t) < ix.len());
+        }
+    }
 
     fn ts(s: &str) -> i64 {
         chrono::DateTime::parse_from_rfc3339(s).unwrap().timestamp()
