@@ -15,6 +15,7 @@
 //! A check panics (a libFuzzer crash) when nps-core panics or breaks an
 //! invariant; a typed `Err` from nps-core is fine unless the input was valid.
 
+use std::cell::Cell;
 use std::collections::BTreeMap;
 
 use nps_core::calendar::Calendar;
@@ -52,6 +53,45 @@ pub fn check(target: &str, data: &[u8]) {
         "heatmap_rows" => heatmap_rows(data),
         other => panic!("unknown fuzz target `{other}`"),
     }
+}
+
+thread_local! {
+    static STRICT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Runs the check of `target` without tolerating the open findings of
+/// [`OPEN_FINDINGS`] (the replay of their saved inputs).
+pub fn check_strict(target: &str, data: &[u8]) {
+    struct Reset;
+    impl Drop for Reset {
+        fn drop(&mut self) {
+            STRICT.with(|s| s.set(false));
+        }
+    }
+    STRICT.with(|s| s.set(true));
+    let _reset = Reset;
+    check(target, data);
+}
+
+/// Defects found by these targets and reported in issue 10, not fixed yet in
+/// nps-core. The fuzz runs tolerate them, so that a known defect neither
+/// fails CI nor hides the next one; [`check_strict`] (the `#[ignore]`d
+/// regression tests) does not. Remove an entry when nps-core is fixed.
+pub const OPEN_FINDINGS: [(&str, &str); 2] = [
+    (
+        "kpi_ratio_overflow",
+        "a KPI ratio of finite parts overflows to inf (e.g. 9.25 h / 2.2e-308 h available)",
+    ),
+    (
+        "kpi_sum_overflow",
+        "a KPI sum of finite hours overflows to inf or NaN (e.g. 1e308 + 1e308)",
+    ),
+];
+
+/// Whether the open finding `name` is tolerated (not under [`check_strict`]).
+fn open_finding(name: &str) -> bool {
+    debug_assert!(OPEN_FINDINGS.iter().any(|(n, _)| *n == name));
+    !STRICT.with(Cell::get)
 }
 
 /// First and last instant nps-core accepts (0001-01-01, 9999-12-31T23:59:59Z).
@@ -168,7 +208,9 @@ impl<'a> Input<'a> {
         ];
         match self.byte() % 4 {
             0 | 1 => Y2025 + i64::from(self.u32() % (3 * 366 * 86_400)),
-            2 => self.pick(&SPECIAL) + i64::from(self.byte() as i8),
+            2 => self
+                .pick(&SPECIAL)
+                .saturating_add(i64::from(self.byte() as i8)),
             _ => self.i64(),
         }
     }
@@ -282,18 +324,28 @@ fn with_keys<R>(cols: &[KeyCol], multi: bool, f: impl FnOnce(Option<Keys<'_>>) -
 }
 
 fn finite_kpi(what: &str, k: &Kpi) {
+    let parts = k.numerator.is_finite() && k.denominator.is_finite();
+    let ok = parts
+        && k.value.is_none_or(f64::is_finite)
+        && k.coverage.is_none_or(|c| (0.0..=1.0).contains(&c));
+    if !ok && parts && open_finding("kpi_ratio_overflow") {
+        return;
+    }
+    if !ok && !parts && open_finding("kpi_sum_overflow") {
+        return;
+    }
     assert!(
-        k.value.is_none_or(f64::is_finite)
-            && k.numerator.is_finite()
-            && k.denominator.is_finite()
-            && k.coverage.is_none_or(|c| (0.0..=1.0).contains(&c)),
+        ok,
         "{what}: a non-finite KPI or a coverage outside 0..=1: {k:?}"
     );
 }
 
 fn typed<T>(what: &str, r: &nps_core::Result<T>) {
     if let Err(e) = r {
-        assert!(!e.to_string().is_empty(), "{what}: an error without a message");
+        assert!(
+            !e.to_string().is_empty(),
+            "{what}: an error without a message"
+        );
     }
 }
 
@@ -386,7 +438,13 @@ fn case_checks(c: &Case) {
     let policy = Policy::default();
     let opened = c.opened_at();
     let last = c.events().last().map_or(opened, Event::at);
-    for now in [opened - 1, opened, last, last.saturating_add(9 * 86_400), MAX_TS] {
+    for now in [
+        opened - 1,
+        opened,
+        last,
+        last.saturating_add(9 * 86_400),
+        MAX_TS,
+    ] {
         typed("case status", &c.status(&policy, now));
     }
     typed(
@@ -824,7 +882,11 @@ pub fn kpi_columns(data: &[u8]) {
             }
             3 => {
                 let cal = Calendar::from_json(CALENDARS[cal_i]).expect("a valid calendar");
-                let rb = flags2.first().copied().unwrap_or(false).then_some(&flags[..]);
+                let rb = flags2
+                    .first()
+                    .copied()
+                    .unwrap_or(false)
+                    .then_some(&flags[..]);
                 let r = kpi::bay_utilization(&hours, rb, bays, &cal, from, to);
                 typed("bay_utilization", &r);
                 if let Ok(k) = r {
@@ -833,8 +895,11 @@ pub fn kpi_columns(data: &[u8]) {
             }
             4 => {
                 check_table("rate", &kpi::rate(&flags, Some(&flags2), &grouping));
-                let promised: Vec<Option<i64>> =
-                    t2.iter().zip(&flags2).map(|(&t, &f)| f.then_some(t)).collect();
+                let promised: Vec<Option<i64>> = t2
+                    .iter()
+                    .zip(&flags2)
+                    .map(|(&t, &f)| f.then_some(t))
+                    .collect();
                 check_table(
                     "ready_when_promised",
                     &kpi::ready_when_promised(&t1, &promised, &grouping),
