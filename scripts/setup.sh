@@ -27,6 +27,13 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 
+# 1b. cargo-fuzz (scripts/fuzz.sh), from crates.io; it runs on the stable
+#     toolchain with RUSTC_BOOTSTRAP=1 (see fuzz/README.md).
+if ! cargo fuzz --version >/dev/null 2>&1; then
+  log "cargo install cargo-fuzz --locked"
+  cargo install cargo-fuzz --locked
+fi
+
 # 2. Python build and test tools.
 log "pip install -r requirements-dev.txt"
 python3 -m pip install -q --disable-pip-version-check --root-user-action=ignore -r requirements-dev.txt

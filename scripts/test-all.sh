@@ -20,6 +20,9 @@ bash scripts/check-header.sh
 step "Rust tests (nps-core, nps-ffi, golden vectors, properties, real data)"
 cargo test --locked
 
+step "short fuzz run (each fuzz target 20,000 executions; fuzz/README.md)"
+bash scripts/fuzz.sh --short
+
 step "C tests (golden vectors, bad input, ASan+UBSan, valgrind, CMake and pkg-config consumers)"
 bash scripts/test-c.sh
 

@@ -4,6 +4,7 @@
 mod calendar_props;
 mod cases;
 mod defaults;
+mod fuzz_regressions;
 mod golden;
 mod groups;
 mod heat;

@@ -1,0 +1,6 @@
+//! KPI columns (hours, seconds, timestamps, flags): Ok results are finite; errors are typed.
+//! The check is `nps_fuzz::check` (fuzz/src/lib.rs), shared with the
+//! regression replay in tests/integration/fuzz_regressions.rs.
+#![no_main]
+
+libfuzzer_sys::fuzz_target!(|data: &[u8]| nps_fuzz::check("kpi", data));
