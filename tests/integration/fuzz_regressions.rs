@@ -112,20 +112,15 @@ fn every_target_has_a_directory_and_no_other() {
     }
 }
 
+/// Fuzz findings of issue 10, fixed: replayed strictly like every other
+/// saved input (they are also in their target's directory).
 #[test]
-#[ignore = "issue 10: technician_figures productivity 9.25 h / 2.2e-308 h available is inf (KPI ratio overflow)"]
-fn open_kpi_ratio_overflow_technician_tiny_available() {
-    replay_open("kpi", "open-kpi_ratio_overflow-technician_tiny_available");
-}
-
-#[test]
-#[ignore = "issue 10: technician_figures of worked hours [1e308, 1e308] has productivity numerator inf (KPI sum overflow)"]
-fn open_kpi_sum_overflow_technician_1e308_hours() {
-    replay_open("kpi", "open-kpi_sum_overflow-technician_1e308_hours");
-}
-
-#[test]
-#[ignore = "issue 10: group_by by day with respondents panics (overflow in PeriodIndex::index) on timestamp i64::MIN in a row dropped as a repeat"]
-fn open_group_by_dropped_row_timestamp_i64_min() {
-    replay_open("group_by", "open-group_by_dropped_row_timestamp-i64_min");
+fn fixed_findings_stay_fixed() {
+    for (target, file) in [
+        ("kpi", "kpi_ratio_overflow-technician_tiny_available"),
+        ("kpi", "kpi_sum_overflow-technician_1e308_hours"),
+        ("group_by", "group_by_dropped_row_timestamp-i64_min"),
+    ] {
+        replay_open(target, file);
+    }
 }

@@ -16,8 +16,11 @@
 //! ## Ranges of hours and money
 //!
 //! - **Hours** (worked, SRT, sold, occupied, available; per row and per
-//!   scalar argument) are finite and in `0..=`[`MAX_HOURS`] (10⁶ hours,
-//!   114 years: far beyond any one job, attendance record or bay day).
+//!   scalar argument) are finite and either 0 or in
+//!   [`MIN_HOURS`]`..=`[`MAX_HOURS`] (10⁻⁹ hours, 3.6 µs, up to 10⁶ hours,
+//!   114 years: far beyond any one job, attendance record or bay day). With
+//!   both bounds every ratio of hours is finite: a denominator is 0 ("no
+//!   data") or at least 10⁻⁹, a numerator at most 10⁶ per row.
 //! - **Money** is integer minor units in `0..=`[`MAX_MINOR`] (2⁵³, every
 //!   value of which is exact in `f64`), summed in `i128` (exact; no column
 //!   that fits in memory can overflow it).
@@ -277,6 +280,11 @@ pub(crate) fn check_opt_ts_col(name: &'static str, ts: &[Option<i64>]) -> Result
 /// may hold: 10⁶ (see the module docs).
 pub const MAX_HOURS: f64 = 1e6;
 
+/// The smallest non-zero number of hours one row (or one scalar argument)
+/// may hold: 10⁻⁹ (3.6 µs; see the module docs). Smaller positive values
+/// would make ratios of hours overflow.
+pub const MIN_HOURS: f64 = 1e-9;
+
 /// The largest amount of money, in minor units, one row of a KPI may hold:
 /// 2⁵³ (see the module docs).
 pub const MAX_MINOR: i64 = 1 << 53;
@@ -300,13 +308,16 @@ pub(crate) fn check_window(seconds: i64) -> Result<()> {
     }
 }
 
-/// Whether `h` is a valid number of hours: finite, in `0..=MAX_HOURS`.
+/// Whether `h` is a valid number of hours: 0, or finite in
+/// `MIN_HOURS..=MAX_HOURS`.
 pub(crate) fn hours_ok(h: f64) -> bool {
-    (0.0..=MAX_HOURS).contains(&h)
+    h == 0.0 || (MIN_HOURS..=MAX_HOURS).contains(&h)
 }
 
 pub(crate) fn hours_reason(h: f64) -> String {
-    format!("hours must be finite and in 0..={MAX_HOURS:e} (MAX_HOURS), got {h}")
+    format!(
+        "hours must be 0 or finite in {MIN_HOURS:e}..={MAX_HOURS:e} (MIN_HOURS..=MAX_HOURS), got {h}"
+    )
 }
 
 pub(crate) fn check_hours(name: &'static str, hours: &[f64]) -> Result<()> {
