@@ -8,6 +8,7 @@ use nps_core::goal::{track, GoalOptions, GoalReport};
 use nps_core::Tally;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use crate::errors::Int;
 use pyo3::types::PyTuple;
 
 /// The answer of `track_goal`.
@@ -111,7 +112,7 @@ impl PyGoalReport {
 pub(crate) fn track_goal(
     history: &Bound<'_, PyAny>,
     target: f64,
-    months: i128,
+    months: Int,
     confidence: Option<f64>,
 ) -> PyResult<PyGoalReport> {
     let mut tallies: Vec<Tally> = Vec::new();
@@ -130,10 +131,10 @@ pub(crate) fn track_goal(
             }
         }
     }
-    let months = u32::try_from(months).map_err(|_| {
+    let months = u32::try_from(months.0).map_err(|_| {
         invalid_argument(
             "months",
-            format!("must be an integer in 1..2**32, got {months}"),
+            format!("must be an integer in 1..2**32, got {}", months.0),
         )
     })?;
     Ok(PyGoalReport {

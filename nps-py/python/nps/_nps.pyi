@@ -524,6 +524,15 @@ class GroupResult:
     def skipped(self) -> int:
         """Invalid scores skipped (invalid="skip")."""
     @property
+    def skipped_keys(self) -> int:
+        """x"""
+    @property
+    def skipped_timestamps(self) -> int:
+        """x"""
+    @property
+    def skipped_respondents(self) -> int:
+        """x"""
+    @property
     def dropped_repeats(self) -> int:
         """Rows dropped because the respondent answered again later."""
     @property

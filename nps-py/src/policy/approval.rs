@@ -6,6 +6,7 @@ use nps_core::policy::{Approval, CapCheck, Granted, Item, Layer};
 use nps_core::Error;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use crate::errors::Int;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::errors::{invalid_argument, to_py};
@@ -40,7 +41,7 @@ pub(crate) fn items(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Item>> {
             out.push(it.get().0);
             continue;
         }
-        let (minor, currency, layer): (i128, String, String) = if item.is_instance_of::<PyString>()
+        let (minor, currency, layer): (Int, String, String) = if item.is_instance_of::<PyString>()
         {
             Err(())
         } else {
@@ -53,7 +54,7 @@ pub(crate) fn items(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Item>> {
         })?;
         out.push(Item {
             value: Money::new(
-                minor_at("items", &path, minor)?,
+                minor_at("items", &path, minor.0)?,
                 Currency::from_code(&currency).map_err(|e| at("items", &path, e))?,
             ),
             layer: Layer::from_name(&layer).map_err(|e| at("items", &path, e))?,
@@ -145,16 +146,16 @@ fn granted_amount(v: &Bound<'_, PyAny>, key: &str, currency: Currency) -> PyResu
         )));
     }
     if v.is_instance_of::<PyInt>() {
-        let minor: i128 = v.extract()?;
+        let minor: Int = v.extract()?;
         return Ok(Some(Money::new(
-            minor_at("granted", &path, minor)?,
+            minor_at("granted", &path, minor.0)?,
             currency,
         )));
     }
     if v.is_instance_of::<PyTuple>() {
-        if let Ok((minor, code)) = v.extract::<(i128, String)>() {
+        if let Ok((minor, code)) = v.extract::<(Int, String)>() {
             let cur = Currency::from_code(&code).map_err(|e| at("granted", &path, e))?;
-            return Ok(Some(Money::new(minor_at("granted", &path, minor)?, cur)));
+            return Ok(Some(Money::new(minor_at("granted", &path, minor.0)?, cur)));
         }
     }
     Err(PyTypeError::new_err(format!(

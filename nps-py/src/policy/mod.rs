@@ -15,6 +15,7 @@ use numpy::prelude::*;
 use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArray};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
+use crate::errors::Int;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBool, PyString, PyType, PyTzInfo};
 
@@ -356,7 +357,7 @@ impl PyPolicy {
     /// Early warnings during a visit: waiting past the promised time,
     /// progress inquiries, angry wording in `messages`, consecutive low
     /// on-site `ratings` (1..=5 stars by default).
-    #[pyo3(signature = (*, now, promised_at = None, progress_inquiries = 0, messages = None, ratings = None))]
+    #[pyo3(signature = (*, now, promised_at = None, progress_inquiries = Int(0), messages = None, ratings = None))]
     #[pyo3(
         text_signature = "(self, *, now, promised_at=None, progress_inquiries=0, messages=(), ratings=())"
     )]
@@ -364,14 +365,14 @@ impl PyPolicy {
         &self,
         now: &Bound<'_, PyAny>,
         promised_at: Option<&Bound<'_, PyAny>>,
-        progress_inquiries: i128,
+        progress_inquiries: Int,
         messages: Option<&Bound<'_, PyAny>>,
         ratings: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyVisitAssessment> {
-        let progress_inquiries = u32::try_from(progress_inquiries).map_err(|_| {
+        let progress_inquiries = u32::try_from(progress_inquiries.0).map_err(|_| {
             invalid_argument(
                 "progress_inquiries",
-                format!("must be an integer >= 0, got {progress_inquiries}"),
+                format!("must be an integer >= 0, got {}", progress_inquiries.0),
             )
         })?;
         let mut texts: Vec<PyBackedStr> = Vec::new();
