@@ -195,9 +195,9 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         .bind(py);
     let message = match e {
         // NaT / NaN / None of a column, passed on as numpy's NaT.
-        Error::InvalidTimestamp { index, value } if *value == i64::MIN => format!(
-            "invalid timestamp at row {index}: missing (NaT / NaN / None / null)"
-        ),
+        Error::InvalidTimestamp { index, value } if *value == i64::MIN => {
+            format!("invalid timestamp at row {index}: missing (NaT / NaN / None / null)")
+        }
         e => e.to_string(),
     };
     let exc = cls.call1((message,))?;

@@ -1,5 +1,6 @@
 //! `nps.track_goal` and `nps.GoalReport` (`nps_core::goal`).
 
+use crate::errors::Int;
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::repr_f64;
 use crate::stats::PyTestResult;
@@ -8,7 +9,6 @@ use nps_core::goal::{track, GoalOptions, GoalReport};
 use nps_core::Tally;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use crate::errors::Int;
 use pyo3::types::PyTuple;
 
 /// The answer of `track_goal`.

@@ -1,5 +1,6 @@
 //! `nps.group_by`, `nps.GroupResult`, `nps.Group`, `nps.track_goal`, `nps.GoalReport`.
 
+use crate::errors::Int;
 use chrono::NaiveDate;
 use nps_core::group::{
     group_by as core_group_by, GroupKey, GroupOptions, Grouped, Keys, Missing, Respondents,
@@ -7,7 +8,6 @@ use nps_core::group::{
 use nps_core::period::Period;
 use nps_core::{InvalidPolicy, ScoreValue};
 use pyo3::prelude::*;
-use crate::errors::Int;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
 use crate::column::{
@@ -350,7 +350,11 @@ impl<'py> KeyColumns<'py> {
         Self::build(obj, arg, true)
     }
 
-    fn build(obj: &Bound<'py, PyAny>, arg: &'static str, masked: bool) -> PyResult<KeyColumns<'py>> {
+    fn build(
+        obj: &Bound<'py, PyAny>,
+        arg: &'static str,
+        masked: bool,
+    ) -> PyResult<KeyColumns<'py>> {
         let mut missing = None;
         if is_column_list(obj)? {
             let items: Vec<Bound<'py, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;

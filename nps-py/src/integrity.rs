@@ -2,6 +2,7 @@
 //! `nps.ManagedFlags`, `nps.ManagedFlag`: integrity of the score. Every
 //! rule lives in `nps_core::integrity`; this file only converts.
 
+use crate::errors::Int;
 use nps_core::group::Keys;
 use nps_core::integrity::{
     managed_flags as core_flags, managed_flags_rerated, rerated_nps as core_rerated,
@@ -10,7 +11,6 @@ use nps_core::integrity::{
 };
 use nps_core::{InvalidPolicy, NpsSample, ScoreValue};
 use pyo3::prelude::*;
-use crate::errors::Int;
 use pyo3::types::{PyDict, PyList};
 
 use crate::column::{numbers, Visit};

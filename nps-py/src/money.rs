@@ -1,10 +1,10 @@
 //! `nps.Money` (integer minor units + ISO 4217 currency) and `nps.Item` (one
 //! item of a compensation package).
 
+use crate::errors::Int;
 use nps_core::money::{Currency, Money};
 use nps_core::policy::{Item, Layer};
 use pyo3::prelude::*;
-use crate::errors::Int;
 use pyo3::types::PyType;
 
 use crate::errors::{invalid_argument, CoreResult};
@@ -36,7 +36,10 @@ impl PyMoney {
     #[new]
     fn new(minor: Int, currency: &str) -> PyResult<Self> {
         let currency = Currency::from_code(currency).py()?;
-        Ok(PyMoney(Money::new(minor_units("minor", minor.0)?, currency)))
+        Ok(PyMoney(Money::new(
+            minor_units("minor", minor.0)?,
+            currency,
+        )))
     }
 
     /// Amount in minor units.

@@ -2,9 +2,9 @@
 
 use std::hash::{Hash, Hasher};
 
+use crate::errors::Int;
 use nps_core::{InvalidPolicy, NpsSample, ScoreValue, Tally, WeightedTally, DEFAULT_CONFIDENCE};
 use pyo3::prelude::*;
-use crate::errors::Int;
 use pyo3::types::{PyDict, PyInt, PyTuple, PyType};
 use serde::{Deserialize, Serialize};
 

@@ -212,6 +212,10 @@ REPRODUCERS: list[tuple[str, Callable[[], Any], type[Exception], list[str]]] = [
     ("Item(10**40)", lambda: nps.Item(BIG, "CNY", "loss_compensation"), nps.InvalidArgumentError, ["value_minor"]),
     ("managed_flags(min_n=-1)", lambda: nps.managed_flags([9, 9], ["a", "a"], min_n=-1),
      nps.InvalidArgumentError, ["min_n"]),
+    ("integer key beyond 64 bits", lambda: nps.group_by([1, 10**30], [9, 9]),
+     nps.InvalidValueError, ["keys", "row 1", "64 bits"]),
+    ("deadline(business_days=10**40)", lambda: CAL.deadline(START, business_days=BIG),
+     nps.InvalidArgumentError, ["business_days"]),
     ("single-currency USD package", lambda: nps.Policy.default().required_approver(
         [(10_000, "USD", "loss_compensation"), (5_000, "USD", "emotional_repair")], tier="A"),
      nps.NpsError, ["USD"]),

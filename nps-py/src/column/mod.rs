@@ -437,7 +437,9 @@ fn utf8(s: &Bound<'_, PyString>, name: &'static str, row: usize) -> PyResult<PyB
         to_py(nps_core::Error::InvalidValue {
             name: name.into(),
             index: row,
-            reason: "the string is not valid Unicode text (it holds a lone surrogate such as \\ud800)".into(),
+            reason:
+                "the string is not valid Unicode text (it holds a lone surrogate such as \\ud800)"
+                    .into(),
         })
     })
 }
@@ -471,10 +473,17 @@ fn object_labels(
                 return Err(mixed(name, row));
             }
             strings.push(utf8(s, name, row)?);
-        } else if let Ok(i) = item.extract::<i64>() {
+        } else if item.is_instance_of::<pyo3::types::PyInt>() || item.hasattr("__index__")? {
             if !strings.is_empty() {
                 return Err(mixed(name, row));
             }
+            let i = item.extract::<i64>().map_err(|_| {
+                to_py(nps_core::Error::InvalidValue {
+                    name: name.into(),
+                    index: row,
+                    reason: "an integer key must fit in 64 bits (signed)".into(),
+                })
+            })?;
             ints.push(i);
         } else if item.extract::<f64>().is_ok_and(f64::is_nan) {
             gap(row)?;
@@ -553,9 +562,9 @@ fn coded<'py>(
     let mut cats: Vec<PyBackedStr> = Vec::new();
     for (i, c) in categories.try_iter()?.enumerate() {
         let c = c?;
-        let text = c.cast::<PyString>().map_err(|_| {
-            PyTypeError::new_err(format!("`{name}`: category {i} is not a string"))
-        })?;
+        let text = c
+            .cast::<PyString>()
+            .map_err(|_| PyTypeError::new_err(format!("`{name}`: category {i} is not a string")))?;
         // The row named by an encoding error is the first row with it.
         let row = || codes.iter().position(|&k| k == i as i64).unwrap_or(0);
         cats.push(utf8(text, name, row()).or_else(|e| {
@@ -632,20 +641,26 @@ fn labels_of<'py>(
     }
     let dtype = arr.dtype();
     match kind(&dtype) {
-        'u' => Ok((Labels::OwnedU32(
-            arr.call_method1("astype", ("uint32",))?
-                .cast_into::<PyArray1<u32>>()?
-                .try_readonly()?
-                .as_slice()?
-                .to_vec(),
-        ), None)),
-        'i' => Ok((Labels::OwnedI64(
-            arr.call_method1("astype", ("int64",))?
-                .cast_into::<PyArray1<i64>>()?
-                .try_readonly()?
-                .as_slice()?
-                .to_vec(),
-        ), None)),
+        'u' => Ok((
+            Labels::OwnedU32(
+                arr.call_method1("astype", ("uint32",))?
+                    .cast_into::<PyArray1<u32>>()?
+                    .try_readonly()?
+                    .as_slice()?
+                    .to_vec(),
+            ),
+            None,
+        )),
+        'i' => Ok((
+            Labels::OwnedI64(
+                arr.call_method1("astype", ("int64",))?
+                    .cast_into::<PyArray1<i64>>()?
+                    .try_readonly()?
+                    .as_slice()?
+                    .to_vec(),
+            ),
+            None,
+        )),
         'f' => {
             let f = arr
                 .call_method1("astype", ("float64",))?

@@ -1,12 +1,12 @@
 //! Compensation approval: items, exchange rates and amounts already granted
 //! from Python, and `nps.Approval` / `nps.CapCheck` back.
 
+use crate::errors::Int;
 use nps_core::money::{Currency, Money, Rate};
 use nps_core::policy::{Approval, CapCheck, Granted, Item, Layer};
 use nps_core::Error;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use crate::errors::Int;
 use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyString, PyTuple};
 
 use crate::errors::{invalid_argument, to_py};
@@ -41,17 +41,17 @@ pub(crate) fn items(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Item>> {
             out.push(it.get().0);
             continue;
         }
-        let (minor, currency, layer): (Int, String, String) = if item.is_instance_of::<PyString>()
-        {
-            Err(())
-        } else {
-            item.extract().map_err(|_| ())
-        }
-        .map_err(|_| {
-            PyTypeError::new_err(format!(
-                "{path} must be an nps.Item or a (value_minor, currency, layer) tuple"
-            ))
-        })?;
+        let (minor, currency, layer): (Int, String, String) =
+            if item.is_instance_of::<PyString>() {
+                Err(())
+            } else {
+                item.extract().map_err(|_| ())
+            }
+            .map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "{path} must be an nps.Item or a (value_minor, currency, layer) tuple"
+                ))
+            })?;
         out.push(Item {
             value: Money::new(
                 minor_at("items", &path, minor.0)?,

@@ -9,13 +9,13 @@ pub(crate) mod deadline;
 pub(crate) mod triage;
 pub(crate) mod warning;
 
+use crate::errors::Int;
 use nps_core::policy::{Policy, PolicySpec, Progress, Response, Visit};
 use nps_core::{Error, ScoreValue};
 use numpy::prelude::*;
 use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArray};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use crate::errors::Int;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyBool, PyString, PyType, PyTzInfo};
 
@@ -401,9 +401,15 @@ impl PyPolicy {
                         "ratings[{index}] must be an int, got bool"
                     )));
                 }
-                let v: i64 = item.extract().map_err(|_| {
-                    PyTypeError::new_err(format!("ratings[{index}] must be an int"))
-                })?;
+                let v: i64 = match item.extract::<Int>() {
+                    // Beyond i64: as wide as any other out-of-scale rating.
+                    Ok(Int(v)) => v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64,
+                    Err(_) => {
+                        return Err(PyTypeError::new_err(format!(
+                            "ratings[{index}] must be an int"
+                        )))
+                    }
+                };
                 // Wider than a star rating: outside every scale nps-core accepts.
                 let star = u8::try_from(v).map_err(|_| {
                     to_py(Error::InvalidScore {

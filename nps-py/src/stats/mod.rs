@@ -4,9 +4,9 @@
 
 pub(crate) mod interval;
 
+use crate::errors::Int;
 use nps_core::{Alternative, SampleSizeOptions, TestKind, TestOptions, TestResult};
 use pyo3::prelude::*;
-use crate::errors::Int;
 
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::{name_of, parse_name, repr_f64, repr_str};
@@ -207,7 +207,10 @@ pub(crate) fn sample_size(
     let population = population
         .map(|p| {
             u64::try_from(p.0).map_err(|_| {
-                invalid_argument("population", format!("must be an integer >= 1, got {}", p.0))
+                invalid_argument(
+                    "population",
+                    format!("must be an integer >= 1, got {}", p.0),
+                )
             })
         })
         .transpose()?;
