@@ -398,6 +398,7 @@ unsafe fn group_column<T: ScoreValue>(
         respondents,
         min_n: o.min_n,
         invalid: invalid_policy(o.invalid)?,
+        ..GroupOptions::default()
     };
     let grouped = group_by(scores, &opts)?;
     // SAFETY: out was checked; the caller guarantees it is writable.

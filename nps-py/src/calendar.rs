@@ -379,13 +379,8 @@ impl PyCalendar {
                     d.get_type().name()?
                 )));
             }
-            let days: i128 = d.extract()?;
-            let days = u32::try_from(days).map_err(|_| {
-                invalid_argument(
-                    "business_days",
-                    format!("must be an integer >= 1, got {days}"),
-                )
-            })?;
+            let days: crate::errors::Int = d.extract()?;
+            let days = days.to("business_days", 0u32, u32::MAX)?;
             Duration::BusinessDays { days }
         };
         let start = seconds(start, "start")?;

@@ -4,7 +4,7 @@
 //! with an aware `datetime` (or Unix seconds) under `"at"`; they are
 //! converted to nps-core's JSON event form and every rule is applied there.
 
-use nps_core::case::{format_instant, Case, PackageItem, RecoveryStatus, StepStatus};
+use nps_core::case::{format_instant, Case, Event, PackageItem, RecoveryStatus, StepStatus};
 use nps_core::policy::Policy;
 use nps_core::Error;
 use pyo3::exceptions::PyTypeError;
@@ -243,13 +243,31 @@ impl PyRecoveryCase {
             }
             values.push(event_value(&e, Some(i))?);
         }
-        let text = Value::Array(values).to_string();
         let id = case_id.unwrap_or("case").to_owned();
-        let c = Case::from_json_events(&text, id).py()?;
-        PyRecoveryCase::build(py, c, policy_of(policy), tz)
+        let events = values
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| Event::from_value(v, Some(i)))
+            .collect::<nps_core::Result<Vec<Event>>>()
+            .py()?;
+        let policy = policy_of(policy);
+        // Every event checked against the case's policy (a package in
+        // another currency is refused here, not later by `status`).
+        let mut it = events.into_iter();
+        let mut c = match it.next() {
+            Some(first) => Case::new(id, first).py()?,
+            None => Case::from_events(id, Vec::new()).py()?,
+        };
+        for e in it {
+            c.apply_for(e, &policy).py()?;
+        }
+        PyRecoveryCase::build(py, c, policy, tz)
     }
 
-    /// A case from `to_json()` text (the log is replayed and checked).
+    /// A case from `to_json()` text (the log is replayed and checked) with
+    /// the policy it carries; `policy` given must equal it (a mismatch is an
+    /// `InvalidArgumentError` naming `policy`, never a silent switch).
+    /// Without either: the default policy.
     #[classmethod]
     #[pyo3(signature = (text, *, policy = None))]
     fn from_json(
@@ -258,14 +276,18 @@ impl PyRecoveryCase {
         text: &str,
         policy: Option<&Bound<'_, PyPolicy>>,
     ) -> PyResult<Self> {
-        let c = Case::from_json(text).py()?;
-        PyRecoveryCase::build(py, c, policy_of(policy), None)
+        let given = policy.map(|p| &p.get().p);
+        let (c, policy) = Case::from_json_with_policy(text, given).py()?;
+        PyRecoveryCase::build(py, c, policy, None)
     }
 
     /// Applies one event (a dict). Atomic: on error the case is unchanged.
+    /// A `solution_proposed` package must be in the policy's currency.
     fn apply(&mut self, event: &Bound<'_, PyAny>) -> PyResult<()> {
-        let v = event_value(event, Some(self.c.events().len()))?;
-        self.c.apply_json(&v.to_string()).py()
+        let idx = self.c.events().len();
+        let v = event_value(event, Some(idx))?;
+        let e = Event::from_value(v, Some(idx)).py()?;
+        self.c.apply_for(e, &self.policy).py()
     }
 
     /// The status at `now` (aware datetime or Unix seconds): current step,
@@ -291,9 +313,11 @@ impl PyRecoveryCase {
             .collect())
     }
 
-    /// The case as JSON: {"id": ..., "events": [...]} (instants in UTC).
+    /// The case and its policy as JSON: {"id": ..., "events": [...],
+    /// "policy": {...}} (instants in UTC; floats exact). `Case.from_json`
+    /// reads it back with the same policy.
     fn to_json(&self) -> String {
-        self.c.to_json()
+        self.c.to_json_with_policy(&self.policy)
     }
 
     /// The case id.

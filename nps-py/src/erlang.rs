@@ -5,6 +5,8 @@ use crate::errors::CoreResult;
 use nps_core::erlang::{erlang_c as core_erlang_c, servers_needed as core_servers_needed, Queue};
 use pyo3::prelude::*;
 
+use crate::errors::Int;
+
 /// An M/M/c queue (Erlang C). Times are in the unit of the inputs.
 ///
 /// >>> q = nps.erlang_c(arrival_rate=10.0, service_time=0.25, servers=4)
@@ -111,9 +113,10 @@ impl PyQueue {
 pub(crate) fn erlang_c(
     arrival_rate: f64,
     service_time: f64,
-    servers: u32,
+    servers: Int,
     target_wait: Option<f64>,
 ) -> PyResult<PyQueue> {
+    let servers = servers.to("servers", 0u32, u32::MAX)?;
     let q = core_erlang_c(arrival_rate, service_time, servers, target_wait).py()?;
     Ok(PyQueue { q })
 }

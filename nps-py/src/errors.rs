@@ -193,8 +193,29 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         .find(|(k, _)| *k == kind)
         .map_or(&c.root, |(_, cls)| cls)
         .bind(py);
-    let exc = cls.call1((e.to_string(),))?;
+    let message = match e {
+        // NaT / NaN / None of a column, passed on as numpy's NaT.
+        Error::InvalidTimestamp { index, value } if *value == i64::MIN => {
+            format!("invalid timestamp at row {index}: missing (NaT / NaN / None / null)")
+        }
+        e => e.to_string(),
+    };
+    let exc = cls.call1((message,))?;
     exc.setattr("kind", kind.name())?;
+    // An error about one case of a batch: the class and attributes of the
+    // case's own error, plus which case it was.
+    let (e, case) = match e {
+        Error::InCase {
+            index,
+            case_id,
+            source,
+        } => (&**source, Some((*index, case_id.as_str()))),
+        e => (e, None),
+    };
+    if let Some((index, id)) = case {
+        exc.setattr("case_index", index)?;
+        exc.setattr("case_id", id)?;
+    }
     match e {
         Error::InvalidScore { index, value, .. } | Error::InvalidWeight { index, value } => {
             exc.setattr("index", *index)?;
@@ -251,4 +272,84 @@ pub(crate) fn invalid_argument(name: &'static str, reason: impl Into<String>) ->
         name,
         reason: reason.into(),
     })
+}
+
+/// A Python `int` argument of any size: values beyond ±2¹²⁷ saturate, so
+/// the caller's range check reports them as an `InvalidArgumentError`
+/// (never an `OverflowError`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Int(pub(crate) i128);
+
+impl<'a, 'py> FromPyObject<'a, 'py> for Int {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Int> {
+        match obj.extract::<i128>() {
+            Ok(v) => Ok(Int(v)),
+            Err(e) if e.is_instance_of::<PyOverflowError>(obj.py()) => {
+                Ok(Int(if obj.gt(0)? { i128::MAX } else { i128::MIN }))
+            }
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Int {
+    /// The value as `T` when it lies in `lo..=hi`, else an
+    /// `InvalidArgumentError` naming the argument and the valid range.
+    pub(crate) fn to<T: TryFrom<i128> + std::fmt::Display + Copy>(
+        self,
+        name: &'static str,
+        lo: T,
+        hi: T,
+    ) -> PyResult<T>
+    where
+        i128: From<T>,
+    {
+        let v = self.0;
+        if (i128::from(lo)..=i128::from(hi)).contains(&v) {
+            if let Ok(t) = T::try_from(v) {
+                return Ok(t);
+            }
+        }
+        let shown = match v {
+            i128::MAX => "a larger number".to_owned(),
+            i128::MIN => "a smaller number".to_owned(),
+            v => v.to_string(),
+        };
+        Err(invalid_argument(
+            name,
+            format!("must be an integer in {lo}..={hi}, got {shown}"),
+        ))
+    }
+}
+
+/// Three numbers (detractors, passives, promoters) given as a sequence; a
+/// sequence of another length is an `InvalidArgumentError` naming the
+/// argument (`NAME` 0 = `pseudo`, 1 = `prior`).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Triple<const NAME: usize>(pub(crate) [f64; 3]);
+
+/// `pseudo=`: pseudo-counts of the adjusted Wald interval.
+pub(crate) type Pseudo = Triple<0>;
+/// `prior=`: the Dirichlet prior of the Bayesian interval.
+pub(crate) type Prior = Triple<1>;
+
+impl<'a, 'py, const NAME: usize> FromPyObject<'a, 'py> for Triple<NAME> {
+    type Error = PyErr;
+
+    fn extract(obj: pyo3::Borrowed<'a, 'py, PyAny>) -> PyResult<Self> {
+        let name = ["pseudo", "prior"][NAME];
+        let v: Vec<f64> = obj.extract()?;
+        let a: [f64; 3] = v.as_slice().try_into().map_err(|_| {
+            invalid_argument(
+                name,
+                format!(
+                    "expected 3 numbers (detractors, passives, promoters), got {}",
+                    v.len()
+                ),
+            )
+        })?;
+        Ok(Triple(a))
+    }
 }

@@ -1,5 +1,6 @@
 //! `nps.track_goal` and `nps.GoalReport` (`nps_core::goal`).
 
+use crate::errors::Int;
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::repr_f64;
 use crate::stats::PyTestResult;
@@ -111,7 +112,7 @@ impl PyGoalReport {
 pub(crate) fn track_goal(
     history: &Bound<'_, PyAny>,
     target: f64,
-    months: i128,
+    months: Int,
     confidence: Option<f64>,
 ) -> PyResult<PyGoalReport> {
     let mut tallies: Vec<Tally> = Vec::new();
@@ -130,10 +131,10 @@ pub(crate) fn track_goal(
             }
         }
     }
-    let months = u32::try_from(months).map_err(|_| {
+    let months = u32::try_from(months.0).map_err(|_| {
         invalid_argument(
             "months",
-            format!("must be an integer in 1..2**32, got {months}"),
+            format!("must be an integer in 1..2**32, got {}", months.0),
         )
     })?;
     Ok(PyGoalReport {

@@ -1,15 +1,18 @@
 //! `nps.group_by`, `nps.GroupResult`, `nps.Group`, `nps.track_goal`, `nps.GoalReport`.
 
+use crate::errors::Int;
 use chrono::NaiveDate;
 use nps_core::group::{
-    group_by as core_group_by, GroupKey, GroupOptions, Grouped, Keys, Respondents,
+    group_by as core_group_by, GroupKey, GroupOptions, Grouped, Keys, Missing, Respondents,
 };
 use nps_core::period::Period;
 use nps_core::{InvalidPolicy, ScoreValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
 
-use crate::column::{labels, numbers, IntLabels, Labels, Visit};
+use crate::column::{
+    labels, labels_or_missing, numbers, timestamps_or_missing, IntLabels, Labels, Visit,
+};
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::parse_name;
 use crate::stats::interval::interval_options;
@@ -133,6 +136,27 @@ impl PyGroupResult {
         self.grouped.skipped
     }
 
+    /// Rows skipped for a missing key (None / NaN / pd.NA / null;
+    /// invalid="skip"). A row missing several values counts once, under the
+    /// first of keys, timestamps, respondents, scores.
+    #[getter]
+    fn skipped_keys(&self) -> u64 {
+        self.grouped.skipped_keys
+    }
+
+    /// Rows skipped for a missing timestamp (NaT / NaN / None / null;
+    /// invalid="skip").
+    #[getter]
+    fn skipped_timestamps(&self) -> u64 {
+        self.grouped.skipped_timestamps
+    }
+
+    /// Rows skipped for a missing respondent id (invalid="skip").
+    #[getter]
+    fn skipped_respondents(&self) -> u64 {
+        self.grouped.skipped_respondents
+    }
+
     /// Rows dropped because the respondent answered again later.
     #[getter]
     fn dropped_repeats(&self) -> u64 {
@@ -195,9 +219,9 @@ impl PyGroupResult {
         py: Python<'py>,
         interval: Option<&str>,
         confidence: Option<f64>,
-        pseudo: Option<[f64; 3]>,
+        pseudo: Option<crate::errors::Pseudo>,
         clip: Option<bool>,
-        prior: Option<[f64; 3]>,
+        prior: Option<crate::errors::Prior>,
         credible: Option<&str>,
     ) -> PyResult<Bound<'py, PyDict>> {
         let (_, o) = interval_options(interval, confidence, pseudo, clip, prior, credible)?;
@@ -207,12 +231,15 @@ impl PyGroupResult {
 
     fn __repr__(&self) -> String {
         format!(
-            "<GroupResult: {} groups, period={}, min_n={}, window={}, skipped={}, dropped_repeats={}>",
+            "<GroupResult: {} groups, period={}, min_n={}, window={}, skipped={}, skipped_keys={}, skipped_timestamps={}, skipped_respondents={}, dropped_repeats={}>",
             self.grouped.groups.len(),
             self.grouped.period.map_or("None".into(), |p| format!("'{}'", p.name())),
             self.grouped.min_n,
             self.grouped.window,
             self.grouped.skipped,
+            self.grouped.skipped_keys,
+            self.grouped.skipped_timestamps,
+            self.grouped.skipped_respondents,
             self.grouped.dropped_repeats
         )
     }
@@ -254,6 +281,32 @@ pub(crate) struct KeyColumns<'py> {
     /// the `name` of a pandas / polars Series).
     pub(crate) names: Vec<Option<String>>,
     multi: bool,
+    /// Rows with a missing key in any column (`None` when none is, and
+    /// always for the strict constructors, which raise instead).
+    missing: Option<Vec<bool>>,
+}
+
+/// Labels of one key column, strict or with a mask of its missing rows.
+fn key_labels<'py>(
+    obj: &Bound<'py, PyAny>,
+    arg: &'static str,
+    masked: bool,
+    missing: &mut Option<Vec<bool>>,
+) -> PyResult<Labels<'py>> {
+    if !masked {
+        return labels(obj, arg);
+    }
+    let (l, m) = labels_or_missing(obj, arg)?;
+    if let Some(m) = m {
+        match missing {
+            Some(acc) if acc.len() == m.len() => {
+                acc.iter_mut().zip(&m).for_each(|(a, &b)| *a |= b);
+            }
+            Some(_) => {} // lengths differ: reported by nps-core
+            None => *missing = Some(m),
+        }
+    }
+    Ok(l)
 }
 
 /// True for a list or tuple of columns (rather than a column of keys).
@@ -284,42 +337,63 @@ fn series_name(obj: &Bound<'_, PyAny>) -> Option<String> {
 }
 
 impl<'py> KeyColumns<'py> {
-    /// The key columns of argument `arg`.
+    /// The key columns of argument `arg`; a missing key raises.
     pub(crate) fn new(obj: &Bound<'py, PyAny>, arg: &'static str) -> PyResult<KeyColumns<'py>> {
+        Self::build(obj, arg, false)
+    }
+
+    /// As [`KeyColumns::new`], marking rows with a missing key instead.
+    pub(crate) fn new_or_missing(
+        obj: &Bound<'py, PyAny>,
+        arg: &'static str,
+    ) -> PyResult<KeyColumns<'py>> {
+        Self::build(obj, arg, true)
+    }
+
+    fn build(
+        obj: &Bound<'py, PyAny>,
+        arg: &'static str,
+        masked: bool,
+    ) -> PyResult<KeyColumns<'py>> {
+        let mut missing = None;
         if is_column_list(obj)? {
             let items: Vec<Bound<'py, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
             let names = items.iter().map(series_name).collect();
             let cols = items
                 .iter()
-                .map(|c| labels(c, arg))
+                .map(|c| key_labels(c, arg, masked, &mut missing))
                 .collect::<PyResult<_>>()?;
             return Ok(KeyColumns {
                 cols,
                 names,
                 multi: true,
+                missing,
             });
         }
         Ok(KeyColumns {
-            cols: vec![labels(obj, arg)?],
+            cols: vec![key_labels(obj, arg, masked, &mut missing)?],
             names: vec![series_name(obj)],
             multi: false,
+            missing,
         })
     }
 
-    /// Named columns of a DataFrame.
-    pub(crate) fn of_frame(
+    /// Named columns of a DataFrame, marking rows with a missing key.
+    pub(crate) fn of_frame_or_missing(
         df: &Bound<'py, PyAny>,
         by: &[String],
         arg: &'static str,
     ) -> PyResult<KeyColumns<'py>> {
+        let mut missing = None;
         let cols = by
             .iter()
-            .map(|n| labels(&frame_column(df, n)?, arg))
+            .map(|n| key_labels(&frame_column(df, n)?, arg, true, &mut missing))
             .collect::<PyResult<_>>()?;
         Ok(KeyColumns {
             cols,
             names: by.iter().cloned().map(Some).collect(),
             multi: by.len() != 1,
+            missing,
         })
     }
 
@@ -396,14 +470,21 @@ fn names_arg(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 /// `by=` (a column name or a list), `score=`, and optionally `time=` and
 /// `respondent=` naming its columns. A key column has one type: mixing
 /// strings and integers is an `InvalidArgumentError` naming the first row.
-/// Options not given take nps-core's `GroupOptions::default()` (`tz` UTC,
-/// `min_n` 30, `invalid` "raise").
+/// A missing key, timestamp or respondent (None, NaN, NaT, pd.NA, polars
+/// null) is an `InvalidValueError` naming the column and row; with
+/// `invalid="skip"` the row is skipped and counted in `skipped_keys`,
+/// `skipped_timestamps` or `skipped_respondents` (invalid scores in
+/// `skipped`). Options not given take nps-core's `GroupOptions::default()`
+/// (`tz` UTC, `min_n` 30, `invalid` "raise").
 ///
 /// >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
 /// >>> [(g.key, g.tally.nps) for g in r]
 /// [('a', 100.0), ('b', -100.0)]
 /// >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
 /// [(1, 'x'), (1, 'y'), (2, 'x')]
+/// >>> r = nps.group_by(["a", None, "a"], [10, 0, 9], invalid="skip")
+/// >>> len(r), r.skipped_keys
+/// (1, 1)
 #[pyfunction]
 #[pyo3(signature = (keys = None, scores = None, *, by = None, score = None, time = None, respondent = None, timestamps = None, period = None, tz = None, respondents = None, min_n = None, invalid = None, window = None))]
 #[allow(clippy::too_many_arguments)]
@@ -419,9 +500,9 @@ pub(crate) fn group_by(
     period: Option<&str>,
     tz: Option<&str>,
     respondents: Option<&Bound<'_, PyAny>>,
-    min_n: Option<i128>,
+    min_n: Option<Int>,
     invalid: Option<&str>,
-    window: Option<i128>,
+    window: Option<Int>,
 ) -> PyResult<PyGroupResult> {
     // The DataFrame form: columns by name.
     let frame = match keys {
@@ -443,7 +524,7 @@ pub(crate) fn group_by(
             let key_cols = by
                 .as_deref()
                 .filter(|b| !b.is_empty())
-                .map(|b| KeyColumns::of_frame(df, b, "by"))
+                .map(|b| KeyColumns::of_frame_or_missing(df, b, "by"))
                 .transpose()?;
             let col = |n: Option<&str>| n.map(|n| frame_column(df, n)).transpose();
             (
@@ -463,7 +544,7 @@ pub(crate) fn group_by(
             let scores = scores.ok_or_else(|| invalid_argument("scores", "is required"))?;
             (
                 keys.filter(|k| !k.is_none())
-                    .map(|k| KeyColumns::new(k, "keys"))
+                    .map(|k| KeyColumns::new_or_missing(k, "keys"))
                     .transpose()?,
                 scores.clone(),
                 timestamps.cloned(),
@@ -473,11 +554,11 @@ pub(crate) fn group_by(
     };
     let defaults = GroupOptions::default();
     let min_n = match min_n {
-        Some(m) => non_negative("min_n", m)?,
+        Some(m) => non_negative("min_n", m.0)?,
         None => defaults.min_n,
     };
     let window = window
-        .map(|w| non_negative("window", w).map(|w| usize::try_from(w).unwrap_or(usize::MAX)))
+        .map(|w| non_negative("window", w.0).map(|w| usize::try_from(w).unwrap_or(usize::MAX)))
         .transpose()?;
     let period = period.map(Period::from_name).transpose().py()?;
     let invalid: InvalidPolicy = match invalid {
@@ -485,14 +566,21 @@ pub(crate) fn group_by(
         None => defaults.invalid,
     };
     let scores = numbers(&scores, "scores")?;
-    let ts_col = timestamps
+    // Missing keys, timestamps and respondents become masks: nps-core
+    // raises naming the column and row, or skips and counts them.
+    let (ts_col, ts_missing) = match timestamps.as_ref().map(timestamps_or_missing).transpose()? {
+        Some((t, m)) => (Some(t), m),
+        None => (None, None),
+    };
+    let (resp_col, resp_missing): (Option<Labels<'_>>, _) = match respondents
         .as_ref()
-        .map(crate::column::timestamps)
-        .transpose()?;
-    let resp_col: Option<Labels<'_>> = respondents
-        .as_ref()
-        .map(|r| labels(r, "respondents"))
-        .transpose()?;
+        .map(|r| labels_or_missing(r, "respondents"))
+        .transpose()?
+    {
+        Some((r, m)) => (Some(r), m),
+        None => (None, None),
+    };
+    let key_missing = key_cols.as_ref().and_then(|k| k.missing.as_deref());
 
     let resp_strs = resp_col.as_ref().and_then(Labels::strs);
     let resp_ints = match &resp_col {
@@ -521,6 +609,11 @@ pub(crate) fn group_by(
             respondents,
             min_n,
             invalid,
+            missing: Missing {
+                keys: key_missing,
+                timestamps: ts_missing.as_deref(),
+                respondents: resp_missing.as_deref(),
+            },
         };
         scores.visit(GroupColumn {
             py,

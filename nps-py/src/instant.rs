@@ -43,6 +43,17 @@ pub(crate) fn instant<'py>(
     name: &'static str,
 ) -> PyResult<(i64, Option<Bound<'py, PyTzInfo>>)> {
     let py = obj.py();
+    // pd.NaT (a datetime subclass) and pd.NA: no instant at all.
+    if obj
+        .get_type()
+        .name()
+        .is_ok_and(|n| n.to_str().is_ok_and(|n| n == "NaTType" || n == "NAType"))
+    {
+        return Err(invalid_argument(
+            name,
+            "a missing value (NaT / NA) is not an instant: pass a timezone-aware datetime or Unix seconds",
+        ));
+    }
     if let Ok(dt) = obj.cast::<PyDateTime>() {
         if dt.call_method0("utcoffset")?.is_none() {
             return Err(invalid_argument(

@@ -2,6 +2,7 @@
 //! `nps.ManagedFlags`, `nps.ManagedFlag`: integrity of the score. Every
 //! rule lives in `nps_core::integrity`; this file only converts.
 
+use crate::errors::Int;
 use nps_core::group::Keys;
 use nps_core::integrity::{
     managed_flags as core_flags, managed_flags_rerated, rerated_nps as core_rerated,
@@ -13,7 +14,7 @@ use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList};
 
 use crate::column::{numbers, Visit};
-use crate::errors::{invalid_argument, CoreResult};
+use crate::errors::CoreResult;
 use crate::group::{key_to_py, KeyColumns};
 use crate::tally::PyTally;
 
@@ -670,7 +671,7 @@ pub(crate) fn managed_flags(
     scores: &Bound<'_, PyAny>,
     by: &Bound<'_, PyAny>,
     alpha: Option<f64>,
-    min_n: Option<i128>,
+    min_n: Option<Int>,
     correction: Option<&str>,
     rerated: Option<&Bound<'_, PyAny>>,
     invalid: Option<&str>,
@@ -678,8 +679,7 @@ pub(crate) fn managed_flags(
     let d = FlagOptions::default();
     let min_n = match min_n {
         None => d.min_n,
-        Some(m) => u64::try_from(m)
-            .map_err(|_| invalid_argument("min_n", format!("must be an integer >= 0, got {m}")))?,
+        Some(m) => m.to("min_n", 0u64, u64::MAX)?,
     };
     let opts = FlagOptions {
         alpha: alpha.unwrap_or(d.alpha),

@@ -11,6 +11,8 @@ use nps_core::kpi::{
 use nps_core::period::Period;
 use nps_core::Error;
 use pyo3::prelude::*;
+
+use crate::errors::Int;
 use pyo3::types::PyDict;
 
 use crate::calendar::PyCalendar;
@@ -362,13 +364,16 @@ const DAY: i64 = 86_400;
 /// take nps-core's `ComebackOptions::default()` (30 days, every window
 /// complete, incomplete jobs excluded). nps-core validates them.
 fn comeback_options(
-    window_days: Option<i64>,
+    window_days: Option<Int>,
     as_of: Option<&Bound<'_, PyAny>>,
     exclude_incomplete: Option<bool>,
 ) -> PyResult<ComebackOptions> {
     let d = ComebackOptions::default();
+    let window_days = window_days
+        .map(|w| w.to("window_days", 0i64, i64::MAX / DAY))
+        .transpose()?;
     Ok(ComebackOptions {
-        window_seconds: window_days.map_or(d.window_seconds, |w| w.saturating_mul(DAY)),
+        window_seconds: window_days.map_or(d.window_seconds, |w| w * DAY),
         as_of: match as_of.filter(|a| !a.is_none()) {
             Some(a) => Some(seconds(a, "as_of")?),
             None => d.as_of,
@@ -389,7 +394,7 @@ pub(crate) fn _kpi_first_time_fix<'py>(
     complaints: Option<&Bound<'py, PyAny>>,
     opened: &Bound<'py, PyAny>,
     closed: &Bound<'py, PyAny>,
-    window_days: Option<i64>,
+    window_days: Option<Int>,
     as_of: Option<&Bound<'py, PyAny>>,
     exclude_incomplete: Option<bool>,
     comeback: bool,
@@ -429,7 +434,7 @@ pub(crate) fn _kpi_job_outcomes(
     complaints: Option<&Bound<'_, PyAny>>,
     opened: &Bound<'_, PyAny>,
     closed: &Bound<'_, PyAny>,
-    window_days: Option<i64>,
+    window_days: Option<Int>,
     as_of: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Vec<&'static str>> {
     let veh = labels(vehicles, "vehicles")?;
@@ -464,7 +469,7 @@ pub(crate) fn _kpi_repeat_complaint<'py>(
     subjects: &Bound<'py, PyAny>,
     raised: &Bound<'py, PyAny>,
     closed: &Bound<'py, PyAny>,
-    window_days: Option<i64>,
+    window_days: Option<Int>,
     as_of: Option<&Bound<'py, PyAny>>,
     by: Option<&Bound<'py, PyAny>>,
     timestamps: Option<&Bound<'py, PyAny>>,
@@ -488,7 +493,7 @@ pub(crate) fn _kpi_repeat_complaint<'py>(
 #[pyo3(signature = (occupied_hours, *, repair_bays, calendar, start, end, repair_bay = None))]
 pub(crate) fn _kpi_bay_utilization(
     occupied_hours: &Bound<'_, PyAny>,
-    repair_bays: u32,
+    repair_bays: Int,
     calendar: &PyCalendar,
     start: &Bound<'_, PyAny>,
     end: &Bound<'_, PyAny>,
@@ -499,7 +504,7 @@ pub(crate) fn _kpi_bay_utilization(
     let k = kpi::bay_utilization(
         &occ,
         rb.as_deref(),
-        repair_bays,
+        repair_bays.to("repair_bays", 0u32, u32::MAX)?,
         &calendar.cal,
         seconds(start, "start")?,
         seconds(end, "end")?,
@@ -648,7 +653,7 @@ pub(crate) fn _kpi_hours_per_ro(
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _kpi_time<'py>(
     py: Python<'py>,
-    target_seconds: Option<i64>,
+    target_seconds: Option<Int>,
     measure: Option<&str>,
     policy: Option<&PyPolicy>,
     start: Option<&Bound<'py, PyAny>>,
@@ -659,6 +664,9 @@ pub(crate) fn _kpi_time<'py>(
     period: Option<&str>,
     tz: Option<&str>,
 ) -> PyResult<Out<'py, PyTimeKpi, TimeRow>> {
+    let target_seconds = target_seconds
+        .map(|t| t.to("target_seconds", i64::MIN, i64::MAX))
+        .transpose()?;
     let target_seconds = match (target_seconds, measure) {
         (Some(t), _) => t,
         (None, Some(m)) => _kpi_time_target(m, policy)?,
@@ -778,8 +786,9 @@ fn need<'a, 'py>(
 #[pyfunction]
 pub(crate) fn _kpi_revenue_per_engineer(
     revenue_minor: &Bound<'_, PyAny>,
-    engineers: u32,
+    engineers: Int,
 ) -> PyResult<PyKpi> {
+    let engineers = engineers.to("engineers", 0u32, u32::MAX)?;
     let r = i64_vec(revenue_minor, "revenue_minor")?;
     Ok(PyKpi {
         k: kpi::service_revenue_per_engineer(&r, engineers).py()?,

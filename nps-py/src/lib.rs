@@ -41,8 +41,9 @@ use pyo3::prelude::*;
 /// 1
 /// >>> nps.set_max_threads(0)  # back to one per core
 #[pyfunction]
-fn set_max_threads(n: usize) {
-    nps_core::set_max_threads(n);
+fn set_max_threads(n: errors::Int) -> PyResult<()> {
+    nps_core::set_max_threads(n.to("n", 0u64, u64::from(u32::MAX))? as usize);
+    Ok(())
 }
 
 /// The number of threads batch functions use.

@@ -1,6 +1,7 @@
 //! `nps.Money` (integer minor units + ISO 4217 currency) and `nps.Item` (one
 //! item of a compensation package).
 
+use crate::errors::Int;
 use nps_core::money::{Currency, Money};
 use nps_core::policy::{Item, Layer};
 use pyo3::prelude::*;
@@ -33,9 +34,12 @@ pub(crate) struct PyMoney(pub(crate) Money);
 impl PyMoney {
     /// `minor` minor units of `currency` (an ISO 4217 code with a minor unit).
     #[new]
-    fn new(minor: i128, currency: &str) -> PyResult<Self> {
+    fn new(minor: Int, currency: &str) -> PyResult<Self> {
         let currency = Currency::from_code(currency).py()?;
-        Ok(PyMoney(Money::new(minor_units("minor", minor)?, currency)))
+        Ok(PyMoney(Money::new(
+            minor_units("minor", minor.0)?,
+            currency,
+        )))
     }
 
     /// Amount in minor units.
@@ -97,8 +101,8 @@ impl PyItem {
 impl PyItem {
     /// An item worth `value_minor` minor units of `currency` in `layer`.
     #[new]
-    fn new(value_minor: i128, currency: &str, layer: &str) -> PyResult<Self> {
-        Ok(PyItem(PyItem::build(value_minor, currency, layer)?))
+    fn new(value_minor: Int, currency: &str, layer: &str) -> PyResult<Self> {
+        Ok(PyItem(PyItem::build(value_minor.0, currency, layer)?))
     }
 
     /// Value in minor units.

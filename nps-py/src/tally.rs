@@ -2,6 +2,7 @@
 
 use std::hash::{Hash, Hasher};
 
+use crate::errors::Int;
 use nps_core::{InvalidPolicy, NpsSample, ScoreValue, Tally, WeightedTally, DEFAULT_CONFIDENCE};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyInt, PyTuple, PyType};
@@ -111,12 +112,12 @@ impl Visit for TallyColumn<'_> {
 impl PyTally {
     /// A tally of category counts (no per-score detail).
     #[new]
-    #[pyo3(signature = (detractors = 0, passives = 0, promoters = 0, *, skipped = 0))]
-    fn new(detractors: i128, passives: i128, promoters: i128, skipped: i128) -> PyResult<Self> {
+    #[pyo3(signature = (detractors = Int(0), passives = Int(0), promoters = Int(0), *, skipped = Int(0)), text_signature = "(detractors=0, passives=0, promoters=0, *, skipped=0)")]
+    fn new(detractors: Int, passives: Int, promoters: Int, skipped: Int) -> PyResult<Self> {
         let (d, pa, p) = (
-            count("detractors", detractors)?,
-            count("passives", passives)?,
-            count("promoters", promoters)?,
+            count("detractors", detractors.0)?,
+            count("passives", passives.0)?,
+            count("promoters", promoters.0)?,
         );
         // No responses at all: the empty tally, identity of `+` (keeps score detail).
         let t = if (d, pa, p) == (0, 0, 0) {
@@ -126,14 +127,14 @@ impl PyTally {
         };
         Ok(PyTally {
             sample: Sample::Plain(t),
-            skipped: count("skipped", skipped)?,
+            skipped: count("skipped", skipped.0)?,
         })
     }
 
     /// A tally from the 11 counts of the scores 0, 1, ..., 10.
     #[classmethod]
-    #[pyo3(signature = (counts, *, skipped = 0))]
-    fn from_counts(_cls: &Bound<'_, PyType>, counts: Vec<i128>, skipped: i128) -> PyResult<Self> {
+    #[pyo3(signature = (counts, *, skipped = Int(0)), text_signature = "($cls, counts, *, skipped=0)")]
+    fn from_counts(_cls: &Bound<'_, PyType>, counts: Vec<Int>, skipped: Int) -> PyResult<Self> {
         if counts.len() != 11 {
             return Err(invalid_argument(
                 "counts",
@@ -142,11 +143,11 @@ impl PyTally {
         }
         let mut c = [0u64; 11];
         for (slot, &v) in c.iter_mut().zip(&counts) {
-            *slot = count("counts", v)?;
+            *slot = count("counts", v.0)?;
         }
         Ok(PyTally {
             sample: Sample::Plain(Tally::from_counts(c).py()?),
-            skipped: count("skipped", skipped)?,
+            skipped: count("skipped", skipped.0)?,
         })
     }
 
@@ -321,9 +322,9 @@ impl PyTally {
         &self,
         method: Option<&str>,
         confidence: Option<f64>,
-        pseudo: Option<[f64; 3]>,
+        pseudo: Option<crate::errors::Pseudo>,
         clip: Option<bool>,
-        prior: Option<[f64; 3]>,
+        prior: Option<crate::errors::Prior>,
         credible: Option<&str>,
     ) -> PyResult<PyInterval> {
         let (m, o) = interval_options(method, confidence, pseudo, clip, prior, credible)?;

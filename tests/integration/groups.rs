@@ -54,6 +54,7 @@ fn check_group_vector(v: &Value) -> Result<(), String> {
         respondents: respondents.as_deref().map(Respondents::I64),
         min_n,
         invalid: InvalidPolicy::Raise,
+        ..GroupOptions::default()
     };
     let grouped = group_by(&scores, &opts).map_err(|e| format!("group_by failed: {e}"))?;
     let expect = v["expect"].as_array().ok_or("expect must be an array")?;

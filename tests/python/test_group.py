@@ -91,9 +91,13 @@ def test_integer_keys_other_columns() -> None:
     ids=["list", "pd_str", "pd_int", "pd_int_cat", "pl_int", "pl_cat", "np_float"],
 )
 def test_missing_keys_are_rejected(keys: Any) -> None:
-    with pytest.raises(nps.InvalidArgumentError) as e:
+    with pytest.raises(nps.InvalidValueError) as e:
         nps.group_by(keys, SCORES)
-    assert e.value.argument == "keys" and "row 1" in str(e.value)
+    assert e.value.argument == "keys" and e.value.index == 1 and "row 1" in str(e.value)
+    # Skip mode: the row is skipped and counted as a missing key (issue 10, 10).
+    r = nps.group_by(keys, SCORES, invalid="skip")
+    assert r.skipped_keys == 1 and r.skipped == 0
+    assert r.total().n == len(SCORES) - 1
 
 
 def test_bad_keys() -> None:
@@ -184,9 +188,12 @@ def test_dates_and_negative_sub_second_instants() -> None:
     ids=["np_nat", "pd_nat", "pl_null", "py_none", "int_none"],
 )
 def test_missing_timestamps_are_invalid(ts: Any) -> None:
-    with pytest.raises(nps.InvalidTimestampError) as e:
+    with pytest.raises(nps.InvalidValueError) as e:
         nps.group_by(None, [9, 9], timestamps=ts, period="day")
-    assert e.value.index == 1
+    assert e.value.index == 1 and e.value.argument == "timestamps"
+    assert "missing" in str(e.value) and "9223372036854775808" not in str(e.value)
+    r = nps.group_by(None, [9, 9], timestamps=ts, period="day", invalid="skip")
+    assert r.skipped_timestamps == 1 and len(r) == 1 and r[0].period == "2025-01-01"
 
 
 def test_rolling_window() -> None:

@@ -255,7 +255,8 @@ def test_erlang_bad_types() -> None:
         nps.erlang_c(arrival_rate=math.nan, service_time=1.0, servers=1)
     with pytest.raises(nps.InvalidArgumentError):
         nps.erlang_c(arrival_rate=1.0, service_time=1.0, servers=2, target_wait=-1.0)
-    with pytest.raises(OverflowError):
+    # Issue 10 (12): a negative count is an InvalidArgumentError, not an OverflowError.
+    with pytest.raises(nps.InvalidArgumentError, match="servers"):
         nps.erlang_c(arrival_rate=1.0, service_time=1.0, servers=-1)
     with pytest.raises(TypeError):
         nps.erlang_c(1.0, 1.0, 1)  # type: ignore[misc]  # keywords only

@@ -159,7 +159,89 @@ pub struct GroupOptions<'a> {
     /// [`DEFAULT_MIN_N`]).
     pub min_n: u64,
     /// Reject the batch at the first invalid score, or skip and count.
+    /// Also applies to the rows marked in `missing`.
     pub invalid: InvalidPolicy,
+    /// Rows whose key, timestamp or respondent is missing (None / NaN /
+    /// NaT / null in the caller's column); default: none.
+    pub missing: Missing<'a>,
+}
+
+/// Per-row "missing" masks (`true` = the value of that row is missing), one
+/// per column; each must have the score column's length. The value of a
+/// missing row in its column is never read for grouping (any placeholder
+/// will do).
+///
+/// Under [`InvalidPolicy::Raise`] the first row with a missing value is an
+/// [`Error::InvalidValue`] naming the column (`keys`, `timestamps` or
+/// `respondents`) and the row. Under [`InvalidPolicy::Skip`] the row is
+/// dropped and counted once, under the first of keys, timestamps,
+/// respondents, scores that is missing or invalid
+/// ([`Grouped::skipped_keys`], [`Grouped::skipped_timestamps`],
+/// [`Grouped::skipped_respondents`], [`Grouped::skipped`]). Skipped rows
+/// take no part in keeping each respondent's latest response.
+///
+/// ```
+/// use nps_core::group::{group_by, GroupOptions, Keys, Missing};
+/// use nps_core::InvalidPolicy;
+/// let dealers = [7u32, 0, 7];
+/// let gone = [false, true, false]; // row 1 has no dealer
+/// let g = group_by(&[10u8, 0, 9], &GroupOptions {
+///     keys: Some(Keys::U32(&dealers)),
+///     missing: Missing { keys: Some(&gone), ..Default::default() },
+///     invalid: InvalidPolicy::Skip,
+///     ..Default::default()
+/// })?;
+/// assert_eq!((g.groups.len(), g.skipped_keys, g.skipped), (1, 1, 0));
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Missing<'a> {
+    /// Rows without a key (in any of the key columns).
+    pub keys: Option<&'a [bool]>,
+    /// Rows without a timestamp.
+    pub timestamps: Option<&'a [bool]>,
+    /// Rows without a respondent id.
+    pub respondents: Option<&'a [bool]>,
+}
+
+impl Missing<'_> {
+    /// The columns of the masks, in the order a row is counted under.
+    const COLUMNS: [&'static str; 3] = ["keys", "timestamps", "respondents"];
+
+    fn masks(&self) -> [Option<&[bool]>; 3] {
+        [self.keys, self.timestamps, self.respondents]
+    }
+
+    /// Rows to keep (`None` when nothing is missing) and the rows skipped
+    /// per column; under `Raise`, the first missing value is an error.
+    fn rows(&self, rows: usize, invalid: InvalidPolicy) -> Result<(Option<Vec<bool>>, [u64; 3])> {
+        let masks = self.masks();
+        for (name, m) in Self::COLUMNS.iter().zip(masks) {
+            if let Some(m) = m {
+                Error::check_len(name, m.len(), "scores", rows)?;
+            }
+        }
+        let mut skipped = [0u64; 3];
+        if !masks.iter().flatten().any(|m| m.contains(&true)) {
+            return Ok((None, skipped));
+        }
+        let mut ok = vec![true; rows];
+        for (row, ok) in ok.iter_mut().enumerate() {
+            let Some(col) = masks.iter().position(|m| m.is_some_and(|m| m[row])) else {
+                continue;
+            };
+            if invalid == InvalidPolicy::Raise {
+                return Err(Error::value(
+                    Self::COLUMNS[col],
+                    row,
+                    "missing value (None / NaN / NaT / null); invalid=\"skip\" skips such rows",
+                ));
+            }
+            skipped[col] += 1;
+            *ok = false;
+        }
+        Ok((Some(ok), skipped))
+    }
 }
 
 /// The thin-sample threshold when none is given: a group with fewer than 30
@@ -177,6 +259,7 @@ impl Default for GroupOptions<'_> {
             respondents: None,
             min_n: DEFAULT_MIN_N,
             invalid: InvalidPolicy::default(),
+            missing: Missing::default(),
         }
     }
 }
@@ -254,6 +337,15 @@ pub struct Grouped {
     pub groups: Vec<Group>,
     /// Invalid scores skipped under [`InvalidPolicy::Skip`].
     pub skipped: u64,
+    /// Rows skipped for a missing key ([`Missing::keys`]).
+    #[serde(default)]
+    pub skipped_keys: u64,
+    /// Rows with a key skipped for a missing timestamp.
+    #[serde(default)]
+    pub skipped_timestamps: u64,
+    /// Rows with a key and a timestamp skipped for a missing respondent.
+    #[serde(default)]
+    pub skipped_respondents: u64,
     /// Rows dropped because the respondent answered again later.
     pub dropped_repeats: u64,
     /// The period grouped by, if any.
@@ -353,7 +445,9 @@ fn count_with_keys<T: ScoreValue, P: Slot>(
 /// [`Error::InvalidArgument`] for a period without timestamps,
 /// [`Error::UnknownTimeZone`], [`Error::InvalidTimestamp`] (outside years
 /// 1..=9999, with its row) and, under [`InvalidPolicy::Raise`],
-/// [`Error::InvalidScore`] with the row of the first invalid kept score.
+/// [`Error::InvalidScore`] with the row of the first invalid kept score,
+/// after [`Error::InvalidValue`] for the first row marked in
+/// [`GroupOptions::missing`] (see [`Missing`]).
 pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<Grouped> {
     let rows = scores.len();
     if let Some(k) = &opts.keys {
@@ -370,26 +464,47 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
         };
         Error::check_len("respondents", len, "scores", rows)?;
     }
+    let (present, skipped_missing) = opts.missing.rows(rows, opts.invalid)?;
+    let present = present.as_deref();
+    // The timestamps of skipped rows are never read: replaced by a valid
+    // one (a copy, only when some row is skipped).
+    let clean_ts: Option<Vec<i64>> = match (present, opts.timestamps) {
+        (Some(ok), Some(ts)) => {
+            let fill = ts.iter().zip(ok).find(|&(_, &k)| k).map_or(0, |(&t, _)| t);
+            Some(
+                ts.iter()
+                    .zip(ok)
+                    .map(|(&t, &k)| if k { t } else { fill })
+                    .collect(),
+            )
+        }
+        _ => None,
+    };
+    let timestamps = clean_ts.as_deref().or(opts.timestamps);
     let grouping = Grouping {
         keys: opts.keys,
-        timestamps: opts.timestamps,
+        timestamps,
         period: opts.period,
         tz: opts.tz,
     };
     let tz = grouping.check(rows)?;
-    let keep = opts
-        .respondents
-        .as_ref()
-        .map(|r| latest_rows(r, opts.timestamps));
+    let (keep, dropped_repeats) = match &opts.respondents {
+        Some(r) => {
+            let latest = latest_rows(r, timestamps, present);
+            let kept = latest.iter().filter(|&&x| x).count() as u64;
+            let candidates = present.map_or(rows, |p| p.iter().filter(|&&x| x).count()) as u64;
+            (Some(latest), candidates - kept)
+        }
+        None => (present.map(<[bool]>::to_vec), 0),
+    };
     let keep = keep.as_deref();
-    let dropped_repeats = keep.map_or(0, |k| k.iter().filter(|&&x| !x).count() as u64);
 
     // The fast path counts into one counter block per key slot × period
     // between the earliest and latest timestamp; it is taken only when that
     // is small next to the rows. Otherwise the engine assigns compact ids
     // to the occurring groups, so memory stays O(rows + groups).
     let mut fast = None;
-    let range = match (opts.period, opts.timestamps) {
+    let range = match (opts.period, timestamps) {
         (Some(_), Some(ts)) => Some(timestamp_range(ts, keep)?),
         _ => None,
     };
@@ -418,7 +533,7 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
     }
     let (groups, invalid) = match fast {
         Some((index, plan, n_periods)) => {
-            let (counts, invalid) = match (&index, opts.timestamps) {
+            let (counts, invalid) = match (&index, timestamps) {
                 (Some(ix), Some(ts)) => {
                     count_with_keys(scores, &plan, &PeriodSlot(ts, ix), n_periods, keep)
                 }
@@ -457,9 +572,13 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
     if !groups.is_sorted_by(|a, b| (&a.key, a.period_start) <= (&b.key, b.period_start)) {
         groups.sort_by(|a, b| (&a.key, a.period_start).cmp(&(&b.key, b.period_start)));
     }
+    let [skipped_keys, skipped_timestamps, skipped_respondents] = skipped_missing;
     Ok(Grouped {
         groups,
         skipped: invalid,
+        skipped_keys,
+        skipped_timestamps,
+        skipped_respondents,
         dropped_repeats,
         period: opts.period,
         min_n: opts.min_n,
@@ -850,6 +969,105 @@ mod tests {
         assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
     }
 
+    /// Issue 10 (10): missing keys, timestamps and respondents raise with
+    /// the column and row, or are skipped and counted each in its own
+    /// counter (a row once, under the first of keys, timestamps,
+    /// respondents, scores).
+    #[test]
+    fn missing_values_raise_or_skip() {
+        let scores = [10u8, 0, 9, 11, 3, 10];
+        let keys = [1u64, 0, 2, 1, 2, 1];
+        let ts = [100i64, i64::MIN, 300, 400, i64::MAX, 600];
+        let who = [1u64, 2, 3, 4, 0, 1];
+        let no_key = [false, true, false, false, false, false];
+        let no_ts = [false, true, false, false, true, false];
+        let no_who = [false, false, false, false, true, false];
+        let opts = |invalid| GroupOptions {
+            keys: Some(Keys::U64(&keys)),
+            timestamps: Some(&ts),
+            period: Some(Period::Day),
+            respondents: Some(Respondents::U64(&who)),
+            missing: Missing {
+                keys: Some(&no_key),
+                timestamps: Some(&no_ts),
+                respondents: Some(&no_who),
+            },
+            min_n: 0,
+            invalid,
+            ..Default::default()
+        };
+        let e = group_by(&scores, &opts(InvalidPolicy::Raise)).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidValue);
+        assert_eq!(e.index(), Some(1));
+        assert!(e.to_string().contains("`keys`"), "{e}");
+        let g = group_by(&scores, &opts(InvalidPolicy::Skip)).unwrap();
+        // Row 1: key and timestamp missing, counted under keys; row 4:
+        // timestamp and respondent missing, under timestamps; row 3: an
+        // invalid score; respondent 1 answered at rows 0 and 5: row 0 dropped.
+        assert_eq!(
+            (
+                g.skipped_keys,
+                g.skipped_timestamps,
+                g.skipped_respondents,
+                g.skipped,
+                g.dropped_repeats
+            ),
+            (1, 1, 0, 1, 1)
+        );
+        assert_eq!(g.total().unwrap().n(), 2); // rows 2 and 5
+                                               // Only the respondents column missing: named in the error.
+        let e = group_by(
+            &[9u8, 9],
+            &GroupOptions {
+                respondents: Some(Respondents::U64(&[1, 2])),
+                missing: Missing {
+                    respondents: Some(&[false, true]),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("`respondents` at row 1"), "{e}");
+        // A mask of the wrong length.
+        let e = group_by(
+            &[9u8, 9],
+            &GroupOptions {
+                missing: Missing {
+                    timestamps: Some(&[false]),
+                    ..Default::default()
+                },
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::LengthMismatch);
+    }
+
+    /// A respondent's later answer that is skipped for a missing timestamp
+    /// does not hide the earlier, complete one.
+    #[test]
+    fn skipped_rows_take_no_part_in_latest_response() {
+        let who = ["a", "a"];
+        let ts = [100i64, 0];
+        let g = group_by(
+            &[10u8, 0],
+            &GroupOptions {
+                timestamps: Some(&ts),
+                respondents: Some(Respondents::Str(&who)),
+                missing: Missing {
+                    timestamps: Some(&[false, true]),
+                    ..Default::default()
+                },
+                invalid: InvalidPolicy::Skip,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        assert_eq!((g.dropped_repeats, g.skipped_timestamps), (0, 1));
+        assert_eq!(g.total().unwrap().nps().unwrap(), 100.0);
+    }
+
     proptest::proptest! {
         /// Fast (dense) and compact paths agree with the naive oracle for
         /// any keys and timestamps, including the calendar's ends.
@@ -866,6 +1084,65 @@ mod tests {
             let keys: Vec<u64> = rows.iter().map(|r| r.1).collect();
             let ts: Vec<i64> = rows.iter().map(|r| r.2).collect();
             proptest::prop_assert_eq!(run(&scores, &keys, &ts, period), oracle(&scores, &keys, &ts, period));
+        }
+
+        /// Skip mode = drop the rows with a missing key, timestamp or
+        /// respondent first, then group (placeholders in the missing rows
+        /// are never read, however extreme).
+        #[test]
+        fn skipping_missing_rows_is_filtering_first(
+            rows in proptest::collection::vec(
+                (0u8..=12, 0u64..6, 1_700_000_000i64..1_800_000_000, 0u64..8,
+                 proptest::prop_oneof![proptest::strategy::Just(0i64), proptest::strategy::Just(i64::MIN), proptest::strategy::Just(i64::MAX)],
+                 0u8..16),
+                0..120),
+            p in 0usize..5,
+        ) {
+            let period = [None, Some(Period::Day), Some(Period::Week), Some(Period::Month), Some(Period::Quarter)][p];
+            // Bits of the last field: key, timestamp, respondent missing.
+            let miss = |r: &(u8, u64, i64, u64, i64, u8), bit: u8| r.5 & bit != 0;
+            let scores: Vec<u8> = rows.iter().map(|r| r.0).collect();
+            let keys: Vec<u64> = rows.iter().map(|r| if miss(r, 1) { u64::MAX } else { r.1 }).collect();
+            let ts: Vec<i64> = rows.iter().map(|r| if miss(r, 2) { r.4 } else { r.2 }).collect();
+            let who: Vec<u64> = rows.iter().map(|r| r.3).collect();
+            let (mk, mt, mr): (Vec<bool>, Vec<bool>, Vec<bool>) = (
+                rows.iter().map(|r| miss(r, 1)).collect(),
+                rows.iter().map(|r| miss(r, 2)).collect(),
+                rows.iter().map(|r| miss(r, 4)).collect(),
+            );
+            let got = group_by(&scores, &GroupOptions {
+                keys: Some(Keys::U64(&keys)),
+                timestamps: Some(&ts),
+                period,
+                respondents: Some(Respondents::U64(&who)),
+                missing: Missing { keys: Some(&mk), timestamps: Some(&mt), respondents: Some(&mr) },
+                invalid: InvalidPolicy::Skip,
+                ..Default::default()
+            }).unwrap();
+            let ok: Vec<usize> = (0..rows.len()).filter(|&i| !(mk[i] || mt[i] || mr[i])).collect();
+            let pick = |v: &[u64]| ok.iter().map(|&i| v[i]).collect::<Vec<_>>();
+            let (fs, fk, fw) = (
+                ok.iter().map(|&i| scores[i]).collect::<Vec<_>>(),
+                pick(&keys),
+                pick(&who),
+            );
+            let ft: Vec<i64> = ok.iter().map(|&i| ts[i]).collect();
+            let want = group_by(&fs, &GroupOptions {
+                keys: Some(Keys::U64(&fk)),
+                timestamps: Some(&ft),
+                period,
+                respondents: Some(Respondents::U64(&fw)),
+                invalid: InvalidPolicy::Skip,
+                ..Default::default()
+            }).unwrap();
+            proptest::prop_assert_eq!(&got.groups, &want.groups);
+            proptest::prop_assert_eq!(got.skipped, want.skipped);
+            proptest::prop_assert_eq!(got.dropped_repeats, want.dropped_repeats);
+            proptest::prop_assert_eq!(got.skipped_keys, mk.iter().filter(|&&m| m).count() as u64);
+            let n_ts = (0..rows.len()).filter(|&i| !mk[i] && mt[i]).count() as u64;
+            let n_resp = (0..rows.len()).filter(|&i| !mk[i] && !mt[i] && mr[i]).count() as u64;
+            proptest::prop_assert_eq!(got.skipped_timestamps, n_ts);
+            proptest::prop_assert_eq!(got.skipped_respondents, n_resp);
         }
     }
 }

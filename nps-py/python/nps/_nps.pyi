@@ -524,6 +524,20 @@ class GroupResult:
     def skipped(self) -> int:
         """Invalid scores skipped (invalid="skip")."""
     @property
+    def skipped_keys(self) -> int:
+        """Rows skipped for a missing key (None / NaN / pd.NA / null;
+        invalid="skip"). A row missing several values counts once, under the
+        first of keys, timestamps, respondents, scores.
+        """
+    @property
+    def skipped_timestamps(self) -> int:
+        """Rows skipped for a missing timestamp (NaT / NaN / None / null;
+        invalid="skip").
+        """
+    @property
+    def skipped_respondents(self) -> int:
+        """Rows skipped for a missing respondent id (invalid="skip")."""
+    @property
     def dropped_repeats(self) -> int:
         """Rows dropped because the respondent answered again later."""
     @property
@@ -707,13 +721,21 @@ def group_by(
     `by=` (a column name or a list), `score=`, and optionally `time=` and
     `respondent=` naming its columns. A key column has one type: mixing
     strings and integers is an `InvalidArgumentError` naming the first row.
-    Options not given take nps-core's defaults (`tz` UTC).
+    A missing key, timestamp or respondent (None, NaN, NaT, pd.NA, polars
+    null) is an `InvalidValueError` naming the column and row; with
+    `invalid="skip"` the row is skipped and counted in `skipped_keys`,
+    `skipped_timestamps` or `skipped_respondents` (invalid scores in
+    `skipped`). Options not given take nps-core's `GroupOptions::default()`
+    (`tz` UTC, `min_n` 30, `invalid` "raise").
 
     >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
     >>> [(g.key, g.tally.nps) for g in r]
     [('a', 100.0), ('b', -100.0)]
     >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
     [(1, 'x'), (1, 'y'), (2, 'x')]
+    >>> r = nps.group_by(["a", None, "a"], [10, 0, 9], invalid="skip")
+    >>> len(r), r.skipped_keys
+    (1, 1)
     """
 def track_goal(
     history: Iterable[Tally], *, target: float, months: int, confidence: float | None = None
@@ -1351,9 +1373,15 @@ class Case:
         """
     @classmethod
     def from_json(cls, text: str, *, policy: Policy | None = None) -> Case:
-        """A case from `to_json()` text (the log is replayed and checked)."""
+        """A case from `to_json()` text (the log is replayed and checked) with
+        the policy it carries; `policy` given must equal it (a mismatch is an
+        `InvalidArgumentError` naming `policy`, never a silent switch).
+        Without either: the default policy.
+        """
     def apply(self, event: _Event) -> None:
-        """Applies one event (a dict). Atomic: on error the case is unchanged."""
+        """Applies one event (a dict). Atomic: on error the case is unchanged.
+        A `solution_proposed` package must be in the policy's currency.
+        """
     def status(self, now: _Instant) -> RecoveryStatus:
         """The status at `now` (aware datetime or Unix seconds): current step,
         every step's window and lateness, the triage deadlines, approvals.
@@ -1363,7 +1391,10 @@ class Case:
         packages accepted earlier count toward the case's cumulative total).
         """
     def to_json(self) -> str:
-        """The case as JSON: {"id": ..., "events": [...]} (instants in UTC)."""
+        """The case and its policy as JSON: {"id": ..., "events": [...],
+        "policy": {...}} (instants in UTC; floats exact). `Case.from_json`
+        reads it back with the same policy.
+        """
     @property
     def id(self) -> str:
         """The case id."""
@@ -1513,7 +1544,7 @@ class RecoveryBand:
 
     @property
     def label(self) -> str:
-        """Band label ("<= 6h", "not_contacted", "none", "<= 500.00 CNY", "phone", ...)."""
+        """RecoveryBand label ("<= 6h", "not_contacted", "none", "<= 500.00 CNY", "phone", ...)."""
     @property
     def success(self) -> RecoveryRate:
         """Success: recovered / cases in the band."""

@@ -13,7 +13,7 @@ use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyString, PyTuple};
 
-use crate::errors::invalid_argument;
+use crate::errors::{invalid_argument, to_py};
 
 /// Something that runs on a column of any element type.
 pub(crate) trait Visit {
@@ -241,7 +241,8 @@ fn ticks_to_seconds(ticks: &[i64], num: i128, den: i128) -> Vec<i64> {
             if t == NAT {
                 NAT
             } else {
-                i64::try_from((i128::from(t) * num).div_euclid(den)).unwrap_or(NAT)
+                // Beyond i64: out of every supported range, never "missing".
+                i64::try_from((i128::from(t) * num).div_euclid(den)).unwrap_or(i64::MAX)
             }
         })
         .collect()
@@ -251,7 +252,36 @@ fn ticks_to_seconds(ticks: &[i64], num: i128, den: i128) -> Vec<i64> {
 /// pandas / polars datetime columns (tz-aware or naive = UTC), lists of
 /// `datetime` objects.
 pub(crate) fn timestamps<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Seconds<'py>> {
+    timestamps_of(obj, false).map(|(s, _)| s)
+}
+
+/// As [`timestamps`], with the missing rows (NaT, NaN, None, pd.NA, polars
+/// null) marked in a mask (`None` when none is missing) and a placeholder
+/// (0) in their place, never a sentinel; an infinite or huge float is an
+/// `InvalidValueError` naming the row.
+pub(crate) fn timestamps_or_missing<'py>(
+    obj: &Bound<'py, PyAny>,
+) -> PyResult<(Seconds<'py>, Option<Vec<bool>>)> {
+    timestamps_of(obj, true)
+}
+
+/// The missing rows of a converted column (NaT = `NAT`), replaced by 0.
+fn mask_nat<'py>(s: Seconds<'py>) -> PyResult<(Seconds<'py>, Option<Vec<bool>>)> {
+    if !s.as_slice()?.contains(&NAT) {
+        return Ok((s, None));
+    }
+    let v = s.as_slice()?;
+    let mask: Vec<bool> = v.iter().map(|&t| t == NAT).collect();
+    let clean = v.iter().map(|&t| if t == NAT { 0 } else { t }).collect();
+    Ok((Seconds::Owned(clean), Some(mask)))
+}
+
+fn timestamps_of<'py>(
+    obj: &Bound<'py, PyAny>,
+    masked: bool,
+) -> PyResult<(Seconds<'py>, Option<Vec<bool>>)> {
     const NAME: &str = "timestamps";
+    let done = |s: Seconds<'py>| if masked { mask_nat(s) } else { Ok((s, None)) };
     let py = obj.py();
     let arr = ndarray(obj, "timestamps", NAME)?;
     let dtype = arr.dtype();
@@ -279,7 +309,7 @@ pub(crate) fn timestamps<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Seconds<'py>>
                     let s = arr.call_method1("astype", ("datetime64[s]",))?;
                     let ints = s.call_method1("view", ("int64",))?;
                     let ints = ints.cast_into::<PyArray1<i64>>()?;
-                    return Ok(Seconds::Owned(ints.try_readonly()?.as_slice()?.to_vec()));
+                    return done(Seconds::Owned(ints.try_readonly()?.as_slice()?.to_vec()));
                 }
             };
             let ints = arr
@@ -287,37 +317,56 @@ pub(crate) fn timestamps<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Seconds<'py>>
                 .cast_into::<PyArray1<i64>>()?;
             let ints = ints.try_readonly()?;
             if num * count == 1 && den == 1 {
-                return Ok(Seconds::Borrowed(ints));
+                return done(Seconds::Borrowed(ints));
             }
             let ticks = ints.as_slice()?;
-            Ok(Seconds::Owned(
+            done(Seconds::Owned(
                 py.detach(|| ticks_to_seconds(ticks, num * count, den)),
             ))
         }
         'i' | 'u' | 'f' | 'O' => {
             if let Ok(a) = arr.cast::<PyArray1<i64>>() {
-                return Ok(Seconds::Borrowed(a.try_readonly()?));
+                // Integer seconds: nothing is missing (i64::MIN is a value,
+                // outside the supported range).
+                return Ok((Seconds::Borrowed(a.try_readonly()?), None));
             }
+            /// Seconds, NaN as `NAT`; the first infinite or huge value.
             struct ToSeconds;
             impl Visit for ToSeconds {
-                type Out = Vec<i64>;
-                fn visit<T: ScoreValue>(self, values: &[T]) -> Vec<i64> {
-                    values
+                type Out = (Vec<i64>, Option<(usize, f64)>);
+                fn visit<T: ScoreValue>(self, values: &[T]) -> Self::Out {
+                    let mut bad = None;
+                    let v = values
                         .iter()
-                        .map(|v| {
+                        .enumerate()
+                        .map(|(row, v)| {
                             let f = v.to_report();
                             match v.to_int() {
                                 Some(i) => i,
-                                // Fractional seconds round down; NaN / inf are missing.
+                                // Fractional seconds round down; NaN is missing.
                                 None if f.is_finite() && f.abs() < 9.0e18 => f.floor() as i64,
-                                None => NAT,
+                                None => {
+                                    if !f.is_nan() && bad.is_none() {
+                                        bad = Some((row, f));
+                                    }
+                                    NAT
+                                }
                             }
                         })
-                        .collect()
+                        .collect();
+                    (v, bad)
                 }
             }
             let n = numbers(arr.as_any(), NAME)?;
-            Ok(Seconds::Owned(n.visit(ToSeconds)?))
+            let (v, bad) = n.visit(ToSeconds)?;
+            match bad {
+                Some((row, f)) if masked => Err(to_py(nps_core::Error::InvalidValue {
+                    name: NAME.into(),
+                    index: row,
+                    reason: format!("{f} is not a Unix time in seconds"),
+                })),
+                _ => done(Seconds::Owned(v)),
+            }
         }
         _ => Err(PyTypeError::new_err(format!(
             "`timestamps` must be Unix seconds (integers) or datetimes, got dtype {}",
@@ -381,26 +430,63 @@ fn missing(name: &'static str, row: usize) -> PyErr {
     )
 }
 
-fn object_labels(arr: &Bound<'_, PyUntypedArray>, name: &'static str) -> PyResult<Labels<'static>> {
+/// A string as UTF-8 text; a lone surrogate (which UTF-8 cannot encode)
+/// is an `InvalidValueError` naming the column and the row.
+fn utf8(s: &Bound<'_, PyString>, name: &'static str, row: usize) -> PyResult<PyBackedStr> {
+    s.clone().try_into().map_err(|_| {
+        to_py(nps_core::Error::InvalidValue {
+            name: name.into(),
+            index: row,
+            reason:
+                "the string is not valid Unicode text (it holds a lone surrogate such as \\ud800)"
+                    .into(),
+        })
+    })
+}
+
+/// Rows of a key / respondent column: missing values either raise (`masked`
+/// false) or are marked in a mask, with a placeholder value in the column.
+fn object_labels(
+    arr: &Bound<'_, PyUntypedArray>,
+    name: &'static str,
+    masked: bool,
+) -> PyResult<(Labels<'static>, Option<Vec<bool>>)> {
     let mut strings: Vec<PyBackedStr> = Vec::new();
     let mut ints: Vec<i64> = Vec::new();
+    let mut absent: Vec<usize> = Vec::new();
+    let mut gap = |row: usize| {
+        if masked {
+            absent.push(row);
+            Ok(())
+        } else {
+            Err(missing(name, row))
+        }
+    };
     for (row, item) in arr.try_iter()?.enumerate() {
         let item = item?;
         if item.is_none() || is_missing_marker(&item) {
-            return Err(missing(name, row));
+            gap(row)?;
+            continue;
         }
         if let Ok(s) = item.cast::<PyString>() {
             if !ints.is_empty() {
                 return Err(mixed(name, row));
             }
-            strings.push(s.clone().try_into()?);
-        } else if let Ok(i) = item.extract::<i64>() {
+            strings.push(utf8(s, name, row)?);
+        } else if item.is_instance_of::<pyo3::types::PyInt>() || item.hasattr("__index__")? {
             if !strings.is_empty() {
                 return Err(mixed(name, row));
             }
+            let i = item.extract::<i64>().map_err(|_| {
+                to_py(nps_core::Error::InvalidValue {
+                    name: name.into(),
+                    index: row,
+                    reason: "an integer key must fit in 64 bits (signed)".into(),
+                })
+            })?;
             ints.push(i);
         } else if item.extract::<f64>().is_ok_and(f64::is_nan) {
-            return Err(missing(name, row));
+            gap(row)?;
         } else {
             return Err(PyTypeError::new_err(format!(
                 "`{name}` must hold integers or strings; row {row} holds {} of type {}",
@@ -409,11 +495,45 @@ fn object_labels(arr: &Bound<'_, PyUntypedArray>, name: &'static str) -> PyResul
             )));
         }
     }
-    Ok(if strings.is_empty() {
-        Labels::OwnedI64(ints)
+    let rows = strings.len() + ints.len() + absent.len();
+    if absent.is_empty() {
+        return Ok((
+            if strings.is_empty() {
+                Labels::OwnedI64(ints)
+            } else {
+                Labels::Strings(strings)
+            },
+            None,
+        ));
+    }
+    // Placeholders (never read) at the missing rows.
+    let mut mask = vec![false; rows];
+    for &r in &absent {
+        mask[r] = true;
+    }
+    let labels = if strings.is_empty() {
+        let mut it = ints.into_iter();
+        Labels::OwnedI64(
+            mask.iter()
+                .map(|&m| if m { 0 } else { it.next().unwrap_or(0) })
+                .collect(),
+        )
     } else {
-        Labels::Strings(strings)
-    })
+        let blank: PyBackedStr = PyString::new(arr.py(), "").try_into()?;
+        let mut it = strings.into_iter();
+        Labels::Strings(
+            mask.iter()
+                .map(|&m| {
+                    if m {
+                        blank.clone_ref(arr.py())
+                    } else {
+                        it.next().unwrap_or_else(|| blank.clone_ref(arr.py()))
+                    }
+                })
+                .collect(),
+        )
+    };
+    Ok((labels, Some(mask)))
 }
 
 /// A key column has one type: a mix is an `InvalidArgumentError` naming the
@@ -431,29 +551,75 @@ fn coded<'py>(
     codes: &Bound<'py, PyAny>,
     categories: &Bound<'py, PyAny>,
     name: &'static str,
-) -> PyResult<Labels<'py>> {
-    let categories: Vec<PyBackedStr> = categories.extract()?;
+    masked: bool,
+) -> PyResult<(Labels<'py>, Option<Vec<bool>>)> {
     let codes = as_ndarray(codes.clone(), name)?;
     let codes = codes
         .call_method1("astype", ("int64",))?
         .cast_into::<PyArray1<i64>>()?;
     let codes = codes.try_readonly()?;
+    let codes = codes.as_slice()?;
+    let mut cats: Vec<PyBackedStr> = Vec::new();
+    for (i, c) in categories.try_iter()?.enumerate() {
+        let c = c?;
+        let text = c
+            .cast::<PyString>()
+            .map_err(|_| PyTypeError::new_err(format!("`{name}`: category {i} is not a string")))?;
+        // The row named by an encoding error is the first row with it.
+        let row = || codes.iter().position(|&k| k == i as i64).unwrap_or(0);
+        cats.push(utf8(text, name, row()).or_else(|e| {
+            if codes.contains(&(i as i64)) {
+                Err(e)
+            } else {
+                PyString::new(c.py(), "").try_into()
+            }
+        })?);
+    }
     let mut out = Vec::with_capacity(codes.len());
-    for (row, &c) in codes.as_slice()?.iter().enumerate() {
+    let mut mask: Option<Vec<bool>> = None;
+    for (row, &c) in codes.iter().enumerate() {
         match usize::try_from(c) {
-            Ok(c) if c < categories.len() => out.push(c as u32),
+            Ok(c) if c < cats.len() => out.push(c as u32),
+            _ if masked => {
+                mask.get_or_insert_with(|| vec![false; codes.len()])[row] = true;
+                out.push(0);
+            }
             _ => return Err(missing(name, row)),
         }
     }
-    Ok(Labels::Coded {
-        codes: out,
-        categories,
-    })
+    if mask.is_some() && cats.is_empty() {
+        cats.push(PyString::new(categories.py(), "").try_into()?);
+    }
+    Ok((
+        Labels::Coded {
+            codes: out,
+            categories: cats,
+        },
+        mask,
+    ))
 }
 
 /// Keys or respondent ids from any supported column: integers (borrowed for
-/// u32 / u64 / i64) or strings.
+/// u32 / u64 / i64) or strings. A missing value (None / NaN / pd.NA /
+/// polars null) is an `InvalidArgumentError` naming the row.
 pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Labels<'py>> {
+    labels_of(obj, name, false).map(|(l, _)| l)
+}
+
+/// As [`labels`], with the rows whose value is missing marked in a mask
+/// (`None` when no value is missing) and a placeholder in their place.
+pub(crate) fn labels_or_missing<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &'static str,
+) -> PyResult<(Labels<'py>, Option<Vec<bool>>)> {
+    labels_of(obj, name, true)
+}
+
+fn labels_of<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &'static str,
+    masked: bool,
+) -> PyResult<(Labels<'py>, Option<Vec<bool>>)> {
     let any = if obj.is_exact_instance_of::<PyUntypedArray>() {
         obj.clone()
     } else {
@@ -461,33 +627,39 @@ pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResu
     };
     if let Ok(pair) = any.cast::<PyTuple>() {
         let (codes, categories) = (pair.get_item(0)?, pair.get_item(1)?);
-        return coded(&codes, &categories, name);
+        return coded(&codes, &categories, name, masked);
     }
     let arr = as_ndarray(any, name)?;
     if let Ok(a) = arr.cast::<PyArray1<u32>>() {
-        return Ok(Labels::U32(a.try_readonly()?));
+        return Ok((Labels::U32(a.try_readonly()?), None));
     }
     if let Ok(a) = arr.cast::<PyArray1<u64>>() {
-        return Ok(Labels::U64(a.try_readonly()?));
+        return Ok((Labels::U64(a.try_readonly()?), None));
     }
     if let Ok(a) = arr.cast::<PyArray1<i64>>() {
-        return Ok(Labels::I64(a.try_readonly()?));
+        return Ok((Labels::I64(a.try_readonly()?), None));
     }
     let dtype = arr.dtype();
     match kind(&dtype) {
-        'u' => Ok(Labels::OwnedU32(
-            arr.call_method1("astype", ("uint32",))?
-                .cast_into::<PyArray1<u32>>()?
-                .try_readonly()?
-                .as_slice()?
-                .to_vec(),
+        'u' => Ok((
+            Labels::OwnedU32(
+                arr.call_method1("astype", ("uint32",))?
+                    .cast_into::<PyArray1<u32>>()?
+                    .try_readonly()?
+                    .as_slice()?
+                    .to_vec(),
+            ),
+            None,
         )),
-        'i' => Ok(Labels::OwnedI64(
-            arr.call_method1("astype", ("int64",))?
-                .cast_into::<PyArray1<i64>>()?
-                .try_readonly()?
-                .as_slice()?
-                .to_vec(),
+        'i' => Ok((
+            Labels::OwnedI64(
+                arr.call_method1("astype", ("int64",))?
+                    .cast_into::<PyArray1<i64>>()?
+                    .try_readonly()?
+                    .as_slice()?
+                    .to_vec(),
+            ),
+            None,
         )),
         'f' => {
             let f = arr
@@ -495,9 +667,14 @@ pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResu
                 .cast_into::<PyArray1<f64>>()?;
             let f = f.try_readonly()?;
             let mut out = Vec::with_capacity(f.len());
+            let mut mask: Option<Vec<bool>> = None;
             for (row, &v) in f.as_slice()?.iter().enumerate() {
                 match v.to_int() {
                     Some(i) => out.push(i),
+                    None if v.is_nan() && masked => {
+                        mask.get_or_insert_with(|| vec![false; f.len()])[row] = true;
+                        out.push(0);
+                    }
                     None if v.is_nan() => return Err(missing(name, row)),
                     None => {
                         return Err(PyTypeError::new_err(format!(
@@ -506,14 +683,14 @@ pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResu
                     }
                 }
             }
-            Ok(Labels::OwnedI64(out))
+            Ok((Labels::OwnedI64(out), mask))
         }
-        'O' => object_labels(&arr, name),
+        'O' => object_labels(&arr, name, masked),
         'U' | 'S' | 'T' => {
             let objects = arr
                 .call_method1("astype", ("object",))?
                 .cast_into::<PyUntypedArray>()?;
-            object_labels(&objects, name)
+            object_labels(&objects, name, masked)
         }
         _ => Err(PyTypeError::new_err(format!(
             "`{name}` must be a column of integers or strings, got dtype {}",

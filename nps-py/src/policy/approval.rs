@@ -1,6 +1,7 @@
 //! Compensation approval: items, exchange rates and amounts already granted
 //! from Python, and `nps.Approval` / `nps.CapCheck` back.
 
+use crate::errors::Int;
 use nps_core::money::{Currency, Money, Rate};
 use nps_core::policy::{Approval, CapCheck, Granted, Item, Layer};
 use nps_core::Error;
@@ -40,20 +41,20 @@ pub(crate) fn items(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Item>> {
             out.push(it.get().0);
             continue;
         }
-        let (minor, currency, layer): (i128, String, String) = if item.is_instance_of::<PyString>()
-        {
-            Err(())
-        } else {
-            item.extract().map_err(|_| ())
-        }
-        .map_err(|_| {
-            PyTypeError::new_err(format!(
-                "{path} must be an nps.Item or a (value_minor, currency, layer) tuple"
-            ))
-        })?;
+        let (minor, currency, layer): (Int, String, String) =
+            if item.is_instance_of::<PyString>() {
+                Err(())
+            } else {
+                item.extract().map_err(|_| ())
+            }
+            .map_err(|_| {
+                PyTypeError::new_err(format!(
+                    "{path} must be an nps.Item or a (value_minor, currency, layer) tuple"
+                ))
+            })?;
         out.push(Item {
             value: Money::new(
-                minor_at("items", &path, minor)?,
+                minor_at("items", &path, minor.0)?,
                 Currency::from_code(&currency).map_err(|e| at("items", &path, e))?,
             ),
             layer: Layer::from_name(&layer).map_err(|e| at("items", &path, e))?,
@@ -145,16 +146,16 @@ fn granted_amount(v: &Bound<'_, PyAny>, key: &str, currency: Currency) -> PyResu
         )));
     }
     if v.is_instance_of::<PyInt>() {
-        let minor: i128 = v.extract()?;
+        let minor: Int = v.extract()?;
         return Ok(Some(Money::new(
-            minor_at("granted", &path, minor)?,
+            minor_at("granted", &path, minor.0)?,
             currency,
         )));
     }
     if v.is_instance_of::<PyTuple>() {
-        if let Ok((minor, code)) = v.extract::<(i128, String)>() {
+        if let Ok((minor, code)) = v.extract::<(Int, String)>() {
             let cur = Currency::from_code(&code).map_err(|e| at("granted", &path, e))?;
-            return Ok(Some(Money::new(minor_at("granted", &path, minor)?, cur)));
+            return Ok(Some(Money::new(minor_at("granted", &path, minor.0)?, cur)));
         }
     }
     Err(PyTypeError::new_err(format!(

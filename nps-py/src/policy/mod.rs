@@ -9,6 +9,7 @@ pub(crate) mod deadline;
 pub(crate) mod triage;
 pub(crate) mod warning;
 
+use crate::errors::Int;
 use nps_core::policy::{Policy, PolicySpec, Progress, Response, Visit};
 use nps_core::{Error, ScoreValue};
 use numpy::prelude::*;
@@ -356,7 +357,7 @@ impl PyPolicy {
     /// Early warnings during a visit: waiting past the promised time,
     /// progress inquiries, angry wording in `messages`, consecutive low
     /// on-site `ratings` (1..=5 stars by default).
-    #[pyo3(signature = (*, now, promised_at = None, progress_inquiries = 0, messages = None, ratings = None))]
+    #[pyo3(signature = (*, now, promised_at = None, progress_inquiries = Int(0), messages = None, ratings = None))]
     #[pyo3(
         text_signature = "(self, *, now, promised_at=None, progress_inquiries=0, messages=(), ratings=())"
     )]
@@ -364,14 +365,14 @@ impl PyPolicy {
         &self,
         now: &Bound<'_, PyAny>,
         promised_at: Option<&Bound<'_, PyAny>>,
-        progress_inquiries: i128,
+        progress_inquiries: Int,
         messages: Option<&Bound<'_, PyAny>>,
         ratings: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyVisitAssessment> {
-        let progress_inquiries = u32::try_from(progress_inquiries).map_err(|_| {
+        let progress_inquiries = u32::try_from(progress_inquiries.0).map_err(|_| {
             invalid_argument(
                 "progress_inquiries",
-                format!("must be an integer >= 0, got {progress_inquiries}"),
+                format!("must be an integer >= 0, got {}", progress_inquiries.0),
             )
         })?;
         let mut texts: Vec<PyBackedStr> = Vec::new();
@@ -400,9 +401,15 @@ impl PyPolicy {
                         "ratings[{index}] must be an int, got bool"
                     )));
                 }
-                let v: i64 = item.extract().map_err(|_| {
-                    PyTypeError::new_err(format!("ratings[{index}] must be an int"))
-                })?;
+                let v: i64 = match item.extract::<Int>() {
+                    // Beyond i64: as wide as any other out-of-scale rating.
+                    Ok(Int(v)) => v.clamp(i128::from(i64::MIN), i128::from(i64::MAX)) as i64,
+                    Err(_) => {
+                        return Err(PyTypeError::new_err(format!(
+                            "ratings[{index}] must be an int"
+                        )))
+                    }
+                };
                 // Wider than a star rating: outside every scale nps-core accepts.
                 let star = u8::try_from(v).map_err(|_| {
                     to_py(Error::InvalidScore {

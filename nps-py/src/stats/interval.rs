@@ -102,18 +102,18 @@ impl PyInterval {
 pub(crate) fn interval_options(
     method: Option<&str>,
     confidence: Option<f64>,
-    pseudo: Option<[f64; 3]>,
+    pseudo: Option<crate::errors::Pseudo>,
     clip: Option<bool>,
-    prior: Option<[f64; 3]>,
+    prior: Option<crate::errors::Prior>,
     credible: Option<&str>,
 ) -> PyResult<(IntervalMethod, IntervalOptions)> {
     let d = IntervalOptions::default();
     let o = IntervalOptions {
         method: method.map_or(Ok(d.method), IntervalKind::from_name).py()?,
         confidence: confidence.unwrap_or(d.confidence),
-        pseudo: pseudo.unwrap_or(d.pseudo),
+        pseudo: pseudo.map_or(d.pseudo, |p| p.0),
         clip: clip.unwrap_or(d.clip),
-        prior: prior.unwrap_or(d.prior),
+        prior: prior.map_or(d.prior, |p| p.0),
         credible: credible.map_or(Ok(d.credible), |c| parse_name::<Credible>("credible", c))?,
     };
     Ok((o.validate().py()?, o))

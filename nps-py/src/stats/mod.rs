@@ -4,6 +4,7 @@
 
 pub(crate) mod interval;
 
+use crate::errors::Int;
 use nps_core::{Alternative, SampleSizeOptions, TestKind, TestOptions, TestResult};
 use pyo3::prelude::*;
 
@@ -18,12 +19,12 @@ fn test_options(
     method: Option<&str>,
     confidence: Option<f64>,
     alternative: Option<&str>,
-    pseudo: Option<[f64; 3]>,
+    pseudo: Option<crate::errors::Pseudo>,
 ) -> PyResult<TestOptions> {
     let d = TestOptions::default();
     Ok(TestOptions {
         method: method.map_or(Ok(d.method), TestKind::from_name).py()?,
-        pseudo: pseudo.unwrap_or(d.pseudo),
+        pseudo: pseudo.map_or(d.pseudo, |p| p.0),
         alternative: alternative.map_or(Ok(d.alternative), |a| {
             parse_name::<Alternative>("alternative", a)
         })?,
@@ -162,7 +163,7 @@ pub(crate) fn test_benchmark(
     method: Option<&str>,
     confidence: Option<f64>,
     alternative: Option<&str>,
-    pseudo: Option<[f64; 3]>,
+    pseudo: Option<crate::errors::Pseudo>,
 ) -> PyResult<PyTestResult> {
     let o = test_options(method, confidence, alternative, pseudo)?;
     let r = nps_core::test_benchmark(tally.get().sample.stats(), benchmark, &o).py()?;
@@ -182,7 +183,7 @@ pub(crate) fn compare(
     method: Option<&str>,
     confidence: Option<f64>,
     alternative: Option<&str>,
-    pseudo: Option<[f64; 3]>,
+    pseudo: Option<crate::errors::Pseudo>,
 ) -> PyResult<PyTestResult> {
     let o = test_options(method, confidence, alternative, pseudo)?;
     let r = nps_core::compare(a.get().sample.stats(), b.get().sample.stats(), &o).py()?;
@@ -201,12 +202,15 @@ pub(crate) fn sample_size(
     promoters: f64,
     detractors: f64,
     confidence: Option<f64>,
-    population: Option<i128>,
+    population: Option<Int>,
 ) -> PyResult<u64> {
     let population = population
         .map(|p| {
-            u64::try_from(p).map_err(|_| {
-                invalid_argument("population", format!("must be an integer >= 1, got {p}"))
+            u64::try_from(p.0).map_err(|_| {
+                invalid_argument(
+                    "population",
+                    format!("must be an integer >= 1, got {}", p.0),
+                )
             })
         })
         .transpose()?;
