@@ -79,6 +79,19 @@ impl Period {
         }
     }
 
+    /// The number of periods from the one starting at `first` to the one
+    /// starting at `last`, both included (0 when `last` is before `first`).
+    pub fn count_between(self, first: NaiveDate, last: NaiveDate) -> u64 {
+        let months = |d: NaiveDate| i64::from(d.year()) * 12 + i64::from(d.month0());
+        let n = match self {
+            Period::Day => (last - first).num_days(),
+            Period::Week => (last - first).num_days().div_euclid(7),
+            Period::Month => months(last) - months(first),
+            Period::Quarter => (months(last) - months(first)).div_euclid(3),
+        };
+        u64::try_from(n + 1).unwrap_or(0)
+    }
+
     /// A label for the period starting at `start`: `2025-03-14`, `2025-W09`
     /// (ISO week-year and week), `2025-03`, `2025-Q1`.
     ///

@@ -621,6 +621,72 @@ fn period_days(p: Period) -> i64 {
     }
 }
 
+/// Most rows [`Grouped::rolling`] may produce (one per key and period
+/// from the key's first period to the last): 10⁷.
+pub const MAX_ROLLING_ROWS: u64 = 10_000_000;
+
+/// A running sum of tallies: the 11 score counts while every tally has
+/// them, the three category counts always.
+#[derive(Debug, Clone, Copy)]
+struct Running {
+    counts: Option<[u64; 11]>,
+    categories: [u64; 3],
+}
+
+impl Default for Running {
+    fn default() -> Running {
+        Running {
+            counts: Some([0; 11]),
+            categories: [0; 3],
+        }
+    }
+}
+
+impl Running {
+    fn of(t: &Tally) -> Running {
+        let c = t.categories();
+        Running {
+            counts: t.counts().copied(),
+            categories: [c.detractors, c.passives, c.promoters],
+        }
+    }
+
+    fn add(&mut self, o: &Running) {
+        self.counts = match (self.counts, o.counts) {
+            (Some(mut a), Some(b)) => {
+                a.iter_mut().zip(b).for_each(|(x, y)| *x += y);
+                Some(a)
+            }
+            _ => None,
+        };
+        self.categories
+            .iter_mut()
+            .zip(o.categories)
+            .for_each(|(x, y)| *x += y);
+    }
+
+    /// Removes `o`, which was added before (so nothing underflows).
+    fn sub(&mut self, o: &Running) {
+        if let (Some(a), Some(b)) = (self.counts.as_mut(), o.counts) {
+            a.iter_mut().zip(b).for_each(|(x, y)| *x -= y);
+        }
+        self.categories
+            .iter_mut()
+            .zip(o.categories)
+            .for_each(|(x, y)| *x -= y);
+    }
+
+    fn tally(&self) -> Result<Tally> {
+        match self.counts {
+            Some(c) => Tally::from_counts(c),
+            None => {
+                let [d, pa, p] = self.categories;
+                Tally::from_categories(d, pa, p)
+            }
+        }
+    }
+}
+
 impl Grouped {
     /// Merges all groups into one tally.
     pub fn total(&self) -> Result<Tally> {
@@ -663,7 +729,29 @@ impl Grouped {
                 ..self.clone()
             });
         };
-        let mut out = Vec::new();
+        // The output has one row per key and calendar period from the
+        // key's first period to the last: bounded before anything is built.
+        let mut rows: u128 = 0;
+        let mut i = 0;
+        while i < self.groups.len() {
+            let first = self.groups[i].period_start.unwrap_or(last);
+            rows += u128::from(period.count_between(first, last));
+            i += self.groups[i..]
+                .iter()
+                .take_while(|g| g.key == self.groups[i].key)
+                .count();
+        }
+        if rows > MAX_ROLLING_ROWS as u128 {
+            return Err(Error::arg(
+                "window",
+                format!(
+                    "rolling windows would give {rows} rows (one per key and {} from its first \
+                     period to the last), more than {MAX_ROLLING_ROWS} (MAX_ROLLING_ROWS)",
+                    period.name()
+                ),
+            ));
+        }
+        let mut out = Vec::with_capacity(rows as usize);
         let mut i = 0;
         while i < self.groups.len() {
             let key = &self.groups[i].key;
@@ -673,20 +761,27 @@ impl Grouped {
             }
             let own = &self.groups[i..j];
             let mut date = own[0].period_start.unwrap_or(last);
-            let mut recent: Vec<Tally> = Vec::new(); // last `window` periods
+            // The last `window` periods and their running sum: each step adds
+            // the period entering and subtracts the one leaving (exact
+            // integer counts), so the cost is O(periods), whatever `window`.
+            let mut recent: std::collections::VecDeque<Running> = Default::default();
+            let mut sum = Running::default();
             let mut k = 0;
             loop {
                 let t = if k < own.len() && own[k].period_start == Some(date) {
                     k += 1;
-                    own[k - 1].tally
+                    Running::of(&own[k - 1].tally)
                 } else {
-                    Tally::EMPTY
+                    Running::default()
                 };
-                recent.push(t);
+                sum.add(&t);
+                recent.push_back(t);
                 if recent.len() > window {
-                    recent.remove(0);
+                    if let Some(old) = recent.pop_front() {
+                        sum.sub(&old);
+                    }
                 }
-                let tally = recent.iter().try_fold(Tally::EMPTY, |a, b| a.merge(b))?;
+                let tally = sum.tally()?;
                 out.push(Group {
                     key: key.clone(),
                     period_start: Some(date),
@@ -1144,5 +1239,79 @@ mod tests {
             proptest::prop_assert_eq!(got.skipped_timestamps, n_ts);
             proptest::prop_assert_eq!(got.skipped_respondents, n_resp);
         }
+    }
+
+    /// Rolling windows by running sums equal the merge of the last
+    /// `window` periods, for any window (also far longer than the span).
+    #[test]
+    fn rolling_is_the_merge_of_the_last_periods() {
+        let ts: Vec<i64> = (0..400i64)
+            .map(|i| 1_700_000_000 + (i * 7919 % 400) * 86_400 * 3)
+            .collect();
+        let scores: Vec<u8> = (0..400).map(|i| (i * 7 % 11) as u8).collect();
+        let keys: Vec<u32> = (0..400).map(|i| i % 3).collect();
+        let g = group_by(
+            &scores,
+            &GroupOptions {
+                keys: Some(Keys::U32(&keys)),
+                timestamps: Some(&ts),
+                period: Some(Period::Week),
+                min_n: 0,
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        for window in [1usize, 2, 5, 1000, usize::MAX] {
+            let r = g.rolling(window).unwrap();
+            for row in &r.groups {
+                let d = row.period_start.unwrap();
+                let naive = g
+                    .groups
+                    .iter()
+                    .filter(|x| x.key == row.key)
+                    .filter(|x| {
+                        let s = x.period_start.unwrap();
+                        s <= d && Period::Week.count_between(s, d) <= window as u64
+                    })
+                    .try_fold(Tally::EMPTY, |a, x| a.merge(&x.tally))
+                    .unwrap();
+                assert_eq!(row.tally, naive, "window {window} at {d}");
+            }
+        }
+    }
+
+    /// Fuzz note: rolling windows over groups years apart used to build
+    /// every period in between; the output size is bounded first.
+    #[test]
+    fn rolling_output_is_bounded() {
+        // Three keys, each from year 1 to year 9999 by day: 3 × 3.65·10⁶ rows.
+        let keys = [1u32, 2, 3, 1, 2, 3];
+        let ts = [MIN_TS, MIN_TS, MIN_TS, MAX_TS, MAX_TS, MAX_TS];
+        let g = group_by(
+            &[9u8; 6],
+            &GroupOptions {
+                keys: Some(Keys::U32(&keys)),
+                timestamps: Some(&ts),
+                period: Some(Period::Day),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let Err(e) = g.rolling(3) else {
+            panic!("rolling windows over 10^7 rows were built")
+        };
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidArgument);
+        assert!(e.to_string().contains("MAX_ROLLING_ROWS"), "{e}");
+        let months = group_by(
+            &[9u8, 9],
+            &GroupOptions {
+                timestamps: Some(&[MIN_TS, MAX_TS]),
+                period: Some(Period::Month),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let n = months.rolling(3).map(|r| r.groups.len());
+        assert_eq!(n.ok(), Some(9999 * 12));
     }
 }
