@@ -9,7 +9,8 @@
 
 use std::ffi::c_char;
 
-use nps_core::case::{Case, Channel, Outcome, StepState};
+use nps_core::case::{Case, Channel, Event, Outcome, StepState};
+use nps_core::Error;
 use nps_core::policy::Policy;
 
 use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
@@ -243,8 +244,15 @@ pub unsafe extern "C" fn nps_case_from_response(
     })
 }
 
-/// A case from `nps_case_to_json` text (`{"id": ..., "events": [...]}`;
-/// the log is replayed and checked). `policy` NULL = the default policy.
+/// A case from `nps_case_to_json` text (`{"id": ..., "events": [...],
+/// "policy": {...}}`; the log is replayed and checked), read against the
+/// policy the document carries (nps-core's `Case::from_json_with_policy`).
+/// `policy` NULL = the embedded policy, or the default policy for a
+/// document without one; a non-NULL `policy` must be the one the document
+/// carries (same `Policy::fingerprint`), else `NPS_STATUS_INVALID_ARGUMENT`
+/// naming `policy` — a case is never silently read against another policy
+/// (its late steps would change). An invalid embedded policy is
+/// `NPS_STATUS_INVALID_POLICY` with its problems.
 ///
 /// # Safety
 ///
@@ -259,16 +267,29 @@ pub unsafe extern "C" fn nps_case_from_json(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (p, text) = unsafe { (policy_or_default(policy)?, ffi::text(json, "json", None)?) };
-        let case = Case::from_json(text)?;
+        let (given, text) = unsafe {
+            (
+                if policy.is_null() {
+                    None
+                } else {
+                    Some(NpsPolicy::try_ref(policy, "policy")?)
+                },
+                ffi::text(json, "json", None)?,
+            )
+        };
+        let (case, p) = Case::from_json_with_policy(text, given)?;
         publish(out, case, p);
         Ok(())
     })
 }
 
-/// Applies one event (a JSON object). Atomic: on error (e.g.
-/// `NPS_STATUS_INVALID_EVENT` for an event out of order or for a closed
-/// case) the case is unchanged.
+/// Applies one event (a JSON object) against the case's policy (nps-core's
+/// `Case::apply_for`). Atomic: on error the case is unchanged —
+/// `NPS_STATUS_INVALID_EVENT` with the event's index
+/// (`nps_last_error_index`) for an event out of order, for a closed case,
+/// malformed, or a `solution_proposed` package with an item in another
+/// currency than the policy's (e.g. USD on a CNY policy: refused here,
+/// instead of failing every later status and batch).
 ///
 /// # Safety
 ///
@@ -285,14 +306,31 @@ pub unsafe extern "C" fn nps_case_apply_json(
         // SAFETY: the caller guarantees a live handle used by no other
         // thread.
         let c = unsafe { NpsCase::try_mut(case, "case") }?;
-        c.case.apply_json(text)?;
+        let index = c.case.events().len();
+        let event = Event::from_json(text).map_err(|e| match e {
+            // The event's position in the log, as for any other rejection.
+            Error::InvalidEvent {
+                index: None,
+                event,
+                reason,
+            } => Error::InvalidEvent {
+                index: Some(index),
+                event,
+                reason,
+            },
+            other => other,
+        })?;
+        c.case.apply_for(event, &c.policy)?;
         Ok(())
     })
 }
 
-/// The case as JSON text (`{"id": ..., "events": [...]}`, instants in
-/// UTC) into `buf` (capacity `len`); `*text_len` (may be NULL) receives its
-/// length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+/// The case and the policy it is read against as JSON text
+/// (`{"id": ..., "events": [...], "policy": {...}}`, instants in UTC;
+/// nps-core's `Case::to_json_with_policy`), so that `nps_case_from_json`
+/// reads it against the same policy or refuses. Into `buf` (capacity
+/// `len`); `*text_len` (may be NULL) receives its length without the NUL,
+/// also on `NPS_STATUS_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
 ///
@@ -308,8 +346,9 @@ pub unsafe extern "C" fn nps_case_to_json(
     ffi_status!({
         // SAFETY: caller guarantees.
         let c = unsafe { NpsCase::try_ref(case, "case") }?;
+        let text = c.case.to_json_with_policy(&c.policy);
         // SAFETY: caller guarantees on buf and text_len.
-        unsafe { text_out(&c.case.to_json(), buf, len, text_len) }
+        unsafe { text_out(&text, buf, len, text_len) }
     })
 }
 
