@@ -1001,7 +1001,12 @@ mod tests {
 
     #[test]
     fn records_by_integer_and_several_key_columns() {
-        let stages = [Stage::Repair, Stage::Repair, Stage::Reception, Stage::Repair];
+        let stages = [
+            Stage::Repair,
+            Stage::Repair,
+            Stage::Reception,
+            Stage::Repair,
+        ];
         let points = ["a", "a", "q", "a"];
         let pain = [3u8, 5, 7, 2];
         let dealer = [20u64, 10, 10, 20];

@@ -10,8 +10,8 @@
 use std::ffi::c_char;
 
 use nps_core::case::{Case, Channel, Event, Outcome, StepState};
-use nps_core::Error;
 use nps_core::policy::Policy;
+use nps_core::Error;
 
 use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
 use crate::policy::{policy_or_default, NpsPolicy, NpsResponse};

@@ -4,8 +4,8 @@
 
 use nps_core::group::{GroupKey, Keys};
 use nps_core::integrity::{
-    managed_flags, managed_flags_rerated, rerated_nps, rerated_nps_by, Basis, Correction, FlagOptions, FlagStatus,
-    GroupRerating, ManagedFlags, ManagedTest, Rerated, Rerating,
+    managed_flags, managed_flags_rerated, rerated_nps, rerated_nps_by, Basis, Correction,
+    FlagOptions, FlagStatus, GroupRerating, ManagedFlags, ManagedTest, Rerated, Rerating,
 };
 use nps_core::ScoreValue;
 
@@ -216,7 +216,13 @@ unsafe fn rerated_by_body<T: ScoreValue, R: ScoreValue>(
     let cols: Vec<Keys> = cols.iter().map(KeyColumn::as_keys).collect();
     let keys = group::multi_keys(&cols)
         .ok_or_else(|| FfiError::arg("key_columns", "needs at least one key column"))?;
-    let groups = rerated_nps_by(original, rerated, present.as_deref(), keys, basis_of(basis)?)?;
+    let groups = rerated_nps_by(
+        original,
+        rerated,
+        present.as_deref(),
+        keys,
+        basis_of(basis)?,
+    )?;
     // SAFETY: out was checked; the caller guarantees it is writable.
     unsafe { NpsReratingTable::write_new(out, groups) };
     Ok(())
@@ -802,7 +808,17 @@ pub unsafe extern "C" fn nps_managed_flags_by_u8(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: forwarded caller guarantees.
-        unsafe { flags_by_body(scores, key_columns, n_key_columns, rerated, len, options, out) }
+        unsafe {
+            flags_by_body(
+                scores,
+                key_columns,
+                n_key_columns,
+                rerated,
+                len,
+                options,
+                out,
+            )
+        }
     })
 }
 
@@ -823,7 +839,17 @@ pub unsafe extern "C" fn nps_managed_flags_by_f64(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: forwarded caller guarantees.
-        unsafe { flags_by_body(scores, key_columns, n_key_columns, rerated, len, options, out) }
+        unsafe {
+            flags_by_body(
+                scores,
+                key_columns,
+                n_key_columns,
+                rerated,
+                len,
+                options,
+                out,
+            )
+        }
     })
 }
 
@@ -916,7 +942,10 @@ pub unsafe extern "C" fn nps_managed_flags_get(
 
 /// # Safety
 /// `flags` NULL or a live handle.
-unsafe fn flag_key<'a>(flags: *const NpsManagedFlags, index: usize) -> Result<&'a GroupKey, FfiError> {
+unsafe fn flag_key<'a>(
+    flags: *const NpsManagedFlags,
+    index: usize,
+) -> Result<&'a GroupKey, FfiError> {
     // SAFETY: forwarded caller guarantee.
     let h = unsafe { NpsManagedFlags::try_ref(flags, "flags") }?;
     h.inner

@@ -2,6 +2,7 @@
 //! `nps.servers_needed`. Conversion only: the rules live in
 //! `nps_core::heatmap` and `nps_core::erlang`.
 
+use nps_core::group::Keys;
 use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
 use nps_core::period::Period;
 use pyo3::exceptions::PyTypeError;
@@ -206,7 +207,7 @@ impl PyHeatMap {
         );
         let ts = ts.as_ref().map(|t| t.as_slice()).transpose()?;
         let tz = tz.unwrap_or(d.tz);
-        let build = |keys| {
+        let build = |keys: Option<Keys<'_>>| {
             py.detach(|| {
                 let st = Stage::parse_names(&s)?;
                 let dims = RecordDims {
