@@ -171,15 +171,33 @@ pub struct NpsRecoveryStatus {
     pub last_within_cap: bool,
 }
 
+/// The case's log replayed against its policy (`Case::apply_for`): a
+/// package in another currency than the policy's is
+/// `NPS_STATUS_INVALID_EVENT` with its index, as `nps_case_apply_json`
+/// would refuse it.
+fn checked(case: Case, policy: &Policy) -> Result<Case, FfiError> {
+    let mut events = case.events().iter().cloned();
+    let Some(first) = events.next() else {
+        return Ok(case);
+    };
+    let mut c = Case::new(case.id(), first)?;
+    for e in events {
+        c.apply_for(e, policy)?;
+    }
+    Ok(c)
+}
+
 fn publish(out: ffi::Out<*mut NpsCase>, case: Case, policy: Policy) {
     // SAFETY: out was checked by ffi::out; the caller guarantees it is writable.
     unsafe { NpsCase::write_new(out, CaseData { case, policy }) };
 }
 
 /// Replays a JSON array of events into a new case. `policy` NULL = the
-/// default policy (copied into the case; used by `nps_case_status`);
-/// `case_id` NULL = `"case"`. The first event that cannot be applied is
-/// `NPS_STATUS_INVALID_EVENT` with its index (`nps_last_error_index`).
+/// default policy (copied into the case; used by `nps_case_status` and
+/// `nps_case_apply_json`); `case_id` NULL = `"case"`. The first event that
+/// cannot be applied — out of order, or a package in another currency than
+/// the policy's — is `NPS_STATUS_INVALID_EVENT` with its index
+/// (`nps_last_error_index`).
 ///
 /// # Safety
 ///
@@ -202,7 +220,7 @@ pub unsafe extern "C" fn nps_case_from_events_json(
                 ffi::opt_text(case_id, "case_id")?.unwrap_or("case"),
             )
         };
-        let case = Case::from_json_events(text, id)?;
+        let case = checked(Case::from_json_events(text, id)?, &p)?;
         publish(out, case, p);
         Ok(())
     })
@@ -278,6 +296,7 @@ pub unsafe extern "C" fn nps_case_from_json(
             )
         };
         let (case, p) = Case::from_json_with_policy(text, given)?;
+        let case = checked(case, &p)?;
         publish(out, case, p);
         Ok(())
     })
