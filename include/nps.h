@@ -1306,6 +1306,16 @@ typedef struct NpsManagedFlags NpsManagedFlags;
 typedef struct NpsPolicy NpsPolicy;
 
 /**
+ * Re-rating tallies per group: an opaque, immutable handle made by
+ * `nps_rerated_nps_by_f64` / `_u8` (one `NpsRerating` per non-empty
+ * group, sorted by key), read with `nps_rerating_table_len`, `_get`,
+ * `_key_parts`, `_key_part` and `_key_text`, released with
+ * `nps_rerating_table_free` exactly once. Any number of threads may read
+ * one at the same time; freeing must not race with any other use.
+ */
+typedef struct NpsReratingTable NpsReratingTable;
+
+/**
  * A standard repair time (SRT, flat-rate) catalog: operation code → standard
  * hours. An opaque, immutable handle; create it with
  * `nps_srt_catalog_new` or `nps_srt_catalog_from_json`, release it with
@@ -1370,7 +1380,13 @@ typedef struct NpsTally {
  * A survey-weighted tally: per score 0..=10, the raw count, the sum of
  * weights and the sum of squared weights (for Kish's effective sample
  * size). A plain value: copy it freely. `NpsWeightedTally w = {0};` is
- * empty. Weight sums must be finite and >= 0.
+ * empty. The sums must be ones that rows with weights in nps-core's
+ * `WEIGHT_RANGE` (0, or [1e-100, 1e100]) can give (nps-core's
+ * `WeightedTally::validate`): finite and >= 0 (else
+ * `NPS_STATUS_INVALID_WEIGHT` naming the score), no weight on a score
+ * without responses, and sums consistent with the counts (else
+ * `NPS_STATUS_INVALID_VALUE` naming the score) — never an NPS of 100 from
+ * a weight without responses.
  */
 typedef struct NpsWeightedTally {
     /**
@@ -1417,7 +1433,8 @@ typedef struct NpsIntervalOptions {
      */
     uint32_t method;
     /**
-     * Confidence (or credible) level strictly between 0 and 1 (default:
+     * Confidence (or credible) level in nps-core's `CONFIDENCE_RANGE`
+     * [1e-6, 1 − 1e-12] (else `NPS_STATUS_INVALID_ARGUMENT`; default:
      * `nps_default_confidence()`).
      */
     double confidence;
@@ -1459,7 +1476,8 @@ typedef struct NpsTestOptions {
      */
     uint32_t alternative;
     /**
-     * Confidence level of the interval of the difference (default:
+     * Confidence level of the interval of the difference, in nps-core's `CONFIDENCE_RANGE`
+     * [1e-6, 1 − 1e-12] (else `NPS_STATUS_INVALID_ARGUMENT`; default:
      * `nps_default_confidence()`).
      */
     double confidence;
@@ -1550,7 +1568,8 @@ typedef struct NpsTestResult {
  */
 typedef struct NpsSampleSizeOptions {
     /**
-     * Confidence level strictly between 0 and 1 (default:
+     * Confidence level in nps-core's `CONFIDENCE_RANGE`
+     * [1e-6, 1 − 1e-12] (else `NPS_STATUS_INVALID_ARGUMENT`; default:
      * `nps_default_confidence()`).
      */
     double confidence;
@@ -2327,7 +2346,8 @@ typedef struct NpsPause {
  */
 typedef struct NpsHeatMapOptions {
     /**
-     * One NUL-terminated UTF-8 key per record (e.g. the dealer), or NULL.
+     * One NUL-terminated UTF-8 key per record (e.g. the dealer), or NULL
+     * (not together with `key_columns`).
      */
     const char *const *keys;
     /**
@@ -2344,6 +2364,21 @@ typedef struct NpsHeatMapOptions {
      * default of nps-core (UTC).
      */
     const char *tz;
+    /**
+     * Key columns of any type (integers or strings), one value per record:
+     * one column (e.g. a `uint32_t` dealer code) or several (e.g. dealer ×
+     * advisor). The matrix then has one column per key that occurs, in
+     * ascending key order, labelled with the key's text
+     * (`nps_heat_map_matrix_column`: the decimal integer, the string, or
+     * for several columns the parts joined with `" | "`, e.g.
+     * `"D01 | 7"`). NULL (or `n_key_columns == 0`) = none; not together
+     * with `keys`.
+     */
+    const struct NpsKeyColumn *key_columns;
+    /**
+     * Number of columns at `key_columns`.
+     */
+    size_t n_key_columns;
 } NpsHeatMapOptions;
 
 /**
@@ -2599,7 +2634,9 @@ typedef struct NpsManagedFlagsInfo {
  */
 typedef struct NpsManagedFlag {
     /**
-     * The group's key.
+     * The group's key for `nps_managed_flags_u8` / `_f64`; `UINT32_MAX`
+     * for keys from `nps_managed_flags_by_*` (read those with
+     * `nps_managed_flags_key_part` / `_key_text`).
      */
     uint32_t key;
     /**
@@ -2934,7 +2971,9 @@ typedef struct NpsKpiTimeGroup {
  */
 typedef struct NpsKpiTechnicianGroup {
     /**
-     * The technician's key.
+     * The technician's key from `nps_kpi_technician_table`; `UINT32_MAX`
+     * for a table from `nps_kpi_technician_table_by` (read its keys with
+     * `nps_kpi_technician_table_key_part` / `_key_text`).
      */
     uint32_t key;
     /**
@@ -3187,15 +3226,35 @@ size_t nps_last_error_message(char *buf, size_t len);
 
 /**
  * If the calling thread's last error names a row (an invalid score, weight
- * or timestamp, invalid UTF-8 in a column of strings) or an index
- * (`NPS_STATUS_INDEX_OUT_OF_RANGE`), writes it (0-based) to `*index` and
- * returns true; otherwise returns false and leaves `*index` alone.
+ * or timestamp, invalid UTF-8 in a column of strings), an index
+ * (`NPS_STATUS_INDEX_OUT_OF_RANGE`), an event of a case log, or the case
+ * of a batch that failed (`nps_recovery_stats*`, `nps_rank_open_cases`:
+ * its position in `cases`, with its id from `nps_last_error_case_id`),
+ * writes it (0-based) to `*index` and returns true; otherwise returns
+ * false and leaves `*index` alone.
  *
  * # Safety
  *
  * `index` must be NULL or point to a writable `size_t`.
  */
 bool nps_last_error_index(size_t *index);
+
+/**
+ * Copies the id of the case that a batch function (`nps_recovery_stats`,
+ * `nps_recovery_stats_json`, `nps_recovery_stats_by_json`,
+ * `nps_rank_open_cases`) failed on into `buf`, like
+ * `nps_last_error_message` (truncated to `len - 1` bytes at a character
+ * boundary, NUL-terminated when `len > 0`, returning the full length
+ * without the NUL). The case's position in the input is
+ * `nps_last_error_index`, the status and message are the case's own
+ * error. `""` (returning 0) when the last error is not about one case of
+ * a batch.
+ *
+ * # Safety
+ *
+ * `buf` must be NULL or writable for `len` bytes.
+ */
+size_t nps_last_error_case_id(char *buf, size_t len);
 
 /**
  * If the calling thread's last error carries an offending value (the
@@ -3369,9 +3428,9 @@ NpsStatus nps_tally_n(const struct NpsTally *tally, uint64_t *out);
 
 /**
  * Tallies `len` scores with one weight per row (`scores` and `weights`
- * both hold `len` values). Weights must be finite and >= 0
- * (`NPS_STATUS_INVALID_WEIGHT` with the row otherwise, under both
- * policies); invalid scores follow `invalid` as in `nps_tally_from_u8`.
+ * both hold `len` values). Weights must be 0 or in nps-core's
+ * `WEIGHT_RANGE` [1e-100, 1e100] (`NPS_STATUS_INVALID_WEIGHT` with the row
+ * and the value otherwise, under both policies); invalid scores follow `invalid` as in `nps_tally_from_u8`.
  *
  * # Safety
  *
@@ -3670,8 +3729,9 @@ NpsStatus nps_sample_size(double margin,
                           uint64_t *out);
 
 /**
- * The two-sided standard-normal quantile for `confidence` in (0, 1)
- * (1.959964… for 0.95).
+ * The two-sided standard-normal quantile for `confidence` in nps-core's
+ * `CONFIDENCE_RANGE` [1e-6, 1 − 1e-12] (1.959964… for 0.95; outside it
+ * `NPS_STATUS_INVALID_ARGUMENT`).
  *
  * # Safety
  *
@@ -4137,7 +4197,10 @@ NpsStatus nps_policy_required_approver(const struct NpsPolicy *policy,
  * escalates to the regional manager by default) and the next instant
  * anything changes. Event keys start with `case_id` (NUL-terminated
  * UTF-8) and are stable, so a host can retry without duplicates. Writes a
- * new handle to `*out` (release it with `nps_case_status_free`).
+ * new handle to `*out` (release it with `nps_case_status_free`). A
+ * progress instant before the response's submission is
+ * `NPS_STATUS_INVALID_ARGUMENT` naming `progress` (nps-core's
+ * `Progress::validate`): a deadline cannot be met before it starts.
  *
  * # Safety
  *
@@ -4415,8 +4478,9 @@ struct NpsHeatMapOptions nps_heat_map_options_default(void);
  * # Safety
  *
  * As `nps_heat_map_from_rows`; `options` NULL or readable, its `keys`
- * NULL or `len` valid strings, `timestamps` NULL or readable for `len`
- * values, `tz` NULL or a string.
+ * NULL or `len` valid strings, `key_columns` NULL or readable for
+ * `n_key_columns` columns of `len` values each, `timestamps` NULL or
+ * readable for `len` values, `tz` NULL or a string.
  */
 NpsStatus nps_heat_map_from_records(const uint32_t *stages,
                                     const char *const *points,
@@ -4623,6 +4687,118 @@ NpsStatus nps_rerated_nps_u8(const uint8_t *original,
                              struct NpsRerating *out);
 
 /**
+ * `nps_rerated_nps_f64` per group: the rows grouped by `n_key_columns`
+ * (at least 1) key columns of any type (`NpsKeyColumn`, e.g. dealer ×
+ * advisor), each with `len` rows. Writes a new `NpsReratingTable` to
+ * `*out`: one `NpsRerating` per non-empty group, sorted by key; each
+ * key is a tuple with one part per column. Errors as
+ * `nps_rerated_nps_f64`.
+ *
+ * # Safety
+ *
+ * `original` and `rerated` NULL or readable for `len` values;
+ * `key_columns` NULL or readable for `n_key_columns` columns of `len`
+ * values each; `out` NULL or writable.
+ */
+NpsStatus nps_rerated_nps_by_f64(const double *original,
+                                 const double *rerated,
+                                 size_t len,
+                                 const struct NpsKeyColumn *key_columns,
+                                 size_t n_key_columns,
+                                 uint32_t basis,
+                                 struct NpsReratingTable **out);
+
+/**
+ * `nps_rerated_nps_u8` per group (`present` as there), grouped as
+ * `nps_rerated_nps_by_f64`.
+ *
+ * # Safety
+ *
+ * As `nps_rerated_nps_by_f64`; `present` NULL or readable for `len`
+ * values.
+ */
+NpsStatus nps_rerated_nps_by_u8(const uint8_t *original,
+                                const uint8_t *rerated,
+                                const uint8_t *present,
+                                size_t len,
+                                const struct NpsKeyColumn *key_columns,
+                                size_t n_key_columns,
+                                uint32_t basis,
+                                struct NpsReratingTable **out);
+
+/**
+ * Number of groups of a re-rating table; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_rerating_table_len(const struct NpsReratingTable *table);
+
+/**
+ * Copies the tallies of group `index` (0-based, below
+ * `nps_rerating_table_len`, else `NPS_STATUS_INDEX_OUT_OF_RANGE`) to
+ * `*out`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_rerating_table_get(const struct NpsReratingTable *table,
+                                 size_t index,
+                                 struct NpsRerating *out);
+
+/**
+ * `*count` receives the number of parts of the key of group `index` (one
+ * per key column).
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `count` NULL or writable.
+ */
+NpsStatus nps_rerating_table_key_parts(const struct NpsReratingTable *table,
+                                       size_t index,
+                                       size_t *count);
+
+/**
+ * Copies part `part` (0-based, below `nps_rerating_table_key_parts`, else
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE`) of the key of group `index` to `*out`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_rerating_table_key_part(const struct NpsReratingTable *table,
+                                      size_t index,
+                                      size_t part,
+                                      struct NpsKeyValue *out);
+
+/**
+ * Copies the key of group `index` as text (parts joined with `" | "`)
+ * like `nps_managed_flags_key_text`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_rerating_table_key_text(const struct NpsReratingTable *table,
+                                      size_t index,
+                                      char *buf,
+                                      size_t len,
+                                      size_t *text_len);
+
+/**
+ * Releases a re-rating table. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `table` NULL or a handle from this library not yet freed, used by no
+ * other thread.
+ */
+void nps_rerating_table_free(struct NpsReratingTable *table);
+
+/**
  * The default flag options, converted from nps-core's
  * `integrity::FlagOptions::default()` (family-wise alpha, `min_n`,
  * Bonferroni, `NPS_INVALID_POLICY_RAISE`).
@@ -4670,6 +4846,45 @@ NpsStatus nps_managed_flags_f64(const double *scores,
                                 struct NpsManagedFlags **out);
 
 /**
+ * As `nps_managed_flags_u8`, grouped by `n_key_columns` key columns of
+ * any type (`NpsKeyColumn`: `uint32_t`, `uint64_t`, `int64_t` or strings;
+ * e.g. dealer × advisor), each with `len` rows. Every group's key is a
+ * tuple with one part per column: read it with
+ * `nps_managed_flags_key_parts`, `_key_part` and `_key_text` (the `key`
+ * field of `NpsManagedFlag` is then `UINT32_MAX`). Rows come sorted by
+ * key (part by part), then test. `n_key_columns == 0` is
+ * `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `scores` and `rerated` NULL or readable for `len` values;
+ * `key_columns` NULL or readable for `n_key_columns` columns of `len`
+ * values each; `options` NULL or valid; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_by_u8(const uint8_t *scores,
+                                  const struct NpsKeyColumn *key_columns,
+                                  size_t n_key_columns,
+                                  const double *rerated,
+                                  size_t len,
+                                  const struct NpsFlagOptions *options,
+                                  struct NpsManagedFlags **out);
+
+/**
+ * As `nps_managed_flags_by_u8` for `double` scores (NaN is invalid).
+ *
+ * # Safety
+ *
+ * As `nps_managed_flags_by_u8`.
+ */
+NpsStatus nps_managed_flags_by_f64(const double *scores,
+                                   const struct NpsKeyColumn *key_columns,
+                                   size_t n_key_columns,
+                                   const double *rerated,
+                                   size_t len,
+                                   const struct NpsFlagOptions *options,
+                                   struct NpsManagedFlags **out);
+
+/**
  * Releases a handle. NULL is accepted (and ignored).
  *
  * # Safety
@@ -4701,6 +4916,49 @@ NpsStatus nps_managed_flags_info(const struct NpsManagedFlags *flags,
 NpsStatus nps_managed_flags_get(const struct NpsManagedFlags *flags,
                                 size_t index,
                                 struct NpsManagedFlag *out);
+
+/**
+ * `*count` receives the number of parts of the key of row `index`: 1 for
+ * `nps_managed_flags_u8` / `_f64`, one per key column for
+ * `nps_managed_flags_by_*`.
+ *
+ * # Safety
+ *
+ * `flags` NULL or a live handle; `count` NULL or writable.
+ */
+NpsStatus nps_managed_flags_key_parts(const struct NpsManagedFlags *flags,
+                                      size_t index,
+                                      size_t *count);
+
+/**
+ * Copies part `part` (0-based, below `nps_managed_flags_key_parts`, else
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE`) of the key of row `index` to `*out`.
+ *
+ * # Safety
+ *
+ * `flags` NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_key_part(const struct NpsManagedFlags *flags,
+                                     size_t index,
+                                     size_t part,
+                                     struct NpsKeyValue *out);
+
+/**
+ * Copies the key of row `index` as text (the decimal integer, the string,
+ * or the parts of several key columns joined with `" | "`) with a NUL
+ * into `buf` (capacity `len`); `*text_len` (may be NULL) receives its
+ * length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ *
+ * `flags` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_managed_flags_key_text(const struct NpsManagedFlags *flags,
+                                     size_t index,
+                                     char *buf,
+                                     size_t len,
+                                     size_t *text_len);
 
 /**
  * The default comeback options, converted from nps-core's
@@ -5282,6 +5540,77 @@ NpsStatus nps_kpi_technician_table(const double *worked_hours,
                                    struct NpsKpiTechnicianTable **out);
 
 /**
+ * `nps_kpi_technician_table` keyed by `n_key_columns` (at least 1) key
+ * columns of any type (`NpsKeyColumn`, e.g. dealer × technician code):
+ * `job_key_columns` has `jobs_len` rows per column, `available_key_columns`
+ * the same number of columns (of the same types) with `available_len`
+ * rows each. A job and an attendance row belong to the same technician
+ * when all their key parts are equal; every technician of either list
+ * gets a row, sorted by key. Read the keys with
+ * `nps_kpi_technician_table_key_parts`, `_key_part` and `_key_text`.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_technician_table`; `job_key_columns` and
+ * `available_key_columns` NULL or readable for `n_key_columns` columns of
+ * `jobs_len` / `available_len` values each.
+ */
+NpsStatus nps_kpi_technician_table_by(const double *worked_hours,
+                                      const double *srt_hours,
+                                      const uint8_t *has_srt,
+                                      const struct NpsKeyColumn *job_key_columns,
+                                      size_t jobs_len,
+                                      const double *available_hours,
+                                      const struct NpsKeyColumn *available_key_columns,
+                                      size_t available_len,
+                                      size_t n_key_columns,
+                                      struct NpsKpiTechnicianTable **out);
+
+/**
+ * `*count` receives the number of parts of the key of row `index`: 1 for
+ * `nps_kpi_technician_table`, one per key column for
+ * `nps_kpi_technician_table_by`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `count` NULL or writable.
+ */
+NpsStatus nps_kpi_technician_table_key_parts(const struct NpsKpiTechnicianTable *table,
+                                             size_t index,
+                                             size_t *count);
+
+/**
+ * Copies part `part` (0-based, below
+ * `nps_kpi_technician_table_key_parts`, else
+ * `NPS_STATUS_INDEX_OUT_OF_RANGE`) of the key of row `index` to `*out`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_kpi_technician_table_key_part(const struct NpsKpiTechnicianTable *table,
+                                            size_t index,
+                                            size_t part,
+                                            struct NpsKeyValue *out);
+
+/**
+ * Copies the key of row `index` as text (the decimal integer, the
+ * string, or the parts of several key columns joined with `" | "`) with
+ * a NUL into `buf` (capacity `len`); `*text_len` (may be NULL) receives
+ * its length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_kpi_technician_table_key_text(const struct NpsKpiTechnicianTable *table,
+                                            size_t index,
+                                            char *buf,
+                                            size_t len,
+                                            size_t *text_len);
+
+/**
  * Number of technicians of a technician table; 0 for NULL.
  *
  * # Safety
@@ -5315,9 +5644,11 @@ void nps_kpi_technician_table_free(struct NpsKpiTechnicianTable *table);
 
 /**
  * Replays a JSON array of events into a new case. `policy` NULL = the
- * default policy (copied into the case; used by `nps_case_status`);
- * `case_id` NULL = `"case"`. The first event that cannot be applied is
- * `NPS_STATUS_INVALID_EVENT` with its index (`nps_last_error_index`).
+ * default policy (copied into the case; used by `nps_case_status` and
+ * `nps_case_apply_json`); `case_id` NULL = `"case"`. The first event that
+ * cannot be applied — out of order, or a package in another currency than
+ * the policy's — is `NPS_STATUS_INVALID_EVENT` with its index
+ * (`nps_last_error_index`).
  *
  * # Safety
  *
@@ -5348,8 +5679,15 @@ NpsStatus nps_case_from_response(const struct NpsPolicy *policy,
                                  struct NpsCase **out);
 
 /**
- * A case from `nps_case_to_json` text (`{"id": ..., "events": [...]}`;
- * the log is replayed and checked). `policy` NULL = the default policy.
+ * A case from `nps_case_to_json` text (`{"id": ..., "events": [...],
+ * "policy": {...}}`; the log is replayed and checked), read against the
+ * policy the document carries (nps-core's `Case::from_json_with_policy`).
+ * `policy` NULL = the embedded policy, or the default policy for a
+ * document without one; a non-NULL `policy` must be the one the document
+ * carries (same `Policy::fingerprint`), else `NPS_STATUS_INVALID_ARGUMENT`
+ * naming `policy` — a case is never silently read against another policy
+ * (its late steps would change). An invalid embedded policy is
+ * `NPS_STATUS_INVALID_POLICY` with its problems.
  *
  * # Safety
  *
@@ -5361,9 +5699,13 @@ NpsStatus nps_case_from_json(const struct NpsPolicy *policy,
                              struct NpsCase **out);
 
 /**
- * Applies one event (a JSON object). Atomic: on error (e.g.
- * `NPS_STATUS_INVALID_EVENT` for an event out of order or for a closed
- * case) the case is unchanged.
+ * Applies one event (a JSON object) against the case's policy (nps-core's
+ * `Case::apply_for`). Atomic: on error the case is unchanged —
+ * `NPS_STATUS_INVALID_EVENT` with the event's index
+ * (`nps_last_error_index`) for an event out of order, for a closed case,
+ * malformed, or a `solution_proposed` package with an item in another
+ * currency than the policy's (e.g. USD on a CNY policy: refused here,
+ * instead of failing every later status and batch).
  *
  * # Safety
  *
@@ -5373,9 +5715,12 @@ NpsStatus nps_case_from_json(const struct NpsPolicy *policy,
 NpsStatus nps_case_apply_json(struct NpsCase *case_, const char *event_json);
 
 /**
- * The case as JSON text (`{"id": ..., "events": [...]}`, instants in
- * UTC) into `buf` (capacity `len`); `*text_len` (may be NULL) receives its
- * length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+ * The case and the policy it is read against as JSON text
+ * (`{"id": ..., "events": [...], "policy": {...}}`, instants in UTC;
+ * nps-core's `Case::to_json_with_policy`), so that `nps_case_from_json`
+ * reads it against the same policy or refuses. Into `buf` (capacity
+ * `len`); `*text_len` (may be NULL) receives its length without the NUL,
+ * also on `NPS_STATUS_BUFFER_TOO_SMALL`.
  *
  * # Safety
  *
@@ -5444,7 +5789,10 @@ void nps_case_free(struct NpsCase *case_);
  * Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =
  * default): the counts and the five rates, each with its numerator and
  * denominator (`has_value` false = no data). Splits, reasons and
- * groupings are in `nps_recovery_stats_json`.
+ * groupings are in `nps_recovery_stats_json`. A case that fails (e.g. a
+ * package in another currency than the policy's) is named by
+ * `nps_last_error_index` (its position in `cases`) and
+ * `nps_last_error_case_id`; the status is the case's own error.
  *
  * # Safety
  *
@@ -5479,6 +5827,36 @@ NpsStatus nps_recovery_stats_json(const struct NpsPolicy *policy,
                                   char *buf,
                                   size_t len,
                                   size_t *text_len);
+
+/**
+ * `nps_recovery_stats_json` also grouped by `n_key_columns` key columns
+ * the caller gives, one key per case (`NpsKeyColumn` of any type, each
+ * with `n` rows: e.g. the advisor or region of `cases[i]`, or several
+ * columns at once): an array of {period, dealer, key, stats} groups,
+ * sorted by period, then dealer (when `by_dealer`), then key (nps-core's
+ * `recovery_stats_by_keys`). `key` is the key of one column (a number or
+ * a string), or an array with one part per column when
+ * `n_key_columns > 1`. `n_key_columns == 0` is the grouping of
+ * `nps_recovery_stats_json` (always an array). A case that fails is
+ * named by `nps_last_error_index` and `nps_last_error_case_id`.
+ *
+ * # Safety
+ *
+ * As `nps_recovery_stats_json`; `key_columns` NULL or readable for
+ * `n_key_columns` columns of `n` values each.
+ */
+NpsStatus nps_recovery_stats_by_json(const struct NpsPolicy *policy,
+                                     const struct NpsCase *const *cases,
+                                     size_t n,
+                                     const struct NpsKeyColumn *key_columns,
+                                     size_t n_key_columns,
+                                     uint32_t period,
+                                     bool by_dealer,
+                                     const char *tz,
+                                     size_t top_reasons,
+                                     char *buf,
+                                     size_t len,
+                                     size_t *text_len);
 
 /**
  * Open cases (not closed by `now`) ranked by expected recovered value:

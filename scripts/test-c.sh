@@ -6,7 +6,8 @@
 #   2. release build + install into a temporary prefix (scripts/install-c.sh)
 #   3. tests/c (golden vectors, bad input, API, C++ header; the recovery
 #      policy's golden vectors and API/bad input; the defaults vectors; key
-#      columns and NpsTable; hostile sizes, also under `ulimit -v 1000000`)
+#      columns and NpsTable; hostile sizes, also under `ulimit -v 1000000`;
+#      several key columns in heat maps, flags, re-ratings and technicians)
 #      against the debug
 #      library (Rust debug assertions on), compiled with
 #      -std=c99 -Wall -Wextra -Wpedantic -Werror:
@@ -111,6 +112,7 @@ prog heat          tests/c/test_heat.c          -lcjson  "$root/tests/golden/hea
 prog defaults      tests/c/test_defaults.c      -lcjson  "$root/tests/golden/defaults_vectors.json"
 prog table         tests/c/test_table.c         -lcjson  "$root/tests/golden/vectors.json"
 prog limits        tests/c/test_limits.c        ""       ""
+prog multikey      tests/c/test_multikey.c      ""       ""
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"

@@ -94,7 +94,7 @@ fn heat(c: &mut Criterion) {
     });
     g.bench_function("from_records_dealer_month", |b| {
         let dims = RecordDims {
-            keys: Some(&keys),
+            keys: Some(nps_core::group::Keys::Str(&keys)),
             timestamps: Some(&ts),
             period: Period::Month,
             tz: "Asia/Shanghai",

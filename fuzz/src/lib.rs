@@ -624,6 +624,7 @@ pub fn group(data: &[u8]) {
             respondents,
             min_n,
             invalid,
+            ..GroupOptions::default()
         };
         let r = match &scores {
             ScoreCol::U8(s) => group_by(s, &opts),
@@ -988,7 +989,7 @@ pub fn heatmap_records(data: &[u8]) {
     let key_refs: Vec<&str> = keys.iter().map(String::as_str).collect();
     let ts: Vec<i64> = (0..rows).map(|_| inp.ts()).collect();
     let dims = RecordDims {
-        keys: inp.bool().then_some(&key_refs[..]),
+        keys: inp.bool().then_some(Keys::Str(&key_refs[..])),
         timestamps: inp.bool().then_some(&ts[..]),
         period: inp.period().unwrap_or(Period::Month),
         tz: inp.tz().unwrap_or("UTC"),

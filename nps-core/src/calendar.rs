@@ -59,9 +59,10 @@ const MAX_SEARCH_DAYS: i64 = 3 * 366;
 pub const MAX_BUSINESS_SECONDS: i64 = 1_000_000 * 3600;
 
 /// The most working days a [`Duration::BusinessDays`] deadline accepts:
-/// 100 000 (about 400 years of five-day weeks). More is [`Error::NoData`]
-/// ("more business days than MAX_BUSINESS_DAYS"), the kind a business-day
-/// deadline without enough working days has always had.
+/// 100 000 (about 400 years of five-day weeks). More is
+/// [`Error::InvalidArgument`] naming `days` ("beyond MAX_BUSINESS_DAYS"),
+/// like a business duration beyond [`MAX_BUSINESS_SECONDS`]: the argument
+/// is out of its documented range, whatever the calendar.
 pub const MAX_BUSINESS_DAYS: u32 = 100_000;
 
 /// Seconds since local midnight, 0..=86400 (`24:00` closes a day).
@@ -515,12 +516,12 @@ impl Calendar {
     ///
     /// Errors: [`Error::InvalidArgument`] for a negative duration, a wall
     /// duration longer than the supported range of instants, a business
-    /// duration beyond [`MAX_BUSINESS_SECONDS`], zero business days, a
-    /// business deadline after year 9999, or a pause that ends before it
-    /// starts; [`Error::InvalidTimestamp`] outside years 1..=9999;
-    /// [`Error::NoData`] when the calendar has no usable opening hours for
-    /// three consecutive years, or not enough working days (more than
-    /// [`MAX_BUSINESS_DAYS`], or past year 9999).
+    /// duration beyond [`MAX_BUSINESS_SECONDS`], zero business days or more
+    /// than [`MAX_BUSINESS_DAYS`], a business deadline after year 9999, or
+    /// a pause that ends before it starts; [`Error::InvalidTimestamp`]
+    /// outside years 1..=9999; [`Error::NoData`] when the calendar has no
+    /// usable opening hours for three consecutive years, or not enough
+    /// working days before year 9999 ends.
     pub fn deadline(&self, start: i64, duration: Duration, pauses: &[Pause]) -> Result<i64> {
         check_ts("start", start)?;
         let pauses = normalize_pauses(pauses)?;
@@ -548,11 +549,13 @@ impl Calendar {
                     return Err(Error::arg("days", "business days must be at least 1"));
                 }
                 if days > MAX_BUSINESS_DAYS {
-                    // NoData, as "not enough working days" always was (the
-                    // C status is pinned); the message names the bound.
-                    return Err(Error::NoData {
-                        what: "deadline (more business days than MAX_BUSINESS_DAYS = 100000)",
-                    });
+                    return Err(Error::arg(
+                        "days",
+                        format!(
+                            "{days} business days is beyond {MAX_BUSINESS_DAYS} \
+                             (MAX_BUSINESS_DAYS)"
+                        ),
+                    ));
                 }
                 let due = self.end_of_nth_working_day(start, days)?;
                 // Pauses extend the deadline by the business time they cover.
@@ -1133,6 +1136,10 @@ mod tests {
             )
             .unwrap_err();
         assert!(e.to_string().contains("MAX_BUSINESS_DAYS"), "{e}");
+        assert_eq!(
+            (e.kind(), e.argument()),
+            (crate::ErrorKind::InvalidArgument, Some("days"))
+        );
         assert!(cal
             .deadline(
                 start,

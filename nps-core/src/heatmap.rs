@@ -358,8 +358,13 @@ pub const DEFAULT_STAGE_DRIVERS: [(Stage, &str); 6] = [
 /// timestamps (Unix seconds) grouped by `period` in time zone `tz`.
 #[derive(Debug, Clone, Copy)]
 pub struct RecordDims<'a> {
-    /// One key per record (e.g. the dealer), or `None`.
-    pub keys: Option<&'a [&'a str]>,
+    /// One key per record (e.g. the dealer), or `None`: any key column of
+    /// the grouping engine — integers, strings, or several columns at once
+    /// ([`Keys::Multi`], e.g. dealer × advisor). A matrix column is labelled
+    /// with its key's text ([`GroupKey`](crate::group::GroupKey)'s
+    /// `Display`: the parts of several columns joined with `" | "`), in
+    /// ascending key order.
+    pub keys: Option<Keys<'a>>,
     /// One Unix-second instant per record, or `None`.
     pub timestamps: Option<&'a [i64]>,
     /// Period of the timestamp axis (month by default).
@@ -460,18 +465,28 @@ impl HeatMap {
     /// (years 1..=9999) and [`Error::UnknownTimeZone`].
     ///
     /// ```
+    /// use nps_core::group::Keys;
     /// use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
     /// let keys = ["D01", "D02", "D01"];
+    /// let stages = [Stage::Reception, Stage::Reception, Stage::Repair];
     /// let map = HeatMap::from_records(
-    ///     &[Stage::Reception, Stage::Reception, Stage::Repair],
+    ///     &stages,
     ///     &["queue", "queue", "not fixed"],
     ///     &[9u8, 7, 10],
-    ///     &RecordDims { keys: Some(&keys), ..Default::default() },
+    ///     &RecordDims { keys: Some(Keys::Str(&keys)), ..Default::default() },
     /// )?;
     /// assert_eq!(map.ranked()[0].heat, 16); // queue: 9 + 7, pain 8
     /// let m = map.matrix(MatrixBy::Key)?;
     /// assert_eq!(m.columns, ["D01", "D02"]);
     /// assert_eq!(m.heat_at(Stage::Reception, 1), 7);
+    /// // Dealer × advisor: one column per pair that occurs.
+    /// let advisor = [2u32, 1, 2];
+    /// let cols = [Keys::Str(&keys), Keys::U32(&advisor)];
+    /// let map = HeatMap::from_records(&stages, &["queue", "queue", "not fixed"], &[9u8, 7, 10],
+    ///     &RecordDims { keys: Some(Keys::Multi(&cols)), ..Default::default() })?;
+    /// let m = map.matrix(MatrixBy::Key)?;
+    /// assert_eq!(m.columns, ["D01 | 2", "D02 | 1"]);
+    /// assert_eq!(m.heat_at(Stage::Repair, 0), 10);
     /// # Ok::<(), nps_core::Error>(())
     /// ```
     pub fn from_records<S: AsRef<str>, P: HeatValue>(
@@ -483,8 +498,9 @@ impl HeatMap {
         let n = stages.len();
         Error::check_len("points", points.len(), "stages", n)?;
         Error::check_len("pain", pain.len(), "stages", n)?;
-        if let Some(k) = dims.keys {
+        if let Some(k) = &dims.keys {
             Error::check_len("keys", k.len(), "stages", n)?;
+            k.check(n)?;
         }
         // Columns from the grouping engine: periods in time order, keys in
         // ascending order, each label built once per column.
@@ -510,7 +526,7 @@ impl HeatMap {
         let keys: Option<(Vec<String>, Vec<u32>)> = match dims.keys {
             Some(k) => {
                 let a = Grouping {
-                    keys: Some(Keys::Str(k)),
+                    keys: Some(k),
                     ..Default::default()
                 }
                 .assign(n)?;
@@ -981,5 +997,64 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidTimestamp);
+    }
+
+    #[test]
+    fn records_by_integer_and_several_key_columns() {
+        let stages = [
+            Stage::Repair,
+            Stage::Repair,
+            Stage::Reception,
+            Stage::Repair,
+        ];
+        let points = ["a", "a", "q", "a"];
+        let pain = [3u8, 5, 7, 2];
+        let dealer = [20u64, 10, 10, 20];
+        let m = HeatMap::from_records(
+            &stages,
+            &points,
+            &pain,
+            &RecordDims {
+                keys: Some(Keys::U64(&dealer)),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .matrix(MatrixBy::Key)
+        .unwrap();
+        // Ascending integer order, not text order.
+        assert_eq!(m.columns, ["10", "20"]);
+        assert_eq!(m.heat_at(Stage::Repair, 0), 5);
+        assert_eq!(m.heat_at(Stage::Repair, 1), 5);
+        assert_eq!(m.heat_at(Stage::Reception, 0), 7);
+        let advisor = ["bo", "al", "al", "al"];
+        let cols = [Keys::U64(&dealer), Keys::Str(&advisor)];
+        let m = HeatMap::from_records(
+            &stages,
+            &points,
+            &pain,
+            &RecordDims {
+                keys: Some(Keys::Multi(&cols)),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .matrix(MatrixBy::Key)
+        .unwrap();
+        assert_eq!(m.columns, ["10 | al", "20 | al", "20 | bo"]);
+        assert_eq!(m.heat[Stage::Repair as usize * 3..][..3], [5, 2, 3]);
+        assert_eq!(m.mentions[Stage::Reception as usize * 3..][..3], [1, 0, 0]);
+        let short = [Keys::U64(&dealer), Keys::Str(&advisor[..3])];
+        let e = HeatMap::from_records(
+            &stages,
+            &points,
+            &pain,
+            &RecordDims {
+                keys: Some(Keys::Multi(&short)),
+                ..Default::default()
+            },
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LengthMismatch);
     }
 }

@@ -329,13 +329,19 @@ pub struct StatsGrouping {
     pub period: Option<(Period, Tz)>,
 }
 
-/// One group of [`recovery_stats_by`].
+/// One group of [`recovery_stats_by`] / [`recovery_stats_by_keys`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GroupStats {
     /// Period label (`2025-06`), when grouped by period.
     pub period: Option<String>,
     /// Dealer, when grouped by dealer (`None` also for cases without one).
     pub dealer: Option<String>,
+    /// The caller's key of the group, when grouped by key columns
+    /// ([`recovery_stats_by_keys`]): the key of one column, or a
+    /// [`GroupKey::Tuple`] with one part per column of a [`Keys::Multi`].
+    /// Absent from the JSON when not grouped by keys.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key: Option<GroupKey>,
     /// Its statistics.
     pub stats: RecoveryStats,
 }
@@ -367,15 +373,72 @@ pub fn recovery_stats_by(
     options: &StatsOptions,
     grouping: &StatsGrouping,
 ) -> Result<Vec<GroupStats>> {
+    recovery_stats_by_keys(cases, policy, options, grouping, None)
+}
+
+/// [`recovery_stats_by`], also grouped by key columns the caller gives,
+/// one key per case (e.g. the advisor or the region of each case, or
+/// several columns at once with [`Keys::Multi`]): groups are period, then
+/// dealer (when `grouping.dealer`), then key, each with its
+/// [`GroupStats::key`]. `keys` `None` is [`recovery_stats_by`].
+///
+/// Errors as [`recovery_stats_by`], plus [`Error::LengthMismatch`] when a
+/// key column does not have one row per case and
+/// [`Error::InvalidArgument`] for a malformed [`Keys::Multi`].
+///
+/// ```
+/// use nps_core::case::{At, Case, Event};
+/// use nps_core::group::{GroupKey, Keys};
+/// use nps_core::policy::Policy;
+/// use nps_core::programme::{recovery_stats_by_keys, StatsGrouping, StatsOptions};
+/// let open = |id, dealer: &str| Case::new(id, Event::Opened { at: At(0), score: 5,
+///     reason: "r".into(), high_value: false, public_opinion_risk: false,
+///     dealer: Some(dealer.into()) });
+/// let cases = [open("a", "D1")?, open("b", "D1")?, open("c", "D2")?];
+/// let advisor = [7u32, 8, 7];
+/// let g = StatsGrouping { dealer: true, period: None };
+/// let rows = recovery_stats_by_keys(&cases, &Policy::default(), &StatsOptions::default(), &g,
+///     Some(Keys::U32(&advisor)))?;
+/// assert_eq!(rows.len(), 3); // D1 × 7, D1 × 8, D2 × 7
+/// assert_eq!((rows[1].dealer.as_deref(), &rows[1].key), (Some("D1"), &Some(GroupKey::UInt(8))));
+/// // Without the dealer: by advisor only.
+/// let rows = recovery_stats_by_keys(&cases, &Policy::default(), &StatsOptions::default(),
+///     &StatsGrouping::default(), Some(Keys::U32(&advisor)))?;
+/// assert_eq!(rows[0].stats.low_scores, 2);
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+pub fn recovery_stats_by_keys(
+    cases: &[Case],
+    policy: &Policy,
+    options: &StatsOptions,
+    grouping: &StatsGrouping,
+    keys: Option<Keys<'_>>,
+) -> Result<Vec<GroupStats>> {
+    if let Some(k) = &keys {
+        Error::check_len("keys", k.len(), "cases", cases.len())?;
+        k.check(cases.len())?;
+    }
     // The grouping engine, with the dealer as two key columns (has one,
-    // name) so that cases without a dealer form their own group, first.
+    // name) so that cases without a dealer form their own group, first;
+    // then the caller's key columns.
     let dealers: Vec<Option<&str>> = cases
         .iter()
         .map(|c| c.state().dealer.as_deref().filter(|_| grouping.dealer))
         .collect();
     let has: Vec<u32> = dealers.iter().map(|d| u32::from(d.is_some())).collect();
     let names: Vec<&str> = dealers.iter().map(|d| d.unwrap_or("")).collect();
-    let cols = [Keys::U32(&has), Keys::Str(&names)];
+    let mut cols = vec![Keys::U32(&has), Keys::Str(&names)];
+    let extra = match keys {
+        Some(Keys::Multi(ks)) => {
+            cols.extend_from_slice(ks);
+            Some(true)
+        }
+        Some(k) => {
+            cols.push(k);
+            Some(false)
+        }
+        None => None,
+    };
     let opened: Vec<i64> = cases.iter().map(Case::opened_at).collect();
     let tz = grouping.period.map(|(_, tz)| tz.name());
     let a = group::Grouping {
@@ -397,15 +460,25 @@ pub fn recovery_stats_by(
         .into_iter()
         .map(|i| {
             let (key, start) = &a.labels[i];
-            let dealer = match key {
-                GroupKey::Tuple(k) if k.first() == Some(&GroupKey::UInt(1)) => {
-                    Some(k[1].to_string())
-                }
+            let parts: &[GroupKey] = match key {
+                GroupKey::Tuple(k) => k,
+                _ => &[],
+            };
+            let dealer = match parts {
+                [GroupKey::UInt(1), name, ..] => Some(name.to_string()),
                 _ => None,
             };
+            let key = extra.map(|multi| {
+                let rest = parts.get(2..).unwrap_or_default();
+                match (multi, rest) {
+                    (false, [k]) => k.clone(),
+                    _ => GroupKey::Tuple(rest.to_vec()),
+                }
+            });
             Ok(GroupStats {
                 period: start.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
                 dealer,
+                key,
                 stats: {
                     let group: Vec<Case> = members[i].iter().map(|&j| cases[j].clone()).collect();
                     recovery_stats(&group, policy, options).map_err(|e| match e {

@@ -9,8 +9,9 @@
 
 use std::ffi::c_char;
 
-use nps_core::case::{Case, Channel, Outcome, StepState};
+use nps_core::case::{Case, Channel, Event, Outcome, StepState};
 use nps_core::policy::Policy;
+use nps_core::Error;
 
 use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
 use crate::policy::{policy_or_default, NpsPolicy, NpsResponse};
@@ -170,15 +171,33 @@ pub struct NpsRecoveryStatus {
     pub last_within_cap: bool,
 }
 
+/// The case's log replayed against its policy (`Case::apply_for`): a
+/// package in another currency than the policy's is
+/// `NPS_STATUS_INVALID_EVENT` with its index, as `nps_case_apply_json`
+/// would refuse it.
+fn checked(case: Case, policy: &Policy) -> Result<Case, FfiError> {
+    let mut events = case.events().iter().cloned();
+    let Some(first) = events.next() else {
+        return Ok(case);
+    };
+    let mut c = Case::new(case.id(), first)?;
+    for e in events {
+        c.apply_for(e, policy)?;
+    }
+    Ok(c)
+}
+
 fn publish(out: ffi::Out<*mut NpsCase>, case: Case, policy: Policy) {
     // SAFETY: out was checked by ffi::out; the caller guarantees it is writable.
     unsafe { NpsCase::write_new(out, CaseData { case, policy }) };
 }
 
 /// Replays a JSON array of events into a new case. `policy` NULL = the
-/// default policy (copied into the case; used by `nps_case_status`);
-/// `case_id` NULL = `"case"`. The first event that cannot be applied is
-/// `NPS_STATUS_INVALID_EVENT` with its index (`nps_last_error_index`).
+/// default policy (copied into the case; used by `nps_case_status` and
+/// `nps_case_apply_json`); `case_id` NULL = `"case"`. The first event that
+/// cannot be applied — out of order, or a package in another currency than
+/// the policy's — is `NPS_STATUS_INVALID_EVENT` with its index
+/// (`nps_last_error_index`).
 ///
 /// # Safety
 ///
@@ -201,7 +220,7 @@ pub unsafe extern "C" fn nps_case_from_events_json(
                 ffi::opt_text(case_id, "case_id")?.unwrap_or("case"),
             )
         };
-        let case = Case::from_json_events(text, id)?;
+        let case = checked(Case::from_json_events(text, id)?, &p)?;
         publish(out, case, p);
         Ok(())
     })
@@ -243,8 +262,15 @@ pub unsafe extern "C" fn nps_case_from_response(
     })
 }
 
-/// A case from `nps_case_to_json` text (`{"id": ..., "events": [...]}`;
-/// the log is replayed and checked). `policy` NULL = the default policy.
+/// A case from `nps_case_to_json` text (`{"id": ..., "events": [...],
+/// "policy": {...}}`; the log is replayed and checked), read against the
+/// policy the document carries (nps-core's `Case::from_json_with_policy`).
+/// `policy` NULL = the embedded policy, or the default policy for a
+/// document without one; a non-NULL `policy` must be the one the document
+/// carries (same `Policy::fingerprint`), else `NPS_STATUS_INVALID_ARGUMENT`
+/// naming `policy` — a case is never silently read against another policy
+/// (its late steps would change). An invalid embedded policy is
+/// `NPS_STATUS_INVALID_POLICY` with its problems.
 ///
 /// # Safety
 ///
@@ -259,16 +285,30 @@ pub unsafe extern "C" fn nps_case_from_json(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (p, text) = unsafe { (policy_or_default(policy)?, ffi::text(json, "json", None)?) };
-        let case = Case::from_json(text)?;
+        let (given, text) = unsafe {
+            (
+                if policy.is_null() {
+                    None
+                } else {
+                    Some(NpsPolicy::try_ref(policy, "policy")?)
+                },
+                ffi::text(json, "json", None)?,
+            )
+        };
+        let (case, p) = Case::from_json_with_policy(text, given)?;
+        let case = checked(case, &p)?;
         publish(out, case, p);
         Ok(())
     })
 }
 
-/// Applies one event (a JSON object). Atomic: on error (e.g.
-/// `NPS_STATUS_INVALID_EVENT` for an event out of order or for a closed
-/// case) the case is unchanged.
+/// Applies one event (a JSON object) against the case's policy (nps-core's
+/// `Case::apply_for`). Atomic: on error the case is unchanged —
+/// `NPS_STATUS_INVALID_EVENT` with the event's index
+/// (`nps_last_error_index`) for an event out of order, for a closed case,
+/// malformed, or a `solution_proposed` package with an item in another
+/// currency than the policy's (e.g. USD on a CNY policy: refused here,
+/// instead of failing every later status and batch).
 ///
 /// # Safety
 ///
@@ -285,14 +325,31 @@ pub unsafe extern "C" fn nps_case_apply_json(
         // SAFETY: the caller guarantees a live handle used by no other
         // thread.
         let c = unsafe { NpsCase::try_mut(case, "case") }?;
-        c.case.apply_json(text)?;
+        let index = c.case.events().len();
+        let event = Event::from_json(text).map_err(|e| match e {
+            // The event's position in the log, as for any other rejection.
+            Error::InvalidEvent {
+                index: None,
+                event,
+                reason,
+            } => Error::InvalidEvent {
+                index: Some(index),
+                event,
+                reason,
+            },
+            other => other,
+        })?;
+        c.case.apply_for(event, &c.policy)?;
         Ok(())
     })
 }
 
-/// The case as JSON text (`{"id": ..., "events": [...]}`, instants in
-/// UTC) into `buf` (capacity `len`); `*text_len` (may be NULL) receives its
-/// length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+/// The case and the policy it is read against as JSON text
+/// (`{"id": ..., "events": [...], "policy": {...}}`, instants in UTC;
+/// nps-core's `Case::to_json_with_policy`), so that `nps_case_from_json`
+/// reads it against the same policy or refuses. Into `buf` (capacity
+/// `len`); `*text_len` (may be NULL) receives its length without the NUL,
+/// also on `NPS_STATUS_BUFFER_TOO_SMALL`.
 ///
 /// # Safety
 ///
@@ -308,8 +365,9 @@ pub unsafe extern "C" fn nps_case_to_json(
     ffi_status!({
         // SAFETY: caller guarantees.
         let c = unsafe { NpsCase::try_ref(case, "case") }?;
+        let text = c.case.to_json_with_policy(&c.policy);
         // SAFETY: caller guarantees on buf and text_len.
-        unsafe { text_out(&c.case.to_json(), buf, len, text_len) }
+        unsafe { text_out(&text, buf, len, text_len) }
     })
 }
 

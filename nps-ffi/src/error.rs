@@ -19,6 +19,8 @@ struct LastError {
     value: Option<f64>,
     /// The problems of an `NPS_STATUS_INVALID_POLICY` error (else empty).
     problems: Vec<Problem>,
+    /// The id of the case a batch function failed on (`Error::InCase`).
+    case_id: Option<String>,
 }
 
 thread_local! {
@@ -34,6 +36,10 @@ fn set_last_error(e: &FfiError) -> NpsStatus {
         problems: match e {
             FfiError::Core(core) => core.problems().to_vec(),
             _ => Vec::new(),
+        },
+        case_id: match e {
+            FfiError::Core(core) => core.case().map(|(_, id, _)| id.to_owned()),
+            _ => None,
         },
     };
     let status = last.status;
@@ -123,9 +129,12 @@ pub unsafe extern "C" fn nps_last_error_message(buf: *mut c_char, len: usize) ->
 }
 
 /// If the calling thread's last error names a row (an invalid score, weight
-/// or timestamp, invalid UTF-8 in a column of strings) or an index
-/// (`NPS_STATUS_INDEX_OUT_OF_RANGE`), writes it (0-based) to `*index` and
-/// returns true; otherwise returns false and leaves `*index` alone.
+/// or timestamp, invalid UTF-8 in a column of strings), an index
+/// (`NPS_STATUS_INDEX_OUT_OF_RANGE`), an event of a case log, or the case
+/// of a batch that failed (`nps_recovery_stats*`, `nps_rank_open_cases`:
+/// its position in `cases`, with its id from `nps_last_error_case_id`),
+/// writes it (0-based) to `*index` and returns true; otherwise returns
+/// false and leaves `*index` alone.
 ///
 /// # Safety
 ///
@@ -142,6 +151,30 @@ pub unsafe extern "C" fn nps_last_error_index(index: *mut usize) -> bool {
             Some(_) => true,
             None => false,
         }
+    })
+}
+
+/// Copies the id of the case that a batch function (`nps_recovery_stats`,
+/// `nps_recovery_stats_json`, `nps_recovery_stats_by_json`,
+/// `nps_rank_open_cases`) failed on into `buf`, like
+/// `nps_last_error_message` (truncated to `len - 1` bytes at a character
+/// boundary, NUL-terminated when `len > 0`, returning the full length
+/// without the NUL). The case's position in the input is
+/// `nps_last_error_index`, the status and message are the case's own
+/// error. `""` (returning 0) when the last error is not about one case of
+/// a batch.
+///
+/// # Safety
+///
+/// `buf` must be NULL or writable for `len` bytes.
+#[no_mangle]
+pub unsafe extern "C" fn nps_last_error_case_id(buf: *mut c_char, len: usize) -> usize {
+    ffi_value!(0, {
+        with_last_error(|l| {
+            let id = l.and_then(|l| l.case_id.as_deref()).unwrap_or("");
+            // SAFETY: the caller guarantees buf is NULL or writable for len bytes.
+            unsafe { copy_truncated(id, buf, len) }
+        })
     })
 }
 

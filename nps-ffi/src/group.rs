@@ -162,6 +162,66 @@ pub(crate) fn key_to_c(k: &GroupKey) -> (NpsKeyKind, i64, u64) {
     }
 }
 
+/// The core keys of `n` C key columns (`n == 0`: `None`; always
+/// `Keys::Multi`, so every key is a tuple with one part per column, as in
+/// `NpsGroupOptions.key_columns`).
+pub(crate) fn multi_keys<'a>(cols: &'a [Keys<'a>]) -> Option<Keys<'a>> {
+    (!cols.is_empty()).then_some(Keys::Multi(cols))
+}
+
+/// Writes the number of parts of `k` to `count` (the `_key_parts`
+/// functions of every grouped handle).
+///
+/// # Safety
+///
+/// `count` NULL or writable.
+pub(crate) unsafe fn key_parts_out(k: &GroupKey, count: *mut usize) -> Result<(), FfiError> {
+    let count = ffi::out(count, "count")?;
+    // SAFETY: checked; caller guarantee.
+    unsafe { count.write(key_parts(k).len()) };
+    Ok(())
+}
+
+/// Writes part `part` of `k` to `out` (the `_key_part` functions).
+///
+/// # Safety
+///
+/// `out` NULL or writable.
+pub(crate) unsafe fn key_part_out(
+    k: &GroupKey,
+    part: usize,
+    out: *mut NpsKeyValue,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    let (kind, key_int, key_uint) = key_to_c(key_part(k, part)?);
+    // SAFETY: checked; caller guarantee.
+    unsafe {
+        out.write(NpsKeyValue {
+            kind: kind.to_u32(),
+            key_int,
+            key_uint,
+        })
+    };
+    Ok(())
+}
+
+/// Copies the text of `k` (the decimal integer, the string, or the parts
+/// of a tuple joined with `" | "`) into a caller buffer (the `_key_text`
+/// functions).
+///
+/// # Safety
+///
+/// `buf` NULL or writable for `len` bytes; `text_len` NULL or writable.
+pub(crate) unsafe fn key_text_out(
+    k: &GroupKey,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> Result<(), FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    unsafe { text_out(&k.to_string(), buf, len, text_len) }
+}
+
 /// What to group by. Every column given has `len` rows (the length of the
 /// score column). **Start from `nps_group_options_default()`** (nps-core's
 /// `GroupOptions::default()`: one group of all rows, no period, UTC, every

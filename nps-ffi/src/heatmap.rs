@@ -3,9 +3,11 @@
 
 use std::ffi::c_char;
 
+use nps_core::group::Keys;
 use nps_core::heatmap::{HeatMap, MatrixBy, PainPoint, RecordDims, Stage};
 
 use crate::ffi::{self, list_out, str_column, text_out, CEnum, FfiError, Handle, NpsStatus};
+use crate::group::{key_columns, KeyColumn, NpsKeyColumn};
 use crate::period::{period_of, period_to_c};
 
 /// A journey stage (SPEC §5), in journey order. Passed as `uint32_t`.
@@ -208,7 +210,8 @@ pub unsafe extern "C" fn nps_heat_map_from_rows(
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct NpsHeatMapOptions {
-    /// One NUL-terminated UTF-8 key per record (e.g. the dealer), or NULL.
+    /// One NUL-terminated UTF-8 key per record (e.g. the dealer), or NULL
+    /// (not together with `key_columns`).
     pub keys: *const *const c_char,
     /// One Unix-second instant per record, or NULL.
     pub timestamps: *const i64,
@@ -218,6 +221,17 @@ pub struct NpsHeatMapOptions {
     /// IANA time zone of the periods (NUL-terminated UTF-8); NULL = the
     /// default of nps-core (UTC).
     pub tz: *const c_char,
+    /// Key columns of any type (integers or strings), one value per record:
+    /// one column (e.g. a `uint32_t` dealer code) or several (e.g. dealer ×
+    /// advisor). The matrix then has one column per key that occurs, in
+    /// ascending key order, labelled with the key's text
+    /// (`nps_heat_map_matrix_column`: the decimal integer, the string, or
+    /// for several columns the parts joined with `" | "`, e.g.
+    /// `"D01 | 7"`). NULL (or `n_key_columns == 0`) = none; not together
+    /// with `keys`.
+    pub key_columns: *const NpsKeyColumn,
+    /// Number of columns at `key_columns`.
+    pub n_key_columns: usize,
 }
 
 impl NpsHeatMapOptions {
@@ -227,6 +241,8 @@ impl NpsHeatMapOptions {
             timestamps: std::ptr::null(),
             period: period_to_c(Some(RecordDims::default().period)),
             tz: std::ptr::null(),
+            key_columns: std::ptr::null(),
+            n_key_columns: 0,
         }
     }
 }
@@ -250,8 +266,9 @@ pub extern "C" fn nps_heat_map_options_default() -> NpsHeatMapOptions {
 /// # Safety
 ///
 /// As `nps_heat_map_from_rows`; `options` NULL or readable, its `keys`
-/// NULL or `len` valid strings, `timestamps` NULL or readable for `len`
-/// values, `tz` NULL or a string.
+/// NULL or `len` valid strings, `key_columns` NULL or readable for
+/// `n_key_columns` columns of `len` values each, `timestamps` NULL or
+/// readable for `len` values, `tz` NULL or a string.
 #[no_mangle]
 pub unsafe extern "C" fn nps_heat_map_from_records(
     stages: *const u32,
@@ -278,10 +295,17 @@ pub unsafe extern "C" fn nps_heat_map_from_records(
             new_handle(map, out);
             return Ok(());
         };
+        if !o.keys.is_null() && o.n_key_columns > 0 {
+            return Err(FfiError::arg(
+                "keys",
+                "give at most one of keys and key_columns",
+            ));
+        }
         // SAFETY: caller guarantees on the option columns.
-        let (keys, timestamps, tz) = unsafe {
+        let (keys, multi, timestamps, tz) = unsafe {
             (
                 ffi::opt_str_column(o.keys, len, "keys")?,
+                key_columns(o.key_columns, o.n_key_columns, len)?,
                 ffi::opt_slice(o.timestamps, len, "timestamps")?,
                 ffi::opt_text(o.tz, "tz")?,
             )
@@ -289,9 +313,17 @@ pub unsafe extern "C" fn nps_heat_map_from_records(
         let period = period_of(o.period)?.ok_or_else(|| {
             FfiError::arg("period", "NPS_PERIOD_NONE is not a period of a heat map")
         })?;
+        let multi: Vec<Keys> = multi.iter().map(KeyColumn::as_keys).collect();
+        let keys = match (&keys, multi.len()) {
+            (Some(k), _) => Some(Keys::Str(k)),
+            (None, 0) => None,
+            // One column is its own key (an integer stays an integer).
+            (None, 1) => Some(multi[0]),
+            (None, _) => Some(Keys::Multi(&multi)),
+        };
         let default = RecordDims::default();
         let dims = RecordDims {
-            keys: keys.as_deref(),
+            keys,
             timestamps,
             period,
             tz: tz.unwrap_or(default.tz),

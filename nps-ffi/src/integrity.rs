@@ -4,12 +4,15 @@
 
 use nps_core::group::{GroupKey, Keys};
 use nps_core::integrity::{
-    managed_flags, managed_flags_rerated, rerated_nps, Basis, Correction, FlagOptions, FlagStatus,
-    ManagedFlags, ManagedTest, Rerated, Rerating,
+    managed_flags, managed_flags_rerated, rerated_nps, rerated_nps_by, Basis, Correction,
+    FlagOptions, FlagStatus, GroupRerating, ManagedFlags, ManagedTest, Rerated, Rerating,
 };
 use nps_core::ScoreValue;
 
+use std::ffi::c_char;
+
 use crate::ffi::{self, CEnum, FfiError, Handle, NpsStatus};
+use crate::group::{self, KeyColumn, NpsKeyColumn, NpsKeyValue};
 use crate::tally::{invalid_policy, NpsInvalidPolicy, NpsTally};
 
 /// Which scores a report is based on. Passed as `uint32_t`.
@@ -170,6 +173,252 @@ pub unsafe extern "C" fn nps_rerated_nps_u8(
     })
 }
 
+/// Re-rating tallies per group: an opaque, immutable handle made by
+/// `nps_rerated_nps_by_f64` / `_u8` (one `NpsRerating` per non-empty
+/// group, sorted by key), read with `nps_rerating_table_len`, `_get`,
+/// `_key_parts`, `_key_part` and `_key_text`, released with
+/// `nps_rerating_table_free` exactly once. Any number of threads may read
+/// one at the same time; freeing must not race with any other use.
+pub struct NpsReratingTable {
+    _private: [u8; 0],
+}
+
+impl Handle for NpsReratingTable {
+    type RustType = Vec<GroupRerating>;
+}
+
+/// Shared body of the `nps_rerated_nps_by_*` functions.
+///
+/// # Safety
+///
+/// As the exported functions.
+#[allow(clippy::too_many_arguments)]
+unsafe fn rerated_by_body<T: ScoreValue, R: ScoreValue>(
+    original: *const T,
+    rerated: *const R,
+    present: *const u8,
+    len: usize,
+    key_columns: *const NpsKeyColumn,
+    n_key_columns: usize,
+    basis: u32,
+    out: *mut *mut NpsReratingTable,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    // SAFETY: the caller guarantees each non-NULL column is readable for len values.
+    let (original, rerated, present, cols) = unsafe {
+        (
+            ffi::slice(original, len, "original")?,
+            ffi::slice(rerated, len, "rerated")?,
+            mask(ffi::opt_slice(present, len, "present")?),
+            group::key_columns(key_columns, n_key_columns, len)?,
+        )
+    };
+    let cols: Vec<Keys> = cols.iter().map(KeyColumn::as_keys).collect();
+    let keys = group::multi_keys(&cols)
+        .ok_or_else(|| FfiError::arg("key_columns", "needs at least one key column"))?;
+    let groups = rerated_nps_by(
+        original,
+        rerated,
+        present.as_deref(),
+        keys,
+        basis_of(basis)?,
+    )?;
+    // SAFETY: out was checked; the caller guarantees it is writable.
+    unsafe { NpsReratingTable::write_new(out, groups) };
+    Ok(())
+}
+
+/// `nps_rerated_nps_f64` per group: the rows grouped by `n_key_columns`
+/// (at least 1) key columns of any type (`NpsKeyColumn`, e.g. dealer ×
+/// advisor), each with `len` rows. Writes a new `NpsReratingTable` to
+/// `*out`: one `NpsRerating` per non-empty group, sorted by key; each
+/// key is a tuple with one part per column. Errors as
+/// `nps_rerated_nps_f64`.
+///
+/// # Safety
+///
+/// `original` and `rerated` NULL or readable for `len` values;
+/// `key_columns` NULL or readable for `n_key_columns` columns of `len`
+/// values each; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerated_nps_by_f64(
+    original: *const f64,
+    rerated: *const f64,
+    len: usize,
+    key_columns: *const NpsKeyColumn,
+    n_key_columns: usize,
+    basis: u32,
+    out: *mut *mut NpsReratingTable,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            rerated_by_body(
+                original,
+                rerated,
+                std::ptr::null(),
+                len,
+                key_columns,
+                n_key_columns,
+                basis,
+                out,
+            )
+        }
+    })
+}
+
+/// `nps_rerated_nps_u8` per group (`present` as there), grouped as
+/// `nps_rerated_nps_by_f64`.
+///
+/// # Safety
+///
+/// As `nps_rerated_nps_by_f64`; `present` NULL or readable for `len`
+/// values.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_rerated_nps_by_u8(
+    original: *const u8,
+    rerated: *const u8,
+    present: *const u8,
+    len: usize,
+    key_columns: *const NpsKeyColumn,
+    n_key_columns: usize,
+    basis: u32,
+    out: *mut *mut NpsReratingTable,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            rerated_by_body(
+                original,
+                rerated,
+                present,
+                len,
+                key_columns,
+                n_key_columns,
+                basis,
+                out,
+            )
+        }
+    })
+}
+
+/// Number of groups of a re-rating table; 0 for NULL.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerating_table_len(table: *const NpsReratingTable) -> usize {
+    ffi_value!(0, {
+        // SAFETY: caller guarantee.
+        unsafe { NpsReratingTable::try_ref(table, "table") }.map_or(0, Vec::len)
+    })
+}
+
+/// # Safety
+/// `table` NULL or a live handle.
+unsafe fn rerating_at<'a>(
+    table: *const NpsReratingTable,
+    index: usize,
+) -> Result<&'a GroupRerating, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let t = unsafe { NpsReratingTable::try_ref(table, "table") }?;
+    t.get(index).ok_or(FfiError::IndexOutOfRange {
+        index,
+        len: t.len(),
+    })
+}
+
+/// Copies the tallies of group `index` (0-based, below
+/// `nps_rerating_table_len`, else `NPS_STATUS_INDEX_OUT_OF_RANGE`) to
+/// `*out`.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerating_table_get(
+    table: *const NpsReratingTable,
+    index: usize,
+    out: *mut NpsRerating,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let g = unsafe { rerating_at(table, index) }?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(NpsRerating::from_core(&g.rerating)) };
+        Ok(())
+    })
+}
+
+/// `*count` receives the number of parts of the key of group `index` (one
+/// per key column).
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `count` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerating_table_key_parts(
+    table: *const NpsReratingTable,
+    index: usize,
+    count: *mut usize,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group::key_parts_out(&rerating_at(table, index)?.key, count) } })
+}
+
+/// Copies part `part` (0-based, below `nps_rerating_table_key_parts`, else
+/// `NPS_STATUS_INDEX_OUT_OF_RANGE`) of the key of group `index` to `*out`.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerating_table_key_part(
+    table: *const NpsReratingTable,
+    index: usize,
+    part: usize,
+    out: *mut NpsKeyValue,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group::key_part_out(&rerating_at(table, index)?.key, part, out) } })
+}
+
+/// Copies the key of group `index` as text (parts joined with `" | "`)
+/// like `nps_managed_flags_key_text`.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+/// `text_len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerating_table_key_text(
+    table: *const NpsReratingTable,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: forwarded caller guarantees.
+        unsafe { group::key_text_out(&rerating_at(table, index)?.key, buf, len, text_len) }
+    })
+}
+
+/// Releases a re-rating table. NULL is accepted (and ignored).
+///
+/// # Safety
+///
+/// `table` NULL or a handle from this library not yet freed, used by no
+/// other thread.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerating_table_free(table: *mut NpsReratingTable) {
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsReratingTable::free(table) } })
+}
+
 /// The tests of `nps_managed_flags_*`. Passed as `uint32_t`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -311,7 +560,7 @@ pub struct NpsManagedFlags {
 /// What an `NpsManagedFlags` handle holds.
 pub(crate) struct ManagedFlagsData {
     inner: ManagedFlags,
-    /// The u32 key of each row (the input keys were u32).
+    /// The u32 key of each row (`u32::MAX` for keys of other types).
     keys: Vec<u32>,
 }
 
@@ -324,7 +573,9 @@ impl Handle for NpsManagedFlags {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsManagedFlag {
-    /// The group's key.
+    /// The group's key for `nps_managed_flags_u8` / `_f64`; `UINT32_MAX`
+    /// for keys from `nps_managed_flags_by_*` (read those with
+    /// `nps_managed_flags_key_part` / `_key_text`).
     pub key: u32,
     /// An `NpsManagedTest`.
     pub test: u32,
@@ -380,26 +631,18 @@ pub struct NpsManagedFlagsInfo {
     pub skipped: u64,
 }
 
-/// Shared body of the `nps_managed_flags_*` functions.
+/// Shared body of the `nps_managed_flags_*` functions, on read columns.
 ///
 /// # Safety
 ///
-/// As the exported functions.
-unsafe fn flags_body<T: ScoreValue>(
-    scores: *const T,
-    keys: *const u32,
-    rerated: *const f64,
-    len: usize,
+/// `options` NULL or valid; `out` writable (checked).
+unsafe fn flags_of<T: ScoreValue>(
+    scores: &[T],
+    keys: Keys<'_>,
+    rerated: Option<&[f64]>,
     options: *const NpsFlagOptions,
-    out: *mut *mut NpsManagedFlags,
+    out: ffi::Out<*mut NpsManagedFlags>,
 ) -> Result<(), FfiError> {
-    let out = ffi::out(out, "out")?;
-    // SAFETY: the caller guarantees each non-NULL column is readable for len values.
-    let scores = unsafe { ffi::slice(scores, len, "scores") }?;
-    // SAFETY: as above.
-    let keys = unsafe { ffi::slice(keys, len, "keys") }?;
-    // SAFETY: as above.
-    let rerated = unsafe { ffi::opt_slice(rerated, len, "rerated") }?;
     // SAFETY: the caller guarantees a non-NULL options points to a valid value.
     let o = unsafe { ffi::opt_reference(options, "options") }?
         .copied()
@@ -417,16 +660,15 @@ unsafe fn flags_body<T: ScoreValue>(
                 scores: r,
                 present: None,
             },
-            Keys::U32(keys),
+            keys,
             &opts,
         )?,
-        None => managed_flags(scores, Keys::U32(keys), &opts)?,
+        None => managed_flags(scores, keys, &opts)?,
     };
     let keys = inner
         .rows
         .iter()
         .map(|r| match r.key {
-            // Keys came in as u32, so they fit.
             GroupKey::UInt(k) => u32::try_from(k).unwrap_or(u32::MAX),
             _ => u32::MAX,
         })
@@ -434,6 +676,62 @@ unsafe fn flags_body<T: ScoreValue>(
     // SAFETY: out was checked; the caller guarantees it is writable.
     unsafe { NpsManagedFlags::write_new(out, ManagedFlagsData { inner, keys }) };
     Ok(())
+}
+
+/// Shared body of the `nps_managed_flags_u8` / `_f64` functions.
+///
+/// # Safety
+///
+/// As the exported functions.
+unsafe fn flags_body<T: ScoreValue>(
+    scores: *const T,
+    keys: *const u32,
+    rerated: *const f64,
+    len: usize,
+    options: *const NpsFlagOptions,
+    out: *mut *mut NpsManagedFlags,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    // SAFETY: the caller guarantees each non-NULL column is readable for len values.
+    let (scores, keys, rerated) = unsafe {
+        (
+            ffi::slice(scores, len, "scores")?,
+            ffi::slice(keys, len, "keys")?,
+            ffi::opt_slice(rerated, len, "rerated")?,
+        )
+    };
+    // SAFETY: forwarded caller guarantees.
+    unsafe { flags_of(scores, Keys::U32(keys), rerated, options, out) }
+}
+
+/// Shared body of the `nps_managed_flags_by_*` functions.
+///
+/// # Safety
+///
+/// As the exported functions.
+unsafe fn flags_by_body<T: ScoreValue>(
+    scores: *const T,
+    key_columns: *const NpsKeyColumn,
+    n_key_columns: usize,
+    rerated: *const f64,
+    len: usize,
+    options: *const NpsFlagOptions,
+    out: *mut *mut NpsManagedFlags,
+) -> Result<(), FfiError> {
+    let out = ffi::out(out, "out")?;
+    // SAFETY: the caller guarantees each non-NULL column is readable for len values.
+    let (scores, cols, rerated) = unsafe {
+        (
+            ffi::slice(scores, len, "scores")?,
+            group::key_columns(key_columns, n_key_columns, len)?,
+            ffi::opt_slice(rerated, len, "rerated")?,
+        )
+    };
+    let cols: Vec<Keys> = cols.iter().map(KeyColumn::as_keys).collect();
+    let keys = group::multi_keys(&cols)
+        .ok_or_else(|| FfiError::arg("key_columns", "needs at least one key column"))?;
+    // SAFETY: forwarded caller guarantees.
+    unsafe { flags_of(scores, keys, rerated, options, out) }
 }
 
 /// Flags groups whose score distribution looks managed: for every group
@@ -482,6 +780,77 @@ pub unsafe extern "C" fn nps_managed_flags_f64(
 ) -> NpsStatus {
     // SAFETY: forwarded caller guarantees.
     ffi_status!({ unsafe { flags_body(scores, keys, rerated, len, options, out) } })
+}
+
+/// As `nps_managed_flags_u8`, grouped by `n_key_columns` key columns of
+/// any type (`NpsKeyColumn`: `uint32_t`, `uint64_t`, `int64_t` or strings;
+/// e.g. dealer × advisor), each with `len` rows. Every group's key is a
+/// tuple with one part per column: read it with
+/// `nps_managed_flags_key_parts`, `_key_part` and `_key_text` (the `key`
+/// field of `NpsManagedFlag` is then `UINT32_MAX`). Rows come sorted by
+/// key (part by part), then test. `n_key_columns == 0` is
+/// `NPS_STATUS_INVALID_ARGUMENT`.
+///
+/// # Safety
+///
+/// `scores` and `rerated` NULL or readable for `len` values;
+/// `key_columns` NULL or readable for `n_key_columns` columns of `len`
+/// values each; `options` NULL or valid; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_by_u8(
+    scores: *const u8,
+    key_columns: *const NpsKeyColumn,
+    n_key_columns: usize,
+    rerated: *const f64,
+    len: usize,
+    options: *const NpsFlagOptions,
+    out: *mut *mut NpsManagedFlags,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            flags_by_body(
+                scores,
+                key_columns,
+                n_key_columns,
+                rerated,
+                len,
+                options,
+                out,
+            )
+        }
+    })
+}
+
+/// As `nps_managed_flags_by_u8` for `double` scores (NaN is invalid).
+///
+/// # Safety
+///
+/// As `nps_managed_flags_by_u8`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_by_f64(
+    scores: *const f64,
+    key_columns: *const NpsKeyColumn,
+    n_key_columns: usize,
+    rerated: *const f64,
+    len: usize,
+    options: *const NpsFlagOptions,
+    out: *mut *mut NpsManagedFlags,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            flags_by_body(
+                scores,
+                key_columns,
+                n_key_columns,
+                rerated,
+                len,
+                options,
+                out,
+            )
+        }
+    })
 }
 
 /// Releases a handle. NULL is accepted (and ignored).
@@ -569,4 +938,77 @@ pub unsafe extern "C" fn nps_managed_flags_get(
         unsafe { out.write(row) };
         Ok(())
     })
+}
+
+/// # Safety
+/// `flags` NULL or a live handle.
+unsafe fn flag_key<'a>(
+    flags: *const NpsManagedFlags,
+    index: usize,
+) -> Result<&'a GroupKey, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let h = unsafe { NpsManagedFlags::try_ref(flags, "flags") }?;
+    h.inner
+        .rows
+        .get(index)
+        .map(|r| &r.key)
+        .ok_or(FfiError::IndexOutOfRange {
+            index,
+            len: h.inner.rows.len(),
+        })
+}
+
+/// `*count` receives the number of parts of the key of row `index`: 1 for
+/// `nps_managed_flags_u8` / `_f64`, one per key column for
+/// `nps_managed_flags_by_*`.
+///
+/// # Safety
+///
+/// `flags` NULL or a live handle; `count` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_key_parts(
+    flags: *const NpsManagedFlags,
+    index: usize,
+    count: *mut usize,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group::key_parts_out(flag_key(flags, index)?, count) } })
+}
+
+/// Copies part `part` (0-based, below `nps_managed_flags_key_parts`, else
+/// `NPS_STATUS_INDEX_OUT_OF_RANGE`) of the key of row `index` to `*out`.
+///
+/// # Safety
+///
+/// `flags` NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_key_part(
+    flags: *const NpsManagedFlags,
+    index: usize,
+    part: usize,
+    out: *mut NpsKeyValue,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group::key_part_out(flag_key(flags, index)?, part, out) } })
+}
+
+/// Copies the key of row `index` as text (the decimal integer, the string,
+/// or the parts of several key columns joined with `" | "`) with a NUL
+/// into `buf` (capacity `len`); `*text_len` (may be NULL) receives its
+/// length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+///
+/// `flags` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+/// `text_len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_key_text(
+    flags: *const NpsManagedFlags,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group::key_text_out(flag_key(flags, index)?, buf, len, text_len) } })
 }

@@ -10,7 +10,8 @@
 //! - Fallible functions return [`NpsStatus`]; `NPS_STATUS_OK` (0) is success.
 //!   Results are written through out-pointers **only on success**.
 //! - After a failure, [`nps_last_error_message`], [`nps_last_error_index`] and
-//!   [`nps_last_error_value`] describe it. The last error is kept per thread
+//!   [`nps_last_error_value`] describe it ([`nps_last_error_case_id`] names
+//!   the case a batch function failed on). The last error is kept per thread
 //!   and reset by every call that returns a status.
 //! - Arrays cross as `(const T *ptr, size_t len)`. A NULL pointer with
 //!   `len == 0` is an empty array; NULL with `len > 0` is
@@ -38,10 +39,11 @@
 //! | [`NpsCalendar`] | `nps_calendar_from_json`, `nps_policy_calendar` | `calendar` |
 //! | [`NpsHeatMap`] | `nps_heat_map_from_rows`, `_from_records` | `heatmap` |
 //! | [`NpsManagedFlags`] | `nps_managed_flags_*` | `integrity` |
+//! | [`NpsReratingTable`] | `nps_rerated_nps_by_*` | `integrity` |
 //! | [`NpsSrtCatalog`] | `nps_srt_catalog_new`, `_from_json` | `kpi::srt` |
 //! | [`NpsKpiTable`] | `nps_kpi_rate_table`, `nps_kpi_first_time_fix_table` | `kpi::table` |
 //! | [`NpsKpiTimeTable`] | `nps_kpi_time_table` | `kpi::table` |
-//! | [`NpsKpiTechnicianTable`] | `nps_kpi_technician_table` | `kpi::table` |
+//! | [`NpsKpiTechnicianTable`] | `nps_kpi_technician_table`, `_by` | `kpi::table` |
 //! | [`NpsCase`] | `nps_case_from_events_json`, `_from_response`, `_from_json` | `case` |
 //! | [`NpsTable`] | `nps_grouped_to_table`, `nps_kpi_table_to_table`, `nps_kpi_time_table_to_table` | `table` |
 //!

@@ -8,12 +8,15 @@ use std::ffi::c_char;
 use nps_core::case::Case;
 use nps_core::period::parse_tz;
 use nps_core::programme::{
-    groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, RecoveryRate,
-    RecoveryStats, StatsGrouping, StatsOptions,
+    groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, recovery_stats_by_keys,
+    RecoveryRate, RecoveryStats, StatsGrouping, StatsOptions,
 };
 
 use crate::case::NpsCase;
+use nps_core::group::Keys;
+
 use crate::ffi::{self, text_out, FfiError, Handle, NpsStatus};
+use crate::group::{key_columns as key_columns_of, KeyColumn, NpsKeyColumn};
 use crate::period::period_of;
 use crate::policy::{policy_or_default, NpsPolicy};
 
@@ -123,7 +126,10 @@ unsafe fn cases_of(cases: *const *const NpsCase, n: usize) -> Result<Vec<Case>, 
 /// Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =
 /// default): the counts and the five rates, each with its numerator and
 /// denominator (`has_value` false = no data). Splits, reasons and
-/// groupings are in `nps_recovery_stats_json`.
+/// groupings are in `nps_recovery_stats_json`. A case that fails (e.g. a
+/// package in another currency than the policy's) is named by
+/// `nps_last_error_index` (its position in `cases`) and
+/// `nps_last_error_case_id`; the status is the case's own error.
 ///
 /// # Safety
 ///
@@ -193,6 +199,66 @@ pub unsafe extern "C" fn nps_recovery_stats_json(
             };
             groups_to_json(&recovery_stats_by(&cs, &p, &o, &g)?)
         };
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&text, buf, len, text_len) }
+    })
+}
+
+/// `nps_recovery_stats_json` also grouped by `n_key_columns` key columns
+/// the caller gives, one key per case (`NpsKeyColumn` of any type, each
+/// with `n` rows: e.g. the advisor or region of `cases[i]`, or several
+/// columns at once): an array of {period, dealer, key, stats} groups,
+/// sorted by period, then dealer (when `by_dealer`), then key (nps-core's
+/// `recovery_stats_by_keys`). `key` is the key of one column (a number or
+/// a string), or an array with one part per column when
+/// `n_key_columns > 1`. `n_key_columns == 0` is the grouping of
+/// `nps_recovery_stats_json` (always an array). A case that fails is
+/// named by `nps_last_error_index` and `nps_last_error_case_id`.
+///
+/// # Safety
+///
+/// As `nps_recovery_stats_json`; `key_columns` NULL or readable for
+/// `n_key_columns` columns of `n` values each.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_recovery_stats_by_json(
+    policy: *const NpsPolicy,
+    cases: *const *const NpsCase,
+    n: usize,
+    key_columns: *const NpsKeyColumn,
+    n_key_columns: usize,
+    period: u32,
+    by_dealer: bool,
+    tz: *const c_char,
+    top_reasons: usize,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantees.
+        let (p, cs, cols, tz) = unsafe {
+            (
+                policy_or_default(policy)?,
+                cases_of(cases, n)?,
+                key_columns_of(key_columns, n_key_columns, n)?,
+                ffi::opt_text(tz, "tz")?.unwrap_or(nps_core::period::DEFAULT_TZ),
+            )
+        };
+        let period = period_of(period)?;
+        let zone = parse_tz(tz)?;
+        let o = StatsOptions { top_reasons };
+        let g = StatsGrouping {
+            dealer: by_dealer,
+            period: period.map(|x| (x, zone)),
+        };
+        let cols: Vec<Keys> = cols.iter().map(KeyColumn::as_keys).collect();
+        let keys = match cols.len() {
+            0 => None,
+            1 => Some(cols[0]),
+            _ => Some(Keys::Multi(&cols)),
+        };
+        let text = groups_to_json(&recovery_stats_by_keys(&cs, &p, &o, &g, keys)?);
         // SAFETY: caller guarantees on buf and text_len.
         unsafe { text_out(&text, buf, len, text_len) }
     })

@@ -88,7 +88,8 @@ c_enum!(NpsAlternative {
 pub struct NpsIntervalOptions {
     /// An `NpsIntervalMethod` (default `NPS_INTERVAL_METHOD_SCORE`).
     pub method: u32,
-    /// Confidence (or credible) level strictly between 0 and 1 (default:
+    /// Confidence (or credible) level in nps-core's `CONFIDENCE_RANGE`
+    /// [1e-6, 1 − 1e-12] (else `NPS_STATUS_INVALID_ARGUMENT`; default:
     /// `nps_default_confidence()`).
     pub confidence: f64,
     /// Adjusted Wald: pseudo-counts added to detractors, passives, promoters
@@ -131,7 +132,8 @@ pub struct NpsTestOptions {
     pub pseudo: [f64; 3],
     /// An `NpsAlternative` (default `NPS_ALTERNATIVE_TWO_SIDED`).
     pub alternative: u32,
-    /// Confidence level of the interval of the difference (default:
+    /// Confidence level of the interval of the difference, in nps-core's `CONFIDENCE_RANGE`
+    /// [1e-6, 1 − 1e-12] (else `NPS_STATUS_INVALID_ARGUMENT`; default:
     /// `nps_default_confidence()`).
     pub confidence: f64,
 }
@@ -725,7 +727,8 @@ pub unsafe extern "C" fn nps_weighted_compare(
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsSampleSizeOptions {
-    /// Confidence level strictly between 0 and 1 (default:
+    /// Confidence level in nps-core's `CONFIDENCE_RANGE`
+    /// [1e-6, 1 − 1e-12] (else `NPS_STATUS_INVALID_ARGUMENT`; default:
     /// `nps_default_confidence()`).
     pub confidence: f64,
     /// Whether `population` is set (default false: an infinite population).
@@ -800,8 +803,9 @@ pub unsafe extern "C" fn nps_sample_size(
     })
 }
 
-/// The two-sided standard-normal quantile for `confidence` in (0, 1)
-/// (1.959964… for 0.95).
+/// The two-sided standard-normal quantile for `confidence` in nps-core's
+/// `CONFIDENCE_RANGE` [1e-6, 1 − 1e-12] (1.959964… for 0.95; outside it
+/// `NPS_STATUS_INVALID_ARGUMENT`).
 ///
 /// # Safety
 ///

@@ -118,7 +118,13 @@ pub(crate) unsafe fn load_tally(
 /// A survey-weighted tally: per score 0..=10, the raw count, the sum of
 /// weights and the sum of squared weights (for Kish's effective sample
 /// size). A plain value: copy it freely. `NpsWeightedTally w = {0};` is
-/// empty. Weight sums must be finite and >= 0.
+/// empty. The sums must be ones that rows with weights in nps-core's
+/// `WEIGHT_RANGE` (0, or [1e-100, 1e100]) can give (nps-core's
+/// `WeightedTally::validate`): finite and >= 0 (else
+/// `NPS_STATUS_INVALID_WEIGHT` naming the score), no weight on a score
+/// without responses, and sums consistent with the counts (else
+/// `NPS_STATUS_INVALID_VALUE` naming the score) — never an NPS of 100 from
+/// a weight without responses.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsWeightedTally {
@@ -139,26 +145,16 @@ impl NpsWeightedTally {
         }
     }
 
-    pub(crate) fn to_core(self, name: &'static str) -> Result<WeightedTally, FfiError> {
-        for (field, values) in [("weights", &self.weights), ("weights_sq", &self.weights_sq)] {
-            if let Some((s, w)) = values
-                .iter()
-                .enumerate()
-                .find(|(_, w)| !(w.is_finite() && **w >= 0.0))
-            {
-                return Err(FfiError::arg(
-                    name,
-                    format!(
-                        "NpsWeightedTally.{field}[{s}] is {w}: weight sums must be finite and >= 0"
-                    ),
-                ));
-            }
-        }
-        Ok(WeightedTally {
+    /// The core tally, checked by `WeightedTally::validate` (the error
+    /// names the field and the score).
+    pub(crate) fn to_core(self) -> Result<WeightedTally, FfiError> {
+        let w = WeightedTally {
             counts: self.counts,
             weights: self.weights,
             weights_sq: self.weights_sq,
-        })
+        };
+        w.validate()?;
+        Ok(w)
     }
 }
 
@@ -172,7 +168,7 @@ pub(crate) unsafe fn load_weighted(
     name: &'static str,
 ) -> Result<WeightedTally, FfiError> {
     // SAFETY: forwarded caller guarantee.
-    unsafe { ffi::reference(ptr, name) }?.to_core(name)
+    unsafe { ffi::reference(ptr, name) }?.to_core()
 }
 
 /// Weighted detractor, passive and promoter totals.
@@ -386,9 +382,9 @@ pub unsafe extern "C" fn nps_tally_n(tally: *const NpsTally, out: *mut u64) -> N
 }
 
 /// Tallies `len` scores with one weight per row (`scores` and `weights`
-/// both hold `len` values). Weights must be finite and >= 0
-/// (`NPS_STATUS_INVALID_WEIGHT` with the row otherwise, under both
-/// policies); invalid scores follow `invalid` as in `nps_tally_from_u8`.
+/// both hold `len` values). Weights must be 0 or in nps-core's
+/// `WEIGHT_RANGE` [1e-100, 1e100] (`NPS_STATUS_INVALID_WEIGHT` with the row
+/// and the value otherwise, under both policies); invalid scores follow `invalid` as in `nps_tally_from_u8`.
 ///
 /// # Safety
 ///

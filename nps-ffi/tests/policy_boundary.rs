@@ -207,10 +207,13 @@ fn hostile_input_gives_typed_statuses() {
             unit: 2,
             amount: i64::from(u32::MAX),
         };
+        // Beyond MAX_BUSINESS_DAYS: an argument out of its documented
+        // range, not "no data".
         assert_eq!(
             nps_calendar_deadline(cal, 0, d, null(), 0, &mut out),
-            NpsStatus::NoData
+            NpsStatus::InvalidArgument
         );
+        assert!(message().contains("MAX_BUSINESS_DAYS"), "{}", message());
         assert_eq!(
             nps_calendar_elapsed(cal, i64::MIN, i64::MAX, null(), 0, &mut out),
             NpsStatus::InvalidArgument
@@ -251,9 +254,24 @@ fn hostile_input_gives_typed_statuses() {
             has_contacted_at: true,
             contacted_at: i64::MAX,
         };
+        // An acknowledgement before the submission is refused
+        // (Progress::validate), never counted as "met".
         for now in [i64::MIN, i64::MAX] {
             let mut cs = null_mut();
             let s = nps_policy_case_status(p, &response(2, T0), &g, now, c"x".as_ptr(), &mut cs);
+            assert_eq!(s, NpsStatus::InvalidArgument, "{}", message());
+            assert!(message().contains("acknowledged_at"), "{}", message());
+            assert!(cs.is_null());
+        }
+        let late = NpsProgress {
+            has_acknowledged_at: true,
+            acknowledged_at: T0,
+            has_contacted_at: true,
+            contacted_at: i64::MAX,
+        };
+        for now in [i64::MIN, i64::MAX] {
+            let mut cs = null_mut();
+            let s = nps_policy_case_status(p, &response(2, T0), &late, now, c"x".as_ptr(), &mut cs);
             assert_eq!(s, NpsStatus::Ok, "{}", message());
             nps_case_status_free(cs);
         }

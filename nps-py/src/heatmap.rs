@@ -2,6 +2,7 @@
 //! `nps.servers_needed`. Conversion only: the rules live in
 //! `nps_core::heatmap` and `nps_core::erlang`.
 
+use nps_core::group::Keys;
 use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
 use nps_core::period::Period;
 use pyo3::exceptions::PyTypeError;
@@ -10,6 +11,7 @@ use pyo3::types::PyDict;
 
 use crate::column::{labels, numbers, timestamps, IntLabels, Labels, Numbers};
 use crate::errors::CoreResult;
+use crate::group::KeyColumns;
 use crate::names::parse_name;
 use crate::policy::PyPolicy;
 
@@ -170,7 +172,9 @@ impl PyHeatMap {
 
     /// A heat map from raw complaint records: each row is one mention of
     /// `points[i]` in `stages[i]` with pain index `pain[i]` (1–10). `by`
-    /// (e.g. the dealer per record) and `at` (aware datetimes, datetime64 or
+    /// (a key column — e.g. the dealer per record, strings or integers — or
+    /// a list of key columns such as `[dealer, advisor]`, whose matrix
+    /// columns are labelled `"D1 | ann"`) and `at` (aware datetimes, datetime64 or
     /// Unix seconds) with `period` ("day", "week", "month" — the default —
     /// or "quarter") in IANA time zone `tz` (default "UTC") enable
     /// `matrix(by="key")` / `matrix(by="period")`.
@@ -189,7 +193,7 @@ impl PyHeatMap {
     ) -> PyResult<PyHeatMap> {
         let (sl, pl) = (labels(stages, "stages")?, labels(points, "points")?);
         let pn = numbers(pain, "pain")?;
-        let kl = by.map(|b| labels(b, "by")).transpose()?;
+        let key_cols = by.map(|b| KeyColumns::new(b, "by")).transpose()?;
         let ts = at.map(timestamps).transpose()?;
         let d = RecordDims::default();
         let period: Period = match period {
@@ -201,21 +205,25 @@ impl PyHeatMap {
             strings(&pl, "points")?,
             pn.to_f64()?,
         );
-        let keys = kl.as_ref().map(|k| strings(k, "by")).transpose()?;
         let ts = ts.as_ref().map(|t| t.as_slice()).transpose()?;
         let tz = tz.unwrap_or(d.tz);
-        let inner = py
-            .detach(|| {
+        let build = |keys: Option<Keys<'_>>| {
+            py.detach(|| {
                 let st = Stage::parse_names(&s)?;
                 let dims = RecordDims {
-                    keys: keys.as_deref(),
+                    keys,
                     timestamps: ts,
                     period,
                     tz,
                 };
                 HeatMap::from_records(&st, &p, &q, &dims)
             })
-            .py()?;
+        };
+        let inner = match &key_cols {
+            Some(k) => k.with(|keys| build(Some(keys)))?,
+            None => build(None),
+        }
+        .py()?;
         Ok(PyHeatMap { inner })
     }
 

@@ -6,14 +6,16 @@
 use crate::case::{policy_of, PyRecoveryCase};
 use crate::column::numbers;
 use crate::errors::CoreResult;
+use crate::group::{key_to_py, KeyColumns};
 use crate::instant::seconds;
 use crate::names::repr_str;
 use crate::policy::PyPolicy;
 use nps_core::case::Case;
 use nps_core::period::{parse_tz, Period};
 use nps_core::programme::{
-    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_by, GroupStats,
-    RankedCase, RecoveryBand, RecoveryRate, RecoveryStats, StatsGrouping, StatsOptions,
+    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_by,
+    recovery_stats_by_keys, GroupStats, RankedCase, RecoveryBand, RecoveryRate, RecoveryStats,
+    StatsGrouping, StatsOptions,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -274,8 +276,9 @@ impl PyRecoveryStatsTable {
         ))
     }
 
-    /// The table as a dict of equal-length lists: period, dealer, the six
-    /// counts and the five rates' values (None = no data).
+    /// The table as a dict of equal-length lists: period, dealer, key (only
+    /// when grouped by `keys`), the six counts and the five rates' values
+    /// (None = no data).
     #[allow(clippy::wrong_self_convention)] // Python methods take `&self`
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
@@ -293,6 +296,17 @@ impl PyRecoveryStatsTable {
                 .map(|r| r.dealer.clone())
                 .collect::<Vec<_>>(),
         )?;
+        if self.rows.iter().any(|r| r.key.is_some()) {
+            let keys = self
+                .rows
+                .iter()
+                .map(|r| match &r.key {
+                    Some(k) => key_to_py(py, k),
+                    None => Ok(py.None().into_bound(py)),
+                })
+                .collect::<PyResult<Vec<_>>>()?;
+            d.set_item("key", keys)?;
+        }
         for (i, name) in COUNTS.iter().enumerate() {
             d.set_item(
                 name,
@@ -338,7 +352,11 @@ fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
 /// Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
 /// one `RecoveryStats`, or with `period` ("day", "week", "month",
 /// "quarter"; a case falls in the period of its opening instant in `tz`)
-/// and/or `by="dealer"` a `RecoveryStatsTable`.
+/// and/or `by="dealer"` and/or `keys` a `RecoveryStatsTable`. `keys` is
+/// a key column with one key per case (e.g. the advisor, strings or
+/// integers) or a list of such columns (e.g. `[region, advisor]`): groups
+/// are period, then dealer, then key, and the table's `key` column holds
+/// each group's key (a tuple for several columns).
 ///
 /// >>> import datetime as dt
 /// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
@@ -349,7 +367,8 @@ fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
 /// >>> nps.recovery_stats([c]).low_scores
 /// 1
 #[pyfunction]
-#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = None, top_reasons = None))]
+#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = None, top_reasons = None, keys = None))]
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn recovery_stats(
     py: Python<'_>,
     cases: &Bound<'_, PyAny>,
@@ -358,8 +377,10 @@ pub(crate) fn recovery_stats(
     by: Option<&str>,
     tz: Option<&str>,
     top_reasons: Option<usize>,
+    keys: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Py<PyAny>> {
     let cases = core_cases(cases)?;
+    let key_cols = keys.map(|k| KeyColumns::new(k, "keys")).transpose()?;
     let policy = policy_of(policy);
     let options = StatsOptions {
         top_reasons: top_reasons.unwrap_or(StatsOptions::default().top_reasons),
@@ -377,7 +398,7 @@ pub(crate) fn recovery_stats(
     let period = period.map(Period::from_name).transpose().py()?;
     // The time zone not given: UTC, nps-core's default of every grouping.
     let zone = parse_tz(tz.unwrap_or(nps_core::period::DEFAULT_TZ)).py()?;
-    if period.is_none() && !dealer {
+    if period.is_none() && !dealer && key_cols.is_none() {
         let s = py.detach(|| core_stats(&cases, &policy, &options)).py()?;
         return Ok(Py::new(py, PyRecoveryStats(s))?.into_any());
     }
@@ -385,9 +406,13 @@ pub(crate) fn recovery_stats(
         dealer,
         period: period.map(|p| (p, zone)),
     };
-    let rows = py
-        .detach(|| recovery_stats_by(&cases, &policy, &options, &grouping))
-        .py()?;
+    let rows = match &key_cols {
+        Some(k) => k.with(|keys| {
+            py.detach(|| recovery_stats_by_keys(&cases, &policy, &options, &grouping, Some(keys)))
+        })?,
+        None => py.detach(|| recovery_stats_by(&cases, &policy, &options, &grouping)),
+    }
+    .py()?;
     Ok(Py::new(py, PyRecoveryStatsTable { rows })?.into_any())
 }
 

@@ -235,8 +235,14 @@ static void invalid_arguments(void) {
     w.counts[9] = 1;
     w.weights[9] = NAN;
     w.weights_sq[9] = 1;
-    CHECK_STATUS(nps_weighted_tally_nps(&w, &d), NPS_STATUS_INVALID_ARGUMENT);
-    CHECK(message_contains("weights[9]"));
+    /* nps-core's WeightedTally::validate: a NaN sum is an invalid weight
+     * naming its score (issue 10, 5). */
+    CHECK_STATUS(nps_weighted_tally_nps(&w, &d), NPS_STATUS_INVALID_WEIGHT);
+    CHECK_U64("score", last_index(), 9);
+    w.weights[9] = 2; /* squared sum 1 < 2^2 / 1: not what one weight gives */
+    CHECK_STATUS(nps_weighted_tally_nps(&w, &d), NPS_STATUS_INVALID_VALUE);
+    CHECK(message_contains("weights"));
+    CHECK_U64("score", last_index(), 9);
     gap = nps_scale_standard();
     gap.promoters.low = 10; /* 9 is in no range */
     CHECK_STATUS(nps_scale_classify(&gap, 5, &category), NPS_STATUS_INVALID_SCALE);

@@ -463,6 +463,229 @@ static void bad_input_case(void) {
     case_end();
 }
 
+/* The default policy's JSON with every "CNY" (its currency and the
+ * currency of each amount) replaced by `currency` (NULL on failure). */
+static NpsPolicy *policy_in(const char *currency) {
+    NpsPolicy *p = NULL, *d = NULL;
+    char *text, *at;
+    size_t len = 0;
+    if (strlen(currency) != 3 || nps_policy_default(&d) != NPS_STATUS_OK) return NULL;
+    nps_policy_to_json(d, NULL, 0, &len);
+    text = malloc(len + 1);
+    if (text == NULL || nps_policy_to_json(d, text, len + 1, NULL) != NPS_STATUS_OK) {
+        free(text);
+        nps_policy_free(d);
+        return NULL;
+    }
+    nps_policy_free(d);
+    for (at = strstr(text, "\"CNY\""); at != NULL; at = strstr(at + 5, "\"CNY\"")) {
+        memcpy(at + 1, currency, 3);
+    }
+    if (nps_policy_from_json(text, len, &p) != NPS_STATUS_OK) p = NULL;
+    free(text);
+    return p;
+}
+
+#define OPENED "{\"kind\":\"opened\",\"at\":\"2025-06-02T10:00:00+08:00\",\"score\":3,\"reason\":\"wait\",\"high_value\":false,\"public_opinion_risk\":false,\"dealer\":\"D1\"}"
+#define ACKED "{\"kind\":\"acknowledged\",\"at\":\"2025-06-02T10:10:00+08:00\"}"
+#define CONTACTED "{\"kind\":\"contacted\",\"at\":\"2025-06-02T12:00:00+08:00\",\"channel\":\"phone\"}"
+#define PROPOSED(cur) "{\"kind\":\"solution_proposed\",\"at\":\"2025-06-02T14:00:00+08:00\",\"items\":[{\"value\":30000,\"currency\":\"" cur "\",\"layer\":\"loss_compensation\"}]}"
+
+/* Issue 10 (4): a USD package on a CNY case is refused at apply (and in a
+ * replayed log), naming the event; the case is unchanged. */
+static void currency_at_apply(void) {
+    NpsCase *c = NULL, *bad = NULL;
+    size_t before = 0, after = 0, index = 99;
+    case_begin("a USD package on a CNY case is refused at apply");
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED "," ACKED "," CONTACTED "]", "c1", &c),
+                 NPS_STATUS_OK);
+    nps_case_to_json(c, NULL, 0, &before);
+    CHECK_STATUS(nps_case_apply_json(c, PROPOSED("USD")), NPS_STATUS_INVALID_EVENT);
+    CHECK(nps_last_error_index(&index) && index == 3);
+    CHECK(strstr(last_message(), "USD") != NULL && strstr(last_message(), "CNY") != NULL);
+    nps_case_to_json(c, NULL, 0, &after);
+    CHECK(before == after);
+    CHECK_STATUS(nps_case_apply_json(c, PROPOSED("CNY")), NPS_STATUS_OK);
+    index = 99;
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED "," ACKED "," CONTACTED "," PROPOSED("USD") "]",
+                                           "c2", &bad),
+                 NPS_STATUS_INVALID_EVENT);
+    CHECK(nps_last_error_index(&index) && index == 3);
+    CHECK(bad == NULL);
+    nps_case_free(c);
+    case_end();
+}
+
+/* Issue 10 (4): a batch names the case that fails (index and id). */
+static void batch_names_the_case(void) {
+    NpsPolicy *usd = policy_in("USD");
+    NpsCase *cs[3] = {NULL, NULL, NULL};
+    NpsRecoveryStats st;
+    size_t index = 99, n;
+    char id[16];
+    case_begin("a batch names the failing case: nps_last_error_index, nps_last_error_case_id");
+    CHECK(usd != NULL);
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED "," ACKED "," CONTACTED "," PROPOSED("CNY") "]",
+                                           "good", &cs[0]),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED "]", "ok-2", &cs[1]), NPS_STATUS_OK);
+    /* In USD on a USD policy: a valid case, read in a CNY batch. */
+    CHECK_STATUS(nps_case_from_events_json(usd, "[" OPENED "," ACKED "," CONTACTED "," PROPOSED("USD") "]",
+                                           "bad-7", &cs[2]),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats(NULL, (const NpsCase *const *)cs, 3, &st), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(nps_last_error_index(&index) && index == 2);
+    n = nps_last_error_case_id(id, sizeof id);
+    CHECK_U64("case id length", n, 5);
+    CHECK_STR("case id", id, "bad-7");
+    CHECK(strstr(last_message(), "case #2 `bad-7`") != NULL);
+    /* Truncated like nps_last_error_message; a size query. */
+    CHECK_U64("size query", nps_last_error_case_id(NULL, 0), 5);
+    /* Cleared by the next successful call; "" for an error of no case. */
+    CHECK_STATUS(nps_recovery_stats(NULL, (const NpsCase *const *)cs, 2, &st), NPS_STATUS_OK);
+    CHECK_U64("no case", nps_last_error_case_id(id, sizeof id), 0);
+    CHECK_STR("no case id", id, "");
+    nps_case_free(cs[0]);
+    nps_case_free(cs[1]);
+    nps_case_free(cs[2]);
+    nps_policy_free(usd);
+    case_end();
+}
+
+static char *case_json(const NpsCase *c) {
+    size_t len = 0;
+    char *buf;
+    nps_case_to_json(c, NULL, 0, &len);
+    buf = malloc(len + 1);
+    if (buf != NULL && nps_case_to_json(c, buf, len + 1, NULL) != NPS_STATUS_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+static char *status_text(const NpsCase *c, int64_t now) {
+    size_t len = 0;
+    char *buf;
+    nps_case_status_json(c, now, NULL, 0, &len);
+    buf = malloc(len + 1);
+    if (buf != NULL && nps_case_status_json(c, now, buf, len + 1, NULL) != NPS_STATUS_OK) {
+        free(buf);
+        return NULL;
+    }
+    return buf;
+}
+
+/* Issue 10 (11): the case JSON carries its policy; loading it against
+ * another policy is refused, never a silent switch. */
+static void custom_policy_round_trip(void) {
+    NpsCase *c = NULL, *back = NULL, *same = NULL, *other = NULL, *d = NULL;
+    NpsPolicy *def = NULL;
+    char *text, *text_d, *s1, *s2;
+    const int64_t now = 1748853600 + 3 * 86400; /* 2025-06-05 */
+    case_begin("custom-policy case JSON round trip; a mismatch is refused");
+    CHECK_STATUS(nps_policy_default(&def), NPS_STATUS_OK);
+    CHECK_STATUS(nps_case_from_events_json(business_policy, "[" OPENED "," ACKED "]", "cp", &c),
+                 NPS_STATUS_OK);
+    text = case_json(c);
+    CHECK(text != NULL && strstr(text, "\"policy\"") != NULL);
+    if (text != NULL) {
+        /* NULL: the embedded (business) policy, so the same late steps. */
+        CHECK_STATUS(nps_case_from_json(NULL, text, &back), NPS_STATUS_OK);
+        s1 = status_text(c, now);
+        s2 = back ? status_text(back, now) : NULL;
+        CHECK(s1 != NULL && s2 != NULL && strcmp(s1, s2) == 0);
+        free(s1);
+        free(s2);
+        CHECK_STATUS(nps_case_from_json(business_policy, text, &same), NPS_STATUS_OK);
+        CHECK_STATUS(nps_case_from_json(def, text, &other), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(other == NULL);
+        CHECK(strstr(last_message(), "policy") != NULL);
+        free(text);
+    }
+    /* A default-policy case read against the business policy: refused. */
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED "]", "dp", &d), NPS_STATUS_OK);
+    text_d = case_json(d);
+    CHECK(text_d != NULL);
+    if (text_d != NULL) {
+        CHECK_STATUS(nps_case_from_json(business_policy, text_d, &other), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(other == NULL);
+        free(text_d);
+    }
+    nps_case_free(c);
+    nps_case_free(back);
+    nps_case_free(same);
+    nps_case_free(d);
+    nps_policy_free(def);
+    case_end();
+}
+
+/* Recovery statistics by caller key columns, hand-computed: cases a, b
+ * (dealer D1) and c (dealer D2); advisor 7, 8, 7; region "N", "N", "S". */
+static void stats_by_keys(void) {
+    NpsCase *cs[3] = {NULL, NULL, NULL};
+    const uint32_t advisor[3] = {7, 8, 7};
+    const char *region[3] = {"N", "N", "S"};
+    NpsKeyColumn one[1], two[2];
+    char buf[8192];
+    cJSON *doc;
+    const cJSON *g;
+    case_begin("recovery statistics by key columns (nps_recovery_stats_by_json)");
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED "]", "a", &cs[0]), NPS_STATUS_OK);
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED "," ACKED "," CONTACTED "]", "b", &cs[1]),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_case_from_events_json(
+                     NULL,
+                     "[{\"kind\":\"opened\",\"at\":\"2025-06-02T10:00:00+08:00\",\"score\":3,"
+                     "\"reason\":\"wait\",\"high_value\":false,\"public_opinion_risk\":false,\"dealer\":\"D2\"}]",
+                     "c", &cs[2]),
+                 NPS_STATUS_OK);
+    one[0].key_type = NPS_KEY_TYPE_U32;
+    one[0].values = advisor;
+    /* By advisor only: 7 -> {a, c}, 8 -> {b}. */
+    CHECK_STATUS(nps_recovery_stats_by_json(NULL, (const NpsCase *const *)cs, 3, one, 1, NPS_PERIOD_NONE, false,
+                                            NULL, 3, buf, sizeof buf, NULL),
+                 NPS_STATUS_OK);
+    doc = cJSON_Parse(buf);
+    CHECK(cJSON_GetArraySize(doc) == 2);
+    g = cJSON_GetArrayItem(doc, 0);
+    CHECK(integer(get(g, "key")) == 7);
+    CHECK(integer(get(get(g, "stats"), "low_scores")) == 2);
+    CHECK(integer(get(get(g, "stats"), "launched")) == 0);
+    g = cJSON_GetArrayItem(doc, 1);
+    CHECK(integer(get(g, "key")) == 8);
+    CHECK(integer(get(get(g, "stats"), "launched")) == 1);
+    cJSON_Delete(doc);
+    /* Dealer, then region x advisor: D1|N|7 {a}, D1|N|8 {b}, D2|S|7 {c}. */
+    two[0].key_type = NPS_KEY_TYPE_STR;
+    two[0].values = region;
+    two[1].key_type = NPS_KEY_TYPE_U32;
+    two[1].values = advisor;
+    CHECK_STATUS(nps_recovery_stats_by_json(NULL, (const NpsCase *const *)cs, 3, two, 2, NPS_PERIOD_NONE, true,
+                                            NULL, 3, buf, sizeof buf, NULL),
+                 NPS_STATUS_OK);
+    doc = cJSON_Parse(buf);
+    CHECK(cJSON_GetArraySize(doc) == 3);
+    g = cJSON_GetArrayItem(doc, 1);
+    CHECK(strcmp(cJSON_GetStringValue(get(g, "dealer")), "D1") == 0);
+    CHECK(strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(get(g, "key"), 0)), "N") == 0);
+    CHECK(integer(cJSON_GetArrayItem(get(g, "key"), 1)) == 8);
+    g = cJSON_GetArrayItem(doc, 2);
+    CHECK(strcmp(cJSON_GetStringValue(get(g, "dealer")), "D2") == 0);
+    CHECK(strcmp(cJSON_GetStringValue(cJSON_GetArrayItem(get(g, "key"), 0)), "S") == 0);
+    CHECK(integer(get(get(g, "stats"), "low_scores")) == 1);
+    cJSON_Delete(doc);
+    /* A key column with a NULL values pointer and rows: NULL pointer. */
+    one[0].values = NULL;
+    CHECK_STATUS(nps_recovery_stats_by_json(NULL, (const NpsCase *const *)cs, 3, one, 1, NPS_PERIOD_NONE, false,
+                                            NULL, 3, buf, sizeof buf, NULL),
+                 NPS_STATUS_NULL_POINTER);
+    nps_case_free(cs[0]);
+    nps_case_free(cs[1]);
+    nps_case_free(cs[2]);
+    case_end();
+}
+
 int main(int argc, char **argv) {
     char *text;
     cJSON *root;
@@ -491,6 +714,10 @@ int main(int argc, char **argv) {
     rerated_case(root);
     ranking_case(root);
     bad_input_case();
+    currency_at_apply();
+    batch_names_the_case();
+    custom_policy_round_trip();
+    stats_by_keys();
     nps_policy_free(business_policy);
     cJSON_Delete(root);
     return summary("cases");

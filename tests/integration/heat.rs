@@ -169,7 +169,7 @@ fn heat_golden_records() {
             &strs(&case["points"]),
             &u64s(&case["pain"]),
             &RecordDims {
-                keys: Some(&keys),
+                keys: Some(nps_core::group::Keys::Str(&keys)),
                 timestamps: Some(&ts),
                 period: Period::from_name(case["period"].as_str().unwrap()).unwrap(),
                 tz: case["tz"].as_str().unwrap(),

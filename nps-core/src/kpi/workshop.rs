@@ -246,7 +246,10 @@ pub fn technician_figures(
 /// [`technician_figures`] per technician: jobs keyed by `job_keys`,
 /// attendance rows (`available_hours`, several rows per technician are
 /// summed) keyed by `available_keys`. Every technician of either table
-/// appears, sorted by key.
+/// appears, sorted by key. Keys may be several columns
+/// ([`Keys::Multi`], e.g. dealer × technician, the same number and types
+/// of columns on both sides): a job and an attendance row belong to the
+/// same technician when all their key parts are equal.
 ///
 /// ```
 /// use nps_core::group::{GroupKey, Keys};
@@ -257,6 +260,14 @@ pub fn technician_figures(
 /// )?;
 /// assert_eq!(t[0].0, GroupKey::Str("ann".into()));
 /// assert_eq!(t[1].1.efficiency.value, None); // bob: no job with an SRT
+/// // Dealer × technician.
+/// let (jd, jt, ad, at) = ([1u32, 2], ["ann", "ann"], [2u32, 1], ["ann", "ann"]);
+/// let (j, a) = ([Keys::U32(&jd), Keys::Str(&jt)], [Keys::U32(&ad), Keys::Str(&at)]);
+/// let t = technician_figures_by(&[4.0, 2.0], &[Some(5.0), Some(1.0)], Keys::Multi(&j),
+///     &[8.0, 4.0], Keys::Multi(&a))?;
+/// assert_eq!(t[0].0, GroupKey::Tuple(vec![GroupKey::UInt(1), "ann".into()]));
+/// assert_eq!(t[0].1.productivity.value, Some(1.0)); // 4 h of 4 h
+/// assert_eq!(t[1].1.efficiency.value, Some(0.5)); // 1 SRT h in 2 h
 /// # Ok::<(), nps_core::Error>(())
 /// ```
 pub fn technician_figures_by(
@@ -284,6 +295,9 @@ pub fn technician_figures_by(
         "available_hours",
         available_hours.len(),
     )?;
+    // Several key columns (Keys::Multi): each with the rows' length, flat.
+    job_keys.check(worked_hours.len())?;
+    available_keys.check(available_hours.len())?;
     check_hours("worked_hours", worked_hours)?;
     check_srt(srt_hours)?;
     check_hours("available_hours", available_hours)?;

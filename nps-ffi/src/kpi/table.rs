@@ -20,7 +20,7 @@ use nps_core::group::{GroupKey, Keys};
 use nps_core::kpi::{self, Grouping, Jobs, KpiTable, TechnicianFigures, TimeTable};
 
 use crate::ffi::{self, FfiError, Handle, NpsStatus};
-use crate::group::{key_columns, KeyColumn, NpsKeyColumn};
+use crate::group::{self, key_columns, KeyColumn, NpsKeyColumn, NpsKeyValue};
 use crate::kpi::comeback::{comeback_options, NpsComebackOptions};
 use crate::kpi::time::{time_to_c, NpsTimeKpi};
 use crate::kpi::{kpi_to_c, optional, to_flags, NpsKpi};
@@ -98,7 +98,9 @@ pub struct NpsKpiTimeGroup {
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsKpiTechnicianGroup {
-    /// The technician's key.
+    /// The technician's key from `nps_kpi_technician_table`; `UINT32_MAX`
+    /// for a table from `nps_kpi_technician_table_by` (read its keys with
+    /// `nps_kpi_technician_table_key_part` / `_key_text`).
     pub key: u32,
     /// SRT hours / hours worked on jobs with an SRT.
     pub efficiency: NpsKpi,
@@ -143,7 +145,7 @@ pub struct NpsKpiTechnicianTable {
 }
 
 impl Handle for NpsKpiTechnicianTable {
-    type RustType = Vec<(u32, TechnicianFigures)>;
+    type RustType = Vec<(GroupKey, TechnicianFigures)>;
 }
 
 fn key_to_c(k: &GroupKey) -> Option<u32> {
@@ -543,14 +545,135 @@ pub unsafe extern "C" fn nps_kpi_technician_table(
         };
         let srt = optional(s, h, "has_srt")?;
         let by = kpi::technician_figures_by(w, &srt, Keys::U32(jk), a, Keys::U32(ak))?;
-        let rows = by
-            .into_iter()
-            // Keys come from u32 columns, so every key fits.
-            .map(|(k, f)| (key_to_c(&k).unwrap_or(u32::MAX), f))
-            .collect();
         // SAFETY: out was checked; the caller guarantees it is writable.
-        unsafe { NpsKpiTechnicianTable::write_new(out, rows) };
+        unsafe { NpsKpiTechnicianTable::write_new(out, by) };
         Ok(())
+    })
+}
+
+/// `nps_kpi_technician_table` keyed by `n_key_columns` (at least 1) key
+/// columns of any type (`NpsKeyColumn`, e.g. dealer × technician code):
+/// `job_key_columns` has `jobs_len` rows per column, `available_key_columns`
+/// the same number of columns (of the same types) with `available_len`
+/// rows each. A job and an attendance row belong to the same technician
+/// when all their key parts are equal; every technician of either list
+/// gets a row, sorted by key. Read the keys with
+/// `nps_kpi_technician_table_key_parts`, `_key_part` and `_key_text`.
+///
+/// # Safety
+///
+/// As `nps_kpi_technician_table`; `job_key_columns` and
+/// `available_key_columns` NULL or readable for `n_key_columns` columns of
+/// `jobs_len` / `available_len` values each.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_kpi_technician_table_by(
+    worked_hours: *const f64,
+    srt_hours: *const f64,
+    has_srt: *const u8,
+    job_key_columns: *const NpsKeyColumn,
+    jobs_len: usize,
+    available_hours: *const f64,
+    available_key_columns: *const NpsKeyColumn,
+    available_len: usize,
+    n_key_columns: usize,
+    out: *mut *mut NpsKpiTechnicianTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        if n_key_columns == 0 {
+            return Err(FfiError::arg(
+                "n_key_columns",
+                "needs at least one key column",
+            ));
+        }
+        // SAFETY: caller guarantee.
+        let (w, s, h, jk, a, ak) = unsafe {
+            (
+                ffi::slice(worked_hours, jobs_len, "worked_hours")?,
+                ffi::slice(srt_hours, jobs_len, "srt_hours")?,
+                ffi::opt_slice(has_srt, jobs_len, "has_srt")?,
+                key_columns(job_key_columns, n_key_columns, jobs_len)?,
+                ffi::slice(available_hours, available_len, "available_hours")?,
+                key_columns(available_key_columns, n_key_columns, available_len)?,
+            )
+        };
+        let srt = optional(s, h, "has_srt")?;
+        let jk: Vec<Keys> = jk.iter().map(KeyColumn::as_keys).collect();
+        let ak: Vec<Keys> = ak.iter().map(KeyColumn::as_keys).collect();
+        let by = kpi::technician_figures_by(w, &srt, Keys::Multi(&jk), a, Keys::Multi(&ak))?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTechnicianTable::write_new(out, by) };
+        Ok(())
+    })
+}
+
+/// # Safety
+/// `table` NULL or a live handle.
+unsafe fn technician_key<'a>(
+    table: *const NpsKpiTechnicianTable,
+    index: usize,
+) -> Result<&'a GroupKey, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let t = unsafe { NpsKpiTechnicianTable::try_ref(table, "table") }?;
+    Ok(&row_at(t, index)?.0)
+}
+
+/// `*count` receives the number of parts of the key of row `index`: 1 for
+/// `nps_kpi_technician_table`, one per key column for
+/// `nps_kpi_technician_table_by`.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `count` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_technician_table_key_parts(
+    table: *const NpsKpiTechnicianTable,
+    index: usize,
+    count: *mut usize,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group::key_parts_out(technician_key(table, index)?, count) } })
+}
+
+/// Copies part `part` (0-based, below
+/// `nps_kpi_technician_table_key_parts`, else
+/// `NPS_STATUS_INDEX_OUT_OF_RANGE`) of the key of row `index` to `*out`.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_technician_table_key_part(
+    table: *const NpsKpiTechnicianTable,
+    index: usize,
+    part: usize,
+    out: *mut NpsKeyValue,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { group::key_part_out(technician_key(table, index)?, part, out) } })
+}
+
+/// Copies the key of row `index` as text (the decimal integer, the
+/// string, or the parts of several key columns joined with `" | "`) with
+/// a NUL into `buf` (capacity `len`); `*text_len` (may be NULL) receives
+/// its length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+/// `text_len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_technician_table_key_text(
+    table: *const NpsKpiTechnicianTable,
+    index: usize,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: forwarded caller guarantees.
+        unsafe { group::key_text_out(technician_key(table, index)?, buf, len, text_len) }
     })
 }
 
@@ -588,7 +711,7 @@ pub unsafe extern "C" fn nps_kpi_technician_table_get(
         let t = unsafe { NpsKpiTechnicianTable::try_ref(table, "table") }?;
         let (key, f) = row_at(t, index)?;
         let g = NpsKpiTechnicianGroup {
-            key: *key,
+            key: key_to_c(key).unwrap_or(u32::MAX),
             efficiency: kpi_to_c(&f.efficiency),
             productivity: kpi_to_c(&f.productivity),
             proficiency: kpi_to_c(&f.proficiency),

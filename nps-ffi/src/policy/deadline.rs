@@ -222,7 +222,10 @@ fn event_to_c(p: &Policy, e: &CaseEvent) -> Result<(NpsCaseEvent, String), FfiEr
 /// escalates to the regional manager by default) and the next instant
 /// anything changes. Event keys start with `case_id` (NUL-terminated
 /// UTF-8) and are stable, so a host can retry without duplicates. Writes a
-/// new handle to `*out` (release it with `nps_case_status_free`).
+/// new handle to `*out` (release it with `nps_case_status_free`). A
+/// progress instant before the response's submission is
+/// `NPS_STATUS_INVALID_ARGUMENT` naming `progress` (nps-core's
+/// `Progress::validate`): a deadline cannot be met before it starts.
 ///
 /// # Safety
 ///
@@ -253,7 +256,9 @@ pub unsafe extern "C" fn nps_policy_case_status(
             acknowledged_at: g.has_acknowledged_at.then_some(g.acknowledged_at),
             contacted_at: g.has_contacted_at.then_some(g.contacted_at),
         });
-        let t = p.triage(&r.to_core())?;
+        let response = r.to_core();
+        progress.validate(response.submitted_at)?;
+        let t = p.triage(&response)?;
         let s = p.case_status(&t, &progress, now, case_id)?;
         let deadlines = s
             .deadlines

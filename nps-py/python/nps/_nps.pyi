@@ -1632,8 +1632,9 @@ class RecoveryStatsTable:
     def __len__(self) -> int: ...
     def __getitem__(self, key: int, /) -> tuple[str | None, str | None, RecoveryStats]: ...
     def to_dict(self) -> dict[str, list[Any]]:
-        """The table as a dict of equal-length lists: period, dealer, the six
-        counts and the five rates' values (None = no data).
+        """The table as a dict of equal-length lists: period, dealer, key (only
+        when grouped by `keys`), the six counts and the five rates' values
+        (None = no data).
         """
     def to_pandas(self) -> Any:
         """The table as a pandas DataFrame (nullable Float64 rates)."""
@@ -1685,11 +1686,16 @@ def recovery_stats(
     by: Literal["dealer"] | None = None,
     tz: str | None = None,
     top_reasons: int | None = None,
+    keys: _Column | Sequence[_Column] | None = None,
 ) -> RecoveryStats | RecoveryStatsTable:
     """Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
     one `RecoveryStats`, or with `period` ("day", "week", "month",
     "quarter"; a case falls in the period of its opening instant in `tz`)
-    and/or `by="dealer"` a `RecoveryStatsTable`.
+    and/or `by="dealer"` and/or `keys` a `RecoveryStatsTable`. `keys` is
+    a key column with one key per case (e.g. the advisor, strings or
+    integers) or a list of such columns (e.g. `[region, advisor]`): groups
+    are period, then dealer, then key, and the table's `key` column holds
+    each group's key (a tuple for several columns).
 
     >>> import datetime as dt
     >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
@@ -2294,7 +2300,7 @@ class HeatMap:
         points: _Column,
         pain: _Column,
         *,
-        by: _Column | None = None,
+        by: _Column | Sequence[_Column] | None = None,
         at: _Column | None = None,
         period: _PeriodName | None = None,
         tz: str | None = None,
