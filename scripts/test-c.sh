@@ -111,6 +111,7 @@ prog heat          tests/c/test_heat.c          -lcjson  "$root/tests/golden/hea
 prog defaults      tests/c/test_defaults.c      -lcjson  "$root/tests/golden/defaults_vectors.json"
 prog table         tests/c/test_table.c         -lcjson  "$root/tests/golden/vectors.json"
 prog limits        tests/c/test_limits.c        ""       ""
+prog bad_input_vectors tests/c/test_bad_input_vectors.c -lcjson "$root/tests/golden/bad_input_vectors.json"
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"

@@ -491,7 +491,7 @@ e("ftfr_timestamp_out_of_range", "first_time_fix_rate",
   {"vehicles": [1], "opened": [0], "closed": [10**13]}, "invalid_value", index=0, argument="closed",
   note="KPI columns report an instant outside years 1..=9999 as `invalid_value` naming the column")
 e("labour_sales_above_max", "effective_labour_rate",
-  {"sales_minor": [2**53 + 1], "hours_sold": [1.0], "pay_types": ["customer"]}, "invalid_value",
+  {"sales_minor": [2**53 + 2], "hours_sold": [1.0], "pay_types": ["customer"]}, "invalid_value",
   index=0, argument="sales_minor")
 e("labour_hours_1e308", "effective_labour_rate",
   {"sales_minor": [100], "hours_sold": [1e308], "pay_types": ["customer"]}, "invalid_value",
