@@ -360,6 +360,7 @@ static NpsStatus run(const char *op, const cJSON *in) {
         NpsComebackOptions o = nps_comeback_options_default();
         NpsKpi k;
         if (has(in, "window_seconds")) o.window_seconds = i64(get(in, "window_seconds"));
+        if (has(in, "window_days")) o.window_seconds = i64(get(in, "window_days")) * 86400;
         return nps_kpi_first_time_fix(us(v), NULL, is(get(in, "opened")), is(get(in, "closed")),
                                       len_of(v), &o, false, &k);
     }

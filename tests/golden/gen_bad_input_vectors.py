@@ -478,8 +478,8 @@ e("time_negative_duration", "time_kpi", {"seconds": [60, -1], "target_seconds": 
 e("time_negative_target", "time_kpi", {"seconds": [60], "target_seconds": -1}, "invalid_argument",
   argument="target_seconds")
 e("ftfr_window_negative", "first_time_fix_rate",
-  {"vehicles": [1, 1], "opened": [0, 86400], "closed": [3600, 90000], "window_seconds": -1},
-  "invalid_argument", argument="window_seconds")
+  {"vehicles": [1, 1], "opened": [0, 86400], "closed": [3600, 90000], "window_days": -1},
+  "invalid_argument", item=12, note="Python's window_days = -1 was OverflowError")
 e("ftfr_window_above_max", "first_time_fix_rate",
   {"vehicles": [1, 1], "opened": [0, 86400], "closed": [3600, 90000],
    "window_seconds": LAST_TS - FIRST_TS + 1},

@@ -293,6 +293,9 @@ fn run(op: &str, i: &Value) -> Result<(), Error> {
             if let Some(w) = i.get("window_seconds") {
                 o.window_seconds = w.as_i64().unwrap();
             }
+            if let Some(w) = day_window(i) {
+                o.window_seconds = w;
+            }
             first_time_fix_rate(&jobs, &o, &g).map(drop)
         }
         "effective_labour_rate" => {
