@@ -421,7 +421,8 @@ fn is_open(v: &Value) -> bool {
             .is_none_or(|l| l.iter().any(|x| x == "rust"))
 }
 
-/// `Ok(None)` for a pass, `Ok(Some(why))` for a skip, `Err` for a failure.
+/// Replays one entry: `Ok(())` when it fails exactly as catalogued, else
+/// `Err` with the mismatch (an unknown operation panics and is caught here).
 fn replay(v: &Value) -> Result<(), String> {
     let (op, inputs) = (v["operation"].as_str().unwrap(), &v["inputs"]);
     let r = std::panic::catch_unwind(|| run(op, inputs))
