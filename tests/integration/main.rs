@@ -1,6 +1,7 @@
 //! Integration tests of nps-core: the golden vectors (shared with the C and
 //! Python suites), property tests and the real survey files.
 
+mod bad_input;
 mod calendar_props;
 mod cases;
 mod defaults;
