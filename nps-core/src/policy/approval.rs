@@ -340,13 +340,9 @@ mod tests {
         ] {
             let e = progress.validate(1000).unwrap_err();
             assert_eq!(e.argument(), Some("progress"), "{e}");
-            // Never "met": the status is that of no acknowledgement.
-            let s = p.case_status(&t, &progress, 5000, "c").unwrap();
-            let none = p
-                .case_status(&t, &crate::policy::Progress::default(), 5000, "c")
-                .unwrap();
-            assert_eq!(s.deadlines, none.deadlines);
-            assert_ne!(s.deadlines[0].state, crate::policy::DeadlineState::Met);
+            // case_status applies the same rule: never "met", an error.
+            let e = p.case_status(&t, &progress, 5000, "c").unwrap_err();
+            assert_eq!(e.argument(), Some("progress"), "{e}");
         }
         on_time.validate(1000).unwrap();
         let met = p.case_status(&t, &on_time, 5000, "c").unwrap();

@@ -113,7 +113,7 @@ impl Progress {
     /// clock cannot be met before the response that started it, so an
     /// `acknowledged_at` or `contacted_at` before `submitted_at` is
     /// [`Error::InvalidArgument`] naming `progress`.
-    /// [`Policy::case_status`] itself never counts such an instant as met.
+    /// [`Policy::case_status`] applies this check (in every language).
     ///
     /// ```
     /// use nps_core::policy::Progress;
@@ -163,6 +163,7 @@ impl Policy {
         now: i64,
         case_id: &str,
     ) -> Result<CaseStatus> {
+        progress.validate(t.response.submitted_at)?;
         let lead = self.warning_lead_seconds;
         let mut deadlines = Vec::new();
         let alert_rule = t

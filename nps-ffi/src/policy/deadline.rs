@@ -257,7 +257,6 @@ pub unsafe extern "C" fn nps_policy_case_status(
             contacted_at: g.has_contacted_at.then_some(g.contacted_at),
         });
         let response = r.to_core();
-        progress.validate(response.submitted_at)?;
         let t = p.triage(&response)?;
         let s = p.case_status(&t, &progress, now, case_id)?;
         let deadlines = s
