@@ -357,9 +357,6 @@ fn time_out<'py>(
     Ok((PyTimeKpi { t: t.overall }, rows, cols))
 }
 
-/// Seconds per day: converts the `window_days` arguments to core seconds.
-const DAY: i64 = 86_400;
-
 /// Comeback options from the keyword arguments; those not given (None)
 /// take nps-core's `ComebackOptions::default()` (30 days, every window
 /// complete, incomplete jobs excluded). nps-core validates them.
@@ -368,12 +365,12 @@ fn comeback_options(
     as_of: Option<&Bound<'_, PyAny>>,
     exclude_incomplete: Option<bool>,
 ) -> PyResult<ComebackOptions> {
-    let d = ComebackOptions::default();
-    let window_days = window_days
-        .map(|w| w.to("window_days", 0i64, i64::MAX / DAY))
-        .transpose()?;
+    let d = match window_days {
+        Some(w) => ComebackOptions::window_days(w.to("window_days", 0u32, u32::MAX)?),
+        None => ComebackOptions::default(),
+    };
     Ok(ComebackOptions {
-        window_seconds: window_days.map_or(d.window_seconds, |w| w * DAY),
+        window_seconds: d.window_seconds,
         as_of: match as_of.filter(|a| !a.is_none()) {
             Some(a) => Some(seconds(a, "as_of")?),
             None => d.as_of,
@@ -744,18 +741,9 @@ pub(crate) fn _kpi_rate<'py>(
         Some(RateKpi::FollowUpCompletion) => {
             let s = ts_vec(need(service_end, "service_end")?)?;
             let f = opt_ts_vec(need(follow_up, "follow_up")?)?;
-            let d = FollowUpOptions::default();
-            let opts = FollowUpOptions {
-                window_seconds: match window_days {
-                    None => d.window_seconds,
-                    Some(w) if w.is_finite() => (w * DAY as f64).round() as i64,
-                    Some(w) => {
-                        return Err(crate::errors::invalid_argument(
-                            "window_days",
-                            format!("must be a finite number of days, got {w}"),
-                        ))
-                    }
-                },
+            let opts = match window_days {
+                None => FollowUpOptions::default(),
+                Some(w) => FollowUpOptions::window_days(w).py()?,
             };
             grouped(py, &g, |g| kpi::follow_up_completion_rate(&s, &f, &opts, g))?
         }

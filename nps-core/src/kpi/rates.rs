@@ -156,6 +156,35 @@ impl FollowUpOptions {
     /// The default follow-up window in days: 3.
     pub const DEFAULT_WINDOW_DAYS: u32 = 3;
 
+    /// The options with a window of `days` days (fractions allowed, rounded
+    /// to the second). A day count that is not finite or gives a window
+    /// outside `0..=`[`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS) is
+    /// [`Error::InvalidArgument`](crate::Error) naming `window_days`.
+    ///
+    /// ```
+    /// use nps_core::kpi::FollowUpOptions;
+    /// assert_eq!(FollowUpOptions::window_days(1.5)?.window_seconds, 129_600);
+    /// assert_eq!(FollowUpOptions::window_days(f64::NAN).unwrap_err().argument(), Some("window_days"));
+    /// assert!(FollowUpOptions::window_days(-1.0).is_err());
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn window_days(days: f64) -> Result<FollowUpOptions> {
+        let seconds = days * 86_400.0;
+        let max = super::MAX_WINDOW_SECONDS as f64;
+        if !(0.0..=max).contains(&seconds) {
+            return Err(crate::error::Error::arg(
+                "window_days",
+                format!(
+                    "must be a finite number of days in 0..={}, got {days}",
+                    max / 86_400.0
+                ),
+            ));
+        }
+        Ok(FollowUpOptions {
+            window_seconds: seconds.round() as i64,
+        })
+    }
+
     /// Checks `window_seconds` in `0..=`[`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS).
     pub fn validate(&self) -> Result<()> {
         super::check_window(self.window_seconds)?;
