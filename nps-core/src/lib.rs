@@ -347,6 +347,7 @@ pub mod period;
 pub mod policy;
 pub mod programme;
 mod score;
+pub mod state;
 mod stats;
 pub mod table;
 mod tally;

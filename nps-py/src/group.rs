@@ -15,6 +15,7 @@ use crate::column::{
 };
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::parse_name;
+use crate::state;
 use crate::stats::interval::interval_options;
 use crate::table;
 use crate::tally::PyTally;
@@ -91,7 +92,28 @@ pub(crate) struct PyGroupResult {
     key_names: Vec<Option<String>>,
 }
 
+/// What a pickled `GroupResult` holds: the core result and the key names.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedGroupResult {
+    grouped: Grouped,
+    key_names: Vec<Option<String>>,
+}
+
+impl nps_core::state::Saved for SavedGroupResult {
+    const KIND: &'static str = "GroupResult";
+    fn check(&self) -> nps_core::Result<()> {
+        self.grouped.check()
+    }
+}
+
 impl PyGroupResult {
+    fn saved(&self) -> SavedGroupResult {
+        SavedGroupResult {
+            grouped: self.grouped.clone(),
+            key_names: self.key_names.clone(),
+        }
+    }
+
     fn group(&self, py: Python<'_>, i: usize) -> PyResult<PyGroup> {
         let g = &self.grouped.groups[i];
         Ok(PyGroup {
@@ -227,6 +249,20 @@ impl PyGroupResult {
         let (_, o) = interval_options(interval, confidence, pseudo, clip, prior, credible)?;
         let t = self.grouped.to_table(&o).py()?;
         table::columns(py, &table::named(t, &self.key_names))
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().saved())
+    }
+
+    /// The result of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        let s: SavedGroupResult = state::load(state)?;
+        Ok(PyGroupResult {
+            grouped: s.grouped,
+            key_names: s.key_names,
+        })
     }
 
     fn __repr__(&self) -> String {

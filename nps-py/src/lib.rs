@@ -27,6 +27,7 @@ mod names;
 mod policy;
 mod programme;
 mod score;
+mod state;
 mod stats;
 mod table;
 mod tally;

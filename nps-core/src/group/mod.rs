@@ -687,7 +687,44 @@ impl Running {
     }
 }
 
+impl crate::state::Saved for Grouped {
+    const KIND: &'static str = "Grouped";
+    fn check(&self) -> Result<()> {
+        Grouped::check(self)
+    }
+}
+
 impl Grouped {
+    /// Checks the invariants [`group_by`] guarantees (used when loading a
+    /// saved state): groups strictly sorted by key then period, each
+    /// `thin` flag equal to `n < min_n`, a period start exactly when grouped
+    /// by period, and `window >= 1`.
+    pub fn check(&self) -> Result<()> {
+        let bad = |reason: String| Err(Error::arg("state", reason));
+        if self.window == 0 {
+            return bad("window must be at least 1".into());
+        }
+        for (i, g) in self.groups.iter().enumerate() {
+            if g.thin != (g.tally.n() < self.min_n) {
+                return bad(format!("group {i}: thin must be n < min_n"));
+            }
+            if g.period_start.is_some() != self.period.is_some() {
+                return bad(format!(
+                    "group {i}: a period start is needed exactly when grouped by period"
+                ));
+            }
+            if i > 0 {
+                let p = &self.groups[i - 1];
+                if (&p.key, p.period_start) >= (&g.key, g.period_start) {
+                    return bad(format!(
+                        "group {i}: groups must be sorted by key, then period, without repeats"
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
     /// Merges all groups into one tally.
     pub fn total(&self) -> Result<Tally> {
         self.groups

@@ -1,0 +1,30 @@
+//! Pickling: every result and handle pickles through its nps-core saved
+//! state ([`nps_core::state::Saved`]).
+//!
+//! A class implements `__reduce__` with [`reduce`] and a static
+//! `_from_state(state: bytes)` with [`load`]; pickle then stores
+//! `(Class._from_state, (state,))` and loading a tampered state raises the
+//! core's `InvalidArgumentError` (argument `state`).
+
+use nps_core::state::Saved;
+use pyo3::prelude::*;
+use pyo3::types::{PyBytes, PyTuple};
+
+use crate::errors::CoreResult;
+
+/// `(type(obj)._from_state, (state,))` for `obj.__reduce__`.
+pub(crate) fn reduce<'py, T: Saved>(
+    obj: &Bound<'py, PyAny>,
+    value: &T,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let py = obj.py();
+    let ctor = obj.get_type().getattr("_from_state")?;
+    let state = PyBytes::new(py, &value.to_state());
+    let args = PyTuple::new(py, [state])?;
+    PyTuple::new(py, [ctor, args.into_any()])
+}
+
+/// The value of a state written by [`reduce`].
+pub(crate) fn load<T: Saved>(state: &[u8]) -> PyResult<T> {
+    T::from_state(state).py()
+}
