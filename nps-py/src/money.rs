@@ -27,22 +27,11 @@ pub(crate) fn minor_units(name: &'static str, v: i128) -> PyResult<i64> {
 /// >>> m.minor, str(m)
 /// (12345, '123.45 CNY')
 #[pyclass(frozen, eq, hash, from_py_object, module = "nps", name = "Money")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct PyMoney(pub(crate) Money);
 
 #[pymethods]
 impl PyMoney {
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::state::reduce(slf.as_any(), slf.get())
-    }
-
-    /// The value of a state written by pickling (`pickle.loads`).
-    #[staticmethod]
-    fn _from_state(state: &[u8]) -> PyResult<Self> {
-        crate::state::load(state)
-    }
-
     /// `minor` minor units of `currency` (an ISO 4217 code with a minor unit).
     #[new]
     fn new(minor: Int, currency: &str) -> PyResult<Self> {
@@ -92,8 +81,7 @@ impl PyMoney {
 /// >>> i.value_minor, i.currency, i.layer
 /// (180000, 'CNY', 'loss_compensation')
 #[pyclass(frozen, eq, hash, from_py_object, module = "nps", name = "Item")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
-#[serde(transparent)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct PyItem(pub(crate) Item);
 
 impl PyItem {
@@ -111,16 +99,6 @@ impl PyItem {
 
 #[pymethods]
 impl PyItem {
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::state::reduce(slf.as_any(), slf.get())
-    }
-
-    /// The value of a state written by pickling (`pickle.loads`).
-    #[staticmethod]
-    fn _from_state(state: &[u8]) -> PyResult<Self> {
-        crate::state::load(state)
-    }
-
     /// An item worth `value_minor` minor units of `currency` in `layer`.
     #[new]
     fn new(value_minor: Int, currency: &str, layer: &str) -> PyResult<Self> {
@@ -174,7 +152,3 @@ impl PyItem {
         )
     }
 }
-
-crate::state::saved!(PyMoney, "Money");
-
-crate::state::saved!(PyItem, "Item");

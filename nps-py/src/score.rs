@@ -17,7 +17,7 @@ use crate::tally::PyTally;
 /// >>> s.tally([5, 4, 1, 3]).nps  # 2 promoters, 1 detractor of 4
 /// 25.0
 #[pyclass(frozen, eq, hash, module = "nps", name = "Scale")]
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub(crate) struct PyScale {
     scale: Scale,
 }
@@ -75,16 +75,6 @@ impl Visit for ScaleTally<'_> {
 
 #[pymethods]
 impl PyScale {
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::state::reduce(slf.as_any(), slf.get())
-    }
-
-    /// The value of a state written by pickling (`pickle.loads`).
-    #[staticmethod]
-    fn _from_state(state: &[u8]) -> PyResult<Self> {
-        crate::state::load(state)
-    }
-
     /// A scale from inclusive `(low, high)` ranges; `passives` may be None.
     #[new]
     #[pyo3(signature = (detractors, passives, promoters))]
@@ -181,5 +171,3 @@ impl PyScale {
 pub(crate) fn classify(score: &Bound<'_, PyAny>) -> PyResult<&'static str> {
     classify_value(&Scale::STANDARD, score).map(category_name)
 }
-
-crate::state::saved!(PyScale, "Scale");

@@ -28,15 +28,3 @@ pub(crate) fn reduce<'py, T: Saved>(
 pub(crate) fn load<T: Saved>(state: &[u8]) -> PyResult<T> {
     T::from_state(state).py()
 }
-
-/// Implements [`Saved`] (kind `$kind`) for a class whose value is its serde
-/// form; the class then adds `__reduce__` ([`reduce`] of itself) and
-/// `_from_state` ([`load`]).
-macro_rules! saved {
-    ($ty:ty, $kind:literal) => {
-        impl nps_core::state::Saved for $ty {
-            const KIND: &'static str = $kind;
-        }
-    };
-}
-pub(crate) use saved;

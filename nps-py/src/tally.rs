@@ -110,16 +110,6 @@ impl Visit for TallyColumn<'_> {
 
 #[pymethods]
 impl PyTally {
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::state::reduce(slf.as_any(), slf.get())
-    }
-
-    /// The value of a state written by pickling (`pickle.loads`).
-    #[staticmethod]
-    fn _from_state(state: &[u8]) -> PyResult<Self> {
-        crate::state::load(state)
-    }
-
     /// A tally of category counts (no per-score detail).
     #[new]
     #[pyo3(signature = (detractors = Int(0), passives = Int(0), promoters = Int(0), *, skipped = Int(0)), text_signature = "(detractors=0, passives=0, promoters=0, *, skipped=0)")]
@@ -451,5 +441,3 @@ impl PyTally {
         })
     }
 }
-
-crate::state::saved!(PyTally, "Tally");

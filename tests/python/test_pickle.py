@@ -32,11 +32,11 @@ def test_small_values():
 
 
 def test_state_of_another_kind_or_tampered():
-    t = nps.Tally.from_scores([10, 9])
-    state = t.__reduce__()[1][0]
+    g = nps.group_by(["a", "b"], [10, 0])
+    state = g.__reduce__()[1][0]
     with pytest.raises(nps.InvalidArgumentError, match="does not load as"):
-        nps.Scale._from_state(state)
+        nps.Group._from_state(state)
+    with pytest.raises(nps.InvalidArgumentError, match="version 2"):
+        nps.GroupResult._from_state(state.replace(b'"nps_state":1', b'"nps_state":2'))
     with pytest.raises(nps.InvalidArgumentError, match="state"):
-        nps.Tally._from_state(state.replace(b'"nps_state":1', b'"nps_state":2'))
-    with pytest.raises(nps.InvalidArgumentError, match="state"):
-        nps.Tally._from_state(state[:-3])
+        nps.GroupResult._from_state(state[:-3])

@@ -48,7 +48,7 @@ def reduce_tree(parts: Sequence[Any], merge: Callable[[Any, Any], Any] = _merge,
 
     >>> import dask
     >>> parts = [dask.delayed(nps.group_by)(["x"] * i, [10] * i) for i in (1, 2, 3)]
-    >>> reduce_tree(parts).compute()[0].tally.n
+    >>> nps.dask.reduce_tree(parts).compute()[0].tally.n
     6
     """
     import dask
@@ -83,6 +83,12 @@ def group_by(ddf: Any, *, by: str | list[str] | None = None, score: str,
     answer per respondent is right across partitions (each partial result
     keeps its respondents' latest answers). ``window`` rolls the merged
     result. ``compute=False`` returns the ``dask.delayed`` result instead.
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> df = pd.DataFrame({"dealer": ["a", "b", "a"], "score": [10, 0, 9]})
+    >>> g = nps.dask.group_by(dd.from_pandas(df, npartitions=2), by="dealer", score="score")
+    >>> g.to_dict()["n"], g.to_dict()["dealer"]
+    ([2, 1], ['a', 'b'])
     """
     if options.get("mergeable") is False:
         raise nps.InvalidArgumentError("mergeable: partial results must merge (leave it out)")

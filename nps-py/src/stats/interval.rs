@@ -15,7 +15,7 @@ use crate::names::{parse_name, repr_f64, repr_str};
 /// >>> round(i.half_width, 2)  # 1.96 * sqrt((0.5 + 0.2 - 0.3 ** 2) / 100) * 100
 /// 15.31
 #[pyclass(frozen, eq, from_py_object, module = "nps", name = "Interval")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyInterval {
     /// Lower bound.
     #[pyo3(get)]
@@ -48,16 +48,6 @@ impl From<Interval> for PyInterval {
 
 #[pymethods]
 impl PyInterval {
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::state::reduce(slf.as_any(), slf.get())
-    }
-
-    /// The value of a state written by pickling (`pickle.loads`).
-    #[staticmethod]
-    fn _from_state(state: &[u8]) -> PyResult<Self> {
-        crate::state::load(state)
-    }
-
     #[new]
     fn new(low: f64, high: f64, center: f64, method: String, confidence: f64) -> Self {
         PyInterval {
@@ -128,5 +118,3 @@ pub(crate) fn interval_options(
     };
     Ok((o.validate().py()?, o))
 }
-
-crate::state::saved!(PyInterval, "Interval");

@@ -40,7 +40,7 @@ fn test_options(
 /// >>> r.p_value > 0.05
 /// True
 #[pyclass(frozen, eq, module = "nps", name = "TestResult")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyTestResult {
     /// Estimate minus benchmark, or a - b (signed).
     #[pyo3(get)]
@@ -85,16 +85,6 @@ impl From<TestResult> for PyTestResult {
 
 #[pymethods]
 impl PyTestResult {
-    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, pyo3::types::PyTuple>> {
-        crate::state::reduce(slf.as_any(), slf.get())
-    }
-
-    /// The value of a state written by pickling (`pickle.loads`).
-    #[staticmethod]
-    fn _from_state(state: &[u8]) -> PyResult<Self> {
-        crate::state::load(state)
-    }
-
     #[new]
     #[allow(clippy::too_many_arguments)]
     fn new(
@@ -231,5 +221,3 @@ pub(crate) fn sample_size(
     };
     nps_core::sample_size(margin, promoters, detractors, &options).py()
 }
-
-crate::state::saved!(PyTestResult, "TestResult");
