@@ -451,6 +451,33 @@ typedef uint32_t NpsKeyType;
 #endif // __cplusplus
 
 /**
+ * Which answers count when respondents are given (nps-core `Dedupe`).
+ * Passed as `uint32_t`.
+ */
+enum NpsDedupe
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The latest answer of each respondent overall (the default).
+     */
+    NPS_DEDUPE_GLOBAL = 0,
+    /**
+     * The latest answer of each respondent within each group (key ×
+     * period).
+     */
+    NPS_DEDUPE_PER_KEY = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsDedupe NpsDedupe;
+#else
+typedef uint32_t NpsDedupe;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * The type of an `NpsTable` column. Passed as `uint32_t`.
  */
 enum NpsColumnType

@@ -626,13 +626,26 @@ impl<'py> KeyColumns<'py> {
     }
 
     /// Calls `f` with the core keys (`Keys::Multi` for several columns).
+    /// Dictionary-encoded columns (categoricals) are passed as codes and
+    /// their distinct labels (`Keys::Coded`), read in place; other string
+    /// columns as one `&str` per row.
     pub(crate) fn with<R>(&self, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
-        let strs: Vec<Option<Vec<&str>>> = self.cols.iter().map(Labels::strs).collect();
+        let labels: Vec<Option<Vec<&str>>> = self.cols.iter().map(coded_labels).collect();
+        let strs: Vec<Option<Vec<&str>>> = self
+            .cols
+            .iter()
+            .zip(&labels)
+            .map(|(c, l)| if l.is_some() { None } else { c.strs() })
+            .collect();
         let keys: Vec<Keys<'_>> = self
             .cols
             .iter()
             .zip(&strs)
-            .map(|(c, s)| keys_of(c, s))
+            .zip(&labels)
+            .map(|((c, s), l)| match (c, l) {
+                (Labels::Coded { codes, .. }, Some(labels)) => Ok(Keys::Coded { codes, labels }),
+                _ => keys_of(c, s),
+            })
             .collect::<PyResult<_>>()?;
         if self.multi {
             Ok(f(Keys::Multi(&keys)))
@@ -640,6 +653,17 @@ impl<'py> KeyColumns<'py> {
             Ok(f(keys.into_iter().next().expect("one key column")))
         }
     }
+}
+
+/// The distinct labels of a dictionary-encoded column, in code order (None
+/// for other columns, or when two categories read as the same text).
+fn coded_labels<'a>(c: &'a Labels<'_>) -> Option<Vec<&'a str>> {
+    let Labels::Coded { categories, .. } = c else {
+        return None;
+    };
+    let labels: Vec<&str> = categories.iter().map(|s| &**s).collect();
+    let distinct: std::collections::HashSet<&str> = labels.iter().copied().collect();
+    (distinct.len() == labels.len()).then_some(labels)
 }
 
 /// The core keys of one label column.

@@ -354,3 +354,75 @@ fn tampered_states_are_errors() {
     };
     assert_eq!(e.argument(), Some("state"));
 }
+
+/// Six labels in a scrambled order, dense (codes 0..6) or spread over
+/// 120,000 labels (codes i × 20,000) so that the hashed path is taken.
+static LABELS: std::sync::LazyLock<(Vec<String>, Vec<String>)> = std::sync::LazyLock::new(|| {
+    let dense: Vec<String> = (0..6).map(|i| format!("k{}", (i * 7) % 6)).collect();
+    let mut wide: Vec<String> = (0..6 * 20_000).map(|i| format!("pad{i}")).collect();
+    for (i, l) in dense.iter().enumerate() {
+        wide[i * 20_000] = l.clone();
+    }
+    (dense, wide)
+});
+
+proptest! {
+    // Each case checks 120,000 labels (debug build): fewer cases.
+    #![proptest_config(ProptestConfig::with_cases(48))]
+    /// Dictionary-encoded keys (`Keys::Coded`) group exactly as the same
+    /// strings (`Keys::Str`), dense or hashed, with or without periods.
+    #[test]
+    fn coded_keys_group_as_their_strings(
+        rows in proptest::collection::vec((0u8..=10, 0u32..6, 1_735_000_000i64..1_745_000_000), 0..120),
+        wide in proptest::bool::ANY, by_month in proptest::bool::ANY,
+    ) {
+        let (dense, spread) = &*LABELS;
+        let (labels, stride): (&[String], u32) = if wide { (spread, 20_000) } else { (dense, 1) };
+        let all: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let codes: Vec<u32> = rows.iter().map(|r| r.1 * stride).collect();
+        let strs: Vec<&str> = rows.iter().map(|r| dense[r.1 as usize].as_str()).collect();
+        let scores: Vec<u8> = rows.iter().map(|r| r.0).collect();
+        let ts: Vec<i64> = rows.iter().map(|r| r.2).collect();
+        let run = |keys| group_by(&scores, &GroupOptions {
+            keys: Some(keys),
+            timestamps: Some(&ts),
+            period: by_month.then_some(Period::Month),
+            ..Default::default()
+        }).unwrap();
+        prop_assert_eq!(run(Keys::Coded { codes: &codes, labels: &all }), run(Keys::Str(&strs)));
+    }
+}
+
+#[test]
+fn coded_keys_are_checked() {
+    let Err(e) = group_by(
+        &[9u8, 9],
+        &GroupOptions {
+            keys: Some(Keys::Coded {
+                codes: &[0, 2],
+                labels: &["a", "b"],
+            }),
+            ..Default::default()
+        },
+    ) else {
+        panic!("grouped")
+    };
+    assert_eq!(
+        (e.kind(), e.index()),
+        (nps_core::ErrorKind::InvalidValue, Some(1))
+    );
+    assert!(e.to_string().contains("`keys`"), "{e}");
+    let Err(e) = group_by(
+        &[9u8],
+        &GroupOptions {
+            keys: Some(Keys::Coded {
+                codes: &[0],
+                labels: &["a", "a"],
+            }),
+            ..Default::default()
+        },
+    ) else {
+        panic!("grouped")
+    };
+    assert!(e.to_string().contains("twice"), "{e}");
+}

@@ -69,6 +69,17 @@ pub enum Keys<'a> {
     I64(&'a [i64]),
     /// String keys (e.g. advisor names).
     Str(&'a [&'a str]),
+    /// Dictionary-encoded string keys: row `i`'s key is
+    /// `labels[codes[i]]` (a pandas Categorical, an Arrow dictionary, or
+    /// strings factorised once per distinct value). Read in place: no
+    /// per-row string is built. Every code must index `labels`, and the
+    /// labels must be distinct.
+    Coded {
+        /// The label index of each row.
+        codes: &'a [u32],
+        /// The distinct labels.
+        labels: &'a [&'a str],
+    },
     /// Several key columns at once (e.g. dealer × advisor): each group's
     /// key is a [`GroupKey::Tuple`] with one element per column. The
     /// columns must have equal lengths and may not be `Multi` themselves.
@@ -83,6 +94,7 @@ impl Keys<'_> {
             Keys::U64(k) => k.len(),
             Keys::I64(k) => k.len(),
             Keys::Str(k) => k.len(),
+            Keys::Coded { codes, .. } => codes.len(),
             Keys::Multi(cols) => cols.first().map_or(0, Keys::len),
         }
     }
@@ -99,6 +111,7 @@ impl Keys<'_> {
             Keys::U64(k) => GroupKey::UInt(k[i]),
             Keys::I64(k) => GroupKey::Int(k[i]),
             Keys::Str(k) => GroupKey::Str(k[i].to_owned()),
+            Keys::Coded { codes, labels } => GroupKey::Str(labels[codes[i] as usize].to_owned()),
             Keys::Multi(cols) => GroupKey::Tuple(cols.iter().map(|c| c.key_at(i)).collect()),
         }
     }
@@ -118,9 +131,25 @@ impl Keys<'_> {
                             format!("key column {i} is itself a set of columns"),
                         ));
                     }
-                    Error::check_len("keys", c.len(), "rows", rows)?;
+                    c.check(rows)?;
                 }
                 Ok(())
+            }
+            Keys::Coded { codes, labels } => {
+                Error::check_len("keys", codes.len(), "rows", rows)?;
+                let n = labels.len();
+                let mut seen: FastMap<&str, ()> = map_with_capacity(n);
+                if let Some(l) = labels.iter().find(|l| seen.insert(l, ()).is_some()) {
+                    return Err(Error::arg("keys", format!("label {l:?} appears twice")));
+                }
+                match codes.iter().position(|&c| c as usize >= n) {
+                    Some(row) => Err(Error::value(
+                        "keys",
+                        row,
+                        format!("code {} has no label (there are {n})", codes[row]),
+                    )),
+                    None => Ok(()),
+                }
             }
             k => Error::check_len("keys", k.len(), "rows", rows),
         }
@@ -538,7 +567,7 @@ fn count_with_keys<T: ScoreValue, P: Slot>(
     let slots = plan.slots() * n_periods;
     match plan {
         KeyPlan::None => count(scores, &Zero, periods, n_periods, slots, keep),
-        KeyPlan::DenseU32(k, min, _) => {
+        KeyPlan::DenseU32(k, min, _) | KeyPlan::DenseCoded(k, min, _, _) => {
             count(scores, &DenseU32(k, *min), periods, n_periods, slots, keep)
         }
         KeyPlan::DenseU64(k, min, _) => {
