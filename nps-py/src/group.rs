@@ -9,9 +9,10 @@ use nps_core::period::Period;
 use nps_core::{InvalidPolicy, ScoreValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use std::sync::Arc;
 
 use crate::column::{
-    labels, labels_or_missing, numbers, timestamps_or_missing, IntLabels, Labels, Visit,
+    labels, labels_or_missing, numbers, timestamps_or_missing, Categories, IntLabels, Labels, Visit,
 };
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::parse_name;
@@ -90,13 +91,19 @@ pub(crate) struct PyGroupResult {
     grouped: Grouped,
     /// The names of the key columns, when known (DataFrame columns, named Series).
     key_names: Vec<Option<String>>,
+    /// The categories of categorical key columns, whose keys in `grouped`
+    /// are codes (category order).
+    categories: table::KeyCategories,
 }
 
-/// What a pickled `GroupResult` holds: the core result and the key names.
+/// What a pickled `GroupResult` holds: the core result, the key names and
+/// the categories of categorical key columns.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SavedGroupResult {
     grouped: Grouped,
     key_names: Vec<Option<String>>,
+    #[serde(default)]
+    categories: Vec<Option<Categories>>,
 }
 
 impl nps_core::state::Saved for SavedGroupResult {
@@ -111,13 +118,18 @@ impl PyGroupResult {
         SavedGroupResult {
             grouped: self.grouped.clone(),
             key_names: self.key_names.clone(),
+            categories: self
+                .categories
+                .iter()
+                .map(|c| c.as_deref().cloned())
+                .collect(),
         }
     }
 
     fn group(&self, py: Python<'_>, i: usize) -> PyResult<PyGroup> {
         let g = &self.grouped.groups[i];
         Ok(PyGroup {
-            key: key_to_py(py, &g.key)?.unbind(),
+            key: key_to_py(py, &table::relabel(&g.key, &self.categories))?.unbind(),
             period: g.period_start.map(|_| g.label(self.grouped.period)),
             period_start: g.period_start,
             tally: PyTally::plain(g.tally),
@@ -209,7 +221,7 @@ impl PyGroupResult {
     fn tallies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for g in &self.grouped.groups {
-            let key = key_to_py(py, &g.key)?;
+            let key = key_to_py(py, &table::relabel(&g.key, &self.categories))?;
             let label = g.period_start.map(|_| g.label(self.grouped.period));
             let k = match (&g.key, label) {
                 (GroupKey::All, Some(l)) => l.into_pyobject(py)?.into_any(),
@@ -245,10 +257,11 @@ impl PyGroupResult {
         clip: Option<bool>,
         prior: Option<crate::errors::Prior>,
         credible: Option<&str>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         let (_, o) = interval_options(interval, confidence, pseudo, clip, prior, credible)?;
         let t = self.grouped.to_table(&o).py()?;
-        table::columns(py, &table::named(t, &self.key_names))
+        let t = table::named(t, &self.key_names);
+        table::columns_with(py, t, self.categories.clone())
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -262,6 +275,7 @@ impl PyGroupResult {
         Ok(PyGroupResult {
             grouped: s.grouped,
             key_names: s.key_names,
+            categories: s.categories.into_iter().map(|c| c.map(Arc::new)).collect(),
         })
     }
 
@@ -435,12 +449,52 @@ impl<'py> KeyColumns<'py> {
 
     /// Calls `f` with the core keys (`Keys::Multi` for several columns).
     pub(crate) fn with<R>(&self, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
-        let strs: Vec<Option<Vec<&str>>> = self.cols.iter().map(Labels::strs).collect();
+        self.with_keys(false, f)
+    }
+
+    /// As [`KeyColumns::with`], a categorical column passing its codes, so
+    /// that the groups come in category order ([`KeyColumns::categories`]
+    /// maps the codes back to labels).
+    pub(crate) fn with_codes<R>(&self, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
+        self.with_keys(true, f)
+    }
+
+    /// The categories of each key column (empty when none is categorical).
+    pub(crate) fn categories(&self) -> table::KeyCategories {
+        let cats: table::KeyCategories = self
+            .cols
+            .iter()
+            .map(|c| c.categorical().map(|(_, c)| c.clone()))
+            .collect();
+        if cats.iter().all(Option::is_none) {
+            return Vec::new();
+        }
+        cats
+    }
+
+    fn with_keys<R>(&self, codes: bool, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
+        fn coded<'a>(c: &'a Labels<'_>, codes: bool) -> Option<&'a [u32]> {
+            c.categorical().filter(|_| codes).map(|(k, _)| k)
+        }
+        let strs: Vec<Option<Vec<&str>>> = self
+            .cols
+            .iter()
+            .map(|c| {
+                if coded(c, codes).is_some() {
+                    None
+                } else {
+                    c.strs()
+                }
+            })
+            .collect();
         let keys: Vec<Keys<'_>> = self
             .cols
             .iter()
             .zip(&strs)
-            .map(|(c, s)| keys_of(c, s))
+            .map(|(c, s)| match coded(c, codes) {
+                Some(k) => Ok(Keys::U32(k)),
+                None => keys_of(c, s),
+            })
             .collect::<PyResult<_>>()?;
         if self.multi {
             Ok(f(Keys::Multi(&keys)))
@@ -468,25 +522,31 @@ pub(crate) fn keys_of<'a>(c: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> 
 }
 
 /// True for a table (pandas / polars DataFrame, pyarrow Table, or an object
-/// exporting `__arrow_c_stream__`) rather than a column.
+/// exporting `__arrow_c_stream__` of record batches) rather than a column.
 pub(crate) fn is_frame(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(
-        obj.hasattr("columns")? && obj.hasattr("__getitem__")? && !obj.hasattr("dtype")?
-            || obj.hasattr("column_names")?
-            || (obj.hasattr("__arrow_c_stream__")? && !obj.hasattr("__arrow_c_array__")?),
-    )
+    if obj.hasattr("columns")? && obj.hasattr("__getitem__")? && !obj.hasattr("dtype")?
+        || obj.hasattr("column_names")?
+    {
+        return Ok(true);
+    }
+    if !obj.hasattr("__arrow_c_stream__")?
+        || obj.hasattr("__arrow_c_array__")?
+        || obj.hasattr("dtype")?
+    {
+        return Ok(false);
+    }
+    // A stream of record batches (a table), not of a column's chunks.
+    crate::column::arrow::stream_is_table(obj)
 }
 
-/// Column `name` of a DataFrame or Arrow table.
+/// Column `name` of a DataFrame or Arrow table; an object that only exports
+/// `__arrow_c_stream__` is read in Rust (no pyarrow).
 pub(crate) fn frame_column<'py>(df: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    let df = if df.hasattr("columns")? || df.hasattr("column_names")? {
-        df.clone()
-    } else {
-        // Anything else exporting an Arrow stream: read it through pyarrow.
-        df.py().import("pyarrow")?.call_method1("table", (df,))?
-    };
-    df.get_item(name)
-        .map_err(|_| invalid_argument("by", format!("the table has no column {name:?}")))
+    let no_column = || invalid_argument("by", format!("the table has no column {name:?}"));
+    if df.hasattr("columns")? || df.hasattr("column_names")? {
+        return df.get_item(name).map_err(|_| no_column());
+    }
+    crate::column::arrow::stream_column(df, name)?.ok_or_else(no_column)
 }
 
 /// `by=` as a list of column names (a name or a list of names).
@@ -658,11 +718,15 @@ pub(crate) fn group_by(
         })?
     };
     let grouped = match &key_cols {
-        Some(k) => k.with(|keys| run(Some(keys)))??,
+        Some(k) => k.with_codes(|keys| run(Some(keys)))??,
         None => run(None)?,
     };
     Ok(PyGroupResult {
         grouped,
+        categories: key_cols
+            .as_ref()
+            .map(KeyColumns::categories)
+            .unwrap_or_default(),
         key_names: key_cols.map(|k| k.names).unwrap_or_default(),
     })
 }
