@@ -10,9 +10,10 @@ use nps_core::{IntervalKind, IntervalOptions};
 use nps_core::{InvalidPolicy, ScoreValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use std::sync::Arc;
 
 use crate::column::{
-    labels, labels_or_missing, numbers, timestamps_or_missing, IntLabels, Labels, Visit,
+    labels, labels_or_missing, numbers, timestamps_or_missing, Categories, IntLabels, Labels, Visit,
 };
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::parse_name;
@@ -167,14 +168,20 @@ pub(crate) struct PyGroupResult {
     key_names: Vec<Option<String>>,
     /// The interval of the table's `low` / `high` unless `to_*` says otherwise.
     interval: IntervalOptions,
+    /// The categories of categorical key columns, whose keys in `grouped`
+    /// are codes (category order).
+    categories: table::KeyCategories,
 }
 
-/// What a pickled `GroupResult` holds: the core result and the key names.
+/// What a pickled `GroupResult` holds: the core result, the key names and
+/// the categories of categorical key columns.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SavedGroupResult {
     grouped: Grouped,
     key_names: Vec<Option<String>>,
     interval: IntervalOptions,
+    #[serde(default)]
+    categories: Vec<Option<Categories>>,
 }
 
 impl nps_core::state::Saved for SavedGroupResult {
@@ -191,11 +198,21 @@ impl PyGroupResult {
             grouped: self.grouped.clone(),
             key_names: self.key_names.clone(),
             interval: self.interval,
+            categories: self
+                .categories
+                .iter()
+                .map(|c| c.as_deref().cloned())
+                .collect(),
         }
     }
 
     fn group(&self, py: Python<'_>, i: usize) -> PyResult<PyGroup> {
-        PyGroup::new(py, self.grouped.groups[i].clone(), self.grouped.period)
+        let g = &self.grouped.groups[i];
+        let group = nps_core::group::Group {
+            key: table::relabel(&g.key, &self.categories),
+            ..g.clone()
+        };
+        PyGroup::new(py, group, self.grouped.period)
     }
 }
 
@@ -282,7 +299,7 @@ impl PyGroupResult {
     fn tallies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for g in &self.grouped.groups {
-            let key = key_to_py(py, &g.key)?;
+            let key = key_to_py(py, &table::relabel(&g.key, &self.categories))?;
             let label = g.period_start.map(|_| g.label(self.grouped.period));
             let k = match (&g.key, label) {
                 (GroupKey::All, Some(l)) => l.into_pyobject(py)?.into_any(),
@@ -318,7 +335,7 @@ impl PyGroupResult {
         clip: Option<bool>,
         prior: Option<crate::errors::Prior>,
         credible: Option<&str>,
-    ) -> PyResult<Bound<'py, PyDict>> {
+    ) -> PyResult<Bound<'py, PyAny>> {
         // Options not given here are those given to group_by (nps-core's
         // defaults unless it said otherwise).
         let base = self.interval;
@@ -336,7 +353,8 @@ impl PyGroupResult {
             },
         };
         let t = self.grouped.to_table(&o).py()?;
-        table::columns(py, &table::named(t, &self.key_names))
+        let t = table::named(t, &self.key_names);
+        table::columns_with(py, t, self.categories.clone())
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -365,10 +383,21 @@ impl PyGroupResult {
         } else {
             self.key_names.clone()
         };
+        // Categorical keys are codes: they merge only over equal categories.
+        let same = |a: &table::KeyCategories, b: &table::KeyCategories| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_deref() == y.as_deref())
+        };
+        if !same(&self.categories, &other.categories) {
+            return Err(invalid_argument(
+                "other",
+                "results grouped by categorical keys merge only when the categories are the same",
+            ));
+        }
         Ok(PyGroupResult {
             grouped: self.grouped.merge(&other.grouped).py()?,
             key_names,
             interval: self.interval,
+            categories: self.categories.clone(),
         })
     }
 
@@ -398,6 +427,7 @@ impl PyGroupResult {
                 .py()?,
             key_names: self.key_names.clone(),
             interval: self.interval,
+            categories: self.categories.clone(),
         })
     }
 
@@ -430,6 +460,7 @@ impl PyGroupResult {
             grouped: s.grouped,
             key_names: s.key_names,
             interval: s.interval,
+            categories: s.categories.into_iter().map(|c| c.map(Arc::new)).collect(),
         })
     }
 
@@ -630,20 +661,60 @@ impl<'py> KeyColumns<'py> {
     /// their distinct labels (`Keys::Coded`), read in place; other string
     /// columns as one `&str` per row.
     pub(crate) fn with<R>(&self, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
-        let labels: Vec<Option<Vec<&str>>> = self.cols.iter().map(coded_labels).collect();
+        self.with_keys(false, f)
+    }
+
+    /// As [`KeyColumns::with`], a categorical column passing its codes, so
+    /// that the groups come in category order ([`KeyColumns::categories`]
+    /// maps the codes back to labels).
+    pub(crate) fn with_codes<R>(&self, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
+        self.with_keys(true, f)
+    }
+
+    /// The categories of each key column (empty when none is categorical).
+    pub(crate) fn categories(&self) -> table::KeyCategories {
+        let cats: table::KeyCategories = self
+            .cols
+            .iter()
+            .map(|c| c.categorical().map(|(_, c)| c.clone()))
+            .collect();
+        if cats.iter().all(Option::is_none) {
+            return Vec::new();
+        }
+        cats
+    }
+
+    fn with_keys<R>(&self, codes: bool, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
+        fn coded<'a>(c: &'a Labels<'_>, codes: bool) -> Option<&'a [u32]> {
+            c.categorical().filter(|_| codes).map(|(k, _)| k)
+        }
+        // Dictionary-encoded strings: codes and distinct labels, read in
+        // place (`Keys::Coded`); other strings: one `&str` per row.
+        let labels: Vec<Option<Vec<&str>>> = self
+            .cols
+            .iter()
+            .map(|c| coded(c, codes).map_or_else(|| coded_labels(c), |_| None))
+            .collect();
         let strs: Vec<Option<Vec<&str>>> = self
             .cols
             .iter()
             .zip(&labels)
-            .map(|(c, l)| if l.is_some() { None } else { c.strs() })
+            .map(|(c, l)| {
+                if coded(c, codes).is_some() || l.is_some() {
+                    None
+                } else {
+                    c.strs()
+                }
+            })
             .collect();
         let keys: Vec<Keys<'_>> = self
             .cols
             .iter()
             .zip(&strs)
             .zip(&labels)
-            .map(|((c, s), l)| match (c, l) {
-                (Labels::Coded { codes, .. }, Some(labels)) => Ok(Keys::Coded { codes, labels }),
+            .map(|((c, s), l)| match (coded(c, codes), l, c.codes()) {
+                (Some(k), _, _) => Ok(Keys::U32(k)),
+                (None, Some(labels), Some(codes)) => Ok(Keys::Coded { codes, labels }),
                 _ => keys_of(c, s),
             })
             .collect::<PyResult<_>>()?;
@@ -658,10 +729,14 @@ impl<'py> KeyColumns<'py> {
 /// The distinct labels of a dictionary-encoded column, in code order (None
 /// for other columns, or when two categories read as the same text).
 fn coded_labels<'a>(c: &'a Labels<'_>) -> Option<Vec<&'a str>> {
-    let Labels::Coded { categories, .. } = c else {
-        return None;
+    let labels: Vec<&str> = match c {
+        Labels::Coded { categories, .. } => categories.iter().map(|s| &**s).collect(),
+        Labels::DictStr { labels, .. } => labels.iter().map(String::as_str).collect(),
+        Labels::Categorical { categories, .. } => {
+            categories.labels.iter().map(String::as_str).collect()
+        }
+        _ => return None,
     };
-    let labels: Vec<&str> = categories.iter().map(|s| &**s).collect();
     let distinct: std::collections::HashSet<&str> = labels.iter().copied().collect();
     (distinct.len() == labels.len()).then_some(labels)
 }
@@ -684,25 +759,31 @@ pub(crate) fn keys_of<'a>(c: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> 
 }
 
 /// True for a table (pandas / polars DataFrame, pyarrow Table, or an object
-/// exporting `__arrow_c_stream__`) rather than a column.
+/// exporting `__arrow_c_stream__` of record batches) rather than a column.
 pub(crate) fn is_frame(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(
-        obj.hasattr("columns")? && obj.hasattr("__getitem__")? && !obj.hasattr("dtype")?
-            || obj.hasattr("column_names")?
-            || (obj.hasattr("__arrow_c_stream__")? && !obj.hasattr("__arrow_c_array__")?),
-    )
+    if obj.hasattr("columns")? && obj.hasattr("__getitem__")? && !obj.hasattr("dtype")?
+        || obj.hasattr("column_names")?
+    {
+        return Ok(true);
+    }
+    if !obj.hasattr("__arrow_c_stream__")?
+        || obj.hasattr("__arrow_c_array__")?
+        || obj.hasattr("dtype")?
+    {
+        return Ok(false);
+    }
+    // A stream of record batches (a table), not of a column's chunks.
+    crate::column::arrow::stream_is_table(obj)
 }
 
-/// Column `name` of a DataFrame or Arrow table.
+/// Column `name` of a DataFrame or Arrow table; an object that only exports
+/// `__arrow_c_stream__` is read in Rust (no pyarrow).
 pub(crate) fn frame_column<'py>(df: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    let df = if df.hasattr("columns")? || df.hasattr("column_names")? {
-        df.clone()
-    } else {
-        // Anything else exporting an Arrow stream: read it through pyarrow.
-        df.py().import("pyarrow")?.call_method1("table", (df,))?
-    };
-    df.get_item(name)
-        .map_err(|_| invalid_argument("by", format!("the table has no column {name:?}")))
+    let no_column = || invalid_argument("by", format!("the table has no column {name:?}"));
+    if df.hasattr("columns")? || df.hasattr("column_names")? {
+        return df.get_item(name).map_err(|_| no_column());
+    }
+    crate::column::arrow::stream_column(df, name)?.ok_or_else(no_column)
 }
 
 /// `by=` as a list of column names (a name or a list of names).
@@ -915,11 +996,15 @@ pub(crate) fn group_by(
         })?
     };
     let grouped = match &key_cols {
-        Some(k) => k.with(|keys| run(Some(keys)))??,
+        Some(k) => k.with_codes(|keys| run(Some(keys)))??,
         None => run(None)?,
     };
     Ok(PyGroupResult {
         grouped,
+        categories: key_cols
+            .as_ref()
+            .map(KeyColumns::categories)
+            .unwrap_or_default(),
         key_names: key_cols.map(|k| k.names).unwrap_or_default(),
         interval,
     })

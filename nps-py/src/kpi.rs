@@ -13,7 +13,6 @@ use nps_core::Error;
 use pyo3::prelude::*;
 
 use crate::errors::Int;
-use pyo3::types::PyDict;
 
 use crate::calendar::PyCalendar;
 use crate::column::{labels, numbers, timestamps, Labels};
@@ -313,7 +312,7 @@ fn key_names(g: &GroupArgs<'_>) -> Vec<Option<String>> {
 
 type Row = (Py<PyAny>, Option<String>, PyKpi);
 
-type Out<'py, K, R> = (K, Vec<R>, Bound<'py, PyDict>);
+type Out<'py, K, R> = (K, Vec<R>, Bound<'py, PyAny>);
 
 fn table_out<'py>(
     py: Python<'py>,

@@ -674,7 +674,9 @@ class GroupResult:
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
         """The table (see `to_dict`) as a pandas DataFrame; statistics of a group
-        without data are <NA> (nullable Float64), never NaN.
+        without data are <NA> (nullable Float64), never NaN. A categorical key
+        (pandas ``Categorical``, polars ``Enum``, Arrow dictionary) stays a
+        ``Categorical`` with the input's categories, in their order.
 
         >>> df = nps.group_by([1, 2, 1], [10, 0, 9]).to_pandas(interval="wald", confidence=0.9)
         >>> list(df.columns[:3]), df["nps"].tolist()
@@ -683,8 +685,9 @@ class GroupResult:
     def to_polars(
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
-        """The table (see `to_dict`) as a polars DataFrame; statistics of a group
-        without data are null.
+        """The table (see `to_dict`) as a polars DataFrame, read from the Arrow
+        stream (no pyarrow needed); statistics of a group without data are
+        null; a categorical key is an ``Enum`` of its categories.
 
         >>> nps.group_by([1, 2, 1], [10, 0, 9]).to_polars()["n"].to_list()
         [2, 1]
@@ -692,11 +695,23 @@ class GroupResult:
     def to_arrow(
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
-        """The table (see `to_dict`) as a ``pyarrow.Table``: typed nullable
-        columns, ``period`` as date32.
+        """The table (see `to_dict`) as a ``pyarrow.Table`` read from the native
+        Arrow stream: typed nullable columns, ``period`` as date32, a
+        categorical key as a dictionary.
 
         >>> nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9]).to_arrow().column_names[:3]
         ['key_0', 'key_1', 'n']
+        """
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The Arrow C stream of the table."""
+    def __arrow_c_schema__(self) -> Any:
+        """The Arrow schema of the table."""
+    def _repr_html_(self) -> str:
+        """The table as compact HTML for a notebook (first and last rows when
+        long, column types, text escaped).
+
+        >>> "<th>nps</th>" in nps.group_by(["a"], [10])._repr_html_()
+        True
         """
 
 @final
