@@ -137,3 +137,71 @@ pub trait Saved: Serialize + DeserializeOwned {
         Ok(value)
     }
 }
+
+/// Exact saved form of a [`GroupKey`](crate::group::GroupKey), for
+/// `#[serde(with = "crate::state::exact_key")]` on the key fields of saved
+/// results: the variant is written out (`{"uint": 7}`, `{"int": -3}`,
+/// `{"str": "D1"}`, `{"tuple": [...]}`, `"all"`), so an unsigned key does
+/// not come back as a signed one (the plain, untagged JSON form of a key
+/// is a bare number, which cannot tell them apart).
+pub(crate) mod exact_key {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    use crate::group::GroupKey;
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(rename_all = "snake_case")]
+    enum Repr {
+        All,
+        Int(i64),
+        Uint(u64),
+        Str(String),
+        Tuple(Vec<Repr>),
+    }
+
+    fn to_repr(k: &GroupKey) -> Repr {
+        match k {
+            GroupKey::All => Repr::All,
+            GroupKey::Int(v) => Repr::Int(*v),
+            GroupKey::UInt(v) => Repr::Uint(*v),
+            GroupKey::Str(s) => Repr::Str(s.clone()),
+            GroupKey::Tuple(ks) => Repr::Tuple(ks.iter().map(to_repr).collect()),
+        }
+    }
+
+    fn from_repr(r: Repr) -> GroupKey {
+        match r {
+            Repr::All => GroupKey::All,
+            Repr::Int(v) => GroupKey::Int(v),
+            Repr::Uint(v) => GroupKey::UInt(v),
+            Repr::Str(s) => GroupKey::Str(s),
+            Repr::Tuple(rs) => GroupKey::Tuple(rs.into_iter().map(from_repr).collect()),
+        }
+    }
+
+    pub(crate) fn serialize<S: Serializer>(k: &GroupKey, s: S) -> Result<S::Ok, S::Error> {
+        to_repr(k).serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<GroupKey, D::Error> {
+        Repr::deserialize(d).map(from_repr)
+    }
+
+    /// The same for an optional key.
+    pub(crate) mod option {
+        use super::*;
+
+        pub(crate) fn serialize<S: Serializer>(
+            k: &Option<GroupKey>,
+            s: S,
+        ) -> Result<S::Ok, S::Error> {
+            k.as_ref().map(to_repr).serialize(s)
+        }
+
+        pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
+            d: D,
+        ) -> Result<Option<GroupKey>, D::Error> {
+            Option::<Repr>::deserialize(d).map(|r| r.map(from_repr))
+        }
+    }
+}

@@ -177,6 +177,21 @@ impl Policy {
     }
 }
 
+/// A triage saves as its fields; loading checks the score (0..=10) and
+/// that the category is the score's.
+impl crate::state::Saved for Triage {
+    const KIND: &'static str = "Triage";
+    fn check(&self) -> Result<()> {
+        if self.response.score > 10 || self.category != category_of(self.response.score) {
+            return Err(Error::arg(
+                "state",
+                "a triage has a score 0..=10 and that score's category",
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
