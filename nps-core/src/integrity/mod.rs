@@ -770,9 +770,11 @@ pub struct ManagedFlag {
     pub p_value: Option<f64>,
     /// Natural logarithm of `p_value` (finite far below the smallest `f64`;
     /// −∞ only for an outcome impossible under the network share).
+    #[serde(with = "crate::state::exact_f64")]
     pub ln_p_value: Option<f64>,
     /// Natural logarithm of the smallest p-value this test could reach at
     /// this `n` (all trials in the suspicious direction).
+    #[serde(with = "crate::state::exact_f64")]
     pub ln_min_p_value: Option<f64>,
     /// The corrected significance threshold the p-value is compared with.
     pub threshold: f64,
@@ -1245,4 +1247,201 @@ fn finish(
         skipped,
         rerated,
     })
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use crate::state::Saved;
+    use proptest::prelude::*;
+
+    /// Rows: (score 0..=11, where 11 is invalid; re-rating 0..=11, where
+    /// 11 is none; key).
+    fn rows() -> impl Strategy<Value = Vec<(u8, u8, u32)>> {
+        proptest::collection::vec((0u8..=11, 0u8..=11, 0u32..5), 0..120)
+    }
+
+    fn columns(rows: &[&(u8, u8, u32)]) -> (Vec<f64>, Vec<f64>, Vec<u32>) {
+        let s = rows
+            .iter()
+            .map(|r| if r.0 > 10 { f64::NAN } else { f64::from(r.0) })
+            .collect();
+        let re = rows
+            .iter()
+            .map(|r| if r.1 > 10 { f64::NAN } else { f64::from(r.1) })
+            .collect();
+        (s, re, rows.iter().map(|r| r.2).collect())
+    }
+
+    fn flags_of(rows: &[&(u8, u8, u32)], rerated: bool, opts: &FlagOptions) -> ManagedFlags {
+        let (s, re, k) = columns(rows);
+        if rerated {
+            managed_flags_rerated(
+                &s,
+                Rerated {
+                    scores: &re,
+                    present: None,
+                },
+                Keys::U32(&k),
+                opts,
+            )
+            .unwrap()
+        } else {
+            managed_flags(&s, Keys::U32(&k), opts).unwrap()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// Flags merged from any split (either order) equal the one-pass
+        /// flags, bit for bit; saved states round-trip and check.
+        #[test]
+        fn flags_merge_in_any_split_equals_one_pass(
+            rows in rows(),
+            mask in proptest::collection::vec(any::<bool>(), 1..6),
+            rerated in any::<bool>(),
+            min_n in 0u64..20,
+        ) {
+            let opts = FlagOptions { alpha: 0.05, min_n, invalid: InvalidPolicy::Skip, ..FlagOptions::default() };
+            let all: Vec<&(u8, u8, u32)> = rows.iter().collect();
+            let part = |want: bool| -> Vec<&(u8, u8, u32)> {
+                rows.iter().zip(mask.iter().cycle()).filter(|(_, &m)| m == want).map(|(r, _)| r).collect()
+            };
+            let one = flags_of(&all, rerated, &opts);
+            let (a, b) = (flags_of(&part(true), rerated, &opts), flags_of(&part(false), rerated, &opts));
+            prop_assert_eq!(&a.merge(&b).unwrap(), &one);
+            prop_assert_eq!(&b.merge(&a).unwrap(), &one);
+            prop_assert!(one.check().is_ok());
+            prop_assert_eq!(&ManagedFlags::from_state(&one.to_state()).unwrap(), &one);
+        }
+
+        /// Re-rating tables merged from any split equal the one-pass table.
+        #[test]
+        fn rerating_merge_in_any_split_equals_one_pass(
+            rows in rows(),
+            mask in proptest::collection::vec(any::<bool>(), 1..6),
+        ) {
+            let valid: Vec<&(u8, u8, u32)> = rows.iter().filter(|r| r.0 <= 10).collect();
+            let table = |rs: &[&(u8, u8, u32)]| -> ReratingTable {
+                let (s, re, k) = columns(rs);
+                rerated_nps_by(&s, &re, None, Keys::U32(&k), Basis::Rerated).unwrap().into()
+            };
+            let part = |want: bool| -> Vec<&(u8, u8, u32)> {
+                valid.iter().zip(mask.iter().cycle()).filter(|(_, &m)| m == want).map(|(r, _)| *r).collect()
+            };
+            let one = table(&valid);
+            let (a, b) = (table(&part(true)), table(&part(false)));
+            prop_assert_eq!(&a.merge(&b).unwrap(), &one);
+            prop_assert_eq!(&b.merge(&a).unwrap(), &one);
+            prop_assert_eq!(&ReratingTable::from_state(&one.to_state()).unwrap(), &one);
+        }
+    }
+
+    /// Hand-computed: dealer 1 has 10s only in both halves; merged, its
+    /// tens test counts 4 of 4 and the network (dealer 2) 1 of 4.
+    #[test]
+    fn merged_counts_by_hand() {
+        let opts = FlagOptions {
+            min_n: 0,
+            ..FlagOptions::default()
+        };
+        let f = |s: &[u8], k: &[u32]| managed_flags(s, Keys::U32(k), &opts).unwrap();
+        let m = f(&[10, 10, 3, 9], &[1, 1, 2, 2])
+            .merge(&f(&[10, 10, 10, 5], &[1, 1, 2, 2]))
+            .unwrap();
+        let tens = &m.rows[0];
+        assert_eq!(
+            (tens.key.clone(), tens.n, tens.observed),
+            (GroupKey::UInt(1), 4, 4)
+        );
+        assert_eq!((tens.network_n, tens.network_observed), (4, 1));
+        // P(X >= 4 | n = 4, p = 1/4) = 1/256.
+        assert!((tens.p_value.unwrap() - 1.0 / 256.0).abs() < 1e-15);
+        assert_eq!(m.comparisons, 6);
+        assert_eq!(m.threshold, 0.001 / 6.0);
+    }
+
+    #[test]
+    fn merge_refuses_other_options() {
+        let f = |o: &FlagOptions| managed_flags(&[9u8, 3], Keys::U32(&[1, 2]), o).unwrap();
+        let d = FlagOptions::default();
+        for o in [
+            FlagOptions { alpha: 0.01, ..d },
+            FlagOptions { min_n: 3, ..d },
+            FlagOptions {
+                correction: Correction::None,
+                ..d
+            },
+        ] {
+            assert_eq!(f(&d).merge(&f(&o)).unwrap_err().argument(), Some("other"));
+        }
+        let r = managed_flags_rerated(
+            &[9u8, 3],
+            Rerated {
+                scores: &[f64::NAN, 9.0],
+                present: None,
+            },
+            Keys::U32(&[1, 2]),
+            &d,
+        )
+        .unwrap();
+        assert_eq!(f(&d).merge(&r).unwrap_err().argument(), Some("other"));
+        let t = |b| -> ReratingTable {
+            rerated_nps_by(&[3u8], &[9.0], None, Keys::U32(&[1]), b)
+                .unwrap()
+                .into()
+        };
+        assert_eq!(
+            t(Basis::Original)
+                .merge(&t(Basis::Rerated))
+                .unwrap_err()
+                .argument(),
+            Some("other")
+        );
+    }
+
+    #[test]
+    fn tampered_states_do_not_load() {
+        let f = managed_flags(
+            &[10u8, 10, 3, 9, 7, 6],
+            Keys::U32(&[1, 1, 2, 2, 3, 3]),
+            &FlagOptions::default(),
+        )
+        .unwrap();
+        let state = String::from_utf8(f.to_state()).unwrap();
+        assert!(state.contains(r#""uint":1"#), "{state}");
+        for (from, to) in [
+            (r#""observed":2"#, r#""observed":1"#),
+            (r#""status":"insufficient_n""#, r#""status":"flagged""#),
+            (r#""comparisons":9"#, r#""comparisons":8"#),
+            (r#""uint":3"#, r#""uint":0"#),
+        ] {
+            assert!(state.contains(from), "{from}");
+            let e = ManagedFlags::from_state(state.replacen(from, to, 1).as_bytes()).unwrap_err();
+            assert_eq!(e.argument(), Some("state"), "{from}: {e}");
+        }
+        let t: ReratingTable = rerated_nps_by(
+            &[3u8, 9],
+            &[9.0, f64::NAN],
+            None,
+            Keys::U32(&[1, 2]),
+            Basis::Original,
+        )
+        .unwrap()
+        .into();
+        let s = String::from_utf8(t.to_state()).unwrap();
+        let bad = s.replacen(
+            r#""detractors_to_promoter":1"#,
+            r#""detractors_to_promoter":2"#,
+            1,
+        );
+        assert_ne!(bad, s);
+        assert_eq!(
+            ReratingTable::from_state(bad.as_bytes())
+                .unwrap_err()
+                .argument(),
+            Some("state")
+        );
+    }
 }

@@ -236,3 +236,26 @@ mod tests {
         assert!(p.triage(&Response::new(11, 0)).is_err());
     }
 }
+
+#[cfg(test)]
+mod state_tests {
+    use super::*;
+    use crate::state::Saved;
+
+    #[test]
+    fn triage_round_trips_and_checks_its_score() {
+        let t = Policy::default()
+            .triage(&Response::new(2, 1_749_819_600))
+            .unwrap();
+        assert_eq!(Triage::from_state(&t.to_state()).unwrap(), t);
+        let s = String::from_utf8(t.to_state()).unwrap();
+        for (from, to) in [
+            (r#""score":2"#, r#""score":12"#),
+            (r#""category":"detractor""#, r#""category":"promoter""#),
+        ] {
+            assert!(s.contains(from), "{from} in {s}");
+            let e = Triage::from_state(s.replace(from, to).as_bytes()).unwrap_err();
+            assert_eq!(e.argument(), Some("state"), "{e}");
+        }
+    }
+}
