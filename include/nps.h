@@ -401,6 +401,12 @@ enum NpsKeyKind
      * `" | "`.
      */
     NPS_KEY_KIND_TUPLE = 4,
+    /**
+     * A missing key kept as a group of its own (a result made from input
+     * with missing keys and `dropna` false, e.g. in Python; C key columns
+     * have no missing values). Sorts after every other key.
+     */
+    NPS_KEY_KIND_NULL = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -441,6 +447,33 @@ enum NpsKeyType
 typedef enum NpsKeyType NpsKeyType;
 #else
 typedef uint32_t NpsKeyType;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which answers count when respondents are given (nps-core `Dedupe`).
+ * Passed as `uint32_t`.
+ */
+enum NpsDedupe
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The latest answer of each respondent overall (the default).
+     */
+    NPS_DEDUPE_GLOBAL = 0,
+    /**
+     * The latest answer of each respondent within each group (key ×
+     * period).
+     */
+    NPS_DEDUPE_PER_KEY = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsDedupe NpsDedupe;
+#else
+typedef uint32_t NpsDedupe;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1698,8 +1731,10 @@ typedef struct NpsGroupOptions {
     const char *tz;
     /**
      * Respondent id per row: keep only each respondent's latest response
-     * (latest timestamp; on a tie or without timestamps, the last row). At
-     * most one of the `respondents_*` columns; NULL = keep every row.
+     * (latest timestamp; on a tie, the later row), overall or per group as
+     * `dedupe` says. Needs `timestamps` (`NPS_STATUS_INVALID_ARGUMENT`
+     * without). At most one of the `respondents_*` columns; NULL = keep
+     * every row.
      */
     const uint64_t *respondents_u64;
     /**
@@ -1729,6 +1764,18 @@ typedef struct NpsGroupOptions {
      * Number of columns at `key_columns`.
      */
     size_t n_key_columns;
+    /**
+     * An `NpsDedupe`: one answer per respondent overall
+     * (`NPS_DEDUPE_GLOBAL`, the default) or per respondent and group.
+     */
+    uint32_t dedupe;
+    /**
+     * Keep each respondent's latest answer in the result, so that it
+     * merges exactly (`nps_grouped_merge`) with results of other rows;
+     * costs memory O(respondents). Results without respondents always
+     * merge.
+     */
+    bool mergeable;
 } NpsGroupOptions;
 
 /**
@@ -1802,6 +1849,11 @@ typedef struct NpsGroup {
      * True when the group has fewer than `min_n` responses.
      */
     bool thin;
+    /**
+     * False for a rolling window that starts before the first period of
+     * the data (fewer than `window` periods observed); true otherwise.
+     */
+    bool complete;
 } NpsGroup;
 
 /**
@@ -3954,6 +4006,27 @@ NpsStatus nps_grouped_total(const struct NpsGrouped *grouped, struct NpsTally *o
 NpsStatus nps_grouped_rolling(const struct NpsGrouped *grouped,
                               size_t window,
                               struct NpsGrouped **out);
+
+/**
+ * Merges two results of different rows (`later`'s rows after `first`'s)
+ * into the result of all rows, exactly as grouping the concatenated input
+ * gives it (nps-core `Grouped::merge`), and writes a new handle to `*out`
+ * (free it with `nps_grouped_free`); the inputs are unchanged. Partial
+ * results of any split merge in any tree.
+ *
+ * Results with respondents must have been grouped with `mergeable`.
+ * `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) for results grouped with
+ * a different period, time zone, `min_n` or `dedupe`, rolling results, or
+ * results with respondents but without `mergeable`.
+ *
+ * # Safety
+ *
+ * `first` and `later` must be NULL or live handles; `out` NULL or
+ * writable.
+ */
+NpsStatus nps_grouped_merge(const struct NpsGrouped *first,
+                            const struct NpsGrouped *later,
+                            struct NpsGrouped **out);
 
 /**
  * `*count` receives the number of parts of the key of group `index`: 0

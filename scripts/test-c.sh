@@ -115,6 +115,7 @@ prog defaults      tests/c/test_defaults.c      -lcjson  "$root/tests/golden/def
 prog table         tests/c/test_table.c         -lcjson  "$root/tests/golden/vectors.json"
 prog limits        tests/c/test_limits.c        ""       ""
 prog multikey      tests/c/test_multikey.c      ""       ""
+prog group_merge   tests/c/test_group_merge.c   ""       ""
 prog bad_input_vectors tests/c/test_bad_input_vectors.c -lcjson "$root/tests/golden/bad_input_vectors.json"
 defs=(-DEXPECTED_VERSION="\"$version\"")
 

@@ -169,7 +169,11 @@ impl Table {
             } else {
                 format!("key_{j}")
             };
-            columns.push((name, key_column(keys.iter().map(|k| k.get(j).copied()))));
+            // A missing key kept as a group (`GroupKey::Null`) is null.
+            let col = keys
+                .iter()
+                .map(|k| k.get(j).copied().filter(|k| **k != GroupKey::Null));
+            columns.push((name, key_column(col)));
         }
         if period.is_some() {
             columns.push((
@@ -262,7 +266,9 @@ impl Grouped {
     /// The groups as a [`Table`]: key columns, `period`, then `n`,
     /// `detractors`, `passives`, `promoters`, `nps`, `se`, `low`, `high`
     /// (the interval of `interval`, e.g. `IntervalOptions::default()`: the
-    /// score interval at 95 %) and `thin`.
+    /// score interval at 95 %) and `thin`; rolling results add `complete`
+    /// ([`Group::complete`](crate::group::Group::complete)). A missing key
+    /// kept as a group ([`GroupKey::Null`]) is null in its key column.
     ///
     /// Errors: the validation errors of `interval`.
     pub fn to_table(&self, interval: &IntervalOptions) -> Result<Table> {
@@ -300,6 +306,12 @@ impl Grouped {
             "thin",
             Column::Bool(gs.iter().map(|g| Some(g.thin)).collect()),
         );
+        if self.window > 1 {
+            t.push(
+                "complete",
+                Column::Bool(gs.iter().map(|g| Some(g.complete)).collect()),
+            );
+        }
         Ok(t)
     }
 }

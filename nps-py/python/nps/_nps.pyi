@@ -493,8 +493,10 @@ class Group:
     """
 
     @property
-    def key(self) -> int | str | None:
-        """The key (int or str), or None when grouping without keys."""
+    def key(self) -> int | str | tuple[Any, ...] | None:
+        """The key (int or str; a tuple for several key columns; None when
+        grouping without keys or for a missing key kept with dropna=False).
+        """
     @property
     def period(self) -> str | None:
         """Period label ("2025-03", "2025-W09", "2025-Q1", "2025-03-14") or None."""
@@ -507,6 +509,34 @@ class Group:
     @property
     def thin(self) -> bool:
         """True when n < min_n."""
+    @property
+    def complete(self) -> bool:
+        """False for a rolling window that starts before the data's first
+        period (fewer than `window` periods observed); True otherwise.
+        """
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> Group:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class GroupResult:
@@ -520,6 +550,74 @@ class GroupResult:
     def __len__(self) -> int: ...
     def __getitem__(self, index: int, /) -> Group: ...
     def __iter__(self) -> Iterator[Group]: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> GroupResult:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def merge(self, other: GroupResult) -> GroupResult:
+        """The result of this result's rows followed by `other`'s, exactly as
+        `group_by` gives it on the concatenated input (nps-core
+        `Grouped::merge`): equal groups add up, thin flags are set again.
+        Partial results of any split merge in any order of pairs (Dask
+        partitions, files of a month). With `respondent=`, both must be
+        grouped with `mergeable=True`; a respondent who answered in both
+        keeps the later answer (`other`'s on a tie). Also `self + other`.
+        Key names and interval options are this result's.
+
+        Raises `InvalidArgumentError` (argument `other`) for results grouped
+        with another period, time zone, `min_n` or `dedupe`, or rolling.
+
+        >>> a = nps.group_by(["x", "y"], [10, 0])
+        >>> b = nps.group_by(["x"], [9])
+        >>> [(g.key, g.tally.n) for g in a + b]
+        [('x', 2), ('y', 1)]
+        """
+    def __add__(self, other: GroupResult, /) -> GroupResult: ...
+    def __radd__(self, other: GroupResult, /) -> GroupResult: ...
+    def rolling(self, window: int) -> GroupResult:
+        """Rolling windows over the period groups: for each key and period, the
+        merged tally of the last `window` periods (empty periods included);
+        each group says whether its window is `complete` (no period before
+        the data's first). Same as `group_by(..., window=window)`.
+
+        >>> import datetime as dt
+        >>> at = [dt.datetime(2025, m, 2, tzinfo=dt.timezone.utc) for m in (1, 2, 3)]
+        >>> g = nps.group_by(None, [10, 0, 10], timestamps=at, period="month")
+        >>> [(x.period, x.tally.n, x.complete) for x in g.rolling(2)]
+        [('2025-01', 1, False), ('2025-02', 2, True), ('2025-03', 2, True)]
+        """
+    @property
+    def dedupe(self) -> Literal["global", "per_key"] | None:
+        """The respondent rule ("global" or "per_key") when grouped with
+        `respondent=`, else None.
+        """
+    @property
+    def mergeable(self) -> bool:
+        """True when the result merges exactly with results of other rows:
+        always without `respondent=`, else when grouped with
+        `mergeable=True`; never for rolling results.
+        """
+    @property
+    def tz(self) -> str | None:
+        """The IANA time zone of the periods, or None without a period."""
     @property
     def skipped(self) -> int:
         """Invalid scores skipped (invalid="skip")."""
@@ -709,33 +807,60 @@ def group_by(
     period: _PeriodName | None = None,
     tz: str | None = None,
     respondents: _Column | None = None,
+    dedupe: Literal["global", "per_key"] | None = None,
+    dropna: bool | None = None,
+    mergeable: bool | None = None,
     min_n: int | None = None,
     invalid: _InvalidPolicy | None = None,
     window: int | None = None,
+    interval: _Method | None = None,
+    confidence: float | None = None,
 ) -> GroupResult:
     """Groups a score column into tallies in one pass, by key and/or calendar
-    period, optionally keeping each respondent's latest response only.
+    period, optionally keeping each respondent's latest answer only.
 
-    `keys`: a key column, a list of key columns (one group per combination,
-    the key a tuple), or None; or a DataFrame (pandas, polars, pyarrow) with
-    `by=` (a column name or a list), `score=`, and optionally `time=` and
-    `respondent=` naming its columns. A key column has one type: mixing
-    strings and integers is an `InvalidArgumentError` naming the first row.
-    A missing key, timestamp or respondent (None, NaN, NaT, pd.NA, polars
-    null) is an `InvalidValueError` naming the column and row; with
-    `invalid="skip"` the row is skipped and counted in `skipped_keys`,
-    `skipped_timestamps` or `skipped_respondents` (invalid scores in
-    `skipped`). Options not given take nps-core's `GroupOptions::default()`
-    (`tz` UTC, `min_n` 30, `invalid` "raise").
+    The DataFrame form comes first: `df` a pandas or polars DataFrame, a
+    pyarrow Table or anything exporting `__arrow_c_stream__`, with `by=` (a
+    column name or a list of names; one group per combination, the key a
+    tuple), `score=`, and optionally `time=` (a datetime column, aware or
+    naive in `tz`, or integer Unix seconds) and `respondent=` naming its
+    columns. The array form takes `keys` (a column, a list of columns, or
+    None) and `scores`, with `timestamps=` and `respondents=`.
 
-    >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
-    >>> [(g.key, g.tally.nps) for g in r]
-    [('a', 100.0), ('b', -100.0)]
+    - `period`: "day", "week", "month" or "quarter" in time zone `tz`
+      (IANA name, default UTC); `window`: rolling windows of that many
+      periods (each group says whether its window is `complete`).
+    - `dedupe`: with a respondent column, "global" (default: a respondent's
+      latest answer overall) or "per_key" (their latest answer within each
+      group). It needs the time column: without one, "latest" is undefined
+      and an `InvalidArgumentError` says so.
+    - `dropna`: True (default) drops rows with a missing key (None, NaN,
+      pd.NA, null) and counts them in `skipped_keys`; False keeps them as a
+      group of their own (key None, sorted last).
+    - `mergeable`: keep each respondent's latest answer in the result so it
+      merges exactly with results of other rows (`merge`, `+`, `nps.dask`).
+    - `min_n`: groups with fewer answers are flagged `thin` (default 30);
+      `interval` and `confidence`: the interval of the table's `low` /
+      `high` (default: the score interval at 95 %).
+    - A key column has one type: mixing strings and integers is an
+      `InvalidArgumentError` naming the first row. A missing timestamp or
+      respondent is an `InvalidValueError` naming the column and row; with
+      `invalid="skip"` the row is skipped and counted in
+      `skipped_timestamps` or `skipped_respondents` (invalid scores in
+      `skipped`).
+
+    Options not given take nps-core's `GroupOptions::default()` and
+    `IntervalOptions::default()`.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"dealer": ["a", "b", "a", None], "score": [10, 0, 9, 7]})
+    >>> g = nps.group_by(df, by="dealer", score="score")
+    >>> [(x.key, x.tally.nps) for x in g], g.skipped_keys
+    ([('a', 100.0), ('b', -100.0)], 1)
+    >>> [x.key for x in nps.group_by(df, by="dealer", score="score", dropna=False)]
+    ['a', 'b', None]
     >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
     [(1, 'x'), (1, 'y'), (2, 'x')]
-    >>> r = nps.group_by(["a", None, "a"], [10, 0, 9], invalid="skip")
-    >>> len(r), r.skipped_keys
-    (1, 1)
     """
 def track_goal(
     history: Iterable[Tally], *, target: float, months: int, confidence: float | None = None
