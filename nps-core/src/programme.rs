@@ -610,14 +610,24 @@ pub struct GroupStats {
     /// ([`recovery_stats_by_keys`]): the key of one column, or a
     /// [`GroupKey::Tuple`] with one part per column of a [`Keys::Multi`].
     /// Absent from the JSON when not grouped by keys.
-    #[serde(
-        default,
-        skip_serializing_if = "Option::is_none",
-        with = "crate::state::exact_key::option"
-    )]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key: Option<GroupKey>,
     /// Its statistics.
     pub stats: RecoveryStats,
+}
+
+/// The plain JSON form of a key in [`groups_to_json`]: a number, a
+/// string, or an array of parts for several key columns; null for a
+/// missing key kept as a group. (A saved state keeps the tagged form of
+/// [`GroupKey`], which tells signed from unsigned keys.)
+fn plain_key(k: &GroupKey) -> serde_json::Value {
+    match k {
+        GroupKey::All | GroupKey::Null => serde_json::Value::Null,
+        GroupKey::Int(v) => (*v).into(),
+        GroupKey::UInt(v) => (*v).into(),
+        GroupKey::Str(s) => s.clone().into(),
+        GroupKey::Tuple(ks) => serde_json::Value::Array(ks.iter().map(plain_key).collect()),
+    }
 }
 
 impl GroupStats {
@@ -629,8 +639,7 @@ impl GroupStats {
             o.remove("period_start");
             o.insert("stats".into(), self.stats.view());
             if let Some(k) = &self.key {
-                // The plain JSON form of a key: a number, a string, an array.
-                o.insert("key".into(), serde_json::to_value(k).unwrap_or_default());
+                o.insert("key".into(), plain_key(k));
             }
         }
         v

@@ -191,7 +191,8 @@ impl Table {
     /// Key columns of one key per row, as [`Table`]s of grouped results
     /// have them: a tuple key gives one column per part, named `key` (one
     /// column) or `key_0`, `key_1`, …; integers stay integers, anything
-    /// else becomes text. [`GroupKey::All`] parts are no key.
+    /// else becomes text; [`GroupKey::Null`] is null. [`GroupKey::All`]
+    /// parts are no key.
     pub(crate) fn key_columns<'a>(
         keys: impl Iterator<Item = &'a GroupKey> + Clone,
     ) -> Vec<(String, Column)> {
@@ -210,7 +211,11 @@ impl Table {
                 } else {
                     format!("key_{j}")
                 };
-                (name, key_column(keys.iter().map(|k| k.get(j).copied())))
+                // A missing key kept as a group (`GroupKey::Null`) is null.
+                let col = keys
+                    .iter()
+                    .map(|k| k.get(j).copied().filter(|k| **k != GroupKey::Null));
+                (name, key_column(col))
             })
             .collect()
     }

@@ -266,7 +266,6 @@ impl Saved for Rerating {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct GroupRerating {
     /// The group's key.
-    #[serde(with = "crate::state::exact_key")]
     pub key: GroupKey,
     /// Its tallies.
     pub rerating: Rerating,
@@ -745,7 +744,6 @@ impl FlagStatus {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ManagedFlag {
     /// The group's key.
-    #[serde(with = "crate::state::exact_key")]
     pub key: GroupKey,
     /// The test.
     pub test: ManagedTest,
@@ -1410,15 +1408,24 @@ mod merge_tests {
         )
         .unwrap();
         let state = String::from_utf8(f.to_state()).unwrap();
-        assert!(state.contains(r#""uint":1"#), "{state}");
+        // Keys are saved exactly (an unsigned key stays unsigned).
+        let key = |k: u64| serde_json::to_string(&GroupKey::UInt(k)).unwrap();
+        assert!(state.contains(&key(1)), "{state}");
+        assert_eq!(ManagedFlags::from_state(state.as_bytes()).unwrap(), f);
         for (from, to) in [
-            (r#""observed":2"#, r#""observed":1"#),
-            (r#""status":"insufficient_n""#, r#""status":"flagged""#),
-            (r#""comparisons":9"#, r#""comparisons":8"#),
-            (r#""uint":3"#, r#""uint":0"#),
+            (r#""observed":2"#.to_owned(), r#""observed":1"#.to_owned()),
+            (
+                r#""status":"insufficient_n""#.to_owned(),
+                r#""status":"flagged""#.to_owned(),
+            ),
+            (
+                r#""comparisons":9"#.to_owned(),
+                r#""comparisons":8"#.to_owned(),
+            ),
+            (key(3), key(0)),
         ] {
-            assert!(state.contains(from), "{from}");
-            let e = ManagedFlags::from_state(state.replacen(from, to, 1).as_bytes()).unwrap_err();
+            assert!(state.contains(&from), "{from}");
+            let e = ManagedFlags::from_state(state.replacen(&from, &to, 1).as_bytes()).unwrap_err();
             assert_eq!(e.argument(), Some("state"), "{from}: {e}");
         }
         let t: ReratingTable = rerated_nps_by(
