@@ -188,6 +188,38 @@ impl Table {
         }
     }
 
+    /// Key columns of one key per row, as [`Table`]s of grouped results
+    /// have them: a tuple key gives one column per part, named `key` (one
+    /// column) or `key_0`, `key_1`, …; integers stay integers, anything
+    /// else becomes text; [`GroupKey::Null`] is null. [`GroupKey::All`]
+    /// parts are no key.
+    pub(crate) fn key_columns<'a>(
+        keys: impl Iterator<Item = &'a GroupKey> + Clone,
+    ) -> Vec<(String, Column)> {
+        let keys: Vec<Vec<&GroupKey>> = keys
+            .map(|k| match k {
+                GroupKey::All => Vec::new(),
+                GroupKey::Tuple(ks) => ks.iter().collect(),
+                k => vec![k],
+            })
+            .collect();
+        let n = keys.iter().map(Vec::len).max().unwrap_or(0);
+        (0..n)
+            .map(|j| {
+                let name = if n == 1 {
+                    "key".to_owned()
+                } else {
+                    format!("key_{j}")
+                };
+                // A missing key kept as a group (`GroupKey::Null`) is null.
+                let col = keys
+                    .iter()
+                    .map(|k| k.get(j).copied().filter(|k| **k != GroupKey::Null));
+                (name, key_column(col))
+            })
+            .collect()
+    }
+
     fn push(&mut self, name: &str, c: Column) {
         self.columns.push((name.to_owned(), c));
     }

@@ -356,6 +356,7 @@ pub enum GroupKey {
     /// A signed integer key.
     Int(i64),
     /// An unsigned integer key.
+    #[serde(rename = "uint")]
     UInt(u64),
     /// A string key.
     Str(String),
