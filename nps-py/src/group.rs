@@ -690,10 +690,17 @@ impl<'py> KeyColumns<'py> {
         }
         // Dictionary-encoded strings: codes and distinct labels, read in
         // place (`Keys::Coded`); other strings: one `&str` per row.
+        // Arrow strings are factorised first (a code per row, each text once).
+        let factorized: Vec<Option<(Vec<u32>, Vec<&str>)>> =
+            self.cols.iter().map(Labels::factorized).collect();
         let labels: Vec<Option<Vec<&str>>> = self
             .cols
             .iter()
-            .map(|c| coded(c, codes).map_or_else(|| coded_labels(c), |_| None))
+            .zip(&factorized)
+            .map(|(c, f)| match f {
+                Some((_, l)) => Some(l.clone()),
+                None => coded(c, codes).map_or_else(|| coded_labels(c), |_| None),
+            })
             .collect();
         let strs: Vec<Option<Vec<&str>>> = self
             .cols
@@ -712,10 +719,14 @@ impl<'py> KeyColumns<'py> {
             .iter()
             .zip(&strs)
             .zip(&labels)
-            .map(|((c, s), l)| match (coded(c, codes), l, c.codes()) {
-                (Some(k), _, _) => Ok(Keys::U32(k)),
-                (None, Some(labels), Some(codes)) => Ok(Keys::Coded { codes, labels }),
-                _ => keys_of(c, s),
+            .zip(&factorized)
+            .map(|(((c, s), l), f)| {
+                let codes_of = f.as_ref().map(|(k, _)| k.as_slice()).or_else(|| c.codes());
+                match (coded(c, codes), l, codes_of) {
+                    (Some(k), _, _) => Ok(Keys::U32(k)),
+                    (None, Some(labels), Some(codes)) => Ok(Keys::Coded { codes, labels }),
+                    _ => keys_of(c, s),
+                }
             })
             .collect::<PyResult<_>>()?;
         if self.multi {

@@ -342,7 +342,14 @@ fn object_labels(
     name: &'static str,
     masked: bool,
 ) -> PyResult<(Labels<'static>, Option<Vec<bool>>)> {
-    let mut strings: Vec<PyBackedStr> = Vec::new();
+    // Strings are factorised as they are read: one code (4 bytes) per row
+    // and one copy of each distinct text, never a string per row. Python
+    // columns usually repeat the same str object, so the object's address
+    // is looked up first, its text only for a new object.
+    let mut codes: Vec<u32> = Vec::new();
+    let mut categories: Vec<PyBackedStr> = Vec::new();
+    let mut by_object: std::collections::HashMap<usize, u32> = Default::default();
+    let mut by_text: std::collections::HashMap<Box<str>, u32> = Default::default();
     let mut ints: Vec<i64> = Vec::new();
     let mut absent: Vec<usize> = Vec::new();
     let mut gap = |row: usize| {
@@ -353,19 +360,35 @@ fn object_labels(
             Err(missing(name, row))
         }
     };
+    let mut n_str = 0usize;
     for (row, item) in arr.try_iter()?.enumerate() {
         let item = item?;
         if item.is_none() || is_missing_marker(&item) {
             gap(row)?;
+            codes.push(0);
             continue;
         }
         if let Ok(s) = item.cast::<PyString>() {
             if !ints.is_empty() {
                 return Err(mixed(name, row));
             }
-            strings.push(utf8(s, name, row)?);
+            n_str += 1;
+            let code = match by_object.get(&(item.as_ptr() as usize)) {
+                Some(&c) => c,
+                None => {
+                    let text = utf8(s, name, row)?;
+                    let next = categories.len() as u32;
+                    let c = *by_text.entry((*text).into()).or_insert_with(|| {
+                        categories.push(text);
+                        next
+                    });
+                    by_object.insert(item.as_ptr() as usize, c);
+                    c
+                }
+            };
+            codes.push(code);
         } else if item.is_instance_of::<pyo3::types::PyInt>() || item.hasattr("__index__")? {
-            if !strings.is_empty() {
+            if n_str > 0 {
                 return Err(mixed(name, row));
             }
             let i = item.extract::<i64>().map_err(|_| {
@@ -376,8 +399,10 @@ fn object_labels(
                 })
             })?;
             ints.push(i);
+            codes.push(0);
         } else if item.extract::<f64>().is_ok_and(f64::is_nan) {
             gap(row)?;
+            codes.push(0);
         } else {
             return Err(PyTypeError::new_err(format!(
                 "`{name}` must hold integers or strings; row {row} holds {} of type {}",
@@ -386,45 +411,31 @@ fn object_labels(
             )));
         }
     }
-    let rows = strings.len() + ints.len() + absent.len();
-    if absent.is_empty() {
-        return Ok((
-            if strings.is_empty() {
-                Labels::I64(Slice::Owned(ints))
-            } else {
-                Labels::Strings(strings)
-            },
-            None,
-        ));
+    let rows = codes.len();
+    let mask = (!absent.is_empty()).then(|| {
+        let mut mask = vec![false; rows];
+        absent.iter().for_each(|&r| mask[r] = true);
+        mask
+    });
+    if n_str == 0 {
+        // Integers (placeholders 0 at the missing rows).
+        let ints = match &mask {
+            None => ints,
+            Some(mask) => {
+                let mut it = ints.into_iter();
+                mask.iter()
+                    .map(|&m| if m { 0 } else { it.next().unwrap_or(0) })
+                    .collect()
+            }
+        };
+        if !ints.is_empty() || categories.is_empty() {
+            return Ok((Labels::I64(Slice::Owned(ints)), mask));
+        }
     }
-    // Placeholders (never read) at the missing rows.
-    let mut mask = vec![false; rows];
-    for &r in &absent {
-        mask[r] = true;
+    if categories.is_empty() {
+        categories.push(PyString::new(arr.py(), "").try_into()?);
     }
-    let labels = if strings.is_empty() {
-        let mut it = ints.into_iter();
-        Labels::I64(Slice::Owned(
-            mask.iter()
-                .map(|&m| if m { 0 } else { it.next().unwrap_or(0) })
-                .collect(),
-        ))
-    } else {
-        let blank: PyBackedStr = PyString::new(arr.py(), "").try_into()?;
-        let mut it = strings.into_iter();
-        Labels::Strings(
-            mask.iter()
-                .map(|&m| {
-                    if m {
-                        blank.clone_ref(arr.py())
-                    } else {
-                        it.next().unwrap_or_else(|| blank.clone_ref(arr.py()))
-                    }
-                })
-                .collect(),
-        )
-    };
-    Ok((labels, Some(mask)))
+    Ok((Labels::Coded { codes, categories }, mask))
 }
 
 /// A key column has one type: a mix is an `InvalidArgumentError` naming the

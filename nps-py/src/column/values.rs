@@ -159,8 +159,6 @@ pub(crate) enum Labels<'py> {
     U32(Slice<'py, u32>),
     U64(Slice<'py, u64>),
     I64(Slice<'py, i64>),
-    /// One Python string per row (borrowed, not copied).
-    Strings(Vec<PyBackedStr>),
     /// Dictionary-encoded strings: `codes[row]` indexes `categories`.
     Coded {
         codes: Vec<u32>,
@@ -195,8 +193,7 @@ impl Labels<'_> {
             Labels::U32(a) => IntLabels::U32(a.as_slice()?),
             Labels::U64(a) => IntLabels::U64(a.as_slice()?),
             Labels::I64(a) => IntLabels::I64(a.as_slice()?),
-            Labels::Strings(_)
-            | Labels::Coded { .. }
+            Labels::Coded { .. }
             | Labels::ArrowStr(_)
             | Labels::DictStr { .. }
             | Labels::Categorical { .. } => return Ok(None),
@@ -207,7 +204,6 @@ impl Labels<'_> {
     /// or the Arrow buffers; a categorical column's labels).
     pub(crate) fn strs(&self) -> Option<Vec<&str>> {
         match self {
-            Labels::Strings(v) => Some(v.iter().map(|s| &**s).collect()),
             Labels::Coded { codes, categories } => {
                 Some(codes.iter().map(|&c| &*categories[c as usize]).collect())
             }
@@ -226,6 +222,27 @@ impl Labels<'_> {
             ),
             _ => None,
         }
+    }
+
+    /// Arrow strings factorised: a code per row and each distinct text once
+    /// (borrowed from the Arrow buffers), in first-occurrence order; `None`
+    /// for other columns.
+    pub(crate) fn factorized(&self) -> Option<(Vec<u32>, Vec<&str>)> {
+        let Labels::ArrowStr(chunks) = self else {
+            return None;
+        };
+        let rows = chunks.iter().map(|c| c.len()).sum();
+        let mut codes = Vec::with_capacity(rows);
+        let mut labels: Vec<&str> = Vec::new();
+        let mut seen: std::collections::HashMap<&str, u32> = Default::default();
+        each_arrow_str(chunks, |s| {
+            let next = labels.len() as u32;
+            codes.push(*seen.entry(s).or_insert_with(|| {
+                labels.push(s);
+                next
+            }));
+        });
+        Some((codes, labels))
     }
 
     /// The codes of a dictionary-encoded column (`None` for others).
@@ -285,19 +302,21 @@ pub(crate) fn float_labels(
 /// the caller masks).
 fn arrow_strs(chunks: &[ArrayRef]) -> Vec<&str> {
     let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    each_arrow_str(chunks, |s| out.push(s));
+    out
+}
+
+/// Calls `f` with the text of every row of Arrow string chunks (a null
+/// row, masked by the caller, as "").
+fn each_arrow_str<'a>(chunks: &'a [ArrayRef], mut f: impl FnMut(&'a str)) {
     for c in chunks {
         match c.data_type() {
-            DataType::Utf8 => {
-                out.extend(c.as_string::<i32>().iter().map(Option::unwrap_or_default))
-            }
+            DataType::Utf8 => c.as_string::<i32>().iter().for_each(|s| f(s.unwrap_or_default())),
             DataType::LargeUtf8 => {
-                out.extend(c.as_string::<i64>().iter().map(Option::unwrap_or_default))
+                c.as_string::<i64>().iter().for_each(|s| f(s.unwrap_or_default()))
             }
-            DataType::Utf8View => {
-                out.extend(c.as_string_view().iter().map(Option::unwrap_or_default))
-            }
-            _ => out.extend(std::iter::repeat_n("", c.len())),
+            DataType::Utf8View => c.as_string_view().iter().for_each(|s| f(s.unwrap_or_default())),
+            _ => (0..c.len()).for_each(|_| f("")),
         }
     }
-    out
 }
