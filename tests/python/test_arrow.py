@@ -234,11 +234,12 @@ def test_integer_key_forms(typ: Any) -> None:
     ids=["pa_str", "pa_int", "pa_dict", "pl_enum", "stream_view"],
 )
 def test_null_keys(keys: Any) -> None:
-    with pytest.raises(nps.InvalidValueError) as e:
-        nps.group_by(keys, SCORES)
-    assert e.value.argument == "keys" and e.value.index == 1
-    r = nps.group_by(keys, SCORES, invalid="skip")
-    assert r.skipped_keys == 1 and r.total().n == 5
+    # dropna (default): dropped and counted, in raise and skip mode alike.
+    for invalid in ("raise", "skip"):
+        r = nps.group_by(keys, SCORES, invalid=invalid)
+        assert r.skipped_keys == 1 and r.total().n == 5
+    r = nps.group_by(keys, SCORES, dropna=False)
+    assert r.skipped_keys == 0 and r.total().n == 6 and r[-1].key is None
 
 
 def frames() -> dict[str, Any]:
@@ -450,10 +451,9 @@ def test_pd_cut_intervals() -> None:
 
 def test_unobserved_and_missing_categories() -> None:
     cat = pd.Categorical(["b", None, "b", "c", "c", "b"], categories=["d", "c", "b", "a"])
-    with pytest.raises(nps.InvalidValueError) as e:
-        nps.group_by(pd.Series(cat), SCORES)
-    assert e.value.index == 1
-    r = nps.group_by(pd.Series(cat), SCORES, invalid="skip", min_n=0)
+    r = nps.group_by(pd.Series(cat), SCORES, dropna=False, min_n=0)
+    assert [g.key for g in r] == ["c", "b", None] and r[2].tally.n == 1
+    r = nps.group_by(pd.Series(cat), SCORES, min_n=0)
     assert r.skipped_keys == 1 and [g.key for g in r] == ["c", "b"]
     # The output keeps every category (the dtype), not only those seen.
     assert list(r.to_pandas()["key"].cat.categories) == ["d", "c", "b", "a"]

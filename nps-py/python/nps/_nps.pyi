@@ -1851,6 +1851,12 @@ class RecoveryStatsTable:
         """The table, one row per group, as a polars DataFrame; no data is null."""
     def to_arrow(self) -> Any:
         """The table, one row per group, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """"""
+    def __arrow_c_schema__(self) -> Any:
+        """"""
+    def _repr_html_(self) -> str:
+        """The table, one row per group, as a compact HTML table (notebook display)."""
     def merge(self, other: RecoveryStatsTable) -> RecoveryStatsTable:
         """This table and `other` (of a disjoint set of cases) together:
         groups in both merge, the others are kept; equal to
@@ -2145,6 +2151,12 @@ class ManagedFlags:
         """The flags, one row per group and test, as a polars DataFrame; no data is null."""
     def to_arrow(self) -> Any:
         """The flags, one row per group and test, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """"""
+    def __arrow_c_schema__(self) -> Any:
+        """"""
+    def _repr_html_(self) -> str:
+        """The flags, one row per group and test, as a compact HTML table (notebook display)."""
     def merge(self, other: ManagedFlags) -> ManagedFlags:
         """The flags of these rows and of `other` (disjoint rows, e.g. another
         partition) together: each group's counts add and every share,
@@ -2268,6 +2280,12 @@ class ReratingTable:
         """The table, one row per group, as a polars DataFrame; no data is null."""
     def to_arrow(self) -> Any:
         """The table, one row per group, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """"""
+    def __arrow_c_schema__(self) -> Any:
+        """"""
+    def _repr_html_(self) -> str:
+        """The table, one row per group, as a compact HTML table (notebook display)."""
     def merge(self, other: ReratingTable) -> ReratingTable:
         """This table and `other` (of disjoint rows) together: groups with the
         same key merge, the others are kept; equal to `rerated_nps_by` over
