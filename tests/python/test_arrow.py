@@ -380,6 +380,7 @@ CATS = ["c", "a", "b"]  # deliberately not alphabetical
 def categorical_forms() -> dict[str, Any]:
     return {
         "pd_categorical": pd.Series(pd.Categorical(NAMES, categories=CATS, ordered=True)),
+        "pd_categorical_bare": pd.Categorical(NAMES, categories=CATS, ordered=True),
         "pd_categorical_unordered": pd.Series(pd.Categorical(NAMES, categories=CATS)),
         "pl_enum": pl.Series(NAMES, dtype=pl.Enum(CATS)),
         "pa_dictionary": pa.DictionaryArray.from_arrays(

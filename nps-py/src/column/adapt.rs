@@ -231,7 +231,12 @@ pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound
             if let Some(categories) = dtype.getattr_opt("categories")?.filter(|c| !c.is_none()) {
                 // A categorical column: (codes, categories as text, ordered);
                 // intervals (`pd.cut`) and other objects by their text.
-                let codes = obj.getattr("array")?.getattr("codes")?;
+                // A Series holds its Categorical in `.array`; a bare
+                // `pd.Categorical` has the codes itself.
+                let codes = match obj.getattr_opt("codes")? {
+                    Some(c) => c,
+                    None => obj.getattr("array")?.getattr("codes")?,
+                };
                 let builtins = py.import("builtins")?;
                 let labels = categories
                     .try_iter()?
