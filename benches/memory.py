@@ -55,7 +55,11 @@ elif form == "polars categorical":
 else:
     raise SystemExit(f"unknown form {form}")
 del codes
-import gc; gc.collect()
+import ctypes, gc
+gc.collect()
+# Give freed heap pages back to the system: otherwise grouping could reuse
+# them without its peak showing.
+ctypes.CDLL("libc.so.6").malloc_trim(0)
 import nps
 def status(field):
     for line in open("/proc/self/status"):

@@ -29,7 +29,7 @@ from typing import Any, Callable, Sequence
 
 import nps
 
-__all__ = ["group_by", "reduce_tree"]
+__all__ = ["group_by", "heat_map", "map_merge", "reduce_tree"]
 
 
 def _partition_group_by(part: Any, kwargs: dict[str, Any]) -> nps.GroupResult:
@@ -106,3 +106,51 @@ def group_by(ddf: Any, *, by: str | list[str] | None = None, score: str,
 
 def _rolling(g: nps.GroupResult, window: int) -> nps.GroupResult:
     return g.rolling(window)
+
+
+def map_merge(ddf: Any, function: Callable[..., Any], *args: Any, split_every: int = 8,
+              compute: bool = True, **kwargs: Any) -> Any:
+    """Runs ``function(partition, *args, **kwargs)`` on every partition of a
+    Dask DataFrame, in the workers, and merges the partial results in a tree
+    (``merge``, in partition order). ``function`` is any nps function of the
+    DataFrame form whose result merges exactly: ``nps.group_by`` (with
+    ``mergeable=True`` when deduplicating; ``nps.dask.group_by`` sets it),
+    ``nps.HeatMap.from_records``, the rate and time KPIs of ``nps.kpi``
+    (``nps.kpi.rate``, ``nps.kpi.time_kpi``, ...), ``nps.managed_flags``.
+    Chain-based KPIs (first-time fix, comebacks) need each vehicle's jobs in
+    one partition (``ddf.shuffle("vehicle")`` first); their merge refuses a
+    vehicle split between partitions rather than answer wrongly.
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> df = pd.DataFrame({"dealer": ["a", "b", "a", "a"], "kept": [1, 0, 1, 0]})
+    >>> k = nps.dask.map_merge(dd.from_pandas(df, npartitions=2), nps.kpi.rate,
+    ...                        flag="kept", by="dealer")
+    >>> k.to_dict()["value"]
+    [0.6666666666666666, 0.0]
+    """
+    import dask
+
+    parts = [dask.delayed(_apply)(function, p, args, kwargs) for p in ddf.to_delayed()]
+    result = reduce_tree(parts, split_every=split_every)
+    return result.compute() if compute else result
+
+
+def _apply(function: Callable[..., Any], part: Any, args: tuple[Any, ...],
+           kwargs: dict[str, Any]) -> Any:
+    return function(part, *args, **kwargs)
+
+
+def heat_map(ddf: Any, **kwargs: Any) -> Any:
+    """``nps.HeatMap.from_records`` on a Dask DataFrame (the same keyword
+    arguments naming its columns), computed per partition and merged:
+    equal to the one-machine heat map.
+
+    >>> import pandas as pd, dask.dataframe as dd
+    >>> df = pd.DataFrame({"stage": ["repair", "repair", "reception"], "point": ["a", "a", "q"],
+    ...                    "pain": [3, 5, 7]})
+    >>> h = nps.dask.heat_map(dd.from_pandas(df, npartitions=2), stage="stage", point="point", pain="pain")
+    >>> h == nps.HeatMap.from_records(df, stage="stage", point="point", pain="pain")
+    True
+    """
+    split_every = kwargs.pop("split_every", 8)
+    return map_merge(ddf, nps.HeatMap.from_records, split_every=split_every, **kwargs)
