@@ -1049,14 +1049,16 @@ impl HeatMap {
                 let cells = Cells::merged(&a.cells, &ia, &b.cells, &ib, keys.len())?;
                 Some(KeyAxis { keys, cells })
             }
-            (a, _) => return Err(other(format!(
+            (a, _) => {
+                return Err(other(format!(
                 "a stage × key matrix {}: merge maps built from records with keys, or both without",
                 if a.is_some() {
                     "here, none in other"
                 } else {
                     "in other, none here"
                 }
-            ))),
+            )))
+            }
         };
         let by_period = match (&self.by_period, &later.by_period) {
             (None, None) => None,
