@@ -12,6 +12,13 @@
 //! Heat, mentions and every total are exact integers (`u64`, overflow is
 //! [`Error::Overflow`]); shares are computed from those integers.
 //!
+//! ## Partial maps
+//!
+//! A map merges with the map of other rows ([`HeatMap::merge`]): the result
+//! equals the map built in one pass over all the rows, matrices included,
+//! so maps of partitions (threads, files, Dask workers) combine in any
+//! tree. Maps save and load exactly ([`Saved`](crate::state::Saved)).
+//!
 //! ## Merging duplicates
 //!
 //! Rows (or records) with the same stage and the same description are one

@@ -237,6 +237,13 @@ fn outcome_table(
 /// [`job_outcomes`]). Coverage = jobs judged / jobs. Policy benchmark
 /// `first_time_fix_rate` (≥ 85 %).
 ///
+/// Partial results: the table keeps the distinct vehicles it saw
+/// ([`KpiTable::subjects`]) and merges ([`KpiTable::merge`]) only with the
+/// table of other vehicles — the input must be **partitioned by vehicle**
+/// (all jobs of a vehicle in one part), since a job is judged by the later
+/// jobs of its vehicle. A vehicle in both tables is an error, never a
+/// silently wrong rate.
+///
 /// ```
 /// use nps_core::group::Keys;
 /// use nps_core::kpi::{first_time_fix_rate, ComebackOptions, Grouping, Jobs};
@@ -266,6 +273,7 @@ pub fn first_time_fix_rate(
 
 /// Comeback (rework) rate: `1 −` [`first_time_fix_rate`] over the same
 /// jobs (same denominator and coverage). Benchmark `comeback_rate` (< 10 %).
+/// Tables merge as [`first_time_fix_rate`]'s: input partitioned by vehicle.
 ///
 /// ```
 /// use nps_core::group::Keys;
@@ -299,7 +307,8 @@ pub fn comeback_rate(
 /// comeback rule of [`job_outcomes`] over complaint records (`subjects` =
 /// case or vehicle id) with the same [`ComebackOptions`] (default: 30 days,
 /// incomplete windows left out). Benchmark `repeat_complaint_rate` (> 15 %
-/// signals unresolved root causes).
+/// signals unresolved root causes). Tables merge as
+/// [`first_time_fix_rate`]'s, with the input partitioned by subject.
 ///
 /// ```
 /// use nps_core::group::Keys;

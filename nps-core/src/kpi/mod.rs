@@ -35,6 +35,20 @@
 //! [`KpiTable`] whose group numerators and denominators add up to the
 //! overall ones.
 //!
+//! ## Partial results
+//!
+//! [`KpiTable`] and [`TimeTable`] merge exactly ([`KpiTable::merge`],
+//! [`TimeTable::merge`]): the table of the rows of two tables is the table
+//! of all of them, as if computed in one pass — so per-partition tables
+//! (threads, files, Dask workers) combine in any tree. Rate tables keep the
+//! counts of every group; time tables the histogram of their integer-second
+//! durations (memory O(distinct durations)), so median and p90 merge
+//! exactly. Tables computed with other options do not merge (an
+//! [`Error::InvalidArgument`](crate::Error) naming `other`), and the
+//! comeback rule's tables merge only when the input is partitioned by
+//! vehicle. Tables, [`Kpi`] and [`TimeKpi`] save and load exactly
+//! ([`Saved`](crate::state::Saved)).
+//!
 //! ```
 //! use nps_core::kpi::{technician_figures, Kpi};
 //! // 8 h available, 7.2 h worked on jobs worth 9 flat-rate hours.
