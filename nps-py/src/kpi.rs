@@ -616,9 +616,8 @@ pub(crate) struct Form<'py> {
 /// A table rather than a column: [`is_frame`], excluding the columns that
 /// also export an Arrow stream (a pandas Series, a pyarrow ChunkedArray).
 fn is_table(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(is_frame(obj)?
-        && !obj.hasattr("dtype")?
-        && !(obj.hasattr("num_chunks")? && !obj.hasattr("num_columns")?))
+    let chunked_column = obj.hasattr("num_chunks")? && !obj.hasattr("num_columns")?;
+    Ok(is_frame(obj)? && !obj.hasattr("dtype")? && !chunked_column)
 }
 
 /// `by=` of the DataFrame form: a column name or a list of names.
