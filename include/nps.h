@@ -401,6 +401,12 @@ enum NpsKeyKind
      * `" | "`.
      */
     NPS_KEY_KIND_TUPLE = 4,
+    /**
+     * A missing key kept as a group of its own (a result made from input
+     * with missing keys and `dropna` false, e.g. in Python; C key columns
+     * have no missing values). Sorts after every other key.
+     */
+    NPS_KEY_KIND_NULL = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -441,6 +447,33 @@ enum NpsKeyType
 typedef enum NpsKeyType NpsKeyType;
 #else
 typedef uint32_t NpsKeyType;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which answers count when respondents are given (nps-core `Dedupe`).
+ * Passed as `uint32_t`.
+ */
+enum NpsDedupe
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The latest answer of each respondent overall (the default).
+     */
+    NPS_DEDUPE_GLOBAL = 0,
+    /**
+     * The latest answer of each respondent within each group (key ×
+     * period).
+     */
+    NPS_DEDUPE_PER_KEY = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsDedupe NpsDedupe;
+#else
+typedef uint32_t NpsDedupe;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -1306,6 +1339,21 @@ typedef struct NpsManagedFlags NpsManagedFlags;
 typedef struct NpsPolicy NpsPolicy;
 
 /**
+ * Programme statistics with everything merging needs (every reason
+ * count, the ids of the cases counted, the options and the policy's
+ * fingerprint): an opaque, immutable handle made by
+ * `nps_recovery_stats_new`, `nps_recovery_stats_merge` or
+ * `nps_recovery_stats_from_state`; read with `nps_recovery_stats_get`
+ * and `nps_recovery_stats_to_json`.
+ *
+ * Ownership: owned by the caller, released with `nps_recovery_stats_free`
+ * exactly once; it does not borrow the cases. Thread safety: immutable,
+ * so any number of threads may read it at once; freeing must not race
+ * with any other use.
+ */
+typedef struct NpsRecoveryStatsHandle NpsRecoveryStatsHandle;
+
+/**
  * Re-rating tallies per group: an opaque, immutable handle made by
  * `nps_rerated_nps_by_f64` / `_u8` (one `NpsRerating` per non-empty
  * group, sorted by key), read with `nps_rerating_table_len`, `_get`,
@@ -1683,8 +1731,10 @@ typedef struct NpsGroupOptions {
     const char *tz;
     /**
      * Respondent id per row: keep only each respondent's latest response
-     * (latest timestamp; on a tie or without timestamps, the last row). At
-     * most one of the `respondents_*` columns; NULL = keep every row.
+     * (latest timestamp; on a tie, the later row), overall or per group as
+     * `dedupe` says. Needs `timestamps` (`NPS_STATUS_INVALID_ARGUMENT`
+     * without). At most one of the `respondents_*` columns; NULL = keep
+     * every row.
      */
     const uint64_t *respondents_u64;
     /**
@@ -1714,6 +1764,18 @@ typedef struct NpsGroupOptions {
      * Number of columns at `key_columns`.
      */
     size_t n_key_columns;
+    /**
+     * An `NpsDedupe`: one answer per respondent overall
+     * (`NPS_DEDUPE_GLOBAL`, the default) or per respondent and group.
+     */
+    uint32_t dedupe;
+    /**
+     * Keep each respondent's latest answer in the result, so that it
+     * merges exactly (`nps_grouped_merge`) with results of other rows;
+     * costs memory O(respondents). Results without respondents always
+     * merge.
+     */
+    bool mergeable;
 } NpsGroupOptions;
 
 /**
@@ -1787,6 +1849,11 @@ typedef struct NpsGroup {
      * True when the group has fewer than `min_n` responses.
      */
     bool thin;
+    /**
+     * False for a rolling window that starts before the first period of
+     * the data (fewer than `window` periods observed); true otherwise.
+     */
+    bool complete;
 } NpsGroup;
 
 /**
@@ -3941,6 +4008,27 @@ NpsStatus nps_grouped_rolling(const struct NpsGrouped *grouped,
                               struct NpsGrouped **out);
 
 /**
+ * Merges two results of different rows (`later`'s rows after `first`'s)
+ * into the result of all rows, exactly as grouping the concatenated input
+ * gives it (nps-core `Grouped::merge`), and writes a new handle to `*out`
+ * (free it with `nps_grouped_free`); the inputs are unchanged. Partial
+ * results of any split merge in any tree.
+ *
+ * Results with respondents must have been grouped with `mergeable`.
+ * `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) for results grouped with
+ * a different period, time zone, `min_n` or `dedupe`, rolling results, or
+ * results with respondents but without `mergeable`.
+ *
+ * # Safety
+ *
+ * `first` and `later` must be NULL or live handles; `out` NULL or
+ * writable.
+ */
+NpsStatus nps_grouped_merge(const struct NpsGrouped *first,
+                            const struct NpsGrouped *later,
+                            struct NpsGrouped **out);
+
+/**
  * `*count` receives the number of parts of the key of group `index`: 0
  * without keys (`NPS_KEY_KIND_ALL`), 1 for one key column, one per column
  * for `key_columns` (`NPS_KEY_KIND_TUPLE`).
@@ -5012,6 +5100,74 @@ NpsStatus nps_managed_flags_key_text(const struct NpsManagedFlags *flags,
                                      size_t *text_len);
 
 /**
+ * Merges the flags of two disjoint sets of rows (e.g. two partitions or
+ * two days of responses): each group's counts add and every share,
+ * p-value, the number of comparisons, the threshold and every verdict are
+ * recomputed, so `*out` equals the flags of both sets computed at once
+ * (nps-core's `ManagedFlags::merge`). Writes a new handle to `*out`;
+ * `a` and `b` are unchanged.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) when the two
+ * were computed with different alpha, `min_n`, correction, or one with a
+ * re-rated column and one without.
+ *
+ * # Safety
+ *
+ * `a` and `b` NULL or live handles; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_merge(const struct NpsManagedFlags *a,
+                                  const struct NpsManagedFlags *b,
+                                  struct NpsManagedFlags **out);
+
+/**
+ * The flags as a saved state (versioned JSON text, nps-core's
+ * `Saved::to_state`), to store them or ship them to another process and
+ * merge them there; read back with `nps_managed_flags_from_state`. Text
+ * output as `nps_case_to_json` (`*text_len`, may be NULL, receives the
+ * length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`).
+ *
+ * # Safety
+ *
+ * `flags` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_managed_flags_to_state(const struct NpsManagedFlags *flags,
+                                     char *buf,
+                                     size_t len,
+                                     size_t *text_len);
+
+/**
+ * Flags from a state written by `nps_managed_flags_to_state` (`len`
+ * bytes, no NUL needed). Every share, p-value and verdict is checked
+ * against its recomputation: a hand-edited, truncated or foreign state is
+ * `NPS_STATUS_INVALID_ARGUMENT` (argument `state`). Writes a new handle
+ * to `*out`.
+ *
+ * # Safety
+ *
+ * `state` NULL or readable for `len` bytes; `out` NULL or writable.
+ */
+NpsStatus nps_managed_flags_from_state(const char *state, size_t len, struct NpsManagedFlags **out);
+
+/**
+ * Merges the re-rating tables of two disjoint sets of rows: groups with
+ * the same key merge (tallies merge, counts add), the others are kept in
+ * key order, so `*out` equals `nps_rerated_nps_by_*` over both sets at
+ * once (nps-core's `ReratingTable::merge`). Writes a new handle to
+ * `*out`; `a` and `b` are unchanged.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) for tables of
+ * different bases.
+ *
+ * # Safety
+ *
+ * `a` and `b` NULL or live handles; `out` NULL or writable.
+ */
+NpsStatus nps_rerating_table_merge(const struct NpsReratingTable *a,
+                                   const struct NpsReratingTable *b,
+                                   struct NpsReratingTable **out);
+
+/**
  * The default comeback options, converted from nps-core's
  * `kpi::ComebackOptions::default()` (`tests/golden/defaults_vectors.json`
  * lists the values).
@@ -6007,6 +6163,108 @@ NpsStatus nps_recovery_stats_by_json(const struct NpsPolicy *policy,
                                      char *buf,
                                      size_t len,
                                      size_t *text_len);
+
+/**
+ * The programme statistics of `n` cases with `policy` (NULL = default)
+ * and `top_reasons` reasons listed, as a handle (the figures of
+ * `nps_recovery_stats` plus what `nps_recovery_stats_merge` needs).
+ * Writes a new handle to `*out`. A case that fails is named by
+ * `nps_last_error_index` and `nps_last_error_case_id`.
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `cases` NULL (with `n` 0) or readable
+ * for `n` live case handles; `out` NULL or writable.
+ */
+NpsStatus nps_recovery_stats_new(const struct NpsPolicy *policy,
+                                 const struct NpsCase *const *cases,
+                                 size_t n,
+                                 size_t top_reasons,
+                                 struct NpsRecoveryStatsHandle **out);
+
+/**
+ * Merges the statistics of two disjoint sets of cases: `*out` equals the
+ * statistics of both sets computed at once (counts, rates, top reasons,
+ * every split; nps-core's `RecoveryStats::merge`). Writes a new handle
+ * to `*out`; `a` and `b` are unchanged.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) when the two
+ * were computed with different policies or `top_reasons`, or share a
+ * case id (a case would be counted twice).
+ *
+ * # Safety
+ *
+ * `a` and `b` NULL or live handles; `out` NULL or writable.
+ */
+NpsStatus nps_recovery_stats_merge(const struct NpsRecoveryStatsHandle *a,
+                                   const struct NpsRecoveryStatsHandle *b,
+                                   struct NpsRecoveryStatsHandle **out);
+
+/**
+ * Copies the figures of a handle (counts and the five rates) to `*out`,
+ * as `nps_recovery_stats` fills them.
+ *
+ * # Safety
+ *
+ * `stats` NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_recovery_stats_get(const struct NpsRecoveryStatsHandle *stats,
+                                 struct NpsRecoveryStats *out);
+
+/**
+ * The statistics of a handle as the JSON object of
+ * `nps_recovery_stats_json` (counts, rates, reasons, splits). Text output
+ * as `nps_case_to_json`.
+ *
+ * # Safety
+ *
+ * `stats` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_recovery_stats_to_json(const struct NpsRecoveryStatsHandle *stats,
+                                     char *buf,
+                                     size_t len,
+                                     size_t *text_len);
+
+/**
+ * The statistics as a saved state (versioned JSON text, nps-core's
+ * `Saved::to_state`), to store them or ship them to another process and
+ * merge them there; read back with `nps_recovery_stats_from_state`. Text
+ * output as `nps_case_to_json`.
+ *
+ * # Safety
+ *
+ * As `nps_recovery_stats_to_json`.
+ */
+NpsStatus nps_recovery_stats_to_state(const struct NpsRecoveryStatsHandle *stats,
+                                      char *buf,
+                                      size_t len,
+                                      size_t *text_len);
+
+/**
+ * Statistics from a state written by `nps_recovery_stats_to_state`
+ * (`len` bytes, no NUL needed). The counts must add up and every rate
+ * and top reason must equal its recomputation: a hand-edited, truncated
+ * or foreign state is `NPS_STATUS_INVALID_ARGUMENT` (argument `state`).
+ * Writes a new handle to `*out`.
+ *
+ * # Safety
+ *
+ * `state` NULL or readable for `len` bytes; `out` NULL or writable.
+ */
+NpsStatus nps_recovery_stats_from_state(const char *state,
+                                        size_t len,
+                                        struct NpsRecoveryStatsHandle **out);
+
+/**
+ * Releases a handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `stats` must be NULL or a handle from this library not yet freed, and
+ * no other thread may be using it.
+ */
+void nps_recovery_stats_free(struct NpsRecoveryStatsHandle *stats);
 
 /**
  * Open cases (not closed by `now`) ranked by expected recovered value:

@@ -16,8 +16,10 @@
 #           to libnps.a, with leak detection (ASAN_OPTIONS=detect_leaks=1)
 #        c. under valgrind --leak-check=full, linked to libnps.so
 #   4. tests/cpp-consumer built with find_package(nps) (shared and static),
-#      test_api.c built with `pkg-config --cflags --libs nps`, and the C
-#      example of README.md, against the installed prefix, and run.
+#      test_api.c built with `pkg-config --cflags --libs nps` and, fully
+#      static, with `cc -static ... pkg-config --static --cflags --libs nps`
+#      (no dynamic dependency left), and the C example of README.md, against
+#      the installed prefix, and run.
 # Prints "c: N passed, M failed" last (N counts test cases of the normal run
 # plus one per sanitizer/valgrind run, install and consumer build) and exits
 # non-zero on any failure.
@@ -113,6 +115,7 @@ prog defaults      tests/c/test_defaults.c      -lcjson  "$root/tests/golden/def
 prog table         tests/c/test_table.c         -lcjson  "$root/tests/golden/vectors.json"
 prog limits        tests/c/test_limits.c        ""       ""
 prog multikey      tests/c/test_multikey.c      ""       ""
+prog group_merge   tests/c/test_group_merge.c   ""       ""
 prog bad_input_vectors tests/c/test_bad_input_vectors.c -lcjson "$root/tests/golden/bad_input_vectors.json"
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
@@ -173,6 +176,15 @@ run_stage "pkg-config build" 0 sh -c "cc ${BASE_CFLAGS[*]} -pthread -DEXPECTED_V
     \$(PKG_CONFIG_PATH='$prefix/lib/pkgconfig' pkg-config --cflags --libs nps) \
     -Wl,-rpath,'$prefix/lib' -lm -o '$work/api_pkgconfig'"
 run_stage "pkg-config consumer" 1 "$work/api_pkgconfig"
+# `pkg-config --static` with `cc -static`: -lnps can only be libnps.a, and
+# Libs.private must name every system library it needs. The program must
+# run with no dynamic dependency at all (no libnps.so to find).
+run_stage "pkg-config --static build" 0 sh -c "cc ${BASE_CFLAGS[*]} -static -pthread -DEXPECTED_VERSION='\"$version\"' \
+    tests/c/test_api.c tests/c/testlib.c \
+    \$(PKG_CONFIG_PATH='$prefix/lib/pkgconfig' pkg-config --static --cflags --libs nps) \
+    -lm -o '$work/api_static'"
+run_stage "pkg-config --static consumer" 1 sh -c "'$work/api_static' &&
+    ! readelf -d '$work/api_static' | grep -q NEEDED"
 
 # The C example of README.md (the first ```c block), built with pkg-config:
 # it must compile warning-free and print the NPS of its scores (20.0).

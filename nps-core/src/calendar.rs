@@ -899,6 +899,25 @@ fn local_instant(tz: Tz, date: NaiveDate, seconds: u32, later: bool) -> i64 {
     naive.and_utc().timestamp()
 }
 
+/// A calendar saves as its spec; loading runs the validation of
+/// [`Calendar::new`] again (the same as loading calendar JSON).
+///
+/// ```
+/// use nps_core::calendar::Calendar;
+/// use nps_core::state::Saved;
+/// let cal = Calendar::from_json(r#"{"tz": "Asia/Shanghai", "weekly": {"mon": [["09:00", "18:00"]]}}"#)?;
+/// assert_eq!(Calendar::from_state(&cal.to_state())?, cal);
+/// let bad = String::from_utf8(cal.to_state()).unwrap().replace("18:00", "08:00");
+/// assert_eq!(Calendar::from_state(bad.as_bytes()).unwrap_err().argument(), Some("state"));
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+impl crate::state::Saved for Calendar {
+    const KIND: &'static str = "Calendar";
+    fn check(&self) -> Result<()> {
+        Calendar::new(self.spec.clone()).map(|_| ())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

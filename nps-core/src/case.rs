@@ -1159,6 +1159,90 @@ impl RecoveryStatus {
     }
 }
 
+/// A case with the policy it is evaluated against: the saved state of a
+/// case (what [`Case::to_json_with_policy`] writes and
+/// [`Case::from_json_with_policy`] reads, as a [`Saved`](crate::state::Saved)
+/// value). Loading validates the policy (as [`Policy::from_json`]) and
+/// replays the log (as [`Case::from_events`]); a log that no longer
+/// replays is an error naming `state`, never a half-loaded case.
+///
+/// ```
+/// use nps_core::case::{Case, SavedCase};
+/// use nps_core::policy::Policy;
+/// use nps_core::state::Saved;
+/// let log = r#"[{"kind": "opened", "at": "2025-06-13T09:00:00+08:00", "score": 3,
+///   "reason": "waiting", "high_value": false, "public_opinion_risk": false}]"#;
+/// let mut policy = Policy::default();
+/// policy.warning_lead_seconds = 600;
+/// let saved = SavedCase { case: Case::from_json_events(log, "c-1")?, policy };
+/// assert_eq!(SavedCase::from_state(&saved.to_state())?, saved);
+/// let bad = String::from_utf8(saved.to_state()).unwrap().replace("\"score\":3", "\"score\":11");
+/// assert_eq!(SavedCase::from_state(bad.as_bytes()).unwrap_err().argument(), Some("state"));
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+#[derive(Debug, Clone, PartialEq)]
+pub struct SavedCase {
+    /// The case.
+    pub case: Case,
+    /// The policy its status is read against.
+    pub policy: Policy,
+}
+
+#[derive(Serialize)]
+struct SavedCaseOut<'a> {
+    id: &'a str,
+    events: &'a [Event],
+    policy: &'a Policy,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct SavedCaseIn {
+    id: String,
+    events: Vec<serde_json::Value>,
+    policy: Policy,
+}
+
+impl Serialize for SavedCase {
+    fn serialize<S: Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        SavedCaseOut {
+            id: &self.case.id,
+            events: &self.case.events,
+            policy: &self.policy,
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for SavedCase {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> std::result::Result<SavedCase, D::Error> {
+        let doc = SavedCaseIn::deserialize(d)?;
+        let case = Case::from_values(doc.events, doc.id).map_err(serde::de::Error::custom)?;
+        Ok(SavedCase {
+            case,
+            policy: doc.policy,
+        })
+    }
+}
+
+impl crate::state::Saved for SavedCase {
+    const KIND: &'static str = "Case";
+    fn check(&self) -> Result<()> {
+        // The policy was validated and the log replayed while reading.
+        Ok(())
+    }
+}
+
+/// A recovery status saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for RecoveryStatus {
+    const KIND: &'static str = "RecoveryStatus";
+}
+
+/// A step status saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for StepStatus {
+    const KIND: &'static str = "StepStatus";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

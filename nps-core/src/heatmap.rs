@@ -410,7 +410,6 @@ struct Point {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct KeyAxis {
     /// The keys that occur, ascending.
-    #[serde(with = "crate::kpi::merge::keys")]
     keys: Vec<GroupKey>,
     cells: Cells,
 }

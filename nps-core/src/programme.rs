@@ -39,6 +39,7 @@
 
 use std::collections::BTreeMap;
 
+use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -49,6 +50,8 @@ use crate::group::{self, GroupKey, Keys};
 use crate::money::Money;
 use crate::period::Period;
 use crate::policy::Policy;
+use crate::state::Saved;
+use crate::table::{Column, Table};
 
 /// A rate with its numerator and denominator; `value` is `None` ("no
 /// data") when the denominator is 0.
@@ -127,20 +130,264 @@ pub struct RecoveryStats {
     pub by_compensation: Vec<RecoveryBand>,
     /// Success by channel of first contact.
     pub by_channel: Vec<RecoveryBand>,
+    /// What merging and checking need beyond the figures above (left out
+    /// of [`RecoveryStats::to_json`]).
+    pub parts: StatsParts,
+}
+
+/// The part of [`RecoveryStats`] that makes partial statistics mergeable
+/// ([`RecoveryStats::merge`]) and saved states checkable: every reason
+/// count (the figures keep only the top ones), the ids of the cases
+/// counted, and the options and policy the statistics were computed with.
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct StatsParts {
+    /// Ids of every case given (low score or not), sorted; an id given
+    /// twice appears twice.
+    pub case_ids: Vec<String>,
+    /// Low scores per reason, every reason (`reasons` lists the top
+    /// `top_reasons`).
+    pub reason_counts: BTreeMap<String, u64>,
+    /// [`StatsOptions::top_reasons`].
+    pub top_reasons: usize,
+    /// [`Policy::fingerprint`] of the policy (the bands, caps and expected
+    /// success rates come from it).
+    pub policy: String,
 }
 
 impl RecoveryStats {
     /// The statistics as JSON (rates as `{value, numerator, denominator}`,
-    /// `value` null for no data).
+    /// `value` null for no data); without [`RecoveryStats::parts`] (the
+    /// saved state of [`Saved::to_state`] has them).
     pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_string(&self.view()).unwrap_or_default()
+    }
+
+    /// The JSON value of the figures, without `parts`.
+    fn view(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("parts");
+        }
+        v
+    }
+
+    /// Recomputes the derived figures (every rate, the top reasons) from
+    /// the counts, the band counts and [`StatsParts::reason_counts`].
+    fn finish(&mut self) {
+        let low = self.low_scores;
+        self.launch_rate = RecoveryRate::new(self.launched, low);
+        self.response_24h_rate = RecoveryRate::new(self.responded_24h, low);
+        self.success_rate = RecoveryRate::new(self.recovered, low);
+        self.conversion_rate = RecoveryRate::new(self.converted, low);
+        self.lost_rate = RecoveryRate::new(self.lost, low);
+        let mut top: Vec<(&String, u64)> = self
+            .parts
+            .reason_counts
+            .iter()
+            .map(|(r, &n)| (r, n))
+            .collect();
+        top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+        top.truncate(self.parts.top_reasons);
+        self.reasons = top
+            .into_iter()
+            .map(|(r, n)| ReasonShare {
+                reason: r.clone(),
+                share: RecoveryRate::new(n, low),
+            })
+            .collect();
+        for b in self
+            .by_speed
+            .iter_mut()
+            .chain(&mut self.by_compensation)
+            .chain(&mut self.by_channel)
+        {
+            b.success = RecoveryRate::new(b.success.numerator, b.success.denominator);
+        }
+    }
+
+    /// Merges the statistics of two disjoint sets of cases: the result
+    /// equals [`recovery_stats`] over both sets at once (counts, rates,
+    /// top reasons, every split), whatever the split, and merging is
+    /// associative and commutative.
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` when the two were
+    /// computed with different policies or `top_reasons`, or when a case id
+    /// is in both (a case would be counted twice).
+    ///
+    /// ```
+    /// use nps_core::case::{At, Case, Event};
+    /// use nps_core::policy::Policy;
+    /// use nps_core::programme::{recovery_stats, StatsOptions};
+    /// let open = |id: &str, reason: &str| Case::new(id, Event::Opened { at: At(0), score: 3,
+    ///     reason: reason.into(), high_value: false, public_opinion_risk: false, dealer: None });
+    /// let cases = [open("a", "wait")?, open("b", "price")?, open("c", "wait")?];
+    /// let (p, o) = (Policy::default(), StatsOptions { top_reasons: 1 });
+    /// let one_pass = recovery_stats(&cases, &p, &o)?;
+    /// let merged = recovery_stats(&cases[..1], &p, &o)?.merge(&recovery_stats(&cases[1..], &p, &o)?)?;
+    /// assert_eq!(merged, one_pass);
+    /// assert_eq!(merged.reasons[0].reason, "wait"); // the top reason of the union
+    /// let again = recovery_stats(&cases[..1], &p, &o)?;
+    /// assert_eq!(merged.merge(&again).unwrap_err().argument(), Some("other")); // case "a" twice
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, other: &RecoveryStats) -> Result<RecoveryStats> {
+        let (a, b) = (&self.parts, &other.parts);
+        if a.policy != b.policy {
+            return Err(Error::arg(
+                "other",
+                format!(
+                    "computed with another policy ({} vs {}): statistics of different policies do not merge",
+                    a.policy, b.policy
+                ),
+            ));
+        }
+        if a.top_reasons != b.top_reasons {
+            return Err(Error::arg(
+                "other",
+                format!(
+                    "computed with top_reasons {} vs {}",
+                    a.top_reasons, b.top_reasons
+                ),
+            ));
+        }
+        let bands = |x: &RecoveryStats| -> Vec<String> {
+            x.by_speed
+                .iter()
+                .chain(&x.by_compensation)
+                .chain(&x.by_channel)
+                .map(|b| b.label.clone())
+                .collect()
+        };
+        if bands(self) != bands(other) {
+            return Err(Error::arg("other", "the bands of the splits differ"));
+        }
+        let case_ids = merge_sorted_ids(&a.case_ids, &b.case_ids)?;
+        let mut out = self.clone();
+        let add = |x: u64, y: u64| {
+            x.checked_add(y)
+                .ok_or_else(|| Error::arg("other", "a count overflows"))
+        };
+        out.low_scores = add(self.low_scores, other.low_scores)?;
+        out.launched = add(self.launched, other.launched)?;
+        out.responded_24h = add(self.responded_24h, other.responded_24h)?;
+        out.recovered = add(self.recovered, other.recovered)?;
+        out.converted = add(self.converted, other.converted)?;
+        out.lost = add(self.lost, other.lost)?;
+        for (x, y) in [
+            (&mut out.by_speed, &other.by_speed),
+            (&mut out.by_compensation, &other.by_compensation),
+            (&mut out.by_channel, &other.by_channel),
+        ] {
+            for (bx, by) in x.iter_mut().zip(y) {
+                bx.success.numerator = add(bx.success.numerator, by.success.numerator)?;
+                bx.success.denominator = add(bx.success.denominator, by.success.denominator)?;
+            }
+        }
+        for (r, &n) in &b.reason_counts {
+            let c = out.parts.reason_counts.entry(r.clone()).or_default();
+            *c = add(*c, n)?;
+        }
+        out.parts.case_ids = case_ids;
+        out.finish();
+        Ok(out)
+    }
+
+    /// The rules of statistics read back from a saved state: the counts
+    /// are consistent (converted ≤ recovered, recovered + lost ≤ low
+    /// scores, responded within 24 h ≤ launched ≤ low scores, reason counts
+    /// and split counts add up) and every derived figure equals its
+    /// recomputation.
+    pub fn check(&self) -> Result<()> {
+        let bad = |reason: String| Err(Error::arg("state", reason));
+        let low = self.low_scores;
+        let ok = self.launched <= low
+            && self.responded_24h <= self.launched
+            && self.converted <= self.recovered
+            && self
+                .recovered
+                .checked_add(self.lost)
+                .is_some_and(|s| s <= low);
+        if !ok {
+            return bad("inconsistent counts (launched, responded_24h, recovered, converted, lost over low_scores)".into());
+        }
+        if !self.parts.case_ids.is_sorted() || (self.parts.case_ids.len() as u64) < low {
+            return bad("parts.case_ids must be sorted and list every case counted".into());
+        }
+        let total = |bands: &[RecoveryBand]| -> Option<u64> {
+            bands
+                .iter()
+                .try_fold(0u64, |acc, b| acc.checked_add(b.success.denominator))
+        };
+        let reasons = self
+            .parts
+            .reason_counts
+            .values()
+            .try_fold(0u64, |acc, &n| acc.checked_add(n));
+        if reasons != Some(low)
+            || total(&self.by_speed) != Some(low)
+            || total(&self.by_compensation) != Some(low)
+            || total(&self.by_channel) != Some(self.launched)
+            || self
+                .by_speed
+                .iter()
+                .chain(&self.by_compensation)
+                .chain(&self.by_channel)
+                .any(|b| b.success.numerator > b.success.denominator)
+        {
+            return bad("the reason and split counts do not add up to the counts".into());
+        }
+        let mut again = self.clone();
+        again.finish();
+        if again != *self {
+            return bad("a rate or the top reasons differ from their counts".into());
+        }
+        Ok(())
+    }
+}
+
+/// The union of two sorted id lists; an id in both is an error naming
+/// `other`.
+fn merge_sorted_ids(a: &[String], b: &[String]) -> Result<Vec<String>> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i].clone());
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j].clone());
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                return Err(Error::arg(
+                    "other",
+                    format!(
+                        "case `{}` is in both statistics: a case is counted once (merge statistics of disjoint sets of cases)",
+                        crate::error::quote(&a[i])
+                    ),
+                ))
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    Ok(out)
+}
+
+impl Saved for RecoveryStats {
+    const KIND: &'static str = "RecoveryStats";
+    fn check(&self) -> Result<()> {
+        RecoveryStats::check(self)
     }
 }
 
 /// Groups of [`recovery_stats_by`] as a JSON array of `{period, dealer,
-/// stats}`.
+/// stats}` (and `key` when grouped by keys).
 pub fn groups_to_json(groups: &[GroupStats]) -> String {
-    serde_json::to_string(groups).unwrap_or_default()
+    let rows: Vec<serde_json::Value> = groups.iter().map(GroupStats::view).collect();
+    serde_json::to_string(&rows).unwrap_or_default()
 }
 
 /// Options of [`recovery_stats`].
@@ -213,24 +460,42 @@ pub fn recovery_stats(
     policy: &Policy,
     options: &StatsOptions,
 ) -> Result<RecoveryStats> {
+    stats_of(cases.iter(), policy, &policy.fingerprint(), options)
+}
+
+/// [`recovery_stats`] of some cases, with the policy's fingerprint
+/// computed once by the caller.
+fn stats_of<'a>(
+    cases: impl Iterator<Item = &'a Case>,
+    policy: &Policy,
+    fingerprint: &str,
+    options: &StatsOptions,
+) -> Result<RecoveryStats> {
     let nb = policy.recovery.success_by_speed.len();
     let mut caps: Vec<Money> = policy.tiers.iter().map(|t| t.compensation_cap).collect();
     caps.sort_by_key(|m| m.minor);
     caps.dedup();
     let (mut low, mut launched, mut r24, mut rec, mut conv, mut lost) = (0u64, 0, 0, 0, 0, 0);
-    let mut reasons: BTreeMap<&str, u64> = BTreeMap::new();
+    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
+    let mut case_ids = Vec::new();
     // (cases, recovered) per band
     let mut speed = vec![(0u64, 0u64); nb + 1];
     let mut comp = vec![(0u64, 0u64); caps.len() + 2];
     let mut chan = [(0u64, 0u64); 3];
-    for (ci, c) in cases.iter().enumerate() {
+    for (ci, c) in cases.enumerate() {
         let in_case = |e: Error| e.in_case(ci, c.id());
+        case_ids.push(c.id().to_owned());
         let s = c.state();
         if s.score > 6 {
             continue;
         }
         low += 1;
-        *reasons.entry(s.reason.as_str()).or_default() += 1;
+        match reasons.get_mut(s.reason.as_str()) {
+            Some(n) => *n += 1,
+            None => {
+                reasons.insert(s.reason.clone(), 1);
+            }
+        }
         let ok = matches!(
             c.outcome(),
             Some(Outcome::Recovered) | Some(Outcome::Converted)
@@ -265,9 +530,7 @@ pub fn recovery_stats(
         };
         hit(&mut comp[level]);
     }
-    let mut top: Vec<(&str, u64)> = reasons.into_iter().collect();
-    top.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
-    top.truncate(options.top_reasons);
+    case_ids.sort_unstable();
     let band = |label: String, (n, k): (u64, u64), expected| RecoveryBand {
         label,
         success: RecoveryRate::new(k, n),
@@ -295,29 +558,32 @@ pub fn recovery_stats(
         .zip(chan)
         .map(|(ch, b)| band(ch.name().into(), b, None))
         .collect();
-    Ok(RecoveryStats {
+    let none = RecoveryRate::new(0, 0);
+    let mut s = RecoveryStats {
         low_scores: low,
         launched,
         responded_24h: r24,
         recovered: rec,
         converted: conv,
         lost,
-        launch_rate: RecoveryRate::new(launched, low),
-        response_24h_rate: RecoveryRate::new(r24, low),
-        success_rate: RecoveryRate::new(rec, low),
-        conversion_rate: RecoveryRate::new(conv, low),
-        lost_rate: RecoveryRate::new(lost, low),
-        reasons: top
-            .into_iter()
-            .map(|(r, n)| ReasonShare {
-                reason: r.to_owned(),
-                share: RecoveryRate::new(n, low),
-            })
-            .collect(),
+        launch_rate: none,
+        response_24h_rate: none,
+        success_rate: none,
+        conversion_rate: none,
+        lost_rate: none,
+        reasons: Vec::new(),
         by_speed,
         by_compensation,
         by_channel,
-    })
+        parts: StatsParts {
+            case_ids,
+            reason_counts: reasons,
+            top_reasons: options.top_reasons,
+            policy: fingerprint.to_owned(),
+        },
+    };
+    s.finish();
+    Ok(s)
 }
 
 /// How to group cases in [`recovery_stats_by`].
@@ -334,6 +600,10 @@ pub struct StatsGrouping {
 pub struct GroupStats {
     /// Period label (`2025-06`), when grouped by period.
     pub period: Option<String>,
+    /// The local first day of the period, when grouped by period (left
+    /// out of [`groups_to_json`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period_start: Option<NaiveDate>,
     /// Dealer, when grouped by dealer (`None` also for cases without one).
     pub dealer: Option<String>,
     /// The caller's key of the group, when grouped by key columns
@@ -344,6 +614,42 @@ pub struct GroupStats {
     pub key: Option<GroupKey>,
     /// Its statistics.
     pub stats: RecoveryStats,
+}
+
+/// The plain JSON form of a key in [`groups_to_json`]: a number, a
+/// string, or an array of parts for several key columns; null for a
+/// missing key kept as a group. (A saved state keeps the tagged form of
+/// [`GroupKey`], which tells signed from unsigned keys.)
+fn plain_key(k: &GroupKey) -> serde_json::Value {
+    match k {
+        GroupKey::All | GroupKey::Null => serde_json::Value::Null,
+        GroupKey::Int(v) => (*v).into(),
+        GroupKey::UInt(v) => (*v).into(),
+        GroupKey::Str(s) => s.clone().into(),
+        GroupKey::Tuple(ks) => serde_json::Value::Array(ks.iter().map(plain_key).collect()),
+    }
+}
+
+impl GroupStats {
+    /// The JSON value of [`groups_to_json`]: without `period_start` and the
+    /// statistics' `parts`.
+    fn view(&self) -> serde_json::Value {
+        let mut v = serde_json::to_value(self).unwrap_or_default();
+        if let Some(o) = v.as_object_mut() {
+            o.remove("period_start");
+            o.insert("stats".into(), self.stats.view());
+            if let Some(k) = &self.key {
+                o.insert("key".into(), plain_key(k));
+            }
+        }
+        v
+    }
+
+    /// The position of a group in a table: period start, dealer (`None`
+    /// first), key.
+    fn order(&self) -> (Option<NaiveDate>, Option<&str>, Option<&GroupKey>) {
+        (self.period_start, self.dealer.as_deref(), self.key.as_ref())
+    }
 }
 
 /// Statistics per group (period, then dealer; sorted by period start, then
@@ -456,6 +762,7 @@ pub fn recovery_stats_by_keys(
     // Period first, then dealer (`None` first).
     let mut order: Vec<usize> = (0..a.labels.len()).collect();
     order.sort_by_key(|&i| (a.labels[i].1, &a.labels[i].0));
+    let fingerprint = policy.fingerprint();
     order
         .into_iter()
         .map(|i| {
@@ -477,11 +784,12 @@ pub fn recovery_stats_by_keys(
             });
             Ok(GroupStats {
                 period: start.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
+                period_start: start.filter(|_| grouping.period.is_some()),
                 dealer,
                 key,
                 stats: {
-                    let group: Vec<Case> = members[i].iter().map(|&j| cases[j].clone()).collect();
-                    recovery_stats(&group, policy, options).map_err(|e| match e {
+                    let group = members[i].iter().map(|&j| &cases[j]);
+                    stats_of(group, policy, &fingerprint, options).map_err(|e| match e {
                         Error::InCase { index, source, .. } => {
                             let j = members[i][index];
                             source.in_case(j, cases[j].id())
@@ -492,6 +800,261 @@ pub fn recovery_stats_by_keys(
             })
         })
         .collect()
+}
+
+/// Programme statistics per group together with the grouping they were
+/// computed with ([`recovery_stats_table`]): the form that merges
+/// ([`RecoveryStatsTable::merge`]), saves ([`Saved`]) and converts to a
+/// [`Table`].
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct RecoveryStatsTable {
+    /// The groups, sorted by period start, then dealer (`None` first), then
+    /// key.
+    pub rows: Vec<GroupStats>,
+    /// Grouped by dealer.
+    pub dealer: bool,
+    /// The period grouped by, if any.
+    pub period: Option<Period>,
+    /// The IANA zone of the periods, when grouped by period.
+    pub tz: Option<String>,
+    /// The number of key columns grouped by, if grouped by keys.
+    pub keys: Option<usize>,
+}
+
+/// [`recovery_stats_by_keys`] as a [`RecoveryStatsTable`].
+///
+/// ```
+/// use nps_core::case::{At, Case, Event};
+/// use nps_core::policy::Policy;
+/// use nps_core::programme::{recovery_stats_table, StatsGrouping, StatsOptions};
+/// let open = |id, dealer: &str| Case::new(id, Event::Opened { at: At(0), score: 5,
+///     reason: "r".into(), high_value: false, public_opinion_risk: false,
+///     dealer: Some(dealer.into()) });
+/// let (p, o) = (Policy::default(), StatsOptions::default());
+/// let g = StatsGrouping { dealer: true, period: None };
+/// let cases = [open("a", "D1")?, open("b", "D2")?, open("c", "D1")?];
+/// let one_pass = recovery_stats_table(&cases, &p, &o, &g, None)?;
+/// let first = recovery_stats_table(&cases[..2], &p, &o, &g, None)?;
+/// let rest = recovery_stats_table(&cases[2..], &p, &o, &g, None)?;
+/// assert_eq!(first.merge(&rest)?, one_pass);
+/// assert_eq!(one_pass.rows[0].stats.low_scores, 2); // D1: a and c
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+pub fn recovery_stats_table(
+    cases: &[Case],
+    policy: &Policy,
+    options: &StatsOptions,
+    grouping: &StatsGrouping,
+    keys: Option<Keys<'_>>,
+) -> Result<RecoveryStatsTable> {
+    let n_keys = keys.as_ref().map(|k| match k {
+        Keys::Multi(ks) => ks.len(),
+        _ => 1,
+    });
+    Ok(RecoveryStatsTable {
+        rows: recovery_stats_by_keys(cases, policy, options, grouping, keys)?,
+        dealer: grouping.dealer,
+        period: grouping.period.map(|(p, _)| p),
+        tz: grouping.period.map(|(_, tz)| tz.name().to_owned()),
+        keys: n_keys,
+    })
+}
+
+impl RecoveryStatsTable {
+    /// Merges the tables of two disjoint sets of cases: groups present in
+    /// both merge ([`RecoveryStats::merge`]), the others are kept, and the
+    /// result equals [`recovery_stats_table`] over both sets at once.
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` when the two were
+    /// grouped differently (dealer, period, zone, key columns), computed
+    /// with different policies or options, or share a case id.
+    pub fn merge(&self, other: &RecoveryStatsTable) -> Result<RecoveryStatsTable> {
+        let how = |t: &RecoveryStatsTable| (t.dealer, t.period, t.tz.clone(), t.keys);
+        if how(self) != how(other) {
+            return Err(Error::arg(
+                "other",
+                format!(
+                    "grouped differently (dealer {}, period {:?}, tz {:?}, key columns {:?} vs dealer {}, period {:?}, tz {:?}, key columns {:?})",
+                    self.dealer, self.period.map(Period::name), self.tz, self.keys,
+                    other.dealer, other.period.map(Period::name), other.tz, other.keys
+                ),
+            ));
+        }
+        if let (Some(a), Some(b)) = (self.rows.first(), other.rows.first()) {
+            // Same policy and options in every row of a table: one empty
+            // merge checks them.
+            let empty = |s: &RecoveryStats| RecoveryStats {
+                parts: StatsParts {
+                    case_ids: Vec::new(),
+                    ..s.parts.clone()
+                },
+                ..s.clone()
+            };
+            empty(&a.stats).merge(&empty(&b.stats))?;
+        }
+        let ids = |t: &RecoveryStatsTable| {
+            let mut v: Vec<String> = t
+                .rows
+                .iter()
+                .flat_map(|r| r.stats.parts.case_ids.iter().cloned())
+                .collect();
+            v.sort_unstable();
+            v
+        };
+        merge_sorted_ids(&ids(self), &ids(other))?;
+        let mut rows = Vec::with_capacity(self.rows.len() + other.rows.len());
+        let (mut i, mut j) = (0, 0);
+        while i < self.rows.len() || j < other.rows.len() {
+            let ord = match (self.rows.get(i), other.rows.get(j)) {
+                (Some(a), Some(b)) => a.order().cmp(&b.order()),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            match ord {
+                std::cmp::Ordering::Less => {
+                    rows.push(self.rows[i].clone());
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    rows.push(other.rows[j].clone());
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    let mut g = self.rows[i].clone();
+                    g.stats = g.stats.merge(&other.rows[j].stats)?;
+                    rows.push(g);
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        Ok(RecoveryStatsTable {
+            rows,
+            ..self.clone()
+        })
+    }
+
+    /// The rules of a table read back from a saved state: groups strictly
+    /// sorted, a period (start and label) exactly when grouped by period,
+    /// a key exactly when grouped by keys, no dealer unless grouped by
+    /// dealer, every row's statistics valid ([`RecoveryStats::check`]) and
+    /// computed with the same policy and options.
+    pub fn check(&self) -> Result<()> {
+        let bad = |reason: String| Err(Error::arg("state", reason));
+        if self.tz.is_some() != self.period.is_some() {
+            return bad("a zone is given exactly when grouped by period".into());
+        }
+        if let Some(tz) = &self.tz {
+            crate::period::parse_tz(tz)?;
+        }
+        for (i, r) in self.rows.iter().enumerate() {
+            r.stats.check()?;
+            let label_ok = match (self.period, r.period_start, &r.period) {
+                (Some(p), Some(d), Some(l)) => p.start_of(d) == d && *l == p.label(d),
+                (None, None, None) => true,
+                _ => false,
+            };
+            if !label_ok
+                || r.key.is_some() != self.keys.is_some()
+                || (!self.dealer && r.dealer.is_some())
+            {
+                return bad(format!(
+                    "row {i}: its period, dealer or key does not match the grouping"
+                ));
+            }
+            if i > 0 {
+                let p = &self.rows[i - 1];
+                if p.order() >= r.order() {
+                    return bad(format!(
+                        "row {i}: rows must be sorted by period, dealer, key, without repeats"
+                    ));
+                }
+                let (a, b) = (&p.stats.parts, &r.stats.parts);
+                if (&a.policy, a.top_reasons) != (&b.policy, b.top_reasons) {
+                    return bad(format!("row {i}: computed with another policy or options"));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The table as named columns: `dealer` (when grouped by dealer), the
+    /// key columns (`key`, or `key_0`, `key_1`, … for several; when grouped
+    /// by keys), `period` (the local first day, when grouped by period),
+    /// then `low_scores`, `launched`, `responded_24h`, `recovered`,
+    /// `converted`, `lost` and the values of `launch_rate`,
+    /// `response_24h_rate`, `success_rate`, `conversion_rate`, `lost_rate`
+    /// (null = no data).
+    ///
+    /// ```
+    /// use nps_core::case::{At, Case, Event};
+    /// use nps_core::policy::Policy;
+    /// use nps_core::programme::{recovery_stats_table, StatsGrouping, StatsOptions};
+    /// use nps_core::table::Column;
+    /// let open = |id, dealer: &str| Case::new(id, Event::Opened { at: At(0), score: 5,
+    ///     reason: "r".into(), high_value: false, public_opinion_risk: false,
+    ///     dealer: Some(dealer.into()) });
+    /// let g = StatsGrouping { dealer: true, period: None };
+    /// let t = recovery_stats_table(&[open("a", "D1")?], &Policy::default(),
+    ///     &StatsOptions::default(), &g, None)?.to_table();
+    /// assert_eq!(t.names()[..3], ["dealer", "low_scores", "launched"]);
+    /// assert_eq!(t.column("launch_rate"), Some(&Column::F64(vec![Some(0.0)])));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn to_table(&self) -> Table {
+        let rows = &self.rows;
+        let mut columns = Vec::new();
+        if self.dealer {
+            columns.push((
+                "dealer".to_owned(),
+                Column::Str(rows.iter().map(|r| r.dealer.clone()).collect()),
+            ));
+        }
+        if self.keys.is_some() {
+            let none = GroupKey::All;
+            let keys = rows.iter().map(|r| r.key.as_ref().unwrap_or(&none));
+            columns.extend(Table::key_columns(keys));
+        }
+        let n_keys = columns.len();
+        if self.period.is_some() {
+            columns.push((
+                "period".to_owned(),
+                Column::Date(rows.iter().map(|r| r.period_start).collect()),
+            ));
+        }
+        let count = |f: fn(&RecoveryStats) -> u64| {
+            Column::U64(rows.iter().map(|r| Some(f(&r.stats))).collect())
+        };
+        let rate = |f: fn(&RecoveryStats) -> RecoveryRate| {
+            Column::F64(rows.iter().map(|r| f(&r.stats).value).collect())
+        };
+        let c: [(&str, Column); 11] = [
+            ("low_scores", count(|s| s.low_scores)),
+            ("launched", count(|s| s.launched)),
+            ("responded_24h", count(|s| s.responded_24h)),
+            ("recovered", count(|s| s.recovered)),
+            ("converted", count(|s| s.converted)),
+            ("lost", count(|s| s.lost)),
+            ("launch_rate", rate(|s| s.launch_rate)),
+            ("response_24h_rate", rate(|s| s.response_24h_rate)),
+            ("success_rate", rate(|s| s.success_rate)),
+            ("conversion_rate", rate(|s| s.conversion_rate)),
+            ("lost_rate", rate(|s| s.lost_rate)),
+        ];
+        columns.extend(c.into_iter().map(|(n, c)| (n.to_owned(), c)));
+        Table {
+            columns,
+            n_keys,
+            period: self.period,
+        }
+    }
+}
+
+impl Saved for RecoveryStatsTable {
+    const KIND: &'static str = "RecoveryStatsTable";
+    fn check(&self) -> Result<()> {
+        RecoveryStatsTable::check(self)
+    }
 }
 
 /// An open case ranked by expected recovered value.
@@ -575,6 +1138,36 @@ pub fn rank_open_cases(
             .then_with(|| a.case_id.cmp(&b.case_id))
     });
     Ok(out)
+}
+
+/// A rate saves as its fields; loading checks `numerator <= denominator`
+/// and `value = numerator / denominator` (None when the denominator is 0).
+impl Saved for RecoveryRate {
+    const KIND: &'static str = "RecoveryRate";
+    fn check(&self) -> Result<()> {
+        if self.numerator > self.denominator
+            || *self != RecoveryRate::new(self.numerator, self.denominator)
+        {
+            return Err(Error::arg(
+                "state",
+                "a rate has numerator <= denominator and value = numerator / denominator",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// A band saves as its fields; loading checks its rate.
+impl Saved for RecoveryBand {
+    const KIND: &'static str = "RecoveryBand";
+    fn check(&self) -> Result<()> {
+        self.success.check()
+    }
+}
+
+/// A ranked case saves as its fields (a result: nothing to re-check).
+impl Saved for RankedCase {
+    const KIND: &'static str = "RankedCase";
 }
 
 #[cfg(test)]
@@ -667,5 +1260,291 @@ mod tests {
         no_bands.recovery.success_by_speed.clear();
         let e = rank_open_cases(&cases, &[1.0; 3], &no_bands, 1000).unwrap_err();
         assert_eq!(e.case().map(|(i, id, _)| (i, id)), Some((0, "good")));
+    }
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use crate::case::{At, Event, PackageItem};
+    use crate::group::Keys;
+    use crate::money::Currency;
+    use crate::period::parse_tz;
+    use crate::policy::Layer;
+    use proptest::prelude::*;
+
+    /// One random case: (score, reason, dealer, opened hour, contact delay
+    /// in minutes, package in yuan, outcome 0 open / 1 recovered / 2 lost /
+    /// 3 converted).
+    type Spec = (u8, u8, u8, u32, Option<u32>, Option<u32>, u8);
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            0u8..=10,
+            0u8..4,
+            0u8..3,
+            0u32..24 * 90,
+            proptest::option::of(0u32..3000),
+            proptest::option::of(prop_oneof![
+                Just(100u32),
+                Just(1500),
+                Just(4000),
+                Just(9000)
+            ]),
+            0u8..4,
+        )
+    }
+
+    fn build(i: usize, s: &Spec) -> Case {
+        let (score, reason, dealer, hour, contact, package, outcome) = *s;
+        let t0 = 1_735_689_600 + i64::from(hour) * 3600;
+        let mut c = Case::new(
+            format!("c{i}"),
+            Event::Opened {
+                at: At(t0),
+                score,
+                reason: ["wait", "price", "rude", "repeat"][reason as usize].into(),
+                high_value: false,
+                public_opinion_risk: false,
+                dealer: (dealer > 0).then(|| format!("D{dealer}")),
+            },
+        )
+        .unwrap();
+        if let Some(m) = contact {
+            let t = t0 + i64::from(m) * 60;
+            c.apply(Event::Acknowledged { at: At(t) }).unwrap();
+            let channel = [Channel::Phone, Channel::Visit, Channel::Message][m as usize % 3];
+            c.apply(Event::Contacted { at: At(t), channel }).unwrap();
+            if let Some(yuan) = package {
+                let item = PackageItem {
+                    value: i64::from(yuan) * 100,
+                    currency: Currency::from_code("CNY").unwrap(),
+                    layer: Layer::LossCompensation,
+                };
+                c.apply(Event::SolutionProposed {
+                    at: At(t + 60),
+                    items: vec![item],
+                })
+                .unwrap();
+                c.apply(Event::SolutionAccepted { at: At(t + 120) })
+                    .unwrap();
+            }
+            let closed = t + 7200;
+            match outcome {
+                1 => c
+                    .apply(Event::Closed {
+                        at: At(closed),
+                        outcome: Outcome::Recovered,
+                    })
+                    .unwrap(),
+                2 => c
+                    .apply(Event::Closed {
+                        at: At(closed),
+                        outcome: Outcome::Lost,
+                    })
+                    .unwrap(),
+                3 => {
+                    c.apply(Event::Rerated {
+                        at: At(closed),
+                        score: 10,
+                    })
+                    .unwrap();
+                    c.apply(Event::Closed {
+                        at: At(closed),
+                        outcome: Outcome::Converted,
+                    })
+                    .unwrap();
+                }
+                _ => {}
+            }
+        } else if outcome == 2 {
+            c.apply(Event::Closed {
+                at: At(t0 + 60),
+                outcome: Outcome::Lost,
+            })
+            .unwrap();
+        }
+        c
+    }
+
+    /// The cases, and those of the first and second part of a split by
+    /// `mask` (true: first part), each in input order.
+    fn split(specs: &[Spec], mask: &[bool]) -> (Vec<Case>, Vec<Case>, Vec<Case>) {
+        let all: Vec<Case> = specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+        let pick = |want: bool| -> Vec<Case> {
+            all.iter()
+                .zip(mask.iter().cycle())
+                .filter(|(_, &m)| m == want)
+                .map(|(c, _)| c.clone())
+                .collect()
+        };
+        let (a, b) = (pick(true), pick(false));
+        (all, a, b)
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+
+        /// Statistics merged in any split (and in either order) equal the
+        /// one-pass statistics; so do tables by dealer, month and key.
+        #[test]
+        fn merge_in_any_split_equals_one_pass(
+            specs in proptest::collection::vec(spec(), 0..40),
+            mask in proptest::collection::vec(any::<bool>(), 1..8),
+            top in 1usize..4,
+        ) {
+            let p = Policy::default();
+            let o = StatsOptions { top_reasons: top };
+            let (all, a, b) = split(&specs, &mask);
+            let one = recovery_stats(&all, &p, &o).unwrap();
+            let (sa, sb) = (recovery_stats(&a, &p, &o).unwrap(), recovery_stats(&b, &p, &o).unwrap());
+            prop_assert_eq!(&sa.merge(&sb).unwrap(), &one);
+            prop_assert_eq!(&sb.merge(&sa).unwrap(), &one);
+            prop_assert!(one.check().is_ok());
+            let g = StatsGrouping { dealer: true, period: Some((Period::Month, parse_tz("Asia/Shanghai").unwrap())) };
+            let key = |cs: &[Case]| -> Vec<u32> { cs.iter().map(|c| u32::from(c.original_score() % 2)).collect() };
+            let (ka, kb, kall) = (key(&a), key(&b), key(&all));
+            let t = |cs: &[Case], k: &[u32]| recovery_stats_table(cs, &p, &o, &g, Some(Keys::U32(k))).unwrap();
+            let one_t = t(&all, &kall);
+            prop_assert_eq!(&t(&a, &ka).merge(&t(&b, &kb)).unwrap(), &one_t);
+            prop_assert_eq!(&t(&b, &kb).merge(&t(&a, &ka)).unwrap(), &one_t);
+            prop_assert!(one_t.check().is_ok());
+            prop_assert_eq!(RecoveryStatsTable::from_state(&one_t.to_state()).unwrap(), one_t);
+        }
+
+        /// Merging three parts is associative.
+        #[test]
+        fn merge_is_associative(specs in proptest::collection::vec(spec(), 0..30), cut in (0usize..30, 0usize..30)) {
+            let p = Policy::default();
+            let o = StatsOptions::default();
+            let all: Vec<Case> = specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            let (i, j) = (cut.0.min(cut.1).min(all.len()), cut.0.max(cut.1).min(all.len()));
+            let s = |cs: &[Case]| recovery_stats(cs, &p, &o).unwrap();
+            let (x, y, z) = (s(&all[..i]), s(&all[i..j]), s(&all[j..]));
+            prop_assert_eq!(x.merge(&y).unwrap().merge(&z).unwrap(), x.merge(&y.merge(&z).unwrap()).unwrap());
+        }
+    }
+
+    #[test]
+    fn merge_refuses_other_policy_options_grouping_and_shared_cases() {
+        let specs: Vec<Spec> = (0..6)
+            .map(|i| (i as u8, 0, 1, i, Some(30), None, 1))
+            .collect();
+        let (all, a, b) = split(&specs, &[true, false]);
+        let p = Policy::default();
+        let o = StatsOptions::default();
+        let s = |cs: &[Case], p: &Policy, o: &StatsOptions| recovery_stats(cs, p, o).unwrap();
+        let mut other = p.clone();
+        other.warning_lead_seconds += 1;
+        for e in [
+            s(&a, &p, &o).merge(&s(&b, &other, &o)).unwrap_err(),
+            s(&a, &p, &o)
+                .merge(&s(&b, &p, &StatsOptions { top_reasons: 2 }))
+                .unwrap_err(),
+            s(&a, &p, &o).merge(&s(&all[..1], &p, &o)).unwrap_err(),
+        ] {
+            assert_eq!(e.argument(), Some("other"), "{e}");
+        }
+        assert!(s(&a, &p, &o)
+            .merge(&s(&all[..1], &p, &o))
+            .unwrap_err()
+            .to_string()
+            .contains("`c0`"));
+        let by = |dealer| StatsGrouping {
+            dealer,
+            period: None,
+        };
+        let t = |cs: &[Case], g| recovery_stats_table(cs, &p, &o, &g, None).unwrap();
+        let e = t(&a, by(true)).merge(&t(&b, by(false))).unwrap_err();
+        assert_eq!(e.argument(), Some("other"));
+        // A case in another group of the other table is still shared.
+        let e = t(&a, by(true)).merge(&t(&a, by(true))).unwrap_err();
+        assert_eq!(e.argument(), Some("other"));
+    }
+
+    /// Hand-computed: 3 low scores (wait, wait, price) and one passive;
+    /// merged from two parts, the rates are over 3 and "wait" leads.
+    #[test]
+    fn merged_figures_by_hand() {
+        let specs: Vec<Spec> = vec![
+            (3, 0, 1, 0, Some(60), None, 1), // wait, contacted in 1 h, recovered
+            (5, 1, 1, 1, None, None, 2),     // price, never contacted, lost
+            (9, 0, 1, 2, None, None, 0),     // a promoter: not counted
+            (6, 0, 2, 3, Some(2000), None, 0), // wait, contacted after 33 h 20 min
+        ];
+        let (_, a, b) = split(&specs, &[true, false]);
+        let p = Policy::default();
+        let o = StatsOptions::default();
+        let m = recovery_stats(&a, &p, &o)
+            .unwrap()
+            .merge(&recovery_stats(&b, &p, &o).unwrap())
+            .unwrap();
+        assert_eq!(
+            (
+                m.low_scores,
+                m.launched,
+                m.responded_24h,
+                m.recovered,
+                m.lost
+            ),
+            (3, 2, 1, 1, 1)
+        );
+        assert_eq!(m.success_rate.value, Some(1.0 / 3.0));
+        assert_eq!(m.reasons[0].reason, "wait");
+        assert_eq!(
+            (m.reasons[0].share.numerator, m.reasons[0].share.denominator),
+            (2, 3)
+        );
+        assert_eq!(m.parts.case_ids, ["c0", "c1", "c2", "c3"]);
+        // The JSON of the figures has no parts.
+        assert!(!m.to_json().contains("case_ids"));
+    }
+
+    #[test]
+    fn tampered_states_do_not_load() {
+        let specs: Vec<Spec> = (0..5)
+            .map(|i| (i as u8, i as u8 % 4, 1, i, Some(30), None, 1))
+            .collect();
+        let (all, _, _) = split(&specs, &[true]);
+        let s = recovery_stats(&all, &Policy::default(), &StatsOptions::default()).unwrap();
+        let state = String::from_utf8(s.to_state()).unwrap();
+        assert_eq!(RecoveryStats::from_state(state.as_bytes()).unwrap(), s);
+        for (from, to) in [
+            ("\"recovered\":5", "\"recovered\":4"),
+            ("\"launched\":5", "\"launched\":6"),
+            ("\"kind\":\"RecoveryStats\"", "\"kind\":\"Policy\""),
+        ] {
+            assert!(state.contains(from), "{from} in {state}");
+            let bad = state.replace(from, to);
+            let e = RecoveryStats::from_state(bad.as_bytes()).unwrap_err();
+            assert_eq!(e.argument(), Some("state"), "{from}: {e}");
+        }
+        assert!(RecoveryStats::from_state(&s.to_state()[..40]).is_err());
+        let g = StatsGrouping {
+            dealer: true,
+            period: None,
+        };
+        let t = recovery_stats_table(&all, &Policy::default(), &StatsOptions::default(), &g, None)
+            .unwrap();
+        let bad = String::from_utf8(t.to_state())
+            .unwrap()
+            .replace("\"dealer\":true", "\"dealer\":false");
+        assert_eq!(
+            RecoveryStatsTable::from_state(bad.as_bytes())
+                .unwrap_err()
+                .argument(),
+            Some("state")
+        );
+        let rate = RecoveryRate::new(1, 3);
+        assert_eq!(RecoveryRate::from_state(&rate.to_state()).unwrap(), rate);
+        let bad = String::from_utf8(rate.to_state())
+            .unwrap()
+            .replace("\"numerator\":1", "\"numerator\":2");
+        assert_eq!(
+            RecoveryRate::from_state(bad.as_bytes())
+                .unwrap_err()
+                .argument(),
+            Some("state")
+        );
     }
 }

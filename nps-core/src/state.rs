@@ -137,3 +137,41 @@ pub trait Saved: Serialize + DeserializeOwned {
         Ok(value)
     }
 }
+
+/// Exact saved form of an `Option<f64>` that may be infinite, for
+/// `#[serde(with = "crate::state::exact_f64")]`: finite values are JSON
+/// numbers, `±∞` the strings `"inf"` and `"-inf"` (JSON has no infinity;
+/// serde_json would write `null` and read back `None`).
+pub(crate) mod exact_f64 {
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    #[serde(untagged)]
+    enum Repr {
+        Number(f64),
+        Text(String),
+    }
+
+    pub(crate) fn serialize<S: Serializer>(v: &Option<f64>, s: S) -> Result<S::Ok, S::Error> {
+        v.map(|x| match x {
+            x if x == f64::INFINITY => Repr::Text("inf".into()),
+            x if x == f64::NEG_INFINITY => Repr::Text("-inf".into()),
+            x => Repr::Number(x),
+        })
+        .serialize(s)
+    }
+
+    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<f64>, D::Error> {
+        Option::<Repr>::deserialize(d)?
+            .map(|r| match r {
+                Repr::Number(x) => Ok(x),
+                Repr::Text(t) if t == "inf" => Ok(f64::INFINITY),
+                Repr::Text(t) if t == "-inf" => Ok(f64::NEG_INFINITY),
+                Repr::Text(t) => Err(serde::de::Error::custom(format!(
+                    "`{}` is not a number, \"inf\" or \"-inf\"",
+                    crate::error::quote(&t)
+                ))),
+            })
+            .transpose()
+    }
+}

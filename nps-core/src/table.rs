@@ -169,7 +169,11 @@ impl Table {
             } else {
                 format!("key_{j}")
             };
-            columns.push((name, key_column(keys.iter().map(|k| k.get(j).copied()))));
+            // A missing key kept as a group (`GroupKey::Null`) is null.
+            let col = keys
+                .iter()
+                .map(|k| k.get(j).copied().filter(|k| **k != GroupKey::Null));
+            columns.push((name, key_column(col)));
         }
         if period.is_some() {
             columns.push((
@@ -182,6 +186,38 @@ impl Table {
             n_keys,
             period,
         }
+    }
+
+    /// Key columns of one key per row, as [`Table`]s of grouped results
+    /// have them: a tuple key gives one column per part, named `key` (one
+    /// column) or `key_0`, `key_1`, …; integers stay integers, anything
+    /// else becomes text; [`GroupKey::Null`] is null. [`GroupKey::All`]
+    /// parts are no key.
+    pub(crate) fn key_columns<'a>(
+        keys: impl Iterator<Item = &'a GroupKey> + Clone,
+    ) -> Vec<(String, Column)> {
+        let keys: Vec<Vec<&GroupKey>> = keys
+            .map(|k| match k {
+                GroupKey::All => Vec::new(),
+                GroupKey::Tuple(ks) => ks.iter().collect(),
+                k => vec![k],
+            })
+            .collect();
+        let n = keys.iter().map(Vec::len).max().unwrap_or(0);
+        (0..n)
+            .map(|j| {
+                let name = if n == 1 {
+                    "key".to_owned()
+                } else {
+                    format!("key_{j}")
+                };
+                // A missing key kept as a group (`GroupKey::Null`) is null.
+                let col = keys
+                    .iter()
+                    .map(|k| k.get(j).copied().filter(|k| **k != GroupKey::Null));
+                (name, key_column(col))
+            })
+            .collect()
     }
 
     fn push(&mut self, name: &str, c: Column) {
@@ -235,7 +271,9 @@ impl Grouped {
     /// The groups as a [`Table`]: key columns, `period`, then `n`,
     /// `detractors`, `passives`, `promoters`, `nps`, `se`, `low`, `high`
     /// (the interval of `interval`, e.g. `IntervalOptions::default()`: the
-    /// score interval at 95 %) and `thin`.
+    /// score interval at 95 %) and `thin`; rolling results add `complete`
+    /// ([`Group::complete`](crate::group::Group::complete)). A missing key
+    /// kept as a group ([`GroupKey::Null`]) is null in its key column.
     ///
     /// Errors: the validation errors of `interval`.
     pub fn to_table(&self, interval: &IntervalOptions) -> Result<Table> {
@@ -273,6 +311,12 @@ impl Grouped {
             "thin",
             Column::Bool(gs.iter().map(|g| Some(g.thin)).collect()),
         );
+        if self.window > 1 {
+            t.push(
+                "complete",
+                Column::Bool(gs.iter().map(|g| Some(g.complete)).collect()),
+            );
+        }
         Ok(t)
     }
 }

@@ -3,7 +3,9 @@
 use std::ffi::c_char;
 
 use chrono::Datelike;
-use nps_core::group::{group_by, Group, GroupKey, GroupOptions, Grouped, Keys, Respondents};
+use nps_core::group::{
+    group_by, Dedupe, Group, GroupKey, GroupOptions, Grouped, Keys, Respondents,
+};
 use nps_core::ScoreValue;
 
 use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
@@ -27,6 +29,10 @@ pub enum NpsKeyKind {
     /// `nps_grouped_key_part_text`; `nps_grouped_key_text` joins them with
     /// `" | "`.
     Tuple = 4,
+    /// A missing key kept as a group of its own (a result made from input
+    /// with missing keys and `dropna` false, e.g. in Python; C key columns
+    /// have no missing values). Sorts after every other key.
+    Null = 5,
 }
 
 c_enum!(NpsKeyKind {
@@ -34,8 +40,41 @@ c_enum!(NpsKeyKind {
     Int,
     Uint,
     Str,
-    Tuple
+    Tuple,
+    Null
 });
+
+/// Which answers count when respondents are given (nps-core `Dedupe`).
+/// Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsDedupe {
+    /// The latest answer of each respondent overall (the default).
+    Global = 0,
+    /// The latest answer of each respondent within each group (key ×
+    /// period).
+    PerKey = 1,
+}
+
+c_enum!(NpsDedupe { Global, PerKey });
+
+impl From<Dedupe> for NpsDedupe {
+    fn from(d: Dedupe) -> NpsDedupe {
+        match d {
+            Dedupe::Global => NpsDedupe::Global,
+            Dedupe::PerKey => NpsDedupe::PerKey,
+        }
+    }
+}
+
+impl From<NpsDedupe> for Dedupe {
+    fn from(d: NpsDedupe) -> Dedupe {
+        match d {
+            NpsDedupe::Global => Dedupe::Global,
+            NpsDedupe::PerKey => Dedupe::PerKey,
+        }
+    }
+}
 
 /// The element type of an `NpsKeyColumn`. Passed as `uint32_t`.
 #[repr(u32)]
@@ -159,6 +198,7 @@ pub(crate) fn key_to_c(k: &GroupKey) -> (NpsKeyKind, i64, u64) {
         GroupKey::UInt(v) => (NpsKeyKind::Uint, 0, *v),
         GroupKey::Str(_) => (NpsKeyKind::Str, 0, 0),
         GroupKey::Tuple(_) => (NpsKeyKind::Tuple, 0, 0),
+        GroupKey::Null => (NpsKeyKind::Null, 0, 0),
     }
 }
 
@@ -249,8 +289,10 @@ pub struct NpsGroupOptions {
     /// `"Europe/Berlin"`); NULL means `"UTC"`.
     pub tz: *const c_char,
     /// Respondent id per row: keep only each respondent's latest response
-    /// (latest timestamp; on a tie or without timestamps, the last row). At
-    /// most one of the `respondents_*` columns; NULL = keep every row.
+    /// (latest timestamp; on a tie, the later row), overall or per group as
+    /// `dedupe` says. Needs `timestamps` (`NPS_STATUS_INVALID_ARGUMENT`
+    /// without). At most one of the `respondents_*` columns; NULL = keep
+    /// every row.
     pub respondents_u64: *const u64,
     /// Respondent id per row.
     pub respondents_i64: *const i64,
@@ -267,6 +309,14 @@ pub struct NpsGroupOptions {
     pub key_columns: *const NpsKeyColumn,
     /// Number of columns at `key_columns`.
     pub n_key_columns: usize,
+    /// An `NpsDedupe`: one answer per respondent overall
+    /// (`NPS_DEDUPE_GLOBAL`, the default) or per respondent and group.
+    pub dedupe: u32,
+    /// Keep each respondent's latest answer in the result, so that it
+    /// merges exactly (`nps_grouped_merge`) with results of other rows;
+    /// costs memory O(respondents). Results without respondents always
+    /// merge.
+    pub mergeable: bool,
 }
 
 /// The result of grouping: an opaque, immutable handle.
@@ -308,6 +358,9 @@ pub struct NpsGroup {
     pub tally: NpsTally,
     /// True when the group has fewer than `min_n` responses.
     pub thin: bool,
+    /// False for a rolling window that starts before the first period of
+    /// the data (fewer than `window` periods observed); true otherwise.
+    pub complete: bool,
 }
 
 /// Summary of an `NpsGrouped`.
@@ -368,6 +421,8 @@ impl NpsGroupOptions {
             invalid: NpsInvalidPolicy::from(d.invalid).to_u32(),
             key_columns: std::ptr::null(),
             n_key_columns: 0,
+            dedupe: NpsDedupe::from(d.dedupe).to_u32(),
+            mergeable: d.mergeable,
         }
     }
 }
@@ -456,6 +511,8 @@ unsafe fn group_column<T: ScoreValue>(
         period: period_of(o.period)?,
         tz,
         respondents,
+        dedupe: NpsDedupe::parse(o.dedupe, "dedupe")?.into(),
+        mergeable: o.mergeable,
         min_n: o.min_n,
         invalid: invalid_policy(o.invalid)?,
         ..GroupOptions::default()
@@ -620,6 +677,7 @@ pub unsafe extern "C" fn nps_grouped_get(
             day,
             tally: NpsTally::from_core(&group.tally),
             thin: group.thin,
+            complete: group.complete,
         };
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(value) };
@@ -722,6 +780,43 @@ pub unsafe extern "C" fn nps_grouped_rolling(
         let rolled = unsafe { NpsGrouped::try_ref(grouped, "grouped") }?.rolling(window)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { NpsGrouped::write_new(out, rolled) };
+        Ok(())
+    })
+}
+
+/// Merges two results of different rows (`later`'s rows after `first`'s)
+/// into the result of all rows, exactly as grouping the concatenated input
+/// gives it (nps-core `Grouped::merge`), and writes a new handle to `*out`
+/// (free it with `nps_grouped_free`); the inputs are unchanged. Partial
+/// results of any split merge in any tree.
+///
+/// Results with respondents must have been grouped with `mergeable`.
+/// `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) for results grouped with
+/// a different period, time zone, `min_n` or `dedupe`, rolling results, or
+/// results with respondents but without `mergeable`.
+///
+/// # Safety
+///
+/// `first` and `later` must be NULL or live handles; `out` NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_grouped_merge(
+    first: *const NpsGrouped,
+    later: *const NpsGrouped,
+    out: *mut *mut NpsGrouped,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (a, b) = unsafe {
+            (
+                NpsGrouped::try_ref(first, "first")?,
+                NpsGrouped::try_ref(later, "later")?,
+            )
+        };
+        let merged = a.merge(b)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsGrouped::write_new(out, merged) };
         Ok(())
     })
 }

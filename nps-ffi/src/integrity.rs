@@ -6,12 +6,14 @@ use nps_core::group::{GroupKey, Keys};
 use nps_core::integrity::{
     managed_flags, managed_flags_rerated, rerated_nps, rerated_nps_by, Basis, Correction,
     FlagOptions, FlagStatus, GroupRerating, ManagedFlags, ManagedTest, Rerated, Rerating,
+    ReratingTable,
 };
+use nps_core::state::Saved;
 use nps_core::ScoreValue;
 
 use std::ffi::c_char;
 
-use crate::ffi::{self, CEnum, FfiError, Handle, NpsStatus};
+use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
 use crate::group::{self, KeyColumn, NpsKeyColumn, NpsKeyValue};
 use crate::tally::{invalid_policy, NpsInvalidPolicy, NpsTally};
 
@@ -665,17 +667,23 @@ unsafe fn flags_of<T: ScoreValue>(
         )?,
         None => managed_flags(scores, keys, &opts)?,
     };
-    let keys = inner
-        .rows
-        .iter()
-        .map(|r| match r.key {
-            GroupKey::UInt(k) => u32::try_from(k).unwrap_or(u32::MAX),
-            _ => u32::MAX,
-        })
-        .collect();
     // SAFETY: out was checked; the caller guarantees it is writable.
-    unsafe { NpsManagedFlags::write_new(out, ManagedFlagsData { inner, keys }) };
+    unsafe { NpsManagedFlags::write_new(out, ManagedFlagsData::new(inner)) };
     Ok(())
+}
+
+impl ManagedFlagsData {
+    fn new(inner: ManagedFlags) -> ManagedFlagsData {
+        let keys = inner
+            .rows
+            .iter()
+            .map(|r| match r.key {
+                GroupKey::UInt(k) => u32::try_from(k).unwrap_or(u32::MAX),
+                _ => u32::MAX,
+            })
+            .collect();
+        ManagedFlagsData { inner, keys }
+    }
 }
 
 /// Shared body of the `nps_managed_flags_u8` / `_f64` functions.
@@ -1011,4 +1019,126 @@ pub unsafe extern "C" fn nps_managed_flags_key_text(
 ) -> NpsStatus {
     // SAFETY: forwarded caller guarantees.
     ffi_status!({ unsafe { group::key_text_out(flag_key(flags, index)?, buf, len, text_len) } })
+}
+
+/// Merges the flags of two disjoint sets of rows (e.g. two partitions or
+/// two days of responses): each group's counts add and every share,
+/// p-value, the number of comparisons, the threshold and every verdict are
+/// recomputed, so `*out` equals the flags of both sets computed at once
+/// (nps-core's `ManagedFlags::merge`). Writes a new handle to `*out`;
+/// `a` and `b` are unchanged.
+///
+/// Errors: `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) when the two
+/// were computed with different alpha, `min_n`, correction, or one with a
+/// re-rated column and one without.
+///
+/// # Safety
+///
+/// `a` and `b` NULL or live handles; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_merge(
+    a: *const NpsManagedFlags,
+    b: *const NpsManagedFlags,
+    out: *mut *mut NpsManagedFlags,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: the caller passes NULL or live handles.
+        let (a, b) = unsafe {
+            (
+                NpsManagedFlags::try_ref(a, "a")?,
+                NpsManagedFlags::try_ref(b, "b")?,
+            )
+        };
+        let merged = a.inner.merge(&b.inner)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsManagedFlags::write_new(out, ManagedFlagsData::new(merged)) };
+        Ok(())
+    })
+}
+
+/// The flags as a saved state (versioned JSON text, nps-core's
+/// `Saved::to_state`), to store them or ship them to another process and
+/// merge them there; read back with `nps_managed_flags_from_state`. Text
+/// output as `nps_case_to_json` (`*text_len`, may be NULL, receives the
+/// length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`).
+///
+/// # Safety
+///
+/// `flags` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+/// `text_len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_to_state(
+    flags: *const NpsManagedFlags,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let h = unsafe { NpsManagedFlags::try_ref(flags, "flags") }?;
+        let state = String::from_utf8(h.inner.to_state()).unwrap_or_default();
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&state, buf, len, text_len) }
+    })
+}
+
+/// Flags from a state written by `nps_managed_flags_to_state` (`len`
+/// bytes, no NUL needed). Every share, p-value and verdict is checked
+/// against its recomputation: a hand-edited, truncated or foreign state is
+/// `NPS_STATUS_INVALID_ARGUMENT` (argument `state`). Writes a new handle
+/// to `*out`.
+///
+/// # Safety
+///
+/// `state` NULL or readable for `len` bytes; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_managed_flags_from_state(
+    state: *const c_char,
+    len: usize,
+    out: *mut *mut NpsManagedFlags,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: the caller guarantees state is readable for len bytes.
+        let bytes = unsafe { ffi::slice(state.cast::<u8>(), len, "state") }?;
+        let inner = ManagedFlags::from_state(bytes)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsManagedFlags::write_new(out, ManagedFlagsData::new(inner)) };
+        Ok(())
+    })
+}
+
+/// Merges the re-rating tables of two disjoint sets of rows: groups with
+/// the same key merge (tallies merge, counts add), the others are kept in
+/// key order, so `*out` equals `nps_rerated_nps_by_*` over both sets at
+/// once (nps-core's `ReratingTable::merge`). Writes a new handle to
+/// `*out`; `a` and `b` are unchanged.
+///
+/// Errors: `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) for tables of
+/// different bases.
+///
+/// # Safety
+///
+/// `a` and `b` NULL or live handles; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_rerating_table_merge(
+    a: *const NpsReratingTable,
+    b: *const NpsReratingTable,
+    out: *mut *mut NpsReratingTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: the caller passes NULL or live handles.
+        let (a, b) = unsafe {
+            (
+                NpsReratingTable::try_ref(a, "a")?,
+                NpsReratingTable::try_ref(b, "b")?,
+            )
+        };
+        let merged = ReratingTable::from(a.clone()).merge(&ReratingTable::from(b.clone()))?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsReratingTable::write_new(out, merged.groups) };
+        Ok(())
+    })
 }

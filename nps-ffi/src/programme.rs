@@ -14,6 +14,7 @@ use nps_core::programme::{
 
 use crate::case::NpsCase;
 use nps_core::group::Keys;
+use nps_core::state::Saved;
 
 use crate::ffi::{self, text_out, FfiError, Handle, NpsStatus};
 use crate::group::{key_columns as key_columns_of, KeyColumn, NpsKeyColumn};
@@ -262,6 +263,194 @@ pub unsafe extern "C" fn nps_recovery_stats_by_json(
         // SAFETY: caller guarantees on buf and text_len.
         unsafe { text_out(&text, buf, len, text_len) }
     })
+}
+
+/// Programme statistics with everything merging needs (every reason
+/// count, the ids of the cases counted, the options and the policy's
+/// fingerprint): an opaque, immutable handle made by
+/// `nps_recovery_stats_new`, `nps_recovery_stats_merge` or
+/// `nps_recovery_stats_from_state`; read with `nps_recovery_stats_get`
+/// and `nps_recovery_stats_to_json`.
+///
+/// Ownership: owned by the caller, released with `nps_recovery_stats_free`
+/// exactly once; it does not borrow the cases. Thread safety: immutable,
+/// so any number of threads may read it at once; freeing must not race
+/// with any other use.
+pub struct NpsRecoveryStatsHandle {
+    _private: [u8; 0],
+}
+
+impl Handle for NpsRecoveryStatsHandle {
+    type RustType = RecoveryStats;
+}
+
+/// The programme statistics of `n` cases with `policy` (NULL = default)
+/// and `top_reasons` reasons listed, as a handle (the figures of
+/// `nps_recovery_stats` plus what `nps_recovery_stats_merge` needs).
+/// Writes a new handle to `*out`. A case that fails is named by
+/// `nps_last_error_index` and `nps_last_error_case_id`.
+///
+/// # Safety
+///
+/// `policy` NULL or a live handle; `cases` NULL (with `n` 0) or readable
+/// for `n` live case handles; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_new(
+    policy: *const NpsPolicy,
+    cases: *const *const NpsCase,
+    n: usize,
+    top_reasons: usize,
+    out: *mut *mut NpsRecoveryStatsHandle,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees.
+        let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
+        let s = recovery_stats(&cs, &p, &StatsOptions { top_reasons })?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsRecoveryStatsHandle::write_new(out, s) };
+        Ok(())
+    })
+}
+
+/// Merges the statistics of two disjoint sets of cases: `*out` equals the
+/// statistics of both sets computed at once (counts, rates, top reasons,
+/// every split; nps-core's `RecoveryStats::merge`). Writes a new handle
+/// to `*out`; `a` and `b` are unchanged.
+///
+/// Errors: `NPS_STATUS_INVALID_ARGUMENT` (argument `other`) when the two
+/// were computed with different policies or `top_reasons`, or share a
+/// case id (a case would be counted twice).
+///
+/// # Safety
+///
+/// `a` and `b` NULL or live handles; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_merge(
+    a: *const NpsRecoveryStatsHandle,
+    b: *const NpsRecoveryStatsHandle,
+    out: *mut *mut NpsRecoveryStatsHandle,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: the caller passes NULL or live handles.
+        let (a, b) = unsafe {
+            (
+                NpsRecoveryStatsHandle::try_ref(a, "a")?,
+                NpsRecoveryStatsHandle::try_ref(b, "b")?,
+            )
+        };
+        let merged = a.merge(b)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsRecoveryStatsHandle::write_new(out, merged) };
+        Ok(())
+    })
+}
+
+/// Copies the figures of a handle (counts and the five rates) to `*out`,
+/// as `nps_recovery_stats` fills them.
+///
+/// # Safety
+///
+/// `stats` NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_get(
+    stats: *const NpsRecoveryStatsHandle,
+    out: *mut NpsRecoveryStats,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let s = unsafe { NpsRecoveryStatsHandle::try_ref(stats, "stats") }?;
+        let out = ffi::out(out, "out")?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(stats_to_c(s)) };
+        Ok(())
+    })
+}
+
+/// The statistics of a handle as the JSON object of
+/// `nps_recovery_stats_json` (counts, rates, reasons, splits). Text output
+/// as `nps_case_to_json`.
+///
+/// # Safety
+///
+/// `stats` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+/// `text_len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_to_json(
+    stats: *const NpsRecoveryStatsHandle,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let s = unsafe { NpsRecoveryStatsHandle::try_ref(stats, "stats") }?;
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&s.to_json(), buf, len, text_len) }
+    })
+}
+
+/// The statistics as a saved state (versioned JSON text, nps-core's
+/// `Saved::to_state`), to store them or ship them to another process and
+/// merge them there; read back with `nps_recovery_stats_from_state`. Text
+/// output as `nps_case_to_json`.
+///
+/// # Safety
+///
+/// As `nps_recovery_stats_to_json`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_to_state(
+    stats: *const NpsRecoveryStatsHandle,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let s = unsafe { NpsRecoveryStatsHandle::try_ref(stats, "stats") }?;
+        let state = String::from_utf8(s.to_state()).unwrap_or_default();
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&state, buf, len, text_len) }
+    })
+}
+
+/// Statistics from a state written by `nps_recovery_stats_to_state`
+/// (`len` bytes, no NUL needed). The counts must add up and every rate
+/// and top reason must equal its recomputation: a hand-edited, truncated
+/// or foreign state is `NPS_STATUS_INVALID_ARGUMENT` (argument `state`).
+/// Writes a new handle to `*out`.
+///
+/// # Safety
+///
+/// `state` NULL or readable for `len` bytes; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_from_state(
+    state: *const c_char,
+    len: usize,
+    out: *mut *mut NpsRecoveryStatsHandle,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: the caller guarantees state is readable for len bytes.
+        let bytes = unsafe { ffi::slice(state.cast::<u8>(), len, "state") }?;
+        let s = RecoveryStats::from_state(bytes)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsRecoveryStatsHandle::write_new(out, s) };
+        Ok(())
+    })
+}
+
+/// Releases a handle. NULL is accepted (and ignored).
+///
+/// # Safety
+///
+/// `stats` must be NULL or a handle from this library not yet freed, and
+/// no other thread may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_free(stats: *mut NpsRecoveryStatsHandle) {
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsRecoveryStatsHandle::free(stats) } })
 }
 
 /// Open cases (not closed by `now`) ranked by expected recovered value:

@@ -452,9 +452,17 @@ impl PyCalendar {
         Ok(s)
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let from_json = py.get_type::<PyCalendar>().getattr("from_json")?;
-        Ok((from_json, (self.cal.to_json(),)))
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::state::reduce(slf.as_any(), &slf.get().cal)
+    }
+
+    /// The calendar of a state written by pickling (`pickle.loads`); the
+    /// state is validated as calendar JSON is.
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyCalendar {
+            cal: crate::state::load(state)?,
+        })
     }
 }
 

@@ -4,7 +4,9 @@
 //! with an aware `datetime` (or Unix seconds) under `"at"`; they are
 //! converted to nps-core's JSON event form and every rule is applied there.
 
-use nps_core::case::{format_instant, Case, Event, PackageItem, RecoveryStatus, StepStatus};
+use nps_core::case::{
+    format_instant, Case, Event, PackageItem, RecoveryStatus, SavedCase, StepStatus,
+};
 use nps_core::policy::Policy;
 use nps_core::Error;
 use pyo3::exceptions::PyTypeError;
@@ -396,6 +398,29 @@ impl PyRecoveryCase {
         self.c.events().len()
     }
 
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.borrow();
+        let saved = SavedCase {
+            case: me.c.clone(),
+            policy: me.policy.clone(),
+        };
+        let tz = me.tz.bind(slf.py()).clone().into_any();
+        crate::state::reduce_with(slf.as_any(), &saved, vec![tz])
+    }
+
+    /// The case of a state written by pickling (`pickle.loads`): its log
+    /// (replayed and checked) and its policy (validated), shown in zone
+    /// `tz`.
+    #[staticmethod]
+    fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
+        let s: SavedCase = crate::state::load(state)?;
+        Ok(PyRecoveryCase {
+            c: s.case,
+            policy: s.policy,
+            tz: tz.unbind(),
+        })
+    }
+
     fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
         other
             .cast::<PyRecoveryCase>()
@@ -437,6 +462,22 @@ pub(crate) struct PyStepStatus {
 
 #[pymethods]
 impl PyStepStatus {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let tz = me.tz.bind(slf.py()).clone().into_any();
+        crate::state::reduce_with(slf.as_any(), &me.s, vec![tz])
+    }
+
+    /// The step status of a state written by pickling (`pickle.loads`), shown
+    /// in zone `tz`.
+    #[staticmethod]
+    fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
+        Ok(PyStepStatus {
+            s: crate::state::load(state)?,
+            tz: tz.unbind(),
+        })
+    }
+
     /// Step name from the policy ("identify_and_grade", ...).
     #[getter]
     fn name(&self) -> &str {
@@ -497,6 +538,22 @@ pub(crate) struct PyRecoveryStatus {
 
 #[pymethods]
 impl PyRecoveryStatus {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let tz = me.tz.bind(slf.py()).clone().into_any();
+        crate::state::reduce_with(slf.as_any(), &me.s, vec![tz])
+    }
+
+    /// The recovery status of a state written by pickling (`pickle.loads`), shown
+    /// in zone `tz`.
+    #[staticmethod]
+    fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
+        Ok(PyRecoveryStatus {
+            s: crate::state::load(state)?,
+            tz: tz.unbind(),
+        })
+    }
+
     /// The instant.
     #[getter]
     fn now<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {

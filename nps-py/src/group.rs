@@ -3,15 +3,17 @@
 use crate::errors::Int;
 use chrono::NaiveDate;
 use nps_core::group::{
-    group_by as core_group_by, GroupKey, GroupOptions, Grouped, Keys, Missing, Respondents,
+    group_by as core_group_by, Dedupe, GroupKey, GroupOptions, Grouped, Keys, Missing, Respondents,
 };
 use nps_core::period::Period;
+use nps_core::{IntervalKind, IntervalOptions};
 use nps_core::{InvalidPolicy, ScoreValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
+use std::sync::Arc;
 
 use crate::column::{
-    labels, labels_or_missing, numbers, timestamps_or_missing, IntLabels, Labels, Visit,
+    labels, labels_or_missing, numbers, timestamps_or_missing, Categories, IntLabels, Labels, Visit,
 };
 use crate::errors::{invalid_argument, CoreResult};
 use crate::names::parse_name;
@@ -22,7 +24,7 @@ use crate::tally::PyTally;
 
 pub(crate) fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<'py, PyAny>> {
     Ok(match key {
-        GroupKey::All => py.None().into_bound(py),
+        GroupKey::All | GroupKey::Null => py.None().into_bound(py),
         GroupKey::Int(k) => k.into_pyobject(py)?.into_any(),
         GroupKey::UInt(k) => k.into_pyobject(py)?.into_any(),
         GroupKey::Str(k) => k.into_pyobject(py)?.into_any(),
@@ -43,39 +45,113 @@ pub(crate) fn key_to_py<'py>(py: Python<'py>, key: &GroupKey) -> PyResult<Bound<
 /// ('a', 2, True)
 #[pyclass(frozen, module = "nps", name = "Group")]
 pub(crate) struct PyGroup {
+    saved: SavedGroup,
     key: Py<PyAny>,
-    /// Period label ("2025-03", "2025-W09", "2025-Q1", "2025-03-14") or None.
-    #[pyo3(get)]
-    period: Option<String>,
-    /// Local first day of the period (of the window's last period when rolling), or None.
-    #[pyo3(get)]
-    period_start: Option<NaiveDate>,
-    /// The group's responses.
-    #[pyo3(get)]
-    tally: PyTally,
-    /// True when n < min_n.
-    #[pyo3(get)]
-    thin: bool,
+}
+
+/// What a pickled `Group` holds.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedGroup {
+    group: nps_core::group::Group,
+    period: Option<Period>,
+}
+
+impl nps_core::state::Saved for SavedGroup {
+    const KIND: &'static str = "Group";
+    fn check(&self) -> nps_core::Result<()> {
+        if self.group.period_start.is_some() != self.period.is_some() {
+            return Err(nps_core::Error::InvalidArgument {
+                name: "state",
+                reason: "a period start is needed exactly with a period".into(),
+            });
+        }
+        Ok(())
+    }
+}
+
+impl PyGroup {
+    fn new(
+        py: Python<'_>,
+        group: nps_core::group::Group,
+        period: Option<Period>,
+    ) -> PyResult<PyGroup> {
+        Ok(PyGroup {
+            key: key_to_py(py, &group.key)?.unbind(),
+            saved: SavedGroup { group, period },
+        })
+    }
 }
 
 #[pymethods]
 impl PyGroup {
-    /// The key (int or str), or None when grouping without keys.
+    /// The key (int or str; a tuple for several key columns; None when
+    /// grouping without keys or for a missing key kept with dropna=False).
     #[getter]
     fn key(&self, py: Python<'_>) -> Py<PyAny> {
         self.key.clone_ref(py)
     }
 
+    /// Period label ("2025-03", "2025-W09", "2025-Q1", "2025-03-14") or None.
+    #[getter]
+    fn period(&self) -> Option<String> {
+        let g = &self.saved.group;
+        g.period_start.map(|_| g.label(self.saved.period))
+    }
+
+    /// Local first day of the period (of the window's last period when rolling), or None.
+    #[getter]
+    fn period_start(&self) -> Option<NaiveDate> {
+        self.saved.group.period_start
+    }
+
+    /// The group's responses.
+    #[getter]
+    fn tally(&self) -> PyTally {
+        PyTally::plain(self.saved.group.tally)
+    }
+
+    /// True when n < min_n.
+    #[getter]
+    fn thin(&self) -> bool {
+        self.saved.group.thin
+    }
+
+    /// False for a rolling window that starts before the data's first
+    /// period (fewer than `window` periods observed); True otherwise.
+    #[getter]
+    fn complete(&self) -> bool {
+        self.saved.group.complete
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().saved)
+    }
+
+    /// The group of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(py: Python<'_>, state: &[u8]) -> PyResult<Self> {
+        let s: SavedGroup = state::load(state)?;
+        PyGroup::new(py, s.group, s.period)
+    }
+
+    fn __eq__(&self, other: &Bound<'_, PyAny>) -> bool {
+        other.cast::<PyGroup>().is_ok_and(|o| {
+            o.get().saved.group == self.saved.group && o.get().saved.period == self.saved.period
+        })
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
-        let period = match &self.period {
+        let period = match self.period() {
             Some(p) => format!("'{p}'"),
             None => "None".into(),
         };
+        let g = &self.saved.group;
         Ok(format!(
-            "Group(key={}, period={period}, tally={}, thin={})",
+            "Group(key={}, period={period}, tally={}, thin={}{})",
             self.key.bind(py).repr()?,
-            self.tally.__repr__()?,
-            if self.thin { "True" } else { "False" }
+            PyTally::plain(g.tally).__repr__()?,
+            if g.thin { "True" } else { "False" },
+            if g.complete { "" } else { ", complete=False" }
         ))
     }
 }
@@ -90,19 +166,29 @@ pub(crate) struct PyGroupResult {
     grouped: Grouped,
     /// The names of the key columns, when known (DataFrame columns, named Series).
     key_names: Vec<Option<String>>,
+    /// The interval of the table's `low` / `high` unless `to_*` says otherwise.
+    interval: IntervalOptions,
+    /// The categories of categorical key columns, whose keys in `grouped`
+    /// are codes (category order).
+    categories: table::KeyCategories,
 }
 
-/// What a pickled `GroupResult` holds: the core result and the key names.
+/// What a pickled `GroupResult` holds: the core result, the key names and
+/// the categories of categorical key columns.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SavedGroupResult {
     grouped: Grouped,
     key_names: Vec<Option<String>>,
+    interval: IntervalOptions,
+    #[serde(default)]
+    categories: Vec<Option<Categories>>,
 }
 
 impl nps_core::state::Saved for SavedGroupResult {
     const KIND: &'static str = "GroupResult";
     fn check(&self) -> nps_core::Result<()> {
-        self.grouped.check()
+        self.grouped.check()?;
+        self.interval.validate().map(|_| ())
     }
 }
 
@@ -111,18 +197,22 @@ impl PyGroupResult {
         SavedGroupResult {
             grouped: self.grouped.clone(),
             key_names: self.key_names.clone(),
+            interval: self.interval,
+            categories: self
+                .categories
+                .iter()
+                .map(|c| c.as_deref().cloned())
+                .collect(),
         }
     }
 
     fn group(&self, py: Python<'_>, i: usize) -> PyResult<PyGroup> {
         let g = &self.grouped.groups[i];
-        Ok(PyGroup {
-            key: key_to_py(py, &g.key)?.unbind(),
-            period: g.period_start.map(|_| g.label(self.grouped.period)),
-            period_start: g.period_start,
-            tally: PyTally::plain(g.tally),
-            thin: g.thin,
-        })
+        let group = nps_core::group::Group {
+            key: table::relabel(&g.key, &self.categories),
+            ..g.clone()
+        };
+        PyGroup::new(py, group, self.grouped.period)
     }
 }
 
@@ -209,7 +299,7 @@ impl PyGroupResult {
     fn tallies<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for g in &self.grouped.groups {
-            let key = key_to_py(py, &g.key)?;
+            let key = key_to_py(py, &table::relabel(&g.key, &self.categories))?;
             let label = g.period_start.map(|_| g.label(self.grouped.period));
             let k = match (&g.key, label) {
                 (GroupKey::All, Some(l)) => l.into_pyobject(py)?.into_any(),
@@ -245,14 +335,121 @@ impl PyGroupResult {
         clip: Option<bool>,
         prior: Option<crate::errors::Prior>,
         credible: Option<&str>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        let (_, o) = interval_options(interval, confidence, pseudo, clip, prior, credible)?;
+    ) -> PyResult<Bound<'py, PyAny>> {
+        // Options not given here are those given to group_by (nps-core's
+        // defaults unless it said otherwise).
+        let base = self.interval;
+        let o = IntervalOptions {
+            method: interval
+                .map_or(Ok(base.method), IntervalKind::from_name)
+                .py()?,
+            confidence: confidence.unwrap_or(base.confidence),
+            pseudo: pseudo.map_or(base.pseudo, |p| p.0),
+            clip: clip.unwrap_or(base.clip),
+            prior: prior.map_or(base.prior, |p| p.0),
+            credible: match credible {
+                Some(c) => parse_name("credible", c)?,
+                None => base.credible,
+            },
+        };
         let t = self.grouped.to_table(&o).py()?;
-        table::columns(py, &table::named(t, &self.key_names))
+        let t = table::named(t, &self.key_names);
+        table::columns_with(py, t, self.categories.clone())
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         state::reduce(slf.as_any(), &slf.get().saved())
+    }
+
+    /// The result of this result's rows followed by `other`'s, exactly as
+    /// `group_by` gives it on the concatenated input (nps-core
+    /// `Grouped::merge`): equal groups add up, thin flags are set again.
+    /// Partial results of any split merge in any order of pairs (Dask
+    /// partitions, files of a month). With `respondent=`, both must be
+    /// grouped with `mergeable=True`; a respondent who answered in both
+    /// keeps the later answer (`other`'s on a tie). Also `self + other`.
+    /// Key names and interval options are this result's.
+    ///
+    /// Raises `InvalidArgumentError` (argument `other`) for results grouped
+    /// with another period, time zone, `min_n` or `dedupe`, or rolling.
+    ///
+    /// >>> a = nps.group_by(["x", "y"], [10, 0])
+    /// >>> b = nps.group_by(["x"], [9])
+    /// >>> [(g.key, g.tally.n) for g in a + b]
+    /// [('x', 2), ('y', 1)]
+    fn merge(&self, other: &PyGroupResult) -> PyResult<PyGroupResult> {
+        let key_names = if self.key_names.is_empty() {
+            other.key_names.clone()
+        } else {
+            self.key_names.clone()
+        };
+        // Categorical keys are codes: they merge only over equal categories.
+        let same = |a: &table::KeyCategories, b: &table::KeyCategories| {
+            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_deref() == y.as_deref())
+        };
+        if !same(&self.categories, &other.categories) {
+            return Err(invalid_argument(
+                "other",
+                "results grouped by categorical keys merge only when the categories are the same",
+            ));
+        }
+        Ok(PyGroupResult {
+            grouped: self.grouped.merge(&other.grouped).py()?,
+            key_names,
+            interval: self.interval,
+            categories: self.categories.clone(),
+        })
+    }
+
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match other.cast::<PyGroupResult>() {
+            Ok(o) => Ok(self.merge(o.get())?.into_pyobject(py)?.into_any().unbind()),
+            Err(_) => Ok(py.NotImplemented()),
+        }
+    }
+
+    /// Rolling windows over the period groups: for each key and period, the
+    /// merged tally of the last `window` periods (empty periods included);
+    /// each group says whether its window is `complete` (no period before
+    /// the data's first). Same as `group_by(..., window=window)`.
+    ///
+    /// >>> import datetime as dt
+    /// >>> at = [dt.datetime(2025, m, 2, tzinfo=dt.timezone.utc) for m in (1, 2, 3)]
+    /// >>> g = nps.group_by(None, [10, 0, 10], timestamps=at, period="month")
+    /// >>> [(x.period, x.tally.n, x.complete) for x in g.rolling(2)]
+    /// [('2025-01', 1, False), ('2025-02', 2, True), ('2025-03', 2, True)]
+    fn rolling(&self, window: Int) -> PyResult<PyGroupResult> {
+        let w = non_negative("window", window.0)?;
+        Ok(PyGroupResult {
+            grouped: self
+                .grouped
+                .rolling(usize::try_from(w).unwrap_or(usize::MAX))
+                .py()?,
+            key_names: self.key_names.clone(),
+            interval: self.interval,
+            categories: self.categories.clone(),
+        })
+    }
+
+    /// The respondent rule ("global" or "per_key") when grouped with
+    /// `respondent=`, else None.
+    #[getter]
+    fn dedupe(&self) -> Option<&'static str> {
+        self.grouped.dedupe.map(Dedupe::name)
+    }
+
+    /// True when the result merges exactly with results of other rows:
+    /// always without `respondent=`, else when grouped with
+    /// `mergeable=True`; never for rolling results.
+    #[getter]
+    fn mergeable(&self) -> bool {
+        self.grouped.window == 1 && (self.grouped.dedupe.is_none() || self.grouped.latest.is_some())
+    }
+
+    /// The IANA time zone of the periods, or None without a period.
+    #[getter]
+    fn tz(&self) -> Option<&str> {
+        self.grouped.tz.as_deref()
     }
 
     /// The result of a state written by pickling (`pickle.loads`).
@@ -262,6 +459,8 @@ impl PyGroupResult {
         Ok(PyGroupResult {
             grouped: s.grouped,
             key_names: s.key_names,
+            interval: s.interval,
+            categories: s.categories.into_iter().map(|c| c.map(Arc::new)).collect(),
         })
     }
 
@@ -320,6 +519,8 @@ pub(crate) struct KeyColumns<'py> {
     /// Rows with a missing key in any column (`None` when none is, and
     /// always for the strict constructors, which raise instead).
     missing: Option<Vec<bool>>,
+    /// The missing rows of each column (for `dropna=False`).
+    col_missing: Vec<Option<Vec<bool>>>,
 }
 
 /// Labels of one key column, strict or with a mask of its missing rows.
@@ -328,11 +529,14 @@ fn key_labels<'py>(
     arg: &'static str,
     masked: bool,
     missing: &mut Option<Vec<bool>>,
+    col_missing: &mut Vec<Option<Vec<bool>>>,
 ) -> PyResult<Labels<'py>> {
     if !masked {
+        col_missing.push(None);
         return labels(obj, arg);
     }
     let (l, m) = labels_or_missing(obj, arg)?;
+    col_missing.push(m.clone());
     if let Some(m) = m {
         match missing {
             Some(acc) if acc.len() == m.len() => {
@@ -392,25 +596,34 @@ impl<'py> KeyColumns<'py> {
         masked: bool,
     ) -> PyResult<KeyColumns<'py>> {
         let mut missing = None;
+        let mut col_missing = Vec::new();
         if is_column_list(obj)? {
             let items: Vec<Bound<'py, PyAny>> = obj.try_iter()?.collect::<PyResult<_>>()?;
             let names = items.iter().map(series_name).collect();
             let cols = items
                 .iter()
-                .map(|c| key_labels(c, arg, masked, &mut missing))
+                .map(|c| key_labels(c, arg, masked, &mut missing, &mut col_missing))
                 .collect::<PyResult<_>>()?;
             return Ok(KeyColumns {
                 cols,
                 names,
                 multi: true,
                 missing,
+                col_missing,
             });
         }
         Ok(KeyColumns {
-            cols: vec![key_labels(obj, arg, masked, &mut missing)?],
+            cols: vec![key_labels(
+                obj,
+                arg,
+                masked,
+                &mut missing,
+                &mut col_missing,
+            )?],
             names: vec![series_name(obj)],
             multi: false,
             missing,
+            col_missing,
         })
     }
 
@@ -421,26 +634,89 @@ impl<'py> KeyColumns<'py> {
         arg: &'static str,
     ) -> PyResult<KeyColumns<'py>> {
         let mut missing = None;
+        let mut col_missing = Vec::new();
         let cols = by
             .iter()
-            .map(|n| key_labels(&frame_column(df, n)?, arg, true, &mut missing))
+            .map(|n| {
+                key_labels(
+                    &frame_column(df, n)?,
+                    arg,
+                    true,
+                    &mut missing,
+                    &mut col_missing,
+                )
+            })
             .collect::<PyResult<_>>()?;
         Ok(KeyColumns {
             cols,
             names: by.iter().cloned().map(Some).collect(),
             multi: by.len() != 1,
             missing,
+            col_missing,
         })
     }
 
     /// Calls `f` with the core keys (`Keys::Multi` for several columns).
+    /// Dictionary-encoded columns (categoricals) are passed as codes and
+    /// their distinct labels (`Keys::Coded`), read in place; other string
+    /// columns as one `&str` per row.
     pub(crate) fn with<R>(&self, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
-        let strs: Vec<Option<Vec<&str>>> = self.cols.iter().map(Labels::strs).collect();
+        self.with_keys(false, f)
+    }
+
+    /// As [`KeyColumns::with`], a categorical column passing its codes, so
+    /// that the groups come in category order ([`KeyColumns::categories`]
+    /// maps the codes back to labels).
+    pub(crate) fn with_codes<R>(&self, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
+        self.with_keys(true, f)
+    }
+
+    /// The categories of each key column (empty when none is categorical).
+    pub(crate) fn categories(&self) -> table::KeyCategories {
+        let cats: table::KeyCategories = self
+            .cols
+            .iter()
+            .map(|c| c.categorical().map(|(_, c)| c.clone()))
+            .collect();
+        if cats.iter().all(Option::is_none) {
+            return Vec::new();
+        }
+        cats
+    }
+
+    fn with_keys<R>(&self, codes: bool, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
+        fn coded<'a>(c: &'a Labels<'_>, codes: bool) -> Option<&'a [u32]> {
+            c.categorical().filter(|_| codes).map(|(k, _)| k)
+        }
+        // Dictionary-encoded strings: codes and distinct labels, read in
+        // place (`Keys::Coded`); other strings: one `&str` per row.
+        let labels: Vec<Option<Vec<&str>>> = self
+            .cols
+            .iter()
+            .map(|c| coded(c, codes).map_or_else(|| coded_labels(c), |_| None))
+            .collect();
+        let strs: Vec<Option<Vec<&str>>> = self
+            .cols
+            .iter()
+            .zip(&labels)
+            .map(|(c, l)| {
+                if coded(c, codes).is_some() || l.is_some() {
+                    None
+                } else {
+                    c.strs()
+                }
+            })
+            .collect();
         let keys: Vec<Keys<'_>> = self
             .cols
             .iter()
             .zip(&strs)
-            .map(|(c, s)| keys_of(c, s))
+            .zip(&labels)
+            .map(|((c, s), l)| match (coded(c, codes), l, c.codes()) {
+                (Some(k), _, _) => Ok(Keys::U32(k)),
+                (None, Some(labels), Some(codes)) => Ok(Keys::Coded { codes, labels }),
+                _ => keys_of(c, s),
+            })
             .collect::<PyResult<_>>()?;
         if self.multi {
             Ok(f(Keys::Multi(&keys)))
@@ -448,6 +724,21 @@ impl<'py> KeyColumns<'py> {
             Ok(f(keys.into_iter().next().expect("one key column")))
         }
     }
+}
+
+/// The distinct labels of a dictionary-encoded column, in code order (None
+/// for other columns, or when two categories read as the same text).
+fn coded_labels<'a>(c: &'a Labels<'_>) -> Option<Vec<&'a str>> {
+    let labels: Vec<&str> = match c {
+        Labels::Coded { categories, .. } => categories.iter().map(|s| &**s).collect(),
+        Labels::DictStr { labels, .. } => labels.iter().map(String::as_str).collect(),
+        Labels::Categorical { categories, .. } => {
+            categories.labels.iter().map(String::as_str).collect()
+        }
+        _ => return None,
+    };
+    let distinct: std::collections::HashSet<&str> = labels.iter().copied().collect();
+    (distinct.len() == labels.len()).then_some(labels)
 }
 
 /// The core keys of one label column.
@@ -468,25 +759,31 @@ pub(crate) fn keys_of<'a>(c: &'a Labels<'_>, strs: &'a Option<Vec<&'a str>>) -> 
 }
 
 /// True for a table (pandas / polars DataFrame, pyarrow Table, or an object
-/// exporting `__arrow_c_stream__`) rather than a column.
+/// exporting `__arrow_c_stream__` of record batches) rather than a column.
 pub(crate) fn is_frame(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    Ok(
-        obj.hasattr("columns")? && obj.hasattr("__getitem__")? && !obj.hasattr("dtype")?
-            || obj.hasattr("column_names")?
-            || (obj.hasattr("__arrow_c_stream__")? && !obj.hasattr("__arrow_c_array__")?),
-    )
+    if obj.hasattr("columns")? && obj.hasattr("__getitem__")? && !obj.hasattr("dtype")?
+        || obj.hasattr("column_names")?
+    {
+        return Ok(true);
+    }
+    if !obj.hasattr("__arrow_c_stream__")?
+        || obj.hasattr("__arrow_c_array__")?
+        || obj.hasattr("dtype")?
+    {
+        return Ok(false);
+    }
+    // A stream of record batches (a table), not of a column's chunks.
+    crate::column::arrow::stream_is_table(obj)
 }
 
-/// Column `name` of a DataFrame or Arrow table.
+/// Column `name` of a DataFrame or Arrow table; an object that only exports
+/// `__arrow_c_stream__` is read in Rust (no pyarrow).
 pub(crate) fn frame_column<'py>(df: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound<'py, PyAny>> {
-    let df = if df.hasattr("columns")? || df.hasattr("column_names")? {
-        df.clone()
-    } else {
-        // Anything else exporting an Arrow stream: read it through pyarrow.
-        df.py().import("pyarrow")?.call_method1("table", (df,))?
-    };
-    df.get_item(name)
-        .map_err(|_| invalid_argument("by", format!("the table has no column {name:?}")))
+    let no_column = || invalid_argument("by", format!("the table has no column {name:?}"));
+    if df.hasattr("columns")? || df.hasattr("column_names")? {
+        return df.get_item(name).map_err(|_| no_column());
+    }
+    crate::column::arrow::stream_column(df, name)?.ok_or_else(no_column)
 }
 
 /// `by=` as a list of column names (a name or a list of names).
@@ -499,30 +796,52 @@ fn names_arg(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 }
 
 /// Groups a score column into tallies in one pass, by key and/or calendar
-/// period, optionally keeping each respondent's latest response only.
+/// period, optionally keeping each respondent's latest answer only.
 ///
-/// `keys`: a key column, a list of key columns (one group per combination,
-/// the key a tuple), or None; or a DataFrame (pandas, polars, pyarrow) with
-/// `by=` (a column name or a list), `score=`, and optionally `time=` and
-/// `respondent=` naming its columns. A key column has one type: mixing
-/// strings and integers is an `InvalidArgumentError` naming the first row.
-/// A missing key, timestamp or respondent (None, NaN, NaT, pd.NA, polars
-/// null) is an `InvalidValueError` naming the column and row; with
-/// `invalid="skip"` the row is skipped and counted in `skipped_keys`,
-/// `skipped_timestamps` or `skipped_respondents` (invalid scores in
-/// `skipped`). Options not given take nps-core's `GroupOptions::default()`
-/// (`tz` UTC, `min_n` 30, `invalid` "raise").
+/// The DataFrame form comes first: `df` a pandas or polars DataFrame, a
+/// pyarrow Table or anything exporting `__arrow_c_stream__`, with `by=` (a
+/// column name or a list of names; one group per combination, the key a
+/// tuple), `score=`, and optionally `time=` (a datetime column, aware or
+/// naive in `tz`, or integer Unix seconds) and `respondent=` naming its
+/// columns. The array form takes `keys` (a column, a list of columns, or
+/// None) and `scores`, with `timestamps=` and `respondents=`.
 ///
-/// >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
-/// >>> [(g.key, g.tally.nps) for g in r]
-/// [('a', 100.0), ('b', -100.0)]
+/// - `period`: "day", "week", "month" or "quarter" in time zone `tz`
+///   (IANA name, default UTC); `window`: rolling windows of that many
+///   periods (each group says whether its window is `complete`).
+/// - `dedupe`: with a respondent column, "global" (default: a respondent's
+///   latest answer overall) or "per_key" (their latest answer within each
+///   group). It needs the time column: without one, "latest" is undefined
+///   and an `InvalidArgumentError` says so.
+/// - `dropna`: True (default) drops rows with a missing key (None, NaN,
+///   pd.NA, null) and counts them in `skipped_keys`; False keeps them as a
+///   group of their own (key None, sorted last).
+/// - `mergeable`: keep each respondent's latest answer in the result so it
+///   merges exactly with results of other rows (`merge`, `+`, `nps.dask`).
+/// - `min_n`: groups with fewer answers are flagged `thin` (default 30);
+///   `interval` and `confidence`: the interval of the table's `low` /
+///   `high` (default: the score interval at 95 %).
+/// - A key column has one type: mixing strings and integers is an
+///   `InvalidArgumentError` naming the first row. A missing timestamp or
+///   respondent is an `InvalidValueError` naming the column and row; with
+///   `invalid="skip"` the row is skipped and counted in
+///   `skipped_timestamps` or `skipped_respondents` (invalid scores in
+///   `skipped`).
+///
+/// Options not given take nps-core's `GroupOptions::default()` and
+/// `IntervalOptions::default()`.
+///
+/// >>> import pandas as pd
+/// >>> df = pd.DataFrame({"dealer": ["a", "b", "a", None], "score": [10, 0, 9, 7]})
+/// >>> g = nps.group_by(df, by="dealer", score="score")
+/// >>> [(x.key, x.tally.nps) for x in g], g.skipped_keys
+/// ([('a', 100.0), ('b', -100.0)], 1)
+/// >>> [x.key for x in nps.group_by(df, by="dealer", score="score", dropna=False)]
+/// ['a', 'b', None]
 /// >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
 /// [(1, 'x'), (1, 'y'), (2, 'x')]
-/// >>> r = nps.group_by(["a", None, "a"], [10, 0, 9], invalid="skip")
-/// >>> len(r), r.skipped_keys
-/// (1, 1)
 #[pyfunction]
-#[pyo3(signature = (keys = None, scores = None, *, by = None, score = None, time = None, respondent = None, timestamps = None, period = None, tz = None, respondents = None, min_n = None, invalid = None, window = None))]
+#[pyo3(signature = (keys = None, scores = None, *, by = None, score = None, time = None, respondent = None, timestamps = None, period = None, tz = None, respondents = None, dedupe = None, dropna = None, mergeable = None, min_n = None, invalid = None, window = None, interval = None, confidence = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn group_by(
     py: Python<'_>,
@@ -536,10 +855,16 @@ pub(crate) fn group_by(
     period: Option<&str>,
     tz: Option<&str>,
     respondents: Option<&Bound<'_, PyAny>>,
+    dedupe: Option<&str>,
+    dropna: Option<bool>,
+    mergeable: Option<bool>,
     min_n: Option<Int>,
     invalid: Option<&str>,
     window: Option<Int>,
+    interval: Option<&str>,
+    confidence: Option<f64>,
 ) -> PyResult<PyGroupResult> {
+    let (_, interval) = interval_options(interval, confidence, None, None, None, None)?;
     // The DataFrame form: columns by name.
     let frame = match keys {
         Some(k) if scores.is_none() && is_frame(k)? => Some(k.clone()),
@@ -601,6 +926,11 @@ pub(crate) fn group_by(
         Some(i) => parse_name("invalid", i)?,
         None => defaults.invalid,
     };
+    let dedupe = match dedupe {
+        Some(d) => Dedupe::from_name(d).py()?,
+        None => defaults.dedupe,
+    };
+
     let scores = numbers(&scores, "scores")?;
     // Missing keys, timestamps and respondents become masks: nps-core
     // raises naming the column and row, or skips and counts them.
@@ -617,6 +947,10 @@ pub(crate) fn group_by(
         None => (None, None),
     };
     let key_missing = key_cols.as_ref().and_then(|k| k.missing.as_deref());
+    let col_missing: Vec<Option<&[bool]>> = key_cols
+        .as_ref()
+        .map(|k| k.col_missing.iter().map(Option::as_deref).collect())
+        .unwrap_or_default();
 
     let resp_strs = resp_col.as_ref().and_then(Labels::strs);
     let resp_ints = match &resp_col {
@@ -643,12 +977,16 @@ pub(crate) fn group_by(
             period,
             tz: tz.or(d.tz),
             respondents,
+            dedupe,
+            dropna: dropna.unwrap_or(d.dropna),
+            mergeable: mergeable.unwrap_or(d.mergeable),
             min_n,
             invalid,
             missing: Missing {
                 keys: key_missing,
                 timestamps: ts_missing.as_deref(),
                 respondents: resp_missing.as_deref(),
+                key_columns: (col_missing.len() > 1).then_some(col_missing.as_slice()),
             },
         };
         scores.visit(GroupColumn {
@@ -658,11 +996,16 @@ pub(crate) fn group_by(
         })?
     };
     let grouped = match &key_cols {
-        Some(k) => k.with(|keys| run(Some(keys)))??,
+        Some(k) => k.with_codes(|keys| run(Some(keys)))??,
         None => run(None)?,
     };
     Ok(PyGroupResult {
         grouped,
+        categories: key_cols
+            .as_ref()
+            .map(KeyColumns::categories)
+            .unwrap_or_default(),
         key_names: key_cols.map(|k| k.names).unwrap_or_default(),
+        interval,
     })
 }

@@ -7,16 +7,17 @@ use nps_core::group::Keys;
 use nps_core::integrity::{
     managed_flags as core_flags, managed_flags_rerated, rerated_nps as core_rerated,
     rerated_nps_by as core_rerated_by, Basis, Correction, FlagOptions, FlagStatus, GroupRerating,
-    ManagedFlag, ManagedFlags, Rerated, Rerating,
+    ManagedFlag, ManagedFlags, Rerated, Rerating, ReratingTable,
 };
 use nps_core::{InvalidPolicy, NpsSample, ScoreValue};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList};
+use pyo3::types::{PyList, PyTuple};
 
 use crate::column::{numbers, Visit};
-use crate::errors::CoreResult;
-use crate::group::{key_to_py, KeyColumns};
+use crate::errors::{invalid_argument, CoreResult};
+use crate::group::{frame_column, is_frame, key_to_py, KeyColumns};
 use crate::tally::PyTally;
+use crate::{state, table};
 
 /// Original and after-recovery tallies of one sample or group (see
 /// `rerated_nps` and `rerated_nps_by`). The reported NPS uses the original
@@ -34,6 +35,59 @@ pub(crate) struct PyRerating {
 
 #[pymethods]
 impl PyRerating {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
+        let me = slf.get();
+        let py = slf.py();
+        let key = match &me.key {
+            Some(k) => k.bind(py).clone(),
+            None => py.None().into_bound(py),
+        };
+        Ok(state::reduce_with(slf.as_any(), &me.inner, vec![key])?.into_any())
+    }
+
+    /// The re-rating of a state written by pickling (`pickle.loads`), with
+    /// its group key (None without one).
+    #[staticmethod]
+    fn _from_state(state: &[u8], key: Option<Py<PyAny>>) -> PyResult<Self> {
+        Ok(PyRerating {
+            key,
+            inner: state::load(state)?,
+        })
+    }
+
+    /// The re-rating of these rows and of `other` (disjoint rows of the
+    /// same group) together: tallies merge, counts add; equal to
+    /// `rerated_nps` over both at once. Also `self + other`. Raises
+    /// InvalidArgumentError (argument `other`) for another basis or group.
+    ///
+    /// >>> m = nps.rerated_nps([2, 9], [9, None]) + nps.rerated_nps([6], [7])
+    /// >>> m.original.n, m.detractors_moved_up
+    /// (3, 2)
+    fn merge(&self, py: Python<'_>, other: &PyRerating) -> PyResult<PyRerating> {
+        let same = match (&self.key, &other.key) {
+            (None, None) => true,
+            (Some(a), Some(b)) => a.bind(py).eq(b.bind(py))?,
+            _ => false,
+        };
+        if !same {
+            return Err(invalid_argument(
+                "other",
+                "re-ratings of different groups do not merge (merge ReratingTables)",
+            ));
+        }
+        Ok(PyRerating {
+            key: self.key.as_ref().map(|k| k.clone_ref(py)),
+            inner: self.inner.merge(&other.inner).py()?,
+        })
+    }
+
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match other.cast::<PyRerating>() {
+            Ok(o) => Ok(Py::new(py, self.merge(py, o.get())?)?.into_any()),
+            Err(_) => Ok(py.NotImplemented()),
+        }
+    }
+
     /// The group key (int or str) from `rerated_nps_by`, else None.
     #[getter]
     fn key(&self, py: Python<'_>) -> Option<Py<PyAny>> {
@@ -179,14 +233,49 @@ pub(crate) fn rerated_nps(
 /// >>> t = nps.rerated_nps_by([2, 9, 10, 6], [9, 9, 10, 6], ["a", "a", "b", "b"])
 /// >>> [(r.key, r.after_recovery_nps) for r in t]
 /// [('a', 100.0), ('b', 0.0)]
-#[pyclass(frozen, sequence, module = "nps", name = "ReratingTable")]
+#[pyclass(frozen, eq, sequence, module = "nps", name = "ReratingTable")]
+#[derive(PartialEq)]
 pub(crate) struct PyReratingTable {
-    groups: Vec<GroupRerating>,
+    table: ReratingTable,
+    /// The names of the key columns, when known (DataFrame columns, named Series).
+    key_names: Vec<Option<String>>,
+}
+
+/// What a pickled `ReratingTable` holds: the core table and the key names.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedReratingTable {
+    table: ReratingTable,
+    key_names: Vec<Option<String>>,
+}
+
+impl nps_core::state::Saved for SavedReratingTable {
+    const KIND: &'static str = "ReratingTable";
+    fn check(&self) -> nps_core::Result<()> {
+        self.table.check()
+    }
+}
+
+/// The key names of two merged tables: equal, or known in one only;
+/// different known names are an `InvalidArgumentError` naming `other`.
+pub(crate) fn merge_key_names(
+    a: &[Option<String>],
+    b: &[Option<String>],
+) -> PyResult<Vec<Option<String>>> {
+    let known = |v: &[Option<String>]| v.iter().any(Option::is_some);
+    match (known(a), known(b)) {
+        (_, false) => Ok(a.to_vec()),
+        (false, true) => Ok(b.to_vec()),
+        (true, true) if a == b => Ok(a.to_vec()),
+        _ => Err(invalid_argument(
+            "other",
+            format!("grouped by other key columns ({a:?} vs {b:?})"),
+        )),
+    }
 }
 
 impl PyReratingTable {
     fn row(&self, py: Python<'_>, i: usize) -> PyResult<PyRerating> {
-        let g = &self.groups[i];
+        let g = &self.table.groups[i];
         Ok(PyRerating {
             key: Some(key_to_py(py, &g.key)?.unbind()),
             inner: g.rerating,
@@ -197,11 +286,11 @@ impl PyReratingTable {
 #[pymethods]
 impl PyReratingTable {
     fn __len__(&self) -> usize {
-        self.groups.len()
+        self.table.groups.len()
     }
 
     fn __getitem__(&self, py: Python<'_>, index: isize) -> PyResult<PyRerating> {
-        let len = self.groups.len() as isize;
+        let len = self.table.groups.len() as isize;
         let i = if index < 0 { index + len } else { index };
         if !(0..len).contains(&i) {
             return Err(pyo3::exceptions::PyIndexError::new_err(
@@ -214,80 +303,66 @@ impl PyReratingTable {
     fn __iter__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyAny>> {
         let py = slf.py();
         let me = slf.get();
-        let rows = (0..me.groups.len())
+        let rows = (0..me.table.groups.len())
             .map(|i| me.row(py, i))
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, rows)?.try_iter().map(|it| it.into_any())
     }
 
-    /// The table as a dict of equal-length lists: key, basis, n, reported_nps,
-    /// original_nps, after_recovery_nps, rerated, detractors_rerated,
-    /// detractors_moved_up, detractors_to_promoter (NPS None without data).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let g = &self.groups;
-        let d = PyDict::new(py);
-        let keys = g
-            .iter()
-            .map(|x| key_to_py(py, &x.key))
-            .collect::<PyResult<Vec<_>>>()?;
-        d.set_item("key", keys)?;
-        d.set_item(
-            "basis",
-            g.iter()
-                .map(|x| x.rerating.basis.name())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "n",
-            g.iter()
-                .map(|x| x.rerating.original.n())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "reported_nps",
-            g.iter()
-                .map(|x| x.rerating.reported().nps().ok())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "original_nps",
-            g.iter()
-                .map(|x| x.rerating.original.nps().ok())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "after_recovery_nps",
-            g.iter()
-                .map(|x| x.rerating.after_recovery.nps().ok())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "rerated",
-            g.iter().map(|x| x.rerating.rerated).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "detractors_rerated",
-            g.iter()
-                .map(|x| x.rerating.detractors_rerated)
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "detractors_moved_up",
-            g.iter()
-                .map(|x| x.rerating.detractors_moved_up)
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "detractors_to_promoter",
-            g.iter()
-                .map(|x| x.rerating.detractors_to_promoter)
-                .collect::<Vec<_>>(),
-        )?;
-        Ok(d)
+    /// The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+    /// `to_polars`, `to_dict`): the key columns (named after the columns
+    /// grouped by when known, else `key` or `key_0`, `key_1`, ...),
+    /// `basis`, `n`, `reported_nps`, `original_nps`, `after_recovery_nps`
+    /// (None without data), `rerated`, `detractors_rerated`,
+    /// `detractors_moved_up`, `detractors_to_promoter`.
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        table::columns(py, &table::named(self.table.to_table(), &self.key_names))
+    }
+
+    /// This table and `other` (of disjoint rows) together: groups with the
+    /// same key merge, the others are kept; equal to `rerated_nps_by` over
+    /// both at once. Also `self + other`. Raises InvalidArgumentError
+    /// (argument `other`) for another basis or other key columns.
+    ///
+    /// >>> a = nps.rerated_nps_by([2, 9], [9, None], ["x", "y"])
+    /// >>> b = nps.rerated_nps_by([6], [7], ["x"])
+    /// >>> [(r.key, r.detractors_moved_up) for r in a + b]
+    /// [('x', 2), ('y', 0)]
+    fn merge(&self, other: &PyReratingTable) -> PyResult<PyReratingTable> {
+        Ok(PyReratingTable {
+            table: self.table.merge(&other.table).py()?,
+            key_names: merge_key_names(&self.key_names, &other.key_names)?,
+        })
+    }
+
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match other.cast::<PyReratingTable>() {
+            Ok(o) => Ok(Py::new(py, self.merge(o.get())?)?.into_any()),
+            Err(_) => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let saved = SavedReratingTable {
+            table: me.table.clone(),
+            key_names: me.key_names.clone(),
+        };
+        state::reduce(slf.as_any(), &saved)
+    }
+
+    /// The table of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        let s: SavedReratingTable = state::load(state)?;
+        Ok(PyReratingTable {
+            table: s.table,
+            key_names: s.key_names,
+        })
     }
 
     fn __repr__(&self) -> String {
-        format!("<ReratingTable: {} groups>", self.groups.len())
+        format!("<ReratingTable: {} groups>", self.table.groups.len())
     }
 }
 
@@ -344,7 +419,10 @@ pub(crate) fn rerated_nps_by(
             basis,
         })
     })???;
-    Ok(PyReratingTable { groups })
+    Ok(PyReratingTable {
+        table: groups.into(),
+        key_names: key_cols.names,
+    })
 }
 
 /// One test of one group: the statistic and threshold behind the verdict.
@@ -354,38 +432,55 @@ pub(crate) fn rerated_nps_by(
 /// >>> x = [x for x in f if x.key == "A" and x.test == "tens"][0]
 /// >>> x.status, x.observed, x.n  # 40 tens of 45
 /// ('flagged', 40, 45)
-#[pyclass(frozen, get_all, module = "nps", name = "ManagedFlag")]
+#[pyclass(frozen, eq, module = "nps", name = "ManagedFlag")]
 pub(crate) struct PyManagedFlag {
     /// The group's key (int or str).
+    #[pyo3(get)]
     key: Py<PyAny>,
     /// "tens", "few_detractors", "nothing_below_9" or "rerating_pressure".
+    #[pyo3(get)]
     test: &'static str,
     /// "flagged", "not_flagged", "insufficient_n" or "no_data".
+    #[pyo3(get)]
     status: &'static str,
     /// True when status is "flagged".
+    #[pyo3(get)]
     flagged: bool,
     /// Trials: the group's responses (its detractors for "rerating_pressure").
+    #[pyo3(get)]
     n: u64,
     /// Observed count in the group.
+    #[pyo3(get)]
     observed: u64,
     /// observed / n, or None when n is 0.
+    #[pyo3(get)]
     share: Option<f64>,
     /// Trials in the network without this group.
+    #[pyo3(get)]
     network_n: u64,
     /// Observed count in the network without this group.
+    #[pyo3(get)]
     network_observed: u64,
     /// The null share (network without this group), or None.
+    #[pyo3(get)]
     network_share: Option<f64>,
     /// "upper" (P(X >= observed)) or "lower" (P(X <= observed)).
+    #[pyo3(get)]
     tail: &'static str,
     /// Exact binomial tail probability, or None without a network share.
+    #[pyo3(get)]
     p_value: Option<f64>,
     /// Natural log of p_value (finite where p_value underflows to 0).
+    #[pyo3(get)]
     ln_p_value: Option<f64>,
     /// Natural log of the smallest p-value reachable at this n.
+    #[pyo3(get)]
     ln_min_p_value: Option<f64>,
     /// The corrected threshold (alpha / comparisons for Bonferroni).
+    #[pyo3(get)]
     threshold: f64,
+    /// The core row (pickled).
+    core: ManagedFlag,
 }
 
 impl PyManagedFlag {
@@ -410,12 +505,30 @@ impl PyManagedFlag {
             ln_p_value: r.ln_p_value,
             ln_min_p_value: r.ln_min_p_value,
             threshold: r.threshold,
+            core: r.clone(),
         })
+    }
+}
+
+/// Equal when the core rows are (the key objects come from them).
+impl PartialEq for PyManagedFlag {
+    fn eq(&self, other: &Self) -> bool {
+        self.core == other.core
     }
 }
 
 #[pymethods]
 impl PyManagedFlag {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().core)
+    }
+
+    /// The row of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(py: Python<'_>, state: &[u8]) -> PyResult<Self> {
+        PyManagedFlag::new(py, &state::load(state)?)
+    }
+
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
         Ok(format!(
             "ManagedFlag(key={}, test='{}', status='{}', observed={}/{}, network_share={:?}, p_value={:?}, threshold={:e})",
@@ -439,28 +552,27 @@ impl PyManagedFlag {
 /// >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
 /// >>> sorted(x.test for x in f if x.key == "A" and x.status == "flagged")
 /// ['few_detractors', 'nothing_below_9', 'tens']
-#[pyclass(frozen, sequence, module = "nps", name = "ManagedFlags")]
+#[pyclass(frozen, eq, sequence, module = "nps", name = "ManagedFlags")]
+#[derive(PartialEq)]
 pub(crate) struct PyManagedFlags {
     inner: ManagedFlags,
+    /// The names of the key columns, when known (DataFrame columns, named Series).
+    key_names: Vec<Option<String>>,
 }
 
-const COLUMNS: [&str; 15] = [
-    "key",
-    "test",
-    "status",
-    "flagged",
-    "n",
-    "observed",
-    "share",
-    "network_n",
-    "network_observed",
-    "network_share",
-    "tail",
-    "p_value",
-    "ln_p_value",
-    "ln_min_p_value",
-    "threshold",
-];
+/// What a pickled `ManagedFlags` holds: the core flags and the key names.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedFlags {
+    flags: ManagedFlags,
+    key_names: Vec<Option<String>>,
+}
+
+impl nps_core::state::Saved for SavedFlags {
+    const KIND: &'static str = "ManagedFlags";
+    fn check(&self) -> nps_core::Result<()> {
+        self.flags.check()
+    }
+}
 
 #[pymethods]
 impl PyManagedFlags {
@@ -535,62 +647,67 @@ impl PyManagedFlags {
         self.inner.skipped
     }
 
-    /// The table as a dict of equal-length lists (the `ManagedFlag` fields).
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let rows: Vec<PyManagedFlag> = self
-            .inner
-            .rows
-            .iter()
-            .map(|r| PyManagedFlag::new(py, r))
-            .collect::<PyResult<_>>()?;
-        let d = PyDict::new(py);
-        d.set_item(
-            "key",
-            rows.iter().map(|r| r.key.clone_ref(py)).collect::<Vec<_>>(),
-        )?;
-        d.set_item("test", rows.iter().map(|r| r.test).collect::<Vec<_>>())?;
-        d.set_item("status", rows.iter().map(|r| r.status).collect::<Vec<_>>())?;
-        d.set_item(
-            "flagged",
-            rows.iter().map(|r| r.flagged).collect::<Vec<_>>(),
-        )?;
-        d.set_item("n", rows.iter().map(|r| r.n).collect::<Vec<_>>())?;
-        d.set_item(
-            "observed",
-            rows.iter().map(|r| r.observed).collect::<Vec<_>>(),
-        )?;
-        d.set_item("share", rows.iter().map(|r| r.share).collect::<Vec<_>>())?;
-        d.set_item(
-            "network_n",
-            rows.iter().map(|r| r.network_n).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "network_observed",
-            rows.iter().map(|r| r.network_observed).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "network_share",
-            rows.iter().map(|r| r.network_share).collect::<Vec<_>>(),
-        )?;
-        d.set_item("tail", rows.iter().map(|r| r.tail).collect::<Vec<_>>())?;
-        d.set_item(
-            "p_value",
-            rows.iter().map(|r| r.p_value).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "ln_p_value",
-            rows.iter().map(|r| r.ln_p_value).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "ln_min_p_value",
-            rows.iter().map(|r| r.ln_min_p_value).collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "threshold",
-            rows.iter().map(|r| r.threshold).collect::<Vec<_>>(),
-        )?;
-        debug_assert_eq!(d.len(), COLUMNS.len());
-        Ok(d)
+    /// Whether the re-rating-pressure test ran (`rerated` was given).
+    #[getter]
+    fn rerated(&self) -> bool {
+        self.inner.rerated
+    }
+
+    /// The rows as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+    /// `to_polars`, `to_dict`): the key columns (named after the columns
+    /// grouped by when known, else `key` or `key_0`, `key_1`, ...), then
+    /// the `ManagedFlag` fields `test`, `status`, `flagged`, `n`,
+    /// `observed`, `share`, `network_n`, `network_observed`,
+    /// `network_share`, `tail`, `p_value`, `ln_p_value`, `ln_min_p_value`,
+    /// `threshold` (None where a row has no value).
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        table::columns(py, &table::named(self.inner.to_table(), &self.key_names))
+    }
+
+    /// The flags of these rows and of `other` (disjoint rows, e.g. another
+    /// partition) together: each group's counts add and every share,
+    /// p-value, the number of comparisons, the threshold and every verdict
+    /// are recomputed, so the result equals `managed_flags` over both at
+    /// once. Also `self + other`. Raises InvalidArgumentError (argument
+    /// `other`) when the two were computed with different alpha, min_n,
+    /// correction or with and without `rerated`.
+    ///
+    /// >>> a = nps.managed_flags([10] * 40 + [9] * 5, ["A"] * 45, min_n=0)
+    /// >>> b = nps.managed_flags([10] * 10 + [9] * 10 + [8] * 10 + [5] * 10, ["B"] * 40, min_n=0)
+    /// >>> sorted(x.test for x in a + b if x.key == "A" and x.flagged)
+    /// ['few_detractors', 'nothing_below_9', 'tens']
+    fn merge(&self, other: &PyManagedFlags) -> PyResult<PyManagedFlags> {
+        Ok(PyManagedFlags {
+            inner: self.inner.merge(&other.inner).py()?,
+            key_names: merge_key_names(&self.key_names, &other.key_names)?,
+        })
+    }
+
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match other.cast::<PyManagedFlags>() {
+            Ok(o) => Ok(Py::new(py, self.merge(o.get())?)?.into_any()),
+            Err(_) => Ok(py.NotImplemented()),
+        }
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let saved = SavedFlags {
+            flags: me.inner.clone(),
+            key_names: me.key_names.clone(),
+        };
+        state::reduce(slf.as_any(), &saved)
+    }
+
+    /// The flags of a state written by pickling (`pickle.loads`); every
+    /// share, p-value and verdict is checked against its recomputation.
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        let s: SavedFlags = state::load(state)?;
+        Ok(PyManagedFlags {
+            inner: s.flags,
+            key_names: s.key_names,
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -648,28 +765,42 @@ impl Visit for FlagColumn<'_, '_, '_> {
 /// "insufficient_n".
 ///
 /// Args:
-///     scores: original scores (0-10), any numeric column.
-///     by: the group key of each row (dealer, advisor; ints or strings).
+///     scores: original scores (0-10), any numeric column; or a DataFrame
+///         (pandas, polars, pyarrow Table) whose columns `by=`, `score=`
+///         and `rerated=` name.
+///     by: the group key of each row (dealer, advisor; ints or strings),
+///         or a list of key columns (one group per combination); with a
+///         DataFrame, a column name or a list of names.
+///     score: with a DataFrame, the name of its score column.
 ///     alpha: family-wise significance level in (0, 1), default 0.001.
 ///     min_n: minimum responses per group, default 30.
 ///     correction: "bonferroni" (default) or "none".
-///     rerated: optional re-ratings (NaN / None = not re-rated).
+///     rerated: optional re-ratings (NaN / None = not re-rated); with a
+///         DataFrame, the name of its column.
 ///     invalid: "raise" (default) or "skip" invalid scores.
 ///
 /// Returns `ManagedFlags`: rows sorted by key then test, with
-/// `to_pandas()` / `to_polars()`.
+/// `to_pandas()`, `to_polars()`, `to_arrow()` (key columns named after
+/// the columns grouped by when known). Partial flags of disjoint rows
+/// merge exactly (`ManagedFlags.merge`, `+`).
 ///
 /// >>> scores = [10] * 40 + [9] * 5 + [10] * 10 + [9] * 10 + [8] * 10 + [5] * 10
 /// >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
 /// >>> f.alpha, f.correction
 /// (0.001, 'bonferroni')
+/// >>> import pandas as pd
+/// >>> df = pd.DataFrame({"dealer": ["A"] * 45 + ["B"] * 40, "nps": scores})
+/// >>> t = nps.managed_flags(df, by="dealer", score="nps").to_pandas()
+/// >>> list(t.columns[:3]), int(t["flagged"].sum())
+/// (['dealer', 'test', 'status'], 3)
 #[pyfunction]
-#[pyo3(signature = (scores, by, *, alpha = None, min_n = None, correction = None, rerated = None, invalid = None))]
+#[pyo3(signature = (scores, by = None, *, score = None, alpha = None, min_n = None, correction = None, rerated = None, invalid = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn managed_flags(
     py: Python<'_>,
     scores: &Bound<'_, PyAny>,
-    by: &Bound<'_, PyAny>,
+    by: Option<&Bound<'_, PyAny>>,
+    score: Option<&str>,
     alpha: Option<f64>,
     min_n: Option<Int>,
     correction: Option<&str>,
@@ -691,9 +822,51 @@ pub(crate) fn managed_flags(
             .map_or(Ok(d.invalid), InvalidPolicy::from_name)
             .py()?,
     };
-    let scores = numbers(scores, "scores")?;
-    let key_cols = KeyColumns::new(by, "by")?;
-    let rerated = rerated.map(|r| numbers(r, "rerated")).transpose()?;
+    let by = by.ok_or_else(|| invalid_argument("by", "is required (the group key columns)"))?;
+    // The DataFrame form: columns by name.
+    let (scores, key_cols, rerated) = if is_frame(scores)? {
+        let df = scores;
+        let score = score.ok_or_else(|| {
+            invalid_argument("score", "the DataFrame form needs score= (a column name)")
+        })?;
+        let names: Vec<String> = match by.extract::<String>() {
+            Ok(n) => vec![n],
+            Err(_) => by.extract().map_err(|_| {
+                invalid_argument("by", "with a DataFrame, a column name or a list of names")
+            })?,
+        };
+        let mut key_cols = match names.as_slice() {
+            [one] => KeyColumns::new(&frame_column(df, one)?, "by")?,
+            many => {
+                let cols = many
+                    .iter()
+                    .map(|n| frame_column(df, n))
+                    .collect::<PyResult<Vec<_>>>()?;
+                KeyColumns::new(PyList::new(py, cols)?.as_any(), "by")?
+            }
+        };
+        key_cols.names = names.into_iter().map(Some).collect();
+        let rerated = rerated
+            .filter(|r| !r.is_none())
+            .map(|r| {
+                let name: String = r.extract().map_err(|_| {
+                    invalid_argument("rerated", "with a DataFrame, name its column (a str)")
+                })?;
+                frame_column(df, &name)
+            })
+            .transpose()?;
+        (frame_column(df, score)?, key_cols, rerated)
+    } else {
+        if score.is_some() {
+            return Err(invalid_argument(
+                "score",
+                "score= names the score column of a DataFrame passed first",
+            ));
+        }
+        (scores.clone(), KeyColumns::new(by, "by")?, rerated.cloned())
+    };
+    let scores = numbers(&scores, "scores")?;
+    let rerated = rerated.map(|r| numbers(&r, "rerated")).transpose()?;
     let rerated = rerated.as_ref().map(|r| r.to_f64()).transpose()?;
     let inner = key_cols.with(|keys| {
         scores.visit(FlagColumn {
@@ -703,5 +876,8 @@ pub(crate) fn managed_flags(
             opts,
         })
     })???;
-    Ok(PyManagedFlags { inner })
+    Ok(PyManagedFlags {
+        inner,
+        key_names: key_cols.names,
+    })
 }

@@ -17,7 +17,7 @@ use nps_core::kpi::{
 use nps_core::period::Period;
 use nps_core::Error;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyInt, PyList, PyTuple};
+use pyo3::types::{PyInt, PyList, PyTuple};
 
 use crate::errors::{invalid_argument, Int};
 use crate::state;
@@ -388,7 +388,7 @@ impl PyKpiTable {
 
     /// The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
     /// `to_polars`, `to_dict`).
-    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         table::columns(py, &table::named(self.t.to_table(), &self.key_names))
     }
 
@@ -544,7 +544,7 @@ impl PyTimeTable {
     }
 
     /// The table as columns for `nps/_table.py`.
-    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         table::columns(py, &table::named(self.t.to_table(), &self.key_names))
     }
 
@@ -613,13 +613,6 @@ pub(crate) struct Form<'py> {
     df: Option<Bound<'py, PyAny>>,
 }
 
-/// A table rather than a column: [`is_frame`], excluding the columns that
-/// also export an Arrow stream (a pandas Series, a pyarrow ChunkedArray).
-fn is_table(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
-    let chunked_column = obj.hasattr("num_chunks")? && !obj.hasattr("num_columns")?;
-    Ok(is_frame(obj)? && !obj.hasattr("dtype")? && !chunked_column)
-}
-
 /// `by=` of the DataFrame form: a column name or a list of names.
 fn column_names(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     if let Ok(s) = by.extract::<String>() {
@@ -633,7 +626,7 @@ impl<'py> Form<'py> {
     /// The form of a call whose first argument is `first`.
     pub(crate) fn of(first: Option<&Bound<'py, PyAny>>) -> PyResult<Form<'py>> {
         let df = match first {
-            Some(f) if is_table(f)? => Some(f.clone()),
+            Some(f) if is_frame(f)? => Some(f.clone()),
             _ => None,
         };
         Ok(Form { df })

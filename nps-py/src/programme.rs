@@ -6,20 +6,22 @@
 use crate::case::{policy_of, PyRecoveryCase};
 use crate::column::numbers;
 use crate::errors::CoreResult;
-use crate::group::{key_to_py, KeyColumns};
+use crate::group::KeyColumns;
 use crate::instant::seconds;
 use crate::names::repr_str;
 use crate::policy::PyPolicy;
 use nps_core::case::Case;
 use nps_core::period::{parse_tz, Period};
 use nps_core::programme::{
-    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_by,
-    recovery_stats_by_keys, GroupStats, RankedCase, RecoveryBand, RecoveryRate, RecoveryStats,
-    StatsGrouping, StatsOptions,
+    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_table, RankedCase,
+    RecoveryBand, RecoveryRate, RecoveryStats, RecoveryStatsTable, StatsGrouping, StatsOptions,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyString};
+use pyo3::types::{PyString, PyTuple};
+
+use crate::integrity::merge_key_names;
+use crate::{state, table};
 
 /// A rate with its numerator and denominator; `value` is None ("no data")
 /// when the denominator is 0.
@@ -33,6 +35,16 @@ pub(crate) struct PyRate(RecoveryRate);
 
 #[pymethods]
 impl PyRate {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().0)
+    }
+
+    /// The rate of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyRate(state::load(state)?))
+    }
+
     /// numerator / denominator (a fraction 0–1), or None.
     #[getter]
     fn value(&self) -> Option<f64> {
@@ -63,11 +75,22 @@ impl PyRate {
 ///
 /// >>> [b.label for b in nps.recovery_stats([]).by_speed]
 /// ['<= 6h', '<= 24h', '> 24h', 'not_contacted']
-#[pyclass(frozen, module = "nps", name = "RecoveryBand")]
+#[pyclass(frozen, eq, module = "nps", name = "RecoveryBand")]
+#[derive(PartialEq)]
 pub(crate) struct PyBand(RecoveryBand);
 
 #[pymethods]
 impl PyBand {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().0)
+    }
+
+    /// The band of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyBand(state::load(state)?))
+    }
+
     /// RecoveryBand label ("<= 6h", "not_contacted", "none", "<= 500.00 CNY", "phone", ...).
     #[getter]
     fn label(&self) -> &str {
@@ -105,11 +128,49 @@ impl PyBand {
 /// >>> s = nps.recovery_stats([c])
 /// >>> s.low_scores, s.launched, s.launch_rate.value  # acknowledged, not contacted yet
 /// (1, 0, 0.0)
-#[pyclass(frozen, module = "nps", name = "RecoveryStats")]
+#[pyclass(frozen, eq, module = "nps", name = "RecoveryStats")]
+#[derive(PartialEq)]
 pub(crate) struct PyRecoveryStats(RecoveryStats);
 
 #[pymethods]
 impl PyRecoveryStats {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().0)
+    }
+
+    /// The statistics of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyRecoveryStats(state::load(state)?))
+    }
+
+    /// The statistics of this set of cases and of `other` (a disjoint set)
+    /// together: equal to `recovery_stats` over both at once (counts,
+    /// rates, top reasons, every split). Also `self + other`. Raises
+    /// InvalidArgumentError (argument `other`) when the two were computed
+    /// with different policies or `top_reasons`, or share a case id.
+    ///
+    /// >>> import datetime as dt
+    /// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    /// >>> def case(i, reason):
+    /// ...     return nps.Case.from_events([{"kind": "opened", "at": at, "score": 2, "reason": reason,
+    /// ...         "high_value": False, "public_opinion_risk": False}], case_id=f"c{i}")
+    /// >>> a = nps.recovery_stats([case(1, "wait")])
+    /// >>> b = nps.recovery_stats([case(2, "price"), case(3, "price")])
+    /// >>> m = a + b
+    /// >>> m.low_scores, m.reasons[0][0]
+    /// (3, 'price')
+    fn merge(&self, other: &PyRecoveryStats) -> PyResult<PyRecoveryStats> {
+        Ok(PyRecoveryStats(self.0.merge(&other.0).py()?))
+    }
+
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match other.cast::<PyRecoveryStats>() {
+            Ok(o) => Ok(Py::new(py, self.merge(o.get())?)?.into_any()),
+            Err(_) => Ok(py.NotImplemented()),
+        }
+    }
+
     /// Low scores received (cases with an original score 0–6).
     #[getter]
     fn low_scores(&self) -> u64 {
@@ -210,52 +271,33 @@ impl PyRecoveryStats {
 /// >>> t = nps.recovery_stats([c], by="dealer")
 /// >>> len(t), t.to_dict()["dealer"]
 /// (1, ['D1'])
-#[pyclass(frozen, module = "nps", name = "RecoveryStatsTable")]
+#[pyclass(frozen, eq, module = "nps", name = "RecoveryStatsTable")]
+#[derive(PartialEq)]
 pub(crate) struct PyRecoveryStatsTable {
-    rows: Vec<GroupStats>,
+    table: RecoveryStatsTable,
+    /// The names of the key columns, when known (named Series).
+    key_names: Vec<Option<String>>,
 }
 
-const COUNTS: [&str; 6] = [
-    "low_scores",
-    "launched",
-    "responded_24h",
-    "recovered",
-    "converted",
-    "lost",
-];
-const RATES: [&str; 5] = [
-    "launch_rate",
-    "response_24h_rate",
-    "success_rate",
-    "conversion_rate",
-    "lost_rate",
-];
-
-fn counts(s: &RecoveryStats) -> [u64; 6] {
-    [
-        s.low_scores,
-        s.launched,
-        s.responded_24h,
-        s.recovered,
-        s.converted,
-        s.lost,
-    ]
+/// What a pickled `RecoveryStatsTable` holds: the core table and the key
+/// names.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedStatsTable {
+    table: RecoveryStatsTable,
+    key_names: Vec<Option<String>>,
 }
 
-fn rates(s: &RecoveryStats) -> [RecoveryRate; 5] {
-    [
-        s.launch_rate,
-        s.response_24h_rate,
-        s.success_rate,
-        s.conversion_rate,
-        s.lost_rate,
-    ]
+impl nps_core::state::Saved for SavedStatsTable {
+    const KIND: &'static str = "RecoveryStatsTable";
+    fn check(&self) -> nps_core::Result<()> {
+        self.table.check()
+    }
 }
 
 #[pymethods]
 impl PyRecoveryStatsTable {
     fn __len__(&self) -> usize {
-        self.rows.len()
+        self.table.rows.len()
     }
 
     /// Row `index` as (period, dealer, RecoveryStats).
@@ -263,12 +305,12 @@ impl PyRecoveryStatsTable {
         &self,
         index: isize,
     ) -> PyResult<(Option<String>, Option<String>, PyRecoveryStats)> {
-        let n = self.rows.len() as isize;
+        let n = self.table.rows.len() as isize;
         let i = if index < 0 { index + n } else { index };
         if !(0..n).contains(&i) {
             return Err(PyIndexError::new_err("row index out of range"));
         }
-        let r = &self.rows[i as usize];
+        let r = &self.table.rows[i as usize];
         Ok((
             r.period.clone(),
             r.dealer.clone(),
@@ -276,60 +318,73 @@ impl PyRecoveryStatsTable {
         ))
     }
 
-    /// The table as a dict of equal-length lists: period, dealer, key (only
-    /// when grouped by `keys`), the six counts and the five rates' values
+    /// The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+    /// `to_polars`, `to_dict`): `dealer` (when grouped by dealer), the key
+    /// columns (named after the key columns given when known, else `key`
+    /// or `key_0`, `key_1`, ...), `period` (the local first day, when
+    /// grouped by period), the six counts and the five rates' values
     /// (None = no data).
-    #[allow(clippy::wrong_self_convention)] // Python methods take `&self`
-    fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let d = PyDict::new(py);
-        d.set_item(
-            "period",
-            self.rows
-                .iter()
-                .map(|r| r.period.clone())
-                .collect::<Vec<_>>(),
-        )?;
-        d.set_item(
-            "dealer",
-            self.rows
-                .iter()
-                .map(|r| r.dealer.clone())
-                .collect::<Vec<_>>(),
-        )?;
-        if self.rows.iter().any(|r| r.key.is_some()) {
-            let keys = self
-                .rows
-                .iter()
-                .map(|r| match &r.key {
-                    Some(k) => key_to_py(py, k),
-                    None => Ok(py.None().into_bound(py)),
-                })
-                .collect::<PyResult<Vec<_>>>()?;
-            d.set_item("key", keys)?;
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        let t = self.table.to_table();
+        let mut names: Vec<Option<String>> = Vec::new();
+        if self.table.dealer {
+            names.push(Some("dealer".into()));
         }
-        for (i, name) in COUNTS.iter().enumerate() {
-            d.set_item(
-                name,
-                self.rows
-                    .iter()
-                    .map(|r| counts(&r.stats)[i])
-                    .collect::<Vec<_>>(),
-            )?;
+        names.extend(self.key_names.iter().cloned());
+        table::columns(py, &table::named(t, &names))
+    }
+
+    /// This table and `other` (of a disjoint set of cases) together:
+    /// groups in both merge, the others are kept; equal to
+    /// `recovery_stats` over both sets at once. Also `self + other`.
+    /// Raises InvalidArgumentError (argument `other`) when the two were
+    /// grouped differently, computed with different policies or options,
+    /// or share a case id.
+    ///
+    /// >>> import datetime as dt
+    /// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    /// >>> def case(i, dealer):
+    /// ...     return nps.Case.from_events([{"kind": "opened", "at": at, "score": 2, "reason": "wait",
+    /// ...         "dealer": dealer, "high_value": False, "public_opinion_risk": False}], case_id=f"c{i}")
+    /// >>> a = nps.recovery_stats([case(1, "D1"), case(2, "D2")], by="dealer")
+    /// >>> b = nps.recovery_stats([case(3, "D1")], by="dealer")
+    /// >>> (a + b).to_dict()["low_scores"]
+    /// [2, 1]
+    fn merge(&self, other: &PyRecoveryStatsTable) -> PyResult<PyRecoveryStatsTable> {
+        Ok(PyRecoveryStatsTable {
+            table: self.table.merge(&other.table).py()?,
+            key_names: merge_key_names(&self.key_names, &other.key_names)?,
+        })
+    }
+
+    fn __add__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        match other.cast::<PyRecoveryStatsTable>() {
+            Ok(o) => Ok(Py::new(py, self.merge(o.get())?)?.into_any()),
+            Err(_) => Ok(py.NotImplemented()),
         }
-        for (i, name) in RATES.iter().enumerate() {
-            d.set_item(
-                name,
-                self.rows
-                    .iter()
-                    .map(|r| rates(&r.stats)[i].value)
-                    .collect::<Vec<_>>(),
-            )?;
-        }
-        Ok(d)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let saved = SavedStatsTable {
+            table: me.table.clone(),
+            key_names: me.key_names.clone(),
+        };
+        state::reduce(slf.as_any(), &saved)
+    }
+
+    /// The table of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        let s: SavedStatsTable = state::load(state)?;
+        Ok(PyRecoveryStatsTable {
+            table: s.table,
+            key_names: s.key_names,
+        })
     }
 
     fn __repr__(&self) -> String {
-        format!("<RecoveryStatsTable: {} rows>", self.rows.len())
+        format!("<RecoveryStatsTable: {} rows>", self.table.rows.len())
     }
 }
 
@@ -406,14 +461,15 @@ pub(crate) fn recovery_stats(
         dealer,
         period: period.map(|p| (p, zone)),
     };
-    let rows = match &key_cols {
+    let table = match &key_cols {
         Some(k) => k.with(|keys| {
-            py.detach(|| recovery_stats_by_keys(&cases, &policy, &options, &grouping, Some(keys)))
+            py.detach(|| recovery_stats_table(&cases, &policy, &options, &grouping, Some(keys)))
         })?,
-        None => py.detach(|| recovery_stats_by(&cases, &policy, &options, &grouping)),
+        None => py.detach(|| recovery_stats_table(&cases, &policy, &options, &grouping, None)),
     }
     .py()?;
-    Ok(Py::new(py, PyRecoveryStatsTable { rows })?.into_any())
+    let key_names = key_cols.map(|k| k.names).unwrap_or_default();
+    Ok(Py::new(py, PyRecoveryStatsTable { table, key_names })?.into_any())
 }
 
 /// An open case ranked by expected recovered value.
@@ -427,11 +483,22 @@ pub(crate) fn recovery_stats(
 /// >>> r = nps.rank_open_cases([c], [1000.0], at + dt.timedelta(hours=1))[0]
 /// >>> r.case_id, r.band_label
 /// ('c1', '<= 6h')
-#[pyclass(frozen, module = "nps", name = "RankedCase")]
+#[pyclass(frozen, eq, module = "nps", name = "RankedCase")]
+#[derive(PartialEq)]
 pub(crate) struct PyRanked(RankedCase);
 
 #[pymethods]
 impl PyRanked {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().0)
+    }
+
+    /// The ranked case of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyRanked(state::load(state)?))
+    }
+
     /// Position of the case in the input list.
     #[getter]
     fn index(&self) -> usize {

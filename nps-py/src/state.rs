@@ -28,3 +28,19 @@ pub(crate) fn reduce<'py, T: Saved>(
 pub(crate) fn load<T: Saved>(state: &[u8]) -> PyResult<T> {
     T::from_state(state).py()
 }
+
+/// `(type(obj)._from_state, (state, *extra))`, for a class that keeps
+/// binding-only values next to its core value (the zone its instants are
+/// shown in, a key object): pickle stores `extra` itself.
+pub(crate) fn reduce_with<'py, T: Saved>(
+    obj: &Bound<'py, PyAny>,
+    value: &T,
+    extra: Vec<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyTuple>> {
+    let py = obj.py();
+    let ctor = obj.get_type().getattr("_from_state")?;
+    let mut args = vec![PyBytes::new(py, &value.to_state()).into_any()];
+    args.extend(extra);
+    let args = PyTuple::new(py, args)?;
+    PyTuple::new(py, [ctor, args.into_any()])
+}

@@ -686,6 +686,114 @@ static void stats_by_keys(void) {
     case_end();
 }
 
+/* The figures of two statistics are the same. */
+static void check_same_stats(const NpsRecoveryStats *g, const NpsRecoveryStats *w) {
+    const NpsRecoveryRate *gr[5] = {&g->launch_rate, &g->response_24h_rate, &g->success_rate,
+                                    &g->conversion_rate, &g->lost_rate};
+    const NpsRecoveryRate *wr[5] = {&w->launch_rate, &w->response_24h_rate, &w->success_rate,
+                                    &w->conversion_rate, &w->lost_rate};
+    int i;
+    CHECK_U64("low_scores", g->low_scores, w->low_scores);
+    CHECK_U64("launched", g->launched, w->launched);
+    CHECK_U64("responded_24h", g->responded_24h, w->responded_24h);
+    CHECK_U64("recovered", g->recovered, w->recovered);
+    CHECK_U64("converted", g->converted, w->converted);
+    CHECK_U64("lost", g->lost, w->lost);
+    for (i = 0; i < 5; i++) {
+        CHECK(gr[i]->has_value == wr[i]->has_value && gr[i]->value == wr[i]->value);
+        CHECK(gr[i]->numerator == wr[i]->numerator && gr[i]->denominator == wr[i]->denominator);
+    }
+}
+
+#define OPENED_AS(id, reason) "{\"kind\":\"opened\",\"at\":\"2025-06-02T10:00:00+08:00\",\"score\":3,\"reason\":\"" reason "\",\"high_value\":false,\"public_opinion_risk\":false}"
+#define CLOSED_LOST "{\"kind\":\"closed\",\"at\":\"2025-06-02T13:00:00+08:00\",\"outcome\":\"lost\"}"
+
+/* Partial statistics merge to the one-pass statistics; states
+ * round-trip; a shared case or a tampered state is refused. */
+static void stats_merge(void) {
+    NpsCase *cs[3] = {NULL, NULL, NULL};
+    NpsRecoveryStatsHandle *all = NULL, *a = NULL, *b = NULL, *m = NULL, *back = NULL, *bad = NULL;
+    NpsRecoveryStats got, want;
+    char *buf;
+    size_t len = 0;
+    case_begin("recovery statistics: merge of two parts equals the one-pass statistics");
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED_AS("c1", "wait") "," ACKED "," CONTACTED "]", "c1",
+                                           &cs[0]),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED_AS("c2", "price") "," CLOSED_LOST "]", "c2", &cs[1]),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_case_from_events_json(NULL, "[" OPENED_AS("c3", "price") "]", "c3", &cs[2]), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_new(NULL, (const NpsCase *const *)cs, 3, 1, &all), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_new(NULL, (const NpsCase *const *)cs, 1, 1, &a), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_new(NULL, (const NpsCase *const *)cs + 1, 2, 1, &b), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_merge(a, b, &m), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_get(m, &got), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_get(all, &want), NPS_STATUS_OK);
+    check_same_stats(&got, &want);
+    /* By hand: 3 low scores, 1 launched (within 24 h), 1 lost. */
+    CHECK_U64("low scores", got.low_scores, 3);
+    CHECK_U64("launched", got.launched, 1);
+    CHECK_U64("lost", got.lost, 1);
+    CHECK(got.lost_rate.has_value && got.lost_rate.value == 1.0 / 3.0);
+    /* The same as nps_recovery_stats of all three. */
+    CHECK_STATUS(nps_recovery_stats(NULL, (const NpsCase *const *)cs, 3, &want), NPS_STATUS_OK);
+    check_same_stats(&got, &want);
+    /* The top reason of the union is "price" (2 of 3), though part a had "wait" only. */
+    CHECK_STATUS(nps_recovery_stats_to_json(m, NULL, 0, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+    buf = malloc(len + 1);
+    CHECK(buf != NULL);
+    if (buf != NULL) {
+        CHECK_STATUS(nps_recovery_stats_to_json(m, buf, len + 1, NULL), NPS_STATUS_OK);
+        CHECK(strstr(buf, "\"reasons\":[{\"reason\":\"price\"") != NULL);
+        CHECK(strstr(buf, "case_ids") == NULL);
+        free(buf);
+    }
+    case_end();
+
+    case_begin("recovery statistics: a shared case or other options are refused");
+    CHECK_STATUS(nps_recovery_stats_merge(all, a, &bad), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "c1") != NULL);
+    nps_recovery_stats_free(b);
+    b = NULL;
+    CHECK_STATUS(nps_recovery_stats_new(NULL, (const NpsCase *const *)cs + 1, 2, 5, &b), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_merge(a, b, &bad), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_recovery_stats_merge(NULL, b, &bad), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_recovery_stats_merge(a, b, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_recovery_stats_get(NULL, &got), NPS_STATUS_NULL_POINTER);
+    CHECK(bad == NULL);
+    case_end();
+
+    case_begin("recovery statistics: saved state round-trips, a tampered one is refused");
+    len = 0;
+    CHECK_STATUS(nps_recovery_stats_to_state(m, NULL, 0, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+    buf = malloc(len + 1);
+    CHECK(buf != NULL);
+    if (buf != NULL) {
+        char *at;
+        CHECK_STATUS(nps_recovery_stats_to_state(m, buf, len + 1, NULL), NPS_STATUS_OK);
+        CHECK_STATUS(nps_recovery_stats_from_state(buf, len, &back), NPS_STATUS_OK);
+        CHECK_STATUS(nps_recovery_stats_get(back, &got), NPS_STATUS_OK);
+        check_same_stats(&got, &want);
+        at = strstr(buf, "\"lost\":1");
+        CHECK(at != NULL);
+        if (at != NULL) at[7] = '0'; /* a lost case less, the rates unchanged */
+        CHECK_STATUS(nps_recovery_stats_from_state(buf, len, &bad), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(nps_recovery_stats_from_state(buf, 10, &bad), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(bad == NULL);
+        free(buf);
+    }
+    case_end();
+    nps_recovery_stats_free(all);
+    nps_recovery_stats_free(a);
+    nps_recovery_stats_free(b);
+    nps_recovery_stats_free(m);
+    nps_recovery_stats_free(back);
+    nps_recovery_stats_free(NULL);
+    nps_case_free(cs[0]);
+    nps_case_free(cs[1]);
+    nps_case_free(cs[2]);
+}
+
 int main(int argc, char **argv) {
     char *text;
     cJSON *root;
@@ -718,6 +826,7 @@ int main(int argc, char **argv) {
     batch_names_the_case();
     custom_policy_round_trip();
     stats_by_keys();
+    stats_merge();
     nps_policy_free(business_policy);
     cJSON_Delete(root);
     return summary("cases");

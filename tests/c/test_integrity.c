@@ -306,6 +306,155 @@ static void bad_input(void) {
     case_end();
 }
 
+/* The rows of two flags handles are the same, field by field (doubles
+ * bit for bit: a merge recomputes from the same counts). */
+static void check_same_flags(const NpsManagedFlags *got, const NpsManagedFlags *want) {
+    NpsManagedFlagsInfo gi, wi;
+    NpsManagedFlag g, w;
+    size_t i;
+    CHECK_STATUS(nps_managed_flags_info(got, &gi), NPS_STATUS_OK);
+    CHECK_STATUS(nps_managed_flags_info(want, &wi), NPS_STATUS_OK);
+    CHECK_U64("rows", gi.rows, wi.rows);
+    CHECK_U64("comparisons", gi.comparisons, wi.comparisons);
+    CHECK_U64("flagged", gi.flagged, wi.flagged);
+    CHECK(gi.threshold == wi.threshold);
+    for (i = 0; i < wi.rows; i++) {
+        CHECK_STATUS(nps_managed_flags_get(got, i, &g), NPS_STATUS_OK);
+        CHECK_STATUS(nps_managed_flags_get(want, i, &w), NPS_STATUS_OK);
+        CHECK(g.key == w.key && g.test == w.test && g.status == w.status);
+        CHECK(g.n == w.n && g.observed == w.observed);
+        CHECK(g.network_n == w.network_n && g.network_observed == w.network_observed);
+        CHECK(g.has_p_value == w.has_p_value && g.p_value == w.p_value);
+        CHECK(g.ln_p_value == w.ln_p_value && g.ln_min_p_value == w.ln_min_p_value);
+    }
+}
+
+/* Partial flags merge to the one-pass flags; states round-trip and a
+ * tampered state is refused. */
+static void merge_and_state(void) {
+    enum { N = 120, CUT = 47 };
+    uint8_t scores[N];
+    uint32_t keys[N];
+    double rerated[N];
+    NpsManagedFlags *all = NULL, *a = NULL, *b = NULL, *m = NULL, *back = NULL, *other = NULL;
+    NpsFlagOptions opt = nps_flag_options_default();
+    NpsManagedFlag f;
+    char *state;
+    size_t len = 0, i;
+    /* Dealer 5 gives 10s only; dealers 1-4 a spread; every 9th row
+     * re-rated to 9. */
+    for (i = 0; i < N; i++) {
+        keys[i] = i < 40 ? 5 : (uint32_t)(1 + i % 4);
+        scores[i] = i < 40 ? 10 : (uint8_t)(i % 11);
+        rerated[i] = i % 9 == 0 ? 9.0 : NAN;
+    }
+    opt.min_n = 5;
+
+    case_begin("managed flags: merge of two parts equals the one-pass flags");
+    CHECK_STATUS(nps_managed_flags_u8(scores, keys, rerated, N, &opt, &all), NPS_STATUS_OK);
+    CHECK_STATUS(nps_managed_flags_u8(scores, keys, rerated, CUT, &opt, &a), NPS_STATUS_OK);
+    CHECK_STATUS(nps_managed_flags_u8(scores + CUT, keys + CUT, rerated + CUT, N - CUT, &opt, &b), NPS_STATUS_OK);
+    CHECK_STATUS(nps_managed_flags_merge(a, b, &m), NPS_STATUS_OK);
+    check_same_flags(m, all);
+    nps_managed_flags_free(m);
+    m = NULL;
+    CHECK_STATUS(nps_managed_flags_merge(b, a, &m), NPS_STATUS_OK);
+    check_same_flags(m, all);
+    /* Hand check: dealer 5 (the last group) has 40 tens of 40. */
+    CHECK_STATUS(nps_managed_flags_get(m, 16, &f), NPS_STATUS_OK);
+    CHECK(f.key == 5 && f.test == NPS_MANAGED_TEST_TENS);
+    CHECK_U64("tens of dealer 5", f.observed, 40);
+    CHECK_U64("responses of dealer 5", f.n, 40);
+    CHECK(f.status == NPS_FLAG_STATUS_FLAGGED);
+    case_end();
+
+    case_begin("managed flags: merge refuses other options and NULL");
+    opt.min_n = 6;
+    CHECK_STATUS(nps_managed_flags_u8(scores, keys, rerated, CUT, &opt, &other), NPS_STATUS_OK);
+    CHECK_STATUS(nps_managed_flags_merge(other, b, &m), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "other") != NULL);
+    nps_managed_flags_free(other);
+    other = NULL;
+    opt.min_n = 5;
+    CHECK_STATUS(nps_managed_flags_u8(scores, keys, NULL, CUT, &opt, &other), NPS_STATUS_OK);
+    CHECK_STATUS(nps_managed_flags_merge(other, b, &m), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_managed_flags_merge(NULL, b, &m), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_managed_flags_merge(a, NULL, &m), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_managed_flags_merge(a, b, NULL), NPS_STATUS_NULL_POINTER);
+    case_end();
+
+    case_begin("managed flags: saved state round-trips, a tampered one is refused");
+    CHECK_STATUS(nps_managed_flags_to_state(all, NULL, 0, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+    state = malloc(len + 1);
+    CHECK(state != NULL);
+    if (state != NULL) {
+        CHECK_STATUS(nps_managed_flags_to_state(all, state, len + 1, NULL), NPS_STATUS_OK);
+        CHECK_STATUS(nps_managed_flags_from_state(state, len, &back), NPS_STATUS_OK);
+        check_same_flags(back, all);
+        /* The first observed count, one less: the p-values no longer fit. */
+        {
+            char *at = strstr(state, "\"observed\":");
+            CHECK(at != NULL);
+            if (at != NULL) {
+                at += strlen("\"observed\":");
+                *at = *at == '1' ? '2' : '1';
+            }
+        }
+        CHECK_STATUS(nps_managed_flags_from_state(state, len, &other), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(nps_managed_flags_from_state(state, len / 2, &other), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(nps_managed_flags_from_state(NULL, len, &other), NPS_STATUS_NULL_POINTER);
+        free(state);
+    }
+    case_end();
+    nps_managed_flags_free(all);
+    nps_managed_flags_free(a);
+    nps_managed_flags_free(b);
+    nps_managed_flags_free(m);
+    nps_managed_flags_free(back);
+    nps_managed_flags_free(other);
+}
+
+/* Partial re-rating tables merge to the one-pass table. */
+static void rerating_merge(void) {
+    const uint8_t o[6] = {2, 9, 4, 6, 3, 10}, r[6] = {9, 0, 7, 6, 10, 0}, present[6] = {1, 0, 1, 1, 1, 0};
+    const uint32_t k[6] = {7, 8, 7, 9, 8, 7};
+    NpsKeyColumn all_col = {NPS_KEY_TYPE_U32, k}, a_col = {NPS_KEY_TYPE_U32, k}, b_col = {NPS_KEY_TYPE_U32, k + 2};
+    NpsReratingTable *all = NULL, *a = NULL, *b = NULL, *m = NULL, *other = NULL;
+    NpsRerating x, y;
+    size_t i, n;
+    case_begin("rerating tables: merge of two parts equals the one-pass table");
+    CHECK_STATUS(nps_rerated_nps_by_u8(o, r, present, 6, &all_col, 1, NPS_BASIS_RERATED, &all), NPS_STATUS_OK);
+    CHECK_STATUS(nps_rerated_nps_by_u8(o, r, present, 2, &a_col, 1, NPS_BASIS_RERATED, &a), NPS_STATUS_OK);
+    CHECK_STATUS(nps_rerated_nps_by_u8(o + 2, r + 2, present + 2, 4, &b_col, 1, NPS_BASIS_RERATED, &b),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_rerating_table_merge(a, b, &m), NPS_STATUS_OK);
+    n = nps_rerating_table_len(all);
+    CHECK_U64("groups", nps_rerating_table_len(m), n);
+    CHECK_U64("groups by hand (7, 8, 9)", n, 3);
+    for (i = 0; i < n; i++) {
+        CHECK_STATUS(nps_rerating_table_get(m, i, &x), NPS_STATUS_OK);
+        CHECK_STATUS(nps_rerating_table_get(all, i, &y), NPS_STATUS_OK);
+        CHECK(memcmp(x.original.counts, y.original.counts, sizeof x.original.counts) == 0);
+        CHECK(memcmp(x.after_recovery.counts, y.after_recovery.counts, sizeof x.after_recovery.counts) == 0);
+        CHECK(x.rerated == y.rerated && x.detractors_moved_up == y.detractors_moved_up);
+        CHECK(x.detractors_to_promoter == y.detractors_to_promoter);
+    }
+    /* Group 7: originals 2, 4, 10; re-rated 2 -> 9, 4 -> 7. */
+    CHECK_STATUS(nps_rerating_table_get(m, 0, &x), NPS_STATUS_OK);
+    CHECK_U64("group 7 re-rated", x.rerated, 2);
+    CHECK_U64("group 7 to promoter", x.detractors_to_promoter, 1);
+    CHECK_U64("group 7 reported promoters", x.reported.promoters, 2);
+    CHECK_STATUS(nps_rerated_nps_by_u8(o, r, present, 2, &a_col, 1, NPS_BASIS_ORIGINAL, &other), NPS_STATUS_OK);
+    CHECK_STATUS(nps_rerating_table_merge(other, b, &m), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_rerating_table_merge(NULL, b, &m), NPS_STATUS_NULL_POINTER);
+    case_end();
+    nps_rerating_table_free(all);
+    nps_rerating_table_free(a);
+    nps_rerating_table_free(b);
+    nps_rerating_table_free(m);
+    nps_rerating_table_free(other);
+}
+
 int main(int argc, char **argv) {
     char *text;
     cJSON *doc, *tol;
@@ -332,6 +481,8 @@ int main(int argc, char **argv) {
     run_flags(cJSON_GetObjectItemCaseSensitive(doc, "flags"));
     run_errors(cJSON_GetObjectItemCaseSensitive(doc, "errors"));
     bad_input();
+    merge_and_state();
+    rerating_merge();
     cJSON_Delete(doc);
     return summary("integrity");
 }

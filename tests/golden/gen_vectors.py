@@ -882,8 +882,9 @@ def group_vector(name, scores, keys=None, timestamps=None, period=None, tz="UTC"
         for i in rows:
             r = respondents[i]
             j = latest.get(r)
-            # Latest timestamp wins; ties (or no timestamps) → the later row.
-            if j is None or timestamps is None or timestamps[i] >= timestamps[j]:
+            # Latest timestamp wins; ties → the later row.
+            assert timestamps is not None, "keeping the latest answer needs timestamps"
+            if j is None or timestamps[i] >= timestamps[j]:
                 latest[r] = i
         rows = sorted(latest.values())
     zone = ZoneInfo(tz)
@@ -1029,9 +1030,13 @@ def groups():
                             respondents=rr))
     out.append(group_vector("respondents_latest_by_key_no_period", rsc, keys=rk,
                             timestamps=rts, respondents=rr))
-    out.append(group_vector("respondents_no_timestamps_last_row", rsc, keys=rk, respondents=rr))
+    # Keeping the latest answer needs timestamps (without them it is an
+    # error, tested in each suite); on a tie the later row wins.
+    out.append(group_vector("respondents_tied_timestamps_last_row", rsc, keys=rk,
+                            timestamps=[1_750_000_000] * len(rsc), respondents=rr))
     out.append(group_vector("respondents_negative_ids", [10, 0, 8, 9], keys=[5, 5, 6, 5],
-                            respondents=[-1, -1, 0, 7], min_n=2))
+                            timestamps=[1_750_000_000, 1_750_000_100, 1_750_000_000,
+                                        1_750_000_000], respondents=[-1, -1, 0, 7], min_n=2))
     return out
 
 

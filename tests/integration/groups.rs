@@ -20,7 +20,9 @@ fn key_of(k: &GroupKey) -> Result<Option<i64>, String> {
         GroupKey::UInt(x) => i64::try_from(*x)
             .map(Some)
             .map_err(|_| format!("key {x} out of i64 range")),
-        GroupKey::Str(_) | GroupKey::Tuple(_) => Err(format!("unexpected key {k}")),
+        GroupKey::Str(_) | GroupKey::Tuple(_) | GroupKey::Null => {
+            Err(format!("unexpected key {k}"))
+        }
     }
 }
 

@@ -7,6 +7,7 @@ mod cases;
 mod defaults;
 mod fuzz_regressions;
 mod golden;
+mod group_merge;
 mod groups;
 mod heat;
 mod hostile;

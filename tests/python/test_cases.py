@@ -97,7 +97,8 @@ def test_programme_groups() -> None:
     for i, e in enumerate(g["by_month"]):
         check_stats(t[i][2], e["stats"])
     df = t.to_pandas()
-    assert list(df["period"]) == ["2025-06", "2025-07"]
+    # The period column is the local first day of the period (a date).
+    assert [d.strftime("%Y-%m-%d") for d in df["period"]] == ["2025-06-01", "2025-07-01"]
     assert list(df["low_scores"]) == [e["stats"]["low_scores"] for e in g["by_month"]]
     pl = t.to_polars()
     assert pl["success_rate"].to_list() == [e["stats"]["success_rate"]["value"] for e in g["by_month"]]

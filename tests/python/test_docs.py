@@ -15,6 +15,7 @@ import pytest
 
 import nps
 import nps._nps
+import nps.dask
 import nps.kpi
 
 STUBS = Path(__file__).resolve().parents[2] / "nps-py" / "python" / "nps" / "_nps.pyi"
@@ -25,7 +26,7 @@ NO_EXAMPLE_YET: set[str] = set()
 
 def _exports() -> list[tuple[str, Any]]:
     out = []
-    for mod in (nps, nps.kpi):
+    for mod in (nps, nps.kpi, nps.dask):
         for name in mod.__all__:
             obj = getattr(mod, name)
             if isinstance(obj, str) or inspect.ismodule(obj):
@@ -41,7 +42,8 @@ def _doctests() -> list[doctest.DocTest]:
     parser = doctest.DocTestParser()
     tests = []
     seen: set[int] = set()
-    docs: list[tuple[str, str | None]] = [("nps", nps.__doc__), ("nps.kpi", nps.kpi.__doc__)]
+    docs: list[tuple[str, str | None]] = [("nps", nps.__doc__), ("nps.kpi", nps.kpi.__doc__),
+                                          ("nps.dask", nps.dask.__doc__)]
     for name, obj in EXPORTS:
         docs.append((name, obj.__doc__))
         if inspect.isclass(obj):

@@ -66,7 +66,7 @@ def test_a_million_string_keys_finish() -> None:
         import numpy as np, nps
         n = 1_000_000
         keys = np.array([f"r{i}" for i in range(n)], dtype=object)
-        r = nps.group_by(keys, np.full(n, 9, np.uint8), respondents=keys)
+        r = nps.group_by(keys, np.full(n, 9, np.uint8), timestamps=np.arange(n), respondents=keys)
         assert len(r) == n
         """,
         mem_bytes=8_000_000_000,

@@ -46,13 +46,15 @@ T0 = 1_735_689_600  # 2025-01-01 UTC
     ids=["list_none", "list_nan", "list_pd_na", "np_object", "pd_object", "pd_string", "pd_category",
          "pd_Int64", "pl_str", "pl_int", "pl_cat", "np_float", "list_int_none"],
 )
-def test_missing_key_raises_or_is_skipped(keys: Any) -> None:
-    with pytest.raises(nps.InvalidValueError) as e:
-        nps.group_by(keys, [9, 0, 10])
-    assert e.value.argument == "keys" and e.value.index == 1
-    r = nps.group_by(keys, [9, 0, 10], invalid="skip", min_n=0)
-    assert (r.skipped_keys, r.skipped_timestamps, r.skipped_respondents, r.skipped) == (1, 0, 0, 0)
-    assert len(r) == 2 and r.total().n == 2 and r.total().nps == 100.0
+def test_missing_key_is_dropped_or_kept(keys: Any) -> None:
+    # dropna=True (default): dropped and counted, whatever `invalid` says (issue 11).
+    for invalid in ("raise", "skip"):
+        r = nps.group_by(keys, [9, 0, 10], invalid=invalid, min_n=0)
+        assert (r.skipped_keys, r.skipped_timestamps, r.skipped_respondents, r.skipped) == (1, 0, 0, 0)
+        assert len(r) == 2 and r.total().n == 2 and r.total().nps == 100.0
+    # dropna=False: a group of its own, key None, sorted last.
+    r = nps.group_by(keys, [9, 0, 10], dropna=False, min_n=0)
+    assert [g.key for g in r][-1] is None and r[-1].tally.n == 1 and r.skipped_keys == 0
 
 
 @pytest.mark.parametrize(
@@ -93,10 +95,11 @@ def test_infinite_float_timestamp_is_an_invalid_value() -> None:
     ids=["list", "pandas", "polars", "np_float"],
 )
 def test_missing_respondent_raises_or_is_skipped(who: Any) -> None:
+    at = [T0, T0 + 1, T0 + 2]
     with pytest.raises(nps.InvalidValueError) as e:
-        nps.group_by(None, [9, 0, 10], respondents=who)
+        nps.group_by(None, [9, 0, 10], timestamps=at, respondents=who)
     assert e.value.argument == "respondents" and e.value.index == 1
-    r = nps.group_by(None, [9, 0, 10], respondents=who, invalid="skip")
+    r = nps.group_by(None, [9, 0, 10], timestamps=at, respondents=who, invalid="skip")
     assert (r.skipped_respondents, r.dropped_repeats, r.total().n) == (1, 0, 2)
 
 
@@ -112,8 +115,9 @@ def test_each_row_counts_once_in_documented_order() -> None:
     assert (r.skipped_keys, r.skipped_timestamps, r.skipped_respondents, r.skipped) == (1, 1, 1, 1)
     assert r.total().n == 2
     assert "skipped_keys=1" in repr(r)
-    # Raise mode names the first row with a missing value and its column.
-    with pytest.raises(nps.InvalidValueError, match="`keys` at row 1"):
+    # Raise mode names the first row with a missing value and its column
+    # (row 1's missing key is dropped and counted: dropna).
+    with pytest.raises(nps.InvalidValueError, match="`timestamps` at row 2"):
         nps.group_by(keys, scores, timestamps=ts, period="day", respondents=who)
 
 
@@ -132,8 +136,7 @@ def test_several_key_columns_and_dataframes_skip_missing_keys() -> None:
                        "at": pd.to_datetime([T0, T0, None], unit="s")})
     r = nps.group_by(df, by="dealer", score="score", time="at", period="day", invalid="skip", min_n=0)
     assert (r.skipped_keys, r.skipped_timestamps) == (1, 1) and len(r) == 1
-    with pytest.raises(nps.InvalidValueError):
-        nps.group_by(df, by="dealer", score="score")
+    assert nps.group_by(df, by="dealer", score="score").skipped_keys == 1
     pdf = pl.DataFrame({"dealer": ["a", None, "b"], "score": [9, 0, 10]})
     assert nps.group_by(pdf, by="dealer", score="score", invalid="skip").skipped_keys == 1
 

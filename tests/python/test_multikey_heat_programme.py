@@ -67,11 +67,18 @@ def test_recovery_stats_by_keys() -> None:
     assert d["key"] == [7, 8]
     assert d["low_scores"] == [2, 1]
     assert d["launched"] == [0, 1]
-    assert d["dealer"] == [None, None]
+    assert "dealer" not in d and "period" not in d  # only the columns grouped by
     t = nps.recovery_stats(cases, by="dealer", keys=[["N", "N", "S"], advisor])
     d = t.to_dict()
     assert d["dealer"] == ["D1", "D1", "D2"]
-    assert d["key"] == [("N", 7), ("N", 8), ("S", 7)]
+    # One column per key column (unnamed lists: key_0, key_1).
+    assert list(zip(d["key_0"], d["key_1"])) == [("N", 7), ("N", 8), ("S", 7)]
+    # Named key columns (Series) name the table's columns.
+    import pandas as pd
+
+    named = nps.recovery_stats(cases, by="dealer", keys=[pd.Series(["N", "N", "S"], name="region"),
+                                                         pd.Series(advisor, name="advisor")])
+    assert list(named.to_pandas().columns[:3]) == ["dealer", "region", "advisor"]
     assert d["launch_rate"] == [0.0, 1.0, 0.0]
     # Without keys the table has no key column, as before.
     assert "key" not in nps.recovery_stats(cases, by="dealer").to_dict()

@@ -52,7 +52,7 @@ CASES = {
     "a_million_string_keys": (
         "keys = np.array([f'r{i}' for i in range(10**6)], dtype=object)\n"
         "r = nps.group_by(keys, np.full(10**6, 9, np.uint8), min_n=0)\n"
-        "w = nps.group_by(None, np.full(10**6, 9, np.uint8), respondents=keys)\n"
+        "w = nps.group_by(None, np.full(10**6, 9, np.uint8), timestamps=np.arange(10**6), respondents=keys)\n"
         "report([len(r), int(w.total().n)])",
         {"ok": [10**6, 10**6]},
     ),

@@ -15,6 +15,8 @@ pub(super) enum KeyPlan<'a> {
     DenseU32(&'a [u32], u32, usize),
     DenseU64(&'a [u64], u64, usize),
     DenseI64(&'a [i64], i64, usize),
+    /// Codes read in place; slot `s` is label `min + s`.
+    DenseCoded(&'a [u32], u32, usize, &'a [&'a str]),
     Indexed(Vec<u32>, Vec<GroupKey>),
 }
 
@@ -23,6 +25,7 @@ impl KeyPlan<'_> {
         match self {
             KeyPlan::None => 1,
             KeyPlan::DenseU32(.., n) | KeyPlan::DenseU64(.., n) | KeyPlan::DenseI64(.., n) => *n,
+            KeyPlan::DenseCoded(_, _, n, _) => *n,
             KeyPlan::Indexed(_, keys) => keys.len(),
         }
     }
@@ -33,6 +36,9 @@ impl KeyPlan<'_> {
             KeyPlan::DenseU32(_, min, _) => GroupKey::UInt(u64::from(*min) + slot as u64),
             KeyPlan::DenseU64(_, min, _) => GroupKey::UInt(*min + slot as u64),
             KeyPlan::DenseI64(_, min, _) => GroupKey::Int(min.wrapping_add(slot as i64)),
+            KeyPlan::DenseCoded(_, min, _, labels) => {
+                GroupKey::Str(labels[*min as usize + slot].to_owned())
+            }
             KeyPlan::Indexed(_, keys) => keys[slot].clone(),
         }
     }
@@ -42,7 +48,9 @@ impl KeyPlan<'_> {
         let keys: Vec<GroupKey> = (0..self.slots()).map(|s| self.key(s)).collect();
         let ids = match self {
             KeyPlan::None => vec![0; rows],
-            KeyPlan::DenseU32(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min)).collect(),
+            KeyPlan::DenseU32(k, min, _) | KeyPlan::DenseCoded(k, min, _, _) => {
+                k.iter().map(|&x| x.wrapping_sub(min)).collect()
+            }
             KeyPlan::DenseU64(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min) as u32).collect(),
             KeyPlan::DenseI64(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min) as u32).collect(),
             KeyPlan::Indexed(ids, _) => ids,
@@ -202,6 +210,17 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             let (i, u) = index_keys(k, |s: &str| GroupKey::Str(s.to_owned()))?;
             KeyPlan::Indexed(i, u)
         }
+        // Codes index `labels` (checked by `Keys::check`): dense over the
+        // codes that occur, so no per-row id is built.
+        Keys::Coded { codes, labels } => match min_max(codes) {
+            Some((lo, hi)) if dense_ok(u64::from(hi - lo), periods, rows) => {
+                KeyPlan::DenseCoded(codes, lo, (hi - lo) as usize + 1, labels)
+            }
+            _ => {
+                let (i, u) = index_keys(codes, |c| GroupKey::Str(labels[c as usize].to_owned()))?;
+                KeyPlan::Indexed(i, u)
+            }
+        },
         Keys::Multi(cols) => {
             let (i, u) = index_tuple(cols, rows)?;
             KeyPlan::Indexed(i, u)

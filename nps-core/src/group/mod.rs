@@ -38,6 +38,7 @@ mod assign;
 mod count;
 mod hash;
 mod keys;
+mod merge;
 mod respondent;
 
 use chrono::NaiveDate;
@@ -46,6 +47,7 @@ use serde::{Deserialize, Serialize};
 pub use assign::{Assignment, Grouping};
 #[allow(unused_imports)]
 pub(crate) use hash::{map_with_capacity, FastMap};
+pub use merge::{LatestAnswer, LatestAnswers, RespondentId};
 
 use self::count::{count, DenseI64, DenseU32, DenseU64, Indexed, PeriodSlot, Slot, Zero};
 use self::keys::{plan_keys, small_enough, KeyPlan};
@@ -67,6 +69,17 @@ pub enum Keys<'a> {
     I64(&'a [i64]),
     /// String keys (e.g. advisor names).
     Str(&'a [&'a str]),
+    /// Dictionary-encoded string keys: row `i`'s key is
+    /// `labels[codes[i]]` (a pandas Categorical, an Arrow dictionary, or
+    /// strings factorised once per distinct value). Read in place: no
+    /// per-row string is built. Every code must index `labels`, and the
+    /// labels must be distinct.
+    Coded {
+        /// The label index of each row.
+        codes: &'a [u32],
+        /// The distinct labels.
+        labels: &'a [&'a str],
+    },
     /// Several key columns at once (e.g. dealer × advisor): each group's
     /// key is a [`GroupKey::Tuple`] with one element per column. The
     /// columns must have equal lengths and may not be `Multi` themselves.
@@ -81,6 +94,7 @@ impl Keys<'_> {
             Keys::U64(k) => k.len(),
             Keys::I64(k) => k.len(),
             Keys::Str(k) => k.len(),
+            Keys::Coded { codes, .. } => codes.len(),
             Keys::Multi(cols) => cols.first().map_or(0, Keys::len),
         }
     }
@@ -97,6 +111,7 @@ impl Keys<'_> {
             Keys::U64(k) => GroupKey::UInt(k[i]),
             Keys::I64(k) => GroupKey::Int(k[i]),
             Keys::Str(k) => GroupKey::Str(k[i].to_owned()),
+            Keys::Coded { codes, labels } => GroupKey::Str(labels[codes[i] as usize].to_owned()),
             Keys::Multi(cols) => GroupKey::Tuple(cols.iter().map(|c| c.key_at(i)).collect()),
         }
     }
@@ -116,9 +131,25 @@ impl Keys<'_> {
                             format!("key column {i} is itself a set of columns"),
                         ));
                     }
-                    Error::check_len("keys", c.len(), "rows", rows)?;
+                    c.check(rows)?;
                 }
                 Ok(())
+            }
+            Keys::Coded { codes, labels } => {
+                Error::check_len("keys", codes.len(), "rows", rows)?;
+                let n = labels.len();
+                let mut seen: FastMap<&str, ()> = map_with_capacity(n);
+                if let Some(l) = labels.iter().find(|l| seen.insert(l, ()).is_some()) {
+                    return Err(Error::arg("keys", format!("label {l:?} appears twice")));
+                }
+                match codes.iter().position(|&c| c as usize >= n) {
+                    Some(row) => Err(Error::value(
+                        "keys",
+                        row,
+                        format!("code {} has no label (there are {n})", codes[row]),
+                    )),
+                    None => Ok(()),
+                }
             }
             k => Error::check_len("keys", k.len(), "rows", rows),
         }
@@ -153,8 +184,24 @@ pub struct GroupOptions<'a> {
     /// IANA time zone of the calendar periods; `None` means UTC.
     pub tz: Option<&'a str>,
     /// Keep only each respondent's latest response (latest timestamp; on a
-    /// tie, or without timestamps, the last row).
+    /// tie, the later row), overall or within each group ([`Dedupe`]).
+    /// Needs `timestamps`: without them "latest" is undefined, and an
+    /// [`Error::InvalidArgument`] says so.
     pub respondents: Option<Respondents<'a>>,
+    /// Whether `respondents` keeps one answer per respondent overall or one
+    /// per respondent and group (default [`Dedupe::Global`]).
+    pub dedupe: Dedupe,
+    /// Rows with a missing key ([`Missing::keys`]): `true` (default) drops
+    /// and counts them in [`Grouped::skipped_keys`], whatever `invalid`
+    /// says; `false` keeps them in groups of their own, whose key is
+    /// [`GroupKey::Null`] (or a tuple with `Null` in the missing column,
+    /// given [`Missing::key_columns`]).
+    pub dropna: bool,
+    /// Keep each respondent's latest answer in the result
+    /// ([`Grouped::latest`]), so that results of different rows
+    /// [`merge`](Grouped::merge) exactly under `respondents`; costs memory
+    /// O(respondents). Results without `respondents` always merge.
+    pub mergeable: bool,
     /// Groups with fewer responses are flagged `thin` (default
     /// [`DEFAULT_MIN_N`]).
     pub min_n: u64,
@@ -198,6 +245,11 @@ pub struct GroupOptions<'a> {
 pub struct Missing<'a> {
     /// Rows without a key (in any of the key columns).
     pub keys: Option<&'a [bool]>,
+    /// With several key columns and `dropna: false`: the rows without a
+    /// key, per column (`None` for a column without missing values), so a
+    /// group's tuple key has [`GroupKey::Null`] exactly where its row had
+    /// none. Without it, such a row's whole key is `Null`.
+    pub key_columns: Option<&'a [Option<&'a [bool]>]>,
     /// Rows without a timestamp.
     pub timestamps: Option<&'a [bool]>,
     /// Rows without a respondent id.
@@ -212,36 +264,62 @@ impl Missing<'_> {
         [self.keys, self.timestamps, self.respondents]
     }
 
-    /// Rows to keep (`None` when nothing is missing) and the rows skipped
-    /// per column; under `Raise`, the first missing value is an error.
-    fn rows(&self, rows: usize, invalid: InvalidPolicy) -> Result<(Option<Vec<bool>>, [u64; 3])> {
+    /// Rows to keep (`None` when nothing is missing), the rows skipped per
+    /// column, and the kept rows whose key is missing (`dropna: false`).
+    /// A missing key is dropped and counted when `dropna` is true, whatever
+    /// `invalid` says; under `Raise`, the first other missing value is an
+    /// error.
+    fn rows(&self, rows: usize, invalid: InvalidPolicy, dropna: bool) -> Result<RowMasks> {
         let masks = self.masks();
         for (name, m) in Self::COLUMNS.iter().zip(masks) {
             if let Some(m) = m {
                 Error::check_len(name, m.len(), "scores", rows)?;
             }
         }
-        let mut skipped = [0u64; 3];
+        if let Some(cols) = self.key_columns {
+            for m in cols.iter().flatten() {
+                Error::check_len("keys", m.len(), "scores", rows)?;
+            }
+        }
+        let mut out = RowMasks::default();
         if !masks.iter().flatten().any(|m| m.contains(&true)) {
-            return Ok((None, skipped));
+            return Ok(out);
         }
         let mut ok = vec![true; rows];
+        let mut null = vec![false; rows];
         for (row, ok) in ok.iter_mut().enumerate() {
-            let Some(col) = masks.iter().position(|m| m.is_some_and(|m| m[row])) else {
+            let key_missing = self.keys.is_some_and(|m| m[row]);
+            let first = if key_missing && dropna {
+                Some(0)
+            } else {
+                (1..3).find(|&c| masks[c].is_some_and(|m| m[row]))
+            };
+            let Some(col) = first else {
+                null[row] = key_missing;
                 continue;
             };
-            if invalid == InvalidPolicy::Raise {
+            if invalid == InvalidPolicy::Raise && col > 0 {
                 return Err(Error::value(
                     Self::COLUMNS[col],
                     row,
                     "missing value (None / NaN / NaT / null); invalid=\"skip\" skips such rows",
                 ));
             }
-            skipped[col] += 1;
+            out.skipped[col] += 1;
             *ok = false;
         }
-        Ok((Some(ok), skipped))
+        out.present = Some(ok);
+        out.null = null.contains(&true).then_some(null);
+        Ok(out)
     }
+}
+
+/// What [`Missing::rows`] found.
+#[derive(Default)]
+struct RowMasks {
+    present: Option<Vec<bool>>,
+    skipped: [u64; 3],
+    null: Option<Vec<bool>>,
 }
 
 /// The thin-sample threshold when none is given: a group with fewer than 30
@@ -257,6 +335,9 @@ impl Default for GroupOptions<'_> {
             period: None,
             tz: None,
             respondents: None,
+            dedupe: Dedupe::default(),
+            dropna: true,
+            mergeable: false,
             min_n: DEFAULT_MIN_N,
             invalid: InvalidPolicy::default(),
             missing: Missing::default(),
@@ -266,18 +347,59 @@ impl Default for GroupOptions<'_> {
 
 /// The key of a group.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(untagged)]
+/// Saved as `"all"`, `{"int": -3}`, `{"uint": 7}`, `{"str": "a"}`,
+/// `{"tuple": [...]}`, `"null"`: tagged, so a signed key stays signed.
+#[serde(rename_all = "snake_case")]
 pub enum GroupKey {
     /// No key column was given: one key for all rows.
     All,
     /// A signed integer key.
     Int(i64),
     /// An unsigned integer key.
+    #[serde(rename = "uint")]
     UInt(u64),
     /// A string key.
     Str(String),
     /// The keys of several key columns ([`Keys::Multi`]), in column order.
     Tuple(Vec<GroupKey>),
+    /// A missing key kept as a group of its own
+    /// ([`GroupOptions::dropna`] `false`); sorts after every other key.
+    Null,
+}
+
+/// Which answers count when [`GroupOptions::respondents`] is given.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Dedupe {
+    /// The latest answer of each respondent overall: a respondent counts
+    /// once, in the group of their latest answer.
+    #[default]
+    Global,
+    /// The latest answer of each respondent within each group (key ×
+    /// period): a respondent counts once per group they answered in.
+    PerKey,
+}
+
+impl Dedupe {
+    /// The name (`global`, `per_key`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Dedupe::Global => "global",
+            Dedupe::PerKey => "per_key",
+        }
+    }
+
+    /// The mode of a name; [`Error::InvalidArgument`] (`dedupe`) otherwise.
+    pub fn from_name(name: &str) -> Result<Dedupe> {
+        match name {
+            "global" => Ok(Dedupe::Global),
+            "per_key" => Ok(Dedupe::PerKey),
+            other => Err(Error::arg(
+                "dedupe",
+                format!("unknown mode {other:?}: use \"global\" or \"per_key\""),
+            )),
+        }
+    }
 }
 
 impl From<&str> for GroupKey {
@@ -293,6 +415,7 @@ impl std::fmt::Display for GroupKey {
             GroupKey::Int(k) => write!(f, "{k}"),
             GroupKey::UInt(k) => write!(f, "{k}"),
             GroupKey::Str(k) => f.write_str(k),
+            GroupKey::Null => f.write_str("(missing)"),
             GroupKey::Tuple(ks) => {
                 for (i, k) in ks.iter().enumerate() {
                     if i > 0 {
@@ -318,6 +441,15 @@ pub struct Group {
     pub tally: Tally,
     /// True when `tally.n() < min_n`.
     pub thin: bool,
+    /// False for a rolling window that starts before the first period of
+    /// the data (fewer than `window` periods observed); always true without
+    /// rolling.
+    #[serde(default = "yes")]
+    pub complete: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl Group {
@@ -354,6 +486,16 @@ pub struct Grouped {
     pub min_n: u64,
     /// Rolling window length in periods (1 for plain period groups).
     pub window: usize,
+    /// The IANA time zone of the periods (`None` without a period).
+    #[serde(default)]
+    pub tz: Option<String>,
+    /// The respondent rule used, if respondents were given.
+    #[serde(default)]
+    pub dedupe: Option<Dedupe>,
+    /// Each respondent's latest answer ([`GroupOptions::mergeable`]), for
+    /// an exact [`Grouped::merge`] with results of other rows.
+    #[serde(default)]
+    pub latest: Option<LatestAnswers>,
 }
 
 /// The smallest and largest kept timestamp (`(i64::MAX, i64::MIN)` when no
@@ -426,7 +568,7 @@ fn count_with_keys<T: ScoreValue, P: Slot>(
     let slots = plan.slots() * n_periods;
     match plan {
         KeyPlan::None => count(scores, &Zero, periods, n_periods, slots, keep),
-        KeyPlan::DenseU32(k, min, _) => {
+        KeyPlan::DenseU32(k, min, _) | KeyPlan::DenseCoded(k, min, _, _) => {
             count(scores, &DenseU32(k, *min), periods, n_periods, slots, keep)
         }
         KeyPlan::DenseU64(k, min, _) => {
@@ -464,7 +606,18 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
         };
         Error::check_len("respondents", len, "scores", rows)?;
     }
-    let (present, skipped_missing) = opts.missing.rows(rows, opts.invalid)?;
+    if opts.respondents.is_some() && opts.timestamps.is_none() {
+        return Err(Error::arg(
+            "respondents",
+            "keeping each respondent's latest answer needs timestamps: without them \
+             \"latest\" is undefined",
+        ));
+    }
+    let RowMasks {
+        present,
+        skipped: skipped_missing,
+        null,
+    } = opts.missing.rows(rows, opts.invalid, opts.dropna)?;
     let present = present.as_deref();
     // The timestamps of skipped rows are never read: replaced by a valid
     // one (a copy, only when some row is skipped).
@@ -488,9 +641,22 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
         tz: opts.tz,
     };
     let tz = grouping.check(rows)?;
+    let labelled = null.is_some()
+        || (opts.respondents.is_some() && (opts.mergeable || opts.dedupe == Dedupe::PerKey));
+    if labelled {
+        return merge::labelled(
+            scores,
+            opts,
+            &grouping,
+            tz,
+            present,
+            null.as_deref(),
+            skipped_missing,
+        );
+    }
     let (keep, dropped_repeats) = match &opts.respondents {
         Some(r) => {
-            let latest = latest_rows(r, timestamps, present);
+            let latest = latest_rows(r, timestamps, present, None);
             let kept = latest.iter().filter(|&&x| x).count() as u64;
             let candidates = present.map_or(rows, |p| p.iter().filter(|&&x| x).count()) as u64;
             (Some(latest), candidates - kept)
@@ -558,15 +724,7 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
         }
     };
     if invalid > 0 && opts.invalid == InvalidPolicy::Raise {
-        let bad = (0..rows).find(|&r| keep.is_none_or(|k| k[r]) && scores[r].to_score().is_none());
-        if let Some(index) = bad {
-            return Err(Error::InvalidScore {
-                index,
-                value: scores[index].to_report(),
-                min: 0,
-                max: 10,
-            });
-        }
+        first_invalid(scores, keep)?;
     }
     let mut groups = groups;
     if !groups.is_sorted_by(|a, b| (&a.key, a.period_start) <= (&b.key, b.period_start)) {
@@ -583,7 +741,26 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
         period: opts.period,
         min_n: opts.min_n,
         window: 1,
+        tz: opts.period.map(|_| tz.name().to_owned()),
+        dedupe: opts.respondents.map(|_| opts.dedupe),
+        latest: None,
     })
+}
+
+/// The first row with an invalid score among the kept rows, as the error
+/// `group_by` raises under [`InvalidPolicy::Raise`].
+fn first_invalid<T: ScoreValue>(scores: &[T], keep: Option<&[bool]>) -> Result<()> {
+    let bad =
+        (0..scores.len()).find(|&r| keep.is_none_or(|k| k[r]) && scores[r].to_score().is_none());
+    match bad {
+        Some(index) => Err(Error::InvalidScore {
+            index,
+            value: scores[index].to_report(),
+            min: 0,
+            max: 10,
+        }),
+        None => Ok(()),
+    }
 }
 
 /// The non-empty groups of `[slot][score]` counts, labelled by `label`.
@@ -606,6 +783,7 @@ fn groups_of(
             period_start,
             thin: tally.n() < min_n,
             tally,
+            complete: true,
         });
     }
     Ok(groups)
@@ -704,7 +882,32 @@ impl Grouped {
         if self.window == 0 {
             return bad("window must be at least 1".into());
         }
+        if self.period.is_some() != self.tz.is_some() {
+            return bad("a time zone is needed exactly when grouped by period".into());
+        }
+        if let Some(tz) = &self.tz {
+            crate::period::parse_tz(tz)?;
+        }
+        match (&self.latest, self.dedupe) {
+            (Some(_), None) => return bad("latest answers without a respondent rule".into()),
+            (Some(latest), Some(dedupe)) => {
+                latest.check(dedupe)?;
+                if self.window != 1 {
+                    return bad("a rolling result keeps no latest answers".into());
+                }
+                let (groups, invalid) = latest.groups(self.min_n)?;
+                if groups != self.groups || invalid != self.skipped {
+                    return bad("the groups do not match the latest answers".into());
+                }
+            }
+            _ => {}
+        }
         for (i, g) in self.groups.iter().enumerate() {
+            if !g.complete && self.window == 1 {
+                return bad(format!(
+                    "group {i}: only a rolling window can be incomplete"
+                ));
+            }
             if g.thin != (g.tally.n() < self.min_n) {
                 return bad(format!("group {i}: thin must be n < min_n"));
             }
@@ -759,6 +962,13 @@ impl Grouped {
         if window == 0 {
             return Err(Error::arg("window", "must be at least 1 period"));
         }
+        if self.window != 1 {
+            return Err(Error::arg(
+                "window",
+                "the result is already rolling: roll the period result",
+            ));
+        }
+        let first_period = self.groups.iter().filter_map(|g| g.period_start).min();
         let Some(last) = self.groups.iter().filter_map(|g| g.period_start).max() else {
             return Ok(Grouped {
                 groups: Vec::new(),
@@ -819,11 +1029,13 @@ impl Grouped {
                     }
                 }
                 let tally = sum.tally()?;
+                let seen = first_period.map_or(0, |f| period.count_between(f, date));
                 out.push(Group {
                     key: key.clone(),
                     period_start: Some(date),
                     thin: tally.n() < self.min_n,
                     tally,
+                    complete: seen >= window as u64,
                 });
                 if date >= last {
                     break;
@@ -1123,15 +1335,18 @@ mod tests {
                 keys: Some(&no_key),
                 timestamps: Some(&no_ts),
                 respondents: Some(&no_who),
+                ..Default::default()
             },
             min_n: 0,
             invalid,
             ..Default::default()
         };
+        // A missing key is dropped and counted (dropna, the default) even
+        // under Raise: the first error is row 4's missing timestamp.
         let e = group_by(&scores, &opts(InvalidPolicy::Raise)).unwrap_err();
         assert_eq!(e.kind(), crate::ErrorKind::InvalidValue);
-        assert_eq!(e.index(), Some(1));
-        assert!(e.to_string().contains("`keys`"), "{e}");
+        assert_eq!(e.index(), Some(4));
+        assert!(e.to_string().contains("`timestamps`"), "{e}");
         let g = group_by(&scores, &opts(InvalidPolicy::Skip)).unwrap();
         // Row 1: key and timestamp missing, counted under keys; row 4:
         // timestamp and respondent missing, under timestamps; row 3: an
@@ -1152,6 +1367,7 @@ mod tests {
             &[9u8, 9],
             &GroupOptions {
                 respondents: Some(Respondents::U64(&[1, 2])),
+                timestamps: Some(&[1, 2]),
                 missing: Missing {
                     respondents: Some(&[false, true]),
                     ..Default::default()
@@ -1247,7 +1463,7 @@ mod tests {
                 timestamps: Some(&ts),
                 period,
                 respondents: Some(Respondents::U64(&who)),
-                missing: Missing { keys: Some(&mk), timestamps: Some(&mt), respondents: Some(&mr) },
+                missing: Missing { keys: Some(&mk), timestamps: Some(&mt), respondents: Some(&mr), ..Default::default() },
                 invalid: InvalidPolicy::Skip,
                 ..Default::default()
             }).unwrap();

@@ -6,23 +6,27 @@ use super::hash::{map_with_capacity, FastMap};
 use super::Respondents;
 
 /// Rows to keep: each respondent's latest response among the rows where
-/// `present` is true (all rows when `None`); the others are not kept.
+/// `present` is true (all rows when `None`), overall, or per group when
+/// `groups` (a group id per row) is given; the others are not kept. On a
+/// timestamp tie the later row wins.
 pub(super) fn latest_rows(
     resp: &Respondents<'_>,
     ts: Option<&[i64]>,
     present: Option<&[bool]>,
+    groups: Option<&[u32]>,
 ) -> Vec<bool> {
     fn pick<K: Copy + Eq + Hash>(
-        ids: &[K],
+        rows: usize,
+        id: impl Fn(usize) -> K,
         ts: Option<&[i64]>,
         present: Option<&[bool]>,
     ) -> Vec<bool> {
         let mut best: FastMap<K, usize> = map_with_capacity(1024);
-        for (row, &id) in ids.iter().enumerate() {
+        for row in 0..rows {
             if present.is_some_and(|p| !p[row]) {
                 continue;
             }
-            best.entry(id)
+            best.entry(id(row))
                 .and_modify(|b| {
                     // Rows come in order, so ">=" prefers the later row on a tie.
                     if ts.is_none_or(|t| t[row] >= t[*b]) {
@@ -31,15 +35,26 @@ pub(super) fn latest_rows(
                 })
                 .or_insert(row);
         }
-        let mut keep = vec![false; ids.len()];
+        let mut keep = vec![false; rows];
         for &row in best.values() {
             keep[row] = true;
         }
         keep
     }
+    fn by<K: Copy + Eq + Hash>(
+        ids: &[K],
+        ts: Option<&[i64]>,
+        present: Option<&[bool]>,
+        groups: Option<&[u32]>,
+    ) -> Vec<bool> {
+        match groups {
+            Some(g) => pick(ids.len(), |r| (ids[r], g[r]), ts, present),
+            None => pick(ids.len(), |r| ids[r], ts, present),
+        }
+    }
     match *resp {
-        Respondents::U64(r) => pick(r, ts, present),
-        Respondents::I64(r) => pick(r, ts, present),
-        Respondents::Str(r) => pick(r, ts, present),
+        Respondents::U64(r) => by(r, ts, present, groups),
+        Respondents::I64(r) => by(r, ts, present, groups),
+        Respondents::Str(r) => by(r, ts, present, groups),
     }
 }

@@ -70,7 +70,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, Result};
 use crate::group::{group_by, GroupKey, GroupOptions, Keys};
 use crate::score::{category_of, Category, ScoreValue};
+use crate::state::Saved;
+use crate::table::{Column, Table};
 use crate::tally::{InvalidPolicy, Tally};
+use crate::NpsSample;
 
 fn check_binomial(x: u64, n: u64, p: f64) -> Result<()> {
     if !(0.0..=1.0).contains(&p) {
@@ -181,6 +184,82 @@ impl Rerating {
             Basis::Original | Basis::Both => &self.original,
         }
     }
+
+    /// The re-rating of two disjoint sets of rows together: tallies merge,
+    /// counts add, and the result equals [`rerated_nps`] over both at once.
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` for another basis;
+    /// the tally's error when a count overflows.
+    ///
+    /// ```
+    /// use nps_core::integrity::{rerated_nps, Basis};
+    /// let (o, r) = ([2u8, 9, 4], [9.0, f64::NAN, 7.0]);
+    /// let one_pass = rerated_nps(&o, &r, None, Basis::Original)?;
+    /// let a = rerated_nps(&o[..1], &r[..1], None, Basis::Original)?;
+    /// let b = rerated_nps(&o[1..], &r[1..], None, Basis::Original)?;
+    /// assert_eq!(a.merge(&b)?, one_pass);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, other: &Rerating) -> Result<Rerating> {
+        if self.basis != other.basis {
+            return Err(Error::arg(
+                "other",
+                format!(
+                    "computed with basis {} vs {}",
+                    self.basis.name(),
+                    other.basis.name()
+                ),
+            ));
+        }
+        let add = |a: u64, b: u64| {
+            a.checked_add(b)
+                .ok_or_else(|| Error::arg("other", "a count overflows"))
+        };
+        Ok(Rerating {
+            basis: self.basis,
+            original: self.original.merge(&other.original)?,
+            after_recovery: self.after_recovery.merge(&other.after_recovery)?,
+            rerated: add(self.rerated, other.rerated)?,
+            detractors_rerated: add(self.detractors_rerated, other.detractors_rerated)?,
+            detractors_moved_up: add(self.detractors_moved_up, other.detractors_moved_up)?,
+            detractors_to_promoter: add(self.detractors_to_promoter, other.detractors_to_promoter)?,
+        })
+    }
+
+    /// The rules of a re-rating read back from a saved state: both tallies
+    /// keep per-score counts and have the same `n`, and detractors re-rated
+    /// to a promoter ≤ moved up ≤ detractors re-rated ≤ re-rated ≤ `n`, with
+    /// at most as many detractors re-rated as original detractors.
+    pub fn check(&self) -> Result<()> {
+        let (Some(o), Some(_)) = (self.original.counts(), self.after_recovery.counts()) else {
+            return Err(Error::arg(
+                "state",
+                "re-rating tallies keep per-score counts",
+            ));
+        };
+        let n = self.original.n();
+        let detractors: u64 = o[..=6].iter().sum();
+        let ok = self.after_recovery.n() == n
+            && self.detractors_to_promoter <= self.detractors_moved_up
+            && self.detractors_moved_up <= self.detractors_rerated
+            && self.detractors_rerated <= self.rerated
+            && self.rerated <= n
+            && self.detractors_rerated <= detractors;
+        if !ok {
+            return Err(Error::arg(
+                "state",
+                "inconsistent re-rating counts (to_promoter <= moved_up <= detractors_rerated <= rerated <= n)",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl Saved for Rerating {
+    const KIND: &'static str = "Rerating";
+    fn check(&self) -> Result<()> {
+        Rerating::check(self)
+    }
 }
 
 /// [`Rerating`] of one group.
@@ -190,6 +269,151 @@ pub struct GroupRerating {
     pub key: GroupKey,
     /// Its tallies.
     pub rerating: Rerating,
+}
+
+/// The groups of [`rerated_nps_by`] as one value that merges
+/// ([`ReratingTable::merge`]), saves ([`Saved`]) and converts to a
+/// [`Table`].
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct ReratingTable {
+    /// Non-empty groups sorted by key.
+    pub groups: Vec<GroupRerating>,
+}
+
+impl From<Vec<GroupRerating>> for ReratingTable {
+    fn from(groups: Vec<GroupRerating>) -> ReratingTable {
+        ReratingTable { groups }
+    }
+}
+
+impl ReratingTable {
+    /// Merges the tables of two disjoint sets of rows: groups with the same
+    /// key merge ([`Rerating::merge`]), the others are kept in key order;
+    /// the result equals [`rerated_nps_by`] over both sets at once.
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` for another basis.
+    ///
+    /// ```
+    /// use nps_core::group::Keys;
+    /// use nps_core::integrity::{rerated_nps_by, Basis, ReratingTable};
+    /// let (o, r, k) = ([2u8, 9, 4, 6], [9.0, f64::NAN, 7.0, 8.0], [7u32, 8, 7, 9]);
+    /// let by = |a: usize, b: usize| -> nps_core::Result<ReratingTable> {
+    ///     Ok(rerated_nps_by(&o[a..b], &r[a..b], None, Keys::U32(&k[a..b]), Basis::Original)?.into())
+    /// };
+    /// assert_eq!(by(0, 1)?.merge(&by(1, 4)?)?, by(0, 4)?);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, other: &ReratingTable) -> Result<ReratingTable> {
+        let mut groups = Vec::with_capacity(self.groups.len() + other.groups.len());
+        let (mut i, mut j) = (0, 0);
+        let (a, b) = (&self.groups, &other.groups);
+        while i < a.len() || j < b.len() {
+            let ord = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => x.key.cmp(&y.key),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            match ord {
+                std::cmp::Ordering::Less => {
+                    groups.push(a[i].clone());
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    groups.push(b[j].clone());
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    groups.push(GroupRerating {
+                        key: a[i].key.clone(),
+                        rerating: a[i].rerating.merge(&b[j].rerating)?,
+                    });
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        if let (Some(x), Some(y)) = (a.first(), b.first()) {
+            if x.rerating.basis != y.rerating.basis {
+                return Err(Error::arg(
+                    "other",
+                    format!(
+                        "computed with basis {} vs {}",
+                        x.rerating.basis.name(),
+                        y.rerating.basis.name()
+                    ),
+                ));
+            }
+        }
+        Ok(ReratingTable { groups })
+    }
+
+    /// The rules of a table read back from a saved state: keys strictly
+    /// sorted, one basis, every group valid ([`Rerating::check`]).
+    pub fn check(&self) -> Result<()> {
+        for (i, g) in self.groups.iter().enumerate() {
+            g.rerating.check()?;
+            if i > 0 {
+                let p = &self.groups[i - 1];
+                if p.key >= g.key || p.rerating.basis != g.rerating.basis {
+                    return Err(Error::arg(
+                        "state",
+                        format!("group {i}: keys must be sorted without repeats, with one basis"),
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The table as named columns: the key columns (`key`, or `key_0`,
+    /// `key_1`, … for several), `basis`, `n`, `reported_nps`,
+    /// `original_nps`, `after_recovery_nps` (null without data), `rerated`,
+    /// `detractors_rerated`, `detractors_moved_up`,
+    /// `detractors_to_promoter`.
+    pub fn to_table(&self) -> Table {
+        let g = &self.groups;
+        let mut columns = Table::key_columns(g.iter().map(|x| &x.key));
+        let n_keys = columns.len();
+        let nps = |f: fn(&Rerating) -> &Tally| {
+            Column::F64(g.iter().map(|x| f(&x.rerating).nps().ok()).collect())
+        };
+        let count =
+            |f: fn(&Rerating) -> u64| Column::U64(g.iter().map(|x| Some(f(&x.rerating))).collect());
+        let c: [(&str, Column); 9] = [
+            (
+                "basis",
+                Column::Str(
+                    g.iter()
+                        .map(|x| Some(x.rerating.basis.name().to_owned()))
+                        .collect(),
+                ),
+            ),
+            ("n", count(|r| r.original.n())),
+            ("reported_nps", nps(|r| r.reported())),
+            ("original_nps", nps(|r| &r.original)),
+            ("after_recovery_nps", nps(|r| &r.after_recovery)),
+            ("rerated", count(|r| r.rerated)),
+            ("detractors_rerated", count(|r| r.detractors_rerated)),
+            ("detractors_moved_up", count(|r| r.detractors_moved_up)),
+            (
+                "detractors_to_promoter",
+                count(|r| r.detractors_to_promoter),
+            ),
+        ];
+        columns.extend(c.into_iter().map(|(n, c)| (n.to_owned(), c)));
+        Table {
+            columns,
+            n_keys,
+            period: None,
+        }
+    }
+}
+
+impl Saved for ReratingTable {
+    const KIND: &'static str = "ReratingTable";
+    fn check(&self) -> Result<()> {
+        ReratingTable::check(self)
+    }
 }
 
 /// Row codes of the re-rating outcome (grouped as scores 0..=4).
@@ -544,9 +768,11 @@ pub struct ManagedFlag {
     pub p_value: Option<f64>,
     /// Natural logarithm of `p_value` (finite far below the smallest `f64`;
     /// −∞ only for an outcome impossible under the network share).
+    #[serde(with = "crate::state::exact_f64")]
     pub ln_p_value: Option<f64>,
     /// Natural logarithm of the smallest p-value this test could reach at
     /// this `n` (all trials in the suspicious direction).
+    #[serde(with = "crate::state::exact_f64")]
     pub ln_min_p_value: Option<f64>,
     /// The corrected significance threshold the p-value is compared with.
     pub threshold: f64,
@@ -572,12 +798,264 @@ pub struct ManagedFlags {
     pub min_n: u64,
     /// Rows skipped for an invalid score under [`InvalidPolicy::Skip`].
     pub skipped: u64,
+    /// Whether the re-rating-pressure test ran ([`managed_flags_rerated`]).
+    #[serde(default)]
+    pub rerated: bool,
 }
+
+/// Per group: trials and observed count of each test, in [`ManagedTest`]
+/// order (the re-rating slot is not used without a re-rated column).
+type TestCounts = [(u64, u64); 4];
 
 impl ManagedFlags {
     /// The flagged rows.
     pub fn flagged(&self) -> impl Iterator<Item = &ManagedFlag> {
         self.rows.iter().filter(|r| r.status == FlagStatus::Flagged)
+    }
+
+    /// The tests of every group, in order.
+    fn tests(&self) -> &'static [ManagedTest] {
+        tests_of(self.rerated)
+    }
+
+    /// Each group's key and counts, read back from the rows; an error
+    /// naming `state` when the rows are not whole groups of the tests in
+    /// order, with strictly sorted keys and consistent counts.
+    fn group_counts(&self) -> Result<Vec<(GroupKey, TestCounts)>> {
+        let bad = |reason: String| Err(Error::arg("state", reason));
+        let tests = self.tests();
+        if self.rows.len() % tests.len() != 0 {
+            return bad(format!(
+                "{} rows are not whole groups of {} tests",
+                self.rows.len(),
+                tests.len()
+            ));
+        }
+        let mut out: Vec<(GroupKey, TestCounts)> = Vec::new();
+        for (g, chunk) in self.rows.chunks(tests.len()).enumerate() {
+            let key = &chunk[0].key;
+            let mut c: TestCounts = [(0, 0); 4];
+            for (r, &t) in chunk.iter().zip(tests) {
+                if r.test != t || r.key != *key || r.observed > r.n {
+                    return bad(format!(
+                        "group {g}: rows must be the tests in order for one key, observed <= n"
+                    ));
+                }
+                c[t as usize] = (r.n, r.observed);
+            }
+            let n = c[0].0;
+            let consistent = c[1].0 == n
+                && c[2].0 == n
+                && c[0].1.checked_add(c[2].1).is_some_and(|s| s <= n)
+                && c[1].1 <= c[2].1
+                && (!self.rerated || c[3].0 == c[1].1);
+            if !consistent {
+                return bad(format!(
+                    "group {g}: the counts of its tests do not fit one sample"
+                ));
+            }
+            if out.last().is_some_and(|(k, _)| k >= key) {
+                return bad(format!("group {g}: keys must be sorted without repeats"));
+            }
+            out.push((key.clone(), c));
+        }
+        Ok(out)
+    }
+
+    /// Merges the flags of two disjoint sets of rows (responses): each
+    /// group's counts add, the network shares, p-values, the number of
+    /// comparisons, the threshold and every verdict are recomputed, so the
+    /// result equals [`managed_flags`] (or [`managed_flags_rerated`]) over
+    /// both sets at once, whatever the split.
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` when the two were
+    /// computed with different `alpha`, `min_n`, correction, or one with a
+    /// re-rated column and one without.
+    ///
+    /// ```
+    /// use nps_core::group::Keys;
+    /// use nps_core::integrity::{managed_flags, FlagOptions};
+    /// let scores: Vec<u8> = (0..200).map(|i| if i < 60 { 10 } else { (i % 11) as u8 }).collect();
+    /// let keys: Vec<u32> = (0..200).map(|i| if i < 60 { 5 } else { i % 4 }).collect();
+    /// let o = FlagOptions::default();
+    /// let one_pass = managed_flags(&scores, Keys::U32(&keys), &o)?;
+    /// let a = managed_flags(&scores[..90], Keys::U32(&keys[..90]), &o)?;
+    /// let b = managed_flags(&scores[90..], Keys::U32(&keys[90..]), &o)?;
+    /// assert_eq!(a.merge(&b)?, one_pass);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, other: &ManagedFlags) -> Result<ManagedFlags> {
+        let how = |f: &ManagedFlags| (f.alpha.to_bits(), f.min_n, f.correction, f.rerated);
+        if how(self) != how(other) {
+            return Err(Error::arg(
+                "other",
+                format!(
+                    "computed with other options (alpha {}, min_n {}, correction {}, rerated {} vs alpha {}, min_n {}, correction {}, rerated {})",
+                    self.alpha, self.min_n, self.correction.name(), self.rerated,
+                    other.alpha, other.min_n, other.correction.name(), other.rerated
+                ),
+            ));
+        }
+        let (a, b) = (self.group_counts()?, other.group_counts()?);
+        let mut merged: Vec<(GroupKey, TestCounts)> = Vec::with_capacity(a.len() + b.len());
+        let (mut i, mut j) = (0, 0);
+        let overflow = || Error::arg("other", "a count overflows");
+        while i < a.len() || j < b.len() {
+            let ord = match (a.get(i), b.get(j)) {
+                (Some(x), Some(y)) => x.0.cmp(&y.0),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                _ => std::cmp::Ordering::Greater,
+            };
+            match ord {
+                std::cmp::Ordering::Less => {
+                    merged.push(a[i].clone());
+                    i += 1;
+                }
+                std::cmp::Ordering::Greater => {
+                    merged.push(b[j].clone());
+                    j += 1;
+                }
+                std::cmp::Ordering::Equal => {
+                    let mut c = a[i].1;
+                    for (x, y) in c.iter_mut().zip(&b[j].1) {
+                        x.0 = x.0.checked_add(y.0).ok_or_else(overflow)?;
+                        x.1 = x.1.checked_add(y.1).ok_or_else(overflow)?;
+                    }
+                    merged.push((a[i].0.clone(), c));
+                    i += 1;
+                    j += 1;
+                }
+            }
+        }
+        let skipped = self
+            .skipped
+            .checked_add(other.skipped)
+            .ok_or_else(overflow)?;
+        let opts = FlagOptions {
+            alpha: self.alpha,
+            min_n: self.min_n,
+            correction: self.correction,
+            invalid: InvalidPolicy::Raise,
+        };
+        finish(merged, self.rerated, &opts, skipped)
+    }
+
+    /// The rules of flags read back from a saved state: `alpha` in (0, 1),
+    /// rows that are whole groups of the tests in order with sorted keys
+    /// and consistent counts, and every derived figure (network counts,
+    /// shares, p-values, comparisons, threshold, verdicts) equal to its
+    /// recomputation from the groups' counts.
+    pub fn check(&self) -> Result<()> {
+        let opts = FlagOptions {
+            alpha: self.alpha,
+            min_n: self.min_n,
+            correction: self.correction,
+            invalid: InvalidPolicy::Raise,
+        };
+        let again = finish(self.group_counts()?, self.rerated, &opts, self.skipped)
+            .map_err(|e| Error::arg("state", e.to_string()))?;
+        if again != *self {
+            return Err(Error::arg(
+                "state",
+                "a derived figure (network counts, share, p-value, threshold or verdict) differs from its recomputation",
+            ));
+        }
+        Ok(())
+    }
+
+    /// The rows as named columns: the key columns (`key`, or `key_0`,
+    /// `key_1`, … for several), `test`, `status`, `flagged`, `n`,
+    /// `observed`, `share`, `network_n`, `network_observed`,
+    /// `network_share`, `tail` (`upper` or `lower`), `p_value`,
+    /// `ln_p_value`, `ln_min_p_value`, `threshold` (null where a row has no
+    /// value).
+    ///
+    /// ```
+    /// use nps_core::group::Keys;
+    /// use nps_core::integrity::{managed_flags, FlagOptions};
+    /// use nps_core::table::Column;
+    /// let f = managed_flags(&[10u8, 3, 9, 9], Keys::U32(&[1, 1, 2, 2]), &FlagOptions::default())?;
+    /// let t = f.to_table();
+    /// assert_eq!(t.names()[..3], ["key", "test", "status"]);
+    /// assert_eq!(t.column("key"), Some(&Column::U64(vec![Some(1), Some(1), Some(1), Some(2), Some(2), Some(2)])));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn to_table(&self) -> Table {
+        let rows = &self.rows;
+        let mut columns = Table::key_columns(rows.iter().map(|r| &r.key));
+        let n_keys = columns.len();
+        let text = |f: fn(&ManagedFlag) -> &'static str| {
+            Column::Str(rows.iter().map(|r| Some(f(r).to_owned())).collect())
+        };
+        let count =
+            |f: fn(&ManagedFlag) -> u64| Column::U64(rows.iter().map(|r| Some(f(r))).collect());
+        let float = |f: fn(&ManagedFlag) -> Option<f64>| Column::F64(rows.iter().map(f).collect());
+        let c: [(&str, Column); 14] = [
+            ("test", text(|r| r.test.name())),
+            ("status", text(|r| r.status.name())),
+            (
+                "flagged",
+                Column::Bool(
+                    rows.iter()
+                        .map(|r| Some(r.status == FlagStatus::Flagged))
+                        .collect(),
+                ),
+            ),
+            ("n", count(|r| r.n)),
+            ("observed", count(|r| r.observed)),
+            ("share", float(|r| r.share)),
+            ("network_n", count(|r| r.network_n)),
+            ("network_observed", count(|r| r.network_observed)),
+            ("network_share", float(|r| r.network_share)),
+            (
+                "tail",
+                text(|r| {
+                    if r.test.upper_tail() {
+                        "upper"
+                    } else {
+                        "lower"
+                    }
+                }),
+            ),
+            ("p_value", float(|r| r.p_value)),
+            ("ln_p_value", float(|r| r.ln_p_value)),
+            ("ln_min_p_value", float(|r| r.ln_min_p_value)),
+            ("threshold", float(|r| Some(r.threshold))),
+        ];
+        columns.extend(c.into_iter().map(|(n, c)| (n.to_owned(), c)));
+        Table {
+            columns,
+            n_keys,
+            period: None,
+        }
+    }
+}
+
+impl Saved for ManagedFlags {
+    const KIND: &'static str = "ManagedFlags";
+    fn check(&self) -> Result<()> {
+        ManagedFlags::check(self)
+    }
+}
+
+impl Saved for ManagedFlag {
+    const KIND: &'static str = "ManagedFlag";
+}
+
+fn tests_of(rerated: bool) -> &'static [ManagedTest] {
+    if rerated {
+        &[
+            ManagedTest::Tens,
+            ManagedTest::FewDetractors,
+            ManagedTest::NothingBelowNine,
+            ManagedTest::ReratingPressure,
+        ]
+    } else {
+        &[
+            ManagedTest::Tens,
+            ManagedTest::FewDetractors,
+            ManagedTest::NothingBelowNine,
+        ]
     }
 }
 
@@ -666,26 +1144,41 @@ fn flags<T: ScoreValue, R: ScoreValue>(
         Basis::Original,
         opts.invalid,
     )?;
-    let tests: &[ManagedTest] = if rerated.is_some() {
-        &[
-            ManagedTest::Tens,
-            ManagedTest::FewDetractors,
-            ManagedTest::NothingBelowNine,
-            ManagedTest::ReratingPressure,
-        ]
-    } else {
-        &[
-            ManagedTest::Tens,
-            ManagedTest::FewDetractors,
-            ManagedTest::NothingBelowNine,
-        ]
-    };
-    let per_group: Vec<[(u64, u64); 4]> = groups.iter().map(|g| counts_of(&g.rerating)).collect();
+    let per_group = groups
+        .into_iter()
+        .map(|g| {
+            let c = counts_of(&g.rerating);
+            (g.key, c)
+        })
+        .collect();
+    finish(per_group, rerated.is_some(), opts, skipped)
+}
+
+/// The flags of groups given by their counts (the second half of
+/// [`managed_flags`], shared with [`ManagedFlags::merge`] and
+/// [`ManagedFlags::check`]).
+fn finish(
+    groups: Vec<(GroupKey, TestCounts)>,
+    rerated: bool,
+    opts: &FlagOptions,
+    skipped: u64,
+) -> Result<ManagedFlags> {
+    if !(opts.alpha > 0.0 && opts.alpha < 1.0) {
+        return Err(Error::arg(
+            "alpha",
+            format!("must be in (0, 1), got {}", opts.alpha),
+        ));
+    }
+    let tests = tests_of(rerated);
     let mut total = [(0u64, 0u64); 4];
-    for g in &per_group {
+    for (_, g) in &groups {
         for (t, c) in total.iter_mut().zip(g) {
-            t.0 += c.0;
-            t.1 += c.1;
+            t.0 =
+                t.0.checked_add(c.0)
+                    .ok_or_else(|| Error::arg("other", "a count overflows"))?;
+            t.1 =
+                t.1.checked_add(c.1)
+                    .ok_or_else(|| Error::arg("other", "a count overflows"))?;
         }
     }
     let comparisons = (groups.len() * tests.len()) as u64;
@@ -695,7 +1188,7 @@ fn flags<T: ScoreValue, R: ScoreValue>(
     };
     let ln_threshold = threshold.ln();
     let mut rows = Vec::with_capacity(comparisons as usize);
-    for (g, counts) in groups.iter().zip(&per_group) {
+    for (key, counts) in &groups {
         for &test in tests {
             let i = test as usize;
             let (n, x) = counts[i];
@@ -726,7 +1219,7 @@ fn flags<T: ScoreValue, R: ScoreValue>(
                 _ => FlagStatus::NoData,
             };
             rows.push(ManagedFlag {
-                key: g.key.clone(),
+                key: key.clone(),
                 test,
                 n,
                 observed: x,
@@ -750,5 +1243,212 @@ fn flags<T: ScoreValue, R: ScoreValue>(
         threshold,
         min_n: opts.min_n,
         skipped,
+        rerated,
     })
+}
+
+#[cfg(test)]
+mod merge_tests {
+    use super::*;
+    use crate::state::Saved;
+    use proptest::prelude::*;
+
+    /// Rows: (score 0..=11, where 11 is invalid; re-rating 0..=11, where
+    /// 11 is none; key).
+    fn rows() -> impl Strategy<Value = Vec<(u8, u8, u32)>> {
+        proptest::collection::vec((0u8..=11, 0u8..=11, 0u32..5), 0..120)
+    }
+
+    fn columns(rows: &[&(u8, u8, u32)]) -> (Vec<f64>, Vec<f64>, Vec<u32>) {
+        let s = rows
+            .iter()
+            .map(|r| if r.0 > 10 { f64::NAN } else { f64::from(r.0) })
+            .collect();
+        let re = rows
+            .iter()
+            .map(|r| if r.1 > 10 { f64::NAN } else { f64::from(r.1) })
+            .collect();
+        (s, re, rows.iter().map(|r| r.2).collect())
+    }
+
+    fn flags_of(rows: &[&(u8, u8, u32)], rerated: bool, opts: &FlagOptions) -> ManagedFlags {
+        let (s, re, k) = columns(rows);
+        if rerated {
+            managed_flags_rerated(
+                &s,
+                Rerated {
+                    scores: &re,
+                    present: None,
+                },
+                Keys::U32(&k),
+                opts,
+            )
+            .unwrap()
+        } else {
+            managed_flags(&s, Keys::U32(&k), opts).unwrap()
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+
+        /// Flags merged from any split (either order) equal the one-pass
+        /// flags, bit for bit; saved states round-trip and check.
+        #[test]
+        fn flags_merge_in_any_split_equals_one_pass(
+            rows in rows(),
+            mask in proptest::collection::vec(any::<bool>(), 1..6),
+            rerated in any::<bool>(),
+            min_n in 0u64..20,
+        ) {
+            let opts = FlagOptions { alpha: 0.05, min_n, invalid: InvalidPolicy::Skip, ..FlagOptions::default() };
+            let all: Vec<&(u8, u8, u32)> = rows.iter().collect();
+            let part = |want: bool| -> Vec<&(u8, u8, u32)> {
+                rows.iter().zip(mask.iter().cycle()).filter(|(_, &m)| m == want).map(|(r, _)| r).collect()
+            };
+            let one = flags_of(&all, rerated, &opts);
+            let (a, b) = (flags_of(&part(true), rerated, &opts), flags_of(&part(false), rerated, &opts));
+            prop_assert_eq!(&a.merge(&b).unwrap(), &one);
+            prop_assert_eq!(&b.merge(&a).unwrap(), &one);
+            prop_assert!(one.check().is_ok());
+            prop_assert_eq!(&ManagedFlags::from_state(&one.to_state()).unwrap(), &one);
+        }
+
+        /// Re-rating tables merged from any split equal the one-pass table.
+        #[test]
+        fn rerating_merge_in_any_split_equals_one_pass(
+            rows in rows(),
+            mask in proptest::collection::vec(any::<bool>(), 1..6),
+        ) {
+            let valid: Vec<&(u8, u8, u32)> = rows.iter().filter(|r| r.0 <= 10).collect();
+            let table = |rs: &[&(u8, u8, u32)]| -> ReratingTable {
+                let (s, re, k) = columns(rs);
+                rerated_nps_by(&s, &re, None, Keys::U32(&k), Basis::Rerated).unwrap().into()
+            };
+            let part = |want: bool| -> Vec<&(u8, u8, u32)> {
+                valid.iter().zip(mask.iter().cycle()).filter(|(_, &m)| m == want).map(|(r, _)| *r).collect()
+            };
+            let one = table(&valid);
+            let (a, b) = (table(&part(true)), table(&part(false)));
+            prop_assert_eq!(&a.merge(&b).unwrap(), &one);
+            prop_assert_eq!(&b.merge(&a).unwrap(), &one);
+            prop_assert_eq!(&ReratingTable::from_state(&one.to_state()).unwrap(), &one);
+        }
+    }
+
+    /// Hand-computed: dealer 1 has 10s only in both halves; merged, its
+    /// tens test counts 4 of 4 and the network (dealer 2) 1 of 4.
+    #[test]
+    fn merged_counts_by_hand() {
+        let opts = FlagOptions {
+            min_n: 0,
+            ..FlagOptions::default()
+        };
+        let f = |s: &[u8], k: &[u32]| managed_flags(s, Keys::U32(k), &opts).unwrap();
+        let m = f(&[10, 10, 3, 9], &[1, 1, 2, 2])
+            .merge(&f(&[10, 10, 10, 5], &[1, 1, 2, 2]))
+            .unwrap();
+        let tens = &m.rows[0];
+        assert_eq!(
+            (tens.key.clone(), tens.n, tens.observed),
+            (GroupKey::UInt(1), 4, 4)
+        );
+        assert_eq!((tens.network_n, tens.network_observed), (4, 1));
+        // P(X >= 4 | n = 4, p = 1/4) = 1/256.
+        assert!((tens.p_value.unwrap() - 1.0 / 256.0).abs() < 1e-15);
+        assert_eq!(m.comparisons, 6);
+        assert_eq!(m.threshold, 0.001 / 6.0);
+    }
+
+    #[test]
+    fn merge_refuses_other_options() {
+        let f = |o: &FlagOptions| managed_flags(&[9u8, 3], Keys::U32(&[1, 2]), o).unwrap();
+        let d = FlagOptions::default();
+        for o in [
+            FlagOptions { alpha: 0.01, ..d },
+            FlagOptions { min_n: 3, ..d },
+            FlagOptions {
+                correction: Correction::None,
+                ..d
+            },
+        ] {
+            assert_eq!(f(&d).merge(&f(&o)).unwrap_err().argument(), Some("other"));
+        }
+        let r = managed_flags_rerated(
+            &[9u8, 3],
+            Rerated {
+                scores: &[f64::NAN, 9.0],
+                present: None,
+            },
+            Keys::U32(&[1, 2]),
+            &d,
+        )
+        .unwrap();
+        assert_eq!(f(&d).merge(&r).unwrap_err().argument(), Some("other"));
+        let t = |b| -> ReratingTable {
+            rerated_nps_by(&[3u8], &[9.0], None, Keys::U32(&[1]), b)
+                .unwrap()
+                .into()
+        };
+        assert_eq!(
+            t(Basis::Original)
+                .merge(&t(Basis::Rerated))
+                .unwrap_err()
+                .argument(),
+            Some("other")
+        );
+    }
+
+    #[test]
+    fn tampered_states_do_not_load() {
+        let f = managed_flags(
+            &[10u8, 10, 3, 9, 7, 6],
+            Keys::U32(&[1, 1, 2, 2, 3, 3]),
+            &FlagOptions::default(),
+        )
+        .unwrap();
+        let state = String::from_utf8(f.to_state()).unwrap();
+        // Keys are saved exactly (an unsigned key stays unsigned).
+        let key = |k: u64| serde_json::to_string(&GroupKey::UInt(k)).unwrap();
+        assert!(state.contains(&key(1)), "{state}");
+        assert_eq!(ManagedFlags::from_state(state.as_bytes()).unwrap(), f);
+        for (from, to) in [
+            (r#""observed":2"#.to_owned(), r#""observed":1"#.to_owned()),
+            (
+                r#""status":"insufficient_n""#.to_owned(),
+                r#""status":"flagged""#.to_owned(),
+            ),
+            (
+                r#""comparisons":9"#.to_owned(),
+                r#""comparisons":8"#.to_owned(),
+            ),
+            (key(3), key(0)),
+        ] {
+            assert!(state.contains(&from), "{from}");
+            let e = ManagedFlags::from_state(state.replacen(&from, &to, 1).as_bytes()).unwrap_err();
+            assert_eq!(e.argument(), Some("state"), "{from}: {e}");
+        }
+        let t: ReratingTable = rerated_nps_by(
+            &[3u8, 9],
+            &[9.0, f64::NAN],
+            None,
+            Keys::U32(&[1, 2]),
+            Basis::Original,
+        )
+        .unwrap()
+        .into();
+        let s = String::from_utf8(t.to_state()).unwrap();
+        let bad = s.replacen(
+            r#""detractors_to_promoter":1"#,
+            r#""detractors_to_promoter":2"#,
+            1,
+        );
+        assert_ne!(bad, s);
+        assert_eq!(
+            ReratingTable::from_state(bad.as_bytes())
+                .unwrap_err()
+                .argument(),
+            Some("state")
+        );
+    }
 }

@@ -26,76 +26,22 @@ pub(crate) fn bad_state(reason: impl Into<String>) -> Error {
     Error::arg("state", reason)
 }
 
-/// [`GroupKey`] in a saved state, tagged: an unsigned key loads as
-/// unsigned (the untagged serde form of `GroupKey` reads `5` as signed).
-#[derive(Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum Tagged {
-    All,
-    Int(i64),
-    #[serde(rename = "uint")]
-    UInt(u64),
-    Str(String),
-    Tuple(Vec<Tagged>),
-}
-
-impl From<&GroupKey> for Tagged {
-    fn from(k: &GroupKey) -> Tagged {
-        match k {
-            GroupKey::All => Tagged::All,
-            GroupKey::Int(v) => Tagged::Int(*v),
-            GroupKey::UInt(v) => Tagged::UInt(*v),
-            GroupKey::Str(s) => Tagged::Str(s.clone()),
-            GroupKey::Tuple(ks) => Tagged::Tuple(ks.iter().map(Tagged::from).collect()),
-        }
-    }
-}
-
-impl From<Tagged> for GroupKey {
-    fn from(k: Tagged) -> GroupKey {
-        match k {
-            Tagged::All => GroupKey::All,
-            Tagged::Int(v) => GroupKey::Int(v),
-            Tagged::UInt(v) => GroupKey::UInt(v),
-            Tagged::Str(s) => GroupKey::Str(s),
-            Tagged::Tuple(ks) => GroupKey::Tuple(ks.into_iter().map(GroupKey::from).collect()),
-        }
-    }
-}
-
-/// `#[serde(with = "keys")]` for a `Vec<GroupKey>` field.
-pub(crate) mod keys {
-    use super::*;
-
-    pub(crate) fn serialize<S: Serializer>(
-        ks: &[GroupKey],
-        s: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(ks.iter().map(Tagged::from))
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> std::result::Result<Vec<GroupKey>, D::Error> {
-        Vec::<Tagged>::deserialize(d).map(|v| v.into_iter().map(GroupKey::from).collect())
-    }
-}
-
 /// `#[serde(with = "labelled")]` for a `Vec<(Label, V)>` field: a list of
-/// `{"key": …, "period_start": …, "value": …}`.
+/// `{"key": …, "period_start": …, "value": …}` (keys in their saved form,
+/// tagged: an unsigned key loads as unsigned).
 pub(crate) mod labelled {
     use super::*;
 
     #[derive(Serialize)]
     struct EntryRef<'a, V> {
-        key: Tagged,
+        key: &'a GroupKey,
         period_start: Option<NaiveDate>,
         value: &'a V,
     }
 
     #[derive(Deserialize)]
     struct Entry<V> {
-        key: Tagged,
+        key: GroupKey,
         period_start: Option<NaiveDate>,
         value: V,
     }
@@ -104,8 +50,8 @@ pub(crate) mod labelled {
         v: &[(Label, V)],
         s: S,
     ) -> std::result::Result<S::Ok, S::Error> {
-        s.collect_seq(v.iter().map(|((k, d), value)| EntryRef {
-            key: Tagged::from(k),
+        s.collect_seq(v.iter().map(|((key, d), value)| EntryRef {
+            key,
             period_start: *d,
             value,
         }))
@@ -116,20 +62,23 @@ pub(crate) mod labelled {
     ) -> std::result::Result<Vec<(Label, V)>, D::Error> {
         Vec::<Entry<V>>::deserialize(d).map(|v| {
             v.into_iter()
-                .map(|e| ((GroupKey::from(e.key), e.period_start), e.value))
+                .map(|e| ((e.key, e.period_start), e.value))
                 .collect()
         })
     }
 }
 
 /// The type of a key: what a key column (or several) holds.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Eq)]
 pub(crate) enum Shape {
     All,
     Int,
     UInt,
     Str,
     Tuple(Vec<Shape>),
+    /// A missing key kept as a group ([`GroupKey::Null`]): it fits a
+    /// column of any type.
+    Null,
 }
 
 impl Shape {
@@ -140,6 +89,33 @@ impl Shape {
             GroupKey::UInt(_) => Shape::UInt,
             GroupKey::Str(_) => Shape::Str,
             GroupKey::Tuple(ks) => Shape::Tuple(ks.iter().map(Shape::of).collect()),
+            GroupKey::Null => Shape::Null,
+        }
+    }
+
+    /// The more specific of two shapes that fit (a missing key fits any).
+    fn join(self, other: Shape) -> Shape {
+        match (self, other) {
+            (Shape::Null, s) | (s, Shape::Null) => s,
+            (Shape::Tuple(a), Shape::Tuple(b)) => {
+                Shape::Tuple(a.into_iter().zip(b).map(|(x, y)| x.join(y)).collect())
+            }
+            (a, _) => a,
+        }
+    }
+}
+
+/// Equal, or equal but for missing keys.
+impl PartialEq for Shape {
+    fn eq(&self, other: &Shape) -> bool {
+        match (self, other) {
+            (Shape::Null, _) | (_, Shape::Null) => true,
+            (Shape::All, Shape::All)
+            | (Shape::Int, Shape::Int)
+            | (Shape::UInt, Shape::UInt)
+            | (Shape::Str, Shape::Str) => true,
+            (Shape::Tuple(a), Shape::Tuple(b)) => a == b,
+            _ => false,
         }
     }
 }
@@ -151,6 +127,7 @@ impl std::fmt::Display for Shape {
             Shape::Int => f.write_str("signed integers"),
             Shape::UInt => f.write_str("unsigned integers"),
             Shape::Str => f.write_str("strings"),
+            Shape::Null => f.write_str("missing keys"),
             Shape::Tuple(parts) => {
                 f.write_str("(")?;
                 for (i, p) in parts.iter().enumerate() {
@@ -174,14 +151,14 @@ pub(crate) fn uniform_shape<'a>(
     let mut first: Option<Shape> = None;
     for (i, k) in keys.into_iter().enumerate() {
         let s = Shape::of(k);
-        match &first {
+        match first.take() {
             None => first = Some(s),
-            Some(f) if *f != s => {
+            Some(f) if f != s => {
                 return Err(bad_state(format!(
                     "{what} {i} is {s}, the first is {f}: the keys of one result come from the same columns"
                 )))
             }
-            Some(_) => {}
+            Some(f) => first = Some(f.join(s)),
         }
     }
     Ok(first)

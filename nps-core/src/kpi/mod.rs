@@ -226,6 +226,7 @@ impl<'a> KeyRef<'a> {
             Keys::U64(k) => KeyRef::UInt(k[i]),
             Keys::I64(k) => KeyRef::Int(k[i]),
             Keys::Str(k) => KeyRef::Str(k[i]),
+            Keys::Coded { codes, labels } => KeyRef::Str(labels[codes[i] as usize]),
             Keys::Multi(cols) => KeyRef::Multi(cols, i),
         }
     }

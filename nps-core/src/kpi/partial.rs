@@ -189,31 +189,8 @@ pub(crate) struct RateState {
     pub(crate) groups: Vec<(Label, Parts)>,
     /// KPIs of the comeback rule: the distinct vehicles (subjects) with a
     /// job, sorted. Two parts merge only when no vehicle is in both.
-    #[serde(default, with = "opt_keys")]
+    #[serde(default)]
     pub(crate) subjects: Option<Vec<GroupKey>>,
-}
-
-/// `#[serde(with = "opt_keys")]` for an `Option<Vec<GroupKey>>`.
-mod opt_keys {
-    use serde::{Deserialize, Deserializer, Serialize, Serializer};
-
-    use crate::group::GroupKey;
-
-    #[derive(Serialize, Deserialize)]
-    struct Keys(#[serde(with = "super::super::merge::keys")] Vec<GroupKey>);
-
-    pub(crate) fn serialize<S: Serializer>(
-        v: &Option<Vec<GroupKey>>,
-        s: S,
-    ) -> std::result::Result<S::Ok, S::Error> {
-        v.as_ref().map(|k| Keys(k.clone())).serialize(s)
-    }
-
-    pub(crate) fn deserialize<'de, D: Deserializer<'de>>(
-        d: D,
-    ) -> std::result::Result<Option<Vec<GroupKey>>, D::Error> {
-        Ok(Option::<Keys>::deserialize(d)?.map(|k| k.0))
-    }
 }
 
 fn key_shape(groups: &[(Label, Parts)]) -> Result<Option<Shape>> {

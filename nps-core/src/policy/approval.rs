@@ -273,6 +273,16 @@ impl Policy {
     }
 }
 
+/// An approval saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for Approval {
+    const KIND: &'static str = "Approval";
+}
+
+/// A cap check saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for CapCheck {
+    const KIND: &'static str = "CapCheck";
+}
+
 #[cfg(test)]
 #[allow(clippy::inconsistent_digit_grouping)] // money as yuan_fen
 mod tests {

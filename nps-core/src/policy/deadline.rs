@@ -265,3 +265,18 @@ impl Policy {
         })
     }
 }
+
+/// A case-clock status saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for CaseStatus {
+    const KIND: &'static str = "CaseStatus";
+}
+
+/// A deadline status saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for DeadlineStatus {
+    const KIND: &'static str = "DeadlineStatus";
+}
+
+/// A case event saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for CaseEvent {
+    const KIND: &'static str = "CaseEvent";
+}

@@ -625,6 +625,27 @@ fn check_span(span: &ScoreSpan, path: String, problems: &mut Vec<Problem>) -> bo
     }
 }
 
+/// A policy saves as its document ([`PolicySpec`]); loading runs the
+/// validation of [`Policy::from_json`] again, so a hand-edited state with
+/// an overlapping alert range or an unknown currency does not load.
+///
+/// ```
+/// use nps_core::policy::Policy;
+/// use nps_core::state::Saved;
+/// let mut p = Policy::default();
+/// p.warning_lead_seconds = 600;
+/// assert_eq!(Policy::from_state(&p.to_state())?, p);
+/// let bad = String::from_utf8(p.to_state()).unwrap().replace("\"CNY\"", "\"XYZ\"");
+/// assert_eq!(Policy::from_state(bad.as_bytes()).unwrap_err().argument(), Some("state"));
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+impl crate::state::Saved for Policy {
+    const KIND: &'static str = "Policy";
+    fn check(&self) -> Result<()> {
+        Policy::from_spec(PolicySpec::from(self.clone())).map(|_| ())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -177,6 +177,21 @@ impl Policy {
     }
 }
 
+/// A triage saves as its fields; loading checks the score (0..=10) and
+/// that the category is the score's.
+impl crate::state::Saved for Triage {
+    const KIND: &'static str = "Triage";
+    fn check(&self) -> Result<()> {
+        if self.response.score > 10 || self.category != category_of(self.response.score) {
+            return Err(Error::arg(
+                "state",
+                "a triage has a score 0..=10 and that score's category",
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,5 +234,28 @@ mod tests {
             }
         }
         assert!(p.triage(&Response::new(11, 0)).is_err());
+    }
+}
+
+#[cfg(test)]
+mod state_tests {
+    use super::*;
+    use crate::state::Saved;
+
+    #[test]
+    fn triage_round_trips_and_checks_its_score() {
+        let t = Policy::default()
+            .triage(&Response::new(2, 1_749_819_600))
+            .unwrap();
+        assert_eq!(Triage::from_state(&t.to_state()).unwrap(), t);
+        let s = String::from_utf8(t.to_state()).unwrap();
+        for (from, to) in [
+            (r#""score":2"#, r#""score":12"#),
+            (r#""category":"detractor""#, r#""category":"promoter""#),
+        ] {
+            assert!(s.contains(from), "{from} in {s}");
+            let e = Triage::from_state(s.replace(from, to).as_bytes()).unwrap_err();
+            assert_eq!(e.argument(), Some("state"), "{e}");
+        }
     }
 }

@@ -155,6 +155,16 @@ impl Policy {
     }
 }
 
+/// A visit assessment saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for VisitAssessment {
+    const KIND: &'static str = "VisitAssessment";
+}
+
+/// A warning saves as its fields (a result: nothing to re-check).
+impl crate::state::Saved for Warning {
+    const KIND: &'static str = "VisitWarning";
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -166,8 +166,9 @@ __all__ = [
 # modules (the native module never imports a module of this package).
 from nps import _group, _heatmap, _integrity, _policy, _programme  # noqa: E402, F401
 from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
+from nps import dask  # noqa: E402  (Dask DataFrames: nps.dask; imports dask only when called)
 
-__all__ += ["kpi"]
+__all__ += ["kpi", "dask"]
 
 
 def test(*args: Any, **kwargs: Any) -> TestResult:

@@ -495,8 +495,10 @@ class Group:
     """
 
     @property
-    def key(self) -> int | str | None:
-        """The key (int or str), or None when grouping without keys."""
+    def key(self) -> int | str | tuple[Any, ...] | None:
+        """The key (int or str; a tuple for several key columns; None when
+        grouping without keys or for a missing key kept with dropna=False).
+        """
     @property
     def period(self) -> str | None:
         """Period label ("2025-03", "2025-W09", "2025-Q1", "2025-03-14") or None."""
@@ -509,6 +511,34 @@ class Group:
     @property
     def thin(self) -> bool:
         """True when n < min_n."""
+    @property
+    def complete(self) -> bool:
+        """False for a rolling window that starts before the data's first
+        period (fewer than `window` periods observed); True otherwise.
+        """
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> Group:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def __eq__(self, other: object, /) -> bool: ...
 
 @final
 class GroupResult:
@@ -522,6 +552,74 @@ class GroupResult:
     def __len__(self) -> int: ...
     def __getitem__(self, index: int, /) -> Group: ...
     def __iter__(self) -> Iterator[Group]: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> GroupResult:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def merge(self, other: GroupResult) -> GroupResult:
+        """The result of this result's rows followed by `other`'s, exactly as
+        `group_by` gives it on the concatenated input (nps-core
+        `Grouped::merge`): equal groups add up, thin flags are set again.
+        Partial results of any split merge in any order of pairs (Dask
+        partitions, files of a month). With `respondent=`, both must be
+        grouped with `mergeable=True`; a respondent who answered in both
+        keeps the later answer (`other`'s on a tie). Also `self + other`.
+        Key names and interval options are this result's.
+
+        Raises `InvalidArgumentError` (argument `other`) for results grouped
+        with another period, time zone, `min_n` or `dedupe`, or rolling.
+
+        >>> a = nps.group_by(["x", "y"], [10, 0])
+        >>> b = nps.group_by(["x"], [9])
+        >>> [(g.key, g.tally.n) for g in a + b]
+        [('x', 2), ('y', 1)]
+        """
+    def __add__(self, other: GroupResult, /) -> GroupResult: ...
+    def __radd__(self, other: GroupResult, /) -> GroupResult: ...
+    def rolling(self, window: int) -> GroupResult:
+        """Rolling windows over the period groups: for each key and period, the
+        merged tally of the last `window` periods (empty periods included);
+        each group says whether its window is `complete` (no period before
+        the data's first). Same as `group_by(..., window=window)`.
+
+        >>> import datetime as dt
+        >>> at = [dt.datetime(2025, m, 2, tzinfo=dt.timezone.utc) for m in (1, 2, 3)]
+        >>> g = nps.group_by(None, [10, 0, 10], timestamps=at, period="month")
+        >>> [(x.period, x.tally.n, x.complete) for x in g.rolling(2)]
+        [('2025-01', 1, False), ('2025-02', 2, True), ('2025-03', 2, True)]
+        """
+    @property
+    def dedupe(self) -> Literal["global", "per_key"] | None:
+        """The respondent rule ("global" or "per_key") when grouped with
+        `respondent=`, else None.
+        """
+    @property
+    def mergeable(self) -> bool:
+        """True when the result merges exactly with results of other rows:
+        always without `respondent=`, else when grouped with
+        `mergeable=True`; never for rolling results.
+        """
+    @property
+    def tz(self) -> str | None:
+        """The IANA time zone of the periods, or None without a period."""
     @property
     def skipped(self) -> int:
         """Invalid scores skipped (invalid="skip")."""
@@ -578,7 +676,9 @@ class GroupResult:
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
         """The table (see `to_dict`) as a pandas DataFrame; statistics of a group
-        without data are <NA> (nullable Float64), never NaN.
+        without data are <NA> (nullable Float64), never NaN. A categorical key
+        (pandas ``Categorical``, polars ``Enum``, Arrow dictionary) stays a
+        ``Categorical`` with the input's categories, in their order.
 
         >>> df = nps.group_by([1, 2, 1], [10, 0, 9]).to_pandas(interval="wald", confidence=0.9)
         >>> list(df.columns[:3]), df["nps"].tolist()
@@ -587,8 +687,9 @@ class GroupResult:
     def to_polars(
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
-        """The table (see `to_dict`) as a polars DataFrame; statistics of a group
-        without data are null.
+        """The table (see `to_dict`) as a polars DataFrame, read from the Arrow
+        stream (no pyarrow needed); statistics of a group without data are
+        null; a categorical key is an ``Enum`` of its categories.
 
         >>> nps.group_by([1, 2, 1], [10, 0, 9]).to_polars()["n"].to_list()
         [2, 1]
@@ -596,11 +697,23 @@ class GroupResult:
     def to_arrow(
         self, interval: _Method | None = None, confidence: float | None = None, **options: Any
     ) -> Any:
-        """The table (see `to_dict`) as a ``pyarrow.Table``: typed nullable
-        columns, ``period`` as date32.
+        """The table (see `to_dict`) as a ``pyarrow.Table`` read from the native
+        Arrow stream: typed nullable columns, ``period`` as date32, a
+        categorical key as a dictionary.
 
         >>> nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9]).to_arrow().column_names[:3]
         ['key_0', 'key_1', 'n']
+        """
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """The Arrow C stream of the table."""
+    def __arrow_c_schema__(self) -> Any:
+        """The Arrow schema of the table."""
+    def _repr_html_(self) -> str:
+        """The table as compact HTML for a notebook (first and last rows when
+        long, column types, text escaped).
+
+        >>> "<th>nps</th>" in nps.group_by(["a"], [10])._repr_html_()
+        True
         """
 
 @final
@@ -711,33 +824,60 @@ def group_by(
     period: _PeriodName | None = None,
     tz: str | None = None,
     respondents: _Column | None = None,
+    dedupe: Literal["global", "per_key"] | None = None,
+    dropna: bool | None = None,
+    mergeable: bool | None = None,
     min_n: int | None = None,
     invalid: _InvalidPolicy | None = None,
     window: int | None = None,
+    interval: _Method | None = None,
+    confidence: float | None = None,
 ) -> GroupResult:
     """Groups a score column into tallies in one pass, by key and/or calendar
-    period, optionally keeping each respondent's latest response only.
+    period, optionally keeping each respondent's latest answer only.
 
-    `keys`: a key column, a list of key columns (one group per combination,
-    the key a tuple), or None; or a DataFrame (pandas, polars, pyarrow) with
-    `by=` (a column name or a list), `score=`, and optionally `time=` and
-    `respondent=` naming its columns. A key column has one type: mixing
-    strings and integers is an `InvalidArgumentError` naming the first row.
-    A missing key, timestamp or respondent (None, NaN, NaT, pd.NA, polars
-    null) is an `InvalidValueError` naming the column and row; with
-    `invalid="skip"` the row is skipped and counted in `skipped_keys`,
-    `skipped_timestamps` or `skipped_respondents` (invalid scores in
-    `skipped`). Options not given take nps-core's `GroupOptions::default()`
-    (`tz` UTC, `min_n` 30, `invalid` "raise").
+    The DataFrame form comes first: `df` a pandas or polars DataFrame, a
+    pyarrow Table or anything exporting `__arrow_c_stream__`, with `by=` (a
+    column name or a list of names; one group per combination, the key a
+    tuple), `score=`, and optionally `time=` (a datetime column, aware or
+    naive in `tz`, or integer Unix seconds) and `respondent=` naming its
+    columns. The array form takes `keys` (a column, a list of columns, or
+    None) and `scores`, with `timestamps=` and `respondents=`.
 
-    >>> r = nps.group_by(["a", "b", "a"], [10, 0, 9])
-    >>> [(g.key, g.tally.nps) for g in r]
-    [('a', 100.0), ('b', -100.0)]
+    - `period`: "day", "week", "month" or "quarter" in time zone `tz`
+      (IANA name, default UTC); `window`: rolling windows of that many
+      periods (each group says whether its window is `complete`).
+    - `dedupe`: with a respondent column, "global" (default: a respondent's
+      latest answer overall) or "per_key" (their latest answer within each
+      group). It needs the time column: without one, "latest" is undefined
+      and an `InvalidArgumentError` says so.
+    - `dropna`: True (default) drops rows with a missing key (None, NaN,
+      pd.NA, null) and counts them in `skipped_keys`; False keeps them as a
+      group of their own (key None, sorted last).
+    - `mergeable`: keep each respondent's latest answer in the result so it
+      merges exactly with results of other rows (`merge`, `+`, `nps.dask`).
+    - `min_n`: groups with fewer answers are flagged `thin` (default 30);
+      `interval` and `confidence`: the interval of the table's `low` /
+      `high` (default: the score interval at 95 %).
+    - A key column has one type: mixing strings and integers is an
+      `InvalidArgumentError` naming the first row. A missing timestamp or
+      respondent is an `InvalidValueError` naming the column and row; with
+      `invalid="skip"` the row is skipped and counted in
+      `skipped_timestamps` or `skipped_respondents` (invalid scores in
+      `skipped`).
+
+    Options not given take nps-core's `GroupOptions::default()` and
+    `IntervalOptions::default()`.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"dealer": ["a", "b", "a", None], "score": [10, 0, 9, 7]})
+    >>> g = nps.group_by(df, by="dealer", score="score")
+    >>> [(x.key, x.tally.nps) for x in g], g.skipped_keys
+    ([('a', 100.0), ('b', -100.0)], 1)
+    >>> [x.key for x in nps.group_by(df, by="dealer", score="score", dropna=False)]
+    ['a', 'b', None]
     >>> [g.key for g in nps.group_by([[1, 1, 2], ["x", "y", "x"]], [10, 0, 9])]
     [(1, 'x'), (1, 'y'), (2, 'x')]
-    >>> r = nps.group_by(["a", None, "a"], [10, 0, 9], invalid="skip")
-    >>> len(r), r.skipped_keys
-    (1, 1)
     """
 def track_goal(
     history: Iterable[Tally], *, target: float, months: int, confidence: float | None = None
@@ -900,7 +1040,7 @@ class Calendar:
         in the calendar's zone.
         """
     def __eq__(self, other: object, /) -> bool: ...
-    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -961,7 +1101,7 @@ class Triage:
     def mark(self) -> str | None:
         """Case marking ("urgent", "important") or None."""
     def __eq__(self, other: object, /) -> bool: ...
-    def __reduce__(self) -> tuple[Any, tuple[str, datetime.tzinfo]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes, datetime.tzinfo]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -997,6 +1137,17 @@ class TriageTable:
         """The table (columns of `to_dict`) as a polars DataFrame: Enum strings,
         `Datetime(time_zone="UTC")` deadlines, nulls where a row has no value.
         """
+    def to_arrow(self) -> Any:
+        """The table (columns of `to_dict`) as a ``pyarrow.Table``: dictionary
+        strings, ``timestamp[s, tz=UTC]`` deadlines, nulls where a row has no
+        value. pyarrow is imported only now.
+        """
+    @property
+    def _score_name(self) -> str:
+        """The name of the score column (`score`, or the DataFrame's column
+        triaged).
+        """
+    def __reduce__(self) -> tuple[Any, tuple[bytes, datetime.tzinfo]]: ...
 
 @final
 class CapCheck:
@@ -1026,6 +1177,7 @@ class CapCheck:
     def within(self) -> bool:
         """Whether the total stays within the cap."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1070,6 +1222,7 @@ class Approval:
     def reason(self) -> str:
         """Why this approver (or the denial), in words."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1103,6 +1256,7 @@ class DeadlineStatus:
     def escalate_to(self) -> str | None:
         """Role escalated to on breach, or None."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes, datetime.tzinfo]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1134,6 +1288,7 @@ class CaseEvent:
     def to(self) -> str | None:
         """Role to notify (escalations), or None."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes, datetime.tzinfo]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1157,6 +1312,7 @@ class CaseStatus:
     def next_fire_at(self) -> datetime.datetime | None:
         """The next instant after "now" at which anything changes, or None."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes, datetime.tzinfo]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1179,6 +1335,7 @@ class VisitWarning:
     def detail(self) -> str:
         """Details (minutes late, matched keyword, ...)."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1201,6 +1358,7 @@ class VisitAssessment:
     def retention_call(self) -> str | None:
         """Role to make a retention call after consecutive low ratings, or None."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1287,15 +1445,27 @@ class Policy:
         """
     def triage_many(
         self,
-        scores: _Column,
-        submitted_at: _Column,
+        scores: _Column | Any,
+        submitted_at: _Column | None = None,
         *,
-        high_value: _Column | None = None,
-        public_opinion_risk: _Column | None = None,
+        score: str | None = None,
+        time: str | None = None,
+        high_value: _Column | str | None = None,
+        public_opinion_risk: _Column | str | None = None,
     ) -> TriageTable:
         """Triage of columns: `scores` (any numeric dtype), `submitted_at`
         (int64 Unix seconds, datetime64, tz-aware pandas / polars datetimes),
-        optional boolean flag columns. Runs without the GIL.
+        optional boolean flag columns. Or a DataFrame (pandas, polars,
+        pyarrow Table) first, with `score=` and `time=` naming its score and
+        submission-time columns and `high_value=` / `public_opinion_risk=`
+        naming its flag columns; the table's score column is then named
+        after the DataFrame's. Runs without the GIL.
+
+        >>> import pandas as pd
+        >>> df = pd.DataFrame({"nps": [2, 9], "at": [1749819600, 1749819600], "vip": [False, True]})
+        >>> t = nps.Policy.default().triage_many(df, score="nps", time="at", high_value="vip")
+        >>> list(t.to_pandas().columns[:3]), [x.alert for x in t]
+        (['nps', 'alert', 'tier'], ['red', None])
         """
     def required_approver(
         self,
@@ -1337,7 +1507,7 @@ class Policy:
         on-site `ratings` (1..=5 stars by default).
         """
     def __eq__(self, other: object, /) -> bool: ...
-    def __reduce__(self) -> tuple[Any, tuple[str]]: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 # --- recovery cases and programme analytics (SPEC §4.5)
@@ -1438,6 +1608,7 @@ class Case:
         """Root-cause responsibility, or None."""
     def __len__(self) -> int: ...
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes, datetime.tzinfo]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1473,6 +1644,8 @@ class StepStatus:
     @property
     def late_seconds(self) -> int:
         """Wall-clock seconds late (0 unless late or done late)."""
+    def __reduce__(self) -> tuple[Any, tuple[bytes, datetime.tzinfo]]: ...
+
 
 @final
 class RecoveryStatus:
@@ -1513,6 +1686,8 @@ class RecoveryStatus:
     @property
     def outcome(self) -> _Outcome | None:
         """Outcome if closed by then, else None."""
+    def __reduce__(self) -> tuple[Any, tuple[bytes, datetime.tzinfo]]: ...
+
 
 @final
 class RecoveryRate:
@@ -1534,6 +1709,7 @@ class RecoveryRate:
     def denominator(self) -> int:
         """Denominator."""
     def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
@@ -1553,6 +1729,10 @@ class RecoveryBand:
     @property
     def expected(self) -> float | None:
         """The policy's expected success for a speed band, else None."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
 
 @final
 class RecoveryStats:
@@ -1615,6 +1795,30 @@ class RecoveryStats:
     @property
     def by_channel(self) -> list[RecoveryBand]:
         """Success by channel of the first contact (phone, visit, message)."""
+    def merge(self, other: RecoveryStats) -> RecoveryStats:
+        """The statistics of this set of cases and of `other` (a disjoint set)
+        together: equal to `recovery_stats` over both at once (counts,
+        rates, top reasons, every split). Also `self + other`. Raises
+        InvalidArgumentError (argument `other`) when the two were computed
+        with different policies or `top_reasons`, or share a case id.
+
+        >>> import datetime as dt
+        >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+        >>> def case(i, reason):
+        ...     return nps.Case.from_events([{"kind": "opened", "at": at, "score": 2, "reason": reason,
+        ...         "high_value": False, "public_opinion_risk": False}], case_id=f"c{i}")
+        >>> a = nps.recovery_stats([case(1, "wait")])
+        >>> b = nps.recovery_stats([case(2, "price"), case(3, "price")])
+        >>> m = a + b
+        >>> m.low_scores, m.reasons[0][0]
+        (3, 'price')
+        """
+    def __add__(self, other: RecoveryStats, /) -> RecoveryStats: ...
+    def __radd__(self, other: RecoveryStats, /) -> RecoveryStats: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
 
 @final
 class RecoveryStatsTable:
@@ -1633,15 +1837,45 @@ class RecoveryStatsTable:
 
     def __len__(self) -> int: ...
     def __getitem__(self, key: int, /) -> tuple[str | None, str | None, RecoveryStats]: ...
-    def to_dict(self) -> dict[str, list[Any]]:
-        """The table as a dict of equal-length lists: period, dealer, key (only
-        when grouped by `keys`), the six counts and the five rates' values
+    def _table(self) -> dict[str, tuple[str, Any, Any]]:
+        """The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+        `to_polars`, `to_dict`): `dealer` (when grouped by dealer), the key
+        columns (named after the key columns given when known, else `key`
+        or `key_0`, `key_1`, ...), `period` (the local first day, when
+        grouped by period), the six counts and the five rates' values
         (None = no data).
         """
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table, one row per group, as a dict of equal-length lists; no data is None."""
     def to_pandas(self) -> Any:
-        """The table as a pandas DataFrame (nullable Float64 rates)."""
+        """The table, one row per group, as a pandas DataFrame; no data is <NA>, never NaN."""
     def to_polars(self) -> Any:
-        """The table as a polars DataFrame (nulls where there is no data)."""
+        """The table, one row per group, as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table, one row per group, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def merge(self, other: RecoveryStatsTable) -> RecoveryStatsTable:
+        """This table and `other` (of a disjoint set of cases) together:
+        groups in both merge, the others are kept; equal to
+        `recovery_stats` over both sets at once. Also `self + other`.
+        Raises InvalidArgumentError (argument `other`) when the two were
+        grouped differently, computed with different policies or options,
+        or share a case id.
+
+        >>> import datetime as dt
+        >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+        >>> def case(i, dealer):
+        ...     return nps.Case.from_events([{"kind": "opened", "at": at, "score": 2, "reason": "wait",
+        ...         "dealer": dealer, "high_value": False, "public_opinion_risk": False}], case_id=f"c{i}")
+        >>> a = nps.recovery_stats([case(1, "D1"), case(2, "D2")], by="dealer")
+        >>> b = nps.recovery_stats([case(3, "D1")], by="dealer")
+        >>> (a + b).to_dict()["low_scores"]
+        [2, 1]
+        """
+    def __add__(self, other: RecoveryStatsTable, /) -> RecoveryStatsTable: ...
+    def __radd__(self, other: RecoveryStatsTable, /) -> RecoveryStatsTable: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class RankedCase:
@@ -1679,6 +1913,10 @@ class RankedCase:
     @property
     def expected(self) -> float:
         """probability × value."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
 
 def recovery_stats(
     cases: Iterable[Case],
@@ -1778,6 +2016,20 @@ class Rerating:
     @property
     def detractors_to_promoter(self) -> int:
         """Re-rated detractors whose re-rating is 9–10."""
+    def merge(self, other: Rerating) -> Rerating:
+        """The re-rating of these rows and of `other` (disjoint rows of the
+        same group) together: tallies merge, counts add; equal to
+        `rerated_nps` over both at once. Also `self + other`. Raises
+        InvalidArgumentError (argument `other`) for another basis or group.
+
+        >>> m = nps.rerated_nps([2, 9], [9, None]) + nps.rerated_nps([6], [7])
+        >>> m.original.n, m.detractors_moved_up
+        (3, 2)
+        """
+    def __add__(self, other: Rerating, /) -> Rerating: ...
+    def __radd__(self, other: Rerating, /) -> Rerating: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes, Any]]: ...
+
 
 @final
 class ManagedFlag:
@@ -1835,6 +2087,10 @@ class ManagedFlag:
     @property
     def threshold(self) -> float:
         """The corrected threshold (alpha / comparisons for Bonferroni)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
 
 @final
 class ManagedFlags:
@@ -1871,12 +2127,45 @@ class ManagedFlags:
     @property
     def skipped(self) -> int:
         """Rows skipped for an invalid score (invalid="skip")."""
+    @property
+    def rerated(self) -> bool:
+        """Whether the re-rating-pressure test ran (`rerated` was given)."""
+    def _table(self) -> dict[str, tuple[str, Any, Any]]:
+        """The rows as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+        `to_polars`, `to_dict`): the key columns (named after the columns
+        grouped by when known, else `key` or `key_0`, `key_1`, ...), then
+        the `ManagedFlag` fields `test`, `status`, `flagged`, `n`,
+        `observed`, `share`, `network_n`, `network_observed`,
+        `network_share`, `tail`, `p_value`, `ln_p_value`, `ln_min_p_value`,
+        `threshold` (None where a row has no value).
+        """
     def to_dict(self) -> dict[str, list[Any]]:
-        """The table as a dict of equal-length lists (the `ManagedFlag` fields)."""
+        """The flags, one row per group and test, as a dict of equal-length lists; no data is None."""
     def to_pandas(self) -> Any:
-        """The table as a pandas DataFrame (missing statistics are <NA>, never NaN)."""
+        """The flags, one row per group and test, as a pandas DataFrame; no data is <NA>, never NaN."""
     def to_polars(self) -> Any:
-        """The table as a polars DataFrame (missing statistics are null)."""
+        """The flags, one row per group and test, as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The flags, one row per group and test, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def merge(self, other: ManagedFlags) -> ManagedFlags:
+        """The flags of these rows and of `other` (disjoint rows, e.g. another
+        partition) together: each group's counts add and every share,
+        p-value, the number of comparisons, the threshold and every verdict
+        are recomputed, so the result equals `managed_flags` over both at
+        once. Also `self + other`. Raises InvalidArgumentError (argument
+        `other`) when the two were computed with different alpha, min_n,
+        correction or with and without `rerated`.
+
+        >>> a = nps.managed_flags([10] * 40 + [9] * 5, ["A"] * 45, min_n=0)
+        >>> b = nps.managed_flags([10] * 10 + [9] * 10 + [8] * 10 + [5] * 10, ["B"] * 40, min_n=0)
+        >>> sorted(x.test for x in a + b if x.key == "A" and x.flagged)
+        ['few_detractors', 'nothing_below_9', 'tens']
+        """
+    def __add__(self, other: ManagedFlags, /) -> ManagedFlags: ...
+    def __radd__(self, other: ManagedFlags, /) -> ManagedFlags: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 def rerated_nps(original: _Column, rerated: _Column, *, basis: _Basis = "original") -> Rerating:
     """Tallies original scores and their re-ratings after recovery.
@@ -1900,13 +2189,14 @@ def rerated_nps(original: _Column, rerated: _Column, *, basis: _Basis = "origina
     ('original', 0.0, 50.0)
     """
 def managed_flags(
-    scores: _Column,
-    by: _Column | Sequence[_Column],
+    scores: _Column | Any,
+    by: _Column | Sequence[_Column] | str | Sequence[str] | None = None,
     *,
+    score: str | None = None,
     alpha: float | None = None,
     min_n: int | None = None,
     correction: _Correction | None = None,
-    rerated: _Column | None = None,
+    rerated: _Column | str | None = None,
     invalid: _InvalidPolicy | None = None,
 ) -> ManagedFlags:
     """Flags groups whose score distribution looks managed.
@@ -1922,21 +2212,34 @@ def managed_flags(
     "insufficient_n".
 
     Args:
-        scores: original scores (0-10), any numeric column.
-        by: the group key of each row (dealer, advisor; ints or strings).
+        scores: original scores (0-10), any numeric column; or a DataFrame
+            (pandas, polars, pyarrow Table) whose columns `by=`, `score=`
+            and `rerated=` name.
+        by: the group key of each row (dealer, advisor; ints or strings),
+            or a list of key columns (one group per combination); with a
+            DataFrame, a column name or a list of names.
+        score: with a DataFrame, the name of its score column.
         alpha: family-wise significance level in (0, 1), default 0.001.
         min_n: minimum responses per group, default 30.
         correction: "bonferroni" (default) or "none".
-        rerated: optional re-ratings (NaN / None = not re-rated).
+        rerated: optional re-ratings (NaN / None = not re-rated); with a
+            DataFrame, the name of its column.
         invalid: "raise" (default) or "skip" invalid scores.
 
     Returns `ManagedFlags`: rows sorted by key then test, with
-    `to_pandas()` / `to_polars()`.
+    `to_pandas()`, `to_polars()`, `to_arrow()` (key columns named after
+    the columns grouped by when known). Partial flags of disjoint rows
+    merge exactly (`ManagedFlags.merge`, `+`).
 
     >>> scores = [10] * 40 + [9] * 5 + [10] * 10 + [9] * 10 + [8] * 10 + [5] * 10
     >>> f = nps.managed_flags(scores, ["A"] * 45 + ["B"] * 40)
     >>> f.alpha, f.correction
     (0.001, 'bonferroni')
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"dealer": ["A"] * 45 + ["B"] * 40, "nps": scores})
+    >>> t = nps.managed_flags(df, by="dealer", score="nps").to_pandas()
+    >>> list(t.columns[:3]), int(t["flagged"].sum())
+    (['dealer', 'test', 'status'], 3)
     """
 
 @final
@@ -1951,15 +2254,38 @@ class ReratingTable:
     def __len__(self) -> int: ...
     def __getitem__(self, index: int, /) -> Rerating: ...
     def __iter__(self) -> Iterator[Rerating]: ...
-    def to_dict(self) -> dict[str, list[Any]]:
-        """The table as a dict of equal-length lists: key, basis, n, reported_nps,
-        original_nps, after_recovery_nps, rerated, detractors_rerated,
-        detractors_moved_up, detractors_to_promoter (NPS None without data).
+    def _table(self) -> dict[str, tuple[str, Any, Any]]:
+        """The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+        `to_polars`, `to_dict`): the key columns (named after the columns
+        grouped by when known, else `key` or `key_0`, `key_1`, ...),
+        `basis`, `n`, `reported_nps`, `original_nps`, `after_recovery_nps`
+        (None without data), `rerated`, `detractors_rerated`,
+        `detractors_moved_up`, `detractors_to_promoter`.
         """
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table, one row per group, as a dict of equal-length lists; no data is None."""
     def to_pandas(self) -> Any:
-        """The table (see `to_dict`) as a pandas DataFrame; NPS without data is <NA>."""
+        """The table, one row per group, as a pandas DataFrame; no data is <NA>, never NaN."""
     def to_polars(self) -> Any:
-        """The table (see `to_dict`) as a polars DataFrame; NPS without data is null."""
+        """The table, one row per group, as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table, one row per group, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def merge(self, other: ReratingTable) -> ReratingTable:
+        """This table and `other` (of disjoint rows) together: groups with the
+        same key merge, the others are kept; equal to `rerated_nps_by` over
+        both at once. Also `self + other`. Raises InvalidArgumentError
+        (argument `other`) for another basis or other key columns.
+
+        >>> a = nps.rerated_nps_by([2, 9], [9, None], ["x", "y"])
+        >>> b = nps.rerated_nps_by([6], [7], ["x"])
+        >>> [(r.key, r.detractors_moved_up) for r in a + b]
+        [('x', 2), ('y', 0)]
+        """
+    def __add__(self, other: ReratingTable, /) -> ReratingTable: ...
+    def __radd__(self, other: ReratingTable, /) -> ReratingTable: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[bytes]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
 
 def rerated_nps_by(
     original: _Column, rerated: _Column, by: _Column | Sequence[_Column], *, basis: _Basis = "original"

@@ -1,11 +1,13 @@
-"""DataFrames of triage tables: ``TriageTable.to_pandas`` and ``to_polars``,
-attached to the native class here. pandas and polars are imported only when
-called.
+"""DataFrames of triage tables: ``TriageTable.to_pandas``, ``to_polars`` and
+``to_arrow``, attached to the native class here. pandas, polars and pyarrow
+are imported only when called.
 
 ``TriageTable._arrays()`` gives numpy arrays (no Python object per row): string
 columns as ``(codes, categories)`` with -1 for a missing value, deadlines as
 int64 Unix seconds with NaT (int64 minimum) for none, the cap as
-``(values, missing)``. No domain logic lives here.
+``(values, missing)``. The score column is named after the DataFrame's score
+column when one was triaged (``TriageTable._score_name``). No domain logic
+lives here.
 """
 
 from __future__ import annotations
@@ -27,7 +29,7 @@ def to_pandas(self: TriageTable) -> Any:
     import pandas as pd
 
     columns = self._arrays()
-    data: dict[str, Any] = {"score": columns["score"]}
+    data: dict[str, Any] = {self._score_name: columns["score"]}
     for name in _CODED:
         codes, categories = columns[name]
         data[name] = pd.Categorical.from_codes(codes, categories=categories)
@@ -53,7 +55,7 @@ def to_polars(self: TriageTable) -> Any:
     import polars as pl
 
     columns = self._arrays()
-    series = [pl.Series("score", columns["score"], dtype=pl.UInt8)]
+    series = [pl.Series(self._score_name, columns["score"], dtype=pl.UInt8)]
     for name in _CODED:
         series.append(_polars_coded(pl, name, *columns[name]))
     for name in _TIMES:
@@ -68,5 +70,31 @@ def to_polars(self: TriageTable) -> Any:
     return pl.DataFrame(series)
 
 
+def to_arrow(self: TriageTable) -> Any:
+    """The table (columns of `to_dict`) as a ``pyarrow.Table``: dictionary
+    strings, ``timestamp[s, tz=UTC]`` deadlines, nulls where a row has no
+    value. pyarrow is imported only now."""
+    import pyarrow as pa
+
+    columns = self._arrays()
+
+    def coded(codes: np.ndarray, categories: list[str]) -> Any:
+        indices = pa.array(codes, type=pa.int32(), mask=codes < 0)
+        return pa.DictionaryArray.from_arrays(indices, pa.array(categories, type=pa.string()))
+
+    arrays: dict[str, Any] = {self._score_name: pa.array(columns["score"], type=pa.uint8())}
+    for name in _CODED:
+        arrays[name] = coded(*columns[name])
+    for name in _TIMES:
+        seconds = columns[name]
+        arrays[name] = pa.array(seconds, type=pa.timestamp("s", tz="UTC"), mask=seconds == np.iinfo(np.int64).min)
+    values, missing = columns["compensation_cap_minor"]
+    arrays["compensation_cap_minor"] = pa.array(values, type=pa.int64(), mask=missing)
+    arrays["currency"] = coded(*columns["currency"])
+    arrays["escalate_immediately"] = pa.array(columns["escalate_immediately"], type=pa.bool_())
+    return pa.table(arrays)
+
+
 TriageTable.to_pandas = to_pandas  # type: ignore[method-assign]
 TriageTable.to_polars = to_polars  # type: ignore[method-assign]
+TriageTable.to_arrow = to_arrow  # type: ignore[attr-defined]

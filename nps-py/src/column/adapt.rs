@@ -1,4 +1,5 @@
-//! Column adapters: pandas, polars, Arrow and other array-likes to numpy,
+//! Column adapters: pandas, polars and other array-likes to numpy (Arrow
+//! columns are read by `arrow`, before these adapters),
 //! vectorised (no Python loop over rows; only lists of `datetime` objects are
 //! read one by one). No domain logic lives here: missing values become NaN /
 //! NaT (so nps-core reports them as invalid rows, never as 0), and strings
@@ -85,12 +86,6 @@ pub(crate) fn numbers<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Boun
             }
             if obj.hasattr("__array__")? || is_list_like(obj) {
                 return np.call_method1("asarray", (obj,));
-            }
-            if obj.hasattr("__arrow_c_stream__")? || obj.hasattr("__arrow_c_array__")? {
-                let pa = py.import("pyarrow")?;
-                return pa
-                    .call_method1("chunked_array", (obj,))?
-                    .call_method0("to_numpy");
             }
             let items = PyList::new(py, obj.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
             np.call_method1("asarray", (items,))
@@ -233,6 +228,30 @@ pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound
             if "iuf".contains(kind.as_str()) || int_categories {
                 return numbers(obj, name); // integer keys (NaN marks a missing one)
             }
+            if let Some(categories) = dtype.getattr_opt("categories")?.filter(|c| !c.is_none()) {
+                // A categorical column: (codes, categories as text, ordered);
+                // intervals (`pd.cut`) and other objects by their text.
+                let codes = obj.getattr("array")?.getattr("codes")?;
+                let builtins = py.import("builtins")?;
+                let labels = categories
+                    .try_iter()?
+                    .map(|c| {
+                        let c = c?;
+                        if c.is_instance_of::<PyString>() {
+                            Ok(c)
+                        } else {
+                            builtins.getattr("str")?.call1((c,))
+                        }
+                    })
+                    .collect::<PyResult<Vec<_>>>()?;
+                let ordered = dtype.getattr("ordered")?.is_truthy()?;
+                let ordered = pyo3::types::PyBool::new(py, ordered).to_owned().into_any();
+                return Ok(PyTuple::new(
+                    py,
+                    [codes, PyList::new(py, labels)?.into_any(), ordered],
+                )?
+                .into_any());
+            }
             let pd = py.import("pandas")?;
             let factorized = pd.call_method1("factorize", (obj,))?;
             let (codes, uniques) = (factorized.get_item(0)?, factorized.get_item(1)?);
@@ -321,5 +340,9 @@ pub(crate) fn column_numbers<'py>(
     column: &Bound<'py, PyAny>,
     name: &str,
 ) -> PyResult<Bound<'py, PyAny>> {
+    // Arrow columns are read in Rust (no pyarrow), then handed over as numpy.
+    if let Some(c) = super::arrow::import(column, "flags")? {
+        return super::arrow::numbers(&c, "flags")?.to_numpy(column.py());
+    }
     numbers(column, name)
 }

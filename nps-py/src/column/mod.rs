@@ -4,75 +4,24 @@
 //! passed on (as NaN / NaT) for nps-core to report with their row.
 
 pub(crate) mod adapt;
+pub(crate) mod arrow;
+mod values;
+
+pub(crate) use values::{
+    float_labels, missing, Categories, IntLabels, Labels, Numbers, Seconds, Slice, Visit, NAT,
+};
+
+use std::sync::Arc;
 
 use nps_core::ScoreValue;
 use numpy::prelude::*;
-use numpy::{PyArray1, PyArrayDescr, PyReadonlyArray1, PyUntypedArray};
+use numpy::{PyArray1, PyArrayDescr, PyUntypedArray};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
 use pyo3::types::{PyString, PyTuple};
 
 use crate::errors::{invalid_argument, to_py};
-
-/// Something that runs on a column of any element type.
-pub(crate) trait Visit {
-    /// What it produces.
-    type Out;
-    /// Runs on the column.
-    fn visit<T: ScoreValue>(self, values: &[T]) -> Self::Out;
-}
-
-/// A numeric column, borrowed from numpy where possible.
-pub(crate) enum Numbers<'py> {
-    U8(PyReadonlyArray1<'py, u8>),
-    U16(PyReadonlyArray1<'py, u16>),
-    U32(PyReadonlyArray1<'py, u32>),
-    U64(PyReadonlyArray1<'py, u64>),
-    I8(PyReadonlyArray1<'py, i8>),
-    I16(PyReadonlyArray1<'py, i16>),
-    I32(PyReadonlyArray1<'py, i32>),
-    I64(PyReadonlyArray1<'py, i64>),
-    F32(PyReadonlyArray1<'py, f32>),
-    F64(PyReadonlyArray1<'py, f64>),
-    /// Values of an object column (lists with None, pd.NA, ...), NaN for missing.
-    Owned(Vec<f64>),
-}
-
-impl Numbers<'_> {
-    /// Runs `v` on the column's typed slice.
-    pub(crate) fn visit<V: Visit>(&self, v: V) -> PyResult<V::Out> {
-        Ok(match self {
-            Numbers::U8(a) => v.visit(a.as_slice()?),
-            Numbers::U16(a) => v.visit(a.as_slice()?),
-            Numbers::U32(a) => v.visit(a.as_slice()?),
-            Numbers::U64(a) => v.visit(a.as_slice()?),
-            Numbers::I8(a) => v.visit(a.as_slice()?),
-            Numbers::I16(a) => v.visit(a.as_slice()?),
-            Numbers::I32(a) => v.visit(a.as_slice()?),
-            Numbers::I64(a) => v.visit(a.as_slice()?),
-            Numbers::F32(a) => v.visit(a.as_slice()?),
-            Numbers::F64(a) => v.visit(a.as_slice()?),
-            Numbers::Owned(a) => v.visit(a.as_slice()),
-        })
-    }
-
-    /// The column as `f64` (borrowed when it already is one).
-    pub(crate) fn to_f64(&self) -> PyResult<std::borrow::Cow<'_, [f64]>> {
-        struct ToF64;
-        impl Visit for ToF64 {
-            type Out = Vec<f64>;
-            fn visit<T: ScoreValue>(self, values: &[T]) -> Vec<f64> {
-                values.iter().map(|v| v.to_report()).collect()
-            }
-        }
-        Ok(match self {
-            Numbers::F64(a) => std::borrow::Cow::Borrowed(a.as_slice()?),
-            Numbers::Owned(a) => std::borrow::Cow::Borrowed(a.as_slice()),
-            other => std::borrow::Cow::Owned(other.visit(ToF64)?),
-        })
-    }
-}
 
 fn helper<'py>(
     obj: &Bound<'py, PyAny>,
@@ -143,7 +92,7 @@ fn typed<'py>(arr: &Bound<'py, PyUntypedArray>) -> PyResult<Option<Numbers<'py>>
     macro_rules! try_types {
         ($($variant:ident: $t:ty),*) => {$(
             if let Ok(a) = arr.cast::<PyArray1<$t>>() {
-                return Ok(Some(Numbers::$variant(a.try_readonly()?)));
+                return Ok(Some(Numbers::$variant(a.try_readonly()?.into())));
             }
         )*};
     }
@@ -193,6 +142,9 @@ fn object_numbers(arr: &Bound<'_, PyUntypedArray>, name: &'static str) -> PyResu
 
 /// A numeric column (scores or weights) from any supported Python column.
 pub(crate) fn numbers<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<Numbers<'py>> {
+    if let Some(c) = arrow::import(obj, name)? {
+        return arrow::numbers(&c, name);
+    }
     let arr = ndarray(obj, "numbers", name)?;
     if let Some(n) = typed(&arr)? {
         return Ok(n);
@@ -212,26 +164,6 @@ pub(crate) fn numbers<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyRes
         ))),
     }
 }
-
-/// Unix seconds, borrowed from an int64 (or `datetime64[s]`) array when possible.
-pub(crate) enum Seconds<'py> {
-    Borrowed(PyReadonlyArray1<'py, i64>),
-    Owned(Vec<i64>),
-}
-
-impl Seconds<'_> {
-    /// The timestamps as a slice.
-    pub(crate) fn as_slice(&self) -> PyResult<&[i64]> {
-        Ok(match self {
-            Seconds::Borrowed(a) => a.as_slice()?,
-            Seconds::Owned(v) => v,
-        })
-    }
-}
-
-/// `numpy.datetime64`'s NaT, and the value used for any missing timestamp:
-/// outside every supported range, so nps-core reports it as invalid.
-const NAT: i64 = i64::MIN;
 
 /// Converts ticks of a datetime64 unit to Unix seconds (floor), keeping NaT.
 fn ticks_to_seconds(ticks: &[i64], num: i128, den: i128) -> Vec<i64> {
@@ -273,7 +205,50 @@ fn mask_nat<'py>(s: Seconds<'py>) -> PyResult<(Seconds<'py>, Option<Vec<bool>>)>
     let v = s.as_slice()?;
     let mask: Vec<bool> = v.iter().map(|&t| t == NAT).collect();
     let clean = v.iter().map(|&t| if t == NAT { 0 } else { t }).collect();
-    Ok((Seconds::Owned(clean), Some(mask)))
+    Ok((Seconds::owned(clean), Some(mask)))
+}
+
+/// Seconds of a numeric column (fractional seconds round down), `NAT` at
+/// NaN; an infinite or huge value is an `InvalidValueError` naming the row
+/// when `masked` (else `NAT`, which nps-core reports).
+fn number_seconds(n: &Numbers<'_>, masked: bool) -> PyResult<Vec<i64>> {
+    const NAME: &str = "timestamps";
+    /// Seconds, NaN as `NAT`; the first infinite or huge value.
+    struct ToSeconds;
+    impl Visit for ToSeconds {
+        type Out = (Vec<i64>, Option<(usize, f64)>);
+        fn visit<T: ScoreValue>(self, values: &[T]) -> Self::Out {
+            let mut bad = None;
+            let v = values
+                .iter()
+                .enumerate()
+                .map(|(row, v)| {
+                    let f = v.to_report();
+                    match v.to_int() {
+                        Some(i) => i,
+                        // Fractional seconds round down; NaN is missing.
+                        None if f.is_finite() && f.abs() < 9.0e18 => f.floor() as i64,
+                        None => {
+                            if !f.is_nan() && bad.is_none() {
+                                bad = Some((row, f));
+                            }
+                            NAT
+                        }
+                    }
+                })
+                .collect();
+            (v, bad)
+        }
+    }
+    let (v, bad) = n.visit(ToSeconds)?;
+    match bad {
+        Some((row, f)) if masked => Err(to_py(nps_core::Error::InvalidValue {
+            name: NAME.into(),
+            index: row,
+            reason: format!("{f} is not a Unix time in seconds"),
+        })),
+        _ => Ok(v),
+    }
 }
 
 fn timestamps_of<'py>(
@@ -283,6 +258,12 @@ fn timestamps_of<'py>(
     const NAME: &str = "timestamps";
     let done = |s: Seconds<'py>| if masked { mask_nat(s) } else { Ok((s, None)) };
     let py = obj.py();
+    if let Some(c) = arrow::import(obj, NAME)? {
+        return match arrow::timestamps(&c)? {
+            Ok(s) => done(s),
+            Err(n) => done(Seconds::owned(number_seconds(&n, masked)?)),
+        };
+    }
     let arr = ndarray(obj, "timestamps", NAME)?;
     let dtype = arr.dtype();
     match kind(&dtype) {
@@ -309,7 +290,7 @@ fn timestamps_of<'py>(
                     let s = arr.call_method1("astype", ("datetime64[s]",))?;
                     let ints = s.call_method1("view", ("int64",))?;
                     let ints = ints.cast_into::<PyArray1<i64>>()?;
-                    return done(Seconds::Owned(ints.try_readonly()?.as_slice()?.to_vec()));
+                    return done(Seconds::owned(ints.try_readonly()?.as_slice()?.to_vec()));
                 }
             };
             let ints = arr
@@ -317,10 +298,10 @@ fn timestamps_of<'py>(
                 .cast_into::<PyArray1<i64>>()?;
             let ints = ints.try_readonly()?;
             if num * count == 1 && den == 1 {
-                return done(Seconds::Borrowed(ints));
+                return done(Seconds::borrowed(ints));
             }
             let ticks = ints.as_slice()?;
-            done(Seconds::Owned(
+            done(Seconds::owned(
                 py.detach(|| ticks_to_seconds(ticks, num * count, den)),
             ))
         }
@@ -328,106 +309,16 @@ fn timestamps_of<'py>(
             if let Ok(a) = arr.cast::<PyArray1<i64>>() {
                 // Integer seconds: nothing is missing (i64::MIN is a value,
                 // outside the supported range).
-                return Ok((Seconds::Borrowed(a.try_readonly()?), None));
-            }
-            /// Seconds, NaN as `NAT`; the first infinite or huge value.
-            struct ToSeconds;
-            impl Visit for ToSeconds {
-                type Out = (Vec<i64>, Option<(usize, f64)>);
-                fn visit<T: ScoreValue>(self, values: &[T]) -> Self::Out {
-                    let mut bad = None;
-                    let v = values
-                        .iter()
-                        .enumerate()
-                        .map(|(row, v)| {
-                            let f = v.to_report();
-                            match v.to_int() {
-                                Some(i) => i,
-                                // Fractional seconds round down; NaN is missing.
-                                None if f.is_finite() && f.abs() < 9.0e18 => f.floor() as i64,
-                                None => {
-                                    if !f.is_nan() && bad.is_none() {
-                                        bad = Some((row, f));
-                                    }
-                                    NAT
-                                }
-                            }
-                        })
-                        .collect();
-                    (v, bad)
-                }
+                return Ok((Seconds::borrowed(a.try_readonly()?), None));
             }
             let n = numbers(arr.as_any(), NAME)?;
-            let (v, bad) = n.visit(ToSeconds)?;
-            match bad {
-                Some((row, f)) if masked => Err(to_py(nps_core::Error::InvalidValue {
-                    name: NAME.into(),
-                    index: row,
-                    reason: format!("{f} is not a Unix time in seconds"),
-                })),
-                _ => done(Seconds::Owned(v)),
-            }
+            done(Seconds::owned(number_seconds(&n, masked)?))
         }
         _ => Err(PyTypeError::new_err(format!(
             "`timestamps` must be Unix seconds (integers) or datetimes, got dtype {}",
             dtype_str(&arr)
         ))),
     }
-}
-
-/// Keys or respondent ids.
-pub(crate) enum Labels<'py> {
-    U32(PyReadonlyArray1<'py, u32>),
-    U64(PyReadonlyArray1<'py, u64>),
-    I64(PyReadonlyArray1<'py, i64>),
-    OwnedU32(Vec<u32>),
-    OwnedI64(Vec<i64>),
-    /// One Python string per row (borrowed, not copied).
-    Strings(Vec<PyBackedStr>),
-    /// Dictionary-encoded strings: `codes[row]` indexes `categories`.
-    Coded {
-        codes: Vec<u32>,
-        categories: Vec<PyBackedStr>,
-    },
-}
-
-/// An integer view of a label column.
-pub(crate) enum IntLabels<'a> {
-    U32(&'a [u32]),
-    U64(&'a [u64]),
-    I64(&'a [i64]),
-}
-
-impl Labels<'_> {
-    /// The integer labels, or `None` for strings.
-    pub(crate) fn ints(&self) -> PyResult<Option<IntLabels<'_>>> {
-        Ok(Some(match self {
-            Labels::U32(a) => IntLabels::U32(a.as_slice()?),
-            Labels::U64(a) => IntLabels::U64(a.as_slice()?),
-            Labels::I64(a) => IntLabels::I64(a.as_slice()?),
-            Labels::OwnedU32(v) => IntLabels::U32(v),
-            Labels::OwnedI64(v) => IntLabels::I64(v),
-            Labels::Strings(_) | Labels::Coded { .. } => return Ok(None),
-        }))
-    }
-
-    /// One `&str` per row for string labels (borrowing the Python strings).
-    pub(crate) fn strs(&self) -> Option<Vec<&str>> {
-        match self {
-            Labels::Strings(v) => Some(v.iter().map(|s| &**s).collect()),
-            Labels::Coded { codes, categories } => {
-                Some(codes.iter().map(|&c| &*categories[c as usize]).collect())
-            }
-            _ => None,
-        }
-    }
-}
-
-fn missing(name: &'static str, row: usize) -> PyErr {
-    invalid_argument(
-        name,
-        format!("missing value (None / NaN / null) at row {row}"),
-    )
 }
 
 /// A string as UTF-8 text; a lone surrogate (which UTF-8 cannot encode)
@@ -499,7 +390,7 @@ fn object_labels(
     if absent.is_empty() {
         return Ok((
             if strings.is_empty() {
-                Labels::OwnedI64(ints)
+                Labels::I64(Slice::Owned(ints))
             } else {
                 Labels::Strings(strings)
             },
@@ -513,11 +404,11 @@ fn object_labels(
     }
     let labels = if strings.is_empty() {
         let mut it = ints.into_iter();
-        Labels::OwnedI64(
+        Labels::I64(Slice::Owned(
             mask.iter()
                 .map(|&m| if m { 0 } else { it.next().unwrap_or(0) })
                 .collect(),
-        )
+        ))
     } else {
         let blank: PyBackedStr = PyString::new(arr.py(), "").try_into()?;
         let mut it = strings.into_iter();
@@ -547,12 +438,16 @@ fn mixed(name: &'static str, row: usize) -> PyErr {
     )
 }
 
-fn coded<'py>(
-    codes: &Bound<'py, PyAny>,
-    categories: &Bound<'py, PyAny>,
+/// Codes (-1 = missing) and string categories: the codes as `u32` (0 at
+/// the masked rows), the categories, the mask.
+type Coded = (Vec<u32>, Vec<PyBackedStr>, Option<Vec<bool>>);
+
+fn coded(
+    codes: &Bound<'_, PyAny>,
+    categories: &Bound<'_, PyAny>,
     name: &'static str,
     masked: bool,
-) -> PyResult<(Labels<'py>, Option<Vec<bool>>)> {
+) -> PyResult<Coded> {
     let codes = as_ndarray(codes.clone(), name)?;
     let codes = codes
         .call_method1("astype", ("int64",))?
@@ -587,16 +482,7 @@ fn coded<'py>(
             _ => return Err(missing(name, row)),
         }
     }
-    if mask.is_some() && cats.is_empty() {
-        cats.push(PyString::new(categories.py(), "").try_into()?);
-    }
-    Ok((
-        Labels::Coded {
-            codes: out,
-            categories: cats,
-        },
-        mask,
-    ))
+    Ok((out, cats, mask))
 }
 
 /// Keys or respondent ids from any supported column: integers (borrowed for
@@ -620,6 +506,9 @@ fn labels_of<'py>(
     name: &'static str,
     masked: bool,
 ) -> PyResult<(Labels<'py>, Option<Vec<bool>>)> {
+    if let Some(c) = arrow::import(obj, name)? {
+        return arrow::labels(c, name, masked);
+    }
     let any = if obj.is_exact_instance_of::<PyUntypedArray>() {
         obj.clone()
     } else {
@@ -627,38 +516,50 @@ fn labels_of<'py>(
     };
     if let Ok(pair) = any.cast::<PyTuple>() {
         let (codes, categories) = (pair.get_item(0)?, pair.get_item(1)?);
-        return coded(&codes, &categories, name, masked);
+        let (codes, mut cats, mask) = coded(&codes, &categories, name, masked)?;
+        if pair.len() == 3 {
+            // (codes, categories, ordered): a categorical column.
+            let ordered = pair.get_item(2)?.is_truthy()?;
+            let labels = cats.iter().map(|c| c.to_string()).collect();
+            let categories = Arc::new(Categories { labels, ordered });
+            return Ok((Labels::Categorical { codes, categories }, mask));
+        }
+        if mask.is_some() && cats.is_empty() {
+            cats.push(PyString::new(obj.py(), "").try_into()?);
+        }
+        let categories = cats;
+        return Ok((Labels::Coded { codes, categories }, mask));
     }
     let arr = as_ndarray(any, name)?;
     if let Ok(a) = arr.cast::<PyArray1<u32>>() {
-        return Ok((Labels::U32(a.try_readonly()?), None));
+        return Ok((Labels::U32(a.try_readonly()?.into()), None));
     }
     if let Ok(a) = arr.cast::<PyArray1<u64>>() {
-        return Ok((Labels::U64(a.try_readonly()?), None));
+        return Ok((Labels::U64(a.try_readonly()?.into()), None));
     }
     if let Ok(a) = arr.cast::<PyArray1<i64>>() {
-        return Ok((Labels::I64(a.try_readonly()?), None));
+        return Ok((Labels::I64(a.try_readonly()?.into()), None));
     }
     let dtype = arr.dtype();
     match kind(&dtype) {
         'u' => Ok((
-            Labels::OwnedU32(
+            Labels::U32(Slice::Owned(
                 arr.call_method1("astype", ("uint32",))?
                     .cast_into::<PyArray1<u32>>()?
                     .try_readonly()?
                     .as_slice()?
                     .to_vec(),
-            ),
+            )),
             None,
         )),
         'i' => Ok((
-            Labels::OwnedI64(
+            Labels::I64(Slice::Owned(
                 arr.call_method1("astype", ("int64",))?
                     .cast_into::<PyArray1<i64>>()?
                     .try_readonly()?
                     .as_slice()?
                     .to_vec(),
-            ),
+            )),
             None,
         )),
         'f' => {
@@ -666,24 +567,8 @@ fn labels_of<'py>(
                 .call_method1("astype", ("float64",))?
                 .cast_into::<PyArray1<f64>>()?;
             let f = f.try_readonly()?;
-            let mut out = Vec::with_capacity(f.len());
-            let mut mask: Option<Vec<bool>> = None;
-            for (row, &v) in f.as_slice()?.iter().enumerate() {
-                match v.to_int() {
-                    Some(i) => out.push(i),
-                    None if v.is_nan() && masked => {
-                        mask.get_or_insert_with(|| vec![false; f.len()])[row] = true;
-                        out.push(0);
-                    }
-                    None if v.is_nan() => return Err(missing(name, row)),
-                    None => {
-                        return Err(PyTypeError::new_err(format!(
-                            "`{name}` must hold integers or strings; row {row} holds {v}"
-                        )))
-                    }
-                }
-            }
-            Ok((Labels::OwnedI64(out), mask))
+            let (out, mask) = float_labels(f.as_slice()?, name, masked)?;
+            Ok((Labels::I64(Slice::Owned(out)), mask))
         }
         'O' => object_labels(&arr, name, masked),
         'U' | 'S' | 'T' => {

@@ -213,6 +213,18 @@ pub(crate) struct PyCapCheck {
 
 #[pymethods]
 impl PyCapCheck {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::state::reduce(slf.as_any(), &slf.get().c)
+    }
+
+    /// The cap check of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyCapCheck {
+            c: crate::state::load(state)?,
+        })
+    }
+
     /// "tier", "case", "customer" or "vehicle".
     #[getter]
     fn scope(&self) -> &str {
@@ -265,6 +277,18 @@ pub(crate) struct PyApproval {
 
 #[pymethods]
 impl PyApproval {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::state::reduce(slf.as_any(), &slf.get().a)
+    }
+
+    /// The approval of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyApproval {
+            a: crate::state::load(state)?,
+        })
+    }
+
     /// The lowest sufficient role, or None: denied (no rule matches).
     #[getter]
     fn approver(&self) -> Option<&str> {

@@ -4,7 +4,7 @@
 
 use nps_core::policy::{CaseEvent, CaseStatus, DeadlineStatus};
 use pyo3::prelude::*;
-use pyo3::types::PyTzInfo;
+use pyo3::types::{PyTuple, PyTzInfo};
 
 use crate::instant::{datetime, opt_datetime};
 use crate::names::repr_str;
@@ -43,6 +43,22 @@ impl PartialEq for PyDeadlineStatus {
 
 #[pymethods]
 impl PyDeadlineStatus {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let tz = me.tz.bind(slf.py()).clone().into_any();
+        crate::state::reduce_with(slf.as_any(), &me.d, vec![tz])
+    }
+
+    /// The deadline status of a state written by pickling (`pickle.loads`), shown
+    /// in zone `tz`.
+    #[staticmethod]
+    fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
+        Ok(PyDeadlineStatus {
+            d: crate::state::load(state)?,
+            tz: tz.unbind(),
+        })
+    }
+
     /// "acknowledge" (the alert clock) or "contact" (the tier clock).
     #[getter]
     fn name(&self) -> &str {
@@ -111,6 +127,22 @@ impl PartialEq for PyCaseEvent {
 
 #[pymethods]
 impl PyCaseEvent {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let tz = me.tz.bind(slf.py()).clone().into_any();
+        crate::state::reduce_with(slf.as_any(), &me.e, vec![tz])
+    }
+
+    /// The case event of a state written by pickling (`pickle.loads`), shown
+    /// in zone `tz`.
+    #[staticmethod]
+    fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
+        Ok(PyCaseEvent {
+            e: crate::state::load(state)?,
+            tz: tz.unbind(),
+        })
+    }
+
     /// Stable key.
     #[getter]
     fn key(&self) -> &str {
@@ -171,6 +203,22 @@ impl PartialEq for PyCaseStatus {
 
 #[pymethods]
 impl PyCaseStatus {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let tz = me.tz.bind(slf.py()).clone().into_any();
+        crate::state::reduce_with(slf.as_any(), &me.s, vec![tz])
+    }
+
+    /// The case status of a state written by pickling (`pickle.loads`), shown
+    /// in zone `tz`.
+    #[staticmethod]
+    fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
+        Ok(PyCaseStatus {
+            s: crate::state::load(state)?,
+            tz: tz.unbind(),
+        })
+    }
+
     /// Each deadline (acknowledge first, then contact).
     #[getter]
     fn deadlines(&self, py: Python<'_>) -> Vec<PyDeadlineStatus> {

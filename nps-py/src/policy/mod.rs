@@ -17,15 +17,17 @@ use numpy::{PyArray1, PyReadonlyArray1, PyUntypedArray};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::pybacked::PyBackedStr;
-use pyo3::types::{PyBool, PyString, PyType, PyTzInfo};
+use pyo3::types::{PyBool, PyString, PyTuple, PyType, PyTzInfo};
 
 use crate::calendar::PyCalendar;
 use crate::column::{numbers, timestamps, Numbers, Visit as ColumnVisit};
 use crate::errors::{invalid_argument, to_py, CoreResult};
+use crate::group::{frame_column, is_frame};
 use crate::instant::{instant, opt_seconds, seconds, utc, zone};
 use crate::names::repr_str;
 use crate::policy::deadline::PyCaseStatus;
 use crate::policy::warning::PyVisitAssessment;
+use crate::state;
 use approval::PyApproval;
 use triage::{PyTriage, PyTriageTable};
 
@@ -256,16 +258,74 @@ impl PyPolicy {
 
     /// Triage of columns: `scores` (any numeric dtype), `submitted_at`
     /// (int64 Unix seconds, datetime64, tz-aware pandas / polars datetimes),
-    /// optional boolean flag columns. Runs without the GIL.
-    #[pyo3(signature = (scores, submitted_at, *, high_value = None, public_opinion_risk = None))]
+    /// optional boolean flag columns. Or a DataFrame (pandas, polars,
+    /// pyarrow Table) first, with `score=` and `time=` naming its score and
+    /// submission-time columns and `high_value=` / `public_opinion_risk=`
+    /// naming its flag columns; the table's score column is then named
+    /// after the DataFrame's. Runs without the GIL.
+    ///
+    /// >>> import pandas as pd
+    /// >>> df = pd.DataFrame({"nps": [2, 9], "at": [1749819600, 1749819600], "vip": [False, True]})
+    /// >>> t = nps.Policy.default().triage_many(df, score="nps", time="at", high_value="vip")
+    /// >>> list(t.to_pandas().columns[:3]), [x.alert for x in t]
+    /// (['nps', 'alert', 'tier'], ['red', None])
+    #[pyo3(signature = (scores, submitted_at = None, *, score = None, time = None, high_value = None, public_opinion_risk = None))]
+    #[allow(clippy::too_many_arguments)]
     fn triage_many(
         &self,
         py: Python<'_>,
         scores: &Bound<'_, PyAny>,
-        submitted_at: &Bound<'_, PyAny>,
+        submitted_at: Option<&Bound<'_, PyAny>>,
+        score: Option<&str>,
+        time: Option<&str>,
         high_value: Option<&Bound<'_, PyAny>>,
         public_opinion_risk: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTriageTable> {
+        // The DataFrame form: columns by name.
+        let frame = submitted_at.is_none() && is_frame(scores)?;
+        let (scores, submitted_at, high_value, public_opinion_risk, score_name) = if frame {
+            let df = scores;
+            let score = score.ok_or_else(|| {
+                invalid_argument("score", "the DataFrame form needs score= (a column name)")
+            })?;
+            let time = time.ok_or_else(|| {
+                invalid_argument("time", "the DataFrame form needs time= (a column name)")
+            })?;
+            let named = |c: Option<&Bound<'_, PyAny>>, arg: &'static str| {
+                c.filter(|c| !c.is_none())
+                    .map(|c| {
+                        let name: String = c.extract().map_err(|_| {
+                            invalid_argument(arg, "with a DataFrame, name its column (a str)")
+                        })?;
+                        frame_column(df, &name)
+                    })
+                    .transpose()
+            };
+            (
+                frame_column(df, score)?,
+                frame_column(df, time)?,
+                named(high_value, "high_value")?,
+                named(public_opinion_risk, "public_opinion_risk")?,
+                Some(score.to_owned()),
+            )
+        } else {
+            if score.is_some() || time.is_some() {
+                return Err(invalid_argument(
+                    "score",
+                    "score= and time= name the columns of a DataFrame passed first",
+                ));
+            }
+            let at = submitted_at.ok_or_else(|| invalid_argument("submitted_at", "is required"))?;
+            (
+                scores.clone(),
+                at.clone(),
+                high_value.cloned(),
+                public_opinion_risk.cloned(),
+                None,
+            )
+        };
+        let (scores, submitted_at) = (&scores, &submitted_at);
+        let (high_value, public_opinion_risk) = (high_value.as_ref(), public_opinion_risk.as_ref());
         let scores = numbers(scores, "scores")?;
         let owned;
         let scores: &[u8] = match &scores {
@@ -299,6 +359,7 @@ impl PyPolicy {
             rows,
             currency: self.p.currency,
             tz: self.zone_for(py, None)?,
+            score_name,
         })
     }
 
@@ -443,8 +504,16 @@ impl PyPolicy {
         format!("Policy.from_json({})", repr_str(&json))
     }
 
-    fn __reduce__<'py>(&self, py: Python<'py>) -> PyResult<(Bound<'py, PyAny>, (String,))> {
-        let from_json = py.get_type::<PyPolicy>().getattr("from_json")?;
-        Ok((from_json, (self.p.to_json(),)))
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().p)
+    }
+
+    /// The policy of a state written by pickling (`pickle.loads`); the
+    /// state is validated as policy JSON is.
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyPolicy {
+            p: state::load(state)?,
+        })
     }
 }

@@ -6,9 +6,8 @@ use nps_core::policy::Triage;
 use numpy::prelude::*;
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyList, PyTuple, PyType, PyTzInfo};
+use pyo3::types::{PyDict, PyList, PyTuple, PyTzInfo};
 
-use crate::errors::invalid_argument;
 use crate::instant::{datetime, opt_datetime, utc};
 use crate::money::PyMoney;
 use crate::names::repr_str;
@@ -131,29 +130,20 @@ impl PyTriage {
         opt_str(&self.t.mark)
     }
 
-    /// Rebuilds a triage from its pickled state.
-    #[classmethod]
-    fn _from_state(
-        _cls: &Bound<'_, PyType>,
-        json: &str,
-        tz: Bound<'_, PyTzInfo>,
-    ) -> PyResult<Self> {
-        let t: Triage = serde_json::from_str(json)
-            .map_err(|e| invalid_argument("json", format!("not a serialized Triage: {e}")))?;
-        Ok(PyTriage { t, tz: tz.unbind() })
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let tz = me.tz.bind(slf.py()).clone().into_any();
+        crate::state::reduce_with(slf.as_any(), &me.t, vec![tz])
     }
 
-    #[allow(clippy::type_complexity)]
-    fn __reduce__<'py>(
-        &self,
-        py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (String, Py<PyTzInfo>))> {
-        let json = serde_json::to_string(&self.t)
-            .map_err(|e| invalid_argument("triage", e.to_string()))?;
-        Ok((
-            py.get_type::<PyTriage>().getattr("_from_state")?,
-            (json, self.tz.clone_ref(py)),
-        ))
+    /// The triage of a state written by pickling (`pickle.loads`), shown
+    /// in zone `tz`.
+    #[staticmethod]
+    fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
+        Ok(PyTriage {
+            t: crate::state::load(state)?,
+            tz: tz.unbind(),
+        })
     }
 
     fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
@@ -270,10 +260,60 @@ pub(crate) struct PyTriageTable {
     pub(crate) currency: Currency,
     /// Zone of the `Triage` rows (the calendar's, else UTC).
     pub(crate) tz: Py<PyTzInfo>,
+    /// The name of the score column of a DataFrame triaged, else None
+    /// ("score").
+    pub(crate) score_name: Option<String>,
+}
+
+/// What a pickled `TriageTable` holds (its zone is pickled beside it).
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedTriageTable {
+    rows: Vec<Triage>,
+    currency: Currency,
+    score_name: Option<String>,
+}
+
+impl nps_core::state::Saved for SavedTriageTable {
+    const KIND: &'static str = "TriageTable";
+    /// Every row is a valid triage (nps-core's check of a saved `Triage`).
+    fn check(&self) -> nps_core::Result<()> {
+        self.rows.iter().try_for_each(nps_core::state::Saved::check)
+    }
 }
 
 #[pymethods]
 impl PyTriageTable {
+    /// The name of the score column (`score`, or the DataFrame's column
+    /// triaged).
+    #[getter]
+    fn _score_name(&self) -> &str {
+        self.score_name.as_deref().unwrap_or("score")
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let saved = SavedTriageTable {
+            rows: me.rows.clone(),
+            currency: me.currency,
+            score_name: me.score_name.clone(),
+        };
+        let tz = me.tz.bind(slf.py()).clone().into_any();
+        crate::state::reduce_with(slf.as_any(), &saved, vec![tz])
+    }
+
+    /// The table of a state written by pickling (`pickle.loads`), its rows
+    /// shown in zone `tz`.
+    #[staticmethod]
+    fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
+        let s: SavedTriageTable = crate::state::load(state)?;
+        Ok(PyTriageTable {
+            rows: s.rows,
+            currency: s.currency,
+            tz: tz.unbind(),
+            score_name: s.score_name,
+        })
+    }
+
     /// The columns as numpy arrays (no Python object per row), for the
     /// DataFrames `nps._policy` builds: strings as `(codes, categories)`,
     /// deadlines as int64 Unix seconds (int64 minimum = none), the cap as
@@ -352,7 +392,7 @@ impl PyTriageTable {
         let d = PyDict::new(py);
         // u16, not u8: a Vec<u8> would become `bytes`.
         d.set_item(
-            "score",
+            self._score_name(),
             rows.iter()
                 .map(|t| u16::from(t.response.score))
                 .collect::<Vec<_>>(),

@@ -6,6 +6,7 @@ use crate::names::repr_str;
 use crate::policy::deadline::opt_repr;
 use nps_core::policy::{VisitAssessment, Warning};
 use pyo3::prelude::*;
+use pyo3::types::PyTuple;
 
 /// One early warning during a visit.
 ///
@@ -21,6 +22,18 @@ pub(crate) struct PyVisitWarning {
 
 #[pymethods]
 impl PyVisitWarning {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::state::reduce(slf.as_any(), &slf.get().w)
+    }
+
+    /// The warning of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyVisitWarning {
+            w: crate::state::load(state)?,
+        })
+    }
+
     /// "red", "orange" or "yellow".
     #[getter]
     fn level(&self) -> &'static str {
@@ -61,6 +74,18 @@ pub(crate) struct PyVisitAssessment {
 
 #[pymethods]
 impl PyVisitAssessment {
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        crate::state::reduce(slf.as_any(), &slf.get().a)
+    }
+
+    /// The assessment of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyVisitAssessment {
+            a: crate::state::load(state)?,
+        })
+    }
+
     /// The most severe level (red > orange > yellow during a visit), or None.
     #[getter]
     fn level(&self) -> Option<&'static str> {

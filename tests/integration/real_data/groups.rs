@@ -79,8 +79,13 @@ fn fan_out(m: &super::Miro) -> (Vec<i64>, Vec<String>, Vec<String>) {
 fn miro_latest_response_per_user() {
     let Some(dir) = data_dir() else { return };
     let m = read_miro(&dir);
+    // The export has no answer time: its rows are read as arriving in file
+    // order (row number as the time), the reading under which the expected
+    // pandas figures (drop_duplicates(keep="last")) were computed.
+    let order: Vec<i64> = (0..m.score.len() as i64).collect();
     let opts = GroupOptions {
         respondents: Some(Respondents::U64(&m.user)),
+        timestamps: Some(&order),
         ..GroupOptions::default()
     };
     let grouped = group_by(&m.score, &opts).unwrap();
@@ -129,10 +134,13 @@ fn miro_nps_by_segment() {
     );
 
     // Latest response per user within each segment (respondent = user|segment).
+    // File order stands for time (see miro_latest_response_per_user).
     let resp_refs: Vec<&str> = resp.iter().map(String::as_str).collect();
+    let order: Vec<i64> = (0..scores.len() as i64).collect();
     let opts = GroupOptions {
         keys: Some(Keys::Str(&seg_refs)),
         respondents: Some(Respondents::Str(&resp_refs)),
+        timestamps: Some(&order),
         ..GroupOptions::default()
     };
     let grouped = group_by(&scores, &opts).unwrap();

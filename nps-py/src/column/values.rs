@@ -1,0 +1,303 @@
+//! The converted columns: numbers, timestamps (Unix seconds) and labels
+//! (keys, respondent ids), each borrowed in place from numpy or Arrow where
+//! possible. No domain rule lives here.
+
+use std::sync::Arc;
+
+use arrow_array::cast::AsArray;
+use arrow_array::{Array, ArrayRef};
+use arrow_buffer::{ArrowNativeType, ScalarBuffer};
+use arrow_schema::DataType;
+use nps_core::ScoreValue;
+use numpy::{Element, PyArray1, PyReadonlyArray1};
+use pyo3::exceptions::PyTypeError;
+use pyo3::prelude::*;
+use pyo3::pybacked::PyBackedStr;
+
+use crate::errors::invalid_argument;
+
+/// Something that runs on a column of any element type.
+pub(crate) trait Visit {
+    /// What it produces.
+    type Out;
+    /// Runs on the column.
+    fn visit<T: ScoreValue>(self, values: &[T]) -> Self::Out;
+}
+
+/// The values of a column of one element type: borrowed from a numpy
+/// array or from an Arrow buffer (both in place), or converted.
+pub(crate) enum Slice<'py, T: Element + ArrowNativeType> {
+    /// A numpy array, read in place.
+    Numpy(PyReadonlyArray1<'py, T>),
+    /// An Arrow buffer (kept alive by the imported array), read in place.
+    Arrow(ScalarBuffer<T>),
+    /// Converted values.
+    Owned(Vec<T>),
+}
+
+impl<T: Element + ArrowNativeType> Slice<'_, T> {
+    /// The values.
+    pub(crate) fn as_slice(&self) -> PyResult<&[T]> {
+        Ok(match self {
+            Slice::Numpy(a) => a.as_slice()?,
+            Slice::Arrow(b) => b,
+            Slice::Owned(v) => v,
+        })
+    }
+}
+
+impl<'py, T: Element + ArrowNativeType> From<PyReadonlyArray1<'py, T>> for Slice<'py, T> {
+    fn from(a: PyReadonlyArray1<'py, T>) -> Self {
+        Slice::Numpy(a)
+    }
+}
+
+/// A numeric column, borrowed from numpy or Arrow where possible.
+pub(crate) enum Numbers<'py> {
+    U8(Slice<'py, u8>),
+    U16(Slice<'py, u16>),
+    U32(Slice<'py, u32>),
+    U64(Slice<'py, u64>),
+    I8(Slice<'py, i8>),
+    I16(Slice<'py, i16>),
+    I32(Slice<'py, i32>),
+    I64(Slice<'py, i64>),
+    F32(Slice<'py, f32>),
+    F64(Slice<'py, f64>),
+    /// Values of an object column (lists with None, pd.NA, ...) or of an
+    /// Arrow column with nulls, NaN for missing.
+    Owned(Vec<f64>),
+}
+
+impl Numbers<'_> {
+    /// Runs `v` on the column's typed slice.
+    pub(crate) fn visit<V: Visit>(&self, v: V) -> PyResult<V::Out> {
+        Ok(match self {
+            Numbers::U8(a) => v.visit(a.as_slice()?),
+            Numbers::U16(a) => v.visit(a.as_slice()?),
+            Numbers::U32(a) => v.visit(a.as_slice()?),
+            Numbers::U64(a) => v.visit(a.as_slice()?),
+            Numbers::I8(a) => v.visit(a.as_slice()?),
+            Numbers::I16(a) => v.visit(a.as_slice()?),
+            Numbers::I32(a) => v.visit(a.as_slice()?),
+            Numbers::I64(a) => v.visit(a.as_slice()?),
+            Numbers::F32(a) => v.visit(a.as_slice()?),
+            Numbers::F64(a) => v.visit(a.as_slice()?),
+            Numbers::Owned(a) => v.visit(a.as_slice()),
+        })
+    }
+
+    /// The column as a numpy array of its element type (a copy).
+    pub(crate) fn to_numpy<'p>(&self, py: Python<'p>) -> PyResult<Bound<'p, PyAny>> {
+        Ok(match self {
+            Numbers::U8(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::U16(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::U32(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::U64(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::I8(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::I16(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::I32(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::I64(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::F32(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::F64(a) => PyArray1::from_slice(py, a.as_slice()?).into_any(),
+            Numbers::Owned(a) => PyArray1::from_slice(py, a).into_any(),
+        })
+    }
+
+    /// The column as `f64` (borrowed when it already is one).
+    pub(crate) fn to_f64(&self) -> PyResult<std::borrow::Cow<'_, [f64]>> {
+        struct ToF64;
+        impl Visit for ToF64 {
+            type Out = Vec<f64>;
+            fn visit<T: ScoreValue>(self, values: &[T]) -> Vec<f64> {
+                values.iter().map(|v| v.to_report()).collect()
+            }
+        }
+        Ok(match self {
+            Numbers::F64(a) => std::borrow::Cow::Borrowed(a.as_slice()?),
+            Numbers::Owned(a) => std::borrow::Cow::Borrowed(a.as_slice()),
+            other => std::borrow::Cow::Owned(other.visit(ToF64)?),
+        })
+    }
+}
+
+/// Unix seconds, borrowed from an int64 (or `datetime64[s]`) array or an
+/// Arrow int64 / timestamp[s] column when possible.
+pub(crate) struct Seconds<'py>(pub(crate) Slice<'py, i64>);
+
+impl<'py> Seconds<'py> {
+    pub(crate) fn owned(v: Vec<i64>) -> Self {
+        Seconds(Slice::Owned(v))
+    }
+
+    pub(crate) fn borrowed(a: PyReadonlyArray1<'py, i64>) -> Self {
+        Seconds(Slice::Numpy(a))
+    }
+
+    /// The timestamps as a slice.
+    pub(crate) fn as_slice(&self) -> PyResult<&[i64]> {
+        self.0.as_slice()
+    }
+}
+
+/// `numpy.datetime64`'s NaT, and the value used for any missing timestamp:
+/// outside every supported range, so nps-core reports it as invalid.
+pub(crate) const NAT: i64 = i64::MIN;
+
+/// The categories of a categorical key column (pandas `Categorical`,
+/// polars `Enum` / `Categorical`, an Arrow dictionary), in their order.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub(crate) struct Categories {
+    /// The category labels (intervals and other non-strings as their text).
+    pub(crate) labels: Vec<String>,
+    /// True when the input's categories are ordered.
+    pub(crate) ordered: bool,
+}
+
+/// Keys or respondent ids.
+pub(crate) enum Labels<'py> {
+    U32(Slice<'py, u32>),
+    U64(Slice<'py, u64>),
+    I64(Slice<'py, i64>),
+    /// One Python string per row (borrowed, not copied).
+    Strings(Vec<PyBackedStr>),
+    /// Dictionary-encoded strings: `codes[row]` indexes `categories`.
+    Coded {
+        codes: Vec<u32>,
+        categories: Vec<PyBackedStr>,
+    },
+    /// Arrow string chunks (utf8, large_utf8, utf8_view), read in place.
+    ArrowStr(Vec<ArrayRef>),
+    /// Dictionary-encoded strings read from Arrow (string semantics).
+    DictStr {
+        codes: Vec<u32>,
+        labels: Vec<String>,
+    },
+    /// A categorical column: `codes[row]` indexes `categories`, whose order
+    /// is the groups' order when grouping by it.
+    Categorical {
+        codes: Vec<u32>,
+        categories: Arc<Categories>,
+    },
+}
+
+/// An integer view of a label column.
+pub(crate) enum IntLabels<'a> {
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+    I64(&'a [i64]),
+}
+
+impl Labels<'_> {
+    /// The integer labels, or `None` for strings.
+    pub(crate) fn ints(&self) -> PyResult<Option<IntLabels<'_>>> {
+        Ok(Some(match self {
+            Labels::U32(a) => IntLabels::U32(a.as_slice()?),
+            Labels::U64(a) => IntLabels::U64(a.as_slice()?),
+            Labels::I64(a) => IntLabels::I64(a.as_slice()?),
+            Labels::Strings(_)
+            | Labels::Coded { .. }
+            | Labels::ArrowStr(_)
+            | Labels::DictStr { .. }
+            | Labels::Categorical { .. } => return Ok(None),
+        }))
+    }
+
+    /// One `&str` per row for string labels (borrowing the Python strings
+    /// or the Arrow buffers; a categorical column's labels).
+    pub(crate) fn strs(&self) -> Option<Vec<&str>> {
+        match self {
+            Labels::Strings(v) => Some(v.iter().map(|s| &**s).collect()),
+            Labels::Coded { codes, categories } => {
+                Some(codes.iter().map(|&c| &*categories[c as usize]).collect())
+            }
+            Labels::ArrowStr(chunks) => Some(arrow_strs(chunks)),
+            Labels::DictStr { codes, labels } => Some(
+                codes
+                    .iter()
+                    .map(|&c| labels.get(c as usize).map_or("", String::as_str))
+                    .collect(),
+            ),
+            Labels::Categorical { codes, categories } => Some(
+                codes
+                    .iter()
+                    .map(|&c| categories.labels.get(c as usize).map_or("", String::as_str))
+                    .collect(),
+            ),
+            _ => None,
+        }
+    }
+
+    /// The codes of a dictionary-encoded column (`None` for others).
+    pub(crate) fn codes(&self) -> Option<&[u32]> {
+        match self {
+            Labels::Coded { codes, .. }
+            | Labels::DictStr { codes, .. }
+            | Labels::Categorical { codes, .. } => Some(codes),
+            _ => None,
+        }
+    }
+
+    /// The codes and categories of a categorical column (`None` for others).
+    pub(crate) fn categorical(&self) -> Option<(&[u32], &Arc<Categories>)> {
+        match self {
+            Labels::Categorical { codes, categories } => Some((codes, categories)),
+            _ => None,
+        }
+    }
+}
+
+pub(crate) fn missing(name: &'static str, row: usize) -> PyErr {
+    invalid_argument(
+        name,
+        format!("missing value (None / NaN / null) at row {row}"),
+    )
+}
+
+/// Integer labels from floats: integral values, NaN missing (masked with a
+/// placeholder 0, or an error naming the row); any other value is an error.
+pub(crate) fn float_labels(
+    f: &[f64],
+    name: &'static str,
+    masked: bool,
+) -> PyResult<(Vec<i64>, Option<Vec<bool>>)> {
+    let mut out = Vec::with_capacity(f.len());
+    let mut mask: Option<Vec<bool>> = None;
+    for (row, &v) in f.iter().enumerate() {
+        match v.to_int() {
+            Some(i) => out.push(i),
+            None if v.is_nan() && masked => {
+                mask.get_or_insert_with(|| vec![false; f.len()])[row] = true;
+                out.push(0);
+            }
+            None if v.is_nan() => return Err(missing(name, row)),
+            None => {
+                return Err(PyTypeError::new_err(format!(
+                    "`{name}` must hold integers or strings; row {row} holds {v}"
+                )))
+            }
+        }
+    }
+    Ok((out, mask))
+}
+
+/// One `&str` per row of Arrow string chunks ("" at the null rows, which
+/// the caller masks).
+fn arrow_strs(chunks: &[ArrayRef]) -> Vec<&str> {
+    let mut out = Vec::with_capacity(chunks.iter().map(|c| c.len()).sum());
+    for c in chunks {
+        match c.data_type() {
+            DataType::Utf8 => {
+                out.extend(c.as_string::<i32>().iter().map(Option::unwrap_or_default))
+            }
+            DataType::LargeUtf8 => {
+                out.extend(c.as_string::<i64>().iter().map(Option::unwrap_or_default))
+            }
+            DataType::Utf8View => {
+                out.extend(c.as_string_view().iter().map(Option::unwrap_or_default))
+            }
+            _ => out.extend(std::iter::repeat_n("", c.len())),
+        }
+    }
+    out
+}
