@@ -276,7 +276,7 @@ impl PyHeatMap {
         pain: Option<&Bound<'py, PyAny>>,
         stage: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<PyHeatMap> {
-        let form = Form::of(Some(stages))?;
+        let form = Form::of(Some(stages), stage)?;
         let stages = required(form.first(Some(stages), stage, "stage")?, "stages")?;
         let points = required(form.col(points, "points")?, "points")?;
         let mentions = required(form.col(mentions, "mentions")?, "mentions")?;
@@ -346,7 +346,7 @@ impl PyHeatMap {
         stage: Option<&Bound<'py, PyAny>>,
         time: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<PyHeatMap> {
-        let form = Form::of(Some(stages))?;
+        let form = Form::of(Some(stages), stage)?;
         let stages = required(form.first(Some(stages), stage, "stage")?, "stages")?;
         let points = required(form.col(points, "points")?, "points")?;
         let pain = required(form.col(pain, "pain")?, "pain")?;

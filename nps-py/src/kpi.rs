@@ -613,6 +613,15 @@ pub(crate) struct Form<'py> {
     df: Option<Bound<'py, PyAny>>,
 }
 
+/// An object exporting only an Arrow stream (no schema, no column names):
+/// a table or a column, which only reading it would tell.
+fn bare_stream(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(obj.hasattr("__arrow_c_stream__")?
+        && !obj.hasattr("__arrow_c_schema__")?
+        && !obj.hasattr("columns")?
+        && !obj.hasattr("column_names")?)
+}
+
 /// `by=` of the DataFrame form: a column name or a list of names.
 fn column_names(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
     if let Ok(s) = by.extract::<String>() {
@@ -623,10 +632,26 @@ fn column_names(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 }
 
 impl<'py> Form<'py> {
-    /// The form of a call whose first argument is `first`.
-    pub(crate) fn of(first: Option<&Bound<'py, PyAny>>) -> PyResult<Form<'py>> {
+    /// The form of a call whose first argument is `first` (a table is the
+    /// DataFrame form) and whose keyword `name` names the first column in
+    /// that form. An object exporting nothing but an Arrow stream may be a
+    /// table or a column: it is a table when `name` is given.
+    pub(crate) fn of(
+        first: Option<&Bound<'py, PyAny>>,
+        name: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Form<'py>> {
+        let named = name.is_some_and(|n| !n.is_none());
         let df = match first {
-            Some(f) if is_frame(f)? => Some(f.clone()),
+            Some(f) if is_frame(f)? && (named || !bare_stream(f)?) => Some(f.clone()),
+            _ => None,
+        };
+        Ok(Form { df })
+    }
+
+    /// The form of a call whose DataFrame, if any, is `data`.
+    pub(crate) fn of_data(data: Option<&Bound<'py, PyAny>>) -> PyResult<Form<'py>> {
+        let df = match data {
+            Some(d) if is_frame(d)? => Some(d.clone()),
             _ => None,
         };
         Ok(Form { df })
@@ -765,7 +790,8 @@ fn f64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<f64>> {
 
 /// 0/1 (or bool) flags; anything else is an invalid value with its row.
 fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<bool>> {
-    let arr = crate::column::adapt::numbers(obj, name)?;
+    // As `_column_numbers` (Arrow read in Rust), so booleans can become 0/1.
+    let arr = crate::column::adapt::column_numbers(obj, name)?;
     let boolean = arr
         .getattr_opt("dtype")?
         .map(|d| d.getattr("kind")?.extract::<String>())
@@ -943,7 +969,7 @@ pub(crate) fn _kpi_first_time_fix<'py>(
     period: Option<&str>,
     tz: Option<&str>,
 ) -> PyResult<PyKpiTable> {
-    let form = Form::of(vehicles)?;
+    let form = Form::of(vehicles, vehicle)?;
     let c = job_cols(&form, vehicles, vehicle, complaints, opened, closed)?;
     let (veh_s, comp_s) = (c.veh.strs(), c.comp.as_ref().and_then(Labels::strs));
     let opts = comeback_options(window_days, as_of, exclude_incomplete)?;
@@ -977,7 +1003,7 @@ pub(crate) fn _kpi_job_outcomes<'py>(
     window_days: Option<Int>,
     as_of: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<&'static str>> {
-    let form = Form::of(vehicles)?;
+    let form = Form::of(vehicles, vehicle)?;
     let c = job_cols(&form, vehicles, vehicle, complaints, opened, closed)?;
     let (veh_s, comp_s) = (c.veh.strs(), c.comp.as_ref().and_then(Labels::strs));
     let opts = comeback_options(window_days, as_of, None)?;
@@ -1016,7 +1042,7 @@ pub(crate) fn _kpi_repeat_complaint<'py>(
     period: Option<&str>,
     tz: Option<&str>,
 ) -> PyResult<PyKpiTable> {
-    let form = Form::of(subjects)?;
+    let form = Form::of(subjects, subject)?;
     let sub = labels(
         &need(form.first(subjects, subject, "subject")?, "subjects")?,
         "subjects",
@@ -1046,7 +1072,7 @@ pub(crate) fn _kpi_bay_utilization<'py>(
     repair_bay: Option<&Bound<'py, PyAny>>,
     occupied: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PyKpi> {
-    let form = Form::of(Some(occupied_hours))?;
+    let form = Form::of(Some(occupied_hours), occupied)?;
     let occ = need(
         form.first(Some(occupied_hours), occupied, "occupied")?,
         "occupied_hours",
@@ -1117,7 +1143,7 @@ pub(crate) fn _kpi_technician<'py>(
     worked: Option<&Bound<'py, PyAny>>,
     available: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<TechRow>> {
-    let form = Form::of(Some(worked_hours))?;
+    let form = Form::of(Some(worked_hours), worked)?;
     let w = need(
         form.first(Some(worked_hours), worked, "worked")?,
         "worked_hours",
@@ -1130,7 +1156,7 @@ pub(crate) fn _kpi_technician<'py>(
     let srt = srt_column(worked.len(), srt_c.as_ref(), ops_c.as_ref(), catalog)?;
     let tech = form.col(technicians, "technicians")?;
     // The attendance: a second DataFrame in the DataFrame form.
-    let attendance = Form::of(Some(available_hours))?;
+    let attendance = Form::of(Some(available_hours), available)?;
     let (avail_col, avail_tech) = if form.is_frame() && attendance.is_frame() {
         let names = available_technicians.or(technicians);
         (
@@ -1191,7 +1217,7 @@ pub(crate) fn _kpi_labour_rate<'py>(
     pay_types: Option<&Bound<'py, PyAny>>,
     sales: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<(PyKpi, Vec<(&'static str, PyKpi)>)> {
-    let form = Form::of(Some(sales_minor))?;
+    let form = Form::of(Some(sales_minor), sales)?;
     let s = need(
         form.first(Some(sales_minor), sales, "sales")?,
         "sales_minor",
@@ -1233,7 +1259,7 @@ pub(crate) fn _kpi_hours_per_ro<'py>(
     basis: &str,
     worked: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PyKpi> {
-    let form = Form::of(Some(worked_hours))?;
+    let form = Form::of(Some(worked_hours), worked)?;
     let w = need(
         form.first(Some(worked_hours), worked, "worked")?,
         "worked_hours",
@@ -1279,12 +1305,12 @@ pub(crate) fn _kpi_time<'py>(
     // `data`: a DataFrame (time_kpi).
     let (form, start) = match first.filter(|f| !f.is_none()) {
         Some(f) => {
-            let form = Form::of(Some(f))?;
+            let form = Form::of(Some(f), start)?;
             let start = form.first(Some(f), start, "start")?;
             (form, start)
         }
         None => {
-            let form = Form::of(data)?;
+            let form = Form::of_data(data)?;
             if data.is_some_and(|d| !d.is_none()) && !form.is_frame() {
                 return Err(invalid_argument(
                     "data",
@@ -1366,8 +1392,14 @@ pub(crate) fn _kpi_rate<'py>(
     period: Option<&str>,
     tz: Option<&str>,
 ) -> PyResult<PyKpiTable> {
-    let form = Form::of(first)?;
     let kpi = kpi.map(RateKpi::from_name).transpose().py()?;
+    let first_name = match kpi {
+        Some(RateKpi::ReadyWhenPromised) => delivered,
+        Some(RateKpi::FollowUpCompletion) => service_end,
+        Some(RateKpi::Csat) => ratings,
+        _ => flags,
+    };
+    let form = Form::of(first, first_name)?;
     // The KPI's first column: `first` in the column form, else named.
     let main = |named: Option<&Bound<'py, PyAny>>, kw: &'static str| form.first(first, named, kw);
     let g = group_args(&form, by, timestamps, time, period, tz)?;
@@ -1423,7 +1455,7 @@ pub(crate) fn _kpi_revenue_per_engineer<'py>(
     engineers: Int,
     revenue: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PyKpi> {
-    let form = Form::of(Some(revenue_minor))?;
+    let form = Form::of(Some(revenue_minor), revenue)?;
     let col = need(
         form.first(Some(revenue_minor), revenue, "revenue")?,
         "revenue_minor",

@@ -408,6 +408,27 @@ def test_kpi_dataframe_form(make) -> None:
         kpi.csat(d["stars"], rating="stars")
 
 
+class Stream:
+    """An object exporting nothing but an Arrow stream (a table or a column)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        return self._inner.__arrow_c_stream__(requested_schema)
+
+
+def test_a_bare_stream_is_a_table_when_its_column_is_named() -> None:
+    table = pa.table({"stars": [5, 2, 4], "dealer": ["a", "b", "a"]})
+    t = kpi.csat(Stream(table), rating="stars", by="dealer")
+    assert t.to_dict()["dealer"] == ["a", "b"] and t.value == 2 / 3
+    # Without the name, the stream is the column itself.
+    assert kpi.csat(Stream(pa.chunked_array([[5, 2], [4]]))).value == 2 / 3
+    m = nps.HeatMap.from_records(Stream(pa.table({"s": ["repair"], "p": ["x"], "pain": [4]})),
+                                 stage="s", points="p", pain="pain")
+    assert m.total_heat == 4
+
+
 def test_dataframe_tables_merge_across_partitions() -> None:
     df = pd.DataFrame({"dealer": ["D1", "D2", "D1", "D2", "D1"], "stars": [5, 2, 4, 3, 1]})
     whole = kpi.csat(df, rating="stars", by="dealer")
@@ -415,3 +436,29 @@ def test_dataframe_tables_merge_across_partitions() -> None:
     assert functools.reduce(lambda a, b: a + b, parts) == whole
     assert sum(parts).to_pandas().equals(whole.to_pandas())
     assert list(roundtrip(whole).to_pandas().columns)[0] == "dealer"
+
+
+def test_dask_partitions_merge_to_the_one_machine_result() -> None:
+    dask = pytest.importorskip("dask")
+    dd = pytest.importorskip("dask.dataframe")
+    df = pd.DataFrame({
+        "stage": ["reception", "repair", "reception", "delivery", "repair", "reception"],
+        "complaint": ["queue", "not fixed", "queue", "slow", "not fixed", "rude"],
+        "pain": [9, 10, 7, 3, 8, 6],
+        "dealer": ["D1", "D2", "D1", "D1", "D2", "D2"],
+        "wait": [60, 240, 90, 30, 600, 120],
+    })
+    ddf = dd.from_pandas(df, npartitions=3)
+    parts = ddf.to_delayed()
+
+    def heat(p: pd.DataFrame) -> nps.HeatMap:
+        return nps.HeatMap.from_records(p, stage="stage", points="complaint", pain="pain",
+                                        by="dealer")
+
+    def waits(p: pd.DataFrame) -> kpi.TimeTable:
+        return kpi.time_kpi(p, target_seconds=180, seconds="wait", by="dealer")
+
+    m = nps.dask.reduce_tree([dask.delayed(heat)(p) for p in parts]).compute()
+    assert m == heat(df)
+    t = nps.dask.reduce_tree([dask.delayed(waits)(p) for p in parts], split_every=2).compute()
+    assert t == waits(df) and t.to_dict()["median"] == waits(df).to_dict()["median"]
