@@ -4700,6 +4700,57 @@ NpsStatus nps_heat_map_matrix_column(const struct NpsHeatMap *map,
                                      size_t *text_len);
 
 /**
+ * Merges two heat maps: `*out` receives a new map equal to the map built
+ * in one pass over the rows (records) of `a` followed by those of `b` —
+ * points, ranking, stage totals and both matrices (nps-core
+ * `HeatMap::merge`). Associative: partial maps (one per file, thread or
+ * machine) may be merged in any order of pairs. `a` and `b` stay valid.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` when the maps have
+ * different matrices (one built with keys or timestamps and the other
+ * not, key columns of another type, another period or time zone);
+ * `NPS_STATUS_OVERFLOW` when a heat or a count exceeds `uint64_t`.
+ *
+ * # Safety
+ *
+ * `a`, `b` NULL or live handles; `out` writable.
+ */
+NpsStatus nps_heat_map_merge(const struct NpsHeatMap *a,
+                             const struct NpsHeatMap *b,
+                             struct NpsHeatMap **out);
+
+/**
+ * Copies the saved state of a heat map (UTF-8 JSON bytes, not
+ * NUL-terminated; nps-core `Saved::to_state`) into `out` (room for
+ * `capacity` bytes); `*len` (may be NULL) receives its length, also on
+ * `NPS_STATUS_BUFFER_TOO_SMALL`, so `out = NULL, capacity = 0` queries it.
+ * Store or send the bytes and load them with `nps_heat_map_from_state`
+ * (in this or another process) to merge partial maps.
+ *
+ * # Safety
+ *
+ * `map` NULL or a live handle; `out` NULL or writable for `capacity`
+ * bytes; `len` NULL or writable.
+ */
+NpsStatus nps_heat_map_to_state(const struct NpsHeatMap *map,
+                                uint8_t *out,
+                                size_t capacity,
+                                size_t *len);
+
+/**
+ * Loads a heat map from `len` bytes written by `nps_heat_map_to_state`:
+ * `*out` receives a new handle equal to the saved map. A state that is not
+ * a heat map's, of another version, truncated or edited so that it breaks
+ * a heat map's rules is `NPS_STATUS_INVALID_ARGUMENT` naming `state`.
+ *
+ * # Safety
+ *
+ * `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+ * writable.
+ */
+NpsStatus nps_heat_map_from_state(const uint8_t *state, size_t len, struct NpsHeatMap **out);
+
+/**
  * The M/M/c queue (Erlang C): `arrival_rate` arrivals per unit of time,
  * mean `service_time` in the same unit, `servers` ≥ 1; `target_wait`
  * (NULL = none; ≥ 0, same unit) adds the share served within it. A
@@ -5797,6 +5848,105 @@ NpsStatus nps_kpi_technician_table_get(const struct NpsKpiTechnicianTable *table
  * other thread.
  */
 void nps_kpi_technician_table_free(struct NpsKpiTechnicianTable *table);
+
+/**
+ * Merges two KPI tables: `*out` receives a new table equal to the table
+ * computed in one pass over the rows of `a` followed by those of `b`
+ * (nps-core `KpiTable::merge`: every group's counts add up). Associative:
+ * partial tables may be merged in any order of pairs. `a` and `b` stay
+ * valid.
+ *
+ * First-time fix and comeback rate judge a job by the later jobs of its
+ * vehicle: their tables merge only when the input was partitioned by
+ * vehicle (all jobs of a vehicle in one part). A vehicle with jobs in both
+ * tables is `NPS_STATUS_INVALID_ARGUMENT` naming `other` (and the
+ * vehicle), never a wrong rate.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` when the tables
+ * were computed differently (another KPI, option, period, time zone or
+ * type of key column); `NPS_STATUS_OVERFLOW` past `UINT64_MAX` rows.
+ *
+ * # Safety
+ *
+ * `a`, `b` NULL or live handles; `out` writable.
+ */
+NpsStatus nps_kpi_table_merge(const struct NpsKpiTable *a,
+                              const struct NpsKpiTable *b,
+                              struct NpsKpiTable **out);
+
+/**
+ * Copies the saved state of a KPI table (UTF-8 JSON bytes, not
+ * NUL-terminated) into `out`, as `nps_heat_map_to_state`; load it with
+ * `nps_kpi_table_from_state`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` NULL or writable for `capacity`
+ * bytes; `len` NULL or writable.
+ */
+NpsStatus nps_kpi_table_to_state(const struct NpsKpiTable *table,
+                                 uint8_t *out,
+                                 size_t capacity,
+                                 size_t *len);
+
+/**
+ * Loads a KPI table from `len` bytes written by `nps_kpi_table_to_state`
+ * (`NPS_STATUS_INVALID_ARGUMENT` naming `state` for anything else).
+ *
+ * # Safety
+ *
+ * `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_table_from_state(const uint8_t *state, size_t len, struct NpsKpiTable **out);
+
+/**
+ * Merges two time tables: `*out` receives a new table equal to the table
+ * computed in one pass over the rows of `a` followed by those of `b`,
+ * mean, median and p90 included (nps-core `TimeTable::merge`: each table
+ * keeps the histogram of its durations, O(distinct durations) memory).
+ * Associative. `a` and `b` stay valid.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` when the tables
+ * were computed with another target, period, time zone or type of key
+ * column; `NPS_STATUS_OVERFLOW` past `UINT64_MAX` durations.
+ *
+ * # Safety
+ *
+ * `a`, `b` NULL or live handles; `out` writable.
+ */
+NpsStatus nps_kpi_time_table_merge(const struct NpsKpiTimeTable *a,
+                                   const struct NpsKpiTimeTable *b,
+                                   struct NpsKpiTimeTable **out);
+
+/**
+ * Copies the saved state of a time table (UTF-8 JSON bytes, not
+ * NUL-terminated) into `out`, as `nps_heat_map_to_state`; load it with
+ * `nps_kpi_time_table_from_state`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` NULL or writable for `capacity`
+ * bytes; `len` NULL or writable.
+ */
+NpsStatus nps_kpi_time_table_to_state(const struct NpsKpiTimeTable *table,
+                                      uint8_t *out,
+                                      size_t capacity,
+                                      size_t *len);
+
+/**
+ * Loads a time table from `len` bytes written by
+ * `nps_kpi_time_table_to_state` (`NPS_STATUS_INVALID_ARGUMENT` naming
+ * `state` for anything else).
+ *
+ * # Safety
+ *
+ * `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_time_table_from_state(const uint8_t *state,
+                                        size_t len,
+                                        struct NpsKpiTimeTable **out);
 
 /**
  * Replays a JSON array of events into a new case. `policy` NULL = the

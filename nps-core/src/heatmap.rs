@@ -12,6 +12,13 @@
 //! Heat, mentions and every total are exact integers (`u64`, overflow is
 //! [`Error::Overflow`]); shares are computed from those integers.
 //!
+//! ## Partial maps
+//!
+//! A map merges with the map of other rows ([`HeatMap::merge`]): the result
+//! equals the map built in one pass over all the rows, matrices included,
+//! so maps of partitions (threads, files, Dask workers) combine in any
+//! tree. Maps save and load exactly ([`Saved`](crate::state::Saved)).
+//!
 //! ## Merging duplicates
 //!
 //! Rows (or records) with the same stage and the same description are one
@@ -40,11 +47,13 @@
 
 use std::collections::HashMap;
 
+use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::group::{Grouping, Keys};
-use crate::period::Period;
+use crate::group::{GroupKey, Grouping, Keys};
+use crate::kpi::merge::{bad_state, other, same_shape, uniform_shape, Periods};
+use crate::period::{parse_tz, Period};
 use crate::policy::Driver;
 
 /// A stage of the after-sales customer journey, in journey order.
@@ -304,6 +313,11 @@ pub struct Matrix {
     pub heat: Vec<u64>,
     /// Mentions, same layout.
     pub mentions: Vec<u64>,
+    /// The key of each column of a stage × key matrix (empty for periods).
+    pub keys: Vec<GroupKey>,
+    /// The local first day of each column's period of a stage × period
+    /// matrix (empty for keys).
+    pub starts: Vec<NaiveDate>,
 }
 
 impl Matrix {
@@ -384,7 +398,7 @@ impl Default for RecordDims<'_> {
     }
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Point {
     stage: Stage,
     description: String,
@@ -392,15 +406,39 @@ struct Point {
     heat: u64,
 }
 
+/// The stage × key matrix of a map built from records with keys.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct KeyAxis {
+    /// The keys that occur, ascending.
+    keys: Vec<GroupKey>,
+    cells: Cells,
+}
+
+/// The stage × period matrix of a map built from records with timestamps.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct PeriodAxis {
+    period: Period,
+    /// The canonical name of the time zone.
+    tz: String,
+    /// The local first days of the periods that occur, ascending.
+    starts: Vec<NaiveDate>,
+    cells: Cells,
+}
+
 /// A pain-point heat map: merged points in ranking order, and the optional
 /// stage × key / stage × period matrices of a map built from records.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A map is also a partial result: [`HeatMap::merge`] combines the maps of
+/// two parts of the rows into the map of all of them (exactly, matrices
+/// included), and a map saves and loads exactly
+/// ([`Saved`](crate::state::Saved)).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct HeatMap {
     /// Points sorted by the ranking order.
     points: Vec<Point>,
     total_heat: u64,
-    by_key: Option<Matrix>,
-    by_period: Option<Matrix>,
+    by_key: Option<KeyAxis>,
+    by_period: Option<PeriodAxis>,
 }
 
 fn overflow(what: &'static str) -> Error {
@@ -504,7 +542,7 @@ impl HeatMap {
         }
         // Columns from the grouping engine: periods in time order, keys in
         // ascending order, each label built once per column.
-        let periods: Option<(Vec<String>, Vec<u32>)> = match dims.timestamps {
+        let periods: Option<(Vec<NaiveDate>, Vec<u32>)> = match dims.timestamps {
             Some(ts) => {
                 Error::check_len("timestamps", ts.len(), "stages", n)?;
                 let a = Grouping {
@@ -514,26 +552,20 @@ impl HeatMap {
                     keys: None,
                 }
                 .assign(n)?;
-                let cols = a
-                    .labels
-                    .iter()
-                    .map(|(_, d)| d.map_or_else(String::new, |d| dims.period.label(d)))
-                    .collect();
-                Some((cols, a.rows))
+                // Grouped by period: every label has its period start.
+                let starts = a.labels.iter().filter_map(|(_, d)| *d).collect();
+                Some((starts, a.rows))
             }
             None => None,
         };
-        let keys: Option<(Vec<String>, Vec<u32>)> = match dims.keys {
+        let keys: Option<(Vec<GroupKey>, Vec<u32>)> = match dims.keys {
             Some(k) => {
                 let a = Grouping {
                     keys: Some(k),
                     ..Default::default()
                 }
                 .assign(n)?;
-                Some((
-                    a.labels.iter().map(|(k, _)| k.to_string()).collect(),
-                    a.rows,
-                ))
+                Some((a.labels.into_iter().map(|(k, _)| k).collect(), a.rows))
             }
             None => None,
         };
@@ -546,14 +578,24 @@ impl HeatMap {
             let p = pain_at(pain, i)?;
             acc.add(stages[i], d, 1, p)?;
             if let (Some(m), Some((_, cols))) = (key_m.as_mut(), keys.as_ref()) {
-                m.add(stages[i], cols[i] as usize, p)?;
+                m.add(stages[i], cols[i] as usize, 1, p)?;
             }
             if let (Some(m), Some((_, cols))) = (per_m.as_mut(), periods.as_ref()) {
-                m.add(stages[i], cols[i] as usize, p)?;
+                m.add(stages[i], cols[i] as usize, 1, p)?;
             }
         }
-        let by_key = key_m.zip(keys).map(|(m, (c, _))| m.into_matrix(c));
-        let by_period = per_m.zip(periods).map(|(m, (c, _))| m.into_matrix(c));
+        let by_key = key_m
+            .zip(keys)
+            .map(|(cells, (keys, _))| KeyAxis { keys, cells });
+        let by_period = match per_m.zip(periods) {
+            Some((cells, (starts, _))) => Some(PeriodAxis {
+                period: dims.period,
+                tz: parse_tz(dims.tz)?.name().to_owned(),
+                starts,
+                cells,
+            }),
+            None => None,
+        };
         acc.finish(by_key, by_period)
     }
 
@@ -684,10 +726,24 @@ impl HeatMap {
     /// without that axis.
     pub fn matrix(&self, by: MatrixBy) -> Result<Matrix> {
         let m = match by {
-            MatrixBy::Key => self.by_key.as_ref(),
-            MatrixBy::Period => self.by_period.as_ref(),
+            MatrixBy::Key => self.by_key.as_ref().map(|a| Matrix {
+                stages: Stage::ALL.to_vec(),
+                columns: a.keys.iter().map(GroupKey::to_string).collect(),
+                heat: a.cells.heat.clone(),
+                mentions: a.cells.mentions.clone(),
+                keys: a.keys.clone(),
+                starts: Vec::new(),
+            }),
+            MatrixBy::Period => self.by_period.as_ref().map(|a| Matrix {
+                stages: Stage::ALL.to_vec(),
+                columns: a.starts.iter().map(|&d| a.period.label(d)).collect(),
+                heat: a.cells.heat.clone(),
+                mentions: a.cells.mentions.clone(),
+                keys: Vec::new(),
+                starts: a.starts.clone(),
+            }),
         };
-        m.cloned().ok_or_else(|| {
+        m.ok_or_else(|| {
             Error::arg(
                 "by",
                 match by {
@@ -840,7 +896,7 @@ impl Accumulator {
         Ok(())
     }
 
-    fn finish(mut self, by_key: Option<Matrix>, by_period: Option<Matrix>) -> Result<HeatMap> {
+    fn finish(mut self, by_key: Option<KeyAxis>, by_period: Option<PeriodAxis>) -> Result<HeatMap> {
         if self.points.is_empty() {
             return Err(Error::NoData {
                 what: "a heat map (no rows)",
@@ -861,6 +917,8 @@ impl Accumulator {
     }
 }
 
+/// The cells of a matrix: 6 stages × `cols` columns, row-major.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Cells {
     cols: usize,
     heat: Vec<u64>,
@@ -876,24 +934,258 @@ impl Cells {
         }
     }
 
-    fn add(&mut self, stage: Stage, col: usize, heat: u64) -> Result<()> {
+    fn add(&mut self, stage: Stage, col: usize, mentions: u64, heat: u64) -> Result<()> {
         let i = stage as usize * self.cols + col;
         // Cells are parts of the total heat, which is checked separately,
         // but a cell is summed before the total: check here as well.
         self.heat[i] = self.heat[i]
             .checked_add(heat)
             .ok_or(overflow("heat of a matrix cell"))?;
-        self.mentions[i] += 1; // at most the number of records
+        self.mentions[i] = self.mentions[i]
+            .checked_add(mentions)
+            .ok_or(overflow("mentions of a matrix cell"))?;
         Ok(())
     }
 
-    fn into_matrix(self, columns: Vec<String>) -> Matrix {
-        Matrix {
-            stages: Stage::ALL.to_vec(),
-            columns,
-            heat: self.heat,
-            mentions: self.mentions,
+    /// The cells of `a` (columns `a_cols`, positions in the new columns)
+    /// and `b` added up in a matrix of `cols` columns.
+    fn merged(a: &Cells, a_at: &[usize], b: &Cells, b_at: &[usize], cols: usize) -> Result<Cells> {
+        let mut out = Cells::new(cols);
+        for (cells, at) in [(a, a_at), (b, b_at)] {
+            for stage in Stage::ALL {
+                for (c, &to) in at.iter().enumerate() {
+                    let i = stage as usize * cells.cols + c;
+                    out.add(stage, to, cells.mentions[i], cells.heat[i])?;
+                }
+            }
         }
+        Ok(out)
+    }
+
+    /// Checks saved cells of `cols` columns: the layout, each cell's heat
+    /// within 1..=10 times its mentions, and every column used.
+    fn check(&self, cols: usize, what: &str) -> Result<[(u64, u64); 6]> {
+        if cols == 0
+            || self.cols != cols
+            || self.heat.len() != 6 * cols
+            || self.mentions.len() != 6 * cols
+        {
+            return Err(bad_state(format!(
+                "the {what} matrix has 6 × {cols} cells, one column per label"
+            )));
+        }
+        let mut sums = [(0u64, 0u64); 6];
+        let mut used = vec![false; cols];
+        for (i, (&h, &m)) in self.heat.iter().zip(&self.mentions).enumerate() {
+            if !(m <= h && h / 10 <= m && (h % 10 == 0 || h / 10 < m)) {
+                return Err(bad_state(format!(
+                    "{what} matrix cell {i}: heat is 1 to 10 times the mentions"
+                )));
+            }
+            used[i % cols] |= m > 0;
+            let s = &mut sums[i / cols];
+            s.0 = s.0.checked_add(h).ok_or(overflow("total heat"))?;
+            s.1 = s.1.checked_add(m).ok_or(overflow("mentions"))?;
+        }
+        if let Some(c) = used.iter().position(|u| !u) {
+            return Err(bad_state(format!(
+                "{what} matrix column {c} has no mention: only columns that occur are kept"
+            )));
+        }
+        Ok(sums)
+    }
+}
+
+/// The union of two ascending label lists, and where each list's labels
+/// are in it.
+fn union<L: Ord + Clone>(a: &[L], b: &[L]) -> (Vec<L>, Vec<usize>, Vec<usize>) {
+    let mut all: Vec<L> = a.iter().chain(b).cloned().collect();
+    all.sort();
+    all.dedup();
+    let at = |x: &[L]| {
+        x.iter()
+            .map(|l| all.binary_search(l).unwrap_or_default())
+            .collect()
+    };
+    let (ia, ib) = (at(a), at(b));
+    (all, ia, ib)
+}
+
+fn strictly_ascending<L: Ord>(labels: &[L]) -> bool {
+    labels.windows(2).all(|w| w[0] < w[1])
+}
+
+impl HeatMap {
+    /// The map of the rows (records) of `self` followed by those of
+    /// `later`: equal to the map built in one pass over all of them —
+    /// points, ranking, stage totals and both matrices (a point's mentions
+    /// and heat add up, so do the cells of a key or period seen in both).
+    /// Associative: partial maps may be merged in any tree. Maps from
+    /// [`HeatMap::from_rows`] and from [`HeatMap::from_records`] without
+    /// keys or timestamps merge with each other (a record is a row of one
+    /// mention).
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` when the maps have
+    /// different matrices (one built with keys or timestamps and the other
+    /// not, key columns of another type, another period or time zone);
+    /// [`Error::Overflow`] when a heat or a count exceeds `u64`.
+    ///
+    /// ```
+    /// use nps_core::group::Keys;
+    /// use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
+    /// let stages = [Stage::Reception, Stage::Repair, Stage::Reception];
+    /// let (points, pain, dealer) = (["queue", "not fixed", "queue"], [9u8, 10, 7], ["D2", "D1", "D1"]);
+    /// let map = |r: std::ops::Range<usize>| HeatMap::from_records(&stages[r.clone()], &points[r.clone()],
+    ///     &pain[r.clone()], &RecordDims { keys: Some(Keys::Str(&dealer[r])), ..Default::default() });
+    /// let merged = map(0..1)?.merge(&map(1..3)?)?;
+    /// assert_eq!(merged, map(0..3)?);
+    /// assert_eq!(merged.matrix(MatrixBy::Key)?.columns, ["D1", "D2"]);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, later: &HeatMap) -> Result<HeatMap> {
+        let by_key = match (&self.by_key, &later.by_key) {
+            (None, None) => None,
+            (Some(a), Some(b)) => {
+                same_shape(
+                    "key columns",
+                    uniform_shape("key", &a.keys)?,
+                    uniform_shape("key", &b.keys)?,
+                )?;
+                let (keys, ia, ib) = union(&a.keys, &b.keys);
+                let cells = Cells::merged(&a.cells, &ia, &b.cells, &ib, keys.len())?;
+                Some(KeyAxis { keys, cells })
+            }
+            (a, _) => {
+                return Err(other(format!(
+                "a stage × key matrix {}: merge maps built from records with keys, or both without",
+                if a.is_some() {
+                    "here, none in other"
+                } else {
+                    "in other, none here"
+                }
+            )))
+            }
+        };
+        let by_period = match (&self.by_period, &later.by_period) {
+            (None, None) => None,
+            (Some(a), Some(b)) => {
+                Periods {
+                    period: Some(a.period),
+                    tz: Some(a.tz.clone()),
+                }
+                .check_merge(&Periods {
+                    period: Some(b.period),
+                    tz: Some(b.tz.clone()),
+                })?;
+                let (starts, ia, ib) = union(&a.starts, &b.starts);
+                let cells = Cells::merged(&a.cells, &ia, &b.cells, &ib, starts.len())?;
+                Some(PeriodAxis {
+                    period: a.period,
+                    tz: a.tz.clone(),
+                    starts,
+                    cells,
+                })
+            }
+            (a, _) => {
+                return Err(other(format!(
+                    "a stage × period matrix {}: merge maps built from records with timestamps, or both without",
+                    if a.is_some() { "here, none in other" } else { "in other, none here" }
+                )))
+            }
+        };
+        let mut acc = Accumulator::default();
+        for p in self.points.iter().chain(&later.points) {
+            acc.add(p.stage, &p.description, p.mentions, p.heat)?;
+        }
+        acc.finish(by_key, by_period)
+    }
+
+    /// Checks the rules of a built map (used on load): at least one point;
+    /// distinct (stage, description) pairs with non-empty descriptions; a
+    /// heat of 1 to 10 times the mentions; points in ranking order; the
+    /// total heat their sum; matrices with ascending labels whose cells add
+    /// up to the points' heat and mentions.
+    pub fn check(&self) -> Result<()> {
+        if self.points.is_empty() {
+            return Err(bad_state("a heat map has at least one point"));
+        }
+        let mut seen: [HashMap<&str, ()>; 6] = Default::default();
+        let mut stages = [(0u64, 0u64); 6];
+        let (mut heat, mut mentions) = (0u64, 0u64);
+        for (i, p) in self.points.iter().enumerate() {
+            if p.description.trim().is_empty() {
+                return Err(bad_state(format!("point {i}: empty description")));
+            }
+            if seen[p.stage as usize].insert(&p.description, ()).is_some() {
+                return Err(bad_state(format!(
+                    "point {i}: stage and description repeat an earlier point"
+                )));
+            }
+            let m = p.mentions;
+            if !(m <= p.heat && p.heat / 10 <= m && (p.heat % 10 == 0 || p.heat / 10 < m)) {
+                return Err(bad_state(format!(
+                    "point {i}: heat is 1 to 10 times the mentions"
+                )));
+            }
+            if i > 0 {
+                let q = &self.points[i - 1];
+                let order = q
+                    .heat
+                    .cmp(&p.heat)
+                    .reverse()
+                    .then(q.stage.cmp(&p.stage))
+                    .then_with(|| q.description.cmp(&p.description));
+                if order != std::cmp::Ordering::Less {
+                    return Err(bad_state(format!("point {i}: points are in ranking order")));
+                }
+            }
+            heat = heat.checked_add(p.heat).ok_or(overflow("total heat"))?;
+            mentions = mentions.checked_add(m).ok_or(overflow("mentions"))?;
+            // Parts of the totals, which fit.
+            stages[p.stage as usize].0 += p.heat;
+            stages[p.stage as usize].1 += m;
+        }
+        if heat != self.total_heat {
+            return Err(bad_state("the total heat is the sum of the points' heat"));
+        }
+        let sums = |t: [(u64, u64); 6], what: &str| {
+            if t == stages {
+                Ok(())
+            } else {
+                Err(bad_state(format!(
+                    "the cells of each stage of the {what} matrix add up to the heat and mentions of its points"
+                )))
+            }
+        };
+        if let Some(a) = &self.by_key {
+            if !strictly_ascending(&a.keys) {
+                return Err(bad_state("matrix keys are ascending, without repeats"));
+            }
+            uniform_shape("key", &a.keys)?;
+            sums(a.cells.check(a.keys.len(), "key")?, "key")?;
+        }
+        if let Some(a) = &self.by_period {
+            let periods = Periods {
+                period: Some(a.period),
+                tz: Some(a.tz.clone()),
+            };
+            periods.check()?;
+            if !strictly_ascending(&a.starts) {
+                return Err(bad_state("matrix periods are ascending, without repeats"));
+            }
+            for (i, &d) in a.starts.iter().enumerate() {
+                periods.check_start(i, Some(d))?;
+            }
+            sums(a.cells.check(a.starts.len(), "period")?, "period")?;
+        }
+        Ok(())
+    }
+}
+
+impl crate::state::Saved for HeatMap {
+    const KIND: &'static str = "HeatMap";
+    fn check(&self) -> Result<()> {
+        HeatMap::check(self)
     }
 }
 

@@ -594,3 +594,82 @@ pub unsafe extern "C" fn nps_heat_map_matrix_column(
         unsafe { text_out(label, buf, len, text_len) }
     })
 }
+
+/// Merges two heat maps: `*out` receives a new map equal to the map built
+/// in one pass over the rows (records) of `a` followed by those of `b` —
+/// points, ranking, stage totals and both matrices (nps-core
+/// `HeatMap::merge`). Associative: partial maps (one per file, thread or
+/// machine) may be merged in any order of pairs. `a` and `b` stay valid.
+///
+/// Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` when the maps have
+/// different matrices (one built with keys or timestamps and the other
+/// not, key columns of another type, another period or time zone);
+/// `NPS_STATUS_OVERFLOW` when a heat or a count exceeds `uint64_t`.
+///
+/// # Safety
+///
+/// `a`, `b` NULL or live handles; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_heat_map_merge(
+    a: *const NpsHeatMap,
+    b: *const NpsHeatMap,
+    out: *mut *mut NpsHeatMap,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees.
+        let (a, b) = unsafe { (NpsHeatMap::try_ref(a, "a")?, NpsHeatMap::try_ref(b, "b")?) };
+        new_handle(a.inner.merge(&b.inner)?, out);
+        Ok(())
+    })
+}
+
+/// Copies the saved state of a heat map (UTF-8 JSON bytes, not
+/// NUL-terminated; nps-core `Saved::to_state`) into `out` (room for
+/// `capacity` bytes); `*len` (may be NULL) receives its length, also on
+/// `NPS_STATUS_BUFFER_TOO_SMALL`, so `out = NULL, capacity = 0` queries it.
+/// Store or send the bytes and load them with `nps_heat_map_from_state`
+/// (in this or another process) to merge partial maps.
+///
+/// # Safety
+///
+/// `map` NULL or a live handle; `out` NULL or writable for `capacity`
+/// bytes; `len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_heat_map_to_state(
+    map: *const NpsHeatMap,
+    out: *mut u8,
+    capacity: usize,
+    len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantees.
+        let m = unsafe { NpsHeatMap::try_ref(map, "map") }?;
+        // SAFETY: caller guarantees on out and len.
+        unsafe { crate::kpi::state_out(&m.inner, out, capacity, len) }
+    })
+}
+
+/// Loads a heat map from `len` bytes written by `nps_heat_map_to_state`:
+/// `*out` receives a new handle equal to the saved map. A state that is not
+/// a heat map's, of another version, truncated or edited so that it breaks
+/// a heat map's rules is `NPS_STATUS_INVALID_ARGUMENT` naming `state`.
+///
+/// # Safety
+///
+/// `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_heat_map_from_state(
+    state: *const u8,
+    len: usize,
+    out: *mut *mut NpsHeatMap,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let map = unsafe { crate::kpi::state_in::<HeatMap>(state, len) }?;
+        new_handle(map, out);
+        Ok(())
+    })
+}

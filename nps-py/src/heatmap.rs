@@ -1,19 +1,24 @@
-//! `nps.HeatMap`, `nps.HeatTable`, `nps.Queue`, `nps.erlang_c`,
-//! `nps.servers_needed`. Conversion only: the rules live in
-//! `nps_core::heatmap` and `nps_core::erlang`.
+//! `nps.HeatMap`, `nps.HeatTable`. Conversion only: the rules (and the
+//! merging of partial maps) live in `nps_core::heatmap`.
 
-use nps_core::group::Keys;
+use nps_core::group::{GroupKey, Keys};
 use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
 use nps_core::period::Period;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::column::{labels, numbers, timestamps, IntLabels, Labels, Numbers};
-use crate::errors::CoreResult;
-use crate::group::KeyColumns;
+use crate::errors::{invalid_argument, CoreResult};
+use crate::group::key_to_py;
+use crate::kpi::{merge_names, Form};
 use crate::names::parse_name;
 use crate::policy::PyPolicy;
+use crate::state;
+
+fn required<'py>(v: Option<Bound<'py, PyAny>>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
+    v.ok_or_else(|| invalid_argument(name, "is required"))
+}
 
 fn strings<'a>(l: &'a Labels<'_>, name: &str) -> PyResult<Vec<&'a str>> {
     if let Some(s) = l.strs() {
@@ -35,7 +40,7 @@ fn strings<'a>(l: &'a Labels<'_>, name: &str) -> PyResult<Vec<&'a str>> {
 }
 
 /// A table of heat-map results: `to_dict()` (column name → list),
-/// `to_pandas()`, `to_polars()`; `len(table)` rows.
+/// `to_pandas()`, `to_polars()`; `len(table)` rows. Tables pickle.
 ///
 /// >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
 /// >>> t = h.ranked()
@@ -46,7 +51,12 @@ pub(crate) struct PyHeatTable {
     kind: &'static str,
     rows: usize,
     columns: Py<PyDict>,
+    /// The types of the key and period columns of a matrix (`u64`, `i64`,
+    /// `str`, `date`), for the DataFrame converters.
+    types: Py<PyDict>,
 }
+
+const KINDS: [&str; 5] = ["ranked", "by_stage", "pareto", "matrix", "drivers"];
 
 #[pymethods]
 impl PyHeatTable {
@@ -66,8 +76,67 @@ impl PyHeatTable {
         Ok(d)
     }
 
+    /// The types of the columns that are neither counts, shares nor text
+    /// (a matrix's key columns and its `period`): name → "u64", "i64",
+    /// "str" or "date".
+    #[getter]
+    fn _types<'py>(&self, py: Python<'py>) -> Bound<'py, PyDict> {
+        self.types
+            .bind(py)
+            .copy()
+            .unwrap_or_else(|_| PyDict::new(py))
+    }
+
     fn __len__(&self) -> usize {
         self.rows
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let py = slf.py();
+        let me = slf.get();
+        let ctor = slf.get_type().getattr("_from_state")?;
+        let args = PyTuple::new(
+            py,
+            [
+                me.kind.into_pyobject(py)?.into_any(),
+                me.to_dict(py)?.into_any(),
+                me._types(py).into_any(),
+            ],
+        )?;
+        PyTuple::new(py, [ctor, args.into_any()])
+    }
+
+    /// The table of a state written by pickling (`pickle.loads`): its kind,
+    /// columns (equal-length lists) and column types.
+    #[staticmethod]
+    fn _from_state(
+        kind: &str,
+        columns: &Bound<'_, PyDict>,
+        types: &Bound<'_, PyDict>,
+    ) -> PyResult<PyHeatTable> {
+        let bad = |reason: String| invalid_argument("state", reason);
+        let kind = KINDS
+            .into_iter()
+            .find(|k| *k == kind)
+            .ok_or_else(|| bad(format!("unknown heat table kind {kind:?}")))?;
+        let mut rows = None;
+        let copy = PyDict::new(columns.py());
+        for (k, v) in columns.iter() {
+            let v = v
+                .cast::<PyList>()
+                .map_err(|_| bad("a heat table's columns are lists".into()))?;
+            if rows.is_some_and(|r| r != v.len()) {
+                return Err(bad("a heat table's columns have the same length".into()));
+            }
+            rows = Some(v.len());
+            copy.set_item(k, v.get_slice(0, v.len()))?;
+        }
+        Ok(PyHeatTable {
+            kind,
+            rows: rows.unwrap_or(0),
+            columns: copy.unbind(),
+            types: types.copy()?.unbind(),
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -76,10 +145,12 @@ impl PyHeatTable {
 }
 
 fn table(kind: &'static str, rows: usize, d: Bound<'_, PyDict>) -> PyHeatTable {
+    let types = PyDict::new(d.py()).unbind();
     PyHeatTable {
         kind,
         rows,
         columns: d.unbind(),
+        types,
     }
 }
 
@@ -90,12 +161,65 @@ fn table(kind: &'static str, rows: usize, d: Bound<'_, PyDict>) -> PyHeatTable {
 /// "follow_up". Rows with the same stage and description merge (mentions
 /// and heat add up; the pain index is the mention-weighted mean).
 ///
+/// A map is a partial result: `a.merge(b)` (or `a + b`, or
+/// `sum([a, b, ...])`) is the map of the rows of `a` followed by those of
+/// `b`, exactly (points, ranking and matrices); maps pickle (Dask,
+/// multiprocessing).
+///
 /// >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
 /// >>> h.total_heat  # 4 * 5 + 2 * 9
 /// 38
-#[pyclass(frozen, module = "nps", name = "HeatMap")]
+/// >>> (h + nps.HeatMap.from_rows(["repair"], ["not fixed"], [1], [9])).total_heat
+/// 47
+#[pyclass(frozen, eq, module = "nps", name = "HeatMap")]
+#[derive(PartialEq)]
 pub(crate) struct PyHeatMap {
     inner: HeatMap,
+    /// The names of the key columns, when known (DataFrame columns, named
+    /// Series).
+    key_names: Vec<Option<String>>,
+}
+
+/// What a pickled `HeatMap` holds: the core map and the key names.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedHeatMap {
+    map: HeatMap,
+    key_names: Vec<Option<String>>,
+}
+
+impl nps_core::state::Saved for SavedHeatMap {
+    const KIND: &'static str = "nps.HeatMap";
+    fn check(&self) -> nps_core::Result<()> {
+        self.map.check()
+    }
+}
+
+/// The names of a matrix's key columns: the caller's when all are known,
+/// distinct and free, else `key` (one column) or `key_0`, `key_1`, ….
+fn matrix_key_names(names: &[Option<String>], n: usize) -> Vec<String> {
+    let taken = ["stage", "column", "mentions", "heat"];
+    let known: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
+    let distinct = known
+        .iter()
+        .enumerate()
+        .all(|(i, k)| !known[..i].contains(k) && !taken.contains(k));
+    if known.len() == n && names.len() == n && distinct {
+        return known.into_iter().map(str::to_owned).collect();
+    }
+    if n == 1 {
+        vec!["key".to_owned()]
+    } else {
+        (0..n).map(|i| format!("key_{i}")).collect()
+    }
+}
+
+/// The type name of one key part for the DataFrame converters.
+fn key_type(k: &GroupKey) -> &'static str {
+    match k {
+        GroupKey::UInt(_) => "u64",
+        GroupKey::Int(_) => "i64",
+        _ => "str",
+    }
 }
 
 fn ranked_dict<'py>(
@@ -132,20 +256,33 @@ fn ranked_dict<'py>(
 impl PyHeatMap {
     /// A heat map from pre-counted rows: stage names, descriptions, mention
     /// counts (whole numbers ≥ 0) and pain indexes (whole numbers 1–10).
-    /// Columns may be lists, numpy arrays, pandas or polars Series.
+    /// Columns may be lists, numpy arrays, pandas or polars Series. Or a
+    /// DataFrame (pandas, polars, pyarrow) first, with `stage=`, `points=`,
+    /// `mentions=` and `pain=` naming its columns.
     /// Raises InvalidValueError (with `.index`) for a bad element,
     /// LengthMismatchError, NoDataError for no rows, CountOverflowError.
+    ///
+    /// >>> import pandas as pd
+    /// >>> df = pd.DataFrame({"s": ["repair"], "p": ["not fixed"], "m": [3], "pain": [9]})
+    /// >>> nps.HeatMap.from_rows(df, stage="s", points="p", mentions="m", pain="pain").total_heat
+    /// 27
     #[staticmethod]
-    #[pyo3(signature = (stages, points, mentions, pain))]
-    fn from_rows(
-        py: Python<'_>,
-        stages: &Bound<'_, PyAny>,
-        points: &Bound<'_, PyAny>,
-        mentions: &Bound<'_, PyAny>,
-        pain: &Bound<'_, PyAny>,
+    #[pyo3(signature = (stages, points = None, mentions = None, pain = None, *, stage = None))]
+    fn from_rows<'py>(
+        py: Python<'py>,
+        stages: &Bound<'py, PyAny>,
+        points: Option<&Bound<'py, PyAny>>,
+        mentions: Option<&Bound<'py, PyAny>>,
+        pain: Option<&Bound<'py, PyAny>>,
+        stage: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<PyHeatMap> {
-        let (sl, pl) = (labels(stages, "stages")?, labels(points, "points")?);
-        let (mn, pn) = (numbers(mentions, "mentions")?, numbers(pain, "pain")?);
+        let form = Form::of(Some(stages), stage)?;
+        let stages = required(form.first(Some(stages), stage, "stage")?, "stages")?;
+        let points = required(form.col(points, "points")?, "points")?;
+        let mentions = required(form.col(mentions, "mentions")?, "mentions")?;
+        let pain = required(form.col(pain, "pain")?, "pain")?;
+        let (sl, pl) = (labels(&stages, "stages")?, labels(&points, "points")?);
+        let (mn, pn) = (numbers(&mentions, "mentions")?, numbers(&pain, "pain")?);
         let (s, p) = (strings(&sl, "stages")?, strings(&pl, "points")?);
         let q = pn.to_f64()?;
         // uint64 counts stay exact (above 2^53 a float would round them).
@@ -167,7 +304,10 @@ impl PyHeatMap {
                 }
             })
             .py()?;
-        Ok(PyHeatMap { inner })
+        Ok(PyHeatMap {
+            inner,
+            key_names: Vec::new(),
+        })
     }
 
     /// A heat map from raw complaint records: each row is one mention of
@@ -178,23 +318,53 @@ impl PyHeatMap {
     /// Unix seconds) with `period` ("day", "week", "month" — the default —
     /// or "quarter") in IANA time zone `tz` (default "UTC") enable
     /// `matrix(by="key")` / `matrix(by="period")`.
+    ///
+    /// The DataFrame form: a DataFrame (pandas, polars, pyarrow) first, with
+    /// `stage=`, `points=` and `pain=` naming its columns, `by=` a column
+    /// name or a list of names and `time=` the timestamp column. The
+    /// matrix's key columns are then named after the columns.
+    ///
+    /// >>> import pandas as pd
+    /// >>> df = pd.DataFrame({"stage": ["reception", "reception", "repair"],
+    /// ...                    "complaint": ["queue", "queue", "not fixed"],
+    /// ...                    "pain": [9, 7, 10], "dealer": ["D1", "D2", "D1"]})
+    /// >>> m = nps.HeatMap.from_records(df, stage="stage", points="complaint", pain="pain", by="dealer")
+    /// >>> m.total_heat, m.matrix(by="key").to_dict()["dealer"][:2]
+    /// (26, ['D1', 'D2'])
     #[staticmethod]
-    #[pyo3(signature = (stages, points, pain, *, by = None, at = None, period = None, tz = None))]
+    #[pyo3(signature = (stages, points = None, pain = None, *, by = None, at = None, period = None, tz = None, stage = None, time = None))]
     #[allow(clippy::too_many_arguments)]
-    fn from_records(
-        py: Python<'_>,
-        stages: &Bound<'_, PyAny>,
-        points: &Bound<'_, PyAny>,
-        pain: &Bound<'_, PyAny>,
-        by: Option<&Bound<'_, PyAny>>,
-        at: Option<&Bound<'_, PyAny>>,
+    fn from_records<'py>(
+        py: Python<'py>,
+        stages: &Bound<'py, PyAny>,
+        points: Option<&Bound<'py, PyAny>>,
+        pain: Option<&Bound<'py, PyAny>>,
+        by: Option<&Bound<'py, PyAny>>,
+        at: Option<&Bound<'py, PyAny>>,
         period: Option<&str>,
         tz: Option<&str>,
+        stage: Option<&Bound<'py, PyAny>>,
+        time: Option<&Bound<'py, PyAny>>,
     ) -> PyResult<PyHeatMap> {
-        let (sl, pl) = (labels(stages, "stages")?, labels(points, "points")?);
-        let pn = numbers(pain, "pain")?;
-        let key_cols = by.map(|b| KeyColumns::new(b, "by")).transpose()?;
-        let ts = at.map(timestamps).transpose()?;
+        let form = Form::of(Some(stages), stage)?;
+        let stages = required(form.first(Some(stages), stage, "stage")?, "stages")?;
+        let points = required(form.col(points, "points")?, "points")?;
+        let pain = required(form.col(pain, "pain")?, "pain")?;
+        let (sl, pl) = (labels(&stages, "stages")?, labels(&points, "points")?);
+        let pn = numbers(&pain, "pain")?;
+        let key_cols = form.keys(by)?;
+        let at = if form.is_frame() {
+            if at.is_some_and(|a| !a.is_none()) {
+                return Err(invalid_argument(
+                    "at",
+                    "with a DataFrame, name the column: time=",
+                ));
+            }
+            form.col(time, "time")?
+        } else {
+            form.time(at, time)?
+        };
+        let ts = at.as_ref().map(timestamps).transpose()?;
         let d = RecordDims::default();
         let period: Period = match period {
             Some(p) => parse_name("period", p)?,
@@ -224,7 +394,61 @@ impl PyHeatMap {
             None => build(None),
         }
         .py()?;
-        Ok(PyHeatMap { inner })
+        Ok(PyHeatMap {
+            inner,
+            key_names: key_cols.map(|k| k.names).unwrap_or_default(),
+        })
+    }
+
+    /// The map of the rows of this map followed by those of `other`: equal
+    /// to the map built in one pass over all of them (points, ranking,
+    /// stage totals, matrices). Raises InvalidArgumentError (argument
+    /// `other`) when the maps have different matrices (one built with keys
+    /// or timestamps and the other not, keys of another type, another
+    /// period or time zone).
+    ///
+    /// >>> a = nps.HeatMap.from_records(["repair"], ["not fixed"], [9], by=["D1"])
+    /// >>> b = nps.HeatMap.from_records(["repair", "delivery"], ["not fixed", "slow"], [7, 3], by=["D2", "D1"])
+    /// >>> m = a.merge(b)
+    /// >>> m.ranked().to_dict()["heat"], m.matrix(by="key").to_dict()["column"][:2]
+    /// ([16, 3], ['D1', 'D2'])
+    fn merge(&self, other: &PyHeatMap) -> PyResult<PyHeatMap> {
+        Ok(PyHeatMap {
+            inner: self.inner.merge(&other.inner).py()?,
+            key_names: merge_names(&self.key_names, &other.key_names)?,
+        })
+    }
+
+    /// `a + b` is `a.merge(b)`.
+    fn __add__(&self, other: &PyHeatMap) -> PyResult<PyHeatMap> {
+        self.merge(other)
+    }
+
+    /// `0 + a` is `a` (so `sum(maps)` works).
+    fn __radd__<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        crate::kpi::radd(slf, other)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let saved = SavedHeatMap {
+            map: me.inner.clone(),
+            key_names: me.key_names.clone(),
+        };
+        state::reduce(slf.as_any(), &saved)
+    }
+
+    /// The map of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        let s: SavedHeatMap = state::load(state)?;
+        Ok(PyHeatMap {
+            inner: s.map,
+            key_names: s.key_names,
+        })
     }
 
     /// Total heat.
@@ -277,11 +501,25 @@ impl PyHeatMap {
 
     /// The stage × key (`by="key"`) or stage × period (`by="period"`) matrix
     /// of a map built from records with `by=` / `at=`: one row per stage and
-    /// column label, long form: stage, column, mentions, heat.
+    /// column label, long form: stage, column (the label), the key columns
+    /// (named after the columns grouped by when known, else `key` or
+    /// `key_0`, `key_1`, …) or `period` (the local first day, a date),
+    /// mentions, heat.
     #[pyo3(signature = (by = "key"))]
-    fn matrix(&self, py: Python<'_>, by: &str) -> PyResult<PyHeatTable> {
+    fn matrix<'py>(&self, py: Python<'py>, by: &str) -> PyResult<PyHeatTable> {
         let m = self.inner.matrix(MatrixBy::from_name(by).py()?).py()?;
         let (mut st, mut col, mut men, mut heat) = (vec![], vec![], vec![], vec![]);
+        let parts: Vec<Vec<&GroupKey>> = m
+            .keys
+            .iter()
+            .map(|k| match k {
+                GroupKey::Tuple(ks) => ks.iter().collect(),
+                k => vec![k],
+            })
+            .collect();
+        let n_keys = parts.first().map_or(0, Vec::len);
+        let mut keys: Vec<Vec<Bound<'py, PyAny>>> = vec![Vec::new(); n_keys];
+        let mut starts = Vec::new();
         for (s, stage) in m.stages.iter().enumerate() {
             for (c, label) in m.columns.iter().enumerate() {
                 let i = s * m.columns.len() + c;
@@ -289,15 +527,36 @@ impl PyHeatMap {
                 col.push(label.as_str());
                 men.push(m.mentions[i]);
                 heat.push(m.heat[i]);
+                for (j, k) in parts.get(c).into_iter().flatten().enumerate() {
+                    keys[j].push(key_to_py(py, k)?);
+                }
+                if let Some(d) = m.starts.get(c) {
+                    starts.push(*d);
+                }
             }
         }
         let d = PyDict::new(py);
+        let types = PyDict::new(py);
         let n = st.len();
         d.set_item("stage", st)?;
         d.set_item("column", col)?;
+        let names = matrix_key_names(&self.key_names, n_keys);
+        for (j, (name, values)) in names.iter().zip(keys).enumerate() {
+            d.set_item(name, PyList::new(py, values)?)?;
+            types.set_item(name, parts.first().map_or("str", |p| key_type(p[j])))?;
+        }
+        if !m.starts.is_empty() {
+            d.set_item("period", starts)?;
+            types.set_item("period", "date")?;
+        }
         d.set_item("mentions", men)?;
         d.set_item("heat", heat)?;
-        Ok(table("matrix", n, d))
+        Ok(PyHeatTable {
+            kind: "matrix",
+            rows: n,
+            columns: d.unbind(),
+            types: types.unbind(),
+        })
     }
 
     /// The NPS driver view: the policy's drivers (default policy if None)

@@ -1,7 +1,13 @@
 //! Service KPIs (`nps.kpi`): thin wrappers of `nps_core::kpi`. Columns are
 //! converted (numbers, timestamps, labels, 0/1 flags); every rule lives in
 //! nps-core. The Python module `nps/kpi.py` gives these functions their
-//! public names and builds the tables.
+//! public names. The tables (`KpiTable`, `TimeTable`) hold the core tables:
+//! they merge (`merge`, `+`) and pickle through nps-core's saved states.
+//!
+//! Every column function has a DataFrame form: its first argument is a
+//! table (pandas / polars DataFrame, pyarrow Table) and its column
+//! arguments name columns ([`Form`]); `by=` names the key columns and
+//! `time=` the timestamps of the periods.
 
 use nps_core::group::{GroupKey, Keys};
 use nps_core::kpi::{
@@ -11,8 +17,10 @@ use nps_core::kpi::{
 use nps_core::period::Period;
 use nps_core::Error;
 use pyo3::prelude::*;
+use pyo3::types::{PyInt, PyList, PyTuple};
 
-use crate::errors::Int;
+use crate::errors::{invalid_argument, Int};
+use crate::state;
 
 use crate::calendar::PyCalendar;
 use crate::column::{labels, numbers, timestamps, Labels};
@@ -58,6 +66,18 @@ impl PyKpi {
     fn coverage(&self) -> Option<f64> {
         self.k.coverage
     }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().k)
+    }
+
+    /// The KPI of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyKpi {
+            k: state::load(state)?,
+        })
+    }
+
     fn __repr__(&self) -> String {
         let o = |v: Option<f64>| v.map_or("None".to_owned(), |v| format!("{v}"));
         format!(
@@ -126,6 +146,18 @@ impl PyTimeKpi {
     fn value(&self) -> Option<f64> {
         self.t.within_target.value
     }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().t)
+    }
+
+    /// The time KPI of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PyTimeKpi {
+            t: state::load(state)?,
+        })
+    }
+
     fn __repr__(&self) -> String {
         let o = |v: Option<f64>| v.map_or("None".to_owned(), |v| format!("{v}"));
         format!(
@@ -199,12 +231,544 @@ impl PySrtCatalog {
     fn __contains__(&self, code: &str) -> bool {
         self.c.get(code).is_some()
     }
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        state::reduce(slf.as_any(), &slf.get().c)
+    }
+
+    /// The catalog of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        Ok(PySrtCatalog {
+            c: state::load(state)?,
+        })
+    }
+
     fn __repr__(&self) -> String {
         format!("SrtCatalog({})", self.c.to_json())
     }
 }
 
-use crate::group::{key_to_py, keys_of, KeyColumns};
+use crate::group::{frame_column, is_frame, key_to_py, keys_of, KeyColumns};
+
+// ---- The tables ----
+
+/// Key names of a merged table: those of either table when the other has
+/// none (or the same ones); two different sets of names are an
+/// `InvalidArgumentError` naming `other`.
+pub(crate) fn merge_names(
+    a: &[Option<String>],
+    b: &[Option<String>],
+) -> PyResult<Vec<Option<String>>> {
+    let known = |n: &[Option<String>]| n.iter().any(Option::is_some);
+    match (known(a), known(b)) {
+        (true, true) if a != b => Err(invalid_argument(
+            "other",
+            format!("the key columns are named {a:?} here and {b:?} in other"),
+        )),
+        (_, true) => Ok(b.to_vec()),
+        _ => Ok(a.to_vec()),
+    }
+}
+
+/// A table's groups as `(key, period label or None, KPI)` tuples.
+fn rows<'py, G>(
+    py: Python<'py>,
+    groups: &[G],
+    label: impl Fn(&G) -> (&GroupKey, Option<String>),
+    kpi: impl Fn(&G) -> PyResult<Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyList>> {
+    let items = groups
+        .iter()
+        .map(|g| {
+            let (key, period) = label(g);
+            let p = period.into_pyobject(py)?.into_any();
+            PyTuple::new(py, [key_to_py(py, key)?, p, kpi(g)?])
+        })
+        .collect::<PyResult<Vec<_>>>()?;
+    PyList::new(py, items)
+}
+
+/// A rate KPI overall (`overall`; `value`, `numerator`, `denominator`,
+/// `coverage` are its fields) and per group (`groups`: a list of
+/// `(key, period, Kpi)` sorted by key then period; `key` is None without
+/// `by=`, a tuple when grouping by several columns; `period` a label such
+/// as "2025-03", or None). `to_arrow()`, `to_pandas()`, `to_polars()` and
+/// `to_dict()` give the table (nps-core `KpiTable::to_table`): key columns
+/// (named after the columns grouped by), `period` (a date), `value`,
+/// `numerator`, `denominator`, `coverage`.
+///
+/// A table is a partial result: `a.merge(b)` (or `a + b`, or
+/// `sum([a, b, ...])`) is the table of the rows of `a` followed by those of
+/// `b`, exactly (the counts of every group add up); tables computed with
+/// other options do not merge (`InvalidArgumentError` naming `other`).
+/// First-time fix, comeback and repeat-complaint tables merge only when
+/// the input was partitioned by vehicle (all jobs of a vehicle in one
+/// part): a vehicle in both is an `InvalidArgumentError`, never a wrong
+/// rate. Tables pickle (Dask, multiprocessing).
+///
+/// >>> t = nps.kpi.rate([1, 0, 1, 1], by=["a", "a", "b", "b"])
+/// >>> t.value, t.numerator, t.denominator  # 3 of 4 rows flagged
+/// (0.75, 3.0, 4.0)
+/// >>> [(key, k.value) for key, period, k in t]
+/// [('a', 0.5), ('b', 1.0)]
+/// >>> t.to_dict()["value"]
+/// [0.5, 1.0]
+/// >>> first, rest = nps.kpi.rate([1, 0], by=["a", "a"]), nps.kpi.rate([1, 1], by=["b", "b"])
+/// >>> (first + rest) == t
+/// True
+#[pyclass(frozen, eq, sequence, module = "nps.kpi", name = "KpiTable")]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PyKpiTable {
+    t: KpiTable,
+    key_names: Vec<Option<String>>,
+}
+
+/// What a pickled `KpiTable` holds: the core table and the key names.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedKpiTable {
+    table: KpiTable,
+    key_names: Vec<Option<String>>,
+}
+
+impl nps_core::state::Saved for SavedKpiTable {
+    const KIND: &'static str = "nps.kpi.KpiTable";
+}
+
+#[pymethods]
+impl PyKpiTable {
+    /// The KPI over every row.
+    #[getter]
+    fn overall(&self) -> PyKpi {
+        PyKpi { k: self.t.overall }
+    }
+
+    /// The groups: `(key, period, Kpi)` sorted by key, then period.
+    #[getter]
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let period = self.t.period;
+        rows(
+            py,
+            &self.t.groups,
+            |g| (&g.key, g.period_start.zip(period).map(|(d, p)| p.label(d))),
+            |g| Ok(Bound::new(py, PyKpi { k: g.kpi })?.into_any()),
+        )
+    }
+
+    /// The overall value (None = no data).
+    #[getter]
+    fn value(&self) -> Option<f64> {
+        self.t.overall.value
+    }
+
+    /// The overall numerator.
+    #[getter]
+    fn numerator(&self) -> f64 {
+        self.t.overall.numerator
+    }
+
+    /// The overall denominator.
+    #[getter]
+    fn denominator(&self) -> f64 {
+        self.t.overall.denominator
+    }
+
+    /// The overall coverage.
+    #[getter]
+    fn coverage(&self) -> Option<f64> {
+        self.t.overall.coverage
+    }
+
+    fn __len__(&self) -> usize {
+        self.t.groups.len()
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.groups(py)?.try_iter()?.into_any())
+    }
+
+    /// The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+    /// `to_polars`, `to_dict`).
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        table::columns(py, &table::named(self.t.to_table(), &self.key_names))
+    }
+
+    /// The table of the rows of this table followed by those of `other`:
+    /// equal to the table computed in one pass over all of them. Raises
+    /// InvalidArgumentError (argument `other`) for a table computed with
+    /// another KPI, option, period, time zone or type of key column, and
+    /// for first-time fix / comeback tables that share a vehicle (their
+    /// input must be partitioned by vehicle).
+    ///
+    /// >>> a = nps.kpi.csat([5, 2], by=["d1", "d2"])
+    /// >>> b = nps.kpi.csat([4], by=["d2"])
+    /// >>> [(key, k.numerator, k.denominator) for key, _, k in a.merge(b)]
+    /// [('d1', 1.0, 1.0), ('d2', 1.0, 2.0)]
+    fn merge(&self, other: &PyKpiTable) -> PyResult<PyKpiTable> {
+        Ok(PyKpiTable {
+            t: self.t.merge(&other.t).py()?,
+            key_names: merge_names(&self.key_names, &other.key_names)?,
+        })
+    }
+
+    /// `a + b` is `a.merge(b)`.
+    fn __add__(&self, other: &PyKpiTable) -> PyResult<PyKpiTable> {
+        self.merge(other)
+    }
+
+    /// `0 + a` is `a` (so `sum(tables)` works).
+    fn __radd__<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        radd(slf, other)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let saved = SavedKpiTable {
+            table: me.t.clone(),
+            key_names: me.key_names.clone(),
+        };
+        state::reduce(slf.as_any(), &saved)
+    }
+
+    /// The table of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        let s: SavedKpiTable = state::load(state)?;
+        Ok(PyKpiTable {
+            t: s.table,
+            key_names: s.key_names,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "KpiTable(overall={}, groups={})",
+            PyKpi { k: self.t.overall }.__repr__(),
+            self.t.groups.len()
+        )
+    }
+}
+
+/// `0 + x` is `x` (the start of `sum()`); anything else is not added.
+pub(crate) fn radd<'py, T: pyo3::PyClass>(
+    slf: &Bound<'py, T>,
+    other: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    let zero =
+        other.is_exact_instance_of::<PyInt>() && other.extract::<i64>().is_ok_and(|v| v == 0);
+    if zero {
+        return Ok(slf.clone().into_any());
+    }
+    Ok(py.NotImplemented().into_bound(py))
+}
+
+/// A time KPI overall (`overall`) and per group (`groups`: a list of
+/// `(key, period, TimeKpi)`). `to_arrow()`, `to_pandas()`, `to_polars()`
+/// and `to_dict()` give the table (nps-core `TimeTable::to_table`): key
+/// columns, `period`, `n`, `mean`, `median`, `p90` (seconds),
+/// `target_seconds` and `within_target_value` / `_numerator` /
+/// `_denominator` / `_coverage`.
+///
+/// A table is a partial result: it keeps the histogram of the durations of
+/// every group (memory O(distinct durations)), so `a.merge(b)` (or `a + b`)
+/// is exactly the table of the rows of both, median and p90 included.
+/// Tables pickle.
+///
+/// >>> t = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 120, 240])
+/// >>> t.overall.mean, t.overall.median, t.value  # 2 of 3 within 3 min
+/// (140.0, 120.0, 0.6666666666666666)
+/// >>> parts = [nps.kpi.time_kpi(target_seconds=180, seconds=s) for s in ([60], [120, 240])]
+/// >>> sum(parts).overall.median
+/// 120.0
+#[pyclass(frozen, eq, sequence, module = "nps.kpi", name = "TimeTable")]
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct PyTimeTable {
+    t: TimeTable,
+    key_names: Vec<Option<String>>,
+}
+
+/// What a pickled `TimeTable` holds: the core table and the key names.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedTimeTable {
+    table: TimeTable,
+    key_names: Vec<Option<String>>,
+}
+
+impl nps_core::state::Saved for SavedTimeTable {
+    const KIND: &'static str = "nps.kpi.TimeTable";
+}
+
+#[pymethods]
+impl PyTimeTable {
+    /// The time KPI over every row.
+    #[getter]
+    fn overall(&self) -> PyTimeKpi {
+        PyTimeKpi { t: self.t.overall }
+    }
+
+    /// The groups: `(key, period, TimeKpi)` sorted by key, then period.
+    #[getter]
+    fn groups<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyList>> {
+        let period = self.t.period;
+        rows(
+            py,
+            &self.t.groups,
+            |g| (&g.key, g.period_start.zip(period).map(|(d, p)| p.label(d))),
+            |g| Ok(Bound::new(py, PyTimeKpi { t: g.kpi })?.into_any()),
+        )
+    }
+
+    /// Overall share within the target.
+    #[getter]
+    fn value(&self) -> Option<f64> {
+        self.t.overall.within_target.value
+    }
+
+    /// Overall durations within the target / durations.
+    #[getter]
+    fn within_target(&self) -> PyKpi {
+        PyKpi {
+            k: self.t.overall.within_target,
+        }
+    }
+
+    fn __len__(&self) -> usize {
+        self.t.groups.len()
+    }
+
+    fn __iter__<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        Ok(self.groups(py)?.try_iter()?.into_any())
+    }
+
+    /// The table as columns for `nps/_table.py`.
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        table::columns(py, &table::named(self.t.to_table(), &self.key_names))
+    }
+
+    /// The table of the rows of this table followed by those of `other`:
+    /// equal to the table computed in one pass over all of them, median and
+    /// p90 included. Raises InvalidArgumentError (argument `other`) for a
+    /// table with another target, period, time zone or type of key column.
+    ///
+    /// >>> a = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 600])
+    /// >>> b = nps.kpi.time_kpi(target_seconds=180, seconds=[120])
+    /// >>> a.merge(b).overall.median
+    /// 120.0
+    fn merge(&self, other: &PyTimeTable) -> PyResult<PyTimeTable> {
+        Ok(PyTimeTable {
+            t: self.t.merge(&other.t).py()?,
+            key_names: merge_names(&self.key_names, &other.key_names)?,
+        })
+    }
+
+    /// `a + b` is `a.merge(b)`.
+    fn __add__(&self, other: &PyTimeTable) -> PyResult<PyTimeTable> {
+        self.merge(other)
+    }
+
+    /// `0 + a` is `a` (so `sum(tables)` works).
+    fn __radd__<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        radd(slf, other)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let me = slf.get();
+        let saved = SavedTimeTable {
+            table: me.t.clone(),
+            key_names: me.key_names.clone(),
+        };
+        state::reduce(slf.as_any(), &saved)
+    }
+
+    /// The table of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        let s: SavedTimeTable = state::load(state)?;
+        Ok(PyTimeTable {
+            t: s.table,
+            key_names: s.key_names,
+        })
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "TimeTable(overall={}, groups={})",
+            PyTimeKpi { t: self.t.overall }.__repr__(),
+            self.t.groups.len()
+        )
+    }
+}
+
+// ---- The DataFrame form ----
+
+/// The form of a call: a DataFrame first (its columns named by the other
+/// arguments) or columns.
+pub(crate) struct Form<'py> {
+    df: Option<Bound<'py, PyAny>>,
+}
+
+/// An object exporting only an Arrow stream (no schema, no column names):
+/// a table or a column, which only reading it would tell.
+fn bare_stream(obj: &Bound<'_, PyAny>) -> PyResult<bool> {
+    Ok(obj.hasattr("__arrow_c_stream__")?
+        && !obj.hasattr("__arrow_c_schema__")?
+        && !obj.hasattr("columns")?
+        && !obj.hasattr("column_names")?)
+}
+
+/// `by=` of the DataFrame form: a column name or a list of names.
+fn column_names(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
+    if let Ok(s) = by.extract::<String>() {
+        return Ok(vec![s]);
+    }
+    by.extract::<Vec<String>>()
+        .map_err(|_| invalid_argument("by", "must be a column name or a list of column names"))
+}
+
+impl<'py> Form<'py> {
+    /// The form of a call whose first argument is `first` (a table is the
+    /// DataFrame form) and whose keyword `name` names the first column in
+    /// that form. An object exporting nothing but an Arrow stream may be a
+    /// table or a column: it is a table when `name` is given.
+    pub(crate) fn of(
+        first: Option<&Bound<'py, PyAny>>,
+        name: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Form<'py>> {
+        let named = name.is_some_and(|n| !n.is_none());
+        let df = match first {
+            Some(f) if is_frame(f)? && (named || !bare_stream(f)?) => Some(f.clone()),
+            _ => None,
+        };
+        Ok(Form { df })
+    }
+
+    /// The form of a call whose DataFrame, if any, is `data`.
+    pub(crate) fn of_data(data: Option<&Bound<'py, PyAny>>) -> PyResult<Form<'py>> {
+        let df = match data {
+            Some(d) if is_frame(d)? => Some(d.clone()),
+            _ => None,
+        };
+        Ok(Form { df })
+    }
+
+    /// True in the DataFrame form.
+    pub(crate) fn is_frame(&self) -> bool {
+        self.df.is_some()
+    }
+
+    /// A column argument (`arg` names it in errors): in the DataFrame form
+    /// `v` names the column, else it is the column. None stays None.
+    pub(crate) fn col(
+        &self,
+        v: Option<&Bound<'py, PyAny>>,
+        arg: &'static str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let Some(v) = v.filter(|v| !v.is_none()) else {
+            return Ok(None);
+        };
+        let Some(df) = &self.df else {
+            return Ok(Some(v.clone()));
+        };
+        let name: String = v.extract().map_err(|_| {
+            invalid_argument(
+                arg,
+                "with a DataFrame passed first, name its column (a string)",
+            )
+        })?;
+        frame_column(df, &name)
+            .map(Some)
+            .map_err(|_| invalid_argument(arg, format!("the table has no column {name:?}")))
+    }
+
+    /// The first column: `first` itself, or in the DataFrame form the
+    /// column named by `name` (required, the keyword `kw`).
+    pub(crate) fn first(
+        &self,
+        first: Option<&Bound<'py, PyAny>>,
+        name: Option<&Bound<'py, PyAny>>,
+        kw: &'static str,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        if self.df.is_none() {
+            if name.is_some_and(|n| !n.is_none()) {
+                return Err(invalid_argument(
+                    kw,
+                    format!("{kw}= names a column of a DataFrame passed first"),
+                ));
+            }
+            return Ok(first.filter(|f| !f.is_none()).cloned());
+        }
+        match self.col(name, kw)? {
+            Some(c) => Ok(Some(c)),
+            None => Err(invalid_argument(
+                kw,
+                format!("the DataFrame form needs {kw}= (a column name)"),
+            )),
+        }
+    }
+
+    /// The key columns of `by`: columns, or in the DataFrame form column
+    /// names (one or a list); the key names come from the columns.
+    pub(crate) fn keys(&self, by: Option<&Bound<'py, PyAny>>) -> PyResult<Option<KeyColumns<'py>>> {
+        let Some(by) = by.filter(|b| !b.is_none()) else {
+            return Ok(None);
+        };
+        let Some(df) = &self.df else {
+            return KeyColumns::new(by, "by").map(Some);
+        };
+        let names = column_names(by)?;
+        if names.is_empty() {
+            return Ok(None);
+        }
+        let cols = names
+            .iter()
+            .map(|n| {
+                frame_column(df, n)
+                    .map_err(|_| invalid_argument("by", format!("the table has no column {n:?}")))
+            })
+            .collect::<PyResult<Vec<_>>>()?;
+        let mut k = if cols.len() == 1 {
+            KeyColumns::new(&cols[0], "by")?
+        } else {
+            KeyColumns::new(PyList::new(by.py(), cols)?.as_any(), "by")?
+        };
+        k.names = names.into_iter().map(Some).collect();
+        Ok(Some(k))
+    }
+
+    /// The timestamps of the periods: `timestamps` (columns) or the column
+    /// named by `time` (DataFrame form).
+    pub(crate) fn time(
+        &self,
+        timestamps: Option<&Bound<'py, PyAny>>,
+        time: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Option<Bound<'py, PyAny>>> {
+        let given = |v: Option<&Bound<'py, PyAny>>| v.is_some_and(|v| !v.is_none());
+        if self.df.is_some() {
+            if given(timestamps) {
+                return Err(invalid_argument(
+                    "timestamps",
+                    "with a DataFrame, name the column: time=",
+                ));
+            }
+            return self.col(time, "time");
+        }
+        if given(time) {
+            return Err(invalid_argument(
+                "time",
+                "time= names a column of a DataFrame passed first (else pass timestamps=)",
+            ));
+        }
+        Ok(timestamps.filter(|t| !t.is_none()).cloned())
+    }
+}
+
+// ---- Columns ----
 
 /// Timestamps as a Vec (NaT stays i64::MIN, reported by nps-core).
 fn ts_vec(obj: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
@@ -226,7 +790,19 @@ fn f64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<f64>> {
 
 /// 0/1 (or bool) flags; anything else is an invalid value with its row.
 fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<bool>> {
-    f64_vec(obj, name)?
+    // As `_column_numbers` (Arrow read in Rust), so booleans can become 0/1.
+    let arr = crate::column::adapt::column_numbers(obj, name)?;
+    let boolean = arr
+        .getattr_opt("dtype")?
+        .map(|d| d.getattr("kind")?.extract::<String>())
+        .transpose()?
+        .is_some_and(|k| k == "b");
+    let arr = if boolean {
+        arr.call_method1("astype", ("uint8",))?
+    } else {
+        arr
+    };
+    f64_vec(&arr, name)?
         .iter()
         .enumerate()
         .map(|(i, &v)| match v {
@@ -259,6 +835,10 @@ fn i64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<i64>> {
         .collect()
 }
 
+fn need<'py>(o: Option<Bound<'py, PyAny>>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
+    o.ok_or_else(|| invalid_argument(name, "is required"))
+}
+
 /// The grouping arguments shared by the KPI functions.
 struct GroupArgs<'py> {
     by: Option<KeyColumns<'py>>,
@@ -268,17 +848,16 @@ struct GroupArgs<'py> {
 }
 
 fn group_args<'py>(
+    form: &Form<'py>,
     by: Option<&Bound<'py, PyAny>>,
     ts: Option<&Bound<'py, PyAny>>,
+    time: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
     tz: Option<&str>,
 ) -> PyResult<GroupArgs<'py>> {
     Ok(GroupArgs {
-        by: by
-            .filter(|b| !b.is_none())
-            .map(|b| KeyColumns::new(b, "by"))
-            .transpose()?,
-        ts: ts.map(ts_vec).transpose()?,
+        by: form.keys(by)?,
+        ts: form.time(ts, time)?.as_ref().map(ts_vec).transpose()?,
         period: period.map(Period::from_name).transpose().py()?,
         tz: tz.map(str::to_owned),
     })
@@ -310,50 +889,11 @@ fn key_names(g: &GroupArgs<'_>) -> Vec<Option<String>> {
     g.by.as_ref().map(|k| k.names.clone()).unwrap_or_default()
 }
 
-type Row = (Py<PyAny>, Option<String>, PyKpi);
-
-type Out<'py, K, R> = (K, Vec<R>, Bound<'py, PyAny>);
-
-fn table_out<'py>(
-    py: Python<'py>,
-    t: KpiTable,
-    names: &[Option<String>],
-) -> PyResult<Out<'py, PyKpi, Row>> {
-    let rows = t
-        .groups
-        .iter()
-        .map(|g| {
-            Ok((
-                key_to_py(py, &g.key)?.unbind(),
-                g.period_start.zip(t.period).map(|(d, p)| p.label(d)),
-                PyKpi { k: g.kpi },
-            ))
-        })
-        .collect::<PyResult<_>>()?;
-    let cols = table::columns(py, &table::named(t.to_table(), names))?;
-    Ok((PyKpi { k: t.overall }, rows, cols))
-}
-
-type TimeRow = (Py<PyAny>, Option<String>, PyTimeKpi);
-
-fn time_out<'py>(
-    py: Python<'py>,
-    t: TimeTable,
-    names: &[Option<String>],
-) -> PyResult<Out<'py, PyTimeKpi, TimeRow>> {
-    let rows = t
-        .groups
-        .iter()
-        .map(|g| {
-            Ok((
-                key_to_py(py, &g.key)?.unbind(),
-                g.period_start.zip(t.period).map(|(d, p)| p.label(d)),
-                PyTimeKpi { t: g.kpi },
-            ))
-        })
-        .collect::<PyResult<_>>()?;
-    let cols = table::columns(py, &table::named(t.to_table(), names))?;
-    Ok((PyTimeKpi { t: t.overall }, rows, cols))
+fn kpi_table(t: KpiTable, g: &GroupArgs<'_>) -> PyKpiTable {
+    PyKpiTable {
+        t,
+        key_names: key_names(g),
+    }
 }
 
 /// Comeback options from the keyword arguments; those not given (None)
@@ -378,40 +918,68 @@ fn comeback_options(
     })
 }
 
+/// The job columns of the comeback rule, converted.
+struct JobCols<'py> {
+    veh: Labels<'py>,
+    comp: Option<Labels<'py>>,
+    opened: Vec<i64>,
+    closed: Vec<i64>,
+}
+
+fn job_cols<'py>(
+    form: &Form<'py>,
+    vehicles: Option<&Bound<'py, PyAny>>,
+    vehicle: Option<&Bound<'py, PyAny>>,
+    complaints: Option<&Bound<'py, PyAny>>,
+    opened: Option<&Bound<'py, PyAny>>,
+    closed: Option<&Bound<'py, PyAny>>,
+) -> PyResult<JobCols<'py>> {
+    let veh = need(form.first(vehicles, vehicle, "vehicle")?, "vehicles")?;
+    let comp = form.col(complaints, "complaints")?;
+    let opened = need(form.col(opened, "opened")?, "opened")?;
+    let closed = need(form.col(closed, "closed")?, "closed")?;
+    Ok(JobCols {
+        veh: labels(&veh, "vehicles")?,
+        comp: comp.as_ref().map(|c| labels(c, "complaints")).transpose()?,
+        opened: ts_vec(&opened)?,
+        closed: ts_vec(&closed)?,
+    })
+}
+
 /// First-time-fix rate (or, with `comeback=True`, the comeback rate) over
 /// repair-order rows. See `nps.kpi.first_time_fix_rate`. Options not given
 /// take nps-core's `ComebackOptions::default()`.
 #[pyfunction]
-#[pyo3(signature = (vehicles, complaints, opened, closed, *, window_days = None, as_of = None, exclude_incomplete = None, comeback = false, by = None, timestamps = None, period = None, tz = None))]
+#[pyo3(signature = (vehicles, complaints = None, opened = None, closed = None, *, vehicle = None, window_days = None, as_of = None, exclude_incomplete = None, comeback = false, by = None, timestamps = None, time = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _kpi_first_time_fix<'py>(
     py: Python<'py>,
-    vehicles: &Bound<'py, PyAny>,
+    vehicles: Option<&Bound<'py, PyAny>>,
     complaints: Option<&Bound<'py, PyAny>>,
-    opened: &Bound<'py, PyAny>,
-    closed: &Bound<'py, PyAny>,
+    opened: Option<&Bound<'py, PyAny>>,
+    closed: Option<&Bound<'py, PyAny>>,
+    vehicle: Option<&Bound<'py, PyAny>>,
     window_days: Option<Int>,
     as_of: Option<&Bound<'py, PyAny>>,
     exclude_incomplete: Option<bool>,
     comeback: bool,
     by: Option<&Bound<'py, PyAny>>,
     timestamps: Option<&Bound<'py, PyAny>>,
+    time: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
     tz: Option<&str>,
-) -> PyResult<Out<'py, PyKpi, Row>> {
-    let veh = labels(vehicles, "vehicles")?;
-    let veh_s = veh.strs();
-    let comp = complaints.map(|c| labels(c, "complaints")).transpose()?;
-    let comp_s = comp.as_ref().and_then(Labels::strs);
-    let (opened, closed) = (ts_vec(opened)?, ts_vec(closed)?);
+) -> PyResult<PyKpiTable> {
+    let form = Form::of(vehicles, vehicle)?;
+    let c = job_cols(&form, vehicles, vehicle, complaints, opened, closed)?;
+    let (veh_s, comp_s) = (c.veh.strs(), c.comp.as_ref().and_then(Labels::strs));
     let opts = comeback_options(window_days, as_of, exclude_incomplete)?;
     let jobs = Jobs {
-        vehicles: keys_of(&veh, &veh_s)?,
-        complaints: comp.as_ref().map(|c| keys_of(c, &comp_s)).transpose()?,
-        opened: &opened,
-        closed: &closed,
+        vehicles: keys_of(&c.veh, &veh_s)?,
+        complaints: c.comp.as_ref().map(|x| keys_of(x, &comp_s)).transpose()?,
+        opened: &c.opened,
+        closed: &c.closed,
     };
-    let g = group_args(by, timestamps, period, tz)?;
+    let g = group_args(&form, by, timestamps, time, period, tz)?;
     let t = grouped(py, &g, |g| {
         if comeback {
             kpi::comeback_rate(&jobs, &opts, g)
@@ -419,31 +987,31 @@ pub(crate) fn _kpi_first_time_fix<'py>(
             kpi::first_time_fix_rate(&jobs, &opts, g)
         }
     })?;
-    table_out(py, t, &key_names(&g))
+    Ok(kpi_table(t, &g))
 }
 
 /// The verdict per job: "fixed", "came_back" or "incomplete".
 #[pyfunction]
-#[pyo3(signature = (vehicles, complaints, opened, closed, *, window_days = None, as_of = None))]
-pub(crate) fn _kpi_job_outcomes(
-    vehicles: &Bound<'_, PyAny>,
-    complaints: Option<&Bound<'_, PyAny>>,
-    opened: &Bound<'_, PyAny>,
-    closed: &Bound<'_, PyAny>,
+#[pyo3(signature = (vehicles, complaints = None, opened = None, closed = None, *, vehicle = None, window_days = None, as_of = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _kpi_job_outcomes<'py>(
+    vehicles: Option<&Bound<'py, PyAny>>,
+    complaints: Option<&Bound<'py, PyAny>>,
+    opened: Option<&Bound<'py, PyAny>>,
+    closed: Option<&Bound<'py, PyAny>>,
+    vehicle: Option<&Bound<'py, PyAny>>,
     window_days: Option<Int>,
-    as_of: Option<&Bound<'_, PyAny>>,
+    as_of: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<&'static str>> {
-    let veh = labels(vehicles, "vehicles")?;
-    let veh_s = veh.strs();
-    let comp = complaints.map(|c| labels(c, "complaints")).transpose()?;
-    let comp_s = comp.as_ref().and_then(Labels::strs);
-    let (opened, closed) = (ts_vec(opened)?, ts_vec(closed)?);
+    let form = Form::of(vehicles, vehicle)?;
+    let c = job_cols(&form, vehicles, vehicle, complaints, opened, closed)?;
+    let (veh_s, comp_s) = (c.veh.strs(), c.comp.as_ref().and_then(Labels::strs));
     let opts = comeback_options(window_days, as_of, None)?;
     let jobs = Jobs {
-        vehicles: keys_of(&veh, &veh_s)?,
-        complaints: comp.as_ref().map(|c| keys_of(c, &comp_s)).transpose()?,
-        opened: &opened,
-        closed: &closed,
+        vehicles: keys_of(&c.veh, &veh_s)?,
+        complaints: c.comp.as_ref().map(|x| keys_of(x, &comp_s)).transpose()?,
+        opened: &c.opened,
+        closed: &c.closed,
     };
     Ok(kpi::job_outcomes(&jobs, &opts)
         .py()?
@@ -458,45 +1026,62 @@ pub(crate) fn _kpi_job_outcomes(
 
 /// Repeat-complaint rate. See `nps.kpi.repeat_complaint_rate`.
 #[pyfunction]
-#[pyo3(signature = (subjects, raised, closed, *, window_days = None, as_of = None, by = None, timestamps = None, period = None, tz = None))]
+#[pyo3(signature = (subjects, raised = None, closed = None, *, subject = None, window_days = None, as_of = None, by = None, timestamps = None, time = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _kpi_repeat_complaint<'py>(
     py: Python<'py>,
-    subjects: &Bound<'py, PyAny>,
-    raised: &Bound<'py, PyAny>,
-    closed: &Bound<'py, PyAny>,
+    subjects: Option<&Bound<'py, PyAny>>,
+    raised: Option<&Bound<'py, PyAny>>,
+    closed: Option<&Bound<'py, PyAny>>,
+    subject: Option<&Bound<'py, PyAny>>,
     window_days: Option<Int>,
     as_of: Option<&Bound<'py, PyAny>>,
     by: Option<&Bound<'py, PyAny>>,
     timestamps: Option<&Bound<'py, PyAny>>,
+    time: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
     tz: Option<&str>,
-) -> PyResult<Out<'py, PyKpi, Row>> {
-    let sub = labels(subjects, "subjects")?;
+) -> PyResult<PyKpiTable> {
+    let form = Form::of(subjects, subject)?;
+    let sub = labels(
+        &need(form.first(subjects, subject, "subject")?, "subjects")?,
+        "subjects",
+    )?;
     let sub_s = sub.strs();
     let keys = keys_of(&sub, &sub_s)?;
-    let (raised, closed) = (ts_vec(raised)?, ts_vec(closed)?);
+    let raised = ts_vec(&need(form.col(raised, "raised")?, "raised")?)?;
+    let closed = ts_vec(&need(form.col(closed, "closed")?, "closed")?)?;
     let opts = comeback_options(window_days, as_of, None)?;
-    let g = group_args(by, timestamps, period, tz)?;
+    let g = group_args(&form, by, timestamps, time, period, tz)?;
     let t = grouped(py, &g, |g| {
         kpi::repeat_complaint_rate(keys, &raised, &closed, &opts, g)
     })?;
-    table_out(py, t, &key_names(&g))
+    Ok(kpi_table(t, &g))
 }
 
 /// Bay utilization. See `nps.kpi.bay_utilization`.
 #[pyfunction]
-#[pyo3(signature = (occupied_hours, *, repair_bays, calendar, start, end, repair_bay = None))]
-pub(crate) fn _kpi_bay_utilization(
-    occupied_hours: &Bound<'_, PyAny>,
+#[pyo3(signature = (occupied_hours, *, repair_bays, calendar, start, end, repair_bay = None, occupied = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _kpi_bay_utilization<'py>(
+    occupied_hours: &Bound<'py, PyAny>,
     repair_bays: Int,
     calendar: &PyCalendar,
-    start: &Bound<'_, PyAny>,
-    end: &Bound<'_, PyAny>,
-    repair_bay: Option<&Bound<'_, PyAny>>,
+    start: &Bound<'py, PyAny>,
+    end: &Bound<'py, PyAny>,
+    repair_bay: Option<&Bound<'py, PyAny>>,
+    occupied: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PyKpi> {
-    let occ = f64_vec(occupied_hours, "occupied_hours")?;
-    let rb = repair_bay.map(|r| flags(r, "repair_bay")).transpose()?;
+    let form = Form::of(Some(occupied_hours), occupied)?;
+    let occ = need(
+        form.first(Some(occupied_hours), occupied, "occupied")?,
+        "occupied_hours",
+    )?;
+    let occ = f64_vec(&occ, "occupied_hours")?;
+    let rb = form
+        .col(repair_bay, "repair_bay")?
+        .map(|r| flags(&r, "repair_bay"))
+        .transpose()?;
     let k = kpi::bay_utilization(
         &occ,
         rb.as_deref(),
@@ -524,13 +1109,13 @@ fn srt_column(
             .collect()),
         (None, Some(o), Some(c)) => {
             let ops = labels(o, "operations")?;
-            let strs = ops.strs().ok_or_else(|| {
-                crate::errors::invalid_argument("operations", "must be operation-code strings")
-            })?;
+            let strs = ops
+                .strs()
+                .ok_or_else(|| invalid_argument("operations", "must be operation-code strings"))?;
             Ok(c.c.lookup(&strs))
         }
         (None, None, None) => Ok(vec![None; n]),
-        _ => Err(crate::errors::invalid_argument(
+        _ => Err(invalid_argument(
             "srt_hours",
             "give either srt_hours, or operations with a catalog",
         )),
@@ -540,23 +1125,51 @@ fn srt_column(
 type TechRow = (Py<PyAny>, PyKpi, PyKpi, PyKpi);
 
 /// Technician efficiency / productivity / proficiency, overall
-/// (`technicians` None) or per technician.
+/// (`technicians` None) or per technician. In the DataFrame form
+/// `available_hours` is a number or an attendance DataFrame whose columns
+/// `available=` and `technicians=` (the same name as in the jobs) name.
 #[pyfunction]
-#[pyo3(signature = (worked_hours, available_hours, *, srt_hours = None, operations = None, catalog = None, technicians = None, available_technicians = None))]
+#[pyo3(signature = (worked_hours, available_hours, *, srt_hours = None, operations = None, catalog = None, technicians = None, available_technicians = None, worked = None, available = None))]
 #[allow(clippy::too_many_arguments)]
-pub(crate) fn _kpi_technician(
-    py: Python<'_>,
-    worked_hours: &Bound<'_, PyAny>,
-    available_hours: &Bound<'_, PyAny>,
-    srt_hours: Option<&Bound<'_, PyAny>>,
-    operations: Option<&Bound<'_, PyAny>>,
+pub(crate) fn _kpi_technician<'py>(
+    py: Python<'py>,
+    worked_hours: &Bound<'py, PyAny>,
+    available_hours: &Bound<'py, PyAny>,
+    srt_hours: Option<&Bound<'py, PyAny>>,
+    operations: Option<&Bound<'py, PyAny>>,
     catalog: Option<&PySrtCatalog>,
-    technicians: Option<&Bound<'_, PyAny>>,
-    available_technicians: Option<&Bound<'_, PyAny>>,
+    technicians: Option<&Bound<'py, PyAny>>,
+    available_technicians: Option<&Bound<'py, PyAny>>,
+    worked: Option<&Bound<'py, PyAny>>,
+    available: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<Vec<TechRow>> {
-    let worked = f64_vec(worked_hours, "worked_hours")?;
-    let srt = srt_column(worked.len(), srt_hours, operations, catalog)?;
-    let out: Vec<(GroupKey, kpi::TechnicianFigures)> = match (technicians, available_technicians) {
+    let form = Form::of(Some(worked_hours), worked)?;
+    let w = need(
+        form.first(Some(worked_hours), worked, "worked")?,
+        "worked_hours",
+    )?;
+    let worked = f64_vec(&w, "worked_hours")?;
+    let (srt_c, ops_c) = (
+        form.col(srt_hours, "srt_hours")?,
+        form.col(operations, "operations")?,
+    );
+    let srt = srt_column(worked.len(), srt_c.as_ref(), ops_c.as_ref(), catalog)?;
+    let tech = form.col(technicians, "technicians")?;
+    // The attendance: a second DataFrame in the DataFrame form.
+    let attendance = Form::of(Some(available_hours), available)?;
+    let (avail_col, avail_tech) = if form.is_frame() && attendance.is_frame() {
+        let names = available_technicians.or(technicians);
+        (
+            attendance.col(available, "available")?,
+            attendance.col(names, "available_technicians")?,
+        )
+    } else {
+        (
+            Some(available_hours.clone()),
+            available_technicians.cloned(),
+        )
+    };
+    let out: Vec<(GroupKey, kpi::TechnicianFigures)> = match (&tech, &avail_tech) {
         (None, None) => {
             let avail: f64 = available_hours.extract()?;
             vec![(
@@ -566,7 +1179,7 @@ pub(crate) fn _kpi_technician(
             )]
         }
         (Some(t), Some(a)) => {
-            let avail = f64_vec(available_hours, "available_hours")?;
+            let avail = f64_vec(&need(avail_col, "available")?, "available_hours")?;
             let (t, a) = (
                 labels(t, "technicians")?,
                 labels(a, "available_technicians")?,
@@ -577,7 +1190,7 @@ pub(crate) fn _kpi_technician(
                 .py()?
         }
         _ => {
-            return Err(crate::errors::invalid_argument(
+            return Err(invalid_argument(
                 "technicians",
                 "give both technicians and available_technicians, or neither",
             ))
@@ -597,16 +1210,29 @@ pub(crate) fn _kpi_technician(
 
 /// Effective labour rate overall and per pay type.
 #[pyfunction]
-pub(crate) fn _kpi_labour_rate(
-    sales_minor: &Bound<'_, PyAny>,
-    hours_sold: &Bound<'_, PyAny>,
-    pay_types: &Bound<'_, PyAny>,
+#[pyo3(signature = (sales_minor, hours_sold = None, pay_types = None, *, sales = None))]
+pub(crate) fn _kpi_labour_rate<'py>(
+    sales_minor: &Bound<'py, PyAny>,
+    hours_sold: Option<&Bound<'py, PyAny>>,
+    pay_types: Option<&Bound<'py, PyAny>>,
+    sales: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<(PyKpi, Vec<(&'static str, PyKpi)>)> {
-    let sales = i64_vec(sales_minor, "sales_minor")?;
-    let hours = f64_vec(hours_sold, "hours_sold")?;
-    let pt = labels(pay_types, "pay_types")?;
+    let form = Form::of(Some(sales_minor), sales)?;
+    let s = need(
+        form.first(Some(sales_minor), sales, "sales")?,
+        "sales_minor",
+    )?;
+    let sales = i64_vec(&s, "sales_minor")?;
+    let hours = f64_vec(
+        &need(form.col(hours_sold, "hours_sold")?, "hours_sold")?,
+        "hours_sold",
+    )?;
+    let pt = labels(
+        &need(form.col(pay_types, "pay_types")?, "pay_types")?,
+        "pay_types",
+    )?;
     let names = pt.strs().ok_or_else(|| {
-        crate::errors::invalid_argument(
+        invalid_argument(
             "pay_types",
             "must be strings (customer, warranty, internal)",
         )
@@ -624,32 +1250,46 @@ pub(crate) fn _kpi_labour_rate(
 
 /// Hours per repair order (basis "srt" or "worked").
 #[pyfunction]
-#[pyo3(signature = (worked_hours, *, srt_hours = None, operations = None, catalog = None, basis = "srt"))]
-pub(crate) fn _kpi_hours_per_ro(
-    worked_hours: &Bound<'_, PyAny>,
-    srt_hours: Option<&Bound<'_, PyAny>>,
-    operations: Option<&Bound<'_, PyAny>>,
+#[pyo3(signature = (worked_hours, *, srt_hours = None, operations = None, catalog = None, basis = "srt", worked = None))]
+pub(crate) fn _kpi_hours_per_ro<'py>(
+    worked_hours: &Bound<'py, PyAny>,
+    srt_hours: Option<&Bound<'py, PyAny>>,
+    operations: Option<&Bound<'py, PyAny>>,
     catalog: Option<&PySrtCatalog>,
     basis: &str,
+    worked: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PyKpi> {
-    let worked = f64_vec(worked_hours, "worked_hours")?;
-    let srt = srt_column(worked.len(), srt_hours, operations, catalog)?;
+    let form = Form::of(Some(worked_hours), worked)?;
+    let w = need(
+        form.first(Some(worked_hours), worked, "worked")?,
+        "worked_hours",
+    )?;
+    let worked = f64_vec(&w, "worked_hours")?;
+    let (srt_c, ops_c) = (
+        form.col(srt_hours, "srt_hours")?,
+        form.col(operations, "operations")?,
+    );
+    let srt = srt_column(worked.len(), srt_c.as_ref(), ops_c.as_ref(), catalog)?;
     let basis: HoursBasis = parse_name("basis", basis)?;
     Ok(PyKpi {
         k: kpi::hours_per_ro(&srt, &worked, basis).py()?,
     })
 }
 
-/// A time KPI from `start`/`end` timestamps or from `seconds` durations.
-/// Without `target_seconds` the target is the policy benchmark of the
-/// named time KPI `measure` (nps-core `TimeMeasure`; the default policy
-/// when `policy` is None); a policy without it is an `InvalidArgumentError`.
+/// A time KPI from `start`/`end` timestamps or from `seconds` durations
+/// (columns, or with a DataFrame `data` — or `first` — their names;
+/// `first` not a DataFrame is the start column). Without
+/// `target_seconds` the target is the policy benchmark of the named time
+/// KPI `measure` (nps-core `TimeMeasure`; the default policy when `policy`
+/// is None); a policy without it is an `InvalidArgumentError`.
 #[pyfunction]
-#[pyo3(signature = (target_seconds = None, *, measure = None, policy = None, start = None, end = None, seconds = None, by = None, timestamps = None, period = None, tz = None))]
+#[pyo3(signature = (target_seconds = None, first = None, *, data = None, measure = None, policy = None, start = None, end = None, seconds = None, by = None, timestamps = None, time = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _kpi_time<'py>(
     py: Python<'py>,
     target_seconds: Option<Int>,
+    first: Option<&Bound<'py, PyAny>>,
+    data: Option<&Bound<'py, PyAny>>,
     measure: Option<&str>,
     policy: Option<&PyPolicy>,
     start: Option<&Bound<'py, PyAny>>,
@@ -657,9 +1297,30 @@ pub(crate) fn _kpi_time<'py>(
     seconds: Option<&Bound<'py, PyAny>>,
     by: Option<&Bound<'py, PyAny>>,
     timestamps: Option<&Bound<'py, PyAny>>,
+    time: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
     tz: Option<&str>,
-) -> PyResult<Out<'py, PyTimeKpi, TimeRow>> {
+) -> PyResult<PyTimeTable> {
+    // `first`: the start column, or a DataFrame (reception / delivery time);
+    // `data`: a DataFrame (time_kpi).
+    let (form, start) = match first.filter(|f| !f.is_none()) {
+        Some(f) => {
+            let form = Form::of(Some(f), start)?;
+            let start = form.first(Some(f), start, "start")?;
+            (form, start)
+        }
+        None => {
+            let form = Form::of_data(data)?;
+            if data.is_some_and(|d| !d.is_none()) && !form.is_frame() {
+                return Err(invalid_argument(
+                    "data",
+                    "must be a DataFrame (pandas, polars) or a pyarrow Table",
+                ));
+            }
+            let start = form.col(start, "start")?;
+            (form, start)
+        }
+    };
     let target_seconds = target_seconds
         .map(|t| t.to("target_seconds", i64::MIN, i64::MAX))
         .transpose()?;
@@ -667,30 +1328,34 @@ pub(crate) fn _kpi_time<'py>(
         (Some(t), _) => t,
         (None, Some(m)) => _kpi_time_target(m, policy)?,
         (None, None) => {
-            return Err(crate::errors::invalid_argument(
+            return Err(invalid_argument(
                 "target_seconds",
                 "is required (or name a time KPI whose benchmark gives it)",
             ))
         }
     };
-    let g = group_args(by, timestamps, period, tz)?;
+    let g = group_args(&form, by, timestamps, time, period, tz)?;
+    let (end, seconds) = (form.col(end, "end")?, form.col(seconds, "seconds")?);
     let t = match (start, end, seconds) {
         (Some(s), Some(e), None) => {
-            let (s, e) = (ts_vec(s)?, ts_vec(e)?);
+            let (s, e) = (ts_vec(&s)?, ts_vec(&e)?);
             grouped(py, &g, |g| kpi::time_kpi(&s, &e, target_seconds, g))?
         }
         (None, None, Some(d)) => {
-            let d = i64_vec(d, "seconds")?;
+            let d = i64_vec(&d, "seconds")?;
             grouped(py, &g, |g| kpi::time_kpi_durations(&d, target_seconds, g))?
         }
         _ => {
-            return Err(crate::errors::invalid_argument(
+            return Err(invalid_argument(
                 "seconds",
                 "give either start and end, or seconds",
             ))
         }
     };
-    time_out(py, t, &key_names(&g))
+    Ok(PyTimeTable {
+        t,
+        key_names: key_names(&g),
+    })
 }
 
 /// A rate KPI: `kpi` None is the generic rate (`flags` over `eligible`
@@ -701,12 +1366,17 @@ pub(crate) fn _kpi_time<'py>(
 /// `follow_up_completion_rate` from `service_end`, `follow_up`,
 /// `window_days`; `csat` from `ratings`, `satisfied_min`). Options not
 /// given take nps-core's `FollowUpOptions` / `CsatOptions` defaults.
+/// `first`: the KPI's first column (flags, delivered, service_end or
+/// ratings), or a DataFrame whose columns the other arguments name (its
+/// first column then by its keyword; errors name the public keyword:
+/// `flag`, `delivery`, `end`, `rating`).
 #[pyfunction]
-#[pyo3(signature = (kpi = None, *, flags = None, eligible = None, delivered = None, promised = None, service_end = None, follow_up = None, window_days = None, ratings = None, satisfied_min = None, by = None, timestamps = None, period = None, tz = None))]
+#[pyo3(signature = (kpi = None, first = None, *, flags = None, eligible = None, delivered = None, promised = None, service_end = None, follow_up = None, window_days = None, ratings = None, satisfied_min = None, by = None, timestamps = None, time = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _kpi_rate<'py>(
     py: Python<'py>,
     kpi: Option<&str>,
+    first: Option<&Bound<'py, PyAny>>,
     flags: Option<&Bound<'py, PyAny>>,
     eligible: Option<&Bound<'py, PyAny>>,
     delivered: Option<&Bound<'py, PyAny>>,
@@ -718,28 +1388,43 @@ pub(crate) fn _kpi_rate<'py>(
     satisfied_min: Option<f64>,
     by: Option<&Bound<'py, PyAny>>,
     timestamps: Option<&Bound<'py, PyAny>>,
+    time: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
     tz: Option<&str>,
-) -> PyResult<Out<'py, PyKpi, Row>> {
-    let g = group_args(by, timestamps, period, tz)?;
-    let flag_cols = || -> PyResult<(Vec<bool>, Option<Vec<bool>>)> {
-        let f = self::flags(need(flags, "flags")?, "flags")?;
-        let e = eligible.map(|e| self::flags(e, "eligible")).transpose()?;
-        Ok((f, e))
+) -> PyResult<PyKpiTable> {
+    let kpi = kpi.map(RateKpi::from_name).transpose().py()?;
+    let first_name = match kpi {
+        Some(RateKpi::ReadyWhenPromised) => delivered,
+        Some(RateKpi::FollowUpCompletion) => service_end,
+        Some(RateKpi::Csat) => ratings,
+        _ => flags,
     };
-    let t = match kpi.map(RateKpi::from_name).transpose().py()? {
+    let form = Form::of(first, first_name)?;
+    // The KPI's first column: `first` in the column form, else named.
+    let main = |named: Option<&Bound<'py, PyAny>>, kw: &'static str| form.first(first, named, kw);
+    let g = group_args(&form, by, timestamps, time, period, tz)?;
+    let flag_cols =
+        |named: Option<&Bound<'py, PyAny>>| -> PyResult<(Vec<bool>, Option<Vec<bool>>)> {
+            let f = self::flags(&need(main(named, "flag")?, "flags")?, "flags")?;
+            let e = form
+                .col(eligible, "eligible")?
+                .map(|e| self::flags(&e, "eligible"))
+                .transpose()?;
+            Ok((f, e))
+        };
+    let t = match kpi {
         None => {
-            let (f, e) = flag_cols()?;
+            let (f, e) = flag_cols(flags)?;
             grouped(py, &g, |g| kpi::rate(&f, e.as_deref(), g))?
         }
         Some(RateKpi::ReadyWhenPromised) => {
-            let d = ts_vec(need(delivered, "delivered")?)?;
-            let p = opt_ts_vec(need(promised, "promised")?)?;
+            let d = ts_vec(&need(main(delivered, "delivery")?, "delivered")?)?;
+            let p = opt_ts_vec(&need(form.col(promised, "promised")?, "promised")?)?;
             grouped(py, &g, |g| kpi::ready_when_promised(&d, &p, g))?
         }
         Some(RateKpi::FollowUpCompletion) => {
-            let s = ts_vec(need(service_end, "service_end")?)?;
-            let f = opt_ts_vec(need(follow_up, "follow_up")?)?;
+            let s = ts_vec(&need(main(service_end, "end")?, "service_end")?)?;
+            let f = opt_ts_vec(&need(form.col(follow_up, "follow_up")?, "follow_up")?)?;
             let opts = match window_days {
                 None => FollowUpOptions::default(),
                 Some(w) => FollowUpOptions::window_days(w).py()?,
@@ -747,7 +1432,7 @@ pub(crate) fn _kpi_rate<'py>(
             grouped(py, &g, |g| kpi::follow_up_completion_rate(&s, &f, &opts, g))?
         }
         Some(RateKpi::Csat) => {
-            let r = f64_vec(need(ratings, "ratings")?, "ratings")?;
+            let r = f64_vec(&need(main(ratings, "rating")?, "ratings")?, "ratings")?;
             let d = CsatOptions::default();
             let opts = CsatOptions {
                 satisfied_min: satisfied_min.unwrap_or(d.satisfied_min),
@@ -755,28 +1440,28 @@ pub(crate) fn _kpi_rate<'py>(
             grouped(py, &g, |g| kpi::csat(&r, &opts, g))?
         }
         Some(k) => {
-            let (f, e) = flag_cols()?;
+            let (f, e) = flag_cols(flags)?;
             grouped(py, &g, |g| k.of_flags(&f, e.as_deref(), g))?
         }
     };
-    table_out(py, t, &key_names(&g))
-}
-
-fn need<'a, 'py>(
-    o: Option<&'a Bound<'py, PyAny>>,
-    name: &'static str,
-) -> PyResult<&'a Bound<'py, PyAny>> {
-    o.ok_or_else(|| crate::errors::invalid_argument(name, "is required"))
+    Ok(kpi_table(t, &g))
 }
 
 /// Service revenue per engineer (minor units per engineer).
 #[pyfunction]
-pub(crate) fn _kpi_revenue_per_engineer(
-    revenue_minor: &Bound<'_, PyAny>,
+#[pyo3(signature = (revenue_minor, engineers, *, revenue = None))]
+pub(crate) fn _kpi_revenue_per_engineer<'py>(
+    revenue_minor: &Bound<'py, PyAny>,
     engineers: Int,
+    revenue: Option<&Bound<'py, PyAny>>,
 ) -> PyResult<PyKpi> {
+    let form = Form::of(Some(revenue_minor), revenue)?;
+    let col = need(
+        form.first(Some(revenue_minor), revenue, "revenue")?,
+        "revenue_minor",
+    )?;
     let engineers = engineers.to("engineers", 0u32, u32::MAX)?;
-    let r = i64_vec(revenue_minor, "revenue_minor")?;
+    let r = i64_vec(&col, "revenue_minor")?;
     Ok(PyKpi {
         k: kpi::service_revenue_per_engineer(&r, engineers).py()?,
     })
@@ -847,6 +1532,8 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyKpi>()?;
     m.add_class::<PyTimeKpi>()?;
     m.add_class::<PySrtCatalog>()?;
+    m.add_class::<PyKpiTable>()?;
+    m.add_class::<PyTimeTable>()?;
     m.add_function(wrap_pyfunction!(_kpi_first_time_fix, m)?)?;
     m.add_function(wrap_pyfunction!(_kpi_job_outcomes, m)?)?;
     m.add_function(wrap_pyfunction!(_kpi_repeat_complaint, m)?)?;

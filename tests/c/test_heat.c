@@ -165,6 +165,102 @@ static void check_matrix(const NpsHeatMap *map, uint32_t by, const cJSON *want) 
                  NPS_STATUS_INDEX_OUT_OF_RANGE);
 }
 
+/* A copy of `map` through its saved state (to_state, then from_state). */
+static NpsHeatMap *reloaded(const NpsHeatMap *map) {
+    size_t len = 0;
+    uint8_t *buf;
+    NpsHeatMap *out = NULL;
+    CHECK_STATUS(nps_heat_map_to_state(map, NULL, 0, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+    CHECK(len > 0);
+    buf = malloc(len);
+    if (buf == NULL) return NULL;
+    if (len > 1) {
+        CHECK_STATUS(nps_heat_map_to_state(map, buf, len - 1, NULL), NPS_STATUS_BUFFER_TOO_SMALL);
+    }
+    CHECK_STATUS(nps_heat_map_to_state(map, buf, len, &len), NPS_STATUS_OK);
+    CHECK_STATUS(nps_heat_map_from_state(buf, len, &out), NPS_STATUS_OK);
+    /* A truncated state is not a heat map. */
+    {
+        NpsHeatMap *bad = NULL;
+        CHECK_STATUS(nps_heat_map_from_state(buf, len / 2, &bad), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(bad == NULL);
+        CHECK(strstr(last_message(), "state") != NULL);
+    }
+    free(buf);
+    return out;
+}
+
+/* The records of vector `v` split at every row into two maps, merged (the
+ * first part through its saved state), and checked against the oracle's
+ * expectation for the whole input. */
+static void merged_records(const cJSON *v, const Cols *c) {
+    size_t k;
+    const cJSON *exp = get(v, "expect");
+    NpsHeatMapOptions o = nps_heat_map_options_default();
+    o.period = NPS_PERIOD_MONTH;
+    o.tz = get(v, "tz")->valuestring;
+    case_begin("merged records %s", get(v, "name")->valuestring);
+    for (k = 1; k < c->n; k++) {
+        NpsHeatMap *a = NULL, *b = NULL, *a2 = NULL, *m = NULL;
+        o.keys = (const char *const *)c->keys;
+        o.timestamps = c->ts;
+        CHECK_STATUS(nps_heat_map_from_records(c->stages, c->points, c->pain, k, &o, &a),
+                     NPS_STATUS_OK);
+        o.keys = c->keys ? (const char *const *)c->keys + k : NULL;
+        o.timestamps = c->ts ? c->ts + k : NULL;
+        CHECK_STATUS(nps_heat_map_from_records(c->stages + k, c->points + k, c->pain + k,
+                                               c->n - k, &o, &b),
+                     NPS_STATUS_OK);
+        if (a != NULL) a2 = reloaded(a);
+        CHECK_STATUS(nps_heat_map_merge(a2, b, &m), NPS_STATUS_OK);
+        if (m != NULL) {
+            check_map(m, exp);
+            check_matrix(m, NPS_MATRIX_BY_KEY, get(exp, "matrix_key"));
+            check_matrix(m, NPS_MATRIX_BY_PERIOD, get(exp, "matrix_period"));
+        }
+        nps_heat_map_free(a);
+        nps_heat_map_free(a2);
+        nps_heat_map_free(b);
+        nps_heat_map_free(m);
+    }
+    case_end();
+}
+
+/* Merging maps with different matrices, NULL handles and states that are
+ * not heat maps. */
+static void merge_errors(void) {
+    const uint32_t stages[2] = {NPS_STAGE_REPAIR, NPS_STAGE_RECEPTION};
+    const char *points[2] = {"not fixed", "queue"};
+    const uint8_t pain[2] = {9, 4};
+    const char *keys[2] = {"D1", "D2"};
+    NpsHeatMapOptions o = nps_heat_map_options_default();
+    NpsHeatMap *plain = NULL, *keyed = NULL, *out = NULL;
+    const uint8_t junk[] = "{\"nps_state\":1,\"kind\":\"KpiTable\",\"value\":{}}";
+    case_begin("heat merge errors");
+    o.keys = keys;
+    CHECK_STATUS(nps_heat_map_from_records(stages, points, pain, 2, NULL, &plain), NPS_STATUS_OK);
+    CHECK_STATUS(nps_heat_map_from_records(stages, points, pain, 2, &o, &keyed), NPS_STATUS_OK);
+    CHECK_STATUS(nps_heat_map_merge(plain, keyed, &out), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(out == NULL);
+    CHECK(strstr(last_message(), "other") != NULL);
+    CHECK_STATUS(nps_heat_map_merge(plain, NULL, &out), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_heat_map_merge(plain, plain, NULL), NPS_STATUS_NULL_POINTER);
+    /* A map merged with itself: every point counted twice. */
+    CHECK_STATUS(nps_heat_map_merge(keyed, keyed, &out), NPS_STATUS_OK);
+    CHECK_U64("twice", nps_heat_map_total_heat(out), 2 * (9 + 4));
+    nps_heat_map_free(out);
+    out = NULL;
+    CHECK_STATUS(nps_heat_map_from_state(junk, sizeof junk - 1, &out), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "KpiTable") != NULL);
+    CHECK_STATUS(nps_heat_map_from_state(NULL, 0, &out), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK_STATUS(nps_heat_map_from_state(NULL, 5, &out), NPS_STATUS_NULL_POINTER);
+    CHECK(out == NULL);
+    CHECK_STATUS(nps_heat_map_to_state(NULL, NULL, 0, NULL), NPS_STATUS_NULL_POINTER);
+    nps_heat_map_free(plain);
+    nps_heat_map_free(keyed);
+    case_end();
+}
+
 static void golden(const cJSON *doc) {
     const cJSON *v;
     cJSON_ArrayForEach(v, get(doc, "heat")) {
@@ -196,8 +292,9 @@ static void golden(const cJSON *doc) {
             check_matrix(map, NPS_MATRIX_BY_PERIOD, get(get(v, "expect"), "matrix_period"));
         }
         nps_heat_map_free(map);
-        free_cols(&c);
         case_end();
+        merged_records(v, &c);
+        free_cols(&c);
     }
     cJSON_ArrayForEach(v, get(doc, "bad_heat")) {
         Cols c;
@@ -388,6 +485,7 @@ int main(int argc, char **argv) {
     }
     golden(doc);
     bad_input();
+    merge_errors();
     cJSON_Delete(doc);
     free(text);
     return summary("test_heat");

@@ -646,6 +646,239 @@ static void bad_input(void) {
     case_end();
 }
 
+/* A copy of a KPI table through its saved state. */
+static NpsKpiTable *reload_table(const NpsKpiTable *t) {
+    uint8_t buf[1 << 14];
+    size_t len = 0;
+    NpsKpiTable *out = NULL;
+    CHECK_STATUS(nps_kpi_table_to_state(t, NULL, 0, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+    CHECK(len > 0 && len <= sizeof buf);
+    CHECK_STATUS(nps_kpi_table_to_state(t, buf, sizeof buf, &len), NPS_STATUS_OK);
+    CHECK_STATUS(nps_kpi_table_from_state(buf, len, &out), NPS_STATUS_OK);
+    return out;
+}
+
+/* A copy of a time table through its saved state. */
+static NpsKpiTimeTable *reload_time(const NpsKpiTimeTable *t) {
+    uint8_t buf[1 << 14];
+    size_t len = 0;
+    NpsKpiTimeTable *out = NULL;
+    CHECK_STATUS(nps_kpi_time_table_to_state(t, buf, sizeof buf, &len), NPS_STATUS_OK);
+    CHECK(len > 0 && len <= sizeof buf);
+    CHECK_STATUS(nps_kpi_time_table_from_state(buf, len, &out), NPS_STATUS_OK);
+    return out;
+}
+
+/* First-time fix of the golden jobs split by vehicle (even / odd vehicle
+ * ids) merges to the oracle's rate; a split that puts a vehicle's jobs in
+ * both parts is an error naming the vehicle rule. */
+static void first_time_fix_merged(const cJSON *sec) {
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec) {
+        uint64_t veh[MAXN], comp[MAXN], pv[2][MAXN], pc[2][MAXN];
+        int64_t opened[MAXN], closed[MAXN], po[2][MAXN], pcl[2][MAXN];
+        const cJSON *e = get(v, "expected"), *as_of = get(v, "as_of");
+        int has_comp = !cJSON_IsNull(get(v, "complaints"));
+        size_t n = ids(get(v, "vehicles"), veh), len[2] = {0, 0}, i;
+        NpsComebackOptions o = nps_comeback_options_default();
+        NpsKpiTable *part[2] = {NULL, NULL}, *first = NULL, *m = NULL, *x = NULL, *y = NULL;
+        NpsKpi ov;
+        int shared = 0;
+        o.window_seconds = (int64_t)get(v, "window_seconds")->valuedouble;
+        o.has_as_of = cJSON_IsNumber(as_of);
+        o.as_of = cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0;
+        o.exclude_incomplete = cJSON_IsTrue(get(v, "exclude_incomplete"));
+        case_begin("first_time_fix merged: %s", get(v, "name")->valuestring);
+        if (has_comp) ids(get(v, "complaints"), comp);
+        i64s(get(v, "opened"), opened);
+        i64s(get(v, "closed"), closed);
+        for (i = 0; i < n; i++) {
+            size_t p = veh[i] % 2, k = len[p]++;
+            pv[p][k] = veh[i];
+            pc[p][k] = has_comp ? comp[i] : 0;
+            po[p][k] = opened[i];
+            pcl[p][k] = closed[i];
+        }
+        for (i = 0; i < 2; i++) {
+            CHECK_STATUS(nps_kpi_first_time_fix_table(pv[i], has_comp ? pc[i] : NULL, po[i], pcl[i],
+                                                      len[i], &o, false, NULL, &part[i]),
+                         NPS_STATUS_OK);
+        }
+        first = reload_table(part[0]);
+        CHECK_STATUS(nps_kpi_table_merge(first, part[1], &m), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_table_overall(m, &ov), NPS_STATUS_OK);
+        check_kpi("merged ftfr", &ov, get(e, "first_time_fix_rate"));
+        /* Rows 0..n/2 and n/2..n: a vehicle in both halves is an error. */
+        for (i = 0; i < n / 2; i++) {
+            size_t j;
+            for (j = n / 2; j < n; j++) shared |= veh[i] == veh[j];
+        }
+        CHECK_STATUS(nps_kpi_first_time_fix_table(veh, has_comp ? comp : NULL, opened, closed, n / 2,
+                                                  &o, false, NULL, &x),
+                     NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_first_time_fix_table(veh + n / 2, has_comp ? comp + n / 2 : NULL,
+                                                  opened + n / 2, closed + n / 2, n - n / 2, &o,
+                                                  false, NULL, &y),
+                     NPS_STATUS_OK);
+        nps_kpi_table_free(m);
+        m = NULL;
+        if (shared) {
+            CHECK_STATUS(nps_kpi_table_merge(x, y, &m), NPS_STATUS_INVALID_ARGUMENT);
+            CHECK(strstr(last_message(), "partitioned by vehicle") != NULL);
+            CHECK(m == NULL);
+        } else {
+            CHECK_STATUS(nps_kpi_table_merge(x, y, &m), NPS_STATUS_OK);
+            CHECK_STATUS(nps_kpi_table_overall(m, &ov), NPS_STATUS_OK);
+            check_kpi("halves", &ov, get(e, "first_time_fix_rate"));
+        }
+        nps_kpi_table_free(part[0]);
+        nps_kpi_table_free(part[1]);
+        nps_kpi_table_free(first);
+        nps_kpi_table_free(m);
+        nps_kpi_table_free(x);
+        nps_kpi_table_free(y);
+        case_end();
+    }
+}
+
+/* The golden durations split at every row (empty parts too) and merged:
+ * the oracle's n, mean, median, p90 and share within target. */
+static void time_merged(const cJSON *sec) {
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec) {
+        int64_t d[MAXN], start[MAXN], end[MAXN];
+        size_t n = i64s(get(v, "seconds"), d), i, k;
+        int64_t target = (int64_t)get(v, "target_seconds")->valuedouble;
+        const cJSON *e = get(v, "expected");
+        case_begin("time merged: %s", get(v, "name")->valuestring);
+        for (i = 0; i < n; i++) {
+            start[i] = 1700000000;
+            end[i] = 1700000000 + d[i];
+        }
+        for (k = 0; k <= n; k++) {
+            NpsKpiTimeTable *a = NULL, *b = NULL, *a2 = NULL, *m = NULL;
+            NpsTimeKpi t;
+            CHECK_STATUS(nps_kpi_time_table(start, end, k, target, NULL, &a), NPS_STATUS_OK);
+            CHECK_STATUS(nps_kpi_time_table(start + k, end + k, n - k, target, NULL, &b),
+                         NPS_STATUS_OK);
+            a2 = reload_time(a);
+            CHECK_STATUS(nps_kpi_time_table_merge(a2, b, &m), NPS_STATUS_OK);
+            CHECK_STATUS(nps_kpi_time_table_overall(m, &t), NPS_STATUS_OK);
+            CHECK_U64("n", t.n, (uint64_t)get(e, "n")->valuedouble);
+            if (cJSON_IsNull(get(e, "mean"))) {
+                CHECK(!t.has_stats);
+            } else {
+                CHECK(t.has_stats);
+                CHECK_CLOSE("mean", t.mean, get(e, "mean")->valuedouble, TOL);
+                CHECK_CLOSE("median", t.median, get(e, "median")->valuedouble, TOL);
+                CHECK_CLOSE("p90", t.p90, get(e, "p90")->valuedouble, TOL);
+            }
+            check_kpi("within", &t.within_target, get(e, "within_target"));
+            nps_kpi_time_table_free(a);
+            nps_kpi_time_table_free(a2);
+            nps_kpi_time_table_free(b);
+            nps_kpi_time_table_free(m);
+        }
+        case_end();
+    }
+}
+
+/* The golden grouped rate split at every row and merged: the oracle's
+ * overall KPI and groups. */
+static void grouped_rate_merged(const cJSON *sec) {
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec) {
+        uint8_t flags[MAXN];
+        uint32_t keys[MAXN];
+        int64_t ts[MAXN];
+        size_t n = 0, i = 0, k;
+        const cJSON *x, *e = get(v, "expected");
+        case_begin("grouped_rate merged: %s", get(v, "name")->valuestring);
+        cJSON_ArrayForEach(x, get(v, "flags")) flags[n++] = (uint8_t)x->valueint;
+        cJSON_ArrayForEach(x, get(v, "keys")) keys[i++] = (uint32_t)x->valuedouble;
+        i64s(get(v, "timestamps"), ts);
+        for (k = 0; k <= n; k++) {
+            NpsKpiGrouping g;
+            NpsKpiTable *a = NULL, *b = NULL, *b2 = NULL, *m = NULL;
+            NpsKpi overall;
+            const cJSON *grp;
+            memset(&g, 0, sizeof g);
+            g.period = NPS_PERIOD_MONTH;
+            g.tz = get(v, "tz")->valuestring;
+            g.keys = keys;
+            g.timestamps = ts;
+            CHECK_STATUS(nps_kpi_rate_table(flags, NULL, k, &g, &a), NPS_STATUS_OK);
+            g.keys = keys + k;
+            g.timestamps = ts + k;
+            CHECK_STATUS(nps_kpi_rate_table(flags + k, NULL, n - k, &g, &b), NPS_STATUS_OK);
+            b2 = reload_table(b);
+            CHECK_STATUS(nps_kpi_table_merge(a, b2, &m), NPS_STATUS_OK);
+            CHECK_STATUS(nps_kpi_table_overall(m, &overall), NPS_STATUS_OK);
+            check_kpi("overall", &overall, get(e, "overall"));
+            CHECK(nps_kpi_table_len(m) == (size_t)cJSON_GetArraySize(get(e, "groups")));
+            i = 0;
+            cJSON_ArrayForEach(grp, get(e, "groups")) {
+                NpsKpiGroup row;
+                if (i >= nps_kpi_table_len(m)) break;
+                CHECK_STATUS(nps_kpi_table_get(m, i++, &row), NPS_STATUS_OK);
+                CHECK(row.key == (uint32_t)get(grp, "key")->valuedouble);
+                check_kpi("group", &row.kpi, get(grp, "kpi"));
+            }
+            nps_kpi_table_free(a);
+            nps_kpi_table_free(b);
+            nps_kpi_table_free(b2);
+            nps_kpi_table_free(m);
+        }
+        case_end();
+    }
+}
+
+/* Tables computed differently do not merge; NULL handles and bad states. */
+static void merge_errors(void) {
+    const uint8_t flags[2] = {1, 0};
+    const uint64_t veh[2] = {1, 2};
+    const int64_t opened[2] = {1700000000, 1700000000}, closed[2] = {1700003600, 1700003600};
+    const int64_t end[2] = {1700000060, 1700000600};
+    NpsKpiTable *r = NULL, *f = NULL, *out = NULL;
+    NpsKpiTimeTable *t1 = NULL, *t2 = NULL, *tout = NULL;
+    const uint8_t junk[] = "not a state";
+    case_begin("kpi merge errors");
+    CHECK_STATUS(nps_kpi_rate_table(flags, NULL, 2, NULL, &r), NPS_STATUS_OK);
+    CHECK_STATUS(nps_kpi_first_time_fix_table(veh, NULL, opened, closed, 2, NULL, false, NULL, &f),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_kpi_table_merge(r, f, &out), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "other") != NULL && strstr(last_message(), "first_time_fix_rate") != NULL);
+    CHECK(out == NULL);
+    /* The same vehicles twice: the comeback rule cannot merge them. */
+    CHECK_STATUS(nps_kpi_table_merge(f, f, &out), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "vehicle `1`") != NULL);
+    CHECK_STATUS(nps_kpi_table_merge(r, NULL, &out), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_table_merge(r, r, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_time_table(opened, end, 2, 180, NULL, &t1), NPS_STATUS_OK);
+    CHECK_STATUS(nps_kpi_time_table(opened, end, 2, 900, NULL, &t2), NPS_STATUS_OK);
+    CHECK_STATUS(nps_kpi_time_table_merge(t1, t2, &tout), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "target_seconds") != NULL);
+    CHECK_STATUS(nps_kpi_time_table_merge(NULL, t2, &tout), NPS_STATUS_NULL_POINTER);
+    CHECK(tout == NULL);
+    CHECK_STATUS(nps_kpi_table_from_state(junk, sizeof junk - 1, &out), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "state") != NULL);
+    CHECK_STATUS(nps_kpi_time_table_from_state(junk, sizeof junk - 1, &tout), NPS_STATUS_INVALID_ARGUMENT);
+    {
+        /* A time table's state is not a KPI table's. */
+        uint8_t buf[4096];
+        size_t len = 0;
+        CHECK_STATUS(nps_kpi_time_table_to_state(t1, buf, sizeof buf, &len), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_table_from_state(buf, len, &out), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK_STATUS(nps_kpi_time_table_to_state(t1, buf, 3, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+    }
+    CHECK(out == NULL && tout == NULL);
+    nps_kpi_table_free(r);
+    nps_kpi_table_free(f);
+    nps_kpi_time_table_free(t1);
+    nps_kpi_time_table_free(t2);
+    case_end();
+}
+
 int main(int argc, char **argv) {
     char *text;
     cJSON *doc;
@@ -668,6 +901,10 @@ int main(int argc, char **argv) {
     hours_per_ro(get(doc, "hours_per_ro"));
     simple_rates(doc);
     grouped_rate(get(doc, "grouped_rate"));
+    first_time_fix_merged(get(doc, "first_time_fix"));
+    time_merged(get(doc, "time"));
+    grouped_rate_merged(get(doc, "grouped_rate"));
+    merge_errors();
     cJSON_Delete(doc);
     bad_input();
     tables_and_catalog();

@@ -8,9 +8,11 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 
 use nps_core::erlang::{erlang_c, servers_needed, Queue};
+use nps_core::group::Keys;
 use nps_core::heatmap::{HeatMap, MatrixBy, PainPoint, RecordDims, Stage, StageTotal};
 use nps_core::period::Period;
 use nps_core::policy::Policy;
+use nps_core::state::Saved;
 use nps_core::ErrorKind;
 use proptest::prelude::*;
 use serde_json::Value;
@@ -400,4 +402,158 @@ proptest! {
             }
         }
     }
+}
+
+// ---- Partial maps: merging and saved states ----
+
+/// One record: stage code, point id, pain, dealer, advisor, day offset.
+type Record = (u32, u8, u8, u32, u8, i64);
+
+fn records() -> impl Strategy<Value = Vec<Record>> {
+    proptest::collection::vec(
+        (0u32..6, 0u8..4, 1u8..=10, 0u32..4, 0u8..3, 0i64..400),
+        1..40,
+    )
+}
+
+/// The map of `rows` of `recs`; `dims`: 0 none, 1 dealer keys, 2 dealer ×
+/// advisor keys and months in Shanghai, 3 months only.
+fn record_map(recs: &[Record], rows: std::ops::Range<usize>, dims: u8) -> HeatMap {
+    let r = &recs[rows];
+    let stages: Vec<Stage> = r.iter().map(|x| Stage::from_code(x.0).unwrap()).collect();
+    let points: Vec<String> = r.iter().map(|x| format!("point {}", x.1)).collect();
+    let pain: Vec<u8> = r.iter().map(|x| x.2).collect();
+    let dealer: Vec<u32> = r.iter().map(|x| x.3).collect();
+    let advisor: Vec<String> = r.iter().map(|x| format!("adv{}", x.4)).collect();
+    let advisor: Vec<&str> = advisor.iter().map(String::as_str).collect();
+    let ts: Vec<i64> = r.iter().map(|x| 1_735_000_000 + x.5 * 86_400).collect();
+    let cols = [Keys::U32(&dealer), Keys::Str(&advisor)];
+    let d = RecordDims {
+        keys: match dims {
+            1 => Some(Keys::U32(&dealer)),
+            2 => Some(Keys::Multi(&cols)),
+            _ => None,
+        },
+        timestamps: (dims >= 2).then_some(ts.as_slice()),
+        period: Period::Month,
+        tz: "Asia/Shanghai",
+    };
+    HeatMap::from_records(&stages, &points, &pain, &d).unwrap()
+}
+
+proptest! {
+    /// Maps of any split into non-empty parts, merged in any tree, equal
+    /// the map of the whole input (points, ranking, matrices); saved maps
+    /// load back equal.
+    #[test]
+    fn heat_maps_merge_exactly(recs in records(), dims in 0u8..4,
+                               cuts in proptest::collection::vec(any::<proptest::sample::Index>(), 0..5),
+                               choices in proptest::collection::vec(any::<usize>(), 0..8)) {
+        let whole = record_map(&recs, 0..recs.len(), dims);
+        let parts: Vec<HeatMap> = crate::kpi::parts_of(recs.len(), &cuts, false)
+            .into_iter()
+            .map(|r| record_map(&recs, r, dims))
+            .collect();
+        let merged = crate::kpi::tree(&parts, &choices, &mut 0, &|a, b| a.merge(b)).unwrap();
+        prop_assert_eq!(&merged, &whole);
+        prop_assert_eq!(merged.ranked(), whole.ranked());
+        prop_assert_eq!(HeatMap::from_state(&whole.to_state()).unwrap(), whole.clone());
+        // Oracle: the total heat is the sum of the pain indexes.
+        prop_assert_eq!(merged.total_heat(), recs.iter().map(|r| u64::from(r.2)).sum::<u64>());
+        for by in [MatrixBy::Key, MatrixBy::Period] {
+            prop_assert_eq!(merged.matrix(by).ok(), whole.matrix(by).ok());
+        }
+    }
+
+    /// Pre-counted rows merge like records.
+    #[test]
+    fn counted_maps_merge_exactly(rows in rows(), cut in any::<proptest::sample::Index>()) {
+        prop_assume!(rows.len() >= 2);
+        let k = 1 + cut.index(rows.len() - 1);
+        prop_assert_eq!(build(&rows[..k]).merge(&build(&rows[k..])).unwrap(), build(&rows));
+    }
+}
+
+#[test]
+fn merging_maps_of_other_matrices_is_an_error() {
+    let recs: Vec<Record> = vec![(1, 0, 5, 1, 0, 0), (3, 1, 9, 2, 1, 40)];
+    let m = |dims| record_map(&recs, 0..2, dims);
+    for (a, b) in [(0, 1), (1, 0), (1, 2), (2, 3), (3, 0)] {
+        let e = m(a).merge(&m(b)).unwrap_err();
+        assert_eq!(e.argument(), Some("other"), "{a} {b}: {e}");
+    }
+    // Another zone or period.
+    let stages = [Stage::Repair];
+    let at = |period, tz| {
+        HeatMap::from_records(
+            &stages,
+            &["x"],
+            &[3u8],
+            &RecordDims {
+                timestamps: Some(&[1_735_000_000]),
+                period,
+                tz,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let utc = at(Period::Month, "UTC");
+    assert!(utc
+        .merge(&at(Period::Month, "Asia/Tokyo"))
+        .unwrap_err()
+        .to_string()
+        .contains("Asia/Tokyo"));
+    assert!(utc
+        .merge(&at(Period::Week, "UTC"))
+        .unwrap_err()
+        .to_string()
+        .contains("week"));
+    // Integer keys do not merge with text keys.
+    let keyed = |k: Keys<'_>| {
+        HeatMap::from_records(
+            &stages,
+            &["x"],
+            &[3u8],
+            &RecordDims {
+                keys: Some(k),
+                ..Default::default()
+            },
+        )
+        .unwrap()
+    };
+    let e = keyed(Keys::U32(&[1]))
+        .merge(&keyed(Keys::Str(&["1"])))
+        .unwrap_err();
+    assert!(e.to_string().contains("type"), "{e}");
+    // Overflow is an error, as in one pass.
+    let big = HeatMap::from_rows(&stages, &["x"], &[u64::MAX / 10], &[10u8]).unwrap();
+    assert_eq!(big.merge(&big).unwrap_err().kind(), ErrorKind::Overflow);
+}
+
+#[test]
+fn tampered_heat_states_are_errors() {
+    let recs: Vec<Record> = vec![(1, 0, 5, 1, 0, 0), (3, 1, 9, 2, 1, 40), (1, 0, 2, 2, 1, 41)];
+    let m = record_map(&recs, 0..3, 2);
+    let text = String::from_utf8(m.to_state()).unwrap();
+    assert!(text.contains(r#"{"uint":2}"#), "{text}");
+    for (from, to) in [
+        (r#""heat":9"#, r#""heat":91"#), // a point above 10 × mentions
+        (r#""total_heat":16"#, r#""total_heat":17"#), // not the sum
+        (r#""stage":"repair""#, r#""stage":"reception""#), // repeats a point
+        (r#""point 1""#, r#""  ""#),     // empty description
+        (r#""tz":"Asia/Shanghai""#, r#""tz":"Mars/Base""#),
+        (r#""2024-12-01""#, r#""2024-12-02""#), // not a period start
+        (r#""nps_state":1"#, r#""nps_state":99"#),
+    ] {
+        assert!(text.contains(from), "{from} in {text}");
+        let e = HeatMap::from_state(text.replacen(from, to, 1).as_bytes()).unwrap_err();
+        assert_eq!(e.argument(), Some("state"), "{from} -> {to}: {e}");
+    }
+    assert_eq!(
+        HeatMap::from_state(&text.as_bytes()[..text.len() / 2])
+            .unwrap_err()
+            .argument(),
+        Some("state")
+    );
 }

@@ -595,3 +595,353 @@ fn golden_grouped_rate() {
         }
     }
 }
+
+// ---- Partial results: merging and saved states ----
+
+/// The parts of `0..n` cut at `cuts` (each an index into the positions
+/// `0..=n`; empty parts allowed when `empty`, else each part non-empty).
+pub(crate) fn parts_of(
+    n: usize,
+    cuts: &[prop::sample::Index],
+    empty: bool,
+) -> Vec<std::ops::Range<usize>> {
+    let mut at: Vec<usize> = if empty {
+        cuts.iter().map(|c| c.index(n + 1)).collect()
+    } else if n >= 2 {
+        cuts.iter().map(|c| 1 + c.index(n - 1)).collect()
+    } else {
+        Vec::new()
+    };
+    at.extend([0, n]);
+    at.sort_unstable();
+    if !empty {
+        at.dedup();
+    }
+    at.windows(2).map(|w| w[0]..w[1]).collect()
+}
+
+/// Merges `parts` (in order) as a binary tree whose shape `choices` picks:
+/// at each node the left subtree takes `1 + choice % (len − 1)` parts.
+pub(crate) fn tree<T: Clone, E>(
+    parts: &[T],
+    choices: &[usize],
+    next: &mut usize,
+    merge: &dyn Fn(&T, &T) -> Result<T, E>,
+) -> Result<T, E> {
+    if parts.len() == 1 {
+        return Ok(parts[0].clone());
+    }
+    let c = choices
+        .get(*next % choices.len().max(1))
+        .copied()
+        .unwrap_or(0);
+    *next += 1;
+    let k = 1 + c % (parts.len() - 1);
+    let left = tree(&parts[..k], choices, next, merge)?;
+    let right = tree(&parts[k..], choices, next, merge)?;
+    merge(&left, &right)
+}
+
+fn saved<T: nps_core::state::Saved + PartialEq + std::fmt::Debug>(x: &T) -> T {
+    T::from_state(&x.to_state()).expect("a saved state loads")
+}
+
+/// One rate row: flag, eligible, dealer, day offset.
+type RateRow = (bool, bool, u8, i64);
+
+fn rate_rows() -> impl Strategy<Value = Vec<RateRow>> {
+    prop::collection::vec((any::<bool>(), any::<bool>(), 0u8..4, 0i64..200), 0..40)
+}
+
+const BASE: i64 = 1_735_000_000; // 2024-12-24
+
+proptest! {
+    /// Rate tables of any split, merged in any tree, equal the table of the
+    /// whole input; saved states load back equal.
+    #[test]
+    fn rate_tables_merge_exactly(rows in rate_rows(), cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..5),
+                                 choices in prop::collection::vec(any::<usize>(), 0..8), by_period in any::<bool>()) {
+        let dealer: Vec<String> = rows.iter().map(|r| format!("D{}", r.2)).collect();
+        let ts: Vec<i64> = rows.iter().map(|r| BASE + r.3 * 86_400).collect();
+        let table = |r: std::ops::Range<usize>| {
+            let d: Vec<&str> = dealer[r.clone()].iter().map(String::as_str).collect();
+            let g = Grouping {
+                keys: Some(Keys::Str(&d)),
+                timestamps: Some(&ts[r.clone()]),
+                period: by_period.then_some(nps_core::period::Period::Month),
+                tz: Some("Asia/Shanghai"),
+            };
+            let f: Vec<bool> = rows[r.clone()].iter().map(|x| x.0).collect();
+            let e: Vec<bool> = rows[r].iter().map(|x| x.1).collect();
+            rate(&f, Some(&e), &g).unwrap()
+        };
+        let whole = table(0..rows.len());
+        let parts: Vec<_> = parts_of(rows.len(), &cuts, true).into_iter().map(table).collect();
+        let merged = tree(&parts, &choices, &mut 0, &|a, b| a.merge(b)).unwrap();
+        prop_assert_eq!(&merged, &whole);
+        prop_assert_eq!(saved(&whole), whole.clone());
+        prop_assert_eq!(saved(&whole.overall), whole.overall);
+        // Oracle: the overall counts.
+        let num = rows.iter().filter(|r| r.0 && r.1).count() as f64;
+        let den = rows.iter().filter(|r| r.1).count() as f64;
+        prop_assert_eq!((merged.overall.numerator, merged.overall.denominator), (num, den));
+    }
+
+    /// Time tables merge exactly (median and p90 included), and the
+    /// quantiles equal numpy's linear interpolation on the sorted durations.
+    #[test]
+    fn time_tables_merge_exactly(secs in prop::collection::vec(0i64..2_000, 0..50), keys in prop::collection::vec(0u32..3, 50),
+                                 cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..5),
+                                 choices in prop::collection::vec(any::<usize>(), 0..8), target in 0i64..2_000) {
+        let keys = &keys[..secs.len()];
+        let table = |r: std::ops::Range<usize>| {
+            let g = Grouping { keys: Some(Keys::U32(&keys[r.clone()])), ..Grouping::default() };
+            time_kpi_durations(&secs[r], target, &g).unwrap()
+        };
+        let whole = table(0..secs.len());
+        let parts: Vec<_> = parts_of(secs.len(), &cuts, true).into_iter().map(table).collect();
+        let merged = tree(&parts, &choices, &mut 0, &|a, b| a.merge(b)).unwrap();
+        prop_assert_eq!(&merged, &whole);
+        prop_assert_eq!(saved(&whole), whole.clone());
+        prop_assert_eq!(saved(&whole.overall), whole.overall);
+        let mut sorted = secs.clone();
+        sorted.sort_unstable();
+        let q = |p: f64| {
+            let n = sorted.len();
+            (n > 0).then(|| {
+                let h = (n - 1) as f64 * p;
+                let lo = h.floor() as usize;
+                let hi = (lo + 1).min(n - 1);
+                sorted[lo] as f64 + (h - lo as f64) * (sorted[hi] - sorted[lo]) as f64
+            })
+        };
+        prop_assert_eq!(merged.overall.median, q(0.5));
+        prop_assert_eq!(merged.overall.p90, q(0.9));
+    }
+
+    /// First-time fix of an input partitioned by vehicle merges exactly;
+    /// when a vehicle is in two parts the merge is an error, never a rate.
+    #[test]
+    fn ftfr_merges_when_partitioned_by_vehicle((veh, comp, opened, dur, dealer) in jobs_strategy(),
+                                               part_of in prop::collection::vec(0usize..3, 5),
+                                               choices in prop::collection::vec(any::<usize>(), 0..8),
+                                               window in 0i64..40) {
+        let opened: Vec<i64> = opened.iter().map(|o| BASE + o).collect();
+        let closed: Vec<i64> = opened.iter().zip(&dur).map(|(o, d)| o + d).collect();
+        let vins: Vec<String> = veh.iter().map(|v| format!("VIN{v}")).collect();
+        let opts = ComebackOptions::window_days(window as u32);
+        let table = |rows: &[usize]| {
+            let v: Vec<&str> = rows.iter().map(|&i| vins[i].as_str()).collect();
+            let c: Vec<u32> = rows.iter().map(|&i| u32::from(comp[i])).collect();
+            let o: Vec<i64> = rows.iter().map(|&i| opened[i]).collect();
+            let cl: Vec<i64> = rows.iter().map(|&i| closed[i]).collect();
+            let d: Vec<u32> = rows.iter().map(|&i| u32::from(dealer[i])).collect();
+            let jobs = Jobs { vehicles: Keys::Str(&v), complaints: Some(Keys::U32(&c)), opened: &o, closed: &cl };
+            let g = Grouping { keys: Some(Keys::U32(&d)), ..Grouping::default() };
+            first_time_fix_rate(&jobs, &opts, &g).unwrap()
+        };
+        // Rows of each part (vehicle v in part part_of[v]), in input order.
+        let parts_rows: Vec<Vec<usize>> = (0..3)
+            .map(|p| (0..veh.len()).filter(|&i| part_of[veh[i] as usize] == p).collect())
+            .collect();
+        let concat: Vec<usize> = parts_rows.concat();
+        let whole = table(&concat);
+        let parts: Vec<_> = parts_rows.iter().map(|r| table(r)).collect();
+        let merged = tree(&parts, &choices, &mut 0, &|a, b| a.merge(b)).unwrap();
+        prop_assert_eq!(&merged, &whole);
+        prop_assert_eq!(saved(&whole), whole.clone());
+        // A vehicle split between two parts: an error naming `other`.
+        let (first, rest): (Vec<usize>, Vec<usize>) = (0..veh.len()).partition(|&i| i % 2 == 0);
+        let shared = first.iter().any(|&i| rest.iter().any(|&j| veh[i] == veh[j]));
+        match table(&first).merge(&table(&rest)) {
+            Ok(m) => {
+                prop_assert!(!shared);
+                prop_assert_eq!(m, table(&[first, rest].concat()));
+            }
+            Err(e) => {
+                prop_assert!(shared);
+                prop_assert_eq!(e.argument(), Some("other"));
+                prop_assert!(e.to_string().contains("partitioned by vehicle"), "{}", e);
+            }
+        }
+    }
+}
+
+#[test]
+fn merging_tables_of_other_options_is_an_error() {
+    let g = Grouping::default();
+    let csat = |min: f64| {
+        nps_core::kpi::csat(&[5.0, 3.0], &CsatOptions { satisfied_min: min }, &g).unwrap()
+    };
+    let e = csat(4.0).merge(&csat(3.0)).unwrap_err();
+    assert_eq!(e.argument(), Some("other"));
+    assert!(e.to_string().contains("satisfied_min"), "{e}");
+    let e = csat(4.0)
+        .merge(&rate(&[true], None, &g).unwrap())
+        .unwrap_err();
+    assert!(
+        e.to_string().contains("csat") && e.to_string().contains("rate"),
+        "{e}"
+    );
+    let follow = |days: f64| {
+        follow_up_completion_rate(
+            &[0],
+            &[Some(86_400)],
+            &FollowUpOptions::window_days(days).unwrap(),
+            &g,
+        )
+        .unwrap()
+    };
+    assert!(follow(3.0).merge(&follow(3.0)).is_ok());
+    assert!(follow(3.0)
+        .merge(&follow(2.0))
+        .unwrap_err()
+        .to_string()
+        .contains("window_seconds"));
+    // Another period, another zone, another key type.
+    let ts = [BASE];
+    let by = |period, tz| Grouping {
+        timestamps: Some(&ts),
+        period,
+        tz,
+        keys: None,
+    };
+    let month = rate(
+        &[true],
+        None,
+        &by(Some(nps_core::period::Period::Month), None),
+    )
+    .unwrap();
+    let week = rate(
+        &[true],
+        None,
+        &by(Some(nps_core::period::Period::Week), None),
+    )
+    .unwrap();
+    let tokyo = rate(
+        &[true],
+        None,
+        &by(Some(nps_core::period::Period::Month), Some("Asia/Tokyo")),
+    )
+    .unwrap();
+    assert!(month
+        .merge(&week)
+        .unwrap_err()
+        .to_string()
+        .contains("period"));
+    assert!(month
+        .merge(&tokyo)
+        .unwrap_err()
+        .to_string()
+        .contains("Asia/Tokyo"));
+    let (a, b) = (
+        rate(
+            &[true],
+            None,
+            &Grouping {
+                keys: Some(Keys::U32(&[1])),
+                ..g
+            },
+        )
+        .unwrap(),
+        rate(
+            &[true],
+            None,
+            &Grouping {
+                keys: Some(Keys::Str(&["1"])),
+                ..g
+            },
+        )
+        .unwrap(),
+    );
+    assert!(a.merge(&b).unwrap_err().to_string().contains("type"));
+    let t = |target| time_kpi_durations(&[5], target, &g).unwrap();
+    assert!(t(10)
+        .merge(&t(20))
+        .unwrap_err()
+        .to_string()
+        .contains("target_seconds"));
+    // Comeback options: window, as_of, exclude_incomplete.
+    let jobs = Jobs {
+        vehicles: Keys::U32(&[1]),
+        complaints: None,
+        opened: &[BASE],
+        closed: &[BASE],
+    };
+    let o = ComebackOptions::default();
+    let f = |o: ComebackOptions| first_time_fix_rate(&jobs, &o, &g).unwrap();
+    let jobs2 = Jobs {
+        vehicles: Keys::U32(&[2]),
+        ..jobs
+    };
+    let f2 = first_time_fix_rate(&jobs2, &o, &g).unwrap();
+    assert!(f(o).merge(&f2).is_ok());
+    for (other, name) in [
+        (
+            ComebackOptions {
+                as_of: Some(BASE),
+                ..o
+            },
+            "as_of",
+        ),
+        (
+            ComebackOptions {
+                exclude_incomplete: false,
+                ..o
+            },
+            "exclude_incomplete",
+        ),
+        (ComebackOptions::window_days(7), "window_seconds"),
+    ] {
+        let e = f(o)
+            .merge(&first_time_fix_rate(&jobs2, &other, &g).unwrap())
+            .unwrap_err();
+        assert!(e.to_string().contains(name), "{e}");
+    }
+    assert!(f(o).merge(&comeback_rate(&jobs2, &o, &g).unwrap()).is_err());
+    let e = f(o).merge(&f(o)).unwrap_err();
+    assert!(e.to_string().contains("vehicle `1`"), "{e}");
+}
+
+#[test]
+fn tampered_kpi_states_are_errors() {
+    use nps_core::kpi::{KpiTable, TimeTable};
+    use nps_core::state::Saved;
+    let g = Grouping {
+        keys: Some(Keys::U32(&[1, 2, 1])),
+        ..Grouping::default()
+    };
+    let t = rate(&[true, false, true], None, &g).unwrap();
+    let text = String::from_utf8(t.to_state()).unwrap();
+    assert!(text.contains(r#""uint":1"#), "{text}"); // unsigned keys stay unsigned
+    for (from, to) in [
+        (r#""numerator":2"#, r#""numerator":3"#),
+        (r#""rows":2"#, r#""rows":0"#),
+        (r#""uint":2"#, r#""uint":0"#),
+        (r#""uint":2"#, r#""str":"x""#),
+        (r#""kpi":null"#, r#""kpi":"csat""#),
+    ] {
+        assert!(text.contains(from), "{from} in {text}");
+        let bad = text.replacen(from, to, 1);
+        let e = KpiTable::from_state(bad.as_bytes()).unwrap_err();
+        assert_eq!(e.argument(), Some("state"), "{from} -> {to}: {e}");
+    }
+    let tt = time_kpi_durations(&[5, 5, 9], 6, &Grouping::default()).unwrap();
+    let text = String::from_utf8(tt.to_state()).unwrap();
+    for (from, to) in [
+        ("[5,2]", "[5,0]"),
+        ("[5,2],[9,1]", "[9,1],[5,2]"),
+        ("[5,2]", "[-5,2]"),
+    ] {
+        assert!(text.contains(from), "{from} in {text}");
+        let e = TimeTable::from_state(text.replacen(from, to, 1).as_bytes()).unwrap_err();
+        assert_eq!(e.argument(), Some("state"), "{from}: {e}");
+    }
+    let k = Kpi::ratio(1.0, 2.0, Some(1.0));
+    let text = String::from_utf8(k.to_state()).unwrap();
+    let e = Kpi::from_state(text.replace("0.5", "0.7").as_bytes()).unwrap_err();
+    assert_eq!(e.argument(), Some("state"));
+    assert!(KpiTable::from_state(&tt.to_state()).is_err()); // another kind
+    let c = SrtCatalog::new([("OIL", 0.5)]).unwrap();
+    assert_eq!(saved(&c), c);
+}

@@ -2,9 +2,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_ts_col, keys_len, table, Grouping, KeyRef, KpiTable, Parts};
+use super::partial::Source;
+use super::{check_ts_col, keys_len, table, Grouping, KeyRef, KpiTable, Parts, RateKpi};
 use crate::error::{Error, Result};
-use crate::group::Keys;
+use crate::group::{GroupKey, Keys};
 
 /// Repair-order rows (one row per job).
 #[derive(Debug, Clone, Copy)]
@@ -122,6 +123,16 @@ pub enum JobOutcome {
 /// # Ok::<(), nps_core::Error>(())
 /// ```
 pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOutcome>> {
+    Ok(judge(jobs, opts, false)?.0)
+}
+
+/// The outcome of every job and, with `subjects`, the distinct vehicles in
+/// ascending key order.
+fn judge(
+    jobs: &Jobs<'_>,
+    opts: &ComebackOptions,
+    subjects: bool,
+) -> Result<(Vec<JobOutcome>, Vec<GroupKey>)> {
     let n = keys_len(&jobs.vehicles);
     if let Some(c) = &jobs.complaints {
         Error::check_len("complaints", keys_len(c), "vehicles", n)?;
@@ -148,9 +159,14 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
         .collect();
     order.sort_unstable();
     let mut out = vec![JobOutcome::Fixed; n];
+    let mut vehicles: Vec<GroupKey> = Vec::new();
     let mut start = 0;
     while start < n {
         let chain = (order[start].0, order[start].1);
+        // Runs are sorted by vehicle first: a new vehicle starts a run.
+        if subjects && (start == 0 || order[start - 1].0 != chain.0) {
+            vehicles.push(jobs.vehicles.key_at(order[start].3));
+        }
         let len = order[start..]
             .iter()
             .take_while(|r| (r.0, r.1) == chain)
@@ -180,11 +196,20 @@ pub fn job_outcomes(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<Vec<JobOu
             };
         }
     }
-    Ok(out)
+    Ok((out, vehicles))
 }
 
-fn outcome_parts(jobs: &Jobs<'_>, opts: &ComebackOptions, count: JobOutcome) -> Result<Vec<Parts>> {
-    Ok(job_outcomes(jobs, opts)?
+/// The table of a KPI of the comeback rule: `count` is the outcome in the
+/// numerator (`CameBack`, or `Fixed` for "did not come back").
+fn outcome_table(
+    kpi: RateKpi,
+    jobs: &Jobs<'_>,
+    opts: &ComebackOptions,
+    count: JobOutcome,
+    grouping: &Grouping<'_>,
+) -> Result<KpiTable> {
+    let (outcomes, vehicles) = judge(jobs, opts, true)?;
+    let parts: Vec<Parts> = outcomes
         .into_iter()
         .map(|o| {
             let judged = o != JobOutcome::Incomplete || !opts.exclude_incomplete;
@@ -193,18 +218,31 @@ fn outcome_parts(jobs: &Jobs<'_>, opts: &ComebackOptions, count: JobOutcome) -> 
                 _ => o != JobOutcome::CameBack,
             };
             Parts {
-                num: f64::from(u8::from(judged && hit)),
-                den: f64::from(u8::from(judged)),
-                used: f64::from(u8::from(judged)),
-                rows: 1.0,
+                num: u64::from(judged && hit),
+                den: u64::from(judged),
+                used: u64::from(judged),
+                rows: 1,
             }
         })
-        .collect())
+        .collect();
+    table(
+        &parts,
+        grouping,
+        Source::comeback(kpi, opts),
+        Some(vehicles),
+    )
 }
 
 /// First-time-fix rate: jobs that did not come back / jobs judged (see
 /// [`job_outcomes`]). Coverage = jobs judged / jobs. Policy benchmark
 /// `first_time_fix_rate` (≥ 85 %).
+///
+/// Partial results: the table keeps the distinct vehicles it saw
+/// ([`KpiTable::subjects`]) and merges ([`KpiTable::merge`]) only with the
+/// table of other vehicles — the input must be **partitioned by vehicle**
+/// (all jobs of a vehicle in one part), since a job is judged by the later
+/// jobs of its vehicle. A vehicle in both tables is an error, never a
+/// silently wrong rate.
 ///
 /// ```
 /// use nps_core::group::Keys;
@@ -224,11 +262,18 @@ pub fn first_time_fix_rate(
     opts: &ComebackOptions,
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
-    table(&outcome_parts(jobs, opts, JobOutcome::Fixed)?, grouping)
+    outcome_table(
+        RateKpi::FirstTimeFix,
+        jobs,
+        opts,
+        JobOutcome::Fixed,
+        grouping,
+    )
 }
 
 /// Comeback (rework) rate: `1 −` [`first_time_fix_rate`] over the same
 /// jobs (same denominator and coverage). Benchmark `comeback_rate` (< 10 %).
+/// Tables merge as [`first_time_fix_rate`]'s: input partitioned by vehicle.
 ///
 /// ```
 /// use nps_core::group::Keys;
@@ -248,7 +293,13 @@ pub fn comeback_rate(
     opts: &ComebackOptions,
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
-    table(&outcome_parts(jobs, opts, JobOutcome::CameBack)?, grouping)
+    outcome_table(
+        RateKpi::Comeback,
+        jobs,
+        opts,
+        JobOutcome::CameBack,
+        grouping,
+    )
 }
 
 /// Repeat-complaint rate: complaints raised again for the same case or
@@ -256,7 +307,8 @@ pub fn comeback_rate(
 /// comeback rule of [`job_outcomes`] over complaint records (`subjects` =
 /// case or vehicle id) with the same [`ComebackOptions`] (default: 30 days,
 /// incomplete windows left out). Benchmark `repeat_complaint_rate` (> 15 %
-/// signals unresolved root causes).
+/// signals unresolved root causes). Tables merge as
+/// [`first_time_fix_rate`]'s, with the input partitioned by subject.
 ///
 /// ```
 /// use nps_core::group::Keys;
@@ -279,7 +331,13 @@ pub fn repeat_complaint_rate(
         opened: raised,
         closed,
     };
-    comeback_rate(&jobs, opts, grouping)
+    outcome_table(
+        RateKpi::RepeatComplaint,
+        &jobs,
+        opts,
+        JobOutcome::CameBack,
+        grouping,
+    )
 }
 
 #[cfg(test)]

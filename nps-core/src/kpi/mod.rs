@@ -35,6 +35,20 @@
 //! [`KpiTable`] whose group numerators and denominators add up to the
 //! overall ones.
 //!
+//! ## Partial results
+//!
+//! [`KpiTable`] and [`TimeTable`] merge exactly ([`KpiTable::merge`],
+//! [`TimeTable::merge`]): the table of the rows of two tables is the table
+//! of all of them, as if computed in one pass — so per-partition tables
+//! (threads, files, Dask workers) combine in any tree. Rate tables keep the
+//! counts of every group; time tables the histogram of their integer-second
+//! durations (memory O(distinct durations)), so median and p90 merge
+//! exactly. Tables computed with other options do not merge (an
+//! [`Error::InvalidArgument`](crate::Error) naming `other`), and the
+//! comeback rule's tables merge only when the input is partitioned by
+//! vehicle. Tables, [`Kpi`] and [`TimeKpi`] save and load exactly
+//! ([`Saved`](crate::state::Saved)).
+//!
 //! ```
 //! use nps_core::kpi::{technician_figures, Kpi};
 //! // 8 h available, 7.2 h worked on jobs worth 9 flat-rate hours.
@@ -47,6 +61,8 @@
 //! ```
 
 mod comeback;
+pub(crate) mod merge;
+mod partial;
 mod rates;
 mod scorecard;
 mod time;
@@ -112,29 +128,44 @@ impl Kpi {
     }
 }
 
-/// Additive parts of a KPI: sums over rows, so groups add up to the total.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+/// Additive parts of a rate KPI: counts over rows, so groups add up to
+/// the total and partial results merge exactly.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) struct Parts {
-    pub num: f64,
-    pub den: f64,
+    /// Rows counted in the numerator.
+    #[serde(rename = "numerator")]
+    pub num: u64,
+    /// Rows counted in the denominator.
+    #[serde(rename = "denominator")]
+    pub den: u64,
     /// Rows that entered the KPI.
-    pub used: f64,
+    pub used: u64,
     /// Rows given.
-    pub rows: f64,
+    pub rows: u64,
 }
 
 impl Parts {
-    pub fn add(&mut self, o: Parts) {
-        self.num += o.num;
-        self.den += o.den;
-        self.used += o.used;
-        self.rows += o.rows;
+    /// The sum of two parts; [`Error::Overflow`] past `u64::MAX`.
+    pub fn checked_add(&self, o: &Parts) -> Result<Parts> {
+        let add = |a: u64, b: u64| {
+            a.checked_add(b).ok_or(Error::Overflow {
+                what: "the rows of a KPI",
+            })
+        };
+        Ok(Parts {
+            num: add(self.num, o.num)?,
+            den: add(self.den, o.den)?,
+            used: add(self.used, o.used)?,
+            rows: add(self.rows, o.rows)?,
+        })
     }
+
     pub fn kpi(self) -> Kpi {
+        // Counts below 2^53 are exact in f64 (as the sums of 0/1 were).
         Kpi::ratio(
-            self.num,
-            self.den,
-            (self.rows > 0.0).then(|| self.used / self.rows),
+            self.num as f64,
+            self.den as f64,
+            (self.rows > 0).then(|| self.used as f64 / self.rows as f64),
         )
     }
 }
@@ -153,7 +184,15 @@ pub struct KpiGroup {
 }
 
 /// A KPI overall and per group (groups sorted by key, then period).
+///
+/// A table is also a partial result: [`KpiTable::merge`] combines the
+/// tables of two parts of the rows into the table of all of them (exactly:
+/// the table keeps the counts of every group), and a table saves and loads
+/// exactly ([`Saved`](crate::state::Saved)). The serde form is that saved
+/// state (the counts, the KPI and its options, the grouping); the fields
+/// below are computed from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "partial::RateState", try_from = "partial::RateState")]
 pub struct KpiTable {
     /// The KPI over every row.
     pub overall: Kpi,
@@ -161,6 +200,8 @@ pub struct KpiTable {
     pub period: Option<Period>,
     /// Non-empty groups.
     pub groups: Vec<KpiGroup>,
+    /// What merging needs.
+    state: partial::RateState,
 }
 
 pub(crate) fn key_at(keys: &Keys<'_>, i: usize) -> GroupKey {
@@ -368,26 +409,25 @@ pub(crate) fn assign(g: &Grouping<'_>, n: usize) -> Result<Assignment> {
     Ok((a.labels, a.rows.into_iter().map(|r| r as usize).collect()))
 }
 
-/// Sums per-row parts overall and per group.
-pub(crate) fn table(parts: &[Parts], g: &Grouping<'_>) -> Result<KpiTable> {
+/// Sums per-row parts per group: the table of a rate KPI computed as
+/// `source` says, with the distinct `subjects` (vehicles) of a KPI of the
+/// comeback rule.
+pub(crate) fn table(
+    parts: &[Parts],
+    g: &Grouping<'_>,
+    source: partial::Source,
+    subjects: Option<Vec<GroupKey>>,
+) -> Result<KpiTable> {
     let (labels, rows) = assign(g, parts.len())?;
     let mut sums = vec![Parts::default(); labels.len()];
-    let mut total = Parts::default();
     for (p, &r) in parts.iter().zip(&rows) {
-        sums[r].add(*p);
-        total.add(*p);
+        // One row adds at most 1 to each count: no overflow.
+        sums[r] = sums[r].checked_add(p)?;
     }
-    Ok(KpiTable {
-        overall: total.kpi(),
-        period: g.period,
-        groups: labels
-            .into_iter()
-            .zip(sums)
-            .map(|((key, period_start), s)| KpiGroup {
-                key,
-                period_start,
-                kpi: s.kpi(),
-            })
-            .collect(),
+    KpiTable::from_state(partial::RateState {
+        source,
+        periods: merge::Periods::of(g)?,
+        groups: labels.into_iter().zip(sums).collect(),
+        subjects,
     })
 }

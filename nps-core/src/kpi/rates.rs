@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::partial::Source;
 use super::{check_opt_ts_col, check_ts_col, table, Grouping, Kpi, KpiTable, Parts};
 use crate::error::{Error, Result};
 
@@ -121,7 +122,7 @@ impl RateKpi {
                 "eligible",
                 "first_contact_resolution_rate needs the resolved column",
             )),
-            (k, None) if k.is_flag_rate() => rate(flags, None, grouping),
+            (k, None) if k.is_flag_rate() => flag_rate(Source::of(k), flags, None, grouping),
             (k, Some(_)) if k.is_flag_rate() => Err(Error::arg(
                 "eligible",
                 format!("{} takes every row", k.name()),
@@ -249,6 +250,16 @@ pub fn rate(
     eligible: Option<&[bool]>,
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
+    flag_rate(Source::rate(), flags, eligible, grouping)
+}
+
+/// [`rate`] as the KPI `source` (what a merge checks).
+fn flag_rate(
+    source: Source,
+    flags: &[bool],
+    eligible: Option<&[bool]>,
+    grouping: &Grouping<'_>,
+) -> Result<KpiTable> {
     if let Some(e) = eligible {
         Error::check_len("eligible", e.len(), "flags", flags.len())?;
     }
@@ -258,14 +269,14 @@ pub fn rate(
         .map(|(i, &f)| {
             let e = eligible.is_none_or(|e| e[i]);
             Parts {
-                num: f64::from(u8::from(e && f)),
-                den: f64::from(u8::from(e)),
-                used: f64::from(u8::from(e)),
-                rows: 1.0,
+                num: u64::from(e && f),
+                den: u64::from(e),
+                used: u64::from(e),
+                rows: 1,
             }
         })
         .collect();
-    table(&parts, grouping)
+    table(&parts, grouping, source, None)
 }
 
 /// Ready when promised: ROs delivered by the promised time (inclusive) /
@@ -291,13 +302,23 @@ pub fn ready_when_promised(
         .map(|(&d, p)| p.is_some_and(|p| d <= p))
         .collect();
     let eligible: Vec<bool> = promised.iter().map(Option::is_some).collect();
-    rate(&flags, Some(&eligible), grouping)
+    flag_rate(
+        Source::of(RateKpi::ReadyWhenPromised),
+        &flags,
+        Some(&eligible),
+        grouping,
+    )
 }
 
 /// Appointment fulfillment rate: appointments kept / booked (one row per
 /// booked appointment).
 pub fn appointment_fulfillment_rate(kept: &[bool], grouping: &Grouping<'_>) -> Result<KpiTable> {
-    rate(kept, None, grouping)
+    flag_rate(
+        Source::of(RateKpi::AppointmentFulfillment),
+        kept,
+        None,
+        grouping,
+    )
 }
 
 /// Pre-service inspection rate: walk-around inspections / receptions (one
@@ -306,7 +327,12 @@ pub fn pre_service_inspection_rate(
     inspected: &[bool],
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
-    rate(inspected, None, grouping)
+    flag_rate(
+        Source::of(RateKpi::PreServiceInspection),
+        inspected,
+        None,
+        grouping,
+    )
 }
 
 /// Follow-up completion rate: services followed up within the window
@@ -343,13 +369,13 @@ pub fn follow_up_completion_rate(
         .zip(follow_up)
         .map(|(&e, f)| f.is_some_and(|f| (0..=window_seconds).contains(&(f.saturating_sub(e)))))
         .collect();
-    rate(&flags, None, grouping)
+    flag_rate(Source::follow_up(options), &flags, None, grouping)
 }
 
 /// Repeat-visit rate: visits booked through follow-up / follow-ups (one row
 /// per follow-up). Benchmark `repeat_visit_rate` (≥ 30 %).
 pub fn repeat_visit_rate(booked: &[bool], grouping: &Grouping<'_>) -> Result<KpiTable> {
-    rate(booked, None, grouping)
+    flag_rate(Source::of(RateKpi::RepeatVisit), booked, None, grouping)
 }
 
 /// First-contact (first-visit) resolution: requests resolved with no
@@ -360,7 +386,12 @@ pub fn first_contact_resolution_rate(
     resolved: &[bool],
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
-    rate(no_further_contact, Some(resolved), grouping)
+    flag_rate(
+        Source::of(RateKpi::FirstContactResolution),
+        no_further_contact,
+        Some(resolved),
+        grouping,
+    )
 }
 
 /// CSAT: satisfied ratings (`rating >= satisfied_min`, [`CsatOptions`],
@@ -379,7 +410,7 @@ pub fn csat(ratings: &[f64], options: &CsatOptions, grouping: &Grouping<'_>) -> 
         return Err(Error::value("ratings", i, "a rating must be finite"));
     }
     let flags: Vec<bool> = ratings.iter().map(|&r| r >= satisfied_min).collect();
-    rate(&flags, None, grouping)
+    flag_rate(Source::csat(options), &flags, None, grouping)
 }
 
 /// Service revenue per engineer: revenue (minor units: parts, extended

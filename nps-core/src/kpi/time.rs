@@ -4,6 +4,10 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::merge::{
+    bad_state, check_sorted, labelled, merge_sorted, other, same_shape, uniform_shape, Label,
+    Periods,
+};
 use super::{assign, check_ts_col, Grouping, Kpi};
 use crate::error::{Error, Result};
 use crate::group::GroupKey;
@@ -54,23 +58,102 @@ pub fn quantile(sorted: &[f64], p: f64) -> Option<f64> {
     Some(sorted[lo] + (h - lo as f64) * (sorted[hi] - sorted[lo]))
 }
 
-fn summarize(mut d: Vec<i64>, rows: usize, target: i64) -> TimeKpi {
+/// A histogram of durations: `(seconds, count)` sorted by seconds, each
+/// count at least 1. O(distinct durations) memory, and what a median or a
+/// p90 of merged parts needs.
+pub(crate) type Histogram = Vec<(i64, u64)>;
+
+/// The histogram of durations (sorted in place).
+fn histogram(d: &mut [i64]) -> Histogram {
     d.sort_unstable();
-    let within = d.iter().filter(|&&x| x <= target).count();
-    let sum: i128 = d.iter().map(|&x| i128::from(x)).sum();
-    let f: Vec<f64> = d.iter().map(|&x| x as f64).collect();
-    TimeKpi {
-        n: d.len() as u64,
-        mean: (!d.is_empty()).then(|| sum as f64 / d.len() as f64),
-        median: quantile(&f, 0.5),
-        p90: quantile(&f, 0.9),
-        target_seconds: target,
-        within_target: Kpi::ratio(
-            within as f64,
-            d.len() as f64,
-            (rows > 0).then(|| d.len() as f64 / rows as f64),
-        ),
+    let mut h: Histogram = Vec::new();
+    for &x in d.iter() {
+        match h.last_mut() {
+            Some((v, c)) if *v == x => *c += 1,
+            _ => h.push((x, 1)),
+        }
     }
+    h
+}
+
+fn overflow() -> Error {
+    Error::Overflow {
+        what: "the durations of a time KPI",
+    }
+}
+
+/// The sum of two histograms.
+fn add_histograms(a: &Histogram, b: &Histogram) -> Result<Histogram> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        match a[i].0.cmp(&b[j].0) {
+            std::cmp::Ordering::Less => {
+                out.push(a[i]);
+                i += 1;
+            }
+            std::cmp::Ordering::Greater => {
+                out.push(b[j]);
+                j += 1;
+            }
+            std::cmp::Ordering::Equal => {
+                out.push((a[i].0, a[i].1.checked_add(b[j].1).ok_or_else(overflow)?));
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    Ok(out)
+}
+
+/// The `p` quantile of a histogram of `n >= 1` durations, as [`quantile`]
+/// computes it on the sorted durations (the same two order statistics, the
+/// same arithmetic: bit for bit the same value).
+fn histogram_quantile(h: &[(i64, u64)], n: u64, p: f64) -> f64 {
+    let last = n - 1;
+    let pos = last as f64 * p.clamp(0.0, 1.0);
+    let lo = (pos.floor() as u64).min(last);
+    let hi = (lo + 1).min(last);
+    let (mut x_lo, mut x_hi) = (None, None);
+    let mut seen = 0u64; // durations before the current entry
+    for &(v, c) in h {
+        let end = seen + c; // ranks seen..end hold v
+        if x_lo.is_none() && lo < end {
+            x_lo = Some(v as f64);
+        }
+        if hi < end {
+            x_hi = Some(v as f64);
+            break;
+        }
+        seen = end;
+    }
+    let (a, b) = (x_lo.unwrap_or(0.0), x_hi.unwrap_or(0.0)); // ranks < n: both found
+    a + (pos - lo as f64) * (b - a)
+}
+
+/// The time KPI of a histogram (every duration a row).
+fn summarize(h: &[(i64, u64)], target: i64) -> Result<TimeKpi> {
+    let mut n = 0u64;
+    let mut within = 0u64;
+    let mut sum = 0i128;
+    for &(v, c) in h {
+        n = n.checked_add(c).ok_or_else(overflow)?;
+        if v <= target {
+            within += c; // <= n
+        }
+        // |v| < 2^63 and n < 2^64: the sum stays below 2^127.
+        sum += i128::from(v) * i128::from(c);
+    }
+    Ok(TimeKpi {
+        n,
+        mean: (n > 0).then(|| sum as f64 / n as f64),
+        median: (n > 0).then(|| histogram_quantile(h, n, 0.5)),
+        p90: (n > 0).then(|| histogram_quantile(h, n, 0.9)),
+        target_seconds: target,
+        within_target: Kpi::ratio(within as f64, n as f64, (n > 0).then_some(1.0)),
+    })
 }
 
 /// One group of a [`TimeTable`].
@@ -85,7 +168,15 @@ pub struct TimeGroup {
 }
 
 /// A time KPI overall and per group.
+///
+/// A table is also a partial result: it keeps the histogram of durations
+/// of every group (`(seconds, count)` pairs: memory O(distinct durations),
+/// not O(rows)), so [`TimeTable::merge`] gives exactly the table of all
+/// the rows — mean, median and p90 included — and a table saves and loads
+/// exactly ([`Saved`](crate::state::Saved)). The serde form is that saved
+/// state; the fields below are computed from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "TimeState", try_from = "TimeState")]
 pub struct TimeTable {
     /// Over every row.
     pub overall: TimeKpi,
@@ -93,6 +184,170 @@ pub struct TimeTable {
     pub period: Option<Period>,
     /// Non-empty groups sorted by key then period.
     pub groups: Vec<TimeGroup>,
+    state: TimeState,
+}
+
+/// The saved state of a [`TimeTable`]: its serde form.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct TimeState {
+    /// The target, seconds.
+    target_seconds: i64,
+    /// The period and time zone grouped by.
+    periods: Periods,
+    /// The histogram of every non-empty group, sorted by key then period.
+    #[serde(with = "labelled")]
+    groups: Vec<(Label, Histogram)>,
+}
+
+impl TimeState {
+    fn check(&self) -> Result<()> {
+        if self.target_seconds < 0 {
+            return Err(bad_state("target_seconds must be >= 0"));
+        }
+        self.periods.check()?;
+        check_sorted(self.groups.iter().map(|(l, _)| l))?;
+        uniform_shape("group", self.groups.iter().map(|((k, _), _)| k))?;
+        let mut n = 0u64;
+        for (i, ((_, start), h)) in self.groups.iter().enumerate() {
+            self.periods.check_start(i, *start)?;
+            if h.is_empty() {
+                return Err(bad_state(format!("group {i}: a group has durations")));
+            }
+            for (j, &(v, c)) in h.iter().enumerate() {
+                if v < 0 || c == 0 || (j > 0 && h[j - 1].0 >= v) {
+                    return Err(bad_state(format!(
+                        "group {i}: a histogram holds durations >= 0 in increasing order, each counted at least once (entry {j})"
+                    )));
+                }
+                n = n.checked_add(c).ok_or_else(overflow)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+impl From<TimeTable> for TimeState {
+    fn from(t: TimeTable) -> TimeState {
+        t.state
+    }
+}
+
+impl TryFrom<TimeState> for TimeTable {
+    type Error = Error;
+    fn try_from(s: TimeState) -> Result<TimeTable> {
+        s.check()?;
+        TimeTable::from_state(s)
+    }
+}
+
+impl TimeTable {
+    /// The table of a state: every group's time KPI and the overall one of
+    /// all their durations.
+    fn from_state(state: TimeState) -> Result<TimeTable> {
+        let target = state.target_seconds;
+        let groups = state
+            .groups
+            .iter()
+            .map(|((key, period_start), h)| {
+                Ok(TimeGroup {
+                    key: key.clone(),
+                    period_start: *period_start,
+                    kpi: summarize(h, target)?,
+                })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        let mut all: Vec<(i64, u64)> = state
+            .groups
+            .iter()
+            .flat_map(|(_, h)| h.iter().copied())
+            .collect();
+        all.sort_unstable_by_key(|&(v, _)| v);
+        let mut overall: Histogram = Vec::new();
+        for (v, c) in all {
+            match overall.last_mut() {
+                Some((w, d)) if *w == v => *d = d.checked_add(c).ok_or_else(overflow)?,
+                _ => overall.push((v, c)),
+            }
+        }
+        Ok(TimeTable {
+            overall: summarize(&overall, target)?,
+            period: state.periods.period,
+            groups,
+            state,
+        })
+    }
+
+    /// The table of the rows of `self` followed by those of `later`: equal
+    /// to the table computed in one pass over all of them, mean, median and
+    /// p90 included (the histograms of every group add up). Associative:
+    /// partial tables may be merged in any tree.
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` when the tables
+    /// were computed with another target, period, time zone or type of key
+    /// column; [`Error::Overflow`] past `u64::MAX` durations.
+    ///
+    /// ```
+    /// use nps_core::kpi::{time_kpi_durations, Grouping};
+    /// let d = [60, 120, 240, 600, 30];
+    /// let g = Grouping::default();
+    /// let whole = time_kpi_durations(&d, 180, &g)?;
+    /// let merged = time_kpi_durations(&d[..2], 180, &g)?.merge(&time_kpi_durations(&d[2..], 180, &g)?)?;
+    /// assert_eq!(merged, whole);
+    /// assert_eq!(merged.overall.median, Some(120.0));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, later: &TimeTable) -> Result<TimeTable> {
+        let (a, b) = (&self.state, &later.state);
+        if a.target_seconds != b.target_seconds {
+            return Err(other(format!(
+                "target_seconds differs: {} here, {} in other (merge results computed with the same options)",
+                a.target_seconds, b.target_seconds
+            )));
+        }
+        a.periods.check_merge(&b.periods)?;
+        let shape = |s: &TimeState| uniform_shape("group", s.groups.iter().map(|((k, _), _)| k));
+        same_shape("key columns", shape(a)?, shape(b)?)?;
+        let groups = merge_sorted(&a.groups, &b.groups, add_histograms)?;
+        TimeTable::from_state(TimeState {
+            target_seconds: a.target_seconds,
+            periods: a.periods.clone(),
+            groups,
+        })
+    }
+}
+
+impl crate::state::Saved for TimeTable {
+    const KIND: &'static str = "TimeTable";
+}
+
+impl TimeKpi {
+    /// Checks the rules of a computed time KPI (used on load): a target
+    /// `>= 0`; mean, median and p90 exactly with durations, finite, with
+    /// median <= p90; `within_target` a valid [`Kpi`] over the `n`
+    /// durations.
+    pub fn check(&self) -> Result<()> {
+        self.within_target.check()?;
+        let stats = [self.mean, self.median, self.p90];
+        let ok = self.target_seconds >= 0
+            && stats.iter().all(|s| s.is_some() == (self.n > 0))
+            && stats.iter().flatten().all(|s| s.is_finite())
+            && self.median <= self.p90
+            && self.within_target.denominator == self.n as f64
+            && self.within_target.numerator <= self.within_target.denominator;
+        if !ok {
+            return Err(bad_state(
+                "a time KPI has a target >= 0, statistics exactly with durations, median <= p90, and within_target over its n durations",
+            ));
+        }
+        Ok(())
+    }
+}
+
+impl crate::state::Saved for TimeKpi {
+    const KIND: &'static str = "TimeKpi";
+    fn check(&self) -> Result<()> {
+        TimeKpi::check(self)
+    }
 }
 
 /// A time KPI from durations in seconds (each `>= 0`), e.g. queue times.
@@ -126,20 +381,13 @@ pub fn time_kpi_durations(
     for (&s, &r) in seconds.iter().zip(&rows) {
         per[r].push(s);
     }
-    Ok(TimeTable {
-        overall: summarize(seconds.to_vec(), seconds.len(), target_seconds),
-        period: grouping.period,
+    TimeTable::from_state(TimeState {
+        target_seconds,
+        periods: Periods::of(grouping)?,
         groups: labels
             .into_iter()
             .zip(per)
-            .map(|((key, period_start), d)| {
-                let n = d.len();
-                TimeGroup {
-                    key,
-                    period_start,
-                    kpi: summarize(d, n, target_seconds),
-                }
-            })
+            .map(|(label, mut d)| (label, histogram(&mut d)))
             .collect(),
     })
 }

@@ -94,3 +94,37 @@ pub(crate) fn optional<T: Copy>(
         .map(|(i, &x)| p.as_ref().is_none_or(|p| p[i]).then_some(x))
         .collect())
 }
+
+/// Copies the saved state of `value` (nps-core `Saved::to_state`: UTF-8
+/// JSON bytes, no NUL) into `out` (room for `capacity` bytes); `*len` (may
+/// be NULL) receives its length, also on `NPS_STATUS_BUFFER_TOO_SMALL`, so
+/// `out = NULL, capacity = 0` queries it.
+///
+/// # Safety
+///
+/// `out` NULL or writable for `capacity` bytes; `len` NULL or writable.
+pub(crate) unsafe fn state_out<T: nps_core::state::Saved>(
+    value: &T,
+    out: *mut u8,
+    capacity: usize,
+    len: *mut usize,
+) -> Result<(), FfiError> {
+    // SAFETY: forwarded caller guarantees.
+    unsafe { crate::ffi::list_out(&value.to_state(), out, capacity, len) }
+}
+
+/// Loads a saved state of `len` bytes (nps-core `Saved::from_state`): a
+/// state that is not one of `T` or breaks its rules is
+/// `NPS_STATUS_INVALID_ARGUMENT` naming `state`.
+///
+/// # Safety
+///
+/// `state` NULL (with `len == 0`) or readable for `len` bytes.
+pub(crate) unsafe fn state_in<T: nps_core::state::Saved>(
+    state: *const u8,
+    len: usize,
+) -> Result<T, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let bytes = unsafe { crate::ffi::slice(state, len, "state") }?;
+    Ok(T::from_state(bytes)?)
+}

@@ -733,3 +733,167 @@ pub unsafe extern "C" fn nps_kpi_technician_table_free(table: *mut NpsKpiTechnic
     // SAFETY: forwarded caller guarantee.
     ffi_value!((), { unsafe { NpsKpiTechnicianTable::free(table) } })
 }
+
+/// Merges two KPI tables: `*out` receives a new table equal to the table
+/// computed in one pass over the rows of `a` followed by those of `b`
+/// (nps-core `KpiTable::merge`: every group's counts add up). Associative:
+/// partial tables may be merged in any order of pairs. `a` and `b` stay
+/// valid.
+///
+/// First-time fix and comeback rate judge a job by the later jobs of its
+/// vehicle: their tables merge only when the input was partitioned by
+/// vehicle (all jobs of a vehicle in one part). A vehicle with jobs in both
+/// tables is `NPS_STATUS_INVALID_ARGUMENT` naming `other` (and the
+/// vehicle), never a wrong rate.
+///
+/// Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` when the tables
+/// were computed differently (another KPI, option, period, time zone or
+/// type of key column); `NPS_STATUS_OVERFLOW` past `UINT64_MAX` rows.
+///
+/// # Safety
+///
+/// `a`, `b` NULL or live handles; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_table_merge(
+    a: *const NpsKpiTable,
+    b: *const NpsKpiTable,
+    out: *mut *mut NpsKpiTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees.
+        let (a, b) = unsafe { (NpsKpiTable::try_ref(a, "a")?, NpsKpiTable::try_ref(b, "b")?) };
+        let t = a.merge(b)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTable::write_new(out, t) };
+        Ok(())
+    })
+}
+
+/// Copies the saved state of a KPI table (UTF-8 JSON bytes, not
+/// NUL-terminated) into `out`, as `nps_heat_map_to_state`; load it with
+/// `nps_kpi_table_from_state`.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` NULL or writable for `capacity`
+/// bytes; `len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_table_to_state(
+    table: *const NpsKpiTable,
+    out: *mut u8,
+    capacity: usize,
+    len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantees.
+        let t = unsafe { NpsKpiTable::try_ref(table, "table") }?;
+        // SAFETY: caller guarantees on out and len.
+        unsafe { crate::kpi::state_out(t, out, capacity, len) }
+    })
+}
+
+/// Loads a KPI table from `len` bytes written by `nps_kpi_table_to_state`
+/// (`NPS_STATUS_INVALID_ARGUMENT` naming `state` for anything else).
+///
+/// # Safety
+///
+/// `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_table_from_state(
+    state: *const u8,
+    len: usize,
+    out: *mut *mut NpsKpiTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let t = unsafe { crate::kpi::state_in::<KpiTable>(state, len) }?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTable::write_new(out, t) };
+        Ok(())
+    })
+}
+
+/// Merges two time tables: `*out` receives a new table equal to the table
+/// computed in one pass over the rows of `a` followed by those of `b`,
+/// mean, median and p90 included (nps-core `TimeTable::merge`: each table
+/// keeps the histogram of its durations, O(distinct durations) memory).
+/// Associative. `a` and `b` stay valid.
+///
+/// Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` when the tables
+/// were computed with another target, period, time zone or type of key
+/// column; `NPS_STATUS_OVERFLOW` past `UINT64_MAX` durations.
+///
+/// # Safety
+///
+/// `a`, `b` NULL or live handles; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_time_table_merge(
+    a: *const NpsKpiTimeTable,
+    b: *const NpsKpiTimeTable,
+    out: *mut *mut NpsKpiTimeTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees.
+        let (a, b) = unsafe {
+            (
+                NpsKpiTimeTable::try_ref(a, "a")?,
+                NpsKpiTimeTable::try_ref(b, "b")?,
+            )
+        };
+        let t = a.merge(b)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTimeTable::write_new(out, t) };
+        Ok(())
+    })
+}
+
+/// Copies the saved state of a time table (UTF-8 JSON bytes, not
+/// NUL-terminated) into `out`, as `nps_heat_map_to_state`; load it with
+/// `nps_kpi_time_table_from_state`.
+///
+/// # Safety
+///
+/// `table` NULL or a live handle; `out` NULL or writable for `capacity`
+/// bytes; `len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_time_table_to_state(
+    table: *const NpsKpiTimeTable,
+    out: *mut u8,
+    capacity: usize,
+    len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantees.
+        let t = unsafe { NpsKpiTimeTable::try_ref(table, "table") }?;
+        // SAFETY: caller guarantees on out and len.
+        unsafe { crate::kpi::state_out(t, out, capacity, len) }
+    })
+}
+
+/// Loads a time table from `len` bytes written by
+/// `nps_kpi_time_table_to_state` (`NPS_STATUS_INVALID_ARGUMENT` naming
+/// `state` for anything else).
+///
+/// # Safety
+///
+/// `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_time_table_from_state(
+    state: *const u8,
+    len: usize,
+    out: *mut *mut NpsKpiTimeTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let t = unsafe { crate::kpi::state_in::<TimeTable>(state, len) }?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTimeTable::write_new(out, t) };
+        Ok(())
+    })
+}

@@ -16,13 +16,20 @@ _FLOAT = ("pain", "share", "cumulative_share", "weight")
 
 
 def to_pandas(self: HeatTable) -> Any:
-    """The table as a pandas DataFrame (nullable dtypes: no data is <NA>)."""
+    """The table as a pandas DataFrame (nullable dtypes: no data is <NA>;
+    a matrix's integer keys as integers, its ``period`` as datetime64)."""
     import pandas as pd
 
     columns = self.to_dict()
+    types = self._types
     data: dict[str, Any] = {}
     for name, values in columns.items():
-        if name in _UINT:
+        kind = types.get(name)
+        if kind == "date":
+            data[name] = pd.Series(pd.to_datetime(values), dtype="datetime64[s]")
+        elif kind in ("u64", "i64"):
+            data[name] = pd.array(values, dtype="UInt64" if kind == "u64" else "Int64")
+        elif name in _UINT:
             data[name] = pd.array(values, dtype="UInt64")
         elif name in _FLOAT:
             data[name] = pd.array(values, dtype="Float64")
@@ -36,9 +43,13 @@ def to_polars(self: HeatTable) -> Any:
     import polars as pl
 
     columns = self.to_dict()
+    types = {"u64": pl.UInt64, "i64": pl.Int64, "str": pl.String, "date": pl.Date}
+    given = self._types
     schema: dict[str, Any] = {}
     for name in columns:
-        if name in _UINT:
+        if name in given:
+            schema[name] = types[given[name]]
+        elif name in _UINT:
             schema[name] = pl.UInt64
         elif name in _FLOAT:
             schema[name] = pl.Float64

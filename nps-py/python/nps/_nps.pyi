@@ -68,8 +68,10 @@ __all__ = [
     "ReratingTable",
     "rerated_nps_by",
     "Kpi",
+    "KpiTable",
     "SrtCatalog",
     "TimeKpi",
+    "TimeTable",
     "_column_numbers",
     "_kpi_bay_utilization",
     "_kpi_first_time_fix",
@@ -2433,125 +2435,301 @@ class SrtCatalog:
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 _TableColumns: TypeAlias = dict[str, tuple[str, Any, Any]]
-_KpiRows: TypeAlias = tuple[Kpi, list[tuple[Any, str | None, Kpi]], _TableColumns]
+
+@final
+class KpiTable:
+    """A rate KPI overall (`overall`; `value`, `numerator`, `denominator`,
+    `coverage` are its fields) and per group (`groups`: a list of
+    `(key, period, Kpi)` sorted by key then period; `key` is None without
+    `by=`, a tuple when grouping by several columns; `period` a label such
+    as "2025-03", or None). `to_arrow()`, `to_pandas()`, `to_polars()` and
+    `to_dict()` give the table (nps-core `KpiTable::to_table`): key columns
+    (named after the columns grouped by), `period` (a date), `value`,
+    `numerator`, `denominator`, `coverage`.
+
+    A table is a partial result: `a.merge(b)` (or `a + b`, or
+    `sum([a, b, ...])`) is the table of the rows of `a` followed by those of
+    `b`, exactly (the counts of every group add up); tables computed with
+    other options do not merge (`InvalidArgumentError` naming `other`).
+    First-time fix, comeback and repeat-complaint tables merge only when
+    the input was partitioned by vehicle (all jobs of a vehicle in one
+    part): a vehicle in both is an `InvalidArgumentError`, never a wrong
+    rate. Tables pickle (Dask, multiprocessing).
+
+    >>> t = nps.kpi.rate([1, 0, 1, 1], by=["a", "a", "b", "b"])
+    >>> t.value, t.numerator, t.denominator  # 3 of 4 rows flagged
+    (0.75, 3.0, 4.0)
+    >>> [(key, k.value) for key, period, k in t]
+    [('a', 0.5), ('b', 1.0)]
+    >>> t.to_dict()["value"]
+    [0.5, 1.0]
+    >>> first, rest = nps.kpi.rate([1, 0], by=["a", "a"]), nps.kpi.rate([1, 1], by=["b", "b"])
+    >>> (first + rest) == t
+    True
+    """
+
+    @property
+    def overall(self) -> Kpi:
+        """The KPI over every row."""
+    @property
+    def groups(self) -> list[tuple[Any, str | None, Kpi]]:
+        """The groups: `(key, period, Kpi)` sorted by key, then period."""
+    @property
+    def value(self) -> float | None:
+        """The overall value (None = no data)."""
+    @property
+    def numerator(self) -> float:
+        """The overall numerator."""
+    @property
+    def denominator(self) -> float:
+        """The overall denominator."""
+    @property
+    def coverage(self) -> float | None:
+        """The overall coverage."""
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[tuple[Any, str | None, Kpi]]: ...
+    def _table(self) -> _TableColumns:
+        """The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
+        `to_polars`, `to_dict`).
+        """
+    def merge(self, other: KpiTable) -> KpiTable:
+        """The table of the rows of this table followed by those of `other`:
+        equal to the table computed in one pass over all of them. Raises
+        InvalidArgumentError (argument `other`) for a table computed with
+        another KPI, option, period, time zone or type of key column, and
+        for first-time fix / comeback tables that share a vehicle (their
+        input must be partitioned by vehicle).
+
+        >>> a = nps.kpi.csat([5, 2], by=["d1", "d2"])
+        >>> b = nps.kpi.csat([4], by=["d2"])
+        >>> [(key, k.numerator, k.denominator) for key, _, k in a.merge(b)]
+        [('d1', 1.0, 1.0), ('d2', 1.0, 2.0)]
+        """
+    def __add__(self, other: KpiTable, /) -> KpiTable:
+        """`a + b` is `a.merge(b)`."""
+    def __radd__(self, other: int, /) -> KpiTable:
+        """`0 + a` is `a` (so `sum(tables)` works)."""
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table, one row per group, as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The table, one row per group, as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The table, one row per group, as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table, one row per group, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+@final
+class TimeTable:
+    """A time KPI overall (`overall`) and per group (`groups`: a list of
+    `(key, period, TimeKpi)`). `to_arrow()`, `to_pandas()`, `to_polars()`
+    and `to_dict()` give the table (nps-core `TimeTable::to_table`): key
+    columns, `period`, `n`, `mean`, `median`, `p90` (seconds),
+    `target_seconds` and `within_target_value` / `_numerator` /
+    `_denominator` / `_coverage`.
+
+    A table is a partial result: it keeps the histogram of the durations of
+    every group (memory O(distinct durations)), so `a.merge(b)` (or `a + b`)
+    is exactly the table of the rows of both, median and p90 included.
+    Tables pickle.
+
+    >>> t = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 120, 240])
+    >>> t.overall.mean, t.overall.median, t.value  # 2 of 3 within 3 min
+    (140.0, 120.0, 0.6666666666666666)
+    >>> parts = [nps.kpi.time_kpi(target_seconds=180, seconds=s) for s in ([60], [120, 240])]
+    >>> sum(parts).overall.median
+    120.0
+    """
+
+    @property
+    def overall(self) -> TimeKpi:
+        """The time KPI over every row."""
+    @property
+    def groups(self) -> list[tuple[Any, str | None, TimeKpi]]:
+        """The groups: `(key, period, TimeKpi)` sorted by key, then period."""
+    @property
+    def value(self) -> float | None:
+        """Overall share within the target."""
+    @property
+    def within_target(self) -> Kpi:
+        """Overall durations within the target / durations."""
+    def __len__(self) -> int: ...
+    def __iter__(self) -> Iterator[tuple[Any, str | None, TimeKpi]]: ...
+    def _table(self) -> _TableColumns:
+        """The table as columns for `nps/_table.py`."""
+    def merge(self, other: TimeTable) -> TimeTable:
+        """The table of the rows of this table followed by those of `other`:
+        equal to the table computed in one pass over all of them, median and
+        p90 included. Raises InvalidArgumentError (argument `other`) for a
+        table with another target, period, time zone or type of key column.
+
+        >>> a = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 600])
+        >>> b = nps.kpi.time_kpi(target_seconds=180, seconds=[120])
+        >>> a.merge(b).overall.median
+        120.0
+        """
+    def __add__(self, other: TimeTable, /) -> TimeTable:
+        """`a + b` is `a.merge(b)`."""
+    def __radd__(self, other: int, /) -> TimeTable:
+        """`0 + a` is `a` (so `sum(tables)` works)."""
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table, one row per group, as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The table, one row per group, as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The table, one row per group, as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table, one row per group, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+_Named: TypeAlias = _Column | str | None
+_Keys: TypeAlias = _Column | Sequence[_Column] | str | Sequence[str] | None
 
 def _kpi_first_time_fix(
-    vehicles: _Column,
-    complaints: _Column | None,
-    opened: _Column,
-    closed: _Column,
+    vehicles: Any,
+    complaints: _Named = None,
+    opened: _Named = None,
+    closed: _Named = None,
     *,
+    vehicle: str | None = None,
     window_days: int | None = None,
     as_of: _Instant | None = None,
     exclude_incomplete: bool | None = None,
     comeback: bool = False,
-    by: _Column | Sequence[_Column] | None = None,
+    by: _Keys = None,
     timestamps: _Column | None = None,
+    time: str | None = None,
     period: str | None = None,
     tz: str | None = None,
-) -> _KpiRows:
+) -> KpiTable:
     """First-time-fix rate (or, with `comeback=True`, the comeback rate) over
     repair-order rows. See `nps.kpi.first_time_fix_rate`. Options not given
     take nps-core's `ComebackOptions::default()`.
     """
 def _kpi_job_outcomes(
-    vehicles: _Column,
-    complaints: _Column | None,
-    opened: _Column,
-    closed: _Column,
+    vehicles: Any,
+    complaints: _Named = None,
+    opened: _Named = None,
+    closed: _Named = None,
     *,
+    vehicle: str | None = None,
     window_days: int | None = None,
     as_of: _Instant | None = None,
 ) -> list[str]:
     """The verdict per job: "fixed", "came_back" or "incomplete"."""
 def _kpi_repeat_complaint(
-    subjects: _Column,
-    raised: _Column,
-    closed: _Column,
+    subjects: Any,
+    raised: _Named = None,
+    closed: _Named = None,
     *,
+    subject: str | None = None,
     window_days: int | None = None,
     as_of: _Instant | None = None,
-    by: _Column | Sequence[_Column] | None = None,
+    by: _Keys = None,
     timestamps: _Column | None = None,
+    time: str | None = None,
     period: str | None = None,
     tz: str | None = None,
-) -> _KpiRows:
+) -> KpiTable:
     """Repeat-complaint rate. See `nps.kpi.repeat_complaint_rate`."""
 def _column_numbers(column: Any, name: str) -> Any:
     """A numeric column as a numpy array, adapted as every native function
     adapts its columns (for `nps.kpi`, which converts flags before the call).
     """
 def _kpi_bay_utilization(
-    occupied_hours: _Column,
+    occupied_hours: Any,
     *,
     repair_bays: int,
     calendar: Calendar,
     start: _Instant,
     end: _Instant,
-    repair_bay: _Column | None = None,
+    repair_bay: _Named = None,
+    occupied: str | None = None,
 ) -> Kpi:
     """Bay utilization. See `nps.kpi.bay_utilization`."""
 def _kpi_technician(
-    worked_hours: _Column,
+    worked_hours: Any,
     available_hours: Any,
     *,
-    srt_hours: _Column | None = None,
-    operations: _Column | None = None,
+    srt_hours: _Named = None,
+    operations: _Named = None,
     catalog: SrtCatalog | None = None,
-    technicians: _Column | None = None,
-    available_technicians: _Column | None = None,
+    technicians: _Named = None,
+    available_technicians: _Named = None,
+    worked: str | None = None,
+    available: str | None = None,
 ) -> list[tuple[Any, Kpi, Kpi, Kpi]]:
     """Technician efficiency / productivity / proficiency, overall
-    (`technicians` None) or per technician.
+    (`technicians` None) or per technician. In the DataFrame form
+    `available_hours` is a number or an attendance DataFrame whose columns
+    `available=` and `technicians=` (the same name as in the jobs) name.
     """
 def _kpi_labour_rate(
-    sales_minor: _Column, hours_sold: _Column, pay_types: _Column
+    sales_minor: Any,
+    hours_sold: _Named = None,
+    pay_types: _Named = None,
+    *,
+    sales: str | None = None,
 ) -> tuple[Kpi, list[tuple[str, Kpi]]]:
     """Effective labour rate overall and per pay type."""
 def _kpi_hours_per_ro(
-    worked_hours: _Column,
+    worked_hours: Any,
     *,
-    srt_hours: _Column | None = None,
-    operations: _Column | None = None,
+    srt_hours: _Named = None,
+    operations: _Named = None,
     catalog: SrtCatalog | None = None,
     basis: str = "srt",
+    worked: str | None = None,
 ) -> Kpi:
     """Hours per repair order (basis "srt" or "worked")."""
 def _kpi_time(
     target_seconds: int | None = None,
+    first: Any = None,
     *,
+    data: Any = None,
     measure: str | None = None,
     policy: Policy | None = None,
-    start: _Column | None = None,
-    end: _Column | None = None,
-    seconds: _Column | None = None,
-    by: _Column | Sequence[_Column] | None = None,
+    start: _Named = None,
+    end: _Named = None,
+    seconds: _Named = None,
+    by: _Keys = None,
     timestamps: _Column | None = None,
+    time: str | None = None,
     period: str | None = None,
     tz: str | None = None,
-) -> tuple[TimeKpi, list[tuple[Any, str | None, TimeKpi]], _TableColumns]:
-    """A time KPI from `start`/`end` timestamps or from `seconds` durations.
-    Without `target_seconds` the target is the policy benchmark of the
-    named time KPI `measure` (nps-core `TimeMeasure`; the default policy
-    when `policy` is None); a policy without it is an `InvalidArgumentError`.
+) -> TimeTable:
+    """A time KPI from `start`/`end` timestamps or from `seconds` durations
+    (columns, or with a DataFrame `data` — or `first` — their names;
+    `first` not a DataFrame is the start column). Without
+    `target_seconds` the target is the policy benchmark of the named time
+    KPI `measure` (nps-core `TimeMeasure`; the default policy when `policy`
+    is None); a policy without it is an `InvalidArgumentError`.
     """
 def _kpi_rate(
     kpi: str | None = None,
+    first: Any = None,
     *,
-    flags: _Column | None = None,
-    eligible: _Column | None = None,
-    delivered: _Column | None = None,
-    promised: _Column | None = None,
-    service_end: _Column | None = None,
-    follow_up: _Column | None = None,
+    flags: _Named = None,
+    eligible: _Named = None,
+    delivered: _Named = None,
+    promised: _Named = None,
+    service_end: _Named = None,
+    follow_up: _Named = None,
     window_days: float | None = None,
-    ratings: _Column | None = None,
+    ratings: _Named = None,
     satisfied_min: float | None = None,
-    by: _Column | Sequence[_Column] | None = None,
+    by: _Keys = None,
     timestamps: _Column | None = None,
+    time: str | None = None,
     period: str | None = None,
     tz: str | None = None,
-) -> _KpiRows:
+) -> KpiTable:
     """A rate KPI: `kpi` None is the generic rate (`flags` over `eligible`
     rows); otherwise a named rate KPI of nps-core's `RateKpi` registry
     (`appointment_fulfillment_rate`, `pre_service_inspection_rate`,
@@ -2560,8 +2738,14 @@ def _kpi_rate(
     `follow_up_completion_rate` from `service_end`, `follow_up`,
     `window_days`; `csat` from `ratings`, `satisfied_min`). Options not
     given take nps-core's `FollowUpOptions` / `CsatOptions` defaults.
+    `first`: the KPI's first column (flags, delivered, service_end or
+    ratings), or a DataFrame whose columns the other arguments name (its
+    first column then by its keyword; errors name the public keyword:
+    `flag`, `delivery`, `end`, `rating`).
     """
-def _kpi_revenue_per_engineer(revenue_minor: _Column, engineers: int) -> Kpi:
+def _kpi_revenue_per_engineer(
+    revenue_minor: Any, engineers: int, *, revenue: str | None = None
+) -> Kpi:
     """Service revenue per engineer (minor units per engineer)."""
 def _kpi_scorecard(
     results: list[tuple[str, Any]], policy: Policy | None = None
@@ -2582,7 +2766,7 @@ _StageName: TypeAlias = Literal[
 @final
 class HeatTable:
     """A table of heat-map results: `to_dict()` (column name → list),
-    `to_pandas()`, `to_polars()`; `len(table)` rows.
+    `to_pandas()`, `to_polars()`; `len(table)` rows. Tables pickle.
 
     >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
     >>> t = h.ranked()
@@ -2598,9 +2782,17 @@ class HeatTable:
         indexes without data are None.
         """
     def to_pandas(self) -> Any:
-        """The table as a pandas DataFrame (nullable dtypes: no data is <NA>)."""
+        """The table as a pandas DataFrame (nullable dtypes: no data is <NA>;
+        a matrix's integer keys as integers, its ``period`` as datetime64).
+        """
     def to_polars(self) -> Any:
         """The table as a polars DataFrame (no data is null)."""
+    @property
+    def _types(self) -> dict[str, str]:
+        """The types of the columns that are neither counts, shares nor text
+        (a matrix's key columns and its `period`): name → "u64", "i64",
+        "str" or "date".
+        """
     def __len__(self) -> int: ...
 
 @final
@@ -2612,13 +2804,27 @@ class HeatMap:
     "follow_up". Rows with the same stage and description merge (mentions
     and heat add up; the pain index is the mention-weighted mean).
 
+    A map is a partial result: `a.merge(b)` (or `a + b`, or
+    `sum([a, b, ...])`) is the map of the rows of `a` followed by those of
+    `b`, exactly (points, ranking and matrices); maps pickle (Dask,
+    multiprocessing).
+
     >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
     >>> h.total_heat  # 4 * 5 + 2 * 9
     38
+    >>> (h + nps.HeatMap.from_rows(["repair"], ["not fixed"], [1], [9])).total_heat
+    47
     """
 
     @staticmethod
-    def from_rows(stages: _Column, points: _Column, mentions: _Column, pain: _Column) -> HeatMap:
+    def from_rows(
+        stages: Any,
+        points: _Named = None,
+        mentions: _Named = None,
+        pain: _Named = None,
+        *,
+        stage: str | None = None,
+    ) -> HeatMap:
         """staticmethod(function) -> method
 
         Convert a function to be a static method.
@@ -2640,14 +2846,16 @@ class HeatMap:
         """
     @staticmethod
     def from_records(
-        stages: _Column,
-        points: _Column,
-        pain: _Column,
+        stages: Any,
+        points: _Named = None,
+        pain: _Named = None,
         *,
-        by: _Column | Sequence[_Column] | None = None,
+        by: _Keys = None,
         at: _Column | None = None,
         period: _PeriodName | None = None,
         tz: str | None = None,
+        stage: str | None = None,
+        time: str | None = None,
     ) -> HeatMap:
         """staticmethod(function) -> method
 
@@ -2668,10 +2876,30 @@ class HeatMap:
         Static methods in Python are similar to those found in Java or C++.
         For a more advanced concept, see the classmethod builtin.
         """
+    def merge(self, other: HeatMap) -> HeatMap:
+        """The map of the rows of this map followed by those of `other`: equal
+        to the map built in one pass over all of them (points, ranking,
+        stage totals, matrices). Raises InvalidArgumentError (argument
+        `other`) when the maps have different matrices (one built with keys
+        or timestamps and the other not, keys of another type, another
+        period or time zone).
+
+        >>> a = nps.HeatMap.from_records(["repair"], ["not fixed"], [9], by=["D1"])
+        >>> b = nps.HeatMap.from_records(["repair", "delivery"], ["not fixed", "slow"], [7, 3], by=["D2", "D1"])
+        >>> m = a.merge(b)
+        >>> m.ranked().to_dict()["heat"], m.matrix(by="key").to_dict()["column"][:2]
+        ([16, 3], ['D1', 'D2'])
+        """
+    def __add__(self, other: HeatMap, /) -> HeatMap:
+        """`a + b` is `a.merge(b)`."""
+    def __radd__(self, other: int, /) -> HeatMap:
+        """`0 + a` is `a` (so `sum(maps)` works)."""
     @property
     def total_heat(self) -> int:
         """Total heat."""
     def __len__(self) -> int: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def ranked(self) -> HeatTable:
         """Pain points ranked by heat (ties: journey order, then description):
         rank, stage, point, mentions, pain, heat, share, cumulative_share.
@@ -2687,7 +2915,10 @@ class HeatMap:
     def matrix(self, by: Literal["key", "period"] = "key") -> HeatTable:
         """The stage × key (`by="key"`) or stage × period (`by="period"`) matrix
         of a map built from records with `by=` / `at=`: one row per stage and
-        column label, long form: stage, column, mentions, heat.
+        column label, long form: stage, column (the label), the key columns
+        (named after the columns grouped by when known, else `key` or
+        `key_0`, `key_1`, …) or `period` (the local first day, a date),
+        mentions, heat.
         """
     def drivers(
         self, policy: Policy | None = None, mapping: Mapping[_StageName, str] | None = None

@@ -9,10 +9,31 @@ KPIs). Every result carries ``value``, ``numerator``, ``denominator`` and
 data") when the denominator is 0, never 0 or NaN. All rules live in the
 Rust core (nps-core ``kpi``); this module only names and tabulates.
 
+**The DataFrame form.** Every column function also takes a DataFrame
+(pandas, polars, or a pyarrow Table) first; its other column arguments then
+name columns (strings), the first column by a keyword of its own
+(``vehicle=``, ``subject=``, ``flag=``, ``delivery=``, ``end=``,
+``rating=``, ``occupied=``, ``worked=``, ``sales=``, ``revenue=``; the time
+KPIs take ``start=`` / ``end=`` or ``seconds=``), ``by=`` names the key
+column(s) and ``time=`` the timestamps of ``period=``. Key columns of the result are named after the
+input columns.
+
+**Partial results.** :class:`KpiTable` and :class:`TimeTable` merge
+exactly (``a.merge(b)``, ``a + b``, ``sum(tables)``: the table of the rows
+of both; median and p90 too) and pickle, so per-partition tables (Dask,
+multiprocessing) combine into the table of the whole input. First-time fix,
+comeback and repeat-complaint tables merge only when the input is
+partitioned by vehicle (subject); a vehicle in two parts is an
+``InvalidArgumentError``, never a wrong rate.
+
 >>> import nps
 >>> t = nps.kpi.technician_figures([7.2], available_hours=8.0, srt_hours=[9.0])
 >>> round(t.efficiency.value, 4), round(t.productivity.value, 4), round(t.proficiency.value, 4)
 (1.25, 0.9, 1.125)
+>>> import pandas as pd
+>>> df = pd.DataFrame({"dealer": ["D1", "D1", "D2"], "stars": [5, 3, 4]})
+>>> nps.kpi.csat(df, rating="stars", by="dealer").to_dict()["dealer"]
+['D1', 'D2']
 """
 
 from __future__ import annotations
@@ -20,11 +41,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterator, Mapping
 
-import numpy as np
-
-from nps._nps import Kpi, Policy, SrtCatalog, TimeKpi
+from nps._nps import Kpi, KpiTable, Policy, SrtCatalog, TimeKpi, TimeTable
 from nps import _table
-from nps._nps import _column_numbers
 from nps._nps import _kpi_bay_utilization as _bay
 from nps._nps import _kpi_first_time_fix as _ftf
 from nps._nps import _kpi_hours_per_ro as _hpro
@@ -72,121 +90,16 @@ __all__ = [
 ]
 
 
-class KpiTable:
-    """A KPI overall (``overall``; ``value`` etc. are its fields) and per group.
-
-    ``groups`` is a list of ``(key, period, Kpi)`` sorted by key then period;
-    ``key`` is None without ``by=`` (a tuple when grouping by several
-    columns), ``period`` a label ("2025-03") or None. ``to_arrow()``,
-    ``to_pandas()``, ``to_polars()`` and ``to_dict()`` give the table (nps-core
-    ``KpiTable::to_table``): key columns, ``period`` (a date), ``value``,
-    ``numerator``, ``denominator``, ``coverage``.
-
-    >>> t = nps.kpi.rate([1, 0, 1, 1], by=["a", "a", "b", "b"])
-    >>> t.value, t.numerator, t.denominator  # 3 of 4 rows flagged
-    (0.75, 3.0, 4.0)
-    >>> [(key, k.value) for key, period, k in t]
-    [('a', 0.5), ('b', 1.0)]
-    >>> t.to_dict()["value"]
-    [0.5, 1.0]
-    """
-
-    def __init__(self, overall: Kpi, groups: list[tuple[Any, str | None, Kpi]],
-                 columns: Any = None) -> None:
-        self.overall = overall
-        self.groups = groups
-        self._columns = columns
-
-    @property
-    def value(self) -> float | None:
-        """The overall value (None = no data)."""
-        return self.overall.value
-
-    @property
-    def numerator(self) -> float:
-        """The overall numerator."""
-        return self.overall.numerator
-
-    @property
-    def denominator(self) -> float:
-        """The overall denominator."""
-        return self.overall.denominator
-
-    @property
-    def coverage(self) -> float | None:
-        """The overall coverage."""
-        return self.overall.coverage
-
-    def __len__(self) -> int:
-        return len(self.groups)
-
-    def __iter__(self) -> Iterator[tuple[Any, str | None, Kpi]]:
-        return iter(self.groups)
-
-    def __repr__(self) -> str:
-        return f"KpiTable(overall={self.overall!r}, groups={len(self.groups)})"
-
-
-
-class TimeTable:
-    """A time KPI overall (``overall``) and per group (``(key, period, TimeKpi)``).
-
-    ``to_arrow()``, ``to_pandas()``, ``to_polars()`` and ``to_dict()`` give
-    the table (nps-core ``TimeTable::to_table``): key columns, ``period``,
-    ``n``, ``mean``, ``median``, ``p90`` (seconds), ``target_seconds`` and
-    ``within_target_value`` / ``_numerator`` / ``_denominator`` /
-    ``_coverage``.
-
-    >>> t = nps.kpi.time_kpi(target_seconds=180, seconds=[60, 120, 240])
-    >>> t.overall.mean, t.overall.median, t.value  # 2 of 3 within 3 min
-    (140.0, 120.0, 0.6666666666666666)
-    """
-
-    def __init__(self, overall: TimeKpi, groups: list[tuple[Any, str | None, TimeKpi]],
-                 columns: Any = None) -> None:
-        self.overall = overall
-        self.groups = groups
-        self._columns = columns
-
-    @property
-    def value(self) -> float | None:
-        """Overall share within the target."""
-        return self.overall.value
-
-    @property
-    def within_target(self) -> Kpi:
-        """Overall durations within the target / durations."""
-        return self.overall.within_target
-
-    def __len__(self) -> int:
-        return len(self.groups)
-
-    def __iter__(self) -> Iterator[tuple[Any, str | None, TimeKpi]]:
-        return iter(self.groups)
-
-    def __repr__(self) -> str:
-        return f"TimeTable(overall={self.overall!r}, groups={len(self.groups)})"
-
-
 for _cls in (KpiTable, TimeTable):
-    for _name, _method in _table.frame_methods(lambda self: self._columns, "table, one row per group,").items():
+    for _name, _method in _table.frame_methods(lambda self: self._table(),
+                                               "table, one row per group,").items():
         setattr(_cls, _name, _method)
-
-
-def _flags(col: Any, name: str) -> Any:
-    """A bool / 0-1 column as uint8 (nps-core rejects anything else with its row)."""
-    arr = _column_numbers(col, name)
-    return arr.astype(np.uint8) if arr.dtype == np.bool_ else arr
-
-
-def _kpi_table(res: Any) -> KpiTable:
-    return KpiTable(*res)
 
 
 def first_time_fix_rate(
     vehicles: Any,
-    opened: Any,
-    closed: Any,
+    opened: Any = None,
+    closed: Any = None,
     *,
     complaints: Any = None,
     window_days: int | None = None,
@@ -196,6 +109,8 @@ def first_time_fix_rate(
     timestamps: Any = None,
     period: str | None = None,
     tz: str | None = None,
+    vehicle: str | None = None,
+    time: str | None = None,
 ) -> KpiTable:
     """First-time-fix rate over repair-order rows (one row per job).
 
@@ -209,24 +124,38 @@ def first_time_fix_rate(
     and/or ``period=`` ("day", "week", "month", "quarter", "year") over
     ``timestamps`` in ``tz``. Benchmark ``first_time_fix_rate`` (>= 85 %).
 
+    The DataFrame form: ``first_time_fix_rate(df, vehicle="vin",
+    opened="opened_at", closed="closed_at", complaints="code",
+    by="dealer", time="closed_at", period="month")``.
+
+    Tables of parts merge (``a + b``) only when the input was partitioned
+    by vehicle (all jobs of a vehicle in one part): a job is judged by the
+    later jobs of its vehicle, so a vehicle in two parts is an
+    ``InvalidArgumentError`` naming it, never a wrong rate.
+
     >>> day = 86_400
     >>> # vehicle "V1" comes back 10 days after its first job: that job was not fixed
     >>> t = nps.kpi.first_time_fix_rate(["V1", "V2", "V1"], [0, 0, 11 * day], [day, day, 12 * day],
     ...                                 as_of=100 * day)
     >>> t.numerator, t.denominator
     (2.0, 3.0)
+    >>> import pandas as pd
+    >>> jobs = pd.DataFrame({"vin": ["V1", "V2", "V1"], "opened": [0, 0, 11 * day],
+    ...                      "closed": [day, day, 12 * day], "dealer": ["D1", "D2", "D1"]})
+    >>> t = nps.kpi.first_time_fix_rate(jobs, vehicle="vin", opened="opened", closed="closed",
+    ...                                 by="dealer", as_of=100 * day)
+    >>> t.to_dict()["dealer"], t.to_dict()["value"]
+    (['D1', 'D2'], [0.5, 1.0])
     """
-    return _kpi_table(
-        _ftf(vehicles, complaints, opened, closed, window_days=window_days, as_of=as_of,
-             exclude_incomplete=exclude_incomplete, comeback=False, by=by, timestamps=timestamps,
-             period=period, tz=tz)
-    )
+    return _ftf(vehicles, complaints, opened, closed, vehicle=vehicle, window_days=window_days,
+                as_of=as_of, exclude_incomplete=exclude_incomplete, comeback=False, by=by,
+                timestamps=timestamps, time=time, period=period, tz=tz)
 
 
 def comeback_rate(
     vehicles: Any,
-    opened: Any,
-    closed: Any,
+    opened: Any = None,
+    closed: Any = None,
     *,
     complaints: Any = None,
     window_days: int | None = None,
@@ -236,6 +165,8 @@ def comeback_rate(
     timestamps: Any = None,
     period: str | None = None,
     tz: str | None = None,
+    vehicle: str | None = None,
+    time: str | None = None,
 ) -> KpiTable:
     """Comeback (rework) rate: 1 - first_time_fix_rate over the same jobs.
 
@@ -248,37 +179,37 @@ def comeback_rate(
     >>> t.numerator, t.denominator  # the first job of V1 came back
     (1.0, 3.0)
     """
-    return _kpi_table(
-        _ftf(vehicles, complaints, opened, closed, window_days=window_days, as_of=as_of,
-             exclude_incomplete=exclude_incomplete, comeback=True, by=by, timestamps=timestamps,
-             period=period, tz=tz)
-    )
+    return _ftf(vehicles, complaints, opened, closed, vehicle=vehicle, window_days=window_days,
+                as_of=as_of, exclude_incomplete=exclude_incomplete, comeback=True, by=by,
+                timestamps=timestamps, time=time, period=period, tz=tz)
 
 
 def job_outcomes(
     vehicles: Any,
-    opened: Any,
-    closed: Any,
+    opened: Any = None,
+    closed: Any = None,
     *,
     complaints: Any = None,
     window_days: int | None = None,
     as_of: Any = None,
+    vehicle: str | None = None,
 ) -> list[str]:
-    """The verdict per job: "fixed", "came_back" or "incomplete".
+    """The verdict per job: "fixed", "came_back" or "incomplete" (the
+    DataFrame form as :func:`first_time_fix_rate`'s).
 
     >>> day = 86_400
     >>> nps.kpi.job_outcomes(["V1", "V2", "V1"], [0, 0, 11 * day], [day, day, 12 * day],
     ...                      as_of=20 * day)
     ['came_back', 'incomplete', 'incomplete']
     """
-    return _outcomes(vehicles, complaints, opened, closed, window_days=window_days,
-                     as_of=as_of)
+    return _outcomes(vehicles, complaints, opened, closed, vehicle=vehicle,
+                     window_days=window_days, as_of=as_of)
 
 
 def repeat_complaint_rate(
     subjects: Any,
-    raised: Any,
-    closed: Any,
+    raised: Any = None,
+    closed: Any = None,
     *,
     window_days: int | None = None,
     as_of: Any = None,
@@ -286,10 +217,15 @@ def repeat_complaint_rate(
     timestamps: Any = None,
     period: str | None = None,
     tz: str | None = None,
+    subject: str | None = None,
+    time: str | None = None,
 ) -> KpiTable:
     """Complaints raised again for the same case or vehicle (``subjects``)
     within ``window_days`` of closing / complaints closed. Benchmark
     ``repeat_complaint_rate`` (> 15 % signals unresolved root causes).
+    DataFrame form: ``repeat_complaint_rate(df, subject="case_id",
+    raised="raised_at", closed="closed_at", by=..., time=...)``; tables of
+    parts merge when the input was partitioned by subject.
 
     >>> day = 86_400
     >>> t = nps.kpi.repeat_complaint_rate(["C1", "C1", "C2"], [0, 5 * day, 0], [day, 6 * day, day],
@@ -297,8 +233,8 @@ def repeat_complaint_rate(
     >>> t.numerator, t.denominator  # C1 raised again 4 days after it was closed
     (1.0, 3.0)
     """
-    return _kpi_table(_repeat(subjects, raised, closed, window_days=window_days, as_of=as_of, by=by,
-                          timestamps=timestamps, period=period, tz=tz))
+    return _repeat(subjects, raised, closed, subject=subject, window_days=window_days,
+                   as_of=as_of, by=by, timestamps=timestamps, time=time, period=period, tz=tz)
 
 
 def bay_utilization(
@@ -309,10 +245,14 @@ def bay_utilization(
     start: Any,
     end: Any,
     repair_bay: Any = None,
+    occupied: str | None = None,
 ) -> Kpi:
     """Occupied repair hours / (repair bays x open hours of ``calendar``
     between ``start`` and ``end``); holidays and make-up days included.
     Rows with ``repair_bay`` False (wash, reception) are left out.
+    DataFrame form: ``bay_utilization(df, occupied="hours",
+    repair_bay="is_repair_bay", repair_bays=..., calendar=..., start=...,
+    end=...)``.
 
     >>> import datetime as dt
     >>> cal = nps.Calendar("UTC", {d: [("08:00", "18:00")] for d in ("mon", "tue", "wed", "thu", "fri")})
@@ -322,9 +262,8 @@ def bay_utilization(
     >>> k.value  # 15 h / (2 bays * 10 h on Friday)
     0.75
     """
-    rb = None if repair_bay is None else _flags(repair_bay, "repair_bay")
     return _bay(occupied_hours, repair_bays=repair_bays, calendar=calendar, start=start, end=end,
-                repair_bay=rb)
+                repair_bay=repair_bay, occupied=occupied)
 
 
 @dataclass(frozen=True)
@@ -351,6 +290,8 @@ def technician_figures(
     catalog: SrtCatalog | None = None,
     technicians: Any = None,
     available_technicians: Any = None,
+    worked: str | None = None,
+    available: str | None = None,
 ) -> Any:
     """Technician figures over completed jobs.
 
@@ -365,13 +306,20 @@ def technician_figures(
     ``available_technicians`` (per attendance row of ``available_hours``)
     returns a list, one per technician sorted by key.
 
+    The DataFrame form: a jobs DataFrame first (``worked=``,
+    ``srt_hours=`` or ``operations=``, ``technicians=`` naming its
+    columns) and ``available_hours`` a number or an attendance DataFrame
+    (``available=`` naming its hours, ``available_technicians=`` its
+    technician column, by default the same name as ``technicians=``).
+
     >>> t = nps.kpi.technician_figures([7.2], 8.0, srt_hours=[9.0])
     >>> t.efficiency.value, t.proficiency.value  # 9 / 7.2, 9 / 8
     (1.25, 1.125)
     """
     rows = _tech(worked_hours, available_hours, srt_hours=srt_hours, operations=operations,
                  catalog=catalog, technicians=technicians,
-                 available_technicians=available_technicians)
+                 available_technicians=available_technicians, worked=worked,
+                 available=available)
     out = [TechnicianFigures(*r) for r in rows]
     return out[0] if technicians is None else out
 
@@ -405,17 +353,20 @@ def technician_proficiency(worked_hours: Any, available_hours: float, **kw: Any)
     return technician_figures(worked_hours, available_hours, **kw).proficiency  # type: ignore[no-any-return]
 
 
-def effective_labour_rate(sales_minor: Any, hours_sold: Any, pay_types: Any) -> dict[str, Kpi]:
+def effective_labour_rate(sales_minor: Any, hours_sold: Any = None, pay_types: Any = None, *,
+                          sales: str | None = None) -> dict[str, Kpi]:
     """Labour sales (integer minor units) / labour hours sold, overall
     (key "all") and per pay type ("customer", "warranty", "internal");
     values are minor units per hour. An unknown pay type is an
-    ``InvalidValueError`` naming its row.
+    ``InvalidValueError`` naming its row. DataFrame form:
+    ``effective_labour_rate(df, sales="sales", hours_sold="hours",
+    pay_types="pay_type")``.
 
     >>> r = nps.kpi.effective_labour_rate([30000, 10000], [2.0, 1.0], ["customer", "warranty"])
     >>> r["all"].value, r["customer"].value  # 40000 / 3 h; 30000 / 2 h
     (13333.333333333334, 15000.0)
     """
-    overall, per = _labour(sales_minor, hours_sold, pay_types)
+    overall, per = _labour(sales_minor, hours_sold, pay_types, sales=sales)
     return {"all": overall, **dict(per)}
 
 
@@ -426,19 +377,22 @@ def hours_per_ro(
     operations: Any = None,
     catalog: SrtCatalog | None = None,
     basis: str = "srt",
+    worked: str | None = None,
 ) -> Kpi:
     """Hours per repair order (one row per RO): ``basis="srt"`` SRT hours /
     ROs with an SRT (coverage = their share), ``basis="worked"`` hours
-    worked / ROs.
+    worked / ROs. DataFrame form: ``hours_per_ro(df, worked="hours",
+    srt_hours="srt", basis=...)``.
 
     >>> nps.kpi.hours_per_ro([1.0, 2.0, 3.0], basis="worked").value  # 6 h / 3 ROs
     2.0
     """
     return _hpro(worked_hours, srt_hours=srt_hours, operations=operations, catalog=catalog,
-                 basis=basis)
+                 basis=basis, worked=worked)
 
 
 def time_kpi(
+    data: Any = None,
     *,
     target_seconds: int,
     start: Any = None,
@@ -448,152 +402,180 @@ def time_kpi(
     timestamps: Any = None,
     period: str | None = None,
     tz: str | None = None,
+    time: str | None = None,
 ) -> TimeTable:
     """A time KPI from ``start``/``end`` timestamps or ``seconds`` durations:
     n, mean, median, p90 (linear interpolation, numpy's default) and the
-    share within ``target_seconds`` (inclusive).
+    share within ``target_seconds`` (inclusive). The DataFrame form:
+    ``time_kpi(df, target_seconds=180, start="arrived_at",
+    end="greeted_at", by="dealer")``.
 
     >>> t = nps.kpi.time_kpi(target_seconds=180, start=[0, 0], end=[120, 300])
     >>> t.overall.n, t.overall.mean, t.value
     (2, 210.0, 0.5)
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"wait": [60, 240, 90], "dealer": [7, 7, 9]})
+    >>> t = nps.kpi.time_kpi(df, target_seconds=180, seconds="wait", by="dealer")
+    >>> t.to_dict()["dealer"], t.to_dict()["median"]
+    ([7, 9], [150.0, 90.0])
     """
-    return TimeTable(*_time(target_seconds, start=start, end=end, seconds=seconds, by=by,
-                            timestamps=timestamps, period=period, tz=tz))
+    return _time(target_seconds, data=data, start=start, end=end, seconds=seconds, by=by,
+                 timestamps=timestamps, time=time, period=period, tz=tz)
 
 
 def reception_response_time(
     arrived: Any,
-    greeted: Any,
+    greeted: Any = None,
     *,
     target_seconds: int | None = None,
     policy: Policy | None = None,
+    start: str | None = None,
+    end: str | None = None,
     **group: Any,
 ) -> TimeTable:
     """Arrival -> greeted by an advisor. Target from the policy benchmark
-    ``reception_response_minutes`` (3 min by default).
+    ``reception_response_minutes`` (3 min by default). DataFrame form:
+    ``reception_response_time(df, start="arrived_at", end="greeted_at")``.
 
     >>> t = nps.kpi.reception_response_time([0, 0], [120, 300])  # target 3 min
     >>> t.value
     0.5
     """
-    return TimeTable(*_time(target_seconds, measure="reception_response_time", policy=policy,
-                            start=arrived, end=greeted, **group))
+    return _time(target_seconds, arrived, measure="reception_response_time", policy=policy,
+                 start=start, end=greeted if greeted is not None else end, **group)
 
 
 def delivery_time(
     finished: Any,
-    left: Any,
+    left: Any = None,
     *,
     target_seconds: int | None = None,
     policy: Policy | None = None,
+    start: str | None = None,
+    end: str | None = None,
     **group: Any,
 ) -> TimeTable:
     """Repair finished -> customer leaves. Target from the policy benchmark
-    ``delivery_minutes`` (15 min by default).
+    ``delivery_minutes`` (15 min by default). DataFrame form:
+    ``delivery_time(df, start="finished_at", end="left_at")``.
 
     >>> t = nps.kpi.delivery_time([0, 0], [600, 1200])  # target 15 min
     >>> t.overall.median, t.value
     (900.0, 0.5)
     """
-    return TimeTable(*_time(target_seconds, measure="delivery_time", policy=policy, start=finished,
-                            end=left, **group))
+    return _time(target_seconds, finished, measure="delivery_time", policy=policy, start=start,
+                 end=left if left is not None else end, **group)
 
 
-def rate(flags: Any, eligible: Any = None, **group: Any) -> KpiTable:
+def rate(flags: Any, eligible: Any = None, *, flag: str | None = None, **group: Any) -> KpiTable:
     """Rows flagged / eligible rows (every row when ``eligible`` is None).
+    DataFrame form: ``rate(df, flag="kept", eligible="booked", by=...)``.
 
     >>> nps.kpi.rate([1, 0, 1, 1]).value
     0.75
     >>> nps.kpi.rate([True, False], eligible=[True, False]).value  # 1 of 1 eligible
     1.0
     """
-    e = None if eligible is None else _flags(eligible, "eligible")
-    return _kpi_table(_rate(None, flags=_flags(flags, "flags"), eligible=e, **group))
+    return _rate(None, flags, flags=flag, eligible=eligible, **group)
 
 
-def ready_when_promised(delivered: Any, promised: Any, **group: Any) -> KpiTable:
+def ready_when_promised(delivered: Any, promised: Any = None, *, delivery: str | None = None,
+                        **group: Any) -> KpiTable:
     """ROs delivered by the promised time / ROs with a promise (NaT / None =
-    no promise, left out).
+    no promise, left out). DataFrame form: ``ready_when_promised(df,
+    delivery="delivered_at", promised="promised_at")``.
 
     >>> t = nps.kpi.ready_when_promised([100, 300, 50], [200, 200, None])  # no promise: left out
     >>> t.numerator, t.denominator
     (1.0, 2.0)
     """
-    return _kpi_table(_rate("ready_when_promised", delivered=delivered, promised=promised, **group))
+    return _rate("ready_when_promised", delivered, delivered=delivery, promised=promised, **group)
 
 
-def appointment_fulfillment_rate(kept: Any, **group: Any) -> KpiTable:
+def appointment_fulfillment_rate(kept: Any, *, flag: str | None = None, **group: Any) -> KpiTable:
     """Appointments kept / booked (one row per booked appointment).
+    DataFrame form: ``appointment_fulfillment_rate(df, flag="kept")``.
 
     >>> nps.kpi.appointment_fulfillment_rate([1, 1, 0, 1]).value
     0.75
     """
-    return _kpi_table(_rate("appointment_fulfillment_rate", flags=_flags(kept, "flags"), **group))
+    return _rate("appointment_fulfillment_rate", kept, flags=flag, **group)
 
 
-def pre_service_inspection_rate(inspected: Any, **group: Any) -> KpiTable:
+def pre_service_inspection_rate(inspected: Any, *, flag: str | None = None,
+                                **group: Any) -> KpiTable:
     """Walk-around inspections / receptions (one row per reception).
+    DataFrame form: ``pre_service_inspection_rate(df, flag="inspected")``.
 
     >>> nps.kpi.pre_service_inspection_rate([1, 0]).value
     0.5
     """
-    return _kpi_table(_rate("pre_service_inspection_rate", flags=_flags(inspected, "flags"),
-                            **group))
+    return _rate("pre_service_inspection_rate", inspected, flags=flag, **group)
 
 
 def follow_up_completion_rate(
-    service_end: Any, follow_up: Any, *, window_days: float | None = None, **group: Any
+    service_end: Any, follow_up: Any = None, *, window_days: float | None = None,
+    end: str | None = None, **group: Any
 ) -> KpiTable:
     """Services followed up within ``window_days`` of the service end /
     services (``follow_up`` NaT / None = no call). ``window_days`` not
     given: nps-core's ``FollowUpOptions`` default (3 days). Benchmark 100 %.
+    DataFrame form: ``follow_up_completion_rate(df, end="service_end",
+    follow_up="called_at")``.
 
     >>> day = 86_400
     >>> t = nps.kpi.follow_up_completion_rate([0, 0, 0], [day, 5 * day, None])  # within 3 days: 1
     >>> t.numerator, t.denominator
     (1.0, 3.0)
     """
-    return _kpi_table(_rate("follow_up_completion_rate", service_end=service_end,
-                            follow_up=follow_up, window_days=window_days, **group))
+    return _rate("follow_up_completion_rate", service_end, service_end=end, follow_up=follow_up,
+                 window_days=window_days, **group)
 
 
-def repeat_visit_rate(booked: Any, **group: Any) -> KpiTable:
+def repeat_visit_rate(booked: Any, *, flag: str | None = None, **group: Any) -> KpiTable:
     """Visits booked through follow-up / follow-ups. Benchmark >= 30 %.
+    DataFrame form: ``repeat_visit_rate(df, flag="booked")``.
 
     >>> nps.kpi.repeat_visit_rate([1, 0, 0, 0]).value
     0.25
     """
-    return _kpi_table(_rate("repeat_visit_rate", flags=_flags(booked, "flags"), **group))
+    return _rate("repeat_visit_rate", booked, flags=flag, **group)
 
 
-def first_contact_resolution_rate(no_further_contact: Any, resolved: Any, **group: Any) -> KpiTable:
+def first_contact_resolution_rate(no_further_contact: Any, resolved: Any = None, *,
+                                  flag: str | None = None, **group: Any) -> KpiTable:
     """Requests resolved with no further contact / requests resolved.
+    DataFrame form: ``first_contact_resolution_rate(df,
+    flag="no_further_contact", resolved="resolved")``.
 
     >>> nps.kpi.first_contact_resolution_rate([1, 0, 0], [1, 1, 0]).value  # 1 of 2 resolved
     0.5
     """
-    return _kpi_table(_rate("first_contact_resolution_rate",
-                            flags=_flags(no_further_contact, "flags"),
-                            eligible=_flags(resolved, "eligible"), **group))
+    return _rate("first_contact_resolution_rate", no_further_contact, flags=flag,
+                 eligible=resolved, **group)
 
 
-def csat(ratings: Any, *, satisfied_min: float | None = None, **group: Any) -> KpiTable:
+def csat(ratings: Any, *, satisfied_min: float | None = None, rating: str | None = None,
+         **group: Any) -> KpiTable:
     """Satisfied ratings (``>= satisfied_min``) / ratings; ``satisfied_min``
     not given: nps-core's ``CsatOptions`` default (4, of a 1-5 scale).
+    DataFrame form: ``csat(df, rating="stars", by="dealer")``.
 
     >>> nps.kpi.csat([5, 4, 3, 2]).value  # ratings >= 4
     0.5
     """
-    return _kpi_table(_rate("csat", ratings=ratings, satisfied_min=satisfied_min, **group))
+    return _rate("csat", ratings, ratings=rating, satisfied_min=satisfied_min, **group)
 
 
-def service_revenue_per_engineer(revenue_minor: Any, engineers: int) -> Kpi:
+def service_revenue_per_engineer(revenue_minor: Any, engineers: int, *,
+                                 revenue: str | None = None) -> Kpi:
     """Service revenue (minor units) / engineers; no data with 0 engineers.
+    DataFrame form: ``service_revenue_per_engineer(df, 4, revenue="revenue")``.
 
     >>> nps.kpi.service_revenue_per_engineer([500000, 300000], 4).value
     200000.0
     """
-    return _revenue(revenue_minor, engineers)
+    return _revenue(revenue_minor, engineers, revenue=revenue)
 
 
 @dataclass(frozen=True)

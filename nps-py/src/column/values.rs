@@ -311,11 +311,18 @@ fn arrow_strs(chunks: &[ArrayRef]) -> Vec<&str> {
 fn each_arrow_str<'a>(chunks: &'a [ArrayRef], mut f: impl FnMut(&'a str)) {
     for c in chunks {
         match c.data_type() {
-            DataType::Utf8 => c.as_string::<i32>().iter().for_each(|s| f(s.unwrap_or_default())),
-            DataType::LargeUtf8 => {
-                c.as_string::<i64>().iter().for_each(|s| f(s.unwrap_or_default()))
-            }
-            DataType::Utf8View => c.as_string_view().iter().for_each(|s| f(s.unwrap_or_default())),
+            DataType::Utf8 => c
+                .as_string::<i32>()
+                .iter()
+                .for_each(|s| f(s.unwrap_or_default())),
+            DataType::LargeUtf8 => c
+                .as_string::<i64>()
+                .iter()
+                .for_each(|s| f(s.unwrap_or_default())),
+            DataType::Utf8View => c
+                .as_string_view()
+                .iter()
+                .for_each(|s| f(s.unwrap_or_default())),
             _ => (0..c.len()).for_each(|_| f("")),
         }
     }
