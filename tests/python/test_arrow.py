@@ -412,7 +412,7 @@ def test_categorical_order_is_kept(form: str) -> None:
     assert isinstance(key.dtype, pd.CategoricalDtype)
     assert list(key.cat.categories) == CATS and key.tolist() == CATS
     # Ordered as the input: polars marks an Enum ordered.
-    ordered = form in ("pd_categorical", "pl_enum")
+    ordered = form in ("pd_categorical", "pd_categorical_bare", "pl_enum")
     assert key.cat.ordered == ordered
     # polars: an Enum of the categories.
     assert r.to_polars()["key"].dtype == pl.Enum(CATS)

@@ -64,3 +64,28 @@ def test_dask_rolling_and_delayed(client, survey):
     want = nps.group_by(survey, window=3, **kw)
     assert got.to_dict() == want.to_dict()
     assert got.to_dict()["complete"] == want.to_dict()["complete"]
+
+
+def test_dask_heat_map_and_kpis(client):
+    rng = np.random.default_rng(3)
+    n = 5_000
+    df = pd.DataFrame({
+        "stage": rng.choice(["reception", "repair", "delivery"], n),
+        "point": rng.choice(["wait", "price", "explain", "clean"], n),
+        "pain": rng.integers(1, 11, n),
+        "dealer": rng.choice(["d1", "d2", "d3"], n),
+        "kept": rng.integers(0, 2, n),
+    })
+    # The middle partition is empty: it takes no part.
+    ddf = dd.from_pandas(df, npartitions=3)
+    ddf = ddf.map_partitions(lambda p, partition_info=None: p.iloc[:0] if partition_info["number"] == 1 else p,
+                             meta=df.iloc[:0])
+    parts = [dd.from_pandas(df, npartitions=3).get_partition(i).compute() for i in (0, 2)]
+    expect_rows = pd.concat(parts)
+    h = nps_dask.heat_map(ddf, stage="stage", points="point", pain="pain", by="dealer")
+    assert h == nps.HeatMap.from_records(expect_rows, stage="stage", points="point", pain="pain", by="dealer")
+    k = nps_dask.map_merge(ddf, nps.kpi.rate, flag="kept", by="dealer", split_every=2)
+    assert k.to_dict() == nps.kpi.rate(expect_rows, flag="kept", by="dealer").to_dict()
+    with pytest.raises(nps.NoDataError):
+        nps_dask.map_merge(ddf.map_partitions(lambda p: p.iloc[:0], meta=df.iloc[:0]), nps.kpi.rate,
+                           flag="kept")

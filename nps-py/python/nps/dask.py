@@ -60,9 +60,11 @@ def reduce_tree(parts: Sequence[Any], merge: Callable[[Any, Any], Any] = _merge,
     level = list(parts)
 
     def merge_all(*xs: Any) -> Any:
-        out = xs[0]
-        for x in xs[1:]:
-            out = merge(out, x)
+        # None stands for an empty partition (see `map_merge`).
+        out = None
+        for x in xs:
+            if x is not None:
+                out = x if out is None else merge(out, x)
         return out
 
     while len(level) > 1:
@@ -131,13 +133,20 @@ def map_merge(ddf: Any, function: Callable[..., Any], *args: Any, split_every: i
     import dask
 
     parts = [dask.delayed(_apply)(function, p, args, kwargs) for p in ddf.to_delayed()]
-    result = reduce_tree(parts, split_every=split_every)
+    result = dask.delayed(_some)(reduce_tree(parts, split_every=split_every))
     return result.compute() if compute else result
 
 
 def _apply(function: Callable[..., Any], part: Any, args: tuple[Any, ...],
            kwargs: dict[str, Any]) -> Any:
-    return function(part, *args, **kwargs)
+    # An empty partition takes no part (a heat map of no records is no data).
+    return None if len(part) == 0 else function(part, *args, **kwargs)
+
+
+def _some(result: Any) -> Any:
+    if result is None:
+        raise nps.NoDataError("no rows in any partition")
+    return result
 
 
 def heat_map(ddf: Any, **kwargs: Any) -> Any:
@@ -148,8 +157,8 @@ def heat_map(ddf: Any, **kwargs: Any) -> Any:
     >>> import pandas as pd, dask.dataframe as dd
     >>> df = pd.DataFrame({"stage": ["repair", "repair", "reception"], "point": ["a", "a", "q"],
     ...                    "pain": [3, 5, 7]})
-    >>> h = nps.dask.heat_map(dd.from_pandas(df, npartitions=2), stage="stage", point="point", pain="pain")
-    >>> h == nps.HeatMap.from_records(df, stage="stage", point="point", pain="pain")
+    >>> h = nps.dask.heat_map(dd.from_pandas(df, npartitions=2), stage="stage", points="point", pain="pain")
+    >>> h == nps.HeatMap.from_records(df, stage="stage", points="point", pain="pain")
     True
     """
     split_every = kwargs.pop("split_every", 8)
