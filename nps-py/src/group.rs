@@ -367,7 +367,8 @@ impl PyGroupResult {
     /// Partial results of any split merge in any order of pairs (Dask
     /// partitions, files of a month). With `respondent=`, both must be
     /// grouped with `mergeable=True`; a respondent who answered in both
-    /// keeps the later answer (`other`'s on a tie). Also `self + other`.
+    /// keeps the later answer (`other`'s on a tie). Also `self + other`,
+    /// and `sum(parts)`.
     /// Key names and interval options are this result's.
     ///
     /// Raises `InvalidArgumentError` (argument `other`) for results grouped
@@ -406,6 +407,14 @@ impl PyGroupResult {
             Ok(o) => Ok(self.merge(o.get())?.into_pyobject(py)?.into_any().unbind()),
             Err(_) => Ok(py.NotImplemented()),
         }
+    }
+
+    /// `0 + result` is the result, so `sum(parts)` merges a list of parts.
+    fn __radd__<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        crate::kpi::radd(slf, other)
     }
 
     /// Rolling windows over the period groups: for each key and period, the

@@ -139,6 +139,11 @@ def test_merge_refuses_what_does_not_merge():
         d + d
     with pytest.raises(TypeError):
         a + 1
+    with pytest.raises(TypeError):
+        1 + a
+    # sum() merges a list of parts (0 + part is the part).
+    parts = [nps.group_by(["x", "y"][: i + 1], [10, 0][: i + 1]) for i in range(2)]
+    assert sum(parts).to_dict() == nps.group_by(["x", "x", "y"], [10, 10, 0]).to_dict()
 
 
 def test_rolling_windows_say_whether_complete():

@@ -581,7 +581,8 @@ class GroupResult:
         Partial results of any split merge in any order of pairs (Dask
         partitions, files of a month). With `respondent=`, both must be
         grouped with `mergeable=True`; a respondent who answered in both
-        keeps the later answer (`other`'s on a tie). Also `self + other`.
+        keeps the later answer (`other`'s on a tie). Also `self + other`,
+        and `sum(parts)`.
         Key names and interval options are this result's.
 
         Raises `InvalidArgumentError` (argument `other`) for results grouped
@@ -593,7 +594,8 @@ class GroupResult:
         [('x', 2), ('y', 1)]
         """
     def __add__(self, other: GroupResult, /) -> GroupResult: ...
-    def __radd__(self, other: GroupResult, /) -> GroupResult: ...
+    def __radd__(self, other: int, /) -> GroupResult:
+        """"""
     def rolling(self, window: int) -> GroupResult:
         """Rolling windows over the period groups: for each key and period, the
         merged tally of the last `window` periods (empty periods included);
