@@ -414,7 +414,7 @@ impl PyGroupResult {
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        crate::kpi::radd(slf, other)
+        crate::state::radd(slf, other)
     }
 
     /// Rolling windows over the period groups: for each key and period, the

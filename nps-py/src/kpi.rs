@@ -17,7 +17,7 @@ use nps_core::kpi::{
 use nps_core::period::Period;
 use nps_core::Error;
 use pyo3::prelude::*;
-use pyo3::types::{PyInt, PyList, PyTuple};
+use pyo3::types::{PyList, PyTuple};
 
 use crate::errors::{invalid_argument, Int};
 use crate::state;
@@ -420,7 +420,7 @@ impl PyKpiTable {
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        radd(slf, other)
+        crate::state::radd(slf, other)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
@@ -449,20 +449,6 @@ impl PyKpiTable {
             self.t.groups.len()
         )
     }
-}
-
-/// `0 + x` is `x` (the start of `sum()`); anything else is not added.
-pub(crate) fn radd<'py, T: pyo3::PyClass>(
-    slf: &Bound<'py, T>,
-    other: &Bound<'py, PyAny>,
-) -> PyResult<Bound<'py, PyAny>> {
-    let py = slf.py();
-    let zero =
-        other.is_exact_instance_of::<PyInt>() && other.extract::<i64>().is_ok_and(|v| v == 0);
-    if zero {
-        return Ok(slf.clone().into_any());
-    }
-    Ok(py.NotImplemented().into_bound(py))
 }
 
 /// A time KPI overall (`overall`) and per group (`groups`: a list of
@@ -574,7 +560,7 @@ impl PyTimeTable {
         slf: &Bound<'py, Self>,
         other: &Bound<'py, PyAny>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        radd(slf, other)
+        crate::state::radd(slf, other)
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {

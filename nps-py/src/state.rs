@@ -1,5 +1,6 @@
-//! Pickling: every result and handle pickles through its nps-core saved
-//! state ([`nps_core::state::Saved`]).
+//! Pickling and `sum()`: every result and handle pickles through its
+//! nps-core saved state ([`nps_core::state::Saved`]); mergeable results
+//! start a `sum()` with [`radd`].
 //!
 //! A class implements `__reduce__` with [`reduce`] and a static
 //! `_from_state(state: bytes)` with [`load`]; pickle then stores
@@ -43,4 +44,18 @@ pub(crate) fn reduce_with<'py, T: Saved>(
     args.extend(extra);
     let args = PyTuple::new(py, args)?;
     PyTuple::new(py, [ctor, args.into_any()])
+}
+
+/// `0 + x` is `x` (the start of `sum()`); anything else is not added.
+pub(crate) fn radd<'py, T: pyo3::PyClass>(
+    slf: &Bound<'py, T>,
+    other: &Bound<'py, PyAny>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    let zero = other.is_exact_instance_of::<pyo3::types::PyInt>()
+        && other.extract::<i64>().is_ok_and(|v| v == 0);
+    if zero {
+        return Ok(slf.clone().into_any());
+    }
+    Ok(py.NotImplemented().into_bound(py))
 }
