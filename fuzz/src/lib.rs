@@ -632,9 +632,10 @@ pub fn group(data: &[u8]) {
         };
         typed("group_by", &r);
 
-        // The oracle. Kept rows: each respondent's latest (ties: last row).
+        // The oracle. Kept rows: each respondent's latest (ties: the later
+        // row); keeping the latest answer needs timestamps.
         let mut keep = vec![true; rows];
-        if respondents.is_some() {
+        if respondents.is_some() && timestamps.is_some() {
             let mut latest: BTreeMap<u64, usize> = BTreeMap::new();
             for (i, &id) in resp_u64.iter().enumerate() {
                 let later = |j: usize| match &timestamps {
@@ -659,6 +660,7 @@ pub fn group(data: &[u8]) {
             .is_none_or(|t| t.iter().all(|x| (MIN_TS..=MAX_TS).contains(x)));
         let bad_score = (0..rows).any(|i| keep[i] && valid_score(&scores, i).is_none());
         let must_fail = (period.is_some() && timestamps.is_none())
+            || (respondents.is_some() && timestamps.is_none())
             || (bad_score && invalid == InvalidPolicy::Raise);
         let may_fail = must_fail || !tz_ok || !ts_ok;
         let g = match r {
