@@ -369,7 +369,8 @@ impl PyGroupResult {
     /// grouped with `mergeable=True`; a respondent who answered in both
     /// keeps the later answer (`other`'s on a tie). Also `self + other`,
     /// and `sum(parts)`.
-    /// Key names and interval options are this result's.
+    /// Interval options are this result's; key columns named differently in
+    /// the two results are an `InvalidArgumentError` (argument `other`).
     ///
     /// Raises `InvalidArgumentError` (argument `other`) for results grouped
     /// with another period, time zone, `min_n` or `dedupe`, or rolling.
@@ -379,11 +380,7 @@ impl PyGroupResult {
     /// >>> [(g.key, g.tally.n) for g in a + b]
     /// [('x', 2), ('y', 1)]
     fn merge(&self, other: &PyGroupResult) -> PyResult<PyGroupResult> {
-        let key_names = if self.key_names.is_empty() {
-            other.key_names.clone()
-        } else {
-            self.key_names.clone()
-        };
+        let key_names = crate::state::merge_names(&self.key_names, &other.key_names)?;
         // Categorical keys are codes: they merge only over equal categories.
         let same = |a: &table::KeyCategories, b: &table::KeyCategories| {
             a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_deref() == y.as_deref())

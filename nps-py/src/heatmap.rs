@@ -11,7 +11,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use crate::column::{labels, numbers, timestamps, IntLabels, Labels, Numbers};
 use crate::errors::{invalid_argument, CoreResult};
 use crate::group::key_to_py;
-use crate::kpi::{merge_names, Form};
+use crate::kpi::Form;
 use crate::names::parse_name;
 use crate::policy::PyPolicy;
 use crate::state;
@@ -415,7 +415,7 @@ impl PyHeatMap {
     fn merge(&self, other: &PyHeatMap) -> PyResult<PyHeatMap> {
         Ok(PyHeatMap {
             inner: self.inner.merge(&other.inner).py()?,
-            key_names: merge_names(&self.key_names, &other.key_names)?,
+            key_names: crate::state::merge_names(&self.key_names, &other.key_names)?,
         })
     }
 

@@ -252,24 +252,6 @@ use crate::group::{frame_column, is_frame, key_to_py, keys_of, KeyColumns};
 
 // ---- The tables ----
 
-/// Key names of a merged table: those of either table when the other has
-/// none (or the same ones); two different sets of names are an
-/// `InvalidArgumentError` naming `other`.
-pub(crate) fn merge_names(
-    a: &[Option<String>],
-    b: &[Option<String>],
-) -> PyResult<Vec<Option<String>>> {
-    let known = |n: &[Option<String>]| n.iter().any(Option::is_some);
-    match (known(a), known(b)) {
-        (true, true) if a != b => Err(invalid_argument(
-            "other",
-            format!("the key columns are named {a:?} here and {b:?} in other"),
-        )),
-        (_, true) => Ok(b.to_vec()),
-        _ => Ok(a.to_vec()),
-    }
-}
-
 /// A table's groups as `(key, period label or None, KPI)` tuples.
 fn rows<'py, G>(
     py: Python<'py>,
@@ -406,7 +388,7 @@ impl PyKpiTable {
     fn merge(&self, other: &PyKpiTable) -> PyResult<PyKpiTable> {
         Ok(PyKpiTable {
             t: self.t.merge(&other.t).py()?,
-            key_names: merge_names(&self.key_names, &other.key_names)?,
+            key_names: crate::state::merge_names(&self.key_names, &other.key_names)?,
         })
     }
 
@@ -546,7 +528,7 @@ impl PyTimeTable {
     fn merge(&self, other: &PyTimeTable) -> PyResult<PyTimeTable> {
         Ok(PyTimeTable {
             t: self.t.merge(&other.t).py()?,
-            key_names: merge_names(&self.key_names, &other.key_names)?,
+            key_names: crate::state::merge_names(&self.key_names, &other.key_names)?,
         })
     }
 

@@ -59,3 +59,21 @@ pub(crate) fn radd<'py, T: pyo3::PyClass>(
     }
     Ok(py.NotImplemented().into_bound(py))
 }
+
+/// Key names of a merged table: those of either table when the other has
+/// none (or the same ones); two different sets of names are an
+/// `InvalidArgumentError` naming `other`.
+pub(crate) fn merge_names(
+    a: &[Option<String>],
+    b: &[Option<String>],
+) -> PyResult<Vec<Option<String>>> {
+    let known = |n: &[Option<String>]| n.iter().any(Option::is_some);
+    match (known(a), known(b)) {
+        (true, true) if a != b => Err(crate::errors::invalid_argument(
+            "other",
+            format!("the key columns are named {a:?} here and {b:?} in other"),
+        )),
+        (_, true) => Ok(b.to_vec()),
+        _ => Ok(a.to_vec()),
+    }
+}

@@ -139,6 +139,10 @@ def test_merge_refuses_what_does_not_merge():
         d + d
     with pytest.raises(TypeError):
         a + 1
+    renamed = nps.group_by(df.rename(columns={"dealer": "site"}), by="site", score="score", time="at",
+                           period="month")
+    with pytest.raises(nps.InvalidArgumentError, match="named"):
+        a.merge(renamed)
     with pytest.raises(TypeError):
         1 + a
     # sum() merges a list of parts (0 + part is the part).

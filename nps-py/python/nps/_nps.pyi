@@ -583,7 +583,8 @@ class GroupResult:
         grouped with `mergeable=True`; a respondent who answered in both
         keeps the later answer (`other`'s on a tie). Also `self + other`,
         and `sum(parts)`.
-        Key names and interval options are this result's.
+        Interval options are this result's; key columns named differently in
+        the two results are an `InvalidArgumentError` (argument `other`).
 
         Raises `InvalidArgumentError` (argument `other`) for results grouped
         with another period, time zone, `min_n` or `dedupe`, or rolling.
