@@ -167,8 +167,9 @@ __all__ = [
 from nps import _group, _heatmap, _integrity, _policy, _programme  # noqa: E402, F401
 from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
 from nps import dask  # noqa: E402  (Dask DataFrames: nps.dask; imports dask only when called)
+from nps import plot  # noqa: E402  (charts: nps.plot; imports matplotlib only when called)
 
-__all__ += ["kpi", "dask"]
+__all__ += ["kpi", "dask", "plot"]
 
 
 def test(*args: Any, **kwargs: Any) -> TestResult:
