@@ -339,6 +339,7 @@ def test_scorecard_lights_values_units_and_contrast() -> None:
     assert texts["benchmark"] == ["≥ 85.0 %", "≤ 10.0 %", "≤ 15 min", "85–87.5 %", "no benchmark"]
     assert texts["status"] == ["meets", "misses", "meets", "no data", "no benchmark"]
     assert [line.status for line in card] == ["meets", "misses", "meets", "no_data", "no_benchmark"]
+    assert [line.unit for line in card] == ["fraction", "fraction", "minutes", "fraction", "fraction"]
     lights = _by_gid(ax, "light")
     colours = [to_rgb(p.get_facecolor()[0]) for p in lights]
     assert colours[0] == colours[2] == to_rgb(nps.plot.GREEN)

@@ -4,7 +4,8 @@ the recovery policy engine: triage, compensation approval, business calendars.
 The work is done by the Rust library nps-core (native module ``nps._nps``);
 this package re-exports its public names and attaches the DataFrame and plot
 methods of its tables (``_group``, ``_heatmap``, ``_integrity``, ``_policy``,
-``_programme``, named after the nps-core module they serve). ``nps.test`` is
+``_programme``, named after the nps-core module they serve); ``nps.plot``
+draws them with matplotlib (``pip install nps[plot]``). ``nps.test`` is
 a deprecated alias of ``nps.test_benchmark``. Columns may be numpy arrays (not
 copied), pandas or polars Series, Arrow arrays, or lists.
 

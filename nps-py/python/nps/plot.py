@@ -152,6 +152,7 @@ def luminance(color: Any) -> float:
     >>> nps.plot.luminance("white"), nps.plot.luminance("black")
     (1.0, 0.0)
     """
+    _mpl()
     from matplotlib.colors import to_rgb
 
     def channel(c: float) -> float:
@@ -201,7 +202,7 @@ def _interval_label(interval: str | None, confidence: float | None) -> str:
     return " ".join(parts) + " interval"
 
 
-def _rows(g: GroupResult, interval: str | None, confidence: float | None,
+def _rows(g: GroupResult, interval: Any, confidence: float | None,
           options: dict[str, Any]) -> tuple[list[Group], dict[str, list[Any]]]:
     if not isinstance(g, GroupResult):
         raise TypeError(f"expected an nps.GroupResult, got {type(g).__name__}")
@@ -234,8 +235,8 @@ def trend(g: GroupResult, ax: Any = None, rolling: int | None = None, *, key: An
     >>> g = nps.group_by(None, [10, 6, 9, 9, 3, 10], timestamps=at, period="month", min_n=2)
     >>> ax = nps.plot.trend(g, rolling=2)
     >>> [line.get_gid() for line in ax.get_lines()]
-    ['nps', 'thin', 'rolling', 'rolling_partial']
-    >>> list(ax.get_lines()[0].get_ydata())  # the NPS of each month
+    ['nps', 'thin', 'rolling', 'rolling_partial', 'zero']
+    >>> ax.get_lines()[0].get_ydata().tolist()  # the NPS of each month
     [100.0, 0.0, 33.333333333333336]
     """
     groups, cols = _rows(g, interval, confidence, options)
@@ -281,7 +282,7 @@ def trend(g: GroupResult, ax: Any = None, rolling: int | None = None, *, key: An
     ax.set_xlabel(_period_title(g).capitalize())
     name = "" if chosen is None else f" — {shorten(chosen)}"
     ax.set_title(title or f"NPS by {_period_title(g)}{name}")
-    ax.axhline(0, color=GREY, linewidth=0.8, zorder=0)
+    ax.axhline(0, color=GREY, linewidth=0.8, zorder=0, gid="zero")
     _legend_outside(ax)
     return ax
 
@@ -329,10 +330,10 @@ def forest(g: GroupResult, reference: Any = None, ax: Any = None, *,
 
     >>> g = nps.group_by(["a", "b", "a", "b", "c"], [10, 0, 9, 9, 7])
     >>> ax = nps.plot.forest(g, reference=20.0)
-    >>> [t.get_text() for t in ax.get_yticklabels()]  # top to bottom: c, b, a
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # bottom to top; ties in key order from the top
     ['c', 'b', 'a']
-    >>> list(ax.get_lines()[0].get_xdata())  # NPS, bottom to top
-    [100.0, 0.0, 0.0]
+    >>> ax.get_lines()[0].get_xdata().tolist()  # their NPS
+    [0.0, 0.0, 100.0]
     """
     groups, cols = _rows(g, interval, confidence, options)
     if "period" in cols and len({x.key for x in groups}) != len(groups):
@@ -360,7 +361,8 @@ def forest(g: GroupResult, reference: Any = None, ax: Any = None, *,
         what = "network" if reference is None else "reference"
         ax.axvline(ref, color=GREY, linestyle="--", linewidth=1.2,
                    label=f"{what} NPS {ref:.1f}", gid="reference")
-    ax.set_yticks(ys, [shorten(groups[i].key) for _, i in rows])
+    ax.set_yticks(ys, [shorten(groups[i].key) if _key_columns(cols) else "all answers"
+                       for _, i in rows])
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("NPS (points)")
     ax.set_title(title or "NPS by dealer, with intervals")
@@ -379,7 +381,7 @@ def grid(g: GroupResult, value: str = "nps", mark_thin: bool = True, ax: Any = N
     colour grid, with `value` (a numeric column of `GroupResult.to_dict`:
     "nps", "n", "se", "low", "high", ...) written in each cell with
     `digits` decimals. Cells of thin groups are hatched (``mark_thin``);
-    cells without a group are light grey. Text is black or white, whichever
+    cells without answers are light grey and empty. Text is black or white, whichever
     contrasts more with its cell. Gids: ``cells`` (the image), ``value``
     (cell texts), ``thin`` (hatches).
 
@@ -397,6 +399,7 @@ def grid(g: GroupResult, value: str = "nps", mark_thin: bool = True, ax: Any = N
         numeric = [c for c in _STATS if c != "thin"]
         raise InvalidArgumentError(f"value: must be one of {numeric}, got {value!r}")
     keys = list(dict.fromkeys(x.key for x in groups))
+    _mpl()
     periods = sorted({(x.period_start, x.period) for x in groups})
     col_of = {p: c for c, p in enumerate(periods)}
     row_of = {k: r for r, k in enumerate(keys)}
@@ -435,7 +438,8 @@ def grid(g: GroupResult, value: str = "nps", mark_thin: bool = True, ax: Any = N
                                        edgecolor=fg, alpha=0.45, linewidth=0, gid="thin"))
             ax.text(c, r, f"{v:.{digits}f}", ha="center", va="center", color=fg,
                     fontsize=8, gid="value")
-    ax.set_yticks(range(len(keys)), [shorten(k) for k in keys])
+    ax.set_yticks(range(len(keys)),
+                  [shorten(k) if _key_columns(cols) else "all answers" for k in keys])
     ax.set_xticks(range(len(periods)), [p[1] for p in periods],
                   rotation=45 if len(periods) > 6 else 0, ha="right" if len(periods) > 6 else "center")
     ax.set_xlabel(_period_title(g).capitalize())
@@ -467,6 +471,7 @@ def heatmap(h: HeatMap, ax: Any = None, *, by: str | None = None, top: int = 5,
     >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "value")
     ['heat 18', 'heat 20', 'heat 6']
     """
+    _mpl()
     import numpy as np
     from matplotlib import colormaps
     from matplotlib.colors import Normalize
@@ -488,7 +493,7 @@ def heatmap(h: HeatMap, ax: Any = None, *, by: str | None = None, top: int = 5,
                 v = data[r, c]
                 ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=8,
                         color=text_color(cmap(norm(v))), gid="value")
-        ax.set_yticks(range(len(stages)), [s.replace("_", "-") for s in stages])
+        ax.set_yticks(range(len(stages)), stages)
         ax.set_xticks(range(len(labels)), [shorten(x, 16) for x in labels],
                       rotation=45 if len(labels) > 5 else 0,
                       ha="right" if len(labels) > 5 else "center")
@@ -517,7 +522,7 @@ def heatmap(h: HeatMap, ax: Any = None, *, by: str | None = None, top: int = 5,
                         color=fg, gid="point")
                 ax.text(c, r + 0.3, f"heat {v}", ha="center", va="center", fontsize=7,
                         color=fg, fontweight="bold", gid="value")
-        ax.set_xticks(range(len(stages)), [s.replace("_", "-") for s in stages])
+        ax.set_xticks(range(len(stages)), stages)
         ax.set_yticks(range(depth), [f"#{r + 1}" for r in range(depth)])
         ax.set_ylabel("Rank within stage")
         ax.set_xlabel("Journey stage")
@@ -541,15 +546,16 @@ def pareto(h: HeatMap, ax: Any = None, *, share: float = 0.8, top: int | None = 
     ...     ["long wait", "not fixed", "dirty car"], [4, 2, 3], [5, 9, 2])
     >>> ax = nps.plot.pareto(h)
     >>> line = [l for a in ax.figure.axes for l in a.get_lines() if l.get_gid() == "cumulative"][0]
-    >>> [round(v, 1) for v in line.get_ydata()]
+    >>> [round(v, 1) for v in line.get_ydata().tolist()]
     [45.5, 86.4, 100.0]
     """
+    _mpl()
     ranked = h.ranked().to_dict()
     cut = len(h.pareto(share))
     n = len(ranked["heat"]) if top is None else min(top, len(ranked["heat"]))
     heat = ranked["heat"][:n]
     cum = [100.0 * float(v) for v in ranked["cumulative_share"][:n]]
-    labels = [shorten(f"{s.replace('_', '-')}: {p}", 28)
+    labels = [shorten(f"{s}: {p}", 28)
               for s, p in zip(ranked["stage"][:n], ranked["point"][:n])]
     ax = _axes(ax, (max(5.5, 0.42 * n + 2.5), 4.6))
     xs = list(range(n))
@@ -580,34 +586,32 @@ def pareto(h: HeatMap, ax: Any = None, *, share: float = 0.8, top: int | None = 
 # scorecard
 
 
-_UNITS: dict[str, tuple[str, float]] = {
-    "reception_response_minutes": ("min", 1.0),
-    "delivery_minutes": ("min", 1.0),
-    "hours_per_ro": ("h", 1.0),
-    "effective_labour_rate": ("minor units / h", 1.0),
-    "service_revenue_per_engineer": ("minor units", 1.0),
+# How a value in nps-core's unit (ScoreLine.unit, kpi::Unit) is shown.
+_UNIT_LABELS: dict[str | None, tuple[str, float]] = {
+    "fraction": ("%", 100.0),
+    "minutes": ("min", 1.0),
+    "hours": ("h", 1.0),
+    "minor_units": ("minor units", 1.0),
+    "minor_units_per_hour": ("minor units / h", 1.0),
 }
 
 
-def _unit(kpi: str) -> tuple[str, float]:
-    # KPI values are fractions (shares, rates, ratios) unless named here.
-    return _UNITS.get(kpi, ("%", 100.0))
-
-
-def _fmt(v: float | None, kpi: str) -> str:
+def _fmt(v: float | None, unit: str | None) -> str:
     if v is None:
         return "no data"
-    unit, scale = _unit(kpi)
-    return f"{v * scale:.1f} %" if unit == "%" else f"{v * scale:.3g} {unit}"
+    label, scale = _UNIT_LABELS.get(unit, ("", 1.0))
+    if label == "%":
+        return f"{v * scale:.1f} %"
+    return f"{v * scale:.4g} {label}".rstrip()
 
 
-def _benchmark_text(lo: float | None, hi: float | None, kpi: str) -> str:
+def _benchmark_text(lo: float | None, hi: float | None, unit: str | None) -> str:
     if lo is None and hi is None:
         return "no benchmark"
     if lo is not None and hi is not None:
-        unit, scale = _unit(kpi)
-        return f"{lo * scale:g}–{_fmt(hi, kpi)}" if unit == "%" else f"{lo:g}–{_fmt(hi, kpi)}"
-    return f"≥ {_fmt(lo, kpi)}" if lo is not None else f"≤ {_fmt(hi, kpi)}"
+        _, scale = _UNIT_LABELS.get(unit, ("", 1.0))
+        return f"{lo * scale:g}–{_fmt(hi, unit)}"
+    return f"≥ {_fmt(lo, unit)}" if lo is not None else f"≤ {_fmt(hi, unit)}"
 
 
 _STATUS = {
@@ -622,8 +626,8 @@ def scorecard(s: Scorecard | Iterable[Any], ax: Any = None, *, title: str | None
     """A KPI scorecard (`nps.kpi.scorecard`) as traffic lights: one row per
     KPI with a light (green ✓ meets, vermillion ✗ misses, grey – no data
     or ? no benchmark: shape and word as well as colour), the KPI, its value
-    and the policy's benchmark, in percent for shares and rates, minutes or
-    hours for times. Gids: ``light`` (the lights), ``value``, ``benchmark``,
+    and the policy's benchmark in the line's unit (nps-core's: fractions in
+    percent, minutes, hours, minor units of money). Gids: ``light`` (the lights), ``value``, ``benchmark``,
     ``status``.
 
     >>> card = nps.kpi.scorecard({"first_time_fix_rate": 0.9, "comeback_rate": 0.12})
@@ -645,9 +649,10 @@ def scorecard(s: Scorecard | Iterable[Any], ax: Any = None, *, title: str | None
                 fontsize=10, fontweight="bold", zorder=3, gid="mark")
         ax.text(0.8, y, shorten(line.kpi.replace("_", " ").capitalize(), 34), va="center",
                 fontsize=9, gid="kpi")
-        ax.text(6.2, y, _fmt(line.value, line.kpi), va="center", ha="right", fontsize=9,
+        unit = getattr(line, "unit", None)
+        ax.text(6.2, y, _fmt(line.value, unit), va="center", ha="right", fontsize=9,
                 gid="value")
-        ax.text(6.6, y, _benchmark_text(line.min, line.max, line.kpi), va="center",
+        ax.text(6.6, y, _benchmark_text(line.min, line.max, unit), va="center",
                 fontsize=9, gid="benchmark")
         ax.text(9.1, y, word, va="center", fontsize=9, gid="status")
     for x, head, ha in ((0.8, "KPI", "left"), (6.2, "value", "right"),
@@ -730,7 +735,7 @@ def goal(track: GoalReport, ax: Any = None, *, title: str | None = None) -> Axes
     >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
     >>> ax = nps.plot.goal(g)
     >>> line = [l for l in ax.get_lines() if l.get_gid() == "path"][0]
-    >>> list(line.get_xdata())[:3], float(line.get_ydata()[-1])
+    >>> line.get_xdata().tolist()[:3], float(line.get_ydata()[-1])
     ([0, 1, 2], 65.0)
     """
     ax = _axes(ax, (9.0, 3.8))
