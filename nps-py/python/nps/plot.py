@@ -277,7 +277,10 @@ def trend(g: GroupResult, ax: Any = None, rolling: int | None = None, *, key: An
         ax.plot(rx, part, color=ORANGE, linewidth=1.6, linestyle="--", marker="o",
                 markerfacecolor=WHITE, markevery=[i for i in range(len(r)) if not r[i].complete],
                 label="rolling, partial window (fewer periods)", gid="rolling_partial")
-    _date_axis(ax)
+    ticks: dict[Any, Any] = {groups[i].period_start: groups[i].period for i in idx}
+    if rolling is not None:
+        ticks.update({w.period_start: w.period for w in r})
+    _date_axis(ax, ticks)
     ax.set_ylabel("NPS (points)")
     ax.set_xlabel(_period_title(g).capitalize())
     name = "" if chosen is None else f" — {shorten(chosen)}"
@@ -294,9 +297,17 @@ def _legend_outside(ax: Axes) -> None:
               fontsize="small", frameon=False)
 
 
-def _date_axis(ax: Axes) -> None:
+def _date_axis(ax: Axes, ticks: dict[Any, Any]) -> None:
+    """Periods on the x axis: each labelled ("2025-03", "2025-W09") when
+    there are at most 12, else matplotlib's date ticks."""
     import matplotlib.dates as mdates
 
+    if len(ticks) <= 12:
+        days = sorted(ticks)
+        turn = len(days) > 6
+        ax.set_xticks(days, [ticks[d] for d in days], rotation=45 if turn else 0,
+                      ha="right" if turn else "center")
+        return
     locator = mdates.AutoDateLocator(maxticks=8)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
