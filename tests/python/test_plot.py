@@ -311,6 +311,8 @@ def test_pareto_bars_cumulative_line_and_cut() -> None:
     line = _by_gid(ax, "cumulative")[0]
     assert list(line.get_ydata()) == [100 * s for s in ranked["cumulative_share"]]
     cut = len(h.pareto())
+    pareto_shares = [100 * s for s in h.pareto().to_dict()["cumulative_share"]]
+    assert list(line.get_ydata())[:cut] == pareto_shares
     assert list(_by_gid(ax, "cut")[0].get_xdata()) == [cut - 0.5, cut - 0.5]
     assert list(_by_gid(ax, "share")[0].get_ydata()) == [80.0, 80.0]
     # the pareto() rows are the dark bars
