@@ -1088,6 +1088,44 @@ typedef uint32_t NpsKpiStatus;
 #endif // __cplusplus
 
 /**
+ * The unit of a benchmark's values (nps-core's `kpi::Unit`). Passed as
+ * `uint32_t`.
+ */
+enum NpsKpiUnit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * A share, rate or ratio as a fraction (0.85 is 85 %).
+     */
+    NPS_KPI_UNIT_FRACTION = 0,
+    /**
+     * Minutes.
+     */
+    NPS_KPI_UNIT_MINUTES = 1,
+    /**
+     * Hours.
+     */
+    NPS_KPI_UNIT_HOURS = 2,
+    /**
+     * Money in minor units.
+     */
+    NPS_KPI_UNIT_MINOR_UNITS = 3,
+    /**
+     * Money in minor units per hour.
+     */
+    NPS_KPI_UNIT_MINOR_UNITS_PER_HOUR = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsKpiUnit NpsKpiUnit;
+#else
+typedef uint32_t NpsKpiUnit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A journey stage (SPEC §5), in journey order. Passed as `uint32_t`.
  */
 enum NpsStage
@@ -1955,6 +1993,26 @@ typedef struct NpsGoalReport {
      * significant.
      */
     uint64_t n_per_month_to_detect_step;
+    /**
+     * Whether `trend` is set (needs two months with responses).
+     */
+    bool has_trend;
+    /**
+     * The trend of the history's monthly NPS in points per month: the
+     * slope of the least-squares line through the months with responses.
+     */
+    double trend;
+    /**
+     * Whether `projected_months` is set.
+     */
+    bool has_projected_months;
+    /**
+     * The projected month of reaching the target at `trend`, counted from
+     * the last month of the history (0: `current` already reaches it).
+     * Unset when the trend does not rise or would take more than
+     * nps-core's `goal::MAX_MONTHS` months.
+     */
+    uint32_t projected_months;
 } NpsGoalReport;
 
 /**
@@ -2888,6 +2946,14 @@ typedef struct NpsScoreLine {
      * The benchmark's maximum (inclusive).
      */
     double max;
+    /**
+     * Whether `unit` is set (false: the name is not a benchmark name).
+     */
+    bool has_unit;
+    /**
+     * The unit of `value`, `min` and `max`: an `NpsKpiUnit`.
+     */
+    uint32_t unit;
 } NpsScoreLine;
 
 /**
@@ -5330,6 +5396,13 @@ NpsStatus nps_kpi_service_revenue_per_engineer(const int64_t *revenue_minor,
                                                size_t len,
                                                uint32_t engineers,
                                                struct NpsKpi *out);
+
+/**
+ * The stable name of an `NpsKpiUnit` (`"fraction"`, `"minutes"`,
+ * `"hours"`, `"minor_units"`, `"minor_units_per_hour"`), or `"unknown"`.
+ * Static: do not free.
+ */
+const char *nps_kpi_unit_name(uint32_t unit);
 
 /**
  * The scorecard status of one KPI value against the benchmark named

@@ -82,7 +82,7 @@ pub use rates::{
 };
 pub use scorecard::{
     benchmark_names, scorecard, scorecard_of, time_target_seconds, ScoreInput, ScoreLine, Status,
-    TimeMeasure, WORKSHOP_BENCHMARKS,
+    TimeMeasure, Unit, WORKSHOP_BENCHMARKS,
 };
 pub use time::{quantile, time_kpi, time_kpi_durations, TimeGroup, TimeKpi, TimeTable};
 pub use workshop::{

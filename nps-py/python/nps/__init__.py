@@ -4,7 +4,8 @@ the recovery policy engine: triage, compensation approval, business calendars.
 The work is done by the Rust library nps-core (native module ``nps._nps``);
 this package re-exports its public names and attaches the DataFrame and plot
 methods of its tables (``_group``, ``_heatmap``, ``_integrity``, ``_policy``,
-``_programme``, named after the nps-core module they serve). ``nps.test`` is
+``_programme``, named after the nps-core module they serve); ``nps.plot``
+draws them with matplotlib (``pip install nps[plot]``). ``nps.test`` is
 a deprecated alias of ``nps.test_benchmark``. Columns may be numpy arrays (not
 copied), pandas or polars Series, Arrow arrays, or lists.
 
@@ -167,8 +168,9 @@ __all__ = [
 from nps import _group, _heatmap, _integrity, _policy, _programme  # noqa: E402, F401
 from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
 from nps import dask  # noqa: E402  (Dask DataFrames: nps.dask; imports dask only when called)
+from nps import plot  # noqa: E402  (charts: nps.plot; imports matplotlib only when called)
 
-__all__ += ["kpi", "dask"]
+__all__ += ["kpi", "dask", "plot"]
 
 
 def test(*args: Any, **kwargs: Any) -> TestResult:

@@ -761,6 +761,19 @@ class GoalReport:
     @property
     def n_per_month_to_detect_step(self) -> int | None:
         """Responses per month needed for a change of |monthly_step| to be significant."""
+    @property
+    def actuals(self) -> tuple[float | None, ...]:
+        """NPS of each month of the history, oldest first (None for a month without responses)."""
+    @property
+    def trend(self) -> float | None:
+        """Trend of the actuals in points per month (least-squares slope over the
+        months with responses), or None with fewer than two such months.
+        """
+    @property
+    def projected_months(self) -> int | None:
+        """Projected month of reaching the target at `trend`, counted from the
+        last month (0: already reached), or None when the trend does not get there.
+        """
 
 def test_benchmark(
     tally: Tally,
@@ -2752,9 +2765,9 @@ def _kpi_revenue_per_engineer(
     """Service revenue per engineer (minor units per engineer)."""
 def _kpi_scorecard(
     results: list[tuple[str, Any]], policy: Policy | None = None
-) -> list[tuple[str, float | None, float | None, float | None, str]]:
+) -> list[tuple[str, float | None, float | None, float | None, str, str | None]]:
     """Each `(name, result)` against the policy's benchmarks, judged by
-    nps-core's `scorecard_of`: `(kpi, value, min, max, status)`.
+    nps-core's `scorecard_of`: `(kpi, value, min, max, status, unit)`.
     """
 def _kpi_time_target(name: str, policy: Policy | None = None) -> int:
     """The target seconds of the named time KPI (`reception_response_time`,
@@ -2934,10 +2947,13 @@ class HeatMap:
         resolution_efficiency).
         """
     def plot(self, by: Literal["key", "period"] | None = None, ax: Any | None = None) -> Any:
-        """Draws the map with matplotlib (imported lazily; ImportError with a
-        hint when it is not installed): the stage × `by` matrix when the map
-        has that axis (`by="key"` or `"period"`), else the heat per stage.
-        Returns the matplotlib Axes.
+        """Draws the map with matplotlib: ``nps.plot.heatmap(self, ax, by=by)``
+        (the journey view, or the stage × `by` matrix for `by="key"` /
+        `"period"`). Returns the matplotlib Axes.
+
+        >>> h = nps.HeatMap.from_rows(["reception"], ["long wait"], [4], [5])
+        >>> [t.get_text() for t in h.plot().texts if t.get_gid() == "value"]
+        ['heat 20']
         """
 
 @final
