@@ -23,6 +23,7 @@ import warnings
 from typing import Any
 
 from nps._nps import (
+    AdjustedComparison,
     Approval,
     Calendar,
     CapCheck,
@@ -61,6 +62,7 @@ from nps._nps import (
     __version__,
     classify,
     compare,
+    compare_many,
     group_by,
     max_threads,
     sample_size,
@@ -93,6 +95,7 @@ from nps._nps import (
 from nps._nps import HeatMap, HeatTable, Queue, erlang_c, servers_needed
 
 __all__ = [
+    "AdjustedComparison",
     "Approval",
     "Calendar",
     "CapCheck",
@@ -131,6 +134,7 @@ __all__ = [
     "__version__",
     "classify",
     "compare",
+    "compare_many",
     "group_by",
     "max_threads",
     "sample_size",
