@@ -156,6 +156,9 @@ def test_benchmarks_are_the_default_policy() -> None:
 NONE_DEFAULTS: list[tuple[Any, list[str]]] = [
     (nps.test_benchmark, ["method", "confidence", "alternative", "pseudo"]),
     (nps.compare, ["method", "confidence", "alternative", "pseudo"]),
+    # adjust: None means no adjustment; not given is the core default (Holm),
+    # checked in test_documented_defaults_equal_explicit_values.
+    (nps.compare_many, ["method", "confidence", "alternative", "pseudo"]),
     (nps.sample_size, ["confidence", "population"]),
     (nps.Tally.interval, ["method", "confidence", "pseudo", "clip", "prior", "credible"]),
     (nps.Tally.margin_of_error, ["confidence"]),
