@@ -305,6 +305,35 @@ typedef uint32_t NpsAlternative;
 #endif // __cplusplus
 
 /**
+ * Multiplicity adjustment of `nps_compare_many`. Passed as `uint32_t`.
+ */
+enum NpsAdjust
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Holm's step-down method (family-wise error rate; the default).
+     */
+    NPS_ADJUST_HOLM = 0,
+    /**
+     * Benjamini–Hochberg's step-up method (false discovery rate).
+     */
+    NPS_ADJUST_BENJAMINI_HOCHBERG = 1,
+    /**
+     * No adjustment: `p_adjusted` is the raw p-value.
+     */
+    NPS_ADJUST_NONE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsAdjust NpsAdjust;
+#else
+typedef uint32_t NpsAdjust;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Promoter, passive or detractor. Passed as `uint32_t`.
  */
 enum NpsCategory
@@ -1570,6 +1599,22 @@ typedef struct NpsTestOptions {
 } NpsTestOptions;
 
 /**
+ * Options of `nps_compare_many` (nps-core's `CompareManyOptions`). Start
+ * from `nps_compare_many_options_default()`.
+ */
+typedef struct NpsCompareManyOptions {
+    /**
+     * Options of every comparison (default: `nps_test_options_default()`).
+     * The significance level of `significant` is `1 − test.confidence`.
+     */
+    struct NpsTestOptions test;
+    /**
+     * An `NpsAdjust` (default `NPS_ADJUST_HOLM`).
+     */
+    uint32_t adjust;
+} NpsCompareManyOptions;
+
+/**
  * Category shares (fractions 0..=1 that sum to 1).
  */
 typedef struct NpsShares {
@@ -1647,6 +1692,29 @@ typedef struct NpsTestResult {
      */
     uint32_t alternative;
 } NpsTestResult;
+
+/**
+ * One comparison of `nps_compare_many`, in points.
+ */
+typedef struct NpsAdjustedComparison {
+    /**
+     * The comparison a − b with its raw p-value (as `nps_compare`).
+     */
+    struct NpsTestResult result;
+    /**
+     * The p-value adjusted for the family (>= the raw one, <= 1; may
+     * underflow to 0, see `ln_p_adjusted`).
+     */
+    double p_adjusted;
+    /**
+     * Natural log of `p_adjusted`, finite even where it is 0.
+     */
+    double ln_p_adjusted;
+    /**
+     * `p_adjusted <= 1 − confidence`.
+     */
+    bool significant;
+} NpsAdjustedComparison;
 
 /**
  * Options of `nps_sample_size` (nps-core's `SampleSizeOptions`). Start
@@ -3636,6 +3704,13 @@ struct NpsIntervalOptions nps_interval_options_default(void);
 struct NpsTestOptions nps_test_options_default(void);
 
 /**
+ * The default options of `nps_compare_many`, converted from nps-core's
+ * `CompareManyOptions::default()`: `nps_test_options_default()` and Holm's
+ * adjustment.
+ */
+struct NpsCompareManyOptions nps_compare_many_options_default(void);
+
+/**
  * The stable name of an `NpsIntervalMethod` (`"wald"`, `"adjusted_wald"`,
  * `"score"`, `"bayes"`), or `"unknown"`. Static: do not free.
  */
@@ -3831,6 +3906,42 @@ NpsStatus nps_weighted_compare(const struct NpsWeightedTally *a,
                                const struct NpsWeightedTally *b,
                                const struct NpsTestOptions *options,
                                struct NpsTestResult *out);
+
+/**
+ * Many two-sample comparisons at once (pair i is `a[i]` − `b[i]`, as
+ * `nps_compare`), with p-values adjusted for the family of `len` tests
+ * (Holm by default; see `NpsAdjust`). `options` may be NULL for
+ * `nps_compare_many_options_default()`. `out` receives `len` results, in
+ * the order of the pairs, and is written only on success. `len` 0 is an
+ * empty family (the arrays may then be NULL). An error about one pair
+ * (`NPS_STATUS_NO_DATA` for an empty tally, `NPS_STATUS_DEGENERATE` under
+ * Wald, an inconsistent tally) has the pair's index in
+ * `nps_last_error_index()`.
+ *
+ * # Safety
+ *
+ * `a` and `b` must be NULL or point to `len` valid tallies each,
+ * `options` NULL or valid options; `out` must be NULL or writable for
+ * `len` results.
+ */
+NpsStatus nps_compare_many(const struct NpsTally *a,
+                           const struct NpsTally *b,
+                           size_t len,
+                           const struct NpsCompareManyOptions *options,
+                           struct NpsAdjustedComparison *out);
+
+/**
+ * `nps_compare_many` for weighted tallies (Kish-effective counts).
+ *
+ * # Safety
+ *
+ * As `nps_compare_many`, with weighted tallies.
+ */
+NpsStatus nps_weighted_compare_many(const struct NpsWeightedTally *a,
+                                    const struct NpsWeightedTally *b,
+                                    size_t len,
+                                    const struct NpsCompareManyOptions *options,
+                                    struct NpsAdjustedComparison *out);
 
 /**
  * The default confidence level of every operation (nps-core's

@@ -24,6 +24,7 @@ import warnings
 from typing import Any
 
 from nps._nps import (
+    AdjustedComparison,
     Approval,
     Calendar,
     CapCheck,
@@ -62,6 +63,7 @@ from nps._nps import (
     __version__,
     classify,
     compare,
+    compare_many,
     group_by,
     max_threads,
     sample_size,
@@ -94,6 +96,7 @@ from nps._nps import (
 from nps._nps import HeatMap, HeatTable, Queue, erlang_c, servers_needed
 
 __all__ = [
+    "AdjustedComparison",
     "Approval",
     "Calendar",
     "CapCheck",
@@ -132,6 +135,7 @@ __all__ = [
     "__version__",
     "classify",
     "compare",
+    "compare_many",
     "group_by",
     "max_threads",
     "sample_size",
