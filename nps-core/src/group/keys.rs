@@ -5,6 +5,7 @@
 use std::hash::Hash;
 
 use super::column::{each_text, with_codes, Code, TextColumn};
+use super::count::{self, Idx, Slot};
 use super::hash::{map_with_capacity, FastMap};
 use super::{Codes, GroupKey, Keys};
 use crate::error::{Error, Result};
@@ -23,6 +24,9 @@ pub(super) enum KeyPlan<'a> {
     /// order), found through `slots`.
     Text(&'a dyn TextColumn, TextSlots<'a>),
     Indexed(Vec<u32>, Vec<GroupKey>),
+    /// Several key columns, each planned in place (none `Indexed`): slot
+    /// `((s0 * n1) + s1) * n2 + s2 ...` from the columns' own slots.
+    Product(Vec<KeyPlan<'a>>),
 }
 
 impl KeyPlan<'_> {
@@ -33,6 +37,7 @@ impl KeyPlan<'_> {
             KeyPlan::DenseCoded(_, _, n, _) => *n,
             KeyPlan::Text(_, t) => t.labels.len(),
             KeyPlan::Indexed(_, keys) => keys.len(),
+            KeyPlan::Product(cols) => cols.iter().map(KeyPlan::slots).product(),
         }
     }
 
@@ -48,6 +53,21 @@ impl KeyPlan<'_> {
             KeyPlan::DenseCoded(_, min, _, None) => GroupKey::UInt((min + slot) as u64),
             KeyPlan::Text(_, t) => GroupKey::Str(t.labels[slot].to_owned()),
             KeyPlan::Indexed(_, keys) => keys[slot].clone(),
+            KeyPlan::Product(cols) => {
+                let mut rest = slot;
+                let mut parts: Vec<GroupKey> = cols
+                    .iter()
+                    .rev()
+                    .map(|c| {
+                        let n = c.slots();
+                        let k = c.key(rest % n);
+                        rest /= n;
+                        k
+                    })
+                    .collect();
+                parts.reverse();
+                GroupKey::Tuple(parts)
+            }
         }
     }
 
@@ -68,6 +88,23 @@ impl KeyPlan<'_> {
             | KeyPlan::DenseCoded(_, _, _, None) => None,
             KeyPlan::DenseCoded(_, min, n, Some(labels)) => Some(by(*n, |s| labels[min + s])),
             KeyPlan::Text(_, t) => Some(by(t.labels.len(), |s| t.labels[s])),
+            KeyPlan::Product(cols) => {
+                let orders: Vec<Option<Vec<u32>>> = cols.iter().map(KeyPlan::key_order).collect();
+                if orders.iter().all(Option::is_none) {
+                    return None;
+                }
+                // Tuples sort column by column: nest the columns' orders.
+                let mut out: Vec<u32> = vec![0];
+                for (c, o) in cols.iter().zip(&orders) {
+                    let n = c.slots() as u32;
+                    let own: Vec<u32> = o.clone().unwrap_or_else(|| (0..n).collect());
+                    out = out
+                        .iter()
+                        .flat_map(|&hi| own.iter().map(move |&s| hi * n + s))
+                        .collect();
+                }
+                Some(out)
+            }
             KeyPlan::Indexed(_, keys) => {
                 // Integer keys sort by their value (cheaper than comparing
                 // `GroupKey`s); a column's keys are all of one kind.
@@ -107,6 +144,13 @@ impl KeyPlan<'_> {
             KeyPlan::DenseU64(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min) as u32).collect(),
             KeyPlan::DenseI64(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min) as u32).collect(),
             KeyPlan::Indexed(ids, _) => ids,
+            p @ KeyPlan::Product(_) => {
+                let mut ids = vec![0u32; rows];
+                for (b, out) in ids.chunks_mut(1024).enumerate() {
+                    p.fill(b * 1024, None, out);
+                }
+                ids
+            }
         };
         (ids, keys)
     }
@@ -314,8 +358,27 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             }
         }
         Keys::Multi(cols) => {
-            let (i, u) = index_tuple(cols, rows)?;
-            KeyPlan::Indexed(i, u)
+            // Every column in place when their product of slots is small:
+            // no id per row. Otherwise compact ids of the tuples.
+            let mut plans = Vec::with_capacity(cols.len());
+            let mut slots: u64 = 1;
+            for c in cols {
+                let p = plan_keys(c, 1, rows)?;
+                slots = slots.saturating_mul(p.slots() as u64);
+                if matches!(p, KeyPlan::Indexed(..))
+                    || !small_enough(slots.saturating_mul(periods as u64), rows)
+                {
+                    plans.clear();
+                    break;
+                }
+                plans.push(p);
+            }
+            if plans.len() == cols.len() {
+                KeyPlan::Product(plans)
+            } else {
+                let (i, u) = index_tuple(cols, rows)?;
+                KeyPlan::Indexed(i, u)
+            }
         }
     })
 }
@@ -364,5 +427,35 @@ impl<'a> TextSlots<'a> {
     pub(super) fn slot(&self, s: &str) -> u32 {
         // Every text of the column was collected by `of`.
         self.slots.get(s).copied().unwrap_or(0)
+    }
+}
+
+impl Slot for KeyPlan<'_> {
+    /// One match per block of rows; the row loops are those of the
+    /// column's own slot type.
+    #[inline(always)]
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        match self {
+            KeyPlan::None => count::Zero.fill(start, scale, out),
+            KeyPlan::DenseU32(k, min, _) => count::DenseU32(k, *min).fill(start, scale, out),
+            KeyPlan::DenseU64(k, min, _) => count::DenseU64(k, *min).fill(start, scale, out),
+            KeyPlan::DenseI64(k, min, _) => count::DenseI64(k, *min).fill(start, scale, out),
+            KeyPlan::DenseCoded(codes, min, _, _) => {
+                with_codes!(*codes, |c| count::DenseCodes(c, *min)
+                    .fill(start, scale, out))
+            }
+            KeyPlan::Text(col, t) => count::TextSlot(*col, t).fill(start, scale, out),
+            KeyPlan::Indexed(ids, _) => count::Indexed(ids).fill(start, scale, out),
+            KeyPlan::Product(cols) => {
+                for (i, c) in cols.iter().enumerate() {
+                    let s = if i == 0 {
+                        scale
+                    } else {
+                        Some(I::from_usize(c.slots()))
+                    };
+                    c.fill(start, s, out);
+                }
+            }
+        }
     }
 }

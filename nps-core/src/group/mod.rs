@@ -617,6 +617,7 @@ fn count_with_keys<T: ScoreValue, P: Slot>(
             count(scores, &DenseI64(k, *min), periods, n_periods, slots, keep)
         }
         KeyPlan::Indexed(idx, _) => count(scores, &Indexed(idx), periods, n_periods, slots, keep),
+        p @ KeyPlan::Product(_) => count(scores, p, periods, n_periods, slots, keep),
     }
 }
 
