@@ -10,7 +10,6 @@ use nps_core::{IntervalKind, IntervalOptions};
 use nps_core::{InvalidPolicy, ScoreValue};
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyString, PyTuple};
-use std::sync::Arc;
 
 use crate::column::{
     labels, labels_or_missing, numbers, timestamps_or_missing, Categories, IntLabels, Labels, Visit,
@@ -198,11 +197,7 @@ impl PyGroupResult {
             grouped: self.grouped.clone(),
             key_names: self.key_names.clone(),
             interval: self.interval,
-            categories: self
-                .categories
-                .iter()
-                .map(|c| c.as_deref().cloned())
-                .collect(),
+            categories: table::saved_categories(&self.categories),
         }
     }
 
@@ -381,21 +376,12 @@ impl PyGroupResult {
     /// [('x', 2), ('y', 1)]
     fn merge(&self, other: &PyGroupResult) -> PyResult<PyGroupResult> {
         let key_names = crate::state::merge_names(&self.key_names, &other.key_names)?;
-        // Categorical keys are codes: they merge only over equal categories.
-        let same = |a: &table::KeyCategories, b: &table::KeyCategories| {
-            a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_deref() == y.as_deref())
-        };
-        if !same(&self.categories, &other.categories) {
-            return Err(invalid_argument(
-                "other",
-                "results grouped by categorical keys merge only when the categories are the same",
-            ));
-        }
+        let categories = table::merge_categories(&self.categories, &other.categories)?;
         Ok(PyGroupResult {
             grouped: self.grouped.merge(&other.grouped).py()?,
             key_names,
             interval: self.interval,
-            categories: self.categories.clone(),
+            categories,
         })
     }
 
@@ -466,7 +452,7 @@ impl PyGroupResult {
             grouped: s.grouped,
             key_names: s.key_names,
             interval: s.interval,
-            categories: s.categories.into_iter().map(|c| c.map(Arc::new)).collect(),
+            categories: table::loaded_categories(s.categories),
         })
     }
 

@@ -256,6 +256,7 @@ use crate::group::{frame_column, is_frame, key_to_py, keys_of, KeyColumns};
 fn rows<'py, G>(
     py: Python<'py>,
     groups: &[G],
+    categories: &table::KeyCategories,
     label: impl Fn(&G) -> (&GroupKey, Option<String>),
     kpi: impl Fn(&G) -> PyResult<Bound<'py, PyAny>>,
 ) -> PyResult<Bound<'py, PyList>> {
@@ -263,8 +264,9 @@ fn rows<'py, G>(
         .iter()
         .map(|g| {
             let (key, period) = label(g);
+            let key = table::relabel(key, categories);
             let p = period.into_pyobject(py)?.into_any();
-            PyTuple::new(py, [key_to_py(py, key)?, p, kpi(g)?])
+            PyTuple::new(py, [key_to_py(py, &key)?, p, kpi(g)?])
         })
         .collect::<PyResult<Vec<_>>>()?;
     PyList::new(py, items)
@@ -303,6 +305,9 @@ fn rows<'py, G>(
 pub(crate) struct PyKpiTable {
     t: KpiTable,
     key_names: Vec<Option<String>>,
+    /// The categories of categorical key columns, whose keys in `t` are
+    /// codes (category order).
+    categories: table::KeyCategories,
 }
 
 /// What a pickled `KpiTable` holds: the core table and the key names.
@@ -310,6 +315,8 @@ pub(crate) struct PyKpiTable {
 struct SavedKpiTable {
     table: KpiTable,
     key_names: Vec<Option<String>>,
+    #[serde(default)]
+    categories: Vec<Option<crate::column::Categories>>,
 }
 
 impl nps_core::state::Saved for SavedKpiTable {
@@ -331,6 +338,7 @@ impl PyKpiTable {
         rows(
             py,
             &self.t.groups,
+            &self.categories,
             |g| (&g.key, g.period_start.zip(period).map(|(d, p)| p.label(d))),
             |g| Ok(Bound::new(py, PyKpi { k: g.kpi })?.into_any()),
         )
@@ -371,7 +379,11 @@ impl PyKpiTable {
     /// The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
     /// `to_polars`, `to_dict`).
     fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        table::columns(py, &table::named(self.t.to_table(), &self.key_names))
+        table::columns_with(
+            py,
+            table::named(self.t.to_table(), &self.key_names),
+            self.categories.clone(),
+        )
     }
 
     /// The table of the rows of this table followed by those of `other`:
@@ -389,6 +401,7 @@ impl PyKpiTable {
         Ok(PyKpiTable {
             t: self.t.merge(&other.t).py()?,
             key_names: crate::state::merge_names(&self.key_names, &other.key_names)?,
+            categories: table::merge_categories(&self.categories, &other.categories)?,
         })
     }
 
@@ -410,6 +423,7 @@ impl PyKpiTable {
         let saved = SavedKpiTable {
             table: me.t.clone(),
             key_names: me.key_names.clone(),
+            categories: table::saved_categories(&me.categories),
         };
         state::reduce(slf.as_any(), &saved)
     }
@@ -421,6 +435,7 @@ impl PyKpiTable {
         Ok(PyKpiTable {
             t: s.table,
             key_names: s.key_names,
+            categories: table::loaded_categories(s.categories),
         })
     }
 
@@ -456,6 +471,9 @@ impl PyKpiTable {
 pub(crate) struct PyTimeTable {
     t: TimeTable,
     key_names: Vec<Option<String>>,
+    /// The categories of categorical key columns, whose keys in `t` are
+    /// codes (category order).
+    categories: table::KeyCategories,
 }
 
 /// What a pickled `TimeTable` holds: the core table and the key names.
@@ -463,6 +481,8 @@ pub(crate) struct PyTimeTable {
 struct SavedTimeTable {
     table: TimeTable,
     key_names: Vec<Option<String>>,
+    #[serde(default)]
+    categories: Vec<Option<crate::column::Categories>>,
 }
 
 impl nps_core::state::Saved for SavedTimeTable {
@@ -484,6 +504,7 @@ impl PyTimeTable {
         rows(
             py,
             &self.t.groups,
+            &self.categories,
             |g| (&g.key, g.period_start.zip(period).map(|(d, p)| p.label(d))),
             |g| Ok(Bound::new(py, PyTimeKpi { t: g.kpi })?.into_any()),
         )
@@ -513,7 +534,11 @@ impl PyTimeTable {
 
     /// The table as columns for `nps/_table.py`.
     fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        table::columns(py, &table::named(self.t.to_table(), &self.key_names))
+        table::columns_with(
+            py,
+            table::named(self.t.to_table(), &self.key_names),
+            self.categories.clone(),
+        )
     }
 
     /// The table of the rows of this table followed by those of `other`:
@@ -529,6 +554,7 @@ impl PyTimeTable {
         Ok(PyTimeTable {
             t: self.t.merge(&other.t).py()?,
             key_names: crate::state::merge_names(&self.key_names, &other.key_names)?,
+            categories: table::merge_categories(&self.categories, &other.categories)?,
         })
     }
 
@@ -550,6 +576,7 @@ impl PyTimeTable {
         let saved = SavedTimeTable {
             table: me.t.clone(),
             key_names: me.key_names.clone(),
+            categories: table::saved_categories(&me.categories),
         };
         state::reduce(slf.as_any(), &saved)
     }
@@ -561,6 +588,7 @@ impl PyTimeTable {
         Ok(PyTimeTable {
             t: s.table,
             key_names: s.key_names,
+            categories: table::loaded_categories(s.categories),
         })
     }
 
@@ -846,8 +874,10 @@ fn grouped<R: Send>(
         };
         py.detach(|| f(&grouping)).py()
     };
+    // Categorical keys as their codes: the groups come in category order
+    // (the tables map the codes back to labels).
     match &g.by {
-        Some(k) => k.with(|keys| run(Some(keys)))?,
+        Some(k) => k.with_codes(|keys| run(Some(keys)))?,
         None => run(None),
     }
 }
@@ -861,7 +891,15 @@ fn kpi_table(t: KpiTable, g: &GroupArgs<'_>) -> PyKpiTable {
     PyKpiTable {
         t,
         key_names: key_names(g),
+        categories: key_categories(g),
     }
+}
+
+/// The categories of categorical `by=` columns (their keys are codes).
+fn key_categories(g: &GroupArgs<'_>) -> table::KeyCategories {
+    g.by.as_ref()
+        .map(KeyColumns::categories)
+        .unwrap_or_default()
 }
 
 /// Comeback options from the keyword arguments; those not given (None)
@@ -1323,6 +1361,7 @@ pub(crate) fn _kpi_time<'py>(
     Ok(PyTimeTable {
         t,
         key_names: key_names(&g),
+        categories: key_categories(&g),
     })
 }
 

@@ -43,6 +43,30 @@ use crate::column::Categories;
 /// categorical; empty when no key column is).
 pub(crate) type KeyCategories = Vec<Option<Arc<Categories>>>;
 
+/// The categories of two results being merged: their keys are codes, so
+/// they merge only over equal categories (`InvalidArgumentError` naming
+/// `other` otherwise).
+pub(crate) fn merge_categories(a: &KeyCategories, b: &KeyCategories) -> PyResult<KeyCategories> {
+    let same = a.len() == b.len() && a.iter().zip(b).all(|(x, y)| x.as_deref() == y.as_deref());
+    if !same {
+        return Err(crate::errors::invalid_argument(
+            "other",
+            "results grouped by categorical keys merge only when the categories are the same",
+        ));
+    }
+    Ok(a.clone())
+}
+
+/// The categories as a pickled state holds them.
+pub(crate) fn saved_categories(c: &KeyCategories) -> Vec<Option<Categories>> {
+    c.iter().map(|c| c.as_deref().cloned()).collect()
+}
+
+/// The categories of a pickled state.
+pub(crate) fn loaded_categories(c: Vec<Option<Categories>>) -> KeyCategories {
+    c.into_iter().map(|c| c.map(Arc::new)).collect()
+}
+
 /// Days from 1970-01-01 (the datetime64[D] and date32 epoch).
 fn epoch_days(d: NaiveDate) -> i64 {
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("valid date");

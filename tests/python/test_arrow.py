@@ -544,3 +544,36 @@ def test_private_docstring_examples_run() -> None:
         assert doc and ">>>" in doc, name
         runner.run(parser.get_doctest(doc, {"nps": nps, "np": np, "to_html": _table.to_html}, name, None, 0))
     assert runner.summarize(verbose=False).failed == 0
+
+
+@pytest.mark.parametrize("form", list(CATEGORICAL_FORMS), ids=list(CATEGORICAL_FORMS))
+def test_kpi_tables_keep_categorical_order(form: str) -> None:
+    keys = CATEGORICAL_FORMS[form]
+    flags = [s >= 9 for s in SCORES]
+    # By hand: c has row 3 (7: no); a rows 1, 4 (no, no); b rows 0, 2, 5 (yes, yes, yes).
+    expected = {"c": (0.0, 1.0), "a": (0.0, 2.0), "b": (3.0, 3.0)}
+    t = nps.kpi.rate(flags, by=keys)
+    assert [k for k, _, _ in t] == CATS
+    assert {k: (v.numerator, v.denominator) for k, _, v in t} == expected
+    key = t.to_pandas()["key"]
+    assert isinstance(key.dtype, pd.CategoricalDtype) and list(key.cat.categories) == CATS
+    assert key.tolist() == CATS
+    # Merging halves and pickling keep the order and the labels.
+    half = len(SCORES) // 2
+    part = lambda sl: nps.kpi.rate(flags[sl], by=pd.Series(pd.Categorical(
+        NAMES[sl], categories=CATS)))
+    merged = part(slice(0, half)) + part(slice(half, None))
+    assert [(k, v.numerator, v.denominator) for k, _, v in merged] == \
+        [(k, *expected[k]) for k in CATS]
+    assert pickle.loads(pickle.dumps(t)) == t
+    # Time KPIs too.
+    tt = nps.kpi.time_kpi(target_seconds=5, seconds=list(range(len(SCORES))), by=keys)
+    assert [k for k, _, _ in tt] == CATS
+    assert pickle.loads(pickle.dumps(tt)) == tt
+
+
+def test_kpi_tables_of_other_categories_do_not_merge() -> None:
+    a = nps.kpi.rate([True], by=pd.Series(pd.Categorical(["a"], categories=["a", "b"])))
+    b = nps.kpi.rate([True], by=pd.Series(pd.Categorical(["a"], categories=["b", "a"])))
+    with pytest.raises(nps.InvalidArgumentError, match="categories"):
+        a + b
