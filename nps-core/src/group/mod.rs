@@ -44,6 +44,7 @@ mod respondent;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use assign::period_ids;
 pub use assign::{Assignment, Grouping};
 #[allow(unused_imports)]
 pub(crate) use hash::{map_with_capacity, FastMap};

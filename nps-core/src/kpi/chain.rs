@@ -15,7 +15,7 @@ use crate::kpi::KeyRef;
 
 /// The rank of every row (`ranks[i] < distinct`; equal keys, equal ranks;
 /// ranks ordered as the keys) and one row holding each rank.
-pub(super) struct Ranks {
+pub(crate) struct Ranks {
     pub ranks: Vec<u32>,
     /// `rows[r]` is a row whose key has rank `r`.
     pub rows: Vec<u32>,
@@ -95,6 +95,84 @@ fn ranks_hashed<K: Copy + Eq + std::hash::Hash>(
     }
 }
 
+/// Compact ids of the distinct strings of a column, in first-occurrence
+/// order. Strings are hashed by content; a small cache keyed by address
+/// and length first recognises a row that borrows the same text as an
+/// earlier one (columns of repeated labels, as the bindings pass them), so
+/// such rows cost no hashing of their bytes. Equal address and length is
+/// the same text: the strings are borrowed, hence unchanged.
+pub(crate) struct Interner<'a> {
+    cache: Vec<(usize, usize, u32)>,
+    map: FastMap<&'a str, u32>,
+    pub(crate) names: Vec<&'a str>,
+}
+
+impl Default for Interner<'_> {
+    fn default() -> Self {
+        Interner {
+            cache: vec![(0, usize::MAX, 0); Interner::CACHE],
+            map: map_with_capacity(64),
+            names: Vec::new(),
+        }
+    }
+}
+
+impl<'a> Interner<'a> {
+    const CACHE: usize = 1 << 10;
+
+    /// The id of `s` and whether it is new.
+    #[inline]
+    pub(crate) fn id(&mut self, s: &'a str) -> (u32, bool) {
+        let (ptr, len) = (s.as_ptr() as usize, s.len());
+        let h = ((ptr as u64 ^ (len as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
+            >> 54) as usize;
+        let c = self.cache[h];
+        if c.0 == ptr && c.1 == len {
+            return (c.2, false);
+        }
+        let next = self.names.len() as u32;
+        let mut new = false;
+        let id = *self.map.entry(s).or_insert_with(|| {
+            new = true;
+            next
+        });
+        if new {
+            self.names.push(s);
+        }
+        self.cache[h] = (ptr, len, id);
+        (id, new)
+    }
+}
+
+/// Ranks of string keys: ids from an [`Interner`], the distinct strings
+/// sorted.
+fn ranks_str(k: &[&str]) -> Ranks {
+    let mut names = Interner::default();
+    let mut first: Vec<u32> = Vec::new();
+    let mut ids: Vec<u32> = Vec::with_capacity(k.len());
+    for (i, &s) in k.iter().enumerate() {
+        let (id, new) = names.id(s);
+        if new {
+            first.push(i as u32);
+        }
+        ids.push(id);
+    }
+    let mut by_key: Vec<u32> = (0..first.len() as u32).collect();
+    by_key.sort_unstable_by_key(|&id| names.names[id as usize]);
+    let mut rank_of = vec![0u32; first.len()];
+    for (r, &id) in by_key.iter().enumerate() {
+        rank_of[id as usize] = r as u32;
+    }
+    for id in ids.iter_mut() {
+        *id = rank_of[*id as usize];
+    }
+    Ranks {
+        ranks: ids,
+        rows: by_key.iter().map(|&id| first[id as usize]).collect(),
+        values: None,
+    }
+}
+
 fn ranks_u64(n: usize, val: impl Fn(usize) -> u64 + Copy) -> Ranks {
     let (lo, hi) = (0..n).fold((u64::MAX, 0), |(lo, hi), i| {
         let v = val(i);
@@ -110,14 +188,14 @@ fn ranks_u64(n: usize, val: impl Fn(usize) -> u64 + Copy) -> Ranks {
 }
 
 /// The ranks of a key column (checked: `keys.check(rows)` passed).
-pub(super) fn rank_keys(keys: &Keys<'_>) -> Ranks {
+pub(crate) fn rank_keys(keys: &Keys<'_>) -> Ranks {
     let n = keys.len();
     match *keys {
         Keys::U32(k) => ranks_u64(n, |i| u64::from(k[i])),
         Keys::U64(k) => ranks_u64(n, |i| k[i]),
         // Flipping the sign bit keeps the order of signed values.
         Keys::I64(k) => ranks_u64(n, |i| (k[i] as u64) ^ (1 << 63)),
-        Keys::Str(k) => ranks_hashed(n, |i| k[i], |a, b| k[a].cmp(k[b])),
+        Keys::Str(k) => ranks_str(k),
         Keys::Coded { codes, labels } => {
             // Labels are distinct, so codes rank as their labels.
             let mut r = ranks_u64(n, |i| u64::from(codes[i]));

@@ -61,6 +61,7 @@
 //! ```
 
 mod chain;
+pub(crate) use chain::{rank_keys, Interner};
 mod comeback;
 pub(crate) mod merge;
 mod partial;
