@@ -14,6 +14,7 @@ use nps_core::heatmap::{HeatMap, RecordDims, Stage};
 use nps_core::integrity::{managed_flags, FlagOptions};
 use nps_core::kpi::{first_time_fix_rate, time_kpi_durations, ComebackOptions, Grouping, Jobs};
 use nps_core::period::Period;
+use nps_core::policy::Policy;
 
 const JOBS: usize = 1_000_000;
 const ROWS: usize = 10_000_000;
@@ -117,6 +118,20 @@ fn integrity(c: &mut Criterion) {
     g.finish();
 }
 
+/// `Policy::triage_many` over 10^6 responses (scores and submission
+/// instants over two years): the default policy (wall-clock deadlines).
+fn triage(c: &mut Criterion) {
+    let s = scores(JOBS, 41);
+    let ts = timestamps(JOBS, 24, 42);
+    let policy = Policy::default();
+    let mut g = c.benchmark_group("triage");
+    g.throughput(Throughput::Elements(JOBS as u64));
+    g.bench_function("triage_many_default", |b| {
+        b.iter(|| policy.triage_many(black_box(&s), &ts, &[], &[]).unwrap())
+    });
+    g.finish();
+}
+
 fn erlang(c: &mut Criterion) {
     let mut g = c.benchmark_group("erlang_c");
     for servers in [10u32, 2_000] {
@@ -137,6 +152,6 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = kpis, heat, integrity, erlang
+    targets = kpis, heat, triage, integrity, erlang
 }
 criterion_main!(benches);

@@ -51,8 +51,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::group::{GroupKey, Grouping, Keys};
+use crate::group::{GroupKey, Keys};
 use crate::kpi::merge::{bad_state, other, same_shape, uniform_shape, Periods};
+use crate::kpi::Interner;
 use crate::period::{parse_tz, Period};
 use crate::policy::Driver;
 
@@ -540,48 +541,78 @@ impl HeatMap {
             Error::check_len("keys", k.len(), "stages", n)?;
             k.check(n)?;
         }
-        // Columns from the grouping engine: periods in time order, keys in
-        // ascending order, each label built once per column.
+        // Columns as the grouping engine orders them (periods in time
+        // order, keys ascending), each label built once per column: the
+        // period of a row from the engine's table of period boundaries,
+        // the column of a key from its rank.
         let periods: Option<(Vec<NaiveDate>, Vec<u32>)> = match dims.timestamps {
             Some(ts) => {
                 Error::check_len("timestamps", ts.len(), "stages", n)?;
-                let a = Grouping {
-                    timestamps: Some(ts),
-                    period: Some(dims.period),
-                    tz: Some(dims.tz),
-                    keys: None,
+                let tz = parse_tz(dims.tz)?;
+                let (mut ids, dates) = crate::group::period_ids(ts, dims.period, tz, None)?;
+                // Only the periods that occur, in time order.
+                let mut used = vec![false; dates.len()];
+                for &i in &ids {
+                    used[i as usize] = true;
                 }
-                .assign(n)?;
-                // Grouped by period: every label has its period start.
-                let starts = a.labels.iter().filter_map(|(_, d)| *d).collect();
-                Some((starts, a.rows))
+                let mut order: Vec<u32> = (0..dates.len() as u32)
+                    .filter(|&i| used[i as usize])
+                    .collect();
+                order.sort_unstable_by_key(|&i| dates[i as usize]);
+                let mut column = vec![0u32; dates.len()];
+                for (c, &i) in order.iter().enumerate() {
+                    column[i as usize] = c as u32;
+                }
+                for i in ids.iter_mut() {
+                    *i = column[*i as usize];
+                }
+                let starts = order.iter().map(|&i| dates[i as usize]).collect();
+                Some((starts, ids))
             }
             None => None,
         };
-        let keys: Option<(Vec<GroupKey>, Vec<u32>)> = match dims.keys {
-            Some(k) => {
-                let a = Grouping {
-                    keys: Some(k),
-                    ..Default::default()
-                }
-                .assign(n)?;
-                Some((a.labels.into_iter().map(|(k, _)| k).collect(), a.rows))
-            }
-            None => None,
-        };
+        let keys: Option<(Vec<GroupKey>, Vec<u32>)> = dims.keys.map(|k| {
+            let r = crate::kpi::rank_keys(&k);
+            let labels = r.rows.iter().map(|&row| k.key_at(row as usize)).collect();
+            (labels, r.ranks)
+        });
         let mut key_m = keys.as_ref().map(|(c, _)| Cells::new(c.len()));
         let mut per_m = periods.as_ref().map(|(c, _)| Cells::new(c.len()));
-        let mut acc = Accumulator::default();
+        // Each distinct description is hashed and checked once; a row adds
+        // to the sums of its (description, stage). No count can overflow
+        // here: a record adds at most 10 heat and 1 mention, and fewer than
+        // 2^60 records fit in memory.
+        let mut names = Interner::default();
+        let mut sums: Vec<(u64, u64)> = Vec::new();
         for i in 0..n {
             let d = points[i].as_ref();
-            check_description(d, i)?;
+            let (id, new) = names.id(d);
+            if new {
+                check_description(d, i)?;
+                sums.resize(sums.len() + 6, (0, 0));
+            }
             let p = pain_at(pain, i)?;
-            acc.add(stages[i], d, 1, p)?;
+            let stage = stages[i] as usize;
+            let s = &mut sums[id as usize * 6 + stage];
+            s.0 += 1;
+            s.1 += p;
             if let (Some(m), Some((_, cols))) = (key_m.as_mut(), keys.as_ref()) {
-                m.add(stages[i], cols[i] as usize, 1, p)?;
+                m.add_record(stage, cols[i] as usize, p);
             }
             if let (Some(m), Some((_, cols))) = (per_m.as_mut(), periods.as_ref()) {
-                m.add(stages[i], cols[i] as usize, 1, p)?;
+                m.add_record(stage, cols[i] as usize, p);
+            }
+        }
+        let mut acc = Accumulator::default();
+        for (slot, &(mentions, heat)) in sums.iter().enumerate() {
+            if mentions > 0 {
+                acc.total += heat;
+                acc.points.push(Point {
+                    stage: Stage::ALL[slot % 6],
+                    description: names.names[slot / 6].to_owned(),
+                    mentions,
+                    heat,
+                });
             }
         }
         let by_key = key_m
@@ -947,6 +978,14 @@ impl Cells {
         Ok(())
     }
 
+    /// One record of `heat` (1..=10) in a cell: unchecked, see
+    /// [`HeatMap::from_records`].
+    fn add_record(&mut self, stage: usize, col: usize, heat: u64) {
+        let i = stage * self.cols + col;
+        self.heat[i] += heat;
+        self.mentions[i] += 1;
+    }
+
     /// The cells of `a` (columns `a_cols`, positions in the new columns)
     /// and `b` added up in a matrix of `cols` columns.
     fn merged(a: &Cells, a_at: &[usize], b: &Cells, b_at: &[usize], cols: usize) -> Result<Cells> {
@@ -1192,7 +1231,99 @@ impl crate::state::Saved for HeatMap {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::group::Grouping;
     use crate::ErrorKind;
+
+    /// Records against the straightforward sums: `from_rows` of one
+    /// mention per record gives the points, and the matrices are summed
+    /// here cell by cell from the grouping engine's labels. Descriptions
+    /// both share their text (the address cache) and come as separate
+    /// copies of equal text (hashed); more distinct strings than the cache.
+    #[test]
+    fn records_match_straightforward_sums() {
+        let n = 30_000;
+        let mut x = 1u64;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) % m
+        };
+        let texts: Vec<String> = (0..3_000).map(|i| format!("point {i}")).collect();
+        let copies: Vec<String> = (0..n).map(|i| format!("point {}", i % 3_000)).collect();
+        let points: Vec<&str> = (0..n)
+            .map(|i| {
+                let t = next(3_000) as usize;
+                if i % 3 == 0 {
+                    copies[i].as_str()
+                } else {
+                    texts[t].as_str()
+                }
+            })
+            .collect();
+        let stages: Vec<Stage> = (0..n).map(|_| Stage::ALL[next(6) as usize]).collect();
+        let pain: Vec<u8> = (0..n).map(|_| 1 + next(10) as u8).collect();
+        let dealer: Vec<u32> = (0..n).map(|_| next(40) as u32).collect();
+        let ts: Vec<i64> = (0..n)
+            .map(|_| 1_700_000_000 + next(700 * 86_400) as i64)
+            .collect();
+        let dims = RecordDims {
+            keys: Some(Keys::U32(&dealer)),
+            timestamps: Some(&ts),
+            period: Period::Month,
+            tz: "America/New_York",
+        };
+        let got = HeatMap::from_records(&stages, &points, &pain, &dims).unwrap();
+        let ones = vec![1u64; n];
+        let rows = HeatMap::from_rows(&stages, &points, &ones, &pain).unwrap();
+        assert_eq!(got.ranked(), rows.ranked());
+        assert_eq!(got.total_heat(), rows.total_heat());
+        for (by, g) in [
+            (
+                MatrixBy::Key,
+                Grouping {
+                    keys: Some(Keys::U32(&dealer)),
+                    ..Default::default()
+                },
+            ),
+            (
+                MatrixBy::Period,
+                Grouping {
+                    timestamps: Some(&ts),
+                    period: Some(Period::Month),
+                    tz: Some("America/New_York"),
+                    keys: None,
+                },
+            ),
+        ] {
+            let a = g.assign(n).unwrap();
+            let m = got.matrix(by).unwrap();
+            assert_eq!(m.columns.len(), a.labels.len());
+            let mut heat = vec![0u64; 6 * a.labels.len()];
+            for i in 0..n {
+                heat[stages[i] as usize * a.labels.len() + a.rows[i] as usize] +=
+                    u64::from(pain[i]);
+            }
+            for st in Stage::ALL {
+                for c in 0..a.labels.len() {
+                    assert_eq!(m.heat_at(st, c), heat[st as usize * a.labels.len() + c]);
+                }
+            }
+        }
+        // The first bad row is reported, whichever check finds it.
+        let mut bad = points.clone();
+        bad[20_000] = " ";
+        bad[25_000] = "";
+        let mut bad_pain = pain.clone();
+        bad_pain[21_000] = 0;
+        let column = |e: Error| match e {
+            Error::InvalidValue { name, index, .. } => (name, index),
+            other => panic!("{other}"),
+        };
+        let e = HeatMap::from_records(&stages, &bad, &bad_pain, &dims).unwrap_err();
+        assert_eq!(column(e), ("points".to_owned(), 20_000));
+        bad_pain[19_999] = 11;
+        let e = HeatMap::from_records(&stages, &bad, &bad_pain, &dims).unwrap_err();
+        assert_eq!(column(e), ("pain".to_owned(), 19_999));
+    }
 
     #[test]
     fn heat_needed_is_exact() {

@@ -45,6 +45,7 @@ mod respondent;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub(crate) use assign::period_ids;
 pub use assign::{Assignment, Grouping};
 pub(crate) use column::text_at;
 pub use column::{Codes, TextColumn};

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::partial::Source;
-use super::{check_ts_col, keys_len, table, Grouping, KeyRef, KpiTable, Parts, RateKpi};
+use super::{check_ts_col, keys_len, table_of, Grouping, KpiTable, Parts, RateKpi};
 use crate::error::{Error, Result};
 use crate::group::{GroupKey, Keys};
 
@@ -134,8 +134,10 @@ fn judge(
     subjects: bool,
 ) -> Result<(Vec<JobOutcome>, Vec<GroupKey>)> {
     let n = keys_len(&jobs.vehicles);
+    jobs.vehicles.check(n)?;
     if let Some(c) = &jobs.complaints {
         Error::check_len("complaints", keys_len(c), "vehicles", n)?;
+        c.check(n)?;
     }
     Error::check_len("opened", jobs.opened.len(), "vehicles", n)?;
     Error::check_len("closed", jobs.closed.len(), "vehicles", n)?;
@@ -145,58 +147,12 @@ fn judge(
     if let Some(i) = (0..n).find(|&i| jobs.closed[i] < jobs.opened[i]) {
         return Err(Error::value("closed", i, "closed before it was opened"));
     }
-    // One sort by (vehicle, matching key, opened, row): each chain of jobs
-    // of one vehicle and key is then a run, in opening order. No per-row
-    // allocation, no hashing of owned keys.
-    let mut order: Vec<(KeyRef<'_>, KeyRef<'_>, i64, usize)> = (0..n)
-        .map(|i| {
-            let c = jobs
-                .complaints
-                .as_ref()
-                .map_or(KeyRef::All, |c| KeyRef::at(c, i));
-            (KeyRef::at(&jobs.vehicles, i), c, jobs.opened[i], i)
-        })
-        .collect();
-    order.sort_unstable();
-    let mut out = vec![JobOutcome::Fixed; n];
-    let mut vehicles: Vec<GroupKey> = Vec::new();
-    let mut start = 0;
-    while start < n {
-        let chain = (order[start].0, order[start].1);
-        // Runs are sorted by vehicle first: a new vehicle starts a run.
-        if subjects && (start == 0 || order[start - 1].0 != chain.0) {
-            vehicles.push(jobs.vehicles.key_at(order[start].3));
-        }
-        let len = order[start..]
-            .iter()
-            .take_while(|r| (r.0, r.1) == chain)
-            .count();
-        let rows = &order[start..start + len];
-        start += len;
-        // Walking the run backwards, `next_open` is the opening instant of
-        // the first job opened strictly later than the current one (jobs
-        // opened at the same instant are not comebacks of each other).
-        let mut next_open: Option<i64> = None;
-        for pos in (0..rows.len()).rev() {
-            let (_, _, opened, i) = rows[pos];
-            if let Some(r) = rows.get(pos + 1).filter(|r| r.2 > opened) {
-                next_open = Some(r.2);
-            }
-            // Differences of in-range timestamps cannot overflow.
-            let back = next_open.is_some_and(|o| o - jobs.closed[i] <= opts.window_seconds);
-            out[i] = if back {
-                JobOutcome::CameBack
-            } else if opts
-                .as_of
-                .is_some_and(|a| a - jobs.closed[i] < opts.window_seconds)
-            {
-                JobOutcome::Incomplete
-            } else {
-                JobOutcome::Fixed
-            };
-        }
-    }
-    Ok((out, vehicles))
+    Ok(super::chain::judge_chains(
+        jobs,
+        opts.window_seconds,
+        opts.as_of,
+        subjects,
+    ))
 }
 
 /// The table of a KPI of the comeback rule: `count` is the outcome in the
@@ -209,24 +165,24 @@ fn outcome_table(
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
     let (outcomes, vehicles) = judge(jobs, opts, true)?;
-    let parts: Vec<Parts> = outcomes
-        .into_iter()
-        .map(|o| {
-            let judged = o != JobOutcome::Incomplete || !opts.exclude_incomplete;
-            let hit = match count {
-                JobOutcome::CameBack => o == JobOutcome::CameBack,
-                _ => o != JobOutcome::CameBack,
-            };
-            Parts {
-                num: u64::from(judged && hit),
-                den: u64::from(judged),
-                used: u64::from(judged),
-                rows: 1,
-            }
-        })
-        .collect();
-    table(
-        &parts,
+    let exclude = opts.exclude_incomplete;
+    let part = |i: usize| {
+        let o = outcomes[i];
+        let judged = o != JobOutcome::Incomplete || !exclude;
+        let hit = match count {
+            JobOutcome::CameBack => o == JobOutcome::CameBack,
+            _ => o != JobOutcome::CameBack,
+        };
+        Parts {
+            num: u64::from(judged && hit),
+            den: u64::from(judged),
+            used: u64::from(judged),
+            rows: 1,
+        }
+    };
+    table_of(
+        outcomes.len(),
+        part,
         grouping,
         Source::comeback(kpi, opts),
         Some(vehicles),
@@ -343,6 +299,155 @@ pub fn repeat_complaint_rate(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::group::Codes;
+    use crate::kpi::KeyRef;
+
+    /// The straightforward rule: one comparison sort of (vehicle, key,
+    /// opened, row) tuples, each chain a run (the implementation before
+    /// the ranked chains; the oracle of the fast path).
+    fn judge_reference(
+        jobs: &Jobs<'_>,
+        opts: &ComebackOptions,
+    ) -> (Vec<JobOutcome>, Vec<GroupKey>) {
+        let n = keys_len(&jobs.vehicles);
+        // One sort by (vehicle, matching key, opened, row): each chain of jobs
+        // of one vehicle and key is then a run, in opening order. No per-row
+        // allocation, no hashing of owned keys.
+        let mut order: Vec<(KeyRef<'_>, Option<KeyRef<'_>>, i64, usize)> = (0..n)
+            .map(|i| {
+                let c = jobs.complaints.as_ref().map(|c| KeyRef::at(c, i));
+                (KeyRef::at(&jobs.vehicles, i), c, jobs.opened[i], i)
+            })
+            .collect();
+        order.sort_unstable();
+        let mut out = vec![JobOutcome::Fixed; n];
+        let mut vehicles: Vec<GroupKey> = Vec::new();
+        let mut start = 0;
+        while start < n {
+            let chain = (order[start].0, order[start].1);
+            // Runs are sorted by vehicle first: a new vehicle starts a run.
+            if start == 0 || order[start - 1].0 != chain.0 {
+                vehicles.push(jobs.vehicles.key_at(order[start].3));
+            }
+            let len = order[start..]
+                .iter()
+                .take_while(|r| (r.0, r.1) == chain)
+                .count();
+            let rows = &order[start..start + len];
+            start += len;
+            // Walking the run backwards, `next_open` is the opening instant of
+            // the first job opened strictly later than the current one (jobs
+            // opened at the same instant are not comebacks of each other).
+            let mut next_open: Option<i64> = None;
+            for pos in (0..rows.len()).rev() {
+                let (_, _, opened, i) = rows[pos];
+                if let Some(r) = rows.get(pos + 1).filter(|r| r.2 > opened) {
+                    next_open = Some(r.2);
+                }
+                // Differences of in-range timestamps cannot overflow.
+                let back = next_open.is_some_and(|o| o - jobs.closed[i] <= opts.window_seconds);
+                out[i] = if back {
+                    JobOutcome::CameBack
+                } else if opts
+                    .as_of
+                    .is_some_and(|a| a - jobs.closed[i] < opts.window_seconds)
+                {
+                    JobOutcome::Incomplete
+                } else {
+                    JobOutcome::Fixed
+                };
+            }
+        }
+        (out, vehicles)
+    }
+
+    /// SplitMix64: a small deterministic generator for the random inputs.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        }
+    }
+
+    /// The ranked chains against the straightforward sort, on large random
+    /// inputs of every key type: narrow and wide integer ranges (offset
+    /// table and hashed ranks), negative keys, strings, coded strings and
+    /// tuples, with and without complaint keys, many ties in the opening
+    /// instants, an `as_of` inside the data and one vehicle with many jobs.
+    #[test]
+    fn ranked_chains_match_the_sort() {
+        let n = 20_000;
+        let mut rng = Rng(7);
+        let small: Vec<u32> = (0..n).map(|_| rng.below(6_000) as u32).collect();
+        let mut wide: Vec<u64> = small
+            .iter()
+            .map(|&v| u64::from(v).wrapping_mul(0x9e37_79b9_7f4a_7c15))
+            .collect();
+        // One fleet vehicle with thousands of jobs.
+        for w in wide.iter_mut().step_by(17) {
+            *w = u64::MAX;
+        }
+        let signed: Vec<i64> = small.iter().map(|&v| i64::from(v) - 3_000).collect();
+        let names: Vec<String> = small.iter().map(|v| format!("V{v}")).collect();
+        let strs: Vec<&str> = names.iter().map(String::as_str).collect();
+        let labels: Vec<String> = (0..6_000).map(|v| format!("L{}", 6_000 - v)).collect();
+        let label_refs: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let fam: Vec<u32> = (0..n).map(|_| rng.below(4) as u32).collect();
+        let fam_i: Vec<i64> = fam.iter().map(|&f| 3 - i64::from(f)).collect();
+        let day = 86_400;
+        let opened: Vec<i64> = (0..n)
+            .map(|_| 1_600_000_000 + rng.below(400) as i64 * day / 2)
+            .collect();
+        let closed: Vec<i64> = opened
+            .iter()
+            .map(|&o| o + rng.below(5) as i64 * day)
+            .collect();
+        let multi = [Keys::U32(&fam), Keys::Str(&strs)];
+        let vehicle_cols = [
+            Keys::U32(&small),
+            Keys::U64(&wide),
+            Keys::I64(&signed),
+            Keys::Str(&strs),
+            Keys::Coded {
+                codes: Codes::U32(&small),
+                labels: &label_refs,
+            },
+            Keys::Multi(&multi),
+        ];
+        let complaint_cols = [None, Some(Keys::U32(&fam)), Some(Keys::I64(&fam_i))];
+        let options = [
+            ComebackOptions::default(),
+            ComebackOptions {
+                window_seconds: 3 * day,
+                as_of: Some(1_600_000_000 + 190 * day),
+                exclude_incomplete: true,
+            },
+            ComebackOptions {
+                window_seconds: 0,
+                ..ComebackOptions::default()
+            },
+        ];
+        for vehicles in vehicle_cols {
+            for complaints in complaint_cols {
+                for opts in &options {
+                    let jobs = Jobs {
+                        vehicles,
+                        complaints,
+                        opened: &opened,
+                        closed: &closed,
+                    };
+                    let expect = judge_reference(&jobs, opts);
+                    let got = judge(&jobs, opts, true).unwrap();
+                    assert!(got == expect, "{vehicles:?} {complaints:?} {opts:?}");
+                    assert!(expect.0.contains(&JobOutcome::CameBack));
+                }
+            }
+        }
+    }
 
     #[test]
     fn comeback_options_defaults_and_validation() {

@@ -60,6 +60,8 @@
 //! # Ok::<(), nps_core::Error>(())
 //! ```
 
+mod chain;
+pub(crate) use chain::{rank_keys, Interner};
 mod comeback;
 pub(crate) mod merge;
 mod partial;
@@ -147,10 +149,13 @@ pub(crate) struct Parts {
 impl Parts {
     /// The sum of two parts; [`Error::Overflow`] past `u64::MAX`.
     pub fn checked_add(&self, o: &Parts) -> Result<Parts> {
-        let add = |a: u64, b: u64| {
-            a.checked_add(b).ok_or(Error::Overflow {
+        // A `match`, not `ok_or`: no error value is built (and dropped)
+        // for every row.
+        let add = |a: u64, b: u64| match a.checked_add(b) {
+            Some(x) => Ok(x),
+            None => Err(Error::Overflow {
                 what: "the rows of a KPI",
-            })
+            }),
         };
         Ok(Parts {
             num: add(self.num, o.num)?,
@@ -211,7 +216,6 @@ pub(crate) fn key_at(keys: &Keys<'_>, i: usize) -> GroupKey {
 /// A borrowed [`GroupKey`] for per-row lookups; same variants, same order.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum KeyRef<'a> {
-    All,
     Int(i64),
     UInt(u64),
     Str(&'a str),
@@ -244,7 +248,6 @@ impl<'a> KeyRef<'a> {
 
     fn rank(self) -> u8 {
         match self {
-            KeyRef::All => 0,
             KeyRef::Int(_) => 1,
             KeyRef::UInt(_) => 2,
             KeyRef::Str(_) => 3,
@@ -281,7 +284,6 @@ impl std::hash::Hash for KeyRef<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
         self.rank().hash(state);
         match *self {
-            KeyRef::All => {}
             KeyRef::Int(v) => v.hash(state),
             KeyRef::UInt(v) => v.hash(state),
             KeyRef::Str(s) => s.hash(state),
@@ -420,12 +422,51 @@ pub(crate) fn table(
     source: partial::Source,
     subjects: Option<Vec<GroupKey>>,
 ) -> Result<KpiTable> {
-    let (labels, rows) = assign(g, parts.len())?;
-    let mut sums = vec![Parts::default(); labels.len()];
-    for (p, &r) in parts.iter().zip(&rows) {
-        // One row adds at most 1 to each count: no overflow.
-        sums[r] = sums[r].checked_add(p)?;
+    table_of(parts.len(), |i| parts[i], g, source, subjects)
+}
+
+/// As [`table`], with the parts of row `i` from `part(i)` (no column of
+/// parts is built).
+pub(crate) fn table_of(
+    n: usize,
+    part: impl Fn(usize) -> Parts,
+    g: &Grouping<'_>,
+    source: partial::Source,
+    subjects: Option<Vec<GroupKey>>,
+) -> Result<KpiTable> {
+    let mut sums;
+    let labels;
+    if g.keys.is_none() && g.period.is_none() {
+        // One group: no assignment column.
+        g.check(n)?;
+        if n == 0 {
+            // As the grouping engine: no rows, no group.
+            return finish(Vec::new(), Vec::new(), g, source, subjects);
+        }
+        labels = vec![(GroupKey::All, None)];
+        sums = vec![Parts::default(); 1];
+        for i in 0..n {
+            sums[0] = sums[0].checked_add(&part(i))?;
+        }
+    } else {
+        let (l, rows) = assign(g, n)?;
+        labels = l;
+        sums = vec![Parts::default(); labels.len()];
+        for (i, &r) in rows.iter().enumerate() {
+            // One row adds at most 1 to each count: no overflow.
+            sums[r] = sums[r].checked_add(&part(i))?;
+        }
     }
+    finish(labels, sums, g, source, subjects)
+}
+
+fn finish(
+    labels: Vec<(GroupKey, Option<NaiveDate>)>,
+    sums: Vec<Parts>,
+    g: &Grouping<'_>,
+    source: partial::Source,
+    subjects: Option<Vec<GroupKey>>,
+) -> Result<KpiTable> {
     KpiTable::from_state(partial::RateState {
         source,
         periods: merge::Periods::of(g)?,
