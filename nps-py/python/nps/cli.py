@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import threading
 import time as _time
@@ -214,17 +215,22 @@ def _numeric_score(df: Any, col: str) -> Any:
     return df.with_columns(num.alias(col))
 
 
-def _library_error(e: nps.NpsError, columns: dict[str, str | None]) -> Exception:
-    """A library error as the CLI's error: unknown time zones are usage
-    errors; a bad value names its row (from 1) and column."""
+def _library_error(e: nps.NpsError, columns: dict[str, str | None],
+                   row_of: Callable[[int], int] | None = None) -> Exception:
+    """A library error as the CLI's error: an unknown time zone is a usage
+    error; a bad value names its row (from 1, as in the file) and column.
+    `columns` maps the library's argument names (``scores``,
+    ``timestamps``, ``respondents``, ``keys``) to the file's columns."""
     if isinstance(e, nps.UnknownTimeZoneError):
         return UsageError(f"--tz: {e}")
-    row = getattr(e, "row", None)
-    if row is not None:
-        col = getattr(e, "column", None) or getattr(e, "argument", None)
-        col = columns.get(col, col) if col else None
-        where = f"row {row + 1}" + (f", column {col!r}" if col else "")
-        return DataError(f"{where}: {e}")
+    index = getattr(e, "index", None)
+    if index is not None:
+        arg = "scores" if isinstance(e, nps.InvalidScoreError) else getattr(e, "argument", None)
+        col = columns.get(arg or "", arg)
+        msg = re.sub(r" at row \d+", "", str(e))
+        if row_of is not None:
+            index = row_of(index)
+        return DataError(f"row {index + 1}" + (f", column {col!r}" if col else "") + f": {msg}")
     return DataError(str(e))
 
 
@@ -259,9 +265,10 @@ def _report(a: argparse.Namespace) -> int:
                               cases=cases, complaints=complaints, jobs=jobs, goal=a.goal,
                               goal_months=a.goal_months or 12,
                               adjust=None if a.adjust == "none" else a.adjust,
-                              source=a.file)
+                              invalid=a.invalid, source=a.file)
     except nps.NpsError as e:
-        raise _library_error(e, {a.score: a.score}) from e
+        raise _library_error(e, {"scores": a.score, "timestamps": a.time,
+                                 "respondents": a.respondent, "keys": a.dealer}) from e
     if a.json:
         _write_text(a.json, r.to_json() + "\n")
     if a.html:
@@ -328,7 +335,8 @@ def _group(a: argparse.Namespace) -> int:
                          invalid=a.invalid)
         out = g.to_polars()
     except nps.NpsError as e:
-        raise _library_error(e, {}) from e
+        raise _library_error(e, {"scores": a.score, "timestamps": a.time,
+                                 "respondents": a.respondent}) from e
     if a.invalid == "skip" and not a.quiet:
         skipped = g.skipped + g.skipped_keys + g.skipped_timestamps + g.skipped_respondents
         if skipped or g.dropped_repeats:
@@ -370,7 +378,9 @@ def _triage(a: argparse.Namespace) -> int:
                                     f"{df[col][i]!r} is not a yes/no flag (0/1, true/false)")
         t = policy.triage_many(df[a.score], df[a.time], **flags)
     except nps.NpsError as e:
-        raise _library_error(e, {}) from e
+        # Rows are numbered as in the file, not among the kept rows.
+        raise _library_error(e, {"scores": a.score, "submitted_at": a.time},
+                             lambda i: int(df[ROW][i])) from e
     table = t.to_polars()
     rest = df.drop(ROW)
     rest = rest.drop([c for c in rest.columns if c in table.columns])
@@ -389,7 +399,8 @@ def _parser() -> argparse.ArgumentParser:
         description="Net Promoter Score analytics on a survey export (CSV or Parquet).")
     p.add_argument("--version", action="version", version=f"nps {nps.__version__}",
                    help="print the version and exit")
-    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True,
+                           help="report, group or triage; nps COMMAND --help for its options")
 
     def common(sp: argparse.ArgumentParser, time_required: bool = False) -> None:
         sp.add_argument("file", metavar="FILE",

@@ -106,14 +106,14 @@ class Report:
 
 
 def _used_rows(df: Any, score: str, time: str | None, tz: str | None, dealer: str | None,
-               respondent: str | None) -> tuple[dict[str, Any], list[int]]:
+               respondent: str | None, invalid: str) -> tuple[dict[str, Any], list[int]]:
     """The one exclusion pass: grouping by (dealer, row) with the report's
     options, the library skips and counts invalid scores, missing keys,
     times and respondents, and drops earlier answers of repeat respondents;
     the surviving groups are the rows every section uses."""
     by = [dealer, ROW] if dealer else [ROW]
     g = nps.group_by(df, by=by, score=score, time=time, tz=tz, respondent=respondent,
-                     invalid="skip")
+                     invalid=invalid)
     rows = sorted(int(k[-1] if isinstance(k, tuple) else k) for k in (x.key for x in g))
     counts = {
         "rows": int(df.height),
@@ -132,10 +132,12 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
           respondent: str | None = None, policy: nps.Policy | None = None,
           cases: list[nps.Case] | None = None, complaints: Any = None, jobs: Any = None,
           goal: float | None = None, goal_months: int = 12, adjust: str | None = "holm",
-          window: int = 3, source: str | None = None) -> Report:
+          window: int = 3, invalid: str = "skip", source: str | None = None) -> Report:
     """Computes every figure of the report from a polars DataFrame `df` (the
     survey export) and the optional inputs. Column arguments name columns
-    of `df`; `complaints` (stage, pain_point, pain[, dealer, submitted_at])
+    of `df`; `invalid="raise"` makes the first invalid score (or missing
+    key, time or respondent) an error instead of a counted exclusion;
+    `complaints` (stage, pain_point, pain[, dealer, submitted_at])
     and `jobs` (repair orders) are polars DataFrames, `cases` a list of
     `nps.Case`. Sections whose inputs are missing are listed in
     `figures["not_included"]` with the option that adds them."""
@@ -146,7 +148,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
             "respondent: keeping each respondent's latest answer needs the time column")
     policy = policy or nps.Policy.default()
     df = df.with_row_index(ROW)
-    counts, rows = _used_rows(df, score, time, tz, dealer, respondent)
+    counts, rows = _used_rows(df, score, time, tz, dealer, respondent, invalid)
     used = df.filter(pl.col(ROW).is_in(rows))
     tz_used = (tz or "UTC") if time else None
     common = dict(score=score, time=time, tz=tz, min_n=MIN_N, invalid="raise")
@@ -192,7 +194,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
                                  previous_period=dict(period=prev.period, **_tally(prev.tally)),
                                  change=ch)
     else:
-        missing.append({"section": "Trend, month-on-month changes, dealer by month grid, goal",
+        missing.append({"section": "Monthly trend and change since last month",
                         "needs": "--time (the submission time column)"})
 
     if dealer:
@@ -208,8 +210,12 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
                                         thin=g.thin) for g in grid]}
             f["changes"] = _changes(grid, months, adjust)
     else:
-        missing.append({"section": "Dealers, dealer by month grid, month-on-month changes",
+        missing.append({"section": "Dealers compared with the network",
                         "needs": "--dealer (the dealer column)"})
+    if not (dealer and time):
+        missing.append({"section": "Dealers month by month and their month-on-month changes",
+                        "needs": " and ".join(x for x, have in (("--dealer", dealer),
+                                                                 ("--time", time)) if not have)})
 
     if goal is not None and time:
         history = [g.tally for g in res["trend"]]
@@ -218,8 +224,11 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
             res["goal"] = track
             f["goal"] = _goal(track)
             f["headline"]["goal"] = f["goal"]
-    elif goal is None:
-        missing.append({"section": "Goal tracking", "needs": "--goal (target NPS)"})
+    else:
+        missing.append({"section": "Goal tracking",
+                        "needs": " and ".join(x for x, have in (("--goal (target NPS)", goal
+                                                                  is not None),
+                                                                 ("--time", time)) if not have)})
 
     if advisor:
         keys = [dealer, advisor] if dealer else [advisor]
