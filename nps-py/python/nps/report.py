@@ -17,8 +17,8 @@ minutes for times, NPS in points.
 >>> r = nps.report.build(df, score="score", dealer="dealer")
 >>> r.figures["counts"]["analysed"], r.figures["counts"]["invalid_scores"]
 (3, 1)
->>> r.figures["headline"]["nps"]
-33.33333333333333
+>>> round(r.figures["headline"]["nps"], 6)
+33.333333
 """
 
 from __future__ import annotations
