@@ -5,11 +5,15 @@ code (0 ok, 1 data error, 2 usage) and a message naming what is wrong."""
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
 
 import polars as pl
 import pytest
@@ -25,9 +29,22 @@ SAMPLE_OPTS = ["--score", "score", "--time", "submitted_at", "--tz", "Asia/Shang
                "--dealer", "dealer", "--advisor", "advisor", "--respondent", "respondent_id"]
 
 
-def run(*args: str, stdin: bytes | None = None) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "nps", *map(str, args)], capture_output=True,
-                          text=stdin is None, input=stdin, cwd=ROOT / "tests", timeout=120)
+def run(*args: Any, stdin: bytes | None = None) -> Any:
+    """`nps ARGS` in this process (fast): exit code, standard output and error."""
+    if stdin is not None:
+        return run_process(*args, stdin=stdin)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = nps.cli.main([str(a) for a in args])
+    return SimpleNamespace(returncode=code, stdout=out.getvalue(), stderr=err.getvalue())
+
+
+def run_process(*args: Any, stdin: bytes | None = None) -> Any:
+    """`python -m nps ARGS` in a new process."""
+    p = subprocess.run([sys.executable, "-m", "nps", *map(str, args)], capture_output=True,
+                       input=stdin, cwd=ROOT / "tests", timeout=120)
+    return SimpleNamespace(returncode=p.returncode, stdout=p.stdout.decode("utf-8"),
+                           stderr=p.stderr.decode("utf-8"))
 
 
 def test_console_script_is_installed_beside_the_interpreter() -> None:
@@ -39,7 +56,7 @@ def test_console_script_is_installed_beside_the_interpreter() -> None:
 
 @pytest.mark.parametrize("cmd", [[], ["report"], ["group"], ["triage"]])
 def test_help_documents_every_option_and_the_exit_codes(cmd: list[str]) -> None:
-    p = run(*cmd, "--help")
+    p = run_process(*cmd, "--help")
     assert p.returncode == 0, p.stderr
     assert "exit codes:" in p.stdout and "2  usage error" in p.stdout
     parser = nps.cli._parser()
@@ -54,7 +71,7 @@ def test_help_documents_every_option_and_the_exit_codes(cmd: list[str]) -> None:
 
 def test_report_on_the_bundled_sample(tmp_path: Path) -> None:
     html, js = tmp_path / "r.html", tmp_path / "r.json"
-    p = run("report", SURVEY, *SAMPLE_OPTS, "--cases", SAMPLE / "cases_events.json",
+    p = run_process("report", SURVEY, *SAMPLE_OPTS, "--cases", SAMPLE / "cases_events.json",
             "--complaints", SAMPLE / "heat_complaints.csv", "--jobs",
             SAMPLE / "kpi_repair_orders.csv", "--goal", "65", "--html", html, "--json", js,
             "--no-charts")
@@ -228,3 +245,12 @@ def test_bad_policy_and_cases_are_data_errors(tmp_path: Path) -> None:
     cases.write_text('{"id": 1}', encoding="utf-8")
     p = run("report", SURVEY, "--score", "score", "--cases", cases, "--json", "-")
     assert p.returncode == 1 and "a list of" in p.stderr
+
+
+def test_no_progress_bar_when_standard_error_is_not_a_terminal() -> None:
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        assert nps.cli._with_progress("reading", lambda: 42) == 42
+    assert err.getvalue() == ""
+    with pytest.raises(ValueError, match="boom"):
+        nps.cli._with_progress("reading", lambda: (_ for _ in ()).throw(ValueError("boom")))

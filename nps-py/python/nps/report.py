@@ -38,11 +38,8 @@ __all__ = ["Report", "build", "ROW"]
 
 #: Name of the row-number column the report adds to the survey (0-based).
 ROW = "__nps_row"
-MIN_N = 30
-CONFIDENCE = 0.95
-INTERVAL = "score"
-ALPHA = 0.05
-INTEGRITY_ALPHA = 0.001
+# Intervals, tests, thin-group thresholds and integrity alpha are nps-core's
+# defaults (not passed here); the figures say which were used.
 
 
 def _pct(x: float | None) -> float | None:
@@ -63,14 +60,20 @@ def _tally(t: nps.Tally) -> dict[str, Any]:
     if t.n == 0:
         return {"n": 0, "nps": None, "low": None, "high": None, "detractors": 0,
                 "passives": 0, "promoters": 0}
-    iv = t.interval(INTERVAL, confidence=CONFIDENCE)
+    iv = t.interval()
     return {"n": t.n, "nps": t.nps, "low": iv.low, "high": iv.high,
             "detractors": t.detractors, "passives": t.passives, "promoters": t.promoters}
 
 
 def _test(r: nps.TestResult) -> dict[str, Any]:
     return {"difference": r.difference, "low": r.interval.low, "high": r.interval.high,
-            "p_value": r.p_value, "method": r.method}
+            "p_value": r.p_value, "method": r.method,
+            "confidence_percent": 100 * r.interval.confidence}
+
+
+def _beyond_noise(p: float, r: nps.TestResult) -> bool:
+    """A p-value below the test's own level (1 - its interval's confidence)."""
+    return p < 1.0 - r.interval.confidence
 
 
 def _key(k: Any) -> Any:
@@ -151,7 +154,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
     counts, rows = _used_rows(df, score, time, tz, dealer, respondent, invalid)
     used = df.filter(pl.col(ROW).is_in(rows))
     tz_used = (tz or "UTC") if time else None
-    common = dict(score=score, time=time, tz=tz, min_n=MIN_N, invalid="raise")
+    common = dict(score=score, time=time, tz=tz, invalid="raise")
     res: dict[str, Any] = {}
     f: dict[str, Any] = {
         "title": "Customer recommendation (NPS) report",
@@ -159,16 +162,18 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
         "nps_version": nps.__version__,
         "columns": {"score": score, "time": time, "tz": tz_used, "dealer": dealer,
                     "advisor": advisor, "respondent": respondent},
-        "settings": {"interval": INTERVAL, "confidence_percent": 100 * CONFIDENCE,
-                     "min_n": MIN_N, "rolling_window_months": window,
-                     "adjust": adjust, "alpha": ALPHA},
+        "settings": {"rolling_window_months": window, "adjust": adjust},
         "counts": counts,
         "not_included": [],
     }
     missing = f["not_included"]
 
     # Network: one tally over the analysed rows.
-    network = nps.group_by(used, score=score, invalid="raise").total()
+    whole = nps.group_by(used, score=score, invalid="raise")
+    network = whole.total()
+    iv = network.interval()
+    f["settings"].update(interval=iv.method, confidence_percent=100 * iv.confidence,
+                         min_n=whole.min_n)
     res["network"] = network
     f["network"] = _tally(network)
     f["headline"] = dict(_tally(network))
@@ -188,8 +193,9 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
         months = [g.period for g in trend]
         if len(trend) >= 2:
             last, prev = trend[len(trend) - 1], trend[len(trend) - 2]
-            ch = _test(nps.compare(last.tally, prev.tally))
-            ch["beyond_noise"] = ch["p_value"] < ALPHA
+            test = nps.compare(last.tally, prev.tally)
+            ch = _test(test)
+            ch["beyond_noise"] = _beyond_noise(test.p_value, test)
             f["headline"].update(last_period=dict(period=last.period, **_tally(last.tally)),
                                  previous_period=dict(period=prev.period, **_tally(prev.tally)),
                                  change=ch)
@@ -198,7 +204,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
                         "needs": "--time (the submission time column)"})
 
     if dealer:
-        by_dealer = nps.group_by(used, by=dealer, score=score, min_n=MIN_N, invalid="raise")
+        by_dealer = nps.group_by(used, by=dealer, score=score, invalid="raise")
         res["dealers"] = by_dealer
         f["dealers"] = [dict(dealer=_key(g.key), **_tally(g.tally), thin=g.thin)
                         for g in by_dealer]
@@ -232,7 +238,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
 
     if advisor:
         keys = [dealer, advisor] if dealer else [advisor]
-        adv = nps.group_by(used, by=keys, score=score, min_n=MIN_N, invalid="raise")
+        adv = nps.group_by(used, by=keys, score=score, invalid="raise")
         f["advisors"] = [dict(advisor=_key(g.key), **_tally(g.tally), thin=g.thin)
                          for g in adv]
     else:
@@ -298,7 +304,7 @@ def _changes(grid: nps.GroupResult, months: list[str], adjust: str | None) -> di
             row["verdict"] = "not judged (no multiple-comparison adjustment)"
         else:
             p = row["p_value"] if adjust is None else adj
-            row["verdict"] = "change beyond noise" if p < ALPHA else "within noise"
+            row["verdict"] = "change beyond noise" if _beyond_noise(p, r) else "within noise"
         rows.append(row)
     out["tests"] = len(pairs)
     out["rows"] = rows
@@ -329,14 +335,13 @@ def _goal(track: nps.GoalReport) -> dict[str, Any]:
 
 
 def _integrity(used: Any, score: str, dealer: str | None, advisor: str | None) -> dict[str, Any]:
-    out: dict[str, Any] = {"alpha": INTEGRITY_ALPHA, "groups": []}
+    out: dict[str, Any] = {"alpha": None, "groups": []}
     for level, keys in (("dealer", [dealer] if dealer else None),
                         ("advisor", [k for k in (dealer, advisor) if k] if advisor else None)):
         if not keys:
             continue
-        flags = nps.managed_flags(used, by=keys, score=score, alpha=INTEGRITY_ALPHA,
-                                  min_n=MIN_N, invalid="raise")
-        out["correction"] = flags.correction
+        flags = nps.managed_flags(used, by=keys, score=score, invalid="raise")
+        out["alpha"], out["correction"] = flags.alpha, flags.correction
         out["groups"].append({
             "level": level, "tests": flags.comparisons, "threshold": flags.threshold,
             "n": sum(r.n for r in flags if r.test == "tens"),
@@ -449,7 +454,8 @@ def _f(x: float | None, nd: int = 1, sign: bool = False) -> str:
 
 def _summary(f: dict[str, Any]) -> str:
     h, c = f["headline"], f["counts"]
-    lines = [f"NPS {_f(h['nps'])} (95% interval {_f(h['low'])} to {_f(h['high'])}), "
+    conf = _f(f["settings"]["confidence_percent"], 0)
+    lines = [f"NPS {_f(h['nps'])} ({conf}% interval {_f(h['low'])} to {_f(h['high'])}), "
              f"{c['analysed']} responses analysed of {c['rows']} rows"]
     ch = h.get("change")
     if ch:
@@ -580,18 +586,19 @@ def _render_html(r: Report, charts_on: bool) -> str:
     if plot is None:
         charts["__off__"] = True
     c, h = f["counts"], f["headline"]
+    conf = _f(f["settings"]["confidence_percent"], 0)
     out: list[str] = []
     add = out.append
     add(f"<h1>{_esc(f['title'])}</h1>")
     add(f'<p class="muted">Source: {_esc(f["source"] or "data frame")}; '
-        f"nps {_esc(f['nps_version'])}; intervals are {int(f['settings']['confidence_percent'])}% "
-        f"score intervals; groups under {f['settings']['min_n']} responses are marked thin.</p>")
+        f"nps {_esc(f['nps_version'])}; intervals are {conf}% {_esc(f['settings']['interval'])} "
+        f"intervals; groups under {f['settings']['min_n']} responses are marked thin.</p>")
 
     # Headline
     add('<section id="headline"><h2>At a glance</h2><div class="headline">')
     add(f'<div class="card" data-figure="network"><div>Network NPS</div>'
         f'<div class="big" data-value="{h["nps"]!r}">{_f(h["nps"])}</div>'
-        f'<div class="muted">95% interval <span data-value="{h["low"]!r}">{_f(h["low"])}</span>'
+        f'<div class="muted">{conf}% interval <span data-value="{h["low"]!r}">{_f(h["low"])}</span>'
         f' to <span data-value="{h["high"]!r}">{_f(h["high"])}</span>; '
         f"n = {h['n']}</div></div>")
     ch = h.get("change")
@@ -636,7 +643,7 @@ def _render_html(r: Report, charts_on: bool) -> str:
         add('<section id="trend"><h2>How the network NPS moves month by month</h2>')
         w = f["settings"]["rolling_window_months"]
         add(_figure(charts, "trend", lambda ax: plot.trend(res["trend"], ax=ax, rolling=w),
-                    (8, 3.6), f"Monthly NPS with its 95% interval band; the line is the rolling "
+                    (8, 3.6), f"Monthly NPS with its {conf}% interval band; the line is the rolling "
                     f"{w}-month NPS (complete windows solid; the first {w - 1} months have "
                     "partial windows and are marked)."))
         rows = []
@@ -654,8 +661,8 @@ def _render_html(r: Report, charts_on: bool) -> str:
         add('<section id="dealers"><h2>Dealers compared with the network</h2>')
         add(_figure(charts, "forest", lambda ax: plot.forest(res["dealers"], reference=res[
             "network"], ax=ax), (8, max(2.5, 0.45 * len(f["dealers"]) + 1)),
-            "Each dealer's NPS with its 95% interval; the vertical line is the network NPS. "
-            "Hollow points: fewer than 30 responses."))
+            f"Each dealer's NPS with its {conf}% interval; the vertical line is the network NPS. "
+            f"Hollow points: fewer than {f['settings']['min_n']} responses."))
         rows = [[f"<td>{_esc(d['dealer'])}</td>", _num(d["n"]), _num(d["nps"]), _num(d["low"]),
                  _num(d["high"]), f"<td>{'thin' if d['thin'] else ''}</td>"] for d in f["dealers"]]
         add(_table(["dealer", "n", "NPS", "low", "high", ""], rows, "dealers") + "</section>")
@@ -665,8 +672,9 @@ def _render_html(r: Report, charts_on: bool) -> str:
         add(_figure(charts, "grid", lambda ax: plot.grid(res["grid"], value="nps",
                                                          mark_thin=True, ax=ax),
                     (9, max(2.5, 0.45 * len(f.get("dealers", [])) + 1.5)),
-                    "NPS of each dealer and month; cells with fewer than 30 responses are "
-                    "marked thin: read them with care."))
+                    f"NPS of each dealer and month; cells with fewer than "
+                    f"{f['settings']['min_n']} responses are marked thin: read them with "
+                    "care."))
         add("</section>")
 
     if "changes" in f and f["changes"]["from"]:
@@ -676,7 +684,9 @@ def _render_html(r: Report, charts_on: bool) -> str:
             f"{_esc(chg['to'])}</h2>")
         add(f'<p>{chg["tests"]} dealers tested at once, so the p-values are adjusted for '
             f"multiple comparisons ({adj} adjustment): a change is called beyond noise only "
-            f"when its adjusted p-value is below {f['settings']['alpha']}.</p>")
+            f"when its adjusted p-value is below the tests' level "
+            f"({_f(100 - (chg['rows'][0].get('confidence_percent') or 95), 0)}%).</p>"
+            if chg["rows"] else "</p>")
         if not chg["adjusted"] and chg["adjust"]:
             add('<p class="note">This build of nps has no multiple-comparison adjustment '
                 "(nps.compare_many); no change is called beyond noise.</p>")
