@@ -72,8 +72,9 @@ def _test(r: nps.TestResult) -> dict[str, Any]:
 
 
 def _beyond_noise(p: float, r: nps.TestResult) -> bool:
-    """A p-value below the test's own level (1 - its interval's confidence)."""
-    return p < 1.0 - r.interval.confidence
+    """A p-value at or below the test's level (1 - its interval's
+    confidence), the rule of `nps.compare_many`'s `significant`."""
+    return p <= 1.0 - r.interval.confidence
 
 
 def _key(k: Any) -> Any:
@@ -193,9 +194,9 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
         months = [g.period for g in trend]
         if len(trend) >= 2:
             last, prev = trend[len(trend) - 1], trend[len(trend) - 2]
-            test = nps.compare(last.tally, prev.tally)
+            test, _, significant = _compare([(last.tally, prev.tally)], None)[0]
             ch = _test(test)
-            ch["beyond_noise"] = _beyond_noise(test.p_value, test)
+            ch["beyond_noise"] = significant
             f["headline"].update(last_period=dict(period=last.period, **_tally(last.tally)),
                                  previous_period=dict(period=prev.period, **_tally(prev.tally)),
                                  change=ch)
@@ -281,43 +282,41 @@ def _changes(grid: nps.GroupResult, months: list[str], adjust: str | None) -> di
     out.update({"from": prev, "to": last})
     cells = {(g.key, g.period): g.tally for g in grid}
     dealers = list(dict.fromkeys(g.key for g in grid))
-    pairs, names, rows = [], [], []
+    pairs, names = [], []
+    rows: dict[Any, dict[str, Any]] = {}
     for d in dealers:
         a, b = cells.get((d, last)), cells.get((d, prev))
         if a is None or b is None or a.n == 0 or b.n == 0:
-            rows.append({"dealer": _key(d), "difference": None, "low": None, "high": None,
-                         "p_value": None, "p_adjusted": None, "verdict": "no data in one month"})
+            rows[d] = {"dealer": _key(d), "difference": None, "low": None, "high": None,
+                       "p_value": None, "p_adjusted": None, "verdict": "no data in one month"}
             continue
         pairs.append((a, b))
         names.append(d)
-    many = getattr(nps, "compare_many", None)
-    if many is not None and pairs:
-        results = list(many(pairs, adjust=adjust))
-        out["adjusted"] = adjust is not None
-    else:
-        results = [nps.compare(a, b) for a, b in pairs]
-    for d, r in zip(names, results):
-        row = {"dealer": _key(d), **_test(r)}
-        adj = _adjusted_p(r) if many is not None else None
-        row["p_adjusted"] = adj
-        if adj is None and adjust is not None:
+    for d, (test, p_adj, significant) in zip(names, _compare(pairs, adjust)):
+        row = {"dealer": _key(d), **_test(test), "p_adjusted": p_adj}
+        if significant is None:
             row["verdict"] = "not judged (no multiple-comparison adjustment)"
         else:
-            p = row["p_value"] if adjust is None else adj
-            row["verdict"] = "change beyond noise" if _beyond_noise(p, r) else "within noise"
-        rows.append(row)
+            row["verdict"] = "change beyond noise" if significant else "within noise"
+        rows[d] = row
+    out["adjusted"] = adjust is not None and hasattr(nps, "compare_many")
     out["tests"] = len(pairs)
-    out["rows"] = rows
+    out["rows"] = [rows[d] for d in dealers]
     return out
 
 
-def _adjusted_p(r: Any) -> float | None:
-    """The adjusted p-value of one `compare_many` result."""
-    for name in ("p_adjusted", "adjusted_p_value", "p_value_adjusted"):
-        v = getattr(r, name, None)
-        if v is not None:
-            return float(v)
-    return None
+def _compare(pairs: list[tuple[nps.Tally, nps.Tally]], adjust: str | None
+             ) -> list[tuple[nps.TestResult, float | None, bool | None]]:
+    """Each pair's comparison a - b, its adjusted p-value (None without an
+    adjustment) and whether it is significant at the test's level after
+    the adjustment (`nps.compare_many`). A build without `compare_many`
+    gives the raw tests and no verdict when an adjustment was asked for."""
+    many = getattr(nps, "compare_many", None)
+    if many is None:
+        raw = [nps.compare(a, b) for a, b in pairs]
+        return [(r, None, None if adjust else _beyond_noise(r.p_value, r)) for r in raw]
+    return [(x.result, x.p_adjusted if adjust else None, x.significant)
+            for x in many(pairs, adjust=adjust)]
 
 
 def _goal(track: nps.GoalReport) -> dict[str, Any]:
