@@ -462,9 +462,26 @@ def _summary(f: dict[str, Any]) -> str:
                      f"{_f(ch['difference'], sign=True)} points, "
                      + ("beyond noise" if ch["beyond_noise"] else "within noise")
                      + f" (p = {ch['p_value']:.3f})")
+    chg = f.get("changes")
+    if chg and chg["from"]:
+        moved = [f"{x['dealer']} ({_f(x['difference'], sign=True)})" for x in chg["rows"]
+                 if x["verdict"] == "change beyond noise"]
+        how = f"{chg['adjust']}-adjusted, " if chg["adjusted"] else ""
+        if chg["adjust"] and not chg["adjusted"]:
+            lines.append(f"Dealer changes since {chg['from']}: not judged (no "
+                         "multiple-comparison adjustment in this build)")
+        else:
+            lines.append(f"Dealers changed beyond noise since {chg['from']} ({how}"
+                         f"{chg['tests']} tests): " + (", ".join(moved) if moved else "none"))
     g = h.get("goal")
     if g:
         lines.append(_goal_sentence(g))
+    ig = [x for grp in f["integrity"]["groups"] for x in grp["flagged"]]
+    if ig:
+        keys = list(dict.fromkeys(" ".join(map(str, x["key"])) if isinstance(x["key"], list)
+                                  else str(x["key"]) for x in ig))
+        lines.append("Scores that look managed (review how surveys are collected): "
+                     + ", ".join(keys))
     if f["not_included"]:
         lines.append("Not included (inputs not given): "
                      + "; ".join(f"{m['section']} ({m['needs']})" for m in f["not_included"]))
