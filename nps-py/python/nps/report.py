@@ -521,7 +521,7 @@ figcaption{color:var(--muted);font-size:.9rem}
 table{border-collapse:collapse;font-size:.9rem;margin:.5rem 0;min-width:50%}
 th,td{border-bottom:1px solid var(--line);padding:.25rem .5rem;text-align:right;
 white-space:nowrap}
-th:first-child,td:first-child{text-align:left}
+th:first-child,td:first-child{text-align:left;white-space:normal;min-width:8rem}
 th{background:#f3f5f8}
 .light{display:inline-block;width:.8rem;height:.8rem;border-radius:50%;
 vertical-align:middle;margin-right:.3rem}
