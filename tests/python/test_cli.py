@@ -100,6 +100,9 @@ def test_report_without_optional_inputs_says_what_would_add_sections(tmp_path: P
 def test_report_on_a_csv_with_other_column_names(tmp_path: Path) -> None:
     df = pl.read_csv(SURVEY).rename({"score": "likelihood", "dealer": "site", "advisor": "sa",
                                      "submitted_at": "ts", "respondent_id": "customer"})
+    # Times as ISO 8601 text with the dealers' offset, as many DMS exports write them.
+    df = df.with_columns(pl.from_epoch("ts").dt.convert_time_zone("Asia/Shanghai")
+                         .dt.strftime("%Y-%m-%dT%H:%M:%S%:z"))
     path = tmp_path / "export.csv"
     df.write_csv(path)
     a, b = tmp_path / "a.json", tmp_path / "b.json"
@@ -200,6 +203,15 @@ def test_out_of_range_score_with_invalid_raise_names_row_and_column(tmp_path: Pa
     assert p.returncode == 1
     assert "row 3" in p.stderr and "rating" in p.stderr
     assert run("group", path, "--by", "dealer", "--score", "rating").returncode == 0
+
+
+def test_a_time_that_is_not_a_date_time_names_row_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "bad.csv"
+    path.write_text("score,at\n10,2025-03-14T09:30:00+08:00\n9,2025-03-15T09:30:00+08:00\n"
+                    "8,yesterday\n", encoding="utf-8")
+    p = run("group", path, "--score", "score", "--time", "at", "--period", "month")
+    assert p.returncode == 1
+    assert "row 3, column 'at': 'yesterday' is not a date-time" in p.stderr
 
 
 def test_unknown_time_zone_is_a_usage_error() -> None:

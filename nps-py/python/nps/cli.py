@@ -215,6 +215,26 @@ def _numeric_score(df: Any, col: str) -> Any:
     return df.with_columns(num.alias(col))
 
 
+def _datetime_column(df: Any, col: str | None) -> Any:
+    """A time column read as text (dates the CSV reader did not recognise)
+    parsed as date-times; a cell that is not one is a `DataError` naming
+    its row and column. Numbers (Unix seconds) and date-times pass."""
+    pl = _polars()
+    if col is None or df[col].dtype != pl.String:
+        return df
+    s = df[col].str.strip_chars()
+    try:
+        parsed = s.str.to_datetime(strict=False)
+    except Exception as e:  # no format fits any cell
+        raise DataError(f"column {col!r}: cannot read its values as date-times: {e}") from e
+    bad = (s.is_not_null() & (s != "") & parsed.is_null()).arg_true()
+    if len(bad):
+        i = int(bad[0])
+        raise DataError(f"row {i + 1}, column {col!r}: {df[col][i]!r} is not a date-time "
+                        "(give ISO 8601, e.g. 2025-03-14T09:30:00+08:00, or Unix seconds)")
+    return df.with_columns(parsed.alias(col))
+
+
 def _library_error(e: nps.NpsError, columns: dict[str, str | None],
                    row_of: Callable[[int], int] | None = None) -> Exception:
     """A library error as the CLI's error: an unknown time zone is a usage
@@ -254,7 +274,7 @@ def _report(a: argparse.Namespace) -> int:
     cols = {"--score": a.score, "--time": a.time, "--dealer": a.dealer,
             "--advisor": a.advisor, "--respondent": a.respondent}
     _need_columns(df, cols)
-    df = _numeric_score(df, a.score)
+    df = _datetime_column(_numeric_score(df, a.score), a.time)
     policy = _read_policy(a.policy)
     cases = _read_cases(a.cases, policy) if a.cases else None
     complaints = read_table(a.complaints, "complaints") if a.complaints else None
@@ -328,7 +348,7 @@ def _group(a: argparse.Namespace) -> int:
     cols = {"--score": a.score, "--time": a.time, "--respondent": a.respondent}
     cols.update({f"--by {b}": b for b in by})
     _need_columns(df, cols)
-    df = _numeric_score(df, a.score)
+    df = _datetime_column(_numeric_score(df, a.score), a.time)
     try:
         g = nps.group_by(df, by=by or None, score=a.score, time=a.time, period=a.period,
                          tz=a.tz, respondent=a.respondent, min_n=a.min_n, window=a.window,
@@ -357,7 +377,7 @@ def _triage(a: argparse.Namespace) -> int:
     cols = {"--score": a.score, "--time": a.time, "--high-value": a.high_value,
             "--public-opinion-risk": a.public_opinion_risk}
     _need_columns(df, cols)
-    df = _numeric_score(df, a.score).with_row_index(ROW)
+    df = _datetime_column(_numeric_score(df, a.score), a.time).with_row_index(ROW)
     policy = _read_policy(a.policy)
     try:
         if a.invalid == "skip":
