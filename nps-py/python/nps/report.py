@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import importlib
 import io
 import json
 import math
@@ -110,7 +111,7 @@ class Report:
 
 
 def _used_rows(df: Any, score: str, time: str | None, tz: str | None, dealer: str | None,
-               respondent: str | None, invalid: str) -> tuple[dict[str, Any], list[int]]:
+               respondent: str | None, invalid: Any) -> tuple[dict[str, Any], list[int]]:
     """The one exclusion pass: grouping by (dealer, row) with the report's
     options, the library skips and counts invalid scores, missing keys,
     times and respondents, and drops earlier answers of repeat respondents;
@@ -118,7 +119,8 @@ def _used_rows(df: Any, score: str, time: str | None, tz: str | None, dealer: st
     by = [dealer, ROW] if dealer else [ROW]
     g = nps.group_by(df, by=by, score=score, time=time, tz=tz, respondent=respondent,
                      invalid=invalid)
-    rows = sorted(int(k[-1] if isinstance(k, tuple) else k) for k in (x.key for x in g))
+    rows = sorted(int(k[-1] if isinstance(k, tuple) else k)  # type: ignore[arg-type]
+                  for k in (x.key for x in g))
     counts = {
         "rows": int(df.height),
         "invalid_scores": g.skipped,
@@ -136,7 +138,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
           respondent: str | None = None, policy: nps.Policy | None = None,
           cases: list[nps.Case] | None = None, complaints: Any = None, jobs: Any = None,
           goal: float | None = None, goal_months: int = 12, adjust: str | None = "holm",
-          window: int = 3, invalid: str = "skip", source: str | None = None) -> Report:
+          window: int = 3, invalid: Any = "skip", source: str | None = None) -> Report:
     """Computes every figure of the report from a polars DataFrame `df` (the
     survey export) and the optional inputs. Column arguments name columns
     of `df`; `invalid="raise"` makes the first invalid score (or missing
@@ -155,7 +157,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
     counts, rows = _used_rows(df, score, time, tz, dealer, respondent, invalid)
     used = df.filter(pl.col(ROW).is_in(rows))
     tz_used = (tz or "UTC") if time else None
-    common = dict(score=score, time=time, tz=tz, invalid="raise")
+    common: dict[str, Any] = dict(score=score, time=time, tz=tz, invalid="raise")
     res: dict[str, Any] = {}
     f: dict[str, Any] = {
         "title": "Customer recommendation (NPS) report",
@@ -191,7 +193,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
             "rolling": [dict(period=g.period, **_tally(g.tally), complete=g.complete)
                         for g in rolling],
         }
-        months = [g.period for g in trend]
+        months = [str(g.period) for g in trend]
         if len(trend) >= 2:
             last, prev = trend[len(trend) - 1], trend[len(trend) - 2]
             test, _, significant = _compare([(last.tally, prev.tally)], None)[0]
@@ -221,7 +223,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
                         "needs": "--dealer (the dealer column)"})
     if not (dealer and time):
         missing.append({"section": "Dealers month by month and their month-on-month changes",
-                        "needs": " and ".join(x for x, have in (("--dealer", dealer),
+                        "needs": " and ".join(str(x) for x, have in (("--dealer", dealer),
                                                                  ("--time", time)) if not have)})
 
     if goal is not None and time:
@@ -422,7 +424,7 @@ def _kpis(j: Any, policy: nps.Policy) -> tuple[dict[str, Any], Any]:
 
 def _recovery(cases: list[nps.Case], policy: nps.Policy, tz: str | None
               ) -> tuple[dict[str, Any], Any]:
-    s = nps.recovery_stats(cases, policy=policy)
+    s: Any = nps.recovery_stats(cases, policy=policy)
     return ({
         "cases": len(cases),
         "low_scores": s.low_scores, "launched": s.launched, "responded_24h": s.responded_24h,
@@ -577,14 +579,14 @@ def _svg(draw: Callable[[Any], Any], size: tuple[float, float]) -> str:
     return text[text.index("<svg"):]
 
 
-def _figure(charts: dict[str, str], name: str, draw: Callable[[Any], Any],
+def _figure(charts: dict[str, Any], name: str, draw: Callable[[Any], Any],
             size: tuple[float, float], caption: str) -> str:
     if charts.get("__off__"):
         return ""
     try:
         svg = _svg(draw, size)
     except Exception as e:  # a chart that cannot be drawn must not lose the report
-        charts.setdefault("__errors__", []).append(f"{name}: {e}")  # type: ignore[attr-defined]
+        charts.setdefault("__errors__", []).append(f"{name}: {e}")
         return f'<p class="note">Chart "{_esc(name)}" could not be drawn: {_esc(e)}</p>'
     return (f'<figure data-chart="{name}">{svg}<figcaption>{_esc(caption)}</figcaption>'
             "</figure>")
@@ -592,11 +594,11 @@ def _figure(charts: dict[str, str], name: str, draw: Callable[[Any], Any],
 
 def _render_html(r: Report, charts_on: bool) -> str:
     f, res = r.figures, r.results
-    plot = None
+    plot: Any = None
     charts: dict[str, Any] = {}
     if charts_on:
         try:
-            from nps import plot  # type: ignore[attr-defined]
+            plot = importlib.import_module("nps.plot")
         except ImportError:
             plot = None
     if plot is None:
