@@ -266,3 +266,20 @@ def test_no_progress_bar_when_standard_error_is_not_a_terminal() -> None:
     assert err.getvalue() == ""
     with pytest.raises(ValueError, match="boom"):
         nps.cli._with_progress("reading", lambda: (_ for _ in ()).throw(ValueError("boom")))
+
+
+def test_triage_reads_local_times_in_tz_and_writes_deadlines_there(tmp_path: Path) -> None:
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    path = tmp_path / "local.csv"
+    path.write_text("score,at\n2,2025-06-13 09:00:00\n9,2025-06-13 10:00:00\n", encoding="utf-8")
+    p = run("triage", path, "--score", "score", "--time", "at", "--tz", "Asia/Shanghai",
+            "-o", tmp_path / "t.parquet")
+    assert p.returncode == 0, p.stderr
+    got = pl.read_parquet(tmp_path / "t.parquet")
+    want = nps.Policy.default().triage(2, dt.datetime(2025, 6, 13, 9,
+                                                      tzinfo=ZoneInfo("Asia/Shanghai")))
+    assert got["acknowledge_by"][0] == want.acknowledge_by
+    assert str(got["acknowledge_by"].dtype.time_zone) == "Asia/Shanghai"
+    assert got["tier"].to_list() == [want.tier, None]

@@ -378,6 +378,12 @@ def _triage(a: argparse.Namespace) -> int:
             "--public-opinion-risk": a.public_opinion_risk}
     _need_columns(df, cols)
     df = _datetime_column(_numeric_score(df, a.score), a.time).with_row_index(ROW)
+    if a.tz and isinstance(df[a.time].dtype, pl.Datetime) and df[a.time].dtype.time_zone is None:
+        # Local times without an offset are times in --tz.
+        try:
+            df = df.with_columns(df[a.time].dt.replace_time_zone(a.tz))
+        except Exception as e:
+            raise UsageError(f"--tz: unknown time zone {a.tz!r}") from e
     policy = _read_policy(a.policy)
     try:
         if a.invalid == "skip":
@@ -402,6 +408,10 @@ def _triage(a: argparse.Namespace) -> int:
         raise _library_error(e, {"scores": a.score, "submitted_at": a.time},
                              lambda i: int(df[ROW][i])) from e
     table = t.to_polars()
+    if a.tz:  # deadlines shown in the dealers' time zone
+        table = table.with_columns(pl.col(pl.Datetime("us", "UTC"), pl.Datetime("ns", "UTC"),
+                                          pl.Datetime("ms", "UTC"))
+                                   .dt.convert_time_zone(a.tz))
     rest = df.drop(ROW)
     rest = rest.drop([c for c in rest.columns if c in table.columns])
     write_table(pl.concat([rest, table], how="horizontal"), a.output, fmt)
