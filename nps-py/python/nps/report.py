@@ -170,6 +170,10 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
         "not_included": [],
     }
     missing = f["not_included"]
+    if not respondent:
+        missing.append({"section": "Only each respondent's latest answer counted (repeat "
+                        "answers are counted as separate responses)",
+                        "needs": "--respondent (the respondent id column) and --time"})
 
     # Network: one tally over the analysed rows.
     whole = nps.group_by(used, score=score, invalid="raise")
