@@ -225,6 +225,11 @@ def test_html_shows_the_json_figures(report: rep.Report) -> None:
     assert [r[1:3] for r in page.tables["trend"]] == [
         [_val(p["n"]), _val(p["nps"])] for p in f["trend"]["periods"]]
     assert len(page.tables["advisors"]) == len(f["advisors"])
+    grid = {(str(x["dealer"]), x["period"]): x["nps"] for x in f["grid"]["cells"]}
+    dealers = list(dict.fromkeys(str(x["dealer"]) for x in f["grid"]["cells"]))
+    assert [r[1:] for r in page.tables["grid"]] == [
+        ["" if grid.get((d, m)) is None else _val(grid[(d, m)]) for m in f["grid"]["months"]]
+        for d in dealers]
     assert [r[0] for r in page.tables["kpi"]] == [None] * len(f["kpi"]["scorecard"])
     assert [r[1] for r in page.tables["kpi"]] == [_val(x["value"]) for x in f["kpi"]["scorecard"]]
     assert [r[2] for r in page.tables["recovery"]] == [

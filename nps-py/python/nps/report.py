@@ -697,6 +697,22 @@ def _render_html(r: Report, charts_on: bool) -> str:
                     f"NPS of each dealer and month; cells with fewer than "
                     f"{f['settings']['min_n']} responses are marked thin: read them with "
                     "care."))
+        months = f["grid"]["months"]
+        cell = {(str(x["dealer"]), x["period"]): x for x in f["grid"]["cells"]}
+        rows = []
+        for d in dict.fromkeys(str(x["dealer"]) for x in f["grid"]["cells"]):
+            row = [f"<td>{_esc(d)}</td>"]
+            for m in months:
+                x = cell.get((d, m))
+                if x is None or x["nps"] is None:
+                    row.append('<td data-value="">–</td>')
+                else:
+                    mark = "*" if x["thin"] else ""
+                    row.append(f'<td data-value="{x["nps"]!r}" title="n = {x["n"]}">'
+                               f"{_f(x['nps'])}{mark}</td>")
+            rows.append(row)
+        add("<details><summary>Dealer by month figures (* thin)</summary>"
+            + _table(["dealer", *months], rows, "grid") + "</details>")
         add("</section>")
 
     if "changes" in f and f["changes"]["from"]:
