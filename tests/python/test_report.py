@@ -116,6 +116,11 @@ def test_figures_equal_the_library_results(report: rep.Report, survey: pl.DataFr
 
     track = nps.track_goal([x.tally for x in monthly], target=65.0, months=12)
     assert f["goal"]["path"] == list(track.path) and f["goal"]["gap"] == track.gap
+    if hasattr(track, "projected_months"):
+        assert f["goal"]["trend_per_month"] == track.trend
+        assert f["goal"]["projected_months"] == track.projected_months
+        assert f["goal"]["on_track"] is (track.projected_months is not None
+                                         and track.projected_months <= 12)
 
     grid = nps.group_by(survey, by="dealer", score="score", time="submitted_at", tz=TZ,
                         period="month", respondent="respondent_id", invalid="skip")

@@ -336,7 +336,24 @@ def _goal(track: nps.GoalReport) -> dict[str, Any]:
         "minimum_detectable_change": track.minimum_detectable_change,
         "step_detectable": track.step_detectable,
         "responses_per_month_to_see_step": track.n_per_month_to_detect_step,
+        # The trend of the months so far and the month it reaches the target
+        # (nps-core's goal tracking; absent from older builds).
+        "trend_per_month": getattr(track, "trend", None),
+        "projected_months": getattr(track, "projected_months", None),
+        "on_track": _on_track(track),
     }
+
+
+def _on_track(track: nps.GoalReport) -> bool | None:
+    """True when the trend reaches the target within the plan's months
+    (or it is reached), False when it does not or does not rise, None
+    when this build of nps projects no trend."""
+    if track.gap <= 0:
+        return True
+    if not hasattr(track, "projected_months") or getattr(track, "trend", None) is None:
+        return None
+    projected = track.projected_months
+    return projected is not None and projected <= track.months
 
 
 def _integrity(used: Any, score: str, dealer: str | None, advisor: str | None) -> dict[str, Any]:
@@ -412,16 +429,17 @@ def _kpis(j: Any, policy: nps.Policy) -> tuple[dict[str, Any], Any]:
     for line in card:
         r = results[line.kpi]
         overall = r.overall
-        is_time = line.kpi.endswith("_minutes")
+        unit = getattr(line, "unit", None)
+        is_time = unit in ("minutes", "hours") if unit else line.kpi.endswith("_minutes")
         lines.append({
             "kpi": line.kpi, "status": line.status,
             # Times in minutes (mean, as the benchmark), shares in percent.
             "value": line.value if is_time else _pct(line.value),
-            "unit": "minutes" if is_time else "percent",
+            "unit": (unit or "minutes") if is_time else "percent",
             "benchmark_min": line.min if is_time else _pct(line.min),
             "benchmark_max": line.max if is_time else _pct(line.max),
             "p90_minutes": _minutes(overall.p90) if is_time else None,
-            "n": overall.n if is_time else overall.denominator,
+            "n": int(overall.n if is_time else overall.denominator),
         })
     return {"jobs": int(j.height), "scorecard": lines}, card
 
@@ -499,6 +517,14 @@ def _goal_sentence(g: dict[str, Any]) -> str:
         return f"Goal NPS {_f(g['target'])}: reached (last month {_f(g['current'])})."
     s = (f"Goal NPS {_f(g['target'])} in {g['months']} months: last month {_f(g['current'])}, "
          f"needs {_f(g['monthly_step'], 2, sign=True)} points a month")
+    if g.get("on_track") is not None:
+        trend = _f(g["trend_per_month"], 2, sign=True)
+        if g["projected_months"] is None:
+            s += f"; not on track: the trend so far is {trend} points a month"
+        else:
+            s += (f"; {'on track' if g['on_track'] else 'not on track'}: at the trend so far "
+                  f"({trend} points a month) the target is reached in "
+                  f"{g['projected_months']} months")
     if g["step_detectable"] is False:
         s += (f"; a step that size is not visible month to month at these sample sizes "
               f"(about {g['responses_per_month_to_see_step']} responses a month would show it)")
@@ -637,7 +663,8 @@ def _render_html(r: Report, charts_on: bool) -> str:
             f"{_f(h['previous_period']['nps'])} → {_f(h['last_period']['nps'])})</div></div>")
     g = h.get("goal")
     if g:
-        cls = "good" if g["reached"] else ("warn" if g["step_detectable"] is False else "")
+        cls = "good" if g["reached"] or g.get("on_track") else (
+            "bad" if g.get("on_track") is False else "")
         add(f'<div class="card" data-figure="goal"><div>Goal</div>'
             f'<div class="big {cls}" data-value="{g["target"]!r}">{_f(g["target"])}</div>'
             f'<div class="muted">{_esc(_goal_sentence(g))}</div></div>')
