@@ -584,6 +584,14 @@ def _num(x: Any, nd: int = 1, sign: bool = False) -> str:
     return f'<td data-value="{x!r}">{_f(x, nd, sign)}</td>'
 
 
+def _bounds(lo: float | None, hi: float | None) -> str:
+    if lo is not None and hi is not None:
+        return f"{_f(lo)} to {_f(hi)}"
+    if lo is not None:
+        return f"&ge; {_f(lo)}"
+    return "none" if hi is None else f"&le; {_f(hi)}"
+
+
 def _table(headers: list[str], rows: list[list[str]], name: str) -> str:
     head = "".join(f"<th>{_esc(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(r) + "</tr>" for r in rows)
@@ -766,7 +774,8 @@ def _render_html(r: Report, charts_on: bool) -> str:
         g = f["goal"]
         add('<section id="goal"><h2>Are we on track for the goal?</h2>')
         add(_figure(charts, "goal", lambda ax: plot.goal(res["goal"], ax=ax), (8, 3.4),
-                    "Planned monthly path to the target against the months so far."))
+                    "NPS of the months so far, the planned monthly path to the target and, "
+                    "when the trend rises, the month it projects the target is reached."))
         add(f"<p>{_esc(_goal_sentence(g))}</p>")
         if g["minimum_detectable_change"] is not None:
             add(f"<p>The smallest month-on-month change these sample sizes can show is "
@@ -797,7 +806,7 @@ def _render_html(r: Report, charts_on: bool) -> str:
                     (8, 3), "Traffic lights: green meets the policy's benchmark, red misses."))
         rows = [[f"<td><span class=\"light {_esc(x['status'])}\"></span>{_esc(x['kpi'])}</td>",
                  _num(x["value"]), f"<td>{_esc(x['unit'])}</td>",
-                 f"<td>{_f(x['benchmark_min'])} .. {_f(x['benchmark_max'])}</td>",
+                 f"<td>{_bounds(x['benchmark_min'], x['benchmark_max'])}</td>",
                  _num(x["p90_minutes"]), _num(x["n"]), f"<td>{_esc(x['status'])}</td>"]
                 for x in f["kpi"]["scorecard"]]
         add(_table(["KPI", "value", "unit", "benchmark", "p90 (minutes)", "n", "status"], rows,
