@@ -9,17 +9,14 @@ import sys
 from pathlib import Path
 
 import pytest
+from test_report import require_charts
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOK = ROOT / "examples" / "analysis.ipynb"
 
 
 def test_analysis_notebook_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("nps.plot", reason="nps.plot (the charts) is not in this build")
-    import nps
-
-    if not hasattr(nps, "compare_many"):
-        pytest.skip("nps.compare_many is not in this build")
+    require_charts()
     import nbclient
     import nbformat
 
