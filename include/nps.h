@@ -305,6 +305,35 @@ typedef uint32_t NpsAlternative;
 #endif // __cplusplus
 
 /**
+ * Multiplicity adjustment of `nps_compare_many`. Passed as `uint32_t`.
+ */
+enum NpsAdjust
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Holm's step-down method (family-wise error rate; the default).
+     */
+    NPS_ADJUST_HOLM = 0,
+    /**
+     * Benjamini–Hochberg's step-up method (false discovery rate).
+     */
+    NPS_ADJUST_BENJAMINI_HOCHBERG = 1,
+    /**
+     * No adjustment: `p_adjusted` is the raw p-value.
+     */
+    NPS_ADJUST_NONE = 2,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsAdjust NpsAdjust;
+#else
+typedef uint32_t NpsAdjust;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * Promoter, passive or detractor. Passed as `uint32_t`.
  */
 enum NpsCategory
@@ -1088,6 +1117,44 @@ typedef uint32_t NpsKpiStatus;
 #endif // __cplusplus
 
 /**
+ * The unit of a benchmark's values (nps-core's `kpi::Unit`). Passed as
+ * `uint32_t`.
+ */
+enum NpsKpiUnit
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * A share, rate or ratio as a fraction (0.85 is 85 %).
+     */
+    NPS_KPI_UNIT_FRACTION = 0,
+    /**
+     * Minutes.
+     */
+    NPS_KPI_UNIT_MINUTES = 1,
+    /**
+     * Hours.
+     */
+    NPS_KPI_UNIT_HOURS = 2,
+    /**
+     * Money in minor units.
+     */
+    NPS_KPI_UNIT_MINOR_UNITS = 3,
+    /**
+     * Money in minor units per hour.
+     */
+    NPS_KPI_UNIT_MINOR_UNITS_PER_HOUR = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsKpiUnit NpsKpiUnit;
+#else
+typedef uint32_t NpsKpiUnit;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A journey stage (SPEC §5), in journey order. Passed as `uint32_t`.
  */
 enum NpsStage
@@ -1532,6 +1599,22 @@ typedef struct NpsTestOptions {
 } NpsTestOptions;
 
 /**
+ * Options of `nps_compare_many` (nps-core's `CompareManyOptions`). Start
+ * from `nps_compare_many_options_default()`.
+ */
+typedef struct NpsCompareManyOptions {
+    /**
+     * Options of every comparison (default: `nps_test_options_default()`).
+     * The significance level of `significant` is `1 − test.confidence`.
+     */
+    struct NpsTestOptions test;
+    /**
+     * An `NpsAdjust` (default `NPS_ADJUST_HOLM`).
+     */
+    uint32_t adjust;
+} NpsCompareManyOptions;
+
+/**
  * Category shares (fractions 0..=1 that sum to 1).
  */
 typedef struct NpsShares {
@@ -1609,6 +1692,29 @@ typedef struct NpsTestResult {
      */
     uint32_t alternative;
 } NpsTestResult;
+
+/**
+ * One comparison of `nps_compare_many`, in points.
+ */
+typedef struct NpsAdjustedComparison {
+    /**
+     * The comparison a − b with its raw p-value (as `nps_compare`).
+     */
+    struct NpsTestResult result;
+    /**
+     * The p-value adjusted for the family (>= the raw one, <= 1; may
+     * underflow to 0, see `ln_p_adjusted`).
+     */
+    double p_adjusted;
+    /**
+     * Natural log of `p_adjusted`, finite even where it is 0.
+     */
+    double ln_p_adjusted;
+    /**
+     * `p_adjusted <= 1 − confidence`.
+     */
+    bool significant;
+} NpsAdjustedComparison;
 
 /**
  * Options of `nps_sample_size` (nps-core's `SampleSizeOptions`). Start
@@ -1955,6 +2061,26 @@ typedef struct NpsGoalReport {
      * significant.
      */
     uint64_t n_per_month_to_detect_step;
+    /**
+     * Whether `trend` is set (needs two months with responses).
+     */
+    bool has_trend;
+    /**
+     * The trend of the history's monthly NPS in points per month: the
+     * slope of the least-squares line through the months with responses.
+     */
+    double trend;
+    /**
+     * Whether `projected_months` is set.
+     */
+    bool has_projected_months;
+    /**
+     * The projected month of reaching the target at `trend`, counted from
+     * the last month of the history (0: `current` already reaches it).
+     * Unset when the trend does not rise or would take more than
+     * nps-core's `goal::MAX_MONTHS` months.
+     */
+    uint32_t projected_months;
 } NpsGoalReport;
 
 /**
@@ -2888,6 +3014,14 @@ typedef struct NpsScoreLine {
      * The benchmark's maximum (inclusive).
      */
     double max;
+    /**
+     * Whether `unit` is set (false: the name is not a benchmark name).
+     */
+    bool has_unit;
+    /**
+     * The unit of `value`, `min` and `max`: an `NpsKpiUnit`.
+     */
+    uint32_t unit;
 } NpsScoreLine;
 
 /**
@@ -3570,6 +3704,13 @@ struct NpsIntervalOptions nps_interval_options_default(void);
 struct NpsTestOptions nps_test_options_default(void);
 
 /**
+ * The default options of `nps_compare_many`, converted from nps-core's
+ * `CompareManyOptions::default()`: `nps_test_options_default()` and Holm's
+ * adjustment.
+ */
+struct NpsCompareManyOptions nps_compare_many_options_default(void);
+
+/**
  * The stable name of an `NpsIntervalMethod` (`"wald"`, `"adjusted_wald"`,
  * `"score"`, `"bayes"`), or `"unknown"`. Static: do not free.
  */
@@ -3765,6 +3906,42 @@ NpsStatus nps_weighted_compare(const struct NpsWeightedTally *a,
                                const struct NpsWeightedTally *b,
                                const struct NpsTestOptions *options,
                                struct NpsTestResult *out);
+
+/**
+ * Many two-sample comparisons at once (pair i is `a[i]` − `b[i]`, as
+ * `nps_compare`), with p-values adjusted for the family of `len` tests
+ * (Holm by default; see `NpsAdjust`). `options` may be NULL for
+ * `nps_compare_many_options_default()`. `out` receives `len` results, in
+ * the order of the pairs, and is written only on success. `len` 0 is an
+ * empty family (the arrays may then be NULL). An error about one pair
+ * (`NPS_STATUS_NO_DATA` for an empty tally, `NPS_STATUS_DEGENERATE` under
+ * Wald, an inconsistent tally) has the pair's index in
+ * `nps_last_error_index()`.
+ *
+ * # Safety
+ *
+ * `a` and `b` must be NULL or point to `len` valid tallies each,
+ * `options` NULL or valid options; `out` must be NULL or writable for
+ * `len` results.
+ */
+NpsStatus nps_compare_many(const struct NpsTally *a,
+                           const struct NpsTally *b,
+                           size_t len,
+                           const struct NpsCompareManyOptions *options,
+                           struct NpsAdjustedComparison *out);
+
+/**
+ * `nps_compare_many` for weighted tallies (Kish-effective counts).
+ *
+ * # Safety
+ *
+ * As `nps_compare_many`, with weighted tallies.
+ */
+NpsStatus nps_weighted_compare_many(const struct NpsWeightedTally *a,
+                                    const struct NpsWeightedTally *b,
+                                    size_t len,
+                                    const struct NpsCompareManyOptions *options,
+                                    struct NpsAdjustedComparison *out);
 
 /**
  * The default confidence level of every operation (nps-core's
@@ -5330,6 +5507,13 @@ NpsStatus nps_kpi_service_revenue_per_engineer(const int64_t *revenue_minor,
                                                size_t len,
                                                uint32_t engineers,
                                                struct NpsKpi *out);
+
+/**
+ * The stable name of an `NpsKpiUnit` (`"fraction"`, `"minutes"`,
+ * `"hours"`, `"minor_units"`, `"minor_units_per_hour"`), or `"unknown"`.
+ * Static: do not free.
+ */
+const char *nps_kpi_unit_name(uint32_t unit);
 
 /**
  * The scorecard status of one KPI value against the benchmark named

@@ -154,6 +154,17 @@ pub enum Error {
         /// What went wrong with it.
         source: Box<Error>,
     },
+    /// An error about one pair of [`compare_many`](crate::compare_many):
+    /// its position in the input around the comparison's own error.
+    /// [`Error::kind`] and [`Error::argument`] are those of `source`;
+    /// [`Error::index`] is the pair's position.
+    #[error("pair #{index}: {source}")]
+    InPair {
+        /// Position of the pair in the input (0-based).
+        index: usize,
+        /// What went wrong with it.
+        source: Box<Error>,
+    },
 }
 
 /// The longest text (in characters) an error message quotes from its
@@ -308,7 +319,7 @@ impl Error {
             Error::InvalidPolicy { .. } => ErrorKind::InvalidPolicy,
             Error::InvalidValue { .. } => ErrorKind::InvalidValue,
             Error::InvalidEvent { .. } => ErrorKind::InvalidEvent,
-            Error::InCase { source, .. } => source.kind(),
+            Error::InCase { source, .. } | Error::InPair { source, .. } => source.kind(),
         }
     }
 
@@ -320,7 +331,7 @@ impl Error {
             | Error::InvalidTimestamp { index, .. }
             | Error::InvalidValue { index, .. } => Some(*index),
             Error::InvalidEvent { index, .. } => *index,
-            Error::InCase { index, .. } => Some(*index),
+            Error::InCase { index, .. } | Error::InPair { index, .. } => Some(*index),
             _ => None,
         }
     }
@@ -330,7 +341,7 @@ impl Error {
     pub fn argument(&self) -> Option<&'static str> {
         match self {
             Error::InvalidArgument { name, .. } => Some(name),
-            Error::InCase { source, .. } => source.argument(),
+            Error::InCase { source, .. } | Error::InPair { source, .. } => source.argument(),
             _ => None,
         }
     }
@@ -339,7 +350,7 @@ impl Error {
     pub fn problems(&self) -> &[Problem] {
         match self {
             Error::InvalidPolicy { problems } => problems,
-            Error::InCase { source, .. } => source.problems(),
+            Error::InCase { source, .. } | Error::InPair { source, .. } => source.problems(),
             _ => &[],
         }
     }
@@ -366,6 +377,24 @@ impl Error {
             index,
             case_id: quote(case_id),
             source: Box::new(self),
+        }
+    }
+
+    /// This error, about pair `index` of [`compare_many`](crate::compare_many)
+    /// (also used by the bindings for a pair they could not read).
+    pub fn in_pair(self, index: usize) -> Error {
+        Error::InPair {
+            index,
+            source: Box::new(self),
+        }
+    }
+
+    /// The error about one pair of [`compare_many`](crate::compare_many),
+    /// if this is an [`Error::InPair`]: `(index, its error)`.
+    pub fn pair(&self) -> Option<(usize, &Error)> {
+        match self {
+            Error::InPair { index, source } => Some((*index, source)),
+            _ => None,
         }
     }
 

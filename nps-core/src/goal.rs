@@ -48,6 +48,21 @@ pub struct GoalReport {
     /// when there is no step, no variance, or more than
     /// [`MAX_SAMPLE_SIZE`](crate::MAX_SAMPLE_SIZE) would be needed.
     pub n_per_month_to_detect_step: Option<u64>,
+    /// NPS of each month of the history, oldest first (`None` for a month
+    /// without responses): the actuals to draw against `path`.
+    pub actuals: Vec<Option<f64>>,
+    /// The trend of the actuals in points per month: the slope of the
+    /// least-squares line through the months with responses (month index
+    /// against NPS, each month weighted equally). `None` with fewer than
+    /// two such months.
+    pub trend: Option<f64>,
+    /// The projected month of reaching the target at `trend`, counted from
+    /// the last month of the history: `Some(0)` when `current` already
+    /// reaches the target; else the first month `k ≥ 1` where the trend
+    /// line (fitted value at the last month + `trend`·k) reaches the
+    /// target. `None` when there is no trend, it does not rise, or the
+    /// target would take more than [`MAX_MONTHS`] months.
+    pub projected_months: Option<u32>,
 }
 
 /// The longest goal horizon [`track`] accepts, in months (100 years): the
@@ -175,6 +190,12 @@ pub fn track(
     } else {
         None
     };
+    let actuals: Vec<Option<f64>> = history
+        .iter()
+        .map(|t| (!t.is_empty()).then(|| t.nps()).transpose())
+        .collect::<Result<_>>()?;
+    let (trend, line_last) = least_squares(&actuals);
+    let projected_months = projected_months(current, target, trend, line_last);
     Ok(GoalReport {
         current,
         target,
@@ -187,7 +208,51 @@ pub fn track(
         minimum_detectable_change,
         step_detectable,
         n_per_month_to_detect_step,
+        actuals,
+        trend,
+        projected_months,
     })
+}
+
+/// Slope of the least-squares line through `(i, y_i)` for the months `i`
+/// with a value, and the line's value at the last month of the history;
+/// `(None, None)` with fewer than two such months.
+fn least_squares(values: &[Option<f64>]) -> (Option<f64>, Option<f64>) {
+    let points: Vec<(f64, f64)> = values
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| v.map(|y| (i as f64, y)))
+        .collect();
+    if points.len() < 2 {
+        return (None, None);
+    }
+    let n = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / n;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / n;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    let sxy: f64 = points.iter().map(|p| (p.0 - mean_x) * (p.1 - mean_y)).sum();
+    let slope = sxy / sxx; // sxx > 0: at least two distinct month indexes
+    let last = (values.len() - 1) as f64;
+    (Some(slope), Some(mean_y + slope * (last - mean_x)))
+}
+
+/// See [`GoalReport::projected_months`].
+fn projected_months(
+    current: f64,
+    target: f64,
+    trend: Option<f64>,
+    line_last: Option<f64>,
+) -> Option<u32> {
+    if current >= target {
+        return Some(0);
+    }
+    let (slope, base) = (trend?, line_last?);
+    if slope <= 0.0 {
+        return None;
+    }
+    // Tolerance: a step landing on the target up to rounding counts.
+    let k = ((target - base) / slope - 1e-9).ceil().max(1.0);
+    (k <= f64::from(MAX_MONTHS)).then_some(k as u32)
 }
 
 // GOAL_API_COMPLETE
@@ -209,6 +274,58 @@ mod tests {
         assert_eq!(r.n_per_month_to_detect_step, Some(46866));
         assert_eq!(r.last_change.unwrap().difference, 0.0);
         assert_eq!(r.last_change_significant, Some(false));
+    }
+
+    #[test]
+    fn actuals_trend_and_projection_by_hand() {
+        // NPS 10, (empty), 20, 40 at months 0, 2, 3 (the empty month is
+        // left out of the fit): mean x = 5/3, mean y = 70/3;
+        // sxx = 25/9 + 1/9 + 16/9 = 42/9, sxy = (-5/3)(-40/3) + (1/3)(-10/3)
+        // + (4/3)(50/3) = (200 - 10 + 200)/9 = 390/9 -> slope 390/42 = 65/7.
+        // Line at month 3: 70/3 + 65/7 * 4/3 = (490 + 260)/21 = 250/7.
+        // Target 60: (60 - 250/7) / (65/7) = 170/65 = 2.615... -> month 3.
+        let h = [
+            Tally::from_categories(40, 10, 50).unwrap(),
+            Tally::default(),
+            Tally::from_categories(30, 20, 50).unwrap(),
+            Tally::from_categories(20, 20, 60).unwrap(),
+        ];
+        let r = track(&h, 60.0, 10, &GoalOptions::default()).unwrap();
+        assert_eq!(r.actuals, vec![Some(10.0), None, Some(20.0), Some(40.0)]);
+        assert!((r.trend.unwrap() - 65.0 / 7.0).abs() < 1e-12);
+        assert_eq!(r.projected_months, Some(3));
+        // Already at the target: month 0; falling trend: no projection.
+        let r = track(&h, 40.0, 10, &GoalOptions::default()).unwrap();
+        assert_eq!(r.projected_months, Some(0));
+        let down = [h[3], h[0]];
+        let r = track(&down, 60.0, 10, &GoalOptions::default()).unwrap();
+        assert_eq!(r.trend, Some(-30.0));
+        assert_eq!(r.projected_months, None);
+        // One month: no trend, no projection.
+        let r = track(&h[..1], 60.0, 10, &GoalOptions::default()).unwrap();
+        assert_eq!((r.trend, r.projected_months), (None, None));
+        // Exactly on the line: 0 -> 10 -> 20, target 50 at month 3 from the last.
+        let t = |d, p| Tally::from_categories(d, 100 - d - p, p).unwrap();
+        let r = track(
+            &[t(40, 40), t(35, 45), t(30, 50)],
+            50.0,
+            10,
+            &GoalOptions::default(),
+        );
+        assert_eq!(r.unwrap().projected_months, Some(3));
+        // A trend so slow the target is beyond MAX_MONTHS: None. NPS 0, 0,
+        // 0, 0.1 of 1000 answers: slope 0.03, line at the last month 0.07,
+        // (100 - 0.07) / 0.03 = 3331 months > 1200.
+        let k = |d| Tally::from_categories(d, 600 - d, 400).unwrap();
+        let r = track(
+            &[k(400), k(400), k(400), k(399)],
+            100.0,
+            12,
+            &GoalOptions::default(),
+        );
+        let r = r.unwrap();
+        assert!((r.trend.unwrap() - 0.03).abs() < 1e-12);
+        assert_eq!(r.projected_months, None);
     }
 
     #[test]

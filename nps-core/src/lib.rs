@@ -356,10 +356,10 @@ pub use error::{Error, ErrorKind, Problem, Result, MAX_QUOTED_CHARS};
 pub use parallel::{max_threads, set_max_threads};
 pub use score::{Category, Scale, Score, ScoreRange, ScoreValue};
 pub use stats::{
-    compare, sample_size, test_benchmark, z_value, AdjustedWald, Alternative, Bayes, Credible,
-    Effective, Interval, IntervalKind, IntervalMethod, IntervalOptions, NpsSample,
-    SampleSizeOptions, Shares, TestKind, TestMethod, TestOptions, TestResult, CONFIDENCE_RANGE,
-    DEFAULT_CONFIDENCE, MAX_SAMPLE_SIZE,
+    compare, compare_many, sample_size, test_benchmark, z_value, Adjust, AdjustedComparison,
+    AdjustedWald, Alternative, Bayes, CompareManyOptions, Credible, Effective, Interval,
+    IntervalKind, IntervalMethod, IntervalOptions, NpsSample, SampleSizeOptions, Shares, TestKind,
+    TestMethod, TestOptions, TestResult, CONFIDENCE_RANGE, DEFAULT_CONFIDENCE, MAX_SAMPLE_SIZE,
 };
 pub use tally::{CategoryCounts, ColumnTally, InvalidPolicy, Tally, WeightedTally, WEIGHT_RANGE};
 

@@ -45,6 +45,18 @@ pub struct NpsGoalReport {
     /// Responses per month needed for a change of `|monthly_step|` to be
     /// significant.
     pub n_per_month_to_detect_step: u64,
+    /// Whether `trend` is set (needs two months with responses).
+    pub has_trend: bool,
+    /// The trend of the history's monthly NPS in points per month: the
+    /// slope of the least-squares line through the months with responses.
+    pub trend: f64,
+    /// Whether `projected_months` is set.
+    pub has_projected_months: bool,
+    /// The projected month of reaching the target at `trend`, counted from
+    /// the last month of the history (0: `current` already reaches it).
+    /// Unset when the trend does not rise or would take more than
+    /// nps-core's `goal::MAX_MONTHS` months.
+    pub projected_months: u32,
 }
 
 /// Options of `nps_goal_track` (nps-core's `goal::GoalOptions`). Start from
@@ -149,6 +161,10 @@ pub unsafe extern "C" fn nps_goal_track(
             step_detectable: r.step_detectable.unwrap_or(false),
             has_n_per_month_to_detect_step: r.n_per_month_to_detect_step.is_some(),
             n_per_month_to_detect_step: r.n_per_month_to_detect_step.unwrap_or(0),
+            has_trend: r.trend.is_some(),
+            trend: r.trend.unwrap_or(0.0),
+            has_projected_months: r.projected_months.is_some(),
+            projected_months: r.projected_months.unwrap_or(0),
         };
         // SAFETY: out was checked; path is non-NULL, aligned and the caller
         // guarantees it is writable for path_len >= r.path.len() values.

@@ -8,8 +8,9 @@
 use std::ffi::c_char;
 
 use nps_core::{
-    Alternative, Credible, IntervalKind, IntervalOptions, NpsSample, SampleSizeOptions, Tally,
-    TestKind, TestOptions, TestResult, WeightedTally,
+    Adjust, AdjustedComparison, Alternative, CompareManyOptions, Credible, IntervalKind,
+    IntervalOptions, NpsSample, SampleSizeOptions, Tally, TestKind, TestOptions, TestResult,
+    WeightedTally,
 };
 
 use crate::ffi::{self, CEnum, FfiError, NpsStatus};
@@ -121,6 +122,24 @@ pub struct NpsInterval {
     pub method: u32,
 }
 
+/// Multiplicity adjustment of `nps_compare_many`. Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsAdjust {
+    /// Holm's step-down method (family-wise error rate; the default).
+    Holm = 0,
+    /// Benjamini–Hochberg's step-up method (false discovery rate).
+    BenjaminiHochberg = 1,
+    /// No adjustment: `p_adjusted` is the raw p-value.
+    None = 2,
+}
+
+c_enum!(NpsAdjust {
+    Holm,
+    BenjaminiHochberg,
+    None
+});
+
 /// Options of a test or comparison. Start from `nps_test_options_default()`.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -156,6 +175,33 @@ pub struct NpsTestResult {
     pub interval: NpsInterval,
     /// The `NpsAlternative` used.
     pub alternative: u32,
+}
+
+/// Options of `nps_compare_many` (nps-core's `CompareManyOptions`). Start
+/// from `nps_compare_many_options_default()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsCompareManyOptions {
+    /// Options of every comparison (default: `nps_test_options_default()`).
+    /// The significance level of `significant` is `1 − test.confidence`.
+    pub test: NpsTestOptions,
+    /// An `NpsAdjust` (default `NPS_ADJUST_HOLM`).
+    pub adjust: u32,
+}
+
+/// One comparison of `nps_compare_many`, in points.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct NpsAdjustedComparison {
+    /// The comparison a − b with its raw p-value (as `nps_compare`).
+    pub result: NpsTestResult,
+    /// The p-value adjusted for the family (>= the raw one, <= 1; may
+    /// underflow to 0, see `ln_p_adjusted`).
+    pub p_adjusted: f64,
+    /// Natural log of `p_adjusted`, finite even where it is 0.
+    pub ln_p_adjusted: f64,
+    /// `p_adjusted <= 1 − confidence`.
+    pub significant: bool,
 }
 
 /// Category shares (fractions 0..=1 that sum to 1).
@@ -275,6 +321,42 @@ impl NpsTestOptions {
     }
 }
 
+fn adjust_of(v: u32) -> Result<Adjust, FfiError> {
+    Ok(match NpsAdjust::parse(v, "adjust")? {
+        NpsAdjust::Holm => Adjust::Holm,
+        NpsAdjust::BenjaminiHochberg => Adjust::BenjaminiHochberg,
+        NpsAdjust::None => Adjust::None,
+    })
+}
+
+fn adjust_to_c(a: Adjust) -> u32 {
+    match a {
+        Adjust::Holm => NpsAdjust::Holm,
+        Adjust::BenjaminiHochberg => NpsAdjust::BenjaminiHochberg,
+        Adjust::None => NpsAdjust::None,
+    }
+    .to_u32()
+}
+
+impl NpsCompareManyOptions {
+    /// The core options (validated by nps-core).
+    fn to_core(self) -> Result<CompareManyOptions, FfiError> {
+        Ok(CompareManyOptions {
+            test: self.test.to_core()?,
+            adjust: adjust_of(self.adjust)?,
+        })
+    }
+
+    /// `CompareManyOptions::default()` converted.
+    fn default_value() -> NpsCompareManyOptions {
+        let d = CompareManyOptions::default();
+        NpsCompareManyOptions {
+            test: NpsTestOptions::default_value(),
+            adjust: adjust_to_c(d.adjust),
+        }
+    }
+}
+
 fn interval_to_c(i: &nps_core::Interval) -> NpsInterval {
     NpsInterval {
         low: i.low,
@@ -315,6 +397,16 @@ pub extern "C" fn nps_interval_options_default() -> NpsIntervalOptions {
 pub extern "C" fn nps_test_options_default() -> NpsTestOptions {
     ffi_value!(NpsTestOptions::default_value(), {
         NpsTestOptions::default_value()
+    })
+}
+
+/// The default options of `nps_compare_many`, converted from nps-core's
+/// `CompareManyOptions::default()`: `nps_test_options_default()` and Holm's
+/// adjustment.
+#[no_mangle]
+pub extern "C" fn nps_compare_many_options_default() -> NpsCompareManyOptions {
+    ffi_value!(NpsCompareManyOptions::default_value(), {
+        NpsCompareManyOptions::default_value()
     })
 }
 
@@ -457,6 +549,60 @@ unsafe fn compare_of<C: CSample>(
     // SAFETY: out was checked; the caller guarantees it is writable.
     unsafe { out.write(test_result_to_c(&r)) };
     Ok(())
+}
+
+/// # Safety
+/// As the exported `compare_many` functions.
+unsafe fn compare_many_of<C: CSample>(
+    a: *const C,
+    b: *const C,
+    len: usize,
+    options: *const NpsCompareManyOptions,
+    out: *mut NpsAdjustedComparison,
+) -> Result<(), FfiError> {
+    // SAFETY: forwarded caller guarantees.
+    let (options, a, b, out) = unsafe {
+        (
+            ffi::options_or_default(options, NpsCompareManyOptions::to_core)?,
+            ffi::slice(a, len, "a")?,
+            ffi::slice(b, len, "b")?,
+            ffi::out_slice(out, len, "out")?,
+        )
+    };
+    // A tally that cannot be read is an error about its pair.
+    let in_pair = |i: usize| {
+        move |e: FfiError| match e {
+            FfiError::Core(core) => FfiError::Core(core.in_pair(i)),
+            other => other,
+        }
+    };
+    let loaded = a
+        .iter()
+        .zip(b)
+        .enumerate()
+        .map(|(i, (a, b))| {
+            // SAFETY: references into the caller's arrays.
+            let a = unsafe { C::load(a, "a") }.map_err(in_pair(i))?;
+            // SAFETY: as above.
+            let b = unsafe { C::load(b, "b") }.map_err(in_pair(i))?;
+            Ok((a, b))
+        })
+        .collect::<Result<Vec<_>, FfiError>>()?;
+    let pairs: Vec<(&C::Core, &C::Core)> = loaded.iter().map(|(a, b)| (a, b)).collect();
+    let results = nps_core::compare_many(&pairs, &options)?;
+    for (slot, r) in out.iter_mut().zip(&results) {
+        *slot = adjusted_to_c(r);
+    }
+    Ok(())
+}
+
+fn adjusted_to_c(r: &AdjustedComparison) -> NpsAdjustedComparison {
+    NpsAdjustedComparison {
+        result: test_result_to_c(&r.result),
+        p_adjusted: r.p_adjusted,
+        ln_p_adjusted: r.ln_p_adjusted,
+        significant: r.significant,
+    }
 }
 
 /// NPS in points: 100·(promoters − detractors)/n.
@@ -722,6 +868,50 @@ pub unsafe extern "C" fn nps_weighted_compare(
     ffi_status!({ unsafe { compare_of(a, b, options, out) } })
 }
 
+/// Many two-sample comparisons at once (pair i is `a[i]` − `b[i]`, as
+/// `nps_compare`), with p-values adjusted for the family of `len` tests
+/// (Holm by default; see `NpsAdjust`). `options` may be NULL for
+/// `nps_compare_many_options_default()`. `out` receives `len` results, in
+/// the order of the pairs, and is written only on success. `len` 0 is an
+/// empty family (the arrays may then be NULL). An error about one pair
+/// (`NPS_STATUS_NO_DATA` for an empty tally, `NPS_STATUS_DEGENERATE` under
+/// Wald, an inconsistent tally) has the pair's index in
+/// `nps_last_error_index()`.
+///
+/// # Safety
+///
+/// `a` and `b` must be NULL or point to `len` valid tallies each,
+/// `options` NULL or valid options; `out` must be NULL or writable for
+/// `len` results.
+#[no_mangle]
+pub unsafe extern "C" fn nps_compare_many(
+    a: *const NpsTally,
+    b: *const NpsTally,
+    len: usize,
+    options: *const NpsCompareManyOptions,
+    out: *mut NpsAdjustedComparison,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { compare_many_of(a, b, len, options, out) } })
+}
+
+/// `nps_compare_many` for weighted tallies (Kish-effective counts).
+///
+/// # Safety
+///
+/// As `nps_compare_many`, with weighted tallies.
+#[no_mangle]
+pub unsafe extern "C" fn nps_weighted_compare_many(
+    a: *const NpsWeightedTally,
+    b: *const NpsWeightedTally,
+    len: usize,
+    options: *const NpsCompareManyOptions,
+    out: *mut NpsAdjustedComparison,
+) -> NpsStatus {
+    // SAFETY: forwarded caller guarantees.
+    ffi_status!({ unsafe { compare_many_of(a, b, len, options, out) } })
+}
+
 /// Options of `nps_sample_size` (nps-core's `SampleSizeOptions`). Start
 /// from `nps_sample_size_options_default()`.
 #[repr(C)]
@@ -852,5 +1042,12 @@ mod tests {
         assert_eq!(nps_default_confidence(), nps_core::DEFAULT_CONFIDENCE);
         assert_eq!(t.to_core().unwrap(), TestOptions::default());
         assert_eq!(o.to_core().unwrap(), IntervalOptions::default());
+        assert_eq!(
+            nps_compare_many_options_default().to_core().unwrap(),
+            CompareManyOptions::default()
+        );
+        for a in Adjust::ALL {
+            assert_eq!(adjust_of(adjust_to_c(a)).unwrap(), a);
+        }
     }
 }

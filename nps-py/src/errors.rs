@@ -216,6 +216,14 @@ fn build(py: Python<'_>, e: &Error) -> PyResult<PyErr> {
         exc.setattr("case_index", index)?;
         exc.setattr("case_id", id)?;
     }
+    // An error about one pair of compare_many: likewise, plus which pair.
+    let e = match e {
+        Error::InPair { index, source } => {
+            exc.setattr("pair_index", *index)?;
+            &**source
+        }
+        e => e,
+    };
     match e {
         Error::InvalidScore { index, value, .. } | Error::InvalidWeight { index, value } => {
             exc.setattr("index", *index)?;

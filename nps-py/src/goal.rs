@@ -78,6 +78,23 @@ impl PyGoalReport {
     fn n_per_month_to_detect_step(&self) -> Option<u64> {
         self.report.n_per_month_to_detect_step
     }
+    /// NPS of each month of the history, oldest first (None for a month without responses).
+    #[getter]
+    fn actuals<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyTuple>> {
+        PyTuple::new(py, &self.report.actuals)
+    }
+    /// Trend of the actuals in points per month (least-squares slope over the
+    /// months with responses), or None with fewer than two such months.
+    #[getter]
+    fn trend(&self) -> Option<f64> {
+        self.report.trend
+    }
+    /// Projected month of reaching the target at `trend`, counted from the
+    /// last month (0: already reached), or None when the trend does not get there.
+    #[getter]
+    fn projected_months(&self) -> Option<u32> {
+        self.report.projected_months
+    }
 
     fn __repr__(&self) -> String {
         let opt = |v: Option<f64>| v.map_or("None".into(), repr_f64);

@@ -679,11 +679,8 @@ impl<'py> KeyColumns<'py> {
 
     /// The categories of each key column (empty when none is categorical).
     pub(crate) fn categories(&self) -> table::KeyCategories {
-        let cats: table::KeyCategories = self
-            .cols
-            .iter()
-            .map(|c| c.categorical().map(|(_, c)| c.clone()))
-            .collect();
+        let cats: table::KeyCategories =
+            self.cols.iter().map(|c| c.categories().cloned()).collect();
         if cats.iter().all(Option::is_none) {
             return Vec::new();
         }
@@ -691,50 +688,29 @@ impl<'py> KeyColumns<'py> {
     }
 
     fn with_keys<R>(&self, codes: bool, f: impl FnOnce(Keys<'_>) -> R) -> PyResult<R> {
-        fn coded<'a>(c: &'a Labels<'_>, codes: bool) -> Option<&'a [u32]> {
-            c.categorical().filter(|_| codes).map(|(k, _)| k)
+        // Categoricals grouped in category order: their codes as the keys
+        // (`Keys::Codes`). Other dictionary-encoded strings: codes and
+        // distinct labels (`Keys::Coded`); Arrow strings: their buffers
+        // (`Keys::Text`); all read in place. Other strings (Python objects):
+        // one `&str` per row.
+        let texts: Vec<_> = self.cols.iter().map(Labels::text).collect();
+        let labels: Vec<Option<Vec<&str>>> = self.cols.iter().map(coded_labels).collect();
+        let mut strs: Vec<Option<Vec<&str>>> = Vec::with_capacity(self.cols.len());
+        for ((c, t), l) in self.cols.iter().zip(&texts).zip(&labels) {
+            let in_place = t.is_some()
+                || (codes && c.categories().is_some())
+                || (l.is_some() && c.codes().is_some());
+            strs.push(if in_place { None } else { c.strs() });
         }
-        // Dictionary-encoded strings: codes and distinct labels, read in
-        // place (`Keys::Coded`); other strings: one `&str` per row.
-        // Arrow strings are factorised first (a code per row, each text once).
-        let factorized: Vec<Option<(Vec<u32>, Vec<&str>)>> =
-            self.cols.iter().map(Labels::factorized).collect();
-        let labels: Vec<Option<Vec<&str>>> = self
-            .cols
-            .iter()
-            .zip(&factorized)
-            .map(|(c, f)| match f {
-                Some((_, l)) => Some(l.clone()),
-                None => coded(c, codes).map_or_else(|| coded_labels(c), |_| None),
-            })
-            .collect();
-        let strs: Vec<Option<Vec<&str>>> = self
-            .cols
-            .iter()
-            .zip(&labels)
-            .map(|(c, l)| {
-                if coded(c, codes).is_some() || l.is_some() {
-                    None
-                } else {
-                    c.strs()
-                }
-            })
-            .collect();
-        let keys: Vec<Keys<'_>> = self
-            .cols
-            .iter()
-            .zip(&strs)
-            .zip(&labels)
-            .zip(&factorized)
-            .map(|(((c, s), l), f)| {
-                let codes_of = f.as_ref().map(|(k, _)| k.as_slice()).or_else(|| c.codes());
-                match (coded(c, codes), l, codes_of) {
-                    (Some(k), _, _) => Ok(Keys::U32(k)),
-                    (None, Some(labels), Some(codes)) => Ok(Keys::Coded { codes, labels }),
-                    _ => keys_of(c, s),
-                }
-            })
-            .collect::<PyResult<_>>()?;
+        let mut keys: Vec<Keys<'_>> = Vec::with_capacity(self.cols.len());
+        for (((c, t), l), s) in self.cols.iter().zip(&texts).zip(&labels).zip(&strs) {
+            keys.push(match (c.categorical(), t, l, c.codes()) {
+                (Some((k, _)), _, _, _) if codes => Keys::Codes(k),
+                (_, Some(t), _, _) => Keys::Text(t),
+                (_, _, Some(labels), Some(codes)) => Keys::Coded { codes, labels },
+                _ => keys_of(c, s)?,
+            });
+        }
         if self.multi {
             Ok(f(Keys::Multi(&keys)))
         } else {

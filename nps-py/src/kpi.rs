@@ -1435,7 +1435,14 @@ pub(crate) fn _kpi_revenue_per_engineer<'py>(
     })
 }
 
-type Line = (String, Option<f64>, Option<f64>, Option<f64>, &'static str);
+type Line = (
+    String,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+    &'static str,
+    Option<&'static str>,
+);
 
 /// One scorecard input: a `Kpi` (judged by its value), a `TimeKpi` (by its
 /// mean in minutes) or a number / None, as nps-core's `ScoreInput`.
@@ -1453,7 +1460,7 @@ fn score_input(r: &Bound<'_, PyAny>) -> PyResult<ScoreInput> {
 }
 
 /// Each `(name, result)` against the policy's benchmarks, judged by
-/// nps-core's `scorecard_of`: `(kpi, value, min, max, status)`.
+/// nps-core's `scorecard_of`: `(kpi, value, min, max, status, unit)`.
 #[pyfunction]
 #[pyo3(signature = (results, policy = None))]
 pub(crate) fn _kpi_scorecard(
@@ -1476,7 +1483,14 @@ pub(crate) fn _kpi_scorecard(
         .into_iter()
         .map(|l| {
             let (mn, mx) = l.benchmark.map_or((None, None), |b| (b.min, b.max));
-            (l.kpi, l.value, mn, mx, l.status.name())
+            (
+                l.kpi,
+                l.value,
+                mn,
+                mx,
+                l.status.name(),
+                l.unit.map(|u| u.name()),
+            )
         })
         .collect())
 }

@@ -72,6 +72,8 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stats::PyTestResult>()?;
     m.add_function(wrap_pyfunction!(stats::test_benchmark, m)?)?;
     m.add_function(wrap_pyfunction!(stats::compare, m)?)?;
+    m.add_class::<stats::PyAdjustedComparison>()?;
+    m.add_function(wrap_pyfunction!(stats::compare_many, m)?)?;
     m.add_function(wrap_pyfunction!(stats::sample_size, m)?)?;
     // group
     m.add_class::<group::PyGroup>()?;

@@ -291,8 +291,27 @@ static void goal(void) {
     /* ceil(2 z^2 V / step^2), V = 0.6 + 0.15 - 0.45^2 = 0.5475 -> 15143.03 */
     CHECK(rep.has_n_per_month_to_detect_step);
     CHECK_U64("n per month", rep.n_per_month_to_detect_step, 15144);
+    /* the trend of 60 -> 45 falls: no projected month */
+    CHECK(rep.has_trend && rep.trend == -15.0 && !rep.has_projected_months);
+    CHECK_STATUS(nps_goal_track(hist, 2, 40, 12, NULL, &rep, NULL, 0), NPS_STATUS_OK);
+    CHECK(rep.has_projected_months && rep.projected_months == 0); /* 45 >= 40 already */
     CHECK_STATUS(nps_goal_track(hist + 1, 1, 65, 12, NULL, &rep, NULL, 0), NPS_STATUS_OK);
     CHECK(!rep.has_last_change && !rep.has_minimum_detectable_change && !rep.has_step_detectable);
+    CHECK(!rep.has_trend && !rep.has_projected_months);
+    case_end();
+}
+
+static void score_units(void) {
+    NpsScoreLine line;
+    case_begin("scorecard: the unit of each line");
+    CHECK_STATUS(nps_kpi_scorecard_value(NULL, "delivery_minutes", true, 12.0, &line), NPS_STATUS_OK);
+    CHECK(line.has_unit && line.unit == NPS_KPI_UNIT_MINUTES);
+    CHECK_STR("minutes", nps_kpi_unit_name(line.unit), "minutes");
+    CHECK_STATUS(nps_kpi_scorecard_value(NULL, "comeback_rate", true, 0.1, &line), NPS_STATUS_OK);
+    CHECK(line.has_unit && line.unit == NPS_KPI_UNIT_FRACTION);
+    CHECK_STATUS(nps_kpi_scorecard_value(NULL, "no_such_kpi", true, 1.0, &line), NPS_STATUS_OK);
+    CHECK(!line.has_unit);
+    CHECK_STR("bad unit", nps_kpi_unit_name(99), "unknown");
     case_end();
 }
 
@@ -409,6 +428,7 @@ int main(void) {
     sample_sizes();
     groups();
     goal();
+    score_units();
     scales();
     threads();
     concurrency();

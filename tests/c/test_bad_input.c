@@ -203,6 +203,38 @@ static void invalid_arguments(void) {
     to = nps_test_options_default();
     to.method = NPS_INTERVAL_METHOD_SCORE; /* not a test method */
     CHECK_STATUS(nps_compare(&t, &t, &to, &r), NPS_STATUS_INVALID_ARGUMENT);
+    {
+        /* compare_many: NULL arrays with pairs, an unknown adjustment, a
+         * bad pair named by its index; an empty family needs no arrays. */
+        NpsTally pa[2], pb[2];
+        NpsAdjustedComparison out[2];
+        NpsCompareManyOptions mo = nps_compare_many_options_default();
+        size_t at = 99;
+        pa[0] = t;
+        pa[1] = t;
+        pb[0] = t;
+        pb[1] = t;
+        CHECK_STATUS(nps_compare_many(NULL, NULL, 0, NULL, NULL), NPS_STATUS_OK);
+        CHECK_STATUS(nps_compare_many(NULL, pb, 2, NULL, out), NPS_STATUS_NULL_POINTER);
+        CHECK_STATUS(nps_compare_many(pa, pb, 2, NULL, NULL), NPS_STATUS_NULL_POINTER);
+        CHECK_STATUS(nps_weighted_compare_many(NULL, NULL, 1, NULL, NULL), NPS_STATUS_NULL_POINTER);
+        mo.adjust = 3;
+        CHECK_STATUS(nps_compare_many(pa, pb, 2, &mo, out), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(message_contains("adjust"));
+        mo = nps_compare_many_options_default();
+        mo.test.confidence = 1.5;
+        CHECK_STATUS(nps_compare_many(pa, pb, 2, &mo, out), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(message_contains("confidence"));
+        memset(&pb[1], 0, sizeof pb[1]);
+        pb[1].has_counts = true; /* counts of 0/0/0 but 1 promoter: inconsistent */
+        pb[1].promoters = 1;
+        CHECK_STATUS(nps_compare_many(pa, pb, 2, NULL, out), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(nps_last_error_index(&at) && at == 1);
+        CHECK(message_contains("pair #1"));
+        memset(&pb[1], 0, sizeof pb[1]);
+        CHECK_STATUS(nps_compare_many(pa, pb, 2, NULL, out), NPS_STATUS_NO_DATA);
+        CHECK(nps_last_error_index(&at) && at == 1);
+    }
     CHECK_STR("unknown status name", nps_status_name(12345), "unknown");
     CHECK_STR("unknown method name", nps_interval_method_name(77), "unknown");
     CHECK_STR("unknown category name", nps_category_name(3), "unknown");

@@ -159,6 +159,16 @@ static void defaults(const cJSON *d) {
             check_triple("pseudo", o.pseudo, get(item, "pseudo"));
             check_name("alternative", alternative_name(o.alternative), get(item, "alternative"));
             CHECK_CLOSE("confidence", o.confidence, num(get(item, "confidence")), 0.0);
+        } else if (strcmp(k, "compare_many") == 0) {
+            NpsCompareManyOptions o = nps_compare_many_options_default();
+            NpsTestOptions t = nps_test_options_default();
+            check_name("adjust", o.adjust == NPS_ADJUST_HOLM ? "holm"
+                                 : o.adjust == NPS_ADJUST_BENJAMINI_HOCHBERG ? "bh"
+                                 : o.adjust == NPS_ADJUST_NONE ? "none" : "?",
+                       get(item, "adjust"));
+            CHECK(o.test.method == t.method && o.test.alternative == t.alternative);
+            CHECK(o.test.confidence == t.confidence);
+            CHECK(memcmp(o.test.pseudo, t.pseudo, sizeof t.pseudo) == 0);
         } else if (strcmp(k, "sample_size") == 0) {
             NpsSampleSizeOptions o = nps_sample_size_options_default();
             CHECK_CLOSE("confidence", o.confidence, num(get(item, "confidence")), 0.0);
@@ -332,6 +342,33 @@ static void operation(const cJSON *v) {
         NpsTestResult r;
         NpsStatus st = nps_compare(&a, &b, NULL, &r);
         check_test(v, st, &r);
+    } else if (strcmp(op, "compare_many") == 0) {
+        const cJSON *pairs = get(in, "pairs"), *pair, *w;
+        NpsTally a[8], b[8];
+        NpsAdjustedComparison out[8];
+        size_t n = 0, i = 0;
+        NpsStatus st;
+        cJSON_ArrayForEach(pair, pairs) {
+            if (n == 8) break;
+            a[n] = tally_of(get(pair, "a"));
+            b[n] = tally_of(get(pair, "b"));
+            n++;
+        }
+        st = nps_compare_many(a, b, n, NULL, out);
+        CHECK_STATUS(st, NPS_STATUS_OK);
+        CHECK_U64("results", (uint64_t)cJSON_GetArraySize(get(e, "results")), n);
+        cJSON_ArrayForEach(w, get(e, "results")) {
+            if (st != NPS_STATUS_OK || i >= n) break;
+            CHECK_CLOSE("difference", out[i].result.difference, num(get(w, "difference")), tol);
+            CHECK_CLOSE("low", out[i].result.interval.low, num(get(w, "low")), tol);
+            CHECK_CLOSE("high", out[i].result.interval.high, num(get(w, "high")), tol);
+            CHECK_REL("p_value", out[i].result.p_value, num(get(w, "p_value")), num(get(v, "p_rtol")));
+            CHECK_REL("p_adjusted", out[i].p_adjusted, num(get(w, "p_adjusted")), num(get(v, "p_rtol")));
+            CHECK_CLOSE("ln_p_adjusted", out[i].ln_p_adjusted, num(get(w, "ln_p_adjusted")),
+                        num(get(v, "ln_tol")));
+            CHECK(out[i].significant == cJSON_IsTrue(get(w, "significant")));
+            i++;
+        }
     } else if (strcmp(op, "sample_size") == 0) {
         uint64_t n = 0;
         CHECK_STATUS(nps_sample_size(num(get(in, "margin")), num(get(in, "promoters")), num(get(in, "detractors")),

@@ -349,7 +349,7 @@ static uint32_t alternative_of(const cJSON *a) {
 
 static const char *const test_keys[] = {"name", "categories", "benchmark", "a", "b", "method",
                                         "alternative", "confidence", "expect", "error", "tol",
-                                        "p_rtol", NULL};
+                                        "p_rtol", "pairs", "adjust", "ln_tol", NULL};
 
 static NpsTestOptions test_options_of(const cJSON *v) {
     NpsTestOptions o = nps_test_options_default();
@@ -406,6 +406,68 @@ static void comparison_vector(const cJSON *v) {
     NpsTestResult r;
     NpsStatus st = nps_compare(&a, &b, &o, &r);
     check_test_result(v, st, &r, &o);
+}
+
+/* A compare_many vector: the family through nps_compare_many; each
+ * result's comparison, adjusted p-value (relative), logs (absolute: the
+ * p-values may underflow) and decision. */
+static void compare_many_vector(const cJSON *v) {
+    const cJSON *pairs = get(v, "pairs"), *adj = get(v, "adjust"), *e = get(v, "expect");
+    const cJSON *err = get(v, "error"), *pair, *x;
+    size_t n = (size_t)cJSON_GetArraySize(pairs), i = 0;
+    NpsTally *a = n ? calloc(n, sizeof *a) : NULL, *b = n ? calloc(n, sizeof *b) : NULL;
+    NpsAdjustedComparison *out = n ? calloc(n, sizeof *out) : NULL;
+    NpsCompareManyOptions o = nps_compare_many_options_default();
+    NpsStatus st;
+    double tol, p_rtol, ln_tol;
+    o.test = test_options_of(v);
+    if (cJSON_IsString(adj) && strcmp(adj->valuestring, "holm") == 0) {
+        o.adjust = NPS_ADJUST_HOLM;
+    } else if (cJSON_IsString(adj) && strcmp(adj->valuestring, "bh") == 0) {
+        o.adjust = NPS_ADJUST_BENJAMINI_HOCHBERG;
+    } else if (cJSON_IsString(adj) && strcmp(adj->valuestring, "none") == 0) {
+        o.adjust = NPS_ADJUST_NONE;
+    } else {
+        fail(__FILE__, __LINE__, "unknown adjust");
+    }
+    cJSON_ArrayForEach(pair, pairs) {
+        a[i] = tally_of(get(pair, "a"));
+        b[i] = tally_of(get(pair, "b"));
+        i++;
+    }
+    st = nps_compare_many(a, b, n, &o, out);
+    if (err != NULL) {
+        check_error(err, st);
+    } else {
+        CHECK_STATUS(st, NPS_STATUS_OK);
+        CHECK_U64("results", (uint64_t)cJSON_GetArraySize(e), n);
+        tol = num(get(v, "tol"), "tol");
+        p_rtol = num(get(v, "p_rtol"), "p_rtol");
+        ln_tol = num(get(v, "ln_tol"), "ln_tol");
+        i = 0;
+        cJSON_ArrayForEach(x, e) {
+            const NpsTestResult *r = &out[i].result;
+            if (st != NPS_STATUS_OK || i >= n) break;
+            CHECK_CLOSE("difference", r->difference, num(get(x, "difference"), "difference"), tol);
+            CHECK_CLOSE("se", r->se, num(get(x, "se"), "se"), tol);
+            CHECK_CLOSE("statistic", r->statistic, num(get(x, "statistic"), "statistic"), tol);
+            CHECK_CLOSE("low", r->interval.low, num(get(x, "low"), "low"), tol);
+            CHECK_CLOSE("high", r->interval.high, num(get(x, "high"), "high"), tol);
+            CHECK_REL("p_value", r->p_value, num(get(x, "p_value"), "p_value"), p_rtol);
+            CHECK_CLOSE("ln_p_value", r->ln_p_value, num(get(x, "ln_p_value"), "ln_p_value"),
+                        ln_tol);
+            CHECK_REL("p_adjusted", out[i].p_adjusted, num(get(x, "p_adjusted"), "p_adjusted"),
+                      p_rtol);
+            CHECK_CLOSE("ln_p_adjusted", out[i].ln_p_adjusted,
+                        num(get(x, "ln_p_adjusted"), "ln_p_adjusted"), ln_tol);
+            CHECK(out[i].significant == cJSON_IsTrue(get(x, "significant")));
+            CHECK_U64("alternative", r->alternative, o.test.alternative);
+            i++;
+        }
+    }
+    free(a);
+    free(b);
+    free(out);
 }
 
 static void sample_size_vector(const cJSON *v) {
@@ -565,7 +627,7 @@ int main(int argc, char **argv) {
     cJSON *root;
     const cJSON *item;
     static const char *known[] = {"version", "generator", "tallies", "intervals", "tests",
-                                  "comparisons", "sample_sizes", "groups"};
+                                  "comparisons", "compare_many", "sample_sizes", "groups"};
     if (argc != 2) {
         fprintf(stderr, "usage: %s tests/golden/vectors.json\n", argv[0]);
         return 2;
@@ -593,6 +655,7 @@ int main(int argc, char **argv) {
     run_section(root, "intervals", interval_vector);
     run_section(root, "tests", test_vector);
     run_section(root, "comparisons", comparison_vector);
+    run_section(root, "compare_many", compare_many_vector);
     run_section(root, "sample_sizes", NULL);
     run_section(root, "groups", group_vector);
     cJSON_Delete(root);

@@ -7,6 +7,7 @@ of ``tests/golden/README.md``).
 
 Independent oracle: Python standard library only (``fractions``,
 ``decimal``, ``math``, ``statistics.NormalDist`` through the helpers of
+``gen_vectors.py``; mpmath for the p-values of ``compare_many``, as in
 ``gen_vectors.py``); never imports nps. The documented default values are
 written out here, once, by hand (``DEFAULTS``); the library's own defaults
 are checked against them by the readers. The output is deterministic.
@@ -29,6 +30,7 @@ sys.path.insert(0, str(HERE))
 from gen_vectors import (  # noqa: E402  (stdlib-only oracle helpers)
     P_RTOL,
     TOL_CLOSED,
+    compare_many_vector,
     TOL_ROOT,
     dec,
     finish,
@@ -59,6 +61,9 @@ DEFAULTS = {
         "confidence": 0.95,
     },
     "sample_size": {"confidence": 0.95, "population": None},
+    # compare_many: the test options above, Holm's adjustment, and
+    # significance at 1 - test.confidence.
+    "compare_many": {"adjust": "holm"},
     "comeback": {
         "window_days": 30,
         "window_seconds": 30 * DAY,
@@ -140,6 +145,15 @@ def compare_op(name, a, b):
                  DEFAULTS["test"]["alternative"])
     return {"name": name, "operation": "compare", "inputs": {"a": list(a), "b": list(b)},
             "expected": test_expect(res), "tol": TOL_CLOSED, "p_rtol": P_RTOL}
+
+
+def compare_many_op(name, pairs):
+    t = DEFAULTS["test"]
+    v = compare_many_vector(name, pairs, DEFAULTS["compare_many"]["adjust"], t["method"],
+                            t["alternative"], t["confidence"])
+    return {"name": name, "operation": "compare_many",
+            "inputs": {"pairs": v["pairs"]}, "expected": {"results": v["expect"]},
+            "tol": v["tol"], "p_rtol": v["p_rtol"], "ln_tol": v["ln_tol"]}
 
 
 def sample_size_op(name, margin, promoters, detractors):
@@ -262,6 +276,9 @@ def operations():
         test_op("all promoters against 50 (Wald would be degenerate)", (0, 0, 30), 50.0),
         compare_op("issue 9: 20/28/77 against 25/30/70", (20, 28, 77), (25, 30, 70)),
         compare_op("one category each (Wald would be degenerate)", (0, 0, 5), (0, 0, 7)),
+        compare_many_op("three stores against one base (Holm, 95 %)",
+                        [((10, 20, 70), (30, 20, 50)), ((28, 20, 52), (30, 20, 50)),
+                         ((18, 22, 60), (30, 20, 50))]),
         sample_size_op("p50 d20 margin 5", 5.0, 0.5, 0.2),
         margin_op("20/30/50", (20, 30, 50)),
     ]

@@ -775,6 +775,145 @@ def comparisons():
 
 
 # --------------------------------------------------------------------------
+# Many comparisons with adjusted p-values
+# --------------------------------------------------------------------------
+#
+# The only section that needs mpmath (imported here, lazily): p-values far
+# below f64's range, and their logs, are computed with 60-digit erfc so the
+# log-form adjustment is checked where the library's p underflows to 0.
+# Holm and Benjamini-Hochberg are written from their definitions (an
+# explicit max / min over ranks, not a running one). When statsmodels is
+# installed, its multipletests cross-checks them; it is not a dependency.
+
+LN_TOL = 1e-8  # absolute tolerance of ln p and ln p-adjusted
+
+
+def mp_p_value(stat, alternative):
+    import mpmath as mp
+    z = mp.mpf(str(stat))
+    if alternative == "two_sided":
+        return mp.erfc(abs(z) / mp.sqrt(2))
+    if alternative == "greater":
+        return mp.erfc(z / mp.sqrt(2)) / 2
+    if alternative == "less":
+        return mp.erfc(-z / mp.sqrt(2)) / 2
+    raise ValueError(alternative)
+
+
+def holm(ps):
+    """Holm's step-down adjusted p-values (input order), by definition:
+    p~(i) = max over j <= i of min(1, (m - j + 1) p(j)), ranks by (p, index)."""
+    m = len(ps)
+    order = sorted(range(m), key=lambda i: (ps[i], i))
+    out = [None] * m
+    for r, i in enumerate(order, start=1):
+        out[i] = max(min(1, (m - j + 1) * ps[order[j - 1]]) for j in range(1, r + 1))
+    return out
+
+
+def benjamini_hochberg(ps):
+    """BH step-up adjusted p-values: p~(i) = min over j >= i of min(1, m/j p(j))."""
+    import mpmath as mp
+    m = len(ps)
+    order = sorted(range(m), key=lambda i: (ps[i], i))
+    out = [None] * m
+    for r, i in enumerate(order, start=1):
+        out[i] = min(min(1, ps[order[j - 1]] * (mp.mpf(m) / j)) for j in range(r, m + 1))
+    return out
+
+
+def cross_check_statsmodels(ps, adjusted, adjust):
+    try:
+        from statsmodels.stats.multitest import multipletests
+    except ImportError:
+        return False
+    method = {"holm": "holm", "bh": "fdr_bh"}[adjust]
+    _, got, _, _ = multipletests([float(p) for p in ps], method=method)
+    for g, w in zip(got, adjusted):
+        if float(w) > 1e-300:
+            assert abs(g - float(w)) <= 1e-12 * float(w), (adjust, got, adjusted)
+    return True
+
+
+STATSMODELS_CHECKED = []
+
+
+def compare_many_vector(name, pairs, adjust="holm", method="adjusted_wald",
+                        alternative="two_sided", conf=0.95):
+    import mpmath as mp
+    mp.mp.dps = 60
+    v = {"name": name, "pairs": [{"a": list(a), "b": list(b)} for a, b in pairs],
+         "method": method, "alternative": alternative, "confidence": conf,
+         "adjust": adjust, "tol": TOL_CLOSED, "p_rtol": P_RTOL_TINY, "ln_tol": LN_TOL}
+    results, ps = [], []
+    for i, (a, b) in enumerate(pairs):
+        one = compare_vector(f"{name}[{i}]", a, b, method, alternative, conf)
+        if "error" in one:
+            v["error"] = {**one["error"], "index": i}
+            return v
+        e = one["expect"]
+        p = mp_p_value(e["statistic"], alternative)
+        results.append(e)
+        ps.append(p)
+    if adjust == "holm":
+        adj = holm(ps)
+    elif adjust == "bh":
+        adj = benjamini_hochberg(ps)
+    elif adjust == "none":
+        adj = list(ps)
+    else:
+        raise ValueError(adjust)
+    if adjust != "none" and ps and cross_check_statsmodels(ps, adj, adjust):
+        STATSMODELS_CHECKED.append(name)
+    alpha = 1 - mp.mpf(conf)
+    expect = []
+    for e, p, q in zip(results, ps, adj):
+        assert p <= q <= 1, (name, p, q)
+        assert abs(q - alpha) > mp.mpf("1e-9") * alpha, f"{name}: p-adjusted too near alpha"
+        # Keep subnormals out of the vectors: p is either normal or 0.
+        for x in (p, q):
+            assert x == 0 or x > mp.mpf("1e-300") or x < mp.mpf("1e-330"), (name, x)
+        expect.append({**e, "p_value": float(p), "ln_p_value": float(mp.log(p)),
+                       "p_adjusted": float(q), "ln_p_adjusted": float(mp.log(q)),
+                       "significant": bool(q <= alpha)})
+    v["expect"] = expect
+    return v
+
+
+def compare_many_section():
+    base = (30, 20, 50)  # NPS 20, n = 100
+    stores = [(10, 20, 70), (28, 20, 52), (18, 22, 60), (40, 20, 40), (22, 18, 60),
+              (15, 25, 60)]
+    pairs = [(s, base) for s in stores]
+    out = []
+    for adjust in ("holm", "bh", "none"):
+        out.append(compare_many_vector(f"six_stores_vs_base_{adjust}", pairs, adjust))
+    for adjust in ("holm", "bh"):
+        out.append(compare_many_vector(f"six_stores_vs_base_wald_greater_conf90_{adjust}",
+                                       pairs, adjust, "wald", "greater", 0.90))
+    # Tied p-values (identical pairs) must get identical adjusted values.
+    tied = [((20, 30, 50), (30, 30, 40)), ((5, 5, 10), (10, 10, 20)),
+            ((20, 30, 50), (30, 30, 40)), ((10, 30, 60), (30, 30, 40))]
+    for adjust in ("holm", "bh"):
+        out.append(compare_many_vector(f"ties_{adjust}", tied, adjust, "wald"))
+    # p far below f64's range: only the log form ranks and adjusts them.
+    tiny = [((1000, 0, 9000), (9000, 0, 1000)), ((2000, 0, 8000), (8000, 0, 2000)),
+            ((13, 21, 40), (120, 300, 580)), ((1500, 0, 8500), (8500, 0, 1500))]
+    for adjust in ("holm", "bh"):
+        out.append(compare_many_vector(f"underflowing_p_{adjust}", tiny, adjust, "wald"))
+    # Large p: m p > 1 is capped at 1.
+    big = [((20, 30, 50), (21, 30, 49)), ((5, 5, 10), (10, 10, 20)), ((30, 20, 50), (29, 22, 49))]
+    for adjust in ("holm", "bh"):
+        out.append(compare_many_vector(f"capped_at_one_{adjust}", big, adjust))
+    out.append(compare_many_vector("one_pair_holm_is_raw", [((20, 28, 77), (25, 30, 70))]))
+    out.append(compare_many_vector("empty_family", []))
+    out.append(compare_many_vector("no_data_in_pair_2", [pairs[0], pairs[1], ((0, 0, 0), base)]))
+    out.append(compare_many_vector("degenerate_wald_in_pair_1",
+                                   [pairs[0], ((0, 0, 5), (0, 0, 7)), pairs[2]], "bh", "wald"))
+    return out
+
+
+# --------------------------------------------------------------------------
 # Sample sizes
 # --------------------------------------------------------------------------
 
@@ -1048,6 +1187,7 @@ def main():
         "intervals": intervals() + bayes_vectors(),
         "tests": tests(),
         "comparisons": comparisons(),
+        "compare_many": compare_many_section(),
         "sample_sizes": sample_sizes(),
         "groups": groups(),
     }
@@ -1059,6 +1199,9 @@ def main():
     OUT.write_text(text, encoding="utf-8")
     counts = ", ".join(f"{k}: {len(v)}" for k, v in doc.items() if isinstance(v, list))
     print(f"wrote {OUT} ({counts})")
+    print("statsmodels cross-check: "
+          + (f"{len(STATSMODELS_CHECKED)} vectors" if STATSMODELS_CHECKED
+             else "skipped (statsmodels not installed)"))
 
 
 if __name__ == "__main__":

@@ -13,8 +13,8 @@ use nps_core::kpi::{
 };
 use nps_core::policy::Policy;
 use nps_core::{
-    compare, sample_size, test_benchmark, IntervalOptions, NpsSample, SampleSizeOptions, Tally,
-    TestOptions, TestResult, DEFAULT_CONFIDENCE,
+    compare, compare_many, sample_size, test_benchmark, CompareManyOptions, IntervalOptions,
+    NpsSample, SampleSizeOptions, Tally, TestOptions, TestResult, DEFAULT_CONFIDENCE,
 };
 use nps_tests::{check_close, check_rel, num, nums, triple, Value};
 
@@ -70,6 +70,15 @@ fn default_values_are_the_documented_ones() {
         eq("test.pseudo", name(&t.pseudo), &e["pseudo"])?;
         eq("test.alternative", name(&t.alternative), &e["alternative"])?;
         check_close("test.confidence", t.confidence, num(&e["confidence"])?, 0.0)?;
+        let m = CompareManyOptions::default();
+        eq(
+            "compare_many.adjust",
+            name(&m.adjust),
+            &d["compare_many"]["adjust"],
+        )?;
+        if m.test != t {
+            return Err("compare_many.test is not TestOptions::default()".into());
+        }
         let s = SampleSizeOptions::default();
         let e = &d["sample_size"];
         check_close(
@@ -226,6 +235,38 @@ fn check_operation(v: &Value) -> Result<(), String> {
             let (a, b) = (tally(&i["a"])?, tally(&i["b"])?);
             check_test(&compare(&a, &b, &TestOptions::default()).map_err(err)?, v)
         }
+        "compare_many" => {
+            let pairs = i["pairs"]
+                .as_array()
+                .ok_or("pairs")?
+                .iter()
+                .map(|p| Ok((tally(&p["a"])?, tally(&p["b"])?)))
+                .collect::<Result<Vec<_>, String>>()?;
+            let refs: Vec<(&Tally, &Tally)> = pairs.iter().map(|(a, b)| (a, b)).collect();
+            let r = compare_many(&refs, &CompareManyOptions::default()).map_err(err)?;
+            let want = e["results"].as_array().ok_or("results")?;
+            if r.len() != want.len() {
+                return Err(format!("{} results, expected {}", r.len(), want.len()));
+            }
+            let (p_rtol, ln_tol) = (num(&v["p_rtol"])?, num(&v["ln_tol"])?);
+            for (r, w) in r.iter().zip(want) {
+                let t = &r.result;
+                check_close("difference", t.difference, num(&w["difference"])?, tol)?;
+                check_close("se", t.se, num(&w["se"])?, tol)?;
+                check_close("low", t.interval.low, num(&w["low"])?, tol)?;
+                check_close("high", t.interval.high, num(&w["high"])?, tol)?;
+                check_rel("p_value", t.p_value, num(&w["p_value"])?, p_rtol)?;
+                check_rel("p_adjusted", r.p_adjusted, num(&w["p_adjusted"])?, p_rtol)?;
+                check_close(
+                    "ln_p_adjusted",
+                    r.ln_p_adjusted,
+                    num(&w["ln_p_adjusted"])?,
+                    ln_tol,
+                )?;
+                eq("significant", name(&r.significant), &w["significant"])?;
+            }
+            Ok(())
+        }
         "sample_size" => {
             let n = sample_size(
                 num(&i["margin"])?,
@@ -379,6 +420,7 @@ fn every_operation_with_defaults_only() {
         "interval",
         "test_benchmark",
         "compare",
+        "compare_many",
         "sample_size",
         "margin_of_error",
         "job_outcomes",

@@ -2,9 +2,9 @@
 //! nps-core. Each failure names its vector.
 
 use nps_core::{
-    compare, sample_size, test_benchmark, Alternative, ColumnTally, Credible, IntervalMethod,
-    InvalidPolicy, NpsSample, SampleSizeOptions, Tally, TestMethod, TestOptions, TestResult,
-    WeightedTally,
+    compare, compare_many, sample_size, test_benchmark, Adjust, AdjustedComparison, Alternative,
+    ColumnTally, CompareManyOptions, Credible, IntervalMethod, InvalidPolicy, NpsSample,
+    SampleSizeOptions, Tally, TestMethod, TestOptions, TestResult, WeightedTally,
 };
 use nps_tests::{
     check_close, check_error, check_rel, check_stat, num, nums, run_section, triple, uint, Value,
@@ -231,6 +231,64 @@ fn check_comparison_vector(v: &Value) -> Result<(), String> {
     against(v, r, |r, e| check_test_result(r, v, e))
 }
 
+/// A `compare_many` vector: every pair's comparison (as a comparison
+/// vector, with its ln p checked absolutely: the p-values may underflow),
+/// the adjusted p-value (relative), its log (absolute) and the decision.
+fn check_compare_many_vector(v: &Value) -> Result<(), String> {
+    let pairs: Vec<(Tally, Tally)> = v["pairs"]
+        .as_array()
+        .ok_or("pairs must be an array")?
+        .iter()
+        .map(|p| Ok((tally_of(&p["a"])?, tally_of(&p["b"])?)))
+        .collect::<Result<_, String>>()?;
+    let refs: Vec<(&Tally, &Tally)> = pairs.iter().map(|(a, b)| (a, b)).collect();
+    let adjust = Adjust::from_name(v["adjust"].as_str().ok_or("adjust must be a string")?)
+        .map_err(|e| e.to_string())?;
+    let options = CompareManyOptions {
+        test: test_options(v)?,
+        adjust,
+    };
+    against(v, compare_many(&refs, &options), |r, e| {
+        check_adjusted(r, v, e)
+    })
+}
+
+fn check_adjusted(r: &[AdjustedComparison], v: &Value, e: &Value) -> Result<(), String> {
+    let e = e.as_array().ok_or("expect must be an array")?;
+    if r.len() != e.len() {
+        return Err(format!("got {} results, expected {}", r.len(), e.len()));
+    }
+    let tol = tol_of(v)?;
+    let p_rtol = num(&v["p_rtol"])?;
+    let ln_tol = num(&v["ln_tol"])?;
+    for (i, (r, e)) in r.iter().zip(e).enumerate() {
+        let at = |m: String| format!("pair {i}: {m}");
+        let t = &r.result;
+        check_close("difference", t.difference, num(&e["difference"])?, tol).map_err(at)?;
+        check_close("se", t.se, num(&e["se"])?, tol).map_err(at)?;
+        check_close("statistic", t.statistic, num(&e["statistic"])?, tol).map_err(at)?;
+        check_close("low", t.interval.low, num(&e["low"])?, tol).map_err(at)?;
+        check_close("high", t.interval.high, num(&e["high"])?, tol).map_err(at)?;
+        check_rel("p_value", t.p_value, num(&e["p_value"])?, p_rtol).map_err(at)?;
+        check_close("ln_p_value", t.ln_p_value, num(&e["ln_p_value"])?, ln_tol).map_err(at)?;
+        check_rel("p_adjusted", r.p_adjusted, num(&e["p_adjusted"])?, p_rtol).map_err(at)?;
+        check_close(
+            "ln_p_adjusted",
+            r.ln_p_adjusted,
+            num(&e["ln_p_adjusted"])?,
+            ln_tol,
+        )
+        .map_err(at)?;
+        let want = e["significant"]
+            .as_bool()
+            .ok_or("significant must be a bool")?;
+        if r.significant != want {
+            return Err(at(format!("significant: got {}", r.significant)));
+        }
+    }
+    Ok(())
+}
+
 fn check_sample_size_vector(v: &Value) -> Result<(), String> {
     let population = match &v["population"] {
         Value::Null => None,
@@ -284,6 +342,12 @@ fn golden_tests() {
 fn golden_comparisons() {
     let n = run_section("comparisons", check_comparison_vector);
     assert!(n >= 10, "only {n} comparison vectors");
+}
+
+#[test]
+fn golden_compare_many() {
+    let n = run_section("compare_many", check_compare_many_vector);
+    assert!(n >= 10, "only {n} compare_many vectors");
 }
 
 #[test]

@@ -5,7 +5,8 @@
 use std::collections::BTreeMap;
 
 use nps_core::group::{
-    group_by, Dedupe, GroupKey, GroupOptions, Grouped, Keys, Missing, Respondents,
+    group_by, Codes, Dedupe, GroupKey, GroupOptions, Grouped, Keys, Missing, Respondents,
+    TextColumn,
 };
 use nps_core::period::Period;
 use nps_core::state::Saved;
@@ -389,7 +390,70 @@ proptest! {
             period: by_month.then_some(Period::Month),
             ..Default::default()
         }).unwrap();
-        prop_assert_eq!(run(Keys::Coded { codes: &codes, labels: &all }), run(Keys::Str(&strs)));
+        let expected = run(Keys::Str(&strs));
+        prop_assert_eq!(&run(Keys::Coded { codes: Codes::U32(&codes), labels: &all }), &expected);
+        // The same codes in the caller's width, read in place.
+        let wide_i32: Vec<i32> = codes.iter().map(|&c| c as i32).collect();
+        let wide_u64: Vec<u64> = codes.iter().map(|&c| u64::from(c)).collect();
+        prop_assert_eq!(&run(Keys::Coded { codes: Codes::I32(&wide_i32), labels: &all }), &expected);
+        prop_assert_eq!(&run(Keys::Coded { codes: Codes::U64(&wide_u64), labels: &all }), &expected);
+        let narrow: Vec<i8> = codes.iter().map(|&c| c as i8).collect();
+        if !wide {
+            prop_assert_eq!(&run(Keys::Coded { codes: Codes::I8(&narrow), labels: &all }), &expected);
+        }
+        // Strings read in place from a packed buffer.
+        let packed = Packed::new(&strs);
+        prop_assert_eq!(&run(Keys::Text(&packed)), &expected);
+        // ... and as one of several key columns.
+        let by_dealer = [Keys::U32(&codes), Keys::Text(&packed)];
+        let by_dealer_str = [Keys::U32(&codes), Keys::Str(&strs)];
+        prop_assert_eq!(run(Keys::Multi(&by_dealer)), run(Keys::Multi(&by_dealer_str)));
+    }
+
+    /// Strings read in place group as `&str` keys over many rows and
+    /// distinct texts (several threads, first-occurrence order joined across
+    /// parts), including texts that differ only past a shared prefix.
+    #[test]
+    fn text_keys_group_as_their_strings(
+        keys in proptest::collection::vec(0u32..50_000, 0..3_000),
+        repeat in 1usize..80,
+    ) {
+        let owned: Vec<String> = keys.iter().map(|k| format!("respondent-{k}")).collect();
+        let strs: Vec<&str> = owned.iter().cycle().take(owned.len() * repeat).map(String::as_str).collect();
+        let scores: Vec<u8> = (0..strs.len()).map(|i| (i * 7 % 11) as u8).collect();
+        let packed = Packed::new(&strs);
+        let run = |keys| group_by(&scores, &GroupOptions { keys: Some(keys), min_n: 0, ..Default::default() }).unwrap();
+        prop_assert_eq!(run(Keys::Text(&packed)), run(Keys::Str(&strs)));
+    }
+}
+
+/// Strings packed back to back with offsets, as Arrow lays them out: a
+/// [`TextColumn`] that holds no `&str` per row.
+struct Packed {
+    offsets: Vec<usize>,
+    data: String,
+}
+
+impl Packed {
+    fn new(strs: &[&str]) -> Packed {
+        let mut offsets = vec![0];
+        let mut data = String::new();
+        for s in strs {
+            data.push_str(s);
+            offsets.push(data.len());
+        }
+        Packed { offsets, data }
+    }
+}
+
+impl TextColumn for Packed {
+    fn len(&self) -> usize {
+        self.offsets.len() - 1
+    }
+    fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+        for (j, o) in out.iter_mut().enumerate() {
+            *o = &self.data[self.offsets[start + j]..self.offsets[start + j + 1]];
+        }
     }
 }
 
@@ -399,7 +463,7 @@ fn coded_keys_are_checked() {
         &[9u8, 9],
         &GroupOptions {
             keys: Some(Keys::Coded {
-                codes: &[0, 2],
+                codes: Codes::U32(&[0, 2]),
                 labels: &["a", "b"],
             }),
             ..Default::default()
@@ -416,7 +480,7 @@ fn coded_keys_are_checked() {
         &[9u8],
         &GroupOptions {
             keys: Some(Keys::Coded {
-                codes: &[0],
+                codes: Codes::U32(&[0]),
                 labels: &["a", "a"],
             }),
             ..Default::default()
@@ -425,4 +489,19 @@ fn coded_keys_are_checked() {
         panic!("grouped")
     };
     assert!(e.to_string().contains("twice"), "{e}");
+    // A negative code (pandas' -1 for a missing value) names its row.
+    let Err(e) = group_by(
+        &[9u8, 9, 9],
+        &GroupOptions {
+            keys: Some(Keys::Coded {
+                codes: Codes::I8(&[0, 1, -1]),
+                labels: &["a", "b"],
+            }),
+            ..Default::default()
+        },
+    ) else {
+        panic!("grouped")
+    };
+    assert_eq!(e.index(), Some(2), "{e}");
+    assert!(e.to_string().contains("code -1 has no label"), "{e}");
 }

@@ -308,3 +308,86 @@ fn threaded_split_of_a_long_byte_column() {
     let e = Tally::from_scores(&late).unwrap_err();
     assert_eq!(e.index(), Some(valid.len()));
 }
+
+/// Pairs of small samples, including huge differences (p far below f64's
+/// range) and identical pairs (tied p-values).
+/// Category counts (D, Pa, P).
+type Counts3 = (u64, u64, u64);
+
+fn family() -> impl Strategy<Value = Vec<(Counts3, Counts3)>> {
+    let big = prop_oneof![
+        small_sample(),
+        Just((9000, 0, 1000)),
+        Just((1000, 0, 9000)),
+        Just((0, 0, 1)),
+    ];
+    proptest::collection::vec((small_sample(), big), 0..12).prop_flat_map(|v| {
+        let n = v.len();
+        // Duplicate some pairs to get ties.
+        (Just(v), proptest::collection::vec(0..n.max(1), 0..3)).prop_map(|(mut v, dup)| {
+            for i in dup {
+                if let Some(&p) = v.get(i) {
+                    v.push(p);
+                }
+            }
+            v
+        })
+    })
+}
+
+proptest! {
+    /// Adjusted p-values: ≥ the raw ones, ≤ 1, monotone in the order of
+    /// the raw p (and of ln p where p underflows), equal for equal raw
+    /// values, Holm ≥ BH, and `none` is the raw p.
+    #[test]
+    fn compare_many_adjustment_invariants(pairs in family(), alt in prop_oneof![
+        Just(Alternative::TwoSided), Just(Alternative::Greater), Just(Alternative::Less)]) {
+        use nps_core::{compare_many, Adjust, CompareManyOptions};
+        let tallies: Vec<(Tally, Tally)> = pairs
+            .iter()
+            .map(|&((d, pa, p), (d2, pa2, p2))| {
+                (Tally::from_categories(d, pa, p).unwrap(), Tally::from_categories(d2, pa2, p2).unwrap())
+            })
+            .collect();
+        let refs: Vec<(&Tally, &Tally)> = tallies.iter().map(|(a, b)| (a, b)).collect();
+        let run = |adjust| {
+            let o = CompareManyOptions {
+                test: TestOptions { alternative: alt, ..TestOptions::default() },
+                adjust,
+            };
+            compare_many(&refs, &o).unwrap()
+        };
+        let (holm, bh, none) = (run(Adjust::Holm), run(Adjust::BenjaminiHochberg), run(Adjust::None));
+        prop_assert_eq!(holm.len(), pairs.len());
+        for (i, n) in none.iter().enumerate() {
+            prop_assert_eq!(n.p_adjusted, n.result.p_value);
+            prop_assert_eq!(n.ln_p_adjusted, n.result.ln_p_value);
+            let direct = compare(refs[i].0, refs[i].1, &TestOptions { alternative: alt, ..TestOptions::default() }).unwrap();
+            prop_assert_eq!(holm[i].result, direct);
+        }
+        for r in [&holm, &bh] {
+            for x in r.iter() {
+                prop_assert!(x.p_adjusted >= x.result.p_value && x.p_adjusted <= 1.0, "{:?}", x);
+                prop_assert!(x.ln_p_adjusted >= x.result.ln_p_value && x.ln_p_adjusted <= 0.0, "{:?}", x);
+                prop_assert_eq!(x.significant, x.p_adjusted <= 0.05 + 1e-15);
+            }
+            for a in r.iter() {
+                for b in r.iter() {
+                    let (pa, pb) = ((a.result.p_value, a.result.ln_p_value), (b.result.p_value, b.result.ln_p_value));
+                    if pa < pb {
+                        prop_assert!(a.p_adjusted <= b.p_adjusted);
+                        prop_assert!(a.ln_p_adjusted <= b.ln_p_adjusted);
+                    }
+                    if pa == pb {
+                        prop_assert_eq!(a.p_adjusted, b.p_adjusted);
+                        prop_assert_eq!(a.ln_p_adjusted, b.ln_p_adjusted);
+                    }
+                }
+            }
+        }
+        for (h, b) in holm.iter().zip(&bh) {
+            prop_assert!(h.p_adjusted >= b.p_adjusted, "{:?} {:?}", h, b);
+            prop_assert!(h.ln_p_adjusted >= b.ln_p_adjusted, "{:?} {:?}", h, b);
+        }
+    }
+}

@@ -65,6 +65,9 @@ def run(op: dict[str, Any]) -> dict[str, Any]:
         return result_dict(nps.test_benchmark(nps.Tally(*i["categories"]), i["benchmark"]))
     if name == "compare":
         return result_dict(nps.compare(nps.Tally(*i["a"]), nps.Tally(*i["b"])))
+    if name == "compare_many":
+        pairs = [(nps.Tally(*p["a"]), nps.Tally(*p["b"])) for p in i["pairs"]]
+        return {"results": nps.compare_many(pairs)}
     if name == "sample_size":
         return {"n": nps.sample_size(i["margin"], i["promoters"], i["detractors"])}
     if name == "margin_of_error":
@@ -122,6 +125,23 @@ def test_defaults_vector(op: dict[str, Any]) -> None:
     if op["operation"] == "job_outcomes":
         assert actual == op["expected"]
         return
+    if op["operation"] == "compare_many":
+        got, want = actual["results"], op["expected"]["results"]
+        assert len(got) == len(want)
+        for r, w in zip(got, want):
+            t = r.result
+            flat = {"difference": t.difference, "se": t.se, "statistic": t.statistic,
+                    "p_value": t.p_value, "ln_p_value": t.ln_p_value, "low": t.interval.low,
+                    "high": t.interval.high, "p_adjusted": r.p_adjusted,
+                    "ln_p_adjusted": r.ln_p_adjusted, "significant": r.significant}
+            for k, v in w.items():
+                if k == "significant":
+                    assert flat[k] is v, f"{op['name']}: significant"
+                    continue
+                rtol = op["p_rtol"] if k in ("p_value", "p_adjusted") else None
+                tol = op["ln_tol"] if k.startswith("ln_") else op["tol"]
+                assert near(flat[k], v, tol, rtol), f"{op['name']}: {k} = {flat[k]!r}, expected {v!r}"
+        return
     check(actual, op["expected"], op)
 
 
@@ -136,6 +156,9 @@ def test_benchmarks_are_the_default_policy() -> None:
 NONE_DEFAULTS: list[tuple[Any, list[str]]] = [
     (nps.test_benchmark, ["method", "confidence", "alternative", "pseudo"]),
     (nps.compare, ["method", "confidence", "alternative", "pseudo"]),
+    # adjust: None means no adjustment; not given is the core default (Holm),
+    # checked in test_documented_defaults_equal_explicit_values.
+    (nps.compare_many, ["method", "confidence", "alternative", "pseudo"]),
     (nps.sample_size, ["confidence", "population"]),
     (nps.Tally.interval, ["method", "confidence", "pseudo", "clip", "prior", "credible"]),
     (nps.Tally.margin_of_error, ["confidence"]),
@@ -172,6 +195,12 @@ def test_documented_defaults_equal_explicit_values() -> None:
         t, 20.0, te["method"], te["confidence"], te["alternative"], pseudo=tuple(te["pseudo"]))
     assert nps.sample_size(5.0, 0.5, 0.2) == nps.sample_size(5.0, 0.5, 0.2, d["sample_size"]["confidence"])
     assert t.margin_of_error() == t.margin_of_error(d["confidence"])
+    # compare_many: not given = the core default (Holm); None = no adjustment.
+    pairs = [(t, u), (u, t), (t, t)]
+    assert nps.compare_many(pairs) == nps.compare_many(
+        pairs, d["compare_many"]["adjust"], te["method"], te["confidence"], te["alternative"],
+        pseudo=tuple(te["pseudo"]))
+    assert nps.compare_many(pairs, None) == nps.compare_many(pairs, "none")
 
     day = 86_400
     veh, opened, closed = ["V1", "V1", "V2"], [0, 31 * day, 0], [day, 32 * day, day]

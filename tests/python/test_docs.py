@@ -17,6 +17,7 @@ import nps
 import nps._nps
 import nps.dask
 import nps.kpi
+import nps.plot
 
 STUBS = Path(__file__).resolve().parents[2] / "nps-py" / "python" / "nps" / "_nps.pyi"
 
@@ -26,7 +27,7 @@ NO_EXAMPLE_YET: set[str] = set()
 
 def _exports() -> list[tuple[str, Any]]:
     out = []
-    for mod in (nps, nps.kpi, nps.dask):
+    for mod in (nps, nps.kpi, nps.dask, nps.plot):
         for name in mod.__all__:
             obj = getattr(mod, name)
             if isinstance(obj, str) or inspect.ismodule(obj):
@@ -43,7 +44,7 @@ def _doctests() -> list[doctest.DocTest]:
     tests = []
     seen: set[int] = set()
     docs: list[tuple[str, str | None]] = [("nps", nps.__doc__), ("nps.kpi", nps.kpi.__doc__),
-                                          ("nps.dask", nps.dask.__doc__)]
+                                          ("nps.dask", nps.dask.__doc__), ("nps.plot", nps.plot.__doc__)]
     for name, obj in EXPORTS:
         docs.append((name, obj.__doc__))
         if inspect.isclass(obj):

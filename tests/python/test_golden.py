@@ -151,6 +151,32 @@ def test_comparison(v: dict[str, Any]) -> None:
     check_test_result(call(), v)
 
 
+@pytest.mark.parametrize("v", G["compare_many"], ids=ids("compare_many"))
+def test_compare_many(v: dict[str, Any]) -> None:
+    pairs = [(categories(p["a"]), categories(p["b"])) for p in v["pairs"]]
+    call = lambda: nps.compare_many(pairs, v["adjust"], v["method"], v["confidence"], v["alternative"])  # noqa: E731
+    if "error" in v:
+        with pytest.raises(error_class(v["error"]["kind"])) as e:
+            call()
+        assert e.value.pair_index == v["error"]["index"]  # type: ignore[attr-defined]
+        return
+    got = call()
+    assert len(got) == len(v["expect"])
+    tol, rtol, ln_tol = v["tol"], v["p_rtol"], v["ln_tol"]
+    for i, (r, ex) in enumerate(zip(got, v["expect"])):
+        t = r.result
+        assert t.method == v["method"] and t.alternative == v["alternative"], i
+        assert close(t.difference, ex["difference"], tol), i
+        assert close(t.se, ex["se"], tol), i
+        assert close(t.statistic, ex["statistic"], tol), i
+        assert close(t.interval.low, ex["low"], tol) and close(t.interval.high, ex["high"], tol), i
+        assert p_close(t.p_value, ex["p_value"], rtol), (i, t.p_value, ex["p_value"])
+        assert close(t.ln_p_value, ex["ln_p_value"], ln_tol), (i, t.ln_p_value)
+        assert p_close(r.p_adjusted, ex["p_adjusted"], rtol), (i, r.p_adjusted, ex["p_adjusted"])
+        assert close(r.ln_p_adjusted, ex["ln_p_adjusted"], ln_tol), (i, r.ln_p_adjusted)
+        assert r.significant is ex["significant"], i
+
+
 @pytest.mark.parametrize("v", G["sample_sizes"], ids=ids("sample_sizes"))
 def test_sample_size(v: dict[str, Any]) -> None:
     call = lambda: nps.sample_size(  # noqa: E731

@@ -191,9 +191,15 @@ def test_plot_agg() -> None:
     for stage, column, heat in zip(cols["stage"], cols["column"], cols["heat"]):
         assert grid[stages.index(stage), labels.index(column)] == heat
     assert [t.get_text() for t in ax.get_yticklabels()] == stages
+    # Without `by`, the journey view (nps.plot.heatmap): one column per
+    # stage in journey order, its top pain points by heat from the top.
     ax = m.plot()
-    totals = m.by_stage().to_dict()
-    assert list(ax.images[0].get_array()[:, 0]) == totals["heat"]
+    image = ax.images[0].get_array()
+    ranked = m.ranked().to_dict()
+    assert [t.get_text() for t in ax.get_xticklabels()] == m.by_stage().to_dict()["stage"]
+    for c, stage in enumerate(m.by_stage().to_dict()["stage"]):
+        heat = [h for s, h in zip(ranked["stage"], ranked["heat"]) if s == stage][:5]
+        assert [v for v in image[:, c].tolist() if v is not None] == heat
 
 
 def test_plot_without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -201,7 +207,7 @@ def test_plot_without_matplotlib(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setitem(sys.modules, "matplotlib", None)
     monkeypatch.setitem(sys.modules, "matplotlib.pyplot", None)
     m = nps.HeatMap.from_rows(["repair"], ["x"], [1], [5])
-    with pytest.raises(ImportError, match="pip install matplotlib"):
+    with pytest.raises(ImportError, match=r"pip install nps\[plot\]"):
         m.plot()
 
 

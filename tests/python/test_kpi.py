@@ -158,7 +158,8 @@ def test_time_kpis_with_datetimes_and_policy_targets():
     assert d.overall.target_seconds == 900 and d.value == 1.0
     sc = kpi.scorecard({"reception_response_minutes": r, "first_time_fix_rate": 0.9})
     assert [x.status for x in sc] == ["meets", "meets"]  # mean 3 min <= 3
-    assert sc.to_pandas().shape == (2, 5)
+    assert sc.to_pandas().shape == (2, 6)
+    assert sc.to_pandas()["unit"].tolist() == ["minutes", "fraction"]
 
 
 def test_real_call_centre_sla():

@@ -176,3 +176,38 @@ def test_test_is_a_deprecated_alias_of_test_benchmark() -> None:
         r = nps.test(t, 20.0, alternative="greater")
     assert r == nps.test_benchmark(t, 20.0, alternative="greater")
     assert "test" in nps.__all__ and "test_benchmark" in nps.__all__
+
+
+def test_compare_many_options_errors_and_round_trips() -> None:
+    import pickle
+
+    base = nps.Tally(30, 20, 50)
+    stores = [nps.Tally(10, 20, 70), nps.Tally(28, 20, 52), nps.Tally(18, 22, 60)]
+    pairs = [(s, base) for s in stores]
+    holm = nps.compare_many(pairs)
+    assert holm == nps.compare_many(pairs, "holm")
+    assert [r.result for r in holm] == [nps.compare(s, base) for s in stores]
+    bh = nps.compare_many(pairs, adjust="bh", method="wald", alternative="greater", confidence=0.9)
+    assert all(r.result.method == "wald" and r.result.alternative == "greater" for r in bh)
+    assert all(r.significant == (r.p_adjusted <= 1 - 0.9) for r in bh)
+    raw = nps.compare_many(pairs, None)
+    assert [r.p_adjusted for r in raw] == [r.result.p_value for r in raw]
+    assert all(h.p_adjusted >= r.p_adjusted for h, r in zip(holm, raw))
+    assert nps.compare_many([]) == []
+    r = holm[0]
+    assert pickle.loads(pickle.dumps(r)) == r
+    assert repr(r).startswith("AdjustedComparison(result=TestResult(")
+    with pytest.raises(nps.InvalidArgumentError) as e:
+        nps.compare_many(pairs, adjust="bonferroni")  # type: ignore[arg-type]
+    assert e.value.argument == "adjust"  # type: ignore[attr-defined]
+    with pytest.raises(nps.InvalidArgumentError) as e:
+        nps.compare_many(pairs, confidence=1.5)
+    assert e.value.argument == "confidence"  # type: ignore[attr-defined]
+    with pytest.raises(nps.DegenerateError) as d:
+        nps.compare_many([pairs[0], (nps.Tally(0, 0, 5), nps.Tally(0, 0, 7))], method="wald")
+    assert d.value.pair_index == 1  # type: ignore[attr-defined]
+    # Weighted tallies are samples too (Kish-effective counts).
+    w = nps.Tally.from_scores([10, 9, 0, 7, 10], weights=[1.0, 2.0, 1.0, 1.0, 0.5])
+    (one,) = nps.compare_many([(w, base)])
+    assert one.result == nps.compare(w, base)
+    assert one.p_adjusted == one.result.p_value  # a family of one

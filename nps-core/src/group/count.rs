@@ -2,6 +2,8 @@
 //! split across threads. Slots come from a [`Slot`] mapping (dense key
 //! offsets, compact group ids, period indices).
 
+use super::column::{Code, TextColumn, TEXT_BLOCK};
+use super::keys::TextSlots;
 use crate::parallel::map_parts;
 use crate::period::PeriodIndex;
 use crate::score::ScoreValue;
@@ -117,6 +119,42 @@ impl Slot for DenseI64<'_> {
         fill_with(self.0, start, scale, out, |k| {
             k.wrapping_sub(self.1) as usize
         })
+    }
+}
+
+/// Dictionary codes of any width, read in place (`min` = the smallest code).
+pub(super) struct DenseCodes<'a, T>(pub(super) &'a [T], pub(super) usize);
+impl<T: Code> Slot for DenseCodes<'_, T> {
+    #[inline(always)]
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        fill_with(self.0, start, scale, out, |k| {
+            k.index().wrapping_sub(self.1)
+        })
+    }
+}
+
+/// Strings read in place, a block at a time, and looked up by text.
+pub(super) struct TextSlot<'a>(pub(super) &'a dyn TextColumn, pub(super) &'a TextSlots<'a>);
+impl Slot for TextSlot<'_> {
+    #[inline(always)]
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        let mut buf: [&str; TEXT_BLOCK] = [""; TEXT_BLOCK];
+        for (b, out) in out.chunks_mut(TEXT_BLOCK).enumerate() {
+            let text = &mut buf[..out.len()];
+            self.0.read(start + b * TEXT_BLOCK, text);
+            match scale {
+                None => {
+                    for (o, s) in out.iter_mut().zip(text.iter()) {
+                        *o = I::from_usize(self.1.slot(s) as usize);
+                    }
+                }
+                Some(scale) => {
+                    for (o, s) in out.iter_mut().zip(text.iter()) {
+                        *o = *o * scale + I::from_usize(self.1.slot(s) as usize);
+                    }
+                }
+            }
+        }
     }
 }
 

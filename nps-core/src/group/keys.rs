@@ -4,8 +4,9 @@
 
 use std::hash::Hash;
 
+use super::column::{each_text, with_codes, Code, TextColumn};
 use super::hash::{map_with_capacity, FastMap};
-use super::{GroupKey, Keys};
+use super::{Codes, GroupKey, Keys};
 use crate::error::{Error, Result};
 use crate::parallel::map_parts;
 
@@ -15,8 +16,12 @@ pub(super) enum KeyPlan<'a> {
     DenseU32(&'a [u32], u32, usize),
     DenseU64(&'a [u64], u64, usize),
     DenseI64(&'a [i64], i64, usize),
-    /// Codes read in place; slot `s` is label `min + s`.
-    DenseCoded(&'a [u32], u32, usize, &'a [&'a str]),
+    /// Codes read in place; slot `s` is label `min + s` (or the code
+    /// `min + s` itself without labels).
+    DenseCoded(Codes<'a>, usize, usize, Option<&'a [&'a str]>),
+    /// Strings read in place; slot `s` is `labels[s]` (first-occurrence
+    /// order), found through `slots`.
+    Text(&'a dyn TextColumn, TextSlots<'a>),
     Indexed(Vec<u32>, Vec<GroupKey>),
 }
 
@@ -26,6 +31,7 @@ impl KeyPlan<'_> {
             KeyPlan::None => 1,
             KeyPlan::DenseU32(.., n) | KeyPlan::DenseU64(.., n) | KeyPlan::DenseI64(.., n) => *n,
             KeyPlan::DenseCoded(_, _, n, _) => *n,
+            KeyPlan::Text(_, t) => t.labels.len(),
             KeyPlan::Indexed(_, keys) => keys.len(),
         }
     }
@@ -36,10 +42,48 @@ impl KeyPlan<'_> {
             KeyPlan::DenseU32(_, min, _) => GroupKey::UInt(u64::from(*min) + slot as u64),
             KeyPlan::DenseU64(_, min, _) => GroupKey::UInt(*min + slot as u64),
             KeyPlan::DenseI64(_, min, _) => GroupKey::Int(min.wrapping_add(slot as i64)),
-            KeyPlan::DenseCoded(_, min, _, labels) => {
-                GroupKey::Str(labels[*min as usize + slot].to_owned())
+            KeyPlan::DenseCoded(_, min, _, Some(labels)) => {
+                GroupKey::Str(labels[min + slot].to_owned())
             }
+            KeyPlan::DenseCoded(_, min, _, None) => GroupKey::UInt((min + slot) as u64),
+            KeyPlan::Text(_, t) => GroupKey::Str(t.labels[slot].to_owned()),
             KeyPlan::Indexed(_, keys) => keys[slot].clone(),
+        }
+    }
+
+    /// The slots in the order of their keys, or `None` when that is the
+    /// slots' own order (integer offsets, codes as keys). Keys are
+    /// distinct, so the order is total.
+    pub(super) fn key_order(&self) -> Option<Vec<u32>> {
+        fn by<'k, T: Ord + ?Sized + 'k>(n: usize, key: impl Fn(usize) -> &'k T) -> Vec<u32> {
+            let mut o: Vec<u32> = (0..n as u32).collect();
+            o.sort_unstable_by(|&a, &b| key(a as usize).cmp(key(b as usize)));
+            o
+        }
+        match self {
+            KeyPlan::None
+            | KeyPlan::DenseU32(..)
+            | KeyPlan::DenseU64(..)
+            | KeyPlan::DenseI64(..)
+            | KeyPlan::DenseCoded(_, _, _, None) => None,
+            KeyPlan::DenseCoded(_, min, n, Some(labels)) => Some(by(*n, |s| labels[min + s])),
+            KeyPlan::Text(_, t) => Some(by(t.labels.len(), |s| t.labels[s])),
+            KeyPlan::Indexed(_, keys) => {
+                // Integer keys sort by their value (cheaper than comparing
+                // `GroupKey`s); a column's keys are all of one kind.
+                let ints: Option<Vec<i128>> = keys
+                    .iter()
+                    .map(|k| match k {
+                        GroupKey::Int(i) => Some(i128::from(*i)),
+                        GroupKey::UInt(u) => Some(i128::from(*u)),
+                        _ => None,
+                    })
+                    .collect();
+                Some(match ints {
+                    Some(v) => by(v.len(), |s| &v[s]),
+                    None => by(keys.len(), |s| &keys[s]),
+                })
+            }
         }
     }
 
@@ -48,8 +92,17 @@ impl KeyPlan<'_> {
         let keys: Vec<GroupKey> = (0..self.slots()).map(|s| self.key(s)).collect();
         let ids = match self {
             KeyPlan::None => vec![0; rows],
-            KeyPlan::DenseU32(k, min, _) | KeyPlan::DenseCoded(k, min, _, _) => {
-                k.iter().map(|&x| x.wrapping_sub(min)).collect()
+            KeyPlan::DenseU32(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min)).collect(),
+            KeyPlan::DenseCoded(codes, min, _, _) => {
+                with_codes!(codes, |c| c
+                    .iter()
+                    .map(|&x| (x.index() - min) as u32)
+                    .collect())
+            }
+            KeyPlan::Text(col, t) => {
+                let mut ids = Vec::with_capacity(rows);
+                each_text(col, 0, rows, |_, s| ids.push(t.slot(s)));
+                ids
             }
             KeyPlan::DenseU64(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min) as u32).collect(),
             KeyPlan::DenseI64(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min) as u32).collect(),
@@ -178,6 +231,28 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             .flatten()
             .reduce(|(lo, hi), (l, h)| (lo.min(l), hi.max(h)))
     }
+    /// Codes (with their labels, or as the keys themselves): dense over the
+    /// codes that occur, so no per-row id is built.
+    fn plan_codes<'a, T: Code>(
+        c: &'a [T],
+        codes: Codes<'a>,
+        labels: Option<&'a [&'a str]>,
+        periods: usize,
+        rows: usize,
+    ) -> Result<KeyPlan<'a>> {
+        Ok(match min_max(c) {
+            Some((lo, hi)) if dense_ok((hi.index() - lo.index()) as u64, periods, rows) => {
+                KeyPlan::DenseCoded(codes, lo.index(), hi.index() - lo.index() + 1, labels)
+            }
+            _ => {
+                let (i, u) = index_keys(c, |x| match labels {
+                    Some(l) => GroupKey::Str(l[x.index()].to_owned()),
+                    None => GroupKey::UInt(x.index() as u64),
+                })?;
+                KeyPlan::Indexed(i, u)
+            }
+        })
+    }
     Ok(match *keys {
         Keys::U32(k) => match min_max(k) {
             Some((lo, hi)) if dense_ok(u64::from(hi - lo), periods, rows) => {
@@ -212,18 +287,82 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
         }
         // Codes index `labels` (checked by `Keys::check`): dense over the
         // codes that occur, so no per-row id is built.
-        Keys::Coded { codes, labels } => match min_max(codes) {
-            Some((lo, hi)) if dense_ok(u64::from(hi - lo), periods, rows) => {
-                KeyPlan::DenseCoded(codes, lo, (hi - lo) as usize + 1, labels)
+        Keys::Coded { codes, labels } => {
+            with_codes!(codes, |c| plan_codes(
+                c,
+                codes,
+                Some(labels),
+                periods,
+                rows
+            )?)
+        }
+        Keys::Codes(codes) => with_codes!(codes, |c| plan_codes(c, codes, None, periods, rows)?),
+        Keys::Text(col) => {
+            let t = TextSlots::of(col)?;
+            if small_enough((t.labels.len() as u64).saturating_mul(periods as u64), rows) {
+                KeyPlan::Text(col, t)
+            } else {
+                // Too many key × period slots to count in place: compact ids.
+                let mut ids = Vec::with_capacity(rows);
+                each_text(col, 0, rows, |_, s| ids.push(t.slot(s)));
+                let keys = t
+                    .labels
+                    .iter()
+                    .map(|&s| GroupKey::Str(s.to_owned()))
+                    .collect();
+                KeyPlan::Indexed(ids, keys)
             }
-            _ => {
-                let (i, u) = index_keys(codes, |c| GroupKey::Str(labels[c as usize].to_owned()))?;
-                KeyPlan::Indexed(i, u)
-            }
-        },
+        }
         Keys::Multi(cols) => {
             let (i, u) = index_tuple(cols, rows)?;
             KeyPlan::Indexed(i, u)
         }
     })
+}
+
+/// The distinct texts of a [`TextColumn`] in first-occurrence order, and
+/// the slot of each (memory O(distinct texts), borrowed from the column).
+pub(super) struct TextSlots<'a> {
+    pub(super) labels: Vec<&'a str>,
+    slots: FastMap<&'a str, u32>,
+}
+
+impl<'a> TextSlots<'a> {
+    /// Reads the column once: each thread collects the distinct texts of its
+    /// part of the rows, then the parts are joined in row order (so the
+    /// order of first occurrence does not depend on the number of threads).
+    fn of(col: &'a dyn TextColumn) -> Result<TextSlots<'a>> {
+        let rows = col.len();
+        let units = vec![(); rows]; // zero-sized: only splits the rows
+        let parts = map_parts(&units, 1 << 16, |start, part| {
+            let mut seen: FastMap<&'a str, ()> = map_with_capacity(1024);
+            let mut order: Vec<&'a str> = Vec::new();
+            each_text(col, start, start + part.len(), |_, s| {
+                if seen.insert(s, ()).is_none() {
+                    order.push(s);
+                }
+            });
+            order
+        });
+        let mut slots: FastMap<&'a str, u32> = map_with_capacity(parts.first().map_or(0, Vec::len));
+        let mut labels = Vec::new();
+        for s in parts.into_iter().flatten() {
+            let next = labels.len() as u32;
+            slots.entry(s).or_insert_with(|| {
+                labels.push(s);
+                next
+            });
+            if labels.len() > MAX_GROUPS {
+                return Err(too_many_groups());
+            }
+        }
+        Ok(TextSlots { labels, slots })
+    }
+
+    /// The slot of a text of the column.
+    #[inline(always)]
+    pub(super) fn slot(&self, s: &str) -> u32 {
+        // Every text of the column was collected by `of`.
+        self.slots.get(s).copied().unwrap_or(0)
+    }
 }

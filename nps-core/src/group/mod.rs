@@ -35,6 +35,7 @@
 //! ```
 
 mod assign;
+mod column;
 mod count;
 mod hash;
 mod keys;
@@ -45,11 +46,16 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 pub use assign::{Assignment, Grouping};
+pub(crate) use column::text_at;
+pub use column::{Codes, TextColumn};
 #[allow(unused_imports)]
 pub(crate) use hash::{map_with_capacity, FastMap};
 pub use merge::{LatestAnswer, LatestAnswers, RespondentId};
 
-use self::count::{count, DenseI64, DenseU32, DenseU64, Indexed, PeriodSlot, Slot, Zero};
+use self::column::with_codes;
+use self::count::{
+    count, DenseCodes, DenseI64, DenseU32, DenseU64, Indexed, PeriodSlot, Slot, TextSlot, Zero,
+};
 use self::keys::{plan_keys, small_enough, KeyPlan};
 use self::respondent::latest_rows;
 use crate::error::{Error, Result};
@@ -71,15 +77,24 @@ pub enum Keys<'a> {
     Str(&'a [&'a str]),
     /// Dictionary-encoded string keys: row `i`'s key is
     /// `labels[codes[i]]` (a pandas Categorical, an Arrow dictionary, or
-    /// strings factorised once per distinct value). Read in place: no
-    /// per-row string is built. Every code must index `labels`, and the
-    /// labels must be distinct.
+    /// strings factorised once per distinct value). Read in place, in the
+    /// codes' own width: no per-row string or code is built. Every code
+    /// must index `labels`, and the labels must be distinct.
     Coded {
         /// The label index of each row.
-        codes: &'a [u32],
+        codes: Codes<'a>,
         /// The distinct labels.
         labels: &'a [&'a str],
     },
+    /// Category codes as the keys themselves (the group key is
+    /// [`GroupKey::UInt`] of the code), read in place in the caller's
+    /// width: groups then come in code order, which is a categorical
+    /// column's category order. No code may be negative.
+    Codes(Codes<'a>),
+    /// String keys read in place from a [`TextColumn`] (e.g. Arrow string
+    /// buffers): each distinct text is hashed and kept once, so grouping
+    /// allocates O(distinct keys), not a string or an id per row.
+    Text(&'a dyn TextColumn),
     /// Several key columns at once (e.g. dealer × advisor): each group's
     /// key is a [`GroupKey::Tuple`] with one element per column. The
     /// columns must have equal lengths and may not be `Multi` themselves.
@@ -95,6 +110,8 @@ impl Keys<'_> {
             Keys::I64(k) => k.len(),
             Keys::Str(k) => k.len(),
             Keys::Coded { codes, .. } => codes.len(),
+            Keys::Codes(c) => c.len(),
+            Keys::Text(t) => t.len(),
             Keys::Multi(cols) => cols.first().map_or(0, Keys::len),
         }
     }
@@ -111,7 +128,9 @@ impl Keys<'_> {
             Keys::U64(k) => GroupKey::UInt(k[i]),
             Keys::I64(k) => GroupKey::Int(k[i]),
             Keys::Str(k) => GroupKey::Str(k[i].to_owned()),
-            Keys::Coded { codes, labels } => GroupKey::Str(labels[codes[i] as usize].to_owned()),
+            Keys::Coded { codes, labels } => GroupKey::Str(labels[codes.get(i)].to_owned()),
+            Keys::Codes(c) => GroupKey::UInt(c.get(i) as u64),
+            Keys::Text(t) => GroupKey::Str(column::text_at(*t, i).to_owned()),
             Keys::Multi(cols) => GroupKey::Tuple(cols.iter().map(|c| c.key_at(i)).collect()),
         }
     }
@@ -142,11 +161,22 @@ impl Keys<'_> {
                 if let Some(l) = labels.iter().find(|l| seen.insert(l, ()).is_some()) {
                     return Err(Error::arg("keys", format!("label {l:?} appears twice")));
                 }
-                match codes.iter().position(|&c| c as usize >= n) {
-                    Some(row) => Err(Error::value(
+                match codes.first_bad(n) {
+                    Some((row, code)) => Err(Error::value(
                         "keys",
                         row,
-                        format!("code {} has no label (there are {n})", codes[row]),
+                        format!("code {code} has no label (there are {n})"),
+                    )),
+                    None => Ok(()),
+                }
+            }
+            Keys::Codes(codes) => {
+                Error::check_len("keys", codes.len(), "rows", rows)?;
+                match codes.first_bad(usize::MAX) {
+                    Some((row, code)) => Err(Error::value(
+                        "keys",
+                        row,
+                        format!("code {code} is negative (mark a missing key instead)"),
                     )),
                     None => Ok(()),
                 }
@@ -568,9 +598,18 @@ fn count_with_keys<T: ScoreValue, P: Slot>(
     let slots = plan.slots() * n_periods;
     match plan {
         KeyPlan::None => count(scores, &Zero, periods, n_periods, slots, keep),
-        KeyPlan::DenseU32(k, min, _) | KeyPlan::DenseCoded(k, min, _, _) => {
+        KeyPlan::DenseU32(k, min, _) => {
             count(scores, &DenseU32(k, *min), periods, n_periods, slots, keep)
         }
+        KeyPlan::DenseCoded(codes, min, _, _) => with_codes!(*codes, |c| count(
+            scores,
+            &DenseCodes(c, *min),
+            periods,
+            n_periods,
+            slots,
+            keep
+        )),
+        KeyPlan::Text(col, t) => count(scores, &TextSlot(*col, t), periods, n_periods, slots, keep),
         KeyPlan::DenseU64(k, min, _) => {
             count(scores, &DenseU64(k, *min), periods, n_periods, slots, keep)
         }
@@ -705,7 +744,17 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
                 }
                 _ => count_with_keys(scores, &plan, &Zero, 1, keep),
             };
-            let groups = groups_of(&counts, opts.min_n, |slot| {
+            // Key slots in key order, periods in date order within each:
+            // the groups come out sorted.
+            let order = plan.key_order();
+            let slots: Box<dyn Iterator<Item = usize>> = match &order {
+                Some(o) => Box::new(
+                    o.iter()
+                        .flat_map(|&k| (0..n_periods).map(move |p| k as usize * n_periods + p)),
+                ),
+                None => Box::new(0..plan.slots() * n_periods),
+            };
+            let groups = groups_in_order(&counts, opts.min_n, slots, |slot| {
                 (
                     plan.key(slot / n_periods),
                     index.as_ref().map(|ix| ix.dates[slot % n_periods]),
@@ -769,8 +818,20 @@ fn groups_of(
     min_n: u64,
     label: impl Fn(usize) -> (GroupKey, Option<NaiveDate>),
 ) -> Result<Vec<Group>> {
+    groups_in_order(counts, min_n, 0..counts.len() / 11, label)
+}
+
+/// As [`groups_of`], visiting the slots in the order given (so that the
+/// groups come out sorted without moving them).
+fn groups_in_order(
+    counts: &[u64],
+    min_n: u64,
+    slots: impl Iterator<Item = usize>,
+    label: impl Fn(usize) -> (GroupKey, Option<NaiveDate>),
+) -> Result<Vec<Group>> {
     let mut groups = Vec::new();
-    for (slot, c) in counts.chunks_exact(11).enumerate() {
+    for slot in slots {
+        let c = &counts[slot * 11..slot * 11 + 11];
         if c.iter().all(|&x| x == 0) {
             continue;
         }

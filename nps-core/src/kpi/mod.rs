@@ -82,7 +82,7 @@ pub use rates::{
 };
 pub use scorecard::{
     benchmark_names, scorecard, scorecard_of, time_target_seconds, ScoreInput, ScoreLine, Status,
-    TimeMeasure, WORKSHOP_BENCHMARKS,
+    TimeMeasure, Unit, WORKSHOP_BENCHMARKS,
 };
 pub use time::{quantile, time_kpi, time_kpi_durations, TimeGroup, TimeKpi, TimeTable};
 pub use workshop::{
@@ -226,7 +226,9 @@ impl<'a> KeyRef<'a> {
             Keys::U64(k) => KeyRef::UInt(k[i]),
             Keys::I64(k) => KeyRef::Int(k[i]),
             Keys::Str(k) => KeyRef::Str(k[i]),
-            Keys::Coded { codes, labels } => KeyRef::Str(labels[codes[i] as usize]),
+            Keys::Coded { codes, labels } => KeyRef::Str(labels[codes.get(i)]),
+            Keys::Codes(c) => KeyRef::UInt(c.get(i) as u64),
+            Keys::Text(t) => KeyRef::Str(crate::group::text_at(t, i)),
             Keys::Multi(cols) => KeyRef::Multi(cols, i),
         }
     }

@@ -75,6 +75,67 @@ pub fn benchmark_names() -> Vec<&'static str> {
         .collect()
 }
 
+/// The unit of a benchmark's values, and so of the KPI judged against it
+/// (for charts and reports: a fraction is shown in percent).
+///
+/// ```
+/// use nps_core::kpi::Unit;
+/// assert_eq!(Unit::of_benchmark("first_time_fix_rate"), Some(Unit::Fraction));
+/// assert_eq!(Unit::of_benchmark("delivery_minutes"), Some(Unit::Minutes));
+/// assert_eq!(Unit::of_benchmark("hours_per_ro").map(Unit::name), Some("hours"));
+/// assert_eq!(Unit::of_benchmark("csat_stars"), None); // not a benchmark name
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[repr(u32)]
+pub enum Unit {
+    /// A share, rate or ratio as a fraction (0.85 is 85 %).
+    Fraction = 0,
+    /// Minutes (the time benchmarks).
+    Minutes = 1,
+    /// Hours (hours per repair order).
+    Hours = 2,
+    /// Money in minor units (service revenue per engineer).
+    MinorUnits = 3,
+    /// Money in minor units per hour (the effective labour rate).
+    MinorUnitsPerHour = 4,
+}
+
+impl Unit {
+    /// `fraction`, `minutes`, `hours`, `minor_units` or `minor_units_per_hour`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Unit::Fraction => "fraction",
+            Unit::Minutes => "minutes",
+            Unit::Hours => "hours",
+            Unit::MinorUnits => "minor_units",
+            Unit::MinorUnitsPerHour => "minor_units_per_hour",
+        }
+    }
+
+    /// The unit of the benchmark `name` (one of [`benchmark_names`]): rate
+    /// KPIs, bay utilization and the technician ratios are fractions, the
+    /// time benchmarks minutes; `None` for any other name.
+    pub fn of_benchmark(name: &str) -> Option<Unit> {
+        if super::RateKpi::ALL.iter().any(|k| k.benchmark() == name) {
+            return Some(Unit::Fraction);
+        }
+        if TimeMeasure::ALL.iter().any(|t| t.benchmark() == name) {
+            return Some(Unit::Minutes);
+        }
+        match name {
+            "bay_utilization"
+            | "technician_efficiency"
+            | "technician_productivity"
+            | "technician_proficiency" => Some(Unit::Fraction),
+            "hours_per_ro" => Some(Unit::Hours),
+            "effective_labour_rate" => Some(Unit::MinorUnitsPerHour),
+            "service_revenue_per_engineer" => Some(Unit::MinorUnits),
+            _ => None,
+        }
+    }
+}
+
 /// One line of a scorecard.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct ScoreLine {
@@ -87,6 +148,10 @@ pub struct ScoreLine {
     pub benchmark: Option<Benchmark>,
     /// The comparison.
     pub status: Status,
+    /// The unit of `value` and of the benchmark ([`Unit::of_benchmark`];
+    /// `None` for a name that is not a benchmark name).
+    #[serde(default)]
+    pub unit: Option<Unit>,
 }
 
 /// Each `(name, value)` against the benchmark of that name (the first one
@@ -116,6 +181,7 @@ pub fn scorecard(results: &[(&str, Option<f64>)], benchmarks: &[Benchmark]) -> V
                 value,
                 benchmark: b.cloned(),
                 status: Status::of(value, b),
+                unit: Unit::of_benchmark(name),
             }
         })
         .collect()
@@ -293,4 +359,50 @@ pub fn time_target_seconds(benchmarks: &[Benchmark], kpi: &str) -> Option<i64> {
         .find(|b| b.kpi == kpi)
         .and_then(|b| b.max)
         .map(|m| (m * 60.0).round() as i64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::policy::Policy;
+
+    #[test]
+    fn every_benchmark_name_has_a_unit_and_lines_carry_it() {
+        for name in benchmark_names() {
+            assert!(Unit::of_benchmark(name).is_some(), "{name} has no unit");
+        }
+        let p = Policy::default();
+        for b in &p.benchmarks {
+            assert!(
+                Unit::of_benchmark(&b.kpi).is_some(),
+                "{} has no unit",
+                b.kpi
+            );
+        }
+        let s = scorecard(
+            &[
+                ("comeback_rate", Some(0.1)),
+                ("reception_response_minutes", Some(2.0)),
+                ("technician_efficiency", Some(1.3)),
+                ("effective_labour_rate", Some(12_500.0)),
+                ("service_revenue_per_engineer", None),
+                ("hours_per_ro", Some(2.0)),
+                ("no_such_kpi", Some(1.0)),
+            ],
+            &p.benchmarks,
+        );
+        let units: Vec<Option<&str>> = s.iter().map(|l| l.unit.map(Unit::name)).collect();
+        assert_eq!(
+            units,
+            [
+                Some("fraction"),
+                Some("minutes"),
+                Some("fraction"),
+                Some("minor_units_per_hour"),
+                Some("minor_units"),
+                Some("hours"),
+                None
+            ]
+        );
+    }
 }

@@ -8,9 +8,11 @@
 //! promoter/detractor covariance — and `SE = √(V/n)`.
 
 mod bayes;
+mod many;
 mod options;
 mod score_interval;
 
+pub use many::{compare_many, Adjust, AdjustedComparison, CompareManyOptions};
 pub use options::{
     IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, CONFIDENCE_RANGE,
     DEFAULT_CONFIDENCE,

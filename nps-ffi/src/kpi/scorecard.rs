@@ -3,7 +3,7 @@
 
 use std::ffi::c_char;
 
-use nps_core::kpi::{self, Kpi, ScoreInput, ScoreLine, Status, TimeKpi, TimeMeasure};
+use nps_core::kpi::{self, Kpi, ScoreInput, ScoreLine, Status, TimeKpi, TimeMeasure, Unit};
 
 use crate::ffi::{self, CEnum, FfiError, NpsStatus};
 use crate::kpi::{NpsKpi, NpsTimeKpi};
@@ -39,6 +39,61 @@ impl From<Status> for NpsKpiStatus {
             Status::NoBenchmark => NpsKpiStatus::NoBenchmark,
         }
     }
+}
+
+/// The unit of a benchmark's values (nps-core's `kpi::Unit`). Passed as
+/// `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsKpiUnit {
+    /// A share, rate or ratio as a fraction (0.85 is 85 %).
+    Fraction = 0,
+    /// Minutes.
+    Minutes = 1,
+    /// Hours.
+    Hours = 2,
+    /// Money in minor units.
+    MinorUnits = 3,
+    /// Money in minor units per hour.
+    MinorUnitsPerHour = 4,
+}
+
+c_enum!(NpsKpiUnit {
+    Fraction,
+    Minutes,
+    Hours,
+    MinorUnits,
+    MinorUnitsPerHour
+});
+
+impl From<Unit> for NpsKpiUnit {
+    fn from(u: Unit) -> NpsKpiUnit {
+        match u {
+            Unit::Fraction => NpsKpiUnit::Fraction,
+            Unit::Minutes => NpsKpiUnit::Minutes,
+            Unit::Hours => NpsKpiUnit::Hours,
+            Unit::MinorUnits => NpsKpiUnit::MinorUnits,
+            Unit::MinorUnitsPerHour => NpsKpiUnit::MinorUnitsPerHour,
+        }
+    }
+}
+
+/// The stable name of an `NpsKpiUnit` (`"fraction"`, `"minutes"`,
+/// `"hours"`, `"minor_units"`, `"minor_units_per_hour"`), or `"unknown"`.
+/// Static: do not free.
+#[no_mangle]
+pub extern "C" fn nps_kpi_unit_name(unit: u32) -> *const c_char {
+    ffi_value!(ffi::text::static_c_str("unknown"), {
+        let name = match NpsKpiUnit::parse(unit, "unit") {
+            Ok(NpsKpiUnit::Fraction) => Unit::Fraction.name(),
+            Ok(NpsKpiUnit::Minutes) => Unit::Minutes.name(),
+            Ok(NpsKpiUnit::Hours) => Unit::Hours.name(),
+            Ok(NpsKpiUnit::MinorUnits) => Unit::MinorUnits.name(),
+            Ok(NpsKpiUnit::MinorUnitsPerHour) => Unit::MinorUnitsPerHour.name(),
+            Err(_) => "unknown",
+        };
+        ffi::text::static_c_str(name)
+    })
 }
 
 /// The scorecard status of one KPI value against the benchmark named
@@ -167,6 +222,10 @@ pub struct NpsScoreLine {
     pub has_max: bool,
     /// The benchmark's maximum (inclusive).
     pub max: f64,
+    /// Whether `unit` is set (false: the name is not a benchmark name).
+    pub has_unit: bool,
+    /// The unit of `value`, `min` and `max`: an `NpsKpiUnit`.
+    pub unit: u32,
 }
 
 fn line_to_c(l: &ScoreLine) -> NpsScoreLine {
@@ -183,6 +242,8 @@ fn line_to_c(l: &ScoreLine) -> NpsScoreLine {
         min: min.unwrap_or(0.0),
         has_max: max.is_some(),
         max: max.unwrap_or(0.0),
+        has_unit: l.unit.is_some(),
+        unit: l.unit.map_or(0, |u| NpsKpiUnit::from(u).to_u32()),
     }
 }
 

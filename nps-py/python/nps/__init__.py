@@ -4,7 +4,8 @@ the recovery policy engine: triage, compensation approval, business calendars.
 The work is done by the Rust library nps-core (native module ``nps._nps``);
 this package re-exports its public names and attaches the DataFrame and plot
 methods of its tables (``_group``, ``_heatmap``, ``_integrity``, ``_policy``,
-``_programme``, named after the nps-core module they serve). ``nps.test`` is
+``_programme``, named after the nps-core module they serve); ``nps.plot``
+draws them with matplotlib (``pip install nps[plot]``). ``nps.test`` is
 a deprecated alias of ``nps.test_benchmark``. Columns may be numpy arrays (not
 copied), pandas or polars Series, Arrow arrays, or lists.
 
@@ -23,6 +24,7 @@ import warnings
 from typing import Any
 
 from nps._nps import (
+    AdjustedComparison,
     Approval,
     Calendar,
     CapCheck,
@@ -61,6 +63,7 @@ from nps._nps import (
     __version__,
     classify,
     compare,
+    compare_many,
     group_by,
     max_threads,
     sample_size,
@@ -93,6 +96,7 @@ from nps._nps import (
 from nps._nps import HeatMap, HeatTable, Queue, erlang_c, servers_needed
 
 __all__ = [
+    "AdjustedComparison",
     "Approval",
     "Calendar",
     "CapCheck",
@@ -131,6 +135,7 @@ __all__ = [
     "__version__",
     "classify",
     "compare",
+    "compare_many",
     "group_by",
     "max_threads",
     "sample_size",
@@ -167,8 +172,9 @@ __all__ = [
 from nps import _group, _heatmap, _integrity, _policy, _programme  # noqa: E402, F401
 from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
 from nps import dask  # noqa: E402  (Dask DataFrames: nps.dask; imports dask only when called)
+from nps import plot  # noqa: E402  (charts: nps.plot; imports matplotlib only when called)
 
-__all__ += ["kpi", "dask"]
+__all__ += ["kpi", "dask", "plot"]
 
 
 def test(*args: Any, **kwargs: Any) -> TestResult:

@@ -1,6 +1,6 @@
 """DataFrames and plots of heat maps: ``HeatTable.to_pandas`` / ``to_polars``
-and ``HeatMap.plot``, attached to the native classes here. pandas, polars
-and matplotlib are imported only when called. No domain logic lives here:
+and ``HeatMap.plot`` (drawn by ``nps.plot.heatmap``), attached to the native
+classes here. pandas, polars and matplotlib are imported only when called. No domain logic lives here:
 the numbers come from nps-core (``nps.HeatMap``), this module only lays
 them out.
 """
@@ -59,43 +59,17 @@ def to_polars(self: HeatTable) -> Any:
 
 
 def plot(self: HeatMap, by: str | None = None, ax: Any = None) -> Any:
-    """Draws the map with matplotlib (imported lazily; ImportError with a
-    hint when it is not installed): the stage × `by` matrix when the map
-    has that axis (`by="key"` or `"period"`), else the heat per stage.
-    Returns the matplotlib Axes."""
-    heat_map = self
-    try:
-        import matplotlib.pyplot as plt
-    except ImportError as e:  # pragma: no cover - depends on the environment
-        raise ImportError(
-            "HeatMap.plot() needs matplotlib, which is not installed "
-            "(pip install matplotlib)"
-        ) from e
-    if ax is None:
-        _, ax = plt.subplots()
-    if by is not None:
-        cols = heat_map.matrix(by=by).to_dict()
-        labels = list(dict.fromkeys(cols["column"]))
-        stages = list(dict.fromkeys(cols["stage"]))
-        grid = [
-            [cols["heat"][s * len(labels) + c] for c in range(len(labels))]
-            for s in range(len(stages))
-        ]
-        xlabels = labels
-    else:
-        st = heat_map.by_stage().to_dict()
-        stages = st["stage"]
-        grid = [[h] for h in st["heat"]]
-        xlabels = ["heat"]
-    image = ax.imshow(grid, aspect="auto", cmap="Reds")
-    ax.set_yticks(range(len(stages)), labels=stages)
-    ax.set_xticks(range(len(xlabels)), labels=xlabels, rotation=45, ha="right")
-    for s, row in enumerate(grid):
-        for c, value in enumerate(row):
-            ax.text(c, s, str(value), ha="center", va="center", fontsize=8)
-    ax.figure.colorbar(image, ax=ax, label="heat = mentions × pain")
-    ax.set_title("Customer-journey pain-point heat")
-    return ax
+    """Draws the map with matplotlib: ``nps.plot.heatmap(self, ax, by=by)``
+    (the journey view, or the stage × `by` matrix for `by="key"` /
+    `"period"`). Returns the matplotlib Axes.
+
+    >>> h = nps.HeatMap.from_rows(["reception"], ["long wait"], [4], [5])
+    >>> [t.get_text() for t in h.plot().texts if t.get_gid() == "value"]
+    ['heat 20']
+    """
+    from nps import plot as _plot
+
+    return _plot.heatmap(self, ax, by=by)
 
 
 HeatTable.to_pandas = to_pandas  # type: ignore[method-assign]

@@ -25,9 +25,11 @@ __all__ = [
     "Tally",
     "Interval",
     "TestResult",
+    "AdjustedComparison",
     "Scale",
     "test_benchmark",
     "compare",
+    "compare_many",
     "sample_size",
     "classify",
     "Group",
@@ -97,6 +99,7 @@ __version__: str
 _Method: TypeAlias = Literal["wald", "adjusted_wald", "score", "bayes"]
 _TestMethod: TypeAlias = Literal["wald", "adjusted_wald"]
 _Alternative: TypeAlias = Literal["two_sided", "greater", "less"]
+_Adjust: TypeAlias = Literal["holm", "bh", "none"]
 _InvalidPolicy: TypeAlias = Literal["raise", "skip"]
 _Credible: TypeAlias = Literal["equal_tailed", "hpd"]
 _PeriodName: TypeAlias = Literal["day", "week", "month", "quarter"]
@@ -446,6 +449,36 @@ class TestResult:
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
+class AdjustedComparison:
+    """One comparison of `nps.compare_many`: the comparison a - b and its
+    p-value adjusted for the family.
+
+    >>> base = nps.Tally(30, 20, 50)
+    >>> r = nps.compare_many([(nps.Tally(10, 20, 70), base), (nps.Tally(28, 20, 52), base)])
+    >>> r[0].significant, r[0].p_adjusted == 2 * r[0].result.p_value
+    (True, True)
+    """
+
+    def __new__(
+        cls, result: TestResult, p_adjusted: float, ln_p_adjusted: float, significant: bool
+    ) -> AdjustedComparison: ...
+    @property
+    def result(self) -> TestResult:
+        """The comparison a - b with its raw p-value (as `nps.compare`)."""
+    @property
+    def p_adjusted(self) -> float:
+        """The adjusted p-value (>= the raw one, <= 1)."""
+    @property
+    def ln_p_adjusted(self) -> float:
+        """Natural log of the adjusted p-value (finite where `p_adjusted` underflows to 0)."""
+    @property
+    def significant(self) -> bool:
+        """`p_adjusted <= 1 - confidence`."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
 class Scale:
     """Category breaks of a rating scale, validated (no gaps, no overlaps).
 
@@ -761,6 +794,19 @@ class GoalReport:
     @property
     def n_per_month_to_detect_step(self) -> int | None:
         """Responses per month needed for a change of |monthly_step| to be significant."""
+    @property
+    def actuals(self) -> tuple[float | None, ...]:
+        """NPS of each month of the history, oldest first (None for a month without responses)."""
+    @property
+    def trend(self) -> float | None:
+        """Trend of the actuals in points per month (least-squares slope over the
+        months with responses), or None with fewer than two such months.
+        """
+    @property
+    def projected_months(self) -> int | None:
+        """Projected month of reaching the target at `trend`, counted from the
+        last month (0: already reached), or None when the trend does not get there.
+        """
 
 def test_benchmark(
     tally: Tally,
@@ -794,6 +840,39 @@ def compare(
     >>> r = nps.compare(nps.Tally(10, 20, 70), nps.Tally(30, 20, 50))  # NPS 60 vs 20
     >>> r.method, r.difference > 0, r.p_value < 0.001
     ('adjusted_wald', True, True)
+    """
+def compare_many(
+    pairs: Sequence[tuple[Tally, Tally]],
+    adjust: _Adjust | None = ...,
+    method: _TestMethod | None = None,
+    confidence: float | None = None,
+    alternative: _Alternative | None = None,
+    *,
+    pseudo: _Triple | None = None,
+) -> list[AdjustedComparison]:
+    """Many two-sample comparisons at once (a - b for each `(a, b)` pair, as
+    `nps.compare`), with p-values adjusted for the family of `len(pairs)`
+    tests: `adjust="holm"` (step-down, family-wise error rate; the default),
+    `"bh"` (Benjamini-Hochberg step-up, false discovery rate) or `None` /
+    `"none"` (raw p-values). The other options are those of `nps.compare`;
+    `significant` is `p_adjusted <= 1 - confidence`. An empty list gives an
+    empty list; an error about one pair (e.g. `NoDataError`) has its
+    position in `pair_index`.
+
+    >>> base = nps.Tally(30, 20, 50)  # NPS 20
+    >>> stores = [nps.Tally(10, 20, 70), nps.Tally(28, 20, 52), nps.Tally(18, 22, 60)]
+    >>> r = nps.compare_many([(s, base) for s in stores])
+    >>> [x.significant for x in r]
+    [True, False, False]
+    >>> [round(x.p_adjusted, 4) for x in r]
+    [0.001, 0.7468, 0.1259]
+    >>> [round(x.p_adjusted, 4) for x in nps.compare_many([(s, base) for s in stores], adjust="bh")]
+    [0.001, 0.7468, 0.0945]
+    >>> try:
+    ...     nps.compare_many([(base, base), (nps.Tally(0, 0, 0), base)])
+    ... except nps.NoDataError as e:
+    ...     print(e.pair_index)
+    1
     """
 def sample_size(
     margin: float,
@@ -2752,9 +2831,9 @@ def _kpi_revenue_per_engineer(
     """Service revenue per engineer (minor units per engineer)."""
 def _kpi_scorecard(
     results: list[tuple[str, Any]], policy: Policy | None = None
-) -> list[tuple[str, float | None, float | None, float | None, str]]:
+) -> list[tuple[str, float | None, float | None, float | None, str, str | None]]:
     """Each `(name, result)` against the policy's benchmarks, judged by
-    nps-core's `scorecard_of`: `(kpi, value, min, max, status)`.
+    nps-core's `scorecard_of`: `(kpi, value, min, max, status, unit)`.
     """
 def _kpi_time_target(name: str, policy: Policy | None = None) -> int:
     """The target seconds of the named time KPI (`reception_response_time`,
@@ -2934,10 +3013,13 @@ class HeatMap:
         resolution_efficiency).
         """
     def plot(self, by: Literal["key", "period"] | None = None, ax: Any | None = None) -> Any:
-        """Draws the map with matplotlib (imported lazily; ImportError with a
-        hint when it is not installed): the stage × `by` matrix when the map
-        has that axis (`by="key"` or `"period"`), else the heat per stage.
-        Returns the matplotlib Axes.
+        """Draws the map with matplotlib: ``nps.plot.heatmap(self, ax, by=by)``
+        (the journey view, or the stage × `by` matrix for `by="key"` /
+        `"period"`). Returns the matplotlib Axes.
+
+        >>> h = nps.HeatMap.from_rows(["reception"], ["long wait"], [4], [5])
+        >>> [t.get_text() for t in h.plot().texts if t.get_gid() == "value"]
+        ['heat 20']
         """
 
 @final

@@ -580,12 +580,14 @@ def service_revenue_per_engineer(revenue_minor: Any, engineers: int, *,
 
 @dataclass(frozen=True)
 class ScoreLine:
-    """One scorecard line: the KPI, its value, the benchmark and the status
-    ("meets", "misses", "no_data" or "no_benchmark").
+    """One scorecard line: the KPI, its value, the benchmark, the status
+    ("meets", "misses", "no_data" or "no_benchmark") and the unit of the
+    value and benchmark ("fraction", "minutes", "hours", "minor_units",
+    "minor_units_per_hour"; None for a name that is not a benchmark name).
 
     >>> line = nps.kpi.scorecard({"first_time_fix_rate": 0.9})[0]
-    >>> line.kpi, line.status
-    ('first_time_fix_rate', 'meets')
+    >>> line.kpi, line.status, line.unit
+    ('first_time_fix_rate', 'meets', 'fraction')
     """
 
     kpi: str
@@ -593,13 +595,15 @@ class ScoreLine:
     min: float | None
     max: float | None
     status: str
+    unit: str | None = None
 
 
 class Scorecard(list):  # type: ignore[type-arg]
     """A list of :class:`ScoreLine` with ``to_pandas()`` / ``to_polars()``."""
 
     def _columns(self) -> dict[str, list[Any]]:
-        return {f: [getattr(x, f) for x in self] for f in ("kpi", "value", "min", "max", "status")}
+        fields = ("kpi", "value", "min", "max", "status", "unit")
+        return {f: [getattr(x, f) for x in self] for f in fields}
 
     def to_pandas(self) -> Any:
         """A pandas DataFrame, one row per KPI."""

@@ -257,14 +257,9 @@ pub(crate) fn labels<'py>(obj: &Bound<'py, PyAny>, name: &str) -> PyResult<Bound
                 )?
                 .into_any());
             }
-            let pd = py.import("pandas")?;
-            let factorized = pd.call_method1("factorize", (obj,))?;
-            let (codes, uniques) = (factorized.get_item(0)?, factorized.get_item(1)?);
-            let uniques = PyList::new(py, uniques.try_iter()?.collect::<PyResult<Vec<_>>>()?)?;
-            if uniques.iter().all(|u| u.is_instance_of::<PyString>()) {
-                return Ok(PyTuple::new(py, [codes, uniques.into_any()])?.into_any());
-            }
-            // Mixed objects: checked row by row.
+            // Other columns (Python strings): read row by row as objects,
+            // factorised as they are read (one 4-byte code per row; the
+            // Series' own object array is not copied).
             let objects = obj.call_method(
                 "to_numpy",
                 (),

@@ -26,7 +26,9 @@ use pyo3::prelude::*;
 use pyo3_arrow::input::AnyArray;
 use pyo3_arrow::{PyChunkedArray, PyField, PyTable};
 
-use super::values::{float_labels, missing, Categories, Labels, Numbers, Seconds, Slice, NAT};
+use super::values::{
+    float_labels, missing, ArrowCodes, Categories, CodeCol, Labels, Numbers, Seconds, Slice, NAT,
+};
 use crate::errors::invalid_argument;
 
 /// An Arrow column: its chunks (validated) and their type.
@@ -371,12 +373,41 @@ fn dictionary<K: ArrowDictionaryKeyType>(
     name: &'static str,
     masked: bool,
     ordered: bool,
-) -> PyResult<(Labels<'static>, Option<Vec<bool>>)> {
+) -> PyResult<(Labels<'static>, Option<Vec<bool>>)>
+where
+    K::Native: ArrowCodes,
+{
     if let (Some(row), false) = (c.first_null(), masked) {
         return Err(missing(name, row));
     }
     let mut labels: Vec<String> = Vec::new();
     let mut index: std::collections::HashMap<String, u32> = std::collections::HashMap::new();
+    let categorical = |codes: CodeCol<'static>, labels: Vec<String>| {
+        if c.lexical {
+            return Labels::DictStr { codes, labels };
+        }
+        Labels::Categorical {
+            codes,
+            categories: Arc::new(Categories { labels, ordered }),
+        }
+    };
+    if let ([chunk], false) = (c.chunks.as_slice(), c.has_nulls()) {
+        // One chunk without nulls whose categories are distinct: its
+        // indices are the codes, read in place.
+        let d = chunk.as_dictionary::<K>();
+        let cats = strings_of(d.values(), name)?;
+        let distinct: std::collections::HashSet<&str> = cats.iter().map(String::as_str).collect();
+        let n = cats.len();
+        let in_range = d
+            .keys()
+            .values()
+            .iter()
+            .fold(true, |ok, k| ok & (k.as_usize() < n));
+        if distinct.len() == n && in_range {
+            let keys = d.keys().values().clone();
+            return Ok((categorical(K::Native::code_col(keys), cats), None));
+        }
+    }
     let mut codes: Vec<u32> = Vec::with_capacity(c.len());
     for chunk in &c.chunks {
         let d = chunk.as_dictionary::<K>();
@@ -399,16 +430,7 @@ fn dictionary<K: ArrowDictionaryKeyType>(
         }
     }
     let mask = c.null_mask();
-    if c.lexical {
-        return Ok((Labels::DictStr { codes, labels }, mask));
-    }
-    Ok((
-        Labels::Categorical {
-            codes,
-            categories: Arc::new(Categories { labels, ordered }),
-        },
-        mask,
-    ))
+    Ok((categorical(codes.into(), labels), mask))
 }
 
 /// Keys or respondent ids: integers (in place when u32 / u64 / i64 without

@@ -8,7 +8,8 @@ pub(crate) mod arrow;
 mod values;
 
 pub(crate) use values::{
-    float_labels, missing, Categories, IntLabels, Labels, Numbers, Seconds, Slice, Visit, NAT,
+    float_labels, missing, Categories, CodeCol, IntLabels, Labels, Numbers, Seconds, Slice, Visit,
+    NAT,
 };
 
 use std::sync::Arc;
@@ -435,7 +436,13 @@ fn object_labels(
     if categories.is_empty() {
         categories.push(PyString::new(arr.py(), "").try_into()?);
     }
-    Ok((Labels::Coded { codes, categories }, mask))
+    Ok((
+        Labels::Coded {
+            codes: codes.into(),
+            categories,
+        },
+        mask,
+    ))
 }
 
 /// A key column has one type: a mix is an `InvalidArgumentError` naming the
@@ -449,51 +456,101 @@ fn mixed(name: &'static str, row: usize) -> PyErr {
     )
 }
 
-/// Codes (-1 = missing) and string categories: the codes as `u32` (0 at
-/// the masked rows), the categories, the mask.
-type Coded = (Vec<u32>, Vec<PyBackedStr>, Option<Vec<bool>>);
+/// Codes (-1 = missing) and string categories: the codes (borrowed in
+/// their own width when every one indexes a category, else as `u32` with 0
+/// at the masked rows), the categories, the mask.
+type Coded<'py> = (CodeCol<'py>, Vec<PyBackedStr>, Option<Vec<bool>>);
 
-fn coded(
-    codes: &Bound<'_, PyAny>,
-    categories: &Bound<'_, PyAny>,
+/// The codes in their own width when each indexes one of `n` categories.
+fn borrowed_codes<'py>(
+    arr: &Bound<'py, PyUntypedArray>,
+    n: usize,
+) -> PyResult<Option<CodeCol<'py>>> {
+    macro_rules! try_width {
+        ($t:ty, $variant:ident) => {
+            if let Ok(a) = arr.cast::<PyArray1<$t>>() {
+                let a = a.try_readonly()?;
+                let ok = a.as_slice().is_ok_and(|c| {
+                    c.iter()
+                        .fold(true, |ok, &x| ok & usize::try_from(x).is_ok_and(|i| i < n))
+                });
+                return Ok(ok.then(|| CodeCol::$variant(Slice::Numpy(a))));
+            }
+        };
+    }
+    try_width!(i8, I8);
+    try_width!(i16, I16);
+    try_width!(i32, I32);
+    try_width!(i64, I64);
+    try_width!(u8, U8);
+    try_width!(u16, U16);
+    try_width!(u32, U32);
+    try_width!(u64, U64);
+    Ok(None)
+}
+
+fn coded<'py>(
+    codes: &Bound<'py, PyAny>,
+    categories: &Bound<'py, PyAny>,
     name: &'static str,
     masked: bool,
-) -> PyResult<Coded> {
+) -> PyResult<Coded<'py>> {
     let codes = as_ndarray(codes.clone(), name)?;
-    let codes = codes
-        .call_method1("astype", ("int64",))?
-        .cast_into::<PyArray1<i64>>()?;
-    let codes = codes.try_readonly()?;
-    let codes = codes.as_slice()?;
+    let n_categories = categories.len()?;
+    let borrowed = borrowed_codes(&codes, n_categories)?;
+    let wide = match &borrowed {
+        Some(_) => None,
+        None => Some(
+            codes
+                .call_method1("astype", ("int64",))?
+                .cast_into::<PyArray1<i64>>()?,
+        ),
+    };
+    let wide = wide.as_ref().map(|w| w.try_readonly()).transpose()?;
+    let wide: &[i64] = match &wide {
+        Some(w) => w.as_slice()?,
+        None => &[],
+    };
+    let used = |i: usize| match &borrowed {
+        // Every code indexes a category: look for the first row with `i`.
+        Some(b) => {
+            let c = b.codes();
+            (0..c.len()).find(|&r| c.get(r) == i)
+        }
+        None => wide.iter().position(|&k| k == i as i64),
+    };
     let mut cats: Vec<PyBackedStr> = Vec::new();
     for (i, c) in categories.try_iter()?.enumerate() {
         let c = c?;
         let text = c
             .cast::<PyString>()
             .map_err(|_| PyTypeError::new_err(format!("`{name}`: category {i} is not a string")))?;
-        // The row named by an encoding error is the first row with it.
-        let row = || codes.iter().position(|&k| k == i as i64).unwrap_or(0);
-        cats.push(utf8(text, name, row()).or_else(|e| {
-            if codes.contains(&(i as i64)) {
-                Err(e)
-            } else {
-                PyString::new(c.py(), "").try_into()
-            }
-        })?);
+        // The row named by an encoding error is the first row with it;
+        // an unused category that is not valid text is left empty.
+        cats.push(match utf8(text, name, 0) {
+            Ok(t) => t,
+            Err(e) => match used(i) {
+                Some(row) => return Err(utf8(text, name, row).err().unwrap_or(e)),
+                None => PyString::new(c.py(), "").try_into()?,
+            },
+        });
     }
-    let mut out = Vec::with_capacity(codes.len());
+    if let Some(b) = borrowed {
+        return Ok((b, cats, None));
+    }
+    let mut out = Vec::with_capacity(wide.len());
     let mut mask: Option<Vec<bool>> = None;
-    for (row, &c) in codes.iter().enumerate() {
+    for (row, &c) in wide.iter().enumerate() {
         match usize::try_from(c) {
             Ok(c) if c < cats.len() => out.push(c as u32),
             _ if masked => {
-                mask.get_or_insert_with(|| vec![false; codes.len()])[row] = true;
+                mask.get_or_insert_with(|| vec![false; wide.len()])[row] = true;
                 out.push(0);
             }
             _ => return Err(missing(name, row)),
         }
     }
-    Ok((out, cats, mask))
+    Ok((out.into(), cats, mask))
 }
 
 /// Keys or respondent ids from any supported column: integers (borrowed for

@@ -8,6 +8,7 @@ use arrow_array::cast::AsArray;
 use arrow_array::{Array, ArrayRef};
 use arrow_buffer::{ArrowNativeType, ScalarBuffer};
 use arrow_schema::DataType;
+use nps_core::group::{Codes, TextColumn};
 use nps_core::ScoreValue;
 use numpy::{Element, PyArray1, PyReadonlyArray1};
 use pyo3::exceptions::PyTypeError;
@@ -154,6 +155,64 @@ pub(crate) struct Categories {
     pub(crate) ordered: bool,
 }
 
+/// The codes of a dictionary-encoded column, borrowed in their own width
+/// from numpy (a pandas `Categorical`) or Arrow (a dictionary array's
+/// indices) when no value is missing, else converted (`u32`, a
+/// placeholder 0 at the masked rows).
+pub(crate) enum CodeCol<'py> {
+    I8(Slice<'py, i8>),
+    I16(Slice<'py, i16>),
+    I32(Slice<'py, i32>),
+    I64(Slice<'py, i64>),
+    U8(Slice<'py, u8>),
+    U16(Slice<'py, u16>),
+    U32(Slice<'py, u32>),
+    U64(Slice<'py, u64>),
+}
+
+/// An integer type whose Arrow buffer can be a [`CodeCol`].
+pub(crate) trait ArrowCodes: ArrowNativeType + Element {
+    fn code_col(b: ScalarBuffer<Self>) -> CodeCol<'static>;
+}
+
+macro_rules! arrow_codes {
+    ($($t:ty => $v:ident),*) => {$(
+        impl ArrowCodes for $t {
+            fn code_col(b: ScalarBuffer<$t>) -> CodeCol<'static> {
+                CodeCol::$v(Slice::Arrow(b))
+            }
+        }
+    )*};
+}
+arrow_codes!(i8 => I8, i16 => I16, i32 => I32, i64 => I64, u8 => U8, u16 => U16, u32 => U32, u64 => U64);
+
+impl From<Vec<u32>> for CodeCol<'_> {
+    fn from(v: Vec<u32>) -> Self {
+        CodeCol::U32(Slice::Owned(v))
+    }
+}
+
+impl CodeCol<'_> {
+    /// The codes as core [`Codes`].
+    pub(crate) fn codes(&self) -> Codes<'_> {
+        // A numpy array is borrowed only when contiguous (checked by its
+        // reader), so its slice is always there.
+        fn whole<'a, T: Element + ArrowNativeType>(s: &'a Slice<'_, T>) -> &'a [T] {
+            s.as_slice().unwrap_or_default()
+        }
+        match self {
+            CodeCol::I8(a) => Codes::I8(whole(a)),
+            CodeCol::I16(a) => Codes::I16(whole(a)),
+            CodeCol::I32(a) => Codes::I32(whole(a)),
+            CodeCol::I64(a) => Codes::I64(whole(a)),
+            CodeCol::U8(a) => Codes::U8(whole(a)),
+            CodeCol::U16(a) => Codes::U16(whole(a)),
+            CodeCol::U32(a) => Codes::U32(whole(a)),
+            CodeCol::U64(a) => Codes::U64(whole(a)),
+        }
+    }
+}
+
 /// Keys or respondent ids.
 pub(crate) enum Labels<'py> {
     U32(Slice<'py, u32>),
@@ -161,20 +220,20 @@ pub(crate) enum Labels<'py> {
     I64(Slice<'py, i64>),
     /// Dictionary-encoded strings: `codes[row]` indexes `categories`.
     Coded {
-        codes: Vec<u32>,
+        codes: CodeCol<'py>,
         categories: Vec<PyBackedStr>,
     },
     /// Arrow string chunks (utf8, large_utf8, utf8_view), read in place.
     ArrowStr(Vec<ArrayRef>),
     /// Dictionary-encoded strings read from Arrow (string semantics).
     DictStr {
-        codes: Vec<u32>,
+        codes: CodeCol<'py>,
         labels: Vec<String>,
     },
     /// A categorical column: `codes[row]` indexes `categories`, whose order
     /// is the groups' order when grouping by it.
     Categorical {
-        codes: Vec<u32>,
+        codes: CodeCol<'py>,
         categories: Arc<Categories>,
     },
 }
@@ -203,63 +262,127 @@ impl Labels<'_> {
     /// One `&str` per row for string labels (borrowing the Python strings
     /// or the Arrow buffers; a categorical column's labels).
     pub(crate) fn strs(&self) -> Option<Vec<&str>> {
+        fn decode<'a>(codes: &CodeCol<'_>, labels: &[&'a str]) -> Vec<&'a str> {
+            let codes = codes.codes();
+            (0..codes.len())
+                .map(|i| labels.get(codes.get(i)).copied().unwrap_or(""))
+                .collect()
+        }
         match self {
             Labels::Coded { codes, categories } => {
-                Some(codes.iter().map(|&c| &*categories[c as usize]).collect())
+                let labels: Vec<&str> = categories.iter().map(|c| &**c).collect();
+                Some(decode(codes, &labels))
             }
             Labels::ArrowStr(chunks) => Some(arrow_strs(chunks)),
-            Labels::DictStr { codes, labels } => Some(
-                codes
-                    .iter()
-                    .map(|&c| labels.get(c as usize).map_or("", String::as_str))
-                    .collect(),
-            ),
-            Labels::Categorical { codes, categories } => Some(
-                codes
-                    .iter()
-                    .map(|&c| categories.labels.get(c as usize).map_or("", String::as_str))
-                    .collect(),
-            ),
+            Labels::DictStr { codes, labels } => {
+                let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+                Some(decode(codes, &labels))
+            }
+            Labels::Categorical { codes, categories } => {
+                let labels: Vec<&str> = categories.labels.iter().map(String::as_str).collect();
+                Some(decode(codes, &labels))
+            }
             _ => None,
         }
     }
 
-    /// Arrow strings factorised: a code per row and each distinct text once
-    /// (borrowed from the Arrow buffers), in first-occurrence order; `None`
-    /// for other columns.
-    pub(crate) fn factorized(&self) -> Option<(Vec<u32>, Vec<&str>)> {
-        let Labels::ArrowStr(chunks) = self else {
-            return None;
-        };
-        let rows = chunks.iter().map(|c| c.len()).sum();
-        let mut codes = Vec::with_capacity(rows);
-        let mut labels: Vec<&str> = Vec::new();
-        let mut seen: std::collections::HashMap<&str, u32> = Default::default();
-        each_arrow_str(chunks, |s| {
-            let next = labels.len() as u32;
-            codes.push(*seen.entry(s).or_insert_with(|| {
-                labels.push(s);
-                next
-            }));
-        });
-        Some((codes, labels))
+    /// Arrow strings as a core [`TextColumn`], read in place (`None` for
+    /// other columns).
+    pub(crate) fn text(&self) -> Option<ArrowText<'_>> {
+        match self {
+            Labels::ArrowStr(chunks) => Some(ArrowText::new(chunks)),
+            _ => None,
+        }
     }
 
     /// The codes of a dictionary-encoded column (`None` for others).
-    pub(crate) fn codes(&self) -> Option<&[u32]> {
+    pub(crate) fn codes(&self) -> Option<Codes<'_>> {
         match self {
             Labels::Coded { codes, .. }
             | Labels::DictStr { codes, .. }
-            | Labels::Categorical { codes, .. } => Some(codes),
+            | Labels::Categorical { codes, .. } => Some(codes.codes()),
             _ => None,
         }
     }
 
     /// The codes and categories of a categorical column (`None` for others).
-    pub(crate) fn categorical(&self) -> Option<(&[u32], &Arc<Categories>)> {
+    pub(crate) fn categorical(&self) -> Option<(Codes<'_>, &Arc<Categories>)> {
         match self {
-            Labels::Categorical { codes, categories } => Some((codes, categories)),
+            Labels::Categorical { codes, categories } => Some((codes.codes(), categories)),
             _ => None,
+        }
+    }
+
+    /// The categories of a categorical column (`None` for others).
+    pub(crate) fn categories(&self) -> Option<&Arc<Categories>> {
+        self.categorical().map(|(_, c)| c)
+    }
+}
+
+/// Arrow string chunks (utf8, large_utf8, utf8_view) read in place as a
+/// core [`TextColumn`]: no `&str` or code per row.
+pub(crate) struct ArrowText<'a> {
+    chunks: &'a [ArrayRef],
+    /// The first row of each chunk, and the total at the end.
+    starts: Vec<usize>,
+}
+
+impl<'a> ArrowText<'a> {
+    fn new(chunks: &'a [ArrayRef]) -> Self {
+        let mut starts = Vec::with_capacity(chunks.len() + 1);
+        let mut at = 0;
+        starts.push(0);
+        for c in chunks {
+            at += c.len();
+            starts.push(at);
+        }
+        ArrowText { chunks, starts }
+    }
+}
+
+impl TextColumn for ArrowText<'_> {
+    fn len(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+        // The chunk holding `start`, then onwards chunk by chunk.
+        let mut ci = self
+            .starts
+            .partition_point(|&s| s <= start)
+            .saturating_sub(1);
+        let mut row = start;
+        let mut done = 0;
+        while done < out.len() && ci < self.chunks.len() {
+            let c = &self.chunks[ci];
+            let first = row - self.starts[ci];
+            let n = (c.len() - first).min(out.len() - done);
+            let dst = &mut out[done..done + n];
+            // A null row reads as "" (its row is masked by the caller).
+            match c.data_type() {
+                DataType::Utf8 => {
+                    let a = c.as_string::<i32>();
+                    for (j, o) in dst.iter_mut().enumerate() {
+                        *o = a.value(first + j);
+                    }
+                }
+                DataType::LargeUtf8 => {
+                    let a = c.as_string::<i64>();
+                    for (j, o) in dst.iter_mut().enumerate() {
+                        *o = a.value(first + j);
+                    }
+                }
+                DataType::Utf8View => {
+                    let a = c.as_string_view();
+                    for (j, o) in dst.iter_mut().enumerate() {
+                        *o = a.value(first + j);
+                    }
+                }
+                _ => dst.fill(""),
+            }
+            done += n;
+            row += n;
+            ci += 1;
         }
     }
 }

@@ -1,0 +1,774 @@
+"""Charts of nps results with matplotlib (``pip install nps[plot]``).
+
+Every function takes the library's result object and ``ax=None``: with no
+``ax`` it draws on a new matplotlib ``Figure`` (constrained layout, not
+registered with pyplot, so nothing pops up and nothing leaks in a loop;
+display it in a notebook or save it with ``ax.figure.savefig``), else on the
+given Axes (a subplot of the caller's figure). Each returns the Axes it drew
+on. matplotlib is imported only when a function is called.
+
+The numbers come from nps-core through the result objects (NPS, interval
+bounds, thin flags, rolling windows, heat, Pareto shares, scorecard status,
+recovery counts and rates, goal path and projection); this module only lays
+them out: colour-blind-safe colours (Okabe-Ito, ``cividis``, ``RdBu``), text
+colour picked per cell for contrast, labels shortened with an ellipsis so
+they are never clipped, plain-language titles and axis labels with units.
+Artists carrying numbers have a ``gid`` (``"nps"``, ``"interval"``,
+``"estimates"``, ``"cumulative"``, ...), which is also their id in SVG.
+
+- `trend`: NPS by period with its interval band, optional rolling line.
+- `forest`: one point and interval per dealer (key), with a reference line.
+- `grid`: key × period matrix as a coloured grid with the values written in.
+- `heatmap`: the customer-journey pain-point heat map.
+- `pareto`: pain points by heat with the cumulative share and the 80 % cut.
+- `scorecard`: KPIs against the policy's benchmarks as traffic lights.
+- `funnel`: the recovery funnel of a programme's low scores.
+- `goal`: planned path, actual NPS, target and projected month.
+
+>>> import datetime as dt
+>>> import nps.plot
+>>> at = [dt.datetime(2025, m, 3, tzinfo=dt.timezone.utc) for m in (1, 1, 2, 2, 3)]
+>>> g = nps.group_by(None, [10, 6, 9, 9, 3], timestamps=at, period="month")
+>>> ax = nps.plot.trend(g)
+>>> ax.get_ylabel()
+'NPS (points)'
+>>> import io
+>>> buf = io.StringIO()
+>>> ax.figure.savefig(buf, format="svg")
+>>> buf.getvalue().startswith("<?xml")
+True
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from nps._nps import (
+    GoalReport,
+    Group,
+    GroupResult,
+    HeatMap,
+    InvalidArgumentError,
+    RecoveryStats,
+    Tally,
+)
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+
+    from nps.kpi import Scorecard
+
+__all__ = [
+    "trend",
+    "forest",
+    "grid",
+    "heatmap",
+    "pareto",
+    "scorecard",
+    "funnel",
+    "goal",
+    "shorten",
+    "luminance",
+    "contrast",
+    "text_color",
+]
+
+# Okabe & Ito (2008), the colour-blind-safe qualitative palette.
+BLUE = "#0072B2"
+ORANGE = "#E69F00"
+SKY = "#56B4E9"
+GREEN = "#009E73"
+VERMILLION = "#D55E00"
+PURPLE = "#CC79A7"
+GREY = "#999999"
+BLACK = "#000000"
+WHITE = "#FFFFFF"
+NO_DATA = "#F0F0F0"
+
+LABEL_WIDTH = 30  # characters of a tick label before the ellipsis
+
+_STATS = ("n", "detractors", "passives", "promoters", "nps", "se", "low", "high", "thin")
+_PERIOD_NAMES = {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
+
+
+# ---------------------------------------------------------------------------
+# Helpers: matplotlib, axes, labels, contrast
+
+
+def _mpl() -> Any:
+    try:
+        import matplotlib
+    except ImportError as e:  # pragma: no cover - depends on the environment
+        raise ImportError(
+            "nps.plot needs matplotlib, which is not installed: pip install nps[plot]"
+        ) from e
+    return matplotlib
+
+
+def _axes(ax: Any, size: tuple[float, float]) -> Axes:
+    """The given Axes, or one on a new constrained-layout Figure."""
+    _mpl()
+    if ax is not None:
+        return ax  # type: ignore[no-any-return]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=size, layout="constrained")
+    FigureCanvasAgg(fig)  # draws and saves without a GUI (PNG, SVG, PDF)
+    return fig.add_subplot()
+
+
+def shorten(text: Any, width: int = LABEL_WIDTH) -> str:
+    """`text` as a label of at most `width` characters, ending in an
+    ellipsis when cut (tuples of keys are joined with " / ").
+
+    >>> nps.plot.shorten("queue longer than 30 minutes on arrival", 20)
+    'queue longer than 3…'
+    >>> nps.plot.shorten(("north", 7))
+    'north / 7'
+    """
+    if isinstance(text, tuple):
+        text = " / ".join(str(t) for t in text)
+    text = "(missing)" if text is None else str(text)
+    return text if len(text) <= width else text[: max(width - 1, 1)] + "…"
+
+
+def _wrap(text: str, width: int, lines: int) -> str:
+    out = textwrap.wrap(text, width) or [""]
+    if len(out) > lines:
+        out = out[:lines]
+        out[-1] = shorten(out[-1] + " …", width)
+        if not out[-1].endswith("…"):
+            out[-1] = out[-1].rstrip(" …") + "…"
+    return "\n".join(out)
+
+
+def luminance(color: Any) -> float:
+    """WCAG relative luminance (0 black .. 1 white) of a matplotlib colour.
+
+    >>> nps.plot.luminance("white"), nps.plot.luminance("black")
+    (1.0, 0.0)
+    """
+    _mpl()
+    from matplotlib.colors import to_rgb
+
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+    r, g, b = to_rgb(color)
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast(a: Any, b: Any) -> float:
+    """WCAG contrast ratio (1..21) of two colours.
+
+    >>> round(nps.plot.contrast("black", "white"), 1)
+    21.0
+    """
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def text_color(background: Any) -> str:
+    """Black or white, whichever contrasts more with `background` (the
+    better of the two always reaches a WCAG ratio of 4.5).
+
+    >>> nps.plot.text_color("#0072B2"), nps.plot.text_color("#F0E442")
+    ('#FFFFFF', '#000000')
+    """
+    return BLACK if contrast(BLACK, background) >= contrast(WHITE, background) else WHITE
+
+
+def _num(v: Any) -> float:
+    """A value for matplotlib: None ("no data") becomes NaN, a gap in a line."""
+    return math.nan if v is None else float(v)
+
+
+def _key_columns(cols: dict[str, list[Any]]) -> list[str]:
+    return [c for c in cols if c not in _STATS and c != "period"]
+
+
+def _interval_label(interval: str | None, confidence: float | None) -> str:
+    if interval is None and confidence is None:
+        return "confidence interval"
+    parts = []
+    if confidence is not None:
+        parts.append(f"{confidence * 100:g} %")
+    if interval is not None:
+        parts.append(interval.replace("_", " "))
+    return " ".join(parts) + " interval"
+
+
+def _rows(g: GroupResult, interval: Any, confidence: float | None,
+          options: dict[str, Any]) -> tuple[list[Group], dict[str, list[Any]]]:
+    if not isinstance(g, GroupResult):
+        raise TypeError(f"expected an nps.GroupResult, got {type(g).__name__}")
+    return list(g), g.to_dict(interval, confidence, **options)
+
+
+def _period_title(g: GroupResult) -> str:
+    return _PERIOD_NAMES.get(g.period or "", "period")
+
+
+# ---------------------------------------------------------------------------
+# trend
+
+
+def trend(g: GroupResult, ax: Any = None, rolling: int | None = None, *, key: Any = None,
+          interval: str | None = None, confidence: float | None = None,
+          title: str | None = None, **options: Any) -> Axes:
+    """NPS by period with its interval band: `g` is a `GroupResult` grouped
+    by period, overall or for one key (`key=` picks one of several). The
+    band is `interval` at `confidence` (with the options of
+    `GroupResult.to_dict`; not given: the result's interval). Thin periods
+    (n < `g.min_n`) are hollow markers. `rolling` (periods) adds the
+    rolling NPS of `g.rolling(rolling)`: complete windows as a solid line,
+    windows that start before the data as a dashed line with hollow
+    markers. Gids: ``nps``, ``interval``, ``thin``, ``rolling``,
+    ``rolling_partial``.
+
+    >>> import datetime as dt
+    >>> at = [dt.datetime(2025, m, 3, tzinfo=dt.timezone.utc) for m in (1, 2, 2, 3, 3, 3)]
+    >>> g = nps.group_by(None, [10, 6, 9, 9, 3, 10], timestamps=at, period="month", min_n=2)
+    >>> ax = nps.plot.trend(g, rolling=2)
+    >>> [line.get_gid() for line in ax.get_lines()]
+    ['nps', 'thin', 'rolling', 'rolling_partial', 'zero']
+    >>> ax.get_lines()[0].get_ydata().tolist()  # the NPS of each month
+    [100.0, 0.0, 33.333333333333336]
+    """
+    groups, cols = _rows(g, interval, confidence, options)
+    if g.period is None:
+        raise InvalidArgumentError("g: a trend needs a result grouped by period (period=)")
+    keys = list(dict.fromkeys(x.key for x in groups))
+    if key is None and len(keys) > 1:
+        raise InvalidArgumentError(
+            f"key: g has {len(keys)} keys; pick one with key= (e.g. key={keys[0]!r})"
+        )
+    if key is not None and key not in keys:
+        raise InvalidArgumentError(f"key: {key!r} is not a key of g")
+    chosen = keys[0] if key is None else key
+    idx = [i for i, x in enumerate(groups) if x.key == chosen]
+    x = [groups[i].period_start for i in idx]
+    y = [_num(cols["nps"][i]) for i in idx]
+    low = [_num(cols["low"][i]) for i in idx]
+    high = [_num(cols["high"][i]) for i in idx]
+    ax = _axes(ax, (9.0, 3.8))
+    band = ax.fill_between(x, low, high, color=SKY, alpha=0.35, linewidth=0,
+                           label=_interval_label(interval, confidence))
+    band.set_gid("interval")
+    ax.plot(x, y, color=BLUE, marker="o", label="NPS", gid="nps")
+    thin = [i for i, gi in enumerate(idx) if groups[gi].thin]
+    ax.plot([x[i] for i in thin], [y[i] for i in thin], linestyle="none", marker="o",
+            markersize=9, markerfacecolor=WHITE, markeredgecolor=VERMILLION, markeredgewidth=1.5,
+            label=f"thin: fewer than {g.min_n} answers" if thin else "_thin", gid="thin")
+    if rolling is not None:
+        r = [w for w in g.rolling(rolling) if w.key == chosen]
+        rx = [w.period_start for w in r]
+        ry = [_num(w.tally.nps) if w.tally.n else math.nan for w in r]
+        full = [v if w.complete else math.nan for w, v in zip(r, ry)]
+        # the partial windows, joined to the first complete one
+        first = next((i for i, w in enumerate(r) if w.complete), len(r))
+        part = [v if i <= first else math.nan for i, v in enumerate(ry)]
+        ax.plot(rx, full, color=ORANGE, linewidth=2.2,
+                label=f"rolling {rolling}-{_period_title(g)} NPS", gid="rolling")
+        ax.plot(rx, part, color=ORANGE, linewidth=1.6, linestyle="--", marker="o",
+                markerfacecolor=WHITE, markevery=[i for i in range(len(r)) if not r[i].complete],
+                label="rolling, partial window (fewer periods)", gid="rolling_partial")
+    ticks: dict[Any, Any] = {groups[i].period_start: groups[i].period for i in idx}
+    if rolling is not None:
+        ticks.update({w.period_start: w.period for w in r})
+    _date_axis(ax, ticks)
+    ax.set_ylabel("NPS (points)")
+    ax.set_xlabel(_period_title(g).capitalize())
+    name = "" if chosen is None else f" — {shorten(chosen)}"
+    ax.set_title(title or f"NPS by {_period_title(g)}{name}")
+    ax.axhline(0, color=GREY, linewidth=0.8, zorder=0, gid="zero")
+    _legend_outside(ax)
+    return ax
+
+
+def _legend_outside(ax: Axes) -> None:
+    """The legend right of the plot, where it hides no data (constrained
+    layout makes room for it)."""
+    ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), borderaxespad=0.0,
+              fontsize="small", frameon=False)
+
+
+def _date_axis(ax: Axes, ticks: dict[Any, Any]) -> None:
+    """Periods on the x axis: each labelled ("2025-03", "2025-W09") when
+    there are at most 12, else matplotlib's date ticks."""
+    import matplotlib.dates as mdates
+
+    if len(ticks) <= 12:
+        days = sorted(ticks)
+        turn = len(days) > 6
+        ax.set_xticks(days, [ticks[d] for d in days], rotation=45 if turn else 0,
+                      ha="right" if turn else "center")
+        return
+    locator = mdates.AutoDateLocator(maxticks=8)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
+# ---------------------------------------------------------------------------
+# forest
+
+
+def _reference_value(reference: Any, g: GroupResult) -> float | None:
+    if reference is False:
+        return None
+    if reference is None:
+        return g.total().nps
+    if isinstance(reference, Group):
+        return reference.tally.nps
+    if isinstance(reference, Tally):
+        return reference.nps
+    return float(reference)
+
+
+def forest(g: GroupResult, reference: Any = None, ax: Any = None, *,
+           interval: str | None = None, confidence: float | None = None,
+           title: str | None = None, **options: Any) -> Axes:
+    """Dealers (the keys of `g`, one group each) as a forest plot: the NPS
+    and its interval per key, highest at the top, thin groups (n < `g.min_n`)
+    hollow, and a vertical reference line: `reference` a number (points), a
+    `Tally` or a `Group` (its NPS), None for the NPS of all of `g`
+    (``g.total()``, the network) or False for no line. Gids: ``estimates``,
+    ``thin``, ``intervals``, ``reference``.
+
+    >>> g = nps.group_by(["a", "b", "a", "b", "c"], [10, 0, 9, 9, 7])
+    >>> ax = nps.plot.forest(g, reference=20.0)
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # bottom to top; ties in key order from the top
+    ['c', 'b', 'a']
+    >>> ax.get_lines()[0].get_xdata().tolist()  # their NPS
+    [0.0, 0.0, 100.0]
+    """
+    groups, cols = _rows(g, interval, confidence, options)
+    if "period" in cols and len({x.key for x in groups}) != len(groups):
+        raise InvalidArgumentError(
+            "g: a forest plot takes one group per key; group without period= "
+            "(or pick one period)"
+        )
+    rows = [(cols["nps"][i], i) for i in range(len(groups)) if cols["nps"][i] is not None]
+    rows.sort(key=lambda r: (r[0], -r[1]))  # lowest NPS at the bottom; ties keep key order
+    ax = _axes(ax, (8.5, max(2.6, 0.32 * len(rows) + 1.4)))
+    ys = list(range(len(rows)))
+    xs = [float(v) for v, _ in rows]
+    low = [float(cols["low"][i]) for _, i in rows]
+    high = [float(cols["high"][i]) for _, i in rows]
+    lines = ax.hlines(ys, low, high, color=BLUE, linewidth=1.8,
+                      label=_interval_label(interval, confidence))
+    lines.set_gid("intervals")
+    ax.plot(xs, ys, linestyle="none", marker="o", color=BLUE, label="NPS", gid="estimates")
+    thin = [k for k, (_, i) in enumerate(rows) if groups[i].thin]
+    ax.plot([xs[k] for k in thin], [ys[k] for k in thin], linestyle="none", marker="o",
+            markersize=8, markerfacecolor=WHITE, markeredgecolor=VERMILLION, markeredgewidth=1.5,
+            label=f"thin: fewer than {g.min_n} answers" if thin else "_thin", gid="thin")
+    ref = _reference_value(reference, g)
+    if ref is not None:
+        what = "network" if reference is None else "reference"
+        ax.axvline(ref, color=GREY, linestyle="--", linewidth=1.2,
+                   label=f"{what} NPS {ref:.1f}", gid="reference")
+    ax.set_yticks(ys, [shorten(groups[i].key) if _key_columns(cols) else "all answers"
+                       for _, i in rows])
+    ax.set_ylim(-0.7, len(rows) - 0.3)
+    ax.set_xlabel("NPS (points)")
+    ax.set_title(title or "NPS by dealer, with intervals")
+    _legend_outside(ax)
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# grid
+
+
+def grid(g: GroupResult, value: str = "nps", mark_thin: bool = True, ax: Any = None, *,
+         digits: int = 1, interval: str | None = None, confidence: float | None = None,
+         title: str | None = None, **options: Any) -> Axes:
+    """The key × period matrix of `g` (grouped by one key and period) as a
+    colour grid, with `value` (a numeric column of `GroupResult.to_dict`:
+    "nps", "n", "se", "low", "high", ...) written in each cell with
+    `digits` decimals. Cells of thin groups are hatched (``mark_thin``);
+    cells without answers are light grey and empty. Text is black or white, whichever
+    contrasts more with its cell. Gids: ``cells`` (the image), ``value``
+    (cell texts), ``thin`` (hatches).
+
+    >>> import datetime as dt
+    >>> at = [dt.datetime(2025, m, 3, tzinfo=dt.timezone.utc) for m in (1, 1, 2, 2)]
+    >>> g = nps.group_by(["a", "b", "a", "b"], [10, 0, 9, 7], timestamps=at, period="month")
+    >>> ax = nps.plot.grid(g)
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "value"]
+    ['100.0', '100.0', '-100.0', '0.0']
+    """
+    groups, cols = _rows(g, interval, confidence, options)
+    if "period" not in cols:
+        raise InvalidArgumentError("g: a grid needs a result grouped by key and period")
+    if value not in cols or value in ("thin",) or value in _key_columns(cols) or value == "period":
+        numeric = [c for c in _STATS if c != "thin"]
+        raise InvalidArgumentError(f"value: must be one of {numeric}, got {value!r}")
+    keys = list(dict.fromkeys(x.key for x in groups))
+    _mpl()
+    periods = sorted({(x.period_start, x.period) for x in groups})
+    col_of = {p: c for c, p in enumerate(periods)}
+    row_of = {k: r for r, k in enumerate(keys)}
+    import numpy as np
+
+    data = np.full((len(keys), len(periods)), np.nan)
+    thin = np.zeros(data.shape, dtype=bool)
+    for i, x in enumerate(groups):
+        r, c = row_of[x.key], col_of[(x.period_start, x.period)]
+        data[r, c] = _num(cols[value][i])
+        thin[r, c] = x.thin
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    if value in ("nps", "low", "high"):
+        cmap, norm, unit = colormaps["RdBu"], Normalize(-100, 100), "NPS (points)"
+    else:
+        finite = data[np.isfinite(data)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        cmap, norm = colormaps["cividis"], Normalize(lo, hi if hi > lo else lo + 1)
+        unit = {"se": "standard error (points)", "n": "answers"}.get(value, value)
+    cmap = cmap.with_extremes(bad=NO_DATA)
+    ax = _axes(ax, (max(4.0, 0.75 * len(periods) + 2.6), max(2.4, 0.38 * len(keys) + 1.4)))
+    image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, norm=norm, aspect="auto")
+    image.set_gid("cells")
+    from matplotlib.patches import Rectangle
+
+    for r in range(len(keys)):
+        for c in range(len(periods)):
+            v = data[r, c]
+            if math.isnan(v):
+                continue
+            fg = text_color(cmap(norm(v)))
+            if mark_thin and thin[r, c]:
+                ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, hatch="///",
+                                       edgecolor=fg, alpha=0.45, linewidth=0, gid="thin"))
+            ax.text(c, r, f"{v:.{digits}f}", ha="center", va="center", color=fg,
+                    fontsize=8, gid="value")
+    ax.set_yticks(range(len(keys)),
+                  [shorten(k) if _key_columns(cols) else "all answers" for k in keys])
+    ax.set_xticks(range(len(periods)), [p[1] for p in periods],
+                  rotation=45 if len(periods) > 6 else 0, ha="right" if len(periods) > 6 else "center")
+    ax.set_xlabel(_period_title(g).capitalize())
+    bar = ax.figure.colorbar(image, ax=ax, label=unit)
+    bar.ax.tick_params(labelsize=8)
+    if mark_thin and thin.any():
+        ax.set_xlabel(f"{_period_title(g).capitalize()} (hatched: fewer than {g.min_n} answers)")
+    ax.set_title(title or f"{'NPS' if value == 'nps' else value} by dealer and {_period_title(g)}")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# heat map and Pareto
+
+
+def heatmap(h: HeatMap, ax: Any = None, *, by: str | None = None, top: int = 5,
+            title: str | None = None) -> Axes:
+    """The customer-journey heat map of `h`. With `by` ("key" or "period",
+    for a map built from records with keys or timestamps) the stage ×
+    key / period matrix of heat; else the journey view: one column per
+    stage in journey order, its `top` pain points (descriptions) by heat
+    from the top down. Cell colour is the heat, text black or white for
+    contrast. Gids: ``cells``, ``value`` (heat texts), ``point``
+    (descriptions).
+
+    >>> h = nps.HeatMap.from_rows(["reception", "repair", "repair"],
+    ...     ["long wait", "not fixed", "dirty car"], [4, 2, 3], [5, 9, 2])
+    >>> ax = nps.plot.heatmap(h)
+    >>> sorted(t.get_text() for t in ax.texts if t.get_gid() == "value")
+    ['heat 18', 'heat 20', 'heat 6']
+    """
+    _mpl()
+    import numpy as np
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+
+    cmap = colormaps["YlOrRd"].with_extremes(bad=WHITE)
+    if by is not None:
+        cols = h.matrix(by=by).to_dict()  # type: ignore[arg-type]
+        labels = list(dict.fromkeys(cols["column"]))
+        stages = list(dict.fromkeys(cols["stage"]))
+        data = np.full((len(stages), len(labels)), np.nan)
+        for s, c, v in zip(cols["stage"], cols["column"], cols["heat"]):
+            data[stages.index(s), labels.index(c)] = v
+        norm = Normalize(0, max(float(np.nanmax(data)) if data.size else 1.0, 1.0))
+        ax = _axes(ax, (max(4.5, 0.8 * len(labels) + 2.8), 3.6))
+        image = ax.imshow(data, cmap=cmap, norm=norm, aspect="auto")
+        image.set_gid("cells")
+        for r in range(len(stages)):
+            for c in range(len(labels)):
+                v = data[r, c]
+                ax.text(c, r, f"{v:.0f}", ha="center", va="center", fontsize=8,
+                        color=text_color(cmap(norm(v))), gid="value")
+        ax.set_yticks(range(len(stages)), stages)
+        ax.set_xticks(range(len(labels)), [shorten(x, 16) for x in labels],
+                      rotation=45 if len(labels) > 5 else 0,
+                      ha="right" if len(labels) > 5 else "center")
+        ax.set_xlabel("Dealer" if by == "key" else "Period")
+        ax.set_ylabel("Journey stage")
+    else:
+        ranked = h.ranked().to_dict()
+        stages = list(h.by_stage().to_dict()["stage"])
+        cells: dict[str, list[tuple[str, int]]] = {s: [] for s in stages}
+        for s, p, v in zip(ranked["stage"], ranked["point"], ranked["heat"]):
+            if len(cells[s]) < top:
+                cells[s].append((p, v))
+        depth = max([len(c) for c in cells.values()] + [1])
+        data = np.full((depth, len(stages)), np.nan)
+        for c, s in enumerate(stages):
+            for r, (_, v) in enumerate(cells[s]):
+                data[r, c] = v
+        norm = Normalize(0, max(float(np.nanmax(data)) if np.isfinite(data).any() else 1.0, 1.0))
+        ax = _axes(ax, (9.5, 0.9 * depth + 1.8))
+        image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, norm=norm, aspect="auto")
+        image.set_gid("cells")
+        for c, s in enumerate(stages):
+            for r, (p, v) in enumerate(cells[s]):
+                fg = text_color(cmap(norm(v)))
+                ax.text(c, r - 0.12, _wrap(p, 16, 2), ha="center", va="center", fontsize=7,
+                        color=fg, gid="point")
+                ax.text(c, r + 0.3, f"heat {v}", ha="center", va="center", fontsize=7,
+                        color=fg, fontweight="bold", gid="value")
+        ax.set_xticks(range(len(stages)), stages)
+        ax.set_yticks(range(depth), [f"#{r + 1}" for r in range(depth)])
+        ax.set_ylabel("Rank within stage")
+        ax.set_xlabel("Journey stage")
+    bar = ax.figure.colorbar(image, ax=ax, label="heat (mentions × pain index)")
+    bar.ax.tick_params(labelsize=8)
+    ax.set_title(title or "Customer-journey pain points by heat")
+    return ax
+
+
+def pareto(h: HeatMap, ax: Any = None, *, share: float = 0.8, top: int | None = 25,
+           title: str | None = None) -> Axes:
+    """Pain points of `h` by heat, descending (bars, at most `top`), with the
+    cumulative share of heat (line, right axis, %) from `h.ranked()` and the
+    cut of `h.pareto(share)`: the fewest points carrying `share` of the heat
+    (dark bars, a dotted vertical line, and the share as a dashed line).
+    Returns the bars' Axes; the line and the share are on its right twin
+    (another Axes of the same figure). Gids: ``heat`` (bars),
+    ``cumulative``, ``cut``, ``share``.
+
+    >>> h = nps.HeatMap.from_rows(["reception", "repair", "delivery"],
+    ...     ["long wait", "not fixed", "dirty car"], [4, 2, 3], [5, 9, 2])
+    >>> ax = nps.plot.pareto(h)
+    >>> line = [l for a in ax.figure.axes for l in a.get_lines() if l.get_gid() == "cumulative"][0]
+    >>> [round(v, 1) for v in line.get_ydata().tolist()]
+    [45.5, 86.4, 100.0]
+    """
+    _mpl()
+    ranked = h.ranked().to_dict()
+    cut = len(h.pareto(share))
+    n = len(ranked["heat"]) if top is None else min(top, len(ranked["heat"]))
+    heat = ranked["heat"][:n]
+    cum = [100.0 * float(v) for v in ranked["cumulative_share"][:n]]
+    labels = [shorten(f"{s}: {p}", 28)
+              for s, p in zip(ranked["stage"][:n], ranked["point"][:n])]
+    ax = _axes(ax, (max(5.5, 0.42 * n + 2.5), 4.6))
+    xs = list(range(n))
+    bars = ax.bar(xs, heat, color=[BLUE if i < cut else SKY for i in xs],
+                  label=f"heat; dark: the points carrying {share * 100:g} % of it")
+    for bar in bars:
+        bar.set_gid("heat")
+    ax.set_xticks(xs, labels, rotation=45 if n > 1 else 0, ha="right" if n > 1 else "center",
+                  fontsize=8)
+    ax.set_ylabel("heat (mentions × pain index)")
+    right = ax.twinx()
+    right.plot(xs, cum, color=VERMILLION, marker="o", label="cumulative share of heat",
+               gid="cumulative")
+    right.axhline(share * 100, color=GREY, linestyle="--", linewidth=1,
+                  label=f"{share * 100:g} % of heat", gid="share")
+    right.set_ylim(0, 105)
+    right.set_ylabel("cumulative share of heat (%)")
+    if 0 < cut <= n:
+        ax.axvline(cut - 0.5, color=BLACK, linestyle=":", linewidth=1.2, gid="cut")
+    handles = ax.get_legend_handles_labels()
+    more = right.get_legend_handles_labels()
+    ax.legend(handles[0] + more[0], handles[1] + more[1], loc="center right", fontsize="small")
+    ax.set_title(title or "Pain points by heat (Pareto)")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# scorecard
+
+
+# How a value in nps-core's unit (ScoreLine.unit, kpi::Unit) is shown.
+_UNIT_LABELS: dict[str | None, tuple[str, float]] = {
+    "fraction": ("%", 100.0),
+    "minutes": ("min", 1.0),
+    "hours": ("h", 1.0),
+    "minor_units": ("minor units", 1.0),
+    "minor_units_per_hour": ("minor units / h", 1.0),
+}
+
+
+def _fmt(v: float | None, unit: str | None) -> str:
+    if v is None:
+        return "no data"
+    label, scale = _UNIT_LABELS.get(unit, ("", 1.0))
+    if label == "%":
+        return f"{v * scale:.1f} %"
+    return f"{v * scale:.4g} {label}".rstrip()
+
+
+def _benchmark_text(lo: float | None, hi: float | None, unit: str | None) -> str:
+    if lo is None and hi is None:
+        return "no benchmark"
+    if lo is not None and hi is not None:
+        _, scale = _UNIT_LABELS.get(unit, ("", 1.0))
+        return f"{lo * scale:g}–{_fmt(hi, unit)}"
+    return f"≥ {_fmt(lo, unit)}" if lo is not None else f"≤ {_fmt(hi, unit)}"
+
+
+_STATUS = {
+    "meets": (GREEN, "✓", "meets"),
+    "misses": (VERMILLION, "✗", "misses"),
+    "no_data": (NO_DATA, "–", "no data"),
+    "no_benchmark": (NO_DATA, "?", "no benchmark"),
+}
+
+
+def scorecard(s: Scorecard | Iterable[Any], ax: Any = None, *, title: str | None = None) -> Axes:
+    """A KPI scorecard (`nps.kpi.scorecard`) as traffic lights: one row per
+    KPI with a light (green ✓ meets, vermillion ✗ misses, grey – no data
+    or ? no benchmark: shape and word as well as colour), the KPI, its value
+    and the policy's benchmark in the line's unit (nps-core's: fractions in
+    percent, minutes, hours, minor units of money). Gids: ``light`` (the lights), ``value``, ``benchmark``,
+    ``status``.
+
+    >>> card = nps.kpi.scorecard({"first_time_fix_rate": 0.9, "comeback_rate": 0.12})
+    >>> ax = nps.plot.scorecard(card)
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "value"]
+    ['90.0 %', '12.0 %']
+    >>> [t.get_text() for t in ax.texts if t.get_gid() == "benchmark"]
+    ['≥ 85.0 %', '≤ 10.0 %']
+    """
+    lines = list(s)
+    ax = _axes(ax, (7.0, 0.45 * len(lines) + 1.2))
+    n = len(lines)
+    for row, line in enumerate(lines):
+        y = n - 1 - row
+        color, mark, word = _STATUS.get(line.status, (NO_DATA, "?", line.status))
+        ax.scatter([0.3], [y], s=260, color=color, edgecolors=GREY, linewidths=0.8,
+                   gid="light", zorder=2)
+        ax.text(0.3, y, mark, ha="center", va="center", color=text_color(color),
+                fontsize=10, fontweight="bold", zorder=3, gid="mark")
+        ax.text(0.8, y, shorten(line.kpi.replace("_", " ").capitalize(), 34), va="center",
+                fontsize=9, gid="kpi")
+        unit = getattr(line, "unit", None)
+        ax.text(6.2, y, _fmt(line.value, unit), va="center", ha="right", fontsize=9,
+                gid="value")
+        ax.text(6.6, y, _benchmark_text(line.min, line.max, unit), va="center",
+                fontsize=9, gid="benchmark")
+        ax.text(9.1, y, word, va="center", fontsize=9, gid="status")
+    for x, head, ha in ((0.8, "KPI", "left"), (6.2, "value", "right"),
+                        (6.6, "benchmark", "left"), (9.1, "status", "left")):
+        ax.text(x, n - 0.3, head, ha=ha, va="bottom", fontsize=9, fontweight="bold")
+    ax.set_xlim(0, 10.6)
+    ax.set_ylim(-0.6, n + 0.3)
+    ax.set_axis_off()
+    ax.set_title(title or "Service KPIs against the policy's benchmarks")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# recovery funnel
+
+
+def funnel(stats: RecoveryStats, ax: Any = None, *, title: str | None = None) -> Axes:
+    """The recovery funnel of a programme's statistics (`nps.recovery_stats`
+    without grouping): low scores (0–6) → recovery launched → responded
+    within 24 h → recovered → converted, and lost beside them, each bar
+    with its count and its rate over the low scores (nps-core's rates).
+    Gids: ``stages`` (the bars), ``count`` (their texts).
+
+    >>> import datetime as dt
+    >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
+    >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
+    ...           "dealer": "D1", "high_value": False, "public_opinion_risk": False}
+    >>> c = nps.Case.from_events([opened], case_id="c1")
+    >>> ax = nps.plot.funnel(nps.recovery_stats([c]))
+    >>> [round(p.get_width()) for p in ax.patches]
+    [1, 0, 0, 0, 0, 0]
+    """
+    if not isinstance(stats, RecoveryStats):
+        raise TypeError(
+            "funnel takes an nps.RecoveryStats (recovery_stats without period= / by=), "
+            f"got {type(stats).__name__}"
+        )
+    stages = [
+        ("Low scores (0–6)", stats.low_scores, None, BLUE),
+        ("Recovery launched", stats.launched, stats.launch_rate, BLUE),
+        ("Responded within 24 h", stats.responded_24h, stats.response_24h_rate, BLUE),
+        ("Recovered", stats.recovered, stats.success_rate, GREEN),
+        ("Converted (promoter)", stats.converted, stats.conversion_rate, GREEN),
+        ("Lost", stats.lost, stats.lost_rate, VERMILLION),
+    ]
+    ax = _axes(ax, (7.0, 3.6))
+    ys = list(range(len(stages)))[::-1]
+    bars = ax.barh(ys, [c for _, c, _, _ in stages], color=[col for *_, col in stages],
+                   height=0.65)
+    for bar in bars:
+        bar.set_gid("stages")
+    top = max([c for _, c, _, _ in stages] + [1])
+    for y, (_, count, rate, col) in zip(ys, stages):
+        share = "" if rate is None else (
+            " (no data)" if rate.value is None else f" ({rate.value * 100:.1f} %)")
+        text = f"{count}{share}"
+        inside = count >= 0.35 * top
+        ax.text(count - top * 0.01 if inside else count + top * 0.01, y, text,
+                ha="right" if inside else "left", va="center", fontsize=9,
+                color=text_color(col) if inside else BLACK, gid="count")
+    ax.set_yticks(ys, [name for name, *_ in stages])
+    ax.set_xlim(0, top * 1.25)
+    ax.set_xlabel("cases (share of low scores, %)")
+    ax.set_title(title or "Recovery funnel of low scores")
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# goal
+
+
+def goal(track: GoalReport, ax: Any = None, *, title: str | None = None) -> Axes:
+    """Goal tracking (`nps.track_goal`): the actual NPS of the history's
+    months, the planned path from the last month to the target, the target
+    line, and the month the trend of the actuals is projected to reach the
+    target (nps-core's ``projected_months``; none when the trend does not
+    head there). Months are counted from the last month (0) of the history.
+    Gids: ``actual``, ``path``, ``target``, ``projected``.
+
+    >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
+    >>> ax = nps.plot.goal(g)
+    >>> line = [l for l in ax.get_lines() if l.get_gid() == "path"][0]
+    >>> line.get_xdata().tolist()[:3], float(line.get_ydata()[-1])
+    ([0, 1, 2], 65.0)
+    """
+    ax = _axes(ax, (9.0, 3.8))
+    actual = list(track.actuals)
+    ax_hist = list(range(1 - len(actual), 1))
+    if actual:
+        ax.plot(ax_hist, [_num(v) for v in actual], color=BLUE, marker="o",
+                label="actual NPS", gid="actual")
+    months = list(range(0, track.months + 1))
+    ax.plot(months, [track.current, *track.path], color=ORANGE, linestyle="--",
+            label=f"planned path ({track.monthly_step:+.2f} points a month)", gid="path")
+    ax.axhline(track.target, color=GREEN, linewidth=1.5, label=f"target {track.target:g}",
+               gid="target")
+    projected = track.projected_months
+    if projected is not None:
+        ax.axvline(projected, color=PURPLE, linestyle=":", linewidth=1.5,
+                   label=f"projected to reach the target in month {projected}",
+                   gid="projected")
+    elif actual:
+        ax.plot([], [], linestyle="none", label="not projected to reach the target at the trend")
+    ax.set_xlabel("months from the last month of data")
+    ax.set_ylabel("NPS (points)")
+    ax.set_title(title or "Goal tracking: NPS against the planned path")
+    _legend_outside(ax)
+    return ax
