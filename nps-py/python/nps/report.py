@@ -490,7 +490,8 @@ def _summary(f: dict[str, Any]) -> str:
     if chg and chg["from"]:
         moved = [f"{x['dealer']} ({_f(x['difference'], sign=True)})" for x in chg["rows"]
                  if x["verdict"] == "change beyond noise"]
-        how = f"{chg['adjust']}-adjusted, " if chg["adjusted"] else ""
+        name = {"holm": "Holm", "bh": "Benjamini-Hochberg"}.get(chg["adjust"] or "", "")
+        how = f"{name}-adjusted, " if chg["adjusted"] else ""
         if chg["adjust"] and not chg["adjusted"]:
             lines.append(f"Dealer changes since {chg['from']}: not judged (no "
                          "multiple-comparison adjustment in this build)")
