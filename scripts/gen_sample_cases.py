@@ -2,7 +2,7 @@
 """Writes data/sample/cases_events.json: deterministic recovery-case event
 logs (SPEC §4.5) for the low scores (0-6) of the bundled survey submitted
 in Aug-Oct 2026 (data/sample/survey_responses.csv), for the main-job report
-(examples/report_cases.py).
+(the recovery funnel of `nps report --cases`).
 
     python3 scripts/gen_sample_cases.py [survey.csv] [out.json]
 

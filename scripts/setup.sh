@@ -10,7 +10,8 @@ cd "$(dirname "$0")/.."
 log() { printf '\n== %s\n' "$*"; }
 
 # 1. System packages: C/C++ toolchain, cmake and pkg-config for C consumers,
-#    valgrind for the memory checks, cJSON for the C golden-vector reader.
+#    valgrind for the memory checks, cJSON for the C golden-vector reader,
+#    Chromium to render the HTML report in a headless test.
 need=()
 command -v cc >/dev/null || need+=(gcc)
 command -v c++ >/dev/null || need+=(g++)
@@ -19,6 +20,7 @@ command -v cmake >/dev/null || need+=(cmake)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v valgrind >/dev/null || need+=(valgrind)
 dpkg -s libcjson-dev >/dev/null 2>&1 || need+=(libcjson-dev)
+command -v chromium >/dev/null || need+=(chromium)
 if ((${#need[@]})); then
   log "apt-get install ${need[*]}"
   SUDO=""
