@@ -263,6 +263,33 @@ def test_contrast_holds_over_the_whole_colour_maps() -> None:
 # --- heat map and Pareto -------------------------------------------------------
 
 
+def test_changes_points_intervals_and_adjusted_verdicts() -> None:
+    # By hand (detractors, passives, promoters): D1 60 - 0 = +60, D2 10 - 6 = +4,
+    # D3 0 - 50 = -50 over n = 100 each.
+    pairs = [(nps.Tally(10, 20, 70), nps.Tally(40, 20, 40)),
+             (nps.Tally(30, 30, 40), nps.Tally(32, 30, 38)),
+             (nps.Tally(30, 40, 30), nps.Tally(10, 30, 60))]
+    many = nps.compare_many(pairs, adjust="bh", method="wald")  # wald: the raw differences
+    fig, axes = plt.subplots(1, 2, layout="constrained", figsize=(10, 3))
+    ax = nps.plot.changes(many, ["D1", "D2", "a dealer with a very long name indeed"],
+                          ax=axes[0], adjust="bh", title="Change March → April")
+    assert ax is axes[0]
+    assert [round(x, 9) for x in _by_gid(ax, "changes")[0].get_xdata()] == [-50.0, 4.0, 60.0]
+    order = [2, 1, 0]  # sorted by change
+    segs = _by_gid(ax, "intervals")[0].get_segments()
+    assert [(s[0][0], s[1][0]) for s in segs] == [
+        (many[i].result.interval.low, many[i].result.interval.high) for i in order]
+    # Filled exactly where compare_many says the change is beyond noise.
+    beyond = list(_by_gid(ax, "beyond_noise")[0].get_xdata())
+    assert beyond == [many[i].result.difference for i in order if many[i].significant]
+    assert beyond and len(beyond) < 3  # D2's +4 is within noise
+    assert ax.get_title() == "Change March → April, Benjamini-Hochberg-adjusted for 3 tests"
+    assert ax.get_yticklabels()[0].get_text().endswith("…")
+    _check_figure(ax)
+    with pytest.raises(nps.InvalidArgumentError, match="labels"):
+        nps.plot.changes(many, ["D1"])
+
+
 def _heat() -> nps.HeatMap:
     return nps.HeatMap.from_rows(
         ["reception", "reception", "repair", "delivery", "repair", "follow_up"],

@@ -280,7 +280,8 @@ def require_charts() -> None:
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run",
                   "--enable-logging=stderr", "--v=0", "--hide-scrollbars"]
-CHARTS = ["trend", "forest", "grid", "goal", "heatmap", "pareto", "scorecard", "funnel"]
+CHARTS = ["trend", "forest", "grid", "changes", "goal", "heatmap", "pareto", "scorecard",
+          "funnel"]
 BOX = (900, 620)  # each chart's box in the chart sheet, CSS pixels
 
 

@@ -19,6 +19,8 @@ Artists carrying numbers have a ``gid`` (``"nps"``, ``"interval"``,
 - `trend`: NPS by period with its interval band, optional rolling line.
 - `forest`: one point and interval per dealer (key), with a reference line.
 - `grid`: key × period matrix as a coloured grid with the values written in.
+- `changes`: many comparisons (`nps.compare_many`) with their intervals,
+  beyond noise after the multiple-comparison adjustment or not.
 - `heatmap`: the customer-journey pain-point heat map.
 - `pareto`: pain points by heat with the cumulative share and the 80 % cut.
 - `scorecard`: KPIs against the policy's benchmarks as traffic lights.
@@ -47,6 +49,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from nps._nps import (
+    AdjustedComparison,
     GoalReport,
     Group,
     GroupResult,
@@ -65,6 +68,7 @@ __all__ = [
     "trend",
     "forest",
     "grid",
+    "changes",
     "heatmap",
     "pareto",
     "scorecard",
@@ -377,6 +381,66 @@ def forest(g: GroupResult, reference: Any = None, ax: Any = None, *,
     ax.set_ylim(-0.7, len(rows) - 0.3)
     ax.set_xlabel("NPS (points)")
     ax.set_title(title or "NPS by dealer, with intervals")
+    _legend_outside(ax)
+    return ax
+
+
+# ---------------------------------------------------------------------------
+# changes
+
+_ADJUST_NAMES = {"holm": "Holm", "bh": "Benjamini-Hochberg"}
+
+
+def changes(comparisons: Iterable[AdjustedComparison], labels: Iterable[Any], ax: Any = None, *,
+            adjust: str | None = "holm", title: str | None = None) -> Axes:
+    """Many comparisons at once (the results of `nps.compare_many`, one per
+    label, e.g. each dealer's last month against the month before): the
+    change a − b in points with its interval, sorted, a line at no change,
+    and each change filled when it is beyond noise *after* the adjustment
+    for multiple comparisons (`significant`), hollow otherwise. `adjust` is
+    the adjustment `compare_many` was called with; it is named in the title
+    ("Holm-adjusted, 7 tests"). Gids: ``changes``, ``beyond_noise``,
+    ``intervals``, ``zero``.
+
+    >>> pairs = [(nps.Tally(10, 20, 70), nps.Tally(40, 20, 40)),
+    ...          (nps.Tally(30, 30, 40), nps.Tally(32, 30, 38))]
+    >>> many = nps.compare_many(pairs, adjust="holm", method="wald")
+    >>> ax = nps.plot.changes(many, ["D1", "D2"])
+    >>> [t.get_text() for t in ax.get_yticklabels()]  # smallest change at the bottom
+    ['D2', 'D1']
+    >>> [round(float(x), 6) for x in ax.get_lines()[0].get_xdata()]  # the changes (points)
+    [4.0, 60.0]
+    >>> ax.get_title()
+    'Changes, Holm-adjusted for 2 tests'
+    """
+    comps = list(comparisons)
+    names = list(labels)
+    if len(names) != len(comps):
+        raise InvalidArgumentError(
+            f"labels: {len(names)} labels for {len(comps)} comparisons")
+    order = sorted(range(len(comps)), key=lambda i: (comps[i].result.difference, -i))
+    ax = _axes(ax, (8.5, max(2.6, 0.32 * len(order) + 1.4)))
+    ys = list(range(len(order)))
+    xs = [comps[i].result.difference for i in order]
+    low = [comps[i].result.interval.low for i in order]
+    high = [comps[i].result.interval.high for i in order]
+    conf = comps[order[0]].result.interval.confidence if order else 0.95
+    lines = ax.hlines(ys, low, high, color=GREY, linewidth=1.8,
+                      label=f"{conf:.0%} interval of the change (one test)")
+    lines.set_gid("intervals")
+    ax.plot(xs, ys, linestyle="none", marker="o", markersize=7, markerfacecolor=WHITE,
+            markeredgecolor=BLUE, markeredgewidth=1.5, label="within noise", gid="changes")
+    sig = [k for k, i in enumerate(order) if comps[i].significant]
+    ax.plot([xs[k] for k in sig], [ys[k] for k in sig], linestyle="none", marker="o",
+            markersize=7, color=VERMILLION,
+            label="beyond noise (adjusted)" if sig else "_beyond_noise", gid="beyond_noise")
+    ax.axvline(0.0, color=BLACK, linewidth=0.8, gid="zero")
+    ax.set_yticks(ys, [shorten(names[i]) for i in order])
+    ax.set_ylim(-0.7, len(order) - 0.3)
+    ax.set_xlabel("Change (NPS points)")
+    how = (f"{_ADJUST_NAMES.get(adjust, adjust)}-adjusted for {len(comps)} tests"
+           if adjust else f"not adjusted for multiple comparisons ({len(comps)} tests)")
+    ax.set_title(f"{title or 'Changes'}, {how}")
     _legend_outside(ax)
     return ax
 

@@ -72,12 +72,6 @@ def _test(r: nps.TestResult) -> dict[str, Any]:
             "confidence_percent": 100 * r.interval.confidence}
 
 
-def _beyond_noise(p: float, r: nps.TestResult) -> bool:
-    """A p-value at or below the test's level (1 - its interval's
-    confidence), the rule of `nps.compare_many`'s `significant`."""
-    return p <= 1.0 - r.interval.confidence
-
-
 def _key(k: Any) -> Any:
     return list(k) if isinstance(k, tuple) else k
 
@@ -200,9 +194,10 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
         months = [str(g.period) for g in trend]
         if len(trend) >= 2:
             last, prev = trend[len(trend) - 1], trend[len(trend) - 2]
-            test, _, significant = _compare([(last.tally, prev.tally)], None)[0]
-            ch = _test(test)
-            ch["beyond_noise"] = significant
+            # One test: no adjustment; `significant` is nps-core's rule.
+            one = nps.compare_many([(last.tally, prev.tally)], adjust=None)[0]
+            ch = _test(one.result)
+            ch["beyond_noise"] = one.significant
             f["headline"].update(last_period=dict(period=last.period, **_tally(last.tally)),
                                  previous_period=dict(period=prev.period, **_tally(prev.tally)),
                                  change=ch)
@@ -221,7 +216,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
             f["grid"] = {"months": months,
                          "cells": [dict(dealer=_key(g.key), period=g.period, **_tally(g.tally),
                                         thin=g.thin) for g in grid]}
-            f["changes"] = _changes(grid, months, adjust)
+            f["changes"], res["changes"] = _changes(grid, months, adjust)
     else:
         missing.append({"section": "Dealers compared with the network",
                         "needs": "--dealer (the dealer column)"})
@@ -277,13 +272,15 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
     return Report(f, res)
 
 
-def _changes(grid: nps.GroupResult, months: list[str], adjust: str | None) -> dict[str, Any]:
+def _changes(grid: nps.GroupResult, months: list[str], adjust: str | None
+             ) -> tuple[dict[str, Any], tuple[list[Any], list[nps.AdjustedComparison]]]:
     """Last month against the month before, per dealer, with the p-values
-    adjusted for the number of dealers tested (`nps.compare_many`)."""
+    adjusted for the number of dealers tested (`nps.compare_many`); also the
+    dealers tested and their comparisons, for the chart."""
     out: dict[str, Any] = {"from": None, "to": None, "adjust": adjust, "tests": 0, "rows": [],
-                           "adjusted": False}
+                           "adjusted": adjust is not None}
     if len(months) < 2:
-        return out
+        return out, ([], [])
     prev, last = months[-2], months[-1]
     out.update({"from": prev, "to": last})
     cells = {(g.key, g.period): g.tally for g in grid}
@@ -298,31 +295,15 @@ def _changes(grid: nps.GroupResult, months: list[str], adjust: str | None) -> di
             continue
         pairs.append((a, b))
         names.append(d)
-    for d, (test, p_adj, significant) in zip(names, _compare(pairs, adjust)):
-        row = {"dealer": _key(d), **_test(test), "p_adjusted": p_adj}
-        if significant is None:
-            row["verdict"] = "not judged (no multiple-comparison adjustment)"
-        else:
-            row["verdict"] = "change beyond noise" if significant else "within noise"
+    many = nps.compare_many(pairs, adjust=adjust)  # type: ignore[arg-type]  # CLI choices
+    for d, x in zip(names, many):
+        row = {"dealer": _key(d), **_test(x.result),
+               "p_adjusted": x.p_adjusted if adjust else None}
+        row["verdict"] = "change beyond noise" if x.significant else "within noise"
         rows[d] = row
-    out["adjusted"] = adjust is not None and hasattr(nps, "compare_many")
     out["tests"] = len(pairs)
     out["rows"] = [rows[d] for d in dealers]
-    return out
-
-
-def _compare(pairs: list[tuple[nps.Tally, nps.Tally]], adjust: str | None
-             ) -> list[tuple[nps.TestResult, float | None, bool | None]]:
-    """Each pair's comparison a - b, its adjusted p-value (None without an
-    adjustment) and whether it is significant at the test's level after
-    the adjustment (`nps.compare_many`). A build without `compare_many`
-    gives the raw tests and no verdict when an adjustment was asked for."""
-    many = getattr(nps, "compare_many", None)
-    if many is None:
-        raw = [nps.compare(a, b) for a, b in pairs]
-        return [(r, None, None if adjust else _beyond_noise(r.p_value, r)) for r in raw]
-    return [(x.result, x.p_adjusted if adjust else None, x.significant)
-            for x in many(pairs, adjust=adjust)]
+    return out, ([_key(d) for d in names], many)
 
 
 def _goal(track: nps.GoalReport) -> dict[str, Any]:
@@ -491,13 +472,9 @@ def _summary(f: dict[str, Any]) -> str:
         moved = [f"{x['dealer']} ({_f(x['difference'], sign=True)})" for x in chg["rows"]
                  if x["verdict"] == "change beyond noise"]
         name = {"holm": "Holm", "bh": "Benjamini-Hochberg"}.get(chg["adjust"] or "", "")
-        how = f"{name}-adjusted, " if chg["adjusted"] else ""
-        if chg["adjust"] and not chg["adjusted"]:
-            lines.append(f"Dealer changes since {chg['from']}: not judged (no "
-                         "multiple-comparison adjustment in this build)")
-        else:
-            lines.append(f"Dealers changed beyond noise since {chg['from']} ({how}"
-                         f"{chg['tests']} tests): " + (", ".join(moved) if moved else "none"))
+        how = f"{name}-adjusted, " if chg["adjusted"] else "not adjusted, "
+        lines.append(f"Dealers changed beyond noise since {chg['from']} ({how}"
+                     f"{chg['tests']} tests): " + (", ".join(moved) if moved else "none"))
     g = h.get("goal")
     if g:
         lines.append(_goal_sentence(g))
@@ -761,9 +738,14 @@ def _render_html(r: Report, charts_on: bool) -> str:
             f"when its adjusted p-value is below the tests' level "
             f"({_f(100 - (chg['rows'][0].get('confidence_percent') or 95), 0)}%).</p>"
             if chg["rows"] else "</p>")
-        if not chg["adjusted"] and chg["adjust"]:
-            add('<p class="note">This build of nps has no multiple-comparison adjustment '
-                "(nps.compare_many); no change is called beyond noise.</p>")
+        if plot is not None and res["changes"][1]:
+            labels, many = res["changes"]
+            add(_figure(charts, "changes",
+                        lambda ax: plot.changes(many, labels, ax=ax, adjust=chg["adjust"],
+                                                title=f"Change {chg['from']} → {chg['to']}"),
+                        (8, 0.32 * len(many) + 1.8),
+                        "Each dealer's change in NPS with its interval; filled: beyond noise "
+                        f"after the {adj} adjustment for {chg['tests']} tests."))
         rows = [[f"<td>{_esc(x['dealer'])}</td>", _num(x["difference"], sign=True),
                  _num(x["low"]), _num(x["high"]), _num(x["p_value"], 3),
                  _num(x["p_adjusted"], 3), f"<td>{_esc(x['verdict'])}</td>"]
