@@ -137,32 +137,55 @@ if run_stage "compile cpp_header" 0 g++ "${CXXFLAGS[@]}" tests/c/test_header.cpp
     args[cpp_header]=""
 fi
 
-echo "== run"
+# The runs (normal, ASan+UBSan, valgrind) are independent: they go through a
+# pool of $(nproc) jobs, each with its output and counts in files, shown in
+# order afterwards (valgrind is most of the suite's time).
+jobs_max=$(nproc 2>/dev/null || echo 2)
+queued=()
+queue() { # queue NAME COUNT CMD...: run_stage in the background
+    local i=${#queued[@]}
+    queued+=("$i")
+    while (($(jobs -rp | wc -l) >= jobs_max)); do wait -n || true; done
+    (
+        passed=0 failed=0
+        run_stage "$@" >"$work/out.$i" 2>&1
+        echo "$passed $failed" >"$work/cnt.$i"
+    ) &
+}
+drain() { # waits for the queue, prints its output in order, adds its counts
+    wait
+    local i p f
+    for i in "${queued[@]}"; do
+        cat "$work/out.$i"
+        read -r p f <"$work/cnt.$i" || { p=0; f=1; }
+        passed=$((passed + p))
+        failed=$((failed + f))
+    done
+    queued=()
+}
+
+echo "== run, AddressSanitizer + UBSan, valgrind ($jobs_max at a time)"
 for p in "${compiled[@]}"; do
     # shellcheck disable=SC2086
-    run_stage "$p" cases "$work/$p" ${args[$p]}
+    queue "$p" cases "$work/$p" ${args[$p]}
 done
-
 # The hostile-size regressions (issue 10) again under about 1 GB of address
 # space: an allocation that grows with the key or period range fails here.
 if [[ " ${compiled[*]} " == *" limits "* ]]; then
-    run_stage "limits (ulimit -v 1000000)" 1 sh -c "ulimit -v 1000000 && exec '$work/limits'"
+    queue "limits (ulimit -v 1000000)" 1 sh -c "ulimit -v 1000000 && exec '$work/limits'"
 fi
-
-echo "== AddressSanitizer + UBSan"
 for p in "${compiled[@]}"; do
     # shellcheck disable=SC2086
     ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 UBSAN_OPTIONS=print_stacktrace=1 \
-        run_stage "$p asan" 1 "$work/$p.asan" ${args[$p]}
+        queue "$p asan" 1 "$work/$p.asan" ${args[$p]}
 done
-
-echo "== valgrind"
 for p in "${compiled[@]}"; do
     # shellcheck disable=SC2086
-    run_stage "$p valgrind" 1 valgrind -q --error-exitcode=1 --leak-check=full \
+    queue "$p valgrind" 1 valgrind -q --error-exitcode=1 --leak-check=full \
         --suppressions="$root/tests/c/valgrind.supp" \
         --errors-for-leak-kinds=definite,possible "$work/$p" ${args[$p]}
 done
+drain
 
 echo "== consumers of the installed library"
 run_stage "cmake configure" 0 cmake -S tests/cpp-consumer -B "$work/consumer" \
