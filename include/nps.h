@@ -3299,6 +3299,213 @@ typedef struct NpsStep {
 } NpsStep;
 
 /**
+ * Options of `nps_compare_shares` and `nps_compare_counts` (nps-core's
+ * `ChangeOptions`). Start from `nps_change_options_default()`.
+ */
+typedef struct NpsChangeOptions {
+    /**
+     * Confidence level of the (two-sided) interval, in [1e-6, 1 − 1e-12]
+     * (default 0.95).
+     */
+    double confidence;
+    /**
+     * An `NpsAlternative` for the test (default
+     * `NPS_ALTERNATIVE_TWO_SIDED`; greater = the first is larger).
+     */
+    uint32_t alternative;
+} NpsChangeOptions;
+
+/**
+ * Options of `nps_compare_shares_many` and `nps_compare_counts_many`
+ * (nps-core's `ChangeManyOptions`). Start from
+ * `nps_change_many_options_default()`.
+ */
+typedef struct NpsChangeManyOptions {
+    /**
+     * Options of every comparison; the significance level is
+     * `1 − change.confidence`.
+     */
+    struct NpsChangeOptions change;
+    /**
+     * An `NpsAdjust` (default `NPS_ADJUST_HOLM`).
+     */
+    uint32_t adjust;
+} NpsChangeManyOptions;
+
+/**
+ * A share: `k` of `n` (n > 0, k <= n).
+ */
+typedef struct NpsShareCounts {
+    /**
+     * Cases with the property (e.g. negative posts).
+     */
+    uint64_t k;
+    /**
+     * All cases.
+     */
+    uint64_t n;
+} NpsShareCounts;
+
+/**
+ * The result of `nps_compare_shares`: first − second, as proportions.
+ */
+typedef struct NpsShareChange {
+    /**
+     * k1/n1.
+     */
+    double first;
+    /**
+     * k2/n2.
+     */
+    double second;
+    /**
+     * first − second.
+     */
+    double difference;
+    /**
+     * Newcombe's hybrid score interval of the difference: lower bound.
+     */
+    double low;
+    /**
+     * Upper bound.
+     */
+    double high;
+    /**
+     * The confidence level of the interval.
+     */
+    double confidence;
+    /**
+     * Pooled score statistic z (0 when both shares are 0 or both 1).
+     */
+    double statistic;
+    /**
+     * p-value under `alternative` (may underflow to 0; see `ln_p_value`).
+     */
+    double p_value;
+    /**
+     * Natural log of the p-value, finite even where `p_value` is 0.
+     */
+    double ln_p_value;
+    /**
+     * The `NpsAlternative` of the test.
+     */
+    uint32_t alternative;
+    /**
+     * first / second; meaningful only when `has_ratio`.
+     */
+    double ratio;
+    /**
+     * false when the second share is 0 (`ratio` is then 0).
+     */
+    bool has_ratio;
+} NpsShareChange;
+
+/**
+ * A count over an exposure (finite and > 0; 1.0 for "a period").
+ */
+typedef struct NpsCountExposure {
+    /**
+     * Events counted (e.g. complaints).
+     */
+    uint64_t count;
+    /**
+     * The exposure they were counted over.
+     */
+    double exposure;
+} NpsCountExposure;
+
+/**
+ * The result of `nps_compare_counts`: the rate ratio first / second.
+ */
+typedef struct NpsCountChange {
+    /**
+     * c1/e1.
+     */
+    double first_rate;
+    /**
+     * c2/e2.
+     */
+    double second_rate;
+    /**
+     * The rate ratio; +INFINITY when c2 is 0.
+     */
+    double ratio;
+    /**
+     * ratio − 1: the relative change (1.27 = +127 %).
+     */
+    double change;
+    /**
+     * Exact conditional (Clopper–Pearson) interval of the ratio: lower
+     * bound (0 when c1 is 0).
+     */
+    double low;
+    /**
+     * Upper bound (+INFINITY when c2 is 0).
+     */
+    double high;
+    /**
+     * The confidence level of the interval.
+     */
+    double confidence;
+    /**
+     * Exact conditional p-value of ratio = 1 (may underflow to 0).
+     */
+    double p_value;
+    /**
+     * Natural log of the p-value, finite even where `p_value` is 0.
+     */
+    double ln_p_value;
+    /**
+     * The `NpsAlternative` of the test.
+     */
+    uint32_t alternative;
+} NpsCountChange;
+
+/**
+ * One comparison of `nps_compare_shares_many`.
+ */
+typedef struct NpsAdjustedShareChange {
+    /**
+     * The comparison with its raw p-value.
+     */
+    struct NpsShareChange result;
+    /**
+     * The p-value adjusted for the family.
+     */
+    double p_adjusted;
+    /**
+     * Natural log of `p_adjusted`.
+     */
+    double ln_p_adjusted;
+    /**
+     * `p_adjusted <= 1 − confidence`.
+     */
+    bool significant;
+} NpsAdjustedShareChange;
+
+/**
+ * One comparison of `nps_compare_counts_many`.
+ */
+typedef struct NpsAdjustedCountChange {
+    /**
+     * The comparison with its raw p-value.
+     */
+    struct NpsCountChange result;
+    /**
+     * The p-value adjusted for the family.
+     */
+    double p_adjusted;
+    /**
+     * Natural log of `p_adjusted`.
+     */
+    double ln_p_adjusted;
+    /**
+     * `p_adjusted <= 1 − confidence`.
+     */
+    bool significant;
+} NpsAdjustedCountChange;
+
+/**
  * A rate: `value` = numerator / denominator when `has_value` (the
  * denominator is above 0), else "no data".
  */
@@ -6274,6 +6481,82 @@ NpsStatus nps_case_status_json(const struct NpsCase *case_,
  * no other thread may be using it.
  */
 void nps_case_free(struct NpsCase *case_);
+
+/**
+ * The default change-test options, converted from nps-core's
+ * `ChangeOptions::default()` (0.95, two-sided).
+ */
+struct NpsChangeOptions nps_change_options_default(void);
+
+/**
+ * The default options of the change-test families, converted from
+ * nps-core's `ChangeManyOptions::default()` (Holm's adjustment).
+ */
+struct NpsChangeManyOptions nps_change_many_options_default(void);
+
+/**
+ * first − second for two shares (e.g. negative posts 38 of 100 against 15
+ * of 100): Newcombe's hybrid score interval, the pooled score test and
+ * the ratio. `options` may be NULL for `nps_change_options_default()`.
+ * n = 0 is `NPS_STATUS_NO_DATA`; k > n is `NPS_STATUS_INVALID_ARGUMENT`
+ * naming `first` or `second`.
+ *
+ * # Safety
+ *
+ * `first` and `second` must be NULL or valid, `options` NULL or valid,
+ * `out` NULL or writable.
+ */
+NpsStatus nps_compare_shares(const struct NpsShareCounts *first,
+                             const struct NpsShareCounts *second,
+                             const struct NpsChangeOptions *options,
+                             struct NpsShareChange *out);
+
+/**
+ * The rate ratio first / second of two counts over exposures (e.g.
+ * complaints this year against last year), with the exact conditional
+ * interval and test. `options` may be NULL for
+ * `nps_change_options_default()`. Both counts 0 is `NPS_STATUS_NO_DATA`;
+ * an exposure that is not finite and > 0 is `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * As `nps_compare_shares`.
+ */
+NpsStatus nps_compare_counts(const struct NpsCountExposure *first,
+                             const struct NpsCountExposure *second,
+                             const struct NpsChangeOptions *options,
+                             struct NpsCountChange *out);
+
+/**
+ * Many share comparisons (pair i is `first[i]` − `second[i]`) with the
+ * p-values adjusted for the family (Holm by default). `out` receives
+ * `len` results and is written only on success; an error about one pair
+ * has its index in `nps_last_error_index()`.
+ *
+ * # Safety
+ *
+ * `first`, `second` NULL or `len` valid values each; `options` NULL or
+ * valid; `out` NULL or writable for `len` results.
+ */
+NpsStatus nps_compare_shares_many(const struct NpsShareCounts *first,
+                                  const struct NpsShareCounts *second,
+                                  size_t len,
+                                  const struct NpsChangeManyOptions *options,
+                                  struct NpsAdjustedShareChange *out);
+
+/**
+ * Many count comparisons (pair i is `first[i]` / `second[i]`) with the
+ * p-values adjusted for the family, as `nps_compare_shares_many`.
+ *
+ * # Safety
+ *
+ * As `nps_compare_shares_many`.
+ */
+NpsStatus nps_compare_counts_many(const struct NpsCountExposure *first,
+                                  const struct NpsCountExposure *second,
+                                  size_t len,
+                                  const struct NpsChangeManyOptions *options,
+                                  struct NpsAdjustedCountChange *out);
 
 /**
  * Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =

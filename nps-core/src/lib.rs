@@ -15,7 +15,8 @@
 //! - [`NpsSample`]: NPS, shares, variance, standard error and intervals
 //!   ([`IntervalMethod`]: Wald, adjusted Wald, Tango's score interval,
 //!   Bayesian equal-tailed and HPD) — all in points (−100…+100);
-//!   [`test_benchmark`], [`compare`], [`sample_size`].
+//!   [`test_benchmark`], [`compare`], [`sample_size`]; changes of a share
+//!   or a count: [`compare_shares`], [`compare_counts`].
 //! - [`group`]: one-pass grouping of whole columns by key, by calendar
 //!   [`period`] in an IANA time zone, rolling windows, latest response per
 //!   respondent.
@@ -64,6 +65,30 @@
 //! assert!(r.p_value < 0.05 && r.interval.high < 0.0);
 //! // Responses needed for ±5 points at 95 % (planned 50 % promoters, 20 % detractors).
 //! assert_eq!(nps_core::sample_size(5.0, 0.5, 0.2, &SampleSizeOptions::default())?, 938);
+//! # Ok::<(), nps_core::Error>(())
+//! ```
+//!
+//! ## Changes of shares and counts
+//!
+//! Outside the score itself, a service director reads shares and counts:
+//! the negative share of posts went from 15 % to 38 %, complaints rose
+//! 127 %. [`compare_shares`] gives the difference of two proportions with
+//! Newcombe's hybrid score interval and the pooled test; [`compare_counts`]
+//! gives the rate ratio of two counts over exposures with the exact
+//! conditional interval and test; the `_many` forms adjust a family as
+//! [`compare_many`] does.
+//!
+//! ```
+//! use nps_core::{compare_counts, compare_shares, ChangeOptions, CountExposure, ShareCounts};
+//! let o = ChangeOptions::default();
+//! let posts = compare_shares(ShareCounts { k: 38, n: 100 }, ShareCounts { k: 15, n: 100 }, &o)?;
+//! assert!(posts.interval.low > 0.0); // a real rise, not noise
+//! let complaints = compare_counts(
+//!     CountExposure { count: 227, exposure: 1.0 },
+//!     CountExposure { count: 100, exposure: 1.0 },
+//!     &o,
+//! )?;
+//! assert!((complaints.change - 1.27).abs() < 1e-12 && complaints.interval.low > 1.5);
 //! # Ok::<(), nps_core::Error>(())
 //! ```
 //!
@@ -360,6 +385,10 @@ pub use stats::{
     AdjustedWald, Alternative, Bayes, CompareManyOptions, Credible, Effective, Interval,
     IntervalKind, IntervalMethod, IntervalOptions, NpsSample, SampleSizeOptions, Shares, TestKind,
     TestMethod, TestOptions, TestResult, CONFIDENCE_RANGE, DEFAULT_CONFIDENCE, MAX_SAMPLE_SIZE,
+};
+pub use stats::{
+    compare_counts, compare_counts_many, compare_shares, compare_shares_many, AdjustedChange,
+    ChangeManyOptions, ChangeOptions, CountChange, CountExposure, ShareChange, ShareCounts,
 };
 pub use tally::{CategoryCounts, ColumnTally, InvalidPolicy, Tally, WeightedTally, WEIGHT_RANGE};
 

@@ -118,12 +118,15 @@ pub mod kpi;
 
 pub mod case;
 
+pub mod change;
+
 pub mod programme;
 
 pub mod table;
 
 pub use calendar::*;
 pub use case::*;
+pub use change::*;
 pub use erlang::*;
 pub use error::*;
 pub use ffi::NpsStatus;

@@ -231,7 +231,7 @@ fn credible_to_c(c: Credible) -> u32 {
     .to_u32()
 }
 
-fn alternative_of(v: u32) -> Result<Alternative, FfiError> {
+pub(crate) fn alternative_of(v: u32) -> Result<Alternative, FfiError> {
     Ok(match NpsAlternative::parse(v, "alternative")? {
         NpsAlternative::TwoSided => Alternative::TwoSided,
         NpsAlternative::Greater => Alternative::Greater,
@@ -239,7 +239,7 @@ fn alternative_of(v: u32) -> Result<Alternative, FfiError> {
     })
 }
 
-fn alternative_to_c(a: Alternative) -> u32 {
+pub(crate) fn alternative_to_c(a: Alternative) -> u32 {
     match a {
         Alternative::TwoSided => NpsAlternative::TwoSided,
         Alternative::Greater => NpsAlternative::Greater,
@@ -321,7 +321,7 @@ impl NpsTestOptions {
     }
 }
 
-fn adjust_of(v: u32) -> Result<Adjust, FfiError> {
+pub(crate) fn adjust_of(v: u32) -> Result<Adjust, FfiError> {
     Ok(match NpsAdjust::parse(v, "adjust")? {
         NpsAdjust::Holm => Adjust::Holm,
         NpsAdjust::BenjaminiHochberg => Adjust::BenjaminiHochberg,
@@ -329,7 +329,7 @@ fn adjust_of(v: u32) -> Result<Adjust, FfiError> {
     })
 }
 
-fn adjust_to_c(a: Adjust) -> u32 {
+pub(crate) fn adjust_to_c(a: Adjust) -> u32 {
     match a {
         Adjust::Holm => NpsAdjust::Holm,
         Adjust::BenjaminiHochberg => NpsAdjust::BenjaminiHochberg,

@@ -75,6 +75,17 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stats::PyAdjustedComparison>()?;
     m.add_function(wrap_pyfunction!(stats::compare_many, m)?)?;
     m.add_function(wrap_pyfunction!(stats::sample_size, m)?)?;
+    m.add_class::<stats::change::PyShareChange>()?;
+    m.add_class::<stats::change::PyCountChange>()?;
+    m.add_class::<stats::change::PyAdjustedChange>()?;
+    m.add_function(wrap_pyfunction!(stats::change::compare_shares, m)?)?;
+    m.add_function(wrap_pyfunction!(stats::change::compare_counts, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        stats::change::_compare_counts_positional,
+        m
+    )?)?;
+    m.add_function(wrap_pyfunction!(stats::change::compare_shares_many, m)?)?;
+    m.add_function(wrap_pyfunction!(stats::change::compare_counts_many, m)?)?;
     // group
     m.add_class::<group::PyGroup>()?;
     m.add_class::<group::PyGroupResult>()?;

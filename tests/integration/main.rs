@@ -4,6 +4,7 @@
 mod bad_input;
 mod calendar_props;
 mod cases;
+mod change;
 mod defaults;
 mod fuzz_regressions;
 mod golden;

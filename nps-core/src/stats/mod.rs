@@ -8,10 +8,15 @@
 //! promoter/detractor covariance — and `SE = √(V/n)`.
 
 mod bayes;
+mod change;
 mod many;
 mod options;
 mod score_interval;
 
+pub use change::{
+    compare_counts, compare_counts_many, compare_shares, compare_shares_many, AdjustedChange,
+    ChangeManyOptions, ChangeOptions, CountChange, CountExposure, ShareChange, ShareCounts,
+};
 pub use many::{compare_many, Adjust, AdjustedComparison, CompareManyOptions};
 pub use options::{
     IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, CONFIDENCE_RANGE,

@@ -30,6 +30,13 @@ __all__ = [
     "test_benchmark",
     "compare",
     "compare_many",
+    "ShareChange",
+    "CountChange",
+    "AdjustedChange",
+    "compare_shares",
+    "compare_counts",
+    "compare_shares_many",
+    "compare_counts_many",
     "sample_size",
     "classify",
     "Group",
@@ -874,6 +881,112 @@ def compare_many(
     ...     print(e.pair_index)
     1
     """
+@final
+class ShareChange:
+    """"""
+
+    @property
+    def first(self) -> float: ...
+    @property
+    def second(self) -> float: ...
+    @property
+    def difference(self) -> float: ...
+    @property
+    def interval(self) -> Interval: ...
+    @property
+    def statistic(self) -> float: ...
+    @property
+    def p_value(self) -> float: ...
+    @property
+    def ln_p_value(self) -> float: ...
+    @property
+    def alternative(self) -> str: ...
+    @property
+    def ratio(self) -> float | None: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class CountChange:
+    """"""
+
+    @property
+    def first_rate(self) -> float: ...
+    @property
+    def second_rate(self) -> float: ...
+    @property
+    def ratio(self) -> float: ...
+    @property
+    def change(self) -> float: ...
+    @property
+    def interval(self) -> Interval: ...
+    @property
+    def p_value(self) -> float: ...
+    @property
+    def ln_p_value(self) -> float: ...
+    @property
+    def alternative(self) -> str: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class AdjustedChange:
+    """"""
+
+    def __new__(
+        cls,
+        result: ShareChange | CountChange,
+        p_adjusted: float,
+        ln_p_adjusted: float,
+        significant: bool,
+    ) -> AdjustedChange: ...
+    @property
+    def result(self) -> ShareChange | CountChange: ...
+    @property
+    def p_adjusted(self) -> float: ...
+    @property
+    def ln_p_adjusted(self) -> float: ...
+    @property
+    def significant(self) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+def compare_shares(
+    k1: int,
+    n1: int,
+    k2: int,
+    n2: int,
+    confidence: float | None = None,
+    alternative: _Alternative | None = None,
+) -> ShareChange:
+    """"""
+def compare_counts(
+    c1: int,
+    c2: int,
+    *,
+    exposure1: float = 1.0,
+    exposure2: float = 1.0,
+    confidence: float | None = None,
+    alternative: _Alternative | None = None,
+) -> CountChange:
+    """"""
+def compare_shares_many(
+    pairs: Sequence[tuple[tuple[int, int], tuple[int, int]]],
+    adjust: _Adjust | None = ...,
+    confidence: float | None = None,
+    alternative: _Alternative | None = None,
+) -> list[AdjustedChange]:
+    """"""
+def compare_counts_many(
+    pairs: Sequence[tuple[tuple[int, float], tuple[int, float]]],
+    adjust: _Adjust | None = ...,
+    confidence: float | None = None,
+    alternative: _Alternative | None = None,
+) -> list[AdjustedChange]:
+    """"""
 def sample_size(
     margin: float,
     promoters: float,

@@ -34,6 +34,13 @@ pub(crate) struct PyInterval {
     confidence: f64,
 }
 
+impl PyInterval {
+    /// (low, high), for the reprs of results that hold an interval.
+    pub(crate) fn bounds(&self) -> (f64, f64) {
+        (self.low, self.high)
+    }
+}
+
 impl From<Interval> for PyInterval {
     fn from(i: Interval) -> PyInterval {
         PyInterval {

@@ -3,6 +3,7 @@
 //! `nps.TestResult`, `nps.AdjustedComparison`);
 //! intervals are in `interval`.
 
+pub(crate) mod change;
 pub(crate) mod interval;
 
 use crate::errors::Int;
