@@ -342,7 +342,7 @@ pub const NO_DEADLINE: i64 = i64::MIN;
 /// assert_eq!(t.classes(), &[TriageTable::class_of(2, true, false), TriageTable::class_of(9, false, false)]);
 /// let red = t.template(t.classes()[0]);
 /// assert_eq!(red.owner.as_deref(), Some("service_manager"));
-/// assert_eq!(t.contact_by(), &[1_749_819_600 + 24 * 3600, NO_DEADLINE]);
+/// assert_eq!(t.contact_by(), &[1_749_819_600 + 2 * 3600, NO_DEADLINE]); // tier S: 2 h
 /// let rows: Vec<_> = t.iter().collect();
 /// assert_eq!(rows[1].alert, None);
 /// # Ok::<(), nps_core::Error>(())
