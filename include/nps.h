@@ -35,6 +35,18 @@
 #define NPS_MARK_CAPACITY 32
 
 /**
+ * The number of triage classes (score 0..=10 × high value × public-opinion
+ * risk): class `c` is score `c >> 2`, high value `c & 2`, risk `c & 1`.
+ */
+#define NPS_TRIAGE_CLASSES 44
+
+/**
+ * A missing deadline in the columns of an `NpsTriageTable`: `INT64_MIN`,
+ * never a valid instant.
+ */
+#define NPS_NO_DEADLINE INT64_MIN
+
+/**
  * Capacity of `NpsVisitAssessment::warnings`.
  */
 #define NPS_MAX_WARNINGS 8
@@ -1457,6 +1469,19 @@ typedef struct NpsSrtCatalog NpsSrtCatalog;
 typedef struct NpsTable NpsTable;
 
 /**
+ * The triage of many responses as columns (`nps_policy_triage_columns`):
+ * an opaque, immutable handle holding the class of each row, the shared
+ * triage of each class and the deadline columns.
+ *
+ * Ownership: owned by the caller, released with `nps_triage_table_free`
+ * exactly once; it does not borrow the input columns, and the arrays of
+ * `nps_triage_table_columns` live as long as it. Thread safety:
+ * immutable, so any number of threads may read it at once; freeing must
+ * not race with any other use.
+ */
+typedef struct NpsTriageTable NpsTriageTable;
+
+/**
  * The counts of a sample: the unit of aggregation. A plain value: copy it
  * freely; no function keeps a pointer to it.
  *
@@ -2196,6 +2221,38 @@ typedef struct NpsTriage {
      */
     size_t mark_len;
 } NpsTriage;
+
+/**
+ * The columns of an `NpsTriageTable`, borrowed from the handle (valid
+ * until it is freed; do not write through them). Row `i` is the class
+ * triage of `classes[i]` (`nps_triage_table_template`) with
+ * `acknowledge_by[i]` and `contact_by[i]`.
+ */
+typedef struct NpsTriageColumns {
+    /**
+     * Number of rows.
+     */
+    size_t len;
+    /**
+     * The class of each row, below `NPS_TRIAGE_CLASSES`: score `c >> 2`,
+     * high value `c & 2`, public-opinion risk `c & 1`.
+     */
+    const uint8_t *classes;
+    /**
+     * The submission instant of each row, Unix seconds.
+     */
+    const int64_t *submitted_at;
+    /**
+     * The acknowledge-by deadline of each row, Unix seconds
+     * (`NPS_NO_DEADLINE` without an alert).
+     */
+    const int64_t *acknowledge_by;
+    /**
+     * The contact-by deadline of each row, Unix seconds
+     * (`NPS_NO_DEADLINE` without a tier).
+     */
+    const int64_t *contact_by;
+} NpsTriageColumns;
 
 /**
  * One item of a compensation package: its value in minor units of an ISO
@@ -4614,7 +4671,8 @@ NpsStatus nps_policy_triage(const struct NpsPolicy *policy,
  * Triage of `len` responses into `out` (room for `len` results), all or
  * nothing: the first response with a score outside 0..=10 fails the call
  * with `NPS_STATUS_INVALID_SCORE` and its row in `nps_last_error_index`,
- * and `out` is left untouched.
+ * and `out` is left untouched. For columns in, and columns out without a
+ * 100-byte struct per row, see `nps_policy_triage_columns`.
  *
  * # Safety
  *
@@ -4625,6 +4683,77 @@ NpsStatus nps_policy_triage_many(const struct NpsPolicy *policy,
                                  const struct NpsResponse *responses,
                                  size_t len,
                                  struct NpsTriage *out);
+
+/**
+ * Triage of `len` responses given as columns, into a new handle `*out`
+ * (free it with `nps_triage_table_free`): the columnar form of
+ * `nps_policy_triage_many`, with the same rows. `high_value` and
+ * `public_opinion_risk` may be NULL (all false). All or nothing: the
+ * first invalid row fails the call (`NPS_STATUS_INVALID_SCORE` or
+ * `NPS_STATUS_INVALID_TIMESTAMP`, its row in `nps_last_error_index`) and
+ * `*out` is left untouched.
+ *
+ * # Safety
+ *
+ * `policy` must be NULL or a live handle; `scores` and `submitted_at`
+ * NULL or readable for `len` values, the flag columns NULL or readable
+ * for `len` values; `out` NULL or writable.
+ */
+NpsStatus nps_policy_triage_columns(const struct NpsPolicy *policy,
+                                    const uint8_t *scores,
+                                    const int64_t *submitted_at,
+                                    const bool *high_value,
+                                    const bool *public_opinion_risk,
+                                    size_t len,
+                                    struct NpsTriageTable **out);
+
+/**
+ * Releases a handle. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `table` must be NULL or a handle from this library not yet freed, and no
+ * other thread may be using it.
+ */
+void nps_triage_table_free(struct NpsTriageTable *table);
+
+/**
+ * Writes the columns of `table` to `*out` (pointers into the handle,
+ * valid until it is freed).
+ *
+ * # Safety
+ *
+ * `table` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_triage_table_columns(const struct NpsTriageTable *table,
+                                   struct NpsTriageColumns *out);
+
+/**
+ * Copies the shared triage of `triage_class` (below `NPS_TRIAGE_CLASSES`) to
+ * `*out`: everything of its rows but the deadlines (`has_acknowledge_by`
+ * and `has_contact_by` false); `NPS_STATUS_INDEX_OUT_OF_RANGE` for
+ * another class.
+ *
+ * # Safety
+ *
+ * `table` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_triage_table_template(const struct NpsTriageTable *table,
+                                    size_t triage_class,
+                                    struct NpsTriage *out);
+
+/**
+ * Copies row `index` (0-based, below the table's `len`) to `*out`, as
+ * `nps_policy_triage_many` gives it; `NPS_STATUS_INDEX_OUT_OF_RANGE` when
+ * out of range.
+ *
+ * # Safety
+ *
+ * `table` must be NULL or a live handle; `out` NULL or writable.
+ */
+NpsStatus nps_triage_table_get(const struct NpsTriageTable *table,
+                               size_t index,
+                               struct NpsTriage *out);
 
 /**
  * Who must approve a package of `items_len` items for a case of `tier`

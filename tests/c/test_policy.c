@@ -432,6 +432,125 @@ static void triage(void) {
     case_end();
 }
 
+/* ---- triage over columns --------------------------------------------- */
+
+static int same_triage(const NpsTriage *a, const NpsTriage *b) {
+    return a->category == b->category && a->alert == b->alert && a->tier == b->tier &&
+           a->owner == b->owner && a->has_acknowledge_by == b->has_acknowledge_by &&
+           a->acknowledge_by == b->acknowledge_by && a->has_contact_by == b->has_contact_by &&
+           a->contact_by == b->contact_by && a->has_compensation_cap == b->has_compensation_cap &&
+           a->compensation_cap.minor == b->compensation_cap.minor &&
+           strcmp(a->compensation_cap.currency, b->compensation_cap.currency) == 0 &&
+           a->escalate_immediately == b->escalate_immediately &&
+           a->escalate_to == b->escalate_to && a->has_mark == b->has_mark &&
+           strcmp(a->mark, b->mark) == 0 && a->mark_len == b->mark_len;
+}
+
+#define COLUMN_ROWS 2000
+
+/* The columnar triage of pseudo-random responses (every score, both flags,
+ * instants over a year with repeats) against nps_policy_triage of each
+ * response and nps_policy_triage_many: rows, classes, templates and the
+ * deadline columns; then its errors. */
+static void triage_columns_under(const NpsPolicy *p) {
+    static uint8_t scores[COLUMN_ROWS];
+    static int64_t at[COLUMN_ROWS];
+    static bool hv[COLUMN_ROWS], risk[COLUMN_ROWS];
+    static NpsResponse rs[COLUMN_ROWS];
+    static NpsTriage many[COLUMN_ROWS];
+    NpsTriageTable *t = NULL, *plain = NULL, *untouched_handle = (NpsTriageTable *)&scores[0];
+    NpsTriageColumns c;
+    NpsTriage one, row, tpl;
+    uint64_t x = 12345;
+    size_t i, mismatches = 0;
+    for (i = 0; i < COLUMN_ROWS; i++) {
+        x = x * UINT64_C(6364136223846793005) + 1;
+        scores[i] = (uint8_t)((x >> 33) % 11);
+        at[i] = i % 3 == 2 ? at[i / 2] : T0 + (int64_t)((x >> 20) % (400 * 24 * HOUR));
+        hv[i] = (x >> 7) % 5 == 0;
+        risk[i] = (x >> 11) % 7 == 0;
+        rs[i] = response(scores[i], at[i], hv[i], risk[i]);
+    }
+    CHECK_STATUS(nps_policy_triage_many(p, rs, COLUMN_ROWS, many), NPS_STATUS_OK);
+    CHECK_STATUS(nps_policy_triage_columns(p, scores, at, hv, risk, COLUMN_ROWS, &t), NPS_STATUS_OK);
+    CHECK_STATUS(nps_triage_table_columns(t, &c), NPS_STATUS_OK);
+    CHECK_U64("rows", c.len, COLUMN_ROWS);
+    for (i = 0; i < COLUMN_ROWS && c.len == COLUMN_ROWS; i++) {
+        unsigned expect_class = (unsigned)scores[i] << 2 | (unsigned)hv[i] << 1 | (unsigned)risk[i];
+        if (nps_policy_triage(p, &rs[i], &one) != NPS_STATUS_OK ||
+            nps_triage_table_get(t, i, &row) != NPS_STATUS_OK ||
+            nps_triage_table_template(t, c.classes[i], &tpl) != NPS_STATUS_OK ||
+            !same_triage(&one, &many[i]) || !same_triage(&one, &row) ||
+            c.classes[i] != expect_class || c.submitted_at[i] != at[i] ||
+            c.acknowledge_by[i] != (one.has_acknowledge_by ? one.acknowledge_by : NPS_NO_DEADLINE) ||
+            c.contact_by[i] != (one.has_contact_by ? one.contact_by : NPS_NO_DEADLINE) ||
+            tpl.has_acknowledge_by || tpl.has_contact_by || tpl.owner != one.owner ||
+            tpl.alert != one.alert || tpl.tier != one.tier) {
+            mismatches++;
+        }
+    }
+    CHECK_U64("rows unlike the triage of each response", mismatches, 0);
+    CHECK_STATUS(nps_triage_table_get(t, COLUMN_ROWS, &row), NPS_STATUS_INDEX_OUT_OF_RANGE);
+    CHECK_STATUS(nps_triage_table_template(t, NPS_TRIAGE_CLASSES, &tpl),
+                 NPS_STATUS_INDEX_OUT_OF_RANGE);
+    CHECK_STATUS(nps_triage_table_columns(NULL, &c), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_triage_table_columns(t, NULL), NPS_STATUS_NULL_POINTER);
+    /* Without flag columns: every flag false. */
+    CHECK_STATUS(nps_policy_triage_columns(p, scores, at, NULL, NULL, COLUMN_ROWS, &plain),
+                 NPS_STATUS_OK);
+    rs[7] = response(scores[7], at[7], false, false);
+    CHECK_STATUS(nps_policy_triage(p, &rs[7], &one), NPS_STATUS_OK);
+    CHECK_STATUS(nps_triage_table_get(plain, 7, &row), NPS_STATUS_OK);
+    CHECK(same_triage(&one, &row));
+    /* All or nothing: the first invalid row, *out untouched. */
+    scores[300] = 11;
+    scores[400] = 12;
+    CHECK_STATUS(nps_policy_triage_columns(p, scores, at, hv, risk, COLUMN_ROWS,
+                                           &untouched_handle),
+                 NPS_STATUS_INVALID_SCORE);
+    CHECK_U64("first invalid row", last_index(), 300);
+    scores[300] = 3;
+    at[200] = INT64_MAX;
+    CHECK_STATUS(nps_policy_triage_columns(p, scores, at, hv, risk, COLUMN_ROWS,
+                                           &untouched_handle),
+                 NPS_STATUS_INVALID_TIMESTAMP);
+    CHECK_U64("first invalid row", last_index(), 200);
+    CHECK(untouched_handle == (NpsTriageTable *)&scores[0]);
+    CHECK_STATUS(nps_policy_triage_columns(p, NULL, at, NULL, NULL, 3, &plain),
+                 NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_policy_triage_columns(p, scores, at, NULL, NULL, 3, NULL),
+                 NPS_STATUS_NULL_POINTER);
+    nps_triage_table_free(t);
+    nps_triage_table_free(plain);
+    nps_triage_table_free(NULL);
+}
+
+static void triage_columns(void) {
+    NpsPolicy *p = NULL;
+    char *text;
+    int k;
+    case_begin("triage over columns: the triage of each row (default policy)");
+    CHECK_STATUS(nps_policy_default(&p), NPS_STATUS_OK);
+    if (p != NULL) triage_columns_under(p);
+    nps_policy_free(p);
+    case_end();
+
+    case_begin("triage over columns: business hours on a calendar with a holiday");
+    text = replace(default_json(), "\"calendar\": null",
+                   "\"calendar\": {\"tz\": \"Europe/Berlin\", \"weekly\": {"
+                   "\"mon\": [[\"08:00\", \"12:00\"], [\"13:00\", \"17:30\"]], "
+                   "\"tue\": [[\"09:00\", \"17:00\"]], \"wed\": [[\"09:00\", \"17:00\"]], "
+                   "\"fri\": [[\"09:00\", \"16:00\"]], \"sun\": [[\"01:30\", \"03:30\"]]}, "
+                   "\"holidays\": [\"2025-12-25\"]}");
+    /* The three alert clocks and the S and A tier clocks in business time. */
+    for (k = 0; k < 5; k++) text = replace(text, "\"unit\": \"wall\"", "\"unit\": \"business\"");
+    p = load(text);
+    free(text);
+    if (p != NULL) triage_columns_under(p);
+    nps_policy_free(p);
+    case_end();
+}
+
 /* ---- required approver ----------------------------------------------- */
 
 static void approver(void) {
@@ -1019,6 +1138,7 @@ int main(void) {
     policy_handle();
     policy_loading();
     triage();
+    triage_columns();
     approver();
     calendars();
     case_status();

@@ -455,7 +455,9 @@ def test_frames_imported_only_when_called() -> None:
 
 
 def test_triage_many_releases_the_gil() -> None:
-    n = 400_000
+    # Large enough that the call (about 30 ns a row) outlasts the OS's
+    # scheduling noise on a loaded machine.
+    n = 4_000_000
     rng = np.random.default_rng(3)
     scores = rng.integers(0, 11, size=n).astype(np.uint8)
     instants = np.full(n, T0, dtype=np.int64)
@@ -744,25 +746,78 @@ def test_every_problem_with_its_path() -> None:
 # properties
 
 
+def _business_policy() -> nps.Policy:
+    """Business-hour and business-day clocks on a calendar with a holiday,
+    in a zone with daylight saving."""
+    return patched(
+        {
+            "calendar": {"tz": "Europe/Berlin", "weekly": NINE_TO_SIX, "holidays": ["2025-12-25"]},
+            "alerts": [
+                dict(a, acknowledge_within={"unit": "business", "seconds": a["acknowledge_within"]["seconds"]})
+                for a in DEFAULT_JSON["alerts"]
+            ],
+            "tiers": [dict(t, contact_within={"unit": "business_days", "days": 1 + k}) for k, t in enumerate(DEFAULT_JSON["tiers"])],
+        }
+    )
+
+
+BUSINESS = _business_policy()
+
+
+def _nat(d: dt.datetime | None) -> Any:
+    return None if d is None else int(d.timestamp())
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     rows=st.lists(
         st.tuples(
             st.integers(min_value=0, max_value=10),
-            st.integers(min_value=0, max_value=4_000_000_000),
+            st.one_of(
+                st.integers(min_value=0, max_value=4_000_000_000),
+                st.sampled_from([1_766_620_800, 1_774_746_000, 1_761_440_400]),
+            ),
             st.booleans(),
             st.booleans(),
         ),
         max_size=40,
-    )
+    ),
+    business=st.booleans(),
 )
-def test_triage_many_is_triage_per_row(rows: list[tuple[int, int, bool, bool]]) -> None:
-    table = POLICY.triage_many(
+def test_triage_many_is_triage_per_row(rows: list[tuple[int, int, bool, bool]], business: bool) -> None:
+    # The table's rows and every column of its DataFrames (built from the
+    # class column and the deadline columns) against row-by-row triage.
+    policy = BUSINESS if business else POLICY
+    table = policy.triage_many(
         np.array([r[0] for r in rows], dtype=np.int32),
         np.array([r[1] for r in rows], dtype=np.int64),
         high_value=np.array([r[2] for r in rows], dtype=bool),
         public_opinion_risk=[r[3] for r in rows],
     )
-    assert list(table) == [POLICY.triage(s, t, high_value=h, public_opinion_risk=p) for s, t, h, p in rows]
-    df = table.to_polars()
-    assert df["tier"].to_list() == [POLICY.triage(s, t, high_value=h, public_opinion_risk=p).tier for s, t, h, p in rows]
+    want = [policy.triage(s, t, high_value=h, public_opinion_risk=p) for s, t, h, p in rows]
+    assert list(table) == want
+    assert [table[i] for i in range(len(rows))] == want
+    cap = [None if w.compensation_cap is None else w.compensation_cap.minor for w in want]
+    expect = {
+        "score": [w.score for w in want],
+        "alert": [w.alert for w in want],
+        "tier": [w.tier for w in want],
+        "owner": [w.owner for w in want],
+        "acknowledge_by": [_nat(w.acknowledge_by) for w in want],
+        "contact_by": [_nat(w.contact_by) for w in want],
+        "compensation_cap_minor": cap,
+        "currency": [None if c is None else "CNY" for c in cap],
+        "escalate_immediately": [w.escalate_immediately for w in want],
+    }
+    pdf = table.to_pandas()
+    pdf = pdf.astype(object).where(pdf.notna(), None)
+    for frame in (table.to_polars().to_dict(as_series=False), table.to_arrow().to_pydict(), pdf.to_dict("list")):
+        got = {k: list(v) for k, v in frame.items()}
+        for name in ("acknowledge_by", "contact_by"):
+            got[name] = [_nat(v.to_pydatetime() if hasattr(v, "to_pydatetime") else v) for v in got[name]]
+        assert got == expect
+    d = table.to_dict()
+    d["acknowledge_by"] = [_nat(v) for v in d["acknowledge_by"]]
+    d["contact_by"] = [_nat(v) for v in d["contact_by"]]
+    assert d == expect
+    assert pickle.loads(pickle.dumps(table)).to_dict() == table.to_dict()

@@ -30,7 +30,7 @@ mod warning;
 pub use approval::{Approval, CapCheck, Granted, Item, Layer};
 pub use deadline::{CaseEvent, CaseStatus, DeadlineState, DeadlineStatus, Progress};
 pub use spec::{PolicySpec, RECOVERY_STEPS};
-pub use triage::{Response, Triage};
+pub use triage::{Response, Triage, TriageRows, TriageTable, NO_DEADLINE, TRIAGE_CLASSES};
 pub use warning::{Visit, VisitAssessment, Warning};
 
 use std::collections::BTreeMap;

@@ -1,10 +1,13 @@
 //! Triage of survey responses: alert level, detractor tier, owner,
 //! deadlines, compensation cap and immediate escalation
-//! (`nps_policy_triage`, `nps_policy_triage_many`).
+//! (`nps_policy_triage`, `nps_policy_triage_many`), and the columnar
+//! `nps_policy_triage_columns` with its `NpsTriageTable` handle.
 
 use std::ffi::c_char;
 
-use nps_core::policy::{AlertLevel, Policy, Response, Tier, Triage};
+use nps_core::policy::{
+    AlertLevel, Policy, Response, Tier, Triage, TriageTable, NO_DEADLINE, TRIAGE_CLASSES,
+};
 
 use crate::ffi::text::copy_truncated;
 use crate::ffi::{self, CEnum, FfiError, Handle, NpsStatus};
@@ -208,10 +211,32 @@ pub unsafe extern "C" fn nps_policy_triage(
     })
 }
 
+/// The C triage of every class of a table (`TRIAGE_CLASSES` of them):
+/// converted once, copied per row.
+fn templates_to_c(policy: &Policy, table: &TriageTable) -> Result<Vec<NpsTriage>, FfiError> {
+    table
+        .templates()
+        .iter()
+        .map(|t| triage_to_c(policy, t))
+        .collect()
+}
+
+/// Row `i` of `table`: its class's C triage with its deadlines.
+fn row_to_c(table: &TriageTable, templates: &[NpsTriage], i: usize) -> NpsTriage {
+    let mut t = templates[usize::from(table.classes()[i])];
+    let (ack, contact) = (table.acknowledge_by()[i], table.contact_by()[i]);
+    t.has_acknowledge_by = ack != NO_DEADLINE;
+    t.acknowledge_by = if t.has_acknowledge_by { ack } else { 0 };
+    t.has_contact_by = contact != NO_DEADLINE;
+    t.contact_by = if t.has_contact_by { contact } else { 0 };
+    t
+}
+
 /// Triage of `len` responses into `out` (room for `len` results), all or
 /// nothing: the first response with a score outside 0..=10 fails the call
 /// with `NPS_STATUS_INVALID_SCORE` and its row in `nps_last_error_index`,
-/// and `out` is left untouched.
+/// and `out` is left untouched. For columns in, and columns out without a
+/// 100-byte struct per row, see `nps_policy_triage_columns`.
 ///
 /// # Safety
 ///
@@ -232,28 +257,233 @@ pub unsafe extern "C" fn nps_policy_triage_many(
                 ffi::slice(responses, len, "responses")?,
             )
         };
-        if len > 0 {
-            ffi::out(out, "out")?;
+        if len
+            .checked_mul(size_of::<NpsTriage>())
+            .is_none_or(|bytes| bytes > isize::MAX as usize)
+        {
+            return Err(FfiError::arg("out", format!("length {len} is too large")));
         }
+        // SAFETY: the caller guarantees out is NULL or writable for len
+        // values (their size fits an isize: checked above).
+        let out = unsafe { ffi::dst_slice(out, len, "out") }?;
         let scores: Vec<u8> = rs.iter().map(|r| r.score).collect();
         let at: Vec<i64> = rs.iter().map(|r| r.submitted_at).collect();
         let hv: Vec<bool> = rs.iter().map(|r| r.high_value).collect();
         let risk: Vec<bool> = rs.iter().map(|r| r.public_opinion_risk).collect();
-        let results = p
-            .triage_many(&scores, &at, &hv, &risk)?
-            .iter()
-            .map(|t| triage_to_c(p, t))
-            .collect::<Result<Vec<_>, _>>()?;
-        if results.len() != len {
+        let table = p.triage_many(&scores, &at, &hv, &risk)?;
+        let templates = templates_to_c(p, &table)?;
+        if table.len() != len {
             // triage_many returns one result per row.
             return Err(FfiError::Panic(format!(
                 "triage_many returned {} results for {len} rows",
-                results.len()
+                table.len()
             )));
         }
-        // SAFETY: out is non-NULL and aligned (checked when len > 0) and the
-        // caller guarantees it is writable for len values.
-        unsafe { std::ptr::copy_nonoverlapping(results.as_ptr(), out, len) };
+        for (i, o) in out.iter_mut().enumerate() {
+            o.write(row_to_c(&table, &templates, i));
+        }
+        Ok(())
+    })
+}
+
+/// The number of triage classes (score 0..=10 × high value × public-opinion
+/// risk): class `c` is score `c >> 2`, high value `c & 2`, risk `c & 1`.
+pub const NPS_TRIAGE_CLASSES: usize = 44;
+
+/// A missing deadline in the columns of an `NpsTriageTable`: `INT64_MIN`,
+/// never a valid instant.
+pub const NPS_NO_DEADLINE: i64 = i64::MIN;
+
+// The C constants are literals (cbindgen reads them); they are nps-core's.
+const _: () = assert!(NPS_TRIAGE_CLASSES == TRIAGE_CLASSES && NPS_NO_DEADLINE == NO_DEADLINE);
+
+/// The triage of many responses as columns (`nps_policy_triage_columns`):
+/// an opaque, immutable handle holding the class of each row, the shared
+/// triage of each class and the deadline columns.
+///
+/// Ownership: owned by the caller, released with `nps_triage_table_free`
+/// exactly once; it does not borrow the input columns, and the arrays of
+/// `nps_triage_table_columns` live as long as it. Thread safety:
+/// immutable, so any number of threads may read it at once; freeing must
+/// not race with any other use.
+pub struct NpsTriageTable {
+    _private: [u8; 0],
+}
+
+/// What an `NpsTriageTable` handle holds.
+pub(crate) struct TriageTableData {
+    table: TriageTable,
+    /// The C triage of every class.
+    templates: Vec<NpsTriage>,
+}
+
+impl Handle for NpsTriageTable {
+    type RustType = TriageTableData;
+}
+
+/// The columns of an `NpsTriageTable`, borrowed from the handle (valid
+/// until it is freed; do not write through them). Row `i` is the class
+/// triage of `classes[i]` (`nps_triage_table_template`) with
+/// `acknowledge_by[i]` and `contact_by[i]`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpsTriageColumns {
+    /// Number of rows.
+    pub len: usize,
+    /// The class of each row, below `NPS_TRIAGE_CLASSES`: score `c >> 2`,
+    /// high value `c & 2`, public-opinion risk `c & 1`.
+    pub classes: *const u8,
+    /// The submission instant of each row, Unix seconds.
+    pub submitted_at: *const i64,
+    /// The acknowledge-by deadline of each row, Unix seconds
+    /// (`NPS_NO_DEADLINE` without an alert).
+    pub acknowledge_by: *const i64,
+    /// The contact-by deadline of each row, Unix seconds
+    /// (`NPS_NO_DEADLINE` without a tier).
+    pub contact_by: *const i64,
+}
+
+/// Triage of `len` responses given as columns, into a new handle `*out`
+/// (free it with `nps_triage_table_free`): the columnar form of
+/// `nps_policy_triage_many`, with the same rows. `high_value` and
+/// `public_opinion_risk` may be NULL (all false). All or nothing: the
+/// first invalid row fails the call (`NPS_STATUS_INVALID_SCORE` or
+/// `NPS_STATUS_INVALID_TIMESTAMP`, its row in `nps_last_error_index`) and
+/// `*out` is left untouched.
+///
+/// # Safety
+///
+/// `policy` must be NULL or a live handle; `scores` and `submitted_at`
+/// NULL or readable for `len` values, the flag columns NULL or readable
+/// for `len` values; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_policy_triage_columns(
+    policy: *const NpsPolicy,
+    scores: *const u8,
+    submitted_at: *const i64,
+    high_value: *const bool,
+    public_opinion_risk: *const bool,
+    len: usize,
+    out: *mut *mut NpsTriageTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees.
+        let (p, scores, at, hv, risk) = unsafe {
+            (
+                NpsPolicy::try_ref(policy, "policy")?,
+                ffi::slice(scores, len, "scores")?,
+                ffi::slice(submitted_at, len, "submitted_at")?,
+                ffi::opt_slice(high_value, len, "high_value")?,
+                ffi::opt_slice(public_opinion_risk, len, "public_opinion_risk")?,
+            )
+        };
+        let table = p.triage_many(scores, at, hv.unwrap_or(&[]), risk.unwrap_or(&[]))?;
+        let templates = templates_to_c(p, &table)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsTriageTable::write_new(out, TriageTableData { table, templates }) };
+        Ok(())
+    })
+}
+
+/// Releases a handle. NULL is accepted (and ignored).
+///
+/// # Safety
+///
+/// `table` must be NULL or a handle from this library not yet freed, and no
+/// other thread may be using it.
+#[no_mangle]
+pub unsafe extern "C" fn nps_triage_table_free(table: *mut NpsTriageTable) {
+    // SAFETY: forwarded caller guarantee.
+    ffi_value!((), { unsafe { NpsTriageTable::free(table) } })
+}
+
+/// Writes the columns of `table` to `*out` (pointers into the handle,
+/// valid until it is freed).
+///
+/// # Safety
+///
+/// `table` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_triage_table_columns(
+    table: *const NpsTriageTable,
+    out: *mut NpsTriageColumns,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let h = unsafe { NpsTriageTable::try_ref(table, "table") }?;
+        let out = ffi::out(out, "out")?;
+        let t = &h.table;
+        let columns = NpsTriageColumns {
+            len: t.len(),
+            classes: t.classes().as_ptr(),
+            submitted_at: t.submitted_at().as_ptr(),
+            acknowledge_by: t.acknowledge_by().as_ptr(),
+            contact_by: t.contact_by().as_ptr(),
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(columns) };
+        Ok(())
+    })
+}
+
+/// Copies the shared triage of `triage_class` (below `NPS_TRIAGE_CLASSES`) to
+/// `*out`: everything of its rows but the deadlines (`has_acknowledge_by`
+/// and `has_contact_by` false); `NPS_STATUS_INDEX_OUT_OF_RANGE` for
+/// another class.
+///
+/// # Safety
+///
+/// `table` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_triage_table_template(
+    table: *const NpsTriageTable,
+    triage_class: usize,
+    out: *mut NpsTriage,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let h = unsafe { NpsTriageTable::try_ref(table, "table") }?;
+        let out = ffi::out(out, "out")?;
+        let t = *h
+            .templates
+            .get(triage_class)
+            .ok_or(FfiError::IndexOutOfRange {
+                index: triage_class,
+                len: h.templates.len(),
+            })?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(t) };
+        Ok(())
+    })
+}
+
+/// Copies row `index` (0-based, below the table's `len`) to `*out`, as
+/// `nps_policy_triage_many` gives it; `NPS_STATUS_INDEX_OUT_OF_RANGE` when
+/// out of range.
+///
+/// # Safety
+///
+/// `table` must be NULL or a live handle; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_triage_table_get(
+    table: *const NpsTriageTable,
+    index: usize,
+    out: *mut NpsTriage,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: the caller passes NULL or a live handle.
+        let h = unsafe { NpsTriageTable::try_ref(table, "table") }?;
+        let out = ffi::out(out, "out")?;
+        if index >= h.table.len() {
+            return Err(FfiError::IndexOutOfRange {
+                index,
+                len: h.table.len(),
+            });
+        }
+        let row = row_to_c(&h.table, &h.templates, index);
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(row) };
         Ok(())
     })
 }

@@ -79,7 +79,7 @@ def to_arrow(self: TriageTable) -> Any:
     columns = self._arrays()
 
     def coded(codes: np.ndarray, categories: list[str]) -> Any:
-        indices = pa.array(codes, type=pa.int32(), mask=codes < 0)
+        indices = pa.array(codes, type=pa.int8(), mask=codes < 0)
         return pa.DictionaryArray.from_arrays(indices, pa.array(categories, type=pa.string()))
 
     arrays: dict[str, Any] = {self._score_name: pa.array(columns["score"], type=pa.uint8())}

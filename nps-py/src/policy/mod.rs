@@ -352,11 +352,11 @@ impl PyPolicy {
             .transpose()?
             .unwrap_or(&[]);
         let policy = &self.p;
-        let rows = py
+        let table = py
             .detach(|| policy.triage_many(scores, ts, hv, risk))
             .py()?;
         Ok(PyTriageTable {
-            rows,
+            table,
             currency: self.p.currency,
             tz: self.zone_for(py, None)?,
             score_name,

@@ -2,7 +2,7 @@
 //! response (`nps_core::policy` triage). Conversion only.
 
 use nps_core::money::Currency;
-use nps_core::policy::Triage;
+use nps_core::policy::{Triage, TriageTable, NO_DEADLINE, TRIAGE_CLASSES};
 use numpy::prelude::*;
 use pyo3::exceptions::PyIndexError;
 use pyo3::prelude::*;
@@ -171,80 +171,81 @@ impl PyTriage {
     }
 }
 
-/// Codes of a string column: `codes[row]` indexes `categories`, -1 = None.
-fn coded<'a>(
-    values: impl Iterator<Item = Option<&'a str>>,
-    categories: &mut Vec<&'a str>,
-) -> Vec<i32> {
-    values
-        .map(|v| match v {
-            None => -1,
-            Some(s) => match categories.iter().position(|c| *c == s) {
-                Some(i) => i as i32,
-                None => {
-                    categories.push(s);
-                    (categories.len() - 1) as i32
-                }
-            },
-        })
-        .collect()
+/// A per-class string column: the code of each class into `categories`
+/// (-1 = None), `categories` in first-seen order after the `fixed` ones.
+fn class_codes<'a>(
+    templates: &'a [Triage],
+    value: impl Fn(&'a Triage) -> Option<&'a str>,
+    fixed: &[&'a str],
+) -> ([i8; TRIAGE_CLASSES], Vec<&'a str>) {
+    let mut categories = fixed.to_vec();
+    let mut codes = [-1i8; TRIAGE_CLASSES];
+    for (c, t) in templates.iter().enumerate() {
+        if let Some(v) = value(t) {
+            let k = categories.iter().position(|x| *x == v).unwrap_or_else(|| {
+                categories.push(v);
+                categories.len() - 1
+            });
+            // At most 44 categories beyond the fixed ones: fits an i8.
+            codes[c] = i8::try_from(k).unwrap_or(i8::MAX);
+        }
+    }
+    (codes, categories)
 }
 
-/// `numpy.datetime64`'s NaT, the marker of a missing deadline.
-const NAT: i64 = i64::MIN;
+/// `numpy.datetime64`'s NaT, the marker of a missing deadline (the core's
+/// `NO_DEADLINE`).
+const NAT: i64 = NO_DEADLINE;
 
-/// The columns of a triage table, built without the GIL.
+/// A column of one value per row looked up by class.
+fn per_row<T: Copy>(classes: &[u8], of_class: &[T; TRIAGE_CLASSES]) -> Vec<T> {
+    classes.iter().map(|&c| of_class[usize::from(c)]).collect()
+}
+
+/// The columns of a triage table, built without the GIL from the class
+/// column and the class templates (no `Triage` per row).
 struct Columns<'a> {
     score: Vec<u8>,
-    alert: (Vec<i32>, Vec<&'a str>),
-    tier: (Vec<i32>, Vec<&'a str>),
-    owner: (Vec<i32>, Vec<&'a str>),
+    alert: (Vec<i8>, Vec<&'a str>),
+    tier: (Vec<i8>, Vec<&'a str>),
+    owner: (Vec<i8>, Vec<&'a str>),
     acknowledge_by: Vec<i64>,
     contact_by: Vec<i64>,
     cap_minor: Vec<i64>,
     cap_missing: Vec<bool>,
-    currency: (Vec<i32>, Vec<&'a str>),
+    currency: (Vec<i8>, Vec<&'a str>),
     escalate_immediately: Vec<bool>,
 }
 
-fn columns<'a>(rows: &'a [Triage], currency: Currency) -> Columns<'a> {
-    let mut alert = vec!["red", "yellow", "orange"];
-    let mut tier = vec!["S", "A", "B"];
-    let mut owner = Vec::new();
-    let mut cur = vec![currency.code()];
+fn columns(table: &TriageTable, currency: Currency) -> Columns<'_> {
+    let (templates, classes) = (table.templates(), table.classes());
+    let coded = |value: fn(&Triage) -> Option<&str>, fixed: &[&'static str]| {
+        let (codes, categories) = class_codes(templates, value, fixed);
+        (per_row(classes, &codes), categories)
+    };
+    let by_class = |f: &dyn Fn(&Triage) -> i64| -> [i64; TRIAGE_CLASSES] {
+        std::array::from_fn(|c| f(&templates[c]))
+    };
+    let flag = |f: &dyn Fn(&Triage) -> bool| -> [bool; TRIAGE_CLASSES] {
+        std::array::from_fn(|c| f(&templates[c]))
+    };
     Columns {
-        score: rows.iter().map(|t| t.response.score).collect(),
-        alert: (
-            coded(rows.iter().map(|t| t.alert.map(|a| a.name())), &mut alert),
-            alert,
+        score: classes.iter().map(|c| c >> 2).collect(),
+        alert: coded(|t| t.alert.map(|a| a.name()), &["red", "yellow", "orange"]),
+        tier: coded(|t| t.tier.map(|a| a.name()), &["S", "A", "B"]),
+        owner: coded(|t| t.owner.as_deref(), &[]),
+        acknowledge_by: table.acknowledge_by().to_vec(),
+        contact_by: table.contact_by().to_vec(),
+        cap_minor: per_row(
+            classes,
+            &by_class(&|t| t.compensation_cap.map_or(0, |m| m.minor)),
         ),
-        tier: (
-            coded(rows.iter().map(|t| t.tier.map(|a| a.name())), &mut tier),
-            tier,
+        cap_missing: per_row(classes, &flag(&|t| t.compensation_cap.is_none())),
+        currency: coded(
+            |t| t.compensation_cap.map(|m| m.currency.code()),
+            &[currency.code()],
         ),
-        owner: (
-            coded(rows.iter().map(|t| t.owner.as_deref()), &mut owner),
-            owner,
-        ),
-        acknowledge_by: rows
-            .iter()
-            .map(|t| t.acknowledge_by.unwrap_or(NAT))
-            .collect(),
-        contact_by: rows.iter().map(|t| t.contact_by.unwrap_or(NAT)).collect(),
-        cap_minor: rows
-            .iter()
-            .map(|t| t.compensation_cap.map_or(0, |m| m.minor))
-            .collect(),
-        cap_missing: rows.iter().map(|t| t.compensation_cap.is_none()).collect(),
-        currency: (
-            coded(
-                rows.iter()
-                    .map(|t| t.compensation_cap.map(|m| m.currency.code())),
-                &mut cur,
-            ),
-            cur,
-        ),
-        escalate_immediately: rows.iter().map(|t| t.escalate_immediately).collect(),
+        escalate_immediately: per_row(classes, &flag(&|t| t.escalate_immediately)),
     }
 }
 
@@ -256,7 +257,7 @@ fn columns<'a>(rows: &'a [Triage], currency: Currency) -> Columns<'a> {
 /// (3, ['red', None, 'orange'])
 #[pyclass(frozen, sequence, module = "nps", name = "TriageTable")]
 pub(crate) struct PyTriageTable {
-    pub(crate) rows: Vec<Triage>,
+    pub(crate) table: TriageTable,
     pub(crate) currency: Currency,
     /// Zone of the `Triage` rows (the calendar's, else UTC).
     pub(crate) tz: Py<PyTzInfo>,
@@ -268,16 +269,17 @@ pub(crate) struct PyTriageTable {
 /// What a pickled `TriageTable` holds (its zone is pickled beside it).
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SavedTriageTable {
-    rows: Vec<Triage>,
+    table: TriageTable,
     currency: Currency,
     score_name: Option<String>,
 }
 
 impl nps_core::state::Saved for SavedTriageTable {
     const KIND: &'static str = "TriageTable";
-    /// Every row is a valid triage (nps-core's check of a saved `Triage`).
+    /// The table is a valid triage table (nps-core's check of a saved
+    /// `TriageTable`).
     fn check(&self) -> nps_core::Result<()> {
-        self.rows.iter().try_for_each(nps_core::state::Saved::check)
+        nps_core::state::Saved::check(&self.table)
     }
 }
 
@@ -293,7 +295,7 @@ impl PyTriageTable {
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
         let me = slf.get();
         let saved = SavedTriageTable {
-            rows: me.rows.clone(),
+            table: me.table.clone(),
             currency: me.currency,
             score_name: me.score_name.clone(),
         };
@@ -307,7 +309,7 @@ impl PyTriageTable {
     fn _from_state(state: &[u8], tz: Bound<'_, PyTzInfo>) -> PyResult<Self> {
         let s: SavedTriageTable = crate::state::load(state)?;
         Ok(PyTriageTable {
-            rows: s.rows,
+            table: s.table,
             currency: s.currency,
             tz: tz.unbind(),
             score_name: s.score_name,
@@ -319,10 +321,10 @@ impl PyTriageTable {
     /// deadlines as int64 Unix seconds (int64 minimum = none), the cap as
     /// `(values, missing)`.
     fn _arrays<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        let (rows, currency) = (&self.rows, self.currency);
-        let c = py.detach(|| columns(rows, currency));
+        let (table, currency) = (&self.table, self.currency);
+        let c = py.detach(|| columns(table, currency));
         let d = PyDict::new(py);
-        let code = |(codes, cats): (Vec<i32>, Vec<&str>)| -> PyResult<Bound<'py, PyTuple>> {
+        let code = |(codes, cats): (Vec<i8>, Vec<&str>)| -> PyResult<Bound<'py, PyTuple>> {
             PyTuple::new(
                 py,
                 [
@@ -350,17 +352,18 @@ impl PyTriageTable {
     }
 
     fn __len__(&self) -> usize {
-        self.rows.len()
+        self.table.len()
     }
 
     fn __getitem__(&self, py: Python<'_>, index: isize) -> PyResult<PyTriage> {
-        let n = self.rows.len() as isize;
+        let n = self.table.len() as isize;
         let i = if index < 0 { index + n } else { index };
-        if !(0..n).contains(&i) {
-            return Err(PyIndexError::new_err("triage index out of range"));
-        }
+        let t = usize::try_from(i)
+            .ok()
+            .and_then(|i| self.table.get(i))
+            .ok_or_else(|| PyIndexError::new_err("triage index out of range"))?;
         Ok(PyTriage {
-            t: self.rows[i as usize].clone(),
+            t,
             tz: self.tz.clone_ref(py),
         })
     }
@@ -369,10 +372,10 @@ impl PyTriageTable {
         let py = slf.py();
         let me = slf.get();
         let rows = me
-            .rows
+            .table
             .iter()
             .map(|t| PyTriage {
-                t: t.clone(),
+                t,
                 tz: me.tz.clone_ref(py),
             })
             .collect::<Vec<_>>();
@@ -385,58 +388,70 @@ impl PyTriageTable {
     #[allow(clippy::wrong_self_convention)] // Python methods take `&self`
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let tz = utc(py)?;
-        let rows = &self.rows;
-        let times = |f: fn(&Triage) -> Option<i64>| -> PyResult<Vec<Option<Bound<'py, PyAny>>>> {
-            rows.iter().map(|t| opt_datetime(py, f(t), &tz)).collect()
+        let (templates, classes) = (self.table.templates(), self.table.classes());
+        let of = |c: &u8| &templates[usize::from(*c)];
+        let times = |col: &[i64]| -> PyResult<Vec<Option<Bound<'py, PyAny>>>> {
+            col.iter()
+                .map(|&t| opt_datetime(py, (t != NAT).then_some(t), &tz))
+                .collect()
         };
         let d = PyDict::new(py);
         // u16, not u8: a Vec<u8> would become `bytes`.
         d.set_item(
             self._score_name(),
-            rows.iter()
-                .map(|t| u16::from(t.response.score))
+            classes
+                .iter()
+                .map(|c| u16::from(c >> 2))
                 .collect::<Vec<_>>(),
         )?;
         d.set_item(
             "alert",
-            rows.iter()
-                .map(|t| t.alert.map(|a| a.name()))
+            classes
+                .iter()
+                .map(|c| of(c).alert.map(|a| a.name()))
                 .collect::<Vec<_>>(),
         )?;
         d.set_item(
             "tier",
-            rows.iter()
-                .map(|t| t.tier.map(|a| a.name()))
+            classes
+                .iter()
+                .map(|c| of(c).tier.map(|a| a.name()))
                 .collect::<Vec<_>>(),
         )?;
         d.set_item(
             "owner",
-            rows.iter().map(|t| t.owner.as_deref()).collect::<Vec<_>>(),
+            classes
+                .iter()
+                .map(|c| of(c).owner.as_deref())
+                .collect::<Vec<_>>(),
         )?;
-        d.set_item("acknowledge_by", times(|t| t.acknowledge_by)?)?;
-        d.set_item("contact_by", times(|t| t.contact_by)?)?;
+        d.set_item("acknowledge_by", times(self.table.acknowledge_by())?)?;
+        d.set_item("contact_by", times(self.table.contact_by())?)?;
         d.set_item(
             "compensation_cap_minor",
-            rows.iter()
-                .map(|t| t.compensation_cap.map(|m| m.minor))
+            classes
+                .iter()
+                .map(|c| of(c).compensation_cap.map(|m| m.minor))
                 .collect::<Vec<_>>(),
         )?;
         d.set_item(
             "currency",
-            rows.iter()
-                .map(|t| t.compensation_cap.map(|m| m.currency.code()))
+            classes
+                .iter()
+                .map(|c| of(c).compensation_cap.map(|m| m.currency.code()))
                 .collect::<Vec<_>>(),
         )?;
         d.set_item(
             "escalate_immediately",
-            rows.iter()
-                .map(|t| t.escalate_immediately)
+            classes
+                .iter()
+                .map(|c| of(c).escalate_immediately)
                 .collect::<Vec<_>>(),
         )?;
         Ok(d)
     }
 
     fn __repr__(&self) -> String {
-        format!("<TriageTable: {} rows>", self.rows.len())
+        format!("<TriageTable: {} rows>", self.table.len())
     }
 }
