@@ -124,6 +124,33 @@ fn statistics(c: &mut Criterion) {
     g.finish();
 }
 
+/// Bayesian credible intervals (issue 12) at three sizes: a small dealer,
+/// a medium one and 10^6 responses; each call is one interval.
+fn bayes_intervals(c: &mut Criterion) {
+    let sizes = [
+        ("small_n20", [3u64, 5, 12]),
+        ("medium_n1362", [142, 530, 690]),
+        ("large_n1e6", [150_000, 250_000, 600_000]),
+    ];
+    let mut g = c.benchmark_group("bayes");
+    for (credible_name, credible) in [
+        ("equal_tailed", Credible::EqualTailed),
+        ("hpd", Credible::Hpd),
+    ] {
+        let m = IntervalMethod::Bayes(Bayes {
+            credible,
+            ..Default::default()
+        });
+        for (size, [d, pa, p]) in sizes {
+            let t = Tally::from_categories(d, pa, p).unwrap();
+            g.bench_function(BenchmarkId::new(credible_name, size), |bch| {
+                bch.iter(|| black_box(&t).interval(&m, 0.95).unwrap())
+            });
+        }
+    }
+    g.finish();
+}
+
 fn config() -> Criterion {
     // Short runs: the whole `cargo bench` stays within about two minutes on
     // 2 cores; 10 samples of a 10^7-row pass are plenty for a stable mean.
@@ -136,6 +163,6 @@ fn config() -> Criterion {
 criterion_group! {
     name = benches;
     config = config();
-    targets = tally, grouping, statistics
+    targets = tally, grouping, statistics, bayes_intervals
 }
 criterion_main!(benches);

@@ -169,7 +169,7 @@ struct CdfTable {
 /// near the mean (`r ≤ ½`): `ln f(z) = k + (p−1) ln(z/r) + (q−1) ln((1−z)/(1−r))`.
 /// Both logarithms are taken of ratios close to 1 through `ln_1p` of the
 /// exact offset `z − r`, so nothing of size `p` or `q` cancels.
-struct LogDensity {
+pub(super) struct LogDensity {
     p: f64,
     q: f64,
     r: f64,
@@ -188,7 +188,7 @@ fn two_sum(a: f64, b: f64) -> (f64, f64) {
 }
 
 impl LogDensity {
-    fn new(p: f64, q: f64) -> LogDensity {
+    pub(super) fn new(p: f64, q: f64) -> LogDensity {
         let (pq, pq_err) = two_sum(p, q);
         let r = p / pq;
         let (rc, rc_err) = two_sum(1.0, -r);
@@ -240,7 +240,7 @@ impl LogDensity {
     }
 
     /// `ln f(z)`.
-    fn eval(&self, z: f64, zc: f64) -> f64 {
+    pub(super) fn eval(&self, z: f64, zc: f64) -> f64 {
         let (ln_z, ln_zc) = self.logs(z, zc);
         let mut l = self.k;
         if self.p != 1.0 {

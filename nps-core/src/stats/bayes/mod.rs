@@ -51,6 +51,17 @@
 //!   optimum found from the equal-tailed interval (not a global search).
 //! * From `α0 = Σα ≥ 10¹⁶` on, the bounds are `mean ± z·sd`: the skewness
 //!   then moves them by about `1/α0`, below `f64` resolution.
+//! * Fast path (`fast.rs`, issue 12), tried first: the same outer/inner
+//!   split with a fixed 40-node Gauss–Legendre rule over the outer
+//!   variable's effective support and the inner Beta CDF from a 96-point
+//!   Chebyshev interpolant of its density, built once per call; quantiles by
+//!   Newton from the Cornish–Fisher value, HPD by Newton on the mass and
+//!   density-equality conditions. Its cost does not depend on the counts.
+//!   It answers only with every `α ≥ 1` and where its checks pass
+//!   (interpolant coefficients decayed, outer rule integrating the outer
+//!   density to 1, integer or ≥ 12 exponents at a cut, density ≥ 1e−4 at
+//!   the bounds, convergence); otherwise the adaptive code below answers.
+//!   The adaptive code is the reference of its tests.
 //!
 //! Accuracy (see the tests): tail probabilities agree with 40-digit mpmath
 //! quadrature to ~1e−14 relative for small parameters and the two
@@ -60,6 +71,7 @@
 
 mod beta;
 mod credible;
+mod fast;
 mod quadrature;
 mod tails;
 
@@ -82,11 +94,33 @@ const NORMAL_FROM: f64 = 1e16;
 /// From `α0 = Σα ≥ 10¹⁶` on, the bounds are `mean ± z·sd` (clipped to
 /// [−1, 1]): the skewness moves a quantile by about `σ·γ ≲ 1/α0 ≤ 1e−16`,
 /// below the resolution of `f64` at the bounds.
+///
+/// The fixed-cost path of `fast.rs` answers where its checks vouch for the
+/// result; everything else goes to the adaptive quadrature (`tails.rs`,
+/// `credible.rs`), which is also the oracle of the fast path's tests.
 pub(super) fn interval(e: &Effective, b: &Bayes, confidence: f64) -> Result<(f64, f64, f64)> {
+    interval_with(e, b, confidence, true)
+}
+
+/// [`interval`] with the fast path allowed or not (`false`: the adaptive
+/// implementation alone, the reference of the tests).
+fn interval_with(
+    e: &Effective,
+    b: &Bayes,
+    confidence: f64,
+    allow_fast: bool,
+) -> Result<(f64, f64, f64)> {
     let alpha = posterior_alpha(e, b.prior)?;
     let (mean, sd) = posterior_mean_sd(e, b.prior);
     let tails = 1.0 - confidence;
-    let (low, high) = if alpha.iter().sum::<f64>() >= NORMAL_FROM {
+    let fast = if allow_fast && alpha.iter().sum::<f64>() < NORMAL_FROM {
+        fast::interval(alpha, mean, sd, tails, b.credible)
+    } else {
+        None
+    };
+    let (low, high) = if let Some(lh) = fast {
+        lh
+    } else if alpha.iter().sum::<f64>() >= NORMAL_FROM {
         let dz = sd * Normal::standard().inverse_cdf(1.0 - 0.5 * tails);
         ((mean - dz).max(-1.0), (mean + dz).min(1.0))
     } else {
@@ -560,6 +594,120 @@ mod tests {
         assert!(matches!(err, Error::InvalidArgument { name: "prior", .. }));
     }
 
+    /// Fast and adaptive (reference) bounds on the ±1 scale; the fast
+    /// path must agree within 1e−9 — the golden vectors' 1e−7 points.
+    fn fast_vs_slow(counts: [f64; 3], prior: [f64; 3], credible: Credible, conf: f64) {
+        let b = Bayes { prior, credible };
+        let e = eff(counts[0], counts[1], counts[2]);
+        let fast = interval(&e, &b, conf).unwrap();
+        let slow = interval_with(&e, &b, conf, false).unwrap();
+        let what =
+            format!("{counts:?} {prior:?} {credible:?} {conf}: fast {fast:?} vs slow {slow:?}");
+        assert!(fast.0.is_finite() && fast.1.is_finite(), "{what}");
+        assert!(
+            -1.0 <= fast.0 && fast.0 <= fast.1 && fast.1 <= 1.0,
+            "{what}"
+        );
+        assert_eq!(fast.2, slow.2, "{what}");
+        let close_all = (fast.0 - slow.0).abs() <= 1e-9 && (fast.1 - slow.1).abs() <= 1e-9;
+        if !close_all && credible == Credible::Hpd && conf < 0.01 {
+            // Near zero mass the HPD interval's position is ill-conditioned
+            // (f(l) = f(h) around the mode); the adaptive code stops within
+            // ~1e−8 there. Check the width, and the defining conditions
+            // with the adaptive code's CDF and density.
+            assert!(
+                ((fast.1 - fast.0) - (slow.1 - slow.0)).abs() <= 1e-9,
+                "{what}"
+            );
+            let alpha = posterior_alpha(&e, prior).unwrap();
+            let m = model(alpha);
+            let mass = m.cdf(fast.1) - m.cdf(fast.0);
+            assert!(
+                (mass - conf).abs() <= 1e-9 * m.density(fast.0).max(1.0),
+                "{what}: {mass}"
+            );
+            let (fl, fh) = (m.density(fast.0), m.density(fast.1));
+            assert!((fl - fh).abs() <= 1e-6 * fl.max(fh), "{what}: {fl} {fh}");
+            return;
+        }
+        // The reference's own accuracy: its quantile search stops at 1e−12
+        // of the tail it solves for, which is the complement (≈ 1) when a
+        // bound lies on the far side of 0 (a lower bound above 0), and its
+        // quadrature is good to ~1e−11 of the total; so its bound may be
+        // off by ~1e−11 / f(bound) (2.7e−9 at counts (787, 3, 7401),
+        // confidence 0.999999, where the density at the bound is 3.8e−4).
+        let m = model(posterior_alpha(&e, prior).unwrap());
+        for (x, y) in [(fast.0, slow.0), (fast.1, slow.1)] {
+            let f = m.density(y.clamp(-1.0, 1.0));
+            let tol = 1e-9 + if f > 0.0 { 1e-11 / f } else { 0.0 };
+            assert!((x - y).abs() <= tol, "{what}: f = {f}");
+        }
+    }
+
+    /// The fast path answers typical posteriors itself (rather than
+    /// declining to the adaptive code) and agrees with the adaptive code.
+    #[test]
+    fn fast_path_answers_typical_posteriors() {
+        let cases = [
+            [3.0, 5.0, 12.0],
+            [142.0, 530.0, 690.0],
+            [150_000.0, 250_000.0, 600_000.0],
+            [2e6, 3e6, 5e6],
+            [40.0, 30.0, 130.0],
+            [60.0, 25.0, 15.0],
+            [1.0, 2.0, 3.0],
+            [0.0, 0.0, 0.0],
+            [0.0, 5.0, 15.0],
+            [1.0, 0.0, 99.0],
+            [97.0, 2.0, 1.0],
+            [0.0, 0.0, 1.0],
+            [0.0, 0.0, 1000.0],
+            [0.0, 1e6, 0.0],
+        ];
+        for counts in cases {
+            for credible in [Credible::EqualTailed, Credible::Hpd] {
+                for conf in [0.5, 0.8, 0.95, 0.99] {
+                    let e = eff(counts[0], counts[1], counts[2]);
+                    let alpha = posterior_alpha(&e, [1.0; 3]).unwrap();
+                    let (mean, sd) = posterior_mean_sd(&e, [1.0; 3]);
+                    assert!(
+                        fast::interval(alpha, mean, sd, 1.0 - conf, credible).is_some(),
+                        "{counts:?} {credible:?} {conf}: declined"
+                    );
+                    fast_vs_slow(counts, [1.0; 3], credible, conf);
+                }
+            }
+        }
+    }
+
+    /// Edge cases: no data (prior only), one category only, huge n,
+    /// confidence levels at the ends of the range, priors below 1.
+    #[test]
+    fn fast_path_edge_cases_agree_with_the_adaptive_code() {
+        let counts = [
+            [0.0, 0.0, 0.0],
+            [0.0, 0.0, 1.0],
+            [0.0, 7.0, 0.0],
+            [30.0, 0.0, 0.0],
+            [0.0, 0.0, 1e6],
+            [1e7, 0.0, 0.0],
+            [0.0, 1e7, 0.0],
+            [1e7, 1e7, 1e7],
+            [1.0, 1e7, 1.0],
+            [5e6, 0.0, 5e6],
+        ];
+        let priors = [[1.0; 3], [0.5; 3], [2.0, 1.0, 2.0], [1.3, 4.7, 1.9]];
+        for c in counts {
+            for prior in priors {
+                for credible in [Credible::EqualTailed, Credible::Hpd] {
+                    for conf in [1e-6, 0.3, 0.95, 0.999_999, 1.0 - 1e-12] {
+                        fast_vs_slow(c, prior, credible, conf);
+                    }
+                }
+            }
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(64))]
 
@@ -586,6 +734,26 @@ mod tests {
                 proptest::prop_assert!(lo < hi, "{lo} {hi}");
             }
             proptest::prop_assert!(elo < mean && mean < ehi, "{elo} {mean} {ehi}");
+        }
+
+        /// Fast path against the adaptive implementation over random counts
+        /// (0 to 10^7 each, log-uniform so that small counts are common),
+        /// priors and confidence levels.
+        #[test]
+        fn fast_equals_adaptive(
+            lg in proptest::array::uniform3(-1.0f64..7.0),
+            prior_ix in 0usize..6,
+            p0 in 0.05f64..5.0,
+            conf_ix in 0usize..7,
+            conf_u in 0.0f64..1.0,
+            hpd in proptest::bool::ANY,
+        ) {
+            // 10^lg rounded down; below 10^0 it is 0.
+            let counts = lg.map(|l| if l < 0.0 { 0.0 } else { 10f64.powf(l).floor() });
+            let prior = [[1.0; 3], [1.0; 3], [0.5; 3], [2.0, 1.0, 2.0], [p0; 3], [p0, 1.0, 2.0 * p0]][prior_ix];
+            let conf = [0.95, 0.8, 0.99, 1e-6 + conf_u * 0.1, 0.5 + 0.49 * conf_u, 0.999_999, 1.0 - 1e-12][conf_ix];
+            let credible = if hpd { Credible::Hpd } else { Credible::EqualTailed };
+            fast_vs_slow(counts, prior, credible, conf);
         }
     }
 }

@@ -1,0 +1,851 @@
+//! The fast path of the Bayesian interval (issue 12): a fixed amount of work
+//! whatever the counts, with self-checks that hand every case they cannot
+//! vouch for to the adaptive implementation (`tails.rs`, `credible.rs`).
+//!
+//! With `s = d + p ~ Beta(αd + αp, αpa)` and `u = p/s ~ Beta(αp, αd)`
+//! independent, `X = s (2u − 1)`. One of them is the *outer* variable of a
+//! Gauss–Legendre rule of [`K`] nodes over its effective support (where its
+//! density is within `e^−CUT` of the peak), the other the *inner* one, whose
+//! CDF is needed at one point per node:
+//!
+//! * outer `s`: `P(X ≤ t) = ∫_{s > |t|} f_s(s) F_u((s + t)/2s) ds` for
+//!   `t ≤ 0`, and `P(X ≥ t)` the same with the survival function of `u` for
+//!   `t > 0`;
+//! * outer `u`: `P(X ≤ t) = ∫_{u < (1+t)/2} f_u(u) S_s(t/(2u − 1)) du` for
+//!   `t ≤ 0`, and `P(X ≥ t) = ∫_{u > (1+t)/2} f_u(u) S_s(t/(2u − 1)) du`.
+//!
+//! The outer variable is the one that moves `X` less (as in the adaptive
+//! code), so the inner function varies no faster than the outer density
+//! and a rule of fixed size resolves the product. Where the region
+//! `s > |t|` (or `u ≶ (1+t)/2`) cuts into the support, the rule runs over
+//! the part inside only; the integrand then behaves like a power of the
+//! distance to the cut, which is a polynomial only for an integer exponent
+//! (or smooth enough for an exponent ≥ 12) — other cases are declined.
+//!
+//! The inner CDF comes from a Chebyshev interpolant of the inner density on
+//! its effective support (built once per call from [`N`] density values,
+//! integrated term by term), so one evaluation of the posterior CDF costs
+//! `K` Clenshaw sums and no special function, however large the counts.
+//! Quantiles: Newton from the Cornish–Fisher value (mean, sd and the
+//! closed-form skewness of the Dirichlet); HPD: Newton on the mass and
+//! density-equality conditions from the equal-tailed interval (the density
+//! is log-concave as every `α ≥ 1`, so these characterise it).
+//!
+//! Accuracy: the posterior CDF is accurate to about 1e−15 in absolute terms
+//! (interpolant and rule both resolve functions analytic on the support);
+//! a bound `t` therefore moves by about `1e−15 / f(t)`, so the result is
+//! declined where the density at a bound is below [`F_MIN`] (extreme
+//! confidence levels). Every other failed check — coefficients of the
+//! interpolant not decaying, the outer rule not integrating the outer
+//! density to 1, a cut with a non-integer exponent, a search that does not
+//! converge — also declines (`None`), never guesses.
+
+// The node-parallel loops index several arrays of K nodes at once; plain
+// index loops keep them readable and vectorisable.
+#![allow(clippy::needless_range_loop)]
+
+use std::sync::OnceLock;
+
+use statrs::distribution::{ContinuousCDF, Normal};
+
+use super::beta::LogDensity;
+use crate::stats::Credible;
+
+/// Outer Gauss–Legendre nodes: integrates `e^{−x²/2}` over ±8.25 sd to
+/// ~5e−15.
+const K: usize = 40;
+/// Chebyshev points of the inner interpolant: a Gaussian over ±8.25 sd is
+/// resolved to ~1e−17 of its peak (80 points leave ~1e−15, and skewed
+/// Betas need more; the decay check below declines what is not resolved).
+const N: usize = 96;
+/// Effective support: where the log density is within `CUT` of its peak
+/// (the mass outside is below ~1e−15).
+const CUT: f64 = 34.0;
+/// A bound is trusted where the density of X is at least this (the CDF's
+/// ~1e−15 absolute error then moves it by ≲ 1e−11).
+const F_MIN: f64 = 1e-4;
+/// Iteration caps of the Newton searches.
+const MAX_NEWTON: usize = 40;
+
+fn gauss_legendre() -> &'static ([f64; K], [f64; K]) {
+    static GL: OnceLock<([f64; K], [f64; K])> = OnceLock::new();
+    GL.get_or_init(|| {
+        let mut x = [0.0; K];
+        let mut w = [0.0; K];
+        let n = K as f64;
+        // P_n and P_n' at z by the three-term recurrence.
+        let legendre = |z: f64| {
+            let (mut p0, mut p1) = (1.0, z);
+            for k in 2..=K {
+                let kf = k as f64;
+                let p2 = ((2.0 * kf - 1.0) * z * p1 - (kf - 1.0) * p0) / kf;
+                p0 = p1;
+                p1 = p2;
+            }
+            (p1, n * (z * p1 - p0) / (z * z - 1.0))
+        };
+        for i in 0..K {
+            let mut z = (std::f64::consts::PI * (i as f64 + 0.75) / (n + 0.5)).cos();
+            for _ in 0..100 {
+                let (p, dp) = legendre(z);
+                let dz = p / dp;
+                z -= dz;
+                if dz.abs() <= 1e-16 {
+                    break;
+                }
+            }
+            let (_, dp) = legendre(z);
+            x[i] = z;
+            w[i] = 2.0 / ((1.0 - z * z) * dp * dp);
+        }
+        (x, w)
+    })
+}
+
+/// `cos(π k (j + ½) / N)`, row `k`, column `j`.
+fn cheb_cos() -> &'static [f64] {
+    static T: OnceLock<Vec<f64>> = OnceLock::new();
+    T.get_or_init(|| {
+        let mut t = vec![0.0; N * N];
+        for k in 0..N {
+            for j in 0..N {
+                // πk(j+½)/N = π m/2N with m = k(2j+1) reduced mod 4N, so
+                // the argument stays small and the entry exact to rounding
+                // (the plain product loses ~1e−14 at large k·j, which shows
+                // up as noise in the high coefficients).
+                let m = (k * (2 * j + 1)) % (4 * N);
+                t[k * N + j] = (std::f64::consts::PI * m as f64 / (2 * N) as f64).cos();
+            }
+        }
+        t
+    })
+}
+
+/// The transpose of [`cheb_cos`]: row `j`, column `k`.
+fn tt() -> &'static [f64] {
+    static T: OnceLock<Vec<f64>> = OnceLock::new();
+    T.get_or_init(|| {
+        let t = cheb_cos();
+        let mut out = vec![0.0; N * N];
+        for k in 0..N {
+            for j in 0..N {
+                out[j * N + k] = t[k * N + j];
+            }
+        }
+        out
+    })
+}
+
+/// `Σ_k c_k T_k(y_j)` for every node `j` (Clenshaw, node-parallel so the
+/// compiler can vectorise across nodes).
+fn clenshaw(c: &[f64], y: &[f64; K], out: &mut [f64; K]) {
+    let mut b1 = [0.0; K];
+    let mut b2 = [0.0; K];
+    let mut y2 = [0.0; K];
+    for j in 0..K {
+        y2[j] = 2.0 * y[j];
+    }
+    for &ck in c[1..].iter().rev() {
+        for j in 0..K {
+            let b0 = y2[j] * b1[j] - b2[j] + ck;
+            b2[j] = b1[j];
+            b1[j] = b0;
+        }
+    }
+    for j in 0..K {
+        out[j] = y[j] * b1[j] - b2[j] + c[0];
+    }
+}
+
+/// [`clenshaw`] for two series at once (`c` of length `d.len() + 1`, as
+/// a CDF and its density are): one pass, twice the independent work.
+fn clenshaw2(c: &[f64], d: &[f64], y: &[f64; K], oc: &mut [f64; K], od: &mut [f64; K]) {
+    debug_assert_eq!(c.len(), d.len() + 1);
+    let mut b1 = [0.0; K];
+    let mut b2 = [0.0; K];
+    let mut e1 = [0.0; K];
+    let mut e2 = [0.0; K];
+    let mut y2 = [0.0; K];
+    for j in 0..K {
+        y2[j] = 2.0 * y[j];
+    }
+    let n = d.len();
+    // The CDF's top coefficient alone, then both together.
+    for j in 0..K {
+        b1[j] = c[n];
+    }
+    for k in (1..n).rev() {
+        let (ck, dk) = (c[k], d[k]);
+        for j in 0..K {
+            let b0 = y2[j] * b1[j] - b2[j] + ck;
+            b2[j] = b1[j];
+            b1[j] = b0;
+            let e0 = y2[j] * e1[j] - e2[j] + dk;
+            e2[j] = e1[j];
+            e1[j] = e0;
+        }
+    }
+    for j in 0..K {
+        oc[j] = y[j] * b1[j] - b2[j] + c[0];
+        od[j] = y[j] * e1[j] - e2[j] + d[0];
+    }
+}
+
+/// `Beta(a, b)`, `a, b ≥ 1`, in the variable `z` of its smaller parameter
+/// (`z = x`, or `z = 1 − x` when `a > b`), with its effective support.
+struct Beta {
+    flip: bool,
+    /// Parameters of `z`: `p ≤ q`.
+    p: f64,
+    q: f64,
+    dens: LogDensity,
+    sd: f64,
+    zlo: f64,
+    zhi: f64,
+}
+
+impl Beta {
+    fn new(a: f64, b: f64) -> Option<Beta> {
+        let flip = a > b;
+        let (p, q) = if flip { (b, a) } else { (a, b) };
+        let pq = p + q;
+        let m = p / pq;
+        let mut d = Beta {
+            flip,
+            p,
+            q,
+            dens: LogDensity::new(p, q),
+            sd: (m * (1.0 - m) / (pq + 1.0)).sqrt(),
+            zlo: 0.0,
+            zhi: 1.0,
+        };
+        let mode = if pq > 2.0 { (p - 1.0) / (pq - 2.0) } else { m };
+        let thr = d.ln_pdf(mode) - CUT;
+        if !thr.is_finite() {
+            return None;
+        }
+        if p > 1.0 {
+            d.zlo = d.cut_point(thr, 0.0, mode, true)?;
+        }
+        if q > 1.0 {
+            d.zhi = d.cut_point(thr, mode, 1.0, false)?;
+        }
+        (d.zlo < d.zhi).then_some(d)
+    }
+
+    fn ln_pdf(&self, z: f64) -> f64 {
+        self.dens.eval(z, 1.0 - z)
+    }
+
+    /// The point of `(lo, hi)` where the log density crosses `thr` (it is
+    /// monotone there: increasing when `rising`), to ~1e−3 sd, rounded
+    /// outwards; safeguarded Newton (the log density is concave).
+    fn cut_point(&self, thr: f64, mut lo: f64, mut hi: f64, rising: bool) -> Option<f64> {
+        let (p1, q1) = (self.p - 1.0, self.q - 1.0);
+        let mut z = if rising {
+            let g = hi - 8.0 * self.sd;
+            if g > lo {
+                g
+            } else {
+                0.5 * (lo + hi)
+            }
+        } else {
+            let g = lo + 8.0 * self.sd;
+            if g < hi {
+                g
+            } else {
+                0.5 * (lo + hi)
+            }
+        };
+        let tol = 1e-3 * self.sd;
+        for _ in 0..200 {
+            let g = self.ln_pdf(z) - thr;
+            // Inside the support (g ≥ 0) the crossing lies outwards.
+            if (g >= 0.0) == rising {
+                hi = z;
+            } else {
+                lo = z;
+            }
+            if hi - lo <= tol {
+                return Some(if rising { lo } else { hi });
+            }
+            if g.abs() <= 1e-3 {
+                // Close enough in log density: widen by the tolerance.
+                return Some(if rising {
+                    (z - tol).max(0.0)
+                } else {
+                    (z + tol).min(1.0)
+                });
+            }
+            let slope = p1 / z - q1 / (1.0 - z);
+            let next = z - g / slope;
+            z = if next > lo && next < hi && next.is_finite() {
+                next
+            } else {
+                0.5 * (lo + hi)
+            };
+        }
+        None
+    }
+}
+
+/// Chebyshev interpolant of a [`Beta`] density on its effective support
+/// (in `z`), with the CDF (its integral) and the derivative.
+struct Inner {
+    beta: Beta,
+    c: f64,
+    h: f64,
+    /// Density, CDF and derivative (d/dz) coefficients.
+    dens: Vec<f64>,
+    cdf: Vec<f64>,
+    der: Vec<f64>,
+}
+
+/// Values of the inner distribution at the nodes, in its variable `x`.
+struct InnerAt {
+    cdf: [f64; K],
+    pdf: [f64; K],
+    der: [f64; K],
+}
+
+impl Inner {
+    fn new(beta: Beta) -> Option<Inner> {
+        let t = cheb_cos();
+        let c = 0.5 * (beta.zlo + beta.zhi);
+        let h = 0.5 * (beta.zhi - beta.zlo);
+        let mut f = [0.0; N];
+        for (j, fj) in f.iter_mut().enumerate() {
+            let z = c + h * t[N + j];
+            *fj = beta.ln_pdf(z).exp();
+        }
+        // a_k = (2/N) Σ_j f_j T_k(y_j), accumulated over j so that the
+        // inner loop (over k) vectorises; the table is symmetric in use:
+        // T_k(y_j) = cos(πk(j+½)/N) sits at row k, column j.
+        let mut a = vec![0.0; N];
+        for (j, &fj) in f.iter().enumerate() {
+            let col = &tt()[j * N..(j + 1) * N];
+            for (ak, &tk) in a.iter_mut().zip(col) {
+                *ak += fj * tk;
+            }
+        }
+        for ak in a.iter_mut() {
+            *ak *= 2.0 / N as f64;
+        }
+        a[0] *= 0.5;
+        let amax = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
+        if !(amax > 0.0 && amax.is_finite()) {
+            return None;
+        }
+        // The coefficients must have decayed to rounding level.
+        // Dropping coefficients of size ε moves the CDF (∫ f dz = h ∫ p dy)
+        // by about 2hε and a bound by that over the density of X (≥ F_MIN).
+        // The floor is relative: at counts of 10⁶ the rounding of the nodes
+        // themselves (harmless: a shift of 1 ulp) already shows as ~1e−14
+        // noise in the values.
+        if a[N - 6..].iter().any(|v| v.abs() > 1e-13 * amax) {
+            return None;
+        }
+        let deg = a.iter().rposition(|v| v.abs() > 1e-17 * amax)?.max(1);
+        a.truncate(deg + 1);
+        // Integral: C_1 = a_0 − a_2/2, C_k = (a_{k−1} − a_{k+1})/2k.
+        let at = |k: usize| a.get(k).copied().unwrap_or(0.0);
+        let mut cdf = vec![0.0; deg + 2];
+        for (k, ck) in cdf.iter_mut().enumerate().skip(1) {
+            *ck = if k == 1 {
+                at(0) - 0.5 * at(2)
+            } else {
+                (at(k - 1) - at(k + 1)) / (2 * k) as f64
+            };
+        }
+        // Zero at y = −1.
+        cdf[0] = -cdf
+            .iter()
+            .enumerate()
+            .skip(1)
+            .map(|(k, v)| if k % 2 == 1 { -v } else { *v })
+            .sum::<f64>();
+        let total = h * cdf.iter().sum::<f64>();
+        let err = (total - 1.0).abs();
+        if err.is_nan() || err > 1e-11 {
+            return None;
+        }
+        for v in cdf.iter_mut() {
+            *v *= h / total;
+        }
+        for v in a.iter_mut() {
+            *v /= total;
+        }
+        // Derivative in y: b_{k−1} = b_{k+1} + 2k a_k, b_0 halved; d/dz = /h.
+        let mut der = vec![0.0; deg + 2];
+        for k in (1..=deg).rev() {
+            der[k - 1] = der[k + 1] + 2.0 * k as f64 * a[k];
+        }
+        der[0] *= 0.5;
+        der.truncate(deg.max(1));
+        for v in der.iter_mut() {
+            *v /= h;
+        }
+        Some(Inner {
+            beta,
+            c,
+            h,
+            dens: a,
+            cdf,
+            der,
+        })
+    }
+
+    /// CDF, density and its derivative in `x` at `(x_j, xc_j = 1 − x_j)`;
+    /// the derivative only when `with_der`.
+    fn at(&self, x: &[f64; K], xc: &[f64; K], with_der: bool) -> InnerAt {
+        let mut y = [0.0; K];
+        let (zlo, zhi) = (self.beta.zlo, self.beta.zhi);
+        let z = if self.beta.flip { xc } else { x };
+        for j in 0..K {
+            y[j] = ((z[j] - self.c) / self.h).clamp(-1.0, 1.0);
+        }
+        let mut out = InnerAt {
+            cdf: [0.0; K],
+            pdf: [0.0; K],
+            der: [0.0; K],
+        };
+        clenshaw2(&self.cdf, &self.dens, &y, &mut out.cdf, &mut out.pdf);
+        if with_der {
+            clenshaw(&self.der, &y, &mut out.der);
+        }
+        for j in 0..K {
+            if z[j] < zlo || z[j] > zhi {
+                out.cdf[j] = if z[j] < zlo { 0.0 } else { 1.0 };
+                out.pdf[j] = 0.0;
+                out.der[j] = 0.0;
+            }
+            out.cdf[j] = out.cdf[j].clamp(0.0, 1.0);
+            out.pdf[j] = out.pdf[j].max(0.0);
+            if self.beta.flip {
+                out.cdf[j] = 1.0 - out.cdf[j];
+                out.der[j] = -out.der[j];
+            }
+        }
+        out
+    }
+
+    /// Density (in `x`) at one point given as `x` and `1 − x`.
+    fn pdf1(&self, x: f64, xc: f64) -> f64 {
+        let z = if self.beta.flip { xc } else { x };
+        if z < self.beta.zlo || z > self.beta.zhi {
+            return 0.0;
+        }
+        let y = [((z - self.c) / self.h).clamp(-1.0, 1.0); K];
+        let mut out = [0.0; K];
+        clenshaw(&self.dens, &y, &mut out);
+        out[0].max(0.0)
+    }
+}
+
+/// The posterior CDF and density at one `t`.
+#[derive(Clone, Copy, Debug)]
+struct Eval {
+    /// `P(X ≤ t)`, `P(X ≥ t)`.
+    lower: f64,
+    upper: f64,
+    /// Density of X and its derivative (the latter only when asked for).
+    f: f64,
+    df: f64,
+}
+
+/// The outer Gauss–Legendre rule on a window: nodes as `x` and `1 − x`
+/// of the outer variable, weights times the outer density.
+struct Rule {
+    x: [f64; K],
+    xc: [f64; K],
+    w: [f64; K],
+}
+
+impl Rule {
+    /// The rule on `[wl, wr]` (in `z` of `o`).
+    fn new(o: &Beta, wl: f64, wr: f64) -> Rule {
+        let (gx, gw) = gauss_legendre();
+        let (c, h) = (0.5 * (wl + wr), 0.5 * (wr - wl));
+        let mut r = Rule {
+            x: [0.0; K],
+            xc: [0.0; K],
+            w: [0.0; K],
+        };
+        for j in 0..K {
+            let z = c + h * gx[j];
+            r.w[j] = gw[j] * h * o.ln_pdf(z).exp();
+            let zc = 1.0 - z;
+            (r.x[j], r.xc[j]) = if o.flip { (zc, z) } else { (z, zc) };
+        }
+        r
+    }
+}
+
+/// The posterior of X, ready for fixed-cost evaluation.
+struct Posterior {
+    /// Outer variable `s` (else `u`).
+    outer_s: bool,
+    outer: Beta,
+    /// The outer rule on the whole effective support.
+    base: Rule,
+    inner: Inner,
+    /// Exponent of the inner tail at a cut, for `t ≤ 0` and `t > 0`
+    /// (`F_u ~ v^αp`, `S_u ~ (1 − v)^αd`, `S_s ~ (1 − y)^αpa`).
+    cut_exp: [f64; 2],
+    mean: f64,
+    sd: f64,
+    skew: f64,
+}
+
+/// An exponent for which `dist^e` times an analytic function is
+/// integrated by the rule to rounding level.
+fn smooth_power(e: f64) -> bool {
+    e.fract() == 0.0 || e >= 12.0
+}
+
+impl Posterior {
+    fn new(alpha: [f64; 3], mean: f64, sd: f64) -> Option<Posterior> {
+        let [ad, apa, ap] = alpha;
+        let a0 = ad + apa + ap;
+        // Contributions of s and u to the variance of X (as in tails.rs).
+        let (sa, sb) = (ad + ap, apa);
+        let s_m = sa / a0;
+        let s_var = s_m * (1.0 - s_m) / (a0 + 1.0);
+        let u_m = ap / (ad + ap);
+        let u_var = u_m * (1.0 - u_m) / (ad + ap + 1.0);
+        let e2u = 4.0 * u_var + (2.0 * u_m - 1.0).powi(2);
+        let v_s = e2u * s_var;
+        let v_u = 4.0 * (s_var + s_m * s_m) * u_var;
+        let outer_s = v_s <= v_u;
+        let s = Beta::new(sa, sb)?;
+        let u = Beta::new(ap, ad)?;
+        let (outer, inner, cut_exp) = if outer_s {
+            (s, Inner::new(u)?, [ap, ad])
+        } else {
+            (u, Inner::new(s)?, [apa, apa])
+        };
+        // The outer rule must integrate the outer density to 1.
+        let base = Rule::new(&outer, outer.zlo, outer.zhi);
+        let total: f64 = base.w.iter().sum();
+        let err = (total - 1.0).abs();
+        if err.is_nan() || err > 1e-12 {
+            return None;
+        }
+        // Skewness in closed form: for a Dirichlet and X = Σ c_i x_i,
+        // μ3 = 2 [Σc³π − 3 (Σc²π)(Σcπ) + 2 (Σcπ)³] / ((α0+1)(α0+2)).
+        let e2 = (ad + ap) / a0;
+        let mu3 = 2.0 * mean * (1.0 - 3.0 * e2 + 2.0 * mean * mean) / ((a0 + 1.0) * (a0 + 2.0));
+        let skew = if sd > 0.0 { mu3 / sd.powi(3) } else { 0.0 };
+        Some(Posterior {
+            outer_s,
+            outer,
+            base,
+            inner,
+            cut_exp,
+            mean,
+            sd,
+            skew: if skew.is_finite() { skew } else { 0.0 },
+        })
+    }
+
+    /// `P(X ≤ t)`, `P(X ≥ t)`, `f(t)` and (with `with_der`) `f'(t)`; `None`
+    /// where the rule cannot vouch for the result (a cut with a rough
+    /// exponent).
+    fn eval(&self, t: f64, with_der: bool) -> Option<Eval> {
+        let o = &self.outer;
+        let neg = t <= 0.0;
+        // The outer region, in x of the outer variable: (cut, 1) or (0, cut).
+        let (lo_x, hi_x) = if self.outer_s {
+            (t.abs(), 1.0)
+        } else if neg {
+            (0.0, 0.5 * (1.0 + t))
+        } else {
+            (0.5 * (1.0 + t), 1.0)
+        };
+        // The same in z.
+        let (lo_z, hi_z) = if o.flip {
+            (1.0 - hi_x, 1.0 - lo_x)
+        } else {
+            (lo_x, hi_x)
+        };
+        let (wl, wr) = (o.zlo.max(lo_z), o.zhi.min(hi_z));
+        let cut = (wl == lo_z && lo_z > 0.0) || (wr == hi_z && hi_z < 1.0);
+        let side = usize::from(!neg);
+        if cut && !smooth_power(self.cut_exp[side]) {
+            return None;
+        }
+        if wl >= wr {
+            // No mass in the region: the tail is 0 to rounding.
+            let (lower, upper) = if neg { (0.0, 1.0) } else { (1.0, 0.0) };
+            return Some(Eval {
+                lower,
+                upper,
+                f: 0.0,
+                df: 0.0,
+            });
+        }
+        let clipped;
+        let rule = if wl == o.zlo && wr == o.zhi {
+            &self.base
+        } else {
+            clipped = Rule::new(o, wl, wr);
+            &clipped
+        };
+        let (x, xc, w) = (&rule.x, &rule.xc, &rule.w);
+        // Inner arguments and the factors of the density integrand.
+        let mut a = [0.0; K];
+        let mut ac = [0.0; K];
+        let mut jac = [0.0; K];
+        for j in 0..K {
+            if self.outer_s {
+                let s = x[j];
+                a[j] = (s + t) / (2.0 * s);
+                ac[j] = (s - t) / (2.0 * s);
+                jac[j] = 1.0 / (2.0 * s);
+            } else {
+                // c = 2u − 1, exact from u and 1 − u.
+                let cc = x[j] - xc[j];
+                a[j] = t / cc;
+                ac[j] = (cc - t) / cc;
+                jac[j] = 1.0 / cc.abs();
+            }
+        }
+        let inn = self.inner.at(&a, &ac, with_der);
+        let (mut tail, mut f, mut df) = (0.0, 0.0, 0.0);
+        for j in 0..K {
+            let ti = if self.outer_s && neg {
+                inn.cdf[j]
+            } else {
+                1.0 - inn.cdf[j]
+            };
+            tail += w[j] * ti;
+            f += w[j] * inn.pdf[j] * jac[j];
+            if with_der {
+                // d/dt of the inner density: da/dt = 1/2s (outer s) or 1/c.
+                let da = if self.outer_s {
+                    jac[j]
+                } else {
+                    1.0 / (x[j] - xc[j])
+                };
+                df += w[j] * inn.der[j] * da * jac[j];
+            }
+        }
+        if with_der && cut && t != 0.0 {
+            // The moving cut: ± f_outer(cut) · f_inner(end) · |d cut/dt| · jac.
+            let (cx, cxc) = if self.outer_s {
+                (t.abs(), 1.0 - t.abs())
+            } else {
+                (0.5 * (1.0 + t), 0.5 * (1.0 - t))
+            };
+            let cz = if o.flip { cxc } else { cx };
+            let f_out = o.ln_pdf(cz).exp();
+            let (ex, exc) = if self.outer_s {
+                if neg {
+                    (0.0, 1.0)
+                } else {
+                    (1.0, 0.0)
+                }
+            } else {
+                (1.0, 0.0)
+            };
+            let f_in = self.inner.pdf1(ex, exc);
+            let term = if self.outer_s {
+                f_out * f_in / (2.0 * t.abs())
+            } else {
+                0.5 * f_out * f_in / t.abs()
+            };
+            df += if neg { term } else { -term };
+        }
+        let tail = tail.clamp(0.0, 1.0);
+        let (lower, upper) = if neg {
+            (tail, 1.0 - tail)
+        } else {
+            (1.0 - tail, tail)
+        };
+        Some(Eval {
+            lower,
+            upper,
+            f: f.max(0.0),
+            df,
+        })
+    }
+
+    /// Cornish–Fisher start for the bound with mass `q` below (`lower`) or
+    /// above it.
+    fn guess(&self, q: f64, lower: bool) -> f64 {
+        let z = Normal::standard().inverse_cdf(1.0 - q);
+        let z = if lower { -z } else { z };
+        let t = self.mean + self.sd * (z + (z * z - 1.0) * self.skew / 6.0);
+        // Off the support (a wide posterior): halfway from the mean to the end.
+        if t <= -1.0 {
+            0.5 * (self.mean - 1.0)
+        } else if t >= 1.0 {
+            0.5 * (self.mean + 1.0)
+        } else {
+            t
+        }
+    }
+
+    /// The `t` with `P(X ≤ t) = q` (`lower`) or `P(X ≥ t) = q`, with the
+    /// evaluation there; safeguarded Newton.
+    fn quantile(&self, q: f64, lower: bool, start: f64) -> Option<(f64, Eval)> {
+        let (mut lo, mut hi) = (-1.0f64, 1.0f64);
+        let mut t = start;
+        for _ in 0..MAX_NEWTON {
+            let e = self.eval(t, false)?;
+            // Steps below the CDF's rounding (~1e−15 absolute, divided by
+            // the density) or 1e−13 sd are noise.
+            let tol = 1e-11 * self.sd + 4.0 * f64::EPSILON * t.abs();
+            let noise = (1e-14 / e.f).min(1e-6 * self.sd);
+            // g increases with t.
+            let g = if lower { e.lower - q } else { q - e.upper };
+            if g < 0.0 {
+                lo = lo.max(t);
+            } else {
+                hi = hi.min(t);
+            }
+            let step = if e.f > 0.0 { -g / e.f } else { f64::NAN };
+            let next = t + step;
+            if step.is_finite() && step.abs() <= tol + noise {
+                return Some((next, e));
+            }
+            t = if next > lo && next < hi {
+                next
+            } else {
+                0.5 * (lo + hi)
+            };
+            if hi - lo <= tol {
+                return Some((t, e));
+            }
+        }
+        None
+    }
+
+    fn equal_tailed(&self, tails: f64) -> Option<((f64, Eval), (f64, Eval))> {
+        let half = 0.5 * tails;
+        let lo = self.quantile(half, true, self.guess(half, true))?;
+        let hi = self.quantile(half, false, self.guess(half, false))?;
+        Some((lo, hi))
+    }
+
+    /// Newton on `P(X ≤ l) + P(X ≥ h) = tails`, `f(l) = f(h)` from the
+    /// equal-tailed interval.
+    /// Returns the bounds and the density at each.
+    fn hpd(&self, tails: f64) -> Option<(f64, f64, f64, f64)> {
+        let ((mut l, _), (mut h, _)) = self.equal_tailed(tails)?;
+        for _ in 0..MAX_NEWTON {
+            let el = self.eval(l, true)?;
+            let eh = self.eval(h, true)?;
+            let tol = 1e-10 * self.sd
+                + 4.0 * f64::EPSILON * l.abs().max(h.abs())
+                + (1e-14 / el.f.min(eh.f)).min(1e-6 * self.sd);
+            let g1 = el.lower + eh.upper - tails;
+            let g2 = el.f - eh.f;
+            let det = eh.f * el.df - el.f * eh.df;
+            if !(det.is_finite() && det != 0.0) {
+                return None;
+            }
+            let mut dl = (g1 * eh.df - eh.f * g2) / det;
+            let mut dh = (el.df * g1 - el.f * g2) / det;
+            if !(dl.is_finite() && dh.is_finite()) {
+                return None;
+            }
+            if dl.abs() <= tol && dh.abs() <= tol {
+                return Some((l + dl, h + dh, el.f, eh.f));
+            }
+            let mut halvings = 0;
+            while !(l + dl > -1.0 && l + dl < h + dh && h + dh < 1.0) {
+                dl *= 0.5;
+                dh *= 0.5;
+                halvings += 1;
+                if halvings > 60 {
+                    return None;
+                }
+            }
+            l += dl;
+            h += dh;
+        }
+        None
+    }
+}
+
+/// The interval `(low, high)` for `1 − tails` of the posterior
+/// `Dirichlet(alpha)` of `X` (mean and sd given), or `None` where the fast
+/// path declines (see the module docs).
+pub(super) fn interval(
+    alpha: [f64; 3],
+    mean: f64,
+    sd: f64,
+    tails: f64,
+    credible: Credible,
+) -> Option<(f64, f64)> {
+    if !alpha.iter().all(|&a| a >= 1.0) || sd.is_nan() || sd <= 0.0 {
+        return None;
+    }
+    let post = Posterior::new(alpha, mean, sd)?;
+    let (lo, hi, f_lo, f_hi) = match credible {
+        Credible::EqualTailed => {
+            let ((lo, el), (hi, eh)) = post.equal_tailed(tails)?;
+            (lo, hi, el.f, eh.f)
+        }
+        Credible::Hpd => post.hpd(tails)?,
+    };
+    // Trust the bounds only where the density is large enough for the
+    // CDF's absolute accuracy (this also rejects bounds pushed onto ±1).
+    let inside = |t: f64| t > -1.0 && t < 1.0;
+    (inside(lo) && inside(hi) && f_lo >= F_MIN && f_hi >= F_MIN).then_some((lo, hi))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn gauss_legendre_integrates_polynomials() {
+        let (x, w) = gauss_legendre();
+        assert!((w.iter().sum::<f64>() - 2.0).abs() < 1e-14);
+        // ∫_{-1}^{1} y^78 dy = 2/79.
+        let s: f64 = x.iter().zip(w).map(|(x, w)| w * x.powi(78)).sum();
+        assert!((s - 2.0 / 79.0).abs() < 1e-14, "{s}");
+    }
+
+    #[test]
+    fn inner_interpolant_matches_closed_forms() {
+        // CDF against the adaptive code's Beta CDF, density and its
+        // derivative against the closed forms.
+        for (a, b) in [(2.0, 5.0), (13.0, 4.0), (143.0, 691.0), (1.0, 300.0)] {
+            let inner = Inner::new(Beta::new(a, b).unwrap()).unwrap();
+            let xs: Vec<f64> = (1..K + 1).map(|j| j as f64 / (K + 1) as f64).collect();
+            let mut x = [0.0; K];
+            let mut xc = [0.0; K];
+            for j in 0..K {
+                x[j] = xs[j];
+                xc[j] = 1.0 - xs[j];
+            }
+            let r = inner.at(&x, &xc, true);
+            for j in 0..K {
+                // The adaptive code's Beta CDF (statrs's `beta_reg` alone is
+                // off by ~1e−13 at these sizes).
+                let want = super::super::beta::BetaDist::new(a, b).cdf(x[j], xc[j]);
+                assert!(
+                    (r.cdf[j] - want).abs() < 1e-13,
+                    "{a} {b} {} {} vs {want}",
+                    x[j],
+                    r.cdf[j]
+                );
+                let ln_b = statrs::function::beta::ln_beta(a, b);
+                let pdf = ((a - 1.0) * x[j].ln() + (b - 1.0) * xc[j].ln() - ln_b).exp();
+                assert!((r.pdf[j] - pdf).abs() < 1e-12 * pdf.max(1.0), "{a} {b}");
+                let dpdf = pdf * ((a - 1.0) / x[j] - (b - 1.0) / xc[j]);
+                // Relative to the steepest slope (b·(b−1) here bounds it).
+                let scale = (a + b) * (a + b);
+                assert!(
+                    (r.der[j] - dpdf).abs() < 1e-12 * scale,
+                    "{a} {b} {} {} vs {dpdf}",
+                    x[j],
+                    r.der[j]
+                );
+            }
+        }
+    }
+}
