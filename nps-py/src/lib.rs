@@ -80,10 +80,6 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<stats::change::PyAdjustedChange>()?;
     m.add_function(wrap_pyfunction!(stats::change::compare_shares, m)?)?;
     m.add_function(wrap_pyfunction!(stats::change::compare_counts, m)?)?;
-    m.add_function(wrap_pyfunction!(
-        stats::change::_compare_counts_positional,
-        m
-    )?)?;
     m.add_function(wrap_pyfunction!(stats::change::compare_shares_many, m)?)?;
     m.add_function(wrap_pyfunction!(stats::change::compare_counts_many, m)?)?;
     // group

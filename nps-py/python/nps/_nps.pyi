@@ -883,57 +883,106 @@ def compare_many(
     """
 @final
 class ShareChange:
-    """"""
+    """The result of `nps.compare_shares`: first - second, as proportions
+    (0..1), with Newcombe's hybrid score interval, the pooled score test
+    and the ratio of the shares. Pickles (by its inputs).
 
+    >>> c = nps.compare_shares(38, 100, 15, 100)  # negative posts 38 % vs 15 %
+    >>> round(c.difference, 2), round(c.interval.low, 4), round(c.interval.high, 4)
+    (0.23, 0.1084, 0.3433)
+    >>> c.p_value < 0.001, round(c.ratio, 3)
+    (True, 2.533)
+    """
+
+    def __new__(
+        cls, k1: int, n1: int, k2: int, n2: int, confidence: float, alternative: _Alternative
+    ) -> ShareChange: ...
     @property
-    def first(self) -> float: ...
+    def first(self) -> float:
+        """k1 / n1."""
     @property
-    def second(self) -> float: ...
+    def second(self) -> float:
+        """k2 / n2."""
     @property
-    def difference(self) -> float: ...
+    def difference(self) -> float:
+        """first - second."""
     @property
-    def interval(self) -> Interval: ...
+    def interval(self) -> Interval:
+        """Newcombe's hybrid score interval of the difference (method "newcombe")."""
     @property
-    def statistic(self) -> float: ...
+    def statistic(self) -> float:
+        """The pooled score statistic z (0 when both shares are 0 or both 1)."""
     @property
-    def p_value(self) -> float: ...
+    def p_value(self) -> float:
+        """p-value of the test under `alternative`."""
     @property
-    def ln_p_value(self) -> float: ...
+    def ln_p_value(self) -> float:
+        """Natural log of the p-value (finite where `p_value` underflows to 0)."""
     @property
-    def alternative(self) -> str: ...
+    def alternative(self) -> str:
+        """"two_sided", "greater" (the first is larger) or "less"."""
     @property
-    def ratio(self) -> float | None: ...
+    def ratio(self) -> float | None:
+        """first / second, or None when the second share is 0."""
     def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class CountChange:
-    """"""
+    """The result of `nps.compare_counts`: the rate ratio first / second of two
+    counts over exposures, with the exact conditional interval and test.
+    `ratio` and `interval.high` are `inf` when the second count is 0.
+    Pickles (by its inputs).
 
+    >>> c = nps.compare_counts(227, 100)  # complaints this year vs last
+    >>> round(c.change, 2), round(c.interval.low, 3), round(c.interval.high, 3)
+    (1.27, 1.786, 2.902)
+    >>> c.p_value < 1e-10
+    True
+    """
+
+    def __new__(
+        cls, c1: int, c2: int, exposure1: float, exposure2: float, confidence: float, alternative: _Alternative
+    ) -> CountChange: ...
     @property
-    def first_rate(self) -> float: ...
+    def first_rate(self) -> float:
+        """count1 / exposure1."""
     @property
-    def second_rate(self) -> float: ...
+    def second_rate(self) -> float:
+        """count2 / exposure2."""
     @property
-    def ratio(self) -> float: ...
+    def ratio(self) -> float:
+        """The rate ratio first_rate / second_rate (inf when count2 is 0)."""
     @property
-    def change(self) -> float: ...
+    def change(self) -> float:
+        """ratio - 1: the relative change (1.27 is +127 %)."""
     @property
-    def interval(self) -> Interval: ...
+    def interval(self) -> Interval:
+        """The exact conditional interval of the ratio (method "exact_conditional")."""
     @property
-    def p_value(self) -> float: ...
+    def p_value(self) -> float:
+        """Exact conditional p-value of ratio = 1 under `alternative`."""
     @property
-    def ln_p_value(self) -> float: ...
+    def ln_p_value(self) -> float:
+        """Natural log of the p-value (finite where `p_value` underflows to 0)."""
     @property
-    def alternative(self) -> str: ...
+    def alternative(self) -> str:
+        """"two_sided", "greater" (the first rate is larger) or "less"."""
     def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
 class AdjustedChange:
-    """"""
+    """One comparison of `nps.compare_shares_many` or `nps.compare_counts_many`:
+    the comparison (a `ShareChange` or `CountChange`) and its p-value
+    adjusted for the family.
+
+    >>> r = nps.compare_counts_many([((227, 1.0), (100, 1.0)), ((60, 1.0), (50, 1.0))])
+    >>> [x.significant for x in r], round(r[1].p_adjusted, 4)
+    ([True, False], 0.3909)
+    """
 
     def __new__(
         cls,
@@ -943,13 +992,17 @@ class AdjustedChange:
         significant: bool,
     ) -> AdjustedChange: ...
     @property
-    def result(self) -> ShareChange | CountChange: ...
+    def result(self) -> ShareChange | CountChange:
+        """The comparison with its raw p-value."""
     @property
-    def p_adjusted(self) -> float: ...
+    def p_adjusted(self) -> float:
+        """The adjusted p-value (>= the raw one, <= 1)."""
     @property
-    def ln_p_adjusted(self) -> float: ...
+    def ln_p_adjusted(self) -> float:
+        """Natural log of the adjusted p-value."""
     @property
-    def significant(self) -> bool: ...
+    def significant(self) -> bool:
+        """`p_adjusted <= 1 - confidence`."""
     def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, tuple[Any, ...]]: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
@@ -962,7 +1015,20 @@ def compare_shares(
     confidence: float | None = None,
     alternative: _Alternative | None = None,
 ) -> ShareChange:
-    """"""
+    """first - second for two shares, k1 of n1 against k2 of n2 (e.g. the
+    negative share of posts, 38 of 100 this year against 15 of 100 last
+    year). Shares are proportions (0..1). The interval is Newcombe's hybrid
+    score interval (two-sided at `confidence`, default 0.95); the test is
+    the pooled score test under `alternative` ("two_sided" by default,
+    "greater" = the first share is larger, "less"). n = 0 is `NoDataError`;
+    k > n is `InvalidArgumentError` naming `first` or `second`.
+
+    >>> c = nps.compare_shares(56, 70, 48, 80)  # Newcombe (1998), example (a)
+    >>> round(c.interval.low, 4), round(c.interval.high, 4)
+    (0.0524, 0.3339)
+    >>> nps.compare_shares(0, 10, 0, 20).ratio is None
+    True
+    """
 def compare_counts(
     c1: int,
     c2: int,
@@ -972,21 +1038,50 @@ def compare_counts(
     confidence: float | None = None,
     alternative: _Alternative | None = None,
 ) -> CountChange:
-    """"""
+    """The rate ratio first / second of two counts over exposures (e.g.
+    complaints this year, 227, against last year, 100: +127 %), with the
+    exact conditional (Clopper-Pearson) interval and test: given the total,
+    the first count is binomial. `exposure1` / `exposure2` (default 1.0)
+    are the volumes the counts were observed over (visits, months). Both
+    counts 0 is `NoDataError`; an exposure that is not finite and > 0 is
+    `InvalidArgumentError`.
+
+    >>> c = nps.compare_counts(30, 20, exposure1=1200, exposure2=1500)
+    >>> round(c.ratio, 3), round(c.interval.low, 4), round(c.p_value, 4)
+    (1.875, 1.0302, 0.0389)
+    """
 def compare_shares_many(
     pairs: Sequence[tuple[tuple[int, int], tuple[int, int]]],
     adjust: _Adjust | None = ...,
     confidence: float | None = None,
     alternative: _Alternative | None = None,
 ) -> list[AdjustedChange]:
-    """"""
+    """Many share comparisons at once, `pairs` of `((k1, n1), (k2, n2))`, with
+    the p-values adjusted for the family as in `nps.compare_many`
+    (`adjust="holm"` by default, `"bh"`, or `None`). An error about one
+    pair has its position in `pair_index`.
+
+    >>> r = nps.compare_shares_many([((38, 100), (15, 100)), ((16, 100), (15, 100))])
+    >>> [x.significant for x in r], r[0].p_adjusted == 2 * r[0].result.p_value
+    ([True, False], True)
+    """
 def compare_counts_many(
     pairs: Sequence[tuple[tuple[int, float], tuple[int, float]]],
     adjust: _Adjust | None = ...,
     confidence: float | None = None,
     alternative: _Alternative | None = None,
 ) -> list[AdjustedChange]:
-    """"""
+    """Many count comparisons at once, `pairs` of `((c1, exposure1), (c2,
+    exposure2))`, with the p-values adjusted for the family as in
+    `nps.compare_many`. An error about one pair has its position in
+    `pair_index`.
+
+    >>> try:
+    ...     nps.compare_counts_many([((1, 1.0), (2, 1.0)), ((0, 1.0), (0, 1.0))])
+    ... except nps.NoDataError as e:
+    ...     print(e.pair_index)
+    1
+    """
 def sample_size(
     margin: float,
     promoters: float,

@@ -27,7 +27,7 @@ fn change_options(confidence: Option<f64>, alternative: Option<&str>) -> PyResul
 
 /// The result of `nps.compare_shares`: first - second, as proportions
 /// (0..1), with Newcombe's hybrid score interval, the pooled score test
-/// and the ratio of the shares. Pickles (by its inputs).
+/// and the ratio of the shares. Pickles (by its inputs; the constructor takes them all, positionally).
 ///
 /// >>> c = nps.compare_shares(38, 100, 15, 100)  # negative posts 38 % vs 15 %
 /// >>> round(c.difference, 2), round(c.interval.low, 4), round(c.interval.high, 4)
@@ -86,6 +86,19 @@ impl PyShareChange {
 
 #[pymethods]
 impl PyShareChange {
+    /// Unpickling: the comparison recomputed from its inputs.
+    #[new]
+    fn new(
+        k1: u64,
+        n1: u64,
+        k2: u64,
+        n2: u64,
+        confidence: f64,
+        alternative: &str,
+    ) -> PyResult<Self> {
+        compare_shares(k1, n1, k2, n2, Some(confidence), Some(alternative))
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "ShareChange(difference={}, low={}, high={}, p_value={}, ratio={})",
@@ -101,17 +114,19 @@ impl PyShareChange {
     fn __reduce__<'py>(
         &self,
         py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (u64, u64, u64, u64, f64, String))> {
-        let f = py.import("nps._nps")?.getattr("compare_shares")?;
+    ) -> (
+        Bound<'py, pyo3::types::PyType>,
+        (u64, u64, u64, u64, f64, String),
+    ) {
         let ([k1, n1, k2, n2], c, a) = self.inputs.clone();
-        Ok((f, (k1, n1, k2, n2, c, a)))
+        (py.get_type::<PyShareChange>(), (k1, n1, k2, n2, c, a))
     }
 }
 
 /// The result of `nps.compare_counts`: the rate ratio first / second of two
 /// counts over exposures, with the exact conditional interval and test.
 /// `ratio` and `interval.high` are `inf` when the second count is 0.
-/// Pickles (by its inputs).
+/// Pickles (by its inputs; the constructor takes them all, positionally).
 ///
 /// >>> c = nps.compare_counts(227, 100)  # complaints this year vs last
 /// >>> round(c.change, 2), round(c.interval.low, 3), round(c.interval.high, 3)
@@ -173,6 +188,26 @@ impl PyCountChange {
 
 #[pymethods]
 impl PyCountChange {
+    /// Unpickling: the comparison recomputed from its inputs.
+    #[new]
+    fn new(
+        c1: u64,
+        c2: u64,
+        exposure1: f64,
+        exposure2: f64,
+        confidence: f64,
+        alternative: &str,
+    ) -> PyResult<Self> {
+        compare_counts(
+            c1,
+            c2,
+            exposure1,
+            exposure2,
+            Some(confidence),
+            Some(alternative),
+        )
+    }
+
     fn __repr__(&self) -> String {
         format!(
             "CountChange(ratio={}, low={}, high={}, p_value={})",
@@ -201,7 +236,7 @@ impl PyCountChange {
 ///
 /// >>> r = nps.compare_counts_many([((227, 1.0), (100, 1.0)), ((60, 1.0), (50, 1.0))])
 /// >>> [x.significant for x in r], round(r[1].p_adjusted, 4)
-/// ([True, False], 0.391)
+/// ([True, False], 0.3909)
 #[pyclass(frozen, module = "nps", name = "AdjustedChange")]
 pub(crate) struct PyAdjustedChange {
     /// The comparison with its raw p-value.
@@ -334,27 +369,6 @@ pub(crate) fn compare_counts(
     );
     let r = nps_core::compare_counts(a, b, &o).py()?;
     Ok(PyCountChange::of(a, b, &o, r))
-}
-
-/// `compare_counts` with every argument positional (how a `CountChange`
-/// unpickles).
-#[pyfunction]
-pub(crate) fn _compare_counts_positional(
-    c1: u64,
-    c2: u64,
-    exposure1: f64,
-    exposure2: f64,
-    confidence: f64,
-    alternative: &str,
-) -> PyResult<PyCountChange> {
-    compare_counts(
-        c1,
-        c2,
-        exposure1,
-        exposure2,
-        Some(confidence),
-        Some(alternative),
-    )
 }
 
 fn many_options(
