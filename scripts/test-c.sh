@@ -117,6 +117,7 @@ prog limits        tests/c/test_limits.c        ""       ""
 prog multikey      tests/c/test_multikey.c      ""       ""
 prog group_merge   tests/c/test_group_merge.c   ""       ""
 prog bad_input_vectors tests/c/test_bad_input_vectors.c -lcjson "$root/tests/golden/bad_input_vectors.json"
+prog event_log     tests/c/test_event_log.c     ""       ""
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"
