@@ -484,7 +484,7 @@ mod tests {
     /// A valid case log as rows and as the events a caller would apply by
     /// hand: `steps` of acknowledged, contacted, investigated, proposed
     /// (`items` items), accepted, executed, followed_up; then closed
-    /// (lost, or recovered after a contact) and reviewed.
+    /// (lost; recovered, or converted after a re-rating of 10, once contacted) and reviewed.
     #[allow(clippy::too_many_arguments)]
     fn log(
         id: &str,
@@ -493,7 +493,8 @@ mod tests {
         high_value: bool,
         steps: usize,
         items: usize,
-        close: Option<bool>,
+        close: Option<u8>,
+        channel: Channel,
         gaps: &[i64],
     ) -> (Vec<Row>, Vec<Event>) {
         let mut t = 1_750_000_000;
@@ -535,12 +536,12 @@ mod tests {
                 "acknowledged" => events.push(Event::Acknowledged { at: At(at) }),
                 "contacted" => {
                     rows.push(Row {
-                        channel: Some("visit"),
+                        channel: Some(channel.name()),
                         ..r.clone()
                     });
                     events.push(Event::Contacted {
                         at: At(at),
-                        channel: Channel::Visit,
+                        channel,
                     });
                     continue;
                 }
@@ -583,12 +584,24 @@ mod tests {
             }
             rows.push(r);
         }
-        if let Some(recovered) = close {
-            let outcome = if recovered && steps >= 2 {
-                Outcome::Recovered
-            } else {
-                Outcome::Lost
+        if let Some(close) = close {
+            // 0 lost; after a contact 1 recovered, 2 converted (re-rated 10 first).
+            let outcome = match close {
+                1 if steps >= 2 => Outcome::Recovered,
+                2 if steps >= 2 => Outcome::Converted,
+                _ => Outcome::Lost,
             };
+            if outcome == Outcome::Converted {
+                let at = next();
+                rows.push(Row {
+                    score: 10.0,
+                    ..row(id, "rerated", at)
+                });
+                events.push(Event::Rerated {
+                    at: At(at),
+                    score: 10,
+                });
+            }
             let at = next();
             rows.push(Row {
                 outcome: Some(outcome.name()),
@@ -777,7 +790,7 @@ mod tests {
         fn equals_cases_built_by_hand(
             specs in proptest::collection::vec(
                 (0u8..=10, 0usize..3, any::<bool>(), 0usize..=7, 1usize..3,
-                 proptest::option::of(any::<bool>())),
+                 proptest::option::of(0u8..3), 0usize..3),
                 0..6),
             gaps in proptest::collection::vec(0i64..40_000, 1..5),
             picks in proptest::collection::vec(any::<proptest::sample::Index>(), 0..80),
@@ -786,8 +799,9 @@ mod tests {
             let mut logs: Vec<(Vec<Row>, Vec<Event>)> = specs
                 .iter()
                 .enumerate()
-                .map(|(i, &(score, reason, hv, steps, items, close))| {
-                    log(&format!("c{i}"), score, reasons[reason], hv, steps, items, close, &gaps)
+                .map(|(i, &(score, reason, hv, steps, items, close, channel))| {
+                    let (id, channel) = (format!("c{i}"), Channel::ALL[channel]);
+                    log(&id, score, reasons[reason], hv, steps, items, close, channel, &gaps)
                 })
                 .collect();
             let expected: Vec<Case> = logs
