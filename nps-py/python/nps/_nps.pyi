@@ -2007,7 +2007,7 @@ class RankedCase:
 
 
 def recovery_stats(
-    cases: Iterable[Case],
+    cases: Iterable[Case] | Any,
     *,
     policy: Policy | None = None,
     period: _PeriodName | None = None,
@@ -2015,6 +2015,20 @@ def recovery_stats(
     tz: str | None = None,
     top_reasons: int | None = None,
     keys: _Column | Sequence[_Column] | None = None,
+    case: str | None = None,
+    event: str | None = None,
+    at: str | None = None,
+    score: str | None = None,
+    reason: str | None = None,
+    high_value: str | None = None,
+    public_opinion_risk: str | None = None,
+    dealer: str | None = None,
+    channel: str | None = None,
+    responsibility: str | None = None,
+    value: str | None = None,
+    currency: str | None = None,
+    layer: str | None = None,
+    outcome: str | None = None,
 ) -> RecoveryStats | RecoveryStatsTable:
     """Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
     one `RecoveryStats`, or with `period` ("day", "week", "month",
@@ -2865,15 +2879,34 @@ class HeatTable:
         """
     def to_pandas(self) -> Any:
         """The table as a pandas DataFrame (nullable dtypes: no data is <NA>;
-        a matrix's integer keys as integers, its ``period`` as datetime64).
+        a matrix's integer keys as integers, a categorical key as a
+        ``Categorical`` with the input's categories and order, its ``period``
+        as datetime64).
         """
     def to_polars(self) -> Any:
-        """The table as a polars DataFrame (no data is null)."""
+        """The table as a polars DataFrame (no data is null; a categorical key
+        is a polars ``Enum`` of its categories).
+        """
+    def to_arrow(self) -> Any:
+        """The table as a pyarrow Table (no data is null; a matrix's ``period``
+        as date32, a categorical key as a dictionary of its categories, ordered
+        as the input).
+
+        >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
+        >>> h.ranked().to_arrow().column("heat").to_pylist()
+        [20, 18]
+        """
     @property
     def _types(self) -> dict[str, str]:
         """The types of the columns that are neither counts, shares nor text
         (a matrix's key columns and its `period`): name → "u64", "i64",
-        "str" or "date".
+        "str", "date" or "cat" (a categorical key, see `_categories`).
+        """
+    @property
+    def _categories(self) -> dict[str, tuple[list[str], bool]]:
+        """The categorical key columns of a matrix (grouped by a pandas
+        Categorical, polars Enum or Arrow dictionary): name → `(labels,
+        ordered)`, the input's categories in their order.
         """
     def __len__(self) -> int: ...
 
