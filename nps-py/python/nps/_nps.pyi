@@ -2039,6 +2039,25 @@ def recovery_stats(
     are period, then dealer, then key, and the table's `key` column holds
     each group's key (a tuple for several columns).
 
+    The DataFrame form: an event table (pandas, polars, pyarrow, anything
+    with `__arrow_c_stream__`) first, one row per case event, with `case=`
+    (the case id), `event=` (the kind: "opened", "acknowledged",
+    "contacted", "investigated", "solution_proposed", "solution_accepted",
+    "executed", "followed_up", "rerated", "closed", "reviewed") and `at=`
+    (the instant: aware datetimes, datetime64 as UTC, or Unix seconds)
+    naming its columns, and the columns of the fields the events carry:
+    `score=` (opened, rerated), `reason=`, `high_value=`,
+    `public_opinion_risk=`, `dealer=` (opened), `channel=` (contacted),
+    `responsibility=` (investigated), `outcome=` (closed) and, one row per
+    package item of `solution_proposed`, `value=` (minor units),
+    `currency=`, `layer=` (the rows of a case at one instant are one
+    package). A case's rows are taken in time order (ties in row order).
+    The result equals building the same `Case`s event by event. A bad row
+    (unknown event, missing instant or field, an event the case refuses
+    such as a second "opened") raises InvalidValueError /
+    InvalidEventError naming the case id and the row (`.index`); `keys`
+    is not taken with a table.
+
     >>> import datetime as dt
     >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
     >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
@@ -2047,6 +2066,17 @@ def recovery_stats(
     >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
     >>> nps.recovery_stats([c]).low_scores
     1
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"case_id": ["c1", "c2", "c1", "c1", "c1"],
+    ...     "event": ["opened", "opened", "acknowledged", "contacted", "closed"],
+    ...     "at": pd.to_datetime([0, 0, 600, 3600, 7200], unit="s", utc=True),
+    ...     "score": [3, 5, None, None, None], "reason": ["wait", "price", None, None, None],
+    ...     "channel": [None, None, None, "phone", None],
+    ...     "outcome": [None, None, None, None, "recovered"]})
+    >>> s = nps.recovery_stats(log, case="case_id", event="event", at="at", score="score",
+    ...     reason="reason", channel="channel", outcome="outcome")
+    >>> s.low_scores, s.launched, s.recovered
+    (2, 1, 1)
     """
 def rank_open_cases(
     cases: Iterable[Case], values: _Column, now: _Instant, *, policy: Policy | None = None
@@ -2997,7 +3027,7 @@ class HeatMap:
         stage totals, matrices). Raises InvalidArgumentError (argument
         `other`) when the maps have different matrices (one built with keys
         or timestamps and the other not, keys of another type, another
-        period or time zone).
+        period or time zone, other categories of a categorical key).
 
         >>> a = nps.HeatMap.from_records(["repair"], ["not fixed"], [9], by=["D1"])
         >>> b = nps.HeatMap.from_records(["repair", "delivery"], ["not fixed", "slow"], [7, 3], by=["D2", "D1"])
