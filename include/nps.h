@@ -3637,6 +3637,79 @@ typedef struct NpsRecoveryStats {
 } NpsRecoveryStats;
 
 /**
+ * An event table of recovery cases, one row per case event (nps-core's
+ * `event_log::EventColumns`): `case_id`, `event` and `at` are required,
+ * every other column may be NULL (not given). In a text column a NULL
+ * entry is "no value on that row"; in `score` and `value` NaN is. Which
+ * columns a row needs depends on its event (see
+ * `nps_recovery_stats_columns`). The columns are only read during the
+ * call.
+ */
+typedef struct NpsEventColumns {
+    /**
+     * The case id of each row (NUL-terminated UTF-8).
+     */
+    const char *const *case_id;
+    /**
+     * The event kind of each row: `opened`, `acknowledged`, `contacted`,
+     * `investigated`, `solution_proposed`, `solution_accepted`,
+     * `executed`, `followed_up`, `rerated`, `closed`, `reviewed`.
+     */
+    const char *const *event;
+    /**
+     * The instant of each row, Unix seconds.
+     */
+    const int64_t *at;
+    /**
+     * Score 0–10 of `opened` and `rerated` rows (NaN elsewhere), or NULL.
+     */
+    const double *score;
+    /**
+     * Low-score reason of `opened` rows, or NULL.
+     */
+    const char *const *reason;
+    /**
+     * High-value customer (`opened`), or NULL (false).
+     */
+    const bool *high_value;
+    /**
+     * Public-opinion risk (`opened`), or NULL (false).
+     */
+    const bool *public_opinion_risk;
+    /**
+     * Dealer of `opened` rows (optional), or NULL.
+     */
+    const char *const *dealer;
+    /**
+     * Channel of `contacted` rows (`phone`, `visit`, `message`), or NULL.
+     */
+    const char *const *channel;
+    /**
+     * Responsibility of `investigated` rows (`company`, `customer`,
+     * `shared`, `force_majeure`), or NULL.
+     */
+    const char *const *responsibility;
+    /**
+     * Item value of `solution_proposed` rows in minor units (NaN
+     * elsewhere), or NULL.
+     */
+    const double *value;
+    /**
+     * Item currency of `solution_proposed` rows (ISO 4217), or NULL.
+     */
+    const char *const *currency;
+    /**
+     * Item layer of `solution_proposed` rows (`problem_repair`,
+     * `loss_compensation`, `emotional_repair`), or NULL.
+     */
+    const char *const *layer;
+    /**
+     * Outcome of `closed` rows (`recovered`, `converted`, `lost`), or NULL.
+     */
+    const char *const *outcome;
+} NpsEventColumns;
+
+/**
  * An open case ranked by expected recovered value.
  */
 typedef struct NpsRankedCase {
@@ -3694,7 +3767,8 @@ size_t nps_last_error_message(char *buf, size_t len);
  * or timestamp, invalid UTF-8 in a column of strings), an index
  * (`NPS_STATUS_INDEX_OUT_OF_RANGE`), an event of a case log, or the case
  * of a batch that failed (`nps_recovery_stats*`, `nps_rank_open_cases`:
- * its position in `cases`, with its id from `nps_last_error_case_id`),
+ * its position in `cases`, with its id from `nps_last_error_case_id`; for
+ * `nps_recovery_stats_columns` the row of the event table),
  * writes it (0-based) to `*index` and returns true; otherwise returns
  * false and leaves `*index` alone.
  *
@@ -3707,7 +3781,8 @@ bool nps_last_error_index(size_t *index);
 /**
  * Copies the id of the case that a batch function (`nps_recovery_stats`,
  * `nps_recovery_stats_json`, `nps_recovery_stats_by_json`,
- * `nps_rank_open_cases`) failed on into `buf`, like
+ * `nps_recovery_stats_columns`, `nps_rank_open_cases`) failed on into
+ * `buf`, like
  * `nps_last_error_message` (truncated to `len - 1` bytes at a character
  * boundary, NUL-terminated when `len > 0`, returning the full length
  * without the NUL). The case's position in the input is
@@ -6705,6 +6780,53 @@ NpsStatus nps_recovery_stats(const struct NpsPolicy *policy,
                              const struct NpsCase *const *cases,
                              size_t n,
                              struct NpsRecoveryStats *out);
+
+/**
+ * Programme statistics of the cases of an event table of `n` rows
+ * (`nps_recovery_stats` of the cases the table describes; nps-core's
+ * `event_log::recovery_stats_from_columns`). A case's rows are its events
+ * in time order (rows of one instant in row order); cases come in the
+ * order of their first row. Fields come from their columns on the row of
+ * the event that needs them: `score`, `reason` (and optionally
+ * `high_value`, `public_opinion_risk`, `dealer`) for `opened`; `channel`
+ * for `contacted`; `responsibility` for `investigated`; `score` for
+ * `rerated`; `outcome` for `closed`; a `solution_proposed` row is one item
+ * (`value`, `currency`, `layer`), and the case's `solution_proposed` rows
+ * at one instant are one package. Every event must be one the case
+ * accepts (`nps_case_apply_json`'s rules: order, events that occur once,
+ * packages in the policy's currency).
+ *
+ * Errors: a bad row is `NPS_STATUS_INVALID_VALUE` (an unknown event name,
+ * an instant out of range, a missing or bad field; the message names the
+ * column) or `NPS_STATUS_INVALID_EVENT` (an event the case refuses, e.g. a
+ * second `opened`), with `nps_last_error_index` the row and
+ * `nps_last_error_case_id` the case id; `NPS_STATUS_LENGTH_MISMATCH`
+ * never (one `n` for all columns); pointer and UTF-8 errors as usual.
+ *
+ * ```c
+ * const char *ids[] = {"a", "a", "a"};
+ * const char *events[] = {"opened", "acknowledged", "contacted"};
+ * int64_t at[] = {0, 600, 3600};
+ * double score[] = {3, NAN, NAN};
+ * const char *reason[] = {"waiting", NULL, NULL};
+ * const char *channel[] = {NULL, NULL, "visit"};
+ * NpsEventColumns cols = {0};
+ * cols.case_id = ids; cols.event = events; cols.at = at;
+ * cols.score = score; cols.reason = reason; cols.channel = channel;
+ * NpsRecoveryStats s;
+ * nps_recovery_stats_columns(NULL, &cols, 3, &s); // s.launched == 1
+ * ```
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `columns` readable, each non-NULL column
+ * readable for `n` elements (each text entry NULL or NUL-terminated); `out`
+ * writable.
+ */
+NpsStatus nps_recovery_stats_columns(const struct NpsPolicy *policy,
+                                     const struct NpsEventColumns *columns,
+                                     size_t n,
+                                     struct NpsRecoveryStats *out);
 
 /**
  * Programme statistics as JSON text. With `period` `NPS_PERIOD_NONE` and

@@ -360,6 +360,7 @@ pub mod calendar;
 pub mod case;
 pub mod erlang;
 mod error;
+pub mod event_log;
 pub mod goal;
 pub mod group;
 pub mod heatmap;

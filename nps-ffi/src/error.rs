@@ -132,7 +132,8 @@ pub unsafe extern "C" fn nps_last_error_message(buf: *mut c_char, len: usize) ->
 /// or timestamp, invalid UTF-8 in a column of strings), an index
 /// (`NPS_STATUS_INDEX_OUT_OF_RANGE`), an event of a case log, or the case
 /// of a batch that failed (`nps_recovery_stats*`, `nps_rank_open_cases`:
-/// its position in `cases`, with its id from `nps_last_error_case_id`),
+/// its position in `cases`, with its id from `nps_last_error_case_id`; for
+/// `nps_recovery_stats_columns` the row of the event table),
 /// writes it (0-based) to `*index` and returns true; otherwise returns
 /// false and leaves `*index` alone.
 ///
@@ -156,7 +157,8 @@ pub unsafe extern "C" fn nps_last_error_index(index: *mut usize) -> bool {
 
 /// Copies the id of the case that a batch function (`nps_recovery_stats`,
 /// `nps_recovery_stats_json`, `nps_recovery_stats_by_json`,
-/// `nps_rank_open_cases`) failed on into `buf`, like
+/// `nps_recovery_stats_columns`, `nps_rank_open_cases`) failed on into
+/// `buf`, like
 /// `nps_last_error_message` (truncated to `len - 1` bytes at a character
 /// boundary, NUL-terminated when `len > 0`, returning the full length
 /// without the NUL). The case's position in the input is

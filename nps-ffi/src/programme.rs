@@ -6,6 +6,7 @@
 use std::ffi::c_char;
 
 use nps_core::case::Case;
+use nps_core::event_log::{recovery_stats_from_columns, EventColumns};
 use nps_core::period::parse_tz;
 use nps_core::programme::{
     groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, recovery_stats_by_keys,
@@ -148,6 +149,148 @@ pub unsafe extern "C" fn nps_recovery_stats(
         // SAFETY: caller guarantees.
         let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
         let s = recovery_stats(&cs, &p, &StatsOptions::default())?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { out.write(stats_to_c(&s)) };
+        Ok(())
+    })
+}
+
+/// An event table of recovery cases, one row per case event (nps-core's
+/// `event_log::EventColumns`): `case_id`, `event` and `at` are required,
+/// every other column may be NULL (not given). In a text column a NULL
+/// entry is "no value on that row"; in `score` and `value` NaN is. Which
+/// columns a row needs depends on its event (see
+/// `nps_recovery_stats_columns`). The columns are only read during the
+/// call.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct NpsEventColumns {
+    /// The case id of each row (NUL-terminated UTF-8).
+    pub case_id: *const *const c_char,
+    /// The event kind of each row: `opened`, `acknowledged`, `contacted`,
+    /// `investigated`, `solution_proposed`, `solution_accepted`,
+    /// `executed`, `followed_up`, `rerated`, `closed`, `reviewed`.
+    pub event: *const *const c_char,
+    /// The instant of each row, Unix seconds.
+    pub at: *const i64,
+    /// Score 0–10 of `opened` and `rerated` rows (NaN elsewhere), or NULL.
+    pub score: *const f64,
+    /// Low-score reason of `opened` rows, or NULL.
+    pub reason: *const *const c_char,
+    /// High-value customer (`opened`), or NULL (false).
+    pub high_value: *const bool,
+    /// Public-opinion risk (`opened`), or NULL (false).
+    pub public_opinion_risk: *const bool,
+    /// Dealer of `opened` rows (optional), or NULL.
+    pub dealer: *const *const c_char,
+    /// Channel of `contacted` rows (`phone`, `visit`, `message`), or NULL.
+    pub channel: *const *const c_char,
+    /// Responsibility of `investigated` rows (`company`, `customer`,
+    /// `shared`, `force_majeure`), or NULL.
+    pub responsibility: *const *const c_char,
+    /// Item value of `solution_proposed` rows in minor units (NaN
+    /// elsewhere), or NULL.
+    pub value: *const f64,
+    /// Item currency of `solution_proposed` rows (ISO 4217), or NULL.
+    pub currency: *const *const c_char,
+    /// Item layer of `solution_proposed` rows (`problem_repair`,
+    /// `loss_compensation`, `emotional_repair`), or NULL.
+    pub layer: *const *const c_char,
+    /// Outcome of `closed` rows (`recovered`, `converted`, `lost`), or NULL.
+    pub outcome: *const *const c_char,
+}
+
+/// Programme statistics of the cases of an event table of `n` rows
+/// (`nps_recovery_stats` of the cases the table describes; nps-core's
+/// `event_log::recovery_stats_from_columns`). A case's rows are its events
+/// in time order (rows of one instant in row order); cases come in the
+/// order of their first row. Fields come from their columns on the row of
+/// the event that needs them: `score`, `reason` (and optionally
+/// `high_value`, `public_opinion_risk`, `dealer`) for `opened`; `channel`
+/// for `contacted`; `responsibility` for `investigated`; `score` for
+/// `rerated`; `outcome` for `closed`; a `solution_proposed` row is one item
+/// (`value`, `currency`, `layer`), and the case's `solution_proposed` rows
+/// at one instant are one package. Every event must be one the case
+/// accepts (`nps_case_apply_json`'s rules: order, events that occur once,
+/// packages in the policy's currency).
+///
+/// Errors: a bad row is `NPS_STATUS_INVALID_VALUE` (an unknown event name,
+/// an instant out of range, a missing or bad field; the message names the
+/// column) or `NPS_STATUS_INVALID_EVENT` (an event the case refuses, e.g. a
+/// second `opened`), with `nps_last_error_index` the row and
+/// `nps_last_error_case_id` the case id; `NPS_STATUS_LENGTH_MISMATCH`
+/// never (one `n` for all columns); pointer and UTF-8 errors as usual.
+///
+/// ```c
+/// const char *ids[] = {"a", "a", "a"};
+/// const char *events[] = {"opened", "acknowledged", "contacted"};
+/// int64_t at[] = {0, 600, 3600};
+/// double score[] = {3, NAN, NAN};
+/// const char *reason[] = {"waiting", NULL, NULL};
+/// const char *channel[] = {NULL, NULL, "visit"};
+/// NpsEventColumns cols = {0};
+/// cols.case_id = ids; cols.event = events; cols.at = at;
+/// cols.score = score; cols.reason = reason; cols.channel = channel;
+/// NpsRecoveryStats s;
+/// nps_recovery_stats_columns(NULL, &cols, 3, &s); // s.launched == 1
+/// ```
+///
+/// # Safety
+///
+/// `policy` NULL or a live handle; `columns` readable, each non-NULL column
+/// readable for `n` elements (each text entry NULL or NUL-terminated); `out`
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_columns(
+    policy: *const NpsPolicy,
+    columns: *const NpsEventColumns,
+    n: usize,
+    out: *mut NpsRecoveryStats,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees on every pointer.
+        let (p, c) = unsafe {
+            (
+                policy_or_default(policy)?,
+                ffi::reference(columns, "columns")?,
+            )
+        };
+        // SAFETY: caller guarantees each non-NULL column is readable for n.
+        let s = unsafe {
+            let case = ffi::str_column(c.case_id, n, "case_id")?;
+            let event = ffi::str_column(c.event, n, "event")?;
+            let at = ffi::slice(c.at, n, "at")?;
+            let score = ffi::opt_slice(c.score, n, "score")?.unwrap_or(&[]);
+            let reason = ffi::nullable_str_column(c.reason, n, "reason")?;
+            let high_value = ffi::opt_slice(c.high_value, n, "high_value")?.unwrap_or(&[]);
+            let public_opinion_risk =
+                ffi::opt_slice(c.public_opinion_risk, n, "public_opinion_risk")?.unwrap_or(&[]);
+            let dealer = ffi::nullable_str_column(c.dealer, n, "dealer")?;
+            let channel = ffi::nullable_str_column(c.channel, n, "channel")?;
+            let responsibility = ffi::nullable_str_column(c.responsibility, n, "responsibility")?;
+            let value = ffi::opt_slice(c.value, n, "value")?.unwrap_or(&[]);
+            let currency = ffi::nullable_str_column(c.currency, n, "currency")?;
+            let layer = ffi::nullable_str_column(c.layer, n, "layer")?;
+            let outcome = ffi::nullable_str_column(c.outcome, n, "outcome")?;
+            let cols = EventColumns {
+                case: &case,
+                event: &event,
+                at,
+                score,
+                reason: &reason,
+                high_value,
+                public_opinion_risk,
+                dealer: &dealer,
+                channel: &channel,
+                responsibility: &responsibility,
+                value,
+                currency: &currency,
+                layer: &layer,
+                outcome: &outcome,
+            };
+            recovery_stats_from_columns(&cols, &p, &StatsOptions::default())?
+        };
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(stats_to_c(&s)) };
         Ok(())

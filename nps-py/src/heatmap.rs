@@ -10,11 +10,12 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 
 use crate::column::{labels, numbers, timestamps, IntLabels, Labels, Numbers};
 use crate::errors::{invalid_argument, CoreResult};
-use crate::group::key_to_py;
+use crate::group::{key_to_py, KeyColumns};
 use crate::kpi::Form;
 use crate::names::parse_name;
 use crate::policy::PyPolicy;
 use crate::state;
+use crate::table;
 
 fn required<'py>(v: Option<Bound<'py, PyAny>>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
     v.ok_or_else(|| invalid_argument(name, "is required"))
@@ -52,8 +53,10 @@ pub(crate) struct PyHeatTable {
     rows: usize,
     columns: Py<PyDict>,
     /// The types of the key and period columns of a matrix (`u64`, `i64`,
-    /// `str`, `date`), for the DataFrame converters.
+    /// `str`, `date`, `cat`), for the DataFrame converters.
     types: Py<PyDict>,
+    /// The categorical key columns of a matrix: name → `(labels, ordered)`.
+    categories: Py<PyDict>,
 }
 
 const KINDS: [&str; 5] = ["ranked", "by_stage", "pareto", "matrix", "drivers"];
@@ -78,10 +81,21 @@ impl PyHeatTable {
 
     /// The types of the columns that are neither counts, shares nor text
     /// (a matrix's key columns and its `period`): name → "u64", "i64",
-    /// "str" or "date".
+    /// "str", "date" or "cat" (a categorical key, see `_categories`).
     #[getter]
     fn _types<'py>(&self, py: Python<'py>) -> Bound<'py, PyDict> {
         self.types
+            .bind(py)
+            .copy()
+            .unwrap_or_else(|_| PyDict::new(py))
+    }
+
+    /// The categorical key columns of a matrix (grouped by a pandas
+    /// Categorical, polars Enum or Arrow dictionary): name → `(labels,
+    /// ordered)`, the input's categories in their order.
+    #[getter]
+    fn _categories<'py>(&self, py: Python<'py>) -> Bound<'py, PyDict> {
+        self.categories
             .bind(py)
             .copy()
             .unwrap_or_else(|_| PyDict::new(py))
@@ -101,18 +115,21 @@ impl PyHeatTable {
                 me.kind.into_pyobject(py)?.into_any(),
                 me.to_dict(py)?.into_any(),
                 me._types(py).into_any(),
+                me._categories(py).into_any(),
             ],
         )?;
         PyTuple::new(py, [ctor, args.into_any()])
     }
 
     /// The table of a state written by pickling (`pickle.loads`): its kind,
-    /// columns (equal-length lists) and column types.
+    /// columns (equal-length lists), column types and categories.
     #[staticmethod]
+    #[pyo3(signature = (kind, columns, types, categories = None))]
     fn _from_state(
         kind: &str,
         columns: &Bound<'_, PyDict>,
         types: &Bound<'_, PyDict>,
+        categories: Option<&Bound<'_, PyDict>>,
     ) -> PyResult<PyHeatTable> {
         let bad = |reason: String| invalid_argument("state", reason);
         let kind = KINDS
@@ -136,6 +153,10 @@ impl PyHeatTable {
             rows: rows.unwrap_or(0),
             columns: copy.unbind(),
             types: types.copy()?.unbind(),
+            categories: match categories {
+                Some(c) => c.copy()?.unbind(),
+                None => PyDict::new(columns.py()).unbind(),
+            },
         })
     }
 
@@ -146,11 +167,13 @@ impl PyHeatTable {
 
 fn table(kind: &'static str, rows: usize, d: Bound<'_, PyDict>) -> PyHeatTable {
     let types = PyDict::new(d.py()).unbind();
+    let categories = PyDict::new(d.py()).unbind();
     PyHeatTable {
         kind,
         rows,
         columns: d.unbind(),
         types,
+        categories,
     }
 }
 
@@ -178,13 +201,19 @@ pub(crate) struct PyHeatMap {
     /// The names of the key columns, when known (DataFrame columns, named
     /// Series).
     key_names: Vec<Option<String>>,
+    /// The categories of categorical key columns, whose keys in `inner`
+    /// are codes (category order).
+    categories: table::KeyCategories,
 }
 
-/// What a pickled `HeatMap` holds: the core map and the key names.
+/// What a pickled `HeatMap` holds: the core map, the key names and the
+/// categories of categorical keys.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct SavedHeatMap {
     map: HeatMap,
     key_names: Vec<Option<String>>,
+    #[serde(default)]
+    categories: Vec<Option<crate::column::Categories>>,
 }
 
 impl nps_core::state::Saved for SavedHeatMap {
@@ -307,6 +336,7 @@ impl PyHeatMap {
         Ok(PyHeatMap {
             inner,
             key_names: Vec::new(),
+            categories: Vec::new(),
         })
     }
 
@@ -323,6 +353,12 @@ impl PyHeatMap {
     /// `stage=`, `points=` and `pain=` naming its columns, `by=` a column
     /// name or a list of names and `time=` the timestamp column. The
     /// matrix's key columns are then named after the columns.
+    ///
+    /// A categorical key (pandas `Categorical`, `pd.cut` intervals, polars
+    /// `Enum`, Arrow dictionary) keeps its category order in the matrix
+    /// and becomes a categorical / Enum / dictionary column of its
+    /// DataFrames; maps keep their categories when merged and pickled, and
+    /// maps over other categories do not merge.
     ///
     /// >>> import pandas as pd
     /// >>> df = pd.DataFrame({"stage": ["reception", "reception", "repair"],
@@ -389,13 +425,19 @@ impl PyHeatMap {
                 HeatMap::from_records(&st, &p, &q, &dims)
             })
         };
+        // Categorical keys as their codes: the matrix columns come in
+        // category order (`matrix` maps the codes back to labels).
         let inner = match &key_cols {
-            Some(k) => k.with(|keys| build(Some(keys)))?,
+            Some(k) => k.with_codes(|keys| build(Some(keys)))?,
             None => build(None),
         }
         .py()?;
         Ok(PyHeatMap {
             inner,
+            categories: key_cols
+                .as_ref()
+                .map(KeyColumns::categories)
+                .unwrap_or_default(),
             key_names: key_cols.map(|k| k.names).unwrap_or_default(),
         })
     }
@@ -405,7 +447,7 @@ impl PyHeatMap {
     /// stage totals, matrices). Raises InvalidArgumentError (argument
     /// `other`) when the maps have different matrices (one built with keys
     /// or timestamps and the other not, keys of another type, another
-    /// period or time zone).
+    /// period or time zone, other categories of a categorical key).
     ///
     /// >>> a = nps.HeatMap.from_records(["repair"], ["not fixed"], [9], by=["D1"])
     /// >>> b = nps.HeatMap.from_records(["repair", "delivery"], ["not fixed", "slow"], [7, 3], by=["D2", "D1"])
@@ -416,6 +458,7 @@ impl PyHeatMap {
         Ok(PyHeatMap {
             inner: self.inner.merge(&other.inner).py()?,
             key_names: crate::state::merge_names(&self.key_names, &other.key_names)?,
+            categories: table::merge_categories(&self.categories, &other.categories)?,
         })
     }
 
@@ -437,6 +480,7 @@ impl PyHeatMap {
         let saved = SavedHeatMap {
             map: me.inner.clone(),
             key_names: me.key_names.clone(),
+            categories: table::saved_categories(&me.categories),
         };
         state::reduce(slf.as_any(), &saved)
     }
@@ -448,6 +492,7 @@ impl PyHeatMap {
         Ok(PyHeatMap {
             inner: s.map,
             key_names: s.key_names,
+            categories: table::loaded_categories(s.categories),
         })
     }
 
@@ -509,8 +554,20 @@ impl PyHeatMap {
     fn matrix<'py>(&self, py: Python<'py>, by: &str) -> PyResult<PyHeatTable> {
         let m = self.inner.matrix(MatrixBy::from_name(by).py()?).py()?;
         let (mut st, mut col, mut men, mut heat) = (vec![], vec![], vec![], vec![]);
-        let parts: Vec<Vec<&GroupKey>> = m
-            .keys
+        // Categorical keys are codes in the core map: their labels here,
+        // the columns staying in category order.
+        let (keys, labels): (Vec<GroupKey>, Vec<String>) = if self.categories.is_empty() {
+            (m.keys.clone(), m.columns.clone())
+        } else {
+            let keys: Vec<GroupKey> = m
+                .keys
+                .iter()
+                .map(|k| table::relabel(k, &self.categories))
+                .collect();
+            let labels = keys.iter().map(GroupKey::to_string).collect();
+            (keys, labels)
+        };
+        let parts: Vec<Vec<&GroupKey>> = keys
             .iter()
             .map(|k| match k {
                 GroupKey::Tuple(ks) => ks.iter().collect(),
@@ -518,17 +575,17 @@ impl PyHeatMap {
             })
             .collect();
         let n_keys = parts.first().map_or(0, Vec::len);
-        let mut keys: Vec<Vec<Bound<'py, PyAny>>> = vec![Vec::new(); n_keys];
+        let mut key_values: Vec<Vec<Bound<'py, PyAny>>> = vec![Vec::new(); n_keys];
         let mut starts = Vec::new();
         for (s, stage) in m.stages.iter().enumerate() {
-            for (c, label) in m.columns.iter().enumerate() {
+            for (c, label) in labels.iter().enumerate() {
                 let i = s * m.columns.len() + c;
                 st.push(stage.name());
                 col.push(label.as_str());
                 men.push(m.mentions[i]);
                 heat.push(m.heat[i]);
                 for (j, k) in parts.get(c).into_iter().flatten().enumerate() {
-                    keys[j].push(key_to_py(py, k)?);
+                    key_values[j].push(key_to_py(py, k)?);
                 }
                 if let Some(d) = m.starts.get(c) {
                     starts.push(*d);
@@ -537,13 +594,22 @@ impl PyHeatMap {
         }
         let d = PyDict::new(py);
         let types = PyDict::new(py);
+        let categories = PyDict::new(py);
         let n = st.len();
         d.set_item("stage", st)?;
         d.set_item("column", col)?;
         let names = matrix_key_names(&self.key_names, n_keys);
-        for (j, (name, values)) in names.iter().zip(keys).enumerate() {
+        for (j, (name, values)) in names.iter().zip(key_values).enumerate() {
             d.set_item(name, PyList::new(py, values)?)?;
-            types.set_item(name, parts.first().map_or("str", |p| key_type(p[j])))?;
+            match self.categories.get(j).and_then(Option::as_deref) {
+                Some(c) => {
+                    types.set_item(name, "cat")?;
+                    categories.set_item(name, (c.labels.clone(), c.ordered))?;
+                }
+                None => {
+                    types.set_item(name, parts.first().map_or("str", |p| key_type(p[j])))?;
+                }
+            }
         }
         if !m.starts.is_empty() {
             d.set_item("period", starts)?;
@@ -556,6 +622,7 @@ impl PyHeatMap {
             rows: n,
             columns: d.unbind(),
             types: types.unbind(),
+            categories: categories.unbind(),
         })
     }
 

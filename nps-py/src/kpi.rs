@@ -785,7 +785,7 @@ fn f64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<f64>> {
 }
 
 /// 0/1 (or bool) flags; anything else is an invalid value with its row.
-fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<bool>> {
+pub(crate) fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<bool>> {
     // As `_column_numbers` (Arrow read in Rust), so booleans can become 0/1.
     let arr = crate::column::adapt::column_numbers(obj, name)?;
     let boolean = arr

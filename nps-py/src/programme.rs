@@ -4,13 +4,16 @@
 //! `nps_core::programme`.
 
 use crate::case::{policy_of, PyRecoveryCase};
-use crate::column::numbers;
+use crate::column::{labels, labels_or_missing, numbers, timestamps_or_missing, IntLabels, Labels};
+use crate::errors::invalid_argument;
 use crate::errors::CoreResult;
 use crate::group::KeyColumns;
+use crate::group::{frame_column, is_frame};
 use crate::instant::seconds;
 use crate::names::repr_str;
 use crate::policy::PyPolicy;
 use nps_core::case::Case;
+use nps_core::event_log::{cases_from_columns, recovery_stats_from_columns, EventColumns};
 use nps_core::period::{parse_tz, Period};
 use nps_core::programme::{
     rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_table, RankedCase,
@@ -404,6 +407,176 @@ fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
         .collect()
 }
 
+/// The column names of the DataFrame form of `recovery_stats` (one row
+/// per case event), by argument.
+struct EventNames<'a> {
+    names: [(&'static str, Option<&'a str>); 14],
+}
+
+impl<'a> EventNames<'a> {
+    fn get(&self, arg: &str) -> Option<&'a str> {
+        self.names
+            .iter()
+            .find(|(a, _)| *a == arg)
+            .and_then(|(_, n)| *n)
+    }
+}
+
+/// The strings of a text column; a column with no string to show its
+/// type by (empty, or every row missing) holds placeholders.
+fn strs_of<'l>(l: &'l Labels<'_>, mask: Option<&[bool]>, arg: &str) -> PyResult<Vec<&'l str>> {
+    if let Some(s) = l.strs() {
+        return Ok(s);
+    }
+    let n = match l.ints()? {
+        Some(IntLabels::U32(a)) => Some(a.len()),
+        Some(IntLabels::U64(a)) => Some(a.len()),
+        Some(IntLabels::I64(a)) => Some(a.len()),
+        None => None,
+    };
+    match n {
+        Some(n) if n == 0 || mask.is_some_and(|m| m.iter().all(|&b| b)) => Ok(vec![""; n]),
+        _ => Err(PyTypeError::new_err(format!(
+            "`{arg}` must be a column of strings"
+        ))),
+    }
+}
+
+/// A text column of an event table as read (labels and missing rows), or
+/// `None` when not named.
+type TextColumn<'py> = Option<(Labels<'py>, Option<Vec<bool>>)>;
+
+/// Text columns of an event table: `None` at the missing rows; a column
+/// not named is empty.
+fn event_texts<'t>(
+    cols: &'t [TextColumn<'_>],
+    args: &[&'static str],
+) -> PyResult<Vec<Vec<Option<&'t str>>>> {
+    cols.iter()
+        .zip(args)
+        .map(|(c, arg)| match c {
+            None => Ok(Vec::new()),
+            Some((l, mask)) => {
+                let s = strs_of(l, mask.as_deref(), arg)?;
+                Ok(match mask {
+                    Some(m) => s
+                        .into_iter()
+                        .zip(m)
+                        .map(|(s, &m)| (!m).then_some(s))
+                        .collect(),
+                    None => s.into_iter().map(Some).collect(),
+                })
+            }
+        })
+        .collect()
+}
+
+/// What the DataFrame form gives: the statistics (no grouping) or the
+/// cases (grouped by the caller's options afterwards).
+enum FromEvents {
+    Stats(Box<RecoveryStats>),
+    Cases(Vec<Case>),
+}
+
+/// The DataFrame form of `recovery_stats`: the columns of `df` named in
+/// `names` handed to nps-core's `event_log` (which builds the cases and
+/// reports bad rows).
+fn from_event_table(
+    py: Python<'_>,
+    df: &Bound<'_, PyAny>,
+    names: &EventNames<'_>,
+    stats: Option<(&nps_core::policy::Policy, &StatsOptions)>,
+) -> PyResult<FromEvents> {
+    let col = |arg: &'static str| -> PyResult<Option<Bound<'_, PyAny>>> {
+        names
+            .get(arg)
+            .map(|n| {
+                frame_column(df, n)
+                    .map_err(|_| invalid_argument(arg, format!("the table has no column {n:?}")))
+            })
+            .transpose()
+    };
+    let need = |arg: &'static str| {
+        col(arg)?
+            .ok_or_else(|| invalid_argument(arg, "the DataFrame form needs it (a column name)"))
+    };
+    let (case, event, at) = (need("case")?, need("event")?, need("at")?);
+    // Case ids: strings, or integers as their decimal text.
+    let case = labels(&case, "case")?;
+    let int_ids: Vec<String> = match case.ints()? {
+        Some(IntLabels::U32(a)) => a.iter().map(u32::to_string).collect(),
+        Some(IntLabels::U64(a)) => a.iter().map(u64::to_string).collect(),
+        Some(IntLabels::I64(a)) => a.iter().map(i64::to_string).collect(),
+        None => Vec::new(),
+    };
+    let case_ids: Vec<&str> = match case.strs() {
+        Some(s) => s,
+        None => int_ids.iter().map(String::as_str).collect(),
+    };
+    let event = labels(&event, "event")?;
+    let events = strs_of(&event, None, "event")?;
+    // A missing instant is i64::MIN, which nps-core reports with its case
+    // and row.
+    let (ts, missing) = timestamps_or_missing(&at)?;
+    let mut at: Vec<i64> = ts.as_slice()?.to_vec();
+    if let Some(m) = missing {
+        for (t, m) in at.iter_mut().zip(m) {
+            if m {
+                *t = i64::MIN;
+            }
+        }
+    }
+    let number = |arg: &'static str| -> PyResult<Vec<f64>> {
+        col(arg)?
+            .map(|c| Ok(numbers(&c, arg)?.to_f64()?.into_owned()))
+            .unwrap_or_else(|| Ok(Vec::new()))
+    };
+    let flag = |arg: &'static str| -> PyResult<Vec<bool>> {
+        col(arg)?
+            .map(|c| crate::kpi::flags(&c, arg))
+            .unwrap_or_else(|| Ok(Vec::new()))
+    };
+    let (score, value) = (number("score")?, number("value")?);
+    let (high_value, risk) = (flag("high_value")?, flag("public_opinion_risk")?);
+    let text_args = [
+        "reason",
+        "dealer",
+        "channel",
+        "responsibility",
+        "currency",
+        "layer",
+        "outcome",
+    ];
+    let text_cols = text_args
+        .iter()
+        .map(|&arg| col(arg)?.map(|c| labels_or_missing(&c, arg)).transpose())
+        .collect::<PyResult<Vec<_>>>()?;
+    let t = event_texts(&text_cols, &text_args)?;
+    let cols = EventColumns {
+        case: &case_ids,
+        event: &events,
+        at: &at,
+        score: &score,
+        reason: &t[0],
+        high_value: &high_value,
+        public_opinion_risk: &risk,
+        dealer: &t[1],
+        channel: &t[2],
+        responsibility: &t[3],
+        value: &value,
+        currency: &t[4],
+        layer: &t[5],
+        outcome: &t[6],
+    };
+    Ok(match stats {
+        Some((p, o)) => FromEvents::Stats(Box::new(
+            py.detach(|| recovery_stats_from_columns(&cols, p, o))
+                .py()?,
+        )),
+        None => FromEvents::Cases(py.detach(|| cases_from_columns(&cols)).py()?),
+    })
+}
+
 /// Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
 /// one `RecoveryStats`, or with `period` ("day", "week", "month",
 /// "quarter"; a case falls in the period of its opening instant in `tz`)
@@ -413,6 +586,25 @@ fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
 /// are period, then dealer, then key, and the table's `key` column holds
 /// each group's key (a tuple for several columns).
 ///
+/// The DataFrame form: an event table (pandas, polars, pyarrow, anything
+/// with `__arrow_c_stream__`) first, one row per case event, with `case=`
+/// (the case id), `event=` (the kind: "opened", "acknowledged",
+/// "contacted", "investigated", "solution_proposed", "solution_accepted",
+/// "executed", "followed_up", "rerated", "closed", "reviewed") and `at=`
+/// (the instant: aware datetimes, datetime64 as UTC, or Unix seconds)
+/// naming its columns, and the columns of the fields the events carry:
+/// `score=` (opened, rerated), `reason=`, `high_value=`,
+/// `public_opinion_risk=`, `dealer=` (opened), `channel=` (contacted),
+/// `responsibility=` (investigated), `outcome=` (closed) and, one row per
+/// package item of `solution_proposed`, `value=` (minor units),
+/// `currency=`, `layer=` (the rows of a case at one instant are one
+/// package). A case's rows are taken in time order (ties in row order).
+/// The result equals building the same `Case`s event by event. A bad row
+/// (unknown event, missing instant or field, an event the case refuses
+/// such as a second "opened") raises InvalidValueError /
+/// InvalidEventError naming the case id and the row (`.index`); `keys`
+/// is not taken with a table.
+///
 /// >>> import datetime as dt
 /// >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
 /// >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
@@ -421,8 +613,19 @@ fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
 /// >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
 /// >>> nps.recovery_stats([c]).low_scores
 /// 1
+/// >>> import pandas as pd
+/// >>> log = pd.DataFrame({"case_id": ["c1", "c2", "c1", "c1", "c1"],
+/// ...     "event": ["opened", "opened", "acknowledged", "contacted", "closed"],
+/// ...     "at": pd.to_datetime([0, 0, 600, 3600, 7200], unit="s", utc=True),
+/// ...     "score": [3, 5, None, None, None], "reason": ["wait", "price", None, None, None],
+/// ...     "channel": [None, None, None, "phone", None],
+/// ...     "outcome": [None, None, None, None, "recovered"]})
+/// >>> s = nps.recovery_stats(log, case="case_id", event="event", at="at", score="score",
+/// ...     reason="reason", channel="channel", outcome="outcome")
+/// >>> s.low_scores, s.launched, s.recovered
+/// (2, 1, 1)
 #[pyfunction]
-#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = None, top_reasons = None, keys = None))]
+#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = None, top_reasons = None, keys = None, case = None, event = None, at = None, score = None, reason = None, high_value = None, public_opinion_risk = None, dealer = None, channel = None, responsibility = None, value = None, currency = None, layer = None, outcome = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn recovery_stats(
     py: Python<'_>,
@@ -433,13 +636,65 @@ pub(crate) fn recovery_stats(
     tz: Option<&str>,
     top_reasons: Option<usize>,
     keys: Option<&Bound<'_, PyAny>>,
+    case: Option<&str>,
+    event: Option<&str>,
+    at: Option<&str>,
+    score: Option<&str>,
+    reason: Option<&str>,
+    high_value: Option<&str>,
+    public_opinion_risk: Option<&str>,
+    dealer: Option<&str>,
+    channel: Option<&str>,
+    responsibility: Option<&str>,
+    value: Option<&str>,
+    currency: Option<&str>,
+    layer: Option<&str>,
+    outcome: Option<&str>,
 ) -> PyResult<Py<PyAny>> {
-    let cases = core_cases(cases)?;
-    let key_cols = keys.map(|k| KeyColumns::new(k, "keys")).transpose()?;
+    let names = EventNames {
+        names: [
+            ("case", case),
+            ("event", event),
+            ("at", at),
+            ("score", score),
+            ("reason", reason),
+            ("high_value", high_value),
+            ("public_opinion_risk", public_opinion_risk),
+            ("dealer", dealer),
+            ("channel", channel),
+            ("responsibility", responsibility),
+            ("value", value),
+            ("currency", currency),
+            ("layer", layer),
+            ("outcome", outcome),
+        ],
+    };
     let policy = policy_of(policy);
     let options = StatsOptions {
         top_reasons: top_reasons.unwrap_or(StatsOptions::default().top_reasons),
     };
+    let cases = if is_frame(cases)? {
+        if keys.is_some_and(|k| !k.is_none()) {
+            return Err(crate::errors::invalid_argument(
+                "keys",
+                "not with an event table (keys are per case); group by period or dealer",
+            ));
+        }
+        let grouped = period.is_some() || by.is_some();
+        match from_event_table(py, cases, &names, (!grouped).then_some((&policy, &options)))? {
+            FromEvents::Stats(s) => return Ok(Py::new(py, PyRecoveryStats(*s))?.into_any()),
+            FromEvents::Cases(c) => c,
+        }
+    } else {
+        if let Some((arg, _)) = names.names.iter().find(|(_, n)| n.is_some()) {
+            return Err(crate::errors::invalid_argument(
+                arg,
+                "names a column of an event table passed first (a DataFrame)",
+            ));
+        }
+        core_cases(cases)?
+    };
+    let key_cols = keys.map(|k| KeyColumns::new(k, "keys")).transpose()?;
     let dealer = match by {
         None => false,
         Some("dealer") => true,

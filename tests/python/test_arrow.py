@@ -577,3 +577,102 @@ def test_kpi_tables_of_other_categories_do_not_merge() -> None:
     b = nps.kpi.rate([True], by=pd.Series(pd.Categorical(["a"], categories=["b", "a"])))
     with pytest.raises(nps.InvalidArgumentError, match="categories"):
         a + b
+
+
+# --- Heat maps keep categorical order ---------------------------------------------------------
+
+# One complaint per row of NAMES, all in "repair", pain 1..6. By hand:
+# c = row 3 -> 1 mention, heat 4; a = rows 1, 4 -> 2 mentions, heat 2 + 5 = 7;
+# b = rows 0, 2, 5 -> 3 mentions, heat 1 + 3 + 6 = 10.
+HEAT_PAIN = [1, 2, 3, 4, 5, 6]
+HEAT_BY_KEY = {"c": (1, 4), "a": (2, 7), "b": (3, 10)}
+
+
+def repair_rows(t: Any) -> dict[str, list[Any]]:
+    d = t.to_dict()
+    keep = [i for i, s in enumerate(d["stage"]) if s == "repair"]
+    return {name: [col[i] for i in keep] for name, col in d.items()}
+
+
+def key_name(t: Any) -> str:
+    (name,) = [c for c in t.to_dict() if c not in ("stage", "column", "mentions", "heat")]
+    return name
+
+
+def heat_map(keys: Any, rows: slice = slice(None)) -> nps.HeatMap:
+    n = len(HEAT_PAIN[rows])
+    return nps.HeatMap.from_records(["repair"] * n, ["not fixed"] * n, HEAT_PAIN[rows], by=keys)
+
+
+@pytest.mark.parametrize("form", list(CATEGORICAL_FORMS), ids=list(CATEGORICAL_FORMS))
+def test_heat_maps_keep_categorical_order(form: str) -> None:
+    keys = CATEGORICAL_FORMS[form]
+    t = heat_map(keys).matrix(by="key")
+    name = key_name(t)
+    rows = repair_rows(t)
+    assert rows["column"] == CATS and rows[name] == CATS  # category order, not sorted
+    assert [(m, h) for m, h in zip(rows["mentions"], rows["heat"])] == \
+        [HEAT_BY_KEY[k] for k in CATS]
+    # Every stage lists the columns in category order.
+    assert t.to_dict()["column"] == CATS * 6
+    ordered = form in ("pd_categorical", "pd_categorical_bare", "pl_enum")
+    key = t.to_pandas()[name]
+    assert isinstance(key.dtype, pd.CategoricalDtype)
+    assert list(key.cat.categories) == CATS and key.tolist() == CATS * 6
+    assert key.cat.ordered == ordered
+    assert t.to_polars()[name].dtype == pl.Enum(CATS)
+    col = t.to_arrow().column(name)
+    assert pa.types.is_dictionary(col.type) and col.type.ordered == ordered
+    assert col.chunk(0).dictionary.to_pylist() == CATS and col.to_pylist() == CATS * 6
+    # Tables pickle with their categories.
+    back = pickle.loads(pickle.dumps(t))
+    assert back.to_dict() == t.to_dict()
+    assert list(back.to_pandas()[name].cat.categories) == CATS
+
+
+def test_heat_maps_of_categories_merge_and_pickle() -> None:
+    cat = lambda sl: pd.Series(pd.Categorical(NAMES[sl], categories=CATS, ordered=True))
+    whole = heat_map(cat(slice(None)))
+    # Halves see other subsets of the categories (the first half has no c).
+    merged = heat_map(cat(slice(0, 3)), slice(0, 3)) + heat_map(cat(slice(3, None)), slice(3, None))
+    assert merged == whole
+    rows = repair_rows(merged.matrix(by="key"))
+    assert rows["column"] == CATS
+    assert list(zip(rows["mentions"], rows["heat"])) == [HEAT_BY_KEY[k] for k in CATS]
+    back = pickle.loads(pickle.dumps(merged))
+    assert back == merged and repair_rows(back.matrix(by="key"))["column"] == CATS
+    assert back.matrix(by="key").to_pandas()["key"].cat.ordered
+
+
+def test_heat_maps_of_other_categories_do_not_merge() -> None:
+    a = heat_map(pd.Series(pd.Categorical(["a"], categories=["a", "b"])), slice(0, 1))
+    b = heat_map(pd.Series(pd.Categorical(["a"], categories=["b", "a"])), slice(0, 1))
+    with pytest.raises(nps.InvalidArgumentError, match="categories"):
+        a + b
+    # Text keys and categorical keys do not mix either.
+    with pytest.raises(nps.InvalidArgumentError):
+        a + heat_map(["a"], slice(0, 1))
+
+
+def test_heat_map_dataframe_categorical_and_pd_cut() -> None:
+    values = [5, 15, 25, 12, 7, 30]
+    df = pd.DataFrame({"stage": ["repair"] * 6, "point": ["x"] * 6, "pain": HEAT_PAIN,
+                       "band": pd.cut(pd.Series(values), bins=[0, 10, 20, 30])})
+    m = nps.HeatMap.from_records(df, stage="stage", points="point", pain="pain", by="band")
+    rows = repair_rows(m.matrix(by="key"))
+    # By hand: (0, 10] rows 0, 4 -> pain 1 + 5; (10, 20] rows 1, 3 -> 2 + 4; (20, 30] rows 2, 5 -> 3 + 6.
+    assert rows["band"] == ["(0, 10]", "(10, 20]", "(20, 30]"]
+    assert rows["heat"] == [6, 6, 9]
+    assert m.matrix(by="key").to_pandas()["band"].cat.ordered
+    # Two key columns: the categorical one in category order, its labels in the column text.
+    frame = pl.DataFrame({"stage": ["repair"] * 6, "point": ["x"] * 6, "pain": HEAT_PAIN,
+                          "dealer": NAMES,
+                          "grade": pl.Series(["lo", "hi", "lo", "hi", "lo", "hi"],
+                                             dtype=pl.Enum(["lo", "hi"]))})
+    m2 = nps.HeatMap.from_records(frame, stage="stage", points="point", pain="pain",
+                                  by=["dealer", "grade"])
+    rows = repair_rows(m2.matrix(by="key"))
+    # By hand: a rows 1 (hi), 4 (lo); b rows 0, 2 (lo), 5 (hi); c row 3 (hi).
+    assert rows["column"] == ["a | lo", "a | hi", "b | lo", "b | hi", "c | hi"]
+    assert rows["heat"] == [5, 2, 4, 6, 4]
+    assert m2.matrix(by="key").to_polars()["grade"].dtype == pl.Enum(["lo", "hi"])

@@ -279,6 +279,33 @@ pub(crate) unsafe fn opt_str_column<'a>(
         .map(Some)
 }
 
+/// An optional column of `len` NUL-terminated strings whose rows may be
+/// missing: NULL = not given (empty), a NULL entry = no value on that row.
+///
+/// # Safety
+///
+/// As [`opt_str_column`].
+pub(crate) unsafe fn nullable_str_column<'a>(
+    ptr: *const *const c_char,
+    len: usize,
+    name: &'static str,
+) -> Result<Vec<Option<&'a str>>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let Some(ptrs) = (unsafe { opt_slice(ptr, len, name) })? else {
+        return Ok(Vec::new());
+    };
+    ptrs.iter()
+        .enumerate()
+        .map(|(row, &p)| {
+            if p.is_null() {
+                return Ok(None);
+            }
+            // SAFETY: the caller guarantees each entry is NULL or a valid string.
+            unsafe { text(p, name, Some(row)) }.map(Some)
+        })
+        .collect()
+}
+
 /// A required column of `len` NUL-terminated strings (NULL only with
 /// `len == 0`).
 ///

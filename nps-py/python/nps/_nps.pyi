@@ -2215,7 +2215,7 @@ class RankedCase:
 
 
 def recovery_stats(
-    cases: Iterable[Case],
+    cases: Iterable[Case] | Any,
     *,
     policy: Policy | None = None,
     period: _PeriodName | None = None,
@@ -2223,6 +2223,20 @@ def recovery_stats(
     tz: str | None = None,
     top_reasons: int | None = None,
     keys: _Column | Sequence[_Column] | None = None,
+    case: str | None = None,
+    event: str | None = None,
+    at: str | None = None,
+    score: str | None = None,
+    reason: str | None = None,
+    high_value: str | None = None,
+    public_opinion_risk: str | None = None,
+    dealer: str | None = None,
+    channel: str | None = None,
+    responsibility: str | None = None,
+    value: str | None = None,
+    currency: str | None = None,
+    layer: str | None = None,
+    outcome: str | None = None,
 ) -> RecoveryStats | RecoveryStatsTable:
     """Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
     one `RecoveryStats`, or with `period` ("day", "week", "month",
@@ -2233,6 +2247,25 @@ def recovery_stats(
     are period, then dealer, then key, and the table's `key` column holds
     each group's key (a tuple for several columns).
 
+    The DataFrame form: an event table (pandas, polars, pyarrow, anything
+    with `__arrow_c_stream__`) first, one row per case event, with `case=`
+    (the case id), `event=` (the kind: "opened", "acknowledged",
+    "contacted", "investigated", "solution_proposed", "solution_accepted",
+    "executed", "followed_up", "rerated", "closed", "reviewed") and `at=`
+    (the instant: aware datetimes, datetime64 as UTC, or Unix seconds)
+    naming its columns, and the columns of the fields the events carry:
+    `score=` (opened, rerated), `reason=`, `high_value=`,
+    `public_opinion_risk=`, `dealer=` (opened), `channel=` (contacted),
+    `responsibility=` (investigated), `outcome=` (closed) and, one row per
+    package item of `solution_proposed`, `value=` (minor units),
+    `currency=`, `layer=` (the rows of a case at one instant are one
+    package). A case's rows are taken in time order (ties in row order).
+    The result equals building the same `Case`s event by event. A bad row
+    (unknown event, missing instant or field, an event the case refuses
+    such as a second "opened") raises InvalidValueError /
+    InvalidEventError naming the case id and the row (`.index`); `keys`
+    is not taken with a table.
+
     >>> import datetime as dt
     >>> at = dt.datetime(2025, 6, 13, 10, tzinfo=dt.timezone.utc)
     >>> opened = {"kind": "opened", "at": at, "score": 2, "reason": "waiting",
@@ -2241,6 +2274,17 @@ def recovery_stats(
     >>> c.apply({"kind": "acknowledged", "at": at + dt.timedelta(minutes=20)})
     >>> nps.recovery_stats([c]).low_scores
     1
+    >>> import pandas as pd
+    >>> log = pd.DataFrame({"case_id": ["c1", "c2", "c1", "c1", "c1"],
+    ...     "event": ["opened", "opened", "acknowledged", "contacted", "closed"],
+    ...     "at": pd.to_datetime([0, 0, 600, 3600, 7200], unit="s", utc=True),
+    ...     "score": [3, 5, None, None, None], "reason": ["wait", "price", None, None, None],
+    ...     "channel": [None, None, None, "phone", None],
+    ...     "outcome": [None, None, None, None, "recovered"]})
+    >>> s = nps.recovery_stats(log, case="case_id", event="event", at="at", score="score",
+    ...     reason="reason", channel="channel", outcome="outcome")
+    >>> s.low_scores, s.launched, s.recovered
+    (2, 1, 1)
     """
 def rank_open_cases(
     cases: Iterable[Case], values: _Column, now: _Instant, *, policy: Policy | None = None
@@ -3073,15 +3117,34 @@ class HeatTable:
         """
     def to_pandas(self) -> Any:
         """The table as a pandas DataFrame (nullable dtypes: no data is <NA>;
-        a matrix's integer keys as integers, its ``period`` as datetime64).
+        a matrix's integer keys as integers, a categorical key as a
+        ``Categorical`` with the input's categories and order, its ``period``
+        as datetime64).
         """
     def to_polars(self) -> Any:
-        """The table as a polars DataFrame (no data is null)."""
+        """The table as a polars DataFrame (no data is null; a categorical key
+        is a polars ``Enum`` of its categories).
+        """
+    def to_arrow(self) -> Any:
+        """The table as a pyarrow Table (no data is null; a matrix's ``period``
+        as date32, a categorical key as a dictionary of its categories, ordered
+        as the input).
+
+        >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["long wait", "not fixed"], [4, 2], [5, 9])
+        >>> h.ranked().to_arrow().column("heat").to_pylist()
+        [20, 18]
+        """
     @property
     def _types(self) -> dict[str, str]:
         """The types of the columns that are neither counts, shares nor text
         (a matrix's key columns and its `period`): name → "u64", "i64",
-        "str" or "date".
+        "str", "date" or "cat" (a categorical key, see `_categories`).
+        """
+    @property
+    def _categories(self) -> dict[str, tuple[list[str], bool]]:
+        """The categorical key columns of a matrix (grouped by a pandas
+        Categorical, polars Enum or Arrow dictionary): name → `(labels,
+        ordered)`, the input's categories in their order.
         """
     def __len__(self) -> int: ...
 
@@ -3172,7 +3235,7 @@ class HeatMap:
         stage totals, matrices). Raises InvalidArgumentError (argument
         `other`) when the maps have different matrices (one built with keys
         or timestamps and the other not, keys of another type, another
-        period or time zone).
+        period or time zone, other categories of a categorical key).
 
         >>> a = nps.HeatMap.from_records(["repair"], ["not fixed"], [9], by=["D1"])
         >>> b = nps.HeatMap.from_records(["repair", "delivery"], ["not fixed", "slow"], [7, 3], by=["D2", "D1"])
