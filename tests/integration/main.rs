@@ -5,6 +5,7 @@ mod bad_input;
 mod calendar_props;
 mod cases;
 mod defaults;
+mod econ;
 mod fuzz_regressions;
 mod golden;
 mod group_merge;

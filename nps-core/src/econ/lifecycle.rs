@@ -298,8 +298,8 @@ pub fn lifecycle_cost(
     }
     // Units per product line.
     let mut by_line: HashMap<&str, Vec<usize>> = HashMap::new();
-    for u in 0..n {
-        if observed[u].is_some() {
+    for (u, o) in observed.iter().enumerate() {
+        if o.is_some() {
             by_line.entry(fleet.product_lines[u]).or_default().push(u);
         }
     }
