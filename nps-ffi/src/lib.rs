@@ -122,8 +122,11 @@ pub mod programme;
 
 pub mod table;
 
+pub mod econ;
+
 pub use calendar::*;
 pub use case::*;
+pub use econ::*;
 pub use erlang::*;
 pub use error::*;
 pub use ffi::NpsStatus;
