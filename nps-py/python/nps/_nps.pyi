@@ -92,6 +92,14 @@ __all__ = [
     "Queue",
     "erlang_c",
     "servers_needed",
+    "EconTable",
+    "Placement",
+    "_econ_ledger",
+    "_econ_quadrant",
+    "_econ_known_measures",
+    "_econ_texts",
+    "_econ_quadrants",
+    "_econ_lifecycle_cost",
 ]
 
 __version__: str
@@ -3096,3 +3104,121 @@ def servers_needed(
     >>> nps.servers_needed(arrival_rate=10.0, service_time=0.25, target_wait=0.1, target_share=0.8).servers
     4
     """
+
+# ---- econ (service economics: nps.econ) ----
+
+@final
+class EconTable:
+    """x"""
+    @property
+    def kind(self) -> str:
+        """x"""
+    @property
+    def summary(self) -> EconTable | None:
+        """x"""
+    @property
+    def columns(self) -> list[str]:
+        """x"""
+    def __len__(self) -> int: ...
+    def _table(self) -> _TableColumns:
+        """x"""
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+
+@final
+class Placement:
+    """x"""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def quadrant(self) -> str:
+        """x"""
+    @property
+    def customer_value(self) -> float:
+        """x"""
+    @property
+    def business_value(self) -> float:
+        """x"""
+    @property
+    def label_zh(self) -> str:
+        """x"""
+    @property
+    def challenge(self) -> str:
+        """x"""
+    @property
+    def action(self) -> str:
+        """x"""
+    @property
+    def challenge_zh(self) -> str:
+        """x"""
+    @property
+    def action_zh(self) -> str:
+        """x"""
+
+def _econ_ledger(
+    data: Any,
+    *,
+    unit: Any = None,
+    category: Any = None,
+    amount_minor: Any = None,
+    currency: str = "CNY",
+    currencies: Any = None,
+    rates: list[tuple[str, str, str]] | None = None,
+    target_mix: list[tuple[str, float]] | None = None,
+    engineers: Any = None,
+    period: str | None = None,
+    time: Any = None,
+    timestamps: Any = None,
+    tz: str | None = None,
+) -> EconTable:
+    """x"""
+def _econ_quadrant(
+    customer_value: float,
+    business_value: float,
+    *,
+    customer_threshold: float | None = None,
+    business_threshold: float | None = None,
+) -> Placement:
+    """x"""
+def _econ_known_measures() -> list[tuple[str, str, float, float, float]]:
+    """x"""
+def _econ_texts() -> list[tuple[str, str, str, str, str, str]]:
+    """x"""
+def _econ_quadrants(
+    data: Any,
+    measures: dict[str, tuple[Any, str | None, float | None, float | None, float | None]],
+    *,
+    unit: Any = None,
+    period: str | None = None,
+    time: Any = None,
+    timestamps: Any = None,
+    tz: str | None = None,
+    customer_threshold: float | None = None,
+    business_threshold: float | None = None,
+) -> EconTable:
+    """x"""
+def _econ_lifecycle_cost(
+    units: Any,
+    events: Any,
+    *,
+    unit: Any = None,
+    product_line: Any = None,
+    sold: Any = None,
+    manufacturing_cost_minor: Any = None,
+    event_unit: Any = None,
+    at: Any = None,
+    amount_minor: Any = None,
+    as_of: Any = None,
+    horizons_months: list[int] | None = None,
+    confidence: float | None = None,
+    tz: str | None = None,
+) -> EconTable:
+    """x"""
