@@ -23,7 +23,7 @@ use crate::table;
 /// their summary): `to_pandas()`, `to_polars()`, `to_arrow()` and
 /// `to_dict()` give it; `kind` says which.
 ///
-/// >>> t = nps.econ.quadrants(dealer=["d1"], nps=[40.0], margin=[-0.3])
+/// >>> t = nps.econ.quadrants(None, unit=["d1"], measures={"nps": [40.0], "margin": [-0.3]})
 /// >>> t.kind, len(t), t.to_dict()["quadrant"]
 /// ('quadrants', 1, ['value_island'])
 #[pyclass(frozen, module = "nps.econ", name = "EconTable")]
@@ -269,7 +269,10 @@ impl PyPlacement {
     }
 }
 
-fn matrix_options(customer_threshold: Option<f64>, business_threshold: Option<f64>) -> MatrixOptions {
+fn matrix_options(
+    customer_threshold: Option<f64>,
+    business_threshold: Option<f64>,
+) -> MatrixOptions {
     let d = MatrixOptions::default();
     MatrixOptions {
         customer_threshold: customer_threshold.unwrap_or(d.customer_threshold),
@@ -430,24 +433,25 @@ pub(crate) fn _econ_lifecycle_cost<'py>(
     let ids = texts(&req(&uf, unit, "unit")?, "unit")?;
     let lines = texts(&req(&uf, product_line, "product_line")?, "product_line")?;
     let sold = ts_vec(&req(&uf, sold, "sold")?)?;
-    let mc: Option<Vec<Option<i64>>> = match uf.col(manufacturing_cost_minor, "manufacturing_cost_minor")? {
-        None => None,
-        Some(c) => Some(
-            opt_f64s(&c, "manufacturing_cost_minor")?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| match v {
-                    None => Ok(None),
-                    Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Ok(Some(v as i64)),
-                    Some(v) => Err(to_py(Error::InvalidValue {
-                        name: "manufacturing_cost_minor".into(),
-                        index: i,
-                        reason: format!("must be an integer amount, got {v}"),
-                    })),
-                })
-                .collect::<PyResult<_>>()?,
-        ),
-    };
+    let mc: Option<Vec<Option<i64>>> =
+        match uf.col(manufacturing_cost_minor, "manufacturing_cost_minor")? {
+            None => None,
+            Some(c) => Some(
+                opt_f64s(&c, "manufacturing_cost_minor")?
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, v)| match v {
+                        None => Ok(None),
+                        Some(v) if v.fract() == 0.0 && v.abs() < 9.0e15 => Ok(Some(v as i64)),
+                        Some(v) => Err(to_py(Error::InvalidValue {
+                            name: "manufacturing_cost_minor".into(),
+                            index: i,
+                            reason: format!("must be an integer amount, got {v}"),
+                        })),
+                    })
+                    .collect::<PyResult<_>>()?,
+            ),
+        };
     let eu = texts(&req(&ef, event_unit, "unit")?, "event_units")?;
     let at = ts_vec(&req(&ef, at, "at")?)?;
     let amounts = i64_vec(&req(&ef, amount_minor, "amount_minor")?, "amounts_minor")?;

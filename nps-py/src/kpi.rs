@@ -831,7 +831,10 @@ pub(crate) fn i64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Ve
         .collect()
 }
 
-pub(crate) fn need<'py>(o: Option<Bound<'py, PyAny>>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn need<'py>(
+    o: Option<Bound<'py, PyAny>>,
+    name: &'static str,
+) -> PyResult<Bound<'py, PyAny>> {
     o.ok_or_else(|| invalid_argument(name, "is required"))
 }
 
