@@ -328,6 +328,16 @@ pub(crate) fn _econ_texts() -> Vec<(&'static str, String, String, String, String
         .collect()
 }
 
+/// One measure of `_econ_quadrants`: its column, then axis, weight, low
+/// and high (None: the known measure's).
+type MeasureArg<'py> = (
+    Bound<'py, PyAny>,
+    Option<String>,
+    Option<f64>,
+    Option<f64>,
+    Option<f64>,
+);
+
 /// The matrix per unit and period. `measures` maps each measure's name to
 /// `(column, axis, weight, low, high)` (axis None: the known measure's
 /// spec). See `nps.econ.quadrants`.
@@ -351,13 +361,7 @@ pub(crate) fn _econ_quadrants<'py>(
     let mut values = Vec::new();
     for (name, spec) in measures.iter() {
         let name: String = name.extract()?;
-        let (col, axis, weight, low, high): (
-            Bound<'py, PyAny>,
-            Option<String>,
-            Option<f64>,
-            Option<f64>,
-            Option<f64>,
-        ) = spec.extract()?;
+        let (col, axis, weight, low, high): MeasureArg<'py> = spec.extract()?;
         let known = econ::known_measure(&name);
         let axis = match axis {
             Some(a) => Axis::from_name(&a).py()?,

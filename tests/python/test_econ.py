@@ -120,7 +120,7 @@ def test_golden_lifecycle():
     events = pd.DataFrame({"unit": ev["units"], "at": pd.to_datetime(ev["at"], unit="s"),
                            "amount_minor": ev["amounts_minor"]})
     t = nps.econ.lifecycle_cost(units, events, manufacturing_cost_minor="mc",
-                                as_of=pd.Timestamp(i["as_of"], unit="s"),
+                                as_of=i["as_of"],
                                 confidence=i["confidence"])
     d = t.to_dict()
     row = 0

@@ -259,7 +259,7 @@ def lifecycle_cost(
     ...                       "sold": pd.to_datetime(["2025-01-01", "2025-03-01"])})
     >>> events = pd.DataFrame({"unit": ["u1", "u2"], "at": pd.to_datetime(["2025-02-10", "2025-03-02"]),
     ...                        "amount_minor": [300, 100]})
-    >>> t = nps.econ.lifecycle_cost(units, events, as_of=pd.Timestamp("2025-04-01"))
+    >>> t = nps.econ.lifecycle_cost(units, events, as_of=pd.Timestamp("2025-04-01", tz="UTC"))
     >>> t.to_dict()["mean_cumulative_minor"]
     [50.0, 200.0, 200.0, 200.0]
     >>> t.summary.to_dict()["cost_36m_minor"]
