@@ -3109,19 +3109,31 @@ def servers_needed(
 
 @final
 class EconTable:
-    """x"""
+    """A table of `nps.econ` (a ledger, a quadrant table, lifecycle curves or
+    their summary): `to_pandas()`, `to_polars()`, `to_arrow()` and
+    `to_dict()` give it; `kind` says which.
+
+    >>> t = nps.econ.quadrants(dealer=["d1"], nps=[40.0], margin=[-0.3])
+    >>> t.kind, len(t), t.to_dict()["quadrant"]
+    ('quadrants', 1, ['value_island'])
+    """
     @property
     def kind(self) -> str:
-        """x"""
+        """`"ledger"`, `"quadrants"`, `"lifecycle_cost"` or
+        `"lifecycle_summary"`.
+        """
     @property
     def summary(self) -> EconTable | None:
-        """x"""
+        """For lifecycle curves: one row per product line (units, oldest age,
+        mean manufacturing cost, the cost at each horizon and its share of
+        the manufacturing cost); None for other tables.
+        """
     @property
     def columns(self) -> list[str]:
-        """x"""
+        """The column names, in order."""
     def __len__(self) -> int: ...
     def _table(self) -> _TableColumns:
-        """x"""
+        """The table as columns for `nps/_table.py`."""
     def to_dict(self) -> dict[str, list[Any]]:
         """The table as a dict of equal-length lists; no data is None."""
     def to_pandas(self) -> Any:
@@ -3135,33 +3147,43 @@ class EconTable:
 
 @final
 class Placement:
-    """x"""
+    """The result of `nps.econ.quadrant`: the quadrant of a point and the
+    source article's text for it.
+
+    >>> q = nps.econ.quadrant(customer_value=0.62, business_value=0.30)
+    >>> q.quadrant, q.label_zh
+    ('value_island', '价值孤岛')
+    >>> q.action.startswith("Launch service productization")
+    True
+    """
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     @property
     def quadrant(self) -> str:
-        """x"""
+        """The quadrant's name: `growth_engine`, `value_island`, `cost_ruin`
+        or `profit_extractor`.
+        """
     @property
     def customer_value(self) -> float:
-        """x"""
+        """The customer value of the point."""
     @property
     def business_value(self) -> float:
-        """x"""
+        """The business value of the point."""
     @property
     def label_zh(self) -> str:
-        """x"""
+        """The quadrant's name in the source (增长引擎, ...)."""
     @property
     def challenge(self) -> str:
-        """x"""
+        """The challenge of a service organisation in this quadrant."""
     @property
     def action(self) -> str:
-        """x"""
+        """What it should do."""
     @property
     def challenge_zh(self) -> str:
-        """x"""
+        """The challenge in the source's words."""
     @property
     def action_zh(self) -> str:
-        """x"""
+        """The action in the source's words."""
 
 def _econ_ledger(
     data: Any,
@@ -3179,7 +3201,7 @@ def _econ_ledger(
     timestamps: Any = None,
     tz: str | None = None,
 ) -> EconTable:
-    """x"""
+    """The service ledger. See `nps.econ.ledger`."""
 def _econ_quadrant(
     customer_value: float,
     business_value: float,
@@ -3187,11 +3209,13 @@ def _econ_quadrant(
     customer_threshold: float | None = None,
     business_threshold: float | None = None,
 ) -> Placement:
-    """x"""
+    """The quadrant of one point. See `nps.econ.quadrant`."""
 def _econ_known_measures() -> list[tuple[str, str, float, float, float]]:
-    """x"""
+    """The known measures as `(name, axis, weight, low, high)`."""
 def _econ_texts() -> list[tuple[str, str, str, str, str, str]]:
-    """x"""
+    """The quadrants' texts as `(quadrant, label_zh, challenge, action,
+    challenge_zh, action_zh)`.
+    """
 def _econ_quadrants(
     data: Any,
     measures: dict[str, tuple[Any, str | None, float | None, float | None, float | None]],
@@ -3204,7 +3228,10 @@ def _econ_quadrants(
     customer_threshold: float | None = None,
     business_threshold: float | None = None,
 ) -> EconTable:
-    """x"""
+    """The matrix per unit and period. `measures` maps each measure's name to
+    `(column, axis, weight, low, high)` (axis None: the known measure's
+    spec). See `nps.econ.quadrants`.
+    """
 def _econ_lifecycle_cost(
     units: Any,
     events: Any,
@@ -3221,4 +3248,4 @@ def _econ_lifecycle_cost(
     confidence: float | None = None,
     tz: str | None = None,
 ) -> EconTable:
-    """x"""
+    """The lifecycle service cost. See `nps.econ.lifecycle_cost`."""
