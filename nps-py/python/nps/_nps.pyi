@@ -3113,7 +3113,7 @@ class EconTable:
     their summary): `to_pandas()`, `to_polars()`, `to_arrow()` and
     `to_dict()` give it; `kind` says which.
 
-    >>> t = nps.econ.quadrants(dealer=["d1"], nps=[40.0], margin=[-0.3])
+    >>> t = nps.econ.quadrants(None, unit=["d1"], measures={"nps": [40.0], "margin": [-0.3]})
     >>> t.kind, len(t), t.to_dict()["quadrant"]
     ('quadrants', 1, ['value_island'])
     """
