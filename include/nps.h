@@ -1314,6 +1314,102 @@ typedef uint32_t NpsHoursBasis;
 #endif // __cplusplus
 
 /**
+ * A quadrant of the strategic value matrix. Passed as `uint32_t`.
+ */
+enum NpsQuadrant
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * High customer value, high business value (增长引擎).
+     */
+    NPS_QUADRANT_GROWTH_ENGINE = 0,
+    /**
+     * High customer value, low business value (价值孤岛).
+     */
+    NPS_QUADRANT_VALUE_ISLAND = 1,
+    /**
+     * Low customer value, low business value (成本废墟).
+     */
+    NPS_QUADRANT_COST_RUIN = 2,
+    /**
+     * Low customer value, high business value (利润榨取机).
+     */
+    NPS_QUADRANT_PROFIT_EXTRACTOR = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsQuadrant NpsQuadrant;
+#else
+typedef uint32_t NpsQuadrant;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which text of a quadrant `nps_econ_quadrant_text` returns. Passed as
+ * `uint32_t`.
+ */
+enum NpsQuadrantText
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The quadrant's name in the source (增长引擎, ...).
+     */
+    NPS_QUADRANT_TEXT_LABEL_ZH = 0,
+    /**
+     * The challenge, in English.
+     */
+    NPS_QUADRANT_TEXT_CHALLENGE = 1,
+    /**
+     * The action, in English.
+     */
+    NPS_QUADRANT_TEXT_ACTION = 2,
+    /**
+     * The challenge in the source's words.
+     */
+    NPS_QUADRANT_TEXT_CHALLENGE_ZH = 3,
+    /**
+     * The action in the source's words.
+     */
+    NPS_QUADRANT_TEXT_ACTION_ZH = 4,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsQuadrantText NpsQuadrantText;
+#else
+typedef uint32_t NpsQuadrantText;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * An axis of the matrix. Passed as `uint32_t`.
+ */
+enum NpsAxis
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Customer value.
+     */
+    NPS_AXIS_CUSTOMER = 0,
+    /**
+     * Business value.
+     */
+    NPS_AXIS_BUSINESS = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsAxis NpsAxis;
+#else
+typedef uint32_t NpsAxis;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A business calendar: an opaque, immutable handle (IANA time zone,
  * opening ranges per weekday, effective-dated schedules, holidays,
  * working-day overrides).
@@ -3730,6 +3826,123 @@ typedef struct NpsRankedCase {
      */
     double expected;
 } NpsRankedCase;
+
+/**
+ * Options of the strategic value matrix: nps-core's
+ * `econ::MatrixOptions` (the quadrants' texts are the defaults). Start
+ * from `nps_matrix_options_default()`.
+ */
+typedef struct NpsMatrixOptions {
+    /**
+     * Customer value at or above which it is high (in [0, 1]).
+     */
+    double customer_threshold;
+    /**
+     * Business value at or above which it is high (in [0, 1]).
+     */
+    double business_threshold;
+} NpsMatrixOptions;
+
+/**
+ * One measure of `nps_econ_quadrants`: how it enters its axis
+ * (nps-core's `econ::MeasureSpec`) and its values. Fill the spec of a
+ * known measure with `nps_econ_known_measure`.
+ */
+typedef struct NpsMeasure {
+    /**
+     * The measure's name (NUL-terminated; also its table column).
+     */
+    const char *name;
+    /**
+     * `NpsAxis`.
+     */
+    uint32_t axis;
+    /**
+     * Weight within the axis (finite, > 0).
+     */
+    double weight;
+    /**
+     * Raw value that normalizes to 0.
+     */
+    double low;
+    /**
+     * Raw value that normalizes to 1 (`low > high`: lower is better).
+     */
+    double high;
+    /**
+     * One value per row; NaN = not stated on that row.
+     */
+    const double *values;
+} NpsMeasure;
+
+/**
+ * Options of `nps_econ_ledger`: nps-core's `econ::LedgerOptions` (the
+ * categories are the defaults: revenue `parts`, `extended_warranty`,
+ * `paid_service`, `value_added_services`, `external`; cost
+ * `quality_failure`, `service_delivery`, `parts_sunk`, `churn_credit`).
+ * Start from `nps_ledger_options_default()`; it is only read during the
+ * call.
+ */
+typedef struct NpsLedgerOptions {
+    /**
+     * The reporting currency, NUL-terminated ISO 4217 code (default CNY).
+     */
+    char currency[4];
+    /**
+     * Exact rates for lines in other currencies (NULL with `n_rates == 0`:
+     * none).
+     */
+    const struct NpsRate *rates;
+    /**
+     * Number of rates.
+     */
+    size_t n_rates;
+    /**
+     * Revenue categories with a target share of revenue (NULL with
+     * `n_targets == 0`: none).
+     */
+    const char *const *target_names;
+    /**
+     * Their target shares, each in [0, 1], summing to at most 1.
+     */
+    const double *target_shares;
+    /**
+     * Number of targets.
+     */
+    size_t n_targets;
+} NpsLedgerOptions;
+
+/**
+ * Options of `nps_econ_lifecycle_cost`: nps-core's
+ * `econ::LifecycleOptions`. Start from `nps_lifecycle_options_default()`.
+ */
+typedef struct NpsLifecycleOptions {
+    /**
+     * Whether `as_of` is set; false = the latest sale or event.
+     */
+    bool has_as_of;
+    /**
+     * The instant the data run to (Unix seconds).
+     */
+    int64_t as_of;
+    /**
+     * Confidence of the band (default 0.95).
+     */
+    double confidence;
+    /**
+     * IANA time zone of the calendar months (NUL-terminated), NULL = UTC.
+     */
+    const char *tz;
+    /**
+     * Horizons in months of the summary (NULL with `n_horizons == 0`:
+     * the default 36 and 60).
+     */
+    const uint32_t *horizons_months;
+    /**
+     * Number of horizons.
+     */
+    size_t n_horizons;
+} NpsLifecycleOptions;
 
 #ifdef __cplusplus
 extern "C" {
@@ -7221,6 +7434,165 @@ NpsStatus nps_table_get_text(const struct NpsTable *table,
                              size_t len,
                              size_t *text_len,
                              bool *is_null);
+
+/**
+ * The default matrix options (thresholds 0.5), converted from nps-core's
+ * `econ::MatrixOptions::default()`.
+ */
+struct NpsMatrixOptions nps_matrix_options_default(void);
+
+/**
+ * The quadrant (an `NpsQuadrant`, written to `*out`) of a point with
+ * customer value `customer_value` and business value `business_value`
+ * (each in [0, 1]); a point exactly on a threshold counts as high.
+ * `options` NULL = `nps_matrix_options_default()`. A value outside [0, 1]
+ * or NaN is `NPS_STATUS_INVALID_ARGUMENT` naming it.
+ *
+ * # Safety
+ *
+ * `options` NULL or readable; `out` writable.
+ */
+NpsStatus nps_econ_quadrant(double customer_value,
+                            double business_value,
+                            const struct NpsMatrixOptions *options,
+                            uint32_t *out);
+
+/**
+ * The name of a quadrant (`"growth_engine"`, `"value_island"`,
+ * `"cost_ruin"`, `"profit_extractor"`), static; NULL for a value that is
+ * not an `NpsQuadrant`.
+ */
+const char *nps_econ_quadrant_name(uint32_t quadrant);
+
+/**
+ * A text of a quadrant from the source article (nps-core's
+ * `econ::default_texts()`): `which` is an `NpsQuadrantText`. Static UTF-8;
+ * NULL when `quadrant` or `which` is not a valid constant.
+ */
+const char *nps_econ_quadrant_text(uint32_t quadrant, uint32_t which);
+
+/**
+ * Fills `out` with the spec of a known measure (`"nps"`, `"retention"`,
+ * `"first_visit_resolution"`, `"first_time_fix_rate"`, `"csat"`,
+ * `"margin"`, `"input_output_ratio"`, `"cost_to_revenue"`: nps-core's
+ * `econ::known_measures()`); `out->values` is set to NULL and `out->name`
+ * to a static copy of the name. An unknown name is
+ * `NPS_STATUS_INVALID_ARGUMENT` naming `name`.
+ *
+ * # Safety
+ *
+ * `name` a NUL-terminated string; `out` writable.
+ */
+NpsStatus nps_econ_known_measure(const char *name, struct NpsMeasure *out);
+
+/**
+ * The strategic value matrix per unit and period: `n_measures` measures
+ * over `len` rows grouped by `grouping` (NULL = one group). Writes a new
+ * `NpsTable` to `*out`: key columns, `period`, each measure's value (f64,
+ * named after it), `customer_value`, `business_value` (f64), `quadrant`,
+ * `previous_quadrant` (text: the quadrant's name) and `moved` (bool); a
+ * unit missing a measure has null axis values and no quadrant.
+ *
+ * # Safety
+ *
+ * `measures` readable for `n_measures` entries, each with a
+ * NUL-terminated `name` and `values` NULL (with `len == 0`) or readable
+ * for `len` values; `grouping` NULL or readable, its columns readable for
+ * `len` values; `options` NULL or readable; `out` writable.
+ */
+NpsStatus nps_econ_quadrants(const struct NpsMeasure *measures,
+                             size_t n_measures,
+                             size_t len,
+                             const struct NpsKpiGrouping *grouping,
+                             const struct NpsMatrixOptions *options,
+                             struct NpsTable **out);
+
+/**
+ * The default ledger options (CNY, no rates, no target mix), converted
+ * from nps-core's `econ::LedgerOptions::default()`.
+ */
+struct NpsLedgerOptions nps_ledger_options_default(void);
+
+/**
+ * The service ledger (P&L) per unit and period: `len` lines with their
+ * `categories` (names), `amounts_minor` (0..=2^53 minor units),
+ * `currencies` (NULL = every line in `options->currency`) and `engineers`
+ * (the unit's engineers in the period, NULL or NaN on a row = not
+ * stated), grouped by `grouping` (NULL = one group); `options` NULL =
+ * `nps_ledger_options_default()`. Writes a new `NpsTable` to `*out`: key
+ * columns, `period`, `currency` (text), `lines` (u64), `revenue_minor`,
+ * `cost_minor`, `profit_minor` (i64), `margin`, `input_output_ratio`,
+ * `cost_to_revenue`, `engineers`, `revenue_per_engineer_minor` (f64,
+ * null = no data), `<category>_minor` (i64) per category,
+ * `share_<category>` (f64) per revenue category, and `target_<name>` /
+ * `gap_<name>` per target. An unknown category, an amount out of range,
+ * a bad currency or disagreeing engineers are
+ * `NPS_STATUS_INVALID_VALUE` with the row (`nps_last_error_index`); a
+ * missing rate is `NPS_STATUS_INVALID_ARGUMENT` naming `rates`.
+ *
+ * # Safety
+ *
+ * `categories` readable for `len` NUL-terminated strings; `amounts_minor`
+ * readable for `len` values; `currencies` NULL or readable for `len`
+ * strings; `engineers` NULL or readable for `len` values; `grouping` NULL
+ * or readable, its columns readable for `len` values; `options` NULL or
+ * readable with valid arrays; `out` writable.
+ */
+NpsStatus nps_econ_ledger(const char *const *categories,
+                          const int64_t *amounts_minor,
+                          const char *const *currencies,
+                          const double *engineers,
+                          size_t len,
+                          const struct NpsKpiGrouping *grouping,
+                          const struct NpsLedgerOptions *options,
+                          struct NpsTable **out);
+
+/**
+ * The default lifecycle options (as of the latest data, 95 %, UTC,
+ * horizons 36 and 60 months), from nps-core's
+ * `econ::LifecycleOptions::default()`.
+ */
+struct NpsLifecycleOptions nps_lifecycle_options_default(void);
+
+/**
+ * The lifecycle service cost per product line: Nelson's mean cumulative
+ * function of the service cost per unit by age in completed months, with
+ * censoring (a unit sold 14 months ago contributes to ages 0–14 only).
+ * The fleet: `n_units` `units` (distinct ids), `product_lines`, `sold`
+ * (Unix seconds) and `manufacturing_cost_minor` (NULL = unknown; with
+ * `has_manufacturing_cost` NULL = every cost known, else 0/1 per unit);
+ * the events: `n_events` `event_units`, `event_at` and
+ * `event_amounts_minor`. `options` NULL = `nps_lifecycle_options_default()`.
+ * Writes to `*curves` a new `NpsTable`: `product_line`, `age_months`,
+ * `at_risk`, `events` (u64), `cost_minor` (i64), `mean_cumulative_minor`,
+ * `se`, `low`, `high` (f64), one row per product line and age the data
+ * reach; and, when `summary` is not NULL, to `*summary` one row per
+ * product line: `product_line`, `units`, `max_age_months`,
+ * `manufacturing_cost_minor`, then per horizon h `cost_<h>m_minor`,
+ * `low_<h>m`, `high_<h>m`, `share_of_manufacturing_<h>m` (null where the
+ * data do not reach). An event of an unknown unit or before its sale is
+ * `NPS_STATUS_INVALID_VALUE` with the row.
+ *
+ * # Safety
+ *
+ * String arrays readable for their length of NUL-terminated strings;
+ * numeric arrays NULL (with a zero length; the optional ones always) or
+ * readable for their length; `options` NULL or readable; `curves`
+ * writable; `summary` NULL or writable.
+ */
+NpsStatus nps_econ_lifecycle_cost(const char *const *units,
+                                  const char *const *product_lines,
+                                  const int64_t *sold,
+                                  const int64_t *manufacturing_cost_minor,
+                                  const uint8_t *has_manufacturing_cost,
+                                  size_t n_units,
+                                  const char *const *event_units,
+                                  const int64_t *event_at,
+                                  const int64_t *event_amounts_minor,
+                                  size_t n_events,
+                                  const struct NpsLifecycleOptions *options,
+                                  struct NpsTable **curves,
+                                  struct NpsTable **summary);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -12,4 +12,6 @@ python3 -m nps report "$s/survey_responses.csv" \
   --dealer dealer --advisor advisor --respondent respondent_id \
   --cases "$s/cases_events.json" --complaints "$s/heat_complaints.csv" \
   --jobs "$s/kpi_repair_orders.csv" --goal 65 \
+  --ledger "$s/econ_ledger.csv" --region-measures "$s/econ_region_measures.csv" \
+  --fleet "$s/econ_fleet_units.csv" "$s/econ_fleet_events.csv" \
   --html report.html --json report.json

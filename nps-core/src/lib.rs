@@ -34,6 +34,8 @@
 //! - [`kpi`]: service KPIs (first-time fix, comebacks, bay utilization,
 //!   technician figures, time KPIs, scorecard) with numerator, denominator,
 //!   coverage.
+//! - [`econ`]: service economics — the service P&L (ledger), lifecycle
+//!   service cost per product line, the strategic value matrix.
 //! - [`heatmap`]: customer-journey pain-point heat maps; [`erlang`]:
 //!   capacity planning with the M/M/c queue (Erlang C).
 //!
@@ -358,6 +360,7 @@
 
 pub mod calendar;
 pub mod case;
+pub mod econ;
 pub mod erlang;
 mod error;
 pub mod event_log;

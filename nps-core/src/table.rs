@@ -149,7 +149,7 @@ impl Table {
     }
 
     /// Starts a table from group labels: key columns then the period.
-    fn from_labels<'a>(
+    pub(crate) fn from_labels<'a>(
         labels: impl Iterator<Item = (&'a GroupKey, Option<NaiveDate>)> + Clone,
         period: Option<Period>,
     ) -> Table {
@@ -220,7 +220,7 @@ impl Table {
             .collect()
     }
 
-    fn push(&mut self, name: &str, c: Column) {
+    pub(crate) fn push(&mut self, name: &str, c: Column) {
         self.columns.push((name.to_owned(), c));
     }
 

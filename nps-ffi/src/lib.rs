@@ -124,9 +124,12 @@ pub mod programme;
 
 pub mod table;
 
+pub mod econ;
+
 pub use calendar::*;
 pub use case::*;
 pub use change::*;
+pub use econ::*;
 pub use erlang::*;
 pub use error::*;
 pub use ffi::NpsStatus;

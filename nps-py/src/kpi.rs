@@ -767,7 +767,7 @@ impl<'py> Form<'py> {
 // ---- Columns ----
 
 /// Timestamps as a Vec (NaT stays i64::MIN, reported by nps-core).
-fn ts_vec(obj: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+pub(crate) fn ts_vec(obj: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
     Ok(timestamps(obj)?.as_slice()?.to_vec())
 }
 
@@ -780,7 +780,7 @@ fn opt_ts_vec(obj: &Bound<'_, PyAny>) -> PyResult<Vec<Option<i64>>> {
         .collect())
 }
 
-fn f64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<f64>> {
+pub(crate) fn f64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<f64>> {
     Ok(numbers(obj, name)?.to_f64()?.into_owned())
 }
 
@@ -813,7 +813,7 @@ pub(crate) fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<
         .collect()
 }
 
-fn i64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<i64>> {
+pub(crate) fn i64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<i64>> {
     f64_vec(obj, name)?
         .iter()
         .enumerate()
@@ -831,19 +831,22 @@ fn i64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<i64>> {
         .collect()
 }
 
-fn need<'py>(o: Option<Bound<'py, PyAny>>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
+pub(crate) fn need<'py>(
+    o: Option<Bound<'py, PyAny>>,
+    name: &'static str,
+) -> PyResult<Bound<'py, PyAny>> {
     o.ok_or_else(|| invalid_argument(name, "is required"))
 }
 
 /// The grouping arguments shared by the KPI functions.
-struct GroupArgs<'py> {
+pub(crate) struct GroupArgs<'py> {
     by: Option<KeyColumns<'py>>,
     ts: Option<Vec<i64>>,
     period: Option<Period>,
     tz: Option<String>,
 }
 
-fn group_args<'py>(
+pub(crate) fn group_args<'py>(
     form: &Form<'py>,
     by: Option<&Bound<'py, PyAny>>,
     ts: Option<&Bound<'py, PyAny>>,
@@ -860,7 +863,7 @@ fn group_args<'py>(
 }
 
 /// Runs `f` with the core grouping (the GIL released).
-fn grouped<R: Send>(
+pub(crate) fn grouped<R: Send>(
     py: Python<'_>,
     g: &GroupArgs<'_>,
     f: impl FnOnce(&Grouping<'_>) -> nps_core::Result<R> + Send,
@@ -883,7 +886,7 @@ fn grouped<R: Send>(
 }
 
 /// The key names of a KPI table: those of `by=` when known.
-fn key_names(g: &GroupArgs<'_>) -> Vec<Option<String>> {
+pub(crate) fn key_names(g: &GroupArgs<'_>) -> Vec<Option<String>> {
     g.by.as_ref().map(|k| k.names.clone()).unwrap_or_default()
 }
 
@@ -896,7 +899,7 @@ fn kpi_table(t: KpiTable, g: &GroupArgs<'_>) -> PyKpiTable {
 }
 
 /// The categories of categorical `by=` columns (their keys are codes).
-fn key_categories(g: &GroupArgs<'_>) -> table::KeyCategories {
+pub(crate) fn key_categories(g: &GroupArgs<'_>) -> table::KeyCategories {
     g.by.as_ref()
         .map(KeyColumns::categories)
         .unwrap_or_default()

@@ -14,6 +14,7 @@
 mod calendar;
 mod case;
 mod column;
+mod econ;
 mod erlang;
 mod errors;
 mod goal;
@@ -136,5 +137,7 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<erlang::PyQueue>()?;
     m.add_function(wrap_pyfunction!(erlang::erlang_c, m)?)?;
     m.add_function(wrap_pyfunction!(erlang::servers_needed, m)?)?;
+    // econ (service economics: nps.econ)
+    econ::register(m)?;
     Ok(())
 }

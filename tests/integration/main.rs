@@ -6,6 +6,7 @@ mod calendar_props;
 mod cases;
 mod change;
 mod defaults;
+mod econ;
 mod fuzz_regressions;
 mod golden;
 mod group_merge;

@@ -74,10 +74,17 @@ def test_report_on_the_bundled_sample(tmp_path: Path) -> None:
     p = run_process("report", SURVEY, *SAMPLE_OPTS, "--cases", SAMPLE / "cases_events.json",
             "--complaints", SAMPLE / "heat_complaints.csv", "--jobs",
             SAMPLE / "kpi_repair_orders.csv", "--goal", "65", "--html", html, "--json", js,
-            "--no-charts")
+            "--no-charts", "--ledger", SAMPLE / "econ_ledger.csv", "--region-measures",
+            SAMPLE / "econ_region_measures.csv", "--fleet", SAMPLE / "econ_fleet_units.csv",
+            SAMPLE / "econ_fleet_events.csv")
     assert p.returncode == 0, p.stderr
     f = json.loads(js.read_text(encoding="utf-8"))
     assert f["not_included"] == []
+    # Service economics: the remote West region loses money (the source's province).
+    west = next(x for x in f["economics"]["pnl"] if x["region"] == "West")
+    assert west["profit_minor"] < 0 and west["input_output_ratio"] < 1
+    assert {r["region"] for r in f["economics"]["matrix"]["latest"]} == {"East", "South",
+                                                                          "North", "West"}
     assert str(html.resolve()) in p.stdout and str(js.resolve()) in p.stdout
     assert p.stdout.startswith(f"NPS {f['headline']['nps']:.1f} ")
     assert html.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")

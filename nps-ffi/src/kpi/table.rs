@@ -171,7 +171,7 @@ fn row_at<T>(rows: &[T], index: usize) -> Result<&T, FfiError> {
 }
 
 /// A C grouping read: the key columns it owns, and the rest borrowed.
-struct CGrouping<'a> {
+pub(crate) struct CGrouping<'a> {
     keys: Option<&'a [u32]>,
     multi: Vec<KeyColumn<'a>>,
     timestamps: Option<&'a [i64]>,
@@ -181,7 +181,7 @@ struct CGrouping<'a> {
 
 impl CGrouping<'_> {
     /// Calls `f` with the core grouping.
-    fn with<R>(&self, f: impl FnOnce(&Grouping<'_>) -> R) -> R {
+    pub(crate) fn with<R>(&self, f: impl FnOnce(&Grouping<'_>) -> R) -> R {
         let multi: Vec<Keys> = self.multi.iter().map(KeyColumn::as_keys).collect();
         let keys = match self.keys {
             Some(k) => Some(Keys::U32(k)),
@@ -200,7 +200,10 @@ impl CGrouping<'_> {
 /// # Safety
 /// `g` NULL or a readable `NpsKpiGrouping` whose columns are NULL or
 /// readable for `len` values and `tz` NULL or a NUL-terminated string.
-unsafe fn grouping<'a>(g: *const NpsKpiGrouping, len: usize) -> Result<CGrouping<'a>, FfiError> {
+pub(crate) unsafe fn grouping<'a>(
+    g: *const NpsKpiGrouping,
+    len: usize,
+) -> Result<CGrouping<'a>, FfiError> {
     // SAFETY: forwarded caller guarantee.
     let Some(g) = (unsafe { ffi::opt_reference(g, "grouping") })? else {
         return Ok(CGrouping {

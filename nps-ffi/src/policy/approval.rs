@@ -159,7 +159,7 @@ unsafe fn items_of(ptr: *const NpsItem, len: usize) -> Result<Vec<Item>, FfiErro
 /// # Safety
 /// `ptr` must be NULL or readable for `len` rates, each `rate` NULL or a
 /// NUL-terminated string.
-unsafe fn rates_of(ptr: *const NpsRate, len: usize) -> Result<Vec<Rate>, FfiError> {
+pub(crate) unsafe fn rates_of(ptr: *const NpsRate, len: usize) -> Result<Vec<Rate>, FfiError> {
     // SAFETY: forwarded caller guarantee.
     let rates = unsafe { ffi::slice(ptr, len, "rates") }?;
     rates

@@ -190,6 +190,10 @@ from nps import plot  # noqa: E402  (charts: nps.plot; imports matplotlib only w
 
 __all__ += ["kpi", "dask", "plot"]
 
+from nps import econ  # noqa: E402  (service economics: nps.econ)
+
+__all__ += ["econ"]
+
 
 def test(*args: Any, **kwargs: Any) -> TestResult:
     """Deprecated alias of `test_benchmark` (the name used in Rust and C);

@@ -99,6 +99,14 @@ __all__ = [
     "Queue",
     "erlang_c",
     "servers_needed",
+    "EconTable",
+    "Placement",
+    "_econ_ledger",
+    "_econ_quadrant",
+    "_econ_known_measures",
+    "_econ_texts",
+    "_econ_quadrants",
+    "_econ_lifecycle_cost",
 ]
 
 __version__: str
@@ -3367,3 +3375,148 @@ def servers_needed(
     >>> nps.servers_needed(arrival_rate=10.0, service_time=0.25, target_wait=0.1, target_share=0.8).servers
     4
     """
+
+# ---- econ (service economics: nps.econ) ----
+
+@final
+class EconTable:
+    """A table of `nps.econ` (a ledger, a quadrant table, lifecycle curves or
+    their summary): `to_pandas()`, `to_polars()`, `to_arrow()` and
+    `to_dict()` give it; `kind` says which.
+
+    >>> t = nps.econ.quadrants(None, unit=["d1"], measures={"nps": [40.0], "margin": [-0.3]})
+    >>> t.kind, len(t), t.to_dict()["quadrant"]
+    ('quadrants', 1, ['value_island'])
+    """
+    @property
+    def kind(self) -> str:
+        """`"ledger"`, `"quadrants"`, `"lifecycle_cost"` or
+        `"lifecycle_summary"`.
+        """
+    @property
+    def summary(self) -> EconTable | None:
+        """For lifecycle curves: one row per product line (units, oldest age,
+        mean manufacturing cost, the cost at each horizon and its share of
+        the manufacturing cost); None for other tables.
+        """
+    @property
+    def columns(self) -> list[str]:
+        """The column names, in order."""
+    def __len__(self) -> int: ...
+    def _table(self) -> _TableColumns:
+        """The table as columns for `nps/_table.py`."""
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+
+@final
+class Placement:
+    """The result of `nps.econ.quadrant`: the quadrant of a point and the
+    source article's text for it.
+
+    >>> q = nps.econ.quadrant(customer_value=0.62, business_value=0.30)
+    >>> q.quadrant, q.label_zh
+    ('value_island', '价值孤岛')
+    >>> q.action.startswith("Launch service productization")
+    True
+    """
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def quadrant(self) -> str:
+        """The quadrant's name: `growth_engine`, `value_island`, `cost_ruin`
+        or `profit_extractor`.
+        """
+    @property
+    def customer_value(self) -> float:
+        """The customer value of the point."""
+    @property
+    def business_value(self) -> float:
+        """The business value of the point."""
+    @property
+    def label_zh(self) -> str:
+        """The quadrant's name in the source (增长引擎, ...)."""
+    @property
+    def challenge(self) -> str:
+        """The challenge of a service organisation in this quadrant."""
+    @property
+    def action(self) -> str:
+        """What it should do."""
+    @property
+    def challenge_zh(self) -> str:
+        """The challenge in the source's words."""
+    @property
+    def action_zh(self) -> str:
+        """The action in the source's words."""
+
+def _econ_ledger(
+    data: Any,
+    *,
+    unit: Any = None,
+    category: Any = None,
+    amount_minor: Any = None,
+    currency: str = "CNY",
+    currencies: Any = None,
+    rates: list[tuple[str, str, str]] | None = None,
+    target_mix: list[tuple[str, float]] | None = None,
+    engineers: Any = None,
+    period: str | None = None,
+    time: Any = None,
+    timestamps: Any = None,
+    tz: str | None = None,
+) -> EconTable:
+    """The service ledger. See `nps.econ.ledger`."""
+def _econ_quadrant(
+    customer_value: float,
+    business_value: float,
+    *,
+    customer_threshold: float | None = None,
+    business_threshold: float | None = None,
+) -> Placement:
+    """The quadrant of one point. See `nps.econ.quadrant`."""
+def _econ_known_measures() -> list[tuple[str, str, float, float, float]]:
+    """The known measures as `(name, axis, weight, low, high)`."""
+def _econ_texts() -> list[tuple[str, str, str, str, str, str]]:
+    """The quadrants' texts as `(quadrant, label_zh, challenge, action,
+    challenge_zh, action_zh)`.
+    """
+def _econ_quadrants(
+    data: Any,
+    measures: dict[str, tuple[Any, str | None, float | None, float | None, float | None]],
+    *,
+    unit: Any = None,
+    period: str | None = None,
+    time: Any = None,
+    timestamps: Any = None,
+    tz: str | None = None,
+    customer_threshold: float | None = None,
+    business_threshold: float | None = None,
+) -> EconTable:
+    """The matrix per unit and period. `measures` maps each measure's name to
+    `(column, axis, weight, low, high)` (axis None: the known measure's
+    spec). See `nps.econ.quadrants`.
+    """
+def _econ_lifecycle_cost(
+    units: Any,
+    events: Any,
+    *,
+    unit: Any = None,
+    product_line: Any = None,
+    sold: Any = None,
+    manufacturing_cost_minor: Any = None,
+    event_unit: Any = None,
+    at: Any = None,
+    amount_minor: Any = None,
+    as_of: Any = None,
+    horizons_months: list[int] | None = None,
+    confidence: float | None = None,
+    tz: str | None = None,
+) -> EconTable:
+    """The lifecycle service cost. See `nps.econ.lifecycle_cost`."""

@@ -279,13 +279,20 @@ def _report(a: argparse.Namespace) -> int:
     cases = _read_cases(a.cases, policy) if a.cases else None
     complaints = read_table(a.complaints, "complaints") if a.complaints else None
     jobs = read_table(a.jobs, "jobs") if a.jobs else None
+    economics = None
+    if a.ledger:  # service economics (nps.econ)
+        economics = {"ledger": read_table(a.ledger, "ledger"),
+                     "measures": (read_table(a.region_measures, "region measures")
+                                  if a.region_measures else None),
+                     "units": read_table(a.fleet[0], "fleet units") if a.fleet else None,
+                     "events": read_table(a.fleet[1], "fleet events") if a.fleet else None}
     try:
         r = _report_mod.build(df, score=a.score, time=a.time, tz=a.tz, dealer=a.dealer,
                               advisor=a.advisor, respondent=a.respondent, policy=policy,
                               cases=cases, complaints=complaints, jobs=jobs, goal=a.goal,
                               goal_months=a.goal_months or 12,
                               adjust=None if a.adjust == "none" else a.adjust,
-                              invalid=a.invalid, source=a.file)
+                              invalid=a.invalid, source=a.file, economics=economics)
     except nps.NpsError as e:
         raise _library_error(e, {"scores": a.score, "timestamps": a.time,
                                  "respondents": a.respondent, "keys": a.dealer}) from e
@@ -472,6 +479,15 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--jobs", metavar="FILE", help="repair orders, CSV or Parquet with columns "
                    "vehicle, opened_at, closed_at [, dealer, complaint, arrived_at, greeted_at, "
                    "finished_at, left_at] (adds the KPI scorecard)")
+    r.add_argument("--ledger", metavar="FILE", help="service ledger, CSV or Parquet with columns "
+                   "region, category, amount_minor, booked_at, engineers (adds the service "
+                   "economics section)")
+    r.add_argument("--region-measures", metavar="FILE", help="per region and quarter: region, "
+                   "quarter, nps, first_visit_resolution (with --ledger: adds the strategic "
+                   "value matrix)")
+    r.add_argument("--fleet", nargs=2, metavar=("UNITS", "EVENTS"), help="machines sold (unit, "
+                   "product_line, sold, manufacturing_cost_minor) and their service cost events "
+                   "(unit, at, amount_minor) (with --ledger: adds the lifecycle service cost)")
     r.add_argument("--goal", type=float, metavar="NPS", help="target network NPS (adds goal "
                    "tracking; needs --time)")
     r.add_argument("--goal-months", type=int, metavar="N",

@@ -836,3 +836,80 @@ def goal(track: GoalReport, ax: Any = None, *, title: str | None = None) -> Axes
     ax.set_title(title or "Goal tracking: NPS against the planned path")
     _legend_outside(ax)
     return ax
+
+
+# ---------------------------------------------------------------------------
+# strategic value matrix (nps.econ.quadrants)
+
+__all__ += ["quadrants"]
+
+#: Quadrant colours (Okabe-Ito) and the source's names.
+QUADRANT_STYLE = {
+    "growth_engine": (GREEN, "growth engine"),
+    "value_island": (SKY, "value island"),
+    "cost_ruin": (VERMILLION, "cost ruin"),
+    "profit_extractor": (ORANGE, "profit extractor"),
+}
+
+
+def quadrants(t: Any, ax: Any = None, *, customer_threshold: float = 0.5,
+              business_threshold: float = 0.5, title: str | None = None) -> Axes:
+    """The strategic value matrix (`nps.econ.quadrants`): each unit as a
+    point at its business value (x) and customer value (y), coloured (and
+    labelled) by quadrant in its latest period, with an arrow from its
+    position in the previous period when it has one; the thresholds split
+    the four quadrants. Units without a quadrant (a missing measure) are
+    left out and listed in the title. Gids: ``unit`` (points), ``move``
+    (arrows), ``threshold``.
+
+    >>> t = nps.econ.quadrants(None, unit=["a", "b"], measures={"nps": [40.0, -20.0],
+    ...                                                       "margin": [-0.3, 0.25]})
+    >>> ax = nps.plot.quadrants(t)
+    >>> sorted(x.get_text() for x in ax.texts if x.get_gid() == "label")
+    ['a', 'b']
+    """
+    ax = _axes(ax, (7.0, 6.0))
+    d = t.to_dict()
+    names = list(d)
+    unit = names[0]
+    has_period = "period" in d
+    latest: dict[Any, int] = {}
+    previous: dict[Any, int] = {}
+    for i, k in enumerate(d[unit]):
+        if d["quadrant"][i] is None:
+            continue
+        if k in latest:
+            previous[k] = latest[k]
+        latest[k] = i
+    missing = sorted({str(k) for i, k in enumerate(d[unit]) if k not in latest})
+    for (x0, x1, y0, y1, q) in ((business_threshold, 1.0, customer_threshold, 1.0, "growth_engine"),
+                                (0.0, business_threshold, customer_threshold, 1.0, "value_island"),
+                                (0.0, business_threshold, 0.0, customer_threshold, "cost_ruin"),
+                                (business_threshold, 1.0, 0.0, customer_threshold,
+                                 "profit_extractor")):
+        color, label = QUADRANT_STYLE[q]
+        ax.axvspan(x0, x1, ymin=y0, ymax=y1, color=color, alpha=0.08, lw=0)
+        ax.text((x0 + x1) / 2, y1 - 0.03, label, ha="center", va="top", fontsize=9,
+                color=GREY, gid="quadrant")
+    ax.axvline(business_threshold, color=GREY, lw=0.8, ls="--", gid="threshold")
+    ax.axhline(customer_threshold, color=GREY, lw=0.8, ls="--", gid="threshold")
+    for k, i in latest.items():
+        x, y = d["business_value"][i], d["customer_value"][i]
+        color, _ = QUADRANT_STYLE[d["quadrant"][i]]
+        if k in previous:
+            j = previous[k]
+            ax.annotate("", xy=(x, y), xytext=(d["business_value"][j], d["customer_value"][j]),
+                        arrowprops=dict(arrowstyle="->", color=GREY, lw=1.0), gid="move")
+        ax.scatter([x], [y], s=70, color=color, edgecolors=BLACK, linewidths=0.6, zorder=3,
+                   gid="unit")
+        ax.text(x + 0.012, y + 0.012, shorten(k, 20), fontsize=8, gid="label")
+    ax.set_xlim(0, 1)
+    ax.set_ylim(0, 1)
+    ax.set_xlabel("business value (0 = net cost centre, 1 = strategic growth)")
+    ax.set_ylabel("customer value (0 = surface fixes, 1 = customer success)")
+    what = "latest period, arrows from the previous" if has_period else "one period"
+    ttl = title or f"Strategic value matrix ({what})"
+    if missing:
+        ttl += f"\nno quadrant (a measure missing): {shorten(', '.join(missing), 60)}"
+    ax.set_title(ttl)
+    return ax

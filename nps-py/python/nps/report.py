@@ -132,14 +132,16 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
           respondent: str | None = None, policy: nps.Policy | None = None,
           cases: list[nps.Case] | None = None, complaints: Any = None, jobs: Any = None,
           goal: float | None = None, goal_months: int = 12, adjust: str | None = "holm",
-          window: int = 3, invalid: Any = "skip", source: str | None = None) -> Report:
+          window: int = 3, invalid: Any = "skip", source: str | None = None,
+          economics: dict[str, Any] | None = None) -> Report:
     """Computes every figure of the report from a polars DataFrame `df` (the
     survey export) and the optional inputs. Column arguments name columns
     of `df`; `invalid="raise"` makes the first invalid score (or missing
     key, time or respondent) an error instead of a counted exclusion;
     `complaints` (stage, pain_point, pain[, dealer, submitted_at])
     and `jobs` (repair orders) are polars DataFrames, `cases` a list of
-    `nps.Case`. Sections whose inputs are missing are listed in
+    `nps.Case`; `economics` (see `_economics`) adds the service economics
+    section. Sections whose inputs are missing are listed in
     `figures["not_included"]` with the option that adds them."""
     import polars as pl
 
@@ -263,6 +265,14 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
     else:
         missing.append({"section": "Detractor recovery funnel",
                         "needs": "--cases cases.json (recovery case event logs)"})
+
+    if economics is not None:
+        f["economics"], res["economics"] = _economics(economics)
+    else:
+        missing.append({"section": "Service economics and strategic position (service P&L, "
+                        "strategic value matrix, lifecycle service cost)",
+                        "needs": "--ledger ledger.csv [--region-measures m.csv] "
+                                 "[--fleet units.csv events.csv]"})
 
     if network.n:
         det, _, pro = network.shares
@@ -810,6 +820,9 @@ def _render_html(r: Report, charts_on: bool) -> str:
         add(f"<p>{rc['low_scores']} low scores in {rc['cases']} recovery cases.</p>"
             + _table(["step", "cases", "of", "%"], rows, "recovery") + "</section>")
 
+    if "economics" in f:
+        add(_economics_html(f["economics"], res["economics"], charts, plot))
+
     ig = f["integrity"]
     if ig["groups"]:
         add('<section id="integrity"><h2>Do any scores look managed?</h2>')
@@ -856,3 +869,120 @@ def _render_html(r: Report, charts_on: bool) -> str:
             f"<body>\n{body}\n<footer class=\"muted\">Generated "
             f"{dt.date.today().isoformat()} by nps {_esc(f['nps_version'])}.</footer>"
             "</body></html>\n")
+
+
+# ---------------------------------------------------------------------------
+# Service economics and strategic position (nps.econ; issue 15)
+
+
+def _dates(df: Any, col: str) -> Any:
+    """`col` as a datetime column (CSV text is parsed)."""
+    import polars as pl
+
+    if df.schema[col] == pl.Utf8:
+        return df.with_columns(pl.col(col).str.to_datetime())
+    return df
+
+
+def _economics(e: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The service P&L per region (whole period), the strategic value matrix
+    per region and quarter, and the lifecycle service cost per product line.
+
+    `e["ledger"]`: columns region, category, amount_minor, booked_at,
+    engineers (CNY fen); `e.get("measures")`: region, quarter (first day),
+    nps, first_visit_resolution (the customer axis; the business axis is
+    the ledger's margin and input-output ratio); `e.get("units")` /
+    `e.get("events")`: the fleet (unit, product_line, sold,
+    manufacturing_cost_minor) and its service cost events (unit, at,
+    amount_minor)."""
+    import polars as pl
+
+    led_df = _dates(e["ledger"], "booked_at")
+    kw: dict[str, Any] = dict(unit="region", category="category", amount_minor="amount_minor",
+                              engineers="engineers")
+    year = nps.econ.ledger(led_df, **kw).to_dict()
+    pnl = [{k: year[k][i] for k in ("region", "revenue_minor", "cost_minor", "profit_minor",
+                                     "margin", "input_output_ratio", "cost_to_revenue",
+                                     "engineers", "revenue_per_engineer_minor")}
+           for i in range(len(year["region"]))]
+    out: dict[str, Any] = {"currency": "CNY", "pnl": pnl, "matrix": None, "lifecycle": None}
+    res: dict[str, Any] = {}
+    if e.get("measures") is not None:
+        q = nps.econ.ledger(led_df, period="quarter", time="booked_at", **kw).to_polars()
+        m = e["measures"].with_columns(pl.col("quarter").str.to_date()
+                                       if e["measures"].schema["quarter"] == pl.Utf8
+                                       else pl.col("quarter").cast(pl.Date))
+        joined = q.select("region", "period", "margin", "input_output_ratio").join(
+            m.rename({"quarter": "period"}), on=["region", "period"], how="left")
+        t = nps.econ.quadrants(joined, unit="region", period="quarter", time="period",
+                               measures={"nps": "nps",
+                                         "first_visit_resolution": "first_visit_resolution",
+                                         "margin": "margin",
+                                         "input_output_ratio": "input_output_ratio"})
+        res["matrix"] = t
+        d = t.to_dict()
+        rows = [{k: (d[k][i].isoformat() if k == "period" else d[k][i])
+                 for k in ("region", "period", "customer_value", "business_value", "quadrant",
+                           "previous_quadrant", "moved")} for i in range(len(t))]
+        latest = {r["region"]: r for r in rows}
+        for r in latest.values():
+            r["action"] = (nps.econ.QUADRANTS[r["quadrant"]]["action"] if r["quadrant"]
+                           else None)
+        out["matrix"] = {"rows": rows, "latest": list(latest.values())}
+    if e.get("units") is not None and e.get("events") is not None:
+        lc = nps.econ.lifecycle_cost(_dates(e["units"], "sold"), _dates(e["events"], "at"),
+                                     manufacturing_cost_minor="manufacturing_cost_minor")
+        res["lifecycle"] = lc
+        s = lc.summary.to_dict() if lc.summary is not None else {}
+        out["lifecycle"] = [{k: s[k][i] for k in s} for i in range(len(s.get("product_line", [])))]
+    return out, res
+
+
+def _yuan(minor: Any) -> str:
+    return "<td>–</td>" if minor is None else f'<td data-value="{minor!r}">{minor / 100:,.0f}</td>'
+
+
+def _economics_html(ec: dict[str, Any], res: dict[str, Any], charts: dict[str, Any],
+                    plot: Any) -> str:
+    out = ['<section id="economics"><h2>Service economics and strategic position</h2>',
+           "<p>After-sales as a business: revenue and cost by region (CNY), the input-output "
+           "ratio (revenue / cost; below 1 the region loses money), and where each region "
+           "sits in the strategic value matrix.</p>"]
+    rows = [[f"<td>{_esc(p['region'])}</td>", _yuan(p["revenue_minor"]), _yuan(p["cost_minor"]),
+             _yuan(p["profit_minor"]), _num(p["input_output_ratio"], 2),
+             _num(p["engineers"], 0), _yuan(p["revenue_per_engineer_minor"])]
+            for p in ec["pnl"]]
+    out.append(_table(["region", "revenue", "cost", "profit or loss", "input-output ratio",
+                       "engineers", "revenue per engineer"], rows, "economics-pnl"))
+    mx = ec.get("matrix")
+    if mx:
+        if plot is not None:
+            out.append(_figure(charts, "quadrants",
+                               lambda ax: plot.quadrants(res["matrix"], ax=ax), (7, 6),
+                               "Each region at its business value (x) and customer value (y) "
+                               "in the latest quarter, coloured by quadrant; arrows from the "
+                               "previous quarter."))
+        rows = [[f"<td>{_esc(r['region'])}</td>", f"<td>{_esc(r['period'])}</td>",
+                 _num(r["customer_value"], 2), _num(r["business_value"], 2),
+                 f"<td>{_esc(r['quadrant'] or 'no data')}</td>",
+                 f"<td>{_esc(r['previous_quadrant'] or '')}</td>",
+                 f"<td>{_esc(r['action'] or '')}</td>"] for r in mx["latest"]]
+        out.append(_table(["region", "quarter", "customer value", "business value", "quadrant",
+                           "previous quarter", "action (source article)"], rows,
+                          "economics-matrix"))
+    lc = ec.get("lifecycle")
+    if lc:
+        rows = [[f"<td>{_esc(x['product_line'])}</td>", _num(x["units"], 0),
+                 _num(x["max_age_months"], 0), _yuan(x["manufacturing_cost_minor"]),
+                 _yuan(x.get("cost_36m_minor")),
+                 _num(None if x.get("share_of_manufacturing_36m") is None
+                      else 100 * x["share_of_manufacturing_36m"], 0),
+                 _yuan(x.get("cost_60m_minor"))] for x in lc]
+        out.append("<p>Lifecycle service cost per machine (mean cumulative cost, correct for "
+                   "machines observed for different lengths of time; – where no machine is "
+                   "old enough):</p>")
+        out.append(_table(["product line", "machines", "oldest (months)", "manufacturing cost",
+                           "service cost, 3 years", "% of manufacturing cost",
+                           "service cost, 5 years"], rows, "economics-lifecycle"))
+    out.append("</section>")
+    return "".join(out)
