@@ -402,6 +402,10 @@ enum NpsPeriod
      * Calendar quarter.
      */
     NPS_PERIOD_QUARTER = 4,
+    /**
+     * Calendar year (labels like `2025`).
+     */
+    NPS_PERIOD_YEAR = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L

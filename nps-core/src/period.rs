@@ -1,4 +1,4 @@
-//! Calendar periods (day, ISO week, month, quarter) of Unix-second instants
+//! Calendar periods (day, ISO week, month, quarter, year) of Unix-second instants
 //! in an IANA time zone.
 //!
 //! A period starts at local midnight of its first day. When that midnight
@@ -24,16 +24,19 @@ pub enum Period {
     Month,
     /// A calendar quarter (Jan–Mar, Apr–Jun, Jul–Sep, Oct–Dec).
     Quarter,
+    /// A calendar year (a service P&L's usual period).
+    Year,
 }
 
 impl Period {
-    /// `"day"`, `"week"`, `"month"` or `"quarter"`.
+    /// `"day"`, `"week"`, `"month"`, `"quarter"` or `"year"`.
     pub fn name(self) -> &'static str {
         match self {
             Period::Day => "day",
             Period::Week => "week",
             Period::Month => "month",
             Period::Quarter => "quarter",
+            Period::Year => "year",
         }
     }
 
@@ -50,9 +53,10 @@ impl Period {
             "week" => Ok(Period::Week),
             "month" => Ok(Period::Month),
             "quarter" => Ok(Period::Quarter),
+            "year" => Ok(Period::Year),
             other => Err(Error::arg(
                 "period",
-                format!("unknown period `{other}` (expected day, week, month or quarter)"),
+                format!("unknown period `{other}` (expected day, week, month, quarter or year)"),
             )),
         }
     }
@@ -65,6 +69,7 @@ impl Period {
             Period::Week => date - Duration::days(i64::from(date.weekday().num_days_from_monday())),
             Period::Month => ymd(date.year(), date.month()),
             Period::Quarter => ymd(date.year(), (date.month() - 1) / 3 * 3 + 1),
+            Period::Year => ymd(date.year(), 1),
         }
     }
 
@@ -76,6 +81,7 @@ impl Period {
             Period::Week => start.checked_add_signed(Duration::days(7)),
             Period::Month => start.checked_add_months(chrono::Months::new(1)),
             Period::Quarter => start.checked_add_months(chrono::Months::new(3)),
+            Period::Year => start.checked_add_months(chrono::Months::new(12)),
         }
     }
 
@@ -88,12 +94,13 @@ impl Period {
             Period::Week => (last - first).num_days().div_euclid(7),
             Period::Month => months(last) - months(first),
             Period::Quarter => (months(last) - months(first)).div_euclid(3),
+            Period::Year => i64::from(last.year()) - i64::from(first.year()),
         };
         u64::try_from(n + 1).unwrap_or(0)
     }
 
     /// A label for the period starting at `start`: `2025-03-14`, `2025-W09`
-    /// (ISO week-year and week), `2025-03`, `2025-Q1`.
+    /// (ISO week-year and week), `2025-03`, `2025-Q1`, `2025`.
     ///
     /// ```
     /// use chrono::NaiveDate;
@@ -101,6 +108,7 @@ impl Period {
     /// let d = NaiveDate::from_ymd_opt(2024, 12, 30).unwrap();
     /// assert_eq!(Period::Week.label(d), "2025-W01");
     /// assert_eq!(Period::Quarter.label(d), "2024-Q4");
+    /// assert_eq!(Period::Year.label(d), "2024");
     /// ```
     pub fn label(self, start: NaiveDate) -> String {
         match self {
@@ -111,6 +119,7 @@ impl Period {
             }
             Period::Month => start.format("%Y-%m").to_string(),
             Period::Quarter => format!("{:04}-Q{}", start.year(), (start.month() - 1) / 3 + 1),
+            Period::Year => format!("{:04}", start.year()),
         }
     }
 }

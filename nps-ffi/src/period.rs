@@ -19,6 +19,8 @@ pub enum NpsPeriod {
     Month = 3,
     /// Calendar quarter.
     Quarter = 4,
+    /// Calendar year (labels like `2025`).
+    Year = 5,
 }
 
 c_enum!(NpsPeriod {
@@ -26,7 +28,8 @@ c_enum!(NpsPeriod {
     Day,
     Week,
     Month,
-    Quarter
+    Quarter,
+    Year
 });
 
 /// Converts a C `NpsPeriod` value (the argument `period`); `None` for
@@ -38,6 +41,7 @@ pub(crate) fn period_of(v: u32) -> Result<Option<Period>, FfiError> {
         NpsPeriod::Week => Some(Period::Week),
         NpsPeriod::Month => Some(Period::Month),
         NpsPeriod::Quarter => Some(Period::Quarter),
+        NpsPeriod::Year => Some(Period::Year),
     })
 }
 
@@ -49,6 +53,7 @@ pub(crate) fn period_to_c(p: Option<Period>) -> u32 {
         Some(Period::Week) => NpsPeriod::Week,
         Some(Period::Month) => NpsPeriod::Month,
         Some(Period::Quarter) => NpsPeriod::Quarter,
+        Some(Period::Year) => NpsPeriod::Year,
     }
     .to_u32()
 }

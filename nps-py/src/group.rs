@@ -270,7 +270,7 @@ impl PyGroupResult {
         self.grouped.dropped_repeats
     }
 
-    /// The period grouped by ("day", "week", "month", "quarter") or None.
+    /// The period grouped by ("day", "week", "month", "quarter", "year") or None.
     #[getter]
     fn period(&self) -> Option<&'static str> {
         self.grouped.period.map(Period::name)
@@ -785,7 +785,7 @@ fn names_arg(by: &Bound<'_, PyAny>) -> PyResult<Vec<String>> {
 /// columns. The array form takes `keys` (a column, a list of columns, or
 /// None) and `scores`, with `timestamps=` and `respondents=`.
 ///
-/// - `period`: "day", "week", "month" or "quarter" in time zone `tz`
+/// - `period`: "day", "week", "month", "quarter" or "year" in time zone `tz`
 ///   (IANA name, default UTC); `window`: rolling windows of that many
 ///   periods (each group says whether its window is `complete`).
 /// - `dedupe`: with a respondent column, "global" (default: a respondent's

@@ -120,7 +120,7 @@ static const struct name_code TEST_METHODS[] = {
     {"wald", NPS_TEST_METHOD_WALD}, {"adjusted_wald", NPS_TEST_METHOD_ADJUSTED_WALD}, {NULL, 0}};
 static const struct name_code PERIODS[] = {{"day", NPS_PERIOD_DAY},     {"week", NPS_PERIOD_WEEK},
                                            {"month", NPS_PERIOD_MONTH}, {"quarter", NPS_PERIOD_QUARTER},
-                                           {NULL, 0}};
+                                           {"year", NPS_PERIOD_YEAR},       {NULL, 0}};
 static const struct name_code STAGES[] = {
     {"appointment", NPS_STAGE_APPOINTMENT}, {"reception", NPS_STAGE_RECEPTION},
     {"diagnosis", NPS_STAGE_DIAGNOSIS},     {"repair", NPS_STAGE_REPAIR},

@@ -87,6 +87,7 @@ static uint32_t period_of(const cJSON *p) {
     if (cJSON_IsNull(p)) return NPS_PERIOD_NONE;
     if (strcmp(p->valuestring, "month") == 0) return NPS_PERIOD_MONTH;
     if (strcmp(p->valuestring, "quarter") == 0) return NPS_PERIOD_QUARTER;
+    if (strcmp(p->valuestring, "year") == 0) return NPS_PERIOD_YEAR;
     return 99;
 }
 

@@ -497,6 +497,7 @@ static uint32_t period_of(const cJSON *p) {
         {"week", NPS_PERIOD_WEEK},
         {"month", NPS_PERIOD_MONTH},
         {"quarter", NPS_PERIOD_QUARTER},
+        {"year", NPS_PERIOD_YEAR},
     };
     size_t i;
     if (is_null(p)) return NPS_PERIOD_NONE;

@@ -993,6 +993,8 @@ def period_start(day: dt.date, period: str) -> dt.date:
         return day.replace(day=1)
     if period == "quarter":
         return dt.date(day.year, 3 * ((day.month - 1) // 3) + 1, 1)
+    if period == "year":
+        return dt.date(day.year, 1, 1)
     raise ValueError(period)
 
 
@@ -1006,6 +1008,8 @@ def period_label(start: dt.date, period: str) -> str:
         return f"{start.year}-{start.month:02d}"
     if period == "quarter":
         return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    if period == "year":
+        return f"{start.year:04d}"
     raise ValueError(period)
 
 
@@ -1124,6 +1128,10 @@ def groups():
     out.append(group_vector("quarter_new_york", qsc, timestamps=qts, period="quarter",
                             tz="America/New_York"))
     out.append(group_vector("quarter_utc", qsc, timestamps=qts, period="quarter"))
+    # Years: New York's New Year's Eve 23:59:59 is already next year in UTC.
+    out.append(group_vector("year_new_york", qsc, timestamps=qts, period="year",
+                            tz="America/New_York"))
+    out.append(group_vector("year_utc", qsc, timestamps=qts, period="year"))
 
     # Days in Europe/Berlin across the DST changes of 2025 (Mar 30, Oct 26).
     dts = [

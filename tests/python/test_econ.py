@@ -221,6 +221,22 @@ def test_bundled_sample():
     assert s["share_of_manufacturing_36m"].max() > 0.7
 
 
+def test_year_period_sums_the_quarters():
+    """The issue's ``period="year"``: a year's revenue and cost are the sums
+    of its quarters (the sample's quarters, summed here in pandas)."""
+    df = pd.read_csv(ROOT / "data" / "sample" / "econ_ledger.csv", parse_dates=["booked_at"])
+    kw = dict(unit="region", category="category", amount_minor="amount_minor", time="booked_at")
+    q = nps.econ.ledger(df, period="quarter", **kw).to_pandas()
+    y = nps.econ.ledger(df, period="year", **kw).to_pandas()
+    q["year"] = pd.to_datetime(q["period"]).dt.year
+    want = q.groupby(["region", "year"])[["revenue_minor", "cost_minor"]].sum().reset_index()
+    got = y.assign(year=pd.to_datetime(y["period"]).dt.year)[["region", "year", "revenue_minor", "cost_minor"]]
+    got = got.sort_values(["region", "year"]).reset_index(drop=True)
+    want = want.sort_values(["region", "year"]).reset_index(drop=True)
+    assert len(got) == len(want) > 0
+    assert (got.to_numpy() == want.to_numpy()).all()
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.floats(0, 1), st.floats(0, 1))
 def test_quadrant_thresholds(c, b):

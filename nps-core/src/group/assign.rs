@@ -73,6 +73,7 @@ fn shortest_seconds(p: Period) -> i64 {
         Period::Week => 7 * day,
         Period::Month => 28 * day,
         Period::Quarter => 89 * day,
+        Period::Year => 365 * day,
     }
 }
 

@@ -859,6 +859,7 @@ fn period_days(p: Period) -> i64 {
         Period::Week => 7,
         Period::Month => 28,
         Period::Quarter => 89,
+        Period::Year => 365,
     }
 }
 
@@ -1279,7 +1280,13 @@ mod tests {
             .map(|i| if i % 2 == 0 { MIN_TS } else { MAX_TS })
             .collect();
         let scores = [9u8; 20];
-        for period in [Period::Day, Period::Week, Period::Month, Period::Quarter] {
+        for period in [
+            Period::Day,
+            Period::Week,
+            Period::Month,
+            Period::Quarter,
+            Period::Year,
+        ] {
             let got = run(&scores, &keys, &ts, period);
             assert_eq!(got.len(), 20);
             assert_eq!(got, oracle(&scores, &keys, &ts, period));
@@ -1488,9 +1495,9 @@ mod tests {
                 (0u8..=10, proptest::prop_oneof![0u64..5, 0u64..u64::MAX],
                  proptest::prop_oneof![1_700_000_000i64..1_800_000_000, MIN_TS..=MAX_TS]),
                 1..200),
-            p in 0usize..4,
+            p in 0usize..5,
         ) {
-            let period = [Period::Day, Period::Week, Period::Month, Period::Quarter][p];
+            let period = [Period::Day, Period::Week, Period::Month, Period::Quarter, Period::Year][p];
             let scores: Vec<u8> = rows.iter().map(|r| r.0).collect();
             let keys: Vec<u64> = rows.iter().map(|r| r.1).collect();
             let ts: Vec<i64> = rows.iter().map(|r| r.2).collect();
@@ -1507,9 +1514,9 @@ mod tests {
                  proptest::prop_oneof![proptest::strategy::Just(0i64), proptest::strategy::Just(i64::MIN), proptest::strategy::Just(i64::MAX)],
                  0u8..16),
                 0..120),
-            p in 0usize..5,
+            p in 0usize..6,
         ) {
-            let period = [None, Some(Period::Day), Some(Period::Week), Some(Period::Month), Some(Period::Quarter)][p];
+            let period = [None, Some(Period::Day), Some(Period::Week), Some(Period::Month), Some(Period::Quarter), Some(Period::Year)][p];
             // Bits of the last field: key, timestamp, respondent missing.
             let miss = |r: &(u8, u64, i64, u64, i64, u8), bit: u8| r.5 & bit != 0;
             let scores: Vec<u8> = rows.iter().map(|r| r.0).collect();

@@ -510,7 +510,7 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--by", action="append", metavar="COL",
                    help="key column to group by; repeat for several (one group per "
                         "combination); none: the whole file")
-    g.add_argument("--period", choices=("day", "week", "month", "quarter"),
+    g.add_argument("--period", choices=("day", "week", "month", "quarter", "year"),
                    help="calendar period in --tz (needs --time)")
     g.add_argument("--window", type=int, metavar="N",
                    help="rolling windows of N periods (needs --period)")

@@ -101,7 +101,7 @@ def ledger(
 ) -> EconTable:
     """The service P&L per ``unit`` (dealer, region, product line, engineer;
     a column name or a list of names) and ``period`` (``"day"``,
-    ``"week"``, ``"month"``, ``"quarter"`` of the ``time`` column in
+    ``"week"``, ``"month"``, ``"quarter"``, ``"year"`` of the ``time`` column in
     ``tz``).
 
     Each row is one booked line: its ``category`` (one of

@@ -95,7 +95,7 @@ NO_DATA = "#F0F0F0"
 LABEL_WIDTH = 30  # characters of a tick label before the ellipsis
 
 _STATS = ("n", "detractors", "passives", "promoters", "nps", "se", "low", "high", "thin")
-_PERIOD_NAMES = {"day": "day", "week": "week", "month": "month", "quarter": "quarter"}
+_PERIOD_NAMES = {"day": "day", "week": "week", "month": "month", "quarter": "quarter", "year": "year"}
 
 
 # ---------------------------------------------------------------------------

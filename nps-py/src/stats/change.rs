@@ -27,7 +27,7 @@ fn change_options(confidence: Option<f64>, alternative: Option<&str>) -> PyResul
 
 /// The result of `nps.compare_shares`: first - second, as proportions
 /// (0..1), with Newcombe's hybrid score interval, the pooled score test
-/// and the ratio of the shares. Pickles (by its inputs; the constructor takes them all, positionally).
+/// and the ratio of the shares. Pickles (by its inputs).
 ///
 /// >>> c = nps.compare_shares(38, 100, 15, 100)  # negative posts 38 % vs 15 %
 /// >>> round(c.difference, 2), round(c.interval.low, 4), round(c.interval.high, 4)
@@ -126,7 +126,7 @@ impl PyShareChange {
 /// The result of `nps.compare_counts`: the rate ratio first / second of two
 /// counts over exposures, with the exact conditional interval and test.
 /// `ratio` and `interval.high` are `inf` when the second count is 0.
-/// Pickles (by its inputs; the constructor takes them all, positionally).
+/// Pickles (by its inputs).
 ///
 /// >>> c = nps.compare_counts(227, 100)  # complaints this year vs last
 /// >>> round(c.change, 2), round(c.interval.low, 3), round(c.interval.high, 3)
@@ -222,11 +222,11 @@ impl PyCountChange {
     fn __reduce__<'py>(
         &self,
         py: Python<'py>,
-    ) -> PyResult<(Bound<'py, PyAny>, (u64, u64, f64, f64, f64, String))> {
-        let f = py
-            .import("nps._nps")?
-            .getattr("_compare_counts_positional")?;
-        Ok((f, self.inputs.clone()))
+    ) -> (
+        Bound<'py, pyo3::types::PyType>,
+        (u64, u64, f64, f64, f64, String),
+    ) {
+        (py.get_type::<PyCountChange>(), self.inputs.clone())
     }
 }
 
