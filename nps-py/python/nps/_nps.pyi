@@ -693,7 +693,7 @@ class GroupResult:
         """Rows dropped because the respondent answered again later."""
     @property
     def period(self) -> _PeriodName | None:
-        """The period grouped by ("day", "week", "month", "quarter") or None."""
+        """The period grouped by ("day", "week", "month", "quarter", "year") or None."""
     @property
     def min_n(self) -> int:
         """The thin-sample threshold."""
@@ -1142,7 +1142,7 @@ def group_by(
     columns. The array form takes `keys` (a column, a list of columns, or
     None) and `scores`, with `timestamps=` and `respondents=`.
 
-    - `period`: "day", "week", "month" or "quarter" in time zone `tz`
+    - `period`: "day", "week", "month", "quarter" or "year" in time zone `tz`
       (IANA name, default UTC); `window`: rolling windows of that many
       periods (each group says whether its window is `complete`).
     - `dedupe`: with a respondent column, "global" (default: a respondent's
