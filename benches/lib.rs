@@ -118,6 +118,7 @@ mod kernels_match_reference {
             Period::Quarter => {
                 NaiveDate::from_ymd_opt(d.year(), (d.month() - 1) / 3 * 3 + 1, 1).unwrap()
             }
+            Period::Year => NaiveDate::from_ymd_opt(d.year(), 1, 1).unwrap(),
         }
     }
 
@@ -236,7 +237,13 @@ mod kernels_match_reference {
             (
                 "UTC",
                 &two_years,
-                &[Period::Day, Period::Week, Period::Month, Period::Quarter][..],
+                &[
+                    Period::Day,
+                    Period::Week,
+                    Period::Month,
+                    Period::Quarter,
+                    Period::Year,
+                ][..],
             ),
             (
                 "Asia/Shanghai",
