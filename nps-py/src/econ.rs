@@ -127,7 +127,7 @@ fn as_strs(v: &[String]) -> Vec<&str> {
 
 /// The service ledger. See `nps.econ.ledger`.
 #[pyfunction]
-#[pyo3(signature = (data, *, unit = None, category = None, amount_minor = None, currency = "CNY", currencies = None, rates = None, target_mix = None, engineers = None, period = None, time = None, timestamps = None, tz = None))]
+#[pyo3(signature = (data, *, unit = None, category = None, amount_minor = None, currency = None, currencies = None, rates = None, target_mix = None, engineers = None, period = None, time = None, timestamps = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _econ_ledger<'py>(
     py: Python<'py>,
@@ -135,7 +135,7 @@ pub(crate) fn _econ_ledger<'py>(
     unit: Option<&Bound<'py, PyAny>>,
     category: Option<&Bound<'py, PyAny>>,
     amount_minor: Option<&Bound<'py, PyAny>>,
-    currency: &str,
+    currency: Option<&str>,
     currencies: Option<&Bound<'py, PyAny>>,
     rates: Option<Vec<(String, String, String)>>,
     target_mix: Option<Vec<(String, f64)>>,
@@ -163,8 +163,9 @@ pub(crate) fn _econ_ledger<'py>(
         .map(|e| opt_f64s(&e, "engineers"))
         .transpose()?;
     let g = group_args(&form, unit, timestamps, time, period, tz)?;
+    let d = LedgerOptions::default();
     let opts = LedgerOptions {
-        currency: Currency::from_code(currency).py()?,
+        currency: currency.map_or(Ok(d.currency), |c| Currency::from_code(c).py())?,
         rates: rates
             .unwrap_or_default()
             .iter()

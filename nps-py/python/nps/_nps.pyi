@@ -3462,7 +3462,7 @@ def _econ_ledger(
     unit: Any = None,
     category: Any = None,
     amount_minor: Any = None,
-    currency: str = "CNY",
+    currency: str | None = None,
     currencies: Any = None,
     rates: list[tuple[str, str, str]] | None = None,
     target_mix: list[tuple[str, float]] | None = None,

@@ -89,7 +89,7 @@ def ledger(
     unit: Any = None,
     category: Any,
     amount_minor: Any,
-    currency: str = "CNY",
+    currency: str | None = None,
     currencies: Any = None,
     rates: Mapping[tuple[str, str], str] | None = None,
     target_mix: Mapping[str, float] | None = None,
@@ -107,7 +107,7 @@ def ledger(
     Each row is one booked line: its ``category`` (one of
     :data:`CATEGORIES`), ``amount_minor`` (integer minor units, ``>= 0``)
     and, optionally, its currency (``currencies``; else every line is in
-    ``currency``) and the ``engineers`` of its unit in the period (NaN /
+    ``currency``; not given: the core's default, CNY) and the ``engineers`` of its unit in the period (NaN /
     None = not stated; stated values of a unit and period must agree).
     Lines in another currency are converted with ``rates`` (``{("USD",
     "CNY"): "7.1234"}``: exact decimal text, half to even per line).
@@ -229,10 +229,10 @@ def lifecycle_cost(
     amount_minor: str = "amount_minor",
     manufacturing_cost_minor: str | None = None,
     as_of: Any = None,
-    horizons_months: Sequence[int] = (36, 60),
-    confidence: float = 0.95,
+    horizons_months: Sequence[int] | None = None,
+    confidence: float | None = None,
     tz: str | None = None,
-    currency: str = "CNY",
+    currency: str | None = None,
 ) -> EconTable:
     """The mean cumulative service cost per unit by age in months, per
     product line (Nelson's estimator, correct for censoring: a unit sold 14
@@ -267,8 +267,9 @@ def lifecycle_cost(
     """
     from nps._nps import Money
 
-    Money(0, currency)  # the currency must be ISO 4217
+    if currency is not None:
+        Money(0, currency)  # the currency must be ISO 4217
     return _lifecycle(units_df, events_df, unit=unit, product_line=product_line, sold=sold,
                       manufacturing_cost_minor=manufacturing_cost_minor, event_unit=unit, at=at,
-                      amount_minor=amount_minor, as_of=as_of, horizons_months=list(horizons_months),
+                      amount_minor=amount_minor, as_of=as_of, horizons_months=None if horizons_months is None else list(horizons_months),
                       confidence=confidence, tz=tz)
