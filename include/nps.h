@@ -3880,8 +3880,8 @@ typedef struct NpsMeasure {
 } NpsMeasure;
 
 /**
- * Options of `nps_econ_ledger`: nps-core's `econ::LedgerOptions` (the
- * categories are the defaults: revenue `parts`, `extended_warranty`,
+ * Options of `nps_econ_ledger`: nps-core's `econ::LedgerOptions` (by
+ * default the categories are revenue `parts`, `extended_warranty`,
  * `paid_service`, `value_added_services`, `external`; cost
  * `quality_failure`, `service_delivery`, `parts_sunk`, `churn_credit`).
  * Start from `nps_ledger_options_default()`; it is only read during the
@@ -3914,6 +3914,20 @@ typedef struct NpsLedgerOptions {
      * Number of targets.
      */
     size_t n_targets;
+    /**
+     * Categories replacing the defaults (policy data; NULL with
+     * `n_categories == 0`: the defaults): their names, NUL-terminated.
+     * To extend the defaults, list them too.
+     */
+    const char *const *category_names;
+    /**
+     * The side of each category: `"revenue"` or `"cost"`.
+     */
+    const char *const *category_sides;
+    /**
+     * Number of categories (0 = the defaults).
+     */
+    size_t n_categories;
 } NpsLedgerOptions;
 
 /**
@@ -3946,6 +3960,20 @@ typedef struct NpsLifecycleOptions {
      * Number of horizons.
      */
     size_t n_horizons;
+    /**
+     * The currency of the result and of the manufacturing costs,
+     * NUL-terminated ISO 4217 code (default CNY).
+     */
+    char currency[4];
+    /**
+     * Exact rates for events in other currencies (NULL with
+     * `n_rates == 0`: none).
+     */
+    const struct NpsRate *rates;
+    /**
+     * Number of rates.
+     */
+    size_t n_rates;
 } NpsLifecycleOptions;
 
 #ifdef __cplusplus
@@ -7565,13 +7593,19 @@ struct NpsLifecycleOptions nps_lifecycle_options_default(void);
  * The fleet: `n_units` `units` (distinct ids), `product_lines`, `sold`
  * (Unix seconds) and `manufacturing_cost_minor` (NULL = unknown; with
  * `has_manufacturing_cost` NULL = every cost known, else 0/1 per unit);
- * the events: `n_events` `event_units`, `event_at` and
- * `event_amounts_minor`. `options` NULL = `nps_lifecycle_options_default()`.
+ * the events: `n_events` `event_units`, `event_at`,
+ * `event_amounts_minor` and `event_currencies` (ISO 4217 codes; NULL =
+ * every event in `options->currency`; others are converted with
+ * `options->rates`, a missing rate is `NPS_STATUS_INVALID_ARGUMENT`
+ * naming `rates`). `options` NULL = `nps_lifecycle_options_default()`.
  * Writes to `*curves` a new `NpsTable`: `product_line`, `age_months`,
  * `at_risk`, `events` (u64), `cost_minor` (i64), `mean_cumulative_minor`,
- * `se`, `low`, `high` (f64), one row per product line and age the data
- * reach; and, when `summary` is not NULL, to `*summary` one row per
- * product line: `product_line`, `units`, `max_age_months`,
+ * `se`, `low`, `high` (f64), one row per product line and age where the
+ * curve changes (ages with events), at age 0, the month before each
+ * horizon reached and the oldest age (a step function: between two rows
+ * it holds the earlier); and, when `summary` is not NULL, to `*summary`
+ * one row per product line: `product_line`, `currency`, `units`,
+ * `max_age_months`,
  * `manufacturing_cost_minor`, then per horizon h `cost_<h>m_minor`,
  * `low_<h>m`, `high_<h>m`, `share_of_manufacturing_<h>m` (null where the
  * data do not reach). An event of an unknown unit or before its sale is
@@ -7593,6 +7627,7 @@ NpsStatus nps_econ_lifecycle_cost(const char *const *units,
                                   const char *const *event_units,
                                   const int64_t *event_at,
                                   const int64_t *event_amounts_minor,
+                                  const char *const *event_currencies,
                                   size_t n_events,
                                   const struct NpsLifecycleOptions *options,
                                   struct NpsTable **curves,

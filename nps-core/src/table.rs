@@ -110,6 +110,54 @@ impl Table {
         self.columns.first().map_or(0, |(_, c)| c.len())
     }
 
+    /// Checks a table read from outside (a saved state): every column as
+    /// long as the first, names non-empty and distinct, at most as many
+    /// key columns as columns, a `period` column exactly with a period, and
+    /// no NaN (no data is `None`). Errors are [`Error::InvalidArgument`]
+    /// naming `state`.
+    pub fn check(&self) -> Result<()> {
+        let bad = |reason: String| Error::arg("state", reason);
+        let n = self.n_rows();
+        for (i, (name, c)) in self.columns.iter().enumerate() {
+            if name.is_empty() || self.columns[..i].iter().any(|(m, _)| m == name) {
+                return Err(bad(format!("column {i}: names are non-empty and distinct")));
+            }
+            if c.len() != n {
+                return Err(bad(format!(
+                    "column `{}` has {} rows, the first has {n}",
+                    crate::error::quote(name),
+                    c.len()
+                )));
+            }
+            if let Column::F64(v) = c {
+                if v.iter().any(|x| x.is_some_and(f64::is_nan)) {
+                    return Err(bad(format!(
+                        "column `{}` holds NaN (no data is null)",
+                        crate::error::quote(name)
+                    )));
+                }
+            }
+        }
+        if self.n_keys > self.columns.len() {
+            return Err(bad(format!(
+                "{} key columns of {}",
+                self.n_keys,
+                self.columns.len()
+            )));
+        }
+        let period_col = self
+            .columns
+            .get(self.n_keys)
+            .is_some_and(|(name, c)| name == "period" && matches!(c, Column::Date(_)));
+        if self.period.is_some() != period_col {
+            return Err(bad(
+                "a date column `period` follows the keys exactly when the table has a period"
+                    .into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// Column names in order.
     pub fn names(&self) -> Vec<&str> {
         self.columns.iter().map(|(n, _)| n.as_str()).collect()

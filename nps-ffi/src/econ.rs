@@ -347,8 +347,17 @@ pub unsafe extern "C" fn nps_econ_quadrants(
     })
 }
 
-/// Options of `nps_econ_ledger`: nps-core's `econ::LedgerOptions` (the
-/// categories are the defaults: revenue `parts`, `extended_warranty`,
+/// A currency as a NUL-terminated ISO 4217 code.
+fn currency_code(c: nps_core::money::Currency) -> [c_char; 4] {
+    let mut code = [0 as c_char; 4];
+    for (dst, src) in code.iter_mut().zip(c.code().bytes()) {
+        *dst = src as c_char;
+    }
+    code
+}
+
+/// Options of `nps_econ_ledger`: nps-core's `econ::LedgerOptions` (by
+/// default the categories are revenue `parts`, `extended_warranty`,
 /// `paid_service`, `value_added_services`, `external`; cost
 /// `quality_failure`, `service_delivery`, `parts_sunk`, `churn_credit`).
 /// Start from `nps_ledger_options_default()`; it is only read during the
@@ -370,22 +379,29 @@ pub struct NpsLedgerOptions {
     pub target_shares: *const f64,
     /// Number of targets.
     pub n_targets: usize,
+    /// Categories replacing the defaults (policy data; NULL with
+    /// `n_categories == 0`: the defaults): their names, NUL-terminated.
+    /// To extend the defaults, list them too.
+    pub category_names: *const *const c_char,
+    /// The side of each category: `"revenue"` or `"cost"`.
+    pub category_sides: *const *const c_char,
+    /// Number of categories (0 = the defaults).
+    pub n_categories: usize,
 }
 
 impl NpsLedgerOptions {
     fn default_value() -> NpsLedgerOptions {
         let d = LedgerOptions::default();
-        let mut currency = [0 as c_char; 4];
-        for (dst, src) in currency.iter_mut().zip(d.currency.code().bytes()) {
-            *dst = src as c_char;
-        }
         NpsLedgerOptions {
-            currency,
+            currency: currency_code(d.currency),
             rates: std::ptr::null(),
             n_rates: 0,
             target_names: std::ptr::null(),
             target_shares: std::ptr::null(),
             n_targets: 0,
+            category_names: std::ptr::null(),
+            category_sides: std::ptr::null(),
+            n_categories: 0,
         }
     }
 }
@@ -450,14 +466,26 @@ pub unsafe extern "C" fn nps_econ_ledger(
             )
         };
         // SAFETY: caller guarantees (the options' arrays).
-        let (rates, names, shares) = unsafe {
+        let (rates, names, shares, cat_names, cat_sides) = unsafe {
             (
                 rates_of(o.rates, o.n_rates)?,
                 ffi::str_column(o.target_names, o.n_targets, "target_names")?,
                 ffi::slice(o.target_shares, o.n_targets, "target_shares")?,
+                ffi::str_column(o.category_names, o.n_categories, "category_names")?,
+                ffi::str_column(o.category_sides, o.n_categories, "category_sides")?,
             )
         };
+        let d = LedgerOptions::default();
         let opts = LedgerOptions {
+            categories: if o.n_categories == 0 {
+                d.categories
+            } else {
+                cat_names
+                    .iter()
+                    .zip(&cat_sides)
+                    .map(|(n, s)| econ::LineCategory::new(n, s))
+                    .collect::<nps_core::Result<_>>()?
+            },
             currency: currency_of(&o.currency, "currency")?,
             rates,
             target_mix: names
@@ -500,6 +528,14 @@ pub struct NpsLifecycleOptions {
     pub horizons_months: *const u32,
     /// Number of horizons.
     pub n_horizons: usize,
+    /// The currency of the result and of the manufacturing costs,
+    /// NUL-terminated ISO 4217 code (default CNY).
+    pub currency: [c_char; 4],
+    /// Exact rates for events in other currencies (NULL with
+    /// `n_rates == 0`: none).
+    pub rates: *const crate::policy::NpsRate,
+    /// Number of rates.
+    pub n_rates: usize,
 }
 
 impl NpsLifecycleOptions {
@@ -512,6 +548,9 @@ impl NpsLifecycleOptions {
             tz: std::ptr::null(),
             horizons_months: std::ptr::null(),
             n_horizons: 0,
+            currency: currency_code(d.currency),
+            rates: std::ptr::null(),
+            n_rates: 0,
         }
     }
 }
@@ -532,13 +571,19 @@ pub extern "C" fn nps_lifecycle_options_default() -> NpsLifecycleOptions {
 /// The fleet: `n_units` `units` (distinct ids), `product_lines`, `sold`
 /// (Unix seconds) and `manufacturing_cost_minor` (NULL = unknown; with
 /// `has_manufacturing_cost` NULL = every cost known, else 0/1 per unit);
-/// the events: `n_events` `event_units`, `event_at` and
-/// `event_amounts_minor`. `options` NULL = `nps_lifecycle_options_default()`.
+/// the events: `n_events` `event_units`, `event_at`,
+/// `event_amounts_minor` and `event_currencies` (ISO 4217 codes; NULL =
+/// every event in `options->currency`; others are converted with
+/// `options->rates`, a missing rate is `NPS_STATUS_INVALID_ARGUMENT`
+/// naming `rates`). `options` NULL = `nps_lifecycle_options_default()`.
 /// Writes to `*curves` a new `NpsTable`: `product_line`, `age_months`,
 /// `at_risk`, `events` (u64), `cost_minor` (i64), `mean_cumulative_minor`,
-/// `se`, `low`, `high` (f64), one row per product line and age the data
-/// reach; and, when `summary` is not NULL, to `*summary` one row per
-/// product line: `product_line`, `units`, `max_age_months`,
+/// `se`, `low`, `high` (f64), one row per product line and age where the
+/// curve changes (ages with events), at age 0, the month before each
+/// horizon reached and the oldest age (a step function: between two rows
+/// it holds the earlier); and, when `summary` is not NULL, to `*summary`
+/// one row per product line: `product_line`, `currency`, `units`,
+/// `max_age_months`,
 /// `manufacturing_cost_minor`, then per horizon h `cost_<h>m_minor`,
 /// `low_<h>m`, `high_<h>m`, `share_of_manufacturing_<h>m` (null where the
 /// data do not reach). An event of an unknown unit or before its sale is
@@ -562,6 +607,7 @@ pub unsafe extern "C" fn nps_econ_lifecycle_cost(
     event_units: *const *const c_char,
     event_at: *const i64,
     event_amounts_minor: *const i64,
+    event_currencies: *const *const c_char,
     n_events: usize,
     options: *const NpsLifecycleOptions,
     curves: *mut *mut NpsTable,
@@ -571,7 +617,7 @@ pub unsafe extern "C" fn nps_econ_lifecycle_cost(
         let curves = ffi::out(curves, "curves")?;
         let summary = ffi::opt_out(summary, "summary")?;
         // SAFETY: caller guarantees.
-        let (u, p, s, mc, has, eu, at, am, o) = unsafe {
+        let (u, p, s, mc, has, eu, at, am, cur, o) = unsafe {
             (
                 ffi::str_column(units, n_units, "units")?,
                 ffi::str_column(product_lines, n_units, "product_lines")?,
@@ -585,16 +631,18 @@ pub unsafe extern "C" fn nps_econ_lifecycle_cost(
                 ffi::str_column(event_units, n_events, "event_units")?,
                 ffi::slice(event_at, n_events, "event_at")?,
                 ffi::slice(event_amounts_minor, n_events, "event_amounts_minor")?,
+                ffi::opt_str_column(event_currencies, n_events, "event_currencies")?,
                 ffi::opt_reference(options, "options")?
                     .copied()
                     .unwrap_or_else(NpsLifecycleOptions::default_value),
             )
         };
         // SAFETY: caller guarantees (the options' fields).
-        let (tz, horizons) = unsafe {
+        let (tz, horizons, rates) = unsafe {
             (
                 ffi::opt_text(o.tz, "tz")?,
                 ffi::slice(o.horizons_months, o.n_horizons, "horizons_months")?,
+                rates_of(o.rates, o.n_rates)?,
             )
         };
         let mc = mc
@@ -610,6 +658,8 @@ pub unsafe extern "C" fn nps_econ_lifecycle_cost(
             },
             confidence: o.confidence,
             tz: tz.map(str::to_owned),
+            currency: currency_of(&o.currency, "currency")?,
+            rates,
         };
         let fleet = Fleet {
             units: &u,
@@ -621,6 +671,7 @@ pub unsafe extern "C" fn nps_econ_lifecycle_cost(
             units: &eu,
             at,
             amounts_minor: am,
+            currencies: cur.as_deref(),
         };
         let l = econ::lifecycle_cost(&fleet, &events, &opts)?;
         if let Some(summary) = summary {

@@ -5,14 +5,14 @@
 //! names and signatures.
 
 use nps_core::econ::{
-    self, Axis, CostEvents, Fleet, LedgerOptions, LifecycleOptions, Lines, MatrixOptions,
+    self, Axis, CostEvents, Fleet, Ledger, LedgerOptions, LifecycleOptions, Lines, MatrixOptions,
     MeasureColumn, MeasureSpec, Quadrant,
 };
 use nps_core::money::{Currency, Rate};
 use nps_core::table::Table;
 use nps_core::Error;
 use pyo3::prelude::*;
-use pyo3::types::PyDict;
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::errors::{invalid_argument, to_py, CoreResult};
 use crate::instant::seconds;
@@ -21,17 +21,90 @@ use crate::table;
 
 /// A table of `nps.econ` (a ledger, a quadrant table, lifecycle curves or
 /// their summary): `to_pandas()`, `to_polars()`, `to_arrow()` and
-/// `to_dict()` give it; `kind` says which.
+/// `to_dict()` give it; `kind` says which. Tables pickle (Dask,
+/// multiprocessing); ledgers are partial results: `a.merge(b)` (or
+/// `a + b`, or `sum([a, b, ...])`) is the ledger of the lines of `a`
+/// followed by those of `b`, exactly.
 ///
 /// >>> t = nps.econ.quadrants(None, unit=["d1"], measures={"nps": [40.0], "margin": [-0.3]})
 /// >>> t.kind, len(t), t.to_dict()["quadrant"]
 /// ('quadrants', 1, ['value_island'])
-#[pyclass(frozen, module = "nps.econ", name = "EconTable")]
+/// >>> a = nps.econ.ledger(None, unit=["west"], category=["parts"], amount_minor=[800])
+/// >>> b = nps.econ.ledger(None, unit=["west", "east"], category=["service_delivery", "parts"],
+/// ...                     amount_minor=[1500, 100])
+/// >>> (a + b).to_dict()["profit_minor"]
+/// [100, -700]
+#[pyclass(frozen, eq, module = "nps.econ", name = "EconTable")]
+#[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyEconTable {
     table: Table,
     kind: &'static str,
     categories: table::KeyCategories,
     summary: Option<Table>,
+    /// The core ledger (kind `ledger`), kept so that ledgers merge, and the
+    /// names of its key columns.
+    ledger: Option<(Ledger, Vec<Option<String>>)>,
+}
+
+/// The kinds of `EconTable`.
+const KINDS: [&str; 4] = ["ledger", "quadrants", "lifecycle_cost", "lifecycle_summary"];
+
+/// What a pickled `EconTable` holds: a ledger itself (its table is derived
+/// from it), any other kind as its table.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedEconTable {
+    kind: String,
+    table: Option<Table>,
+    summary: Option<Table>,
+    ledger: Option<Ledger>,
+    key_names: Vec<Option<String>>,
+    categories: Vec<Option<crate::column::Categories>>,
+}
+
+impl nps_core::state::Saved for SavedEconTable {
+    const KIND: &'static str = "nps.econ.EconTable";
+    fn check(&self) -> nps_core::Result<()> {
+        let bad = |r: &str| Error::arg("state", r.to_owned());
+        if !KINDS.contains(&self.kind.as_str()) {
+            return Err(bad("an unknown kind of EconTable"));
+        }
+        match (&self.ledger, &self.table) {
+            (Some(l), None) if self.kind == "ledger" => nps_core::state::Saved::check(l),
+            (None, Some(t)) if self.kind != "ledger" => {
+                t.check()?;
+                self.summary.as_ref().map_or(Ok(()), Table::check)
+            }
+            _ => Err(bad(
+                "a ledger is saved as a ledger, any other table as a table",
+            )),
+        }
+    }
+}
+
+impl PyEconTable {
+    fn of_ledger(
+        l: Ledger,
+        key_names: Vec<Option<String>>,
+        categories: table::KeyCategories,
+    ) -> PyEconTable {
+        PyEconTable {
+            table: table::named(l.to_table(), &key_names),
+            kind: "ledger",
+            categories,
+            summary: None,
+            ledger: Some((l, key_names)),
+        }
+    }
+
+    fn of_table(kind: &'static str, table: Table, summary: Option<Table>) -> PyEconTable {
+        PyEconTable {
+            table,
+            kind,
+            categories: Vec::new(),
+            summary,
+            ledger: None,
+        }
+    }
 }
 
 #[pymethods]
@@ -48,12 +121,9 @@ impl PyEconTable {
     /// the manufacturing cost); None for other tables.
     #[getter]
     fn summary(&self) -> Option<PyEconTable> {
-        self.summary.clone().map(|t| PyEconTable {
-            table: t,
-            kind: "lifecycle_summary",
-            categories: Vec::new(),
-            summary: None,
-        })
+        self.summary
+            .clone()
+            .map(|t| PyEconTable::of_table("lifecycle_summary", t, None))
     }
 
     /// The column names, in order.
@@ -69,6 +139,89 @@ impl PyEconTable {
     /// The table as columns for `nps/_table.py`.
     fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
         table::columns_with(py, self.table.clone(), self.categories.clone())
+    }
+
+    /// The ledger of the lines of this ledger followed by those of `other`:
+    /// equal to the ledger computed in one pass over all of them (the
+    /// totals of a unit and period add up). Raises InvalidArgumentError
+    /// (argument `other`) for a table that is not a ledger, or a ledger in
+    /// another currency, with other categories, target mix, period, time
+    /// zone or type of key column, or whose engineers for the same unit
+    /// and period disagree.
+    ///
+    /// >>> q1 = nps.econ.ledger(None, unit=["west"], category=["parts"], amount_minor=[500])
+    /// >>> q2 = nps.econ.ledger(None, unit=["west"], category=["parts"], amount_minor=[300])
+    /// >>> q1.merge(q2).to_dict()["revenue_minor"]
+    /// [800]
+    fn merge(&self, other: &PyEconTable) -> PyResult<PyEconTable> {
+        match (&self.ledger, &other.ledger) {
+            (Some((a, an)), Some((b, bn))) => Ok(PyEconTable::of_ledger(
+                a.merge(b).py()?,
+                crate::state::merge_names(an, bn)?,
+                table::merge_categories(&self.categories, &other.categories)?,
+            )),
+            _ => Err(invalid_argument(
+                "other",
+                format!(
+                    "only ledgers merge (this is a {:?} table, other a {:?} table)",
+                    self.kind, other.kind
+                ),
+            )),
+        }
+    }
+
+    /// `a + b` is `a.merge(b)`.
+    fn __add__(&self, other: &PyEconTable) -> PyResult<PyEconTable> {
+        self.merge(other)
+    }
+
+    /// `0 + a` is `a` (so `sum(ledgers)` works).
+    fn __radd__<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        crate::state::radd(slf, other)
+    }
+
+    fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
+        let t = slf.get();
+        let saved = SavedEconTable {
+            kind: t.kind.to_owned(),
+            table: t.ledger.is_none().then(|| t.table.clone()),
+            summary: t.summary.clone(),
+            ledger: t.ledger.as_ref().map(|(l, _)| l.clone()),
+            key_names: t
+                .ledger
+                .as_ref()
+                .map(|(_, n)| n.clone())
+                .unwrap_or_default(),
+            categories: table::saved_categories(&t.categories),
+        };
+        crate::state::reduce(slf.as_any(), &saved)
+    }
+
+    /// The table of a state written by pickling (`pickle.loads`).
+    #[staticmethod]
+    fn _from_state(state: &[u8]) -> PyResult<Self> {
+        let s: SavedEconTable = crate::state::load(state)?;
+        let kind = KINDS
+            .into_iter()
+            .find(|k| *k == s.kind)
+            .unwrap_or("quadrants");
+        let categories = table::loaded_categories(s.categories);
+        Ok(match s.ledger {
+            Some(l) => PyEconTable::of_ledger(l, s.key_names, categories),
+            None => {
+                // `check` made sure a table is there.
+                let t = s
+                    .table
+                    .ok_or_else(|| invalid_argument("state", "a table is saved"))?;
+                PyEconTable {
+                    categories,
+                    ..PyEconTable::of_table(kind, t, s.summary)
+                }
+            }
+        })
     }
 
     fn __repr__(&self) -> String {
@@ -127,7 +280,7 @@ fn as_strs(v: &[String]) -> Vec<&str> {
 
 /// The service ledger. See `nps.econ.ledger`.
 #[pyfunction]
-#[pyo3(signature = (data, *, unit = None, category = None, amount_minor = None, currency = None, currencies = None, rates = None, target_mix = None, engineers = None, period = None, time = None, timestamps = None, tz = None))]
+#[pyo3(signature = (data, *, unit = None, category = None, amount_minor = None, currency = None, currencies = None, rates = None, target_mix = None, categories = None, engineers = None, period = None, time = None, timestamps = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _econ_ledger<'py>(
     py: Python<'py>,
@@ -139,6 +292,7 @@ pub(crate) fn _econ_ledger<'py>(
     currencies: Option<&Bound<'py, PyAny>>,
     rates: Option<Vec<(String, String, String)>>,
     target_mix: Option<Vec<(String, f64)>>,
+    categories: Option<Vec<(String, String)>>,
     engineers: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
     time: Option<&Bound<'py, PyAny>>,
@@ -173,6 +327,14 @@ pub(crate) fn _econ_ledger<'py>(
             .collect::<nps_core::Result<_>>()
             .py()?,
         target_mix: target_mix.unwrap_or_default(),
+        categories: match categories {
+            None => d.categories,
+            Some(c) => c
+                .iter()
+                .map(|(name, side)| econ::LineCategory::new(name, side))
+                .collect::<nps_core::Result<_>>()
+                .py()?,
+        },
         ..Default::default()
     };
     let cat_strs = as_strs(&cats);
@@ -184,12 +346,7 @@ pub(crate) fn _econ_ledger<'py>(
         engineers: eng.as_deref(),
     };
     let l = grouped(py, &g, |g| econ::ledger(&lines, &opts, g))?;
-    Ok(PyEconTable {
-        table: table::named(l.to_table(), &key_names(&g)),
-        kind: "ledger",
-        categories: key_categories(&g),
-        summary: None,
-    })
+    Ok(PyEconTable::of_ledger(l, key_names(&g), key_categories(&g)))
 }
 
 /// The result of `nps.econ.quadrant`: the quadrant of a point and the
@@ -403,16 +560,18 @@ pub(crate) fn _econ_quadrants<'py>(
         .collect();
     let t = grouped(py, &g, |g| econ::quadrants(&cols, &opts, g))?;
     Ok(PyEconTable {
-        table: table::named(t.to_table(), &key_names(&g)),
-        kind: "quadrants",
         categories: key_categories(&g),
-        summary: None,
+        ..PyEconTable::of_table(
+            "quadrants",
+            table::named(t.to_table(), &key_names(&g)),
+            None,
+        )
     })
 }
 
 /// The lifecycle service cost. See `nps.econ.lifecycle_cost`.
 #[pyfunction]
-#[pyo3(signature = (units, events, *, unit = None, product_line = None, sold = None, manufacturing_cost_minor = None, event_unit = None, at = None, amount_minor = None, as_of = None, horizons_months = None, confidence = None, tz = None))]
+#[pyo3(signature = (units, events, *, unit = None, product_line = None, sold = None, manufacturing_cost_minor = None, event_unit = None, at = None, amount_minor = None, currencies = None, as_of = None, horizons_months = None, confidence = None, tz = None, currency = None, rates = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _econ_lifecycle_cost<'py>(
     units: &Bound<'py, PyAny>,
@@ -424,10 +583,13 @@ pub(crate) fn _econ_lifecycle_cost<'py>(
     event_unit: Option<&Bound<'py, PyAny>>,
     at: Option<&Bound<'py, PyAny>>,
     amount_minor: Option<&Bound<'py, PyAny>>,
+    currencies: Option<&Bound<'py, PyAny>>,
     as_of: Option<&Bound<'py, PyAny>>,
     horizons_months: Option<Vec<u32>>,
     confidence: Option<f64>,
     tz: Option<String>,
+    currency: Option<&str>,
+    rates: Option<Vec<(String, String, String)>>,
 ) -> PyResult<PyEconTable> {
     let uf = Form::of_data(Some(units))?;
     let ef = Form::of_data(Some(events))?;
@@ -460,6 +622,10 @@ pub(crate) fn _econ_lifecycle_cost<'py>(
     let eu = texts(&req(&ef, event_unit, "unit")?, "event_units")?;
     let at = ts_vec(&req(&ef, at, "at")?)?;
     let amounts = i64_vec(&req(&ef, amount_minor, "amount_minor")?, "amounts_minor")?;
+    let curs = ef
+        .col(currencies, "currencies")?
+        .map(|c| texts(&c, "currencies"))
+        .transpose()?;
     let d = LifecycleOptions::default();
     let opts = LifecycleOptions {
         as_of: as_of
@@ -469,7 +635,15 @@ pub(crate) fn _econ_lifecycle_cost<'py>(
         horizons_months: horizons_months.unwrap_or(d.horizons_months),
         confidence: confidence.unwrap_or(d.confidence),
         tz,
+        currency: currency.map_or(Ok(d.currency), |c| Currency::from_code(c).py())?,
+        rates: rates
+            .unwrap_or_default()
+            .iter()
+            .map(|(f, t, r)| Rate::parse(f, t, r))
+            .collect::<nps_core::Result<_>>()
+            .py()?,
     };
+    let cur_strs = curs.as_ref().map(|c| as_strs(c));
     let (id_s, line_s, eu_s) = (as_strs(&ids), as_strs(&lines), as_strs(&eu));
     let fleet = Fleet {
         units: &id_s,
@@ -481,17 +655,28 @@ pub(crate) fn _econ_lifecycle_cost<'py>(
         units: &eu_s,
         at: &at,
         amounts_minor: &amounts,
+        currencies: cur_strs.as_deref(),
     };
     let l = econ::lifecycle_cost(&fleet, &ev, &opts).py()?;
-    Ok(PyEconTable {
-        table: l.to_table(),
-        kind: "lifecycle_cost",
-        categories: Vec::new(),
-        summary: Some(l.summary_table()),
-    })
+    Ok(PyEconTable::of_table(
+        "lifecycle_cost",
+        l.to_table(),
+        Some(l.summary_table()),
+    ))
+}
+
+/// The default ledger categories of nps-core (`econ::default_categories`):
+/// `(name, side, description)`.
+#[pyfunction]
+pub(crate) fn _econ_categories() -> Vec<(String, &'static str, String)> {
+    econ::default_categories()
+        .into_iter()
+        .map(|c| (c.name, c.side.name(), c.description))
+        .collect()
 }
 
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add_function(wrap_pyfunction!(_econ_categories, m)?)?;
     m.add_class::<PyEconTable>()?;
     m.add_class::<PyPlacement>()?;
     m.add_function(wrap_pyfunction!(_econ_ledger, m)?)?;

@@ -95,11 +95,11 @@ static void ledger(const cJSON *sec) {
     const cJSON *c;
     cJSON_ArrayForEach(c, sec) {
         const cJSON *in = get(c, "input"), *e;
-        const char *units[MAXN], *cats[MAXN], *cur[MAXN], *tnames[8];
+        const char *units[MAXN], *cats[MAXN], *cur[MAXN], *tnames[8], *pnames[16], *psides[16];
         int64_t amounts[MAXN], times[MAXN];
         double eng[MAXN], tshares[8];
         NpsRate rates[4];
-        size_t n = strs(get(in, "units"), units), i = 0, nr = 0, nt = 0, row = 0;
+        size_t n = strs(get(in, "units"), units), i = 0, nr = 0, nt = 0, np = 0, row = 0;
         NpsKeyColumn key = {NPS_KEY_TYPE_STR, units};
         NpsKpiGrouping g;
         NpsLedgerOptions o = nps_ledger_options_default();
@@ -133,6 +133,14 @@ static void ledger(const cJSON *sec) {
         o.target_names = tnames;
         o.target_shares = tshares;
         o.n_targets = nt;
+        cJSON_ArrayForEach(x, get(in, "categories_policy")) {
+            pnames[np] = cJSON_GetArrayItem(x, 0)->valuestring;
+            psides[np] = cJSON_GetArrayItem(x, 1)->valuestring;
+            np++;
+        }
+        o.category_names = pnames;
+        o.category_sides = psides;
+        o.n_categories = np;
         CHECK_STATUS(nps_econ_ledger(cats, amounts, cJSON_IsNull(get(in, "currencies")) ? NULL : cur,
                                      cJSON_IsNull(get(in, "engineers")) ? NULL : eng, n, &g, &o, &t),
                      NPS_STATUS_OK);
@@ -272,7 +280,7 @@ static void lifecycle(const cJSON *c) {
     o.has_as_of = true;
     o.as_of = (int64_t)get(in, "as_of")->valuedouble;
     o.confidence = get(in, "confidence")->valuedouble;
-    CHECK_STATUS(nps_econ_lifecycle_cost(units, lines, sold, mc, has, n, eu, at, am, ne, &o, &curves, &summary),
+    CHECK_STATUS(nps_econ_lifecycle_cost(units, lines, sold, mc, has, n, eu, at, am, NULL, ne, &o, &curves, &summary),
                  NPS_STATUS_OK);
     if (curves != NULL && summary != NULL) {
         cJSON_ArrayForEach(line, get(c, "expected")) {
@@ -360,7 +368,7 @@ static void bad(const cJSON *sec) {
             i64s(get(in, "at"), at);
             i64s(get(in, "amounts_minor"), am);
             st = nps_econ_lifecycle_cost(units, lines, sold, NULL, NULL, n, eu, ne ? at : NULL,
-                                         ne ? am : NULL, ne, NULL, &t, NULL);
+                                         ne ? am : NULL, NULL, ne, NULL, &t, NULL);
             CHECK(t == NULL);
         }
         check_error(b, st);
@@ -389,6 +397,43 @@ static void bad(const cJSON *sec) {
     case_end();
 }
 
+/* Events in another currency are converted with the options' exact rates
+ * (hand-worked: 1.00 USD at 7.1 is 7.10 CNY = 710 fen; 300 fen stays),
+ * and without a rate the call names `rates`. */
+static void lifecycle_currencies(void) {
+    const char *units[] = {"u1"}, *lines[] = {"A"}, *eu[] = {"u1", "u1"}, *cur[] = {"USD", "CNY"};
+    int64_t sold[] = {1735689600}, at[] = {1735689600 + 86400, 1735689600 + 2 * 86400};
+    int64_t am[] = {100, 300};
+    NpsRate rate;
+    NpsLifecycleOptions o = nps_lifecycle_options_default();
+    NpsTable *t = NULL, *s = NULL;
+    size_t col;
+    int64_t cost;
+    bool is_null = true;
+    case_begin("lifecycle in two currencies");
+    CHECK_STATUS(nps_econ_lifecycle_cost(units, lines, sold, NULL, NULL, 1, eu, at, am, cur, 2, &o, &t, NULL),
+                 NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(strstr(last_message(), "rates") != NULL);
+    memset(&rate, 0, sizeof rate);
+    memcpy(rate.from, "USD", 3);
+    memcpy(rate.to, "CNY", 3);
+    rate.rate = "7.1";
+    o.rates = &rate;
+    o.n_rates = 1;
+    CHECK_STATUS(nps_econ_lifecycle_cost(units, lines, sold, NULL, NULL, 1, eu, at, am, cur, 2, &o, &t, &s),
+                 NPS_STATUS_OK);
+    if (t != NULL) {
+        CHECK_STATUS(nps_table_column_index(t, "cost_minor", &col), NPS_STATUS_OK);
+        CHECK_STATUS(nps_table_get_i64(t, 0, col, &cost, &is_null), NPS_STATUS_OK);
+        CHECK(!is_null);
+        CHECK_U64("cost at age 0", (uint64_t)cost, 710 + 300);
+        CHECK_STATUS(nps_table_column_index(s, "currency", &col), NPS_STATUS_OK);
+    }
+    nps_table_free(t);
+    nps_table_free(s);
+    case_end();
+}
+
 int main(int argc, char **argv) {
     char *text;
     cJSON *doc;
@@ -407,6 +452,7 @@ int main(int argc, char **argv) {
     quadrant(get(doc, "quadrant"));
     quadrants(get(doc, "quadrants"));
     lifecycle(get(doc, "lifecycle"));
+    lifecycle_currencies();
     bad(get(doc, "bad"));
     cJSON_Delete(doc);
     return summary("econ");

@@ -89,13 +89,18 @@ def period_start(t, period):
 
 # ----------------------------------------------------------------- ledger ----
 def ledger_case(name, units, categories, amounts, *, times=None, period=None,
-                currencies=None, engineers=None, currency="CNY", rates=(), target_mix=None):
+                currencies=None, engineers=None, currency="CNY", rates=(), target_mix=None,
+                policy=None):
+    # policy: categories replacing the defaults, name -> "revenue" / "cost".
     rates = list(rates)
     target_mix = dict(target_mix or {})
+    cats = CATEGORIES if policy is None else list(policy)
+    revenue = REVENUE if policy is None else [c for c, side in policy.items() if side == "revenue"]
+    cost_cats = COST if policy is None else [c for c, side in policy.items() if side == "cost"]
     groups = {}
     for i in range(len(units)):
         key = (units[i], None if period is None else period_start(times[i], period).isoformat())
-        g = groups.setdefault(key, {"lines": 0, "cat": {c: 0 for c in CATEGORIES}, "eng": None})
+        g = groups.setdefault(key, {"lines": 0, "cat": {c: 0 for c in cats}, "eng": None})
         cur = currency if currencies is None else currencies[i]
         g["cat"][categories[i]] += convert(amounts[i], cur, currency, rates)
         g["lines"] += 1
@@ -104,10 +109,10 @@ def ledger_case(name, units, categories, amounts, *, times=None, period=None,
     out = []
     for (unit, per) in sorted(groups):
         g = groups[(unit, per)]
-        rev = sum(g["cat"][c] for c in REVENUE)
-        cost = sum(g["cat"][c] for c in COST)
+        rev = sum(g["cat"][c] for c in revenue)
+        cost = sum(g["cat"][c] for c in cost_cats)
         profit = rev - cost
-        shares = {c: None if rev == 0 else fl(F(g["cat"][c], rev)) for c in REVENUE}
+        shares = {c: None if rev == 0 else fl(F(g["cat"][c], rev)) for c in revenue}
         gaps = {c: None if rev == 0 else fl(F(g["cat"][c], rev) - F(t))
                 for c, t in target_mix.items()}
         eng = g["eng"]
@@ -134,6 +139,7 @@ def ledger_case(name, units, categories, amounts, *, times=None, period=None,
             "times": times, "period": period, "currencies": currencies,
             "engineers": engineers, "currency": currency, "rates": rates,
             "target_mix": [[k, v] for k, v in target_mix.items()],
+            "categories_policy": None if policy is None else [[k, v] for k, v in policy.items()],
         },
         "expected": out,
     }
@@ -187,6 +193,21 @@ def ledger_cases():
     ))
     assert cases[-1]["expected"][0]["by_category"]["parts"] == 36 + 1_000
     assert cases[-1]["expected"][0]["by_category"]["paid_service"] == 200
+    # Categories are policy data: the defaults plus insurance commissions
+    # (revenue) and a courtesy-car cost, with a target for the new revenue.
+    policy = {c: "revenue" for c in REVENUE} | {c: "cost" for c in COST} | {
+        "insurance": "revenue", "courtesy_car": "cost"}
+    cases.append(ledger_case(
+        "custom_categories",
+        ["north", "north", "north", "south"],
+        ["insurance", "parts", "courtesy_car", "insurance"],
+        [30_000, 90_000, 45_000, 10_000],
+        target_mix={"insurance": 0.2},
+        policy=policy,
+    ))
+    n = cases[-1]["expected"][0]
+    assert (n["revenue_minor"], n["cost_minor"]) == (120_000, 45_000)
+    assert n["shares"]["insurance"] == 0.25 and n["gaps"]["insurance"] == 0.25 - 0.2
     return cases
 
 
@@ -334,6 +355,18 @@ def mcf(fleet, events, as_of, horizons, confidence=0.95):
             summary[f"cost_{h}m_minor"] = a["mean_cumulative_minor"] if a else None
             summary[f"share_of_manufacturing_{h}m"] = (
                 fl(a["_exact"] / mean_mc) if a and mean_mc else None)
+        # The curve is a step function: the library gives it at age 0, at
+        # the ages with cost events, at the age before each horizon it
+        # reaches and at the oldest age; the dense curve above is flat
+        # between them (checked here).
+        knots = {0, top} | {age for (u, age) in nev if u in us} | {
+            h - 1 for h in horizons if top >= h}
+        for j in range(1, top + 1):
+            if j not in knots:
+                assert ages[j]["mean_cumulative_minor"] == ages[j - 1]["mean_cumulative_minor"]
+                assert ages[j]["se"] == ages[j - 1]["se"]
+        dense = ages
+        ages = [a for a in dense if a["age_months"] in knots]
         for a in ages:
             a.pop("_exact")
         out.append({"product_line": line, "ages": ages, "summary": summary})
@@ -365,11 +398,12 @@ def lifecycle_case():
     }
     as_of = ts(2025, 1, 15, 12)
     lines = mcf(fleet, events, as_of, [36, 60])
-    a = lines[0]["ages"]
+    a = {x["age_months"]: x for x in lines[0]["ages"]}
+    assert sorted(a) == [0, 1, 2, 5, 7, 12]  # event ages and the oldest age
     hand = {0: F(100, 3), 1: F(400, 3), 2: F(150), 5: F(250), 7: F(450), 12: F(450)}
     for age, want in hand.items():
         assert a[age]["mean_cumulative_minor"] == float(want), (age, a[age])
-    assert [x["at_risk"] for x in a] == [3, 3, 3] + [2] * 5 + [1] * 5
+    assert [a[j]["at_risk"] for j in sorted(a)] == [3, 3, 3, 2, 2, 1]
     b = lines[1]["summary"]
     assert b["cost_36m_minor"] is not None and b["cost_60m_minor"] is None
     assert b["units"] == 2  # b3 is sold after as_of

@@ -6,7 +6,8 @@ use std::sync::OnceLock;
 
 use nps_core::econ::{
     known_measure, ledger, lifecycle_cost, quadrant, quadrants, Axis, CostEvents, Fleet,
-    LedgerOptions, LifecycleOptions, Lines, MatrixOptions, MeasureColumn, MeasureSpec, Quadrant,
+    LedgerOptions, LifecycleOptions, LineCategory, Lines, MatrixOptions, MeasureColumn,
+    MeasureSpec, Quadrant,
 };
 use nps_core::group::{GroupKey, Grouping, Keys};
 use nps_core::money::{Currency, Rate};
@@ -83,11 +84,19 @@ fn ledger_options(input: &Value) -> LedgerOptions {
         .iter()
         .map(|p| (p[0].as_str().unwrap().to_owned(), p[1].as_f64().unwrap()))
         .collect();
+    let d = LedgerOptions::default();
+    let categories = match input["categories_policy"].as_array() {
+        None => d.categories,
+        Some(c) => c
+            .iter()
+            .map(|p| LineCategory::new(p[0].as_str().unwrap(), p[1].as_str().unwrap()).unwrap())
+            .collect(),
+    };
     LedgerOptions {
         currency: Currency::from_code(input["currency"].as_str().unwrap()).unwrap(),
         rates,
         target_mix,
-        ..Default::default()
+        categories,
     }
 }
 
@@ -301,6 +310,7 @@ fn golden_lifecycle() {
         units: &eu,
         at: &at,
         amounts_minor: &amounts,
+        currencies: None,
     };
     let opts = LifecycleOptions {
         as_of: input["as_of"].as_i64(),
@@ -422,6 +432,7 @@ fn bad_input() {
                     units: &eu,
                     at: &at,
                     amounts_minor: &a,
+                    currencies: None,
                 };
                 lifecycle_cost(&fleet, &ev, &LifecycleOptions::default()).unwrap_err()
             }
@@ -525,7 +536,7 @@ proptest! {
         let at: Vec<i64> = ev.iter().map(|e| e.1).collect();
         let am: Vec<i64> = ev.iter().map(|e| e.2).collect();
         let fleet = Fleet { units: &units, product_lines: &lines, sold: &sold, manufacturing_cost_minor: None };
-        let l = lifecycle_cost(&fleet, &CostEvents { units: &eu, at: &at, amounts_minor: &am },
+        let l = lifecycle_cost(&fleet, &CostEvents { units: &eu, at: &at, amounts_minor: &am, currencies: None },
                                &LifecycleOptions::default()).unwrap();
         for w in l.lines[0].ages.windows(2) {
             prop_assert!(w[1].mean_cumulative_minor >= w[0].mean_cumulative_minor);
@@ -533,4 +544,144 @@ proptest! {
             prop_assert!(w[1].low <= w[1].mean_cumulative_minor && w[1].mean_cumulative_minor <= w[1].high);
         }
     }
+}
+
+proptest! {
+    /// A ledger merged from two parts of the lines equals the ledger of
+    /// all of them, whatever the split; and it survives a saved state.
+    #[test]
+    fn ledger_merge_equals_one_pass(
+        rows in proptest::collection::vec((0usize..3, 0usize..9, 0i64..1_000_000, 0i64..400), 0..40),
+        split in 0usize..40,
+        by_quarter in any::<bool>(),
+    ) {
+        use nps_core::state::Saved;
+        let units_all = ["east", "west", "north"];
+        let cats_all = nps_core::econ::default_categories();
+        let units: Vec<&str> = rows.iter().map(|r| units_all[r.0]).collect();
+        let cats: Vec<&str> = rows.iter().map(|r| cats_all[r.1].name.as_str()).collect();
+        let amounts: Vec<i64> = rows.iter().map(|r| r.2).collect();
+        let times: Vec<i64> = rows.iter().map(|r| 1_735_689_600 + r.3 * 86_400).collect();
+        // Engineers: a fixed number per unit, stated on some rows.
+        let eng: Vec<Option<f64>> = rows
+            .iter()
+            .map(|r| (r.2 % 3 == 0).then_some(r.0 as f64 + 1.0))
+            .collect();
+        let part = |lo: usize, hi: usize| {
+            let lines = Lines {
+                categories: &cats[lo..hi],
+                amounts_minor: &amounts[lo..hi],
+                currencies: None,
+                engineers: Some(&eng[lo..hi]),
+            };
+            let g = Grouping {
+                keys: Some(Keys::Str(&units[lo..hi])),
+                timestamps: by_quarter.then(|| &times[lo..hi]),
+                period: by_quarter.then_some(Period::Quarter),
+                tz: Some("Asia/Shanghai"),
+            };
+            ledger(&lines, &LedgerOptions::default(), &g).unwrap()
+        };
+        let k = split.min(rows.len());
+        let whole = part(0, rows.len());
+        let merged = part(0, k).merge(&part(k, rows.len())).unwrap();
+        prop_assert_eq!(&merged, &whole);
+        prop_assert_eq!(nps_core::econ::Ledger::from_state(&merged.to_state()).unwrap(), merged);
+    }
+}
+
+/// Ledgers computed another way do not merge: the error names `other` and
+/// says what differs.
+#[test]
+fn ledgers_of_other_options_do_not_merge() {
+    let one = |currency: &str, period: Option<Period>, eng: f64| {
+        let lines = Lines {
+            categories: &["parts"],
+            amounts_minor: &[100],
+            currencies: None,
+            engineers: Some(&[Some(eng)]),
+        };
+        let g = Grouping {
+            keys: Some(Keys::Str(&["west"])),
+            timestamps: period.map(|_| &[1_735_689_600i64][..]),
+            period,
+            tz: None,
+        };
+        let opts = LedgerOptions {
+            currency: Currency::from_code(currency).unwrap(),
+            ..Default::default()
+        };
+        ledger(&lines, &opts, &g).unwrap()
+    };
+    let base = one("CNY", None, 3.0);
+    for (other, what) in [
+        (one("USD", None, 3.0), "USD"),
+        (one("CNY", Some(Period::Month), 3.0), "period"),
+        (one("CNY", None, 4.0), "engineers"),
+    ] {
+        match base.merge(&other) {
+            Err(Error::InvalidArgument { name, reason }) => {
+                assert_eq!(name, "other");
+                assert!(reason.contains(what), "{reason}");
+            }
+            r => panic!("{what}: {r:?}"),
+        }
+    }
+}
+
+/// A saved ledger that breaks its rules does not load: the error names
+/// `state`.
+#[test]
+fn a_tampered_ledger_state_does_not_load() {
+    use nps_core::state::Saved;
+    let lines = Lines {
+        categories: &["parts", "service_delivery"],
+        amounts_minor: &[100, 40],
+        currencies: None,
+        engineers: None,
+    };
+    let g = Grouping {
+        keys: Some(Keys::Str(&["west", "west"])),
+        ..Default::default()
+    };
+    let l = ledger(&lines, &LedgerOptions::default(), &g).unwrap();
+    let text = String::from_utf8(l.to_state()).unwrap();
+    assert!(text.contains("\"revenue_minor\":100"));
+    let bad = text.replacen("\"revenue_minor\":100", "\"revenue_minor\":101", 1);
+    match nps_core::econ::Ledger::from_state(bad.as_bytes()) {
+        Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "state"),
+        r => panic!("{r:?}"),
+    }
+}
+
+/// Events in another currency are converted with exact rates (1.00 USD at
+/// 7.1 is 710 fen); the summary names the currency; a missing rate names
+/// `rates`.
+#[test]
+fn lifecycle_converts_currencies() {
+    let fleet = Fleet {
+        units: &["u1"],
+        product_lines: &["A"],
+        sold: &[1_735_689_600],
+        manufacturing_cost_minor: None,
+    };
+    let events = CostEvents {
+        units: &["u1", "u1"],
+        at: &[1_735_689_600 + 86_400, 1_735_689_600 + 2 * 86_400],
+        amounts_minor: &[100, 300],
+        currencies: Some(&["USD", "CNY"]),
+    };
+    match lifecycle_cost(&fleet, &events, &LifecycleOptions::default()) {
+        Err(Error::InvalidArgument { name, .. }) => assert_eq!(name, "rates"),
+        r => panic!("{r:?}"),
+    }
+    let opts = LifecycleOptions {
+        rates: vec![Rate::parse("USD", "CNY", "7.1").unwrap()],
+        ..Default::default()
+    };
+    let l = lifecycle_cost(&fleet, &events, &opts).unwrap();
+    assert_eq!(l.lines[0].ages[0].cost_minor, 710 + 300);
+    assert_eq!(l.currency.code(), "CNY");
+    let s = l.summary_table();
+    assert!(s.column("currency").is_some());
 }

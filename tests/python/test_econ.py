@@ -47,7 +47,8 @@ def test_golden_ledger(case):
     led = nps.econ.ledger(
         pd.DataFrame(df), unit="unit", category="category", amount_minor="amount",
         currency=i["currency"], rates={(r["from"], r["to"]): r["rate"] for r in i["rates"]},
-        target_mix=dict(i["target_mix"]), **kw)
+        target_mix=dict(i["target_mix"]),
+        categories=None if i["categories_policy"] is None else dict(i["categories_policy"]), **kw)
     d = led.to_dict()
     assert len(led) == len(case["expected"])
     for row, e in enumerate(case["expected"]):
@@ -243,3 +244,134 @@ def test_quadrant_thresholds(c, b):
     q = nps.econ.quadrant(c, b).quadrant
     assert (q in ("growth_engine", "value_island")) == (c >= 0.5)
     assert (q in ("growth_engine", "profit_extractor")) == (b >= 0.5)
+
+
+_CATS = sorted(nps.econ.CATEGORIES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=st.lists(st.tuples(st.sampled_from(["east", "west", "north"]), st.sampled_from(_CATS),
+                               st.integers(0, 10**9), st.integers(0, 400)), max_size=30),
+       split=st.integers(0, 30), by_quarter=st.booleans())
+def test_ledger_merge_equals_one_pass(rows, split, by_quarter):
+    """Ledgers of two parts of the lines merge into the ledger of all of
+    them, and a pickled ledger merges like the original (Dask's path)."""
+    import pickle
+
+    def part(rs):
+        kw = {}
+        if by_quarter:
+            kw = {"period": "quarter", "timestamps": [1_735_689_600 + r[3] * 86_400 for r in rs],
+                  "tz": "Asia/Shanghai"}
+        return nps.econ.ledger(None, unit=[r[0] for r in rs], category=[r[1] for r in rs],
+                               amount_minor=[r[2] for r in rs], **kw)
+
+    k = min(split, len(rows))
+    whole, a, b = part(rows), part(rows[:k]), part(rows[k:])
+    assert a.merge(b) == whole
+    assert sum([a, b]) == whole
+    assert pickle.loads(pickle.dumps(a)) + pickle.loads(pickle.dumps(b)) == whole
+    assert a.merge(b).to_dict() == whole.to_dict()
+
+
+def test_ledgers_of_other_options_do_not_merge():
+    a = nps.econ.ledger(None, unit=["w"], category=["parts"], amount_minor=[1])
+    usd = nps.econ.ledger(None, unit=["w"], category=["parts"], amount_minor=[1], currency="USD")
+    with pytest.raises(nps.InvalidArgumentError, match="other"):
+        a.merge(usd)
+    q = nps.econ.quadrant  # not a table
+    t = nps.econ.quadrants(None, unit=["d1"], measures={"nps": [40.0], "margin": [-0.3]})
+    with pytest.raises(nps.InvalidArgumentError, match="only ledgers merge"):
+        a.merge(t)
+    assert q(0.5, 0.5).quadrant == "growth_engine"
+
+
+def test_every_econ_table_pickles():
+    import pickle
+    data = Path(__file__).resolve().parents[2] / "data" / "sample"
+    u = pd.read_csv(data / "econ_fleet_units.csv", parse_dates=["sold"])
+    e = pd.read_csv(data / "econ_fleet_events.csv", parse_dates=["at"])
+    lc = nps.econ.lifecycle_cost(u, e, manufacturing_cost_minor="manufacturing_cost_minor")
+    led = nps.econ.ledger(pd.DataFrame({"r": pd.Categorical(["b", "a", "b"]),
+                                        "c": ["parts", "parts", "parts_sunk"], "a": [5, 7, 2]}),
+                          unit="r", category="c", amount_minor="a")
+    t = nps.econ.quadrants(None, unit=["d1", "d2"], measures={"nps": [40.0, 10.0],
+                                                              "margin": [-0.3, 0.2]})
+    for x in (lc, lc.summary, led, t):
+        y = pickle.loads(pickle.dumps(x))
+        assert y == x and y.kind == x.kind and y.to_dict() == x.to_dict()
+    # Categorical keys keep their categories through the pickle.
+    assert list(pickle.loads(pickle.dumps(led)).to_pandas()["r"].cat.categories) == ["a", "b"]
+    assert pickle.loads(pickle.dumps(lc)).summary == lc.summary
+
+
+def test_tampered_state_does_not_load():
+    import pickle
+    led = nps.econ.ledger(None, unit=["w"], category=["parts"], amount_minor=[100])
+    raw = pickle.dumps(led)
+    assert b'"revenue_minor":100' in raw
+    bad = raw.replace(b'"revenue_minor":100', b'"revenue_minor":900')
+    with pytest.raises(nps.InvalidArgumentError, match="state"):
+        pickle.loads(bad)
+
+
+def test_custom_categories():
+    """Categories are policy data: a new one books and totals like the
+    defaults; an unknown side is an error naming ``categories``."""
+    cats = {**nps.econ.CATEGORIES, "insurance": "revenue"}
+    d = nps.econ.ledger(None, unit=["n", "n"], category=["insurance", "quality_failure"],
+                        amount_minor=[300, 100], categories=cats).to_dict()
+    assert (d["insurance_minor"], d["revenue_minor"], d["share_insurance"]) == ([300], [300], [1.0])
+    with pytest.raises(nps.InvalidArgumentError, match="categories"):
+        nps.econ.ledger(None, category=["x"], amount_minor=[1], categories={"x": "income"})
+    with pytest.raises(nps.InvalidValueError, match="insurance"):
+        nps.econ.ledger(None, category=["insurance"], amount_minor=[1])
+    assert nps.econ.CATEGORIES["parts"] == "revenue" and len(nps.econ.CATEGORIES) == 9
+
+
+def test_lifecycle_curve_is_sparse_over_a_long_span():
+    """A unit sold in 1990 among units sold last year: the curve is given
+    at the ages where it changes, not at every month since 1990."""
+    units = pd.DataFrame({"unit": ["old", "a", "b"], "product_line": ["L"] * 3,
+                          "sold": pd.to_datetime(["1990-01-01", "2024-01-01", "2024-02-01"])})
+    events = pd.DataFrame({"unit": ["a", "b", "old"], "amount_minor": [100, 300, 50],
+                           "at": pd.to_datetime(["2024-03-05", "2024-03-05", "1990-05-01"])})
+    t = nps.econ.lifecycle_cost(units, events, as_of=pd.Timestamp("2025-01-01"))
+    d = t.to_dict()
+    assert len(t) <= 8, d["age_months"]
+    assert d["age_months"][-1] == 420  # 35 years
+    assert d["at_risk"][-1] == 1
+
+
+def test_lifecycle_chart_ends_where_the_data_end():
+    """The chart draws each line up to its oldest age, never beyond, and
+    the manufacturing cost as a level (the bundled sample)."""
+    import matplotlib
+    matplotlib.use("Agg")
+    data = Path(__file__).resolve().parents[2] / "data" / "sample"
+    u = pd.read_csv(data / "econ_fleet_units.csv", parse_dates=["sold"])
+    e = pd.read_csv(data / "econ_fleet_events.csv", parse_dates=["at"])
+    lc = nps.econ.lifecycle_cost(u, e, manufacturing_cost_minor="manufacturing_cost_minor")
+    ax = nps.plot.lifecycle(lc)
+    s = lc.summary.to_dict()
+    curves = [p for p in ax.patches if p.get_gid() == "curve"]
+    assert len(curves) == len(s["product_line"])
+    ends = sorted(p.get_path().vertices[:, 0].max() for p in curves)
+    assert ends == sorted(a + 1 for a in s["max_age_months"])
+    levels = [c for c in ax.collections if c.get_gid() == "manufacturing"]
+    assert len(levels) == sum(m is not None for m in s["manufacturing_cost_minor"])
+
+
+def test_lifecycle_converts_currencies():
+    """1.00 USD at 7.1 is 710 fen; without a rate the error names ``rates``."""
+    units = pd.DataFrame({"unit": ["u1"], "product_line": ["A"], "sold": [1_735_689_600]})
+    events = pd.DataFrame({"unit": ["u1", "u1"],
+                           "at": [1_735_689_600 + 86_400, 1_735_689_600 + 2 * 86_400],
+                           "amount_minor": [100, 300], "cur": ["USD", "CNY"]})
+    with pytest.raises(nps.InvalidArgumentError, match="rates"):
+        nps.econ.lifecycle_cost(units, events, currencies="cur")
+    t = nps.econ.lifecycle_cost(units, events, currencies="cur", rates={("USD", "CNY"): "7.1"})
+    assert t.to_dict()["cost_minor"][0] == 710 + 300
+    assert t.summary.to_dict()["currency"] == ["CNY"]
+    with pytest.raises(nps.InvalidArgumentError, match="XYZ"):
+        nps.econ.lifecycle_cost(units, events, currency="XYZ")

@@ -5,6 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::group::{GroupKey, Grouping};
+use crate::kpi::merge::{self, Periods};
 use crate::money::{Currency, Money, Rate};
 use crate::period::Period;
 use crate::table::{Column, Table};
@@ -26,6 +27,44 @@ impl Side {
             Side::Revenue => "revenue",
             Side::Cost => "cost",
         }
+    }
+
+    /// The side called `name` (`"revenue"` or `"cost"`); anything else is
+    /// an [`Error::InvalidArgument`] naming `categories`.
+    pub fn from_name(name: &str) -> Result<Side> {
+        match name {
+            "revenue" => Ok(Side::Revenue),
+            "cost" => Ok(Side::Cost),
+            _ => Err(Error::arg(
+                "categories",
+                format!(
+                    "a category is on side `revenue` or `cost`, not `{}`",
+                    crate::error::quote(name)
+                ),
+            )),
+        }
+    }
+}
+
+impl LineCategory {
+    /// A category of the policy: `name` on `side` (`"revenue"` or
+    /// `"cost"`), without a description.
+    ///
+    /// ```
+    /// use nps_core::econ::{default_categories, LedgerOptions, LineCategory};
+    /// // The defaults and one more: insurance commissions are revenue.
+    /// let mut categories = default_categories();
+    /// categories.push(LineCategory::new("insurance", "revenue")?);
+    /// let opts = LedgerOptions { categories, ..Default::default() };
+    /// opts.validate()?;
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn new(name: &str, side: &str) -> Result<LineCategory> {
+        Ok(LineCategory {
+            name: name.to_owned(),
+            side: Side::from_name(side)?,
+            description: String::new(),
+        })
     }
 }
 
@@ -115,10 +154,16 @@ pub struct LedgerOptions {
     pub target_mix: Vec<(String, f64)>,
 }
 
+/// The default currency of the service economics (CNY: the source
+/// articles' figures are in yuan).
+pub(crate) fn default_currency() -> Currency {
+    Currency::from_code("CNY").expect("CNY is ISO 4217")
+}
+
 impl Default for LedgerOptions {
     fn default() -> LedgerOptions {
         LedgerOptions {
-            currency: Currency::from_code("CNY").expect("CNY is ISO 4217"),
+            currency: default_currency(),
             rates: Vec::new(),
             categories: default_categories(),
             target_mix: Vec::new(),
@@ -264,6 +309,10 @@ pub struct Ledger {
     pub target_mix: Vec<(String, f64)>,
     /// The period of the groups, if grouped by period.
     pub period: Option<Period>,
+    /// The canonical name of the periods' time zone (exactly with a
+    /// period): ledgers merge only over the same periods.
+    #[serde(default)]
+    pub tz: Option<String>,
     /// The groups, sorted by unit then period.
     pub groups: Vec<LedgerGroup>,
     /// Every line together (engineers: the sum over the groups when not
@@ -310,6 +359,7 @@ pub struct Ledger {
 /// ```
 pub fn ledger(lines: &Lines<'_>, opts: &LedgerOptions, g: &Grouping<'_>) -> Result<Ledger> {
     opts.validate()?;
+    let periods = Periods::of(g)?;
     let n = lines.categories.len();
     Error::check_len("amounts_minor", lines.amounts_minor.len(), "categories", n)?;
     if let Some(c) = lines.currencies {
@@ -444,20 +494,223 @@ pub fn ledger(lines: &Lines<'_>, opts: &LedgerOptions, g: &Grouping<'_>) -> Resu
         }
         groups.push(group(key, start, s, count[r], eng[r].map(|e| e.0))?);
     }
-    let overall_eng = if g.period.is_none() && groups.iter().all(|g| g.engineers.is_some()) {
-        Some(groups.iter().filter_map(|g| g.engineers).sum())
-    } else {
-        None
-    };
+    let overall_eng = overall_engineers(g.period, &groups);
     let overall = group(GroupKey::All, None, &all, n as u64, overall_eng)?;
     Ok(Ledger {
         currency: opts.currency,
         categories: opts.categories.clone(),
         target_mix: opts.target_mix.clone(),
-        period: g.period,
+        period: periods.period,
+        tz: periods.tz,
         groups,
         overall,
     })
+}
+
+/// The engineers of the whole ledger: the sum over the units when not
+/// grouped by period and every unit states them, else unknown.
+fn overall_engineers(period: Option<Period>, groups: &[LedgerGroup]) -> Option<f64> {
+    if period.is_none() && groups.iter().all(|g| g.engineers.is_some()) {
+        Some(groups.iter().filter_map(|g| g.engineers).sum())
+    } else {
+        None
+    }
+}
+
+impl LedgerGroup {
+    /// The lines of both groups together (same unit and period).
+    fn add(&self, other: &LedgerGroup) -> Result<LedgerGroup> {
+        let sum = |a: i64, b: i64| {
+            a.checked_add(b).ok_or(Error::Overflow {
+                what: "ledger total",
+            })
+        };
+        let engineers = match (self.engineers, other.engineers) {
+            (Some(a), Some(b)) if a != b => {
+                return Err(merge::other(format!(
+                    "{a} engineers here and {b} in other for unit {}{}: the stated values of a unit and period must agree",
+                    self.key,
+                    self.period_start.map(|d| format!(", period {d}")).unwrap_or_default()
+                )))
+            }
+            (a, b) => a.or(b),
+        };
+        Ok(LedgerGroup {
+            key: self.key.clone(),
+            period_start: self.period_start,
+            lines: self.lines + other.lines,
+            revenue_minor: sum(self.revenue_minor, other.revenue_minor)?,
+            cost_minor: sum(self.cost_minor, other.cost_minor)?,
+            by_category: self
+                .by_category
+                .iter()
+                .zip(&other.by_category)
+                .map(|(&a, &b)| sum(a, b))
+                .collect::<Result<_>>()?,
+            engineers,
+        })
+    }
+}
+
+impl Ledger {
+    fn periods(&self) -> Periods {
+        Periods {
+            period: self.period,
+            tz: self.tz.clone(),
+        }
+    }
+
+    /// The ledger of the lines of `self` followed by those of `later`
+    /// (a partial result per file, month or worker, merged exactly): the
+    /// totals of a unit and period add up, and units in one part only are
+    /// kept. Ledgers merge only when computed the same way: the same
+    /// currency, categories, target mix, period and time zone, and key
+    /// columns of the same type; engineers stated for one unit and period
+    /// in both must agree. Otherwise an [`Error::InvalidArgument`] naming
+    /// `other` says which; [`Error::Overflow`] for a total beyond `i64`.
+    ///
+    /// ```
+    /// use nps_core::econ::{ledger, LedgerOptions, Lines};
+    /// use nps_core::group::{Grouping, Keys};
+    /// let part = |units: &[&str], cats: &[&str], amounts: &[i64]| {
+    ///     let lines = Lines { categories: cats, amounts_minor: amounts,
+    ///                         currencies: None, engineers: None };
+    ///     let g = Grouping { keys: Some(Keys::Str(units)), ..Default::default() };
+    ///     ledger(&lines, &LedgerOptions::default(), &g)
+    /// };
+    /// let a = part(&["west", "east"], &["parts", "parts"], &[500, 300])?;
+    /// let b = part(&["west"], &["service_delivery"], &[900])?;
+    /// let all = part(&["west", "east", "west"], &["parts", "parts", "service_delivery"],
+    ///                &[500, 300, 900])?;
+    /// assert_eq!(a.merge(&b)?, all);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, later: &Ledger) -> Result<Ledger> {
+        if self.currency != later.currency {
+            return Err(merge::other(format!(
+                "totals in {} here and {} in other",
+                self.currency.code(),
+                later.currency.code()
+            )));
+        }
+        if self.categories != later.categories {
+            return Err(merge::other(
+                "the ledger categories differ (merge ledgers of the same categories)",
+            ));
+        }
+        if self.target_mix != later.target_mix {
+            return Err(merge::other("the target revenue mix differs"));
+        }
+        self.periods().check_merge(&later.periods())?;
+        merge::same_shape(
+            "key columns",
+            merge::uniform_shape("group", self.groups.iter().map(|g| &g.key))?,
+            merge::uniform_shape("group", later.groups.iter().map(|g| &g.key))?,
+        )?;
+        let labelled = |l: &Ledger| -> Vec<(merge::Label, LedgerGroup)> {
+            l.groups
+                .iter()
+                .map(|g| ((g.key.clone(), g.period_start), g.clone()))
+                .collect()
+        };
+        let groups: Vec<LedgerGroup> =
+            merge::merge_sorted(&labelled(self), &labelled(later), LedgerGroup::add)?
+                .into_iter()
+                .map(|(_, g)| g)
+                .collect();
+        let mut overall = self.overall.add(&LedgerGroup {
+            engineers: None,
+            ..later.overall.clone()
+        })?;
+        overall.engineers = overall_engineers(self.period, &groups);
+        Ok(Ledger {
+            currency: self.currency,
+            categories: self.categories.clone(),
+            target_mix: self.target_mix.clone(),
+            period: self.period,
+            tz: self.tz.clone(),
+            groups,
+            overall,
+        })
+    }
+
+    /// Checks a loaded ledger (the rules [`ledger`] keeps): options valid,
+    /// groups sorted without repeats, keys of one type, period starts that
+    /// fit the period, one total per category, revenue and cost the sums of
+    /// their categories, amounts `>= 0`, engineers finite and `>= 0`, and
+    /// the overall group the sum of the groups.
+    fn check_state(&self) -> Result<()> {
+        let bad = |r: String| merge::bad_state(r);
+        LedgerOptions {
+            currency: self.currency,
+            rates: Vec::new(),
+            categories: self.categories.clone(),
+            target_mix: self.target_mix.clone(),
+        }
+        .validate()
+        .map_err(|e| bad(e.to_string()))?;
+        let periods = self.periods();
+        periods.check()?;
+        let labels: Vec<merge::Label> = self
+            .groups
+            .iter()
+            .map(|g| (g.key.clone(), g.period_start))
+            .collect();
+        merge::check_sorted(&labels)?;
+        merge::uniform_shape("group", self.groups.iter().map(|g| &g.key))?;
+        let k = self.categories.len();
+        let side_total = |g: &LedgerGroup, side: Side| -> i128 {
+            g.by_category
+                .iter()
+                .zip(&self.categories)
+                .filter(|(_, c)| c.side == side)
+                .map(|(&v, _)| i128::from(v))
+                .sum()
+        };
+        let fits = |i: usize, g: &LedgerGroup| -> Result<()> {
+            let ok = g.by_category.len() == k
+                && g.by_category.iter().all(|&v| v >= 0)
+                && side_total(g, Side::Revenue) == i128::from(g.revenue_minor)
+                && side_total(g, Side::Cost) == i128::from(g.cost_minor)
+                && g.engineers.is_none_or(|e| e.is_finite() && e >= 0.0);
+            if ok {
+                Ok(())
+            } else {
+                Err(bad(format!(
+                    "group {i}: one total per category, each >= 0, revenue and cost their sums, engineers finite and >= 0"
+                )))
+            }
+        };
+        let mut lines = 0u64;
+        let mut all = vec![0i128; k];
+        for (i, g) in self.groups.iter().enumerate() {
+            periods.check_start(i, g.period_start)?;
+            fits(i, g)?;
+            lines += g.lines;
+            for (t, &v) in all.iter_mut().zip(&g.by_category) {
+                *t += i128::from(v);
+            }
+        }
+        let o = &self.overall;
+        fits(self.groups.len(), o)?;
+        let sums: Vec<i128> = o.by_category.iter().map(|&v| i128::from(v)).collect();
+        if o.key != GroupKey::All
+            || o.period_start.is_some()
+            || o.lines != lines
+            || sums != all
+            || o.engineers != overall_engineers(self.period, &self.groups)
+        {
+            return Err(bad("the overall group is the sum of the groups".into()));
+        }
+        Ok(())
+    }
+}
+
+impl crate::state::Saved for Ledger {
+    const KIND: &'static str = "Ledger";
+    fn check(&self) -> Result<()> {
+        self.check_state()
+    }
 }
 
 impl Ledger {

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::kpi::MAX_MINOR;
+use crate::money::{Currency, Money, Rate};
 use crate::period::{local_date, parse_tz, DEFAULT_TZ, MAX_TS, MIN_TS};
 use crate::table::{Column, Table};
 
@@ -34,6 +35,10 @@ pub struct CostEvents<'a> {
     pub at: &'a [i64],
     /// Its cost in minor units, `0..=MAX_MINOR`.
     pub amounts_minor: &'a [i64],
+    /// The ISO 4217 currency of each event; `None` = every event is in
+    /// [`LifecycleOptions::currency`]. Others are converted with
+    /// [`LifecycleOptions::rates`] (exact, half to even per event).
+    pub currencies: Option<&'a [&'a str]>,
 }
 
 /// Options of [`lifecycle_cost`].
@@ -49,6 +54,11 @@ pub struct LifecycleOptions {
     pub confidence: f64,
     /// IANA time zone of the calendar months (default UTC).
     pub tz: Option<String>,
+    /// The currency of every amount of the result (default CNY, as the
+    /// ledger's); manufacturing costs are in it.
+    pub currency: Currency,
+    /// Exact rates for events in other currencies; none by default.
+    pub rates: Vec<Rate>,
 }
 
 impl Default for LifecycleOptions {
@@ -58,6 +68,8 @@ impl Default for LifecycleOptions {
             horizons_months: vec![36, 60],
             confidence: crate::DEFAULT_CONFIDENCE,
             tz: None,
+            currency: super::ledger::default_currency(),
+            rates: Vec::new(),
         }
     }
 }
@@ -93,7 +105,11 @@ pub struct LineCurve {
     pub units: u64,
     /// Mean manufacturing cost of its units with a known cost.
     pub manufacturing_cost_minor: Option<f64>,
-    /// Ages 0 up to the oldest unit's age (the ages the data reach).
+    /// The curve, a step function of age, at the ages where it can change
+    /// (ages with cost events), at age 0, at the age before each horizon
+    /// the data reach and at the oldest unit's age, in increasing age;
+    /// between two points it stays at the earlier one. The last point is
+    /// the oldest age the data reach.
     pub ages: Vec<AgePoint>,
 }
 
@@ -102,11 +118,17 @@ impl LineCurve {
     /// at age `months − 1`), given only when some unit has completed
     /// `months` months: ages the data do not reach are no data, never
     /// extrapolated.
+    ///
+    /// The point returned is the curve's point at or before age
+    /// `months − 1` (the step function's value there); for the horizons
+    /// of [`LifecycleOptions::horizons_months`] it is exactly at that age.
     pub fn cost_at(&self, months: u32) -> Option<&AgePoint> {
-        if months == 0 || self.ages.len() <= months as usize {
+        let oldest = self.ages.last()?.age_months;
+        if months == 0 || oldest < months {
             return None;
         }
-        self.ages.get(months as usize - 1)
+        let i = self.ages.partition_point(|a| a.age_months < months);
+        self.ages.get(i.checked_sub(1)?)
     }
 
     /// [`cost_at`](LineCurve::cost_at) as a share of the mean
@@ -122,6 +144,8 @@ impl LineCurve {
 pub struct LifecycleCost {
     /// The instant the data run to.
     pub as_of: i64,
+    /// The currency of every amount.
+    pub currency: Currency,
     /// The horizons of [`LifecycleCost::summary_table`].
     pub horizons_months: Vec<u32>,
     /// One curve per product line, sorted by name.
@@ -147,13 +171,19 @@ fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
 /// its band is M ± z·se with Nelson's robust variance
 /// Σ_u (Σ_{j ≤ t, u observed at j} (d_u(j) − d_j / r_j) / r_j)².
 /// Ages are completed calendar months from the sale to the event, in
-/// [`LifecycleOptions::tz`]. The curve ends at the oldest unit's age.
+/// [`LifecycleOptions::tz`]. The curve ends at the oldest unit's age; it
+/// is given at the ages where it can change (see [`LineCurve::ages`]), so
+/// time and memory are O(units + events), whatever the span of the sales.
 ///
 /// Errors: [`Error::LengthMismatch`]; [`Error::InvalidValue`] naming
 /// `units` (repeated id), `sold` / `at` (out of range), `event_units`
 /// (not in the fleet), `at` (before the sale), `amounts_minor` or
-/// `manufacturing_cost_minor` (outside `0..=MAX_MINOR`) and the row;
-/// [`Error::InvalidArgument`] for bad options.
+/// `manufacturing_cost_minor` (outside `0..=MAX_MINOR`), `currencies`
+/// (not ISO 4217) and the row; [`Error::InvalidArgument`] for bad options
+/// or a missing rate (naming `rates`).
+///
+/// Events in another currency than [`LifecycleOptions::currency`] are
+/// converted one by one with the exact rates, as the ledger's lines.
 ///
 /// ```
 /// use nps_core::econ::{lifecycle_cost, CostEvents, Fleet, LifecycleOptions};
@@ -165,14 +195,16 @@ fn months_between(a: NaiveDate, b: NaiveDate) -> i64 {
 ///                     sold: &[jan, mar], manufacturing_cost_minor: None };
 /// // u1 costs 300 in its second month (age 1); u2 costs 100 at age 0.
 /// let events = CostEvents { units: &["u1", "u2"], at: &[jan + 40 * day, mar + day],
-///                           amounts_minor: &[300, 100] };
+///                           amounts_minor: &[300, 100], currencies: None };
 /// let opts = LifecycleOptions { as_of: Some(jan + 90 * day), ..Default::default() };
 /// let l = lifecycle_cost(&fleet, &events, &opts)?;
 /// let a = &l.lines[0].ages;
-/// assert_eq!(a.len(), 4); // ages 0..=3 (u1 is 3 months old)
-/// assert_eq!((a[0].at_risk, a[1].at_risk, a[2].at_risk), (2, 2, 1));
+/// // Ages 0 and 1 (events) and 3 (u1, the oldest, is 3 months old).
+/// let at: Vec<_> = a.iter().map(|p| (p.age_months, p.at_risk)).collect();
+/// assert_eq!(at, [(0, 2), (1, 2), (3, 1)]);
 /// assert_eq!(a[0].mean_cumulative_minor, 50.0); // 100 / 2
 /// assert_eq!(a[1].mean_cumulative_minor, 200.0); // + 300 / 2
+/// assert_eq!(a[2].mean_cumulative_minor, 200.0); // no more cost
 /// assert!(l.lines[0].cost_at(36).is_none()); // not reached: no data
 /// # Ok::<(), nps_core::Error>(())
 /// ```
@@ -208,6 +240,10 @@ pub fn lifecycle_cost(
         ne,
     )?;
     crate::kpi::check_minor("amounts_minor", "a cost", events.amounts_minor)?;
+    Rate::check_all(&opts.rates)?;
+    if let Some(c) = events.currencies {
+        Error::check_len("currencies", c.len(), "event_units", ne)?;
+    }
     let ts_ok = |t: i64| (MIN_TS..=MAX_TS).contains(&t);
     for (name, col) in [("sold", fleet.sold), ("at", events.at)] {
         if let Some(i) = col.iter().position(|&t| !ts_ok(t)) {
@@ -262,8 +298,22 @@ pub fn lifecycle_cost(
         .iter()
         .map(|&s| (s <= as_of).then(|| months_between(date(s), end).max(0) as usize))
         .collect();
-    // Cost per (unit, age).
-    let mut cost: HashMap<(usize, usize), (i64, u64)> = HashMap::new();
+    // Every event by then: (line, age, unit, amount), sorted so that each
+    // line's events come together in age order.
+    let mut line_names: Vec<&str> = Vec::new();
+    let mut line_id: HashMap<&str, u32> = HashMap::new();
+    let line_of: Vec<Option<u32>> = (0..n)
+        .map(|u| {
+            observed[u].map(|_| {
+                let name = fleet.product_lines[u];
+                *line_id.entry(name).or_insert_with(|| {
+                    line_names.push(name);
+                    (line_names.len() - 1) as u32
+                })
+            })
+        })
+        .collect();
+    let mut evs: Vec<(u32, u32, u32, i64)> = Vec::new();
     for i in 0..ne {
         let u = *index.get(events.units[i]).ok_or_else(|| {
             Error::value(
@@ -286,77 +336,63 @@ pub fn lifecycle_cost(
         if t > as_of {
             continue;
         }
-        let age = months_between(date(s), date(t)).max(0) as usize;
-        let e = cost.entry((u, age)).or_insert((0, 0));
-        // At most 2^53 per row and 2^63 / 2^53 rows before an overflow.
-        e.0 =
-            e.0.checked_add(events.amounts_minor[i])
-                .ok_or(Error::Overflow {
-                    what: "lifecycle cost",
+        // t <= as_of, so the unit was sold by then and has a line.
+        let Some(line) = line_of[u] else { continue };
+        // Ages are below 12 · 10,000 months: they fit u32.
+        let age = months_between(date(s), date(t)).max(0) as u32;
+        let amount = match events.currencies {
+            None => events.amounts_minor[i],
+            Some(cur) => {
+                let from = Currency::from_code(cur[i]).map_err(|e| {
+                    Error::value(
+                        "currencies",
+                        i,
+                        match e {
+                            Error::InvalidArgument { reason, .. } => reason,
+                            e => e.to_string(),
+                        },
+                    )
                 })?;
-        e.1 += 1;
+                Money::new(events.amounts_minor[i], from)
+                    .convert(opts.currency, &opts.rates)?
+                    .minor
+            }
+        };
+        evs.push((line, age, u as u32, amount));
     }
-    // Units per product line.
-    let mut by_line: HashMap<&str, Vec<usize>> = HashMap::new();
-    for (u, o) in observed.iter().enumerate() {
-        if o.is_some() {
-            by_line.entry(fleet.product_lines[u]).or_default().push(u);
+    evs.sort_unstable();
+    // Units per line, youngest first (the order they leave the risk set).
+    let mut by_line: Vec<Vec<usize>> = vec![Vec::new(); line_names.len()];
+    for (u, l) in line_of.iter().enumerate() {
+        if let Some(l) = l {
+            by_line[*l as usize].push(u);
         }
     }
-    let mut names: Vec<&str> = by_line.keys().copied().collect();
-    names.sort_unstable();
-    let mut lines = Vec::with_capacity(names.len());
-    for name in names {
-        let mut us = by_line.remove(name).unwrap_or_default();
-        // Oldest first: the units observed at age j are a prefix.
-        us.sort_by_key(|&u| std::cmp::Reverse(observed[u].unwrap_or(0)));
-        let max_age = observed[us[0]].unwrap_or(0);
-        let mut s = vec![0.0f64; us.len()];
-        let mut m = 0.0f64;
-        let mut r = us.len();
-        let mut ages = Vec::with_capacity(max_age + 1);
-        for j in 0..=max_age {
-            while r > 0 && observed[us[r - 1]].unwrap_or(0) < j {
-                r -= 1;
-            }
-            let (mut d, mut k) = (0i64, 0u64);
-            for &u in &us[..r] {
-                if let Some(&(c, e)) = cost.get(&(u, j)) {
-                    d = d.checked_add(c).ok_or(Error::Overflow {
-                        what: "lifecycle cost",
-                    })?;
-                    k += e;
-                }
-            }
-            let rf = r as f64;
-            let mean = d as f64 / rf;
-            m += mean;
-            let mut var = 0.0;
-            for (x, &u) in s[..r].iter_mut().zip(&us[..r]) {
-                let du = cost.get(&(u, j)).map_or(0, |c| c.0) as f64;
-                *x += (du - mean) / rf;
-            }
-            for x in &s {
-                var += x * x;
-            }
-            let se = var.sqrt();
-            ages.push(AgePoint {
-                age_months: j as u32,
-                at_risk: r as u64,
-                events: k,
-                cost_minor: d,
-                mean_cumulative_minor: m,
-                se,
-                low: m - z * se,
-                high: m + z * se,
-            });
-        }
+    let mut order: Vec<usize> = (0..line_names.len()).collect();
+    order.sort_unstable_by_key(|&l| line_names[l]);
+    // Each unit's running Σ_j d_u(j) / r_j (the unit's part of Nelson's
+    // variance): see `curve`.
+    let mut b = vec![0.0f64; n];
+    let mut lines = Vec::with_capacity(order.len());
+    for l in order {
+        let us = &mut by_line[l];
+        us.sort_unstable_by_key(|&u| observed[u].unwrap_or(0));
+        let lo = evs.partition_point(|e| e.0 < l as u32);
+        let hi = evs.partition_point(|e| e.0 <= l as u32);
+        let ages = curve(
+            us,
+            &observed,
+            &evs[lo..hi],
+            &mut b,
+            &opts.horizons_months,
+            z,
+        )?;
         let known: Vec<i64> = match fleet.manufacturing_cost_minor {
             Some(mc) => us.iter().filter_map(|&u| mc[u]).collect(),
             None => Vec::new(),
         };
         lines.push(LineCurve {
-            product_line: name.to_owned(),
+            product_line: line_names[l].to_owned(),
             units: us.len() as u64,
             manufacturing_cost_minor: (!known.is_empty())
                 .then(|| known.iter().map(|&v| v as f64).sum::<f64>() / known.len() as f64),
@@ -365,9 +401,136 @@ pub fn lifecycle_cost(
     }
     Ok(LifecycleCost {
         as_of,
+        currency: opts.currency,
         horizons_months: opts.horizons_months.clone(),
         lines,
     })
+}
+
+/// The running mean and sum of squared deviations of a multiset of numbers
+/// that grows, shrinks and changes (Welford's updates).
+#[derive(Default)]
+struct Spread {
+    n: usize,
+    mean: f64,
+    m2: f64,
+}
+
+impl Spread {
+    fn add(&mut self, x: f64) {
+        self.n += 1;
+        let d = x - self.mean;
+        self.mean += d / self.n as f64;
+        self.m2 += d * (x - self.mean);
+    }
+
+    fn remove(&mut self, x: f64) {
+        if self.n <= 1 {
+            *self = Spread::default();
+            return;
+        }
+        let d = x - self.mean;
+        self.n -= 1;
+        self.mean -= d / self.n as f64;
+        self.m2 = (self.m2 - d * (x - self.mean)).max(0.0);
+    }
+
+    /// Σ (x − c)² over the multiset.
+    fn squares_about(&self, c: f64) -> f64 {
+        self.m2 + self.n as f64 * (self.mean - c) * (self.mean - c)
+    }
+}
+
+/// The curve of one line from its units (sorted by observed age,
+/// youngest first) and its events `(line, age, unit, amount)` sorted by age.
+///
+/// The curve is a step function of age that changes only where events
+/// occur, so it is given at those ages, at age 0, at the age before each
+/// horizon it reaches and at the oldest unit's age: O(units + events), not
+/// O(units × oldest age) (a unit sold in year 1 costs one row, not
+/// 120,000 ages × every unit).
+///
+/// Nelson's variance Σ_u s_u(t)² with s_u(t) = Σ_{j ≤ t, u observed at j}
+/// (d_u(j) − d_j / r_j) / r_j splits as s_u(t) = B_u(t) − A(min(t, o_u)),
+/// where B_u(t) = Σ_{j ≤ t} d_u(j) / r_j changes only at u's own events,
+/// A(t) = Σ_{j ≤ t} d_j / r_j² is common to every unit and o_u is u's
+/// observed age. A unit that has left the risk set keeps its last s_u; for
+/// the units still observed Σ (B_u − A)² comes from the running mean and
+/// spread of their B_u, which involves no cancellation.
+fn curve(
+    us: &[usize],
+    observed: &[Option<usize>],
+    evs: &[(u32, u32, u32, i64)],
+    b: &mut [f64],
+    horizons: &[u32],
+    z: f64,
+) -> Result<Vec<AgePoint>> {
+    let obs = |u: usize| observed[u].unwrap_or(0);
+    let max_age = us.last().map_or(0, |&u| obs(u));
+    let mut knots: Vec<usize> = evs.iter().map(|e| e.1 as usize).collect();
+    knots.push(0);
+    knots.push(max_age);
+    knots.extend(
+        horizons
+            .iter()
+            .map(|&h| h as usize)
+            .filter(|&h| h <= max_age)
+            .map(|h| h - 1),
+    );
+    knots.sort_unstable();
+    knots.dedup();
+    for &u in us {
+        b[u] = 0.0;
+    }
+    let mut risk = Spread::default();
+    for _ in us {
+        risk.add(0.0);
+    }
+    let (mut left, mut frozen, mut a, mut m) = (0usize, 0.0f64, 0.0f64, 0.0f64);
+    let mut e = 0usize;
+    let mut ages = Vec::with_capacity(knots.len());
+    for j in knots {
+        // Units last observed before age j leave with s_u = B_u − A.
+        while left < us.len() && obs(us[left]) < j {
+            let x = b[us[left]];
+            frozen += (x - a) * (x - a);
+            risk.remove(x);
+            left += 1;
+        }
+        let r = us.len() - left;
+        let start = e;
+        let (mut d, mut k) = (0i64, 0u64);
+        while e < evs.len() && evs[e].1 as usize == j {
+            d = d.checked_add(evs[e].3).ok_or(Error::Overflow {
+                what: "lifecycle cost",
+            })?;
+            k += 1;
+            e += 1;
+        }
+        // r > 0: every knot is at most the oldest unit's age.
+        let rf = r as f64;
+        m += d as f64 / rf;
+        a += d as f64 / (rf * rf);
+        for ev in &evs[start..e] {
+            let u = ev.2 as usize;
+            let old = b[u];
+            risk.remove(old);
+            b[u] = old + ev.3 as f64 / rf;
+            risk.add(b[u]);
+        }
+        let se = (frozen + risk.squares_about(a)).sqrt();
+        ages.push(AgePoint {
+            age_months: j as u32,
+            at_risk: r as u64,
+            events: k,
+            cost_minor: d,
+            mean_cumulative_minor: m,
+            se,
+            low: m - z * se,
+            high: m + z * se,
+        });
+    }
+    Ok(ages)
 }
 
 impl LifecycleCost {
@@ -405,7 +568,7 @@ impl LifecycleCost {
         t
     }
 
-    /// One row per product line: `product_line`, `units`,
+    /// One row per product line: `product_line`, `currency`, `units`,
     /// `max_age_months`, `manufacturing_cost_minor` (mean, when known),
     /// then per horizon h: `cost_<h>m_minor` (mean cumulative cost over
     /// the first h months), `low_<h>m`, `high_<h>m` and
@@ -420,6 +583,14 @@ impl LifecycleCost {
         t.push(
             "product_line",
             Column::Str(ls.iter().map(|l| Some(l.product_line.clone())).collect()),
+        );
+        t.push(
+            "currency",
+            Column::Str(
+                ls.iter()
+                    .map(|_| Some(self.currency.code().to_owned()))
+                    .collect(),
+            ),
         );
         t.push(
             "units",
@@ -450,5 +621,142 @@ impl LifecycleCost {
             );
         }
         t
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const DAY: i64 = 86_400;
+    const T0: i64 = 1_600_000_000;
+
+    /// The estimator written out age by age over every unit at risk
+    /// (O(units × ages)): the reference of the event-driven form.
+    fn dense(sold: &[i64], ev: &[(usize, i64, i64)], as_of: i64) -> Vec<(u64, u64, i64, f64, f64)> {
+        let tz = parse_tz(DEFAULT_TZ).unwrap();
+        let date = |t: i64| local_date(tz, t).unwrap();
+        let obs: Vec<usize> = sold
+            .iter()
+            .map(|&s| months_between(date(s), date(as_of)) as usize)
+            .collect();
+        let top = *obs.iter().max().unwrap();
+        let mut s = vec![0.0f64; sold.len()];
+        let mut m = 0.0;
+        let mut out = Vec::new();
+        for j in 0..=top {
+            let risk: Vec<usize> = (0..sold.len()).filter(|&u| obs[u] >= j).collect();
+            let r = risk.len() as f64;
+            let du = |u: usize| -> (i64, u64) {
+                ev.iter()
+                    .filter(|e| e.0 == u && months_between(date(sold[u]), date(e.1)) as usize == j)
+                    .fold((0, 0), |(c, k), e| (c + e.2, k + 1))
+            };
+            let (d, k) = risk.iter().fold((0, 0), |(c, k), &u| {
+                let (a, b) = du(u);
+                (c + a, k + b)
+            });
+            let mean = d as f64 / r;
+            m += mean;
+            for &u in &risk {
+                s[u] += (du(u).0 as f64 - mean) / r;
+            }
+            let se = s.iter().map(|x| x * x).sum::<f64>().sqrt();
+            out.push((risk.len() as u64, k, d, m, se));
+        }
+        out
+    }
+
+    proptest! {
+        /// At every age it gives, the event-driven curve equals the
+        /// age-by-age estimator; between them the reference does not move.
+        #[test]
+        fn event_driven_equals_dense(
+            sales in proptest::collection::vec(0i64..1_500, 1..10),
+            events in proptest::collection::vec((0usize..10, 0i64..1_500, 0i64..100_000), 0..30),
+        ) {
+            let ids: Vec<String> = (0..sales.len()).map(|i| format!("u{i}")).collect();
+            let units: Vec<&str> = ids.iter().map(String::as_str).collect();
+            let lines = vec!["A"; units.len()];
+            let sold: Vec<i64> = sales.iter().map(|d| T0 + d * DAY).collect();
+            let as_of = T0 + 1_600 * DAY;
+            let ev: Vec<(usize, i64, i64)> = events
+                .iter()
+                .map(|&(u, d, a)| (u % sold.len(), sold[u % sold.len()] + d * DAY, a))
+                .filter(|e| e.1 <= as_of)
+                .collect();
+            let eu: Vec<&str> = ev.iter().map(|e| units[e.0]).collect();
+            let at: Vec<i64> = ev.iter().map(|e| e.1).collect();
+            let am: Vec<i64> = ev.iter().map(|e| e.2).collect();
+            let fleet = Fleet { units: &units, product_lines: &lines, sold: &sold, manufacturing_cost_minor: None };
+            let opts = LifecycleOptions { as_of: Some(as_of), horizons_months: vec![12, 36], ..Default::default() };
+            let l = lifecycle_cost(&fleet, &CostEvents { units: &eu, at: &at, amounts_minor: &am, currencies: None }, &opts).unwrap();
+            let want = dense(&sold, &ev, as_of);
+            let got = &l.lines[0].ages;
+            prop_assert_eq!(got.last().unwrap().age_months as usize, want.len() - 1);
+            let close = |a: f64, b: f64| (a - b).abs() <= 1e-9 * (1.0 + a.abs().max(b.abs()));
+            let mut next = 0usize;
+            for p in got {
+                let j = p.age_months as usize;
+                // Nothing changes between the given ages.
+                for w in &want[next..j] {
+                    prop_assert_eq!(w.2, 0);
+                }
+                next = j + 1;
+                let w = want[j];
+                prop_assert_eq!((p.at_risk, p.events, p.cost_minor), (w.0, w.1, w.2), "age {}", j);
+                prop_assert!(close(p.mean_cumulative_minor, w.3), "age {} mean {} vs {}", j, p.mean_cumulative_minor, w.3);
+                prop_assert!(close(p.se, w.4), "age {} se {} vs {}", j, p.se, w.4);
+            }
+            for h in [12u32, 36] {
+                let at = l.lines[0].cost_at(h);
+                prop_assert_eq!(at.is_some(), want.len() > h as usize);
+                if let Some(a) = at {
+                    prop_assert_eq!(a.age_months, h - 1);
+                    prop_assert!(close(a.mean_cumulative_minor, want[h as usize - 1].3));
+                }
+            }
+        }
+    }
+
+    /// A unit sold in year 1 and one in 9999 cost a handful of points, not
+    /// 120,000 ages × every unit (the age-by-age form's time and memory).
+    #[test]
+    fn a_long_span_is_linear() {
+        let n = 200_000;
+        let ids: Vec<String> = (0..n).map(|i| format!("u{i}")).collect();
+        let units: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let lines = vec!["A"; n];
+        let mut sold = vec![T0; n];
+        sold[0] = MIN_TS;
+        let as_of = MAX_TS;
+        let fleet = Fleet {
+            units: &units,
+            product_lines: &lines,
+            sold: &sold,
+            manufacturing_cost_minor: None,
+        };
+        let eu: Vec<&str> = units.clone();
+        let at = vec![T0 + DAY; n];
+        let am = vec![100i64; n];
+        let l = lifecycle_cost(
+            &fleet,
+            &CostEvents {
+                units: &eu,
+                at: &at,
+                amounts_minor: &am,
+                currencies: None,
+            },
+            &LifecycleOptions {
+                as_of: Some(as_of),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        let a = &l.lines[0].ages;
+        assert!(a.len() <= 6, "{} points", a.len());
+        assert!(a.last().unwrap().age_months > 119_000);
+        assert_eq!(a.last().unwrap().at_risk, 1);
     }
 }

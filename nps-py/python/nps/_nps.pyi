@@ -101,6 +101,7 @@ __all__ = [
     "servers_needed",
     "EconTable",
     "Placement",
+    "_econ_categories",
     "_econ_ledger",
     "_econ_quadrant",
     "_econ_known_measures",
@@ -3415,6 +3416,18 @@ class EconTable:
         """The table as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
     def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
     def __arrow_c_schema__(self) -> Any: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    def merge(self, other: EconTable) -> EconTable:
+        """"""
+    def __add__(self, other: EconTable) -> EconTable:
+        """"""
+    def __radd__(self, other: Any) -> EconTable:
+        """"""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> EconTable:
+        """"""
 
 @final
 class Placement:
@@ -3466,6 +3479,7 @@ def _econ_ledger(
     currencies: Any = None,
     rates: list[tuple[str, str, str]] | None = None,
     target_mix: list[tuple[str, float]] | None = None,
+    categories: list[tuple[str, str]] | None = None,
     engineers: Any = None,
     period: str | None = None,
     time: Any = None,
@@ -3473,6 +3487,8 @@ def _econ_ledger(
     tz: str | None = None,
 ) -> EconTable:
     """The service ledger. See `nps.econ.ledger`."""
+def _econ_categories() -> list[tuple[str, str, str]]:
+    """"""
 def _econ_quadrant(
     customer_value: float,
     business_value: float,
@@ -3514,9 +3530,12 @@ def _econ_lifecycle_cost(
     event_unit: Any = None,
     at: Any = None,
     amount_minor: Any = None,
+    currencies: Any = None,
     as_of: Any = None,
     horizons_months: list[int] | None = None,
     confidence: float | None = None,
     tz: str | None = None,
+    currency: str | None = None,
+    rates: list[tuple[str, str, str]] | None = None,
 ) -> EconTable:
     """The lifecycle service cost. See `nps.econ.lifecycle_cost`."""

@@ -34,7 +34,7 @@ from typing import Any, Mapping, Sequence
 
 from nps import _table
 from nps._nps import EconTable, Placement
-from nps._nps import _econ_known_measures, _econ_texts
+from nps._nps import _econ_categories, _econ_known_measures, _econ_texts
 from nps._nps import _econ_ledger as _ledger
 from nps._nps import _econ_lifecycle_cost as _lifecycle
 from nps._nps import _econ_quadrant as _quadrant
@@ -56,18 +56,9 @@ for _name, _method in _table.frame_methods(lambda self: self._table(), "table").
     setattr(EconTable, _name, _method)
 
 #: The default ledger categories: name -> "revenue" or "cost" (nps-core
-#: ``econ::default_categories``).
-CATEGORIES: dict[str, str] = {
-    "parts": "revenue",
-    "extended_warranty": "revenue",
-    "paid_service": "revenue",
-    "value_added_services": "revenue",
-    "external": "revenue",
-    "quality_failure": "cost",
-    "service_delivery": "cost",
-    "parts_sunk": "cost",
-    "churn_credit": "cost",
-}
+#: ``econ::default_categories``; the policy data of :func:`ledger`'s
+#: ``categories``).
+CATEGORIES: dict[str, str] = {name: side for name, side, _ in _econ_categories()}
 
 #: The measures known by name: name -> (axis, weight, low, high), from
 #: nps-core ``econ::known_measures`` (low maps to 0, high to 1).
@@ -93,6 +84,7 @@ def ledger(
     currencies: Any = None,
     rates: Mapping[tuple[str, str], str] | None = None,
     target_mix: Mapping[str, float] | None = None,
+    categories: Mapping[str, str] | None = None,
     engineers: Any = None,
     period: str | None = None,
     time: Any = None,
@@ -112,6 +104,9 @@ def ledger(
     Lines in another currency are converted with ``rates`` (``{("USD",
     "CNY"): "7.1234"}``: exact decimal text, half to even per line).
     ``target_mix`` gives target shares of revenue per revenue category.
+    ``categories`` replaces the categories (policy data: name ->
+    ``"revenue"`` or ``"cost"``); to extend the defaults, pass
+    ``{**nps.econ.CATEGORIES, "insurance": "revenue"}``.
 
     With a DataFrame (pandas, polars, pyarrow) first, the column arguments
     name columns; without, they are the columns themselves.
@@ -130,6 +125,11 @@ def ledger(
     >>> d = led.to_dict()
     >>> d["key"], d["profit_minor"], d["input_output_ratio"], d["gap_parts"]
     (['a', 'b'], [600, 500], [4.0, None], [0.4, 0.4])
+    >>> ins = nps.econ.ledger(None, category=["insurance", "service_delivery"],
+    ...                       amount_minor=[300, 200],
+    ...                       categories={**nps.econ.CATEGORIES, "insurance": "revenue"})
+    >>> ins.to_dict()["insurance_minor"], ins.to_dict()["profit_minor"]
+    ([300], [100])
     """
     return _ledger(
         data,
@@ -140,6 +140,7 @@ def ledger(
         currencies=currencies,
         rates=[(f, t, r) for (f, t), r in (rates or {}).items()],
         target_mix=list((target_mix or {}).items()),
+        categories=None if categories is None else list(categories.items()),
         engineers=engineers,
         period=period,
         time=time,
@@ -228,11 +229,13 @@ def lifecycle_cost(
     at: str = "at",
     amount_minor: str = "amount_minor",
     manufacturing_cost_minor: str | None = None,
+    currencies: str | None = None,
     as_of: Any = None,
     horizons_months: Sequence[int] | None = None,
     confidence: float | None = None,
     tz: str | None = None,
     currency: str | None = None,
+    rates: Mapping[tuple[str, str], str] | None = None,
 ) -> EconTable:
     """The mean cumulative service cost per unit by age in months, per
     product line (Nelson's estimator, correct for censoring: a unit sold 14
@@ -244,11 +247,17 @@ def lifecycle_cost(
     row per service cost event (``unit``, ``at``, ``amount_minor``). Ages
     are completed calendar months from the sale to the event in ``tz``
     (UTC by default); ``as_of`` defaults to the latest sale or event.
-    ``currency`` names the currency of the amounts (one currency).
+    ``currency`` is the currency of the result and of the manufacturing
+    costs (not given: the core's default, CNY); events in another currency
+    (the ``currencies`` column of ``events_df``) are converted with exact
+    ``rates`` (``{("USD", "CNY"): "7.1234"}``), half to even per event.
 
     The table: ``product_line``, ``age_months``, ``at_risk``, ``events``,
-    ``cost_minor``, ``mean_cumulative_minor``, ``se``, ``low``, ``high``,
-    only for the ages the data reach. ``.summary``: per product line the
+    ``cost_minor``, ``mean_cumulative_minor``, ``se``, ``low``, ``high``.
+    The curve is a step function given at the ages where it changes (ages
+    with cost events), at age 0, at the month before each horizon it
+    reaches and at its oldest age — the ages the data reach, never beyond.
+    ``.summary``: per product line the currency, the
     units, the oldest age, the mean manufacturing cost and, per horizon h
     (default 36 and 60 months), ``cost_<h>m_minor`` (null where no unit
     has completed h months: never extrapolated), its band and
@@ -260,16 +269,14 @@ def lifecycle_cost(
     >>> events = pd.DataFrame({"unit": ["u1", "u2"], "at": pd.to_datetime(["2025-02-10", "2025-03-02"]),
     ...                        "amount_minor": [300, 100]})
     >>> t = nps.econ.lifecycle_cost(units, events, as_of=pd.Timestamp("2025-04-01", tz="UTC"))
-    >>> t.to_dict()["mean_cumulative_minor"]
-    [50.0, 200.0, 200.0, 200.0]
+    >>> t.to_dict()["age_months"], t.to_dict()["mean_cumulative_minor"]
+    ([0, 1, 3], [50.0, 200.0, 200.0])
     >>> t.summary.to_dict()["cost_36m_minor"]
     [None]
     """
-    from nps._nps import Money
-
-    if currency is not None:
-        Money(0, currency)  # the currency must be ISO 4217
     return _lifecycle(units_df, events_df, unit=unit, product_line=product_line, sold=sold,
                       manufacturing_cost_minor=manufacturing_cost_minor, event_unit=unit, at=at,
-                      amount_minor=amount_minor, as_of=as_of, horizons_months=None if horizons_months is None else list(horizons_months),
-                      confidence=confidence, tz=tz)
+                      amount_minor=amount_minor, currencies=currencies, as_of=as_of,
+                      horizons_months=None if horizons_months is None else list(horizons_months),
+                      confidence=confidence, tz=tz, currency=currency,
+                      rates=[(f, t, r) for (f, t), r in (rates or {}).items()])

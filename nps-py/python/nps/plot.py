@@ -839,6 +839,78 @@ def goal(track: GoalReport, ax: Any = None, *, title: str | None = None) -> Axes
 
 
 # ---------------------------------------------------------------------------
+# lifecycle service cost (nps.econ.lifecycle_cost)
+
+__all__ += ["lifecycle"]
+
+_LINE_COLORS = (BLUE, ORANGE, GREEN, VERMILLION, PURPLE, SKY)
+
+
+def lifecycle(t: Any, ax: Any = None, *, scale: float = 100.0, unit: str = "CNY",
+              title: str | None = None) -> Axes:
+    """The lifecycle service cost (`nps.econ.lifecycle_cost`): per product
+    line, the mean cumulative service cost per unit by age in months as a
+    step curve with its confidence band, ending at the oldest age the data
+    reach (never extrapolated), the 3- and 5-year horizons as vertical
+    lines, and each line's mean manufacturing cost as a dotted level when
+    known — a line whose curve approaches its level costs nearly as much to
+    serve as to make. Amounts are minor units divided by ``scale`` (100:
+    fen to yuan). Gids: ``curve``, ``band``, ``horizon``,
+    ``manufacturing``.
+
+    >>> import pandas as pd
+    >>> units = pd.DataFrame({"unit": ["a", "b"], "product_line": ["L", "L"], "sold": [0, 0],
+    ...                       "mc": [10_000, 10_000]})
+    >>> events = pd.DataFrame({"unit": ["a", "b"], "at": [40 * 86_400, 70 * 86_400],
+    ...                        "amount_minor": [3_000, 1_000]})
+    >>> t = nps.econ.lifecycle_cost(units, events, manufacturing_cost_minor="mc",
+    ...                             as_of=400 * 86_400)
+    >>> ax = nps.plot.lifecycle(t)
+    >>> [x.get_gid() for x in ax.lines if x.get_gid() == "curve"]
+    ['curve']
+    """
+    ax = _axes(ax, (7.5, 4.5))
+    d = t.to_dict()
+    s = t.summary.to_dict() if t.summary is not None else {}
+    mc = dict(zip(s.get("product_line", []), s.get("manufacturing_cost_minor", [])))
+    lines: dict[Any, list[int]] = {}
+    for i, name in enumerate(d["product_line"]):
+        lines.setdefault(name, []).append(i)
+    oldest = 0
+    for n, (name, rows) in enumerate(lines.items()):
+        color = _LINE_COLORS[n % len(_LINE_COLORS)]
+        age = [d["age_months"][i] for i in rows]
+        y = [d["mean_cumulative_minor"][i] / scale for i in rows]
+        lo = [max(0.0, d["low"][i] / scale) for i in rows]
+        hi = [d["high"][i] / scale for i in rows]
+        # Points are where the step function changes; it holds until the
+        # next one, and ends at the oldest age (the last point).
+        x = age + [age[-1] + 1]
+        ax.stairs(y, x, color=color, lw=1.6, label=shorten(name, 24), gid="curve",
+                  baseline=None)
+        ax.stairs(hi, x, baseline=lo, fill=True, color=color, alpha=0.15, gid="band")
+        oldest = max(oldest, age[-1] + 1)
+        m = mc.get(name)
+        if m is not None:
+            ax.hlines(m / scale, 0, age[-1] + 1, colors=color, linestyles=":", lw=1.0,
+                      gid="manufacturing")
+    for h in (36, 60):
+        if h <= oldest:
+            ax.axvline(h, color=GREY, lw=0.8, ls="--", gid="horizon")
+            ax.text(h, ax.get_ylim()[1], f" {h // 12} years", fontsize=8, color=GREY,
+                    va="top", gid="horizon")
+    ax.set_xlim(0, max(oldest, 1))
+    ax.set_ylim(bottom=0)
+    ax.set_xlabel("age (months in service)")
+    ax.set_ylabel(f"mean cumulative service cost per unit ({unit})")
+    ax.set_title(title or "Lifecycle service cost by product line "
+                 "(dotted: manufacturing cost; band: 95 % confidence)")
+    if len(lines) > 1:
+        _legend_outside(ax)
+    return ax
+
+
+# ---------------------------------------------------------------------------
 # strategic value matrix (nps.econ.quadrants)
 
 __all__ += ["quadrants"]

@@ -978,6 +978,12 @@ def _economics_html(ec: dict[str, Any], res: dict[str, Any], charts: dict[str, A
                  _num(None if x.get("share_of_manufacturing_36m") is None
                       else 100 * x["share_of_manufacturing_36m"], 0),
                  _yuan(x.get("cost_60m_minor"))] for x in lc]
+        if plot is not None and res.get("lifecycle") is not None:
+            out.append(_figure(charts, "lifecycle",
+                               lambda ax: plot.lifecycle(res["lifecycle"], ax=ax), (7.5, 4.5),
+                               "Mean cumulative service cost per machine by age, with its 95 % "
+                               "band, up to the oldest age the data reach; dotted: the line's "
+                               "manufacturing cost."))
         out.append("<p>Lifecycle service cost per machine (mean cumulative cost, correct for "
                    "machines observed for different lengths of time; – where no machine is "
                    "old enough):</p>")
