@@ -64,7 +64,10 @@ struct SavedEconTable {
 impl nps_core::state::Saved for SavedEconTable {
     const KIND: &'static str = "nps.econ.EconTable";
     fn check(&self) -> nps_core::Result<()> {
-        let bad = |r: &str| Error::arg("state", r.to_owned());
+        let bad = |r: &str| Error::InvalidArgument {
+            name: "state",
+            reason: r.to_owned(),
+        };
         if !KINDS.contains(&self.kind.as_str()) {
             return Err(bad("an unknown kind of EconTable"));
         }

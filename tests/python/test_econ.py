@@ -336,7 +336,7 @@ def test_lifecycle_curve_is_sparse_over_a_long_span():
                           "sold": pd.to_datetime(["1990-01-01", "2024-01-01", "2024-02-01"])})
     events = pd.DataFrame({"unit": ["a", "b", "old"], "amount_minor": [100, 300, 50],
                            "at": pd.to_datetime(["2024-03-05", "2024-03-05", "1990-05-01"])})
-    t = nps.econ.lifecycle_cost(units, events, as_of=pd.Timestamp("2025-01-01"))
+    t = nps.econ.lifecycle_cost(units, events, as_of=pd.Timestamp("2025-01-01", tz="UTC"))
     d = t.to_dict()
     assert len(t) <= 8, d["age_months"]
     assert d["age_months"][-1] == 420  # 35 years

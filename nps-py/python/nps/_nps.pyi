@@ -3383,11 +3383,19 @@ def servers_needed(
 class EconTable:
     """A table of `nps.econ` (a ledger, a quadrant table, lifecycle curves or
     their summary): `to_pandas()`, `to_polars()`, `to_arrow()` and
-    `to_dict()` give it; `kind` says which.
+    `to_dict()` give it; `kind` says which. Tables pickle (Dask,
+    multiprocessing); ledgers are partial results: `a.merge(b)` (or
+    `a + b`, or `sum([a, b, ...])`) is the ledger of the lines of `a`
+    followed by those of `b`, exactly.
 
     >>> t = nps.econ.quadrants(None, unit=["d1"], measures={"nps": [40.0], "margin": [-0.3]})
     >>> t.kind, len(t), t.to_dict()["quadrant"]
     ('quadrants', 1, ['value_island'])
+    >>> a = nps.econ.ledger(None, unit=["west"], category=["parts"], amount_minor=[800])
+    >>> b = nps.econ.ledger(None, unit=["west", "east"], category=["service_delivery", "parts"],
+    ...                     amount_minor=[1500, 100])
+    >>> (a + b).to_dict()["profit_minor"]
+    [100, -700]
     """
     @property
     def kind(self) -> str:
@@ -3419,15 +3427,45 @@ class EconTable:
     def __eq__(self, other: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
     def merge(self, other: EconTable) -> EconTable:
+        """The ledger of the lines of this ledger followed by those of `other`:
+        equal to the ledger computed in one pass over all of them (the
+        totals of a unit and period add up). Raises InvalidArgumentError
+        (argument `other`) for a table that is not a ledger, or a ledger in
+        another currency, with other categories, target mix, period, time
+        zone or type of key column, or whose engineers for the same unit
+        and period disagree.
+
+        >>> q1 = nps.econ.ledger(None, unit=["west"], category=["parts"], amount_minor=[500])
+        >>> q2 = nps.econ.ledger(None, unit=["west"], category=["parts"], amount_minor=[300])
+        >>> q1.merge(q2).to_dict()["revenue_minor"]
+        [800]
+        """
+    def __add__(self, other: EconTable, /) -> EconTable:
         """"""
-    def __add__(self, other: EconTable) -> EconTable:
-        """"""
-    def __radd__(self, other: Any) -> EconTable:
+    def __radd__(self, other: int, /) -> EconTable:
         """"""
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> EconTable:
-        """"""
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
 
 @final
 class Placement:
@@ -3488,7 +3526,9 @@ def _econ_ledger(
 ) -> EconTable:
     """The service ledger. See `nps.econ.ledger`."""
 def _econ_categories() -> list[tuple[str, str, str]]:
-    """"""
+    """The default ledger categories of nps-core (`econ::default_categories`):
+    `(name, side, description)`.
+    """
 def _econ_quadrant(
     customer_value: float,
     business_value: float,

@@ -866,8 +866,8 @@ def lifecycle(t: Any, ax: Any = None, *, scale: float = 100.0, unit: str = "CNY"
     >>> t = nps.econ.lifecycle_cost(units, events, manufacturing_cost_minor="mc",
     ...                             as_of=400 * 86_400)
     >>> ax = nps.plot.lifecycle(t)
-    >>> [x.get_gid() for x in ax.lines if x.get_gid() == "curve"]
-    ['curve']
+    >>> [p.get_gid() for p in ax.patches if p.get_gid() in ("curve", "band")]
+    ['curve', 'band']
     """
     ax = _axes(ax, (7.5, 4.5))
     d = t.to_dict()
