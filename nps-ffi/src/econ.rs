@@ -493,7 +493,6 @@ pub unsafe extern "C" fn nps_econ_ledger(
                 .zip(shares)
                 .map(|(n, s)| ((*n).to_owned(), *s))
                 .collect(),
-            ..Default::default()
         };
         let eng: Option<Vec<Option<f64>>> =
             eng.map(|e| e.iter().map(|x| (!x.is_nan()).then_some(*x)).collect());
