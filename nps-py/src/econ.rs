@@ -338,7 +338,6 @@ pub(crate) fn _econ_ledger<'py>(
                 .collect::<nps_core::Result<_>>()
                 .py()?,
         },
-        ..Default::default()
     };
     let cat_strs = as_strs(&cats);
     let cur_strs = curs.as_ref().map(|c| as_strs(c));
