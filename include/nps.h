@@ -5518,6 +5518,26 @@ NpsStatus nps_heat_map_matrix(const struct NpsHeatMap *map,
                               size_t *columns);
 
 /**
+ * The NPS driver view of `map` under `policy` (NULL = the default
+ * policy): each of the policy's drivers with its weight and the heat of
+ * the pain points its `pain_point_drivers` rules assign to it (by exact
+ * pain point, then keyword, then journey stage), then drivers named only
+ * by a rule, then an `unmapped` row when some heat is assigned to none.
+ * Writes a new `NpsTable` to `*out`: `driver` (text), `weight` (f64,
+ * null for a driver absent from the policy), `stages` (comma-separated
+ * text), `points` (the pain points, hottest first, joined by `" | "`),
+ * `heat` (u64), `share` (f64 of the map's total heat, null when it is 0).
+ *
+ * # Safety
+ *
+ * `map` NULL or a live handle; `policy` NULL or a live handle; `out`
+ * writable.
+ */
+NpsStatus nps_heat_map_drivers(const struct NpsHeatMap *map,
+                               const struct NpsPolicy *policy,
+                               struct NpsTable **out);
+
+/**
  * Copies the label of matrix column `index` (a key, or a period label such
  * as `2025-03`) like `nps_heat_map_point_text`.
  *

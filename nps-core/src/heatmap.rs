@@ -58,7 +58,19 @@ use crate::period::{parse_tz, Period};
 use crate::policy::Driver;
 
 /// A stage of the after-sales customer journey, in journey order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 #[repr(u32)]
 pub enum Stage {
@@ -336,38 +348,189 @@ pub struct DriverHeat {
     /// The policy's weight of the driver; `None` for a driver named in the
     /// stage mapping but absent from the policy.
     pub weight: Option<f64>,
-    /// The stages mapped to this driver, in journey order.
+    /// The stages of the pain points assigned to this driver, in journey
+    /// order.
     pub stages: Vec<Stage>,
-    /// Heat of those stages.
+    /// The pain points assigned to this driver, hottest first.
+    pub points: Vec<String>,
+    /// Their heat.
     pub heat: u64,
     /// `heat / total heat`; `None` when the total heat is 0.
     pub share: Option<f64>,
 }
 
-/// The documented default mapping of journey stages to the NPS drivers of
-/// the default policy (SPEC §3), used by [`HeatMap::drivers`] when the
-/// caller passes none. It follows the pain points of the source's table:
+/// A rule of the NPS driver view (policy data, `pain_point_drivers`):
+/// the pain points it assigns to `driver`. A pain point goes to the first
+/// rule that names it exactly in `points`; else to the first rule with a
+/// keyword found in its description (case-insensitive); else to the first
+/// rule listing its journey stage in `stages`; else to no driver (the
+/// view's `unmapped` row).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PainRule {
+    /// The driver (a name of the policy's `drivers`, e.g. `waiting_time`).
+    pub driver: String,
+    /// Pain-point descriptions assigned exactly, as written in the records.
+    #[serde(default)]
+    pub points: Vec<String>,
+    /// Words or phrases; a description containing one (ignoring case) is
+    /// assigned, when no rule names it exactly.
+    #[serde(default)]
+    pub keywords: Vec<String>,
+    /// Journey stages whose remaining pain points are assigned.
+    #[serde(default)]
+    pub stages: Vec<Stage>,
+}
+
+/// The default rules of the NPS driver view, after the source's pain-point
+/// table and its five drivers (SPEC §3; seeds 000 §二): waiting (queues,
+/// slots, waiting without progress updates, checkout), repair quality
+/// (not fixed, repeat visits), the advisor's attitude (not greeted, rude),
+/// price transparency (quotes, bills above the estimate) and resolution
+/// efficiency (complaints and feedback that go nowhere) — each by English
+/// and Chinese keywords, then by stage for what no keyword names
+/// (appointment, reception and delivery: waiting; diagnosis: price;
+/// repair: repair quality; follow-up: resolution). The source's "no
+/// progress update while waiting" is waiting, not repair quality; a
+/// pain point about the advisor's manner is attitude at any stage.
 ///
-/// | stage | driver | why |
-/// |---|---|---|
-/// | appointment | `waiting_time` | time to get a slot, a stalling booking app |
-/// | reception | `waiting_time` | queueing on arrival |
-/// | diagnosis | `price_transparency` | unclear quotes, bills above the estimate |
-/// | repair | `repair_quality` | not fixed the first time (progress updates are a judgement call) |
-/// | delivery | `waiting_time` | waiting to pay and collect the car |
-/// | follow_up | `resolution_efficiency` | complaints that go nowhere |
-///
-/// `advisor_attitude` cuts across all stages and has no stage of its own:
-/// it is listed with zero heat. This is a heuristic, not a finding; pass
-/// your own mapping when your pain points say otherwise.
-pub const DEFAULT_STAGE_DRIVERS: [(Stage, &str); 6] = [
-    (Stage::Appointment, "waiting_time"),
-    (Stage::Reception, "waiting_time"),
-    (Stage::Diagnosis, "price_transparency"),
-    (Stage::Repair, "repair_quality"),
-    (Stage::Delivery, "waiting_time"),
-    (Stage::FollowUp, "resolution_efficiency"),
-];
+/// ```
+/// use nps_core::heatmap::{default_pain_rules, driver_of, Stage};
+/// let r = default_pain_rules();
+/// assert_eq!(driver_of(&r, Stage::Repair, "no progress updates while waiting"), Some("waiting_time"));
+/// assert_eq!(driver_of(&r, Stage::Repair, "problem not fixed after the repair"), Some("repair_quality"));
+/// assert_eq!(driver_of(&r, Stage::Reception, "no advisor greets the customer"), Some("advisor_attitude"));
+/// assert_eq!(driver_of(&r, Stage::Diagnosis, "报价不透明,最终费用高于预期"), Some("price_transparency"));
+/// ```
+pub fn default_pain_rules() -> Vec<PainRule> {
+    let rule = |driver: &str, keywords: &[&str], stages: &[Stage]| PainRule {
+        driver: driver.to_owned(),
+        points: Vec::new(),
+        keywords: keywords.iter().map(|k| (*k).to_owned()).collect(),
+        stages: stages.to_vec(),
+    };
+    vec![
+        rule(
+            "advisor_attitude",
+            &[
+                "attitude",
+                "rude",
+                "impolite",
+                "greet",
+                "indifferent",
+                "态度",
+                "冷漠",
+                "敷衍",
+            ],
+            &[],
+        ),
+        rule(
+            "price_transparency",
+            &[
+                "quote",
+                "price",
+                "bill",
+                "estimate",
+                "overcharg",
+                "报价",
+                "费用",
+                "价格",
+                "收费",
+            ],
+            &[Stage::Diagnosis],
+        ),
+        rule(
+            "repair_quality",
+            &[
+                "not fixed",
+                "not solved",
+                "repeat",
+                "again",
+                "comeback",
+                "dirty",
+                "damage",
+                "未解决",
+                "返修",
+                "没修好",
+            ],
+            &[Stage::Repair],
+        ),
+        rule(
+            "waiting_time",
+            &[
+                "wait", "queue", "slot", "slow", "delay", "progress", "排队", "等待", "等候",
+                "进度",
+            ],
+            &[Stage::Appointment, Stage::Reception, Stage::Delivery],
+        ),
+        rule(
+            "resolution_efficiency",
+            &[
+                "complaint",
+                "feedback",
+                "unresponsive",
+                "no response",
+                "escalat",
+                "投诉",
+                "反馈",
+                "回访",
+            ],
+            &[Stage::FollowUp],
+        ),
+    ]
+}
+
+/// The driver `rules` assign to a pain point of `stage` described by
+/// `description` (see [`PainRule`]); `None`: no rule assigns it.
+pub fn driver_of<'a>(rules: &'a [PainRule], stage: Stage, description: &str) -> Option<&'a str> {
+    if let Some(r) = rules
+        .iter()
+        .find(|r| r.points.iter().any(|p| p == description))
+    {
+        return Some(&r.driver);
+    }
+    let lower = description.to_lowercase();
+    if let Some(r) = rules
+        .iter()
+        .find(|r| r.keywords.iter().any(|k| lower.contains(&k.to_lowercase())))
+    {
+        return Some(&r.driver);
+    }
+    rules
+        .iter()
+        .find(|r| r.stages.contains(&stage))
+        .map(|r| r.driver.as_str())
+}
+
+/// Checks driver-view rules: a driver name, at least one point, keyword or
+/// stage, and no empty keyword. Problems carry their path under `path`.
+pub(crate) fn check_pain_rules(
+    rules: &[PainRule],
+    path: &str,
+    problems: &mut Vec<crate::error::Problem>,
+) {
+    for (i, r) in rules.iter().enumerate() {
+        let at = format!("{path}[{i}]");
+        if r.driver.trim().is_empty() {
+            problems.push(crate::error::Problem::new(
+                format!("{at}.driver"),
+                "a rule names its driver",
+            ));
+        }
+        if r.points.is_empty() && r.keywords.is_empty() && r.stages.is_empty() {
+            problems.push(crate::error::Problem::new(
+                at.clone(),
+                "a rule assigns points, keywords or stages",
+            ));
+        }
+        if let Some(k) = r.keywords.iter().position(|k| k.trim().is_empty()) {
+            problems.push(crate::error::Problem::new(
+                format!("{at}.keywords[{k}]"),
+                "a keyword is not empty",
+            ));
+        }
+    }
+}
 
 /// Where records fall in the 2-D form: optional keys (dealer…) and optional
 /// timestamps (Unix seconds) grouped by `period` in time zone `tz`.
@@ -787,73 +950,125 @@ impl HeatMap {
 
     /// The NPS driver view: each driver of `drivers` (a policy's
     /// [`Policy::drivers`](crate::policy::Policy::drivers), in that order)
-    /// with its weight, the stages `mapping` assigns to it and their heat;
-    /// then any driver named only in the mapping (weight `None`). A stage
-    /// missing from `mapping` counts for no driver. `None` uses
-    /// [`DEFAULT_STAGE_DRIVERS`].
-    ///
-    /// Errors: [`Error::InvalidArgument`] (`mapping`) when a stage is
-    /// mapped twice.
+    /// with its weight and the heat of the pain points `rules` assign to
+    /// it (see [`PainRule`]; `None`: [`default_pain_rules`], which the
+    /// default policy's `pain_point_drivers` also holds); then any driver
+    /// named only by a rule (weight `None`); then, when some heat is
+    /// assigned to no driver, an `unmapped` row (weight `None`). Shares
+    /// are of the map's total heat, so they sum to 1 with `unmapped`.
     ///
     /// ```
     /// use nps_core::{heatmap::{HeatMap, Stage}, policy::Policy};
-    /// let map = HeatMap::from_rows(&[Stage::Reception], &["queue"], &[893u64], &[9u8])?;
-    /// let view = map.drivers(&Policy::default().drivers, None)?;
+    /// // The source's table: queue 893 × 9, no progress updates 731 × 7.
+    /// let map = HeatMap::from_rows(
+    ///     &[Stage::Reception, Stage::Repair],
+    ///     &["排队等候超过30分钟", "等待过程中没有进度更新"],
+    ///     &[893u64, 731],
+    ///     &[9u8, 7],
+    /// )?;
+    /// let p = Policy::default();
+    /// let view = map.drivers(&p.drivers, Some(&p.pain_point_drivers))?;
     /// assert_eq!(view[0].driver, "waiting_time");
-    /// assert_eq!((view[0].weight, view[0].heat), (Some(0.27), 8037));
+    /// assert_eq!((view[0].weight, view[0].heat), (Some(0.27), 8037 + 5117));
     /// # Ok::<(), nps_core::Error>(())
     /// ```
     pub fn drivers(
         &self,
         drivers: &[Driver],
-        mapping: Option<&[(Stage, &str)]>,
+        rules: Option<&[PainRule]>,
     ) -> Result<Vec<DriverHeat>> {
-        let mapping = mapping.unwrap_or(&DEFAULT_STAGE_DRIVERS);
-        let mut seen = [false; 6];
-        for (s, _) in mapping {
-            if std::mem::replace(&mut seen[*s as usize], true) {
-                return Err(Error::arg(
-                    "mapping",
-                    format!("stage `{s}` is mapped to more than one driver"),
-                ));
+        let default;
+        let rules = match rules {
+            Some(r) => r,
+            None => {
+                default = default_pain_rules();
+                &default
             }
+        };
+        let mut problems = Vec::new();
+        check_pain_rules(rules, "rules", &mut problems);
+        if let Some(p) = problems.first() {
+            return Err(Error::arg("rules", format!("at {}: {}", p.path, p.message)));
         }
-        let stages = self.by_stage();
+        let row = |driver: &str, weight: Option<f64>| DriverHeat {
+            driver: driver.to_owned(),
+            weight,
+            stages: Vec::new(),
+            points: Vec::new(),
+            heat: 0,
+            share: None,
+        };
         let mut rows: Vec<DriverHeat> = drivers
             .iter()
-            .map(|d| DriverHeat {
-                driver: d.name.clone(),
-                weight: Some(d.weight),
-                stages: Vec::new(),
-                heat: 0,
-                share: None,
-            })
+            .map(|d| row(&d.name, Some(d.weight)))
             .collect();
-        for st in &stages {
-            let Some((_, name)) = mapping.iter().find(|(s, _)| *s == st.stage) else {
-                continue;
+        let mut unmapped = row(UNMAPPED, None);
+        for p in self.ranked() {
+            let r = match driver_of(rules, p.stage, &p.description) {
+                None => &mut unmapped,
+                Some(name) => match rows.iter().position(|r| r.driver == name) {
+                    Some(i) => &mut rows[i],
+                    None => {
+                        rows.push(row(name, None));
+                        rows.last_mut().expect("just pushed")
+                    }
+                },
             };
-            let i = match rows.iter().position(|r| r.driver == *name) {
-                Some(i) => i,
-                None => {
-                    rows.push(DriverHeat {
-                        driver: (*name).to_owned(),
-                        weight: None,
-                        stages: Vec::new(),
-                        heat: 0,
-                        share: None,
-                    });
-                    rows.len() - 1
-                }
-            };
-            rows[i].stages.push(st.stage);
-            rows[i].heat += st.heat; // within the total
+            if !r.stages.contains(&p.stage) {
+                r.stages.push(p.stage);
+            }
+            r.points.push(p.description);
+            r.heat += p.heat; // within the total
+        }
+        if unmapped.heat > 0 || !unmapped.points.is_empty() {
+            rows.push(unmapped);
         }
         for r in &mut rows {
+            r.stages.sort_unstable();
             r.share = ratio(r.heat, self.total_heat);
         }
         Ok(rows)
     }
+}
+
+/// The driver-view row of the pain points no rule assigns.
+pub const UNMAPPED: &str = "unmapped";
+
+/// The driver view ([`HeatMap::drivers`]) as a [`Table`]: `driver`,
+/// `weight` (null for a driver absent from the policy), `stages`
+/// (comma-separated), `points` (hottest first, joined by `" | "`), `heat`,
+/// `share`.
+pub fn drivers_table(view: &[DriverHeat]) -> crate::table::Table {
+    use crate::table::{Column, Table};
+    let mut t = Table {
+        columns: Vec::new(),
+        n_keys: 1,
+        period: None,
+    };
+    let text =
+        |f: &dyn Fn(&DriverHeat) -> String| Column::Str(view.iter().map(|r| Some(f(r))).collect());
+    t.push("driver", text(&|r| r.driver.clone()));
+    t.push(
+        "weight",
+        Column::F64(view.iter().map(|r| r.weight).collect()),
+    );
+    t.push(
+        "stages",
+        text(&|r| {
+            r.stages
+                .iter()
+                .map(|s| s.name())
+                .collect::<Vec<_>>()
+                .join(",")
+        }),
+    );
+    t.push("points", text(&|r| r.points.join(" | ")));
+    t.push(
+        "heat",
+        Column::U64(view.iter().map(|r| Some(r.heat)).collect()),
+    );
+    t.push("share", Column::F64(view.iter().map(|r| r.share).collect()));
+    t
 }
 
 /// `ceil(share × total)` as an exact integer, with `share` read as the

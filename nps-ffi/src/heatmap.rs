@@ -567,6 +567,39 @@ pub unsafe extern "C" fn nps_heat_map_matrix(
     })
 }
 
+/// The NPS driver view of `map` under `policy` (NULL = the default
+/// policy): each of the policy's drivers with its weight and the heat of
+/// the pain points its `pain_point_drivers` rules assign to it (by exact
+/// pain point, then keyword, then journey stage), then drivers named only
+/// by a rule, then an `unmapped` row when some heat is assigned to none.
+/// Writes a new `NpsTable` to `*out`: `driver` (text), `weight` (f64,
+/// null for a driver absent from the policy), `stages` (comma-separated
+/// text), `points` (the pain points, hottest first, joined by `" | "`),
+/// `heat` (u64), `share` (f64 of the map's total heat, null when it is 0).
+///
+/// # Safety
+///
+/// `map` NULL or a live handle; `policy` NULL or a live handle; `out`
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_heat_map_drivers(
+    map: *const NpsHeatMap,
+    policy: *const crate::policy::NpsPolicy,
+    out: *mut *mut crate::table::NpsTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let m = unsafe { NpsHeatMap::try_ref(map, "map") }?;
+        // SAFETY: caller guarantee.
+        let p = unsafe { crate::policy::policy_or_default(policy) }?;
+        let view = m.inner.drivers(&p.drivers, Some(&p.pain_point_drivers))?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { crate::table::NpsTable::write_new(out, nps_core::heatmap::drivers_table(&view)) };
+        Ok(())
+    })
+}
+
 /// Copies the label of matrix column `index` (a key, or a period label such
 /// as `2025-03`) like `nps_heat_map_point_text`.
 ///

@@ -2,7 +2,7 @@
 //! merging of partial maps) live in `nps_core::heatmap`.
 
 use nps_core::group::{GroupKey, Keys};
-use nps_core::heatmap::{HeatMap, MatrixBy, RecordDims, Stage};
+use nps_core::heatmap::{HeatMap, MatrixBy, PainRule, RecordDims, Stage};
 use nps_core::period::Period;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -627,38 +627,86 @@ impl PyHeatMap {
     }
 
     /// The NPS driver view: the policy's drivers (default policy if None)
-    /// with weight, mapped stages and their heat and share. `mapping`
-    /// (stage → driver name) replaces the documented default
-    /// (appointment, reception, delivery → waiting_time; diagnosis →
-    /// price_transparency; repair → repair_quality; follow_up →
-    /// resolution_efficiency).
-    #[pyo3(signature = (policy = None, mapping = None))]
+    /// with weight and the heat and share of the pain points assigned to
+    /// each by the policy's `pain_point_drivers` rules (by exact pain
+    /// point, then keyword, then journey stage; the defaults follow the
+    /// source's table: waiting, repair quality, the advisor's attitude,
+    /// price transparency, resolution efficiency). `rules` (a list of
+    /// dicts with `driver` and any of `points`, `keywords`, `stages`)
+    /// replaces the policy's rules; `mapping` (stage → driver) replaces
+    /// them by stages only. Heat no rule assigns is the `unmapped` row.
+    /// Columns: `driver`, `weight`, `stages` (comma-separated), `points`
+    /// (the pain points, hottest first, joined by `" | "`), `heat`,
+    /// `share`.
+    ///
+    /// >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["no advisor greets us", "not fixed"],
+    /// ...                           [3, 2], [6, 9])
+    /// >>> d = h.drivers().to_dict()
+    /// >>> [(k, v) for k, v in zip(d["driver"], d["heat"]) if v]
+    /// [('repair_quality', 18), ('advisor_attitude', 18)]
+    /// >>> h.drivers(rules=[{"driver": "waiting_time", "stages": ["reception"]}]).to_dict()["driver"]
+    /// ['waiting_time', 'repair_quality', 'advisor_attitude', 'price_transparency', 'resolution_efficiency', 'unmapped']
+    #[pyo3(signature = (policy = None, mapping = None, rules = None))]
     fn drivers(
         &self,
         py: Python<'_>,
         policy: Option<PyRef<'_, PyPolicy>>,
         mapping: Option<std::collections::BTreeMap<String, String>>,
+        rules: Option<Vec<Bound<'_, PyDict>>>,
     ) -> PyResult<PyHeatTable> {
         let default = nps_core::policy::Policy::default();
-        let drivers = policy.as_ref().map_or(&default.drivers, |p| &p.p.drivers);
-        let map: Option<Vec<(Stage, &str)>> = mapping
-            .as_ref()
-            .map(|m| {
+        let p = policy.as_ref().map_or(&default, |p| &p.p);
+        let stage = |s: &str, arg: &'static str| {
+            Stage::from_name(s)
+                .ok_or_else(|| crate::errors::invalid_argument(arg, format!("unknown stage `{s}`")))
+        };
+        let given: Option<Vec<PainRule>> = match (mapping, rules) {
+            (Some(_), Some(_)) => {
+                return Err(crate::errors::invalid_argument(
+                    "mapping",
+                    "give rules or a stage mapping, not both",
+                ))
+            }
+            (Some(m), None) => Some(
                 m.iter()
                     .map(|(s, d)| {
-                        Stage::from_name(s)
-                            .map(|st| (st, d.as_str()))
-                            .ok_or_else(|| {
-                                crate::errors::invalid_argument(
-                                    "mapping",
-                                    format!("unknown stage `{s}`"),
-                                )
-                            })
+                        Ok(PainRule {
+                            driver: d.clone(),
+                            points: Vec::new(),
+                            keywords: Vec::new(),
+                            stages: vec![stage(s, "mapping")?],
+                        })
                     })
-                    .collect::<PyResult<Vec<_>>>()
-            })
-            .transpose()?;
-        let v = self.inner.drivers(drivers, map.as_deref()).py()?;
+                    .collect::<PyResult<_>>()?,
+            ),
+            (None, Some(r)) => Some(
+                r.iter()
+                    .map(|d| {
+                        let texts = |k: &str| -> PyResult<Vec<String>> {
+                            d.get_item(k)?.map_or(Ok(Vec::new()), |v| v.extract())
+                        };
+                        let driver: String = d
+                            .get_item("driver")?
+                            .ok_or_else(|| {
+                                crate::errors::invalid_argument("rules", "a rule names its driver")
+                            })?
+                            .extract()?;
+                        Ok(PainRule {
+                            driver,
+                            points: texts("points")?,
+                            keywords: texts("keywords")?,
+                            stages: texts("stages")?
+                                .iter()
+                                .map(|s| stage(s, "rules"))
+                                .collect::<PyResult<_>>()?,
+                        })
+                    })
+                    .collect::<PyResult<_>>()?,
+            ),
+            (None, None) => None,
+        };
+        let rules = given.as_deref().unwrap_or(&p.pain_point_drivers);
+        let v = self.inner.drivers(&p.drivers, Some(rules)).py()?;
         let d = PyDict::new(py);
         d.set_item(
             "driver",
@@ -676,6 +724,10 @@ impl PyHeatMap {
                         .join(",")
                 })
                 .collect::<Vec<_>>(),
+        )?;
+        d.set_item(
+            "points",
+            v.iter().map(|x| x.points.join(" | ")).collect::<Vec<_>>(),
         )?;
         d.set_item("heat", v.iter().map(|x| x.heat).collect::<Vec<_>>())?;
         d.set_item("share", v.iter().map(|x| x.share).collect::<Vec<_>>())?;

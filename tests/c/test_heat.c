@@ -261,6 +261,40 @@ static void merge_errors(void) {
     case_end();
 }
 
+/* The driver view (default policy) against the oracle: driver, heat and
+ * the pain points joined by " | " per row. */
+static void check_drivers(const NpsHeatMap *map, const cJSON *want) {
+    NpsTable *t = NULL;
+    const cJSON *w;
+    size_t row = 0, c_driver = 0, c_heat = 0, c_points = 0;
+    CHECK_STATUS(nps_heat_map_drivers(map, NULL, &t), NPS_STATUS_OK);
+    if (t == NULL) return;
+    CHECK_U64("driver rows", nps_table_rows(t), cJSON_GetArraySize(want));
+    CHECK_STATUS(nps_table_column_index(t, "driver", &c_driver), NPS_STATUS_OK);
+    CHECK_STATUS(nps_table_column_index(t, "heat", &c_heat), NPS_STATUS_OK);
+    CHECK_STATUS(nps_table_column_index(t, "points", &c_points), NPS_STATUS_OK);
+    cJSON_ArrayForEach(w, want) {
+        char buf[512], joined[512] = "";
+        size_t n = 0;
+        bool null = true;
+        uint64_t heat = 0;
+        const cJSON *p;
+        if (row >= nps_table_rows(t)) break;
+        CHECK_STATUS(nps_table_get_text(t, row, c_driver, buf, sizeof buf, &n, &null), NPS_STATUS_OK);
+        CHECK_STR("driver", buf, get(w, "driver")->valuestring);
+        CHECK_STATUS(nps_table_get_u64(t, row, c_heat, &heat, &null), NPS_STATUS_OK);
+        CHECK_U64(buf, heat, get(w, "heat")->valuedouble);
+        cJSON_ArrayForEach(p, get(w, "points")) {
+            if (joined[0] != '\0') strncat(joined, " | ", sizeof joined - strlen(joined) - 1);
+            strncat(joined, p->valuestring, sizeof joined - strlen(joined) - 1);
+        }
+        CHECK_STATUS(nps_table_get_text(t, row, c_points, buf, sizeof buf, &n, &null), NPS_STATUS_OK);
+        CHECK_STR("points", buf, joined);
+        row++;
+    }
+    nps_table_free(t);
+}
+
 static void golden(const cJSON *doc) {
     const cJSON *v;
     cJSON_ArrayForEach(v, get(doc, "heat")) {
@@ -270,7 +304,10 @@ static void golden(const cJSON *doc) {
         load_cols(v, &c);
         CHECK_STATUS(nps_heat_map_from_rows(c.stages, c.points, c.mentions, c.pain, c.n, &map),
                      NPS_STATUS_OK);
-        if (map != NULL) check_map(map, get(v, "expect"));
+        if (map != NULL) {
+            check_map(map, get(v, "expect"));
+            check_drivers(map, get(get(v, "expect"), "drivers"));
+        }
         nps_heat_map_free(map);
         free_cols(&c);
         case_end();
@@ -290,6 +327,7 @@ static void golden(const cJSON *doc) {
             check_map(map, get(v, "expect"));
             check_matrix(map, NPS_MATRIX_BY_KEY, get(get(v, "expect"), "matrix_key"));
             check_matrix(map, NPS_MATRIX_BY_PERIOD, get(get(v, "expect"), "matrix_period"));
+            check_drivers(map, get(get(v, "expect"), "drivers"));
         }
         nps_heat_map_free(map);
         case_end();

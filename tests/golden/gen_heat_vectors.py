@@ -54,14 +54,36 @@ DEFAULT_DRIVERS = [  # the default policy's driver weights (SPEC §3)
     ("price_transparency", 0.16),
     ("resolution_efficiency", 0.15),
 ]
-DEFAULT_MAPPING = {  # nps_core::heatmap::DEFAULT_STAGE_DRIVERS (documented)
-    "appointment": "waiting_time",
-    "reception": "waiting_time",
-    "diagnosis": "price_transparency",
-    "repair": "repair_quality",
-    "delivery": "waiting_time",
-    "follow_up": "resolution_efficiency",
-}
+# The default rules of the driver view (nps_core::heatmap::default_pain_rules,
+# documented; policy data `pain_point_drivers`): (driver, keywords, stages),
+# tried by keyword in this order, then by stage.
+DEFAULT_RULES = [
+    ("advisor_attitude",
+     ["attitude", "rude", "impolite", "greet", "indifferent", "态度", "冷漠", "敷衍"], []),
+    ("price_transparency",
+     ["quote", "price", "bill", "estimate", "overcharg", "报价", "费用", "价格", "收费"],
+     ["diagnosis"]),
+    ("repair_quality",
+     ["not fixed", "not solved", "repeat", "again", "comeback", "dirty", "damage", "未解决",
+      "返修", "没修好"], ["repair"]),
+    ("waiting_time",
+     ["wait", "queue", "slot", "slow", "delay", "progress", "排队", "等待", "等候", "进度"],
+     ["appointment", "reception", "delivery"]),
+    ("resolution_efficiency",
+     ["complaint", "feedback", "unresponsive", "no response", "escalat", "投诉", "反馈", "回访"],
+     ["follow_up"]),
+]
+
+
+def driver_of(stage: str, point: str) -> str | None:
+    low = point.lower()
+    for d, kws, _ in DEFAULT_RULES:
+        if any(k.lower() in low for k in kws):
+            return d
+    for d, _, stages in DEFAULT_RULES:
+        if stage in stages:
+            return d
+    return None
 
 
 def f(x: Fraction | None) -> float | None:
@@ -132,21 +154,29 @@ def pareto(pts, share: float):
     return len(pts)
 
 
-def drivers(by_stage, total):
-    rows = []
-    for name, w in DEFAULT_DRIVERS:
-        st = [b for b in by_stage if DEFAULT_MAPPING[b["stage"]] == name]
-        heat = sum(b["heat"] for b in st)
-        rows.append(
-            {
-                "driver": name,
-                "weight": w,
-                "stages": [b["stage"] for b in st],
-                "heat": heat,
-                "share": f(ratio(heat, total)),
-            }
-        )
-    return rows
+def drivers(ranked, total):
+    rows = {name: {"driver": name, "weight": w, "stages": [], "points": [], "heat": 0}
+            for name, w in DEFAULT_DRIVERS}
+    order = [name for name, _ in DEFAULT_DRIVERS]
+    unmapped = {"driver": "unmapped", "weight": None, "stages": [], "points": [], "heat": 0}
+    for r in ranked:  # hottest first
+        d = driver_of(r["stage"], r["point"])
+        if d is None:
+            row = unmapped
+        else:
+            if d not in rows:
+                rows[d] = {"driver": d, "weight": None, "stages": [], "points": [], "heat": 0}
+                order.append(d)
+            row = rows[d]
+        if r["stage"] not in row["stages"]:
+            row["stages"].append(r["stage"])
+        row["points"].append(r["point"])
+        row["heat"] += r["heat"]
+    out = [rows[d] for d in order] + ([unmapped] if unmapped["points"] else [])
+    for row in out:
+        row["stages"].sort(key=STAGES.index)
+        row["share"] = f(ratio(row["heat"], total))
+    return out
 
 
 def heat_case(name, stages, points, mentions, pain, shares):
@@ -164,7 +194,7 @@ def heat_case(name, stages, points, mentions, pain, shares):
             "ranked": ranked,
             "by_stage": by_stage,
             "pareto": [{"share": s, "count": pareto(pts, s)} for s in shares],
-            "drivers": drivers(by_stage, total),
+            "drivers": drivers(ranked, total),
         },
     }
 
@@ -269,6 +299,9 @@ def records_vector():
             "pareto": [{"share": s, "count": pareto(pts, s)} for s in (0.8, 0.5)],
             "matrix_key": matrix([r[3] for r in recs]),
             "matrix_period": matrix(months),
+            # The driver view with the default rules: "no greeting" is the
+            # advisor's attitude, "no progress updates" waiting.
+            "drivers": drivers(ranked, total),
         },
     }
 

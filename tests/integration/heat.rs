@@ -119,18 +119,84 @@ fn heat_golden_rows() {
         .unwrap();
         let exp = &case["expect"];
         check_common(&map, exp, name);
-        let view = map.drivers(&Policy::default().drivers, None).unwrap();
-        let want = exp["drivers"].as_array().unwrap();
-        assert_eq!(view.len(), want.len(), "{name} drivers");
-        for (g, w) in view.iter().zip(want) {
-            assert_eq!(g.driver, w["driver"].as_str().unwrap());
-            assert_eq!(g.weight, w["weight"].as_f64());
-            assert_eq!(g.heat, w["heat"].as_u64().unwrap(), "{name} {}", g.driver);
-            let st: Vec<&str> = g.stages.iter().map(|s| s.name()).collect();
-            assert_eq!(st, strs(&w["stages"]), "{name} {}", g.driver);
-            close(g.share, &w["share"], 1e-12, name);
-        }
+        check_drivers(&map, exp, name);
     }
+}
+
+/// The driver view of the default policy against the oracle's rules
+/// (pain points by keyword, then stage).
+fn check_drivers(map: &HeatMap, exp: &Value, name: &str) {
+    let p = Policy::default();
+    let view = map
+        .drivers(&p.drivers, Some(&p.pain_point_drivers))
+        .unwrap();
+    assert_eq!(
+        view,
+        map.drivers(&p.drivers, None).unwrap(),
+        "{name}: the policy's rules are the defaults"
+    );
+    let want = exp["drivers"].as_array().unwrap();
+    assert_eq!(view.len(), want.len(), "{name} drivers");
+    for (g, w) in view.iter().zip(want) {
+        assert_eq!(g.driver, w["driver"].as_str().unwrap());
+        assert_eq!(g.weight, w["weight"].as_f64());
+        assert_eq!(g.heat, w["heat"].as_u64().unwrap(), "{name} {}", g.driver);
+        let st: Vec<&str> = g.stages.iter().map(|s| s.name()).collect();
+        assert_eq!(st, strs(&w["stages"]), "{name} {}", g.driver);
+        assert_eq!(g.points, strs(&w["points"]), "{name} {}", g.driver);
+        close(g.share, &w["share"], 1e-12, name);
+    }
+}
+
+/// Rules are policy data: an exact pain point beats a keyword, a keyword
+/// beats a stage, and heat no rule assigns is the `unmapped` row (shares
+/// then still sum to 1).
+#[test]
+fn driver_rules_order_and_unmapped() {
+    use nps_core::heatmap::PainRule;
+    let map = HeatMap::from_rows(
+        &[
+            Stage::Repair,
+            Stage::Repair,
+            Stage::Delivery,
+            Stage::FollowUp,
+        ],
+        &[
+            "waited for the part",
+            "rattle",
+            "invoice wrong",
+            "nobody called back",
+        ],
+        &[10u64, 4, 3, 2],
+        &[5u8, 5, 5, 5],
+    )
+    .unwrap();
+    let rule = |d: &str, points: &[&str], keywords: &[&str], stages: &[Stage]| PainRule {
+        driver: d.into(),
+        points: points.iter().map(|x| (*x).into()).collect(),
+        keywords: keywords.iter().map(|x| (*x).into()).collect(),
+        stages: stages.to_vec(),
+    };
+    let rules = [
+        rule("parts", &["waited for the part"], &[], &[]),
+        rule("waiting_time", &["WAIT"], &[], &[]),
+        rule("repair_quality", &[], &[], &[Stage::Repair]),
+    ];
+    let p = Policy::default();
+    let v = map.drivers(&p.drivers, Some(&rules)).unwrap();
+    let heat = |d: &str| v.iter().find(|r| r.driver == d).map(|r| (r.heat, r.weight));
+    assert_eq!(heat("parts"), Some((50, None))); // exact beats the keyword
+    assert_eq!(heat("repair_quality"), Some((20, Some(0.24))));
+    assert_eq!(heat("waiting_time"), Some((0, Some(0.27))));
+    assert_eq!(heat("unmapped"), Some((25, None)));
+    assert_eq!(v.last().unwrap().driver, "unmapped");
+    let total: f64 = v.iter().filter_map(|r| r.share).sum();
+    assert!((total - 1.0).abs() < 1e-12);
+    let bad = [rule("waiting_time", &[], &[], &[])];
+    assert_eq!(
+        map.drivers(&p.drivers, Some(&bad)).unwrap_err().argument(),
+        Some("rules")
+    );
 }
 
 #[test]
@@ -180,6 +246,7 @@ fn heat_golden_records() {
         .unwrap();
         let exp = &case["expect"];
         check_common(&map, exp, name);
+        check_drivers(&map, exp, name);
         for (by, key) in [
             (MatrixBy::Key, "matrix_key"),
             (MatrixBy::Period, "matrix_period"),

@@ -63,12 +63,19 @@ def check_map(m: nps.HeatMap, exp: dict[str, Any]) -> None:
 def test_golden_rows(case: dict[str, Any]) -> None:
     m = nps.HeatMap.from_rows(case["stages"], case["points"], case["mentions"], case["pain"])
     check_map(m, case["expect"])
+    check_drivers(m, case["expect"]["drivers"])
+
+
+def check_drivers(m: Any, want: list[dict[str, Any]]) -> None:
+    """The driver view (default policy's rules) against the oracle."""
     d = m.drivers().to_dict()
-    for i, w in enumerate(case["expect"]["drivers"]):
+    assert len(d["driver"]) == len(want)
+    for i, w in enumerate(want):
         assert d["driver"][i] == w["driver"]
         assert d["weight"][i] == w["weight"]
         assert d["heat"][i] == w["heat"]
         assert d["stages"][i] == ",".join(w["stages"])
+        assert d["points"][i] == " | ".join(w["points"])
         assert same(d["share"][i], w["share"])
 
 
@@ -82,7 +89,37 @@ def test_source_table_headline() -> None:
     )
     top = m.ranked().to_pandas().iloc[0]
     assert (top["stage"], top["mentions"], top["heat"]) == ("reception", 893, 8037)
-    assert m.drivers(policy=nps.Policy.default()).to_dict()["heat"][0] == 8037 + 762 + 1716
+    # Waiting: the queue, the app, checkout and the silence while waiting
+    # for the repair (the source's 5117 is waiting, not repair quality).
+    assert m.drivers(policy=nps.Policy.default()).to_dict()["heat"][0] == 8037 + 762 + 1716 + 5117
+
+
+def test_driver_rules_are_policy_data() -> None:
+    """Rules from a policy document, from ``rules=`` and from a stage
+    ``mapping``; heat no rule assigns is the ``unmapped`` row."""
+    m = nps.HeatMap.from_rows(["repair", "repair", "delivery"], ["waited for parts", "rattle", "bill"],
+                              [10, 4, 3], [5, 5, 5])
+    p = json.loads(nps.Policy.default().to_json())
+    p["pain_point_drivers"] = [{"driver": "parts_availability", "points": ["waited for parts"]},
+                               {"driver": "repair_quality", "stages": ["repair"]}]
+    d = m.drivers(policy=nps.Policy.from_json(json.dumps(p))).to_dict()
+    got = dict(zip(d["driver"], d["heat"]))
+    assert got["parts_availability"] == 50 and got["repair_quality"] == 20
+    assert got["unmapped"] == 15 and d["driver"][-1] == "unmapped"
+    assert d["weight"][d["driver"].index("parts_availability")] is None
+    d = m.drivers(rules=[{"driver": "waiting_time", "keywords": ["WAIT"]}]).to_dict()
+    assert dict(zip(d["driver"], d["heat"]))["waiting_time"] == 50
+    d = m.drivers(mapping={"repair": "repair_quality", "delivery": "price_transparency"}).to_dict()
+    assert dict(zip(d["driver"], d["heat"]))["repair_quality"] == 70
+    with pytest.raises(nps.InvalidArgumentError, match="rules"):
+        m.drivers(rules=[{"driver": "x"}])
+    with pytest.raises(nps.InvalidArgumentError, match="mapping"):
+        m.drivers(rules=[], mapping={"repair": "x"})
+    p["pain_point_drivers"] = [{"driver": "", "keywords": [""]}]
+    with pytest.raises(nps.InvalidPolicyError) as e:
+        nps.Policy.from_json(json.dumps(p))
+    assert "pain_point_drivers[0].driver" in str(e.value)
+    assert "pain_point_drivers[0].keywords[0]" in str(e.value)
 
 
 @pytest.mark.parametrize("case", VECTORS["records"], ids=lambda c: c["name"])
@@ -98,6 +135,7 @@ def test_golden_records(case: dict[str, Any]) -> None:
         tz=case["tz"],
     )
     check_map(m, case["expect"])
+    check_drivers(m, case["expect"]["drivers"])
     for by, key in (("key", "matrix_key"), ("period", "matrix_period")):
         d = m.matrix(by=by).to_dict()
         w = case["expect"][key]

@@ -219,6 +219,7 @@ impl Default for Policy {
                     weight: 0.15,
                 },
             ],
+            pain_point_drivers: crate::heatmap::default_pain_rules(),
             benchmarks: vec![
                 Benchmark {
                     kpi: "first_time_fix_rate".into(),

@@ -353,6 +353,9 @@ pub struct Policy {
     pub early_warnings: EarlyWarnings,
     /// NPS drivers and weights.
     pub drivers: Vec<Driver>,
+    /// The pain points of each driver in the NPS driver view (rules by
+    /// pain point, keyword and stage; [`crate::heatmap::PainRule`]).
+    pub pain_point_drivers: Vec<crate::heatmap::PainRule>,
     /// KPI benchmarks.
     pub benchmarks: Vec<Benchmark>,
     /// Recovery-procedure targets.

@@ -10,6 +10,7 @@ use super::{
 };
 use crate::calendar::{Calendar, CalendarSpec, Duration};
 use crate::error::{Error, Problem, Result};
+use crate::heatmap::PainRule;
 use crate::money::{Currency, Money};
 
 /// A recovery policy document (JSON). `Policy::default()` is SPEC §4;
@@ -43,6 +44,12 @@ pub struct PolicySpec {
     pub early_warnings: EarlyWarnings,
     /// What moves NPS in after-sales and its weight (weights sum to 1).
     pub drivers: Vec<Driver>,
+    /// Which driver each pain point of the journey heat map belongs to,
+    /// for the NPS driver view: rules by exact pain point, keyword, then
+    /// journey stage (absent: the documented defaults,
+    /// `heatmap::default_pain_rules`).
+    #[serde(default = "crate::heatmap::default_pain_rules")]
+    pub pain_point_drivers: Vec<PainRule>,
     /// KPI benchmarks: a minimum and/or maximum per KPI name.
     pub benchmarks: Vec<Benchmark>,
     /// The six recovery steps with their target windows from the alert,
@@ -62,6 +69,7 @@ impl From<Policy> for PolicySpec {
             authority: p.authority,
             early_warnings: p.early_warnings,
             drivers: p.drivers,
+            pain_point_drivers: p.pain_point_drivers,
             benchmarks: p.benchmarks,
             recovery: p.recovery,
         }
@@ -139,6 +147,11 @@ impl Policy {
         }
         check_early_warnings(&spec.early_warnings, &mut problems);
         check_drivers(&spec.drivers, &mut problems);
+        crate::heatmap::check_pain_rules(
+            &spec.pain_point_drivers,
+            "pain_point_drivers",
+            &mut problems,
+        );
         check_benchmarks(&spec.benchmarks, &mut problems);
         check_recovery(&spec.recovery, has_cal, &mut problems);
         match currency {
@@ -152,6 +165,7 @@ impl Policy {
                 authority: spec.authority,
                 early_warnings: spec.early_warnings,
                 drivers: spec.drivers,
+                pain_point_drivers: spec.pain_point_drivers,
                 benchmarks: spec.benchmarks,
                 recovery: spec.recovery,
             }),

@@ -3283,7 +3283,10 @@ class HeatMap:
         mentions, heat.
         """
     def drivers(
-        self, policy: Policy | None = None, mapping: Mapping[_StageName, str] | None = None
+        self,
+        policy: Policy | None = None,
+        mapping: Mapping[_StageName, str] | None = None,
+        rules: list[dict[str, Any]] | None = None,
     ) -> HeatTable:
         """The NPS driver view: the policy's drivers (default policy if None)
         with weight, mapped stages and their heat and share. `mapping`
