@@ -3289,11 +3289,25 @@ class HeatMap:
         rules: list[dict[str, Any]] | None = None,
     ) -> HeatTable:
         """The NPS driver view: the policy's drivers (default policy if None)
-        with weight, mapped stages and their heat and share. `mapping`
-        (stage → driver name) replaces the documented default
-        (appointment, reception, delivery → waiting_time; diagnosis →
-        price_transparency; repair → repair_quality; follow_up →
-        resolution_efficiency).
+        with weight and the heat and share of the pain points assigned to
+        each by the policy's `pain_point_drivers` rules (by exact pain
+        point, then keyword, then journey stage; the defaults follow the
+        source's table: waiting, repair quality, the advisor's attitude,
+        price transparency, resolution efficiency). `rules` (a list of
+        dicts with `driver` and any of `points`, `keywords`, `stages`)
+        replaces the policy's rules; `mapping` (stage → driver) replaces
+        them by stages only. Heat no rule assigns is the `unmapped` row.
+        Columns: `driver`, `weight`, `stages` (comma-separated), `points`
+        (the pain points, hottest first, joined by `" | "`), `heat`,
+        `share`.
+
+        >>> h = nps.HeatMap.from_rows(["reception", "repair"], ["no advisor greets us", "not fixed"],
+        ...                           [3, 2], [6, 9])
+        >>> d = h.drivers().to_dict()
+        >>> [(k, v) for k, v in zip(d["driver"], d["heat"]) if v]
+        [('repair_quality', 18), ('advisor_attitude', 18)]
+        >>> h.drivers(rules=[{"driver": "waiting_time", "stages": ["reception"]}]).to_dict()["driver"]
+        ['waiting_time', 'repair_quality', 'advisor_attitude', 'price_transparency', 'resolution_efficiency', 'unmapped']
         """
     def plot(self, by: Literal["key", "period"] | None = None, ax: Any | None = None) -> Any:
         """Draws the map with matplotlib: ``nps.plot.heatmap(self, ax, by=by)``
