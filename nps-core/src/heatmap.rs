@@ -1601,8 +1601,17 @@ mod tests {
             m.matrix(MatrixBy::Key).unwrap_err().kind(),
             ErrorKind::InvalidArgument
         );
-        let twice = [(Stage::Repair, "a"), (Stage::Repair, "b")];
-        assert!(m.drivers(&[], Some(&twice)).is_err());
+        // A rule that assigns nothing is an error naming `rules`.
+        let empty = [PainRule {
+            driver: "a".into(),
+            points: Vec::new(),
+            keywords: Vec::new(),
+            stages: Vec::new(),
+        }];
+        assert_eq!(
+            m.drivers(&[], Some(&empty)).unwrap_err().argument(),
+            Some("rules")
+        );
     }
 
     #[test]
