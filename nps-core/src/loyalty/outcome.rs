@@ -504,7 +504,10 @@ impl OutcomeTable {
             ));
         }
         let mut groups: Vec<OutcomeGroup> = Vec::new();
-        let (mut a, mut b) = (self.groups.iter().peekable(), other.groups.iter().peekable());
+        let (mut a, mut b) = (
+            self.groups.iter().peekable(),
+            other.groups.iter().peekable(),
+        );
         loop {
             let next = match (a.peek(), b.peek()) {
                 (None, None) => break,

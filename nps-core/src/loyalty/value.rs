@@ -381,7 +381,11 @@ impl HighValueRule {
     /// Whether one customer is high value, from their annual kWh and annual
     /// service spend in minor units of the rule's currency (`None` = not
     /// known).
-    pub fn is_high_value(&self, annual_kwh: Option<f64>, annual_spend_minor: Option<i64>) -> Result<bool> {
+    pub fn is_high_value(
+        &self,
+        annual_kwh: Option<f64>,
+        annual_spend_minor: Option<i64>,
+    ) -> Result<bool> {
         self.validate()?;
         Ok(self.holds(annual_kwh, annual_spend_minor))
     }

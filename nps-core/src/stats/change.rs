@@ -603,7 +603,13 @@ fn koopman_u(k1: u64, n1: u64, k2: u64, n2: u64, theta: f64) -> f64 {
 /// k₁ = 0 gives a lower bound of 0, k₂ = 0 an unbounded upper one
 /// (`None`). Bounds are found by bisection on ln θ to the neighbouring
 /// float.
-pub(crate) fn ratio_score_interval(k1: u64, n1: u64, k2: u64, n2: u64, z: f64) -> (f64, Option<f64>) {
+pub(crate) fn ratio_score_interval(
+    k1: u64,
+    n1: u64,
+    k2: u64,
+    n2: u64,
+    z: f64,
+) -> (f64, Option<f64>) {
     let crit = z * z;
     let u = |t: f64| koopman_u(k1, n1, k2, n2, t.exp());
     // A point inside the interval: the estimate, or for k₂ = 0 (estimate

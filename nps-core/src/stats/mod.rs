@@ -18,8 +18,8 @@ pub use change::{
     ChangeManyOptions, ChangeOptions, CountChange, CountExposure, ShareChange, ShareCounts,
 };
 pub(crate) use change::{ratio_score_interval, wilson};
-pub(crate) use options::check_confidence;
 pub use many::{compare_many, Adjust, AdjustedComparison, CompareManyOptions};
+pub(crate) use options::check_confidence;
 pub use options::{
     IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, CONFIDENCE_RANGE,
     DEFAULT_CONFIDENCE,
