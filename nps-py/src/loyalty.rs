@@ -8,7 +8,6 @@ use nps_core::loyalty::{
     OutcomeOptions, OutcomeTable, ValueOptions,
 };
 use nps_core::money::Currency;
-use nps_core::state::Saved;
 use nps_core::Error;
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;

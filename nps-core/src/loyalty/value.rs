@@ -333,7 +333,7 @@ impl Default for HighValueRule {
         HighValueRule {
             annual_kwh_above: Some(5_000.0),
             annual_spend_at_least: Some(Money::new(
-                6_600_00,
+                660_000, // 6,600.00 CNY
                 // SAFETY of expect: CNY is a constant ISO 4217 code.
                 Currency::from_code("CNY").expect("CNY is ISO 4217"),
             )),
