@@ -15,7 +15,9 @@ use pyo3::types::PyTuple;
 
 use crate::errors::{to_py, CoreResult};
 use crate::instant::seconds;
-use crate::kpi::{f64_vec, group_args, grouped, i64_vec, key_categories, key_names, ts_vec, Form};
+use crate::kpi::{
+    f64_vec, flags, group_args, grouped, i64_vec, key_categories, key_names, ts_vec, Form,
+};
 use crate::{state, table};
 
 /// Outcomes by score band: counts per group and band, and the table of
@@ -174,26 +176,6 @@ impl PyOutcomeTable {
     }
 }
 
-/// Booleans per row: True / False / 1 / 0; anything else is an
-/// `InvalidValueError` naming the column and the row.
-fn bools(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<bool>> {
-    f64_vec(obj, name)?
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| {
-            if v == 0.0 || v == 1.0 {
-                Ok(v == 1.0)
-            } else {
-                Err(to_py(Error::InvalidValue {
-                    name: name.into(),
-                    index: i,
-                    reason: format!("must be True or False, got {v}"),
-                }))
-            }
-        })
-        .collect()
-}
-
 /// Outcomes by score band. See `nps.loyalty.outcome_by_score`.
 #[pyfunction]
 #[pyo3(signature = (data, scores, outcome, *, bands = None, reference = None, as_of = None, observed_until = None, by = None, period = None, time = None, tz = None, confidence = None))]
@@ -219,7 +201,7 @@ pub(crate) fn _loyalty_outcome_by_score<'py>(
         .map_or(Ok(Vec::new()), |c| f64_vec(&c, "scores"))?;
     let o = form
         .col(Some(outcome), "outcome")?
-        .map_or(Ok(Vec::new()), |c| bools(&c, "outcome"))?;
+        .map_or(Ok(Vec::new()), |c| flags(&c, "outcome"))?;
     let until = form
         .col(observed_until, "observed_until")?
         .map(|c| ts_vec(&c))

@@ -220,3 +220,39 @@ def test_value_without_discount_is_the_product(spend: int, margin: float, years:
         flat.own_minor - spend * margin * years) <= 0.5 + 1e-6 * spend * max(1, years)
     disc = nps.loyalty.customer_value(spend, margin=margin, years=years, discount_rate=rate)
     assert disc.own_minor <= flat.own_minor
+
+
+def _doc_examples() -> list[tuple[str, str]]:
+    objs: list[tuple[str, Any]] = [("nps.loyalty", nps.loyalty)]
+    for name in nps.loyalty.__all__:
+        obj = getattr(nps.loyalty, name)
+        if callable(obj):
+            objs.append((f"nps.loyalty.{name}", obj))
+            if inspect.isclass(obj):
+                objs += [(f"nps.loyalty.{name}.{a}", getattr(obj, a)) for a in vars(obj) if not a.startswith("_")]
+    return [(n, o.__doc__) for n, o in objs if o.__doc__ and ">>>" in o.__doc__]
+
+
+@pytest.mark.parametrize("name,doc", _doc_examples(), ids=[n for n, _ in _doc_examples()])
+def test_docstring_examples_run(name: str, doc: str) -> None:
+    import doctest
+
+    t = doctest.DocTestParser().get_doctest(doc, {"nps": nps}, name, None, 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS | doctest.NORMALIZE_WHITESPACE)
+    out: list[str] = []
+    runner.run(t, out=out.append)
+    assert runner.failures == 0, "".join(out)
+
+
+def test_plot_outcomes_example_runs() -> None:
+    pytest.importorskip("matplotlib")
+    import doctest
+
+    import nps.plot
+
+    doc = nps.plot.outcomes.__doc__ or ""
+    t = doctest.DocTestParser().get_doctest(doc, {"nps": nps}, "nps.plot.outcomes", None, 0)
+    runner = doctest.DocTestRunner(optionflags=doctest.ELLIPSIS)
+    out: list[str] = []
+    runner.run(t, out=out.append)
+    assert runner.failures == 0 and runner.tries > 0, "".join(out)
