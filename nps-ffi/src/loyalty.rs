@@ -478,32 +478,82 @@ pub unsafe extern "C" fn nps_loyalty_high_value(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantees.
-        let (kwh, spend, known, r) = unsafe {
-            (
-                ffi::opt_slice(annual_kwh, len, "annual_kwh")?,
-                ffi::opt_slice(annual_spend_minor, len, "annual_spend_minor")?,
-                ffi::opt_slice(spend_known, len, "spend_known")?,
-                match ffi::opt_reference(rule, "rule")? {
-                    Some(r) => r.to_core()?,
-                    None => HighValueRule::default(),
-                },
-            )
+        let r = match unsafe { ffi::opt_reference(rule, "rule") }? {
+            Some(r) => r.to_core()?,
+            None => HighValueRule::default(),
         };
-        let spend: Option<Vec<Option<i64>>> = spend.map(|s| {
-            s.iter()
-                .enumerate()
-                .map(|(i, &v)| known.is_none_or(|k| k[i]).then_some(v))
-                .collect()
-        });
-        let flags = match (kwh, spend.as_deref()) {
-            (None, None) => vec![false; len],
-            (k, s) => r.evaluate(k, s)?,
-        };
-        // SAFETY: caller guarantees `out` is writable for `len` values.
-        let dst = unsafe { ffi::dst_slice(out, len, "out") }?;
-        for (d, f) in dst.iter_mut().zip(flags) {
-            d.write(f);
-        }
-        Ok(())
+        // SAFETY: forwarded caller guarantees.
+        unsafe { high_value_into(&r, annual_kwh, annual_spend_minor, spend_known, len, out) }
     })
+}
+
+/// `nps_loyalty_high_value` with the rule of `policy` (its `high_value`
+/// section; NULL = the default policy).
+///
+/// # Safety
+///
+/// `policy` NULL or a live handle; the rest as `nps_loyalty_high_value`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_policy_high_value_customers(
+    policy: *const NpsPolicy,
+    annual_kwh: *const f64,
+    annual_spend_minor: *const i64,
+    spend_known: *const bool,
+    len: usize,
+    out: *mut bool,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantees.
+        let p = unsafe { policy_or_default(policy) }?;
+        // SAFETY: forwarded caller guarantees.
+        unsafe {
+            high_value_into(
+                &p.high_value,
+                annual_kwh,
+                annual_spend_minor,
+                spend_known,
+                len,
+                out,
+            )
+        }
+    })
+}
+
+/// # Safety
+/// As `nps_loyalty_high_value`.
+unsafe fn high_value_into(
+    r: &HighValueRule,
+    annual_kwh: *const f64,
+    annual_spend_minor: *const i64,
+    spend_known: *const bool,
+    len: usize,
+    out: *mut bool,
+) -> Result<(), FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let (kwh, spend, known) = unsafe {
+        (
+            ffi::opt_slice(annual_kwh, len, "annual_kwh")?,
+            ffi::opt_slice(annual_spend_minor, len, "annual_spend_minor")?,
+            ffi::opt_slice(spend_known, len, "spend_known")?,
+        )
+    };
+    let spend: Option<Vec<Option<i64>>> = spend.map(|s| {
+        s.iter()
+            .enumerate()
+            .map(|(i, &v)| known.is_none_or(|k| k[i]).then_some(v))
+            .collect()
+    });
+    let flags = match (kwh, spend.as_deref()) {
+        (None, None) => {
+            r.validate()?;
+            vec![false; len]
+        }
+        (k, s) => r.evaluate(k, s)?,
+    };
+    // SAFETY: caller guarantees `out` is writable for `len` values.
+    let dst = unsafe { ffi::dst_slice(out, len, "out") }?;
+    for (d, f) in dst.iter_mut().zip(flags) {
+        d.write(f);
+    }
+    Ok(())
 }

@@ -264,6 +264,14 @@ static void high_value(const cJSON *sec) {
         CHECK_U64("row", i, 1);
     }
     case_end();
+    case_begin("high value: the policy's rule");
+    {
+        double kwh[2] = {5200, 100};
+        bool out[2] = {false, true};
+        CHECK_STATUS(nps_policy_high_value_customers(NULL, kwh, NULL, NULL, 2, out), NPS_STATUS_OK);
+        CHECK(out[0] && !out[1]);
+    }
+    case_end();
 }
 
 static void rank(const cJSON *sec) {

@@ -127,6 +127,19 @@ def test_high_value_feeds_triage() -> None:
     assert [x.tier for x in t] == ["A", "B"]
 
 
+def test_high_value_from_the_policy() -> None:
+    p = nps.Policy.default()
+    assert json.loads(p.to_json())["high_value"] == V["defaults"]["options"]["high_value"]
+    doc = json.loads(p.to_json())
+    doc["high_value"] = {"annual_kwh_above": 8000.0, "annual_spend_at_least": None}
+    q = nps.Policy.from_json(json.dumps(doc))
+    assert nps.loyalty.high_value([6000, 9000], [1_000_000, None], policy=q).tolist() == [False, True]
+    doc["high_value"] = {"annual_kwh_above": -1}
+    with pytest.raises(nps.InvalidPolicyError) as e:
+        nps.Policy.from_json(json.dumps(doc))
+    assert "high_value.annual_kwh_above" in str(e.value)
+
+
 def test_high_value_bad_input() -> None:
     with pytest.raises(nps.InvalidValueError) as e:
         nps.loyalty.high_value([10, -1])

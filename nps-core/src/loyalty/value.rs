@@ -300,7 +300,32 @@ pub fn rank_open_cases(
     crate::programme::rank_open_cases(cases, &values, policy, now)
 }
 
-/// The high-value customer rule (policy data): a customer is high value
+impl Policy {
+    /// The policy's high-value rule ([`Policy::high_value`]) for every
+    /// customer: the `high_value` column of
+    /// [`Policy::triage_many`](crate::policy::Policy::triage_many) when it
+    /// is not given explicitly (see [`HighValueRule::evaluate`]).
+    ///
+    /// ```
+    /// use nps_core::policy::Policy;
+    /// let p = Policy::default();
+    /// let hv = p.high_value_customers(Some(&[5_200.0, 100.0]), None)?;
+    /// let t = p.triage_many(&[6, 6], &[1_749_819_600; 2], &hv, &[])?;
+    /// assert_eq!(t.get(0).unwrap().tier.map(|t| t.name()), Some("A")); // high value: tier A
+    /// assert_eq!(t.get(1).unwrap().tier.map(|t| t.name()), Some("B"));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn high_value_customers(
+        &self,
+        annual_kwh: Option<&[f64]>,
+        annual_spend_minor: Option<&[Option<i64>]>,
+    ) -> Result<Vec<bool>> {
+        self.high_value.evaluate(annual_kwh, annual_spend_minor)
+    }
+}
+
+/// The high-value customer rule (policy data, the `high_value` section of
+/// a [`Policy`]): a customer is high value
 /// when any stated condition holds. A condition set to `None` is off; an
 /// attribute not known for a customer does not make them high value.
 ///
@@ -319,7 +344,7 @@ pub fn rank_open_cases(
 /// assert_eq!(again, r);
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(default, deny_unknown_fields)]
 pub struct HighValueRule {
     /// High value above this many kWh charged a year (strictly above).

@@ -302,6 +302,7 @@ impl Default for Policy {
                     },
                 ],
             },
+            high_value: crate::loyalty::HighValueRule::default(),
         }
     }
 }

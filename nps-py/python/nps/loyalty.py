@@ -266,6 +266,7 @@ def high_value(
     annual_spend_minor: Any = None,
     *,
     rule: Mapping[str, Any] | str | None = None,
+    policy: Any = None,
 ) -> np.ndarray:
     """The high-value customer rule for each customer: the ``high_value``
     column of :meth:`nps.Policy.triage_many` when it is not known otherwise.
@@ -276,13 +277,17 @@ def high_value(
     (a dict or JSON text, fields as :data:`HIGH_VALUE_RULE`: a missing field
     takes its default, ``None`` turns a condition off); not given: above
     5,000 kWh a year (seed 001) or at least 6,600.00 CNY a year (the
-    source's customer with three visits a year at 2,200).
+    source's customer with three visits a year at 2,200). With ``policy``
+    (an :class:`nps.Policy`) and no ``rule``, the policy's ``high_value``
+    section is the rule.
 
     >>> nps.loyalty.high_value([5200, 5000, None], [None, 3 * 2_200_00, None]).tolist()
     [True, True, False]
     >>> nps.loyalty.high_value(annual_kwh=[9000], rule={"annual_kwh_above": None}).tolist()
     [False]
     """
+    if rule is None and policy is not None:
+        rule = json.loads(policy.to_json())["high_value"]
     text = rule if isinstance(rule, str) or rule is None else json.dumps(dict(rule))
     return _high_value(_nan_list(annual_kwh), _nan_list(annual_spend_minor), rule=text)
 
