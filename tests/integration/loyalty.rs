@@ -493,13 +493,16 @@ fn policy_carries_the_high_value_rule() {
     v.as_object_mut().unwrap().remove("high_value");
     assert_eq!(Policy::from_json(&v.to_string()).unwrap(), p);
     // A policy's own rule feeds triage.
-    v["high_value"] = serde_json::json!({"annual_kwh_above": 8000.0, "annual_spend_at_least": null});
+    v["high_value"] =
+        serde_json::json!({"annual_kwh_above": 8000.0, "annual_spend_at_least": null});
     let q = Policy::from_json(&v.to_string()).unwrap();
     let hv = q
         .high_value_customers(Some(&[6_000.0, 9_000.0]), Some(&[Some(1_000_000), None]))
         .unwrap();
     assert_eq!(hv, [false, true]);
-    let t = q.triage_many(&[6, 6], &[1_749_819_600; 2], &hv, &[]).unwrap();
+    let t = q
+        .triage_many(&[6, 6], &[1_749_819_600; 2], &hv, &[])
+        .unwrap();
     assert_eq!(t.get(1).unwrap().tier.map(|t| t.name()), Some("A"));
     // A bad rule is a policy problem with its path.
     v["high_value"] = serde_json::json!({"annual_kwh_above": -1.0});
