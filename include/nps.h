@@ -7857,6 +7857,21 @@ NpsStatus nps_loyalty_high_value(const double *annual_kwh,
                                  const struct NpsHighValueRule *rule,
                                  bool *out);
 
+/**
+ * `nps_loyalty_high_value` with the rule of `policy` (its `high_value`
+ * section; NULL = the default policy).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; the rest as `nps_loyalty_high_value`.
+ */
+NpsStatus nps_policy_high_value_customers(const struct NpsPolicy *policy,
+                                          const double *annual_kwh,
+                                          const int64_t *annual_spend_minor,
+                                          const bool *spend_known,
+                                          size_t len,
+                                          bool *out);
+
 #ifdef __cplusplus
 }  // extern "C"
 #endif  // __cplusplus
