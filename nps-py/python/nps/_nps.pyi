@@ -107,6 +107,15 @@ __all__ = [
     "_econ_texts",
     "_econ_quadrants",
     "_econ_lifecycle_cost",
+    "OutcomeTable",
+    "CustomerValue",
+    "_loyalty_outcome_by_score",
+    "_loyalty_category_bands",
+    "_loyalty_customer_value",
+    "_loyalty_customer_values",
+    "_loyalty_high_value",
+    "_loyalty_high_value_default",
+    "_loyalty_value_defaults",
 ]
 
 __version__: str
@@ -3555,16 +3564,39 @@ class OutcomeTable:
     def merge(self, other: OutcomeTable) -> OutcomeTable:
         """The table of the respondents of both (same bands, reference,
         confidence and period).
+
+        >>> a = nps.loyalty.outcome_by_score([9, 3], [True, False])
+        >>> b = nps.loyalty.outcome_by_score([10], [False])
+        >>> (a + b).to_dict()["n"]
+        [1, 0, 2]
         """
-    def __add__(self, other: OutcomeTable) -> OutcomeTable:
+    def __add__(self, other: OutcomeTable, /) -> OutcomeTable:
         """`a + b` is `a.merge(b)`."""
-    def __radd__(self, other: Any) -> OutcomeTable:
+    def __radd__(self, other: Any, /) -> OutcomeTable:
         """`0 + a` is `a` (so `sum(tables)` works)."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> OutcomeTable:
-        """The table of a state written by pickling (`pickle.loads`)."""
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
     def to_dict(self) -> dict[str, list[Any]]:
         """The table as a dict of equal-length lists; no data is None."""
     def to_pandas(self) -> Any:
@@ -3580,6 +3612,10 @@ class OutcomeTable:
 class CustomerValue:
     """A customer's value (`nps.loyalty.customer_value`): own spend over the
     remaining years plus referrals, in integer minor units.
+
+    >>> v = nps.loyalty.customer_value(38_000_00, referrals=2, referral_value_minor=221_000_00)
+    >>> v.total_minor, v.currency
+    (48000000, 'CNY')
     """
     @property
     def own_minor(self) -> int:
@@ -3596,11 +3632,29 @@ class CustomerValue:
     @property
     def annuity_factor(self) -> float:
         """The annuity factor used."""
-    def __eq__(self, other: object) -> bool: ...
+    def __eq__(self, other: object, /) -> bool: ...
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> CustomerValue:
-        """The value of a state written by pickling (`pickle.loads`)."""
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
 
 def _loyalty_outcome_by_score(
     data: Any,
