@@ -178,7 +178,7 @@ impl PyOutcomeTable {
 
 /// Outcomes by score band. See `nps.loyalty.outcome_by_score`.
 #[pyfunction]
-#[pyo3(signature = (data, scores, outcome, *, bands = None, reference = None, as_of = None, observed_until = None, by = None, period = None, time = None, tz = None, confidence = None))]
+#[pyo3(signature = (data, scores, outcome, *, bands = None, reference = None, as_of = None, observed_until = None, by = None, period = None, time = None, timestamps = None, tz = None, confidence = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _loyalty_outcome_by_score<'py>(
     py: Python<'py>,
@@ -192,6 +192,7 @@ pub(crate) fn _loyalty_outcome_by_score<'py>(
     by: Option<&Bound<'py, PyAny>>,
     period: Option<&str>,
     time: Option<&Bound<'py, PyAny>>,
+    timestamps: Option<&Bound<'py, PyAny>>,
     tz: Option<&str>,
     confidence: Option<f64>,
 ) -> PyResult<PyOutcomeTable> {
@@ -213,7 +214,7 @@ pub(crate) fn _loyalty_outcome_by_score<'py>(
         as_of: as_of.map(|a| seconds(a, "as_of")).transpose()?,
         confidence: confidence.unwrap_or(d.confidence),
     };
-    let g = group_args(&form, by, None, time, period, tz)?;
+    let g = group_args(&form, by, timestamps, time, period, tz)?;
     let cols = OutcomeColumns {
         scores: &s,
         outcomes: &o,

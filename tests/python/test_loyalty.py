@@ -269,3 +269,16 @@ def test_plot_outcomes_example_runs() -> None:
     out: list[str] = []
     runner.run(t, out=out.append)
     assert runner.failures == 0 and runner.tries > 0, "".join(out)
+
+
+def test_grouped_by_period_is_the_sum_of_its_months() -> None:
+    t0 = dt.datetime(2025, 1, 15, tzinfo=dt.timezone.utc)
+    times = [t0, t0, t0 + dt.timedelta(days=31), t0 + dt.timedelta(days=31), t0 + dt.timedelta(days=62)]
+    s, o = [9, 3, 10, 2, 8], [True, False, True, True, False]
+    m = nps.loyalty.outcome_by_score(s, o, timestamps=times, period="month").to_dict()
+    assert len(m["band"]) == 9 and sorted(set(m["period"])) == [
+        dt.date(2025, 1, 1), dt.date(2025, 2, 1), dt.date(2025, 3, 1)]
+    whole = nps.loyalty.outcome_by_score(s, o).to_dict()
+    for j, band in enumerate(whole["band"]):
+        assert sum(n for n, b in zip(m["n"], m["band"]) if b == band) == whole["n"][j]
+        assert sum(k for k, b in zip(m["outcomes"], m["band"]) if b == band) == whole["outcomes"][j]

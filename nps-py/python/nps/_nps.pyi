@@ -3668,6 +3668,7 @@ def _loyalty_outcome_by_score(
     by: Any = None,
     period: str | None = None,
     time: Any = None,
+    timestamps: Any = None,
     tz: str | None = None,
     confidence: float | None = None,
 ) -> OutcomeTable:

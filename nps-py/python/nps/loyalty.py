@@ -79,6 +79,7 @@ def outcome_by_score(
     by: Any = None,
     period: str | None = None,
     time: Any = None,
+    timestamps: Any = None,
     tz: str | None = None,
     confidence: float | None = None,
     data: Any = None,
@@ -99,9 +100,10 @@ def outcome_by_score(
     were read; a respondent whose window ends after ``as_of`` is left out
     and counted in ``censored``, never counted as "did not repurchase".
 
-    Grouped like every analysis: ``by`` (dealer, ...), ``period`` of
-    ``time`` in ``tz``. With a DataFrame as ``data``, ``scores``,
-    ``outcome``, ``observed_until``, ``by`` and ``time`` name its columns.
+    Grouped like every analysis: ``by`` (dealer, ...), ``period`` of the
+    ``timestamps`` (or with a DataFrame the ``time`` column) in ``tz``. With
+    a DataFrame as ``data``, ``scores``, ``outcome``, ``observed_until``,
+    ``by`` and ``time`` name its columns.
 
     The table (``to_pandas()``, ``to_polars()``, ``to_arrow()``,
     ``to_dict()``): key columns, ``period``, ``band``, ``n``, ``outcomes``,
@@ -128,6 +130,7 @@ def outcome_by_score(
         by=by,
         period=period,
         time=time,
+        timestamps=timestamps,
         tz=tz,
         confidence=confidence,
     )
