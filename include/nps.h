@@ -3976,6 +3976,132 @@ typedef struct NpsLifecycleOptions {
     size_t n_rates;
 } NpsLifecycleOptions;
 
+/**
+ * A score band: the scores `low..=high` under `name` (NUL-terminated).
+ */
+typedef struct NpsBand {
+    /**
+     * The band's name (non-empty, unique).
+     */
+    const char *name;
+    /**
+     * Lowest score.
+     */
+    int64_t low;
+    /**
+     * Highest score (inclusive).
+     */
+    int64_t high;
+} NpsBand;
+
+/**
+ * Options of `nps_loyalty_outcome_by_score` (nps-core's
+ * `loyalty::OutcomeOptions`). Start from `nps_outcome_options_default()`.
+ */
+typedef struct NpsOutcomeOptions {
+    /**
+     * The bands (NULL with `n_bands` 0 = the categories detractor 0–6,
+     * passive 7–8, promoter 9–10); together they cover 0..=10 exactly.
+     */
+    const struct NpsBand *bands;
+    /**
+     * Number of bands.
+     */
+    size_t n_bands;
+    /**
+     * Name of the reference band (NUL-terminated); NULL = the band
+     * holding score 0.
+     */
+    const char *reference;
+    /**
+     * Whether `as_of` is set (needed with `observed_until`).
+     */
+    bool has_as_of;
+    /**
+     * The instant the outcomes were read (Unix seconds): a window ending
+     * after it is censored.
+     */
+    int64_t as_of;
+    /**
+     * Confidence of the intervals (default 0.95).
+     */
+    double confidence;
+} NpsOutcomeOptions;
+
+/**
+ * Parameters of the customer value (nps-core's `loyalty::ValueOptions`).
+ * Start from `nps_value_options_default()`.
+ */
+typedef struct NpsValueOptions {
+    /**
+     * Share of spend kept as margin, in [0, 1] (default 1).
+     */
+    double margin;
+    /**
+     * Expected remaining years, finite and >= 0 (default 1).
+     */
+    double years;
+    /**
+     * Yearly discount rate, finite and > -1 (default 0).
+     */
+    double discount_rate;
+    /**
+     * Value of one referred customer in minor units (default 0).
+     */
+    int64_t referral_value_minor;
+    /**
+     * ISO 4217 code of every amount, NUL-terminated (default CNY).
+     */
+    char currency[4];
+} NpsValueOptions;
+
+/**
+ * A customer's value (nps-core's `loyalty::CustomerValue`).
+ */
+typedef struct NpsCustomerValue {
+    /**
+     * annual spend × margin × annuity factor, rounded.
+     */
+    struct NpsMoney own;
+    /**
+     * referrals × value per referral, rounded.
+     */
+    struct NpsMoney referral;
+    /**
+     * own + referral.
+     */
+    struct NpsMoney total;
+    /**
+     * The annuity factor (1 − (1 + r)^−years) / r, or years when r = 0.
+     */
+    double annuity_factor;
+} NpsCustomerValue;
+
+/**
+ * The high-value customer rule (nps-core's `loyalty::HighValueRule`):
+ * high value when any enabled condition holds. Start from
+ * `nps_high_value_rule_default()`.
+ */
+typedef struct NpsHighValueRule {
+    /**
+     * Whether the kWh condition is on (default true).
+     */
+    bool has_annual_kwh_above;
+    /**
+     * High value above this many kWh charged a year (default 5000).
+     */
+    double annual_kwh_above;
+    /**
+     * Whether the spend condition is on (default true).
+     */
+    bool has_annual_spend_at_least;
+    /**
+     * High value at or above this annual service spend (default 6,600.00
+     * CNY: three visits a year at 2,200).
+     */
+    struct NpsMoney annual_spend_at_least;
+} NpsHighValueRule;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -7652,6 +7778,154 @@ NpsStatus nps_econ_lifecycle_cost(const char *const *units,
                                   const struct NpsLifecycleOptions *options,
                                   struct NpsTable **curves,
                                   struct NpsTable **summary);
+
+/**
+ * The default outcome options (the categories, detractors as reference,
+ * nothing censored, 0.95), from nps-core's `OutcomeOptions::default()`.
+ */
+struct NpsOutcomeOptions nps_outcome_options_default(void);
+
+/**
+ * The rate of a later outcome (repurchase, referral) per score band, with
+ * its Wilson interval, the lift over the reference band (Koopman's score
+ * interval) and the pooled score test, per group of `grouping` (NULL = one
+ * group). `scores` are whole numbers 0..=10; `observed_until` (NULL =
+ * every window has ended) with `options->as_of`: a respondent whose window
+ * ends after `as_of` is censored (left out and counted). `options` NULL =
+ * `nps_outcome_options_default()`. Writes a new `NpsTable` to `*out`: key
+ * columns, `period`, `band` (text), `n`, `outcomes`, `censored` (u64),
+ * `rate`, `low`, `high`, `lift`, `lift_low`, `lift_high`, `p_value` (f64,
+ * null = no data). A bad score is `NPS_STATUS_INVALID_SCORE` with its row
+ * (`nps_last_error_index`); bad bands, an unknown reference, or
+ * `observed_until` without `as_of` are `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `scores` and `outcomes` readable for `len` values; `observed_until` NULL
+ * or readable for `len` values; `grouping` NULL or readable with columns
+ * readable for `len` values; `options` NULL or readable with valid arrays;
+ * `out` writable.
+ */
+NpsStatus nps_loyalty_outcome_by_score(const double *scores,
+                                       const bool *outcomes,
+                                       const int64_t *observed_until,
+                                       size_t len,
+                                       const struct NpsKpiGrouping *grouping,
+                                       const struct NpsOutcomeOptions *options,
+                                       struct NpsTable **out);
+
+/**
+ * The default value parameters (margin 1, one year, no discounting, no
+ * referral value, CNY), from nps-core's `ValueOptions::default()`.
+ */
+struct NpsValueOptions nps_value_options_default(void);
+
+/**
+ * Customer value, or the recovery value of a detractor with `referrals`
+ * = the referrals expected if recovered: annual spend × margin ×
+ * annuity(years, discount rate) + referrals × referral value, each part
+ * rounded to the minor unit (halves away from zero). `options` NULL =
+ * `nps_value_options_default()`. A parameter out of its domain is
+ * `NPS_STATUS_INVALID_ARGUMENT` naming it; above 2^53 minor units is
+ * `NPS_STATUS_OVERFLOW`.
+ *
+ * # Safety
+ *
+ * `options` NULL or readable; `out` writable.
+ */
+NpsStatus nps_loyalty_customer_value(int64_t annual_spend_minor,
+                                     double referrals,
+                                     const struct NpsValueOptions *options,
+                                     struct NpsCustomerValue *out);
+
+/**
+ * `nps_loyalty_customer_value` of `len` customers: `referrals` and
+ * `years` NULL = 0 referrals and `options->years` for everyone. Writes
+ * `len` values to `out`. A bad value is `NPS_STATUS_INVALID_VALUE` with
+ * its row.
+ *
+ * # Safety
+ *
+ * `annual_spend_minor` readable for `len` values, `referrals` and `years`
+ * NULL or readable for `len` values, `options` NULL or readable, `out`
+ * writable for `len` values.
+ */
+NpsStatus nps_loyalty_customer_values(const int64_t *annual_spend_minor,
+                                      const double *referrals,
+                                      const double *years,
+                                      size_t len,
+                                      const struct NpsValueOptions *options,
+                                      struct NpsCustomerValue *out);
+
+/**
+ * `nps_rank_open_cases` with each case's value computed from customer
+ * columns (one row per case, as `nps_loyalty_customer_values`): the
+ * ranked cases' `expected` is the success probability × the total value
+ * in minor units. Writes up to `out_len` rows to `out` and the number of
+ * open cases to `*count` (may be NULL); `out_len` below it is
+ * `NPS_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `cases` readable for `n` live handles;
+ * the columns as `nps_loyalty_customer_values` with `len` = `n`;
+ * `options` NULL or readable; `out` NULL or writable for `out_len` rows;
+ * `count` NULL or writable.
+ */
+NpsStatus nps_loyalty_rank_open_cases(const struct NpsPolicy *policy,
+                                      const struct NpsCase *const *cases,
+                                      size_t n,
+                                      const int64_t *annual_spend_minor,
+                                      const double *referrals,
+                                      const double *years,
+                                      const struct NpsValueOptions *options,
+                                      int64_t now,
+                                      struct NpsRankedCase *out,
+                                      size_t out_len,
+                                      size_t *count);
+
+/**
+ * The default high-value rule (above 5,000 kWh a year, or at least
+ * 6,600.00 CNY of service a year), from nps-core's
+ * `HighValueRule::default()`.
+ */
+struct NpsHighValueRule nps_high_value_rule_default(void);
+
+/**
+ * The high-value rule for `len` customers (the `high_value` column of
+ * `nps_policy_triage_many` when it is not known otherwise): `annual_kwh`
+ * NULL = not known for anyone, NaN on a row = not known;
+ * `annual_spend_minor` NULL = not known, `spend_known` NULL = every
+ * spend stated, false on a row = not known. `rule` NULL =
+ * `nps_high_value_rule_default()`. Writes `len` flags to `out`. A
+ * negative value is `NPS_STATUS_INVALID_VALUE` with its row.
+ *
+ * # Safety
+ *
+ * The columns NULL or readable for `len` values; `rule` NULL or
+ * readable; `out` writable for `len` values.
+ */
+NpsStatus nps_loyalty_high_value(const double *annual_kwh,
+                                 const int64_t *annual_spend_minor,
+                                 const bool *spend_known,
+                                 size_t len,
+                                 const struct NpsHighValueRule *rule,
+                                 bool *out);
+
+/**
+ * `nps_loyalty_high_value` with the rule of `policy` (its `high_value`
+ * section; NULL = the default policy).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; the rest as `nps_loyalty_high_value`.
+ */
+NpsStatus nps_policy_high_value_customers(const struct NpsPolicy *policy,
+                                          const double *annual_kwh,
+                                          const int64_t *annual_spend_minor,
+                                          const bool *spend_known,
+                                          size_t len,
+                                          bool *out);
 
 #ifdef __cplusplus
 }  // extern "C"

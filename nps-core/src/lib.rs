@@ -36,6 +36,9 @@
 //!   coverage.
 //! - [`econ`]: service economics — the service P&L (ledger), lifecycle
 //!   service cost per product line, the strategic value matrix.
+//! - [`loyalty`]: what NPS is worth — outcomes (repurchase, referral) by
+//!   score band with lift and censoring, customer and recovery value, the
+//!   high-value customer rule.
 //! - [`heatmap`]: customer-journey pain-point heat maps; [`erlang`]:
 //!   capacity planning with the M/M/c queue (Erlang C).
 //!
@@ -370,6 +373,7 @@ pub mod heatmap;
 pub mod integrity;
 mod json;
 pub mod kpi;
+pub mod loyalty;
 pub mod money;
 mod parallel;
 pub mod period;

@@ -126,6 +126,8 @@ pub mod table;
 
 pub mod econ;
 
+pub mod loyalty;
+
 pub use calendar::*;
 pub use case::*;
 pub use change::*;
@@ -138,6 +140,7 @@ pub use group::*;
 pub use heatmap::*;
 pub use integrity::*;
 pub use kpi::*;
+pub use loyalty::*;
 pub use money::*;
 pub use parallel::*;
 pub use period::*;

@@ -23,6 +23,7 @@ mod heatmap;
 mod instant;
 mod integrity;
 mod kpi;
+mod loyalty;
 mod money;
 mod names;
 mod policy;
@@ -139,5 +140,7 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(erlang::servers_needed, m)?)?;
     // econ (service economics: nps.econ)
     econ::register(m)?;
+    // loyalty (customer value and loyalty: nps.loyalty)
+    loyalty::register(m)?;
     Ok(())
 }

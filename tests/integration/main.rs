@@ -16,6 +16,7 @@ mod hostile;
 mod integrity;
 mod kpi;
 mod kpi_real_data;
+mod loyalty;
 mod policy;
 mod properties;
 mod real_data;

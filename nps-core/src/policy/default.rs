@@ -303,6 +303,7 @@ impl Default for Policy {
                     },
                 ],
             },
+            high_value: crate::loyalty::HighValueRule::default(),
         }
     }
 }

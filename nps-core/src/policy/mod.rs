@@ -360,4 +360,6 @@ pub struct Policy {
     pub benchmarks: Vec<Benchmark>,
     /// Recovery-procedure targets.
     pub recovery: Recovery,
+    /// The high-value customer rule (SPEC customer value; issue 16).
+    pub high_value: crate::loyalty::HighValueRule,
 }

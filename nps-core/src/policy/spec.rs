@@ -55,6 +55,12 @@ pub struct PolicySpec {
     /// The six recovery steps with their target windows from the alert,
     /// and the observed success rate by response speed.
     pub recovery: Recovery,
+    /// The high-value customer rule: above `annual_kwh_above` kWh charged a
+    /// year, or at least `annual_spend_at_least` of service a year (`null`
+    /// turns a condition off). Missing: the defaults, 5,000 kWh and
+    /// 6,600.00 CNY.
+    #[serde(default)]
+    pub high_value: crate::loyalty::HighValueRule,
 }
 
 impl From<Policy> for PolicySpec {
@@ -72,6 +78,7 @@ impl From<Policy> for PolicySpec {
             pain_point_drivers: p.pain_point_drivers,
             benchmarks: p.benchmarks,
             recovery: p.recovery,
+            high_value: p.high_value,
         }
     }
 }
@@ -154,6 +161,9 @@ impl Policy {
         );
         check_benchmarks(&spec.benchmarks, &mut problems);
         check_recovery(&spec.recovery, has_cal, &mut problems);
+        if let Err(Error::InvalidArgument { name, reason }) = spec.high_value.validate() {
+            problems.push(Problem::new(format!("high_value.{name}"), reason));
+        }
         match currency {
             Some(currency) if problems.is_empty() => Ok(Policy {
                 currency,
@@ -168,6 +178,7 @@ impl Policy {
                 pain_point_drivers: spec.pain_point_drivers,
                 benchmarks: spec.benchmarks,
                 recovery: spec.recovery,
+                high_value: spec.high_value,
             }),
             _ => Err(Error::InvalidPolicy { problems }),
         }

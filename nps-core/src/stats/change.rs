@@ -169,7 +169,7 @@ fn check_share(s: ShareCounts, which: &'static str) -> Result<f64> {
 }
 
 /// Wilson's score interval of one share at normal quantile `z`.
-fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
+pub(crate) fn wilson(k: u64, n: u64, z: f64) -> (f64, f64) {
     let (k, n) = (k as f64, n as f64);
     let z2 = z * z;
     let centre = (k + z2 / 2.0) / (n + z2);
@@ -568,6 +568,103 @@ pub fn compare_counts_many(
         |r| (r.p_value, r.ln_p_value),
         options,
     ))
+}
+
+/// Koopman's score statistic of the ratio θ = p₁/p₂ of two shares (k₁ of
+/// n₁, k₂ of n₂): Pearson's χ² at the maximum-likelihood shares under the
+/// constraint p₁ = θ·p₂ (the smaller root of a quadratic, in its stable
+/// form). Zero at θ = p̂₁/p̂₂ and rising on either side.
+fn koopman_u(k1: u64, n1: u64, k2: u64, n2: u64, theta: f64) -> f64 {
+    let (x1, m1, x2, m2) = (k1 as f64, n1 as f64, k2 as f64, n2 as f64);
+    let a = (m1 + m2) * theta;
+    let b = -(theta * (m1 + x2) + x1 + m2);
+    let c = x1 + x2;
+    let disc = (b * b - 4.0 * a * c).max(0.0);
+    let p2 = (2.0 * c / (-b + disc.sqrt())).clamp(0.0, 1.0);
+    let p1 = (theta * p2).clamp(0.0, 1.0);
+    let term = |x: f64, n: f64, p: f64| {
+        let d = x - n * p;
+        let v = n * p * (1.0 - p);
+        if d == 0.0 {
+            0.0
+        } else if v > 0.0 {
+            d * d / v
+        } else {
+            f64::INFINITY
+        }
+    };
+    term(x1, m1, p1) + term(x2, m2, p2)
+}
+
+/// Koopman's (1984) asymptotic score interval of the ratio of two shares
+/// p₁/p₂ (k₁ of n₁ over k₂ of n₂, n₁, n₂ > 0, k₁ + k₂ > 0) at normal
+/// quantile `z`: every θ whose score statistic ([`koopman_u`]) is at most
+/// z². Unlike Katz's log interval it needs no correction at zero counts:
+/// k₁ = 0 gives a lower bound of 0, k₂ = 0 an unbounded upper one
+/// (`None`). Bounds are found by bisection on ln θ to the neighbouring
+/// float.
+pub(crate) fn ratio_score_interval(
+    k1: u64,
+    n1: u64,
+    k2: u64,
+    n2: u64,
+    z: f64,
+) -> (f64, Option<f64>) {
+    let crit = z * z;
+    let u = |t: f64| koopman_u(k1, n1, k2, n2, t.exp());
+    // A point inside the interval: the estimate, or for k₂ = 0 (estimate
+    // +∞) or k₁ = 0 (estimate 0) the estimate with half a count added.
+    let est = |x: u64, n: u64| (x as f64).max(0.5) / n as f64;
+    let mut centre = (est(k1, n1) / est(k2, n2)).ln();
+    // With a zero count the statistic falls to 0 towards that end.
+    let toward = match (k1, k2) {
+        (0, _) => -1.0,
+        (_, 0) => 1.0,
+        _ => 0.0,
+    };
+    while toward != 0.0 && u(centre) > crit && centre.abs() < 700.0 {
+        centre += toward;
+    }
+    // The crossing between `inside` (u ≤ crit) and `outside` (u > crit).
+    let cross = |mut inside: f64, mut outside: f64| {
+        for _ in 0..200 {
+            let mid = 0.5 * (inside + outside);
+            if mid == inside || mid == outside {
+                break;
+            }
+            if u(mid) <= crit {
+                inside = mid;
+            } else {
+                outside = mid;
+            }
+        }
+        0.5 * (inside + outside)
+    };
+    // Walks from the centre in `step`s until outside; None past e^±700.
+    let bracket = |step: f64| {
+        let mut inside = centre;
+        loop {
+            let next = inside + step;
+            if next.abs() > 700.0 {
+                return None;
+            }
+            if u(next) > crit {
+                return Some(cross(inside, next));
+            }
+            inside = next;
+        }
+    };
+    let low = if k1 == 0 {
+        0.0
+    } else {
+        bracket(-1.0).map_or(0.0, f64::exp)
+    };
+    let high = if k2 == 0 {
+        None
+    } else {
+        bracket(1.0).map(f64::exp)
+    };
+    (low, high)
 }
 
 #[cfg(test)]

@@ -17,7 +17,9 @@ pub use change::{
     compare_counts, compare_counts_many, compare_shares, compare_shares_many, AdjustedChange,
     ChangeManyOptions, ChangeOptions, CountChange, CountExposure, ShareChange, ShareCounts,
 };
+pub(crate) use change::{ratio_score_interval, wilson};
 pub use many::{compare_many, Adjust, AdjustedComparison, CompareManyOptions};
+pub(crate) use options::check_confidence;
 pub use options::{
     IntervalKind, IntervalOptions, SampleSizeOptions, TestKind, TestOptions, CONFIDENCE_RANGE,
     DEFAULT_CONFIDENCE,

@@ -194,6 +194,10 @@ from nps import econ  # noqa: E402  (service economics: nps.econ)
 
 __all__ += ["econ"]
 
+from nps import loyalty  # noqa: E402  (customer value and loyalty: nps.loyalty)
+
+__all__ += ["loyalty"]
+
 
 def test(*args: Any, **kwargs: Any) -> TestResult:
     """Deprecated alias of `test_benchmark` (the name used in Rust and C);

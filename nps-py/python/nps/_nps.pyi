@@ -108,6 +108,15 @@ __all__ = [
     "_econ_texts",
     "_econ_quadrants",
     "_econ_lifecycle_cost",
+    "OutcomeTable",
+    "CustomerValue",
+    "_loyalty_outcome_by_score",
+    "_loyalty_category_bands",
+    "_loyalty_customer_value",
+    "_loyalty_customer_values",
+    "_loyalty_high_value",
+    "_loyalty_high_value_default",
+    "_loyalty_value_defaults",
 ]
 
 __version__: str
@@ -3596,3 +3605,187 @@ def _econ_lifecycle_cost(
     rates: list[tuple[str, str, str]] | None = None,
 ) -> EconTable:
     """The lifecycle service cost. See `nps.econ.lifecycle_cost`."""
+
+# ---- loyalty (customer value and loyalty: nps.loyalty) ----
+
+@final
+class OutcomeTable:
+    """Outcomes by score band: counts per group and band, and the table of
+    rates, intervals, lifts and tests derived from them (`to_pandas()`,
+    `to_polars()`, `to_arrow()`, `to_dict()`). Tables of the same bands
+    merge exactly (`a.merge(b)`, `a + b`) and pickle.
+
+    >>> t = nps.loyalty.outcome_by_score([9, 10, 3, 5], [True, True, False, True])
+    >>> t.to_dict()["band"], t.to_dict()["outcomes"]
+    (['detractor', 'passive', 'promoter'], [1, 0, 2])
+    """
+    @property
+    def columns(self) -> list[str]:
+        """The column names, in order."""
+    @property
+    def bands(self) -> list[tuple[str, int, int]]:
+        """The band names, by increasing score."""
+    @property
+    def reference(self) -> str:
+        """The reference band's name."""
+    @property
+    def used(self) -> int:
+        """Respondents used (windows ended), over every group and band."""
+    @property
+    def censored(self) -> int:
+        """Respondents censored (windows still open at `as_of`)."""
+    def __len__(self) -> int: ...
+    def _table(self) -> _TableColumns:
+        """The table as columns for `nps/_table.py`."""
+    def merge(self, other: OutcomeTable) -> OutcomeTable:
+        """The table of the respondents of both (same bands, reference,
+        confidence and period).
+
+        >>> a = nps.loyalty.outcome_by_score([9, 3], [True, False])
+        >>> b = nps.loyalty.outcome_by_score([10], [False])
+        >>> (a + b).to_dict()["n"]
+        [1, 0, 2]
+        """
+    def __add__(self, other: OutcomeTable, /) -> OutcomeTable:
+        """`a + b` is `a.merge(b)`."""
+    def __radd__(self, other: Any, /) -> OutcomeTable:
+        """`0 + a` is `a` (so `sum(tables)` works)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> OutcomeTable:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+
+@final
+class CustomerValue:
+    """A customer's value (`nps.loyalty.customer_value`): own spend over the
+    remaining years plus referrals, in integer minor units.
+
+    >>> v = nps.loyalty.customer_value(38_000_00, referrals=2, referral_value_minor=221_000_00)
+    >>> v.total_minor, v.currency
+    (48000000, 'CNY')
+    """
+    @property
+    def own_minor(self) -> int:
+        """annual spend × margin × annuity factor, minor units."""
+    @property
+    def referral_minor(self) -> int:
+        """referrals × value per referral, minor units."""
+    @property
+    def total_minor(self) -> int:
+        """own + referral, minor units."""
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 code of the amounts."""
+    @property
+    def annuity_factor(self) -> float:
+        """The annuity factor used."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> CustomerValue:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+
+def _loyalty_outcome_by_score(
+    data: Any,
+    scores: Any,
+    outcome: Any,
+    *,
+    bands: list[tuple[str, int, int]] | None = None,
+    reference: str | None = None,
+    as_of: Any = None,
+    observed_until: Any = None,
+    by: Any = None,
+    period: str | None = None,
+    time: Any = None,
+    timestamps: Any = None,
+    tz: str | None = None,
+    confidence: float | None = None,
+) -> OutcomeTable:
+    """Outcomes by score band. See `nps.loyalty.outcome_by_score`."""
+def _loyalty_category_bands() -> list[tuple[str, int, int]]:
+    """The default bands: `[(name, low, high), ...]` of the categories."""
+def _loyalty_customer_value(
+    annual_spend_minor: int,
+    *,
+    margin: float | None = None,
+    years: float | None = None,
+    discount_rate: float | None = None,
+    referrals: float | None = None,
+    referral_value_minor: int | None = None,
+    currency: str | None = None,
+) -> CustomerValue:
+    """One customer's value. See `nps.loyalty.customer_value`."""
+def _loyalty_customer_values(
+    annual_spend_minor: Any,
+    *,
+    referrals: Any = None,
+    years: Any = None,
+    margin: float | None = None,
+    default_years: float | None = None,
+    discount_rate: float | None = None,
+    referral_value_minor: int | None = None,
+    currency: str | None = None,
+) -> tuple[Any, Any, Any]:
+    """Values of many customers: `(own_minor, referral_minor, total_minor)`
+    as int64 arrays. See `nps.loyalty.customer_values`.
+    """
+def _loyalty_high_value(
+    annual_kwh: Any = None,
+    annual_spend_minor: Any = None,
+    *,
+    rule: str | None = None,
+) -> Any:
+    """The high-value rule per row. See `nps.loyalty.high_value`."""
+def _loyalty_high_value_default() -> str:
+    """The default high-value rule as JSON."""
+def _loyalty_value_defaults() -> tuple[float, float, float, int, str]:
+    """The default value parameters as `(margin, years, discount_rate,
+    referral_value_minor, currency)`.
+    """

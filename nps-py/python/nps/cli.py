@@ -292,7 +292,9 @@ def _report(a: argparse.Namespace) -> int:
                               cases=cases, complaints=complaints, jobs=jobs, goal=a.goal,
                               goal_months=a.goal_months or 12,
                               adjust=None if a.adjust == "none" else a.adjust,
-                              invalid=a.invalid, source=a.file, economics=economics)
+                              invalid=a.invalid, source=a.file, economics=economics,
+                              loyalty=({"outcomes": read_table(a.outcomes, "outcomes")}
+                                       if a.outcomes else None))
     except nps.NpsError as e:
         raise _library_error(e, {"scores": a.score, "timestamps": a.time,
                                  "respondents": a.respondent, "keys": a.dealer}) from e
@@ -488,6 +490,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--fleet", nargs=2, metavar=("UNITS", "EVENTS"), help="machines sold (unit, "
                    "product_line, sold, manufacturing_cost_minor) and their service cost events "
                    "(unit, at, amount_minor) (with --ledger: adds the lifecycle service cost)")
+    r.add_argument("--outcomes", metavar="FILE", help="what respondents did after the survey, "
+                   "CSV or Parquet with columns score, repurchased and/or referred (0/1) "
+                   "[, observed_until, submitted_at] (adds \"What NPS is worth here\")")
     r.add_argument("--goal", type=float, metavar="NPS", help="target network NPS (adds goal "
                    "tracking; needs --time)")
     r.add_argument("--goal-months", type=int, metavar="N",

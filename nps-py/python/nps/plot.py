@@ -985,3 +985,63 @@ def quadrants(t: Any, ax: Any = None, *, customer_threshold: float = 0.5,
         ttl += f"\nno quadrant (a measure missing): {shorten(', '.join(missing), 60)}"
     ax.set_title(ttl)
     return ax
+
+
+def outcomes(t: Any, ax: Any = None, *, title: str | None = None) -> Axes:
+    """Outcomes by score (`nps.loyalty.outcome_by_score`): each band's
+    outcome rate (bars, in %) with its interval (whiskers), the reference
+    band hatched, each other band's lift over it written above its bar.
+    Grouped tables (by dealer or period) draw one bar per band and group,
+    side by side. Bands without data are left out. Gids: ``rate`` (bars),
+    ``interval``, ``lift`` (texts).
+
+    >>> t = nps.loyalty.outcome_by_score([9, 10, 8, 3, 5, 2], [True, True, False, True, False, False],
+    ...                                  bands=[("0-7", 0, 7), ("8-10", 8, 10)])
+    >>> ax = nps.plot.outcomes(t)
+    >>> [x.get_text() for x in ax.texts if x.get_gid() == "lift"]
+    ['2.0×']
+    """
+    ax = _axes(ax, (7.0, 4.0))
+    d = t.to_dict()
+    names = list(d)
+    nkeys = names.index("band")
+    ref = t.reference
+    bands = [b[0] for b in t.bands]
+    groups: list[tuple[Any, ...]] = []
+    for i in range(len(d["band"])):
+        g = tuple(d[k][i] for k in names[:nkeys])
+        if g not in groups:
+            groups.append(g)
+    width = 0.8 / max(1, len(groups))
+    colors = [BLUE, ORANGE, GREEN, SKY, VERMILLION, PURPLE]
+    labelled: set[tuple[Any, ...]] = set()
+    for i in range(len(d["band"])):
+        rate = d["rate"][i]
+        if rate is None:
+            continue
+        g = tuple(d[k][i] for k in names[:nkeys])
+        gi = groups.index(g)
+        x = bands.index(d["band"][i]) - 0.4 + width * (gi + 0.5)
+        is_ref = d["band"][i] == ref
+        label = ", ".join(str(v) for v in g) if g and g not in labelled else None
+        labelled.add(g)
+        ax.bar([x], [100 * rate], width=width * 0.9, color=colors[gi % len(colors)],
+               hatch="//" if is_ref else None, edgecolor=WHITE if not is_ref else BLACK,
+               gid="rate", label=label)
+        lo, hi = d["low"][i], d["high"][i]
+        ax.errorbar([x], [100 * rate], yerr=[[100 * (rate - lo)], [100 * (hi - rate)]],
+                    fmt="none", ecolor=BLACK, capsize=3, lw=0.8, gid="interval")
+        if not is_ref and d["lift"][i] is not None:
+            ax.text(x, 100 * hi + 1.0, f"{d['lift'][i]:.1f}×", ha="center", va="bottom",
+                    fontsize=8, gid="lift")
+    ax.set_xticks(range(len(bands)))
+    ax.set_xticklabels([shorten(b, LABEL_WIDTH) for b in bands])
+    ax.set_ylabel("outcome rate (%)")
+    ax.set_ylim(bottom=0)
+    if len(groups) > 1:
+        _legend_outside(ax)
+    ttl = title or f"Outcome rate by score band (lift over {ref}, hatched)"
+    if t.censored:
+        ttl += f"\n{t.censored} respondents left out: observation window still open"
+    ax.set_title(ttl)
+    return ax

@@ -133,7 +133,8 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
           cases: list[nps.Case] | None = None, complaints: Any = None, jobs: Any = None,
           goal: float | None = None, goal_months: int = 12, adjust: str | None = "holm",
           window: int = 3, invalid: Any = "skip", source: str | None = None,
-          economics: dict[str, Any] | None = None) -> Report:
+          economics: dict[str, Any] | None = None,
+          loyalty: dict[str, Any] | None = None) -> Report:
     """Computes every figure of the report from a polars DataFrame `df` (the
     survey export) and the optional inputs. Column arguments name columns
     of `df`; `invalid="raise"` makes the first invalid score (or missing
@@ -141,7 +142,8 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
     `complaints` (stage, pain_point, pain[, dealer, submitted_at])
     and `jobs` (repair orders) are polars DataFrames, `cases` a list of
     `nps.Case`; `economics` (see `_economics`) adds the service economics
-    section. Sections whose inputs are missing are listed in
+    section; `loyalty` (see `nps._report_loyalty.compute`) adds "What NPS
+    is worth here". Sections whose inputs are missing are listed in
     `figures["not_included"]` with the option that adds them."""
     import polars as pl
 
@@ -273,6 +275,13 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
                         "strategic value matrix, lifecycle service cost)",
                         "needs": "--ledger ledger.csv [--region-measures m.csv] "
                                  "[--fleet units.csv events.csv]"})
+    if loyalty is not None:  # what NPS is worth (nps.loyalty)
+        from nps import _report_loyalty
+
+        f["loyalty"], res["loyalty"] = _report_loyalty.compute(loyalty)
+    else:
+        missing.append({"section": "What NPS is worth here (outcomes by score)",
+                        "needs": "--outcomes outcomes.csv"})
 
     if network.n:
         det, _, pro = network.shares
@@ -822,6 +831,11 @@ def _render_html(r: Report, charts_on: bool) -> str:
 
     if "economics" in f:
         add(_economics_html(f["economics"], res["economics"], charts, plot))
+
+    if "loyalty" in f:
+        from nps import _report_loyalty
+
+        add(_report_loyalty.html(f["loyalty"], res["loyalty"], charts, plot))
 
     ig = f["integrity"]
     if ig["groups"]:
