@@ -8,12 +8,11 @@ use nps_core::loyalty::{
     OutcomeOptions, OutcomeTable, ValueOptions,
 };
 use nps_core::money::Currency;
-use nps_core::Error;
 use numpy::{IntoPyArray, PyArray1};
 use pyo3::prelude::*;
 use pyo3::types::PyTuple;
 
-use crate::errors::{to_py, CoreResult};
+use crate::errors::CoreResult;
 use crate::instant::seconds;
 use crate::kpi::{
     f64_vec, flags, group_args, grouped, i64_vec, key_categories, key_names, ts_vec, Form,
@@ -399,23 +398,11 @@ pub(crate) fn _loyalty_high_value<'py>(
     let kwh = annual_kwh.map(|k| f64_vec(k, "annual_kwh")).transpose()?;
     let spend: Option<Vec<Option<i64>>> = annual_spend_minor
         .map(|s| -> PyResult<Vec<Option<i64>>> {
-            f64_vec(s, "annual_spend_minor")?
-                .iter()
-                .enumerate()
-                .map(|(i, &v)| {
-                    if v.is_nan() {
-                        Ok(None)
-                    } else if v.fract() == 0.0 && v.abs() < 9.0e15 {
-                        Ok(Some(v as i64))
-                    } else {
-                        Err(to_py(Error::InvalidValue {
-                            name: "annual_spend_minor".into(),
-                            index: i,
-                            reason: format!("must be an integer amount or missing, got {v}"),
-                        }))
-                    }
-                })
-                .collect()
+            nps_core::loyalty::minor_amounts(
+                &f64_vec(s, "annual_spend_minor")?,
+                "annual_spend_minor",
+            )
+            .py()
         })
         .transpose()?;
     let flags = r.evaluate(kwh.as_deref(), spend.as_deref()).py()?;

@@ -45,6 +45,6 @@ pub use outcome::{
     OutcomeOptions, OutcomeRow, OutcomeTable,
 };
 pub use value::{
-    customer_value, customer_values, rank_open_cases, CustomerColumns, CustomerValue,
-    HighValueRule, ValueOptions, MAX_MINOR,
+    customer_value, customer_values, minor_amounts, rank_open_cases, CustomerColumns,
+    CustomerValue, HighValueRule, ValueOptions, MAX_MINOR,
 };

@@ -300,6 +300,37 @@ pub fn rank_open_cases(
     crate::programme::rank_open_cases(cases, &values, policy, now)
 }
 
+/// Amounts in minor units read from a floating-point column (a DataFrame's
+/// numbers): NaN is not known (`None`); anything else must be a whole
+/// number of minor units below 2^53, else [`Error::InvalidValue`] naming
+/// `name` and the row.
+///
+/// ```
+/// use nps_core::loyalty::minor_amounts;
+/// assert_eq!(minor_amounts(&[660_000.0, f64::NAN], "annual_spend_minor")?, [Some(660_000), None]);
+/// assert!(minor_amounts(&[1.5], "annual_spend_minor").is_err());
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+pub fn minor_amounts(values: &[f64], name: &str) -> Result<Vec<Option<i64>>> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| {
+            if v.is_nan() {
+                Ok(None)
+            } else if v.fract() == 0.0 && v.abs() < 9.0e15 {
+                Ok(Some(v as i64))
+            } else {
+                Err(Error::InvalidValue {
+                    name: name.into(),
+                    index: i,
+                    reason: format!("must be an integer amount or missing, got {v}"),
+                })
+            }
+        })
+        .collect()
+}
+
 impl Policy {
     /// The policy's high-value rule ([`Policy::high_value`]) for every
     /// customer: the `high_value` column of

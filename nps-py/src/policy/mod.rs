@@ -269,7 +269,17 @@ impl PyPolicy {
     /// >>> t = nps.Policy.default().triage_many(df, score="nps", time="at", high_value="vip")
     /// >>> list(t.to_pandas().columns[:3]), [x.alert for x in t]
     /// (['nps', 'alert', 'tier'], ['red', None])
-    #[pyo3(signature = (scores, submitted_at = None, *, score = None, time = None, high_value = None, public_opinion_risk = None))]
+    ///
+    /// Without a `high_value` column, customer attributes decide it by the
+    /// policy's high-value rule (`high_value` section; by default above
+    /// 5,000 kWh a year or at least 6,600 CNY of service a year):
+    /// `annual_kwh` and `annual_spend_minor` (columns, or names in the
+    /// DataFrame form; NaN = not known).
+    ///
+    /// >>> t = nps.Policy.default().triage_many([6, 6], [1749819600] * 2, annual_kwh=[5200, 100])
+    /// >>> [x.tier for x in t]
+    /// ['A', 'B']
+    #[pyo3(signature = (scores, submitted_at = None, *, score = None, time = None, high_value = None, public_opinion_risk = None, annual_kwh = None, annual_spend_minor = None))]
     #[allow(clippy::too_many_arguments)]
     fn triage_many(
         &self,
@@ -280,9 +290,12 @@ impl PyPolicy {
         time: Option<&str>,
         high_value: Option<&Bound<'_, PyAny>>,
         public_opinion_risk: Option<&Bound<'_, PyAny>>,
+        annual_kwh: Option<&Bound<'_, PyAny>>,
+        annual_spend_minor: Option<&Bound<'_, PyAny>>,
     ) -> PyResult<PyTriageTable> {
         // The DataFrame form: columns by name.
         let frame = submitted_at.is_none() && is_frame(scores)?;
+        let customers: (Option<Bound<'_, PyAny>>, Option<Bound<'_, PyAny>>);
         let (scores, submitted_at, high_value, public_opinion_risk, score_name) = if frame {
             let df = scores;
             let score = score.ok_or_else(|| {
@@ -301,6 +314,10 @@ impl PyPolicy {
                     })
                     .transpose()
             };
+            customers = (
+                named(annual_kwh, "annual_kwh")?,
+                named(annual_spend_minor, "annual_spend_minor")?,
+            );
             (
                 frame_column(df, score)?,
                 frame_column(df, time)?,
@@ -316,6 +333,10 @@ impl PyPolicy {
                 ));
             }
             let at = submitted_at.ok_or_else(|| invalid_argument("submitted_at", "is required"))?;
+            customers = (
+                annual_kwh.filter(|c| !c.is_none()).cloned(),
+                annual_spend_minor.filter(|c| !c.is_none()).cloned(),
+            );
             (
                 scores.clone(),
                 at.clone(),
@@ -346,6 +367,32 @@ impl PyPolicy {
             .map(|c| flags(c, "public_opinion_risk"))
             .transpose()?;
         let hv: &[bool] = hv.as_ref().map(Flags::as_slice).transpose()?.unwrap_or(&[]);
+        // No high-value column: the policy's rule over the customers'
+        // attributes, when given.
+        let by_rule: Option<Vec<bool>> =
+            match (&customers, high_value.is_some_and(|c| !c.is_none())) {
+                ((None, None), _) | (_, true) => None,
+                ((kwh, spend), false) => {
+                    let col = |c: &Option<Bound<'_, PyAny>>,
+                               name: &'static str|
+                     -> PyResult<Option<Vec<f64>>> {
+                        c.as_ref()
+                            .map(|c| Ok(numbers(c, name)?.to_f64()?.into_owned()))
+                            .transpose()
+                    };
+                    let kwh = col(kwh, "annual_kwh")?;
+                    let spend = col(spend, "annual_spend_minor")?
+                        .map(|s| nps_core::loyalty::minor_amounts(&s, "annual_spend_minor"))
+                        .transpose()
+                        .py()?;
+                    Some(
+                        self.p
+                            .high_value_customers(kwh.as_deref(), spend.as_deref())
+                            .py()?,
+                    )
+                }
+            };
+        let hv: &[bool] = by_rule.as_deref().unwrap_or(hv);
         let risk: &[bool] = risk
             .as_ref()
             .map(Flags::as_slice)
