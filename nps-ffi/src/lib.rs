@@ -126,10 +126,13 @@ pub mod table;
 
 pub mod econ;
 
+pub mod flow;
+
 pub use calendar::*;
 pub use case::*;
 pub use change::*;
 pub use econ::*;
+pub use flow::*;
 pub use erlang::*;
 pub use error::*;
 pub use ffi::NpsStatus;

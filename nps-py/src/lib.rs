@@ -16,6 +16,7 @@ mod case;
 mod column;
 mod econ;
 mod erlang;
+mod flow;
 mod errors;
 mod goal;
 mod group;
@@ -139,5 +140,7 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(erlang::servers_needed, m)?)?;
     // econ (service economics: nps.econ)
     econ::register(m)?;
+    // flow (repair-order timelines: nps.flow)
+    flow::register(m)?;
     Ok(())
 }

@@ -194,6 +194,10 @@ from nps import econ  # noqa: E402  (service economics: nps.econ)
 
 __all__ += ["econ"]
 
+from nps import flow  # noqa: E402  (repair-order timelines: nps.flow)
+
+__all__ += ["flow"]
+
 
 def test(*args: Any, **kwargs: Any) -> TestResult:
     """Deprecated alias of `test_benchmark` (the name used in Rust and C);
