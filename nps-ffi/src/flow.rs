@@ -647,7 +647,7 @@ pub unsafe extern "C" fn nps_flow_promises_overall(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let FlowReport::Promises(p) = (unsafe { NpsFlowReport::try_ref(report, "report") }?) else {
+        let FlowReport::Promises(p) = unsafe { NpsFlowReport::try_ref(report, "report") }? else {
             return Err(FfiError::arg("report", "not a report of nps_flow_promises"));
         };
         let g = &p.overall;
@@ -702,7 +702,7 @@ pub unsafe extern "C" fn nps_flow_silence_overall(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let FlowReport::Silence(s) = (unsafe { NpsFlowReport::try_ref(report, "report") }?) else {
+        let FlowReport::Silence(s) = unsafe { NpsFlowReport::try_ref(report, "report") }? else {
             return Err(FfiError::arg("report", "not a report of nps_flow_silence"));
         };
         let g = &s.overall;
