@@ -14,4 +14,5 @@ python3 -m nps report "$s/survey_responses.csv" \
   --jobs "$s/kpi_repair_orders.csv" --goal 65 \
   --ledger "$s/econ_ledger.csv" --region-measures "$s/econ_region_measures.csv" \
   --fleet "$s/econ_fleet_units.csv" "$s/econ_fleet_events.csv" \
+  --milestones "$s/flow_milestones.csv" \
   --html report.html --json report.json

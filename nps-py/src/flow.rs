@@ -6,7 +6,7 @@
 //! functions their public names and signatures.
 
 use nps_core::flow::{
-    self, Distribution, FlowOptions, FlowPolicy, Milestones, MilestoneSpec, OnAnomaly,
+    self, Distribution, FlowOptions, FlowPolicy, MilestoneSpec, Milestones, OnAnomaly,
     PromiseReport, SilenceReport, StageReport, StageSpec,
 };
 use nps_core::group::{Grouping, Keys};
@@ -393,15 +393,24 @@ fn milestone_specs(obj: &Bound<'_, PyAny>) -> PyResult<Vec<MilestoneSpec>> {
                 });
             }
             let d = item.cast::<PyDict>().map_err(|_| {
-                invalid_argument("milestones", "each item is a name or a dict (name, ordered, repeats)")
+                invalid_argument(
+                    "milestones",
+                    "each item is a name or a dict (name, ordered, repeats)",
+                )
             })?;
             let get = |k: &str| d.get_item(k);
             Ok(MilestoneSpec {
                 name: get("name")?
                     .ok_or_else(|| invalid_argument("milestones", "a milestone dict needs `name`"))?
                     .extract()?,
-                ordered: get("ordered")?.map(|v| v.extract()).transpose()?.unwrap_or(false),
-                repeats: get("repeats")?.map(|v| v.extract()).transpose()?.unwrap_or(false),
+                ordered: get("ordered")?
+                    .map(|v| v.extract())
+                    .transpose()?
+                    .unwrap_or(false),
+                repeats: get("repeats")?
+                    .map(|v| v.extract())
+                    .transpose()?
+                    .unwrap_or(false),
             })
         })
         .collect()
@@ -470,10 +479,16 @@ fn flow_options(
     };
     let o = FlowOptions {
         policy,
-        on_anomaly: on_anomaly.map_or(Ok(d.on_anomaly), OnAnomaly::from_name).py()?,
+        on_anomaly: on_anomaly
+            .map_or(Ok(d.on_anomaly), OnAnomaly::from_name)
+            .py()?,
         calendar: calendar.map(|c| c.cal.clone()),
         promise_end: promise_end.unwrap_or(d.promise_end),
-        silence_threshold_s: secs(silence_threshold, "silence_threshold", d.silence_threshold_s)?,
+        silence_threshold_s: secs(
+            silence_threshold,
+            "silence_threshold",
+            d.silence_threshold_s,
+        )?,
         update_lead_s: secs(update_lead, "update_lead", d.update_lead_s)?,
     };
     o.validate().py()?;
@@ -593,7 +608,15 @@ pub(crate) fn _flow_defaults<'py>(py: Python<'py>) -> PyResult<Bound<'py, PyTupl
     let st: Vec<(String, String, String, Option<i64>, bool)> = p
         .stages
         .iter()
-        .map(|s| (s.name.clone(), s.from.clone(), s.to.clone(), s.target_s, s.value_added))
+        .map(|s| {
+            (
+                s.name.clone(),
+                s.from.clone(),
+                s.to.clone(),
+                s.target_s,
+                s.value_added,
+            )
+        })
         .collect();
     (ms, st, (p.lead_time[0].clone(), p.lead_time[1].clone())).into_pyobject(py)
 }

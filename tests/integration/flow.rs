@@ -46,8 +46,11 @@ fn dist(what: &str, d: &Distribution, want: &Value) {
 fn options(c: &Value) -> FlowOptions {
     let text = |k: &str| c.get(k).map(Value::to_string);
     let mut o = FlowOptions {
-        policy: FlowPolicy::from_parts_json(text("milestones").as_deref(), text("stages").as_deref())
-            .unwrap(),
+        policy: FlowPolicy::from_parts_json(
+            text("milestones").as_deref(),
+            text("stages").as_deref(),
+        )
+        .unwrap(),
         ..FlowOptions::default()
     };
     if let Some(cal) = c.get("calendar") {
@@ -85,9 +88,13 @@ fn with_case<R>(c: &Value, f: impl FnOnce(&Milestones<'_>, &Grouping<'_>) -> R) 
         .iter()
         .map(|v| v.as_i64().unwrap())
         .collect();
-    let by: Option<Vec<&str>> = c
-        .get("by")
-        .map(|b| b.as_array().unwrap().iter().map(|v| v.as_str().unwrap()).collect());
+    let by: Option<Vec<&str>> = c.get("by").map(|b| {
+        b.as_array()
+            .unwrap()
+            .iter()
+            .map(|v| v.as_str().unwrap())
+            .collect()
+    });
     let cols = Milestones {
         ro: if ints.len() == ro.len() {
             Keys::I64(&ints)
@@ -120,27 +127,50 @@ fn key_is(key: &GroupKey, period: Option<chrono::NaiveDate>, want: &Value) {
 }
 
 fn check_stage_group(what: &str, g: &nps_core::flow::FlowGroup, want: &Value) {
-    assert_eq!(g.repair_orders, want["repair_orders"].as_u64().unwrap(), "{what}");
+    assert_eq!(
+        g.repair_orders,
+        want["repair_orders"].as_u64().unwrap(),
+        "{what}"
+    );
     dist(&format!("{what} lead"), &g.lead_time, &want["lead_time"]);
-    assert_eq!(g.lead_time_missing, want["lead_time_missing"].as_u64().unwrap());
+    assert_eq!(
+        g.lead_time_missing,
+        want["lead_time_missing"].as_u64().unwrap()
+    );
     close(
         &format!("{what} pce"),
         g.process_cycle_efficiency,
         &want["process_cycle_efficiency"],
     );
-    assert_eq!(g.bottleneck.as_deref(), want["bottleneck"].as_str(), "{what}");
+    assert_eq!(
+        g.bottleneck.as_deref(),
+        want["bottleneck"].as_str(),
+        "{what}"
+    );
     let ws = want["stages"].as_array().unwrap();
     assert_eq!(g.stages.len(), ws.len());
     for (s, w) in g.stages.iter().zip(ws) {
         let what = format!("{what} {}", s.stage);
         assert_eq!(s.stage, w["stage"].as_str().unwrap());
-        assert_eq!((s.n, s.missing), (w["n"].as_u64().unwrap(), w["missing"].as_u64().unwrap()), "{what}");
+        assert_eq!(
+            (s.n, s.missing),
+            (w["n"].as_u64().unwrap(), w["missing"].as_u64().unwrap()),
+            "{what}"
+        );
         close(&format!("{what} mean"), s.mean_s, &w["mean_s"]);
         close(&format!("{what} median"), s.median_s, &w["median_s"]);
         close(&format!("{what} p90"), s.p90_s, &w["p90_s"]);
         assert_eq!(s.target_s, w["target_s"].as_i64(), "{what}");
-        close(&format!("{what} within"), s.within_target, &w["within_target"]);
-        close(&format!("{what} share"), s.share_of_lead_time, &w["share_of_lead_time"]);
+        close(
+            &format!("{what} within"),
+            s.within_target,
+            &w["within_target"],
+        );
+        close(
+            &format!("{what} share"),
+            s.share_of_lead_time,
+            &w["share_of_lead_time"],
+        );
         assert_eq!(s.value_added, w["value_added"].as_bool().unwrap());
     }
 }
@@ -157,7 +187,13 @@ fn check_anomalies(a: &Anomalies, want: &Value) {
     let list: Vec<(String, String, String)> = a
         .list
         .iter()
-        .map(|x| (x.ro.to_string(), x.milestone.clone(), x.kind.name().to_owned()))
+        .map(|x| {
+            (
+                x.ro.to_string(),
+                x.milestone.clone(),
+                x.kind.name().to_owned(),
+            )
+        })
         .collect();
     let wl: Vec<(String, String, String)> = want["list"]
         .as_array()
@@ -168,7 +204,11 @@ fn check_anomalies(a: &Anomalies, want: &Value) {
                 Value::String(s) => s.clone(),
                 v => v.to_string(),
             };
-            (ro, x[1].as_str().unwrap().to_owned(), x[2].as_str().unwrap().to_owned())
+            (
+                ro,
+                x[1].as_str().unwrap().to_owned(),
+                x[2].as_str().unwrap().to_owned(),
+            )
         })
         .collect();
     assert_eq!(list, wl);
@@ -187,7 +227,11 @@ fn golden_cases() {
             let (_, ro, inner) = got.case().expect("an error about a repair order");
             assert_eq!(ro, err["ro"].as_str().unwrap(), "{name}: {got}");
             assert_eq!(inner.kind().name(), err["kind"].as_str().unwrap(), "{name}");
-            assert!(got.to_string().contains(&format!("`{}`", err["milestone"].as_str().unwrap())), "{got}");
+            assert!(
+                got.to_string()
+                    .contains(&format!("`{}`", err["milestone"].as_str().unwrap())),
+                "{got}"
+            );
             continue;
         }
         let r = with_case(c, |cols, g| stages(cols, &o, g)).unwrap();
@@ -207,10 +251,18 @@ fn golden_cases() {
             .chain(&p.groups)
             .zip(std::iter::once(&wp["overall"]).chain(wp["groups"].as_array().unwrap()))
         {
-            assert_eq!((g.n, g.missing), (w["n"].as_u64().unwrap(), w["missing"].as_u64().unwrap()), "{name}");
+            assert_eq!(
+                (g.n, g.missing),
+                (w["n"].as_u64().unwrap(), w["missing"].as_u64().unwrap()),
+                "{name}"
+            );
             close(&format!("{name} on_time"), g.on_time, &w["on_time"]);
             dist(&format!("{name} overrun"), &g.overrun_s, &w["overrun_s"]);
-            dist(&format!("{name} relative"), &g.overrun_relative, &w["overrun_relative"]);
+            dist(
+                &format!("{name} relative"),
+                &g.overrun_relative,
+                &w["overrun_relative"],
+            );
         }
         assert_eq!(p.groups.len(), wp["groups"].as_array().unwrap().len());
 
@@ -220,9 +272,21 @@ fn golden_cases() {
             .chain(&s.groups)
             .zip(std::iter::once(&ws["overall"]).chain(ws["groups"].as_array().unwrap()))
         {
-            assert_eq!((g.n, g.missing), (w["n"].as_u64().unwrap(), w["missing"].as_u64().unwrap()), "{name}");
-            dist(&format!("{name} gap"), &g.longest_gap_s, &w["longest_gap_s"]);
-            close(&format!("{name} above"), g.above_threshold, &w["above_threshold"]);
+            assert_eq!(
+                (g.n, g.missing),
+                (w["n"].as_u64().unwrap(), w["missing"].as_u64().unwrap()),
+                "{name}"
+            );
+            dist(
+                &format!("{name} gap"),
+                &g.longest_gap_s,
+                &w["longest_gap_s"],
+            );
+            close(
+                &format!("{name} above"),
+                g.above_threshold,
+                &w["above_threshold"],
+            );
             close(&format!("{name} told"), g.told_ahead, &w["told_ahead"]);
         }
     }
@@ -232,7 +296,13 @@ fn golden_cases() {
 fn source_numbers() {
     // 15 minutes against the 3-minute target; promised 2 h, took 4 h → +100 %.
     let ro = ["vsm", "vsm", "p", "p", "p"];
-    let m = ["arrived", "greeted", "arrived", "promised", "repair_finished"];
+    let m = [
+        "arrived",
+        "greeted",
+        "arrived",
+        "promised",
+        "repair_finished",
+    ];
     let at = [0, 900, 0, 7_200, 14_400];
     let cols = Milestones {
         ro: Keys::Str(&ro),
@@ -242,7 +312,10 @@ fn source_numbers() {
     let o = FlowOptions::default();
     let r = stages(&cols, &o, &Grouping::default()).unwrap();
     let rec = &r.overall.stages[0];
-    assert_eq!((rec.n, rec.median_s, rec.within_target), (1, Some(900.0), Some(0.0)));
+    assert_eq!(
+        (rec.n, rec.median_s, rec.within_target),
+        (1, Some(900.0), Some(0.0))
+    );
     let p = promises(&cols, &o, &Grouping::default()).unwrap();
     assert_eq!(p.overall.overrun_relative.median, Some(1.0));
     assert_eq!(p.overall.overrun_s.median, Some(7_200.0));
@@ -261,7 +334,10 @@ fn defaults_match_the_documented_values() {
     assert_eq!(o.policy, p);
     assert_eq!(o.on_anomaly.name(), d["on_anomaly"].as_str().unwrap());
     assert_eq!(o.promise_end, d["promise_end"].as_str().unwrap());
-    assert_eq!(o.silence_threshold_s, d["silence_threshold_s"].as_i64().unwrap());
+    assert_eq!(
+        o.silence_threshold_s,
+        d["silence_threshold_s"].as_i64().unwrap()
+    );
     assert_eq!(o.update_lead_s, d["update_lead_s"].as_i64().unwrap());
     assert!(o.calendar.is_none());
 }
@@ -281,14 +357,26 @@ fn bad_input_names_where() {
     let e = run(&["a", "a"], &["arrived", "waved"], &[0, 5]).unwrap_err();
     let (row, ro, inner) = e.case().unwrap();
     assert_eq!((row, ro), (1, "a"));
-    assert!(matches!(inner, Error::InvalidValue { name, index: 1, .. } if name == "milestone"), "{e}");
+    assert!(
+        matches!(inner, Error::InvalidValue { name, index: 1, .. } if name == "milestone"),
+        "{e}"
+    );
     // A missing instant.
     let e = run(&["a", "b"], &["arrived", "left"], &[0, i64::MIN]).unwrap_err();
     assert_eq!(e.case().map(|(r, id, _)| (r, id)), Some((1, "b")));
     assert!(e.to_string().contains("missing instant"), "{e}");
     // Lengths.
     let e = run(&["a"], &["arrived", "left"], &[0]).unwrap_err();
-    assert!(matches!(e, Error::LengthMismatch { name: "milestone", .. }), "{e}");
+    assert!(
+        matches!(
+            e,
+            Error::LengthMismatch {
+                name: "milestone",
+                ..
+            }
+        ),
+        "{e}"
+    );
     // Integer milestone names are not names.
     let codes = [1i64];
     let e = stages(
@@ -317,11 +405,17 @@ fn bad_input_names_where() {
         },
     )
     .unwrap_err();
-    assert!(matches!(&e, Error::InvalidValue { name, index: 1, .. } if name == "by"), "{e}");
+    assert!(
+        matches!(&e, Error::InvalidValue { name, index: 1, .. } if name == "by"),
+        "{e}"
+    );
     assert!(e.to_string().contains("`a`"), "{e}");
     // Policy problems name their path.
-    let e = FlowPolicy::from_parts_json(None, Some(r#"[{"name": "x", "from": "left", "to": "nowhere"}]"#))
-        .unwrap_err();
+    let e = FlowPolicy::from_parts_json(
+        None,
+        Some(r#"[{"name": "x", "from": "left", "to": "nowhere"}]"#),
+    )
+    .unwrap_err();
     let paths: Vec<&str> = e.problems().iter().map(|p| p.path.as_str()).collect();
     assert_eq!(paths, ["stages[0].to"], "{e}");
     let o = FlowOptions {
@@ -333,10 +427,16 @@ fn bad_input_names_where() {
         silence_threshold_s: -1,
         ..FlowOptions::default()
     };
-    assert_eq!(o.validate().unwrap_err().argument(), Some("silence_threshold_s"));
+    assert_eq!(
+        o.validate().unwrap_err().argument(),
+        Some("silence_threshold_s")
+    );
     // Empty input: no data, not an error.
     let r = run(&[], &[], &[]).unwrap();
-    assert_eq!((r.overall.repair_orders, r.overall.bottleneck.clone()), (0, None));
+    assert_eq!(
+        (r.overall.repair_orders, r.overall.bottleneck.clone()),
+        (0, None)
+    );
     assert_eq!(r.overall.stages[0].mean_s, None);
 }
 
@@ -361,7 +461,10 @@ fn raise_names_the_repair_order_and_milestone() {
         ..FlowOptions::default()
     };
     let e = stages(&cols, &o, &Grouping::default()).unwrap_err();
-    assert!(matches!(e.case(), Some((0, "k", Error::InvalidEvent { event, .. })) if event == "greeted"), "{e}");
+    assert!(
+        matches!(e.case(), Some((0, "k", Error::InvalidEvent { event, .. })) if event == "greeted"),
+        "{e}"
+    );
     assert!(e.to_string().contains("repeated"), "{e}");
 }
 
@@ -398,7 +501,11 @@ fn report(rows: &[(u8, usize, i64)], o: &FlowOptions) -> (StageReport, String, S
     let s = stages(&cols, o, &g).unwrap();
     let p = promises(&cols, o, &g).unwrap();
     let q = silence(&cols, o, &g).unwrap();
-    (s, serde_json::to_string(&p).unwrap(), serde_json::to_string(&q).unwrap())
+    (
+        s,
+        serde_json::to_string(&p).unwrap(),
+        serde_json::to_string(&q).unwrap(),
+    )
 }
 
 proptest! {

@@ -76,10 +76,12 @@ def test_report_on_the_bundled_sample(tmp_path: Path) -> None:
             SAMPLE / "kpi_repair_orders.csv", "--goal", "65", "--html", html, "--json", js,
             "--no-charts", "--ledger", SAMPLE / "econ_ledger.csv", "--region-measures",
             SAMPLE / "econ_region_measures.csv", "--fleet", SAMPLE / "econ_fleet_units.csv",
-            SAMPLE / "econ_fleet_events.csv")
+            SAMPLE / "econ_fleet_events.csv", "--milestones", SAMPLE / "flow_milestones.csv")
     assert p.returncode == 0, p.stderr
     f = json.loads(js.read_text(encoding="utf-8"))
     assert f["not_included"] == []
+    # Workshop flow: dealer 102 keeps customers waiting at reception.
+    assert f["flow"]["repair_orders"] > 100 and f["flow"]["bottleneck"] is not None
     # Service economics: the remote West region loses money (the source's province).
     west = next(x for x in f["economics"]["pnl"] if x["region"] == "West")
     assert west["profit_minor"] < 0 and west["input_output_ratio"] < 1

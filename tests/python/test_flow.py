@@ -5,6 +5,7 @@ invariants (hypothesis), the bundled sample and bad input."""
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import json
 import math
 import pickle
@@ -273,3 +274,55 @@ def test_sample():
     assert 0 < p.on_time < 1
     s = nps.flow.silence(df)
     assert 0 < s.above_threshold < 1
+
+
+def test_report_section(tmp_path):
+    """The report's workshop-flow section on the bundled sample: the figures,
+    the value-stream chart and the tables; without milestones it is listed
+    as not included."""
+    import polars as pl
+
+    from nps import _report_flow, report
+
+    milestones = pl.read_csv(ROOT / "data/sample/flow_milestones.csv")
+    f, res = _report_flow.figures(milestones)
+    assert f["repair_orders"] == nps.flow.stages(milestones).repair_orders
+    reception = next(s for s in f["stages"] if s["stage"] == "reception")
+    assert reception["target_minutes"] == 3.0
+    by = {d["dealer"]: d for d in f["dealers"]}
+    assert set(by) == {"101 Shanghai Pudong", "102 Hangzhou West", "103 Suzhou Park"}
+    # The sample's dealer 102 is the VSM's: customers wait for an advisor.
+    rec = nps.flow.stages(milestones, by="dealer").to_dict()
+    within = {d: w for d, s, w in zip(rec["dealer"], rec["stage"], rec["within_target"])
+              if s == "reception"}
+    assert within["102 Hangzhou West"] < within["101 Shanghai Pudong"]
+    # Dealer 101 updates its customers; 103 rarely does.
+    assert by["101 Shanghai Pudong"]["silent_percent"] < by["103 Suzhou Park"]["silent_percent"]
+    page = _report_flow.html(f, res, {}, importlib.import_module("nps.plot"))
+    assert 'data-chart="value-stream"' in page and "<svg" in page
+    assert 'data-table="flow-stages"' in page and 'data-table="flow-dealers"' in page
+    survey = pl.DataFrame({"score": [10, 9, 3, 8]})
+    r = report.build(survey, score="score", flow=milestones)
+    assert r.figures["flow"]["bottleneck"] == f["bottleneck"]
+    html_page = r.to_html(charts=False)
+    assert 'id="flow"' in html_page
+    r2 = report.build(survey, score="score")
+    assert "flow" not in r2.figures
+    assert any("--milestones" in m["needs"] for m in r2.figures["not_included"])
+
+
+def test_value_stream_chart():
+    case = next(c for c in CASES if c["name"] == "source")
+    r = nps.flow.stages(frame(case))
+    plot = importlib.import_module("nps.plot")
+    ax = plot.value_stream(r)
+    bars = [p for p in ax.patches if p.get_gid() == "stage"]
+    medians = [s["median_s"] / 60 for s in case["expected"]["stages"]["overall"]["stages"]]
+    assert [b.get_width() for b in bars] == pytest.approx(medians)
+    assert len([x for x in ax.get_lines() if x.get_gid() == "target"]) == 2
+    greens = {b.get_facecolor() for b, s in zip(bars, nps.flow.STAGES) if s["value_added"]}
+    assert len(greens) == 1
+    with pytest.raises(TypeError):
+        plot.value_stream(nps.flow.promises(frame(case)))
+    with pytest.raises(nps.InvalidArgumentError):
+        plot.value_stream(nps.flow.stages(frame(case).assign(d="x"), by="d"))

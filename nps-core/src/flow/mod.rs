@@ -607,7 +607,11 @@ impl Timelines {
             match k {
                 Some(k) => vocab.push(k),
                 None => {
-                    let row = names.rows.iter().position(|&g| g as usize == i).unwrap_or(0); // the label occurs
+                    let row = names
+                        .rows
+                        .iter()
+                        .position(|&g| g as usize == i)
+                        .unwrap_or(0); // the label occurs
                     let known: Vec<&str> =
                         policy.milestones.iter().map(|m| m.name.as_str()).collect();
                     return Err(Error::value(
@@ -635,7 +639,9 @@ impl Timelines {
                 } else {
                     format!("instant {t} out of range")
                 };
-                return Err(Error::value("at", row, reason).in_case(row, &ro.labels[r].0.to_string()));
+                return Err(
+                    Error::value("at", row, reason).in_case(row, &ro.labels[r].0.to_string())
+                );
             }
             first_row[r] = first_row[r].min(row);
             let cell = r * m + k;
@@ -764,10 +770,8 @@ impl Timelines {
                 let per_ro: Vec<i64> = (0..n_ro)
                     .map(|r| {
                         anchor.and_then(|k| self.at(r, k)).unwrap_or_else(|| {
-                            (0..self.m)
-                                .filter_map(|k| self.at(r, k))
-                                .min()
-                                .unwrap_or(0) // a repair order has a row
+                            (0..self.m).filter_map(|k| self.at(r, k)).min().unwrap_or(0)
+                            // a repair order has a row
                         })
                     })
                     .collect();
@@ -803,7 +807,6 @@ impl Timelines {
         self.labels = a.labels;
         Ok(())
     }
-
 }
 
 fn label((k, d): &(GroupKey, Option<chrono::NaiveDate>)) -> String {

@@ -146,11 +146,7 @@ pub fn promises(
     let t = Timelines::build(cols, opts, grouping)?;
     let p = &opts.policy;
     let idx = |name: &str| p.milestone_index(name);
-    let (kp, ka, ke) = (
-        idx(PROMISED),
-        idx(&p.lead_time[0]),
-        idx(&opts.promise_end),
-    );
+    let (kp, ka, ke) = (idx(PROMISED), idx(&p.lead_time[0]), idx(&opts.promise_end));
     // Per repair order: (on time, overrun s, relative overrun).
     let mut per: Vec<Option<(bool, i64, Option<f64>)>> = Vec::with_capacity(t.ros.len());
     for r in 0..t.ros.len() {
@@ -304,9 +300,19 @@ impl PromiseReport {
         let g = &self.groups;
         let mut t = Table::from_labels(g.iter().map(|g| (&g.key, g.period_start)), self.period);
         t.push("n", Column::U64(g.iter().map(|g| Some(g.n)).collect()));
-        t.push("missing", Column::U64(g.iter().map(|g| Some(g.missing)).collect()));
-        t.push("on_time", Column::F64(g.iter().map(|g| g.on_time).collect()));
-        dist_columns(&mut t, "overrun_s", g.iter().map(|g| &g.overrun_s).collect());
+        t.push(
+            "missing",
+            Column::U64(g.iter().map(|g| Some(g.missing)).collect()),
+        );
+        t.push(
+            "on_time",
+            Column::F64(g.iter().map(|g| g.on_time).collect()),
+        );
+        dist_columns(
+            &mut t,
+            "overrun_s",
+            g.iter().map(|g| &g.overrun_s).collect(),
+        );
         t.push(
             "overrun_relative_n",
             Column::U64(g.iter().map(|g| Some(g.overrun_relative.n)).collect()),
@@ -328,7 +334,10 @@ impl SilenceReport {
         let g = &self.groups;
         let mut t = Table::from_labels(g.iter().map(|g| (&g.key, g.period_start)), self.period);
         t.push("n", Column::U64(g.iter().map(|g| Some(g.n)).collect()));
-        t.push("missing", Column::U64(g.iter().map(|g| Some(g.missing)).collect()));
+        t.push(
+            "missing",
+            Column::U64(g.iter().map(|g| Some(g.missing)).collect()),
+        );
         dist_columns(
             &mut t,
             "longest_gap_s",
@@ -338,7 +347,10 @@ impl SilenceReport {
             "above_threshold",
             Column::F64(g.iter().map(|g| g.above_threshold).collect()),
         );
-        t.push("told_ahead", Column::F64(g.iter().map(|g| g.told_ahead).collect()));
+        t.push(
+            "told_ahead",
+            Column::F64(g.iter().map(|g| g.told_ahead).collect()),
+        );
         t
     }
 }

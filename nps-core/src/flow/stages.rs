@@ -87,8 +87,11 @@ struct Durations {
 fn durations(t: &Timelines, opts: &FlowOptions) -> Result<Durations> {
     let p = &opts.policy;
     let idx = |name: &str| p.milestone_index(name).expect("validated policy"); // validate() checked the names
-    let mut pairs: Vec<(usize, usize)> =
-        p.stages.iter().map(|s| (idx(&s.from), idx(&s.to))).collect();
+    let mut pairs: Vec<(usize, usize)> = p
+        .stages
+        .iter()
+        .map(|s| (idx(&s.from), idx(&s.to)))
+        .collect();
     pairs.push((idx(&p.lead_time[0]), idx(&p.lead_time[1])));
     let s = p.stages.len();
     let mut d = Vec::with_capacity(t.ros.len() * (s + 1));
@@ -274,7 +277,9 @@ impl StageReport {
             rows.iter().map(|(g, _)| (&g.key, g.period_start)),
             self.period,
         );
-        let f = |get: fn(&StageRow) -> Option<f64>| Column::F64(rows.iter().map(|(_, s)| get(s)).collect());
+        let f = |get: fn(&StageRow) -> Option<f64>| {
+            Column::F64(rows.iter().map(|(_, s)| get(s)).collect())
+        };
         t.push(
             "stage",
             Column::Str(rows.iter().map(|(_, s)| Some(s.stage.clone())).collect()),
@@ -283,7 +288,10 @@ impl StageReport {
             "value_added",
             Column::Bool(rows.iter().map(|(_, s)| Some(s.value_added)).collect()),
         );
-        t.push("n", Column::U64(rows.iter().map(|(_, s)| Some(s.n)).collect()));
+        t.push(
+            "n",
+            Column::U64(rows.iter().map(|(_, s)| Some(s.n)).collect()),
+        );
         t.push(
             "missing",
             Column::U64(rows.iter().map(|(_, s)| Some(s.missing)).collect()),
@@ -315,7 +323,10 @@ impl StageReport {
         t.push("lead_time_mean_s", f(|g| g.lead_time.mean));
         t.push("lead_time_median_s", f(|g| g.lead_time.median));
         t.push("lead_time_p90_s", f(|g| g.lead_time.p90));
-        t.push("process_cycle_efficiency", f(|g| g.process_cycle_efficiency));
+        t.push(
+            "process_cycle_efficiency",
+            f(|g| g.process_cycle_efficiency),
+        );
         t.push(
             "bottleneck",
             Column::Str(g.iter().map(|g| g.bottleneck.clone()).collect()),
@@ -343,11 +354,21 @@ impl super::Anomalies {
         };
         t.push(
             "milestone",
-            Column::Str(self.list.iter().map(|a| Some(a.milestone.clone())).collect()),
+            Column::Str(
+                self.list
+                    .iter()
+                    .map(|a| Some(a.milestone.clone()))
+                    .collect(),
+            ),
         );
         t.push(
             "kind",
-            Column::Str(self.list.iter().map(|a| Some(a.kind.name().to_owned())).collect()),
+            Column::Str(
+                self.list
+                    .iter()
+                    .map(|a| Some(a.kind.name().to_owned()))
+                    .collect(),
+            ),
         );
         t
     }

@@ -292,7 +292,9 @@ def _report(a: argparse.Namespace) -> int:
                               cases=cases, complaints=complaints, jobs=jobs, goal=a.goal,
                               goal_months=a.goal_months or 12,
                               adjust=None if a.adjust == "none" else a.adjust,
-                              invalid=a.invalid, source=a.file, economics=economics)
+                              invalid=a.invalid, source=a.file, economics=economics,
+                              flow=(read_table(a.milestones, "milestones")
+                                    if a.milestones else None))
     except nps.NpsError as e:
         raise _library_error(e, {"scores": a.score, "timestamps": a.time,
                                  "respondents": a.respondent, "keys": a.dealer}) from e
@@ -488,6 +490,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--fleet", nargs=2, metavar=("UNITS", "EVENTS"), help="machines sold (unit, "
                    "product_line, sold, manufacturing_cost_minor) and their service cost events "
                    "(unit, at, amount_minor) (with --ledger: adds the lifecycle service cost)")
+    r.add_argument("--milestones", metavar="FILE", help="repair-order milestones, CSV or Parquet "
+                   "with columns ro, milestone, at [, dealer] (adds the workshop-flow section: "
+                   "value stream, promises, progress updates)")
     r.add_argument("--goal", type=float, metavar="NPS", help="target network NPS (adds goal "
                    "tracking; needs --time)")
     r.add_argument("--goal-months", type=int, metavar="N",

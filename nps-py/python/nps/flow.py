@@ -34,9 +34,9 @@ against a 3-minute standard; promised 2 hours, the car took 4 (+100 %).
 ...                           "2025-06-10 13:00", "2025-06-10 13:10"], utc=True),
 ... })
 >>> r = nps.flow.stages(df)
->>> reception = r.to_pandas().set_index("stage").loc["reception"]
->>> reception["median_s"], reception["target_s"], reception["within_target"]
-(900.0, 180, 0.0)
+>>> t = r.to_dict()
+>>> t["stage"][0], t["median_s"][0], t["target_s"][0], t["within_target"][0]
+('reception', 900.0, 180, 0.0)
 >>> nps.flow.promises(df).overrun_relative.median
 1.0
 """
