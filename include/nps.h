@@ -1414,6 +1414,33 @@ typedef uint32_t NpsAxis;
 #endif // __cplusplus
 
 /**
+ * What to do with an anomaly of a repair order's timeline (a milestone
+ * missing, repeated or out of order). Passed as `uint32_t`.
+ */
+enum NpsOnAnomaly
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Count and list it; leave out what it makes unmeasurable.
+     */
+    NPS_ON_ANOMALY_SKIP = 0,
+    /**
+     * Fail with the first one (`NPS_STATUS_INVALID_EVENT`, the message
+     * naming the repair order and the milestone).
+     */
+    NPS_ON_ANOMALY_RAISE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsOnAnomaly NpsOnAnomaly;
+#else
+typedef uint32_t NpsOnAnomaly;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A business calendar: an opaque, immutable handle (IANA time zone,
  * opening ranges per weekday, effective-dated schedules, holidays,
  * working-day overrides).
