@@ -338,7 +338,7 @@ impl PyFlowReport {
             .iter()
             .map(|a| {
                 let ro = key_to_py(py, &a.ro)?;
-                Ok((ro, a.milestone.clone(), a.kind.name()).into_pyobject(py)?)
+                (ro, a.milestone.clone(), a.kind.name()).into_pyobject(py)
             })
             .collect::<PyResult<Vec<_>>>()?;
         PyList::new(py, items)

@@ -696,12 +696,11 @@ impl Timelines {
         }
         for r in 0..labels.len() {
             let mut latest = ABSENT; // the latest ordered instant so far
-            for k in 0..m {
-                let spec = &policy.milestones[k];
+            for (k, (spec, &need)) in policy.milestones.iter().zip(&needed).enumerate() {
                 let cell = r * m + k;
                 let mut kinds = Vec::new();
                 if self.first[cell] == ABSENT {
-                    if needed[k] {
+                    if need {
                         kinds.push(AnomalyKind::Missing);
                     }
                 } else {
