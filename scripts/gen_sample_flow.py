@@ -119,7 +119,7 @@ def main() -> None:
                     ev += [("repair_started", again), ("repair_finished", finished)]
                 # The promise: the advisor's estimate at authorization.
                 if rnd.random() < 0.85:
-                    estimate = round((wait + hours * rnd.uniform(0.6, 1.1)) / 30 + 1) * 30
+                    estimate = round((wait + hours * rnd.uniform(0.5, 1.0)) / 30) * 30 + 30
                     if parts:
                         estimate = wait + 120
                     ev.append(("promised", work(authorized, estimate) if not parts
@@ -136,11 +136,15 @@ def main() -> None:
                     ev.append(("updated", started + (finished - started) // 2))
                 if rnd.random() < 0.5:  # "your car is ready"
                     ev.append(("updated", finished + rnd.randint(1, 5) * M))
-                delivered = finished + rnd.randint(10, 40) * M
-                if rnd.random() < 0.15:  # picked up the next morning
+                r = rnd.random()
+                if r < 0.6:  # waited in the lounge: handed over at once
+                    delivered = finished + rnd.randint(2, 10) * M
+                elif r < 0.85:  # called back from town
+                    delivered = finished + rnd.randint(30, 120) * M
+                else:  # picked up the next morning
                     delivered = open_at(finished + 16 * 3600) + rnd.randint(0, 60) * M
                 ev.append(("delivered", delivered))
-                ev.append(("left", delivered + rnd.randint(3, 18) * M))
+                ev.append(("left", delivered + rnd.randint(3, 12) * M))
                 # Gaps and a skewed tablet clock.
                 r = rnd.random()
                 if r < 0.05:

@@ -973,9 +973,11 @@ def value_stream(report: Any, ax: Any = None, *, title: str | None = None) -> Ax
     ax.set_yticks(ys, [shorten(s, 18) for s in stages])
     ax.set_xlim(0, top * 1.45)
     ax.set_xlabel("median time per visit (minutes); black tick = target")
-    ax.barh([], [], color=GREEN, label="value-added")
-    ax.barh([], [], color=ORANGE, label="waiting / non-value-added")
-    ax.legend(loc="lower right", fontsize=8, frameon=False)
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=GREEN, label="value-added"),
+                       Patch(color=ORANGE, label="waiting / non-value-added")],
+              loc="lower right", fontsize=8, frameon=False)
     lead = report.lead_time
     pce = report.process_cycle_efficiency
     parts = []
