@@ -568,3 +568,44 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Grouping by a key of the repair order splits the repair orders: the
+    /// groups' counts add up to the overall ones, and a group's figures
+    /// equal those of its repair orders alone.
+    #[test]
+    fn groups_partition_the_repair_orders(rows in timelines()) {
+        let ro: Vec<i64> = rows.iter().map(|r| i64::from(r.0)).collect();
+        let dealer: Vec<i64> = ro.iter().map(|r| r % 3).collect();
+        let m: Vec<&str> = rows.iter().map(|r| NAMES[r.1]).collect();
+        let at: Vec<i64> = rows.iter().map(|r| r.2).collect();
+        let cols = Milestones { ro: Keys::I64(&ro), milestone: Keys::Str(&m), at: &at };
+        let o = FlowOptions::default();
+        let g = Grouping { keys: Some(Keys::I64(&dealer)), ..Grouping::default() };
+        let r = stages(&cols, &o, &g).unwrap();
+        let total: u64 = r.groups.iter().map(|g| g.repair_orders).sum();
+        prop_assert_eq!(total, r.overall.repair_orders);
+        for (j, s) in r.overall.stages.iter().enumerate() {
+            let n: u64 = r.groups.iter().map(|g| g.stages[j].n).sum();
+            prop_assert_eq!(n, s.n);
+        }
+        for grp in &r.groups {
+            let GroupKey::Int(d) = grp.key else { panic!("{:?}", grp.key) };
+            let keep: Vec<usize> = (0..rows.len()).filter(|&i| dealer[i] == d).collect();
+            let ro1: Vec<i64> = keep.iter().map(|&i| ro[i]).collect();
+            let m1: Vec<&str> = keep.iter().map(|&i| m[i]).collect();
+            let at1: Vec<i64> = keep.iter().map(|&i| at[i]).collect();
+            let alone = stages(
+                &Milestones { ro: Keys::I64(&ro1), milestone: Keys::Str(&m1), at: &at1 },
+                &o,
+                &Grouping::default(),
+            )
+            .unwrap();
+            prop_assert_eq!(&alone.overall.stages, &grp.stages);
+            prop_assert_eq!(alone.overall.lead_time, grp.lead_time);
+            prop_assert_eq!(&alone.overall.bottleneck, &grp.bottleneck);
+        }
+    }
+}
