@@ -1414,6 +1414,33 @@ typedef uint32_t NpsAxis;
 #endif // __cplusplus
 
 /**
+ * What to do with an anomaly of a repair order's timeline (a milestone
+ * missing, repeated or out of order). Passed as `uint32_t`.
+ */
+enum NpsOnAnomaly
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * Count and list it; leave out what it makes unmeasurable.
+     */
+    NPS_ON_ANOMALY_SKIP = 0,
+    /**
+     * Fail with the first one (`NPS_STATUS_INVALID_EVENT`, the message
+     * naming the repair order and the milestone).
+     */
+    NPS_ON_ANOMALY_RAISE = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsOnAnomaly NpsOnAnomaly;
+#else
+typedef uint32_t NpsOnAnomaly;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
  * A business calendar: an opaque, immutable handle (IANA time zone,
  * opening ranges per weekday, effective-dated schedules, holidays,
  * working-day overrides).
@@ -1449,6 +1476,13 @@ typedef struct NpsCase NpsCase;
  * `nps_case_status_free` must not race with any other use.
  */
 typedef struct NpsCaseStatus NpsCaseStatus;
+
+/**
+ * The result of `nps_flow_stages`, `nps_flow_promises` or
+ * `nps_flow_silence`. Immutable: may be read from several threads at
+ * once; release it with `nps_flow_report_free`.
+ */
+typedef struct NpsFlowReport NpsFlowReport;
 
 /**
  * The result of grouping: an opaque, immutable handle.
@@ -4101,6 +4135,272 @@ typedef struct NpsHighValueRule {
      */
     struct NpsMoney annual_spend_at_least;
 } NpsHighValueRule;
+
+/**
+ * Options of `nps_flow_stages`, `nps_flow_promises` and
+ * `nps_flow_silence`: nps-core's `flow::FlowOptions`. Start from
+ * `nps_flow_options_default()`; NULL texts keep the core's defaults. Only
+ * read during the call.
+ */
+typedef struct NpsFlowOptions {
+    /**
+     * The milestone vocabulary as a NUL-terminated JSON array of names or
+     * `{"name", "ordered", "repeats"}` objects; NULL = the default
+     * vocabulary (`booked` … `left`, `promised`, `updated`).
+     */
+    const char *milestones_json;
+    /**
+     * The stages as a NUL-terminated JSON array of `{"name", "from",
+     * "to", "target_s", "value_added"}`; NULL = the default stages
+     * (`reception` … `delivery`).
+     */
+    const char *stages_json;
+    /**
+     * An `NpsOnAnomaly`.
+     */
+    uint32_t on_anomaly;
+    /**
+     * Durations in this calendar's business time; NULL = wall-clock.
+     */
+    const struct NpsCalendar *calendar;
+    /**
+     * The milestone a promise is kept by (NUL-terminated); NULL = the
+     * default (`repair_finished`).
+     */
+    const char *promise_end;
+    /**
+     * A gap without a progress update longer than this is a silence
+     * (seconds, default 3600).
+     */
+    int64_t silence_threshold_s;
+    /**
+     * The lead an update needs before `repair_finished` (seconds, default
+     * 3600).
+     */
+    int64_t update_lead_s;
+} NpsFlowOptions;
+
+/**
+ * The columns of a milestone table, one row per repair order ×
+ * milestone; only read during the call.
+ */
+typedef struct NpsMilestoneColumns {
+    /**
+     * The repair order of each row (integers or NUL-terminated strings).
+     */
+    struct NpsKeyColumn ro;
+    /**
+     * The milestone name of each row (NUL-terminated UTF-8: `arrived`,
+     * `greeted`, …, `promised`, `updated`).
+     */
+    const char *const *milestone;
+    /**
+     * The instant of each row, Unix seconds.
+     */
+    const int64_t *at;
+    /**
+     * Number of rows.
+     */
+    size_t len;
+} NpsMilestoneColumns;
+
+/**
+ * The anomalies of a report's timelines, counted.
+ */
+typedef struct NpsFlowAnomalies {
+    /**
+     * Milestones missing (a stage or the lead time needs them).
+     */
+    uint64_t missing;
+    /**
+     * Milestones repeated (rework).
+     */
+    uint64_t repeated;
+    /**
+     * Milestones out of order.
+     */
+    uint64_t out_of_order;
+    /**
+     * Repair orders left out for a milestone out of order.
+     */
+    uint64_t skipped_ros;
+} NpsFlowAnomalies;
+
+/**
+ * A distribution: `n` values and, when `n > 0`, their mean, median and
+ * 90th percentile (type 7; all 0 when `n == 0`).
+ */
+typedef struct NpsDistribution {
+    /**
+     * Number of values.
+     */
+    uint64_t n;
+    /**
+     * Mean.
+     */
+    double mean;
+    /**
+     * Median.
+     */
+    double median;
+    /**
+     * 90th percentile.
+     */
+    double p90;
+} NpsDistribution;
+
+/**
+ * The overall value stream of a stages report (all repair orders).
+ */
+typedef struct NpsFlowOverall {
+    /**
+     * Repair orders.
+     */
+    uint64_t repair_orders;
+    /**
+     * Number of stages (read each with `nps_flow_stage_get`).
+     */
+    size_t n_stages;
+    /**
+     * The lead-time distribution, seconds.
+     */
+    struct NpsDistribution lead_time;
+    /**
+     * Repair orders without a measured lead time.
+     */
+    uint64_t lead_time_missing;
+    /**
+     * Whether `process_cycle_efficiency` is set (lead times sum to > 0).
+     */
+    bool has_process_cycle_efficiency;
+    /**
+     * Value-added time over lead time.
+     */
+    double process_cycle_efficiency;
+    /**
+     * Whether there is a bottleneck (a stage with time).
+     */
+    bool has_bottleneck;
+    /**
+     * The bottleneck's stage index (`nps_flow_stage_get`).
+     */
+    size_t bottleneck;
+} NpsFlowOverall;
+
+/**
+ * One stage over all repair orders (the name: column `stage` of
+ * `nps_flow_report_table`, or `nps_flow_stage_name`).
+ */
+typedef struct NpsFlowStage {
+    /**
+     * Value-added (policy).
+     */
+    bool value_added;
+    /**
+     * Durations measured (`time.n`) and their distribution, seconds.
+     */
+    struct NpsDistribution time;
+    /**
+     * Repair orders without the stage.
+     */
+    uint64_t missing;
+    /**
+     * Whether the stage has a target.
+     */
+    bool has_target;
+    /**
+     * The target, seconds.
+     */
+    int64_t target_s;
+    /**
+     * Whether `within_target` is set (a target and a measured duration).
+     */
+    bool has_within_target;
+    /**
+     * Share of the durations within the target.
+     */
+    double within_target;
+    /**
+     * Whether `share_of_lead_time` is set.
+     */
+    bool has_share_of_lead_time;
+    /**
+     * The stage's share of the lead time.
+     */
+    double share_of_lead_time;
+} NpsFlowStage;
+
+/**
+ * Promise keeping over all repair orders.
+ */
+typedef struct NpsFlowPromises {
+    /**
+     * Repair orders with a promise measured.
+     */
+    uint64_t n;
+    /**
+     * Repair orders without.
+     */
+    uint64_t missing;
+    /**
+     * Of the `n`, those on time.
+     */
+    uint64_t on_time_n;
+    /**
+     * Whether `on_time` is set (`n > 0`).
+     */
+    bool has_on_time;
+    /**
+     * `on_time_n / n`.
+     */
+    double on_time;
+    /**
+     * Overrun, seconds (0 when on time).
+     */
+    struct NpsDistribution overrun_s;
+    /**
+     * Overrun over the promised duration (1.0 = +100 %).
+     */
+    struct NpsDistribution overrun_relative;
+} NpsFlowPromises;
+
+/**
+ * Progress updates over all repair orders.
+ */
+typedef struct NpsFlowSilence {
+    /**
+     * Repair orders with repair_started and repair_finished.
+     */
+    uint64_t n;
+    /**
+     * Repair orders without.
+     */
+    uint64_t missing;
+    /**
+     * The longest gap per repair order, seconds.
+     */
+    struct NpsDistribution longest_gap_s;
+    /**
+     * Of the `n`, those with a gap above the threshold.
+     */
+    uint64_t above_threshold_n;
+    /**
+     * Of the `n`, those told at least the lead ahead.
+     */
+    uint64_t told_ahead_n;
+    /**
+     * Whether the shares are set (`n > 0`).
+     */
+    bool has_shares;
+    /**
+     * `above_threshold_n / n`.
+     */
+    double above_threshold;
+    /**
+     * `told_ahead_n / n`.
+     */
+    double told_ahead;
+} NpsFlowSilence;
 
 #ifdef __cplusplus
 extern "C" {
@@ -7926,6 +8226,186 @@ NpsStatus nps_policy_high_value_customers(const struct NpsPolicy *policy,
                                           const bool *spend_known,
                                           size_t len,
                                           bool *out);
+
+/**
+ * The default flow options, converted from nps-core's
+ * `flow::FlowOptions::default()`: the default vocabulary and stages, skip
+ * anomalies, wall-clock time, promises kept by `repair_finished`, a
+ * silence above 3600 s, updates at least 3600 s ahead.
+ */
+struct NpsFlowOptions nps_flow_options_default(void);
+
+/**
+ * The value stream of the repair orders of a milestone table
+ * (`nps_core::flow::stages`): per stage n, missing, mean / median / p90
+ * (type 7 quantiles), the share within target and the share of lead
+ * time; the lead time, the process-cycle efficiency and the bottleneck;
+ * per group of `grouping` (NULL = one group; every row of a repair order
+ * must fall in one group; without timestamps a period groups by the
+ * repair order's `arrived`). `options` NULL = `nps_flow_options_default()`.
+ * Writes a new `NpsFlowReport` to `*out`.
+ *
+ * Errors: `NPS_STATUS_INVALID_VALUE` (an unknown milestone, a bad
+ * instant, a repair order in two groups; the last error's index is the
+ * row), `NPS_STATUS_INVALID_EVENT` (an anomaly under
+ * `NPS_ON_ANOMALY_RAISE`), `NPS_STATUS_INVALID_POLICY` (vocabulary or
+ * stages), `NPS_STATUS_INVALID_ARGUMENT`, pointer errors.
+ *
+ * # Safety
+ *
+ * `columns` readable, its columns readable for `len` values;
+ * `grouping` NULL or readable (columns for `len` values); `options` NULL
+ * or readable; `out` writable.
+ */
+NpsStatus nps_flow_stages(const struct NpsMilestoneColumns *columns,
+                          const struct NpsKpiGrouping *grouping,
+                          const struct NpsFlowOptions *options,
+                          struct NpsFlowReport **out);
+
+/**
+ * Promise keeping (`nps_core::flow::promises`): promised vs the
+ * promise end (`repair_finished` by default): on-time share, overrun in
+ * seconds (0 when on time) and relative to promised − arrived (promised
+ * 2 h, took 4 h → 1.0). Arguments and errors as `nps_flow_stages`.
+ *
+ * # Safety
+ *
+ * As `nps_flow_stages`.
+ */
+NpsStatus nps_flow_promises(const struct NpsMilestoneColumns *columns,
+                            const struct NpsKpiGrouping *grouping,
+                            const struct NpsFlowOptions *options,
+                            struct NpsFlowReport **out);
+
+/**
+ * Progress updates in the workshop (`nps_core::flow::silence`): the
+ * longest gap between contact points (repair_started, each `updated`,
+ * repair_finished), the share above the threshold and the share told at
+ * least the lead before repair_finished. Arguments and errors as
+ * `nps_flow_stages`.
+ *
+ * # Safety
+ *
+ * As `nps_flow_stages`.
+ */
+NpsStatus nps_flow_silence(const struct NpsMilestoneColumns *columns,
+                           const struct NpsKpiGrouping *grouping,
+                           const struct NpsFlowOptions *options,
+                           struct NpsFlowReport **out);
+
+/**
+ * Releases a report; NULL is ignored.
+ *
+ * # Safety
+ *
+ * `report` NULL or a live report not used afterwards.
+ */
+void nps_flow_report_free(struct NpsFlowReport *report);
+
+/**
+ * The report's table as a new `NpsTable`: for stages one row per group ×
+ * stage (key columns, `period`, `stage`, `value_added`, `n`, `missing`,
+ * `mean_s`, `median_s`, `p90_s`, `target_s`, `within_target`,
+ * `share_of_lead_time`); for promises and silence one row per group (see
+ * `nps_core::flow::PromiseReport::to_table` / `SilenceReport::to_table`).
+ *
+ * # Safety
+ *
+ * `report` a live report; `out` writable.
+ */
+NpsStatus nps_flow_report_table(const struct NpsFlowReport *report, struct NpsTable **out);
+
+/**
+ * A stages report's per-group table (`repair_orders`, `lead_time_n`,
+ * `lead_time_missing`, `lead_time_mean_s`, `lead_time_median_s`,
+ * `lead_time_p90_s`, `process_cycle_efficiency`, `bottleneck`) as a new
+ * `NpsTable`; `NPS_STATUS_INVALID_ARGUMENT` for another report.
+ *
+ * # Safety
+ *
+ * `report` a live report; `out` writable.
+ */
+NpsStatus nps_flow_report_groups_table(const struct NpsFlowReport *report, struct NpsTable **out);
+
+/**
+ * Copies the anomaly counts of a report to `*out`.
+ *
+ * # Safety
+ *
+ * `report` a live report; `out` writable.
+ */
+NpsStatus nps_flow_report_anomalies(const struct NpsFlowReport *report,
+                                    struct NpsFlowAnomalies *out);
+
+/**
+ * The anomalies of a report, one row each (`ro`, `milestone`, `kind`:
+ * `missing`, `repeated` or `out_of_order`), as a new `NpsTable`.
+ *
+ * # Safety
+ *
+ * `report` a live report; `out` writable.
+ */
+NpsStatus nps_flow_report_anomalies_table(const struct NpsFlowReport *report,
+                                          struct NpsTable **out);
+
+/**
+ * Copies the overall value stream of a stages report to `*out`
+ * (`NPS_STATUS_INVALID_ARGUMENT` for another report).
+ *
+ * # Safety
+ *
+ * `report` a live report; `out` writable.
+ */
+NpsStatus nps_flow_stages_overall(const struct NpsFlowReport *report, struct NpsFlowOverall *out);
+
+/**
+ * Copies stage `index` (policy order) of a stages report's overall value
+ * stream to `*out`; `NPS_STATUS_INDEX_OUT_OF_RANGE` past the last.
+ *
+ * # Safety
+ *
+ * `report` a live report; `out` writable.
+ */
+NpsStatus nps_flow_stage_get(const struct NpsFlowReport *report,
+                             size_t index,
+                             struct NpsFlowStage *out);
+
+/**
+ * Copies the name of stage `index` of a stages report (NUL-terminated)
+ * into `buf` of `len` bytes; `*name_len` (if not NULL) receives its
+ * length without the NUL, also on `NPS_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ *
+ * `report` a live report; `buf` NULL or writable for `len` bytes;
+ * `name_len` NULL or writable.
+ */
+NpsStatus nps_flow_stage_name(const struct NpsFlowReport *report,
+                              size_t index,
+                              char *buf,
+                              size_t len,
+                              size_t *name_len);
+
+/**
+ * Copies the overall promise keeping of a promises report to `*out`
+ * (`NPS_STATUS_INVALID_ARGUMENT` for another report).
+ *
+ * # Safety
+ *
+ * `report` a live report; `out` writable.
+ */
+NpsStatus nps_flow_promises_overall(const struct NpsFlowReport *report,
+                                    struct NpsFlowPromises *out);
+
+/**
+ * Copies the overall progress updates of a silence report to `*out`
+ * (`NPS_STATUS_INVALID_ARGUMENT` for another report).
+ *
+ * # Safety
+ *
+ * `report` a live report; `out` writable.
+ */
+NpsStatus nps_flow_silence_overall(const struct NpsFlowReport *report, struct NpsFlowSilence *out);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -15,4 +15,5 @@ python3 -m nps report "$s/survey_responses.csv" \
   --ledger "$s/econ_ledger.csv" --region-measures "$s/econ_region_measures.csv" \
   --fleet "$s/econ_fleet_units.csv" "$s/econ_fleet_events.csv" \
   --outcomes "$s/loyalty_outcomes.csv" \
+  --milestones "$s/flow_milestones.csv" \
   --html report.html --json report.json

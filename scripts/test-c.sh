@@ -120,6 +120,7 @@ prog group_merge   tests/c/test_group_merge.c   ""       ""
 prog bad_input_vectors tests/c/test_bad_input_vectors.c -lcjson "$root/tests/golden/bad_input_vectors.json"
 prog change        tests/c/test_change.c        -lcjson  "$root/tests/golden/change_vectors.json"
 prog loyalty       tests/c/test_loyalty.c       -lcjson  "$root/tests/golden/loyalty_vectors.json"
+prog flow          tests/c/test_flow.c          -lcjson  "$root/tests/golden/flow_vectors.json"
 prog event_log     tests/c/test_event_log.c     ""       ""
 defs=(-DEXPECTED_VERSION="\"$version\"")
 

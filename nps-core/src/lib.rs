@@ -367,6 +367,7 @@ pub mod econ;
 pub mod erlang;
 mod error;
 pub mod event_log;
+pub mod flow;
 pub mod goal;
 pub mod group;
 pub mod heatmap;

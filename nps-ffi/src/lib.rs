@@ -127,6 +127,7 @@ pub mod table;
 pub mod econ;
 
 pub mod loyalty;
+pub mod flow;
 
 pub use calendar::*;
 pub use case::*;
@@ -135,6 +136,7 @@ pub use econ::*;
 pub use erlang::*;
 pub use error::*;
 pub use ffi::NpsStatus;
+pub use flow::*;
 pub use goal::*;
 pub use group::*;
 pub use heatmap::*;

@@ -840,10 +840,10 @@ pub(crate) fn need<'py>(
 
 /// The grouping arguments shared by the KPI functions.
 pub(crate) struct GroupArgs<'py> {
-    by: Option<KeyColumns<'py>>,
+    pub(crate) by: Option<KeyColumns<'py>>,
     ts: Option<Vec<i64>>,
-    period: Option<Period>,
-    tz: Option<String>,
+    pub(crate) period: Option<Period>,
+    pub(crate) tz: Option<String>,
 }
 
 pub(crate) fn group_args<'py>(

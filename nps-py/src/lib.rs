@@ -17,6 +17,7 @@ mod column;
 mod econ;
 mod erlang;
 mod errors;
+mod flow;
 mod goal;
 mod group;
 mod heatmap;
@@ -142,5 +143,7 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     econ::register(m)?;
     // loyalty (customer value and loyalty: nps.loyalty)
     loyalty::register(m)?;
+    // flow (repair-order timelines: nps.flow)
+    flow::register(m)?;
     Ok(())
 }

@@ -7,6 +7,7 @@ mod cases;
 mod change;
 mod defaults;
 mod econ;
+mod flow;
 mod fuzz_regressions;
 mod golden;
 mod group_merge;

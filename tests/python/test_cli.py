@@ -76,13 +76,16 @@ def test_report_on_the_bundled_sample(tmp_path: Path) -> None:
             SAMPLE / "kpi_repair_orders.csv", "--goal", "65", "--html", html, "--json", js,
             "--no-charts", "--ledger", SAMPLE / "econ_ledger.csv", "--region-measures",
             SAMPLE / "econ_region_measures.csv", "--fleet", SAMPLE / "econ_fleet_units.csv",
-            SAMPLE / "econ_fleet_events.csv", "--outcomes", SAMPLE / "loyalty_outcomes.csv")
+            SAMPLE / "econ_fleet_events.csv", "--outcomes", SAMPLE / "loyalty_outcomes.csv",
+            "--milestones", SAMPLE / "flow_milestones.csv")
     assert p.returncode == 0, p.stderr
     f = json.loads(js.read_text(encoding="utf-8"))
     assert f["not_included"] == []
     # What NPS is worth: 8 or more repurchase about 2.7x as often as below 8.
     rep = next(o for o in f["loyalty"]["outcomes"] if o["outcome"] == "repurchased")
     assert 2.4 < rep["eight_or_more"]["lift"] < 3.0 and rep["censored"] > 0
+    # Workshop flow: dealer 102 keeps customers waiting at reception.
+    assert f["flow"]["repair_orders"] > 100 and f["flow"]["bottleneck"] is not None
     # Service economics: the remote West region loses money (the source's province).
     west = next(x for x in f["economics"]["pnl"] if x["region"] == "West")
     assert west["profit_minor"] < 0 and west["input_output_ratio"] < 1

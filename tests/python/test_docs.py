@@ -15,7 +15,9 @@ import pytest
 
 import nps
 import nps._nps
+import nps._report_flow
 import nps.dask
+import nps.flow
 import nps.kpi
 import nps.plot
 
@@ -27,10 +29,10 @@ NO_EXAMPLE_YET: set[str] = set()
 
 def _exports() -> list[tuple[str, Any]]:
     out = []
-    for mod in (nps, nps.kpi, nps.dask, nps.plot):
+    for mod in (nps, nps.kpi, nps.dask, nps.plot, nps.flow):
         for name in mod.__all__:
             obj = getattr(mod, name)
-            if isinstance(obj, str) or inspect.ismodule(obj):
+            if isinstance(obj, (str, list, tuple, dict)) or inspect.ismodule(obj):
                 continue
             out.append((f"{mod.__name__}.{name}", obj))
     return out
@@ -44,7 +46,9 @@ def _doctests() -> list[doctest.DocTest]:
     tests = []
     seen: set[int] = set()
     docs: list[tuple[str, str | None]] = [("nps", nps.__doc__), ("nps.kpi", nps.kpi.__doc__),
-                                          ("nps.dask", nps.dask.__doc__), ("nps.plot", nps.plot.__doc__)]
+                                          ("nps.dask", nps.dask.__doc__), ("nps.plot", nps.plot.__doc__),
+                                          ("nps.flow", nps.flow.__doc__),
+                                          ("nps._report_flow", nps._report_flow.__doc__)]
     for name, obj in EXPORTS:
         docs.append((name, obj.__doc__))
         if inspect.isclass(obj):

@@ -197,6 +197,9 @@ __all__ += ["econ"]
 from nps import loyalty  # noqa: E402  (customer value and loyalty: nps.loyalty)
 
 __all__ += ["loyalty"]
+from nps import flow  # noqa: E402  (repair-order timelines: nps.flow)
+
+__all__ += ["flow"]
 
 
 def test(*args: Any, **kwargs: Any) -> TestResult:

@@ -117,6 +117,10 @@ __all__ = [
     "_loyalty_high_value",
     "_loyalty_high_value_default",
     "_loyalty_value_defaults",
+    "Distribution",
+    "FlowReport",
+    "_flow",
+    "_flow_defaults",
 ]
 
 __version__: str
@@ -3654,6 +3658,122 @@ class OutcomeTable:
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> OutcomeTable:
+# ---- nps.flow (repair-order timelines) ----
+
+@final
+class Distribution:
+    """A distribution: `n` values, their `mean`, `median` and `p90` (Hyndman &
+    Fan type 7 quantiles; None without values).
+
+    >>> d = nps.flow.Distribution(3, 2.0, 2.0, 2.8)
+    >>> d.n, d.median
+    (3, 2.0)
+    """
+    def __new__(
+        cls, n: int, mean: float | None, median: float | None, p90: float | None
+    ) -> Distribution: ...
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def n(self) -> int:
+        """Number of values."""
+    @property
+    def mean(self) -> float | None:
+        """Mean (None without values)."""
+    @property
+    def median(self) -> float | None:
+        """Median (type 7)."""
+    @property
+    def p90(self) -> float | None:
+        """90th percentile (type 7)."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+
+@final
+class FlowReport:
+    """The result of `nps.flow.stages`, `nps.flow.promises` or
+    `nps.flow.silence` (`kind` says which): a table (`to_pandas()`,
+    `to_polars()`, `to_arrow()`, `to_dict()`; one row per group × stage for
+    stages, one per group otherwise) and the overall figures as attributes.
+    Pickles.
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"ro": ["a", "a"], "milestone": ["arrived", "greeted"], "at": [0, 900]})
+    >>> r = nps.flow.stages(df)
+    >>> r.kind, r.to_dict()["stage"][0], r.to_dict()["within_target"][0]
+    ('stages', 'reception', 0.0)
+    """
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+    @property
+    def kind(self) -> str:
+        """`"stages"`, `"promises"` or `"silence"`."""
+    @property
+    def columns(self) -> list[str]:
+        """The column names of the table, in order."""
+    def __len__(self) -> int: ...
+    def _table(self, which: str = "main") -> _TableColumns:
+        """A table as columns for `nps/_table.py`: `which` is `"main"`,
+        `"groups"` (stages: per group lead time, process-cycle efficiency,
+        bottleneck) or `"anomalies"` (`ro`, `milestone`, `kind`).
+        """
+    @property
+    def lead_time(self) -> Distribution:
+        """Stages: all repair orders' lead time (arrived → left), seconds."""
+    @property
+    def process_cycle_efficiency(self) -> float | None:
+        """Stages: value-added time over lead time, all repair orders (None
+        without a lead time).
+        """
+    @property
+    def bottleneck(self) -> str | None:
+        """Stages: the stage with the largest share of lead time, all repair
+        orders.
+        """
+    @property
+    def repair_orders(self) -> int:
+        """Stages: the number of repair orders."""
+    @property
+    def n(self) -> int:
+        """Promises and silence: repair orders measured (all of them)."""
+    @property
+    def missing(self) -> int:
+        """Promises and silence: repair orders without what they need."""
+    @property
+    def on_time(self) -> float | None:
+        """Promises: share finished at or before the promise."""
+    @property
+    def overrun_s(self) -> Distribution:
+        """Promises: overrun in seconds (0 when on time)."""
+    @property
+    def overrun_relative(self) -> Distribution:
+        """Promises: overrun over the promised duration (promised − arrived):
+        promised 2 h, took 4 h → 1.0 (+100 %).
+        """
+    @property
+    def longest_gap_s(self) -> Distribution:
+        """Silence: the longest gap between contact points per repair order,
+        seconds.
+        """
+    @property
+    def above_threshold(self) -> float | None:
+        """Silence: share of repair orders with a gap above the threshold."""
+    @property
+    def told_ahead(self) -> float | None:
+        """Silence: share told at least the lead before repair_finished."""
+    @property
+    def business_time(self) -> bool:
+        """True when durations are business time (a calendar was given)."""
+    @property
+    def anomalies(self) -> dict[str, int]:
+        """Anomaly counts: `missing`, `repeated`, `out_of_order`,
+        `skipped_ros`.
+        """
+    @property
+    def anomaly_list(self) -> list[tuple[Any, str, str]]:
+        """Every anomaly as `(ro, milestone, kind)`."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> FlowReport:
         """staticmethod(function) -> method
 
         Convert a function to be a static method.
@@ -3672,6 +3792,16 @@ class OutcomeTable:
 
         Static methods in Python are similar to those found in Java or C++.
         For a more advanced concept, see the classmethod builtin.
+        """
+    def groups(self, to: str = "pandas") -> Any:
+        """Stages: one row per group with ``repair_orders``, ``lead_time_n``,
+        ``lead_time_missing``, ``lead_time_mean_s``, ``lead_time_median_s``,
+        ``lead_time_p90_s``, ``process_cycle_efficiency`` and ``bottleneck``;
+        ``to`` is ``"pandas"`` (default), ``"polars"``, ``"arrow"`` or ``"dict"``.
+        """
+    def anomaly_table(self, to: str = "pandas") -> Any:
+        """One row per anomaly: ``ro``, ``milestone``, ``kind`` (``missing``,
+        ``repeated``, ``out_of_order``); ``to`` as :meth:`groups`.
         """
     def to_dict(self) -> dict[str, list[Any]]:
         """The table as a dict of equal-length lists; no data is None."""
@@ -3788,4 +3918,33 @@ def _loyalty_high_value_default() -> str:
 def _loyalty_value_defaults() -> tuple[float, float, float, int, str]:
     """The default value parameters as `(margin, years, discount_rate,
     referral_value_minor, currency)`.
+def _flow(
+    kind: str,
+    data: Any,
+    ro: Any = None,
+    milestone: Any = None,
+    at: Any = None,
+    *,
+    by: Any = None,
+    period: str | None = None,
+    tz: str | None = None,
+    calendar: Calendar | None = None,
+    milestones: Any = None,
+    stages: Any = None,
+    on_anomaly: str | None = None,
+    promise_end: str | None = None,
+    silence_threshold: Any = None,
+    update_lead: Any = None,
+) -> FlowReport:
+    """`nps.flow.stages` / `promises` / `silence` (`kind`) of a milestone
+    table (see `nps/flow.py`).
+    """
+def _flow_defaults() -> tuple[
+    list[tuple[str, bool, bool]],
+    list[tuple[str, str, str, int | None, bool]],
+    tuple[str, str],
+]:
+    """The default vocabulary, stages and lead time as plain data (for
+    `nps.flow.DEFAULT_STAGES` and the docs): `(milestones, stages,
+    lead_time)`.
     """

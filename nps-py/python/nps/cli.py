@@ -294,7 +294,9 @@ def _report(a: argparse.Namespace) -> int:
                               adjust=None if a.adjust == "none" else a.adjust,
                               invalid=a.invalid, source=a.file, economics=economics,
                               loyalty=({"outcomes": read_table(a.outcomes, "outcomes")}
-                                       if a.outcomes else None))
+                                       if a.outcomes else None),
+                              flow=(read_table(a.milestones, "milestones")
+                                    if a.milestones else None))
     except nps.NpsError as e:
         raise _library_error(e, {"scores": a.score, "timestamps": a.time,
                                  "respondents": a.respondent, "keys": a.dealer}) from e
@@ -493,6 +495,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--outcomes", metavar="FILE", help="what respondents did after the survey, "
                    "CSV or Parquet with columns score, repurchased and/or referred (0/1) "
                    "[, observed_until, submitted_at] (adds \"What NPS is worth here\")")
+    r.add_argument("--milestones", metavar="FILE", help="repair-order milestones, CSV or Parquet "
+                   "with columns ro, milestone, at [, dealer] (adds the workshop-flow section: "
+                   "value stream, promises, progress updates)")
     r.add_argument("--goal", type=float, metavar="NPS", help="target network NPS (adds goal "
                    "tracking; needs --time)")
     r.add_argument("--goal-months", type=int, metavar="N",

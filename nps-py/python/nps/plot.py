@@ -1044,4 +1044,77 @@ def outcomes(t: Any, ax: Any = None, *, title: str | None = None) -> Axes:
     if t.censored:
         ttl += f"\n{t.censored} respondents left out: observation window still open"
     ax.set_title(ttl)
+# ---------------------------------------------------------------------------
+# value stream of a workshop visit (nps.flow.stages)
+
+__all__ += ["value_stream"]
+
+
+def _duration_text(seconds: float) -> str:
+    if seconds >= 86_400:
+        return f"{seconds / 86_400:.1f} d"
+    if seconds >= 3600:
+        return f"{seconds / 3600:.1f} h"
+    return f"{seconds / 60:.0f} min"
+
+
+def value_stream(report: Any, ax: Any = None, *, title: str | None = None) -> Axes:
+    """The value stream of a visit (`nps.flow.stages` without grouping): one
+    horizontal bar per stage in visit order, its length the median time in
+    minutes, value-added stages (inspection, diagnosis, repair) in green and
+    waiting in orange, the share of lead time written beside each bar and
+    the per-visit target marked (a black tick) where the stage has one; the
+    title gives the lead time, the process-cycle efficiency and the
+    bottleneck. Gids: ``stage`` (bars), ``target`` (ticks), ``share``
+    (texts).
+
+    >>> import pandas as pd
+    >>> df = pd.DataFrame({"ro": ["a"] * 3, "milestone": ["arrived", "greeted", "left"],
+    ...                    "at": [0, 900, 3600]})
+    >>> ax = nps.plot.value_stream(nps.flow.stages(df))
+    >>> [round(p.get_width()) for p in ax.patches if p.get_gid() == "stage"][:1]
+    [15]
+    """
+    if getattr(report, "kind", None) != "stages":
+        raise TypeError("value_stream takes the report of nps.flow.stages, "
+                        f"got {type(report).__name__}")
+    d = report.to_dict()
+    if "period" in d or any(k not in (
+            "stage", "value_added", "n", "missing", "mean_s", "median_s", "p90_s", "target_s",
+            "within_target", "share_of_lead_time") for k in d):
+        raise InvalidArgumentError("value_stream draws an ungrouped report (no by= / period=)")
+    stages = d["stage"]
+    ax = _axes(ax, (8.0, 0.5 * len(stages) + 1.6))
+    ys = list(range(len(stages)))[::-1]
+    widths = [(m or 0.0) / 60.0 for m in d["median_s"]]
+    colors = [GREEN if va else ORANGE for va in d["value_added"]]
+    bars = ax.barh(ys, widths, color=colors, height=0.6)
+    for bar in bars:
+        bar.set_gid("stage")
+    top = max(widths + [t / 60.0 for t in d["target_s"] if t is not None] + [1.0])
+    for y, w, share, median in zip(ys, widths, d["share_of_lead_time"], d["median_s"]):
+        text = "no data" if median is None else (
+            _duration_text(median) + ("" if share is None else f"  ({share * 100:.0f} % of lead time)"))
+        ax.text(w + top * 0.01, y, text, va="center", fontsize=8, gid="share")
+    for y, t in zip(ys, d["target_s"]):
+        if t is not None:
+            ax.plot([t / 60.0, t / 60.0], [y - 0.38, y + 0.38], color=BLACK, lw=2, gid="target")
+    ax.set_yticks(ys, [shorten(s, 18) for s in stages])
+    ax.set_xlim(0, top * 1.45)
+    ax.set_xlabel("median time per visit (minutes); black tick = target")
+    from matplotlib.patches import Patch
+
+    ax.legend(handles=[Patch(color=GREEN, label="value-added"),
+                       Patch(color=ORANGE, label="waiting / non-value-added")],
+              loc="lower right", fontsize=8, frameon=False)
+    lead = report.lead_time
+    pce = report.process_cycle_efficiency
+    parts = []
+    if lead.median is not None:
+        parts.append(f"median lead time {_duration_text(lead.median)}")
+    if pce is not None:
+        parts.append(f"process-cycle efficiency {pce * 100:.0f} %")
+    if report.bottleneck is not None:
+        parts.append(f"bottleneck: {report.bottleneck}")
+    ax.set_title(title or ("Value stream of a visit" + ("\n" + ", ".join(parts) if parts else "")))
     return ax

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import nps
+from nps import _report_flow
 from nps import kpi as _kpi
 
 __all__ = ["Report", "build", "ROW"]
@@ -134,7 +135,7 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
           goal: float | None = None, goal_months: int = 12, adjust: str | None = "holm",
           window: int = 3, invalid: Any = "skip", source: str | None = None,
           economics: dict[str, Any] | None = None,
-          loyalty: dict[str, Any] | None = None) -> Report:
+          loyalty: dict[str, Any] | None = None, flow: Any = None) -> Report:
     """Computes every figure of the report from a polars DataFrame `df` (the
     survey export) and the optional inputs. Column arguments name columns
     of `df`; `invalid="raise"` makes the first invalid score (or missing
@@ -143,7 +144,9 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
     and `jobs` (repair orders) are polars DataFrames, `cases` a list of
     `nps.Case`; `economics` (see `_economics`) adds the service economics
     section; `loyalty` (see `nps._report_loyalty.compute`) adds "What NPS
-    is worth here". Sections whose inputs are missing are listed in
+    is worth here"; `flow` (a repair-order milestone table: ro, milestone,
+    at[, dealer]) the workshop-flow section (`nps._report_flow`). Sections
+    whose inputs are missing are listed in
     `figures["not_included"]` with the option that adds them."""
     import polars as pl
 
@@ -282,6 +285,11 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
     else:
         missing.append({"section": "What NPS is worth here (outcomes by score)",
                         "needs": "--outcomes outcomes.csv"})
+    if flow is not None:  # workshop flow (nps.flow; issue 14)
+        f["flow"], res["flow"] = _report_flow.figures(flow, tz=tz)
+    else:
+        missing.append({"section": "Workshop flow (value stream, promises, progress updates)",
+                        "needs": "--milestones milestones.csv (repair-order milestones)"})
 
     if network.n:
         det, _, pro = network.shares
@@ -831,6 +839,8 @@ def _render_html(r: Report, charts_on: bool) -> str:
 
     if "economics" in f:
         add(_economics_html(f["economics"], res["economics"], charts, plot))
+    if "flow" in f:
+        add(_report_flow.html(f["flow"], res["flow"], charts, plot))
 
     if "loyalty" in f:
         from nps import _report_loyalty
