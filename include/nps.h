@@ -3948,6 +3948,106 @@ typedef struct NpsLifecycleOptions {
     size_t n_horizons;
 } NpsLifecycleOptions;
 
+/**
+ * Options of `nps_staffing`. Start from `nps_staffing_options_default()`.
+ */
+typedef struct NpsStaffingOptions {
+    /**
+     * Interval length in seconds: whole minutes dividing the day
+     * (default 3600).
+     */
+    uint32_t interval_s;
+    /**
+     * Mean service time per arrival in seconds (default 900).
+     */
+    double service_time_s;
+    /**
+     * The waiting target in seconds (default 180).
+     */
+    double target_wait_s;
+    /**
+     * Share of arrivals that must wait at most `target_wait_s`, in (0, 1)
+     * (default 0.9).
+     */
+    double target_share;
+    /**
+     * IANA zone of weekdays and times of day (NUL-terminated UTF-8); NULL
+     * = the calendar's zone, or UTC without a calendar.
+     */
+    const char *tz;
+} NpsStaffingOptions;
+
+/**
+ * Servers on duty in one weekday × interval (`nps_staffing`'s roster).
+ */
+typedef struct NpsRosterEntry {
+    /**
+     * Weekday, 0 = Monday … 6 = Sunday.
+     */
+    uint32_t weekday;
+    /**
+     * Start of the interval in seconds after local midnight.
+     */
+    uint32_t start_s;
+    /**
+     * Servers on duty.
+     */
+    uint32_t servers;
+} NpsRosterEntry;
+
+/**
+ * Options of `nps_capacity_gain`. Start from
+ * `nps_capacity_options_default()`.
+ */
+typedef struct NpsCapacityOptions {
+    /**
+     * Service time before, in minutes (default 15).
+     */
+    double before_minutes;
+    /**
+     * Service time after, in minutes (default 10).
+     */
+    double after_minutes;
+    /**
+     * Working hours per day (default 8).
+     */
+    double hours_per_day;
+    /**
+     * Share of the working time serving customers, in (0, 1] (default 1).
+     */
+    double share_of_time;
+    /**
+     * Working days per year (default 250).
+     */
+    double days;
+    /**
+     * Revenue per customer in minor units (default 80000).
+     */
+    int64_t ticket_minor;
+    /**
+     * ISO 4217 code of `ticket_minor`, NUL-terminated (default `"CNY"`).
+     */
+    char currency[4];
+} NpsCapacityOptions;
+
+/**
+ * The gain of `nps_capacity_gain`, per advisor.
+ */
+typedef struct NpsCapacityGain {
+    /**
+     * Extra customers per day.
+     */
+    double per_day;
+    /**
+     * Extra customers per year.
+     */
+    double per_year;
+    /**
+     * `per_year × ticket`, rounded to the nearest minor unit.
+     */
+    struct NpsMoney revenue;
+} NpsCapacityGain;
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -7597,6 +7697,74 @@ NpsStatus nps_econ_lifecycle_cost(const char *const *units,
                                   const struct NpsLifecycleOptions *options,
                                   struct NpsTable **curves,
                                   struct NpsTable **summary);
+
+/**
+ * The default staffing options (hourly intervals, 900 s service, 90 %
+ * waiting at most 180 s, the calendar's zone or UTC), converted from
+ * nps-core's `staffing::StaffingOptions::default()`.
+ */
+struct NpsStaffingOptions nps_staffing_options_default(void);
+
+/**
+ * Staffing by the hour: `len` arrival instants (Unix seconds), the
+ * opening hours of `calendar` (NULL = always open) and `options` (NULL =
+ * `nps_staffing_options_default()`). The rate of a weekday × interval is
+ * its arrivals divided by the time it was open over the history (the local
+ * dates from the first arrival to the last). A roster is optional: either
+ * `roster` (`n_roster` entries, one per weekday × interval with open time)
+ * or `roster_servers` (one value for every interval), not both.
+ *
+ * Writes a new `NpsTable` to `*out` with `weekday` (text `mon` … `sun`),
+ * `hour`, `start` (text `HH:MM`), `arrivals`, `open_s`, `arrival_rate`
+ * (per hour), `offered_load`, `servers` (needed for the target), and with
+ * a roster `roster`, `utilization`, `prob_wait`, `mean_wait_s`,
+ * `within_target` (null when unstable) and `stable` (bool). When
+ * `outside_hours` is not NULL it receives the number of arrivals left out
+ * because the calendar was closed.
+ *
+ * Errors: `NPS_STATUS_NO_DATA` without arrivals; `NPS_STATUS_INVALID_TIMESTAMP`
+ * with the row; `NPS_STATUS_INVALID_ARGUMENT` for bad options, a history
+ * over 100 years, both roster forms or an interval missing from the
+ * roster; `NPS_STATUS_INVALID_VALUE` with the entry for a bad roster entry.
+ *
+ * # Safety
+ *
+ * `arrivals` readable for `len` values; `calendar` NULL or a live
+ * calendar; `roster` NULL or readable for `n_roster` entries;
+ * `roster_servers` NULL or readable; `options` NULL or readable (its `tz`
+ * NULL or NUL-terminated); `out` writable; `outside_hours` NULL or
+ * writable.
+ */
+NpsStatus nps_staffing(const int64_t *arrivals,
+                       size_t len,
+                       const struct NpsCalendar *calendar,
+                       const struct NpsRosterEntry *roster,
+                       size_t n_roster,
+                       const uint32_t *roster_servers,
+                       const struct NpsStaffingOptions *options,
+                       struct NpsTable **out,
+                       uint64_t *outside_hours);
+
+/**
+ * The default capacity options (15 → 10 minutes, 8 hours, full share,
+ * 250 days, 80000 CNY minor units), converted from nps-core's
+ * `staffing::CapacityOptions::default()`.
+ */
+struct NpsCapacityOptions nps_capacity_options_default(void);
+
+/**
+ * The customers and revenue one advisor gains when the service time drops
+ * from `before_minutes` to `after_minutes`: per day `hours × 60 × share ×
+ * (1/after − 1/before)`, per year `× days`, revenue `× ticket` (rounded).
+ * `options` NULL = `nps_capacity_options_default()` (16 a day, 4000 a
+ * year, 320000000 CNY minor units). `NPS_STATUS_INVALID_ARGUMENT` for an
+ * option out of range.
+ *
+ * # Safety
+ *
+ * `options` NULL or readable; `out` writable.
+ */
+NpsStatus nps_capacity_gain(const struct NpsCapacityOptions *options, struct NpsCapacityGain *out);
 
 #ifdef __cplusplus
 }  // extern "C"

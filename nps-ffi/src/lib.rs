@@ -126,6 +126,8 @@ pub mod table;
 
 pub mod econ;
 
+pub mod staffing;
+
 pub use calendar::*;
 pub use case::*;
 pub use change::*;
@@ -144,6 +146,7 @@ pub use period::*;
 pub use policy::*;
 pub use programme::*;
 pub use score::*;
+pub use staffing::*;
 pub use stats::*;
 pub use table::*;
 pub use tally::*;

@@ -28,6 +28,7 @@ mod names;
 mod policy;
 mod programme;
 mod score;
+mod staffing;
 mod state;
 mod stats;
 mod table;
@@ -137,6 +138,11 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<erlang::PyQueue>()?;
     m.add_function(wrap_pyfunction!(erlang::erlang_c, m)?)?;
     m.add_function(wrap_pyfunction!(erlang::servers_needed, m)?)?;
+    // staffing
+    m.add_class::<staffing::PyStaffingTable>()?;
+    m.add_class::<staffing::PyCapacityGain>()?;
+    m.add_function(wrap_pyfunction!(staffing::staffing, m)?)?;
+    m.add_function(wrap_pyfunction!(staffing::capacity_gain, m)?)?;
     // econ (service economics: nps.econ)
     econ::register(m)?;
     Ok(())

@@ -19,3 +19,4 @@ mod kpi_real_data;
 mod policy;
 mod properties;
 mod real_data;
+mod workshop;

@@ -194,6 +194,11 @@ from nps import econ  # noqa: E402  (service economics: nps.econ)
 
 __all__ += ["econ"]
 
+from nps._nps import CapacityGain, StaffingTable, capacity_gain, staffing  # noqa: E402
+from nps import _staffing  # noqa: E402, F401  (StaffingTable's DataFrames)
+
+__all__ += ["CapacityGain", "StaffingTable", "capacity_gain", "staffing"]
+
 
 def test(*args: Any, **kwargs: Any) -> TestResult:
     """Deprecated alias of `test_benchmark` (the name used in Rust and C);
