@@ -3110,6 +3110,95 @@ typedef struct NpsKpi {
 } NpsKpi;
 
 /**
+ * Options of `nps_kpi_estimate_accuracy`. Start from
+ * `nps_estimate_options_default()`.
+ */
+typedef struct NpsEstimateOptions {
+    /**
+     * A bill within `tolerance × quote` of the quote is accurate (finite,
+     * ≥ 0; default 0.10).
+     */
+    double tolerance;
+    /**
+     * ISO 4217 code of every amount, NUL-terminated (default `"CNY"`).
+     */
+    char currency[4];
+} NpsEstimateOptions;
+
+/**
+ * Mean, median and p90 of a distribution; `has_values` is false (and the
+ * numbers 0, to be ignored) without values.
+ */
+typedef struct NpsDistribution {
+    /**
+     * Number of values.
+     */
+    uint64_t n;
+    /**
+     * Whether `mean`, `median` and `p90` are set.
+     */
+    bool has_values;
+    /**
+     * Mean.
+     */
+    double mean;
+    /**
+     * Median (linear interpolation).
+     */
+    double median;
+    /**
+     * 90th percentile (linear interpolation).
+     */
+    double p90;
+} NpsDistribution;
+
+/**
+ * The answer of `nps_kpi_estimate_accuracy`.
+ */
+typedef struct NpsEstimateAccuracy {
+    /**
+     * Orders billed within tolerance / orders with a quote above 0
+     * (coverage: orders with a quote / orders).
+     */
+    struct NpsKpi within;
+    /**
+     * Orders with an unapproved increase (final > quote + approved) /
+     * orders with a quote.
+     */
+    struct NpsKpi unapproved;
+    /**
+     * Sum of the unapproved increases, in minor units.
+     */
+    int64_t unapproved_minor;
+    /**
+     * final − quote in minor units, over orders with a quote.
+     */
+    struct NpsDistribution overrun_minor;
+    /**
+     * (final − quote) / quote, over orders with a quote.
+     */
+    struct NpsDistribution overrun_relative;
+} NpsEstimateAccuracy;
+
+/**
+ * The answer of `nps_kpi_parts_availability`.
+ */
+typedef struct NpsPartsAvailability {
+    /**
+     * First-pass fill rate: lines supplied from stock / lines requested.
+     */
+    struct NpsKpi fill_rate;
+    /**
+     * Repair orders with a line not from stock / repair orders.
+     */
+    struct NpsKpi delayed_ros;
+    /**
+     * Recorded parts waits (seconds) of lines not from stock.
+     */
+    struct NpsDistribution wait_s;
+} NpsPartsAvailability;
+
+/**
  * Options of `nps_kpi_follow_up_completion`: nps-core's
  * `kpi::FollowUpOptions`. Start from `nps_follow_up_options_default()`.
  */
@@ -6140,6 +6229,56 @@ NpsStatus nps_kpi_job_outcomes(const uint64_t *vehicles,
                                size_t len,
                                const struct NpsComebackOptions *options,
                                uint32_t *outcomes);
+
+/**
+ * The default estimate options (tolerance 0.10, CNY), converted from
+ * nps-core's `kpi::EstimateOptions::default()`.
+ */
+struct NpsEstimateOptions nps_estimate_options_default(void);
+
+/**
+ * Estimate accuracy over `len` repair orders: `quoted_minor` and
+ * `final_minor` (minor units, 0..=2^53; a quote of 0 is no data for that
+ * order), `approved_minor` (customer-approved additions; NULL = none),
+ * `currencies` (NUL-terminated codes per order; NULL = every order in
+ * `options->currency`; another currency is `NPS_STATUS_INVALID_VALUE`
+ * naming `currencies` and the row). `options` NULL =
+ * `nps_estimate_options_default()`. The source's 800 → 1500 is +700
+ * (+87.5 %), unapproved.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `approved_minor` and `currencies` may
+ * always be NULL) or readable for `len` values; `options` NULL or
+ * readable; `out` writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy(const int64_t *quoted_minor,
+                                    const int64_t *final_minor,
+                                    const int64_t *approved_minor,
+                                    const char *const *currencies,
+                                    size_t len,
+                                    const struct NpsEstimateOptions *options,
+                                    struct NpsEstimateAccuracy *out);
+
+/**
+ * Parts availability over `len` part lines: `ro` (the repair order of
+ * each line, NUL-terminated text), `from_stock` (0/1: supplied from stock
+ * at the visit), `wait_s` (the parts wait of each line in seconds; NULL =
+ * no waits) with `has_wait` (0/1 per line; NULL = every wait recorded).
+ * Waits of lines from stock are ignored. A negative wait is
+ * `NPS_STATUS_INVALID_VALUE` naming `wait_s` and the row.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `wait_s` and `has_wait` may always be
+ * NULL) or readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_parts_availability(const char *const *ro,
+                                     const uint8_t *from_stock,
+                                     const int64_t *wait_s,
+                                     const uint8_t *has_wait,
+                                     size_t len,
+                                     struct NpsPartsAvailability *out);
 
 /**
  * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =

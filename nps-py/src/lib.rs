@@ -17,6 +17,7 @@ mod column;
 mod econ;
 mod erlang;
 mod errors;
+mod estimate;
 mod goal;
 mod group;
 mod heatmap;
@@ -131,6 +132,10 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // kpi
     m.add_function(wrap_pyfunction!(column::adapt::column_numbers, m)?)?;
     kpi::register(m)?;
+    m.add_class::<estimate::PyEstimateAccuracy>()?;
+    m.add_function(wrap_pyfunction!(estimate::_kpi_estimate_accuracy, m)?)?;
+    m.add_class::<estimate::PyPartsAvailability>()?;
+    m.add_function(wrap_pyfunction!(estimate::_kpi_parts_availability, m)?)?;
     // heatmap
     m.add_class::<heatmap::PyHeatMap>()?;
     m.add_class::<heatmap::PyHeatTable>()?;

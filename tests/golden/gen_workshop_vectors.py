@@ -198,6 +198,88 @@ def capacity(options):
     }
 
 
+def quantile(sorted_values, p):
+    if not sorted_values:
+        return None
+    h = (len(sorted_values) - 1) * p
+    lo = math.floor(h)
+    hi = min(lo + 1, len(sorted_values) - 1)
+    return sorted_values[lo] + (h - lo) * (sorted_values[hi] - sorted_values[lo])
+
+
+def distribution(values):
+    v = sorted(values)
+    return {
+        "n": len(v),
+        "mean": None if not v else float(sum(v) / len(v)),
+        "median": None if not v else float(quantile(v, F(1, 2))),
+        "p90": None if not v else float(quantile(v, F(9, 10))),
+    }
+
+
+def estimate(quoted, final, approved, tolerance, keys=None):
+    """Estimate accuracy: within |f - q| <= tol * q (exact), overruns,
+    unapproved increases f > q + approved; a quote of 0 is no data."""
+    tol = F(tolerance)
+    rows = []
+    for i, (q, f) in enumerate(zip(quoted, final)):
+        if q == 0:
+            rows.append(None)
+            continue
+        a = approved[i] if approved is not None else 0
+        rows.append((abs(f - q) <= tol * q, f - q > a, max(0, f - q - a), F(f - q), F(f - q, q)))
+    used = [r for r in rows if r is not None]
+
+    def kpi(idx, sel):
+        num = sum(1 for r in sel if r is not None and r[idx])
+        den = sum(1 for r in sel if r is not None)
+        return {"numerator": num, "denominator": den, "value": None if den == 0 else num / den,
+                "coverage": None if not sel else den / len(sel)}
+
+    out = {
+        "within": kpi(0, rows),
+        "unapproved": kpi(1, rows),
+        "unapproved_minor": sum(r[2] for r in used),
+        "overrun_minor": distribution([r[3] for r in used]),
+        "overrun_relative": distribution([r[4] for r in used]),
+    }
+    if keys is not None:
+        groups = []
+        for k in sorted(set(keys)):
+            sel = [r for r, kk in zip(rows, keys) if kk == k]
+            groups.append({"key": k, "within": kpi(0, sel), "unapproved": kpi(1, sel)})
+        out["groups"] = groups
+    return out
+
+
+def parts(ro, from_stock, wait, keys=None):
+    """Fill rate = lines from stock / lines; ROs delayed = ROs with a line not
+    from stock / ROs; waits of lines not from stock that were recorded."""
+    n = len(ro)
+
+    def fill(sel):
+        num = sum(1 for i in sel if from_stock[i])
+        den = len(sel)
+        return {"numerator": num, "denominator": den, "value": None if den == 0 else num / den,
+                "coverage": None if den == 0 else 1.0}
+
+    ros = {}
+    for r, s in zip(ro, from_stock):
+        ros[r] = ros.get(r, False) or not s
+    waits = [F(wait[i]) for i in range(n) if wait is not None and not from_stock[i] and wait[i] is not None]
+    out = {
+        "fill_rate": fill(list(range(n))),
+        "delayed_ros": {"numerator": sum(ros.values()), "denominator": len(ros),
+                        "value": None if not ros else sum(ros.values()) / len(ros),
+                        "coverage": None if n == 0 else 1.0},
+        "wait_s": distribution(waits),
+    }
+    if keys is not None:
+        out["groups"] = [{"key": k, "fill_rate": fill([i for i in range(n) if keys[i] == k])}
+                         for k in sorted(set(keys))]
+    return out
+
+
 def ts(y, m, d, h=0, mi=0, tz="UTC"):
     return int(dt.datetime(y, m, d, h, mi, tzinfo=dt.timezone.utc).timestamp()) - OFFSET[tz]
 
@@ -306,6 +388,52 @@ def main():
     ]
     for c in capacity_cases:
         c["expected"] = capacity(c["options"])
+    estimate_cases = [
+        {"name": "source_800_to_1500", "quoted": [80000], "final": [150000], "approved": None,
+         "tolerance": 0.1, "currency": "CNY"},
+        {"name": "source_alignment_200", "quoted": [20000], "final": [20000], "approved": None,
+         "tolerance": 0.1, "currency": "CNY"},
+        {"name": "mixed_with_approvals_and_no_quote",
+         "quoted": [80000, 20000, 0, 100000, 50000, 120000, 30000, 45000],
+         "final": [150000, 20000, 9000, 110000, 40000, 160000, 33000, 45000],
+         "approved": [0, 0, 0, 0, 0, 40000, 1000, 0],
+         "tolerance": 0.1, "currency": "CNY", "currencies": ["CNY"] * 8,
+         "keys": ["d1", "d1", "d1", "d2", "d2", "d2", "d3", "d3"]},
+        {"name": "usd_tolerance_5_percent", "quoted": [10000, 10000, 10000, 2500],
+         "final": [10400, 10600, 9400, 2500], "approved": [0, 600, 0, 0],
+         "tolerance": 0.05, "currency": "USD"},
+        {"name": "no_quotes", "quoted": [0, 0], "final": [100, 200], "approved": None,
+         "tolerance": 0.1, "currency": "CNY"},
+    ]
+    for c in estimate_cases:
+        c["expected"] = estimate(c["quoted"], c["final"], c["approved"], c["tolerance"], c.get("keys"))
+    bad_estimate = [
+        {"what": "mixed currencies", "quoted": [100, 100], "final": [100, 100], "currencies": ["CNY", "USD"],
+         "tolerance": 0.1, "kind": "InvalidValue", "name": "currencies", "row": 1},
+        {"what": "negative quote", "quoted": [100, -1], "final": [100, 100], "currencies": None,
+         "tolerance": 0.1, "kind": "InvalidValue", "name": "quoted_minor", "row": 1},
+        {"what": "final beyond 2^53", "quoted": [100], "final": [2**53 + 2], "currencies": None,
+         "tolerance": 0.1, "kind": "InvalidValue", "name": "final_minor", "row": 0},
+        {"what": "negative tolerance", "quoted": [100], "final": [100], "currencies": None,
+         "tolerance": -0.1, "kind": "InvalidArgument", "name": "tolerance", "row": None},
+        {"what": "length mismatch", "quoted": [100, 100], "final": [100], "currencies": None,
+         "tolerance": 0.1, "kind": "LengthMismatch", "name": "final_minor", "row": None},
+    ]
+    parts_cases = [
+        {"name": "source_three_day_wait", "ro": ["r1", "r1", "r2"], "from_stock": [True, True, False],
+         "wait_s": [None, None, 259200]},
+        {"name": "suppliers", "ro": ["a", "a", "b", "c", "c", "c", "d", "e"],
+         "from_stock": [True, False, True, False, False, True, True, False],
+         "wait_s": [None, 7200, None, 259200, 86400, None, 5, None],
+         "keys": ["s1", "s2", "s1", "s2", "s2", "s1", "s3", "s3"]},
+        {"name": "no_waits_recorded", "ro": ["x", "y"], "from_stock": [False, True], "wait_s": None},
+    ]
+    for c in parts_cases:
+        c["expected"] = parts(c["ro"], c["from_stock"], c["wait_s"], c.get("keys"))
+    bad_parts = [
+        {"what": "negative wait", "ro": ["a", "b"], "from_stock": [True, False], "wait_s": [None, -1],
+         "kind": "InvalidValue", "name": "wait_s", "row": 1},
+    ]
     default_arrivals = [ts(2025, 6, 2, 9, m) for m in range(0, 60, 4)] + [ts(2025, 6, 3, 14, 30)]
     defaults = {
         "staffing_options": DEFAULT_STAFFING,
@@ -315,6 +443,9 @@ def main():
             "expected": staffing(default_arrivals, "UTC", None, {}, None),
         },
         "capacity": capacity({}),
+        "estimate_options": {"tolerance": 0.1, "currency": "CNY"},
+        "estimate": {"quoted": [80000, 20000, 100000], "final": [150000, 20000, 109999],
+                     "expected": estimate([80000, 20000, 100000], [150000, 20000, 109999], None, 0.1)},
     }
     bad = [
         {"what": "no arrivals", "arrivals": [], "options": {}, "roster": None, "kind": "NoData", "name": None},
@@ -354,6 +485,10 @@ def main():
         "capacity": capacity_cases,
         "bad": bad,
         "bad_capacity": bad_capacity,
+        "estimate": estimate_cases,
+        "bad_estimate": bad_estimate,
+        "parts": parts_cases,
+        "bad_parts": bad_parts,
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "workshop_vectors.json")
     with open(path, "w", encoding="utf-8") as f:

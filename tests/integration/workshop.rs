@@ -370,3 +370,283 @@ proptest! {
         prop_assert!((part.per_year - full.per_year * share).abs() <= 1e-9 * full.per_year.abs().max(1.0));
     }
 }
+
+// ---- estimate accuracy ----
+
+fn kpi_close(what: &str, k: &nps_core::kpi::Kpi, w: &Value) {
+    assert_eq!(k.numerator, w["numerator"].as_f64().unwrap(), "{what}");
+    assert_eq!(k.denominator, w["denominator"].as_f64().unwrap(), "{what}");
+    close(&format!("{what} value"), k.value, &w["value"]);
+    close(&format!("{what} coverage"), k.coverage, &w["coverage"]);
+}
+
+fn dist_close(what: &str, d: &nps_core::kpi::Distribution, w: &Value) {
+    assert_eq!(d.n, w["n"].as_u64().unwrap(), "{what}");
+    close(&format!("{what} mean"), d.mean, &w["mean"]);
+    close(&format!("{what} median"), d.median, &w["median"]);
+    close(&format!("{what} p90"), d.p90, &w["p90"]);
+}
+
+fn estimate_check(name: &str, e: &nps_core::kpi::EstimateAccuracy, w: &Value) {
+    kpi_close(&format!("{name} within"), &e.within.overall, &w["within"]);
+    kpi_close(
+        &format!("{name} unapproved"),
+        &e.unapproved.overall,
+        &w["unapproved"],
+    );
+    assert_eq!(
+        e.unapproved_minor,
+        w["unapproved_minor"].as_i64().unwrap(),
+        "{name}"
+    );
+    dist_close(
+        &format!("{name} overrun"),
+        &e.overrun_minor,
+        &w["overrun_minor"],
+    );
+    dist_close(
+        &format!("{name} relative"),
+        &e.overrun_relative,
+        &w["overrun_relative"],
+    );
+}
+
+#[test]
+fn estimate_golden() {
+    use nps_core::group::{GroupKey, Grouping, Keys};
+    use nps_core::kpi::{estimate_accuracy, EstimateOptions};
+    for c in vectors()["estimate"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let approved = (!c["approved"].is_null()).then(|| arrivals(&c["approved"]));
+        let currencies: Option<Vec<&str>> = c.get("currencies").map(|v| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect()
+        });
+        let o = EstimateOptions {
+            tolerance: c["tolerance"].as_f64().unwrap(),
+            currency: Currency::from_code(c["currency"].as_str().unwrap()).unwrap(),
+        };
+        let keys: Option<Vec<&str>> = c.get("keys").map(|v| {
+            v.as_array()
+                .unwrap()
+                .iter()
+                .map(|x| x.as_str().unwrap())
+                .collect()
+        });
+        let g = Grouping {
+            keys: keys.as_deref().map(Keys::Str),
+            ..Default::default()
+        };
+        let e = estimate_accuracy(
+            &arrivals(&c["quoted"]),
+            &arrivals(&c["final"]),
+            approved.as_deref(),
+            currencies.as_deref(),
+            &o,
+            &g,
+        )
+        .unwrap();
+        estimate_check(name, &e, &c["expected"]);
+        if let Some(groups) = c["expected"].get("groups") {
+            let groups = groups.as_array().unwrap();
+            assert_eq!(e.within.groups.len(), groups.len(), "{name}");
+            let mut num = 0.0;
+            for ((gw, gu), w) in e.within.groups.iter().zip(&e.unapproved.groups).zip(groups) {
+                assert_eq!(gw.key, GroupKey::Str(w["key"].as_str().unwrap().into()));
+                kpi_close(&format!("{name} group"), &gw.kpi, &w["within"]);
+                kpi_close(&format!("{name} group"), &gu.kpi, &w["unapproved"]);
+                num += gw.kpi.numerator;
+            }
+            // The groups add up to the whole.
+            assert_eq!(num, e.within.overall.numerator);
+        }
+    }
+    let d = &vectors()["defaults"];
+    let o = EstimateOptions::default();
+    assert_eq!(
+        o.tolerance,
+        d["estimate_options"]["tolerance"].as_f64().unwrap()
+    );
+    assert_eq!(
+        o.currency.code(),
+        d["estimate_options"]["currency"].as_str().unwrap()
+    );
+    let e = estimate_accuracy(
+        &arrivals(&d["estimate"]["quoted"]),
+        &arrivals(&d["estimate"]["final"]),
+        None,
+        None,
+        &o,
+        &Grouping::default(),
+    )
+    .unwrap();
+    estimate_check("defaults", &e, &d["estimate"]["expected"]);
+}
+
+#[test]
+fn estimate_bad_input() {
+    use nps_core::kpi::{estimate_accuracy, EstimateOptions};
+    for b in vectors()["bad_estimate"].as_array().unwrap() {
+        let what = b["what"].as_str().unwrap();
+        let currencies: Option<Vec<&str>> = b["currencies"]
+            .as_array()
+            .map(|v| v.iter().map(|x| x.as_str().unwrap()).collect());
+        let o = EstimateOptions {
+            tolerance: b["tolerance"].as_f64().unwrap(),
+            ..Default::default()
+        };
+        let e = estimate_accuracy(
+            &arrivals(&b["quoted"]),
+            &arrivals(&b["final"]),
+            None,
+            currencies.as_deref(),
+            &o,
+            &Default::default(),
+        )
+        .unwrap_err();
+        assert_eq!(
+            format!("{:?}", e.kind()),
+            b["kind"].as_str().unwrap(),
+            "{what}: {e}"
+        );
+        let name = b["name"].as_str().unwrap();
+        assert!(e.to_string().contains(&format!("`{name}`")), "{what}: {e}");
+        if let Some(row) = b["row"].as_u64() {
+            assert!(e.to_string().contains(&format!("row {row}")), "{what}: {e}");
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// A wider tolerance never lowers the share within it; the overrun
+    /// distribution does not depend on it.
+    #[test]
+    fn wider_tolerance_never_lowers_accuracy(
+        rows in proptest::collection::vec((0i64..1_000_000, 0i64..2_000_000), 1..40),
+        t in 0.0f64..1.0,
+        extra in 0.0f64..1.0,
+    ) {
+        use nps_core::kpi::{estimate_accuracy, EstimateOptions};
+        let q: Vec<i64> = rows.iter().map(|r| r.0).collect();
+        let f: Vec<i64> = rows.iter().map(|r| r.1).collect();
+        let run = |tolerance| estimate_accuracy(&q, &f, None, None,
+            &EstimateOptions { tolerance, ..Default::default() }, &Default::default()).unwrap();
+        let (a, b) = (run(t), run(t + extra));
+        prop_assert!(b.within.overall.numerator >= a.within.overall.numerator);
+        prop_assert_eq!(a.overrun_minor, b.overrun_minor);
+        prop_assert_eq!(a.unapproved_minor, b.unapproved_minor);
+    }
+}
+
+// ---- parts availability ----
+
+#[test]
+fn parts_golden() {
+    use nps_core::group::{GroupKey, Grouping, Keys};
+    use nps_core::kpi::parts_availability;
+    let strs = |v: &Value| -> Vec<String> {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_str().unwrap().to_owned())
+            .collect()
+    };
+    for c in vectors()["parts"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let ro = strs(&c["ro"]);
+        let ro: Vec<&str> = ro.iter().map(String::as_str).collect();
+        let stock: Vec<bool> = c["from_stock"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_bool().unwrap())
+            .collect();
+        let wait: Option<Vec<Option<i64>>> = c["wait_s"]
+            .as_array()
+            .map(|w| w.iter().map(Value::as_i64).collect());
+        let keys = c.get("keys").map(&strs);
+        let keys: Option<Vec<&str>> = keys
+            .as_ref()
+            .map(|k| k.iter().map(String::as_str).collect());
+        let g = Grouping {
+            keys: keys.as_deref().map(Keys::Str),
+            ..Default::default()
+        };
+        let p = parts_availability(&ro, &stock, wait.as_deref(), &g).unwrap();
+        let w = &c["expected"];
+        kpi_close(
+            &format!("{name} fill"),
+            &p.fill_rate.overall,
+            &w["fill_rate"],
+        );
+        kpi_close(
+            &format!("{name} delayed"),
+            &p.delayed_ros,
+            &w["delayed_ros"],
+        );
+        dist_close(&format!("{name} wait"), &p.wait_s, &w["wait_s"]);
+        if let Some(groups) = w.get("groups") {
+            let groups = groups.as_array().unwrap();
+            assert_eq!(p.fill_rate.groups.len(), groups.len(), "{name}");
+            for (gr, gw) in p.fill_rate.groups.iter().zip(groups) {
+                assert_eq!(gr.key, GroupKey::Str(gw["key"].as_str().unwrap().into()));
+                kpi_close(&format!("{name} group"), &gr.kpi, &gw["fill_rate"]);
+            }
+        }
+    }
+    for b in vectors()["bad_parts"].as_array().unwrap() {
+        let ro = strs(&b["ro"]);
+        let ro: Vec<&str> = ro.iter().map(String::as_str).collect();
+        let stock: Vec<bool> = b["from_stock"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|x| x.as_bool().unwrap())
+            .collect();
+        let wait: Vec<Option<i64>> = b["wait_s"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(Value::as_i64)
+            .collect();
+        let e = parts_availability(&ro, &stock, Some(&wait), &Grouping::default()).unwrap_err();
+        assert_eq!(format!("{:?}", e.kind()), b["kind"].as_str().unwrap());
+        assert!(
+            e.to_string().contains(&format!(
+                "`{}` at row {}",
+                b["name"].as_str().unwrap(),
+                b["row"].as_u64().unwrap()
+            )),
+            "{e}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Parts: the groups' lines add up to all lines; an order is delayed
+    /// exactly when one of its lines is not from stock.
+    #[test]
+    fn parts_groups_add_up(lines in proptest::collection::vec((0u8..6, any::<bool>(), 0u8..3), 0..50)) {
+        use nps_core::group::{Grouping, Keys};
+        use nps_core::kpi::parts_availability;
+        let ro: Vec<String> = lines.iter().map(|l| l.0.to_string()).collect();
+        let ro: Vec<&str> = ro.iter().map(String::as_str).collect();
+        let stock: Vec<bool> = lines.iter().map(|l| l.1).collect();
+        let sup: Vec<u32> = lines.iter().map(|l| u32::from(l.2)).collect();
+        let g = Grouping { keys: Some(Keys::U32(&sup)), ..Default::default() };
+        let p = parts_availability(&ro, &stock, None, &g).unwrap();
+        let num: f64 = p.fill_rate.groups.iter().map(|g| g.kpi.numerator).sum();
+        let den: f64 = p.fill_rate.groups.iter().map(|g| g.kpi.denominator).sum();
+        prop_assert_eq!((num, den), (p.fill_rate.overall.numerator, p.fill_rate.overall.denominator));
+        let mut delayed = std::collections::BTreeSet::new();
+        for l in &lines { if !l.1 { delayed.insert(l.0); } }
+        prop_assert_eq!(p.delayed_ros.numerator, delayed.len() as f64);
+    }
+}

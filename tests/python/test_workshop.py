@@ -204,3 +204,114 @@ def test_more_servers_wait_less(offsets, extra):
             assert many["prob_wait"][i] <= few["prob_wait"][i] + 1e-15
             assert many["mean_wait_s"][i] <= few["mean_wait_s"][i] + 1e-12
             assert many["within_target"][i] + 1e-15 >= few["within_target"][i]
+
+
+# ---- estimate accuracy ----
+
+
+def check_kpi(got_value, got_num, got_den, got_cov, w, what):
+    assert (got_num, got_den) == (w["numerator"], w["denominator"]), what
+    close(got_value, w["value"], what)
+    close(got_cov, w["coverage"], what)
+
+
+def check_estimate(e, w):
+    check_kpi(e.value, e.numerator, e.denominator, e.coverage, w["within"], "within")
+    u = e.unapproved_table.overall
+    check_kpi(u.value, u.numerator, u.denominator, u.coverage, w["unapproved"], "unapproved")
+    assert e.unapproved == w["unapproved"]["numerator"]
+    close(e.unapproved_share, w["unapproved"]["value"], "unapproved_share")
+    assert e.unapproved_minor == w["unapproved_minor"]
+    for k in ("overrun_minor", "overrun_relative"):
+        got, want = getattr(e, k), w[k]
+        assert got["n"] == want["n"]
+        for s in ("mean", "median", "p90"):
+            close(got[s], want[s], (k, s))
+
+
+@pytest.mark.parametrize("case", V["estimate"], ids=lambda c: c["name"])
+def test_golden_estimate(case):
+    e = nps.kpi.estimate_accuracy(case["quoted"], case["final"], approved_minor=case["approved"],
+                                  tolerance=case["tolerance"], currency=case["currency"],
+                                  currencies=case.get("currencies"), by=case.get("keys"))
+    check_estimate(e, case["expected"])
+    assert (e.tolerance, e.currency) == (case["tolerance"], case["currency"])
+    if "groups" in case["expected"]:
+        d = e.table.to_dict()
+        u = e.unapproved_table.to_dict()
+        for i, g in enumerate(case["expected"]["groups"]):
+            assert d["key"][i] == g["key"]
+            assert (d["numerator"][i], d["denominator"][i]) == (g["within"]["numerator"], g["within"]["denominator"])
+            assert u["numerator"][i] == g["unapproved"]["numerator"]
+        # The DataFrame form gives the same.
+        df = pd.DataFrame({"q": case["quoted"], "f": case["final"], "a": case["approved"], "dealer": case["keys"]})
+        e2 = nps.kpi.estimate_accuracy(df, "f", quoted="q", approved_minor="a", by="dealer")
+        assert e2.table.to_dict()["numerator"] == d["numerator"]
+        check_estimate(e2, case["expected"])
+
+
+def test_estimate_defaults_and_pickle():
+    d = V["defaults"]
+    e = nps.kpi.estimate_accuracy(d["estimate"]["quoted"], d["estimate"]["final"])
+    check_estimate(e, d["estimate"]["expected"])
+    assert (e.tolerance, e.currency) == (d["estimate_options"]["tolerance"], d["estimate_options"]["currency"])
+    e2 = pickle.loads(pickle.dumps(e))
+    check_estimate(e2, d["estimate"]["expected"])
+
+
+@pytest.mark.parametrize("case", V["bad_estimate"], ids=lambda c: c["what"])
+def test_bad_estimate(case):
+    err = {"InvalidValue": nps.InvalidValueError, "InvalidArgument": nps.InvalidArgumentError,
+           "LengthMismatch": nps.LengthMismatchError}[case["kind"]]
+    with pytest.raises(err, match=f"`{case['name']}`") as e:
+        nps.kpi.estimate_accuracy(case["quoted"], case["final"], currencies=case["currencies"],
+                                  tolerance=case["tolerance"])
+    if case["row"] is not None:
+        assert f"row {case['row']}" in str(e.value)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 10**6), st.integers(0, 2 * 10**6)), min_size=1, max_size=40),
+       st.floats(0, 1), st.floats(0, 1))
+def test_wider_tolerance_never_lowers_accuracy(rows, t, extra):
+    q = [r[0] for r in rows]
+    f = [r[1] for r in rows]
+    a = nps.kpi.estimate_accuracy(q, f, tolerance=t)
+    b = nps.kpi.estimate_accuracy(q, f, tolerance=t + extra)
+    assert b.numerator >= a.numerator
+    assert a.overrun_minor == b.overrun_minor and a.unapproved_minor == b.unapproved_minor
+
+
+# ---- parts availability ----
+
+
+@pytest.mark.parametrize("case", V["parts"], ids=lambda c: c["name"])
+def test_golden_parts(case):
+    p = nps.kpi.parts_availability(case["ro"], case["from_stock"], wait_s=case["wait_s"],
+                                   by=case.get("keys"))
+    w = case["expected"]
+    check_kpi(p.value, p.numerator, p.denominator, p.coverage, w["fill_rate"], "fill")
+    d = p.delayed_ros
+    check_kpi(d.value, d.numerator, d.denominator, d.coverage, w["delayed_ros"], "delayed")
+    assert p.wait_s["n"] == w["wait_s"]["n"]
+    for s in ("mean", "median", "p90"):
+        close(p.wait_s[s], w["wait_s"][s], s)
+    if "groups" in w:
+        t = p.table.to_dict()
+        assert t["key"] == [g["key"] for g in w["groups"]]
+        assert t["numerator"] == [g["fill_rate"]["numerator"] for g in w["groups"]]
+        df = pd.DataFrame({"ro": case["ro"], "stock": case["from_stock"],
+                           "wait": [np.nan if x is None else x for x in case["wait_s"]],
+                           "supplier": case["keys"]})
+        p2 = nps.kpi.parts_availability(df, "stock", ro_column="ro", wait_s="wait", by="supplier")
+        t2 = p2.table.to_dict()
+        assert t2.pop("supplier") == t.pop("key")  # the DataFrame form names the key column
+        assert t2 == t and p2.wait_s == p.wait_s
+    p3 = pickle.loads(pickle.dumps(p))
+    assert (p3.value, p3.wait_s) == (p.value, p.wait_s)
+
+
+@pytest.mark.parametrize("case", V["bad_parts"], ids=lambda c: c["what"])
+def test_bad_parts(case):
+    with pytest.raises(nps.InvalidValueError, match=f"`{case['name']}` at row {case['row']}"):
+        nps.kpi.parts_availability(case["ro"], case["from_stock"], wait_s=case["wait_s"])

@@ -111,6 +111,10 @@ __all__ = [
     "CapacityGain",
     "staffing",
     "capacity_gain",
+    "EstimateAccuracy",
+    "_kpi_estimate_accuracy",
+    "PartsAvailability",
+    "_kpi_parts_availability",
 ]
 
 __version__: str
@@ -3717,3 +3721,166 @@ def capacity_gain(
     >>> g.per_day, g.per_year, g.revenue_minor
     (8.0, 2000.0, 160000000)
     """
+
+# ---- estimate accuracy (nps.kpi.estimate_accuracy) ----
+
+@final
+class EstimateAccuracy:
+    """Estimate accuracy (price transparency): the share of repair orders
+    billed within tolerance of the quote (`value`, `numerator`,
+    `denominator`, `coverage`), the overrun distributions and the
+    unapproved increases; `table` and `unapproved_table` are the grouped
+    KPI tables.
+
+    >>> e = nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])  # 800 → 1500, 200 → 200
+    >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative["p90"]
+    (0.5, 1, 70000, 0.7875)
+    """
+    @property
+    def value(self) -> float | None:
+        """Share of orders with a quote billed within tolerance; None without
+        quotes.
+        """
+    @property
+    def numerator(self) -> float:
+        """Orders billed within tolerance."""
+    @property
+    def denominator(self) -> float:
+        """Orders with a quote above 0."""
+    @property
+    def coverage(self) -> float | None:
+        """Share of the orders that had a quote; None without orders."""
+    @property
+    def unapproved(self) -> int:
+        """Orders billed more than the quote plus the approved additions."""
+    @property
+    def unapproved_share(self) -> float | None:
+        """`unapproved` / orders with a quote; None without quotes."""
+    @property
+    def unapproved_minor(self) -> int:
+        """Sum of the unapproved increases, in minor units."""
+    @property
+    def overrun_minor(self) -> dict[str, Any]:
+        """final − quote in minor units: `{"n", "mean", "median", "p90"}`."""
+    @property
+    def overrun_relative(self) -> dict[str, Any]:
+        """(final − quote) / quote: `{"n", "mean", "median", "p90"}`."""
+    @property
+    def tolerance(self) -> float:
+        """The tolerance used."""
+    @property
+    def currency(self) -> str:
+        """The currency of the amounts."""
+    @property
+    def table(self) -> KpiTable:
+        """The share within tolerance, overall and per group (a KpiTable)."""
+    @property
+    def unapproved_table(self) -> KpiTable:
+        """The share with an unapproved increase, overall and per group."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> EstimateAccuracy:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+
+def _kpi_estimate_accuracy(
+    first: Any = None,
+    final_minor: Any = None,
+    *,
+    quoted: Any = None,
+    approved_minor: Any = None,
+    tolerance: float | None = None,
+    currency: str | None = None,
+    currencies: Any = None,
+    by: Any = None,
+    timestamps: Any = None,
+    time: Any = None,
+    period: str | None = None,
+    tz: str | None = None,
+) -> EstimateAccuracy:
+    """Estimate accuracy. See `nps.kpi.estimate_accuracy`."""
+
+@final
+class PartsAvailability:
+    """Parts availability: the first-pass fill rate (`value`, `numerator`,
+    `denominator`, `coverage`; `table` grouped), the share of repair orders
+    delayed by parts and the parts-wait distribution in seconds.
+
+    >>> p = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200])
+    >>> round(p.value, 4), p.delayed_ros.value, p.wait_s["median"]
+    (0.6667, 0.5, 259200.0)
+    """
+    @property
+    def value(self) -> float | None:
+        """Lines supplied from stock / lines requested; None without lines."""
+    @property
+    def numerator(self) -> float:
+        """Lines supplied from stock."""
+    @property
+    def denominator(self) -> float:
+        """Lines requested."""
+    @property
+    def coverage(self) -> float | None:
+        """Share of the lines used (1 with lines); None without lines."""
+    @property
+    def delayed_ros(self) -> Kpi:
+        """Repair orders with a line not from stock / repair orders (a Kpi)."""
+    @property
+    def wait_s(self) -> dict[str, Any]:
+        """Recorded parts waits in seconds: `{"n", "mean", "median", "p90"}`."""
+    @property
+    def table(self) -> KpiTable:
+        """The fill rate, overall and per group (a KpiTable)."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> PartsAvailability:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+
+def _kpi_parts_availability(
+    first: Any = None,
+    from_stock: Any = None,
+    *,
+    ro: Any = None,
+    wait_s: Any = None,
+    by: Any = None,
+    timestamps: Any = None,
+    time: Any = None,
+    period: str | None = None,
+    tz: str | None = None,
+) -> PartsAvailability:
+    """Parts availability. See `nps.kpi.parts_availability`."""
