@@ -3144,6 +3144,95 @@ typedef struct NpsKpi {
 } NpsKpi;
 
 /**
+ * Options of `nps_kpi_estimate_accuracy`. Start from
+ * `nps_estimate_options_default()`.
+ */
+typedef struct NpsEstimateOptions {
+    /**
+     * A bill within `tolerance × quote` of the quote is accurate (finite,
+     * ≥ 0; default 0.10).
+     */
+    double tolerance;
+    /**
+     * ISO 4217 code of every amount, NUL-terminated (default `"CNY"`).
+     */
+    char currency[4];
+} NpsEstimateOptions;
+
+/**
+ * Mean, median and p90 of a distribution; `has_values` is false (and the
+ * numbers 0, to be ignored) without values.
+ */
+typedef struct NpsDistribution {
+    /**
+     * Number of values.
+     */
+    uint64_t n;
+    /**
+     * Whether `mean`, `median` and `p90` are set.
+     */
+    bool has_values;
+    /**
+     * Mean.
+     */
+    double mean;
+    /**
+     * Median (linear interpolation).
+     */
+    double median;
+    /**
+     * 90th percentile (linear interpolation).
+     */
+    double p90;
+} NpsDistribution;
+
+/**
+ * The answer of `nps_kpi_estimate_accuracy`.
+ */
+typedef struct NpsEstimateAccuracy {
+    /**
+     * Orders billed within tolerance / orders with a quote above 0
+     * (coverage: orders with a quote / orders).
+     */
+    struct NpsKpi within;
+    /**
+     * Orders with an unapproved increase (final > quote + approved) /
+     * orders with a quote.
+     */
+    struct NpsKpi unapproved;
+    /**
+     * Sum of the unapproved increases, in minor units.
+     */
+    int64_t unapproved_minor;
+    /**
+     * final − quote in minor units, over orders with a quote.
+     */
+    struct NpsDistribution overrun_minor;
+    /**
+     * (final − quote) / quote, over orders with a quote.
+     */
+    struct NpsDistribution overrun_relative;
+} NpsEstimateAccuracy;
+
+/**
+ * The answer of `nps_kpi_parts_availability`.
+ */
+typedef struct NpsPartsAvailability {
+    /**
+     * First-pass fill rate: lines supplied from stock / lines requested.
+     */
+    struct NpsKpi fill_rate;
+    /**
+     * Repair orders with a line not from stock / repair orders.
+     */
+    struct NpsKpi delayed_ros;
+    /**
+     * Recorded parts waits (seconds) of lines not from stock.
+     */
+    struct NpsDistribution wait_s;
+} NpsPartsAvailability;
+
+/**
  * Options of `nps_kpi_follow_up_completion`: nps-core's
  * `kpi::FollowUpOptions`. Start from `nps_follow_up_options_default()`.
  */
@@ -4011,132 +4100,6 @@ typedef struct NpsLifecycleOptions {
 } NpsLifecycleOptions;
 
 /**
- * A score band: the scores `low..=high` under `name` (NUL-terminated).
- */
-typedef struct NpsBand {
-    /**
-     * The band's name (non-empty, unique).
-     */
-    const char *name;
-    /**
-     * Lowest score.
-     */
-    int64_t low;
-    /**
-     * Highest score (inclusive).
-     */
-    int64_t high;
-} NpsBand;
-
-/**
- * Options of `nps_loyalty_outcome_by_score` (nps-core's
- * `loyalty::OutcomeOptions`). Start from `nps_outcome_options_default()`.
- */
-typedef struct NpsOutcomeOptions {
-    /**
-     * The bands (NULL with `n_bands` 0 = the categories detractor 0–6,
-     * passive 7–8, promoter 9–10); together they cover 0..=10 exactly.
-     */
-    const struct NpsBand *bands;
-    /**
-     * Number of bands.
-     */
-    size_t n_bands;
-    /**
-     * Name of the reference band (NUL-terminated); NULL = the band
-     * holding score 0.
-     */
-    const char *reference;
-    /**
-     * Whether `as_of` is set (needed with `observed_until`).
-     */
-    bool has_as_of;
-    /**
-     * The instant the outcomes were read (Unix seconds): a window ending
-     * after it is censored.
-     */
-    int64_t as_of;
-    /**
-     * Confidence of the intervals (default 0.95).
-     */
-    double confidence;
-} NpsOutcomeOptions;
-
-/**
- * Parameters of the customer value (nps-core's `loyalty::ValueOptions`).
- * Start from `nps_value_options_default()`.
- */
-typedef struct NpsValueOptions {
-    /**
-     * Share of spend kept as margin, in [0, 1] (default 1).
-     */
-    double margin;
-    /**
-     * Expected remaining years, finite and >= 0 (default 1).
-     */
-    double years;
-    /**
-     * Yearly discount rate, finite and > -1 (default 0).
-     */
-    double discount_rate;
-    /**
-     * Value of one referred customer in minor units (default 0).
-     */
-    int64_t referral_value_minor;
-    /**
-     * ISO 4217 code of every amount, NUL-terminated (default CNY).
-     */
-    char currency[4];
-} NpsValueOptions;
-
-/**
- * A customer's value (nps-core's `loyalty::CustomerValue`).
- */
-typedef struct NpsCustomerValue {
-    /**
-     * annual spend × margin × annuity factor, rounded.
-     */
-    struct NpsMoney own;
-    /**
-     * referrals × value per referral, rounded.
-     */
-    struct NpsMoney referral;
-    /**
-     * own + referral.
-     */
-    struct NpsMoney total;
-    /**
-     * The annuity factor (1 − (1 + r)^−years) / r, or years when r = 0.
-     */
-    double annuity_factor;
-} NpsCustomerValue;
-
-/**
- * The high-value customer rule (nps-core's `loyalty::HighValueRule`):
- * high value when any enabled condition holds. Start from
- * `nps_high_value_rule_default()`.
- */
-typedef struct NpsHighValueRule {
-    /**
-     * Whether the kWh condition is on (default true).
-     */
-    bool has_annual_kwh_above;
-    /**
-     * High value above this many kWh charged a year (default 5000).
-     */
-    double annual_kwh_above;
-    /**
-     * Whether the spend condition is on (default true).
-     */
-    bool has_annual_spend_at_least;
-    /**
-     * High value at or above this annual service spend (default 6,600.00
-     * CNY: three visits a year at 2,200).
-     */
-    struct NpsMoney annual_spend_at_least;
-} NpsHighValueRule;
-
-/**
  * Options of `nps_flow_stages`, `nps_flow_promises` and
  * `nps_flow_silence`: nps-core's `flow::FlowOptions`. Start from
  * `nps_flow_options_default()`; NULL texts keep the core's defaults. Only
@@ -4225,29 +4188,6 @@ typedef struct NpsFlowAnomalies {
      */
     uint64_t skipped_ros;
 } NpsFlowAnomalies;
-
-/**
- * A distribution: `n` values and, when `n > 0`, their mean, median and
- * 90th percentile (type 7; all 0 when `n == 0`).
- */
-typedef struct NpsDistribution {
-    /**
-     * Number of values.
-     */
-    uint64_t n;
-    /**
-     * Mean.
-     */
-    double mean;
-    /**
-     * Median.
-     */
-    double median;
-    /**
-     * 90th percentile.
-     */
-    double p90;
-} NpsDistribution;
 
 /**
  * The overall value stream of a stages report (all repair orders).
@@ -4401,6 +4341,232 @@ typedef struct NpsFlowSilence {
      */
     double told_ahead;
 } NpsFlowSilence;
+
+/**
+ * A score band: the scores `low..=high` under `name` (NUL-terminated).
+ */
+typedef struct NpsBand {
+    /**
+     * The band's name (non-empty, unique).
+     */
+    const char *name;
+    /**
+     * Lowest score.
+     */
+    int64_t low;
+    /**
+     * Highest score (inclusive).
+     */
+    int64_t high;
+} NpsBand;
+
+/**
+ * Options of `nps_loyalty_outcome_by_score` (nps-core's
+ * `loyalty::OutcomeOptions`). Start from `nps_outcome_options_default()`.
+ */
+typedef struct NpsOutcomeOptions {
+    /**
+     * The bands (NULL with `n_bands` 0 = the categories detractor 0–6,
+     * passive 7–8, promoter 9–10); together they cover 0..=10 exactly.
+     */
+    const struct NpsBand *bands;
+    /**
+     * Number of bands.
+     */
+    size_t n_bands;
+    /**
+     * Name of the reference band (NUL-terminated); NULL = the band
+     * holding score 0.
+     */
+    const char *reference;
+    /**
+     * Whether `as_of` is set (needed with `observed_until`).
+     */
+    bool has_as_of;
+    /**
+     * The instant the outcomes were read (Unix seconds): a window ending
+     * after it is censored.
+     */
+    int64_t as_of;
+    /**
+     * Confidence of the intervals (default 0.95).
+     */
+    double confidence;
+} NpsOutcomeOptions;
+
+/**
+ * Parameters of the customer value (nps-core's `loyalty::ValueOptions`).
+ * Start from `nps_value_options_default()`.
+ */
+typedef struct NpsValueOptions {
+    /**
+     * Share of spend kept as margin, in [0, 1] (default 1).
+     */
+    double margin;
+    /**
+     * Expected remaining years, finite and >= 0 (default 1).
+     */
+    double years;
+    /**
+     * Yearly discount rate, finite and > -1 (default 0).
+     */
+    double discount_rate;
+    /**
+     * Value of one referred customer in minor units (default 0).
+     */
+    int64_t referral_value_minor;
+    /**
+     * ISO 4217 code of every amount, NUL-terminated (default CNY).
+     */
+    char currency[4];
+} NpsValueOptions;
+
+/**
+ * A customer's value (nps-core's `loyalty::CustomerValue`).
+ */
+typedef struct NpsCustomerValue {
+    /**
+     * annual spend × margin × annuity factor, rounded.
+     */
+    struct NpsMoney own;
+    /**
+     * referrals × value per referral, rounded.
+     */
+    struct NpsMoney referral;
+    /**
+     * own + referral.
+     */
+    struct NpsMoney total;
+    /**
+     * The annuity factor (1 − (1 + r)^−years) / r, or years when r = 0.
+     */
+    double annuity_factor;
+} NpsCustomerValue;
+
+/**
+ * The high-value customer rule (nps-core's `loyalty::HighValueRule`):
+ * high value when any enabled condition holds. Start from
+ * `nps_high_value_rule_default()`.
+ */
+typedef struct NpsHighValueRule {
+    /**
+     * Whether the kWh condition is on (default true).
+     */
+    bool has_annual_kwh_above;
+    /**
+     * High value above this many kWh charged a year (default 5000).
+     */
+    double annual_kwh_above;
+    /**
+     * Whether the spend condition is on (default true).
+     */
+    bool has_annual_spend_at_least;
+    /**
+     * High value at or above this annual service spend (default 6,600.00
+     * CNY: three visits a year at 2,200).
+     */
+    struct NpsMoney annual_spend_at_least;
+} NpsHighValueRule;
+
+/**
+ * Options of `nps_staffing`. Start from `nps_staffing_options_default()`.
+ */
+typedef struct NpsStaffingOptions {
+    /**
+     * Interval length in seconds: whole minutes dividing the day
+     * (default 3600).
+     */
+    uint32_t interval_s;
+    /**
+     * Mean service time per arrival in seconds (default 900).
+     */
+    double service_time_s;
+    /**
+     * The waiting target in seconds (default 180).
+     */
+    double target_wait_s;
+    /**
+     * Share of arrivals that must wait at most `target_wait_s`, in (0, 1)
+     * (default 0.9).
+     */
+    double target_share;
+    /**
+     * IANA zone of weekdays and times of day (NUL-terminated UTF-8); NULL
+     * = the calendar's zone, or UTC without a calendar.
+     */
+    const char *tz;
+} NpsStaffingOptions;
+
+/**
+ * Servers on duty in one weekday × interval (`nps_staffing`'s roster).
+ */
+typedef struct NpsRosterEntry {
+    /**
+     * Weekday, 0 = Monday … 6 = Sunday.
+     */
+    uint32_t weekday;
+    /**
+     * Start of the interval in seconds after local midnight.
+     */
+    uint32_t start_s;
+    /**
+     * Servers on duty.
+     */
+    uint32_t servers;
+} NpsRosterEntry;
+
+/**
+ * Options of `nps_capacity_gain`. Start from
+ * `nps_capacity_options_default()`.
+ */
+typedef struct NpsCapacityOptions {
+    /**
+     * Service time before, in minutes (default 15).
+     */
+    double before_minutes;
+    /**
+     * Service time after, in minutes (default 10).
+     */
+    double after_minutes;
+    /**
+     * Working hours per day (default 8).
+     */
+    double hours_per_day;
+    /**
+     * Share of the working time serving customers, in (0, 1] (default 1).
+     */
+    double share_of_time;
+    /**
+     * Working days per year (default 250).
+     */
+    double days;
+    /**
+     * Revenue per customer in minor units (default 80000).
+     */
+    int64_t ticket_minor;
+    /**
+     * ISO 4217 code of `ticket_minor`, NUL-terminated (default `"CNY"`).
+     */
+    char currency[4];
+} NpsCapacityOptions;
+
+/**
+ * The gain of `nps_capacity_gain`, per advisor.
+ */
+typedef struct NpsCapacityGain {
+    /**
+     * Extra customers per day.
+     */
+    double per_day;
+    /**
+     * Extra customers per year.
+     */
+    double per_year;
+    /**
+     * `per_year × ticket`, rounded to the nearest minor unit.
+     */
+    struct NpsMoney revenue;
+} NpsCapacityGain;
 
 #ifdef __cplusplus
 extern "C" {
@@ -6516,6 +6682,56 @@ NpsStatus nps_kpi_job_outcomes(const uint64_t *vehicles,
                                uint32_t *outcomes);
 
 /**
+ * The default estimate options (tolerance 0.10, CNY), converted from
+ * nps-core's `kpi::EstimateOptions::default()`.
+ */
+struct NpsEstimateOptions nps_estimate_options_default(void);
+
+/**
+ * Estimate accuracy over `len` repair orders: `quoted_minor` and
+ * `final_minor` (minor units, 0..=2^53; a quote of 0 is no data for that
+ * order), `approved_minor` (customer-approved additions; NULL = none),
+ * `currencies` (NUL-terminated codes per order; NULL = every order in
+ * `options->currency`; another currency is `NPS_STATUS_INVALID_VALUE`
+ * naming `currencies` and the row). `options` NULL =
+ * `nps_estimate_options_default()`. The source's 800 → 1500 is +700
+ * (+87.5 %), unapproved.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `approved_minor` and `currencies` may
+ * always be NULL) or readable for `len` values; `options` NULL or
+ * readable; `out` writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy(const int64_t *quoted_minor,
+                                    const int64_t *final_minor,
+                                    const int64_t *approved_minor,
+                                    const char *const *currencies,
+                                    size_t len,
+                                    const struct NpsEstimateOptions *options,
+                                    struct NpsEstimateAccuracy *out);
+
+/**
+ * Parts availability over `len` part lines: `ro` (the repair order of
+ * each line, NUL-terminated text), `from_stock` (0/1: supplied from stock
+ * at the visit), `wait_s` (the parts wait of each line in seconds; NULL =
+ * no waits) with `has_wait` (0/1 per line; NULL = every wait recorded).
+ * Waits of lines from stock are ignored. A negative wait is
+ * `NPS_STATUS_INVALID_VALUE` naming `wait_s` and the row.
+ *
+ * # Safety
+ *
+ * Arrays NULL (with `len == 0`; `wait_s` and `has_wait` may always be
+ * NULL) or readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_parts_availability(const char *const *ro,
+                                     const uint8_t *from_stock,
+                                     const int64_t *wait_s,
+                                     const uint8_t *has_wait,
+                                     size_t len,
+                                     struct NpsPartsAvailability *out);
+
+/**
  * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =
  * every row). Appointment fulfillment (kept / booked), pre-service
  * inspection (inspected / receptions), repeat visit (booked / follow-ups)
@@ -8080,154 +8296,6 @@ NpsStatus nps_econ_lifecycle_cost(const char *const *units,
                                   struct NpsTable **summary);
 
 /**
- * The default outcome options (the categories, detractors as reference,
- * nothing censored, 0.95), from nps-core's `OutcomeOptions::default()`.
- */
-struct NpsOutcomeOptions nps_outcome_options_default(void);
-
-/**
- * The rate of a later outcome (repurchase, referral) per score band, with
- * its Wilson interval, the lift over the reference band (Koopman's score
- * interval) and the pooled score test, per group of `grouping` (NULL = one
- * group). `scores` are whole numbers 0..=10; `observed_until` (NULL =
- * every window has ended) with `options->as_of`: a respondent whose window
- * ends after `as_of` is censored (left out and counted). `options` NULL =
- * `nps_outcome_options_default()`. Writes a new `NpsTable` to `*out`: key
- * columns, `period`, `band` (text), `n`, `outcomes`, `censored` (u64),
- * `rate`, `low`, `high`, `lift`, `lift_low`, `lift_high`, `p_value` (f64,
- * null = no data). A bad score is `NPS_STATUS_INVALID_SCORE` with its row
- * (`nps_last_error_index`); bad bands, an unknown reference, or
- * `observed_until` without `as_of` are `NPS_STATUS_INVALID_ARGUMENT`.
- *
- * # Safety
- *
- * `scores` and `outcomes` readable for `len` values; `observed_until` NULL
- * or readable for `len` values; `grouping` NULL or readable with columns
- * readable for `len` values; `options` NULL or readable with valid arrays;
- * `out` writable.
- */
-NpsStatus nps_loyalty_outcome_by_score(const double *scores,
-                                       const bool *outcomes,
-                                       const int64_t *observed_until,
-                                       size_t len,
-                                       const struct NpsKpiGrouping *grouping,
-                                       const struct NpsOutcomeOptions *options,
-                                       struct NpsTable **out);
-
-/**
- * The default value parameters (margin 1, one year, no discounting, no
- * referral value, CNY), from nps-core's `ValueOptions::default()`.
- */
-struct NpsValueOptions nps_value_options_default(void);
-
-/**
- * Customer value, or the recovery value of a detractor with `referrals`
- * = the referrals expected if recovered: annual spend × margin ×
- * annuity(years, discount rate) + referrals × referral value, each part
- * rounded to the minor unit (halves away from zero). `options` NULL =
- * `nps_value_options_default()`. A parameter out of its domain is
- * `NPS_STATUS_INVALID_ARGUMENT` naming it; above 2^53 minor units is
- * `NPS_STATUS_OVERFLOW`.
- *
- * # Safety
- *
- * `options` NULL or readable; `out` writable.
- */
-NpsStatus nps_loyalty_customer_value(int64_t annual_spend_minor,
-                                     double referrals,
-                                     const struct NpsValueOptions *options,
-                                     struct NpsCustomerValue *out);
-
-/**
- * `nps_loyalty_customer_value` of `len` customers: `referrals` and
- * `years` NULL = 0 referrals and `options->years` for everyone. Writes
- * `len` values to `out`. A bad value is `NPS_STATUS_INVALID_VALUE` with
- * its row.
- *
- * # Safety
- *
- * `annual_spend_minor` readable for `len` values, `referrals` and `years`
- * NULL or readable for `len` values, `options` NULL or readable, `out`
- * writable for `len` values.
- */
-NpsStatus nps_loyalty_customer_values(const int64_t *annual_spend_minor,
-                                      const double *referrals,
-                                      const double *years,
-                                      size_t len,
-                                      const struct NpsValueOptions *options,
-                                      struct NpsCustomerValue *out);
-
-/**
- * `nps_rank_open_cases` with each case's value computed from customer
- * columns (one row per case, as `nps_loyalty_customer_values`): the
- * ranked cases' `expected` is the success probability × the total value
- * in minor units. Writes up to `out_len` rows to `out` and the number of
- * open cases to `*count` (may be NULL); `out_len` below it is
- * `NPS_STATUS_BUFFER_TOO_SMALL`.
- *
- * # Safety
- *
- * `policy` NULL or a live handle; `cases` readable for `n` live handles;
- * the columns as `nps_loyalty_customer_values` with `len` = `n`;
- * `options` NULL or readable; `out` NULL or writable for `out_len` rows;
- * `count` NULL or writable.
- */
-NpsStatus nps_loyalty_rank_open_cases(const struct NpsPolicy *policy,
-                                      const struct NpsCase *const *cases,
-                                      size_t n,
-                                      const int64_t *annual_spend_minor,
-                                      const double *referrals,
-                                      const double *years,
-                                      const struct NpsValueOptions *options,
-                                      int64_t now,
-                                      struct NpsRankedCase *out,
-                                      size_t out_len,
-                                      size_t *count);
-
-/**
- * The default high-value rule (above 5,000 kWh a year, or at least
- * 6,600.00 CNY of service a year), from nps-core's
- * `HighValueRule::default()`.
- */
-struct NpsHighValueRule nps_high_value_rule_default(void);
-
-/**
- * The high-value rule for `len` customers (the `high_value` column of
- * `nps_policy_triage_many` when it is not known otherwise): `annual_kwh`
- * NULL = not known for anyone, NaN on a row = not known;
- * `annual_spend_minor` NULL = not known, `spend_known` NULL = every
- * spend stated, false on a row = not known. `rule` NULL =
- * `nps_high_value_rule_default()`. Writes `len` flags to `out`. A
- * negative value is `NPS_STATUS_INVALID_VALUE` with its row.
- *
- * # Safety
- *
- * The columns NULL or readable for `len` values; `rule` NULL or
- * readable; `out` writable for `len` values.
- */
-NpsStatus nps_loyalty_high_value(const double *annual_kwh,
-                                 const int64_t *annual_spend_minor,
-                                 const bool *spend_known,
-                                 size_t len,
-                                 const struct NpsHighValueRule *rule,
-                                 bool *out);
-
-/**
- * `nps_loyalty_high_value` with the rule of `policy` (its `high_value`
- * section; NULL = the default policy).
- *
- * # Safety
- *
- * `policy` NULL or a live handle; the rest as `nps_loyalty_high_value`.
- */
-NpsStatus nps_policy_high_value_customers(const struct NpsPolicy *policy,
-                                          const double *annual_kwh,
-                                          const int64_t *annual_spend_minor,
-                                          const bool *spend_known,
-                                          size_t len,
-                                          bool *out);
-
-/**
  * The default flow options, converted from nps-core's
  * `flow::FlowOptions::default()`: the default vocabulary and stages, skip
  * anomalies, wall-clock time, promises kept by `repair_finished`, a
@@ -8406,6 +8474,222 @@ NpsStatus nps_flow_promises_overall(const struct NpsFlowReport *report,
  * `report` a live report; `out` writable.
  */
 NpsStatus nps_flow_silence_overall(const struct NpsFlowReport *report, struct NpsFlowSilence *out);
+
+/**
+ * The default outcome options (the categories, detractors as reference,
+ * nothing censored, 0.95), from nps-core's `OutcomeOptions::default()`.
+ */
+struct NpsOutcomeOptions nps_outcome_options_default(void);
+
+/**
+ * The rate of a later outcome (repurchase, referral) per score band, with
+ * its Wilson interval, the lift over the reference band (Koopman's score
+ * interval) and the pooled score test, per group of `grouping` (NULL = one
+ * group). `scores` are whole numbers 0..=10; `observed_until` (NULL =
+ * every window has ended) with `options->as_of`: a respondent whose window
+ * ends after `as_of` is censored (left out and counted). `options` NULL =
+ * `nps_outcome_options_default()`. Writes a new `NpsTable` to `*out`: key
+ * columns, `period`, `band` (text), `n`, `outcomes`, `censored` (u64),
+ * `rate`, `low`, `high`, `lift`, `lift_low`, `lift_high`, `p_value` (f64,
+ * null = no data). A bad score is `NPS_STATUS_INVALID_SCORE` with its row
+ * (`nps_last_error_index`); bad bands, an unknown reference, or
+ * `observed_until` without `as_of` are `NPS_STATUS_INVALID_ARGUMENT`.
+ *
+ * # Safety
+ *
+ * `scores` and `outcomes` readable for `len` values; `observed_until` NULL
+ * or readable for `len` values; `grouping` NULL or readable with columns
+ * readable for `len` values; `options` NULL or readable with valid arrays;
+ * `out` writable.
+ */
+NpsStatus nps_loyalty_outcome_by_score(const double *scores,
+                                       const bool *outcomes,
+                                       const int64_t *observed_until,
+                                       size_t len,
+                                       const struct NpsKpiGrouping *grouping,
+                                       const struct NpsOutcomeOptions *options,
+                                       struct NpsTable **out);
+
+/**
+ * The default value parameters (margin 1, one year, no discounting, no
+ * referral value, CNY), from nps-core's `ValueOptions::default()`.
+ */
+struct NpsValueOptions nps_value_options_default(void);
+
+/**
+ * Customer value, or the recovery value of a detractor with `referrals`
+ * = the referrals expected if recovered: annual spend × margin ×
+ * annuity(years, discount rate) + referrals × referral value, each part
+ * rounded to the minor unit (halves away from zero). `options` NULL =
+ * `nps_value_options_default()`. A parameter out of its domain is
+ * `NPS_STATUS_INVALID_ARGUMENT` naming it; above 2^53 minor units is
+ * `NPS_STATUS_OVERFLOW`.
+ *
+ * # Safety
+ *
+ * `options` NULL or readable; `out` writable.
+ */
+NpsStatus nps_loyalty_customer_value(int64_t annual_spend_minor,
+                                     double referrals,
+                                     const struct NpsValueOptions *options,
+                                     struct NpsCustomerValue *out);
+
+/**
+ * `nps_loyalty_customer_value` of `len` customers: `referrals` and
+ * `years` NULL = 0 referrals and `options->years` for everyone. Writes
+ * `len` values to `out`. A bad value is `NPS_STATUS_INVALID_VALUE` with
+ * its row.
+ *
+ * # Safety
+ *
+ * `annual_spend_minor` readable for `len` values, `referrals` and `years`
+ * NULL or readable for `len` values, `options` NULL or readable, `out`
+ * writable for `len` values.
+ */
+NpsStatus nps_loyalty_customer_values(const int64_t *annual_spend_minor,
+                                      const double *referrals,
+                                      const double *years,
+                                      size_t len,
+                                      const struct NpsValueOptions *options,
+                                      struct NpsCustomerValue *out);
+
+/**
+ * `nps_rank_open_cases` with each case's value computed from customer
+ * columns (one row per case, as `nps_loyalty_customer_values`): the
+ * ranked cases' `expected` is the success probability × the total value
+ * in minor units. Writes up to `out_len` rows to `out` and the number of
+ * open cases to `*count` (may be NULL); `out_len` below it is
+ * `NPS_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `cases` readable for `n` live handles;
+ * the columns as `nps_loyalty_customer_values` with `len` = `n`;
+ * `options` NULL or readable; `out` NULL or writable for `out_len` rows;
+ * `count` NULL or writable.
+ */
+NpsStatus nps_loyalty_rank_open_cases(const struct NpsPolicy *policy,
+                                      const struct NpsCase *const *cases,
+                                      size_t n,
+                                      const int64_t *annual_spend_minor,
+                                      const double *referrals,
+                                      const double *years,
+                                      const struct NpsValueOptions *options,
+                                      int64_t now,
+                                      struct NpsRankedCase *out,
+                                      size_t out_len,
+                                      size_t *count);
+
+/**
+ * The default high-value rule (above 5,000 kWh a year, or at least
+ * 6,600.00 CNY of service a year), from nps-core's
+ * `HighValueRule::default()`.
+ */
+struct NpsHighValueRule nps_high_value_rule_default(void);
+
+/**
+ * The high-value rule for `len` customers (the `high_value` column of
+ * `nps_policy_triage_many` when it is not known otherwise): `annual_kwh`
+ * NULL = not known for anyone, NaN on a row = not known;
+ * `annual_spend_minor` NULL = not known, `spend_known` NULL = every
+ * spend stated, false on a row = not known. `rule` NULL =
+ * `nps_high_value_rule_default()`. Writes `len` flags to `out`. A
+ * negative value is `NPS_STATUS_INVALID_VALUE` with its row.
+ *
+ * # Safety
+ *
+ * The columns NULL or readable for `len` values; `rule` NULL or
+ * readable; `out` writable for `len` values.
+ */
+NpsStatus nps_loyalty_high_value(const double *annual_kwh,
+                                 const int64_t *annual_spend_minor,
+                                 const bool *spend_known,
+                                 size_t len,
+                                 const struct NpsHighValueRule *rule,
+                                 bool *out);
+
+/**
+ * `nps_loyalty_high_value` with the rule of `policy` (its `high_value`
+ * section; NULL = the default policy).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; the rest as `nps_loyalty_high_value`.
+ */
+NpsStatus nps_policy_high_value_customers(const struct NpsPolicy *policy,
+                                          const double *annual_kwh,
+                                          const int64_t *annual_spend_minor,
+                                          const bool *spend_known,
+                                          size_t len,
+                                          bool *out);
+
+/**
+ * The default staffing options (hourly intervals, 900 s service, 90 %
+ * waiting at most 180 s, the calendar's zone or UTC), converted from
+ * nps-core's `staffing::StaffingOptions::default()`.
+ */
+struct NpsStaffingOptions nps_staffing_options_default(void);
+
+/**
+ * Staffing by the hour: `len` arrival instants (Unix seconds), the
+ * opening hours of `calendar` (NULL = always open) and `options` (NULL =
+ * `nps_staffing_options_default()`). The rate of a weekday × interval is
+ * its arrivals divided by the time it was open over the history (the local
+ * dates from the first arrival to the last). A roster is optional: either
+ * `roster` (`n_roster` entries, one per weekday × interval with open time)
+ * or `roster_servers` (one value for every interval), not both.
+ *
+ * Writes a new `NpsTable` to `*out` with `weekday` (text `mon` … `sun`),
+ * `hour`, `start` (text `HH:MM`), `arrivals`, `open_s`, `arrival_rate`
+ * (per hour), `offered_load`, `servers` (needed for the target), and with
+ * a roster `roster`, `utilization`, `prob_wait`, `mean_wait_s`,
+ * `within_target` (null when unstable) and `stable` (bool). When
+ * `outside_hours` is not NULL it receives the number of arrivals left out
+ * because the calendar was closed.
+ *
+ * Errors: `NPS_STATUS_NO_DATA` without arrivals; `NPS_STATUS_INVALID_TIMESTAMP`
+ * with the row; `NPS_STATUS_INVALID_ARGUMENT` for bad options, a history
+ * over 100 years, both roster forms or an interval missing from the
+ * roster; `NPS_STATUS_INVALID_VALUE` with the entry for a bad roster entry.
+ *
+ * # Safety
+ *
+ * `arrivals` readable for `len` values; `calendar` NULL or a live
+ * calendar; `roster` NULL or readable for `n_roster` entries;
+ * `roster_servers` NULL or readable; `options` NULL or readable (its `tz`
+ * NULL or NUL-terminated); `out` writable; `outside_hours` NULL or
+ * writable.
+ */
+NpsStatus nps_staffing(const int64_t *arrivals,
+                       size_t len,
+                       const struct NpsCalendar *calendar,
+                       const struct NpsRosterEntry *roster,
+                       size_t n_roster,
+                       const uint32_t *roster_servers,
+                       const struct NpsStaffingOptions *options,
+                       struct NpsTable **out,
+                       uint64_t *outside_hours);
+
+/**
+ * The default capacity options (15 → 10 minutes, 8 hours, full share,
+ * 250 days, 80000 CNY minor units), converted from nps-core's
+ * `staffing::CapacityOptions::default()`.
+ */
+struct NpsCapacityOptions nps_capacity_options_default(void);
+
+/**
+ * The customers and revenue one advisor gains when the service time drops
+ * from `before_minutes` to `after_minutes`: per day `hours × 60 × share ×
+ * (1/after − 1/before)`, per year `× days`, revenue `× ticket` (rounded).
+ * `options` NULL = `nps_capacity_options_default()` (16 a day, 4000 a
+ * year, 320000000 CNY minor units). `NPS_STATUS_INVALID_ARGUMENT` for an
+ * option out of range.
+ *
+ * # Safety
+ *
+ * `options` NULL or readable; `out` writable.
+ */
+NpsStatus nps_capacity_gain(const struct NpsCapacityOptions *options, struct NpsCapacityGain *out);
 
 #ifdef __cplusplus
 }  // extern "C"

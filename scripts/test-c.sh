@@ -112,6 +112,7 @@ prog integrity     tests/c/test_integrity.c     -lcjson  "$root/tests/golden/int
 prog kpi           tests/c/test_kpi.c           -lcjson  "$root/tests/golden/kpi_vectors.json"
 prog heat          tests/c/test_heat.c          -lcjson  "$root/tests/golden/heat_vectors.json"
 prog econ          tests/c/test_econ.c          -lcjson  "$root/tests/golden/econ_vectors.json"
+prog workshop      tests/c/test_workshop.c      -lcjson  "$root/tests/golden/workshop_vectors.json"
 prog defaults      tests/c/test_defaults.c      -lcjson  "$root/tests/golden/defaults_vectors.json"
 prog table         tests/c/test_table.c         -lcjson  "$root/tests/golden/vectors.json"
 prog limits        tests/c/test_limits.c        ""       ""

@@ -860,7 +860,7 @@ fn subtract_ranges(open: &[DayRange], closed: &[DayRange]) -> Vec<DayRange> {
 
 /// The instant of a local time of day on `date` in `tz`: a fold resolves to
 /// the earlier occurrence (or the later with `later`), a gap to its end.
-fn local_instant(tz: Tz, date: NaiveDate, seconds: u32, later: bool) -> i64 {
+pub(crate) fn local_instant(tz: Tz, date: NaiveDate, seconds: u32, later: bool) -> i64 {
     let (date, seconds) = if seconds >= 86_400 {
         (date.succ_opt().unwrap_or(date), seconds - 86_400)
     } else {

@@ -126,8 +126,9 @@ pub mod table;
 
 pub mod econ;
 
-pub mod loyalty;
 pub mod flow;
+pub mod loyalty;
+pub mod staffing;
 
 pub use calendar::*;
 pub use case::*;
@@ -149,6 +150,7 @@ pub use period::*;
 pub use policy::*;
 pub use programme::*;
 pub use score::*;
+pub use staffing::*;
 pub use stats::*;
 pub use table::*;
 pub use tally::*;

@@ -41,7 +41,7 @@ use crate::table;
 #[pyclass(frozen, eq, module = "nps.kpi", name = "Kpi")]
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct PyKpi {
-    k: Kpi,
+    pub(crate) k: Kpi,
 }
 
 #[pymethods]
@@ -890,7 +890,7 @@ pub(crate) fn key_names(g: &GroupArgs<'_>) -> Vec<Option<String>> {
     g.by.as_ref().map(|k| k.names.clone()).unwrap_or_default()
 }
 
-fn kpi_table(t: KpiTable, g: &GroupArgs<'_>) -> PyKpiTable {
+pub(crate) fn kpi_table(t: KpiTable, g: &GroupArgs<'_>) -> PyKpiTable {
     PyKpiTable {
         t,
         key_names: key_names(g),

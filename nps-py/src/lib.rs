@@ -17,6 +17,7 @@ mod column;
 mod econ;
 mod erlang;
 mod errors;
+mod estimate;
 mod flow;
 mod goal;
 mod group;
@@ -30,6 +31,7 @@ mod names;
 mod policy;
 mod programme;
 mod score;
+mod staffing;
 mod state;
 mod stats;
 mod table;
@@ -132,6 +134,10 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     // kpi
     m.add_function(wrap_pyfunction!(column::adapt::column_numbers, m)?)?;
     kpi::register(m)?;
+    m.add_class::<estimate::PyEstimateAccuracy>()?;
+    m.add_function(wrap_pyfunction!(estimate::_kpi_estimate_accuracy, m)?)?;
+    m.add_class::<estimate::PyPartsAvailability>()?;
+    m.add_function(wrap_pyfunction!(estimate::_kpi_parts_availability, m)?)?;
     // heatmap
     m.add_class::<heatmap::PyHeatMap>()?;
     m.add_class::<heatmap::PyHeatTable>()?;
@@ -139,6 +145,11 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<erlang::PyQueue>()?;
     m.add_function(wrap_pyfunction!(erlang::erlang_c, m)?)?;
     m.add_function(wrap_pyfunction!(erlang::servers_needed, m)?)?;
+    // staffing
+    m.add_class::<staffing::PyStaffingTable>()?;
+    m.add_class::<staffing::PyCapacityGain>()?;
+    m.add_function(wrap_pyfunction!(staffing::staffing, m)?)?;
+    m.add_function(wrap_pyfunction!(staffing::capacity_gain, m)?)?;
     // econ (service economics: nps.econ)
     econ::register(m)?;
     // loyalty (customer value and loyalty: nps.loyalty)

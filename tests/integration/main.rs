@@ -21,3 +21,4 @@ mod loyalty;
 mod policy;
 mod properties;
 mod real_data;
+mod workshop;

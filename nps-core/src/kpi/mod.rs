@@ -63,8 +63,10 @@
 mod chain;
 pub(crate) use chain::{rank_keys, Interner};
 mod comeback;
+mod estimate;
 pub(crate) mod merge;
 mod partial;
+mod parts;
 mod rates;
 mod scorecard;
 mod time;
@@ -77,6 +79,8 @@ pub use comeback::{
     comeback_rate, first_time_fix_rate, job_outcomes, repeat_complaint_rate, ComebackOptions,
     JobOutcome, Jobs,
 };
+pub use estimate::{estimate_accuracy, Distribution, EstimateAccuracy, EstimateOptions};
+pub use parts::{parts_availability, PartsAvailability};
 pub use rates::{
     appointment_fulfillment_rate, csat, first_contact_resolution_rate, follow_up_completion_rate,
     pre_service_inspection_rate, rate, ready_when_promised, repeat_visit_rate,

@@ -13,6 +13,8 @@ use crate::ffi::FfiError;
 
 pub mod comeback;
 
+pub mod estimate;
+
 pub mod rates;
 
 pub mod scorecard;
@@ -26,6 +28,7 @@ pub mod srt;
 pub mod table;
 
 pub use comeback::*;
+pub use estimate::*;
 pub use rates::*;
 pub use scorecard::*;
 pub use srt::*;

@@ -200,6 +200,10 @@ __all__ += ["loyalty"]
 from nps import flow  # noqa: E402  (repair-order timelines: nps.flow)
 
 __all__ += ["flow"]
+from nps._nps import CapacityGain, StaffingTable, capacity_gain, staffing  # noqa: E402
+from nps import _staffing  # noqa: E402, F401  (StaffingTable's DataFrames)
+
+__all__ += ["CapacityGain", "StaffingTable", "capacity_gain", "staffing"]
 
 
 def test(*args: Any, **kwargs: Any) -> TestResult:

@@ -121,6 +121,14 @@ __all__ = [
     "FlowReport",
     "_flow",
     "_flow_defaults",
+    "StaffingTable",
+    "CapacityGain",
+    "staffing",
+    "capacity_gain",
+    "EstimateAccuracy",
+    "_kpi_estimate_accuracy",
+    "PartsAvailability",
+    "_kpi_parts_availability",
 ]
 
 __version__: str
@@ -3622,6 +3630,20 @@ class OutcomeTable:
     >>> t = nps.loyalty.outcome_by_score([9, 10, 3, 5], [True, True, False, True])
     >>> t.to_dict()["band"], t.to_dict()["outcomes"]
     (['detractor', 'passive', 'promoter'], [1, 0, 2])
+# ---- staffing (staffing by the hour, capacity gain) ----
+
+@final
+class StaffingTable:
+    """A staffing profile: one row per weekday × interval with open time
+    (`nps.staffing`). `to_pandas()`, `to_polars()`, `to_arrow()` and
+    `to_dict()` give the table; it pickles.
+
+    >>> t = nps.staffing([1_748_854_800, 1_748_855_400], service_time=900)  # Monday 09:00, 09:10 UTC
+    >>> row = t.to_dict()
+    >>> row["weekday"][9], row["hour"][9], row["arrival_rate"][9], row["servers"][9]
+    ('mon', 9, 2.0, 2)
+    >>> t.days, t.outside_hours
+    (1, 0)
     """
     @property
     def columns(self) -> list[str]:
@@ -3774,6 +3796,35 @@ class FlowReport:
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> FlowReport:
+    def days(self) -> int:
+        """Number of local dates in the history span."""
+    @property
+    def first_date(self) -> datetime.date:
+        """The first local date of the history span."""
+    @property
+    def outside_hours(self) -> int:
+        """Arrivals left out because the calendar was closed."""
+    @property
+    def interval_s(self) -> int:
+        """The interval length in seconds."""
+    @property
+    def service_time_s(self) -> float:
+        """The mean service time in seconds."""
+    @property
+    def target_wait_s(self) -> float:
+        """The waiting target in seconds."""
+    @property
+    def target_share(self) -> float:
+        """The share of arrivals that must wait at most the target."""
+    @property
+    def tz(self) -> str | None:
+        """The zone of the weekdays and times of day."""
+    def __len__(self) -> int: ...
+    def _table(self) -> _TableColumns:
+        """The table as columns for `nps/_table.py`."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> StaffingTable:
         """staticmethod(function) -> method
 
         Convert a function to be a static method.
@@ -3842,6 +3893,91 @@ class CustomerValue:
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> CustomerValue:
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The staffing profile as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The staffing profile as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The staffing profile as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The staffing profile as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+
+def staffing(
+    arrivals: Any,
+    *,
+    service_time: datetime.timedelta | float | None = None,
+    target_wait: datetime.timedelta | float | None = None,
+    target_share: float | None = None,
+    interval: str | datetime.timedelta | int | None = None,
+    tz: str | None = None,
+    calendar: Calendar | None = None,
+    roster: int | Mapping[tuple[str | int, int | str | datetime.timedelta], int] | None = None,
+) -> StaffingTable:
+    """Staffing by the hour: arrival rates per weekday × interval from a
+    history of arrival instants, the Erlang C servers each interval needs
+    for a waiting target, and with a `roster` the predicted waits.
+
+    `arrivals` is a column of instants (aware datetimes, datetime64 /
+    pandas / polars datetimes, or Unix seconds). The rate of a weekday ×
+    interval is its arrivals ÷ the time that interval was open (per the
+    `calendar`; always without one) over the local dates from the first
+    arrival to the last: with whole intervals open, arrivals ÷ (number of
+    such intervals × interval length). `service_time` and `target_wait`
+    are `timedelta`s or seconds; `target_share` is in (0, 1); `interval`
+    is `"hour"`, `"<n>min"`, a `timedelta` or seconds dividing the day;
+    `tz` is the zone of weekdays and hours (default: the calendar's, else
+    UTC). Every option left None takes the core default (900 s service, 90
+    % waiting at most 180 s, by the hour).
+
+    `roster` is an int (servers in every interval) or a dict
+    `{(weekday, hour): servers}` (weekday `"mon"` … `"sun"` or 0 … 6; hour
+    an int, `"HH:MM"` or a `timedelta`) with an entry for every interval
+    with open time. Then `prob_wait`, `mean_wait_s`, `within_target` and
+    `stable` are added; an interval whose load is at or above its roster is
+    unstable and its waits are None, never a number.
+
+    >>> import datetime as dt
+    >>> mon9 = dt.datetime(2025, 6, 2, 9, tzinfo=dt.timezone.utc)
+    >>> arrivals = [mon9 + dt.timedelta(minutes=6 * i) for i in range(10)]  # 10 an hour
+    >>> t = nps.staffing(arrivals, service_time=dt.timedelta(minutes=15),
+    ...                  target_wait=dt.timedelta(minutes=3), target_share=0.9,
+    ...                  roster={("mon", h): 2 for h in range(24)})
+    >>> d = t.to_dict()
+    >>> d["arrival_rate"][9], d["servers"][9], d["stable"][9], d["prob_wait"][9]
+    (10.0, 5, False, None)
+    """
+
+@final
+class CapacityGain:
+    """The capacity one advisor gains from a shorter service time
+    (`nps.capacity_gain`).
+
+    >>> g = nps.capacity_gain()
+    >>> g.per_day, g.per_year, g.revenue
+    (16.0, 4000.0, Money(320000000, 'CNY'))
+    """
+    @property
+    def per_day(self) -> float:
+        """Extra customers per day."""
+    @property
+    def per_year(self) -> float:
+        """Extra customers per year."""
+    @property
+    def revenue(self) -> Money:
+        """The extra revenue per year (`per_year × ticket`, rounded to the
+        minor unit).
+        """
+    @property
+    def revenue_minor(self) -> int:
+        """`revenue` in minor units."""
+    @property
+    def currency(self) -> str:
+        """The currency of `revenue`."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> CapacityGain:
         """staticmethod(function) -> method
 
         Convert a function to be a static method.
@@ -3948,3 +4084,186 @@ def _flow_defaults() -> tuple[
     `nps.flow.DEFAULT_STAGES` and the docs): `(milestones, stages,
     lead_time)`.
     """
+def capacity_gain(
+    before_minutes: float | None = None,
+    after_minutes: float | None = None,
+    hours_per_day: float | None = None,
+    share_of_time: float | None = None,
+    days: float | None = None,
+    ticket_minor: int | None = None,
+    currency: str | None = None,
+) -> CapacityGain:
+    """The customers and revenue one advisor gains per day and per year when
+    the service time drops from `before_minutes` to `after_minutes`: per
+    day `hours_per_day × 60 × share_of_time × (1/after − 1/before)`, per
+    year `× days`, revenue `× ticket_minor` in `currency` (integer money).
+    Every argument left None takes the core default: the source's 15 → 10
+    minutes, 8 hours, full share, 250 days, 800.00 CNY.
+
+    >>> g = nps.capacity_gain(share_of_time=0.5)  # the source's "8 more a day"
+    >>> g.per_day, g.per_year, g.revenue_minor
+    (8.0, 2000.0, 160000000)
+    """
+
+# ---- estimate accuracy (nps.kpi.estimate_accuracy) ----
+
+@final
+class EstimateAccuracy:
+    """Estimate accuracy (price transparency): the share of repair orders
+    billed within tolerance of the quote (`value`, `numerator`,
+    `denominator`, `coverage`), the overrun distributions and the
+    unapproved increases; `table` and `unapproved_table` are the grouped
+    KPI tables.
+
+    >>> e = nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])  # 800 → 1500, 200 → 200
+    >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative["p90"]
+    (0.5, 1, 70000, 0.7875)
+    """
+    @property
+    def value(self) -> float | None:
+        """Share of orders with a quote billed within tolerance; None without
+        quotes.
+        """
+    @property
+    def numerator(self) -> float:
+        """Orders billed within tolerance."""
+    @property
+    def denominator(self) -> float:
+        """Orders with a quote above 0."""
+    @property
+    def coverage(self) -> float | None:
+        """Share of the orders that had a quote; None without orders."""
+    @property
+    def unapproved(self) -> int:
+        """Orders billed more than the quote plus the approved additions."""
+    @property
+    def unapproved_share(self) -> float | None:
+        """`unapproved` / orders with a quote; None without quotes."""
+    @property
+    def unapproved_minor(self) -> int:
+        """Sum of the unapproved increases, in minor units."""
+    @property
+    def overrun_minor(self) -> dict[str, Any]:
+        """final − quote in minor units: `{"n", "mean", "median", "p90"}`."""
+    @property
+    def overrun_relative(self) -> dict[str, Any]:
+        """(final − quote) / quote: `{"n", "mean", "median", "p90"}`."""
+    @property
+    def tolerance(self) -> float:
+        """The tolerance used."""
+    @property
+    def currency(self) -> str:
+        """The currency of the amounts."""
+    @property
+    def table(self) -> KpiTable:
+        """The share within tolerance, overall and per group (a KpiTable)."""
+    @property
+    def unapproved_table(self) -> KpiTable:
+        """The share with an unapproved increase, overall and per group."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> EstimateAccuracy:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+
+def _kpi_estimate_accuracy(
+    first: Any = None,
+    final_minor: Any = None,
+    *,
+    quoted: Any = None,
+    approved_minor: Any = None,
+    tolerance: float | None = None,
+    currency: str | None = None,
+    currencies: Any = None,
+    by: Any = None,
+    timestamps: Any = None,
+    time: Any = None,
+    period: str | None = None,
+    tz: str | None = None,
+) -> EstimateAccuracy:
+    """Estimate accuracy. See `nps.kpi.estimate_accuracy`."""
+
+@final
+class PartsAvailability:
+    """Parts availability: the first-pass fill rate (`value`, `numerator`,
+    `denominator`, `coverage`; `table` grouped), the share of repair orders
+    delayed by parts and the parts-wait distribution in seconds.
+
+    >>> p = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200])
+    >>> round(p.value, 4), p.delayed_ros.value, p.wait_s["median"]
+    (0.6667, 0.5, 259200.0)
+    """
+    @property
+    def value(self) -> float | None:
+        """Lines supplied from stock / lines requested; None without lines."""
+    @property
+    def numerator(self) -> float:
+        """Lines supplied from stock."""
+    @property
+    def denominator(self) -> float:
+        """Lines requested."""
+    @property
+    def coverage(self) -> float | None:
+        """Share of the lines used (1 with lines); None without lines."""
+    @property
+    def delayed_ros(self) -> Kpi:
+        """Repair orders with a line not from stock / repair orders (a Kpi)."""
+    @property
+    def wait_s(self) -> dict[str, Any]:
+        """Recorded parts waits in seconds: `{"n", "mean", "median", "p90"}`."""
+    @property
+    def table(self) -> KpiTable:
+        """The fill rate, overall and per group (a KpiTable)."""
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> PartsAvailability:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+
+def _kpi_parts_availability(
+    first: Any = None,
+    from_stock: Any = None,
+    *,
+    ro: Any = None,
+    wait_s: Any = None,
+    by: Any = None,
+    timestamps: Any = None,
+    time: Any = None,
+    period: str | None = None,
+    tz: str | None = None,
+) -> PartsAvailability:
+    """Parts availability. See `nps.kpi.parts_availability`."""

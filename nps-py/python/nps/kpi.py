@@ -68,6 +68,10 @@ __all__ = [
     "comeback_rate",
     "csat",
     "delivery_time",
+    "EstimateAccuracy",
+    "estimate_accuracy",
+    "PartsAvailability",
+    "parts_availability",
     "effective_labour_rate",
     "first_contact_resolution_rate",
     "first_time_fix_rate",
@@ -641,3 +645,59 @@ def scorecard(results: Mapping[str, Any], policy: Policy | None = None) -> Score
             r = r.overall
         pairs.append((name, r))
     return Scorecard(ScoreLine(*line) for line in _scorecard(pairs, policy))
+
+
+from nps._nps import EstimateAccuracy  # noqa: E402
+from nps._nps import _kpi_estimate_accuracy as _estimate  # noqa: E402
+
+
+def estimate_accuracy(quoted_minor: Any, final_minor: Any, *, approved_minor: Any = None,
+                      tolerance: float | None = None, currency: str | None = None,
+                      currencies: Any = None, quoted: str | None = None,
+                      **group: Any) -> EstimateAccuracy:
+    """Estimate accuracy (price transparency): per repair order the quote
+    against the final bill in integer minor units. ``value`` is the share of
+    orders billed within ``tolerance`` of the quote (``|final - quote| <=
+    tolerance * quote``; default 0.10); ``overrun_minor`` and
+    ``overrun_relative`` are the distributions of ``final - quote`` and
+    ``(final - quote) / quote``; ``unapproved`` counts the orders billed more
+    than the quote plus ``approved_minor`` (the additions the customer
+    approved). A quote of 0 is no data for that order (it lowers the
+    coverage). Amounts in another currency than ``currency`` (default CNY)
+    in ``currencies`` are an error. ``by=``, ``time=`` / ``timestamps=``,
+    ``period=`` and ``tz=`` group ``table`` and ``unapproved_table``.
+    DataFrame form: ``estimate_accuracy(df, "final", quoted="quote",
+    approved_minor="approved", by="dealer")``.
+
+    The source's order: 800 quoted, 1500 billed, nothing approved.
+
+    >>> e = nps.kpi.estimate_accuracy([80_000], [150_000])
+    >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative["mean"]
+    (0.0, 1, 70000, 0.875)
+    """
+    return _estimate(quoted_minor, final_minor, quoted=quoted, approved_minor=approved_minor,
+                     tolerance=tolerance, currency=currency, currencies=currencies, **group)
+
+
+from nps._nps import PartsAvailability  # noqa: E402
+from nps._nps import _kpi_parts_availability as _parts  # noqa: E402
+
+
+def parts_availability(ro: Any, from_stock: Any = None, *, wait_s: Any = None,
+                       ro_column: str | None = None, **group: Any) -> PartsAvailability:
+    """Parts availability over part lines (one row per line requested at a
+    visit): ``value`` is the first-pass fill rate (lines supplied from stock
+    / lines requested), ``delayed_ros`` the share of repair orders with a
+    line not from stock, ``wait_s`` the distribution (``n``, ``mean``,
+    ``median``, ``p90``) of the recorded parts waits in seconds of the lines
+    not from stock (NaN / None = not recorded; "3 days" is 259200).
+    Repair orders are compared as text. ``by=`` (part, supplier, dealer),
+    ``time=`` / ``period=`` group ``table``. DataFrame form:
+    ``parts_availability(df, "from_stock", ro_column="ro", wait_s="wait_s",
+    by="supplier")``.
+
+    >>> p = nps.kpi.parts_availability(["r1", "r2"], [True, False], wait_s=[None, 3 * 86400])
+    >>> p.value, p.delayed_ros.value, p.wait_s["mean"]
+    (0.5, 0.5, 259200.0)
+    """
+    return _parts(ro, from_stock, ro=ro_column, wait_s=wait_s, **group)
