@@ -305,7 +305,7 @@ pub(super) fn valid_log() -> impl Strategy<Value = Vec<Event>> {
                     0 => Event::Acknowledged { at },
                     1 => Event::Contacted {
                         at,
-                        channel: Channel::ALL[usize::from(s % 3)],
+                        channel: Channel::ALL[usize::from(s % 4)],
                     },
                     2 => Event::Investigated {
                         at,
@@ -318,6 +318,8 @@ pub(super) fn valid_log() -> impl Strategy<Value = Vec<Event>> {
                             currency: cny,
                             layer: Layer::LossCompensation,
                         }],
+                        over_expectation: v % 3 == 0,
+                        expectation: None,
                     },
                     4 => Event::SolutionAccepted { at },
                     5 => Event::Executed { at },
@@ -388,8 +390,10 @@ fn status_before_later_events() {
         items: vec![PackageItem {
             value: 180_000,
             currency: cny,
-            layer: Layer::LossCompensation,
+            layer: Layer::ProblemRepair,
         }],
+        over_expectation: false,
+        expectation: None,
     })
     .unwrap();
     let p = Policy::default();
