@@ -1899,8 +1899,11 @@ class Case:
     def contacted_at(self) -> datetime.datetime | None:
         """First contact, or None."""
     @property
-    def channel(self) -> Literal["phone", "visit", "message"] | None:
-        """Channel of the first contact ("phone", "visit", "message"), or None."""
+    def channel(self) -> Literal["visit", "video", "phone", "message"] | None:
+        """x"""
+    @property
+    def strongest_channel(self) -> Literal["visit", "video", "phone", "message"] | None:
+        """x"""
     @property
     def responsibility(self) -> Literal["company", "customer", "shared", "force_majeure"] | None:
         """Root-cause responsibility, or None."""
@@ -1969,6 +1972,9 @@ class RecoveryStatus:
     @property
     def steps(self) -> list[StepStatus]:
         """Every step, in order."""
+    @property
+    def follow_up(self) -> StepStatus | None:
+        """x"""
     @property
     def late_steps(self) -> list[str]:
         """Names of the steps late or done late."""
@@ -2092,7 +2098,10 @@ class RecoveryStats:
         """Success by compensation level (none, up to each tier cap, above)."""
     @property
     def by_channel(self) -> list[RecoveryBand]:
-        """Success by channel of the first contact (phone, visit, message)."""
+        """x"""
+    @property
+    def by_expectation(self) -> list[RecoveryBand]:
+        """x"""
     def merge(self, other: RecoveryStats) -> RecoveryStats:
         """The statistics of this set of cases and of `other` (a disjoint set)
         together: equal to `recovery_stats` over both at once (counts,
@@ -2245,6 +2254,9 @@ def recovery_stats(
     currency: str | None = None,
     layer: str | None = None,
     outcome: str | None = None,
+    over_expectation: str | None = None,
+    expectation: str | None = None,
+    channel_rule: Literal["strongest", "first_contact"] | None = None,
 ) -> RecoveryStats | RecoveryStatsTable:
     """Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
     one `RecoveryStats`, or with `period` ("day", "week", "month",
