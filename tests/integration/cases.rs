@@ -566,7 +566,7 @@ fn execution_without_start_counts_the_delivery() {
     assert_eq!((fu.name.as_str(), fu.state), ("follow_up", nps_core::case::StepState::Pending));
     // Eight days after the delivery, no follow-up: late by one day.
     let later = c.status(&Policy::default(), 30 * 3600 + 8 * 86_400).unwrap();
-    assert_eq!(later.follow_up.unwrap().late_seconds, 86_400);
+    assert_eq!(later.follow_up.as_ref().unwrap().late_seconds, 86_400);
     assert!(later.late_steps().contains(&"follow_up"));
     let e = c.apply(Event::ExecutionStarted { at: At(31 * 3600) }).unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidEvent);

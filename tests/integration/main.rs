@@ -8,6 +8,7 @@ mod change;
 mod defaults;
 mod econ;
 mod fuzz_regressions;
+mod goal;
 mod golden;
 mod group_merge;
 mod groups;
