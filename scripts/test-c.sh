@@ -120,6 +120,7 @@ prog group_merge   tests/c/test_group_merge.c   ""       ""
 prog bad_input_vectors tests/c/test_bad_input_vectors.c -lcjson "$root/tests/golden/bad_input_vectors.json"
 prog change        tests/c/test_change.c        -lcjson  "$root/tests/golden/change_vectors.json"
 prog event_log     tests/c/test_event_log.c     ""       ""
+prog goal          tests/c/test_goal.c          -lcjson  "$root/tests/golden/goal_vectors.json"
 defs=(-DEXPECTED_VERSION="\"$version\"")
 
 echo "== compile"

@@ -707,6 +707,7 @@ mod tests {
         assert_eq!(r.n_per_month_to_detect_step, None);
         let near_one = GoalOptions {
             confidence: 0.999_999_999_999_999_9,
+            ..GoalOptions::default()
         };
         let e = track(&[mixed], 65.0, 12, &near_one).unwrap_err();
         assert_eq!(e.argument(), Some("confidence"));

@@ -17,7 +17,7 @@ use crate::case::NpsCase;
 use nps_core::group::Keys;
 use nps_core::state::Saved;
 
-use crate::ffi::{self, text_out, FfiError, Handle, NpsStatus};
+use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
 use crate::group::{key_columns as key_columns_of, KeyColumn, NpsKeyColumn};
 use crate::period::period_of;
 use crate::policy::{policy_or_default, NpsPolicy};
