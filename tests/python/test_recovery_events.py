@@ -83,7 +83,7 @@ def test_hand_worked_statistics(make: Any) -> None:
     speed = {b.label: (b.success.numerator, b.success.denominator) for b in s.by_speed}
     assert speed["<= 6h"] == (1, 1) and speed["> 24h"] == (0, 1)
     assert {b.label: b.success.denominator for b in s.by_channel} == \
-        {"phone": 1, "visit": 1, "message": 0}
+        {"visit": 1, "video": 0, "phone": 1, "message": 0}
 
 
 def test_grouped_by_dealer_and_integer_case_ids() -> None:
