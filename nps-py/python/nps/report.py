@@ -131,7 +131,8 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
           dealer: str | None = None, advisor: str | None = None,
           respondent: str | None = None, policy: nps.Policy | None = None,
           cases: list[nps.Case] | None = None, complaints: Any = None, jobs: Any = None,
-          goal: float | None = None, goal_months: int = 12, adjust: str | None = "holm",
+          goal: float | None = None, goal_months: int = 12,
+          goal_plan_start: str | None = None, adjust: str | None = "holm",
           window: int = 3, invalid: Any = "skip", source: str | None = None,
           economics: dict[str, Any] | None = None) -> Report:
     """Computes every figure of the report from a polars DataFrame `df` (the
@@ -229,10 +230,17 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
 
     if goal is not None and time:
         history = [g.tally for g in res["trend"]]
+        labels = [g.period for g in res["trend"]]
+        start = None
+        if goal_plan_start is not None:
+            if goal_plan_start not in labels:
+                raise ValueError(f"goal_plan_start {goal_plan_start!r} is not a month of the "
+                                 f"data (months: {', '.join(str(x) for x in labels)})")
+            start = labels.index(goal_plan_start)
         if history:
-            track = nps.track_goal(history, target=goal, months=goal_months)
+            track = nps.track_goal(history, target=goal, months=goal_months, plan_start=start)
             res["goal"] = track
-            f["goal"] = _goal(track)
+            f["goal"] = _goal(track, labels)
             f["headline"]["goal"] = f["goal"]
     else:
         missing.append({"section": "Goal tracking",
@@ -316,9 +324,24 @@ def _changes(grid: nps.GroupResult, months: list[str], adjust: str | None
     return out, ([_key(d) for d in names], many)
 
 
-def _goal(track: nps.GoalReport) -> dict[str, Any]:
-    lc = track.last_change
+def _goal_plan(plan: Any, labels: list[Any]) -> dict[str, Any]:
+    """The plan against the actuals (nps-core's goal plan), months labelled."""
+    pr = plan.projected
     return {
+        "start": labels[plan.start], "start_value": plan.start_value, "due": plan.due,
+        "trend_per_month": plan.trend,
+        "months": [{"period": labels[plan.start + m.month], "month": m.month,
+                    "planned": m.planned, "actual": m.actual, "low": m.low, "high": m.high,
+                    "n": m.n, "status": m.status} for m in plan.months],
+        "projected": {"status": pr.status, "month": pr.month, "low": pr.low, "high": pr.high},
+    }
+
+
+def _goal(track: nps.GoalReport, labels: list[Any] | None = None) -> dict[str, Any]:
+    lc = track.last_change
+    plan = getattr(track, "plan", None)
+    return {
+        "plan": None if plan is None else _goal_plan(plan, labels or []),
         "target": track.target, "months": track.months, "current": track.current,
         "gap": track.gap, "monthly_step": track.monthly_step, "path": list(track.path),
         "reached": track.gap <= 0,
@@ -498,6 +521,27 @@ def _summary(f: dict[str, Any]) -> str:
         lines.append("Not included (inputs not given): "
                      + "; ".join(f"{m['section']} ({m['needs']})" for m in f["not_included"]))
     return "\n".join(lines)
+
+
+def _plan_sentence(p: dict[str, Any]) -> str:
+    """Where the plan started from, how many months are behind or ahead
+    beyond noise, and when the target is reached at the trend."""
+    st = [m["status"] for m in p["months"]]
+    s = (f"Against the plan from {p['start']} ({_f(p['start_value'])}): "
+         f"{st.count('ahead')} months ahead, {st.count('on_track')} on track, "
+         f"{st.count('behind')} behind beyond noise")
+    pr = p["projected"]
+    if pr["status"] == "projected":
+        hi = "unbounded" if pr["high"] is None else str(pr["high"])
+        s += (f"; at the trend the target is reached in month {pr['month']} of the plan "
+              f"(interval {pr['low']} to {hi}; due in month {p['due']})")
+    elif pr["status"] == "not_reachable":
+        s += "; the target is not reachable at the current trend"
+    elif pr["status"] == "reached":
+        s += "; the target is reached"
+    else:
+        s += "; too few months for a trend"
+    return s + "."
 
 
 def _goal_sentence(g: dict[str, Any]) -> str:
@@ -770,6 +814,14 @@ def _render_html(r: Report, charts_on: bool) -> str:
                     "NPS of the months so far, the planned monthly path to the target and, "
                     "when the trend rises, the month it projects the target is reached."))
         add(f"<p>{_esc(_goal_sentence(g))}</p>")
+        if g.get("plan") is not None:
+            add(f"<p>{_esc(_plan_sentence(g['plan']))}</p>")
+            rows = [[f"<td>{_esc(str(m['period']))}</td>", _num(m["planned"]), _num(m["actual"]),
+                     _num(m["low"]), _num(m["high"]),
+                     f"<td>{_esc(m['status'].replace('_', ' '))}</td>"]
+                    for m in g["plan"]["months"]]
+            add(_table(["month", "planned", "actual", "low", "high", "status"], rows,
+                       "goal_plan"))
         if g["minimum_detectable_change"] is not None:
             add(f"<p>The smallest month-on-month change these sample sizes can show is "
                 f"{_f(g['minimum_detectable_change'])} points.</p>")
