@@ -941,8 +941,7 @@ impl Case {
                     s.contacted_at = Some(at);
                     s.channel = Some(*channel);
                 }
-                if s
-                    .strongest_channel
+                if s.strongest_channel
                     .is_none_or(|c| channel.strength() > c.strength())
                 {
                     s.strongest_channel = Some(*channel);

@@ -202,7 +202,10 @@ impl GoalPlan {
                 ("actual".into(), f(|x| x.actual)),
                 ("low".into(), f(|x| x.low)),
                 ("high".into(), f(|x| x.high)),
-                ("n".into(), Column::U64(m.iter().map(|x| Some(x.n)).collect())),
+                (
+                    "n".into(),
+                    Column::U64(m.iter().map(|x| Some(x.n)).collect()),
+                ),
                 (
                     "status".into(),
                     Column::Str(m.iter().map(|x| Some(x.status.name().into())).collect()),

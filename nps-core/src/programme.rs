@@ -1548,7 +1548,14 @@ mod merge_tests {
         for e in [
             s(&a, &p, &o).merge(&s(&b, &other, &o)).unwrap_err(),
             s(&a, &p, &o)
-                .merge(&s(&b, &p, &StatsOptions { top_reasons: 2, ..StatsOptions::default() }))
+                .merge(&s(
+                    &b,
+                    &p,
+                    &StatsOptions {
+                        top_reasons: 2,
+                        ..StatsOptions::default()
+                    },
+                ))
                 .unwrap_err(),
             s(&a, &p, &o).merge(&s(&all[..1], &p, &o)).unwrap_err(),
         ] {

@@ -276,9 +276,7 @@ pub extern "C" fn nps_recovery_stats_options_default() -> NpsRecoveryStatsOption
 /// # Safety
 ///
 /// `options` NULL or readable.
-unsafe fn stats_options(
-    options: *const NpsRecoveryStatsOptions,
-) -> Result<StatsOptions, FfiError> {
+unsafe fn stats_options(options: *const NpsRecoveryStatsOptions) -> Result<StatsOptions, FfiError> {
     // SAFETY: caller guarantee.
     unsafe { ffi::options_or_default(options, |o: NpsRecoveryStatsOptions| o.to_core()) }
 }

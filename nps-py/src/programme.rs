@@ -17,7 +17,8 @@ use nps_core::event_log::{cases_from_columns, recovery_stats_from_columns, Event
 use nps_core::period::{parse_tz, Period};
 use nps_core::programme::{
     rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_table, ChannelRule,
-    RankedCase, RecoveryBand, RecoveryRate, RecoveryStats, RecoveryStatsTable, StatsGrouping, StatsOptions,
+    RankedCase, RecoveryBand, RecoveryRate, RecoveryStats, RecoveryStatsTable, StatsGrouping,
+    StatsOptions,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;

@@ -427,7 +427,10 @@ fn golden_showcase_cases() {
     subset("showcase", &serde_json::to_value(&s).unwrap(), &v["stats"]).unwrap();
     assert_eq!(s.by_channel[0].label, "visit");
     assert_eq!(
-        (s.by_channel[0].success.numerator, s.by_channel[0].success.denominator),
+        (
+            s.by_channel[0].success.numerator,
+            s.by_channel[0].success.denominator
+        ),
         (2, 2)
     );
     let first = StatsOptions {
@@ -493,7 +496,10 @@ fn golden_month_by_expectation_and_first_contact() {
 fn golden_defaults() {
     let d = &vectors()["defaults"];
     let o = StatsOptions::default();
-    assert_eq!(o.top_reasons as u64, d["stats_options"]["top_reasons"].as_u64().unwrap());
+    assert_eq!(
+        o.top_reasons as u64,
+        d["stats_options"]["top_reasons"].as_u64().unwrap()
+    );
     assert_eq!(o.channel_rule.name(), d["stats_options"]["channel_rule"]);
     let p = Policy::default();
     let step = p
@@ -506,11 +512,20 @@ fn golden_defaults() {
         nps_core::calendar::Duration::Wall { seconds } => seconds,
         _ => panic!("wall-clock expected"),
     };
-    assert_eq!(wall(&step.from), d["execution_step"]["from"].as_i64().unwrap());
-    assert_eq!(wall(step.to.as_ref().unwrap()), d["execution_step"]["to"].as_i64().unwrap());
+    assert_eq!(
+        wall(&step.from),
+        d["execution_step"]["from"].as_i64().unwrap()
+    );
+    assert_eq!(
+        wall(step.to.as_ref().unwrap()),
+        d["execution_step"]["to"].as_i64().unwrap()
+    );
     let fu = &p.recovery.follow_up;
     assert_eq!(wall(&fu.from), d["follow_up"]["from"].as_i64().unwrap());
-    assert_eq!(wall(fu.to.as_ref().unwrap()), d["follow_up"]["to"].as_i64().unwrap());
+    assert_eq!(
+        wall(fu.to.as_ref().unwrap()),
+        d["follow_up"]["to"].as_i64().unwrap()
+    );
     let names: Vec<&str> = Channel::ALL.iter().map(|c| c.name()).collect();
     assert_eq!(serde_json::to_value(names).unwrap(), d["channels"]);
     assert_eq!(
@@ -558,16 +573,27 @@ fn execution_without_start_counts_the_delivery() {
     c.apply(Event::SolutionAccepted { at: At(240) }).unwrap();
     c.apply(Event::Executed { at: At(30 * 3600) }).unwrap();
     let s = c.status(&Policy::default(), 31 * 3600).unwrap();
-    let step5 = s.steps.iter().find(|x| x.name == "execution_and_follow_up").unwrap();
+    let step5 = s
+        .steps
+        .iter()
+        .find(|x| x.name == "execution_and_follow_up")
+        .unwrap();
     assert_eq!(step5.completed_at, Some(30 * 3600));
     assert_eq!(step5.state, nps_core::case::StepState::DoneLate);
     assert_eq!(step5.late_seconds, 6 * 3600); // due at 24 h
     let fu = s.follow_up.unwrap();
-    assert_eq!((fu.name.as_str(), fu.state), ("follow_up", nps_core::case::StepState::Pending));
+    assert_eq!(
+        (fu.name.as_str(), fu.state),
+        ("follow_up", nps_core::case::StepState::Pending)
+    );
     // Eight days after the delivery, no follow-up: late by one day.
-    let later = c.status(&Policy::default(), 30 * 3600 + 8 * 86_400).unwrap();
+    let later = c
+        .status(&Policy::default(), 30 * 3600 + 8 * 86_400)
+        .unwrap();
     assert_eq!(later.follow_up.as_ref().unwrap().late_seconds, 86_400);
     assert!(later.late_steps().contains(&"follow_up"));
-    let e = c.apply(Event::ExecutionStarted { at: At(31 * 3600) }).unwrap_err();
+    let e = c
+        .apply(Event::ExecutionStarted { at: At(31 * 3600) })
+        .unwrap_err();
     assert_eq!(e.kind(), ErrorKind::InvalidEvent);
 }

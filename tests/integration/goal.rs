@@ -15,8 +15,7 @@ fn vectors() -> &'static Value {
     V.get_or_init(|| {
         let p =
             std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("golden/goal_vectors.json");
-        serde_json::from_str(&std::fs::read_to_string(p).expect("goal_vectors.json"))
-            .expect("JSON")
+        serde_json::from_str(&std::fs::read_to_string(p).expect("goal_vectors.json")).expect("JSON")
     })
 }
 

@@ -50,7 +50,8 @@ def report(survey: pl.DataFrame) -> rep.Report:
 def test_goal_plan_section(survey: pl.DataFrame) -> None:
     """--goal-plan-start: the goal section shows planned against actual per
     month, from nps.track_goal(..., plan_start=...)."""
-    monthly = nps.group_by(survey, score="score", time="submitted_at", tz=TZ, period="month")
+    monthly = nps.group_by(survey, score="score", time="submitted_at", tz=TZ, period="month",
+                           invalid="skip")
     labels = [g.period for g in monthly]
     r = rep.build(survey, score="score", time="submitted_at", tz=TZ, goal=65.0,
                   goal_plan_start=labels[1], source="sample")

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::{
-    AlertLevel, AlertRule, Authority, Benchmark, CumulativeCaps, Driver, EarlyWarnings, Policy,
-    FollowUpWindow, Recovery, RecoveryStep, RoleLimit, SpeedSuccess, Tier, TierRule, TierWhen,
+    AlertLevel, AlertRule, Authority, Benchmark, CumulativeCaps, Driver, EarlyWarnings,
+    FollowUpWindow, Policy, Recovery, RecoveryStep, RoleLimit, SpeedSuccess, Tier, TierRule,
+    TierWhen,
 };
 use crate::calendar::Duration;
 use crate::money::{Currency, Money};

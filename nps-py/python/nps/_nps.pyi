@@ -776,6 +776,11 @@ class PlanMonth:
     `planned`, `actual` (None without responses), `low`, `high` (its
     interval), `n` and `status` ("ahead", "on_track", "behind" beyond noise
     only, or "no_data").
+
+    >>> h = [nps.Tally(50, 30, 120), nps.Tally(20, 20, 160)]
+    >>> m = nps.track_goal(h, target=65, months=12, plan_start=0).plan.months[1]
+    >>> m.month, round(m.planned, 2), m.actual, m.status  # 35 -> 70 is beyond noise
+    (1, 37.5, 70.0, 'ahead')
     """
 
     @property
@@ -808,6 +813,10 @@ class Projection:
     None unless reached or projected), and its interval `low`, `high`
     (`high` None = unbounded: at the observed noise the target may never be
     reached).
+
+    >>> h = [nps.Tally(40, 30, 130), nps.Tally(50, 30, 120)]  # 45, then 35
+    >>> nps.track_goal(h, target=65, months=12, plan_start=0).plan.projected
+    Projection(status="not_reachable", month=None, low=None, high=None)
     """
 
     @property
