@@ -437,8 +437,8 @@ pub fn groups_to_json(groups: &[GroupStats]) -> String {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ChannelRule {
-    /// The strongest channel used before the outcome (visit > video > phone
-    /// > message; [`Channel::strength`]): a customer phoned first and
+    /// The strongest channel used before the outcome (visit, then video,
+    /// phone, message; [`Channel::strength`]): a customer phoned first and
     /// visited later counts as a visit. The default (SPEC §4.5: both of the
     /// source's showcase cases are phoned first and visited later).
     #[default]
