@@ -171,6 +171,10 @@ def test_recovery_kpi_and_journey_are_the_library_results(report: rep.Report) ->
     assert (f["recovery"]["low_scores"], f["recovery"]["recovered"]) == (s.low_scores,
                                                                          s.recovered)
     assert f["recovery"]["success_rate"]["percent"] == 100 * s.success_rate.value
+    for key in ("by_channel", "by_expectation"):
+        assert [(b["label"], b["numerator"], b["denominator"]) for b in f["recovery"][key]] == [
+            (b.label, b.success.numerator, b.success.denominator) for b in getattr(s, key)]
+    assert "recovery_splits" in report.to_html(charts=False)
     c = pl.read_csv(SAMPLE / "heat_complaints.csv")
     h = nps.HeatMap.from_records(c["stage"], c["pain_point"], c["pain"], by=c["dealer"])
     assert f["journey"]["vital_few"] == h.pareto(0.8).to_dict()["point"]
