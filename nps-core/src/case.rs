@@ -832,7 +832,8 @@ impl Case {
     /// c.apply(Event::Contacted { at: At(120), channel: Channel::Phone })?;
     /// let usd = PackageItem { value: 10_000, currency: Currency::from_code("USD")?,
     ///     layer: Layer::LossCompensation };
-    /// let e = c.apply_for(Event::SolutionProposed { at: At(180), items: vec![usd] }, &p).unwrap_err();
+    /// let e = c.apply_for(Event::SolutionProposed { at: At(180), items: vec![usd],
+    ///     over_expectation: false, expectation: None }, &p).unwrap_err();
     /// assert_eq!(e.index(), Some(3));
     /// assert_eq!(c.events().len(), 3);
     /// # Ok::<(), nps_core::Error>(())
