@@ -946,7 +946,8 @@ typedef uint32_t NpsOutcome;
 #endif // __cplusplus
 
 /**
- * Channel of the first contact. Passed as `uint32_t`.
+ * A contact channel (strength: visit > video > phone > message). Passed
+ * as `uint32_t`.
  */
 enum NpsChannel
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -969,12 +970,110 @@ enum NpsChannel
      * Written message.
      */
     NPS_CHANNEL_MESSAGE = 3,
+    /**
+     * Video call.
+     */
+    NPS_CHANNEL_VIDEO = 4,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
 typedef enum NpsChannel NpsChannel;
 #else
 typedef uint32_t NpsChannel;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Which contact sets a case's apology channel in the programme
+ * statistics (nps-core's `programme::ChannelRule`). Passed as `uint32_t`.
+ */
+enum NpsChannelRule
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The strongest channel used before the outcome (visit > video >
+     * phone > message). The default.
+     */
+    NPS_CHANNEL_RULE_STRONGEST = 0,
+    /**
+     * The channel of the first contact.
+     */
+    NPS_CHANNEL_RULE_FIRST_CONTACT = 1,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsChannelRule NpsChannelRule;
+#else
+typedef uint32_t NpsChannelRule;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * Where a month stands against the plan. Passed as `uint32_t`.
+ */
+enum NpsPlanStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The interval of the actual lies above the planned value.
+     */
+    NPS_PLAN_STATUS_AHEAD = 0,
+    /**
+     * The interval of the actual contains the planned value.
+     */
+    NPS_PLAN_STATUS_ON_TRACK = 1,
+    /**
+     * The interval of the actual lies below the planned value.
+     */
+    NPS_PLAN_STATUS_BEHIND = 2,
+    /**
+     * No responses that month.
+     */
+    NPS_PLAN_STATUS_NO_DATA = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsPlanStatus NpsPlanStatus;
+#else
+typedef uint32_t NpsPlanStatus;
+#endif // __STDC_VERSION__ >= 202311L
+#endif // __cplusplus
+
+/**
+ * When the target is reached at the observed trend. Passed as `uint32_t`.
+ */
+enum NpsProjectionStatus
+#if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+  : uint32_t
+#endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
+ {
+    /**
+     * The last month already reaches the target.
+     */
+    NPS_PROJECTION_STATUS_REACHED = 0,
+    /**
+     * The trend line reaches the target in `projected_month`.
+     */
+    NPS_PROJECTION_STATUS_PROJECTED = 1,
+    /**
+     * Not reachable at the current trend (it does not rise, or it would
+     * take more than nps-core's `goal::MAX_MONTHS` months).
+     */
+    NPS_PROJECTION_STATUS_NOT_REACHABLE = 2,
+    /**
+     * Fewer than two months with responses since the plan start.
+     */
+    NPS_PROJECTION_STATUS_NO_TREND = 3,
+};
+#ifndef __cplusplus
+#if __STDC_VERSION__ >= 202311L
+typedef enum NpsProjectionStatus NpsProjectionStatus;
+#else
+typedef uint32_t NpsProjectionStatus;
 #endif // __STDC_VERSION__ >= 202311L
 #endif // __cplusplus
 
@@ -2146,10 +2245,20 @@ typedef struct NpsKeyValue {
  */
 typedef struct NpsGoalOptions {
     /**
-     * Confidence level of the last change's test and of the minimum
-     * detectable change (default: `nps_default_confidence()`).
+     * Confidence level of the last change's test, of the minimum
+     * detectable change and of the plan's intervals (default:
+     * `nps_default_confidence()`).
      */
     double confidence;
+    /**
+     * Whether `plan_start` is set (default false: no plan tracking).
+     */
+    bool has_plan_start;
+    /**
+     * The month the plan started, as an index of the history (read by
+     * `nps_goal_track_plan`).
+     */
+    size_t plan_start;
 } NpsGoalOptions;
 
 /**
@@ -2241,6 +2350,105 @@ typedef struct NpsGoalReport {
      */
     uint32_t projected_months;
 } NpsGoalReport;
+
+/**
+ * The plan against the actuals, filled by `nps_goal_track_plan`.
+ */
+typedef struct NpsGoalPlan {
+    /**
+     * The plan start (an index of the history).
+     */
+    size_t start;
+    /**
+     * The NPS of the plan-start month.
+     */
+    double start_value;
+    /**
+     * The month the target is due, counted from the plan start.
+     */
+    uint32_t due;
+    /**
+     * Months from the plan start to the last of the history (rows of
+     * `months`).
+     */
+    size_t month_count;
+    /**
+     * Whether `trend` is set (two months with responses since the start).
+     */
+    bool has_trend;
+    /**
+     * Least-squares slope since the plan start, points per month.
+     */
+    double trend;
+    /**
+     * An `NpsProjectionStatus`.
+     */
+    uint32_t projection;
+    /**
+     * Whether `projected_month` is set (reached or projected).
+     */
+    bool has_projected_month;
+    /**
+     * The month (since the plan start) the target is reached.
+     */
+    uint32_t projected_month;
+    /**
+     * Whether `projected_low` is set (projected only).
+     */
+    bool has_projected_low;
+    /**
+     * Lower bound of the projected month's interval.
+     */
+    uint32_t projected_low;
+    /**
+     * Whether `projected_high` is set; false for a projection means the
+     * interval is unbounded (at the observed noise the target may never
+     * be reached).
+     */
+    bool has_projected_high;
+    /**
+     * Upper bound of the projected month's interval.
+     */
+    uint32_t projected_high;
+} NpsGoalPlan;
+
+/**
+ * One month of the plan, filled by `nps_goal_track_plan`.
+ */
+typedef struct NpsPlanMonth {
+    /**
+     * Months since the plan start (0 = the plan-start month).
+     */
+    uint32_t month;
+    /**
+     * The planned NPS.
+     */
+    double planned;
+    /**
+     * Whether the month has responses (`actual`, `low`, `high` are set).
+     */
+    bool has_actual;
+    /**
+     * The month's NPS.
+     */
+    double actual;
+    /**
+     * Lower bound of its interval (score interval).
+     */
+    double low;
+    /**
+     * Upper bound of its interval.
+     */
+    double high;
+    /**
+     * Responses that month.
+     */
+    uint64_t n;
+    /**
+     * An `NpsPlanStatus`.
+     */
+    uint32_t status;
+} NpsPlanMonth;
 
 /**
  * A survey response to triage. Zero-initialise it and set the fields.
@@ -3511,38 +3719,12 @@ typedef struct NpsCaseInfo {
      * An `NpsChannel` (of the first contact).
      */
     uint32_t channel;
+    /**
+     * An `NpsChannel`: the strongest channel of every contact (the
+     * apology channel of the programme statistics by default).
+     */
+    uint32_t strongest_channel;
 } NpsCaseInfo;
-
-/**
- * Summary of a case status, filled by `nps_case_status`.
- */
-typedef struct NpsRecoveryStatus {
-    /**
-     * Number of steps (of the policy).
-     */
-    size_t step_count;
-    /**
-     * Index of the first step not completed, `NPS_STEP_NONE` when all are.
-     */
-    uint32_t current_step;
-    /**
-     * Number of steps late or done late.
-     */
-    size_t late_count;
-    /**
-     * Whether a package was proposed.
-     */
-    bool has_last_approval;
-    /**
-     * Total of the last package, minor units of the policy currency.
-     */
-    int64_t last_total_minor;
-    /**
-     * Whether the last package keeps the case within its tier's cap
-     * (counting the packages accepted before it).
-     */
-    bool last_within_cap;
-} NpsRecoveryStatus;
 
 /**
  * One procedure step at an instant, filled by `nps_case_status`.
@@ -3577,6 +3759,48 @@ typedef struct NpsStep {
      */
     int64_t late_seconds;
 } NpsStep;
+
+/**
+ * Summary of a case status, filled by `nps_case_status`.
+ */
+typedef struct NpsRecoveryStatus {
+    /**
+     * Number of steps (of the policy).
+     */
+    size_t step_count;
+    /**
+     * Index of the first step not completed, `NPS_STEP_NONE` when all are.
+     */
+    uint32_t current_step;
+    /**
+     * Number of steps late or done late.
+     */
+    size_t late_count;
+    /**
+     * Whether a package was proposed.
+     */
+    bool has_last_approval;
+    /**
+     * Total of the last package, minor units of the policy currency.
+     */
+    int64_t last_total_minor;
+    /**
+     * Whether the last package keeps the case within its tier's cap
+     * (counting the packages accepted before it).
+     */
+    bool last_within_cap;
+    /**
+     * Whether the solution was delivered (`executed`) by "now": the
+     * follow-up window is then known.
+     */
+    bool has_follow_up;
+    /**
+     * The follow-up in its own window from the delivery (the policy's
+     * `recovery.follow_up`, default 3–7 days); zero when `has_follow_up`
+     * is false. Counted in `late_count` when late.
+     */
+    struct NpsStep follow_up;
+} NpsRecoveryStatus;
 
 /**
  * Options of `nps_compare_shares` and `nps_compare_counts` (nps-core's
@@ -3860,6 +4084,22 @@ typedef struct NpsRecoveryStats {
 } NpsRecoveryStats;
 
 /**
+ * Options of the programme statistics (nps-core's
+ * `programme::StatsOptions`). Start from
+ * `nps_recovery_stats_options_default()`.
+ */
+typedef struct NpsRecoveryStatsOptions {
+    /**
+     * How many reasons to list.
+     */
+    size_t top_reasons;
+    /**
+     * An `NpsChannelRule`.
+     */
+    uint32_t channel_rule;
+} NpsRecoveryStatsOptions;
+
+/**
  * An event table of recovery cases, one row per case event (nps-core's
  * `event_log::EventColumns`): `case_id`, `event` and `at` are required,
  * every other column may be NULL (not given). In a text column a NULL
@@ -3876,7 +4116,8 @@ typedef struct NpsEventColumns {
     /**
      * The event kind of each row: `opened`, `acknowledged`, `contacted`,
      * `investigated`, `solution_proposed`, `solution_accepted`,
-     * `executed`, `followed_up`, `rerated`, `closed`, `reviewed`.
+     * `execution_started`, `executed`, `followed_up`, `rerated`, `closed`,
+     * `reviewed`.
      */
     const char *const *event;
     /**
@@ -3904,7 +4145,8 @@ typedef struct NpsEventColumns {
      */
     const char *const *dealer;
     /**
-     * Channel of `contacted` rows (`phone`, `visit`, `message`), or NULL.
+     * Channel of `contacted` rows (`visit`, `video`, `phone`, `message`),
+     * or NULL.
      */
     const char *const *channel;
     /**
@@ -3930,6 +4172,17 @@ typedef struct NpsEventColumns {
      * Outcome of `closed` rows (`recovered`, `converted`, `lost`), or NULL.
      */
     const char *const *outcome;
+    /**
+     * `solution_proposed` rows: the package is marked over the customer's
+     * expectation (true on any row of the package), or NULL (false).
+     */
+    const bool *over_expectation;
+    /**
+     * `solution_proposed` rows: the customer's stated expectation in minor
+     * units (NaN = not given; a package whose total exceeds it is over
+     * expectation), or NULL.
+     */
+    const double *expectation;
 } NpsEventColumns;
 
 /**
@@ -5455,6 +5708,32 @@ NpsStatus nps_goal_track(const struct NpsTally *history,
                          struct NpsGoalReport *out,
                          double *path,
                          size_t path_len);
+
+/**
+ * Tracks the plan of a goal (`nps_goal_track` with `options->plan_start`,
+ * which must be set, else `NPS_STATUS_INVALID_ARGUMENT` naming
+ * `plan_start`): the planned value of each month since the plan start on
+ * the straight path from the plan-start month's NPS to `target` at
+ * `months`, the actual with its interval and whether it is ahead, on
+ * track or behind beyond noise, and the month the target is reached at
+ * the observed trend with an interval, or "not reachable". The summary is
+ * written to `*out`; the months to `months_out` (capacity `months_len`;
+ * NULL with 0 = summary only). A `months_len` below `month_count` is
+ * `NPS_STATUS_BUFFER_TOO_SMALL` (the summary is still written).
+ *
+ * # Safety
+ *
+ * As `nps_goal_track`; `out` NULL or writable; `months_out` NULL or
+ * writable for `months_len` elements.
+ */
+NpsStatus nps_goal_track_plan(const struct NpsTally *history,
+                              size_t history_len,
+                              double target,
+                              uint32_t months,
+                              const struct NpsGoalOptions *options,
+                              struct NpsGoalPlan *out,
+                              struct NpsPlanMonth *months_out,
+                              size_t months_len);
 
 /**
  * Writes a new handle holding the default policy (SPEC §4: CNY, wall-clock
@@ -7569,6 +7848,7 @@ NpsStatus nps_case_status(const struct NpsCase *case_,
 /**
  * The whole status at `now` as JSON text: `now`, `current_step` (name or
  * null), `steps` (name, start, due, completed_at, state, late_seconds),
+ * `follow_up` (the same fields, or null before the delivery),
  * `deadlines` (the triage clocks: deadlines, events, next_fire_at),
  * `approvals`, `last_approval`, `closed`. Text output as
  * `nps_case_to_json`.
@@ -7689,6 +7969,12 @@ NpsStatus nps_recovery_stats(const struct NpsPolicy *policy,
                              struct NpsRecoveryStats *out);
 
 /**
+ * The default statistics options, converted from nps-core's
+ * `StatsOptions::default()` (5 reasons; the strongest channel).
+ */
+struct NpsRecoveryStatsOptions nps_recovery_stats_options_default(void);
+
+/**
  * Programme statistics of the cases of an event table of `n` rows
  * (`nps_recovery_stats` of the cases the table describes; nps-core's
  * `event_log::recovery_stats_from_columns`). A case's rows are its events
@@ -7699,9 +7985,11 @@ NpsStatus nps_recovery_stats(const struct NpsPolicy *policy,
  * for `contacted`; `responsibility` for `investigated`; `score` for
  * `rerated`; `outcome` for `closed`; a `solution_proposed` row is one item
  * (`value`, `currency`, `layer`), and the case's `solution_proposed` rows
- * at one instant are one package. Every event must be one the case
- * accepts (`nps_case_apply_json`'s rules: order, events that occur once,
- * packages in the policy's currency).
+ * at one instant are one package (`over_expectation` true on any of its
+ * rows marks it; `expectation`, not NaN, is the customer's stated
+ * expectation). Every event must be one the case accepts
+ * (`nps_case_apply_json`'s rules: order, events that occur once, packages
+ * in the policy's currency). The event `execution_started` needs no field.
  *
  * Errors: a bad row is `NPS_STATUS_INVALID_VALUE` (an unknown event name,
  * an instant out of range, a missing or bad field; the message names the
@@ -7806,6 +8094,42 @@ NpsStatus nps_recovery_stats_new(const struct NpsPolicy *policy,
                                  size_t n,
                                  size_t top_reasons,
                                  struct NpsRecoveryStatsHandle **out);
+
+/**
+ * The programme statistics of an event table of `n` rows (as
+ * `nps_recovery_stats_columns`) with `options` (NULL =
+ * `nps_recovery_stats_options_default()`), as a new handle written to
+ * `*out`: its JSON (`nps_recovery_stats_to_json`) has every split,
+ * `by_channel` (by `options->channel_rule`) and `by_expectation` (none,
+ * standard, over_expectation) included.
+ *
+ * # Safety
+ *
+ * As `nps_recovery_stats_columns`; `options` NULL or readable; `out` NULL
+ * or writable.
+ */
+NpsStatus nps_recovery_stats_columns_new(const struct NpsPolicy *policy,
+                                         const struct NpsEventColumns *columns,
+                                         size_t n,
+                                         const struct NpsRecoveryStatsOptions *options,
+                                         struct NpsRecoveryStatsHandle **out);
+
+/**
+ * The programme statistics of `n` cases with `policy` (NULL = default)
+ * and `options` (NULL = `nps_recovery_stats_options_default()`), as a new
+ * handle written to `*out` (`nps_recovery_stats_new` with every option).
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `cases` NULL (with `n` 0) or readable
+ * for `n` live case handles; `options` NULL or readable; `out` NULL or
+ * writable.
+ */
+NpsStatus nps_recovery_stats_new_with_options(const struct NpsPolicy *policy,
+                                              const struct NpsCase *const *cases,
+                                              size_t n,
+                                              const struct NpsRecoveryStatsOptions *options,
+                                              struct NpsRecoveryStatsHandle **out);
 
 /**
  * Merges the statistics of two disjoint sets of cases: `*out` equals the

@@ -483,7 +483,7 @@ fn event(inp: &mut Input<'_>, prev: i64) -> Event {
         1 => Event::Acknowledged { at },
         2 => Event::Contacted {
             at,
-            channel: inp.pick(&[Channel::Phone, Channel::Visit, Channel::Message]),
+            channel: inp.pick(&Channel::ALL),
         },
         3 => Event::Investigated {
             at,
@@ -508,9 +508,15 @@ fn event(inp: &mut Input<'_>, prev: i64) -> Event {
                 })
                 .collect::<Option<Vec<_>>>()
                 .unwrap_or_default();
-            Event::SolutionProposed { at, items }
+            Event::SolutionProposed {
+                at,
+                items,
+                over_expectation: inp.bool(),
+                expectation: inp.bool().then(|| inp.key_i64()),
+            }
         }
         5 => Event::SolutionAccepted { at },
+        6 if inp.bool() => Event::ExecutionStarted { at },
         6 => Event::Executed { at },
         7 => Event::FollowedUp { at },
         8 => Event::Rerated {

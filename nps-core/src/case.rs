@@ -21,10 +21,10 @@
 //! |---|---|
 //! | `opened` | `score` (0–10), `reason`, `high_value`, `public_opinion_risk`, optional `dealer` |
 //! | `acknowledged` | — |
-//! | `contacted` | `channel`: `phone`, `visit` or `message` |
+//! | `contacted` | `channel`: `visit`, `video`, `phone` or `message` |
 //! | `investigated` | `responsibility`: `company`, `customer`, `shared`, `force_majeure` |
-//! | `solution_proposed` | `items`: `[{"value": minor units, "currency": "CNY", "layer": "loss_compensation"}]` |
-//! | `solution_accepted`, `executed`, `followed_up`, `reviewed` | — |
+//! | `solution_proposed` | `items`: `[{"value": minor units, "currency": "CNY", "layer": "loss_compensation"}]`; optional `over_expectation` (bool, default false) and `expectation` (the customer's stated expectation, minor units) |
+//! | `solution_accepted`, `execution_started`, `executed`, `followed_up`, `reviewed` | — |
 //! | `rerated` | `score` (0–10) |
 //! | `closed` | `outcome`: `recovered`, `converted` or `lost` |
 //!
@@ -34,13 +34,21 @@
 //! - `opened` is the first event and occurs once.
 //! - `acknowledged` once; `contacted` needs a prior `acknowledged` (the
 //!   alert is acknowledged before the customer is called; the same instant
-//!   is fine). `contacted` may repeat; the first contact is the one that
-//!   counts (response speed, apology channel).
+//!   is fine). `contacted` may repeat; the first contact counts for the
+//!   response speed; the apology channel of the programme statistics is
+//!   by default the strongest channel of all contacts (visit > video >
+//!   phone > message), or the first contact's
+//!   ([`ChannelRule`](crate::programme::ChannelRule)).
 //! - `investigated` once, after a contact. `solution_proposed` after a
 //!   contact (a later proposal revises a pending one, or starts a new
 //!   round after an acceptance). `solution_accepted` needs a pending
-//!   proposal. `executed` once, after an acceptance; `followed_up` once,
-//!   after `executed`.
+//!   proposal. `execution_started` once, after an acceptance and before
+//!   `executed`; `executed` (the delivery) once, after an acceptance;
+//!   `followed_up` once, after `executed`.
+//! - A package is over the customer's expectation when marked so
+//!   (`over_expectation: true`) or, with a stated `expectation`, when its
+//!   total exceeds it; a package marked over expectation whose total does
+//!   not exceed the stated expectation is refused.
 //! - `rerated` once, after a contact; it is stored next to the original
 //!   score, never instead of it.
 //! - `closed` once: `lost` at any time after opening; `recovered` and
@@ -56,9 +64,19 @@
 //! The policy's recovery steps (by name) are completed by these events:
 //! `identify_and_grade` ← `acknowledged`, `first_contact` ← first
 //! `contacted`, `investigation` ← `investigated`, `solution` ← first
-//! `solution_accepted`, `execution_and_follow_up` ← `followed_up`, `review`
-//! ← `reviewed`. Windows are computed from the opening instant with
-//! [`Policy::add`], so business-time units count opening hours only.
+//! `solution_accepted`, `execution_and_follow_up` ← `execution_started`
+//! (step 5 is judged on the **start** of execution, which the source wants
+//! within 24 hours: "24小时内启动"; a log without `execution_started`,
+//! written before the event existed, counts its `executed` instant, since
+//! execution cannot start after it is done), `review` ← `reviewed`. Windows
+//! are computed from the opening instant with [`Policy::add`], so
+//! business-time units count opening hours only.
+//!
+//! The follow-up has its own window, measured from the delivery
+//! (`executed`): [`RecoveryStatus::follow_up`], from the policy's
+//! `recovery.follow_up` (default 3 to 7 days, wall-clock: the source
+//! delivers on day 7 and calls back on day 10). A delivery on day 7 and a
+//! call on day 10 are on time, not days late.
 //!
 //! ```
 //! use nps_core::case::{Case, StepState};
@@ -139,7 +157,9 @@ impl<'de> Deserialize<'de> for At {
     }
 }
 
-/// How the customer was contacted.
+/// How the customer was contacted. Channels have a strength (the source
+/// compares apology visits, 82 % success, with phone only, 55 %): visit >
+/// video > phone > message ([`Channel::strength`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Channel {
@@ -149,11 +169,19 @@ pub enum Channel {
     Visit,
     /// A written message (messaging app, SMS, e-mail).
     Message,
+    /// A video call.
+    Video,
 }
 
 impl Channel {
-    /// All channels, in this order.
-    pub const ALL: [Channel; 3] = [Channel::Phone, Channel::Visit, Channel::Message];
+    /// All channels, strongest first (the order of the apology-channel
+    /// split of the programme statistics).
+    pub const ALL: [Channel; 4] = [
+        Channel::Visit,
+        Channel::Video,
+        Channel::Phone,
+        Channel::Message,
+    ];
 
     /// The snake_case name.
     pub fn name(self) -> &'static str {
@@ -161,6 +189,24 @@ impl Channel {
             Channel::Phone => "phone",
             Channel::Visit => "visit",
             Channel::Message => "message",
+            Channel::Video => "video",
+        }
+    }
+
+    /// The strength of the channel: visit 4 > video 3 > phone 2 > message 1.
+    ///
+    /// ```
+    /// use nps_core::case::Channel;
+    /// assert!(Channel::Visit.strength() > Channel::Video.strength());
+    /// assert!(Channel::Video.strength() > Channel::Phone.strength());
+    /// assert!(Channel::Phone.strength() > Channel::Message.strength());
+    /// ```
+    pub fn strength(self) -> u8 {
+        match self {
+            Channel::Visit => 4,
+            Channel::Video => 3,
+            Channel::Phone => 2,
+            Channel::Message => 1,
         }
     }
 }
@@ -246,6 +292,10 @@ impl From<Item> for PackageItem {
     }
 }
 
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
 /// One event of a case (see the module docs for the JSON form).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
@@ -291,13 +341,28 @@ pub enum Event {
         at: At,
         /// The package (at least one item).
         items: Vec<PackageItem>,
+        /// The package is marked "over expectation" (超预期补偿) by the
+        /// case owner (default false; left out of the JSON when false).
+        #[serde(default, skip_serializing_if = "is_false")]
+        over_expectation: bool,
+        /// The customer's stated expectation, in minor units of the
+        /// package's currency, when known: a package whose total exceeds it
+        /// is over expectation.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        expectation: Option<i64>,
     },
     /// The customer accepted the pending proposal.
     SolutionAccepted {
         /// When.
         at: At,
     },
-    /// The solution was carried out.
+    /// Execution of the accepted solution started (the source: "24小时内启动",
+    /// execution starts within 24 hours).
+    ExecutionStarted {
+        /// When.
+        at: At,
+    },
+    /// The solution was carried out (delivered).
     Executed {
         /// When.
         at: At,
@@ -338,6 +403,7 @@ impl Event {
             | Event::Investigated { at, .. }
             | Event::SolutionProposed { at, .. }
             | Event::SolutionAccepted { at }
+            | Event::ExecutionStarted { at }
             | Event::Executed { at }
             | Event::FollowedUp { at }
             | Event::Rerated { at, .. }
@@ -355,6 +421,7 @@ impl Event {
             Event::Investigated { .. } => "investigated",
             Event::SolutionProposed { .. } => "solution_proposed",
             Event::SolutionAccepted { .. } => "solution_accepted",
+            Event::ExecutionStarted { .. } => "execution_started",
             Event::Executed { .. } => "executed",
             Event::FollowedUp { .. } => "followed_up",
             Event::Rerated { .. } => "rerated",
@@ -398,6 +465,11 @@ pub struct Proposal {
     pub items: Vec<Item>,
     /// When it was accepted, if it was.
     pub accepted_at: Option<i64>,
+    /// Over the customer's expectation: marked so, or its total exceeds
+    /// the stated expectation.
+    pub over_expectation: bool,
+    /// The customer's stated expectation (minor units), if given.
+    pub expectation: Option<i64>,
 }
 
 /// The state of a case, derived from its log.
@@ -421,6 +493,10 @@ pub struct State {
     pub contacted_at: Option<i64>,
     /// Channel of the first contact.
     pub channel: Option<Channel>,
+    /// The strongest channel of every contact (visit > video > phone >
+    /// message); contacts come before the outcome (a closed case takes
+    /// none).
+    pub strongest_channel: Option<Channel>,
     /// Investigation.
     pub investigated_at: Option<i64>,
     /// Root-cause responsibility.
@@ -429,7 +505,9 @@ pub struct State {
     pub proposals: Vec<Proposal>,
     /// First acceptance.
     pub accepted_at: Option<i64>,
-    /// Execution.
+    /// Start of execution (`execution_started`).
+    pub execution_started_at: Option<i64>,
+    /// Execution done (`executed`, the delivery).
     pub executed_at: Option<i64>,
     /// Follow-up.
     pub followed_up_at: Option<i64>,
@@ -472,6 +550,34 @@ fn score_ok(score: u8, index: Option<usize>, kind: &str) -> Result<()> {
         ));
     }
     Ok(())
+}
+
+/// Whether a package is over the customer's expectation: the `flag` the
+/// case owner set, or (with a stated `expectation`) its total exceeding
+/// it. `Err` (the reason) for a negative expectation, a total that
+/// overflows, or a flag the stated expectation contradicts.
+fn package_over_expectation(
+    items: &[PackageItem],
+    flag: bool,
+    expectation: Option<i64>,
+) -> std::result::Result<bool, String> {
+    let Some(expected) = expectation else {
+        return Ok(flag);
+    };
+    if expected < 0 {
+        return Err(format!("expectation {expected} is negative"));
+    }
+    let total = items
+        .iter()
+        .try_fold(0i64, |acc, i| acc.checked_add(i.value))
+        .ok_or_else(|| "the package total overflows".to_owned())?;
+    let over = total > expected;
+    if flag && !over {
+        return Err(format!(
+            "marked over_expectation but its total {total} does not exceed the stated expectation {expected} (minor units)"
+        ));
+    }
+    Ok(over)
 }
 
 /// `Err` naming `policy` when the policy a case document carries differs
@@ -726,7 +832,8 @@ impl Case {
     /// c.apply(Event::Contacted { at: At(120), channel: Channel::Phone })?;
     /// let usd = PackageItem { value: 10_000, currency: Currency::from_code("USD")?,
     ///     layer: Layer::LossCompensation };
-    /// let e = c.apply_for(Event::SolutionProposed { at: At(180), items: vec![usd] }, &p).unwrap_err();
+    /// let e = c.apply_for(Event::SolutionProposed { at: At(180), items: vec![usd],
+    ///     over_expectation: false, expectation: None }, &p).unwrap_err();
     /// assert_eq!(e.index(), Some(3));
     /// assert_eq!(c.events().len(), 3);
     /// # Ok::<(), nps_core::Error>(())
@@ -835,6 +942,11 @@ impl Case {
                     s.contacted_at = Some(at);
                     s.channel = Some(*channel);
                 }
+                if s.strongest_channel
+                    .is_none_or(|c| channel.strength() > c.strength())
+                {
+                    s.strongest_channel = Some(*channel);
+                }
             }
             Event::Investigated { responsibility, .. } => {
                 need_contact(&s)?;
@@ -842,7 +954,12 @@ impl Case {
                 s.investigated_at = Some(at);
                 s.responsibility = Some(*responsibility);
             }
-            Event::SolutionProposed { items, .. } => {
+            Event::SolutionProposed {
+                items,
+                over_expectation,
+                expectation,
+                ..
+            } => {
                 need_contact(&s)?;
                 if items.is_empty() {
                     return Err(err("a package has at least one item"));
@@ -872,16 +989,22 @@ impl Case {
                         ),
                     ));
                 }
+                let over = package_over_expectation(items, *over_expectation, *expectation)
+                    .map_err(|r| err(&r))?;
                 let items: Vec<Item> = items.iter().map(|&i| i.into()).collect();
                 match s.proposals.last_mut() {
                     Some(p) if p.accepted_at.is_none() => {
                         p.at = at;
                         p.items = items;
+                        p.over_expectation = over;
+                        p.expectation = *expectation;
                     }
                     _ => s.proposals.push(Proposal {
                         at,
                         items,
                         accepted_at: None,
+                        over_expectation: over,
+                        expectation: *expectation,
                     }),
                 }
             }
@@ -892,6 +1015,16 @@ impl Case {
                 }
                 _ => return Err(err("no pending proposal to accept")),
             },
+            Event::ExecutionStarted { .. } => {
+                if s.accepted_at.is_none() {
+                    return Err(err("no accepted solution to execute"));
+                }
+                once(s.execution_started_at)?;
+                if s.executed_at.is_some() {
+                    return Err(err("execution has already been done (`executed`)"));
+                }
+                s.execution_started_at = Some(at);
+            }
             Event::Executed { .. } => {
                 if s.accepted_at.is_none() {
                     return Err(err("no accepted solution to execute"));
@@ -1000,7 +1133,10 @@ impl Case {
             "first_contact" => s.contacted_at,
             "investigation" => s.investigated_at,
             "solution" => s.accepted_at,
-            "execution_and_follow_up" => s.followed_up_at,
+            // Judged on the start of execution; a log without
+            // `execution_started` counts its `executed` instant (execution
+            // cannot have started after it was done).
+            "execution_and_follow_up" => s.execution_started_at.or(s.executed_at),
             "review" => s.reviewed_at,
             other => {
                 return Err(Error::arg(
@@ -1023,22 +1159,19 @@ impl Case {
             let start = policy.add(opened, st.from, &[])?;
             let due = st.to.map(|d| policy.add(opened, d, &[])).transpose()?;
             let done = self.step_done(&st.name)?.filter(|&t| t <= now);
-            let (state, late) = match (done, due) {
-                (Some(t), Some(d)) if t > d => (StepState::DoneLate, t - d),
-                (Some(_), _) => (StepState::Done, 0),
-                (None, Some(d)) if now > d => (StepState::Late, now - d),
-                (None, _) if now >= start => (StepState::Due, 0),
-                (None, _) => (StepState::Pending, 0),
-            };
-            steps.push(StepStatus {
-                name: st.name.clone(),
-                start,
-                due,
-                completed_at: done,
-                state,
-                late_seconds: late,
-            });
+            steps.push(StepStatus::at(st.name.clone(), start, due, done, now));
         }
+        // Follow-up: its own window from the delivery (`executed`).
+        let follow_up = match self.state.executed_at.filter(|&t| t <= now) {
+            Some(delivered) => {
+                let w = &policy.recovery.follow_up;
+                let start = policy.add(delivered, w.from, &[])?;
+                let due = w.to.map(|d| policy.add(delivered, d, &[])).transpose()?;
+                let done = self.state.followed_up_at.filter(|&t| t <= now);
+                Some(StepStatus::at("follow_up".into(), start, due, done, now))
+            }
+            None => None,
+        };
         let current_step = steps
             .iter()
             .find(|s| s.completed_at.is_none())
@@ -1063,6 +1196,7 @@ impl Case {
             now,
             current_step,
             steps,
+            follow_up,
             deadlines,
             last_approval: approvals.last().cloned(),
             approvals,
@@ -1124,6 +1258,28 @@ pub struct StepStatus {
     pub late_seconds: i64,
 }
 
+impl StepStatus {
+    /// The status at `now` of a step with window `start..=due`, completed
+    /// at `done` (by `now`).
+    fn at(name: String, start: i64, due: Option<i64>, done: Option<i64>, now: i64) -> StepStatus {
+        let (state, late) = match (done, due) {
+            (Some(t), Some(d)) if t > d => (StepState::DoneLate, t - d),
+            (Some(_), _) => (StepState::Done, 0),
+            (None, Some(d)) if now > d => (StepState::Late, now - d),
+            (None, _) if now >= start => (StepState::Due, 0),
+            (None, _) => (StepState::Pending, 0),
+        };
+        StepStatus {
+            name,
+            start,
+            due,
+            completed_at: done,
+            state,
+            late_seconds: late,
+        }
+    }
+}
+
 /// Status of a recovery case at an instant.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RecoveryStatus {
@@ -1133,6 +1289,11 @@ pub struct RecoveryStatus {
     pub current_step: Option<String>,
     /// Every step of the policy, in order.
     pub steps: Vec<StepStatus>,
+    /// The follow-up (named `follow_up`), in its own window measured from
+    /// the delivery (`executed`) by the policy's `recovery.follow_up`
+    /// (default 3–7 days); `None` until the solution is delivered.
+    #[serde(default)]
+    pub follow_up: Option<StepStatus>,
     /// Triage deadlines (alert and tier clocks) from [`Policy::case_status`].
     pub deadlines: CaseStatus,
     /// Approval of every proposal, in order.
@@ -1153,6 +1314,7 @@ impl RecoveryStatus {
     pub fn late_steps(&self) -> Vec<&str> {
         self.steps
             .iter()
+            .chain(&self.follow_up)
             .filter(|s| matches!(s.state, StepState::Late | StepState::DoneLate))
             .map(|s| s.name.as_str())
             .collect()

@@ -13,8 +13,8 @@
 //!   in the order of their first row.
 //! - `event` names the kind, as in the JSON log of [`crate::case`]
 //!   (`opened`, `acknowledged`, `contacted`, `investigated`,
-//!   `solution_proposed`, `solution_accepted`, `executed`, `followed_up`,
-//!   `rerated`, `closed`, `reviewed`).
+//!   `solution_proposed`, `solution_accepted`, `execution_started`,
+//!   `executed`, `followed_up`, `rerated`, `closed`, `reviewed`).
 //! - The fields of a kind come from their columns on its row: `score`
 //!   (`opened`, `rerated`; a whole number 0–10, NaN = missing), `reason`,
 //!   `high_value`, `public_opinion_risk` (empty column = false) and
@@ -23,7 +23,11 @@
 //!   `solution_proposed` row is one item of a package: `value` (whole
 //!   minor units ≥ 0), `currency` (ISO 4217) and `layer`; the
 //!   `solution_proposed` rows of a case at the same instant are one
-//!   package (items in row order). Other columns on a row are ignored.
+//!   package (items in row order). A package is marked over the
+//!   customer's expectation when `over_expectation` is true on any of its
+//!   rows (empty column = false); `expectation` (whole minor units ≥ 0,
+//!   NaN = not given) is the customer's stated expectation, given on one or
+//!   more of its rows (all equal). Other columns on a row are ignored.
 //! - Every event goes through [`Case::apply`], so the procedure order,
 //!   events that occur once (a second `opened`, `acknowledged`, `closed`,
 //!   …) and everything else the log rules refuse are errors here too.
@@ -103,16 +107,23 @@ pub struct EventColumns<'a> {
     pub layer: &'a [Option<&'a str>],
     /// Outcome of `closed` rows: `recovered`, `converted` or `lost`.
     pub outcome: &'a [Option<&'a str>],
+    /// `solution_proposed` rows: the package is marked over the customer's
+    /// expectation (empty = false).
+    pub over_expectation: &'a [bool],
+    /// `solution_proposed` rows: the customer's stated expectation in
+    /// minor units (whole, ≥ 0; NaN = not given).
+    pub expectation: &'a [f64],
 }
 
 /// The event kinds an event table names, as the JSON log spells them.
-const KINDS: [&str; 11] = [
+const KINDS: [&str; 12] = [
     "opened",
     "acknowledged",
     "contacted",
     "investigated",
     "solution_proposed",
     "solution_accepted",
+    "execution_started",
     "executed",
     "followed_up",
     "rerated",
@@ -137,6 +148,8 @@ impl<'a> EventColumns<'a> {
             ("currency", self.currency.len()),
             ("layer", self.layer.len()),
             ("outcome", self.outcome.len()),
+            ("over_expectation", self.over_expectation.len()),
+            ("expectation", self.expectation.len()),
         ];
         for (name, len) in optional {
             if len != 0 {
@@ -223,6 +236,19 @@ impl<'a> EventColumns<'a> {
         })
     }
 
+    /// The stated expectation of a `solution_proposed` row, if given.
+    fn expectation(&self, row: usize) -> Result<Option<i64>> {
+        match self.expectation.get(row) {
+            Some(v) if !v.is_nan() => Ok(Some(self.whole(
+                self.expectation,
+                "expectation",
+                row,
+                9_007_199_254_740_992.0,
+            )? as i64)),
+            _ => Ok(None),
+        }
+    }
+
     /// The event of `row` (a `solution_proposed` row: a package of its
     /// one item).
     fn event_at(&self, row: usize) -> Result<Event> {
@@ -249,8 +275,11 @@ impl<'a> EventColumns<'a> {
             "solution_proposed" => Event::SolutionProposed {
                 at,
                 items: vec![self.item(row)?],
+                over_expectation: flag(self.over_expectation),
+                expectation: self.expectation(row)?,
             },
             "solution_accepted" => Event::SolutionAccepted { at },
+            "execution_started" => Event::ExecutionStarted { at },
             "executed" => Event::Executed { at },
             "followed_up" => Event::FollowedUp { at },
             "rerated" => Event::Rerated {
@@ -304,12 +333,31 @@ fn case_of(cols: &EventColumns<'_>, rows: &[usize], policy: Option<&Policy>) -> 
         k += 1;
         // The items of one package: the case's next `solution_proposed`
         // rows at the same instant.
-        if let Event::SolutionProposed { items, .. } = &mut e {
+        if let Event::SolutionProposed {
+            items,
+            over_expectation,
+            expectation,
+            ..
+        } = &mut e
+        {
             while let Some(&next) = rows.get(k) {
                 if cols.event[next] != "solution_proposed" || cols.at[next] != at {
                     break;
                 }
-                items.push(cols.item(next).map_err(|e| e.in_case(next, id))?);
+                let in_next = |e: Error| e.in_case(next, id);
+                items.push(cols.item(next).map_err(in_next)?);
+                *over_expectation |= cols.over_expectation.get(next).copied().unwrap_or(false);
+                match (*expectation, cols.expectation(next).map_err(in_next)?) {
+                    (Some(a), Some(b)) if a != b => {
+                        return Err(in_next(Error::value(
+                            "expectation",
+                            next,
+                            format!("{b} differs from {a} on an earlier row of the same package"),
+                        )))
+                    }
+                    (None, b @ Some(_)) => *expectation = b,
+                    _ => {}
+                }
                 k += 1;
             }
         }
@@ -430,6 +478,8 @@ mod tests {
         currency: Option<&'static str>,
         layer: Option<&'static str>,
         outcome: Option<&'static str>,
+        over_expectation: bool,
+        expectation: f64,
     }
 
     fn row(case: &str, event: &'static str, at: i64) -> Row {
@@ -446,6 +496,8 @@ mod tests {
             currency: None,
             layer: None,
             outcome: None,
+            over_expectation: false,
+            expectation: f64::NAN,
         }
     }
 
@@ -463,6 +515,8 @@ mod tests {
         let currency: Vec<Option<&str>> = rows.iter().map(|r| r.currency).collect();
         let layer: Vec<Option<&str>> = rows.iter().map(|r| r.layer).collect();
         let outcome: Vec<Option<&str>> = rows.iter().map(|r| r.outcome).collect();
+        let over: Vec<bool> = rows.iter().map(|r| r.over_expectation).collect();
+        let expectation: Vec<f64> = rows.iter().map(|r| r.expectation).collect();
         f(&EventColumns {
             case: &case,
             event: &event,
@@ -478,6 +532,8 @@ mod tests {
             currency: &currency,
             layer: &layer,
             outcome: &outcome,
+            over_expectation: &over,
+            expectation: &expectation,
         })
     }
 
@@ -526,6 +582,7 @@ mod tests {
             "investigated",
             "solution_proposed",
             "solution_accepted",
+            "execution_started",
             "executed",
             "followed_up",
         ];
@@ -558,12 +615,17 @@ mod tests {
                 }
                 "solution_proposed" => {
                     let mut package = Vec::new();
-                    for k in 0..items.max(1) {
+                    // Two items: marked over expectation on the first row;
+                    // one item (10000): a stated expectation of 15000 (standard).
+                    let n = items.max(1);
+                    for k in 0..n {
                         let minor = 10_000 * (k as i64 + 1);
                         rows.push(Row {
                             value: minor as f64,
                             currency: Some("CNY"),
                             layer: Some("loss_compensation"),
+                            over_expectation: n == 2 && k == 0,
+                            expectation: if n == 1 { 15_000.0 } else { f64::NAN },
                             ..r.clone()
                         });
                         package.push(PackageItem {
@@ -575,10 +637,13 @@ mod tests {
                     events.push(Event::SolutionProposed {
                         at: At(at),
                         items: package,
+                        over_expectation: n == 2,
+                        expectation: (n == 1).then_some(15_000),
                     });
                     continue;
                 }
                 "solution_accepted" => events.push(Event::SolutionAccepted { at: At(at) }),
+                "execution_started" => events.push(Event::ExecutionStarted { at: At(at) }),
                 "executed" => events.push(Event::Executed { at: At(at) }),
                 _ => events.push(Event::FollowedUp { at: At(at) }),
             }
@@ -789,8 +854,8 @@ mod tests {
         #[test]
         fn equals_cases_built_by_hand(
             specs in proptest::collection::vec(
-                (0u8..=10, 0usize..3, any::<bool>(), 0usize..=7, 1usize..3,
-                 proptest::option::of(0u8..3), 0usize..3),
+                (0u8..=10, 0usize..3, any::<bool>(), 0usize..=8, 1usize..3,
+                 proptest::option::of(0u8..3), 0usize..4),
                 0..6),
             gaps in proptest::collection::vec(0i64..40_000, 1..5),
             picks in proptest::collection::vec(any::<proptest::sample::Index>(), 0..80),

@@ -7,14 +7,23 @@
 //! move of that size can even be seen depends on n: with ~200 responses a
 //! month the minimum detectable change is near 15 points, so progress must
 //! be judged over quarters or with larger samples.
+//!
+//! With a plan start ([`GoalOptions::plan_start`]) the report also tracks
+//! the plan month by month ([`GoalPlan`]): the planned value on the straight
+//! path from the value at the plan start to the target `months` later, the
+//! actual NPS with its interval, whether the month is ahead, on track or
+//! behind (beyond noise only: the interval excludes the planned value), and
+//! the month the target is reached at the observed trend, with an interval
+//! — or the explicit answer that it is not reachable at that trend.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::stats::{
-    compare, z_value, NpsSample, TestMethod, TestOptions, TestResult, DEFAULT_CONFIDENCE,
-    MAX_SAMPLE_SIZE,
+    compare, z_value, IntervalMethod, NpsSample, TestMethod, TestOptions, TestResult,
+    DEFAULT_CONFIDENCE, MAX_SAMPLE_SIZE,
 };
+use crate::table::{Column, Table};
 use crate::tally::Tally;
 
 /// The answer of [`track`].
@@ -63,6 +72,149 @@ pub struct GoalReport {
     /// target. `None` when there is no trend, it does not rise, or the
     /// target would take more than [`MAX_MONTHS`] months.
     pub projected_months: Option<u32>,
+    /// The plan against the actuals, when [`GoalOptions::plan_start`] is
+    /// given.
+    pub plan: Option<GoalPlan>,
+}
+
+/// Where a month stands against the plan ([`PlanMonth::status`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PlanStatus {
+    /// The interval of the actual lies above the planned value.
+    Ahead,
+    /// The interval of the actual contains the planned value: any gap is
+    /// within noise.
+    OnTrack,
+    /// The interval of the actual lies below the planned value.
+    Behind,
+    /// No responses that month.
+    NoData,
+}
+
+impl PlanStatus {
+    /// The snake_case name (`ahead`, `on_track`, `behind`, `no_data`).
+    pub fn name(self) -> &'static str {
+        match self {
+            PlanStatus::Ahead => "ahead",
+            PlanStatus::OnTrack => "on_track",
+            PlanStatus::Behind => "behind",
+            PlanStatus::NoData => "no_data",
+        }
+    }
+}
+
+/// One month of the plan.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct PlanMonth {
+    /// Months since the plan start (0 = the month the plan started).
+    pub month: u32,
+    /// The planned NPS: the value at the plan start plus
+    /// `(target − start value) · min(month, months) / months`.
+    pub planned: f64,
+    /// The month's NPS, `None` without responses.
+    pub actual: Option<f64>,
+    /// Lower bound of the actual's interval (the score interval at the
+    /// options' confidence).
+    pub low: Option<f64>,
+    /// Upper bound of the actual's interval.
+    pub high: Option<f64>,
+    /// Responses that month.
+    pub n: u64,
+    /// Ahead, on track or behind the plan (beyond noise only).
+    pub status: PlanStatus,
+}
+
+/// The answer to "when is the target reached at the observed trend?"
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectionStatus {
+    /// The last month already reaches the target.
+    Reached,
+    /// The trend line reaches the target in [`Projection::month`].
+    Projected,
+    /// Not reachable at the current trend: it does not rise, or it would
+    /// take more than [`MAX_MONTHS`] months.
+    NotReachable,
+    /// Fewer than two months with responses since the plan start: no trend.
+    NoTrend,
+}
+
+impl ProjectionStatus {
+    /// The snake_case name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProjectionStatus::Reached => "reached",
+            ProjectionStatus::Projected => "projected",
+            ProjectionStatus::NotReachable => "not_reachable",
+            ProjectionStatus::NoTrend => "no_trend",
+        }
+    }
+}
+
+/// The projected month of reaching the target ([`GoalPlan::projected`]),
+/// in months since the plan start.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Projection {
+    /// Reached, projected, not reachable, or no trend.
+    pub status: ProjectionStatus,
+    /// `Reached`: the last month; `Projected`: the first month after the
+    /// last one at which the trend line reaches the target; else `None`.
+    pub month: Option<u32>,
+    /// Lower bound of the interval of `month` (`Projected` only).
+    pub low: Option<u32>,
+    /// Upper bound (`Projected` only); `None` = unbounded: at the observed
+    /// noise the trend may not reach the target at all.
+    pub high: Option<u32>,
+}
+
+/// The plan against the actuals ([`GoalReport::plan`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct GoalPlan {
+    /// The plan start: an index of the history.
+    pub start: usize,
+    /// The NPS of the plan-start month (where the planned path starts).
+    pub start_value: f64,
+    /// The month the target is due, counted from the plan start (`months`).
+    pub due: u32,
+    /// Every month from the plan start to the last of the history.
+    pub months: Vec<PlanMonth>,
+    /// Slope of the least-squares line through the months since the plan
+    /// start with responses, points per month (`None` with fewer than two).
+    pub trend: Option<f64>,
+    /// When the target is reached at that trend.
+    pub projected: Projection,
+}
+
+impl GoalPlan {
+    /// The months as a [`Table`]: `month`, `planned`, `actual`, `low`,
+    /// `high`, `n`, `status`.
+    pub fn to_table(&self) -> Table {
+        let m = &self.months;
+        let f = |g: fn(&PlanMonth) -> Option<f64>| Column::F64(m.iter().map(g).collect());
+        Table {
+            columns: vec![
+                (
+                    "month".into(),
+                    Column::U64(m.iter().map(|x| Some(u64::from(x.month))).collect()),
+                ),
+                ("planned".into(), f(|x| Some(x.planned))),
+                ("actual".into(), f(|x| x.actual)),
+                ("low".into(), f(|x| x.low)),
+                ("high".into(), f(|x| x.high)),
+                (
+                    "n".into(),
+                    Column::U64(m.iter().map(|x| Some(x.n)).collect()),
+                ),
+                (
+                    "status".into(),
+                    Column::Str(m.iter().map(|x| Some(x.status.name().into())).collect()),
+                ),
+            ],
+            n_keys: 1,
+            period: None,
+        }
+    }
 }
 
 /// The longest goal horizon [`track`] accepts, in months (100 years): the
@@ -72,15 +224,20 @@ pub const MAX_MONTHS: u32 = 1200;
 /// Options of [`track`].
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct GoalOptions {
-    /// Confidence level of the last change's test and of the minimum
-    /// detectable change (default [`DEFAULT_CONFIDENCE`], 0.95).
+    /// Confidence level of the last change's test, of the minimum
+    /// detectable change and of the plan's intervals (default
+    /// [`DEFAULT_CONFIDENCE`], 0.95).
     pub confidence: f64,
+    /// The month the plan started, as an index of the history (default
+    /// `None`: no plan tracking, [`GoalReport::plan`] is `None`).
+    pub plan_start: Option<usize>,
 }
 
 impl Default for GoalOptions {
     fn default() -> GoalOptions {
         GoalOptions {
             confidence: DEFAULT_CONFIDENCE,
+            plan_start: None,
         }
     }
 }
@@ -196,6 +353,10 @@ pub fn track(
         .collect::<Result<_>>()?;
     let (trend, line_last) = least_squares(&actuals);
     let projected_months = projected_months(current, target, trend, line_last);
+    let plan = options
+        .plan_start
+        .map(|start| plan(history, target, months, start, z, confidence))
+        .transpose()?;
     Ok(GoalReport {
         current,
         target,
@@ -211,7 +372,195 @@ pub fn track(
         actuals,
         trend,
         projected_months,
+        plan,
     })
+}
+
+/// The plan from `start` (see [`GoalPlan`]).
+fn plan(
+    history: &[Tally],
+    target: f64,
+    months: u32,
+    start: usize,
+    z: f64,
+    confidence: f64,
+) -> Result<GoalPlan> {
+    if start >= history.len() {
+        return Err(Error::arg(
+            "plan_start",
+            format!(
+                "{start} is not a month of the history (0..={})",
+                history.len() - 1
+            ),
+        ));
+    }
+    let since = &history[start..];
+    if since.len() > MAX_MONTHS as usize + 1 {
+        return Err(Error::arg(
+            "plan_start",
+            format!("more than {MAX_MONTHS} months since the plan start"),
+        ));
+    }
+    let first = &since[0];
+    if first.is_empty() {
+        return Err(Error::arg(
+            "plan_start",
+            format!("month {start} of the history has no responses: the plan starts from its NPS"),
+        ));
+    }
+    let v0 = first.nps()?;
+    let step = (target - v0) / f64::from(months);
+    let method = IntervalMethod::default();
+    let mut rows = Vec::with_capacity(since.len());
+    // (month, NPS, sampling variance of the NPS) of the months with responses
+    let mut points: Vec<(f64, f64, f64)> = Vec::new();
+    for (k, t) in since.iter().enumerate() {
+        // k <= MAX_MONTHS (checked above)
+        let k = k as u32;
+        let planned = if k >= months {
+            target
+        } else {
+            v0 + step * f64::from(k)
+        };
+        let n = t.n();
+        let row = if t.is_empty() {
+            PlanMonth {
+                month: k,
+                planned,
+                actual: None,
+                low: None,
+                high: None,
+                n,
+                status: PlanStatus::NoData,
+            }
+        } else {
+            let y = t.nps()?;
+            let ci = t.interval(&method, confidence)?;
+            points.push((f64::from(k), y, t.se()?.powi(2)));
+            let status = if ci.low > planned {
+                PlanStatus::Ahead
+            } else if ci.high < planned {
+                PlanStatus::Behind
+            } else {
+                PlanStatus::OnTrack
+            };
+            PlanMonth {
+                month: k,
+                planned,
+                actual: Some(y),
+                low: Some(ci.low),
+                high: Some(ci.high),
+                n,
+                status,
+            }
+        };
+        rows.push(row);
+    }
+    let last = (since.len() - 1) as u32;
+    let current = rows[rows.len() - 1].actual;
+    let (trend, projected) = project(&points, target, last, current, z);
+    Ok(GoalPlan {
+        start,
+        start_value: v0,
+        due: months,
+        months: rows,
+        trend,
+        projected,
+    })
+}
+
+/// The trend through `points` (month, NPS, variance) and the month the
+/// target is reached: ordinary least squares, each month weighted equally;
+/// the interval of the crossing month by Fieller's method with the
+/// months' sampling variances (the coefficients' covariance is
+/// `Σ wᵢ wⱼ var_i` of their linear weights), at the quantile `z`.
+fn project(
+    points: &[(f64, f64, f64)],
+    target: f64,
+    last: u32,
+    current: Option<f64>,
+    z: f64,
+) -> (Option<f64>, Projection) {
+    let none = |status| Projection {
+        status,
+        month: None,
+        low: None,
+        high: None,
+    };
+    let reached = current.is_some_and(|c| c >= target);
+    if points.len() < 2 {
+        let p = if reached {
+            Projection {
+                month: Some(last),
+                ..none(ProjectionStatus::Reached)
+            }
+        } else {
+            none(ProjectionStatus::NoTrend)
+        };
+        return (None, p);
+    }
+    let m = points.len() as f64;
+    let mean_x = points.iter().map(|p| p.0).sum::<f64>() / m;
+    let mean_y = points.iter().map(|p| p.1).sum::<f64>() / m;
+    let sxx: f64 = points.iter().map(|p| (p.0 - mean_x).powi(2)).sum();
+    // sxx > 0: at least two distinct months.
+    let c = |x: f64| (x - mean_x) / sxx; // weight of y at x in the slope
+    let b: f64 = points.iter().map(|p| c(p.0) * p.1).sum();
+    let a = mean_y - b * mean_x; // the line at month 0
+    if reached {
+        return (
+            Some(b),
+            Projection {
+                month: Some(last),
+                ..none(ProjectionStatus::Reached)
+            },
+        );
+    }
+    if b <= 0.0 {
+        return (Some(b), none(ProjectionStatus::NotReachable));
+    }
+    let x = (target - a) / b;
+    let next = f64::from(last) + 1.0;
+    let month_of = |x: f64| (x - 1e-9).ceil().max(next);
+    let k = month_of(x);
+    if k > f64::from(MAX_MONTHS) {
+        return (Some(b), none(ProjectionStatus::NotReachable));
+    }
+    // Var(b), Var(a), Cov(a, b) from the sampling variances.
+    let (mut vb, mut va, mut cab) = (0.0, 0.0, 0.0);
+    for &(xi, _, v) in points {
+        let wb = c(xi);
+        let wa = 1.0 / m - mean_x * wb;
+        vb += wb * wb * v;
+        va += wa * wa * v;
+        cab += wa * wb * v;
+    }
+    let z2 = z * z;
+    let qa = b * b - z2 * vb;
+    let qb = 2.0 * ((a - target) * b - z2 * cab);
+    let qc = (a - target).powi(2) - z2 * va;
+    let (low, high) = if qa > 0.0 {
+        // The crossing month satisfies the inequality, so the roots are real.
+        let disc = (qb * qb - 4.0 * qa * qc).max(0.0).sqrt();
+        let (r1, r2) = ((-qb - disc) / (2.0 * qa), (-qb + disc) / (2.0 * qa));
+        let hi = month_of(r2);
+        (
+            month_of(r1) as u32,
+            (hi <= f64::from(MAX_MONTHS)).then_some(hi as u32),
+        )
+    } else {
+        // The slope is within noise of 0: the target may never be reached.
+        (next as u32, None)
+    };
+    (
+        Some(b),
+        Projection {
+            status: ProjectionStatus::Projected,
+            month: Some(k as u32),
+            low: Some(low),
+            high,
+        },
+    )
 }
 
 /// Slope of the least-squares line through `(i, y_i)` for the months `i`
@@ -361,6 +710,7 @@ mod tests {
         assert_eq!(r.n_per_month_to_detect_step, None);
         let near_one = GoalOptions {
             confidence: 0.999_999_999_999_999_9,
+            ..GoalOptions::default()
         };
         let e = track(&[mixed], 65.0, 12, &near_one).unwrap_err();
         assert_eq!(e.argument(), Some("confidence"));

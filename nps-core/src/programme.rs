@@ -18,7 +18,12 @@
 //!   (a contact at or before `opened + within` is in the band; cases never
 //!   contacted form their own band), compensation level (total of accepted
 //!   packages: none, then up to each distinct tier cap ascending, then
-//!   above the largest), apology channel (of the first contact).
+//!   above the largest), compensation against the customer's expectation
+//!   (`none`: no accepted package; `over_expectation`: an accepted package
+//!   is over expectation, see [`crate::case`]; `standard`: the others — the
+//!   source compares 78 % with 55 %), apology channel (by default the
+//!   strongest channel used before the outcome, visit > video > phone >
+//!   message; the first contact's with [`ChannelRule::FirstContact`]).
 //!
 //! ```
 //! use nps_core::case::{At, Case, Channel, Event, Outcome};
@@ -128,8 +133,13 @@ pub struct RecoveryStats {
     pub by_speed: Vec<RecoveryBand>,
     /// Success by compensation level.
     pub by_compensation: Vec<RecoveryBand>,
-    /// Success by channel of first contact.
+    /// Success by apology channel ([`StatsOptions::channel_rule`]), strongest
+    /// channel first: `visit`, `video`, `phone`, `message`.
     pub by_channel: Vec<RecoveryBand>,
+    /// Success by compensation against the customer's expectation: `none`
+    /// (no accepted package), `standard`, `over_expectation`.
+    #[serde(default = "empty_expectation_bands")]
+    pub by_expectation: Vec<RecoveryBand>,
     /// What merging and checking need beyond the figures above (left out
     /// of [`RecoveryStats::to_json`]).
     pub parts: StatsParts,
@@ -149,9 +159,26 @@ pub struct StatsParts {
     pub reason_counts: BTreeMap<String, u64>,
     /// [`StatsOptions::top_reasons`].
     pub top_reasons: usize,
+    /// [`StatsOptions::channel_rule`].
+    #[serde(default)]
+    pub channel_rule: ChannelRule,
     /// [`Policy::fingerprint`] of the policy (the bands, caps and expected
     /// success rates come from it).
     pub policy: String,
+}
+
+/// The labels of [`RecoveryStats::by_expectation`], in order.
+pub const EXPECTATION_BANDS: [&str; 3] = ["none", "standard", "over_expectation"];
+
+fn empty_expectation_bands() -> Vec<RecoveryBand> {
+    EXPECTATION_BANDS
+        .iter()
+        .map(|l| RecoveryBand {
+            label: (*l).into(),
+            success: RecoveryRate::new(0, 0),
+            expected: None,
+        })
+        .collect()
 }
 
 impl RecoveryStats {
@@ -200,6 +227,7 @@ impl RecoveryStats {
             .iter_mut()
             .chain(&mut self.by_compensation)
             .chain(&mut self.by_channel)
+            .chain(&mut self.by_expectation)
         {
             b.success = RecoveryRate::new(b.success.numerator, b.success.denominator);
         }
@@ -221,7 +249,7 @@ impl RecoveryStats {
     /// let open = |id: &str, reason: &str| Case::new(id, Event::Opened { at: At(0), score: 3,
     ///     reason: reason.into(), high_value: false, public_opinion_risk: false, dealer: None });
     /// let cases = [open("a", "wait")?, open("b", "price")?, open("c", "wait")?];
-    /// let (p, o) = (Policy::default(), StatsOptions { top_reasons: 1 });
+    /// let (p, o) = (Policy::default(), StatsOptions { top_reasons: 1, ..StatsOptions::default() });
     /// let one_pass = recovery_stats(&cases, &p, &o)?;
     /// let merged = recovery_stats(&cases[..1], &p, &o)?.merge(&recovery_stats(&cases[1..], &p, &o)?)?;
     /// assert_eq!(merged, one_pass);
@@ -241,6 +269,16 @@ impl RecoveryStats {
                 ),
             ));
         }
+        if a.channel_rule != b.channel_rule {
+            return Err(Error::arg(
+                "other",
+                format!(
+                    "computed with channel_rule {} vs {}",
+                    a.channel_rule.name(),
+                    b.channel_rule.name()
+                ),
+            ));
+        }
         if a.top_reasons != b.top_reasons {
             return Err(Error::arg(
                 "other",
@@ -255,6 +293,7 @@ impl RecoveryStats {
                 .iter()
                 .chain(&x.by_compensation)
                 .chain(&x.by_channel)
+                .chain(&x.by_expectation)
                 .map(|b| b.label.clone())
                 .collect()
         };
@@ -277,6 +316,7 @@ impl RecoveryStats {
             (&mut out.by_speed, &other.by_speed),
             (&mut out.by_compensation, &other.by_compensation),
             (&mut out.by_channel, &other.by_channel),
+            (&mut out.by_expectation, &other.by_expectation),
         ] {
             for (bx, by) in x.iter_mut().zip(y) {
                 bx.success.numerator = add(bx.success.numerator, by.success.numerator)?;
@@ -327,11 +367,13 @@ impl RecoveryStats {
             || total(&self.by_speed) != Some(low)
             || total(&self.by_compensation) != Some(low)
             || total(&self.by_channel) != Some(self.launched)
+            || total(&self.by_expectation) != Some(low)
             || self
                 .by_speed
                 .iter()
                 .chain(&self.by_compensation)
                 .chain(&self.by_channel)
+                .chain(&self.by_expectation)
                 .any(|b| b.success.numerator > b.success.denominator)
         {
             return bad("the reason and split counts do not add up to the counts".into());
@@ -390,16 +432,62 @@ pub fn groups_to_json(groups: &[GroupStats]) -> String {
     serde_json::to_string(&rows).unwrap_or_default()
 }
 
+/// Which contact sets the apology channel of a case in
+/// [`RecoveryStats::by_channel`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChannelRule {
+    /// The strongest channel used before the outcome (visit, then video,
+    /// phone, message; [`Channel::strength`]): a customer phoned first and
+    /// visited later counts as a visit. The default (SPEC §4.5: both of the
+    /// source's showcase cases are phoned first and visited later).
+    #[default]
+    Strongest,
+    /// The channel of the first contact.
+    FirstContact,
+}
+
+impl ChannelRule {
+    /// The snake_case name (`strongest`, `first_contact`).
+    pub fn name(self) -> &'static str {
+        match self {
+            ChannelRule::Strongest => "strongest",
+            ChannelRule::FirstContact => "first_contact",
+        }
+    }
+
+    /// Parses [`ChannelRule::name`].
+    pub fn from_name(s: &str) -> Result<ChannelRule> {
+        match s {
+            "strongest" => Ok(ChannelRule::Strongest),
+            "first_contact" => Ok(ChannelRule::FirstContact),
+            other => Err(Error::arg(
+                "channel_rule",
+                format!(
+                    "unknown channel rule `{}` (expected strongest or first_contact)",
+                    crate::error::quote(other)
+                ),
+            )),
+        }
+    }
+}
+
 /// Options of [`recovery_stats`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StatsOptions {
     /// How many reasons to list (default 5).
     pub top_reasons: usize,
+    /// Which contact sets a case's apology channel (default
+    /// [`ChannelRule::Strongest`]).
+    pub channel_rule: ChannelRule,
 }
 
 impl Default for StatsOptions {
     fn default() -> Self {
-        StatsOptions { top_reasons: 5 }
+        StatsOptions {
+            top_reasons: 5,
+            channel_rule: ChannelRule::default(),
+        }
     }
 }
 
@@ -481,7 +569,8 @@ fn stats_of<'a>(
     // (cases, recovered) per band
     let mut speed = vec![(0u64, 0u64); nb + 1];
     let mut comp = vec![(0u64, 0u64); caps.len() + 2];
-    let mut chan = [(0u64, 0u64); 3];
+    let mut chan = [(0u64, 0u64); Channel::ALL.len()];
+    let mut expect = [(0u64, 0u64); EXPECTATION_BANDS.len()];
     for (ci, c) in cases.enumerate() {
         let in_case = |e: Error| e.in_case(ci, c.id());
         case_ids.push(c.id().to_owned());
@@ -515,10 +604,17 @@ fn stats_of<'a>(
             }
             None => hit(&mut speed[nb]),
         }
-        if let Some(ch) = s.channel {
+        let channel = match options.channel_rule {
+            ChannelRule::Strongest => s.strongest_channel,
+            ChannelRule::FirstContact => s.channel,
+        };
+        if let Some(ch) = channel {
             let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
             hit(&mut chan[i]);
         }
+        let accepted = s.proposals.iter().filter(|p| p.accepted_at.is_some());
+        let level = accepted.fold(0, |lv, p| lv.max(1 + usize::from(p.over_expectation)));
+        hit(&mut expect[level]);
         let total = c.accepted_total(policy, &[]).map_err(in_case)?;
         let level = if total.minor == 0 {
             0
@@ -558,6 +654,11 @@ fn stats_of<'a>(
         .zip(chan)
         .map(|(ch, b)| band(ch.name().into(), b, None))
         .collect();
+    let by_expectation = EXPECTATION_BANDS
+        .iter()
+        .zip(expect)
+        .map(|(l, b)| band((*l).into(), b, None))
+        .collect();
     let none = RecoveryRate::new(0, 0);
     let mut s = RecoveryStats {
         low_scores: low,
@@ -575,10 +676,12 @@ fn stats_of<'a>(
         by_speed,
         by_compensation,
         by_channel,
+        by_expectation,
         parts: StatsParts {
             case_ids,
             reason_counts: reasons,
             top_reasons: options.top_reasons,
+            channel_rule: options.channel_rule,
             policy: fingerprint.to_owned(),
         },
     };
@@ -1204,6 +1307,8 @@ mod tests {
                 currency: Currency::from_code(currency).unwrap(),
                 layer: Layer::LossCompensation,
             }],
+            over_expectation: false,
+            expectation: None,
         })
         .unwrap();
         c.apply(Event::SolutionAccepted { at: At(240) }).unwrap();
@@ -1224,6 +1329,8 @@ mod tests {
                 currency: Currency::from_code("USD").unwrap(),
                 layer: Layer::LossCompensation,
             }],
+            over_expectation: false,
+            expectation: None,
         };
         let mut good = case("good", "D1", "CNY");
         let before = good.clone();
@@ -1324,6 +1431,8 @@ mod merge_tests {
                 c.apply(Event::SolutionProposed {
                     at: At(t + 60),
                     items: vec![item],
+                    over_expectation: false,
+                    expectation: None,
                 })
                 .unwrap();
                 c.apply(Event::SolutionAccepted { at: At(t + 120) })
@@ -1394,7 +1503,7 @@ mod merge_tests {
             top in 1usize..4,
         ) {
             let p = Policy::default();
-            let o = StatsOptions { top_reasons: top };
+            let o = StatsOptions { top_reasons: top, ..StatsOptions::default() };
             let (all, a, b) = split(&specs, &mask);
             let one = recovery_stats(&all, &p, &o).unwrap();
             let (sa, sb) = (recovery_stats(&a, &p, &o).unwrap(), recovery_stats(&b, &p, &o).unwrap());
@@ -1439,7 +1548,14 @@ mod merge_tests {
         for e in [
             s(&a, &p, &o).merge(&s(&b, &other, &o)).unwrap_err(),
             s(&a, &p, &o)
-                .merge(&s(&b, &p, &StatsOptions { top_reasons: 2 }))
+                .merge(&s(
+                    &b,
+                    &p,
+                    &StatsOptions {
+                        top_reasons: 2,
+                        ..StatsOptions::default()
+                    },
+                ))
                 .unwrap_err(),
             s(&a, &p, &o).merge(&s(&all[..1], &p, &o)).unwrap_err(),
         ] {

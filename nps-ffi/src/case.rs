@@ -61,7 +61,8 @@ c_enum!(NpsOutcome {
     Lost
 });
 
-/// Channel of the first contact. Passed as `uint32_t`.
+/// A contact channel (strength: visit > video > phone > message). Passed
+/// as `uint32_t`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NpsChannel {
@@ -73,14 +74,29 @@ pub enum NpsChannel {
     Visit = 2,
     /// Written message.
     Message = 3,
+    /// Video call.
+    Video = 4,
 }
 
 c_enum!(NpsChannel {
     None,
     Phone,
     Visit,
-    Message
+    Message,
+    Video
 });
+
+/// The C value of a channel (`NPS_CHANNEL_NONE` for none).
+fn channel_to_c(c: Option<Channel>) -> u32 {
+    match c {
+        None => NpsChannel::None,
+        Some(Channel::Phone) => NpsChannel::Phone,
+        Some(Channel::Visit) => NpsChannel::Visit,
+        Some(Channel::Message) => NpsChannel::Message,
+        Some(Channel::Video) => NpsChannel::Video,
+    }
+    .to_u32()
+}
 
 /// `current_step` value when every step is done.
 pub const NPS_STEP_NONE: u32 = u32::MAX;
@@ -130,6 +146,9 @@ pub struct NpsCaseInfo {
     pub contacted_at: i64,
     /// An `NpsChannel` (of the first contact).
     pub channel: u32,
+    /// An `NpsChannel`: the strongest channel of every contact (the
+    /// apology channel of the programme statistics by default).
+    pub strongest_channel: u32,
 }
 
 /// One procedure step at an instant, filled by `nps_case_status`.
@@ -169,6 +188,13 @@ pub struct NpsRecoveryStatus {
     /// Whether the last package keeps the case within its tier's cap
     /// (counting the packages accepted before it).
     pub last_within_cap: bool,
+    /// Whether the solution was delivered (`executed`) by "now": the
+    /// follow-up window is then known.
+    pub has_follow_up: bool,
+    /// The follow-up in its own window from the delivery (the policy's
+    /// `recovery.follow_up`, default 3–7 days); zero when `has_follow_up`
+    /// is false. Counted in `late_count` when late.
+    pub follow_up: NpsStep,
 }
 
 /// The case's log replayed against its policy (`Case::apply_for`): a
@@ -399,13 +425,8 @@ pub unsafe extern "C" fn nps_case_info(case: *const NpsCase, out: *mut NpsCaseIn
             .to_u32(),
             has_contacted_at: s.contacted_at.is_some(),
             contacted_at: s.contacted_at.unwrap_or(0),
-            channel: match s.channel {
-                None => NpsChannel::None,
-                Some(Channel::Phone) => NpsChannel::Phone,
-                Some(Channel::Visit) => NpsChannel::Visit,
-                Some(Channel::Message) => NpsChannel::Message,
-            }
-            .to_u32(),
+            channel: channel_to_c(s.channel),
+            strongest_channel: channel_to_c(s.strongest_channel),
         };
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(info) };
@@ -449,6 +470,8 @@ pub unsafe extern "C" fn nps_case_status(
             has_last_approval: last.is_some(),
             last_total_minor: last.map_or(0, |a| a.total.minor),
             last_within_cap: last.is_some_and(|a| a.within_cap),
+            has_follow_up: s.follow_up.is_some(),
+            follow_up: s.follow_up.as_ref().map_or(ZERO_STEP, step_to_c),
         };
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(summary) };
@@ -463,29 +486,44 @@ pub unsafe extern "C" fn nps_case_status(
         // SAFETY: steps_len >= the step count (checked); caller guarantee.
         let dst = unsafe { ffi::dst_slice(steps, s.steps.len(), "steps") }?;
         for (d, x) in dst.iter_mut().zip(&s.steps) {
-            d.write(NpsStep {
-                state: match x.state {
-                    StepState::Pending => NpsStepState::Pending,
-                    StepState::Due => NpsStepState::Due,
-                    StepState::Late => NpsStepState::Late,
-                    StepState::Done => NpsStepState::Done,
-                    StepState::DoneLate => NpsStepState::DoneLate,
-                }
-                .to_u32(),
-                start: x.start,
-                has_due: x.due.is_some(),
-                due: x.due.unwrap_or(0),
-                has_completed_at: x.completed_at.is_some(),
-                completed_at: x.completed_at.unwrap_or(0),
-                late_seconds: x.late_seconds,
-            });
+            d.write(step_to_c(x));
         }
         Ok(())
     })
 }
 
+const ZERO_STEP: NpsStep = NpsStep {
+    state: 0,
+    start: 0,
+    has_due: false,
+    due: 0,
+    has_completed_at: false,
+    completed_at: 0,
+    late_seconds: 0,
+};
+
+fn step_to_c(x: &nps_core::case::StepStatus) -> NpsStep {
+    NpsStep {
+        state: match x.state {
+            StepState::Pending => NpsStepState::Pending,
+            StepState::Due => NpsStepState::Due,
+            StepState::Late => NpsStepState::Late,
+            StepState::Done => NpsStepState::Done,
+            StepState::DoneLate => NpsStepState::DoneLate,
+        }
+        .to_u32(),
+        start: x.start,
+        has_due: x.due.is_some(),
+        due: x.due.unwrap_or(0),
+        has_completed_at: x.completed_at.is_some(),
+        completed_at: x.completed_at.unwrap_or(0),
+        late_seconds: x.late_seconds,
+    }
+}
+
 /// The whole status at `now` as JSON text: `now`, `current_step` (name or
 /// null), `steps` (name, start, due, completed_at, state, late_seconds),
+/// `follow_up` (the same fields, or null before the delivery),
 /// `deadlines` (the triage clocks: deadlines, events, next_fire_at),
 /// `approvals`, `last_approval`, `closed`. Text output as
 /// `nps_case_to_json`.

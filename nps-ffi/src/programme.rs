@@ -10,14 +10,14 @@ use nps_core::event_log::{recovery_stats_from_columns, EventColumns};
 use nps_core::period::parse_tz;
 use nps_core::programme::{
     groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, recovery_stats_by_keys,
-    RecoveryRate, RecoveryStats, StatsGrouping, StatsOptions,
+    ChannelRule, RecoveryRate, RecoveryStats, StatsGrouping, StatsOptions,
 };
 
 use crate::case::NpsCase;
 use nps_core::group::Keys;
 use nps_core::state::Saved;
 
-use crate::ffi::{self, text_out, FfiError, Handle, NpsStatus};
+use crate::ffi::{self, text_out, CEnum, FfiError, Handle, NpsStatus};
 use crate::group::{key_columns as key_columns_of, KeyColumn, NpsKeyColumn};
 use crate::period::period_of;
 use crate::policy::{policy_or_default, NpsPolicy};
@@ -169,7 +169,8 @@ pub struct NpsEventColumns {
     pub case_id: *const *const c_char,
     /// The event kind of each row: `opened`, `acknowledged`, `contacted`,
     /// `investigated`, `solution_proposed`, `solution_accepted`,
-    /// `executed`, `followed_up`, `rerated`, `closed`, `reviewed`.
+    /// `execution_started`, `executed`, `followed_up`, `rerated`, `closed`,
+    /// `reviewed`.
     pub event: *const *const c_char,
     /// The instant of each row, Unix seconds.
     pub at: *const i64,
@@ -183,7 +184,8 @@ pub struct NpsEventColumns {
     pub public_opinion_risk: *const bool,
     /// Dealer of `opened` rows (optional), or NULL.
     pub dealer: *const *const c_char,
-    /// Channel of `contacted` rows (`phone`, `visit`, `message`), or NULL.
+    /// Channel of `contacted` rows (`visit`, `video`, `phone`, `message`),
+    /// or NULL.
     pub channel: *const *const c_char,
     /// Responsibility of `investigated` rows (`company`, `customer`,
     /// `shared`, `force_majeure`), or NULL.
@@ -198,6 +200,85 @@ pub struct NpsEventColumns {
     pub layer: *const *const c_char,
     /// Outcome of `closed` rows (`recovered`, `converted`, `lost`), or NULL.
     pub outcome: *const *const c_char,
+    /// `solution_proposed` rows: the package is marked over the customer's
+    /// expectation (true on any row of the package), or NULL (false).
+    pub over_expectation: *const bool,
+    /// `solution_proposed` rows: the customer's stated expectation in minor
+    /// units (NaN = not given; a package whose total exceeds it is over
+    /// expectation), or NULL.
+    pub expectation: *const f64,
+}
+
+/// Which contact sets a case's apology channel in the programme
+/// statistics (nps-core's `programme::ChannelRule`). Passed as `uint32_t`.
+#[repr(u32)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NpsChannelRule {
+    /// The strongest channel used before the outcome (visit > video >
+    /// phone > message). The default.
+    Strongest = 0,
+    /// The channel of the first contact.
+    FirstContact = 1,
+}
+
+c_enum!(NpsChannelRule {
+    Strongest,
+    FirstContact
+});
+
+/// Options of the programme statistics (nps-core's
+/// `programme::StatsOptions`). Start from
+/// `nps_recovery_stats_options_default()`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct NpsRecoveryStatsOptions {
+    /// How many reasons to list.
+    pub top_reasons: usize,
+    /// An `NpsChannelRule`.
+    pub channel_rule: u32,
+}
+
+impl NpsRecoveryStatsOptions {
+    fn to_core(self) -> Result<StatsOptions, FfiError> {
+        Ok(StatsOptions {
+            top_reasons: self.top_reasons,
+            channel_rule: match NpsChannelRule::parse(self.channel_rule, "channel_rule")? {
+                NpsChannelRule::Strongest => ChannelRule::Strongest,
+                NpsChannelRule::FirstContact => ChannelRule::FirstContact,
+            },
+        })
+    }
+
+    fn default_value() -> NpsRecoveryStatsOptions {
+        let d = StatsOptions::default();
+        NpsRecoveryStatsOptions {
+            top_reasons: d.top_reasons,
+            channel_rule: match d.channel_rule {
+                ChannelRule::Strongest => NpsChannelRule::Strongest,
+                ChannelRule::FirstContact => NpsChannelRule::FirstContact,
+            }
+            .to_u32(),
+        }
+    }
+}
+
+/// The default statistics options, converted from nps-core's
+/// `StatsOptions::default()` (5 reasons; the strongest channel).
+#[no_mangle]
+pub extern "C" fn nps_recovery_stats_options_default() -> NpsRecoveryStatsOptions {
+    ffi_value!(NpsRecoveryStatsOptions::default_value(), {
+        NpsRecoveryStatsOptions::default_value()
+    })
+}
+
+/// `options` NULL = the default; else converted.
+///
+/// # Safety
+///
+/// `options` NULL or readable.
+unsafe fn stats_options(options: *const NpsRecoveryStatsOptions) -> Result<StatsOptions, FfiError> {
+    // SAFETY: caller guarantee.
+    unsafe { ffi::options_or_default(options, |o: NpsRecoveryStatsOptions| o.to_core()) }
 }
 
 /// Programme statistics of the cases of an event table of `n` rows
@@ -210,9 +291,11 @@ pub struct NpsEventColumns {
 /// for `contacted`; `responsibility` for `investigated`; `score` for
 /// `rerated`; `outcome` for `closed`; a `solution_proposed` row is one item
 /// (`value`, `currency`, `layer`), and the case's `solution_proposed` rows
-/// at one instant are one package. Every event must be one the case
-/// accepts (`nps_case_apply_json`'s rules: order, events that occur once,
-/// packages in the policy's currency).
+/// at one instant are one package (`over_expectation` true on any of its
+/// rows marks it; `expectation`, not NaN, is the customer's stated
+/// expectation). Every event must be one the case accepts
+/// (`nps_case_apply_json`'s rules: order, events that occur once, packages
+/// in the policy's currency). The event `execution_started` needs no field.
 ///
 /// Errors: a bad row is `NPS_STATUS_INVALID_VALUE` (an unknown event name,
 /// an instant out of range, a missing or bad field; the message names the
@@ -250,47 +333,7 @@ pub unsafe extern "C" fn nps_recovery_stats_columns(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees on every pointer.
-        let (p, c) = unsafe {
-            (
-                policy_or_default(policy)?,
-                ffi::reference(columns, "columns")?,
-            )
-        };
-        // SAFETY: caller guarantees each non-NULL column is readable for n.
-        let s = unsafe {
-            let case = ffi::str_column(c.case_id, n, "case_id")?;
-            let event = ffi::str_column(c.event, n, "event")?;
-            let at = ffi::slice(c.at, n, "at")?;
-            let score = ffi::opt_slice(c.score, n, "score")?.unwrap_or(&[]);
-            let reason = ffi::nullable_str_column(c.reason, n, "reason")?;
-            let high_value = ffi::opt_slice(c.high_value, n, "high_value")?.unwrap_or(&[]);
-            let public_opinion_risk =
-                ffi::opt_slice(c.public_opinion_risk, n, "public_opinion_risk")?.unwrap_or(&[]);
-            let dealer = ffi::nullable_str_column(c.dealer, n, "dealer")?;
-            let channel = ffi::nullable_str_column(c.channel, n, "channel")?;
-            let responsibility = ffi::nullable_str_column(c.responsibility, n, "responsibility")?;
-            let value = ffi::opt_slice(c.value, n, "value")?.unwrap_or(&[]);
-            let currency = ffi::nullable_str_column(c.currency, n, "currency")?;
-            let layer = ffi::nullable_str_column(c.layer, n, "layer")?;
-            let outcome = ffi::nullable_str_column(c.outcome, n, "outcome")?;
-            let cols = EventColumns {
-                case: &case,
-                event: &event,
-                at,
-                score,
-                reason: &reason,
-                high_value,
-                public_opinion_risk,
-                dealer: &dealer,
-                channel: &channel,
-                responsibility: &responsibility,
-                value,
-                currency: &currency,
-                layer: &layer,
-                outcome: &outcome,
-            };
-            recovery_stats_from_columns(&cols, &p, &StatsOptions::default())?
-        };
+        let s = unsafe { columns_stats(policy, columns, n, &StatsOptions::default()) }?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(stats_to_c(&s)) };
         Ok(())
@@ -333,7 +376,10 @@ pub unsafe extern "C" fn nps_recovery_stats_json(
         };
         let period = period_of(period)?;
         let zone = parse_tz(tz)?;
-        let o = StatsOptions { top_reasons };
+        let o = StatsOptions {
+            top_reasons,
+            ..StatsOptions::default()
+        };
         let text = if period.is_none() && !by_dealer {
             recovery_stats(&cs, &p, &o)?.to_json()
         } else {
@@ -391,7 +437,10 @@ pub unsafe extern "C" fn nps_recovery_stats_by_json(
         };
         let period = period_of(period)?;
         let zone = parse_tz(tz)?;
-        let o = StatsOptions { top_reasons };
+        let o = StatsOptions {
+            top_reasons,
+            ..StatsOptions::default()
+        };
         let g = StatsGrouping {
             dealer: by_dealer,
             period: period.map(|x| (x, zone)),
@@ -449,7 +498,137 @@ pub unsafe extern "C" fn nps_recovery_stats_new(
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
         let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
-        let s = recovery_stats(&cs, &p, &StatsOptions { top_reasons })?;
+        let o = StatsOptions {
+            top_reasons,
+            ..StatsOptions::default()
+        };
+        let s = recovery_stats(&cs, &p, &o)?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsRecoveryStatsHandle::write_new(out, s) };
+        Ok(())
+    })
+}
+
+/// The statistics of an event table (see `nps_recovery_stats_columns`).
+///
+/// # Safety
+///
+/// As `nps_recovery_stats_columns`.
+unsafe fn columns_stats(
+    policy: *const NpsPolicy,
+    columns: *const NpsEventColumns,
+    n: usize,
+    options: &StatsOptions,
+) -> Result<RecoveryStats, FfiError> {
+    // SAFETY: caller guarantees on every pointer.
+    let (p, c) = unsafe {
+        (
+            policy_or_default(policy)?,
+            ffi::reference(columns, "columns")?,
+        )
+    };
+    // SAFETY: caller guarantees each non-NULL column is readable for n.
+    unsafe {
+        let case = ffi::str_column(c.case_id, n, "case_id")?;
+        let event = ffi::str_column(c.event, n, "event")?;
+        let at = ffi::slice(c.at, n, "at")?;
+        let score = ffi::opt_slice(c.score, n, "score")?.unwrap_or(&[]);
+        let reason = ffi::nullable_str_column(c.reason, n, "reason")?;
+        let high_value = ffi::opt_slice(c.high_value, n, "high_value")?.unwrap_or(&[]);
+        let public_opinion_risk =
+            ffi::opt_slice(c.public_opinion_risk, n, "public_opinion_risk")?.unwrap_or(&[]);
+        let dealer = ffi::nullable_str_column(c.dealer, n, "dealer")?;
+        let channel = ffi::nullable_str_column(c.channel, n, "channel")?;
+        let responsibility = ffi::nullable_str_column(c.responsibility, n, "responsibility")?;
+        let value = ffi::opt_slice(c.value, n, "value")?.unwrap_or(&[]);
+        let currency = ffi::nullable_str_column(c.currency, n, "currency")?;
+        let layer = ffi::nullable_str_column(c.layer, n, "layer")?;
+        let outcome = ffi::nullable_str_column(c.outcome, n, "outcome")?;
+        let over_expectation =
+            ffi::opt_slice(c.over_expectation, n, "over_expectation")?.unwrap_or(&[]);
+        let expectation = ffi::opt_slice(c.expectation, n, "expectation")?.unwrap_or(&[]);
+        let cols = EventColumns {
+            case: &case,
+            event: &event,
+            at,
+            score,
+            reason: &reason,
+            high_value,
+            public_opinion_risk,
+            dealer: &dealer,
+            channel: &channel,
+            responsibility: &responsibility,
+            value,
+            currency: &currency,
+            layer: &layer,
+            outcome: &outcome,
+            over_expectation,
+            expectation,
+        };
+        Ok(recovery_stats_from_columns(&cols, &p, options)?)
+    }
+}
+
+/// The programme statistics of an event table of `n` rows (as
+/// `nps_recovery_stats_columns`) with `options` (NULL =
+/// `nps_recovery_stats_options_default()`), as a new handle written to
+/// `*out`: its JSON (`nps_recovery_stats_to_json`) has every split,
+/// `by_channel` (by `options->channel_rule`) and `by_expectation` (none,
+/// standard, over_expectation) included.
+///
+/// # Safety
+///
+/// As `nps_recovery_stats_columns`; `options` NULL or readable; `out` NULL
+/// or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_columns_new(
+    policy: *const NpsPolicy,
+    columns: *const NpsEventColumns,
+    n: usize,
+    options: *const NpsRecoveryStatsOptions,
+    out: *mut *mut NpsRecoveryStatsHandle,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees on every pointer.
+        let s = unsafe {
+            let o = stats_options(options)?;
+            columns_stats(policy, columns, n, &o)?
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsRecoveryStatsHandle::write_new(out, s) };
+        Ok(())
+    })
+}
+
+/// The programme statistics of `n` cases with `policy` (NULL = default)
+/// and `options` (NULL = `nps_recovery_stats_options_default()`), as a new
+/// handle written to `*out` (`nps_recovery_stats_new` with every option).
+///
+/// # Safety
+///
+/// `policy` NULL or a live handle; `cases` NULL (with `n` 0) or readable
+/// for `n` live case handles; `options` NULL or readable; `out` NULL or
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_new_with_options(
+    policy: *const NpsPolicy,
+    cases: *const *const NpsCase,
+    n: usize,
+    options: *const NpsRecoveryStatsOptions,
+    out: *mut *mut NpsRecoveryStatsHandle,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees.
+        let (p, cs, o) = unsafe {
+            (
+                policy_or_default(policy)?,
+                cases_of(cases, n)?,
+                stats_options(options)?,
+            )
+        };
+        let s = recovery_stats(&cs, &p, &o)?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { NpsRecoveryStatsHandle::write_new(out, s) };
         Ok(())

@@ -383,10 +383,16 @@ impl PyRecoveryCase {
     fn contacted_at<'py>(&self, py: Python<'py>) -> PyResult<Option<Bound<'py, PyAny>>> {
         opt_datetime(py, self.c.state().contacted_at, &self.tz)
     }
-    /// Channel of the first contact ("phone", "visit", "message"), or None.
+    /// Channel of the first contact ("visit", "video", "phone", "message"), or None.
     #[getter]
     fn channel(&self) -> Option<&'static str> {
         self.c.state().channel.map(|c| c.name())
+    }
+    /// The strongest channel of every contact (visit > video > phone >
+    /// message): the apology channel of `recovery_stats` by default; or None.
+    #[getter]
+    fn strongest_channel(&self) -> Option<&'static str> {
+        self.c.state().strongest_channel.map(|c| c.name())
     }
     /// Root-cause responsibility, or None.
     #[getter]
@@ -576,7 +582,17 @@ impl PyRecoveryStatus {
             })
             .collect()
     }
-    /// Names of the steps late or done late.
+    /// The follow-up ("follow_up") in its own window from the delivery
+    /// (`executed`; the policy's recovery.follow_up, default 3-7 days), or
+    /// None before the delivery.
+    #[getter]
+    fn follow_up(&self, py: Python<'_>) -> Option<PyStepStatus> {
+        self.s.follow_up.as_ref().map(|s| PyStepStatus {
+            s: s.clone(),
+            tz: self.tz.clone_ref(py),
+        })
+    }
+    /// Names of the steps late or done late (the follow-up included).
     #[getter]
     fn late_steps(&self) -> Vec<&str> {
         self.s.late_steps()

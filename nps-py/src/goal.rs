@@ -5,7 +5,7 @@ use crate::errors::{invalid_argument, CoreResult};
 use crate::names::repr_f64;
 use crate::stats::PyTestResult;
 use crate::tally::{PyTally, Sample};
-use nps_core::goal::{track, GoalOptions, GoalReport};
+use nps_core::goal::{track, GoalOptions, GoalPlan, GoalReport, PlanMonth, Projection};
 use nps_core::Tally;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -95,6 +95,12 @@ impl PyGoalReport {
     fn projected_months(&self) -> Option<u32> {
         self.report.projected_months
     }
+    /// The plan against the actuals (a `GoalPlan`) when `plan_start` was
+    /// given, else None.
+    #[getter]
+    fn plan(&self) -> Option<PyGoalPlan> {
+        self.report.plan.clone().map(PyGoalPlan)
+    }
 
     fn __repr__(&self) -> String {
         let opt = |v: Option<f64>| v.map_or("None".into(), repr_f64);
@@ -116,21 +122,208 @@ impl PyGoalReport {
     }
 }
 
+/// One month of a goal plan: `month` (since the plan start, 0 = the start),
+/// `planned`, `actual` (None without responses), `low`, `high` (its
+/// interval), `n` and `status` ("ahead", "on_track", "behind" beyond noise
+/// only, or "no_data").
+///
+/// >>> h = [nps.Tally(50, 30, 120), nps.Tally(20, 20, 160)]
+/// >>> m = nps.track_goal(h, target=65, months=12, plan_start=0).plan.months[1]
+/// >>> m.month, round(m.planned, 2), m.actual, m.status  # 35 -> 70 is beyond noise
+/// (1, 37.5, 70.0, 'ahead')
+#[pyclass(frozen, module = "nps", name = "PlanMonth")]
+pub(crate) struct PyPlanMonth(PlanMonth);
+
+#[pymethods]
+impl PyPlanMonth {
+    /// Months since the plan start (0 = the plan-start month).
+    #[getter]
+    fn month(&self) -> u32 {
+        self.0.month
+    }
+    /// The planned NPS on the straight path to the target.
+    #[getter]
+    fn planned(&self) -> f64 {
+        self.0.planned
+    }
+    /// The month's NPS, or None without responses.
+    #[getter]
+    fn actual(&self) -> Option<f64> {
+        self.0.actual
+    }
+    /// Lower bound of the actual's interval (score interval).
+    #[getter]
+    fn low(&self) -> Option<f64> {
+        self.0.low
+    }
+    /// Upper bound of the actual's interval.
+    #[getter]
+    fn high(&self) -> Option<f64> {
+        self.0.high
+    }
+    /// Responses that month.
+    #[getter]
+    fn n(&self) -> u64 {
+        self.0.n
+    }
+    /// "ahead", "on_track", "behind" or "no_data".
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.0.status.name()
+    }
+
+    fn __repr__(&self) -> String {
+        let opt = |v: Option<f64>| v.map_or("None".into(), repr_f64);
+        format!(
+            "PlanMonth(month={}, planned={}, actual={}, low={}, high={}, n={}, status={:?})",
+            self.0.month,
+            repr_f64(self.0.planned),
+            opt(self.0.actual),
+            opt(self.0.low),
+            opt(self.0.high),
+            self.0.n,
+            self.0.status.name()
+        )
+    }
+}
+
+/// When the target is reached at the observed trend: `status` ("reached",
+/// "projected", "not_reachable" — the trend does not rise, or would take
+/// more than 1200 months — or "no_trend"), `month` (since the plan start;
+/// None unless reached or projected), and its interval `low`, `high`
+/// (`high` None = unbounded: at the observed noise the target may never be
+/// reached).
+///
+/// >>> h = [nps.Tally(40, 30, 130), nps.Tally(50, 30, 120)]  # 45, then 35
+/// >>> nps.track_goal(h, target=65, months=12, plan_start=0).plan.projected
+/// Projection(status="not_reachable", month=None, low=None, high=None)
+#[pyclass(frozen, module = "nps", name = "Projection")]
+pub(crate) struct PyProjection(Projection);
+
+#[pymethods]
+impl PyProjection {
+    /// "reached", "projected", "not_reachable" or "no_trend".
+    #[getter]
+    fn status(&self) -> &'static str {
+        self.0.status.name()
+    }
+    /// The month (since the plan start) the target is reached, or None.
+    #[getter]
+    fn month(&self) -> Option<u32> {
+        self.0.month
+    }
+    /// Lower bound of the projected month, or None.
+    #[getter]
+    fn low(&self) -> Option<u32> {
+        self.0.low
+    }
+    /// Upper bound of the projected month, or None (unbounded, or not projected).
+    #[getter]
+    fn high(&self) -> Option<u32> {
+        self.0.high
+    }
+
+    fn __repr__(&self) -> String {
+        let opt = |v: Option<u32>| v.map_or("None".into(), |x| x.to_string());
+        format!(
+            "Projection(status={:?}, month={}, low={}, high={})",
+            self.0.status.name(),
+            opt(self.0.month),
+            opt(self.0.low),
+            opt(self.0.high)
+        )
+    }
+}
+
+/// A goal plan against the actuals (`GoalReport.plan`): `months` (one
+/// `PlanMonth` per month since the plan start), `projected` (a
+/// `Projection`), `trend`, `start`, `start_value`, `due`; `to_pandas()`,
+/// `to_polars()`, `to_arrow()` give the months as a table.
+///
+/// >>> h = [nps.Tally(40, 30, 130), nps.Tally(50, 30, 120), nps.Tally(45, 30, 125)]
+/// >>> p = nps.track_goal(h, target=65, months=12, plan_start=1).plan
+/// >>> [(m.month, round(m.planned, 2), m.actual, m.status) for m in p.months]
+/// [(0, 35.0, 35.0, 'on_track'), (1, 37.5, 40.0, 'on_track')]
+/// >>> p.projected.status, p.projected.month
+/// ('projected', 6)
+#[pyclass(frozen, module = "nps", name = "GoalPlan")]
+pub(crate) struct PyGoalPlan(GoalPlan);
+
+#[pymethods]
+impl PyGoalPlan {
+    /// The plan start (an index of the history).
+    #[getter]
+    fn start(&self) -> usize {
+        self.0.start
+    }
+    /// The NPS of the plan-start month.
+    #[getter]
+    fn start_value(&self) -> f64 {
+        self.0.start_value
+    }
+    /// The month the target is due, counted from the plan start.
+    #[getter]
+    fn due(&self) -> u32 {
+        self.0.due
+    }
+    /// Every month from the plan start to the last of the history.
+    #[getter]
+    fn months(&self) -> Vec<PyPlanMonth> {
+        self.0.months.iter().copied().map(PyPlanMonth).collect()
+    }
+    /// Least-squares slope since the plan start, points per month, or None.
+    #[getter]
+    fn trend(&self) -> Option<f64> {
+        self.0.trend
+    }
+    /// When the target is reached at that trend.
+    #[getter]
+    fn projected(&self) -> PyProjection {
+        PyProjection(self.0.projected)
+    }
+
+    fn __len__(&self) -> usize {
+        self.0.months.len()
+    }
+
+    /// The months as columns for `nps/_table.py`.
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        crate::table::columns(py, &self.0.to_table())
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "GoalPlan(start={}, start_value={}, due={}, months={}, projected={:?})",
+            self.0.start,
+            repr_f64(self.0.start_value),
+            self.0.due,
+            self.0.months.len(),
+            self.0.projected.status.name()
+        )
+    }
+}
+
 /// Tracks a goal over a monthly history of tallies (oldest first): the gap,
 /// the monthly path needed, and whether the last change is distinguishable
 /// from noise at the observed sample sizes. `months` is 1..=1200;
 /// `confidence` not given is nps-core's `GoalOptions::default()` (0.95).
+/// `plan_start` (an index of the history: the month the plan started; not
+/// given = no plan, nps-core's default) adds `GoalReport.plan`: month by
+/// month the planned value on the straight path from that month's NPS to
+/// `target` at `months`, the actual with its interval, ahead / on track /
+/// behind beyond noise, and the projected month of reaching the target.
 ///
 /// >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
-/// >>> g.target, g.months, g.gap
-/// (65.0, 12, 41.0)
+/// >>> g.target, g.months, g.gap, g.plan
+/// (65.0, 12, 41.0, None)
 #[pyfunction]
-#[pyo3(signature = (history, *, target, months, confidence = None))]
+#[pyo3(signature = (history, *, target, months, confidence = None, plan_start = None))]
 pub(crate) fn track_goal(
     history: &Bound<'_, PyAny>,
     target: f64,
     months: Int,
     confidence: Option<f64>,
+    plan_start: Option<usize>,
 ) -> PyResult<PyGoalReport> {
     let mut tallies: Vec<Tally> = Vec::new();
     for (i, item) in history.try_iter()?.enumerate() {
@@ -161,6 +354,7 @@ pub(crate) fn track_goal(
             months,
             &GoalOptions {
                 confidence: confidence.unwrap_or(GoalOptions::default().confidence),
+                plan_start: plan_start.or(GoalOptions::default().plan_start),
             },
         )
         .py()?,

@@ -93,6 +93,9 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(group::group_by, m)?)?;
     // goal
     m.add_class::<goal::PyGoalReport>()?;
+    m.add_class::<goal::PyGoalPlan>()?;
+    m.add_class::<goal::PyPlanMonth>()?;
+    m.add_class::<goal::PyProjection>()?;
     m.add_function(wrap_pyfunction!(goal::track_goal, m)?)?;
     // money, calendar
     m.add_class::<money::PyMoney>()?;

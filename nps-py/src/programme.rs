@@ -16,8 +16,9 @@ use nps_core::case::Case;
 use nps_core::event_log::{cases_from_columns, recovery_stats_from_columns, EventColumns};
 use nps_core::period::{parse_tz, Period};
 use nps_core::programme::{
-    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_table, RankedCase,
-    RecoveryBand, RecoveryRate, RecoveryStats, RecoveryStatsTable, StatsGrouping, StatsOptions,
+    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_table, ChannelRule,
+    RankedCase, RecoveryBand, RecoveryRate, RecoveryStats, RecoveryStatsTable, StatsGrouping,
+    StatsOptions,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -248,10 +249,19 @@ impl PyRecoveryStats {
     fn by_compensation(&self) -> Vec<PyBand> {
         self.0.by_compensation.iter().cloned().map(PyBand).collect()
     }
-    /// Success by channel of the first contact (phone, visit, message).
+    /// Success by apology channel, strongest first (visit, video, phone,
+    /// message): by default the strongest channel used before the outcome,
+    /// or the first contact's with `channel_rule="first_contact"`.
     #[getter]
     fn by_channel(&self) -> Vec<PyBand> {
         self.0.by_channel.iter().cloned().map(PyBand).collect()
+    }
+    /// Success by compensation against the customer's expectation: "none"
+    /// (no accepted package), "standard", "over_expectation" (an accepted
+    /// package marked so, or whose total exceeds the stated expectation).
+    #[getter]
+    fn by_expectation(&self) -> Vec<PyBand> {
+        self.0.by_expectation.iter().cloned().map(PyBand).collect()
     }
 
     fn __repr__(&self) -> String {
@@ -410,7 +420,7 @@ fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
 /// The column names of the DataFrame form of `recovery_stats` (one row
 /// per case event), by argument.
 struct EventNames<'a> {
-    names: [(&'static str, Option<&'a str>); 14],
+    names: [(&'static str, Option<&'a str>); 16],
 }
 
 impl<'a> EventNames<'a> {
@@ -538,6 +548,7 @@ fn from_event_table(
     };
     let (score, value) = (number("score")?, number("value")?);
     let (high_value, risk) = (flag("high_value")?, flag("public_opinion_risk")?);
+    let (over_expectation, expectation) = (flag("over_expectation")?, number("expectation")?);
     let text_args = [
         "reason",
         "dealer",
@@ -567,6 +578,8 @@ fn from_event_table(
         currency: &t[4],
         layer: &t[5],
         outcome: &t[6],
+        over_expectation: &over_expectation,
+        expectation: &expectation,
     };
     Ok(match stats {
         Some((p, o)) => FromEvents::Stats(Box::new(
@@ -590,7 +603,8 @@ fn from_event_table(
 /// with `__arrow_c_stream__`) first, one row per case event, with `case=`
 /// (the case id), `event=` (the kind: "opened", "acknowledged",
 /// "contacted", "investigated", "solution_proposed", "solution_accepted",
-/// "executed", "followed_up", "rerated", "closed", "reviewed") and `at=`
+/// "execution_started", "executed", "followed_up", "rerated", "closed",
+/// "reviewed") and `at=`
 /// (the instant: aware datetimes, datetime64 as UTC, or Unix seconds)
 /// naming its columns, and the columns of the fields the events carry:
 /// `score=` (opened, rerated), `reason=`, `high_value=`,
@@ -598,7 +612,13 @@ fn from_event_table(
 /// `responsibility=` (investigated), `outcome=` (closed) and, one row per
 /// package item of `solution_proposed`, `value=` (minor units),
 /// `currency=`, `layer=` (the rows of a case at one instant are one
-/// package). A case's rows are taken in time order (ties in row order).
+/// package), optionally `over_expectation=` (booleans: the package is
+/// marked over the customer's expectation) and `expectation=` (the
+/// customer's stated expectation in minor units, NaN/None = not given).
+/// `channel_rule=` sets the apology channel of `by_channel`: "strongest"
+/// (the strongest channel used before the outcome, visit > video > phone >
+/// message) or "first_contact"; not given is nps-core's default
+/// (`StatsOptions::default()`, "strongest"). A case's rows are taken in time order (ties in row order).
 /// The result equals building the same `Case`s event by event. A bad row
 /// (unknown event, missing instant or field, an event the case refuses
 /// such as a second "opened") raises InvalidValueError /
@@ -625,7 +645,7 @@ fn from_event_table(
 /// >>> s.low_scores, s.launched, s.recovered
 /// (2, 1, 1)
 #[pyfunction]
-#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = None, top_reasons = None, keys = None, case = None, event = None, at = None, score = None, reason = None, high_value = None, public_opinion_risk = None, dealer = None, channel = None, responsibility = None, value = None, currency = None, layer = None, outcome = None))]
+#[pyo3(signature = (cases, *, policy = None, period = None, by = None, tz = None, top_reasons = None, keys = None, case = None, event = None, at = None, score = None, reason = None, high_value = None, public_opinion_risk = None, dealer = None, channel = None, responsibility = None, value = None, currency = None, layer = None, outcome = None, over_expectation = None, expectation = None, channel_rule = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn recovery_stats(
     py: Python<'_>,
@@ -650,6 +670,9 @@ pub(crate) fn recovery_stats(
     currency: Option<&str>,
     layer: Option<&str>,
     outcome: Option<&str>,
+    over_expectation: Option<&str>,
+    expectation: Option<&str>,
+    channel_rule: Option<&str>,
 ) -> PyResult<Py<PyAny>> {
     let names = EventNames {
         names: [
@@ -667,11 +690,19 @@ pub(crate) fn recovery_stats(
             ("currency", currency),
             ("layer", layer),
             ("outcome", outcome),
+            ("over_expectation", over_expectation),
+            ("expectation", expectation),
         ],
     };
     let policy = policy_of(policy);
+    let defaults = StatsOptions::default();
     let options = StatsOptions {
-        top_reasons: top_reasons.unwrap_or(StatsOptions::default().top_reasons),
+        top_reasons: top_reasons.unwrap_or(defaults.top_reasons),
+        channel_rule: channel_rule
+            .map(ChannelRule::from_name)
+            .transpose()
+            .py()?
+            .unwrap_or(defaults.channel_rule),
     };
     let cases = if is_frame(cases)? {
         if keys.is_some_and(|k| !k.is_none()) {

@@ -112,10 +112,10 @@ static void free_cases(NpsCase **cs, size_t n) {
  * golden one: labels and success rates of by_speed / by_compensation /
  * by_channel, and the reasons. */
 static void check_splits(const cJSON *got, const cJSON *want) {
-    static const char *splits[] = {"by_speed", "by_compensation", "by_channel"};
+    static const char *splits[] = {"by_speed", "by_compensation", "by_channel", "by_expectation"};
     size_t k;
     const cJSON *g, *w;
-    for (k = 0; k < 3; k++) {
+    for (k = 0; k < 4; k++) {
         const cJSON *ga = get(got, splits[k]), *wa = get(want, splits[k]);
         CHECK(cJSON_GetArraySize(ga) == cJSON_GetArraySize(wa));
         for (g = ga ? ga->child : NULL, w = wa ? wa->child : NULL; g && w; g = g->next, w = w->next) {
@@ -225,6 +225,22 @@ static void groups_case(const cJSON *root) {
 
 static const char *STATES[] = {"pending", "due", "late", "done", "done_late"};
 
+/* The follow-up of a status summary against the golden one (null before
+ * the delivery). */
+static void check_follow_up(const NpsRecoveryStatus *sum, const cJSON *e) {
+    CHECK(sum->has_follow_up == !is_null(e));
+    if (!sum->has_follow_up || is_null(e)) return;
+    CHECK_STR("follow_up state", STATES[sum->follow_up.state < 5 ? sum->follow_up.state : 0],
+              cJSON_GetStringValue(get(e, "state")));
+    CHECK(sum->follow_up.start == integer(get(e, "start")));
+    CHECK(sum->follow_up.has_due && sum->follow_up.due == integer(get(e, "due")));
+    CHECK(sum->follow_up.has_completed_at == !is_null(get(e, "completed_at")));
+    if (sum->follow_up.has_completed_at) {
+        CHECK(sum->follow_up.completed_at == integer(get(e, "completed_at")));
+    }
+    CHECK(sum->follow_up.late_seconds == integer(get(e, "late_seconds")));
+}
+
 static void status_vector(const cJSON *v) {
     const char *policy = cJSON_GetStringValue(get(v, "policy"));
     NpsCase *c;
@@ -259,6 +275,7 @@ static void status_vector(const cJSON *v) {
         i++;
     }
     if (is_null(get(v, "current_step"))) CHECK(sum.current_step == NPS_STEP_NONE);
+    check_follow_up(&sum, get(v, "follow_up"));
     {
         const cJSON *ap = get(v, "approvals");
         int k = cJSON_GetArraySize(ap);
@@ -794,6 +811,152 @@ static void stats_merge(void) {
     nps_case_free(cs[2]);
 }
 
+/* The JSON of a statistics handle (NULL on failure). */
+static cJSON *handle_json(const NpsRecoveryStatsHandle *h) {
+    size_t len = 0;
+    char *buf;
+    cJSON *doc;
+    if (nps_recovery_stats_to_json(h, NULL, 0, &len) != NPS_STATUS_BUFFER_TOO_SMALL) return NULL;
+    buf = malloc(len + 1);
+    if (buf == NULL) return NULL;
+    doc = nps_recovery_stats_to_json(h, buf, len + 1, NULL) == NPS_STATUS_OK ? cJSON_Parse(buf) : NULL;
+    free(buf);
+    return doc;
+}
+
+/* Seed 003's showcase cases, phoned first and visited later: the visit
+ * counts by default (2 of 2), not under NPS_CHANNEL_RULE_FIRST_CONTACT;
+ * Mr Wang's execution started on day 2 and his follow-up came 3 days after
+ * the delivery: nothing is late. */
+static void showcase_case(const cJSON *root) {
+    const cJSON *sc = get(root, "showcase"), *st = get(sc, "status");
+    NpsCase *cs[4];
+    NpsRecoveryStatsHandle *h = NULL;
+    NpsRecoveryStatsOptions o = nps_recovery_stats_options_default();
+    NpsRecoveryStatus sum;
+    NpsStep steps[8];
+    NpsCaseInfo info;
+    cJSON *doc;
+    size_t n;
+    const cJSON *d = get(root, "defaults");
+    case_begin("showcase cases (seed 003)");
+    n = build_cases(get(sc, "cases"), cs, 4);
+    CHECK_U64("default top_reasons", o.top_reasons,
+              (uint64_t)integer(get(get(d, "stats_options"), "top_reasons")));
+    CHECK(o.channel_rule == NPS_CHANNEL_RULE_STRONGEST);
+    CHECK_STATUS(nps_recovery_stats_new_with_options(NULL, (const NpsCase *const *)cs, n, NULL, &h),
+                 NPS_STATUS_OK);
+    doc = h ? handle_json(h) : NULL;
+    CHECK(doc != NULL);
+    if (doc) check_splits(doc, get(sc, "stats"));
+    cJSON_Delete(doc);
+    nps_recovery_stats_free(h);
+    h = NULL;
+    o.channel_rule = NPS_CHANNEL_RULE_FIRST_CONTACT;
+    CHECK_STATUS(nps_recovery_stats_new_with_options(NULL, (const NpsCase *const *)cs, n, &o, &h),
+                 NPS_STATUS_OK);
+    doc = h ? handle_json(h) : NULL;
+    CHECK(doc != NULL);
+    if (doc) check_splits(doc, get(sc, "stats_first_contact"));
+    cJSON_Delete(doc);
+    nps_recovery_stats_free(h);
+    h = NULL;
+    o.channel_rule = 7;
+    CHECK_STATUS(nps_recovery_stats_new_with_options(NULL, (const NpsCase *const *)cs, n, &o, &h),
+                 NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(h == NULL);
+    CHECK_STATUS(nps_case_info(cs[0], &info), NPS_STATUS_OK);
+    CHECK(info.channel == NPS_CHANNEL_PHONE && info.strongest_channel == NPS_CHANNEL_VISIT);
+    CHECK_STATUS(nps_case_status(cs[0], integer(get(st, "now")), &sum, steps, 8), NPS_STATUS_OK);
+    CHECK(sum.late_count == 0);
+    CHECK_STR("step 5", STATES[steps[4].state < 5 ? steps[4].state : 0],
+              cJSON_GetStringValue(get(cJSON_GetArrayItem(get(st, "steps"), 4), "state")));
+    check_follow_up(&sum, get(st, "follow_up"));
+    free_cases(cs, n);
+    case_end();
+}
+
+/* The golden month as an event table (one row per event, one per package
+ * item, the over-expectation flag and stated expectation on the item rows):
+ * nps_recovery_stats_columns_new takes execution_started, video contacts
+ * and the expectation columns. */
+static void month_columns_case(const cJSON *root) {
+    enum { CAP = 512 };
+    static const char *ids[CAP], *events[CAP], *reason[CAP], *channel[CAP], *currency[CAP],
+        *layer[CAP], *outcome[CAP], *resp[CAP];
+    static int64_t at[CAP];
+    static double score[CAP], value[CAP], expectation[CAP];
+    static bool over[CAP], hv[CAP];
+    const cJSON *c, *e, *it;
+    size_t n = 0;
+    NpsEventColumns cols;
+    NpsRecoveryStatsHandle *h = NULL;
+    cJSON *doc;
+    case_begin("golden month from an event table");
+    memset(&cols, 0, sizeof cols);
+    cJSON_ArrayForEach(c, get(get(root, "month"), "cases")) {
+        cJSON_ArrayForEach(e, get(c, "events")) {
+            const char *kind = cJSON_GetStringValue(get(e, "kind"));
+            const cJSON *list = strcmp(kind, "solution_proposed") == 0 ? get(e, "items") : NULL;
+            int rows = list ? cJSON_GetArraySize(list) : 1, r;
+            for (r = 0; r < rows && n < CAP; r++, n++) {
+                it = list ? cJSON_GetArrayItem(list, r) : NULL;
+                ids[n] = cJSON_GetStringValue(get(c, "id"));
+                events[n] = kind;
+                at[n] = 0; /* filled below */
+                score[n] = get(e, "score") ? cJSON_GetNumberValue(get(e, "score")) : NAN;
+                reason[n] = cJSON_GetStringValue(get(e, "reason"));
+                channel[n] = cJSON_GetStringValue(get(e, "channel"));
+                outcome[n] = cJSON_GetStringValue(get(e, "outcome"));
+                resp[n] = cJSON_GetStringValue(get(e, "responsibility"));
+                hv[n] = cJSON_IsTrue(get(e, "high_value"));
+                over[n] = cJSON_IsTrue(get(e, "over_expectation"));
+                expectation[n] = get(e, "expectation") ? cJSON_GetNumberValue(get(e, "expectation")) : NAN;
+                value[n] = it ? cJSON_GetNumberValue(get(it, "value")) : NAN;
+                currency[n] = it ? cJSON_GetStringValue(get(it, "currency")) : NULL;
+                layer[n] = it ? cJSON_GetStringValue(get(it, "layer")) : NULL;
+                {
+                    /* RFC 3339 with +08:00: parse through a one-event case. */
+                    NpsCase *one = NULL;
+                    NpsCaseInfo info;
+                    char buf[256];
+                    snprintf(buf, sizeof buf,
+                             "[{\"kind\":\"opened\",\"at\":\"%s\",\"score\":1,\"reason\":\"r\","
+                             "\"high_value\":false,\"public_opinion_risk\":false}]",
+                             cJSON_GetStringValue(get(e, "at")));
+                    if (nps_case_from_events_json(NULL, buf, "t", &one) == NPS_STATUS_OK &&
+                        nps_case_info(one, &info) == NPS_STATUS_OK) {
+                        at[n] = info.opened_at;
+                    }
+                    nps_case_free(one);
+                }
+            }
+        }
+    }
+    CHECK(n < CAP);
+    cols.case_id = ids;
+    cols.event = events;
+    cols.at = at;
+    cols.score = score;
+    cols.reason = reason;
+    cols.high_value = hv;
+    cols.channel = channel;
+    cols.value = value;
+    cols.currency = currency;
+    cols.layer = layer;
+    cols.outcome = outcome;
+    cols.responsibility = resp;
+    cols.over_expectation = over;
+    cols.expectation = expectation;
+    CHECK_STATUS(nps_recovery_stats_columns_new(NULL, &cols, n, NULL, &h), NPS_STATUS_OK);
+    doc = h ? handle_json(h) : NULL;
+    CHECK(doc != NULL);
+    if (doc) check_splits(doc, get(get(root, "month"), "stats"));
+    cJSON_Delete(doc);
+    nps_recovery_stats_free(h);
+    case_end();
+}
+
 int main(int argc, char **argv) {
     char *text;
     cJSON *root;
@@ -827,6 +990,8 @@ int main(int argc, char **argv) {
     custom_policy_round_trip();
     stats_by_keys();
     stats_merge();
+    showcase_case(root);
+    month_columns_case(root);
     nps_policy_free(business_policy);
     cJSON_Delete(root);
     return summary("cases");

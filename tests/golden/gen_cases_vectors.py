@@ -6,15 +6,28 @@ tests/golden/cases_vectors.json; deterministic. See tests/golden/README.md
 ("cases_vectors.json") for the schema.
 
 Rules encoded here, from the SPEC and the issue:
-- six steps, windows from the opening instant: 0-2, 2-4, 4-8, 8-12, 12-72 h,
+- six steps, windows from the opening instant: 0-2, 2-4, 4-8, 8-12, 12-24 h,
   after 72 h, completed by acknowledged, first contacted, investigated,
-  first solution_accepted, followed_up, reviewed;
+  first solution_accepted, execution_started (else executed: a log without
+  the start counts the delivery), reviewed; step 5 is judged on the start of
+  execution ("24小时内启动", seed 003);
+- follow-up: its own window from the delivery (executed), 3 to 7 days
+  (seed 003: delivered on day 7, called back on day 10; seed 001 §二.3:
+  satisfaction call 3-7 days after the service);
 - step state: done / done_late (completed after the window end), late (not
   done, now past the end), due (window started), pending;
 - programme: low scores = original score 0-6; every rate over low scores;
   responded within 24 h inclusive; speed bands <= 6 h (85 %), <= 24 h (65 %),
   > 24 h (40 %); compensation bands none, <= 500, <= 2000, <= 5000, > 5000 CNY
-  (the tier caps); channels of the first contact.
+  (the tier caps); apology channel = the strongest channel of all contacts
+  (visit > video > phone > message; seed 003: visits 82 % vs phone 55 %),
+  or the first contact's with channel_rule "first_contact"; compensation
+  against expectation: none (nothing accepted), standard, over_expectation
+  (an accepted package marked so, or whose total exceeds the customer's
+  stated expectation; seed 003: 78 % vs 55 %).
+- layers (seed 003, Mr Wang's package): the free 1,800 service is problem
+  repair (问题修复: 本次保养费用全免 1800元); washes 300, warranty voucher
+  2000 and the 500 voucher are loss compensation (损失补偿).
 """
 import datetime as dt
 import json
@@ -24,7 +37,11 @@ CST = dt.timezone(dt.timedelta(hours=8))
 H = 3600
 STEPS = [("identify_and_grade", 0, 2, "acknowledged"), ("first_contact", 2, 4, "contacted"),
          ("investigation", 4, 8, "investigated"), ("solution", 8, 12, "solution_accepted"),
-         ("execution_and_follow_up", 12, 72, "followed_up"), ("review", 72, None, "reviewed")]
+         ("execution_and_follow_up", 12, 24, "execution_started"), ("review", 72, None, "reviewed")]
+DAY = 86400
+FOLLOW_UP = (3 * DAY, 7 * DAY)  # from the delivery (executed)
+STRENGTH = {"visit": 4, "video": 3, "phone": 2, "message": 1}
+CHANNELS = ["visit", "video", "phone", "message"]  # strongest first
 SPEED = [(6 * H, 0.85), (24 * H, 0.65), (None, 0.40)]
 CAPS = [50000, 200000, 500000]  # minor units (fen): B, A, S caps
 
@@ -50,8 +67,16 @@ def opened(t, score, reason="waiting_time", dealer=None, hv=False, por=False):
     return d
 
 
-def items(*yuan):
-    return [{"value": y * 100, "currency": "CNY", "layer": "loss_compensation"} for y in yuan]
+def items(*yuan, layers=None):
+    layers = layers or ["loss_compensation"] * len(yuan)
+    return [{"value": y * 100, "currency": "CNY", "layer": lay} for y, lay in zip(yuan, layers)]
+
+
+def wang_items():
+    """Mr Wang's package (seed 003): 问题修复 本次保养费用全免 1800元; 损失补偿
+    3次免费洗车券 300元, 延保8折券 ~2000元, 500元精品抵用券."""
+    return items(1800, 300, 2000, 500, layers=["problem_repair", "loss_compensation",
+                                               "loss_compensation", "loss_compensation"])
 
 
 # --- business calendar: Asia/Shanghai (UTC+8, no DST), Mon-Fri 09:00-17:00
@@ -80,9 +105,9 @@ def wall_add(start, seconds):
 
 
 def replay(events):
-    s = {"opened": None, "ack": None, "contact": None, "channel": None, "inv": None,
-         "accepted": None, "followed": None, "reviewed": None, "rerated": None,
-         "outcome": None, "proposals": []}
+    s = {"opened": None, "ack": None, "contact": None, "channel": None, "strongest": None,
+         "inv": None, "accepted": None, "started": None, "executed": None, "followed": None,
+         "reviewed": None, "rerated": None, "outcome": None, "proposals": []}
     for e in events:
         t = ts(e["at"])
         k = e["kind"]
@@ -91,20 +116,30 @@ def replay(events):
                      hv=e["high_value"], por=e["public_opinion_risk"])
         elif k == "acknowledged":
             s["ack"] = t
-        elif k == "contacted" and s["contact"] is None:
-            s["contact"], s["channel"] = t, e["channel"]
+        elif k == "contacted":
+            if s["contact"] is None:
+                s["contact"], s["channel"] = t, e["channel"]
+            if s["strongest"] is None or STRENGTH[e["channel"]] > STRENGTH[s["strongest"]]:
+                s["strongest"] = e["channel"]
         elif k == "investigated":
             s["inv"] = t
         elif k == "solution_proposed":
             total = sum(i["value"] for i in e["items"])
+            over = e.get("over_expectation", False)
+            if e.get("expectation") is not None:
+                over = total > e["expectation"]
             if s["proposals"] and s["proposals"][-1][1] is None:
-                s["proposals"][-1] = [total, None]
+                s["proposals"][-1] = [total, None, over]
             else:
-                s["proposals"].append([total, None])
+                s["proposals"].append([total, None, over])
         elif k == "solution_accepted":
             s["proposals"][-1][1] = t
             if s["accepted"] is None:
                 s["accepted"] = t
+        elif k == "execution_started":
+            s["started"] = t
+        elif k == "executed":
+            s["executed"] = t
         elif k == "followed_up":
             s["followed"] = t
         elif k == "reviewed":
@@ -161,14 +196,13 @@ def deadlines(s, now):
 
 def status(events, now, add):
     s = replay(events)
+    started = s["started"] if s["started"] is not None else s["executed"]
     done = {"acknowledged": s["ack"], "contacted": s["contact"], "investigated": s["inv"],
-            "solution_accepted": s["accepted"], "followed_up": s["followed"],
+            "solution_accepted": s["accepted"], "execution_started": started,
             "reviewed": s["reviewed"]}
-    steps = []
-    for name, a, b, by in STEPS:
-        start = add(s["opened"], a * H)
-        due = None if b is None else add(s["opened"], b * H)
-        c = done[by] if done[by] is not None and done[by] <= now else None
+
+    def step(name, start, due, c):
+        c = c if c is not None and c <= now else None
         if c is not None and due is not None and c > due:
             st, late = "done_late", c - due
         elif c is not None:
@@ -179,17 +213,29 @@ def status(events, now, add):
             st, late = "due", 0
         else:
             st, late = "pending", 0
-        steps.append({"name": name, "start": start, "due": due, "completed_at": c,
-                      "state": st, "late_seconds": late})
+        return {"name": name, "start": start, "due": due, "completed_at": c,
+                "state": st, "late_seconds": late}
+
+    steps = []
+    for name, a, b, by in STEPS:
+        start = add(s["opened"], a * H)
+        due = None if b is None else add(s["opened"], b * H)
+        steps.append(step(name, start, due, done[by]))
     current = next((x["name"] for x in steps if x["completed_at"] is None), None)
+    follow_up = None
+    if s["executed"] is not None and s["executed"] <= now:
+        # Wall-clock days in every policy of these vectors.
+        follow_up = step("follow_up", s["executed"] + FOLLOW_UP[0], s["executed"] + FOLLOW_UP[1],
+                         s["followed"])
     granted, approvals = 0, []
     cap = tier_cap(s)
     # The packages as they stood at `now`: replay the events up to `now`.
-    for total, acc in replay([e for e in events if ts(e["at"]) <= now])["proposals"]:
+    for total, acc, _ in replay([e for e in events if ts(e["at"]) <= now])["proposals"]:
         approvals.append({"total": total, "within_cap": cap is not None and granted + total <= cap})
         if acc is not None:
             granted += total
-    return {"current_step": current, "steps": steps, "approvals": approvals,
+    return {"current_step": current, "steps": steps, "follow_up": follow_up,
+            "approvals": approvals,
             "deadlines": deadlines(s, now) if add is wall_add else None}
 
 
@@ -204,7 +250,7 @@ def speed_band(opened_at, contact):
     return len(SPEED) - 1
 
 
-def stats(logs, top=5):
+def stats(logs, top=5, channel_rule="strongest"):
     low = [replay(e) for e in logs]
     low = [s for s in low if s["score"] <= 6]
     n = len(low)
@@ -230,7 +276,7 @@ def stats(logs, top=5):
         return len(SPEED) if s["contact"] is None else speed_band(s["opened"], s["contact"])
 
     def comp_key(s):
-        total = sum(t for t, acc in s["proposals"] if acc is not None)
+        total = sum(t for t, acc, _ in s["proposals"] if acc is not None)
         if total == 0:
             return 0
         for i, c in enumerate(CAPS):
@@ -238,7 +284,11 @@ def stats(logs, top=5):
                 return 1 + i
         return 1 + len(CAPS)
 
-    chans = ["phone", "visit", "message"]
+    def expectation_key(s):
+        acc = [over for _, a, over in s["proposals"] if a is not None]
+        return 0 if not acc else 2 if any(acc) else 1
+
+    chan = "strongest" if channel_rule == "strongest" else "channel"
     by_speed = bands(speed_key, ["<= 6h", "<= 24h", "> 24h", "not_contacted"])
     for b, (_, p) in zip(by_speed, SPEED):
         b["expected"] = p
@@ -252,7 +302,8 @@ def stats(logs, top=5):
         "by_speed": by_speed,
         "by_compensation": bands(comp_key, ["none", "<= 500.00 CNY", "<= 2000.00 CNY",
                                              "<= 5000.00 CNY", "> 5000.00 CNY"]),
-        "by_channel": bands(lambda s: chans.index(s["channel"]) if s["channel"] else -1, chans),
+        "by_channel": bands(lambda s: CHANNELS.index(s[chan]) if s[chan] else -1, CHANNELS),
+        "by_expectation": bands(expectation_key, ["none", "standard", "over_expectation"]),
     }
 
 
@@ -268,8 +319,12 @@ def month_logs():
     # interleave so splits are not degenerate
     order = [0, 7, 17, 1, 8, 18, 2, 9, 19, 3, 10, 20, 4, 11, 21, 5, 12, 22, 6, 13, 23, 14, 24, 15, 16]
     outcomes = [outcomes[i] for i in order]
-    channels = ["visit", "phone", "message", "phone", "visit"]
+    channels = ["visit", "phone", "message", "phone", "video"]
     comps = [None, (300,), (1500,), (1800, 300, 2000, 500), (6000,), (200, 200)]
+    # how each package stands against the customer's expectation: stated
+    # 2000 (1500 is standard), stated 3000 (4600 is over), marked over
+    expect = [None, None, {"expectation": 200000}, {"expectation": 300000},
+              {"over_expectation": True}, None]
     logs = []
     for i in range(25):
         t0 = ts(f"2025-06-{1 + i:02d}T10:00:00+08:00")
@@ -279,6 +334,9 @@ def month_logs():
              ev("acknowledged", t0 + 600)]
         tc = t0 + int(delays[i] * H)
         e.append(ev("contacted", tc, channel=channels[i % 5]))
+        if i % 4 == 1:
+            # phoned (or written to) first, visited later: the visit counts
+            e.append(ev("contacted", tc + 1800, channel="visit"))
         t = tc
         if outcomes[i] != "lost" or i % 2 == 0:
             t += H
@@ -286,9 +344,13 @@ def month_logs():
         comp = comps[i % 6]
         if comp is not None and outcomes[i] != "lost":
             t += H
-            e.append(ev("solution_proposed", t, items=items(*comp)))
+            pkg = wang_items() if len(comp) == 4 else items(*comp)
+            e.append(ev("solution_proposed", t, items=pkg, **(expect[i % 6] or {})))
             t += H
             e.append(ev("solution_accepted", t))
+            if i % 3 == 0:
+                t += H
+                e.append(ev("execution_started", t))
             t += 2 * H
             e.append(ev("executed", t))
             t += 24 * H
@@ -321,6 +383,55 @@ def july_logs():
     return out
 
 
+def showcase():
+    """The source's two showcase cases (seed 003), phoned first and visited
+    later. Mr Wang: alert 17:00, phone 17:30, root cause and second call with
+    the package at 20:00 (accepted), apology visit 21:00; execution starts
+    day 2 09:00 (courtesy car, car into the body shop); delivered day 7,
+    re-rated 10; follow-up call day 10. Ms Li (案例1): alert 15:30, phone
+    16:00, solution by phone 20:00 (service fee waived 2200, washes, the
+    manager picks up her child: over expectation, 超预期补偿), the manager
+    comes in person on day 2 16:00; re-rated 10 on day 3."""
+    d1 = ts("2023-03-14T17:00:00+08:00")
+    wang = [opened(d1, 2, "waiting_time", dealer="Beijing"), ev("acknowledged", d1 + 600),
+            ev("contacted", d1 + 1800, channel="phone"),
+            ev("investigated", d1 + 3 * H, responsibility="company"),
+            ev("contacted", d1 + 3 * H, channel="phone"),
+            ev("solution_proposed", d1 + 3 * H, items=wang_items()),
+            ev("solution_accepted", d1 + 3 * H),
+            ev("contacted", d1 + 4 * H, channel="visit"),
+            ev("execution_started", d1 + 16 * H),          # day 2 09:00
+            ev("executed", d1 + 6 * DAY - 2 * H),          # day 7 15:00
+            ev("rerated", d1 + 6 * DAY - H, score=10),     # day 7 16:00
+            ev("followed_up", d1 + 9 * DAY - H),           # day 10 16:00
+            ev("closed", d1 + 9 * DAY - H + 300, outcome="converted")]
+    l1 = ts("2023-03-20T15:30:00+08:00")
+    li = [opened(l1, 4, "waiting_time", dealer="Beijing"), ev("acknowledged", l1 + 300),
+          ev("contacted", l1 + 1800, channel="phone"),
+          ev("contacted", l1 + 4.5 * H, channel="phone"),
+          ev("solution_proposed", l1 + 4.5 * H, over_expectation=True,
+             items=items(2200, 300, 0, layers=["problem_repair", "loss_compensation",
+                                                "emotional_repair"])),
+          ev("solution_accepted", l1 + 4.5 * H),
+          ev("contacted", l1 + DAY + 0.5 * H, channel="visit"),   # day 2 16:00
+          ev("rerated", l1 + 2 * DAY, score=10),
+          ev("closed", l1 + 2 * DAY + 600, outcome="converted")]
+    for e in wang + li:
+        e["at"] = iso(ts(e["at"]))
+    cases = [{"id": "wang", "events": wang}, {"id": "li", "events": li}]
+    now = d1 + 9 * DAY
+    st = status(wang, now, wall_add)
+    # Before: step 5 was completed by the follow-up, due 72 h after the alert.
+    old_late = ts(wang[-2]["at"]) - (d1 + 72 * H)
+    return {
+        "cases": cases,
+        "stats": stats([c["events"] for c in cases]),
+        "stats_first_contact": stats([c["events"] for c in cases], channel_rule="first_contact"),
+        "status": {"id": "wang", "now": now, **st},
+        "old_rule_late_seconds": old_late,
+    }
+
+
 def main():
     month = month_logs()
     july = july_logs()
@@ -338,7 +449,7 @@ def main():
     full = [opened(t0, 2, dealer="D1"), ev("acknowledged", t0 + 1800),
             ev("contacted", t0 + 3 * H, channel="visit"),
             ev("investigated", t0 + 9 * H, responsibility="company"),
-            ev("solution_proposed", t0 + 10 * H, items=items(1800, 300, 2000, 500)),
+            ev("solution_proposed", t0 + 10 * H, items=wang_items()),
             ev("solution_accepted", t0 + 11 * H), ev("executed", t0 + 20 * H),
             ev("followed_up", t0 + 48 * H), ev("solution_proposed", t0 + 49 * H, items=items(1000)),
             ev("rerated", t0 + 50 * H, score=10), ev("closed", t0 + 51 * H, outcome="converted"),
@@ -401,6 +512,24 @@ def main():
         ("score_out_of_range", [dict(o, score=11)], 0, "opened"),
         ("recovered_without_contact", [o, a, ev("closed", t0 + 100, outcome="recovered")], 2,
          "closed"),
+        ("execution_started_before_accepted", [o, a, c, ev("execution_started", t0 + 140)], 3,
+         "execution_started"),
+        ("execution_started_twice", [o, a, c, ev("solution_proposed", t0 + 130, items=items(100)),
+                                     ev("solution_accepted", t0 + 135),
+                                     ev("execution_started", t0 + 140),
+                                     ev("execution_started", t0 + 150)], 6, "execution_started"),
+        ("execution_started_after_executed", [o, a, c,
+                                              ev("solution_proposed", t0 + 130, items=items(100)),
+                                              ev("solution_accepted", t0 + 135),
+                                              ev("executed", t0 + 140),
+                                              ev("execution_started", t0 + 150)], 6,
+         "execution_started"),
+        ("over_expectation_contradicts_expectation",
+         [o, a, c, ev("solution_proposed", t0 + 130, items=items(100), over_expectation=True,
+                      expectation=20000)], 3, "solution_proposed"),
+        ("negative_expectation",
+         [o, a, c, ev("solution_proposed", t0 + 130, items=items(100), expectation=-1)], 3,
+         "solution_proposed"),
     ]
     invalid = [{"name": n, "events": e, "index": i, "event": k} for n, e, i, k in invalid]
 
@@ -457,6 +586,15 @@ def main():
         "invalid": invalid,
         "rerated": rerated,
         "ranking": {"now": now, "cases": rank_cases, "expected": ranked},
+        "showcase": showcase(),
+        "month_first_contact": stats([c["events"] for c in month], channel_rule="first_contact"),
+        "defaults": {
+            "stats_options": {"top_reasons": 5, "channel_rule": "strongest"},
+            "execution_step": {"name": "execution_and_follow_up", "from": 12 * H, "to": 24 * H},
+            "follow_up": {"from": FOLLOW_UP[0], "to": FOLLOW_UP[1]},
+            "channels": CHANNELS,
+            "expectation_bands": ["none", "standard", "over_expectation"],
+        },
     }
     path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "cases_vectors.json")
     with open(path, "w", encoding="utf-8") as f:

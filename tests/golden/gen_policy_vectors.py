@@ -1111,8 +1111,9 @@ def approvals():
     # SPEC §4.3 worked shape.
     out.append(approval_vector(
         "spec_worked_shape_tier_s",
-        [item(1800_00), item(300_00), item(2000_00), item(500_00, layer="emotional_repair")],
-        "S", comment="free service 1800, car washes 300, warranty voucher 2000, 500 voucher"))
+        [item(1800_00, layer="problem_repair"), item(300_00), item(2000_00), item(500_00)],
+        "S", comment="seed 003, Mr Wang: free service 1800 (problem repair, 问题修复), car washes "
+                     "300, warranty voucher 2000, 500 voucher (loss compensation, 损失补偿)"))
     assert out[-1]["expect"]["approver"] == MANAGER and out[-1]["expect"]["within_cap"]
     out.append(approval_vector(
         "layers_split",

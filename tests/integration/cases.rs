@@ -10,7 +10,7 @@ use nps_core::money::Currency;
 use nps_core::period::{parse_tz, Period};
 use nps_core::policy::{Layer, Policy};
 use nps_core::programme::{
-    rank_open_cases, recovery_stats, recovery_stats_by, StatsGrouping, StatsOptions,
+    rank_open_cases, recovery_stats, recovery_stats_by, ChannelRule, StatsGrouping, StatsOptions,
 };
 use nps_core::ErrorKind;
 use proptest::prelude::*;
@@ -305,7 +305,7 @@ pub(super) fn valid_log() -> impl Strategy<Value = Vec<Event>> {
                     0 => Event::Acknowledged { at },
                     1 => Event::Contacted {
                         at,
-                        channel: Channel::ALL[usize::from(s % 3)],
+                        channel: Channel::ALL[usize::from(s % 4)],
                     },
                     2 => Event::Investigated {
                         at,
@@ -318,6 +318,8 @@ pub(super) fn valid_log() -> impl Strategy<Value = Vec<Event>> {
                             currency: cny,
                             layer: Layer::LossCompensation,
                         }],
+                        over_expectation: v % 3 == 0,
+                        expectation: None,
                     },
                     4 => Event::SolutionAccepted { at },
                     5 => Event::Executed { at },
@@ -388,8 +390,10 @@ fn status_before_later_events() {
         items: vec![PackageItem {
             value: 180_000,
             currency: cny,
-            layer: Layer::LossCompensation,
+            layer: Layer::ProblemRepair,
         }],
+        over_expectation: false,
+        expectation: None,
     })
     .unwrap();
     let p = Policy::default();
@@ -407,4 +411,189 @@ fn status_before_later_events() {
     let late = c.status(&p, 30_000).unwrap();
     assert_eq!(late.approvals.len(), 1);
     assert_eq!(late.last_approval.unwrap().total.minor, 180_000);
+}
+
+/// The source's showcase cases (seed 003): phoned first and visited later,
+/// so the apology channel is a visit by default (2 of 2 recovered), and
+/// nothing under the first-contact rule; Mr Wang's execution started on
+/// day 2 and his follow-up came 3 days after the delivery: no step is late
+/// (the old rule, step 5 completed by the follow-up, made it ~6 days late).
+#[test]
+fn golden_showcase_cases() {
+    let v = &vectors()["showcase"];
+    let cases = cases_of(&v["cases"]);
+    let p = Policy::default();
+    let s = recovery_stats(&cases, &p, &StatsOptions::default()).unwrap();
+    subset("showcase", &serde_json::to_value(&s).unwrap(), &v["stats"]).unwrap();
+    assert_eq!(s.by_channel[0].label, "visit");
+    assert_eq!(
+        (
+            s.by_channel[0].success.numerator,
+            s.by_channel[0].success.denominator
+        ),
+        (2, 2)
+    );
+    let first = StatsOptions {
+        channel_rule: ChannelRule::FirstContact,
+        ..StatsOptions::default()
+    };
+    let f = recovery_stats(&cases, &p, &first).unwrap();
+    subset(
+        "showcase_first_contact",
+        &serde_json::to_value(&f).unwrap(),
+        &v["stats_first_contact"],
+    )
+    .unwrap();
+    assert_eq!(f.by_channel[0].success.denominator, 0); // visit 0/0 under the old rule
+    let st = &v["status"];
+    let status = cases[0].status(&p, st["now"].as_i64().unwrap()).unwrap();
+    let actual = serde_json::to_value(&status).unwrap();
+    subset("showcase.steps", &actual["steps"], &st["steps"]).unwrap();
+    subset("showcase.follow_up", &actual["follow_up"], &st["follow_up"]).unwrap();
+    assert!(status.late_steps().is_empty(), "{:?}", status.late_steps());
+    assert!(v["old_rule_late_seconds"].as_i64().unwrap() > 5 * 86_400);
+    // Layers as the source files them: the free 1,800 service is problem
+    // repair, the 500 voucher loss compensation.
+    let a = &status.approvals[0];
+    assert_eq!(a.total.minor, 460_000);
+    let wang = &v["cases"][0]["events"];
+    let pkg = wang
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|e| e["kind"] == "solution_proposed")
+        .unwrap();
+    assert_eq!(pkg["items"][0]["value"], 180_000);
+    assert_eq!(pkg["items"][0]["layer"], "problem_repair");
+    assert_eq!(pkg["items"][3]["value"], 50_000);
+    assert_eq!(pkg["items"][3]["layer"], "loss_compensation");
+}
+
+#[test]
+fn golden_month_by_expectation_and_first_contact() {
+    let v = vectors();
+    let cases = cases_of(&v["month"]["cases"]);
+    let p = Policy::default();
+    let s = recovery_stats(&cases, &p, &StatsOptions::default()).unwrap();
+    let labels: Vec<&str> = s.by_expectation.iter().map(|b| b.label.as_str()).collect();
+    assert_eq!(labels, ["none", "standard", "over_expectation"]);
+    let first = StatsOptions {
+        channel_rule: ChannelRule::FirstContact,
+        ..StatsOptions::default()
+    };
+    let f = recovery_stats(&cases, &p, &first).unwrap();
+    subset(
+        "month_first_contact",
+        &serde_json::to_value(&f).unwrap(),
+        &v["month_first_contact"],
+    )
+    .unwrap();
+    // Statistics of different channel rules do not merge.
+    assert_eq!(s.merge(&f).unwrap_err().argument(), Some("other"));
+}
+
+#[test]
+fn golden_defaults() {
+    let d = &vectors()["defaults"];
+    let o = StatsOptions::default();
+    assert_eq!(
+        o.top_reasons as u64,
+        d["stats_options"]["top_reasons"].as_u64().unwrap()
+    );
+    assert_eq!(o.channel_rule.name(), d["stats_options"]["channel_rule"]);
+    let p = Policy::default();
+    let step = p
+        .recovery
+        .steps
+        .iter()
+        .find(|s| s.name == d["execution_step"]["name"])
+        .unwrap();
+    let wall = |x: &nps_core::calendar::Duration| match *x {
+        nps_core::calendar::Duration::Wall { seconds } => seconds,
+        _ => panic!("wall-clock expected"),
+    };
+    assert_eq!(
+        wall(&step.from),
+        d["execution_step"]["from"].as_i64().unwrap()
+    );
+    assert_eq!(
+        wall(step.to.as_ref().unwrap()),
+        d["execution_step"]["to"].as_i64().unwrap()
+    );
+    let fu = &p.recovery.follow_up;
+    assert_eq!(wall(&fu.from), d["follow_up"]["from"].as_i64().unwrap());
+    assert_eq!(
+        wall(fu.to.as_ref().unwrap()),
+        d["follow_up"]["to"].as_i64().unwrap()
+    );
+    let names: Vec<&str> = Channel::ALL.iter().map(|c| c.name()).collect();
+    assert_eq!(serde_json::to_value(names).unwrap(), d["channels"]);
+    assert_eq!(
+        serde_json::to_value(nps_core::programme::EXPECTATION_BANDS).unwrap(),
+        d["expectation_bands"]
+    );
+}
+
+/// A log without `execution_started` (written before the event existed)
+/// counts its delivery as the start of execution; follow-up before the
+/// delivery is refused as before.
+#[test]
+fn execution_without_start_counts_the_delivery() {
+    let cny = Currency::from_code("CNY").unwrap();
+    let mut c = Case::new(
+        "old",
+        Event::Opened {
+            at: At(0),
+            score: 5,
+            reason: "waiting".into(),
+            high_value: false,
+            public_opinion_risk: false,
+            dealer: None,
+        },
+    )
+    .unwrap();
+    c.apply(Event::Acknowledged { at: At(60) }).unwrap();
+    c.apply(Event::Contacted {
+        at: At(120),
+        channel: Channel::Video,
+    })
+    .unwrap();
+    c.apply(Event::SolutionProposed {
+        at: At(180),
+        items: vec![PackageItem {
+            value: 100,
+            currency: cny,
+            layer: Layer::LossCompensation,
+        }],
+        over_expectation: false,
+        expectation: Some(50),
+    })
+    .unwrap();
+    assert!(c.state().proposals[0].over_expectation); // 100 > the stated 50
+    c.apply(Event::SolutionAccepted { at: At(240) }).unwrap();
+    c.apply(Event::Executed { at: At(30 * 3600) }).unwrap();
+    let s = c.status(&Policy::default(), 31 * 3600).unwrap();
+    let step5 = s
+        .steps
+        .iter()
+        .find(|x| x.name == "execution_and_follow_up")
+        .unwrap();
+    assert_eq!(step5.completed_at, Some(30 * 3600));
+    assert_eq!(step5.state, nps_core::case::StepState::DoneLate);
+    assert_eq!(step5.late_seconds, 6 * 3600); // due at 24 h
+    let fu = s.follow_up.unwrap();
+    assert_eq!(
+        (fu.name.as_str(), fu.state),
+        ("follow_up", nps_core::case::StepState::Pending)
+    );
+    // Eight days after the delivery, no follow-up: late by one day.
+    let later = c
+        .status(&Policy::default(), 30 * 3600 + 8 * 86_400)
+        .unwrap();
+    assert_eq!(later.follow_up.as_ref().unwrap().late_seconds, 86_400);
+    assert!(later.late_steps().contains(&"follow_up"));
+    let e = c
+        .apply(Event::ExecutionStarted { at: At(31 * 3600) })
+        .unwrap_err();
+    assert_eq!(e.kind(), ErrorKind::InvalidEvent);
 }

@@ -9,6 +9,7 @@ mod defaults;
 mod econ;
 mod flow;
 mod fuzz_regressions;
+mod goal;
 mod golden;
 mod group_merge;
 mod groups;

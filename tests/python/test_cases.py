@@ -62,13 +62,22 @@ def check_stats(s: nps.RecoveryStats, e: dict[str, Any]) -> None:
     assert [r for r, _ in s.reasons] == [x["reason"] for x in e["reasons"]]
     for (_, rate), x in zip(s.reasons, e["reasons"]):
         check_rate(rate, x["share"])
-    for split in ("by_speed", "by_compensation", "by_channel"):
+    for split in ("by_speed", "by_compensation", "by_channel", "by_expectation"):
         bands = getattr(s, split)
         assert [b.label for b in bands] == [x["label"] for x in e[split]], split
         for b, x in zip(bands, e[split]):
             check_rate(b.success, x["success"])
             if "expected" in x:
                 assert b.expected == x["expected"]
+
+
+def check_follow_up(a: nps.StepStatus | None, e: dict[str, Any] | None) -> None:
+    if e is None:
+        assert a is None
+        return
+    assert a is not None and a.name == "follow_up"
+    assert (ts(a.start), ts(a.due), ts(a.completed_at)) == (e["start"], e["due"], e["completed_at"])
+    assert (a.state, a.late_seconds) == (e["state"], e["late_seconds"])
 
 
 def test_month_like_the_source() -> None:
@@ -114,6 +123,7 @@ def test_status(v: dict[str, Any]) -> None:
         assert a.name == e["name"]
         assert (ts(a.start), ts(a.due), ts(a.completed_at)) == (e["start"], e["due"], e["completed_at"])
         assert (a.state, a.late_seconds) == (e["state"], e["late_seconds"]), a.name
+    check_follow_up(s.follow_up, v["follow_up"])
     assert [(a.total.minor, a.within_cap) for a in s.approvals] == [
         (e["total"], e["within_cap"]) for e in v["approvals"]]
     if v["deadlines"] is not None:
@@ -152,7 +162,10 @@ def test_rerating_is_kept_next_to_the_original() -> None:
     assert back.original_score == 2 and back.rerated_score == 10
     ev = c.events
     assert ev[0]["kind"] == "opened" and ev[0]["at"].utcoffset() == dt.timedelta(hours=8)
-    assert ev[4]["items"][0] == (180000, "CNY", "loss_compensation")
+    # Mr Wang's package as the source files it: the free 1,800 service is
+    # problem repair, the 500 voucher loss compensation.
+    assert ev[4]["items"][0] == (180000, "CNY", "problem_repair")
+    assert ev[4]["items"][3] == (50000, "CNY", "loss_compensation")
 
 
 def test_ranking() -> None:
@@ -182,7 +195,7 @@ def test_apply_step_by_step_with_datetimes() -> None:
     c.apply({"kind": "acknowledged", "at": t0 + dt.timedelta(minutes=30)})
     c.apply({"kind": "contacted", "at": t0 + dt.timedelta(hours=3), "channel": "visit"})
     c.apply({"kind": "solution_proposed", "at": t0 + dt.timedelta(hours=4),
-             "items": [nps.Item(180000, "CNY", "loss_compensation"), (50000, "CNY", "emotional_repair")]})
+             "items": [nps.Item(180000, "CNY", "problem_repair"), (50000, "CNY", "loss_compensation")]})
     s = c.status(t0 + dt.timedelta(hours=9))
     assert s.current_step == "investigation"
     assert s.late_steps == ["investigation"]
@@ -237,3 +250,84 @@ def test_rfc3339_text_and_datetimes_give_the_same_case() -> None:
     assert from_text == from_datetimes
     assert from_text.to_json() == from_datetimes.to_json()
     assert from_datetimes.opened_at.utcoffset() == dt.timedelta(hours=8)
+
+
+def test_showcase_cases_count_the_visit() -> None:
+    """Seed 003: both showcase customers were phoned first and visited later;
+    the apology channel is the strongest one by default (visit 2 of 2), the
+    first contact's on request (visit 0 of 0, as before)."""
+    v = V["showcase"]
+    cases = [case_of(c) for c in v["cases"]]
+    s = nps.recovery_stats(cases)
+    check_stats(s, v["stats"])
+    assert (s.by_channel[0].label, s.by_channel[0].success.numerator,
+            s.by_channel[0].success.denominator) == ("visit", 2, 2)
+    f = nps.recovery_stats(cases, channel_rule="first_contact")
+    check_stats(f, v["stats_first_contact"])
+    assert f.by_channel[0].success.denominator == 0
+    assert [c.channel for c in cases] == ["phone", "phone"]
+    assert [c.strongest_channel for c in cases] == ["visit", "visit"]
+    with pytest.raises(nps.InvalidArgumentError) as e:
+        nps.recovery_stats(cases, channel_rule="loudest")
+    assert e.value.argument == "channel_rule"
+    with pytest.raises(nps.InvalidArgumentError):
+        s.merge(nps.recovery_stats([], channel_rule="first_contact"))
+
+
+def test_showcase_execution_and_follow_up_are_not_late() -> None:
+    """Mr Wang: execution started on day 2, delivered on day 7, called back
+    on day 10: step 5 is done on time and so is the follow-up."""
+    st = V["showcase"]["status"]
+    c = case_of(V["showcase"]["cases"][0])
+    s = c.status(st["now"])
+    for a, e in zip(s.steps, st["steps"]):
+        assert (a.name, a.state, a.late_seconds) == (e["name"], e["state"], e["late_seconds"])
+    check_follow_up(s.follow_up, st["follow_up"])
+    assert s.late_steps == []
+
+
+def test_month_first_contact_and_expectation() -> None:
+    cases = [case_of(c) for c in V["month"]["cases"]]
+    check_stats(nps.recovery_stats(cases, channel_rule="first_contact"), V["month_first_contact"])
+    s = nps.recovery_stats(cases)
+    assert [b.label for b in s.by_expectation] == V["defaults"]["expectation_bands"]
+
+
+def test_defaults() -> None:
+    d = V["defaults"]
+    cases = [case_of(c) for c in V["showcase"]["cases"]]
+    def figures(s: nps.RecoveryStats) -> list[Any]:
+        return [(b.label, b.success.numerator, b.success.denominator)
+                for b in s.by_channel + s.by_expectation] + [r for r, _ in s.reasons]
+    assert figures(nps.recovery_stats(cases)) == figures(nps.recovery_stats(
+        cases, channel_rule=d["stats_options"]["channel_rule"],
+        top_reasons=d["stats_options"]["top_reasons"]))
+    assert [b.label for b in nps.recovery_stats(cases).by_channel] == d["channels"]
+    rec = json.loads(nps.Policy.default().to_json())["recovery"]
+    step = next(x for x in rec["steps"] if x["name"] == d["execution_step"]["name"])
+    assert (step["from"]["seconds"], step["to"]["seconds"]) == (
+        d["execution_step"]["from"], d["execution_step"]["to"])
+    fu = rec["follow_up"]
+    assert (fu["from"]["seconds"], fu["to"]["seconds"]) == (d["follow_up"]["from"], d["follow_up"]["to"])
+
+
+def test_expectation_flag_and_amount() -> None:
+    t0 = dt.datetime(2025, 6, 13, 9, tzinfo=CST)
+    h = dt.timedelta(hours=1)
+    base = [{"kind": "opened", "at": t0, "score": 4, "reason": "waiting",
+             "high_value": False, "public_opinion_risk": False},
+            {"kind": "acknowledged", "at": t0 + h},
+            {"kind": "contacted", "at": t0 + 2 * h, "channel": "video"}]
+    pkg = {"kind": "solution_proposed", "at": t0 + 3 * h, "items": [(30000, "CNY", "loss_compensation")]}
+    acc = {"kind": "solution_accepted", "at": t0 + 4 * h}
+    close = {"kind": "closed", "at": t0 + 5 * h, "outcome": "recovered"}
+    over = nps.Case.from_events(base + [dict(pkg, expectation=20000), acc, close], case_id="o")
+    std = nps.Case.from_events(base + [dict(pkg, expectation=30000), acc, close], case_id="s")
+    marked = nps.Case.from_events(base + [dict(pkg, over_expectation=True), acc], case_id="m")
+    s = nps.recovery_stats([over, std, marked])
+    got = {b.label: (b.success.numerator, b.success.denominator) for b in s.by_expectation}
+    assert got == {"none": (0, 0), "standard": (1, 1), "over_expectation": (1, 2)}
+    assert {b.label: b.success.denominator for b in s.by_channel}["video"] == 3
+    with pytest.raises(nps.InvalidEventError) as e:
+        nps.Case.from_events(base + [dict(pkg, over_expectation=True, expectation=30000)])
+    assert e.value.index == 3

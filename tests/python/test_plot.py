@@ -457,3 +457,32 @@ def test_shorten() -> None:
     assert nps.plot.shorten("x" * 40, 10) == "x" * 9 + "…"
     assert nps.plot.shorten("short") == "short"
     assert nps.plot.shorten(None) == "(missing)"
+
+
+def test_goal_plan_planned_against_actual() -> None:
+    """With a plan start the chart is the plan: the planned path from the
+    plan-start month's NPS, the actuals with their intervals by status, the
+    target and the projected month (or a note when not reachable)."""
+    history = [nps.Tally(40, 30, 130), nps.Tally(50, 30, 120), nps.Tally(45, 30, 125),
+               nps.Tally(20, 20, 160)]
+    track = nps.track_goal(history, target=65, months=12, plan_start=1)
+    plan = track.plan
+    assert plan is not None
+    ax = nps.plot.goal(track)
+    planned = _by_gid(ax, "planned")[0]
+    assert list(planned.get_xdata()) == list(range(0, 13))
+    assert list(planned.get_ydata())[:3] == [35.0, 37.5, 40.0]
+    assert planned.get_ydata()[-1] == 65.0
+    assert ax.get_xlabel() == "months since the plan started"
+    statuses = {m.status for m in plan.months}
+    assert "ahead" in statuses  # 35 -> 70 two months later, n = 200
+    labels = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert any("actual, ahead" in x for x in labels)
+    _check_figure(ax)
+    falling = nps.track_goal([history[0], history[1], history[1]], target=65, months=12,
+                             plan_start=0)
+    assert falling.plan is not None and falling.plan.projected.status == "not_reachable"
+    ax = nps.plot.goal(falling)
+    assert _by_gid(ax, "projected") == []
+    assert any("not reachable" in t.get_text() for t in ax.get_legend().get_texts())
+    _check_figure(ax)

@@ -498,7 +498,7 @@ def test_spec_worked_package() -> None:
         yuan(1800, "problem_repair"),
         yuan(300, "loss_compensation"),
         nps.Item(200000, "CNY", "loss_compensation"),
-        yuan(500, "emotional_repair"),
+        yuan(500, "loss_compensation"),  # seed 003: 500元精品抵用券 is 损失补偿
     ]
     a = POLICY.required_approver(items, tier="S")
     assert a.approver == "service_manager"  # 4600 > advisor's 500, <= manager's 5000 for S
@@ -506,7 +506,7 @@ def test_spec_worked_package() -> None:
     assert a.within_cap is True
     assert (a.total_minor, a.currency) == (460000, "CNY")
     assert a.total == nps.Money(460000, "CNY")
-    assert a.by_layer == {"problem_repair": 180000, "loss_compensation": 230000, "emotional_repair": 50000}
+    assert a.by_layer == {"problem_repair": 180000, "loss_compensation": 280000, "emotional_repair": 0}
     [cap] = a.caps
     assert (cap.scope, cap.cap_minor, cap.total_minor, cap.currency, cap.within) == ("tier", 500000, 460000, "CNY", True)
     assert a.reason

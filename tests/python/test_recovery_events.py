@@ -83,7 +83,7 @@ def test_hand_worked_statistics(make: Any) -> None:
     speed = {b.label: (b.success.numerator, b.success.denominator) for b in s.by_speed}
     assert speed["<= 6h"] == (1, 1) and speed["> 24h"] == (0, 1)
     assert {b.label: b.success.denominator for b in s.by_channel} == \
-        {"phone": 1, "visit": 1, "message": 0}
+        {"visit": 1, "video": 0, "phone": 1, "message": 0}
 
 
 def test_grouped_by_dealer_and_integer_case_ids() -> None:
@@ -288,3 +288,60 @@ def test_equals_cases_built_by_hand(specs, gaps, seed) -> None:
     if rows:
         t = nps.recovery_stats(pl.from_pandas(df), period="month", case="case_id", **names)
         assert t.to_dict() == nps.recovery_stats(cases, period="month").to_dict()
+
+
+def golden_event_table(cases: list[dict[str, Any]]) -> pd.DataFrame:
+    """The golden case logs as an event table: one row per event, one row
+    per item of a package (its flag and stated expectation on every row)."""
+    rows = []
+    for c in cases:
+        for e in c["events"]:
+            base = dict(case_id=c["id"], event=e["kind"],
+                        at=int(dt.datetime.fromisoformat(e["at"]).timestamp()),
+                        score=e.get("score"), reason=e.get("reason"), channel=e.get("channel"),
+                        outcome=e.get("outcome"), high_value=e.get("high_value", False),
+                        responsibility=e.get("responsibility"),
+                        over_expectation=e.get("over_expectation", False),
+                        expectation=e.get("expectation"))
+            if e["kind"] == "solution_proposed":
+                for it in e["items"]:
+                    rows.append(dict(base, value=it["value"], currency=it["currency"],
+                                     layer=it["layer"]))
+            else:
+                rows.append(dict(base, value=None, currency=None, layer=None))
+    df = pd.DataFrame(rows)
+    df["expectation"] = df["expectation"].astype(float)
+    return df
+
+
+def test_golden_showcase_and_month_from_a_table() -> None:
+    """The event table form takes execution_started, video contacts and the
+    over-expectation columns: the statistics equal the object form's."""
+    import json
+    from pathlib import Path
+    v = json.loads((Path(__file__).resolve().parents[1] / "golden" / "cases_vectors.json")
+                   .read_text(encoding="utf-8"))
+    names = dict(NAMES, high_value="high_value", value="value", currency="currency",
+                 responsibility="responsibility",
+                 layer="layer", over_expectation="over_expectation", expectation="expectation")
+    for cases, key in ((v["showcase"]["cases"], v["showcase"]["stats"]),
+                       (v["month"]["cases"], v["month"]["stats"])):
+        df = golden_event_table(cases)
+        s = nps.recovery_stats(df, **names)
+        for split in ("by_channel", "by_expectation", "by_compensation", "by_speed"):
+            got = [(b.label, b.success.numerator, b.success.denominator) for b in getattr(s, split)]
+            want = [(x["label"], x["success"]["numerator"], x["success"]["denominator"])
+                    for x in key[split]]
+            assert got == want, split
+    first = nps.recovery_stats(golden_event_table(v["month"]["cases"]), **names,
+                               channel_rule="first_contact")
+    assert [(b.label, b.success.denominator) for b in first.by_channel] == [
+        (x["label"], x["success"]["denominator"]) for x in v["month_first_contact"]["by_channel"]]
+    # A package whose rows state different expectations is named by its row.
+    df = golden_event_table(v["showcase"]["cases"][:1])
+    rows = df.index[df["event"] == "solution_proposed"]
+    df.loc[rows[0], "expectation"] = 100.0
+    df.loc[rows[1], "expectation"] = 200.0
+    with pytest.raises(nps.InvalidValueError) as e:
+        nps.recovery_stats(df, **names)
+    assert (e.value.argument, e.value.index) == ("expectation", rows[1])

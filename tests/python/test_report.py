@@ -47,6 +47,29 @@ def report(survey: pl.DataFrame) -> rep.Report:
                      source="sample")
 
 
+def test_goal_plan_section(survey: pl.DataFrame) -> None:
+    """--goal-plan-start: the goal section shows planned against actual per
+    month, from nps.track_goal(..., plan_start=...)."""
+    monthly = nps.group_by(survey, score="score", time="submitted_at", tz=TZ, period="month",
+                           invalid="skip")
+    labels = [g.period for g in monthly]
+    r = rep.build(survey, score="score", time="submitted_at", tz=TZ, goal=65.0,
+                  goal_plan_start=labels[1], source="sample")
+    g = r.figures["goal"]["plan"]
+    track = nps.track_goal([x.tally for x in monthly], target=65.0, months=12, plan_start=1)
+    assert track.plan is not None
+    assert [m["planned"] for m in g["months"]] == [m.planned for m in track.plan.months]
+    assert [m["status"] for m in g["months"]] == [m.status for m in track.plan.months]
+    assert [m["period"] for m in g["months"]] == labels[1:]
+    assert g["projected"]["status"] == track.plan.projected.status
+    html = r.to_html()
+    assert 'data-table="goal_plan"' in html or "goal_plan" in html
+    assert "Against the plan from" in html
+    with pytest.raises(ValueError, match="goal_plan_start"):
+        rep.build(survey, score="score", time="submitted_at", tz=TZ, goal=65.0,
+                  goal_plan_start="1999-01", source="sample")
+
+
 def test_module_doctests() -> None:
     failures, tried = doctest.testmod(rep, extraglobs={"nps": nps},
                                       optionflags=doctest.ELLIPSIS)
@@ -148,6 +171,10 @@ def test_recovery_kpi_and_journey_are_the_library_results(report: rep.Report) ->
     assert (f["recovery"]["low_scores"], f["recovery"]["recovered"]) == (s.low_scores,
                                                                          s.recovered)
     assert f["recovery"]["success_rate"]["percent"] == 100 * s.success_rate.value
+    for key in ("by_channel", "by_expectation"):
+        assert [(b["label"], b["numerator"], b["denominator"]) for b in f["recovery"][key]] == [
+            (b.label, b.success.numerator, b.success.denominator) for b in getattr(s, key)]
+    assert "recovery_splits" in report.to_html(charts=False)
     c = pl.read_csv(SAMPLE / "heat_complaints.csv")
     h = nps.HeatMap.from_records(c["stage"], c["pain_point"], c["pain"], by=c["dealer"])
     assert f["journey"]["vital_few"] == h.pareto(0.8).to_dict()["point"]

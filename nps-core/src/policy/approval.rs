@@ -105,10 +105,12 @@ impl Policy {
     /// let p = Policy::default();
     /// let cny = Currency::from_code("CNY")?;
     /// let item = |yuan: i64, layer| Item { value: Money::new(yuan * 100, cny), layer };
-    /// // SPEC §4.3's worked shape: 1800 + 300 + 2000 + 500 = 4600 within the S cap.
+    /// // SPEC §4.3's worked shape, Mr Wang's package of seed 003: the free
+    /// // 1800 service is problem repair, washes 300, the warranty voucher
+    /// // 2000 and the 500 voucher loss compensation: 4600 within the S cap.
     /// let a = p.required_approver(&[
-    ///     item(1800, Layer::LossCompensation), item(300, Layer::LossCompensation),
-    ///     item(2000, Layer::LossCompensation), item(500, Layer::EmotionalRepair),
+    ///     item(1800, Layer::ProblemRepair), item(300, Layer::LossCompensation),
+    ///     item(2000, Layer::LossCompensation), item(500, Layer::LossCompensation),
     /// ], Some(Tier::S), &[], &Granted::default())?;
     /// assert_eq!(a.approver.as_deref(), Some("service_manager"));
     /// assert!(a.within_cap);

@@ -3,8 +3,9 @@
 use std::collections::BTreeMap;
 
 use super::{
-    AlertLevel, AlertRule, Authority, Benchmark, CumulativeCaps, Driver, EarlyWarnings, Policy,
-    Recovery, RecoveryStep, RoleLimit, SpeedSuccess, Tier, TierRule, TierWhen,
+    AlertLevel, AlertRule, Authority, Benchmark, CumulativeCaps, Driver, EarlyWarnings,
+    FollowUpWindow, Policy, Recovery, RecoveryStep, RoleLimit, SpeedSuccess, Tier, TierRule,
+    TierWhen,
 };
 use crate::calendar::Duration;
 use crate::money::{Currency, Money};
@@ -278,7 +279,9 @@ impl Default for Policy {
                     ("first_contact", 2, Some(4)),
                     ("investigation", 4, Some(8)),
                     ("solution", 8, Some(12)),
-                    ("execution_and_follow_up", 12, Some(72)),
+                    // Judged on the start of execution: within 24 h
+                    // ("24小时内启动"); the follow-up has its own window.
+                    ("execution_and_follow_up", 12, Some(24)),
                     ("review", 72, None),
                 ]
                 .into_iter()
@@ -302,6 +305,7 @@ impl Default for Policy {
                         success: 0.40,
                     },
                 ],
+                follow_up: FollowUpWindow::default(),
             },
             high_value: crate::loyalty::HighValueRule::default(),
         }

@@ -321,6 +321,35 @@ pub struct SpeedSuccess {
     pub success: f64,
 }
 
+/// The follow-up window of a recovery case, measured from the delivery of
+/// the solution (the `executed` event), not from the alert.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FollowUpWindow {
+    /// Window start after the delivery.
+    pub from: Duration,
+    /// Window end after the delivery; `None` = open-ended.
+    #[serde(default)]
+    pub to: Option<Duration>,
+}
+
+impl Default for FollowUpWindow {
+    /// 3 to 7 days (wall-clock) after the delivery: the source's follow-up
+    /// call comes 3 days after the car is handed back (delivered on day 7,
+    /// called on day 10), and its satisfaction call 3–7 days after the
+    /// service.
+    fn default() -> FollowUpWindow {
+        FollowUpWindow {
+            from: Duration::Wall {
+                seconds: 3 * 86_400,
+            },
+            to: Some(Duration::Wall {
+                seconds: 7 * 86_400,
+            }),
+        }
+    }
+}
+
 /// Recovery-procedure targets.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -329,6 +358,10 @@ pub struct Recovery {
     pub steps: Vec<RecoveryStep>,
     /// Success rate by response speed, fastest band first.
     pub success_by_speed: Vec<SpeedSuccess>,
+    /// The follow-up window, from the delivery (`executed`); default 3–7
+    /// days (wall-clock).
+    #[serde(default)]
+    pub follow_up: FollowUpWindow,
 }
 
 /// The whole policy. See the module docs.

@@ -570,6 +570,24 @@ fn check_recovery(recovery: &Recovery, has_cal: bool, problems: &mut Vec<Problem
             }
         }
     }
+    let fu = &recovery.follow_up;
+    check_duration(
+        &fu.from,
+        "recovery.follow_up.from".into(),
+        has_cal,
+        problems,
+    );
+    if let Some(to) = &fu.to {
+        check_duration(to, "recovery.follow_up.to".into(), has_cal, problems);
+        if let (Duration::Wall { seconds: a }, Duration::Wall { seconds: b }) = (fu.from, *to) {
+            if b < a {
+                problems.push(Problem::new(
+                    "recovery.follow_up.to",
+                    "the window ends before it starts (`to` < `from`)",
+                ));
+            }
+        }
+    }
     let bands = recovery.success_by_speed.len();
     for (i, s) in recovery.success_by_speed.iter().enumerate() {
         // Every response speed falls in exactly one band: bounded bands

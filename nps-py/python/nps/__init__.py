@@ -3,8 +3,8 @@ the recovery policy engine: triage, compensation approval, business calendars.
 
 The work is done by the Rust library nps-core (native module ``nps._nps``);
 this package re-exports its public names and attaches the DataFrame and plot
-methods of its tables (``_group``, ``_heatmap``, ``_integrity``, ``_policy``,
-``_programme``, named after the nps-core module they serve); ``nps.plot``
+methods of its tables (``_goal``, ``_group``, ``_heatmap``, ``_integrity``,
+``_policy``, ``_programme``, named after the nps-core module they serve); ``nps.plot``
 draws them with matplotlib (``pip install nps[plot]``). ``nps.test`` is
 a deprecated alias of ``nps.test_benchmark``. Columns may be numpy arrays (not
 copied), pandas or polars Series, Arrow arrays, or lists.
@@ -33,6 +33,7 @@ from nps._nps import (
     CountOverflowError,
     DeadlineStatus,
     DegenerateError,
+    GoalPlan,
     GoalReport,
     Group,
     GroupResult,
@@ -51,7 +52,9 @@ from nps._nps import (
     NoDataError,
     NpsError,
     NumericalError,
+    PlanMonth,
     Policy,
+    Projection,
     Scale,
     Tally,
     TestResult,
@@ -112,6 +115,7 @@ __all__ = [
     "CountOverflowError",
     "DeadlineStatus",
     "DegenerateError",
+    "GoalPlan",
     "GoalReport",
     "Group",
     "GroupResult",
@@ -130,7 +134,9 @@ __all__ = [
     "NoDataError",
     "NpsError",
     "NumericalError",
+    "PlanMonth",
     "Policy",
+    "Projection",
     "Scale",
     "Tally",
     "TestResult",
@@ -183,7 +189,7 @@ __all__ = [
 
 # DataFrames and plots of the native tables, attached to the classes by these
 # modules (the native module never imports a module of this package).
-from nps import _group, _heatmap, _integrity, _policy, _programme  # noqa: E402, F401
+from nps import _goal, _group, _heatmap, _integrity, _policy, _programme  # noqa: E402, F401
 from nps import kpi  # noqa: E402  (service KPIs: nps.kpi)
 from nps import dask  # noqa: E402  (Dask DataFrames: nps.dask; imports dask only when called)
 from nps import plot  # noqa: E402  (charts: nps.plot; imports matplotlib only when called)

@@ -41,7 +41,10 @@ __all__ = [
     "classify",
     "Group",
     "GroupResult",
+    "GoalPlan",
     "GoalReport",
+    "PlanMonth",
+    "Projection",
     "group_by",
     "track_goal",
     "set_max_threads",
@@ -790,6 +793,119 @@ class GroupResult:
         """
 
 @final
+class PlanMonth:
+    """One month of a goal plan: `month` (since the plan start, 0 = the start),
+    `planned`, `actual` (None without responses), `low`, `high` (its
+    interval), `n` and `status` ("ahead", "on_track", "behind" beyond noise
+    only, or "no_data").
+
+    >>> h = [nps.Tally(50, 30, 120), nps.Tally(20, 20, 160)]
+    >>> m = nps.track_goal(h, target=65, months=12, plan_start=0).plan.months[1]
+    >>> m.month, round(m.planned, 2), m.actual, m.status  # 35 -> 70 is beyond noise
+    (1, 37.5, 70.0, 'ahead')
+    """
+
+    @property
+    def month(self) -> int:
+        """Months since the plan start (0 = the plan-start month)."""
+    @property
+    def planned(self) -> float:
+        """The planned NPS on the straight path to the target."""
+    @property
+    def actual(self) -> float | None:
+        """The month's NPS, or None without responses."""
+    @property
+    def low(self) -> float | None:
+        """Lower bound of the actual's interval (score interval)."""
+    @property
+    def high(self) -> float | None:
+        """Upper bound of the actual's interval."""
+    @property
+    def n(self) -> int:
+        """Responses that month."""
+    @property
+    def status(self) -> Literal["ahead", "on_track", "behind", "no_data"]:
+        """"ahead", "on_track", "behind" or "no_data"."""
+
+@final
+class Projection:
+    """When the target is reached at the observed trend: `status` ("reached",
+    "projected", "not_reachable" — the trend does not rise, or would take
+    more than 1200 months — or "no_trend"), `month` (since the plan start;
+    None unless reached or projected), and its interval `low`, `high`
+    (`high` None = unbounded: at the observed noise the target may never be
+    reached).
+
+    >>> h = [nps.Tally(40, 30, 130), nps.Tally(50, 30, 120)]  # 45, then 35
+    >>> nps.track_goal(h, target=65, months=12, plan_start=0).plan.projected
+    Projection(status="not_reachable", month=None, low=None, high=None)
+    """
+
+    @property
+    def status(self) -> Literal["reached", "projected", "not_reachable", "no_trend"]:
+        """"reached", "projected", "not_reachable" or "no_trend"."""
+    @property
+    def month(self) -> int | None:
+        """The month (since the plan start) the target is reached, or None."""
+    @property
+    def low(self) -> int | None:
+        """Lower bound of the projected month, or None."""
+    @property
+    def high(self) -> int | None:
+        """Upper bound of the projected month, or None (unbounded, or not projected)."""
+
+@final
+class GoalPlan:
+    """A goal plan against the actuals (`GoalReport.plan`): `months` (one
+    `PlanMonth` per month since the plan start), `projected` (a
+    `Projection`), `trend`, `start`, `start_value`, `due`; `to_pandas()`,
+    `to_polars()`, `to_arrow()` give the months as a table.
+
+    >>> h = [nps.Tally(40, 30, 130), nps.Tally(50, 30, 120), nps.Tally(45, 30, 125)]
+    >>> p = nps.track_goal(h, target=65, months=12, plan_start=1).plan
+    >>> [(m.month, round(m.planned, 2), m.actual, m.status) for m in p.months]
+    [(0, 35.0, 35.0, 'on_track'), (1, 37.5, 40.0, 'on_track')]
+    >>> p.projected.status, p.projected.month
+    ('projected', 6)
+    """
+
+    @property
+    def start(self) -> int:
+        """The plan start (an index of the history)."""
+    @property
+    def start_value(self) -> float:
+        """The NPS of the plan-start month."""
+    @property
+    def due(self) -> int:
+        """The month the target is due, counted from the plan start."""
+    @property
+    def months(self) -> list[PlanMonth]:
+        """Every month from the plan start to the last of the history."""
+    @property
+    def trend(self) -> float | None:
+        """Least-squares slope since the plan start, points per month, or None."""
+    @property
+    def projected(self) -> Projection:
+        """When the target is reached at that trend."""
+    def __len__(self) -> int: ...
+    def _table(self) -> dict[str, tuple[str, Any, Any]]:
+        """The months as columns for `nps/_table.py`."""
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The plan, one row per month, as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The plan, one row per month, as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The plan, one row per month, as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The plan, one row per month, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any:
+        """"""
+    def __arrow_c_schema__(self) -> Any:
+        """"""
+    def _repr_html_(self) -> str:
+        """The plan, one row per month, as a compact HTML table (notebook display)."""
+
+@final
 class GoalReport:
     """The answer of `track_goal`.
 
@@ -843,6 +959,11 @@ class GoalReport:
     def projected_months(self) -> int | None:
         """Projected month of reaching the target at `trend`, counted from the
         last month (0: already reached), or None when the trend does not get there.
+        """
+    @property
+    def plan(self) -> GoalPlan | None:
+        """The plan against the actuals (a `GoalPlan`) when `plan_start` was
+        given, else None.
         """
 
 def test_benchmark(
@@ -1200,16 +1321,26 @@ def group_by(
     [(1, 'x'), (1, 'y'), (2, 'x')]
     """
 def track_goal(
-    history: Iterable[Tally], *, target: float, months: int, confidence: float | None = None
+    history: Iterable[Tally],
+    *,
+    target: float,
+    months: int,
+    confidence: float | None = None,
+    plan_start: int | None = None,
 ) -> GoalReport:
     """Tracks a goal over a monthly history of tallies (oldest first): the gap,
     the monthly path needed, and whether the last change is distinguishable
     from noise at the observed sample sizes. `months` is 1..=1200;
     `confidence` not given is nps-core's `GoalOptions::default()` (0.95).
+    `plan_start` (an index of the history: the month the plan started; not
+    given = no plan, nps-core's default) adds `GoalReport.plan`: month by
+    month the planned value on the straight path from that month's NPS to
+    `target` at `months`, the actual with its interval, ahead / on track /
+    behind beyond noise, and the projected month of reaching the target.
 
     >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
-    >>> g.target, g.months, g.gap
-    (65.0, 12, 41.0)
+    >>> g.target, g.months, g.gap, g.plan
+    (65.0, 12, 41.0, None)
     """
 def set_max_threads(n: int) -> None:
     """Caps the number of threads batch functions use (0 = one per core).
@@ -1921,8 +2052,13 @@ class Case:
     def contacted_at(self) -> datetime.datetime | None:
         """First contact, or None."""
     @property
-    def channel(self) -> Literal["phone", "visit", "message"] | None:
-        """Channel of the first contact ("phone", "visit", "message"), or None."""
+    def channel(self) -> Literal["visit", "video", "phone", "message"] | None:
+        """Channel of the first contact ("visit", "video", "phone", "message"), or None."""
+    @property
+    def strongest_channel(self) -> Literal["visit", "video", "phone", "message"] | None:
+        """The strongest channel of every contact (visit > video > phone >
+        message): the apology channel of `recovery_stats` by default; or None.
+        """
     @property
     def responsibility(self) -> Literal["company", "customer", "shared", "force_majeure"] | None:
         """Root-cause responsibility, or None."""
@@ -1992,8 +2128,14 @@ class RecoveryStatus:
     def steps(self) -> list[StepStatus]:
         """Every step, in order."""
     @property
+    def follow_up(self) -> StepStatus | None:
+        """The follow-up ("follow_up") in its own window from the delivery
+        (`executed`; the policy's recovery.follow_up, default 3-7 days), or
+        None before the delivery.
+        """
+    @property
     def late_steps(self) -> list[str]:
-        """Names of the steps late or done late."""
+        """Names of the steps late or done late (the follow-up included)."""
     @property
     def deadlines(self) -> CaseStatus:
         """The triage deadlines (alert and tier clocks)."""
@@ -2114,7 +2256,16 @@ class RecoveryStats:
         """Success by compensation level (none, up to each tier cap, above)."""
     @property
     def by_channel(self) -> list[RecoveryBand]:
-        """Success by channel of the first contact (phone, visit, message)."""
+        """Success by apology channel, strongest first (visit, video, phone,
+        message): by default the strongest channel used before the outcome,
+        or the first contact's with `channel_rule="first_contact"`.
+        """
+    @property
+    def by_expectation(self) -> list[RecoveryBand]:
+        """Success by compensation against the customer's expectation: "none"
+        (no accepted package), "standard", "over_expectation" (an accepted
+        package marked so, or whose total exceeds the stated expectation).
+        """
     def merge(self, other: RecoveryStats) -> RecoveryStats:
         """The statistics of this set of cases and of `other` (a disjoint set)
         together: equal to `recovery_stats` over both at once (counts,
@@ -2267,6 +2418,9 @@ def recovery_stats(
     currency: str | None = None,
     layer: str | None = None,
     outcome: str | None = None,
+    over_expectation: str | None = None,
+    expectation: str | None = None,
+    channel_rule: Literal["strongest", "first_contact"] | None = None,
 ) -> RecoveryStats | RecoveryStatsTable:
     """Programme statistics (SPEC §4.5) of `cases` (a list of `nps.Case`):
     one `RecoveryStats`, or with `period` ("day", "week", "month",
@@ -2281,7 +2435,8 @@ def recovery_stats(
     with `__arrow_c_stream__`) first, one row per case event, with `case=`
     (the case id), `event=` (the kind: "opened", "acknowledged",
     "contacted", "investigated", "solution_proposed", "solution_accepted",
-    "executed", "followed_up", "rerated", "closed", "reviewed") and `at=`
+    "execution_started", "executed", "followed_up", "rerated", "closed",
+    "reviewed") and `at=`
     (the instant: aware datetimes, datetime64 as UTC, or Unix seconds)
     naming its columns, and the columns of the fields the events carry:
     `score=` (opened, rerated), `reason=`, `high_value=`,
@@ -2289,7 +2444,13 @@ def recovery_stats(
     `responsibility=` (investigated), `outcome=` (closed) and, one row per
     package item of `solution_proposed`, `value=` (minor units),
     `currency=`, `layer=` (the rows of a case at one instant are one
-    package). A case's rows are taken in time order (ties in row order).
+    package), optionally `over_expectation=` (booleans: the package is
+    marked over the customer's expectation) and `expectation=` (the
+    customer's stated expectation in minor units, NaN/None = not given).
+    `channel_rule=` sets the apology channel of `by_channel`: "strongest"
+    (the strongest channel used before the outcome, visit > video > phone >
+    message) or "first_contact"; not given is nps-core's default
+    (`StatsOptions::default()`, "strongest"). A case's rows are taken in time order (ties in row order).
     The result equals building the same `Case`s event by event. A bad row
     (unknown event, missing instant or field, an event the case refuses
     such as a second "opened") raises InvalidValueError /

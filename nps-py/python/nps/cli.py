@@ -270,6 +270,8 @@ def _report(a: argparse.Namespace) -> int:
                          "needs the submission time")
     if a.goal_months is not None and a.goal is None:
         raise UsageError("--goal-months needs --goal")
+    if a.goal_plan_start is not None and a.goal is None:
+        raise UsageError("--goal-plan-start needs --goal")
     df = read_table(a.file)
     cols = {"--score": a.score, "--time": a.time, "--dealer": a.dealer,
             "--advisor": a.advisor, "--respondent": a.respondent}
@@ -291,6 +293,7 @@ def _report(a: argparse.Namespace) -> int:
                               advisor=a.advisor, respondent=a.respondent, policy=policy,
                               cases=cases, complaints=complaints, jobs=jobs, goal=a.goal,
                               goal_months=a.goal_months or 12,
+                              goal_plan_start=a.goal_plan_start,
                               adjust=None if a.adjust == "none" else a.adjust,
                               invalid=a.invalid, source=a.file, economics=economics,
                               loyalty=({"outcomes": read_table(a.outcomes, "outcomes")}
@@ -300,6 +303,10 @@ def _report(a: argparse.Namespace) -> int:
     except nps.NpsError as e:
         raise _library_error(e, {"scores": a.score, "timestamps": a.time,
                                  "respondents": a.respondent, "keys": a.dealer}) from e
+    except ValueError as e:
+        if a.goal_plan_start is None or "goal_plan_start" not in str(e):
+            raise
+        raise UsageError(f"--goal-plan-start: {e}") from e
     if a.json:
         _write_text(a.json, r.to_json() + "\n")
     if a.html:
@@ -502,6 +509,9 @@ def _parser() -> argparse.ArgumentParser:
                    "tracking; needs --time)")
     r.add_argument("--goal-months", type=int, metavar="N",
                    help="months to reach --goal (default 12)")
+    r.add_argument("--goal-plan-start", metavar="YYYY-MM",
+                   help="the month the goal plan started (adds planned against actual per "
+                        "month and the projected month of reaching --goal)")
     r.add_argument("--adjust", choices=("holm", "bh", "none"), default="holm",
                    help="multiple-comparison adjustment of the dealers' month-on-month "
                         "changes: holm (default), bh (Benjamini-Hochberg) or none")

@@ -807,6 +807,18 @@ def goal(track: GoalReport, ax: Any = None, *, title: str | None = None) -> Axes
     head there). Months are counted from the last month (0) of the history.
     Gids: ``actual``, ``path``, ``target``, ``projected``.
 
+    With a plan start (``track_goal(..., plan_start=i)``) the chart is the
+    plan against the actuals instead, months counted from the plan start:
+    the planned path (gid ``planned``), each month's actual with its
+    interval, coloured by status (gid ``plan_actual``: ahead green, on track
+    blue, behind vermillion), the target, and the projected month with its
+    interval shaded (gid ``projected``; a note when not reachable).
+
+    >>> h = [nps.Tally(40, 30, 130), nps.Tally(50, 30, 120), nps.Tally(45, 30, 125)]
+    >>> ax = nps.plot.goal(nps.track_goal(h, target=65, months=12, plan_start=1))
+    >>> [l for l in ax.get_lines() if l.get_gid() == "planned"][0].get_ydata().tolist()[:2]
+    [35.0, 37.5]
+
     >>> g = nps.track_goal([nps.Tally(30, 20, 50), nps.Tally(28, 20, 52)], target=65, months=12)
     >>> ax = nps.plot.goal(g)
     >>> line = [l for l in ax.get_lines() if l.get_gid() == "path"][0]
@@ -814,6 +826,9 @@ def goal(track: GoalReport, ax: Any = None, *, title: str | None = None) -> Axes
     ([0, 1, 2], 65.0)
     """
     ax = _axes(ax, (9.0, 3.8))
+    plan = getattr(track, "plan", None)
+    if plan is not None:
+        return _goal_plan(track, plan, ax, title)
     actual = list(track.actuals)
     ax_hist = list(range(1 - len(actual), 1))
     if actual:
@@ -834,6 +849,46 @@ def goal(track: GoalReport, ax: Any = None, *, title: str | None = None) -> Axes
     ax.set_xlabel("months from the last month of data")
     ax.set_ylabel("NPS (points)")
     ax.set_title(title or "Goal tracking: NPS against the planned path")
+    _legend_outside(ax)
+    return ax
+
+
+def _goal_plan(track: GoalReport, plan: Any, ax: Any, title: str | None) -> Axes:
+    """`goal` with a plan: planned against actual per month since the start."""
+    months = plan.months
+    due = plan.due
+    last = months[-1].month if months else 0
+    end = max(due, last)
+    xs = list(range(0, end + 1))
+    step = (track.target - plan.start_value) / due
+    planned = [track.target if k >= due else plan.start_value + step * k for k in xs]
+    ax.plot(xs, planned, color=ORANGE, linestyle="--",
+            label=f"plan ({step:+.2f} points a month from {plan.start_value:.1f})", gid="planned")
+    colours = {"ahead": GREEN, "on_track": BLUE, "behind": VERMILLION}
+    for status, colour in colours.items():
+        ms = [m for m in months if m.status == status]
+        if not ms:
+            continue
+        ys = [m.actual for m in ms]
+        err = [[m.actual - m.low for m in ms], [m.high - m.actual for m in ms]]
+        ax.errorbar([m.month for m in ms], ys, yerr=err, fmt="o", color=colour, capsize=3,
+                    label=f"actual, {status.replace('_', ' ')}", gid="plan_actual")
+    ax.axhline(track.target, color=GREEN, linewidth=1.5, label=f"target {track.target:g}",
+               gid="target")
+    pr = plan.projected
+    if pr.status == "projected":
+        ax.axvline(pr.month, color=PURPLE, linestyle=":", linewidth=1.5, gid="projected",
+                   label=f"projected to reach the target in month {pr.month}")
+        hi = pr.high if pr.high is not None else max(end, pr.month) + 3
+        ax.axvspan(pr.low, hi, color=PURPLE, alpha=0.08,
+                   label="projection interval" + ("" if pr.high is not None else " (unbounded)"))
+    elif pr.status == "reached":
+        ax.plot([], [], linestyle="none", label=f"target reached in month {pr.month}")
+    elif pr.status == "not_reachable":
+        ax.plot([], [], linestyle="none", label="not reachable at the current trend")
+    ax.set_xlabel("months since the plan started")
+    ax.set_ylabel("NPS (points)")
+    ax.set_title(title or "Goal plan: planned against actual NPS")
     _legend_outside(ax)
     return ax
 
