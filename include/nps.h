@@ -3368,8 +3368,11 @@ typedef struct NpsEstimateOptions {
 } NpsEstimateOptions;
 
 /**
- * Mean, median and p90 of a distribution; `has_values` is false (and the
- * numbers 0, to be ignored) without values.
+ * A distribution (nps-core's `flow::Distribution`, also
+ * `kpi::Distribution`): `n` values and, when `has_values` (`n > 0`), their
+ * mean, median and 90th percentile (type 7 quantiles; all 0, to be
+ * ignored, without values). Durations of the value stream, overruns of
+ * promises and quotes, parts waits.
  */
 typedef struct NpsDistribution {
     /**
@@ -3385,11 +3388,11 @@ typedef struct NpsDistribution {
      */
     double mean;
     /**
-     * Median (linear interpolation).
+     * Median.
      */
     double median;
     /**
-     * 90th percentile (linear interpolation).
+     * 90th percentile.
      */
     double p90;
 } NpsDistribution;

@@ -7,8 +7,7 @@
 use std::ffi::c_char;
 
 use nps_core::flow::{
-    self, Distribution, FlowOptions, FlowPolicy, Milestones, OnAnomaly, PromiseReport,
-    SilenceReport, StageReport,
+    self, FlowOptions, FlowPolicy, Milestones, OnAnomaly, PromiseReport, SilenceReport, StageReport,
 };
 use nps_core::group::Keys;
 
@@ -427,29 +426,8 @@ pub unsafe extern "C" fn nps_flow_report_anomalies_table(
     })
 }
 
-/// A distribution: `n` values and, when `n > 0`, their mean, median and
-/// 90th percentile (type 7; all 0 when `n == 0`).
-#[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq, Default)]
-pub struct NpsDistribution {
-    /// Number of values.
-    pub n: u64,
-    /// Mean.
-    pub mean: f64,
-    /// Median.
-    pub median: f64,
-    /// 90th percentile.
-    pub p90: f64,
-}
-
-fn dist_to_c(d: &Distribution) -> NpsDistribution {
-    NpsDistribution {
-        n: d.n,
-        mean: d.mean.unwrap_or(0.0),
-        median: d.median.unwrap_or(0.0),
-        p90: d.p90.unwrap_or(0.0),
-    }
-}
+use crate::kpi::estimate::dist_to_c;
+pub use crate::kpi::estimate::NpsDistribution;
 
 fn stages_of(r: &FlowReport) -> Result<&StageReport, FfiError> {
     match r {
@@ -566,6 +544,7 @@ pub unsafe extern "C" fn nps_flow_stage_get(
             value_added: x.value_added,
             time: NpsDistribution {
                 n: x.n,
+                has_values: x.mean_s.is_some(),
                 mean: x.mean_s.unwrap_or(0.0),
                 median: x.median_s.unwrap_or(0.0),
                 p90: x.p90_s.unwrap_or(0.0),

@@ -833,7 +833,10 @@ fn rename_len(e: Error, name: &'static str) -> Error {
     }
 }
 
-/// Mean, median and 90th percentile of a set of values.
+/// Mean, median and 90th percentile of a set of values (type 7
+/// quantiles, as every quantile of the library; `None` without values):
+/// durations of the value stream, overruns of promises and quotes, parts
+/// waits ([`crate::kpi::Distribution`] is this type).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 pub struct Distribution {
     /// Number of values.

@@ -25,7 +25,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::partial::Source;
-use super::{check_minor, quantile, table, Grouping, Kpi, KpiTable, Parts};
+use super::{check_minor, table, Grouping, Kpi, KpiTable, Parts};
 use crate::error::{Error, Result};
 use crate::money::Currency;
 
@@ -49,31 +49,7 @@ impl Default for EstimateOptions {
     }
 }
 
-/// Mean, median and p90 of a distribution (`None` without values).
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
-pub struct Distribution {
-    /// Number of values.
-    pub n: u64,
-    /// Mean.
-    pub mean: Option<f64>,
-    /// Median (linear interpolation).
-    pub median: Option<f64>,
-    /// 90th percentile (linear interpolation).
-    pub p90: Option<f64>,
-}
-
-impl Distribution {
-    pub(crate) fn of(mut v: Vec<f64>) -> Distribution {
-        v.sort_by(f64::total_cmp);
-        let n = v.len();
-        Distribution {
-            n: n as u64,
-            mean: (n > 0).then(|| v.iter().sum::<f64>() / n as f64),
-            median: quantile(&v, 0.5),
-            p90: quantile(&v, 0.9),
-        }
-    }
-}
+pub use crate::flow::Distribution;
 
 /// The answer of [`estimate_accuracy`].
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -210,8 +186,8 @@ pub fn estimate_accuracy(
         within: table(&within, grouping, Source::rate(), None)?,
         unapproved: table(&unapproved, grouping, Source::rate(), None)?,
         unapproved_minor,
-        overrun_minor: Distribution::of(over_minor),
-        overrun_relative: Distribution::of(over_rel),
+        overrun_minor: Distribution::of(&mut over_minor),
+        overrun_relative: Distribution::of(&mut over_rel),
         options: *options,
     })
 }

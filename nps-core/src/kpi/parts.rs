@@ -95,7 +95,7 @@ pub fn parts_availability(
     }
     let n_ro = delayed.len() as f64;
     let n_delayed = delayed.values().filter(|d| **d).count() as f64;
-    let waits: Vec<f64> = match wait_s {
+    let mut waits: Vec<f64> = match wait_s {
         None => Vec::new(),
         Some(w) => w
             .iter()
@@ -106,7 +106,7 @@ pub fn parts_availability(
     Ok(PartsAvailability {
         fill_rate: table(&parts, grouping, Source::rate(), None)?,
         delayed_ros: Kpi::ratio(n_delayed, n_ro, (n > 0).then_some(1.0)),
-        wait_s: Distribution::of(waits),
+        wait_s: Distribution::of(&mut waits),
     })
 }
 

@@ -22,10 +22,13 @@ pub struct NpsEstimateOptions {
     pub currency: [c_char; 4],
 }
 
-/// Mean, median and p90 of a distribution; `has_values` is false (and the
-/// numbers 0, to be ignored) without values.
+/// A distribution (nps-core's `flow::Distribution`, also
+/// `kpi::Distribution`): `n` values and, when `has_values` (`n > 0`), their
+/// mean, median and 90th percentile (type 7 quantiles; all 0, to be
+/// ignored, without values). Durations of the value stream, overruns of
+/// promises and quotes, parts waits.
 #[repr(C)]
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, Default)]
 pub struct NpsDistribution {
     /// Number of values.
     pub n: u64,
@@ -33,9 +36,9 @@ pub struct NpsDistribution {
     pub has_values: bool,
     /// Mean.
     pub mean: f64,
-    /// Median (linear interpolation).
+    /// Median.
     pub median: f64,
-    /// 90th percentile (linear interpolation).
+    /// 90th percentile.
     pub p90: f64,
 }
 
@@ -57,7 +60,7 @@ pub struct NpsEstimateAccuracy {
     pub overrun_relative: NpsDistribution,
 }
 
-fn dist_to_c(d: &Distribution) -> NpsDistribution {
+pub(crate) fn dist_to_c(d: &Distribution) -> NpsDistribution {
     NpsDistribution {
         n: d.n,
         has_values: d.mean.is_some(),
