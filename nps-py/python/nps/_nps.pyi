@@ -1903,6 +1903,8 @@ class Policy:
         time: str | None = None,
         high_value: _Column | str | None = None,
         public_opinion_risk: _Column | str | None = None,
+        annual_kwh: _Column | str | None = None,
+        annual_spend_minor: _Column | str | None = None,
     ) -> TriageTable:
         """Triage of columns: `scores` (any numeric dtype), `submitted_at`
         (int64 Unix seconds, datetime64, tz-aware pandas / polars datetimes),
@@ -1917,6 +1919,16 @@ class Policy:
         >>> t = nps.Policy.default().triage_many(df, score="nps", time="at", high_value="vip")
         >>> list(t.to_pandas().columns[:3]), [x.alert for x in t]
         (['nps', 'alert', 'tier'], ['red', None])
+
+        Without a `high_value` column, customer attributes decide it by the
+        policy's high-value rule (`high_value` section; by default above
+        5,000 kWh a year or at least 6,600 CNY of service a year):
+        `annual_kwh` and `annual_spend_minor` (columns, or names in the
+        DataFrame form; NaN = not known).
+
+        >>> t = nps.Policy.default().triage_many([6, 6], [1749819600] * 2, annual_kwh=[5200, 100])
+        >>> [x.tier for x in t]
+        ['A', 'B']
         """
     def required_approver(
         self,
@@ -3791,20 +3803,6 @@ class OutcomeTable:
     >>> t = nps.loyalty.outcome_by_score([9, 10, 3, 5], [True, True, False, True])
     >>> t.to_dict()["band"], t.to_dict()["outcomes"]
     (['detractor', 'passive', 'promoter'], [1, 0, 2])
-# ---- staffing (staffing by the hour, capacity gain) ----
-
-@final
-class StaffingTable:
-    """A staffing profile: one row per weekday × interval with open time
-    (`nps.staffing`). `to_pandas()`, `to_polars()`, `to_arrow()` and
-    `to_dict()` give the table; it pickles.
-
-    >>> t = nps.staffing([1_748_854_800, 1_748_855_400], service_time=900)  # Monday 09:00, 09:10 UTC
-    >>> row = t.to_dict()
-    >>> row["weekday"][9], row["hour"][9], row["arrival_rate"][9], row["servers"][9]
-    ('mon', 9, 2.0, 2)
-    >>> t.days, t.outside_hours
-    (1, 0)
     """
     @property
     def columns(self) -> list[str]:
@@ -3841,6 +3839,142 @@ class StaffingTable:
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> OutcomeTable:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+
+@final
+class CustomerValue:
+    """A customer's value (`nps.loyalty.customer_value`): own spend over the
+    remaining years plus referrals, in integer minor units.
+
+    >>> v = nps.loyalty.customer_value(38_000_00, referrals=2, referral_value_minor=221_000_00)
+    >>> v.total_minor, v.currency
+    (48000000, 'CNY')
+    """
+    @property
+    def own_minor(self) -> int:
+        """annual spend × margin × annuity factor, minor units."""
+    @property
+    def referral_minor(self) -> int:
+        """referrals × value per referral, minor units."""
+    @property
+    def total_minor(self) -> int:
+        """own + referral, minor units."""
+    @property
+    def currency(self) -> str:
+        """The ISO 4217 code of the amounts."""
+    @property
+    def annuity_factor(self) -> float:
+        """The annuity factor used."""
+    def __eq__(self, other: object, /) -> bool: ...
+    def __reduce__(self) -> tuple[Any, ...]: ...
+    @staticmethod
+    def _from_state(state: bytes) -> CustomerValue:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+
+def _loyalty_outcome_by_score(
+    data: Any,
+    scores: Any,
+    outcome: Any,
+    *,
+    bands: list[tuple[str, int, int]] | None = None,
+    reference: str | None = None,
+    as_of: Any = None,
+    observed_until: Any = None,
+    by: Any = None,
+    period: str | None = None,
+    time: Any = None,
+    timestamps: Any = None,
+    tz: str | None = None,
+    confidence: float | None = None,
+) -> OutcomeTable:
+    """Outcomes by score band. See `nps.loyalty.outcome_by_score`."""
+def _loyalty_category_bands() -> list[tuple[str, int, int]]:
+    """The default bands: `[(name, low, high), ...]` of the categories."""
+def _loyalty_customer_value(
+    annual_spend_minor: int,
+    *,
+    margin: float | None = None,
+    years: float | None = None,
+    discount_rate: float | None = None,
+    referrals: float | None = None,
+    referral_value_minor: int | None = None,
+    currency: str | None = None,
+) -> CustomerValue:
+    """One customer's value. See `nps.loyalty.customer_value`."""
+def _loyalty_customer_values(
+    annual_spend_minor: Any,
+    *,
+    referrals: Any = None,
+    years: Any = None,
+    margin: float | None = None,
+    default_years: float | None = None,
+    discount_rate: float | None = None,
+    referral_value_minor: int | None = None,
+    currency: str | None = None,
+) -> tuple[Any, Any, Any]:
+    """Values of many customers: `(own_minor, referral_minor, total_minor)`
+    as int64 arrays. See `nps.loyalty.customer_values`.
+    """
+def _loyalty_high_value(
+    annual_kwh: Any = None,
+    annual_spend_minor: Any = None,
+    *,
+    rule: str | None = None,
+) -> Any:
+    """The high-value rule per row. See `nps.loyalty.high_value`."""
+def _loyalty_high_value_default() -> str:
+    """The default high-value rule as JSON."""
+def _loyalty_value_defaults() -> tuple[float, float, float, int, str]:
+    """The default value parameters as `(margin, years, discount_rate,
+    referral_value_minor, currency)`.
+    """
+
 # ---- nps.flow (repair-order timelines) ----
 
 @final
@@ -3957,6 +4091,96 @@ class FlowReport:
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> FlowReport:
+        """staticmethod(function) -> method
+
+        Convert a function to be a static method.
+
+        A static method does not receive an implicit first argument.
+        To declare a static method, use this idiom:
+
+             class C:
+                 @staticmethod
+                 def f(arg1, arg2, argN):
+                     ...
+
+        It can be called either on the class (e.g. C.f()) or on an instance
+        (e.g. C().f()). Both the class and the instance are ignored, and
+        neither is passed implicitly as the first argument to the method.
+
+        Static methods in Python are similar to those found in Java or C++.
+        For a more advanced concept, see the classmethod builtin.
+        """
+    def groups(self, to: str = "pandas") -> Any:
+        """Stages: one row per group with ``repair_orders``, ``lead_time_n``,
+        ``lead_time_missing``, ``lead_time_mean_s``, ``lead_time_median_s``,
+        ``lead_time_p90_s``, ``process_cycle_efficiency`` and ``bottleneck``;
+        ``to`` is ``"pandas"`` (default), ``"polars"``, ``"arrow"`` or ``"dict"``.
+        """
+    def anomaly_table(self, to: str = "pandas") -> Any:
+        """One row per anomaly: ``ro``, ``milestone``, ``kind`` (``missing``,
+        ``repeated``, ``out_of_order``); ``to`` as :meth:`groups`.
+        """
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The table as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The table as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The table as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The table as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
+
+def _flow(
+    kind: str,
+    data: Any,
+    ro: Any = None,
+    milestone: Any = None,
+    at: Any = None,
+    *,
+    by: Any = None,
+    period: str | None = None,
+    tz: str | None = None,
+    calendar: Calendar | None = None,
+    milestones: Any = None,
+    stages: Any = None,
+    on_anomaly: str | None = None,
+    promise_end: str | None = None,
+    silence_threshold: Any = None,
+    update_lead: Any = None,
+) -> FlowReport:
+    """`nps.flow.stages` / `promises` / `silence` (`kind`) of a milestone
+    table (see `nps/flow.py`).
+    """
+def _flow_defaults() -> tuple[
+    list[tuple[str, bool, bool]],
+    list[tuple[str, str, str, int | None, bool]],
+    tuple[str, str],
+]:
+    """The default vocabulary, stages and lead time as plain data (for
+    `nps.flow.DEFAULT_STAGES` and the docs): `(milestones, stages,
+    lead_time)`.
+    """
+
+# ---- staffing (staffing by the hour, capacity gain) ----
+
+@final
+class StaffingTable:
+    """A staffing profile: one row per weekday × interval with open time
+    (`nps.staffing`). `to_pandas()`, `to_polars()`, `to_arrow()` and
+    `to_dict()` give the table; it pickles.
+
+    >>> t = nps.staffing([1_748_854_800, 1_748_855_400], service_time=900)  # Monday 09:00, 09:10 UTC
+    >>> row = t.to_dict()
+    >>> row["weekday"][9], row["hour"][9], row["arrival_rate"][9], row["servers"][9]
+    ('mon', 9, 2.0, 2)
+    >>> t.days, t.outside_hours
+    (1, 0)
+    """
+    @property
+    def columns(self) -> list[str]:
+        """The column names, in order."""
+    @property
     def days(self) -> int:
         """Number of local dates in the history span."""
     @property
@@ -4005,55 +4229,6 @@ class FlowReport:
         Static methods in Python are similar to those found in Java or C++.
         For a more advanced concept, see the classmethod builtin.
         """
-    def groups(self, to: str = "pandas") -> Any:
-        """Stages: one row per group with ``repair_orders``, ``lead_time_n``,
-        ``lead_time_missing``, ``lead_time_mean_s``, ``lead_time_median_s``,
-        ``lead_time_p90_s``, ``process_cycle_efficiency`` and ``bottleneck``;
-        ``to`` is ``"pandas"`` (default), ``"polars"``, ``"arrow"`` or ``"dict"``.
-        """
-    def anomaly_table(self, to: str = "pandas") -> Any:
-        """One row per anomaly: ``ro``, ``milestone``, ``kind`` (``missing``,
-        ``repeated``, ``out_of_order``); ``to`` as :meth:`groups`.
-        """
-    def to_dict(self) -> dict[str, list[Any]]:
-        """The table as a dict of equal-length lists; no data is None."""
-    def to_pandas(self) -> Any:
-        """The table as a pandas DataFrame; no data is <NA>, never NaN."""
-    def to_polars(self) -> Any:
-        """The table as a polars DataFrame; no data is null."""
-    def to_arrow(self) -> Any:
-        """The table as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
-    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
-    def __arrow_c_schema__(self) -> Any: ...
-
-@final
-class CustomerValue:
-    """A customer's value (`nps.loyalty.customer_value`): own spend over the
-    remaining years plus referrals, in integer minor units.
-
-    >>> v = nps.loyalty.customer_value(38_000_00, referrals=2, referral_value_minor=221_000_00)
-    >>> v.total_minor, v.currency
-    (48000000, 'CNY')
-    """
-    @property
-    def own_minor(self) -> int:
-        """annual spend × margin × annuity factor, minor units."""
-    @property
-    def referral_minor(self) -> int:
-        """referrals × value per referral, minor units."""
-    @property
-    def total_minor(self) -> int:
-        """own + referral, minor units."""
-    @property
-    def currency(self) -> str:
-        """The ISO 4217 code of the amounts."""
-    @property
-    def annuity_factor(self) -> float:
-        """The annuity factor used."""
-    def __eq__(self, other: object, /) -> bool: ...
-    def __reduce__(self) -> tuple[Any, ...]: ...
-    @staticmethod
-    def _from_state(state: bytes) -> CustomerValue:
     def to_dict(self) -> dict[str, list[Any]]:
         """The staffing profile as a dict of equal-length lists; no data is None."""
     def to_pandas(self) -> Any:
@@ -4159,92 +4334,6 @@ class CapacityGain:
         For a more advanced concept, see the classmethod builtin.
         """
 
-def _loyalty_outcome_by_score(
-    data: Any,
-    scores: Any,
-    outcome: Any,
-    *,
-    bands: list[tuple[str, int, int]] | None = None,
-    reference: str | None = None,
-    as_of: Any = None,
-    observed_until: Any = None,
-    by: Any = None,
-    period: str | None = None,
-    time: Any = None,
-    timestamps: Any = None,
-    tz: str | None = None,
-    confidence: float | None = None,
-) -> OutcomeTable:
-    """Outcomes by score band. See `nps.loyalty.outcome_by_score`."""
-def _loyalty_category_bands() -> list[tuple[str, int, int]]:
-    """The default bands: `[(name, low, high), ...]` of the categories."""
-def _loyalty_customer_value(
-    annual_spend_minor: int,
-    *,
-    margin: float | None = None,
-    years: float | None = None,
-    discount_rate: float | None = None,
-    referrals: float | None = None,
-    referral_value_minor: int | None = None,
-    currency: str | None = None,
-) -> CustomerValue:
-    """One customer's value. See `nps.loyalty.customer_value`."""
-def _loyalty_customer_values(
-    annual_spend_minor: Any,
-    *,
-    referrals: Any = None,
-    years: Any = None,
-    margin: float | None = None,
-    default_years: float | None = None,
-    discount_rate: float | None = None,
-    referral_value_minor: int | None = None,
-    currency: str | None = None,
-) -> tuple[Any, Any, Any]:
-    """Values of many customers: `(own_minor, referral_minor, total_minor)`
-    as int64 arrays. See `nps.loyalty.customer_values`.
-    """
-def _loyalty_high_value(
-    annual_kwh: Any = None,
-    annual_spend_minor: Any = None,
-    *,
-    rule: str | None = None,
-) -> Any:
-    """The high-value rule per row. See `nps.loyalty.high_value`."""
-def _loyalty_high_value_default() -> str:
-    """The default high-value rule as JSON."""
-def _loyalty_value_defaults() -> tuple[float, float, float, int, str]:
-    """The default value parameters as `(margin, years, discount_rate,
-    referral_value_minor, currency)`.
-def _flow(
-    kind: str,
-    data: Any,
-    ro: Any = None,
-    milestone: Any = None,
-    at: Any = None,
-    *,
-    by: Any = None,
-    period: str | None = None,
-    tz: str | None = None,
-    calendar: Calendar | None = None,
-    milestones: Any = None,
-    stages: Any = None,
-    on_anomaly: str | None = None,
-    promise_end: str | None = None,
-    silence_threshold: Any = None,
-    update_lead: Any = None,
-) -> FlowReport:
-    """`nps.flow.stages` / `promises` / `silence` (`kind`) of a milestone
-    table (see `nps/flow.py`).
-    """
-def _flow_defaults() -> tuple[
-    list[tuple[str, bool, bool]],
-    list[tuple[str, str, str, int | None, bool]],
-    tuple[str, str],
-]:
-    """The default vocabulary, stages and lead time as plain data (for
-    `nps.flow.DEFAULT_STAGES` and the docs): `(milestones, stages,
-    lead_time)`.
-    """
 def capacity_gain(
     before_minutes: float | None = None,
     after_minutes: float | None = None,

@@ -1099,6 +1099,9 @@ def outcomes(t: Any, ax: Any = None, *, title: str | None = None) -> Axes:
     if t.censored:
         ttl += f"\n{t.censored} respondents left out: observation window still open"
     ax.set_title(ttl)
+    return ax
+
+
 # ---------------------------------------------------------------------------
 # value stream of a workshop visit (nps.flow.stages)
 
