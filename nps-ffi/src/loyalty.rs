@@ -5,7 +5,6 @@
 
 use std::ffi::c_char;
 
-use nps_core::case::Case;
 use nps_core::loyalty::{
     self, Band, CustomerColumns, CustomerValue, HighValueRule, OutcomeColumns, OutcomeOptions,
     ValueOptions,
@@ -16,7 +15,7 @@ use crate::ffi::{self, FfiError, Handle, NpsStatus};
 use crate::kpi::table::{grouping, NpsKpiGrouping};
 use crate::money::{currency_of, NpsMoney};
 use crate::policy::{policy_or_default, NpsPolicy};
-use crate::programme::NpsRankedCase;
+use crate::programme::{cases_of, write_ranked, NpsRankedCase};
 use crate::table::NpsTable;
 
 /// A score band: the scores `low..=high` under `name` (NUL-terminated).
@@ -356,50 +355,9 @@ pub unsafe extern "C" fn nps_loyalty_rank_open_cases(
             )
         };
         let ranked = loyalty::rank_open_cases(&cs, &cols, &o, &p, now)?;
-        if let Some(c) = count {
-            // SAFETY: checked; the caller guarantees it is writable.
-            unsafe { c.write(ranked.len()) };
-        }
-        if out_len < ranked.len() {
-            return Err(FfiError::BufferTooSmall {
-                name: "out",
-                needed: ranked.len(),
-                given: out_len,
-                unit: "rows",
-            });
-        }
-        // SAFETY: out_len >= the row count (checked); caller guarantee.
-        let dst = unsafe { ffi::dst_slice(out, ranked.len(), "out") }?;
-        for (d, r) in dst.iter_mut().zip(&ranked) {
-            d.write(NpsRankedCase {
-                index: r.index,
-                band: r.band as u32,
-                probability: r.probability,
-                expected: r.expected,
-            });
-        }
-        Ok(())
+        // SAFETY: caller guarantees (out writable for out_len rows).
+        unsafe { write_ranked(&ranked, out, out_len, count) }
     })
-}
-
-/// # Safety
-/// `cases` NULL (with `n` 0) or readable for `n` handles, each live.
-unsafe fn cases_of(cases: *const *const NpsCase, n: usize) -> Result<Vec<Case>, FfiError> {
-    // SAFETY: forwarded caller guarantee.
-    let ptrs = unsafe { ffi::slice(cases, n, "cases") }?;
-    ptrs.iter()
-        .enumerate()
-        .map(|(i, &p)| {
-            if p.is_null() {
-                return Err(FfiError::NullPointer {
-                    name: "cases",
-                    row: Some(i),
-                });
-            }
-            // SAFETY: the caller guarantees live handles.
-            Ok(unsafe { NpsCase::try_ref(p, "cases") }?.case.clone())
-        })
-        .collect()
 }
 
 /// The high-value customer rule (nps-core's `loyalty::HighValueRule`):

@@ -107,7 +107,10 @@ fn stats_to_c(s: &RecoveryStats) -> NpsRecoveryStats {
 
 /// # Safety
 /// `cases` NULL (with `n` 0) or readable for `n` handles, each live.
-unsafe fn cases_of(cases: *const *const NpsCase, n: usize) -> Result<Vec<Case>, FfiError> {
+pub(crate) unsafe fn cases_of(
+    cases: *const *const NpsCase,
+    n: usize,
+) -> Result<Vec<Case>, FfiError> {
     // SAFETY: forwarded caller guarantee.
     let ptrs = unsafe { ffi::slice(cases, n, "cases") }?;
     ptrs.iter()
@@ -811,28 +814,45 @@ pub unsafe extern "C" fn nps_rank_open_cases(
             )
         };
         let ranked = rank_open_cases(&cs, vs, &p, now)?;
-        if let Some(c) = count {
-            // SAFETY: checked; the caller guarantees it is writable.
-            unsafe { c.write(ranked.len()) };
-        }
-        if out_len < ranked.len() {
-            return Err(FfiError::BufferTooSmall {
-                name: "out",
-                needed: ranked.len(),
-                given: out_len,
-                unit: "rows",
-            });
-        }
-        // SAFETY: out_len >= the row count (checked); caller guarantee.
-        let dst = unsafe { ffi::dst_slice(out, ranked.len(), "out") }?;
-        for (d, r) in dst.iter_mut().zip(&ranked) {
-            d.write(NpsRankedCase {
-                index: r.index,
-                band: r.band as u32,
-                probability: r.probability,
-                expected: r.expected,
-            });
-        }
-        Ok(())
+        // SAFETY: caller guarantees (out writable for out_len rows).
+        unsafe { write_ranked(&ranked, out, out_len, count) }
     })
+}
+
+/// Writes ranked cases to `out` (room for `out_len` rows) and their number
+/// to `count`; fewer rows than cases is `NPS_STATUS_BUFFER_TOO_SMALL` (with
+/// `count` set). Shared by `nps_rank_open_cases` and
+/// `nps_loyalty_rank_open_cases`.
+///
+/// # Safety
+/// `out` NULL or writable for `out_len` rows.
+pub(crate) unsafe fn write_ranked(
+    ranked: &[nps_core::programme::RankedCase],
+    out: *mut NpsRankedCase,
+    out_len: usize,
+    count: Option<ffi::Out<usize>>,
+) -> Result<(), FfiError> {
+    if let Some(c) = count {
+        // SAFETY: checked; the caller guarantees it is writable.
+        unsafe { c.write(ranked.len()) };
+    }
+    if out_len < ranked.len() {
+        return Err(FfiError::BufferTooSmall {
+            name: "out",
+            needed: ranked.len(),
+            given: out_len,
+            unit: "rows",
+        });
+    }
+    // SAFETY: out_len >= the row count (checked); caller guarantee.
+    let dst = unsafe { ffi::dst_slice(out, ranked.len(), "out") }?;
+    for (d, r) in dst.iter_mut().zip(ranked) {
+        d.write(NpsRankedCase {
+            index: r.index,
+            band: r.band as u32,
+            probability: r.probability,
+            expected: r.expected,
+        });
+    }
+    Ok(())
 }
