@@ -1260,6 +1260,10 @@ enum NpsKpiUnit
      * Money in minor units per hour.
      */
     NPS_KPI_UNIT_MINOR_UNITS_PER_HOUR = 4,
+    /**
+     * Visits per unit (visits per resolution).
+     */
+    NPS_KPI_UNIT_VISITS = 5,
 };
 #ifndef __cplusplus
 #if __STDC_VERSION__ >= 202311L
@@ -6945,6 +6949,54 @@ NpsStatus nps_kpi_repeat_complaint(const uint64_t *subjects,
                                    struct NpsKpi *out);
 
 /**
+ * Diagnosis accuracy over `len` jobs (nps-core's
+ * `kpi::diagnosis_accuracy`): episodes whose first diagnosis held — no
+ * later visit of the episode (the first visit of a complaint and the
+ * chain of comebacks that follows it) had an operation other than the
+ * first visit's — / episodes judged. Arguments as
+ * `nps_kpi_first_time_fix`, plus the operation code of every job;
+ * `options` NULL = `nps_comeback_options_default()`. Episodes still open
+ * at `as_of` are judged only once an operation changed (else left out
+ * with `exclude_incomplete`); coverage = episodes judged / episodes.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_first_time_fix`; `operations` NULL (with `len == 0`) or
+ * readable for `len` values.
+ */
+NpsStatus nps_kpi_diagnosis_accuracy(const uint64_t *vehicles,
+                                     const uint64_t *complaints,
+                                     const uint64_t *operations,
+                                     const int64_t *opened,
+                                     const int64_t *closed,
+                                     size_t len,
+                                     const struct NpsComebackOptions *options,
+                                     struct NpsKpi *out);
+
+/**
+ * Visits per resolution over `len` jobs (nps-core's
+ * `kpi::visits_per_resolution`): visits / resolved episodes (an episode
+ * is the first visit of a complaint and the chain of comebacks that
+ * follows it; the source's noise fixed on the fourth visit counts 4).
+ * `value` is a mean number of visits, not a share. Arguments as
+ * `nps_kpi_first_time_fix`; `options` NULL =
+ * `nps_comeback_options_default()`. Episodes still open at `as_of` are
+ * left out (`exclude_incomplete`) or counted with their visits so far;
+ * coverage = episodes resolved / episodes.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_first_time_fix`.
+ */
+NpsStatus nps_kpi_visits_per_resolution(const uint64_t *vehicles,
+                                        const uint64_t *complaints,
+                                        const int64_t *opened,
+                                        const int64_t *closed,
+                                        size_t len,
+                                        const struct NpsComebackOptions *options,
+                                        struct NpsKpi *out);
+
+/**
  * The verdict on each of `len` jobs (arguments as
  * `nps_kpi_first_time_fix`; `options` NULL =
  * `nps_comeback_options_default()`): `outcomes[i]` receives an
@@ -7411,6 +7463,42 @@ NpsStatus nps_kpi_first_time_fix_table(const uint64_t *vehicles,
                                        bool comeback,
                                        const struct NpsKpiGrouping *grouping,
                                        struct NpsKpiTable **out);
+
+/**
+ * `nps_kpi_diagnosis_accuracy` per group of the first visits (`grouping`
+ * NULL = one group). Writes a new `NpsKpiTable` to `*out`.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_diagnosis_accuracy`; `grouping` as in `nps_kpi_rate_table`.
+ */
+NpsStatus nps_kpi_diagnosis_accuracy_table(const uint64_t *vehicles,
+                                           const uint64_t *complaints,
+                                           const uint64_t *operations,
+                                           const int64_t *opened,
+                                           const int64_t *closed,
+                                           size_t len,
+                                           const struct NpsComebackOptions *options,
+                                           const struct NpsKpiGrouping *grouping,
+                                           struct NpsKpiTable **out);
+
+/**
+ * `nps_kpi_visits_per_resolution` per group of the first visits
+ * (`grouping` NULL = one group). Writes a new `NpsKpiTable` to `*out`.
+ *
+ * # Safety
+ *
+ * As `nps_kpi_visits_per_resolution`; `grouping` as in
+ * `nps_kpi_rate_table`.
+ */
+NpsStatus nps_kpi_visits_per_resolution_table(const uint64_t *vehicles,
+                                              const uint64_t *complaints,
+                                              const int64_t *opened,
+                                              const int64_t *closed,
+                                              size_t len,
+                                              const struct NpsComebackOptions *options,
+                                              const struct NpsKpiGrouping *grouping,
+                                              struct NpsKpiTable **out);
 
 /**
  * Number of rows (groups) of a table; 0 for NULL.

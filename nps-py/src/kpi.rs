@@ -999,6 +999,54 @@ pub(crate) fn _kpi_first_time_fix<'py>(
     Ok(kpi_table(t, &g))
 }
 
+/// Diagnosis accuracy (with `operations`) or visits per resolution
+/// (without) over repair-order rows. See `nps.kpi.diagnosis_accuracy` and
+/// `nps.kpi.visits_per_resolution`. Options not given take nps-core's
+/// `ComebackOptions::default()`.
+#[pyfunction]
+#[pyo3(signature = (vehicles, complaints = None, opened = None, closed = None, operations = None, *, vehicle = None, window_days = None, as_of = None, exclude_incomplete = None, by = None, timestamps = None, time = None, period = None, tz = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn _kpi_episodes<'py>(
+    py: Python<'py>,
+    vehicles: Option<&Bound<'py, PyAny>>,
+    complaints: Option<&Bound<'py, PyAny>>,
+    opened: Option<&Bound<'py, PyAny>>,
+    closed: Option<&Bound<'py, PyAny>>,
+    operations: Option<&Bound<'py, PyAny>>,
+    vehicle: Option<&Bound<'py, PyAny>>,
+    window_days: Option<Int>,
+    as_of: Option<&Bound<'py, PyAny>>,
+    exclude_incomplete: Option<bool>,
+    by: Option<&Bound<'py, PyAny>>,
+    timestamps: Option<&Bound<'py, PyAny>>,
+    time: Option<&Bound<'py, PyAny>>,
+    period: Option<&str>,
+    tz: Option<&str>,
+) -> PyResult<PyKpiTable> {
+    let form = Form::of(vehicles, vehicle)?;
+    let c = job_cols(&form, vehicles, vehicle, complaints, opened, closed)?;
+    let ops = form
+        .col(operations, "operations")?
+        .map(|o| labels(&o, "operations"))
+        .transpose()?;
+    let (veh_s, comp_s) = (c.veh.strs(), c.comp.as_ref().and_then(Labels::strs));
+    let ops_s = ops.as_ref().and_then(Labels::strs);
+    let opts = comeback_options(window_days, as_of, exclude_incomplete)?;
+    let jobs = Jobs {
+        vehicles: keys_of(&c.veh, &veh_s)?,
+        complaints: c.comp.as_ref().map(|x| keys_of(x, &comp_s)).transpose()?,
+        opened: &c.opened,
+        closed: &c.closed,
+    };
+    let op_keys = ops.as_ref().map(|x| keys_of(x, &ops_s)).transpose()?;
+    let g = group_args(&form, by, timestamps, time, period, tz)?;
+    let t = grouped(py, &g, |g| match op_keys {
+        Some(ops) => kpi::diagnosis_accuracy(&jobs, ops, &opts, g),
+        None => kpi::visits_per_resolution(&jobs, &opts, g),
+    })?;
+    Ok(kpi_table(t, &g))
+}
+
 /// The verdict per job: "fixed", "came_back" or "incomplete".
 #[pyfunction]
 #[pyo3(signature = (vehicles, complaints = None, opened = None, closed = None, *, vehicle = None, window_days = None, as_of = None))]
@@ -1559,6 +1607,7 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyKpiTable>()?;
     m.add_class::<PyTimeTable>()?;
     m.add_function(wrap_pyfunction!(_kpi_first_time_fix, m)?)?;
+    m.add_function(wrap_pyfunction!(_kpi_episodes, m)?)?;
     m.add_function(wrap_pyfunction!(_kpi_job_outcomes, m)?)?;
     m.add_function(wrap_pyfunction!(_kpi_repeat_complaint, m)?)?;
     m.add_function(wrap_pyfunction!(_kpi_bay_utilization, m)?)?;

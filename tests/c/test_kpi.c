@@ -120,6 +120,90 @@ static void first_time_fix(const cJSON *sec) {
     }
 }
 
+/* Diagnosis accuracy and visits per resolution: overall, through the table
+ * API by the dealer of the first visit (dealer ids are the index of their
+ * first occurrence), and merged from a split by vehicle. */
+static const cJSON *group_of(const cJSON *by, const cJSON *dealers, uint64_t id) {
+    const cJSON *g;
+    cJSON_ArrayForEach(g, by) {
+        const cJSON *d;
+        uint64_t i = 0;
+        cJSON_ArrayForEach(d, dealers) {
+            if (strcmp(d->valuestring, get(g, "key")->valuestring) == 0) break;
+            i++;
+        }
+        if (i == id) return g;
+    }
+    return NULL;
+}
+
+static void episodes(const cJSON *sec) {
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec) {
+        uint64_t veh[MAXN], comp[MAXN], ops[MAXN], dealer64[MAXN];
+        uint32_t dealer[MAXN];
+        int64_t opened[MAXN], closed[MAXN];
+        const cJSON *e = get(v, "expected"), *as_of = get(v, "as_of");
+        int has_comp = !cJSON_IsNull(get(v, "complaints"));
+        size_t n = ids(get(v, "vehicles"), veh), i;
+        NpsKpi d, w;
+        NpsComebackOptions o = nps_comeback_options_default();
+        NpsKpiGrouping grouping;
+        NpsKpiTable *td = NULL, *tw = NULL;
+        o.window_seconds = (int64_t)get(v, "window_seconds")->valuedouble;
+        o.has_as_of = cJSON_IsNumber(as_of);
+        o.as_of = cJSON_IsNumber(as_of) ? (int64_t)as_of->valuedouble : 0;
+        o.exclude_incomplete = cJSON_IsTrue(get(v, "exclude_incomplete"));
+        case_begin("episodes: %s", get(v, "name")->valuestring);
+        if (has_comp) ids(get(v, "complaints"), comp);
+        ids(get(v, "operations"), ops);
+        ids(get(v, "dealers"), dealer64);
+        for (i = 0; i < n; i++) dealer[i] = (uint32_t)dealer64[i];
+        i64s(get(v, "opened"), opened);
+        i64s(get(v, "closed"), closed);
+#define JOBS n ? veh : NULL, has_comp && n ? comp : NULL
+#define TIMES n ? opened : NULL, n ? closed : NULL, n, &o
+        CHECK_STATUS(nps_kpi_diagnosis_accuracy(JOBS, n ? ops : NULL, TIMES, &d), NPS_STATUS_OK);
+        check_kpi("diagnosis_accuracy", &d, get(e, "diagnosis_accuracy"));
+        CHECK_STATUS(nps_kpi_visits_per_resolution(JOBS, TIMES, &w), NPS_STATUS_OK);
+        check_kpi("visits_per_resolution", &w, get(e, "visits_per_resolution"));
+        memset(&grouping, 0, sizeof grouping);
+        grouping.keys = n ? dealer : NULL;
+        CHECK_STATUS(nps_kpi_diagnosis_accuracy_table(JOBS, n ? ops : NULL, TIMES, &grouping, &td), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_visits_per_resolution_table(JOBS, TIMES, &grouping, &tw), NPS_STATUS_OK);
+#undef JOBS
+#undef TIMES
+        CHECK(nps_kpi_table_len(td) == (size_t)cJSON_GetArraySize(get(e, "by_dealer")));
+        CHECK(nps_kpi_table_len(tw) == (size_t)cJSON_GetArraySize(get(e, "by_dealer")));
+        for (i = 0; i < nps_kpi_table_len(td) && i < nps_kpi_table_len(tw); i++) {
+            NpsKpiGroup rd, rw;
+            const cJSON *g;
+            CHECK_STATUS(nps_kpi_table_get(td, i, &rd), NPS_STATUS_OK);
+            CHECK_STATUS(nps_kpi_table_get(tw, i, &rw), NPS_STATUS_OK);
+            CHECK(rd.has_key && rw.has_key && rd.key == rw.key);
+            g = group_of(get(e, "by_dealer"), get(v, "dealers"), rd.key);
+            CHECK(g != NULL);
+            if (g == NULL) continue;
+            check_kpi("group diagnosis_accuracy", &rd.kpi, get(g, "diagnosis_accuracy"));
+            check_kpi("group visits_per_resolution", &rw.kpi, get(g, "visits_per_resolution"));
+        }
+        nps_kpi_table_free(td);
+        nps_kpi_table_free(tw);
+        case_end();
+    }
+    {
+        /* Operations are required, and their length is the jobs'. */
+        static const uint64_t vv[2] = {1, 1};
+        static const int64_t op[2] = {0, 86400}, cl[2] = {3600, 90000};
+        NpsKpi k;
+        case_begin("episodes: operations NULL");
+        CHECK_STATUS(nps_kpi_diagnosis_accuracy(vv, NULL, NULL, op, cl, 2, NULL, &k), NPS_STATUS_NULL_POINTER);
+        CHECK_STATUS(nps_kpi_visits_per_resolution(vv, NULL, op, cl, 2, NULL, &k), NPS_STATUS_OK);
+        CHECK_CLOSE("two visits, one resolution", k.value, 2.0, TOL);
+        case_end();
+    }
+}
+
 static void bay_utilization(const cJSON *sec) {
     const cJSON *v;
     cJSON_ArrayForEach(v, sec) {
@@ -893,6 +977,7 @@ int main(int argc, char **argv) {
         return 2;
     }
     first_time_fix(get(doc, "first_time_fix"));
+    episodes(get(doc, "episodes"));
     bay_utilization(get(doc, "bay_utilization"));
     technician(get(doc, "technician"));
     time_kpis(get(doc, "time"));

@@ -130,6 +130,126 @@ ftfr = [
     ftfr_case("no jobs: no data", [], None, [], [], window_days=30),
 ]
 
+# ------------------------------------------------ resolution episodes ----
+def episode_case(name, vehicles, complaints, operations, opened, closed, dealers,
+                 window_days=30, as_of=None, exclude_incomplete=True):
+    """Diagnosis accuracy and visits per resolution, by following each
+    complaint's episode from its first visit (O(n²) scans, no sorting)."""
+    window = window_days * DAY
+    n = len(vehicles)
+    o = outcomes(vehicles, complaints, opened, closed, window, as_of)
+
+    def return_of(i):
+        later = [j for j in range(n) if vehicles[j] == vehicles[i]
+                 and (complaints is None or complaints[j] == complaints[i])
+                 and opened[j] > opened[i]]
+        return min(later, key=lambda j: (opened[j], j))
+
+    returns = {return_of(i) for i in range(n) if o[i] == "came_back"}
+    acc = {}  # dealer -> [held, judged, episodes, visits, resolved]
+    for s in range(n):
+        if s in returns:
+            continue
+        i, visits, changed = s, 1, False
+        while o[i] == "came_back":
+            i = return_of(i)
+            visits += 1
+            changed = changed or operations[i] != operations[s]
+        still_open = o[i] == "incomplete"
+        a = acc.setdefault(dealers[s], [0, 0, 0, 0, 0])
+        a[2] += 1
+        if changed or not still_open or not exclude_incomplete:
+            a[1] += 1
+            a[0] += 0 if changed else 1
+        if not still_open or not exclude_incomplete:
+            a[4] += 1
+            a[3] += visits
+    tot = [sum(a[k] for a in acc.values()) for k in range(5)]
+
+    def both(a):
+        return {"diagnosis_accuracy": kpi(a[0], a[1], a[1], a[2]),
+                "visits_per_resolution": kpi(a[3], a[4], a[4], a[2])}
+
+    return {
+        "name": name,
+        "vehicles": vehicles,
+        "complaints": complaints,
+        "operations": operations,
+        "opened": opened,
+        "closed": closed,
+        "dealers": dealers,
+        "window_seconds": window,
+        "as_of": as_of,
+        "exclude_incomplete": exclude_incomplete,
+        "expected": {**both(tot),
+                     "by_dealer": [{"key": d, **both(acc[d])} for d in sorted(acc)]},
+    }
+
+
+episodes = [
+    episode_case(
+        "the source's noise: three suspension repairs, fixed on the fourth visit by a weld; "
+        "an alignment that held",
+        ["Zhang", "Zhang", "Zhang", "Zhang", "Li"],
+        ["noise", "noise", "noise", "noise", "tyres"],
+        ["suspension", "suspension", "suspension", "body_weld", "alignment"],
+        [T0, T0 + 10 * DAY, T0 + 20 * DAY, T0 + 30 * DAY, T0],
+        [T0 + DAY, T0 + 11 * DAY, T0 + 21 * DAY, T0 + 35 * DAY, T0 + HOUR],
+        ["D1", "D1", "D1", "D1", "D2"],
+    ),
+    episode_case(
+        "a repeat with the same operation is a repair that did not hold, not a wrong diagnosis",
+        ["V1", "V1", "V2", "V2", "V2"],
+        ["brakes", "brakes", "ac", "ac", "ac"],
+        ["pads", "pads", "recharge", "recharge", "compressor"],
+        [T0, T0 + 5 * DAY, T0, T0 + 3 * DAY, T0 + 9 * DAY],
+        [T0 + HOUR, T0 + 5 * DAY + HOUR, T0 + HOUR, T0 + 3 * DAY + HOUR, T0 + 9 * DAY + HOUR],
+        ["D1", "D1", "D2", "D2", "D2"],
+    ),
+    episode_case(
+        "a return after the window starts a new episode; returns at another dealer count "
+        "for the first visit's dealer",
+        ["V1", "V1", "V1", "V1"],
+        ["x", "x", "x", "x"],
+        ["a", "b", "a", "a"],
+        [T0, T0 + 10 * DAY, T0 + 60 * DAY, T0 + 61 * DAY],
+        [T0 + HOUR, T0 + 10 * DAY + HOUR, T0 + 60 * DAY + HOUR, T0 + 61 * DAY + HOUR],
+        ["D1", "D2", "D2", "D1"],
+    ),
+    episode_case(
+        "open episodes at as_of: left out unless the operation already changed",
+        ["V1", "V1", "V2", "V2", "V3"],
+        ["x", "x", "x", "x", "x"],
+        ["a", "b", "a", "a", "a"],
+        [T0, T0 + 2 * DAY, T0, T0 + 2 * DAY, T0 - 60 * DAY],
+        [T0 + HOUR, T0 + 2 * DAY + HOUR, T0 + HOUR, T0 + 2 * DAY + HOUR, T0 - 60 * DAY + HOUR],
+        ["D1", "D1", "D1", "D1", "D2"],
+        as_of=T0 + 10 * DAY,
+    ),
+    episode_case(
+        "open episodes counted when not excluded",
+        ["V1", "V1", "V2", "V2", "V3"],
+        ["x", "x", "x", "x", "x"],
+        ["a", "b", "a", "a", "a"],
+        [T0, T0 + 2 * DAY, T0, T0 + 2 * DAY, T0 - 60 * DAY],
+        [T0 + HOUR, T0 + 2 * DAY + HOUR, T0 + HOUR, T0 + 2 * DAY + HOUR, T0 - 60 * DAY + HOUR],
+        ["D1", "D1", "D1", "D1", "D2"],
+        as_of=T0 + 10 * DAY,
+        exclude_incomplete=False,
+    ),
+    episode_case(
+        "without complaint keys every return visit of the vehicle continues the episode",
+        [7, 7, 7, 8],
+        None,
+        ["oil", "tyres", "tyres", "oil"],
+        [T0, T0 + 4 * DAY, T0 + 8 * DAY, T0],
+        [T0 + HOUR, T0 + 4 * DAY + HOUR, T0 + 8 * DAY + HOUR, T0 + HOUR],
+        ["D1", "D1", "D1", "D1"],
+        window_days=7,
+    ),
+    episode_case("no jobs: no data", [], None, [], [], [], []),
+]
+
 # ------------------------------------------------------ bay utilization ----
 WEEKLY = {d: [["09:00", "17:00"]] for d in ("mon", "tue", "wed", "thu", "fri")}
 
@@ -446,6 +566,7 @@ doc = {
     "about": "Service KPI golden vectors (SPEC §6); generated by gen_kpi_vectors.py",
     "tolerance": 1e-9,
     "first_time_fix": ftfr,
+    "episodes": episodes,
     "bay_utilization": bay,
     "technician": technician,
     "time": time_kpis,

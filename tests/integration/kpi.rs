@@ -7,10 +7,11 @@ use std::sync::OnceLock;
 use nps_core::calendar::Calendar;
 use nps_core::group::{GroupKey, Keys};
 use nps_core::kpi::{
-    bay_utilization, comeback_rate, effective_labour_rate, first_time_fix_rate,
+    bay_utilization, comeback_rate, diagnosis_accuracy, effective_labour_rate, first_time_fix_rate,
     follow_up_completion_rate, job_outcomes, rate, ready_when_promised, scorecard,
-    technician_figures, technician_figures_by, time_kpi, time_kpi_durations, ComebackOptions,
-    CsatOptions, FollowUpOptions, Grouping, JobOutcome, Jobs, Kpi, PayType, SrtCatalog, Status,
+    technician_figures, technician_figures_by, time_kpi, time_kpi_durations, visits_per_resolution,
+    ComebackOptions, CsatOptions, FollowUpOptions, Grouping, JobOutcome, Jobs, Kpi, PayType,
+    SrtCatalog, Status,
 };
 use nps_core::policy::Policy;
 use nps_core::ErrorKind;
@@ -81,6 +82,79 @@ fn labels(v: &Value) -> Vec<String> {
         .iter()
         .map(|x| x.as_str().map_or_else(|| x.to_string(), str::to_owned))
         .collect()
+}
+
+/// Diagnosis accuracy and visits per resolution, overall and by the
+/// dealer of the first visit, merged from a split by vehicle, and after a
+/// save and load.
+#[test]
+fn golden_episodes() {
+    for v in section("episodes") {
+        let name = v["name"].as_str().unwrap();
+        let (veh, ops, dealers) = (
+            labels(&v["vehicles"]),
+            labels(&v["operations"]),
+            labels(&v["dealers"]),
+        );
+        let comp = (!v["complaints"].is_null()).then(|| labels(&v["complaints"]));
+        let (opened, closed) = (ints(&v["opened"]), ints(&v["closed"]));
+        let opts = ComebackOptions {
+            window_seconds: v["window_seconds"].as_i64().unwrap(),
+            as_of: v["as_of"].as_i64(),
+            exclude_incomplete: v["exclude_incomplete"].as_bool().unwrap(),
+        };
+        let e = &v["expected"];
+        // The tables of the rows `keep` selects (a vehicle partition, or all).
+        let run = |keep: &dyn Fn(usize) -> bool| {
+            let idx: Vec<usize> = (0..veh.len()).filter(|&i| keep(i)).collect();
+            fn pick<'a>(idx: &[usize], x: &'a [String]) -> Vec<&'a str> {
+                idx.iter().map(|&i| x[i].as_str()).collect()
+            }
+            let (vv, oo, dd) = (pick(&idx, &veh), pick(&idx, &ops), pick(&idx, &dealers));
+            let cc = comp.as_ref().map(|c| pick(&idx, c));
+            let (op, cl): (Vec<i64>, Vec<i64>) =
+                idx.iter().map(|&i| (opened[i], closed[i])).unzip();
+            let jobs = Jobs {
+                vehicles: Keys::Str(&vv),
+                complaints: cc.as_deref().map(Keys::Str),
+                opened: &op,
+                closed: &cl,
+            };
+            let g = Grouping {
+                keys: Some(Keys::Str(&dd)),
+                ..Default::default()
+            };
+            (
+                diagnosis_accuracy(&jobs, Keys::Str(&oo), &opts, &g).unwrap(),
+                visits_per_resolution(&jobs, &opts, &g).unwrap(),
+            )
+        };
+        let (d, w) = run(&|_| true);
+        check_kpi(name, &d.overall, &e["diagnosis_accuracy"]);
+        check_kpi(name, &w.overall, &e["visits_per_resolution"]);
+        let by = e["by_dealer"].as_array().unwrap();
+        assert_eq!(d.groups.len(), by.len(), "{name}");
+        assert_eq!(w.groups.len(), by.len(), "{name}");
+        for ((dg, wg), x) in d.groups.iter().zip(&w.groups).zip(by) {
+            let key = GroupKey::Str(x["key"].as_str().unwrap().to_owned());
+            assert_eq!((&dg.key, &wg.key), (&key, &key), "{name}");
+            check_kpi(name, &dg.kpi, &x["diagnosis_accuracy"]);
+            check_kpi(name, &wg.kpi, &x["visits_per_resolution"]);
+        }
+        // Partitioned by vehicle, the parts merge to the whole.
+        if let Some(first) = veh.first() {
+            let (d1, w1) = run(&|i| veh[i] == *first);
+            let (d2, w2) = run(&|i| veh[i] != *first);
+            assert_eq!(d1.merge(&d2).unwrap(), d, "{name}");
+            assert_eq!(w1.merge(&w2).unwrap(), w, "{name}");
+            if veh.iter().any(|x| x != first) {
+                assert!(d1.merge(&d1).is_err(), "{name}: a vehicle in both parts");
+            }
+        }
+        let back: nps_core::kpi::KpiTable =
+            serde_json::from_value(serde_json::to_value(&w).unwrap()).unwrap();
+        assert_eq!(back, w, "{name}");
+    }
 }
 
 #[test]

@@ -49,6 +49,52 @@ def test_golden_ftfr(v):
     check(c, e["comeback_rate"], v["name"])
 
 
+@pytest.mark.parametrize("v", V["episodes"], ids=lambda v: v["name"])
+def test_golden_episodes(v):
+    """Diagnosis accuracy and visits per resolution: overall, by the first
+    visit's dealer (array and DataFrame forms), merged from a split by
+    vehicle, and pickled."""
+    import pickle
+
+    veh = [str(x) for x in v["vehicles"]]
+    kw = dict(complaints=v["complaints"], window_days=v["window_seconds"] // DAY, as_of=v["as_of"],
+              exclude_incomplete=v["exclude_incomplete"])
+    e = v["expected"]
+    d = kpi.diagnosis_accuracy(veh, v["opened"], v["closed"], v["operations"], by=v["dealers"], **kw)
+    w = kpi.visits_per_resolution(veh, v["opened"], v["closed"], by=v["dealers"], **kw)
+    check(d, e["diagnosis_accuracy"], v["name"])
+    check(w, e["visits_per_resolution"], v["name"])
+    for t, k in ((d, "diagnosis_accuracy"), (w, "visits_per_resolution")):
+        rows = t.to_dict()
+        assert [str(x) for x in rows.get("key", [])] == [g["key"] for g in e["by_dealer"]]
+        for i, g in enumerate(e["by_dealer"]):
+            for f in ("value", "numerator", "denominator", "coverage"):
+                close(rows[f][i], g[k][f], f"{v['name']} {g['key']} {k}.{f}")
+        assert pickle.loads(pickle.dumps(t)) == t
+    df = pd.DataFrame({"vin": veh, "opened": v["opened"], "closed": v["closed"],
+                       "op": v["operations"], "dealer": v["dealers"],
+                       **({"code": v["complaints"]} if v["complaints"] else {})})
+    kw_df = dict(kw, complaints="code" if v["complaints"] else None)
+    d2 = kpi.diagnosis_accuracy(df, vehicle="vin", opened="opened", closed="closed", operations="op",
+                                by="dealer", **kw_df)
+    check(d2, e["diagnosis_accuracy"], v["name"] + " (DataFrame)")
+    if veh:
+        first = [x == veh[0] for x in veh]
+        parts = [df[first], df[[not f for f in first]]]
+        tables = [kpi.visits_per_resolution(p, vehicle="vin", opened="opened", closed="closed", by="dealer",
+                                            **kw_df) for p in parts]
+        whole = kpi.visits_per_resolution(df, vehicle="vin", opened="opened", closed="closed", by="dealer",
+                                          **kw_df)
+        assert (tables[0] + tables[1]).to_dict() == whole.to_dict()
+
+
+def test_diagnosis_accuracy_needs_operations():
+    with pytest.raises(TypeError, match="operations"):
+        kpi.diagnosis_accuracy(["a"], [0], [1])
+    with pytest.raises(nps.LengthMismatchError):
+        kpi.diagnosis_accuracy(["a", "a"], [0, 5], [1, 6], ["x"])
+
+
 @pytest.mark.parametrize("v", V["bay_utilization"], ids=lambda v: v["name"])
 def test_golden_bay(v):
     cal = nps.Calendar.from_json(json.dumps(v["calendar"]))

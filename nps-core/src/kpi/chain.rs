@@ -222,6 +222,18 @@ pub(crate) fn rank_keys(keys: &Keys<'_>) -> Ranks {
     }
 }
 
+/// The links between the jobs of each chain (one vehicle and complaint
+/// key), for the KPIs of resolution episodes.
+pub(super) struct Links {
+    /// `next[i]`: the job that follows job `i` in its chain — the first
+    /// one, in (opened, row) order, opened strictly later — or `u32::MAX`.
+    /// When job `i` came back, `next[i]` is its return visit.
+    pub next: Vec<u32>,
+    /// Every row once, chain by chain, each chain in (opened, row) order:
+    /// walked backwards, a job's `next` is always seen before the job.
+    pub walk: Vec<u32>,
+}
+
 /// The outcome of every job (columns checked) and, with `subjects`, the
 /// distinct vehicles in ascending key order.
 pub(super) fn judge_chains(
@@ -230,6 +242,18 @@ pub(super) fn judge_chains(
     as_of: Option<i64>,
     subjects: bool,
 ) -> (Vec<JobOutcome>, Vec<GroupKey>) {
+    let (out, vehicles, _) = judge_linked(jobs, window, as_of, subjects, false);
+    (out, vehicles)
+}
+
+/// As [`judge_chains`], and with `links` the [`Links`] of the chains.
+pub(super) fn judge_linked(
+    jobs: &Jobs<'_>,
+    window: i64,
+    as_of: Option<i64>,
+    subjects: bool,
+    links: bool,
+) -> (Vec<JobOutcome>, Vec<GroupKey>, Option<Links>) {
     let n = jobs.vehicles.len();
     let veh = rank_keys(&jobs.vehicles);
     let comp = jobs.complaints.as_ref().map(rank_keys);
@@ -265,6 +289,7 @@ pub(super) fn judge_chains(
         }
     };
     let mut out = vec![JobOutcome::Fixed; n];
+    let mut next = if links { vec![u32::MAX; n] } else { Vec::new() };
     for v in 0..nv {
         let chain = &mut order[start[v] as usize..start[v + 1] as usize];
         if let [(_, _, i, closed)] = *chain {
@@ -275,18 +300,33 @@ pub(super) fn judge_chains(
         chain.sort_unstable_by_key(|&(c, o, i, _)| (c, o, i));
         // Walking backwards, `next_open` is the opening instant of the
         // first job of the same complaint opened strictly later (jobs
-        // opened at the same instant are not comebacks of each other).
+        // opened at the same instant are not comebacks of each other),
+        // and `next_row` that job.
         let mut next_open: Option<i64> = None;
+        let mut next_row = u32::MAX;
         for pos in (0..chain.len()).rev() {
             let (c, opened, i, closed) = chain[pos];
             match chain.get(pos + 1) {
-                Some(&(c2, ..)) if c2 != c => next_open = None,
-                Some(&(_, o2, ..)) if o2 > opened => next_open = Some(o2),
+                Some(&(c2, ..)) if c2 != c => {
+                    next_open = None;
+                    next_row = u32::MAX;
+                }
+                Some(&(_, o2, i2, _)) if o2 > opened => {
+                    next_open = Some(o2);
+                    next_row = i2;
+                }
                 _ => {}
             }
             out[i as usize] = verdict(closed, next_open);
+            if links {
+                next[i as usize] = next_row;
+            }
         }
     }
+    let links = links.then(|| Links {
+        next,
+        walk: order.iter().map(|&(_, _, i, _)| i).collect(),
+    });
     let vehicles = if subjects {
         // Integer keys from the values in rank order (sequential reads).
         match (jobs.vehicles, &veh.values) {
@@ -306,5 +346,5 @@ pub(super) fn judge_chains(
     } else {
         Vec::new()
     };
-    (out, vehicles)
+    (out, vehicles, links)
 }

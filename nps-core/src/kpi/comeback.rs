@@ -133,6 +133,18 @@ fn judge(
     opts: &ComebackOptions,
     subjects: bool,
 ) -> Result<(Vec<JobOutcome>, Vec<GroupKey>)> {
+    check_jobs(jobs, opts)?;
+    Ok(super::chain::judge_chains(
+        jobs,
+        opts.window_seconds,
+        opts.as_of,
+        subjects,
+    ))
+}
+
+/// Checks the job columns (lengths, instants, `closed >= opened`) and the
+/// options; returns the number of jobs.
+pub(super) fn check_jobs(jobs: &Jobs<'_>, opts: &ComebackOptions) -> Result<usize> {
     let n = keys_len(&jobs.vehicles);
     jobs.vehicles.check(n)?;
     if let Some(c) = &jobs.complaints {
@@ -147,12 +159,7 @@ fn judge(
     if let Some(i) = (0..n).find(|&i| jobs.closed[i] < jobs.opened[i]) {
         return Err(Error::value("closed", i, "closed before it was opened"));
     }
-    Ok(super::chain::judge_chains(
-        jobs,
-        opts.window_seconds,
-        opts.as_of,
-        subjects,
-    ))
+    Ok(n)
 }
 
 /// The table of a KPI of the comeback rule: `count` is the outcome in the

@@ -63,6 +63,7 @@
 mod chain;
 pub(crate) use chain::{rank_keys, Interner};
 mod comeback;
+mod episode;
 mod estimate;
 pub(crate) mod merge;
 mod partial;
@@ -79,6 +80,7 @@ pub use comeback::{
     comeback_rate, first_time_fix_rate, job_outcomes, repeat_complaint_rate, ComebackOptions,
     JobOutcome, Jobs,
 };
+pub use episode::{diagnosis_accuracy, visits_per_resolution};
 pub use estimate::{estimate_accuracy, Distribution, EstimateAccuracy, EstimateOptions};
 pub use parts::{parts_availability, PartsAvailability};
 pub use rates::{
@@ -474,7 +476,13 @@ fn finish(
     KpiTable::from_state(partial::RateState {
         source,
         periods: merge::Periods::of(g)?,
-        groups: labels.into_iter().zip(sums).collect(),
+        // Episode KPIs count first visits only: a group of return visits
+        // alone has no row.
+        groups: labels
+            .into_iter()
+            .zip(sums)
+            .filter(|(_, p)| p.rows > 0)
+            .collect(),
         subjects,
     })
 }

@@ -79,7 +79,13 @@ impl Source {
     fn is_comeback_rule(&self) -> bool {
         matches!(
             self.kpi,
-            Some(RateKpi::FirstTimeFix | RateKpi::Comeback | RateKpi::RepeatComplaint)
+            Some(
+                RateKpi::FirstTimeFix
+                    | RateKpi::Comeback
+                    | RateKpi::RepeatComplaint
+                    | RateKpi::DiagnosisAccuracy
+                    | RateKpi::VisitsPerResolution
+            )
         )
     }
 
@@ -206,9 +212,16 @@ impl RateState {
         key_shape(&self.groups)?;
         for (i, ((_, start), p)) in self.groups.iter().enumerate() {
             self.periods.check_start(i, *start)?;
-            if !(p.num <= p.den && p.den == p.used && p.used <= p.rows && p.rows > 0) {
+            // Visits per resolution counts visits over episodes: every
+            // episode has at least one visit.
+            let (ratio_ok, rule) = if self.source.kpi == Some(RateKpi::VisitsPerResolution) {
+                (p.num >= p.den, "numerator >= denominator")
+            } else {
+                (p.num <= p.den, "numerator <= denominator")
+            };
+            if !(ratio_ok && p.den == p.used && p.used <= p.rows && p.rows > 0) {
                 return Err(bad_state(format!(
-                    "group {i}: counts must have numerator <= denominator = used <= rows, rows >= 1"
+                    "group {i}: counts must have {rule} = used <= rows, rows >= 1"
                 )));
             }
         }

@@ -43,11 +43,17 @@ pub enum RateKpi {
     FirstContactResolution,
     /// [`csat`] (ratings).
     Csat,
+    /// [`diagnosis_accuracy`](super::diagnosis_accuracy) (jobs and their
+    /// operations; counts episodes).
+    DiagnosisAccuracy,
+    /// [`visits_per_resolution`](super::visits_per_resolution) (jobs;
+    /// visits / resolved episodes: a mean, not a share).
+    VisitsPerResolution,
 }
 
 impl RateKpi {
     /// Every named rate KPI.
-    pub const ALL: [RateKpi; 10] = [
+    pub const ALL: [RateKpi; 12] = [
         RateKpi::FirstTimeFix,
         RateKpi::Comeback,
         RateKpi::RepeatComplaint,
@@ -58,6 +64,8 @@ impl RateKpi {
         RateKpi::RepeatVisit,
         RateKpi::FirstContactResolution,
         RateKpi::Csat,
+        RateKpi::DiagnosisAccuracy,
+        RateKpi::VisitsPerResolution,
     ];
 
     /// The KPI's name, also its benchmark's name in the policy.
@@ -73,6 +81,8 @@ impl RateKpi {
             RateKpi::RepeatVisit => "repeat_visit_rate",
             RateKpi::FirstContactResolution => "first_contact_resolution_rate",
             RateKpi::Csat => "csat",
+            RateKpi::DiagnosisAccuracy => "diagnosis_accuracy",
+            RateKpi::VisitsPerResolution => "visits_per_resolution",
         }
     }
 

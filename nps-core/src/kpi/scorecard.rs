@@ -99,10 +99,12 @@ pub enum Unit {
     MinorUnits = 3,
     /// Money in minor units per hour (the effective labour rate).
     MinorUnitsPerHour = 4,
+    /// Visits per unit (visits per resolution).
+    Visits = 5,
 }
 
 impl Unit {
-    /// `fraction`, `minutes`, `hours`, `minor_units` or `minor_units_per_hour`.
+    /// `fraction`, `minutes`, `hours`, `minor_units`, `minor_units_per_hour` or `visits`.
     pub fn name(self) -> &'static str {
         match self {
             Unit::Fraction => "fraction",
@@ -110,13 +112,18 @@ impl Unit {
             Unit::Hours => "hours",
             Unit::MinorUnits => "minor_units",
             Unit::MinorUnitsPerHour => "minor_units_per_hour",
+            Unit::Visits => "visits",
         }
     }
 
     /// The unit of the benchmark `name` (one of [`benchmark_names`]): rate
     /// KPIs, bay utilization and the technician ratios are fractions, the
-    /// time benchmarks minutes; `None` for any other name.
+    /// time benchmarks minutes, visits per resolution visits; `None` for any
+    /// other name.
     pub fn of_benchmark(name: &str) -> Option<Unit> {
+        if name == super::RateKpi::VisitsPerResolution.benchmark() {
+            return Some(Unit::Visits);
+        }
         if super::RateKpi::ALL.iter().any(|k| k.benchmark() == name) {
             return Some(Unit::Fraction);
         }

@@ -160,6 +160,106 @@ pub unsafe extern "C" fn nps_kpi_repeat_complaint(
     })
 }
 
+/// Diagnosis accuracy over `len` jobs (nps-core's
+/// `kpi::diagnosis_accuracy`): episodes whose first diagnosis held — no
+/// later visit of the episode (the first visit of a complaint and the
+/// chain of comebacks that follows it) had an operation other than the
+/// first visit's — / episodes judged. Arguments as
+/// `nps_kpi_first_time_fix`, plus the operation code of every job;
+/// `options` NULL = `nps_comeback_options_default()`. Episodes still open
+/// at `as_of` are judged only once an operation changed (else left out
+/// with `exclude_incomplete`); coverage = episodes judged / episodes.
+///
+/// # Safety
+///
+/// As `nps_kpi_first_time_fix`; `operations` NULL (with `len == 0`) or
+/// readable for `len` values.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_kpi_diagnosis_accuracy(
+    vehicles: *const u64,
+    complaints: *const u64,
+    operations: *const u64,
+    opened: *const i64,
+    closed: *const i64,
+    len: usize,
+    options: *const NpsComebackOptions,
+    out: *mut NpsKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (v, c, ops, o, cl, opts) = unsafe {
+            (
+                ffi::slice(vehicles, len, "vehicles")?,
+                ffi::opt_slice(complaints, len, "complaints")?,
+                ffi::slice(operations, len, "operations")?,
+                ffi::slice(opened, len, "opened")?,
+                ffi::slice(closed, len, "closed")?,
+                comeback_options(options)?,
+            )
+        };
+        let jobs = Jobs {
+            vehicles: Keys::U64(v),
+            complaints: c.map(Keys::U64),
+            opened: o,
+            closed: cl,
+        };
+        let t = kpi::diagnosis_accuracy(&jobs, Keys::U64(ops), &opts, &Grouping::default())?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(kpi_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
+/// Visits per resolution over `len` jobs (nps-core's
+/// `kpi::visits_per_resolution`): visits / resolved episodes (an episode
+/// is the first visit of a complaint and the chain of comebacks that
+/// follows it; the source's noise fixed on the fourth visit counts 4).
+/// `value` is a mean number of visits, not a share. Arguments as
+/// `nps_kpi_first_time_fix`; `options` NULL =
+/// `nps_comeback_options_default()`. Episodes still open at `as_of` are
+/// left out (`exclude_incomplete`) or counted with their visits so far;
+/// coverage = episodes resolved / episodes.
+///
+/// # Safety
+///
+/// As `nps_kpi_first_time_fix`.
+#[no_mangle]
+pub unsafe extern "C" fn nps_kpi_visits_per_resolution(
+    vehicles: *const u64,
+    complaints: *const u64,
+    opened: *const i64,
+    closed: *const i64,
+    len: usize,
+    options: *const NpsComebackOptions,
+    out: *mut NpsKpi,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (v, c, o, cl, opts) = unsafe {
+            (
+                ffi::slice(vehicles, len, "vehicles")?,
+                ffi::opt_slice(complaints, len, "complaints")?,
+                ffi::slice(opened, len, "opened")?,
+                ffi::slice(closed, len, "closed")?,
+                comeback_options(options)?,
+            )
+        };
+        let jobs = Jobs {
+            vehicles: Keys::U64(v),
+            complaints: c.map(Keys::U64),
+            opened: o,
+            closed: cl,
+        };
+        let t = kpi::visits_per_resolution(&jobs, &opts, &Grouping::default())?;
+        // SAFETY: checked by ffi::out.
+        unsafe { out.write(kpi_to_c(&t.overall)) };
+        Ok(())
+    })
+}
+
 /// The verdict on one job (nps-core's `kpi::JobOutcome`). Passed as
 /// `uint32_t`.
 #[repr(u32)]

@@ -56,6 +56,8 @@ pub enum NpsKpiUnit {
     MinorUnits = 3,
     /// Money in minor units per hour.
     MinorUnitsPerHour = 4,
+    /// Visits per unit (visits per resolution).
+    Visits = 5,
 }
 
 c_enum!(NpsKpiUnit {
@@ -63,7 +65,8 @@ c_enum!(NpsKpiUnit {
     Minutes,
     Hours,
     MinorUnits,
-    MinorUnitsPerHour
+    MinorUnitsPerHour,
+    Visits
 });
 
 impl From<Unit> for NpsKpiUnit {
@@ -74,6 +77,7 @@ impl From<Unit> for NpsKpiUnit {
             Unit::Hours => NpsKpiUnit::Hours,
             Unit::MinorUnits => NpsKpiUnit::MinorUnits,
             Unit::MinorUnitsPerHour => NpsKpiUnit::MinorUnitsPerHour,
+            Unit::Visits => NpsKpiUnit::Visits,
         }
     }
 }
@@ -90,6 +94,7 @@ pub extern "C" fn nps_kpi_unit_name(unit: u32) -> *const c_char {
             Ok(NpsKpiUnit::Hours) => Unit::Hours.name(),
             Ok(NpsKpiUnit::MinorUnits) => Unit::MinorUnits.name(),
             Ok(NpsKpiUnit::MinorUnitsPerHour) => Unit::MinorUnitsPerHour.name(),
+            Ok(NpsKpiUnit::Visits) => Unit::Visits.name(),
             Err(_) => "unknown",
         };
         ffi::text::static_c_str(name)

@@ -317,6 +317,97 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix_table(
     })
 }
 
+/// `nps_kpi_diagnosis_accuracy` per group of the first visits (`grouping`
+/// NULL = one group). Writes a new `NpsKpiTable` to `*out`.
+///
+/// # Safety
+///
+/// As `nps_kpi_diagnosis_accuracy`; `grouping` as in `nps_kpi_rate_table`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_kpi_diagnosis_accuracy_table(
+    vehicles: *const u64,
+    complaints: *const u64,
+    operations: *const u64,
+    opened: *const i64,
+    closed: *const i64,
+    len: usize,
+    options: *const NpsComebackOptions,
+    grouping: *const NpsKpiGrouping,
+    out: *mut *mut NpsKpiTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (v, c, ops, o, cl, opts, g) = unsafe {
+            (
+                ffi::slice(vehicles, len, "vehicles")?,
+                ffi::opt_slice(complaints, len, "complaints")?,
+                ffi::slice(operations, len, "operations")?,
+                ffi::slice(opened, len, "opened")?,
+                ffi::slice(closed, len, "closed")?,
+                comeback_options(options)?,
+                self::grouping(grouping, len)?,
+            )
+        };
+        let jobs = Jobs {
+            vehicles: Keys::U64(v),
+            complaints: c.map(Keys::U64),
+            opened: o,
+            closed: cl,
+        };
+        let t = g.with(|g| kpi::diagnosis_accuracy(&jobs, Keys::U64(ops), &opts, g))?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTable::write_new(out, t) };
+        Ok(())
+    })
+}
+
+/// `nps_kpi_visits_per_resolution` per group of the first visits
+/// (`grouping` NULL = one group). Writes a new `NpsKpiTable` to `*out`.
+///
+/// # Safety
+///
+/// As `nps_kpi_visits_per_resolution`; `grouping` as in
+/// `nps_kpi_rate_table`.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_kpi_visits_per_resolution_table(
+    vehicles: *const u64,
+    complaints: *const u64,
+    opened: *const i64,
+    closed: *const i64,
+    len: usize,
+    options: *const NpsComebackOptions,
+    grouping: *const NpsKpiGrouping,
+    out: *mut *mut NpsKpiTable,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let (v, c, o, cl, opts, g) = unsafe {
+            (
+                ffi::slice(vehicles, len, "vehicles")?,
+                ffi::opt_slice(complaints, len, "complaints")?,
+                ffi::slice(opened, len, "opened")?,
+                ffi::slice(closed, len, "closed")?,
+                comeback_options(options)?,
+                self::grouping(grouping, len)?,
+            )
+        };
+        let jobs = Jobs {
+            vehicles: Keys::U64(v),
+            complaints: c.map(Keys::U64),
+            opened: o,
+            closed: cl,
+        };
+        let t = g.with(|g| kpi::visits_per_resolution(&jobs, &opts, g))?;
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsKpiTable::write_new(out, t) };
+        Ok(())
+    })
+}
+
 /// Number of rows (groups) of a table; 0 for NULL.
 ///
 /// # Safety

@@ -87,6 +87,7 @@ __all__ = [
     "_column_numbers",
     "_kpi_bay_utilization",
     "_kpi_first_time_fix",
+    "_kpi_episodes",
     "_kpi_hours_per_ro",
     "_kpi_job_outcomes",
     "_kpi_labour_rate",
@@ -3148,6 +3149,28 @@ def _kpi_first_time_fix(
     """First-time-fix rate (or, with `comeback=True`, the comeback rate) over
     repair-order rows. See `nps.kpi.first_time_fix_rate`. Options not given
     take nps-core's `ComebackOptions::default()`.
+    """
+def _kpi_episodes(
+    vehicles: Any,
+    complaints: _Named = None,
+    opened: _Named = None,
+    closed: _Named = None,
+    operations: _Named = None,
+    *,
+    vehicle: str | None = None,
+    window_days: int | None = None,
+    as_of: _Instant | None = None,
+    exclude_incomplete: bool | None = None,
+    by: _Keys = None,
+    timestamps: _Column | None = None,
+    time: str | None = None,
+    period: str | None = None,
+    tz: str | None = None,
+) -> KpiTable:
+    """Diagnosis accuracy (with `operations`) or visits per resolution
+    (without) over repair-order rows. See `nps.kpi.diagnosis_accuracy` and
+    `nps.kpi.visits_per_resolution`. Options not given take nps-core's
+    `ComebackOptions::default()`.
     """
 def _kpi_job_outcomes(
     vehicles: Any,

@@ -45,6 +45,7 @@ from nps._nps import Kpi, KpiTable, Policy, SrtCatalog, TimeKpi, TimeTable
 from nps import _table
 from nps._nps import _kpi_bay_utilization as _bay
 from nps._nps import _kpi_first_time_fix as _ftf
+from nps._nps import _kpi_episodes as _episodes
 from nps._nps import _kpi_hours_per_ro as _hpro
 from nps._nps import _kpi_job_outcomes as _outcomes
 from nps._nps import _kpi_labour_rate as _labour
@@ -68,6 +69,7 @@ __all__ = [
     "comeback_rate",
     "csat",
     "delivery_time",
+    "diagnosis_accuracy",
     "EstimateAccuracy",
     "estimate_accuracy",
     "PartsAvailability",
@@ -86,6 +88,7 @@ __all__ = [
     "repeat_visit_rate",
     "scorecard",
     "service_revenue_per_engineer",
+    "visits_per_resolution",
     "technician_efficiency",
     "technician_figures",
     "technician_productivity",
@@ -186,6 +189,95 @@ def comeback_rate(
     return _ftf(vehicles, complaints, opened, closed, vehicle=vehicle, window_days=window_days,
                 as_of=as_of, exclude_incomplete=exclude_incomplete, comeback=True, by=by,
                 timestamps=timestamps, time=time, period=period, tz=tz)
+
+
+def diagnosis_accuracy(
+    vehicles: Any,
+    opened: Any = None,
+    closed: Any = None,
+    operations: Any = None,
+    *,
+    complaints: Any = None,
+    window_days: int | None = None,
+    as_of: Any = None,
+    exclude_incomplete: bool | None = None,
+    by: Any = None,
+    timestamps: Any = None,
+    period: str | None = None,
+    tz: str | None = None,
+    vehicle: str | None = None,
+    time: str | None = None,
+) -> KpiTable:
+    """Diagnosis accuracy: complaints whose first diagnosis held.
+
+    An *episode* is a complaint's first visit and the chain of comebacks
+    that follows it (the rule of :func:`first_time_fix_rate`: the same
+    vehicle and ``complaints`` key opened again within ``window_days`` of
+    closing). The first diagnosis held when no later visit of the episode
+    had a different ``operations`` value (a repeat with the *same*
+    operation is a repair that did not hold, which first-time fix counts).
+    Value = episodes whose diagnosis held / episodes judged; an episode
+    still open at ``as_of`` is judged once an operation changed, else left
+    out (``exclude_incomplete=True``) or counted as accurate. Episodes are
+    counted at their first visit's row (``by=`` and ``period=`` group by
+    it). Tables merge (``a + b``) when the input was partitioned by
+    vehicle. The source's "治标不治本": a noise repaired three times as a
+    suspension fault, fixed on the fourth visit by welding the body.
+
+    >>> day = 86_400
+    >>> t = nps.kpi.diagnosis_accuracy(
+    ...     ["Zhang"] * 4 + ["Li"],
+    ...     [0, 10 * day, 20 * day, 30 * day, 0],
+    ...     [day, 11 * day, 21 * day, 35 * day, day],
+    ...     ["suspension", "suspension", "suspension", "body_weld", "alignment"],
+    ...     complaints=["noise"] * 4 + ["tyres"])
+    >>> t.numerator, t.denominator  # Zhang's first diagnosis did not hold
+    (1.0, 2.0)
+    """
+    if operations is None:
+        raise TypeError("diagnosis_accuracy() needs the operations of the jobs (operations=)")
+    return _episodes(vehicles, complaints, opened, closed, operations, vehicle=vehicle,
+                     window_days=window_days, as_of=as_of,
+                     exclude_incomplete=exclude_incomplete, by=by, timestamps=timestamps,
+                     time=time, period=period, tz=tz)
+
+
+def visits_per_resolution(
+    vehicles: Any,
+    opened: Any = None,
+    closed: Any = None,
+    *,
+    complaints: Any = None,
+    window_days: int | None = None,
+    as_of: Any = None,
+    exclude_incomplete: bool | None = None,
+    by: Any = None,
+    timestamps: Any = None,
+    period: str | None = None,
+    tz: str | None = None,
+    vehicle: str | None = None,
+    time: str | None = None,
+) -> KpiTable:
+    """Visits per resolution: the mean number of visits a complaint took.
+
+    Episodes as in :func:`diagnosis_accuracy`; a resolved episode ends with
+    a visit that did not come back. Value = visits / resolved episodes (a
+    mean, not a share: ``numerator`` is the visits, ``denominator`` the
+    episodes; unit ``"visits"``). Episodes still open at ``as_of`` are
+    left out (``exclude_incomplete=True``) or counted with their visits so
+    far. Lower is better; 1.0 is every complaint fixed on its first visit.
+
+    >>> day = 86_400
+    >>> t = nps.kpi.visits_per_resolution(["Zhang"] * 4 + ["Li"],
+    ...                                   [0, 10 * day, 20 * day, 30 * day, 0],
+    ...                                   [day, 11 * day, 21 * day, 35 * day, day])
+    >>> t.numerator, t.denominator, t.value  # Zhang's noise: 4 visits; Li: 1
+    (5.0, 2.0, 2.5)
+    """
+    return _episodes(vehicles, complaints, opened, closed, None, vehicle=vehicle,
+                     window_days=window_days, as_of=as_of,
+                     exclude_incomplete=exclude_incomplete, by=by, timestamps=timestamps,
+                     time=time, period=period, tz=tz)
 
 
 def job_outcomes(
@@ -587,7 +679,8 @@ class ScoreLine:
     """One scorecard line: the KPI, its value, the benchmark, the status
     ("meets", "misses", "no_data" or "no_benchmark") and the unit of the
     value and benchmark ("fraction", "minutes", "hours", "minor_units",
-    "minor_units_per_hour"; None for a name that is not a benchmark name).
+    "minor_units_per_hour", "visits"; None for a name that is not a
+    benchmark name).
 
     >>> line = nps.kpi.scorecard({"first_time_fix_rate": 0.9})[0]
     >>> line.kpi, line.status, line.unit

@@ -668,6 +668,7 @@ _UNIT_LABELS: dict[str | None, tuple[str, float]] = {
     "hours": ("h", 1.0),
     "minor_units": ("minor units", 1.0),
     "minor_units_per_hour": ("minor units / h", 1.0),
+    "visits": ("visits", 1.0),
 }
 
 
