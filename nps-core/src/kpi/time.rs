@@ -76,6 +76,132 @@ fn histogram(d: &mut [i64]) -> Histogram {
     h
 }
 
+/// The histograms of every group and of all durations: `d[i] >= 0` is in
+/// group `rows[i] < groups`.
+///
+/// Counted in a dense table of (group, duration) cells when there are few
+/// of them next to the rows (reception and delivery times in seconds across
+/// a dealer network); otherwise (group, duration) keys are radix-sorted and
+/// run-length encoded. Memory is O(rows) either way, never O(range) alone.
+fn group_histograms(d: &[i64], rows: &[usize], groups: usize) -> (Vec<Histogram>, Histogram) {
+    let n = d.len();
+    let mut per: Vec<Histogram> = vec![Vec::new(); groups];
+    let (Some(&lo), Some(&hi)) = (d.iter().min(), d.iter().max()) else {
+        return (per, Vec::new());
+    };
+    // Durations are >= 0, so `hi - lo` cannot overflow.
+    let range = (hi - lo) as u64 + 1;
+    let budget = 4 * n as u64 + 65_536;
+    let cells = range.checked_mul(groups as u64).filter(|&c| c <= budget);
+    if let (Some(cells), true) = (cells, n < u32::MAX as usize) {
+        let range = range as usize;
+        let mut counts = vec![0u32; cells as usize];
+        for (&x, &r) in d.iter().zip(rows) {
+            counts[r * range + (x - lo) as usize] += 1;
+        }
+        let mut total = vec![0u64; range];
+        for (g, h) in per.iter_mut().enumerate() {
+            let row = &counts[g * range..(g + 1) * range];
+            for (v, &c) in row.iter().enumerate() {
+                if c > 0 {
+                    h.push((lo + v as i64, u64::from(c)));
+                    total[v] += u64::from(c);
+                }
+            }
+        }
+        let overall = total
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .map(|(v, &c)| (lo + v as i64, c))
+            .collect();
+        return (per, overall);
+    }
+    let vbits = u64::BITS - (range - 1).leading_zeros();
+    let gbits = u64::BITS - (groups.saturating_sub(1) as u64).leading_zeros();
+    if vbits + gbits > u64::BITS {
+        // Durations spanning almost all of i64 in several groups: sort
+        // each group's durations.
+        let mut each: Vec<Vec<i64>> = vec![Vec::new(); groups];
+        for (&x, &r) in d.iter().zip(rows) {
+            each[r].push(x);
+        }
+        let per: Vec<Histogram> = each.iter_mut().map(|e| histogram(e)).collect();
+        let mut all = d.to_vec();
+        return (per, histogram(&mut all));
+    }
+    let mask = if vbits == u64::BITS {
+        u64::MAX
+    } else {
+        (1u64 << vbits) - 1
+    };
+    let key = |x: i64, r: usize| {
+        let v = (x - lo) as u64;
+        if gbits == 0 {
+            v
+        } else {
+            ((r as u64) << vbits) | v
+        }
+    };
+    let mut keys: Vec<u64> = d.iter().zip(rows).map(|(&x, &r)| key(x, r)).collect();
+    radix_sort(&mut keys, vbits + gbits);
+    for run in keys.chunk_by(|a, b| a == b) {
+        let k = run[0];
+        let g = if gbits == 0 { 0 } else { (k >> vbits) as usize };
+        per[g].push((lo + (k & mask) as i64, run.len() as u64));
+    }
+    let overall = if gbits == 0 {
+        per[0].clone()
+    } else {
+        for k in keys.iter_mut() {
+            *k &= mask;
+        }
+        radix_sort(&mut keys, vbits);
+        keys.chunk_by(|a, b| a == b)
+            .map(|run| (lo + run[0] as i64, run.len() as u64))
+            .collect()
+    };
+    (per, overall)
+}
+
+/// Sorts `keys` whose values are below `2^bits` (an LSD radix sort with
+/// 11-bit digits; a digit every key shares costs no pass).
+fn radix_sort(keys: &mut Vec<u64>, bits: u32) {
+    const DIGIT: u32 = 11;
+    const BUCKETS: usize = 1 << DIGIT;
+    let n = keys.len();
+    if n < 256 {
+        keys.sort_unstable();
+        return;
+    }
+    let passes = bits.div_ceil(DIGIT) as usize;
+    let digit = |k: u64, p: usize| ((k >> (p as u32 * DIGIT)) as usize) & (BUCKETS - 1);
+    let mut counts = vec![[0usize; BUCKETS]; passes];
+    for &k in keys.iter() {
+        for (p, c) in counts.iter_mut().enumerate() {
+            c[digit(k, p)] += 1;
+        }
+    }
+    let mut buf = vec![0u64; n];
+    for (p, c) in counts.iter().enumerate() {
+        if c.iter().any(|&x| x == n) {
+            continue;
+        }
+        let mut next = [0usize; BUCKETS];
+        let mut sum = 0;
+        for (o, &x) in next.iter_mut().zip(c.iter()) {
+            *o = sum;
+            sum += x;
+        }
+        for &k in keys.iter() {
+            let b = digit(k, p);
+            buf[next[b]] = k;
+            next[b] += 1;
+        }
+        std::mem::swap(keys, &mut buf);
+    }
+}
+
 fn overflow() -> Error {
     Error::Overflow {
         what: "the durations of a time KPI",
@@ -244,6 +370,12 @@ impl TimeTable {
     /// The table of a state: every group's time KPI and the overall one of
     /// all their durations.
     fn from_state(state: TimeState) -> Result<TimeTable> {
+        TimeTable::from_parts(state, None)
+    }
+
+    /// As [`from_state`](TimeTable::from_state), with the overall
+    /// histogram when it is known (else the sum of the groups').
+    fn from_parts(state: TimeState, overall: Option<Histogram>) -> Result<TimeTable> {
         let target = state.target_seconds;
         let groups = state
             .groups
@@ -256,19 +388,25 @@ impl TimeTable {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
-        let mut all: Vec<(i64, u64)> = state
-            .groups
-            .iter()
-            .flat_map(|(_, h)| h.iter().copied())
-            .collect();
-        all.sort_unstable_by_key(|&(v, _)| v);
-        let mut overall: Histogram = Vec::new();
-        for (v, c) in all {
-            match overall.last_mut() {
-                Some((w, d)) if *w == v => *d = d.checked_add(c).ok_or_else(overflow)?,
-                _ => overall.push((v, c)),
+        let overall = match overall {
+            Some(h) => h,
+            None => {
+                let mut all: Vec<(i64, u64)> = state
+                    .groups
+                    .iter()
+                    .flat_map(|(_, h)| h.iter().copied())
+                    .collect();
+                all.sort_unstable_by_key(|&(v, _)| v);
+                let mut overall: Histogram = Vec::new();
+                for (v, c) in all {
+                    match overall.last_mut() {
+                        Some((w, d)) if *w == v => *d = d.checked_add(c).ok_or_else(overflow)?,
+                        _ => overall.push((v, c)),
+                    }
+                }
+                overall
             }
-        }
+        };
         Ok(TimeTable {
             overall: summarize(&overall, target)?,
             period: state.periods.period,
@@ -377,19 +515,15 @@ pub fn time_kpi_durations(
         ));
     }
     let (labels, rows) = assign(grouping, seconds.len())?;
-    let mut per: Vec<Vec<i64>> = vec![Vec::new(); labels.len()];
-    for (&s, &r) in seconds.iter().zip(&rows) {
-        per[r].push(s);
-    }
-    TimeTable::from_state(TimeState {
-        target_seconds,
-        periods: Periods::of(grouping)?,
-        groups: labels
-            .into_iter()
-            .zip(per)
-            .map(|(label, mut d)| (label, histogram(&mut d)))
-            .collect(),
-    })
+    let (per, overall) = group_histograms(seconds, &rows, labels.len());
+    TimeTable::from_parts(
+        TimeState {
+            target_seconds,
+            periods: Periods::of(grouping)?,
+            groups: labels.into_iter().zip(per).collect(),
+        },
+        Some(overall),
+    )
 }
 
 /// A time KPI from two timestamp columns: `end − start` per row (an end
@@ -418,4 +552,76 @@ pub fn time_kpi(
         return Err(Error::value("end", i, "ends before it starts"));
     }
     time_kpi_durations(&d, target_seconds, grouping)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// SplitMix64 for the random inputs.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        }
+    }
+
+    /// The dense table, the radix sort (one group and many) and the
+    /// per-group sort for wide ranges all give the histograms of sorting
+    /// each group's durations.
+    #[test]
+    fn group_histograms_match_sorting_each_group() {
+        let mut rng = Rng(5);
+        let cases: [(usize, usize, u64); 8] = [
+            (0, 1, 10),
+            (1, 1, 1),
+            (5_000, 1, 900),
+            (5_000, 40, 900),
+            (5_000, 40, 3 * 86_400),
+            (20_000, 1, 1 << 40),
+            (20_000, 500, 1 << 50),
+            (3_000, 7, i64::MAX as u64),
+        ];
+        for (n, groups, range) in cases {
+            let d: Vec<i64> = (0..n).map(|_| rng.below(range) as i64).collect();
+            let rows: Vec<usize> = (0..n).map(|_| rng.below(groups as u64) as usize).collect();
+            let (per, overall) = group_histograms(&d, &rows, groups);
+            for (g, h) in per.iter().enumerate() {
+                let mut mine: Vec<i64> = (0..n).filter(|&i| rows[i] == g).map(|i| d[i]).collect();
+                assert_eq!(
+                    *h,
+                    histogram(&mut mine),
+                    "n {n} groups {groups} range {range}"
+                );
+            }
+            assert_eq!(
+                overall,
+                histogram(&mut d.clone()),
+                "n {n} groups {groups} range {range}"
+            );
+        }
+    }
+
+    #[test]
+    fn radix_sort_sorts() {
+        let mut rng = Rng(9);
+        for bits in [1, 11, 12, 33, 64] {
+            let max = if bits == 64 {
+                u64::MAX
+            } else {
+                (1u64 << bits) - 1
+            };
+            let mut k: Vec<u64> = (0..10_000)
+                .map(|_| rng.below(max).wrapping_add(rng.below(2)))
+                .collect();
+            let mut want = k.clone();
+            want.sort_unstable();
+            radix_sort(&mut k, bits);
+            assert_eq!(k, want, "bits {bits}");
+        }
+    }
 }
