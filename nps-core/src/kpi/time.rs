@@ -184,7 +184,7 @@ fn radix_sort(keys: &mut Vec<u64>, bits: u32) {
     }
     let mut buf = vec![0u64; n];
     for (p, c) in counts.iter().enumerate() {
-        if c.iter().any(|&x| x == n) {
+        if c.contains(&n) {
             continue;
         }
         let mut next = [0usize; BUCKETS];
