@@ -142,7 +142,8 @@ fn check_hist<T: Copy + PartialOrd + Default>(
     ok: impl Fn(T) -> bool,
 ) -> Result<u64> {
     for (j, &(v, c)) in h.iter().enumerate() {
-        if !ok(v) || v < T::default() || c == 0 || (j > 0 && !(h[j - 1].0 < v)) {
+        let increasing = j == 0 || h[j - 1].0.partial_cmp(&v) == Some(std::cmp::Ordering::Less);
+        if !ok(v) || v < T::default() || c == 0 || !increasing {
             return Err(bad_state(format!(
                 "group {i}: the histogram of {what} holds values >= 0 in increasing order, each counted at least once (entry {j})"
             )));
