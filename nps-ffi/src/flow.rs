@@ -421,13 +421,22 @@ pub unsafe extern "C" fn nps_flow_report_from_state(
         // SAFETY: caller guarantee.
         let bytes = unsafe { ffi::slice(state, len, "state") }?;
         let kind = nps_core::state::saved_kind(bytes)?;
-        let r = if kind == PromiseReport::KIND {
-            FlowReport::Promises(PromiseReport::from_state(bytes)?)
-        } else if kind == SilenceReport::KIND {
-            FlowReport::Silence(SilenceReport::from_state(bytes)?)
-        } else {
-            // Another kind is an error naming it.
-            FlowReport::Stages(StageReport::from_state(bytes)?)
+        let r = match kind.as_str() {
+            StageReport::KIND => FlowReport::Stages(StageReport::from_state(bytes)?),
+            PromiseReport::KIND => FlowReport::Promises(PromiseReport::from_state(bytes)?),
+            SilenceReport::KIND => FlowReport::Silence(SilenceReport::from_state(bytes)?),
+            other => {
+                return Err(nps_core::Error::InvalidArgument {
+                    name: "state",
+                    reason: format!(
+                        "at kind: a saved {other:?} is not a flow report ({}, {} or {})",
+                        StageReport::KIND,
+                        PromiseReport::KIND,
+                        SilenceReport::KIND
+                    ),
+                }
+                .into())
+            }
         };
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { NpsFlowReport::write_new(out, r) };

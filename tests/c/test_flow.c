@@ -456,6 +456,8 @@ static void merge(void) {
         const char *other = "{\"nps_state\":1,\"kind\":\"Tally\",\"value\":{}}";
         CHECK_STATUS(nps_flow_report_from_state((const uint8_t *)other, strlen(other), &x),
                      NPS_STATUS_INVALID_ARGUMENT);
+        nps_last_error_message(msg, sizeof msg);
+        CHECK(strstr(msg, "state") != NULL && strstr(msg, "not a flow report") != NULL);
     }
     CHECK_STATUS(nps_flow_report_to_state(rw, sa, 4, &la), NPS_STATUS_BUFFER_TOO_SMALL);
     CHECK_STATUS(nps_flow_report_merge(NULL, rb, &rm), NPS_STATUS_NULL_POINTER);

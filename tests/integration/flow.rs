@@ -814,12 +814,26 @@ fn saved_reports_are_checked_on_load() {
     let e = StageReport::from_state(&p.to_state()).unwrap_err();
     assert!(e.to_string().contains("does not load as"), "{e}");
     assert!(nps_core::flow::SilenceReport::from_state(&q.to_state()).is_ok());
-    // A repair order listed twice, a negative duration: named errors.
+    let missing = format!("\"missing\":{}", s.anomalies.missing);
+    let fewer = format!("\"missing\":{}", s.anomalies.missing - 1);
+    // Each an error naming `state`.
     for (from, to) in [
+        // A repair order listed twice.
         ("\"ros\":[{", "\"ros\":[{\"int\":1},{"),
+        // A negative duration.
         ("[7200,1]", "[-7200,1]"),
+        // More repair orders in the groups than listed.
+        ("\"repair_orders\":1", "\"repair_orders\":2"),
+        // Anomaly counts that are not those of the list.
+        (missing.as_str(), fewer.as_str()),
+        // A stage's time within lead times above its durations.
+        ("\"in_lead_s\":0", "\"in_lead_s\":5"),
+        // Another number of stages than the policy's.
+        ("{\"durations\":[],\"in_lead_s\":0},", ""),
+        // No period start though grouped by day.
+        ("\"period_start\":\"2024-03-03\"", "\"period_start\":null"),
     ] {
-        assert!(text.contains(from), "{text}");
+        assert!(text.contains(from), "{from}: {text}");
         let bad = text.replacen(from, to, 1);
         let e = StageReport::from_state(bad.as_bytes()).unwrap_err();
         assert!(
