@@ -120,7 +120,8 @@ impl nps_core::state::Saved for SavedFlowReport {
 /// `nps.flow.silence` (`kind` says which): a table (`to_pandas()`,
 /// `to_polars()`, `to_arrow()`, `to_dict()`; one row per group × stage for
 /// stages, one per group otherwise) and the overall figures as attributes.
-/// Pickles.
+/// Reports of parts of the rows partitioned by repair order merge exactly
+/// (`a + b`, `sum(reports)`, `merge`); a report pickles.
 ///
 /// >>> import pandas as pd
 /// >>> df = pd.DataFrame({"ro": ["a", "a"], "milestone": ["arrived", "greeted"], "at": [0, 900]})

@@ -179,6 +179,29 @@ def test_report_section(milestones, hand) -> None:
     assert any("Staffing" in m["section"] for m in r2.figures["not_included"])
 
 
+def test_report_uses_the_policy_calendar(milestones, hand) -> None:
+    """With a business calendar in the policy (weekdays 09:00-17:00 in
+    Shanghai) the section counts only open hours, and the arrivals outside
+    them are left out and counted."""
+    from nps import report
+
+    counts, occurs, _ = hand
+    policy = json.loads(nps.Policy.default().to_json())
+    policy["calendar"] = {"tz": TZ, "weekly": {d: [["09:00", "17:00"]] for d in DAYS[:5]}}
+    r = report.build(pl.DataFrame({"score": [10, 9, 3, 8]}), score="score", flow=milestones,
+                     policy=nps.Policy.from_json(json.dumps(policy)))
+    f = r.figures["staffing"]
+    assert f["business_calendar"] and f["tz"] == TZ
+    open_hours = {(d, h) for d in DAYS[:5] for h in range(9, 17)}
+    assert {(x["weekday"], x["hour"]) for x in f["rows"]} == open_hours
+    assert f["outside_hours"] == sum(n for k, n in counts.items() if k not in open_hours)
+    for x in f["rows"]:
+        n = counts.get((x["weekday"], x["hour"]), 0)
+        assert x["arrivals"] == n
+        assert math.isclose(x["arrival_rate"], n / occurs[x["weekday"]], rel_tol=1e-12)
+    assert "business hours of the policy" in r.to_html(charts=False)
+
+
 def test_report_roster_from_a_file(milestones, tmp_path) -> None:
     from nps import cli
 
