@@ -8786,6 +8786,59 @@ NpsStatus nps_flow_silence(const struct NpsMilestoneColumns *columns,
 void nps_flow_report_free(struct NpsFlowReport *report);
 
 /**
+ * Merges two flow reports of the same kind: `*out` receives a new report
+ * equal to the report computed in one pass over the rows of `a` followed
+ * by those of `b`, mean, median and p90 included (nps-core
+ * `StageReport::merge`, `PromiseReport::merge`, `SilenceReport::merge`:
+ * each report keeps the histograms of its durations). Associative. `a`
+ * and `b` stay valid.
+ *
+ * A repair order is judged on its whole timeline: reports merge only
+ * when the input was partitioned by repair order (all milestones of a
+ * repair order in one part). A repair order in both reports is
+ * `NPS_STATUS_INVALID_ARGUMENT` naming `other` and the repair order.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` for reports of
+ * another kind or computed with other options, period, time zone or type
+ * of key column; `NPS_STATUS_OVERFLOW`; pointer errors.
+ *
+ * # Safety
+ *
+ * `a`, `b` NULL or live reports; `out` writable.
+ */
+NpsStatus nps_flow_report_merge(const struct NpsFlowReport *a,
+                                const struct NpsFlowReport *b,
+                                struct NpsFlowReport **out);
+
+/**
+ * Copies the saved state of a flow report (UTF-8 JSON bytes, not
+ * NUL-terminated; its kind is saved with it) into `out`, as
+ * `nps_heat_map_to_state`; load it with `nps_flow_report_from_state`.
+ *
+ * # Safety
+ *
+ * `report` NULL or a live report; `out` NULL or writable for `capacity`
+ * bytes; `len` NULL or writable.
+ */
+NpsStatus nps_flow_report_to_state(const struct NpsFlowReport *report,
+                                   uint8_t *out,
+                                   size_t capacity,
+                                   size_t *len);
+
+/**
+ * Loads a flow report (of any kind) from `len` bytes written by
+ * `nps_flow_report_to_state`; the state is checked against the rules of
+ * its report (`NPS_STATUS_INVALID_ARGUMENT` naming `state` for anything
+ * else).
+ *
+ * # Safety
+ *
+ * `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+ * writable.
+ */
+NpsStatus nps_flow_report_from_state(const uint8_t *state, size_t len, struct NpsFlowReport **out);
+
+/**
  * The report's table as a new `NpsTable`: for stages one row per group ×
  * stage (key columns, `period`, `stage`, `value_added`, `n`, `missing`,
  * `mean_s`, `median_s`, `p90_s`, `target_s`, `within_target`,

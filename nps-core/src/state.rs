@@ -101,41 +101,57 @@ pub trait Saved: Serialize + DeserializeOwned {
     /// does not read, or is larger than [`MAX_STATE_BYTES`]; the error of
     /// [`Saved::check`] for a value that breaks the type's rules.
     fn from_state(bytes: &[u8]) -> Result<Self> {
-        if bytes.len() > MAX_STATE_BYTES {
-            return Err(Error::InvalidArgument {
-                name: "state",
-                reason: format!(
-                    "{} bytes, more than the {MAX_STATE_BYTES} a state may have",
-                    bytes.len()
-                ),
-            });
-        }
-        let text = std::str::from_utf8(bytes)
-            .map_err(|e| invalid("", format!("a state is UTF-8 JSON: {e}")))?;
-        let header: Header = read(text)?;
-        if header.nps_state != STATE_VERSION {
-            return Err(invalid(
-                "nps_state",
-                format!(
-                    "state version {} cannot be read by this version of nps (it reads {STATE_VERSION})",
-                    header.nps_state
-                ),
-            ));
-        }
-        if header.kind != Self::KIND {
+        let kind = saved_kind(bytes)?;
+        if kind != Self::KIND {
             return Err(invalid(
                 "kind",
-                format!(
-                    "a saved {:?} does not load as {:?}",
-                    header.kind,
-                    Self::KIND
-                ),
+                format!("a saved {kind:?} does not load as {:?}", Self::KIND),
             ));
         }
+        // saved_kind checked that the bytes are UTF-8.
+        let text = std::str::from_utf8(bytes).unwrap_or_default();
         let value = read::<In<Self>>(text)?.value;
         value.check()?;
         Ok(value)
     }
+}
+
+/// The kind of a state (the type it loads as), after the checks of
+/// [`Saved::from_state`] on its size, encoding and version: a binding that
+/// holds one of several types picks the one to load.
+///
+/// Errors: [`Error::InvalidArgument`] (`state`) as [`Saved::from_state`].
+///
+/// ```
+/// use nps_core::state::{saved_kind, Saved};
+/// use nps_core::group::{group_by, GroupOptions};
+/// let g = group_by(&[10u8, 9, 0], &GroupOptions::default())?;
+/// assert_eq!(saved_kind(&g.to_state())?, "Grouped");
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+pub fn saved_kind(bytes: &[u8]) -> Result<String> {
+    if bytes.len() > MAX_STATE_BYTES {
+        return Err(Error::InvalidArgument {
+            name: "state",
+            reason: format!(
+                "{} bytes, more than the {MAX_STATE_BYTES} a state may have",
+                bytes.len()
+            ),
+        });
+    }
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| invalid("", format!("a state is UTF-8 JSON: {e}")))?;
+    let header: Header = read(text)?;
+    if header.nps_state != STATE_VERSION {
+        return Err(invalid(
+            "nps_state",
+            format!(
+                "state version {} cannot be read by this version of nps (it reads {STATE_VERSION})",
+                header.nps_state
+            ),
+        ));
+    }
+    Ok(header.kind)
 }
 
 /// Exact saved form of an `Option<f64>` that may be infinite, for

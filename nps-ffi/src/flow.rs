@@ -305,6 +305,145 @@ pub unsafe extern "C" fn nps_flow_report_free(report: *mut NpsFlowReport) {
     })
 }
 
+/// Merges two flow reports of the same kind: `*out` receives a new report
+/// equal to the report computed in one pass over the rows of `a` followed
+/// by those of `b`, mean, median and p90 included (nps-core
+/// `StageReport::merge`, `PromiseReport::merge`, `SilenceReport::merge`:
+/// each report keeps the histograms of its durations). Associative. `a`
+/// and `b` stay valid.
+///
+/// A repair order is judged on its whole timeline: reports merge only
+/// when the input was partitioned by repair order (all milestones of a
+/// repair order in one part). A repair order in both reports is
+/// `NPS_STATUS_INVALID_ARGUMENT` naming `other` and the repair order.
+///
+/// Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` for reports of
+/// another kind or computed with other options, period, time zone or type
+/// of key column; `NPS_STATUS_OVERFLOW`; pointer errors.
+///
+/// # Safety
+///
+/// `a`, `b` NULL or live reports; `out` writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_flow_report_merge(
+    a: *const NpsFlowReport,
+    b: *const NpsFlowReport,
+    out: *mut *mut NpsFlowReport,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees.
+        let (a, b) = unsafe {
+            (
+                NpsFlowReport::try_ref(a, "a")?,
+                NpsFlowReport::try_ref(b, "b")?,
+            )
+        };
+        let r = match (a, b) {
+            (FlowReport::Stages(a), FlowReport::Stages(b)) => FlowReport::Stages(a.merge(b)?),
+            (FlowReport::Promises(a), FlowReport::Promises(b)) => FlowReport::Promises(a.merge(b)?),
+            (FlowReport::Silence(a), FlowReport::Silence(b)) => FlowReport::Silence(a.merge(b)?),
+            (a, b) => {
+                return Err(nps_core::Error::InvalidArgument {
+                    name: "other",
+                    reason: format!(
+                        "a {} report merges only with another (other is a {} report)",
+                        a.kind(),
+                        b.kind()
+                    ),
+                }
+                .into())
+            }
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsFlowReport::write_new(out, r) };
+        Ok(())
+    })
+}
+
+impl FlowReport {
+    fn kind(&self) -> &'static str {
+        match self {
+            FlowReport::Stages(_) => "stages",
+            FlowReport::Promises(_) => "promises",
+            FlowReport::Silence(_) => "silence",
+        }
+    }
+}
+
+/// Copies the saved state of a flow report (UTF-8 JSON bytes, not
+/// NUL-terminated; its kind is saved with it) into `out`, as
+/// `nps_heat_map_to_state`; load it with `nps_flow_report_from_state`.
+///
+/// # Safety
+///
+/// `report` NULL or a live report; `out` NULL or writable for `capacity`
+/// bytes; `len` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_flow_report_to_state(
+    report: *const NpsFlowReport,
+    out: *mut u8,
+    capacity: usize,
+    len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantees.
+        let r = unsafe { NpsFlowReport::try_ref(report, "report") }?;
+        // SAFETY: caller guarantees on out and len.
+        unsafe {
+            match r {
+                FlowReport::Stages(x) => crate::kpi::state_out(x, out, capacity, len),
+                FlowReport::Promises(x) => crate::kpi::state_out(x, out, capacity, len),
+                FlowReport::Silence(x) => crate::kpi::state_out(x, out, capacity, len),
+            }
+        }
+    })
+}
+
+/// Loads a flow report (of any kind) from `len` bytes written by
+/// `nps_flow_report_to_state`; the state is checked against the rules of
+/// its report (`NPS_STATUS_INVALID_ARGUMENT` naming `state` for anything
+/// else).
+///
+/// # Safety
+///
+/// `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+/// writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_flow_report_from_state(
+    state: *const u8,
+    len: usize,
+    out: *mut *mut NpsFlowReport,
+) -> NpsStatus {
+    ffi_status!({
+        use nps_core::state::Saved;
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantee.
+        let bytes = unsafe { ffi::slice(state, len, "state") }?;
+        let kind = nps_core::state::saved_kind(bytes)?;
+        let r = match kind.as_str() {
+            StageReport::KIND => FlowReport::Stages(StageReport::from_state(bytes)?),
+            PromiseReport::KIND => FlowReport::Promises(PromiseReport::from_state(bytes)?),
+            SilenceReport::KIND => FlowReport::Silence(SilenceReport::from_state(bytes)?),
+            other => {
+                return Err(nps_core::Error::InvalidArgument {
+                    name: "state",
+                    reason: format!(
+                        "at kind: a saved {other:?} is not a flow report ({}, {} or {})",
+                        StageReport::KIND,
+                        PromiseReport::KIND,
+                        SilenceReport::KIND
+                    ),
+                }
+                .into())
+            }
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsFlowReport::write_new(out, r) };
+        Ok(())
+    })
+}
+
 /// The report's table as a new `NpsTable`: for stages one row per group ×
 /// stage (key columns, `period`, `stage`, `value_added`, `n`, `missing`,
 /// `mean_s`, `median_s`, `p90_s`, `target_s`, `within_target`,

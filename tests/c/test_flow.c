@@ -128,6 +128,71 @@ static const NpsKpiGrouping *grouping(const Case *k) {
     return (k->g.n_key_columns || k->g.period) ? &k->g : NULL;
 }
 
+/* When set, every report is computed on two parts of the rows (split by
+ * repair order), the first saved and loaded back, then merged with
+ * nps_flow_report_merge: it must meet the same golden expectations. */
+static int SPLIT = 0;
+
+typedef NpsStatus (*FlowFn)(const NpsMilestoneColumns *, const NpsKpiGrouping *, const NpsFlowOptions *,
+                            NpsFlowReport **);
+
+/* The part (0 or 1) of row i: by its repair order, so no repair order is split. */
+static int part_of(const Case *k, size_t i) {
+    if (k->cols.ro.key_type == NPS_KEY_TYPE_I64) return (int)(((k->ro_i[i] % 2) + 2) % 2);
+    {
+        size_t len = strlen(k->ro_s[i]);
+        return len ? (unsigned char)k->ro_s[i][len - 1] % 2 : 0;
+    }
+}
+
+/* The rows of part `p` of `k` as a case of their own (same options). */
+static void subset(const Case *k, int p, Case *out) {
+    size_t i, n = 0;
+    *out = *k;
+    for (i = 0; i < k->n; i++) {
+        if (part_of(k, i) != p) continue;
+        out->ro_s[n] = k->ro_s[i];
+        out->ro_i[n] = k->ro_i[i];
+        out->m[n] = k->m[i];
+        out->at[n] = k->at[i];
+        out->by[n] = k->by[i];
+        n++;
+    }
+    out->n = n;
+    out->cols.ro.values = k->cols.ro.key_type == NPS_KEY_TYPE_I64 ? (const void *)out->ro_i : (const void *)out->ro_s;
+    out->cols.milestone = out->m;
+    out->cols.at = out->at;
+    out->cols.len = n;
+    out->by_col.values = out->by;
+    if (k->g.key_columns) out->g.key_columns = &out->by_col;
+}
+
+/* The report of `k` by `f`: one pass, or (SPLIT) the merge of its two parts. */
+static NpsStatus compute(FlowFn f, const Case *k, NpsFlowReport **out) {
+    static Case parts[2];
+    NpsFlowReport *r[2] = {NULL, NULL}, *loaded = NULL;
+    uint8_t *state;
+    size_t len = 0;
+    NpsStatus st;
+    int p;
+    if (!SPLIT) return f(&k->cols, grouping(k), &k->o, out);
+    for (p = 0; p < 2; p++) {
+        subset(k, p, &parts[p]);
+        CHECK_STATUS(f(&parts[p].cols, grouping(&parts[p]), &parts[p].o, &r[p]), NPS_STATUS_OK);
+    }
+    /* The first part through its saved state. */
+    CHECK_STATUS(nps_flow_report_to_state(r[0], NULL, 0, &len), NPS_STATUS_BUFFER_TOO_SMALL);
+    state = malloc(len);
+    CHECK_STATUS(nps_flow_report_to_state(r[0], state, len, &len), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_report_from_state(state, len, &loaded), NPS_STATUS_OK);
+    free(state);
+    st = nps_flow_report_merge(loaded, r[1], out);
+    nps_flow_report_free(loaded);
+    nps_flow_report_free(r[0]);
+    nps_flow_report_free(r[1]);
+    return st;
+}
+
 static void check_stages(const char *name, const Case *k, const cJSON *want, const cJSON *anomalies) {
     NpsFlowReport *r = NULL;
     NpsFlowOverall o;
@@ -135,7 +200,7 @@ static void check_stages(const char *name, const Case *k, const cJSON *want, con
     NpsTable *t = NULL;
     const cJSON *w = get(want, "overall"), *s, *g;
     size_t i = 0, row = 0;
-    CHECK_STATUS(nps_flow_stages(&k->cols, grouping(k), &k->o, &r), NPS_STATUS_OK);
+    CHECK_STATUS(compute(nps_flow_stages, k, &r), NPS_STATUS_OK);
     if (!r) return;
     CHECK_STATUS(nps_flow_stages_overall(r, &o), NPS_STATUS_OK);
     CHECK_U64(name, o.repair_orders, (uint64_t)get(w, "repair_orders")->valuedouble);
@@ -213,7 +278,7 @@ static void check_promises(const Case *k, const cJSON *want) {
     NpsFlowReport *r = NULL;
     NpsFlowPromises p;
     const cJSON *w = get(want, "overall");
-    CHECK_STATUS(nps_flow_promises(&k->cols, grouping(k), &k->o, &r), NPS_STATUS_OK);
+    CHECK_STATUS(compute(nps_flow_promises, k, &r), NPS_STATUS_OK);
     if (!r) return;
     CHECK_STATUS(nps_flow_promises_overall(r, &p), NPS_STATUS_OK);
     CHECK_U64("promises n", p.n, (uint64_t)get(w, "n")->valuedouble);
@@ -228,7 +293,7 @@ static void check_silence(const Case *k, const cJSON *want) {
     NpsFlowReport *r = NULL;
     NpsFlowSilence s;
     const cJSON *w = get(want, "overall");
-    CHECK_STATUS(nps_flow_silence(&k->cols, grouping(k), &k->o, &r), NPS_STATUS_OK);
+    CHECK_STATUS(compute(nps_flow_silence, k, &r), NPS_STATUS_OK);
     if (!r) return;
     CHECK_STATUS(nps_flow_silence_overall(r, &s), NPS_STATUS_OK);
     CHECK_U64("silence n", s.n, (uint64_t)get(w, "n")->valuedouble);
@@ -256,9 +321,12 @@ static void cases(const cJSON *sec) {
             CHECK(strstr(msg, get(get(e, "error"), "ro")->valuestring) != NULL);
             CHECK(strstr(msg, get(get(e, "error"), "milestone")->valuestring) != NULL);
         } else {
-            check_stages(name, &k, get(e, "stages"), get(e, "anomalies"));
-            check_promises(&k, get(e, "promises"));
-            check_silence(&k, get(e, "silence"));
+            for (SPLIT = 0; SPLIT < 2; SPLIT++) {
+                check_stages(name, &k, get(e, "stages"), get(e, "anomalies"));
+                check_promises(&k, get(e, "promises"));
+                check_silence(&k, get(e, "silence"));
+            }
+            SPLIT = 0;
         }
         unload(&k);
         case_end();
@@ -330,6 +398,77 @@ static void bad(void) {
     case_end();
 }
 
+/* Merging: the source's promises (2 h promised, 4 h and 5 h taken) in two
+ * parts; a repair order split across the parts is named; another kind,
+ * other options and bad states are argument errors. */
+static void merge(void) {
+    const char *ro[] = {"r1", "r1", "r1", "r2", "r2", "r2"};
+    const char *m[] = {"arrived", "promised", "repair_finished", "arrived", "promised", "repair_finished"};
+    int64_t at[] = {0, 7200, 14400, 0, 7200, 18000};
+    NpsMilestoneColumns a = {{NPS_KEY_TYPE_STR, ro}, m, at, 3};
+    NpsMilestoneColumns b = {{NPS_KEY_TYPE_STR, ro + 3}, m + 3, at + 3, 3};
+    NpsMilestoneColumns whole = {{NPS_KEY_TYPE_STR, ro}, m, at, 6};
+    NpsMilestoneColumns a1 = {{NPS_KEY_TYPE_STR, ro}, m, at, 2}, a2 = {{NPS_KEY_TYPE_STR, ro + 2}, m + 2, at + 2, 1};
+    NpsFlowReport *ra = NULL, *rb = NULL, *rm = NULL, *rw = NULL, *x = NULL, *y = NULL;
+    NpsFlowPromises p;
+    NpsFlowOptions o = nps_flow_options_default();
+    char msg[512];
+    uint8_t sa[1 << 14], sb[1 << 14];
+    size_t la = 0, lb = 0;
+    case_begin("flow merge");
+    CHECK_STATUS(nps_flow_promises(&a, NULL, NULL, &ra), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_promises(&b, NULL, NULL, &rb), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_report_merge(ra, rb, &rm), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_promises_overall(rm, &p), NPS_STATUS_OK);
+    CHECK_U64("n", p.n, 2);
+    CHECK(p.has_on_time && p.on_time == 0.0);
+    CHECK_CLOSE("relative mean", p.overrun_relative.mean, 1.25, 0.0); /* +100 % and +150 % */
+    CHECK_CLOSE("overrun median", p.overrun_s.median, 9000.0, 0.0);   /* 2 h and 3 h */
+    /* Exactly the one-pass report: equal saved states. */
+    CHECK_STATUS(nps_flow_promises(&whole, NULL, NULL, &rw), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_report_to_state(rm, sa, sizeof sa, &la), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_report_to_state(rw, sb, sizeof sb, &lb), NPS_STATUS_OK);
+    CHECK(la == lb && memcmp(sa, sb, la) == 0);
+    /* r1 in both parts. */
+    CHECK_STATUS(nps_flow_promises(&a1, NULL, NULL, &x), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_promises(&a2, NULL, NULL, &y), NPS_STATUS_OK);
+    nps_flow_report_free(rm);
+    rm = NULL;
+    CHECK_STATUS(nps_flow_report_merge(x, y, &rm), NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(rm == NULL);
+    nps_last_error_message(msg, sizeof msg);
+    CHECK(strstr(msg, "other") != NULL && strstr(msg, "repair order `r1`") != NULL);
+    nps_flow_report_free(x);
+    nps_flow_report_free(y);
+    /* Another kind; another promise end. */
+    CHECK_STATUS(nps_flow_silence(&b, NULL, NULL, &x), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_report_merge(ra, x, &rm), NPS_STATUS_INVALID_ARGUMENT);
+    nps_flow_report_free(x);
+    o.promise_end = "delivered";
+    CHECK_STATUS(nps_flow_promises(&b, NULL, &o, &x), NPS_STATUS_OK);
+    CHECK_STATUS(nps_flow_report_merge(ra, x, &rm), NPS_STATUS_INVALID_ARGUMENT);
+    nps_last_error_message(msg, sizeof msg);
+    CHECK(strstr(msg, "promise ends") != NULL);
+    nps_flow_report_free(x);
+    /* States: a truncated one and another type's are named errors. */
+    CHECK_STATUS(nps_flow_report_from_state(sa, la / 2, &x), NPS_STATUS_INVALID_ARGUMENT);
+    {
+        const char *other = "{\"nps_state\":1,\"kind\":\"Tally\",\"value\":{}}";
+        CHECK_STATUS(nps_flow_report_from_state((const uint8_t *)other, strlen(other), &x),
+                     NPS_STATUS_INVALID_ARGUMENT);
+        nps_last_error_message(msg, sizeof msg);
+        CHECK(strstr(msg, "state") != NULL && strstr(msg, "not a flow report") != NULL);
+    }
+    CHECK_STATUS(nps_flow_report_to_state(rw, sa, 4, &la), NPS_STATUS_BUFFER_TOO_SMALL);
+    CHECK_STATUS(nps_flow_report_merge(NULL, rb, &rm), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_flow_report_merge(ra, rb, NULL), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_flow_report_from_state(NULL, 0, NULL), NPS_STATUS_NULL_POINTER);
+    nps_flow_report_free(ra);
+    nps_flow_report_free(rb);
+    nps_flow_report_free(rw);
+    case_end();
+}
+
 int main(int argc, char **argv) {
     char *text;
     cJSON *doc;
@@ -347,6 +486,7 @@ int main(int argc, char **argv) {
     defaults(get(doc, "defaults"));
     cases(get(doc, "cases"));
     bad();
+    merge();
     cJSON_Delete(doc);
     return summary("flow");
 }

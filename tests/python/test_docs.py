@@ -16,6 +16,7 @@ import pytest
 import nps
 import nps._nps
 import nps._report_flow
+import nps._report_staffing
 import nps.dask
 import nps.flow
 import nps.kpi
@@ -48,7 +49,8 @@ def _doctests() -> list[doctest.DocTest]:
     docs: list[tuple[str, str | None]] = [("nps", nps.__doc__), ("nps.kpi", nps.kpi.__doc__),
                                           ("nps.dask", nps.dask.__doc__), ("nps.plot", nps.plot.__doc__),
                                           ("nps.flow", nps.flow.__doc__),
-                                          ("nps._report_flow", nps._report_flow.__doc__)]
+                                          ("nps._report_flow", nps._report_flow.__doc__),
+                                          ("nps._report_staffing", nps._report_staffing.__doc__)]
     for name, obj in EXPORTS:
         docs.append((name, obj.__doc__))
         if inspect.isclass(obj):

@@ -61,6 +61,7 @@
 //! # Ok::<(), nps_core::Error>(())
 //! ```
 
+mod partial;
 mod promises;
 mod stages;
 

@@ -3,10 +3,14 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::partial::{
+    hist, ratio_distribution, seconds_distribution, Partial, PromisePart, Settings, SilencePart,
+};
 use super::stages::members;
 use super::{Anomalies, Distribution, FlowOptions, Milestones, Timelines, PROMISED};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::group::{GroupKey, Grouping};
+use crate::kpi::merge::Label;
 use crate::period::Period;
 use crate::table::{Column, Table};
 
@@ -34,7 +38,13 @@ pub struct PromiseGroup {
 }
 
 /// The result of [`promises`].
+///
+/// Also a partial result, as [`super::StageReport`]: it keeps the
+/// histograms of the overruns of every group and its repair orders, so
+/// [`PromiseReport::merge`] is exact and a report saves and loads exactly
+/// ([`Saved`](crate::state::Saved)); the serde form is that state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Partial<PromisePart>", try_from = "Partial<PromisePart>")]
 pub struct PromiseReport {
     /// All repair orders.
     pub overall: PromiseGroup,
@@ -48,6 +58,7 @@ pub struct PromiseReport {
     pub business_time: bool,
     /// The anomalies found.
     pub anomalies: Anomalies,
+    state: Partial<PromisePart>,
 }
 
 /// Progress updates of one group.
@@ -75,7 +86,13 @@ pub struct SilenceGroup {
 }
 
 /// The result of [`silence`].
+///
+/// Also a partial result, as [`super::StageReport`]: it keeps the
+/// histogram of the longest gaps of every group and its repair orders, so
+/// [`SilenceReport::merge`] is exact and a report saves and loads exactly
+/// ([`Saved`](crate::state::Saved)); the serde form is that state.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Partial<SilencePart>", try_from = "Partial<SilencePart>")]
 pub struct SilenceReport {
     /// All repair orders.
     pub overall: SilenceGroup,
@@ -91,29 +108,21 @@ pub struct SilenceReport {
     pub business_time: bool,
     /// The anomalies found.
     pub anomalies: Anomalies,
+    state: Partial<SilencePart>,
 }
 
 fn share(k: u64, n: u64) -> Option<f64> {
     (n > 0).then(|| k as f64 / n as f64)
 }
 
-fn grouped<R>(
-    t: &Timelines,
-    grouping: &Grouping<'_>,
-    one: impl Fn(GroupKey, Option<NaiveDate>, &[u32]) -> R,
-) -> (R, Vec<R>) {
-    let all: Vec<u32> = (0..t.ros.len() as u32).collect();
-    let overall = one(GroupKey::All, None, &all);
-    let groups = if grouping.keys.is_some() || grouping.period.is_some() {
-        members(t)
-            .iter()
-            .zip(&t.labels)
-            .map(|(m, (k, p))| one(k.clone(), *p, m))
-            .collect()
-    } else {
-        vec![one(GroupKey::All, None, &all)]
-    };
-    (overall, groups)
+/// The sums of every group of the timelines (`one` gives a group's from
+/// its repair orders).
+fn parts<A>(t: &Timelines, one: impl Fn(&[u32]) -> A) -> Vec<(Label, A)> {
+    members(t)
+        .iter()
+        .zip(&t.labels)
+        .map(|(m, label)| (label.clone(), one(m)))
+        .collect()
 }
 
 /// Promise keeping (see the [module docs](super)): per repair order with
@@ -161,33 +170,114 @@ pub fn promises(
             _ => None,
         });
     }
-    let one = |key, period_start, m: &[u32]| {
+    let one = |m: &[u32]| {
         let got: Vec<&(bool, i64, Option<f64>)> =
             m.iter().filter_map(|&r| per[r as usize].as_ref()).collect();
-        let n = got.len() as u64;
-        let on = got.iter().filter(|x| x.0).count() as u64;
-        let mut over: Vec<f64> = got.iter().map(|x| x.1 as f64).collect();
+        let mut over: Vec<i64> = got.iter().map(|x| x.1).collect();
         let mut rel: Vec<f64> = got.iter().filter_map(|x| x.2).collect();
-        PromiseGroup {
-            key,
-            period_start,
-            n,
-            missing: m.len() as u64 - n,
-            on_time_n: on,
-            on_time: share(on, n),
-            overrun_s: Distribution::of(&mut over),
-            overrun_relative: Distribution::of(&mut rel),
+        PromisePart {
+            repair_orders: m.len() as u64,
+            on_time_n: got.iter().filter(|x| x.0).count() as u64,
+            overrun_s: hist(&mut over),
+            overrun_relative: hist(&mut rel),
         }
     };
-    let (overall, groups) = grouped(&t, grouping, one);
-    Ok(PromiseReport {
-        overall,
-        groups,
-        period: grouping.period,
-        promise_end: opts.promise_end.clone(),
-        business_time: opts.calendar.is_some(),
+    let groups = parts(&t, one);
+    PromiseReport::from_state(Partial {
+        settings: Settings {
+            promise_end: Some(opts.promise_end.clone()),
+            ..Settings::of(opts, grouping)?
+        },
+        ros: t.ros,
         anomalies: t.anomalies,
+        groups,
     })
+}
+
+fn promise_group(
+    key: GroupKey,
+    period_start: Option<NaiveDate>,
+    p: &PromisePart,
+) -> Result<PromiseGroup> {
+    let (overrun_s, _) = seconds_distribution(&p.overrun_s)?;
+    let n = overrun_s.n;
+    Ok(PromiseGroup {
+        key,
+        period_start,
+        n,
+        missing: p.repair_orders.saturating_sub(n),
+        on_time_n: p.on_time_n,
+        on_time: share(p.on_time_n, n),
+        overrun_s,
+        overrun_relative: ratio_distribution(&p.overrun_relative)?,
+    })
+}
+
+impl From<PromiseReport> for Partial<PromisePart> {
+    fn from(r: PromiseReport) -> Partial<PromisePart> {
+        r.state
+    }
+}
+
+impl TryFrom<Partial<PromisePart>> for PromiseReport {
+    type Error = Error;
+    fn try_from(s: Partial<PromisePart>) -> Result<PromiseReport> {
+        s.check()?;
+        PromiseReport::from_state(s)
+    }
+}
+
+impl crate::state::Saved for PromiseReport {
+    const KIND: &'static str = "PromiseReport";
+}
+
+impl PromiseReport {
+    fn from_state(state: Partial<PromisePart>) -> Result<PromiseReport> {
+        let s = &state.settings;
+        Ok(PromiseReport {
+            overall: promise_group(GroupKey::All, None, &state.total()?)?,
+            groups: state
+                .groups
+                .iter()
+                .map(|((k, d), p)| promise_group(k.clone(), *d, p))
+                .collect::<Result<Vec<_>>>()?,
+            period: s.periods.period,
+            promise_end: s.promise_end.clone().unwrap_or_default(), // set by promises() and checked on load
+            business_time: s.calendar.is_some(),
+            anomalies: state.anomalies.clone(),
+            state,
+        })
+    }
+
+    /// The report of the rows of `self` followed by those of `later`:
+    /// equal to the report computed in one pass over all of them (the
+    /// overrun histograms of every group add up). Associative. The input
+    /// must be partitioned by repair order, as for
+    /// [`super::StageReport::merge`].
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` for reports
+    /// computed with other options (the promise end among them), period,
+    /// time zone or key type, or sharing a repair order (named);
+    /// [`Error::Overflow`].
+    ///
+    /// ```
+    /// use nps_core::flow::{promises, FlowOptions, Milestones};
+    /// use nps_core::group::{Grouping, Keys};
+    /// let ro = [1i64, 1, 1, 2, 2, 2];
+    /// let m = ["arrived", "promised", "repair_finished", "arrived", "promised", "repair_finished"];
+    /// let at = [0, 7_200, 14_400, 0, 7_200, 18_000];
+    /// let run = |r: std::ops::Range<usize>| {
+    ///     let cols = Milestones { ro: Keys::I64(&ro[r.clone()]), milestone: Keys::Str(&m[r.clone()]), at: &at[r] };
+    ///     promises(&cols, &FlowOptions::default(), &Grouping::default())
+    /// };
+    /// let merged = run(0..3)?.merge(&run(3..6)?)?;
+    /// assert_eq!(merged, run(0..6)?);
+    /// assert_eq!(merged.overall.overrun_relative.mean, Some(1.25));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, later: &PromiseReport) -> Result<PromiseReport> {
+        PromiseReport::from_state(self.state.merge(&later.state)?)
+    }
 }
 
 /// Progress updates while the car is in the workshop (see the
@@ -253,35 +343,125 @@ pub fn silence(
             _ => None,
         });
     }
-    let threshold = opts.silence_threshold_s;
-    let one = |key, period_start, m: &[u32]| {
+    let one = |m: &[u32]| {
         let got: Vec<(i64, bool)> = m.iter().filter_map(|&r| per[r as usize]).collect();
-        let n = got.len() as u64;
-        let above = got.iter().filter(|x| x.0 > threshold).count() as u64;
-        let told = got.iter().filter(|x| x.1).count() as u64;
-        let mut gaps: Vec<f64> = got.iter().map(|x| x.0 as f64).collect();
-        SilenceGroup {
-            key,
-            period_start,
-            n,
-            missing: m.len() as u64 - n,
-            longest_gap_s: Distribution::of(&mut gaps),
-            above_threshold_n: above,
-            above_threshold: share(above, n),
-            told_ahead_n: told,
-            told_ahead: share(told, n),
+        let mut gaps: Vec<i64> = got.iter().map(|x| x.0).collect();
+        SilencePart {
+            repair_orders: m.len() as u64,
+            told_ahead_n: got.iter().filter(|x| x.1).count() as u64,
+            longest_gap_s: hist(&mut gaps),
         }
     };
-    let (overall, groups) = grouped(&t, grouping, one);
-    Ok(SilenceReport {
-        overall,
-        groups,
-        period: grouping.period,
-        threshold_s: threshold,
-        lead_s: opts.update_lead_s,
-        business_time: opts.calendar.is_some(),
+    let groups = parts(&t, one);
+    SilenceReport::from_state(Partial {
+        settings: Settings {
+            silence_threshold_s: Some(opts.silence_threshold_s),
+            update_lead_s: Some(opts.update_lead_s),
+            ..Settings::of(opts, grouping)?
+        },
+        ros: t.ros,
         anomalies: t.anomalies,
+        groups,
     })
+}
+
+fn silence_group(
+    key: GroupKey,
+    period_start: Option<NaiveDate>,
+    p: &SilencePart,
+    threshold: i64,
+) -> Result<SilenceGroup> {
+    let (longest_gap_s, _) = seconds_distribution(&p.longest_gap_s)?;
+    let n = longest_gap_s.n;
+    let above: u64 = p
+        .longest_gap_s
+        .iter()
+        .filter(|&&(v, _)| v > threshold)
+        .map(|&(_, c)| c)
+        .sum(); // <= n
+    Ok(SilenceGroup {
+        key,
+        period_start,
+        n,
+        missing: p.repair_orders.saturating_sub(n),
+        longest_gap_s,
+        above_threshold_n: above,
+        above_threshold: share(above, n),
+        told_ahead_n: p.told_ahead_n,
+        told_ahead: share(p.told_ahead_n, n),
+    })
+}
+
+impl From<SilenceReport> for Partial<SilencePart> {
+    fn from(r: SilenceReport) -> Partial<SilencePart> {
+        r.state
+    }
+}
+
+impl TryFrom<Partial<SilencePart>> for SilenceReport {
+    type Error = Error;
+    fn try_from(s: Partial<SilencePart>) -> Result<SilenceReport> {
+        s.check()?;
+        SilenceReport::from_state(s)
+    }
+}
+
+impl crate::state::Saved for SilenceReport {
+    const KIND: &'static str = "SilenceReport";
+}
+
+impl SilenceReport {
+    fn from_state(state: Partial<SilencePart>) -> Result<SilenceReport> {
+        let s = &state.settings;
+        // set by silence() and checked on load
+        let (threshold, lead) = (
+            s.silence_threshold_s.unwrap_or_default(),
+            s.update_lead_s.unwrap_or_default(),
+        );
+        Ok(SilenceReport {
+            overall: silence_group(GroupKey::All, None, &state.total()?, threshold)?,
+            groups: state
+                .groups
+                .iter()
+                .map(|((k, d), p)| silence_group(k.clone(), *d, p, threshold))
+                .collect::<Result<Vec<_>>>()?,
+            period: s.periods.period,
+            threshold_s: threshold,
+            lead_s: lead,
+            business_time: s.calendar.is_some(),
+            anomalies: state.anomalies.clone(),
+            state,
+        })
+    }
+
+    /// The report of the rows of `self` followed by those of `later`:
+    /// equal to the report computed in one pass over all of them.
+    /// Associative. The input must be partitioned by repair order, as for
+    /// [`super::StageReport::merge`].
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` for reports
+    /// computed with other options (threshold and lead among them),
+    /// period, time zone or key type, or sharing a repair order (named);
+    /// [`Error::Overflow`].
+    ///
+    /// ```
+    /// use nps_core::flow::{silence, FlowOptions, Milestones};
+    /// use nps_core::group::{Grouping, Keys};
+    /// let ro = ["a", "a", "a", "b", "b"];
+    /// let m = ["repair_started", "updated", "repair_finished", "repair_started", "repair_finished"];
+    /// let at = [0, 1_800, 9_000, 0, 1_800];
+    /// let run = |r: std::ops::Range<usize>| {
+    ///     let cols = Milestones { ro: Keys::Str(&ro[r.clone()]), milestone: Keys::Str(&m[r.clone()]), at: &at[r] };
+    ///     silence(&cols, &FlowOptions::default(), &Grouping::default())
+    /// };
+    /// let merged = run(0..3)?.merge(&run(3..5)?)?;
+    /// assert_eq!(merged, run(0..5)?);
+    /// assert_eq!(merged.overall.above_threshold, Some(0.5));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, later: &SilenceReport) -> Result<SilenceReport> {
+        SilenceReport::from_state(self.state.merge(&later.state)?)
+    }
 }
 
 fn dist_columns(t: &mut Table, prefix: &str, d: Vec<&Distribution>) {

@@ -3,8 +3,9 @@
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+use super::partial::{hist, seconds_distribution, Partial, Settings, StagePart, StageSums};
 use super::{Anomalies, Distribution, FlowOptions, Milestones, Timelines};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::group::{GroupKey, Grouping};
 use crate::period::Period;
 use crate::table::{Column, Table};
@@ -62,7 +63,15 @@ pub struct FlowGroup {
 }
 
 /// The result of [`stages`].
+///
+/// A report is also a partial result: it keeps the histogram of durations
+/// of every stage and group (O(distinct durations) memory) and its repair
+/// orders, so [`StageReport::merge`] gives exactly the report of all the
+/// rows — mean, median and p90 included — and a report saves and loads
+/// exactly ([`Saved`](crate::state::Saved)). The serde form is that saved
+/// state; the fields below are computed from it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(into = "Partial<StagePart>", try_from = "Partial<StagePart>")]
 pub struct StageReport {
     /// All repair orders together.
     pub overall: FlowGroup,
@@ -75,6 +84,7 @@ pub struct StageReport {
     pub business_time: bool,
     /// The anomalies found.
     pub anomalies: Anomalies,
+    state: Partial<StagePart>,
 }
 
 /// Per repair order: each stage's duration and the lead time.
@@ -107,49 +117,67 @@ fn durations(t: &Timelines, opts: &FlowOptions) -> Result<Durations> {
     Ok(Durations { s, d })
 }
 
+fn overflow() -> Error {
+    Error::Overflow {
+        what: "the stage times of a value stream",
+    }
+}
+
+/// The sums of the repair orders `members`.
+fn part(members: &[u32], d: &Durations) -> Result<StagePart> {
+    let w = d.s + 1;
+    let row = |r: u32| &d.d[r as usize * w..(r as usize + 1) * w];
+    let mut lead: Vec<i64> = members.iter().filter_map(|&r| row(r)[d.s]).collect();
+    let mut stages = Vec::with_capacity(d.s);
+    for j in 0..d.s {
+        let mut v: Vec<i64> = members.iter().filter_map(|&r| row(r)[j]).collect();
+        let mut in_lead = 0u64;
+        for x in members.iter().map(|&r| row(r)).filter(|x| x[d.s].is_some()) {
+            if let Some(v) = x[j] {
+                // durations are >= 0
+                in_lead = in_lead.checked_add(v as u64).ok_or_else(overflow)?;
+            }
+        }
+        stages.push(StageSums {
+            durations: hist(&mut v),
+            in_lead_s: in_lead,
+        });
+    }
+    Ok(StagePart {
+        repair_orders: members.len() as u64,
+        stages,
+        lead_time: hist(&mut lead),
+    })
+}
+
+/// The figures of one group's sums.
 fn summarize(
     key: GroupKey,
     period_start: Option<NaiveDate>,
-    members: &[u32],
-    d: &Durations,
-    opts: &FlowOptions,
-) -> FlowGroup {
-    let w = d.s + 1;
-    let row = |r: u32| &d.d[r as usize * w..(r as usize + 1) * w];
-    let mut lead: Vec<f64> = members
-        .iter()
-        .filter_map(|&r| row(r)[d.s])
-        .map(|v| v as f64)
-        .collect();
-    let lead_sum: i128 = members
-        .iter()
-        .filter_map(|&r| row(r)[d.s])
-        .map(i128::from)
-        .sum();
-    let lead_time = Distribution::of(&mut lead);
-    let mut stages = Vec::with_capacity(d.s);
-    for (j, spec) in opts.policy.stages.iter().enumerate() {
-        let mut v: Vec<f64> = members
-            .iter()
-            .filter_map(|&r| row(r)[j])
-            .map(|v| v as f64)
-            .collect();
-        let within = spec
-            .target_s
-            .map(|t| v.iter().filter(|&&x| x <= t as f64).count());
-        let in_lead: i128 = members
-            .iter()
-            .map(|&r| row(r))
-            .filter(|x| x[d.s].is_some())
-            .filter_map(|x| x[j])
-            .map(i128::from)
-            .sum();
-        let dist = Distribution::of(&mut v);
+    p: &StagePart,
+    s: &Settings,
+) -> Result<FlowGroup> {
+    let (lead_time, lead_sum) = seconds_distribution(&p.lead_time)?;
+    let share = |x: u64| (lead_sum > 0).then(|| x as f64 / lead_sum as f64);
+    let mut stages = Vec::with_capacity(p.stages.len());
+    let mut va: u128 = 0;
+    for (spec, sums) in s.policy.stages.iter().zip(&p.stages) {
+        let (dist, _) = seconds_distribution(&sums.durations)?;
+        let within = spec.target_s.map(|t| {
+            sums.durations
+                .iter()
+                .filter(|&&(v, _)| v <= t)
+                .map(|&(_, c)| c)
+                .sum::<u64>() // <= n
+        });
+        if spec.value_added {
+            va += u128::from(sums.in_lead_s);
+        }
         stages.push(StageRow {
             stage: spec.name.clone(),
             value_added: spec.value_added,
             n: dist.n,
-            missing: members.len() as u64 - dist.n,
+            missing: p.repair_orders.saturating_sub(dist.n),
             mean_s: dist.mean,
             median_s: dist.median,
             p90_s: dist.p90,
@@ -157,28 +185,10 @@ fn summarize(
             within_target: within
                 .filter(|_| dist.n > 0)
                 .map(|k| k as f64 / dist.n as f64),
-            share_of_lead_time: (lead_sum > 0).then(|| in_lead as f64 / lead_sum as f64),
+            share_of_lead_time: share(sums.in_lead_s),
         });
     }
-    let pce = (lead_sum > 0).then(|| {
-        let va: i128 = opts
-            .policy
-            .stages
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| s.value_added)
-            .map(|(j, _)| {
-                members
-                    .iter()
-                    .map(|&r| row(r))
-                    .filter(|x| x[d.s].is_some())
-                    .filter_map(|x| x[j])
-                    .map(i128::from)
-                    .sum::<i128>()
-            })
-            .sum();
-        va as f64 / lead_sum as f64
-    });
+    let pce = (lead_sum > 0).then(|| va as f64 / lead_sum as f64);
     let mut bottleneck: Option<(&str, f64)> = None;
     for s in &stages {
         if let Some(x) = s.share_of_lead_time.filter(|&x| x > 0.0) {
@@ -187,16 +197,16 @@ fn summarize(
             }
         }
     }
-    FlowGroup {
+    Ok(FlowGroup {
         key,
         period_start,
-        repair_orders: members.len() as u64,
+        repair_orders: p.repair_orders,
         bottleneck: bottleneck.map(|(s, _)| s.to_owned()),
         stages,
-        lead_time_missing: members.len() as u64 - lead_time.n,
+        lead_time_missing: p.repair_orders.saturating_sub(lead_time.n),
         lead_time,
         process_cycle_efficiency: pce,
-    }
+    })
 }
 
 /// The members of each group.
@@ -242,25 +252,91 @@ pub fn stages(
 ) -> Result<StageReport> {
     let t = Timelines::build(cols, opts, grouping)?;
     let d = durations(&t, opts)?;
-    let all: Vec<u32> = (0..t.ros.len() as u32).collect();
-    let overall = summarize(GroupKey::All, None, &all, &d, opts);
-    let grouped = grouping.keys.is_some() || grouping.period.is_some();
-    let groups = if grouped {
-        members(&t)
-            .iter()
-            .zip(&t.labels)
-            .map(|(m, (k, p))| summarize(k.clone(), *p, m, &d, opts))
-            .collect()
-    } else {
-        vec![overall.clone()]
-    };
-    Ok(StageReport {
-        overall,
-        groups,
-        period: grouping.period,
-        business_time: opts.calendar.is_some(),
+    let groups = members(&t)
+        .iter()
+        .zip(&t.labels)
+        .map(|(m, label)| Ok((label.clone(), part(m, &d)?)))
+        .collect::<Result<Vec<_>>>()?;
+    StageReport::from_state(Partial {
+        settings: Settings::of(opts, grouping)?,
+        ros: t.ros,
         anomalies: t.anomalies,
+        groups,
     })
+}
+
+impl From<StageReport> for Partial<StagePart> {
+    fn from(r: StageReport) -> Partial<StagePart> {
+        r.state
+    }
+}
+
+impl TryFrom<Partial<StagePart>> for StageReport {
+    type Error = Error;
+    fn try_from(s: Partial<StagePart>) -> Result<StageReport> {
+        s.check()?;
+        StageReport::from_state(s)
+    }
+}
+
+impl crate::state::Saved for StageReport {
+    const KIND: &'static str = "StageReport";
+}
+
+impl StageReport {
+    fn from_state(state: Partial<StagePart>) -> Result<StageReport> {
+        let s = &state.settings;
+        let overall = summarize(GroupKey::All, None, &state.total()?, s)?;
+        let groups = state
+            .groups
+            .iter()
+            .map(|((k, d), p)| summarize(k.clone(), *d, p, s))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(StageReport {
+            overall,
+            groups,
+            period: s.periods.period,
+            business_time: s.calendar.is_some(),
+            anomalies: state.anomalies.clone(),
+            state,
+        })
+    }
+
+    /// The report of the rows of `self` followed by those of `later`:
+    /// equal to the report computed in one pass over all of them, mean,
+    /// median and p90 included (the histograms of every group and stage
+    /// add up). Associative: partial reports may be merged in any tree.
+    ///
+    /// A repair order is judged on its whole timeline, so reports merge
+    /// only when the input was **partitioned by repair order** (all
+    /// milestones of a repair order in one part).
+    ///
+    /// Errors: [`Error::InvalidArgument`] naming `other` when the reports
+    /// were computed with other options (vocabulary, stages, lead time,
+    /// anomaly handling, calendar), period, time zone or type of key or
+    /// repair-order column, or share a repair order (named);
+    /// [`Error::Overflow`] past `u64::MAX` repair orders.
+    ///
+    /// ```
+    /// use nps_core::flow::{stages, FlowOptions, Milestones};
+    /// use nps_core::group::{Grouping, Keys};
+    /// let ro = ["a", "a", "b", "b", "c", "c"];
+    /// let m = ["arrived", "left", "arrived", "left", "arrived", "left"];
+    /// let at = [0, 600, 0, 1_200, 0, 3_000];
+    /// let run = |r: std::ops::Range<usize>| {
+    ///     let cols = Milestones { ro: Keys::Str(&ro[r.clone()]), milestone: Keys::Str(&m[r.clone()]), at: &at[r] };
+    ///     stages(&cols, &FlowOptions::default(), &Grouping::default())
+    /// };
+    /// let merged = run(0..2)?.merge(&run(2..6)?)?;
+    /// assert_eq!(merged, run(0..6)?);
+    /// assert_eq!(merged.overall.lead_time.median, Some(1_200.0));
+    /// // `b` in both parts: its timeline is split.
+    /// assert!(run(0..3)?.merge(&run(3..6)?).is_err());
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn merge(&self, later: &StageReport) -> Result<StageReport> {
+        StageReport::from_state(self.state.merge(&later.state)?)
+    }
 }
 
 impl StageReport {

@@ -299,7 +299,8 @@ def _report(a: argparse.Namespace) -> int:
                               loyalty=({"outcomes": read_table(a.outcomes, "outcomes")}
                                        if a.outcomes else None),
                               flow=(read_table(a.milestones, "milestones")
-                                    if a.milestones else None))
+                                    if a.milestones else None),
+                              roster=_read_roster(a.roster))
     except nps.NpsError as e:
         raise _library_error(e, {"scores": a.score, "timestamps": a.time,
                                  "respondents": a.respondent, "keys": a.dealer}) from e
@@ -329,6 +330,21 @@ def _read_policy(path: str | None) -> nps.Policy:
         return nps.Policy.from_json(p.read_text(encoding="utf-8"))
     except nps.NpsError as e:
         raise DataError(f"policy {path!r}: {e}") from e
+
+
+def _read_roster(value: str | None) -> Any:
+    """--roster: a number of advisors for every hour, or a table of weekday,
+    hour, servers (`nps._report_staffing.roster_of`)."""
+    if value is None:
+        return None
+    if value.strip().isdigit():
+        return int(value)
+    from nps import _report_staffing
+
+    try:
+        return _report_staffing.roster_of(read_table(value, "roster"))
+    except (nps.NpsError, ValueError, TypeError) as e:
+        raise DataError(f"roster {value!r}: {e}") from e
 
 
 def _read_cases(path: str, policy: nps.Policy) -> list[nps.Case]:
@@ -505,6 +521,10 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--milestones", metavar="FILE", help="repair-order milestones, CSV or Parquet "
                    "with columns ro, milestone, at [, dealer] (adds the workshop-flow section: "
                    "value stream, promises, progress updates)")
+    r.add_argument("--roster", metavar="N|FILE", help="advisors on duty: a number for every "
+                   "hour, or CSV / Parquet with columns weekday (mon … sun), hour, servers "
+                   "(with --milestones: adds the predicted waits and the hours the roster "
+                   "cannot carry to the staffing section)")
     r.add_argument("--goal", type=float, metavar="NPS", help="target network NPS (adds goal "
                    "tracking; needs --time)")
     r.add_argument("--goal-months", type=int, metavar="N",

@@ -23,6 +23,11 @@ Elapsed time is wall-clock, or business time inside a
 :class:`nps.Calendar`'s opening hours (``calendar=``). All rules live in the
 Rust core (nps-core ``flow``); this module only names and converts.
 
+Reports are partial results: the reports of parts of the rows merge
+(``a.merge(b)``, ``a + b``, ``sum(reports)``) into the report of one pass,
+medians included, when the parts are partitioned by repair order (a repair
+order in two parts is an error naming it); they pickle exactly.
+
 The source's value-stream map: a customer waited 15 minutes for an advisor
 against a 3-minute standard; promised 2 hours, the car took 4 (+100 %).
 

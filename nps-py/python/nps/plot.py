@@ -1177,3 +1177,75 @@ def value_stream(report: Any, ax: Any = None, *, title: str | None = None) -> Ax
         parts.append(f"bottleneck: {report.bottleneck}")
     ax.set_title(title or ("Value stream of a visit" + ("\n" + ", ".join(parts) if parts else "")))
     return ax
+
+
+# ---------------------------------------------------------------------------
+# staffing profile by weekday and hour (nps.staffing)
+
+__all__ += ["staffing"]
+
+
+def staffing(table: Any, ax: Any = None, *, title: str | None = None) -> Axes:
+    """The staffing profile of `nps.staffing`: a weekday × interval grid
+    (weekdays down, Monday first; interval starts across) coloured by the
+    arrival rate per hour, the Erlang C advisors (or bays) each interval
+    needs for the waiting target written in the cell (nothing where none
+    arrive), and — for a profile computed with a ``roster`` — every
+    unstable interval (its load at or above the roster) outlined in
+    vermillion with a cross. Intervals without open time stay light grey.
+    The title gives the waiting target and the service time. Gids:
+    ``rate`` (the image), ``servers`` (texts), ``unstable`` (outlines).
+
+    >>> import datetime as dt
+    >>> mon9 = dt.datetime(2025, 6, 2, 9, tzinfo=dt.timezone.utc)
+    >>> t = nps.staffing([mon9 + dt.timedelta(minutes=6 * i) for i in range(10)], roster=1)
+    >>> ax = nps.plot.staffing(t)
+    >>> [x.get_text() for x in ax.texts if x.get_gid() == "servers"]
+    ['5']
+    >>> len([p for p in ax.patches if p.get_gid() == "unstable"])
+    1
+    """
+    if not hasattr(table, "target_wait_s") or not hasattr(table, "service_time_s"):
+        raise TypeError(f"staffing takes the table of nps.staffing, got {type(table).__name__}")
+    _mpl()
+    import numpy as np
+    from matplotlib import colormaps
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Rectangle
+
+    d = table.to_dict()
+    days = list(dict.fromkeys(d["weekday"]))  # the table is Monday first
+    starts = sorted(set(d["start"]))
+    data = np.full((len(days), len(starts)), np.nan)
+    for w, s, rate in zip(d["weekday"], d["start"], d["arrival_rate"]):
+        data[days.index(w), starts.index(s)] = rate
+    cmap = colormaps["cividis"].with_extremes(bad=NO_DATA)
+    top = float(np.nanmax(data)) if np.isfinite(data).any() else 0.0
+    norm = Normalize(0, max(top, 1e-9))
+    ax = _axes(ax, (max(6.0, 0.32 * len(starts) + 2.5), 0.45 * max(len(days), 1) + 1.9))
+    image = ax.imshow(np.ma.masked_invalid(data), cmap=cmap, norm=norm, aspect="auto")
+    image.set_gid("rate")
+    stable = d.get("stable")
+    for i, (w, s, n) in enumerate(zip(d["weekday"], d["start"], d["servers"])):
+        r, c = days.index(w), starts.index(s)
+        if n:
+            ax.text(c, r, str(n), ha="center", va="center", fontsize=7,
+                    color=text_color(cmap(norm(data[r, c]))), gid="servers")
+        if stable is not None and stable[i] is False:
+            ax.add_patch(Rectangle((c - 0.5, r - 0.5), 1, 1, fill=False, edgecolor=VERMILLION,
+                                   lw=2, hatch="xx", gid="unstable"))
+    step = max(1, len(starts) // 12)
+    ax.set_xticks(range(0, len(starts), step), starts[::step],
+                  rotation=45 if step > 1 or len(starts) > 12 else 0, fontsize=8)
+    ax.set_yticks(range(len(days)), days)
+    ax.set_xlabel("interval start (local time" + (f", {table.tz}" if table.tz else "") + ")")
+    bar = ax.figure.colorbar(image, ax=ax, label="arrivals per hour")
+    bar.ax.tick_params(labelsize=8)
+    if title is None:
+        title = (f"Arrivals per hour and advisors needed ({table.target_share * 100:.0f} % "
+                 f"wait ≤ {_duration_text(table.target_wait_s)}, service "
+                 f"{_duration_text(table.service_time_s)})")
+        if stable is not None:
+            title += "\nvermillion cross = unstable with the roster (load ≥ advisors on duty)"
+    ax.set_title(title)
+    return ax

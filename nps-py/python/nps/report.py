@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 import nps
-from nps import _report_flow
+from nps import _report_flow, _report_staffing
 from nps import kpi as _kpi
 
 __all__ = ["Report", "build", "ROW"]
@@ -136,7 +136,8 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
           goal_plan_start: str | None = None, adjust: str | None = "holm",
           window: int = 3, invalid: Any = "skip", source: str | None = None,
           economics: dict[str, Any] | None = None,
-          loyalty: dict[str, Any] | None = None, flow: Any = None) -> Report:
+          loyalty: dict[str, Any] | None = None, flow: Any = None,
+          roster: Any = None) -> Report:
     """Computes every figure of the report from a polars DataFrame `df` (the
     survey export) and the optional inputs. Column arguments name columns
     of `df`; `invalid="raise"` makes the first invalid score (or missing
@@ -146,7 +147,11 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
     `nps.Case`; `economics` (see `_economics`) adds the service economics
     section; `loyalty` (see `nps._report_loyalty.compute`) adds "What NPS
     is worth here"; `flow` (a repair-order milestone table: ro, milestone,
-    at[, dealer]) the workshop-flow section (`nps._report_flow`). Sections
+    at[, dealer]) the workshop-flow section (`nps._report_flow`) and the
+    staffing section (`nps._report_staffing`: the arrivals of the milestone
+    table by weekday and hour, in the policy's business calendar when it
+    has one; `roster` an int or `{(weekday, hour): servers}` adds the
+    predicted waits and the unstable hours). Sections
     whose inputs are missing are listed in
     `figures["not_included"]` with the option that adds them."""
     import polars as pl
@@ -295,9 +300,13 @@ def build(df: Any, *, score: str, time: str | None = None, tz: str | None = None
                         "needs": "--outcomes outcomes.csv"})
     if flow is not None:  # workshop flow (nps.flow; issue 14)
         f["flow"], res["flow"] = _report_flow.figures(flow, tz=tz)
+        f["staffing"], res["staffing"] = _report_staffing.figures(
+            flow, tz=tz, calendar=policy.calendar, roster=roster)
     else:
         missing.append({"section": "Workshop flow (value stream, promises, progress updates)",
                         "needs": "--milestones milestones.csv (repair-order milestones)"})
+        missing.append({"section": "Staffing by the hour (arrivals, advisors needed)",
+                        "needs": "--milestones milestones.csv [--roster N|roster.csv]"})
 
     if network.n:
         det, _, pro = network.shares
@@ -908,6 +917,8 @@ def _render_html(r: Report, charts_on: bool) -> str:
         add(_economics_html(f["economics"], res["economics"], charts, plot))
     if "flow" in f:
         add(_report_flow.html(f["flow"], res["flow"], charts, plot))
+    if "staffing" in f:
+        add(_report_staffing.html(f["staffing"], res["staffing"], charts, plot))
 
     if "loyalty" in f:
         from nps import _report_loyalty
