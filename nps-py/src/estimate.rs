@@ -14,8 +14,8 @@ use crate::column::Categories;
 use crate::errors::CoreResult;
 use crate::flow::{dist, PyDistribution};
 use crate::kpi::{
-    f64_vec, flags, group_args, grouped, i64_vec, key_categories, key_names, named_kpi_table,
-    need, Form, PyKpi, PyKpiTable,
+    f64_vec, flags, group_args, grouped, i64_vec, key_categories, key_names, named_kpi_table, need,
+    Form, PyKpi, PyKpiTable,
 };
 use crate::state;
 use crate::table::{loaded_categories, merge_categories, saved_categories, KeyCategories};

@@ -532,7 +532,10 @@ fn estimate_golden() {
             let m = a.merge(&b).unwrap();
             assert_eq!(m, e, "{name}: merge");
             estimate_check(&format!("{name} merged"), &m, &c["expected"]);
-            assert_eq!(m.options, e.options, "{name}: the merged result keeps the options");
+            assert_eq!(
+                m.options, e.options,
+                "{name}: the merged result keeps the options"
+            );
         }
     }
     let d = &vectors()["defaults"];
@@ -604,17 +607,30 @@ fn estimate_merge_keeps_the_options() {
 #[test]
 fn issue_figures() {
     use nps_core::kpi::{estimate_accuracy, parts_availability, EstimateOptions};
-    let (o, g) = (EstimateOptions::default(), nps_core::group::Grouping::default());
+    let (o, g) = (
+        EstimateOptions::default(),
+        nps_core::group::Grouping::default(),
+    );
     let e = estimate_accuracy(&[80_000], &[150_000], None, None, &o, &g).unwrap();
     assert_eq!(e.overrun_minor.mean, Some(70_000.0));
     assert_eq!(e.overrun_relative.mean, Some(0.875));
-    assert_eq!((e.unapproved.overall.numerator, e.unapproved_minor), (1.0, 70_000));
+    assert_eq!(
+        (e.unapproved.overall.numerator, e.unapproved_minor),
+        (1.0, 70_000)
+    );
     assert_eq!(e.kpi().value, Some(0.0));
     let e = estimate_accuracy(&[20_000], &[20_000], None, None, &o, &g).unwrap();
     assert_eq!(e.overrun_relative.mean, Some(0.0));
     assert_eq!((e.kpi().value, e.unapproved_minor), (Some(1.0), 0));
-    let err =
-        estimate_accuracy(&[100, 100], &[100, 100], None, Some(&["CNY", "USD"]), &o, &g).unwrap_err();
+    let err = estimate_accuracy(
+        &[100, 100],
+        &[100, 100],
+        None,
+        Some(&["CNY", "USD"]),
+        &o,
+        &g,
+    )
+    .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::InvalidValue);
     assert!(err.to_string().contains("`currencies` at row 1"), "{err}");
     let e = estimate_accuracy(&[0, 20_000], &[9_000, 20_000], None, None, &o, &g).unwrap();
@@ -734,7 +750,11 @@ fn parts_golden() {
             }
         };
         check(name, &p);
-        assert_eq!(PartsAvailability::from_state(&p.to_state()).unwrap(), p, "{name}");
+        assert_eq!(
+            PartsAvailability::from_state(&p.to_state()).unwrap(),
+            p,
+            "{name}"
+        );
         if let Some(split) = c.get("split").and_then(Value::as_u64) {
             let split = split as usize;
             let m = parts_run(c, 0..split)

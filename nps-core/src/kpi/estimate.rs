@@ -338,12 +338,16 @@ impl TryFrom<EstimateState> for EstimateAccuracy {
         }
         let same_groups = s.within.period == s.unapproved.period
             && s.within.groups.len() == s.unapproved.groups.len()
-            && s.within.groups.iter().zip(&s.unapproved.groups).all(|(a, b)| {
-                a.key == b.key
-                    && a.period_start == b.period_start
-                    && a.kpi.denominator == b.kpi.denominator
-                    && a.kpi.coverage == b.kpi.coverage
-            });
+            && s.within
+                .groups
+                .iter()
+                .zip(&s.unapproved.groups)
+                .all(|(a, b)| {
+                    a.key == b.key
+                        && a.period_start == b.period_start
+                        && a.kpi.denominator == b.kpi.denominator
+                        && a.kpi.coverage == b.kpi.coverage
+                });
         if !same_groups {
             return Err(bad_state(
                 "the tables of an estimate accuracy have the same groups and orders",
@@ -357,7 +361,8 @@ impl TryFrom<EstimateState> for EstimateAccuracy {
                 "the overruns are one per order with a quote (the tables' denominator)",
             ));
         }
-        if s.unapproved_minor < 0 || (s.unapproved_minor > 0) != (s.unapproved.overall.numerator > 0.0)
+        if s.unapproved_minor < 0
+            || (s.unapproved_minor > 0) != (s.unapproved.overall.numerator > 0.0)
         {
             return Err(bad_state(
                 "unapproved_minor is >= 0, and > 0 exactly with an unapproved increase",
@@ -603,13 +608,22 @@ mod tests {
         let err = EstimateAccuracy::from_state(t.as_bytes()).unwrap_err();
         assert_eq!(err.argument(), Some("state"), "{err}");
         // A histogram out of order, or with a count of 0.
-        let t = text.replace("\"overrun_minor\":[[0,1],[50,1]]", "\"overrun_minor\":[[50,1],[0,1]]");
+        let t = text.replace(
+            "\"overrun_minor\":[[0,1],[50,1]]",
+            "\"overrun_minor\":[[50,1],[0,1]]",
+        );
         assert_ne!(t, text);
         assert!(EstimateAccuracy::from_state(t.as_bytes()).is_err());
-        let t = text.replace("\"overrun_minor\":[[0,1],[50,1]]", "\"overrun_minor\":[[0,1],[50,0]]");
+        let t = text.replace(
+            "\"overrun_minor\":[[0,1],[50,1]]",
+            "\"overrun_minor\":[[0,1],[50,0]]",
+        );
         assert!(EstimateAccuracy::from_state(t.as_bytes()).is_err());
         // An overrun too many for the orders.
-        let t = text.replace("\"overrun_minor\":[[0,1],[50,1]]", "\"overrun_minor\":[[0,1],[50,2]]");
+        let t = text.replace(
+            "\"overrun_minor\":[[0,1],[50,1]]",
+            "\"overrun_minor\":[[0,1],[50,2]]",
+        );
         assert!(EstimateAccuracy::from_state(t.as_bytes()).is_err());
         // The sum of unapproved increases.
         let t = text.replace("\"unapproved_minor\":50", "\"unapproved_minor\":-1");

@@ -9,8 +9,8 @@ use super::merge::{
     bad_state, check_sorted, labelled, other, same_shape, uniform_shape, Label, Periods, Shape,
 };
 use super::{
-    ComebackOptions, CsatOptions, EstimateOptions, FollowUpOptions, Kpi, KpiGroup, KpiTable,
-    Parts, RateKpi,
+    ComebackOptions, CsatOptions, EstimateOptions, FollowUpOptions, Kpi, KpiGroup, KpiTable, Parts,
+    RateKpi,
 };
 use crate::error::{Error, Result};
 use crate::group::GroupKey;

@@ -247,12 +247,7 @@ pub fn parts_availability(
             .collect(),
     };
     Ok(PartsAvailability::of(PartsState {
-        fill_rate: table(
-            &parts,
-            grouping,
-            Source::share(Share::PartsFillRate),
-            None,
-        )?,
+        fill_rate: table(&parts, grouping, Source::share(Share::PartsFillRate), None)?,
         ros: delayed
             .into_iter()
             .map(|(r, d)| (r.to_owned(), d))

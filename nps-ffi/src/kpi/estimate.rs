@@ -93,7 +93,9 @@ impl NpsEstimateOptions {
 
 /// # Safety
 /// `options` NULL or readable.
-unsafe fn estimate_options(options: *const NpsEstimateOptions) -> Result<EstimateOptions, FfiError> {
+unsafe fn estimate_options(
+    options: *const NpsEstimateOptions,
+) -> Result<EstimateOptions, FfiError> {
     // SAFETY: forwarded caller guarantee.
     unsafe {
         ffi::options_or_default(options, |o: NpsEstimateOptions| {
@@ -546,7 +548,9 @@ pub unsafe extern "C" fn nps_kpi_estimate_accuracy_table_from_state(
 /// `table` NULL or a handle from this library not yet freed, used by no
 /// other thread.
 #[no_mangle]
-pub unsafe extern "C" fn nps_kpi_estimate_accuracy_table_free(table: *mut NpsEstimateAccuracyTable) {
+pub unsafe extern "C" fn nps_kpi_estimate_accuracy_table_free(
+    table: *mut NpsEstimateAccuracyTable,
+) {
     // SAFETY: forwarded caller guarantee.
     ffi_value!((), { unsafe { NpsEstimateAccuracyTable::free(table) } })
 }
