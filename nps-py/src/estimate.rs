@@ -35,7 +35,8 @@ use crate::table::{loaded_categories, merge_categories, saved_categories, KeyCat
 /// >>> e = nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])  # 800 → 1500, 200 → 200
 /// >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative.p90
 /// (0.5, 1, 70000, 0.7875)
-#[pyclass(frozen, module = "nps.kpi", name = "EstimateAccuracy")]
+#[pyclass(frozen, eq, module = "nps.kpi", name = "EstimateAccuracy")]
+#[derive(PartialEq)]
 pub(crate) struct PyEstimateAccuracy {
     e: EstimateAccuracy,
     key_names: Vec<Option<String>>,
@@ -139,6 +140,8 @@ impl PyEstimateAccuracy {
     /// >>> m = a.merge(b)
     /// >>> m.value, m.overrun_relative.median
     /// (0.5, 0.4375)
+    /// >>> m == nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])
+    /// True
     fn merge(&self, other: &PyEstimateAccuracy) -> PyResult<PyEstimateAccuracy> {
         Ok(PyEstimateAccuracy {
             e: self.e.merge(&other.e).py()?,
@@ -264,7 +267,8 @@ pub(crate) fn _kpi_estimate_accuracy<'py>(
 /// >>> p = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200])
 /// >>> round(p.value, 4), p.delayed_ros.value, p.wait_s.median
 /// (0.6667, 0.5, 259200.0)
-#[pyclass(frozen, module = "nps.kpi", name = "PartsAvailability")]
+#[pyclass(frozen, eq, module = "nps.kpi", name = "PartsAvailability")]
+#[derive(PartialEq)]
 pub(crate) struct PyPartsAvailability {
     p: PartsAvailability,
     key_names: Vec<Option<String>>,

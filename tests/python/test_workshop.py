@@ -269,6 +269,7 @@ def same_estimate(a, b):
     assert a.overrun_minor == b.overrun_minor and a.overrun_relative == b.overrun_relative
     assert a.table.to_dict() == b.table.to_dict()
     assert a.unapproved_table.to_dict() == b.unapproved_table.to_dict()
+    assert a == b
 
 
 @pytest.mark.parametrize("case", V["estimate"], ids=lambda c: c["name"])
@@ -444,6 +445,7 @@ def test_parts_merge_of_a_split_is_one_pass(lines, cut):
         d, w = m.delayed_ros, whole.delayed_ros
         assert (d.value, d.numerator, d.denominator, d.coverage) == (w.value, w.numerator, w.denominator, w.coverage)
         assert m.wait_s == whole.wait_s
+        assert m == whole
 
 
 # ---- parts availability ----
@@ -492,6 +494,7 @@ def test_golden_parts(case):
         m = parts_of(case, slice(None, k)) + parts_of(case, slice(k, None))
         check_parts(m, w)
         assert m.table.to_dict() == p.table.to_dict()
+        assert m == p and m != parts_of(case, slice(1, None))
 
 
 @pytest.mark.parametrize("case", V["bad_parts"], ids=lambda c: c["what"])

@@ -4431,11 +4431,15 @@ class EstimateAccuracy:
         >>> m = a.merge(b)
         >>> m.value, m.overrun_relative.median
         (0.5, 0.4375)
+        >>> m == nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])
+        True
         """
     def __add__(self, other: EstimateAccuracy, /) -> EstimateAccuracy:
         """`a + b` is `a.merge(b)`."""
     def __radd__(self, other: int, /) -> EstimateAccuracy:
         """`0 + a` is `a` (so `sum(results)` works)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> EstimateAccuracy:
@@ -4532,6 +4536,8 @@ class PartsAvailability:
         """`a + b` is `a.merge(b)`."""
     def __radd__(self, other: int, /) -> PartsAvailability:
         """`0 + a` is `a` (so `sum(results)` works)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> PartsAvailability:
