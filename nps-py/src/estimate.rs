@@ -7,7 +7,7 @@ use nps_core::kpi::{
 };
 use nps_core::money::Currency;
 use pyo3::prelude::*;
-use pyo3::types::PyTuple;
+use pyo3::types::{PyDelta, PyDeltaAccess, PyTuple};
 use serde::{Deserialize, Serialize};
 
 use crate::column::Categories;
@@ -397,6 +397,85 @@ impl PyPartsAvailability {
     }
 }
 
+/// A wait of row `i` that is not whole seconds.
+fn not_whole(i: usize, got: String) -> PyErr {
+    crate::errors::to_py(nps_core::Error::InvalidValue {
+        name: "wait_s".into(),
+        index: i,
+        reason: format!("must be whole seconds, got {got}"),
+    })
+}
+
+/// The parts waits in whole seconds (`None` = not recorded): numbers (NaN
+/// or None = not recorded), `datetime.timedelta`s, or a numpy / pandas
+/// `timedelta64` column (NaT = not recorded). nps-core checks the range.
+fn waits(py: Python<'_>, w: &Bound<'_, PyAny>) -> PyResult<Vec<Option<i64>>> {
+    let kind = w
+        .getattr("dtype")
+        .and_then(|d| d.getattr("kind"))
+        .and_then(|k| k.extract::<String>())
+        .ok();
+    if kind.as_deref() == Some("m") {
+        let ns: Vec<i64> = py
+            .import("numpy")?
+            .call_method1("asarray", (w,))?
+            .call_method1("astype", ("timedelta64[ns]",))?
+            .call_method1("astype", ("int64",))?
+            .call_method0("tolist")?
+            .extract()?;
+        const NS: i64 = 1_000_000_000;
+        return ns
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                i64::MIN => Ok(None), // NaT
+                v if v % NS == 0 => Ok(Some(v / NS)),
+                v => Err(not_whole(i, format!("{v} ns"))),
+            })
+            .collect();
+    }
+    if kind.is_none() || kind.as_deref() == Some("O") {
+        let items: Vec<Bound<'_, PyAny>> = w.try_iter()?.collect::<PyResult<_>>()?;
+        if items.iter().any(|x| x.is_instance_of::<PyDelta>()) {
+            return items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| -> PyResult<Option<i64>> {
+                    if let Ok(d) = x.cast::<PyDelta>() {
+                        if d.get_microseconds() != 0 {
+                            return Err(not_whole(i, "a timedelta with microseconds".into()));
+                        }
+                        return Ok(Some(
+                            i64::from(d.get_days()) * 86_400 + i64::from(d.get_seconds()),
+                        ));
+                    }
+                    if x.is_none() {
+                        return Ok(None);
+                    }
+                    let v: f64 = x.extract()?;
+                    whole(i, v)
+                })
+                .collect();
+        }
+    }
+    f64_vec(w, "wait_s")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| whole(i, v))
+        .collect()
+}
+
+/// Seconds as a number: NaN = not recorded, else whole.
+fn whole(i: usize, v: f64) -> PyResult<Option<i64>> {
+    if v.is_nan() {
+        Ok(None)
+    } else if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
+        Ok(Some(v as i64))
+    } else {
+        Err(not_whole(i, v.to_string()))
+    }
+}
+
 /// Parts availability. See `nps.kpi.parts_availability`.
 #[pyfunction]
 #[pyo3(signature = (first = None, from_stock = None, *, ro = None, wait_s = None, by = None, timestamps = None, time = None, period = None, tz = None))]
@@ -430,25 +509,7 @@ pub(crate) fn _kpi_parts_availability<'py>(
     )?;
     let w: Option<Vec<Option<i64>>> = form
         .col(wait_s, "wait_s")?
-        .map(|w| -> PyResult<Vec<Option<i64>>> {
-            f64_vec(&w, "wait_s")?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    if v.is_nan() {
-                        Ok(None)
-                    } else if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
-                        Ok(Some(v as i64))
-                    } else {
-                        Err(crate::errors::to_py(nps_core::Error::InvalidValue {
-                            name: "wait_s".into(),
-                            index: i,
-                            reason: format!("must be whole seconds, got {v}"),
-                        }))
-                    }
-                })
-                .collect()
-        })
+        .map(|w| waits(py, &w))
         .transpose()?;
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let p = grouped(py, &g, |grouping| {

@@ -497,6 +497,26 @@ def test_golden_parts(case):
         assert m == p and m != parts_of(case, slice(1, None))
 
 
+def test_parts_waits_as_timedeltas():
+    """Waits as datetime.timedelta or a timedelta64 column, as seconds:
+    "3 days" is 259,200 s; None / NaT are not recorded."""
+    three = dt.timedelta(days=3)
+    a = nps.kpi.parts_availability(["r1", "r2", "r3"], [False, False, True], wait_s=[three, None, None])
+    b = nps.kpi.parts_availability(["r1", "r2", "r3"], [False, False, True], wait_s=[259_200, None, None])
+    assert a == b and a.wait_s.mean == 259_200.0 and a.wait_s.n == 1
+    df = pd.DataFrame({"ro": ["r1", "r2", "r3"], "stock": [False, False, True],
+                       "wait": pd.to_timedelta([3 * 86_400, None, 60], unit="s")})
+    c = nps.kpi.parts_availability(df, "stock", ro_column="ro", wait_s="wait")
+    assert (c.wait_s.n, c.wait_s.median) == (1, 259_200.0)  # r3 was from stock: its wait is ignored
+    with pytest.raises(nps.InvalidValueError, match="`wait_s` at row 0"):
+        nps.kpi.parts_availability(["r1"], [False], wait_s=[dt.timedelta(seconds=1.5)])
+    with pytest.raises(nps.InvalidValueError, match="`wait_s` at row 1"):
+        nps.kpi.parts_availability(["r1", "r2"], [False, False],
+                                   wait_s=pd.to_timedelta([1, 1.5], unit="s"))
+    with pytest.raises(nps.InvalidValueError, match="`wait_s` at row 0"):
+        nps.kpi.parts_availability(["r1"], [False], wait_s=[-three])
+
+
 @pytest.mark.parametrize("case", V["bad_parts"], ids=lambda c: c["what"])
 def test_bad_parts(case):
     with pytest.raises(nps.InvalidValueError, match=f"`{case['name']}` at row {case['row']}"):

@@ -694,8 +694,9 @@ def parts_availability(ro: Any, from_stock: Any = None, *, wait_s: Any = None,
     / lines requested), ``delayed_ros`` the share of repair orders with a
     line not from stock, ``wait_s`` the :class:`nps.flow.Distribution`
     (``n``, ``mean``, ``median``, ``p90``) of the recorded parts waits in
-    seconds of the lines not from stock (NaN / None = not recorded; "3
-    days" is 259200). Repair orders are compared as text. ``by=`` (part,
+    seconds of the lines not from stock (``wait_s``: seconds,
+    ``datetime.timedelta`` or a ``timedelta64`` column; NaN / None / NaT =
+    not recorded; "3 days" is 259200). Repair orders are compared as text. ``by=`` (part,
     supplier, dealer), ``time=`` / ``period=`` group ``table``. DataFrame
     form: ``parts_availability(df, "from_stock", ro_column="ro",
     wait_s="wait_s", by="supplier")``. Results of parts of the lines merge
