@@ -280,4 +280,32 @@ mod tests {
         );
         assert_eq!(p.delayed_ros.coverage, None);
     }
+
+    /// A state whose parts do not fit together does not load.
+    #[test]
+    fn bad_states() {
+        use crate::state::Saved;
+        let g = Grouping::default();
+        let p =
+            parts_availability(&["a", "b"], &[true, false], Some(&[None, Some(60)]), &g).unwrap();
+        let text = String::from_utf8(p.to_state()).unwrap();
+        assert_eq!(PartsAvailability::from_state(text.as_bytes()).unwrap(), p);
+        for (from, to) in [
+            // Repair orders out of order, or a delayed one without a missing line.
+            (r#"[["a",false],["b",true]]"#, r#"[["b",true],["a",false]]"#),
+            (r#"[["a",false],["b",true]]"#, r#"[["a",true],["b",true]]"#),
+            (
+                r#"[["a",false],["b",true]]"#,
+                r#"[["a",false],["b",false]]"#,
+            ),
+            // More waits than lines not from stock, or a negative wait.
+            (r#""wait_s":[[60,1]]"#, r#""wait_s":[[60,2]]"#),
+            (r#""wait_s":[[60,1]]"#, r#""wait_s":[[-60,1]]"#),
+        ] {
+            let t = text.replace(from, to);
+            assert_ne!(t, text, "{from}");
+            let err = PartsAvailability::from_state(t.as_bytes()).unwrap_err();
+            assert_eq!(err.argument(), Some("state"), "{to}: {err}");
+        }
+    }
 }
