@@ -1581,6 +1581,19 @@ typedef struct NpsCase NpsCase;
 typedef struct NpsCaseStatus NpsCaseStatus;
 
 /**
+ * Estimate accuracy per group (by key and/or period): an opaque,
+ * immutable handle made by `nps_kpi_estimate_accuracy_table` (or by
+ * merging or loading one) and released with
+ * `nps_kpi_estimate_accuracy_table_free` exactly once. It holds the
+ * overall result (`_overall`), one row per non-empty group (`_get`,
+ * sorted by key, then period), and what merging needs (the counts of
+ * every group, the overruns as histograms of their distinct values, the
+ * options). Any number of threads may read one table at the same time;
+ * freeing must not race with any other use.
+ */
+typedef struct NpsEstimateAccuracyTable NpsEstimateAccuracyTable;
+
+/**
  * The result of `nps_flow_stages`, `nps_flow_promises` or
  * `nps_flow_silence`. Immutable: may be read from several threads at
  * once; release it with `nps_flow_report_free`.
@@ -1641,6 +1654,20 @@ typedef struct NpsKpiTimeTable NpsKpiTimeTable;
  * not race with any other use.
  */
 typedef struct NpsManagedFlags NpsManagedFlags;
+
+/**
+ * Parts availability per group (by part, supplier or dealer and/or
+ * period): an opaque, immutable handle made by
+ * `nps_kpi_parts_availability_table` (or by merging or loading one) and
+ * released with `nps_kpi_parts_availability_table_free` exactly once. It
+ * holds the overall result (`_overall`: fill rate, repair orders delayed
+ * by parts, the wait distribution), the fill rate of every non-empty
+ * group (`_get`, sorted by key, then period), and what merging needs (the
+ * counts of every group, the repair orders seen and whether each was
+ * delayed, the waits as a histogram). Thread safety as
+ * `NpsEstimateAccuracyTable`.
+ */
+typedef struct NpsPartsAvailabilityTable NpsPartsAvailabilityTable;
 
 /**
  * A recovery policy: an opaque, immutable handle.
@@ -3448,6 +3475,122 @@ typedef struct NpsPartsAvailability {
 } NpsPartsAvailability;
 
 /**
+ * How a `*_table` KPI function groups its rows; pass NULL for no grouping
+ * (the table then has one group). Every column has the rows' length.
+ * Zero-initialise it (`NpsKpiGrouping g = {0};`) and set what you need.
+ */
+typedef struct NpsKpiGrouping {
+    /**
+     * Group key per row (dealer, technician, advisor id), or NULL (not
+     * together with `key_columns`).
+     */
+    const uint32_t *keys;
+    /**
+     * Unix seconds per row; needed when `period` is not `NPS_PERIOD_NONE`.
+     */
+    const int64_t *timestamps;
+    /**
+     * `NpsPeriod` to group the timestamps by.
+     */
+    uint32_t period;
+    /**
+     * IANA time zone of the periods (NUL-terminated), NULL = UTC.
+     */
+    const char *tz;
+    /**
+     * Several key columns at once (e.g. dealer × advisor), each with the
+     * rows' length; NULL (or `n_key_columns == 0`) = none. Rows of such a
+     * table have `has_key` false in `NpsKpiGroup`: read the keys from
+     * `nps_kpi_table_to_table` / `nps_kpi_time_table_to_table`.
+     */
+    const struct NpsKeyColumn *key_columns;
+    /**
+     * Number of columns at `key_columns`.
+     */
+    size_t n_key_columns;
+} NpsKpiGrouping;
+
+/**
+ * One row of an `NpsEstimateAccuracyTable`, copied out by
+ * `nps_kpi_estimate_accuracy_table_get`.
+ */
+typedef struct NpsEstimateAccuracyGroup {
+    /**
+     * Whether the row has one `uint32_t` key (`key` is then set): grouped
+     * by `keys` (not by `key_columns`; read those keys with
+     * `nps_kpi_estimate_accuracy_table_key_text`).
+     */
+    bool has_key;
+    /**
+     * The group key.
+     */
+    uint32_t key;
+    /**
+     * Whether the table is grouped by period (`year`, `month`, `day` set).
+     */
+    bool has_period;
+    /**
+     * Local first day of the period: year.
+     */
+    int32_t year;
+    /**
+     * Month, 1..=12.
+     */
+    uint32_t month;
+    /**
+     * Day of month, 1..=31.
+     */
+    uint32_t day;
+    /**
+     * Orders of the group billed within tolerance / its orders with a
+     * quote (coverage: orders with a quote / orders).
+     */
+    struct NpsKpi within;
+    /**
+     * Orders of the group with an unapproved increase / its orders with a
+     * quote.
+     */
+    struct NpsKpi unapproved;
+} NpsEstimateAccuracyGroup;
+
+/**
+ * One row of an `NpsPartsAvailabilityTable`, copied out by
+ * `nps_kpi_parts_availability_table_get`.
+ */
+typedef struct NpsPartsAvailabilityGroup {
+    /**
+     * Whether the row has one `uint32_t` key (`key` is then set): grouped
+     * by `keys` (not by `key_columns`; read those keys with
+     * `nps_kpi_parts_availability_table_key_text`).
+     */
+    bool has_key;
+    /**
+     * The group key.
+     */
+    uint32_t key;
+    /**
+     * Whether the table is grouped by period (`year`, `month`, `day` set).
+     */
+    bool has_period;
+    /**
+     * Local first day of the period: year.
+     */
+    int32_t year;
+    /**
+     * Month, 1..=12.
+     */
+    uint32_t month;
+    /**
+     * Day of month, 1..=31.
+     */
+    uint32_t day;
+    /**
+     * Lines of the group supplied from stock / its lines requested.
+     */
+    struct NpsKpi fill_rate;
+} NpsPartsAvailabilityGroup;
+
+/**
  * Options of `nps_kpi_follow_up_completion`: nps-core's
  * `kpi::FollowUpOptions`. Start from `nps_follow_up_options_default()`.
  */
@@ -3553,42 +3696,6 @@ typedef struct NpsTimeKpi {
      */
     struct NpsKpi within_target;
 } NpsTimeKpi;
-
-/**
- * How a `*_table` KPI function groups its rows; pass NULL for no grouping
- * (the table then has one group). Every column has the rows' length.
- * Zero-initialise it (`NpsKpiGrouping g = {0};`) and set what you need.
- */
-typedef struct NpsKpiGrouping {
-    /**
-     * Group key per row (dealer, technician, advisor id), or NULL (not
-     * together with `key_columns`).
-     */
-    const uint32_t *keys;
-    /**
-     * Unix seconds per row; needed when `period` is not `NPS_PERIOD_NONE`.
-     */
-    const int64_t *timestamps;
-    /**
-     * `NpsPeriod` to group the timestamps by.
-     */
-    uint32_t period;
-    /**
-     * IANA time zone of the periods (NUL-terminated), NULL = UTC.
-     */
-    const char *tz;
-    /**
-     * Several key columns at once (e.g. dealer × advisor), each with the
-     * rows' length; NULL (or `n_key_columns == 0`) = none. Rows of such a
-     * table have `has_key` false in `NpsKpiGroup`: read the keys from
-     * `nps_kpi_table_to_table` / `nps_kpi_time_table_to_table`.
-     */
-    const struct NpsKeyColumn *key_columns;
-    /**
-     * Number of columns at `key_columns`.
-     */
-    size_t n_key_columns;
-} NpsKpiGrouping;
 
 /**
  * One row of an `NpsKpiTable`, copied out by `nps_kpi_table_get`.
@@ -7064,6 +7171,275 @@ NpsStatus nps_kpi_parts_availability(const char *const *ro,
                                      const uint8_t *has_wait,
                                      size_t len,
                                      struct NpsPartsAvailability *out);
+
+/**
+ * `nps_kpi_estimate_accuracy` per group (`grouping` NULL = one group, as
+ * in `nps_kpi_rate_table`): writes a new `NpsEstimateAccuracyTable` to
+ * `*out`. Errors as `nps_kpi_estimate_accuracy`, and those of the
+ * grouping (a timestamp out of range is `NPS_STATUS_INVALID_VALUE` naming
+ * `timestamps` and the row).
+ *
+ * # Safety
+ *
+ * As `nps_kpi_estimate_accuracy`; `grouping` NULL or readable, its
+ * columns NULL or readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy_table(const int64_t *quoted_minor,
+                                          const int64_t *final_minor,
+                                          const int64_t *approved_minor,
+                                          const char *const *currencies,
+                                          size_t len,
+                                          const struct NpsEstimateOptions *options,
+                                          const struct NpsKpiGrouping *grouping,
+                                          struct NpsEstimateAccuracyTable **out);
+
+/**
+ * Number of rows (groups) of an estimate table; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_kpi_estimate_accuracy_table_len(const struct NpsEstimateAccuracyTable *table);
+
+/**
+ * The overall result of an estimate table (every order): the shares, the
+ * sum of unapproved increases and the overrun distributions.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy_table_overall(const struct NpsEstimateAccuracyTable *table,
+                                                  struct NpsEstimateAccuracy *out);
+
+/**
+ * The options an estimate table was computed with (those of both parts
+ * of a merged table).
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy_table_options(const struct NpsEstimateAccuracyTable *table,
+                                                  struct NpsEstimateOptions *out);
+
+/**
+ * Row `index` (0-based, `< nps_kpi_estimate_accuracy_table_len`; another
+ * index is `NPS_STATUS_INDEX_OUT_OF_RANGE`) of an estimate table: its
+ * key, period start and shares.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy_table_get(const struct NpsEstimateAccuracyTable *table,
+                                              size_t index,
+                                              struct NpsEstimateAccuracyGroup *out);
+
+/**
+ * Copies the key of row `index` as text (the decimal integer, the
+ * string, the parts of several key columns joined with `" | "`, or
+ * `"all"` without a key column) with a NUL into `buf` (capacity `len`);
+ * `*text_len` (may be NULL) receives its length without the NUL, also on
+ * `NPS_STATUS_BUFFER_TOO_SMALL`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy_table_key_text(const struct NpsEstimateAccuracyTable *table,
+                                                   size_t index,
+                                                   char *buf,
+                                                   size_t len,
+                                                   size_t *text_len);
+
+/**
+ * Merges two estimate tables: `*out` receives a new table equal to the
+ * table computed in one pass over the orders of `a` followed by those of
+ * `b` (nps-core `EstimateAccuracy::merge`: the counts of every group add
+ * up, the overruns' histograms add, so mean, median and p90 are those of
+ * one pass; the options are kept). Associative. `a` and `b` stay valid.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` for tables
+ * computed with another tolerance or currency, or grouped by another
+ * period, time zone or type of key column; `NPS_STATUS_OVERFLOW` past
+ * `INT64_MAX` minor units of unapproved increases.
+ *
+ * # Safety
+ *
+ * `a`, `b` NULL or live handles; `out` writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy_table_merge(const struct NpsEstimateAccuracyTable *a,
+                                                const struct NpsEstimateAccuracyTable *b,
+                                                struct NpsEstimateAccuracyTable **out);
+
+/**
+ * Copies the saved state of an estimate table (UTF-8 JSON bytes, not
+ * NUL-terminated) into `out`, as `nps_kpi_table_to_state`; load it with
+ * `nps_kpi_estimate_accuracy_table_from_state`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` NULL or writable for `capacity`
+ * bytes; `len` NULL or writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy_table_to_state(const struct NpsEstimateAccuracyTable *table,
+                                                   uint8_t *out,
+                                                   size_t capacity,
+                                                   size_t *len);
+
+/**
+ * Loads an estimate table from `len` bytes written by
+ * `nps_kpi_estimate_accuracy_table_to_state` (`NPS_STATUS_INVALID_ARGUMENT`
+ * naming `state` for anything else).
+ *
+ * # Safety
+ *
+ * `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_estimate_accuracy_table_from_state(const uint8_t *state,
+                                                     size_t len,
+                                                     struct NpsEstimateAccuracyTable **out);
+
+/**
+ * Releases an `NpsEstimateAccuracyTable`. NULL is accepted (and ignored).
+ *
+ * # Safety
+ *
+ * `table` NULL or a handle from this library not yet freed, used by no
+ * other thread.
+ */
+void nps_kpi_estimate_accuracy_table_free(struct NpsEstimateAccuracyTable *table);
+
+/**
+ * `nps_kpi_parts_availability` per group (`grouping` NULL = one group,
+ * as in `nps_kpi_rate_table`): writes a new `NpsPartsAvailabilityTable`
+ * to `*out`. The fill rate is per group; the repair orders delayed by
+ * parts and the waits are over all lines (an order's lines may fall into
+ * different groups).
+ *
+ * # Safety
+ *
+ * As `nps_kpi_parts_availability`; `grouping` NULL or readable, its
+ * columns NULL or readable for `len` values; `out` writable.
+ */
+NpsStatus nps_kpi_parts_availability_table(const char *const *ro,
+                                           const uint8_t *from_stock,
+                                           const int64_t *wait_s,
+                                           const uint8_t *has_wait,
+                                           size_t len,
+                                           const struct NpsKpiGrouping *grouping,
+                                           struct NpsPartsAvailabilityTable **out);
+
+/**
+ * Number of rows (groups) of a parts table; 0 for NULL.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle.
+ */
+size_t nps_kpi_parts_availability_table_len(const struct NpsPartsAvailabilityTable *table);
+
+/**
+ * The overall result of a parts table (every line).
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_parts_availability_table_overall(const struct NpsPartsAvailabilityTable *table,
+                                                   struct NpsPartsAvailability *out);
+
+/**
+ * Row `index` (0-based, `< nps_kpi_parts_availability_table_len`; another
+ * index is `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a parts table: its key,
+ * period start and fill rate.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` writable.
+ */
+NpsStatus nps_kpi_parts_availability_table_get(const struct NpsPartsAvailabilityTable *table,
+                                               size_t index,
+                                               struct NpsPartsAvailabilityGroup *out);
+
+/**
+ * Copies the key of row `index` of a parts table as text, as
+ * `nps_kpi_estimate_accuracy_table_key_text`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `buf` NULL or writable for `len` bytes;
+ * `text_len` NULL or writable.
+ */
+NpsStatus nps_kpi_parts_availability_table_key_text(const struct NpsPartsAvailabilityTable *table,
+                                                    size_t index,
+                                                    char *buf,
+                                                    size_t len,
+                                                    size_t *text_len);
+
+/**
+ * Merges two parts tables: `*out` receives a new table equal to the
+ * table computed in one pass over the lines of `a` followed by those of
+ * `b` (nps-core `PartsAvailability::merge`: the fill-rate counts add up,
+ * a repair order with lines in both is one order, delayed when it was in
+ * either, the waits' histograms add). Associative. `a` and `b` stay
+ * valid.
+ *
+ * Errors: `NPS_STATUS_INVALID_ARGUMENT` naming `other` for tables grouped
+ * by another period, time zone or type of key column;
+ * `NPS_STATUS_OVERFLOW` past `UINT64_MAX` lines.
+ *
+ * # Safety
+ *
+ * `a`, `b` NULL or live handles; `out` writable.
+ */
+NpsStatus nps_kpi_parts_availability_table_merge(const struct NpsPartsAvailabilityTable *a,
+                                                 const struct NpsPartsAvailabilityTable *b,
+                                                 struct NpsPartsAvailabilityTable **out);
+
+/**
+ * Copies the saved state of a parts table (UTF-8 JSON bytes, not
+ * NUL-terminated) into `out`, as `nps_kpi_table_to_state`; load it with
+ * `nps_kpi_parts_availability_table_from_state`.
+ *
+ * # Safety
+ *
+ * `table` NULL or a live handle; `out` NULL or writable for `capacity`
+ * bytes; `len` NULL or writable.
+ */
+NpsStatus nps_kpi_parts_availability_table_to_state(const struct NpsPartsAvailabilityTable *table,
+                                                    uint8_t *out,
+                                                    size_t capacity,
+                                                    size_t *len);
+
+/**
+ * Loads a parts table from `len` bytes written by
+ * `nps_kpi_parts_availability_table_to_state`
+ * (`NPS_STATUS_INVALID_ARGUMENT` naming `state` for anything else).
+ *
+ * # Safety
+ *
+ * `state` NULL (with `len == 0`) or readable for `len` bytes; `out`
+ * writable.
+ */
+NpsStatus nps_kpi_parts_availability_table_from_state(const uint8_t *state,
+                                                      size_t len,
+                                                      struct NpsPartsAvailabilityTable **out);
+
+/**
+ * Releases an `NpsPartsAvailabilityTable`. NULL is accepted (and
+ * ignored).
+ *
+ * # Safety
+ *
+ * `table` NULL or a handle from this library not yet freed, used by no
+ * other thread.
+ */
+void nps_kpi_parts_availability_table_free(struct NpsPartsAvailabilityTable *table);
 
 /**
  * A rate: rows with `flags[i] == 1` / eligible rows (`eligible` NULL =

@@ -3,17 +3,22 @@
 //! Conversion only: the rules live in `nps_core::kpi`.
 
 use nps_core::kpi::{
-    estimate_accuracy, parts_availability, Distribution, EstimateAccuracy, EstimateOptions,
-    PartsAvailability,
+    estimate_accuracy, parts_availability, EstimateAccuracy, EstimateOptions, PartsAvailability,
 };
 use nps_core::money::Currency;
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
+use pyo3::types::{PyDelta, PyDeltaAccess, PyTuple};
+use serde::{Deserialize, Serialize};
 
+use crate::column::Categories;
 use crate::errors::CoreResult;
+use crate::flow::{dist, PyDistribution};
 use crate::kpi::{
-    f64_vec, flags, group_args, grouped, i64_vec, kpi_table, need, Form, PyKpi, PyKpiTable,
+    f64_vec, flags, group_args, grouped, i64_vec, key_categories, key_names, named_kpi_table, need,
+    Form, PyKpi, PyKpiTable,
 };
+use crate::state;
+use crate::table::{loaded_categories, merge_categories, saved_categories, KeyCategories};
 
 /// Estimate accuracy (price transparency): the share of repair orders
 /// billed within tolerance of the quote (`value`, `numerator`,
@@ -21,23 +26,36 @@ use crate::kpi::{
 /// unapproved increases; `table` and `unapproved_table` are the grouped
 /// KPI tables.
 ///
+/// A result is also a partial result: `a.merge(b)` (or `a + b`, `sum()`)
+/// is the result of the orders of both, as if computed in one pass (the
+/// overrun distributions included); results computed with another
+/// tolerance or currency do not merge. It pickles exactly, with the key
+/// names of its tables.
+///
 /// >>> e = nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])  # 800 → 1500, 200 → 200
-/// >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative["p90"]
+/// >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative.p90
 /// (0.5, 1, 70000, 0.7875)
-#[pyclass(frozen, module = "nps.kpi", name = "EstimateAccuracy")]
+#[pyclass(frozen, eq, module = "nps.kpi", name = "EstimateAccuracy")]
+#[derive(PartialEq)]
 pub(crate) struct PyEstimateAccuracy {
     e: EstimateAccuracy,
-    table: PyKpiTable,
-    unapproved_table: PyKpiTable,
+    key_names: Vec<Option<String>>,
+    /// The categories of categorical key columns, whose keys are codes.
+    categories: KeyCategories,
 }
 
-fn dist<'py>(py: Python<'py>, d: &Distribution) -> PyResult<Bound<'py, PyDict>> {
-    let out = PyDict::new(py);
-    out.set_item("n", d.n)?;
-    out.set_item("mean", d.mean)?;
-    out.set_item("median", d.median)?;
-    out.set_item("p90", d.p90)?;
-    Ok(out)
+/// What a pickled `EstimateAccuracy` holds: the core result and the key
+/// names (and categories) of its tables.
+#[derive(Serialize, Deserialize)]
+struct SavedEstimate {
+    value: EstimateAccuracy,
+    key_names: Vec<Option<String>>,
+    #[serde(default)]
+    categories: Vec<Option<Categories>>,
+}
+
+impl nps_core::state::Saved for SavedEstimate {
+    const KIND: &'static str = "nps.kpi.EstimateAccuracy";
 }
 
 #[pymethods]
@@ -78,15 +96,16 @@ impl PyEstimateAccuracy {
     fn unapproved_minor(&self) -> i64 {
         self.e.unapproved_minor
     }
-    /// final − quote in minor units: `{"n", "mean", "median", "p90"}`.
+    /// final − quote in minor units, over orders with a quote (a
+    /// `Distribution`: `n`, `mean`, `median`, `p90`).
     #[getter]
-    fn overrun_minor<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dist(py, &self.e.overrun_minor)
+    fn overrun_minor(&self) -> PyDistribution {
+        dist(&self.e.overrun_minor)
     }
-    /// (final − quote) / quote: `{"n", "mean", "median", "p90"}`.
+    /// (final − quote) / quote, over orders with a quote (a `Distribution`).
     #[getter]
-    fn overrun_relative<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dist(py, &self.e.overrun_relative)
+    fn overrun_relative(&self) -> PyDistribution {
+        dist(&self.e.overrun_relative)
     }
     /// The tolerance used.
     #[getter]
@@ -101,12 +120,47 @@ impl PyEstimateAccuracy {
     /// The share within tolerance, overall and per group (a KpiTable).
     #[getter]
     fn table(&self) -> PyKpiTable {
-        self.table.clone()
+        named_kpi_table(self.e.within.clone(), &self.key_names, &self.categories)
     }
     /// The share with an unapproved increase, overall and per group.
     #[getter]
     fn unapproved_table(&self) -> PyKpiTable {
-        self.unapproved_table.clone()
+        named_kpi_table(self.e.unapproved.clone(), &self.key_names, &self.categories)
+    }
+
+    /// The result of the orders of this result followed by those of
+    /// `other`: equal to the result computed in one pass over all of them
+    /// (the tables' counts, the unapproved increases and the overrun
+    /// distributions, median and p90 included). Raises InvalidArgumentError
+    /// (argument `other`) for a result computed with another tolerance or
+    /// currency, or grouped by another period, time zone or key columns.
+    ///
+    /// >>> a = nps.kpi.estimate_accuracy([80_000], [150_000])
+    /// >>> b = nps.kpi.estimate_accuracy([20_000], [20_000])
+    /// >>> m = a.merge(b)
+    /// >>> m.value, m.overrun_relative.median
+    /// (0.5, 0.4375)
+    /// >>> m == nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])
+    /// True
+    fn merge(&self, other: &PyEstimateAccuracy) -> PyResult<PyEstimateAccuracy> {
+        Ok(PyEstimateAccuracy {
+            e: self.e.merge(&other.e).py()?,
+            key_names: state::merge_names(&self.key_names, &other.key_names)?,
+            categories: merge_categories(&self.categories, &other.categories)?,
+        })
+    }
+
+    /// `a + b` is `a.merge(b)`.
+    fn __add__(&self, other: &PyEstimateAccuracy) -> PyResult<PyEstimateAccuracy> {
+        self.merge(other)
+    }
+
+    /// `0 + a` is `a` (so `sum(results)` works).
+    fn __radd__<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        state::radd(slf, other)
     }
 
     fn __repr__(&self) -> String {
@@ -122,20 +176,24 @@ impl PyEstimateAccuracy {
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        crate::state::reduce(slf.as_any(), &slf.get().e)
+        let me = slf.get();
+        let saved = SavedEstimate {
+            value: me.e.clone(),
+            key_names: me.key_names.clone(),
+            categories: saved_categories(&me.categories),
+        };
+        state::reduce(slf.as_any(), &saved)
     }
 
-    /// The result of a state written by pickling (`pickle.loads`); the
-    /// tables' key names are not kept.
+    /// The result of a state written by pickling (`pickle.loads`), with
+    /// the key names and categories of its tables.
     #[staticmethod]
     fn _from_state(state: &[u8]) -> PyResult<Self> {
-        let e: EstimateAccuracy = crate::state::load(state)?;
-        let none = Form::of_data(None)?;
-        let g = group_args(&none, None, None, None, None, None)?;
+        let s: SavedEstimate = state::load(state)?;
         Ok(PyEstimateAccuracy {
-            table: kpi_table(e.within.clone(), &g),
-            unapproved_table: kpi_table(e.unapproved.clone(), &g),
-            e,
+            e: s.value,
+            key_names: s.key_names,
+            categories: loaded_categories(s.categories),
         })
     }
 }
@@ -191,9 +249,9 @@ pub(crate) fn _kpi_estimate_accuracy<'py>(
         estimate_accuracy(&q, &f, a.as_deref(), cs.as_deref(), &opts, grouping)
     })?;
     Ok(PyEstimateAccuracy {
-        table: kpi_table(e.within.clone(), &g),
-        unapproved_table: kpi_table(e.unapproved.clone(), &g),
         e,
+        key_names: key_names(&g),
+        categories: key_categories(&g),
     })
 }
 
@@ -201,13 +259,35 @@ pub(crate) fn _kpi_estimate_accuracy<'py>(
 /// `denominator`, `coverage`; `table` grouped), the share of repair orders
 /// delayed by parts and the parts-wait distribution in seconds.
 ///
+/// A result is also a partial result: `a.merge(b)` (or `a + b`, `sum()`)
+/// is the result of the lines of both, as if computed in one pass (a
+/// repair order with lines in both counts once). It pickles exactly, with
+/// the key names of its table.
+///
 /// >>> p = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200])
-/// >>> round(p.value, 4), p.delayed_ros.value, p.wait_s["median"]
+/// >>> round(p.value, 4), p.delayed_ros.value, p.wait_s.median
 /// (0.6667, 0.5, 259200.0)
-#[pyclass(frozen, module = "nps.kpi", name = "PartsAvailability")]
+#[pyclass(frozen, eq, module = "nps.kpi", name = "PartsAvailability")]
+#[derive(PartialEq)]
 pub(crate) struct PyPartsAvailability {
     p: PartsAvailability,
-    table: PyKpiTable,
+    key_names: Vec<Option<String>>,
+    /// The categories of categorical key columns, whose keys are codes.
+    categories: KeyCategories,
+}
+
+/// What a pickled `PartsAvailability` holds: the core result and the key
+/// names (and categories) of its table.
+#[derive(Serialize, Deserialize)]
+struct SavedParts {
+    value: PartsAvailability,
+    key_names: Vec<Option<String>>,
+    #[serde(default)]
+    categories: Vec<Option<Categories>>,
+}
+
+impl nps_core::state::Saved for SavedParts {
+    const KIND: &'static str = "nps.kpi.PartsAvailability";
 }
 
 #[pymethods]
@@ -239,15 +319,49 @@ impl PyPartsAvailability {
             k: self.p.delayed_ros,
         }
     }
-    /// Recorded parts waits in seconds: `{"n", "mean", "median", "p90"}`.
+    /// Recorded parts waits in seconds of lines not from stock (a
+    /// `Distribution`: `n`, `mean`, `median`, `p90`).
     #[getter]
-    fn wait_s<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
-        dist(py, &self.p.wait_s)
+    fn wait_s(&self) -> PyDistribution {
+        dist(&self.p.wait_s)
     }
     /// The fill rate, overall and per group (a KpiTable).
     #[getter]
     fn table(&self) -> PyKpiTable {
-        self.table.clone()
+        named_kpi_table(self.p.fill_rate.clone(), &self.key_names, &self.categories)
+    }
+
+    /// The result of the lines of this result followed by those of
+    /// `other`: equal to the result computed in one pass over all of them
+    /// (a repair order with lines in both is one order, delayed when it was
+    /// in either; the wait distribution is that of all lines). Raises
+    /// InvalidArgumentError (argument `other`) for a result grouped by
+    /// another period, time zone or key columns.
+    ///
+    /// >>> a = nps.kpi.parts_availability(["r1"], [True])
+    /// >>> b = nps.kpi.parts_availability(["r1"], [False], wait_s=[3 * 86400])
+    /// >>> m = a.merge(b)
+    /// >>> m.value, m.delayed_ros.value, m.wait_s.mean
+    /// (0.5, 1.0, 259200.0)
+    fn merge(&self, other: &PyPartsAvailability) -> PyResult<PyPartsAvailability> {
+        Ok(PyPartsAvailability {
+            p: self.p.merge(&other.p).py()?,
+            key_names: state::merge_names(&self.key_names, &other.key_names)?,
+            categories: merge_categories(&self.categories, &other.categories)?,
+        })
+    }
+
+    /// `a + b` is `a.merge(b)`.
+    fn __add__(&self, other: &PyPartsAvailability) -> PyResult<PyPartsAvailability> {
+        self.merge(other)
+    }
+
+    /// `0 + a` is `a` (so `sum(results)` works).
+    fn __radd__<'py>(
+        slf: &Bound<'py, Self>,
+        other: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        state::radd(slf, other)
     }
 
     fn __repr__(&self) -> String {
@@ -261,20 +375,104 @@ impl PyPartsAvailability {
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {
-        crate::state::reduce(slf.as_any(), &slf.get().p)
+        let me = slf.get();
+        let saved = SavedParts {
+            value: me.p.clone(),
+            key_names: me.key_names.clone(),
+            categories: saved_categories(&me.categories),
+        };
+        state::reduce(slf.as_any(), &saved)
     }
 
-    /// The result of a state written by pickling (`pickle.loads`); the
-    /// table's key names are not kept.
+    /// The result of a state written by pickling (`pickle.loads`), with
+    /// the key names and categories of its table.
     #[staticmethod]
     fn _from_state(state: &[u8]) -> PyResult<Self> {
-        let p: PartsAvailability = crate::state::load(state)?;
-        let none = Form::of_data(None)?;
-        let g = group_args(&none, None, None, None, None, None)?;
+        let s: SavedParts = state::load(state)?;
         Ok(PyPartsAvailability {
-            table: kpi_table(p.fill_rate.clone(), &g),
-            p,
+            p: s.value,
+            key_names: s.key_names,
+            categories: loaded_categories(s.categories),
         })
+    }
+}
+
+/// A wait of row `i` that is not whole seconds.
+fn not_whole(i: usize, got: String) -> PyErr {
+    crate::errors::to_py(nps_core::Error::InvalidValue {
+        name: "wait_s".into(),
+        index: i,
+        reason: format!("must be whole seconds, got {got}"),
+    })
+}
+
+/// The parts waits in whole seconds (`None` = not recorded): numbers (NaN
+/// or None = not recorded), `datetime.timedelta`s, or a numpy / pandas
+/// `timedelta64` column (NaT = not recorded). nps-core checks the range.
+fn waits(py: Python<'_>, w: &Bound<'_, PyAny>) -> PyResult<Vec<Option<i64>>> {
+    let kind = w
+        .getattr("dtype")
+        .and_then(|d| d.getattr("kind"))
+        .and_then(|k| k.extract::<String>())
+        .ok();
+    if kind.as_deref() == Some("m") {
+        let ns: Vec<i64> = py
+            .import("numpy")?
+            .call_method1("asarray", (w,))?
+            .call_method1("astype", ("timedelta64[ns]",))?
+            .call_method1("astype", ("int64",))?
+            .call_method0("tolist")?
+            .extract()?;
+        const NS: i64 = 1_000_000_000;
+        return ns
+            .into_iter()
+            .enumerate()
+            .map(|(i, v)| match v {
+                i64::MIN => Ok(None), // NaT
+                v if v % NS == 0 => Ok(Some(v / NS)),
+                v => Err(not_whole(i, format!("{v} ns"))),
+            })
+            .collect();
+    }
+    if kind.is_none() || kind.as_deref() == Some("O") {
+        let items: Vec<Bound<'_, PyAny>> = w.try_iter()?.collect::<PyResult<_>>()?;
+        if items.iter().any(|x| x.is_instance_of::<PyDelta>()) {
+            return items
+                .iter()
+                .enumerate()
+                .map(|(i, x)| -> PyResult<Option<i64>> {
+                    if let Ok(d) = x.cast::<PyDelta>() {
+                        if d.get_microseconds() != 0 {
+                            return Err(not_whole(i, "a timedelta with microseconds".into()));
+                        }
+                        return Ok(Some(
+                            i64::from(d.get_days()) * 86_400 + i64::from(d.get_seconds()),
+                        ));
+                    }
+                    if x.is_none() {
+                        return Ok(None);
+                    }
+                    let v: f64 = x.extract()?;
+                    whole(i, v)
+                })
+                .collect();
+        }
+    }
+    f64_vec(w, "wait_s")?
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| whole(i, v))
+        .collect()
+}
+
+/// Seconds as a number: NaN = not recorded, else whole.
+fn whole(i: usize, v: f64) -> PyResult<Option<i64>> {
+    if v.is_nan() {
+        Ok(None)
+    } else if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
+        Ok(Some(v as i64))
+    } else {
+        Err(not_whole(i, v.to_string()))
     }
 }
 
@@ -311,32 +509,15 @@ pub(crate) fn _kpi_parts_availability<'py>(
     )?;
     let w: Option<Vec<Option<i64>>> = form
         .col(wait_s, "wait_s")?
-        .map(|w| -> PyResult<Vec<Option<i64>>> {
-            f64_vec(&w, "wait_s")?
-                .into_iter()
-                .enumerate()
-                .map(|(i, v)| {
-                    if v.is_nan() {
-                        Ok(None)
-                    } else if v.is_finite() && v.fract() == 0.0 && v.abs() < 9.0e15 {
-                        Ok(Some(v as i64))
-                    } else {
-                        Err(crate::errors::to_py(nps_core::Error::InvalidValue {
-                            name: "wait_s".into(),
-                            index: i,
-                            reason: format!("must be whole seconds, got {v}"),
-                        }))
-                    }
-                })
-                .collect()
-        })
+        .map(|w| waits(py, &w))
         .transpose()?;
     let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
     let p = grouped(py, &g, |grouping| {
         parts_availability(&refs, &s, w.as_deref(), grouping)
     })?;
     Ok(PyPartsAvailability {
-        table: kpi_table(p.fill_rate.clone(), &g),
         p,
+        key_names: key_names(&g),
+        categories: key_categories(&g),
     })
 }

@@ -92,7 +92,8 @@ impl PyDistribution {
     }
 }
 
-fn dist(d: &Distribution) -> PyDistribution {
+/// The Python `Distribution` of a core one.
+pub(crate) fn dist(d: &Distribution) -> PyDistribution {
     PyDistribution { d: *d }
 }
 

@@ -898,6 +898,20 @@ pub(crate) fn kpi_table(t: KpiTable, g: &GroupArgs<'_>) -> PyKpiTable {
     }
 }
 
+/// A KPI table that belongs to a larger result (estimate accuracy, parts
+/// availability), with that result's key names and categories.
+pub(crate) fn named_kpi_table(
+    t: KpiTable,
+    key_names: &[Option<String>],
+    categories: &table::KeyCategories,
+) -> PyKpiTable {
+    PyKpiTable {
+        t,
+        key_names: key_names.to_vec(),
+        categories: categories.clone(),
+    }
+}
+
 /// The categories of categorical `by=` columns (their keys are codes).
 pub(crate) fn key_categories(g: &GroupArgs<'_>) -> table::KeyCategories {
     g.by.as_ref()

@@ -1,8 +1,9 @@
 /* Workshop capacity through the C API: every vector of
  * tests/golden/workshop_vectors.json (written by the independent oracle
  * tests/golden/gen_workshop_vectors.py; schema in tests/golden/README.md) —
- * staffing by the hour and the capacity gain, the defaults section — then
- * its bad inputs and NULL pointers.
+ * staffing by the hour and the capacity gain, the defaults section, estimate
+ * accuracy and parts availability (overall, and grouped by key and period
+ * with merge and saved states) — then its bad inputs and NULL pointers.
  * Usage: test_workshop path/to/workshop_vectors.json */
 #include <cjson/cJSON.h>
 #include <math.h>
@@ -427,6 +428,308 @@ static void parts_cases(const cJSON *sec, const cJSON *bads) {
     }
 }
 
+/* ---- grouped estimate accuracy and parts availability ---- */
+
+/* The grouping of a case's rows [from, to): string keys as one key column,
+ * timestamps, period and zone. The buffers live in `g`'s owner. */
+typedef struct {
+    const char *keys[64];
+    int64_t ts[64];
+    NpsKeyColumn column;
+    NpsKpiGrouping g;
+} CaseGrouping;
+
+static uint32_t period_of(const char *name) {
+    if (strcmp(name, "day") == 0) return NPS_PERIOD_DAY;
+    if (strcmp(name, "week") == 0) return NPS_PERIOD_WEEK;
+    if (strcmp(name, "month") == 0) return NPS_PERIOD_MONTH;
+    if (strcmp(name, "quarter") == 0) return NPS_PERIOD_QUARTER;
+    return NPS_PERIOD_YEAR;
+}
+
+/* Fills `cg` for rows [from, to) of case `c`; NULL when it is not grouped. */
+static const NpsKpiGrouping *case_grouping(const cJSON *c, size_t from, size_t to, CaseGrouping *cg) {
+    const cJSON *keys = get(c, "keys"), *period = get(c, "period");
+    size_t i;
+    memset(cg, 0, sizeof *cg);
+    if (keys == NULL && period == NULL) return NULL;
+    for (i = from; i < to; i++) {
+        if (keys != NULL) cg->keys[i - from] = cJSON_GetArrayItem(keys, (int)i)->valuestring;
+        if (period != NULL) cg->ts[i - from] = (int64_t)cJSON_GetArrayItem(get(c, "timestamps"), (int)i)->valuedouble;
+    }
+    if (keys != NULL) {
+        cg->column.key_type = NPS_KEY_TYPE_STR;
+        cg->column.values = cg->keys;
+        cg->g.key_columns = &cg->column;
+        cg->g.n_key_columns = 1;
+    }
+    if (period != NULL) {
+        cg->g.timestamps = cg->ts;
+        cg->g.period = period_of(period->valuestring);
+        cg->g.tz = get(c, "tz")->valuestring;
+    }
+    return &cg->g;
+}
+
+/* Checks a row's key text and period start against an oracle group. */
+static void check_label(const char *name, bool has_period, int32_t y, uint32_t m, uint32_t d,
+                        const char *key_text, const cJSON *w) {
+    const cJSON *key = get(w, "key"), *start = get(w, "period_start");
+    if (cJSON_IsString(key)) CHECK_STR(name, key_text, key->valuestring);
+    if (cJSON_IsString(start)) {
+        char got[16];
+        CHECK(has_period);
+        snprintf(got, sizeof got, "%04d-%02u-%02u", (int)y, (unsigned)m, (unsigned)d);
+        CHECK_STR(name, got, start->valuestring);
+    } else {
+        CHECK(!has_period);
+    }
+}
+
+static NpsEstimateOptions case_options(const cJSON *c) {
+    NpsEstimateOptions o = nps_estimate_options_default();
+    o.tolerance = get(c, "tolerance")->valuedouble;
+    memset(o.currency, 0, sizeof o.currency);
+    strncpy(o.currency, get(c, "currency")->valuestring, 3);
+    return o;
+}
+
+/* An estimate table of rows [from, to) of case `c` (NULL on failure). */
+static NpsEstimateAccuracyTable *estimate_table(const cJSON *c, size_t from, size_t to) {
+    size_t n = 0, m = 0, k = 0, i = 0;
+    int64_t *q = arrivals_of(get(c, "quoted"), &n);
+    int64_t *f = arrivals_of(get(c, "final"), &m);
+    int64_t *a = NULL;
+    const char *cur[64];
+    const cJSON *cs = get(c, "currencies"), *x;
+    NpsEstimateOptions o = case_options(c);
+    CaseGrouping cg;
+    const NpsKpiGrouping *g = case_grouping(c, from, to, &cg);
+    NpsEstimateAccuracyTable *t = NULL;
+    if (cJSON_IsArray(get(c, "approved"))) a = arrivals_of(get(c, "approved"), &k);
+    if (cJSON_IsArray(cs)) cJSON_ArrayForEach(x, cs) cur[i++] = x->valuestring;
+    CHECK_STATUS(nps_kpi_estimate_accuracy_table(q + from, f + from, a ? a + from : NULL,
+                                                 cJSON_IsArray(cs) ? cur + from : NULL, to - from, &o, g, &t),
+                 NPS_STATUS_OK);
+    free(q);
+    free(f);
+    free(a);
+    return t;
+}
+
+static void check_estimate_table(const char *name, const NpsEstimateAccuracyTable *t, const cJSON *w) {
+    NpsEstimateAccuracy e;
+    NpsEstimateOptions o;
+    const cJSON *groups = get(w, "groups"), *gw;
+    size_t i = 0;
+    CHECK_STATUS(nps_kpi_estimate_accuracy_table_overall(t, &e), NPS_STATUS_OK);
+    check_estimate(name, &e, w);
+    CHECK_STATUS(nps_kpi_estimate_accuracy_table_options(t, &o), NPS_STATUS_OK);
+    if (groups == NULL) {
+        CHECK(nps_kpi_estimate_accuracy_table_len(t) <= 1);
+        return;
+    }
+    CHECK_U64(name, nps_kpi_estimate_accuracy_table_len(t), (uint64_t)cJSON_GetArraySize(groups));
+    cJSON_ArrayForEach(gw, groups) {
+        NpsEstimateAccuracyGroup r;
+        char key[32];
+        size_t len = 0;
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_get(t, i, &r), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_key_text(t, i, key, sizeof key, &len), NPS_STATUS_OK);
+        CHECK(!r.has_key); /* string keys: read as text */
+        check_label(name, r.has_period, r.year, r.month, r.day, key, gw);
+        check_kpi(name, &r.within, get(gw, "within"));
+        check_kpi(name, &r.unapproved, get(gw, "unapproved"));
+        i++;
+    }
+    {
+        NpsEstimateAccuracyGroup r;
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_get(t, i, &r), NPS_STATUS_INDEX_OUT_OF_RANGE);
+    }
+}
+
+static void estimate_table_cases(const cJSON *sec, const cJSON *bad_merges) {
+    const cJSON *c;
+    cJSON_ArrayForEach(c, sec) {
+        const char *name = get(c, "name")->valuestring;
+        size_t n = (size_t)cJSON_GetArraySize(get(c, "quoted"));
+        NpsEstimateAccuracyTable *t, *back = NULL;
+        unsigned char state[1 << 14];
+        size_t len = 0;
+        NpsEstimateOptions o;
+        case_begin("estimate table %s", name);
+        t = estimate_table(c, 0, n);
+        check_estimate_table(name, t, get(c, "expected"));
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_options(t, &o), NPS_STATUS_OK);
+        CHECK(o.tolerance == get(c, "tolerance")->valuedouble);
+        CHECK_STR("currency", o.currency, get(c, "currency")->valuestring);
+        /* A saved state loads back to the same table. */
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_to_state(t, state, sizeof state, &len), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_from_state(state, len, &back), NPS_STATUS_OK);
+        check_estimate_table(name, back, get(c, "expected"));
+        nps_kpi_estimate_accuracy_table_free(back);
+        back = NULL;
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_from_state(state, len / 2, &back), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(back == NULL);
+        /* The two parts of a split merge into the one-pass result. */
+        if (cJSON_IsNumber(get(c, "split"))) {
+            size_t k = (size_t)get(c, "split")->valuedouble;
+            NpsEstimateAccuracyTable *a = estimate_table(c, 0, k), *b = estimate_table(c, k, n), *m = NULL;
+            CHECK_STATUS(nps_kpi_estimate_accuracy_table_merge(a, b, &m), NPS_STATUS_OK);
+            check_estimate_table(name, m, get(c, "expected"));
+            nps_kpi_estimate_accuracy_table_free(m);
+            nps_kpi_estimate_accuracy_table_free(a);
+            nps_kpi_estimate_accuracy_table_free(b);
+        }
+        nps_kpi_estimate_accuracy_table_free(t);
+        case_end();
+    }
+    cJSON_ArrayForEach(c, bad_merges) {
+        int64_t q1 = 80000, f1 = 150000, q2 = 20000, f2 = 20000;
+        NpsEstimateOptions oa = case_options(get(c, "a")), ob = case_options(get(c, "b"));
+        NpsEstimateAccuracyTable *a = NULL, *b = NULL, *m = NULL;
+        char want[32];
+        case_begin("estimate merge: %s", get(c, "what")->valuestring);
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table(&q1, &f1, NULL, NULL, 1, &oa, NULL, &a), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table(&q2, &f2, NULL, NULL, 1, &ob, NULL, &b), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_merge(a, b, &m), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(m == NULL);
+        snprintf(want, sizeof want, "`%s`", get(c, "name")->valuestring);
+        CHECK(strstr(last_message(), want) != NULL);
+        CHECK(strstr(last_message(), get(c, "option")->valuestring) != NULL);
+        nps_kpi_estimate_accuracy_table_free(a);
+        nps_kpi_estimate_accuracy_table_free(b);
+        case_end();
+    }
+    case_begin("estimate table NULL pointers");
+    {
+        NpsEstimateAccuracyTable *t = NULL;
+        NpsEstimateAccuracy e;
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table(NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL),
+                     NPS_STATUS_NULL_POINTER);
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table(NULL, NULL, NULL, NULL, 1, NULL, NULL, &t),
+                     NPS_STATUS_NULL_POINTER);
+        CHECK(t == NULL);
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_overall(NULL, &e), NPS_STATUS_NULL_POINTER);
+        CHECK_STATUS(nps_kpi_estimate_accuracy_table_merge(NULL, NULL, &t), NPS_STATUS_NULL_POINTER);
+        CHECK(nps_kpi_estimate_accuracy_table_len(NULL) == 0);
+        nps_kpi_estimate_accuracy_table_free(NULL);
+    }
+    case_end();
+}
+
+/* A parts table of rows [from, to) of case `c`. */
+static NpsPartsAvailabilityTable *parts_table(const cJSON *c, size_t from, size_t to) {
+    const char *ro[64];
+    uint8_t stock[64], has[64];
+    int64_t wait[64];
+    size_t n = 0;
+    const cJSON *x;
+    bool waits = cJSON_IsArray(get(c, "wait_s"));
+    CaseGrouping cg;
+    const NpsKpiGrouping *g = case_grouping(c, from, to, &cg);
+    NpsPartsAvailabilityTable *t = NULL;
+    cJSON_ArrayForEach(x, get(c, "ro")) ro[n++] = x->valuestring;
+    n = 0;
+    cJSON_ArrayForEach(x, get(c, "from_stock")) stock[n++] = cJSON_IsTrue(x) ? 1 : 0;
+    if (waits) {
+        size_t i = 0;
+        cJSON_ArrayForEach(x, get(c, "wait_s")) {
+            has[i] = cJSON_IsNumber(x) ? 1 : 0;
+            wait[i++] = cJSON_IsNumber(x) ? (int64_t)x->valuedouble : 0;
+        }
+    }
+    CHECK_STATUS(nps_kpi_parts_availability_table(ro + from, stock + from, waits ? wait + from : NULL,
+                                                  waits ? has + from : NULL, to - from, g, &t),
+                 NPS_STATUS_OK);
+    return t;
+}
+
+static void check_parts_table(const char *name, const NpsPartsAvailabilityTable *t, const cJSON *w) {
+    NpsPartsAvailability p;
+    const cJSON *groups = get(w, "groups"), *gw;
+    size_t i = 0;
+    CHECK_STATUS(nps_kpi_parts_availability_table_overall(t, &p), NPS_STATUS_OK);
+    check_kpi("fill", &p.fill_rate, get(w, "fill_rate"));
+    check_kpi("delayed", &p.delayed_ros, get(w, "delayed_ros"));
+    check_dist("wait", &p.wait_s, get(w, "wait_s"));
+    if (groups == NULL) return;
+    CHECK_U64(name, nps_kpi_parts_availability_table_len(t), (uint64_t)cJSON_GetArraySize(groups));
+    cJSON_ArrayForEach(gw, groups) {
+        NpsPartsAvailabilityGroup r;
+        char key[32];
+        CHECK_STATUS(nps_kpi_parts_availability_table_get(t, i, &r), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_parts_availability_table_key_text(t, i, key, sizeof key, NULL), NPS_STATUS_OK);
+        check_label(name, r.has_period, r.year, r.month, r.day, key, gw);
+        check_kpi(name, &r.fill_rate, get(gw, "fill_rate"));
+        i++;
+    }
+}
+
+static void parts_table_cases(const cJSON *sec) {
+    const cJSON *c;
+    cJSON_ArrayForEach(c, sec) {
+        const char *name = get(c, "name")->valuestring;
+        size_t n = (size_t)cJSON_GetArraySize(get(c, "ro")), len = 0;
+        NpsPartsAvailabilityTable *t, *back = NULL;
+        unsigned char state[1 << 14];
+        case_begin("parts table %s", name);
+        t = parts_table(c, 0, n);
+        check_parts_table(name, t, get(c, "expected"));
+        CHECK_STATUS(nps_kpi_parts_availability_table_to_state(t, state, sizeof state, &len), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_parts_availability_table_from_state(state, len, &back), NPS_STATUS_OK);
+        check_parts_table(name, back, get(c, "expected"));
+        nps_kpi_parts_availability_table_free(back);
+        if (cJSON_IsNumber(get(c, "split"))) {
+            size_t k = (size_t)get(c, "split")->valuedouble;
+            NpsPartsAvailabilityTable *a = parts_table(c, 0, k), *b = parts_table(c, k, n), *m = NULL;
+            CHECK_STATUS(nps_kpi_parts_availability_table_merge(b, a, &m), NPS_STATUS_OK);
+            check_parts_table(name, m, get(c, "expected"));
+            nps_kpi_parts_availability_table_free(m);
+            nps_kpi_parts_availability_table_free(a);
+            nps_kpi_parts_availability_table_free(b);
+        }
+        nps_kpi_parts_availability_table_free(t);
+        case_end();
+    }
+    case_begin("parts table NULL pointers");
+    {
+        NpsPartsAvailabilityTable *t = NULL;
+        CHECK_STATUS(nps_kpi_parts_availability_table(NULL, NULL, NULL, NULL, 0, NULL, NULL),
+                     NPS_STATUS_NULL_POINTER);
+        CHECK_STATUS(nps_kpi_parts_availability_table_merge(NULL, NULL, &t), NPS_STATUS_NULL_POINTER);
+        CHECK(t == NULL && nps_kpi_parts_availability_table_len(NULL) == 0);
+        nps_kpi_parts_availability_table_free(NULL);
+    }
+    case_end();
+}
+
+/* The issue's hand-worked figures: 800 -> 1500 is +700 (+87.5 %),
+ * unapproved; 200 -> 200 is 0 %; mixed currencies are an error; a quote of
+ * 0 is no data for its row; "3 days" of parts wait is 259,200 s. */
+static void issue_figures(void) {
+    int64_t q[2] = {80000, 20000}, f[2] = {150000, 20000}, zq[2] = {0, 20000}, zf[2] = {9000, 20000};
+    int64_t w = 3 * 24 * 3600;
+    const char *cur[2] = {"CNY", "USD"}, *ro[1] = {"r"};
+    uint8_t stock[1] = {0};
+    NpsEstimateAccuracy e;
+    NpsPartsAvailability p;
+    case_begin("issue figures");
+    CHECK_STATUS(nps_kpi_estimate_accuracy(q, f, NULL, NULL, 1, NULL, &e), NPS_STATUS_OK);
+    CHECK(e.overrun_minor.mean == 70000.0 && e.overrun_relative.mean == 0.875);
+    CHECK(e.unapproved.numerator == 1.0 && e.unapproved_minor == 70000);
+    CHECK(e.within.has_value && e.within.value == 0.0);
+    CHECK_STATUS(nps_kpi_estimate_accuracy(q + 1, f + 1, NULL, NULL, 1, NULL, &e), NPS_STATUS_OK);
+    CHECK(e.overrun_relative.mean == 0.0 && e.within.value == 1.0 && e.unapproved_minor == 0);
+    CHECK_STATUS(nps_kpi_estimate_accuracy(q, f, NULL, cur, 2, NULL, &e), NPS_STATUS_INVALID_VALUE);
+    CHECK(strstr(last_message(), "`currencies` at row 1") != NULL);
+    CHECK_STATUS(nps_kpi_estimate_accuracy(zq, zf, NULL, NULL, 2, NULL, &e), NPS_STATUS_OK);
+    CHECK(e.within.denominator == 1.0 && e.within.coverage == 0.5 && e.overrun_minor.n == 1);
+    CHECK_STATUS(nps_kpi_parts_availability(ro, stock, &w, NULL, 1, &p), NPS_STATUS_OK);
+    CHECK(p.wait_s.has_values && p.wait_s.mean == 259200.0);
+    case_end();
+}
+
 int main(int argc, char **argv) {
     char *text;
     cJSON *doc;
@@ -447,6 +750,9 @@ int main(int argc, char **argv) {
     bad(get(doc, "bad"), get(doc, "bad_capacity"));
     estimate_cases(get(doc, "estimate"), get(doc, "defaults"), get(doc, "bad_estimate"));
     parts_cases(get(doc, "parts"), get(doc, "bad_parts"));
+    estimate_table_cases(get(doc, "estimate"), get(doc, "bad_estimate_merge"));
+    parts_table_cases(get(doc, "parts"));
+    issue_figures();
     cJSON_Delete(doc);
     return summary("workshop");
 }

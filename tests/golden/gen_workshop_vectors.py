@@ -26,6 +26,14 @@ Sections:
   year, 3,200,000.00 CNY; the source's 8 a day is a share of 0.5).
 - ``bad``: inputs each binding must reject, with the error kind and the
   argument it names.
+- ``estimate`` / ``parts``: estimate accuracy and parts availability, some
+  grouped by a key column and/or a calendar period (``timestamps``,
+  ``period``, ``tz``; groups sorted by key, then period start, each with
+  its share(s)), some with a ``split``: the result of rows ``[:split]``
+  merged with that of ``[split:]`` must equal ``expected`` (one pass).
+  ``bad_estimate``, ``bad_parts``: inputs to reject; ``bad_estimate_merge``:
+  two option sets whose results must not merge (an error naming
+  ``other`` and the option).
 """
 
 from __future__ import annotations
@@ -217,7 +225,42 @@ def distribution(values):
     }
 
 
-def estimate(quoted, final, approved, tolerance, keys=None):
+def local_date(t, tz):
+    return dt.date(1970, 1, 1) + dt.timedelta(days=(t + OFFSET[tz]) // 86400)
+
+
+def period_start(t, period, tz):
+    """The local first day of the period of instant ``t`` (Monday weeks)."""
+    d = local_date(t, tz)
+    if period == "day":
+        return d
+    if period == "week":
+        return d - dt.timedelta(days=d.weekday())
+    if period == "month":
+        return d.replace(day=1)
+    if period == "quarter":
+        return d.replace(month=(d.month - 1) // 3 * 3 + 1, day=1)
+    if period == "year":
+        return d.replace(month=1, day=1)
+    raise ValueError(period)
+
+
+def labels(n, keys, timestamps, period, tz):
+    """The group label of every row: (key or None, period start or None)."""
+    out = []
+    for i in range(n):
+        k = keys[i] if keys is not None else None
+        p = period_start(timestamps[i], period, tz).isoformat() if period else None
+        out.append((k, p))
+    return out
+
+
+def sort_label(label):
+    k, p = label
+    return ("" if k is None else k, "" if p is None else p)
+
+
+def estimate(quoted, final, approved, tolerance, keys=None, timestamps=None, period=None, tz="UTC"):
     """Estimate accuracy: within |f - q| <= tol * q (exact), overruns,
     unapproved increases f > q + approved; a quote of 0 is no data."""
     tol = F(tolerance)
@@ -243,16 +286,18 @@ def estimate(quoted, final, approved, tolerance, keys=None):
         "overrun_minor": distribution([r[3] for r in used]),
         "overrun_relative": distribution([r[4] for r in used]),
     }
-    if keys is not None:
+    if keys is not None or period is not None:
+        lab = labels(len(rows), keys, timestamps, period, tz)
         groups = []
-        for k in sorted(set(keys)):
-            sel = [r for r, kk in zip(rows, keys) if kk == k]
-            groups.append({"key": k, "within": kpi(0, sel), "unapproved": kpi(1, sel)})
+        for label in sorted(set(lab), key=sort_label):
+            sel = [r for r, ll in zip(rows, lab) if ll == label]
+            groups.append({"key": label[0], "period_start": label[1],
+                           "within": kpi(0, sel), "unapproved": kpi(1, sel)})
         out["groups"] = groups
     return out
 
 
-def parts(ro, from_stock, wait, keys=None):
+def parts(ro, from_stock, wait, keys=None, timestamps=None, period=None, tz="UTC"):
     """Fill rate = lines from stock / lines; ROs delayed = ROs with a line not
     from stock / ROs; waits of lines not from stock that were recorded."""
     n = len(ro)
@@ -274,9 +319,11 @@ def parts(ro, from_stock, wait, keys=None):
                         "coverage": None if n == 0 else 1.0},
         "wait_s": distribution(waits),
     }
-    if keys is not None:
-        out["groups"] = [{"key": k, "fill_rate": fill([i for i in range(n) if keys[i] == k])}
-                         for k in sorted(set(keys))]
+    if keys is not None or period is not None:
+        lab = labels(n, keys, timestamps, period, tz)
+        out["groups"] = [{"key": label[0], "period_start": label[1],
+                          "fill_rate": fill([i for i in range(n) if lab[i] == label])}
+                         for label in sorted(set(lab), key=sort_label)]
     return out
 
 
@@ -398,15 +445,35 @@ def main():
          "final": [150000, 20000, 9000, 110000, 40000, 160000, 33000, 45000],
          "approved": [0, 0, 0, 0, 0, 40000, 1000, 0],
          "tolerance": 0.1, "currency": "CNY", "currencies": ["CNY"] * 8,
-         "keys": ["d1", "d1", "d1", "d2", "d2", "d2", "d3", "d3"]},
+         "keys": ["d1", "d1", "d1", "d2", "d2", "d2", "d3", "d3"], "split": 3},
         {"name": "usd_tolerance_5_percent", "quoted": [10000, 10000, 10000, 2500],
          "final": [10400, 10600, 9400, 2500], "approved": [0, 600, 0, 0],
          "tolerance": 0.05, "currency": "USD"},
         {"name": "no_quotes", "quoted": [0, 0], "final": [100, 200], "approved": None,
-         "tolerance": 0.1, "currency": "CNY"},
+         "tolerance": 0.1, "currency": "CNY", "split": 1},
+        # Dealer × month in Shanghai: 2025-05-31 16:30 UTC is June 1st
+        # 00:30 local; a quote of 0 leaves a group with no data.
+        {"name": "dealer_by_month_shanghai",
+         "quoted": [80000, 20000, 100000, 50000, 0, 30000, 45000, 60000, 12000, 70000],
+         "final": [150000, 20000, 108000, 40000, 5000, 33000, 45000, 90000, 12500, 70000],
+         "approved": [0, 0, 0, 0, 0, 1000, 0, 20000, 0, 0],
+         "tolerance": 0.1, "currency": "CNY",
+         "keys": ["d1", "d2", "d1", "d2", "d3", "d1", "d2", "d1", "d3", "d2"],
+         "timestamps": [ts(2025, 5, 3, 9), ts(2025, 5, 31, 16, 30), ts(2025, 6, 2, 10),
+                        ts(2025, 5, 31, 15, 59), ts(2025, 6, 15), ts(2025, 6, 30, 15),
+                        ts(2025, 6, 30, 16, 1), ts(2025, 5, 20), ts(2025, 7, 1), ts(2025, 5, 1)],
+         "period": "month", "tz": "Asia/Shanghai", "split": 4},
+        {"name": "by_week_only_usd",
+         "quoted": [10000, 10000, 10000, 2500, 9900, 4000],
+         "final": [10400, 12000, 9400, 2500, 9900, 3000],
+         "approved": None, "tolerance": 0.05, "currency": "USD",
+         "timestamps": [ts(2025, 6, 2, 8), ts(2025, 6, 8, 23, 59), ts(2025, 6, 9), ts(2025, 6, 4),
+                        ts(2025, 6, 16, 12), ts(2025, 6, 10)],
+         "period": "week", "tz": "UTC", "split": 2},
     ]
     for c in estimate_cases:
-        c["expected"] = estimate(c["quoted"], c["final"], c["approved"], c["tolerance"], c.get("keys"))
+        c["expected"] = estimate(c["quoted"], c["final"], c["approved"], c["tolerance"], c.get("keys"),
+                                 c.get("timestamps"), c.get("period"), c.get("tz", "UTC"))
     bad_estimate = [
         {"what": "mixed currencies", "quoted": [100, 100], "final": [100, 100], "currencies": ["CNY", "USD"],
          "tolerance": 0.1, "kind": "InvalidValue", "name": "currencies", "row": 1},
@@ -425,11 +492,33 @@ def main():
         {"name": "suppliers", "ro": ["a", "a", "b", "c", "c", "c", "d", "e"],
          "from_stock": [True, False, True, False, False, True, True, False],
          "wait_s": [None, 7200, None, 259200, 86400, None, 5, None],
-         "keys": ["s1", "s2", "s1", "s2", "s2", "s1", "s3", "s3"]},
+         "keys": ["s1", "s2", "s1", "s2", "s2", "s1", "s3", "s3"],
+         # RO c has lines on both sides of the split: one order, delayed.
+         "split": 4},
         {"name": "no_waits_recorded", "ro": ["x", "y"], "from_stock": [False, True], "wait_s": None},
+        {"name": "supplier_by_day_shanghai",
+         "ro": ["a", "a", "b", "c", "c", "d", "d", "e", "f"],
+         "from_stock": [True, False, True, False, True, True, True, False, False],
+         "wait_s": [None, 172800, None, 259200, None, None, None, 3600, None],
+         "keys": ["s1", "s2", "s1", "s2", "s1", "s1", "s1", "s3", "s2"],
+         "timestamps": [ts(2025, 6, 2, 1), ts(2025, 6, 2, 1), ts(2025, 6, 2, 15, 59),
+                        ts(2025, 6, 2, 16), ts(2025, 6, 2, 16), ts(2025, 6, 3, 9),
+                        ts(2025, 6, 3, 9), ts(2025, 6, 3, 18), ts(2025, 6, 1, 17)],
+         "period": "day", "tz": "Asia/Shanghai", "split": 4},
+        {"name": "by_month_only", "ro": ["r1", "r2", "r2", "r3"],
+         "from_stock": [False, True, False, True], "wait_s": [259200, None, 0, None],
+         "timestamps": [ts(2025, 1, 31, 23, 59), ts(2025, 2, 1), ts(2025, 2, 1, 1), ts(2025, 3, 9)],
+         "period": "month", "tz": "UTC", "split": 2},
     ]
     for c in parts_cases:
-        c["expected"] = parts(c["ro"], c["from_stock"], c["wait_s"], c.get("keys"))
+        c["expected"] = parts(c["ro"], c["from_stock"], c["wait_s"], c.get("keys"),
+                              c.get("timestamps"), c.get("period"), c.get("tz", "UTC"))
+    bad_estimate_merge = [
+        {"what": "another tolerance", "a": {"tolerance": 0.1, "currency": "CNY"},
+         "b": {"tolerance": 0.05, "currency": "CNY"}, "name": "other", "option": "tolerance"},
+        {"what": "another currency", "a": {"tolerance": 0.1, "currency": "CNY"},
+         "b": {"tolerance": 0.1, "currency": "USD"}, "name": "other", "option": "currency"},
+    ]
     bad_parts = [
         {"what": "negative wait", "ro": ["a", "b"], "from_stock": [True, False], "wait_s": [None, -1],
          "kind": "InvalidValue", "name": "wait_s", "row": 1},
@@ -487,6 +576,7 @@ def main():
         "bad_capacity": bad_capacity,
         "estimate": estimate_cases,
         "bad_estimate": bad_estimate,
+        "bad_estimate_merge": bad_estimate_merge,
         "parts": parts_cases,
         "bad_parts": bad_parts,
     }

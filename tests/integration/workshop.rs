@@ -411,57 +411,131 @@ fn estimate_check(name: &str, e: &nps_core::kpi::EstimateAccuracy, w: &Value) {
     );
 }
 
-#[test]
-fn estimate_golden() {
-    use nps_core::group::{GroupKey, Grouping, Keys};
-    use nps_core::kpi::{estimate_accuracy, EstimateOptions};
-    for c in vectors()["estimate"].as_array().unwrap() {
-        let name = c["name"].as_str().unwrap();
-        let approved = (!c["approved"].is_null()).then(|| arrivals(&c["approved"]));
-        let currencies: Option<Vec<&str>> = c.get("currencies").map(|v| {
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_str().unwrap())
-                .collect()
-        });
-        let o = EstimateOptions {
-            tolerance: c["tolerance"].as_f64().unwrap(),
-            currency: Currency::from_code(c["currency"].as_str().unwrap()).unwrap(),
-        };
-        let keys: Option<Vec<&str>> = c.get("keys").map(|v| {
-            v.as_array()
-                .unwrap()
-                .iter()
-                .map(|x| x.as_str().unwrap())
-                .collect()
-        });
-        let g = Grouping {
+/// The strings of a JSON array.
+fn strs(v: &Value) -> Vec<String> {
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x.as_str().unwrap().to_owned())
+        .collect()
+}
+
+/// The columns of a case's grouping: keys, timestamps, period, zone.
+struct CaseGrouping {
+    keys: Option<Vec<String>>,
+    timestamps: Option<Vec<i64>>,
+    period: Option<nps_core::period::Period>,
+    tz: Option<String>,
+}
+
+impl CaseGrouping {
+    fn of(c: &Value) -> CaseGrouping {
+        CaseGrouping {
+            keys: c.get("keys").map(strs),
+            timestamps: c.get("timestamps").map(arrivals),
+            period: c
+                .get("period")
+                .map(|p| nps_core::period::Period::from_name(p.as_str().unwrap()).unwrap()),
+            tz: c.get("tz").map(|t| t.as_str().unwrap().to_owned()),
+        }
+    }
+
+    /// Calls `f` with the grouping of rows `range`.
+    fn with<R>(
+        &self,
+        range: std::ops::Range<usize>,
+        f: impl FnOnce(&nps_core::group::Grouping<'_>) -> R,
+    ) -> R {
+        use nps_core::group::Keys;
+        let keys: Option<Vec<&str>> = self
+            .keys
+            .as_ref()
+            .map(|k| k[range.clone()].iter().map(String::as_str).collect());
+        f(&nps_core::group::Grouping {
             keys: keys.as_deref().map(Keys::Str),
-            ..Default::default()
-        };
-        let e = estimate_accuracy(
-            &arrivals(&c["quoted"]),
-            &arrivals(&c["final"]),
-            approved.as_deref(),
+            timestamps: self.timestamps.as_ref().map(|t| &t[range.clone()]),
+            period: self.period,
+            tz: self.tz.as_deref(),
+        })
+    }
+}
+
+/// The expected label of a group: key (a string or none) and period start.
+fn label_of(w: &Value) -> (nps_core::group::GroupKey, Option<chrono::NaiveDate>) {
+    use nps_core::group::GroupKey;
+    let key = w["key"]
+        .as_str()
+        .map_or(GroupKey::All, |k| GroupKey::Str(k.into()));
+    let start = w["period_start"].as_str().map(|d| d.parse().unwrap());
+    (key, start)
+}
+
+fn estimate_run(
+    c: &Value,
+    range: std::ops::Range<usize>,
+) -> nps_core::Result<nps_core::kpi::EstimateAccuracy> {
+    use nps_core::kpi::{estimate_accuracy, EstimateOptions};
+    let approved = (!c["approved"].is_null()).then(|| arrivals(&c["approved"]));
+    let currencies = c.get("currencies").map(strs);
+    let currencies: Option<Vec<&str>> = currencies
+        .as_ref()
+        .map(|v| v[range.clone()].iter().map(String::as_str).collect());
+    let o = EstimateOptions {
+        tolerance: c["tolerance"].as_f64().unwrap(),
+        currency: Currency::from_code(c["currency"].as_str().unwrap()).unwrap(),
+    };
+    CaseGrouping::of(c).with(range.clone(), |g| {
+        estimate_accuracy(
+            &arrivals(&c["quoted"])[range.clone()],
+            &arrivals(&c["final"])[range.clone()],
+            approved.as_ref().map(|a| &a[range.clone()]),
             currencies.as_deref(),
             &o,
-            &g,
+            g,
         )
-        .unwrap();
+    })
+}
+
+#[test]
+fn estimate_golden() {
+    use nps_core::group::Grouping;
+    use nps_core::kpi::{estimate_accuracy, EstimateAccuracy, EstimateOptions};
+    use nps_core::state::Saved;
+    for c in vectors()["estimate"].as_array().unwrap() {
+        let name = c["name"].as_str().unwrap();
+        let n = c["quoted"].as_array().unwrap().len();
+        let e = estimate_run(c, 0..n).unwrap();
         estimate_check(name, &e, &c["expected"]);
         if let Some(groups) = c["expected"].get("groups") {
             let groups = groups.as_array().unwrap();
             assert_eq!(e.within.groups.len(), groups.len(), "{name}");
             let mut num = 0.0;
             for ((gw, gu), w) in e.within.groups.iter().zip(&e.unapproved.groups).zip(groups) {
-                assert_eq!(gw.key, GroupKey::Str(w["key"].as_str().unwrap().into()));
+                assert_eq!((gw.key.clone(), gw.period_start), label_of(w), "{name}");
+                assert_eq!((gu.key.clone(), gu.period_start), label_of(w), "{name}");
                 kpi_close(&format!("{name} group"), &gw.kpi, &w["within"]);
                 kpi_close(&format!("{name} group"), &gu.kpi, &w["unapproved"]);
                 num += gw.kpi.numerator;
             }
             // The groups add up to the whole.
             assert_eq!(num, e.within.overall.numerator);
+        }
+        // A saved state loads back exactly, options included.
+        let back = EstimateAccuracy::from_state(&e.to_state()).unwrap();
+        assert_eq!(back, e, "{name}");
+        assert_eq!(back.options.tolerance, c["tolerance"].as_f64().unwrap());
+        // The two parts of a split merge into the one-pass result.
+        if let Some(split) = c.get("split").and_then(Value::as_u64) {
+            let split = split as usize;
+            let a = estimate_run(c, 0..split).unwrap();
+            let b = estimate_run(c, split..n).unwrap();
+            let m = a.merge(&b).unwrap();
+            assert_eq!(m, e, "{name}: merge");
+            estimate_check(&format!("{name} merged"), &m, &c["expected"]);
+            assert_eq!(
+                m.options, e.options,
+                "{name}: the merged result keeps the options"
+            );
         }
     }
     let d = &vectors()["defaults"];
@@ -484,6 +558,86 @@ fn estimate_golden() {
     )
     .unwrap();
     estimate_check("defaults", &e, &d["estimate"]["expected"]);
+}
+
+/// Results (and their tables) computed with another tolerance or currency
+/// do not merge: an error naming `other` and the option; a table of
+/// another share does not merge either.
+#[test]
+fn estimate_merge_keeps_the_options() {
+    use nps_core::kpi::{estimate_accuracy, parts_availability, rate, EstimateOptions};
+    let g = nps_core::group::Grouping::default();
+    let opts = |v: &Value| EstimateOptions {
+        tolerance: v["tolerance"].as_f64().unwrap(),
+        currency: Currency::from_code(v["currency"].as_str().unwrap()).unwrap(),
+    };
+    for b in vectors()["bad_estimate_merge"].as_array().unwrap() {
+        let what = b["what"].as_str().unwrap();
+        let x = estimate_accuracy(&[80_000], &[150_000], None, None, &opts(&b["a"]), &g).unwrap();
+        let y = estimate_accuracy(&[20_000], &[20_000], None, None, &opts(&b["b"]), &g).unwrap();
+        let option = b["option"].as_str().unwrap();
+        for e in [
+            x.merge(&y).unwrap_err(),
+            x.within.merge(&y.within).unwrap_err(),
+            x.unapproved.merge(&y.unapproved).unwrap_err(),
+        ] {
+            assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{what}");
+            assert_eq!(e.argument(), Some(b["name"].as_str().unwrap()), "{what}");
+            assert!(e.to_string().contains(option), "{what}: {e}");
+        }
+    }
+    let e = estimate_accuracy(&[1], &[1], None, None, &EstimateOptions::default(), &g).unwrap();
+    let p = parts_availability(&["r"], &[true], None, &g).unwrap();
+    let r = rate(&[true], None, &g).unwrap();
+    for (a, b) in [
+        (&e.within, &e.unapproved),
+        (&e.within, &p.fill_rate),
+        (&p.fill_rate, &r),
+        (&r, &e.unapproved),
+    ] {
+        let err = a.merge(b).unwrap_err();
+        assert_eq!(err.argument(), Some("other"), "{err}");
+        assert!(err.to_string().contains("differs"), "{err}");
+    }
+}
+
+/// The issue's hand-worked figures: 800 → 1500 is +700 (+87.5 %),
+/// unapproved; 200 → 200 is 0 %; mixed currencies are an error; a quote of
+/// 0 is no data for its row; "3 days" of parts wait is 259,200 s.
+#[test]
+fn issue_figures() {
+    use nps_core::kpi::{estimate_accuracy, parts_availability, EstimateOptions};
+    let (o, g) = (
+        EstimateOptions::default(),
+        nps_core::group::Grouping::default(),
+    );
+    let e = estimate_accuracy(&[80_000], &[150_000], None, None, &o, &g).unwrap();
+    assert_eq!(e.overrun_minor.mean, Some(70_000.0));
+    assert_eq!(e.overrun_relative.mean, Some(0.875));
+    assert_eq!(
+        (e.unapproved.overall.numerator, e.unapproved_minor),
+        (1.0, 70_000)
+    );
+    assert_eq!(e.kpi().value, Some(0.0));
+    let e = estimate_accuracy(&[20_000], &[20_000], None, None, &o, &g).unwrap();
+    assert_eq!(e.overrun_relative.mean, Some(0.0));
+    assert_eq!((e.kpi().value, e.unapproved_minor), (Some(1.0), 0));
+    let err = estimate_accuracy(
+        &[100, 100],
+        &[100, 100],
+        None,
+        Some(&["CNY", "USD"]),
+        &o,
+        &g,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::InvalidValue);
+    assert!(err.to_string().contains("`currencies` at row 1"), "{err}");
+    let e = estimate_accuracy(&[0, 20_000], &[9_000, 20_000], None, None, &o, &g).unwrap();
+    assert_eq!((e.kpi().denominator, e.kpi().coverage), (1.0, Some(0.5)));
+    assert_eq!(e.overrun_minor.n, 1);
+    let p = parts_availability(&["r"], &[false], Some(&[Some(3 * 24 * 3600)]), &g).unwrap();
+    assert_eq!(p.wait_s.mean, Some(259_200.0));
 }
 
 #[test]
@@ -545,58 +699,70 @@ proptest! {
 
 // ---- parts availability ----
 
+fn parts_run(
+    c: &Value,
+    range: std::ops::Range<usize>,
+) -> nps_core::Result<nps_core::kpi::PartsAvailability> {
+    use nps_core::kpi::parts_availability;
+    let ro = strs(&c["ro"]);
+    let ro: Vec<&str> = ro[range.clone()].iter().map(String::as_str).collect();
+    let stock: Vec<bool> = c["from_stock"].as_array().unwrap()[range.clone()]
+        .iter()
+        .map(|x| x.as_bool().unwrap())
+        .collect();
+    let wait: Option<Vec<Option<i64>>> = c["wait_s"]
+        .as_array()
+        .map(|w| w[range.clone()].iter().map(Value::as_i64).collect());
+    CaseGrouping::of(c).with(range, |g| {
+        parts_availability(&ro, &stock, wait.as_deref(), g)
+    })
+}
+
 #[test]
 fn parts_golden() {
-    use nps_core::group::{GroupKey, Grouping, Keys};
-    use nps_core::kpi::parts_availability;
-    let strs = |v: &Value| -> Vec<String> {
-        v.as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_str().unwrap().to_owned())
-            .collect()
-    };
+    use nps_core::group::Grouping;
+    use nps_core::kpi::{parts_availability, PartsAvailability};
+    use nps_core::state::Saved;
     for c in vectors()["parts"].as_array().unwrap() {
         let name = c["name"].as_str().unwrap();
-        let ro = strs(&c["ro"]);
-        let ro: Vec<&str> = ro.iter().map(String::as_str).collect();
-        let stock: Vec<bool> = c["from_stock"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|x| x.as_bool().unwrap())
-            .collect();
-        let wait: Option<Vec<Option<i64>>> = c["wait_s"]
-            .as_array()
-            .map(|w| w.iter().map(Value::as_i64).collect());
-        let keys = c.get("keys").map(&strs);
-        let keys: Option<Vec<&str>> = keys
-            .as_ref()
-            .map(|k| k.iter().map(String::as_str).collect());
-        let g = Grouping {
-            keys: keys.as_deref().map(Keys::Str),
-            ..Default::default()
-        };
-        let p = parts_availability(&ro, &stock, wait.as_deref(), &g).unwrap();
+        let n = c["ro"].as_array().unwrap().len();
+        let p = parts_run(c, 0..n).unwrap();
         let w = &c["expected"];
-        kpi_close(
-            &format!("{name} fill"),
-            &p.fill_rate.overall,
-            &w["fill_rate"],
-        );
-        kpi_close(
-            &format!("{name} delayed"),
-            &p.delayed_ros,
-            &w["delayed_ros"],
-        );
-        dist_close(&format!("{name} wait"), &p.wait_s, &w["wait_s"]);
-        if let Some(groups) = w.get("groups") {
-            let groups = groups.as_array().unwrap();
-            assert_eq!(p.fill_rate.groups.len(), groups.len(), "{name}");
-            for (gr, gw) in p.fill_rate.groups.iter().zip(groups) {
-                assert_eq!(gr.key, GroupKey::Str(gw["key"].as_str().unwrap().into()));
-                kpi_close(&format!("{name} group"), &gr.kpi, &gw["fill_rate"]);
+        let check = |name: &str, p: &PartsAvailability| {
+            kpi_close(
+                &format!("{name} fill"),
+                &p.fill_rate.overall,
+                &w["fill_rate"],
+            );
+            kpi_close(
+                &format!("{name} delayed"),
+                &p.delayed_ros,
+                &w["delayed_ros"],
+            );
+            dist_close(&format!("{name} wait"), &p.wait_s, &w["wait_s"]);
+            if let Some(groups) = w.get("groups") {
+                let groups = groups.as_array().unwrap();
+                assert_eq!(p.fill_rate.groups.len(), groups.len(), "{name}");
+                for (gr, gw) in p.fill_rate.groups.iter().zip(groups) {
+                    assert_eq!((gr.key.clone(), gr.period_start), label_of(gw), "{name}");
+                    kpi_close(&format!("{name} group"), &gr.kpi, &gw["fill_rate"]);
+                }
             }
+        };
+        check(name, &p);
+        assert_eq!(
+            PartsAvailability::from_state(&p.to_state()).unwrap(),
+            p,
+            "{name}"
+        );
+        if let Some(split) = c.get("split").and_then(Value::as_u64) {
+            let split = split as usize;
+            let m = parts_run(c, 0..split)
+                .unwrap()
+                .merge(&parts_run(c, split..n).unwrap())
+                .unwrap();
+            assert_eq!(m, p, "{name}: merge");
+            check(&format!("{name} merged"), &m);
         }
     }
     for b in vectors()["bad_parts"].as_array().unwrap() {
@@ -648,5 +814,78 @@ proptest! {
         let mut delayed = std::collections::BTreeSet::new();
         for l in &lines { if !l.1 { delayed.insert(l.0); } }
         prop_assert_eq!(p.delayed_ros.numerator, delayed.len() as f64);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Estimate accuracy: the merge of the results of a random split of the
+    /// orders (grouped by dealer and day) equals the one-pass result, in
+    /// either order, and a saved state loads back exactly.
+    #[test]
+    fn estimate_merge_of_a_split_is_one_pass(
+        rows in proptest::collection::vec(
+            (0i64..200_000, 0i64..300_000, 0i64..20_000, 0u8..3, 0i64..(10 * 86_400)), 0..40),
+        cut in 0usize..41,
+        tolerance in 0.0f64..0.5,
+    ) {
+        use nps_core::group::{Grouping, Keys};
+        use nps_core::kpi::{estimate_accuracy, EstimateAccuracy, EstimateOptions};
+        use nps_core::period::Period;
+        use nps_core::state::Saved;
+        let cut = cut.min(rows.len());
+        // Quotes of 0 now and then: no data for their rows.
+        let q: Vec<i64> = rows.iter().map(|r| if r.0 < 20_000 { 0 } else { r.0 }).collect();
+        let f: Vec<i64> = rows.iter().map(|r| r.1).collect();
+        let a: Vec<i64> = rows.iter().map(|r| r.2).collect();
+        let k: Vec<u32> = rows.iter().map(|r| u32::from(r.3)).collect();
+        let t: Vec<i64> = rows.iter().map(|r| 1_750_000_000 + r.4).collect();
+        let o = EstimateOptions { tolerance, ..Default::default() };
+        let run = |r: std::ops::Range<usize>| {
+            let g = Grouping {
+                keys: Some(Keys::U32(&k[r.clone()])),
+                timestamps: Some(&t[r.clone()]),
+                period: Some(Period::Day),
+                tz: Some("Asia/Shanghai"),
+            };
+            estimate_accuracy(&q[r.clone()], &f[r.clone()], Some(&a[r.clone()]), None, &o, &g).unwrap()
+        };
+        let whole = run(0..rows.len());
+        let (x, y) = (run(0..cut), run(cut..rows.len()));
+        prop_assert_eq!(&x.merge(&y).unwrap(), &whole);
+        prop_assert_eq!(&y.merge(&x).unwrap(), &whole);
+        prop_assert_eq!(&EstimateAccuracy::from_state(&whole.to_state()).unwrap(), &whole);
+        let back = EstimateAccuracy::from_state(&x.to_state()).unwrap();
+        prop_assert_eq!(&back.merge(&y).unwrap(), &whole);
+    }
+
+    /// Parts availability: the merge of a random split of the lines (a
+    /// repair order's lines may fall into both parts) equals one pass, and a
+    /// saved state loads back exactly.
+    #[test]
+    fn parts_merge_of_a_split_is_one_pass(
+        lines in proptest::collection::vec(
+            (0u8..8, any::<bool>(), proptest::option::of(0i64..400_000), 0u8..3), 0..50),
+        cut in 0usize..51,
+    ) {
+        use nps_core::group::{Grouping, Keys};
+        use nps_core::kpi::{parts_availability, PartsAvailability};
+        use nps_core::state::Saved;
+        let cut = cut.min(lines.len());
+        let ro: Vec<String> = lines.iter().map(|l| format!("ro{}", l.0)).collect();
+        let ro: Vec<&str> = ro.iter().map(String::as_str).collect();
+        let stock: Vec<bool> = lines.iter().map(|l| l.1).collect();
+        let wait: Vec<Option<i64>> = lines.iter().map(|l| l.2).collect();
+        let sup: Vec<&str> = lines.iter().map(|l| ["s1", "s2", "s3"][usize::from(l.3)]).collect();
+        let run = |r: std::ops::Range<usize>| {
+            let g = Grouping { keys: Some(Keys::Str(&sup[r.clone()])), ..Default::default() };
+            parts_availability(&ro[r.clone()], &stock[r.clone()], Some(&wait[r.clone()]), &g).unwrap()
+        };
+        let whole = run(0..lines.len());
+        let (x, y) = (run(0..cut), run(cut..lines.len()));
+        prop_assert_eq!(&x.merge(&y).unwrap(), &whole);
+        prop_assert_eq!(&y.merge(&x).unwrap(), &whole);
+        prop_assert_eq!(&PartsAvailability::from_state(&whole.to_state()).unwrap(), &whole);
     }
 }

@@ -215,6 +215,13 @@ def check_kpi(got_value, got_num, got_den, got_cov, w, what):
     close(got_cov, w["coverage"], what)
 
 
+def check_dist(got, want, what):
+    assert isinstance(got, nps.flow.Distribution), (what, type(got))
+    assert got.n == want["n"], what
+    for s in ("mean", "median", "p90"):
+        close(getattr(got, s), want[s], (what, s))
+
+
 def check_estimate(e, w):
     check_kpi(e.value, e.numerator, e.denominator, e.coverage, w["within"], "within")
     u = e.unapproved_table.overall
@@ -223,31 +230,115 @@ def check_estimate(e, w):
     close(e.unapproved_share, w["unapproved"]["value"], "unapproved_share")
     assert e.unapproved_minor == w["unapproved_minor"]
     for k in ("overrun_minor", "overrun_relative"):
-        got, want = getattr(e, k), w[k]
-        assert got["n"] == want["n"]
-        for s in ("mean", "median", "p90"):
-            close(got[s], want[s], (k, s))
+        check_dist(getattr(e, k), w[k], k)
+
+
+def group_kwargs(case, rows=slice(None)):
+    """The grouping keywords of a case (keys, timestamps, period, zone), for rows `rows`."""
+    kw = {}
+    if "keys" in case:
+        kw["by"] = case["keys"][rows]
+    if "period" in case:
+        kw.update(timestamps=case["timestamps"][rows], period=case["period"], tz=case["tz"])
+    return kw
+
+
+def check_groups(table, groups, share):
+    """A KpiTable's rows against the oracle's groups (key, period start, share)."""
+    d = table.to_dict()
+    if groups[0]["key"] is not None:
+        assert d["key"] == [g["key"] for g in groups]
+    if groups[0]["period_start"] is not None:
+        assert [p.isoformat() for p in d["period"]] == [g["period_start"] for g in groups]
+    for i, g in enumerate(groups):
+        check_kpi(d["value"][i], d["numerator"][i], d["denominator"][i], d["coverage"][i], g[share], (share, i))
+
+
+def estimate_of(case, rows=slice(None)):
+    approved = case["approved"][rows] if case["approved"] is not None else None
+    currencies = case["currencies"][rows] if "currencies" in case else None
+    return nps.kpi.estimate_accuracy(case["quoted"][rows], case["final"][rows], approved_minor=approved,
+                                     tolerance=case["tolerance"], currency=case["currency"],
+                                     currencies=currencies, **group_kwargs(case, rows))
+
+
+def same_estimate(a, b):
+    assert (a.value, a.numerator, a.denominator, a.coverage) == (b.value, b.numerator, b.denominator, b.coverage)
+    assert (a.unapproved, a.unapproved_minor, a.tolerance, a.currency) == (
+        b.unapproved, b.unapproved_minor, b.tolerance, b.currency)
+    assert a.overrun_minor == b.overrun_minor and a.overrun_relative == b.overrun_relative
+    assert a.table.to_dict() == b.table.to_dict()
+    assert a.unapproved_table.to_dict() == b.unapproved_table.to_dict()
+    assert a == b
 
 
 @pytest.mark.parametrize("case", V["estimate"], ids=lambda c: c["name"])
 def test_golden_estimate(case):
-    e = nps.kpi.estimate_accuracy(case["quoted"], case["final"], approved_minor=case["approved"],
-                                  tolerance=case["tolerance"], currency=case["currency"],
-                                  currencies=case.get("currencies"), by=case.get("keys"))
+    e = estimate_of(case)
     check_estimate(e, case["expected"])
     assert (e.tolerance, e.currency) == (case["tolerance"], case["currency"])
-    if "groups" in case["expected"]:
-        d = e.table.to_dict()
-        u = e.unapproved_table.to_dict()
-        for i, g in enumerate(case["expected"]["groups"]):
-            assert d["key"][i] == g["key"]
-            assert (d["numerator"][i], d["denominator"][i]) == (g["within"]["numerator"], g["within"]["denominator"])
-            assert u["numerator"][i] == g["unapproved"]["numerator"]
-        # The DataFrame form gives the same.
+    groups = case["expected"].get("groups")
+    if groups:
+        check_groups(e.table, groups, "within")
+        check_groups(e.unapproved_table, groups, "unapproved")
+    if "keys" in case:
+        # The DataFrame form gives the same, its key column named.
         df = pd.DataFrame({"q": case["quoted"], "f": case["final"], "a": case["approved"], "dealer": case["keys"]})
-        e2 = nps.kpi.estimate_accuracy(df, "f", quoted="q", approved_minor="a", by="dealer")
-        assert e2.table.to_dict()["numerator"] == d["numerator"]
+        if "period" in case:
+            df["t"] = pd.to_datetime(case["timestamps"], unit="s", utc=True)
+        kw = {"time": "t", "period": case["period"], "tz": case["tz"]} if "period" in case else {}
+        e2 = nps.kpi.estimate_accuracy(df, "f", quoted="q", approved_minor="a", by="dealer",
+                                       tolerance=case["tolerance"], currency=case["currency"], **kw)
+        d2 = e2.table.to_dict()
+        assert d2.pop("dealer") == e.table.to_dict()["key"]
         check_estimate(e2, case["expected"])
+        # A pickled result keeps its key names.
+        e3 = pickle.loads(pickle.dumps(e2))
+        assert e3.table.to_dict() == e2.table.to_dict()
+        assert "dealer" in e3.unapproved_table.to_dict()
+        same_estimate(e3, e2)
+    # The two parts of a split merge into the one-pass result.
+    if "split" in case:
+        k = case["split"]
+        m = estimate_of(case, slice(None, k)).merge(estimate_of(case, slice(k, None)))
+        same_estimate(m, e)
+        check_estimate(m, case["expected"])
+        same_estimate(sum([estimate_of(case, slice(None, k)), estimate_of(case, slice(k, None))]), e)
+
+
+@pytest.mark.parametrize("case", V["bad_estimate_merge"], ids=lambda c: c["what"])
+def test_estimate_merge_keeps_the_options(case):
+    a = nps.kpi.estimate_accuracy([80_000], [150_000], **case["a"])
+    b = nps.kpi.estimate_accuracy([20_000], [20_000], **case["b"])
+    for merge in (lambda: a.merge(b), lambda: a + b, lambda: a.table.merge(b.table),
+                  lambda: a.unapproved_table.merge(b.unapproved_table)):
+        with pytest.raises(nps.InvalidArgumentError, match=case["option"]) as err:
+            merge()
+        assert err.value.argument == case["name"]
+    # A table of another share does not merge either.
+    p = nps.kpi.parts_availability(["r"], [True])
+    r = nps.kpi.rate([True])
+    for x, y in ((a.table, a.unapproved_table), (a.table, p.table), (p.table, r), (r, a.table)):
+        with pytest.raises(nps.InvalidArgumentError) as err:
+            x.merge(y)
+        assert err.value.argument == "other"
+
+
+def test_issue_figures():
+    """The issue's hand-worked figures: 800 -> 1500 is +700 (+87.5 %),
+    unapproved; 200 -> 200 is 0 %; mixed currencies are an error; a quote of
+    0 is no data for its row; "3 days" of parts wait is 259,200 s."""
+    e = nps.kpi.estimate_accuracy([80_000], [150_000])
+    assert (e.overrun_minor.mean, e.overrun_relative.mean) == (70_000.0, 0.875)
+    assert (e.unapproved, e.unapproved_minor, e.value) == (1, 70_000, 0.0)
+    e = nps.kpi.estimate_accuracy([20_000], [20_000])
+    assert (e.overrun_relative.mean, e.value, e.unapproved_minor) == (0.0, 1.0, 0)
+    with pytest.raises(nps.InvalidValueError, match="`currencies` at row 1"):
+        nps.kpi.estimate_accuracy([100, 100], [100, 100], currencies=["CNY", "USD"])
+    e = nps.kpi.estimate_accuracy([0, 20_000], [9_000, 20_000])
+    assert (e.denominator, e.coverage, e.overrun_minor.n) == (1.0, 0.5, 1)
+    p = nps.kpi.parts_availability(["r"], [False], wait_s=[3 * 24 * 3600])
+    assert p.wait_s.mean == 259_200.0
 
 
 def test_estimate_defaults_and_pickle():
@@ -257,6 +348,34 @@ def test_estimate_defaults_and_pickle():
     assert (e.tolerance, e.currency) == (d["estimate_options"]["tolerance"], d["estimate_options"]["currency"])
     e2 = pickle.loads(pickle.dumps(e))
     check_estimate(e2, d["estimate"]["expected"])
+
+
+def test_pickle_keeps_categorical_keys_and_merges():
+    df = pd.DataFrame({"q": [80_000, 20_000, 10_000, 50_000], "f": [150_000, 20_000, 10_500, 40_000],
+                       "dealer": pd.Categorical(["b", "a", "b", "a"], categories=["b", "a"])})
+    whole = nps.kpi.estimate_accuracy(df, "f", quoted="q", by="dealer")
+    x = pickle.loads(pickle.dumps(nps.kpi.estimate_accuracy(df.iloc[:2], "f", quoted="q", by="dealer")))
+    y = pickle.loads(pickle.dumps(nps.kpi.estimate_accuracy(df.iloc[2:], "f", quoted="q", by="dealer")))
+    m = x + y
+    assert m.table.to_dict()["dealer"] == ["b", "a"]  # category order
+    same_estimate(m, whole)
+    lines = pd.DataFrame({"ro": ["r1", "r1", "r2", "r3"], "stock": [True, False, True, False],
+                          "wait": [np.nan, 7200, np.nan, 259_200],
+                          "supplier": pd.Categorical(["s2", "s1", "s2", "s1"], categories=["s2", "s1"])})
+    pw = nps.kpi.parts_availability(lines, "stock", ro_column="ro", wait_s="wait", by="supplier")
+    px = pickle.loads(pickle.dumps(nps.kpi.parts_availability(lines.iloc[:1], "stock", ro_column="ro",
+                                                              wait_s="wait", by="supplier")))
+    py_ = pickle.loads(pickle.dumps(nps.kpi.parts_availability(lines.iloc[1:], "stock", ro_column="ro",
+                                                               wait_s="wait", by="supplier")))
+    pm = px + py_
+    assert pm.table.to_dict() == pw.table.to_dict()
+    assert pm.table.to_dict()["supplier"] == ["s2", "s1"]
+    assert (pm.delayed_ros.numerator, pm.delayed_ros.denominator, pm.wait_s) == (
+        pw.delayed_ros.numerator, pw.delayed_ros.denominator, pw.wait_s)
+    # Another key column does not merge.
+    other = nps.kpi.estimate_accuracy(df.rename(columns={"dealer": "advisor"}), "f", quoted="q", by="advisor")
+    with pytest.raises(nps.InvalidArgumentError):
+        whole.merge(other)
 
 
 @pytest.mark.parametrize("case", V["bad_estimate"], ids=lambda c: c["what"])
@@ -282,33 +401,120 @@ def test_wider_tolerance_never_lowers_accuracy(rows, t, extra):
     assert a.overrun_minor == b.overrun_minor and a.unapproved_minor == b.unapproved_minor
 
 
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 200_000), st.integers(0, 300_000), st.integers(0, 20_000),
+                          st.sampled_from(["d1", "d2", "d3"]), st.integers(0, 10 * 86_400)), max_size=40),
+       st.integers(0, 40), st.floats(0, 0.5))
+def test_estimate_merge_of_a_split_is_one_pass(rows, cut, tolerance):
+    cut = min(cut, len(rows))
+    q = [0 if r[0] < 20_000 else r[0] for r in rows]  # quotes of 0 now and then: no data
+
+    def run(sl):
+        return nps.kpi.estimate_accuracy(q[sl], [r[1] for r in rows][sl], approved_minor=[r[2] for r in rows][sl],
+                                         tolerance=tolerance, by=[r[3] for r in rows][sl],
+                                         timestamps=[MON + r[4] for r in rows][sl], period="day",
+                                         tz="Asia/Shanghai")
+
+    whole = run(slice(None))
+    x, y = run(slice(None, cut)), run(slice(cut, None))
+    same_estimate(x.merge(y), whole)
+    same_estimate(y + x, whole)
+    same_estimate(pickle.loads(pickle.dumps(x)).merge(pickle.loads(pickle.dumps(y))), whole)
+    same_estimate(pickle.loads(pickle.dumps(whole)), whole)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 7), st.booleans(), st.none() | st.integers(0, 400_000),
+                          st.sampled_from(["s1", "s2", "s3"])), max_size=50),
+       st.integers(0, 50))
+def test_parts_merge_of_a_split_is_one_pass(lines, cut):
+    cut = min(cut, len(lines))
+
+    def run(sl):
+        ls = lines[sl]
+        return nps.kpi.parts_availability([f"ro{l[0]}" for l in ls], [l[1] for l in ls],
+                                          wait_s=[l[2] for l in ls], by=[l[3] for l in ls])
+
+    whole = run(slice(None))
+    for m in (run(slice(None, cut)).merge(run(slice(cut, None))),
+              pickle.loads(pickle.dumps(run(slice(cut, None)))) + run(slice(None, cut)),
+              pickle.loads(pickle.dumps(whole))):
+        assert m.table.to_dict() == whole.table.to_dict()
+        assert (m.value, m.numerator, m.denominator, m.coverage) == (
+            whole.value, whole.numerator, whole.denominator, whole.coverage)
+        d, w = m.delayed_ros, whole.delayed_ros
+        assert (d.value, d.numerator, d.denominator, d.coverage) == (w.value, w.numerator, w.denominator, w.coverage)
+        assert m.wait_s == whole.wait_s
+        assert m == whole
+
+
 # ---- parts availability ----
+
+
+def parts_of(case, rows=slice(None)):
+    wait = case["wait_s"][rows] if case["wait_s"] is not None else None
+    return nps.kpi.parts_availability(case["ro"][rows], case["from_stock"][rows], wait_s=wait,
+                                      **group_kwargs(case, rows))
+
+
+def check_parts(p, w):
+    check_kpi(p.value, p.numerator, p.denominator, p.coverage, w["fill_rate"], "fill")
+    d = p.delayed_ros
+    check_kpi(d.value, d.numerator, d.denominator, d.coverage, w["delayed_ros"], "delayed")
+    check_dist(p.wait_s, w["wait_s"], "wait_s")
+    if "groups" in w:
+        check_groups(p.table, w["groups"], "fill_rate")
 
 
 @pytest.mark.parametrize("case", V["parts"], ids=lambda c: c["name"])
 def test_golden_parts(case):
-    p = nps.kpi.parts_availability(case["ro"], case["from_stock"], wait_s=case["wait_s"],
-                                   by=case.get("keys"))
+    p = parts_of(case)
     w = case["expected"]
-    check_kpi(p.value, p.numerator, p.denominator, p.coverage, w["fill_rate"], "fill")
-    d = p.delayed_ros
-    check_kpi(d.value, d.numerator, d.denominator, d.coverage, w["delayed_ros"], "delayed")
-    assert p.wait_s["n"] == w["wait_s"]["n"]
-    for s in ("mean", "median", "p90"):
-        close(p.wait_s[s], w["wait_s"][s], s)
-    if "groups" in w:
+    check_parts(p, w)
+    if "keys" in case:
         t = p.table.to_dict()
-        assert t["key"] == [g["key"] for g in w["groups"]]
-        assert t["numerator"] == [g["fill_rate"]["numerator"] for g in w["groups"]]
         df = pd.DataFrame({"ro": case["ro"], "stock": case["from_stock"],
                            "wait": [np.nan if x is None else x for x in case["wait_s"]],
                            "supplier": case["keys"]})
-        p2 = nps.kpi.parts_availability(df, "stock", ro_column="ro", wait_s="wait", by="supplier")
+        kw = {}
+        if "period" in case:
+            df["t"] = pd.to_datetime(case["timestamps"], unit="s", utc=True)
+            kw = {"time": "t", "period": case["period"], "tz": case["tz"]}
+        p2 = nps.kpi.parts_availability(df, "stock", ro_column="ro", wait_s="wait", by="supplier", **kw)
         t2 = p2.table.to_dict()
         assert t2.pop("supplier") == t.pop("key")  # the DataFrame form names the key column
         assert t2 == t and p2.wait_s == p.wait_s
+        # A pickled result keeps its key names.
+        assert "supplier" in pickle.loads(pickle.dumps(p2)).table.to_dict()
     p3 = pickle.loads(pickle.dumps(p))
     assert (p3.value, p3.wait_s) == (p.value, p.wait_s)
+    assert p3.table.to_dict() == p.table.to_dict()
+    if "split" in case:
+        k = case["split"]
+        m = parts_of(case, slice(None, k)) + parts_of(case, slice(k, None))
+        check_parts(m, w)
+        assert m.table.to_dict() == p.table.to_dict()
+        assert m == p and m != parts_of(case, slice(1, None))
+
+
+def test_parts_waits_as_timedeltas():
+    """Waits as datetime.timedelta or a timedelta64 column, as seconds:
+    "3 days" is 259,200 s; None / NaT are not recorded."""
+    three = dt.timedelta(days=3)
+    a = nps.kpi.parts_availability(["r1", "r2", "r3"], [False, False, True], wait_s=[three, None, None])
+    b = nps.kpi.parts_availability(["r1", "r2", "r3"], [False, False, True], wait_s=[259_200, None, None])
+    assert a == b and a.wait_s.mean == 259_200.0 and a.wait_s.n == 1
+    df = pd.DataFrame({"ro": ["r1", "r2", "r3"], "stock": [False, False, True],
+                       "wait": pd.to_timedelta([3 * 86_400, None, 60], unit="s")})
+    c = nps.kpi.parts_availability(df, "stock", ro_column="ro", wait_s="wait")
+    assert (c.wait_s.n, c.wait_s.median) == (1, 259_200.0)  # r3 was from stock: its wait is ignored
+    with pytest.raises(nps.InvalidValueError, match="`wait_s` at row 0"):
+        nps.kpi.parts_availability(["r1"], [False], wait_s=[dt.timedelta(seconds=1.5)])
+    with pytest.raises(nps.InvalidValueError, match="`wait_s` at row 1"):
+        nps.kpi.parts_availability(["r1", "r2"], [False, False],
+                                   wait_s=pd.to_timedelta([1, 1.5], unit="s"))
+    with pytest.raises(nps.InvalidValueError, match="`wait_s` at row 0"):
+        nps.kpi.parts_availability(["r1"], [False], wait_s=[-three])
 
 
 @pytest.mark.parametrize("case", V["bad_parts"], ids=lambda c: c["what"])

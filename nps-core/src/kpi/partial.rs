@@ -9,7 +9,8 @@ use super::merge::{
     bad_state, check_sorted, labelled, other, same_shape, uniform_shape, Label, Periods, Shape,
 };
 use super::{
-    ComebackOptions, CsatOptions, FollowUpOptions, Kpi, KpiGroup, KpiTable, Parts, RateKpi,
+    ComebackOptions, CsatOptions, EstimateOptions, FollowUpOptions, Kpi, KpiGroup, KpiTable, Parts,
+    RateKpi,
 };
 use crate::error::{Error, Result};
 use crate::group::GroupKey;
@@ -25,6 +26,41 @@ pub(crate) struct Source {
     follow_up: Option<FollowUpOptions>,
     #[serde(default)]
     csat: Option<CsatOptions>,
+    /// The shares of estimate accuracy and parts availability (with the
+    /// estimate options): their tables merge only with tables of the same
+    /// share and options.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    share: Option<Share>,
+}
+
+/// A share counted by [`estimate_accuracy`](super::estimate_accuracy) or
+/// [`parts_availability`](super::parts_availability).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub(crate) enum Share {
+    /// Orders billed within tolerance of the quote.
+    EstimateWithin(EstimateOptions),
+    /// Orders billed more than the quote plus the approved additions.
+    EstimateUnapproved(EstimateOptions),
+    /// Part lines supplied from stock (first-pass fill rate).
+    PartsFillRate,
+}
+
+impl Share {
+    fn name(self) -> &'static str {
+        match self {
+            Share::EstimateWithin(_) => "estimate accuracy (within tolerance)",
+            Share::EstimateUnapproved(_) => "estimate accuracy (unapproved increases)",
+            Share::PartsFillRate => "parts fill rate",
+        }
+    }
+
+    fn options(self) -> Option<EstimateOptions> {
+        match self {
+            Share::EstimateWithin(o) | Share::EstimateUnapproved(o) => Some(o),
+            Share::PartsFillRate => None,
+        }
+    }
 }
 
 impl Source {
@@ -35,6 +71,15 @@ impl Source {
             comeback: None,
             follow_up: None,
             csat: None,
+            share: None,
+        }
+    }
+
+    /// A share of estimate accuracy or parts availability.
+    pub(crate) fn share(share: Share) -> Source {
+        Source {
+            share: Some(share),
+            ..Source::rate()
         }
     }
 
@@ -71,7 +116,11 @@ impl Source {
     }
 
     fn name(&self) -> &'static str {
-        self.kpi.map_or("rate", RateKpi::name)
+        match (self.kpi, self.share) {
+            (Some(k), _) => k.name(),
+            (None, Some(s)) => s.name(),
+            (None, None) => "rate",
+        }
     }
 
     /// True for the KPIs of the comeback rule, which need every job of a
@@ -124,12 +173,24 @@ impl Source {
         if let Some(o) = &self.csat {
             o.validate().map_err(state)?;
         }
+        if let Some(s) = self.share {
+            if self.kpi.is_some() {
+                return Err(bad_state(format!(
+                    "the options saved do not fit the KPI {}",
+                    self.kpi.map_or("rate", RateKpi::name)
+                )));
+            }
+            if let Some(o) = s.options() {
+                o.validate().map_err(state)?;
+            }
+        }
         Ok(())
     }
 
     /// Checks that `later` counts the same KPI with the same options.
     fn check_merge(&self, later: &Source) -> Result<()> {
-        if self.kpi != later.kpi {
+        let kind = |s: &Source| (s.kpi, s.share.map(|s| std::mem::discriminant(&s)));
+        if kind(self) != kind(later) {
             return Err(other(format!(
                 "the KPI differs: {} here, {} in other",
                 self.name(),
@@ -169,6 +230,12 @@ impl Source {
                     b.window_seconds.to_string(),
                 );
             }
+        }
+        if let (Some(a), Some(b)) = (
+            self.share.and_then(Share::options),
+            later.share.and_then(Share::options),
+        ) {
+            a.check_merge(&b)?;
         }
         if let (Some(a), Some(b)) = (&self.csat, &later.csat) {
             if a.satisfied_min != b.satisfied_min {
@@ -369,6 +436,11 @@ impl KpiTable {
             groups,
             subjects,
         })
+    }
+
+    /// What the table counts (the KPI and its options).
+    pub(crate) fn source(&self) -> Source {
+        self.state.source
     }
 
     /// The distinct vehicles (subjects) of a table of the comeback rule,

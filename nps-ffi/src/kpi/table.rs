@@ -148,7 +148,7 @@ impl Handle for NpsKpiTechnicianTable {
     type RustType = Vec<(GroupKey, TechnicianFigures)>;
 }
 
-fn key_to_c(k: &GroupKey) -> Option<u32> {
+pub(crate) fn key_to_c(k: &GroupKey) -> Option<u32> {
     match k {
         // Keys come from a u32 column.
         GroupKey::UInt(v) => u32::try_from(*v).ok(),
@@ -157,13 +157,13 @@ fn key_to_c(k: &GroupKey) -> Option<u32> {
 }
 
 /// `(has_period, year, month, day)` of a period start.
-fn period_to_c(d: Option<NaiveDate>) -> (bool, i32, u32, u32) {
+pub(crate) fn period_to_c(d: Option<NaiveDate>) -> (bool, i32, u32, u32) {
     d.map_or((false, 0, 0, 0), |d| (true, d.year(), d.month(), d.day()))
 }
 
 /// Row `index` of a table; another index is
 /// `NPS_STATUS_INDEX_OUT_OF_RANGE`, as for every handle.
-fn row_at<T>(rows: &[T], index: usize) -> Result<&T, FfiError> {
+pub(crate) fn row_at<T>(rows: &[T], index: usize) -> Result<&T, FfiError> {
     rows.get(index).ok_or(FfiError::IndexOutOfRange {
         index,
         len: rows.len(),

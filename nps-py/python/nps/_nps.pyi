@@ -4410,8 +4410,14 @@ class EstimateAccuracy:
     unapproved increases; `table` and `unapproved_table` are the grouped
     KPI tables.
 
+    A result is also a partial result: `a.merge(b)` (or `a + b`, `sum()`)
+    is the result of the orders of both, as if computed in one pass (the
+    overrun distributions included); results computed with another
+    tolerance or currency do not merge. It pickles exactly, with the key
+    names of its tables.
+
     >>> e = nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])  # 800 → 1500, 200 → 200
-    >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative["p90"]
+    >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative.p90
     (0.5, 1, 70000, 0.7875)
     """
     @property
@@ -4438,11 +4444,13 @@ class EstimateAccuracy:
     def unapproved_minor(self) -> int:
         """Sum of the unapproved increases, in minor units."""
     @property
-    def overrun_minor(self) -> dict[str, Any]:
-        """final − quote in minor units: `{"n", "mean", "median", "p90"}`."""
+    def overrun_minor(self) -> Distribution:
+        """final − quote in minor units, over orders with a quote (a
+        `Distribution`: `n`, `mean`, `median`, `p90`).
+        """
     @property
-    def overrun_relative(self) -> dict[str, Any]:
-        """(final − quote) / quote: `{"n", "mean", "median", "p90"}`."""
+    def overrun_relative(self) -> Distribution:
+        """(final − quote) / quote, over orders with a quote (a `Distribution`)."""
     @property
     def tolerance(self) -> float:
         """The tolerance used."""
@@ -4455,6 +4463,28 @@ class EstimateAccuracy:
     @property
     def unapproved_table(self) -> KpiTable:
         """The share with an unapproved increase, overall and per group."""
+    def merge(self, other: EstimateAccuracy) -> EstimateAccuracy:
+        """The result of the orders of this result followed by those of
+        `other`: equal to the result computed in one pass over all of them
+        (the tables' counts, the unapproved increases and the overrun
+        distributions, median and p90 included). Raises InvalidArgumentError
+        (argument `other`) for a result computed with another tolerance or
+        currency, or grouped by another period, time zone or key columns.
+
+        >>> a = nps.kpi.estimate_accuracy([80_000], [150_000])
+        >>> b = nps.kpi.estimate_accuracy([20_000], [20_000])
+        >>> m = a.merge(b)
+        >>> m.value, m.overrun_relative.median
+        (0.5, 0.4375)
+        >>> m == nps.kpi.estimate_accuracy([80_000, 20_000], [150_000, 20_000])
+        True
+        """
+    def __add__(self, other: EstimateAccuracy, /) -> EstimateAccuracy:
+        """`a + b` is `a.merge(b)`."""
+    def __radd__(self, other: int, /) -> EstimateAccuracy:
+        """`0 + a` is `a` (so `sum(results)` works)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> EstimateAccuracy:
@@ -4501,8 +4531,13 @@ class PartsAvailability:
     `denominator`, `coverage`; `table` grouped), the share of repair orders
     delayed by parts and the parts-wait distribution in seconds.
 
+    A result is also a partial result: `a.merge(b)` (or `a + b`, `sum()`)
+    is the result of the lines of both, as if computed in one pass (a
+    repair order with lines in both counts once). It pickles exactly, with
+    the key names of its table.
+
     >>> p = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200])
-    >>> round(p.value, 4), p.delayed_ros.value, p.wait_s["median"]
+    >>> round(p.value, 4), p.delayed_ros.value, p.wait_s.median
     (0.6667, 0.5, 259200.0)
     """
     @property
@@ -4521,11 +4556,33 @@ class PartsAvailability:
     def delayed_ros(self) -> Kpi:
         """Repair orders with a line not from stock / repair orders (a Kpi)."""
     @property
-    def wait_s(self) -> dict[str, Any]:
-        """Recorded parts waits in seconds: `{"n", "mean", "median", "p90"}`."""
+    def wait_s(self) -> Distribution:
+        """Recorded parts waits in seconds of lines not from stock (a
+        `Distribution`: `n`, `mean`, `median`, `p90`).
+        """
     @property
     def table(self) -> KpiTable:
         """The fill rate, overall and per group (a KpiTable)."""
+    def merge(self, other: PartsAvailability) -> PartsAvailability:
+        """The result of the lines of this result followed by those of
+        `other`: equal to the result computed in one pass over all of them
+        (a repair order with lines in both is one order, delayed when it was
+        in either; the wait distribution is that of all lines). Raises
+        InvalidArgumentError (argument `other`) for a result grouped by
+        another period, time zone or key columns.
+
+        >>> a = nps.kpi.parts_availability(["r1"], [True])
+        >>> b = nps.kpi.parts_availability(["r1"], [False], wait_s=[3 * 86400])
+        >>> m = a.merge(b)
+        >>> m.value, m.delayed_ros.value, m.wait_s.mean
+        (0.5, 1.0, 259200.0)
+        """
+    def __add__(self, other: PartsAvailability, /) -> PartsAvailability:
+        """`a + b` is `a.merge(b)`."""
+    def __radd__(self, other: int, /) -> PartsAvailability:
+        """`0 + a` is `a` (so `sum(results)` works)."""
+    def __eq__(self, other: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
     def __reduce__(self) -> tuple[Any, ...]: ...
     @staticmethod
     def _from_state(state: bytes) -> PartsAvailability:

@@ -760,12 +760,16 @@ def estimate_accuracy(quoted_minor: Any, final_minor: Any, *, approved_minor: An
     in ``currencies`` are an error. ``by=``, ``time=`` / ``timestamps=``,
     ``period=`` and ``tz=`` group ``table`` and ``unapproved_table``.
     DataFrame form: ``estimate_accuracy(df, "final", quoted="quote",
-    approved_minor="approved", by="dealer")``.
+    approved_minor="approved", by="dealer")``. The distributions are
+    :class:`nps.flow.Distribution` objects (``n``, ``mean``, ``median``,
+    ``p90``). Results of parts of the orders merge exactly (``a.merge(b)``,
+    ``a + b``, ``sum(parts)``; another tolerance or currency is an error
+    naming ``other``) and pickle with their key names.
 
     The source's order: 800 quoted, 1500 billed, nothing approved.
 
     >>> e = nps.kpi.estimate_accuracy([80_000], [150_000])
-    >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative["mean"]
+    >>> e.value, e.unapproved, e.unapproved_minor, e.overrun_relative.mean
     (0.0, 1, 70000, 0.875)
     """
     return _estimate(quoted_minor, final_minor, quoted=quoted, approved_minor=approved_minor,
@@ -781,16 +785,19 @@ def parts_availability(ro: Any, from_stock: Any = None, *, wait_s: Any = None,
     """Parts availability over part lines (one row per line requested at a
     visit): ``value`` is the first-pass fill rate (lines supplied from stock
     / lines requested), ``delayed_ros`` the share of repair orders with a
-    line not from stock, ``wait_s`` the distribution (``n``, ``mean``,
-    ``median``, ``p90``) of the recorded parts waits in seconds of the lines
-    not from stock (NaN / None = not recorded; "3 days" is 259200).
-    Repair orders are compared as text. ``by=`` (part, supplier, dealer),
-    ``time=`` / ``period=`` group ``table``. DataFrame form:
-    ``parts_availability(df, "from_stock", ro_column="ro", wait_s="wait_s",
-    by="supplier")``.
+    line not from stock, ``wait_s`` the :class:`nps.flow.Distribution`
+    (``n``, ``mean``, ``median``, ``p90``) of the recorded parts waits in
+    seconds of the lines not from stock (``wait_s``: seconds,
+    ``datetime.timedelta`` or a ``timedelta64`` column; NaN / None / NaT =
+    not recorded; "3 days" is 259200). Repair orders are compared as text. ``by=`` (part,
+    supplier, dealer), ``time=`` / ``period=`` group ``table``. DataFrame
+    form: ``parts_availability(df, "from_stock", ro_column="ro",
+    wait_s="wait_s", by="supplier")``. Results of parts of the lines merge
+    exactly (``a.merge(b)``, ``a + b``; a repair order with lines in both
+    counts once) and pickle with their key names.
 
     >>> p = nps.kpi.parts_availability(["r1", "r2"], [True, False], wait_s=[None, 3 * 86400])
-    >>> p.value, p.delayed_ros.value, p.wait_s["mean"]
+    >>> p.value, p.delayed_ros.value, p.wait_s.mean
     (0.5, 0.5, 259200.0)
     """
     return _parts(ro, from_stock, ro=ro_column, wait_s=wait_s, **group)
