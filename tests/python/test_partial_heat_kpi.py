@@ -270,6 +270,12 @@ def test_tables_of_other_options_do_not_merge() -> None:
         kpi.csat([5]) + kpi.rate([1])
     with pytest.raises(nps.InvalidArgumentError, match="window_seconds"):
         ftfr([(0, 0, 0, "D1")], 30) + ftfr([(1, 0, 0, "D1")], 7)
+    with pytest.raises(nps.InvalidArgumentError, match="latest_seconds"):
+        kpi.follow_up_completion_rate([0], [DAY]) + kpi.follow_up_completion_rate(
+            [0], [DAY], latest_days=8)
+    both = kpi.follow_up_completion_rate([0], [4 * DAY], excluded=[False]) + \
+        kpi.follow_up_completion_rate([0], [4 * DAY], excluded=[True])
+    assert (both.numerator, both.denominator, both.coverage) == (1, 1, 0.5)
     ts = [BASE]
     with pytest.raises(nps.InvalidArgumentError, match="Asia/Tokyo"):
         (kpi.rate([1], timestamps=ts, period="month")
@@ -379,7 +385,12 @@ def test_kpi_dataframe_form(make) -> None:
     assert list(c.to_dict())[:2] == ["dealer", "vin"]
     assert c.value == 0.5
     assert kpi.ready_when_promised(df, delivery="closed", promised="promised").value == 0.75
-    assert kpi.follow_up_completion_rate(df, end="opened", follow_up="closed").value == 1.0
+    # Calls one day after the service: too early for the default 3-7 days.
+    assert kpi.follow_up_completion_rate(df, end="opened", follow_up="closed").value == 0.0
+    fu = kpi.follow_up_completion_rate(df, end="opened", follow_up="closed", earliest_days=1,
+                                       excluded="kept", by="dealer")
+    assert (fu.value, fu.coverage) == (1.0, 0.25)  # only the row not kept is due
+    assert fu.to_dict()["dealer"] == ["D1", "D2"] and fu.to_dict()["value"][0] is None
     tt = kpi.time_kpi(df, target_seconds=100, seconds="wait", by="dealer")
     assert tt.to_dict()["dealer"] == ["D1", "D2"] and tt.overall.median == 75.0
     assert kpi.reception_response_time(df, start="opened", end="closed").overall.n == 4
