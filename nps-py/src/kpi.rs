@@ -124,7 +124,8 @@ impl PyTimeKpi {
     fn p90(&self) -> Option<f64> {
         self.t.p90
     }
-    /// Mean in minutes (the unit of the policy's time benchmarks).
+    /// Mean in minutes (the unit of the per-visit standards; the scorecard
+    /// judges the share within target, not this mean).
     #[getter]
     fn mean_minutes(&self) -> Option<f64> {
         self.t.mean_minutes()

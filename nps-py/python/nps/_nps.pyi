@@ -2914,7 +2914,9 @@ class TimeKpi:
         """90th percentile, seconds."""
     @property
     def mean_minutes(self) -> float | None:
-        """Mean in minutes (the unit of the policy's time benchmarks)."""
+        """Mean in minutes (the unit of the per-visit standards; the scorecard
+        judges the share within target, not this mean).
+        """
     @property
     def target_seconds(self) -> int:
         """Target, seconds (inclusive)."""

@@ -438,7 +438,9 @@ def reception_response_time(
     **group: Any,
 ) -> TimeTable:
     """Arrival -> greeted by an advisor. Target from the policy benchmark
-    ``reception_response_minutes`` (3 min by default). DataFrame form:
+    ``reception_response_minutes`` (3 min by default), a per-visit standard:
+    the scorecard judges ``value``, the share of visits within it, against
+    the policy's ``target_share`` (90 % by default). DataFrame form:
     ``reception_response_time(df, start="arrived_at", end="greeted_at")``.
 
     >>> t = nps.kpi.reception_response_time([0, 0], [120, 300])  # target 3 min
@@ -460,7 +462,9 @@ def delivery_time(
     **group: Any,
 ) -> TimeTable:
     """Repair finished -> customer leaves. Target from the policy benchmark
-    ``delivery_minutes`` (15 min by default). DataFrame form:
+    ``delivery_minutes`` (15 min by default), a per-visit standard judged by
+    the share of visits within it (see ``reception_response_time``).
+    DataFrame form:
     ``delivery_time(df, start="finished_at", end="left_at")``.
 
     >>> t = nps.kpi.delivery_time([0, 0], [600, 1200])  # target 15 min
