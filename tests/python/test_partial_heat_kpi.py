@@ -186,6 +186,33 @@ def test_csat_tables_merge_exactly(rows, cut) -> None:
     assert table(rows[:k]) + table(rows[k:]) == table(rows)
 
 
+follow_rows = st.lists(
+    st.tuples(st.integers(0, 12 * DAY), st.one_of(st.none(), st.integers(-DAY, 12 * DAY)),
+              st.booleans(), st.sampled_from(["D1", "D2"])),
+    max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=follow_rows, earliest=st.integers(0, 8), span=st.integers(0, 8),
+       cuts=st.lists(st.integers(0, 50), max_size=4))
+def test_follow_up_tables_merge_exactly(rows, earliest, span, cuts) -> None:
+    """The follow-up window and the exclusion column: any split sums to the
+    one-pass table, pickles exactly, and counts what the rule says."""
+    def table(rs):
+        return kpi.follow_up_completion_rate(
+            [BASE + r[0] for r in rs], [None if r[1] is None else BASE + r[0] + r[1] for r in rs],
+            excluded=[r[2] for r in rs], by=[r[3] for r in rs], earliest_days=earliest,
+            latest_days=earliest + span)
+
+    whole = table(rows)
+    assert sum(table(rows[s]) for s in split(len(rows), cuts, empty=True)) == whole
+    assert roundtrip(whole) == whole
+    due = [r for r in rows if not r[2]]
+    lo, hi = earliest * DAY, (earliest + span) * DAY
+    assert whole.denominator == len(due)
+    assert whole.numerator == sum(1 for r in due if r[1] is not None and lo <= r[1] <= hi)
+
+
 # ---- time tables ----
 
 
