@@ -1207,7 +1207,8 @@ enum NpsKpiStatus
 #endif // defined(__cplusplus) || __STDC_VERSION__ >= 202311L
  {
     /**
-     * Within the benchmark's `[min, max]`.
+     * Within the line's `[min, max]` (a time benchmark: at least the
+     * required share of visits within the per-visit standard).
      */
     NPS_KPI_STATUS_MEETS = 0,
     /**
@@ -1232,8 +1233,9 @@ typedef uint32_t NpsKpiStatus;
 #endif // __cplusplus
 
 /**
- * The unit of a benchmark's values (nps-core's `kpi::Unit`). Passed as
- * `uint32_t`.
+ * The unit of the value a benchmark judges (nps-core's `kpi::Unit`; the
+ * time benchmarks judge a share of visits: `NPS_KPI_UNIT_FRACTION`).
+ * Passed as `uint32_t`.
  */
 enum NpsKpiUnit
 #if defined(__cplusplus) || __STDC_VERSION__ >= 202311L
@@ -1245,7 +1247,7 @@ enum NpsKpiUnit
      */
     NPS_KPI_UNIT_FRACTION = 0,
     /**
-     * Minutes.
+     * Minutes (a per-visit standard).
      */
     NPS_KPI_UNIT_MINUTES = 1,
     /**
@@ -3592,14 +3594,23 @@ typedef struct NpsPartsAvailabilityGroup {
 
 /**
  * Options of `nps_kpi_follow_up_completion`: nps-core's
- * `kpi::FollowUpOptions`. Start from `nps_follow_up_options_default()`.
+ * `kpi::FollowUpOptions`, the follow-up window after the service end.
+ * Start from `nps_follow_up_options_default()` (3 to 7 days). Checked:
+ * `0 <= earliest_seconds <= latest_seconds <=` the whole range of instants
+ * (years 1–9999; nps-core's `kpi::MAX_WINDOW_SECONDS`)
+ * (`NPS_STATUS_INVALID_ARGUMENT` naming the field otherwise).
  */
 typedef struct NpsFollowUpOptions {
     /**
-     * A follow-up counts when `0 <= follow_up − service_end <=
-     * window_seconds` (`>= 0`).
+     * The earliest follow-up that counts, seconds after the service end
+     * (inclusive; default 259 200, 3 days). An earlier call is too early.
      */
-    int64_t window_seconds;
+    int64_t earliest_seconds;
+    /**
+     * The latest follow-up that counts, seconds after the service end
+     * (inclusive; default 604 800, 7 days).
+     */
+    int64_t latest_seconds;
 } NpsFollowUpOptions;
 
 /**
@@ -3615,8 +3626,13 @@ typedef struct NpsCsatOptions {
 
 /**
  * One line of a scorecard (nps-core's `kpi::ScoreLine`): the value judged
- * and the benchmark it was judged against. Optional values have a `has_`
+ * and the bounds it was judged against. Optional values have a `has_`
  * flag; when the flag is false the value is 0 and must be ignored.
+ *
+ * A time benchmark (`"reception_response_minutes"`, `"delivery_minutes"`)
+ * is a per-visit standard: `value` is the share of visits within
+ * `standard_minutes` (a fraction), `min` the share required (default 0.9)
+ * and `max` unset.
  */
 typedef struct NpsScoreLine {
     /**
@@ -3628,8 +3644,8 @@ typedef struct NpsScoreLine {
      */
     bool has_value;
     /**
-     * The value judged, in the benchmark's unit (a rate's value, a time
-     * KPI's mean in minutes, or the plain value).
+     * The value judged, in `unit` (a rate's value, a time KPI's share of
+     * visits within target, or the plain value).
      */
     double value;
     /**
@@ -3641,7 +3657,8 @@ typedef struct NpsScoreLine {
      */
     bool has_min;
     /**
-     * The benchmark's minimum (inclusive).
+     * The lowest acceptable value (inclusive; a time benchmark's required
+     * share of visits within the standard).
      */
     double min;
     /**
@@ -3649,7 +3666,7 @@ typedef struct NpsScoreLine {
      */
     bool has_max;
     /**
-     * The benchmark's maximum (inclusive).
+     * The highest acceptable value (inclusive).
      */
     double max;
     /**
@@ -3660,6 +3677,15 @@ typedef struct NpsScoreLine {
      * The unit of `value`, `min` and `max`: an `NpsKpiUnit`.
      */
     uint32_t unit;
+    /**
+     * Whether `standard_minutes` is set (a time benchmark).
+     */
+    bool has_standard;
+    /**
+     * A time benchmark's per-visit standard in minutes (3 for reception,
+     * 15 for delivery by default).
+     */
+    double standard_minutes;
 } NpsScoreLine;
 
 /**
@@ -7488,20 +7514,27 @@ struct NpsFollowUpOptions nps_follow_up_options_default(void);
 struct NpsCsatOptions nps_csat_options_default(void);
 
 /**
- * Follow-up completion: services followed up within
- * `options->window_seconds` of the service end (`0 <= follow_up −
- * service_end <= window`) / services; `options` NULL =
- * `nps_follow_up_options_default()`. `has_follow_up[i] == 0`: no call
- * made (`has_follow_up` NULL = a call for every service).
+ * Follow-up completion: services followed up in the window / services due
+ * a follow-up. A service is followed up when its call came
+ * `options->earliest_seconds <= follow_up − service_end <=
+ * options->latest_seconds` after the service end (a call before the
+ * earliest bound is too early, after the latest too late: neither counts);
+ * `options` NULL = `nps_follow_up_options_default()` (3 to 7 days).
+ * `has_follow_up[i] == 0`: no call made (`has_follow_up` NULL = a call for
+ * every service). `excluded[i] == 1`: the service needs no follow-up (e.g.
+ * its problem was marked resolved): left out of the numerator and the
+ * denominator, which the coverage shows; `excluded` NULL = none excluded.
  *
  * # Safety
  *
- * Arrays NULL (with `len == 0`; `has_follow_up` may always be NULL) or
- * readable for `len` values; `options` NULL or readable; `out` writable.
+ * Arrays NULL (with `len == 0`; `has_follow_up` and `excluded` may always
+ * be NULL) or readable for `len` values; `options` NULL or readable; `out`
+ * writable.
  */
 NpsStatus nps_kpi_follow_up_completion(const int64_t *service_end,
                                        const int64_t *follow_up,
                                        const uint8_t *has_follow_up,
+                                       const uint8_t *excluded,
                                        size_t len,
                                        const struct NpsFollowUpOptions *options,
                                        struct NpsKpi *out);
@@ -7546,8 +7579,11 @@ const char *nps_kpi_unit_name(uint32_t unit);
 /**
  * The scorecard status of one KPI value against the benchmark named
  * `kpi` (NUL-terminated UTF-8) in `policy` (NULL = the default policy).
- * `has_value == false` gives `NPS_KPI_STATUS_NO_DATA`. The status is
- * written to `status` as an `NpsKpiStatus` value.
+ * The value is in the unit the benchmark judges: for the time benchmarks
+ * (`"reception_response_minutes"`, `"delivery_minutes"`) the share of
+ * visits within the per-visit standard. `has_value == false` gives
+ * `NPS_KPI_STATUS_NO_DATA`. The status is written to `status` as an
+ * `NpsKpiStatus` value.
  *
  * # Safety
  *
@@ -7562,7 +7598,8 @@ NpsStatus nps_kpi_scorecard_status(const struct NpsPolicy *policy,
 
 /**
  * The default target of a time KPI (an `NpsTimeMeasure`) in seconds: the
- * maximum of its benchmark in `policy` (NULL = the default policy), for
+ * per-visit standard (the maximum) of its benchmark in `policy` (NULL =
+ * the default policy), for
  * the `target_seconds` of `nps_kpi_time*`. A policy without that
  * benchmark (or without a maximum) is `NPS_STATUS_INVALID_ARGUMENT`.
  *
@@ -7602,9 +7639,13 @@ NpsStatus nps_kpi_scorecard_rate(const struct NpsPolicy *policy,
                                  struct NpsScoreLine *out);
 
 /**
- * The scorecard line of a time KPI, judged by its **mean in minutes**
- * (the unit of the policy's time benchmarks), against the benchmark named
- * `kpi_name` in `policy` (NULL = the default policy).
+ * The scorecard line of a time KPI, judged by its **share of visits
+ * within target** (`time->within_target`; the time benchmarks are
+ * per-visit standards, never judged by the mean), against the benchmark
+ * named `kpi_name` in `policy` (NULL = the default policy). Against a time
+ * benchmark, `time->target_seconds` must be its per-visit standard
+ * (`nps_kpi_time_target`); another target is
+ * `NPS_STATUS_INVALID_ARGUMENT` naming `target_seconds`.
  *
  * # Safety
  *

@@ -905,8 +905,10 @@ pub fn kpi_columns(data: &[u8]) {
                     &kpi::follow_up_completion_rate(
                         &t1,
                         &promised,
+                        excl.then_some(&flags[..]),
                         &FollowUpOptions {
-                            window_seconds: window,
+                            earliest_seconds: window / 2,
+                            latest_seconds: window,
                         },
                         &grouping,
                     ),

@@ -124,7 +124,8 @@ impl PyTimeKpi {
     fn p90(&self) -> Option<f64> {
         self.t.p90
     }
-    /// Mean in minutes (the unit of the policy's time benchmarks).
+    /// Mean in minutes (the unit of the per-visit standards; the scorecard
+    /// judges the share within target, not this mean).
     #[getter]
     fn mean_minutes(&self) -> Option<f64> {
         self.t.mean_minutes()
@@ -1435,15 +1436,16 @@ pub(crate) fn _kpi_time<'py>(
 /// (`appointment_fulfillment_rate`, `pre_service_inspection_rate`,
 /// `repeat_visit_rate`, `first_contact_resolution_rate` from `flags` /
 /// `eligible`; `ready_when_promised` from `delivered`, `promised`;
-/// `follow_up_completion_rate` from `service_end`, `follow_up`,
-/// `window_days`; `csat` from `ratings`, `satisfied_min`). Options not
-/// given take nps-core's `FollowUpOptions` / `CsatOptions` defaults.
+/// `follow_up_completion_rate` from `service_end`, `follow_up`, `excluded`,
+/// `earliest_days`, `latest_days`; `csat` from `ratings`, `satisfied_min`).
+/// Options not given take nps-core's `FollowUpOptions` / `CsatOptions`
+/// defaults.
 /// `first`: the KPI's first column (flags, delivered, service_end or
 /// ratings), or a DataFrame whose columns the other arguments name (its
 /// first column then by its keyword; errors name the public keyword:
 /// `flag`, `delivery`, `end`, `rating`).
 #[pyfunction]
-#[pyo3(signature = (kpi = None, first = None, *, flags = None, eligible = None, delivered = None, promised = None, service_end = None, follow_up = None, window_days = None, ratings = None, satisfied_min = None, by = None, timestamps = None, time = None, period = None, tz = None))]
+#[pyo3(signature = (kpi = None, first = None, *, flags = None, eligible = None, delivered = None, promised = None, service_end = None, follow_up = None, excluded = None, earliest_days = None, latest_days = None, ratings = None, satisfied_min = None, by = None, timestamps = None, time = None, period = None, tz = None))]
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn _kpi_rate<'py>(
     py: Python<'py>,
@@ -1455,7 +1457,9 @@ pub(crate) fn _kpi_rate<'py>(
     promised: Option<&Bound<'py, PyAny>>,
     service_end: Option<&Bound<'py, PyAny>>,
     follow_up: Option<&Bound<'py, PyAny>>,
-    window_days: Option<f64>,
+    excluded: Option<&Bound<'py, PyAny>>,
+    earliest_days: Option<f64>,
+    latest_days: Option<f64>,
     ratings: Option<&Bound<'py, PyAny>>,
     satisfied_min: Option<f64>,
     by: Option<&Bound<'py, PyAny>>,
@@ -1497,11 +1501,14 @@ pub(crate) fn _kpi_rate<'py>(
         Some(RateKpi::FollowUpCompletion) => {
             let s = ts_vec(&need(main(service_end, "end")?, "service_end")?)?;
             let f = opt_ts_vec(&need(form.col(follow_up, "follow_up")?, "follow_up")?)?;
-            let opts = match window_days {
-                None => FollowUpOptions::default(),
-                Some(w) => FollowUpOptions::window_days(w).py()?,
-            };
-            grouped(py, &g, |g| kpi::follow_up_completion_rate(&s, &f, &opts, g))?
+            let x = form
+                .col(excluded, "excluded")?
+                .map(|x| self::flags(&x, "excluded"))
+                .transpose()?;
+            let opts = follow_up_options(earliest_days, latest_days)?;
+            grouped(py, &g, |g| {
+                kpi::follow_up_completion_rate(&s, &f, x.as_deref(), &opts, g)
+            })?
         }
         Some(RateKpi::Csat) => {
             let r = f64_vec(&need(main(ratings, "rating")?, "ratings")?, "ratings")?;
@@ -1517,6 +1524,19 @@ pub(crate) fn _kpi_rate<'py>(
         }
     };
     Ok(kpi_table(t, &g))
+}
+
+/// The follow-up window from `earliest_days` / `latest_days` (each `None` =
+/// nps-core's `FollowUpOptions` default bound), checked by nps-core
+/// (errors name `earliest_days` / `latest_days`).
+fn follow_up_options(earliest: Option<f64>, latest: Option<f64>) -> PyResult<FollowUpOptions> {
+    let d = FollowUpOptions::default();
+    let days = |s: i64| s as f64 / 86_400.0;
+    FollowUpOptions::window_days(
+        earliest.unwrap_or(days(d.earliest_seconds)),
+        latest.unwrap_or(days(d.latest_seconds)),
+    )
+    .py()
 }
 
 /// Service revenue per engineer (minor units per engineer).
@@ -1546,10 +1566,12 @@ type Line = (
     Option<f64>,
     &'static str,
     Option<&'static str>,
+    Option<f64>,
 );
 
 /// One scorecard input: a `Kpi` (judged by its value), a `TimeKpi` (by its
-/// mean in minutes) or a number / None, as nps-core's `ScoreInput`.
+/// share of visits within target) or a number / None, as nps-core's
+/// `ScoreInput`.
 fn score_input(r: &Bound<'_, PyAny>) -> PyResult<ScoreInput> {
     if let Ok(k) = r.cast::<PyKpi>() {
         return Ok(ScoreInput::Rate(k.get().k));
@@ -1564,7 +1586,9 @@ fn score_input(r: &Bound<'_, PyAny>) -> PyResult<ScoreInput> {
 }
 
 /// Each `(name, result)` against the policy's benchmarks, judged by
-/// nps-core's `scorecard_of`: `(kpi, value, min, max, status, unit)`.
+/// nps-core's `scorecard_of`: `(kpi, value, min, max, status, unit,
+/// standard_minutes)`; `min` / `max` are the bounds judged (a time
+/// benchmark: the required share of visits within `standard_minutes`).
 #[pyfunction]
 #[pyo3(signature = (results, policy = None))]
 pub(crate) fn _kpi_scorecard(
@@ -1584,16 +1608,17 @@ pub(crate) fn _kpi_scorecard(
         }
     };
     Ok(kpi::scorecard_of(&inputs, &p.benchmarks)
+        .py()?
         .into_iter()
         .map(|l| {
-            let (mn, mx) = l.benchmark.map_or((None, None), |b| (b.min, b.max));
             (
                 l.kpi,
                 l.value,
-                mn,
-                mx,
+                l.min,
+                l.max,
                 l.status.name(),
                 l.unit.map(|u| u.name()),
+                l.standard_minutes,
             )
         })
         .collect())

@@ -304,9 +304,12 @@ static void goal(void) {
 static void score_units(void) {
     NpsScoreLine line;
     case_begin("scorecard: the unit of each line");
-    CHECK_STATUS(nps_kpi_scorecard_value(NULL, "delivery_minutes", true, 12.0, &line), NPS_STATUS_OK);
-    CHECK(line.has_unit && line.unit == NPS_KPI_UNIT_MINUTES);
-    CHECK_STR("minutes", nps_kpi_unit_name(line.unit), "minutes");
+    /* A per-visit standard: the value is the share of deliveries within 15 min. */
+    CHECK_STATUS(nps_kpi_scorecard_value(NULL, "delivery_minutes", true, 0.95, &line), NPS_STATUS_OK);
+    CHECK(line.has_unit && line.unit == NPS_KPI_UNIT_FRACTION);
+    CHECK(line.has_standard && line.standard_minutes == 15.0);
+    CHECK(line.has_min && line.min == 0.9 && !line.has_max && line.status == NPS_KPI_STATUS_MEETS);
+    CHECK_STR("minutes", nps_kpi_unit_name(NPS_KPI_UNIT_MINUTES), "minutes");
     CHECK_STATUS(nps_kpi_scorecard_value(NULL, "comeback_rate", true, 0.1, &line), NPS_STATUS_OK);
     CHECK(line.has_unit && line.unit == NPS_KPI_UNIT_FRACTION);
     CHECK_STATUS(nps_kpi_scorecard_value(NULL, "no_such_kpi", true, 1.0, &line), NPS_STATUS_OK);

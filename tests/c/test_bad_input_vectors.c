@@ -383,8 +383,12 @@ static NpsStatus run(const char *op, const cJSON *in) {
             m[i] = !cJSON_IsNull(x);
             t[i++] = cJSON_IsNull(x) ? 0 : i64(x);
         }
-        if (has(in, "window_days")) o.window_seconds = i64(get(in, "window_days")) * 86400;
-        return nps_kpi_follow_up_completion(is(e), t, m, len_of(e), &o, &k);
+        if (has(in, "earliest_days")) o.earliest_seconds = i64(get(in, "earliest_days")) * 86400;
+        if (has(in, "latest_days")) o.latest_seconds = i64(get(in, "latest_days")) * 86400;
+        if (has(in, "earliest_seconds")) o.earliest_seconds = i64(get(in, "earliest_seconds"));
+        if (has(in, "latest_seconds")) o.latest_seconds = i64(get(in, "latest_seconds"));
+        return nps_kpi_follow_up_completion(is(e), t, m, has(in, "excluded") ? u8s(get(in, "excluded")) : NULL,
+                                            len_of(e), &o, &k);
     }
     if (strcmp(op, "repeat_complaint_rate") == 0) {
         const cJSON *s = get(in, "subjects");

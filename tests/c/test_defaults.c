@@ -181,8 +181,10 @@ static void defaults(const cJSON *d) {
             CHECK(o.exclude_incomplete == cJSON_IsTrue(get(item, "exclude_incomplete")));
         } else if (strcmp(k, "follow_up") == 0) {
             NpsFollowUpOptions o = nps_follow_up_options_default();
-            CHECK_U64("window_seconds", o.window_seconds, num(get(item, "window_seconds")));
-            CHECK_U64("window_days", o.window_seconds, num(get(item, "window_days")) * 86400.0);
+            CHECK_U64("earliest_seconds", o.earliest_seconds, num(get(item, "earliest_seconds")));
+            CHECK_U64("latest_seconds", o.latest_seconds, num(get(item, "latest_seconds")));
+            CHECK_U64("earliest_days", o.earliest_seconds, num(get(item, "earliest_days")) * 86400.0);
+            CHECK_U64("latest_days", o.latest_seconds, num(get(item, "latest_days")) * 86400.0);
         } else if (strcmp(k, "csat") == 0) {
             NpsCsatOptions o = nps_csat_options_default();
             CHECK_CLOSE("satisfied_min", o.satisfied_min, num(get(item, "satisfied_min")), 0.0);
@@ -198,6 +200,14 @@ static void defaults(const cJSON *d) {
                 seen++;
             }
             CHECK(seen == 2);
+        } else if (strcmp(k, "target_share") == 0) {
+            /* The default policy's time benchmarks require this share of
+             * visits within their per-visit standard. */
+            NpsScoreLine line;
+            CHECK_STATUS(nps_kpi_scorecard_value(NULL, "reception_response_minutes", false, 0.0, &line),
+                         NPS_STATUS_OK);
+            CHECK(line.has_min && !line.has_max && line.has_standard);
+            CHECK_CLOSE("target_share", line.min, num(item), 0.0);
         } else {
             fail(__FILE__, __LINE__, "unknown default `%s` (update test_defaults.c)", k);
         }
@@ -213,8 +223,16 @@ static void benchmarks(const cJSON *b) {
         CHECK_STATUS(nps_kpi_scorecard_value(NULL, item->string, false, 0.0, &line), NPS_STATUS_OK);
         CHECK(line.has_benchmark);
         CHECK(line.status == NPS_KPI_STATUS_NO_DATA);
-        check_bound("min", line.has_min, line.min, get(item, "min"));
-        check_bound("max", line.has_max, line.max, get(item, "max"));
+        if (cJSON_IsNumber(get(item, "target_share"))) {
+            /* A per-visit standard: judged by the share within `max` minutes. */
+            check_bound("min", line.has_min, line.min, get(item, "target_share"));
+            CHECK(!line.has_max);
+            check_bound("standard_minutes", line.has_standard, line.standard_minutes, get(item, "max"));
+        } else {
+            check_bound("min", line.has_min, line.min, get(item, "min"));
+            check_bound("max", line.has_max, line.max, get(item, "max"));
+            CHECK(!line.has_standard);
+        }
         case_end();
     }
 }
@@ -316,6 +334,7 @@ static void scorecard(const cJSON *v) {
         check_value(kpi, line.has_value, line.value, get(w, "value"), tol);
         check_bound("min", line.has_min, line.min, get(w, "min"));
         check_bound("max", line.has_max, line.max, get(w, "max"));
+        check_bound("standard_minutes", line.has_standard, line.standard_minutes, get(w, "standard_minutes"));
     }
 }
 
@@ -428,7 +447,7 @@ static void operation(const cJSON *v) {
         size_t n = i64s(get(in, "service_end"), end, NULL);
         NpsKpi k;
         CHECK(i64s(get(in, "follow_up"), f, has) == n);
-        CHECK_STATUS(nps_kpi_follow_up_completion(end, f, has, n, NULL, &k), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_follow_up_completion(end, f, has, NULL, n, NULL, &k), NPS_STATUS_OK);
         check_kpi(&k, e, tol);
     } else if (strcmp(op, "time_target") == 0) {
         uint32_t m = measure_of(get(in, "kpi")->valuestring);

@@ -281,18 +281,70 @@ static void time_kpis(const cJSON *sec) {
     }
 }
 
+static const char *STATUS_NAMES[] = {"meets", "misses", "no_data", "no_benchmark"};
+
+/* An optional number of a score line against the expected JSON (null = unset). */
+static void check_opt(const char *what, bool has, double got, const cJSON *want) {
+    CHECK(has == cJSON_IsNumber(want));
+    if (has && cJSON_IsNumber(want)) CHECK_CLOSE(what, got, want->valuedouble, TOL);
+}
+
 static void scorecard(const cJSON *sec) {
-    static const char *names[] = {"meets", "misses", "no_data", "no_benchmark"};
     const cJSON *v;
     cJSON_ArrayForEach(v, sec) {
         const cJSON *val = get(v, "value");
         uint32_t st = 99;
+        NpsScoreLine line;
         case_begin("scorecard: %s", get(v, "kpi")->valuestring);
         CHECK_STATUS(nps_kpi_scorecard_status(NULL, get(v, "kpi")->valuestring, cJSON_IsNumber(val),
                                               cJSON_IsNumber(val) ? val->valuedouble : 0.0, &st),
                      NPS_STATUS_OK);
         CHECK(st < 4);
-        if (st < 4) CHECK_STR("status", names[st], get(v, "status")->valuestring);
+        if (st < 4) CHECK_STR("status", STATUS_NAMES[st], get(v, "status")->valuestring);
+        CHECK_STATUS(nps_kpi_scorecard_value(NULL, get(v, "kpi")->valuestring, cJSON_IsNumber(val),
+                                             cJSON_IsNumber(val) ? val->valuedouble : 0.0, &line),
+                     NPS_STATUS_OK);
+        CHECK(line.status == st);
+        check_opt("min", line.has_min, line.min, get(v, "min"));
+        check_opt("max", line.has_max, line.max, get(v, "max"));
+        check_opt("standard_minutes", line.has_standard, line.standard_minutes, get(v, "standard_minutes"));
+        case_end();
+    }
+}
+
+/* Reception and delivery time are per-visit standards: a time KPI is judged
+ * by its share of visits within the standard, not by its mean. */
+static void scorecard_time(const cJSON *sec) {
+    const cJSON *v;
+    cJSON_ArrayForEach(v, sec) {
+        const cJSON *e = get(v, "expected"), *mean = get(e, "mean_minutes");
+        const char *kpi = get(v, "kpi")->valuestring;
+        uint32_t m = strcmp(kpi, "delivery_minutes") == 0 ? NPS_TIME_MEASURE_DELIVERY
+                                                          : NPS_TIME_MEASURE_RECEPTION_RESPONSE;
+        int64_t s[MAXN], target = -1;
+        size_t n = i64s(get(v, "seconds"), s);
+        NpsTimeKpi t, other;
+        NpsScoreLine line;
+        case_begin("scorecard_time: %s", get(v, "name")->valuestring);
+        CHECK_STATUS(nps_kpi_time_target(NULL, m, &target), NPS_STATUS_OK);
+        CHECK(target == (int64_t)get(v, "target_seconds")->valuedouble);
+        CHECK_STATUS(nps_kpi_time_durations(n ? s : NULL, n, target, &t), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_scorecard_time(NULL, kpi, &t, &line), NPS_STATUS_OK);
+        CHECK(line.status < 4);
+        if (line.status < 4) CHECK_STR("status", STATUS_NAMES[line.status], get(e, "status")->valuestring);
+        check_opt("value", line.has_value, line.value, get(e, "value"));
+        check_opt("min", line.has_min, line.min, get(e, "min"));
+        check_opt("max", line.has_max, line.max, get(e, "max"));
+        check_opt("standard_minutes", line.has_standard, line.standard_minutes, get(e, "standard_minutes"));
+        CHECK(line.has_unit && line.unit == NPS_KPI_UNIT_FRACTION);
+        /* What the mean alone said (the old rule). */
+        check_opt("mean_minutes", t.has_stats, t.mean / 60.0, mean);
+        if (cJSON_IsNumber(mean))
+            CHECK((t.mean / 60.0 <= line.standard_minutes) == cJSON_IsTrue(get(e, "mean_within_standard")));
+        /* Computed with another target: refused, naming target_seconds. */
+        CHECK_STATUS(nps_kpi_time_durations(n ? s : NULL, n, target + 1, &other), NPS_STATUS_OK);
+        CHECK_STATUS(nps_kpi_scorecard_time(NULL, kpi, &other, &line), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(strstr(last_message(), "target_seconds") != NULL);
         case_end();
     }
 }
@@ -377,14 +429,19 @@ static void simple_rates(const cJSON *doc) {
     }
     cJSON_ArrayForEach(v, get(doc, "follow_up")) {
         int64_t e[MAXN], f[MAXN];
-        uint8_t has[MAXN];
-        size_t n = i64s(get(v, "service_end"), e);
+        uint8_t has[MAXN], excluded[MAXN];
+        const cJSON *x = get(v, "excluded"), *b;
+        size_t n = i64s(get(v, "service_end"), e), nx = 0;
         NpsKpi k;
         NpsFollowUpOptions o = nps_follow_up_options_default();
-        o.window_seconds = (int64_t)get(v, "window_seconds")->valuedouble;
+        o.earliest_seconds = (int64_t)get(v, "earliest_seconds")->valuedouble;
+        o.latest_seconds = (int64_t)get(v, "latest_seconds")->valuedouble;
         case_begin("follow_up: %s", get(v, "name")->valuestring);
         i64s_opt(get(v, "follow_up"), f, has);
-        CHECK_STATUS(nps_kpi_follow_up_completion(e, f, has, n, &o, &k), NPS_STATUS_OK);
+        cJSON_ArrayForEach(b, x) excluded[nx++] = cJSON_IsTrue(b) ? 1 : 0;
+        CHECK(cJSON_IsNull(x) || nx == n);
+        CHECK_STATUS(nps_kpi_follow_up_completion(e, f, has, cJSON_IsNull(x) ? NULL : excluded, n, &o, &k),
+                     NPS_STATUS_OK);
         check_kpi("follow_up", &k, get(v, "expected"));
         case_end();
     }
@@ -628,7 +685,7 @@ static void bad_input_more(void) {
     CHECK_STATUS(nps_kpi_effective_labour_rate(NULL, hours, bad_pay, 2, &k, by), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_hours_per_ro(hours, NULL, hours, 2, NPS_HOURS_BASIS_SRT, NULL), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_ready_when_promised(t, NULL, NULL, 1, &k), NPS_STATUS_NULL_POINTER);
-    CHECK_STATUS(nps_kpi_follow_up_completion(NULL, t, NULL, 1, NULL, &k), NPS_STATUS_NULL_POINTER);
+    CHECK_STATUS(nps_kpi_follow_up_completion(NULL, t, NULL, NULL, 1, NULL, &k), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_repeat_complaint(NULL, t, t, 1, NULL, &k), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_csat(NULL, 2, NULL, &k), NPS_STATUS_NULL_POINTER);
     CHECK_STATUS(nps_kpi_service_revenue_per_engineer(sales, 2, 1, NULL), NPS_STATUS_NULL_POINTER);
@@ -673,9 +730,16 @@ static void bad_input_more(void) {
     }
     CHECK_STATUS(nps_kpi_service_revenue_per_engineer(neg, 1, 2, &k), NPS_STATUS_INVALID_VALUE);
     {
-        NpsFollowUpOptions negative = nps_follow_up_options_default();
-        negative.window_seconds = -1;
-        CHECK_STATUS(nps_kpi_follow_up_completion(t, t, NULL, 1, &negative, &k), NPS_STATUS_INVALID_ARGUMENT);
+        NpsFollowUpOptions negative = nps_follow_up_options_default(), reversed = negative;
+        uint8_t two = 2;
+        negative.earliest_seconds = -1;
+        CHECK_STATUS(nps_kpi_follow_up_completion(t, t, NULL, NULL, 1, &negative, &k), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(strstr(last_message(), "earliest_seconds") != NULL);
+        reversed.latest_seconds = reversed.earliest_seconds - 1;
+        CHECK_STATUS(nps_kpi_follow_up_completion(t, t, NULL, NULL, 1, &reversed, &k), NPS_STATUS_INVALID_ARGUMENT);
+        CHECK(strstr(last_message(), "latest_seconds") != NULL);
+        CHECK_STATUS(nps_kpi_follow_up_completion(t, t, NULL, &two, 1, NULL, &k), NPS_STATUS_INVALID_VALUE);
+        CHECK(strstr(last_message(), "excluded") != NULL);
     }
     CHECK_STATUS(nps_srt_catalog_new(bad_codes, dup_h, 1, &cat), NPS_STATUS_INVALID_UTF8);
     CHECK_STATUS(nps_srt_catalog_new(dup, dup_h, 2, &cat), NPS_STATUS_INVALID_VALUE);
@@ -982,6 +1046,7 @@ int main(int argc, char **argv) {
     technician(get(doc, "technician"));
     time_kpis(get(doc, "time"));
     scorecard(get(doc, "scorecard"));
+    scorecard_time(get(doc, "scorecard_time"));
     labour_rate(get(doc, "labour_rate"));
     hours_per_ro(get(doc, "hours_per_ro"));
     simple_rates(doc);

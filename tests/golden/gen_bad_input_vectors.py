@@ -500,12 +500,33 @@ e("labour_hours_1e308", "effective_labour_rate",
 e("labour_unknown_pay_type", "effective_labour_rate",
   {"sales_minor": [100], "hours_sold": [1.0], "pay_types": ["barter"]}, "invalid_value", index=0,
   argument="pay_types", inexpressible={"c": "pay types are an enum (uint32_t)", "rust": "pay types are the enum `PayType`"})
+FOLLOW_SECONDS = "Python takes earliest_days / latest_days"
 e("follow_up_window_nan", "follow_up_completion_rate",
-  {"service_end": [0], "follow_up": [3600], "window_days": NAN}, "invalid_argument", item=12,
+  {"service_end": [0], "follow_up": [3600], "earliest_days": NAN}, "invalid_argument", item=12,
+  argument="earliest_days",
   inexpressible={"rust": "the window is i64 seconds", "c": "the window is int64_t seconds"},
   note="was a plain ValueError")
 e("follow_up_window_negative", "follow_up_completion_rate",
-  {"service_end": [0], "follow_up": [3600], "window_days": -1}, "invalid_argument")
+  {"service_end": [0], "follow_up": [3600], "latest_days": -1}, "invalid_argument",
+  note="the argument is latest_days in Python, latest_seconds in Rust and C")
+e("follow_up_earliest_seconds_negative", "follow_up_completion_rate",
+  {"service_end": [0], "follow_up": [3600], "earliest_seconds": -1}, "invalid_argument",
+  argument="earliest_seconds", inexpressible={"python": FOLLOW_SECONDS})
+e("follow_up_window_reversed", "follow_up_completion_rate",
+  {"service_end": [0], "follow_up": [3600], "earliest_seconds": 8 * 86400,
+   "latest_seconds": 7 * 86400}, "invalid_argument", argument="latest_seconds",
+  inexpressible={"python": FOLLOW_SECONDS},
+  note="the window ends before it starts; named by its latest bound")
+e("follow_up_window_days_reversed", "follow_up_completion_rate",
+  {"service_end": [0], "follow_up": [3600], "earliest_days": 8, "latest_days": 7},
+  "invalid_argument", argument="latest_days",
+  inexpressible={"rust": "the window is i64 seconds", "c": "the window is int64_t seconds"})
+e("follow_up_excluded_two", "follow_up_completion_rate",
+  {"service_end": [0, 0], "follow_up": [3600, None], "excluded": [0, 2]}, "invalid_value",
+  index=1, argument="excluded", inexpressible={"rust": NO_BOOL})
+e("follow_up_excluded_short", "follow_up_completion_rate",
+  {"service_end": [0, 0], "follow_up": [3600, None], "excluded": [1]}, "length_mismatch",
+  argument="excluded", inexpressible={"c": ONE_LEN})
 e("repeat_window_negative", "repeat_complaint_rate",
   {"subjects": [1, 1], "raised": [0, 86400], "closed": [3600, 90000], "window_days": -1},
   "invalid_argument", item=12, note="was OverflowError in Python")

@@ -313,10 +313,23 @@ fn run(op: &str, i: &Value) -> Result<(), Error> {
         "follow_up_completion_rate" => {
             let fu: Vec<Option<i64>> = arr(&i["follow_up"]).iter().map(Value::as_i64).collect();
             let mut o = FollowUpOptions::default();
-            if let Some(w) = day_window(i) {
-                o.window_seconds = w;
+            let int = |k: &str| i.get(k).map(|v| v.as_i64().unwrap());
+            if let Some(d) = int("earliest_days") {
+                o.earliest_seconds = d * 86_400;
             }
-            follow_up_completion_rate(&is(&i["service_end"]), &fu, &o, &g).map(drop)
+            if let Some(d) = int("latest_days") {
+                o.latest_seconds = d * 86_400;
+            }
+            if let Some(s) = int("earliest_seconds") {
+                o.earliest_seconds = s;
+            }
+            if let Some(s) = int("latest_seconds") {
+                o.latest_seconds = s;
+            }
+            let x: Option<Vec<bool>> = i
+                .get("excluded")
+                .map(|v| is(v).into_iter().map(|x| x == 1).collect());
+            follow_up_completion_rate(&is(&i["service_end"]), &fu, x.as_deref(), &o, &g).map(drop)
         }
         "repeat_complaint_rate" => {
             let mut o = ComebackOptions::default();

@@ -113,14 +113,41 @@ fn default_values_are_the_documented_ones() {
         let f = FollowUpOptions::default();
         let e = &d["follow_up"];
         eq(
-            "follow_up.window_seconds",
-            name(&f.window_seconds),
-            &e["window_seconds"],
+            "follow_up.earliest_seconds",
+            name(&f.earliest_seconds),
+            &e["earliest_seconds"],
         )?;
         eq(
-            "follow_up.window_days",
-            name(&FollowUpOptions::DEFAULT_WINDOW_DAYS),
-            &e["window_days"],
+            "follow_up.latest_seconds",
+            name(&f.latest_seconds),
+            &e["latest_seconds"],
+        )?;
+        eq(
+            "follow_up.earliest_days",
+            name(&FollowUpOptions::DEFAULT_EARLIEST_DAYS),
+            &e["earliest_days"],
+        )?;
+        eq(
+            "follow_up.latest_days",
+            name(&FollowUpOptions::DEFAULT_LATEST_DAYS),
+            &e["latest_days"],
+        )?;
+        // One source for the 3 and the 7: the recovery case's follow-up
+        // window is the same.
+        let w = nps_core::policy::FollowUpWindow::default();
+        eq(
+            "recovery.follow_up",
+            name(&(w.from, w.to)),
+            &serde_json::json!([
+                {"unit": "wall", "seconds": e["earliest_seconds"]},
+                {"unit": "wall", "seconds": e["latest_seconds"]}
+            ]),
+        )?;
+        check_close(
+            "target_share",
+            nps_core::policy::Benchmark::DEFAULT_TARGET_SHARE,
+            num(&d["target_share"])?,
+            0.0,
         )?;
         check_close(
             "csat.satisfied_min",
@@ -141,6 +168,11 @@ fn default_values_are_the_documented_ones() {
             let got = got.ok_or(format!("default policy has no benchmark {kpi}"))?;
             eq(&format!("{kpi}.min"), name(&got.min), &b["min"])?;
             eq(&format!("{kpi}.max"), name(&got.max), &b["max"])?;
+            eq(
+                &format!("{kpi}.target_share"),
+                name(&got.target_share),
+                &b["target_share"],
+            )?;
         }
         Ok(())
     };
@@ -337,6 +369,7 @@ fn check_operation(v: &Value) -> Result<(), String> {
             let t = follow_up_completion_rate(
                 &ints(&i["service_end"]),
                 &f,
+                None,
                 &FollowUpOptions::default(),
                 &g,
             )
@@ -375,7 +408,7 @@ fn check_operation(v: &Value) -> Result<(), String> {
             }
             let refs: Vec<(&str, ScoreInput)> =
                 results.iter().map(|(k, r)| (k.as_str(), *r)).collect();
-            let lines = scorecard_of(&refs, &p.benchmarks);
+            let lines = scorecard_of(&refs, &p.benchmarks).map_err(err)?;
             let want = e["lines"].as_array().unwrap();
             if lines.len() != want.len() {
                 return Err(format!("{} lines, expected {}", lines.len(), want.len()));
@@ -391,12 +424,13 @@ fn check_operation(v: &Value) -> Result<(), String> {
                     }
                     (g, x) => return Err(format!("{what}.value: got {g:?}, expected {x}")),
                 }
-                let (mn, mx) = l
-                    .benchmark
-                    .as_ref()
-                    .map_or((None, None), |b| (b.min, b.max));
-                eq(&format!("{what}.min"), name(&mn), &w["min"])?;
-                eq(&format!("{what}.max"), name(&mx), &w["max"])?;
+                eq(&format!("{what}.min"), name(&l.min), &w["min"])?;
+                eq(&format!("{what}.max"), name(&l.max), &w["max"])?;
+                eq(
+                    &format!("{what}.standard_minutes"),
+                    name(&l.standard_minutes),
+                    &w["standard_minutes"],
+                )?;
             }
             Ok(())
         }

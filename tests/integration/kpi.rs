@@ -13,6 +13,7 @@ use nps_core::kpi::{
     ComebackOptions, CsatOptions, FollowUpOptions, Grouping, JobOutcome, Jobs, Kpi, PayType,
     SrtCatalog, Status,
 };
+use nps_core::kpi::{scorecard_of, TimeMeasure, Unit};
 use nps_core::policy::Policy;
 use nps_core::ErrorKind;
 use nps_tests::Value;
@@ -287,18 +288,62 @@ fn golden_scorecard() {
             "{}",
             line.kpi
         );
+        assert_eq!(line.min, c["min"].as_f64(), "{}", line.kpi);
+        assert_eq!(line.max, c["max"].as_f64(), "{}", line.kpi);
         assert_eq!(
-            line.benchmark.as_ref().and_then(|b| b.min),
-            c["min"].as_f64(),
+            line.standard_minutes,
+            c["standard_minutes"].as_f64(),
             "{}",
             line.kpi
         );
+    }
+}
+
+/// Reception and delivery time are per-visit standards: a time KPI is
+/// judged by its share of visits within the standard, not by its mean
+/// (kpi_vectors.json "scorecard_time").
+#[test]
+fn golden_scorecard_time() {
+    let p = Policy::default();
+    let g = Grouping::default();
+    for c in section("scorecard_time") {
+        let name = c["name"].as_str().unwrap();
+        let kpi = c["kpi"].as_str().unwrap();
+        let e = &c["expected"];
+        let target = c["target_seconds"].as_i64().unwrap();
+        let measure = TimeMeasure::ALL
+            .into_iter()
+            .find(|m| m.benchmark() == kpi)
+            .unwrap();
+        assert_eq!(measure.target_seconds(&p.benchmarks).unwrap(), target);
+        let t = time_kpi_durations(&ints(&c["seconds"]), target, &g).unwrap();
+        let lines = scorecard_of(&[(kpi, (&t).into())], &p.benchmarks).unwrap();
+        let l = &lines[0];
+        assert_eq!(l.status.name(), e["status"].as_str().unwrap(), "{name}");
+        match (l.value, e["value"].as_f64()) {
+            (Some(a), Some(b)) => assert!((a - b).abs() < 1e-12, "{name}: {a} vs {b}"),
+            (a, b) => assert_eq!(a, b, "{name}"),
+        }
+        assert_eq!(l.unit.map(Unit::name), Some("fraction"), "{name}");
         assert_eq!(
-            line.benchmark.as_ref().and_then(|b| b.max),
-            c["max"].as_f64(),
-            "{}",
-            line.kpi
+            (l.min, l.max),
+            (e["min"].as_f64(), e["max"].as_f64()),
+            "{name}"
         );
+        assert_eq!(l.standard_minutes, e["standard_minutes"].as_f64(), "{name}");
+        // The mean says something else in these cases: the old rule.
+        match (t.overall.mean_minutes(), e["mean_minutes"].as_f64()) {
+            (Some(a), Some(b)) => {
+                assert!((a - b).abs() < 1e-12, "{name}");
+                let by_mean = a <= l.standard_minutes.unwrap();
+                assert_eq!(Some(by_mean), e["mean_within_standard"].as_bool(), "{name}");
+            }
+            (a, b) => assert_eq!(a, b, "{name}"),
+        }
+        // Computed with another target, the time KPI is refused.
+        let other = time_kpi_durations(&ints(&c["seconds"]), target + 1, &g).unwrap();
+        let err = scorecard_of(&[(kpi, (&other).into())], &p.benchmarks).unwrap_err();
+        assert_eq!(err.argument(), Some("target_seconds"), "{name}");
     }
 }
 
@@ -399,8 +444,11 @@ fn optional_timestamps_are_checked() {
     let g = Grouping::default();
     let e = ready_when_promised(&[100, 200], &[Some(100), Some(i64::MAX)], &g).unwrap_err();
     assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(1)));
-    let ten = FollowUpOptions { window_seconds: 10 };
-    let e = follow_up_completion_rate(&[100], &[Some(i64::MIN)], &ten, &g).unwrap_err();
+    let ten = FollowUpOptions {
+        earliest_seconds: 0,
+        latest_seconds: 10,
+    };
+    let e = follow_up_completion_rate(&[100], &[Some(i64::MIN)], None, &ten, &g).unwrap_err();
     assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(0)));
 }
 
@@ -594,16 +642,21 @@ fn golden_money_and_rates() {
         check_kpi("rwp", &t.overall, &v["expected"]);
     }
     for v in section("follow_up") {
+        let excluded: Option<Vec<bool>> = v["excluded"]
+            .as_array()
+            .map(|x| x.iter().map(|b| b.as_bool().unwrap()).collect());
         let t = follow_up_completion_rate(
             &ints(&v["service_end"]),
             &opt_ints(&v["follow_up"]),
+            excluded.as_deref(),
             &FollowUpOptions {
-                window_seconds: v["window_seconds"].as_i64().unwrap(),
+                earliest_seconds: v["earliest_seconds"].as_i64().unwrap(),
+                latest_seconds: v["latest_seconds"].as_i64().unwrap(),
             },
             &g,
         )
         .unwrap();
-        check_kpi("follow_up", &t.overall, &v["expected"]);
+        check_kpi(v["name"].as_str().unwrap(), &t.overall, &v["expected"]);
     }
     for v in section("csat") {
         let t = csat(
@@ -761,6 +814,36 @@ proptest! {
         prop_assert_eq!((merged.overall.numerator, merged.overall.denominator), (num, den));
     }
 
+    /// Follow-up completion with a window and an exclusion column: any
+    /// split merges to the one-pass table, a saved state loads back equal,
+    /// and the counts are those of the rule written out (excluded rows in
+    /// neither count; earliest <= call − end <= latest).
+    #[test]
+    fn follow_up_tables_merge_exactly(rows in prop::collection::vec((0i64..12 * 86_400, prop::option::of(-86_400i64..12 * 86_400), any::<bool>(), 0u8..3), 0..40),
+                                      earliest in 0i64..8 * 86_400, span in 0i64..8 * 86_400,
+                                      cuts in prop::collection::vec(any::<prop::sample::Index>(), 0..5),
+                                      choices in prop::collection::vec(any::<usize>(), 0..8)) {
+        let o = FollowUpOptions { earliest_seconds: earliest, latest_seconds: earliest + span };
+        let end: Vec<i64> = rows.iter().map(|r| BASE + r.0).collect();
+        let call: Vec<Option<i64>> = rows.iter().map(|r| r.1.map(|d| BASE + r.0 + d)).collect();
+        let excluded: Vec<bool> = rows.iter().map(|r| r.2).collect();
+        let keys: Vec<u32> = rows.iter().map(|r| u32::from(r.3)).collect();
+        let table = |r: std::ops::Range<usize>| {
+            let g = Grouping { keys: Some(Keys::U32(&keys[r.clone()])), ..Grouping::default() };
+            follow_up_completion_rate(&end[r.clone()], &call[r.clone()], Some(&excluded[r]), &o, &g).unwrap()
+        };
+        let whole = table(0..rows.len());
+        let parts: Vec<_> = parts_of(rows.len(), &cuts, true).into_iter().map(table).collect();
+        let merged = tree(&parts, &choices, &mut 0, &|a, b| a.merge(b)).unwrap();
+        prop_assert_eq!(&merged, &whole);
+        prop_assert_eq!(saved(&whole), whole.clone());
+        let due: Vec<&(i64, Option<i64>, bool, u8)> = rows.iter().filter(|r| !r.2).collect();
+        let done = due.iter().filter(|r| r.1.is_some_and(|d| earliest <= d && d <= earliest + span)).count();
+        prop_assert_eq!((whole.overall.numerator, whole.overall.denominator), (done as f64, due.len() as f64));
+        let cov = (!rows.is_empty()).then(|| due.len() as f64 / rows.len() as f64);
+        prop_assert_eq!(whole.overall.coverage, cov);
+    }
+
     /// Time tables merge exactly (median and p90 included), and the
     /// quantiles equal numpy's linear interpolation on the sorted durations.
     #[test]
@@ -857,21 +940,27 @@ fn merging_tables_of_other_options_is_an_error() {
         e.to_string().contains("csat") && e.to_string().contains("rate"),
         "{e}"
     );
-    let follow = |days: f64| {
+    let follow = |earliest: f64, latest: f64| {
         follow_up_completion_rate(
             &[0],
             &[Some(86_400)],
-            &FollowUpOptions::window_days(days).unwrap(),
+            None,
+            &FollowUpOptions::window_days(earliest, latest).unwrap(),
             &g,
         )
         .unwrap()
     };
-    assert!(follow(3.0).merge(&follow(3.0)).is_ok());
-    assert!(follow(3.0)
-        .merge(&follow(2.0))
+    assert!(follow(0.0, 3.0).merge(&follow(0.0, 3.0)).is_ok());
+    assert!(follow(0.0, 3.0)
+        .merge(&follow(0.0, 2.0))
         .unwrap_err()
         .to_string()
-        .contains("window_seconds"));
+        .contains("latest_seconds"));
+    assert!(follow(1.0, 3.0)
+        .merge(&follow(0.0, 3.0))
+        .unwrap_err()
+        .to_string()
+        .contains("earliest_seconds"));
     // Another period, another zone, another key type.
     let ts = [BASE];
     let by = |period, tz| Grouping {

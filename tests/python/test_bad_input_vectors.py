@@ -140,7 +140,8 @@ def run(op: str, i: dict) -> Any:  # noqa: C901 - one branch per operation
     if op == "effective_labour_rate":
         return k.effective_labour_rate(i["sales_minor"], f(i["hours_sold"]), i["pay_types"])
     if op == "follow_up_completion_rate":
-        return k.follow_up_completion_rate(i["service_end"], i["follow_up"], **opts(i, "window_days"))
+        return k.follow_up_completion_rate(i["service_end"], i["follow_up"], excluded=i.get("excluded"),
+                                           **opts(i, "earliest_days", "latest_days"))
     if op == "repeat_complaint_rate":
         return k.repeat_complaint_rate(i["subjects"], i["raised"], i["closed"], **opts(i, "window_days"))
     if op == "heat_map_from_rows":

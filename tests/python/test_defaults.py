@@ -97,8 +97,9 @@ def run(op: dict[str, Any]) -> dict[str, Any]:
                 num, den = r["rate"]
                 v: Any = kpi.rate([1] * num + [0] * (den - num))
             elif "seconds" in r:
-                target = DEFAULTS["time_targets"]["reception_response_time" if r["kpi"].startswith("reception") else "delivery_time"]
-                v = kpi.time_kpi(target_seconds=target, seconds=r["seconds"])
+                # A time KPI with the default target: its per-visit standard.
+                f = kpi.reception_response_time if r["kpi"].startswith("reception") else kpi.delivery_time
+                v = f([0] * len(r["seconds"]), r["seconds"])
             else:
                 v = r["value"]
             results.append((r["kpi"], v))
@@ -118,7 +119,7 @@ def test_defaults_vector(op: dict[str, Any]) -> None:
         assert len(actual["lines"]) == len(op["expected"]["lines"])
         for line, want in zip(actual["lines"], op["expected"]["lines"]):
             got = {"kpi": line.kpi, "value": line.value, "min": line.min, "max": line.max,
-                   "status": line.status}
+                   "standard_minutes": line.standard_minutes, "status": line.status}
             for k, v in want.items():
                 assert near(got[k], v, tol), f"{want['kpi']}: {k} = {got[k]!r}, expected {v!r}"
         return
@@ -149,7 +150,23 @@ def test_benchmarks_are_the_default_policy() -> None:
     lines = kpi.scorecard({name: None for name in VECTORS["benchmarks"]})
     for line in lines:
         b = VECTORS["benchmarks"][line.kpi]
-        assert (line.min, line.max) == (b["min"], b["max"]), line.kpi
+        if b["target_share"] is None:
+            assert (line.min, line.max, line.standard_minutes) == (b["min"], b["max"], None)
+        else:  # a per-visit standard: the share of visits within `max` minutes
+            assert (line.min, line.max, line.standard_minutes) == (b["target_share"], None, b["max"])
+    spec = {b["kpi"]: b for b in json.loads(nps.Policy.default().to_json())["benchmarks"]}
+    for name, b in VECTORS["benchmarks"].items():
+        assert (spec[name]["min"], spec[name]["max"], spec[name]["target_share"]) == (
+            b["min"], b["max"], b["target_share"]), name
+
+
+def test_time_benchmark_without_target_share_requires_the_default_share() -> None:
+    spec = json.loads(nps.Policy.default().to_json())
+    for b in spec["benchmarks"]:
+        b.pop("target_share")
+    bare = nps.Policy.from_json(json.dumps(spec))
+    (line,) = kpi.scorecard({"delivery_minutes": 0.89}, policy=bare)
+    assert (line.min, line.status) == (DEFAULTS["target_share"], "misses")
 
 
 # Options whose default comes from nps-core: `None` in the signature.
@@ -168,7 +185,7 @@ NONE_DEFAULTS: list[tuple[Any, list[str]]] = [
     (kpi.comeback_rate, ["window_days", "as_of", "exclude_incomplete", "tz"]),
     (kpi.job_outcomes, ["window_days", "as_of"]),
     (kpi.repeat_complaint_rate, ["window_days", "as_of", "tz"]),
-    (kpi.follow_up_completion_rate, ["window_days"]),
+    (kpi.follow_up_completion_rate, ["earliest_days", "latest_days"]),
     (kpi.csat, ["satisfied_min"]),
     (kpi.reception_response_time, ["target_seconds", "policy"]),
     (kpi.delivery_time, ["target_seconds", "policy"]),
@@ -214,9 +231,11 @@ def test_documented_defaults_equal_explicit_values() -> None:
                                                                    window_days=cb["window_days"])
     assert kpi_dict(kpi.repeat_complaint_rate([1, 1], [0, 29 * day], [0, 30 * day])) == kpi_dict(
         kpi.repeat_complaint_rate([1, 1], [0, 29 * day], [0, 30 * day], window_days=cb["window_days"]))
-    ends, calls = [0, 0, 0], [day, 3 * day, 3 * day + 1]
+    ends, calls = [0, 0, 0, 0], [day, 3 * day, 7 * day, 7 * day + 1]
+    fu = d["follow_up"]
     assert kpi_dict(kpi.follow_up_completion_rate(ends, calls)) == kpi_dict(
-        kpi.follow_up_completion_rate(ends, calls, window_days=d["follow_up"]["window_days"]))
+        kpi.follow_up_completion_rate(ends, calls, earliest_days=fu["earliest_days"],
+                                      latest_days=fu["latest_days"]))
     assert kpi.follow_up_completion_rate(ends, calls).numerator == 2.0
     ratings = [5, 4, 3.9, 1]
     assert kpi_dict(kpi.csat(ratings)) == kpi_dict(kpi.csat(ratings, satisfied_min=d["csat"]["satisfied_min"]))

@@ -175,8 +175,8 @@ REPRODUCERS: list[tuple[str, Callable[[], Any], type[Exception], list[str]]] = [
         ["a"], [0], [1], window_days=-1), nps.InvalidArgumentError, ["window_days", "-1"]),
     ("first_time_fix_rate(window_days=10**40)", lambda: kpi.first_time_fix_rate(
         ["v"], [0], [1], window_days=BIG), nps.InvalidArgumentError, ["window_days"]),
-    ("follow_up_completion_rate(window_days=nan)", lambda: kpi.follow_up_completion_rate(
-        [0], [1], window_days=math.nan), nps.InvalidArgumentError, ["window_days", "NaN"]),
+    ("follow_up_completion_rate(earliest_days=nan)", lambda: kpi.follow_up_completion_rate(
+        [0], [1], earliest_days=math.nan), nps.InvalidArgumentError, ["earliest_days", "NaN"]),
     ("service_revenue_per_engineer(engineers=-1)", lambda: kpi.service_revenue_per_engineer(
         [100], engineers=-1), nps.InvalidArgumentError, ["engineers", "-1"]),
     ("time_kpi(target_seconds=10**40)", lambda: kpi.time_kpi(target_seconds=BIG, seconds=[1.0]),

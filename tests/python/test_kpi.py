@@ -130,6 +130,45 @@ def test_golden_scorecard():
     for c in V["scorecard"]:
         (line,) = kpi.scorecard({c["kpi"]: c["value"]}, policy=nps.Policy.default())
         assert (line.status, line.min, line.max) == (c["status"], c["min"], c["max"]), c
+        assert line.standard_minutes == c["standard_minutes"], c
+
+
+@pytest.mark.parametrize("v", V["scorecard_time"], ids=lambda v: v["name"])
+def test_golden_scorecard_time(v):
+    """Reception and delivery time are per-visit standards: judged by the
+    share of visits within the standard, not by the mean."""
+    f = kpi.delivery_time if v["kpi"] == "delivery_minutes" else kpi.reception_response_time
+    t = f([0] * len(v["seconds"]), v["seconds"])
+    assert t.overall.target_seconds == v["target_seconds"]
+    e = v["expected"]
+    for given in (t, t.overall):  # a TimeTable or its TimeKpi
+        (line,) = kpi.scorecard({v["kpi"]: given})
+        close(line.value, e["value"], "value")
+        assert (line.status, line.min, line.max, line.standard_minutes, line.unit) == (
+            e["status"], e["min"], e["max"], e["standard_minutes"], "fraction")
+    # What the mean alone said (the old rule judged it).
+    mean = None if t.overall.mean is None else t.overall.mean / 60
+    close(mean, e["mean_minutes"], "mean_minutes")
+    if mean is not None:
+        assert (mean <= e["standard_minutes"]) is e["mean_within_standard"]
+    other = kpi.time_kpi(target_seconds=v["target_seconds"] + 1, seconds=v["seconds"])
+    with pytest.raises(nps.InvalidArgumentError) as err:
+        kpi.scorecard({v["kpi"]: other})
+    assert err.value.argument == "target_seconds"
+
+
+@pytest.mark.parametrize("v", V["follow_up"], ids=lambda v: v["name"])
+def test_golden_follow_up(v):
+    days = {"earliest_days": v["earliest_seconds"] / DAY, "latest_days": v["latest_seconds"] / DAY}
+    t = kpi.follow_up_completion_rate(v["service_end"], v["follow_up"], excluded=v["excluded"],
+                                      **days)
+    check(t, v["expected"], v["name"])
+    # The DataFrame form names the columns; None / NaT is no call.
+    df = pd.DataFrame({"end": v["service_end"],
+                       "call": pd.array(v["follow_up"], dtype="Int64"),
+                       "resolved": v["excluded"] or [False] * len(v["service_end"])})
+    t = kpi.follow_up_completion_rate(df, end="end", follow_up="call", excluded="resolved", **days)
+    check(t, v["expected"], v["name"] + " (DataFrame)")
 
 
 def test_named_flag_rates():
@@ -179,8 +218,18 @@ def test_grouping_and_frames():
 def test_rate_kpis():
     d = [100, 200, 300]
     assert kpi.ready_when_promised(d, np.array([100, 150, "NaT"], dtype="datetime64[s]")).value == 0.5
-    fu = kpi.follow_up_completion_rate([0, 0, 0], [DAY, 5 * DAY, None], window_days=3)
+    fu = kpi.follow_up_completion_rate([0, 0, 0], [DAY, 5 * DAY, None], earliest_days=0,
+                                       latest_days=3)
     assert math.isclose(fu.value, 1 / 3)
+    # The default window is 3-7 days: day 1 is too early, day 5 in it.
+    assert math.isclose(kpi.follow_up_completion_rate([0, 0, 0], [DAY, 5 * DAY, None]).value, 1 / 3)
+    fu = kpi.follow_up_completion_rate([0, 0, 0], [DAY, 5 * DAY, None], excluded=[True, False, False])
+    assert (fu.numerator, fu.denominator, fu.coverage) == (1, 2, 2 / 3)
+    for bad, arg in ((dict(earliest_days=8), "latest_days"), (dict(latest_days=-1), "latest_days"),
+                     (dict(earliest_days=math.nan), "earliest_days")):
+        with pytest.raises(nps.InvalidArgumentError) as err:
+            kpi.follow_up_completion_rate([0], [DAY], **bad)
+        assert err.value.argument == arg
     assert kpi.csat([5, 4, 2, 3]).value == 0.5
     assert kpi.first_contact_resolution_rate([1, 0, 1], [1, 1, 0]).value == 0.5
     assert kpi.service_revenue_per_engineer([1000, 2000], 0).value is None
@@ -203,9 +252,13 @@ def test_time_kpis_with_datetimes_and_policy_targets():
     d = kpi.delivery_time(arrived, greeted)
     assert d.overall.target_seconds == 900 and d.value == 1.0
     sc = kpi.scorecard({"reception_response_minutes": r, "first_time_fix_rate": 0.9})
-    assert [x.status for x in sc] == ["meets", "meets"]  # mean 3 min <= 3
-    assert sc.to_pandas().shape == (2, 6)
-    assert sc.to_pandas()["unit"].tolist() == ["minutes", "fraction"]
+    # 1, 3 and 5 minutes: the mean (3 min) is within the standard, but only 2
+    # of 3 visits are (66.7 % < the 90 % required): a per-visit standard misses.
+    assert [x.status for x in sc] == ["misses", "meets"]
+    assert math.isclose(sc[0].value, 2 / 3) and sc[0].standard_minutes == 3.0
+    assert sc.to_pandas().shape == (2, 7)
+    assert sc.to_pandas()["unit"].tolist() == ["fraction", "fraction"]
+    assert sc.to_polars()["standard_minutes"].to_list() == [3.0, None]
 
 
 def test_real_call_centre_sla():

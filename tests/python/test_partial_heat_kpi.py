@@ -186,6 +186,33 @@ def test_csat_tables_merge_exactly(rows, cut) -> None:
     assert table(rows[:k]) + table(rows[k:]) == table(rows)
 
 
+follow_rows = st.lists(
+    st.tuples(st.integers(0, 12 * DAY), st.one_of(st.none(), st.integers(-DAY, 12 * DAY)),
+              st.booleans(), st.sampled_from(["D1", "D2"])),
+    max_size=40)
+
+
+@settings(max_examples=60, deadline=None)
+@given(rows=follow_rows, earliest=st.integers(0, 8), span=st.integers(0, 8),
+       cuts=st.lists(st.integers(0, 50), max_size=4))
+def test_follow_up_tables_merge_exactly(rows, earliest, span, cuts) -> None:
+    """The follow-up window and the exclusion column: any split sums to the
+    one-pass table, pickles exactly, and counts what the rule says."""
+    def table(rs):
+        return kpi.follow_up_completion_rate(
+            [BASE + r[0] for r in rs], [None if r[1] is None else BASE + r[0] + r[1] for r in rs],
+            excluded=[r[2] for r in rs], by=[r[3] for r in rs], earliest_days=earliest,
+            latest_days=earliest + span)
+
+    whole = table(rows)
+    assert sum(table(rows[s]) for s in split(len(rows), cuts, empty=True)) == whole
+    assert roundtrip(whole) == whole
+    due = [r for r in rows if not r[2]]
+    lo, hi = earliest * DAY, (earliest + span) * DAY
+    assert whole.denominator == len(due)
+    assert whole.numerator == sum(1 for r in due if r[1] is not None and lo <= r[1] <= hi)
+
+
 # ---- time tables ----
 
 
@@ -270,6 +297,12 @@ def test_tables_of_other_options_do_not_merge() -> None:
         kpi.csat([5]) + kpi.rate([1])
     with pytest.raises(nps.InvalidArgumentError, match="window_seconds"):
         ftfr([(0, 0, 0, "D1")], 30) + ftfr([(1, 0, 0, "D1")], 7)
+    with pytest.raises(nps.InvalidArgumentError, match="latest_seconds"):
+        kpi.follow_up_completion_rate([0], [DAY]) + kpi.follow_up_completion_rate(
+            [0], [DAY], latest_days=8)
+    both = kpi.follow_up_completion_rate([0], [4 * DAY], excluded=[False]) + \
+        kpi.follow_up_completion_rate([0], [4 * DAY], excluded=[True])
+    assert (both.numerator, both.denominator, both.coverage) == (1, 1, 0.5)
     ts = [BASE]
     with pytest.raises(nps.InvalidArgumentError, match="Asia/Tokyo"):
         (kpi.rate([1], timestamps=ts, period="month")
@@ -379,7 +412,12 @@ def test_kpi_dataframe_form(make) -> None:
     assert list(c.to_dict())[:2] == ["dealer", "vin"]
     assert c.value == 0.5
     assert kpi.ready_when_promised(df, delivery="closed", promised="promised").value == 0.75
-    assert kpi.follow_up_completion_rate(df, end="opened", follow_up="closed").value == 1.0
+    # Calls one day after the service: too early for the default 3-7 days.
+    assert kpi.follow_up_completion_rate(df, end="opened", follow_up="closed").value == 0.0
+    fu = kpi.follow_up_completion_rate(df, end="opened", follow_up="closed", earliest_days=1,
+                                       excluded="kept", by="dealer")
+    assert (fu.value, fu.coverage) == (1.0, 0.25)  # only the row not kept is due
+    assert fu.to_dict()["dealer"] == ["D1", "D2"] and fu.to_dict()["value"][0] is None
     tt = kpi.time_kpi(df, target_seconds=100, seconds="wait", by="dealer")
     assert tt.to_dict()["dealer"] == ["D1", "D2"] and tt.overall.median == 75.0
     assert kpi.reception_response_time(df, start="opened", end="closed").overall.n == 4

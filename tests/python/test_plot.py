@@ -355,7 +355,7 @@ def test_scorecard_lights_values_units_and_contrast() -> None:
     card = nps.kpi.scorecard({
         "first_time_fix_rate": 0.9,
         "comeback_rate": 0.12,
-        "delivery_minutes": 12.0,
+        "delivery_minutes": 0.95,  # share of deliveries within 15 min
         "technician_productivity": None,
         "csat": 0.8,
     })
@@ -364,11 +364,13 @@ def test_scorecard_lights_values_units_and_contrast() -> None:
     assert ax is axes[0]
     texts = {g: [t.get_text() for t in ax.texts if t.get_gid() == g]
              for g in ("value", "benchmark", "status", "mark")}
-    assert texts["value"] == ["90.0 %", "12.0 %", "12 min", "no data", "80.0 %"]
-    assert texts["benchmark"] == ["≥ 85.0 %", "≤ 10.0 %", "≤ 15 min", "85–87.5 %", "no benchmark"]
+    assert texts["value"] == ["90.0 %", "12.0 %", "95.0 %", "no data", "80.0 %"]
+    assert texts["benchmark"] == ["≥ 85.0 %", "≤ 10.0 %", "≥ 90.0 % ≤ 15 min", "85–87.5 %",
+                                  "no benchmark"]
     assert texts["status"] == ["meets", "misses", "meets", "no data", "no benchmark"]
     assert [line.status for line in card] == ["meets", "misses", "meets", "no_data", "no_benchmark"]
-    assert [line.unit for line in card] == ["fraction", "fraction", "minutes", "fraction", "fraction"]
+    assert [line.unit for line in card] == ["fraction"] * 5
+    assert [line.standard_minutes for line in card] == [None, None, 15.0, None, None]
     lights = _by_gid(ax, "light")
     colours = [to_rgb(p.get_facecolor()[0]) for p in lights]
     assert colours[0] == colours[2] == to_rgb(nps.plot.GREEN)

@@ -183,8 +183,15 @@ def test_recovery_kpi_and_journey_are_the_library_results(report: rep.Report) ->
                                       complaints=j["complaint"], by=j["dealer"])
     line = next(x for x in f["kpi"]["scorecard"] if x["kpi"] == "first_time_fix_rate")
     assert line["value"] == 100 * ftf.overall.value and line["unit"] == "percent"
+    # Reception is a per-visit standard: the percent of visits within 3 min.
     rec = next(x for x in f["kpi"]["scorecard"] if x["kpi"] == "reception_response_minutes")
-    assert rec["unit"] == "minutes"
+    r = nps.kpi.reception_response_time(j["arrived_at"], j["greeted_at"], by=j["dealer"])
+    within = sum(1 for a, g in zip(j["arrived_at"], j["greeted_at"])
+                 if a is not None and g is not None and g - a <= 180)
+    assert rec["value"] == pytest.approx(100 * within / r.overall.n)
+    assert (rec["unit"], rec["standard_minutes"], rec["benchmark_min"]) == ("percent", 3.0, 90.0)
+    assert rec["mean_minutes"] == pytest.approx(r.overall.mean / 60)
+    assert rec["status"] == ("meets" if within >= 0.9 * r.overall.n else "misses")
 
 
 def test_json_is_the_figures(report: rep.Report) -> None:

@@ -343,7 +343,8 @@ pub const MAX_MINOR: i64 = 1 << 53;
 
 /// The longest KPI window (comeback, repeat complaint, follow-up) in
 /// seconds: the whole supported range of instants (years 1–9999). A
-/// longer window is [`Error::InvalidArgument`] naming `window_seconds`.
+/// longer window is [`Error::InvalidArgument`] naming its field
+/// (`window_seconds`; the follow-up's `earliest_seconds` / `latest_seconds`).
 /// (No work or memory depends on the window: the bound is there so that a
 /// window of `i64::MAX` is an error rather than a silent "forever".)
 pub const MAX_WINDOW_SECONDS: i64 = MAX_TS - MIN_TS;

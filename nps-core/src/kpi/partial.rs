@@ -223,11 +223,18 @@ impl Source {
             }
         }
         if let (Some(a), Some(b)) = (&self.follow_up, &later.follow_up) {
-            if a.window_seconds != b.window_seconds {
+            if a.earliest_seconds != b.earliest_seconds {
                 return differs(
-                    "window_seconds",
-                    a.window_seconds.to_string(),
-                    b.window_seconds.to_string(),
+                    "earliest_seconds",
+                    a.earliest_seconds.to_string(),
+                    b.earliest_seconds.to_string(),
+                );
+            }
+            if a.latest_seconds != b.latest_seconds {
+                return differs(
+                    "latest_seconds",
+                    a.latest_seconds.to_string(),
+                    b.latest_seconds.to_string(),
                 );
             }
         }

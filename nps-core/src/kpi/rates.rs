@@ -145,68 +145,134 @@ impl RateKpi {
     }
 }
 
-/// Options of [`follow_up_completion_rate`].
+/// Options of [`follow_up_completion_rate`]: the follow-up window, as two
+/// bounds after the service end.
 ///
-/// Default: `window_seconds` 3 days (259 200 s,
-/// [`FollowUpOptions::DEFAULT_WINDOW_DAYS`]; SPEC §4's follow-up within
-/// 3 days). [`validate`](FollowUpOptions::validate): `window_seconds >= 0`.
+/// Default: 3 to 7 days (`earliest_seconds` 259 200, `latest_seconds`
+/// 604 800; [`FollowUpOptions::DEFAULT_EARLIEST_DAYS`],
+/// [`FollowUpOptions::DEFAULT_LATEST_DAYS`]): the source's satisfaction
+/// call "in the 3–7 days after the service" (its follow-up call comes 3
+/// days after). The same two numbers are the default follow-up window of
+/// a recovery case ([`FollowUpWindow`](crate::policy::FollowUpWindow)).
+///
+/// [`validate`](FollowUpOptions::validate): `0 <= earliest_seconds <=
+/// latest_seconds <=` [`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS),
+/// an error naming the field otherwise.
 ///
 /// ```
 /// use nps_core::kpi::FollowUpOptions;
-/// assert_eq!(FollowUpOptions::default().window_seconds, 3 * 86_400);
-/// assert!(FollowUpOptions { window_seconds: -1 }.validate().is_err());
+/// let o = FollowUpOptions::default();
+/// assert_eq!((o.earliest_seconds, o.latest_seconds), (3 * 86_400, 7 * 86_400));
+/// let early_after_late = FollowUpOptions { earliest_seconds: 8 * 86_400, ..o };
+/// assert_eq!(early_after_late.validate().unwrap_err().argument(), Some("latest_seconds"));
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+#[serde(default, deny_unknown_fields)]
 pub struct FollowUpOptions {
-    /// A follow-up counts when `0 <= follow_up − service_end <= window_seconds`.
-    pub window_seconds: i64,
+    /// The earliest follow-up that counts, seconds after the service end
+    /// (inclusive). A call before it is too early: the customer has not
+    /// driven the car yet, so the service is not followed up.
+    pub earliest_seconds: i64,
+    /// The latest follow-up that counts, seconds after the service end
+    /// (inclusive).
+    pub latest_seconds: i64,
 }
 
 impl FollowUpOptions {
-    /// The default follow-up window in days: 3.
-    pub const DEFAULT_WINDOW_DAYS: u32 = 3;
+    /// The default earliest follow-up, days after the service: 3.
+    pub const DEFAULT_EARLIEST_DAYS: u32 = 3;
 
-    /// The options with a window of `days` days (fractions allowed, rounded
-    /// to the second). A day count that is not finite or gives a window
-    /// outside `0..=`[`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS) is
-    /// [`Error::InvalidArgument`](crate::Error) naming `window_days`.
+    /// The default latest follow-up, days after the service: 7.
+    pub const DEFAULT_LATEST_DAYS: u32 = 7;
+
+    /// The options of a window from `earliest` to `latest` days after the
+    /// service end (fractions allowed, rounded to the second). A day count
+    /// that is not finite or gives a bound outside
+    /// `0..=`[`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS) is
+    /// [`Error::InvalidArgument`](crate::Error) naming `earliest_days` or
+    /// `latest_days`; so is `latest < earliest` (naming `latest_days`).
     ///
     /// ```
     /// use nps_core::kpi::FollowUpOptions;
-    /// assert_eq!(FollowUpOptions::window_days(1.5)?.window_seconds, 129_600);
-    /// assert_eq!(FollowUpOptions::window_days(f64::NAN).unwrap_err().argument(), Some("window_days"));
-    /// assert!(FollowUpOptions::window_days(-1.0).is_err());
+    /// let o = FollowUpOptions::window_days(1.5, 7.0)?;
+    /// assert_eq!((o.earliest_seconds, o.latest_seconds), (129_600, 604_800));
+    /// assert_eq!(FollowUpOptions::window_days(f64::NAN, 7.0).unwrap_err().argument(),
+    ///            Some("earliest_days"));
+    /// assert_eq!(FollowUpOptions::window_days(3.0, 2.0).unwrap_err().argument(),
+    ///            Some("latest_days"));
     /// # Ok::<(), nps_core::Error>(())
     /// ```
-    pub fn window_days(days: f64) -> Result<FollowUpOptions> {
-        let seconds = days * 86_400.0;
-        let max = super::MAX_WINDOW_SECONDS as f64;
-        if !(0.0..=max).contains(&seconds) {
-            return Err(crate::error::Error::arg(
-                "window_days",
+    pub fn window_days(earliest: f64, latest: f64) -> Result<FollowUpOptions> {
+        let seconds = |name: &'static str, days: f64| -> Result<i64> {
+            let s = days * 86_400.0;
+            let max = super::MAX_WINDOW_SECONDS as f64;
+            if !(0.0..=max).contains(&s) {
+                return Err(Error::arg(
+                    name,
+                    format!(
+                        "must be a finite number of days in 0..={}, got {days}",
+                        max / 86_400.0
+                    ),
+                ));
+            }
+            Ok(s.round() as i64)
+        };
+        let o = FollowUpOptions {
+            earliest_seconds: seconds("earliest_days", earliest)?,
+            latest_seconds: seconds("latest_days", latest)?,
+        };
+        if o.latest_seconds < o.earliest_seconds {
+            return Err(Error::arg(
+                "latest_days",
+                format!("the window ends before it starts: latest {latest} < earliest {earliest}"),
+            ));
+        }
+        Ok(o)
+    }
+
+    /// Checks `0 <= earliest_seconds <= latest_seconds <=`
+    /// [`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS); the error names
+    /// the field at fault (`latest_seconds` when the window ends before it
+    /// starts).
+    pub fn validate(&self) -> Result<()> {
+        for (name, s) in [
+            ("earliest_seconds", self.earliest_seconds),
+            ("latest_seconds", self.latest_seconds),
+        ] {
+            if !(0..=super::MAX_WINDOW_SECONDS).contains(&s) {
+                return Err(Error::arg(
+                    name,
+                    format!(
+                        "must be in 0..={} (MAX_WINDOW_SECONDS), got {s}",
+                        super::MAX_WINDOW_SECONDS
+                    ),
+                ));
+            }
+        }
+        if self.latest_seconds < self.earliest_seconds {
+            return Err(Error::arg(
+                "latest_seconds",
                 format!(
-                    "must be a finite number of days in 0..={}, got {days}",
-                    max / 86_400.0
+                    "the window ends before it starts: {} < earliest_seconds {}",
+                    self.latest_seconds, self.earliest_seconds
                 ),
             ));
         }
-        Ok(FollowUpOptions {
-            window_seconds: seconds.round() as i64,
-        })
+        Ok(())
     }
 
-    /// Checks `window_seconds` in `0..=`[`MAX_WINDOW_SECONDS`](super::MAX_WINDOW_SECONDS).
-    pub fn validate(&self) -> Result<()> {
-        super::check_window(self.window_seconds)?;
-        Ok(())
+    /// Whether a follow-up `elapsed` seconds after the service end is in
+    /// the window: `earliest_seconds <= elapsed <= latest_seconds`.
+    pub fn counts(&self, elapsed: i64) -> bool {
+        (self.earliest_seconds..=self.latest_seconds).contains(&elapsed)
     }
 }
 
 impl Default for FollowUpOptions {
     fn default() -> FollowUpOptions {
         FollowUpOptions {
-            window_seconds: i64::from(FollowUpOptions::DEFAULT_WINDOW_DAYS) * 86_400,
+            earliest_seconds: i64::from(FollowUpOptions::DEFAULT_EARLIEST_DAYS) * 86_400,
+            latest_seconds: i64::from(FollowUpOptions::DEFAULT_LATEST_DAYS) * 86_400,
         }
     }
 }
@@ -345,41 +411,64 @@ pub fn pre_service_inspection_rate(
     )
 }
 
-/// Follow-up completion rate: services followed up within the window
-/// of the service end (`0 <= follow_up − service_end <= window`) / services.
-/// `follow_up[i] == None`: no call made. Window: [`FollowUpOptions`]
-/// (default 3 days). Benchmark `follow_up_completion_rate` (100 %).
+/// Follow-up completion rate: services followed up in the window / services
+/// due a follow-up. A service counts as followed up when its follow-up came
+/// `earliest_seconds <= follow_up − service_end <= latest_seconds` after
+/// the service end ([`FollowUpOptions`], default 3 to 7 days, both
+/// inclusive). `follow_up[i] == None`: no call made. A call **before the
+/// earliest bound is too early** and one after the latest too late: neither
+/// completes the follow-up (the row stays in the denominator).
+///
+/// `excluded` (optional, one flag per row): services that need no
+/// follow-up — the source skips the call "when the problem is marked
+/// resolved". An excluded row is left out of the numerator and the
+/// denominator, whatever its follow-up; the coverage (services judged /
+/// rows) shows how many were excluded. Benchmark
+/// `follow_up_completion_rate` (100 %).
 ///
 /// ```
 /// use nps_core::kpi::{follow_up_completion_rate, FollowUpOptions, Grouping};
 /// let day = 86_400;
-/// let t = follow_up_completion_rate(&[0, 0, 0], &[Some(day), Some(5 * day), None],
-///                                   &FollowUpOptions::default(), &Grouping::default())?;
-/// assert_eq!(t.overall.value, Some(1.0 / 3.0));
+/// // Called on day 2 (too early), day 3, day 7, day 8 (too late); the last
+/// // service was marked resolved: no call due.
+/// let t = follow_up_completion_rate(
+///     &[0; 5],
+///     &[Some(2 * day), Some(3 * day), Some(7 * day), Some(8 * day), None],
+///     Some(&[false, false, false, false, true]),
+///     &FollowUpOptions::default(),
+///     &Grouping::default(),
+/// )?;
+/// assert_eq!((t.overall.numerator, t.overall.denominator), (2.0, 4.0));
+/// assert_eq!(t.overall.coverage, Some(0.8));
 /// # Ok::<(), nps_core::Error>(())
 /// ```
 pub fn follow_up_completion_rate(
     service_end: &[i64],
     follow_up: &[Option<i64>],
+    excluded: Option<&[bool]>,
     options: &FollowUpOptions,
     grouping: &Grouping<'_>,
 ) -> Result<KpiTable> {
-    let window_seconds = options.window_seconds;
     Error::check_len(
         "follow_up",
         follow_up.len(),
         "service_end",
         service_end.len(),
     )?;
+    if let Some(x) = excluded {
+        Error::check_len("excluded", x.len(), "service_end", service_end.len())?;
+    }
     check_ts_col("service_end", service_end)?;
     check_opt_ts_col("follow_up", follow_up)?;
     options.validate()?;
+    // Both instants are checked timestamps: the difference cannot overflow.
     let flags: Vec<bool> = service_end
         .iter()
         .zip(follow_up)
-        .map(|(&e, f)| f.is_some_and(|f| (0..=window_seconds).contains(&(f.saturating_sub(e)))))
+        .map(|(&e, f)| f.is_some_and(|f| options.counts(f - e)))
         .collect();
-    flag_rate(Source::follow_up(options), &flags, None, grouping)
+    let due: Option<Vec<bool>> = excluded.map(|x| x.iter().map(|&x| !x).collect());
+    flag_rate(Source::follow_up(options), &flags, due.as_deref(), grouping)
 }
 
 /// Repeat-visit rate: visits booked through follow-up / follow-ups (one row
@@ -467,20 +556,109 @@ mod tests {
     }
 
     #[test]
-    fn option_defaults_and_validation() {
-        assert_eq!(FollowUpOptions::default().window_seconds, 259_200);
-        assert!(FollowUpOptions {
-            window_seconds: i64::MAX
-        }
-        .validate()
-        .is_err());
+    fn follow_up_window_bounds_and_exclusion() {
+        let day = 86_400;
+        let g = Grouping::default();
+        let o = FollowUpOptions::default();
+        // Before the end, day 2 (too early), 3 d − 1 s, 3 d, 7 d, 7 d + 1 s, day 8, none.
+        let f = [
+            Some(-1),
+            Some(2 * day),
+            Some(3 * day - 1),
+            Some(3 * day),
+            Some(7 * day),
+            Some(7 * day + 1),
+            Some(8 * day),
+            None,
+        ];
+        let t = follow_up_completion_rate(&[0; 8], &f, None, &o, &g).unwrap();
+        assert_eq!((t.overall.numerator, t.overall.denominator), (2.0, 8.0));
+        assert_eq!(t.overall.coverage, Some(1.0));
+        // Excluding the two in-window rows and one missing call: 0 of 5.
+        let x = [false, false, false, true, true, false, false, true];
+        let t = follow_up_completion_rate(&[0; 8], &f, Some(&x), &o, &g).unwrap();
+        assert_eq!((t.overall.numerator, t.overall.denominator), (0.0, 5.0));
+        assert_eq!(t.overall.coverage, Some(5.0 / 8.0));
+        // Every row excluded: no data, coverage 0.
+        let t = follow_up_completion_rate(&[0], &[Some(day * 4)], Some(&[true]), &o, &g).unwrap();
+        assert_eq!(t.overall.value, None);
+        assert_eq!(t.overall.coverage, Some(0.0));
+        // A column of the wrong length names it.
+        let e = follow_up_completion_rate(&[0, 0], &[None, None], Some(&[true]), &o, &g);
+        assert!(matches!(
+            e.unwrap_err(),
+            Error::LengthMismatch {
+                name: "excluded",
+                ..
+            }
+        ));
+        // Tables merge only with the same window: each bound is named.
+        let t = |earliest_seconds, latest_seconds| {
+            let o = FollowUpOptions {
+                earliest_seconds,
+                latest_seconds,
+            };
+            follow_up_completion_rate(&[0, 0], &[Some(3 * day), None], None, &o, &g).unwrap()
+        };
+        let both = t(3 * day, 7 * day).merge(&t(3 * day, 7 * day)).unwrap();
         assert_eq!(
-            FollowUpOptions { window_seconds: -1 }
-                .validate()
+            (both.overall.numerator, both.overall.denominator),
+            (2.0, 4.0)
+        );
+        for (other, field) in [
+            (t(2 * day, 7 * day), "earliest_seconds"),
+            (t(3 * day, 8 * day), "latest_seconds"),
+        ] {
+            let e = t(3 * day, 7 * day).merge(&other).unwrap_err();
+            assert!(e.to_string().contains(field), "{e}");
+        }
+    }
+
+    #[test]
+    fn option_defaults_and_validation() {
+        let d = FollowUpOptions::default();
+        assert_eq!((d.earliest_seconds, d.latest_seconds), (259_200, 604_800));
+        let bad = |earliest_seconds, latest_seconds| {
+            FollowUpOptions {
+                earliest_seconds,
+                latest_seconds,
+            }
+            .validate()
+            .unwrap_err()
+            .argument()
+        };
+        assert_eq!(bad(-1, 10), Some("earliest_seconds"));
+        assert_eq!(bad(0, i64::MAX), Some("latest_seconds"));
+        assert_eq!(bad(0, -1), Some("latest_seconds"));
+        assert_eq!(bad(i64::MAX, i64::MAX), Some("earliest_seconds"));
+        assert_eq!(bad(11, 10), Some("latest_seconds"));
+        let max = crate::kpi::MAX_WINDOW_SECONDS;
+        for (a, b) in [(0, 0), (5, 5), (0, max), (max, max)] {
+            assert!(FollowUpOptions {
+                earliest_seconds: a,
+                latest_seconds: b
+            }
+            .validate()
+            .is_ok());
+        }
+        assert_eq!(
+            FollowUpOptions::window_days(-1.0, 3.0)
                 .unwrap_err()
                 .argument(),
-            Some("window_seconds")
+            Some("earliest_days")
         );
+        assert_eq!(
+            FollowUpOptions::window_days(0.0, f64::INFINITY)
+                .unwrap_err()
+                .argument(),
+            Some("latest_days")
+        );
+        assert_eq!(
+            FollowUpOptions::window_days(3.0, 7.0).unwrap(),
+            FollowUpOptions::default()
+        );
+        // An old saved window (one bound) is not silently read as 3-7 days.
+        assert!(serde_json::from_str::<FollowUpOptions>(r#"{"window_seconds": 10}"#).is_err());
         assert_eq!(CsatOptions::default().satisfied_min, 4.0);
         assert!(CsatOptions {
             satisfied_min: f64::INFINITY

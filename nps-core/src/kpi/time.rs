@@ -34,8 +34,10 @@ pub struct TimeKpi {
 }
 
 impl TimeKpi {
-    /// The mean in minutes, the unit of the policy's time benchmarks
-    /// (`reception_response_minutes`, `delivery_minutes`).
+    /// The mean in minutes, the unit of the per-visit standards of the
+    /// policy's time benchmarks (`reception_response_minutes`,
+    /// `delivery_minutes`; the scorecard judges the share within target,
+    /// not this mean).
     pub fn mean_minutes(&self) -> Option<f64> {
         self.mean.map(|m| m / 60.0)
     }

@@ -222,56 +222,22 @@ impl Default for Policy {
             ],
             pain_point_drivers: crate::heatmap::default_pain_rules(),
             benchmarks: vec![
-                Benchmark {
-                    kpi: "first_time_fix_rate".into(),
-                    min: Some(0.85),
-                    max: None,
-                },
-                Benchmark {
-                    kpi: "comeback_rate".into(),
-                    min: None,
-                    max: Some(0.10),
-                },
-                Benchmark {
-                    kpi: "technician_efficiency".into(),
-                    min: Some(1.25),
-                    max: None,
-                },
-                Benchmark {
-                    kpi: "technician_productivity".into(),
-                    min: Some(0.85),
-                    max: Some(0.875),
-                },
-                Benchmark {
-                    kpi: "technician_proficiency".into(),
-                    min: Some(1.0),
-                    max: Some(1.2),
-                },
-                Benchmark {
-                    kpi: "reception_response_minutes".into(),
-                    min: None,
-                    max: Some(3.0),
-                },
-                Benchmark {
-                    kpi: "delivery_minutes".into(),
-                    min: None,
-                    max: Some(15.0),
-                },
-                Benchmark {
-                    kpi: "follow_up_completion_rate".into(),
-                    min: Some(1.0),
-                    max: None,
-                },
-                Benchmark {
-                    kpi: "repeat_visit_rate".into(),
-                    min: Some(0.30),
-                    max: None,
-                },
-                Benchmark {
-                    kpi: "repeat_complaint_rate".into(),
-                    min: None,
-                    max: Some(0.15),
-                },
+                Benchmark::at_least("first_time_fix_rate", 0.85),
+                Benchmark::at_most("comeback_rate", 0.10),
+                Benchmark::at_least("technician_efficiency", 1.25),
+                Benchmark::between("technician_productivity", 0.85, 0.875),
+                Benchmark::between("technician_proficiency", 1.0, 1.2),
+                // Per-visit standards (seed 004: reception within 3
+                // minutes, delivery within 15), met by 90 % of visits.
+                Benchmark::per_visit(
+                    "reception_response_minutes",
+                    3.0,
+                    Benchmark::DEFAULT_TARGET_SHARE,
+                ),
+                Benchmark::per_visit("delivery_minutes", 15.0, Benchmark::DEFAULT_TARGET_SHARE),
+                Benchmark::at_least("follow_up_completion_rate", 1.0),
+                Benchmark::at_least("repeat_visit_rate", 0.30),
+                Benchmark::at_most("repeat_complaint_rate", 0.15),
             ],
             recovery: Recovery {
                 steps: [

@@ -284,17 +284,146 @@ pub struct Driver {
 }
 
 /// A KPI benchmark: a minimum and/or a maximum (fractions for rates).
+///
+/// The **time benchmarks** (`reception_response_minutes`, `delivery_minutes`:
+/// the benchmarks of `kpi::TimeMeasure`) are per-visit standards: `max` is
+/// the longest acceptable time of **one visit**, in minutes (the source's
+/// "within 3 minutes", "within 15 minutes"), and the KPI meets the benchmark
+/// when at least `target_share` of the visits are within it (default 90 %,
+/// `Benchmark::DEFAULT_TARGET_SHARE`). The scorecard judges the share of
+/// visits within the standard, never the mean: a mean can pass while a third
+/// of the customers waited too long, or fail because of one outlier.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Benchmark {
     /// KPI name (`first_time_fix_rate`, ...).
     pub kpi: String,
-    /// Lowest acceptable value.
+    /// Lowest acceptable value (not for a time benchmark: see
+    /// `target_share`).
     #[serde(default)]
     pub min: Option<f64>,
-    /// Highest acceptable value.
+    /// Highest acceptable value; for a time benchmark the per-visit
+    /// standard in minutes (required).
     #[serde(default)]
     pub max: Option<f64>,
+    /// Time benchmarks only: the least share of visits whose time is
+    /// within the per-visit standard `max`, in (0, 1]; `None` = the default
+    /// 0.9 (`Benchmark::DEFAULT_TARGET_SHARE`).
+    #[serde(default)]
+    pub target_share: Option<f64>,
+}
+
+impl Benchmark {
+    /// The share of visits a time benchmark requires within its per-visit
+    /// standard when the policy gives no `target_share`: 0.9. The source
+    /// gives the standard of one visit (reception within 3 minutes,
+    /// delivery within 15) but no share; 90 % within target is the service
+    /// level the library plans staff for
+    /// ([`StaffingOptions::default`](crate::staffing::StaffingOptions):
+    /// 90 % of arrivals wait at most 3 minutes), so a workshop staffed by
+    /// that plan meets its scorecard. 100 % would fail every real workshop
+    /// on a single outlier.
+    pub const DEFAULT_TARGET_SHARE: f64 = 0.9;
+
+    /// A benchmark without bounds yet.
+    fn named(kpi: &str) -> Benchmark {
+        Benchmark {
+            kpi: kpi.to_owned(),
+            min: None,
+            max: None,
+            target_share: None,
+        }
+    }
+
+    /// A benchmark with a minimum (`kpi >= min`).
+    ///
+    /// ```
+    /// use nps_core::policy::Benchmark;
+    /// assert_eq!(Benchmark::at_least("first_time_fix_rate", 0.85).min, Some(0.85));
+    /// ```
+    pub fn at_least(kpi: &str, min: f64) -> Benchmark {
+        Benchmark {
+            min: Some(min),
+            ..Benchmark::named(kpi)
+        }
+    }
+
+    /// A benchmark with a maximum (`kpi <= max`).
+    pub fn at_most(kpi: &str, max: f64) -> Benchmark {
+        Benchmark {
+            max: Some(max),
+            ..Benchmark::named(kpi)
+        }
+    }
+
+    /// A benchmark with both bounds (`min <= kpi <= max`).
+    pub fn between(kpi: &str, min: f64, max: f64) -> Benchmark {
+        Benchmark {
+            min: Some(min),
+            max: Some(max),
+            ..Benchmark::named(kpi)
+        }
+    }
+
+    /// A time benchmark: at least `target_share` of the visits within
+    /// `standard_minutes` each.
+    ///
+    /// ```
+    /// use nps_core::policy::Benchmark;
+    /// let b = Benchmark::per_visit("delivery_minutes", 15.0, 0.8);
+    /// assert_eq!((b.standard_minutes(), b.required_share()), (Some(15.0), Some(0.8)));
+    /// ```
+    pub fn per_visit(kpi: &str, standard_minutes: f64, target_share: f64) -> Benchmark {
+        Benchmark {
+            max: Some(standard_minutes),
+            target_share: Some(target_share),
+            ..Benchmark::named(kpi)
+        }
+    }
+
+    /// Whether this is a time benchmark (a per-visit standard): its name is
+    /// the benchmark of a [`TimeMeasure`](crate::kpi::TimeMeasure).
+    pub fn is_time(&self) -> bool {
+        crate::kpi::TimeMeasure::ALL
+            .iter()
+            .any(|t| t.benchmark() == self.kpi)
+    }
+
+    /// A time benchmark's per-visit standard in minutes (its `max`);
+    /// `None` for the other benchmarks.
+    pub fn standard_minutes(&self) -> Option<f64> {
+        self.max.filter(|_| self.is_time())
+    }
+
+    /// A time benchmark's required share of visits within the standard
+    /// (`target_share`, default [`Benchmark::DEFAULT_TARGET_SHARE`]);
+    /// `None` for the other benchmarks.
+    pub fn required_share(&self) -> Option<f64> {
+        self.is_time()
+            .then(|| self.target_share.unwrap_or(Benchmark::DEFAULT_TARGET_SHARE))
+    }
+
+    /// The bounds `(min, max)` a scorecard value is judged against, both
+    /// inclusive, in the value's unit: for a time benchmark
+    /// `(required share, None)` (the value is the share of visits within
+    /// the standard), otherwise `(min, max)`.
+    ///
+    /// ```
+    /// use nps_core::policy::Policy;
+    /// let p = Policy::default();
+    /// let reception = p.benchmarks.iter().find(|b| b.kpi == "reception_response_minutes").unwrap();
+    /// assert_eq!(reception.standard_minutes(), Some(3.0));
+    /// assert_eq!(reception.required_share(), Some(0.9));
+    /// assert_eq!(reception.bounds(), (Some(0.9), None)); // judged: share >= 90 %
+    /// let ftfr = p.benchmarks.iter().find(|b| b.kpi == "first_time_fix_rate").unwrap();
+    /// assert_eq!((ftfr.standard_minutes(), ftfr.bounds()), (None, (Some(0.85), None)));
+    /// ```
+    pub fn bounds(&self) -> (Option<f64>, Option<f64>) {
+        match self.required_share() {
+            Some(share) => (Some(share), None),
+            None => (self.min, self.max),
+        }
+    }
 }
 
 /// A recovery step and its target window from the alert (SPEC §4.5).
@@ -337,14 +466,17 @@ impl Default for FollowUpWindow {
     /// 3 to 7 days (wall-clock) after the delivery: the source's follow-up
     /// call comes 3 days after the car is handed back (delivered on day 7,
     /// called on day 10), and its satisfaction call 3–7 days after the
-    /// service.
+    /// service. The same window as the follow-up completion KPI's default
+    /// ([`FollowUpOptions::default`](crate::kpi::FollowUpOptions), one
+    /// source for the 3 and the 7).
     fn default() -> FollowUpWindow {
+        let kpi = crate::kpi::FollowUpOptions::default();
         FollowUpWindow {
             from: Duration::Wall {
-                seconds: 3 * 86_400,
+                seconds: kpi.earliest_seconds,
             },
             to: Some(Duration::Wall {
-                seconds: 7 * 86_400,
+                seconds: kpi.latest_seconds,
             }),
         }
     }

@@ -472,7 +472,9 @@ fn check_drivers(drivers: &[Driver], problems: &mut Vec<Problem>) {
 }
 
 /// `benchmarks`: a known KPI name (once), a finite min and/or max with
-/// min <= max.
+/// min <= max; a time benchmark (a per-visit standard) has a positive `max`
+/// and no `min`, and a `target_share` in (0, 1] if any; no other benchmark
+/// has a `target_share`.
 fn check_benchmarks(benchmarks: &[Benchmark], problems: &mut Vec<Problem>) {
     let known = crate::kpi::benchmark_names();
     for (i, b) in benchmarks.iter().enumerate() {
@@ -500,6 +502,42 @@ fn check_benchmarks(benchmarks: &[Benchmark], problems: &mut Vec<Problem>) {
             problems.push(Problem::new(
                 format!("benchmarks[{i}]"),
                 "needs a finite min and/or max with min <= max",
+            ));
+        }
+        if b.is_time() {
+            if b.min.is_some() {
+                problems.push(Problem::new(
+                    format!("benchmarks[{i}].min"),
+                    format!(
+                        "`{}` is a per-visit standard: `max` is the standard in minutes and \
+                         `target_share` the share of visits within it; it has no `min`",
+                        b.kpi
+                    ),
+                ));
+            }
+            if b.max.is_some_and(|m| m <= 0.0) {
+                problems.push(Problem::new(
+                    format!("benchmarks[{i}].max"),
+                    "a per-visit standard is a positive number of minutes",
+                ));
+            }
+            if let Some(s) = b.target_share {
+                if s.is_nan() || s <= 0.0 || s > 1.0 {
+                    problems.push(Problem::new(
+                        format!("benchmarks[{i}].target_share"),
+                        format!("a share of visits in (0, 1], got {s}"),
+                    ));
+                }
+            }
+        } else if b.target_share.is_some() {
+            problems.push(Problem::new(
+                format!("benchmarks[{i}].target_share"),
+                format!(
+                    "only the time benchmarks ({}) have a target_share",
+                    crate::kpi::TimeMeasure::ALL
+                        .map(|t| t.benchmark())
+                        .join(", ")
+                ),
             ));
         }
     }
@@ -698,6 +736,48 @@ mod tests {
         let p = Policy::default();
         let json = p.to_json();
         assert_eq!(Policy::from_json(&json).unwrap(), p);
+    }
+
+    #[test]
+    fn time_benchmarks_are_per_visit_standards() {
+        let problems = |edit: &dyn Fn(&mut Vec<Benchmark>)| -> Vec<String> {
+            let mut spec = PolicySpec::from(Policy::default());
+            edit(&mut spec.benchmarks);
+            match Policy::from_json(&serde_json::to_string(&spec).unwrap()) {
+                Ok(_) => vec![],
+                Err(e) => e.problems().iter().map(|p| p.path.clone()).collect(),
+            }
+        };
+        let at = |b: &[Benchmark], kpi: &str| b.iter().position(|x| x.kpi == kpi).unwrap();
+        assert!(problems(&|_| {}).is_empty());
+        let r = at(&Policy::default().benchmarks, "reception_response_minutes");
+        let f = at(&Policy::default().benchmarks, "first_time_fix_rate");
+        for (share, ok) in [
+            (1.0, true),
+            (0.5, true),
+            (0.0, false),
+            (1.5, false),
+            (-0.1, false),
+        ] {
+            let got = problems(&|b| b[r].target_share = Some(share));
+            assert_eq!(got.is_empty(), ok, "{share}: {got:?}");
+            if !ok {
+                assert_eq!(got, [format!("benchmarks[{r}].target_share")]);
+            }
+        }
+        assert!(problems(&|b| b[r].target_share = None).is_empty());
+        assert_eq!(
+            problems(&|b| b[r].min = Some(1.0)),
+            [format!("benchmarks[{r}].min")]
+        );
+        assert_eq!(
+            problems(&|b| b[r].max = Some(0.0)),
+            [format!("benchmarks[{r}].max")]
+        );
+        assert_eq!(
+            problems(&|b| b[f].target_share = Some(0.9)),
+            [format!("benchmarks[{f}].target_share")]
+        );
     }
 
     #[test]

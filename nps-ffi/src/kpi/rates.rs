@@ -77,19 +77,28 @@ pub unsafe extern "C" fn nps_kpi_ready_when_promised(
 }
 
 /// Options of `nps_kpi_follow_up_completion`: nps-core's
-/// `kpi::FollowUpOptions`. Start from `nps_follow_up_options_default()`.
+/// `kpi::FollowUpOptions`, the follow-up window after the service end.
+/// Start from `nps_follow_up_options_default()` (3 to 7 days). Checked:
+/// `0 <= earliest_seconds <= latest_seconds <=` the whole range of instants
+/// (years 1–9999; nps-core's `kpi::MAX_WINDOW_SECONDS`)
+/// (`NPS_STATUS_INVALID_ARGUMENT` naming the field otherwise).
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct NpsFollowUpOptions {
-    /// A follow-up counts when `0 <= follow_up − service_end <=
-    /// window_seconds` (`>= 0`).
-    pub window_seconds: i64,
+    /// The earliest follow-up that counts, seconds after the service end
+    /// (inclusive; default 259 200, 3 days). An earlier call is too early.
+    pub earliest_seconds: i64,
+    /// The latest follow-up that counts, seconds after the service end
+    /// (inclusive; default 604 800, 7 days).
+    pub latest_seconds: i64,
 }
 
 impl NpsFollowUpOptions {
     fn default_value() -> NpsFollowUpOptions {
+        let d = FollowUpOptions::default();
         NpsFollowUpOptions {
-            window_seconds: FollowUpOptions::default().window_seconds,
+            earliest_seconds: d.earliest_seconds,
+            latest_seconds: d.latest_seconds,
         }
     }
 }
@@ -129,21 +138,28 @@ pub extern "C" fn nps_csat_options_default() -> NpsCsatOptions {
     })
 }
 
-/// Follow-up completion: services followed up within
-/// `options->window_seconds` of the service end (`0 <= follow_up −
-/// service_end <= window`) / services; `options` NULL =
-/// `nps_follow_up_options_default()`. `has_follow_up[i] == 0`: no call
-/// made (`has_follow_up` NULL = a call for every service).
+/// Follow-up completion: services followed up in the window / services due
+/// a follow-up. A service is followed up when its call came
+/// `options->earliest_seconds <= follow_up − service_end <=
+/// options->latest_seconds` after the service end (a call before the
+/// earliest bound is too early, after the latest too late: neither counts);
+/// `options` NULL = `nps_follow_up_options_default()` (3 to 7 days).
+/// `has_follow_up[i] == 0`: no call made (`has_follow_up` NULL = a call for
+/// every service). `excluded[i] == 1`: the service needs no follow-up (e.g.
+/// its problem was marked resolved): left out of the numerator and the
+/// denominator, which the coverage shows; `excluded` NULL = none excluded.
 ///
 /// # Safety
 ///
-/// Arrays NULL (with `len == 0`; `has_follow_up` may always be NULL) or
-/// readable for `len` values; `options` NULL or readable; `out` writable.
+/// Arrays NULL (with `len == 0`; `has_follow_up` and `excluded` may always
+/// be NULL) or readable for `len` values; `options` NULL or readable; `out`
+/// writable.
 #[no_mangle]
 pub unsafe extern "C" fn nps_kpi_follow_up_completion(
     service_end: *const i64,
     follow_up: *const i64,
     has_follow_up: *const u8,
+    excluded: *const u8,
     len: usize,
     options: *const NpsFollowUpOptions,
     out: *mut NpsKpi,
@@ -151,20 +167,23 @@ pub unsafe extern "C" fn nps_kpi_follow_up_completion(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (e, f, h, opts) = unsafe {
+        let (e, f, h, x, opts) = unsafe {
             (
                 ffi::slice(service_end, len, "service_end")?,
                 ffi::slice(follow_up, len, "follow_up")?,
                 ffi::opt_slice(has_follow_up, len, "has_follow_up")?,
+                ffi::opt_slice(excluded, len, "excluded")?,
                 ffi::options_or_default(options, |o: NpsFollowUpOptions| {
                     Ok(FollowUpOptions {
-                        window_seconds: o.window_seconds,
+                        earliest_seconds: o.earliest_seconds,
+                        latest_seconds: o.latest_seconds,
                     })
                 })?,
             )
         };
         let f = optional(f, h, "has_follow_up")?;
-        let t = kpi::follow_up_completion_rate(e, &f, &opts, &Grouping::default())?;
+        let x = x.map(|x| to_flags(x, "excluded")).transpose()?;
+        let t = kpi::follow_up_completion_rate(e, &f, x.as_deref(), &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
         unsafe { out.write(kpi_to_c(&t.overall)) };
         Ok(())

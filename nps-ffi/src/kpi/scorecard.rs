@@ -13,7 +13,8 @@ use crate::policy::{policy_or_default, NpsPolicy};
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NpsKpiStatus {
-    /// Within the benchmark's `[min, max]`.
+    /// Within the line's `[min, max]` (a time benchmark: at least the
+    /// required share of visits within the per-visit standard).
     Meets = 0,
     /// Below `min` or above `max`.
     Misses = 1,
@@ -41,14 +42,15 @@ impl From<Status> for NpsKpiStatus {
     }
 }
 
-/// The unit of a benchmark's values (nps-core's `kpi::Unit`). Passed as
-/// `uint32_t`.
+/// The unit of the value a benchmark judges (nps-core's `kpi::Unit`; the
+/// time benchmarks judge a share of visits: `NPS_KPI_UNIT_FRACTION`).
+/// Passed as `uint32_t`.
 #[repr(u32)]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NpsKpiUnit {
     /// A share, rate or ratio as a fraction (0.85 is 85 %).
     Fraction = 0,
-    /// Minutes.
+    /// Minutes (a per-visit standard).
     Minutes = 1,
     /// Hours.
     Hours = 2,
@@ -103,8 +105,11 @@ pub extern "C" fn nps_kpi_unit_name(unit: u32) -> *const c_char {
 
 /// The scorecard status of one KPI value against the benchmark named
 /// `kpi` (NUL-terminated UTF-8) in `policy` (NULL = the default policy).
-/// `has_value == false` gives `NPS_KPI_STATUS_NO_DATA`. The status is
-/// written to `status` as an `NpsKpiStatus` value.
+/// The value is in the unit the benchmark judges: for the time benchmarks
+/// (`"reception_response_minutes"`, `"delivery_minutes"`) the share of
+/// visits within the per-visit standard. `has_value == false` gives
+/// `NPS_KPI_STATUS_NO_DATA`. The status is written to `status` as an
+/// `NpsKpiStatus` value.
 ///
 /// # Safety
 ///
@@ -158,7 +163,8 @@ fn time_measure(v: u32) -> Result<TimeMeasure, FfiError> {
 }
 
 /// The default target of a time KPI (an `NpsTimeMeasure`) in seconds: the
-/// maximum of its benchmark in `policy` (NULL = the default policy), for
+/// per-visit standard (the maximum) of its benchmark in `policy` (NULL =
+/// the default policy), for
 /// the `target_seconds` of `nps_kpi_time*`. A policy without that
 /// benchmark (or without a maximum) is `NPS_STATUS_INVALID_ARGUMENT`.
 ///
@@ -205,8 +211,13 @@ pub extern "C" fn nps_time_measure_benchmark(measure: u32) -> *const c_char {
 }
 
 /// One line of a scorecard (nps-core's `kpi::ScoreLine`): the value judged
-/// and the benchmark it was judged against. Optional values have a `has_`
+/// and the bounds it was judged against. Optional values have a `has_`
 /// flag; when the flag is false the value is 0 and must be ignored.
+///
+/// A time benchmark (`"reception_response_minutes"`, `"delivery_minutes"`)
+/// is a per-visit standard: `value` is the share of visits within
+/// `standard_minutes` (a fraction), `min` the share required (default 0.9)
+/// and `max` unset.
 #[repr(C)]
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct NpsScoreLine {
@@ -214,30 +225,33 @@ pub struct NpsScoreLine {
     pub status: u32,
     /// Whether `value` is set (false: no data).
     pub has_value: bool,
-    /// The value judged, in the benchmark's unit (a rate's value, a time
-    /// KPI's mean in minutes, or the plain value).
+    /// The value judged, in `unit` (a rate's value, a time KPI's share of
+    /// visits within target, or the plain value).
     pub value: f64,
     /// Whether the policy has a benchmark of that name.
     pub has_benchmark: bool,
     /// Whether `min` is set.
     pub has_min: bool,
-    /// The benchmark's minimum (inclusive).
+    /// The lowest acceptable value (inclusive; a time benchmark's required
+    /// share of visits within the standard).
     pub min: f64,
     /// Whether `max` is set.
     pub has_max: bool,
-    /// The benchmark's maximum (inclusive).
+    /// The highest acceptable value (inclusive).
     pub max: f64,
     /// Whether `unit` is set (false: the name is not a benchmark name).
     pub has_unit: bool,
     /// The unit of `value`, `min` and `max`: an `NpsKpiUnit`.
     pub unit: u32,
+    /// Whether `standard_minutes` is set (a time benchmark).
+    pub has_standard: bool,
+    /// A time benchmark's per-visit standard in minutes (3 for reception,
+    /// 15 for delivery by default).
+    pub standard_minutes: f64,
 }
 
 fn line_to_c(l: &ScoreLine) -> NpsScoreLine {
-    let (min, max) = l
-        .benchmark
-        .as_ref()
-        .map_or((None, None), |b| (b.min, b.max));
+    let (min, max) = (l.min, l.max);
     NpsScoreLine {
         status: NpsKpiStatus::from(l.status).to_u32(),
         has_value: l.value.is_some(),
@@ -249,6 +263,8 @@ fn line_to_c(l: &ScoreLine) -> NpsScoreLine {
         max: max.unwrap_or(0.0),
         has_unit: l.unit.is_some(),
         unit: l.unit.map_or(0, |u| NpsKpiUnit::from(u).to_u32()),
+        has_standard: l.standard_minutes.is_some(),
+        standard_minutes: l.standard_minutes.unwrap_or(0.0),
     }
 }
 
@@ -277,7 +293,7 @@ unsafe fn score_line(
     let name = unsafe { ffi::text(kpi_name, "kpi_name", None) }?;
     // SAFETY: caller guarantee.
     let p = unsafe { policy_or_default(policy) }?;
-    let lines = kpi::scorecard_of(&[(name, input()?)], &p.benchmarks);
+    let lines = kpi::scorecard_of(&[(name, input()?)], &p.benchmarks)?;
     let line = lines
         .first()
         .ok_or_else(|| FfiError::arg("kpi_name", "no scorecard line"))?;
@@ -313,9 +329,13 @@ pub unsafe extern "C" fn nps_kpi_scorecard_rate(
     })
 }
 
-/// The scorecard line of a time KPI, judged by its **mean in minutes**
-/// (the unit of the policy's time benchmarks), against the benchmark named
-/// `kpi_name` in `policy` (NULL = the default policy).
+/// The scorecard line of a time KPI, judged by its **share of visits
+/// within target** (`time->within_target`; the time benchmarks are
+/// per-visit standards, never judged by the mean), against the benchmark
+/// named `kpi_name` in `policy` (NULL = the default policy). Against a time
+/// benchmark, `time->target_seconds` must be its per-visit standard
+/// (`nps_kpi_time_target`); another target is
+/// `NPS_STATUS_INVALID_ARGUMENT` naming `target_seconds`.
 ///
 /// # Safety
 ///

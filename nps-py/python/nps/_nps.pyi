@@ -2915,7 +2915,9 @@ class TimeKpi:
         """90th percentile, seconds."""
     @property
     def mean_minutes(self) -> float | None:
-        """Mean in minutes (the unit of the policy's time benchmarks)."""
+        """Mean in minutes (the unit of the per-visit standards; the scorecard
+        judges the share within target, not this mean).
+        """
     @property
     def target_seconds(self) -> int:
         """Target, seconds (inclusive)."""
@@ -3281,7 +3283,9 @@ def _kpi_rate(
     promised: _Named = None,
     service_end: _Named = None,
     follow_up: _Named = None,
-    window_days: float | None = None,
+    excluded: _Named = None,
+    earliest_days: float | None = None,
+    latest_days: float | None = None,
     ratings: _Named = None,
     satisfied_min: float | None = None,
     by: _Keys = None,
@@ -3295,9 +3299,10 @@ def _kpi_rate(
     (`appointment_fulfillment_rate`, `pre_service_inspection_rate`,
     `repeat_visit_rate`, `first_contact_resolution_rate` from `flags` /
     `eligible`; `ready_when_promised` from `delivered`, `promised`;
-    `follow_up_completion_rate` from `service_end`, `follow_up`,
-    `window_days`; `csat` from `ratings`, `satisfied_min`). Options not
-    given take nps-core's `FollowUpOptions` / `CsatOptions` defaults.
+    `follow_up_completion_rate` from `service_end`, `follow_up`, `excluded`,
+    `earliest_days`, `latest_days`; `csat` from `ratings`, `satisfied_min`).
+    Options not given take nps-core's `FollowUpOptions` / `CsatOptions`
+    defaults.
     `first`: the KPI's first column (flags, delivered, service_end or
     ratings), or a DataFrame whose columns the other arguments name (its
     first column then by its keyword; errors name the public keyword:
@@ -3309,9 +3314,13 @@ def _kpi_revenue_per_engineer(
     """Service revenue per engineer (minor units per engineer)."""
 def _kpi_scorecard(
     results: list[tuple[str, Any]], policy: Policy | None = None
-) -> list[tuple[str, float | None, float | None, float | None, str, str | None]]:
+) -> list[
+    tuple[str, float | None, float | None, float | None, str, str | None, float | None]
+]:
     """Each `(name, result)` against the policy's benchmarks, judged by
-    nps-core's `scorecard_of`: `(kpi, value, min, max, status, unit)`.
+    nps-core's `scorecard_of`: `(kpi, value, min, max, status, unit,
+    standard_minutes)`; `min` / `max` are the bounds judged (a time
+    benchmark: the required share of visits within `standard_minutes`).
     """
 def _kpi_time_target(name: str, policy: Policy | None = None) -> int:
     """The target seconds of the named time KPI (`reception_response_time`,

@@ -530,7 +530,9 @@ def reception_response_time(
     **group: Any,
 ) -> TimeTable:
     """Arrival -> greeted by an advisor. Target from the policy benchmark
-    ``reception_response_minutes`` (3 min by default). DataFrame form:
+    ``reception_response_minutes`` (3 min by default), a per-visit standard:
+    the scorecard judges ``value``, the share of visits within it, against
+    the policy's ``target_share`` (90 % by default). DataFrame form:
     ``reception_response_time(df, start="arrived_at", end="greeted_at")``.
 
     >>> t = nps.kpi.reception_response_time([0, 0], [120, 300])  # target 3 min
@@ -552,7 +554,9 @@ def delivery_time(
     **group: Any,
 ) -> TimeTable:
     """Repair finished -> customer leaves. Target from the policy benchmark
-    ``delivery_minutes`` (15 min by default). DataFrame form:
+    ``delivery_minutes`` (15 min by default), a per-visit standard judged by
+    the share of visits within it (see ``reception_response_time``).
+    DataFrame form:
     ``delivery_time(df, start="finished_at", end="left_at")``.
 
     >>> t = nps.kpi.delivery_time([0, 0], [600, 1200])  # target 15 min
@@ -610,22 +614,35 @@ def pre_service_inspection_rate(inspected: Any, *, flag: str | None = None,
 
 
 def follow_up_completion_rate(
-    service_end: Any, follow_up: Any = None, *, window_days: float | None = None,
+    service_end: Any, follow_up: Any = None, *, excluded: Any = None,
+    earliest_days: float | None = None, latest_days: float | None = None,
     end: str | None = None, **group: Any
 ) -> KpiTable:
-    """Services followed up within ``window_days`` of the service end /
-    services (``follow_up`` NaT / None = no call). ``window_days`` not
-    given: nps-core's ``FollowUpOptions`` default (3 days). Benchmark 100 %.
-    DataFrame form: ``follow_up_completion_rate(df, end="service_end",
-    follow_up="called_at")``.
+    """Services followed up in the window / services due a follow-up.
+
+    A service is followed up when its call (``follow_up``; NaT / None = no
+    call) came between ``earliest_days`` and ``latest_days`` after the
+    service end, both inclusive; not given: nps-core's ``FollowUpOptions``
+    defaults, 3 and 7 days (the source's call "3-7 days after the
+    service"). A call before ``earliest_days`` is too early (the customer
+    has hardly driven the car) and one after ``latest_days`` too late:
+    neither counts. ``excluded`` (flags): services that need no follow-up,
+    e.g. those whose problem was marked resolved (the source skips the
+    call then); they leave the numerator and the denominator, and the
+    coverage shows the share judged. Benchmark 100 %. DataFrame form:
+    ``follow_up_completion_rate(df, end="service_end",
+    follow_up="called_at", excluded="resolved")``.
 
     >>> day = 86_400
-    >>> t = nps.kpi.follow_up_completion_rate([0, 0, 0], [day, 5 * day, None])  # within 3 days: 1
-    >>> t.numerator, t.denominator
-    (1.0, 3.0)
+    >>> # calls on day 2 (too early), 3, 7 and 8 (too late); the last service was resolved
+    >>> t = nps.kpi.follow_up_completion_rate([0] * 5, [2 * day, 3 * day, 7 * day, 8 * day, None],
+    ...                                       excluded=[0, 0, 0, 0, 1])
+    >>> t.numerator, t.denominator, t.coverage
+    (2.0, 4.0, 0.8)
     """
     return _rate("follow_up_completion_rate", service_end, service_end=end, follow_up=follow_up,
-                 window_days=window_days, **group)
+                 excluded=excluded, earliest_days=earliest_days, latest_days=latest_days,
+                 **group)
 
 
 def repeat_visit_rate(booked: Any, *, flag: str | None = None, **group: Any) -> KpiTable:
@@ -676,15 +693,24 @@ def service_revenue_per_engineer(revenue_minor: Any, engineers: int, *,
 
 @dataclass(frozen=True)
 class ScoreLine:
-    """One scorecard line: the KPI, its value, the benchmark, the status
-    ("meets", "misses", "no_data" or "no_benchmark") and the unit of the
-    value and benchmark ("fraction", "minutes", "hours", "minor_units",
+    """One scorecard line: the KPI, the value judged, the bounds it is
+    judged against (``min`` / ``max``, inclusive), the status ("meets",
+    "misses", "no_data" or "no_benchmark") and the unit of the value and
+    bounds ("fraction", "minutes", "hours", "minor_units",
     "minor_units_per_hour", "visits"; None for a name that is not a
     benchmark name).
+
+    The time benchmarks (``reception_response_minutes``,
+    ``delivery_minutes``) are per-visit standards: ``value`` is the share
+    of visits within ``standard_minutes`` (a fraction) and ``min`` the
+    share the policy requires (default 0.9).
 
     >>> line = nps.kpi.scorecard({"first_time_fix_rate": 0.9})[0]
     >>> line.kpi, line.status, line.unit
     ('first_time_fix_rate', 'meets', 'fraction')
+    >>> r = nps.kpi.scorecard({"reception_response_minutes": 2 / 3})[0]
+    >>> r.standard_minutes, r.min, r.status
+    (3.0, 0.9, 'misses')
     """
 
     kpi: str
@@ -693,13 +719,14 @@ class ScoreLine:
     max: float | None
     status: str
     unit: str | None = None
+    standard_minutes: float | None = None
 
 
 class Scorecard(list):  # type: ignore[type-arg]
     """A list of :class:`ScoreLine` with ``to_pandas()`` / ``to_polars()``."""
 
     def _columns(self) -> dict[str, list[Any]]:
-        fields = ("kpi", "value", "min", "max", "status", "unit")
+        fields = ("kpi", "value", "min", "max", "status", "unit", "standard_minutes")
         return {f: [getattr(x, f) for x in self] for f in fields}
 
     def to_pandas(self) -> Any:
@@ -707,7 +734,7 @@ class Scorecard(list):  # type: ignore[type-arg]
         import pandas as pd
 
         c = self._columns()
-        for name in ("value", "min", "max"):
+        for name in _SCORE_FLOATS:
             c[name] = pd.array(c[name], dtype="Float64")  # type: ignore[assignment]
         return pd.DataFrame(c)
 
@@ -716,21 +743,37 @@ class Scorecard(list):  # type: ignore[type-arg]
         import polars as pl
 
         return pl.DataFrame(self._columns(),
-                            schema_overrides={n: pl.Float64 for n in ("value", "min", "max")})
+                            schema_overrides={n: pl.Float64 for n in _SCORE_FLOATS})
+
+
+_SCORE_FLOATS = ("value", "min", "max", "standard_minutes")
 
 
 def scorecard(results: Mapping[str, Any], policy: Policy | None = None) -> Scorecard:
     """Each result against the policy's benchmark of the same name.
 
     ``results`` maps KPI names (``first_time_fix_rate``, ...) to a Kpi, a
-    KpiTable (its overall value), a TimeKpi / TimeTable (its mean in
-    minutes, the unit of ``reception_response_minutes`` and
-    ``delivery_minutes``) or a number / None. ``policy`` defaults to
-    ``nps.Policy.default()``.
+    KpiTable (its overall value), a TimeKpi / TimeTable or a number / None.
+    ``policy`` defaults to ``nps.Policy.default()``.
+
+    Reception and delivery time (``reception_response_minutes``,
+    ``delivery_minutes``) are per-visit standards (3 and 15 minutes): a
+    TimeKpi / TimeTable is judged by its **share of visits within the
+    standard** against the share the policy requires (``target_share``,
+    default 90 %), never by its mean; a number given for them is that
+    share. The time KPI must have been computed with the standard as its
+    target (the default of ``reception_response_time`` /
+    ``delivery_time``); another target is an ``InvalidArgumentError``
+    naming ``target_seconds``.
 
     >>> lines = nps.kpi.scorecard({"first_time_fix_rate": 0.9, "comeback_rate": 0.12})
     >>> [(l.kpi, l.status) for l in lines]  # benchmarks >= 85 % and < 10 %
     [('first_time_fix_rate', 'meets'), ('comeback_rate', 'misses')]
+    >>> # 120, 240, 170 s: mean 2.94 min, but only 2 of 3 visits within 3 min
+    >>> t = nps.kpi.reception_response_time([0, 0, 0], [120, 240, 170])
+    >>> line = nps.kpi.scorecard({"reception_response_minutes": t})[0]
+    >>> round(line.value, 4), line.min, line.standard_minutes, line.status
+    (0.6667, 0.9, 3.0, 'misses')
     """
     pairs: list[tuple[str, Any]] = []
     for name, r in results.items():

@@ -703,7 +703,9 @@ def scorecard(s: Scorecard | Iterable[Any], ax: Any = None, *, title: str | None
     KPI with a light (green ✓ meets, vermillion ✗ misses, grey – no data
     or ? no benchmark: shape and word as well as colour), the KPI, its value
     and the policy's benchmark in the line's unit (nps-core's: fractions in
-    percent, minutes, hours, minor units of money). Gids: ``light`` (the lights), ``value``, ``benchmark``,
+    percent, minutes, hours, minor units of money; reception and delivery
+    time: the share of visits within the per-visit standard, "≥ 90.0 % ≤ 3
+    min"). Gids: ``light`` (the lights), ``value``, ``benchmark``,
     ``status``.
 
     >>> card = nps.kpi.scorecard({"first_time_fix_rate": 0.9, "comeback_rate": 0.12})
@@ -728,8 +730,11 @@ def scorecard(s: Scorecard | Iterable[Any], ax: Any = None, *, title: str | None
         unit = getattr(line, "unit", None)
         ax.text(6.2, y, _fmt(line.value, unit), va="center", ha="right", fontsize=9,
                 gid="value")
-        ax.text(6.6, y, _benchmark_text(line.min, line.max, unit), va="center",
-                fontsize=9, gid="benchmark")
+        bench = _benchmark_text(line.min, line.max, unit)
+        standard = getattr(line, "standard_minutes", None)
+        if standard is not None and line.min is not None:
+            bench += f" ≤ {standard:g} min"  # share of visits within the per-visit standard
+        ax.text(6.6, y, bench, va="center", fontsize=9, gid="benchmark")
         ax.text(9.1, y, word, va="center", fontsize=9, gid="status")
     for x, head, ha in ((0.8, "KPI", "left"), (6.2, "value", "right"),
                         (6.6, "benchmark", "left"), (9.1, "status", "left")):

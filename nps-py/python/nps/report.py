@@ -467,17 +467,19 @@ def _kpis(j: Any, policy: nps.Policy) -> tuple[dict[str, Any], Any]:
     card = _kpi.scorecard(results, policy)
     lines = []
     for line in card:
-        r = results[line.kpi]
-        overall = r.overall
-        unit = getattr(line, "unit", None)
-        is_time = unit in ("minutes", "hours") if unit else line.kpi.endswith("_minutes")
+        overall = results[line.kpi].overall
+        # Reception and delivery are per-visit standards: judged by the
+        # share of visits within the standard (percent, like the rates);
+        # the standard, mean and p90 are shown in minutes beside it.
+        is_time = line.standard_minutes is not None
         lines.append({
             "kpi": line.kpi, "status": line.status,
-            # Times in minutes (mean, as the benchmark), shares in percent.
-            "value": line.value if is_time else _pct(line.value),
-            "unit": (unit or "minutes") if is_time else "percent",
-            "benchmark_min": line.min if is_time else _pct(line.min),
-            "benchmark_max": line.max if is_time else _pct(line.max),
+            "value": _pct(line.value),
+            "unit": "percent",
+            "benchmark_min": _pct(line.min),
+            "benchmark_max": _pct(line.max),
+            "standard_minutes": line.standard_minutes,
+            "mean_minutes": _minutes(overall.mean) if is_time else None,
             "p90_minutes": _minutes(overall.p90) if is_time else None,
             "n": int(overall.n if is_time else overall.denominator),
         })
@@ -883,10 +885,14 @@ def _render_html(r: Report, charts_on: bool) -> str:
         rows = [[f"<td><span class=\"light {_esc(x['status'])}\"></span>{_esc(x['kpi'])}</td>",
                  _num(x["value"]), f"<td>{_esc(x['unit'])}</td>",
                  f"<td>{_bounds(x['benchmark_min'], x['benchmark_max'])}</td>",
-                 _num(x["p90_minutes"]), _num(x["n"]), f"<td>{_esc(x['status'])}</td>"]
+                 _num(x["standard_minutes"]), _num(x["mean_minutes"]), _num(x["p90_minutes"]),
+                 _num(x["n"]), f"<td>{_esc(x['status'])}</td>"]
                 for x in f["kpi"]["scorecard"]]
-        add(_table(["KPI", "value", "unit", "benchmark", "p90 (minutes)", "n", "status"], rows,
-                   "kpi") + "</section>")
+        add("<p>Reception and delivery are per-visit standards: their value is the percent "
+            "of visits within the standard (minutes), judged against the share the policy "
+            "requires.</p>")
+        add(_table(["KPI", "value", "unit", "benchmark", "standard (minutes)", "mean (minutes)",
+                    "p90 (minutes)", "n", "status"], rows, "kpi") + "</section>")
 
     if "recovery" in f:
         rc = f["recovery"]
