@@ -183,6 +183,33 @@ def test_recovery_kpi_and_journey_are_the_library_results(report: rep.Report) ->
                                       complaints=j["complaint"], by=j["dealer"])
     line = next(x for x in f["kpi"]["scorecard"] if x["kpi"] == "first_time_fix_rate")
     assert line["value"] == 100 * ftf.overall.value and line["unit"] == "percent"
+    # Diagnosis accuracy and visits per resolution, from episodes followed
+    # by hand: a job's return is the next job of the vehicle and complaint
+    # opened within 30 days of its close.
+    chains: dict[tuple[str, str], list[tuple[int, int, int, str]]] = {}
+    for i, (v, c, o, cl, op) in enumerate(zip(j["vehicle"], j["complaint"], j["opened_at"],
+                                                 j["closed_at"], j["operation"])):
+        chains.setdefault((v, c), []).append((o, i, cl, op))
+    held = judged = visits = episodes = 0
+    for jobs in chains.values():
+        jobs.sort()
+        k = 0
+        while k < len(jobs):
+            first_op, changed, n = jobs[k][3], False, 1
+            while (k + 1 < len(jobs) and jobs[k + 1][0] > jobs[k][0]
+                   and jobs[k + 1][0] - jobs[k][2] <= 30 * 86_400):
+                k += 1
+                n += 1
+                changed = changed or jobs[k][3] != first_op
+            held, judged = held + (not changed), judged + 1
+            visits, episodes = visits + n, episodes + 1
+            k += 1
+    assert judged < len(j)  # the sample has comebacks
+    diag = next(x for x in f["kpi"]["scorecard"] if x["kpi"] == "diagnosis_accuracy")
+    assert diag["value"] == pytest.approx(100 * held / judged) and diag["unit"] == "percent"
+    vpr = next(x for x in f["kpi"]["scorecard"] if x["kpi"] == "visits_per_resolution")
+    assert (vpr["value"], vpr["unit"], vpr["n"]) == (pytest.approx(visits / episodes), "visits",
+                                                     episodes)
     # Reception is a per-visit standard: the percent of visits within 3 min.
     rec = next(x for x in f["kpi"]["scorecard"] if x["kpi"] == "reception_response_minutes")
     r = nps.kpi.reception_response_time(j["arrived_at"], j["greeted_at"], by=j["dealer"])

@@ -459,6 +459,13 @@ def _kpis(j: Any, policy: nps.Policy) -> tuple[dict[str, Any], Any]:
         "comeback_rate": _kpi.comeback_rate(j["vehicle"], j["opened_at"], j["closed_at"],
                                             complaints=comp, by=by),
     }
+    if "operation" in cols:
+        # Resolution episodes of the same chains: was the first diagnosis
+        # right, and how many visits did a complaint take?
+        results["diagnosis_accuracy"] = _kpi.diagnosis_accuracy(
+            j["vehicle"], j["opened_at"], j["closed_at"], j["operation"], complaints=comp, by=by)
+        results["visits_per_resolution"] = _kpi.visits_per_resolution(
+            j["vehicle"], j["opened_at"], j["closed_at"], complaints=comp, by=by)
     if {"arrived_at", "greeted_at"} <= set(cols):
         results["reception_response_minutes"] = _kpi.reception_response_time(
             j["arrived_at"], j["greeted_at"], by=by)
@@ -472,12 +479,14 @@ def _kpis(j: Any, policy: nps.Policy) -> tuple[dict[str, Any], Any]:
         # share of visits within the standard (percent, like the rates);
         # the standard, mean and p90 are shown in minutes beside it.
         is_time = line.standard_minutes is not None
+        # Visits per resolution is a mean number of visits, not a share.
+        scale = (lambda v: v) if line.unit == "visits" else _pct
         lines.append({
             "kpi": line.kpi, "status": line.status,
-            "value": _pct(line.value),
-            "unit": "percent",
-            "benchmark_min": _pct(line.min),
-            "benchmark_max": _pct(line.max),
+            "value": scale(line.value),
+            "unit": "visits" if line.unit == "visits" else "percent",
+            "benchmark_min": scale(line.min),
+            "benchmark_max": scale(line.max),
             "standard_minutes": line.standard_minutes,
             "mean_minutes": _minutes(overall.mean) if is_time else None,
             "p90_minutes": _minutes(overall.p90) if is_time else None,
