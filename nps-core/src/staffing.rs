@@ -62,8 +62,10 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::{local_instant, Calendar};
 use crate::erlang::{erlang_c, servers_needed, Queue, QueueStats, MAX_SERVERS};
 use crate::error::{Error, Result};
+use crate::kpi::TimeMeasure;
 use crate::money::{Currency, Money};
 use crate::period::{local_date, parse_tz, MAX_TS, MIN_TS};
+use crate::policy::Benchmark;
 use crate::table::{Column, Table};
 
 /// The longest history [`staffing`] reads: 36 525 local dates (100 years).
@@ -98,8 +100,10 @@ impl Default for StaffingOptions {
         StaffingOptions {
             interval_s: 3600,
             service_time_s: 900.0,
-            target_wait_s: 180.0,
-            target_share: 0.9,
+            // The reception standard and the share of visits the
+            // scorecard requires within it.
+            target_wait_s: TimeMeasure::ReceptionResponse.default_standard_seconds() as f64,
+            target_share: Benchmark::DEFAULT_TARGET_SHARE,
             tz: None,
         }
     }

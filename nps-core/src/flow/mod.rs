@@ -70,6 +70,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Calendar;
 use crate::error::{Error, Result};
 use crate::group::{Assignment, GroupKey, Grouping, Keys};
+use crate::kpi::TimeMeasure;
 use crate::period::{MAX_TS, MIN_TS};
 
 pub use promises::{promises, silence, PromiseGroup, PromiseReport, SilenceGroup, SilenceReport};
@@ -208,16 +209,19 @@ impl Default for FlowPolicy {
             target_s,
             value_added,
         };
+        // The per-visit standards of the scorecard's time benchmarks.
+        let reception = TimeMeasure::ReceptionResponse.default_standard_seconds();
+        let delivery = TimeMeasure::Delivery.default_standard_seconds();
         FlowPolicy {
             milestones,
             stages: vec![
-                stage("reception", "arrived", "greeted", Some(180), false),
+                stage("reception", "arrived", "greeted", Some(reception), false),
                 stage("inspection", "greeted", "inspected", None, true),
                 stage("diagnosis", "inspected", "diagnosed", None, true),
                 stage("authorization", "diagnosed", "authorized", None, false),
                 stage("repair_wait", "authorized", "repair_started", None, false),
                 stage("repair", "repair_started", "repair_finished", None, true),
-                stage("delivery", "repair_finished", "left", Some(900), false),
+                stage("delivery", "repair_finished", "left", Some(delivery), false),
             ],
             lead_time: default_lead_time(),
         }

@@ -401,6 +401,23 @@ impl TimeMeasure {
             .ok_or_else(|| Error::arg("kpi", format!("unknown time KPI `{name}`")))
     }
 
+    /// The per-visit standard of the default policy in seconds (seed 004:
+    /// reception within 3 minutes, 180 s; delivery within 15, 900 s): the
+    /// one source of the default policy's time benchmarks, of the flow
+    /// stages' default targets and of the staffing waiting target.
+    ///
+    /// ```
+    /// use nps_core::kpi::TimeMeasure;
+    /// assert_eq!(TimeMeasure::ReceptionResponse.default_standard_seconds(), 180);
+    /// assert_eq!(TimeMeasure::Delivery.default_standard_seconds(), 900);
+    /// ```
+    pub const fn default_standard_seconds(self) -> i64 {
+        match self {
+            TimeMeasure::ReceptionResponse => 180,
+            TimeMeasure::Delivery => 900,
+        }
+    }
+
     /// The policy benchmark of the KPI: a per-visit standard (its `max`, in
     /// minutes) and the share of visits required within it.
     pub fn benchmark(self) -> &'static str {

@@ -154,6 +154,18 @@ fn group_histograms(d: &[i64], rows: &[usize], groups: usize) -> (Vec<Histogram>
     }
     let overall = if gbits == 0 {
         per[0].clone()
+    } else if range <= budget {
+        // Few distinct durations next to the rows: count them densely.
+        let mut total = vec![0u64; range as usize];
+        for &x in d {
+            total[(x - lo) as usize] += 1;
+        }
+        total
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > 0)
+            .map(|(v, &c)| (lo + v as i64, c))
+            .collect()
     } else {
         for k in keys.iter_mut() {
             *k &= mask;
@@ -166,19 +178,22 @@ fn group_histograms(d: &[i64], rows: &[usize], groups: usize) -> (Vec<Histogram>
     (per, overall)
 }
 
-/// Sorts `keys` whose values are below `2^bits` (an LSD radix sort with
-/// 11-bit digits; a digit every key shares costs no pass).
+/// Sorts `keys` whose values are below `2^bits`: an LSD radix sort in as
+/// few passes as digits of at most 13 bits allow (the digit width split
+/// evenly: 24 bits are two passes of 12); a digit every key shares costs no
+/// pass.
 fn radix_sort(keys: &mut Vec<u64>, bits: u32) {
-    const DIGIT: u32 = 11;
-    const BUCKETS: usize = 1 << DIGIT;
+    const MAX_DIGIT: u32 = 13;
     let n = keys.len();
-    if n < 256 {
+    if n < 256 || bits == 0 {
         keys.sort_unstable();
         return;
     }
-    let passes = bits.div_ceil(DIGIT) as usize;
-    let digit = |k: u64, p: usize| ((k >> (p as u32 * DIGIT)) as usize) & (BUCKETS - 1);
-    let mut counts = vec![[0usize; BUCKETS]; passes];
+    let passes = bits.div_ceil(MAX_DIGIT) as usize;
+    let width = bits.div_ceil(passes as u32);
+    let buckets = 1usize << width;
+    let digit = |k: u64, p: usize| ((k >> (p as u32 * width)) as usize) & (buckets - 1);
+    let mut counts = vec![vec![0usize; buckets]; passes];
     for &k in keys.iter() {
         for (p, c) in counts.iter_mut().enumerate() {
             c[digit(k, p)] += 1;
@@ -189,7 +204,7 @@ fn radix_sort(keys: &mut Vec<u64>, bits: u32) {
         if c.contains(&n) {
             continue;
         }
-        let mut next = [0usize; BUCKETS];
+        let mut next = vec![0usize; buckets];
         let mut sum = 0;
         for (o, &x) in next.iter_mut().zip(c.iter()) {
             *o = sum;
@@ -611,7 +626,7 @@ mod tests {
     #[test]
     fn radix_sort_sorts() {
         let mut rng = Rng(9);
-        for bits in [1, 11, 12, 33, 64] {
+        for bits in [1, 11, 12, 24, 26, 33, 40, 64] {
             let max = if bits == 64 {
                 u64::MAX
             } else {

@@ -8,6 +8,7 @@ use super::{
     TierWhen,
 };
 use crate::calendar::Duration;
+use crate::kpi::TimeMeasure;
 use crate::money::{Currency, Money};
 
 const ADVISOR: &str = "service_advisor";
@@ -231,10 +232,14 @@ impl Default for Policy {
                 // minutes, delivery within 15), met by 90 % of visits.
                 Benchmark::per_visit(
                     "reception_response_minutes",
-                    3.0,
+                    TimeMeasure::ReceptionResponse.default_standard_seconds() as f64 / 60.0,
                     Benchmark::DEFAULT_TARGET_SHARE,
                 ),
-                Benchmark::per_visit("delivery_minutes", 15.0, Benchmark::DEFAULT_TARGET_SHARE),
+                Benchmark::per_visit(
+                    "delivery_minutes",
+                    TimeMeasure::Delivery.default_standard_seconds() as f64 / 60.0,
+                    Benchmark::DEFAULT_TARGET_SHARE,
+                ),
                 Benchmark::at_least("follow_up_completion_rate", 1.0),
                 Benchmark::at_least("repeat_visit_rate", 0.30),
                 Benchmark::at_most("repeat_complaint_rate", 0.15),
