@@ -58,6 +58,31 @@ pub(crate) unsafe fn comeback_options(
     unsafe { ffi::options_or_default(options, |o: NpsComebackOptions| Ok(o.to_core())) }
 }
 
+/// The job columns of the comeback rule from C arrays (`complaints` NULL:
+/// any return visit of the vehicle counts).
+///
+/// # Safety
+///
+/// Arrays NULL (with `len == 0`; `complaints` may always be NULL) or
+/// readable for `len` values, unchanged while the jobs are used.
+pub(crate) unsafe fn jobs_of<'a>(
+    vehicles: *const u64,
+    complaints: *const u64,
+    opened: *const i64,
+    closed: *const i64,
+    len: usize,
+) -> Result<Jobs<'a>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    unsafe {
+        Ok(Jobs {
+            vehicles: Keys::U64(ffi::slice(vehicles, len, "vehicles")?),
+            complaints: ffi::opt_slice(complaints, len, "complaints")?.map(Keys::U64),
+            opened: ffi::slice(opened, len, "opened")?,
+            closed: ffi::slice(closed, len, "closed")?,
+        })
+    }
+}
+
 /// The default comeback options, converted from nps-core's
 /// `kpi::ComebackOptions::default()` (`tests/golden/defaults_vectors.json`
 /// lists the values).
@@ -96,20 +121,11 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (v, c, o, cl, opts) = unsafe {
+        let (jobs, opts) = unsafe {
             (
-                ffi::slice(vehicles, len, "vehicles")?,
-                ffi::opt_slice(complaints, len, "complaints")?,
-                ffi::slice(opened, len, "opened")?,
-                ffi::slice(closed, len, "closed")?,
+                jobs_of(vehicles, complaints, opened, closed, len)?,
                 comeback_options(options)?,
             )
-        };
-        let jobs = Jobs {
-            vehicles: Keys::U64(v),
-            complaints: c.map(Keys::U64),
-            opened: o,
-            closed: cl,
         };
         let g = Grouping::default();
         let t = if comeback {
@@ -189,21 +205,12 @@ pub unsafe extern "C" fn nps_kpi_diagnosis_accuracy(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (v, c, ops, o, cl, opts) = unsafe {
+        let (jobs, ops, opts) = unsafe {
             (
-                ffi::slice(vehicles, len, "vehicles")?,
-                ffi::opt_slice(complaints, len, "complaints")?,
+                jobs_of(vehicles, complaints, opened, closed, len)?,
                 ffi::slice(operations, len, "operations")?,
-                ffi::slice(opened, len, "opened")?,
-                ffi::slice(closed, len, "closed")?,
                 comeback_options(options)?,
             )
-        };
-        let jobs = Jobs {
-            vehicles: Keys::U64(v),
-            complaints: c.map(Keys::U64),
-            opened: o,
-            closed: cl,
         };
         let t = kpi::diagnosis_accuracy(&jobs, Keys::U64(ops), &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
@@ -238,20 +245,11 @@ pub unsafe extern "C" fn nps_kpi_visits_per_resolution(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (v, c, o, cl, opts) = unsafe {
+        let (jobs, opts) = unsafe {
             (
-                ffi::slice(vehicles, len, "vehicles")?,
-                ffi::opt_slice(complaints, len, "complaints")?,
-                ffi::slice(opened, len, "opened")?,
-                ffi::slice(closed, len, "closed")?,
+                jobs_of(vehicles, complaints, opened, closed, len)?,
                 comeback_options(options)?,
             )
-        };
-        let jobs = Jobs {
-            vehicles: Keys::U64(v),
-            complaints: c.map(Keys::U64),
-            opened: o,
-            closed: cl,
         };
         let t = kpi::visits_per_resolution(&jobs, &opts, &Grouping::default())?;
         // SAFETY: checked by ffi::out.
@@ -301,21 +299,12 @@ pub unsafe extern "C" fn nps_kpi_job_outcomes(
 ) -> NpsStatus {
     ffi_status!({
         // SAFETY: caller guarantee.
-        let (v, c, o, cl, opts, out) = unsafe {
+        let (jobs, opts, out) = unsafe {
             (
-                ffi::slice(vehicles, len, "vehicles")?,
-                ffi::opt_slice(complaints, len, "complaints")?,
-                ffi::slice(opened, len, "opened")?,
-                ffi::slice(closed, len, "closed")?,
+                jobs_of(vehicles, complaints, opened, closed, len)?,
                 comeback_options(options)?,
                 ffi::out_slice(outcomes, len, "outcomes")?,
             )
-        };
-        let jobs = Jobs {
-            vehicles: Keys::U64(v),
-            complaints: c.map(Keys::U64),
-            opened: o,
-            closed: cl,
         };
         let r = kpi::job_outcomes(&jobs, &opts)?;
         for (dst, o) in out.iter_mut().zip(&r) {

@@ -17,11 +17,11 @@ use std::ffi::c_char;
 
 use chrono::{Datelike, NaiveDate};
 use nps_core::group::{GroupKey, Keys};
-use nps_core::kpi::{self, Grouping, Jobs, KpiTable, TechnicianFigures, TimeTable};
+use nps_core::kpi::{self, Grouping, KpiTable, TechnicianFigures, TimeTable};
 
 use crate::ffi::{self, FfiError, Handle, NpsStatus};
 use crate::group::{self, key_columns, KeyColumn, NpsKeyColumn, NpsKeyValue};
-use crate::kpi::comeback::{comeback_options, NpsComebackOptions};
+use crate::kpi::comeback::{comeback_options, jobs_of, NpsComebackOptions};
 use crate::kpi::time::{time_to_c, NpsTimeKpi};
 use crate::kpi::{kpi_to_c, optional, to_flags, NpsKpi};
 use crate::period::period_of;
@@ -288,21 +288,12 @@ pub unsafe extern "C" fn nps_kpi_first_time_fix_table(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (v, c, o, cl, opts, g) = unsafe {
+        let (jobs, opts, g) = unsafe {
             (
-                ffi::slice(vehicles, len, "vehicles")?,
-                ffi::opt_slice(complaints, len, "complaints")?,
-                ffi::slice(opened, len, "opened")?,
-                ffi::slice(closed, len, "closed")?,
+                jobs_of(vehicles, complaints, opened, closed, len)?,
                 comeback_options(options)?,
                 self::grouping(grouping, len)?,
             )
-        };
-        let jobs = Jobs {
-            vehicles: Keys::U64(v),
-            complaints: c.map(Keys::U64),
-            opened: o,
-            closed: cl,
         };
         let t = g.with(|g| {
             if comeback {
@@ -339,22 +330,13 @@ pub unsafe extern "C" fn nps_kpi_diagnosis_accuracy_table(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (v, c, ops, o, cl, opts, g) = unsafe {
+        let (jobs, ops, opts, g) = unsafe {
             (
-                ffi::slice(vehicles, len, "vehicles")?,
-                ffi::opt_slice(complaints, len, "complaints")?,
+                jobs_of(vehicles, complaints, opened, closed, len)?,
                 ffi::slice(operations, len, "operations")?,
-                ffi::slice(opened, len, "opened")?,
-                ffi::slice(closed, len, "closed")?,
                 comeback_options(options)?,
                 self::grouping(grouping, len)?,
             )
-        };
-        let jobs = Jobs {
-            vehicles: Keys::U64(v),
-            complaints: c.map(Keys::U64),
-            opened: o,
-            closed: cl,
         };
         let t = g.with(|g| kpi::diagnosis_accuracy(&jobs, Keys::U64(ops), &opts, g))?;
         // SAFETY: out was checked; the caller guarantees it is writable.
@@ -385,21 +367,12 @@ pub unsafe extern "C" fn nps_kpi_visits_per_resolution_table(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
-        let (v, c, o, cl, opts, g) = unsafe {
+        let (jobs, opts, g) = unsafe {
             (
-                ffi::slice(vehicles, len, "vehicles")?,
-                ffi::opt_slice(complaints, len, "complaints")?,
-                ffi::slice(opened, len, "opened")?,
-                ffi::slice(closed, len, "closed")?,
+                jobs_of(vehicles, complaints, opened, closed, len)?,
                 comeback_options(options)?,
                 self::grouping(grouping, len)?,
             )
-        };
-        let jobs = Jobs {
-            vehicles: Keys::U64(v),
-            complaints: c.map(Keys::U64),
-            opened: o,
-            closed: cl,
         };
         let t = g.with(|g| kpi::visits_per_resolution(&jobs, &opts, g))?;
         // SAFETY: out was checked; the caller guarantees it is writable.
