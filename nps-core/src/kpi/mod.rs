@@ -406,7 +406,7 @@ pub(crate) fn check_minor(name: &'static str, what: &str, minor: &[i64]) -> Resu
 }
 
 /// The group of every row: `(labels, index per row)`.
-pub(crate) type Assignment = (Vec<(GroupKey, Option<NaiveDate>)>, Vec<usize>);
+pub(crate) type Assignment = (Vec<(GroupKey, Option<NaiveDate>)>, Vec<u32>);
 
 /// The grouping engine's assignment, with timestamps checked as a KPI
 /// column first (so a bad one is an `invalid_value` naming the column).
@@ -417,7 +417,7 @@ pub(crate) fn assign(g: &Grouping<'_>, n: usize) -> Result<Assignment> {
         }
     }
     let a = g.assign(n)?;
-    Ok((a.labels, a.rows.into_iter().map(|r| r as usize).collect()))
+    Ok((a.labels, a.rows))
 }
 
 /// Sums per-row parts per group: the table of a rate KPI computed as
@@ -460,7 +460,7 @@ pub(crate) fn table_of(
         labels = l;
         sums = vec![Parts::default(); labels.len()];
         for (i, &r) in rows.iter().enumerate() {
-            // One row adds at most 1 to each count: no overflow.
+            let r = r as usize;
             sums[r] = sums[r].checked_add(&part(i))?;
         }
     }

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::partial::Source;
-use super::{check_opt_ts_col, check_ts_col, table, Grouping, Kpi, KpiTable, Parts};
+use super::{check_opt_ts_col, check_ts_col, table_of, Grouping, Kpi, KpiTable, Parts};
 use crate::error::{Error, Result};
 
 /// The named rate KPIs of SPEC §6: one registry, so that every binding
@@ -339,20 +339,17 @@ fn flag_rate(
     if let Some(e) = eligible {
         Error::check_len("eligible", e.len(), "flags", flags.len())?;
     }
-    let parts: Vec<Parts> = flags
-        .iter()
-        .enumerate()
-        .map(|(i, &f)| {
-            let e = eligible.is_none_or(|e| e[i]);
-            Parts {
-                num: u64::from(e && f),
-                den: u64::from(e),
-                used: u64::from(e),
-                rows: 1,
-            }
-        })
-        .collect();
-    table(&parts, grouping, source, None)
+    // The parts of each row as the table reads it: no column of parts.
+    let part = |i: usize| {
+        let e = eligible.is_none_or(|e| e[i]);
+        Parts {
+            num: u64::from(e && flags[i]),
+            den: u64::from(e),
+            used: u64::from(e),
+            rows: 1,
+        }
+    };
+    table_of(flags.len(), part, grouping, source, None)
 }
 
 /// Ready when promised: ROs delivered by the promised time (inclusive) /

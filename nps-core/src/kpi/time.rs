@@ -85,7 +85,7 @@ fn histogram(d: &mut [i64]) -> Histogram {
 /// of them next to the rows (reception and delivery times in seconds across
 /// a dealer network); otherwise (group, duration) keys are radix-sorted and
 /// run-length encoded. Memory is O(rows) either way, never O(range) alone.
-fn group_histograms(d: &[i64], rows: &[usize], groups: usize) -> (Vec<Histogram>, Histogram) {
+fn group_histograms(d: &[i64], rows: &[u32], groups: usize) -> (Vec<Histogram>, Histogram) {
     let n = d.len();
     let mut per: Vec<Histogram> = vec![Vec::new(); groups];
     let (Some(&lo), Some(&hi)) = (d.iter().min(), d.iter().max()) else {
@@ -99,7 +99,7 @@ fn group_histograms(d: &[i64], rows: &[usize], groups: usize) -> (Vec<Histogram>
         let range = range as usize;
         let mut counts = vec![0u32; cells as usize];
         for (&x, &r) in d.iter().zip(rows) {
-            counts[r * range + (x - lo) as usize] += 1;
+            counts[r as usize * range + (x - lo) as usize] += 1;
         }
         let mut total = vec![0u64; range];
         for (g, h) in per.iter_mut().enumerate() {
@@ -126,7 +126,7 @@ fn group_histograms(d: &[i64], rows: &[usize], groups: usize) -> (Vec<Histogram>
         // each group's durations.
         let mut each: Vec<Vec<i64>> = vec![Vec::new(); groups];
         for (&x, &r) in d.iter().zip(rows) {
-            each[r].push(x);
+            each[r as usize].push(x);
         }
         let per: Vec<Histogram> = each.iter_mut().map(|e| histogram(e)).collect();
         let mut all = d.to_vec();
@@ -137,7 +137,7 @@ fn group_histograms(d: &[i64], rows: &[usize], groups: usize) -> (Vec<Histogram>
     } else {
         (1u64 << vbits) - 1
     };
-    let key = |x: i64, r: usize| {
+    let key = |x: i64, r: u32| {
         let v = (x - lo) as u64;
         if gbits == 0 {
             v
@@ -605,10 +605,13 @@ mod tests {
         ];
         for (n, groups, range) in cases {
             let d: Vec<i64> = (0..n).map(|_| rng.below(range) as i64).collect();
-            let rows: Vec<usize> = (0..n).map(|_| rng.below(groups as u64) as usize).collect();
+            let rows: Vec<u32> = (0..n).map(|_| rng.below(groups as u64) as u32).collect();
             let (per, overall) = group_histograms(&d, &rows, groups);
             for (g, h) in per.iter().enumerate() {
-                let mut mine: Vec<i64> = (0..n).filter(|&i| rows[i] == g).map(|i| d[i]).collect();
+                let mut mine: Vec<i64> = (0..n)
+                    .filter(|&i| rows[i] as usize == g)
+                    .map(|i| d[i])
+                    .collect();
                 assert_eq!(
                     *h,
                     histogram(&mut mine),
