@@ -794,6 +794,16 @@ pub(crate) fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<
         .map(|d| d.getattr("kind")?.extract::<String>())
         .transpose()?
         .is_some_and(|k| k == "b");
+    if boolean {
+        // A contiguous numpy bool column is the flags already: one copy,
+        // no widening to numbers and back.
+        if let Ok(a) = arr.cast::<numpy::PyArray1<bool>>() {
+            let ro = numpy::PyArrayMethods::try_readonly(a)?;
+            if let Ok(s) = ro.as_slice() {
+                return Ok(s.to_vec());
+            }
+        }
+    }
     let arr = if boolean {
         arr.call_method1("astype", ("uint8",))?
     } else {
