@@ -13,16 +13,22 @@
 //!   waits of lines not supplied from stock (waits of lines from stock are
 //!   ignored);
 //! - **repair orders delayed by parts**: orders with at least one line not
-//!   from stock / orders (over all rows: an order's lines may fall into
-//!   different groups).
+//!   from stock / orders.
+//!
+//! All three are given overall and per group ([`PartsAvailability::groups`],
+//! the groups of the fill-rate table): a group's share of delayed orders
+//! counts the orders with a line in the group (an order with lines in
+//! several groups counts once in each, and once overall), its waits are
+//! those of its lines.
 //!
 //! The fill-rate table knows what it counts (it does not merge with a
 //! table of another share), and a result is a partial result:
 //! [`PartsAvailability::merge`] combines the results of two parts of the
-//! lines exactly (the tables add up, the repair orders are kept with
-//! whether they were delayed, so an order with lines in both parts counts
-//! once, and the waits are kept as a histogram), and it saves and loads
-//! exactly ([`Saved`](crate::state::Saved)).
+//! lines exactly (the tables add up; per group the repair orders are kept
+//! with whether they were delayed, so an order with lines in both parts
+//! counts once, and the waits are kept as a histogram: memory O(distinct
+//! (group, order)) and O(distinct waits)), and it saves and loads exactly
+//! ([`Saved`](crate::state::Saved)).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
