@@ -1663,10 +1663,10 @@ typedef struct NpsManagedFlags NpsManagedFlags;
  * `nps_kpi_parts_availability_table` (or by merging or loading one) and
  * released with `nps_kpi_parts_availability_table_free` exactly once. It
  * holds the overall result (`_overall`: fill rate, repair orders delayed
- * by parts, the wait distribution), the fill rate of every non-empty
- * group (`_get`, sorted by key, then period), and what merging needs (the
- * counts of every group, the repair orders seen and whether each was
- * delayed, the waits as a histogram). Thread safety as
+ * by parts, the wait distribution), the same three per non-empty group
+ * (`_get`, sorted by key, then period), and what merging needs (the
+ * counts of every group, per group the repair orders seen and whether
+ * each was delayed, the waits as a histogram). Thread safety as
  * `NpsEstimateAccuracyTable`.
  */
 typedef struct NpsPartsAvailabilityTable NpsPartsAvailabilityTable;
@@ -3590,6 +3590,16 @@ typedef struct NpsPartsAvailabilityGroup {
      * Lines of the group supplied from stock / its lines requested.
      */
     struct NpsKpi fill_rate;
+    /**
+     * Repair orders with a line of the group not from stock / repair
+     * orders with a line in the group (an order counts once per group it
+     * has lines in).
+     */
+    struct NpsKpi delayed_ros;
+    /**
+     * Recorded parts waits (seconds) of the group's lines not from stock.
+     */
+    struct NpsDistribution wait_s;
 } NpsPartsAvailabilityGroup;
 
 /**
@@ -7343,9 +7353,10 @@ void nps_kpi_estimate_accuracy_table_free(struct NpsEstimateAccuracyTable *table
 /**
  * `nps_kpi_parts_availability` per group (`grouping` NULL = one group,
  * as in `nps_kpi_rate_table`): writes a new `NpsPartsAvailabilityTable`
- * to `*out`. The fill rate is per group; the repair orders delayed by
- * parts and the waits are over all lines (an order's lines may fall into
- * different groups).
+ * to `*out`: the fill rate, the share of repair orders delayed by parts
+ * and the wait distribution overall (`_overall`; an order with lines in
+ * several groups counts once) and per group (`_get`; an order counts once
+ * per group it has lines in).
  *
  * # Safety
  *
@@ -7382,7 +7393,8 @@ NpsStatus nps_kpi_parts_availability_table_overall(const struct NpsPartsAvailabi
 /**
  * Row `index` (0-based, `< nps_kpi_parts_availability_table_len`; another
  * index is `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a parts table: its key,
- * period start and fill rate.
+ * period start, fill rate, share of repair orders delayed by parts and
+ * wait distribution.
  *
  * # Safety
  *

@@ -26,7 +26,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 use crate::group::{GroupKey, Grouped};
-use crate::kpi::{Kpi, KpiTable, TimeKpi, TimeTable};
+use crate::kpi::{Kpi, KpiTable, PartsAvailability, TimeKpi, TimeTable};
 use crate::period::Period;
 use crate::stats::{IntervalOptions, NpsSample};
 
@@ -376,6 +376,49 @@ impl KpiTable {
         let gs = &self.groups;
         let mut t = Table::from_labels(gs.iter().map(|g| (&g.key, g.period_start)), self.period);
         t.push_kpi("", gs.iter().map(|g| &g.kpi));
+        t
+    }
+}
+
+impl PartsAvailability {
+    /// The groups as a [`Table`]: key columns, `period`, then the fill
+    /// rate as `value`, `numerator`, `denominator`, `coverage` (the
+    /// columns of `fill_rate.to_table()`), the share of repair orders
+    /// delayed by parts as `delayed_ros_value`, `_numerator`,
+    /// `_denominator`, `_coverage`, and the parts waits (seconds) as
+    /// `wait_s_n`, `wait_s_mean`, `wait_s_median`, `wait_s_p90`.
+    ///
+    /// ```
+    /// use nps_core::group::Keys;
+    /// use nps_core::kpi::{parts_availability, Grouping};
+    /// use nps_core::table::Column;
+    /// let supplier = ["A", "B", "B"];
+    /// let g = Grouping { keys: Some(Keys::Str(&supplier)), ..Grouping::default() };
+    /// let p = parts_availability(&["1", "1", "2"], &[true, true, false],
+    ///                            Some(&[None, None, Some(259_200)]), &g)?;
+    /// let t = p.to_table();
+    /// assert_eq!(t.column("delayed_ros_value"), Some(&Column::F64(vec![Some(0.0), Some(0.5)])));
+    /// assert_eq!(t.column("wait_s_median"), Some(&Column::F64(vec![None, Some(259_200.0)])));
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn to_table(&self) -> Table {
+        let gs = &self.groups;
+        let mut t = Table::from_labels(
+            gs.iter().map(|g| (&g.key, g.period_start)),
+            self.fill_rate.period,
+        );
+        t.push_kpi("", gs.iter().map(|g| &g.fill_rate));
+        t.push_kpi("delayed_ros", gs.iter().map(|g| &g.delayed_ros));
+        let f = |g: fn(&crate::kpi::Distribution) -> Option<f64>| {
+            Column::F64(gs.iter().map(|x| g(&x.wait_s)).collect())
+        };
+        t.push(
+            "wait_s_n",
+            Column::U64(gs.iter().map(|g| Some(g.wait_s.n)).collect()),
+        );
+        t.push("wait_s_mean", f(|d| d.mean));
+        t.push("wait_s_median", f(|d| d.median));
+        t.push("wait_s_p90", f(|d| d.p90));
         t
     }
 }

@@ -18,7 +18,7 @@ use crate::kpi::{
     Form, PyKpi, PyKpiTable,
 };
 use crate::state;
-use crate::table::{loaded_categories, merge_categories, saved_categories, KeyCategories};
+use crate::table::{self, loaded_categories, merge_categories, saved_categories, KeyCategories};
 
 /// Estimate accuracy (price transparency): the share of repair orders
 /// billed within tolerance of the quote (`value`, `numerator`,
@@ -257,7 +257,10 @@ pub(crate) fn _kpi_estimate_accuracy<'py>(
 
 /// Parts availability: the first-pass fill rate (`value`, `numerator`,
 /// `denominator`, `coverage`; `table` grouped), the share of repair orders
-/// delayed by parts and the parts-wait distribution in seconds.
+/// delayed by parts and the parts-wait distribution in seconds. Per group
+/// (`to_dict()`, `to_pandas()`, `to_polars()`, `to_arrow()`: one row per
+/// group) the fill rate, the share of repair orders delayed (an order
+/// counts once per group it has lines in) and the wait distribution.
 ///
 /// A result is also a partial result: `a.merge(b)` (or `a + b`, `sum()`)
 /// is the result of the lines of both, as if computed in one pass (a
@@ -267,6 +270,10 @@ pub(crate) fn _kpi_estimate_accuracy<'py>(
 /// >>> p = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200])
 /// >>> round(p.value, 4), p.delayed_ros.value, p.wait_s.median
 /// (0.6667, 0.5, 259200.0)
+/// >>> g = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200],
+/// ...                                by=["A", "B", "B"]).to_dict()
+/// >>> g["key"], g["delayed_ros_value"], g["wait_s_median"]
+/// (['A', 'B'], [0.0, 0.5], [None, 259200.0])
 #[pyclass(frozen, eq, module = "nps.kpi", name = "PartsAvailability")]
 #[derive(PartialEq)]
 pub(crate) struct PyPartsAvailability {
@@ -329,6 +336,19 @@ impl PyPartsAvailability {
     #[getter]
     fn table(&self) -> PyKpiTable {
         named_kpi_table(self.p.fill_rate.clone(), &self.key_names, &self.categories)
+    }
+
+    /// The groups as columns for `nps/_table.py` (`to_dict`, `to_pandas`,
+    /// `to_polars`, `to_arrow`): key columns, `period`, the fill rate
+    /// (`value`, `numerator`, `denominator`, `coverage`), the share of
+    /// repair orders delayed (`delayed_ros_value`, …) and the waits
+    /// (`wait_s_n`, `wait_s_mean`, `wait_s_median`, `wait_s_p90`).
+    fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        table::columns_with(
+            py,
+            table::named(self.p.to_table(), &self.key_names),
+            self.categories.clone(),
+        )
     }
 
     /// The result of the lines of this result followed by those of

@@ -662,6 +662,9 @@ static void check_parts_table(const char *name, const NpsPartsAvailabilityTable 
         CHECK_STATUS(nps_kpi_parts_availability_table_key_text(t, i, key, sizeof key, NULL), NPS_STATUS_OK);
         check_label(name, r.has_period, r.year, r.month, r.day, key, gw);
         check_kpi(name, &r.fill_rate, get(gw, "fill_rate"));
+        /* Per group: repair orders delayed by parts and the waits. */
+        check_kpi(name, &r.delayed_ros, get(gw, "delayed_ros"));
+        check_dist(name, &r.wait_s, get(gw, "wait_s"));
         i++;
     }
 }

@@ -299,7 +299,9 @@ def estimate(quoted, final, approved, tolerance, keys=None, timestamps=None, per
 
 def parts(ro, from_stock, wait, keys=None, timestamps=None, period=None, tz="UTC"):
     """Fill rate = lines from stock / lines; ROs delayed = ROs with a line not
-    from stock / ROs; waits of lines not from stock that were recorded."""
+    from stock / ROs; waits of lines not from stock that were recorded. Per
+    group: the same over the group's lines (an RO counts once per group it
+    has lines in)."""
     n = len(ro)
 
     def fill(sel):
@@ -308,22 +310,33 @@ def parts(ro, from_stock, wait, keys=None, timestamps=None, period=None, tz="UTC
         return {"numerator": num, "denominator": den, "value": None if den == 0 else num / den,
                 "coverage": None if den == 0 else 1.0}
 
-    ros = {}
-    for r, s in zip(ro, from_stock):
-        ros[r] = ros.get(r, False) or not s
-    waits = [F(wait[i]) for i in range(n) if wait is not None and not from_stock[i] and wait[i] is not None]
+    def delayed(sel):
+        ros = {}
+        for i in sel:
+            ros[ro[i]] = ros.get(ro[i], False) or not from_stock[i]
+        d = sum(ros.values())
+        return {"numerator": d, "denominator": len(ros),
+                "value": None if not ros else d / len(ros),
+                "coverage": None if not sel else 1.0}
+
+    def waits(sel):
+        return distribution([F(wait[i]) for i in sel
+                             if wait is not None and not from_stock[i] and wait[i] is not None])
+
+    every = list(range(n))
     out = {
-        "fill_rate": fill(list(range(n))),
-        "delayed_ros": {"numerator": sum(ros.values()), "denominator": len(ros),
-                        "value": None if not ros else sum(ros.values()) / len(ros),
-                        "coverage": None if n == 0 else 1.0},
-        "wait_s": distribution(waits),
+        "fill_rate": fill(every),
+        "delayed_ros": delayed(every),
+        "wait_s": waits(every),
     }
     if keys is not None or period is not None:
         lab = labels(n, keys, timestamps, period, tz)
-        out["groups"] = [{"key": label[0], "period_start": label[1],
-                          "fill_rate": fill([i for i in range(n) if lab[i] == label])}
-                         for label in sorted(set(lab), key=sort_label)]
+        groups = []
+        for label in sorted(set(lab), key=sort_label):
+            sel = [i for i in range(n) if lab[i] == label]
+            groups.append({"key": label[0], "period_start": label[1], "fill_rate": fill(sel),
+                           "delayed_ros": delayed(sel), "wait_s": waits(sel)})
+        out["groups"] = groups
     return out
 
 

@@ -743,9 +743,22 @@ fn parts_golden() {
             if let Some(groups) = w.get("groups") {
                 let groups = groups.as_array().unwrap();
                 assert_eq!(p.fill_rate.groups.len(), groups.len(), "{name}");
-                for (gr, gw) in p.fill_rate.groups.iter().zip(groups) {
+                assert_eq!(p.groups.len(), groups.len(), "{name}");
+                for ((gr, pg), gw) in p.fill_rate.groups.iter().zip(&p.groups).zip(groups) {
                     assert_eq!((gr.key.clone(), gr.period_start), label_of(gw), "{name}");
+                    assert_eq!((pg.key.clone(), pg.period_start), label_of(gw), "{name}");
                     kpi_close(&format!("{name} group"), &gr.kpi, &gw["fill_rate"]);
+                    kpi_close(
+                        &format!("{name} group fill"),
+                        &pg.fill_rate,
+                        &gw["fill_rate"],
+                    );
+                    kpi_close(
+                        &format!("{name} group delayed"),
+                        &pg.delayed_ros,
+                        &gw["delayed_ros"],
+                    );
+                    dist_close(&format!("{name} group wait"), &pg.wait_s, &gw["wait_s"]);
                 }
             }
         };
@@ -814,6 +827,23 @@ proptest! {
         let mut delayed = std::collections::BTreeSet::new();
         for l in &lines { if !l.1 { delayed.insert(l.0); } }
         prop_assert_eq!(p.delayed_ros.numerator, delayed.len() as f64);
+        // Per group: the distinct orders with a line in the group, and those
+        // with a line of the group not from stock.
+        prop_assert_eq!(p.groups.len(), p.fill_rate.groups.len());
+        for (pg, fg) in p.groups.iter().zip(&p.fill_rate.groups) {
+            prop_assert_eq!(&pg.key, &fg.key);
+            prop_assert_eq!(pg.fill_rate, fg.kpi);
+            let s = match pg.key { nps_core::group::GroupKey::UInt(s) => s as u8, _ => unreachable!() };
+            let mut ros = std::collections::BTreeSet::new();
+            let mut late = std::collections::BTreeSet::new();
+            for l in lines.iter().filter(|l| l.2 == s) {
+                ros.insert(l.0);
+                if !l.1 { late.insert(l.0); }
+            }
+            prop_assert_eq!(pg.delayed_ros.denominator, ros.len() as f64);
+            prop_assert_eq!(pg.delayed_ros.numerator, late.len() as f64);
+            prop_assert_eq!(pg.wait_s.n, 0);
+        }
     }
 }
 
@@ -884,8 +914,13 @@ proptest! {
         };
         let whole = run(0..lines.len());
         let (x, y) = (run(0..cut), run(cut..lines.len()));
-        prop_assert_eq!(&x.merge(&y).unwrap(), &whole);
+        let merged = x.merge(&y).unwrap();
+        prop_assert_eq!(&merged, &whole);
+        // The per-group answers too (shares of delayed orders, waits).
+        prop_assert_eq!(&merged.groups, &whole.groups);
         prop_assert_eq!(&y.merge(&x).unwrap(), &whole);
         prop_assert_eq!(&PartsAvailability::from_state(&whole.to_state()).unwrap(), &whole);
+        let back = PartsAvailability::from_state(&x.to_state()).unwrap();
+        prop_assert_eq!(&back.merge(&y).unwrap().groups, &whole.groups);
     }
 }

@@ -440,6 +440,8 @@ def test_parts_merge_of_a_split_is_one_pass(lines, cut):
               pickle.loads(pickle.dumps(run(slice(cut, None)))) + run(slice(None, cut)),
               pickle.loads(pickle.dumps(whole))):
         assert m.table.to_dict() == whole.table.to_dict()
+        # Per group: the share of repair orders delayed and the waits.
+        assert m.to_dict() == whole.to_dict()
         assert (m.value, m.numerator, m.denominator, m.coverage) == (
             whole.value, whole.numerator, whole.denominator, whole.coverage)
         d, w = m.delayed_ros, whole.delayed_ros
@@ -464,6 +466,21 @@ def check_parts(p, w):
     check_dist(p.wait_s, w["wait_s"], "wait_s")
     if "groups" in w:
         check_groups(p.table, w["groups"], "fill_rate")
+        check_parts_groups(p, w["groups"])
+
+
+def check_parts_groups(p, groups):
+    """The per-group form of a parts result (to_dict) against the oracle:
+    fill rate, share of repair orders delayed and wait distribution."""
+    check_groups(p, groups, "fill_rate")  # the fill-rate columns, as `table`
+    d = p.to_dict()
+    assert len(d["value"]) == len(groups)
+    for i, g in enumerate(groups):
+        check_kpi(d["delayed_ros_value"][i], d["delayed_ros_numerator"][i], d["delayed_ros_denominator"][i],
+                  d["delayed_ros_coverage"][i], g["delayed_ros"], ("delayed_ros", i))
+        assert d["wait_s_n"][i] == g["wait_s"]["n"], i
+        for s in ("mean", "median", "p90"):
+            close(d[f"wait_s_{s}"][i], g["wait_s"][s], ("wait_s", s, i))
 
 
 @pytest.mark.parametrize("case", V["parts"], ids=lambda c: c["name"])
@@ -484,16 +501,24 @@ def test_golden_parts(case):
         t2 = p2.table.to_dict()
         assert t2.pop("supplier") == t.pop("key")  # the DataFrame form names the key column
         assert t2 == t and p2.wait_s == p.wait_s
+        g1, g2 = p.to_dict(), p2.to_dict()
+        assert g2.pop("supplier") == g1.pop("key")
+        assert g2 == g1
+        frame = p2.to_pandas()
+        assert list(frame["supplier"]) == [g["key"] for g in w["groups"]]
+        assert list(frame["wait_s_n"]) == [g["wait_s"]["n"] for g in w["groups"]]
         # A pickled result keeps its key names.
         assert "supplier" in pickle.loads(pickle.dumps(p2)).table.to_dict()
     p3 = pickle.loads(pickle.dumps(p))
     assert (p3.value, p3.wait_s) == (p.value, p.wait_s)
     assert p3.table.to_dict() == p.table.to_dict()
+    assert p3.to_dict() == p.to_dict()
     if "split" in case:
         k = case["split"]
         m = parts_of(case, slice(None, k)) + parts_of(case, slice(k, None))
         check_parts(m, w)
         assert m.table.to_dict() == p.table.to_dict()
+        assert m.to_dict() == p.to_dict()
         assert m == p and m != parts_of(case, slice(1, None))
 
 

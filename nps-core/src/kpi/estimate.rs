@@ -205,6 +205,28 @@ impl<T: SampleValue> Sample<T> {
         Ok(Sample(out))
     }
 
+    /// The values of all `samples` (one sort of their entries, not a
+    /// chain of merges).
+    pub(crate) fn sum<'a>(samples: impl Iterator<Item = &'a Sample<T>>) -> Result<Sample<T>>
+    where
+        T: 'a,
+    {
+        let mut all: Vec<(T, u64)> = samples.flat_map(|s| s.0.iter().copied()).collect();
+        all.sort_unstable_by(|a, b| a.0.order(&b.0));
+        let mut h: Vec<(T, u64)> = Vec::with_capacity(all.len());
+        for (x, c) in all {
+            match h.last_mut() {
+                Some((v, n)) if *v == x => {
+                    *n = n.checked_add(c).ok_or(Error::Overflow {
+                        what: "the values of a distribution",
+                    })?;
+                }
+                _ => h.push((x, c)),
+            }
+        }
+        Ok(Sample(h))
+    }
+
     /// Whether every value is in `lo..=hi`.
     pub(crate) fn in_range(&self, lo: T, hi: T) -> bool {
         self.0

@@ -82,7 +82,7 @@ pub use comeback::{
 };
 pub use episode::{diagnosis_accuracy, visits_per_resolution};
 pub use estimate::{estimate_accuracy, Distribution, EstimateAccuracy, EstimateOptions};
-pub use parts::{parts_availability, PartsAvailability};
+pub use parts::{parts_availability, PartsAvailability, PartsGroup};
 pub use rates::{
     appointment_fulfillment_rate, csat, first_contact_resolution_rate, follow_up_completion_rate,
     pre_service_inspection_rate, rate, ready_when_promised, repeat_visit_rate,
@@ -467,7 +467,7 @@ pub(crate) fn table_of(
     finish(labels, sums, g, source, subjects)
 }
 
-fn finish(
+pub(crate) fn finish(
     labels: Vec<(GroupKey, Option<NaiveDate>)>,
     sums: Vec<Parts>,
     g: &Grouping<'_>,

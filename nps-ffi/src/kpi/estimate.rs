@@ -560,10 +560,10 @@ pub unsafe extern "C" fn nps_kpi_estimate_accuracy_table_free(
 /// `nps_kpi_parts_availability_table` (or by merging or loading one) and
 /// released with `nps_kpi_parts_availability_table_free` exactly once. It
 /// holds the overall result (`_overall`: fill rate, repair orders delayed
-/// by parts, the wait distribution), the fill rate of every non-empty
-/// group (`_get`, sorted by key, then period), and what merging needs (the
-/// counts of every group, the repair orders seen and whether each was
-/// delayed, the waits as a histogram). Thread safety as
+/// by parts, the wait distribution), the same three per non-empty group
+/// (`_get`, sorted by key, then period), and what merging needs (the
+/// counts of every group, per group the repair orders seen and whether
+/// each was delayed, the waits as a histogram). Thread safety as
 /// `NpsEstimateAccuracyTable`.
 pub struct NpsPartsAvailabilityTable {
     _private: [u8; 0],
@@ -594,13 +594,20 @@ pub struct NpsPartsAvailabilityGroup {
     pub day: u32,
     /// Lines of the group supplied from stock / its lines requested.
     pub fill_rate: NpsKpi,
+    /// Repair orders with a line of the group not from stock / repair
+    /// orders with a line in the group (an order counts once per group it
+    /// has lines in).
+    pub delayed_ros: NpsKpi,
+    /// Recorded parts waits (seconds) of the group's lines not from stock.
+    pub wait_s: NpsDistribution,
 }
 
 /// `nps_kpi_parts_availability` per group (`grouping` NULL = one group,
 /// as in `nps_kpi_rate_table`): writes a new `NpsPartsAvailabilityTable`
-/// to `*out`. The fill rate is per group; the repair orders delayed by
-/// parts and the waits are over all lines (an order's lines may fall into
-/// different groups).
+/// to `*out`: the fill rate, the share of repair orders delayed by parts
+/// and the wait distribution overall (`_overall`; an order with lines in
+/// several groups counts once) and per group (`_get`; an order counts once
+/// per group it has lines in).
 ///
 /// # Safety
 ///
@@ -678,7 +685,8 @@ pub unsafe extern "C" fn nps_kpi_parts_availability_table_overall(
 
 /// Row `index` (0-based, `< nps_kpi_parts_availability_table_len`; another
 /// index is `NPS_STATUS_INDEX_OUT_OF_RANGE`) of a parts table: its key,
-/// period start and fill rate.
+/// period start, fill rate, share of repair orders delayed by parts and
+/// wait distribution.
 ///
 /// # Safety
 ///
@@ -693,7 +701,7 @@ pub unsafe extern "C" fn nps_kpi_parts_availability_table_get(
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantee.
         let t = unsafe { NpsPartsAvailabilityTable::try_ref(table, "table") }?;
-        let r = row_at(&t.fill_rate.groups, index)?;
+        let r = row_at(&t.groups, index)?;
         let (has_period, year, month, day) = period_to_c(r.period_start);
         let key = key_to_c(&r.key);
         let g = NpsPartsAvailabilityGroup {
@@ -703,7 +711,9 @@ pub unsafe extern "C" fn nps_kpi_parts_availability_table_get(
             year,
             month,
             day,
-            fill_rate: kpi_to_c(&r.kpi),
+            fill_rate: kpi_to_c(&r.fill_rate),
+            delayed_ros: kpi_to_c(&r.delayed_ros),
+            wait_s: dist_to_c(&r.wait_s),
         };
         // SAFETY: checked by ffi::out.
         unsafe { out.write(g) };

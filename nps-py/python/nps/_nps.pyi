@@ -4538,7 +4538,10 @@ def _kpi_estimate_accuracy(
 class PartsAvailability:
     """Parts availability: the first-pass fill rate (`value`, `numerator`,
     `denominator`, `coverage`; `table` grouped), the share of repair orders
-    delayed by parts and the parts-wait distribution in seconds.
+    delayed by parts and the parts-wait distribution in seconds. Per group
+    (`to_dict()`, `to_pandas()`, `to_polars()`, `to_arrow()`: one row per
+    group) the fill rate, the share of repair orders delayed (an order
+    counts once per group it has lines in) and the wait distribution.
 
     A result is also a partial result: `a.merge(b)` (or `a + b`, `sum()`)
     is the result of the lines of both, as if computed in one pass (a
@@ -4548,6 +4551,10 @@ class PartsAvailability:
     >>> p = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200])
     >>> round(p.value, 4), p.delayed_ros.value, p.wait_s.median
     (0.6667, 0.5, 259200.0)
+    >>> g = nps.kpi.parts_availability(["r1", "r1", "r2"], [1, 1, 0], wait_s=[None, None, 259_200],
+    ...                                by=["A", "B", "B"]).to_dict()
+    >>> g["key"], g["delayed_ros_value"], g["wait_s_median"]
+    (['A', 'B'], [0.0, 0.5], [None, 259200.0])
     """
     @property
     def value(self) -> float | None:
@@ -4572,6 +4579,23 @@ class PartsAvailability:
     @property
     def table(self) -> KpiTable:
         """The fill rate, overall and per group (a KpiTable)."""
+    def _table(self) -> _TableColumns:
+        """The groups as columns for `nps/_table.py` (`to_dict`, `to_pandas`,
+        `to_polars`, `to_arrow`): key columns, `period`, the fill rate
+        (`value`, `numerator`, `denominator`, `coverage`), the share of
+        repair orders delayed (`delayed_ros_value`, …) and the waits
+        (`wait_s_n`, `wait_s_mean`, `wait_s_median`, `wait_s_p90`).
+        """
+    def to_dict(self) -> dict[str, list[Any]]:
+        """The groups (fill rate, repair orders delayed by parts, parts waits), one row per group, as a dict of equal-length lists; no data is None."""
+    def to_pandas(self) -> Any:
+        """The groups (fill rate, repair orders delayed by parts, parts waits), one row per group, as a pandas DataFrame; no data is <NA>, never NaN."""
+    def to_polars(self) -> Any:
+        """The groups (fill rate, repair orders delayed by parts, parts waits), one row per group, as a polars DataFrame; no data is null."""
+    def to_arrow(self) -> Any:
+        """The groups (fill rate, repair orders delayed by parts, parts waits), one row per group, as a ``pyarrow.Table`` (typed nullable columns; key columns, ``period`` as a date, values)."""
+    def __arrow_c_stream__(self, requested_schema: Any = None) -> Any: ...
+    def __arrow_c_schema__(self) -> Any: ...
     def merge(self, other: PartsAvailability) -> PartsAvailability:
         """The result of the lines of this result followed by those of
         `other`: equal to the result computed in one pass over all of them

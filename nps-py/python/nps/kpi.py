@@ -822,6 +822,11 @@ def estimate_accuracy(quoted_minor: Any, final_minor: Any, *, approved_minor: An
 from nps._nps import PartsAvailability  # noqa: E402
 from nps._nps import _kpi_parts_availability as _parts  # noqa: E402
 
+for _name, _method in _table.frame_methods(
+        lambda self: self._table(),
+        "groups (fill rate, repair orders delayed by parts, parts waits), one row per group,").items():
+    setattr(PartsAvailability, _name, _method)
+
 
 def parts_availability(ro: Any, from_stock: Any = None, *, wait_s: Any = None,
                        ro_column: str | None = None, **group: Any) -> PartsAvailability:
@@ -833,7 +838,13 @@ def parts_availability(ro: Any, from_stock: Any = None, *, wait_s: Any = None,
     seconds of the lines not from stock (``wait_s``: seconds,
     ``datetime.timedelta`` or a ``timedelta64`` column; NaN / None / NaT =
     not recorded; "3 days" is 259200). Repair orders are compared as text. ``by=`` (part,
-    supplier, dealer), ``time=`` / ``period=`` group ``table``. DataFrame
+    supplier, dealer), ``time=`` / ``period=`` group the result: ``table``
+    is the fill rate per group, and ``to_pandas()`` / ``to_polars()`` /
+    ``to_dict()`` / ``to_arrow()`` give one row per group with its fill
+    rate (``value``, ``numerator``, ``denominator``, ``coverage``), its
+    share of repair orders delayed (``delayed_ros_value``, …; an order
+    counts once per group it has lines in) and its waits (``wait_s_n``,
+    ``wait_s_mean``, ``wait_s_median``, ``wait_s_p90``). DataFrame
     form: ``parts_availability(df, "from_stock", ro_column="ro",
     wait_s="wait_s", by="supplier")``. Results of parts of the lines merge
     exactly (``a.merge(b)``, ``a + b``; a repair order with lines in both
