@@ -427,6 +427,34 @@ static void operation(const cJSON *v) {
         CHECK_STATUS(nps_kpi_table_overall(t, &k), NPS_STATUS_OK);
         check_kpi(&k, e, tol);
         nps_kpi_table_free(t);
+    } else if (strcmp(op, "diagnosis_accuracy") == 0 || strcmp(op, "visits_per_resolution") == 0) {
+        Jobs j;
+        uint64_t ops[MAXN];
+        NpsKpi k;
+        NpsKpiTable *t = NULL;
+        bool diag = strcmp(op, "diagnosis_accuracy") == 0;
+        jobs_of(in, &j);
+        CHECK(ids(get(in, "operations"), ops) == j.n);
+        if (diag) {
+            CHECK_STATUS(nps_kpi_diagnosis_accuracy(j.vehicles, j.has_complaints ? j.complaints : NULL, ops, j.opened,
+                                                    j.closed, j.n, NULL, &k),
+                         NPS_STATUS_OK);
+            check_kpi(&k, e, tol);
+            CHECK_STATUS(nps_kpi_diagnosis_accuracy_table(j.vehicles, j.has_complaints ? j.complaints : NULL, ops,
+                                                          j.opened, j.closed, j.n, NULL, NULL, &t),
+                         NPS_STATUS_OK);
+        } else {
+            CHECK_STATUS(nps_kpi_visits_per_resolution(j.vehicles, j.has_complaints ? j.complaints : NULL, j.opened,
+                                                       j.closed, j.n, NULL, &k),
+                         NPS_STATUS_OK);
+            check_kpi(&k, e, tol);
+            CHECK_STATUS(nps_kpi_visits_per_resolution_table(j.vehicles, j.has_complaints ? j.complaints : NULL,
+                                                             j.opened, j.closed, j.n, NULL, NULL, &t),
+                         NPS_STATUS_OK);
+        }
+        CHECK_STATUS(nps_kpi_table_overall(t, &k), NPS_STATUS_OK);
+        check_kpi(&k, e, tol);
+        nps_kpi_table_free(t);
     } else if (strcmp(op, "repeat_complaint_rate") == 0) {
         uint64_t s[MAXN];
         int64_t r[MAXN], c[MAXN];

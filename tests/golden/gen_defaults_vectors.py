@@ -211,6 +211,40 @@ def jobs_ops(name, vehicles, complaints, opened, closed):
     ]
 
 
+def episode_ops(name, vehicles, complaints, operations, opened, closed):
+    """Diagnosis accuracy and visits per resolution with the default
+    comeback options: each complaint's episode followed from its first
+    visit through the jobs that came back (every window complete)."""
+    o = outcomes(vehicles, complaints, opened, closed)
+    n = len(o)
+
+    def return_of(i):
+        later = [j for j in range(n) if vehicles[j] == vehicles[i]
+                 and (complaints is None or complaints[j] == complaints[i])
+                 and opened[j] > opened[i]]
+        return min(later, key=lambda j: (opened[j], j))
+
+    returns = {return_of(i) for i in range(n) if o[i] == "came_back"}
+    held = visits = episodes = 0
+    for s in (s for s in range(n) if s not in returns):
+        i, count, changed = s, 1, False
+        while o[i] == "came_back":
+            i = return_of(i)
+            count += 1
+            changed = changed or operations[i] != operations[s]
+        episodes += 1
+        held += 0 if changed else 1
+        visits += count
+    inputs = {"vehicles": vehicles, "complaints": complaints, "operations": operations,
+              "opened": opened, "closed": closed}
+    return [
+        {"name": name, "operation": "diagnosis_accuracy", "inputs": inputs,
+         "expected": kpi(held, episodes, episodes, episodes)},
+        {"name": name, "operation": "visits_per_resolution", "inputs": inputs,
+         "expected": kpi(visits, episodes, episodes, episodes)},
+    ]
+
+
 def repeat_op(name, subjects, raised, closed):
     o = outcomes(subjects, None, raised, closed)
     n = len(o)
@@ -311,6 +345,12 @@ def operations():
         "complaint keys",
         ["V1", "V1", "V1"], ["brakes", "noise", "brakes"],
         [T0, T0 + DAY, T0 + 2 * DAY], [T0 + 3_600, T0 + DAY + 3_600, T0 + 2 * DAY + 3_600])
+    ops += episode_ops(
+        "a noise fixed on the fourth visit by another operation; a repair that held",
+        ["V1", "V1", "V1", "V1", "V2"], ["noise", "noise", "noise", "noise", "tyres"],
+        ["suspension", "suspension", "suspension", "body_weld", "alignment"],
+        [T0, T0 + 10 * DAY, T0 + 20 * DAY, T0 + 30 * DAY, T0],
+        [T0 + DAY, T0 + 11 * DAY, T0 + 21 * DAY, T0 + 35 * DAY, T0 + 3_600])
     ops += [
         repeat_op("same subject within 30 days, another after",
                   [7, 7, 8, 8], [T0, T0 + 10 * DAY, T0, T0 + 40 * DAY],

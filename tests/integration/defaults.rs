@@ -7,9 +7,10 @@ use std::sync::OnceLock;
 
 use nps_core::group::Keys;
 use nps_core::kpi::{
-    comeback_rate, csat, first_time_fix_rate, follow_up_completion_rate, job_outcomes,
-    repeat_complaint_rate, scorecard_of, time_kpi_durations, ComebackOptions, CsatOptions,
-    FollowUpOptions, Grouping, JobOutcome, Jobs, Kpi, ScoreInput, TimeMeasure,
+    comeback_rate, csat, diagnosis_accuracy, first_time_fix_rate, follow_up_completion_rate,
+    job_outcomes, repeat_complaint_rate, scorecard_of, time_kpi_durations, visits_per_resolution,
+    ComebackOptions, CsatOptions, FollowUpOptions, Grouping, JobOutcome, Jobs, Kpi, ScoreInput,
+    TimeMeasure,
 };
 use nps_core::policy::Policy;
 use nps_core::{
@@ -315,7 +316,11 @@ fn check_operation(v: &Value) -> Result<(), String> {
                 .map_err(err)?;
             check_close("margin", m, num(&e["margin"])?, tol)
         }
-        op @ ("job_outcomes" | "first_time_fix_rate" | "comeback_rate") => {
+        op @ ("job_outcomes"
+        | "first_time_fix_rate"
+        | "comeback_rate"
+        | "diagnosis_accuracy"
+        | "visits_per_resolution") => {
             let veh = strings(&i["vehicles"]);
             let veh: Vec<&str> = veh.iter().map(String::as_str).collect();
             let comp = (!i["complaints"].is_null()).then(|| strings(&i["complaints"]));
@@ -337,6 +342,17 @@ fn check_operation(v: &Value) -> Result<(), String> {
                 }
                 "first_time_fix_rate" => check_kpi(
                     &first_time_fix_rate(&jobs, &o, &g).map_err(err)?.overall,
+                    e,
+                    tol,
+                ),
+                "diagnosis_accuracy" => {
+                    let ops = strings(&i["operations"]);
+                    let ops: Vec<&str> = ops.iter().map(String::as_str).collect();
+                    let t = diagnosis_accuracy(&jobs, Keys::Str(&ops), &o, &g).map_err(err)?;
+                    check_kpi(&t.overall, e, tol)
+                }
+                "visits_per_resolution" => check_kpi(
+                    &visits_per_resolution(&jobs, &o, &g).map_err(err)?.overall,
                     e,
                     tol,
                 ),
@@ -460,6 +476,8 @@ fn every_operation_with_defaults_only() {
         "job_outcomes",
         "first_time_fix_rate",
         "comeback_rate",
+        "diagnosis_accuracy",
+        "visits_per_resolution",
         "repeat_complaint_rate",
         "csat",
         "follow_up_completion_rate",

@@ -78,6 +78,12 @@ def run(op: dict[str, Any]) -> dict[str, Any]:
     if name in ("first_time_fix_rate", "comeback_rate"):
         f = getattr(kpi, name)
         return kpi_dict(f(i["vehicles"], i["opened"], i["closed"], complaints=i["complaints"]))
+    if name == "diagnosis_accuracy":
+        return kpi_dict(kpi.diagnosis_accuracy(i["vehicles"], i["opened"], i["closed"],
+                                               i["operations"], complaints=i["complaints"]))
+    if name == "visits_per_resolution":
+        return kpi_dict(kpi.visits_per_resolution(i["vehicles"], i["opened"], i["closed"],
+                                                  complaints=i["complaints"]))
     if name == "repeat_complaint_rate":
         return kpi_dict(kpi.repeat_complaint_rate(i["subjects"], i["raised"], i["closed"]))
     if name == "csat":
