@@ -381,6 +381,7 @@ pub mod period;
 pub mod policy;
 pub mod programme;
 mod score;
+mod sort;
 pub mod staffing;
 pub mod state;
 mod stats;

@@ -64,3 +64,31 @@ pub(crate) fn map_parts<T: Sync, R: Send>(
             .collect()
     })
 }
+
+/// Runs `f(offset, part)` over contiguous mutable parts of `data`, one per
+/// thread when `data` has at least `min_per_thread * 2` elements.
+pub(crate) fn for_each_part_mut<T: Send>(
+    data: &mut [T],
+    min_per_thread: usize,
+    f: impl Fn(usize, &mut [T]) + Sync,
+) {
+    let threads = max_threads().min(data.len() / min_per_thread.max(1)).max(1);
+    if threads == 1 {
+        return f(0, data);
+    }
+    let per = data.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let f = &f;
+        let handles: Vec<_> = data
+            .chunks_mut(per)
+            .enumerate()
+            .map(|(i, part)| s.spawn(move || f(i * per, part)))
+            .collect();
+        for h in handles {
+            if let Err(payload) = h.join() {
+                // A worker only panics on a bug; surface it on this thread.
+                std::panic::resume_unwind(payload);
+            }
+        }
+    })
+}

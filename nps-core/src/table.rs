@@ -25,7 +25,7 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::group::{GroupKey, Grouped};
+use crate::group::{map_with_capacity, FastMap, GroupKey, Grouped};
 use crate::kpi::{Kpi, KpiTable, PartsAvailability, TimeKpi, TimeTable};
 use crate::period::Period;
 use crate::stats::{IntervalOptions, NpsSample};
@@ -201,28 +201,8 @@ impl Table {
         labels: impl Iterator<Item = (&'a GroupKey, Option<NaiveDate>)> + Clone,
         period: Option<Period>,
     ) -> Table {
-        let keys: Vec<Vec<&GroupKey>> = labels
-            .clone()
-            .map(|(k, _)| match k {
-                GroupKey::All => Vec::new(),
-                GroupKey::Tuple(ks) => ks.iter().collect(),
-                k => vec![k],
-            })
-            .collect();
-        let n_keys = keys.iter().map(Vec::len).max().unwrap_or(0);
-        let mut columns = Vec::new();
-        for j in 0..n_keys {
-            let name = if n_keys == 1 {
-                "key".to_owned()
-            } else {
-                format!("key_{j}")
-            };
-            // A missing key kept as a group (`GroupKey::Null`) is null.
-            let col = keys
-                .iter()
-                .map(|k| k.get(j).copied().filter(|k| **k != GroupKey::Null));
-            columns.push((name, key_column(col)));
-        }
+        let mut columns = Table::key_columns(labels.clone().map(|(k, _)| k));
+        let n_keys = columns.len();
         if period.is_some() {
             columns.push((
                 "period".to_owned(),
@@ -244,14 +224,14 @@ impl Table {
     pub(crate) fn key_columns<'a>(
         keys: impl Iterator<Item = &'a GroupKey> + Clone,
     ) -> Vec<(String, Column)> {
-        let keys: Vec<Vec<&GroupKey>> = keys
-            .map(|k| match k {
-                GroupKey::All => Vec::new(),
-                GroupKey::Tuple(ks) => ks.iter().collect(),
-                k => vec![k],
-            })
-            .collect();
-        let n = keys.iter().map(Vec::len).max().unwrap_or(0);
+        fn parts(k: &GroupKey) -> &[GroupKey] {
+            match k {
+                GroupKey::All => &[],
+                GroupKey::Tuple(ks) => ks,
+                k => std::slice::from_ref(k),
+            }
+        }
+        let n = keys.clone().map(|k| parts(k).len()).max().unwrap_or(0);
         (0..n)
             .map(|j| {
                 let name = if n == 1 {
@@ -261,8 +241,8 @@ impl Table {
                 };
                 // A missing key kept as a group (`GroupKey::Null`) is null.
                 let col = keys
-                    .iter()
-                    .map(|k| k.get(j).copied().filter(|k| **k != GroupKey::Null));
+                    .clone()
+                    .map(move |k| parts(k).get(j).filter(|k| **k != GroupKey::Null));
                 (name, key_column(col))
             })
             .collect()
@@ -311,7 +291,15 @@ fn key_column<'a>(keys: impl Iterator<Item = Option<&'a GroupKey>> + Clone) -> C
             .collect(),
         )
     } else {
-        Column::Str(keys.map(|k| k.map(GroupKey::to_string)).collect())
+        Column::Str(
+            keys.map(|k| {
+                k.map(|k| match k {
+                    GroupKey::Str(s) => s.clone(),
+                    k => k.to_string(),
+                })
+            })
+            .collect(),
+        )
     }
 }
 
@@ -335,26 +323,38 @@ impl Grouped {
         t.push("detractors", u(|t| t.categories().detractors));
         t.push("passives", u(|t| t.categories().passives));
         t.push("promoters", u(|t| t.categories().promoters));
-        t.push(
-            "nps",
-            Column::F64(gs.iter().map(|g| g.tally.nps().ok()).collect()),
+        // The statistics depend on the category counts only: computed once
+        // per distinct (detractors, passives, promoters), which millions of
+        // small groups (respondents, vehicles) share.
+        type Stats = (Option<f64>, Option<f64>, Option<(f64, f64)>);
+        let mut memo: FastMap<[u64; 3], Stats> = map_with_capacity(64);
+        let (mut nps, mut se, mut low, mut high) = (
+            Vec::with_capacity(gs.len()),
+            Vec::with_capacity(gs.len()),
+            Vec::with_capacity(gs.len()),
+            Vec::with_capacity(gs.len()),
         );
-        t.push(
-            "se",
-            Column::F64(gs.iter().map(|g| g.tally.se().ok()).collect()),
-        );
-        let ci: Vec<_> = gs
-            .iter()
-            .map(|g| g.tally.interval(&method, interval.confidence).ok())
-            .collect();
-        t.push(
-            "low",
-            Column::F64(ci.iter().map(|c| c.as_ref().map(|c| c.low)).collect()),
-        );
-        t.push(
-            "high",
-            Column::F64(ci.iter().map(|c| c.as_ref().map(|c| c.high)).collect()),
-        );
+        for g in gs {
+            let c = g.tally.categories();
+            let &mut (v, e, ci) = memo
+                .entry([c.detractors, c.passives, c.promoters])
+                .or_insert_with(|| {
+                    let ci = g.tally.interval(&method, interval.confidence).ok();
+                    (
+                        g.tally.nps().ok(),
+                        g.tally.se().ok(),
+                        ci.map(|c| (c.low, c.high)),
+                    )
+                });
+            nps.push(v);
+            se.push(e);
+            low.push(ci.map(|c| c.0));
+            high.push(ci.map(|c| c.1));
+        }
+        t.push("nps", Column::F64(nps));
+        t.push("se", Column::F64(se));
+        t.push("low", Column::F64(low));
+        t.push("high", Column::F64(high));
         t.push(
             "thin",
             Column::Bool(gs.iter().map(|g| Some(g.thin)).collect()),

@@ -169,30 +169,29 @@ impl Grouping<'_> {
                 }
             }
         }
-        // Sort the groups by (key, period) and renumber the rows.
-        let label = |&(k, p): &(u32, u32)| {
-            (
-                keys[k as usize].clone(),
-                periods.as_ref().map(|(_, d)| d[p as usize]),
-            )
-        };
-        let mut labelled: Vec<((GroupKey, Option<NaiveDate>), u32)> = pairs
-            .iter()
-            .enumerate()
-            .map(|(id, pair)| (label(pair), id as u32))
-            .collect();
-        labelled.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        let mut remap = vec![0u32; labelled.len()];
-        for (pos, (_, id)) in labelled.iter().enumerate() {
-            remap[*id as usize] = pos as u32;
+        // Sort the groups by (key, period) and renumber the rows. Key ids
+        // follow the order of the keys (`plan_keys`), so integers compare.
+        let date = |p: u32| periods.as_ref().map(|(_, d)| d[p as usize]);
+        let mut order: Vec<u32> = (0..pairs.len() as u32).collect();
+        order.sort_unstable_by_key(|&id| {
+            let (k, p) = pairs[id as usize];
+            (k, date(p))
+        });
+        let mut remap = vec![0u32; order.len()];
+        for (pos, &id) in order.iter().enumerate() {
+            remap[id as usize] = pos as u32;
         }
         for id in ids.iter_mut().filter(|i| **i != Assignment::NONE) {
             *id = remap[*id as usize];
         }
-        Ok(Assignment {
-            labels: labelled.into_iter().map(|(l, _)| l).collect(),
-            rows: ids,
-        })
+        let labels = order
+            .iter()
+            .map(|&id| {
+                let (k, p) = pairs[id as usize];
+                (keys[k as usize].clone(), date(p))
+            })
+            .collect();
+        Ok(Assignment { labels, rows: ids })
     }
 }
 

@@ -186,6 +186,38 @@ const BLOCK: usize = 1024;
 /// `u32::MAX` rows flushes them into `u64` totals every `u32::MAX` rows, so
 /// no counter can overflow. The per-thread counts are then added up, so the
 /// result does not depend on the number of threads.
+/// `[slot][score]` counters: the `u32` counters of a single counting pass
+/// as they are (no widened copy), or `u64` totals.
+pub(super) enum Counts {
+    Narrow(Vec<u32>),
+    Wide(Vec<u64>),
+}
+
+impl Counts {
+    /// The number of slots.
+    pub(super) fn slots(&self) -> usize {
+        match self {
+            Counts::Narrow(c) => c.len() / 11,
+            Counts::Wide(c) => c.len() / 11,
+        }
+    }
+
+    /// The 11 score counts of `slot`.
+    #[inline]
+    pub(super) fn slot(&self, slot: usize) -> [u64; 11] {
+        let mut out = [0u64; 11];
+        match self {
+            Counts::Narrow(c) => {
+                for (o, &x) in out.iter_mut().zip(&c[slot * 11..slot * 11 + 11]) {
+                    *o = u64::from(x);
+                }
+            }
+            Counts::Wide(c) => out.copy_from_slice(&c[slot * 11..slot * 11 + 11]),
+        }
+        out
+    }
+}
+
 pub(super) fn count<T: ScoreValue, K: Slot, P: Slot>(
     scores: &[T],
     keys: &K,
@@ -193,7 +225,7 @@ pub(super) fn count<T: ScoreValue, K: Slot, P: Slot>(
     n_periods: usize,
     n_slots: usize,
     keep: Option<&[bool]>,
-) -> (Vec<u64>, u64) {
+) -> (Counts, u64) {
     // Two extra counters: invalid scores, and rows not kept.
     if n_slots * 11 + 2 <= u32::MAX as usize {
         count_as::<u32, T, K, P>(scores, keys, periods, n_periods, n_slots, keep)
@@ -209,7 +241,7 @@ fn count_as<I: Idx, T: ScoreValue, K: Slot, P: Slot>(
     n_periods: usize,
     n_slots: usize,
     keep: Option<&[bool]>,
-) -> (Vec<u64>, u64) {
+) -> (Counts, u64) {
     let len = n_slots * 11;
     let job = Counting {
         keys,
@@ -218,7 +250,14 @@ fn count_as<I: Idx, T: ScoreValue, K: Slot, P: Slot>(
         len,
         n_periods: I::from_usize(n_periods),
     };
-    let parts = map_parts(scores, 1 << 18, |offset, part| {
+    // Counters outnumbering the rows (millions of small groups): one
+    // pass, not one counter copy per thread to add up.
+    let per_thread = if len > scores.len() {
+        usize::MAX
+    } else {
+        1 << 18
+    };
+    let parts = map_parts(scores, per_thread, |offset, part| {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx2") {
             // SAFETY: the CPU supports AVX2, checked just above.
@@ -226,6 +265,14 @@ fn count_as<I: Idx, T: ScoreValue, K: Slot, P: Slot>(
         }
         job.part(offset, part)
     });
+    if let [(_, flushed)] = &parts[..] {
+        if flushed.is_empty() {
+            let (mut c, _) = parts.into_iter().next().expect("one part");
+            let invalid = u64::from(c[len]);
+            c.truncate(len);
+            return (Counts::Narrow(c), invalid);
+        }
+    }
     let mut total = vec![0u64; len + 2];
     for (c, flushed) in parts {
         for (t, x) in total.iter_mut().zip(&c) {
@@ -237,7 +284,7 @@ fn count_as<I: Idx, T: ScoreValue, K: Slot, P: Slot>(
     }
     let invalid = total[len];
     total.truncate(len);
-    (total, invalid)
+    (Counts::Wide(total), invalid)
 }
 
 /// One counting pass (see [`count`]), shared by the threads.

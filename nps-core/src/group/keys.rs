@@ -9,7 +9,8 @@ use super::count::{self, Idx, Slot};
 use super::hash::{map_with_capacity, FastMap};
 use super::{Codes, GroupKey, Keys};
 use crate::error::{Error, Result};
-use crate::parallel::map_parts;
+use crate::parallel::{for_each_part_mut, map_parts};
+use crate::sort::{bits_of, radix_sort_by};
 
 /// How keys map to slots, plus the key of each slot.
 pub(super) enum KeyPlan<'a> {
@@ -23,6 +24,8 @@ pub(super) enum KeyPlan<'a> {
     /// Strings read in place; slot `s` is `labels[s]` (first-occurrence
     /// order), found through `slots`.
     Text(&'a dyn TextColumn, TextSlots<'a>),
+    /// A compact id per row, in the order of the keys (built by
+    /// [`KeyPlan::indexed`]): id `s` is `keys[s]`.
     Indexed(Vec<u32>, Vec<GroupKey>),
     /// Several key columns, each planned in place (none `Indexed`): slot
     /// `((s0 * n1) + s1) * n2 + s2 ...` from the columns' own slots.
@@ -30,6 +33,24 @@ pub(super) enum KeyPlan<'a> {
 }
 
 impl KeyPlan<'_> {
+    /// The plan of compact ids `ids` of the distinct `keys`, renumbered so
+    /// that ids follow the order of their keys (then the slots of a count
+    /// are already in key order: no sort of the groups, no random access
+    /// when they are built).
+    fn indexed(mut ids: Vec<u32>, keys: Vec<GroupKey>) -> KeyPlan<'static> {
+        let keys = rank(&mut ids, keys);
+        KeyPlan::Indexed(ids, keys)
+    }
+
+    /// The key of `slot`, moved out of an [`KeyPlan::Indexed`] plan (which
+    /// must not be asked for it again), else as [`KeyPlan::key`].
+    pub(super) fn take_key(&mut self, slot: usize) -> GroupKey {
+        match self {
+            KeyPlan::Indexed(_, keys) => std::mem::replace(&mut keys[slot], GroupKey::All),
+            p => p.key(slot),
+        }
+    }
+
     pub(super) fn slots(&self) -> usize {
         match self {
             KeyPlan::None => 1,
@@ -75,19 +96,17 @@ impl KeyPlan<'_> {
     /// slots' own order (integer offsets, codes as keys). Keys are
     /// distinct, so the order is total.
     pub(super) fn key_order(&self) -> Option<Vec<u32>> {
-        fn by<'k, T: Ord + ?Sized + 'k>(n: usize, key: impl Fn(usize) -> &'k T) -> Vec<u32> {
-            let mut o: Vec<u32> = (0..n as u32).collect();
-            o.sort_unstable_by(|&a, &b| key(a as usize).cmp(key(b as usize)));
-            o
-        }
         match self {
             KeyPlan::None
             | KeyPlan::DenseU32(..)
             | KeyPlan::DenseU64(..)
             | KeyPlan::DenseI64(..)
-            | KeyPlan::DenseCoded(_, _, _, None) => None,
-            KeyPlan::DenseCoded(_, min, n, Some(labels)) => Some(by(*n, |s| labels[min + s])),
-            KeyPlan::Text(_, t) => Some(by(t.labels.len(), |s| t.labels[s])),
+            | KeyPlan::DenseCoded(_, _, _, None)
+            | KeyPlan::Indexed(..) => None,
+            KeyPlan::DenseCoded(_, min, n, Some(labels)) => {
+                Some(order_of_strs(&labels[*min..*min + *n]))
+            }
+            KeyPlan::Text(_, t) => Some(order_of_strs(&t.labels)),
             KeyPlan::Product(cols) => {
                 let orders: Vec<Option<Vec<u32>>> = cols.iter().map(KeyPlan::key_order).collect();
                 if orders.iter().all(Option::is_none) {
@@ -105,29 +124,18 @@ impl KeyPlan<'_> {
                 }
                 Some(out)
             }
-            KeyPlan::Indexed(_, keys) => {
-                // Integer keys sort by their value (cheaper than comparing
-                // `GroupKey`s); a column's keys are all of one kind.
-                let ints: Option<Vec<i128>> = keys
-                    .iter()
-                    .map(|k| match k {
-                        GroupKey::Int(i) => Some(i128::from(*i)),
-                        GroupKey::UInt(u) => Some(i128::from(*u)),
-                        _ => None,
-                    })
-                    .collect();
-                Some(match ints {
-                    Some(v) => by(v.len(), |s| &v[s]),
-                    None => by(keys.len(), |s| &keys[s]),
-                })
-            }
         }
     }
 
-    /// The slot of every row (materialised; dense plans are offsets).
+    /// A compact id of every row, in the order of the keys (materialised;
+    /// dense plans are offsets), and the key of each id.
     pub(super) fn into_ids(self, rows: usize) -> (Vec<u32>, Vec<GroupKey>) {
+        if let KeyPlan::Indexed(ids, keys) = self {
+            return (ids, keys);
+        }
+        let order = self.key_order();
         let keys: Vec<GroupKey> = (0..self.slots()).map(|s| self.key(s)).collect();
-        let ids = match self {
+        let mut ids = match self {
             KeyPlan::None => vec![0; rows],
             KeyPlan::DenseU32(k, min, _) => k.iter().map(|&x| x.wrapping_sub(min)).collect(),
             KeyPlan::DenseCoded(codes, min, _, _) => {
@@ -152,8 +160,114 @@ impl KeyPlan<'_> {
                 ids
             }
         };
-        (ids, keys)
+        match order {
+            Some(o) => {
+                let keys = reorder(&mut ids, keys, &o);
+                (ids, keys)
+            }
+            None => (ids, keys),
+        }
     }
+}
+
+/// The positions `0..labels.len()` in the order of their texts (byte
+/// order, as `str` compares): a radix sort of each text's first 8 bytes
+/// (big-endian, zero-padded, so their order is the texts' order up to
+/// ties), then a comparison sort of the texts within each run of equal
+/// prefixes only.
+pub(super) fn order_of_strs(labels: &[&str]) -> Vec<u32> {
+    let prefix = |s: &str| {
+        let mut b = [0u8; 8];
+        let n = s.len().min(8);
+        b[..n].copy_from_slice(&s.as_bytes()[..n]);
+        u64::from_be_bytes(b)
+    };
+    let mut pairs: Vec<(u64, u32)> = labels
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (prefix(s), i as u32))
+        .collect();
+    radix_sort_by(&mut pairs, u64::BITS, |p| p.0);
+    for run in pairs.chunk_by_mut(|a, b| a.0 == b.0) {
+        if run.len() > 1 {
+            run.sort_unstable_by(|a, b| labels[a.1 as usize].cmp(labels[b.1 as usize]));
+        }
+    }
+    pairs.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The positions `0..keys.len()` in the order of the (distinct) keys:
+/// integers and texts without comparisons ([`radix_sort_by`],
+/// [`order_of_strs`]), other keys (tuples, a mix) by comparing them.
+fn order_of(keys: &[GroupKey]) -> Vec<u32> {
+    let ints: Option<Vec<(u64, u32)>> = match keys.first() {
+        // Signed keys: flip the sign bit, so that their order is unsigned.
+        Some(GroupKey::Int(_)) => keys
+            .iter()
+            .zip(0u32..)
+            .map(|(k, i)| match k {
+                GroupKey::Int(x) => Some(((*x as u64) ^ (1 << 63), i)),
+                _ => None,
+            })
+            .collect(),
+        Some(GroupKey::UInt(_)) => keys
+            .iter()
+            .zip(0u32..)
+            .map(|(k, i)| match k {
+                GroupKey::UInt(x) => Some((*x, i)),
+                _ => None,
+            })
+            .collect(),
+        _ => None,
+    };
+    if let Some(mut v) = ints {
+        let lo = v.iter().map(|p| p.0).min().unwrap_or(0);
+        let hi = v.iter().map(|p| p.0).max().unwrap_or(0);
+        v.iter_mut().for_each(|p| p.0 -= lo);
+        radix_sort_by(&mut v, bits_of(hi - lo), |p| p.0);
+        return v.into_iter().map(|(_, i)| i).collect();
+    }
+    let strs: Option<Vec<&str>> = keys
+        .iter()
+        .map(|k| match k {
+            GroupKey::Str(s) => Some(s.as_str()),
+            _ => None,
+        })
+        .collect();
+    if let Some(s) = strs {
+        return order_of_strs(&s);
+    }
+    let mut o: Vec<u32> = (0..keys.len() as u32).collect();
+    o.sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]));
+    o
+}
+
+/// Renumbers the compact ids `ids` of the distinct `keys` in the order of
+/// the keys; returns the keys in that order.
+fn rank(ids: &mut [u32], keys: Vec<GroupKey>) -> Vec<GroupKey> {
+    let order = order_of(&keys);
+    reorder(ids, keys, &order)
+}
+
+/// Renumbers `ids` so that id `order[pos]` becomes `pos`; returns the keys
+/// in that order.
+fn reorder(ids: &mut [u32], mut keys: Vec<GroupKey>, order: &[u32]) -> Vec<GroupKey> {
+    if order.iter().zip(0u32..).all(|(&o, i)| o == i) {
+        return keys;
+    }
+    let mut rank = vec![0u32; order.len()];
+    for (pos, &id) in order.iter().enumerate() {
+        rank[id as usize] = pos as u32;
+    }
+    for_each_part_mut(ids, 1 << 18, |_, part| {
+        for id in part {
+            *id = rank[*id as usize];
+        }
+    });
+    order
+        .iter()
+        .map(|&id| std::mem::replace(&mut keys[id as usize], GroupKey::All))
+        .collect()
 }
 
 /// Largest dense key range; wider ranges are hashed.
@@ -293,7 +407,7 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
                     Some(l) => GroupKey::Str(l[x.index()].to_owned()),
                     None => GroupKey::UInt(x.index() as u64),
                 })?;
-                KeyPlan::Indexed(i, u)
+                KeyPlan::indexed(i, u)
             }
         })
     }
@@ -304,7 +418,7 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             }
             _ => {
                 let (i, u) = index_keys(k, |x| GroupKey::UInt(u64::from(x)))?;
-                KeyPlan::Indexed(i, u)
+                KeyPlan::indexed(i, u)
             }
         },
         Keys::U64(k) => match min_max(k) {
@@ -313,7 +427,7 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             }
             _ => {
                 let (i, u) = index_keys(k, GroupKey::UInt)?;
-                KeyPlan::Indexed(i, u)
+                KeyPlan::indexed(i, u)
             }
         },
         Keys::I64(k) => match min_max(k) {
@@ -322,12 +436,12 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             }
             _ => {
                 let (i, u) = index_keys(k, GroupKey::Int)?;
-                KeyPlan::Indexed(i, u)
+                KeyPlan::indexed(i, u)
             }
         },
         Keys::Str(k) => {
             let (i, u) = index_keys(k, |s: &str| GroupKey::Str(s.to_owned()))?;
-            KeyPlan::Indexed(i, u)
+            KeyPlan::indexed(i, u)
         }
         // Codes index `labels` (checked by `Keys::check`): dense over the
         // codes that occur, so no per-row id is built.
@@ -354,7 +468,7 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
                     .iter()
                     .map(|&s| GroupKey::Str(s.to_owned()))
                     .collect();
-                KeyPlan::Indexed(ids, keys)
+                KeyPlan::indexed(ids, keys)
             }
         }
         Keys::Multi(cols) => {
@@ -377,7 +491,7 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
                 KeyPlan::Product(plans)
             } else {
                 let (i, u) = index_tuple(cols, rows)?;
-                KeyPlan::Indexed(i, u)
+                KeyPlan::indexed(i, u)
             }
         }
     })
@@ -456,6 +570,205 @@ impl Slot for KeyPlan<'_> {
                     c.fill(start, s, out);
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::group::{group_by, GroupOptions, Grouping, TextColumn};
+    use crate::period::Period;
+    use crate::Tally;
+
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: u64) -> u64 {
+            self.0 ^= self.0 << 13;
+            self.0 ^= self.0 >> 7;
+            self.0 ^= self.0 << 17;
+            self.0 % n
+        }
+    }
+
+    /// Texts that tie on their first 8 bytes, differ only after them, hold
+    /// NUL bytes (which zero padding must not confuse with shorter texts)
+    /// and multi-byte characters.
+    fn texts(rng: &mut Rng, n: usize) -> Vec<String> {
+        let parts = [
+            "",
+            "\0",
+            "a",
+            "ab",
+            "abcdefgh",
+            "abcdefgh\0",
+            "é",
+            "z",
+            "00000000",
+            "9",
+        ];
+        let mut set = std::collections::BTreeSet::new();
+        while set.len() < n {
+            let k = 1 + rng.below(4) as usize;
+            let mut s: String = (0..k)
+                .map(|_| parts[rng.below(parts.len() as u64) as usize])
+                .collect();
+            if rng.below(2) == 0 {
+                // Digits after the shared parts: as many texts as wanted.
+                s.push_str(&rng.below(1 << 20).to_string());
+            }
+            set.insert(s);
+        }
+        let mut v: Vec<String> = set.into_iter().collect();
+        // Shuffle: the order must come from the sort, not the input.
+        for i in (1..v.len()).rev() {
+            v.swap(i, rng.below(i as u64 + 1) as usize);
+        }
+        v
+    }
+
+    #[test]
+    fn order_of_strs_is_byte_order() {
+        let mut rng = Rng(5);
+        for n in [0, 1, 2, 300, 3_000] {
+            let t = texts(&mut rng, n);
+            let labels: Vec<&str> = t.iter().map(String::as_str).collect();
+            let got: Vec<&str> = order_of_strs(&labels)
+                .iter()
+                .map(|&i| labels[i as usize])
+                .collect();
+            let mut want = labels.clone();
+            want.sort_unstable();
+            assert_eq!(got, want, "n {n}");
+        }
+    }
+
+    #[test]
+    fn order_of_keys_matches_their_ord() {
+        let mut rng = Rng(17);
+        let edge = [i64::MIN, i64::MIN + 1, -1, 0, 1, i64::MAX - 1, i64::MAX];
+        let mut ints: Vec<i64> = edge.to_vec();
+        ints.extend((0..2_000).map(|_| rng.below(u64::MAX) as i64));
+        ints.sort_unstable();
+        ints.dedup();
+        let uints: Vec<u64> = ints.iter().map(|&x| x as u64).collect();
+        let t = texts(&mut rng, 500);
+        let cases: Vec<Vec<GroupKey>> = vec![
+            ints.iter().rev().map(|&x| GroupKey::Int(x)).collect(),
+            uints.iter().rev().map(|&x| GroupKey::UInt(x)).collect(),
+            t.iter().map(|s| GroupKey::Str(s.clone())).collect(),
+            vec![
+                GroupKey::Tuple(vec![GroupKey::Int(2), GroupKey::Str("a".into())]),
+                GroupKey::Tuple(vec![GroupKey::Int(-1), GroupKey::Str("b".into())]),
+                GroupKey::Tuple(vec![GroupKey::Int(2), GroupKey::Str("".into())]),
+            ],
+        ];
+        for keys in cases {
+            let got: Vec<&GroupKey> = order_of(&keys).iter().map(|&i| &keys[i as usize]).collect();
+            let mut want: Vec<&GroupKey> = keys.iter().collect();
+            want.sort();
+            assert_eq!(got, want);
+        }
+    }
+
+    struct Owned(Vec<String>);
+    impl TextColumn for Owned {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = &self.0[start + j];
+            }
+        }
+    }
+
+    /// Many groups (as many keys as rows, wide integer ranges, texts with
+    /// shared prefixes), every key form: the groups are the straightforward
+    /// per-key tallies, in key order, and the engine's assignment agrees.
+    #[test]
+    fn many_groups_match_a_map_of_tallies() {
+        let mut rng = Rng(41);
+        let rows = 30_000;
+        let t = texts(&mut rng, 20_000);
+        let pick: Vec<usize> = (0..rows)
+            .map(|_| rng.below(t.len() as u64) as usize)
+            .collect();
+        let scores: Vec<u8> = (0..rows).map(|_| rng.below(11) as u8).collect();
+        let ints: Vec<i64> = pick
+            .iter()
+            .map(|&i| (i as i64 - 10_000).wrapping_mul(0x9E37_79B9_7F4A_7C15u64 as i64))
+            .collect();
+        let uints: Vec<u64> = ints.iter().map(|&x| x as u64).collect();
+        let strs: Vec<&str> = pick.iter().map(|&i| t[i].as_str()).collect();
+        let owned = Owned(strs.iter().map(|s| s.to_string()).collect());
+        let ts: Vec<i64> = (0..rows)
+            .map(|_| 1_700_000_000 + rng.below(40_000_000) as i64)
+            .collect();
+
+        fn want<K: Ord + Clone>(
+            keys: &[K],
+            scores: &[u8],
+            to: impl Fn(&K) -> GroupKey,
+        ) -> Vec<(GroupKey, Tally)> {
+            let mut m: BTreeMap<K, Vec<u8>> = BTreeMap::new();
+            for (k, &s) in keys.iter().zip(scores) {
+                m.entry(k.clone()).or_default().push(s);
+            }
+            m.into_iter()
+                .map(|(k, v)| (to(&k), Tally::from_scores(&v).unwrap()))
+                .collect()
+        }
+        let cases: Vec<(Keys<'_>, Vec<(GroupKey, Tally)>)> = vec![
+            (
+                Keys::I64(&ints),
+                want(&ints, &scores, |&k| GroupKey::Int(k)),
+            ),
+            (
+                Keys::U64(&uints),
+                want(&uints, &scores, |&k| GroupKey::UInt(k)),
+            ),
+            (
+                Keys::Str(&strs),
+                want(&strs, &scores, |k| GroupKey::Str(k.to_string())),
+            ),
+            (
+                Keys::Text(&owned),
+                want(&strs, &scores, |k| GroupKey::Str(k.to_string())),
+            ),
+        ];
+        for (keys, want) in &cases {
+            let g = group_by(
+                &scores,
+                &GroupOptions {
+                    keys: Some(*keys),
+                    ..Default::default()
+                },
+            )
+            .unwrap();
+            let got: Vec<(GroupKey, Tally)> =
+                g.groups.into_iter().map(|g| (g.key, g.tally)).collect();
+            assert_eq!(&got, want);
+            // The engine's assignment: labels in (key, period) order, every
+            // row in the group of its key and month.
+            let a = Grouping {
+                keys: Some(*keys),
+                timestamps: Some(&ts),
+                period: Some(Period::Month),
+                tz: Some("Europe/Berlin"),
+            }
+            .assign(rows)
+            .unwrap();
+            assert!(a.labels.windows(2).all(|w| w[0] < w[1]));
+            for (row, &id) in a.rows.iter().enumerate() {
+                let (k, _) = &a.labels[id as usize];
+                assert_eq!(k, &keys.key_at(row));
+            }
+            let mut sizes = vec![0usize; a.labels.len()];
+            a.rows.iter().for_each(|&id| sizes[id as usize] += 1);
+            assert!(sizes.iter().all(|&n| n > 0));
         }
     }
 }

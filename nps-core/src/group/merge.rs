@@ -7,7 +7,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
-use super::count::{count, Indexed, Zero};
+use super::count::{count, Counts, Indexed, Zero};
 use super::hash::{map_with_capacity, FastMap};
 use super::respondent::latest_rows;
 use super::{
@@ -247,7 +247,9 @@ fn groups_of_answers(latest: &LatestAnswers, min_n: u64) -> Result<(Vec<Group>, 
         }
     }
     Ok((
-        groups_of(&counts, min_n, |slot| latest.labels[slot].clone())?,
+        groups_of(&Counts::Wide(counts), min_n, |slot| {
+            latest.labels[slot].clone()
+        })?,
         invalid,
     ))
 }

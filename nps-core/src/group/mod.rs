@@ -55,7 +55,8 @@ pub use merge::{LatestAnswer, LatestAnswers, RespondentId};
 
 use self::column::with_codes;
 use self::count::{
-    count, DenseCodes, DenseI64, DenseU32, DenseU64, Indexed, PeriodSlot, Slot, TextSlot, Zero,
+    count, Counts, DenseCodes, DenseI64, DenseU32, DenseU64, Indexed, PeriodSlot, Slot, TextSlot,
+    Zero,
 };
 use self::keys::{plan_keys, small_enough, KeyPlan};
 use self::respondent::latest_rows;
@@ -595,7 +596,7 @@ fn count_with_keys<T: ScoreValue, P: Slot>(
     periods: &P,
     n_periods: usize,
     keep: Option<&[bool]>,
-) -> (Vec<u64>, u64) {
+) -> (Counts, u64) {
     let slots = plan.slots() * n_periods;
     match plan {
         KeyPlan::None => count(scores, &Zero, periods, n_periods, slots, keep),
@@ -739,7 +740,7 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
         }
     }
     let (groups, invalid) = match fast {
-        Some((index, plan, n_periods)) => {
+        Some((index, mut plan, n_periods)) => {
             let (counts, invalid) = match (&index, timestamps) {
                 (Some(ix), Some(ts)) => {
                     count_with_keys(scores, &plan, &PeriodSlot(ts, ix), n_periods, keep)
@@ -756,11 +757,15 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
                 ),
                 None => Box::new(0..plan.slots() * n_periods),
             };
+            let dates = index.as_ref().map(|ix| &ix.dates);
             let groups = groups_in_order(&counts, opts.min_n, slots, |slot| {
-                (
-                    plan.key(slot / n_periods),
-                    index.as_ref().map(|ix| ix.dates[slot % n_periods]),
-                )
+                let key = if n_periods == 1 {
+                    // Each slot is visited once: move its key out.
+                    plan.take_key(slot)
+                } else {
+                    plan.key(slot / n_periods)
+                };
+                (key, dates.map(|d| d[slot % n_periods]))
             })?;
             (groups, invalid)
         }
@@ -816,29 +821,27 @@ fn first_invalid<T: ScoreValue>(scores: &[T], keep: Option<&[bool]>) -> Result<(
 
 /// The non-empty groups of `[slot][score]` counts, labelled by `label`.
 fn groups_of(
-    counts: &[u64],
+    counts: &Counts,
     min_n: u64,
     label: impl Fn(usize) -> (GroupKey, Option<NaiveDate>),
 ) -> Result<Vec<Group>> {
-    groups_in_order(counts, min_n, 0..counts.len() / 11, label)
+    groups_in_order(counts, min_n, 0..counts.slots(), label)
 }
 
 /// As [`groups_of`], visiting the slots in the order given (so that the
 /// groups come out sorted without moving them).
 fn groups_in_order(
-    counts: &[u64],
+    counts: &Counts,
     min_n: u64,
     slots: impl Iterator<Item = usize>,
-    label: impl Fn(usize) -> (GroupKey, Option<NaiveDate>),
+    mut label: impl FnMut(usize) -> (GroupKey, Option<NaiveDate>),
 ) -> Result<Vec<Group>> {
     let mut groups = Vec::new();
     for slot in slots {
-        let c = &counts[slot * 11..slot * 11 + 11];
-        if c.iter().all(|&x| x == 0) {
+        let arr = counts.slot(slot);
+        if arr.iter().all(|&x| x == 0) {
             continue;
         }
-        let mut arr = [0u64; 11];
-        arr.copy_from_slice(c);
         let tally = Tally::from_counts(arr)?;
         let (key, period_start) = label(slot);
         groups.push(Group {

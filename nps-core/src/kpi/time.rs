@@ -12,6 +12,7 @@ use super::{assign, check_ts_col, Grouping, Kpi};
 use crate::error::{Error, Result};
 use crate::group::GroupKey;
 use crate::period::Period;
+use crate::sort::radix_sort;
 
 /// The distribution of a duration and the share within a target.
 ///
@@ -176,47 +177,6 @@ fn group_histograms(d: &[i64], rows: &[u32], groups: usize) -> (Vec<Histogram>, 
             .collect()
     };
     (per, overall)
-}
-
-/// Sorts `keys` whose values are below `2^bits`: an LSD radix sort in as
-/// few passes as digits of at most 13 bits allow (the digit width split
-/// evenly: 24 bits are two passes of 12); a digit every key shares costs no
-/// pass.
-fn radix_sort(keys: &mut Vec<u64>, bits: u32) {
-    const MAX_DIGIT: u32 = 13;
-    let n = keys.len();
-    if n < 256 || bits == 0 {
-        keys.sort_unstable();
-        return;
-    }
-    let passes = bits.div_ceil(MAX_DIGIT) as usize;
-    let width = bits.div_ceil(passes as u32);
-    let buckets = 1usize << width;
-    let digit = |k: u64, p: usize| ((k >> (p as u32 * width)) as usize) & (buckets - 1);
-    let mut counts = vec![vec![0usize; buckets]; passes];
-    for &k in keys.iter() {
-        for (p, c) in counts.iter_mut().enumerate() {
-            c[digit(k, p)] += 1;
-        }
-    }
-    let mut buf = vec![0u64; n];
-    for (p, c) in counts.iter().enumerate() {
-        if c.contains(&n) {
-            continue;
-        }
-        let mut next = vec![0usize; buckets];
-        let mut sum = 0;
-        for (o, &x) in next.iter_mut().zip(c.iter()) {
-            *o = sum;
-            sum += x;
-        }
-        for &k in keys.iter() {
-            let b = digit(k, p);
-            buf[next[b]] = k;
-            next[b] += 1;
-        }
-        std::mem::swap(keys, &mut buf);
-    }
 }
 
 fn overflow() -> Error {
@@ -623,25 +583,6 @@ mod tests {
                 histogram(&mut d.clone()),
                 "n {n} groups {groups} range {range}"
             );
-        }
-    }
-
-    #[test]
-    fn radix_sort_sorts() {
-        let mut rng = Rng(9);
-        for bits in [1, 11, 12, 24, 26, 33, 40, 64] {
-            let max = if bits == 64 {
-                u64::MAX
-            } else {
-                (1u64 << bits) - 1
-            };
-            let mut k: Vec<u64> = (0..10_000)
-                .map(|_| rng.below(max).wrapping_add(rng.below(2)))
-                .collect();
-            let mut want = k.clone();
-            want.sort_unstable();
-            radix_sort(&mut k, bits);
-            assert_eq!(k, want, "bits {bits}");
         }
     }
 }
