@@ -1,5 +1,5 @@
 //! Key columns to slots: dense offsets for narrow integer ranges, compact
-//! ids (hashed, first-occurrence order) otherwise, for one key column or
+//! ids (hashed, then numbered in key order) otherwise, for one key column or
 //! several at once.
 
 use std::hash::Hash;
@@ -21,7 +21,7 @@ pub(super) enum KeyPlan<'a> {
     /// Codes read in place; slot `s` is label `min + s` (or the code
     /// `min + s` itself without labels).
     DenseCoded(Codes<'a>, usize, usize, Option<&'a [&'a str]>),
-    /// Strings read in place; slot `s` is `labels[s]` (first-occurrence
+    /// Strings read in place; slot `s` is `labels[s]` (in byte
     /// order), found through `slots`.
     Text(&'a dyn TextColumn, TextSlots<'a>),
     /// A compact id per row, in the order of the keys (built by
@@ -102,11 +102,11 @@ impl KeyPlan<'_> {
             | KeyPlan::DenseU64(..)
             | KeyPlan::DenseI64(..)
             | KeyPlan::DenseCoded(_, _, _, None)
+            | KeyPlan::Text(..)
             | KeyPlan::Indexed(..) => None,
             KeyPlan::DenseCoded(_, min, n, Some(labels)) => {
                 Some(order_of_strs(&labels[*min..*min + *n]))
             }
-            KeyPlan::Text(_, t) => Some(order_of_strs(&t.labels)),
             KeyPlan::Product(cols) => {
                 let orders: Vec<Option<Vec<u32>>> = cols.iter().map(KeyPlan::key_order).collect();
                 if orders.iter().all(Option::is_none) {
@@ -497,8 +497,8 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
     })
 }
 
-/// The distinct texts of a [`TextColumn`] in first-occurrence order, and
-/// the slot of each (memory O(distinct texts), borrowed from the column).
+/// The distinct texts of a [`TextColumn`] in byte order, and the slot of
+/// each (memory O(distinct texts), borrowed from the column).
 pub(super) struct TextSlots<'a> {
     pub(super) labels: Vec<&'a str>,
     slots: FastMap<&'a str, u32>,
@@ -532,6 +532,17 @@ impl<'a> TextSlots<'a> {
             if labels.len() > MAX_GROUPS {
                 return Err(too_many_groups());
             }
+        }
+        // Slots in the order of the texts: counts come out in key order,
+        // so the groups are built by one sequential walk.
+        let order = order_of_strs(&labels);
+        if !order.iter().zip(0u32..).all(|(&o, i)| o == i) {
+            let mut rank = vec![0u32; order.len()];
+            for (pos, &id) in order.iter().enumerate() {
+                rank[id as usize] = pos as u32;
+            }
+            slots.values_mut().for_each(|v| *v = rank[*v as usize]);
+            labels = order.iter().map(|&id| labels[id as usize]).collect();
         }
         Ok(TextSlots { labels, slots })
     }

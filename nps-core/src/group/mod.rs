@@ -7,6 +7,13 @@
 //! and independent of the number of threads. [`Grouped::rolling`] turns
 //! period groups into rolling windows.
 //!
+//! Keys with as many distinct values as rows (respondent ids, vehicles)
+//! take the same single pass: keys get compact ids numbered in key order
+//! (integers and the first 8 bytes of texts radix-sorted, not compared),
+//! so the groups come out sorted without a sort of the groups, and a table
+//! ([`Grouped::to_table`]) computes each statistic once per distinct
+//! (detractors, passives, promoters). Memory is O(rows + groups).
+//!
 //! ```
 //! use nps_core::group::{group_by, GroupKey, GroupOptions, Keys};
 //! use nps_core::period::Period;
