@@ -67,6 +67,14 @@ const F_MIN: f64 = 1e-4;
 /// Iteration caps of the Newton searches.
 const MAX_NEWTON: usize = 40;
 
+#[cfg(test)]
+thread_local! {
+    /// Posterior evaluations made by this thread (tests: cost accounting).
+    static EVALS: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+    /// Outer rules built for a cut or composite window (tests).
+    static RULES: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
 fn gauss_legendre() -> &'static ([f64; K], [f64; K]) {
     static GL: OnceLock<([f64; K], [f64; K])> = OnceLock::new();
     GL.get_or_init(|| {
@@ -464,6 +472,8 @@ struct Rule {
 impl Rule {
     /// The rule on `[wl, wr]` (in `z` of `o`).
     fn new(o: &Beta, wl: f64, wr: f64) -> Rule {
+        #[cfg(test)]
+        RULES.with(|c| c.set(c.get() + 1));
         let (gx, gw) = gauss_legendre();
         let (c, h) = (0.5 * (wl + wr), 0.5 * (wr - wl));
         let mut r = Rule {
@@ -636,23 +646,37 @@ impl Posterior {
         } else {
             (flo, fhi)
         };
-        let width = zh.min(wr) - zl.max(wl);
-        // How unevenly the map spreads the inner support over its part of
-        // the window: the ratio of the ends of `2a − 1` (outer `s`) or of
-        // `y` (outer `u`); a support across the singular point is uneven.
-        let (e1, e2) = if self.outer_s {
-            (2.0 * ilo - 1.0, 2.0 * ihi - 1.0)
+        let (pl, ph) = (zl.max(wl), zh.min(wr));
+        let width = ph - pl;
+        if width <= 0.0 {
+            return false;
+        }
+        // How unevenly the map spreads the inner support over the part of
+        // the window it covers: the ratio of the ends of that part in `s`
+        // (the inner argument is `1/2 + t/2s`) or in `c = 2u − 1` (it is
+        // `t / c`); a part across the singular point `c = 0` is uneven.
+        // Only the covered part matters: a window narrower than the mapped
+        // inner support sees a nearly linear piece of the hyperbola.
+        let (xl, xh) = if o.flip {
+            (1.0 - ph, 1.0 - pl)
         } else {
-            (ilo, ihi)
+            (pl, ph)
+        };
+        let (e1, e2) = if self.outer_s {
+            (xl, xh)
+        } else {
+            (2.0 * xl - 1.0, 2.0 * xh - 1.0)
         };
         let uneven = e1 * e2 <= 0.0 || (e2 / e1).abs().max((e1 / e2).abs()) > 2.0;
-        width > 0.0 && (uneven || width < 0.5 * (wr - wl))
+        uneven || width < 0.5 * (wr - wl)
     }
 
     /// `P(X ≤ t)`, `P(X ≥ t)`, `f(t)` and (with `with_der`) `f'(t)`; `None`
     /// where the rule cannot vouch for the result (a cut with a rough
     /// exponent).
     fn eval(&self, t: f64, with_der: bool) -> Option<Eval> {
+        #[cfg(test)]
+        EVALS.with(|c| c.set(c.get() + 1));
         let o = &self.outer;
         let neg = t <= 0.0;
         // The outer region, in x of the outer variable: (cut, 1) or (0, cut).
@@ -939,6 +963,72 @@ mod tests {
                     r.der[j]
                 );
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod timing {
+    use super::*;
+    use std::time::Instant;
+
+    fn alpha_of(c: [f64; 3]) -> ([f64; 3], f64, f64) {
+        let a = [c[0] + 1.0, c[1] + 1.0, c[2] + 1.0];
+        let a0 = a[0] + a[1] + a[2];
+        let (pd, ppa, pp) = (a[0] / a0, a[1] / a0, a[2] / a0);
+        let mean = (a[2] - a[0]) / a0;
+        let var = (pp * (pd + ppa) + pd * (ppa + pp) + 2.0 * pp * pd) / (a0 + 1.0);
+        (a, mean, var.sqrt())
+    }
+
+    /// `cargo test --release -p nps-core --lib fast::timing -- --ignored --nocapture`
+    #[test]
+    #[ignore]
+    fn timing() {
+        for c in [[3.0, 5.0, 12.0], [142.0, 530.0, 690.0], [1.5e5, 2.5e5, 6e5]] {
+            let (a, mean, sd) = alpha_of(c);
+            let reps = 3000;
+            let mut best = [f64::MAX; 4];
+            for _ in 0..5 {
+                let t0 = Instant::now();
+                for _ in 0..reps {
+                    std::hint::black_box(Posterior::new(std::hint::black_box(a), mean, sd));
+                }
+                best[0] = best[0].min(t0.elapsed().as_secs_f64() / reps as f64 * 1e6);
+                let post = Posterior::new(a, mean, sd).unwrap();
+                let t0 = Instant::now();
+                for i in 0..reps {
+                    let t = mean + sd * (i % 7) as f64 * 0.3;
+                    std::hint::black_box(post.eval(std::hint::black_box(t), false));
+                }
+                best[1] = best[1].min(t0.elapsed().as_secs_f64() / reps as f64 * 1e6);
+                for (k, cr) in [(2, Credible::EqualTailed), (3, Credible::Hpd)] {
+                    let t0 = Instant::now();
+                    for _ in 0..reps {
+                        std::hint::black_box(interval(std::hint::black_box(a), mean, sd, 0.05, cr));
+                    }
+                    best[k] = best[k].min(t0.elapsed().as_secs_f64() / reps as f64 * 1e6);
+                }
+            }
+            let mut ne = [0; 2];
+            for (k, cr) in [(0, Credible::EqualTailed), (1, Credible::Hpd)] {
+                EVALS.with(|c| c.set(0));
+                RULES.with(|c| c.set(0));
+                interval(a, mean, sd, 0.05, cr).unwrap();
+                ne[k] = EVALS.with(|c| c.get()) * 1000 + RULES.with(|c| c.get());
+            }
+            let post = Posterior::new(a, mean, sd).unwrap();
+            println!(
+                "{c:?}: evals ET {} HPD {}, inner degree {}, outer_s {}",
+                ne[0],
+                ne[1],
+                post.inner.dens.len(),
+                post.outer_s
+            );
+            println!(
+                "{c:?}: setup {:.2} us, eval {:.2} us, ET {:.2} us, HPD {:.2} us",
+                best[0], best[1], best[2], best[3]
+            );
         }
     }
 }
