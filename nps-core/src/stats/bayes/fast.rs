@@ -42,7 +42,8 @@
 //! a bound `t` therefore moves by about `1e−12 / f(t)`, so the result is
 //! declined where the density at a bound is below [`F_MIN`] (extreme
 //! confidence levels). Against the adaptive code the bounds agree to
-//! ≤ 4e−12 over 4,000 random count triples (`fast_path_random_sweep` with
+//! ≤ 4e−12 in 8,000 random intervals (4,000 count triples, priors and
+//! confidences, each equal-tailed and HPD: `fast_path_random_sweep` with
 //! `NPS_BAYES_SWEEP=4000`); the golden vectors allow 1e−7. Every other failed check — coefficients of the
 //! interpolant not decaying, the outer rule not integrating the outer
 //! density to 1, a cut with a non-integer exponent, a search that does not
