@@ -70,6 +70,9 @@ const K: usize = 36;
 /// degree ~65 for 1e−14 of its peak; skewed Betas need more, and the decay
 /// check below declines what is not resolved.
 const N: usize = 80;
+/// Chebyshev points for Beta densities that are polynomials of degree
+/// below `N_POLY − 6` (integer parameters, small counts).
+const N_POLY: usize = 40;
 /// Effective support: where the log density is within `CUT` of its peak
 /// (the mass outside is below ~e^−28 ≈ 7e−13, for a Gaussian ~1e−13).
 const CUT: f64 = 28.0;
@@ -123,38 +126,38 @@ fn gauss_legendre() -> &'static ([f64; K], [f64; K]) {
     })
 }
 
-/// `cos(π k (j + ½) / N)`, row `k`, column `j`.
-fn cheb_cos() -> &'static [f64] {
-    static T: OnceLock<Vec<f64>> = OnceLock::new();
-    T.get_or_init(|| {
-        let mut t = vec![0.0; N * N];
-        for k in 0..N {
-            for j in 0..N {
-                // πk(j+½)/N = π m/2N with m = k(2j+1) reduced mod 4N, so
+/// `cos(π k (j + ½) / n)` for `n` = [`N`] or [`N_POLY`]: the table with
+/// row `k`, column `j`, and its transpose (row `j`, column `k`).
+fn cheb_tables(n: usize) -> (&'static [f64], &'static [f64]) {
+    static BIG: OnceLock<(Vec<f64>, Vec<f64>)> = OnceLock::new();
+    static SMALL: OnceLock<(Vec<f64>, Vec<f64>)> = OnceLock::new();
+    let build = || {
+        let mut t = vec![0.0; n * n];
+        for k in 0..n {
+            for j in 0..n {
+                // πk(j+½)/n = π m/2n with m = k(2j+1) reduced mod 4n, so
                 // the argument stays small and the entry exact to rounding
                 // (the plain product loses ~1e−14 at large k·j, which shows
                 // up as noise in the high coefficients).
-                let m = (k * (2 * j + 1)) % (4 * N);
-                t[k * N + j] = (std::f64::consts::PI * m as f64 / (2 * N) as f64).cos();
+                let m = (k * (2 * j + 1)) % (4 * n);
+                t[k * n + j] = (std::f64::consts::PI * m as f64 / (2 * n) as f64).cos();
             }
         }
-        t
-    })
-}
-
-/// The transpose of [`cheb_cos`]: row `j`, column `k`.
-fn tt() -> &'static [f64] {
-    static T: OnceLock<Vec<f64>> = OnceLock::new();
-    T.get_or_init(|| {
-        let t = cheb_cos();
-        let mut out = vec![0.0; N * N];
-        for k in 0..N {
-            for j in 0..N {
-                out[j * N + k] = t[k * N + j];
+        let mut tr = vec![0.0; n * n];
+        for k in 0..n {
+            for j in 0..n {
+                tr[j * n + k] = t[k * n + j];
             }
         }
-        out
-    })
+        (t, tr)
+    };
+    let (t, tr) = if n == N {
+        BIG.get_or_init(build)
+    } else {
+        debug_assert_eq!(n, N_POLY);
+        SMALL.get_or_init(build)
+    };
+    (t, tr)
 }
 
 /// `Σ_k c_k T_k(y_j)` for every node `j` (Clenshaw, node-parallel so the
@@ -183,9 +186,10 @@ unsafe fn clenshaw2_avx2(c: &[f64], d: &[f64], y: &[f64; K], oc: &mut [f64; K], 
     clenshaw2_body(c, d, y, oc, od);
 }
 
-/// The Chebyshev transform's sum `a_k += f_j T_k(y_j)` over all `j`, with
-/// AVX2 where the CPU has it (identical results).
-fn cheb_transform(f: &[f64; N], a: &mut [f64]) {
+/// The Chebyshev transform's sum `a_k += f_j T_k(y_j)` over all `j`
+/// (`n = f.len() = a.len()` points), with AVX2 where the CPU has it
+/// (identical results).
+fn cheb_transform(f: &[f64], a: &mut [f64]) {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx2") {
         // SAFETY: the CPU supports AVX2, checked just above.
@@ -196,17 +200,18 @@ fn cheb_transform(f: &[f64; N], a: &mut [f64]) {
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx2")]
-unsafe fn cheb_transform_avx2(f: &[f64; N], a: &mut [f64]) {
+unsafe fn cheb_transform_avx2(f: &[f64], a: &mut [f64]) {
     cheb_transform_body(f, a);
 }
 
 #[inline(always)]
-fn cheb_transform_body(f: &[f64; N], a: &mut [f64]) {
+fn cheb_transform_body(f: &[f64], a: &mut [f64]) {
     // Accumulated over j so that the inner loop (over k) vectorises;
-    // T_k(y_j) = cos(πk(j+½)/N) sits at row j, column k of `tt()`.
-    let t = tt();
+    // T_k(y_j) = cos(πk(j+½)/n) sits at row j, column k of the transpose.
+    let n = f.len();
+    let t = cheb_tables(n).1;
     for (j, &fj) in f.iter().enumerate() {
-        let col = &t[j * N..(j + 1) * N];
+        let col = &t[j * n..(j + 1) * n];
         for (ak, &tk) in a.iter_mut().zip(col) {
             *ak += fj * tk;
         }
@@ -396,19 +401,26 @@ struct InnerAt {
 
 impl Inner {
     fn new(beta: Beta) -> Option<Inner> {
-        let t = cheb_cos();
+        // A Beta density with integer parameters is a polynomial of degree
+        // p + q − 2: below N_POLY − 6 the smaller set of points interpolates
+        // it exactly (and the decay check below still applies).
+        let (p, q) = (beta.p, beta.q);
+        let poly = p.fract() == 0.0 && q.fract() == 0.0 && p + q - 2.0 < (N_POLY - 6) as f64;
+        let n = if poly { N_POLY } else { N };
+        let t = cheb_tables(n).0;
         let c = 0.5 * (beta.zlo + beta.zhi);
         let h = 0.5 * (beta.zhi - beta.zlo);
-        let mut f = [0.0; N];
+        let mut buf = [0.0; N];
+        let f = &mut buf[..n];
         for (j, fj) in f.iter_mut().enumerate() {
-            let z = c + h * t[N + j];
+            let z = c + h * t[n + j];
             *fj = beta.ln_pdf(z).exp();
         }
-        // a_k = (2/N) Σ_j f_j T_k(y_j).
-        let mut a = vec![0.0; N];
-        cheb_transform(&f, &mut a);
+        // a_k = (2/n) Σ_j f_j T_k(y_j).
+        let mut a = vec![0.0; n];
+        cheb_transform(f, &mut a);
         for ak in a.iter_mut() {
-            *ak *= 2.0 / N as f64;
+            *ak *= 2.0 / n as f64;
         }
         a[0] *= 0.5;
         let amax = a.iter().fold(0.0f64, |m, v| m.max(v.abs()));
@@ -421,7 +433,7 @@ impl Inner {
         // The floor is relative: at counts of 10⁶ the rounding of the nodes
         // themselves (harmless: a shift of 1 ulp) already shows as ~1e−14
         // noise in the values.
-        if a[N - 6..].iter().any(|v| v.abs() > 1e-13 * amax) {
+        if a[n - 6..].iter().any(|v| v.abs() > 1e-13 * amax) {
             return None;
         }
         let deg = a.iter().rposition(|v| v.abs() > 1e-14 * amax)?.max(1);
