@@ -52,11 +52,13 @@
 //! * From `α0 = Σα ≥ 10¹⁶` on, the bounds are `mean ± z·sd`: the skewness
 //!   then moves them by about `1/α0`, below `f64` resolution.
 //! * Fast path (`fast.rs`, issue 12), tried first: the same outer/inner
-//!   split with a fixed 40-node Gauss–Legendre rule over the outer
-//!   variable's effective support and the inner Beta CDF from a 96-point
+//!   split with a fixed 36-node Gauss–Legendre rule over the outer
+//!   variable's effective support and the inner Beta CDF from an 80-point
 //!   Chebyshev interpolant of its density, built once per call; quantiles by
 //!   Newton from the Cornish–Fisher value, HPD by Newton on the mass and
-//!   density-equality conditions. Its cost does not depend on the counts.
+//!   density-equality conditions from the Cornish–Fisher HPD guess; both
+//!   stop on an estimated error (curvature × step²) below 1e−13. Its cost
+//!   does not depend on the counts.
 //!   It answers only with every `α ≥ 1` and where its checks pass
 //!   (interpolant coefficients decayed, outer rule integrating the outer
 //!   density to 1, integer or ≥ 12 exponents at a cut, density ≥ 1e−4 at
@@ -596,7 +598,7 @@ mod tests {
 
     /// Fast and adaptive (reference) bounds on the ±1 scale; the fast
     /// path must agree within 1e−9 — the golden vectors' 1e−7 points.
-    fn fast_vs_slow(counts: [f64; 3], prior: [f64; 3], credible: Credible, conf: f64) {
+    fn fast_vs_slow(counts: [f64; 3], prior: [f64; 3], credible: Credible, conf: f64) -> f64 {
         let b = Bayes { prior, credible };
         let e = eff(counts[0], counts[1], counts[2]);
         let fast = interval(&e, &b, conf).unwrap();
@@ -628,7 +630,7 @@ mod tests {
             );
             let (fl, fh) = (m.density(fast.0), m.density(fast.1));
             assert!((fl - fh).abs() <= 1e-6 * fl.max(fh), "{what}: {fl} {fh}");
-            return;
+            return 0.0;
         }
         // The reference's own accuracy: its quantile search stops at 1e−12
         // of the tail it solves for, which is the complement (≈ 1) when a
@@ -642,6 +644,7 @@ mod tests {
             let tol = 1e-9 + if f > 0.0 { 1e-11 / f } else { 0.0 };
             assert!((x - y).abs() <= tol, "{what}: f = {f}");
         }
+        (fast.0 - slow.0).abs().max((fast.1 - slow.1).abs())
     }
 
     /// The fast path answers typical posteriors itself (rather than
@@ -674,7 +677,7 @@ mod tests {
                         fast::interval(alpha, mean, sd, 1.0 - conf, credible).is_some(),
                         "{counts:?} {credible:?} {conf}: declined"
                     );
-                    fast_vs_slow(counts, [1.0; 3], credible, conf);
+                    let _ = fast_vs_slow(counts, [1.0; 3], credible, conf);
                 }
             }
         }
@@ -701,10 +704,76 @@ mod tests {
             for prior in priors {
                 for credible in [Credible::EqualTailed, Credible::Hpd] {
                     for conf in [1e-6, 0.3, 0.95, 0.999_999, 1.0 - 1e-12] {
-                        fast_vs_slow(c, prior, credible, conf);
+                        let _ = fast_vs_slow(c, prior, credible, conf);
                     }
                 }
             }
+        }
+    }
+
+    /// A seeded sweep of the fast path against the adaptive code: count
+    /// triples log-uniform in 0..10^7 (each count 0 with probability 1/8),
+    /// confidences 0.8, 0.9, 0.95, 0.99, the default prior and non-default
+    /// priors ≥ 1 (which the fast path accepts), both kinds of interval.
+    /// Every answer must agree (`fast_vs_slow`); the fast path must answer
+    /// the default prior itself in ≥ 99.5 % of cases. `NPS_BAYES_SWEEP=n`
+    /// runs n cases (default 300) and prints the decline counts.
+    #[test]
+    fn fast_path_random_sweep() {
+        let n: usize = std::env::var("NPS_BAYES_SWEEP")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(300);
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 11) as f64 / (1u64 << 53) as f64
+        };
+        let priors = [[1.0; 3], [2.0, 1.0, 2.0], [1.3, 4.7, 1.9], [1.0, 1.0, 3.5]];
+        // [prior is default][credible]: (cases, declined)
+        let mut tally = [[(0usize, 0usize); 2]; 2];
+        let mut worst = (0.0, [0.0; 3], [1.0; 3], Credible::EqualTailed, 0.0);
+        for i in 0..n {
+            let counts = [0; 3].map(|_: i32| {
+                let u = next();
+                if u < 0.125 {
+                    0.0
+                } else {
+                    10f64.powf(7.0 * next()).floor()
+                }
+            });
+            let prior = if i % 2 == 0 {
+                [1.0; 3]
+            } else {
+                priors[(next() * 4.0) as usize % 4]
+            };
+            let conf = [0.8, 0.9, 0.95, 0.99][i % 4];
+            for (k, credible) in [Credible::EqualTailed, Credible::Hpd]
+                .into_iter()
+                .enumerate()
+            {
+                let e = eff(counts[0], counts[1], counts[2]);
+                let alpha = posterior_alpha(&e, prior).unwrap();
+                let (mean, sd) = posterior_mean_sd(&e, prior);
+                let declined = fast::interval(alpha, mean, sd, 1.0 - conf, credible).is_none();
+                let slot = &mut tally[usize::from(prior == [1.0; 3])][k];
+                slot.0 += 1;
+                slot.1 += usize::from(declined);
+                let diff = fast_vs_slow(counts, prior, credible, conf);
+                if !declined && diff > worst.0 {
+                    worst = (diff, counts, prior, credible, conf);
+                }
+            }
+        }
+        println!("largest |fast − adaptive| where the fast path answered: {worst:?}");
+        println!("fast path declines [other priors, default prior][ET, HPD] (cases, declined): {tally:?}");
+        for (cases, declined) in tally[1] {
+            assert!(
+                declined * 200 <= cases,
+                "default prior: {declined} of {cases} declined"
+            );
         }
     }
 
@@ -753,7 +822,7 @@ mod tests {
             let prior = [[1.0; 3], [1.0; 3], [0.5; 3], [2.0, 1.0, 2.0], [p0; 3], [p0, 1.0, 2.0 * p0]][prior_ix];
             let conf = [0.95, 0.8, 0.99, 1e-6 + conf_u * 0.1, 0.5 + 0.49 * conf_u, 0.999_999, 1.0 - 1e-12][conf_ix];
             let credible = if hpd { Credible::Hpd } else { Credible::EqualTailed };
-            fast_vs_slow(counts, prior, credible, conf);
+            let _ = fast_vs_slow(counts, prior, credible, conf);
         }
     }
 }
