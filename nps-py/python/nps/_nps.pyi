@@ -2490,6 +2490,30 @@ def recovery_stats(
     >>> s.low_scores, s.launched, s.recovered
     (2, 1, 1)
     """
+
+def recovery_stats_from_case_columns(
+    table: Any,
+    *,
+    case: str,
+    opened: str,
+    score: str,
+    reason: str,
+    dealer: str | None = None,
+    contacted: str | None = None,
+    channel: str | None = None,
+    outcome: str | None = None,
+    compensation: str | None = None,
+    over_expectation: str | None = None,
+    policy: Policy | None = None,
+    period: _PeriodName | None = None,
+    by: Literal["dealer"] | None = None,
+    tz: str | None = None,
+    top_reasons: int | None = None,
+    keys: _Column | Sequence[_Column] | None = None,
+    channel_rule: Literal["strongest", "first_contact"] | None = None,
+) -> RecoveryStats | RecoveryStatsTable:
+    """"""
+
 def rank_open_cases(
     cases: Iterable[Case], values: _Column, now: _Instant, *, policy: Policy | None = None
 ) -> list[RankedCase]:
