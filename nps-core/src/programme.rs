@@ -25,6 +25,12 @@
 //!   strongest channel used before the outcome, visit > video > phone >
 //!   message; the first contact's with [`ChannelRule::FirstContact`]).
 //!
+//! The cases are read in place (`&[Case]` or `&[&Case]`); a case table
+//! with one row per case ([`CaseColumns`]: what each case says, not its
+//! events) gives the same statistics without building cases
+//! ([`recovery_stats_from_case_columns`],
+//! [`recovery_stats_table_from_case_columns`]).
+//!
 //! ```
 //! use nps_core::case::{At, Case, Channel, Event, Outcome};
 //! use nps_core::policy::Policy;
