@@ -647,8 +647,8 @@ impl<'a> Facts<'a> {
 }
 
 /// The statistics of the cases `facts` reads (errors pass through).
-fn stats_of<'a>(
-    facts: impl Iterator<Item = Result<Facts<'a>>>,
+fn stats_of<'a, F: Borrow<Facts<'a>>>(
+    facts: impl Iterator<Item = Result<F>>,
     how: &How<'_>,
 ) -> Result<RecoveryStats> {
     let (policy, options, caps) = (how.policy, how.options, &how.caps);
@@ -663,6 +663,7 @@ fn stats_of<'a>(
     let mut expect = [(0u64, 0u64); EXPECTATION_BANDS.len()];
     for f in facts {
         let f = f?;
+        let f: &Facts<'a> = f.borrow();
         case_ids.push(f.id.to_owned());
         if f.score > 6 {
             continue;
@@ -920,13 +921,13 @@ pub fn recovery_stats_by_keys<C: Borrow<Case>>(
 
 /// The groups of [`recovery_stats_by_keys`] over `dealers.len()` cases
 /// (their dealers and opening instants), `facts(i)` reading case `i`.
-fn grouped_stats<'a>(
+fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     dealers: &[Option<&str>],
     opened: &[i64],
     how: &How<'_>,
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
-    facts: impl Fn(usize) -> Result<Facts<'a>>,
+    facts: impl Fn(usize) -> Result<F>,
 ) -> Result<Vec<GroupStats>> {
     let n = dealers.len();
     if let Some(k) = &keys {
@@ -1230,7 +1231,7 @@ pub fn recovery_stats_from_case_columns(
     options: &StatsOptions,
 ) -> Result<RecoveryStats> {
     let facts = cols.all_facts()?;
-    stats_of(facts.into_iter().map(Ok), &How::new(policy, options))
+    stats_of(facts.iter().map(Ok), &How::new(policy, options))
 }
 
 /// [`recovery_stats_table`] of a case table ([`CaseColumns`]; the dealer
@@ -1281,7 +1282,7 @@ pub fn recovery_stats_table_from_case_columns(
             &how,
             grouping,
             keys,
-            |i| Ok(facts[i]),
+            |i| Ok(&facts[i]),
         )?,
         dealer: grouping.dealer,
         period: grouping.period.map(|(p, _)| p),

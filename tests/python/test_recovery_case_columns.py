@@ -55,13 +55,13 @@ def test_hand_worked_statistics(make: Any) -> None:
         (2, 2, 1, 1, 0, 1)
     assert s.success_rate.value == 0.5
     t = nps.recovery_stats_from_case_columns(make(), **NAMES, by="dealer")
-    assert [(r[0], r[1].low_scores) for r in t] == [("D1", 1), ("D2", 1)]
+    assert [(r[1], r[2].low_scores) for r in t] == [("D1", 1), ("D2", 1)]
 
 
 def test_integer_case_ids_and_dealers() -> None:
     df = pl.DataFrame({**TABLE, "case_id": [7, 8, 9], "dealer": [1, 2, 1]})
     t = nps.recovery_stats_from_case_columns(df, **NAMES, by="dealer")
-    assert [(r[0], r[1].low_scores) for r in t] == [("1", 1), ("2", 1)]
+    assert [(r[1], r[2].low_scores) for r in t] == [("1", 1), ("2", 1)]
 
 
 def events_of(row: dict[str, Any]) -> list[dict[str, Any]]:
