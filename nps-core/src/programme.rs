@@ -1276,14 +1276,9 @@ pub fn recovery_stats_table_from_case_columns(
     };
     let n_keys = key_columns(&keys);
     Ok(RecoveryStatsTable {
-        rows: grouped_stats(
-            &dealers,
-            cols.opened,
-            &how,
-            grouping,
-            keys,
-            |i| Ok(&facts[i]),
-        )?,
+        rows: grouped_stats(&dealers, cols.opened, &how, grouping, keys, |i| {
+            Ok(&facts[i])
+        })?,
         dealer: grouping.dealer,
         period: grouping.period.map(|(p, _)| p),
         tz: grouping.period.map(|(_, tz)| tz.name().to_owned()),

@@ -71,6 +71,7 @@ __all__ = [
     "RecoveryStatsTable",
     "RankedCase",
     "recovery_stats",
+    "recovery_stats_from_case_columns",
     "rank_open_cases",
     "Rerating",
     "ManagedFlag",
