@@ -651,28 +651,54 @@ fn stats_of<'a, F: Borrow<Facts<'a>>>(
     facts: impl Iterator<Item = Result<F>>,
     how: &How<'_>,
 ) -> Result<RecoveryStats> {
-    let (policy, options, caps) = (how.policy, how.options, &how.caps);
-    let nb = policy.recovery.success_by_speed.len();
-    let (mut low, mut launched, mut r24, mut rec, mut conv, mut lost) = (0u64, 0, 0, 0, 0, 0);
-    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
-    let mut case_ids = Vec::new();
-    // (cases, recovered) per band
-    let mut speed = vec![(0u64, 0u64); nb + 1];
-    let mut comp = vec![(0u64, 0u64); caps.len() + 2];
-    let mut chan = [(0u64, 0u64); Channel::ALL.len()];
-    let mut expect = [(0u64, 0u64); EXPECTATION_BANDS.len()];
+    let mut t = Tally::new(how);
     for f in facts {
-        let f = f?;
-        let f: &Facts<'a> = f.borrow();
-        case_ids.push(f.id.to_owned());
-        if f.score > 6 {
-            continue;
+        t.add(f?.borrow(), how)?;
+    }
+    Ok(t.finish(how))
+}
+
+/// The counts of one group of cases as they are read ([`Tally::add`]),
+/// then its statistics ([`Tally::finish`]).
+struct Tally {
+    /// low, launched, responded_24h, recovered, converted, lost
+    counts: [u64; 6],
+    reasons: BTreeMap<String, u64>,
+    case_ids: Vec<String>,
+    /// (cases, recovered) per band
+    speed: Vec<(u64, u64)>,
+    comp: Vec<(u64, u64)>,
+    chan: [(u64, u64); Channel::ALL.len()],
+    expect: [(u64, u64); EXPECTATION_BANDS.len()],
+}
+
+impl Tally {
+    fn new(how: &How<'_>) -> Tally {
+        Tally {
+            counts: [0; 6],
+            reasons: BTreeMap::new(),
+            case_ids: Vec::new(),
+            speed: vec![(0, 0); how.policy.recovery.success_by_speed.len() + 1],
+            comp: vec![(0, 0); how.caps.len() + 2],
+            chan: [(0, 0); Channel::ALL.len()],
+            expect: [(0, 0); EXPECTATION_BANDS.len()],
         }
-        low += 1;
-        match reasons.get_mut(f.reason) {
+    }
+
+    /// Counts one case.
+    fn add(&mut self, f: &Facts<'_>, how: &How<'_>) -> Result<()> {
+        let (policy, caps) = (how.policy, &how.caps);
+        let nb = policy.recovery.success_by_speed.len();
+        self.case_ids.push(f.id.to_owned());
+        if f.score > 6 {
+            return Ok(());
+        }
+        let c = &mut self.counts;
+        c[0] += 1;
+        match self.reasons.get_mut(f.reason) {
             Some(n) => *n += 1,
             None => {
-                reasons.insert(f.reason.to_owned(), 1);
+                self.reasons.insert(f.reason.to_owned(), 1);
             }
         }
         let ok = matches!(
@@ -683,23 +709,23 @@ fn stats_of<'a, F: Borrow<Facts<'a>>>(
             b.0 += 1;
             b.1 += u64::from(ok);
         };
-        rec += u64::from(ok);
-        conv += u64::from(f.outcome == Some(Outcome::Converted));
-        lost += u64::from(f.outcome == Some(Outcome::Lost));
+        c[3] += u64::from(ok);
+        c[4] += u64::from(f.outcome == Some(Outcome::Converted));
+        c[5] += u64::from(f.outcome == Some(Outcome::Lost));
         match f.contacted {
             Some(t) => {
-                launched += 1;
-                r24 += u64::from(t - f.opened <= 24 * 3600);
+                c[1] += 1;
+                c[2] += u64::from(t - f.opened <= 24 * 3600);
                 let band = speed_band(policy, f.opened, t).map_err(|e| e.in_case(f.index, f.id))?;
-                hit(&mut speed[band]);
+                hit(&mut self.speed[band]);
             }
-            None => hit(&mut speed[nb]),
+            None => hit(&mut self.speed[nb]),
         }
         if let Some(ch) = f.channel {
             let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
-            hit(&mut chan[i]);
+            hit(&mut self.chan[i]);
         }
-        hit(&mut expect[f.expectation]);
+        hit(&mut self.expect[f.expectation]);
         let level = if f.compensation == 0 {
             0
         } else {
@@ -708,69 +734,85 @@ fn stats_of<'a, F: Borrow<Facts<'a>>>(
                 .position(|cap| f.compensation <= cap.minor)
                 .unwrap_or(caps.len())
         };
-        hit(&mut comp[level]);
+        hit(&mut self.comp[level]);
+        Ok(())
     }
-    case_ids.sort_unstable();
-    let band = |label: String, (n, k): (u64, u64), expected| RecoveryBand {
-        label,
-        success: RecoveryRate::new(k, n),
-        expected,
-    };
-    let mut by_speed: Vec<RecoveryBand> = (0..nb)
-        .map(|i| {
-            band(
-                speed_label(policy, i),
-                speed[i],
-                Some(policy.recovery.success_by_speed[i].success),
-            )
-        })
-        .collect();
-    by_speed.push(band("not_contacted".into(), speed[nb], None));
-    let mut by_compensation = vec![band("none".into(), comp[0], None)];
-    for (i, cap) in caps.iter().enumerate() {
-        by_compensation.push(band(format!("<= {cap}"), comp[i + 1], None));
+
+    /// The statistics of the cases counted.
+    fn finish(self, how: &How<'_>) -> RecoveryStats {
+        let (policy, options, caps) = (how.policy, how.options, &how.caps);
+        let nb = policy.recovery.success_by_speed.len();
+        let Tally {
+            counts: [low, launched, r24, rec, conv, lost],
+            reasons,
+            mut case_ids,
+            speed,
+            comp,
+            chan,
+            expect,
+        } = self;
+        case_ids.sort_unstable();
+        let band = |label: String, (n, k): (u64, u64), expected| RecoveryBand {
+            label,
+            success: RecoveryRate::new(k, n),
+            expected,
+        };
+        let mut by_speed: Vec<RecoveryBand> = (0..nb)
+            .map(|i| {
+                band(
+                    speed_label(policy, i),
+                    speed[i],
+                    Some(policy.recovery.success_by_speed[i].success),
+                )
+            })
+            .collect();
+        by_speed.push(band("not_contacted".into(), speed[nb], None));
+        let mut by_compensation = vec![band("none".into(), comp[0], None)];
+        for (i, cap) in caps.iter().enumerate() {
+            by_compensation.push(band(format!("<= {cap}"), comp[i + 1], None));
+        }
+        if let Some(last) = caps.last() {
+            by_compensation.push(band(format!("> {last}"), comp[caps.len() + 1], None));
+        }
+        let by_channel = Channel::ALL
+            .iter()
+            .zip(chan)
+            .map(|(ch, b)| band(ch.name().into(), b, None))
+            .collect();
+        let by_expectation = EXPECTATION_BANDS
+            .iter()
+            .zip(expect)
+            .map(|(l, b)| band((*l).into(), b, None))
+            .collect();
+        let none = RecoveryRate::new(0, 0);
+        let mut s = RecoveryStats {
+            low_scores: low,
+            launched,
+            responded_24h: r24,
+            recovered: rec,
+            converted: conv,
+            lost,
+            launch_rate: none,
+            response_24h_rate: none,
+            success_rate: none,
+            conversion_rate: none,
+            lost_rate: none,
+            reasons: Vec::new(),
+            by_speed,
+            by_compensation,
+            by_channel,
+            by_expectation,
+            parts: StatsParts {
+                case_ids,
+                reason_counts: reasons,
+                top_reasons: options.top_reasons,
+                channel_rule: options.channel_rule,
+                policy: how.fingerprint.clone(),
+            },
+        };
+        s.finish();
+        s
     }
-    if let Some(last) = caps.last() {
-        by_compensation.push(band(format!("> {last}"), comp[caps.len() + 1], None));
-    }
-    let by_channel = Channel::ALL
-        .iter()
-        .zip(chan)
-        .map(|(ch, b)| band(ch.name().into(), b, None))
-        .collect();
-    let by_expectation = EXPECTATION_BANDS
-        .iter()
-        .zip(expect)
-        .map(|(l, b)| band((*l).into(), b, None))
-        .collect();
-    let none = RecoveryRate::new(0, 0);
-    let mut s = RecoveryStats {
-        low_scores: low,
-        launched,
-        responded_24h: r24,
-        recovered: rec,
-        converted: conv,
-        lost,
-        launch_rate: none,
-        response_24h_rate: none,
-        success_rate: none,
-        conversion_rate: none,
-        lost_rate: none,
-        reasons: Vec::new(),
-        by_speed,
-        by_compensation,
-        by_channel,
-        by_expectation,
-        parts: StatsParts {
-            case_ids,
-            reason_counts: reasons,
-            top_reasons: options.top_reasons,
-            channel_rule: options.channel_rule,
-            policy: how.fingerprint.clone(),
-        },
-    };
-    s.finish();
-    Ok(s)
 }
 
 /// How to group cases in [`recovery_stats_by`].
@@ -965,10 +1007,14 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
         tz,
     }
     .assign(n)?;
-    // Members by position in the input (for errors too).
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); a.labels.len()];
+    // One pass over the cases in input order (memory read in sequence),
+    // each counted in its group.
+    let mut tallies: Vec<Option<Tally>> =
+        (0..a.labels.len()).map(|_| Some(Tally::new(how))).collect();
     for (i, &g) in a.rows.iter().enumerate() {
-        members[g as usize].push(i);
+        if let Some(t) = &mut tallies[g as usize] {
+            t.add(facts(i)?.borrow(), how)?;
+        }
     }
     // Period first, then dealer (`None` first).
     let mut order: Vec<usize> = (0..a.labels.len()).collect();
@@ -997,7 +1043,10 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
                 period_start: start.filter(|_| grouping.period.is_some()),
                 dealer,
                 key,
-                stats: stats_of(members[i].iter().map(|&j| facts(j)), how)?,
+                stats: tallies[i]
+                    .take()
+                    .map(|t| t.finish(how))
+                    .ok_or_else(|| Error::arg("keys", "a group appears twice in the grouping"))?,
             })
         })
         .collect()
