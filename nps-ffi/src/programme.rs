@@ -129,6 +129,34 @@ pub(crate) unsafe fn cases_of(
         .collect()
 }
 
+/// The cases behind `n` handles, borrowed (the statistics read them in
+/// place); a NULL entry is named by its row.
+///
+/// # Safety
+///
+/// `cases` NULL (with `n` 0) or readable for `n` live case handles that
+/// outlive the result.
+unsafe fn case_refs_of<'a>(
+    cases: *const *const NpsCase,
+    n: usize,
+) -> Result<Vec<&'a Case>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let ptrs = unsafe { ffi::slice(cases, n, "cases") }?;
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            if p.is_null() {
+                return Err(FfiError::NullPointer {
+                    name: "cases",
+                    row: Some(i),
+                });
+            }
+            // SAFETY: the caller guarantees live handles.
+            Ok(&unsafe { NpsCase::try_ref(p, "cases") }?.case)
+        })
+        .collect()
+}
+
 /// Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =
 /// default): the counts and the five rates, each with its numerator and
 /// denominator (`has_value` false = no data). Splits, reasons and
@@ -151,7 +179,7 @@ pub unsafe extern "C" fn nps_recovery_stats(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
+        let (p, cs) = unsafe { (policy_or_default(policy)?, case_refs_of(cases, n)?) };
         let s = recovery_stats(&cs, &p, &StatsOptions::default())?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(stats_to_c(&s)) };
@@ -374,7 +402,7 @@ pub unsafe extern "C" fn nps_recovery_stats_json(
         let (p, cs, tz) = unsafe {
             (
                 policy_or_default(policy)?,
-                cases_of(cases, n)?,
+                case_refs_of(cases, n)?,
                 ffi::opt_text(tz, "tz")?.unwrap_or(nps_core::period::DEFAULT_TZ),
             )
         };
@@ -434,7 +462,7 @@ pub unsafe extern "C" fn nps_recovery_stats_by_json(
         let (p, cs, cols, tz) = unsafe {
             (
                 policy_or_default(policy)?,
-                cases_of(cases, n)?,
+                case_refs_of(cases, n)?,
                 key_columns_of(key_columns, n_key_columns, n)?,
                 ffi::opt_text(tz, "tz")?.unwrap_or(nps_core::period::DEFAULT_TZ),
             )
@@ -501,7 +529,7 @@ pub unsafe extern "C" fn nps_recovery_stats_new(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
+        let (p, cs) = unsafe { (policy_or_default(policy)?, case_refs_of(cases, n)?) };
         let o = StatsOptions {
             top_reasons,
             ..StatsOptions::default()
@@ -819,7 +847,7 @@ pub unsafe extern "C" fn nps_recovery_stats_new_with_options(
         let (p, cs, o) = unsafe {
             (
                 policy_or_default(policy)?,
-                cases_of(cases, n)?,
+                case_refs_of(cases, n)?,
                 stats_options(options)?,
             )
         };
