@@ -34,9 +34,12 @@ Tasks (``--tasks``):
 * ``recovery``          -- recovery statistics (SPEC 4.5) by dealer (50) x
   month over ``rows / 10`` recovery cases: low scores, launched, responded
   within 24 h, recovered, converted, lost, success by response speed
-  (<= 6 h, <= 24 h, later, not contacted) and by channel. nps reads
-  ``nps.Case`` objects (built from their events before timing); the peers
-  read the flat case table (one row per case) a DMS export would give.
+  (<= 6 h, <= 24 h, later, not contacted) and by channel. Everyone reads
+  the flat case table (one row per case) a DMS export would give: nps
+  with ``nps.recovery_stats_from_case_columns`` (a polars DataFrame with a
+  case id, the reason, and the first contact as an instant);
+* ``recovery_objects``  -- the same statistics from a list of ``nps.Case``
+  objects (built from their events before timing), the peers as above.
 
 Usage::
 
@@ -60,7 +63,7 @@ START_TS = 1_672_531_200  # 2023-01-01T00:00:00Z
 DAY = 86_400
 WINDOW_DAYS = 30
 TASKS = ("ftfr", "ftfr_dealer_month", "heat", "time_kpi", "time_kpi_dealer_month",
-         "kpi_dealer_month", "managed", "recovery")
+         "kpi_dealer_month", "managed", "recovery", "recovery_objects")
 TOOLS = ("nps", "polars", "duckdb")
 STAGES = ("appointment", "reception", "diagnosis", "repair", "delivery", "follow_up")
 
@@ -168,9 +171,36 @@ def nps_task(task: str, d: dict[str, Any]) -> Callable[[], Any]:
     if task == "managed":
         return lambda: nps.managed_flags(d["score"], d["score_dealer"])
     if task == "recovery":
+        # The flat case table (one row per case, a polars DataFrame) read
+        # by nps-core's case-table path.
+        df = nps_case_frame(d)
+        return lambda: nps.recovery_stats_from_case_columns(
+            df, case="case_id", opened="opened", score="score", reason="reason",
+            dealer="dealer", contacted="contacted", channel="channel", outcome="outcome",
+            period="month", by="dealer", tz="UTC")
+    if task == "recovery_objects":
         cases = recovery_cases(d)
         return lambda: nps.recovery_stats(cases, period="month", by="dealer", tz="UTC")
     raise ValueError(task)
+
+
+def nps_case_frame(d: dict[str, Any]) -> Any:
+    """The case table nps reads: the peers' columns with a case id, the
+    low-score reason, and the first contact as an instant (null when never
+    contacted)."""
+    import polars as pl
+
+    contacted = d["case_contacted"]
+    return pl.DataFrame({
+        "case_id": np.arange(len(contacted), dtype=np.uint64),
+        "opened": d["case_opened"], "score": d["case_score"],
+        "reason": list(d["case_reason"]), "dealer": d["case_dealer"],
+        "contacted": pl.Series([int(o + c) if k else None for o, c, k in
+                                zip(d["case_opened"], d["case_contact"], contacted)],
+                               dtype=pl.Int64),
+        "channel": [CHANNELS[c] if k else None for c, k in zip(d["case_channel"], contacted)],
+        "outcome": [OUTCOMES[o] for o in d["case_outcome"]],
+    })
 
 
 OUTCOMES = (None, "recovered", "converted", "lost")
@@ -197,7 +227,7 @@ def recovery_cases(d: dict[str, Any]) -> list[Any]:
             events.append({"kind": "rerated", "at": contact + 1_800, "score": 9})
         if outcome is not None:
             events.append({"kind": "closed", "at": max(contact, at) + 3_600, "outcome": outcome})
-        out.append(nps.Case.from_events(events, case_id=f"c{i}"))
+        out.append(nps.Case.from_events(events, case_id=str(i)))
     return out
 
 
@@ -259,7 +289,7 @@ def nps_canon(task: str, r: Any) -> Any:
     if task == "managed":
         return {(int(f.key), f.test): (f.n, f.observed, f.network_n, f.network_observed,
                                        f.status, f.p_value) for f in r}
-    if task == "recovery":
+    if task in ("recovery", "recovery_objects"):
         return recovery_canon(r)
     raise ValueError(task)
 
@@ -379,7 +409,7 @@ def polars_task(task: str, d: dict[str, Any]) -> Callable[[], Any]:
             n=pl.len(), tens=(pl.col("score") == 10).sum(),
             detractors=(pl.col("score") <= 6).sum(),
             below_9=(pl.col("score") <= 8).sum()).collect())
-    if task == "recovery":
+    if task in ("recovery", "recovery_objects"):
         df = pl.DataFrame(case_frame(d))
         c, ok = pl.col("contact"), pl.col("outcome").is_in(["recovered", "converted"])
         bands = {"s6": c <= 6 * 3600, "s24": (c > 6 * 3600) & (c <= 86_400),
@@ -417,7 +447,7 @@ def polars_canon(task: str, r: Any) -> Any:
                 {(int(k), str(m)[:7]): (int(a), int(b)) for k, m, _, _, a, b in rows})
     if task == "managed":
         return r
-    if task == "recovery":
+    if task in ("recovery", "recovery_objects"):
         return {(int(k), str(m)[:7]): tuple(int(v) for v in rest) for k, m, *rest in r.iter_rows()}
     raise ValueError(task)
 
@@ -484,7 +514,7 @@ def duckdb_task(task: str, d: dict[str, Any]) -> Callable[[], Any]:
                count(*) FILTER (WHERE score <= 6) AS detractors,
                count(*) FILTER (WHERE score <= 8) AS below_9 FROM s GROUP BY dealer"""
         return lambda: flags_from_counts(con.execute(q).fetchnumpy())
-    if task == "recovery":
+    if task in ("recovery", "recovery_objects"):
         con.register("cases", pa.table(case_frame(d)))
         ok = "outcome IN ('recovered', 'converted')"
         bands = {"s6": "contact <= 21600", "s24": "contact > 21600 AND contact <= 86400",
@@ -521,7 +551,7 @@ def duckdb_canon(task: str, r: Any) -> Any:
                 {(int(k), str(m)[:7]): (int(a), int(b)) for k, m, _, _, a, b in r})
     if task == "managed":
         return r
-    if task == "recovery":
+    if task in ("recovery", "recovery_objects"):
         return {(int(k), str(m)[:7]): tuple(int(v) for v in rest) for k, m, *rest in r}
     raise ValueError(task)
 
@@ -576,7 +606,7 @@ def main() -> None:
                 t0 = time.perf_counter()
                 runs[t]()
                 best[t] = min(best[t], time.perf_counter() - t0)
-        size = max(1, a.rows // 10) if task == "recovery" else a.rows  # recovery: cases
+        size = max(1, a.rows // 10) if task.startswith("recovery") else a.rows  # cases
         for t in tools:
             print(f"| {task} | {t} | {best[t]:.4f} | {size / best[t] / 1e6:,.1f} | "
                   f"{best[t] / best['nps']:.2f} |", flush=True)

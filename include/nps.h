@@ -4336,6 +4336,62 @@ typedef struct NpsEventColumns {
 } NpsEventColumns;
 
 /**
+ * A case table, one row per case (nps-core's `programme::CaseColumns`):
+ * `case_id`, `opened`, `score` and `reason` are required, every other
+ * column may be NULL (not given). In a text column a NULL entry is "no
+ * value on that row"; in `score` and `compensation` NaN is; in `opened`
+ * and `contacted` `INT64_MIN` is. The columns are only read during the
+ * call. The rules of a row are in `nps_recovery_stats_from_case_columns`.
+ */
+typedef struct NpsCaseColumns {
+    /**
+     * The case id of each row (NUL-terminated UTF-8).
+     */
+    const char *const *case_id;
+    /**
+     * The opening instant, Unix seconds.
+     */
+    const int64_t *opened;
+    /**
+     * The original score, a whole number 0–10.
+     */
+    const double *score;
+    /**
+     * The low-score reason.
+     */
+    const char *const *reason;
+    /**
+     * The dealer (optional), or NULL.
+     */
+    const char *const *dealer;
+    /**
+     * The first contact, Unix seconds (`INT64_MIN` = never contacted), or
+     * NULL (no case contacted).
+     */
+    const int64_t *contacted;
+    /**
+     * The apology channel of a contacted case (`visit`, `video`, `phone`,
+     * `message`), or NULL.
+     */
+    const char *const *channel;
+    /**
+     * How the case ended (`recovered`, `converted`, `lost`; NULL entry =
+     * open), or NULL.
+     */
+    const char *const *outcome;
+    /**
+     * Total of the accepted packages in minor units of the policy's
+     * currency (NaN = none), or NULL.
+     */
+    const double *compensation;
+    /**
+     * An accepted package is over the customer's expectation, or NULL
+     * (false).
+     */
+    const bool *over_expectation;
+} NpsCaseColumns;
+
+/**
  * An open case ranked by expected recovered value.
  */
 typedef struct NpsRankedCase {
@@ -8633,6 +8689,84 @@ NpsStatus nps_recovery_stats_columns_new(const struct NpsPolicy *policy,
                                          size_t n,
                                          const struct NpsRecoveryStatsOptions *options,
                                          struct NpsRecoveryStatsHandle **out);
+
+/**
+ * The programme statistics of a case table of `n` rows, one row per case
+ * (nps-core's `programme::recovery_stats_from_case_columns`), with
+ * `policy` (NULL = default) and `options` (NULL =
+ * `nps_recovery_stats_options_default()`), as a new handle written to
+ * `*out`: equal to `nps_recovery_stats_new_with_options` over cases whose
+ * state says what the rows say, without building cases.
+ *
+ * The rules of a row: `score` a whole number 0–10; `reason` and `opened`
+ * given; `contacted` (the first contact) at or after `opened`; a contacted
+ * case has its apology `channel` (the one `options->channel_rule` picks),
+ * a case never contacted none; `outcome` `recovered` or `converted` needs
+ * a contact; `compensation` a whole number ≥ 0; `over_expectation` only
+ * with a compensation.
+ *
+ * Errors: a bad row is `NPS_STATUS_INVALID_VALUE` (the message names the
+ * column) with `nps_last_error_index` the row and
+ * `nps_last_error_case_id` the case id; `reason` NULL (with `n` > 0) is
+ * `NPS_STATUS_LENGTH_MISMATCH` naming `reason`; pointer and UTF-8 errors
+ * as usual.
+ *
+ * ```c
+ * const char *ids[] = {"a", "b"};
+ * int64_t opened[] = {0, 0};
+ * double score[] = {3, 5};
+ * const char *reason[] = {"waiting", "price"};
+ * int64_t contacted[] = {3600, INT64_MIN};
+ * const char *channel[] = {"visit", NULL};
+ * const char *outcome[] = {"recovered", NULL};
+ * NpsCaseColumns cols = {0};
+ * cols.case_id = ids; cols.opened = opened; cols.score = score;
+ * cols.reason = reason; cols.contacted = contacted; cols.channel = channel;
+ * cols.outcome = outcome;
+ * NpsRecoveryStatsHandle *h = NULL;
+ * nps_recovery_stats_from_case_columns(NULL, &cols, 2, NULL, &h);
+ * NpsRecoveryStats s;
+ * nps_recovery_stats_get(h, &s); // s.low_scores == 2, s.recovered == 1
+ * nps_recovery_stats_free(h);
+ * ```
+ *
+ * # Safety
+ *
+ * `policy` NULL or a live handle; `columns` readable, each non-NULL column
+ * readable for `n` elements (each text entry NULL or NUL-terminated);
+ * `options` NULL or readable; `out` NULL or writable.
+ */
+NpsStatus nps_recovery_stats_from_case_columns(const struct NpsPolicy *policy,
+                                               const struct NpsCaseColumns *columns,
+                                               size_t n,
+                                               const struct NpsRecoveryStatsOptions *options,
+                                               struct NpsRecoveryStatsHandle **out);
+
+/**
+ * The programme statistics of a case table (as
+ * `nps_recovery_stats_from_case_columns`) per group, as the JSON array of
+ * `nps_recovery_stats_by_json` ({period, dealer, stats} groups sorted by
+ * period, then dealer): grouped by the `period` (an `NpsPeriod`,
+ * `NPS_PERIOD_NONE` for none) of `opened` in the IANA zone `tz` (NULL =
+ * UTC) and, when `by_dealer`, by the `dealer` column (nps-core's
+ * `programme::recovery_stats_table_from_case_columns`). Text output as
+ * `nps_case_to_json`.
+ *
+ * # Safety
+ *
+ * As `nps_recovery_stats_from_case_columns`; `tz` NULL or NUL-terminated;
+ * `buf` NULL or writable for `len` bytes; `text_len` NULL or writable.
+ */
+NpsStatus nps_recovery_stats_table_from_case_columns_json(const struct NpsPolicy *policy,
+                                                          const struct NpsCaseColumns *columns,
+                                                          size_t n,
+                                                          const struct NpsRecoveryStatsOptions *options,
+                                                          uint32_t period,
+                                                          bool by_dealer,
+                                                          const char *tz,
+                                                          char *buf,
+                                                          size_t len,
+                                                          size_t *text_len);
 
 /**
  * The programme statistics of `n` cases with `policy` (NULL = default)

@@ -123,6 +123,7 @@ prog change        tests/c/test_change.c        -lcjson  "$root/tests/golden/cha
 prog loyalty       tests/c/test_loyalty.c       -lcjson  "$root/tests/golden/loyalty_vectors.json"
 prog flow          tests/c/test_flow.c          -lcjson  "$root/tests/golden/flow_vectors.json"
 prog event_log     tests/c/test_event_log.c     ""       ""
+prog case_columns  tests/c/test_case_columns.c  ""       ""
 prog goal          tests/c/test_goal.c          -lcjson  "$root/tests/golden/goal_vectors.json"
 defs=(-DEXPECTED_VERSION="\"$version\"")
 

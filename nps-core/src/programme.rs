@@ -25,6 +25,12 @@
 //!   strongest channel used before the outcome, visit > video > phone >
 //!   message; the first contact's with [`ChannelRule::FirstContact`]).
 //!
+//! The cases are read in place (`&[Case]` or `&[&Case]`); a case table
+//! with one row per case ([`CaseColumns`]: what each case says, not its
+//! events) gives the same statistics without building cases
+//! ([`recovery_stats_from_case_columns`],
+//! [`recovery_stats_table_from_case_columns`]).
+//!
 //! ```
 //! use nps_core::case::{At, Case, Channel, Event, Outcome};
 //! use nps_core::policy::Policy;
@@ -42,6 +48,7 @@
 //! # Ok::<(), nps_core::Error>(())
 //! ```
 
+use std::borrow::Borrow;
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -543,150 +550,269 @@ pub fn speed_label(policy: &Policy, i: usize) -> String {
 }
 
 /// Statistics of one group of cases (see the module docs).
-pub fn recovery_stats(
-    cases: &[Case],
+///
+/// `cases` is a slice of [`Case`]s or of references to them (`&[&Case]`,
+/// e.g. cases held elsewhere): the statistics read the cases in place.
+pub fn recovery_stats<C: Borrow<Case>>(
+    cases: &[C],
     policy: &Policy,
     options: &StatsOptions,
 ) -> Result<RecoveryStats> {
-    stats_of(cases.iter(), policy, &policy.fingerprint(), options)
+    let how = How::new(policy, options);
+    stats_of(
+        cases.iter().enumerate().map(|(i, c)| {
+            let c = c.borrow();
+            Facts::of(i, c, &how).map_err(|e| e.in_case(i, c.id()))
+        }),
+        &how,
+    )
 }
 
-/// [`recovery_stats`] of some cases, with the policy's fingerprint
-/// computed once by the caller.
-fn stats_of<'a>(
-    cases: impl Iterator<Item = &'a Case>,
-    policy: &Policy,
-    fingerprint: &str,
-    options: &StatsOptions,
-) -> Result<RecoveryStats> {
-    let nb = policy.recovery.success_by_speed.len();
-    let mut caps: Vec<Money> = policy.tiers.iter().map(|t| t.compensation_cap).collect();
-    caps.sort_by_key(|m| m.minor);
-    caps.dedup();
-    let (mut low, mut launched, mut r24, mut rec, mut conv, mut lost) = (0u64, 0, 0, 0, 0, 0);
-    let mut reasons: BTreeMap<String, u64> = BTreeMap::new();
-    let mut case_ids = Vec::new();
-    // (cases, recovered) per band
-    let mut speed = vec![(0u64, 0u64); nb + 1];
-    let mut comp = vec![(0u64, 0u64); caps.len() + 2];
-    let mut chan = [(0u64, 0u64); Channel::ALL.len()];
-    let mut expect = [(0u64, 0u64); EXPECTATION_BANDS.len()];
-    for (ci, c) in cases.enumerate() {
-        let in_case = |e: Error| e.in_case(ci, c.id());
-        case_ids.push(c.id().to_owned());
-        let s = c.state();
-        if s.score > 6 {
-            continue;
+/// What the statistics of a group need from the policy and options,
+/// computed once per call.
+struct How<'p> {
+    policy: &'p Policy,
+    options: &'p StatsOptions,
+    fingerprint: String,
+    /// The distinct compensation caps of the tiers, ascending.
+    caps: Vec<Money>,
+}
+
+impl<'p> How<'p> {
+    fn new(policy: &'p Policy, options: &'p StatsOptions) -> How<'p> {
+        let mut caps: Vec<Money> = policy.tiers.iter().map(|t| t.compensation_cap).collect();
+        caps.sort_by_key(|m| m.minor);
+        caps.dedup();
+        How {
+            policy,
+            options,
+            fingerprint: policy.fingerprint(),
+            caps,
         }
-        low += 1;
-        match reasons.get_mut(s.reason.as_str()) {
+    }
+}
+
+/// What the statistics read of one case: its row of a case table
+/// ([`CaseColumns`]), or what a [`Case`] says ([`Facts::of`]).
+#[derive(Clone, Copy)]
+struct Facts<'a> {
+    /// The position of the case (or row) in the input, for errors.
+    index: usize,
+    id: &'a str,
+    score: u8,
+    reason: &'a str,
+    opened: i64,
+    /// The first contact.
+    contacted: Option<i64>,
+    /// The apology channel ([`StatsOptions::channel_rule`]).
+    channel: Option<Channel>,
+    outcome: Option<Outcome>,
+    /// Index in [`EXPECTATION_BANDS`].
+    expectation: usize,
+    /// Total of the accepted packages, minor units of the policy's
+    /// currency.
+    compensation: i64,
+}
+
+impl<'a> Facts<'a> {
+    /// What [`recovery_stats`] reads of a case.
+    fn of(index: usize, c: &'a Case, how: &How<'_>) -> Result<Facts<'a>> {
+        let s = c.state();
+        let accepted = s.proposals.iter().filter(|p| p.accepted_at.is_some());
+        let expectation = accepted
+            .clone()
+            .fold(0, |lv, p| lv.max(1 + usize::from(p.over_expectation)));
+        // Only a case with an accepted package has a total to convert.
+        let compensation = if s.score <= 6 && !s.proposals.is_empty() {
+            c.accepted_total(how.policy, &[])?.minor
+        } else {
+            0
+        };
+        Ok(Facts {
+            index,
+            id: c.id(),
+            score: s.score,
+            reason: &s.reason,
+            opened: s.opened_at,
+            contacted: s.contacted_at,
+            channel: match how.options.channel_rule {
+                ChannelRule::Strongest => s.strongest_channel,
+                ChannelRule::FirstContact => s.channel,
+            },
+            outcome: c.outcome(),
+            expectation,
+            compensation,
+        })
+    }
+}
+
+/// The statistics of the cases `facts` reads (errors pass through).
+fn stats_of<'a, F: Borrow<Facts<'a>>>(
+    facts: impl Iterator<Item = Result<F>>,
+    how: &How<'_>,
+) -> Result<RecoveryStats> {
+    let mut t = Tally::new(how);
+    for f in facts {
+        t.add(f?.borrow(), how)?;
+    }
+    Ok(t.finish(how))
+}
+
+/// The counts of one group of cases as they are read ([`Tally::add`]),
+/// then its statistics ([`Tally::finish`]).
+struct Tally {
+    /// low, launched, responded_24h, recovered, converted, lost
+    counts: [u64; 6],
+    reasons: BTreeMap<String, u64>,
+    case_ids: Vec<String>,
+    /// (cases, recovered) per band
+    speed: Vec<(u64, u64)>,
+    comp: Vec<(u64, u64)>,
+    chan: [(u64, u64); Channel::ALL.len()],
+    expect: [(u64, u64); EXPECTATION_BANDS.len()],
+}
+
+impl Tally {
+    fn new(how: &How<'_>) -> Tally {
+        Tally {
+            counts: [0; 6],
+            reasons: BTreeMap::new(),
+            case_ids: Vec::new(),
+            speed: vec![(0, 0); how.policy.recovery.success_by_speed.len() + 1],
+            comp: vec![(0, 0); how.caps.len() + 2],
+            chan: [(0, 0); Channel::ALL.len()],
+            expect: [(0, 0); EXPECTATION_BANDS.len()],
+        }
+    }
+
+    /// Counts one case.
+    fn add(&mut self, f: &Facts<'_>, how: &How<'_>) -> Result<()> {
+        let (policy, caps) = (how.policy, &how.caps);
+        let nb = policy.recovery.success_by_speed.len();
+        self.case_ids.push(f.id.to_owned());
+        if f.score > 6 {
+            return Ok(());
+        }
+        let c = &mut self.counts;
+        c[0] += 1;
+        match self.reasons.get_mut(f.reason) {
             Some(n) => *n += 1,
             None => {
-                reasons.insert(s.reason.clone(), 1);
+                self.reasons.insert(f.reason.to_owned(), 1);
             }
         }
         let ok = matches!(
-            c.outcome(),
+            f.outcome,
             Some(Outcome::Recovered) | Some(Outcome::Converted)
         );
         let hit = |b: &mut (u64, u64)| {
             b.0 += 1;
             b.1 += u64::from(ok);
         };
-        rec += u64::from(ok);
-        conv += u64::from(c.outcome() == Some(Outcome::Converted));
-        lost += u64::from(c.outcome() == Some(Outcome::Lost));
-        match s.contacted_at {
+        c[3] += u64::from(ok);
+        c[4] += u64::from(f.outcome == Some(Outcome::Converted));
+        c[5] += u64::from(f.outcome == Some(Outcome::Lost));
+        match f.contacted {
             Some(t) => {
-                launched += 1;
-                r24 += u64::from(t - s.opened_at <= 24 * 3600);
-                hit(&mut speed[speed_band(policy, s.opened_at, t).map_err(in_case)?]);
+                c[1] += 1;
+                c[2] += u64::from(t - f.opened <= 24 * 3600);
+                let band = speed_band(policy, f.opened, t).map_err(|e| e.in_case(f.index, f.id))?;
+                hit(&mut self.speed[band]);
             }
-            None => hit(&mut speed[nb]),
+            None => hit(&mut self.speed[nb]),
         }
-        let channel = match options.channel_rule {
-            ChannelRule::Strongest => s.strongest_channel,
-            ChannelRule::FirstContact => s.channel,
-        };
-        if let Some(ch) = channel {
+        if let Some(ch) = f.channel {
             let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
-            hit(&mut chan[i]);
+            hit(&mut self.chan[i]);
         }
-        let accepted = s.proposals.iter().filter(|p| p.accepted_at.is_some());
-        let level = accepted.fold(0, |lv, p| lv.max(1 + usize::from(p.over_expectation)));
-        hit(&mut expect[level]);
-        let total = c.accepted_total(policy, &[]).map_err(in_case)?;
-        let level = if total.minor == 0 {
+        hit(&mut self.expect[f.expectation]);
+        let level = if f.compensation == 0 {
             0
         } else {
             1 + caps
                 .iter()
-                .position(|cap| total.minor <= cap.minor)
+                .position(|cap| f.compensation <= cap.minor)
                 .unwrap_or(caps.len())
         };
-        hit(&mut comp[level]);
+        hit(&mut self.comp[level]);
+        Ok(())
     }
-    case_ids.sort_unstable();
-    let band = |label: String, (n, k): (u64, u64), expected| RecoveryBand {
-        label,
-        success: RecoveryRate::new(k, n),
-        expected,
-    };
-    let mut by_speed: Vec<RecoveryBand> = (0..nb)
-        .map(|i| {
-            band(
-                speed_label(policy, i),
-                speed[i],
-                Some(policy.recovery.success_by_speed[i].success),
-            )
-        })
-        .collect();
-    by_speed.push(band("not_contacted".into(), speed[nb], None));
-    let mut by_compensation = vec![band("none".into(), comp[0], None)];
-    for (i, cap) in caps.iter().enumerate() {
-        by_compensation.push(band(format!("<= {cap}"), comp[i + 1], None));
+
+    /// The statistics of the cases counted.
+    fn finish(self, how: &How<'_>) -> RecoveryStats {
+        let (policy, options, caps) = (how.policy, how.options, &how.caps);
+        let nb = policy.recovery.success_by_speed.len();
+        let Tally {
+            counts: [low, launched, r24, rec, conv, lost],
+            reasons,
+            mut case_ids,
+            speed,
+            comp,
+            chan,
+            expect,
+        } = self;
+        case_ids.sort_unstable();
+        let band = |label: String, (n, k): (u64, u64), expected| RecoveryBand {
+            label,
+            success: RecoveryRate::new(k, n),
+            expected,
+        };
+        let mut by_speed: Vec<RecoveryBand> = (0..nb)
+            .map(|i| {
+                band(
+                    speed_label(policy, i),
+                    speed[i],
+                    Some(policy.recovery.success_by_speed[i].success),
+                )
+            })
+            .collect();
+        by_speed.push(band("not_contacted".into(), speed[nb], None));
+        let mut by_compensation = vec![band("none".into(), comp[0], None)];
+        for (i, cap) in caps.iter().enumerate() {
+            by_compensation.push(band(format!("<= {cap}"), comp[i + 1], None));
+        }
+        if let Some(last) = caps.last() {
+            by_compensation.push(band(format!("> {last}"), comp[caps.len() + 1], None));
+        }
+        let by_channel = Channel::ALL
+            .iter()
+            .zip(chan)
+            .map(|(ch, b)| band(ch.name().into(), b, None))
+            .collect();
+        let by_expectation = EXPECTATION_BANDS
+            .iter()
+            .zip(expect)
+            .map(|(l, b)| band((*l).into(), b, None))
+            .collect();
+        let none = RecoveryRate::new(0, 0);
+        let mut s = RecoveryStats {
+            low_scores: low,
+            launched,
+            responded_24h: r24,
+            recovered: rec,
+            converted: conv,
+            lost,
+            launch_rate: none,
+            response_24h_rate: none,
+            success_rate: none,
+            conversion_rate: none,
+            lost_rate: none,
+            reasons: Vec::new(),
+            by_speed,
+            by_compensation,
+            by_channel,
+            by_expectation,
+            parts: StatsParts {
+                case_ids,
+                reason_counts: reasons,
+                top_reasons: options.top_reasons,
+                channel_rule: options.channel_rule,
+                policy: how.fingerprint.clone(),
+            },
+        };
+        s.finish();
+        s
     }
-    if let Some(last) = caps.last() {
-        by_compensation.push(band(format!("> {last}"), comp[caps.len() + 1], None));
-    }
-    let by_channel = Channel::ALL
-        .iter()
-        .zip(chan)
-        .map(|(ch, b)| band(ch.name().into(), b, None))
-        .collect();
-    let by_expectation = EXPECTATION_BANDS
-        .iter()
-        .zip(expect)
-        .map(|(l, b)| band((*l).into(), b, None))
-        .collect();
-    let none = RecoveryRate::new(0, 0);
-    let mut s = RecoveryStats {
-        low_scores: low,
-        launched,
-        responded_24h: r24,
-        recovered: rec,
-        converted: conv,
-        lost,
-        launch_rate: none,
-        response_24h_rate: none,
-        success_rate: none,
-        conversion_rate: none,
-        lost_rate: none,
-        reasons: Vec::new(),
-        by_speed,
-        by_compensation,
-        by_channel,
-        by_expectation,
-        parts: StatsParts {
-            case_ids,
-            reason_counts: reasons,
-            top_reasons: options.top_reasons,
-            channel_rule: options.channel_rule,
-            policy: fingerprint.to_owned(),
-        },
-    };
-    s.finish();
-    Ok(s)
 }
 
 /// How to group cases in [`recovery_stats_by`].
@@ -776,8 +902,8 @@ impl GroupStats {
 /// assert_eq!(rows[1].stats.success_rate.value, Some(0.0)); // 0 of 1, not "no data"
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn recovery_stats_by(
-    cases: &[Case],
+pub fn recovery_stats_by<C: Borrow<Case>>(
+    cases: &[C],
     policy: &Policy,
     options: &StatsOptions,
     grouping: &StatsGrouping,
@@ -816,26 +942,51 @@ pub fn recovery_stats_by(
 /// assert_eq!(rows[0].stats.low_scores, 2);
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn recovery_stats_by_keys(
-    cases: &[Case],
+pub fn recovery_stats_by_keys<C: Borrow<Case>>(
+    cases: &[C],
     policy: &Policy,
     options: &StatsOptions,
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
 ) -> Result<Vec<GroupStats>> {
+    let how = How::new(policy, options);
+    let dealers: Vec<Option<&str>> = cases
+        .iter()
+        .map(|c| c.borrow().state().dealer.as_deref())
+        .collect();
+    let opened: Vec<i64> = cases.iter().map(|c| c.borrow().opened_at()).collect();
+    grouped_stats(&dealers, &opened, &how, grouping, keys, |i| {
+        let c = cases[i].borrow();
+        Facts::of(i, c, &how).map_err(|e| e.in_case(i, c.id()))
+    })
+}
+
+/// The groups of [`recovery_stats_by_keys`] over `dealers.len()` cases
+/// (their dealers and opening instants), `facts(i)` reading case `i`.
+fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
+    dealers: &[Option<&str>],
+    opened: &[i64],
+    how: &How<'_>,
+    grouping: &StatsGrouping,
+    keys: Option<Keys<'_>>,
+    facts: impl Fn(usize) -> Result<F>,
+) -> Result<Vec<GroupStats>> {
+    let n = dealers.len();
     if let Some(k) = &keys {
-        Error::check_len("keys", k.len(), "cases", cases.len())?;
-        k.check(cases.len())?;
+        Error::check_len("keys", k.len(), "cases", n)?;
+        k.check(n)?;
     }
     // The grouping engine, with the dealer as two key columns (has one,
     // name) so that cases without a dealer form their own group, first;
     // then the caller's key columns.
-    let dealers: Vec<Option<&str>> = cases
+    let has: Vec<u32> = dealers
         .iter()
-        .map(|c| c.state().dealer.as_deref().filter(|_| grouping.dealer))
+        .map(|d| u32::from(grouping.dealer && d.is_some()))
         .collect();
-    let has: Vec<u32> = dealers.iter().map(|d| u32::from(d.is_some())).collect();
-    let names: Vec<&str> = dealers.iter().map(|d| d.unwrap_or("")).collect();
+    let names: Vec<&str> = dealers
+        .iter()
+        .map(|d| d.filter(|_| grouping.dealer).unwrap_or(""))
+        .collect();
     let mut cols = vec![Keys::U32(&has), Keys::Str(&names)];
     let extra = match keys {
         Some(Keys::Multi(ks)) => {
@@ -848,24 +999,26 @@ pub fn recovery_stats_by_keys(
         }
         None => None,
     };
-    let opened: Vec<i64> = cases.iter().map(Case::opened_at).collect();
     let tz = grouping.period.map(|(_, tz)| tz.name());
     let a = group::Grouping {
         keys: Some(Keys::Multi(&cols)),
-        timestamps: Some(&opened),
+        timestamps: Some(opened),
         period: grouping.period.map(|(p, _)| p),
         tz,
     }
-    .assign(cases.len())?;
-    // Members by reference, with their positions in the input (for errors).
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); a.labels.len()];
+    .assign(n)?;
+    // One pass over the cases in input order (memory read in sequence),
+    // each counted in its group.
+    let mut tallies: Vec<Option<Tally>> =
+        (0..a.labels.len()).map(|_| Some(Tally::new(how))).collect();
     for (i, &g) in a.rows.iter().enumerate() {
-        members[g as usize].push(i);
+        if let Some(t) = &mut tallies[g as usize] {
+            t.add(facts(i)?.borrow(), how)?;
+        }
     }
     // Period first, then dealer (`None` first).
     let mut order: Vec<usize> = (0..a.labels.len()).collect();
     order.sort_by_key(|&i| (a.labels[i].1, &a.labels[i].0));
-    let fingerprint = policy.fingerprint();
     order
         .into_iter()
         .map(|i| {
@@ -890,19 +1043,304 @@ pub fn recovery_stats_by_keys(
                 period_start: start.filter(|_| grouping.period.is_some()),
                 dealer,
                 key,
-                stats: {
-                    let group = members[i].iter().map(|&j| &cases[j]);
-                    stats_of(group, policy, &fingerprint, options).map_err(|e| match e {
-                        Error::InCase { index, source, .. } => {
-                            let j = members[i][index];
-                            source.in_case(j, cases[j].id())
-                        }
-                        other => other,
-                    })?
-                },
+                stats: tallies[i]
+                    .take()
+                    .map(|t| t.finish(how))
+                    .ok_or_else(|| Error::arg("keys", "a group appears twice in the grouping"))?,
             })
         })
         .collect()
+}
+
+/// A case table: one row per case with what the statistics read of it
+/// (the flat form of a case export; [`recovery_stats_from_case_columns`]).
+/// `case`, `opened`, `score` and `reason` are required and `case` sets the
+/// number of rows; every other column is either empty (not given) or as
+/// long as `case`. Text columns hold `None` where a row has no value,
+/// number columns NaN, instant columns `i64::MIN`.
+///
+/// The rules of a row (each broken one is [`Error::InCase`] naming the case
+/// id and the row, around [`Error::InvalidValue`] naming the column and
+/// the row):
+///
+/// - `score` is the original score, a whole number 0–10; `reason` its
+///   low-score reason; `opened` the opening instant (Unix seconds).
+/// - `contacted` is the first contact (`i64::MIN` or an empty column: never
+///   contacted), at or after `opened`; a contacted case needs its apology
+///   `channel` (`phone`, `visit`, `message`, `video`: the channel the
+///   [`StatsOptions::channel_rule`] picks, e.g. the strongest used), a case
+///   never contacted has none.
+/// - `outcome` (`recovered`, `converted`, `lost`; `None` while open):
+///   recovered and converted need a contact.
+/// - `compensation` is the total of the accepted packages in minor units
+///   of the policy's currency (whole, ≥ 0; NaN or an empty column: no
+///   accepted package); `over_expectation` marks an accepted package over
+///   the customer's expectation (empty column = false; only with a
+///   compensation).
+///
+/// The statistics equal [`recovery_stats`] of cases whose state says the
+/// same ([`Case`]s replayed from their events): a table row is what a case
+/// says, not its events, so the rules of the event order (a re-rating
+/// before a conversion, …) are the exporter's.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct CaseColumns<'a> {
+    /// The case id of each row.
+    pub case: &'a [&'a str],
+    /// The opening instant, Unix seconds (`i64::MIN` marks a missing one,
+    /// reported as such).
+    pub opened: &'a [i64],
+    /// The original score 0–10 (NaN = missing, reported).
+    pub score: &'a [f64],
+    /// The low-score reason.
+    pub reason: &'a [Option<&'a str>],
+    /// The dealer (optional).
+    pub dealer: &'a [Option<&'a str>],
+    /// The first contact, Unix seconds (`i64::MIN` = never contacted).
+    pub contacted: &'a [i64],
+    /// The apology channel of a contacted case.
+    pub channel: &'a [Option<&'a str>],
+    /// How the case ended (`None` while open).
+    pub outcome: &'a [Option<&'a str>],
+    /// Total of the accepted packages, minor units (NaN = none).
+    pub compensation: &'a [f64],
+    /// An accepted package is over the customer's expectation.
+    pub over_expectation: &'a [bool],
+}
+
+impl<'a> CaseColumns<'a> {
+    fn check(&self) -> Result<()> {
+        let n = self.case.len();
+        for (name, len) in [
+            ("opened", self.opened.len()),
+            ("score", self.score.len()),
+            ("reason", self.reason.len()),
+        ] {
+            Error::check_len(name, len, "case", n)?;
+        }
+        for (name, len) in [
+            ("dealer", self.dealer.len()),
+            ("contacted", self.contacted.len()),
+            ("channel", self.channel.len()),
+            ("outcome", self.outcome.len()),
+            ("compensation", self.compensation.len()),
+            ("over_expectation", self.over_expectation.len()),
+        ] {
+            if len != 0 {
+                Error::check_len(name, len, "case", n)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// What the statistics read of row `row` (its rules broken:
+    /// [`Error::InvalidValue`] naming the column and the row).
+    fn facts(&self, row: usize) -> Result<Facts<'a>> {
+        let bad = |name: &str, reason: String| Error::value(name, row, reason);
+        let opened = self.opened[row];
+        if opened == i64::MIN {
+            return Err(bad("opened", "missing".into()));
+        }
+        let v = self.score[row];
+        if v.is_nan() {
+            return Err(bad("score", "missing".into()));
+        }
+        if v.fract() != 0.0 || !(0.0..=10.0).contains(&v) {
+            return Err(bad("score", format!("{v} is not a whole number 0–10")));
+        }
+        let reason = self.reason[row].ok_or_else(|| bad("reason", "missing".into()))?;
+        let contacted = self.contacted.get(row).copied().filter(|&t| t != i64::MIN);
+        if let Some(t) = contacted.filter(|&t| t < opened) {
+            return Err(bad(
+                "contacted",
+                format!("the first contact ({t}) is before the opening ({opened})"),
+            ));
+        }
+        let channel = match (self.channel.get(row).copied().flatten(), contacted) {
+            (Some(text), Some(_)) => Some(
+                Channel::ALL
+                    .into_iter()
+                    .find(|c| c.name() == text)
+                    .ok_or_else(|| {
+                        bad(
+                            "channel",
+                            format!("unknown channel `{}`", crate::error::quote(text)),
+                        )
+                    })?,
+            ),
+            (None, None) => None,
+            (None, Some(_)) => {
+                return Err(bad("channel", "missing (a contacted case has one)".into()))
+            }
+            (Some(_), None) => {
+                return Err(bad(
+                    "channel",
+                    "given for a case never contacted (no `contacted`)".into(),
+                ))
+            }
+        };
+        let outcome = match self.outcome.get(row).copied().flatten() {
+            None => None,
+            Some(text) => Some(
+                [Outcome::Recovered, Outcome::Converted, Outcome::Lost]
+                    .into_iter()
+                    .find(|o| o.name() == text)
+                    .ok_or_else(|| {
+                        bad(
+                            "outcome",
+                            format!("unknown outcome `{}`", crate::error::quote(text)),
+                        )
+                    })?,
+            ),
+        };
+        if contacted.is_none() && matches!(outcome, Some(Outcome::Recovered | Outcome::Converted)) {
+            return Err(bad(
+                "outcome",
+                "a case is recovered or converted after a contact (no `contacted`)".into(),
+            ));
+        }
+        let over = self.over_expectation.get(row).copied().unwrap_or(false);
+        let (expectation, compensation) = match self.compensation.get(row).copied() {
+            Some(v) if !v.is_nan() => {
+                // Below 2^53 every whole number is exact.
+                if v.fract() != 0.0 || !(0.0..=9_007_199_254_740_992.0).contains(&v) {
+                    return Err(bad(
+                        "compensation",
+                        format!("{v} is not a whole number of minor units ≥ 0"),
+                    ));
+                }
+                (1 + usize::from(over), v as i64)
+            }
+            _ if over => {
+                return Err(bad(
+                    "over_expectation",
+                    "true for a case without a compensation".into(),
+                ))
+            }
+            _ => (0, 0),
+        };
+        Ok(Facts {
+            index: row,
+            id: self.case[row],
+            score: v as u8,
+            reason,
+            opened,
+            contacted,
+            channel,
+            outcome,
+            expectation,
+            compensation,
+        })
+    }
+
+    /// Every row's facts, in row order (the first bad row is the error).
+    fn all_facts(&self) -> Result<Vec<Facts<'a>>> {
+        self.check()?;
+        (0..self.case.len())
+            .map(|row| self.facts(row).map_err(|e| e.in_case(row, self.case[row])))
+            .collect()
+    }
+}
+
+/// [`recovery_stats`] of a case table (one row per case, [`CaseColumns`]),
+/// without building [`Case`]s: equal to the statistics of cases whose state
+/// says what the rows say.
+///
+/// Errors: [`Error::LengthMismatch`] for a column of another length than
+/// `case`; [`Error::InCase`] (the case id and the row) around
+/// [`Error::InvalidValue`] (the column and the row) for a row that breaks
+/// the rules of [`CaseColumns`].
+///
+/// ```
+/// use nps_core::policy::Policy;
+/// use nps_core::programme::{recovery_stats_from_case_columns, CaseColumns, StatsOptions};
+/// let cols = CaseColumns {
+///     case: &["a", "b", "c"],
+///     opened: &[0, 0, 0],
+///     score: &[3.0, 5.0, 9.0],
+///     reason: &[Some("waiting"), Some("price"), Some("none")],
+///     contacted: &[3600, i64::MIN, i64::MIN],
+///     channel: &[Some("visit"), None, None],
+///     outcome: &[Some("recovered"), None, None],
+///     ..CaseColumns::default()
+/// };
+/// let s = recovery_stats_from_case_columns(&cols, &Policy::default(), &StatsOptions::default())?;
+/// assert_eq!((s.low_scores, s.launched, s.recovered), (2, 1, 1));
+/// assert_eq!(s.success_rate.value, Some(0.5));
+/// // A bad row: the error names the case, the row and the column.
+/// let bad = CaseColumns { outcome: &[None, Some("recovered"), None], ..cols };
+/// let e = recovery_stats_from_case_columns(&bad, &Policy::default(), &StatsOptions::default())
+///     .unwrap_err();
+/// assert_eq!(e.index(), Some(1));
+/// assert!(e.to_string().contains("`b`") && e.to_string().contains("`outcome`"));
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+pub fn recovery_stats_from_case_columns(
+    cols: &CaseColumns<'_>,
+    policy: &Policy,
+    options: &StatsOptions,
+) -> Result<RecoveryStats> {
+    let facts = cols.all_facts()?;
+    stats_of(facts.iter().map(Ok), &How::new(policy, options))
+}
+
+/// [`recovery_stats_table`] of a case table ([`CaseColumns`]; the dealer
+/// and the period of each row come from its `dealer` and `opened`): equal
+/// to [`recovery_stats_table`] of cases whose state says what the rows say.
+///
+/// Errors: as [`recovery_stats_from_case_columns`] and
+/// [`recovery_stats_by_keys`].
+///
+/// ```
+/// use nps_core::policy::Policy;
+/// use nps_core::programme::{recovery_stats_table_from_case_columns, CaseColumns,
+///     StatsGrouping, StatsOptions};
+/// let cols = CaseColumns {
+///     case: &["a", "b", "c"],
+///     opened: &[0, 0, 0],
+///     score: &[3.0, 5.0, 6.0],
+///     reason: &[Some("waiting"), Some("price"), Some("price")],
+///     dealer: &[Some("D1"), Some("D2"), Some("D1")],
+///     ..CaseColumns::default()
+/// };
+/// let g = StatsGrouping { dealer: true, period: None };
+/// let t = recovery_stats_table_from_case_columns(&cols, &Policy::default(),
+///     &StatsOptions::default(), &g, None)?;
+/// assert_eq!(t.rows.len(), 2);
+/// assert_eq!((t.rows[0].dealer.as_deref(), t.rows[0].stats.low_scores), (Some("D1"), 2));
+/// # Ok::<(), nps_core::Error>(())
+/// ```
+pub fn recovery_stats_table_from_case_columns(
+    cols: &CaseColumns<'_>,
+    policy: &Policy,
+    options: &StatsOptions,
+    grouping: &StatsGrouping,
+    keys: Option<Keys<'_>>,
+) -> Result<RecoveryStatsTable> {
+    let facts = cols.all_facts()?;
+    let how = How::new(policy, options);
+    let dealers: Vec<Option<&str>> = if cols.dealer.is_empty() {
+        vec![None; facts.len()]
+    } else {
+        cols.dealer.to_vec()
+    };
+    let n_keys = key_columns(&keys);
+    Ok(RecoveryStatsTable {
+        rows: grouped_stats(&dealers, cols.opened, &how, grouping, keys, |i| {
+            Ok(&facts[i])
+        })?,
+        dealer: grouping.dealer,
+        period: grouping.period.map(|(p, _)| p),
+        tz: grouping.period.map(|(_, tz)| tz.name().to_owned()),
+        keys: n_keys,
+    })
+}
+
+/// The number of key columns of [`RecoveryStatsTable::keys`].
+fn key_columns(keys: &Option<Keys<'_>>) -> Option<usize> {
+    keys.as_ref().map(|k| match k {
+        Keys::Multi(ks) => ks.len(),
+        _ => 1,
+    })
 }
 
 /// Programme statistics per group together with the grouping they were
@@ -943,17 +1381,14 @@ pub struct RecoveryStatsTable {
 /// assert_eq!(one_pass.rows[0].stats.low_scores, 2); // D1: a and c
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn recovery_stats_table(
-    cases: &[Case],
+pub fn recovery_stats_table<C: Borrow<Case>>(
+    cases: &[C],
     policy: &Policy,
     options: &StatsOptions,
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
 ) -> Result<RecoveryStatsTable> {
-    let n_keys = keys.as_ref().map(|k| match k {
-        Keys::Multi(ks) => ks.len(),
-        _ => 1,
-    });
+    let n_keys = key_columns(&keys);
     Ok(RecoveryStatsTable {
         rows: recovery_stats_by_keys(cases, policy, options, grouping, keys)?,
         dealer: grouping.dealer,
@@ -1662,5 +2097,454 @@ mod merge_tests {
                 .argument(),
             Some("state")
         );
+    }
+}
+
+#[cfg(test)]
+mod case_columns_tests {
+    //! The case-table path ([`recovery_stats_from_case_columns`]) against
+    //! the case path ([`recovery_stats`]) on the same cases: cases built
+    //! event by event, their table written from what each case's state
+    //! says, the statistics compared exactly.
+    use super::*;
+    use crate::case::{At, Event, PackageItem};
+    use crate::money::Currency;
+    use crate::period::parse_tz;
+    use crate::policy::Layer;
+    use crate::ErrorKind;
+    use proptest::prelude::*;
+
+    /// One generated case: opened, score, reason, dealer, contact delay
+    /// and channels, package (value, over expectation, accepted), outcome.
+    type Spec = (
+        i64,
+        u8,
+        usize,
+        Option<usize>,
+        Option<(i64, usize, bool)>,
+        Option<(i64, bool, bool)>,
+        usize,
+    );
+
+    fn build(i: usize, sp: &Spec) -> Case {
+        let &(at, score, reason, dealer, contact, package, outcome) = sp;
+        let mut c = Case::new(
+            format!("c{i}"),
+            Event::Opened {
+                at: At(at),
+                score,
+                reason: ["waiting", "price", "staff"][reason].into(),
+                high_value: false,
+                public_opinion_risk: false,
+                dealer: dealer.map(|d| format!("D{d}")),
+            },
+        )
+        .unwrap();
+        let mut t = at;
+        if let Some((delay, ch, visit_later)) = contact {
+            c.apply(Event::Acknowledged { at: At(at + 60) }).unwrap();
+            t = at + 60 + delay;
+            c.apply(Event::Contacted {
+                at: At(t),
+                channel: Channel::ALL[ch],
+            })
+            .unwrap();
+            if visit_later {
+                t += 600;
+                c.apply(Event::Contacted {
+                    at: At(t),
+                    channel: Channel::Visit,
+                })
+                .unwrap();
+            }
+            if let Some((value, over, accepted)) = package {
+                t += 60;
+                c.apply(Event::SolutionProposed {
+                    at: At(t),
+                    items: vec![PackageItem {
+                        value,
+                        currency: Currency::from_code("CNY").unwrap(),
+                        layer: Layer::LossCompensation,
+                    }],
+                    over_expectation: over,
+                    expectation: None,
+                })
+                .unwrap();
+                if accepted {
+                    t += 60;
+                    c.apply(Event::SolutionAccepted { at: At(t) }).unwrap();
+                }
+            }
+        }
+        let contacted = contact.is_some();
+        let out = match outcome {
+            1 if contacted => Some(Outcome::Recovered),
+            2 if contacted => Some(Outcome::Converted),
+            3 => Some(Outcome::Lost),
+            _ => None,
+        };
+        if out == Some(Outcome::Converted) {
+            t += 60;
+            c.apply(Event::Rerated {
+                at: At(t),
+                score: 9,
+            })
+            .unwrap();
+        }
+        if let Some(o) = out {
+            c.apply(Event::Closed {
+                at: At(t + 60),
+                outcome: o,
+            })
+            .unwrap();
+        }
+        c
+    }
+
+    /// The case table of `cases`, written from their states.
+    struct Owned {
+        ids: Vec<String>,
+        opened: Vec<i64>,
+        score: Vec<f64>,
+        reason: Vec<String>,
+        dealer: Vec<Option<String>>,
+        contacted: Vec<i64>,
+        channel: Vec<Option<&'static str>>,
+        outcome: Vec<Option<&'static str>>,
+        compensation: Vec<f64>,
+        over: Vec<bool>,
+    }
+
+    fn table(cases: &[Case], p: &Policy, rule: ChannelRule) -> Owned {
+        let st = |c: &Case| c.state().clone();
+        Owned {
+            ids: cases.iter().map(|c| c.id().to_owned()).collect(),
+            opened: cases.iter().map(|c| st(c).opened_at).collect(),
+            score: cases.iter().map(|c| f64::from(st(c).score)).collect(),
+            reason: cases.iter().map(|c| st(c).reason).collect(),
+            dealer: cases.iter().map(|c| st(c).dealer).collect(),
+            contacted: cases
+                .iter()
+                .map(|c| st(c).contacted_at.unwrap_or(i64::MIN))
+                .collect(),
+            channel: cases
+                .iter()
+                .map(|c| {
+                    let s = st(c);
+                    match rule {
+                        ChannelRule::Strongest => s.strongest_channel,
+                        ChannelRule::FirstContact => s.channel,
+                    }
+                    .map(Channel::name)
+                })
+                .collect(),
+            outcome: cases
+                .iter()
+                .map(|c| c.outcome().map(Outcome::name))
+                .collect(),
+            compensation: cases
+                .iter()
+                .map(|c| {
+                    let any = st(c).proposals.iter().any(|p| p.accepted_at.is_some());
+                    if any {
+                        c.accepted_total(p, &[]).unwrap().minor as f64
+                    } else {
+                        f64::NAN
+                    }
+                })
+                .collect(),
+            over: cases
+                .iter()
+                .map(|c| {
+                    st(c)
+                        .proposals
+                        .iter()
+                        .any(|p| p.accepted_at.is_some() && p.over_expectation)
+                })
+                .collect(),
+        }
+    }
+
+    fn with_columns<R>(t: &Owned, f: impl FnOnce(&CaseColumns<'_>) -> R) -> R {
+        let ids: Vec<&str> = t.ids.iter().map(String::as_str).collect();
+        let reason: Vec<Option<&str>> = t.reason.iter().map(|r| Some(r.as_str())).collect();
+        let dealer: Vec<Option<&str>> = t.dealer.iter().map(|d| d.as_deref()).collect();
+        f(&CaseColumns {
+            case: &ids,
+            opened: &t.opened,
+            score: &t.score,
+            reason: &reason,
+            dealer: &dealer,
+            contacted: &t.contacted,
+            channel: &t.channel,
+            outcome: &t.outcome,
+            compensation: &t.compensation,
+            over_expectation: &t.over,
+        })
+    }
+
+    fn spec() -> impl Strategy<Value = Spec> {
+        (
+            1_700_000_000i64..1_760_000_000,
+            0u8..=10,
+            0usize..3,
+            proptest::option::of(0usize..3),
+            proptest::option::of((0i64..3 * 86_400, 0usize..4, any::<bool>())),
+            proptest::option::of((0i64..300_000, any::<bool>(), any::<bool>())),
+            0usize..4,
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(64))]
+        #[test]
+        fn case_table_equals_the_cases(specs in proptest::collection::vec(spec(), 0..60),
+                                       first in any::<bool>()) {
+            let p = Policy::default();
+            let o = StatsOptions {
+                channel_rule: if first { ChannelRule::FirstContact } else { ChannelRule::Strongest },
+                ..StatsOptions::default()
+            };
+            let cases: Vec<Case> = specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            let t = table(&cases, &p, o.channel_rule);
+            let want = recovery_stats(&cases, &p, &o).unwrap();
+            let got = with_columns(&t, |c| recovery_stats_from_case_columns(c, &p, &o)).unwrap();
+            prop_assert_eq!(&got, &want);
+            // The cases by reference: the same.
+            let refs: Vec<&Case> = cases.iter().collect();
+            prop_assert_eq!(&recovery_stats(&refs, &p, &o).unwrap(), &want);
+            let g = StatsGrouping {
+                dealer: true,
+                period: Some((Period::Month, parse_tz("Asia/Shanghai").unwrap())),
+            };
+            let want = recovery_stats_table(&cases, &p, &o, &g, None).unwrap();
+            let got = with_columns(&t, |c| {
+                recovery_stats_table_from_case_columns(c, &p, &o, &g, None)
+            })
+            .unwrap();
+            prop_assert_eq!(&got, &want);
+            prop_assert_eq!(&recovery_stats_table(&refs, &p, &o, &g, None).unwrap(), &want);
+            let keys: Vec<u32> = (0..cases.len() as u32).map(|i| i % 2).collect();
+            let g = StatsGrouping { dealer: false, period: None };
+            let want = recovery_stats_table(&cases, &p, &o, &g, Some(Keys::U32(&keys))).unwrap();
+            let got = with_columns(&t, |c| {
+                recovery_stats_table_from_case_columns(c, &p, &o, &g, Some(Keys::U32(&keys)))
+            })
+            .unwrap();
+            prop_assert_eq!(&got, &want);
+        }
+    }
+
+    /// The hand-worked example of the module docs (25 low scores, 25
+    /// launched, 24 within 24 h, 17 recovered, 7 converted, 8 lost) as a
+    /// case table.
+    #[test]
+    fn the_source_example_as_a_table() {
+        let n = 25;
+        let ids: Vec<String> = (0..n).map(|i| format!("c{i:02}")).collect();
+        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let contacted: Vec<i64> = (0..n)
+            .map(|i| if i == 0 { 90_000 } else { 3_600 })
+            .collect();
+        let outcome: Vec<Option<&str>> = (0..n)
+            .map(|i| match i {
+                0..=9 => Some("recovered"),
+                10..=16 => Some("converted"),
+                17..=24 => Some("lost"),
+                _ => None,
+            })
+            .collect();
+        let cols = CaseColumns {
+            case: &ids,
+            opened: &vec![0; n],
+            score: &vec![4.0; n],
+            reason: &vec![Some("waiting"); n],
+            contacted: &contacted,
+            channel: &vec![Some("phone"); n],
+            outcome: &outcome,
+            ..CaseColumns::default()
+        };
+        let s =
+            recovery_stats_from_case_columns(&cols, &Policy::default(), &StatsOptions::default())
+                .unwrap();
+        assert_eq!(
+            (
+                s.low_scores,
+                s.launched,
+                s.responded_24h,
+                s.recovered,
+                s.converted,
+                s.lost
+            ),
+            (25, 25, 24, 17, 7, 8)
+        );
+        assert_eq!(s.launch_rate.value, Some(1.0));
+        assert_eq!(s.response_24h_rate.value, Some(0.96));
+        assert_eq!(s.success_rate.value, Some(0.68));
+        assert_eq!(s.conversion_rate.value, Some(0.28));
+        assert_eq!(s.lost_rate.value, Some(0.32));
+    }
+
+    /// Every rule of a row: the error names the case, the row and the
+    /// column.
+    #[test]
+    fn bad_rows_are_named() {
+        let base = CaseColumns {
+            case: &["a", "b"],
+            opened: &[100, 100],
+            score: &[3.0, 4.0],
+            reason: &[Some("r"), Some("r")],
+            contacted: &[200, i64::MIN],
+            channel: &[Some("phone"), None],
+            outcome: &[Some("recovered"), None],
+            compensation: &[500.0, f64::NAN],
+            over_expectation: &[true, false],
+            ..CaseColumns::default()
+        };
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        assert!(recovery_stats_from_case_columns(&base, &p, &o).is_ok());
+        let check = |cols: CaseColumns<'_>, row: usize, column: &str| {
+            let e = recovery_stats_from_case_columns(&cols, &p, &o).unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::InvalidValue, "{e}");
+            assert_eq!(e.index(), Some(row), "{e}");
+            let text = e.to_string();
+            let id = ["`a`", "`b`"][row];
+            assert!(
+                text.contains(id) && text.contains(&format!("`{column}`")),
+                "{text}"
+            );
+            let g = StatsGrouping {
+                dealer: true,
+                period: None,
+            };
+            let e = recovery_stats_table_from_case_columns(&cols, &p, &o, &g, None).unwrap_err();
+            assert_eq!(e.index(), Some(row), "{e}");
+        };
+        check(
+            CaseColumns {
+                opened: &[100, i64::MIN],
+                ..base
+            },
+            1,
+            "opened",
+        );
+        check(
+            CaseColumns {
+                score: &[3.0, f64::NAN],
+                ..base
+            },
+            1,
+            "score",
+        );
+        check(
+            CaseColumns {
+                score: &[11.0, 4.0],
+                ..base
+            },
+            0,
+            "score",
+        );
+        check(
+            CaseColumns {
+                score: &[3.5, 4.0],
+                ..base
+            },
+            0,
+            "score",
+        );
+        check(
+            CaseColumns {
+                reason: &[Some("r"), None],
+                ..base
+            },
+            1,
+            "reason",
+        );
+        check(
+            CaseColumns {
+                contacted: &[50, i64::MIN],
+                ..base
+            },
+            0,
+            "contacted",
+        );
+        check(
+            CaseColumns {
+                channel: &[None, None],
+                ..base
+            },
+            0,
+            "channel",
+        );
+        check(
+            CaseColumns {
+                channel: &[Some("fax"), None],
+                ..base
+            },
+            0,
+            "channel",
+        );
+        check(
+            CaseColumns {
+                channel: &[Some("phone"), Some("visit")],
+                ..base
+            },
+            1,
+            "channel",
+        );
+        check(
+            CaseColumns {
+                outcome: &[Some("won"), None],
+                ..base
+            },
+            0,
+            "outcome",
+        );
+        check(
+            CaseColumns {
+                outcome: &[Some("recovered"), Some("converted")],
+                ..base
+            },
+            1,
+            "outcome",
+        );
+        check(
+            CaseColumns {
+                compensation: &[-1.0, f64::NAN],
+                ..base
+            },
+            0,
+            "compensation",
+        );
+        check(
+            CaseColumns {
+                over_expectation: &[true, true],
+                ..base
+            },
+            1,
+            "over_expectation",
+        );
+        // A column of another length.
+        let e = recovery_stats_from_case_columns(
+            &CaseColumns {
+                dealer: &[None],
+                ..base
+            },
+            &p,
+            &o,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LengthMismatch);
+        assert!(e.to_string().contains("dealer"), "{e}");
+        let e = recovery_stats_from_case_columns(
+            &CaseColumns {
+                score: &[1.0],
+                ..base
+            },
+            &p,
+            &o,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LengthMismatch);
     }
 }

@@ -10,6 +10,7 @@ use nps_core::event_log::{recovery_stats_from_columns, EventColumns};
 use nps_core::period::parse_tz;
 use nps_core::programme::{
     groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, recovery_stats_by_keys,
+    recovery_stats_from_case_columns, recovery_stats_table_from_case_columns, CaseColumns,
     ChannelRule, RecoveryRate, RecoveryStats, StatsGrouping, StatsOptions,
 };
 
@@ -128,6 +129,34 @@ pub(crate) unsafe fn cases_of(
         .collect()
 }
 
+/// The cases behind `n` handles, borrowed (the statistics read them in
+/// place); a NULL entry is named by its row.
+///
+/// # Safety
+///
+/// `cases` NULL (with `n` 0) or readable for `n` live case handles that
+/// outlive the result.
+unsafe fn case_refs_of<'a>(
+    cases: *const *const NpsCase,
+    n: usize,
+) -> Result<Vec<&'a Case>, FfiError> {
+    // SAFETY: forwarded caller guarantee.
+    let ptrs = unsafe { ffi::slice(cases, n, "cases") }?;
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, &p)| {
+            if p.is_null() {
+                return Err(FfiError::NullPointer {
+                    name: "cases",
+                    row: Some(i),
+                });
+            }
+            // SAFETY: the caller guarantees live handles.
+            Ok(&unsafe { NpsCase::try_ref(p, "cases") }?.case)
+        })
+        .collect()
+}
+
 /// Programme statistics of `n` cases (SPEC §4.5) with `policy` (NULL =
 /// default): the counts and the five rates, each with its numerator and
 /// denominator (`has_value` false = no data). Splits, reasons and
@@ -150,7 +179,7 @@ pub unsafe extern "C" fn nps_recovery_stats(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
+        let (p, cs) = unsafe { (policy_or_default(policy)?, case_refs_of(cases, n)?) };
         let s = recovery_stats(&cs, &p, &StatsOptions::default())?;
         // SAFETY: out was checked; the caller guarantees it is writable.
         unsafe { out.write(stats_to_c(&s)) };
@@ -373,7 +402,7 @@ pub unsafe extern "C" fn nps_recovery_stats_json(
         let (p, cs, tz) = unsafe {
             (
                 policy_or_default(policy)?,
-                cases_of(cases, n)?,
+                case_refs_of(cases, n)?,
                 ffi::opt_text(tz, "tz")?.unwrap_or(nps_core::period::DEFAULT_TZ),
             )
         };
@@ -433,7 +462,7 @@ pub unsafe extern "C" fn nps_recovery_stats_by_json(
         let (p, cs, cols, tz) = unsafe {
             (
                 policy_or_default(policy)?,
-                cases_of(cases, n)?,
+                case_refs_of(cases, n)?,
                 key_columns_of(key_columns, n_key_columns, n)?,
                 ffi::opt_text(tz, "tz")?.unwrap_or(nps_core::period::DEFAULT_TZ),
             )
@@ -500,7 +529,7 @@ pub unsafe extern "C" fn nps_recovery_stats_new(
     ffi_status!({
         let out = ffi::out(out, "out")?;
         // SAFETY: caller guarantees.
-        let (p, cs) = unsafe { (policy_or_default(policy)?, cases_of(cases, n)?) };
+        let (p, cs) = unsafe { (policy_or_default(policy)?, case_refs_of(cases, n)?) };
         let o = StatsOptions {
             top_reasons,
             ..StatsOptions::default()
@@ -604,6 +633,197 @@ pub unsafe extern "C" fn nps_recovery_stats_columns_new(
     })
 }
 
+/// A case table, one row per case (nps-core's `programme::CaseColumns`):
+/// `case_id`, `opened`, `score` and `reason` are required, every other
+/// column may be NULL (not given). In a text column a NULL entry is "no
+/// value on that row"; in `score` and `compensation` NaN is; in `opened`
+/// and `contacted` `INT64_MIN` is. The columns are only read during the
+/// call. The rules of a row are in `nps_recovery_stats_from_case_columns`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct NpsCaseColumns {
+    /// The case id of each row (NUL-terminated UTF-8).
+    pub case_id: *const *const c_char,
+    /// The opening instant, Unix seconds.
+    pub opened: *const i64,
+    /// The original score, a whole number 0–10.
+    pub score: *const f64,
+    /// The low-score reason.
+    pub reason: *const *const c_char,
+    /// The dealer (optional), or NULL.
+    pub dealer: *const *const c_char,
+    /// The first contact, Unix seconds (`INT64_MIN` = never contacted), or
+    /// NULL (no case contacted).
+    pub contacted: *const i64,
+    /// The apology channel of a contacted case (`visit`, `video`, `phone`,
+    /// `message`), or NULL.
+    pub channel: *const *const c_char,
+    /// How the case ended (`recovered`, `converted`, `lost`; NULL entry =
+    /// open), or NULL.
+    pub outcome: *const *const c_char,
+    /// Total of the accepted packages in minor units of the policy's
+    /// currency (NaN = none), or NULL.
+    pub compensation: *const f64,
+    /// An accepted package is over the customer's expectation, or NULL
+    /// (false).
+    pub over_expectation: *const bool,
+}
+
+/// Reads a case table of `n` rows and runs `f` on its columns.
+///
+/// # Safety
+///
+/// As `nps_recovery_stats_from_case_columns`.
+unsafe fn with_case_columns<R>(
+    columns: *const NpsCaseColumns,
+    n: usize,
+    f: impl FnOnce(&CaseColumns<'_>) -> Result<R, FfiError>,
+) -> Result<R, FfiError> {
+    // SAFETY: caller guarantees on every pointer.
+    unsafe {
+        let c = ffi::reference(columns, "columns")?;
+        let case = ffi::str_column(c.case_id, n, "case_id")?;
+        let opened = ffi::slice(c.opened, n, "opened")?;
+        let score = ffi::slice(c.score, n, "score")?;
+        let reason = ffi::nullable_str_column(c.reason, n, "reason")?;
+        let dealer = ffi::nullable_str_column(c.dealer, n, "dealer")?;
+        let contacted = ffi::opt_slice(c.contacted, n, "contacted")?.unwrap_or(&[]);
+        let channel = ffi::nullable_str_column(c.channel, n, "channel")?;
+        let outcome = ffi::nullable_str_column(c.outcome, n, "outcome")?;
+        let compensation = ffi::opt_slice(c.compensation, n, "compensation")?.unwrap_or(&[]);
+        let over_expectation =
+            ffi::opt_slice(c.over_expectation, n, "over_expectation")?.unwrap_or(&[]);
+        f(&CaseColumns {
+            case: &case,
+            opened,
+            score,
+            reason: &reason,
+            dealer: &dealer,
+            contacted,
+            channel: &channel,
+            outcome: &outcome,
+            compensation,
+            over_expectation,
+        })
+    }
+}
+
+/// The programme statistics of a case table of `n` rows, one row per case
+/// (nps-core's `programme::recovery_stats_from_case_columns`), with
+/// `policy` (NULL = default) and `options` (NULL =
+/// `nps_recovery_stats_options_default()`), as a new handle written to
+/// `*out`: equal to `nps_recovery_stats_new_with_options` over cases whose
+/// state says what the rows say, without building cases.
+///
+/// The rules of a row: `score` a whole number 0–10; `reason` and `opened`
+/// given; `contacted` (the first contact) at or after `opened`; a contacted
+/// case has its apology `channel` (the one `options->channel_rule` picks),
+/// a case never contacted none; `outcome` `recovered` or `converted` needs
+/// a contact; `compensation` a whole number ≥ 0; `over_expectation` only
+/// with a compensation.
+///
+/// Errors: a bad row is `NPS_STATUS_INVALID_VALUE` (the message names the
+/// column) with `nps_last_error_index` the row and
+/// `nps_last_error_case_id` the case id; `reason` NULL (with `n` > 0) is
+/// `NPS_STATUS_LENGTH_MISMATCH` naming `reason`; pointer and UTF-8 errors
+/// as usual.
+///
+/// ```c
+/// const char *ids[] = {"a", "b"};
+/// int64_t opened[] = {0, 0};
+/// double score[] = {3, 5};
+/// const char *reason[] = {"waiting", "price"};
+/// int64_t contacted[] = {3600, INT64_MIN};
+/// const char *channel[] = {"visit", NULL};
+/// const char *outcome[] = {"recovered", NULL};
+/// NpsCaseColumns cols = {0};
+/// cols.case_id = ids; cols.opened = opened; cols.score = score;
+/// cols.reason = reason; cols.contacted = contacted; cols.channel = channel;
+/// cols.outcome = outcome;
+/// NpsRecoveryStatsHandle *h = NULL;
+/// nps_recovery_stats_from_case_columns(NULL, &cols, 2, NULL, &h);
+/// NpsRecoveryStats s;
+/// nps_recovery_stats_get(h, &s); // s.low_scores == 2, s.recovered == 1
+/// nps_recovery_stats_free(h);
+/// ```
+///
+/// # Safety
+///
+/// `policy` NULL or a live handle; `columns` readable, each non-NULL column
+/// readable for `n` elements (each text entry NULL or NUL-terminated);
+/// `options` NULL or readable; `out` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn nps_recovery_stats_from_case_columns(
+    policy: *const NpsPolicy,
+    columns: *const NpsCaseColumns,
+    n: usize,
+    options: *const NpsRecoveryStatsOptions,
+    out: *mut *mut NpsRecoveryStatsHandle,
+) -> NpsStatus {
+    ffi_status!({
+        let out = ffi::out(out, "out")?;
+        // SAFETY: caller guarantees on every pointer.
+        let s = unsafe {
+            let p = policy_or_default(policy)?;
+            let o = stats_options(options)?;
+            with_case_columns(columns, n, |c| {
+                Ok(recovery_stats_from_case_columns(c, &p, &o)?)
+            })?
+        };
+        // SAFETY: out was checked; the caller guarantees it is writable.
+        unsafe { NpsRecoveryStatsHandle::write_new(out, s) };
+        Ok(())
+    })
+}
+
+/// The programme statistics of a case table (as
+/// `nps_recovery_stats_from_case_columns`) per group, as the JSON array of
+/// `nps_recovery_stats_by_json` ({period, dealer, stats} groups sorted by
+/// period, then dealer): grouped by the `period` (an `NpsPeriod`,
+/// `NPS_PERIOD_NONE` for none) of `opened` in the IANA zone `tz` (NULL =
+/// UTC) and, when `by_dealer`, by the `dealer` column (nps-core's
+/// `programme::recovery_stats_table_from_case_columns`). Text output as
+/// `nps_case_to_json`.
+///
+/// # Safety
+///
+/// As `nps_recovery_stats_from_case_columns`; `tz` NULL or NUL-terminated;
+/// `buf` NULL or writable for `len` bytes; `text_len` NULL or writable.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn nps_recovery_stats_table_from_case_columns_json(
+    policy: *const NpsPolicy,
+    columns: *const NpsCaseColumns,
+    n: usize,
+    options: *const NpsRecoveryStatsOptions,
+    period: u32,
+    by_dealer: bool,
+    tz: *const c_char,
+    buf: *mut c_char,
+    len: usize,
+    text_len: *mut usize,
+) -> NpsStatus {
+    ffi_status!({
+        // SAFETY: caller guarantees on every pointer.
+        let text = unsafe {
+            let p = policy_or_default(policy)?;
+            let o = stats_options(options)?;
+            let tz = ffi::opt_text(tz, "tz")?.unwrap_or(nps_core::period::DEFAULT_TZ);
+            let zone = parse_tz(tz)?;
+            let g = StatsGrouping {
+                dealer: by_dealer,
+                period: period_of(period)?.map(|x| (x, zone)),
+            };
+            with_case_columns(columns, n, |c| {
+                let t = recovery_stats_table_from_case_columns(c, &p, &o, &g, None)?;
+                Ok(groups_to_json(&t.rows))
+            })?
+        };
+        // SAFETY: caller guarantees on buf and text_len.
+        unsafe { text_out(&text, buf, len, text_len) }
+    })
+}
+
 /// The programme statistics of `n` cases with `policy` (NULL = default)
 /// and `options` (NULL = `nps_recovery_stats_options_default()`), as a new
 /// handle written to `*out` (`nps_recovery_stats_new` with every option).
@@ -627,7 +847,7 @@ pub unsafe extern "C" fn nps_recovery_stats_new_with_options(
         let (p, cs, o) = unsafe {
             (
                 policy_or_default(policy)?,
-                cases_of(cases, n)?,
+                case_refs_of(cases, n)?,
                 stats_options(options)?,
             )
         };

@@ -123,6 +123,10 @@ fn _nps(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<programme::PyRecoveryStatsTable>()?;
     m.add_class::<programme::PyRanked>()?;
     m.add_function(wrap_pyfunction!(programme::recovery_stats, m)?)?;
+    m.add_function(wrap_pyfunction!(
+        programme::recovery_stats_from_case_columns,
+        m
+    )?)?;
     m.add_function(wrap_pyfunction!(programme::rank_open_cases, m)?)?;
     m.add_function(wrap_pyfunction!(set_max_threads, m)?)?;
     m.add_function(wrap_pyfunction!(max_threads, m)?)?;

@@ -16,7 +16,9 @@ use nps_core::case::Case;
 use nps_core::event_log::{cases_from_columns, recovery_stats_from_columns, EventColumns};
 use nps_core::period::{parse_tz, Period};
 use nps_core::programme::{
-    rank_open_cases as core_rank, recovery_stats as core_stats, recovery_stats_table, ChannelRule,
+    rank_open_cases as core_rank, recovery_stats as core_stats,
+    recovery_stats_from_case_columns as recovery_stats_from_case_columns_core,
+    recovery_stats_table, recovery_stats_table_from_case_columns, CaseColumns, ChannelRule,
     RankedCase, RecoveryBand, RecoveryRate, RecoveryStats, RecoveryStatsTable, StatsGrouping,
     StatsOptions,
 };
@@ -401,20 +403,22 @@ impl PyRecoveryStatsTable {
     }
 }
 
-fn core_cases(cases: &Bound<'_, PyAny>) -> PyResult<Vec<Case>> {
+/// The `nps.Case`s of `cases`, borrowed (the statistics read the core
+/// cases in place, no copy).
+fn core_cases<'py>(cases: &Bound<'py, PyAny>) -> PyResult<Vec<PyRef<'py, PyRecoveryCase>>> {
     if cases.is_instance_of::<PyString>() {
         return Err(PyTypeError::new_err("`cases` must be a list of nps.Case"));
     }
-    cases
-        .try_iter()?
-        .enumerate()
-        .map(|(i, c)| {
-            let c = c?;
-            c.cast::<PyRecoveryCase>()
-                .map(|c| c.borrow().c.clone())
-                .map_err(|_| PyTypeError::new_err(format!("cases[{i}] must be an nps.Case")))
-        })
-        .collect()
+    let n = cases.len().unwrap_or(0);
+    let mut out = Vec::with_capacity(n);
+    for (i, c) in cases.try_iter()?.enumerate() {
+        let c = c?;
+        let c = c
+            .cast_into::<PyRecoveryCase>()
+            .map_err(|_| PyTypeError::new_err(format!("cases[{i}] must be an nps.Case")))?;
+        out.push(c.try_borrow()?);
+    }
+    Ok(out)
 }
 
 /// The column names of the DataFrame form of `recovery_stats` (one row
@@ -704,7 +708,9 @@ pub(crate) fn recovery_stats(
             .py()?
             .unwrap_or(defaults.channel_rule),
     };
-    let cases = if is_frame(cases)? {
+    let held;
+    let owned;
+    let cases: Vec<&Case> = if is_frame(cases)? {
         if keys.is_some_and(|k| !k.is_none()) {
             return Err(crate::errors::invalid_argument(
                 "keys",
@@ -714,7 +720,10 @@ pub(crate) fn recovery_stats(
         let grouped = period.is_some() || by.is_some();
         match from_event_table(py, cases, &names, (!grouped).then_some((&policy, &options)))? {
             FromEvents::Stats(s) => return Ok(Py::new(py, PyRecoveryStats(*s))?.into_any()),
-            FromEvents::Cases(c) => c,
+            FromEvents::Cases(c) => {
+                owned = c;
+                owned.iter().collect()
+            }
         }
     } else {
         if let Some((arg, _)) = names.names.iter().find(|(_, n)| n.is_some()) {
@@ -723,7 +732,8 @@ pub(crate) fn recovery_stats(
                 "names a column of an event table passed first (a DataFrame)",
             ));
         }
-        core_cases(cases)?
+        held = core_cases(cases)?;
+        held.iter().map(|c| &c.c).collect()
     };
     let key_cols = keys.map(|k| KeyColumns::new(k, "keys")).transpose()?;
     let dealer = match by {
@@ -756,6 +766,242 @@ pub(crate) fn recovery_stats(
     .py()?;
     let key_names = key_cols.map(|k| k.names).unwrap_or_default();
     Ok(Py::new(py, PyRecoveryStatsTable { table, key_names })?.into_any())
+}
+
+/// The texts of a text column of a case table (`None` at missing rows);
+/// an integer column as its decimal texts, held in `ints`.
+fn case_texts<'t>(
+    col: &'t Option<(Labels<'_>, Option<Vec<bool>>)>,
+    ints: &'t [String],
+    arg: &'static str,
+) -> PyResult<Vec<Option<&'t str>>> {
+    let Some((l, mask)) = col else {
+        return Ok(Vec::new());
+    };
+    let s: Vec<&str> = if !ints.is_empty() {
+        ints.iter().map(String::as_str).collect()
+    } else {
+        strs_of(l, mask.as_deref(), arg)?
+    };
+    Ok(match mask {
+        Some(m) => s
+            .into_iter()
+            .zip(m)
+            .map(|(s, &m)| (!m).then_some(s))
+            .collect(),
+        None => s.into_iter().map(Some).collect(),
+    })
+}
+
+/// The decimal texts of an integer label column (empty for strings).
+fn int_texts(col: &Option<(Labels<'_>, Option<Vec<bool>>)>) -> PyResult<Vec<String>> {
+    let Some((l, _)) = col else {
+        return Ok(Vec::new());
+    };
+    Ok(match l.ints()? {
+        Some(IntLabels::U32(a)) => a.iter().map(u32::to_string).collect(),
+        Some(IntLabels::U64(a)) => a.iter().map(u64::to_string).collect(),
+        Some(IntLabels::I64(a)) => a.iter().map(i64::to_string).collect(),
+        None => Vec::new(),
+    })
+}
+
+/// Programme statistics (SPEC §4.5) of a case table: `table` (pandas,
+/// polars, pyarrow, anything with `__arrow_c_stream__`) has one row per
+/// case, and the keywords name its columns. The statistics are computed
+/// in nps-core from the columns, without building `nps.Case` objects, and
+/// equal `recovery_stats` of cases whose state says what the rows say.
+///
+/// Columns: `case=` (the case id: strings, or integers as their decimal
+/// text), `opened=` (the opening instant: aware datetimes, datetime64 as
+/// UTC, or Unix seconds), `score=` (the original score, a whole number
+/// 0–10) and `reason=` (the low-score reason) are required; `dealer=`
+/// (strings or integers), `contacted=` (the first contact, an instant;
+/// missing = never contacted), `channel=` (the apology channel of a
+/// contacted case: "phone", "visit", "message", "video", as `channel_rule`
+/// picks it), `outcome=` ("recovered", "converted", "lost"; missing =
+/// open), `compensation=` (the total of the accepted packages in minor
+/// units of the policy's currency; NaN/None = none) and
+/// `over_expectation=` (booleans) are optional. `period`, `by`, `tz`,
+/// `keys`, `top_reasons`, `channel_rule` and `policy` are those of
+/// `recovery_stats` (one `RecoveryStats`, or a `RecoveryStatsTable` when
+/// grouped).
+///
+/// A bad row (missing score, unknown channel, a contact before the
+/// opening, a recovered case never contacted, ...) raises
+/// InvalidValueError naming the case id, the column and the row
+/// (`.index`).
+///
+/// >>> import pandas as pd
+/// >>> cases = pd.DataFrame({"case_id": ["c1", "c2", "c3"], "opened": [0, 0, 0],
+/// ...     "score": [3, 5, 9], "reason": ["wait", "price", "none"],
+/// ...     "contacted": [3600, None, None], "channel": ["visit", None, None],
+/// ...     "outcome": ["recovered", None, None]})
+/// >>> s = nps.recovery_stats_from_case_columns(cases, case="case_id", opened="opened",
+/// ...     score="score", reason="reason", contacted="contacted", channel="channel",
+/// ...     outcome="outcome")
+/// >>> s.low_scores, s.launched, s.recovered
+/// (2, 1, 1)
+#[pyfunction]
+#[pyo3(signature = (table, *, case, opened, score, reason, dealer = None, contacted = None, channel = None, outcome = None, compensation = None, over_expectation = None, policy = None, period = None, by = None, tz = None, top_reasons = None, keys = None, channel_rule = None))]
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn recovery_stats_from_case_columns(
+    py: Python<'_>,
+    table: &Bound<'_, PyAny>,
+    case: &str,
+    opened: &str,
+    score: &str,
+    reason: &str,
+    dealer: Option<&str>,
+    contacted: Option<&str>,
+    channel: Option<&str>,
+    outcome: Option<&str>,
+    compensation: Option<&str>,
+    over_expectation: Option<&str>,
+    policy: Option<&Bound<'_, PyPolicy>>,
+    period: Option<&str>,
+    by: Option<&str>,
+    tz: Option<&str>,
+    top_reasons: Option<usize>,
+    keys: Option<&Bound<'_, PyAny>>,
+    channel_rule: Option<&str>,
+) -> PyResult<Py<PyAny>> {
+    let col = |arg: &'static str, name: &str| -> PyResult<Bound<'_, PyAny>> {
+        frame_column(table, name)
+            .map_err(|_| invalid_argument(arg, format!("the table has no column {name:?}")))
+    };
+    let opt = |arg: &'static str, name: Option<&str>| name.map(|n| col(arg, n)).transpose();
+    let text = |arg: &'static str, name: Option<&str>| -> PyResult<TextColumn<'_>> {
+        opt(arg, name)?
+            .map(|c| labels_or_missing(&c, arg))
+            .transpose()
+    };
+    let instants = |c: &Bound<'_, PyAny>| -> PyResult<Vec<i64>> {
+        let (ts, missing) = timestamps_or_missing(c)?;
+        let mut at: Vec<i64> = ts.as_slice()?.to_vec();
+        if let Some(m) = missing {
+            for (t, m) in at.iter_mut().zip(m) {
+                if m {
+                    *t = i64::MIN;
+                }
+            }
+        }
+        Ok(at)
+    };
+    let case_col = text("case", Some(case))?;
+    let case_ints = int_texts(&case_col)?;
+    let ids = case_texts(&case_col, &case_ints, "case")?;
+    if let Some(row) = ids.iter().position(Option::is_none) {
+        return Err(invalid_argument(
+            "case",
+            format!("missing case id at row {row}"),
+        ));
+    }
+    let ids: Vec<&str> = ids.into_iter().flatten().collect();
+    let opened = instants(&col("opened", opened)?)?;
+    let contacted = opt("contacted", contacted)?
+        .map(|c| instants(&c))
+        .transpose()?
+        .unwrap_or_default();
+    let score = numbers(&col("score", score)?, "score")?
+        .to_f64()?
+        .into_owned();
+    let compensation = opt("compensation", compensation)?
+        .map(|c| Ok::<_, PyErr>(numbers(&c, "compensation")?.to_f64()?.into_owned()))
+        .transpose()?
+        .unwrap_or_default();
+    let over = opt("over_expectation", over_expectation)?
+        .map(|c| crate::kpi::flags(&c, "over_expectation"))
+        .transpose()?
+        .unwrap_or_default();
+    let reason_col = text("reason", Some(reason))?;
+    let dealer_col = text("dealer", dealer)?;
+    let dealer_ints = int_texts(&dealer_col)?;
+    let channel_col = text("channel", channel)?;
+    let outcome_col = text("outcome", outcome)?;
+    let reasons = case_texts(&reason_col, &[], "reason")?;
+    let dealers = case_texts(&dealer_col, &dealer_ints, "dealer")?;
+    let channels = case_texts(&channel_col, &[], "channel")?;
+    let outcomes = case_texts(&outcome_col, &[], "outcome")?;
+    let cols = CaseColumns {
+        case: &ids,
+        opened: &opened,
+        score: &score,
+        reason: &reasons,
+        dealer: &dealers,
+        contacted: &contacted,
+        channel: &channels,
+        outcome: &outcomes,
+        compensation: &compensation,
+        over_expectation: &over,
+    };
+    let policy = policy_of(policy);
+    let options = stats_options(top_reasons, channel_rule)?;
+    let key_cols = keys.map(|k| KeyColumns::new(k, "keys")).transpose()?;
+    let grouping = stats_grouping(period, by, tz)?;
+    if grouping.period.is_none() && !grouping.dealer && key_cols.is_none() {
+        let s = py
+            .detach(|| recovery_stats_from_case_columns_core(&cols, &policy, &options))
+            .py()?;
+        return Ok(Py::new(py, PyRecoveryStats(s))?.into_any());
+    }
+    let table = match &key_cols {
+        Some(k) => k.with(|keys| {
+            py.detach(|| {
+                recovery_stats_table_from_case_columns(
+                    &cols,
+                    &policy,
+                    &options,
+                    &grouping,
+                    Some(keys),
+                )
+            })
+        })?,
+        None => py.detach(|| {
+            recovery_stats_table_from_case_columns(&cols, &policy, &options, &grouping, None)
+        }),
+    }
+    .py()?;
+    let key_names = key_cols.map(|k| k.names).unwrap_or_default();
+    Ok(Py::new(py, PyRecoveryStatsTable { table, key_names })?.into_any())
+}
+
+/// The options of `recovery_stats`: `None` is nps-core's default.
+fn stats_options(top_reasons: Option<usize>, channel_rule: Option<&str>) -> PyResult<StatsOptions> {
+    let defaults = StatsOptions::default();
+    Ok(StatsOptions {
+        top_reasons: top_reasons.unwrap_or(defaults.top_reasons),
+        channel_rule: channel_rule
+            .map(ChannelRule::from_name)
+            .transpose()
+            .py()?
+            .unwrap_or(defaults.channel_rule),
+    })
+}
+
+/// `period`, `by` and `tz` of `recovery_stats`: by dealer, the period, the
+/// zone (not given: UTC, nps-core's default of every grouping).
+fn stats_grouping(
+    period: Option<&str>,
+    by: Option<&str>,
+    tz: Option<&str>,
+) -> PyResult<StatsGrouping> {
+    let dealer = match by {
+        None => false,
+        Some("dealer") => true,
+        Some(other) => {
+            return Err(crate::errors::invalid_argument(
+                "by",
+                format!("unknown grouping `{other}` (expected \"dealer\" or None)"),
+            ))
+        }
+    };
+    let period = period.map(Period::from_name).transpose().py()?;
+    let zone = parse_tz(tz.unwrap_or(nps_core::period::DEFAULT_TZ)).py()?;
+    Ok(StatsGrouping {
+        dealer,
+        period: period.map(|p| (p, zone)),
+    })
 }
 
 /// An open case ranked by expected recovered value.
@@ -853,7 +1099,7 @@ pub(crate) fn rank_open_cases(
     now: &Bound<'_, PyAny>,
     policy: Option<&Bound<'_, PyPolicy>>,
 ) -> PyResult<Vec<PyRanked>> {
-    let cases = core_cases(cases)?;
+    let cases: Vec<Case> = core_cases(cases)?.iter().map(|c| c.c.clone()).collect();
     let values = numbers(values, "values")?;
     let values = values.to_f64()?.into_owned();
     let now = seconds(now, "now")?;

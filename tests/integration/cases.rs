@@ -267,7 +267,7 @@ fn golden_ranking() {
 
 #[test]
 fn empty_programme_is_no_data() {
-    let s = recovery_stats(&[], &Policy::default(), &StatsOptions::default()).unwrap();
+    let s = recovery_stats::<Case>(&[], &Policy::default(), &StatsOptions::default()).unwrap();
     assert_eq!(s.low_scores, 0);
     assert_eq!(s.success_rate.value, None);
     assert_eq!(s.success_rate.denominator, 0);

@@ -92,6 +92,7 @@ from nps._nps import (
     StepStatus,
     rank_open_cases,
     recovery_stats,
+    recovery_stats_from_case_columns,
 )
 from nps._nps import (
     ManagedFlag,
@@ -173,6 +174,7 @@ __all__ = [
     "StepStatus",
     "rank_open_cases",
     "recovery_stats",
+    "recovery_stats_from_case_columns",
     "Rerating",
     "ManagedFlag",
     "ManagedFlags",

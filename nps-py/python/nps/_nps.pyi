@@ -71,6 +71,7 @@ __all__ = [
     "RecoveryStatsTable",
     "RankedCase",
     "recovery_stats",
+    "recovery_stats_from_case_columns",
     "rank_open_cases",
     "Rerating",
     "ManagedFlag",
@@ -2490,6 +2491,66 @@ def recovery_stats(
     >>> s.low_scores, s.launched, s.recovered
     (2, 1, 1)
     """
+
+def recovery_stats_from_case_columns(
+    table: Any,
+    *,
+    case: str,
+    opened: str,
+    score: str,
+    reason: str,
+    dealer: str | None = None,
+    contacted: str | None = None,
+    channel: str | None = None,
+    outcome: str | None = None,
+    compensation: str | None = None,
+    over_expectation: str | None = None,
+    policy: Policy | None = None,
+    period: _PeriodName | None = None,
+    by: Literal["dealer"] | None = None,
+    tz: str | None = None,
+    top_reasons: int | None = None,
+    keys: _Column | Sequence[_Column] | None = None,
+    channel_rule: Literal["strongest", "first_contact"] | None = None,
+) -> RecoveryStats | RecoveryStatsTable:
+    """Programme statistics (SPEC §4.5) of a case table: `table` (pandas,
+    polars, pyarrow, anything with `__arrow_c_stream__`) has one row per
+    case, and the keywords name its columns. The statistics are computed
+    in nps-core from the columns, without building `nps.Case` objects, and
+    equal `recovery_stats` of cases whose state says what the rows say.
+
+    Columns: `case=` (the case id: strings, or integers as their decimal
+    text), `opened=` (the opening instant: aware datetimes, datetime64 as
+    UTC, or Unix seconds), `score=` (the original score, a whole number
+    0–10) and `reason=` (the low-score reason) are required; `dealer=`
+    (strings or integers), `contacted=` (the first contact, an instant;
+    missing = never contacted), `channel=` (the apology channel of a
+    contacted case: "phone", "visit", "message", "video", as `channel_rule`
+    picks it), `outcome=` ("recovered", "converted", "lost"; missing =
+    open), `compensation=` (the total of the accepted packages in minor
+    units of the policy's currency; NaN/None = none) and
+    `over_expectation=` (booleans) are optional. `period`, `by`, `tz`,
+    `keys`, `top_reasons`, `channel_rule` and `policy` are those of
+    `recovery_stats` (one `RecoveryStats`, or a `RecoveryStatsTable` when
+    grouped).
+
+    A bad row (missing score, unknown channel, a contact before the
+    opening, a recovered case never contacted, ...) raises
+    InvalidValueError naming the case id, the column and the row
+    (`.index`).
+
+    >>> import pandas as pd
+    >>> cases = pd.DataFrame({"case_id": ["c1", "c2", "c3"], "opened": [0, 0, 0],
+    ...     "score": [3, 5, 9], "reason": ["wait", "price", "none"],
+    ...     "contacted": [3600, None, None], "channel": ["visit", None, None],
+    ...     "outcome": ["recovered", None, None]})
+    >>> s = nps.recovery_stats_from_case_columns(cases, case="case_id", opened="opened",
+    ...     score="score", reason="reason", contacted="contacted", channel="channel",
+    ...     outcome="outcome")
+    >>> s.low_scores, s.launched, s.recovered
+    (2, 1, 1)
+    """
+
 def rank_open_cases(
     cases: Iterable[Case], values: _Column, now: _Instant, *, policy: Policy | None = None
 ) -> list[RankedCase]:

@@ -1,0 +1,199 @@
+"""Recovery statistics from a case table (one row per case):
+``nps.recovery_stats_from_case_columns(df, case=..., opened=..., ...)``.
+
+Expected figures are worked out by hand in the comments; the property test
+compares with the same cases built event by event (``nps.Case``) and
+``nps.recovery_stats``, which the table form must equal exactly.
+"""
+
+from __future__ import annotations
+
+import pickle
+from typing import Any
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import nps
+
+NAMES = dict(case="case_id", opened="opened", score="score", reason="reason",
+             dealer="dealer", contacted="contacted", channel="channel", outcome="outcome")
+
+# By hand: a (score 3, D1) contacted by visit at 1 h, recovered; b (score 5,
+# D2) contacted by phone at 30 h, lost; c (score 8, D1) is not a low score.
+# low_scores 2, launched 2, responded_24h 1, recovered 1, converted 0,
+# lost 1; success 1/2.
+TABLE = {
+    "case_id": ["a", "b", "c"],
+    "opened": [0, 0, 10],
+    "score": [3, 5, 8],
+    "reason": ["waiting", "price", "price"],
+    "dealer": ["D1", "D2", "D1"],
+    "contacted": [3600, 30 * 3600, None],
+    "channel": ["visit", "phone", None],
+    "outcome": ["recovered", "lost", None],
+}
+
+FORMS = {
+    "pandas": lambda: pd.DataFrame(TABLE),
+    "pandas_datetimes": lambda: pd.DataFrame(TABLE).assign(
+        opened=pd.to_datetime(TABLE["opened"], unit="s", utc=True),
+        contacted=pd.to_datetime(TABLE["contacted"], unit="s", utc=True)),
+    "polars": lambda: pl.DataFrame(TABLE),
+    "pyarrow": lambda: pa.table(TABLE),
+}
+
+
+@pytest.mark.parametrize("make", FORMS.values(), ids=FORMS.keys())
+def test_hand_worked_statistics(make: Any) -> None:
+    s = nps.recovery_stats_from_case_columns(make(), **NAMES)
+    assert (s.low_scores, s.launched, s.responded_24h, s.recovered, s.converted, s.lost) == \
+        (2, 2, 1, 1, 0, 1)
+    assert s.success_rate.value == 0.5
+    t = nps.recovery_stats_from_case_columns(make(), **NAMES, by="dealer")
+    assert [(r[1], r[2].low_scores) for r in t] == [("D1", 1), ("D2", 1)]
+
+
+def test_integer_case_ids_and_dealers() -> None:
+    df = pl.DataFrame({**TABLE, "case_id": [7, 8, 9], "dealer": [1, 2, 1]})
+    t = nps.recovery_stats_from_case_columns(df, **NAMES, by="dealer")
+    assert [(r[1], r[2].low_scores) for r in t] == [("1", 1), ("2", 1)]
+
+
+def events_of(row: dict[str, Any]) -> list[dict[str, Any]]:
+    """The events of a case that says what a table row says."""
+    at = row["opened"]
+    ev: list[dict[str, Any]] = [{
+        "kind": "opened", "at": at, "score": row["score"], "reason": row["reason"],
+        "dealer": row["dealer"], "high_value": False, "public_opinion_risk": False}]
+    t = at
+    if row["contacted"] is not None:
+        ev.append({"kind": "acknowledged", "at": at})
+        t = row["contacted"]
+        ev.append({"kind": "contacted", "at": t, "channel": row["first"]})
+        if row["later"] is not None:
+            t += 600
+            ev.append({"kind": "contacted", "at": t, "channel": row["later"]})
+        if row["compensation"] is not None:
+            t += 60
+            ev.append({"kind": "solution_proposed", "at": t, "over_expectation": row["over"],
+                       "items": [{"value": row["compensation"], "currency": "CNY",
+                                  "layer": "loss_compensation"}]})
+            t += 60
+            ev.append({"kind": "solution_accepted", "at": t})
+    if row["outcome"] == "converted":
+        t += 60
+        ev.append({"kind": "rerated", "at": t, "score": 10})
+    if row["outcome"] is not None:
+        ev.append({"kind": "closed", "at": t + 60, "outcome": row["outcome"]})
+    return ev
+
+
+STRENGTH = ["visit", "video", "phone", "message"]
+
+
+@st.composite
+def case_rows(draw: Any, i: int) -> dict[str, Any]:
+    opened = draw(st.integers(1_700_000_000, 1_760_000_000))
+    contacted = draw(st.one_of(st.none(), st.integers(0, 3 * 86_400).map(lambda d: opened + d)))
+    first = draw(st.sampled_from(STRENGTH))
+    later = draw(st.one_of(st.none(), st.sampled_from(STRENGTH)))
+    outcomes = ["recovered", "converted", "lost"] if contacted is not None else ["lost"]
+    comp = draw(st.one_of(st.none(), st.integers(0, 300_000)))
+    return {
+        "case_id": f"c{i}", "opened": opened, "score": draw(st.integers(0, 10)),
+        "reason": draw(st.sampled_from(["waiting", "price", "staff"])),
+        "dealer": draw(st.sampled_from(["D1", "D2", "D3"])), "contacted": contacted,
+        "first": first, "later": later,
+        "outcome": draw(st.one_of(st.none(), st.sampled_from(outcomes))),
+        "compensation": comp if contacted is not None else None,
+        "over": draw(st.booleans()) if contacted is not None and comp is not None else False,
+    }
+
+
+@st.composite
+def tables(draw: Any) -> list[dict[str, Any]]:
+    n = draw(st.integers(0, 25))
+    return [draw(case_rows(i)) for i in range(n)]
+
+
+@settings(max_examples=40, deadline=None)
+@given(rows=tables(), rule=st.sampled_from(["strongest", "first_contact"]))
+def test_equals_the_cases(rows: list[dict[str, Any]], rule: str) -> None:
+    cases = [nps.Case.from_events(events_of(r), case_id=r["case_id"]) for r in rows]
+
+    def channel(r: dict[str, Any]) -> str | None:
+        if r["contacted"] is None:
+            return None
+        if rule == "first_contact" or r["later"] is None:
+            return r["first"]
+        return min(r["first"], r["later"], key=STRENGTH.index)
+
+    df = pd.DataFrame({
+        "case_id": [r["case_id"] for r in rows],
+        "opened": pd.Series([r["opened"] for r in rows], dtype="int64"),
+        "score": pd.Series([r["score"] for r in rows], dtype="int64"),
+        "reason": pd.Series([r["reason"] for r in rows], dtype=object),
+        "dealer": pd.Series([r["dealer"] for r in rows], dtype=object),
+        "contacted": pd.Series([r["contacted"] for r in rows], dtype="Int64"),
+        "channel": pd.Series([channel(r) for r in rows], dtype=object),
+        "outcome": pd.Series([r["outcome"] for r in rows], dtype=object),
+        "compensation": pd.Series([r["compensation"] for r in rows], dtype="float64"),
+        "over": pd.Series([r["over"] for r in rows], dtype=bool),
+    })
+    names = {**NAMES, "compensation": "compensation", "over_expectation": "over"}
+    want = nps.recovery_stats(cases, channel_rule=rule)
+    got = nps.recovery_stats_from_case_columns(df, **names, channel_rule=rule)
+    assert got == want
+    grouped = dict(period="month", by="dealer", tz="Asia/Shanghai", channel_rule=rule)
+    want_t = nps.recovery_stats(cases, **grouped)
+    got_t = nps.recovery_stats_from_case_columns(df, **names, **grouped)
+    assert got_t == want_t
+    assert pickle.loads(pickle.dumps(got_t)) == want_t
+
+
+def bad(**changes: Any) -> pd.DataFrame:
+    return pd.DataFrame({**TABLE, **changes})
+
+
+@pytest.mark.parametrize("changes, row, column, case_id", [
+    (dict(score=[3, 5, 11]), 2, "score", "c"),
+    (dict(score=[3.5, 5, 8]), 0, "score", "a"),
+    (dict(channel=["visit", "fax", None]), 1, "channel", "b"),
+    (dict(channel=["visit", None, None]), 1, "channel", "b"),
+    (dict(channel=["visit", "phone", "phone"]), 2, "channel", "c"),
+    (dict(outcome=["recovered", "lost", "recovered"]), 2, "outcome", "c"),
+    (dict(outcome=["won", "lost", None]), 0, "outcome", "a"),
+    (dict(contacted=[3600, -5, None]), 1, "contacted", "b"),
+    (dict(reason=["waiting", None, "price"]), 1, "reason", "b"),
+])
+def test_bad_rows_are_named(changes: dict[str, Any], row: int, column: str, case_id: str) -> None:
+    with pytest.raises(nps.InvalidValueError) as e:
+        nps.recovery_stats_from_case_columns(bad(**changes), **NAMES)
+    assert (e.value.case_id, e.value.index, e.value.argument) == (case_id, row, column)
+
+
+def test_bad_arguments() -> None:
+    with pytest.raises(nps.InvalidArgumentError, match="no column") as a:
+        nps.recovery_stats_from_case_columns(pd.DataFrame(TABLE), **{**NAMES, "channel": "how"})
+    assert a.value.argument == "channel"
+    with pytest.raises(nps.InvalidArgumentError) as a:
+        nps.recovery_stats_from_case_columns(pd.DataFrame(TABLE), **NAMES, by="region")
+    assert a.value.argument == "by"
+    with pytest.raises(TypeError):
+        nps.recovery_stats_from_case_columns(pd.DataFrame(TABLE), case="case_id")  # type: ignore[call-arg]
+
+
+def test_cases_list_is_read_in_place() -> None:
+    """The list form borrows the nps.Case objects: still usable after."""
+    c = nps.Case.from_events(events_of({**{k: v[0] for k, v in TABLE.items()},
+                                         "first": "visit", "later": None,
+                                         "compensation": None, "over": False}),
+                             case_id="a")
+    assert nps.recovery_stats([c, ]).recovered == 1
+    c.apply({"kind": "reviewed", "at": 20_000})
+    assert nps.recovery_stats([c]).recovered == 1
