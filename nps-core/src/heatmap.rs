@@ -2025,6 +2025,284 @@ mod tests {
         assert_eq!(column(e), ("pain".to_owned(), 19_999));
     }
 
+    /// Strings packed back to back, as Arrow lays them out: a
+    /// [`TextColumn`] without a `&str` per row.
+    struct Packed {
+        offsets: Vec<usize>,
+        data: String,
+    }
+
+    impl Packed {
+        fn new(rows: &[&str]) -> Packed {
+            let mut p = Packed {
+                offsets: vec![0],
+                data: String::new(),
+            };
+            for r in rows {
+                p.data.push_str(r);
+                p.offsets.push(p.data.len());
+            }
+            p
+        }
+    }
+
+    impl TextColumn for Packed {
+        fn len(&self) -> usize {
+            self.offsets.len() - 1
+        }
+        fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = &self.data[self.offsets[start + j]..self.offsets[start + j + 1]];
+            }
+        }
+    }
+
+    /// Every input form of the record columns (stages parsed, as names,
+    /// codes or a packed column; descriptions shared, copied, coded with
+    /// repeated labels, packed) against sums written out here: points,
+    /// the stage × dealer and stage × month cells, and the first bad row.
+    #[test]
+    fn record_columns_in_every_form_match_straightforward_sums() {
+        use std::collections::BTreeMap;
+        let n = 200_000;
+        let mut x = 7u64;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        // Short (held in an Arrow view), long and non-ASCII descriptions.
+        let texts: Vec<String> = (0..300)
+            .map(|i| match i % 3 {
+                0 => format!("p{i}"),
+                1 => format!("a longer description of pain point number {i}"),
+                _ => format!("排队等候 {i}"),
+            })
+            .collect();
+        let point_of: Vec<usize> = (0..n).map(|_| next(300) as usize).collect();
+        let stage_of: Vec<usize> = (0..n).map(|_| next(6) as usize).collect();
+        let pain: Vec<u8> = (0..n).map(|_| 1 + next(10) as u8).collect();
+        let dealer: Vec<u32> = (0..n).map(|_| 100 + next(37) as u32).collect();
+        let ts: Vec<i64> = (0..n)
+            .map(|_| 1_700_000_000 + next(800 * 86_400) as i64)
+            .collect();
+        // The straightforward sums.
+        let mut points: BTreeMap<(Stage, &str), (u64, u64)> = BTreeMap::new();
+        let mut by_dealer: BTreeMap<(Stage, u32), (u64, u64)> = BTreeMap::new();
+        let mut by_month: BTreeMap<(Stage, String), (u64, u64)> = BTreeMap::new();
+        for i in 0..n {
+            let st = Stage::ALL[stage_of[i]];
+            let p = u64::from(pain[i]);
+            let month = chrono::DateTime::from_timestamp(ts[i], 0)
+                .unwrap()
+                .format("%Y-%m")
+                .to_string();
+            for e in [
+                points.entry((st, texts[point_of[i]].as_str())).or_default(),
+                by_dealer.entry((st, dealer[i])).or_default(),
+                by_month.entry((st, month)).or_default(),
+            ] {
+                e.0 += 1;
+                e.1 += p;
+            }
+        }
+        let check = |m: &HeatMap, form: &str| {
+            let got: BTreeMap<(Stage, &str), (u64, u64)> = m
+                .points
+                .iter()
+                .map(|p| ((p.stage, p.description.as_str()), (p.mentions, p.heat)))
+                .collect();
+            assert_eq!(got, points, "{form}");
+            assert_eq!(
+                m.total_heat(),
+                pain.iter().map(|&p| u64::from(p)).sum::<u64>()
+            );
+            let cells = |by: MatrixBy| {
+                let mx = m.matrix(by).unwrap();
+                let mut out = BTreeMap::new();
+                for st in Stage::ALL {
+                    for (c, label) in mx.columns.iter().enumerate() {
+                        let i = st as usize * mx.columns.len() + c;
+                        if mx.mentions[i] > 0 {
+                            out.insert((st, label.clone()), (mx.mentions[i], mx.heat[i]));
+                        }
+                    }
+                }
+                (out, mx.columns)
+            };
+            let (d, cols) = cells(MatrixBy::Key);
+            let want: BTreeMap<(Stage, String), (u64, u64)> = by_dealer
+                .iter()
+                .map(|(&(s, k), &v)| ((s, k.to_string()), v))
+                .collect();
+            assert_eq!(d, want, "{form}");
+            assert!(cols.windows(2).all(|w| w[0] < w[1]), "{form}");
+            let (p, cols) = cells(MatrixBy::Period);
+            assert_eq!(p, by_month, "{form}");
+            assert!(cols.windows(2).all(|w| w[0] < w[1]), "{form}");
+        };
+        let dims = RecordDims {
+            keys: Some(Keys::U32(&dealer)),
+            timestamps: Some(&ts),
+            period: Period::Month,
+            tz: "UTC",
+        };
+        // Stage forms.
+        let stages: Vec<Stage> = stage_of.iter().map(|&s| Stage::ALL[s]).collect();
+        let names: Vec<&str> = stages.iter().map(|s| s.name()).collect();
+        let name_copies: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
+        let name_refs: Vec<&str> = name_copies.iter().map(String::as_str).collect();
+        let stage_labels: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+        let stage_codes: Vec<u8> = stage_of.iter().map(|&s| s as u8).collect();
+        // Labels repeat: code 6 + s is the same name again.
+        let twice: Vec<&str> = stage_labels.iter().chain(&stage_labels).copied().collect();
+        let stage_i32: Vec<i32> = (0..n)
+            .map(|i| stage_of[i] as i32 + 6 * (i % 2) as i32)
+            .collect();
+        let packed_stages = Packed::new(&name_refs);
+        let stage_forms: Vec<(&str, StageColumn<'_>)> = vec![
+            ("parsed", StageColumn::Stages(&stages)),
+            ("shared names", StageColumn::Names(Texts::Str(&names))),
+            ("copied names", StageColumn::Names(Texts::Str(&name_refs))),
+            (
+                "u8 codes",
+                StageColumn::Names(Texts::Coded {
+                    codes: Codes::U8(&stage_codes),
+                    labels: &stage_labels,
+                }),
+            ),
+            (
+                "i32 codes, repeated labels",
+                StageColumn::Names(Texts::Coded {
+                    codes: Codes::I32(&stage_i32),
+                    labels: &twice,
+                }),
+            ),
+            ("packed", StageColumn::Names(Texts::Column(&packed_stages))),
+        ];
+        // Description forms.
+        let shared: Vec<&str> = point_of.iter().map(|&p| texts[p].as_str()).collect();
+        let copies: Vec<String> = shared.iter().map(|s| (*s).to_owned()).collect();
+        let copy_refs: Vec<&str> = copies.iter().map(String::as_str).collect();
+        let labels: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let codes_u16: Vec<u16> = point_of.iter().map(|&p| p as u16).collect();
+        let labels_twice: Vec<&str> = labels.iter().chain(&labels).copied().collect();
+        let codes_i64: Vec<i64> = (0..n)
+            .map(|i| point_of[i] as i64 + 300 * (i % 3 == 0) as i64)
+            .collect();
+        let packed = Packed::new(&copy_refs);
+        let point_forms: Vec<(&str, Texts<'_>)> = vec![
+            ("shared", Texts::Str(&shared)),
+            ("copied", Texts::Str(&copy_refs)),
+            (
+                "u16 codes",
+                Texts::Coded {
+                    codes: Codes::U16(&codes_u16),
+                    labels: &labels,
+                },
+            ),
+            (
+                "i64 codes, repeated labels",
+                Texts::Coded {
+                    codes: Codes::I64(&codes_i64),
+                    labels: &labels_twice,
+                },
+            ),
+            ("packed", Texts::Column(&packed)),
+        ];
+        for (sf, s) in &stage_forms {
+            for (pf, p) in &point_forms {
+                let form = format!("stages {sf}, points {pf}");
+                let m = HeatMap::from_record_columns(*s, *p, &pain, &dims).unwrap();
+                check(&m, &form);
+                // Pain as float, as pandas may hand it over.
+                let f: Vec<f64> = pain.iter().map(|&p| f64::from(p)).collect();
+                assert_eq!(
+                    HeatMap::from_record_columns(*s, *p, &f, &dims).unwrap(),
+                    m,
+                    "{form}"
+                );
+            }
+        }
+        // `from_records` is the same map.
+        assert_eq!(
+            HeatMap::from_records(&stages, &shared, &pain, &dims).unwrap(),
+            HeatMap::from_record_columns(stage_forms[4].1, point_forms[4].1, &pain, &dims).unwrap()
+        );
+        // The first bad row, whichever column and form: an unknown stage,
+        // an empty description, a pain index out of range or not whole.
+        let column = |e: Error| match e {
+            Error::InvalidValue { name, index, .. } => (name, index),
+            other => panic!("{other}"),
+        };
+        let mut bad_names = name_refs.clone();
+        bad_names[150_000] = "billing";
+        let mut bad_points = copy_refs.clone();
+        bad_points[120_000] = "  ";
+        let mut bad_pain: Vec<f64> = pain.iter().map(|&p| f64::from(p)).collect();
+        bad_pain[130_000] = 2.5;
+        let ok_pain: Vec<f64> = pain.iter().map(|&p| f64::from(p)).collect();
+        let packed_bad = Packed::new(&bad_points);
+        let packed_names = Packed::new(&bad_names);
+        for (s, p, q, want) in [
+            (
+                Texts::Str(&bad_names),
+                Texts::Str(&copy_refs),
+                &ok_pain,
+                ("stages", 150_000),
+            ),
+            (
+                Texts::Str(&bad_names),
+                Texts::Str(&copy_refs),
+                &bad_pain,
+                ("pain", 130_000),
+            ),
+            (
+                Texts::Str(&name_refs),
+                Texts::Str(&copy_refs),
+                &bad_pain,
+                ("pain", 130_000),
+            ),
+            (
+                Texts::Column(&packed_names),
+                Texts::Column(&packed_bad),
+                &bad_pain,
+                ("points", 120_000),
+            ),
+        ] {
+            let e = HeatMap::from_record_columns(StageColumn::Names(s), p, q, &dims).unwrap_err();
+            assert_eq!(column(e), (want.0.to_owned(), want.1));
+        }
+        // A code without a label names its column and row.
+        let mut bad_codes = codes_u16.clone();
+        bad_codes[77_777] = 300;
+        let e = HeatMap::from_record_columns(
+            StageColumn::Stages(&stages),
+            Texts::Coded {
+                codes: Codes::U16(&bad_codes),
+                labels: &labels,
+            },
+            &pain,
+            &dims,
+        )
+        .unwrap_err();
+        assert_eq!(column(e), ("points".to_owned(), 77_777));
+        let mut neg = stage_i32.clone();
+        neg[5] = -1;
+        let e = HeatMap::from_record_columns(
+            StageColumn::Names(Texts::Coded {
+                codes: Codes::I32(&neg),
+                labels: &twice,
+            }),
+            Texts::Str(&shared),
+            &pain,
+            &dims,
+        )
+        .unwrap_err();
+        assert_eq!(column(e), ("stages".to_owned(), 5));
+    }
+
     #[test]
     fn heat_needed_is_exact() {
         assert_eq!(heat_needed(0.8, 10), 8);
