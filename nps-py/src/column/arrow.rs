@@ -207,49 +207,85 @@ fn validate_utf8_view(c: &ArrayRef) -> Result<(), String> {
         .iter()
         .map(|b| std::str::from_utf8(b).is_ok())
         .collect();
+    let check = |start: usize, views: &[u128]| -> Result<(), String> {
+        for (j, &v) in views.iter().enumerate() {
+            check_view(start + j, v, buffers, &whole)?;
+        }
+        Ok(())
+    };
+    // Large columns on several threads (the first bad row still first).
+    let views: &[u128] = a.views();
+    let threads = nps_core::max_threads().min(views.len() >> 17).max(1);
+    if threads == 1 {
+        return check(0, views);
+    }
+    let per = views.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let parts: Vec<_> = views
+            .chunks(per)
+            .enumerate()
+            .map(|(i, part)| s.spawn(move || check(i * per, part)))
+            .collect();
+        for p in parts {
+            match p.join() {
+                Ok(r) => r?,
+                Err(payload) => std::panic::resume_unwind(payload),
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Checks view `v` of row `row` of a `utf8_view` column (see
+/// [`validate_utf8_view`]; `whole`: which buffers are UTF-8 throughout).
+#[inline]
+fn check_view(
+    row: usize,
+    v: u128,
+    buffers: &[arrow_buffer::Buffer],
+    whole: &[bool],
+) -> Result<(), String> {
     let boundary = |b: &[u8], i: usize| b.get(i).is_none_or(|&x| (x as i8) >= -0x40);
     /// The high bit of each of the 12 bytes a view holds a text in.
     const HIGH: u128 = 0x8080_8080_8080_8080_8080_8080 << 32;
-    for (row, &v) in a.views().iter().enumerate() {
-        let len = v as u32 as usize;
-        if len <= 12 {
-            // The view itself without its padding (none after 12 bytes).
-            let text = if len == 12 {
-                v
-            } else {
-                v & ((1u128 << (32 + 8 * len)) - 1)
-            };
-            if text != v {
-                return Err(format!(
-                    "view at row {row}: non-zero padding after a text of {len} bytes"
-                ));
-            }
-            if text & HIGH != 0 {
-                std::str::from_utf8(&v.to_le_bytes()[4..4 + len])
-                    .map_err(|e| format!("non-UTF-8 text at row {row}: {e}"))?;
-            }
-            continue;
-        }
-        let (buffer, offset) = ((v >> 64) as u32 as usize, (v >> 96) as u32 as usize);
-        let text = buffers
-            .get(buffer)
-            .and_then(|b| Some((b, b.get(offset..offset.checked_add(len)?)?)));
-        let Some((b, text)) = text else {
-            return Err(format!(
-                "view at row {row}: bytes {offset}.. of buffer {buffer} are not in the array"
-            ));
-        };
-        if text[..4] != v.to_le_bytes()[4..8] {
-            return Err(format!("view at row {row}: prefix differs from its text"));
-        }
-        let utf8 = if whole[buffer] {
-            boundary(b, offset) && boundary(b, offset + len)
+    let len = v as u32 as usize;
+    if len <= 12 {
+        // The view itself without its padding (none after 12 bytes).
+        let text = if len == 12 {
+            v
         } else {
-            std::str::from_utf8(text).is_ok()
+            v & ((1u128 << (32 + 8 * len)) - 1)
         };
-        if !utf8 {
-            return Err(format!("non-UTF-8 text at row {row}"));
+        if text != v {
+            return Err(format!(
+                "view at row {row}: non-zero padding after a text of {len} bytes"
+            ));
         }
+        if text & HIGH != 0 {
+            std::str::from_utf8(&v.to_le_bytes()[4..4 + len])
+                .map_err(|e| format!("non-UTF-8 text at row {row}: {e}"))?;
+        }
+        return Ok(());
+    }
+    let (buffer, offset) = ((v >> 64) as u32 as usize, (v >> 96) as u32 as usize);
+    let text = buffers
+        .get(buffer)
+        .and_then(|b| Some((b, b.get(offset..offset.checked_add(len)?)?)));
+    let Some((b, text)) = text else {
+        return Err(format!(
+            "view at row {row}: bytes {offset}.. of buffer {buffer} are not in the array"
+        ));
+    };
+    if text[..4] != v.to_le_bytes()[4..8] {
+        return Err(format!("view at row {row}: prefix differs from its text"));
+    }
+    let utf8 = if whole[buffer] {
+        boundary(b, offset) && boundary(b, offset + len)
+    } else {
+        std::str::from_utf8(text).is_ok()
+    };
+    if !utf8 {
+        return Err(format!("non-UTF-8 text at row {row}"));
     }
     Ok(())
 }
