@@ -936,6 +936,50 @@ impl<'a> Shape<'_, 'a> {
     }
 }
 
+/// The keys that occur, ascending, and the column of each row among them,
+/// from the grouping engine. String keys given as one `&str` per row are
+/// factorised first (each distinct text once, by the interner's caches)
+/// into codes and labels, which the engine reads densely; the labels, and
+/// so the columns, are the same.
+fn key_columns(keys: Keys<'_>, n: usize) -> Result<(Vec<GroupKey>, Vec<u32>)> {
+    let parts: &[Keys<'_>] = match &keys {
+        Keys::Multi(cols) => cols,
+        k => std::slice::from_ref(k),
+    };
+    let coded: Vec<Option<(Vec<u32>, Vec<&str>)>> = parts
+        .iter()
+        .map(|k| match k {
+            Keys::Str(s) => {
+                let mut names = Interner::default();
+                let codes = s.iter().map(|t| names.id(t).0).collect();
+                Some((codes, names.names))
+            }
+            _ => None,
+        })
+        .collect();
+    let cols: Vec<Keys<'_>> = parts
+        .iter()
+        .zip(&coded)
+        .map(|(k, c)| match c {
+            Some((codes, labels)) => Keys::Coded {
+                codes: Codes::U32(codes),
+                labels,
+            },
+            None => *k,
+        })
+        .collect();
+    let keys = match keys {
+        Keys::Multi(_) => Keys::Multi(&cols),
+        _ => cols[0],
+    };
+    let a = Grouping {
+        keys: Some(keys),
+        ..Default::default()
+    }
+    .assign(n)?;
+    Ok((a.labels.into_iter().map(|(k, _)| k).collect(), a.rows))
+}
+
 fn unknown_stage(row: usize, name: &str) -> Error {
     Error::value(
         "stages",
@@ -1171,18 +1215,7 @@ impl HeatMap {
         // as the grouping engine labels them (its key path, and its table
         // of period boundaries: no time-zone conversion per row), the two
         // axes at once on two threads.
-        let key_axis = || -> Result<Option<(Vec<GroupKey>, Vec<u32>)>> {
-            let Some(k) = dims.keys else { return Ok(None) };
-            let a = Grouping {
-                keys: Some(k),
-                ..Default::default()
-            }
-            .assign(n)?;
-            Ok(Some((
-                a.labels.into_iter().map(|(k, _)| k).collect(),
-                a.rows,
-            )))
-        };
+        let key_axis = || dims.keys.map(|k| key_columns(k, n)).transpose();
         let period_axis = || match (dims.timestamps, tz) {
             (Some(ts), Some(tz)) => period_columns(ts, dims.period, tz).map(Some),
             _ => Ok(None),
@@ -2230,6 +2263,27 @@ mod tests {
             HeatMap::from_records(&stages, &shared, &pain, &dims).unwrap(),
             HeatMap::from_record_columns(stage_forms[4].1, point_forms[4].1, &pain, &dims).unwrap()
         );
+        // String dealer keys, one `&str` per row or packed: the same cells
+        // (three-digit dealers sort as their text).
+        let dealer_names: Vec<String> = dealer.iter().map(|d| format!("D{d}")).collect();
+        let dealer_refs: Vec<&str> = dealer_names.iter().map(String::as_str).collect();
+        let packed_dealers = Packed::new(&dealer_refs);
+        let by_u32 = HeatMap::from_records(&stages, &shared, &pain, &dims).unwrap();
+        let by_u32 = by_u32.matrix(MatrixBy::Key).unwrap();
+        for keys in [Keys::Str(&dealer_refs), Keys::Text(&packed_dealers)] {
+            let d = RecordDims {
+                keys: Some(keys),
+                ..dims
+            };
+            let m = HeatMap::from_records(&stages, &shared, &pain, &d).unwrap();
+            let m = m.matrix(MatrixBy::Key).unwrap();
+            let want: Vec<String> = by_u32.columns.iter().map(|c| format!("D{c}")).collect();
+            assert_eq!(m.columns, want);
+            assert_eq!(
+                (m.heat, m.mentions),
+                (by_u32.heat.clone(), by_u32.mentions.clone())
+            );
+        }
         // The first bad row, whichever column and form: an unknown stage,
         // an empty description, a pain index out of range or not whole.
         let column = |e: Error| match e {
