@@ -9,6 +9,7 @@ names its column and row in every form.
 from __future__ import annotations
 
 import datetime as dt
+import struct
 from collections import defaultdict
 from typing import Any, Callable
 
@@ -151,3 +152,42 @@ def test_bad_input_names_column_and_row_in_every_form(form: Any) -> None:
     with pytest.raises(nps.InvalidArgumentError, match="row 900") as info:
         nps.HeatMap.from_records(to(stages), to(missing), pain)
     assert info.value.argument == "points"
+
+
+def _inline(b: bytes) -> bytes:
+    return struct.pack("<I", len(b)) + b.ljust(12, b"\0")
+
+
+def _long(b: bytes, buffer: int, offset: int) -> bytes:
+    return struct.pack("<I", len(b)) + b[:4] + struct.pack("<II", buffer, offset)
+
+
+def _views(views: list[bytes], data: list[bytes]) -> pa.Array:
+    buffers = [None, pa.py_buffer(b"".join(views))] + [pa.py_buffer(d) for d in data]
+    return pa.Array.from_buffers(pa.string_view(), len(views), buffers)
+
+
+def test_string_views_are_checked_before_reading() -> None:
+    """A `string_view` column (polars' strings) is checked like arrow-rs's
+    full validation, also on several threads: the first bad row is named."""
+    text = "é a text longer than twelve bytes".encode()
+    data = text + "éééééééééé".encode()
+    n = 300_000
+    stages = ["repair"] * n
+    fine = [_inline(b"q")] * (n - 1)
+    good = _views([_long(text, 0, 0)] + fine, [data])
+    assert nps.HeatMap.from_records(stages, good, [3] * n).total_heat == 3 * n
+    mid_char = data[len(text) + 1:len(text) + 15]
+    for views, buffers, why in [
+        ([_inline(b"\xff")], [], "UTF-8"),
+        ([_long(mid_char, 0, len(text) + 1)], [data], "UTF-8"),
+        ([_long(b"\xffabcdefghijklmn", 0, 0)], [b"\xffabcdefghijklmn"], "UTF-8"),
+        ([struct.pack("<I", 14) + b"zzzz" + struct.pack("<II", 0, 0)], [data], "prefix"),
+        ([struct.pack("<I", 1) + b"q\0\0x" + b"\0" * 8], [], "padding"),
+        ([_long(text, 0, len(data))], [data], "not in the array"),
+    ]:
+        bad = _views(fine[:250_000] + views + fine[250_000:], buffers)
+        with pytest.raises(nps.InvalidArgumentError, match=f"row 250000: .*{why}|{why}.* row 250000|"
+                           f"row 250000.*{why}") as info:
+            nps.HeatMap.from_records(stages, bad, [3] * n)
+        assert info.value.argument == "points"
