@@ -97,13 +97,13 @@ fn ranks_hashed<K: Copy + Eq + std::hash::Hash>(
 
 /// Compact ids of the distinct strings of a column, in first-occurrence
 /// order. Strings are hashed by content, after two small caches that
-/// recognise most rows without hashing: texts of at most 16 bytes by their
-/// content (two words read from the text, with its length: copies of a
-/// text, e.g. Arrow `utf8_view` strings, which hold texts of up to 12
-/// bytes in each row's own view), longer ones by address and length (a row
-/// that borrows the same text as an earlier one, as the bindings pass
-/// columns of repeated labels; equal address and length is the same text:
-/// the strings are borrowed, hence unchanged).
+/// recognise most rows without hashing: by address and length (a row that
+/// borrows the same text as an earlier one, as the bindings pass columns
+/// of repeated labels; equal address and length is the same text: the
+/// strings are borrowed, hence unchanged), then, for texts of at most 16
+/// bytes, by content (two words read from the text, with its length:
+/// copies of a text, e.g. Arrow `utf8_view` strings, which hold texts of
+/// up to 12 bytes in each row's own view).
 pub(crate) struct Interner<'a> {
     cache: Vec<(usize, usize, u32)>,
     short: Vec<(u64, u64, usize, u32)>,
@@ -151,30 +151,31 @@ impl<'a> Interner<'a> {
     /// The id of `s` and whether it is new.
     #[inline]
     pub(crate) fn id(&mut self, s: &'a str) -> (u32, bool) {
-        let len = s.len();
-        // Short texts by content (as cheap as by address, and it also
-        // recognises copies), longer ones by address, then by hashing.
-        if let Some((a, b)) = short_words(s.as_bytes()) {
-            let h = ((a ^ b.rotate_left(23) ^ (len as u64).rotate_left(47))
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                >> 54) as usize;
-            let c = self.short[h];
-            if c.0 == a && c.1 == b && c.2 == len {
-                return (c.3, false);
-            }
-            let (id, new) = self.lookup(s);
-            self.short[h] = (a, b, len, id);
-            return (id, new);
-        }
-        let ptr = s.as_ptr() as usize;
+        let (ptr, len) = (s.as_ptr() as usize, s.len());
         let h = ((ptr as u64 ^ (len as u64).rotate_left(32)).wrapping_mul(0x9e37_79b9_7f4a_7c15)
             >> 54) as usize;
         let c = self.cache[h];
         if c.0 == ptr && c.1 == len {
             return (c.2, false);
         }
+        // Short texts by content (copies of a text), then by hashing.
+        let short = short_words(s.as_bytes()).map(|(a, b)| {
+            let hs = ((a ^ b.rotate_left(23) ^ (len as u64).rotate_left(47))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                >> 54) as usize;
+            (a, b, hs)
+        });
+        if let Some((a, b, hs)) = short {
+            let c = self.short[hs];
+            if c.0 == a && c.1 == b && c.2 == len {
+                return (c.3, false);
+            }
+        }
         let (id, new) = self.lookup(s);
         self.cache[h] = (ptr, len, id);
+        if let Some((a, b, hs)) = short {
+            self.short[hs] = (a, b, len, id);
+        }
         (id, new)
     }
 
