@@ -51,11 +51,12 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::group::{GroupKey, Keys};
+use crate::group::{Codes, GroupKey, Grouping, Keys, TextColumn};
 use crate::kpi::merge::{bad_state, other, same_shape, uniform_shape, Periods};
 use crate::kpi::Interner;
 use crate::period::{parse_tz, Period};
 use crate::policy::Driver;
+use chrono_tz::Tz;
 
 /// A stage of the after-sales customer journey, in journey order.
 #[derive(
@@ -141,16 +142,7 @@ impl Stage {
         names
             .iter()
             .enumerate()
-            .map(|(i, n)| {
-                let n = n.as_ref();
-                Stage::from_name(n).ok_or_else(|| {
-                    Error::value(
-                        "stages",
-                        i,
-                        format!("unknown stage `{n}` (expected appointment, reception, diagnosis, repair, delivery or follow_up)"),
-                    )
-                })
-            })
+            .map(|(i, n)| Stage::from_name(n.as_ref()).ok_or_else(|| unknown_stage(i, n.as_ref())))
             .collect()
     }
 
@@ -182,9 +174,23 @@ impl std::fmt::Display for Stage {
 /// A number that can be a mention count or a pain index: unsigned and
 /// signed integers, and `f64` holding a whole number (as from a pandas
 /// column). Negative, fractional, NaN and infinite values are rejected.
-pub trait HeatValue: Copy {
+pub trait HeatValue: Copy + Send + Sync {
     /// The value as a whole non-negative number, or why it is not one.
     fn to_count(self) -> std::result::Result<u64, String>;
+
+    /// True for a pain index: a whole number 1..=10. Branch-free for the
+    /// integer types, so that a column is checked at memory speed.
+    #[inline]
+    fn is_pain(self) -> bool {
+        matches!(self.to_count(), Ok(1..=10))
+    }
+
+    /// The value as a pain index, when [`HeatValue::is_pain`] holds (any
+    /// number otherwise).
+    #[inline]
+    fn pain_unchecked(self) -> u64 {
+        self.to_count().unwrap_or(0)
+    }
 }
 
 macro_rules! unsigned_heat_value {
@@ -192,6 +198,14 @@ macro_rules! unsigned_heat_value {
         impl HeatValue for $t {
             fn to_count(self) -> std::result::Result<u64, String> {
                 Ok(self as u64)
+            }
+            #[inline(always)]
+            fn is_pain(self) -> bool {
+                self.wrapping_sub(1) < 10
+            }
+            #[inline(always)]
+            fn pain_unchecked(self) -> u64 {
+                self as u64
             }
         }
     )*};
@@ -204,12 +218,30 @@ macro_rules! signed_heat_value {
             fn to_count(self) -> std::result::Result<u64, String> {
                 u64::try_from(self).map_err(|_| format!("{self} is negative"))
             }
+            #[inline(always)]
+            fn is_pain(self) -> bool {
+                (1..=10).contains(&self)
+            }
+            #[inline(always)]
+            fn pain_unchecked(self) -> u64 {
+                self as u64
+            }
         }
     )*};
 }
 signed_heat_value!(i8, i16, i32, i64);
 
 impl HeatValue for f64 {
+    #[inline(always)]
+    fn is_pain(self) -> bool {
+        // Saturating casts: NaN reads 0; 1..=10 and whole only if equal.
+        let i = self as u8;
+        (i as f64 == self) & (i.wrapping_sub(1) < 10)
+    }
+    #[inline(always)]
+    fn pain_unchecked(self) -> u64 {
+        self as u64
+    }
     fn to_count(self) -> std::result::Result<u64, String> {
         if self.is_nan() {
             Err("missing value (NaN)".into())
@@ -224,21 +256,25 @@ impl HeatValue for f64 {
 }
 
 fn pain_at<P: HeatValue>(pain: &[P], i: usize) -> Result<u64> {
-    let p = pain[i].to_count().map_err(|r| {
-        Error::value(
-            "pain",
-            i,
-            format!("{r}; a pain index is a whole number 1..=10"),
-        )
-    })?;
-    if !(1..=10).contains(&p) {
-        return Err(Error::value(
-            "pain",
-            i,
-            format!("pain index {p} is outside 1..=10"),
-        ));
+    if pain[i].is_pain() {
+        return Ok(pain[i].pain_unchecked());
     }
-    Ok(p)
+    Err(pain_error(pain[i], i))
+}
+
+/// The error of pain index `v` (not 1..=10) at row `i`.
+fn pain_error<P: HeatValue>(v: P, i: usize) -> Error {
+    let p = match v.to_count() {
+        Ok(p) => p,
+        Err(r) => {
+            return Error::value(
+                "pain",
+                i,
+                format!("{r}; a pain index is a whole number 1..=10"),
+            )
+        }
+    };
+    Error::value("pain", i, format!("pain index {p} is outside 1..=10"))
 }
 
 fn check_description(s: &str, i: usize) -> Result<()> {
@@ -562,6 +598,420 @@ impl Default for RecordDims<'_> {
     }
 }
 
+/// A column of text read in place: the stage names or the pain-point
+/// descriptions of [`HeatMap::from_record_columns`].
+#[derive(Debug, Clone, Copy)]
+pub enum Texts<'a> {
+    /// One `&str` per row.
+    Str(&'a [&'a str]),
+    /// Dictionary-encoded text (a pandas `Categorical`, a polars
+    /// `Categorical` / `Enum`, an Arrow dictionary, strings factorised
+    /// once): row `i` is `labels[codes[i]]`, read in the codes' own width.
+    /// Every code must index `labels`; labels may repeat.
+    Coded {
+        /// The label index of each row.
+        codes: Codes<'a>,
+        /// The labels.
+        labels: &'a [&'a str],
+    },
+    /// Text read in blocks from a [`TextColumn`] (e.g. Arrow string
+    /// buffers), which holds no `&str` per row.
+    Column(&'a dyn TextColumn),
+}
+
+impl Texts<'_> {
+    /// Rows in the column.
+    pub fn len(&self) -> usize {
+        match self {
+            Texts::Str(s) => s.len(),
+            Texts::Coded { codes, .. } => codes.len(),
+            Texts::Column(c) => c.len(),
+        }
+    }
+
+    /// True when the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Checks that every code indexes a label (column `name`, its row).
+    fn check(&self, name: &str) -> Result<()> {
+        let Texts::Coded { codes, labels } = self else {
+            return Ok(());
+        };
+        fn first_bad<T: Copy + TryInto<usize>>(c: &[T], n: usize) -> Option<usize> {
+            let ok = |x: T| x.try_into().is_ok_and(|i: usize| i < n);
+            // Branch-free test first (vectorised), the row only on failure.
+            if c.iter().fold(true, |all, &x| all & ok(x)) {
+                return None;
+            }
+            c.iter().position(|&x| !ok(x))
+        }
+        let n = labels.len();
+        let bad = match *codes {
+            Codes::U8(c) => first_bad(c, n),
+            Codes::U16(c) => first_bad(c, n),
+            Codes::U32(c) => first_bad(c, n),
+            Codes::U64(c) => first_bad(c, n),
+            Codes::I8(c) => first_bad(c, n),
+            Codes::I16(c) => first_bad(c, n),
+            Codes::I32(c) => first_bad(c, n),
+            Codes::I64(c) => first_bad(c, n),
+        };
+        match bad {
+            Some(row) => Err(Error::value(
+                name,
+                row,
+                format!(
+                    "code {} has no label (there are {n})",
+                    code_text(codes, row)
+                ),
+            )),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The code of row `i` as text (negative codes included).
+fn code_text(codes: &Codes<'_>, i: usize) -> String {
+    match *codes {
+        Codes::U8(c) => c[i].to_string(),
+        Codes::U16(c) => c[i].to_string(),
+        Codes::U32(c) => c[i].to_string(),
+        Codes::U64(c) => c[i].to_string(),
+        Codes::I8(c) => c[i].to_string(),
+        Codes::I16(c) => c[i].to_string(),
+        Codes::I32(c) => c[i].to_string(),
+        Codes::I64(c) => c[i].to_string(),
+    }
+}
+
+/// The codes of rows `start..start + out.len()` as label indexes (all in
+/// range, checked by [`Texts::check`]).
+fn read_codes(codes: &Codes<'_>, start: usize, out: &mut [u32]) {
+    fn copy<T: Copy + TryInto<u32>>(c: &[T], out: &mut [u32]) {
+        for (o, &x) in out.iter_mut().zip(c) {
+            *o = x.try_into().unwrap_or(0);
+        }
+    }
+    let end = start + out.len();
+    match *codes {
+        Codes::U8(c) => copy(&c[start..end], out),
+        Codes::U16(c) => copy(&c[start..end], out),
+        Codes::U32(c) => out.copy_from_slice(&c[start..end]),
+        Codes::U64(c) => copy(&c[start..end], out),
+        Codes::I8(c) => copy(&c[start..end], out),
+        Codes::I16(c) => copy(&c[start..end], out),
+        Codes::I32(c) => copy(&c[start..end], out),
+        Codes::I64(c) => copy(&c[start..end], out),
+    }
+}
+
+/// The stage column of [`HeatMap::from_record_columns`].
+#[derive(Debug, Clone, Copy)]
+pub enum StageColumn<'a> {
+    /// Stages, already parsed.
+    Stages(&'a [Stage]),
+    /// Stage names ([`Stage::name`]), each distinct name parsed once; an
+    /// unknown name is [`Error::InvalidValue`] for column `stages` at its
+    /// first row.
+    Names(Texts<'a>),
+}
+
+impl StageColumn<'_> {
+    /// Rows in the column.
+    pub fn len(&self) -> usize {
+        match self {
+            StageColumn::Stages(s) => s.len(),
+            StageColumn::Names(t) => t.len(),
+        }
+    }
+
+    /// True when the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+/// A slice of strings as a [`TextColumn`].
+struct RowTexts<'a, S>(&'a [S]);
+
+impl<S: AsRef<str> + Sync> TextColumn for RowTexts<'_, S> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+        for (o, s) in out.iter_mut().zip(&self.0[start..]) {
+            *o = s.as_ref();
+        }
+    }
+}
+
+/// Rows per thread of [`HeatMap::from_record_columns`] (and per block).
+const PART_ROWS: usize = 1 << 16;
+const BLOCK: usize = 1024;
+
+/// The distinct texts of a [`Texts`] column met in a part of its rows, in
+/// order of first row, and each row's id into them.
+struct TextIds<'a> {
+    texts: Texts<'a>,
+    names: Interner<'a>,
+    /// The first row of each distinct text.
+    first: Vec<usize>,
+    /// The id of each label of a coded column (`u32::MAX`: not met yet).
+    by_code: Vec<u32>,
+    buf: Vec<&'a str>,
+    codes: Vec<u32>,
+}
+
+impl<'a> TextIds<'a> {
+    fn new(texts: Texts<'a>) -> Self {
+        let labels = match texts {
+            Texts::Coded { labels, .. } => labels.len(),
+            _ => 0,
+        };
+        TextIds {
+            texts,
+            names: Interner::default(),
+            first: Vec::new(),
+            by_code: vec![u32::MAX; labels],
+            buf: vec![""; BLOCK],
+            codes: vec![0; BLOCK],
+        }
+    }
+
+    /// Writes the ids of rows `start..start + out.len()` (at most
+    /// [`BLOCK`]) into `out`; new texts get the next ids.
+    #[inline]
+    fn fill(&mut self, start: usize, out: &mut [u32]) {
+        let n = out.len();
+        match self.texts {
+            Texts::Coded { codes, labels } => {
+                read_codes(&codes, start, &mut self.codes[..n]);
+                for (j, (o, &c)) in out.iter_mut().zip(&self.codes[..n]).enumerate() {
+                    let mut id = self.by_code[c as usize];
+                    if id == u32::MAX {
+                        let (i, new) = self.names.id(labels[c as usize]);
+                        if new {
+                            self.first.push(start + j);
+                        }
+                        self.by_code[c as usize] = i;
+                        id = i;
+                    }
+                    *o = id;
+                }
+                return;
+            }
+            Texts::Str(s) => self.buf[..n].copy_from_slice(&s[start..start + n]),
+            Texts::Column(c) => c.read(start, &mut self.buf[..n]),
+        }
+        for (j, (o, &s)) in out.iter_mut().zip(&self.buf[..n]).enumerate() {
+            let (id, new) = self.names.id(s);
+            if new {
+                self.first.push(start + j);
+            }
+            *o = id;
+        }
+    }
+
+    fn distinct(&self) -> usize {
+        self.first.len()
+    }
+}
+
+/// The partial sums of a part of the records.
+struct PartSums<'a> {
+    /// The distinct descriptions of the part.
+    names: Vec<&'a str>,
+    /// `(mentions, heat)` of each description × stage (`id * 6 + stage`).
+    sums: Vec<(u64, u64)>,
+    keys: Option<Cells>,
+    periods: Option<Cells>,
+}
+
+/// The columns of [`HeatMap::from_record_columns`], checked, and the
+/// matrices' column of each row.
+struct Shape<'s, 'a> {
+    stages: &'s StageColumn<'a>,
+    points: &'s Texts<'a>,
+    keys: Option<(usize, &'s [u32])>,
+    periods: Option<(usize, &'s [u32])>,
+}
+
+impl<'a> Shape<'_, 'a> {
+    /// The sums of rows `start..start + pain.len()`, or the error of the
+    /// first bad row among them.
+    fn part<P: HeatValue>(&self, start: usize, pain: &[P]) -> Result<PartSums<'a>> {
+        // The first bad pain index: the part is summed up to it.
+        let bad_pain = if pain.iter().fold(true, |ok, &p| ok & p.is_pain()) {
+            None
+        } else {
+            pain.iter().position(|&p| !p.is_pain())
+        };
+        let end = start + bad_pain.unwrap_or(pain.len());
+        let mut stage_ids = match self.stages {
+            StageColumn::Names(t) => Some(TextIds::new(*t)),
+            StageColumn::Stages(_) => None,
+        };
+        let mut stage_of: Vec<u8> = Vec::new();
+        let mut points = TextIds::new(*self.points);
+        let mut sums: Vec<(u64, u64)> = Vec::new();
+        let mut key_m = self.keys.map(|(k, _)| Cells::new(k));
+        let mut per_m = self.periods.map(|(p, _)| Cells::new(p));
+        let mut st = [0u8; BLOCK];
+        let mut ids = [0u32; BLOCK];
+        let mut at = start;
+        while at < end {
+            let m = (end - at).min(BLOCK);
+            let mut error: Option<(usize, Error)> = None;
+            let mut found = |row: usize, e: Error| {
+                if error.as_ref().is_none_or(|(r, _)| row < *r) {
+                    error = Some((row, e));
+                }
+            };
+            match (&mut stage_ids, self.stages) {
+                (Some(t), _) => {
+                    let known = t.distinct();
+                    t.fill(at, &mut ids[..m]);
+                    for id in known..t.distinct() {
+                        let name = t.names.names[id];
+                        match Stage::from_name(name) {
+                            Some(s) => stage_of.push(s as u8),
+                            None => {
+                                stage_of.push(0);
+                                found(t.first[id], unknown_stage(t.first[id], name));
+                            }
+                        }
+                    }
+                    for (s, &id) in st[..m].iter_mut().zip(&ids[..m]) {
+                        *s = stage_of[id as usize];
+                    }
+                }
+                (None, StageColumn::Stages(s)) => {
+                    for (o, &s) in st[..m].iter_mut().zip(&s[at..at + m]) {
+                        *o = s as u8;
+                    }
+                }
+                (None, StageColumn::Names(_)) => unreachable!("stage names have ids"),
+            }
+            let known = points.distinct();
+            points.fill(at, &mut ids[..m]);
+            for id in known..points.distinct() {
+                let row = points.first[id];
+                if let Err(e) = check_description(points.names.names[id], row) {
+                    found(row, e);
+                }
+            }
+            if let Some((_, e)) = error {
+                return Err(e);
+            }
+            sums.resize(points.distinct() * 6, (0, 0));
+            let p = &pain[at - start..at - start + m];
+            for j in 0..m {
+                let (s, d, h) = (st[j] as usize, ids[j] as usize, p[j].pain_unchecked());
+                // No count can overflow: a record adds at most 10 heat and
+                // 1 mention, and fewer than 2^60 records fit in memory.
+                let x = &mut sums[d * 6 + s];
+                x.0 += 1;
+                x.1 += h;
+            }
+            for (cells, cols) in [(&mut key_m, self.keys), (&mut per_m, self.periods)] {
+                if let (Some(cells), Some((_, cols))) = (cells.as_mut(), cols) {
+                    for ((&s, &c), &q) in st[..m].iter().zip(&cols[at..at + m]).zip(p) {
+                        cells.add_record(s as usize, c as usize, q.pain_unchecked());
+                    }
+                }
+            }
+            at += m;
+        }
+        if let Some(i) = bad_pain {
+            return Err(pain_error(pain[i], start + i));
+        }
+        Ok(PartSums {
+            names: points.names.names,
+            sums,
+            keys: key_m,
+            periods: per_m,
+        })
+    }
+}
+
+/// The keys that occur, ascending, and the column of each row among them,
+/// from the grouping engine. String keys given as one `&str` per row are
+/// factorised first (each distinct text once, by the interner's caches)
+/// into codes and labels, which the engine reads densely; the labels, and
+/// so the columns, are the same.
+fn key_columns(keys: Keys<'_>, n: usize) -> Result<(Vec<GroupKey>, Vec<u32>)> {
+    let parts: &[Keys<'_>] = match &keys {
+        Keys::Multi(cols) => cols,
+        k => std::slice::from_ref(k),
+    };
+    let coded: Vec<Option<(Vec<u32>, Vec<&str>)>> = parts
+        .iter()
+        .map(|k| match k {
+            Keys::Str(s) => {
+                let mut names = Interner::default();
+                let codes = s.iter().map(|t| names.id(t).0).collect();
+                Some((codes, names.names))
+            }
+            _ => None,
+        })
+        .collect();
+    let cols: Vec<Keys<'_>> = parts
+        .iter()
+        .zip(&coded)
+        .map(|(k, c)| match c {
+            Some((codes, labels)) => Keys::Coded {
+                codes: Codes::U32(codes),
+                labels,
+            },
+            None => *k,
+        })
+        .collect();
+    let keys = match keys {
+        Keys::Multi(_) => Keys::Multi(&cols),
+        _ => cols[0],
+    };
+    let a = Grouping {
+        keys: Some(keys),
+        ..Default::default()
+    }
+    .assign(n)?;
+    Ok((a.labels.into_iter().map(|(k, _)| k).collect(), a.rows))
+}
+
+fn unknown_stage(row: usize, name: &str) -> Error {
+    Error::value(
+        "stages",
+        row,
+        format!("unknown stage `{name}` (expected appointment, reception, diagnosis, repair, delivery or follow_up)"),
+    )
+}
+
+/// The periods of timestamps that occur, in time order, and the column of
+/// each row among them (the grouping engine's period table).
+fn period_columns(ts: &[i64], period: Period, tz: Tz) -> Result<(Vec<NaiveDate>, Vec<u32>)> {
+    let (mut ids, dates) = crate::group::period_ids(ts, period, tz, None)?;
+    // Only the periods that occur, in time order.
+    let mut used = vec![false; dates.len()];
+    for &i in &ids {
+        used[i as usize] = true;
+    }
+    let mut order: Vec<u32> = (0..dates.len() as u32)
+        .filter(|&i| used[i as usize])
+        .collect();
+    order.sort_unstable_by_key(|&i| dates[i as usize]);
+    let mut column = vec![0u32; dates.len()];
+    for (c, &i) in order.iter().enumerate() {
+        column[i as usize] = c as u32;
+    }
+    for i in ids.iter_mut() {
+        *i = column[*i as usize];
+    }
+    let starts = order.iter().map(|&i| dates[i as usize]).collect();
+    Ok((starts, ids))
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 struct Point {
     stage: Stage,
@@ -691,79 +1141,136 @@ impl HeatMap {
     /// assert_eq!(m.heat_at(Stage::Repair, 0), 10);
     /// # Ok::<(), nps_core::Error>(())
     /// ```
-    pub fn from_records<S: AsRef<str>, P: HeatValue>(
+    pub fn from_records<S: AsRef<str> + Sync, P: HeatValue>(
         stages: &[Stage],
         points: &[S],
+        pain: &[P],
+        dims: &RecordDims<'_>,
+    ) -> Result<HeatMap> {
+        HeatMap::from_record_columns(
+            StageColumn::Stages(stages),
+            Texts::Column(&RowTexts(points)),
+            pain,
+            dims,
+        )
+    }
+
+    /// Builds a map from raw complaint records whose text columns are read
+    /// in place ([`Texts`]): one `&str` per row, dictionary codes and their
+    /// labels (a categorical column), or a [`TextColumn`] (Arrow string
+    /// buffers). The same map as [`HeatMap::from_records`] of the same
+    /// rows.
+    ///
+    /// Each distinct stage name and description is looked up and checked
+    /// once: by its code (coded columns), else by its address or, up to 16
+    /// bytes, its content in a small cache, else by hashing. Large inputs
+    /// are split over threads ([`crate::max_threads`]) whose partial sums
+    /// add up exactly. No allocation per row beyond the matrices' column
+    /// of each row.
+    ///
+    /// Errors as [`HeatMap::from_records`]; the first bad row is reported
+    /// (at one row: its stage, then its description, then its pain index),
+    /// naming its column (`stages`, `points`, `pain`), also for a code
+    /// without a label.
+    ///
+    /// ```
+    /// use nps_core::group::Codes;
+    /// use nps_core::heatmap::{HeatMap, RecordDims, StageColumn, Texts};
+    /// // A categorical stage column (codes 0, 1) and a plain text column.
+    /// let stage_codes = [0u8, 1, 0];
+    /// let stages = StageColumn::Names(Texts::Coded {
+    ///     codes: Codes::U8(&stage_codes),
+    ///     labels: &["reception", "repair"],
+    /// });
+    /// let points = Texts::Str(&["queue", "not fixed", "queue"]);
+    /// let map = HeatMap::from_record_columns(stages, points, &[9u8, 10, 7], &RecordDims::default())?;
+    /// assert_eq!(map.ranked()[0].heat, 16);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn from_record_columns<P: HeatValue>(
+        stages: StageColumn<'_>,
+        points: Texts<'_>,
         pain: &[P],
         dims: &RecordDims<'_>,
     ) -> Result<HeatMap> {
         let n = stages.len();
         Error::check_len("points", points.len(), "stages", n)?;
         Error::check_len("pain", pain.len(), "stages", n)?;
+        if let StageColumn::Names(t) = &stages {
+            t.check("stages")?;
+        }
+        points.check("points")?;
         if let Some(k) = &dims.keys {
             Error::check_len("keys", k.len(), "stages", n)?;
             k.check(n)?;
         }
-        // Columns as the grouping engine orders them (periods in time
-        // order, keys ascending), each label built once per column: the
-        // period of a row from the engine's table of period boundaries,
-        // the column of a key from its rank.
-        let periods: Option<(Vec<NaiveDate>, Vec<u32>)> = match dims.timestamps {
+        let tz = match dims.timestamps {
             Some(ts) => {
                 Error::check_len("timestamps", ts.len(), "stages", n)?;
-                let tz = parse_tz(dims.tz)?;
-                let (mut ids, dates) = crate::group::period_ids(ts, dims.period, tz, None)?;
-                // Only the periods that occur, in time order.
-                let mut used = vec![false; dates.len()];
-                for &i in &ids {
-                    used[i as usize] = true;
-                }
-                let mut order: Vec<u32> = (0..dates.len() as u32)
-                    .filter(|&i| used[i as usize])
-                    .collect();
-                order.sort_unstable_by_key(|&i| dates[i as usize]);
-                let mut column = vec![0u32; dates.len()];
-                for (c, &i) in order.iter().enumerate() {
-                    column[i as usize] = c as u32;
-                }
-                for i in ids.iter_mut() {
-                    *i = column[*i as usize];
-                }
-                let starts = order.iter().map(|&i| dates[i as usize]).collect();
-                Some((starts, ids))
+                Some(parse_tz(dims.tz)?)
             }
             None => None,
         };
-        let keys: Option<(Vec<GroupKey>, Vec<u32>)> = dims.keys.map(|k| {
-            let r = crate::kpi::rank_keys(&k);
-            let labels = r.rows.iter().map(|&row| k.key_at(row as usize)).collect();
-            (labels, r.ranks)
-        });
-        let mut key_m = keys.as_ref().map(|(c, _)| Cells::new(c.len()));
-        let mut per_m = periods.as_ref().map(|(c, _)| Cells::new(c.len()));
-        // Each distinct description is hashed and checked once; a row adds
-        // to the sums of its (description, stage). No count can overflow
-        // here: a record adds at most 10 heat and 1 mention, and fewer than
-        // 2^60 records fit in memory.
+        // The matrices' columns: keys ascending and periods in time order,
+        // as the grouping engine labels them (its key path, and its table
+        // of period boundaries: no time-zone conversion per row), the two
+        // axes at once on two threads.
+        let key_axis = || dims.keys.map(|k| key_columns(k, n)).transpose();
+        let period_axis = || match (dims.timestamps, tz) {
+            (Some(ts), Some(tz)) => period_columns(ts, dims.period, tz).map(Some),
+            _ => Ok(None),
+        };
+        let (keys, periods) = if dims.keys.is_some()
+            && dims.timestamps.is_some()
+            && n >= PART_ROWS
+            && crate::max_threads() > 1
+        {
+            std::thread::scope(|s| {
+                let k = s.spawn(key_axis);
+                let p = period_axis();
+                let k = match k.join() {
+                    Ok(k) => k,
+                    Err(payload) => std::panic::resume_unwind(payload),
+                };
+                (k, p)
+            })
+        } else {
+            (key_axis(), period_axis())
+        };
+        // A timestamp error before a key error, as the grouping engine.
+        let periods = periods?;
+        let keys = keys?;
+        let shape = Shape {
+            stages: &stages,
+            points: &points,
+            keys: keys.as_ref().map(|(k, c)| (k.len(), c.as_slice())),
+            periods: periods.as_ref().map(|(p, c)| (p.len(), c.as_slice())),
+        };
+        let parts =
+            crate::parallel::map_parts(pain, PART_ROWS, |start, part| shape.part(start, part));
+        // Parts in row order: the first error is at the first bad row.
         let mut names = Interner::default();
         let mut sums: Vec<(u64, u64)> = Vec::new();
-        for i in 0..n {
-            let d = points[i].as_ref();
-            let (id, new) = names.id(d);
-            if new {
-                check_description(d, i)?;
-                sums.resize(sums.len() + 6, (0, 0));
+        let mut key_m = keys.as_ref().map(|(k, _)| Cells::new(k.len()));
+        let mut per_m = periods.as_ref().map(|(p, _)| Cells::new(p.len()));
+        for part in parts {
+            let part = part?;
+            for (local, name) in part.names.iter().enumerate() {
+                let (id, new) = names.id(name);
+                if new {
+                    sums.resize(sums.len() + 6, (0, 0));
+                }
+                for s in 0..6 {
+                    let (m, h) = part.sums[local * 6 + s];
+                    let to = &mut sums[id as usize * 6 + s];
+                    to.0 += m;
+                    to.1 += h;
+                }
             }
-            let p = pain_at(pain, i)?;
-            let stage = stages[i] as usize;
-            let s = &mut sums[id as usize * 6 + stage];
-            s.0 += 1;
-            s.1 += p;
-            if let (Some(m), Some((_, cols))) = (key_m.as_mut(), keys.as_ref()) {
-                m.add_record(stage, cols[i] as usize, p);
-            }
-            if let (Some(m), Some((_, cols))) = (per_m.as_mut(), periods.as_ref()) {
-                m.add_record(stage, cols[i] as usize, p);
+            for (all, cells) in [(&mut key_m, part.keys), (&mut per_m, part.periods)] {
+                if let (Some(all), Some(cells)) = (all.as_mut(), cells) {
+                    all.add_all(&cells);
+                }
             }
         }
         let mut acc = Accumulator::default();
@@ -781,14 +1288,14 @@ impl HeatMap {
         let by_key = key_m
             .zip(keys)
             .map(|(cells, (keys, _))| KeyAxis { keys, cells });
-        let by_period = match per_m.zip(periods) {
-            Some((cells, (starts, _))) => Some(PeriodAxis {
+        let by_period = match (per_m.zip(periods), tz) {
+            (Some((cells, (starts, _))), Some(tz)) => Some(PeriodAxis {
                 period: dims.period,
-                tz: parse_tz(dims.tz)?.name().to_owned(),
+                tz: tz.name().to_owned(),
                 starts,
                 cells,
             }),
-            None => None,
+            _ => None,
         };
         acc.finish(by_key, by_period)
     }
@@ -1193,6 +1700,17 @@ impl Cells {
         Ok(())
     }
 
+    /// Adds the cells of `other` (of as many columns): unchecked, as
+    /// [`Cells::add_record`].
+    fn add_all(&mut self, other: &Cells) {
+        for (a, b) in self.heat.iter_mut().zip(&other.heat) {
+            *a += b;
+        }
+        for (a, b) in self.mentions.iter_mut().zip(&other.mentions) {
+            *a += b;
+        }
+    }
+
     /// One record of `heat` (1..=10) in a cell: unchecked, see
     /// [`HeatMap::from_records`].
     fn add_record(&mut self, stage: usize, col: usize, heat: u64) {
@@ -1538,6 +2056,305 @@ mod tests {
         bad_pain[19_999] = 11;
         let e = HeatMap::from_records(&stages, &bad, &bad_pain, &dims).unwrap_err();
         assert_eq!(column(e), ("pain".to_owned(), 19_999));
+    }
+
+    /// Strings packed back to back, as Arrow lays them out: a
+    /// [`TextColumn`] without a `&str` per row.
+    struct Packed {
+        offsets: Vec<usize>,
+        data: String,
+    }
+
+    impl Packed {
+        fn new(rows: &[&str]) -> Packed {
+            let mut p = Packed {
+                offsets: vec![0],
+                data: String::new(),
+            };
+            for r in rows {
+                p.data.push_str(r);
+                p.offsets.push(p.data.len());
+            }
+            p
+        }
+    }
+
+    impl TextColumn for Packed {
+        fn len(&self) -> usize {
+            self.offsets.len() - 1
+        }
+        fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = &self.data[self.offsets[start + j]..self.offsets[start + j + 1]];
+            }
+        }
+    }
+
+    /// Every input form of the record columns (stages parsed, as names,
+    /// codes or a packed column; descriptions shared, copied, coded with
+    /// repeated labels, packed) against sums written out here: points,
+    /// the stage × dealer and stage × month cells, and the first bad row.
+    #[test]
+    fn record_columns_in_every_form_match_straightforward_sums() {
+        use std::collections::BTreeMap;
+        let n = 200_000;
+        let mut x = 7u64;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        // Short (held in an Arrow view), long and non-ASCII descriptions.
+        let texts: Vec<String> = (0..300)
+            .map(|i| match i % 3 {
+                0 => format!("p{i}"),
+                1 => format!("a longer description of pain point number {i}"),
+                _ => format!("排队等候 {i}"),
+            })
+            .collect();
+        let point_of: Vec<usize> = (0..n).map(|_| next(300) as usize).collect();
+        let stage_of: Vec<usize> = (0..n).map(|_| next(6) as usize).collect();
+        let pain: Vec<u8> = (0..n).map(|_| 1 + next(10) as u8).collect();
+        let dealer: Vec<u32> = (0..n).map(|_| 100 + next(37) as u32).collect();
+        let ts: Vec<i64> = (0..n)
+            .map(|_| 1_700_000_000 + next(800 * 86_400) as i64)
+            .collect();
+        // The straightforward sums.
+        let mut points: BTreeMap<(Stage, &str), (u64, u64)> = BTreeMap::new();
+        let mut by_dealer: BTreeMap<(Stage, u32), (u64, u64)> = BTreeMap::new();
+        let mut by_month: BTreeMap<(Stage, String), (u64, u64)> = BTreeMap::new();
+        for i in 0..n {
+            let st = Stage::ALL[stage_of[i]];
+            let p = u64::from(pain[i]);
+            let month = chrono::DateTime::from_timestamp(ts[i], 0)
+                .unwrap()
+                .format("%Y-%m")
+                .to_string();
+            for e in [
+                points.entry((st, texts[point_of[i]].as_str())).or_default(),
+                by_dealer.entry((st, dealer[i])).or_default(),
+                by_month.entry((st, month)).or_default(),
+            ] {
+                e.0 += 1;
+                e.1 += p;
+            }
+        }
+        let check = |m: &HeatMap, form: &str| {
+            let got: BTreeMap<(Stage, &str), (u64, u64)> = m
+                .points
+                .iter()
+                .map(|p| ((p.stage, p.description.as_str()), (p.mentions, p.heat)))
+                .collect();
+            assert_eq!(got, points, "{form}");
+            assert_eq!(
+                m.total_heat(),
+                pain.iter().map(|&p| u64::from(p)).sum::<u64>()
+            );
+            let cells = |by: MatrixBy| {
+                let mx = m.matrix(by).unwrap();
+                let mut out = BTreeMap::new();
+                for st in Stage::ALL {
+                    for (c, label) in mx.columns.iter().enumerate() {
+                        let i = st as usize * mx.columns.len() + c;
+                        if mx.mentions[i] > 0 {
+                            out.insert((st, label.clone()), (mx.mentions[i], mx.heat[i]));
+                        }
+                    }
+                }
+                (out, mx.columns)
+            };
+            let (d, cols) = cells(MatrixBy::Key);
+            let want: BTreeMap<(Stage, String), (u64, u64)> = by_dealer
+                .iter()
+                .map(|(&(s, k), &v)| ((s, k.to_string()), v))
+                .collect();
+            assert_eq!(d, want, "{form}");
+            assert!(cols.windows(2).all(|w| w[0] < w[1]), "{form}");
+            let (p, cols) = cells(MatrixBy::Period);
+            assert_eq!(p, by_month, "{form}");
+            assert!(cols.windows(2).all(|w| w[0] < w[1]), "{form}");
+        };
+        let dims = RecordDims {
+            keys: Some(Keys::U32(&dealer)),
+            timestamps: Some(&ts),
+            period: Period::Month,
+            tz: "UTC",
+        };
+        // Stage forms.
+        let stages: Vec<Stage> = stage_of.iter().map(|&s| Stage::ALL[s]).collect();
+        let names: Vec<&str> = stages.iter().map(|s| s.name()).collect();
+        let name_copies: Vec<String> = names.iter().map(|s| (*s).to_owned()).collect();
+        let name_refs: Vec<&str> = name_copies.iter().map(String::as_str).collect();
+        let stage_labels: Vec<&str> = Stage::ALL.iter().map(|s| s.name()).collect();
+        let stage_codes: Vec<u8> = stage_of.iter().map(|&s| s as u8).collect();
+        // Labels repeat: code 6 + s is the same name again.
+        let twice: Vec<&str> = stage_labels.iter().chain(&stage_labels).copied().collect();
+        let stage_i32: Vec<i32> = (0..n)
+            .map(|i| stage_of[i] as i32 + 6 * (i % 2) as i32)
+            .collect();
+        let packed_stages = Packed::new(&name_refs);
+        let stage_forms: Vec<(&str, StageColumn<'_>)> = vec![
+            ("parsed", StageColumn::Stages(&stages)),
+            ("shared names", StageColumn::Names(Texts::Str(&names))),
+            ("copied names", StageColumn::Names(Texts::Str(&name_refs))),
+            (
+                "u8 codes",
+                StageColumn::Names(Texts::Coded {
+                    codes: Codes::U8(&stage_codes),
+                    labels: &stage_labels,
+                }),
+            ),
+            (
+                "i32 codes, repeated labels",
+                StageColumn::Names(Texts::Coded {
+                    codes: Codes::I32(&stage_i32),
+                    labels: &twice,
+                }),
+            ),
+            ("packed", StageColumn::Names(Texts::Column(&packed_stages))),
+        ];
+        // Description forms.
+        let shared: Vec<&str> = point_of.iter().map(|&p| texts[p].as_str()).collect();
+        let copies: Vec<String> = shared.iter().map(|s| (*s).to_owned()).collect();
+        let copy_refs: Vec<&str> = copies.iter().map(String::as_str).collect();
+        let labels: Vec<&str> = texts.iter().map(String::as_str).collect();
+        let codes_u16: Vec<u16> = point_of.iter().map(|&p| p as u16).collect();
+        let labels_twice: Vec<&str> = labels.iter().chain(&labels).copied().collect();
+        let codes_i64: Vec<i64> = (0..n)
+            .map(|i| point_of[i] as i64 + 300 * (i % 3 == 0) as i64)
+            .collect();
+        let packed = Packed::new(&copy_refs);
+        let point_forms: Vec<(&str, Texts<'_>)> = vec![
+            ("shared", Texts::Str(&shared)),
+            ("copied", Texts::Str(&copy_refs)),
+            (
+                "u16 codes",
+                Texts::Coded {
+                    codes: Codes::U16(&codes_u16),
+                    labels: &labels,
+                },
+            ),
+            (
+                "i64 codes, repeated labels",
+                Texts::Coded {
+                    codes: Codes::I64(&codes_i64),
+                    labels: &labels_twice,
+                },
+            ),
+            ("packed", Texts::Column(&packed)),
+        ];
+        for (sf, s) in &stage_forms {
+            for (pf, p) in &point_forms {
+                let form = format!("stages {sf}, points {pf}");
+                let m = HeatMap::from_record_columns(*s, *p, &pain, &dims).unwrap();
+                check(&m, &form);
+                // Pain as float, as pandas may hand it over.
+                let f: Vec<f64> = pain.iter().map(|&p| f64::from(p)).collect();
+                assert_eq!(
+                    HeatMap::from_record_columns(*s, *p, &f, &dims).unwrap(),
+                    m,
+                    "{form}"
+                );
+            }
+        }
+        // `from_records` is the same map.
+        assert_eq!(
+            HeatMap::from_records(&stages, &shared, &pain, &dims).unwrap(),
+            HeatMap::from_record_columns(stage_forms[4].1, point_forms[4].1, &pain, &dims).unwrap()
+        );
+        // String dealer keys, one `&str` per row or packed: the same cells
+        // (three-digit dealers sort as their text).
+        let dealer_names: Vec<String> = dealer.iter().map(|d| format!("D{d}")).collect();
+        let dealer_refs: Vec<&str> = dealer_names.iter().map(String::as_str).collect();
+        let packed_dealers = Packed::new(&dealer_refs);
+        let by_u32 = HeatMap::from_records(&stages, &shared, &pain, &dims).unwrap();
+        let by_u32 = by_u32.matrix(MatrixBy::Key).unwrap();
+        for keys in [Keys::Str(&dealer_refs), Keys::Text(&packed_dealers)] {
+            let d = RecordDims {
+                keys: Some(keys),
+                ..dims
+            };
+            let m = HeatMap::from_records(&stages, &shared, &pain, &d).unwrap();
+            let m = m.matrix(MatrixBy::Key).unwrap();
+            let want: Vec<String> = by_u32.columns.iter().map(|c| format!("D{c}")).collect();
+            assert_eq!(m.columns, want);
+            assert_eq!(
+                (m.heat, m.mentions),
+                (by_u32.heat.clone(), by_u32.mentions.clone())
+            );
+        }
+        // The first bad row, whichever column and form: an unknown stage,
+        // an empty description, a pain index out of range or not whole.
+        let column = |e: Error| match e {
+            Error::InvalidValue { name, index, .. } => (name, index),
+            other => panic!("{other}"),
+        };
+        let mut bad_names = name_refs.clone();
+        bad_names[150_000] = "billing";
+        let mut bad_points = copy_refs.clone();
+        bad_points[120_000] = "  ";
+        let mut bad_pain: Vec<f64> = pain.iter().map(|&p| f64::from(p)).collect();
+        bad_pain[130_000] = 2.5;
+        let ok_pain: Vec<f64> = pain.iter().map(|&p| f64::from(p)).collect();
+        let packed_bad = Packed::new(&bad_points);
+        let packed_names = Packed::new(&bad_names);
+        for (s, p, q, want) in [
+            (
+                Texts::Str(&bad_names),
+                Texts::Str(&copy_refs),
+                &ok_pain,
+                ("stages", 150_000),
+            ),
+            (
+                Texts::Str(&bad_names),
+                Texts::Str(&copy_refs),
+                &bad_pain,
+                ("pain", 130_000),
+            ),
+            (
+                Texts::Str(&name_refs),
+                Texts::Str(&copy_refs),
+                &bad_pain,
+                ("pain", 130_000),
+            ),
+            (
+                Texts::Column(&packed_names),
+                Texts::Column(&packed_bad),
+                &bad_pain,
+                ("points", 120_000),
+            ),
+        ] {
+            let e = HeatMap::from_record_columns(StageColumn::Names(s), p, q, &dims).unwrap_err();
+            assert_eq!(column(e), (want.0.to_owned(), want.1));
+        }
+        // A code without a label names its column and row.
+        let mut bad_codes = codes_u16.clone();
+        bad_codes[77_777] = 300;
+        let e = HeatMap::from_record_columns(
+            StageColumn::Stages(&stages),
+            Texts::Coded {
+                codes: Codes::U16(&bad_codes),
+                labels: &labels,
+            },
+            &pain,
+            &dims,
+        )
+        .unwrap_err();
+        assert_eq!(column(e), ("points".to_owned(), 77_777));
+        let mut neg = stage_i32.clone();
+        neg[5] = -1;
+        let e = HeatMap::from_record_columns(
+            StageColumn::Names(Texts::Coded {
+                codes: Codes::I32(&neg),
+                labels: &twice,
+            }),
+            Texts::Str(&shared),
+            &pain,
+            &dims,
+        )
+        .unwrap_err();
+        assert_eq!(column(e), ("stages".to_owned(), 5));
     }
 
     #[test]

@@ -1,8 +1,8 @@
 //! `nps.HeatMap`, `nps.HeatTable`. Conversion only: the rules (and the
 //! merging of partial maps) live in `nps_core::heatmap`.
 
-use nps_core::group::{GroupKey, Keys};
-use nps_core::heatmap::{HeatMap, MatrixBy, PainRule, RecordDims, Stage};
+use nps_core::group::{Codes, GroupKey, Keys, TextColumn};
+use nps_core::heatmap::{HeatMap, MatrixBy, PainRule, RecordDims, Stage, StageColumn, Texts};
 use nps_core::period::Period;
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -19,6 +19,47 @@ use crate::table;
 
 fn required<'py>(v: Option<Bound<'py, PyAny>>, name: &'static str) -> PyResult<Bound<'py, PyAny>> {
     v.ok_or_else(|| invalid_argument(name, "is required"))
+}
+
+/// A text column of `from_records` as the core reads it in place: Arrow
+/// strings through their buffers, dictionary-encoded columns (pandas and
+/// polars categoricals, Arrow dictionaries, factorised Python strings) as
+/// codes and labels; never a `&str` per row.
+enum TextCols<'a> {
+    Column(Box<dyn TextColumn + 'a>),
+    Coded(Codes<'a>, Vec<&'a str>),
+    Empty,
+}
+
+impl<'a> TextCols<'a> {
+    fn of(l: &'a Labels<'_>, name: &str) -> PyResult<TextCols<'a>> {
+        if let Some(t) = l.text() {
+            return Ok(TextCols::Column(Box::new(t)));
+        }
+        let labels: Option<Vec<&str>> = match l {
+            Labels::Coded { categories, .. } => Some(categories.iter().map(|c| &**c).collect()),
+            Labels::DictStr { labels, .. } => Some(labels.iter().map(String::as_str).collect()),
+            Labels::Categorical { categories, .. } => {
+                Some(categories.labels.iter().map(String::as_str).collect())
+            }
+            _ => None,
+        };
+        match (labels, l.codes()) {
+            (Some(labels), Some(codes)) => Ok(TextCols::Coded(codes, labels)),
+            _ => strings(l, name).map(|_| TextCols::Empty),
+        }
+    }
+
+    fn texts(&self) -> Texts<'_> {
+        match self {
+            TextCols::Column(t) => Texts::Column(&**t),
+            TextCols::Coded(codes, labels) => Texts::Coded {
+                codes: *codes,
+                labels,
+            },
+            TextCols::Empty => Texts::Str(&[]),
+        }
+    }
 }
 
 fn strings<'a>(l: &'a Labels<'_>, name: &str) -> PyResult<Vec<&'a str>> {
@@ -406,30 +447,44 @@ impl PyHeatMap {
             Some(p) => parse_name("period", p)?,
             None => d.period,
         };
-        let (s, p, q) = (
-            strings(&sl, "stages")?,
-            strings(&pl, "points")?,
-            pn.to_f64()?,
-        );
+        // Text columns read in place (Arrow buffers, categorical codes),
+        // each distinct stage and description looked up once in the core.
+        let (s, p) = (TextCols::of(&sl, "stages")?, TextCols::of(&pl, "points")?);
         let ts = ts.as_ref().map(|t| t.as_slice()).transpose()?;
         let tz = tz.unwrap_or(d.tz);
-        let build = |keys: Option<Keys<'_>>| {
-            py.detach(|| {
-                let st = Stage::parse_names(&s)?;
-                let dims = RecordDims {
-                    keys,
-                    timestamps: ts,
-                    period,
-                    tz,
-                };
-                HeatMap::from_records(&st, &p, &q, &dims)
-            })
+        let build = |keys: Option<Keys<'_>>| -> PyResult<nps_core::Result<HeatMap>> {
+            let (stages, points) = (StageColumn::Names(s.texts()), p.texts());
+            let dims = RecordDims {
+                keys,
+                timestamps: ts,
+                period,
+                tz,
+            };
+            macro_rules! run {
+                ($q:expr) => {{
+                    let q = $q;
+                    Ok(py.detach(|| HeatMap::from_record_columns(stages, points, q, &dims)))
+                }};
+            }
+            match &pn {
+                Numbers::U8(a) => run!(a.as_slice()?),
+                Numbers::U16(a) => run!(a.as_slice()?),
+                Numbers::U32(a) => run!(a.as_slice()?),
+                Numbers::U64(a) => run!(a.as_slice()?),
+                Numbers::I8(a) => run!(a.as_slice()?),
+                Numbers::I16(a) => run!(a.as_slice()?),
+                Numbers::I32(a) => run!(a.as_slice()?),
+                Numbers::I64(a) => run!(a.as_slice()?),
+                Numbers::F64(a) => run!(a.as_slice()?),
+                Numbers::F32(_) => run!(&*pn.to_f64()?),
+                Numbers::Owned(a) => run!(a.as_slice()),
+            }
         };
         // Categorical keys as their codes: the matrix columns come in
         // category order (`matrix` maps the codes back to labels).
         let inner = match &key_cols {
-            Some(k) => k.with_codes(|keys| build(Some(keys)))?,
-            None => build(None),
+            Some(k) => k.with_codes(|keys| build(Some(keys)))??,
+            None => build(None)?,
         }
         .py()?;
         Ok(PyHeatMap {

@@ -96,13 +96,17 @@ fn ranks_hashed<K: Copy + Eq + std::hash::Hash>(
 }
 
 /// Compact ids of the distinct strings of a column, in first-occurrence
-/// order. Strings are hashed by content; a small cache keyed by address
-/// and length first recognises a row that borrows the same text as an
-/// earlier one (columns of repeated labels, as the bindings pass them), so
-/// such rows cost no hashing of their bytes. Equal address and length is
-/// the same text: the strings are borrowed, hence unchanged.
+/// order. Strings are hashed by content, after two small caches that
+/// recognise most rows without hashing: by address and length (a row that
+/// borrows the same text as an earlier one, as the bindings pass columns
+/// of repeated labels; equal address and length is the same text: the
+/// strings are borrowed, hence unchanged), then, for texts of at most 16
+/// bytes, by content (two words read from the text, with its length:
+/// copies of a text, e.g. Arrow `utf8_view` strings, which hold texts of
+/// up to 12 bytes in each row's own view).
 pub(crate) struct Interner<'a> {
     cache: Vec<(usize, usize, u32)>,
+    short: Vec<(u64, u64, usize, u32)>,
     map: FastMap<&'a str, u32>,
     pub(crate) names: Vec<&'a str>,
 }
@@ -111,9 +115,33 @@ impl Default for Interner<'_> {
     fn default() -> Self {
         Interner {
             cache: vec![(0, usize::MAX, 0); Interner::CACHE],
+            short: vec![(0, 0, usize::MAX, 0); Interner::CACHE],
             map: map_with_capacity(64),
             names: Vec::new(),
         }
+    }
+}
+
+/// The bytes of a text of at most 16 bytes as two words which, with the
+/// length, identify the text (overlapping reads from both ends).
+#[inline(always)]
+fn short_words(b: &[u8]) -> Option<(u64, u64)> {
+    let n = b.len();
+    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+    let u32_at = |i: usize| {
+        u64::from(u32::from_le_bytes(
+            b[i..i + 4].try_into().unwrap_or_default(),
+        ))
+    };
+    match n {
+        8..=16 => Some((u64_at(0), u64_at(n - 8))),
+        4..=7 => Some((u32_at(0), u32_at(n - 4))),
+        1..=3 => Some((
+            u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+            0,
+        )),
+        0 => Some((0, 0)),
+        _ => None,
     }
 }
 
@@ -130,6 +158,29 @@ impl<'a> Interner<'a> {
         if c.0 == ptr && c.1 == len {
             return (c.2, false);
         }
+        // Short texts by content (copies of a text), then by hashing.
+        let short = short_words(s.as_bytes()).map(|(a, b)| {
+            let hs = ((a ^ b.rotate_left(23) ^ (len as u64).rotate_left(47))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                >> 54) as usize;
+            (a, b, hs)
+        });
+        if let Some((a, b, hs)) = short {
+            let c = self.short[hs];
+            if c.0 == a && c.1 == b && c.2 == len {
+                return (c.3, false);
+            }
+        }
+        let (id, new) = self.lookup(s);
+        self.cache[h] = (ptr, len, id);
+        if let Some((a, b, hs)) = short {
+            self.short[hs] = (a, b, len, id);
+        }
+        (id, new)
+    }
+
+    /// The id of `s` by hashing, and whether it is new.
+    fn lookup(&mut self, s: &'a str) -> (u32, bool) {
         let next = self.names.len() as u32;
         let mut new = false;
         let id = *self.map.entry(s).or_insert_with(|| {
@@ -139,7 +190,6 @@ impl<'a> Interner<'a> {
         if new {
             self.names.push(s);
         }
-        self.cache[h] = (ptr, len, id);
         (id, new)
     }
 }
