@@ -699,15 +699,7 @@ pub(crate) fn recovery_stats(
         ],
     };
     let policy = policy_of(policy);
-    let defaults = StatsOptions::default();
-    let options = StatsOptions {
-        top_reasons: top_reasons.unwrap_or(defaults.top_reasons),
-        channel_rule: channel_rule
-            .map(ChannelRule::from_name)
-            .transpose()
-            .py()?
-            .unwrap_or(defaults.channel_rule),
-    };
+    let options = stats_options(top_reasons, channel_rule)?;
     let held;
     let owned;
     let cases: Vec<&Case> = if is_frame(cases)? {
@@ -736,27 +728,11 @@ pub(crate) fn recovery_stats(
         held.iter().map(|c| &c.c).collect()
     };
     let key_cols = keys.map(|k| KeyColumns::new(k, "keys")).transpose()?;
-    let dealer = match by {
-        None => false,
-        Some("dealer") => true,
-        Some(other) => {
-            return Err(crate::errors::invalid_argument(
-                "by",
-                format!("unknown grouping `{other}` (expected \"dealer\" or None)"),
-            ))
-        }
-    };
-    let period = period.map(Period::from_name).transpose().py()?;
-    // The time zone not given: UTC, nps-core's default of every grouping.
-    let zone = parse_tz(tz.unwrap_or(nps_core::period::DEFAULT_TZ)).py()?;
-    if period.is_none() && !dealer && key_cols.is_none() {
+    let grouping = stats_grouping(period, by, tz)?;
+    if grouping.period.is_none() && !grouping.dealer && key_cols.is_none() {
         let s = py.detach(|| core_stats(&cases, &policy, &options)).py()?;
         return Ok(Py::new(py, PyRecoveryStats(s))?.into_any());
     }
-    let grouping = StatsGrouping {
-        dealer,
-        period: period.map(|p| (p, zone)),
-    };
     let table = match &key_cols {
         Some(k) => k.with(|keys| {
             py.detach(|| recovery_stats_table(&cases, &policy, &options, &grouping, Some(keys)))
