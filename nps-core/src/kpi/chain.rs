@@ -272,6 +272,103 @@ pub(crate) fn rank_keys(keys: &Keys<'_>) -> Ranks {
     }
 }
 
+/// One job as the chains see it.
+#[derive(Clone, Copy, Default)]
+struct ChainJob {
+    opened: i64,
+    closed: i64,
+    row: u32,
+    comp: u32,
+    veh: u32,
+}
+
+/// Rows per part of [`for_each_chain`]'s first pass: a part's jobs fit in
+/// the L2 cache while its vehicles' buckets are filled.
+const PART_ROWS: usize = 2048;
+
+/// Calls `f` with the jobs of each vehicle (in vehicle-rank order, each
+/// chain's jobs in row order; `f` may reorder them).
+///
+/// A counting sort of all rows by vehicle rank scatters its writes over
+/// the whole input (a cache miss per row at millions of rows). Instead
+/// the rows are first partitioned by the high bits of their vehicle rank
+/// (a few hundred sequential write streams), then each part, small enough
+/// for the cache, is bucketed by vehicle. Both passes are stable, so the
+/// order is the counting sort's. `part_rows` is the target part size
+/// (tests make it small to have many parts).
+fn for_each_chain(
+    veh: &Ranks,
+    comp: Option<&Ranks>,
+    jobs: &Jobs<'_>,
+    part_rows: usize,
+    mut f: impl FnMut(&mut [ChainJob]),
+) {
+    let n = veh.ranks.len();
+    let nv = veh.distinct();
+    if n == 0 {
+        return;
+    }
+    let bits = crate::sort::bits_of((nv - 1) as u64);
+    let want = (n / part_rows.max(1)).max(1).ilog2().min(10);
+    let part_bits = want.min(bits);
+    let shift = bits - part_bits;
+    let parts = 1usize << part_bits;
+    let mut start = vec![0usize; parts + 1];
+    for &r in &veh.ranks {
+        start[(r >> shift) as usize + 1] += 1;
+    }
+    for p in 0..parts {
+        start[p + 1] += start[p];
+    }
+    let mut fill = start.clone();
+    let mut all = vec![ChainJob::default(); n];
+    for (i, &r) in veh.ranks.iter().enumerate() {
+        let slot = &mut fill[(r >> shift) as usize];
+        all[*slot] = ChainJob {
+            opened: jobs.opened[i],
+            closed: jobs.closed[i],
+            row: i as u32,
+            comp: comp.map_or(0, |c| c.ranks[i]),
+            veh: r,
+        };
+        *slot += 1;
+    }
+    drop(fill);
+    let span = 1usize << shift;
+    let mut bucket = vec![0usize; span + 1];
+    let mut local: Vec<ChainJob> = Vec::new();
+    let mut slot: Vec<usize> = Vec::with_capacity(span + 1);
+    for p in 0..parts {
+        let part = &all[start[p]..start[p + 1]];
+        if part.is_empty() {
+            continue;
+        }
+        let base = (p << shift) as u32;
+        bucket.fill(0);
+        for j in part {
+            bucket[(j.veh - base) as usize + 1] += 1;
+        }
+        for v in 0..span {
+            bucket[v + 1] += bucket[v];
+        }
+        local.clear();
+        local.resize(part.len(), ChainJob::default());
+        slot.clear();
+        slot.extend_from_slice(&bucket);
+        for j in part {
+            let s = &mut slot[(j.veh - base) as usize];
+            local[*s] = *j;
+            *s += 1;
+        }
+        for v in 0..span {
+            let (a, b) = (bucket[v], bucket[v + 1]);
+            if a < b {
+                f(&mut local[a..b]);
+            }
+        }
+    }
+}
+
 /// The links between the jobs of each chain (one vehicle and complaint
 /// key), for the KPIs of resolution episodes.
 pub(super) struct Links {
@@ -307,27 +404,6 @@ pub(super) fn judge_linked(
     let n = jobs.vehicles.len();
     let veh = rank_keys(&jobs.vehicles);
     let comp = jobs.complaints.as_ref().map(rank_keys);
-    // Counting sort of the rows by vehicle rank (stable).
-    let nv = veh.distinct();
-    let mut start = vec![0u32; nv + 1];
-    for &r in &veh.ranks {
-        start[r as usize + 1] += 1;
-    }
-    for v in 0..nv {
-        start[v + 1] += start[v];
-    }
-    // Each job's (complaint rank, opened, row, closed) scattered to its
-    // vehicle's bucket: the writes are spread out, but every later read
-    // is sequential.
-    let mut next = start.clone();
-    let mut order: Vec<(u32, i64, u32, i64)> = vec![(0, 0, 0, 0); n];
-    for (i, &r) in veh.ranks.iter().enumerate() {
-        let slot = &mut next[r as usize];
-        let c = comp.as_ref().map_or(0, |c| c.ranks[i]);
-        order[*slot as usize] = (c, jobs.opened[i], i as u32, jobs.closed[i]);
-        *slot += 1;
-    }
-    drop(next);
     let verdict = |closed: i64, next_open: Option<i64>| {
         // Differences of in-range timestamps cannot overflow.
         if next_open.is_some_and(|o| o - closed <= window) {
@@ -340,14 +416,17 @@ pub(super) fn judge_linked(
     };
     let mut out = vec![JobOutcome::Fixed; n];
     let mut next = if links { vec![u32::MAX; n] } else { Vec::new() };
-    for v in 0..nv {
-        let chain = &mut order[start[v] as usize..start[v + 1] as usize];
-        if let [(_, _, i, closed)] = *chain {
-            out[i as usize] = verdict(closed, None);
-            continue;
+    let mut walk = Vec::with_capacity(if links { n } else { 0 });
+    for_each_chain(&veh, comp.as_ref(), jobs, PART_ROWS, |chain| {
+        if let [job] = *chain {
+            out[job.row as usize] = verdict(job.closed, None);
+            if links {
+                walk.push(job.row);
+            }
+            return;
         }
         // By (complaint rank, opened, row); rows are distinct.
-        chain.sort_unstable_by_key(|&(c, o, i, _)| (c, o, i));
+        chain.sort_unstable_by_key(|j| (j.comp, j.opened, j.row));
         // Walking backwards, `next_open` is the opening instant of the
         // first job of the same complaint opened strictly later (jobs
         // opened at the same instant are not comebacks of each other),
@@ -355,28 +434,28 @@ pub(super) fn judge_linked(
         let mut next_open: Option<i64> = None;
         let mut next_row = u32::MAX;
         for pos in (0..chain.len()).rev() {
-            let (c, opened, i, closed) = chain[pos];
+            let job = chain[pos];
             match chain.get(pos + 1) {
-                Some(&(c2, ..)) if c2 != c => {
+                Some(later) if later.comp != job.comp => {
                     next_open = None;
                     next_row = u32::MAX;
                 }
-                Some(&(_, o2, i2, _)) if o2 > opened => {
-                    next_open = Some(o2);
-                    next_row = i2;
+                Some(later) if later.opened > job.opened => {
+                    next_open = Some(later.opened);
+                    next_row = later.row;
                 }
                 _ => {}
             }
-            out[i as usize] = verdict(closed, next_open);
+            out[job.row as usize] = verdict(job.closed, next_open);
             if links {
-                next[i as usize] = next_row;
+                next[job.row as usize] = next_row;
             }
         }
-    }
-    let links = links.then(|| Links {
-        next,
-        walk: order.iter().map(|&(_, _, i, _)| i).collect(),
+        if links {
+            walk.extend(chain.iter().map(|j| j.row));
+        }
     });
+    let links = links.then_some(Links { next, walk });
     let vehicles = if subjects {
         // Integer keys from the values in rank order (sequential reads).
         match (jobs.vehicles, &veh.values) {
@@ -397,4 +476,65 @@ pub(super) fn judge_linked(
         Vec::new()
     };
     (out, vehicles, links)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The two-pass bucketing hands over the chains of a stable counting
+    /// sort by vehicle rank, whatever the part size (one row per part,
+    /// odd sizes, one part), the vehicles (one, a few with thousands of
+    /// jobs, many) and their spread over the parts.
+    #[test]
+    fn chains_are_the_counting_sort() {
+        let mut x = 17u64;
+        let mut below = |n: u64| {
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        };
+        for (n, nv) in [
+            (1, 1),
+            (5_000, 1),
+            (5_000, 3),
+            (20_000, 9_000),
+            (20_000, 70_000),
+        ] {
+            let cars: Vec<u64> = (0..n).map(|_| below(nv) * 3).collect();
+            let fam: Vec<u32> = (0..n).map(|_| below(3) as u32).collect();
+            let opened: Vec<i64> = (0..n).map(|i| i as i64 * 7).collect();
+            let closed: Vec<i64> = opened.iter().map(|&o| o + 5).collect();
+            let jobs = Jobs {
+                vehicles: Keys::U64(&cars),
+                complaints: Some(Keys::U32(&fam)),
+                opened: &opened,
+                closed: &closed,
+            };
+            let veh = rank_keys(&jobs.vehicles);
+            let comp = rank_keys(jobs.complaints.as_ref().unwrap());
+            let mut expect: Vec<u32> = (0..n as u32).collect();
+            expect.sort_by_key(|&i| veh.ranks[i as usize]);
+            for part_rows in [1, 3, 100, 2048, usize::MAX] {
+                let mut got = Vec::new();
+                let mut last = None;
+                for_each_chain(&veh, Some(&comp), &jobs, part_rows, |chain| {
+                    let v = chain[0].veh;
+                    assert!(last < Some(v), "chains out of order");
+                    last = Some(v);
+                    for j in chain.iter() {
+                        let i = j.row as usize;
+                        assert_eq!(j.veh, v);
+                        assert_eq!(j.veh, veh.ranks[i]);
+                        assert_eq!(j.comp, comp.ranks[i]);
+                        assert_eq!((j.opened, j.closed), (opened[i], closed[i]));
+                        got.push(j.row);
+                    }
+                });
+                assert_eq!(got, expect, "n {n}, vehicles {nv}, part_rows {part_rows}");
+            }
+        }
+    }
 }
