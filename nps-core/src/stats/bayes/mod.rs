@@ -73,6 +73,7 @@
 
 mod beta;
 mod credible;
+mod exact;
 mod fast;
 mod quadrature;
 mod tails;
