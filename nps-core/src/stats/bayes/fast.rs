@@ -1,6 +1,9 @@
 //! The fast path of the Bayesian interval (issue 12): a fixed amount of work
 //! whatever the counts, with self-checks that hand every case they cannot
 //! vouch for to the adaptive implementation (`tails.rs`, `credible.rs`).
+//! Its searches (`Search`) run first on the closed form of `exact.rs`
+//! where that applies (integer promoter and detractor parameters up to
+//! 1,000), then on the interpolating posterior below.
 //!
 //! With `s = d + p ~ Beta(αd + αp, αpa)` and `u = p/s ~ Beta(αp, αd)`
 //! independent, `X = s (2u − 1)`. One of them is the *outer* variable of a
