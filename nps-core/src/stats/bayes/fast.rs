@@ -1,6 +1,9 @@
 //! The fast path of the Bayesian interval (issue 12): a fixed amount of work
 //! whatever the counts, with self-checks that hand every case they cannot
 //! vouch for to the adaptive implementation (`tails.rs`, `credible.rs`).
+//! Its searches (`Search`) run first on the closed form of `exact.rs`
+//! where that applies (integer promoter and detractor parameters up to
+//! 1,000), then on the interpolating posterior below.
 //!
 //! With `s = d + p ~ Beta(αd + αp, αpa)` and `u = p/s ~ Beta(αp, αd)`
 //! independent, `X = s (2u − 1)`. One of them is the *outer* variable of a
@@ -59,6 +62,7 @@ use std::sync::OnceLock;
 use statrs::distribution::{ContinuousCDF, Normal};
 
 use super::beta::LogDensity;
+use super::exact::Exact;
 use crate::stats::Credible;
 
 /// Outer Gauss–Legendre nodes: exact to degree 71, which resolves a
@@ -541,13 +545,13 @@ impl Inner {
 
 /// The posterior CDF and density at one `t`.
 #[derive(Clone, Copy, Debug)]
-struct Eval {
+pub(super) struct Eval {
     /// `P(X ≤ t)`, `P(X ≥ t)`.
-    lower: f64,
-    upper: f64,
+    pub(super) lower: f64,
+    pub(super) upper: f64,
     /// Density of X and its derivative (the latter only when asked for).
-    f: f64,
-    df: f64,
+    pub(super) f: f64,
+    pub(super) df: f64,
 }
 
 /// The outer Gauss–Legendre rule on a window: nodes as `x` and `1 − x`
@@ -624,9 +628,6 @@ struct Posterior {
     /// Exponent of the inner tail at a cut, for `t ≤ 0` and `t > 0`
     /// (`F_u ~ v^αp`, `S_u ~ (1 − v)^αd`, `S_s ~ (1 − y)^αpa`).
     cut_exp: [f64; 2],
-    mean: f64,
-    sd: f64,
-    skew: f64,
 }
 
 /// An exponent for which `dist^e` times an analytic function is
@@ -636,7 +637,7 @@ fn smooth_power(e: f64) -> bool {
 }
 
 impl Posterior {
-    fn new(alpha: [f64; 3], mean: f64, sd: f64) -> Option<Posterior> {
+    fn new(alpha: [f64; 3]) -> Option<Posterior> {
         let [ad, apa, ap] = alpha;
         let a0 = ad + apa + ap;
         // Contributions of s and u to the variance of X (as in tails.rs).
@@ -663,11 +664,6 @@ impl Posterior {
         if err.is_nan() || err > 1e-12 {
             return None;
         }
-        // Skewness in closed form: for a Dirichlet and X = Σ c_i x_i,
-        // μ3 = 2 [Σc³π − 3 (Σc²π)(Σcπ) + 2 (Σcπ)³] / ((α0+1)(α0+2)).
-        let e2 = (ad + ap) / a0;
-        let mu3 = 2.0 * mean * (1.0 - 3.0 * e2 + 2.0 * mean * mean) / ((a0 + 1.0) * (a0 + 2.0));
-        let skew = if sd > 0.0 { mu3 / sd.powi(3) } else { 0.0 };
         Some(Posterior {
             outer_s,
             outer,
@@ -676,9 +672,6 @@ impl Posterior {
             base,
             inner,
             cut_exp,
-            mean,
-            sd,
-            skew: if skew.is_finite() { skew } else { 0.0 },
         })
     }
 
@@ -923,7 +916,46 @@ impl Posterior {
             df,
         })
     }
+}
 
+impl Cdf for Posterior {
+    fn eval(&self, t: f64, with_der: bool) -> Option<Eval> {
+        Posterior::eval(self, t, with_der)
+    }
+}
+
+/// What the searches need of a posterior: `P(X ≤ t)`, `P(X ≥ t)`, the
+/// density and (with `with_der`) its derivative, or `None` where the
+/// evaluation cannot vouch for its result.
+pub(super) trait Cdf {
+    fn eval(&self, t: f64, with_der: bool) -> Option<Eval>;
+}
+
+/// Skewness of X in closed form: for a Dirichlet and `X = Σ c_i x_i`,
+/// `μ3 = 2 [Σc³π − 3 (Σc²π)(Σcπ) + 2 (Σcπ)³] / ((α0+1)(α0+2))`.
+fn skewness(alpha: [f64; 3], mean: f64, sd: f64) -> f64 {
+    let [ad, apa, ap] = alpha;
+    let a0 = ad + apa + ap;
+    let e2 = (ad + ap) / a0;
+    let mu3 = 2.0 * mean * (1.0 - 3.0 * e2 + 2.0 * mean * mean) / ((a0 + 1.0) * (a0 + 2.0));
+    let skew = if sd > 0.0 { mu3 / sd.powi(3) } else { 0.0 };
+    if skew.is_finite() {
+        skew
+    } else {
+        0.0
+    }
+}
+
+/// The quantile and HPD searches over a posterior `E` (mean, sd and
+/// skewness for the starting values and tolerances).
+struct Search<'a, E: Cdf> {
+    ev: &'a E,
+    mean: f64,
+    sd: f64,
+    skew: f64,
+}
+
+impl<E: Cdf> Search<'_, E> {
     /// Cornish–Fisher start for the bound with mass `q` below (`lower`) or
     /// above it.
     fn guess(&self, q: f64, lower: bool) -> f64 {
@@ -947,7 +979,7 @@ impl Posterior {
         let mut t = start;
         let mut prev: Option<(f64, f64)> = None;
         for _ in 0..MAX_NEWTON {
-            let e = self.eval(t, false)?;
+            let e = self.ev.eval(t, false)?;
             // Steps below the CDF's rounding (~1e−15 absolute, divided by
             // the density) or 1e−13 sd are noise.
             let tol = 1e-11 * self.sd + 4.0 * f64::EPSILON * t.abs();
@@ -1032,8 +1064,8 @@ impl Posterior {
     /// Newton on the HPD conditions from `(l, h)`.
     fn hpd_from(&self, tails: f64, mut l: f64, mut h: f64) -> Option<(f64, f64, f64, f64)> {
         for _ in 0..MAX_NEWTON {
-            let el = self.eval(l, true)?;
-            let eh = self.eval(h, true)?;
+            let el = self.ev.eval(l, true)?;
+            let eh = self.ev.eval(h, true)?;
             let tol = 1e-10 * self.sd
                 + 4.0 * f64::EPSILON * l.abs().max(h.abs())
                 + (1e-14 / el.f.min(eh.f)).min(1e-6 * self.sd);
@@ -1083,6 +1115,26 @@ impl Posterior {
     }
 }
 
+/// The bounds and the density at each, by the search of `credible` over
+/// the posterior `ev`.
+fn search<E: Cdf>(
+    ev: &E,
+    mean: f64,
+    sd: f64,
+    skew: f64,
+    tails: f64,
+    credible: Credible,
+) -> Option<(f64, f64, f64, f64)> {
+    let s = Search { ev, mean, sd, skew };
+    match credible {
+        Credible::EqualTailed => {
+            let ((lo, el), (hi, eh)) = s.equal_tailed(tails)?;
+            Some((lo, hi, el.f, eh.f))
+        }
+        Credible::Hpd => s.hpd(tails),
+    }
+}
+
 /// The interval `(low, high)` for `1 − tails` of the posterior
 /// `Dirichlet(alpha)` of `X` (mean and sd given), or `None` where the fast
 /// path declines (see the module docs).
@@ -1096,13 +1148,17 @@ pub(super) fn interval(
     if !alpha.iter().all(|&a| a >= 1.0) || sd.is_nan() || sd <= 0.0 {
         return None;
     }
-    let post = Posterior::new(alpha, mean, sd)?;
-    let (lo, hi, f_lo, f_hi) = match credible {
-        Credible::EqualTailed => {
-            let ((lo, el), (hi, eh)) = post.equal_tailed(tails)?;
-            (lo, hi, el.f, eh.f)
+    let skew = skewness(alpha, mean, sd);
+    let exact = Exact::new(alpha);
+    let found = exact
+        .as_ref()
+        .and_then(|ex| search(ex, mean, sd, skew, tails, credible));
+    let (lo, hi, f_lo, f_hi) = match found {
+        Some(r) => r,
+        None => {
+            let post = Posterior::new(alpha)?;
+            search(&post, mean, sd, skew, tails, credible)?
         }
-        Credible::Hpd => post.hpd(tails)?,
     };
     // Trust the bounds only where the density is large enough for the
     // CDF's absolute accuracy (this also rejects bounds pushed onto ±1).
@@ -1212,10 +1268,10 @@ mod timing {
             for _ in 0..5 {
                 let t0 = Instant::now();
                 for _ in 0..reps {
-                    std::hint::black_box(Posterior::new(std::hint::black_box(a), mean, sd));
+                    std::hint::black_box(Posterior::new(std::hint::black_box(a)));
                 }
                 best[0] = best[0].min(t0.elapsed().as_secs_f64() / reps as f64 * 1e6);
-                let post = Posterior::new(a, mean, sd).unwrap();
+                let post = Posterior::new(a).unwrap();
                 let t0 = Instant::now();
                 for i in 0..reps {
                     let t = mean + sd * (i % 7) as f64 * 0.3;
@@ -1237,7 +1293,7 @@ mod timing {
                 interval(a, mean, sd, 0.05, cr).unwrap();
                 ne[k] = EVALS.with(|c| c.get()) * 1000 + RULES.with(|c| c.get());
             }
-            let post = Posterior::new(a, mean, sd).unwrap();
+            let post = Posterior::new(a).unwrap();
             println!(
                 "{c:?}: evals ET {} HPD {}, inner degree {}, outer_s {}",
                 ne[0],
