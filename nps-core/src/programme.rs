@@ -689,9 +689,38 @@ struct How<'p> {
     /// compensation levels.
     speed_labels: Vec<String>,
     comp_labels: Vec<String>,
+    /// The limits of the speed bands in seconds when every band is in
+    /// wall-clock time (`None`: the last band, without a limit), for
+    /// [`How::speed_band`].
+    wall: Option<Vec<Option<i64>>>,
 }
 
 impl<'p> How<'p> {
+    /// [`speed_band`] of a first contact at `contacted` for a case opened
+    /// at `opened`; wall-clock limits are added here (the same sums,
+    /// instants in range), anything else by the policy.
+    #[inline]
+    fn speed_band(&self, opened: i64, contacted: i64) -> Result<usize> {
+        use crate::period::{MAX_TS, MIN_TS};
+        let ok = |t: i64| (MIN_TS..=MAX_TS).contains(&t);
+        if let (Some(w), true) = (&self.wall, ok(opened)) {
+            for (i, limit) in w.iter().enumerate() {
+                match limit {
+                    None => return Ok(i),
+                    Some(secs) => match opened.checked_add(*secs).filter(|&d| ok(d)) {
+                        Some(d) if contacted <= d => return Ok(i),
+                        Some(_) => {}
+                        None => return speed_band(self.policy, opened, contacted),
+                    },
+                }
+            }
+            if !w.is_empty() {
+                return Ok(w.len() - 1);
+            }
+        }
+        speed_band(self.policy, opened, contacted)
+    }
+
     fn new(policy: &'p Policy, options: &'p StatsOptions) -> How<'p> {
         let mut caps: Vec<Money> = policy.tiers.iter().map(|t| t.compensation_cap).collect();
         caps.sort_by_key(|m| m.minor);
@@ -704,6 +733,16 @@ impl<'p> How<'p> {
         if let Some(last) = caps.last() {
             comp_labels.push(format!("> {last}"));
         }
+        let wall = policy
+            .recovery
+            .success_by_speed
+            .iter()
+            .map(|b| match b.within {
+                None => Some(None),
+                Some(Duration::Wall { seconds }) if seconds >= 0 => Some(Some(seconds)),
+                Some(_) => None,
+            })
+            .collect();
         How {
             policy,
             options,
@@ -711,6 +750,7 @@ impl<'p> How<'p> {
             caps,
             speed_labels,
             comp_labels,
+            wall,
         }
     }
 }
@@ -884,7 +924,8 @@ impl Tally {
             Some(t) => {
                 c[1] += 1;
                 c[2] += u64::from(t - f.opened <= 24 * 3600);
-                let band = speed_band(policy, f.opened, t)
+                let band = how
+                    .speed_band(f.opened, t)
                     .map_err(|e| e.in_case(f.index, &f.id.text()))?;
                 hit(&mut self.speed[band]);
             }
@@ -1340,6 +1381,34 @@ struct Intern<'a> {
     map: group::FastMap<&'a str, u32>,
     labels: Vec<Cow<'a, str>>,
     last: (usize, usize, u32),
+    /// Texts of up to 16 bytes by content (two words and the length), a
+    /// direct-mapped cache in front of the map: copies of a text (e.g.
+    /// Arrow `utf8_view` rows, which hold short texts in each row's view)
+    /// are found without hashing the map.
+    short: Vec<(u64, u64, usize, u32)>,
+}
+
+/// The bytes of a text of at most 16 bytes as two words which, with the
+/// length, identify it (overlapping reads from both ends).
+#[inline(always)]
+fn short_words(b: &[u8]) -> Option<(u64, u64)> {
+    let n = b.len();
+    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+    let u32_at = |i: usize| {
+        u64::from(u32::from_le_bytes(
+            b[i..i + 4].try_into().unwrap_or_default(),
+        ))
+    };
+    match n {
+        8..=16 => Some((u64_at(0), u64_at(n - 8))),
+        4..=7 => Some((u32_at(0), u32_at(n - 4))),
+        1..=3 => Some((
+            u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+            0,
+        )),
+        0 => Some((0, 0)),
+        _ => None,
+    }
 }
 
 impl<'a> Intern<'a> {
@@ -1348,6 +1417,7 @@ impl<'a> Intern<'a> {
             map: group::map_with_capacity(16),
             labels: Vec::new(),
             last: (0, usize::MAX, 0),
+            short: vec![(0, 0, usize::MAX, 0); 256],
         }
     }
 
@@ -1357,12 +1427,28 @@ impl<'a> Intern<'a> {
         if self.last.0 == ptr && self.last.1 == len {
             return self.last.2;
         }
+        let short = short_words(s.as_bytes()).map(|(a, b)| {
+            let h = ((a ^ b.rotate_left(23) ^ (len as u64).rotate_left(47))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                >> 56) as usize;
+            (a, b, h)
+        });
+        if let Some((a, b, h)) = short {
+            let c = self.short[h];
+            if c.0 == a && c.1 == b && c.2 == len {
+                self.last = (ptr, len, c.3);
+                return c.3;
+            }
+        }
         let next = self.labels.len() as u32;
         let id = *self.map.entry(s).or_insert(next);
         if id == next {
             self.labels.push(Cow::Borrowed(s));
         }
         self.last = (ptr, len, id);
+        if let Some((a, b, h)) = short {
+            self.short[h] = (a, b, len, id);
+        }
         id
     }
 }
