@@ -1240,8 +1240,20 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     .assign(n)?;
     // One pass over the cases in input order (memory read in sequence),
     // each counted in its group.
-    let mut tallies: Vec<Option<Tally>> = (0..a.labels.len())
-        .map(|_| Some(Tally::new(how, reasons.len())))
+    // Each group's id list sized once (no regrowth while counting).
+    let mut sizes = vec![0usize; a.labels.len()];
+    for &g in &a.rows {
+        if let Some(n) = sizes.get_mut(g as usize) {
+            *n += 1;
+        }
+    }
+    let mut tallies: Vec<Option<Tally>> = sizes
+        .iter()
+        .map(|&n| {
+            let mut t = Tally::new(how, reasons.len());
+            t.ints.reserve_exact(n);
+            Some(t)
+        })
         .collect();
     for (i, &g) in a.rows.iter().enumerate() {
         if let Some(t) = &mut tallies[g as usize] {
