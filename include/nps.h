@@ -4389,6 +4389,12 @@ typedef struct NpsCaseColumns {
      * (false).
      */
     const bool *over_expectation;
+    /**
+     * Integer case ids, read when `case_id` is NULL (each the case of its
+     * decimal text: 42 is the case "42"); kept as numbers, which is
+     * faster than texts.
+     */
+    const uint64_t *case_id_int;
 } NpsCaseColumns;
 
 /**

@@ -48,7 +48,7 @@
 //! # Ok::<(), nps_core::Error>(())
 //! ```
 
-use std::borrow::Borrow;
+use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
@@ -58,7 +58,7 @@ use serde::{Deserialize, Serialize};
 use crate::calendar::Duration;
 use crate::case::{Case, Channel, Outcome};
 use crate::error::{Error, Result};
-use crate::group::{self, GroupKey, Keys};
+use crate::group::{self, Codes, GroupKey, Keys, TextColumn};
 use crate::money::Money;
 use crate::period::Period;
 use crate::policy::Policy;
@@ -158,9 +158,9 @@ pub struct RecoveryStats {
 /// counted, and the options and policy the statistics were computed with.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
 pub struct StatsParts {
-    /// Ids of every case given (low score or not), sorted; an id given
-    /// twice appears twice.
-    pub case_ids: Vec<String>,
+    /// Ids of every case given (low score or not); an id given twice
+    /// appears twice.
+    pub case_ids: CaseIds,
     /// Low scores per reason, every reason (`reasons` lists the top
     /// `top_reasons`).
     pub reason_counts: BTreeMap<String, u64>,
@@ -307,7 +307,7 @@ impl RecoveryStats {
         if bands(self) != bands(other) {
             return Err(Error::arg("other", "the bands of the splits differ"));
         }
-        let case_ids = merge_sorted_ids(&a.case_ids, &b.case_ids)?;
+        let case_ids = a.case_ids.merge(&b.case_ids)?;
         let mut out = self.clone();
         let add = |x: u64, y: u64| {
             x.checked_add(y)
@@ -357,8 +357,8 @@ impl RecoveryStats {
         if !ok {
             return bad("inconsistent counts (launched, responded_24h, recovered, converted, lost over low_scores)".into());
         }
-        if !self.parts.case_ids.is_sorted() || (self.parts.case_ids.len() as u64) < low {
-            return bad("parts.case_ids must be sorted and list every case counted".into());
+        if (self.parts.case_ids.len() as u64) < low {
+            return bad("parts.case_ids must list every case counted".into());
         }
         let total = |bands: &[RecoveryBand]| -> Option<u64> {
             bands
@@ -394,9 +394,9 @@ impl RecoveryStats {
     }
 }
 
-/// The union of two sorted id lists; an id in both is an error naming
+/// The union of two sorted lists; a value in both is an error naming
 /// `other`.
-fn merge_sorted_ids(a: &[String], b: &[String]) -> Result<Vec<String>> {
+fn merge_sorted<T: Ord + Clone + std::fmt::Display>(a: &[T], b: &[T]) -> Result<Vec<T>> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
@@ -414,7 +414,7 @@ fn merge_sorted_ids(a: &[String], b: &[String]) -> Result<Vec<String>> {
                     "other",
                     format!(
                         "case `{}` is in both statistics: a case is counted once (merge statistics of disjoint sets of cases)",
-                        crate::error::quote(&a[i])
+                        crate::error::quote(&a[i].to_string())
                     ),
                 ))
             }
@@ -423,6 +423,114 @@ fn merge_sorted_ids(a: &[String], b: &[String]) -> Result<Vec<String>> {
     out.extend_from_slice(&a[i..]);
     out.extend_from_slice(&b[j..]);
     Ok(out)
+}
+
+/// The ids of the cases counted in statistics ([`StatsParts::case_ids`]),
+/// an id given twice twice. An id that is a whole number (an integer id
+/// column, or a text writing one in decimal without leading zeros) is
+/// kept as a number: `42` and `"42"` are the same case, `"042"` another.
+/// Saved as a list of texts (the numbers ascending, then the other texts
+/// in byte order).
+///
+/// ```
+/// use nps_core::programme::CaseIds;
+/// let ids = CaseIds::new(["b", "10", "9", "a", "09"]);
+/// assert_eq!(ids.to_strings(), ["9", "10", "09", "a", "b"]);
+/// assert!(ids.contains("10") && !ids.contains("010"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct CaseIds {
+    /// Numeric ids, ascending.
+    ints: Vec<u64>,
+    /// Other ids, in byte order.
+    texts: Vec<String>,
+}
+
+/// `s` as a whole number when it writes one in decimal without leading
+/// zeros (`"0"`, `"42"`; not `"042"`, `"+4"`, `"-4"`).
+fn id_number(s: &str) -> Option<u64> {
+    let b = s.as_bytes();
+    match b {
+        [] => None,
+        [d, ..] if !d.is_ascii_digit() => None,
+        [b'0', _, ..] => None,
+        _ if b.len() > 20 => None,
+        _ => s.parse().ok(),
+    }
+}
+
+impl CaseIds {
+    /// The ids given, in any order.
+    pub fn new<S: AsRef<str>>(ids: impl IntoIterator<Item = S>) -> CaseIds {
+        let (mut ints, mut texts) = (Vec::new(), Vec::new());
+        for id in ids {
+            let id = id.as_ref();
+            match id_number(id) {
+                Some(v) => ints.push(v),
+                None => texts.push(id.to_owned()),
+            }
+        }
+        CaseIds::from_parts(ints, texts)
+    }
+
+    fn from_parts(mut ints: Vec<u64>, mut texts: Vec<String>) -> CaseIds {
+        ints.sort_unstable();
+        texts.sort_unstable();
+        CaseIds { ints, texts }
+    }
+
+    /// The number of ids.
+    pub fn len(&self) -> usize {
+        self.ints.len() + self.texts.len()
+    }
+
+    /// True when there is no id.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// True when `id` is one of the ids.
+    pub fn contains(&self, id: &str) -> bool {
+        match id_number(id) {
+            Some(v) => self.ints.binary_search(&v).is_ok(),
+            None => self.texts.binary_search_by(|t| t.as_str().cmp(id)).is_ok(),
+        }
+    }
+
+    /// The ids as texts: the numbers ascending, then the other texts in
+    /// byte order.
+    pub fn to_strings(&self) -> Vec<String> {
+        self.ints
+            .iter()
+            .map(u64::to_string)
+            .chain(self.texts.iter().cloned())
+            .collect()
+    }
+
+    /// The ids of both (an id in both is an error naming `other`).
+    fn merge(&self, other: &CaseIds) -> Result<CaseIds> {
+        Ok(CaseIds {
+            ints: merge_sorted(&self.ints, &other.ints)?,
+            texts: merge_sorted(&self.texts, &other.texts)?,
+        })
+    }
+}
+
+impl Serialize for CaseIds {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(
+            self.ints
+                .iter()
+                .map(|v| Cow::Owned(v.to_string()))
+                .chain(self.texts.iter().map(|t| Cow::Borrowed(t.as_str()))),
+        )
+    }
+}
+
+impl<'de> Deserialize<'de> for CaseIds {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> std::result::Result<Self, D::Error> {
+        Ok(CaseIds::new(Vec::<String>::deserialize(d)?))
+    }
 }
 
 impl Saved for RecoveryStats {
@@ -565,6 +673,7 @@ pub fn recovery_stats<C: Borrow<Case>>(
             Facts::of(i, c, &how).map_err(|e| e.in_case(i, c.id()))
         }),
         &how,
+        &[],
     )
 }
 
@@ -576,18 +685,72 @@ struct How<'p> {
     fingerprint: String,
     /// The distinct compensation caps of the tiers, ascending.
     caps: Vec<Money>,
+    /// The labels of the speed bands ([`speed_label`]) and of the
+    /// compensation levels.
+    speed_labels: Vec<String>,
+    comp_labels: Vec<String>,
+    /// The limits of the speed bands in seconds when every band is in
+    /// wall-clock time (`None`: the last band, without a limit), for
+    /// [`How::speed_band`].
+    wall: Option<Vec<Option<i64>>>,
 }
 
 impl<'p> How<'p> {
+    /// [`speed_band`] of a first contact at `contacted` for a case opened
+    /// at `opened`; wall-clock limits are added here (the same sums,
+    /// instants in range), anything else by the policy.
+    #[inline]
+    fn speed_band(&self, opened: i64, contacted: i64) -> Result<usize> {
+        use crate::period::{MAX_TS, MIN_TS};
+        let ok = |t: i64| (MIN_TS..=MAX_TS).contains(&t);
+        if let (Some(w), true) = (&self.wall, ok(opened)) {
+            for (i, limit) in w.iter().enumerate() {
+                match limit {
+                    None => return Ok(i),
+                    Some(secs) => match opened.checked_add(*secs).filter(|&d| ok(d)) {
+                        Some(d) if contacted <= d => return Ok(i),
+                        Some(_) => {}
+                        None => return speed_band(self.policy, opened, contacted),
+                    },
+                }
+            }
+            if !w.is_empty() {
+                return Ok(w.len() - 1);
+            }
+        }
+        speed_band(self.policy, opened, contacted)
+    }
+
     fn new(policy: &'p Policy, options: &'p StatsOptions) -> How<'p> {
         let mut caps: Vec<Money> = policy.tiers.iter().map(|t| t.compensation_cap).collect();
         caps.sort_by_key(|m| m.minor);
         caps.dedup();
+        let speed_labels = (0..policy.recovery.success_by_speed.len())
+            .map(|i| speed_label(policy, i))
+            .collect();
+        let mut comp_labels = vec!["none".to_owned()];
+        comp_labels.extend(caps.iter().map(|cap| format!("<= {cap}")));
+        if let Some(last) = caps.last() {
+            comp_labels.push(format!("> {last}"));
+        }
+        let wall = policy
+            .recovery
+            .success_by_speed
+            .iter()
+            .map(|b| match b.within {
+                None => Some(None),
+                Some(Duration::Wall { seconds }) if seconds >= 0 => Some(Some(seconds)),
+                Some(_) => None,
+            })
+            .collect();
         How {
             policy,
             options,
             fingerprint: policy.fingerprint(),
             caps,
+            speed_labels,
+            comp_labels,
+            wall,
         }
     }
 }
@@ -598,9 +761,9 @@ impl<'p> How<'p> {
 struct Facts<'a> {
     /// The position of the case (or row) in the input, for errors.
     index: usize,
-    id: &'a str,
+    id: Id<'a>,
     score: u8,
-    reason: &'a str,
+    reason: Reason<'a>,
     opened: i64,
     /// The first contact.
     contacted: Option<i64>,
@@ -630,9 +793,9 @@ impl<'a> Facts<'a> {
         };
         Ok(Facts {
             index,
-            id: c.id(),
+            id: Id::Text(c.id()),
             score: s.score,
-            reason: &s.reason,
+            reason: Reason::Text(&s.reason),
             opened: s.opened_at,
             contacted: s.contacted_at,
             channel: match how.options.channel_rule {
@@ -650,12 +813,41 @@ impl<'a> Facts<'a> {
 fn stats_of<'a, F: Borrow<Facts<'a>>>(
     facts: impl Iterator<Item = Result<F>>,
     how: &How<'_>,
+    reasons: &[&str],
 ) -> Result<RecoveryStats> {
-    let mut t = Tally::new(how);
+    let mut t = Tally::new(how, reasons.len());
     for f in facts {
         t.add(f?.borrow(), how)?;
     }
-    Ok(t.finish(how))
+    Ok(t.finish(how, reasons))
+}
+
+/// The id of a case as read: a whole number (an integer id column), a
+/// negative integer, or a text.
+#[derive(Clone, Copy, Debug)]
+enum Id<'a> {
+    Int(u64),
+    Neg(i64),
+    Text(&'a str),
+}
+
+impl Id<'_> {
+    /// The id as text (for errors).
+    fn text(&self) -> Cow<'_, str> {
+        match *self {
+            Id::Int(v) => Cow::Owned(v.to_string()),
+            Id::Neg(v) => Cow::Owned(v.to_string()),
+            Id::Text(s) => Cow::Borrowed(s),
+        }
+    }
+}
+
+/// A low-score reason as read: a text, or the code of a reason of a case
+/// table (an index into the labels given to [`Tally::finish`]).
+#[derive(Clone, Copy, Debug)]
+enum Reason<'a> {
+    Text(&'a str),
+    Code(u32),
 }
 
 /// The counts of one group of cases as they are read ([`Tally::add`]),
@@ -664,7 +856,11 @@ struct Tally {
     /// low, launched, responded_24h, recovered, converted, lost
     counts: [u64; 6],
     reasons: BTreeMap<String, u64>,
-    case_ids: Vec<String>,
+    /// Low scores per reason code ([`Reason::Code`]).
+    coded: Vec<u64>,
+    /// The ids counted: numbers, then texts ([`CaseIds`]).
+    ints: Vec<u64>,
+    texts: Vec<String>,
     /// (cases, recovered) per band
     speed: Vec<(u64, u64)>,
     comp: Vec<(u64, u64)>,
@@ -673,11 +869,13 @@ struct Tally {
 }
 
 impl Tally {
-    fn new(how: &How<'_>) -> Tally {
+    fn new(how: &How<'_>, reasons: usize) -> Tally {
         Tally {
             counts: [0; 6],
             reasons: BTreeMap::new(),
-            case_ids: Vec::new(),
+            coded: vec![0; reasons],
+            ints: Vec::new(),
+            texts: Vec::new(),
             speed: vec![(0, 0); how.policy.recovery.success_by_speed.len() + 1],
             comp: vec![(0, 0); how.caps.len() + 2],
             chan: [(0, 0); Channel::ALL.len()],
@@ -689,17 +887,27 @@ impl Tally {
     fn add(&mut self, f: &Facts<'_>, how: &How<'_>) -> Result<()> {
         let (policy, caps) = (how.policy, &how.caps);
         let nb = policy.recovery.success_by_speed.len();
-        self.case_ids.push(f.id.to_owned());
+        match f.id {
+            Id::Int(v) => self.ints.push(v),
+            Id::Neg(v) => self.texts.push(v.to_string()),
+            Id::Text(s) => match id_number(s) {
+                Some(v) => self.ints.push(v),
+                None => self.texts.push(s.to_owned()),
+            },
+        }
         if f.score > 6 {
             return Ok(());
         }
         let c = &mut self.counts;
         c[0] += 1;
-        match self.reasons.get_mut(f.reason) {
-            Some(n) => *n += 1,
-            None => {
-                self.reasons.insert(f.reason.to_owned(), 1);
-            }
+        match f.reason {
+            Reason::Code(r) => self.coded[r as usize] += 1,
+            Reason::Text(r) => match self.reasons.get_mut(r) {
+                Some(n) => *n += 1,
+                None => {
+                    self.reasons.insert(r.to_owned(), 1);
+                }
+            },
         }
         let ok = matches!(
             f.outcome,
@@ -716,7 +924,9 @@ impl Tally {
             Some(t) => {
                 c[1] += 1;
                 c[2] += u64::from(t - f.opened <= 24 * 3600);
-                let band = speed_band(policy, f.opened, t).map_err(|e| e.in_case(f.index, f.id))?;
+                let band = how
+                    .speed_band(f.opened, t)
+                    .map_err(|e| e.in_case(f.index, &f.id.text()))?;
                 hit(&mut self.speed[band]);
             }
             None => hit(&mut self.speed[nb]),
@@ -738,42 +948,48 @@ impl Tally {
         Ok(())
     }
 
-    /// The statistics of the cases counted.
-    fn finish(self, how: &How<'_>) -> RecoveryStats {
-        let (policy, options, caps) = (how.policy, how.options, &how.caps);
+    /// The statistics of the cases counted (`labels`: the reasons of the
+    /// codes).
+    fn finish(self, how: &How<'_>, labels: &[&str]) -> RecoveryStats {
+        let (policy, options) = (how.policy, how.options);
         let nb = policy.recovery.success_by_speed.len();
         let Tally {
             counts: [low, launched, r24, rec, conv, lost],
-            reasons,
-            mut case_ids,
+            mut reasons,
+            coded,
+            ints,
+            texts,
             speed,
             comp,
             chan,
             expect,
         } = self;
-        case_ids.sort_unstable();
+        for (&n, label) in coded.iter().zip(labels) {
+            if n > 0 {
+                *reasons.entry((*label).to_owned()).or_default() += n;
+            }
+        }
+        let case_ids = CaseIds::from_parts(ints, texts);
         let band = |label: String, (n, k): (u64, u64), expected| RecoveryBand {
             label,
             success: RecoveryRate::new(k, n),
             expected,
         };
-        let mut by_speed: Vec<RecoveryBand> = (0..nb)
-            .map(|i| {
-                band(
-                    speed_label(policy, i),
-                    speed[i],
-                    Some(policy.recovery.success_by_speed[i].success),
-                )
-            })
-            .collect();
+        let mut by_speed: Vec<RecoveryBand> = Vec::with_capacity(nb + 1);
+        by_speed.extend((0..nb).map(|i| {
+            band(
+                how.speed_labels[i].clone(),
+                speed[i],
+                Some(policy.recovery.success_by_speed[i].success),
+            )
+        }));
         by_speed.push(band("not_contacted".into(), speed[nb], None));
-        let mut by_compensation = vec![band("none".into(), comp[0], None)];
-        for (i, cap) in caps.iter().enumerate() {
-            by_compensation.push(band(format!("<= {cap}"), comp[i + 1], None));
-        }
-        if let Some(last) = caps.last() {
-            by_compensation.push(band(format!("> {last}"), comp[caps.len() + 1], None));
-        }
+        let by_compensation = how
+            .comp_labels
+            .iter()
+            .zip(comp)
+            .map(|(l, b)| band(l.clone(), b, None))
+            .collect();
         let by_channel = Channel::ALL
             .iter()
             .zip(chan)
@@ -950,44 +1166,59 @@ pub fn recovery_stats_by_keys<C: Borrow<Case>>(
     keys: Option<Keys<'_>>,
 ) -> Result<Vec<GroupStats>> {
     let how = How::new(policy, options);
-    let dealers: Vec<Option<&str>> = cases
-        .iter()
-        .map(|c| c.borrow().state().dealer.as_deref())
-        .collect();
+    let dealers: Vec<Option<&str>> = if grouping.dealer {
+        cases
+            .iter()
+            .map(|c| c.borrow().state().dealer.as_deref())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let dealers = Dict::of(&CaseTexts::Rows(&dealers), "dealer", cases.len())?;
     let opened: Vec<i64> = cases.iter().map(|c| c.borrow().opened_at()).collect();
-    grouped_stats(&dealers, &opened, &how, grouping, keys, |i| {
-        let c = cases[i].borrow();
-        Facts::of(i, c, &how).map_err(|e| e.in_case(i, c.id()))
-    })
+    grouped_stats(
+        cases.len(),
+        &dealers,
+        &opened,
+        &how,
+        grouping,
+        keys,
+        &[],
+        |i| {
+            let c = cases[i].borrow();
+            Facts::of(i, c, &how).map_err(|e| e.in_case(i, c.id()))
+        },
+    )
 }
 
-/// The groups of [`recovery_stats_by_keys`] over `dealers.len()` cases
-/// (their dealers and opening instants), `facts(i)` reading case `i`.
+/// The groups of [`recovery_stats_by_keys`] over `n` cases (their dealers
+/// as a dictionary, empty when not grouped by dealer, and their opening
+/// instants), `facts(i)` reading case `i` (in input order) and `reasons`
+/// the labels of its reason codes.
+#[allow(clippy::too_many_arguments)]
 fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
-    dealers: &[Option<&str>],
+    n: usize,
+    dealers: &Dict<'_>,
     opened: &[i64],
     how: &How<'_>,
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
+    reasons: &[&str],
     facts: impl Fn(usize) -> Result<F>,
 ) -> Result<Vec<GroupStats>> {
-    let n = dealers.len();
     if let Some(k) = &keys {
         Error::check_len("keys", k.len(), "cases", n)?;
         k.check(n)?;
     }
-    // The grouping engine, with the dealer as two key columns (has one,
-    // name) so that cases without a dealer form their own group, first;
-    // then the caller's key columns.
-    let has: Vec<u32> = dealers
-        .iter()
-        .map(|d| u32::from(grouping.dealer && d.is_some()))
-        .collect();
-    let names: Vec<&str> = dealers
-        .iter()
-        .map(|d| d.filter(|_| grouping.dealer).unwrap_or(""))
-        .collect();
-    let mut cols = vec![Keys::U32(&has), Keys::Str(&names)];
+    // The grouping engine, with the dealer as one key column (its code
+    // + 1, 0 for cases without a dealer, which form their own group,
+    // first); then the caller's key columns.
+    let dealer_key: Vec<u32> = if grouping.dealer {
+        dealers.codes.iter().map(|&c| c.wrapping_add(1)).collect()
+    } else {
+        vec![0; n]
+    };
+    let mut cols = vec![Keys::U32(&dealer_key)];
     let extra = match keys {
         Some(Keys::Multi(ks)) => {
             cols.extend_from_slice(ks);
@@ -1009,59 +1240,482 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     .assign(n)?;
     // One pass over the cases in input order (memory read in sequence),
     // each counted in its group.
-    let mut tallies: Vec<Option<Tally>> =
-        (0..a.labels.len()).map(|_| Some(Tally::new(how))).collect();
+    // Each group's id list sized once (no regrowth while counting).
+    let mut sizes = vec![0usize; a.labels.len()];
+    for &g in &a.rows {
+        if let Some(n) = sizes.get_mut(g as usize) {
+            *n += 1;
+        }
+    }
+    let mut tallies: Vec<Option<Tally>> = sizes
+        .iter()
+        .map(|&n| {
+            let mut t = Tally::new(how, reasons.len());
+            t.ints.reserve_exact(n);
+            Some(t)
+        })
+        .collect();
     for (i, &g) in a.rows.iter().enumerate() {
         if let Some(t) = &mut tallies[g as usize] {
             t.add(facts(i)?.borrow(), how)?;
         }
     }
-    // Period first, then dealer (`None` first).
-    let mut order: Vec<usize> = (0..a.labels.len()).collect();
-    order.sort_by_key(|&i| (a.labels[i].1, &a.labels[i].0));
-    order
+    // The dealer and the caller's key of each group.
+    let parts = |key: &'_ GroupKey| -> (Option<usize>, Vec<GroupKey>) {
+        let parts: &[GroupKey] = match key {
+            GroupKey::Tuple(k) => k,
+            _ => &[],
+        };
+        let dealer = match parts.first() {
+            Some(GroupKey::UInt(d)) if *d > 0 => Some(*d as usize - 1),
+            _ => None,
+        };
+        (dealer, parts.get(1..).unwrap_or_default().to_vec())
+    };
+    let mut groups: Vec<(usize, Option<usize>, Vec<GroupKey>)> = a
+        .labels
+        .iter()
+        .enumerate()
+        .map(|(i, (key, _))| {
+            let (d, rest) = parts(key);
+            (i, d, rest)
+        })
+        .collect();
+    // Period first, then dealer (`None` first), then key.
+    let label = |d: Option<usize>| d.map(|d| &*dealers.labels[d]);
+    groups.sort_by(|x, y| {
+        (a.labels[x.0].1, label(x.1), &x.2).cmp(&(a.labels[y.0].1, label(y.1), &y.2))
+    });
+    groups
         .into_iter()
-        .map(|i| {
-            let (key, start) = &a.labels[i];
-            let parts: &[GroupKey] = match key {
-                GroupKey::Tuple(k) => k,
-                _ => &[],
-            };
-            let dealer = match parts {
-                [GroupKey::UInt(1), name, ..] => Some(name.to_string()),
-                _ => None,
-            };
-            let key = extra.map(|multi| {
-                let rest = parts.get(2..).unwrap_or_default();
-                match (multi, rest) {
-                    (false, [k]) => k.clone(),
-                    _ => GroupKey::Tuple(rest.to_vec()),
-                }
+        .map(|(i, d, rest)| {
+            let start = a.labels[i].1;
+            let key = extra.map(|multi| match (multi, rest.len()) {
+                (false, 1) => rest.into_iter().next().unwrap_or(GroupKey::All),
+                _ => GroupKey::Tuple(rest),
             });
             Ok(GroupStats {
                 period: start.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
                 period_start: start.filter(|_| grouping.period.is_some()),
-                dealer,
+                dealer: label(d).map(str::to_owned),
                 key,
                 stats: tallies[i]
                     .take()
-                    .map(|t| t.finish(how))
+                    .map(|t| t.finish(how, reasons))
                     .ok_or_else(|| Error::arg("keys", "a group appears twice in the grouping"))?,
             })
         })
         .collect()
 }
 
+/// A text column of a case table ([`CaseColumns`]), in the form the
+/// caller holds it: one `&str` per row, dictionary codes, text read in
+/// place (e.g. Arrow buffers), or integers read as their decimal text.
+/// Each distinct text is looked up once (a channel parsed, a reason
+/// counted by its code), not once per row.
+#[derive(Debug, Clone, Copy)]
+pub enum CaseTexts<'a> {
+    /// One text per row (`None`: no value on that row).
+    Rows(&'a [Option<&'a str>]),
+    /// Dictionary-encoded text (a pandas or polars categorical, an Arrow
+    /// dictionary): row `i` is `labels[codes[i]]`, except where
+    /// `missing[i]` (an empty `missing`: no row missing; a missing row may
+    /// hold any code). Labels may repeat.
+    Coded {
+        /// The label index of each row.
+        codes: Codes<'a>,
+        /// The labels.
+        labels: &'a [&'a str],
+        /// The rows without a value (empty: none).
+        missing: &'a [bool],
+    },
+    /// Text read in blocks from a [`TextColumn`] (e.g. Arrow string
+    /// buffers), except where `missing[i]` (empty: none missing).
+    Column {
+        /// The texts.
+        texts: &'a dyn TextColumn,
+        /// The rows without a value (empty: none).
+        missing: &'a [bool],
+    },
+    /// Unsigned integers, each its decimal text (integer case ids are
+    /// kept as numbers).
+    U64(&'a [u64]),
+    /// Unsigned 32-bit integers, each its decimal text.
+    U32(&'a [u32]),
+    /// Signed integers, each its decimal text.
+    I64(&'a [i64]),
+}
+
+impl Default for CaseTexts<'_> {
+    fn default() -> Self {
+        CaseTexts::Rows(&[])
+    }
+}
+
+impl CaseTexts<'_> {
+    /// Rows in the column.
+    pub fn len(&self) -> usize {
+        match self {
+            CaseTexts::Rows(r) => r.len(),
+            CaseTexts::Coded { codes, .. } => codes.len(),
+            CaseTexts::Column { texts, .. } => texts.len(),
+            CaseTexts::U64(v) => v.len(),
+            CaseTexts::U32(v) => v.len(),
+            CaseTexts::I64(v) => v.len(),
+        }
+    }
+
+    /// True when the column has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+}
+
+impl<'a> From<&'a [Option<&'a str>]> for CaseTexts<'a> {
+    fn from(r: &'a [Option<&'a str>]) -> Self {
+        CaseTexts::Rows(r)
+    }
+}
+
+/// The code of a row without a value in a [`Dict`].
+const NO_VALUE: u32 = u32::MAX;
+
+/// A text column as a dictionary: a code per row ([`NO_VALUE`] where it
+/// has none) indexing distinct labels.
+struct Dict<'a> {
+    codes: Vec<u32>,
+    labels: Vec<Cow<'a, str>>,
+}
+
+/// Distinct texts numbered in first-occurrence order; a text borrowing
+/// the same bytes as the row before is recognised by its address.
+struct Intern<'a> {
+    map: group::FastMap<&'a str, u32>,
+    labels: Vec<Cow<'a, str>>,
+    last: (usize, usize, u32),
+    /// Texts of up to 16 bytes by content (two words and the length), a
+    /// direct-mapped cache in front of the map: copies of a text (e.g.
+    /// Arrow `utf8_view` rows, which hold short texts in each row's view)
+    /// are found without hashing the map.
+    short: Vec<(u64, u64, usize, u32)>,
+}
+
+/// The bytes of a text of at most 16 bytes as two words which, with the
+/// length, identify it (overlapping reads from both ends).
+#[inline(always)]
+fn short_words(b: &[u8]) -> Option<(u64, u64)> {
+    let n = b.len();
+    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+    let u32_at = |i: usize| {
+        u64::from(u32::from_le_bytes(
+            b[i..i + 4].try_into().unwrap_or_default(),
+        ))
+    };
+    match n {
+        8..=16 => Some((u64_at(0), u64_at(n - 8))),
+        4..=7 => Some((u32_at(0), u32_at(n - 4))),
+        1..=3 => Some((
+            u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+            0,
+        )),
+        0 => Some((0, 0)),
+        _ => None,
+    }
+}
+
+impl<'a> Intern<'a> {
+    fn new() -> Self {
+        Intern {
+            map: group::map_with_capacity(16),
+            labels: Vec::new(),
+            last: (0, usize::MAX, 0),
+            short: vec![(0, 0, usize::MAX, 0); 256],
+        }
+    }
+
+    #[inline]
+    fn id(&mut self, s: &'a str) -> u32 {
+        let (ptr, len) = (s.as_ptr() as usize, s.len());
+        if self.last.0 == ptr && self.last.1 == len {
+            return self.last.2;
+        }
+        let short = short_words(s.as_bytes()).map(|(a, b)| {
+            let h = ((a ^ b.rotate_left(23) ^ (len as u64).rotate_left(47))
+                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
+                >> 56) as usize;
+            (a, b, h)
+        });
+        if let Some((a, b, h)) = short {
+            let c = self.short[h];
+            if c.0 == a && c.1 == b && c.2 == len {
+                self.last = (ptr, len, c.3);
+                return c.3;
+            }
+        }
+        let next = self.labels.len() as u32;
+        let id = *self.map.entry(s).or_insert(next);
+        if id == next {
+            self.labels.push(Cow::Borrowed(s));
+        }
+        self.last = (ptr, len, id);
+        if let Some((a, b, h)) = short {
+            self.short[h] = (a, b, len, id);
+        }
+        id
+    }
+}
+
+/// Reads `texts` a block at a time, `f(row, text)` for each row.
+fn each_text<'a>(texts: &'a dyn TextColumn, mut f: impl FnMut(usize, &'a str)) {
+    let mut buf: [&'a str; 1024] = [""; 1024];
+    let mut at = 0;
+    let n = texts.len();
+    while at < n {
+        let k = (n - at).min(buf.len());
+        texts.read(at, &mut buf[..k]);
+        for (j, s) in buf[..k].iter().enumerate() {
+            f(at + j, s);
+        }
+        at += k;
+    }
+}
+
+impl<'a> Dict<'a> {
+    /// The dictionary of column `name` (`n` rows; an empty column: every
+    /// row without a value).
+    fn of(col: &CaseTexts<'a>, name: &'static str, n: usize) -> Result<Dict<'a>> {
+        if col.is_empty() {
+            return Ok(Dict {
+                codes: vec![NO_VALUE; n],
+                labels: Vec::new(),
+            });
+        }
+        Error::check_len(name, col.len(), "case", n)?;
+        let check_mask = |m: &[bool]| {
+            if m.is_empty() {
+                Ok(())
+            } else {
+                Error::check_len(name, m.len(), "case", n)
+            }
+        };
+        let gone = |m: &[bool], i: usize| m.get(i).copied().unwrap_or(false);
+        Ok(match *col {
+            CaseTexts::Rows(rows) => {
+                let mut it = Intern::new();
+                let codes = rows
+                    .iter()
+                    .map(|r| r.map_or(NO_VALUE, |s| it.id(s)))
+                    .collect();
+                Dict {
+                    codes,
+                    labels: it.labels,
+                }
+            }
+            CaseTexts::Column { texts, missing } => {
+                check_mask(missing)?;
+                let mut it = Intern::new();
+                let mut codes = vec![NO_VALUE; n];
+                each_text(texts, |i, s| {
+                    if !gone(missing, i) {
+                        codes[i] = it.id(s);
+                    }
+                });
+                Dict {
+                    codes,
+                    labels: it.labels,
+                }
+            }
+            CaseTexts::Coded {
+                codes,
+                labels,
+                missing,
+            } => {
+                check_mask(missing)?;
+                // Each label once: repeated labels share a code.
+                let mut it = Intern::new();
+                let remap: Vec<u32> = labels.iter().map(|l| it.id(l)).collect();
+                let mut out = Vec::with_capacity(n);
+                for i in 0..n {
+                    if gone(missing, i) {
+                        out.push(NO_VALUE);
+                        continue;
+                    }
+                    match remap.get(codes.get(i)) {
+                        Some(&c) if !code_negative(&codes, i) => out.push(c),
+                        _ => {
+                            return Err(Error::value(
+                                name,
+                                i,
+                                format!(
+                                    "code {} has no label (there are {})",
+                                    code_text(&codes, i),
+                                    labels.len()
+                                ),
+                            ))
+                        }
+                    }
+                }
+                Dict {
+                    codes: out,
+                    labels: it.labels,
+                }
+            }
+            CaseTexts::U64(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
+            CaseTexts::U32(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
+            CaseTexts::I64(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
+        })
+    }
+}
+
+/// True when row `i` of `codes` is negative.
+fn code_negative(codes: &Codes<'_>, i: usize) -> bool {
+    match *codes {
+        Codes::I8(c) => c[i] < 0,
+        Codes::I16(c) => c[i] < 0,
+        Codes::I32(c) => c[i] < 0,
+        Codes::I64(c) => c[i] < 0,
+        _ => false,
+    }
+}
+
+/// Row `i` of `codes` as text.
+fn code_text(codes: &Codes<'_>, i: usize) -> String {
+    match *codes {
+        Codes::U8(c) => c[i].to_string(),
+        Codes::U16(c) => c[i].to_string(),
+        Codes::U32(c) => c[i].to_string(),
+        Codes::U64(c) => c[i].to_string(),
+        Codes::I8(c) => c[i].to_string(),
+        Codes::I16(c) => c[i].to_string(),
+        Codes::I32(c) => c[i].to_string(),
+        Codes::I64(c) => c[i].to_string(),
+    }
+}
+
+/// The dictionary of integers (labels their decimal texts): a table
+/// indexed by value when the values span little, else a hash map.
+fn int_dict(values: impl Iterator<Item = i128> + Clone, n: usize) -> Dict<'static> {
+    let (lo, hi) = values
+        .clone()
+        .fold((i128::MAX, i128::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+    let mut labels: Vec<Cow<'static, str>> = Vec::new();
+    let mut codes = Vec::with_capacity(n);
+    if hi >= lo && hi - lo < 4 * n as i128 + 1024 {
+        let mut table = vec![NO_VALUE; (hi - lo + 1) as usize];
+        for v in values {
+            let slot = &mut table[(v - lo) as usize];
+            if *slot == NO_VALUE {
+                *slot = labels.len() as u32;
+                labels.push(Cow::Owned(v.to_string()));
+            }
+            codes.push(*slot);
+        }
+    } else {
+        let mut map: group::FastMap<i128, u32> = group::map_with_capacity(64);
+        for v in values {
+            let next = labels.len() as u32;
+            let c = *map.entry(v).or_insert(next);
+            if c == next {
+                labels.push(Cow::Owned(v.to_string()));
+            }
+            codes.push(c);
+        }
+    }
+    Dict { codes, labels }
+}
+
+/// The case id column of a case table, ready to read per row.
+enum IdColumn<'a> {
+    U64(&'a [u64]),
+    U32(&'a [u32]),
+    I64(&'a [i64]),
+    Texts(Cow<'a, [Option<&'a str>]>),
+}
+
+impl<'a> IdColumn<'a> {
+    fn of(col: &CaseTexts<'a>) -> Result<IdColumn<'a>> {
+        let n = col.len();
+        let gone = |m: &[bool], i: usize| m.get(i).copied().unwrap_or(false);
+        Ok(match *col {
+            CaseTexts::U64(v) => IdColumn::U64(v),
+            CaseTexts::U32(v) => IdColumn::U32(v),
+            CaseTexts::I64(v) => IdColumn::I64(v),
+            CaseTexts::Rows(r) => IdColumn::Texts(Cow::Borrowed(r)),
+            CaseTexts::Column { texts, missing } => {
+                if !missing.is_empty() {
+                    Error::check_len("case", missing.len(), "case", n)?;
+                }
+                let mut v = vec![None; n];
+                each_text(texts, |i, s| {
+                    if !gone(missing, i) {
+                        v[i] = Some(s);
+                    }
+                });
+                IdColumn::Texts(Cow::Owned(v))
+            }
+            CaseTexts::Coded {
+                codes,
+                labels,
+                missing,
+            } => {
+                let d = Dict::of(col, "case", n)?;
+                let _ = (codes, missing);
+                // Labels borrowed from the caller: look each row's up.
+                let labels: Vec<&'a str> = {
+                    let mut it = Intern::new();
+                    for l in labels {
+                        it.id(l);
+                    }
+                    it.labels
+                        .into_iter()
+                        .map(|l| match l {
+                            Cow::Borrowed(s) => s,
+                            Cow::Owned(_) => "",
+                        })
+                        .collect()
+                };
+                IdColumn::Texts(Cow::Owned(
+                    d.codes
+                        .iter()
+                        .map(|&c| labels.get(c as usize).copied())
+                        .collect(),
+                ))
+            }
+        })
+    }
+
+    /// The id of row `row` (`None`: missing).
+    #[inline]
+    fn get(&self, row: usize) -> Option<Id<'a>> {
+        match self {
+            IdColumn::U64(v) => Some(Id::Int(v[row])),
+            IdColumn::U32(v) => Some(Id::Int(u64::from(v[row]))),
+            IdColumn::I64(v) => Some(match u64::try_from(v[row]) {
+                Ok(x) => Id::Int(x),
+                Err(_) => Id::Neg(v[row]),
+            }),
+            IdColumn::Texts(t) => t[row].map(Id::Text),
+        }
+    }
+}
+
 /// A case table: one row per case with what the statistics read of it
 /// (the flat form of a case export; [`recovery_stats_from_case_columns`]).
 /// `case`, `opened`, `score` and `reason` are required and `case` sets the
 /// number of rows; every other column is either empty (not given) or as
-/// long as `case`. Text columns hold `None` where a row has no value,
-/// number columns NaN, instant columns `i64::MIN`.
+/// long as `case`. Text columns ([`CaseTexts`]: one `&str` per row,
+/// dictionary codes, Arrow text read in place, or integers) mark the rows
+/// without a value (`None`, or their `missing` mask); number columns hold
+/// NaN there, instant columns `i64::MIN`.
+///
+/// Case ids given as integers ([`CaseTexts::U64`], …) are kept as numbers
+/// (the id of such a case is its decimal text: `42` and `"42"` are the
+/// same case, see [`CaseIds`]).
 ///
 /// The rules of a row (each broken one is [`Error::InCase`] naming the case
 /// id and the row, around [`Error::InvalidValue`] naming the column and
-/// the row):
+/// the row; a row without a case id is [`Error::InvalidValue`] naming
+/// `case` and the row):
 ///
 /// - `score` is the original score, a whole number 0–10; `reason` its
 ///   low-score reason; `opened` the opening instant (Unix seconds).
@@ -1070,7 +1724,7 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
 ///   `channel` (`phone`, `visit`, `message`, `video`: the channel the
 ///   [`StatsOptions::channel_rule`] picks, e.g. the strongest used), a case
 ///   never contacted has none.
-/// - `outcome` (`recovered`, `converted`, `lost`; `None` while open):
+/// - `outcome` (`recovered`, `converted`, `lost`; none while open):
 ///   recovered and converted need a contact.
 /// - `compensation` is the total of the accepted packages in minor units
 ///   of the policy's currency (whole, ≥ 0; NaN or an empty column: no
@@ -1085,22 +1739,22 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
 #[derive(Debug, Clone, Copy, Default)]
 pub struct CaseColumns<'a> {
     /// The case id of each row.
-    pub case: &'a [&'a str],
+    pub case: CaseTexts<'a>,
     /// The opening instant, Unix seconds (`i64::MIN` marks a missing one,
     /// reported as such).
     pub opened: &'a [i64],
     /// The original score 0–10 (NaN = missing, reported).
     pub score: &'a [f64],
     /// The low-score reason.
-    pub reason: &'a [Option<&'a str>],
+    pub reason: CaseTexts<'a>,
     /// The dealer (optional).
-    pub dealer: &'a [Option<&'a str>],
+    pub dealer: CaseTexts<'a>,
     /// The first contact, Unix seconds (`i64::MIN` = never contacted).
     pub contacted: &'a [i64],
     /// The apology channel of a contacted case.
-    pub channel: &'a [Option<&'a str>],
-    /// How the case ended (`None` while open).
-    pub outcome: &'a [Option<&'a str>],
+    pub channel: CaseTexts<'a>,
+    /// How the case ended (none while open).
+    pub outcome: CaseTexts<'a>,
     /// Total of the accepted packages, minor units (NaN = none).
     pub compensation: &'a [f64],
     /// An accepted package is over the customer's expectation.
@@ -1131,66 +1785,131 @@ impl<'a> CaseColumns<'a> {
         }
         Ok(())
     }
+}
 
-    /// What the statistics read of row `row` (its rules broken:
-    /// [`Error::InvalidValue`] naming the column and the row).
+/// A case table ready to read row by row: its text columns as
+/// dictionaries, each distinct channel and outcome parsed once.
+struct Rows<'c, 'a> {
+    cols: &'c CaseColumns<'a>,
+    ids: IdColumn<'a>,
+    reason: Dict<'a>,
+    channel: Dict<'a>,
+    /// The channel of each label of `channel` (`None`: unknown).
+    channels: Vec<Option<Channel>>,
+    outcome: Dict<'a>,
+    outcomes: Vec<Option<Outcome>>,
+}
+
+impl<'c, 'a> Rows<'c, 'a> {
+    fn new(cols: &'c CaseColumns<'a>) -> Result<Rows<'c, 'a>> {
+        cols.check()?;
+        let n = cols.case.len();
+        let channel = Dict::of(&cols.channel, "channel", n)?;
+        let outcome = Dict::of(&cols.outcome, "outcome", n)?;
+        let channels = channel
+            .labels
+            .iter()
+            .map(|l| Channel::ALL.into_iter().find(|c| c.name() == l))
+            .collect();
+        let outcomes = outcome
+            .labels
+            .iter()
+            .map(|l| {
+                [Outcome::Recovered, Outcome::Converted, Outcome::Lost]
+                    .into_iter()
+                    .find(|o| o.name() == l)
+            })
+            .collect();
+        Ok(Rows {
+            cols,
+            ids: IdColumn::of(&cols.case)?,
+            reason: Dict::of(&cols.reason, "reason", n)?,
+            channel,
+            channels,
+            outcome,
+            outcomes,
+        })
+    }
+
+    /// The rows.
+    fn len(&self) -> usize {
+        self.cols.case.len()
+    }
+
+    /// The labels of the reason codes.
+    fn reasons(&self) -> Vec<&str> {
+        self.reason.labels.iter().map(|l| &**l).collect()
+    }
+
+    /// What the statistics read of row `row`: its rules broken,
+    /// [`Error::InCase`] around [`Error::InvalidValue`] naming the column
+    /// and the row.
+    #[inline]
     fn facts(&self, row: usize) -> Result<Facts<'a>> {
+        let id = self
+            .ids
+            .get(row)
+            .ok_or_else(|| Error::value("case", row, "missing case id"))?;
+        self.row(row, id).map_err(|e| e.in_case(row, &id.text()))
+    }
+
+    fn row(&self, row: usize, id: Id<'a>) -> Result<Facts<'a>> {
+        let cols = self.cols;
         let bad = |name: &str, reason: String| Error::value(name, row, reason);
-        let opened = self.opened[row];
+        let opened = cols.opened[row];
         if opened == i64::MIN {
             return Err(bad("opened", "missing".into()));
         }
-        let v = self.score[row];
+        let v = cols.score[row];
         if v.is_nan() {
             return Err(bad("score", "missing".into()));
         }
         if v.fract() != 0.0 || !(0.0..=10.0).contains(&v) {
             return Err(bad("score", format!("{v} is not a whole number 0–10")));
         }
-        let reason = self.reason[row].ok_or_else(|| bad("reason", "missing".into()))?;
-        let contacted = self.contacted.get(row).copied().filter(|&t| t != i64::MIN);
+        let reason = match self.reason.codes[row] {
+            NO_VALUE => return Err(bad("reason", "missing".into())),
+            c => Reason::Code(c),
+        };
+        let contacted = cols.contacted.get(row).copied().filter(|&t| t != i64::MIN);
         if let Some(t) = contacted.filter(|&t| t < opened) {
             return Err(bad(
                 "contacted",
                 format!("the first contact ({t}) is before the opening ({opened})"),
             ));
         }
-        let channel = match (self.channel.get(row).copied().flatten(), contacted) {
-            (Some(text), Some(_)) => Some(
-                Channel::ALL
-                    .into_iter()
-                    .find(|c| c.name() == text)
-                    .ok_or_else(|| {
-                        bad(
-                            "channel",
-                            format!("unknown channel `{}`", crate::error::quote(text)),
-                        )
-                    })?,
-            ),
-            (None, None) => None,
-            (None, Some(_)) => {
+        let channel = match (self.channel.codes[row], contacted) {
+            (NO_VALUE, None) => None,
+            (NO_VALUE, Some(_)) => {
                 return Err(bad("channel", "missing (a contacted case has one)".into()))
             }
-            (Some(_), None) => {
+            (c, Some(_)) => Some(self.channels[c as usize].ok_or_else(|| {
+                bad(
+                    "channel",
+                    format!(
+                        "unknown channel `{}`",
+                        crate::error::quote(&self.channel.labels[c as usize])
+                    ),
+                )
+            })?),
+            (_, None) => {
                 return Err(bad(
                     "channel",
                     "given for a case never contacted (no `contacted`)".into(),
-                ))
+                ));
             }
         };
-        let outcome = match self.outcome.get(row).copied().flatten() {
-            None => None,
-            Some(text) => Some(
-                [Outcome::Recovered, Outcome::Converted, Outcome::Lost]
-                    .into_iter()
-                    .find(|o| o.name() == text)
-                    .ok_or_else(|| {
-                        bad(
-                            "outcome",
-                            format!("unknown outcome `{}`", crate::error::quote(text)),
-                        )
-                    })?,
-            ),
+        let outcome = match self.outcome.codes[row] {
+            NO_VALUE => None,
+            c => Some(self.outcomes[c as usize].ok_or_else(|| {
+                bad(
+                    "outcome",
+                    format!(
+                        "unknown outcome `{}`",
+                        crate::error::quote(&self.outcome.labels[c as usize])
+                    ),
+                )
+            })?),
         };
         if contacted.is_none() && matches!(outcome, Some(Outcome::Recovered | Outcome::Converted)) {
             return Err(bad(
@@ -1198,8 +1917,8 @@ impl<'a> CaseColumns<'a> {
                 "a case is recovered or converted after a contact (no `contacted`)".into(),
             ));
         }
-        let over = self.over_expectation.get(row).copied().unwrap_or(false);
-        let (expectation, compensation) = match self.compensation.get(row).copied() {
+        let over = cols.over_expectation.get(row).copied().unwrap_or(false);
+        let (expectation, compensation) = match cols.compensation.get(row).copied() {
             Some(v) if !v.is_nan() => {
                 // Below 2^53 every whole number is exact.
                 if v.fract() != 0.0 || !(0.0..=9_007_199_254_740_992.0).contains(&v) {
@@ -1220,7 +1939,7 @@ impl<'a> CaseColumns<'a> {
         };
         Ok(Facts {
             index: row,
-            id: self.case[row],
+            id,
             score: v as u8,
             reason,
             opened,
@@ -1230,14 +1949,6 @@ impl<'a> CaseColumns<'a> {
             expectation,
             compensation,
         })
-    }
-
-    /// Every row's facts, in row order (the first bad row is the error).
-    fn all_facts(&self) -> Result<Vec<Facts<'a>>> {
-        self.check()?;
-        (0..self.case.len())
-            .map(|row| self.facts(row).map_err(|e| e.in_case(row, self.case[row])))
-            .collect()
     }
 }
 
@@ -1252,26 +1963,28 @@ impl<'a> CaseColumns<'a> {
 ///
 /// ```
 /// use nps_core::policy::Policy;
-/// use nps_core::programme::{recovery_stats_from_case_columns, CaseColumns, StatsOptions};
+/// use nps_core::programme::{recovery_stats_from_case_columns, CaseColumns, CaseTexts,
+///     StatsOptions};
 /// let cols = CaseColumns {
-///     case: &["a", "b", "c"],
+///     case: CaseTexts::U64(&[7, 8, 9]),
 ///     opened: &[0, 0, 0],
 ///     score: &[3.0, 5.0, 9.0],
-///     reason: &[Some("waiting"), Some("price"), Some("none")],
+///     reason: CaseTexts::Rows(&[Some("waiting"), Some("price"), Some("none")]),
 ///     contacted: &[3600, i64::MIN, i64::MIN],
-///     channel: &[Some("visit"), None, None],
-///     outcome: &[Some("recovered"), None, None],
+///     channel: CaseTexts::Rows(&[Some("visit"), None, None]),
+///     outcome: CaseTexts::Rows(&[Some("recovered"), None, None]),
 ///     ..CaseColumns::default()
 /// };
 /// let s = recovery_stats_from_case_columns(&cols, &Policy::default(), &StatsOptions::default())?;
 /// assert_eq!((s.low_scores, s.launched, s.recovered), (2, 1, 1));
 /// assert_eq!(s.success_rate.value, Some(0.5));
+/// assert!(s.parts.case_ids.contains("8"));
 /// // A bad row: the error names the case, the row and the column.
-/// let bad = CaseColumns { outcome: &[None, Some("recovered"), None], ..cols };
+/// let bad = CaseColumns { outcome: CaseTexts::Rows(&[None, Some("recovered"), None]), ..cols };
 /// let e = recovery_stats_from_case_columns(&bad, &Policy::default(), &StatsOptions::default())
 ///     .unwrap_err();
 /// assert_eq!(e.index(), Some(1));
-/// assert!(e.to_string().contains("`b`") && e.to_string().contains("`outcome`"));
+/// assert!(e.to_string().contains("`8`") && e.to_string().contains("`outcome`"));
 /// # Ok::<(), nps_core::Error>(())
 /// ```
 pub fn recovery_stats_from_case_columns(
@@ -1279,8 +1992,13 @@ pub fn recovery_stats_from_case_columns(
     policy: &Policy,
     options: &StatsOptions,
 ) -> Result<RecoveryStats> {
-    let facts = cols.all_facts()?;
-    stats_of(facts.iter().map(Ok), &How::new(policy, options))
+    let rows = Rows::new(cols)?;
+    let reasons = rows.reasons();
+    stats_of(
+        (0..rows.len()).map(|i| rows.facts(i)),
+        &How::new(policy, options),
+        &reasons,
+    )
 }
 
 /// [`recovery_stats_table`] of a case table ([`CaseColumns`]; the dealer
@@ -1288,18 +2006,21 @@ pub fn recovery_stats_from_case_columns(
 /// to [`recovery_stats_table`] of cases whose state says what the rows say.
 ///
 /// Errors: as [`recovery_stats_from_case_columns`] and
-/// [`recovery_stats_by_keys`].
+/// [`recovery_stats_by_keys`] (a bad row is reported first).
 ///
 /// ```
+/// use nps_core::group::Codes;
 /// use nps_core::policy::Policy;
-/// use nps_core::programme::{recovery_stats_table_from_case_columns, CaseColumns,
+/// use nps_core::programme::{recovery_stats_table_from_case_columns, CaseColumns, CaseTexts,
 ///     StatsGrouping, StatsOptions};
 /// let cols = CaseColumns {
-///     case: &["a", "b", "c"],
+///     case: CaseTexts::Rows(&[Some("a"), Some("b"), Some("c")]),
 ///     opened: &[0, 0, 0],
 ///     score: &[3.0, 5.0, 6.0],
-///     reason: &[Some("waiting"), Some("price"), Some("price")],
-///     dealer: &[Some("D1"), Some("D2"), Some("D1")],
+///     // A categorical column: codes into labels.
+///     reason: CaseTexts::Coded { codes: Codes::U8(&[0, 1, 1]), labels: &["waiting", "price"],
+///         missing: &[] },
+///     dealer: CaseTexts::Rows(&[Some("D1"), Some("D2"), Some("D1")]),
 ///     ..CaseColumns::default()
 /// };
 /// let g = StatsGrouping { dealer: true, period: None };
@@ -1316,18 +2037,41 @@ pub fn recovery_stats_table_from_case_columns(
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
 ) -> Result<RecoveryStatsTable> {
-    let facts = cols.all_facts()?;
+    let rows = Rows::new(cols)?;
+    let n = rows.len();
     let how = How::new(policy, options);
-    let dealers: Vec<Option<&str>> = if cols.dealer.is_empty() {
-        vec![None; facts.len()]
+    let dealers = if grouping.dealer {
+        Dict::of(&cols.dealer, "dealer", n)?
     } else {
-        cols.dealer.to_vec()
+        Dict {
+            codes: Vec::new(),
+            labels: Vec::new(),
+        }
     };
+    let reasons = rows.reasons();
     let n_keys = key_columns(&keys);
+    let groups = grouped_stats(
+        n,
+        &dealers,
+        cols.opened,
+        &how,
+        grouping,
+        keys,
+        &reasons,
+        |i| rows.facts(i),
+    );
+    let groups = match groups {
+        Ok(g) => g,
+        Err(e) => {
+            // A bad row first (in row order), then the grouping's error.
+            for i in 0..n {
+                rows.facts(i)?;
+            }
+            return Err(e);
+        }
+    };
     Ok(RecoveryStatsTable {
-        rows: grouped_stats(&dealers, cols.opened, &how, grouping, keys, |i| {
-            Ok(&facts[i])
-        })?,
+        rows: groups,
         dealer: grouping.dealer,
         period: grouping.period.map(|(p, _)| p),
         tz: grouping.period.map(|(_, tz)| tz.name().to_owned()),
@@ -1423,7 +2167,7 @@ impl RecoveryStatsTable {
             // merge checks them.
             let empty = |s: &RecoveryStats| RecoveryStats {
                 parts: StatsParts {
-                    case_ids: Vec::new(),
+                    case_ids: CaseIds::default(),
                     ..s.parts.clone()
                 },
                 ..s.clone()
@@ -1431,15 +2175,14 @@ impl RecoveryStatsTable {
             empty(&a.stats).merge(&empty(&b.stats))?;
         }
         let ids = |t: &RecoveryStatsTable| {
-            let mut v: Vec<String> = t
-                .rows
-                .iter()
-                .flat_map(|r| r.stats.parts.case_ids.iter().cloned())
-                .collect();
-            v.sort_unstable();
-            v
+            let (mut ints, mut texts) = (Vec::new(), Vec::new());
+            for r in &t.rows {
+                ints.extend_from_slice(&r.stats.parts.case_ids.ints);
+                texts.extend(r.stats.parts.case_ids.texts.iter().cloned());
+            }
+            CaseIds::from_parts(ints, texts)
         };
-        merge_sorted_ids(&ids(self), &ids(other))?;
+        ids(self).merge(&ids(other))?;
         let mut rows = Vec::with_capacity(self.rows.len() + other.rows.len());
         let (mut i, mut j) = (0, 0);
         while i < self.rows.len() || j < other.rows.len() {
@@ -1634,8 +2377,8 @@ pub struct RankedCase {
 /// assert_eq!((r[1].case_id.as_str(), r[1].probability), ("a", 0.85));
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn rank_open_cases(
-    cases: &[Case],
+pub fn rank_open_cases<C: Borrow<Case>>(
+    cases: &[C],
     values: &[f64],
     policy: &Policy,
     now: i64,
@@ -1643,6 +2386,7 @@ pub fn rank_open_cases(
     Error::check_len("values", values.len(), "cases", cases.len())?;
     let mut out = Vec::new();
     for (i, (c, &v)) in cases.iter().zip(values).enumerate() {
+        let c: &Case = c.borrow();
         if !v.is_finite() || v < 0.0 {
             return Err(Error::value(
                 "values",
@@ -2046,7 +2790,7 @@ mod merge_tests {
             (m.reasons[0].share.numerator, m.reasons[0].share.denominator),
             (2, 3)
         );
-        assert_eq!(m.parts.case_ids, ["c0", "c1", "c2", "c3"]);
+        assert_eq!(m.parts.case_ids.to_strings(), ["c0", "c1", "c2", "c3"]);
         // The JSON of the figures has no parts.
         assert!(!m.to_json().contains("case_ids"));
     }
@@ -2126,10 +2870,10 @@ mod case_columns_tests {
         usize,
     );
 
-    fn build(i: usize, sp: &Spec) -> Case {
+    fn build_as(id: String, sp: &Spec) -> Case {
         let &(at, score, reason, dealer, contact, package, outcome) = sp;
         let mut c = Case::new(
-            format!("c{i}"),
+            id,
             Event::Opened {
                 at: At(at),
                 score,
@@ -2265,19 +3009,84 @@ mod case_columns_tests {
         }
     }
 
-    fn with_columns<R>(t: &Owned, f: impl FnOnce(&CaseColumns<'_>) -> R) -> R {
-        let ids: Vec<&str> = t.ids.iter().map(String::as_str).collect();
+    /// A text column as (codes, distinct labels, missing mask).
+    fn factorise<'a>(rows: &[Option<&'a str>]) -> (Vec<u8>, Vec<&'a str>, Vec<bool>) {
+        let mut labels: Vec<&str> = Vec::new();
+        let codes = rows
+            .iter()
+            .map(|r| {
+                let s = r.unwrap_or("");
+                match labels.iter().position(|l| *l == s) {
+                    Some(i) => i as u8,
+                    None => {
+                        labels.push(s);
+                        // A repeated label too: labels may repeat.
+                        labels.push(s);
+                        (labels.len() - 1) as u8
+                    }
+                }
+            })
+            .collect();
+        (codes, labels, rows.iter().map(Option::is_none).collect())
+    }
+
+    /// Texts packed back to back, read in blocks (as Arrow lays them out).
+    struct Packed(Vec<String>);
+    impl TextColumn for Packed {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = &self.0[start + j];
+            }
+        }
+    }
+
+    /// The table in column form `form`: 0 one `&str` per row, 1
+    /// dictionary codes, 2 text read in blocks, 3 integer case ids (the
+    /// cases' ids are then decimal numbers).
+    fn with_columns<R>(t: &Owned, form: usize, f: impl FnOnce(&CaseColumns<'_>) -> R) -> R {
+        let ids: Vec<Option<&str>> = t.ids.iter().map(|s| Some(s.as_str())).collect();
+        let nums: Vec<u64> = t
+            .ids
+            .iter()
+            .map(|s| s.parse().unwrap_or(u64::MAX))
+            .collect();
         let reason: Vec<Option<&str>> = t.reason.iter().map(|r| Some(r.as_str())).collect();
         let dealer: Vec<Option<&str>> = t.dealer.iter().map(|d| d.as_deref()).collect();
+        let coded = [&reason, &dealer, &t.channel, &t.outcome].map(|c| factorise(c));
+        let packed = [&reason, &dealer, &t.channel, &t.outcome]
+            .map(|c| Packed(c.iter().map(|s| s.unwrap_or("").to_owned()).collect()));
+        let texts: Vec<CaseTexts<'_>> = [&reason, &dealer, &t.channel, &t.outcome]
+            .iter()
+            .enumerate()
+            .map(|(i, rows)| match form {
+                1 => CaseTexts::Coded {
+                    codes: Codes::U8(&coded[i].0),
+                    labels: &coded[i].1,
+                    missing: &coded[i].2,
+                },
+                2 => CaseTexts::Column {
+                    texts: &packed[i],
+                    missing: &coded[i].2,
+                },
+                _ => CaseTexts::Rows(rows),
+            })
+            .collect();
         f(&CaseColumns {
-            case: &ids,
+            case: if form == 3 {
+                CaseTexts::U64(&nums)
+            } else {
+                CaseTexts::Rows(&ids)
+            },
             opened: &t.opened,
             score: &t.score,
-            reason: &reason,
-            dealer: &dealer,
+            reason: texts[0],
+            dealer: texts[1],
             contacted: &t.contacted,
-            channel: &t.channel,
-            outcome: &t.outcome,
+            channel: texts[2],
+            outcome: texts[3],
             compensation: &t.compensation,
             over_expectation: &t.over,
         })
@@ -2299,16 +3108,18 @@ mod case_columns_tests {
         #![proptest_config(ProptestConfig::with_cases(64))]
         #[test]
         fn case_table_equals_the_cases(specs in proptest::collection::vec(spec(), 0..60),
-                                       first in any::<bool>()) {
+                                       first in any::<bool>(), form in 0usize..4) {
             let p = Policy::default();
             let o = StatsOptions {
                 channel_rule: if first { ChannelRule::FirstContact } else { ChannelRule::Strongest },
                 ..StatsOptions::default()
             };
-            let cases: Vec<Case> = specs.iter().enumerate().map(|(i, s)| build(i, s)).collect();
+            // Integer ids (form 3): the cases' ids are their decimal texts.
+            let id = |i: usize| if form == 3 { (i * 7919 % 1000).to_string() } else { format!("c{i}") };
+            let cases: Vec<Case> = specs.iter().enumerate().map(|(i, s)| build_as(id(i), s)).collect();
             let t = table(&cases, &p, o.channel_rule);
             let want = recovery_stats(&cases, &p, &o).unwrap();
-            let got = with_columns(&t, |c| recovery_stats_from_case_columns(c, &p, &o)).unwrap();
+            let got = with_columns(&t, form, |c| recovery_stats_from_case_columns(c, &p, &o)).unwrap();
             prop_assert_eq!(&got, &want);
             // The cases by reference: the same.
             let refs: Vec<&Case> = cases.iter().collect();
@@ -2318,7 +3129,7 @@ mod case_columns_tests {
                 period: Some((Period::Month, parse_tz("Asia/Shanghai").unwrap())),
             };
             let want = recovery_stats_table(&cases, &p, &o, &g, None).unwrap();
-            let got = with_columns(&t, |c| {
+            let got = with_columns(&t, form, |c| {
                 recovery_stats_table_from_case_columns(c, &p, &o, &g, None)
             })
             .unwrap();
@@ -2327,7 +3138,7 @@ mod case_columns_tests {
             let keys: Vec<u32> = (0..cases.len() as u32).map(|i| i % 2).collect();
             let g = StatsGrouping { dealer: false, period: None };
             let want = recovery_stats_table(&cases, &p, &o, &g, Some(Keys::U32(&keys))).unwrap();
-            let got = with_columns(&t, |c| {
+            let got = with_columns(&t, form, |c| {
                 recovery_stats_table_from_case_columns(c, &p, &o, &g, Some(Keys::U32(&keys)))
             })
             .unwrap();
@@ -2342,7 +3153,7 @@ mod case_columns_tests {
     fn the_source_example_as_a_table() {
         let n = 25;
         let ids: Vec<String> = (0..n).map(|i| format!("c{i:02}")).collect();
-        let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+        let ids: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
         let contacted: Vec<i64> = (0..n)
             .map(|i| if i == 0 { 90_000 } else { 3_600 })
             .collect();
@@ -2355,13 +3166,13 @@ mod case_columns_tests {
             })
             .collect();
         let cols = CaseColumns {
-            case: &ids,
+            case: CaseTexts::Rows(&ids),
             opened: &vec![0; n],
             score: &vec![4.0; n],
-            reason: &vec![Some("waiting"); n],
+            reason: CaseTexts::Rows(&vec![Some("waiting"); n]),
             contacted: &contacted,
-            channel: &vec![Some("phone"); n],
-            outcome: &outcome,
+            channel: CaseTexts::Rows(&vec![Some("phone"); n]),
+            outcome: CaseTexts::Rows(&outcome),
             ..CaseColumns::default()
         };
         let s =
@@ -2390,13 +3201,13 @@ mod case_columns_tests {
     #[test]
     fn bad_rows_are_named() {
         let base = CaseColumns {
-            case: &["a", "b"],
+            case: CaseTexts::Rows(&[Some("a"), Some("b")]),
             opened: &[100, 100],
             score: &[3.0, 4.0],
-            reason: &[Some("r"), Some("r")],
+            reason: CaseTexts::Rows(&[Some("r"), Some("r")]),
             contacted: &[200, i64::MIN],
-            channel: &[Some("phone"), None],
-            outcome: &[Some("recovered"), None],
+            channel: CaseTexts::Rows(&[Some("phone"), None]),
+            outcome: CaseTexts::Rows(&[Some("recovered"), None]),
             compensation: &[500.0, f64::NAN],
             over_expectation: &[true, false],
             ..CaseColumns::default()
@@ -2454,7 +3265,7 @@ mod case_columns_tests {
         );
         check(
             CaseColumns {
-                reason: &[Some("r"), None],
+                reason: CaseTexts::Rows(&[Some("r"), None]),
                 ..base
             },
             1,
@@ -2470,7 +3281,7 @@ mod case_columns_tests {
         );
         check(
             CaseColumns {
-                channel: &[None, None],
+                channel: CaseTexts::Rows(&[None, None]),
                 ..base
             },
             0,
@@ -2478,7 +3289,7 @@ mod case_columns_tests {
         );
         check(
             CaseColumns {
-                channel: &[Some("fax"), None],
+                channel: CaseTexts::Rows(&[Some("fax"), None]),
                 ..base
             },
             0,
@@ -2486,7 +3297,7 @@ mod case_columns_tests {
         );
         check(
             CaseColumns {
-                channel: &[Some("phone"), Some("visit")],
+                channel: CaseTexts::Rows(&[Some("phone"), Some("visit")]),
                 ..base
             },
             1,
@@ -2494,7 +3305,7 @@ mod case_columns_tests {
         );
         check(
             CaseColumns {
-                outcome: &[Some("won"), None],
+                outcome: CaseTexts::Rows(&[Some("won"), None]),
                 ..base
             },
             0,
@@ -2502,7 +3313,7 @@ mod case_columns_tests {
         );
         check(
             CaseColumns {
-                outcome: &[Some("recovered"), Some("converted")],
+                outcome: CaseTexts::Rows(&[Some("recovered"), Some("converted")]),
                 ..base
             },
             1,
@@ -2527,7 +3338,7 @@ mod case_columns_tests {
         // A column of another length.
         let e = recovery_stats_from_case_columns(
             &CaseColumns {
-                dealer: &[None],
+                dealer: CaseTexts::Rows(&[None]),
                 ..base
             },
             &p,
@@ -2546,5 +3357,87 @@ mod case_columns_tests {
         )
         .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::LengthMismatch);
+    }
+
+    /// Integer ids are the cases of their decimal texts: merging refuses
+    /// the same case given both ways; texts that only look like numbers
+    /// ("042") are other cases.
+    #[test]
+    fn integer_ids_are_their_decimal_texts() {
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let one = |case: CaseTexts<'_>| {
+            recovery_stats_from_case_columns(
+                &CaseColumns {
+                    case,
+                    opened: &[0],
+                    score: &[3.0],
+                    reason: CaseTexts::Rows(&[Some("r")]),
+                    ..CaseColumns::default()
+                },
+                &p,
+                &o,
+            )
+            .unwrap()
+        };
+        let int = one(CaseTexts::U64(&[42]));
+        let text = one(CaseTexts::Rows(&[Some("42")]));
+        assert_eq!(int, text);
+        let e = int.merge(&text).unwrap_err();
+        assert!(e.to_string().contains("`42`"), "{e}");
+        let other = one(CaseTexts::Rows(&[Some("042")]));
+        let m = int.merge(&other).unwrap();
+        assert_eq!(m.parts.case_ids.to_strings(), ["42", "042"]);
+        assert_eq!(
+            one(CaseTexts::I64(&[-3])).parts.case_ids.to_strings(),
+            ["-3"]
+        );
+        // A saved state reads back (ids canonical again).
+        let back: CaseIds = serde_json::from_str(r#"["b", "7", "10", "a"]"#).unwrap();
+        assert_eq!(back.to_strings(), ["7", "10", "a", "b"]);
+    }
+
+    /// A row without a case id, and a dictionary code without a label,
+    /// are errors naming the column and the row.
+    #[test]
+    fn missing_ids_and_bad_codes_are_named() {
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let base = CaseColumns {
+            case: CaseTexts::Rows(&[Some("a"), None]),
+            opened: &[0, 0],
+            score: &[3.0, 4.0],
+            reason: CaseTexts::Rows(&[Some("r"), Some("r")]),
+            ..CaseColumns::default()
+        };
+        let e = recovery_stats_from_case_columns(&base, &p, &o).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(1)));
+        assert!(e.to_string().contains("`case`"), "{e}");
+        let bad = CaseColumns {
+            case: CaseTexts::U32(&[1, 2]),
+            reason: CaseTexts::Coded {
+                codes: Codes::I8(&[0, -1]),
+                labels: &["r"],
+                missing: &[],
+            },
+            ..base
+        };
+        let e = recovery_stats_from_case_columns(&bad, &p, &o).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(1)));
+        assert!(e.to_string().contains("`reason`"), "{e}");
+        // The same code masked as missing: the reason is missing, named
+        // with the case.
+        let masked = CaseColumns {
+            reason: CaseTexts::Coded {
+                codes: Codes::I8(&[0, -1]),
+                labels: &["r"],
+                missing: &[false, true],
+            },
+            ..bad
+        };
+        let e = recovery_stats_from_case_columns(&masked, &p, &o).unwrap_err();
+        assert_eq!(e.index(), Some(1));
+        assert!(
+            e.to_string().contains("`2`") && e.to_string().contains("`reason`"),
+            "{e}"
+        );
     }
 }

@@ -11,7 +11,7 @@ use nps_core::period::parse_tz;
 use nps_core::programme::{
     groups_to_json, rank_open_cases, recovery_stats, recovery_stats_by, recovery_stats_by_keys,
     recovery_stats_from_case_columns, recovery_stats_table_from_case_columns, CaseColumns,
-    ChannelRule, RecoveryRate, RecoveryStats, StatsGrouping, StatsOptions,
+    CaseTexts, ChannelRule, RecoveryRate, RecoveryStats, StatsGrouping, StatsOptions,
 };
 
 use crate::case::NpsCase;
@@ -667,6 +667,10 @@ pub struct NpsCaseColumns {
     /// An accepted package is over the customer's expectation, or NULL
     /// (false).
     pub over_expectation: *const bool,
+    /// Integer case ids, read when `case_id` is NULL (each the case of its
+    /// decimal text: 42 is the case "42"); kept as numbers, which is
+    /// faster than texts.
+    pub case_id_int: *const u64,
 }
 
 /// Reads a case table of `n` rows and runs `f` on its columns.
@@ -682,7 +686,15 @@ unsafe fn with_case_columns<R>(
     // SAFETY: caller guarantees on every pointer.
     unsafe {
         let c = ffi::reference(columns, "columns")?;
-        let case = ffi::str_column(c.case_id, n, "case_id")?;
+        let (case, case_int) = if c.case_id.is_null() && !c.case_id_int.is_null() {
+            (
+                Vec::new(),
+                Some(ffi::slice(c.case_id_int, n, "case_id_int")?),
+            )
+        } else {
+            (ffi::str_column(c.case_id, n, "case_id")?, None)
+        };
+        let case: Vec<Option<&str>> = case.into_iter().map(Some).collect();
         let opened = ffi::slice(c.opened, n, "opened")?;
         let score = ffi::slice(c.score, n, "score")?;
         let reason = ffi::nullable_str_column(c.reason, n, "reason")?;
@@ -694,14 +706,17 @@ unsafe fn with_case_columns<R>(
         let over_expectation =
             ffi::opt_slice(c.over_expectation, n, "over_expectation")?.unwrap_or(&[]);
         f(&CaseColumns {
-            case: &case,
+            case: match case_int {
+                Some(ids) => CaseTexts::U64(ids),
+                None => CaseTexts::Rows(&case),
+            },
             opened,
             score,
-            reason: &reason,
-            dealer: &dealer,
+            reason: CaseTexts::Rows(&reason),
+            dealer: CaseTexts::Rows(&dealer),
             contacted,
-            channel: &channel,
-            outcome: &outcome,
+            channel: CaseTexts::Rows(&channel),
+            outcome: CaseTexts::Rows(&outcome),
             compensation,
             over_expectation,
         })

@@ -14,13 +14,14 @@ use crate::names::repr_str;
 use crate::policy::PyPolicy;
 use nps_core::case::Case;
 use nps_core::event_log::{cases_from_columns, recovery_stats_from_columns, EventColumns};
+use nps_core::group::{Codes, TextColumn as CoreTextColumn};
 use nps_core::period::{parse_tz, Period};
 use nps_core::programme::{
     rank_open_cases as core_rank, recovery_stats as core_stats,
     recovery_stats_from_case_columns as recovery_stats_from_case_columns_core,
-    recovery_stats_table, recovery_stats_table_from_case_columns, CaseColumns, ChannelRule,
-    RankedCase, RecoveryBand, RecoveryRate, RecoveryStats, RecoveryStatsTable, StatsGrouping,
-    StatsOptions,
+    recovery_stats_table, recovery_stats_table_from_case_columns, CaseColumns, CaseTexts,
+    ChannelRule, RankedCase, RecoveryBand, RecoveryRate, RecoveryStats, RecoveryStatsTable,
+    StatsGrouping, StatsOptions,
 };
 use pyo3::exceptions::{PyIndexError, PyTypeError};
 use pyo3::prelude::*;
@@ -744,34 +745,10 @@ pub(crate) fn recovery_stats(
     Ok(Py::new(py, PyRecoveryStatsTable { table, key_names })?.into_any())
 }
 
-/// The texts of a text column of a case table (`None` at missing rows);
-/// an integer column as its decimal texts, held in `ints`.
-fn case_texts<'t>(
-    col: &'t Option<(Labels<'_>, Option<Vec<bool>>)>,
-    ints: &'t [String],
-    arg: &'static str,
-) -> PyResult<Vec<Option<&'t str>>> {
-    let Some((l, mask)) = col else {
-        return Ok(Vec::new());
-    };
-    let s: Vec<&str> = if !ints.is_empty() {
-        ints.iter().map(String::as_str).collect()
-    } else {
-        strs_of(l, mask.as_deref(), arg)?
-    };
-    Ok(match mask {
-        Some(m) => s
-            .into_iter()
-            .zip(m)
-            .map(|(s, &m)| (!m).then_some(s))
-            .collect(),
-        None => s.into_iter().map(Some).collect(),
-    })
-}
-
-/// The decimal texts of an integer label column (empty for strings).
-fn int_texts(col: &Option<(Labels<'_>, Option<Vec<bool>>)>) -> PyResult<Vec<String>> {
-    let Some((l, _)) = col else {
+/// The decimal texts of an integer column with missing rows (empty for
+/// any other column).
+fn masked_int_texts(col: &TextColumn<'_>) -> PyResult<Vec<String>> {
+    let Some((l, Some(_))) = col else {
         return Ok(Vec::new());
     };
     Ok(match l.ints()? {
@@ -782,14 +759,97 @@ fn int_texts(col: &Option<(Labels<'_>, Option<Vec<bool>>)>) -> PyResult<Vec<Stri
     })
 }
 
+/// A text column of a case table as read, in the form nps-core reads in
+/// place ([`CaseTexts`]): integers, Arrow text, dictionary codes (with
+/// their labels), or one text per row.
+enum CaseText<'t> {
+    Absent,
+    Ints(IntLabels<'t>),
+    Arrow(Box<dyn CoreTextColumn + 't>, &'t [bool]),
+    Coded(Codes<'t>, Vec<&'t str>, &'t [bool]),
+    Rows(Vec<Option<&'t str>>),
+}
+
+impl<'t> CaseText<'t> {
+    /// Column `arg` of a case table (not named: absent).
+    /// `owned`: the decimal texts of an integer column with missing rows
+    /// ([`masked_int_texts`]).
+    fn of(
+        col: &'t TextColumn<'_>,
+        owned: &'t [String],
+        arg: &'static str,
+    ) -> PyResult<CaseText<'t>> {
+        let Some((l, mask)) = col else {
+            return Ok(CaseText::Absent);
+        };
+        let missing: &[bool] = mask.as_deref().unwrap_or_default();
+        if let Some(ints) = l.ints()? {
+            if missing.is_empty() {
+                return Ok(CaseText::Ints(ints));
+            }
+            // Integers with missing rows: their decimal texts.
+            return Ok(CaseText::Rows(
+                owned
+                    .iter()
+                    .zip(missing)
+                    .map(|(s, &m)| (!m).then_some(s.as_str()))
+                    .collect(),
+            ));
+        }
+        if let Some(t) = l.text() {
+            return Ok(CaseText::Arrow(Box::new(t), missing));
+        }
+        let labels: Option<Vec<&str>> = match l {
+            Labels::Coded { categories, .. } => Some(categories.iter().map(|c| &**c).collect()),
+            Labels::DictStr { labels, .. } => Some(labels.iter().map(String::as_str).collect()),
+            Labels::Categorical { categories, .. } => {
+                Some(categories.labels.iter().map(String::as_str).collect())
+            }
+            _ => None,
+        };
+        if let (Some(labels), Some(codes)) = (labels, l.codes()) {
+            return Ok(CaseText::Coded(codes, labels, missing));
+        }
+        let s = strs_of(l, mask.as_deref(), arg)?;
+        Ok(CaseText::Rows(match mask {
+            Some(m) => s
+                .into_iter()
+                .zip(m)
+                .map(|(s, &m)| (!m).then_some(s))
+                .collect(),
+            None => s.into_iter().map(Some).collect(),
+        }))
+    }
+
+    /// The column as nps-core reads it.
+    fn texts(&self) -> CaseTexts<'_> {
+        match self {
+            CaseText::Absent => CaseTexts::Rows(&[]),
+            CaseText::Ints(IntLabels::U32(a)) => CaseTexts::U32(a),
+            CaseText::Ints(IntLabels::U64(a)) => CaseTexts::U64(a),
+            CaseText::Ints(IntLabels::I64(a)) => CaseTexts::I64(a),
+            CaseText::Arrow(t, missing) => CaseTexts::Column {
+                texts: &**t,
+                missing,
+            },
+            CaseText::Coded(codes, labels, missing) => CaseTexts::Coded {
+                codes: *codes,
+                labels,
+                missing,
+            },
+            CaseText::Rows(r) => CaseTexts::Rows(r),
+        }
+    }
+}
+
 /// Programme statistics (SPEC §4.5) of a case table: `table` (pandas,
 /// polars, pyarrow, anything with `__arrow_c_stream__`) has one row per
 /// case, and the keywords name its columns. The statistics are computed
 /// in nps-core from the columns, without building `nps.Case` objects, and
 /// equal `recovery_stats` of cases whose state says what the rows say.
 ///
-/// Columns: `case=` (the case id: strings, or integers as their decimal
-/// text), `opened=` (the opening instant: aware datetimes, datetime64 as
+/// Columns: `case=` (the case id: strings, or integers, kept as numbers:
+/// the case 7 is the case "7"), `opened=` (the opening instant: aware datetimes, datetime64 as
 /// UTC, or Unix seconds), `score=` (the original score, a whole number
 /// 0–10) and `reason=` (the low-score reason) are required; `dealer=`
 /// (strings or integers), `contacted=` (the first contact, an instant;
@@ -801,7 +861,9 @@ fn int_texts(col: &Option<(Labels<'_>, Option<Vec<bool>>)>) -> PyResult<Vec<Stri
 /// `over_expectation=` (booleans) are optional. `period`, `by`, `tz`,
 /// `keys`, `top_reasons`, `channel_rule` and `policy` are those of
 /// `recovery_stats` (one `RecoveryStats`, or a `RecoveryStatsTable` when
-/// grouped).
+/// grouped). Text columns may be strings (Arrow strings are read in
+/// place) or categoricals (read by their codes): each distinct reason,
+/// dealer, channel and outcome is looked up once.
 ///
 /// A bad row (missing score, unknown channel, a contact before the
 /// opening, a recovered case never contacted, ...) raises
@@ -865,23 +927,13 @@ pub(crate) fn recovery_stats_from_case_columns(
         Ok(at)
     };
     let case_col = text("case", Some(case))?;
-    let case_ints = int_texts(&case_col)?;
-    let ids = case_texts(&case_col, &case_ints, "case")?;
-    if let Some(row) = ids.iter().position(Option::is_none) {
-        return Err(invalid_argument(
-            "case",
-            format!("missing case id at row {row}"),
-        ));
-    }
-    let ids: Vec<&str> = ids.into_iter().flatten().collect();
     let opened = instants(&col("opened", opened)?)?;
     let contacted = opt("contacted", contacted)?
         .map(|c| instants(&c))
         .transpose()?
         .unwrap_or_default();
-    let score = numbers(&col("score", score)?, "score")?
-        .to_f64()?
-        .into_owned();
+    let score = numbers(&col("score", score)?, "score")?;
+    let score = score.to_f64()?;
     let compensation = opt("compensation", compensation)?
         .map(|c| Ok::<_, PyErr>(numbers(&c, "compensation")?.to_f64()?.into_owned()))
         .transpose()?
@@ -892,22 +944,32 @@ pub(crate) fn recovery_stats_from_case_columns(
         .unwrap_or_default();
     let reason_col = text("reason", Some(reason))?;
     let dealer_col = text("dealer", dealer)?;
-    let dealer_ints = int_texts(&dealer_col)?;
     let channel_col = text("channel", channel)?;
     let outcome_col = text("outcome", outcome)?;
-    let reasons = case_texts(&reason_col, &[], "reason")?;
-    let dealers = case_texts(&dealer_col, &dealer_ints, "dealer")?;
-    let channels = case_texts(&channel_col, &[], "channel")?;
-    let outcomes = case_texts(&outcome_col, &[], "outcome")?;
+    let owned: Vec<Vec<String>> = [
+        &case_col,
+        &reason_col,
+        &dealer_col,
+        &channel_col,
+        &outcome_col,
+    ]
+    .into_iter()
+    .map(masked_int_texts)
+    .collect::<PyResult<_>>()?;
+    let ids = CaseText::of(&case_col, &owned[0], "case")?;
+    let reasons = CaseText::of(&reason_col, &owned[1], "reason")?;
+    let dealers = CaseText::of(&dealer_col, &owned[2], "dealer")?;
+    let channels = CaseText::of(&channel_col, &owned[3], "channel")?;
+    let outcomes = CaseText::of(&outcome_col, &owned[4], "outcome")?;
     let cols = CaseColumns {
-        case: &ids,
+        case: ids.texts(),
         opened: &opened,
         score: &score,
-        reason: &reasons,
-        dealer: &dealers,
+        reason: reasons.texts(),
+        dealer: dealers.texts(),
         contacted: &contacted,
-        channel: &channels,
-        outcome: &outcomes,
+        channel: channels.texts(),
+        outcome: outcomes.texts(),
         compensation: &compensation,
         over_expectation: &over,
     };
@@ -1075,7 +1137,8 @@ pub(crate) fn rank_open_cases(
     now: &Bound<'_, PyAny>,
     policy: Option<&Bound<'_, PyPolicy>>,
 ) -> PyResult<Vec<PyRanked>> {
-    let cases: Vec<Case> = core_cases(cases)?.iter().map(|c| c.c.clone()).collect();
+    let cases = core_cases(cases)?;
+    let cases: Vec<&Case> = cases.iter().map(|c| &c.c).collect();
     let values = numbers(values, "values")?;
     let values = values.to_f64()?.into_owned();
     let now = seconds(now, "now")?;

@@ -147,8 +147,52 @@ static void bad_rows(void) {
     case_end();
 }
 
+/* Integer case ids (case_id NULL, case_id_int given): the cases whose ids
+ * are their decimal texts; a bad row names the id as text. */
+static void integer_ids(void) {
+    static const char *NUM_IDS[] = {"7", "8", "9"};
+    static const uint64_t INT_IDS[] = {7, 8, 9};
+    const char *strongest[] = {"visit", "phone", NULL};
+    NpsCase *cases[3] = {NULL, NULL, NULL};
+    char want[8192], got[8192];
+    case_begin("case table: integer case ids equal the cases of their decimal texts");
+    for (int i = 0; i < 3; i++) {
+        CHECK_STATUS(nps_case_from_events_json(NULL, LOGS[i], NUM_IDS[i], &cases[i]),
+                     NPS_STATUS_OK);
+    }
+    NpsCaseColumns c = columns(strongest);
+    c.case_id = NULL;
+    c.case_id_int = INT_IDS;
+    CHECK_STATUS(nps_recovery_stats_by_json(NULL, (const NpsCase *const *)cases, 3, NULL, 0,
+                                            NPS_PERIOD_MONTH, true, "UTC", 5, want, sizeof want,
+                                            NULL),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_table_from_case_columns_json(NULL, &c, 3, NULL,
+                                                                 NPS_PERIOD_MONTH, true, "UTC",
+                                                                 got, sizeof got, NULL),
+                 NPS_STATUS_OK);
+    CHECK_STR("groups", got, want);
+    NpsRecoveryStatsHandle *a = NULL, *b = NULL;
+    CHECK_STATUS(nps_recovery_stats_new_with_options(NULL, (const NpsCase *const *)cases, 3,
+                                                     NULL, &a),
+                 NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_from_case_columns(NULL, &c, 3, NULL, &b), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_to_json(a, want, sizeof want, NULL), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_to_json(b, got, sizeof got, NULL), NPS_STATUS_OK);
+    CHECK_STR("statistics", got, want);
+    nps_recovery_stats_free(a);
+    nps_recovery_stats_free(b);
+    for (int i = 0; i < 3; i++) nps_case_free(cases[i]);
+    case_end();
+    const char *outcome[] = {"recovered", "lost", "recovered"};
+    c.outcome = outcome;
+    fails("integer ids: recovered without a contact", c, NPS_STATUS_INVALID_VALUE, "9", 2,
+          "`outcome`");
+}
+
 int main(void) {
     equals_the_cases();
     bad_rows();
+    integer_ids();
     return summary("case_columns");
 }

@@ -64,6 +64,30 @@ def test_integer_case_ids_and_dealers() -> None:
     assert [(r[1], r[2].low_scores) for r in t] == [("1", 1), ("2", 1)]
 
 
+def test_integer_ids_are_the_cases_of_their_decimal_texts() -> None:
+    """Integer case ids (kept as numbers): 7 is the case "7", so merging
+    statistics of the same case given both ways is refused."""
+    ints = nps.recovery_stats_from_case_columns(
+        pl.DataFrame({**TABLE, "case_id": pl.Series([7, 8, 9], dtype=pl.UInt64)}), **NAMES)
+    texts = nps.recovery_stats_from_case_columns(
+        pl.DataFrame({**TABLE, "case_id": ["7", "8", "9"]}), **NAMES)
+    assert ints == texts
+    with pytest.raises(nps.InvalidArgumentError, match="`7`"):
+        ints.merge(texts)
+    other = nps.recovery_stats_from_case_columns(
+        pl.DataFrame({**TABLE, "case_id": ["07", "08", "09"]}), **NAMES)
+    assert ints.merge(other).low_scores == 4
+
+
+def test_bad_row_with_integer_ids_and_categorical_columns() -> None:
+    df = pl.DataFrame({**TABLE, "case_id": pl.Series([7, 8, 9], dtype=pl.Int64),
+                       "outcome": ["recovered", "lost", "recovered"]}).with_columns(
+        pl.col("reason", "channel", "outcome").cast(pl.Categorical))
+    with pytest.raises(nps.InvalidValueError) as e:
+        nps.recovery_stats_from_case_columns(df, **NAMES)
+    assert (e.value.case_id, e.value.index, e.value.argument) == ("9", 2, "outcome")
+
+
 def events_of(row: dict[str, Any]) -> list[dict[str, Any]]:
     """The events of a case that says what a table row says."""
     at = row["opened"]
@@ -122,9 +146,12 @@ def tables(draw: Any) -> list[dict[str, Any]]:
 
 
 @settings(max_examples=40, deadline=None)
-@given(rows=tables(), rule=st.sampled_from(["strongest", "first_contact"]))
-def test_equals_the_cases(rows: list[dict[str, Any]], rule: str) -> None:
-    cases = [nps.Case.from_events(events_of(r), case_id=r["case_id"]) for r in rows]
+@given(rows=tables(), rule=st.sampled_from(["strongest", "first_contact"]),
+       int_ids=st.booleans())
+def test_equals_the_cases(rows: list[dict[str, Any]], rule: str, int_ids: bool) -> None:
+    if int_ids:  # integer ids: the cases of their decimal texts
+        rows = [{**r, "case_id": 1000 + 7 * i} for i, r in enumerate(rows)]
+    cases = [nps.Case.from_events(events_of(r), case_id=str(r["case_id"])) for r in rows]
 
     def channel(r: dict[str, Any]) -> str | None:
         if r["contacted"] is None:
@@ -134,7 +161,8 @@ def test_equals_the_cases(rows: list[dict[str, Any]], rule: str) -> None:
         return min(r["first"], r["later"], key=STRENGTH.index)
 
     df = pd.DataFrame({
-        "case_id": [r["case_id"] for r in rows],
+        "case_id": pd.Series([r["case_id"] for r in rows],
+                             dtype="int64" if int_ids else object),
         "opened": pd.Series([r["opened"] for r in rows], dtype="int64"),
         "score": pd.Series([r["score"] for r in rows], dtype="int64"),
         "reason": pd.Series([r["reason"] for r in rows], dtype=object),
@@ -147,12 +175,20 @@ def test_equals_the_cases(rows: list[dict[str, Any]], rule: str) -> None:
     })
     names = {**NAMES, "compensation": "compensation", "over_expectation": "over"}
     want = nps.recovery_stats(cases, channel_rule=rule)
-    got = nps.recovery_stats_from_case_columns(df, **names, channel_rule=rule)
-    assert got == want
     grouped = dict(period="month", by="dealer", tz="Asia/Shanghai", channel_rule=rule)
     want_t = nps.recovery_stats(cases, **grouped)
-    got_t = nps.recovery_stats_from_case_columns(df, **names, **grouped)
-    assert got_t == want_t
+    text_cols = ["reason", "dealer", "channel", "outcome"]
+    # Every column form: pandas objects, pandas categoricals, polars
+    # strings (Arrow text read in place), polars categoricals.
+    forms = [df, df.astype({c: "category" for c in text_cols})]
+    if len(df):
+        pf = pl.from_pandas(df)
+        forms += [pf, pf.with_columns(pl.col(*text_cols).cast(pl.Categorical))]
+    for frame in forms:
+        got = nps.recovery_stats_from_case_columns(frame, **names, channel_rule=rule)
+        assert got == want
+        got_t = nps.recovery_stats_from_case_columns(frame, **names, **grouped)
+        assert got_t == want_t
     assert pickle.loads(pickle.dumps(got_t)) == want_t
 
 

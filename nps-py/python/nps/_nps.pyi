@@ -2519,8 +2519,8 @@ def recovery_stats_from_case_columns(
     in nps-core from the columns, without building `nps.Case` objects, and
     equal `recovery_stats` of cases whose state says what the rows say.
 
-    Columns: `case=` (the case id: strings, or integers as their decimal
-    text), `opened=` (the opening instant: aware datetimes, datetime64 as
+    Columns: `case=` (the case id: strings, or integers, kept as numbers:
+    the case 7 is the case "7"), `opened=` (the opening instant: aware datetimes, datetime64 as
     UTC, or Unix seconds), `score=` (the original score, a whole number
     0–10) and `reason=` (the low-score reason) are required; `dealer=`
     (strings or integers), `contacted=` (the first contact, an instant;
@@ -2532,7 +2532,9 @@ def recovery_stats_from_case_columns(
     `over_expectation=` (booleans) are optional. `period`, `by`, `tz`,
     `keys`, `top_reasons`, `channel_rule` and `policy` are those of
     `recovery_stats` (one `RecoveryStats`, or a `RecoveryStatsTable` when
-    grouped).
+    grouped). Text columns may be strings (Arrow strings are read in
+    place) or categoricals (read by their codes): each distinct reason,
+    dealer, channel and outcome is looked up once.
 
     A bad row (missing score, unknown channel, a contact before the
     opening, a recovered case never contacted, ...) raises
