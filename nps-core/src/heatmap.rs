@@ -51,10 +51,10 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::group::{Codes, GroupKey, Grouping, Keys, TextColumn};
+use crate::group::{map_with_capacity, Codes, FastMap, GroupKey, Grouping, Keys, TextColumn};
 use crate::kpi::merge::{bad_state, other, same_shape, uniform_shape, Periods};
 use crate::kpi::Interner;
-use crate::period::{parse_tz, Period};
+use crate::period::{parse_tz, Period, PeriodIndex};
 use crate::policy::Driver;
 use chrono_tz::Tz;
 
@@ -617,6 +617,19 @@ pub enum Texts<'a> {
     /// Text read in blocks from a [`TextColumn`] (e.g. Arrow string
     /// buffers), which holds no `&str` per row.
     Column(&'a dyn TextColumn),
+    /// An Arrow `utf8_view` column read in place: `views` holds one
+    /// 16-byte little-endian view per row (length; then a text of up to
+    /// 12 bytes itself, or its 4-byte prefix, buffer index and offset into
+    /// `buffers`). Rows are told apart by their view (short texts) or
+    /// their bytes, so a text is read and checked (UTF-8, inside its
+    /// buffer) once per distinct text, not per row; a bad view is an
+    /// [`Error::InvalidValue`] at its row.
+    Views {
+        /// The views, 16 bytes per row.
+        views: &'a [u8],
+        /// The data buffers the views of longer texts point into.
+        buffers: &'a [&'a [u8]],
+    },
 }
 
 impl Texts<'_> {
@@ -626,6 +639,7 @@ impl Texts<'_> {
             Texts::Str(s) => s.len(),
             Texts::Coded { codes, .. } => codes.len(),
             Texts::Column(c) => c.len(),
+            Texts::Views { views, .. } => views.len() / 16,
         }
     }
 
@@ -635,7 +649,15 @@ impl Texts<'_> {
     }
 
     /// Checks that every code indexes a label (column `name`, its row).
-    fn check(&self, name: &str) -> Result<()> {
+    fn check(&self, name: &'static str) -> Result<()> {
+        if let Texts::Views { views, .. } = self {
+            if views.len() % 16 != 0 {
+                return Err(Error::arg(
+                    name,
+                    format!("views are 16 bytes per row, not {} bytes", views.len()),
+                ));
+            }
+        }
         let Texts::Coded { codes, labels } = self else {
             return Ok(());
         };
@@ -731,6 +753,53 @@ impl StageColumn<'_> {
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }
+
+    /// The stage of each row: each distinct name is parsed once (a coded
+    /// column by its code, text by the interner's caches). Errors:
+    /// [`Error::InvalidValue`] for column `stages` at the first row of an
+    /// unknown name, or of a code without a label.
+    ///
+    /// ```
+    /// use nps_core::heatmap::{Stage, StageColumn, Texts};
+    /// let names = StageColumn::Names(Texts::Str(&["repair", "delivery", "repair"]));
+    /// assert_eq!(names.to_stages()?, [Stage::Repair, Stage::Delivery, Stage::Repair]);
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn to_stages(&self) -> Result<Vec<Stage>> {
+        let t = match self {
+            StageColumn::Stages(s) => return Ok(s.to_vec()),
+            StageColumn::Names(t) => t,
+        };
+        t.check("stages")?;
+        let n = t.len();
+        let mut ids = TextIds::new(*t);
+        let mut stage_of: Vec<Stage> = Vec::new();
+        let mut out = Vec::with_capacity(n);
+        let mut block = [0u32; BLOCK];
+        let mut at = 0;
+        while at < n {
+            let m = (n - at).min(BLOCK);
+            let known = ids.distinct();
+            ids.fill(at, &mut block[..m]);
+            let bad = ids.bad.take();
+            for id in known..ids.distinct() {
+                let (name, row) = (ids.names.names[id], ids.first[id]);
+                match Stage::from_name(name) {
+                    Some(s) => stage_of.push(s),
+                    None if bad.as_ref().is_none_or(|(r, _)| row < *r) => {
+                        return Err(unknown_stage(row, name))
+                    }
+                    None => stage_of.push(Stage::Repair),
+                }
+            }
+            if let Some((row, reason)) = bad {
+                return Err(Error::value("stages", row, reason));
+            }
+            out.extend(block[..m].iter().map(|&id| stage_of[id as usize]));
+            at += m;
+        }
+        Ok(out)
+    }
 }
 
 /// A slice of strings as a [`TextColumn`].
@@ -762,6 +831,42 @@ struct TextIds<'a> {
     by_code: Vec<u32>,
     buf: Vec<&'a str>,
     codes: Vec<u32>,
+    /// A `Views` column's cache: view of a text of up to 12 bytes → id.
+    inline: Vec<(u128, u32)>,
+    /// … and of a text of 13 to 16 bytes: its two words, length, id.
+    short: Vec<(u64, u64, u32, u32)>,
+    /// … and of a longer text: its bytes → id.
+    long: FastMap<&'a [u8], u32>,
+    /// The first bad view (row, reason), read as the empty text.
+    bad: Option<(usize, String)>,
+}
+
+/// Slots of the caches of a `Views` column (a power of two).
+const VIEW_CACHE: usize = 1 << 10;
+
+/// The view of row `row` (16 little-endian bytes).
+#[inline(always)]
+fn view_at(views: &[u8], row: usize) -> u128 {
+    u128::from_le_bytes(
+        views[row * 16..row * 16 + 16]
+            .try_into()
+            .unwrap_or_default(),
+    )
+}
+
+/// A slot of a [`VIEW_CACHE`]-slot cache for the words `a`, `b`.
+#[inline(always)]
+fn slot(a: u64, b: u64) -> usize {
+    ((a ^ b.rotate_left(29)).wrapping_mul(0x9e37_79b9_7f4a_7c15) >> 54) as usize
+}
+
+/// The bytes of a text of 8 to 16 bytes as two words which, with the
+/// length, identify it (overlapping reads from both ends).
+#[inline(always)]
+fn two_words(b: &[u8]) -> (u64, u64) {
+    let n = b.len();
+    let at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
+    (at(0), at(n - 8))
 }
 
 impl<'a> TextIds<'a> {
@@ -777,7 +882,80 @@ impl<'a> TextIds<'a> {
             by_code: vec![u32::MAX; labels],
             buf: vec![""; BLOCK],
             codes: vec![0; BLOCK],
+            inline: match texts {
+                Texts::Views { .. } => vec![(u128::MAX, 0); VIEW_CACHE],
+                _ => Vec::new(),
+            },
+            short: match texts {
+                Texts::Views { .. } => vec![(0, 0, u32::MAX, 0); VIEW_CACHE],
+                _ => Vec::new(),
+            },
+            long: map_with_capacity(0),
+            bad: None,
         }
+    }
+
+    /// The id of text `b` first met at row `row` (a cache missed it):
+    /// checked as UTF-8 (else the row is bad and reads as "").
+    #[cold]
+    fn intern_bytes(&mut self, row: usize, b: &'a [u8]) -> u32 {
+        let s = match std::str::from_utf8(b) {
+            Ok(s) => s,
+            Err(e) => {
+                self.bad_view(row, format!("not UTF-8 text: {e}"));
+                ""
+            }
+        };
+        let (id, new) = self.names.id(s);
+        if new {
+            self.first.push(row);
+        }
+        id
+    }
+
+    #[cold]
+    fn bad_view(&mut self, row: usize, reason: String) {
+        if self.bad.is_none() {
+            self.bad = Some((row, reason));
+        }
+    }
+
+    /// The id of row `row` of a `Views` column whose view `v` holds a
+    /// text of more than 12 bytes.
+    #[inline]
+    fn long_view(&mut self, row: usize, v: u128, buffers: &[&'a [u8]]) -> u32 {
+        let len = v as u32 as usize;
+        let (buffer, offset) = ((v >> 64) as u32 as usize, (v >> 96) as u32 as usize);
+        let text = buffers
+            .get(buffer)
+            .and_then(|b| b.get(offset..offset.checked_add(len)?));
+        let Some(text) = text else {
+            self.bad_view(
+                row,
+                format!("its view points outside the data (buffer {buffer}, bytes {offset}..)"),
+            );
+            return self.intern_bytes(row, b"");
+        };
+        if text[..4] != v.to_le_bytes()[4..8] {
+            self.bad_view(row, "its view's prefix differs from its text".to_owned());
+        }
+        if len <= 16 {
+            let (a, b) = two_words(text);
+            let h = slot(a, b ^ len as u64);
+            let c = self.short[h];
+            if c.0 == a && c.1 == b && c.2 == len as u32 {
+                return c.3;
+            }
+            let id = self.intern_bytes(row, text);
+            self.short[h] = (a, b, len as u32, id);
+            return id;
+        }
+        if let Some(&id) = self.long.get(text) {
+            return id;
+        }
+        let id = self.intern_bytes(row, text);
+        self.long.insert(text, id);
+        id
     }
 
     /// Writes the ids of rows `start..start + out.len()` (at most
@@ -799,6 +977,38 @@ impl<'a> TextIds<'a> {
                         id = i;
                     }
                     *o = id;
+                }
+                return;
+            }
+            Texts::Views { views, buffers } => {
+                for (j, o) in out.iter_mut().enumerate() {
+                    let row = start + j;
+                    let v = view_at(views, row);
+                    let len = v as u32 as usize;
+                    *o = if len <= 12 {
+                        let h = slot(v as u64, (v >> 64) as u64);
+                        let c = self.inline[h];
+                        if c.0 == v {
+                            c.1
+                        } else {
+                            // The text is the view itself, zero-padded.
+                            let padded = len == 12 || v >> (32 + 8 * len) == 0;
+                            if !padded {
+                                self.bad_view(
+                                    row,
+                                    format!("non-zero padding after a text of {len} bytes"),
+                                );
+                            }
+                            let id =
+                                self.intern_bytes(row, &views[row * 16 + 4..row * 16 + 4 + len]);
+                            if padded {
+                                self.inline[h] = (v, id);
+                            }
+                            id
+                        }
+                    } else {
+                        self.long_view(row, v, buffers)
+                    };
                 }
                 return;
             }
@@ -825,17 +1035,131 @@ struct PartSums<'a> {
     names: Vec<&'a str>,
     /// `(mentions, heat)` of each description × stage (`id * 6 + stage`).
     sums: Vec<(u64, u64)>,
-    keys: Option<Cells>,
-    periods: Option<Cells>,
+    keys: Option<AxisSums<'a>>,
+    periods: Option<AxisSums<'a>>,
 }
 
-/// The columns of [`HeatMap::from_record_columns`], checked, and the
-/// matrices' column of each row.
+/// Integer keys (see [`Axis::Ints`]).
+#[derive(Clone, Copy)]
+enum IntKeys<'a> {
+    U32(&'a [u32]),
+    U64(&'a [u64]),
+    I64(&'a [i64]),
+}
+
+/// How the summing loop finds the matrix column of each row along one
+/// axis: looked up there, on the summing threads, when that is a table
+/// lookup; else precomputed by the grouping engine.
+enum Axis<'a> {
+    /// The keys that occur (ascending) and each row's column among them.
+    KeyRows(Vec<GroupKey>, Vec<u32>),
+    /// The periods that occur (in time order) and each row's column.
+    PeriodRows(Vec<NaiveDate>, Vec<u32>),
+    /// Integer keys within `lo..lo + span` (a narrow range): raw column
+    /// `key - lo`; the keys that occur are kept at the end.
+    Ints(IntKeys<'a>, u64, usize),
+    /// String keys: ids per part (the interner's caches), merged and
+    /// sorted at the end.
+    Strs(&'a [&'a str]),
+    /// Instants: raw column = period of the index (a table lookup); the
+    /// periods that occur are kept at the end.
+    Periods(&'a [i64], PeriodIndex),
+}
+
+impl Axis<'_> {
+    /// Raw columns known before summing (string keys: none yet).
+    fn raw_columns(&self) -> usize {
+        match self {
+            Axis::KeyRows(k, _) => k.len(),
+            Axis::PeriodRows(p, _) => p.len(),
+            Axis::Ints(_, _, span) => *span,
+            Axis::Strs(_) => 0,
+            Axis::Periods(_, ix) => ix.len(),
+        }
+    }
+}
+
+/// A part's sums along one axis: `(mentions, heat)` of raw column `c` and
+/// stage `s` at `c * 6 + s`; for string keys, the part's distinct keys.
+struct AxisSums<'a> {
+    cells: Vec<(u64, u64)>,
+    names: Vec<&'a str>,
+}
+
+/// The summing state of one axis in one part.
+struct AxisPart<'s, 'a> {
+    axis: &'s Axis<'a>,
+    cells: Vec<(u64, u64)>,
+    strs: Interner<'a>,
+    cols: Vec<u32>,
+}
+
+impl<'s, 'a> AxisPart<'s, 'a> {
+    fn new(axis: &'s Axis<'a>) -> Self {
+        AxisPart {
+            axis,
+            cells: vec![(0, 0); 6 * axis.raw_columns()],
+            strs: Interner::default(),
+            cols: vec![0; BLOCK],
+        }
+    }
+
+    /// Adds rows `at..at + st.len()` (stages `st`, pain `p`).
+    #[inline]
+    fn add<P: HeatValue>(&mut self, at: usize, st: &[u8], p: &[P]) {
+        let m = st.len();
+        let cols = &mut self.cols[..m];
+        fn offsets<T: Copy>(k: &[T], lo: u64, cols: &mut [u32], raw: impl Fn(T) -> u64) {
+            for (o, &x) in cols.iter_mut().zip(k) {
+                *o = raw(x).wrapping_sub(lo) as u32;
+            }
+        }
+        match self.axis {
+            Axis::KeyRows(_, rows) | Axis::PeriodRows(_, rows) => {
+                cols.copy_from_slice(&rows[at..at + m]);
+            }
+            Axis::Ints(k, lo, _) => match *k {
+                IntKeys::U32(k) => offsets(&k[at..at + m], *lo, cols, u64::from),
+                IntKeys::U64(k) => offsets(&k[at..at + m], *lo, cols, |x| x),
+                IntKeys::I64(k) => offsets(&k[at..at + m], *lo, cols, |x| x as u64),
+            },
+            Axis::Strs(k) => {
+                for (o, &x) in cols.iter_mut().zip(&k[at..at + m]) {
+                    *o = self.strs.id(x).0;
+                }
+                let need = 6 * self.strs.names.len();
+                if self.cells.len() < need {
+                    self.cells.resize(need, (0, 0));
+                }
+            }
+            Axis::Periods(ts, ix) => {
+                for (o, &t) in cols.iter_mut().zip(&ts[at..at + m]) {
+                    *o = ix.index(t) as u32;
+                }
+            }
+        }
+        for ((&s, &c), &q) in st.iter().zip(cols.iter()).zip(p) {
+            let x = &mut self.cells[c as usize * 6 + s as usize];
+            x.0 += 1;
+            x.1 += q.pain_unchecked();
+        }
+    }
+
+    fn finish(self) -> AxisSums<'a> {
+        AxisSums {
+            cells: self.cells,
+            names: self.strs.names,
+        }
+    }
+}
+
+/// The columns of [`HeatMap::from_record_columns`], checked, and how the
+/// matrices' column of each row is found.
 struct Shape<'s, 'a> {
     stages: &'s StageColumn<'a>,
     points: &'s Texts<'a>,
-    keys: Option<(usize, &'s [u32])>,
-    periods: Option<(usize, &'s [u32])>,
+    keys: Option<&'s Axis<'a>>,
+    periods: Option<&'s Axis<'a>>,
 }
 
 impl<'a> Shape<'_, 'a> {
@@ -856,8 +1180,8 @@ impl<'a> Shape<'_, 'a> {
         let mut stage_of: Vec<u8> = Vec::new();
         let mut points = TextIds::new(*self.points);
         let mut sums: Vec<(u64, u64)> = Vec::new();
-        let mut key_m = self.keys.map(|(k, _)| Cells::new(k));
-        let mut per_m = self.periods.map(|(p, _)| Cells::new(p));
+        let mut key_m = self.keys.map(AxisPart::new);
+        let mut per_m = self.periods.map(AxisPart::new);
         let mut st = [0u8; BLOCK];
         let mut ids = [0u32; BLOCK];
         let mut at = start;
@@ -873,6 +1197,9 @@ impl<'a> Shape<'_, 'a> {
                 (Some(t), _) => {
                     let known = t.distinct();
                     t.fill(at, &mut ids[..m]);
+                    if let Some((row, reason)) = t.bad.take() {
+                        found(row, Error::value("stages", row, reason));
+                    }
                     for id in known..t.distinct() {
                         let name = t.names.names[id];
                         match Stage::from_name(name) {
@@ -896,6 +1223,9 @@ impl<'a> Shape<'_, 'a> {
             }
             let known = points.distinct();
             points.fill(at, &mut ids[..m]);
+            if let Some((row, reason)) = points.bad.take() {
+                found(row, Error::value("points", row, reason));
+            }
             for id in known..points.distinct() {
                 let row = points.first[id];
                 if let Err(e) = check_description(points.names.names[id], row) {
@@ -915,12 +1245,8 @@ impl<'a> Shape<'_, 'a> {
                 x.0 += 1;
                 x.1 += h;
             }
-            for (cells, cols) in [(&mut key_m, self.keys), (&mut per_m, self.periods)] {
-                if let (Some(cells), Some((_, cols))) = (cells.as_mut(), cols) {
-                    for ((&s, &c), &q) in st[..m].iter().zip(&cols[at..at + m]).zip(p) {
-                        cells.add_record(s as usize, c as usize, q.pain_unchecked());
-                    }
-                }
+            for axis in [&mut key_m, &mut per_m].into_iter().flatten() {
+                axis.add(at, &st[..m], p);
             }
             at += m;
         }
@@ -930,8 +1256,8 @@ impl<'a> Shape<'_, 'a> {
         Ok(PartSums {
             names: points.names.names,
             sums,
-            keys: key_m,
-            periods: per_m,
+            keys: key_m.map(AxisPart::finish),
+            periods: per_m.map(AxisPart::finish),
         })
     }
 }
@@ -978,6 +1304,166 @@ fn key_columns(keys: Keys<'_>, n: usize) -> Result<(Vec<GroupKey>, Vec<u32>)> {
     }
     .assign(n)?;
     Ok((a.labels.into_iter().map(|(k, _)| k).collect(), a.rows))
+}
+
+/// Widest range of integer keys, or most periods, summed densely per
+/// part (cells of every value in the range) for `n` records.
+fn dense_limit(n: usize) -> u64 {
+    (n as u64 / 64).max(4096)
+}
+
+/// How the key column of each record is found (see [`Axis`]).
+fn key_axis<'a>(keys: Keys<'a>, n: usize) -> Result<Axis<'a>> {
+    fn range<T: Copy>(k: &[T], raw: impl Fn(T) -> i128) -> (i128, i128) {
+        k.iter().fold((i128::MAX, i128::MIN), |(lo, hi), &x| {
+            (lo.min(raw(x)), hi.max(raw(x)))
+        })
+    }
+    let ints = match keys {
+        Keys::U32(k) => Some((IntKeys::U32(k), range(k, i128::from))),
+        Keys::U64(k) => Some((IntKeys::U64(k), range(k, i128::from))),
+        Keys::I64(k) => Some((IntKeys::I64(k), range(k, i128::from))),
+        Keys::Str(k) => return Ok(Axis::Strs(k)),
+        _ => None,
+    };
+    if let Some((k, (lo, hi))) = ints {
+        if n > 0 && hi - lo < i128::from(dense_limit(n)) {
+            return Ok(Axis::Ints(k, lo as i64 as u64, (hi - lo + 1) as usize));
+        }
+    }
+    let (labels, rows) = key_columns(keys, n)?;
+    Ok(Axis::KeyRows(labels, rows))
+}
+
+/// How the period column of each record is found (see [`Axis`]); `range`:
+/// the instants' range (checked), `None` for no records.
+fn period_axis(ts: &[i64], range: Option<(i64, i64)>, period: Period, tz: Tz) -> Result<Axis<'_>> {
+    if let Some((lo, hi)) = range.filter(|(lo, hi)| lo <= hi) {
+        let days: u64 = match period {
+            Period::Day => 1,
+            Period::Week => 7,
+            Period::Month => 28,
+            Period::Quarter => 89,
+            Period::Year => 365,
+        };
+        let periods = ((hi - lo) as u64 / 86_400) / days + 3;
+        if periods <= dense_limit(ts.len()) {
+            return Ok(Axis::Periods(ts, PeriodIndex::new(period, tz, lo, hi)?));
+        }
+    }
+    let (starts, rows) = period_columns(ts, period, tz)?;
+    Ok(Axis::PeriodRows(starts, rows))
+}
+
+/// The parts' cells of one axis added up (raw columns), and for string
+/// keys the distinct keys (`names`, each part's raw columns remapped).
+fn add_parts<'a>(
+    parts: Vec<AxisSums<'a>>,
+    names: &mut Interner<'a>,
+    strs: bool,
+) -> Vec<(u64, u64)> {
+    let mut total: Vec<(u64, u64)> = Vec::new();
+    for part in parts {
+        if strs {
+            for (local, name) in part.names.iter().enumerate() {
+                let id = names.id(name).0 as usize;
+                if total.len() < 6 * (id + 1) {
+                    total.resize(6 * (id + 1), (0, 0));
+                }
+                for s in 0..6 {
+                    let (m, h) = part.cells[local * 6 + s];
+                    let to = &mut total[id * 6 + s];
+                    to.0 += m;
+                    to.1 += h;
+                }
+            }
+        } else {
+            if total.len() < part.cells.len() {
+                total.resize(part.cells.len(), (0, 0));
+            }
+            for (to, &(m, h)) in total.iter_mut().zip(&part.cells) {
+                to.0 += m;
+                to.1 += h;
+            }
+        }
+    }
+    total
+}
+
+/// The raw columns with a mention, ascending.
+fn used_columns(total: &[(u64, u64)]) -> Vec<usize> {
+    (0..total.len() / 6)
+        .filter(|&c| total[c * 6..c * 6 + 6].iter().any(|&(m, _)| m > 0))
+        .collect()
+}
+
+/// The matrix cells of raw columns `order` (in that order).
+fn cells_of(total: &[(u64, u64)], order: &[usize]) -> Cells {
+    let cols = order.len();
+    let mut cells = Cells::new(cols);
+    for (to, &raw) in order.iter().enumerate() {
+        for s in 0..6 {
+            let (m, h) = total.get(raw * 6 + s).copied().unwrap_or((0, 0));
+            cells.mentions[s * cols + to] = m;
+            cells.heat[s * cols + to] = h;
+        }
+    }
+    cells
+}
+
+/// The stage × key matrix: the keys that occur, ascending, and the cells.
+fn key_matrix(axis: Axis<'_>, parts: Vec<AxisSums<'_>>) -> (Vec<GroupKey>, Cells) {
+    let mut names = Interner::default();
+    let total = add_parts(parts, &mut names, matches!(axis, Axis::Strs(_)));
+    match axis {
+        Axis::Ints(k, lo, _) => {
+            let order = used_columns(&total);
+            let keys = order
+                .iter()
+                .map(|&c| {
+                    let v = lo.wrapping_add(c as u64);
+                    match k {
+                        IntKeys::I64(_) => GroupKey::Int(v as i64),
+                        _ => GroupKey::UInt(v),
+                    }
+                })
+                .collect();
+            (keys, cells_of(&total, &order))
+        }
+        Axis::Strs(_) => {
+            let mut order: Vec<usize> = (0..names.names.len()).collect();
+            order.sort_unstable_by_key(|&id| names.names[id]);
+            let keys = order
+                .iter()
+                .map(|&id| GroupKey::Str(names.names[id].to_owned()))
+                .collect();
+            (keys, cells_of(&total, &order))
+        }
+        Axis::KeyRows(keys, _) => {
+            let order: Vec<usize> = (0..keys.len()).collect();
+            (keys, cells_of(&total, &order))
+        }
+        Axis::PeriodRows(..) | Axis::Periods(..) => (Vec::new(), Cells::new(0)),
+    }
+}
+
+/// The stage × period matrix: the periods that occur, in time order, and
+/// the cells.
+fn period_matrix(axis: Axis<'_>, parts: Vec<AxisSums<'_>>) -> (Vec<NaiveDate>, Cells) {
+    let mut names = Interner::default();
+    let total = add_parts(parts, &mut names, false);
+    match axis {
+        Axis::Periods(_, ix) => {
+            let order = used_columns(&total);
+            let starts = order.iter().map(|&c| ix.dates[c]).collect();
+            (starts, cells_of(&total, &order))
+        }
+        Axis::PeriodRows(starts, _) => {
+            let order: Vec<usize> = (0..starts.len()).collect();
+            (starts, cells_of(&total, &order))
+        }
+        _ => (Vec::new(), Cells::new(0)),
+    }
 }
 
 fn unknown_stage(row: usize, name: &str) -> Error {
@@ -1212,15 +1698,26 @@ impl HeatMap {
             None => None,
         };
         // The matrices' columns: keys ascending and periods in time order,
-        // as the grouping engine labels them (its key path, and its table
-        // of period boundaries: no time-zone conversion per row), the two
-        // axes at once on two threads.
-        let key_axis = || dims.keys.map(|k| key_columns(k, n)).transpose();
+        // as the grouping engine labels them. Integer keys of a narrow
+        // range, string keys and instants within a table of periods are
+        // looked up in the summing loop itself (on its threads); other
+        // keys and wide spans of periods come from the grouping engine (its
+        // key path and period table), the two axes at once on two threads.
+        let ts_range = match dims.timestamps {
+            Some(ts) if n > 0 => Some(crate::group::timestamp_range(ts, None)?),
+            _ => None,
+        };
+        let key_axis = || dims.keys.map(|k| key_axis(k, n)).transpose();
         let period_axis = || match (dims.timestamps, tz) {
-            (Some(ts), Some(tz)) => period_columns(ts, dims.period, tz).map(Some),
+            (Some(ts), Some(tz)) => period_axis(ts, ts_range, dims.period, tz).map(Some),
             _ => Ok(None),
         };
-        let (keys, periods) = if dims.keys.is_some()
+        let slow = |k: &Option<Keys<'_>>| {
+            k.as_ref().is_some_and(|k| {
+                !matches!(k, Keys::U32(_) | Keys::U64(_) | Keys::I64(_) | Keys::Str(_))
+            })
+        };
+        let (keys, periods) = if slow(&dims.keys)
             && dims.timestamps.is_some()
             && n >= PART_ROWS
             && crate::max_threads() > 1
@@ -1243,16 +1740,16 @@ impl HeatMap {
         let shape = Shape {
             stages: &stages,
             points: &points,
-            keys: keys.as_ref().map(|(k, c)| (k.len(), c.as_slice())),
-            periods: periods.as_ref().map(|(p, c)| (p.len(), c.as_slice())),
+            keys: keys.as_ref(),
+            periods: periods.as_ref(),
         };
         let parts =
             crate::parallel::map_parts(pain, PART_ROWS, |start, part| shape.part(start, part));
         // Parts in row order: the first error is at the first bad row.
         let mut names = Interner::default();
         let mut sums: Vec<(u64, u64)> = Vec::new();
-        let mut key_m = keys.as_ref().map(|(k, _)| Cells::new(k.len()));
-        let mut per_m = periods.as_ref().map(|(p, _)| Cells::new(p.len()));
+        let mut key_parts = Vec::new();
+        let mut period_parts = Vec::new();
         for part in parts {
             let part = part?;
             for (local, name) in part.names.iter().enumerate() {
@@ -1267,11 +1764,8 @@ impl HeatMap {
                     to.1 += h;
                 }
             }
-            for (all, cells) in [(&mut key_m, part.keys), (&mut per_m, part.periods)] {
-                if let (Some(all), Some(cells)) = (all.as_mut(), cells) {
-                    all.add_all(&cells);
-                }
-            }
+            key_parts.extend(part.keys);
+            period_parts.extend(part.periods);
         }
         let mut acc = Accumulator::default();
         for (slot, &(mentions, heat)) in sums.iter().enumerate() {
@@ -1285,16 +1779,20 @@ impl HeatMap {
                 });
             }
         }
-        let by_key = key_m
-            .zip(keys)
-            .map(|(cells, (keys, _))| KeyAxis { keys, cells });
-        let by_period = match (per_m.zip(periods), tz) {
-            (Some((cells, (starts, _))), Some(tz)) => Some(PeriodAxis {
-                period: dims.period,
-                tz: tz.name().to_owned(),
-                starts,
-                cells,
-            }),
+        let by_key = keys.map(|axis| {
+            let (keys, cells) = key_matrix(axis, key_parts);
+            KeyAxis { keys, cells }
+        });
+        let by_period = match (periods, tz) {
+            (Some(axis), Some(tz)) => {
+                let (starts, cells) = period_matrix(axis, period_parts);
+                Some(PeriodAxis {
+                    period: dims.period,
+                    tz: tz.name().to_owned(),
+                    starts,
+                    cells,
+                })
+            }
             _ => None,
         };
         acc.finish(by_key, by_period)
@@ -1700,25 +2198,6 @@ impl Cells {
         Ok(())
     }
 
-    /// Adds the cells of `other` (of as many columns): unchecked, as
-    /// [`Cells::add_record`].
-    fn add_all(&mut self, other: &Cells) {
-        for (a, b) in self.heat.iter_mut().zip(&other.heat) {
-            *a += b;
-        }
-        for (a, b) in self.mentions.iter_mut().zip(&other.mentions) {
-            *a += b;
-        }
-    }
-
-    /// One record of `heat` (1..=10) in a cell: unchecked, see
-    /// [`HeatMap::from_records`].
-    fn add_record(&mut self, stage: usize, col: usize, heat: u64) {
-        let i = stage * self.cols + col;
-        self.heat[i] += heat;
-        self.mentions[i] += 1;
-    }
-
     /// The cells of `a` (columns `a_cols`, positions in the new columns)
     /// and `b` added up in a matrix of `cols` columns.
     fn merged(a: &Cells, a_at: &[usize], b: &Cells, b_at: &[usize], cols: usize) -> Result<Cells> {
@@ -1972,9 +2451,14 @@ mod tests {
     /// here cell by cell from the grouping engine's labels. Descriptions
     /// both share their text (the address cache) and come as separate
     /// copies of equal text (hashed); more distinct strings than the cache.
+    /// Every key form: integers of a narrow range (summed densely in the
+    /// loop), of a wide range and negative, strings shared and copied
+    /// (the empty string among them), coded, several columns; instants
+    /// within a table of months and days over decades (the grouping
+    /// engine's period table).
     #[test]
     fn records_match_straightforward_sums() {
-        let n = 30_000;
+        let n = 200_000;
         let mut x = 1u64;
         let mut next = |m: u64| {
             x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
@@ -1995,52 +2479,107 @@ mod tests {
         let stages: Vec<Stage> = (0..n).map(|_| Stage::ALL[next(6) as usize]).collect();
         let pain: Vec<u8> = (0..n).map(|_| 1 + next(10) as u8).collect();
         let dealer: Vec<u32> = (0..n).map(|_| next(40) as u32).collect();
+        let wide: Vec<u64> = (0..n).map(|_| next(4_000) * 1_000_003).collect();
+        let signed: Vec<i64> = (0..n).map(|_| next(300) as i64 - 150).collect();
+        let names: Vec<String> = (0..500)
+            .map(|i| {
+                if i == 0 {
+                    String::new()
+                } else {
+                    format!("D{i}")
+                }
+            })
+            .collect();
+        let name_copies: Vec<String> = (0..n).map(|i| names[i % 500].clone()).collect();
+        let strs: Vec<&str> = (0..n)
+            .map(|i| {
+                if i % 2 == 0 {
+                    name_copies[i].as_str()
+                } else {
+                    names[next(500) as usize].as_str()
+                }
+            })
+            .collect();
+        let labels: Vec<&str> = names.iter().map(String::as_str).collect();
+        let codes: Vec<u16> = (0..n).map(|_| next(500) as u16).collect();
         let ts: Vec<i64> = (0..n)
             .map(|_| 1_700_000_000 + next(700 * 86_400) as i64)
             .collect();
+        let decades: Vec<i64> = (0..n)
+            .map(|_| 1_000_000_000 + next(30 * 365 * 86_400) as i64)
+            .collect();
+        let multi = [Keys::Str(&strs), Keys::U32(&dealer)];
+        let key_forms = [
+            Keys::U32(&dealer),
+            Keys::U64(&wide),
+            Keys::I64(&signed),
+            Keys::Str(&strs),
+            Keys::Coded {
+                codes: Codes::U16(&codes),
+                labels: &labels,
+            },
+            Keys::Multi(&multi),
+        ];
+        let ones = vec![1u64; n];
+        let rows = HeatMap::from_rows(&stages, &points, &ones, &pain).unwrap();
+        let time_forms = [
+            (&ts, Period::Month, "America/New_York"),
+            (&decades, Period::Day, "Asia/Shanghai"),
+            (&ts, Period::Week, "UTC"),
+        ];
+        for (f, keys) in key_forms.iter().enumerate() {
+            let (ts, period, tz) = time_forms[f % time_forms.len()];
+            let dims = RecordDims {
+                keys: Some(*keys),
+                timestamps: Some(ts),
+                period,
+                tz,
+            };
+            let got = HeatMap::from_records(&stages, &points, &pain, &dims).unwrap();
+            assert_eq!(got.ranked(), rows.ranked());
+            assert_eq!(got.total_heat(), rows.total_heat());
+            for (by, g) in [
+                (
+                    MatrixBy::Key,
+                    Grouping {
+                        keys: Some(*keys),
+                        ..Default::default()
+                    },
+                ),
+                (
+                    MatrixBy::Period,
+                    Grouping {
+                        timestamps: Some(ts),
+                        period: Some(period),
+                        tz: Some(tz),
+                        keys: None,
+                    },
+                ),
+            ] {
+                let a = g.assign(n).unwrap();
+                let m = got.matrix(by).unwrap();
+                let cols = a.labels.len();
+                assert_eq!(m.columns.len(), cols, "form {f}");
+                if by == MatrixBy::Key {
+                    let want: Vec<GroupKey> = a.labels.iter().map(|(k, _)| k.clone()).collect();
+                    assert_eq!(m.keys, want, "form {f}");
+                }
+                let mut heat = vec![0u64; 6 * cols];
+                let mut mentions = vec![0u64; 6 * cols];
+                for i in 0..n {
+                    let c = stages[i] as usize * cols + a.rows[i] as usize;
+                    heat[c] += u64::from(pain[i]);
+                    mentions[c] += 1;
+                }
+                assert_eq!((&m.heat, &m.mentions), (&heat, &mentions), "form {f}");
+            }
+        }
         let dims = RecordDims {
             keys: Some(Keys::U32(&dealer)),
             timestamps: Some(&ts),
             period: Period::Month,
             tz: "America/New_York",
         };
-        let got = HeatMap::from_records(&stages, &points, &pain, &dims).unwrap();
-        let ones = vec![1u64; n];
-        let rows = HeatMap::from_rows(&stages, &points, &ones, &pain).unwrap();
-        assert_eq!(got.ranked(), rows.ranked());
-        assert_eq!(got.total_heat(), rows.total_heat());
-        for (by, g) in [
-            (
-                MatrixBy::Key,
-                Grouping {
-                    keys: Some(Keys::U32(&dealer)),
-                    ..Default::default()
-                },
-            ),
-            (
-                MatrixBy::Period,
-                Grouping {
-                    timestamps: Some(&ts),
-                    period: Some(Period::Month),
-                    tz: Some("America/New_York"),
-                    keys: None,
-                },
-            ),
-        ] {
-            let a = g.assign(n).unwrap();
-            let m = got.matrix(by).unwrap();
-            assert_eq!(m.columns.len(), a.labels.len());
-            let mut heat = vec![0u64; 6 * a.labels.len()];
-            for i in 0..n {
-                heat[stages[i] as usize * a.labels.len() + a.rows[i] as usize] +=
-                    u64::from(pain[i]);
-            }
-            for st in Stage::ALL {
-                for c in 0..a.labels.len() {
-                    assert_eq!(m.heat_at(st, c), heat[st as usize * a.labels.len() + c]);
-                }
-            }
-        }
         // The first bad row is reported, whichever check finds it.
         let mut bad = points.clone();
         bad[20_000] = " ";
@@ -2056,6 +2595,37 @@ mod tests {
         bad_pain[19_999] = 11;
         let e = HeatMap::from_records(&stages, &bad, &bad_pain, &dims).unwrap_err();
         assert_eq!(column(e), ("pain".to_owned(), 19_999));
+    }
+
+    /// Arrow `utf8_view` views (16 bytes per row) and one data buffer of
+    /// `rows`; a longer text is stored once when `dedup` (even rows),
+    /// else again for every row.
+    fn views_of(rows: &[&str], dedup: bool) -> (Vec<u8>, Vec<u8>) {
+        let mut views = Vec::with_capacity(16 * rows.len());
+        let mut data: Vec<u8> = Vec::new();
+        let mut at: HashMap<&str, u32> = HashMap::new();
+        for (i, s) in rows.iter().enumerate() {
+            let b = s.as_bytes();
+            let mut v = [0u8; 16];
+            v[..4].copy_from_slice(&(b.len() as u32).to_le_bytes());
+            if b.len() <= 12 {
+                v[4..4 + b.len()].copy_from_slice(b);
+            } else {
+                let offset = match at.get(s) {
+                    Some(&o) if dedup && i % 2 == 0 => o,
+                    _ => {
+                        let o = data.len() as u32;
+                        data.extend_from_slice(b);
+                        at.insert(s, o);
+                        o
+                    }
+                };
+                v[4..8].copy_from_slice(&b[..4]);
+                v[12..16].copy_from_slice(&offset.to_le_bytes());
+            }
+            views.extend_from_slice(&v);
+        }
+        (views, data)
     }
 
     /// Strings packed back to back, as Arrow lays them out: a
@@ -2194,6 +2764,8 @@ mod tests {
             .map(|i| stage_of[i] as i32 + 6 * (i % 2) as i32)
             .collect();
         let packed_stages = Packed::new(&name_refs);
+        let (stage_views, stage_data) = views_of(&name_refs, false);
+        let stage_buffers = [stage_data.as_slice()];
         let stage_forms: Vec<(&str, StageColumn<'_>)> = vec![
             ("parsed", StageColumn::Stages(&stages)),
             ("shared names", StageColumn::Names(Texts::Str(&names))),
@@ -2213,6 +2785,13 @@ mod tests {
                 }),
             ),
             ("packed", StageColumn::Names(Texts::Column(&packed_stages))),
+            (
+                "views",
+                StageColumn::Names(Texts::Views {
+                    views: &stage_views,
+                    buffers: &stage_buffers,
+                }),
+            ),
         ];
         // Description forms.
         let shared: Vec<&str> = point_of.iter().map(|&p| texts[p].as_str()).collect();
@@ -2225,6 +2804,8 @@ mod tests {
             .map(|i| point_of[i] as i64 + 300 * (i % 3 == 0) as i64)
             .collect();
         let packed = Packed::new(&copy_refs);
+        let (point_views, point_data) = views_of(&copy_refs, true);
+        let point_buffers = [point_data.as_slice()];
         let point_forms: Vec<(&str, Texts<'_>)> = vec![
             ("shared", Texts::Str(&shared)),
             ("copied", Texts::Str(&copy_refs)),
@@ -2243,6 +2824,13 @@ mod tests {
                 },
             ),
             ("packed", Texts::Column(&packed)),
+            (
+                "views",
+                Texts::Views {
+                    views: &point_views,
+                    buffers: &point_buffers,
+                },
+            ),
         ];
         for (sf, s) in &stage_forms {
             for (pf, p) in &point_forms {
@@ -2355,6 +2943,65 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(column(e), ("stages".to_owned(), 5));
+        // Each distinct stage name parsed once, as `from_rows` reads them.
+        for (sf, s) in &stage_forms {
+            assert_eq!(s.to_stages().unwrap(), stages, "{sf}");
+        }
+        let e = StageColumn::Names(Texts::Str(&bad_names))
+            .to_stages()
+            .unwrap_err();
+        assert_eq!(column(e), ("stages".to_owned(), 150_000));
+        // A bad view names its column and row: bad UTF-8 held in the view,
+        // non-zero padding, a text outside its buffer, a wrong prefix, bad
+        // UTF-8 in the buffer; an unknown stage name in a view.
+        let row = |r: usize| r * 16..r * 16 + 16;
+        let short = copy_refs.iter().position(|s| s.len() <= 8).unwrap();
+        let long = copy_refs.iter().position(|s| s.len() > 16).unwrap();
+        let mut cases: Vec<(usize, Vec<u8>, Vec<u8>)> = Vec::new();
+        for (i, edit) in [0usize, 1, 2, 3, 4].into_iter().enumerate() {
+            let at = 60_000 + 10_000 * i;
+            let (mut views, mut data) = (point_views.clone(), point_data.clone());
+            let src = if edit < 2 { short } else { long };
+            let v = point_views[row(src)].to_vec();
+            views[row(at)].copy_from_slice(&v);
+            match edit {
+                0 => views[at * 16 + 4] = 0xFF,
+                1 => views[at * 16 + 15] = b'x',
+                2 => views[at * 16 + 12..at * 16 + 16].copy_from_slice(&u32::MAX.to_le_bytes()),
+                3 => views[at * 16 + 4] ^= 1,
+                _ => {
+                    // A copy of the long text with a bad last byte.
+                    let len = copy_refs[long].len();
+                    let o = data.len() as u32;
+                    data.extend_from_slice(&copy_refs[long].as_bytes()[..len - 1]);
+                    data.push(0xC3);
+                    views[at * 16 + 12..at * 16 + 16].copy_from_slice(&o.to_le_bytes());
+                }
+            }
+            cases.push((at, views, data));
+        }
+        for (at, views, data) in &cases {
+            let buffers = [data.as_slice()];
+            let p = Texts::Views {
+                views,
+                buffers: &buffers,
+            };
+            let e = HeatMap::from_record_columns(StageColumn::Stages(&stages), p, &pain, &dims)
+                .unwrap_err();
+            assert_eq!(column(e), ("points".to_owned(), *at), "{at}");
+        }
+        let (views, data) = views_of(&bad_names, false);
+        let buffers = [data.as_slice()];
+        let t = Texts::Views {
+            views: &views,
+            buffers: &buffers,
+        };
+        let e =
+            HeatMap::from_record_columns(StageColumn::Names(t), Texts::Str(&shared), &pain, &dims)
+                .unwrap_err();
+        assert_eq!(column(e), ("stages".to_owned(), 150_000));
+        let e = StageColumn::Names(t).to_stages().unwrap_err();
+        assert_eq!(column(e), ("stages".to_owned(), 150_000));
     }
 
     #[test]

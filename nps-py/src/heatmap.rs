@@ -1,6 +1,9 @@
 //! `nps.HeatMap`, `nps.HeatTable`. Conversion only: the rules (and the
 //! merging of partial maps) live in `nps_core::heatmap`.
 
+use arrow_array::cast::AsArray;
+use arrow_array::Array;
+use arrow_schema::DataType;
 use nps_core::group::{Codes, GroupKey, Keys, TextColumn};
 use nps_core::heatmap::{HeatMap, MatrixBy, PainRule, RecordDims, Stage, StageColumn, Texts};
 use nps_core::period::Period;
@@ -26,6 +29,9 @@ fn required<'py>(v: Option<Bound<'py, PyAny>>, name: &'static str) -> PyResult<B
 /// polars categoricals, Arrow dictionaries, factorised Python strings) as
 /// codes and labels; never a `&str` per row.
 enum TextCols<'a> {
+    /// One Arrow `utf8_view` chunk (checked on import): its views and
+    /// data buffers, read by the core view by view.
+    Views(&'a [u8], Vec<&'a [u8]>),
     Column(Box<dyn TextColumn + 'a>),
     Coded(Codes<'a>, Vec<&'a str>),
     Empty,
@@ -33,6 +39,15 @@ enum TextCols<'a> {
 
 impl<'a> TextCols<'a> {
     fn of(l: &'a Labels<'_>, name: &str) -> PyResult<TextCols<'a>> {
+        if let Labels::ArrowStr(chunks) = l {
+            if let [c] = chunks.as_slice() {
+                if c.data_type() == &DataType::Utf8View && c.null_count() == 0 {
+                    let a = c.as_string_view();
+                    let buffers = a.data_buffers().iter().map(|b| b.as_slice()).collect();
+                    return Ok(TextCols::Views(a.views().inner().as_slice(), buffers));
+                }
+            }
+        }
         if let Some(t) = l.text() {
             return Ok(TextCols::Column(Box::new(t)));
         }
@@ -52,6 +67,7 @@ impl<'a> TextCols<'a> {
 
     fn texts(&self) -> Texts<'_> {
         match self {
+            TextCols::Views(views, buffers) => Texts::Views { views, buffers },
             TextCols::Column(t) => Texts::Column(&**t),
             TextCols::Coded(codes, labels) => Texts::Coded {
                 codes: *codes,
@@ -353,7 +369,9 @@ impl PyHeatMap {
         let pain = required(form.col(pain, "pain")?, "pain")?;
         let (sl, pl) = (labels(&stages, "stages")?, labels(&points, "points")?);
         let (mn, pn) = (numbers(&mentions, "mentions")?, numbers(&pain, "pain")?);
-        let (s, p) = (strings(&sl, "stages")?, strings(&pl, "points")?);
+        // Each distinct stage name parsed once (codes, Arrow views, text).
+        let s = TextCols::of(&sl, "stages")?;
+        let p = strings(&pl, "points")?;
         let q = pn.to_f64()?;
         // uint64 counts stay exact (above 2^53 a float would round them).
         let exact = match &mn {
@@ -367,7 +385,7 @@ impl PyHeatMap {
         };
         let inner = py
             .detach(|| {
-                let st = Stage::parse_names(&s)?;
+                let st = StageColumn::Names(s.texts()).to_stages()?;
                 match exact {
                     Some(m) => HeatMap::from_rows(&st, &p, m, &q),
                     None => HeatMap::from_rows(&st, &p, &m, &q),

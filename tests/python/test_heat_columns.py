@@ -154,6 +154,60 @@ def test_bad_input_names_column_and_row_in_every_form(form: Any) -> None:
     assert info.value.argument == "points"
 
 
+@pytest.mark.parametrize("form", TEXT_FORMS, ids=[f[0] for f in TEXT_FORMS])
+def test_from_rows_reads_stage_names_in_every_form(form: Any) -> None:
+    # Each distinct stage name is parsed once: the same map as plain lists,
+    # and an unknown name is reported at its own row.
+    n = 3000
+    stages = [STAGES[(i * 7) % 6] for i in range(n)]
+    points = [POINTS[i % 7] for i in range(n)]
+    mentions = [i % 4 for i in range(n)]
+    pain = [1 + i % 10 for i in range(n)]
+    want = nps.HeatMap.from_rows(stages, points, mentions, pain)
+    got = nps.HeatMap.from_rows(form[1](stages), points, mentions, pain)
+    assert got.ranked().to_dict() == want.ranked().to_dict()
+    bad = list(stages)
+    bad[2222] = "billing"
+    with pytest.raises(nps.InvalidValueError, match="billing") as info:
+        nps.HeatMap.from_rows(form[1](bad), points, mentions, pain)
+    assert (info.value.argument, info.value.index) == ("stages", 2222)
+
+
+def test_large_polars_frame_matches_the_sums() -> None:
+    # Enough rows for several threads: polars String columns (Arrow
+    # string views: texts of up to 12 bytes in the view, longer ones in a
+    # buffer), integer dealers, instants by month; against sums written
+    # out here.
+    n = 300_000
+    rng = np.random.default_rng(5)
+    point_ix = rng.integers(0, len(POINTS), n)
+    stage_ix = rng.integers(0, 6, n)
+    pain = rng.integers(1, 11, n).astype(np.uint8)
+    dealer = rng.integers(0, 50, n).astype(np.uint32)
+    ts = T0 + rng.integers(0, 700 * 86_400, n)
+    stages = [STAGES[i] for i in stage_ix]
+    points = [POINTS[i] for i in point_ix]
+    df = pl.DataFrame({"stage": stages, "point": points, "pain": pain, "dealer": dealer,
+                       "ts": ts})
+    m = nps.HeatMap.from_records(df, stage="stage", points="point", pain="pain", by="dealer",
+                                 time="ts")
+    sums: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
+    cells: dict[tuple[str, int], int] = defaultdict(int)
+    months: dict[tuple[str, str], int] = defaultdict(int)
+    for s, p, q, d, t in zip(stages, points, pain.tolist(), dealer.tolist(), ts.tolist()):
+        sums[(s, p)][0] += 1
+        sums[(s, p)][1] += q
+        cells[(s, d)] += q
+        months[(s, dt.datetime.fromtimestamp(t, dt.timezone.utc).strftime("%Y-%m"))] += q
+    r = m.ranked().to_dict()
+    assert {(s, p): [c, h] for s, p, c, h in zip(r["stage"], r["point"], r["mentions"],
+                                                r["heat"])} == sums
+    k = m.matrix(by="key").to_dict()
+    assert {(s, int(c)): h for s, c, h in zip(k["stage"], k["column"], k["heat"]) if h} == cells
+    per = m.matrix(by="period").to_dict()
+    assert {(s, c): h for s, c, h in zip(per["stage"], per["column"], per["heat"]) if h} == months
+
+
 def _inline(b: bytes) -> bytes:
     return struct.pack("<I", len(b)) + b.ljust(12, b"\0")
 
