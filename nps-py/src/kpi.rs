@@ -23,7 +23,7 @@ use crate::errors::{invalid_argument, Int};
 use crate::state;
 
 use crate::calendar::PyCalendar;
-use crate::column::{labels, numbers, timestamps, Labels};
+use crate::column::{labels, numbers, timestamps, Labels, Numbers, Seconds, Slice, Visit};
 use crate::errors::{to_py, CoreResult};
 use crate::instant::seconds;
 use crate::names::parse_name;
@@ -787,6 +787,30 @@ pub(crate) fn f64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Ve
 
 /// 0/1 (or bool) flags; anything else is an invalid value with its row.
 pub(crate) fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<bool>> {
+    Ok(match flag_col(obj, name)? {
+        FlagCol::Numpy(a) => a.as_slice()?.to_vec(),
+        FlagCol::Owned(v) => v,
+    })
+}
+
+/// A flag column: a contiguous numpy bool array read in place, or
+/// converted flags.
+pub(crate) enum FlagCol<'py> {
+    Numpy(numpy::PyReadonlyArray1<'py, bool>),
+    Owned(Vec<bool>),
+}
+
+impl FlagCol<'_> {
+    pub(crate) fn as_slice(&self) -> PyResult<&[bool]> {
+        Ok(match self {
+            FlagCol::Numpy(a) => a.as_slice()?,
+            FlagCol::Owned(v) => v,
+        })
+    }
+}
+
+/// As [`flags`], a numpy bool column read in place (no copy).
+pub(crate) fn flag_col<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<FlagCol<'py>> {
     // As `_column_numbers` (Arrow read in Rust), so booleans can become 0/1.
     let arr = crate::column::adapt::column_numbers(obj, name)?;
     let boolean = arr
@@ -795,12 +819,12 @@ pub(crate) fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<
         .transpose()?
         .is_some_and(|k| k == "b");
     if boolean {
-        // A contiguous numpy bool column is the flags already: one copy,
-        // no widening to numbers and back.
+        // A contiguous numpy bool column is the flags already: read in
+        // place, no widening to numbers and back.
         if let Ok(a) = arr.cast::<numpy::PyArray1<bool>>() {
             let ro = numpy::PyArrayMethods::try_readonly(a)?;
-            if let Ok(s) = ro.as_slice() {
-                return Ok(s.to_vec());
+            if ro.as_slice().is_ok() {
+                return Ok(FlagCol::Numpy(ro));
             }
         }
     }
@@ -821,11 +845,39 @@ pub(crate) fn flags(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<
                 reason: format!("a flag must be true/false or 0/1, got {v}"),
             })),
         })
-        .collect()
+        .collect::<PyResult<Vec<bool>>>()
+        .map(FlagCol::Owned)
 }
 
 pub(crate) fn i64_vec(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Vec<i64>> {
-    f64_vec(obj, name)?
+    i64_of(&numbers(obj, name)?, name)
+}
+
+/// Integer amounts: as [`i64_vec`], an int64 column whose values all pass
+/// (|v| < 9·10¹⁵) read in place.
+pub(crate) fn i64_col<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &'static str,
+) -> PyResult<Slice<'py, i64>> {
+    let n = numbers(obj, name)?;
+    if let Numbers::I64(s) = n {
+        let v = s.as_slice()?;
+        // Branch-free (vectorised); any failing value takes the path below,
+        // which names it.
+        if v.iter().fold(true, |ok, &x| {
+            ok & (x.unsigned_abs() < 9_000_000_000_000_000)
+        }) {
+            return Ok(s);
+        }
+        return Ok(Slice::Owned(i64_of(&Numbers::I64(s), name)?));
+    }
+    Ok(Slice::Owned(i64_of(&n, name)?))
+}
+
+/// The values of `n` as integer amounts: finite, integral, |v| < 9·10¹⁵
+/// (as `f64`); anything else is an invalid value with its row.
+fn i64_of(n: &Numbers<'_>, name: &'static str) -> PyResult<Vec<i64>> {
+    n.to_f64()?
         .iter()
         .enumerate()
         .map(|(i, &v)| {
@@ -852,7 +904,8 @@ pub(crate) fn need<'py>(
 /// The grouping arguments shared by the KPI functions.
 pub(crate) struct GroupArgs<'py> {
     pub(crate) by: Option<KeyColumns<'py>>,
-    ts: Option<Vec<i64>>,
+    /// The timestamps, read in place when they are int64 seconds.
+    ts: Option<Seconds<'py>>,
     pub(crate) period: Option<Period>,
     pub(crate) tz: Option<String>,
 }
@@ -867,7 +920,7 @@ pub(crate) fn group_args<'py>(
 ) -> PyResult<GroupArgs<'py>> {
     Ok(GroupArgs {
         by: form.keys(by)?,
-        ts: form.time(ts, time)?.as_ref().map(ts_vec).transpose()?,
+        ts: form.time(ts, time)?.as_ref().map(timestamps).transpose()?,
         period: period.map(Period::from_name).transpose().py()?,
         tz: tz.map(str::to_owned),
     })
@@ -879,10 +932,11 @@ pub(crate) fn grouped<R: Send>(
     g: &GroupArgs<'_>,
     f: impl FnOnce(&Grouping<'_>) -> nps_core::Result<R> + Send,
 ) -> PyResult<R> {
+    let ts = g.ts.as_ref().map(Seconds::as_slice).transpose()?;
     let run = |keys: Option<Keys<'_>>| {
         let grouping = Grouping {
             keys,
-            timestamps: g.ts.as_deref(),
+            timestamps: ts,
             period: g.period,
             tz: g.tz.as_deref().or(Grouping::default().tz),
         };
@@ -1424,8 +1478,9 @@ pub(crate) fn _kpi_time<'py>(
             grouped(py, &g, |g| kpi::time_kpi(&s, &e, target_seconds, g))?
         }
         (None, None, Some(d)) => {
-            let d = i64_vec(&d, "seconds")?;
-            grouped(py, &g, |g| kpi::time_kpi_durations(&d, target_seconds, g))?
+            let d = i64_col(&d, "seconds")?;
+            let d = d.as_slice()?;
+            grouped(py, &g, |g| kpi::time_kpi_durations(d, target_seconds, g))?
         }
         _ => {
             return Err(invalid_argument(
@@ -1490,18 +1545,22 @@ pub(crate) fn _kpi_rate<'py>(
     let main = |named: Option<&Bound<'py, PyAny>>, kw: &'static str| form.first(first, named, kw);
     let g = group_args(&form, by, timestamps, time, period, tz)?;
     let flag_cols =
-        |named: Option<&Bound<'py, PyAny>>| -> PyResult<(Vec<bool>, Option<Vec<bool>>)> {
-            let f = self::flags(&need(main(named, "flag")?, "flags")?, "flags")?;
+        |named: Option<&Bound<'py, PyAny>>| -> PyResult<(FlagCol<'py>, Option<FlagCol<'py>>)> {
+            let f = flag_col(&need(main(named, "flag")?, "flags")?, "flags")?;
             let e = form
                 .col(eligible, "eligible")?
-                .map(|e| self::flags(&e, "eligible"))
+                .map(|e| flag_col(&e, "eligible"))
                 .transpose()?;
             Ok((f, e))
         };
     let t = match kpi {
         None => {
             let (f, e) = flag_cols(flags)?;
-            grouped(py, &g, |g| kpi::rate(&f, e.as_deref(), g))?
+            let (f, e) = (
+                f.as_slice()?,
+                e.as_ref().map(FlagCol::as_slice).transpose()?,
+            );
+            grouped(py, &g, |g| kpi::rate(f, e, g))?
         }
         Some(RateKpi::ReadyWhenPromised) => {
             let d = ts_vec(&need(main(delivered, "delivery")?, "delivered")?)?;
@@ -1521,16 +1580,34 @@ pub(crate) fn _kpi_rate<'py>(
             })?
         }
         Some(RateKpi::Csat) => {
-            let r = f64_vec(&need(main(ratings, "rating")?, "ratings")?, "ratings")?;
+            let r = numbers(&need(main(ratings, "rating")?, "ratings")?, "ratings")?;
             let d = CsatOptions::default();
             let opts = CsatOptions {
                 satisfied_min: satisfied_min.unwrap_or(d.satisfied_min),
             };
-            grouped(py, &g, |g| kpi::csat(&r, &opts, g))?
+            // The ratings in their own type (a 1-5 scale as uint8 is read
+            // in place; nps-core compares each as f64).
+            struct Csat<'a, 'py> {
+                py: Python<'py>,
+                g: &'a GroupArgs<'py>,
+                opts: CsatOptions,
+            }
+            impl Visit for Csat<'_, '_> {
+                type Out = PyResult<KpiTable>;
+                fn visit<T: nps_core::ScoreValue>(self, r: &[T]) -> PyResult<KpiTable> {
+                    let opts = self.opts;
+                    grouped(self.py, self.g, |g| kpi::csat(r, &opts, g))
+                }
+            }
+            r.visit(Csat { py, g: &g, opts })??
         }
         Some(k) => {
             let (f, e) = flag_cols(flags)?;
-            grouped(py, &g, |g| k.of_flags(&f, e.as_deref(), g))?
+            let (f, e) = (
+                f.as_slice()?,
+                e.as_ref().map(FlagCol::as_slice).transpose()?,
+            );
+            grouped(py, &g, |g| k.of_flags(f, e, g))?
         }
     };
     Ok(kpi_table(t, &g))

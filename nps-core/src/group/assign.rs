@@ -11,8 +11,13 @@
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
+use super::column::with_codes;
+use super::count::{
+    count_cells, Cells, Counted, DenseCodes, DenseI64, DenseU32, DenseU64, Indexed, PeriodSlot,
+    PeriodTable, Slot, TableSlot, TextSlot, Zero,
+};
 use super::hash::{map_with_capacity, FastMap};
-use super::keys::{plan_keys, small_enough, too_many_groups, MAX_GROUPS};
+use super::keys::{plan_keys, small_enough, too_many_groups, KeyPlan, MAX_GROUPS};
 use super::{GroupKey, Keys};
 use crate::error::{Error, Result};
 use crate::period::{local_date, parse_tz, Period, PeriodIndex, DEFAULT_TZ, MAX_TS, MIN_TS};
@@ -243,4 +248,247 @@ pub(crate) fn period_ids(
         });
     }
     Ok((ids, dates))
+}
+
+/// The groups of a [`Grouping`] as counter slots, for kernels that count
+/// or sum straight into per-group counters (the KPI tables, the time KPIs'
+/// histograms) instead of assigning every row a group first.
+///
+/// When the key slots × periods are few next to the rows (the grouping
+/// engine's own fast path: dense integer keys, dictionary codes, texts read
+/// in place, a table lookup per timestamp), a row's slot is computed a
+/// block at a time inside the kernel, and no per-row column is built.
+/// Otherwise the slots are the groups of an [`Assignment`] (compact ids,
+/// memory O(rows + groups)). Either way [`Slots::groups`] gives the
+/// occupied slots in the order of their groups (by key, then period), as
+/// [`Grouping::assign`] numbers them.
+pub(crate) struct Slots<'a> {
+    rows: usize,
+    kind: SlotKind<'a>,
+}
+
+/// Timestamps, their period index and its branch-free table.
+type Periods<'a> = (&'a [i64], PeriodIndex, Option<PeriodTable>);
+
+enum SlotKind<'a> {
+    /// Key slot × period slot, computed per block.
+    Dense {
+        plan: KeyPlan<'a>,
+        /// The timestamps, their period index and its branch-free table
+        /// (`None` without a period, or without rows).
+        periods: Option<Box<Periods<'a>>>,
+        n_periods: usize,
+    },
+    /// One compact id per row.
+    Assigned(Assignment),
+}
+
+impl<'a> Grouping<'a> {
+    /// The slots of `rows` rows (see [`Slots`]); `known`: the range of
+    /// the timestamps (`timestamp_range` of them) when the caller has it.
+    /// Errors as [`Grouping::assign`].
+    pub(crate) fn slots(&self, rows: usize, known: Option<(i64, i64)>) -> Result<Slots<'a>> {
+        let tz = self.check(rows)?;
+        let range = match (self.period, self.timestamps, known) {
+            (Some(_), Some(_), Some(r)) => Some(r),
+            (Some(_), Some(ts), None) => Some(super::timestamp_range(ts, None)?),
+            _ => None,
+        };
+        let span_ok = match (self.period, range) {
+            (Some(p), Some((lo, hi))) if lo <= hi => small_enough(
+                ((hi - lo) / shortest_seconds(p)).saturating_add(2) as u64,
+                rows,
+            ),
+            _ => true,
+        };
+        if span_ok {
+            let periods = match (self.period, self.timestamps, range) {
+                (Some(p), Some(ts), Some((lo, hi))) if lo <= hi => {
+                    let ix = PeriodIndex::new(p, tz, lo, hi)?;
+                    let table = PeriodTable::new(&ix, lo, hi);
+                    Some(Box::new((ts, ix, table)))
+                }
+                _ => None,
+            };
+            let n_periods = periods.as_deref().map_or(1, |(_, ix, _)| ix.len());
+            let plan = match &self.keys {
+                Some(k) => plan_keys(k, n_periods, rows)?,
+                None => KeyPlan::None,
+            };
+            if small_enough((plan.slots() as u64).saturating_mul(n_periods as u64), rows) {
+                return Ok(Slots {
+                    rows,
+                    kind: SlotKind::Dense {
+                        plan,
+                        periods,
+                        n_periods,
+                    },
+                });
+            }
+        }
+        Ok(Slots {
+            rows,
+            kind: SlotKind::Assigned(self.assign(rows)?),
+        })
+    }
+}
+
+impl Slots<'_> {
+    /// The number of slots (occupied or not).
+    pub(crate) fn len(&self) -> usize {
+        match &self.kind {
+            SlotKind::Dense {
+                plan, n_periods, ..
+            } => plan.slots() * n_periods,
+            SlotKind::Assigned(a) => a.labels.len(),
+        }
+    }
+
+    /// `out[j]` = the slot of row `start + j`.
+    pub(crate) fn fill(&self, start: usize, out: &mut [u32]) {
+        match &self.kind {
+            SlotKind::Dense {
+                plan,
+                periods,
+                n_periods,
+            } => {
+                plan.fill(start, None, out);
+                let scale = Some(*n_periods as u32);
+                match periods.as_deref() {
+                    Some((ts, _, Some(t))) => TableSlot(ts, t).fill(start, scale, out),
+                    Some((ts, ix, None)) => PeriodSlot(ts, ix).fill(start, scale, out),
+                    None => {}
+                }
+            }
+            SlotKind::Assigned(a) => out.copy_from_slice(&a.rows[start..start + out.len()]),
+        }
+    }
+
+    /// `[slot][category]` counts of every row (`len() * cells.cats()`
+    /// counters), counted in blocks across threads.
+    pub(crate) fn count<C: Cells>(&self, cells: &C) -> Counted {
+        let (n, cats, rows) = (self.len(), cells.cats(), self.rows);
+        if n.checked_mul(cats).is_none_or(|c| c > u32::MAX as usize) {
+            return self.count_wide(cells);
+        }
+        match &self.kind {
+            SlotKind::Dense {
+                plan,
+                periods,
+                n_periods,
+            } => match periods.as_deref() {
+                Some((ts, _, Some(t))) => {
+                    count_planned(plan, &TableSlot(ts, t), *n_periods, n, cells, rows)
+                }
+                Some((ts, ix, None)) => {
+                    count_planned(plan, &PeriodSlot(ts, ix), *n_periods, n, cells, rows)
+                }
+                None => count_planned(plan, &Zero, 1, n, cells, rows),
+            },
+            SlotKind::Assigned(a) => count_cells(&Indexed(&a.rows), &Zero, 1, n, cells, rows),
+        }
+    }
+
+    /// [`Slots::count`] with more counters than `u32` indices reach: one
+    /// thread, `u64` indices.
+    fn count_wide<C: Cells>(&self, cells: &C) -> Counted {
+        let cats = cells.cats();
+        let mut c = vec![0u64; self.len() * cats];
+        let (mut slot, mut cat) = ([0u32; 1024], [0u32; 1024]);
+        for start in (0..self.rows).step_by(1024) {
+            let m = 1024.min(self.rows - start);
+            self.fill(start, &mut slot[..m]);
+            cat[..m].fill(0);
+            cells.fill(start, &mut cat[..m]);
+            for (&s, &k) in slot[..m].iter().zip(&cat[..m]) {
+                c[s as usize * cats + k as usize] += 1;
+            }
+        }
+        Counted::Wide(c)
+    }
+
+    /// The occupied slots (`occupied(slot)`) in the order of their groups
+    /// (by key, then period), with each group's label.
+    pub(crate) fn groups(
+        &mut self,
+        occupied: impl Fn(usize) -> bool,
+    ) -> Vec<(usize, (GroupKey, Option<NaiveDate>))> {
+        match &mut self.kind {
+            SlotKind::Assigned(a) => {
+                let labels = std::mem::take(&mut a.labels);
+                labels
+                    .into_iter()
+                    .enumerate()
+                    .filter(|(s, _)| occupied(*s))
+                    .collect()
+            }
+            SlotKind::Dense {
+                plan,
+                periods,
+                n_periods,
+            } => {
+                let np = *n_periods;
+                let dates = periods.as_deref().map(|(_, ix, _)| &ix.dates);
+                let keys: Vec<u32> = match plan.key_order() {
+                    Some(o) => o,
+                    None => (0..plan.slots() as u32).collect(),
+                };
+                let mut out = Vec::new();
+                for k in keys {
+                    let k = k as usize;
+                    let mut key: Option<GroupKey> = None;
+                    for p in 0..np {
+                        let slot = k * np + p;
+                        if occupied(slot) {
+                            let key = key.get_or_insert_with(|| plan.take_key(k)).clone();
+                            out.push((slot, (key, dates.map(|d| d[p]))));
+                        }
+                    }
+                }
+                // Key slots follow the keys' order; a mix the order does
+                // not cover (never expected) is sorted here.
+                if !out.is_sorted_by(|a, b| a.1 <= b.1) {
+                    out.sort_by(|a, b| a.1.cmp(&b.1));
+                }
+                out
+            }
+        }
+    }
+}
+
+/// [`count_cells`] with the key plan's own slot type (one kernel per key
+/// form, as the NPS counting's `count_with_keys`: no dispatch per block).
+fn count_planned<P: Slot, C: Cells>(
+    plan: &KeyPlan<'_>,
+    periods: &P,
+    n_periods: usize,
+    n: usize,
+    cells: &C,
+    rows: usize,
+) -> Counted {
+    match plan {
+        KeyPlan::None => count_cells(&Zero, periods, n_periods, n, cells, rows),
+        KeyPlan::DenseU32(k, min, _) => {
+            count_cells(&DenseU32(k, *min), periods, n_periods, n, cells, rows)
+        }
+        KeyPlan::DenseU64(k, min, _) => {
+            count_cells(&DenseU64(k, *min), periods, n_periods, n, cells, rows)
+        }
+        KeyPlan::DenseI64(k, min, _) => {
+            count_cells(&DenseI64(k, *min), periods, n_periods, n, cells, rows)
+        }
+        KeyPlan::DenseCoded(codes, min, _, _) => with_codes!(*codes, |c| count_cells(
+            &DenseCodes(c, *min),
+            periods,
+            n_periods,
+            n,
+            cells,
+            rows
+        )),
+        KeyPlan::Text(col, t) => {
+            count_cells(&TextSlot(*col, t), periods, n_periods, n, cells, rows)
+        }
+        KeyPlan::Indexed(ids, _) => count_cells(&Indexed(ids), periods, n_periods, n, cells, rows),
+        p @ KeyPlan::Product(_) => count_cells(p, periods, n_periods, n, cells, rows),
+    }
 }

@@ -174,6 +174,87 @@ impl Slot for PeriodSlot<'_> {
     }
 }
 
+/// The period of in-range timestamps by one lookup of two parallel
+/// tables and one comparison, written so that the row loop has no branch,
+/// no bounds check and no dependent load (AVX2 gathers): the same period
+/// as [`PeriodIndex::index`] for every instant of the span it was built
+/// for.
+pub(super) struct PeriodTable {
+    base: i64,
+    shift: u32,
+    /// `table[b]`: the period containing `base + (b << shift)`.
+    table: Vec<u32>,
+    /// `bound[b]`: the start of the period after `table[b]` (`i64::MAX`
+    /// after the last): an instant of bucket `b` at or past it is in the
+    /// next period (buckets are shorter than any period).
+    bound: Vec<i64>,
+}
+
+impl PeriodTable {
+    /// Longest table (12 MiB): wider spans keep [`PeriodIndex::index`].
+    const MAX: i64 = 1 << 20;
+
+    /// The table of the periods of `ix` for instants in `lo..=hi` (those
+    /// `ix` was built for); `None` when it would be too long.
+    pub(super) fn new(ix: &PeriodIndex, lo: i64, hi: i64) -> Option<PeriodTable> {
+        let starts = &ix.starts;
+        let base = starts.first()?.min(&lo);
+        // Buckets no longer than the shortest period: a bucket holds at
+        // most one period start.
+        let shortest = starts
+            .windows(2)
+            .map(|w| w[1] - w[0])
+            .min()
+            .unwrap_or(i64::MAX);
+        if shortest < 1 || hi < *base {
+            return None;
+        }
+        let shift = (63 - shortest.leading_zeros()).min(40);
+        let span = ((hi - base) >> shift) + 1;
+        if span > Self::MAX {
+            return None;
+        }
+        let mut table = Vec::with_capacity(span as usize);
+        let mut bound = Vec::with_capacity(span as usize);
+        let mut i = 0usize;
+        for b in 0..span {
+            let t = base + (b << shift);
+            while i + 1 < starts.len() && starts[i + 1] <= t {
+                i += 1;
+            }
+            table.push(i as u32);
+            bound.push(starts.get(i + 1).copied().unwrap_or(i64::MAX));
+        }
+        Some(PeriodTable {
+            base: *base,
+            shift,
+            table,
+            bound,
+        })
+    }
+}
+
+/// Timestamps (all in the span of the table) to periods through a
+/// [`PeriodTable`].
+pub(super) struct TableSlot<'a>(pub(super) &'a [i64], pub(super) &'a PeriodTable);
+impl Slot for TableSlot<'_> {
+    #[inline(always)]
+    fn fill<I: Idx>(&self, start: usize, scale: Option<I>, out: &mut [I]) {
+        let t = self.1;
+        let (base, shift) = (t.base, t.shift);
+        let table = t.table.as_slice();
+        // The same length as `table`: one clamp bounds both lookups.
+        let bound = &t.bound[..table.len()];
+        let last_b = table.len() as i64 - 1;
+        fill_with(self.0, start, scale, out, |ts| {
+            // `ts >= base` in the span: no overflow; the clamp only
+            // proves the index in bounds.
+            let b = ((ts - base) >> shift).clamp(0, last_b) as usize;
+            (table[b] + u32::from(ts >= bound[b])) as usize
+        })
+    }
+}
+
 /// Rows per block of [`count`]: the block's counter indices stay in L1.
 const BLOCK: usize = 1024;
 
@@ -367,5 +448,245 @@ impl<K: Slot, P: Slot, I: Idx> Counting<'_, K, P, I> {
             }
         }
         (c, flushed)
+    }
+}
+
+/// The category of every row, a block at a time, for the fused counting
+/// of [`Slots::count`](super::Slots::count): what a KPI counts per group
+/// (flag and eligibility, a satisfied rating, a duration in seconds).
+pub(crate) trait Cells: Sync {
+    /// Categories per slot (each slot has this many counters).
+    fn cats(&self) -> usize;
+
+    /// For each `j`: `out[j] = out[j] * cats + c`, with `c < cats` the
+    /// category of row `start + j`. Called with `out` holding the rows'
+    /// slots; implementations should be `#[inline(always)]` so that the
+    /// row loop is compiled (and vectorised) inside the counting pass.
+    fn fill(&self, start: usize, out: &mut [u32]);
+}
+
+/// Counts `[slot][category]` cells over `rows` rows (slot = key slot *
+/// `n_periods` + period slot; `n_slots * cells.cats()` must fit in `u32`).
+///
+/// As [`count`]: each thread counts its contiguous part of the rows into
+/// its own `u32` counters (flushed to `u64` every `u32::MAX` rows), then
+/// the parts add up, so the result does not depend on the threads; no
+/// per-row slot or category column is built.
+pub(super) fn count_cells<K: Slot, P: Slot, C: Cells>(
+    keys: &K,
+    periods: &P,
+    n_periods: usize,
+    n_slots: usize,
+    cells: &C,
+    rows: usize,
+) -> Counted {
+    let len = n_slots * cells.cats();
+    debug_assert!(len <= u32::MAX as usize);
+    let job = CellCounting {
+        keys,
+        periods,
+        cells,
+        len,
+        n_periods: n_periods as u32,
+    };
+    // Counters outnumbering the rows: one pass, not one copy per thread.
+    let per_thread = if len > rows { usize::MAX } else { 1 << 18 };
+    let units = vec![(); rows];
+    let mut parts = map_parts(&units, per_thread, |offset, part| {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { job.part_avx2(offset, part.len()) };
+        }
+        job.part(offset, part.len())
+    });
+    if parts.len() == 1 && parts[0].1.is_empty() {
+        let (c, _) = parts.pop().expect("one part");
+        return Counted::Narrow(c);
+    }
+    if rows <= u32::MAX as usize {
+        // No counter can pass u32::MAX rows: add up into the first part's.
+        let mut parts = parts.into_iter();
+        let (mut c, _) = parts.next().expect("one part per thread");
+        for (p, _) in parts {
+            for (t, x) in c.iter_mut().zip(&p) {
+                *t += x;
+            }
+        }
+        return Counted::Narrow(c);
+    }
+    let mut total = vec![0u64; len];
+    for (c, flushed) in parts {
+        for (t, x) in total.iter_mut().zip(&c) {
+            *t += u64::from(*x);
+        }
+        for (t, x) in total.iter_mut().zip(&flushed) {
+            *t += x;
+        }
+    }
+    Counted::Wide(total)
+}
+
+/// `[slot][category]` counters of [`count_cells`]: the `u32` counters of a
+/// single pass as they are, or `u64` totals.
+pub(crate) enum Counted {
+    /// One pass's counters.
+    Narrow(Vec<u32>),
+    /// Totals of several parts.
+    Wide(Vec<u64>),
+}
+
+impl Counted {
+    /// Counter `i`.
+    #[inline(always)]
+    pub(crate) fn get(&self, i: usize) -> u64 {
+        match self {
+            Counted::Narrow(c) => u64::from(c[i]),
+            Counted::Wide(c) => c[i],
+        }
+    }
+
+    /// The counters when they are `u32`.
+    pub(crate) fn narrow(&self) -> Option<&[u32]> {
+        match self {
+            Counted::Narrow(c) => Some(c),
+            Counted::Wide(_) => None,
+        }
+    }
+
+    /// True when counters `range` are all 0.
+    pub(crate) fn all_zero(&self, range: std::ops::Range<usize>) -> bool {
+        match self {
+            Counted::Narrow(c) => c[range].iter().all(|&x| x == 0),
+            Counted::Wide(c) => c[range].iter().all(|&x| x == 0),
+        }
+    }
+}
+
+/// One pass of [`count_cells`], shared by the threads.
+struct CellCounting<'a, K, P, C> {
+    keys: &'a K,
+    periods: &'a P,
+    cells: &'a C,
+    len: usize,
+    n_periods: u32,
+}
+
+impl<K: Slot, P: Slot, C: Cells> CellCounting<'_, K, P, C> {
+    /// [`CellCounting::part`] compiled for AVX2.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn part_avx2(&self, offset: usize, rows: usize) -> (Vec<u32>, Vec<u64>) {
+        self.part(offset, rows)
+    }
+
+    /// Counts the rows `offset..offset + rows`.
+    #[inline(always)]
+    fn part(&self, offset: usize, rows: usize) -> (Vec<u32>, Vec<u64>) {
+        let len = self.len;
+        let mut c = vec![0u32; len];
+        let mut flushed: Vec<u64> = Vec::new();
+        let mut idx = [0u32; BLOCK];
+        let chunk = u32::MAX as usize;
+        let mut done = 0;
+        while done < rows {
+            if done > 0 {
+                flushed.resize(len, 0);
+                for (t, x) in flushed.iter_mut().zip(c.iter_mut()) {
+                    *t += u64::from(std::mem::take(x));
+                }
+            }
+            let end = rows.min(done + chunk);
+            let mut start = offset + done;
+            while start < offset + end {
+                let out = &mut idx[..BLOCK.min(offset + end - start)];
+                match (K::ZERO, P::ZERO) {
+                    (true, true) => out.fill(0),
+                    (true, false) => self.periods.fill(start, None, out),
+                    (false, true) => self.keys.fill(start, None, out),
+                    (false, false) => {
+                        self.keys.fill(start, None, out);
+                        self.periods.fill(start, Some(self.n_periods), out);
+                    }
+                }
+                self.cells.fill(start, out);
+                for &i in out.iter() {
+                    c[i as usize] += 1;
+                }
+                start += out.len();
+            }
+            done = end;
+        }
+        (c, flushed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::period::{parse_tz, Period, MAX_TS, MIN_TS};
+
+    /// The branch-free table gives the period index's own period for every
+    /// instant of the span: each period and zone (DST days of 23 and 25
+    /// hours), spans of a day to the whole calendar, period boundaries
+    /// and their neighbours.
+    #[test]
+    fn period_table_matches_the_period_index() {
+        let mut x = 12345u64;
+        let mut below = |n: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 11) % n
+        };
+        let spans = [
+            (1_700_000_000i64, 1_700_000_000i64),
+            (1_672_531_200, 1_672_531_200 + 730 * 86_400),
+            (1_600_000_000, 1_900_000_000),
+            (MIN_TS, MIN_TS + 40 * 86_400),
+            (MAX_TS - 400 * 86_400, MAX_TS),
+            (MIN_TS, MAX_TS),
+        ];
+        for tz in [
+            "UTC",
+            "America/New_York",
+            "Asia/Kathmandu",
+            "Australia/Lord_Howe",
+        ] {
+            let tz = parse_tz(tz).unwrap();
+            for period in [
+                Period::Day,
+                Period::Week,
+                Period::Month,
+                Period::Quarter,
+                Period::Year,
+            ] {
+                for (lo, hi) in spans {
+                    let Ok(ix) = PeriodIndex::new(period, tz, lo, hi) else {
+                        continue; // too many periods for an index
+                    };
+                    let Some(t) = PeriodTable::new(&ix, lo, hi) else {
+                        continue;
+                    };
+                    let width = (hi - lo) as u64 + 1;
+                    let mut ts: Vec<i64> = (0..3_000).map(|_| lo + below(width) as i64).collect();
+                    ts.extend([lo, hi]);
+                    for &s in ix.starts.iter().take(200) {
+                        ts.extend(
+                            [s - 1, s, s + 1]
+                                .into_iter()
+                                .filter(|t| (lo..=hi).contains(t)),
+                        );
+                    }
+                    let mut got = vec![0u32; ts.len()];
+                    for (b, out) in got.chunks_mut(BLOCK).enumerate() {
+                        TableSlot(&ts, &t).fill(b * BLOCK, None, out);
+                    }
+                    for (&t, &g) in ts.iter().zip(&got) {
+                        assert_eq!(g as usize, ix.index(t), "{period:?} {t}");
+                    }
+                }
+            }
+        }
     }
 }

@@ -52,10 +52,11 @@ mod respondent;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
-pub(crate) use assign::period_ids;
+pub(crate) use assign::{period_ids, Slots};
 pub use assign::{Assignment, Grouping};
 pub(crate) use column::text_at;
 pub use column::{Codes, TextColumn};
+pub(crate) use count::{Cells, Counted};
 #[allow(unused_imports)]
 pub(crate) use hash::{map_with_capacity, FastMap};
 pub use merge::{LatestAnswer, LatestAnswers, RespondentId};

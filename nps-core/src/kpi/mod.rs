@@ -99,7 +99,7 @@ pub use workshop::{
 };
 
 use crate::error::{Error, Result};
-use crate::group::{GroupKey, Keys};
+use crate::group::{Cells, GroupKey, Keys, Slots};
 use crate::period::{Period, MAX_TS, MIN_TS};
 
 /// One KPI result. `value` is `numerator / denominator`, or `None` ("no
@@ -303,7 +303,19 @@ pub(crate) fn keys_len(keys: &Keys<'_>) -> usize {
 }
 
 pub(crate) fn check_ts_col(name: &'static str, ts: &[i64]) -> Result<()> {
-    match ts.iter().position(|t| !(MIN_TS..=MAX_TS).contains(t)) {
+    // A branch-free test per block (vectorised), then the row.
+    let bad_block = ts.chunks(1024).position(|b| {
+        !b.iter()
+            .fold(true, |ok, t| ok & (MIN_TS..=MAX_TS).contains(t))
+    });
+    let Some(b) = bad_block else {
+        return Ok(());
+    };
+    match ts[b * 1024..]
+        .iter()
+        .position(|t| !(MIN_TS..=MAX_TS).contains(t))
+        .map(|i| b * 1024 + i)
+    {
         Some(i) => Err(Error::value(
             name,
             i,
@@ -420,6 +432,54 @@ pub(crate) fn assign(g: &Grouping<'_>, n: usize) -> Result<Assignment> {
     Ok((a.labels, a.rows))
 }
 
+/// The grouping engine's slots ([`Slots`]), with timestamps checked as a
+/// KPI column first (as [`assign`]: the same errors in the same order).
+pub(crate) fn slots<'a>(g: &Grouping<'a>, n: usize) -> Result<Slots<'a>> {
+    let mut range = None;
+    if let (Some(_), Some(ts)) = (g.period, g.timestamps) {
+        if ts.len() == n {
+            // One pass for the range (vectorised, across threads), which
+            // the engine needs anyway; a timestamp out of range is then
+            // looked for row by row.
+            match crate::group::timestamp_range(ts, None) {
+                Ok(r) => range = Some(r),
+                Err(_) => check_ts_col("timestamps", ts)?,
+            }
+        }
+    }
+    g.slots(n, range)
+}
+
+/// The table of a rate KPI whose rows each fall in one of `cells.cats()`
+/// categories (at most 4): `parts(counts)` turns the category counts of a
+/// group into its parts. The categories are counted straight into the
+/// grouping engine's blocks ([`Slots::count`]): no group or parts column
+/// per row. Equal to [`table_of`] with the parts of each row's category.
+pub(crate) fn table_of_cells<C: Cells>(
+    n: usize,
+    cells: &C,
+    parts: impl Fn(&[u64]) -> Parts,
+    g: &Grouping<'_>,
+    source: partial::Source,
+) -> Result<KpiTable> {
+    let cats = cells.cats();
+    debug_assert!((1..=4).contains(&cats));
+    let mut slots = slots(g, n)?;
+    let counts = slots.count(cells);
+    let groups = slots.groups(|s| !counts.all_zero(s * cats..(s + 1) * cats));
+    let mut labels = Vec::with_capacity(groups.len());
+    let mut sums = Vec::with_capacity(groups.len());
+    let mut c = [0u64; 4];
+    for (s, label) in groups {
+        for (k, x) in c[..cats].iter_mut().enumerate() {
+            *x = counts.get(s * cats + k);
+        }
+        labels.push(label);
+        sums.push(parts(&c[..cats]));
+    }
+    finish(labels, sums, g, source, None)
+}
+
 /// Sums per-row parts per group: the table of a rate KPI computed as
 /// `source` says, with the distinct `subjects` (vehicles) of a KPI of the
 /// comeback rule.
@@ -486,4 +546,159 @@ pub(crate) fn finish(
             .collect(),
         subjects,
     })
+}
+
+/// Groupings of every key form for the tests of the fused kernels
+/// ([`table_of_cells`], the time KPIs' histograms) against the
+/// straightforward per-row implementations.
+#[cfg(test)]
+pub(crate) mod forms {
+    use super::Grouping;
+    use crate::group::{Codes, Keys, TextColumn};
+    use crate::period::{Period, MAX_TS, MIN_TS};
+
+    /// SplitMix64.
+    pub(crate) struct Rng(pub(crate) u64);
+    impl Rng {
+        pub(crate) fn below(&mut self, n: u64) -> u64 {
+            self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        }
+    }
+
+    struct Texts(Vec<String>);
+    impl TextColumn for Texts {
+        fn len(&self) -> usize {
+            self.0.len()
+        }
+        fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+            for (j, o) in out.iter_mut().enumerate() {
+                *o = &self.0[start + j];
+            }
+        }
+    }
+
+    /// Calls `f(name, dealer, grouping)` for `n` rows grouped every way
+    /// the engine knows (dealer = a `u32` key in 0..500 per row, which
+    /// tests may use to empty some groups): no key, dense integers with
+    /// and without periods, wide integers (compact ids), signed keys,
+    /// strings, dictionary codes (labels out of order), category codes,
+    /// texts read in place, several columns (in place and as compact ids),
+    /// periods alone in a zone with DST, and two groupings too large for
+    /// the engine's slots (as many keys as rows by day; timestamps across
+    /// the whole calendar).
+    pub(crate) fn each(n: usize, seed: u64, mut f: impl FnMut(&str, &[u32], &Grouping<'_>)) {
+        let mut rng = Rng(seed);
+        let dealer: Vec<u32> = (0..n).map(|_| rng.below(500) as u32).collect();
+        let wide: Vec<u64> = dealer
+            .iter()
+            .map(|&d| u64::from(d).wrapping_mul(0x9E37_79B9_7F4A_7C15))
+            .collect();
+        let signed: Vec<i64> = dealer.iter().map(|&d| i64::from(d) - 250).collect();
+        let names: Vec<String> = (0..50).map(|i| format!("advisor {}", 49 - i)).collect();
+        let pick: Vec<usize> = (0..n).map(|_| rng.below(50) as usize).collect();
+        let strs: Vec<&str> = pick.iter().map(|&i| names[i].as_str()).collect();
+        let labels: Vec<&str> = names.iter().map(String::as_str).collect();
+        let codes: Vec<u8> = pick.iter().map(|&i| i as u8).collect();
+        let cat_codes: Vec<i32> = dealer.iter().map(|&d| (d % 37) as i32).collect();
+        let texts = Texts(strs.iter().map(|s| s.to_string()).collect());
+        let unique: Vec<u64> = (0..n as u64).map(|i| i * 7919 + 3).collect();
+        let ts: Vec<i64> = (0..n)
+            .map(|_| 1_672_531_200 + rng.below(730 * 86_400) as i64)
+            .collect();
+        let ts_wide: Vec<i64> = (0..n)
+            .map(|i| match i % 3 {
+                0 => MIN_TS + rng.below(86_400 * 400) as i64,
+                1 => MAX_TS - rng.below(86_400 * 400) as i64,
+                _ => 1_672_531_200 + rng.below(86_400) as i64,
+            })
+            .collect();
+        let multi = [Keys::U32(&dealer), Keys::Str(&strs)];
+        let multi_wide = [Keys::U64(&wide), Keys::I64(&signed)];
+        let g = |keys, ts, period, tz| Grouping {
+            keys,
+            timestamps: ts,
+            period,
+            tz,
+        };
+        let month = Some(Period::Month);
+        let cases: Vec<(&str, Grouping<'_>)> = vec![
+            ("none", g(None, None, None, None)),
+            ("u32", g(Some(Keys::U32(&dealer)), None, None, None)),
+            (
+                "u32 month",
+                g(Some(Keys::U32(&dealer)), Some(&ts), month, None),
+            ),
+            (
+                "u64 wide month",
+                g(Some(Keys::U64(&wide)), Some(&ts), month, Some("UTC")),
+            ),
+            (
+                "i64 week shanghai",
+                g(
+                    Some(Keys::I64(&signed)),
+                    Some(&ts),
+                    Some(Period::Week),
+                    Some("Asia/Shanghai"),
+                ),
+            ),
+            (
+                "str day",
+                g(Some(Keys::Str(&strs)), Some(&ts), Some(Period::Day), None),
+            ),
+            (
+                "coded quarter",
+                g(
+                    Some(Keys::Coded {
+                        codes: Codes::U8(&codes),
+                        labels: &labels,
+                    }),
+                    Some(&ts),
+                    Some(Period::Quarter),
+                    None,
+                ),
+            ),
+            (
+                "codes year",
+                g(
+                    Some(Keys::Codes(Codes::I32(&cat_codes))),
+                    Some(&ts),
+                    Some(Period::Year),
+                    None,
+                ),
+            ),
+            (
+                "text month",
+                g(Some(Keys::Text(&texts)), Some(&ts), month, None),
+            ),
+            ("multi", g(Some(Keys::Multi(&multi)), None, None, None)),
+            (
+                "multi wide month",
+                g(Some(Keys::Multi(&multi_wide)), Some(&ts), month, None),
+            ),
+            (
+                "month new york",
+                g(None, Some(&ts), month, Some("America/New_York")),
+            ),
+            (
+                "unique day",
+                g(Some(Keys::U64(&unique)), Some(&ts), Some(Period::Day), None),
+            ),
+            (
+                "u32 day, whole calendar",
+                g(
+                    Some(Keys::U32(&dealer)),
+                    Some(&ts_wide),
+                    Some(Period::Day),
+                    None,
+                ),
+            ),
+        ];
+        for (name, grouping) in &cases {
+            f(name, &dealer, grouping);
+        }
+    }
 }

@@ -3,8 +3,10 @@
 use serde::{Deserialize, Serialize};
 
 use super::partial::Source;
-use super::{check_opt_ts_col, check_ts_col, table_of, Grouping, Kpi, KpiTable, Parts};
+use super::{check_opt_ts_col, check_ts_col, table_of_cells, Grouping, Kpi, KpiTable, Parts};
 use crate::error::{Error, Result};
+use crate::group::Cells;
+use crate::score::ScoreValue;
 
 /// The named rate KPIs of SPEC §6: one registry, so that every binding
 /// reaches them by the same name. [`name`](RateKpi::name) is also the name
@@ -339,17 +341,87 @@ fn flag_rate(
     if let Some(e) = eligible {
         Error::check_len("eligible", e.len(), "flags", flags.len())?;
     }
-    // The parts of each row as the table reads it: no column of parts.
-    let part = |i: usize| {
-        let e = eligible.is_none_or(|e| e[i]);
-        Parts {
-            num: u64::from(e && flags[i]),
-            den: u64::from(e),
-            used: u64::from(e),
-            rows: 1,
+    match eligible {
+        // Categories: 0 not flagged, 1 flagged.
+        None => table_of_cells(
+            flags.len(),
+            &Flags(flags),
+            |c| {
+                let den = c[0] + c[1];
+                Parts {
+                    num: c[1],
+                    den,
+                    used: den,
+                    rows: den,
+                }
+            },
+            grouping,
+            source,
+        ),
+        // Categories: 0 not eligible, 1 eligible, 2 eligible and flagged.
+        Some(e) => table_of_cells(
+            flags.len(),
+            &EligibleFlags(flags, e),
+            |c| {
+                let den = c[1] + c[2];
+                Parts {
+                    num: c[2],
+                    den,
+                    used: den,
+                    rows: c[0] + den,
+                }
+            },
+            grouping,
+            source,
+        ),
+    }
+}
+
+/// A flag per row: category 1 when flagged.
+struct Flags<'a>(&'a [bool]);
+impl Cells for Flags<'_> {
+    fn cats(&self) -> usize {
+        2
+    }
+    #[inline(always)]
+    fn fill(&self, start: usize, out: &mut [u32]) {
+        let f = &self.0[start..start + out.len()];
+        for (o, &f) in out.iter_mut().zip(f) {
+            *o = *o * 2 + u32::from(f);
         }
-    };
-    table_of(flags.len(), part, grouping, source, None)
+    }
+}
+
+/// A flag and an eligibility per row: 0 not eligible, 1 eligible, 2
+/// eligible and flagged.
+struct EligibleFlags<'a>(&'a [bool], &'a [bool]);
+impl Cells for EligibleFlags<'_> {
+    fn cats(&self) -> usize {
+        3
+    }
+    #[inline(always)]
+    fn fill(&self, start: usize, out: &mut [u32]) {
+        let n = out.len();
+        let (f, e) = (&self.0[start..start + n], &self.1[start..start + n]);
+        for ((o, &f), &e) in out.iter_mut().zip(f).zip(e) {
+            *o = *o * 3 + u32::from(e) * (1 + u32::from(f));
+        }
+    }
+}
+
+/// Satisfied ratings (`>= satisfied_min`): category 1.
+struct Satisfied<'a, T>(&'a [T], f64);
+impl<T: ScoreValue> Cells for Satisfied<'_, T> {
+    fn cats(&self) -> usize {
+        2
+    }
+    #[inline(always)]
+    fn fill(&self, start: usize, out: &mut [u32]) {
+        let r = &self.0[start..start + out.len()];
+        for (o, &r) in out.iter_mut().zip(r) {
+            *o = *o * 2 + u32::from(r.to_report() >= self.1);
+        }
+    }
 }
 
 /// Ready when promised: ROs delivered by the promised time (inclusive) /
@@ -491,7 +563,9 @@ pub fn first_contact_resolution_rate(
 }
 
 /// CSAT: satisfied ratings (`rating >= satisfied_min`, [`CsatOptions`],
-/// default 4) / ratings. Ratings must be finite.
+/// default 4) / ratings. Ratings must be finite. The ratings may be of any
+/// numeric type (`f64`, or the integers of a 1–5 scale, read in place);
+/// each is compared as `f64`.
 ///
 /// ```
 /// use nps_core::kpi::{csat, CsatOptions, Grouping};
@@ -499,14 +573,43 @@ pub fn first_contact_resolution_rate(
 /// assert_eq!(t.overall.value, Some(0.5));
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn csat(ratings: &[f64], options: &CsatOptions, grouping: &Grouping<'_>) -> Result<KpiTable> {
+pub fn csat<T: ScoreValue>(
+    ratings: &[T],
+    options: &CsatOptions,
+    grouping: &Grouping<'_>,
+) -> Result<KpiTable> {
     options.validate()?;
-    let satisfied_min = options.satisfied_min;
-    if let Some(i) = ratings.iter().position(|r| !r.is_finite()) {
+    if let Some(i) = first_not_finite(ratings) {
         return Err(Error::value("ratings", i, "a rating must be finite"));
     }
-    let flags: Vec<bool> = ratings.iter().map(|&r| r >= satisfied_min).collect();
-    flag_rate(Source::csat(options), &flags, None, grouping)
+    table_of_cells(
+        ratings.len(),
+        &Satisfied(ratings, options.satisfied_min),
+        |c| {
+            let n = c[0] + c[1];
+            Parts {
+                num: c[1],
+                den: n,
+                used: n,
+                rows: n,
+            }
+        },
+        grouping,
+        Source::csat(options),
+    )
+}
+
+/// The first value that is not finite (none in an integer column).
+fn first_not_finite<T: ScoreValue>(v: &[T]) -> Option<usize> {
+    // A branch-free scan per block (vectorised), then the row.
+    v.chunks(1024)
+        .position(|b| !b.iter().fold(true, |ok, x| ok & x.to_report().is_finite()))
+        .and_then(|b| {
+            v[b * 1024..]
+                .iter()
+                .position(|x| !x.to_report().is_finite())
+                .map(|i| b * 1024 + i)
+        })
 }
 
 /// Service revenue per engineer: revenue (minor units: parts, extended
@@ -531,6 +634,175 @@ pub fn service_revenue_per_engineer(revenue_minor: &[i64], engineers: u32) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::kpi::forms::{self, Rng};
+    use crate::kpi::table_of;
+
+    /// The straightforward per-row rate: every row assigned a group by the
+    /// engine, then its parts added to its group's.
+    fn per_row(
+        source: Source,
+        flags: &[bool],
+        eligible: Option<&[bool]>,
+        g: &Grouping<'_>,
+    ) -> Result<KpiTable> {
+        if let Some(e) = eligible {
+            Error::check_len("eligible", e.len(), "flags", flags.len())?;
+        }
+        let part = |i: usize| {
+            let e = eligible.is_none_or(|e| e[i]);
+            Parts {
+                num: u64::from(e && flags[i]),
+                den: u64::from(e),
+                used: u64::from(e),
+                rows: 1,
+            }
+        };
+        table_of(flags.len(), part, g, source, None)
+    }
+
+    /// The per-row CSAT: each rating a flag first.
+    fn csat_per_row(ratings: &[f64], o: &CsatOptions, g: &Grouping<'_>) -> Result<KpiTable> {
+        o.validate()?;
+        if let Some(i) = ratings.iter().position(|r| !r.is_finite()) {
+            return Err(Error::value("ratings", i, "a rating must be finite"));
+        }
+        let flags: Vec<bool> = ratings.iter().map(|&r| r >= o.satisfied_min).collect();
+        per_row(Source::csat(o), &flags, None, g)
+    }
+
+    /// The fused kernels (flags, flags with eligibility, CSAT of floats and
+    /// of integers) equal the per-row implementations for every key form,
+    /// with groups that have no eligible row, with rows across threads
+    /// (600,000 rows: two parts of counters added up), and without rows.
+    #[test]
+    fn fused_rates_equal_per_row_sums() {
+        for (n, seed) in [
+            (0usize, 1u64),
+            (1, 2),
+            (3_000, 3),
+            (60_000, 4),
+            (600_000, 5),
+        ] {
+            let mut rng = Rng(seed);
+            let flags: Vec<bool> = (0..n).map(|_| rng.below(10) < 7).collect();
+            let coin: Vec<bool> = (0..n).map(|_| rng.below(10) < 9).collect();
+            let stars: Vec<u8> = (0..n).map(|_| 1 + rng.below(5) as u8).collect();
+            let halves: Vec<f64> = (0..n).map(|_| rng.below(11) as f64 / 2.0).collect();
+            let o = CsatOptions::default();
+            let half = CsatOptions { satisfied_min: 3.5 };
+            forms::each(n, seed, |name, dealer, g| {
+                if n == 600_000 && !matches!(name, "u32 month" | "none" | "coded quarter") {
+                    return;
+                }
+                // Dealers ending in 0 have no eligible row: their groups
+                // stay, with no data.
+                let eligible: Vec<bool> = coin
+                    .iter()
+                    .zip(dealer)
+                    .map(|(&c, &d)| c && d % 10 != 0)
+                    .collect();
+                let src = Source::rate();
+                assert_eq!(
+                    rate(&flags, Some(&eligible), g),
+                    per_row(src, &flags, Some(&eligible), g),
+                    "{name} n {n}"
+                );
+                assert_eq!(
+                    rate(&flags, None, g),
+                    per_row(src, &flags, None, g),
+                    "{name}"
+                );
+                let f: Vec<f64> = stars.iter().map(|&s| f64::from(s)).collect();
+                let want = csat_per_row(&f, &o, g);
+                assert_eq!(csat(&stars, &o, g), want, "{name}");
+                assert_eq!(csat(&f, &o, g), want, "{name}");
+                assert_eq!(
+                    csat(&halves, &half, g),
+                    csat_per_row(&halves, &half, g),
+                    "{name}"
+                );
+            });
+        }
+    }
+
+    /// Bad input: the same typed errors, naming the same column and row,
+    /// as the per-row implementations.
+    #[test]
+    fn fused_rates_fail_as_per_row() {
+        use crate::group::{Codes, Keys};
+        use crate::period::Period;
+        let n = 5_000;
+        let mut rng = Rng(9);
+        let flags: Vec<bool> = (0..n).map(|_| rng.below(2) == 0).collect();
+        let dealer: Vec<u32> = (0..n).map(|_| rng.below(50) as u32).collect();
+        let mut ts: Vec<i64> = (0..n).map(|i| 1_700_000_000 + i as i64 * 600).collect();
+        ts[4_321] = i64::MIN; // NaT
+        ts[4_400] = i64::MAX;
+        let mut ratings: Vec<f64> = (0..n).map(|i| (i % 5 + 1) as f64).collect();
+        ratings[3_333] = f64::NAN;
+        ratings[4_000] = f64::INFINITY;
+        let mut codes: Vec<u8> = (0..n).map(|i| (i % 3) as u8).collect();
+        codes[2_222] = 7;
+        let labels = ["a", "b", "c"];
+        let ok_ts: Vec<i64> = (0..n).map(|i| 1_700_000_000 + i as i64).collect();
+        let g = |keys, ts, period, tz| Grouping {
+            keys,
+            timestamps: ts,
+            period,
+            tz,
+        };
+        let month = Some(Period::Month);
+        let groupings = [
+            g(Some(Keys::U32(&dealer)), Some(&ts), month, None),
+            g(Some(Keys::U32(&dealer[..10])), None, None, None),
+            g(None, Some(&ok_ts[..10]), month, None),
+            g(None, Some(&ok_ts), month, Some("Mars/Base")),
+            g(None, None, month, None),
+            g(
+                Some(Keys::Coded {
+                    codes: Codes::U8(&codes),
+                    labels: &labels,
+                }),
+                None,
+                None,
+                None,
+            ),
+            g(Some(Keys::U32(&dealer)), Some(&ok_ts), month, None),
+        ];
+        let o = CsatOptions::default();
+        for (i, g) in groupings.iter().enumerate() {
+            let want = per_row(Source::rate(), &flags, Some(&flags), g);
+            let got = rate(&flags, Some(&flags), g);
+            assert_eq!(format!("{got:?}"), format!("{want:?}"), "grouping {i}");
+            assert_eq!(
+                format!("{:?}", rate(&flags, Some(&flags[1..]), g)),
+                format!(
+                    "{:?}",
+                    per_row(Source::rate(), &flags, Some(&flags[1..]), g)
+                ),
+                "grouping {i}"
+            );
+            assert_eq!(
+                format!("{:?}", csat(&ratings, &o, g)),
+                format!("{:?}", csat_per_row(&ratings, &o, g)),
+                "grouping {i}"
+            );
+            let bad = CsatOptions {
+                satisfied_min: f64::NAN,
+            };
+            assert_eq!(
+                format!("{:?}", csat(&ratings, &bad, g)),
+                format!("{:?}", csat_per_row(&ratings, &bad, g)),
+            );
+        }
+        let e = csat(&ratings, &o, &Grouping::default()).unwrap_err();
+        assert_eq!(
+            (e.kind(), e.index()),
+            (crate::ErrorKind::InvalidValue, Some(3_333))
+        );
+        let e = rate(&flags, Some(&flags), &groupings[0]).unwrap_err();
+        assert_eq!(e.index(), Some(4_321));
+    }
 
     #[test]
     fn registry_round_trips() {

@@ -8,9 +8,10 @@ use super::merge::{
     bad_state, check_sorted, labelled, merge_sorted, other, same_shape, uniform_shape, Label,
     Periods,
 };
-use super::{assign, check_ts_col, Grouping, Kpi};
+use super::{assign, check_ts_col, slots, Grouping, Kpi};
 use crate::error::{Error, Result};
-use crate::group::GroupKey;
+use crate::group::{Cells, Counted, GroupKey, Slots};
+use crate::parallel::map_parts;
 use crate::period::Period;
 use crate::sort::radix_sort;
 
@@ -179,6 +180,353 @@ fn group_histograms(d: &[i64], rows: &[u32], groups: usize) -> (Vec<Histogram>, 
     (per, overall)
 }
 
+/// Durations as cells of a dense `[slot][duration - lo]` table.
+struct Durations<'a> {
+    d: &'a [i64],
+    lo: i64,
+    range: usize,
+}
+impl Cells for Durations<'_> {
+    fn cats(&self) -> usize {
+        self.range
+    }
+    #[inline(always)]
+    fn fill(&self, start: usize, out: &mut [u32]) {
+        let d = &self.d[start..start + out.len()];
+        let range = self.range as u32;
+        for (o, &x) in out.iter_mut().zip(d) {
+            // `lo <= x` and `x - lo < range <= u32::MAX`.
+            *o = *o * range + (x - self.lo) as u32;
+        }
+    }
+}
+
+/// One category: counting gives the rows of every slot.
+struct Rows;
+impl Cells for Rows {
+    fn cats(&self) -> usize {
+        1
+    }
+    #[inline(always)]
+    fn fill(&self, _: usize, _: &mut [u32]) {}
+}
+
+/// Most cells (2²⁰, 4 MiB of `u32`) of the per-bucket table of
+/// [`bucketed`]; more go through [`sorted_per_slot`].
+const BUCKET_CELLS_BITS: u32 = 20;
+
+/// Most buckets [`bucketed`] scatters the rows into (one write stream
+/// each, so the scatter stays in cache).
+const MAX_BUCKETS: usize = 1024;
+
+/// The groups of a time table as [`slot_histograms`] gives them: every
+/// non-empty group's label, histogram and time KPI (computed while the
+/// histogram is in cache), in group order.
+struct Hists {
+    labels: Vec<Label>,
+    hists: Vec<Histogram>,
+    kpis: Vec<TimeKpi>,
+    /// The overall histogram, when it was counted on the way.
+    overall: Option<Histogram>,
+}
+
+#[cfg(test)]
+static PATHS: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+
+/// Records (in tests) that path `bit` of [`slot_histograms`] ran.
+fn took(_bit: u32) {
+    #[cfg(test)]
+    PATHS.fetch_or(1 << _bit, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// The histograms and time KPIs of every group of `slots`, and the overall
+/// histogram, `d[i]` (in `lo..=hi`, `lo >= 0`) in the slot of row `i`;
+/// counted straight from the grouping engine's blocks, with no group
+/// column per row:
+///
+/// - few (slot, duration) cells next to the rows: one dense count of the
+///   cells across threads, then each slot's row of the table ([`dense`]);
+/// - else, when the slots' durations fit a small table once the slots
+///   are cut into at most [`MAX_BUCKETS`] buckets: the rows scattered
+///   into their buckets (one write stream per bucket), then each bucket
+///   counted in its table, whose bitmap of occupied cells gives the
+///   histograms in order ([`bucketed`]);
+/// - else, durations up to 2³² apart: the rows scattered by slot and
+///   each slot's durations sorted ([`sorted_per_slot`]);
+/// - wider ranges: `None`, for [`group_histograms`] over an assignment.
+fn slot_histograms(
+    d: &[i64],
+    (lo, hi): (i64, i64),
+    target: i64,
+    slots: &mut Slots<'_>,
+) -> Result<Option<Hists>> {
+    let n = d.len() as u64;
+    let s = slots.len();
+    let range = (hi - lo) as u64 + 1;
+    let budget = n + 65_536;
+    if (s as u64)
+        .checked_mul(range)
+        .is_some_and(|c| c <= budget && c <= u32::MAX as u64)
+    {
+        took(0);
+        return dense(d, lo, range as usize, target, slots).map(Some);
+    }
+    if range > u32::MAX as u64 {
+        took(3);
+        return Ok(None);
+    }
+    let per = slots.count(&Rows);
+    let vbits = u64::BITS - (range - 1).leading_zeros();
+    let bbits = (0..)
+        .find(|&b| s.div_ceil(1 << b) <= MAX_BUCKETS)
+        .unwrap_or(0);
+    let words = (s.div_ceil(1 << bbits) as u64) << (bbits + vbits).saturating_sub(6);
+    let total = (range <= budget).then(|| vec![0u64; range as usize]);
+    if bbits + vbits <= BUCKET_CELLS_BITS && words <= budget {
+        took(1);
+        bucketed(d, lo, (bbits, vbits), &per, target, slots, total)
+    } else {
+        took(2);
+        sorted_per_slot(d, lo, &per, target, slots, total)
+    }
+    .map(Some)
+}
+
+/// The dense path of [`slot_histograms`]: `[slot][duration - lo]` counts.
+fn dense(d: &[i64], lo: i64, range: usize, target: i64, slots: &mut Slots<'_>) -> Result<Hists> {
+    let counts = slots.count(&Durations { d, lo, range });
+    let groups = slots.groups(|g| !counts.all_zero(g * range..(g + 1) * range));
+    let mut out = Hists::with_capacity(groups.len());
+    let mut total = vec![0u64; range];
+    for (g, label) in groups {
+        let mut h = Vec::new();
+        let cells = g * range..(g + 1) * range;
+        let mut push = |v: usize, c: u64| {
+            h.push((lo + v as i64, c));
+            total[v] += c;
+        };
+        match counts.narrow() {
+            Some(c) => c[cells]
+                .iter()
+                .enumerate()
+                .filter(|(_, &c)| c > 0)
+                .for_each(|(v, &c)| push(v, u64::from(c))),
+            None => cells
+                .enumerate()
+                .map(|(v, i)| (v, counts.get(i)))
+                .filter(|&(_, c)| c > 0)
+                .for_each(|(v, c)| push(v, c)),
+        }
+        out.push(label, h, target)?;
+    }
+    out.overall = Some(dense_histogram(&total, lo));
+    Ok(out)
+}
+
+/// The bucketed path of [`slot_histograms`]: slots cut into buckets of
+/// `2^bbits` consecutive slots, a row packed as (slot within its bucket,
+/// duration − lo) in `bbits + vbits` bits.
+fn bucketed(
+    d: &[i64],
+    lo: i64,
+    (bbits, vbits): (u32, u32),
+    per: &Counted,
+    target: i64,
+    slots: &mut Slots<'_>,
+    mut total: Option<Vec<u64>>,
+) -> Result<Hists> {
+    let (n, s) = (d.len(), slots.len());
+    let nb = s.div_ceil(1 << bbits);
+    // Each bucket's first position in `vals`.
+    let mut next = vec![0usize; nb + 1];
+    for g in 0..s {
+        next[(g >> bbits) + 1] += per.get(g) as usize;
+    }
+    for b in 0..nb {
+        next[b + 1] += next[b];
+    }
+    let starts = next.clone();
+    let local = (1u32 << bbits) - 1;
+    let mut vals = vec![0u32; n];
+    let mut block = [0u32; 1024];
+    for start in (0..n).step_by(1024) {
+        let m = 1024.min(n - start);
+        let b = &mut block[..m];
+        slots.fill(start, b);
+        for (&g, &x) in b.iter().zip(&d[start..start + m]) {
+            let p = &mut next[(g >> bbits) as usize];
+            // `x - lo < 2^vbits` and `bbits + vbits <= 20`.
+            vals[*p] = ((g & local) << vbits) | (x - lo) as u32;
+            *p += 1;
+        }
+    }
+    let groups = slots.groups(|g| per.get(g) > 0);
+    let mut pos = vec![u32::MAX; s];
+    for (i, (g, _)) in groups.iter().enumerate() {
+        pos[*g] = i as u32;
+    }
+    let mut hists: Vec<Histogram> = vec![Vec::new(); groups.len()];
+    let mut kpis: Vec<Option<TimeKpi>> = vec![None; groups.len()];
+    let cells = 1usize << (bbits + vbits);
+    let mut count = vec![0u32; cells];
+    let mut bits = vec![0u64; cells.div_ceil(64)];
+    let vmask = (1usize << vbits) - 1;
+    let range = (1u64 << vbits) as usize;
+    for b in 0..nb {
+        let v = &vals[starts[b]..starts[b + 1]];
+        if v.is_empty() {
+            continue;
+        }
+        for &x in v {
+            count[x as usize] += 1;
+            bits[x as usize / 64] |= 1 << (x % 64);
+        }
+        let mut cur = usize::MAX;
+        let mut h: Histogram = Vec::new();
+        for (w, word) in bits.iter_mut().enumerate() {
+            while *word != 0 {
+                let x = w * 64 + word.trailing_zeros() as usize;
+                *word &= *word - 1;
+                let g = (b << bbits) + (x >> vbits);
+                if g != cur {
+                    if cur != usize::MAX {
+                        let i = pos[cur] as usize;
+                        kpis[i] = Some(summarize(&h, target)?);
+                        hists[i] = std::mem::take(&mut h);
+                    }
+                    cur = g;
+                    h.reserve_exact((per.get(g) as usize).min(range));
+                }
+                let c = std::mem::take(&mut count[x]);
+                let v = x & vmask;
+                h.push((lo + v as i64, u64::from(c)));
+                if let Some(t) = total.as_mut() {
+                    t[v] += u64::from(c);
+                }
+            }
+        }
+        let i = pos[cur] as usize;
+        kpis[i] = Some(summarize(&h, target)?);
+        hists[i] = h;
+    }
+    Ok(Hists {
+        labels: groups.into_iter().map(|(_, l)| l).collect(),
+        hists,
+        kpis: kpis
+            .into_iter()
+            .map(|k| k.expect("every group has rows"))
+            .collect(),
+        overall: total.map(|t| dense_histogram(&t, lo)),
+    })
+}
+
+/// The last path of [`slot_histograms`] before an assignment: the rows
+/// scattered by slot, each slot's durations (`< 2^32` apart) sorted.
+fn sorted_per_slot(
+    d: &[i64],
+    lo: i64,
+    per: &Counted,
+    target: i64,
+    slots: &mut Slots<'_>,
+    mut total: Option<Vec<u64>>,
+) -> Result<Hists> {
+    let (n, s) = (d.len(), slots.len());
+    let mut next = Vec::with_capacity(s + 1);
+    let mut at = 0usize;
+    for g in 0..s {
+        next.push(at);
+        at += per.get(g) as usize;
+    }
+    next.push(at);
+    let starts = next.clone();
+    let mut vals = vec![0u32; n];
+    let mut block = [0u32; 1024];
+    for start in (0..n).step_by(1024) {
+        let m = 1024.min(n - start);
+        let b = &mut block[..m];
+        slots.fill(start, b);
+        for (&g, &x) in b.iter().zip(&d[start..start + m]) {
+            let p = &mut next[g as usize];
+            vals[*p] = (x - lo) as u32;
+            *p += 1;
+        }
+    }
+    let groups = slots.groups(|g| per.get(g) > 0);
+    let mut out = Hists::with_capacity(groups.len());
+    for (g, label) in groups {
+        let v = &mut vals[starts[g]..starts[g + 1]];
+        v.sort_unstable();
+        let h: Histogram = v
+            .chunk_by(|a, b| a == b)
+            .map(|run| (lo + i64::from(run[0]), run.len() as u64))
+            .collect();
+        if let Some(t) = total.as_mut() {
+            h.iter().for_each(|&(v, c)| t[(v - lo) as usize] += c);
+        }
+        out.push(label, h, target)?;
+    }
+    out.overall = total.map(|t| dense_histogram(&t, lo));
+    Ok(out)
+}
+
+impl Hists {
+    fn with_capacity(n: usize) -> Hists {
+        Hists {
+            labels: Vec::with_capacity(n),
+            hists: Vec::with_capacity(n),
+            kpis: Vec::with_capacity(n),
+            overall: None,
+        }
+    }
+
+    /// Adds a group, summarised while its histogram is in cache.
+    fn push(&mut self, label: Label, h: Histogram, target: i64) -> Result<()> {
+        self.kpis.push(summarize(&h, target)?);
+        self.labels.push(label);
+        self.hists.push(h);
+        Ok(())
+    }
+}
+
+/// The histogram of dense counts (`counts[v]` durations of `lo + v`).
+fn dense_histogram(counts: &[u64], lo: i64) -> Histogram {
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(_, &c)| c > 0)
+        .map(|(v, &c)| (lo + v as i64, c))
+        .collect()
+}
+
+/// The smallest and largest duration (`None` without rows), split across
+/// threads and vectorised.
+fn min_max(d: &[i64]) -> Option<(i64, i64)> {
+    #[inline(always)]
+    fn fold(part: &[i64]) -> (i64, i64) {
+        part.iter()
+            .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
+    }
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx2")]
+    unsafe fn fold_avx2(part: &[i64]) -> (i64, i64) {
+        fold(part)
+    }
+    if d.is_empty() {
+        return None;
+    }
+    let parts = map_parts(d, 1 << 18, |_, part| {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { fold_avx2(part) };
+        }
+        fold(part)
+    });
+    parts
+        .into_iter()
+        .reduce(|(lo, hi), (l, h)| (lo.min(l), hi.max(h)))
+}
+
 fn overflow() -> Error {
     Error::Overflow {
         what: "the durations of a time KPI",
@@ -213,7 +561,10 @@ fn add_histograms(a: &Histogram, b: &Histogram) -> Result<Histogram> {
 
 /// The `p` quantile of a histogram of `n >= 1` durations, as [`quantile`]
 /// computes it on the sorted durations (the same two order statistics, the
-/// same arithmetic: bit for bit the same value).
+/// same arithmetic: bit for bit the same value). The oracle of
+/// [`summarize`], which finds the median's and the p90's order statistics
+/// in one walk.
+#[cfg(test)]
 fn histogram_quantile(h: &[(i64, u64)], n: u64, p: f64) -> f64 {
     let last = n - 1;
     let pos = last as f64 * p.clamp(0.0, 1.0);
@@ -237,23 +588,57 @@ fn histogram_quantile(h: &[(i64, u64)], n: u64, p: f64) -> f64 {
 }
 
 /// The time KPI of a histogram (every duration a row).
+///
+/// Two walks: the count, the durations within target and the sum; then
+/// the four order statistics of the median and the p90 (linear
+/// interpolation as [`quantile`]: the same ranks, the same arithmetic, bit
+/// for bit the same values).
 fn summarize(h: &[(i64, u64)], target: i64) -> Result<TimeKpi> {
     let mut n = 0u64;
     let mut within = 0u64;
     let mut sum = 0i128;
     for &(v, c) in h {
         n = n.checked_add(c).ok_or_else(overflow)?;
-        if v <= target {
-            within += c; // <= n
-        }
+        // <= n; branch-free.
+        within += if v <= target { c } else { 0 };
         // |v| < 2^63 and n < 2^64: the sum stays below 2^127.
         sum += i128::from(v) * i128::from(c);
     }
+    let (median, p90) = match n.checked_sub(1) {
+        None => (None, None),
+        Some(last) => {
+            // (position, lower rank, upper rank) of each quantile.
+            let at = |p: f64| {
+                let pos = last as f64 * p;
+                let lo = (pos.floor() as u64).min(last);
+                (pos, lo, (lo + 1).min(last))
+            };
+            let (m, q) = (at(0.5), at(0.9));
+            let mut ranks = [(m.1, 0), (m.2, 1), (q.1, 2), (q.2, 3)];
+            ranks.sort_unstable();
+            let mut x = [0.0f64; 4];
+            let (mut k, mut seen) = (0, 0u64);
+            for &(v, c) in h {
+                let end = seen + c; // ranks seen..end hold v
+                while k < 4 && ranks[k].0 < end {
+                    x[ranks[k].1] = v as f64;
+                    k += 1;
+                }
+                if k == 4 {
+                    break;
+                }
+                seen = end;
+            }
+            let value =
+                |(pos, lo, _): (f64, u64, u64), a: f64, b: f64| a + (pos - lo as f64) * (b - a);
+            (Some(value(m, x[0], x[1])), Some(value(q, x[2], x[3])))
+        }
+    };
     Ok(TimeKpi {
         n,
         mean: (n > 0).then(|| sum as f64 / n as f64),
-        median: (n > 0).then(|| histogram_quantile(h, n, 0.5)),
-        p90: (n > 0).then(|| histogram_quantile(h, n, 0.9)),
+        median,
+        p90,
         target_seconds: target,
         within_target: Kpi::ratio(within as f64, n as f64, (n > 0).then_some(1.0)),
     })
@@ -365,6 +750,17 @@ impl TimeTable {
                 })
             })
             .collect::<Result<Vec<_>>>()?;
+        TimeTable::with_groups(state, overall, groups)
+    }
+
+    /// As [`from_parts`](TimeTable::from_parts), with the groups' time
+    /// KPIs already computed (the summaries of the state's histograms).
+    fn with_groups(
+        state: TimeState,
+        overall: Option<Histogram>,
+        groups: Vec<TimeGroup>,
+    ) -> Result<TimeTable> {
+        let target = state.target_seconds;
         let overall = match overall {
             Some(h) => h,
             None => {
@@ -484,23 +880,49 @@ pub fn time_kpi_durations(
     if target_seconds < 0 {
         return Err(Error::arg("target_seconds", "must be >= 0"));
     }
-    if let Some(i) = seconds.iter().position(|&s| s < 0) {
+    let range = min_max(seconds);
+    if range.is_some_and(|(lo, _)| lo < 0) {
+        let i = seconds.iter().position(|&s| s < 0).unwrap_or(0);
         return Err(Error::value(
             "seconds",
             i,
             format!("a duration must be >= 0, got {}", seconds[i]),
         ));
     }
-    let (labels, rows) = assign(grouping, seconds.len())?;
-    let (per, overall) = group_histograms(seconds, &rows, labels.len());
-    TimeTable::from_parts(
-        TimeState {
-            target_seconds,
-            periods: Periods::of(grouping)?,
-            groups: labels.into_iter().zip(per).collect(),
-        },
-        Some(overall),
-    )
+    let mut slots = slots(grouping, seconds.len())?;
+    let periods = Periods::of(grouping)?;
+    let fused = match range {
+        Some(range) => slot_histograms(seconds, range, target_seconds, &mut slots)?,
+        None => Some(Hists::with_capacity(0)),
+    };
+    let Some(c) = fused else {
+        let (labels, rows) = assign(grouping, seconds.len())?;
+        let (per, overall) = group_histograms(seconds, &rows, labels.len());
+        return TimeTable::from_parts(
+            TimeState {
+                target_seconds,
+                periods,
+                groups: labels.into_iter().zip(per).collect(),
+            },
+            Some(overall),
+        );
+    };
+    let groups = c
+        .labels
+        .iter()
+        .zip(c.kpis)
+        .map(|((key, period_start), kpi)| TimeGroup {
+            key: key.clone(),
+            period_start: *period_start,
+            kpi,
+        })
+        .collect();
+    let state = TimeState {
+        target_seconds,
+        periods,
+        groups: c.labels.into_iter().zip(c.hists).collect(),
+    };
+    TimeTable::with_groups(state, c.overall, groups)
 }
 
 /// A time KPI from two timestamp columns: `end − start` per row (an end
@@ -545,6 +967,142 @@ mod tests {
             z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
             (z ^ (z >> 31)) % n
         }
+    }
+
+    /// The straightforward time table: every row assigned a group, then
+    /// the histograms of the assigned rows.
+    fn per_row(seconds: &[i64], target: i64, g: &Grouping<'_>) -> Result<TimeTable> {
+        if target < 0 {
+            return Err(Error::arg("target_seconds", "must be >= 0"));
+        }
+        if let Some(i) = seconds.iter().position(|&s| s < 0) {
+            return Err(Error::value(
+                "seconds",
+                i,
+                format!("a duration must be >= 0, got {}", seconds[i]),
+            ));
+        }
+        let (labels, rows) = assign(g, seconds.len())?;
+        let (per, overall) = group_histograms(seconds, &rows, labels.len());
+        TimeTable::from_parts(
+            TimeState {
+                target_seconds: target,
+                periods: Periods::of(g)?,
+                groups: labels.into_iter().zip(per).collect(),
+            },
+            Some(overall),
+        )
+    }
+
+    /// The histograms counted from the engine's slots (a dense table; the
+    /// durations of each slot counted in a small table or sorted; wide
+    /// ranges through an assignment) equal the per-row ones for every key
+    /// form and range, across threads and without rows.
+    #[test]
+    fn fused_time_tables_equal_per_row() {
+        use crate::kpi::forms;
+        let cases: [(usize, u64, u64); 7] = [
+            (0, 1, 900),
+            (1, 2, 900),
+            (5_000, 3, 1),
+            (40_000, 4, 900),
+            (40_000, 5, 3 * 86_400),
+            (40_000, 6, 1 << 30),
+            (20_000, 7, 1 << 40),
+        ];
+        for (n, seed, range) in cases {
+            let mut rng = forms::Rng(seed);
+            let d: Vec<i64> = (0..n).map(|_| rng.below(range) as i64).collect();
+            forms::each(n, seed, |name, _, g| {
+                assert_eq!(
+                    time_kpi_durations(&d, 180, g),
+                    per_row(&d, 180, g),
+                    "{name} n {n} range {range}"
+                );
+            });
+        }
+        // Every path ran (dense, bucketed, sorted per slot, assignment).
+        assert_eq!(PATHS.load(std::sync::atomic::Ordering::Relaxed), 0b1111);
+        // Across threads: two parts of counters added up, dense and not.
+        let n = 600_000;
+        let mut rng = forms::Rng(8);
+        let d: Vec<i64> = (0..n).map(|_| 60 + rng.below(900) as i64).collect();
+        forms::each(n, 8, |name, _, g| {
+            if matches!(name, "none" | "u32" | "u32 month" | "text month") {
+                assert_eq!(
+                    time_kpi_durations(&d, 300, g),
+                    per_row(&d, 300, g),
+                    "{name}"
+                );
+            }
+        });
+    }
+
+    /// The median and p90 of one walk are those of [`histogram_quantile`]
+    /// and of [`quantile`] on the sorted durations, bit for bit.
+    #[test]
+    fn summary_quantiles_match_sorted_durations() {
+        let mut rng = forms_rng(11);
+        for case in 0..2_000u64 {
+            let n = 1 + rng.below(if case % 2 == 0 { 6 } else { 300 }) as usize;
+            let spread = [1u64, 3, 50, 1 << 40][case as usize % 4];
+            let mut d: Vec<i64> = (0..n).map(|_| rng.below(spread) as i64).collect();
+            let h = histogram(&mut d);
+            let t = summarize(&h, 1).unwrap();
+            let n = n as u64;
+            let sorted: Vec<f64> = d.iter().map(|&x| x as f64).collect();
+            for (got, p) in [(t.median, 0.5), (t.p90, 0.9)] {
+                let want = histogram_quantile(&h, n, p);
+                assert_eq!(got.map(f64::to_bits), Some(want.to_bits()), "{h:?} {p}");
+                assert_eq!(quantile(&sorted, p).map(f64::to_bits), Some(want.to_bits()));
+            }
+        }
+        assert_eq!(summarize(&[], 1).unwrap().median, None);
+    }
+
+    fn forms_rng(seed: u64) -> crate::kpi::forms::Rng {
+        crate::kpi::forms::Rng(seed)
+    }
+
+    /// Bad input: the same typed errors with the same rows.
+    #[test]
+    fn fused_time_tables_fail_as_per_row() {
+        use crate::group::Keys;
+        let n = 3_000;
+        let mut d: Vec<i64> = (0..n).map(|i| (i % 700) as i64).collect();
+        let dealer: Vec<u32> = (0..n).map(|i| (i % 9) as u32).collect();
+        let mut ts: Vec<i64> = (0..n).map(|i| 1_700_000_000 + i as i64 * 999).collect();
+        ts[2_500] = i64::MIN;
+        let g = Grouping {
+            keys: Some(Keys::U32(&dealer)),
+            timestamps: Some(&ts),
+            period: Some(Period::Month),
+            tz: None,
+        };
+        let short = Grouping {
+            keys: Some(Keys::U32(&dealer[..5])),
+            ..Grouping::default()
+        };
+        for g in [&g, &short] {
+            for target in [-1, 180] {
+                assert_eq!(
+                    format!("{:?}", time_kpi_durations(&d, target, g)),
+                    format!("{:?}", per_row(&d, target, g))
+                );
+            }
+        }
+        let e = time_kpi_durations(&d, 180, &g).unwrap_err();
+        assert_eq!(e.index(), Some(2_500));
+        d[1_234] = -5;
+        d[2_000] = -1;
+        assert_eq!(
+            format!("{:?}", time_kpi_durations(&d, 180, &g)),
+            format!("{:?}", per_row(&d, 180, &g))
+        );
+        assert_eq!(
+            time_kpi_durations(&d, 180, &g).unwrap_err().index(),
+            Some(1_234)
+        );
     }
 
     /// The dense table, the radix sort (one group and many) and the
