@@ -515,12 +515,35 @@ fn rerate_groups<T: ScoreValue, R: ScoreValue>(
     basis: Basis,
     invalid: InvalidPolicy,
 ) -> Result<(Vec<GroupRerating>, u64)> {
-    let (orig, after, code) = classify(original, rerated, present, invalid)?;
     let opts = GroupOptions {
         keys,
         invalid,
         ..Default::default()
     };
+    if rerated.is_none() {
+        // Nothing re-rated: the after-recovery tally is the original one,
+        // so one pass of the counting kernels over the scores as given
+        // (same validation, same skipped rows) is the whole answer.
+        let go = group_by(original, &opts)?;
+        let groups = go
+            .groups
+            .into_iter()
+            .map(|o| GroupRerating {
+                key: o.key,
+                rerating: Rerating {
+                    basis,
+                    original: o.tally,
+                    after_recovery: o.tally,
+                    rerated: 0,
+                    detractors_rerated: 0,
+                    detractors_moved_up: 0,
+                    detractors_to_promoter: 0,
+                },
+            })
+            .collect();
+        return Ok((groups, go.skipped));
+    }
+    let (orig, after, code) = classify(original, rerated, present, invalid)?;
     // Three passes of the group machinery over the same keys: the groups
     // (non-empty, sorted by key) line up one to one.
     let go = group_by(&orig, &opts)?;
@@ -1312,6 +1335,46 @@ mod merge_tests {
             prop_assert_eq!(&b.merge(&a).unwrap(), &one);
             prop_assert!(one.check().is_ok());
             prop_assert_eq!(&ManagedFlags::from_state(&one.to_state()).unwrap(), &one);
+        }
+
+        /// Without a re-rated column the groups are counted in one pass
+        /// of the kernels: the same groups, counts, skipped rows and first
+        /// invalid row as the three-pass classification with a re-rated
+        /// column in which nothing is re-rated.
+        #[test]
+        fn unrerated_flags_equal_the_classified_pass(
+            rows in rows(),
+            skip in any::<bool>(),
+        ) {
+            let invalid = if skip { InvalidPolicy::Skip } else { InvalidPolicy::Raise };
+            let opts = FlagOptions { alpha: 0.05, min_n: 0, invalid, ..FlagOptions::default() };
+            let all: Vec<&(u8, u8, u32)> = rows.iter().collect();
+            let (s, _, k) = columns(&all);
+            let none = vec![f64::NAN; s.len()];
+            let one = managed_flags(&s, Keys::U32(&k), &opts);
+            let three = managed_flags_rerated(
+                &s,
+                Rerated { scores: &none, present: None },
+                Keys::U32(&k),
+                &opts,
+            );
+            match (one, three) {
+                (Ok(one), Ok(three)) => {
+                    prop_assert_eq!(one.skipped, three.skipped);
+                    let kept: Vec<&ManagedFlag> = three
+                        .rows
+                        .iter()
+                        .filter(|r| r.test != ManagedTest::ReratingPressure)
+                        .collect();
+                    prop_assert_eq!(one.rows.len(), kept.len());
+                    for (a, b) in one.rows.iter().zip(kept) {
+                        prop_assert_eq!((&a.key, a.test, a.n, a.observed), (&b.key, b.test, b.n, b.observed));
+                        prop_assert_eq!((a.network_n, a.network_observed), (b.network_n, b.network_observed));
+                    }
+                }
+                (Err(a), Err(b)) => prop_assert_eq!(a.to_string(), b.to_string()),
+                (a, b) => prop_assert!(false, "one pass {a:?}, classified {b:?}"),
+            }
         }
 
         /// Re-rating tables merged from any split equal the one-pass table.
