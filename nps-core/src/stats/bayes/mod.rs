@@ -786,6 +786,49 @@ mod tests {
         }
     }
 
+    /// A bound deep in a tail (confidence 1 − 1e−12, non-integer prior):
+    /// Newton's steps on the log tail crawled by 1e−8 from a start where
+    /// the tail is 1e−35 and the search gave up ("did not converge");
+    /// a step that does not halve the error now splits the bracket. The
+    /// bounds hold their tail masses.
+    #[test]
+    fn deep_tail_bounds_converge() {
+        let e = eff(2883.0, 49.0, 1.0);
+        let conf = 1.0 - 1e-12;
+        for p0 in [2.285, 2.2851, 2.29] {
+            let prior = [p0, 1.0, 2.0 * p0];
+            let b = Bayes {
+                prior,
+                credible: Credible::EqualTailed,
+            };
+            let (lo, hi, _) = interval_with(&e, &b, conf, false).unwrap();
+            assert_eq!(
+                interval(&e, &b, conf).unwrap(),
+                interval_with(&e, &b, conf, false).unwrap()
+            );
+            let m = model(posterior_alpha(&e, prior).unwrap());
+            let q = (1.0 - conf) / 2.0;
+            let (below, above) = (m.below(lo)[0], m.above(hi)[0]);
+            assert!(
+                (below - q).abs() <= 1e-6 * q,
+                "{p0}: P(X <= {lo}) = {below:e}"
+            );
+            // The upper bound lies below 0: its tail is the complement of
+            // the tail the search solves (≈ 1), good to the quadrature's
+            // ~1e−11 of the total.
+            assert!((above - q).abs() <= 1e-11, "{p0}: P(X >= {hi}) = {above:e}");
+            // HPD: found (no error). Not checked for width here: at this
+            // level its upper tail (on the far side of 0, the complement
+            // of ≈ 1) is below the quadrature's ~1e−11 absolute accuracy,
+            // so its upper bound is the equal-tailed one (a known limit).
+            let hpd = Bayes {
+                prior,
+                credible: Credible::Hpd,
+            };
+            assert!(interval_with(&e, &hpd, conf, false).is_ok(), "{p0}");
+        }
+    }
+
     proptest::proptest! {
         #![proptest_config(proptest::test_runner::Config::with_cases(64))]
 

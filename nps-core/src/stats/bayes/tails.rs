@@ -252,8 +252,16 @@ impl Model {
             0.5 * self.sd.min(1.0)
         };
         let ln_q = q.ln();
+        // |ln P(τ) − ln q| of the previous step: a Newton step that does not
+        // halve it is crawling (deep in a tail where the computed density
+        // and tail disagree in their last digits, the steps shrink to
+        // nothing), so the next step splits the bracket instead.
+        let mut last_err = f64::INFINITY;
         for _ in 0..MAX_ITER {
             let [p, f] = self.tail(o, tau);
+            let err = (p.ln() - ln_q).abs();
+            let crawling = err > 0.5 * last_err;
+            last_err = err;
             if p > q {
                 lo = tau;
             } else {
@@ -281,7 +289,7 @@ impl Model {
                 };
                 return Ok((last, f));
             }
-            let next = if newton > lo && newton < hi {
+            let next = if newton > lo && newton < hi && !crawling {
                 newton
             } else {
                 split(lo, hi)
