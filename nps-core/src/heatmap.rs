@@ -684,27 +684,10 @@ impl Texts<'_> {
             Some(row) => Err(Error::value(
                 name,
                 row,
-                format!(
-                    "code {} has no label (there are {n})",
-                    code_text(codes, row)
-                ),
+                format!("code {} has no label (there are {n})", codes.text(row)),
             )),
             None => Ok(()),
         }
-    }
-}
-
-/// The code of row `i` as text (negative codes included).
-fn code_text(codes: &Codes<'_>, i: usize) -> String {
-    match *codes {
-        Codes::U8(c) => c[i].to_string(),
-        Codes::U16(c) => c[i].to_string(),
-        Codes::U32(c) => c[i].to_string(),
-        Codes::U64(c) => c[i].to_string(),
-        Codes::I8(c) => c[i].to_string(),
-        Codes::I16(c) => c[i].to_string(),
-        Codes::I32(c) => c[i].to_string(),
-        Codes::I64(c) => c[i].to_string(),
     }
 }
 

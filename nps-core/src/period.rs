@@ -192,6 +192,13 @@ pub(crate) struct PeriodIndex {
 }
 
 impl PeriodIndex {
+    /// The lookup table: its base instant, bucket shift, the period of each
+    /// bucket (empty when the span was too long for a table) and the start
+    /// of the period after each period.
+    pub(crate) fn buckets(&self) -> (i64, u32, &[u32], &[i64]) {
+        (self.base, self.shift, &self.table, &self.next)
+    }
+
     /// Builds the index for instants in `[min_ts, max_ts]` (already validated).
     pub fn new(period: Period, tz: Tz, min_ts: i64, max_ts: i64) -> Result<PeriodIndex> {
         let first_date = local_date(tz, min_ts).ok_or(Error::InvalidTimestamp {

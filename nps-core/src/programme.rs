@@ -1400,29 +1400,6 @@ struct Intern<'a> {
     short: Vec<(u64, u64, usize, u32)>,
 }
 
-/// The bytes of a text of at most 16 bytes as two words which, with the
-/// length, identify it (overlapping reads from both ends).
-#[inline(always)]
-fn short_words(b: &[u8]) -> Option<(u64, u64)> {
-    let n = b.len();
-    let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
-    let u32_at = |i: usize| {
-        u64::from(u32::from_le_bytes(
-            b[i..i + 4].try_into().unwrap_or_default(),
-        ))
-    };
-    match n {
-        8..=16 => Some((u64_at(0), u64_at(n - 8))),
-        4..=7 => Some((u32_at(0), u32_at(n - 4))),
-        1..=3 => Some((
-            u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
-            0,
-        )),
-        0 => Some((0, 0)),
-        _ => None,
-    }
-}
-
 impl<'a> Intern<'a> {
     fn new() -> Self {
         Intern {
@@ -1439,7 +1416,7 @@ impl<'a> Intern<'a> {
         if self.last.0 == ptr && self.last.1 == len {
             return self.last.2;
         }
-        let short = short_words(s.as_bytes()).map(|(a, b)| {
+        let short = crate::kpi::short_words(s.as_bytes()).map(|(a, b)| {
             let h = ((a ^ b.rotate_left(23) ^ (len as u64).rotate_left(47))
                 .wrapping_mul(0x9e37_79b9_7f4a_7c15)
                 >> 56) as usize;
@@ -1548,7 +1525,7 @@ impl<'a> Dict<'a> {
                                 i,
                                 format!(
                                     "code {} has no label (there are {})",
-                                    code_text(&codes, i),
+                                    codes.text(i),
                                     labels.len()
                                 ),
                             ))
@@ -1575,20 +1552,6 @@ fn code_negative(codes: &Codes<'_>, i: usize) -> bool {
         Codes::I32(c) => c[i] < 0,
         Codes::I64(c) => c[i] < 0,
         _ => false,
-    }
-}
-
-/// Row `i` of `codes` as text.
-fn code_text(codes: &Codes<'_>, i: usize) -> String {
-    match *codes {
-        Codes::U8(c) => c[i].to_string(),
-        Codes::U16(c) => c[i].to_string(),
-        Codes::U32(c) => c[i].to_string(),
-        Codes::U64(c) => c[i].to_string(),
-        Codes::I8(c) => c[i].to_string(),
-        Codes::I16(c) => c[i].to_string(),
-        Codes::I32(c) => c[i].to_string(),
-        Codes::I64(c) => c[i].to_string(),
     }
 }
 

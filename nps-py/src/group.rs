@@ -708,14 +708,7 @@ impl<'py> KeyColumns<'py> {
 /// The distinct labels of a dictionary-encoded column, in code order (None
 /// for other columns, or when two categories read as the same text).
 fn coded_labels<'a>(c: &'a Labels<'_>) -> Option<Vec<&'a str>> {
-    let labels: Vec<&str> = match c {
-        Labels::Coded { categories, .. } => categories.iter().map(|s| &**s).collect(),
-        Labels::DictStr { labels, .. } => labels.iter().map(String::as_str).collect(),
-        Labels::Categorical { categories, .. } => {
-            categories.labels.iter().map(String::as_str).collect()
-        }
-        _ => return None,
-    };
+    let labels = c.code_labels()?;
     let distinct: std::collections::HashSet<&str> = labels.iter().copied().collect();
     (distinct.len() == labels.len()).then_some(labels)
 }

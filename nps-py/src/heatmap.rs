@@ -51,14 +51,7 @@ impl<'a> TextCols<'a> {
         if let Some(t) = l.text() {
             return Ok(TextCols::Column(Box::new(t)));
         }
-        let labels: Option<Vec<&str>> = match l {
-            Labels::Coded { categories, .. } => Some(categories.iter().map(|c| &**c).collect()),
-            Labels::DictStr { labels, .. } => Some(labels.iter().map(String::as_str).collect()),
-            Labels::Categorical { categories, .. } => {
-                Some(categories.labels.iter().map(String::as_str).collect())
-            }
-            _ => None,
-        };
+        let labels = l.code_labels();
         match (labels, l.codes()) {
             (Some(labels), Some(codes)) => Ok(TextCols::Coded(codes, labels)),
             _ => strings(l, name).map(|_| TextCols::Empty),

@@ -799,14 +799,7 @@ impl<'t> CaseText<'t> {
         if let Some(t) = l.text() {
             return Ok(CaseText::Arrow(Box::new(t), missing));
         }
-        let labels: Option<Vec<&str>> = match l {
-            Labels::Coded { categories, .. } => Some(categories.iter().map(|c| &**c).collect()),
-            Labels::DictStr { labels, .. } => Some(labels.iter().map(String::as_str).collect()),
-            Labels::Categorical { categories, .. } => {
-                Some(categories.labels.iter().map(String::as_str).collect())
-            }
-            _ => None,
-        };
+        let labels = l.code_labels();
         if let (Some(labels), Some(codes)) = (labels, l.codes()) {
             return Ok(CaseText::Coded(codes, labels, missing));
         }

@@ -92,6 +92,12 @@ impl Codes<'_> {
         with_codes!(*self, |c| c[i].index())
     }
 
+    /// The code of row `i` (which must be in range) as text, negative
+    /// codes included: for the error that names a bad code.
+    pub(crate) fn text(&self, i: usize) -> String {
+        with_codes!(*self, |c| c[i].to_string())
+    }
+
     /// The first row whose code is negative or not below `n`, and the code
     /// as text.
     pub(super) fn first_bad(&self, n: usize) -> Option<(usize, String)> {

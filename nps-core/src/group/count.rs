@@ -197,39 +197,20 @@ impl PeriodTable {
     /// The table of the periods of `ix` for instants in `lo..=hi` (those
     /// `ix` was built for); `None` when it would be too long.
     pub(super) fn new(ix: &PeriodIndex, lo: i64, hi: i64) -> Option<PeriodTable> {
-        let starts = &ix.starts;
-        let base = starts.first()?.min(&lo);
-        // Buckets no longer than the shortest period: a bucket holds at
-        // most one period start.
-        let shortest = starts
-            .windows(2)
-            .map(|w| w[1] - w[0])
-            .min()
-            .unwrap_or(i64::MAX);
-        if shortest < 1 || hi < *base {
+        // The index's own lookup table, built for the same span, with the
+        // next period's start beside each bucket.
+        let (base, shift, buckets, next) = ix.buckets();
+        if buckets.is_empty() || buckets.len() as i64 > Self::MAX || lo < base {
             return None;
         }
-        let shift = (63 - shortest.leading_zeros()).min(40);
-        let span = ((hi - base) >> shift) + 1;
-        if span > Self::MAX {
+        if ((hi - base) >> shift) >= buckets.len() as i64 {
             return None;
-        }
-        let mut table = Vec::with_capacity(span as usize);
-        let mut bound = Vec::with_capacity(span as usize);
-        let mut i = 0usize;
-        for b in 0..span {
-            let t = base + (b << shift);
-            while i + 1 < starts.len() && starts[i + 1] <= t {
-                i += 1;
-            }
-            table.push(i as u32);
-            bound.push(starts.get(i + 1).copied().unwrap_or(i64::MAX));
         }
         Some(PeriodTable {
-            base: *base,
+            base,
             shift,
-            table,
-            bound,
+            table: buckets.to_vec(),
+            bound: buckets.iter().map(|&i| next[i as usize]).collect(),
         })
     }
 }

@@ -358,37 +358,40 @@ fn index_tuple(cols: &[Keys<'_>], rows: usize) -> Result<(Vec<u32>, Vec<GroupKey
     Ok((acc, keys))
 }
 
-pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Result<KeyPlan<'a>> {
-    #[inline(always)]
-    fn fold<T: Copy + Ord>(part: &[T]) -> Option<(T, T)> {
-        let first = *part.first()?;
-        Some(
-            part.iter()
-                .fold((first, first), |(lo, hi), &x| (lo.min(x), hi.max(x))),
-        )
-    }
-    /// `fold` compiled for AVX2, which has the vector min/max instructions
-    /// for 32- and 64-bit integers that the x86-64 baseline lacks.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn fold_avx2<T: Copy + Ord>(part: &[T]) -> Option<(T, T)> {
+#[inline(always)]
+fn fold<T: Copy + Ord>(part: &[T]) -> Option<(T, T)> {
+    let first = *part.first()?;
+    Some(
+        part.iter()
+            .fold((first, first), |(lo, hi), &x| (lo.min(x), hi.max(x))),
+    )
+}
+/// `fold` compiled for AVX2, which has the vector min/max instructions
+/// for 32- and 64-bit integers that the x86-64 baseline lacks.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn fold_avx2<T: Copy + Ord>(part: &[T]) -> Option<(T, T)> {
+    fold(part)
+}
+/// The smallest and largest value (`None` without rows), split across
+/// threads and vectorised (AVX2 where the CPU has it).
+pub(crate) fn min_max<T: Copy + Ord + Send + Sync>(v: &[T]) -> Option<(T, T)> {
+    // Split across threads like the counting pass.
+    let parts = map_parts(v, 1 << 18, |_, part| {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { fold_avx2(part) };
+        }
         fold(part)
-    }
-    fn min_max<T: Copy + Ord + Send + Sync>(v: &[T]) -> Option<(T, T)> {
-        // Split across threads like the counting pass.
-        let parts = map_parts(v, 1 << 18, |_, part| {
-            #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2") {
-                // SAFETY: the CPU supports AVX2, checked just above.
-                return unsafe { fold_avx2(part) };
-            }
-            fold(part)
-        });
-        parts
-            .into_iter()
-            .flatten()
-            .reduce(|(lo, hi), (l, h)| (lo.min(l), hi.max(h)))
-    }
+    });
+    parts
+        .into_iter()
+        .flatten()
+        .reduce(|(lo, hi), (l, h)| (lo.min(l), hi.max(h)))
+}
+
+pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Result<KeyPlan<'a>> {
     /// Codes (with their labels, or as the keys themselves): dense over the
     /// codes that occur, so no per-row id is built.
     fn plan_codes<'a, T: Code>(

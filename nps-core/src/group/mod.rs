@@ -59,6 +59,7 @@ pub use column::{Codes, TextColumn};
 pub(crate) use count::{Cells, Counted};
 #[allow(unused_imports)]
 pub(crate) use hash::{map_with_capacity, FastMap};
+pub(crate) use keys::min_max;
 pub use merge::{LatestAnswer, LatestAnswers, RespondentId};
 
 use self::column::with_codes;

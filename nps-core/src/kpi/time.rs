@@ -10,8 +10,7 @@ use super::merge::{
 };
 use super::{assign, check_ts_col, slots, Grouping, Kpi};
 use crate::error::{Error, Result};
-use crate::group::{Cells, Counted, GroupKey, Slots};
-use crate::parallel::map_parts;
+use crate::group::{min_max, Cells, Counted, GroupKey, Slots};
 use crate::period::Period;
 use crate::sort::radix_sort;
 
@@ -496,35 +495,6 @@ fn dense_histogram(counts: &[u64], lo: i64) -> Histogram {
         .filter(|(_, &c)| c > 0)
         .map(|(v, &c)| (lo + v as i64, c))
         .collect()
-}
-
-/// The smallest and largest duration (`None` without rows), split across
-/// threads and vectorised.
-fn min_max(d: &[i64]) -> Option<(i64, i64)> {
-    #[inline(always)]
-    fn fold(part: &[i64]) -> (i64, i64) {
-        part.iter()
-            .fold((i64::MAX, i64::MIN), |(lo, hi), &x| (lo.min(x), hi.max(x)))
-    }
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx2")]
-    unsafe fn fold_avx2(part: &[i64]) -> (i64, i64) {
-        fold(part)
-    }
-    if d.is_empty() {
-        return None;
-    }
-    let parts = map_parts(d, 1 << 18, |_, part| {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") {
-            // SAFETY: the CPU supports AVX2, checked just above.
-            return unsafe { fold_avx2(part) };
-        }
-        fold(part)
-    });
-    parts
-        .into_iter()
-        .reduce(|(lo, hi), (l, h)| (lo.min(l), hi.max(h)))
 }
 
 fn overflow() -> Error {

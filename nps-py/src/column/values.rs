@@ -295,6 +295,19 @@ impl Labels<'_> {
         }
     }
 
+    /// The labels of a dictionary-encoded column, in code order (`None`
+    /// for others).
+    pub(crate) fn code_labels(&self) -> Option<Vec<&str>> {
+        Some(match self {
+            Labels::Coded { categories, .. } => categories.iter().map(|c| &**c).collect(),
+            Labels::DictStr { labels, .. } => labels.iter().map(String::as_str).collect(),
+            Labels::Categorical { categories, .. } => {
+                categories.labels.iter().map(String::as_str).collect()
+            }
+            _ => return None,
+        })
+    }
+
     /// The codes of a dictionary-encoded column (`None` for others).
     pub(crate) fn codes(&self) -> Option<Codes<'_>> {
         match self {
