@@ -457,6 +457,23 @@ fn strs_of<'l>(l: &'l Labels<'_>, mask: Option<&[bool]>, arg: &str) -> PyResult<
     }
 }
 
+/// The texts of a column, `None` at the rows `mask` marks missing.
+fn masked_strs<'t>(
+    l: &'t Labels<'_>,
+    mask: Option<&[bool]>,
+    arg: &str,
+) -> PyResult<Vec<Option<&'t str>>> {
+    let s = strs_of(l, mask, arg)?;
+    Ok(match mask {
+        Some(m) => s
+            .into_iter()
+            .zip(m)
+            .map(|(s, &m)| (!m).then_some(s))
+            .collect(),
+        None => s.into_iter().map(Some).collect(),
+    })
+}
+
 /// A text column of an event table as read (labels and missing rows), or
 /// `None` when not named.
 type TextColumn<'py> = Option<(Labels<'py>, Option<Vec<bool>>)>;
@@ -471,17 +488,7 @@ fn event_texts<'t>(
         .zip(args)
         .map(|(c, arg)| match c {
             None => Ok(Vec::new()),
-            Some((l, mask)) => {
-                let s = strs_of(l, mask.as_deref(), arg)?;
-                Ok(match mask {
-                    Some(m) => s
-                        .into_iter()
-                        .zip(m)
-                        .map(|(s, &m)| (!m).then_some(s))
-                        .collect(),
-                    None => s.into_iter().map(Some).collect(),
-                })
-            }
+            Some((l, mask)) => masked_strs(l, mask.as_deref(), arg),
         })
         .collect()
 }
@@ -803,15 +810,7 @@ impl<'t> CaseText<'t> {
         if let (Some(labels), Some(codes)) = (labels, l.codes()) {
             return Ok(CaseText::Coded(codes, labels, missing));
         }
-        let s = strs_of(l, mask.as_deref(), arg)?;
-        Ok(CaseText::Rows(match mask {
-            Some(m) => s
-                .into_iter()
-                .zip(m)
-                .map(|(s, &m)| (!m).then_some(s))
-                .collect(),
-            None => s.into_iter().map(Some).collect(),
-        }))
+        Ok(CaseText::Rows(masked_strs(l, mask.as_deref(), arg)?))
     }
 
     /// The column as nps-core reads it.
