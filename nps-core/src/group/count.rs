@@ -628,6 +628,7 @@ mod tests {
             (MAX_TS - 400 * 86_400, MAX_TS),
             (MIN_TS, MAX_TS),
         ];
+        let mut tables = 0;
         for tz in [
             "UTC",
             "America/New_York",
@@ -649,6 +650,7 @@ mod tests {
                     let Some(t) = PeriodTable::new(&ix, lo, hi) else {
                         continue;
                     };
+                    tables += 1;
                     let width = (hi - lo) as u64 + 1;
                     let mut ts: Vec<i64> = (0..3_000).map(|_| lo + below(width) as i64).collect();
                     ts.extend([lo, hi]);
@@ -669,5 +671,8 @@ mod tests {
                 }
             }
         }
+        eprintln!("period tables checked: {tables}");
+        // Every zone and period has a table for the spans up to decades.
+        assert!(tables >= 4 * 5 * 4, "only {tables} tables built");
     }
 }
