@@ -18,6 +18,9 @@ cargo clippy --workspace --all-targets --locked -- -D warnings
 step "header drift check (include/nps.h vs cbindgen)"
 bash scripts/check-header.sh
 
+step "rustdoc of nps-core (broken or redundant links are errors)"
+RUSTDOCFLAGS="-D warnings" cargo doc -p nps-core --no-deps --locked
+
 step "Rust tests (nps-core, nps-ffi, golden vectors, properties, real data)"
 cargo test --locked
 

@@ -55,7 +55,7 @@ pub struct GoalReport {
     /// Responses needed per month for a change of `|monthly_step|` to be
     /// significant at the last month's variance (`2·z²·V / step²`); `None`
     /// when there is no step, no variance, or more than
-    /// [`MAX_SAMPLE_SIZE`](crate::MAX_SAMPLE_SIZE) would be needed.
+    /// [`MAX_SAMPLE_SIZE`] would be needed.
     pub n_per_month_to_detect_step: Option<u64>,
     /// NPS of each month of the history, oldest first (`None` for a month
     /// without responses): the actuals to draw against `path`.

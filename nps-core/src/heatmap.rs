@@ -575,7 +575,7 @@ pub struct RecordDims<'a> {
     /// One key per record (e.g. the dealer), or `None`: any key column of
     /// the grouping engine — integers, strings, or several columns at once
     /// ([`Keys::Multi`], e.g. dealer × advisor). A matrix column is labelled
-    /// with its key's text ([`GroupKey`](crate::group::GroupKey)'s
+    /// with its key's text ([`GroupKey`]'s
     /// `Display`: the parts of several columns joined with `" | "`), in
     /// ascending key order.
     pub keys: Option<Keys<'a>>,
@@ -2022,7 +2022,7 @@ impl HeatMap {
 /// The driver-view row of the pain points no rule assigns.
 pub const UNMAPPED: &str = "unmapped";
 
-/// The driver view ([`HeatMap::drivers`]) as a [`Table`]: `driver`,
+/// The driver view ([`HeatMap::drivers`]) as a [`Table`](crate::table::Table): `driver`,
 /// `weight` (null for a driver absent from the policy), `stages`
 /// (comma-separated), `points` (hottest first, joined by `" | "`), `heat`,
 /// `share`.

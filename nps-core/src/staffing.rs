@@ -252,7 +252,7 @@ fn overlap(a: i64, b: i64, ranges: &[(i64, i64)]) -> i64 {
 /// ([`Error::UnknownTimeZone`]) or differing from the calendar's, a history
 /// longer than [`MAX_SPAN_DAYS`], a roster entry with a weekday above 6, a
 /// start not on an interval, a repeated entry, more than
-/// [`MAX_SERVERS`](crate::erlang::MAX_SERVERS) servers, or no entry for an
+/// [`MAX_SERVERS`] servers, or no entry for an
 /// interval with open time (named with its weekday and time).
 ///
 /// ```
