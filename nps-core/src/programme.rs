@@ -59,6 +59,7 @@ use crate::calendar::Duration;
 use crate::case::{Case, Channel, Outcome};
 use crate::error::{Error, Result};
 use crate::group::{self, Codes, GroupKey, Keys, TextColumn};
+use crate::kpi::Interner;
 use crate::money::Money;
 use crate::period::Period;
 use crate::policy::Policy;
@@ -1387,61 +1388,6 @@ struct Dict<'a> {
     labels: Vec<Cow<'a, str>>,
 }
 
-/// Distinct texts numbered in first-occurrence order; a text borrowing
-/// the same bytes as the row before is recognised by its address.
-struct Intern<'a> {
-    map: group::FastMap<&'a str, u32>,
-    labels: Vec<Cow<'a, str>>,
-    last: (usize, usize, u32),
-    /// Texts of up to 16 bytes by content (two words and the length), a
-    /// direct-mapped cache in front of the map: copies of a text (e.g.
-    /// Arrow `utf8_view` rows, which hold short texts in each row's view)
-    /// are found without hashing the map.
-    short: Vec<(u64, u64, usize, u32)>,
-}
-
-impl<'a> Intern<'a> {
-    fn new() -> Self {
-        Intern {
-            map: group::map_with_capacity(16),
-            labels: Vec::new(),
-            last: (0, usize::MAX, 0),
-            short: vec![(0, 0, usize::MAX, 0); 256],
-        }
-    }
-
-    #[inline]
-    fn id(&mut self, s: &'a str) -> u32 {
-        let (ptr, len) = (s.as_ptr() as usize, s.len());
-        if self.last.0 == ptr && self.last.1 == len {
-            return self.last.2;
-        }
-        let short = crate::kpi::short_words(s.as_bytes()).map(|(a, b)| {
-            let h = ((a ^ b.rotate_left(23) ^ (len as u64).rotate_left(47))
-                .wrapping_mul(0x9e37_79b9_7f4a_7c15)
-                >> 56) as usize;
-            (a, b, h)
-        });
-        if let Some((a, b, h)) = short {
-            let c = self.short[h];
-            if c.0 == a && c.1 == b && c.2 == len {
-                self.last = (ptr, len, c.3);
-                return c.3;
-            }
-        }
-        let next = self.labels.len() as u32;
-        let id = *self.map.entry(s).or_insert(next);
-        if id == next {
-            self.labels.push(Cow::Borrowed(s));
-        }
-        self.last = (ptr, len, id);
-        if let Some((a, b, h)) = short {
-            self.short[h] = (a, b, len, id);
-        }
-        id
-    }
-}
-
 /// Reads `texts` a block at a time, `f(row, text)` for each row.
 fn each_text<'a>(texts: &'a dyn TextColumn, mut f: impl FnMut(usize, &'a str)) {
     let mut buf: [&'a str; 1024] = [""; 1024];
@@ -1478,28 +1424,28 @@ impl<'a> Dict<'a> {
         let gone = |m: &[bool], i: usize| m.get(i).copied().unwrap_or(false);
         Ok(match *col {
             CaseTexts::Rows(rows) => {
-                let mut it = Intern::new();
+                let mut it = Interner::default();
                 let codes = rows
                     .iter()
-                    .map(|r| r.map_or(NO_VALUE, |s| it.id(s)))
+                    .map(|r| r.map_or(NO_VALUE, |s| it.id(s).0))
                     .collect();
                 Dict {
                     codes,
-                    labels: it.labels,
+                    labels: it.names.into_iter().map(Cow::Borrowed).collect(),
                 }
             }
             CaseTexts::Column { texts, missing } => {
                 check_mask(missing)?;
-                let mut it = Intern::new();
+                let mut it = Interner::default();
                 let mut codes = vec![NO_VALUE; n];
                 each_text(texts, |i, s| {
                     if !gone(missing, i) {
-                        codes[i] = it.id(s);
+                        codes[i] = it.id(s).0;
                     }
                 });
                 Dict {
                     codes,
-                    labels: it.labels,
+                    labels: it.names.into_iter().map(Cow::Borrowed).collect(),
                 }
             }
             CaseTexts::Coded {
@@ -1509,8 +1455,8 @@ impl<'a> Dict<'a> {
             } => {
                 check_mask(missing)?;
                 // Each label once: repeated labels share a code.
-                let mut it = Intern::new();
-                let remap: Vec<u32> = labels.iter().map(|l| it.id(l)).collect();
+                let mut it = Interner::default();
+                let remap: Vec<u32> = labels.iter().map(|l| it.id(l).0).collect();
                 let mut out = Vec::with_capacity(n);
                 for i in 0..n {
                     if gone(missing, i) {
@@ -1534,7 +1480,7 @@ impl<'a> Dict<'a> {
                 }
                 Dict {
                     codes: out,
-                    labels: it.labels,
+                    labels: it.names.into_iter().map(Cow::Borrowed).collect(),
                 }
             }
             CaseTexts::U64(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
@@ -1625,17 +1571,11 @@ impl<'a> IdColumn<'a> {
                 let _ = (codes, missing);
                 // Labels borrowed from the caller: look each row's up.
                 let labels: Vec<&'a str> = {
-                    let mut it = Intern::new();
+                    let mut it = Interner::default();
                     for l in labels {
                         it.id(l);
                     }
-                    it.labels
-                        .into_iter()
-                        .map(|l| match l {
-                            Cow::Borrowed(s) => s,
-                            Cow::Owned(_) => "",
-                        })
-                        .collect()
+                    it.names
                 };
                 IdColumn::Texts(Cow::Owned(
                     d.codes

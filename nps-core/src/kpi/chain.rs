@@ -125,7 +125,7 @@ impl Default for Interner<'_> {
 /// The bytes of a text of at most 16 bytes as two words which, with the
 /// length, identify the text (overlapping reads from both ends).
 #[inline(always)]
-pub(crate) fn short_words(b: &[u8]) -> Option<(u64, u64)> {
+fn short_words(b: &[u8]) -> Option<(u64, u64)> {
     let n = b.len();
     let u64_at = |i: usize| u64::from_le_bytes(b[i..i + 8].try_into().unwrap_or_default());
     let u32_at = |i: usize| {

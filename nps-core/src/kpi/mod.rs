@@ -61,7 +61,7 @@
 //! ```
 
 mod chain;
-pub(crate) use chain::{short_words, Interner};
+pub(crate) use chain::Interner;
 mod comeback;
 mod episode;
 mod estimate;
