@@ -1,9 +1,6 @@
 //! `nps.HeatMap`, `nps.HeatTable`. Conversion only: the rules (and the
 //! merging of partial maps) live in `nps_core::heatmap`.
 
-use arrow_array::cast::AsArray;
-use arrow_array::Array;
-use arrow_schema::DataType;
 use nps_core::group::{Codes, GroupKey, Keys, TextColumn};
 use nps_core::heatmap::{HeatMap, MatrixBy, PainRule, RecordDims, Stage, StageColumn, Texts};
 use nps_core::period::Period;
@@ -11,7 +8,7 @@ use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
-use crate::column::{labels, numbers, timestamps, IntLabels, Labels, Numbers};
+use crate::column::{labels, numbers, texts, timestamps, IntLabels, Labels, Numbers, TextInput};
 use crate::errors::{invalid_argument, CoreResult};
 use crate::group::{key_to_py, KeyColumns};
 use crate::kpi::Form;
@@ -29,8 +26,8 @@ fn required<'py>(v: Option<Bound<'py, PyAny>>, name: &'static str) -> PyResult<B
 /// polars categoricals, Arrow dictionaries, factorised Python strings) as
 /// codes and labels; never a `&str` per row.
 enum TextCols<'a> {
-    /// One Arrow `utf8_view` chunk (checked on import): its views and
-    /// data buffers, read by the core view by view.
+    /// One Arrow `utf8_view` chunk without nulls: its views and data
+    /// buffers, read and checked by the core (each distinct text once).
     Views(&'a [u8], Vec<&'a [u8]>),
     Column(Box<dyn TextColumn + 'a>),
     Coded(Codes<'a>, Vec<&'a str>),
@@ -38,16 +35,11 @@ enum TextCols<'a> {
 }
 
 impl<'a> TextCols<'a> {
-    fn of(l: &'a Labels<'_>, name: &str) -> PyResult<TextCols<'a>> {
-        if let Labels::ArrowStr(chunks) = l {
-            if let [c] = chunks.as_slice() {
-                if c.data_type() == &DataType::Utf8View && c.null_count() == 0 {
-                    let a = c.as_string_view();
-                    let buffers = a.data_buffers().iter().map(|b| b.as_slice()).collect();
-                    return Ok(TextCols::Views(a.views().inner().as_slice(), buffers));
-                }
-            }
-        }
+    fn of(t: &'a TextInput<'_>, name: &str) -> PyResult<TextCols<'a>> {
+        let l = match t {
+            TextInput::Views(v) => return Ok(TextCols::Views(v.views(), v.buffers())),
+            TextInput::Labels(l) => l,
+        };
         if let Some(t) = l.text() {
             return Ok(TextCols::Column(Box::new(t)));
         }
@@ -360,7 +352,7 @@ impl PyHeatMap {
         let points = required(form.col(points, "points")?, "points")?;
         let mentions = required(form.col(mentions, "mentions")?, "mentions")?;
         let pain = required(form.col(pain, "pain")?, "pain")?;
-        let (sl, pl) = (labels(&stages, "stages")?, labels(&points, "points")?);
+        let (sl, pl) = (texts(&stages, "stages")?, labels(&points, "points")?);
         let (mn, pn) = (numbers(&mentions, "mentions")?, numbers(&pain, "pain")?);
         // Each distinct stage name parsed once (codes, Arrow views, text).
         let s = TextCols::of(&sl, "stages")?;
@@ -438,7 +430,7 @@ impl PyHeatMap {
         let stages = required(form.first(Some(stages), stage, "stage")?, "stages")?;
         let points = required(form.col(points, "points")?, "points")?;
         let pain = required(form.col(pain, "pain")?, "pain")?;
-        let (sl, pl) = (labels(&stages, "stages")?, labels(&points, "points")?);
+        let (sl, pl) = (texts(&stages, "stages")?, texts(&points, "points")?);
         let pn = numbers(&pain, "pain")?;
         let key_cols = form.keys(by)?;
         let at = if form.is_frame() {

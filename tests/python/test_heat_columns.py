@@ -222,8 +222,11 @@ def _views(views: list[bytes], data: list[bytes]) -> pa.Array:
 
 
 def test_string_views_are_checked_before_reading() -> None:
-    """A `string_view` column (polars' strings) is checked like arrow-rs's
-    full validation, also on several threads: the first bad row is named."""
+    """A `string_view` column (polars' strings) is checked before any text
+    is read: by the heat map's core reader, each distinct text once
+    (InvalidValueError at the row); by every other reader, fully on import
+    like arrow-rs's validation, also on several threads
+    (InvalidArgumentError). Either way the first bad row is named."""
     text = "é a text longer than twelve bytes".encode()
     data = text + "éééééééééé".encode()
     n = 300_000
@@ -231,6 +234,7 @@ def test_string_views_are_checked_before_reading() -> None:
     fine = [_inline(b"q")] * (n - 1)
     good = _views([_long(text, 0, 0)] + fine, [data])
     assert nps.HeatMap.from_records(stages, good, [3] * n).total_heat == 3 * n
+    assert len(nps.group_by(good, [9] * n)) == 2
     mid_char = data[len(text) + 1:len(text) + 15]
     for views, buffers, why in [
         ([_inline(b"\xff")], [], "UTF-8"),
@@ -238,10 +242,13 @@ def test_string_views_are_checked_before_reading() -> None:
         ([_long(b"\xffabcdefghijklmn", 0, 0)], [b"\xffabcdefghijklmn"], "UTF-8"),
         ([struct.pack("<I", 14) + b"zzzz" + struct.pack("<II", 0, 0)], [data], "prefix"),
         ([struct.pack("<I", 1) + b"q\0\0x" + b"\0" * 8], [], "padding"),
-        ([_long(text, 0, len(data))], [data], "not in the array"),
+        ([_long(text, 0, len(data))], [data], "not in the array|outside the data"),
     ]:
         bad = _views(fine[:250_000] + views + fine[250_000:], buffers)
-        with pytest.raises(nps.InvalidArgumentError, match=f"row 250000: .*{why}|{why}.* row 250000|"
-                           f"row 250000.*{why}") as info:
+        with pytest.raises(nps.InvalidValueError, match=f"row 250000: .*({why})") as info:
             nps.HeatMap.from_records(stages, bad, [3] * n)
-        assert info.value.argument == "points"
+        assert (info.value.argument, info.value.index) == ("points", 250_000)
+        with pytest.raises(nps.InvalidArgumentError, match=f"row 250000: .*({why})|"
+                           f"({why}).* row 250000") as arg:
+            nps.group_by(bad, [9] * n)
+        assert arg.value.argument == "keys"

@@ -31,7 +31,7 @@ use super::values::{
 };
 use crate::errors::invalid_argument;
 
-/// An Arrow column: its chunks (validated) and their type.
+/// An Arrow column: its chunks (checked by [`import`]) and their type.
 pub(crate) struct Chunks {
     chunks: Vec<ArrayRef>,
     dtype: DataType,
@@ -43,6 +43,20 @@ pub(crate) struct Chunks {
 }
 
 impl Chunks {
+    /// The full check of each chunk (offsets, UTF-8, dictionary keys in
+    /// range; no allocation): the producer's buffers are trusted only
+    /// after it.
+    fn check(&self, name: &'static str) -> PyResult<()> {
+        for c in &self.chunks {
+            let checked = match c.data_type() {
+                DataType::Utf8View => validate_utf8_view(c),
+                _ => c.to_data().validate_full().map_err(|e| e.to_string()),
+            };
+            checked.map_err(|e| invalid_argument(name, format!("invalid Arrow data: {e}")))?;
+        }
+        Ok(())
+    }
+
     fn len(&self) -> usize {
         self.chunks.iter().map(|c| c.len()).sum()
     }
@@ -133,6 +147,69 @@ fn arrow_source<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAn
 /// The Arrow chunks of `obj` when it is read through the Arrow interface
 /// (see the module doc), else `None`.
 pub(crate) fn import(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Option<Chunks>> {
+    let Some(c) = import_unchecked(obj, name)? else {
+        return Ok(None);
+    };
+    c.check(name)?;
+    Ok(Some(c))
+}
+
+/// One Arrow `utf8_view` chunk without nulls whose layout is checked
+/// (buffer sizes, null count) but not its views: each view's bounds,
+/// prefix, padding and UTF-8 are left to a reader that checks them itself
+/// (nps-core's `heatmap::Texts::Views` checks each distinct text once).
+/// Only its raw views and buffers can be read: arrow-rs's accessors trust
+/// the views.
+pub(crate) struct UncheckedViews(ArrayRef);
+
+impl UncheckedViews {
+    /// The views, 16 little-endian bytes per row.
+    pub(crate) fn views(&self) -> &[u8] {
+        self.0.as_string_view().views().inner().as_slice()
+    }
+
+    /// The data buffers the views of longer texts point into.
+    pub(crate) fn buffers(&self) -> Vec<&[u8]> {
+        let a = self.0.as_string_view();
+        a.data_buffers().iter().map(|b| b.as_slice()).collect()
+    }
+}
+
+/// A text column through the Arrow interface.
+pub(crate) enum TextImport {
+    /// One `utf8_view` chunk without nulls, for a reader that checks its
+    /// views (the full check skipped).
+    Views(UncheckedViews),
+    /// Anything else, fully checked.
+    Checked(Chunks),
+}
+
+/// As [`import`], except that one `utf8_view` chunk without nulls comes
+/// back with its views unchecked, for a reader that checks them.
+pub(crate) fn import_texts(
+    obj: &Bound<'_, PyAny>,
+    name: &'static str,
+) -> PyResult<Option<TextImport>> {
+    let Some(c) = import_unchecked(obj, name)? else {
+        return Ok(None);
+    };
+    if let [one] = c.chunks.as_slice() {
+        if one.data_type() == &DataType::Utf8View {
+            let data = one.to_data();
+            data.validate()
+                .and_then(|_| data.validate_nulls())
+                .map_err(|e| invalid_argument(name, format!("invalid Arrow data: {e}")))?;
+            if one.null_count() == 0 {
+                return Ok(Some(TextImport::Views(UncheckedViews(one.clone()))));
+            }
+        }
+    }
+    c.check(name)?;
+    Ok(Some(TextImport::Checked(c)))
+}
+
+/// The chunks of `obj`, not yet checked (see [`Chunks::check`]).
+fn import_unchecked(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Option<Chunks>> {
     let Some(source) = arrow_source(obj)? else {
         return Ok(None);
     };
@@ -173,15 +250,6 @@ pub(crate) fn import(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Opt
             "`{name}` must be a column; got an Arrow table (a struct of {} columns): name its columns instead",
             field.data_type()
         )));
-    }
-    for c in &chunks {
-        // The producer's buffers are trusted only after a full check
-        // (offsets, UTF-8, dictionary keys in range): no allocation.
-        let checked = match c.data_type() {
-            DataType::Utf8View => validate_utf8_view(c),
-            _ => c.to_data().validate_full().map_err(|e| e.to_string()),
-        };
-        checked.map_err(|e| invalid_argument(name, format!("invalid Arrow data: {e}")))?;
     }
     let ordered = field.dict_is_ordered().unwrap_or(false);
     Ok(Some(Chunks {

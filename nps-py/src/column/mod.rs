@@ -569,6 +569,24 @@ pub(crate) fn labels_or_missing<'py>(
     labels_of(obj, name, true)
 }
 
+/// A text column for a reader that checks Arrow views itself: one
+/// `utf8_view` chunk without nulls as its unchecked views, anything else
+/// as [`labels`].
+pub(crate) enum TextInput<'py> {
+    Views(arrow::UncheckedViews),
+    Labels(Labels<'py>),
+}
+
+/// The text column `obj` (see [`TextInput`]); a missing value is an
+/// `InvalidArgumentError` naming the row.
+pub(crate) fn texts<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<TextInput<'py>> {
+    Ok(match arrow::import_texts(obj, name)? {
+        Some(arrow::TextImport::Views(v)) => TextInput::Views(v),
+        Some(arrow::TextImport::Checked(c)) => TextInput::Labels(arrow::labels(c, name, false)?.0),
+        None => TextInput::Labels(python_labels(obj, name, false)?.0),
+    })
+}
+
 fn labels_of<'py>(
     obj: &Bound<'py, PyAny>,
     name: &'static str,
@@ -577,6 +595,15 @@ fn labels_of<'py>(
     if let Some(c) = arrow::import(obj, name)? {
         return arrow::labels(c, name, masked);
     }
+    python_labels(obj, name, masked)
+}
+
+/// [`labels_of`] for a column that is not read through the Arrow interface.
+fn python_labels<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &'static str,
+    masked: bool,
+) -> PyResult<(Labels<'py>, Option<Vec<bool>>)> {
     let any = if obj.is_exact_instance_of::<PyUntypedArray>() {
         obj.clone()
     } else {
