@@ -47,22 +47,8 @@ pub(crate) fn map_parts<T: Sync, R: Send>(
         return vec![f(0, data)];
     }
     let per = data.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let f = &f;
-        let handles: Vec<_> = data
-            .chunks(per)
-            .enumerate()
-            .map(|(i, part)| s.spawn(move || f(i * per, part)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| match h.join() {
-                Ok(r) => r,
-                // A worker only panics on a bug; surface it on this thread.
-                Err(payload) => std::panic::resume_unwind(payload),
-            })
-            .collect()
-    })
+    let parts: Vec<(usize, &[T])> = data.chunks(per).enumerate().collect();
+    map_each(parts, |(i, part)| f(i * per, part))
 }
 
 /// Runs `f(offset, part)` over contiguous mutable parts of `data`, one per
@@ -77,18 +63,30 @@ pub(crate) fn for_each_part_mut<T: Send>(
         return f(0, data);
     }
     let per = data.len().div_ceil(threads);
+    let parts: Vec<(usize, &mut [T])> = data.chunks_mut(per).enumerate().collect();
+    map_each(parts, |(i, part)| f(i * per, part));
+}
+
+/// Runs `f` on each of `inputs`, one thread per input (one input: on the
+/// calling thread), and returns the results in the inputs' order. The
+/// caller sizes `inputs` (e.g. to [`max_threads`]).
+pub(crate) fn map_each<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
+    if inputs.len() <= 1 {
+        return inputs.into_iter().map(f).collect();
+    }
     std::thread::scope(|s| {
         let f = &f;
-        let handles: Vec<_> = data
-            .chunks_mut(per)
-            .enumerate()
-            .map(|(i, part)| s.spawn(move || f(i * per, part)))
+        let handles: Vec<_> = inputs
+            .into_iter()
+            .map(|input| s.spawn(move || f(input)))
             .collect();
-        for h in handles {
-            if let Err(payload) = h.join() {
+        handles
+            .into_iter()
+            .map(|h| match h.join() {
+                Ok(r) => r,
                 // A worker only panics on a bug; surface it on this thread.
-                std::panic::resume_unwind(payload);
-            }
-        }
+                Err(payload) => std::panic::resume_unwind(payload),
+            })
+            .collect()
     })
 }

@@ -12,6 +12,9 @@
 use super::{JobOutcome, Jobs};
 use crate::group::{map_with_capacity, FastMap, GroupKey, Keys};
 use crate::kpi::KeyRef;
+use crate::parallel::{map_each, max_threads};
+use std::sync::atomic::Ordering::Relaxed;
+use std::sync::atomic::{AtomicU32, AtomicU8};
 
 /// The rank of every row (`ranks[i] < distinct`; equal keys, equal ranks;
 /// ranks ordered as the keys) and one row holding each rank.
@@ -282,89 +285,179 @@ struct ChainJob {
     veh: u32,
 }
 
+/// A [`ChainJob`] in four words, as the first pass of [`for_each_chain`]
+/// stores it: an array of them is allocated zeroed (fresh pages from the
+/// kernel, no fill pass).
+type Packed = [u64; 4];
+
+impl ChainJob {
+    #[inline(always)]
+    fn pack(self) -> Packed {
+        [
+            self.opened as u64,
+            self.closed as u64,
+            u64::from(self.row) | u64::from(self.comp) << 32,
+            u64::from(self.veh),
+        ]
+    }
+
+    #[inline(always)]
+    fn unpack(p: &Packed) -> ChainJob {
+        ChainJob {
+            opened: p[0] as i64,
+            closed: p[1] as i64,
+            row: p[2] as u32,
+            comp: (p[2] >> 32) as u32,
+            veh: p[3] as u32,
+        }
+    }
+}
+
 /// Rows per part of [`for_each_chain`]'s first pass: a part's jobs fit in
 /// the L2 cache while its vehicles' buckets are filled.
 const PART_ROWS: usize = 2048;
 
+/// Fewest rows per thread of [`for_each_chain`] in [`judge_linked`].
+const CHAIN_ROWS_PER_THREAD: usize = 1 << 16;
+
 /// Calls `f` with the jobs of each vehicle (in vehicle-rank order, each
-/// chain's jobs in row order; `f` may reorder them).
+/// chain's jobs in row order; `f` may reorder them) and a state of the
+/// thread it runs on; returns the states in order (the chains `f` saw
+/// with the first state come before those of the second, and so on).
 ///
 /// A counting sort of all rows by vehicle rank scatters its writes over
 /// the whole input (a cache miss per row at millions of rows). Instead
 /// the rows are first partitioned by the high bits of their vehicle rank
 /// (a few hundred sequential write streams), then each part, small enough
 /// for the cache, is bucketed by vehicle. Both passes are stable, so the
-/// order is the counting sort's. `part_rows` is the target part size
-/// (tests make it small to have many parts).
-fn for_each_chain(
+/// order is the counting sort's. Both run on up to `threads` threads: the
+/// first over contiguous row ranges, each writing its own stretch of
+/// every part (so the parts keep row order), the second over contiguous
+/// ranges of parts. `part_rows` is the target part size (tests make it
+/// small to have many parts); `threads` is at least 1.
+fn for_each_chain<W: Default + Send>(
     veh: &Ranks,
     comp: Option<&Ranks>,
     jobs: &Jobs<'_>,
     part_rows: usize,
-    mut f: impl FnMut(&mut [ChainJob]),
-) {
+    threads: usize,
+    f: impl Fn(&mut [ChainJob], &mut W) + Sync,
+) -> Vec<W> {
     let n = veh.ranks.len();
     let nv = veh.distinct();
     if n == 0 {
-        return;
+        return Vec::new();
     }
     let bits = crate::sort::bits_of((nv - 1) as u64);
     let want = (n / part_rows.max(1)).max(1).ilog2().min(10);
     let part_bits = want.min(bits);
     let shift = bits - part_bits;
     let parts = 1usize << part_bits;
-    let mut start = vec![0usize; parts + 1];
-    for &r in &veh.ranks {
-        start[(r >> shift) as usize + 1] += 1;
-    }
+    let part_of = |r: u32| (r >> shift) as usize;
+    let threads = threads.max(1);
+    let per = n.div_ceil(threads);
+    let ranges: Vec<std::ops::Range<usize>> = (0..threads)
+        .map(|t| (t * per).min(n)..((t + 1) * per).min(n))
+        .collect();
+    // counts[t][p]: the rows of range t in part p.
+    let counts = map_each(ranges.clone(), |rows| {
+        let mut c = vec![0usize; parts];
+        for &r in &veh.ranks[rows] {
+            c[part_of(r)] += 1;
+        }
+        c
+    });
+    let mut all: Vec<Packed> = vec![[0; 4]; n];
+    // start[p]: where part p begins; dst[t][p]: range t's stretch of it.
+    let mut start = Vec::with_capacity(parts + 1);
+    let mut dst: Vec<Vec<&mut [Packed]>> =
+        (0..threads).map(|_| Vec::with_capacity(parts)).collect();
+    let mut rest: &mut [Packed] = &mut all;
+    let mut at = 0;
     for p in 0..parts {
-        start[p + 1] += start[p];
+        start.push(at);
+        for (d, c) in dst.iter_mut().zip(&counts) {
+            let (piece, tail) = std::mem::take(&mut rest).split_at_mut(c[p]);
+            d.push(piece);
+            rest = tail;
+            at += c[p];
+        }
     }
-    let mut fill = start.clone();
-    let mut all = vec![ChainJob::default(); n];
-    for (i, &r) in veh.ranks.iter().enumerate() {
-        let slot = &mut fill[(r >> shift) as usize];
-        all[*slot] = ChainJob {
-            opened: jobs.opened[i],
-            closed: jobs.closed[i],
-            row: i as u32,
-            comp: comp.map_or(0, |c| c.ranks[i]),
-            veh: r,
-        };
-        *slot += 1;
-    }
-    drop(fill);
-    let span = 1usize << shift;
-    let mut bucket = vec![0usize; span + 1];
-    let mut local: Vec<ChainJob> = Vec::new();
-    let mut slot: Vec<usize> = Vec::with_capacity(span + 1);
-    for p in 0..parts {
-        let part = &all[start[p]..start[p + 1]];
-        if part.is_empty() {
-            continue;
-        }
-        let base = (p << shift) as u32;
-        bucket.fill(0);
-        for j in part {
-            bucket[(j.veh - base) as usize + 1] += 1;
-        }
-        for v in 0..span {
-            bucket[v + 1] += bucket[v];
-        }
-        local.clear();
-        local.resize(part.len(), ChainJob::default());
-        slot.clear();
-        slot.extend_from_slice(&bucket);
-        for j in part {
-            let s = &mut slot[(j.veh - base) as usize];
-            local[*s] = *j;
-            *s += 1;
-        }
-        for v in 0..span {
-            let (a, b) = (bucket[v], bucket[v + 1]);
-            if a < b {
-                f(&mut local[a..b]);
+    start.push(n);
+    map_each(dst.into_iter().zip(ranges).collect(), |(mut d, rows)| {
+        let mut fill = vec![0usize; parts];
+        for i in rows {
+            let r = veh.ranks[i];
+            let p = part_of(r);
+            d[p][fill[p]] = ChainJob {
+                opened: jobs.opened[i],
+                closed: jobs.closed[i],
+                row: i as u32,
+                comp: comp.map_or(0, |c| c.ranks[i]),
+                veh: r,
             }
+            .pack();
+            fill[p] += 1;
+        }
+    });
+    // Contiguous ranges of parts of about `per` rows each.
+    let mut cuts: Vec<usize> = (0..threads)
+        .map(|t| start.partition_point(|&s| s < t * per).min(parts))
+        .collect();
+    cuts.push(parts);
+    let span = 1usize << shift;
+    let (all, start, f) = (&all, &start, &f);
+    map_each(cuts.windows(2).map(|w| w[0]..w[1]).collect(), |mine| {
+        let mut state = W::default();
+        let mut bucket = vec![0usize; span + 1];
+        let mut local: Vec<ChainJob> = Vec::new();
+        let mut slot: Vec<usize> = Vec::with_capacity(span + 1);
+        for p in mine {
+            let part = &all[start[p]..start[p + 1]];
+            if part.is_empty() {
+                continue;
+            }
+            let base = (p << shift) as u32;
+            bucket.fill(0);
+            for j in part {
+                bucket[(j[3] as u32 - base) as usize + 1] += 1;
+            }
+            for v in 0..span {
+                bucket[v + 1] += bucket[v];
+            }
+            local.clear();
+            local.resize(part.len(), ChainJob::default());
+            slot.clear();
+            slot.extend_from_slice(&bucket);
+            for j in part {
+                let s = &mut slot[(j[3] as u32 - base) as usize];
+                local[*s] = ChainJob::unpack(j);
+                *s += 1;
+            }
+            for v in 0..span {
+                let (a, b) = (bucket[v], bucket[v + 1]);
+                if a < b {
+                    f(&mut local[a..b], &mut state);
+                }
+            }
+        }
+        state
+    })
+}
+
+/// Sorts a chain by (complaint rank, opened, row): most chains are a
+/// few jobs, sorted in place by insertion; long ones by the library sort.
+#[inline]
+fn sort_chain(chain: &mut [ChainJob]) {
+    let key = |j: &ChainJob| (j.comp, j.opened, j.row);
+    if chain.len() > 16 {
+        return chain.sort_unstable_by_key(key);
+    }
+    for i in 1..chain.len() {
+        let mut k = i;
+        while k > 0 && key(&chain[k - 1]) > key(&chain[k]) {
+            chain.swap(k - 1, k);
+            k -= 1;
         }
     }
 }
@@ -401,6 +494,19 @@ pub(super) fn judge_linked(
     subjects: bool,
     links: bool,
 ) -> (Vec<JobOutcome>, Vec<GroupKey>, Option<Links>) {
+    let threads = max_threads().min(jobs.vehicles.len() / CHAIN_ROWS_PER_THREAD);
+    judge_on(jobs, window, as_of, subjects, links, threads)
+}
+
+/// [`judge_linked`] on up to `threads` threads (the answer is the same).
+fn judge_on(
+    jobs: &Jobs<'_>,
+    window: i64,
+    as_of: Option<i64>,
+    subjects: bool,
+    links: bool,
+    threads: usize,
+) -> (Vec<JobOutcome>, Vec<GroupKey>, Option<Links>) {
     let n = jobs.vehicles.len();
     let veh = rank_keys(&jobs.vehicles);
     let comp = jobs.complaints.as_ref().map(rank_keys);
@@ -414,47 +520,69 @@ pub(super) fn judge_linked(
             JobOutcome::Fixed
         }
     };
-    let mut out = vec![JobOutcome::Fixed; n];
-    let mut next = if links { vec![u32::MAX; n] } else { Vec::new() };
-    let mut walk = Vec::with_capacity(if links { n } else { 0 });
-    for_each_chain(&veh, comp.as_ref(), jobs, PART_ROWS, |chain| {
-        if let [job] = *chain {
-            out[job.row as usize] = verdict(job.closed, None);
-            if links {
-                walk.push(job.row);
-            }
-            return;
-        }
-        // By (complaint rank, opened, row); rows are distinct.
-        chain.sort_unstable_by_key(|j| (j.comp, j.opened, j.row));
-        // Walking backwards, `next_open` is the opening instant of the
-        // first job of the same complaint opened strictly later (jobs
-        // opened at the same instant are not comebacks of each other),
-        // and `next_row` that job.
-        let mut next_open: Option<i64> = None;
-        let mut next_row = u32::MAX;
-        for pos in (0..chain.len()).rev() {
-            let job = chain[pos];
-            match chain.get(pos + 1) {
-                Some(later) if later.comp != job.comp => {
-                    next_open = None;
-                    next_row = u32::MAX;
+    // Each row is written once, by the thread that holds its chain.
+    let out: Vec<AtomicU8> = (0..n).map(|_| AtomicU8::new(0)).collect();
+    let next: Vec<AtomicU32> = if links {
+        (0..n).map(|_| AtomicU32::new(u32::MAX)).collect()
+    } else {
+        Vec::new()
+    };
+    let set = |row: u32, o: JobOutcome| out[row as usize].store(o as u8, Relaxed);
+    let walks = for_each_chain(
+        &veh,
+        comp.as_ref(),
+        jobs,
+        PART_ROWS,
+        threads,
+        |chain, walk: &mut Vec<u32>| {
+            if let [job] = *chain {
+                set(job.row, verdict(job.closed, None));
+                if links {
+                    walk.push(job.row);
                 }
-                Some(later) if later.opened > job.opened => {
-                    next_open = Some(later.opened);
-                    next_row = later.row;
+                return;
+            }
+            // By (complaint rank, opened, row); rows are distinct.
+            sort_chain(chain);
+            // Walking backwards, `next_open` is the opening instant of the
+            // first job of the same complaint opened strictly later (jobs
+            // opened at the same instant are not comebacks of each other),
+            // and `next_row` that job.
+            let mut next_open: Option<i64> = None;
+            let mut next_row = u32::MAX;
+            for pos in (0..chain.len()).rev() {
+                let job = chain[pos];
+                match chain.get(pos + 1) {
+                    Some(later) if later.comp != job.comp => {
+                        next_open = None;
+                        next_row = u32::MAX;
+                    }
+                    Some(later) if later.opened > job.opened => {
+                        next_open = Some(later.opened);
+                        next_row = later.row;
+                    }
+                    _ => {}
                 }
-                _ => {}
+                set(job.row, verdict(job.closed, next_open));
+                if links {
+                    next[job.row as usize].store(next_row, Relaxed);
+                }
             }
-            out[job.row as usize] = verdict(job.closed, next_open);
             if links {
-                next[job.row as usize] = next_row;
+                walk.extend(chain.iter().map(|j| j.row));
             }
-        }
-        if links {
-            walk.extend(chain.iter().map(|j| j.row));
-        }
-    });
+        },
+    );
+    let out = out
+        .into_iter()
+        .map(|o| match o.into_inner() {
+            x if x == JobOutcome::CameBack as u8 => JobOutcome::CameBack,
+            x if x == JobOutcome::Incomplete as u8 => JobOutcome::Incomplete,
+            _ => JobOutcome::Fixed,
+        })
+        .collect();
+    let next = next.into_iter().map(AtomicU32::into_inner).collect();
+    let walk = walks.concat();
     let links = links.then_some(Links { next, walk });
     let vehicles = if subjects {
         // Integer keys from the values in rank order (sequential reads).
@@ -517,24 +645,82 @@ mod tests {
             let comp = rank_keys(jobs.complaints.as_ref().unwrap());
             let mut expect: Vec<u32> = (0..n as u32).collect();
             expect.sort_by_key(|&i| veh.ranks[i as usize]);
-            for part_rows in [1, 3, 100, 2048, usize::MAX] {
-                let mut got = Vec::new();
-                let mut last = None;
-                for_each_chain(&veh, Some(&comp), &jobs, part_rows, |chain| {
-                    let v = chain[0].veh;
-                    assert!(last < Some(v), "chains out of order");
-                    last = Some(v);
-                    for j in chain.iter() {
-                        let i = j.row as usize;
-                        assert_eq!(j.veh, v);
-                        assert_eq!(j.veh, veh.ranks[i]);
-                        assert_eq!(j.comp, comp.ranks[i]);
-                        assert_eq!((j.opened, j.closed), (opened[i], closed[i]));
-                        got.push(j.row);
-                    }
-                });
-                assert_eq!(got, expect, "n {n}, vehicles {nv}, part_rows {part_rows}");
+            for (part_rows, threads) in [
+                (1, 1),
+                (3, 2),
+                (100, 3),
+                (2048, 1),
+                (2048, 2),
+                (usize::MAX, 3),
+            ] {
+                let states = for_each_chain(
+                    &veh,
+                    Some(&comp),
+                    &jobs,
+                    part_rows,
+                    threads,
+                    |chain, seen: &mut Vec<(u32, Vec<u32>)>| {
+                        let v = chain[0].veh;
+                        for j in chain.iter() {
+                            let i = j.row as usize;
+                            assert_eq!(j.veh, v);
+                            assert_eq!(j.veh, veh.ranks[i]);
+                            assert_eq!(j.comp, comp.ranks[i]);
+                            assert_eq!((j.opened, j.closed), (opened[i], closed[i]));
+                        }
+                        seen.push((v, chain.iter().map(|j| j.row).collect()));
+                    },
+                );
+                let chains = states.concat();
+                assert!(
+                    chains.windows(2).all(|w| w[0].0 < w[1].0),
+                    "chains out of order"
+                );
+                let got: Vec<u32> = chains.into_iter().flat_map(|(_, rows)| rows).collect();
+                assert_eq!(
+                    got, expect,
+                    "n {n}, vehicles {nv}, part_rows {part_rows}, threads {threads}"
+                );
             }
+        }
+    }
+
+    /// On several threads the outcomes, the links and the walk are those
+    /// of one thread (rows written by whichever thread holds their chain,
+    /// walks joined in part order).
+    #[test]
+    fn threads_do_not_change_the_chains() {
+        let mut x = 5u64;
+        let mut below = |n: u64| {
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        };
+        let n = 30_000;
+        let cars: Vec<u64> = (0..n).map(|_| below(9_000)).collect();
+        let fam: Vec<u32> = (0..n).map(|_| below(3) as u32).collect();
+        let opened: Vec<i64> = (0..n).map(|_| below(200) as i64 * 43_200).collect();
+        let closed: Vec<i64> = opened.iter().map(|&o| o + 3_600).collect();
+        let jobs = Jobs {
+            vehicles: Keys::U64(&cars),
+            complaints: Some(Keys::U32(&fam)),
+            opened: &opened,
+            closed: &closed,
+        };
+        let as_of = Some(150 * 43_200);
+        let (out, cars1, links) = judge_on(&jobs, 86_400 * 3, as_of, true, true, 1);
+        let links = links.unwrap();
+        assert!(out.contains(&JobOutcome::CameBack) && out.contains(&JobOutcome::Incomplete));
+        for threads in [2, 3, 7] {
+            let (o, c, l) = judge_on(&jobs, 86_400 * 3, as_of, true, true, threads);
+            let l = l.unwrap();
+            assert!(o == out && c == cars1, "threads {threads}");
+            assert!(
+                l.next == links.next && l.walk == links.walk,
+                "threads {threads}"
+            );
         }
     }
 }

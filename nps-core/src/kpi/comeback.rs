@@ -456,6 +456,37 @@ mod tests {
         }
     }
 
+    /// Above the threads' threshold (several threads on a multi-core
+    /// machine) the outcomes are still the straightforward sort's.
+    #[test]
+    fn large_inputs_match_the_sort() {
+        let n = 300_000;
+        let mut rng = Rng(11);
+        let cars: Vec<u64> = (0..n).map(|_| rng.below(100_000)).collect();
+        let fam: Vec<u32> = (0..n).map(|_| rng.below(8) as u32).collect();
+        let day = 86_400;
+        let opened: Vec<i64> = (0..n)
+            .map(|_| 1_600_000_000 + rng.below(730) as i64 * day)
+            .collect();
+        let closed: Vec<i64> = opened
+            .iter()
+            .map(|&o| o + rng.below(3 * day as u64) as i64)
+            .collect();
+        let jobs = Jobs {
+            vehicles: Keys::U64(&cars),
+            complaints: Some(Keys::U32(&fam)),
+            opened: &opened,
+            closed: &closed,
+        };
+        let opts = ComebackOptions {
+            as_of: Some(1_600_000_000 + 700 * day),
+            ..ComebackOptions::default()
+        };
+        let expect = judge_reference(&jobs, &opts);
+        assert!(judge(&jobs, &opts, true).unwrap() == expect);
+        assert!(expect.0.contains(&JobOutcome::CameBack));
+    }
+
     #[test]
     fn comeback_options_defaults_and_validation() {
         let o = ComebackOptions::default();
