@@ -67,12 +67,15 @@ pub(crate) fn for_each_part_mut<T: Send>(
     map_each(parts, |(i, part)| f(i * per, part));
 }
 
-/// Runs `f` on each of `inputs`, one thread per input (one input: on the
-/// calling thread), and returns the results in the inputs' order. The
+/// Runs `f` on each of `inputs`, one thread per input (the last one on
+/// the calling thread), and returns the results in the inputs' order. The
 /// caller sizes `inputs` (e.g. to [`max_threads`]).
-pub(crate) fn map_each<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
-    if inputs.len() <= 1 {
-        return inputs.into_iter().map(f).collect();
+pub(crate) fn map_each<I: Send, R: Send>(mut inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
+    let Some(last) = inputs.pop() else {
+        return Vec::new();
+    };
+    if inputs.is_empty() {
+        return vec![f(last)];
     }
     std::thread::scope(|s| {
         let f = &f;
@@ -80,13 +83,16 @@ pub(crate) fn map_each<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sy
             .into_iter()
             .map(|input| s.spawn(move || f(input)))
             .collect();
-        handles
+        let mine = f(last);
+        let mut out: Vec<R> = handles
             .into_iter()
             .map(|h| match h.join() {
                 Ok(r) => r,
                 // A worker only panics on a bug; surface it on this thread.
                 Err(payload) => std::panic::resume_unwind(payload),
             })
-            .collect()
+            .collect();
+        out.push(mine);
+        out
     })
 }
