@@ -610,20 +610,25 @@ fn judge_on(
 mod tests {
     use super::*;
 
+    /// SplitMix64 from `seed`: `below(n)` draws in `0..n`.
+    fn split_mix(seed: u64) -> impl FnMut(u64) -> u64 {
+        let mut x = seed;
+        move |n| {
+            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
+            let mut z = x;
+            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+            (z ^ (z >> 31)) % n
+        }
+    }
+
     /// The two-pass bucketing hands over the chains of a stable counting
     /// sort by vehicle rank, whatever the part size (one row per part,
     /// odd sizes, one part), the vehicles (one, a few with thousands of
     /// jobs, many) and their spread over the parts.
     #[test]
     fn chains_are_the_counting_sort() {
-        let mut x = 17u64;
-        let mut below = |n: u64| {
-            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            (z ^ (z >> 31)) % n
-        };
+        let mut below = split_mix(17);
         for (n, nv) in [
             (1, 1),
             (5_000, 1),
@@ -690,14 +695,7 @@ mod tests {
     /// walks joined in part order).
     #[test]
     fn threads_do_not_change_the_chains() {
-        let mut x = 5u64;
-        let mut below = |n: u64| {
-            x = x.wrapping_add(0x9e37_79b9_7f4a_7c15);
-            let mut z = x;
-            z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-            z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-            (z ^ (z >> 31)) % n
-        };
+        let mut below = split_mix(5);
         let n = 30_000;
         let cars: Vec<u64> = (0..n).map(|_| below(9_000)).collect();
         let fam: Vec<u32> = (0..n).map(|_| below(3) as u32).collect();
