@@ -15,6 +15,9 @@ use nps_core::integrity::{managed_flags, FlagOptions};
 use nps_core::kpi::{first_time_fix_rate, time_kpi_durations, ComebackOptions, Grouping, Jobs};
 use nps_core::period::Period;
 use nps_core::policy::Policy;
+use nps_core::programme::{
+    recovery_stats_table_from_case_columns, CaseColumns, CaseTexts, StatsGrouping, StatsOptions,
+};
 
 const JOBS: usize = 1_000_000;
 const ROWS: usize = 10_000_000;
@@ -132,6 +135,80 @@ fn triage(c: &mut Criterion) {
     g.finish();
 }
 
+/// Recovery statistics (SPEC 4.5) of a case table of 100,000 cases by
+/// dealer (50) x month over two years: the shape of `peers_ops.py
+/// --tasks recovery` (5 reasons, 80 % contacted, 3 channels, outcomes).
+fn recovery(c: &mut Criterion) {
+    const CASES: usize = 100_000;
+    let mut rng = SplitMix64::new(51);
+    let ids: Vec<u64> = (0..CASES as u64).collect();
+    let opened = timestamps(CASES, 24, 52);
+    let score: Vec<f64> = (0..CASES).map(|_| rng.below(11) as f64).collect();
+    const REASONS: [&str; 5] = ["waiting", "price", "repair", "staff", "parts"];
+    let reason: Vec<Option<&str>> = (0..CASES)
+        .map(|_| Some(REASONS[rng.below(5) as usize]))
+        .collect();
+    let dealer = dealers(CASES, 50, 53);
+    let contacted: Vec<i64> = opened
+        .iter()
+        .map(|&t| {
+            if rng.below(10) < 8 {
+                t + rng.below(3 * 86_400) as i64
+            } else {
+                i64::MIN
+            }
+        })
+        .collect();
+    const CHANNELS: [&str; 3] = ["phone", "visit", "message"];
+    let channel: Vec<Option<&str>> = contacted
+        .iter()
+        .map(|&t| (t != i64::MIN).then(|| CHANNELS[rng.below(3) as usize]))
+        .collect();
+    const OUTCOMES: [Option<&str>; 4] = [None, Some("recovered"), Some("converted"), Some("lost")];
+    let outcome: Vec<Option<&str>> = contacted
+        .iter()
+        .map(|&t| match OUTCOMES[rng.below(4) as usize] {
+            Some("recovered" | "converted") if t == i64::MIN => Some("lost"),
+            o => o,
+        })
+        .collect();
+    let cols = CaseColumns {
+        case: CaseTexts::U64(&ids),
+        opened: &opened,
+        score: &score,
+        reason: CaseTexts::Rows(&reason),
+        dealer: CaseTexts::U32(&dealer),
+        contacted: &contacted,
+        channel: CaseTexts::Rows(&channel),
+        outcome: CaseTexts::Rows(&outcome),
+        ..CaseColumns::default()
+    };
+    let policy = Policy::default();
+    let grouping = StatsGrouping {
+        dealer: true,
+        period: Some((Period::Month, "UTC".parse().unwrap())),
+    };
+    let mut g = c.benchmark_group("programme");
+    g.throughput(Throughput::Elements(CASES as u64));
+    let run = || {
+        recovery_stats_table_from_case_columns(
+            black_box(&cols),
+            &policy,
+            &StatsOptions::default(),
+            &grouping,
+            None,
+        )
+        .unwrap()
+    };
+    g.bench_function("recovery_stats_by_dealer_month", |b| b.iter(run));
+    g.bench_function("recovery_stats_by_dealer_month_one_thread", |b| {
+        nps_core::set_max_threads(1);
+        b.iter(run);
+        nps_core::set_max_threads(0);
+    });
+    g.finish();
+}
+
 fn erlang(c: &mut Criterion) {
     let mut g = c.benchmark_group("erlang_c");
     for servers in [10u32, 2_000] {
@@ -152,6 +229,6 @@ criterion_group! {
         .sample_size(10)
         .warm_up_time(Duration::from_millis(500))
         .measurement_time(Duration::from_secs(3));
-    targets = kpis, heat, triage, integrity, erlang
+    targets = kpis, heat, triage, integrity, recovery, erlang
 }
 criterion_main!(benches);

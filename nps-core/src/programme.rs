@@ -61,6 +61,7 @@ use crate::error::{Error, Result};
 use crate::group::{self, Codes, GroupKey, Keys, TextColumn};
 use crate::kpi::Interner;
 use crate::money::Money;
+use crate::parallel;
 use crate::period::Period;
 use crate::policy::Policy;
 use crate::state::Saved;
@@ -816,11 +817,12 @@ fn stats_of<'a, F: Borrow<Facts<'a>>>(
     how: &How<'_>,
     reasons: &[&str],
 ) -> Result<RecoveryStats> {
-    let mut t = Tally::new(how, reasons.len());
+    let layout = Layout::new(how, reasons.len());
+    let mut t = Counted::new(&layout, 1, None);
     for f in facts {
-        t.add(f?.borrow(), how)?;
+        t.add(0, f?.borrow(), &layout, how)?;
     }
-    Ok(t.finish(how, reasons))
+    Ok(t.finish(0, &layout, how, reasons))
 }
 
 /// The id of a case as read: a whole number (an integer id column), a
@@ -851,164 +853,215 @@ enum Reason<'a> {
     Code(u32),
 }
 
-/// The counts of one group of cases as they are read ([`Tally::add`]),
-/// then its statistics ([`Tally::finish`]).
-struct Tally {
-    /// low, launched, responded_24h, recovered, converted, lost
-    counts: [u64; 6],
-    reasons: BTreeMap<String, u64>,
-    /// Low scores per reason code ([`Reason::Code`]).
-    coded: Vec<u64>,
-    /// The ids counted: numbers, then texts ([`CaseIds`]).
-    ints: Vec<u64>,
-    texts: Vec<String>,
-    /// (cases, recovered) per band
-    speed: Vec<(u64, u64)>,
-    comp: Vec<(u64, u64)>,
-    chan: [(u64, u64); Channel::ALL.len()],
-    expect: [(u64, u64); EXPECTATION_BANDS.len()],
+/// Where each count of a group lives in its row of counters
+/// ([`Counted::cells`]): the six totals, the low scores per reason code,
+/// then (cases, successes) per speed band, compensation level, channel
+/// and expectation band.
+struct Layout {
+    /// Speed bands of the policy (plus one for cases never contacted).
+    bands: usize,
+    coded: usize,
+    speed: usize,
+    comp: usize,
+    chan: usize,
+    expect: usize,
+    /// Counters per group.
+    stride: usize,
 }
 
-impl Tally {
-    fn new(how: &How<'_>, reasons: usize) -> Tally {
-        Tally {
-            counts: [0; 6],
-            reasons: BTreeMap::new(),
-            coded: vec![0; reasons],
-            ints: Vec::new(),
-            texts: Vec::new(),
-            speed: vec![(0, 0); how.policy.recovery.success_by_speed.len() + 1],
-            comp: vec![(0, 0); how.caps.len() + 2],
-            chan: [(0, 0); Channel::ALL.len()],
-            expect: [(0, 0); EXPECTATION_BANDS.len()],
+impl Layout {
+    fn new(how: &How<'_>, reasons: usize) -> Layout {
+        let bands = how.policy.recovery.success_by_speed.len();
+        let coded = 6;
+        let speed = coded + reasons;
+        let comp = speed + 2 * (bands + 1);
+        let chan = comp + 2 * (how.caps.len() + 2);
+        let expect = chan + 2 * Channel::ALL.len();
+        Layout {
+            bands,
+            coded,
+            speed,
+            comp,
+            chan,
+            expect,
+            stride: expect + 2 * EXPECTATION_BANDS.len(),
+        }
+    }
+}
+
+/// The counts of groups of cases as they are read ([`Counted::add`]),
+/// then the statistics of each ([`Counted::finish`]).
+struct Counted<'a> {
+    /// [`Layout::stride`] counters per group (one small block each: a
+    /// single large block would be fresh pages from the kernel on every
+    /// call).
+    cells: Vec<Box<[u64]>>,
+    /// Low scores per reason given as text ([`Reason::Text`]), per group.
+    reasons: Vec<BTreeMap<&'a str, u64>>,
+    /// The ids counted per group: numbers, then texts ([`CaseIds`]).
+    ints: Vec<Vec<u64>>,
+    texts: Vec<Vec<String>>,
+}
+
+impl<'a> Counted<'a> {
+    /// Counters for `groups` groups, the id lists sized to `sizes` (the
+    /// cases of each group, when known).
+    fn new(layout: &Layout, groups: usize, sizes: Option<&[u32]>) -> Counted<'a> {
+        Counted {
+            cells: (0..groups)
+                .map(|_| vec![0; layout.stride].into_boxed_slice())
+                .collect(),
+            reasons: (0..groups).map(|_| BTreeMap::new()).collect(),
+            ints: (0..groups)
+                .map(|g| Vec::with_capacity(sizes.map_or(0, |s| s[g] as usize)))
+                .collect(),
+            texts: (0..groups).map(|_| Vec::new()).collect(),
         }
     }
 
-    /// Counts one case.
-    fn add(&mut self, f: &Facts<'_>, how: &How<'_>) -> Result<()> {
-        let (policy, caps) = (how.policy, &how.caps);
-        let nb = policy.recovery.success_by_speed.len();
+    /// Counts one case in group `g`.
+    #[inline]
+    fn add(&mut self, g: usize, f: &Facts<'a>, layout: &Layout, how: &How<'_>) -> Result<()> {
         match f.id {
-            Id::Int(v) => self.ints.push(v),
-            Id::Neg(v) => self.texts.push(v.to_string()),
+            Id::Int(v) => self.ints[g].push(v),
+            Id::Neg(v) => self.texts[g].push(v.to_string()),
             Id::Text(s) => match id_number(s) {
-                Some(v) => self.ints.push(v),
-                None => self.texts.push(s.to_owned()),
+                Some(v) => self.ints[g].push(v),
+                None => self.texts[g].push(s.to_owned()),
             },
         }
         if f.score > 6 {
             return Ok(());
         }
-        let c = &mut self.counts;
+        let c = &mut self.cells[g];
         c[0] += 1;
         match f.reason {
-            Reason::Code(r) => self.coded[r as usize] += 1,
-            Reason::Text(r) => match self.reasons.get_mut(r) {
-                Some(n) => *n += 1,
-                None => {
-                    self.reasons.insert(r.to_owned(), 1);
-                }
-            },
+            Reason::Code(r) => c[layout.coded + r as usize] += 1,
+            Reason::Text(r) => *self.reasons[g].entry(r).or_default() += 1,
         }
         let ok = matches!(
             f.outcome,
             Some(Outcome::Recovered) | Some(Outcome::Converted)
         );
-        let hit = |b: &mut (u64, u64)| {
-            b.0 += 1;
-            b.1 += u64::from(ok);
+        let ok = u64::from(ok);
+        let mut hit = |at: usize| {
+            c[at] += 1;
+            c[at + 1] += ok;
         };
-        c[3] += u64::from(ok);
-        c[4] += u64::from(f.outcome == Some(Outcome::Converted));
-        c[5] += u64::from(f.outcome == Some(Outcome::Lost));
-        match f.contacted {
-            Some(t) => {
-                c[1] += 1;
-                c[2] += u64::from(t - f.opened <= 24 * 3600);
-                let band = how
-                    .speed_band(f.opened, t)
-                    .map_err(|e| e.in_case(f.index, &f.id.text()))?;
-                hit(&mut self.speed[band]);
-            }
-            None => hit(&mut self.speed[nb]),
-        }
+        let band = match f.contacted {
+            Some(t) => how
+                .speed_band(f.opened, t)
+                .map_err(|e| e.in_case(f.index, &f.id.text()))?,
+            None => layout.bands,
+        };
+        hit(layout.speed + 2 * band);
         if let Some(ch) = f.channel {
             let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
-            hit(&mut self.chan[i]);
+            hit(layout.chan + 2 * i);
         }
-        hit(&mut self.expect[f.expectation]);
+        hit(layout.expect + 2 * f.expectation);
         let level = if f.compensation == 0 {
             0
         } else {
-            1 + caps
+            1 + how
+                .caps
                 .iter()
                 .position(|cap| f.compensation <= cap.minor)
-                .unwrap_or(caps.len())
+                .unwrap_or(how.caps.len())
         };
-        hit(&mut self.comp[level]);
+        hit(layout.comp + 2 * level);
+        if let Some(t) = f.contacted {
+            c[1] += 1;
+            c[2] += u64::from(t - f.opened <= 24 * 3600);
+        }
+        c[3] += ok;
+        c[4] += u64::from(f.outcome == Some(Outcome::Converted));
+        c[5] += u64::from(f.outcome == Some(Outcome::Lost));
         Ok(())
     }
 
-    /// The statistics of the cases counted (`labels`: the reasons of the
-    /// codes).
-    fn finish(self, how: &How<'_>, labels: &[&str]) -> RecoveryStats {
+    /// Adds the counts of `other` (the same groups, later cases).
+    fn merge(&mut self, other: Counted<'a>) {
+        for (a, b) in self.cells.iter_mut().zip(other.cells) {
+            for (a, b) in a.iter_mut().zip(b.iter()) {
+                *a += b;
+            }
+        }
+        for (a, b) in self.reasons.iter_mut().zip(other.reasons) {
+            for (r, n) in b {
+                *a.entry(r).or_default() += n;
+            }
+        }
+        for (a, b) in self.ints.iter_mut().zip(other.ints) {
+            a.extend_from_slice(&b);
+        }
+        for (a, b) in self.texts.iter_mut().zip(other.texts) {
+            a.extend(b);
+        }
+    }
+
+    /// The statistics of group `g` (`labels`: the reasons of the codes).
+    fn finish(
+        &mut self,
+        g: usize,
+        layout: &Layout,
+        how: &How<'_>,
+        labels: &[&str],
+    ) -> RecoveryStats {
         let (policy, options) = (how.policy, how.options);
-        let nb = policy.recovery.success_by_speed.len();
-        let Tally {
-            counts: [low, launched, r24, rec, conv, lost],
-            mut reasons,
-            coded,
-            ints,
-            texts,
-            speed,
-            comp,
-            chan,
-            expect,
-        } = self;
-        for (&n, label) in coded.iter().zip(labels) {
+        let nb = layout.bands;
+        let c = &self.cells[g];
+        let mut reasons: BTreeMap<String, u64> = std::mem::take(&mut self.reasons[g])
+            .into_iter()
+            .map(|(r, n)| (r.to_owned(), n))
+            .collect();
+        for (&n, label) in c[layout.coded..layout.speed].iter().zip(labels) {
             if n > 0 {
                 *reasons.entry((*label).to_owned()).or_default() += n;
             }
         }
-        let case_ids = CaseIds::from_parts(ints, texts);
-        let band = |label: String, (n, k): (u64, u64), expected| RecoveryBand {
+        let case_ids = CaseIds::from_parts(
+            std::mem::take(&mut self.ints[g]),
+            std::mem::take(&mut self.texts[g]),
+        );
+        let band = |label: String, at: usize, expected| RecoveryBand {
             label,
-            success: RecoveryRate::new(k, n),
+            success: RecoveryRate::new(c[at + 1], c[at]),
             expected,
         };
         let mut by_speed: Vec<RecoveryBand> = Vec::with_capacity(nb + 1);
         by_speed.extend((0..nb).map(|i| {
             band(
                 how.speed_labels[i].clone(),
-                speed[i],
+                layout.speed + 2 * i,
                 Some(policy.recovery.success_by_speed[i].success),
             )
         }));
-        by_speed.push(band("not_contacted".into(), speed[nb], None));
+        by_speed.push(band("not_contacted".into(), layout.speed + 2 * nb, None));
         let by_compensation = how
             .comp_labels
             .iter()
-            .zip(comp)
-            .map(|(l, b)| band(l.clone(), b, None))
+            .enumerate()
+            .map(|(i, l)| band(l.clone(), layout.comp + 2 * i, None))
             .collect();
         let by_channel = Channel::ALL
             .iter()
-            .zip(chan)
-            .map(|(ch, b)| band(ch.name().into(), b, None))
+            .enumerate()
+            .map(|(i, ch)| band(ch.name().into(), layout.chan + 2 * i, None))
             .collect();
         let by_expectation = EXPECTATION_BANDS
             .iter()
-            .zip(expect)
-            .map(|(l, b)| band((*l).into(), b, None))
+            .enumerate()
+            .map(|(i, l)| band((*l).into(), layout.expect + 2 * i, None))
             .collect();
         let none = RecoveryRate::new(0, 0);
         let mut s = RecoveryStats {
-            low_scores: low,
-            launched,
-            responded_24h: r24,
-            recovered: rec,
-            converted: conv,
-            lost,
+            low_scores: c[0],
+            launched: c[1],
+            responded_24h: c[2],
+            recovered: c[3],
+            converted: c[4],
+            lost: c[5],
             launch_rate: none,
             response_24h_rate: none,
             success_rate: none,
@@ -1030,6 +1083,51 @@ impl Tally {
         s.finish();
         s
     }
+}
+
+/// The cases read per thread before a count is split across threads.
+const CASES_PER_THREAD: usize = 1 << 14;
+
+/// The counts of `groups` groups over the cases of `rows` (the group of
+/// each case; [`Assignment::NONE`](group::Assignment::NONE) left out),
+/// `facts(i)` reading case `i`: split across threads by case, the first
+/// error in case order reported.
+fn count_groups<'a, F: Borrow<Facts<'a>>>(
+    rows: &[u32],
+    groups: usize,
+    layout: &Layout,
+    how: &How<'_>,
+    facts: impl Fn(usize) -> Result<F> + Sync,
+) -> Result<Counted<'a>> {
+    let parts = parallel::map_parts(rows, CASES_PER_THREAD, |offset, part| {
+        let mut sizes = vec![0u32; groups];
+        for &g in part {
+            if let Some(n) = sizes.get_mut(g as usize) {
+                *n += 1;
+            }
+        }
+        let mut counted = Counted::new(layout, groups, Some(&sizes));
+        for (j, &g) in part.iter().enumerate() {
+            if (g as usize) < groups {
+                // Read in place (moving the facts out of the result would
+                // copy them through memory on every case).
+                match &facts(offset + j) {
+                    Ok(f) => counted.add(g as usize, f.borrow(), layout, how)?,
+                    Err(e) => return Err(e.clone()),
+                }
+            }
+        }
+        Ok(counted)
+    });
+    let mut parts = parts.into_iter();
+    let mut all = match parts.next() {
+        Some(first) => first?,
+        None => Counted::new(layout, groups, None),
+    };
+    for part in parts {
+        all.merge(part?);
+    }
+    Ok(all)
 }
 
 /// How to group cases in [`recovery_stats_by`].
@@ -1119,7 +1217,7 @@ impl GroupStats {
 /// assert_eq!(rows[1].stats.success_rate.value, Some(0.0)); // 0 of 1, not "no data"
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn recovery_stats_by<C: Borrow<Case>>(
+pub fn recovery_stats_by<C: Borrow<Case> + Sync>(
     cases: &[C],
     policy: &Policy,
     options: &StatsOptions,
@@ -1159,7 +1257,7 @@ pub fn recovery_stats_by<C: Borrow<Case>>(
 /// assert_eq!(rows[0].stats.low_scores, 2);
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn recovery_stats_by_keys<C: Borrow<Case>>(
+pub fn recovery_stats_by_keys<C: Borrow<Case> + Sync>(
     cases: &[C],
     policy: &Policy,
     options: &StatsOptions,
@@ -1205,7 +1303,7 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
     reasons: &[&str],
-    facts: impl Fn(usize) -> Result<F>,
+    facts: impl Fn(usize) -> Result<F> + Sync,
 ) -> Result<Vec<GroupStats>> {
     if let Some(k) = &keys {
         Error::check_len("keys", k.len(), "cases", n)?;
@@ -1239,28 +1337,11 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
         tz,
     }
     .assign(n)?;
-    // One pass over the cases in input order (memory read in sequence),
-    // each counted in its group.
-    // Each group's id list sized once (no regrowth while counting).
-    let mut sizes = vec![0usize; a.labels.len()];
-    for &g in &a.rows {
-        if let Some(n) = sizes.get_mut(g as usize) {
-            *n += 1;
-        }
-    }
-    let mut tallies: Vec<Option<Tally>> = sizes
-        .iter()
-        .map(|&n| {
-            let mut t = Tally::new(how, reasons.len());
-            t.ints.reserve_exact(n);
-            Some(t)
-        })
-        .collect();
-    for (i, &g) in a.rows.iter().enumerate() {
-        if let Some(t) = &mut tallies[g as usize] {
-            t.add(facts(i)?.borrow(), how)?;
-        }
-    }
+    // One pass over the cases in input order, split across threads, each
+    // counted in its group.
+    let layout = Layout::new(how, reasons.len());
+    let mut counted = count_groups(&a.rows, a.labels.len(), &layout, how, facts)?;
+    let mut done = vec![false; a.labels.len()];
     // The dealer and the caller's key of each group.
     let parts = |key: &'_ GroupKey| -> (Option<usize>, Vec<GroupKey>) {
         let parts: &[GroupKey] = match key {
@@ -1300,10 +1381,12 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
                 period_start: start.filter(|_| grouping.period.is_some()),
                 dealer: label(d).map(str::to_owned),
                 key,
-                stats: tallies[i]
-                    .take()
-                    .map(|t| t.finish(how, reasons))
-                    .ok_or_else(|| Error::arg("keys", "a group appears twice in the grouping"))?,
+                stats: match std::mem::replace(&mut done[i], true) {
+                    false => counted.finish(i, &layout, how, reasons),
+                    true => {
+                        return Err(Error::arg("keys", "a group appears twice in the grouping"))
+                    }
+                },
             })
         })
         .collect()
@@ -1747,7 +1830,7 @@ impl<'c, 'a> Rows<'c, 'a> {
     /// What the statistics read of row `row`: its rules broken,
     /// [`Error::InCase`] around [`Error::InvalidValue`] naming the column
     /// and the row.
-    #[inline]
+    #[inline(always)]
     fn facts(&self, row: usize) -> Result<Facts<'a>> {
         let id = self
             .ids
@@ -1756,6 +1839,7 @@ impl<'c, 'a> Rows<'c, 'a> {
         self.row(row, id).map_err(|e| e.in_case(row, &id.text()))
     }
 
+    #[inline(always)]
     fn row(&self, row: usize, id: Id<'a>) -> Result<Facts<'a>> {
         let cols = self.cols;
         let bad = |name: &str, reason: String| Error::value(name, row, reason);
@@ -1767,7 +1851,8 @@ impl<'c, 'a> Rows<'c, 'a> {
         if v.is_nan() {
             return Err(bad("score", "missing".into()));
         }
-        if v.fract() != 0.0 || !(0.0..=10.0).contains(&v) {
+        // In range, a whole number is the integer it converts to.
+        if !(0.0..=10.0).contains(&v) || f64::from(v as u8) != v {
             return Err(bad("score", format!("{v} is not a whole number 0–10")));
         }
         let reason = match self.reason.codes[row] {
@@ -2028,7 +2113,7 @@ pub struct RecoveryStatsTable {
 /// assert_eq!(one_pass.rows[0].stats.low_scores, 2); // D1: a and c
 /// # Ok::<(), nps_core::Error>(())
 /// ```
-pub fn recovery_stats_table<C: Borrow<Case>>(
+pub fn recovery_stats_table<C: Borrow<Case> + Sync>(
     cases: &[C],
     policy: &Policy,
     options: &StatsOptions,
@@ -3342,5 +3427,138 @@ mod case_columns_tests {
             e.to_string().contains("`2`") && e.to_string().contains("`reason`"),
             "{e}"
         );
+    }
+
+    /// A table large enough to be counted in parts (one per thread)
+    /// equals, group by group, the statistics of that group's rows alone
+    /// (far fewer than a part: counted in one pass), and a bad row is
+    /// reported before any bad row after it, whichever part holds it.
+    #[test]
+    fn tables_counted_in_parts_equal_each_group_alone() {
+        use chrono::Datelike;
+        let n = 4 * CASES_PER_THREAD + 17;
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) % m
+        };
+        let ids: Vec<u64> = (0..n as u64).map(|i| i * 3 + 1).collect();
+        let opened: Vec<i64> = (0..n)
+            .map(|_| 1_735_689_600 + next(365 * 86_400) as i64)
+            .collect();
+        let score: Vec<f64> = (0..n).map(|_| next(11) as f64).collect();
+        let reason: Vec<Option<&str>> = (0..n)
+            .map(|_| Some(["waiting", "price", "staff"][next(3) as usize]))
+            .collect();
+        let dealer: Vec<u32> = (0..n).map(|_| next(7) as u32).collect();
+        let contacted: Vec<i64> = opened
+            .iter()
+            .map(|&t| match next(5) {
+                0 => i64::MIN,
+                _ => t + next(3 * 86_400) as i64,
+            })
+            .collect();
+        let channel: Vec<Option<&str>> = contacted
+            .iter()
+            .map(|&t| (t != i64::MIN).then(|| ["phone", "visit", "message"][next(3) as usize]))
+            .collect();
+        let outcome: Vec<Option<&str>> = contacted
+            .iter()
+            .map(|&t| match (next(4), t == i64::MIN) {
+                (0, _) => None,
+                (1, false) => Some("recovered"),
+                (2, false) => Some("converted"),
+                _ => Some("lost"),
+            })
+            .collect();
+        let compensation: Vec<f64> = (0..n)
+            .map(|_| match next(4) {
+                0 => 100.0 * next(200) as f64,
+                _ => f64::NAN,
+            })
+            .collect();
+        let cols = CaseColumns {
+            case: CaseTexts::U64(&ids),
+            opened: &opened,
+            score: &score,
+            reason: CaseTexts::Rows(&reason),
+            dealer: CaseTexts::U32(&dealer),
+            contacted: &contacted,
+            channel: CaseTexts::Rows(&channel),
+            outcome: CaseTexts::Rows(&outcome),
+            compensation: &compensation,
+            ..CaseColumns::default()
+        };
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let g = StatsGrouping {
+            dealer: true,
+            period: Some((Period::Quarter, parse_tz("Asia/Shanghai").unwrap())),
+        };
+        let table = recovery_stats_table_from_case_columns(&cols, &p, &o, &g, None).unwrap();
+        assert_eq!(table.rows.len(), 7 * 5);
+        let mut seen = 0;
+        for row in &table.rows {
+            let d: u32 = row.dealer.as_deref().unwrap().parse().unwrap();
+            let quarter = row.period.clone().unwrap();
+            // The rows of this group, chosen independently of the engine.
+            let mine: Vec<usize> = (0..n)
+                .filter(|&i| {
+                    let local = chrono::DateTime::from_timestamp(opened[i] + 8 * 3600, 0)
+                        .unwrap()
+                        .naive_utc();
+                    let q = format!("{}-Q{}", local.year(), (local.month() - 1) / 3 + 1);
+                    dealer[i] == d && q == quarter
+                })
+                .collect();
+            seen += mine.len();
+            let pick = |v: &[i64]| mine.iter().map(|&i| v[i]).collect::<Vec<_>>();
+            let pick_f = |v: &[f64]| mine.iter().map(|&i| v[i]).collect::<Vec<_>>();
+            let pick_s =
+                |v: &[Option<&'static str>]| mine.iter().map(|&i| v[i]).collect::<Vec<_>>();
+            let sub_ids: Vec<u64> = mine.iter().map(|&i| ids[i]).collect();
+            let (so, ss, sr, sc) = (
+                pick(&opened),
+                pick_f(&score),
+                pick_s(&reason),
+                pick(&contacted),
+            );
+            let (sch, sout, scomp) = (pick_s(&channel), pick_s(&outcome), pick_f(&compensation));
+            let alone = recovery_stats_from_case_columns(
+                &CaseColumns {
+                    case: CaseTexts::U64(&sub_ids),
+                    opened: &so,
+                    score: &ss,
+                    reason: CaseTexts::Rows(&sr),
+                    contacted: &sc,
+                    channel: CaseTexts::Rows(&sch),
+                    outcome: CaseTexts::Rows(&sout),
+                    compensation: &scomp,
+                    ..CaseColumns::default()
+                },
+                &p,
+                &o,
+            )
+            .unwrap();
+            assert_eq!(row.stats, alone, "dealer {d}, {quarter}");
+        }
+        assert_eq!(seen, n);
+        // Bad scores in the last part and in the second: the second's
+        // row is reported.
+        let mut bad = score.clone();
+        bad[n - 3] = 11.0;
+        bad[CASES_PER_THREAD + 5] = 2.5;
+        let e = recovery_stats_table_from_case_columns(
+            &CaseColumns {
+                score: &bad,
+                ..cols
+            },
+            &p,
+            &o,
+            &g,
+            None,
+        )
+        .unwrap_err();
+        assert_eq!(e.index(), Some(CASES_PER_THREAD + 5), "{e}");
+        assert!(e.to_string().contains("2.5"), "{e}");
     }
 }
