@@ -805,7 +805,7 @@ const BLOCK: usize = 1024;
 
 /// The distinct texts of a [`Texts`] column met in a part of its rows, in
 /// order of first row, and each row's id into them.
-struct TextIds<'a> {
+pub(crate) struct TextIds<'a> {
     texts: Texts<'a>,
     names: Interner<'a>,
     /// The first row of each distinct text.
@@ -821,7 +821,7 @@ struct TextIds<'a> {
     /// … and of a longer text: its bytes → id.
     long: FastMap<&'a [u8], u32>,
     /// The first bad view (row, reason), read as the empty text.
-    bad: Option<(usize, String)>,
+    pub(crate) bad: Option<(usize, String)>,
 }
 
 /// Slots of the caches of a `Views` column (a power of two).
@@ -853,7 +853,7 @@ fn two_words(b: &[u8]) -> (u64, u64) {
 }
 
 impl<'a> TextIds<'a> {
-    fn new(texts: Texts<'a>) -> Self {
+    pub(crate) fn new(texts: Texts<'a>) -> Self {
         let labels = match texts {
             Texts::Coded { labels, .. } => labels.len(),
             _ => 0,
@@ -941,6 +941,37 @@ impl<'a> TextIds<'a> {
         id
     }
 
+    /// The id of row `row` of a `Views` column (`views`, `buffers`); a
+    /// bad view is noted ([`TextIds::bad`]) and reads as the empty text.
+    #[inline]
+    pub(crate) fn view_id(&mut self, views: &'a [u8], buffers: &[&'a [u8]], row: usize) -> u32 {
+        let v = view_at(views, row);
+        let len = v as u32 as usize;
+        if len > 12 {
+            return self.long_view(row, v, buffers);
+        }
+        let h = slot(v as u64, (v >> 64) as u64);
+        let c = self.inline[h];
+        if c.0 == v {
+            return c.1;
+        }
+        // The text is the view itself, zero-padded.
+        let padded = len == 12 || v >> (32 + 8 * len) == 0;
+        if !padded {
+            self.bad_view(row, format!("non-zero padding after a text of {len} bytes"));
+        }
+        let id = self.intern_bytes(row, &views[row * 16 + 4..row * 16 + 4 + len]);
+        if padded {
+            self.inline[h] = (v, id);
+        }
+        id
+    }
+
+    /// The distinct texts met, by id.
+    pub(crate) fn names(self) -> Vec<&'a str> {
+        self.names.names
+    }
+
     /// Writes the ids of rows `start..start + out.len()` (at most
     /// [`BLOCK`]) into `out`; new texts get the next ids.
     #[inline]
@@ -965,33 +996,7 @@ impl<'a> TextIds<'a> {
             }
             Texts::Views { views, buffers } => {
                 for (j, o) in out.iter_mut().enumerate() {
-                    let row = start + j;
-                    let v = view_at(views, row);
-                    let len = v as u32 as usize;
-                    *o = if len <= 12 {
-                        let h = slot(v as u64, (v >> 64) as u64);
-                        let c = self.inline[h];
-                        if c.0 == v {
-                            c.1
-                        } else {
-                            // The text is the view itself, zero-padded.
-                            let padded = len == 12 || v >> (32 + 8 * len) == 0;
-                            if !padded {
-                                self.bad_view(
-                                    row,
-                                    format!("non-zero padding after a text of {len} bytes"),
-                                );
-                            }
-                            let id =
-                                self.intern_bytes(row, &views[row * 16 + 4..row * 16 + 4 + len]);
-                            if padded {
-                                self.inline[h] = (v, id);
-                            }
-                            id
-                        }
-                    } else {
-                        self.long_view(row, v, buffers)
-                    };
+                    *o = self.view_id(views, buffers, start + j);
                 }
                 return;
             }

@@ -59,6 +59,7 @@ use crate::calendar::Duration;
 use crate::case::{Case, Channel, Outcome};
 use crate::error::{Error, Result};
 use crate::group::{self, Codes, GroupKey, Keys, TextColumn};
+use crate::heatmap::{TextIds, Texts};
 use crate::kpi::Interner;
 use crate::money::Money;
 use crate::parallel;
@@ -1421,6 +1422,20 @@ pub enum CaseTexts<'a> {
         /// The rows without a value (empty: none).
         missing: &'a [bool],
     },
+    /// An Arrow `utf8_view` column read in place, as
+    /// [`heatmap::Texts::Views`](crate::heatmap::Texts::Views): 16 bytes
+    /// of `views` per row, longer texts in `buffers`; each distinct text is
+    /// read and checked once (a bad view is [`Error::InvalidValue`] at its
+    /// row), except where `missing[i]` (empty: none missing), whose view is
+    /// not read.
+    Views {
+        /// The views, 16 little-endian bytes per row.
+        views: &'a [u8],
+        /// The data buffers the views of longer texts point into.
+        buffers: &'a [&'a [u8]],
+        /// The rows without a value (empty: none).
+        missing: &'a [bool],
+    },
     /// Unsigned integers, each its decimal text (integer case ids are
     /// kept as numbers).
     U64(&'a [u64]),
@@ -1443,6 +1458,7 @@ impl CaseTexts<'_> {
             CaseTexts::Rows(r) => r.len(),
             CaseTexts::Coded { codes, .. } => codes.len(),
             CaseTexts::Column { texts, .. } => texts.len(),
+            CaseTexts::Views { views, .. } => views.len() / 16,
             CaseTexts::U64(v) => v.len(),
             CaseTexts::U32(v) => v.len(),
             CaseTexts::I64(v) => v.len(),
@@ -1566,11 +1582,56 @@ impl<'a> Dict<'a> {
                     labels: it.names.into_iter().map(Cow::Borrowed).collect(),
                 }
             }
+            CaseTexts::Views {
+                views,
+                buffers,
+                missing,
+            } => {
+                check_mask(missing)?;
+                let (codes, labels) = view_codes(views, buffers, missing, name, n)?;
+                Dict {
+                    codes,
+                    labels: labels.into_iter().map(Cow::Borrowed).collect(),
+                }
+            }
             CaseTexts::U64(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
             CaseTexts::U32(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
             CaseTexts::I64(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
         })
     }
+}
+
+/// The code of each row of a `utf8_view` column ([`CaseTexts::Views`];
+/// [`NO_VALUE`] where `missing`, whose view is not read) and the distinct
+/// texts: each checked once, a bad view [`Error::InvalidValue`] naming
+/// column `name` and its row.
+fn view_codes<'a>(
+    views: &'a [u8],
+    buffers: &'a [&'a [u8]],
+    missing: &[bool],
+    name: &'static str,
+    n: usize,
+) -> Result<(Vec<u32>, Vec<&'a str>)> {
+    if views.len() != 16 * n {
+        return Err(Error::arg(
+            name,
+            format!(
+                "views are 16 bytes per row: {} bytes for {n} rows",
+                views.len()
+            ),
+        ));
+    }
+    let mut ids = TextIds::new(Texts::Views { views, buffers });
+    let codes = (0..n)
+        .map(|i| match missing.get(i).copied().unwrap_or(false) {
+            true => NO_VALUE,
+            false => ids.view_id(views, buffers, i),
+        })
+        .collect();
+    if let Some((row, reason)) = ids.bad.take() {
+        return Err(Error::value(name, row, reason));
+    }
+    Ok((codes, ids.names()))
 }
 
 /// True when row `i` of `codes` is negative.
@@ -1644,6 +1705,22 @@ impl<'a> IdColumn<'a> {
                     }
                 });
                 IdColumn::Texts(Cow::Owned(v))
+            }
+            CaseTexts::Views {
+                views,
+                buffers,
+                missing,
+            } => {
+                if !missing.is_empty() {
+                    Error::check_len("case", missing.len(), "case", n)?;
+                }
+                let (codes, labels) = view_codes(views, buffers, missing, "case", n)?;
+                IdColumn::Texts(Cow::Owned(
+                    codes
+                        .iter()
+                        .map(|&c| labels.get(c as usize).copied())
+                        .collect(),
+                ))
             }
             CaseTexts::Coded {
                 codes,
@@ -3560,5 +3637,105 @@ mod case_columns_tests {
         .unwrap_err();
         assert_eq!(e.index(), Some(CASES_PER_THREAD + 5), "{e}");
         assert!(e.to_string().contains("2.5"), "{e}");
+    }
+
+    /// Arrow `utf8_view` text ([`CaseTexts::Views`]) reads as the same
+    /// texts given row by row; the view of a missing row is not read; a
+    /// bad view is [`Error::InvalidValue`] naming the column and its row.
+    #[test]
+    fn view_columns_read_as_their_texts() {
+        let inline = |t: &str| {
+            let mut v = (t.len() as u32).to_le_bytes().to_vec();
+            v.extend_from_slice(t.as_bytes());
+            v.resize(16, 0);
+            v
+        };
+        let data = b"a reason longer than twelve bytes".as_slice();
+        let long = {
+            let mut v = (data.len() as u32).to_le_bytes().to_vec();
+            v.extend_from_slice(&data[..4]);
+            v.extend_from_slice(&0u32.to_le_bytes());
+            v.extend_from_slice(&0u32.to_le_bytes());
+            v
+        };
+        // Row 2's channel is missing: its view points far outside the data.
+        let mut outside = long.clone();
+        outside[12..16].copy_from_slice(&(1u32 << 30).to_le_bytes());
+        let reasons = [inline("price"), long.clone(), inline("price")].concat();
+        let channels = [inline("visit"), inline("phone"), outside].concat();
+        let buffers = [data];
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let rows = CaseColumns {
+            case: CaseTexts::U64(&[1, 2, 3]),
+            opened: &[0, 0, 0],
+            score: &[3.0, 5.0, 6.0],
+            reason: CaseTexts::Rows(&[
+                Some("price"),
+                Some("a reason longer than twelve bytes"),
+                Some("price"),
+            ]),
+            contacted: &[60, 120, i64::MIN],
+            channel: CaseTexts::Rows(&[Some("visit"), Some("phone"), None]),
+            ..CaseColumns::default()
+        };
+        let views = CaseColumns {
+            reason: CaseTexts::Views {
+                views: &reasons,
+                buffers: &buffers,
+                missing: &[],
+            },
+            channel: CaseTexts::Views {
+                views: &channels,
+                buffers: &buffers,
+                missing: &[false, false, true],
+            },
+            ..rows
+        };
+        let expected = recovery_stats_from_case_columns(&rows, &p, &o).unwrap();
+        assert_eq!(expected.parts.reason_counts.len(), 2);
+        assert_eq!(
+            recovery_stats_from_case_columns(&views, &p, &o).unwrap(),
+            expected
+        );
+        // The same missing view read: outside the data, an error at row 2.
+        let read = CaseColumns {
+            channel: CaseTexts::Views {
+                views: &channels,
+                buffers: &buffers,
+                missing: &[],
+            },
+            ..views
+        };
+        let e = recovery_stats_from_case_columns(&read, &p, &o).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(2)));
+        assert!(e.to_string().contains("`channel`"), "{e}");
+        // Non-zero padding after a short text, in the case ids.
+        let mut padded = inline("7");
+        padded[9] = b'x';
+        let ids = [inline("5"), inline("6"), padded].concat();
+        let bad = CaseColumns {
+            case: CaseTexts::Views {
+                views: &ids,
+                buffers: &[],
+                missing: &[],
+            },
+            ..rows
+        };
+        let e = recovery_stats_from_case_columns(&bad, &p, &o).unwrap_err();
+        assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(2)));
+        assert!(e.to_string().contains("padding"), "{e}");
+        // Views that are not 16 bytes per row.
+        let odd = [inline("5"), inline("6"), inline("7"), vec![0; 2]].concat();
+        let ragged = CaseColumns {
+            case: CaseTexts::Views {
+                views: &odd,
+                buffers: &[],
+                missing: &[],
+            },
+            ..rows
+        };
+        let e = recovery_stats_from_case_columns(&ragged, &p, &o).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        assert!(e.to_string().contains("16 bytes per row"), "{e}");
     }
 }

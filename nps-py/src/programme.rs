@@ -4,7 +4,10 @@
 //! `nps_core::programme`.
 
 use crate::case::{policy_of, PyRecoveryCase};
-use crate::column::{labels, labels_or_missing, numbers, timestamps_or_missing, IntLabels, Labels};
+use crate::column::{
+    labels, labels_or_missing, numbers, texts_or_missing, timestamps_or_missing, IntLabels, Labels,
+    TextInput,
+};
 use crate::errors::invalid_argument;
 use crate::errors::CoreResult;
 use crate::group::KeyColumns;
@@ -478,6 +481,11 @@ fn masked_strs<'t>(
 /// `None` when not named.
 type TextColumn<'py> = Option<(Labels<'py>, Option<Vec<bool>>)>;
 
+/// A text column of a case table as read (not named: `None`), with its
+/// missing rows: Arrow views are checked by nps-core, once per distinct
+/// text.
+type CaseTextColumn<'py> = Option<(TextInput<'py>, Option<Vec<bool>>)>;
+
 /// Text columns of an event table: `None` at the missing rows; a column
 /// not named is empty.
 fn event_texts<'t>(
@@ -754,8 +762,8 @@ pub(crate) fn recovery_stats(
 
 /// The decimal texts of an integer column with missing rows (empty for
 /// any other column).
-fn masked_int_texts(col: &TextColumn<'_>) -> PyResult<Vec<String>> {
-    let Some((l, Some(_))) = col else {
+fn masked_int_texts(col: &CaseTextColumn<'_>) -> PyResult<Vec<String>> {
+    let Some((TextInput::Labels(l), Some(_))) = col else {
         return Ok(Vec::new());
     };
     Ok(match l.ints()? {
@@ -771,6 +779,8 @@ fn masked_int_texts(col: &TextColumn<'_>) -> PyResult<Vec<String>> {
 /// their labels), or one text per row.
 enum CaseText<'t> {
     Absent,
+    /// A `utf8_view` chunk: its views, buffers and missing rows.
+    Views(&'t [u8], Vec<&'t [u8]>, &'t [bool]),
     Ints(IntLabels<'t>),
     Arrow(Box<dyn CoreTextColumn + 't>, &'t [bool]),
     Coded(Codes<'t>, Vec<&'t str>, &'t [bool]),
@@ -782,14 +792,18 @@ impl<'t> CaseText<'t> {
     /// `owned`: the decimal texts of an integer column with missing rows
     /// ([`masked_int_texts`]).
     fn of(
-        col: &'t TextColumn<'_>,
+        col: &'t CaseTextColumn<'_>,
         owned: &'t [String],
         arg: &'static str,
     ) -> PyResult<CaseText<'t>> {
-        let Some((l, mask)) = col else {
+        let Some((input, mask)) = col else {
             return Ok(CaseText::Absent);
         };
         let missing: &[bool] = mask.as_deref().unwrap_or_default();
+        let l = match input {
+            TextInput::Views(v) => return Ok(CaseText::Views(v.views(), v.buffers(), missing)),
+            TextInput::Labels(l) => l,
+        };
         if let Some(ints) = l.ints()? {
             if missing.is_empty() {
                 return Ok(CaseText::Ints(ints));
@@ -817,6 +831,11 @@ impl<'t> CaseText<'t> {
     fn texts(&self) -> CaseTexts<'_> {
         match self {
             CaseText::Absent => CaseTexts::Rows(&[]),
+            CaseText::Views(views, buffers, missing) => CaseTexts::Views {
+                views,
+                buffers,
+                missing,
+            },
             CaseText::Ints(IntLabels::U32(a)) => CaseTexts::U32(a),
             CaseText::Ints(IntLabels::U64(a)) => CaseTexts::U64(a),
             CaseText::Ints(IntLabels::I64(a)) => CaseTexts::I64(a),
@@ -901,9 +920,9 @@ pub(crate) fn recovery_stats_from_case_columns(
             .map_err(|_| invalid_argument(arg, format!("the table has no column {name:?}")))
     };
     let opt = |arg: &'static str, name: Option<&str>| name.map(|n| col(arg, n)).transpose();
-    let text = |arg: &'static str, name: Option<&str>| -> PyResult<TextColumn<'_>> {
+    let text = |arg: &'static str, name: Option<&str>| -> PyResult<CaseTextColumn<'_>> {
         opt(arg, name)?
-            .map(|c| labels_or_missing(&c, arg))
+            .map(|c| texts_or_missing(&c, arg))
             .transpose()
     };
     let instants = |c: &Bound<'_, PyAny>| -> PyResult<Vec<i64>> {

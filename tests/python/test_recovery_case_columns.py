@@ -9,6 +9,7 @@ compares with the same cases built event by event (``nps.Case``) and
 from __future__ import annotations
 
 import pickle
+import struct
 from typing import Any
 
 import pandas as pd
@@ -233,3 +234,34 @@ def test_cases_list_is_read_in_place() -> None:
     assert nps.recovery_stats([c, ]).recovered == 1
     c.apply({"kind": "reviewed", "at": 20_000})
     assert nps.recovery_stats([c]).recovered == 1
+
+
+def _string_views(views: list[bytes], data: list[bytes], valid: bytes | None = None) -> pa.Array:
+    """A `string_view` column from raw 16-byte views (not validated)."""
+    buffers = [None if valid is None else pa.py_buffer(valid), pa.py_buffer(b"".join(views))]
+    return pa.Array.from_buffers(pa.string_view(), len(views), buffers + [pa.py_buffer(d)
+                                                                            for d in data])
+
+
+def _inline(b: bytes) -> bytes:
+    return struct.pack("<I", len(b)) + b.ljust(12, b"\0")
+
+
+def test_string_views_are_checked_by_the_core_and_nulls_not_read() -> None:
+    """polars' strings (`string_view`) are read in place, each distinct
+    text checked once by nps-core: a bad view is InvalidValueError naming
+    the column and its row. The view of a null row is not read, whatever
+    it holds (here one that points outside the data)."""
+    outside = struct.pack("<I", 20) + b"visi" + struct.pack("<II", 0, 1 << 20)
+    channel = _string_views([_inline(b"visit"), _inline(b"phone"), outside], [b"x" * 32],
+                            valid=bytes([0b011]))
+    table = pa.table({**TABLE, "channel": channel})
+    assert nps.recovery_stats_from_case_columns(table, **NAMES) == \
+        nps.recovery_stats_from_case_columns(pa.table(TABLE), **NAMES)
+    for column in ("reason", "case_id", "dealer"):
+        values = [v.encode() for v in TABLE[column]]
+        bad = [_inline(values[0]), struct.pack("<I", 1) + b"q\0\0x" + b"\0" * 8, _inline(values[2])]
+        with pytest.raises(nps.InvalidValueError, match="row 1: .*padding") as e:
+            nps.recovery_stats_from_case_columns(
+                pa.table({**TABLE, column: _string_views(bad, [])}), **NAMES, by="dealer")
+        assert (e.value.argument, e.value.index) == (column.removesuffix("_id"), 1)

@@ -173,6 +173,12 @@ impl UncheckedViews {
         let a = self.0.as_string_view();
         a.data_buffers().iter().map(|b| b.as_slice()).collect()
     }
+
+    /// The null rows (`None`: none), whose views are not to be read.
+    pub(crate) fn missing(&self) -> Option<Vec<bool>> {
+        let nulls = self.0.logical_nulls().filter(|n| n.null_count() > 0)?;
+        Some(nulls.iter().map(|valid| !valid).collect())
+    }
 }
 
 /// A text column through the Arrow interface.
@@ -184,11 +190,14 @@ pub(crate) enum TextImport {
     Checked(Chunks),
 }
 
-/// As [`import`], except that one `utf8_view` chunk without nulls comes
-/// back with its views unchecked, for a reader that checks them.
+/// As [`import`], except that one `utf8_view` chunk comes back with its
+/// views unchecked, for a reader that checks them: without nulls, or with
+/// nulls when `masked` (the reader skips the rows of
+/// [`UncheckedViews::missing`]).
 pub(crate) fn import_texts(
     obj: &Bound<'_, PyAny>,
     name: &'static str,
+    masked: bool,
 ) -> PyResult<Option<TextImport>> {
     let Some(c) = import_unchecked(obj, name)? else {
         return Ok(None);
@@ -199,7 +208,7 @@ pub(crate) fn import_texts(
             data.validate()
                 .and_then(|_| data.validate_nulls())
                 .map_err(|e| invalid_argument(name, format!("invalid Arrow data: {e}")))?;
-            if one.null_count() == 0 {
+            if masked || one.null_count() == 0 {
                 return Ok(Some(TextImport::Views(UncheckedViews(one.clone()))));
             }
         }

@@ -580,10 +580,33 @@ pub(crate) enum TextInput<'py> {
 /// The text column `obj` (see [`TextInput`]); a missing value is an
 /// `InvalidArgumentError` naming the row.
 pub(crate) fn texts<'py>(obj: &Bound<'py, PyAny>, name: &'static str) -> PyResult<TextInput<'py>> {
-    Ok(match arrow::import_texts(obj, name)? {
+    Ok(match arrow::import_texts(obj, name, false)? {
         Some(arrow::TextImport::Views(v)) => TextInput::Views(v),
         Some(arrow::TextImport::Checked(c)) => TextInput::Labels(arrow::labels(c, name, false)?.0),
         None => TextInput::Labels(python_labels(obj, name, false)?.0),
+    })
+}
+
+/// [`texts`] with the missing rows (None, NaN, null) marked, as
+/// [`labels_or_missing`]: a `utf8_view` chunk with nulls also comes as its
+/// unchecked views.
+pub(crate) fn texts_or_missing<'py>(
+    obj: &Bound<'py, PyAny>,
+    name: &'static str,
+) -> PyResult<(TextInput<'py>, Option<Vec<bool>>)> {
+    Ok(match arrow::import_texts(obj, name, true)? {
+        Some(arrow::TextImport::Views(v)) => {
+            let missing = v.missing();
+            (TextInput::Views(v), missing)
+        }
+        Some(arrow::TextImport::Checked(c)) => {
+            let (l, m) = arrow::labels(c, name, true)?;
+            (TextInput::Labels(l), m)
+        }
+        None => {
+            let (l, m) = python_labels(obj, name, true)?;
+            (TextInput::Labels(l), m)
+        }
     })
 }
 
