@@ -819,11 +819,11 @@ fn stats_of<'a, F: Borrow<Facts<'a>>>(
     reasons: &[&str],
 ) -> Result<RecoveryStats> {
     let layout = Layout::new(how, reasons.len());
-    let mut t = Counted::new(&layout, 1, None);
+    let mut t = Count::new(&layout, 0);
     for f in facts {
-        t.add(0, f?.borrow(), &layout, how)?;
+        t.add(f?.borrow(), &layout, how)?;
     }
-    Ok(t.finish(0, &layout, how, reasons))
+    Ok(t.finish(&layout, how, reasons))
 }
 
 /// The id of a case as read: a whole number (an integer id column), a
@@ -855,7 +855,7 @@ enum Reason<'a> {
 }
 
 /// Where each count of a group lives in its row of counters
-/// ([`Counted::cells`]): the six totals, the low scores per reason code,
+/// ([`Count::cells`]): the six totals, the low scores per reason code,
 /// then (cases, successes) per speed band, compensation level, channel
 /// and expectation band.
 struct Layout {
@@ -890,55 +890,48 @@ impl Layout {
     }
 }
 
-/// The counts of groups of cases as they are read ([`Counted::add`]),
-/// then the statistics of each ([`Counted::finish`]).
-struct Counted<'a> {
-    /// [`Layout::stride`] counters per group (one small block each: a
-    /// single large block would be fresh pages from the kernel on every
-    /// call).
-    cells: Vec<Box<[u64]>>,
-    /// Low scores per reason given as text ([`Reason::Text`]), per group.
-    reasons: Vec<BTreeMap<&'a str, u64>>,
-    /// The ids counted per group: numbers, then texts ([`CaseIds`]).
-    ints: Vec<Vec<u64>>,
-    texts: Vec<Vec<String>>,
+/// The counts of one group of cases as they are read ([`Count::add`]),
+/// then its statistics ([`Count::finish`]).
+struct Count<'a> {
+    /// The group's [`Layout::stride`] counters.
+    cells: Box<[u64]>,
+    /// Low scores per reason given as text ([`Reason::Text`]).
+    reasons: BTreeMap<&'a str, u64>,
+    /// The ids counted: numbers, then texts ([`CaseIds`]).
+    ints: Vec<u64>,
+    texts: Vec<String>,
 }
 
-impl<'a> Counted<'a> {
-    /// Counters for `groups` groups, the id lists sized to `sizes` (the
-    /// cases of each group, when known).
-    fn new(layout: &Layout, groups: usize, sizes: Option<&[u32]>) -> Counted<'a> {
-        Counted {
-            cells: (0..groups)
-                .map(|_| vec![0; layout.stride].into_boxed_slice())
-                .collect(),
-            reasons: (0..groups).map(|_| BTreeMap::new()).collect(),
-            ints: (0..groups)
-                .map(|g| Vec::with_capacity(sizes.map_or(0, |s| s[g] as usize)))
-                .collect(),
-            texts: (0..groups).map(|_| Vec::new()).collect(),
+impl<'a> Count<'a> {
+    /// Zero counts, room for `cases` ids.
+    fn new(layout: &Layout, cases: usize) -> Count<'a> {
+        Count {
+            cells: vec![0; layout.stride].into_boxed_slice(),
+            reasons: BTreeMap::new(),
+            ints: Vec::with_capacity(cases),
+            texts: Vec::new(),
         }
     }
 
-    /// Counts one case in group `g`.
+    /// Counts one case.
     #[inline]
-    fn add(&mut self, g: usize, f: &Facts<'a>, layout: &Layout, how: &How<'_>) -> Result<()> {
+    fn add(&mut self, f: &Facts<'a>, layout: &Layout, how: &How<'_>) -> Result<()> {
         match f.id {
-            Id::Int(v) => self.ints[g].push(v),
-            Id::Neg(v) => self.texts[g].push(v.to_string()),
+            Id::Int(v) => self.ints.push(v),
+            Id::Neg(v) => self.texts.push(v.to_string()),
             Id::Text(s) => match id_number(s) {
-                Some(v) => self.ints[g].push(v),
-                None => self.texts[g].push(s.to_owned()),
+                Some(v) => self.ints.push(v),
+                None => self.texts.push(s.to_owned()),
             },
         }
         if f.score > 6 {
             return Ok(());
         }
-        let c = &mut self.cells[g];
+        let c = &mut self.cells;
         c[0] += 1;
         match f.reason {
             Reason::Code(r) => c[layout.coded + r as usize] += 1,
-            Reason::Text(r) => *self.reasons[g].entry(r).or_default() += 1,
+            Reason::Text(r) => *self.reasons.entry(r).or_default() += 1,
         }
         let ok = matches!(
             f.outcome,
@@ -981,38 +974,25 @@ impl<'a> Counted<'a> {
         Ok(())
     }
 
-    /// Adds the counts of `other` (the same groups, later cases).
-    fn merge(&mut self, other: Counted<'a>) {
-        for (a, b) in self.cells.iter_mut().zip(other.cells) {
-            for (a, b) in a.iter_mut().zip(b.iter()) {
-                *a += b;
-            }
+    /// Adds the counts of `other` (the same group, later cases).
+    fn merge(&mut self, other: Count<'a>) {
+        for (a, b) in self.cells.iter_mut().zip(other.cells.iter()) {
+            *a += b;
         }
-        for (a, b) in self.reasons.iter_mut().zip(other.reasons) {
-            for (r, n) in b {
-                *a.entry(r).or_default() += n;
-            }
+        for (r, n) in other.reasons {
+            *self.reasons.entry(r).or_default() += n;
         }
-        for (a, b) in self.ints.iter_mut().zip(other.ints) {
-            a.extend_from_slice(&b);
-        }
-        for (a, b) in self.texts.iter_mut().zip(other.texts) {
-            a.extend(b);
-        }
+        self.ints.extend_from_slice(&other.ints);
+        self.texts.extend(other.texts);
     }
 
-    /// The statistics of group `g` (`labels`: the reasons of the codes).
-    fn finish(
-        &mut self,
-        g: usize,
-        layout: &Layout,
-        how: &How<'_>,
-        labels: &[&str],
-    ) -> RecoveryStats {
+    /// The statistics of the group (`labels`: the reasons of the codes).
+    fn finish(self, layout: &Layout, how: &How<'_>, labels: &[&str]) -> RecoveryStats {
         let (policy, options) = (how.policy, how.options);
         let nb = layout.bands;
-        let c = &self.cells[g];
-        let mut reasons: BTreeMap<String, u64> = std::mem::take(&mut self.reasons[g])
+        let c = &self.cells;
+        let mut reasons: BTreeMap<String, u64> = self
+            .reasons
             .into_iter()
             .map(|(r, n)| (r.to_owned(), n))
             .collect();
@@ -1021,10 +1001,7 @@ impl<'a> Counted<'a> {
                 *reasons.entry((*label).to_owned()).or_default() += n;
             }
         }
-        let case_ids = CaseIds::from_parts(
-            std::mem::take(&mut self.ints[g]),
-            std::mem::take(&mut self.texts[g]),
-        );
+        let case_ids = CaseIds::from_parts(self.ints, self.texts);
         let band = |label: String, at: usize, expected| RecoveryBand {
             label,
             success: RecoveryRate::new(c[at + 1], c[at]),
@@ -1099,34 +1076,36 @@ fn count_groups<'a, F: Borrow<Facts<'a>>>(
     layout: &Layout,
     how: &How<'_>,
     facts: impl Fn(usize) -> Result<F> + Sync,
-) -> Result<Counted<'a>> {
+) -> Result<Vec<Count<'a>>> {
     let parts = parallel::map_parts(rows, CASES_PER_THREAD, |offset, part| {
-        let mut sizes = vec![0u32; groups];
+        let mut sizes = vec![0usize; groups];
         for &g in part {
             if let Some(n) = sizes.get_mut(g as usize) {
                 *n += 1;
             }
         }
-        let mut counted = Counted::new(layout, groups, Some(&sizes));
+        let mut counts: Vec<Count<'a>> = sizes.iter().map(|&n| Count::new(layout, n)).collect();
         for (j, &g) in part.iter().enumerate() {
-            if (g as usize) < groups {
+            if let Some(count) = counts.get_mut(g as usize) {
                 // Read in place (moving the facts out of the result would
                 // copy them through memory on every case).
                 match &facts(offset + j) {
-                    Ok(f) => counted.add(g as usize, f.borrow(), layout, how)?,
+                    Ok(f) => count.add(f.borrow(), layout, how)?,
                     Err(e) => return Err(e.clone()),
                 }
             }
         }
-        Ok(counted)
+        Ok(counts)
     });
     let mut parts = parts.into_iter();
     let mut all = match parts.next() {
         Some(first) => first?,
-        None => Counted::new(layout, groups, None),
+        None => (0..groups).map(|_| Count::new(layout, 0)).collect(),
     };
     for part in parts {
-        all.merge(part?);
+        for (a, b) in all.iter_mut().zip(part?) {
+            a.merge(b);
+        }
     }
     Ok(all)
 }
@@ -1341,8 +1320,12 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     // One pass over the cases in input order, split across threads, each
     // counted in its group.
     let layout = Layout::new(how, reasons.len());
-    let mut counted = count_groups(&a.rows, a.labels.len(), &layout, how, facts)?;
-    let mut done = vec![false; a.labels.len()];
+    let counts = count_groups(&a.rows, a.labels.len(), &layout, how, facts)?;
+    // (Finishing on several threads was timed: no faster.)
+    let mut stats: Vec<Option<RecoveryStats>> = counts
+        .into_iter()
+        .map(|c| Some(c.finish(&layout, how, reasons)))
+        .collect();
     // The dealer and the caller's key of each group.
     let parts = |key: &'_ GroupKey| -> (Option<usize>, Vec<GroupKey>) {
         let parts: &[GroupKey] = match key {
@@ -1382,12 +1365,9 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
                 period_start: start.filter(|_| grouping.period.is_some()),
                 dealer: label(d).map(str::to_owned),
                 key,
-                stats: match std::mem::replace(&mut done[i], true) {
-                    false => counted.finish(i, &layout, how, reasons),
-                    true => {
-                        return Err(Error::arg("keys", "a group appears twice in the grouping"))
-                    }
-                },
+                stats: stats[i]
+                    .take()
+                    .ok_or_else(|| Error::arg("keys", "a group appears twice in the grouping"))?,
             })
         })
         .collect()
