@@ -6,14 +6,28 @@
 /// digit width split evenly: 24 bits are two passes of 12); a digit every
 /// key shares costs no pass. Small inputs use the standard stable sort.
 pub(crate) fn radix_sort_by<T: Copy>(v: &mut Vec<T>, bits: u32, key: impl Fn(&T) -> u64) {
-    const MAX_DIGIT: u32 = 13;
+    radix_sort_with(v, &mut Vec::new(), bits, 13, key);
+}
+
+/// As [`radix_sort_by`] with digits of at most `max_digit` bits and `buf`
+/// as the scratch space (its contents are discarded; reusing it across
+/// many small sorts saves their allocations). Fewer bits per digit suit
+/// inputs of a few thousand elements, whose counters would otherwise
+/// outnumber them.
+pub(crate) fn radix_sort_with<T: Copy>(
+    v: &mut Vec<T>,
+    buf: &mut Vec<T>,
+    bits: u32,
+    max_digit: u32,
+    key: impl Fn(&T) -> u64,
+) {
     let n = v.len();
     if n < 256 || bits == 0 {
         v.sort_by_key(|x| key(x));
         return;
     }
     let bits = bits.min(u64::BITS);
-    let passes = bits.div_ceil(MAX_DIGIT) as usize;
+    let passes = bits.div_ceil(max_digit.clamp(1, 16)) as usize;
     let width = bits.div_ceil(passes as u32);
     let buckets = 1usize << width;
     let digit = |k: u64, p: usize| ((k >> (p as u32 * width)) as usize) & (buckets - 1);
@@ -24,7 +38,8 @@ pub(crate) fn radix_sort_by<T: Copy>(v: &mut Vec<T>, bits: u32, key: impl Fn(&T)
             c[digit(k, p)] += 1;
         }
     }
-    let mut buf: Vec<T> = Vec::with_capacity(n);
+    buf.clear();
+    buf.reserve(n);
     for (p, c) in counts.iter().enumerate() {
         if c.contains(&n) {
             continue;
@@ -44,7 +59,7 @@ pub(crate) fn radix_sort_by<T: Copy>(v: &mut Vec<T>, bits: u32, key: impl Fn(&T)
         // SAFETY: the bucket offsets partition 0..n, so every one of the n
         // slots was written exactly once just above.
         unsafe { buf.set_len(n) };
-        std::mem::swap(v, &mut buf);
+        std::mem::swap(v, buf);
         buf.clear();
     }
 }

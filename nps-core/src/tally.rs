@@ -161,9 +161,14 @@ impl Tally {
         let mut c = CategoryCounts::default();
         let mut total: u64 = 0;
         for (s, &k) in counts.iter().enumerate() {
-            total = total.checked_add(k).ok_or(Error::Overflow {
-                what: "total of the score counts",
-            })?;
+            // Not `ok_or`: that would build (and drop) the error for every
+            // count of every group.
+            let Some(sum) = total.checked_add(k) else {
+                return Err(Error::Overflow {
+                    what: "total of the score counts",
+                });
+            };
+            total = sum;
             match category_of(s as u8) {
                 Category::Detractor => c.detractors += k,
                 Category::Passive => c.passives += k,

@@ -1,6 +1,7 @@
 //! Key columns to slots: dense offsets for narrow integer ranges, compact
-//! ids (hashed, then numbered in key order) otherwise, for one key column or
-//! several at once.
+//! ids numbered in key order otherwise (hashed while few keys occur; integer
+//! keys with many distinct values sorted instead, texts numbered as they are
+//! read), for one key column or several at once.
 
 use std::hash::Hash;
 
@@ -9,8 +10,8 @@ use super::count::{self, Idx, Slot};
 use super::hash::{map_with_capacity, FastMap};
 use super::{Codes, GroupKey, Keys};
 use crate::error::{Error, Result};
-use crate::parallel::{for_each_part_mut, map_parts};
-use crate::sort::{bits_of, radix_sort_by};
+use crate::parallel::{for_each_part_mut, map_each, map_parts, max_threads};
+use crate::sort::{bits_of, radix_sort_by, radix_sort_with};
 
 /// How keys map to slots, plus the key of each slot.
 pub(super) enum KeyPlan<'a> {
@@ -270,6 +271,12 @@ fn reorder(ids: &mut [u32], mut keys: Vec<GroupKey>, order: &[u32]) -> Vec<Group
         .collect()
 }
 
+/// A signed key as an unsigned value in the same order (sign bit flipped).
+#[inline(always)]
+fn signed(x: i64) -> u64 {
+    (x as u64) ^ (1 << 63)
+}
+
 /// Largest dense key range; wider ranges are hashed.
 const DENSE_MAX: u64 = 1 << 20;
 
@@ -283,11 +290,13 @@ fn dense_ok(range: u64, periods: usize, rows: usize) -> bool {
     range < DENSE_MAX && small_enough((range + 1).saturating_mul(periods as u64), rows)
 }
 
-/// Compact ids in first-occurrence order, and the key of each id.
+/// Compact ids in first-occurrence order, and the key of each id; `None`
+/// as soon as more than `limit` distinct keys occur.
 fn index_keys<K: Copy + Eq + Hash>(
     keys: &[K],
+    limit: usize,
     to_key: impl Fn(K) -> GroupKey,
-) -> Result<(Vec<u32>, Vec<GroupKey>)> {
+) -> Result<Option<(Vec<u32>, Vec<GroupKey>)>> {
     let mut map: FastMap<K, u32> = map_with_capacity(1024);
     let mut uniq = Vec::new();
     let mut idx = Vec::with_capacity(keys.len());
@@ -298,11 +307,214 @@ fn index_keys<K: Copy + Eq + Hash>(
             next as u32
         });
         idx.push(id);
-        if uniq.len() > MAX_GROUPS {
+        if uniq.len() > limit.min(MAX_GROUPS) {
+            if limit < MAX_GROUPS {
+                return Ok(None);
+            }
             return Err(too_many_groups());
         }
     }
-    Ok((idx, uniq))
+    Ok(Some((idx, uniq)))
+}
+
+/// As [`index_keys`] without a limit below [`MAX_GROUPS`]: the plan of the
+/// compact ids.
+fn index_all<K: Copy + Eq + Hash>(
+    keys: &[K],
+    to_key: impl Fn(K) -> GroupKey,
+) -> Result<KeyPlan<'static>> {
+    let (ids, uniq) = index_keys(keys, MAX_GROUPS, to_key)?.ok_or_else(too_many_groups)?;
+    Ok(KeyPlan::indexed(ids, uniq))
+}
+
+/// Distinct integer keys a hash map numbers; beyond them the map leaves
+/// the cache, and sorting the rows ([`index_sorted`]) is faster.
+const HASHED_MAX: usize = 1 << 16;
+
+/// Integer keys too wide for dense slots, seen as `u64` values in the same
+/// order through `value` (between `lo` and `hi`): hashed while at most
+/// [`HASHED_MAX`] distinct keys occur, else sorted. `key` is the group key
+/// of a value.
+fn index_ints<K: Copy + Eq + Hash + Sync>(
+    keys: &[K],
+    (lo, hi): (u64, u64),
+    value: impl Fn(K) -> u64 + Sync,
+    key: impl Fn(u64) -> GroupKey,
+) -> Result<KeyPlan<'static>> {
+    if keys.len() <= u32::MAX as usize {
+        if let Some((ids, uniq)) = index_keys(keys, HASHED_MAX, |k| key(value(k)))? {
+            return Ok(KeyPlan::indexed(ids, uniq));
+        }
+        let (ids, values) = index_sorted(keys, lo, hi, value)?;
+        // Numbered in the order of the values, which is the keys' order.
+        return Ok(KeyPlan::Indexed(ids, values.into_iter().map(key).collect()));
+    }
+    index_all(keys, |k| key(value(k)))
+}
+
+/// Rows of a bucket of [`index_sorted`]: 2^13 (128 KiB of pairs), sorted
+/// within the per-core cache.
+const BUCKET_BITS: u32 = 13;
+
+/// A slice written by several threads at positions each of them owns.
+struct Shared<T>(*mut T, usize);
+
+// SAFETY: threads only write through `Shared::write`, at disjoint positions
+// (see its callers), and nothing reads the slice until they have joined.
+unsafe impl<T: Send> Sync for Shared<T> {}
+
+impl<T> Shared<T> {
+    fn new(v: &mut Vec<T>, len: usize) -> Shared<T> {
+        v.reserve(len);
+        Shared(v.as_mut_ptr(), len)
+    }
+
+    /// # Safety
+    ///
+    /// No other write to position `i` may happen concurrently, and every
+    /// position below the length is written before the vector's length is
+    /// set to it.
+    #[inline(always)]
+    unsafe fn write(&self, i: usize, x: T) {
+        assert!(i < self.1);
+        // SAFETY: in bounds of the reserved capacity (checked above); the
+        // caller rules out concurrent writes to the same position.
+        unsafe { self.0.add(i).write(x) }
+    }
+}
+
+/// Compact ids in key order for integer keys with many distinct values,
+/// without a hash map: the rows are partitioned by the high bits of their
+/// value (one scattering pass, split across threads) into buckets of about
+/// 2^13 rows, each bucket is radix sorted by its remaining bits within the
+/// cache, and the runs of equal values are numbered in order. Returns the
+/// id of each row and the distinct values in order. Memory O(rows); at most
+/// `u32::MAX` rows.
+fn index_sorted<K: Copy + Sync>(
+    keys: &[K],
+    lo: u64,
+    hi: u64,
+    value: impl Fn(K) -> u64 + Sync,
+) -> Result<(Vec<u32>, Vec<u64>)> {
+    let n = keys.len();
+    let bits = bits_of(hi - lo);
+    let high = bits_of(n as u64)
+        .saturating_sub(BUCKET_BITS)
+        .min(bits)
+        .min(16);
+    let shift = bits - high;
+    let low_mask = u64::MAX.checked_shr(64 - shift).unwrap_or(0);
+    let bucket = |k: K| ((value(k) - lo).checked_shr(shift).unwrap_or(0)) as usize;
+    let n_buckets = 1usize << high;
+
+    // The rows split across threads; each counts its rows per bucket.
+    let threads = max_threads().min(n / (1 << 16)).max(1);
+    let per = n.div_ceil(threads).max(1);
+    let parts: Vec<(usize, &[K])> = keys.chunks(per).enumerate().collect();
+    let hists = map_each(parts.clone(), |(_, part)| {
+        let mut h = vec![0usize; n_buckets];
+        for &k in part {
+            h[bucket(k)] += 1;
+        }
+        h
+    });
+    // Where each part writes in each bucket: the buckets in order, the
+    // parts in row order within them.
+    let mut bounds = Vec::with_capacity(n_buckets + 1);
+    let mut starts = vec![vec![0usize; n_buckets]; hists.len()];
+    let mut at = 0;
+    for b in 0..n_buckets {
+        bounds.push(at);
+        for (p, h) in hists.iter().enumerate() {
+            starts[p][b] = at;
+            at += h[b];
+        }
+    }
+    bounds.push(n);
+
+    let mut pairs: Vec<(u64, u32)> = Vec::new();
+    let out = Shared::new(&mut pairs, n);
+    map_each(
+        parts.into_iter().zip(starts).collect(),
+        |((p, part), mut next)| {
+            for (i, &k) in part.iter().enumerate() {
+                let b = bucket(k);
+                // SAFETY: the parts' offsets partition 0..n by bucket, so
+                // each position is written once, by one thread.
+                unsafe { out.write(next[b], (value(k) - lo, (p * per + i) as u32)) };
+                next[b] += 1;
+            }
+        },
+    );
+    // SAFETY: every position of 0..n was written above.
+    unsafe { pairs.set_len(n) };
+
+    // Buckets to threads in runs of about equal rows; each thread sorts its
+    // buckets and counts their distinct values.
+    let mut cuts = vec![0usize];
+    for (b, &at) in bounds.iter().enumerate().take(n_buckets).skip(1) {
+        if at >= n * cuts.len() / threads && cuts.len() < threads {
+            cuts.push(b);
+        }
+    }
+    cuts.push(n_buckets);
+    let mut chunks = Vec::with_capacity(threads);
+    let mut rest: &mut [(u64, u32)] = &mut pairs;
+    for w in cuts.windows(2) {
+        let (chunk, tail) = rest.split_at_mut(bounds[w[1]] - bounds[w[0]]);
+        chunks.push((chunk, w[0], w[1]));
+        rest = tail;
+    }
+    let distinct = map_each(chunks, |(chunk, b0, b1)| {
+        let (mut a, mut scratch) = (Vec::new(), Vec::new());
+        let mut distinct = 0usize;
+        for b in b0..b1 {
+            let run = &mut chunk[bounds[b] - bounds[b0]..bounds[b + 1] - bounds[b0]];
+            if run.len() > 1 {
+                a.clear();
+                a.extend_from_slice(run);
+                radix_sort_with(&mut a, &mut scratch, shift, 11, |p| p.0 & low_mask);
+                run.copy_from_slice(&a);
+            }
+            distinct += run.chunk_by(|x, y| x.0 == y.0).count();
+        }
+        distinct
+    });
+    let total: usize = distinct.iter().sum();
+    if total > MAX_GROUPS {
+        return Err(too_many_groups());
+    }
+
+    // Number the runs: each thread writes the ids of its rows and its
+    // distinct values.
+    let mut ids: Vec<u32> = Vec::new();
+    let id_out = Shared::new(&mut ids, n);
+    let mut values = vec![0u64; total];
+    let mut jobs = Vec::with_capacity(cuts.len() - 1);
+    let (mut pairs_rest, mut values_rest) = (&pairs[..], &mut values[..]);
+    let mut base = 0usize;
+    for (w, &d) in cuts.windows(2).zip(&distinct) {
+        let (chunk, tail) = pairs_rest.split_at(bounds[w[1]] - bounds[w[0]]);
+        let (vals, vtail) = values_rest.split_at_mut(d);
+        jobs.push((chunk, vals, base));
+        pairs_rest = tail;
+        values_rest = vtail;
+        base += d;
+    }
+    map_each(jobs, |(chunk, vals, base)| {
+        for (j, run) in chunk.chunk_by(|x, y| x.0 == y.0).enumerate() {
+            vals[j] = run[0].0 + lo;
+            let id = (base + j) as u32;
+            for &(_, row) in run {
+                // SAFETY: each row occurs in exactly one pair, so each
+                // position is written once, by one thread.
+                unsafe { id_out.write(row as usize, id) };
+            }
+        }
+    });
+    // SAFETY: every row's position was written above.
+    unsafe { ids.set_len(n) };
+    Ok((ids, values))
 }
 
 /// Most distinct groups one call may form (ids are `u32`).
@@ -405,13 +617,10 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             Some((lo, hi)) if dense_ok((hi.index() - lo.index()) as u64, periods, rows) => {
                 KeyPlan::DenseCoded(codes, lo.index(), hi.index() - lo.index() + 1, labels)
             }
-            _ => {
-                let (i, u) = index_keys(c, |x| match labels {
-                    Some(l) => GroupKey::Str(l[x.index()].to_owned()),
-                    None => GroupKey::UInt(x.index() as u64),
-                })?;
-                KeyPlan::indexed(i, u)
-            }
+            _ => index_all(c, |x| match labels {
+                Some(l) => GroupKey::Str(l[x.index()].to_owned()),
+                None => GroupKey::UInt(x.index() as u64),
+            })?,
         })
     }
     Ok(match *keys {
@@ -419,33 +628,26 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             Some((lo, hi)) if dense_ok(u64::from(hi - lo), periods, rows) => {
                 KeyPlan::DenseU32(k, lo, (hi - lo) as usize + 1)
             }
-            _ => {
-                let (i, u) = index_keys(k, |x| GroupKey::UInt(u64::from(x)))?;
-                KeyPlan::indexed(i, u)
-            }
+            Some((lo, hi)) => index_ints(k, (lo.into(), hi.into()), u64::from, GroupKey::UInt)?,
+            None => KeyPlan::Indexed(Vec::new(), Vec::new()),
         },
         Keys::U64(k) => match min_max(k) {
             Some((lo, hi)) if dense_ok(hi - lo, periods, rows) => {
                 KeyPlan::DenseU64(k, lo, (hi - lo) as usize + 1)
             }
-            _ => {
-                let (i, u) = index_keys(k, GroupKey::UInt)?;
-                KeyPlan::indexed(i, u)
-            }
+            Some((lo, hi)) => index_ints(k, (lo, hi), |x| x, GroupKey::UInt)?,
+            None => KeyPlan::Indexed(Vec::new(), Vec::new()),
         },
         Keys::I64(k) => match min_max(k) {
             Some((lo, hi)) if dense_ok(hi.abs_diff(lo), periods, rows) => {
                 KeyPlan::DenseI64(k, lo, hi.abs_diff(lo) as usize + 1)
             }
-            _ => {
-                let (i, u) = index_keys(k, GroupKey::Int)?;
-                KeyPlan::indexed(i, u)
-            }
+            Some((lo, hi)) => index_ints(k, (signed(lo), signed(hi)), signed, |v| {
+                GroupKey::Int((v ^ (1 << 63)) as i64)
+            })?,
+            None => KeyPlan::Indexed(Vec::new(), Vec::new()),
         },
-        Keys::Str(k) => {
-            let (i, u) = index_keys(k, |s: &str| GroupKey::Str(s.to_owned()))?;
-            KeyPlan::indexed(i, u)
-        }
+        Keys::Str(k) => index_all(k, |s: &str| GroupKey::Str(s.to_owned()))?,
         // Codes index `labels` (checked by `Keys::check`): dense over the
         // codes that occur, so no per-row id is built.
         Keys::Coded { codes, labels } => {
@@ -458,21 +660,19 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             )?)
         }
         Keys::Codes(codes) => with_codes!(codes, |c| plan_codes(c, codes, None, periods, rows)?),
+        // The slot of each row is noted as the texts are collected: no text
+        // is looked up twice (as counting in place would).
         Keys::Text(col) => {
-            let t = TextSlots::of(col)?;
-            if small_enough((t.labels.len() as u64).saturating_mul(periods as u64), rows) {
-                KeyPlan::Text(col, t)
-            } else {
-                // Too many key × period slots to count in place: compact ids.
-                let mut ids = Vec::with_capacity(rows);
-                each_text(col, 0, rows, |_, s| ids.push(t.slot(s)));
-                let keys = t
-                    .labels
-                    .iter()
-                    .map(|&s| GroupKey::Str(s.to_owned()))
-                    .collect();
-                KeyPlan::indexed(ids, keys)
-            }
+            let (t, ids) = TextSlots::read(col, true)?;
+            // Owned keys made on every core: the labels are in key order,
+            // so each copy reads the column at a random place.
+            let mut keys = vec![GroupKey::All; t.labels.len()];
+            for_each_part_mut(&mut keys, 1 << 16, |start, part| {
+                for (k, s) in part.iter_mut().zip(&t.labels[start..]) {
+                    *k = GroupKey::Str((*s).to_owned());
+                }
+            });
+            KeyPlan::Indexed(ids.unwrap_or_default(), keys)
         }
         Keys::Multi(cols) => {
             // Every column in place when their product of slots is small:
@@ -480,7 +680,12 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             let mut plans = Vec::with_capacity(cols.len());
             let mut slots: u64 = 1;
             for c in cols {
-                let p = plan_keys(c, 1, rows)?;
+                // Texts in place here: a column of compact ids is no use to
+                // a product.
+                let p = match c {
+                    Keys::Text(col) => KeyPlan::Text(*col, TextSlots::of(*col)?),
+                    c => plan_keys(c, 1, rows)?,
+                };
                 slots = slots.saturating_mul(p.slots() as u64);
                 if matches!(p, KeyPlan::Indexed(..))
                     || !small_enough(slots.saturating_mul(periods as u64), rows)
@@ -512,29 +717,65 @@ impl<'a> TextSlots<'a> {
     /// part of the rows, then the parts are joined in row order (so the
     /// order of first occurrence does not depend on the number of threads).
     fn of(col: &'a dyn TextColumn) -> Result<TextSlots<'a>> {
+        Ok(Self::read(col, false)?.0)
+    }
+
+    /// As [`TextSlots::of`], and with `ids` the slot of every row, noted
+    /// as each row is read (so no text is looked up twice).
+    fn read(col: &'a dyn TextColumn, ids: bool) -> Result<(TextSlots<'a>, Option<Vec<u32>>)> {
         let rows = col.len();
-        let units = vec![(); rows]; // zero-sized: only splits the rows
-        let parts = map_parts(&units, 1 << 16, |start, part| {
-            let mut seen: FastMap<&'a str, ()> = map_with_capacity(1024);
+        let mut row_ids: Vec<u32> = if ids { vec![0; rows] } else { Vec::new() };
+        let threads = max_threads().min(rows / (1 << 16)).max(1);
+        let per = rows.div_ceil(threads).max(1);
+        let mut parts: Vec<(usize, Option<&mut [u32]>)> = Vec::with_capacity(threads);
+        let mut rest = &mut row_ids[..];
+        for start in (0..rows).step_by(per) {
+            let part = if ids {
+                let (mine, tail) = rest.split_at_mut(per.min(rows - start));
+                rest = tail;
+                Some(mine)
+            } else {
+                None
+            };
+            parts.push((start, part));
+        }
+        // Each part: its distinct texts in first-occurrence order, and the
+        // local number of each row's text.
+        let parts = map_each(parts, |(start, mut local)| {
+            let mut seen: FastMap<&'a str, u32> = map_with_capacity(1024);
             let mut order: Vec<&'a str> = Vec::new();
-            each_text(col, start, start + part.len(), |_, s| {
-                if seen.insert(s, ()).is_none() {
+            each_text(col, start, (start + per).min(rows), |row, s| {
+                let next = order.len() as u32;
+                let id = *seen.entry(s).or_insert_with(|| {
                     order.push(s);
+                    next
+                });
+                if let Some(l) = local.as_deref_mut() {
+                    l[row - start] = id;
                 }
             });
-            order
+            (order, local)
         });
-        let mut slots: FastMap<&'a str, u32> = map_with_capacity(parts.first().map_or(0, Vec::len));
+        let mut slots: FastMap<&'a str, u32> =
+            map_with_capacity(parts.first().map_or(0, |p| p.0.len()));
         let mut labels = Vec::new();
-        for s in parts.into_iter().flatten() {
-            let next = labels.len() as u32;
-            slots.entry(s).or_insert_with(|| {
-                labels.push(s);
-                next
-            });
-            if labels.len() > MAX_GROUPS {
-                return Err(too_many_groups());
+        let mut remaps: Vec<Vec<u32>> = Vec::with_capacity(parts.len());
+        for (order, _) in &parts {
+            let mut remap = Vec::with_capacity(if ids { order.len() } else { 0 });
+            for &s in order {
+                let next = labels.len() as u32;
+                let slot = *slots.entry(s).or_insert_with(|| {
+                    labels.push(s);
+                    next
+                });
+                if ids {
+                    remap.push(slot);
+                }
+                if labels.len() > MAX_GROUPS {
+                    return Err(too_many_groups());
+                }
             }
+            remaps.push(remap);
         }
         // Slots in the order of the texts: counts come out in key order,
         // so the groups are built by one sequential walk.
@@ -544,10 +785,28 @@ impl<'a> TextSlots<'a> {
             for (pos, &id) in order.iter().enumerate() {
                 rank[id as usize] = pos as u32;
             }
-            slots.values_mut().for_each(|v| *v = rank[*v as usize]);
+            if ids {
+                remaps
+                    .iter_mut()
+                    .flatten()
+                    .for_each(|v| *v = rank[*v as usize]);
+            } else {
+                slots.values_mut().for_each(|v| *v = rank[*v as usize]);
+            }
             labels = order.iter().map(|&id| labels[id as usize]).collect();
         }
-        Ok(TextSlots { labels, slots })
+        if ids {
+            let jobs: Vec<_> = parts
+                .into_iter()
+                .zip(&remaps)
+                .filter_map(|((_, local), remap)| Some((local?, remap)))
+                .collect();
+            map_each(jobs, |(local, remap)| {
+                local.iter_mut().for_each(|id| *id = remap[*id as usize]);
+            });
+            slots = map_with_capacity(0);
+        }
+        Ok((TextSlots { labels, slots }, ids.then_some(row_ids)))
     }
 
     /// The slot of a text of the column.
@@ -699,6 +958,73 @@ mod tests {
         }
     }
 
+    /// The straightforward per-key tallies, in key order.
+    fn want<K: Ord + Clone>(
+        keys: &[K],
+        scores: &[u8],
+        to: impl Fn(&K) -> GroupKey,
+    ) -> Vec<(GroupKey, Tally)> {
+        let mut m: BTreeMap<K, Vec<u8>> = BTreeMap::new();
+        for (k, &s) in keys.iter().zip(scores) {
+            m.entry(k.clone()).or_default().push(s);
+        }
+        m.into_iter()
+            .map(|(k, v)| (to(&k), Tally::from_scores(&v).unwrap()))
+            .collect()
+    }
+
+    fn groups_of(keys: Keys<'_>, scores: &[u8]) -> Vec<(GroupKey, Tally)> {
+        let g = group_by(
+            scores,
+            &GroupOptions {
+                keys: Some(keys),
+                ..Default::default()
+            },
+        )
+        .unwrap();
+        g.groups.into_iter().map(|g| (g.key, g.tally)).collect()
+    }
+
+    /// More distinct integer keys than a hash map numbers (so the rows are
+    /// partitioned and sorted, in parts on several threads), and texts whose
+    /// slots are noted as they are read: the groups are the per-key tallies
+    /// in key order, for keys spread evenly, keys crowded into one bucket
+    /// by a far outlier, negative keys and 32-bit keys.
+    #[test]
+    fn sorted_ids_match_a_map_of_tallies() {
+        let mut rng = Rng(7);
+        let rows = 300_000;
+        let scores: Vec<u8> = (0..rows).map(|_| rng.below(11) as u8).collect();
+        let draw: Vec<u64> = (0..rows).map(|_| rng.below(200_000)).collect();
+        assert!(draw.iter().collect::<std::collections::BTreeSet<_>>().len() > HASHED_MAX);
+        let spread: Vec<i64> = draw
+            .iter()
+            .map(|&d| (d as i64 - 100_000).wrapping_mul(0x9E37_79B9_7F4A_7C15u64 as i64))
+            .collect();
+        let mut crowded: Vec<u64> = draw.iter().map(|&d| d * 977).collect();
+        crowded[rows / 2] = u64::MAX;
+        let narrow: Vec<u32> = draw.iter().map(|&d| (d * 20_011) as u32).collect();
+        let labels: Vec<String> = draw.iter().map(|&d| format!("r{d}")).collect();
+        let strs: Vec<&str> = labels.iter().map(String::as_str).collect();
+        let owned = Owned(labels.clone());
+        assert_eq!(
+            groups_of(Keys::I64(&spread), &scores),
+            want(&spread, &scores, |&k| GroupKey::Int(k))
+        );
+        assert_eq!(
+            groups_of(Keys::U64(&crowded), &scores),
+            want(&crowded, &scores, |&k| GroupKey::UInt(k))
+        );
+        assert_eq!(
+            groups_of(Keys::U32(&narrow), &scores),
+            want(&narrow, &scores, |&k| GroupKey::UInt(k.into()))
+        );
+        assert_eq!(
+            groups_of(Keys::Text(&owned), &scores),
+            want(&strs, &scores, |k| GroupKey::Str(k.to_string()))
+        );
+    }
+
     /// Many groups (as many keys as rows, wide integer ranges, texts with
     /// shared prefixes), every key form: the groups are the straightforward
     /// per-key tallies, in key order, and the engine's assignment agrees.
@@ -722,19 +1048,6 @@ mod tests {
             .map(|_| 1_700_000_000 + rng.below(40_000_000) as i64)
             .collect();
 
-        fn want<K: Ord + Clone>(
-            keys: &[K],
-            scores: &[u8],
-            to: impl Fn(&K) -> GroupKey,
-        ) -> Vec<(GroupKey, Tally)> {
-            let mut m: BTreeMap<K, Vec<u8>> = BTreeMap::new();
-            for (k, &s) in keys.iter().zip(scores) {
-                m.entry(k.clone()).or_default().push(s);
-            }
-            m.into_iter()
-                .map(|(k, v)| (to(&k), Tally::from_scores(&v).unwrap()))
-                .collect()
-        }
         let cases: Vec<(Keys<'_>, Vec<(GroupKey, Tally)>)> = vec![
             (
                 Keys::I64(&ints),
@@ -754,17 +1067,7 @@ mod tests {
             ),
         ];
         for (keys, want) in &cases {
-            let g = group_by(
-                &scores,
-                &GroupOptions {
-                    keys: Some(*keys),
-                    ..Default::default()
-                },
-            )
-            .unwrap();
-            let got: Vec<(GroupKey, Tally)> =
-                g.groups.into_iter().map(|g| (g.key, g.tally)).collect();
-            assert_eq!(&got, want);
+            assert_eq!(&groups_of(*keys, &scores), want);
             // The engine's assignment: labels in (key, period) order, every
             // row in the group of its key and month.
             let a = Grouping {

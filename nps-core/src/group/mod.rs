@@ -767,7 +767,9 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
                 None => Box::new(0..plan.slots() * n_periods),
             };
             let dates = index.as_ref().map(|ix| &ix.dates);
-            let groups = groups_in_order(&counts, opts.min_n, slots, |slot| {
+            // At most one group per slot and per row.
+            let most = (plan.slots() * n_periods).min(rows);
+            let groups = groups_in_order(&counts, opts.min_n, most, slots, |slot| {
                 let key = if n_periods == 1 {
                     // Each slot is visited once: move its key out.
                     plan.take_key(slot)
@@ -834,18 +836,20 @@ fn groups_of(
     min_n: u64,
     label: impl Fn(usize) -> (GroupKey, Option<NaiveDate>),
 ) -> Result<Vec<Group>> {
-    groups_in_order(counts, min_n, 0..counts.slots(), label)
+    groups_in_order(counts, min_n, counts.slots(), 0..counts.slots(), label)
 }
 
 /// As [`groups_of`], visiting the slots in the order given (so that the
-/// groups come out sorted without moving them).
+/// groups come out sorted without moving them); `most` bounds the number
+/// of groups (room for them is made once).
 fn groups_in_order(
     counts: &Counts,
     min_n: u64,
+    most: usize,
     slots: impl Iterator<Item = usize>,
     mut label: impl FnMut(usize) -> (GroupKey, Option<NaiveDate>),
 ) -> Result<Vec<Group>> {
-    let mut groups = Vec::new();
+    let mut groups = Vec::with_capacity(most);
     for slot in slots {
         let arr = counts.slot(slot);
         if arr.iter().all(|&x| x == 0) {
