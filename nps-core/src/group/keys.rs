@@ -207,7 +207,7 @@ fn order_of(keys: &[GroupKey]) -> Vec<u32> {
             .iter()
             .zip(0u32..)
             .map(|(k, i)| match k {
-                GroupKey::Int(x) => Some(((*x as u64) ^ (1 << 63), i)),
+                GroupKey::Int(x) => Some((signed(*x), i)),
                 _ => None,
             })
             .collect(),
