@@ -1352,25 +1352,26 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     groups.sort_by(|x, y| {
         (a.labels[x.0].1, label(x.1), &x.2).cmp(&(a.labels[y.0].1, label(y.1), &y.2))
     });
-    groups
-        .into_iter()
-        .map(|(i, d, rest)| {
-            let start = a.labels[i].1;
-            let key = extra.map(|multi| match (multi, rest.len()) {
-                (false, 1) => rest.into_iter().next().unwrap_or(GroupKey::All),
-                _ => GroupKey::Tuple(rest),
-            });
-            Ok(GroupStats {
-                period: start.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
-                period_start: start.filter(|_| grouping.period.is_some()),
-                dealer: label(d).map(str::to_owned),
-                key,
-                stats: stats[i]
-                    .take()
-                    .ok_or_else(|| Error::arg("keys", "a group appears twice in the grouping"))?,
-            })
-        })
-        .collect()
+    // Sized once: a group's statistics are large, and growing the vector
+    // copied them all at each doubling (into fresh pages).
+    let mut out = Vec::with_capacity(groups.len());
+    for (i, d, rest) in groups {
+        let start = a.labels[i].1;
+        let key = extra.map(|multi| match (multi, rest.len()) {
+            (false, 1) => rest.into_iter().next().unwrap_or(GroupKey::All),
+            _ => GroupKey::Tuple(rest),
+        });
+        out.push(GroupStats {
+            period: start.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
+            period_start: start.filter(|_| grouping.period.is_some()),
+            dealer: label(d).map(str::to_owned),
+            key,
+            stats: stats[i]
+                .take()
+                .ok_or_else(|| Error::arg("keys", "a group appears twice in the grouping"))?,
+        });
+    }
+    Ok(out)
 }
 
 /// A text column of a case table ([`CaseColumns`]), in the form the

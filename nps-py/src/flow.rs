@@ -16,7 +16,7 @@ use pyo3::types::{PyDict, PyList, PyTuple};
 use serde::{Deserialize, Serialize};
 
 use crate::calendar::PyCalendar;
-use crate::column::{timestamps_or_missing, Categories};
+use crate::column::{instants, Categories};
 use crate::errors::{invalid_argument, CoreResult};
 use crate::group::{key_to_py, KeyColumns};
 use crate::instant::duration_seconds;
@@ -591,15 +591,9 @@ pub(crate) fn _flow<'py>(
     let at_col = need(at, "at", "at")?;
     let ro_keys = KeyColumns::new(&ro_col, "ro")?;
     let m_keys = KeyColumns::new(&m_col, "milestone")?;
-    let (ts, nat) = timestamps_or_missing(&at_col)?;
-    let mut at: Vec<i64> = ts.as_slice()?.to_vec();
-    if let Some(nat) = nat {
-        for (t, m) in at.iter_mut().zip(nat) {
-            if m {
-                *t = i64::MIN; // reported by nps-core with its row and repair order
-            }
-        }
-    }
+    // i64::MIN at a missing instant, reported by nps-core with its row and
+    // repair order.
+    let at = instants(&at_col)?;
     let o = flow_options(
         calendar.as_deref(),
         milestones,

@@ -5,8 +5,7 @@
 
 use crate::case::{policy_of, PyRecoveryCase};
 use crate::column::{
-    labels, labels_or_missing, numbers, texts_or_missing, timestamps_or_missing, IntLabels, Labels,
-    TextInput,
+    instants, labels, labels_or_missing, numbers, texts_or_missing, IntLabels, Labels, TextInput,
 };
 use crate::errors::invalid_argument;
 use crate::errors::CoreResult;
@@ -547,15 +546,7 @@ fn from_event_table(
     let events = strs_of(&event, None, "event")?;
     // A missing instant is i64::MIN, which nps-core reports with its case
     // and row.
-    let (ts, missing) = timestamps_or_missing(&at)?;
-    let mut at: Vec<i64> = ts.as_slice()?.to_vec();
-    if let Some(m) = missing {
-        for (t, m) in at.iter_mut().zip(m) {
-            if m {
-                *t = i64::MIN;
-            }
-        }
-    }
+    let at = instants(&at)?;
     let number = |arg: &'static str| -> PyResult<Vec<f64>> {
         col(arg)?
             .map(|c| Ok(numbers(&c, arg)?.to_f64()?.into_owned()))
@@ -924,18 +915,6 @@ pub(crate) fn recovery_stats_from_case_columns(
         opt(arg, name)?
             .map(|c| texts_or_missing(&c, arg))
             .transpose()
-    };
-    let instants = |c: &Bound<'_, PyAny>| -> PyResult<Vec<i64>> {
-        let (ts, missing) = timestamps_or_missing(c)?;
-        let mut at: Vec<i64> = ts.as_slice()?.to_vec();
-        if let Some(m) = missing {
-            for (t, m) in at.iter_mut().zip(m) {
-                if m {
-                    *t = i64::MIN;
-                }
-            }
-        }
-        Ok(at)
     };
     let case_col = text("case", Some(case))?;
     let opened = instants(&col("opened", opened)?)?;

@@ -265,3 +265,36 @@ def test_string_views_are_checked_by_the_core_and_nulls_not_read() -> None:
             nps.recovery_stats_from_case_columns(
                 pa.table({**TABLE, column: _string_views(bad, [])}), **NAMES, by="dealer")
         assert (e.value.argument, e.value.index) == (column.removesuffix("_id"), 1)
+
+
+def test_integer_instants_with_nulls_in_chunks() -> None:
+    # An Arrow int64 column with nulls is read as its values (nulls on and
+    # across the 64-row words of the validity bitmap, two chunks) and gives
+    # what the float form with NaN gives.
+    n = 200
+    never = {i for i in range(n) if i % 3 == 0} | {63, 64, 127, 128, 129, 199}
+    opened = [1_700_000_000 + 3_600 * i for i in range(n)]
+    contacted = [None if i in never else opened[i] + 1_800 * (i % 60) for i in range(n)]
+    table = {
+        "case_id": list(range(n)), "opened": opened, "score": [i % 11 for i in range(n)],
+        "reason": ["waiting", "price"] * (n // 2), "dealer": [f"D{i % 4}" for i in range(n)],
+        "channel": [None if c is None else "phone" for c in contacted],
+        "outcome": [None if c is None else "recovered" for c in contacted],
+    }
+    chunked = pa.chunked_array([pa.array(contacted[:130], pa.int64()),
+                                pa.array(contacted[130:], pa.int64())])
+    arrow = pa.table({**table, "contacted": chunked})
+    floats = pd.DataFrame({**table, "contacted": [float("nan") if c is None else float(c)
+                                                  for c in contacted]})
+    for grouped in ({}, {"by": "dealer", "period": "month", "tz": "UTC"}):
+        got = nps.recovery_stats_from_case_columns(arrow, **NAMES, **grouped)
+        assert got == nps.recovery_stats_from_case_columns(floats, **NAMES, **grouped)
+    s = nps.recovery_stats_from_case_columns(arrow, **NAMES)
+    low = [i for i in range(n) if i % 11 <= 6]
+    assert s.launched == sum(1 for i in low if i not in never)
+    # A value a double cannot hold exactly takes the float path: the same
+    # error as before, naming the row.
+    bad = pa.table({**TABLE, "contacted": pa.array([3600, -2**63 + 1, None], pa.int64())})
+    with pytest.raises(nps.InvalidValueError) as e:
+        nps.recovery_stats_from_case_columns(bad, **NAMES)
+    assert e.value.index == 1

@@ -19,7 +19,7 @@ use arrow_array::types::{
     UInt64Type, UInt8Type,
 };
 use arrow_array::{Array, ArrayRef, NullArray, PrimitiveArray};
-use arrow_buffer::ArrowNativeType;
+use arrow_buffer::{ArrowNativeType, NullBuffer};
 use arrow_schema::{DataType, TimeUnit};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
@@ -70,14 +70,20 @@ impl Chunks {
         if !self.has_nulls() {
             return None;
         }
-        let mut m = Vec::with_capacity(self.len());
-        for c in &self.chunks {
-            match c.logical_nulls() {
-                Some(n) => m.extend(n.iter().map(|valid| !valid)),
-                None => m.extend(std::iter::repeat_n(false, c.len())),
-            }
-        }
+        let mut m = vec![false; self.len()];
+        self.each_null(|i| m[i] = true);
         Some(m)
+    }
+
+    /// `f(row)` for each null row.
+    fn each_null(&self, mut f: impl FnMut(usize)) {
+        let mut offset = 0;
+        for c in &self.chunks {
+            if let Some(n) = c.logical_nulls() {
+                each_null(&n, |i| f(offset + i));
+            }
+            offset += c.len();
+        }
     }
 
     /// The first null row, if any.
@@ -390,19 +396,39 @@ where
     let mut out = Vec::with_capacity(c.len());
     for chunk in &c.chunks {
         let a: &PrimitiveArray<T> = chunk.as_primitive::<T>();
-        match a.logical_nulls() {
-            Some(n) => {
-                out.extend(
-                    a.values()
-                        .iter()
-                        .zip(n.iter())
-                        .map(|(&v, valid)| if valid { f(v) } else { null }),
-                )
-            }
-            None => out.extend(a.values().iter().map(|&v| f(v))),
+        let start = out.len();
+        // Every slot converted (`f` is a plain conversion, defined for any
+        // value), then the null rows overwritten: no branch per row.
+        out.extend(a.values().iter().map(|&v| f(v)));
+        if let Some(n) = a.logical_nulls() {
+            let part = &mut out[start..];
+            each_null(&n, |i| part[i] = null);
         }
     }
     out
+}
+
+/// `f(i)` for each null row `i` of `n`, read 64 rows at a time.
+fn each_null(n: &NullBuffer, mut f: impl FnMut(usize)) {
+    if n.null_count() == 0 {
+        return;
+    }
+    let chunks = n.inner().bit_chunks();
+    let mut at = |base: usize, mut nulls: u64| {
+        while nulls != 0 {
+            f(base + nulls.trailing_zeros() as usize);
+            nulls &= nulls - 1;
+        }
+    };
+    let words = chunks.iter();
+    let full = 64 * words.len();
+    for (k, valid) in words.enumerate() {
+        at(64 * k, !valid);
+    }
+    let rest = chunks.remainder_len();
+    if rest > 0 {
+        at(full, !chunks.remainder_bits() & ((1u64 << rest) - 1));
+    }
 }
 
 fn as_f64<N: ArrowNativeType + nps_core::ScoreValue>(v: N) -> f64 {
@@ -487,6 +513,17 @@ pub(crate) fn timestamps(c: &Chunks) -> PyResult<Result<Seconds<'static>, Number
         }))),
         DataType::Date64 => ticks::<Date64Type>(c, 1_000),
         DataType::Int64 if !c.has_nulls() => Seconds(values::<Int64Type>(c)),
+        // With nulls: the values as they are when each is one the float
+        // path below gives back unchanged (within ±2^53, exact in a double).
+        DataType::Int64 => {
+            const EXACT: i64 = 1 << 53;
+            let mut v = mapped::<Int64Type, i64>(c, 0, |v| v);
+            if !v.iter().all(|t| (-EXACT..=EXACT).contains(t)) {
+                return numbers(c, "timestamps").map(Err);
+            }
+            c.each_null(|i| v[i] = NAT);
+            Seconds(Slice::Owned(v))
+        }
         DataType::Null => Seconds(Slice::Owned(vec![NAT; c.len()])),
         // Other numbers: converted as numpy numbers are (floats floor, NaN missing).
         _ => return numbers(c, "timestamps").map(Err),

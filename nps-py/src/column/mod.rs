@@ -256,8 +256,30 @@ fn timestamps_of<'py>(
     obj: &Bound<'py, PyAny>,
     masked: bool,
 ) -> PyResult<(Seconds<'py>, Option<Vec<bool>>)> {
+    match seconds_of(obj, masked)? {
+        (s, true) if masked => mask_nat(s),
+        (s, _) => Ok((s, None)),
+    }
+}
+
+/// Timestamps as Unix seconds (as [`timestamps_or_missing`]: an infinite
+/// or huge float is an `InvalidValueError` naming the row) with `NAT`
+/// (`i64::MIN`) at the missing rows, the form nps-core reads where an
+/// instant may be absent ("never contacted") or reports with its row
+/// where one is required.
+pub(crate) fn instants(obj: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
+    let (s, _) = seconds_of(obj, true)?;
+    Ok(match s.0 {
+        Slice::Owned(v) => v,
+        other => other.as_slice()?.to_vec(),
+    })
+}
+
+/// The seconds of a timestamp column and whether `NAT` in them marks a
+/// missing row (false for int64 seconds, where `i64::MIN` is a value).
+fn seconds_of<'py>(obj: &Bound<'py, PyAny>, masked: bool) -> PyResult<(Seconds<'py>, bool)> {
     const NAME: &str = "timestamps";
-    let done = |s: Seconds<'py>| if masked { mask_nat(s) } else { Ok((s, None)) };
+    let done = |s: Seconds<'py>| Ok((s, true));
     let py = obj.py();
     if let Some(c) = arrow::import(obj, NAME)? {
         return match arrow::timestamps(&c)? {
@@ -310,7 +332,7 @@ fn timestamps_of<'py>(
             if let Ok(a) = arr.cast::<PyArray1<i64>>() {
                 // Integer seconds: nothing is missing (i64::MIN is a value,
                 // outside the supported range).
-                return Ok((Seconds::borrowed(a.try_readonly()?), None));
+                return Ok((Seconds::borrowed(a.try_readonly()?), false));
             }
             let n = numbers(arr.as_any(), NAME)?;
             done(Seconds::owned(number_seconds(&n, masked)?))
