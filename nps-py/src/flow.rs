@@ -594,6 +594,7 @@ pub(crate) fn _flow<'py>(
     // i64::MIN at a missing instant, reported by nps-core with its row and
     // repair order.
     let at = instants(&at_col)?;
+    let at = at.as_slice()?;
     let o = flow_options(
         calendar.as_deref(),
         milestones,
@@ -616,7 +617,7 @@ pub(crate) fn _flow<'py>(
                 let cols = Milestones {
                     ro,
                     milestone: m,
-                    at: &at,
+                    at,
                 };
                 py.detach(|| match kind {
                     "stages" => flow::stages(&cols, &o, &grouping).map(Report::Stages),

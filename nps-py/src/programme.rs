@@ -547,6 +547,7 @@ fn from_event_table(
     // A missing instant is i64::MIN, which nps-core reports with its case
     // and row.
     let at = instants(&at)?;
+    let at = at.as_slice()?;
     let number = |arg: &'static str| -> PyResult<Vec<f64>> {
         col(arg)?
             .map(|c| Ok(numbers(&c, arg)?.to_f64()?.into_owned()))
@@ -577,7 +578,7 @@ fn from_event_table(
     let cols = EventColumns {
         case: &case_ids,
         event: &events,
-        at: &at,
+        at,
         score: &score,
         reason: &t[0],
         high_value: &high_value,
@@ -920,8 +921,12 @@ pub(crate) fn recovery_stats_from_case_columns(
     let opened = instants(&col("opened", opened)?)?;
     let contacted = opt("contacted", contacted)?
         .map(|c| instants(&c))
-        .transpose()?
-        .unwrap_or_default();
+        .transpose()?;
+    let opened = opened.as_slice()?;
+    let contacted = match &contacted {
+        Some(c) => c.as_slice()?,
+        None => &[],
+    };
     let score = numbers(&col("score", score)?, "score")?;
     let score = score.to_f64()?;
     let compensation = opt("compensation", compensation)?
@@ -953,11 +958,11 @@ pub(crate) fn recovery_stats_from_case_columns(
     let outcomes = CaseText::of(&outcome_col, &owned[4], "outcome")?;
     let cols = CaseColumns {
         case: ids.texts(),
-        opened: &opened,
+        opened,
         score: &score,
         reason: reasons.texts(),
         dealer: dealers.texts(),
-        contacted: &contacted,
+        contacted,
         channel: channels.texts(),
         outcome: outcomes.texts(),
         compensation: &compensation,

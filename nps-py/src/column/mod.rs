@@ -266,13 +266,10 @@ fn timestamps_of<'py>(
 /// or huge float is an `InvalidValueError` naming the row) with `NAT`
 /// (`i64::MIN`) at the missing rows, the form nps-core reads where an
 /// instant may be absent ("never contacted") or reports with its row
-/// where one is required.
-pub(crate) fn instants(obj: &Bound<'_, PyAny>) -> PyResult<Vec<i64>> {
-    let (s, _) = seconds_of(obj, true)?;
-    Ok(match s.0 {
-        Slice::Owned(v) => v,
-        other => other.as_slice()?.to_vec(),
-    })
+/// where one is required. Int64 seconds and datetime64[s] are read in
+/// place, not copied.
+pub(crate) fn instants<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Seconds<'py>> {
+    Ok(seconds_of(obj, true)?.0)
 }
 
 /// The seconds of a timestamp column and whether `NAT` in them marks a
