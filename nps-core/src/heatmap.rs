@@ -51,7 +51,9 @@ use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::group::{map_with_capacity, Codes, FastMap, GroupKey, Grouping, Keys, TextColumn};
+use crate::group::{
+    map_with_capacity, Codes, FastMap, GroupKey, Grouping, Keys, RowTexts, TextColumn,
+};
 use crate::kpi::merge::{bad_state, other, same_shape, uniform_shape, Periods};
 use crate::kpi::Interner;
 use crate::period::{parse_tz, Period, PeriodIndex};
@@ -782,20 +784,6 @@ impl StageColumn<'_> {
             at += m;
         }
         Ok(out)
-    }
-}
-
-/// A slice of strings as a [`TextColumn`].
-struct RowTexts<'a, S>(&'a [S]);
-
-impl<S: AsRef<str> + Sync> TextColumn for RowTexts<'_, S> {
-    fn len(&self) -> usize {
-        self.0.len()
-    }
-    fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
-        for (o, s) in out.iter_mut().zip(&self.0[start..]) {
-            *o = s.as_ref();
-        }
     }
 }
 

@@ -96,3 +96,23 @@ def test_key_columns_combine_in_place():
                          by=["dealer", "advisor"], score="score", min_n=0)
     assert sorted(rows_of(arrow)) == sorted(rows_of(plain))
     assert len(plain) == len(set(zip(dealer, advisor)))
+
+
+def test_millions_of_distinct_texts_group_as_python_strings():
+    # More distinct texts per thread than the engine hashes (2^16), so they
+    # are numbered by sorting on hash: short ASCII ids (exact values), long
+    # ones and non-ASCII ones (hashed, compared), in chunks; the oracle is a
+    # Python dict of the same rows.
+    rng = np.random.default_rng(3)
+    rows = 400_000
+    draw = rng.integers(0, 300_000, rows)
+    forms = np.array(["r{}", "respondent-{}-of-the-network", "é{}"], dtype=object)
+    texts = [forms[d % 3].format(d) for d in draw]
+    scores = rng.integers(0, 11, rows).astype(np.uint8)
+    want: dict[str, list[int]] = {}
+    for t, s in zip(texts, scores):
+        want.setdefault(t, [0] * 11)[s] += 1
+    col = pa.chunked_array([texts[:123_457], texts[123_457:]], pa.large_string())
+    got = nps.group_by(col, scores)
+    assert [g.key for g in got] == sorted(want)
+    assert all(list(g.tally.counts) == want[g.key] for g in got)

@@ -162,6 +162,20 @@ impl fmt::Debug for dyn TextColumn + '_ {
     }
 }
 
+/// A slice of strings as a [`TextColumn`].
+pub(crate) struct RowTexts<'a, S>(pub(crate) &'a [S]);
+
+impl<S: AsRef<str> + Sync> TextColumn for RowTexts<'_, S> {
+    fn len(&self) -> usize {
+        self.0.len()
+    }
+    fn read<'s>(&'s self, start: usize, out: &mut [&'s str]) {
+        for (o, s) in out.iter_mut().zip(&self.0[start..]) {
+            *o = s.as_ref();
+        }
+    }
+}
+
 /// Rows read from a [`TextColumn`] at a time (16 KiB of `&str` on the stack).
 pub(super) const TEXT_BLOCK: usize = 1024;
 

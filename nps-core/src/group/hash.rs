@@ -11,8 +11,15 @@ pub(crate) type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
 
 /// An empty [`FastMap`] with room for `n` entries.
 pub(crate) fn map_with_capacity<K, V>(n: usize) -> FastMap<K, V> {
-    HashMap::with_capacity_and_hasher(
-        n,
-        foldhash::fast::FixedState::with_seed(0x6e70_735f_6b65_7973),
-    )
+    HashMap::with_capacity_and_hasher(n, state())
+}
+
+/// The hash of `x` that a [`FastMap`] uses.
+pub(crate) fn hash_of<T: std::hash::Hash + ?Sized>(x: &T) -> u64 {
+    use std::hash::BuildHasher;
+    state().hash_one(x)
+}
+
+fn state() -> foldhash::fast::FixedState {
+    foldhash::fast::FixedState::with_seed(0x6e70_735f_6b65_7973)
 }

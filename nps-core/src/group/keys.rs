@@ -1,13 +1,13 @@
 //! Key columns to slots: dense offsets for narrow integer ranges, compact
-//! ids numbered in key order otherwise (hashed while few keys occur; integer
-//! keys with many distinct values sorted instead, texts numbered as they are
-//! read), for one key column or several at once.
+//! ids numbered in key order otherwise (hashed while few keys occur; with
+//! many distinct values, integer keys sorted by value and texts sorted by
+//! hash instead), for one key column or several at once.
 
 use std::hash::Hash;
 
-use super::column::{each_text, with_codes, Code, TextColumn};
+use super::column::{each_text, text_at, with_codes, Code, RowTexts, TextColumn};
 use super::count::{self, Idx, Slot};
-use super::hash::{map_with_capacity, FastMap};
+use super::hash::{hash_of, map_with_capacity, FastMap};
 use super::{Codes, GroupKey, Keys};
 use crate::error::{Error, Result};
 use crate::parallel::{for_each_part_mut, map_each, map_parts, max_threads};
@@ -383,12 +383,155 @@ impl<T> Shared<T> {
     }
 }
 
+/// Rows partitioned by the high bits of a `u64` value of theirs into
+/// buckets of about 2^13 rows (one scattering pass, split across threads),
+/// each bucket then sorted by the remaining bits within the cache: the
+/// common first step of [`index_sorted`] and [`index_texts`].
+struct Buckets {
+    /// `(value - lo, row)`, bucket after bucket (rows in order within a
+    /// bucket until [`Buckets::sort`]).
+    pairs: Vec<(u64, u32)>,
+    /// Bucket `b` is `pairs[bounds[b]..bounds[b + 1]]`.
+    bounds: Vec<usize>,
+    /// Thread `t` takes buckets `cuts[t]..cuts[t + 1]` (about equal rows).
+    cuts: Vec<usize>,
+    /// Bits of a value below its bucket's.
+    shift: u32,
+}
+
+impl Buckets {
+    /// Partitions the rows of `keys` by `value(key) - lo` (all values
+    /// between `lo` and `hi`). At most `u32::MAX` rows.
+    fn of<K: Copy + Sync>(
+        keys: &[K],
+        lo: u64,
+        hi: u64,
+        value: impl Fn(K) -> u64 + Sync,
+    ) -> Buckets {
+        let n = keys.len();
+        let bits = bits_of(hi - lo);
+        let high = bits_of(n as u64)
+            .saturating_sub(BUCKET_BITS)
+            .min(bits)
+            .min(16);
+        let shift = bits - high;
+        let bucket = |k: K| ((value(k) - lo).checked_shr(shift).unwrap_or(0)) as usize;
+        let n_buckets = 1usize << high;
+
+        // The rows split across threads; each counts its rows per bucket.
+        let threads = max_threads().min(n / (1 << 16)).max(1);
+        let per = n.div_ceil(threads).max(1);
+        let parts: Vec<(usize, &[K])> = keys.chunks(per).enumerate().collect();
+        let hists = map_each(parts.clone(), |(_, part)| {
+            let mut h = vec![0usize; n_buckets];
+            for &k in part {
+                h[bucket(k)] += 1;
+            }
+            h
+        });
+        // Where each part writes in each bucket: the buckets in order, the
+        // parts in row order within them.
+        let mut bounds = Vec::with_capacity(n_buckets + 1);
+        let mut starts = vec![vec![0usize; n_buckets]; hists.len()];
+        let mut at = 0;
+        for b in 0..n_buckets {
+            bounds.push(at);
+            for (p, h) in hists.iter().enumerate() {
+                starts[p][b] = at;
+                at += h[b];
+            }
+        }
+        bounds.push(n);
+
+        let mut pairs: Vec<(u64, u32)> = Vec::new();
+        let out = Shared::new(&mut pairs, n);
+        map_each(
+            parts.into_iter().zip(starts).collect(),
+            |((p, part), mut next)| {
+                for (i, &k) in part.iter().enumerate() {
+                    let b = bucket(k);
+                    // SAFETY: the parts' offsets partition 0..n by bucket,
+                    // so each position is written once, by one thread.
+                    unsafe { out.write(next[b], (value(k) - lo, (p * per + i) as u32)) };
+                    next[b] += 1;
+                }
+            },
+        );
+        // SAFETY: every position of 0..n was written above.
+        unsafe { pairs.set_len(n) };
+
+        let mut cuts = vec![0usize];
+        for (b, &at) in bounds.iter().enumerate().take(n_buckets).skip(1) {
+            if at >= n * cuts.len() / threads && cuts.len() < threads {
+                cuts.push(b);
+            }
+        }
+        cuts.push(n_buckets);
+        Buckets {
+            pairs,
+            bounds,
+            cuts,
+            shift,
+        }
+    }
+
+    /// Each thread's pairs.
+    fn chunks(&self) -> Vec<&[(u64, u32)]> {
+        let mut chunks = Vec::with_capacity(self.cuts.len() - 1);
+        let mut rest: &[(u64, u32)] = &self.pairs;
+        for w in self.cuts.windows(2) {
+            let (chunk, tail) = rest.split_at(self.bounds[w[1]] - self.bounds[w[0]]);
+            chunks.push(chunk);
+            rest = tail;
+        }
+        chunks
+    }
+
+    /// Sorts each bucket by value (on its thread, within the cache) and
+    /// calls `after(state, bucket)` with each sorted bucket, in order, with
+    /// a state per thread (from `state()`); returns the threads' states.
+    fn sort<S: Send>(
+        &mut self,
+        state: impl Fn() -> S + Sync,
+        after: impl Fn(&mut S, &mut [(u64, u32)]) + Sync,
+    ) -> Vec<S> {
+        let Buckets {
+            pairs,
+            bounds,
+            cuts,
+            shift,
+        } = self;
+        let (bounds, shift) = (&*bounds, *shift);
+        let low_mask = u64::MAX.checked_shr(64 - shift).unwrap_or(0);
+        let mut chunks = Vec::with_capacity(cuts.len() - 1);
+        let mut rest: &mut [(u64, u32)] = pairs;
+        for w in cuts.windows(2) {
+            let (chunk, tail) = rest.split_at_mut(bounds[w[1]] - bounds[w[0]]);
+            chunks.push((chunk, w[0], w[1]));
+            rest = tail;
+        }
+        map_each(chunks, |(chunk, b0, b1)| {
+            let (mut a, mut scratch) = (Vec::new(), Vec::new());
+            let mut s = state();
+            for b in b0..b1 {
+                let run = &mut chunk[bounds[b] - bounds[b0]..bounds[b + 1] - bounds[b0]];
+                if run.len() > 1 {
+                    a.clear();
+                    a.extend_from_slice(run);
+                    radix_sort_with(&mut a, &mut scratch, shift, 11, |p| p.0 & low_mask);
+                    run.copy_from_slice(&a);
+                }
+                after(&mut s, run);
+            }
+            s
+        })
+    }
+}
+
 /// Compact ids in key order for integer keys with many distinct values,
-/// without a hash map: the rows are partitioned by the high bits of their
-/// value (one scattering pass, split across threads) into buckets of about
-/// 2^13 rows, each bucket is radix sorted by its remaining bits within the
-/// cache, and the runs of equal values are numbered in order. Returns the
-/// id of each row and the distinct values in order. Memory O(rows); at most
+/// without a hash map: the rows are bucketed and sorted ([`Buckets`]), and
+/// the runs of equal values are numbered in order. Returns the id of each
+/// row and the distinct values in order. Memory O(rows); at most
 /// `u32::MAX` rows.
 fn index_sorted<K: Copy + Sync>(
     keys: &[K],
@@ -396,90 +539,11 @@ fn index_sorted<K: Copy + Sync>(
     hi: u64,
     value: impl Fn(K) -> u64 + Sync,
 ) -> Result<(Vec<u32>, Vec<u64>)> {
-    let n = keys.len();
-    let bits = bits_of(hi - lo);
-    let high = bits_of(n as u64)
-        .saturating_sub(BUCKET_BITS)
-        .min(bits)
-        .min(16);
-    let shift = bits - high;
-    let low_mask = u64::MAX.checked_shr(64 - shift).unwrap_or(0);
-    let bucket = |k: K| ((value(k) - lo).checked_shr(shift).unwrap_or(0)) as usize;
-    let n_buckets = 1usize << high;
-
-    // The rows split across threads; each counts its rows per bucket.
-    let threads = max_threads().min(n / (1 << 16)).max(1);
-    let per = n.div_ceil(threads).max(1);
-    let parts: Vec<(usize, &[K])> = keys.chunks(per).enumerate().collect();
-    let hists = map_each(parts.clone(), |(_, part)| {
-        let mut h = vec![0usize; n_buckets];
-        for &k in part {
-            h[bucket(k)] += 1;
-        }
-        h
-    });
-    // Where each part writes in each bucket: the buckets in order, the
-    // parts in row order within them.
-    let mut bounds = Vec::with_capacity(n_buckets + 1);
-    let mut starts = vec![vec![0usize; n_buckets]; hists.len()];
-    let mut at = 0;
-    for b in 0..n_buckets {
-        bounds.push(at);
-        for (p, h) in hists.iter().enumerate() {
-            starts[p][b] = at;
-            at += h[b];
-        }
-    }
-    bounds.push(n);
-
-    let mut pairs: Vec<(u64, u32)> = Vec::new();
-    let out = Shared::new(&mut pairs, n);
-    map_each(
-        parts.into_iter().zip(starts).collect(),
-        |((p, part), mut next)| {
-            for (i, &k) in part.iter().enumerate() {
-                let b = bucket(k);
-                // SAFETY: the parts' offsets partition 0..n by bucket, so
-                // each position is written once, by one thread.
-                unsafe { out.write(next[b], (value(k) - lo, (p * per + i) as u32)) };
-                next[b] += 1;
-            }
-        },
+    let mut b = Buckets::of(keys, lo, hi, value);
+    let distinct = b.sort(
+        || 0usize,
+        |d, run| *d += run.chunk_by(|x, y| x.0 == y.0).count(),
     );
-    // SAFETY: every position of 0..n was written above.
-    unsafe { pairs.set_len(n) };
-
-    // Buckets to threads in runs of about equal rows; each thread sorts its
-    // buckets and counts their distinct values.
-    let mut cuts = vec![0usize];
-    for (b, &at) in bounds.iter().enumerate().take(n_buckets).skip(1) {
-        if at >= n * cuts.len() / threads && cuts.len() < threads {
-            cuts.push(b);
-        }
-    }
-    cuts.push(n_buckets);
-    let mut chunks = Vec::with_capacity(threads);
-    let mut rest: &mut [(u64, u32)] = &mut pairs;
-    for w in cuts.windows(2) {
-        let (chunk, tail) = rest.split_at_mut(bounds[w[1]] - bounds[w[0]]);
-        chunks.push((chunk, w[0], w[1]));
-        rest = tail;
-    }
-    let distinct = map_each(chunks, |(chunk, b0, b1)| {
-        let (mut a, mut scratch) = (Vec::new(), Vec::new());
-        let mut distinct = 0usize;
-        for b in b0..b1 {
-            let run = &mut chunk[bounds[b] - bounds[b0]..bounds[b + 1] - bounds[b0]];
-            if run.len() > 1 {
-                a.clear();
-                a.extend_from_slice(run);
-                radix_sort_with(&mut a, &mut scratch, shift, 11, |p| p.0 & low_mask);
-                run.copy_from_slice(&a);
-            }
-            distinct += run.chunk_by(|x, y| x.0 == y.0).count();
-        }
-        distinct
-    });
     let total: usize = distinct.iter().sum();
     if total > MAX_GROUPS {
         return Err(too_many_groups());
@@ -487,17 +551,16 @@ fn index_sorted<K: Copy + Sync>(
 
     // Number the runs: each thread writes the ids of its rows and its
     // distinct values.
+    let n = keys.len();
     let mut ids: Vec<u32> = Vec::new();
     let id_out = Shared::new(&mut ids, n);
     let mut values = vec![0u64; total];
-    let mut jobs = Vec::with_capacity(cuts.len() - 1);
-    let (mut pairs_rest, mut values_rest) = (&pairs[..], &mut values[..]);
+    let mut jobs = Vec::with_capacity(distinct.len());
+    let mut values_rest = &mut values[..];
     let mut base = 0usize;
-    for (w, &d) in cuts.windows(2).zip(&distinct) {
-        let (chunk, tail) = pairs_rest.split_at(bounds[w[1]] - bounds[w[0]]);
+    for (chunk, &d) in b.chunks().into_iter().zip(&distinct) {
         let (vals, vtail) = values_rest.split_at_mut(d);
         jobs.push((chunk, vals, base));
-        pairs_rest = tail;
         values_rest = vtail;
         base += d;
     }
@@ -515,6 +578,125 @@ fn index_sorted<K: Copy + Sync>(
     // SAFETY: every row's position was written above.
     unsafe { ids.set_len(n) };
     Ok((ids, values))
+}
+
+/// Values of [`text_value`] below this are texts of at most 8 ASCII bytes,
+/// one value per text.
+const SHORT_TEXTS: u64 = 1 << 60;
+
+/// The value a text is bucketed and sorted by in [`index_texts`]: for a
+/// text of at most 8 ASCII bytes, its bytes (7 bits each) and length
+/// packed into 60 bits and mixed by a bijection of `0..2^60` (so the values
+/// spread over the buckets, and equal values are equal texts: no text is
+/// read again to compare it); for any other text its `hash`, in
+/// `15 * 2^60..2^64` (equal values must then be compared).
+#[inline(always)]
+fn text_value(s: &str, hash: impl Fn(&str) -> u64) -> u64 {
+    let b = s.as_bytes();
+    if b.len() > 8 || !b.is_ascii() {
+        return hash(s) | (0xF << 60);
+    }
+    let mut x = b.iter().fold(0u64, |p, &c| p << 7 | u64::from(c)) << 4 | b.len() as u64;
+    // Odd multipliers and right shifts by less than 60 are bijections of
+    // 60-bit values.
+    x = x.wrapping_mul(0x9E37_79B9_7F4A_7C15) & (SHORT_TEXTS - 1);
+    x ^= x >> 31;
+    x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9) & (SHORT_TEXTS - 1);
+    x ^ (x >> 29)
+}
+
+/// Compact ids in byte order for texts with many distinct values, without
+/// a map of them: each row's text is hashed (`hash`), the rows are bucketed
+/// and sorted by hash ([`Buckets`]), and the texts of each run of equal
+/// hashes are compared: a run of one row needs no text at all, and rows
+/// whose hashes collide but whose texts differ are sorted apart by text
+/// (a comparison sort of that run, never a quadratic scan, whatever the
+/// texts). The distinct texts are then put in byte order
+/// ([`order_of_strs`]) and each row's id written once. Returns the id of
+/// each row and the distinct texts in order. Memory O(rows); at most
+/// `u32::MAX` rows.
+fn index_texts<'a>(
+    col: &'a dyn TextColumn,
+    hash: impl Fn(&str) -> u64 + Sync,
+) -> Result<(Vec<u32>, Vec<&'a str>)> {
+    let n = col.len();
+    let mut hashes = vec![0u64; n];
+    for_each_part_mut(&mut hashes, 1 << 16, |start, part| {
+        each_text(col, start, start + part.len(), |row, s| {
+            part[row - start] = text_value(s, &hash)
+        });
+    });
+    let (lo, hi) = min_max(&hashes).unwrap_or((0, 0));
+    let mut b = Buckets::of(&hashes, lo, hi, |h| h);
+    drop(hashes);
+    let text = |row: u32| text_at(col, row as usize);
+
+    // Each thread numbers the distinct texts of its buckets from 0: each
+    // pair's value becomes the number of its text, and the thread keeps a
+    // row of each text.
+    let reps = b.sort(Vec::<u32>::new, |reps, bucket| {
+        for run in bucket.chunk_by_mut(|x, y| x.0 == y.0) {
+            // Almost every run is of one text: its first row stands for it.
+            // Values below `1 << 60` are short texts, exactly.
+            let one_text = run.len() == 1 || run[0].0 + lo < SHORT_TEXTS || {
+                let first = text(run[0].1);
+                run[1..].iter().all(|p| text(p.1) == first)
+            };
+            if one_text {
+                reps.push(run[0].1);
+                let v = (reps.len() - 1) as u64;
+                run.iter_mut().for_each(|p| p.0 = v);
+                continue;
+            }
+            run.sort_unstable_by(|x, y| text(x.1).cmp(text(y.1)));
+            let mut last: Option<&str> = None;
+            for p in run.iter_mut() {
+                let t = text(p.1);
+                if last != Some(t) {
+                    reps.push(p.1);
+                    last = Some(t);
+                }
+                p.0 = (reps.len() - 1) as u64;
+            }
+        }
+    });
+    let total: usize = reps.iter().map(Vec::len).sum();
+    if total > MAX_GROUPS {
+        return Err(too_many_groups());
+    }
+    // Each text read once more, on every core.
+    let rows_of: Vec<u32> = reps.iter().flatten().copied().collect();
+    let mut labels: Vec<&'a str> = vec![""; total];
+    for_each_part_mut(&mut labels, 1 << 16, |start, part| {
+        for (l, &r) in part.iter_mut().zip(&rows_of[start..]) {
+            *l = text(r);
+        }
+    });
+    let order = order_of_strs(&labels);
+    let mut rank = vec![0u32; total];
+    for (pos, &id) in order.iter().enumerate() {
+        rank[id as usize] = pos as u32;
+    }
+
+    // Each thread writes the ids of its rows: its texts' ranks.
+    let mut ids: Vec<u32> = Vec::new();
+    let id_out = Shared::new(&mut ids, n);
+    let mut jobs = Vec::with_capacity(reps.len());
+    let mut base = 0usize;
+    for (chunk, r) in b.chunks().into_iter().zip(&reps) {
+        jobs.push((chunk, &rank[base..base + r.len()]));
+        base += r.len();
+    }
+    map_each(jobs, |(chunk, rank)| {
+        for &(local, row) in chunk {
+            // SAFETY: each row occurs in exactly one pair, so each
+            // position is written once, by one thread.
+            unsafe { id_out.write(row as usize, rank[local as usize]) };
+        }
+    });
+    // SAFETY: every row's position was written above.
+    unsafe { ids.set_len(n) };
+    Ok((ids, order.iter().map(|&i| labels[i as usize]).collect()))
 }
 
 /// Most distinct groups one call may form (ids are `u32`).
@@ -647,7 +829,7 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
             })?,
             None => KeyPlan::Indexed(Vec::new(), Vec::new()),
         },
-        Keys::Str(k) => index_all(k, |s: &str| GroupKey::Str(s.to_owned()))?,
+        Keys::Str(k) => index_text(&RowTexts(k))?,
         // Codes index `labels` (checked by `Keys::check`): dense over the
         // codes that occur, so no per-row id is built.
         Keys::Coded { codes, labels } => {
@@ -662,18 +844,7 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
         Keys::Codes(codes) => with_codes!(codes, |c| plan_codes(c, codes, None, periods, rows)?),
         // The slot of each row is noted as the texts are collected: no text
         // is looked up twice (as counting in place would).
-        Keys::Text(col) => {
-            let (t, ids) = TextSlots::read(col, true)?;
-            // Owned keys made on every core: the labels are in key order,
-            // so each copy reads the column at a random place.
-            let mut keys = vec![GroupKey::All; t.labels.len()];
-            for_each_part_mut(&mut keys, 1 << 16, |start, part| {
-                for (k, s) in part.iter_mut().zip(&t.labels[start..]) {
-                    *k = GroupKey::Str((*s).to_owned());
-                }
-            });
-            KeyPlan::Indexed(ids.unwrap_or_default(), keys)
-        }
+        Keys::Text(col) => index_text(col)?,
         Keys::Multi(cols) => {
             // Every column in place when their product of slots is small:
             // no id per row. Otherwise compact ids of the tuples.
@@ -705,6 +876,29 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
     })
 }
 
+/// Compact ids of a text column's rows, in the order of the texts: hashed
+/// while each thread meets at most [`HASHED_MAX`] distinct texts (its map
+/// stays in cache), else sorted by hash ([`index_texts`]).
+fn index_text(col: &dyn TextColumn) -> Result<KeyPlan<'static>> {
+    let (ids, labels) = match TextSlots::read(col, true, HASHED_MAX)? {
+        Some((t, ids)) => (ids.unwrap_or_default(), t.labels),
+        None if col.len() <= u32::MAX as usize => index_texts(col, hash_of)?,
+        None => {
+            let (t, ids) = TextSlots::read(col, true, MAX_GROUPS)?.ok_or_else(too_many_groups)?;
+            (ids.unwrap_or_default(), t.labels)
+        }
+    };
+    // Owned keys made on every core: the labels are in key order, so each
+    // copy reads the column at a random place.
+    let mut keys = vec![GroupKey::All; labels.len()];
+    for_each_part_mut(&mut keys, 1 << 16, |start, part| {
+        for (k, s) in part.iter_mut().zip(&labels[start..]) {
+            *k = GroupKey::Str((*s).to_owned());
+        }
+    });
+    Ok(KeyPlan::Indexed(ids, keys))
+}
+
 /// The distinct texts of a [`TextColumn`] in byte order, and the slot of
 /// each (memory O(distinct texts), borrowed from the column).
 pub(super) struct TextSlots<'a> {
@@ -717,12 +911,19 @@ impl<'a> TextSlots<'a> {
     /// part of the rows, then the parts are joined in row order (so the
     /// order of first occurrence does not depend on the number of threads).
     fn of(col: &'a dyn TextColumn) -> Result<TextSlots<'a>> {
-        Ok(Self::read(col, false)?.0)
+        Ok(Self::read(col, false, MAX_GROUPS)?
+            .ok_or_else(too_many_groups)?
+            .0)
     }
 
     /// As [`TextSlots::of`], and with `ids` the slot of every row, noted
-    /// as each row is read (so no text is looked up twice).
-    fn read(col: &'a dyn TextColumn, ids: bool) -> Result<(TextSlots<'a>, Option<Vec<u32>>)> {
+    /// as each row is read (so no text is looked up twice); `None` as soon
+    /// as a thread's part of the rows has more than `limit` distinct texts.
+    fn read(
+        col: &'a dyn TextColumn,
+        ids: bool,
+        limit: usize,
+    ) -> Result<Option<(TextSlots<'a>, Option<Vec<u32>>)>> {
         let rows = col.len();
         let mut row_ids: Vec<u32> = if ids { vec![0; rows] } else { Vec::new() };
         let threads = max_threads().min(rows / (1 << 16)).max(1);
@@ -745,6 +946,9 @@ impl<'a> TextSlots<'a> {
             let mut seen: FastMap<&'a str, u32> = map_with_capacity(1024);
             let mut order: Vec<&'a str> = Vec::new();
             each_text(col, start, (start + per).min(rows), |row, s| {
+                if order.len() > limit {
+                    return;
+                }
                 let next = order.len() as u32;
                 let id = *seen.entry(s).or_insert_with(|| {
                     order.push(s);
@@ -756,6 +960,9 @@ impl<'a> TextSlots<'a> {
             });
             (order, local)
         });
+        if parts.iter().any(|(order, _)| order.len() > limit) {
+            return Ok(None);
+        }
         let mut slots: FastMap<&'a str, u32> =
             map_with_capacity(parts.first().map_or(0, |p| p.0.len()));
         let mut labels = Vec::new();
@@ -806,7 +1013,7 @@ impl<'a> TextSlots<'a> {
             });
             slots = map_with_capacity(0);
         }
-        Ok((TextSlots { labels, slots }, ids.then_some(row_ids)))
+        Ok(Some((TextSlots { labels, slots }, ids.then_some(row_ids))))
     }
 
     /// The slot of a text of the column.
@@ -1022,6 +1229,72 @@ mod tests {
         assert_eq!(
             groups_of(Keys::Text(&owned), &scores),
             want(&strs, &scores, |k| GroupKey::Str(k.to_string()))
+        );
+    }
+
+    /// Texts of at most 8 ASCII bytes have values of their own below
+    /// [`SHORT_TEXTS`] (every text over a small alphabet of edge bytes, and
+    /// random ones); any other text is at or above `15 * 2^60`.
+    #[test]
+    fn short_texts_have_values_of_their_own() {
+        let alphabet = ["\0", "a", "\x7f", "0"];
+        let mut all: Vec<String> = vec![String::new()];
+        let mut last = all.clone();
+        for _ in 0..6 {
+            last = last
+                .iter()
+                .flat_map(|t| alphabet.iter().map(move |c| format!("{t}{c}")))
+                .collect();
+            all.extend(last.iter().cloned());
+        }
+        let mut rng = Rng(99);
+        for len in [7, 8] {
+            all.extend((0..20_000).map(|_| {
+                (0..len)
+                    .map(|_| char::from(rng.below(128) as u8))
+                    .collect::<String>()
+            }));
+        }
+        all.sort_unstable();
+        all.dedup();
+        let mut values: Vec<u64> = all.iter().map(|t| text_value(t, hash_of::<str>)).collect();
+        assert!(values.iter().all(|&v| v < SHORT_TEXTS));
+        values.sort_unstable();
+        values.dedup();
+        assert_eq!(values.len(), all.len());
+        for long in ["abcdefghi", "é", "\u{80}", "aaaaaaaa\0"] {
+            assert!(text_value(long, hash_of::<str>) >= 0xF << 60, "{long:?}");
+        }
+    }
+
+    /// Texts numbered by hash ([`index_texts`]) with hashes that collide
+    /// (a hash of a text's length and last byte only, or one hash for
+    /// every text): the ids are those of the texts in byte order, exactly,
+    /// whatever the collisions.
+    #[test]
+    fn texts_numbered_by_hash_survive_collisions() {
+        let mut rng = Rng(23);
+        let t = texts(&mut rng, 3_000);
+        let rows: Vec<String> = (0..50_000)
+            .map(|_| t[rng.below(t.len() as u64) as usize].clone())
+            .collect();
+        let col = Owned(rows.clone());
+        let mut want: Vec<&str> = rows.iter().map(String::as_str).collect();
+        want.sort_unstable();
+        want.dedup();
+        let poor = |s: &str| (s.len() as u64) << 8 | u64::from(*s.as_bytes().last().unwrap_or(&0));
+        let hashes: [&(dyn Fn(&str) -> u64 + Sync); 3] = [&hash_of::<str>, &poor, &|_| 7];
+        for (h, hash) in hashes.iter().enumerate() {
+            let (ids, labels) = index_texts(&col, hash).unwrap();
+            assert_eq!(labels, want, "hash {h}");
+            for (row, &id) in ids.iter().enumerate() {
+                assert_eq!(labels[id as usize], rows[row], "hash {h}, row {row}");
+            }
+        }
+        let empty = Owned(Vec::new());
+        assert_eq!(
+            index_texts(&empty, hash_of::<str>).unwrap(),
+            (vec![], vec![])
         );
     }
 

@@ -54,7 +54,7 @@ use serde::{Deserialize, Serialize};
 
 pub(crate) use assign::{period_ids, Slots};
 pub use assign::{Assignment, Grouping};
-pub(crate) use column::text_at;
+pub(crate) use column::{text_at, RowTexts};
 pub use column::{Codes, TextColumn};
 pub(crate) use count::{Cells, Counted};
 #[allow(unused_imports)]
