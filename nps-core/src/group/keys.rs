@@ -605,6 +605,37 @@ fn text_value(s: &str, hash: impl Fn(&str) -> u64) -> u64 {
     x ^ (x >> 29)
 }
 
+/// The inverse of an odd number modulo 2^64 (so also modulo 2^60).
+const fn inverse(c: u64) -> u64 {
+    let mut x = c;
+    let mut i = 0;
+    // Newton's iteration doubles the correct low bits: 3, 6, ..., 96.
+    while i < 5 {
+        x = x.wrapping_mul(2u64.wrapping_sub(c.wrapping_mul(x)));
+        i += 1;
+    }
+    x
+}
+
+/// The text of a value below [`SHORT_TEXTS`] ([`text_value`] undone), or
+/// `None` for a value of a longer text.
+fn short_text(v: u64) -> Option<String> {
+    if v >= SHORT_TEXTS {
+        return None;
+    }
+    const MASK: u64 = SHORT_TEXTS - 1;
+    let mut x = v ^ (v >> 29) ^ (v >> 58);
+    x = x.wrapping_mul(inverse(0xBF58_476D_1CE4_E5B9)) & MASK;
+    x ^= x >> 31;
+    x = x.wrapping_mul(inverse(0x9E37_79B9_7F4A_7C15)) & MASK;
+    let len = (x & 15) as usize;
+    let bytes: Vec<u8> = (0..len)
+        .map(|i| ((x >> (4 + 7 * (len - 1 - i))) & 0x7f) as u8)
+        .collect();
+    // Seven-bit bytes are ASCII, so always UTF-8.
+    String::from_utf8(bytes).ok()
+}
+
 /// Compact ids in byte order for texts with many distinct values, without
 /// a map of them: each row's text is hashed (`hash`), the rows are bucketed
 /// and sorted by hash ([`Buckets`]), and the texts of each run of equal
@@ -615,10 +646,10 @@ fn text_value(s: &str, hash: impl Fn(&str) -> u64) -> u64 {
 /// ([`order_of_strs`]) and each row's id written once. Returns the id of
 /// each row and the distinct texts in order. Memory O(rows); at most
 /// `u32::MAX` rows.
-fn index_texts<'a>(
-    col: &'a dyn TextColumn,
+fn index_texts(
+    col: &dyn TextColumn,
     hash: impl Fn(&str) -> u64 + Sync,
-) -> Result<(Vec<u32>, Vec<&'a str>)> {
+) -> Result<(Vec<u32>, Vec<String>)> {
     let n = col.len();
     let mut hashes = vec![0u64; n];
     for_each_part_mut(&mut hashes, 1 << 16, |start, part| {
@@ -634,7 +665,7 @@ fn index_texts<'a>(
     // Each thread numbers the distinct texts of its buckets from 0: each
     // pair's value becomes the number of its text, and the thread keeps a
     // row of each text.
-    let reps = b.sort(Vec::<u32>::new, |reps, bucket| {
+    let reps = b.sort(Vec::<(u32, u64)>::new, |reps, bucket| {
         for run in bucket.chunk_by_mut(|x, y| x.0 == y.0) {
             // Almost every run is of one text: its first row stands for it.
             // Values below `1 << 60` are short texts, exactly.
@@ -643,7 +674,7 @@ fn index_texts<'a>(
                 run[1..].iter().all(|p| text(p.1) == first)
             };
             if one_text {
-                reps.push(run[0].1);
+                reps.push((run[0].1, run[0].0 + lo));
                 let v = (reps.len() - 1) as u64;
                 run.iter_mut().for_each(|p| p.0 = v);
                 continue;
@@ -653,26 +684,31 @@ fn index_texts<'a>(
             for p in run.iter_mut() {
                 let t = text(p.1);
                 if last != Some(t) {
-                    reps.push(p.1);
+                    reps.push((p.1, p.0 + lo));
                     last = Some(t);
                 }
                 p.0 = (reps.len() - 1) as u64;
             }
         }
     });
-    let total: usize = reps.iter().map(Vec::len).sum();
+    let per_thread: Vec<usize> = reps.iter().map(Vec::len).collect();
+    let total: usize = per_thread.iter().sum();
     if total > MAX_GROUPS {
         return Err(too_many_groups());
     }
-    // Each text read once more, on every core.
-    let rows_of: Vec<u32> = reps.iter().flatten().copied().collect();
-    let mut labels: Vec<&'a str> = vec![""; total];
+    // The distinct texts, made on every core: short ones from their values
+    // (the column is not read again), others copied from the column.
+    let reps: Vec<(u32, u64)> = reps.into_iter().flatten().collect();
+    let mut labels: Vec<String> = vec![String::new(); total];
     for_each_part_mut(&mut labels, 1 << 16, |start, part| {
-        for (l, &r) in part.iter_mut().zip(&rows_of[start..]) {
-            *l = text(r);
+        for (l, &(row, v)) in part.iter_mut().zip(&reps[start..]) {
+            *l = match short_text(v) {
+                Some(t) => t,
+                None => text(row).to_owned(),
+            };
         }
     });
-    let order = order_of_strs(&labels);
+    let order = order_of_strs(&labels.iter().map(String::as_str).collect::<Vec<_>>());
     let mut rank = vec![0u32; total];
     for (pos, &id) in order.iter().enumerate() {
         rank[id as usize] = pos as u32;
@@ -681,11 +717,11 @@ fn index_texts<'a>(
     // Each thread writes the ids of its rows: its texts' ranks.
     let mut ids: Vec<u32> = Vec::new();
     let id_out = Shared::new(&mut ids, n);
-    let mut jobs = Vec::with_capacity(reps.len());
+    let mut jobs = Vec::with_capacity(per_thread.len());
     let mut base = 0usize;
-    for (chunk, r) in b.chunks().into_iter().zip(&reps) {
-        jobs.push((chunk, &rank[base..base + r.len()]));
-        base += r.len();
+    for (chunk, &d) in b.chunks().into_iter().zip(&per_thread) {
+        jobs.push((chunk, &rank[base..base + d]));
+        base += d;
     }
     map_each(jobs, |(chunk, rank)| {
         for &(local, row) in chunk {
@@ -696,7 +732,11 @@ fn index_texts<'a>(
     });
     // SAFETY: every row's position was written above.
     unsafe { ids.set_len(n) };
-    Ok((ids, order.iter().map(|&i| labels[i as usize]).collect()))
+    let labels = order
+        .iter()
+        .map(|&i| std::mem::take(&mut labels[i as usize]))
+        .collect();
+    Ok((ids, labels))
 }
 
 /// Most distinct groups one call may form (ids are `u32`).
@@ -882,7 +922,13 @@ pub(super) fn plan_keys<'a>(keys: &Keys<'a>, periods: usize, rows: usize) -> Res
 fn index_text(col: &dyn TextColumn) -> Result<KeyPlan<'static>> {
     let (ids, labels) = match TextSlots::read(col, true, HASHED_MAX)? {
         Some((t, ids)) => (ids.unwrap_or_default(), t.labels),
-        None if col.len() <= u32::MAX as usize => index_texts(col, hash_of)?,
+        None if col.len() <= u32::MAX as usize => {
+            let (ids, labels) = index_texts(col, hash_of)?;
+            return Ok(KeyPlan::Indexed(
+                ids,
+                labels.into_iter().map(GroupKey::Str).collect(),
+            ));
+        }
         None => {
             let (t, ids) = TextSlots::read(col, true, MAX_GROUPS)?.ok_or_else(too_many_groups)?;
             (ids.unwrap_or_default(), t.labels)
@@ -1259,11 +1305,16 @@ mod tests {
         all.dedup();
         let mut values: Vec<u64> = all.iter().map(|t| text_value(t, hash_of::<str>)).collect();
         assert!(values.iter().all(|&v| v < SHORT_TEXTS));
+        for (t, &v) in all.iter().zip(&values) {
+            assert_eq!(short_text(v).as_deref(), Some(t.as_str()));
+        }
         values.sort_unstable();
         values.dedup();
         assert_eq!(values.len(), all.len());
         for long in ["abcdefghi", "é", "\u{80}", "aaaaaaaa\0"] {
-            assert!(text_value(long, hash_of::<str>) >= 0xF << 60, "{long:?}");
+            let v = text_value(long, hash_of::<str>);
+            assert!(v >= 0xF << 60, "{long:?}");
+            assert_eq!(short_text(v), None);
         }
     }
 
