@@ -98,7 +98,7 @@ def test_key_columns_combine_in_place():
     assert len(plain) == len(set(zip(dealer, advisor)))
 
 
-def test_millions_of_distinct_texts_group_as_python_strings():
+def test_many_distinct_texts_group_as_python_strings():
     # More distinct texts per thread than the engine hashes (2^16), so they
     # are numbered by sorting on hash: short ASCII ids (exact values), long
     # ones and non-ASCII ones (hashed, compared), in chunks; the oracle is a

@@ -1239,8 +1239,9 @@ mod tests {
     }
 
     /// More distinct integer keys than a hash map numbers (so the rows are
-    /// partitioned and sorted, in parts on several threads), and texts whose
-    /// slots are noted as they are read: the groups are the per-key tallies
+    /// partitioned and sorted, in parts on several threads), and more
+    /// distinct texts than a thread hashes (so they are sorted by hash), as
+    /// a column and as a slice: the groups are the per-key tallies
     /// in key order, for keys spread evenly, keys crowded into one bucket
     /// by a far outlier, negative keys and 32-bit keys.
     #[test]
@@ -1272,10 +1273,9 @@ mod tests {
             groups_of(Keys::U32(&narrow), &scores),
             want(&narrow, &scores, |&k| GroupKey::UInt(k.into()))
         );
-        assert_eq!(
-            groups_of(Keys::Text(&owned), &scores),
-            want(&strs, &scores, |k| GroupKey::Str(k.to_string()))
-        );
+        let texts = want(&strs, &scores, |k| GroupKey::Str(k.to_string()));
+        assert_eq!(groups_of(Keys::Text(&owned), &scores), texts);
+        assert_eq!(groups_of(Keys::Str(&strs), &scores), texts);
     }
 
     /// Texts of at most 8 ASCII bytes have values of their own below
