@@ -670,14 +670,36 @@ pub fn recovery_stats<C: Borrow<Case>>(
     options: &StatsOptions,
 ) -> Result<RecoveryStats> {
     let how = How::new(policy, options);
-    stats_of(
-        cases.iter().enumerate().map(|(i, c)| {
-            let c = c.borrow();
-            Facts::of(i, c, &how).map_err(|e| e.in_case(i, c.id()))
-        }),
-        &how,
-        &[],
-    )
+    let reasons = CaseReasons::of(cases);
+    stats_of(cases.len(), &how, &reasons.labels, |i| {
+        reasons.facts(cases, i, &how)
+    })
+}
+
+/// The low-score reasons of cases as codes, for the counters.
+struct CaseReasons<'a> {
+    codes: Vec<u32>,
+    labels: Vec<&'a str>,
+}
+
+impl<'a> CaseReasons<'a> {
+    fn of<C: Borrow<Case>>(cases: &'a [C]) -> CaseReasons<'a> {
+        let mut it = Interner::default();
+        let codes = (cases.iter())
+            .map(|c| it.id(&c.borrow().state().reason).0)
+            .collect();
+        CaseReasons {
+            codes,
+            labels: it.names,
+        }
+    }
+
+    /// What the statistics read of case `i` ([`Facts::of`]), a broken
+    /// rule naming the case.
+    fn facts<C: Borrow<Case>>(&self, cases: &'a [C], i: usize, how: &How<'_>) -> Result<Facts<'a>> {
+        let c = cases[i].borrow();
+        Facts::of(i, c, how, self.codes[i]).map_err(|e| e.in_case(i, c.id()))
+    }
 }
 
 /// What the statistics of a group need from the policy and options,
@@ -766,7 +788,9 @@ struct Facts<'a> {
     index: usize,
     id: Id<'a>,
     score: u8,
-    reason: Reason<'a>,
+    /// The code of the low-score reason (an index into the reason labels
+    /// given to the counting).
+    reason: u32,
     opened: i64,
     /// The first contact.
     contacted: Option<i64>,
@@ -782,7 +806,7 @@ struct Facts<'a> {
 
 impl<'a> Facts<'a> {
     /// What [`recovery_stats`] reads of a case.
-    fn of(index: usize, c: &'a Case, how: &How<'_>) -> Result<Facts<'a>> {
+    fn of(index: usize, c: &'a Case, how: &How<'_>, reason: u32) -> Result<Facts<'a>> {
         let s = c.state();
         let accepted = s.proposals.iter().filter(|p| p.accepted_at.is_some());
         let expectation = accepted
@@ -798,7 +822,7 @@ impl<'a> Facts<'a> {
             index,
             id: Id::Text(c.id()),
             score: s.score,
-            reason: Reason::Text(&s.reason),
+            reason,
             opened: s.opened_at,
             contacted: s.contacted_at,
             channel: match how.options.channel_rule {
@@ -810,20 +834,6 @@ impl<'a> Facts<'a> {
             compensation,
         })
     }
-}
-
-/// The statistics of the cases `facts` reads (errors pass through).
-fn stats_of<'a, F: Borrow<Facts<'a>>>(
-    facts: impl Iterator<Item = Result<F>>,
-    how: &How<'_>,
-    reasons: &[&str],
-) -> Result<RecoveryStats> {
-    let layout = Layout::new(how, reasons.len());
-    let mut t = Count::new(&layout, 0);
-    for f in facts {
-        t.add(f?.borrow(), &layout, how)?;
-    }
-    Ok(t.finish(&layout, how, reasons))
 }
 
 /// The id of a case as read: a whole number (an integer id column), a
@@ -846,41 +856,54 @@ impl Id<'_> {
     }
 }
 
-/// A low-score reason as read: a text, or the code of a reason of a case
-/// table (an index into the labels given to [`Tally::finish`]).
-#[derive(Clone, Copy, Debug)]
-enum Reason<'a> {
-    Text(&'a str),
-    Code(u32),
+/// What the groups of a [`RecoveryStatsTable`] share: the labels of the
+/// reasons and of the splits, and the options and policy the counts were
+/// made with.
+#[derive(Debug, Clone, PartialEq)]
+struct Shape {
+    /// The low-score reasons, distinct, in byte order.
+    reasons: Vec<String>,
+    /// The speed bands: label and expected success (`not_contacted`, last,
+    /// has none).
+    speed: Vec<(String, Option<f64>)>,
+    /// The labels of the compensation levels.
+    comp: Vec<String>,
+    top_reasons: usize,
+    channel_rule: ChannelRule,
+    /// [`Policy::fingerprint`].
+    policy: String,
 }
 
-/// Where each count of a group lives in its row of counters
-/// ([`Count::cells`]): the six totals, the low scores per reason code,
-/// then (cases, successes) per speed band, compensation level, channel
-/// and expectation band.
-struct Layout {
-    /// Speed bands of the policy (plus one for cases never contacted).
-    bands: usize,
-    coded: usize,
-    speed: usize,
-    comp: usize,
-    chan: usize,
-    expect: usize,
-    /// Counters per group.
-    stride: usize,
-}
+impl Shape {
+    /// The shape of statistics computed with `how`, `reasons` distinct and
+    /// sorted.
+    fn new(how: &How<'_>, reasons: Vec<String>) -> Shape {
+        let bands = &how.policy.recovery.success_by_speed;
+        let mut speed: Vec<(String, Option<f64>)> = how
+            .speed_labels
+            .iter()
+            .zip(bands)
+            .map(|(l, b)| (l.clone(), Some(b.success)))
+            .collect();
+        speed.push(("not_contacted".into(), None));
+        Shape {
+            reasons,
+            speed,
+            comp: how.comp_labels.clone(),
+            top_reasons: how.options.top_reasons,
+            channel_rule: how.options.channel_rule,
+            policy: how.fingerprint.clone(),
+        }
+    }
 
-impl Layout {
-    fn new(how: &How<'_>, reasons: usize) -> Layout {
-        let bands = how.policy.recovery.success_by_speed.len();
-        let coded = 6;
-        let speed = coded + reasons;
-        let comp = speed + 2 * (bands + 1);
-        let chan = comp + 2 * (how.caps.len() + 2);
+    /// Where each count lives in a group's counters.
+    fn layout(&self) -> Layout {
+        let speed = Layout::TOTALS + self.reasons.len();
+        let comp = speed + 2 * self.speed.len();
+        let chan = comp + 2 * self.comp.len();
         let expect = chan + 2 * Channel::ALL.len();
         Layout {
-            bands,
-            coded,
+            not_contacted: self.speed.len() - 1,
             speed,
             comp,
             chan,
@@ -888,149 +911,34 @@ impl Layout {
             stride: expect + 2 * EXPECTATION_BANDS.len(),
         }
     }
-}
 
-/// The counts of one group of cases as they are read ([`Count::add`]),
-/// then its statistics ([`Count::finish`]).
-struct Count<'a> {
-    /// The group's [`Layout::stride`] counters.
-    cells: Box<[u64]>,
-    /// Low scores per reason given as text ([`Reason::Text`]).
-    reasons: BTreeMap<&'a str, u64>,
-    /// The ids counted: numbers, then texts ([`CaseIds`]).
-    ints: Vec<u64>,
-    texts: Vec<String>,
-}
-
-impl<'a> Count<'a> {
-    /// Zero counts, room for `cases` ids.
-    fn new(layout: &Layout, cases: usize) -> Count<'a> {
-        Count {
-            cells: vec![0; layout.stride].into_boxed_slice(),
-            reasons: BTreeMap::new(),
-            ints: Vec::with_capacity(cases),
-            texts: Vec::new(),
-        }
-    }
-
-    /// Counts one case.
-    #[inline]
-    fn add(&mut self, f: &Facts<'a>, layout: &Layout, how: &How<'_>) -> Result<()> {
-        match f.id {
-            Id::Int(v) => self.ints.push(v),
-            Id::Neg(v) => self.texts.push(v.to_string()),
-            Id::Text(s) => match id_number(s) {
-                Some(v) => self.ints.push(v),
-                None => self.texts.push(s.to_owned()),
-            },
-        }
-        if f.score > 6 {
-            return Ok(());
-        }
-        let c = &mut self.cells;
-        c[0] += 1;
-        match f.reason {
-            Reason::Code(r) => c[layout.coded + r as usize] += 1,
-            Reason::Text(r) => *self.reasons.entry(r).or_default() += 1,
-        }
-        let ok = matches!(
-            f.outcome,
-            Some(Outcome::Recovered) | Some(Outcome::Converted)
-        );
-        let ok = u64::from(ok);
-        let mut hit = |at: usize| {
-            c[at] += 1;
-            c[at + 1] += ok;
-        };
-        let band = match f.contacted {
-            Some(t) => how
-                .speed_band(f.opened, t)
-                .map_err(|e| e.in_case(f.index, &f.id.text()))?,
-            None => layout.bands,
-        };
-        hit(layout.speed + 2 * band);
-        if let Some(ch) = f.channel {
-            let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
-            hit(layout.chan + 2 * i);
-        }
-        hit(layout.expect + 2 * f.expectation);
-        let level = if f.compensation == 0 {
-            0
-        } else {
-            1 + how
-                .caps
-                .iter()
-                .position(|cap| f.compensation <= cap.minor)
-                .unwrap_or(how.caps.len())
-        };
-        hit(layout.comp + 2 * level);
-        if let Some(t) = f.contacted {
-            c[1] += 1;
-            c[2] += u64::from(t - f.opened <= 24 * 3600);
-        }
-        c[3] += ok;
-        c[4] += u64::from(f.outcome == Some(Outcome::Converted));
-        c[5] += u64::from(f.outcome == Some(Outcome::Lost));
-        Ok(())
-    }
-
-    /// Adds the counts of `other` (the same group, later cases).
-    fn merge(&mut self, other: Count<'a>) {
-        for (a, b) in self.cells.iter_mut().zip(other.cells.iter()) {
-            *a += b;
-        }
-        for (r, n) in other.reasons {
-            *self.reasons.entry(r).or_default() += n;
-        }
-        self.ints.extend_from_slice(&other.ints);
-        self.texts.extend(other.texts);
-    }
-
-    /// The statistics of the group (`labels`: the reasons of the codes).
-    fn finish(self, layout: &Layout, how: &How<'_>, labels: &[&str]) -> RecoveryStats {
-        let (policy, options) = (how.policy, how.options);
-        let nb = layout.bands;
-        let c = &self.cells;
-        let mut reasons: BTreeMap<String, u64> = self
+    /// The statistics of one group: its counters `c` ([`Shape::layout`])
+    /// and the ids of its cases (in any order).
+    fn stats(&self, c: &[u64], ints: &[u64], texts: &[String]) -> RecoveryStats {
+        let l = self.layout();
+        let reason_counts: BTreeMap<String, u64> = self
             .reasons
-            .into_iter()
-            .map(|(r, n)| (r.to_owned(), n))
+            .iter()
+            .zip(&c[Layout::TOTALS..l.speed])
+            .filter(|(_, &n)| n > 0)
+            .map(|(r, &n)| (r.clone(), n))
             .collect();
-        for (&n, label) in c[layout.coded..layout.speed].iter().zip(labels) {
-            if n > 0 {
-                *reasons.entry((*label).to_owned()).or_default() += n;
-            }
-        }
-        let case_ids = CaseIds::from_parts(self.ints, self.texts);
-        let band = |label: String, at: usize, expected| RecoveryBand {
-            label,
+        let band = |label: &str, at: usize, expected| RecoveryBand {
+            label: label.to_owned(),
             success: RecoveryRate::new(c[at + 1], c[at]),
             expected,
         };
-        let mut by_speed: Vec<RecoveryBand> = Vec::with_capacity(nb + 1);
-        by_speed.extend((0..nb).map(|i| {
-            band(
-                how.speed_labels[i].clone(),
-                layout.speed + 2 * i,
-                Some(policy.recovery.success_by_speed[i].success),
-            )
-        }));
-        by_speed.push(band("not_contacted".into(), layout.speed + 2 * nb, None));
-        let by_compensation = how
-            .comp_labels
-            .iter()
-            .enumerate()
-            .map(|(i, l)| band(l.clone(), layout.comp + 2 * i, None))
+        let by_speed = (self.speed.iter().enumerate())
+            .map(|(i, (label, e))| band(label, l.speed + 2 * i, *e))
             .collect();
-        let by_channel = Channel::ALL
-            .iter()
-            .enumerate()
-            .map(|(i, ch)| band(ch.name().into(), layout.chan + 2 * i, None))
+        let by_compensation = (self.comp.iter().enumerate())
+            .map(|(i, label)| band(label, l.comp + 2 * i, None))
             .collect();
-        let by_expectation = EXPECTATION_BANDS
-            .iter()
-            .enumerate()
-            .map(|(i, l)| band((*l).into(), layout.expect + 2 * i, None))
+        let by_channel = (Channel::ALL.iter().enumerate())
+            .map(|(i, ch)| band(ch.name(), l.chan + 2 * i, None))
+            .collect();
+        let by_expectation = (EXPECTATION_BANDS.iter().enumerate())
+            .map(|(i, label)| band(label, l.expect + 2 * i, None))
             .collect();
         let none = RecoveryRate::new(0, 0);
         let mut s = RecoveryStats {
@@ -1051,63 +959,282 @@ impl<'a> Count<'a> {
             by_channel,
             by_expectation,
             parts: StatsParts {
-                case_ids,
-                reason_counts: reasons,
-                top_reasons: options.top_reasons,
-                channel_rule: options.channel_rule,
-                policy: how.fingerprint.clone(),
+                case_ids: CaseIds::from_parts(ints.to_vec(), texts.to_vec()),
+                reason_counts,
+                top_reasons: self.top_reasons,
+                channel_rule: self.channel_rule,
+                policy: self.policy.clone(),
             },
         };
         s.finish();
         s
     }
+
+    /// The counters of `s` in this shape, or why they do not fit (its
+    /// bands, options or policy differ; a reason unknown to the shape).
+    fn cells_of(&self, s: &RecoveryStats) -> std::result::Result<Vec<u64>, &'static str> {
+        let p = &s.parts;
+        if (&p.policy, p.top_reasons, p.channel_rule)
+            != (&self.policy, self.top_reasons, self.channel_rule)
+        {
+            return Err("computed with another policy or options");
+        }
+        let speed: Vec<(&str, Option<f64>)> =
+            s.by_speed.iter().map(|b| (&*b.label, b.expected)).collect();
+        fn labels(bands: &[RecoveryBand]) -> Vec<&str> {
+            bands.iter().map(|b| &*b.label).collect()
+        }
+        let channels: Vec<&str> = Channel::ALL.iter().map(|c| c.name()).collect();
+        let expected_speed: Vec<(&str, Option<f64>)> =
+            self.speed.iter().map(|(l, e)| (&**l, *e)).collect();
+        if speed != expected_speed
+            || labels(&s.by_compensation) != self.comp
+            || labels(&s.by_channel) != channels
+            || labels(&s.by_expectation) != EXPECTATION_BANDS
+            || s.by_channel
+                .iter()
+                .chain(&s.by_expectation)
+                .any(|b| b.expected.is_some())
+            || s.by_compensation.iter().any(|b| b.expected.is_some())
+        {
+            return Err("the bands of the splits differ");
+        }
+        let l = self.layout();
+        let mut c = vec![0u64; l.stride];
+        c[..Layout::TOTALS].copy_from_slice(&[
+            s.low_scores,
+            s.launched,
+            s.responded_24h,
+            s.recovered,
+            s.converted,
+            s.lost,
+        ]);
+        for (r, &n) in &p.reason_counts {
+            let i = self
+                .reasons
+                .binary_search(r)
+                .map_err(|_| "a reason unknown to the table")?;
+            c[Layout::TOTALS + i] = n;
+        }
+        let bands = s
+            .by_speed
+            .iter()
+            .chain(&s.by_compensation)
+            .chain(&s.by_channel)
+            .chain(&s.by_expectation);
+        for (i, b) in bands.enumerate() {
+            c[l.speed + 2 * i] = b.success.denominator;
+            c[l.speed + 2 * i + 1] = b.success.numerator;
+        }
+        Ok(c)
+    }
+}
+
+/// The distinct reasons of `labels` (the labels of a reason column's
+/// codes, possibly repeated) in byte order, and the index among them of
+/// each code.
+fn distinct_reasons(labels: &[&str]) -> (Vec<String>, Vec<u32>) {
+    let mut distinct: Vec<&str> = labels.to_vec();
+    distinct.sort_unstable();
+    distinct.dedup();
+    let index = labels
+        .iter()
+        .map(|l| distinct.binary_search(l).unwrap_or(0) as u32)
+        .collect();
+    (distinct.into_iter().map(str::to_owned).collect(), index)
+}
+
+/// Where each count of a group lives in its row of counters: the six
+/// totals, the low scores per reason, then (cases, successes) per speed
+/// band (cases never contacted last), compensation level, channel and
+/// expectation band.
+#[derive(Clone, Copy)]
+struct Layout {
+    /// The speed band of the cases never contacted.
+    not_contacted: usize,
+    speed: usize,
+    comp: usize,
+    chan: usize,
+    expect: usize,
+    /// Counters per group.
+    stride: usize,
+}
+
+impl Layout {
+    /// Low scores, launched, responded within 24 h, recovered, converted,
+    /// lost.
+    const TOTALS: usize = 6;
+}
+
+/// The counts of a run of cases: [`Layout::stride`] counters per group, and
+/// the ids of the cases counted as (group, id) in case order.
+struct Part {
+    cells: Vec<u64>,
+    ints: Vec<(u32, u64)>,
+    texts: Vec<(u32, String)>,
+}
+
+/// What [`count_part`] reads besides the cases.
+struct Counting<'h, 'p> {
+    how: &'h How<'p>,
+    layout: Layout,
+    /// The index in [`Shape::reasons`] of each reason code.
+    reason_of: &'h [u32],
+    groups: usize,
+}
+
+/// Counts the cases `offset..offset + rows.len()`, case `offset + j` in
+/// group `rows[j]` ([`Assignment::NONE`](group::Assignment::NONE) and
+/// other groups out of range are left out), `facts(i)` reading case `i`.
+fn count_part<'a, F: Borrow<Facts<'a>>>(
+    rows: &[u32],
+    offset: usize,
+    k: &Counting<'_, '_>,
+    facts: &impl Fn(usize) -> Result<F>,
+) -> Result<Part> {
+    let (how, l) = (k.how, k.layout);
+    let mut part = Part {
+        cells: vec![0; k.groups * l.stride],
+        ints: Vec::with_capacity(rows.len()),
+        texts: Vec::new(),
+    };
+    for (j, &g) in rows.iter().enumerate() {
+        if g as usize >= k.groups {
+            continue;
+        }
+        // Read in place (moving the facts out of the result would copy
+        // them through memory on every case).
+        let f = facts(offset + j)?;
+        let f: &Facts<'a> = f.borrow();
+        match f.id {
+            Id::Int(v) => part.ints.push((g, v)),
+            Id::Neg(v) => part.texts.push((g, v.to_string())),
+            Id::Text(s) => match id_number(s) {
+                Some(v) => part.ints.push((g, v)),
+                None => part.texts.push((g, s.to_owned())),
+            },
+        }
+        if f.score > 6 {
+            continue;
+        }
+        let at = g as usize * l.stride;
+        let c = &mut part.cells[at..at + l.stride];
+        c[0] += 1;
+        let reason = k.reason_of.get(f.reason as usize).copied().unwrap_or(0);
+        c[Layout::TOTALS + reason as usize] += 1;
+        let ok = matches!(
+            f.outcome,
+            Some(Outcome::Recovered) | Some(Outcome::Converted)
+        );
+        let ok = u64::from(ok);
+        let mut hit = |at: usize| {
+            c[at] += 1;
+            c[at + 1] += ok;
+        };
+        let band = match f.contacted {
+            Some(t) => how
+                .speed_band(f.opened, t)
+                .map_err(|e| e.in_case(f.index, &f.id.text()))?,
+            None => l.not_contacted,
+        };
+        hit(l.speed + 2 * band);
+        if let Some(ch) = f.channel {
+            let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
+            hit(l.chan + 2 * i);
+        }
+        hit(l.expect + 2 * f.expectation);
+        let level = if f.compensation == 0 {
+            0
+        } else {
+            1 + how
+                .caps
+                .iter()
+                .position(|cap| f.compensation <= cap.minor)
+                .unwrap_or(how.caps.len())
+        };
+        hit(l.comp + 2 * level);
+        if let Some(t) = f.contacted {
+            c[1] += 1;
+            c[2] += u64::from(t - f.opened <= 24 * 3600);
+        }
+        c[3] += ok;
+        c[4] += u64::from(f.outcome == Some(Outcome::Converted));
+        c[5] += u64::from(f.outcome == Some(Outcome::Lost));
+    }
+    Ok(part)
 }
 
 /// The cases read per thread before a count is split across threads.
 const CASES_PER_THREAD: usize = 1 << 14;
 
-/// The counts of `groups` groups over the cases of `rows` (the group of
-/// each case; [`Assignment::NONE`](group::Assignment::NONE) left out),
-/// `facts(i)` reading case `i`: split across threads by case, the first
-/// error in case order reported.
+/// [`count_part`] over all the cases of `rows`, split across threads by
+/// case: the parts added up, the ids kept in case order, the first error
+/// in case order reported.
 fn count_groups<'a, F: Borrow<Facts<'a>>>(
     rows: &[u32],
-    groups: usize,
-    layout: &Layout,
-    how: &How<'_>,
+    k: &Counting<'_, '_>,
     facts: impl Fn(usize) -> Result<F> + Sync,
-) -> Result<Vec<Count<'a>>> {
+) -> Result<Part> {
     let parts = parallel::map_parts(rows, CASES_PER_THREAD, |offset, part| {
-        let mut sizes = vec![0usize; groups];
-        for &g in part {
-            if let Some(n) = sizes.get_mut(g as usize) {
-                *n += 1;
-            }
-        }
-        let mut counts: Vec<Count<'a>> = sizes.iter().map(|&n| Count::new(layout, n)).collect();
-        for (j, &g) in part.iter().enumerate() {
-            if let Some(count) = counts.get_mut(g as usize) {
-                // Read in place (moving the facts out of the result would
-                // copy them through memory on every case).
-                match &facts(offset + j) {
-                    Ok(f) => count.add(f.borrow(), layout, how)?,
-                    Err(e) => return Err(e.clone()),
-                }
-            }
-        }
-        Ok(counts)
+        count_part(part, offset, k, &facts)
     });
     let mut parts = parts.into_iter();
     let mut all = match parts.next() {
         Some(first) => first?,
-        None => (0..groups).map(|_| Count::new(layout, 0)).collect(),
+        None => count_part(&[], 0, k, &facts)?,
     };
     for part in parts {
-        for (a, b) in all.iter_mut().zip(part?) {
-            a.merge(b);
+        let part = part?;
+        for (a, b) in all.cells.iter_mut().zip(&part.cells) {
+            *a += b;
         }
+        all.ints.extend_from_slice(&part.ints);
+        all.texts.extend(part.texts);
     }
     Ok(all)
+}
+
+/// The values of `pairs` (group, value) in group order (stable), and
+/// where each of `groups` groups starts (`groups + 1` offsets).
+fn by_group<T: Default>(pairs: Vec<(u32, T)>, groups: usize) -> (Vec<T>, Vec<usize>) {
+    let mut at = vec![0usize; groups + 1];
+    for (g, _) in &pairs {
+        at[*g as usize + 1] += 1;
+    }
+    for i in 0..groups {
+        at[i + 1] += at[i];
+    }
+    let mut next = at.clone();
+    let mut out: Vec<T> = std::iter::repeat_with(T::default)
+        .take(pairs.len())
+        .collect();
+    for (g, v) in pairs {
+        let slot = &mut next[g as usize];
+        out[*slot] = v;
+        *slot += 1;
+    }
+    (out, at)
+}
+
+/// The statistics of all the cases as one group (errors in case order).
+fn stats_of<'a, F: Borrow<Facts<'a>>>(
+    n: usize,
+    how: &How<'_>,
+    reasons: &[&str],
+    facts: impl Fn(usize) -> Result<F>,
+) -> Result<RecoveryStats> {
+    let (distinct, reason_of) = distinct_reasons(reasons);
+    let shape = Shape::new(how, distinct);
+    let k = Counting {
+        how,
+        layout: shape.layout(),
+        reason_of: &reason_of,
+        groups: 1,
+    };
+    let part = count_part(&vec![0; n], 0, &k, &facts)?;
+    let ints: Vec<u64> = part.ints.into_iter().map(|(_, v)| v).collect();
+    let texts: Vec<String> = part.texts.into_iter().map(|(_, v)| v).collect();
+    Ok(shape.stats(&part.cells, &ints, &texts))
 }
 
 /// How to group cases in [`recovery_stats_by`].
@@ -1167,12 +1294,6 @@ impl GroupStats {
             }
         }
         v
-    }
-
-    /// The position of a group in a table: period start, dealer (`None`
-    /// first), key.
-    fn order(&self) -> (Option<NaiveDate>, Option<&str>, Option<&GroupKey>) {
-        (self.period_start, self.dealer.as_deref(), self.key.as_ref())
     }
 }
 
@@ -1244,33 +1365,10 @@ pub fn recovery_stats_by_keys<C: Borrow<Case> + Sync>(
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
 ) -> Result<Vec<GroupStats>> {
-    let how = How::new(policy, options);
-    let dealers: Vec<Option<&str>> = if grouping.dealer {
-        cases
-            .iter()
-            .map(|c| c.borrow().state().dealer.as_deref())
-            .collect()
-    } else {
-        Vec::new()
-    };
-    let dealers = Dict::of(&CaseTexts::Rows(&dealers), "dealer", cases.len())?;
-    let opened: Vec<i64> = cases.iter().map(|c| c.borrow().opened_at()).collect();
-    grouped_stats(
-        cases.len(),
-        &dealers,
-        &opened,
-        &how,
-        grouping,
-        keys,
-        &[],
-        |i| {
-            let c = cases[i].borrow();
-            Facts::of(i, c, &how).map_err(|e| e.in_case(i, c.id()))
-        },
-    )
+    Ok(recovery_stats_table(cases, policy, options, grouping, keys)?.rows())
 }
 
-/// The groups of [`recovery_stats_by_keys`] over `n` cases (their dealers
+/// The table of [`recovery_stats_by_keys`] over `n` cases (their dealers
 /// as a dictionary, empty when not grouped by dealer, and their opening
 /// instants), `facts(i)` reading case `i` (in input order) and `reasons`
 /// the labels of its reason codes.
@@ -1284,7 +1382,8 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     keys: Option<Keys<'_>>,
     reasons: &[&str],
     facts: impl Fn(usize) -> Result<F> + Sync,
-) -> Result<Vec<GroupStats>> {
+) -> Result<RecoveryStatsTable> {
+    let n_keys = key_columns(&keys);
     if let Some(k) = &keys {
         Error::check_len("keys", k.len(), "cases", n)?;
         k.check(n)?;
@@ -1318,14 +1417,16 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     }
     .assign(n)?;
     // One pass over the cases in input order, split across threads, each
-    // counted in its group.
-    let layout = Layout::new(how, reasons.len());
-    let counts = count_groups(&a.rows, a.labels.len(), &layout, how, facts)?;
-    // (Finishing on several threads was timed: no faster.)
-    let mut stats: Vec<Option<RecoveryStats>> = counts
-        .into_iter()
-        .map(|c| Some(c.finish(&layout, how, reasons)))
-        .collect();
+    // counted in its group's row of one block of counters.
+    let (distinct, reason_of) = distinct_reasons(reasons);
+    let shape = Shape::new(how, distinct);
+    let k = Counting {
+        how,
+        layout: shape.layout(),
+        reason_of: &reason_of,
+        groups: a.labels.len(),
+    };
+    let counted = count_groups(&a.rows, &k, facts)?;
     // The dealer and the caller's key of each group.
     let parts = |key: &'_ GroupKey| -> (Option<usize>, Vec<GroupKey>) {
         let parts: &[GroupKey] = match key {
@@ -1352,26 +1453,63 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     groups.sort_by(|x, y| {
         (a.labels[x.0].1, label(x.1), &x.2).cmp(&(a.labels[y.0].1, label(y.1), &y.2))
     });
-    // Sized once: a group's statistics are large, and growing the vector
-    // copied them all at each doubling (into fresh pages).
-    let mut out = Vec::with_capacity(groups.len());
-    for (i, d, rest) in groups {
-        let start = a.labels[i].1;
-        let key = extra.map(|multi| match (multi, rest.len()) {
-            (false, 1) => rest.into_iter().next().unwrap_or(GroupKey::All),
-            _ => GroupKey::Tuple(rest),
-        });
-        out.push(GroupStats {
-            period: start.zip(grouping.period).map(|(d, (per, _))| per.label(d)),
-            period_start: start.filter(|_| grouping.period.is_some()),
-            dealer: label(d).map(str::to_owned),
-            key,
-            stats: stats[i]
-                .take()
-                .ok_or_else(|| Error::arg("keys", "a group appears twice in the grouping"))?,
-        });
+    // The counters and ids in table order.
+    let stride = k.layout.stride;
+    let rank: Vec<u32> = {
+        let mut rank = vec![0u32; groups.len()];
+        for (r, g) in groups.iter().enumerate() {
+            rank[g.0] = r as u32;
+        }
+        rank
+    };
+    let mut cells = vec![0u64; groups.len() * stride];
+    for (r, g) in groups.iter().enumerate() {
+        cells[r * stride..(r + 1) * stride]
+            .copy_from_slice(&counted.cells[g.0 * stride..(g.0 + 1) * stride]);
     }
-    Ok(out)
+    let (ints, int_at) = by_group(
+        counted
+            .ints
+            .into_iter()
+            .map(|(g, v)| (rank[g as usize], v))
+            .collect(),
+        groups.len(),
+    );
+    let (texts, text_at) = by_group(
+        counted
+            .texts
+            .into_iter()
+            .map(|(g, v)| (rank[g as usize], v))
+            .collect(),
+        groups.len(),
+    );
+    let labels = groups
+        .into_iter()
+        .map(|(i, d, rest)| {
+            let start = a.labels[i].1;
+            GroupLabel {
+                period_start: start.filter(|_| grouping.period.is_some()),
+                dealer: label(d).map(str::to_owned),
+                key: extra.map(|multi| match (multi, rest.len()) {
+                    (false, 1) => rest.into_iter().next().unwrap_or(GroupKey::All),
+                    _ => GroupKey::Tuple(rest),
+                }),
+            }
+        })
+        .collect();
+    Ok(RecoveryStatsTable {
+        dealer: grouping.dealer,
+        period: grouping.period.map(|(p, _)| p),
+        tz: grouping.period.map(|(_, tz)| tz.name().to_owned()),
+        keys: n_keys,
+        groups: labels,
+        shape,
+        cells,
+        ints,
+        int_at,
+        texts,
+        text_at,
+    })
 }
 
 /// A text column of a case table ([`CaseColumns`]), in the form the
@@ -1915,7 +2053,7 @@ impl<'c, 'a> Rows<'c, 'a> {
         }
         let reason = match self.reason.codes[row] {
             NO_VALUE => return Err(bad("reason", "missing".into())),
-            c => Reason::Code(c),
+            c => c,
         };
         let contacted = cols.contacted.get(row).copied().filter(|&t| t != i64::MIN);
         if let Some(t) = contacted.filter(|&t| t < opened) {
@@ -2040,11 +2178,9 @@ pub fn recovery_stats_from_case_columns(
 ) -> Result<RecoveryStats> {
     let rows = Rows::new(cols)?;
     let reasons = rows.reasons();
-    stats_of(
-        (0..rows.len()).map(|i| rows.facts(i)),
-        &How::new(policy, options),
-        &reasons,
-    )
+    stats_of(rows.len(), &How::new(policy, options), &reasons, |i| {
+        rows.facts(i)
+    })
 }
 
 /// [`recovery_stats_table`] of a case table ([`CaseColumns`]; the dealer
@@ -2072,8 +2208,9 @@ pub fn recovery_stats_from_case_columns(
 /// let g = StatsGrouping { dealer: true, period: None };
 /// let t = recovery_stats_table_from_case_columns(&cols, &Policy::default(),
 ///     &StatsOptions::default(), &g, None)?;
-/// assert_eq!(t.rows.len(), 2);
-/// assert_eq!((t.rows[0].dealer.as_deref(), t.rows[0].stats.low_scores), (Some("D1"), 2));
+/// assert_eq!(t.len(), 2);
+/// let d1 = t.row(0).unwrap();
+/// assert_eq!((d1.dealer.as_deref(), d1.stats.low_scores), (Some("D1"), 2));
 /// # Ok::<(), nps_core::Error>(())
 /// ```
 pub fn recovery_stats_table_from_case_columns(
@@ -2095,8 +2232,7 @@ pub fn recovery_stats_table_from_case_columns(
         }
     };
     let reasons = rows.reasons();
-    let n_keys = key_columns(&keys);
-    let groups = grouped_stats(
+    let table = grouped_stats(
         n,
         &dealers,
         cols.opened,
@@ -2106,22 +2242,12 @@ pub fn recovery_stats_table_from_case_columns(
         &reasons,
         |i| rows.facts(i),
     );
-    let groups = match groups {
-        Ok(g) => g,
-        Err(e) => {
-            // A bad row first (in row order), then the grouping's error.
-            for i in 0..n {
-                rows.facts(i)?;
-            }
-            return Err(e);
+    table.or_else(|e| {
+        // A bad row first (in row order), then the grouping's error.
+        for i in 0..n {
+            rows.facts(i)?;
         }
-    };
-    Ok(RecoveryStatsTable {
-        rows: groups,
-        dealer: grouping.dealer,
-        period: grouping.period.map(|(p, _)| p),
-        tz: grouping.period.map(|(_, tz)| tz.name().to_owned()),
-        keys: n_keys,
+        Err(e)
     })
 }
 
@@ -2137,11 +2263,15 @@ fn key_columns(keys: &Option<Keys<'_>>) -> Option<usize> {
 /// computed with ([`recovery_stats_table`]): the form that merges
 /// ([`RecoveryStatsTable::merge`]), saves ([`Saved`]) and converts to a
 /// [`Table`].
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// The groups are held as columns (one block of counters, the labels of
+/// the splits and reasons once for all groups); [`RecoveryStatsTable::row`]
+/// and [`RecoveryStatsTable::rows`] build a group's [`GroupStats`] when
+/// asked. Saved as `{rows, dealer, period, tz, keys}` with `rows` the
+/// [`GroupStats`] of [`RecoveryStatsTable::rows`].
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(into = "TableState", try_from = "TableState")]
 pub struct RecoveryStatsTable {
-    /// The groups, sorted by period start, then dealer (`None` first), then
-    /// key.
-    pub rows: Vec<GroupStats>,
     /// Grouped by dealer.
     pub dealer: bool,
     /// The period grouped by, if any.
@@ -2150,6 +2280,155 @@ pub struct RecoveryStatsTable {
     pub tz: Option<String>,
     /// The number of key columns grouped by, if grouped by keys.
     pub keys: Option<usize>,
+    /// The groups, sorted by period start, then dealer (`None` first), then
+    /// key.
+    groups: Vec<GroupLabel>,
+    shape: Shape,
+    /// [`Layout::stride`] counters per group.
+    cells: Vec<u64>,
+    /// The numeric case ids of group `i`: `ints[int_at[i]..int_at[i + 1]]`
+    /// (in case order); the others in `texts`, likewise.
+    ints: Vec<u64>,
+    int_at: Vec<usize>,
+    texts: Vec<String>,
+    text_at: Vec<usize>,
+}
+
+/// Which group a row of a [`RecoveryStatsTable`] is.
+#[derive(Debug, Clone, PartialEq)]
+struct GroupLabel {
+    period_start: Option<NaiveDate>,
+    dealer: Option<String>,
+    key: Option<GroupKey>,
+}
+
+impl GroupLabel {
+    /// The position of a group in a table: period start, dealer (`None`
+    /// first), key.
+    fn order(&self) -> (Option<NaiveDate>, Option<&str>, Option<&GroupKey>) {
+        (self.period_start, self.dealer.as_deref(), self.key.as_ref())
+    }
+}
+
+/// The saved form of a [`RecoveryStatsTable`].
+#[derive(Serialize, Deserialize)]
+struct TableState {
+    rows: Vec<GroupStats>,
+    dealer: bool,
+    period: Option<Period>,
+    tz: Option<String>,
+    keys: Option<usize>,
+}
+
+impl From<RecoveryStatsTable> for TableState {
+    fn from(t: RecoveryStatsTable) -> TableState {
+        TableState {
+            rows: t.rows(),
+            dealer: t.dealer,
+            period: t.period,
+            tz: t.tz,
+            keys: t.keys,
+        }
+    }
+}
+
+impl TryFrom<TableState> for RecoveryStatsTable {
+    type Error = Error;
+    /// The columns of saved rows: every row's figures equal their
+    /// recomputation from its counts ([`RecoveryStats::check`]), its
+    /// period label is that of its period start, and every row was
+    /// computed with the same policy and options (the first row's).
+    fn try_from(s: TableState) -> Result<RecoveryStatsTable> {
+        let bad = |reason: String| Err(Error::arg("state", reason));
+        let mut reasons: Vec<String> = (s.rows.iter())
+            .flat_map(|r| r.stats.parts.reason_counts.keys().cloned())
+            .collect();
+        reasons.sort_unstable();
+        reasons.dedup();
+        let shape = match s.rows.first() {
+            Some(r) => {
+                let st = &r.stats;
+                Shape {
+                    reasons,
+                    speed: (st.by_speed.iter())
+                        .map(|b| (b.label.clone(), b.expected))
+                        .collect(),
+                    comp: st.by_compensation.iter().map(|b| b.label.clone()).collect(),
+                    top_reasons: st.parts.top_reasons,
+                    channel_rule: st.parts.channel_rule,
+                    policy: st.parts.policy.clone(),
+                }
+            }
+            None => Shape::empty(),
+        };
+        if shape.speed.is_empty() {
+            return bad("row 0: the speed bands are missing".into());
+        }
+        let stride = shape.layout().stride;
+        let mut t = RecoveryStatsTable {
+            dealer: s.dealer,
+            period: s.period,
+            tz: s.tz,
+            keys: s.keys,
+            groups: Vec::with_capacity(s.rows.len()),
+            cells: Vec::with_capacity(s.rows.len() * stride),
+            ints: Vec::new(),
+            int_at: vec![0],
+            texts: Vec::new(),
+            text_at: vec![0],
+            shape,
+        };
+        for (i, r) in s.rows.into_iter().enumerate() {
+            r.stats.check()?;
+            let label = t.period.zip(r.period_start).map(|(p, d)| p.label(d));
+            if r.period != label {
+                return bad(format!(
+                    "row {i}: its period, dealer or key does not match the grouping"
+                ));
+            }
+            match t.shape.cells_of(&r.stats) {
+                Ok(c) => t.cells.extend_from_slice(&c),
+                Err(why) => return bad(format!("row {i}: {why}")),
+            }
+            let ids = r.stats.parts.case_ids;
+            t.ints.extend(ids.ints);
+            t.int_at.push(t.ints.len());
+            t.texts.extend(ids.texts);
+            t.text_at.push(t.texts.len());
+            t.groups.push(GroupLabel {
+                period_start: r.period_start,
+                dealer: r.dealer,
+                key: r.key,
+            });
+        }
+        Ok(t)
+    }
+}
+
+impl Shape {
+    /// The shape of a table without rows (read back from a saved state:
+    /// nothing says its policy; it merges with any table).
+    fn empty() -> Shape {
+        Shape {
+            reasons: Vec::new(),
+            speed: vec![("not_contacted".into(), None)],
+            comp: Vec::new(),
+            top_reasons: StatsOptions::default().top_reasons,
+            channel_rule: ChannelRule::default(),
+            policy: String::new(),
+        }
+    }
+}
+
+/// Tables are equal when their grouping and their rows
+/// ([`RecoveryStatsTable::rows`]) are.
+impl PartialEq for RecoveryStatsTable {
+    fn eq(&self, other: &RecoveryStatsTable) -> bool {
+        (self.dealer, self.period, &self.tz, self.keys)
+            == (other.dealer, other.period, &other.tz, other.keys)
+            && self.len() == other.len()
+            && (0..self.len()).all(|i| self.row(i) == other.row(i))
+    }
 }
 
 /// [`recovery_stats_by_keys`] as a [`RecoveryStatsTable`].
@@ -2168,7 +2447,7 @@ pub struct RecoveryStatsTable {
 /// let first = recovery_stats_table(&cases[..2], &p, &o, &g, None)?;
 /// let rest = recovery_stats_table(&cases[2..], &p, &o, &g, None)?;
 /// assert_eq!(first.merge(&rest)?, one_pass);
-/// assert_eq!(one_pass.rows[0].stats.low_scores, 2); // D1: a and c
+/// assert_eq!(one_pass.row(0).unwrap().stats.low_scores, 2); // D1: a and c
 /// # Ok::<(), nps_core::Error>(())
 /// ```
 pub fn recovery_stats_table<C: Borrow<Case> + Sync>(
@@ -2178,17 +2457,90 @@ pub fn recovery_stats_table<C: Borrow<Case> + Sync>(
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
 ) -> Result<RecoveryStatsTable> {
-    let n_keys = key_columns(&keys);
-    Ok(RecoveryStatsTable {
-        rows: recovery_stats_by_keys(cases, policy, options, grouping, keys)?,
-        dealer: grouping.dealer,
-        period: grouping.period.map(|(p, _)| p),
-        tz: grouping.period.map(|(_, tz)| tz.name().to_owned()),
-        keys: n_keys,
-    })
+    let how = How::new(policy, options);
+    let dealers: Vec<Option<&str>> = if grouping.dealer {
+        cases
+            .iter()
+            .map(|c| c.borrow().state().dealer.as_deref())
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let dealers = Dict::of(&CaseTexts::Rows(&dealers), "dealer", cases.len())?;
+    let reasons = CaseReasons::of(cases);
+    let opened: Vec<i64> = cases.iter().map(|c| c.borrow().opened_at()).collect();
+    grouped_stats(
+        cases.len(),
+        &dealers,
+        &opened,
+        &how,
+        grouping,
+        keys,
+        &reasons.labels,
+        |i| reasons.facts(cases, i, &how),
+    )
 }
 
 impl RecoveryStatsTable {
+    /// The number of groups.
+    pub fn len(&self) -> usize {
+        self.groups.len()
+    }
+
+    /// True without groups (no cases).
+    pub fn is_empty(&self) -> bool {
+        self.groups.is_empty()
+    }
+
+    /// Group `i` (in table order), `None` past the end.
+    ///
+    /// ```
+    /// use nps_core::case::{At, Case, Event};
+    /// use nps_core::policy::Policy;
+    /// use nps_core::programme::{recovery_stats_table, StatsGrouping, StatsOptions};
+    /// let open = |id, dealer: &str| Case::new(id, Event::Opened { at: At(0), score: 5,
+    ///     reason: "r".into(), high_value: false, public_opinion_risk: false,
+    ///     dealer: Some(dealer.into()) });
+    /// let g = StatsGrouping { dealer: true, period: None };
+    /// let t = recovery_stats_table(&[open("a", "D2")?, open("b", "D1")?], &Policy::default(),
+    ///     &StatsOptions::default(), &g, None)?;
+    /// let first = t.row(0).unwrap();
+    /// assert_eq!((first.dealer.as_deref(), first.stats.low_scores), (Some("D1"), 1));
+    /// assert!(first.stats.parts.case_ids.contains("b"));
+    /// assert!(t.row(2).is_none());
+    /// # Ok::<(), nps_core::Error>(())
+    /// ```
+    pub fn row(&self, i: usize) -> Option<GroupStats> {
+        let g = self.groups.get(i)?;
+        Some(GroupStats {
+            period: self.period.zip(g.period_start).map(|(p, d)| p.label(d)),
+            period_start: g.period_start,
+            dealer: g.dealer.clone(),
+            key: g.key.clone(),
+            stats: self.stats_at(i),
+        })
+    }
+
+    /// Every group, in table order ([`RecoveryStatsTable::row`]).
+    pub fn rows(&self) -> Vec<GroupStats> {
+        (0..self.len()).filter_map(|i| self.row(i)).collect()
+    }
+
+    /// The counters of group `i`.
+    fn cells_at(&self, i: usize) -> &[u64] {
+        let stride = self.shape.layout().stride;
+        &self.cells[i * stride..(i + 1) * stride]
+    }
+
+    /// The statistics of group `i` (in range).
+    fn stats_at(&self, i: usize) -> RecoveryStats {
+        self.shape.stats(
+            self.cells_at(i),
+            &self.ints[self.int_at[i]..self.int_at[i + 1]],
+            &self.texts[self.text_at[i]..self.text_at[i + 1]],
+        )
+    }
+
     /// Merges the tables of two disjoint sets of cases: groups present in
     /// both merge ([`RecoveryStats::merge`]), the others are kept, and the
     /// result equals [`recovery_stats_table`] over both sets at once.
@@ -2208,64 +2560,127 @@ impl RecoveryStatsTable {
                 ),
             ));
         }
-        if let (Some(a), Some(b)) = (self.rows.first(), other.rows.first()) {
-            // Same policy and options in every row of a table: one empty
-            // merge checks them.
-            let empty = |s: &RecoveryStats| RecoveryStats {
-                parts: StatsParts {
-                    case_ids: CaseIds::default(),
-                    ..s.parts.clone()
-                },
-                ..s.clone()
-            };
-            empty(&a.stats).merge(&empty(&b.stats))?;
+        if self.is_empty() {
+            return Ok(other.clone());
         }
-        let ids = |t: &RecoveryStatsTable| {
-            let (mut ints, mut texts) = (Vec::new(), Vec::new());
-            for r in &t.rows {
-                ints.extend_from_slice(&r.stats.parts.case_ids.ints);
-                texts.extend(r.stats.parts.case_ids.texts.iter().cloned());
-            }
-            CaseIds::from_parts(ints, texts)
+        if other.is_empty() {
+            return Ok(self.clone());
+        }
+        // Same policy and options in every row of a table: one merge of
+        // the first rows without their ids checks them.
+        let empty = |t: &RecoveryStatsTable| {
+            let mut s = t.stats_at(0);
+            s.parts.case_ids = CaseIds::default();
+            s
         };
+        empty(self).merge(&empty(other))?;
+        let ids = |t: &RecoveryStatsTable| CaseIds::from_parts(t.ints.clone(), t.texts.clone());
         ids(self).merge(&ids(other))?;
-        let mut rows = Vec::with_capacity(self.rows.len() + other.rows.len());
+        // The reasons of both, and where each table's reasons go.
+        let mut reasons: Vec<String> = (self.shape.reasons.iter())
+            .chain(&other.shape.reasons)
+            .cloned()
+            .collect();
+        reasons.sort_unstable();
+        reasons.dedup();
+        let shape = Shape {
+            reasons,
+            ..self.shape.clone()
+        };
+        let l = shape.layout();
+        let mut out = RecoveryStatsTable {
+            groups: Vec::with_capacity(self.len() + other.len()),
+            shape,
+            cells: Vec::with_capacity((self.len() + other.len()) * l.stride),
+            ints: Vec::with_capacity(self.ints.len() + other.ints.len()),
+            int_at: vec![0],
+            texts: Vec::with_capacity(self.texts.len() + other.texts.len()),
+            text_at: vec![0],
+            ..self.clone_grouping()
+        };
         let (mut i, mut j) = (0, 0);
-        while i < self.rows.len() || j < other.rows.len() {
-            let ord = match (self.rows.get(i), other.rows.get(j)) {
+        while i < self.len() || j < other.len() {
+            let ord = match (self.groups.get(i), other.groups.get(j)) {
                 (Some(a), Some(b)) => a.order().cmp(&b.order()),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 _ => std::cmp::Ordering::Greater,
             };
-            match ord {
-                std::cmp::Ordering::Less => {
-                    rows.push(self.rows[i].clone());
-                    i += 1;
-                }
-                std::cmp::Ordering::Greater => {
-                    rows.push(other.rows[j].clone());
-                    j += 1;
-                }
-                std::cmp::Ordering::Equal => {
-                    let mut g = self.rows[i].clone();
-                    g.stats = g.stats.merge(&other.rows[j].stats)?;
-                    rows.push(g);
-                    i += 1;
-                    j += 1;
-                }
+            let (a, b) = match ord {
+                std::cmp::Ordering::Less => (Some(i), None),
+                std::cmp::Ordering::Greater => (None, Some(j)),
+                std::cmp::Ordering::Equal => (Some(i), Some(j)),
+            };
+            i += usize::from(a.is_some());
+            j += usize::from(b.is_some());
+            let label = a.map(|x| &self.groups[x]).or(b.map(|y| &other.groups[y]));
+            out.groups.extend(label.cloned());
+            let at = out.cells.len();
+            out.cells.resize(at + l.stride, 0);
+            for (t, g) in [(self, a), (other, b)] {
+                let Some(g) = g else { continue };
+                t.add_to(g, &mut out.cells[at..], &out.shape.reasons)?;
+                out.ints
+                    .extend_from_slice(&t.ints[t.int_at[g]..t.int_at[g + 1]]);
+                out.texts
+                    .extend_from_slice(&t.texts[t.text_at[g]..t.text_at[g + 1]]);
             }
+            out.int_at.push(out.ints.len());
+            out.text_at.push(out.texts.len());
         }
-        Ok(RecoveryStatsTable {
-            rows,
-            ..self.clone()
-        })
+        Ok(out)
+    }
+
+    /// This table's grouping, without groups.
+    fn clone_grouping(&self) -> RecoveryStatsTable {
+        RecoveryStatsTable {
+            dealer: self.dealer,
+            period: self.period,
+            tz: self.tz.clone(),
+            keys: self.keys,
+            groups: Vec::new(),
+            shape: self.shape.clone(),
+            cells: Vec::new(),
+            ints: Vec::new(),
+            int_at: vec![0],
+            texts: Vec::new(),
+            text_at: vec![0],
+        }
+    }
+
+    /// Adds the counters of group `g` to `to`, counters of a shape with
+    /// the same splits and the reasons `reasons` (a superset of this
+    /// table's); a count that overflows is an error naming `other`.
+    fn add_to(&self, g: usize, to: &mut [u64], reasons: &[String]) -> Result<()> {
+        let from = self.cells_at(g);
+        let r = self.shape.reasons.len();
+        let add = |x: &mut u64, y: u64| -> Result<()> {
+            *x = x
+                .checked_add(y)
+                .ok_or_else(|| Error::arg("other", "a count overflows"))?;
+            Ok(())
+        };
+        for k in 0..Layout::TOTALS {
+            add(&mut to[k], from[k])?;
+        }
+        for (name, &n) in self.shape.reasons.iter().zip(&from[Layout::TOTALS..]) {
+            let k = reasons.binary_search(name).unwrap_or(0);
+            add(&mut to[Layout::TOTALS + k], n)?;
+        }
+        let (bands, to_bands) = (
+            &from[Layout::TOTALS + r..],
+            &mut to[Layout::TOTALS + reasons.len()..],
+        );
+        for (x, &y) in to_bands.iter_mut().zip(bands) {
+            add(x, y)?;
+        }
+        Ok(())
     }
 
     /// The rules of a table read back from a saved state: groups strictly
-    /// sorted, a period (start and label) exactly when grouped by period,
-    /// a key exactly when grouped by keys, no dealer unless grouped by
-    /// dealer, every row's statistics valid ([`RecoveryStats::check`]) and
-    /// computed with the same policy and options.
+    /// sorted, a period start exactly when grouped by period (the first day
+    /// of its period), a key exactly when grouped by keys, no dealer unless
+    /// grouped by dealer, every row's statistics valid
+    /// ([`RecoveryStats::check`]).
     pub fn check(&self) -> Result<()> {
         let bad = |reason: String| Err(Error::arg("state", reason));
         if self.tz.is_some() != self.period.is_some() {
@@ -2274,14 +2689,14 @@ impl RecoveryStatsTable {
         if let Some(tz) = &self.tz {
             crate::period::parse_tz(tz)?;
         }
-        for (i, r) in self.rows.iter().enumerate() {
-            r.stats.check()?;
-            let label_ok = match (self.period, r.period_start, &r.period) {
-                (Some(p), Some(d), Some(l)) => p.start_of(d) == d && *l == p.label(d),
-                (None, None, None) => true,
+        for (i, r) in self.groups.iter().enumerate() {
+            self.stats_at(i).check()?;
+            let period_ok = match (self.period, r.period_start) {
+                (Some(p), Some(d)) => p.start_of(d) == d,
+                (None, None) => true,
                 _ => false,
             };
-            if !label_ok
+            if !period_ok
                 || r.key.is_some() != self.keys.is_some()
                 || (!self.dealer && r.dealer.is_some())
             {
@@ -2289,17 +2704,10 @@ impl RecoveryStatsTable {
                     "row {i}: its period, dealer or key does not match the grouping"
                 ));
             }
-            if i > 0 {
-                let p = &self.rows[i - 1];
-                if p.order() >= r.order() {
-                    return bad(format!(
-                        "row {i}: rows must be sorted by period, dealer, key, without repeats"
-                    ));
-                }
-                let (a, b) = (&p.stats.parts, &r.stats.parts);
-                if (&a.policy, a.top_reasons) != (&b.policy, b.top_reasons) {
-                    return bad(format!("row {i}: computed with another policy or options"));
-                }
+            if i > 0 && self.groups[i - 1].order() >= r.order() {
+                return bad(format!(
+                    "row {i}: rows must be sorted by period, dealer, key, without repeats"
+                ));
             }
         }
         Ok(())
@@ -2329,44 +2737,50 @@ impl RecoveryStatsTable {
     /// # Ok::<(), nps_core::Error>(())
     /// ```
     pub fn to_table(&self) -> Table {
-        let rows = &self.rows;
+        let groups = &self.groups;
         let mut columns = Vec::new();
         if self.dealer {
             columns.push((
                 "dealer".to_owned(),
-                Column::Str(rows.iter().map(|r| r.dealer.clone()).collect()),
+                Column::Str(groups.iter().map(|r| r.dealer.clone()).collect()),
             ));
         }
         if self.keys.is_some() {
             let none = GroupKey::All;
-            let keys = rows.iter().map(|r| r.key.as_ref().unwrap_or(&none));
+            let keys = groups.iter().map(|r| r.key.as_ref().unwrap_or(&none));
             columns.extend(Table::key_columns(keys));
         }
         let n_keys = columns.len();
         if self.period.is_some() {
             columns.push((
                 "period".to_owned(),
-                Column::Date(rows.iter().map(|r| r.period_start).collect()),
+                Column::Date(groups.iter().map(|r| r.period_start).collect()),
             ));
         }
-        let count = |f: fn(&RecoveryStats) -> u64| {
-            Column::U64(rows.iter().map(|r| Some(f(&r.stats))).collect())
-        };
-        let rate = |f: fn(&RecoveryStats) -> RecoveryRate| {
-            Column::F64(rows.iter().map(|r| f(&r.stats).value).collect())
+        let count =
+            |k: usize| Column::U64((0..self.len()).map(|i| Some(self.cells_at(i)[k])).collect());
+        let rate = |k: usize| {
+            Column::F64(
+                (0..self.len())
+                    .map(|i| {
+                        let c = self.cells_at(i);
+                        RecoveryRate::new(c[k], c[0]).value
+                    })
+                    .collect(),
+            )
         };
         let c: [(&str, Column); 11] = [
-            ("low_scores", count(|s| s.low_scores)),
-            ("launched", count(|s| s.launched)),
-            ("responded_24h", count(|s| s.responded_24h)),
-            ("recovered", count(|s| s.recovered)),
-            ("converted", count(|s| s.converted)),
-            ("lost", count(|s| s.lost)),
-            ("launch_rate", rate(|s| s.launch_rate)),
-            ("response_24h_rate", rate(|s| s.response_24h_rate)),
-            ("success_rate", rate(|s| s.success_rate)),
-            ("conversion_rate", rate(|s| s.conversion_rate)),
-            ("lost_rate", rate(|s| s.lost_rate)),
+            ("low_scores", count(0)),
+            ("launched", count(1)),
+            ("responded_24h", count(2)),
+            ("recovered", count(3)),
+            ("converted", count(4)),
+            ("lost", count(5)),
+            ("launch_rate", rate(1)),
+            ("response_24h_rate", rate(2)),
+            ("success_rate", rate(3)),
+            ("conversion_rate", rate(4)),
+            ("lost_rate", rate(5)),
         ];
         columns.extend(c.into_iter().map(|(n, c)| (n.to_owned(), c)));
         Table {
@@ -2876,6 +3290,39 @@ mod merge_tests {
                 .argument(),
             Some("state")
         );
+        // Rows computed with other options than the first row's, or with
+        // bands of their own, do not load as one table.
+        let state = String::from_utf8(t.to_state()).unwrap();
+        assert!(t.len() == 1 && state.matches("\"top_reasons\":5").count() == 1);
+        let two = recovery_stats_table(
+            &[
+                all.clone(),
+                vec![build(9, &(3, 0, 2, 1, Some(30), None, 1))],
+            ]
+            .concat(),
+            &Policy::default(),
+            &StatsOptions::default(),
+            &g,
+            None,
+        )
+        .unwrap();
+        let state = String::from_utf8(two.to_state()).unwrap();
+        assert_eq!(
+            RecoveryStatsTable::from_state(state.as_bytes()).unwrap(),
+            two
+        );
+        for (from, to) in [
+            ("\"top_reasons\":5", "\"top_reasons\":4"),
+            ("\"label\":\"phone\"", "\"label\":\"fax\""),
+            ("\"label\":\"not_contacted\"", "\"label\":\"never\""),
+        ] {
+            assert_eq!(state.matches(from).count(), 2, "{from}");
+            let at = state.rfind(from).unwrap();
+            let bad = format!("{}{to}{}", &state[..at], &state[at + from.len()..]);
+            let e = RecoveryStatsTable::from_state(bad.as_bytes()).unwrap_err();
+            assert_eq!(e.argument(), Some("state"), "{from}: {e}");
+            assert!(e.to_string().contains("row 1"), "{from}: {e}");
+        }
         let rate = RecoveryRate::new(1, 3);
         assert_eq!(RecoveryRate::from_state(&rate.to_state()).unwrap(), rate);
         let bad = String::from_utf8(rate.to_state())
@@ -2887,6 +3334,45 @@ mod merge_tests {
                 .argument(),
             Some("state")
         );
+    }
+
+    /// A table of cases that are all promoters (no low score) saved without
+    /// speed bands is refused, not read into a table without its
+    /// never-contacted band; an empty table loads and merges with any.
+    #[test]
+    fn tables_without_bands_or_rows_load_safely() {
+        let specs: Vec<Spec> = (0..4).map(|i| (9, 0, 1, i, None, None, 0)).collect();
+        let (all, _, _) = split(&specs, &[true]);
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let g = StatsGrouping {
+            dealer: true,
+            period: None,
+        };
+        let t = recovery_stats_table(&all, &p, &o, &g, None).unwrap();
+        assert_eq!((t.len(), t.row(0).unwrap().stats.low_scores), (1, 0));
+        let mut v: serde_json::Value = serde_json::from_slice(&t.to_state()).unwrap();
+        fn clear(v: &mut serde_json::Value) {
+            match v {
+                serde_json::Value::Object(o) => {
+                    for (k, x) in o.iter_mut() {
+                        match k.as_str() {
+                            "by_speed" => *x = serde_json::Value::Array(Vec::new()),
+                            _ => clear(x),
+                        }
+                    }
+                }
+                serde_json::Value::Array(a) => a.iter_mut().for_each(clear),
+                _ => {}
+            }
+        }
+        clear(&mut v);
+        let e = RecoveryStatsTable::from_state(&serde_json::to_vec(&v).unwrap()).unwrap_err();
+        assert_eq!(e.argument(), Some("state"), "{e}");
+        let empty = recovery_stats_table::<Case>(&[], &p, &o, &g, None).unwrap();
+        let loaded = RecoveryStatsTable::from_state(&empty.to_state()).unwrap();
+        assert_eq!((loaded.len(), &loaded), (0, &empty));
+        assert_eq!(loaded.merge(&t).unwrap(), t);
+        assert_eq!(t.merge(&loaded).unwrap(), t);
     }
 }
 
@@ -3553,9 +4039,9 @@ mod case_columns_tests {
             period: Some((Period::Quarter, parse_tz("Asia/Shanghai").unwrap())),
         };
         let table = recovery_stats_table_from_case_columns(&cols, &p, &o, &g, None).unwrap();
-        assert_eq!(table.rows.len(), 7 * 5);
+        assert_eq!(table.len(), 7 * 5);
         let mut seen = 0;
-        for row in &table.rows {
+        for row in &table.rows() {
             let d: u32 = row.dealer.as_deref().unwrap().parse().unwrap();
             let quarter = row.period.clone().unwrap();
             // The rows of this group, chosen independently of the engine.

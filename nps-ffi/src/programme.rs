@@ -831,7 +831,7 @@ pub unsafe extern "C" fn nps_recovery_stats_table_from_case_columns_json(
             };
             with_case_columns(columns, n, |c| {
                 let t = recovery_stats_table_from_case_columns(c, &p, &o, &g, None)?;
-                Ok(groups_to_json(&t.rows))
+                Ok(groups_to_json(&t.rows()))
             })?
         };
         // SAFETY: caller guarantees on buf and text_len.

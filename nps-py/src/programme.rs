@@ -315,7 +315,7 @@ impl nps_core::state::Saved for SavedStatsTable {
 #[pymethods]
 impl PyRecoveryStatsTable {
     fn __len__(&self) -> usize {
-        self.table.rows.len()
+        self.table.len()
     }
 
     /// Row `index` as (period, dealer, RecoveryStats).
@@ -323,17 +323,14 @@ impl PyRecoveryStatsTable {
         &self,
         index: isize,
     ) -> PyResult<(Option<String>, Option<String>, PyRecoveryStats)> {
-        let n = self.table.rows.len() as isize;
+        let n = self.table.len() as isize;
         let i = if index < 0 { index + n } else { index };
         if !(0..n).contains(&i) {
             return Err(PyIndexError::new_err("row index out of range"));
         }
-        let r = &self.table.rows[i as usize];
-        Ok((
-            r.period.clone(),
-            r.dealer.clone(),
-            PyRecoveryStats(r.stats.clone()),
-        ))
+        let r = (self.table.row(i as usize))
+            .ok_or_else(|| PyIndexError::new_err("row index out of range"))?;
+        Ok((r.period, r.dealer, PyRecoveryStats(r.stats)))
     }
 
     /// The table as columns for `nps/_table.py` (`to_arrow`, `to_pandas`,
@@ -402,7 +399,7 @@ impl PyRecoveryStatsTable {
     }
 
     fn __repr__(&self) -> String {
-        format!("<RecoveryStatsTable: {} rows>", self.table.rows.len())
+        format!("<RecoveryStatsTable: {} rows>", self.table.len())
     }
 }
 
