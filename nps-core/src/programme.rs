@@ -1103,9 +1103,12 @@ fn count_part<'a, F: Borrow<Facts<'a>>>(
             continue;
         }
         // Read in place (moving the facts out of the result would copy
-        // them through memory on every case).
-        let f = facts(offset + j)?;
-        let f: &Facts<'a> = f.borrow();
+        // them through memory on every case, stalling on the copy).
+        let read = facts(offset + j);
+        let f: &Facts<'a> = match &read {
+            Ok(f) => f.borrow(),
+            Err(e) => return Err(e.clone()),
+        };
         match f.id {
             Id::Int(v) => part.ints.push((g, v)),
             Id::Neg(v) => part.texts.push((g, v.to_string())),

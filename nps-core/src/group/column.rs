@@ -187,13 +187,31 @@ pub(super) fn each_text<'s>(
     end: usize,
     mut f: impl FnMut(usize, &'s str),
 ) {
+    each_text_while(col, start, end, |row, s| {
+        f(row, s);
+        true
+    });
+}
+
+/// As [`each_text`] while `f` returns true: the rows after the block in
+/// which it returns false are not read.
+pub(super) fn each_text_while<'s>(
+    col: &'s dyn TextColumn,
+    start: usize,
+    end: usize,
+    mut f: impl FnMut(usize, &'s str) -> bool,
+) {
     let mut buf: [&'s str; TEXT_BLOCK] = [""; TEXT_BLOCK];
     let mut at = start;
     while at < end {
         let n = (end - at).min(TEXT_BLOCK);
         col.read(at, &mut buf[..n]);
+        let mut more = true;
         for (j, s) in buf[..n].iter().enumerate() {
-            f(at + j, s);
+            more &= f(at + j, s);
+        }
+        if !more {
+            return;
         }
         at += n;
     }

@@ -5,7 +5,7 @@
 
 use std::hash::Hash;
 
-use super::column::{each_text, text_at, with_codes, Code, RowTexts, TextColumn};
+use super::column::{each_text, each_text_while, text_at, with_codes, Code, RowTexts, TextColumn};
 use super::count::{self, Idx, Slot};
 use super::hash::{hash_of, map_with_capacity, FastMap};
 use super::{Codes, GroupKey, Keys};
@@ -991,9 +991,11 @@ impl<'a> TextSlots<'a> {
         let parts = map_each(parts, |(start, mut local)| {
             let mut seen: FastMap<&'a str, u32> = map_with_capacity(1024);
             let mut order: Vec<&'a str> = Vec::new();
-            each_text(col, start, (start + per).min(rows), |row, s| {
+            // Past the limit the part stops reading (the column is then
+            // numbered by sorting, `index_texts`).
+            each_text_while(col, start, (start + per).min(rows), |row, s| {
                 if order.len() > limit {
-                    return;
+                    return false;
                 }
                 let next = order.len() as u32;
                 let id = *seen.entry(s).or_insert_with(|| {
@@ -1003,6 +1005,7 @@ impl<'a> TextSlots<'a> {
                 if let Some(l) = local.as_deref_mut() {
                     l[row - start] = id;
                 }
+                true
             });
             (order, local)
         });
