@@ -1079,8 +1079,25 @@ struct Counting<'h, 'p> {
     how: &'h How<'p>,
     layout: Layout,
     /// The index in [`Shape::reasons`] of each reason code.
-    reason_of: &'h [u32],
+    reason_of: Vec<u32>,
     groups: usize,
+}
+
+impl<'h, 'p> Counting<'h, 'p> {
+    /// The shape of statistics computed with `how` over the reasons of
+    /// codes labelled `reasons`, and how to count `groups` groups in it.
+    fn new(how: &'h How<'p>, reasons: &[&str], groups: usize) -> (Shape, Counting<'h, 'p>) {
+        let (distinct, reason_of) = distinct_reasons(reasons);
+        let shape = Shape::new(how, distinct);
+        let layout = shape.layout();
+        let k = Counting {
+            how,
+            layout,
+            reason_of,
+            groups,
+        };
+        (shape, k)
+    }
 }
 
 /// Counts the cases `offset..offset + rows.len()`, case `offset + j` in
@@ -1226,14 +1243,7 @@ fn stats_of<'a, F: Borrow<Facts<'a>>>(
     reasons: &[&str],
     facts: impl Fn(usize) -> Result<F>,
 ) -> Result<RecoveryStats> {
-    let (distinct, reason_of) = distinct_reasons(reasons);
-    let shape = Shape::new(how, distinct);
-    let k = Counting {
-        how,
-        layout: shape.layout(),
-        reason_of: &reason_of,
-        groups: 1,
-    };
+    let (shape, k) = Counting::new(how, reasons, 1);
     let part = count_part(&vec![0; n], 0, &k, &facts)?;
     let ints: Vec<u64> = part.ints.into_iter().map(|(_, v)| v).collect();
     let texts: Vec<String> = part.texts.into_iter().map(|(_, v)| v).collect();
@@ -1421,14 +1431,7 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     .assign(n)?;
     // One pass over the cases in input order, split across threads, each
     // counted in its group's row of one block of counters.
-    let (distinct, reason_of) = distinct_reasons(reasons);
-    let shape = Shape::new(how, distinct);
-    let k = Counting {
-        how,
-        layout: shape.layout(),
-        reason_of: &reason_of,
-        groups: a.labels.len(),
-    };
+    let (shape, k) = Counting::new(how, reasons, a.labels.len());
     let counted = count_groups(&a.rows, &k, facts)?;
     // The dealer and the caller's key of each group.
     let parts = |key: &'_ GroupKey| -> (Option<usize>, Vec<GroupKey>) {
