@@ -1214,12 +1214,14 @@ fn count_groups<'a, F: Borrow<Facts<'a>>>(
     Ok(all)
 }
 
-/// The values of `pairs` (group, value) in group order (stable), and
-/// where each of `groups` groups starts (`groups + 1` offsets).
-fn by_group<T: Default>(pairs: Vec<(u32, T)>, groups: usize) -> (Vec<T>, Vec<usize>) {
+/// The values of `pairs` (group, value) ordered by the rank of their
+/// group (`rank[group]`, a permutation of the groups; stable), and where
+/// the values of each rank start (`rank.len() + 1` offsets).
+fn by_group<T: Default>(pairs: Vec<(u32, T)>, rank: &[u32]) -> (Vec<T>, Vec<usize>) {
+    let groups = rank.len();
     let mut at = vec![0usize; groups + 1];
     for (g, _) in &pairs {
-        at[*g as usize + 1] += 1;
+        at[rank[*g as usize] as usize + 1] += 1;
     }
     for i in 0..groups {
         at[i + 1] += at[i];
@@ -1229,7 +1231,7 @@ fn by_group<T: Default>(pairs: Vec<(u32, T)>, groups: usize) -> (Vec<T>, Vec<usi
         .take(pairs.len())
         .collect();
     for (g, v) in pairs {
-        let slot = &mut next[g as usize];
+        let slot = &mut next[rank[g as usize] as usize];
         out[*slot] = v;
         *slot += 1;
     }
@@ -1473,22 +1475,8 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
         cells[r * stride..(r + 1) * stride]
             .copy_from_slice(&counted.cells[g.0 * stride..(g.0 + 1) * stride]);
     }
-    let (ints, int_at) = by_group(
-        counted
-            .ints
-            .into_iter()
-            .map(|(g, v)| (rank[g as usize], v))
-            .collect(),
-        groups.len(),
-    );
-    let (texts, text_at) = by_group(
-        counted
-            .texts
-            .into_iter()
-            .map(|(g, v)| (rank[g as usize], v))
-            .collect(),
-        groups.len(),
-    );
+    let (ints, int_at) = by_group(counted.ints, &rank);
+    let (texts, text_at) = by_group(counted.texts, &rank);
     let labels = groups
         .into_iter()
         .map(|(i, d, rest)| {
