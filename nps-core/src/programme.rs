@@ -671,8 +671,9 @@ pub fn recovery_stats<C: Borrow<Case>>(
 ) -> Result<RecoveryStats> {
     let how = How::new(policy, options);
     let reasons = CaseReasons::of(cases);
-    stats_of(cases.len(), &how, &reasons.labels, |i| {
-        reasons.facts(cases, i, &how)
+    let tick = |k: &Counting<'_, '_>, i| Tick::of(&reasons.facts(cases, i, &how)?, k);
+    stats_of(cases.len(), &how, &reasons.labels, tick, |i| {
+        Id::Text(cases[i].borrow().id())
     })
 }
 
@@ -718,6 +719,10 @@ struct How<'p> {
     /// wall-clock time (`None`: the last band, without a limit), for
     /// [`How::speed_band`].
     wall: Option<Vec<Option<i64>>>,
+    /// The ascending wall-clock limits up to the first band without one,
+    /// and the band of a contact past them all, when the limits ascend
+    /// (the bands then count the limits passed, [`How::wall_band`]).
+    ascending: Option<(Vec<i64>, usize)>,
 }
 
 impl<'p> How<'p> {
@@ -746,6 +751,25 @@ impl<'p> How<'p> {
         speed_band(self.policy, opened, contacted)
     }
 
+    /// [`How::speed_band`] counted without a branch per limit, when the
+    /// wall-clock limits ascend and the opening plus each limit is an
+    /// instant in range (`None` otherwise: ask [`How::speed_band`]).
+    #[inline(always)]
+    fn wall_band(&self, opened: i64, contacted: i64) -> Option<usize> {
+        use crate::period::{MAX_TS, MIN_TS};
+        let (limits, past) = self.ascending.as_ref()?;
+        let last = limits.last().copied().unwrap_or(0);
+        let ok = |t: i64| (MIN_TS..=MAX_TS).contains(&t);
+        if !(ok(opened) && opened.checked_add(last).is_some_and(ok)) {
+            return None;
+        }
+        // `contacted <= opened + limit` for the first band whose limit
+        // holds: with ascending limits, the count of limits passed.
+        let late = contacted.saturating_sub(opened);
+        let passed: usize = limits.iter().map(|&s| usize::from(late > s)).sum();
+        Some(passed.min(*past))
+    }
+
     fn new(policy: &'p Policy, options: &'p StatsOptions) -> How<'p> {
         let mut caps: Vec<Money> = policy.tiers.iter().map(|t| t.compensation_cap).collect();
         caps.sort_by_key(|m| m.minor);
@@ -758,7 +782,7 @@ impl<'p> How<'p> {
         if let Some(last) = caps.last() {
             comp_labels.push(format!("> {last}"));
         }
-        let wall = policy
+        let wall: Option<Vec<Option<i64>>> = policy
             .recovery
             .success_by_speed
             .iter()
@@ -768,6 +792,15 @@ impl<'p> How<'p> {
                 Some(_) => None,
             })
             .collect();
+        let ascending = wall.as_ref().filter(|w| !w.is_empty()).and_then(|w| {
+            let limits: Vec<i64> = w.iter().map_while(|l| *l).collect();
+            let past = if limits.len() < w.len() {
+                limits.len()
+            } else {
+                w.len() - 1
+            };
+            limits.is_sorted().then_some((limits, past))
+        });
         How {
             policy,
             options,
@@ -776,6 +809,7 @@ impl<'p> How<'p> {
             speed_labels,
             comp_labels,
             wall,
+            ascending,
         }
     }
 }
@@ -1066,12 +1100,27 @@ impl Layout {
     const TOTALS: usize = 6;
 }
 
-/// The counts of a run of cases: [`Layout::stride`] counters per group, and
-/// the ids of the cases counted as (group, id) in case order.
+/// The position in [`Channel::ALL`] of each channel, by discriminant.
+const CHANNEL_AT: [usize; Channel::ALL.len()] = {
+    let mut at = [0; Channel::ALL.len()];
+    let mut i = 0;
+    while i < at.len() {
+        at[Channel::ALL[i] as usize] = i;
+        i += 1;
+    }
+    at
+};
+
+/// The position of a channel in [`Channel::ALL`]; `Channel::ALL.len()` for
+/// none.
+#[inline(always)]
+fn channel_at(ch: Option<Channel>) -> usize {
+    ch.map_or(Channel::ALL.len(), |c| CHANNEL_AT[c as usize])
+}
+
+/// The counts of a run of cases: [`Layout::stride`] counters per group.
 struct Part {
     cells: Vec<u64>,
-    ints: Vec<(u32, u64)>,
-    texts: Vec<(u32, String)>,
 }
 
 /// What [`count_part`] reads besides the cases.
@@ -1100,86 +1149,167 @@ impl<'h, 'p> Counting<'h, 'p> {
     }
 }
 
+/// What one case adds to the counters of its group ([`Tick::add`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Tick {
+    /// 1 for a low score (0–6, the cases counted), else 0.
+    low: u32,
+    /// The index of its reason in [`Shape::reasons`].
+    reason: u32,
+    /// Its speed band ([`Layout::not_contacted`] when never contacted).
+    band: usize,
+    /// The position of its channel in [`Channel::ALL`] (`Channel::ALL.len()`:
+    /// none).
+    channel: usize,
+    /// Index in [`EXPECTATION_BANDS`].
+    expectation: usize,
+    /// Compensation level: 0 none, else 1 + the caps below the total.
+    level: usize,
+    /// [`outcome_code`] of its outcome.
+    outcome: u8,
+    /// 1 when contacted, else 0.
+    contacted: u32,
+    /// 1 when contacted within 24 hours of the opening, else 0.
+    within_day: u32,
+}
+
+/// An outcome as a number: 0 open, 1 recovered, 2 converted, 3 lost.
+#[inline(always)]
+fn outcome_code(o: Option<Outcome>) -> u8 {
+    match o {
+        None => 0,
+        Some(Outcome::Recovered) => 1,
+        Some(Outcome::Converted) => 2,
+        Some(Outcome::Lost) => 3,
+    }
+}
+
+impl Tick {
+    /// The tick of a case from its values: `reason` its reason code,
+    /// `channel` as [`channel_at`], `outcome` as [`outcome_code`],
+    /// `compensation` in minor units (0: none); `at()` its index and id, for
+    /// an error.
+    #[allow(clippy::too_many_arguments)]
+    #[inline(always)]
+    fn new<'a>(
+        k: &Counting<'_, '_>,
+        score: u8,
+        reason: u32,
+        opened: i64,
+        contacted: Option<i64>,
+        channel: usize,
+        outcome: u8,
+        expectation: usize,
+        compensation: i64,
+        at: impl FnOnce() -> (usize, Id<'a>),
+    ) -> Result<Tick> {
+        let (how, l) = (k.how, &k.layout);
+        let reached = u32::from(contacted.is_some());
+        let t = contacted.unwrap_or(opened);
+        let band = match (how.wall_band(opened, t), contacted) {
+            (Some(band), _) => [l.not_contacted, band][reached as usize],
+            (None, None) => l.not_contacted,
+            (None, Some(t)) => how.speed_band(opened, t).map_err(|e| {
+                let (index, id) = at();
+                e.in_case(index, &id.text())
+            })?,
+        };
+        // The caps ascend: the level is 1 + the caps below the total.
+        let level = usize::from(compensation != 0)
+            * (1 + how
+                .caps
+                .iter()
+                .map(|cap| usize::from(compensation > cap.minor))
+                .sum::<usize>());
+        Ok(Tick {
+            low: u32::from(score <= 6),
+            reason: k.reason_of.get(reason as usize).copied().unwrap_or(0),
+            band,
+            channel,
+            expectation,
+            level,
+            outcome,
+            contacted: reached,
+            within_day: reached & u32::from(t.saturating_sub(opened) <= 24 * 3600),
+        })
+    }
+
+    /// The tick of what [`Facts`] say.
+    #[inline(always)]
+    fn of<'a>(f: &Facts<'a>, k: &Counting<'_, '_>) -> Result<Tick> {
+        Tick::new(
+            k,
+            f.score,
+            f.reason,
+            f.opened,
+            f.contacted,
+            channel_at(f.channel),
+            outcome_code(f.outcome),
+            f.expectation,
+            f.compensation,
+            || (f.index, f.id),
+        )
+    }
+
+    /// Adds the tick to the counters `c` of its group ([`Layout`]): every
+    /// counter is added to, by 0 where the case does not count (a score
+    /// above 6, a split it is not in), without a branch on the case's
+    /// values, which come in random order.
+    #[inline(always)]
+    fn add(self, c: &mut [u32], l: &Layout) {
+        let low = self.low;
+        c[0] += low;
+        c[Layout::TOTALS + self.reason as usize] += low;
+        let ok = low & u32::from(self.outcome == 1 || self.outcome == 2);
+        let mut hit = |at: usize, n: u32| {
+            c[at] += n;
+            c[at + 1] += n & ok;
+        };
+        hit(l.speed + 2 * self.band, low);
+        let has = u32::from(self.channel < Channel::ALL.len());
+        hit(
+            l.chan + 2 * self.channel.min(Channel::ALL.len() - 1),
+            low & has,
+        );
+        hit(l.expect + 2 * self.expectation, low);
+        hit(l.comp + 2 * self.level, low);
+        c[1] += low & self.contacted;
+        c[2] += low & self.within_day;
+        c[3] += ok;
+        c[4] += low & u32::from(self.outcome == 2);
+        c[5] += low & u32::from(self.outcome == 3);
+    }
+}
+
 /// Counts the cases `offset..offset + rows.len()`, case `offset + j` in
 /// group `rows[j]` ([`Assignment::NONE`](group::Assignment::NONE) and
-/// other groups out of range are left out), `facts(i)` reading case `i`.
-fn count_part<'a, F: Borrow<Facts<'a>>>(
+/// other groups out of range are left out), `tick(i)` reading case `i`.
+fn count_part(
     rows: &[u32],
     offset: usize,
     k: &Counting<'_, '_>,
-    facts: &impl Fn(usize) -> Result<F>,
+    tick: &impl Fn(&Counting<'_, '_>, usize) -> Result<Tick>,
 ) -> Result<Part> {
-    let (how, l) = (k.how, k.layout);
+    let l = k.layout;
     let mut part = Part {
         cells: vec![0; k.groups * l.stride],
-        ints: Vec::with_capacity(rows.len()),
-        texts: Vec::new(),
     };
-    for (j, &g) in rows.iter().enumerate() {
-        if g as usize >= k.groups {
-            continue;
+    // Counted in `u32`s (half the memory a case touches), added to the
+    // part's counters every `u32::MAX` cases.
+    const BLOCK: usize = u32::MAX as usize;
+    let mut counts = vec![0u32; part.cells.len()];
+    for (b, block) in rows.chunks(BLOCK).enumerate() {
+        for (j, &g) in block.iter().enumerate() {
+            if g as usize >= k.groups {
+                continue;
+            }
+            let t = tick(k, offset + b * BLOCK + j)?;
+            let at = g as usize * l.stride;
+            t.add(&mut counts[at..at + l.stride], &l);
         }
-        // Read in place (moving the facts out of the result would copy
-        // them through memory on every case, stalling on the copy).
-        let read = facts(offset + j);
-        let f: &Facts<'a> = match &read {
-            Ok(f) => f.borrow(),
-            Err(e) => return Err(e.clone()),
-        };
-        match f.id {
-            Id::Int(v) => part.ints.push((g, v)),
-            Id::Neg(v) => part.texts.push((g, v.to_string())),
-            Id::Text(s) => match id_number(s) {
-                Some(v) => part.ints.push((g, v)),
-                None => part.texts.push((g, s.to_owned())),
-            },
+        for (a, c) in part.cells.iter_mut().zip(&mut counts) {
+            *a += u64::from(std::mem::take(c));
         }
-        if f.score > 6 {
-            continue;
-        }
-        let at = g as usize * l.stride;
-        let c = &mut part.cells[at..at + l.stride];
-        c[0] += 1;
-        let reason = k.reason_of.get(f.reason as usize).copied().unwrap_or(0);
-        c[Layout::TOTALS + reason as usize] += 1;
-        let ok = matches!(
-            f.outcome,
-            Some(Outcome::Recovered) | Some(Outcome::Converted)
-        );
-        let ok = u64::from(ok);
-        let mut hit = |at: usize| {
-            c[at] += 1;
-            c[at + 1] += ok;
-        };
-        let band = match f.contacted {
-            Some(t) => how
-                .speed_band(f.opened, t)
-                .map_err(|e| e.in_case(f.index, &f.id.text()))?,
-            None => l.not_contacted,
-        };
-        hit(l.speed + 2 * band);
-        if let Some(ch) = f.channel {
-            let i = Channel::ALL.iter().position(|&x| x == ch).unwrap_or(0);
-            hit(l.chan + 2 * i);
-        }
-        hit(l.expect + 2 * f.expectation);
-        let level = if f.compensation == 0 {
-            0
-        } else {
-            1 + how
-                .caps
-                .iter()
-                .position(|cap| f.compensation <= cap.minor)
-                .unwrap_or(how.caps.len())
-        };
-        hit(l.comp + 2 * level);
-        if let Some(t) = f.contacted {
-            c[1] += 1;
-            c[2] += u64::from(t - f.opened <= 24 * 3600);
-        }
-        c[3] += ok;
-        c[4] += u64::from(f.outcome == Some(Outcome::Converted));
-        c[5] += u64::from(f.outcome == Some(Outcome::Lost));
     }
     Ok(part)
 }
@@ -1190,66 +1320,106 @@ const CASES_PER_THREAD: usize = 1 << 14;
 /// [`count_part`] over all the cases of `rows`, split across threads by
 /// case: the parts added up, the ids kept in case order, the first error
 /// in case order reported.
-fn count_groups<'a, F: Borrow<Facts<'a>>>(
+fn count_groups(
     rows: &[u32],
     k: &Counting<'_, '_>,
-    facts: impl Fn(usize) -> Result<F> + Sync,
+    tick: impl Fn(&Counting<'_, '_>, usize) -> Result<Tick> + Sync,
 ) -> Result<Part> {
     let parts = parallel::map_parts(rows, CASES_PER_THREAD, |offset, part| {
-        count_part(part, offset, k, &facts)
+        count_part(part, offset, k, &tick)
     });
     let mut parts = parts.into_iter();
     let mut all = match parts.next() {
         Some(first) => first?,
-        None => count_part(&[], 0, k, &facts)?,
+        None => count_part(&[], 0, k, &tick)?,
     };
     for part in parts {
         let part = part?;
         for (a, b) in all.cells.iter_mut().zip(&part.cells) {
             *a += b;
         }
-        all.ints.extend_from_slice(&part.ints);
-        all.texts.extend(part.texts);
     }
     Ok(all)
 }
 
-/// The values of `pairs` (group, value) ordered by the rank of their
-/// group (`rank[group]`, a permutation of the groups; stable), and where
-/// the values of each rank start (`rank.len() + 1` offsets).
-fn by_group<T: Default>(pairs: Vec<(u32, T)>, rank: &[u32]) -> (Vec<T>, Vec<usize>) {
-    let groups = rank.len();
-    let mut at = vec![0usize; groups + 1];
-    for (g, _) in &pairs {
-        at[rank[*g as usize] as usize + 1] += 1;
+/// The case ids of the groups, in table order: case `i` in group
+/// `rows[i]` (groups out of range left out), whose rank in the table is
+/// `rank[rows[i]]`, `id(i)` its id. The numeric ids of rank `r` are
+/// `ints[int_at[r]..int_at[r + 1]]`, the others likewise in `texts`, each
+/// in case order (a counting sort by rank).
+struct GroupIds {
+    ints: Vec<u64>,
+    int_at: Vec<usize>,
+    texts: Vec<String>,
+    text_at: Vec<usize>,
+}
+
+impl GroupIds {
+    fn of<'a>(rows: &[u32], rank: &[u32], id: impl Fn(usize) -> Id<'a>) -> GroupIds {
+        /// A numeric id, else the text of one.
+        #[inline(always)]
+        fn number(id: Id<'_>) -> std::result::Result<u64, Cow<'_, str>> {
+            match id {
+                Id::Int(v) => Ok(v),
+                Id::Text(s) => id_number(s).ok_or(Cow::Borrowed(s)),
+                Id::Neg(_) => Err(id.text().into_owned().into()),
+            }
+        }
+        let groups = rank.len();
+        let (mut int_at, mut text_at) = (vec![0usize; groups + 1], vec![0usize; groups + 1]);
+        let ranked = || {
+            rows.iter()
+                .enumerate()
+                .filter_map(|(i, &g)| Some((i, *rank.get(g as usize)? as usize)))
+        };
+        for (i, r) in ranked() {
+            match number(id(i)) {
+                Ok(_) => int_at[r + 1] += 1,
+                Err(_) => text_at[r + 1] += 1,
+            }
+        }
+        for at in [&mut int_at, &mut text_at] {
+            for r in 0..groups {
+                at[r + 1] += at[r];
+            }
+        }
+        let (mut next_int, mut next_text) = (int_at.clone(), text_at.clone());
+        let mut ints = vec![0u64; int_at[groups]];
+        let mut texts = vec![String::new(); text_at[groups]];
+        for (i, r) in ranked() {
+            match number(id(i)) {
+                Ok(v) => {
+                    ints[next_int[r]] = v;
+                    next_int[r] += 1;
+                }
+                Err(s) => {
+                    texts[next_text[r]] = s.into_owned();
+                    next_text[r] += 1;
+                }
+            }
+        }
+        GroupIds {
+            ints,
+            int_at,
+            texts,
+            text_at,
+        }
     }
-    for i in 0..groups {
-        at[i + 1] += at[i];
-    }
-    let mut next = at.clone();
-    let mut out: Vec<T> = std::iter::repeat_with(T::default)
-        .take(pairs.len())
-        .collect();
-    for (g, v) in pairs {
-        let slot = &mut next[rank[g as usize] as usize];
-        out[*slot] = v;
-        *slot += 1;
-    }
-    (out, at)
 }
 
 /// The statistics of all the cases as one group (errors in case order).
-fn stats_of<'a, F: Borrow<Facts<'a>>>(
+fn stats_of<'a>(
     n: usize,
     how: &How<'_>,
     reasons: &[&str],
-    facts: impl Fn(usize) -> Result<F>,
+    tick: impl Fn(&Counting<'_, '_>, usize) -> Result<Tick>,
+    id: impl Fn(usize) -> Id<'a>,
 ) -> Result<RecoveryStats> {
     let (shape, k) = Counting::new(how, reasons, 1);
-    let part = count_part(&vec![0; n], 0, &k, &facts)?;
-    let ints: Vec<u64> = part.ints.into_iter().map(|(_, v)| v).collect();
-    let texts: Vec<String> = part.texts.into_iter().map(|(_, v)| v).collect();
-    Ok(shape.stats(&part.cells, &ints, &texts))
+    let rows = vec![0; n];
+    let part = count_part(&rows, 0, &k, &tick)?;
+    let ids = GroupIds::of(&rows, &[0], id);
+    Ok(shape.stats(&part.cells, &ids.ints, &ids.texts))
 }
 
 /// How to group cases in [`recovery_stats_by`].
@@ -1388,7 +1558,7 @@ pub fn recovery_stats_by_keys<C: Borrow<Case> + Sync>(
 /// instants), `facts(i)` reading case `i` (in input order) and `reasons`
 /// the labels of its reason codes.
 #[allow(clippy::too_many_arguments)]
-fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
+fn grouped_stats<'a>(
     n: usize,
     dealers: &Dict<'_>,
     opened: &[i64],
@@ -1396,7 +1566,8 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
     reasons: &[&str],
-    facts: impl Fn(usize) -> Result<F> + Sync,
+    tick: impl Fn(&Counting<'_, '_>, usize) -> Result<Tick> + Sync,
+    id: impl Fn(usize) -> Id<'a>,
 ) -> Result<RecoveryStatsTable> {
     let n_keys = key_columns(&keys);
     if let Some(k) = &keys {
@@ -1425,7 +1596,10 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     };
     let tz = grouping.period.map(|(_, tz)| tz.name());
     let a = group::Grouping {
-        keys: Some(Keys::Multi(&cols)),
+        keys: Some(match extra {
+            None => Keys::U32(&dealer_key),
+            Some(_) => Keys::Multi(&cols),
+        }),
         timestamps: Some(opened),
         period: grouping.period.map(|(p, _)| p),
         tz,
@@ -1434,12 +1608,12 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
     // One pass over the cases in input order, split across threads, each
     // counted in its group's row of one block of counters.
     let (shape, k) = Counting::new(how, reasons, a.labels.len());
-    let counted = count_groups(&a.rows, &k, facts)?;
+    let counted = count_groups(&a.rows, &k, tick)?;
     // The dealer and the caller's key of each group.
     let parts = |key: &'_ GroupKey| -> (Option<usize>, Vec<GroupKey>) {
         let parts: &[GroupKey] = match key {
             GroupKey::Tuple(k) => k,
-            _ => &[],
+            k => std::slice::from_ref(k),
         };
         let dealer = match parts.first() {
             Some(GroupKey::UInt(d)) if *d > 0 => Some(*d as usize - 1),
@@ -1475,8 +1649,7 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
         cells[r * stride..(r + 1) * stride]
             .copy_from_slice(&counted.cells[g.0 * stride..(g.0 + 1) * stride]);
     }
-    let (ints, int_at) = by_group(counted.ints, &rank);
-    let (texts, text_at) = by_group(counted.texts, &rank);
+    let ids = GroupIds::of(&a.rows, &rank, id);
     let labels = groups
         .into_iter()
         .map(|(i, d, rest)| {
@@ -1499,10 +1672,10 @@ fn grouped_stats<'a, F: Borrow<Facts<'a>>>(
         groups: labels,
         shape,
         cells,
-        ints,
-        int_at,
-        texts,
-        text_at,
+        ints: ids.ints,
+        int_at: ids.int_at,
+        texts: ids.texts,
+        text_at: ids.text_at,
     })
 }
 
@@ -1860,6 +2033,15 @@ impl<'a> IdColumn<'a> {
         })
     }
 
+    /// True when row `row` has an id.
+    #[inline(always)]
+    fn has(&self, row: usize) -> bool {
+        match self {
+            IdColumn::Texts(t) => t[row].is_some(),
+            _ => true,
+        }
+    }
+
     /// The id of row `row` (`None`: missing).
     #[inline]
     fn get(&self, row: usize) -> Option<Id<'a>> {
@@ -1970,40 +2152,74 @@ struct Rows<'c, 'a> {
     ids: IdColumn<'a>,
     reason: Dict<'a>,
     channel: Dict<'a>,
-    /// The channel of each label of `channel` (`None`: unknown).
-    channels: Vec<Option<Channel>>,
+    /// [`channel_at`] of no channel, then of each label of `channel`
+    /// ([`UNKNOWN`]: not a channel), by code + 1.
+    channel_slots: Vec<u8>,
     outcome: Dict<'a>,
-    outcomes: Vec<Option<Outcome>>,
+    /// [`outcome_code`] of no outcome, then of each label of `outcome`
+    /// ([`UNKNOWN`]: not an outcome), by code + 1.
+    outcome_codes: Vec<u8>,
+    /// The dealers, when grouped by dealer (else empty).
+    dealer: Dict<'a>,
 }
 
 impl<'c, 'a> Rows<'c, 'a> {
-    fn new(cols: &'c CaseColumns<'a>) -> Result<Rows<'c, 'a>> {
+    /// The rows of `cols`, with the dictionary of its dealers when
+    /// `dealers` (else an empty one).
+    fn new(cols: &'c CaseColumns<'a>, dealers: bool) -> Result<Rows<'c, 'a>> {
         cols.check()?;
         let n = cols.case.len();
-        let channel = Dict::of(&cols.channel, "channel", n)?;
-        let outcome = Dict::of(&cols.outcome, "outcome", n)?;
-        let channels = channel
-            .labels
-            .iter()
-            .map(|l| Channel::ALL.into_iter().find(|c| c.name() == l))
-            .collect();
-        let outcomes = outcome
-            .labels
-            .iter()
-            .map(|l| {
-                [Outcome::Recovered, Outcome::Converted, Outcome::Lost]
-                    .into_iter()
-                    .find(|o| o.name() == l)
+        // The text columns coded side by side (a thread each, as many as
+        // there are, once the rows are many).
+        let texts = [
+            (&cols.channel, "channel"),
+            (&cols.outcome, "outcome"),
+            (&cols.reason, "reason"),
+            (&cols.dealer, "dealer"),
+        ];
+        let texts = &texts[..if dealers { 4 } else { 3 }];
+        let per_thread = if n < CASES_PER_THREAD { texts.len() } else { 1 };
+        let mut dicts = parallel::map_parts(texts, per_thread, |_, part| {
+            part.iter()
+                .map(|(col, name)| Dict::of(col, name, n))
+                .collect::<Vec<_>>()
+        })
+        .into_iter()
+        .flatten();
+        let mut next = || {
+            dicts.next().unwrap_or_else(|| {
+                Ok(Dict {
+                    codes: Vec::new(),
+                    labels: Vec::new(),
+                })
             })
+        };
+        let (channel, outcome, reason, dealer) = (next(), next(), next(), next());
+        let (channel, outcome) = (channel?, outcome?);
+        let channel_slots = std::iter::once(NO_CHANNEL)
+            .chain(channel.labels.iter().map(|l| {
+                let c = Channel::ALL.into_iter().find(|c| c.name() == l);
+                c.map_or(UNKNOWN, |c| channel_at(Some(c)) as u8)
+            }))
             .collect();
+        let outcome_codes = std::iter::once(0)
+            .chain(outcome.labels.iter().map(|l| {
+                let o = [Outcome::Recovered, Outcome::Converted, Outcome::Lost]
+                    .into_iter()
+                    .find(|o| o.name() == l);
+                o.map_or(UNKNOWN, |o| outcome_code(Some(o)))
+            }))
+            .collect();
+        let ids = IdColumn::of(&cols.case)?;
         Ok(Rows {
             cols,
-            ids: IdColumn::of(&cols.case)?,
-            reason: Dict::of(&cols.reason, "reason", n)?,
+            ids,
+            reason: reason?,
             channel,
-            channels,
+            channel_slots,
             outcome,
-            outcomes,
+            outcome_codes,
+            dealer: dealer?,
         })
     }
 
@@ -2019,114 +2235,331 @@ impl<'c, 'a> Rows<'c, 'a> {
 
     /// What the statistics read of row `row`: its rules broken,
     /// [`Error::InCase`] around [`Error::InvalidValue`] naming the column
-    /// and the row.
+    /// and the row (a row without a case id: [`Error::InvalidValue`]).
     #[inline(always)]
     fn facts(&self, row: usize) -> Result<Facts<'a>> {
-        let id = self
-            .ids
-            .get(row)
-            .ok_or_else(|| Error::value("case", row, "missing case id"))?;
-        self.row(row, id).map_err(|e| e.in_case(row, &id.text()))
+        if self.row_ok(row) {
+            Ok(self.read(row))
+        } else {
+            Err(self.broken(row))
+        }
     }
 
+    /// The case id of row `row`, which has one ([`Rows::facts`] read it).
+    #[inline]
+    fn id(&self, row: usize) -> Id<'a> {
+        self.ids.get(row).unwrap_or(Id::Int(0))
+    }
+
+    /// The channel of row `row` as [`channel_at`] ([`UNKNOWN`]: a label
+    /// that is no channel).
     #[inline(always)]
-    fn row(&self, row: usize, id: Id<'a>) -> Result<Facts<'a>> {
+    fn channel_slot(&self, row: usize) -> u8 {
+        let c = self.channel.codes[row].wrapping_add(1) as usize;
+        self.channel_slots.get(c).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// The outcome of row `row` as [`outcome_code`] ([`UNKNOWN`]: a label
+    /// that is no outcome).
+    #[inline(always)]
+    fn outcome_code(&self, row: usize) -> u8 {
+        let c = self.outcome.codes[row].wrapping_add(1) as usize;
+        self.outcome_codes.get(c).copied().unwrap_or(UNKNOWN)
+    }
+
+    /// The values of row `row` the rules are about.
+    #[inline(always)]
+    fn values(&self, row: usize) -> RowValues {
         let cols = self.cols;
-        let bad = |name: &str, reason: String| Error::value(name, row, reason);
-        let opened = cols.opened[row];
-        if opened == i64::MIN {
-            return Err(bad("opened", "missing".into()));
+        RowValues {
+            id: self.ids.has(row),
+            opened: cols.opened[row],
+            score: cols.score[row],
+            reason: self.reason.codes[row],
+            contacted: cols.contacted.get(row).copied().unwrap_or(i64::MIN),
+            channel: self.channel_slot(row),
+            outcome: self.outcome_code(row),
+            compensation: cols.compensation.get(row).copied().unwrap_or(f64::NAN),
+            over: cols.over_expectation.get(row).copied().unwrap_or(false),
         }
-        let v = cols.score[row];
-        if v.is_nan() {
-            return Err(bad("score", "missing".into()));
+    }
+
+    /// True when every row keeps the rules of [`CaseColumns`]: each rule
+    /// over its columns at once (no branch per row).
+    fn all_ok(&self) -> bool {
+        let cols = self.cols;
+        let n = self.len();
+        fn all(n: usize, ok: impl Fn(usize) -> bool) -> bool {
+            (0..n).fold(true, |a, i| a & ok(i))
         }
-        // In range, a whole number is the integer it converts to.
-        if !(0.0..=10.0).contains(&v) || f64::from(v as u8) != v {
-            return Err(bad("score", format!("{v} is not a whole number 0–10")));
-        }
-        let reason = match self.reason.codes[row] {
-            NO_VALUE => return Err(bad("reason", "missing".into())),
-            c => c,
+        let reached = |i: usize| cols.contacted.get(i).is_some_and(|&t| t != i64::MIN);
+        let over = |i: usize| cols.over_expectation.get(i).copied().unwrap_or(false);
+        let ids = match &self.ids {
+            IdColumn::Texts(t) => t.iter().all(Option::is_some),
+            _ => true,
         };
-        let contacted = cols.contacted.get(row).copied().filter(|&t| t != i64::MIN);
-        if let Some(t) = contacted.filter(|&t| t < opened) {
-            return Err(bad(
+        ids && cols.opened.iter().fold(true, |a, &o| a & rule::opened(o))
+            && cols.score.iter().fold(true, |a, &v| a & rule::score(v))
+            && self
+                .reason
+                .codes
+                .iter()
+                .fold(true, |a, &r| a & rule::reason(r))
+            && (cols.opened.iter())
+                .zip(cols.contacted)
+                .fold(true, |a, (&o, &t)| a & rule::contact(o, t))
+            && all(n, |i| {
+                let (slot, contacted) = (self.channel_slot(i), reached(i));
+                rule::channel_given(slot != NO_CHANNEL, contacted)
+                    & rule::known(slot)
+                    & rule::known(self.outcome_code(i))
+                    & rule::outcome_after_contact(self.outcome_code(i), contacted)
+            })
+            && cols
+                .compensation
+                .iter()
+                .fold(true, |a, &c| a & rule::compensation(c))
+            && all(n, |i| {
+                rule::over(
+                    over(i),
+                    cols.compensation.get(i).copied().unwrap_or(f64::NAN),
+                )
+            })
+    }
+
+    /// True when row `row` keeps every rule ([`RowValues::rules`]).
+    #[inline(always)]
+    fn row_ok(&self, row: usize) -> bool {
+        self.values(row).rules().iter().all(|&ok| ok)
+    }
+
+    /// The error of row `row`, which breaks a rule: the first rule broken
+    /// ([`RowValues::rules`] in order), named with its column.
+    #[cold]
+    #[inline(never)]
+    fn broken(&self, row: usize) -> Error {
+        let v = self.values(row);
+        let Some(id) = self.ids.get(row) else {
+            return Error::value("case", row, "missing case id");
+        };
+        let bad =
+            |name: &str, reason: String| Error::value(name, row, reason).in_case(row, &id.text());
+        let label = |d: &Dict<'_>, c: u32| crate::error::quote(&d.labels[c as usize]);
+        let (opened, t, score) = (v.opened, v.contacted, v.score);
+        match v.rules().iter().position(|&ok| !ok) {
+            Some(1) => bad("opened", "missing".into()),
+            Some(2) if score.is_nan() => bad("score", "missing".into()),
+            Some(2) => bad("score", format!("{score} is not a whole number 0–10")),
+            Some(3) => bad("reason", "missing".into()),
+            Some(4) => bad(
                 "contacted",
                 format!("the first contact ({t}) is before the opening ({opened})"),
-            ));
-        }
-        let channel = match (self.channel.codes[row], contacted) {
-            (NO_VALUE, None) => None,
-            (NO_VALUE, Some(_)) => {
-                return Err(bad("channel", "missing (a contacted case has one)".into()))
-            }
-            (c, Some(_)) => Some(self.channels[c as usize].ok_or_else(|| {
-                bad(
-                    "channel",
-                    format!(
-                        "unknown channel `{}`",
-                        crate::error::quote(&self.channel.labels[c as usize])
-                    ),
-                )
-            })?),
-            (_, None) => {
-                return Err(bad(
-                    "channel",
-                    "given for a case never contacted (no `contacted`)".into(),
-                ));
-            }
-        };
-        let outcome = match self.outcome.codes[row] {
-            NO_VALUE => None,
-            c => Some(self.outcomes[c as usize].ok_or_else(|| {
-                bad(
-                    "outcome",
-                    format!(
-                        "unknown outcome `{}`",
-                        crate::error::quote(&self.outcome.labels[c as usize])
-                    ),
-                )
-            })?),
-        };
-        if contacted.is_none() && matches!(outcome, Some(Outcome::Recovered | Outcome::Converted)) {
-            return Err(bad(
+            ),
+            Some(5) if t == i64::MIN => bad(
+                "channel",
+                "given for a case never contacted (no `contacted`)".into(),
+            ),
+            Some(5) => bad("channel", "missing (a contacted case has one)".into()),
+            Some(6) => bad(
+                "channel",
+                format!(
+                    "unknown channel `{}`",
+                    label(&self.channel, self.channel.codes[row])
+                ),
+            ),
+            Some(7) => bad(
+                "outcome",
+                format!(
+                    "unknown outcome `{}`",
+                    label(&self.outcome, self.outcome.codes[row])
+                ),
+            ),
+            Some(8) => bad(
                 "outcome",
                 "a case is recovered or converted after a contact (no `contacted`)".into(),
-            ));
+            ),
+            Some(9) => bad(
+                "compensation",
+                format!(
+                    "{} is not a whole number of minor units ≥ 0",
+                    v.compensation
+                ),
+            ),
+            Some(10) => bad(
+                "over_expectation",
+                "true for a case without a compensation".into(),
+            ),
+            _ => Error::value("case", row, "breaks no rule of a case table row"),
         }
-        let over = cols.over_expectation.get(row).copied().unwrap_or(false);
-        let (expectation, compensation) = match cols.compensation.get(row).copied() {
-            Some(v) if !v.is_nan() => {
-                // Below 2^53 every whole number is exact.
-                if v.fract() != 0.0 || !(0.0..=9_007_199_254_740_992.0).contains(&v) {
-                    return Err(bad(
-                        "compensation",
-                        format!("{v} is not a whole number of minor units ≥ 0"),
-                    ));
-                }
-                (1 + usize::from(over), v as i64)
-            }
-            _ if over => {
-                return Err(bad(
-                    "over_expectation",
-                    "true for a case without a compensation".into(),
-                ))
-            }
-            _ => (0, 0),
-        };
-        Ok(Facts {
+    }
+
+    /// What the statistics read of row `row`, which keeps the rules.
+    #[inline(always)]
+    fn read(&self, row: usize) -> Facts<'a> {
+        let v = self.values(row);
+        let (expectation, compensation) = v.compensation();
+        Facts {
             index: row,
-            id,
-            score: v as u8,
-            reason,
-            opened,
-            contacted,
-            channel,
-            outcome,
+            id: self.id(row),
+            score: v.score as u8,
+            reason: v.reason,
+            opened: v.opened,
+            contacted: Some(v.contacted).filter(|&t| t != i64::MIN),
+            channel: Channel::ALL.get(v.channel as usize).copied(),
+            outcome: match v.outcome {
+                1 => Some(Outcome::Recovered),
+                2 => Some(Outcome::Converted),
+                3 => Some(Outcome::Lost),
+                _ => None,
+            },
             expectation,
             compensation,
-        })
+        }
+    }
+
+    /// What row `row`, which keeps the rules, adds to its group's counters.
+    #[inline(always)]
+    fn tick(&self, k: &Counting<'_, '_>, row: usize) -> Result<Tick> {
+        let v = self.values(row);
+        let (expectation, compensation) = v.compensation();
+        Tick::new(
+            k,
+            v.score as u8,
+            v.reason,
+            v.opened,
+            Some(v.contacted).filter(|&t| t != i64::MIN),
+            usize::from(v.channel),
+            v.outcome,
+            expectation,
+            compensation,
+            || (row, self.id(row)),
+        )
+    }
+}
+
+/// A label of a text column that is no channel or outcome
+/// ([`Rows::channel_slot`], [`Rows::outcome_code`]).
+const UNKNOWN: u8 = u8::MAX;
+
+/// The [`channel_at`] of no channel.
+const NO_CHANNEL: u8 = Channel::ALL.len() as u8;
+
+/// The rules of a row of a case table ([`CaseColumns`]), one function
+/// each: checked over whole columns ([`Rows::all_ok`]) and row by row to
+/// name the one a row breaks ([`RowValues::rules`]).
+mod rule {
+    use super::UNKNOWN;
+
+    /// An opening instant is given.
+    #[inline(always)]
+    pub(super) fn opened(opened: i64) -> bool {
+        opened != i64::MIN
+    }
+
+    /// The score is a whole number 0–10 (in range, a whole number is the
+    /// integer it converts to; NaN is not in range).
+    #[inline(always)]
+    pub(super) fn score(v: f64) -> bool {
+        (0.0..=10.0).contains(&v) && f64::from(v as u8) == v
+    }
+
+    /// A reason is given.
+    #[inline(always)]
+    pub(super) fn reason(code: u32) -> bool {
+        code != super::NO_VALUE
+    }
+
+    /// The first contact (`i64::MIN`: none) is not before the opening.
+    #[inline(always)]
+    pub(super) fn contact(opened: i64, contacted: i64) -> bool {
+        contacted == i64::MIN || contacted >= opened
+    }
+
+    /// A channel is given exactly when the case was contacted.
+    #[inline(always)]
+    pub(super) fn channel_given(channel: bool, contacted: bool) -> bool {
+        channel == contacted
+    }
+
+    /// A channel or outcome label is a known one.
+    #[inline(always)]
+    pub(super) fn known(code: u8) -> bool {
+        code != UNKNOWN
+    }
+
+    /// Recovered and converted ([`super::outcome_code`] 1, 2) only after a
+    /// contact.
+    #[inline(always)]
+    pub(super) fn outcome_after_contact(outcome: u8, contacted: bool) -> bool {
+        contacted | !matches!(outcome, 1 | 2)
+    }
+
+    /// A compensation (NaN: none) is a whole number of minor units in
+    /// `0..=2^53` (below 2^53 every whole number is exact).
+    #[inline(always)]
+    pub(super) fn compensation(c: f64) -> bool {
+        c.is_nan() || (c.fract() == 0.0 && (0.0..=9_007_199_254_740_992.0).contains(&c))
+    }
+
+    /// Over the customer's expectation only with a compensation.
+    #[inline(always)]
+    pub(super) fn over(over: bool, compensation: f64) -> bool {
+        !over || !compensation.is_nan()
+    }
+}
+
+/// The values of a row of a case table the rules of [`CaseColumns`] are
+/// about (the text columns as codes).
+struct RowValues {
+    /// The row has a case id.
+    id: bool,
+    opened: i64,
+    score: f64,
+    reason: u32,
+    /// `i64::MIN`: never contacted.
+    contacted: i64,
+    /// [`Rows::channel_slot`].
+    channel: u8,
+    /// [`Rows::outcome_code`].
+    outcome: u8,
+    /// NaN: none.
+    compensation: f64,
+    over: bool,
+}
+
+impl RowValues {
+    /// Each rule of a row ([`rule`]), true when kept, in the order a
+    /// broken one is reported ([`Rows::broken`]): the case id, the
+    /// opening, the score, the reason, the contact, the channel given, a
+    /// known channel, a known outcome, the outcome after a contact, the
+    /// compensation, over the expectation.
+    #[inline(always)]
+    fn rules(&self) -> [bool; 11] {
+        let contacted = self.contacted != i64::MIN;
+        [
+            self.id,
+            rule::opened(self.opened),
+            rule::score(self.score),
+            rule::reason(self.reason),
+            rule::contact(self.opened, self.contacted),
+            rule::channel_given(self.channel != NO_CHANNEL, contacted),
+            rule::known(self.channel),
+            rule::known(self.outcome),
+            rule::outcome_after_contact(self.outcome, contacted),
+            rule::compensation(self.compensation),
+            rule::over(self.over, self.compensation),
+        ]
+    }
+
+    /// The expectation band and the compensation in minor units (0: none)
+    /// of a row that keeps the rules.
+    #[inline(always)]
+    fn compensation(&self) -> (usize, i64) {
+        if self.compensation.is_nan() {
+            (0, 0)
+        } else {
+            (1 + usize::from(self.over), self.compensation as i64)
+        }
     }
 }
 
@@ -2170,11 +2603,21 @@ pub fn recovery_stats_from_case_columns(
     policy: &Policy,
     options: &StatsOptions,
 ) -> Result<RecoveryStats> {
-    let rows = Rows::new(cols)?;
+    let rows = Rows::new(cols, false)?;
     let reasons = rows.reasons();
-    stats_of(rows.len(), &How::new(policy, options), &reasons, |i| {
-        rows.facts(i)
-    })
+    let how = How::new(policy, options);
+    let id = |i| rows.id(i);
+    if rows.all_ok() {
+        stats_of(rows.len(), &how, &reasons, |k, i| rows.tick(k, i), id)
+    } else {
+        stats_of(
+            rows.len(),
+            &how,
+            &reasons,
+            |k, i| Tick::of(&rows.facts(i)?, k),
+            id,
+        )
+    }
 }
 
 /// [`recovery_stats_table`] of a case table ([`CaseColumns`]; the dealer
@@ -2214,27 +2657,38 @@ pub fn recovery_stats_table_from_case_columns(
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
 ) -> Result<RecoveryStatsTable> {
-    let rows = Rows::new(cols)?;
+    let rows = Rows::new(cols, grouping.dealer)?;
     let n = rows.len();
     let how = How::new(policy, options);
-    let dealers = if grouping.dealer {
-        Dict::of(&cols.dealer, "dealer", n)?
-    } else {
-        Dict {
-            codes: Vec::new(),
-            labels: Vec::new(),
-        }
-    };
     let reasons = rows.reasons();
+    let id = |i| rows.id(i);
+    let dealers = &rows.dealer;
+    if rows.all_ok() {
+        // Every row keeps the rules: read without checking each.
+        let tick = |k: &Counting<'_, '_>, i| rows.tick(k, i);
+        return grouped_stats(
+            n,
+            dealers,
+            cols.opened,
+            &how,
+            grouping,
+            keys,
+            &reasons,
+            tick,
+            id,
+        );
+    }
+    let tick = |k: &Counting<'_, '_>, i| Tick::of(&rows.facts(i)?, k);
     let table = grouped_stats(
         n,
-        &dealers,
+        dealers,
         cols.opened,
         &how,
         grouping,
         keys,
         &reasons,
-        |i| rows.facts(i),
+        tick,
+        id,
     );
     table.or_else(|e| {
         // A bad row first (in row order), then the grouping's error.
@@ -2471,7 +2925,8 @@ pub fn recovery_stats_table<C: Borrow<Case> + Sync>(
         grouping,
         keys,
         &reasons.labels,
-        |i| reasons.facts(cases, i, &how),
+        |k, i| Tick::of(&reasons.facts(cases, i, &how)?, k),
+        |i| Id::Text(cases[i].borrow().id()),
     )
 }
 
@@ -4198,5 +4653,179 @@ mod case_columns_tests {
         let e = recovery_stats_from_case_columns(&ragged, &p, &o).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         assert!(e.to_string().contains("16 bytes per row"), "{e}");
+    }
+
+    /// One row of a hostile case table: (id given, opened, score,
+    /// reason, contact delay, channel, outcome, compensation, over).
+    type Row = (
+        bool,
+        Option<i64>,
+        f64,
+        Option<usize>,
+        Option<i64>,
+        Option<usize>,
+        Option<usize>,
+        f64,
+        bool,
+    );
+
+    fn hostile_row() -> impl Strategy<Value = Row> {
+        let score = prop_oneof![
+            (0u8..=10).prop_map(f64::from),
+            Just(f64::NAN),
+            Just(-1.0),
+            Just(3.5),
+            Just(11.0)
+        ];
+        let compensation = prop_oneof![
+            Just(f64::NAN),
+            (0u32..100_000).prop_map(f64::from),
+            Just(0.5),
+            Just(-1.0),
+            Just(1e17)
+        ];
+        (
+            proptest::bool::weighted(0.95),
+            proptest::option::weighted(0.95, 0i64..2_000_000),
+            score,
+            proptest::option::weighted(0.95, 0usize..2),
+            proptest::option::of(-100i64..200_000),
+            proptest::option::weighted(0.8, 0usize..3),
+            proptest::option::weighted(0.8, 0usize..4),
+            compensation,
+            proptest::bool::weighted(0.2),
+        )
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        /// The rules checked over whole columns agree with the rules row by
+        /// row, and a row read without checks ticks the counters as the
+        /// checked one does.
+        #[test]
+        fn column_rules_agree_with_row_rules(
+            rows in proptest::collection::vec(hostile_row(), 1..24),
+            optional in 0usize..4,
+        ) {
+            let n = rows.len();
+            let ids: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+            let ids: Vec<Option<&str>> =
+                rows.iter().zip(&ids).map(|(r, id)| r.0.then_some(id.as_str())).collect();
+            let opened: Vec<i64> = rows.iter().map(|r| r.1.unwrap_or(i64::MIN)).collect();
+            let score: Vec<f64> = rows.iter().map(|r| r.2).collect();
+            let reason: Vec<Option<&str>> =
+                rows.iter().map(|r| r.3.map(|x| ["waiting", "price"][x])).collect();
+            let contacted: Vec<i64> = rows
+                .iter()
+                .map(|r| match (r.1, r.4) {
+                    (Some(o), Some(d)) => o + d,
+                    (None, Some(d)) => d,
+                    _ => i64::MIN,
+                })
+                .collect();
+            let channel: Vec<Option<&str>> =
+                rows.iter().map(|r| r.5.map(|x| ["phone", "visit", "fax"][x])).collect();
+            let outcome: Vec<Option<&str>> = rows
+                .iter()
+                .map(|r| r.6.map(|x| ["recovered", "converted", "lost", "won"][x]))
+                .collect();
+            let compensation: Vec<f64> = rows.iter().map(|r| r.7).collect();
+            let over: Vec<bool> = rows.iter().map(|r| r.8).collect();
+            // Optional columns left out (empty) in some tables.
+            let cols = CaseColumns {
+                case: CaseTexts::Rows(&ids),
+                opened: &opened,
+                score: &score,
+                reason: CaseTexts::Rows(&reason),
+                contacted: if optional == 1 { &[] } else { &contacted },
+                channel: CaseTexts::Rows(&channel),
+                outcome: CaseTexts::Rows(&outcome),
+                compensation: if optional == 2 { &[] } else { &compensation },
+                over_expectation: if optional >= 2 { &[] } else { &over },
+                ..CaseColumns::default()
+            };
+            let table = Rows::new(&cols, false).unwrap();
+            let each = (0..n).all(|i| table.row_ok(i));
+            prop_assert_eq!(table.all_ok(), each);
+            // Each row alone, so that every rule is met broken by itself.
+            for i in 0..n {
+                let (id, reason, channel, outcome) = (
+                    &ids[i..=i],
+                    &reason[i..=i],
+                    &channel[i..=i],
+                    &outcome[i..=i],
+                );
+                let alone = CaseColumns {
+                    case: CaseTexts::Rows(id),
+                    opened: &opened[i..=i],
+                    score: &score[i..=i],
+                    reason: CaseTexts::Rows(reason),
+                    contacted: if cols.contacted.is_empty() { &[] } else { &contacted[i..=i] },
+                    channel: CaseTexts::Rows(channel),
+                    outcome: CaseTexts::Rows(outcome),
+                    compensation: if cols.compensation.is_empty() { &[] } else { &compensation[i..=i] },
+                    over_expectation: if cols.over_expectation.is_empty() { &[] } else { &over[i..=i] },
+                    ..CaseColumns::default()
+                };
+                let alone = Rows::new(&alone, false).unwrap();
+                prop_assert_eq!(alone.all_ok(), table.row_ok(i), "row {}", i);
+            }
+            let (p, o) = (Policy::default(), StatsOptions::default());
+            let how = How::new(&p, &o);
+            let reasons = table.reasons();
+            let (_, k) = Counting::new(&how, &reasons, 1);
+            for i in 0..n {
+                match table.facts(i) {
+                    Ok(f) => prop_assert_eq!(table.tick(&k, i).unwrap(), Tick::of(&f, &k).unwrap()),
+                    Err(e) => prop_assert_eq!(e.index(), Some(i)),
+                }
+            }
+            // The statistics fail on the first bad row, whichever path.
+            let first = (0..n).find(|&i| !table.row_ok(i));
+            let got = recovery_stats_from_case_columns(&cols, &p, &o);
+            prop_assert_eq!(got.err().and_then(|e| e.index()), first);
+        }
+
+        /// The speed band counted from ascending wall-clock limits is the
+        /// policy's band ([`speed_band`]), whenever it is given.
+        #[test]
+        fn wall_bands_are_the_policy_bands(
+            limits in proptest::collection::vec(proptest::option::weighted(0.9, 0i64..200_000), 0..12),
+            sort in any::<bool>(),
+            opened in prop_oneof![-1_000_000_000i64..4_000_000_000, Just(crate::period::MAX_TS)],
+            late in prop_oneof![-1_000i64..300_000, Just(i64::MAX), Just(i64::MIN + 1)],
+            edge in (any::<proptest::sample::Index>(), -1i64..=1, any::<bool>()),
+        ) {
+            let mut limits = limits;
+            // Often a contact right at a limit, or a second off it.
+            let given: Vec<i64> = limits.iter().flatten().copied().collect();
+            let late = match (edge.2, given.is_empty()) {
+                (true, false) => given[edge.0.index(given.len())] + edge.1,
+                _ => late,
+            };
+            if sort {
+                // Ascending, the band without a limit last.
+                limits.sort_by_key(|l| l.unwrap_or(i64::MAX));
+            }
+            let mut p = Policy::default();
+            p.recovery.success_by_speed = limits
+                .iter()
+                .map(|l| crate::policy::SpeedSuccess {
+                    within: l.map(|seconds| Duration::Wall { seconds }),
+                    success: 0.5,
+                })
+                .collect();
+            let o = StatsOptions::default();
+            let how = How::new(&p, &o);
+            let contacted = opened.saturating_add(late);
+            let fast = how.wall_band(opened, contacted);
+            if let Some(band) = fast {
+                prop_assert_eq!(Ok(band), speed_band(&p, opened, contacted));
+            }
+            if sort && !limits.is_empty() && opened < 4_000_000_000 {
+                // Sorted limits and an opening well in range: counted.
+                prop_assert!(fast.is_some());
+            }
+        }
     }
 }
