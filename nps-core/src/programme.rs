@@ -1630,10 +1630,18 @@ fn grouped_stats<'a>(
             (i, d, rest)
         })
         .collect();
-    // Period first, then dealer (`None` first), then key.
+    // Period first, then dealer (`None` first), then key: the dealers
+    // ranked by label once, the groups sorted by rank.
     let label = |d: Option<usize>| d.map(|d| &*dealers.labels[d]);
+    let mut by_label: Vec<usize> = (0..dealers.labels.len()).collect();
+    by_label.sort_unstable_by_key(|&d| &dealers.labels[d]);
+    let mut dealer_rank = vec![0usize; dealers.labels.len()];
+    for (r, &d) in by_label.iter().enumerate() {
+        dealer_rank[d] = r + 1;
+    }
+    let rank_of = |d: Option<usize>| d.map_or(0, |d| dealer_rank[d]);
     groups.sort_by(|x, y| {
-        (a.labels[x.0].1, label(x.1), &x.2).cmp(&(a.labels[y.0].1, label(y.1), &y.2))
+        (a.labels[x.0].1, rank_of(x.1), &x.2).cmp(&(a.labels[y.0].1, rank_of(y.1), &y.2))
     });
     // The counters and ids in table order.
     let stride = k.layout.stride;
