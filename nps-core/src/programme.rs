@@ -1208,6 +1208,9 @@ impl Tick {
         let t = contacted.unwrap_or(opened);
         let band = match (how.wall_band(opened, t), contacted) {
             (Some(band), _) => [l.not_contacted, band][reached as usize],
+            // The policy is asked only about the cases counted (a low
+            // score): a band it cannot give is an error only there.
+            (None, Some(_)) if score > 6 => l.not_contacted,
             (None, None) => l.not_contacted,
             (None, Some(t)) => how.speed_band(opened, t).map_err(|e| {
                 let (index, id) = at();
@@ -2425,6 +2428,20 @@ impl<'c, 'a> Rows<'c, 'a> {
         }
     }
 
+    /// What each row adds to its group's counters: read without checking
+    /// each row when every row keeps the rules ([`Rows::all_ok`]), else
+    /// checked row by row (the first bad row reported).
+    fn ticks(&self) -> impl Fn(&Counting<'_, '_>, usize) -> Result<Tick> + Sync + use<'_, 'c, 'a> {
+        let checked = !self.all_ok();
+        move |k, i| {
+            if checked {
+                Tick::of(&self.facts(i)?, k)
+            } else {
+                self.tick(k, i)
+            }
+        }
+    }
+
     /// What row `row`, which keeps the rules, adds to its group's counters.
     #[inline(always)]
     fn tick(&self, k: &Counting<'_, '_>, row: usize) -> Result<Tick> {
@@ -2614,18 +2631,7 @@ pub fn recovery_stats_from_case_columns(
     let rows = Rows::new(cols, false)?;
     let reasons = rows.reasons();
     let how = How::new(policy, options);
-    let id = |i| rows.id(i);
-    if rows.all_ok() {
-        stats_of(rows.len(), &how, &reasons, |k, i| rows.tick(k, i), id)
-    } else {
-        stats_of(
-            rows.len(),
-            &how,
-            &reasons,
-            |k, i| Tick::of(&rows.facts(i)?, k),
-            id,
-        )
-    }
+    stats_of(rows.len(), &how, &reasons, rows.ticks(), |i| rows.id(i))
 }
 
 /// [`recovery_stats_table`] of a case table ([`CaseColumns`]; the dealer
@@ -2670,26 +2676,10 @@ pub fn recovery_stats_table_from_case_columns(
     let how = How::new(policy, options);
     let reasons = rows.reasons();
     let id = |i| rows.id(i);
-    let dealers = &rows.dealer;
-    if rows.all_ok() {
-        // Every row keeps the rules: read without checking each.
-        let tick = |k: &Counting<'_, '_>, i| rows.tick(k, i);
-        return grouped_stats(
-            n,
-            dealers,
-            cols.opened,
-            &how,
-            grouping,
-            keys,
-            &reasons,
-            tick,
-            id,
-        );
-    }
-    let tick = |k: &Counting<'_, '_>, i| Tick::of(&rows.facts(i)?, k);
+    let tick = rows.ticks();
     let table = grouped_stats(
         n,
-        dealers,
+        &rows.dealer,
         cols.opened,
         &how,
         grouping,
@@ -4661,6 +4651,29 @@ mod case_columns_tests {
         let e = recovery_stats_from_case_columns(&ragged, &p, &o).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         assert!(e.to_string().contains("16 bytes per row"), "{e}");
+    }
+
+    /// The policy is asked for the speed band of the cases counted only:
+    /// a band it cannot give fails a low score, not a promoter.
+    #[test]
+    fn speed_bands_are_asked_of_low_scores_only() {
+        let mut p = Policy::default();
+        p.recovery.success_by_speed.clear();
+        let o = StatsOptions::default();
+        let cols = |score: &'static [f64]| CaseColumns {
+            case: CaseTexts::U64(&[1]),
+            opened: &[0],
+            score,
+            reason: CaseTexts::Rows(&[Some("waiting")]),
+            contacted: &[600],
+            channel: CaseTexts::Rows(&[Some("phone")]),
+            ..CaseColumns::default()
+        };
+        let s = recovery_stats_from_case_columns(&cols(&[9.0]), &p, &o).unwrap();
+        assert_eq!(s.low_scores, 0);
+        let e = recovery_stats_from_case_columns(&cols(&[3.0]), &p, &o).unwrap_err();
+        assert_eq!(e.index(), Some(0), "{e}");
+        assert!(e.to_string().contains("success_by_speed"), "{e}");
     }
 
     /// One row of a hostile case table: (id given, opened, score,
