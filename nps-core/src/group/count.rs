@@ -266,6 +266,14 @@ impl Counts {
 
     /// The 11 score counts of `slot`.
     #[inline]
+    /// True when no row counted in `slot`.
+    pub(super) fn is_empty(&self, slot: usize) -> bool {
+        match self {
+            Counts::Narrow(c) => c[slot * 11..slot * 11 + 11].iter().all(|&x| x == 0),
+            Counts::Wide(c) => c[slot * 11..slot * 11 + 11].iter().all(|&x| x == 0),
+        }
+    }
+
     pub(super) fn slot(&self, slot: usize) -> [u64; 11] {
         let mut out = [0u64; 11];
         match self {

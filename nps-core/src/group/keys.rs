@@ -3,6 +3,7 @@
 //! many distinct values, integer keys sorted by value and texts sorted by
 //! hash instead), for one key column or several at once.
 
+use std::borrow::Cow;
 use std::hash::Hash;
 
 use super::column::{each_text, each_text_while, text_at, with_codes, Code, RowTexts, TextColumn};
@@ -49,6 +50,15 @@ impl KeyPlan<'_> {
         match self {
             KeyPlan::Indexed(_, keys) => std::mem::replace(&mut keys[slot], GroupKey::All),
             p => p.key(slot),
+        }
+    }
+
+    /// The keys of an [`KeyPlan::Indexed`] plan (one per slot, in slot
+    /// order), moved out: the plan must not be asked for a key again.
+    pub(super) fn take_keys(&mut self) -> Option<Vec<GroupKey>> {
+        match self {
+            KeyPlan::Indexed(_, keys) => Some(std::mem::take(keys)),
+            _ => None,
         }
     }
 
@@ -177,16 +187,10 @@ impl KeyPlan<'_> {
 /// ties), then a comparison sort of the texts within each run of equal
 /// prefixes only.
 pub(super) fn order_of_strs(labels: &[&str]) -> Vec<u32> {
-    let prefix = |s: &str| {
-        let mut b = [0u8; 8];
-        let n = s.len().min(8);
-        b[..n].copy_from_slice(&s.as_bytes()[..n]);
-        u64::from_be_bytes(b)
-    };
     let mut pairs: Vec<(u64, u32)> = labels
         .iter()
         .enumerate()
-        .map(|(i, s)| (prefix(s), i as u32))
+        .map(|(i, s)| (prefix_of(s), i as u32))
         .collect();
     radix_sort_by(&mut pairs, u64::BITS, |p| p.0);
     for run in pairs.chunk_by_mut(|a, b| a.0 == b.0) {
@@ -617,9 +621,11 @@ const fn inverse(c: u64) -> u64 {
     x
 }
 
-/// The text of a value below [`SHORT_TEXTS`] ([`text_value`] undone), or
+/// The bytes of a value below [`SHORT_TEXTS`] ([`text_value`] undone):
+/// a text of at most 8 ASCII bytes, as a big-endian `u64` padded with
+/// zeros (so its order is the texts' order up to ties) and its length; or
 /// `None` for a value of a longer text.
-fn short_text(v: u64) -> Option<String> {
+fn short_bytes(v: u64) -> Option<(u64, usize)> {
     if v >= SHORT_TEXTS {
         return None;
     }
@@ -628,12 +634,34 @@ fn short_text(v: u64) -> Option<String> {
     x = x.wrapping_mul(inverse(0xBF58_476D_1CE4_E5B9)) & MASK;
     x ^= x >> 31;
     x = x.wrapping_mul(inverse(0x9E37_79B9_7F4A_7C15)) & MASK;
-    let len = (x & 15) as usize;
-    let bytes: Vec<u8> = (0..len)
-        .map(|i| ((x >> (4 + 7 * (len - 1 - i))) & 0x7f) as u8)
-        .collect();
+    let len = ((x & 15) as usize).min(8);
+    let be = (0..len).fold(0u64, |p, i| {
+        p | ((x >> (4 + 7 * (len - 1 - i))) & 0x7f) << (56 - 8 * i)
+    });
+    Some((be, len))
+}
+
+/// The first 8 bytes of a short text's value ([`short_bytes`]) as
+/// [`prefix_of`] gives them, or `None` for a value of a longer text.
+fn short_prefix(v: u64) -> Option<u64> {
+    short_bytes(v).map(|(be, _)| be)
+}
+
+/// The text of a value below [`SHORT_TEXTS`] ([`text_value`] undone), or
+/// `None` for a value of a longer text.
+fn short_text(v: u64) -> Option<String> {
+    let (be, len) = short_bytes(v)?;
     // Seven-bit bytes are ASCII, so always UTF-8.
-    String::from_utf8(bytes).ok()
+    String::from_utf8(be.to_be_bytes()[..len].to_vec()).ok()
+}
+
+/// A text's first 8 bytes as a big-endian `u64`, padded with zeros: their
+/// order is the texts' byte order up to ties (equal prefixes).
+fn prefix_of(s: &str) -> u64 {
+    let mut b = [0u8; 8];
+    let n = s.len().min(8);
+    b[..n].copy_from_slice(&s.as_bytes()[..n]);
+    u64::from_be_bytes(b)
 }
 
 /// Compact ids in byte order for texts with many distinct values, without
@@ -646,10 +674,12 @@ fn short_text(v: u64) -> Option<String> {
 /// ([`order_of_strs`]) and each row's id written once. Returns the id of
 /// each row and the distinct texts in order. Memory O(rows); at most
 /// `u32::MAX` rows.
-fn index_texts(
+fn index_texts<T: Clone + Send>(
     col: &dyn TextColumn,
     hash: impl Fn(&str) -> u64 + Sync,
-) -> Result<(Vec<u32>, Vec<String>)> {
+    empty: T,
+    make: impl Fn(String) -> T + Sync,
+) -> Result<(Vec<u32>, Vec<T>)> {
     let n = col.len();
     let mut hashes = vec![0u64; n];
     for_each_part_mut(&mut hashes, 1 << 16, |start, part| {
@@ -696,21 +726,39 @@ fn index_texts(
     if total > MAX_GROUPS {
         return Err(too_many_groups());
     }
-    // The distinct texts, made on every core: short ones from their values
-    // (the column is not read again), others copied from the column.
+    // The distinct texts in byte order, without making them first: each
+    // one's first 8 bytes (a short text's from its value: the column is not
+    // read again) bucketed and sorted as the hashes were, and the texts of
+    // a run of equal prefixes compared.
     let reps: Vec<(u32, u64)> = reps.into_iter().flatten().collect();
-    let mut labels: Vec<String> = vec![String::new(); total];
-    for_each_part_mut(&mut labels, 1 << 16, |start, part| {
-        for (l, &(row, v)) in part.iter_mut().zip(&reps[start..]) {
-            *l = match short_text(v) {
-                Some(t) => t,
-                None => text(row).to_owned(),
-            };
+    let label = |&(row, v): &(u32, u64)| match short_text(v) {
+        Some(t) => Cow::Owned(t),
+        None => Cow::Borrowed(text(row)),
+    };
+    let mut prefixes = vec![0u64; total];
+    for_each_part_mut(&mut prefixes, 1 << 16, |start, part| {
+        for (p, &(row, v)) in part.iter_mut().zip(&reps[start..]) {
+            *p = short_prefix(v).unwrap_or_else(|| prefix_of(text(row)));
         }
     });
-    let order = order_of_strs(&labels.iter().map(String::as_str).collect::<Vec<_>>());
+    let (plo, phi) = min_max(&prefixes).unwrap_or((0, 0));
+    let mut by_text = Buckets::of(&prefixes, plo, phi, |p| p);
+    drop(prefixes);
+    by_text.sort(
+        || (),
+        |(), bucket| {
+            for run in bucket.chunk_by_mut(|x, y| x.0 == y.0) {
+                if run.len() > 1 {
+                    run.sort_unstable_by(|x, y| {
+                        label(&reps[x.1 as usize]).cmp(&label(&reps[y.1 as usize]))
+                    });
+                }
+            }
+        },
+    );
+    let order = &by_text.pairs;
     let mut rank = vec![0u32; total];
-    for (pos, &id) in order.iter().enumerate() {
+    for (pos, &(_, id)) in order.iter().enumerate() {
         rank[id as usize] = pos as u32;
     }
 
@@ -732,10 +780,20 @@ fn index_texts(
     });
     // SAFETY: every row's position was written above.
     unsafe { ids.set_len(n) };
-    let labels = order
-        .iter()
-        .map(|&i| std::mem::take(&mut labels[i as usize]))
-        .collect();
+    // The keys, made in order on every core.
+    let mut labels = vec![empty; total];
+    for_each_part_mut(&mut labels, 1 << 16, |start, part| {
+        // The distinct texts are read in blocks: first gathered (loads
+        // that do not wait for one another), then made.
+        let mut block = Vec::with_capacity(1 << 12);
+        for (part, order) in part.chunks_mut(1 << 12).zip(order[start..].chunks(1 << 12)) {
+            block.clear();
+            block.extend(order.iter().map(|&(_, id)| reps[id as usize]));
+            for (l, rep) in part.iter_mut().zip(&block) {
+                *l = make(label(rep).into_owned());
+            }
+        }
+    });
     Ok((ids, labels))
 }
 
@@ -923,11 +981,8 @@ fn index_text(col: &dyn TextColumn) -> Result<KeyPlan<'static>> {
     let (ids, labels) = match TextSlots::read(col, true, HASHED_MAX)? {
         Some((t, ids)) => (ids.unwrap_or_default(), t.labels),
         None if col.len() <= u32::MAX as usize => {
-            let (ids, labels) = index_texts(col, hash_of)?;
-            return Ok(KeyPlan::Indexed(
-                ids,
-                labels.into_iter().map(GroupKey::Str).collect(),
-            ));
+            let (ids, keys) = index_texts(col, hash_of, GroupKey::All, GroupKey::Str)?;
+            return Ok(KeyPlan::Indexed(ids, keys));
         }
         None => {
             let (t, ids) = TextSlots::read(col, true, MAX_GROUPS)?.ok_or_else(too_many_groups)?;
@@ -1310,6 +1365,8 @@ mod tests {
         assert!(values.iter().all(|&v| v < SHORT_TEXTS));
         for (t, &v) in all.iter().zip(&values) {
             assert_eq!(short_text(v).as_deref(), Some(t.as_str()));
+            // The first 8 bytes, as the texts are put in order by.
+            assert_eq!(short_prefix(v), Some(prefix_of(t)), "{t:?}");
         }
         values.sort_unstable();
         values.dedup();
@@ -1318,6 +1375,7 @@ mod tests {
             let v = text_value(long, hash_of::<str>);
             assert!(v >= 0xF << 60, "{long:?}");
             assert_eq!(short_text(v), None);
+            assert_eq!(short_prefix(v), None);
         }
     }
 
@@ -1339,7 +1397,7 @@ mod tests {
         let poor = |s: &str| (s.len() as u64) << 8 | u64::from(*s.as_bytes().last().unwrap_or(&0));
         let hashes: [&(dyn Fn(&str) -> u64 + Sync); 3] = [&hash_of::<str>, &poor, &|_| 7];
         for (h, hash) in hashes.iter().enumerate() {
-            let (ids, labels) = index_texts(&col, hash).unwrap();
+            let (ids, labels) = index_texts(&col, hash, String::new(), |s| s).unwrap();
             assert_eq!(labels, want, "hash {h}");
             for (row, &id) in ids.iter().enumerate() {
                 assert_eq!(labels[id as usize], rows[row], "hash {h}, row {row}");
@@ -1347,7 +1405,7 @@ mod tests {
         }
         let empty = Owned(Vec::new());
         assert_eq!(
-            index_texts(&empty, hash_of::<str>).unwrap(),
+            index_texts(&empty, hash_of::<str>, String::new(), |s| s).unwrap(),
             (vec![], vec![])
         );
     }

@@ -62,6 +62,8 @@ pub(crate) use hash::{map_with_capacity, FastMap};
 pub(crate) use keys::min_max;
 pub use merge::{LatestAnswer, LatestAnswers, RespondentId};
 
+use std::ops::Range;
+
 use self::column::with_codes;
 use self::count::{
     count, Counts, DenseCodes, DenseI64, DenseU32, DenseU64, Indexed, PeriodSlot, Slot, TextSlot,
@@ -70,7 +72,7 @@ use self::count::{
 use self::keys::{plan_keys, small_enough, KeyPlan};
 use self::respondent::latest_rows;
 use crate::error::{Error, Result};
-use crate::parallel::map_parts;
+use crate::parallel::{map_each, map_parts, max_threads};
 use crate::period::{Period, PeriodIndex, MAX_TS, MIN_TS};
 use crate::score::ScoreValue;
 use crate::tally::{InvalidPolicy, Tally};
@@ -758,44 +760,47 @@ pub fn group_by<T: ScoreValue>(scores: &[T], opts: &GroupOptions<'_>) -> Result<
             };
             // Key slots in key order, periods in date order within each:
             // the groups come out sorted.
-            let order = plan.key_order();
-            let slots: Box<dyn Iterator<Item = usize>> = match &order {
-                Some(o) => Box::new(
-                    o.iter()
-                        .flat_map(|&k| (0..n_periods).map(move |p| k as usize * n_periods + p)),
-                ),
-                None => Box::new(0..plan.slots() * n_periods),
-            };
             let dates = index.as_ref().map(|ix| &ix.dates);
-            // At most one group per slot and per row.
-            let most = (plan.slots() * n_periods).min(rows);
-            let groups = groups_in_order(&counts, opts.min_n, most, slots, |slot| {
-                let key = if n_periods == 1 {
-                    // Each slot is visited once: move its key out.
-                    plan.take_key(slot)
-                } else {
-                    plan.key(slot / n_periods)
-                };
-                (key, dates.map(|d| d[slot % n_periods]))
-            })?;
+            let date = |slot: usize| dates.map(|d| d[slot % n_periods]);
+            let groups = match plan.key_order() {
+                Some(o) => {
+                    let slots = o
+                        .iter()
+                        .flat_map(|&k| (0..n_periods).map(move |p| k as usize * n_periods + p));
+                    // At most one group per slot and per row.
+                    let most = (plan.slots() * n_periods).min(rows);
+                    groups_in_order(&counts, opts.min_n, most, slots, |slot| {
+                        (plan.key(slot / n_periods), date(slot))
+                    })?
+                }
+                None => {
+                    let n = plan.slots() * n_periods;
+                    // Each slot is visited once: with one period, its key
+                    // is moved out of the plan.
+                    let owned = (n_periods == 1).then(|| plan.take_keys()).flatten();
+                    let plan = &plan;
+                    let key = |slot: usize| plan.key(slot / n_periods);
+                    groups_in_slot_order(&counts, opts.min_n, n, owned, key, date)?
+                }
+            };
+            debug_assert!(
+                groups.is_sorted_by(|a, b| (&a.key, a.period_start) < (&b.key, b.period_start))
+            );
             (groups, invalid)
         }
         None => {
             let a = grouping.assign_kept(rows, keep)?;
             let n = a.labels.len();
             let (counts, invalid) = count(scores, &Indexed(&a.rows), &Zero, 1, n, keep);
-            (
-                groups_of(&counts, opts.min_n, |slot| a.labels[slot].clone())?,
-                invalid,
-            )
+            let mut groups = groups_of(&counts, opts.min_n, |slot| a.labels[slot].clone())?;
+            if !groups.is_sorted_by(|a, b| (&a.key, a.period_start) <= (&b.key, b.period_start)) {
+                groups.sort_by(|a, b| (&a.key, a.period_start).cmp(&(&b.key, b.period_start)));
+            }
+            (groups, invalid)
         }
     };
     if invalid > 0 && opts.invalid == InvalidPolicy::Raise {
         first_invalid(scores, keep)?;
-    }
-    let mut groups = groups;
-    if !groups.is_sorted_by(|a, b| (&a.key, a.period_start) <= (&b.key, b.period_start)) {
-        groups.sort_by(|a, b| (&a.key, a.period_start).cmp(&(&b.key, b.period_start)));
     }
     let [skipped_keys, skipped_timestamps, skipped_respondents] = skipped_missing;
     Ok(Grouped {
@@ -865,6 +870,91 @@ fn groups_in_order(
             complete: true,
         });
     }
+    Ok(groups)
+}
+
+/// As [`groups_of`] over the slots `0..n` in their own order, built on
+/// every core: each thread counts the non-empty slots of its share, then
+/// writes their groups into its own place in the one vector returned (no
+/// group is moved after it is built). A slot's key is moved out of `owned`
+/// (one key per slot) when given, else made by `key`; `date` gives its
+/// period's first day.
+fn groups_in_slot_order(
+    counts: &Counts,
+    min_n: u64,
+    n: usize,
+    mut owned: Option<Vec<GroupKey>>,
+    key: impl Fn(usize) -> GroupKey + Sync,
+    date: impl Fn(usize) -> Option<NaiveDate> + Sync,
+) -> Result<Vec<Group>> {
+    let threads = max_threads().min(n >> 15).max(1);
+    let per = n.div_ceil(threads).max(1);
+    let shares: Vec<Range<usize>> = (0..n).step_by(per).map(|a| a..n.min(a + per)).collect();
+    let sizes = map_each(shares.clone(), |r| {
+        r.filter(|&s| !counts.is_empty(s)).count()
+    });
+    let total: usize = sizes.iter().sum();
+    let mut groups: Vec<Group> = Vec::with_capacity(total);
+    let mut out_rest = &mut groups.spare_capacity_mut()[..total];
+    let mut keys_rest = owned.as_deref_mut();
+    let mut jobs = Vec::with_capacity(shares.len());
+    for (r, &size) in shares.into_iter().zip(&sizes) {
+        let (out, tail) = std::mem::take(&mut out_rest).split_at_mut(size);
+        out_rest = tail;
+        let own = keys_rest.take().map(|k| {
+            let (mine, tail) = k.split_at_mut(r.len());
+            keys_rest = Some(tail);
+            mine
+        });
+        jobs.push((r, out, own));
+    }
+    let done = map_each(jobs, |(r, out, mut own)| {
+        let mut written = 0;
+        let mut fill = || -> Result<()> {
+            for s in r.clone() {
+                if counts.is_empty(s) {
+                    continue;
+                }
+                let tally = Tally::from_counts(counts.slot(s))?;
+                let key = match own.as_deref_mut() {
+                    Some(k) => std::mem::replace(&mut k[s - r.start], GroupKey::All),
+                    None => key(s),
+                };
+                let Some(place) = out.get_mut(written) else {
+                    break;
+                };
+                place.write(Group {
+                    key,
+                    period_start: date(s),
+                    thin: tally.n() < min_n,
+                    tally,
+                    complete: true,
+                });
+                written += 1;
+            }
+            Ok(())
+        };
+        let result = fill();
+        if result.is_err() || written != out.len() {
+            for g in &mut out[..written] {
+                // SAFETY: the first `written` places were written above and
+                // are dropped once, here; the vector's length stays 0.
+                unsafe { g.assume_init_drop() };
+            }
+        }
+        result.and(if written == out.len() {
+            Ok(())
+        } else {
+            // Both passes read the same counts: cannot happen.
+            Err(Error::Numerical {
+                what: "grouping: groups counted and built differ",
+            })
+        })
+    });
+    done.into_iter().collect::<Result<()>>()?;
+    // SAFETY: every thread wrote each place of its share (checked above),
+    // and the shares partition `..total`.
+    unsafe { groups.set_len(total) };
     Ok(groups)
 }
 
