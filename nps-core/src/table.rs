@@ -316,26 +316,25 @@ impl Grouped {
         let method = interval.validate()?;
         let gs = &self.groups;
         let mut t = Table::from_labels(gs.iter().map(|g| (&g.key, g.period_start)), self.period);
-        let u = |f: fn(&crate::Tally) -> u64| {
-            Column::U64(gs.iter().map(|g| Some(f(&g.tally))).collect())
-        };
-        t.push("n", u(|t| t.n()));
-        t.push("detractors", u(|t| t.categories().detractors));
-        t.push("passives", u(|t| t.categories().passives));
-        t.push("promoters", u(|t| t.categories().promoters));
-        // The statistics depend on the category counts only: computed once
+        // One pass over the groups for every value column (a group is
+        // far wider than the few bytes each column takes of it). The
+        // statistics depend on the category counts only: computed once
         // per distinct (detractors, passives, promoters), which millions of
         // small groups (respondents, vehicles) share.
         type Stats = (Option<f64>, Option<f64>, Option<(f64, f64)>);
         let mut memo: FastMap<[u64; 3], Stats> = map_with_capacity(64);
-        let (mut nps, mut se, mut low, mut high) = (
-            Vec::with_capacity(gs.len()),
-            Vec::with_capacity(gs.len()),
-            Vec::with_capacity(gs.len()),
-            Vec::with_capacity(gs.len()),
-        );
+        let counts = || Vec::<Option<u64>>::with_capacity(gs.len());
+        let floats = || Vec::<Option<f64>>::with_capacity(gs.len());
+        let (mut n, mut detractors, mut passives, mut promoters) =
+            (counts(), counts(), counts(), counts());
+        let (mut nps, mut se, mut low, mut high) = (floats(), floats(), floats(), floats());
+        let mut thin = Vec::with_capacity(gs.len());
         for g in gs {
             let c = g.tally.categories();
+            n.push(Some(g.tally.n()));
+            detractors.push(Some(c.detractors));
+            passives.push(Some(c.passives));
+            promoters.push(Some(c.promoters));
             let &mut (v, e, ci) = memo
                 .entry([c.detractors, c.passives, c.promoters])
                 .or_insert_with(|| {
@@ -350,15 +349,17 @@ impl Grouped {
             se.push(e);
             low.push(ci.map(|c| c.0));
             high.push(ci.map(|c| c.1));
+            thin.push(Some(g.thin));
         }
+        t.push("n", Column::U64(n));
+        t.push("detractors", Column::U64(detractors));
+        t.push("passives", Column::U64(passives));
+        t.push("promoters", Column::U64(promoters));
         t.push("nps", Column::F64(nps));
         t.push("se", Column::F64(se));
         t.push("low", Column::F64(low));
         t.push("high", Column::F64(high));
-        t.push(
-            "thin",
-            Column::Bool(gs.iter().map(|g| Some(g.thin)).collect()),
-        );
+        t.push("thin", Column::Bool(thin));
         if self.window > 1 {
             t.push(
                 "complete",
