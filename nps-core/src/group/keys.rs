@@ -670,10 +670,12 @@ fn prefix_of(s: &str) -> u64 {
 /// hashes are compared: a run of one row needs no text at all, and rows
 /// whose hashes collide but whose texts differ are sorted apart by text
 /// (a comparison sort of that run, never a quadratic scan, whatever the
-/// texts). The distinct texts are then put in byte order
-/// ([`order_of_strs`]) and each row's id written once. Returns the id of
-/// each row and the distinct texts in order. Memory O(rows); at most
-/// `u32::MAX` rows.
+/// texts). The distinct texts are then put in byte order by their first 8
+/// bytes (bucketed and sorted the same way, texts compared only within a
+/// run of equal prefixes), each row's id is written once, and each
+/// distinct text is made once, in order, as `make(text)` (`empty` fills
+/// the vector first). Returns the id of each row and the keys in order.
+/// Memory O(rows); at most `u32::MAX` rows.
 fn index_texts<T: Clone + Send>(
     col: &dyn TextColumn,
     hash: impl Fn(&str) -> u64 + Sync,
