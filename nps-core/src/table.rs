@@ -175,6 +175,13 @@ impl Table {
     /// from the number of key columns, or a name is empty or repeats a
     /// column name.
     pub fn with_key_names<S: AsRef<str>>(mut self, names: &[S]) -> Result<Table> {
+        self.rename_keys(names)?;
+        Ok(self)
+    }
+
+    /// As [`Table::with_key_names`], in place: on an error no column is
+    /// renamed (the names are all checked first).
+    pub fn rename_keys<S: AsRef<str>>(&mut self, names: &[S]) -> Result<()> {
         if names.len() != self.n_keys {
             return Err(Error::arg(
                 "key_names",
@@ -191,9 +198,11 @@ impl Table {
                     format!("key column name {name:?} is empty or not unique"),
                 ));
             }
-            self.columns[i].0 = name.to_owned();
         }
-        Ok(self)
+        for (column, name) in self.columns.iter_mut().zip(names) {
+            column.0 = name.as_ref().to_owned();
+        }
+        Ok(())
     }
 
     /// Starts a table from group labels: key columns then the period.
@@ -496,7 +505,16 @@ mod tests {
         let t = t.with_key_names(&["dealer", "advisor"]).unwrap();
         assert_eq!(t.names()[..2], ["dealer", "advisor"]);
         assert!(t.clone().with_key_names(&["dealer"]).is_err());
-        assert!(t.with_key_names(&["nps", "x"]).is_err());
+        assert!(t.clone().with_key_names(&["nps", "x"]).is_err());
+        // Refused names rename nothing, not even the names before the bad one.
+        let mut u = t.clone();
+        for bad in [&["a", "nps"][..], &["a", "a"], &["a", ""], &["a"]] {
+            assert!(u.rename_keys(bad).is_err(), "{bad:?}");
+            assert_eq!(u, t, "{bad:?}");
+        }
+        u.rename_keys(&["d", "a"]).unwrap();
+        assert_eq!(u.names()[..2], ["d", "a"]);
+        assert_eq!(u.names()[2..], t.names()[2..]);
     }
 
     #[test]

@@ -288,7 +288,7 @@ impl PyGoalPlan {
 
     /// The months as columns for `nps/_table.py`.
     fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        crate::table::columns(py, &self.0.to_table())
+        crate::table::columns(py, self.0.to_table())
     }
 
     fn __repr__(&self) -> String {

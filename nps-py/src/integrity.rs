@@ -316,7 +316,7 @@ impl PyReratingTable {
     /// (None without data), `rerated`, `detractors_rerated`,
     /// `detractors_moved_up`, `detractors_to_promoter`.
     fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        table::columns(py, &table::named(self.table.to_table(), &self.key_names))
+        table::columns(py, table::named(self.table.to_table(), &self.key_names))
     }
 
     /// This table and `other` (of disjoint rows) together: groups with the
@@ -661,7 +661,7 @@ impl PyManagedFlags {
     /// `network_share`, `tail`, `p_value`, `ln_p_value`, `ln_min_p_value`,
     /// `threshold` (None where a row has no value).
     fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        table::columns(py, &table::named(self.inner.to_table(), &self.key_names))
+        table::columns(py, table::named(self.inner.to_table(), &self.key_names))
     }
 
     /// The flags of these rows and of `other` (disjoint rows, e.g. another

@@ -346,7 +346,7 @@ impl PyRecoveryStatsTable {
             names.push(Some("dealer".into()));
         }
         names.extend(self.key_names.iter().cloned());
-        table::columns(py, &table::named(t, &names))
+        table::columns(py, table::named(t, &names))
     }
 
     /// This table and `other` (of a disjoint set of cases) together:

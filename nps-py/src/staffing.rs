@@ -100,7 +100,7 @@ impl PyStaffingTable {
 
     /// The table as columns for `nps/_table.py`.
     fn _table<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        table::columns(py, &self.p.to_table())
+        table::columns(py, self.p.to_table())
     }
 
     fn __reduce__<'py>(slf: &Bound<'py, Self>) -> PyResult<Bound<'py, PyTuple>> {

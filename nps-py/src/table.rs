@@ -287,8 +287,8 @@ impl PyTableColumns {
 }
 
 /// The table for `nps/_table.py` (see the module doc).
-pub(crate) fn columns<'py>(py: Python<'py>, t: &Table) -> PyResult<Bound<'py, PyAny>> {
-    columns_with(py, t.clone(), Vec::new())
+pub(crate) fn columns(py: Python<'_>, t: Table) -> PyResult<Bound<'_, PyAny>> {
+    columns_with(py, t, Vec::new())
 }
 
 /// As [`columns`], with the categories of categorical key columns (their
@@ -308,7 +308,10 @@ pub(crate) fn named(t: Table, names: &[Option<String>]) -> Table {
         return t;
     }
     let names: Vec<&str> = names.iter().flatten().map(String::as_str).collect();
-    t.clone().with_key_names(&names).unwrap_or(t)
+    let mut t = t;
+    // Names that do not fit leave the core's (nothing is renamed then).
+    let _ = t.rename_keys(&names);
+    t
 }
 
 /// A group key with the codes of categorical key columns replaced by their
