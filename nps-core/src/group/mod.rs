@@ -942,6 +942,8 @@ fn groups_in_slot_order(
                 unsafe { g.assume_init_drop() };
             }
         }
+        // An error leaves the groups the other threads built undropped (a
+        // leak, never read): counts of at most `rows` never overflow.
         result.and(if written == out.len() {
             Ok(())
         } else {
