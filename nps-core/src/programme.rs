@@ -50,6 +50,7 @@
 
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
+use std::ops::Range;
 
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -1284,14 +1285,43 @@ impl Tick {
     }
 }
 
+/// How [`count_part`] reads the cases: what case `i` adds to its group
+/// ([`Ticks::tick`]), and which runs of cases are known to keep the rules
+/// ([`Ticks::good`]), read without a check per case. A closure
+/// `|k, i| -> Result<Tick>` is a [`Ticks`] that checks every case.
+trait Ticks {
+    /// True when every case of `cases` keeps the rules (checked over the
+    /// run at once), so that [`Ticks::tick`] may read them unchecked.
+    #[inline(always)]
+    fn good(&self, cases: Range<usize>) -> bool {
+        let _ = cases;
+        false
+    }
+
+    /// What case `i` adds to its group; `good`: [`Ticks::good`] of a run
+    /// holding it (else the case is checked, its error returned).
+    fn tick(&self, k: &Counting<'_, '_>, i: usize, good: bool) -> Result<Tick>;
+}
+
+impl<F: Fn(&Counting<'_, '_>, usize) -> Result<Tick>> Ticks for F {
+    #[inline(always)]
+    fn tick(&self, k: &Counting<'_, '_>, i: usize, _good: bool) -> Result<Tick> {
+        self(k, i)
+    }
+}
+
+/// The cases [`count_part`] checks at once ([`Ticks::good`]): read again
+/// for counting while they are still in the cache.
+const CHECKED_RUN: usize = 2048;
+
 /// Counts the cases `offset..offset + rows.len()`, case `offset + j` in
 /// group `rows[j]` ([`Assignment::NONE`](group::Assignment::NONE) and
-/// other groups out of range are left out), `tick(i)` reading case `i`.
+/// other groups out of range are left out), `tick` reading case `i`.
 fn count_part(
     rows: &[u32],
     offset: usize,
     k: &Counting<'_, '_>,
-    tick: &impl Fn(&Counting<'_, '_>, usize) -> Result<Tick>,
+    tick: &impl Ticks,
 ) -> Result<Part> {
     let l = k.layout;
     let mut part = Part {
@@ -1302,13 +1332,15 @@ fn count_part(
     const BLOCK: usize = u32::MAX as usize;
     let mut counts = vec![0u32; part.cells.len()];
     for (b, block) in rows.chunks(BLOCK).enumerate() {
-        for (j, &g) in block.iter().enumerate() {
-            if g as usize >= k.groups {
-                continue;
+        let start = offset + b * BLOCK;
+        for (r, run) in block.chunks(CHECKED_RUN).enumerate() {
+            let start = start + r * CHECKED_RUN;
+            // The same loop twice, `good` a constant in each.
+            if tick.good(start..start + run.len()) {
+                count_run(run, start, true, k, tick, &mut counts)?;
+            } else {
+                count_run(run, start, false, k, tick, &mut counts)?;
             }
-            let t = tick(k, offset + b * BLOCK + j)?;
-            let at = g as usize * l.stride;
-            t.add(&mut counts[at..at + l.stride], &l);
         }
         for (a, c) in part.cells.iter_mut().zip(&mut counts) {
             *a += u64::from(std::mem::take(c));
@@ -1317,17 +1349,36 @@ fn count_part(
     Ok(part)
 }
 
+/// Counts the cases `start..start + run.len()` into `counts` ([`Layout`]
+/// per group), case `start + j` in group `run[j]` (groups out of range
+/// left out); `good` as in [`Ticks::tick`].
+#[inline(always)]
+fn count_run(
+    run: &[u32],
+    start: usize,
+    good: bool,
+    k: &Counting<'_, '_>,
+    tick: &impl Ticks,
+    counts: &mut [u32],
+) -> Result<()> {
+    let l = &k.layout;
+    for (j, &g) in run.iter().enumerate() {
+        if (g as usize) < k.groups {
+            let t = tick.tick(k, start + j, good)?;
+            let at = g as usize * l.stride;
+            t.add(&mut counts[at..at + l.stride], l);
+        }
+    }
+    Ok(())
+}
+
 /// The cases read per thread before a count is split across threads.
 const CASES_PER_THREAD: usize = 1 << 14;
 
 /// [`count_part`] over all the cases of `rows`, split across threads by
 /// case: the parts added up, the ids kept in case order, the first error
 /// in case order reported.
-fn count_groups(
-    rows: &[u32],
-    k: &Counting<'_, '_>,
-    tick: impl Fn(&Counting<'_, '_>, usize) -> Result<Tick> + Sync,
-) -> Result<Part> {
+fn count_groups(rows: &[u32], k: &Counting<'_, '_>, tick: impl Ticks + Sync) -> Result<Part> {
     let parts = parallel::map_parts(rows, CASES_PER_THREAD, |offset, part| {
         count_part(part, offset, k, &tick)
     });
@@ -1415,7 +1466,7 @@ fn stats_of<'a>(
     n: usize,
     how: &How<'_>,
     reasons: &[&str],
-    tick: impl Fn(&Counting<'_, '_>, usize) -> Result<Tick>,
+    tick: impl Ticks,
     id: impl Fn(usize) -> Id<'a>,
 ) -> Result<RecoveryStats> {
     let (shape, k) = Counting::new(how, reasons, 1);
@@ -1569,7 +1620,7 @@ fn grouped_stats<'a>(
     grouping: &StatsGrouping,
     keys: Option<Keys<'_>>,
     reasons: &[&str],
-    tick: impl Fn(&Counting<'_, '_>, usize) -> Result<Tick> + Sync,
+    tick: impl Ticks + Sync,
     id: impl Fn(usize) -> Id<'a>,
 ) -> Result<RecoveryStatsTable> {
     let n_keys = key_columns(&keys);
@@ -2295,47 +2346,64 @@ impl<'c, 'a> Rows<'c, 'a> {
         }
     }
 
-    /// True when every row keeps the rules of [`CaseColumns`]: each rule
-    /// over its columns at once (no branch per row).
-    fn all_ok(&self) -> bool {
-        let cols = self.cols;
-        let n = self.len();
-        fn all(n: usize, ok: impl Fn(usize) -> bool) -> bool {
-            (0..n).fold(true, |a, i| a & ok(i))
+    /// True when every row of `rows` keeps the rules of [`CaseColumns`]:
+    /// each rule over its columns at once (no branch per row).
+    fn all_ok(&self, rows: Range<usize>) -> bool {
+        // The rows' part of a column (a column not given stays empty).
+        fn part<'c, T>(column: &'c [T], rows: &Range<usize>) -> &'c [T] {
+            column.get(rows.clone()).unwrap_or_default()
         }
-        let reached = |i: usize| cols.contacted.get(i).is_some_and(|&t| t != i64::MIN);
-        let over = |i: usize| cols.over_expectation.get(i).copied().unwrap_or(false);
+        let cols = self.cols;
         let ids = match &self.ids {
-            IdColumn::Texts(t) => t.iter().all(Option::is_some),
+            IdColumn::Texts(t) => part(t, &rows).iter().all(Option::is_some),
             _ => true,
         };
-        ids && cols.opened.iter().fold(true, |a, &o| a & rule::opened(o))
-            && cols.score.iter().fold(true, |a, &v| a & rule::score(v))
-            && self
-                .reason
-                .codes
-                .iter()
-                .fold(true, |a, &r| a & rule::reason(r))
-            && (cols.opened.iter())
-                .zip(cols.contacted)
+        // The channel and outcome rules over the codes of both columns
+        // and the contacts (none given: no row contacted).
+        let slot = |c: u32| {
+            let at = c.wrapping_add(1) as usize;
+            self.channel_slots.get(at).copied().unwrap_or(UNKNOWN)
+        };
+        let code = |c: u32| {
+            let at = c.wrapping_add(1) as usize;
+            self.outcome_codes.get(at).copied().unwrap_or(UNKNOWN)
+        };
+        let contact_rules = |a: bool, ch: u32, out: u32, contacted: bool| {
+            let (slot, out) = (slot(ch), code(out));
+            a & rule::channel_given(slot != NO_CHANNEL, contacted)
+                & rule::known(slot)
+                & rule::known(out)
+                & rule::outcome_after_contact(out, contacted)
+        };
+        let (opened, contacted) = (part(cols.opened, &rows), part(cols.contacted, &rows));
+        let (compensation, over) = (
+            part(cols.compensation, &rows),
+            part(cols.over_expectation, &rows),
+        );
+        let codes = (part(&self.channel.codes, &rows).iter()).zip(part(&self.outcome.codes, &rows));
+        let contacts_ok = match contacted {
+            [] => codes.fold(true, |a, (&ch, &out)| contact_rules(a, ch, out, false)),
+            t => codes.zip(t).fold(true, |a, ((&ch, &out), &t)| {
+                contact_rules(a, ch, out, t != i64::MIN)
+            }),
+        };
+        let over_ok = match compensation {
+            [] => !over.iter().fold(false, |a, &o| a | o),
+            c => (over.iter())
+                .zip(c)
+                .fold(true, |a, (&o, &c)| a & rule::over(o, c)),
+        };
+        ids && opened.iter().fold(true, |a, &o| a & rule::opened(o))
+            && (part(cols.score, &rows).iter()).fold(true, |a, &v| a & rule::score(v))
+            && (part(&self.reason.codes, &rows).iter()).fold(true, |a, &r| a & rule::reason(r))
+            && (opened.iter())
+                .zip(contacted)
                 .fold(true, |a, (&o, &t)| a & rule::contact(o, t))
-            && all(n, |i| {
-                let (slot, contacted) = (self.channel_slot(i), reached(i));
-                rule::channel_given(slot != NO_CHANNEL, contacted)
-                    & rule::known(slot)
-                    & rule::known(self.outcome_code(i))
-                    & rule::outcome_after_contact(self.outcome_code(i), contacted)
-            })
-            && cols
-                .compensation
+            && contacts_ok
+            && compensation
                 .iter()
                 .fold(true, |a, &c| a & rule::compensation(c))
-            && all(n, |i| {
-                rule::over(
-                    over(i),
-                    cols.compensation.get(i).copied().unwrap_or(f64::NAN),
-                )
-            })
+            && over_ok
     }
 
     /// True when row `row` keeps every rule ([`RowValues::rules`]).
@@ -2428,18 +2496,12 @@ impl<'c, 'a> Rows<'c, 'a> {
         }
     }
 
-    /// What each row adds to its group's counters: read without checking
-    /// each row when every row keeps the rules ([`Rows::all_ok`]), else
-    /// checked row by row (the first bad row reported).
-    fn ticks(&self) -> impl Fn(&Counting<'_, '_>, usize) -> Result<Tick> + Sync + use<'_, 'c, 'a> {
-        let checked = !self.all_ok();
-        move |k, i| {
-            if checked {
-                Tick::of(&self.facts(i)?, k)
-            } else {
-                self.tick(k, i)
-            }
-        }
+    /// What each row adds to its group's counters: a run of rows that
+    /// all keep the rules ([`Rows::all_ok`]) is read without a check per
+    /// row, any other run is checked row by row (the first bad row
+    /// reported).
+    fn ticks(&self) -> RowTicks<'_, 'c, 'a> {
+        RowTicks(self)
     }
 
     /// What row `row`, which keeps the rules, adds to its group's counters.
@@ -2462,6 +2524,25 @@ impl<'c, 'a> Rows<'c, 'a> {
     }
 }
 
+/// The [`Ticks`] of the rows of a case table ([`Rows::ticks`]).
+struct RowTicks<'r, 'c, 'a>(&'r Rows<'c, 'a>);
+
+impl Ticks for RowTicks<'_, '_, '_> {
+    #[inline(always)]
+    fn good(&self, rows: Range<usize>) -> bool {
+        self.0.all_ok(rows)
+    }
+
+    #[inline(always)]
+    fn tick(&self, k: &Counting<'_, '_>, i: usize, good: bool) -> Result<Tick> {
+        if good {
+            self.0.tick(k, i)
+        } else {
+            Tick::of(&self.0.facts(i)?, k)
+        }
+    }
+}
+
 /// A label of a text column that is no channel or outcome
 /// ([`Rows::channel_slot`], [`Rows::outcome_code`]).
 const UNKNOWN: u8 = u8::MAX;
@@ -2470,8 +2551,8 @@ const UNKNOWN: u8 = u8::MAX;
 const NO_CHANNEL: u8 = Channel::ALL.len() as u8;
 
 /// The rules of a row of a case table ([`CaseColumns`]), one function
-/// each: checked over whole columns ([`Rows::all_ok`]) and row by row to
-/// name the one a row breaks ([`RowValues::rules`]).
+/// each: checked over runs of rows a column at a time ([`Rows::all_ok`])
+/// and row by row to name the one a row breaks ([`RowValues::rules`]).
 mod rule {
     use super::UNKNOWN;
 
@@ -2923,7 +3004,7 @@ pub fn recovery_stats_table<C: Borrow<Case> + Sync>(
         grouping,
         keys,
         &reasons.labels,
-        |k, i| Tick::of(&reasons.facts(cases, i, &how)?, k),
+        |k: &Counting<'_, '_>, i| Tick::of(&reasons.facts(cases, i, &how)?, k),
         |i| Id::Text(cases[i].borrow().id()),
     )
 }
@@ -4676,6 +4757,110 @@ mod case_columns_tests {
         assert!(e.to_string().contains("success_by_speed"), "{e}");
     }
 
+    /// A table of many runs of rows ([`CHECKED_RUN`]) split across
+    /// threads: the first bad row is reported wherever it lies (a run
+    /// checked at once holds it, good runs come before and after it), and
+    /// a table without bad rows counts as the cases it says.
+    #[test]
+    fn the_first_bad_row_of_any_run_is_reported() {
+        let n = 2 * CASES_PER_THREAD + 3 * CHECKED_RUN + 7;
+        let ids: Vec<u64> = (0..n as u64).collect();
+        let opened: Vec<i64> = (0..n as i64).map(|i| 1_700_000_000 + 97 * i).collect();
+        let good: Vec<f64> = (0..n).map(|i| (i % 11) as f64).collect();
+        let reason: Vec<Option<&str>> = (0..n).map(|i| Some(["price", "waiting"][i % 2])).collect();
+        let dealer: Vec<u32> = (0..n as u32).map(|i| i % 7).collect();
+        let contacted: Vec<i64> = (opened.iter().enumerate())
+            .map(|(i, &o)| {
+                if i % 3 == 0 {
+                    i64::MIN
+                } else {
+                    o + 3_600 * (i % 40) as i64
+                }
+            })
+            .collect();
+        let channel: Vec<Option<&str>> = (0..n)
+            .map(|i| (i % 3 != 0).then_some(["phone", "visit"][i % 2]))
+            .collect();
+        let outcome: Vec<Option<&str>> = (0..n)
+            .map(|i| match (i % 3, i % 4) {
+                (0, 0) => None,
+                (0, _) => Some("lost"),
+                (_, o) => [None, Some("recovered"), Some("converted"), Some("lost")][o],
+            })
+            .collect();
+        let cols = |score| CaseColumns {
+            case: CaseTexts::U64(&ids),
+            opened: &opened,
+            score,
+            reason: CaseTexts::Rows(&reason),
+            dealer: CaseTexts::U32(&dealer),
+            contacted: &contacted,
+            channel: CaseTexts::Rows(&channel),
+            outcome: CaseTexts::Rows(&outcome),
+            ..CaseColumns::default()
+        };
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let by = StatsGrouping {
+            dealer: true,
+            period: None,
+        };
+        // No bad row: the runs read unchecked count as the rows checked
+        // one by one do, and as a tally of the rows.
+        let table =
+            recovery_stats_table_from_case_columns(&cols(&good), &p, &o, &by, None).unwrap();
+        let good_cols = cols(&good);
+        let rows = Rows::new(&good_cols, true).unwrap();
+        let how = How::new(&p, &o);
+        let checked = grouped_stats(
+            n,
+            &rows.dealer,
+            &opened,
+            &how,
+            &by,
+            None,
+            &rows.reasons(),
+            |k: &Counting<'_, '_>, i| Tick::of(&rows.facts(i)?, k),
+            |i| rows.id(i),
+        )
+        .unwrap();
+        assert_eq!(table.rows(), checked.rows());
+        for g in table.rows() {
+            let d: usize = g.dealer.as_deref().unwrap_or("").parse().unwrap();
+            let of_dealer = |i: &usize| i % 7 == d && good[*i] <= 6.0;
+            let low = (0..n).filter(of_dealer);
+            assert_eq!(g.stats.low_scores, low.clone().count() as u64);
+            let launched = low.clone().filter(|&i| contacted[i] != i64::MIN);
+            assert_eq!(g.stats.launched, launched.count() as u64);
+            // Recovered counts the converted too (SPEC 4.5).
+            let closed = |o: &str| low.clone().filter(|&i| outcome[i] == Some(o)).count() as u64;
+            assert_eq!(g.stats.recovered, closed("recovered") + closed("converted"));
+            assert_eq!(g.stats.converted, closed("converted"));
+        }
+        let last_run = n - 5;
+        for bad in [
+            vec![0],
+            vec![CHECKED_RUN + 1, 2 * CHECKED_RUN + 3],
+            vec![CASES_PER_THREAD + 9, last_run],
+            vec![last_run, n - 1],
+            vec![CHECKED_RUN - 1, CASES_PER_THREAD + CHECKED_RUN],
+        ] {
+            let mut score = good.clone();
+            for &b in &bad {
+                score[b] = 11.0;
+            }
+            let first = bad[0];
+            let bad_cols = CaseColumns {
+                score: &score,
+                ..cols(&good)
+            };
+            let e =
+                recovery_stats_table_from_case_columns(&bad_cols, &p, &o, &by, None).unwrap_err();
+            assert_eq!(e.index(), Some(first), "{bad:?}: {e}");
+            let e = recovery_stats_from_case_columns(&bad_cols, &p, &o).unwrap_err();
+            assert_eq!(e.index(), Some(first), "{bad:?}: {e}");
+        }
+    }
+
     /// One row of a hostile case table: (id given, opened, score,
     /// reason, contact delay, channel, outcome, compensation, over).
     type Row = (
@@ -4720,13 +4905,14 @@ mod case_columns_tests {
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(256))]
-        /// The rules checked over whole columns agree with the rules row by
+        /// The rules checked over runs of columns agree with the rules row by
         /// row, and a row read without checks ticks the counters as the
         /// checked one does.
         #[test]
         fn column_rules_agree_with_row_rules(
             rows in proptest::collection::vec(hostile_row(), 1..24),
-            optional in 0usize..4,
+            optional in 0usize..5,
+            run in (any::<proptest::sample::Index>(), any::<proptest::sample::Index>()),
         ) {
             let n = rows.len();
             let ids: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
@@ -4752,7 +4938,8 @@ mod case_columns_tests {
                 .collect();
             let compensation: Vec<f64> = rows.iter().map(|r| r.7).collect();
             let over: Vec<bool> = rows.iter().map(|r| r.8).collect();
-            // Optional columns left out (empty) in some tables.
+            // Optional columns left out (empty) in some tables (4: over
+            // the expectation without compensations).
             let cols = CaseColumns {
                 case: CaseTexts::Rows(&ids),
                 opened: &opened,
@@ -4761,13 +4948,17 @@ mod case_columns_tests {
                 contacted: if optional == 1 { &[] } else { &contacted },
                 channel: CaseTexts::Rows(&channel),
                 outcome: CaseTexts::Rows(&outcome),
-                compensation: if optional == 2 { &[] } else { &compensation },
-                over_expectation: if optional >= 2 { &[] } else { &over },
+                compensation: if matches!(optional, 2 | 4) { &[] } else { &compensation },
+                over_expectation: if matches!(optional, 2 | 3) { &[] } else { &over },
                 ..CaseColumns::default()
             };
             let table = Rows::new(&cols, false).unwrap();
             let each = (0..n).all(|i| table.row_ok(i));
-            prop_assert_eq!(table.all_ok(), each);
+            prop_assert_eq!(table.all_ok(0..n), each);
+            // Any run of rows, as the counting checks them.
+            let (a, b) = (run.0.index(n + 1), run.1.index(n + 1));
+            let (a, b) = (a.min(b), a.max(b));
+            prop_assert_eq!(table.all_ok(a..b), (a..b).all(|i| table.row_ok(i)), "rows {}..{}", a, b);
             // Each row alone, so that every rule is met broken by itself.
             for i in 0..n {
                 let (id, reason, channel, outcome) = (
@@ -4789,7 +4980,7 @@ mod case_columns_tests {
                     ..CaseColumns::default()
                 };
                 let alone = Rows::new(&alone, false).unwrap();
-                prop_assert_eq!(alone.all_ok(), table.row_ok(i), "row {}", i);
+                prop_assert_eq!(alone.all_ok(0..1), table.row_ok(i), "row {}", i);
             }
             let (p, o) = (Policy::default(), StatsOptions::default());
             let how = How::new(&p, &o);
