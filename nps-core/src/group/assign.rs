@@ -120,28 +120,30 @@ impl Grouping<'_> {
             Some(k) => plan_keys(k, 1, rows)?.into_ids(rows),
             None => (vec![0; rows], vec![GroupKey::All]),
         };
+        let kept = |row: usize| keep.is_none_or(|k| k[row]);
         let periods = match (self.period, self.timestamps) {
-            (Some(p), Some(ts)) => Some(period_ids(ts, p, tz, keep)?),
+            (Some(p), Some(ts)) => Some(match periods_of(ts, p, tz, keep)? {
+                PeriodsOf::Ids(ids, dates) => (ids, dates),
+                // Few (key, period) cells: numbered in the groups' order.
+                PeriodsOf::Index(ix) => {
+                    let cells = (keys.len() as u64).saturating_mul(ix.dates.len() as u64);
+                    if small_enough(cells, rows) && cells < u64::from(Assignment::NONE) {
+                        let period = |row: usize| ix.index(ts[row]);
+                        let np = ix.dates.len();
+                        return Ok(in_cells(&key_ids, keys, np, period, kept, |p| {
+                            Some(ix.dates[p])
+                        }));
+                    }
+                    PeriodsOf::Index(ix).into_ids(ts, keep)
+                }
+            }),
             _ => None,
         };
-        let kept = |row: usize| keep.is_none_or(|k| k[row]);
         // Compact ids of the occurring (key, period) pairs.
         let mut pairs: Vec<(u32, u32)> = Vec::new();
         let mut ids = vec![Assignment::NONE; rows];
         match &periods {
-            None => {
-                let mut seen = vec![Assignment::NONE; keys.len()];
-                for (row, &k) in key_ids.iter().enumerate() {
-                    if kept(row) {
-                        let s = &mut seen[k as usize];
-                        if *s == Assignment::NONE {
-                            *s = pairs.len() as u32;
-                            pairs.push((k, 0));
-                        }
-                        ids[row] = *s;
-                    }
-                }
-            }
+            None => return Ok(in_cells(&key_ids, keys, 1, |_| 0, kept, |_| None)),
             Some((p_ids, dates)) => {
                 let np = dates.len() as u64;
                 let cells = (keys.len() as u64).saturating_mul(np);
@@ -200,6 +202,43 @@ impl Grouping<'_> {
     }
 }
 
+/// The groups of the kept rows when each (key, period) has a cell of its
+/// own: cell `k × periods + p` for key id `k` (`key_ids`, in the order of
+/// `keys`) and period `period(row)` (in the order of `date`), so the cells
+/// that occur, in cell order, are the groups in order — no sort, no
+/// branch on whether a group was met before. Memory O(cells), which the
+/// caller keeps small next to the rows.
+fn in_cells(
+    key_ids: &[u32],
+    keys: Vec<GroupKey>,
+    periods: usize,
+    period: impl Fn(usize) -> usize,
+    kept: impl Fn(usize) -> bool,
+    date: impl Fn(usize) -> Option<NaiveDate>,
+) -> Assignment {
+    // Each kept row's cell, and which cells occur (1), then their rank.
+    let mut rank = vec![0u32; keys.len() * periods];
+    let mut rows = vec![Assignment::NONE; key_ids.len()];
+    for (row, (id, &k)) in rows.iter_mut().zip(key_ids).enumerate() {
+        if kept(row) {
+            let cell = k as usize * periods + period(row);
+            *id = cell as u32;
+            rank[cell] = 1;
+        }
+    }
+    let mut labels = Vec::new();
+    for (cell, r) in rank.iter_mut().enumerate() {
+        if *r != 0 {
+            *r = labels.len() as u32;
+            labels.push((keys[cell / periods].clone(), date(cell % periods)));
+        }
+    }
+    for id in rows.iter_mut().filter(|id| **id != Assignment::NONE) {
+        *id = rank[*id as usize];
+    }
+    Assignment { labels, rows }
+}
+
 /// The period of every kept row as an id into the returned period starts.
 ///
 /// A [`PeriodIndex`] (one table lookup per row) when the span of periods
@@ -211,20 +250,46 @@ pub(crate) fn period_ids(
     tz: Tz,
     keep: Option<&[bool]>,
 ) -> Result<(Vec<u32>, Vec<NaiveDate>)> {
+    Ok(periods_of(ts, period, tz, keep)?.into_ids(ts, keep))
+}
+
+/// The periods of the kept rows of `ts` ([`period_ids`]): their index
+/// when the span of periods is small next to the rows, else each row's
+/// period id already.
+enum PeriodsOf {
+    /// The periods in date order, a lookup per instant.
+    Index(PeriodIndex),
+    /// Each row's period id and the period starts (in order of first row).
+    Ids(Vec<u32>, Vec<NaiveDate>),
+}
+
+impl PeriodsOf {
+    /// Each kept row's period id (0 for the others) and the period starts.
+    fn into_ids(self, ts: &[i64], keep: Option<&[bool]>) -> (Vec<u32>, Vec<NaiveDate>) {
+        match self {
+            PeriodsOf::Ids(ids, dates) => (ids, dates),
+            PeriodsOf::Index(ix) => {
+                let kept = |row: usize| keep.is_none_or(|k| k[row]);
+                let ids = ts
+                    .iter()
+                    .enumerate()
+                    .map(|(row, &t)| if kept(row) { ix.index(t) as u32 } else { 0 })
+                    .collect();
+                (ids, ix.dates)
+            }
+        }
+    }
+}
+
+fn periods_of(ts: &[i64], period: Period, tz: Tz, keep: Option<&[bool]>) -> Result<PeriodsOf> {
     let (lo, hi) = super::timestamp_range(ts, keep)?;
     if lo > hi {
-        return Ok((vec![0; ts.len()], Vec::new()));
+        return Ok(PeriodsOf::Ids(vec![0; ts.len()], Vec::new()));
     }
     let span = ((hi - lo) / shortest_seconds(period)).saturating_add(2);
     let kept = |row: usize| keep.is_none_or(|k| k[row]);
     if small_enough(span as u64, ts.len()) {
-        let ix = PeriodIndex::new(period, tz, lo, hi)?;
-        let ids = ts
-            .iter()
-            .enumerate()
-            .map(|(row, &t)| if kept(row) { ix.index(t) as u32 } else { 0 })
-            .collect();
-        return Ok((ids, ix.dates));
+        return Ok(PeriodsOf::Index(PeriodIndex::new(period, tz, lo, hi)?));
     }
     let mut seen: FastMap<NaiveDate, u32> = map_with_capacity(64);
     let mut dates = Vec::new();
@@ -247,7 +312,7 @@ pub(crate) fn period_ids(
             next
         });
     }
-    Ok((ids, dates))
+    Ok(PeriodsOf::Ids(ids, dates))
 }
 
 /// The groups of a [`Grouping`] as counter slots, for kernels that count
@@ -490,5 +555,73 @@ fn count_planned<P: Slot, C: Cells>(
         }
         KeyPlan::Indexed(ids, _) => count_cells(&Indexed(ids), periods, n_periods, n, cells, rows),
         p @ KeyPlan::Product(_) => count_cells(p, periods, n_periods, n, cells, rows),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+    use std::collections::BTreeSet;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(200))]
+        /// The assignment is that of a row-by-row reference: every kept row
+        /// in the group of its key and local period, the groups those that
+        /// occur in (key, period) order, the rows left out in none —
+        /// whether the (key, period) cells are numbered directly (few
+        /// cells), the periods come from a lookup table or from hashing
+        /// (rows years apart), with or without keys.
+        #[test]
+        fn assignments_are_those_of_the_rows(
+            rows in proptest::collection::vec(
+                (0u32..40, 0i64..3 * 365 * 86_400, proptest::bool::weighted(0.85)),
+                0..300,
+            ),
+            far in proptest::collection::vec((any::<proptest::sample::Index>(), 0i64..8_000), 0..3),
+            with_keys in any::<bool>(),
+            period in prop_oneof![Just(None), Just(Some(Period::Day)), Just(Some(Period::Month)),
+                Just(Some(Period::Week))],
+            tz in prop_oneof![Just("UTC"), Just("Asia/Shanghai"), Just("America/New_York")],
+            masked in any::<bool>(),
+        ) {
+            let n = rows.len();
+            let keys: Vec<u32> = rows.iter().map(|r| r.0).collect();
+            let mut ts: Vec<i64> = rows.iter().map(|r| 1_600_000_000 + r.1).collect();
+            // A few rows decades away: too many periods for a table.
+            for (i, years) in &far {
+                if n > 0 {
+                    ts[i.index(n)] = 1_600_000_000 + years * 365 * 86_400 / 40;
+                }
+            }
+            let keep: Vec<bool> = rows.iter().map(|r| r.2).collect();
+            let keep = masked.then_some(&keep[..]);
+            let g = Grouping {
+                keys: with_keys.then_some(Keys::U32(&keys)),
+                timestamps: period.map(|_| &ts[..]),
+                period,
+                tz: Some(tz),
+            };
+            let a = g.assign_kept(n, keep).unwrap();
+            let zone = parse_tz(tz).unwrap();
+            let label = |row: usize| {
+                let key = if with_keys { GroupKey::UInt(u64::from(keys[row])) } else { GroupKey::All };
+                let start = period.map(|p| p.start_of(local_date(zone, ts[row]).unwrap()));
+                (key, start)
+            };
+            let kept = |row: usize| keep.is_none_or(|k| k[row]);
+            let want: BTreeSet<(GroupKey, Option<NaiveDate>)> =
+                (0..n).filter(|&r| kept(r)).map(label).collect();
+            let want: Vec<_> = want.into_iter().collect();
+            prop_assert_eq!(&a.labels, &want);
+            prop_assert_eq!(a.rows.len(), n);
+            for row in 0..n {
+                if kept(row) {
+                    prop_assert_eq!(&a.labels[a.rows[row] as usize], &label(row), "row {}", row);
+                } else {
+                    prop_assert_eq!(a.rows[row], Assignment::NONE, "row {}", row);
+                }
+            }
+        }
     }
 }
