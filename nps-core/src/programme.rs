@@ -2317,16 +2317,30 @@ impl<'c, 'a> Rows<'c, 'a> {
     /// that is no channel).
     #[inline(always)]
     fn channel_slot(&self, row: usize) -> u8 {
-        let c = self.channel.codes[row].wrapping_add(1) as usize;
-        self.channel_slots.get(c).copied().unwrap_or(UNKNOWN)
+        self.slot_of_code(self.channel.codes[row])
+    }
+
+    /// The channel of channel code `c` ([`NO_VALUE`]: none) as
+    /// [`channel_at`].
+    #[inline(always)]
+    fn slot_of_code(&self, c: u32) -> u8 {
+        let at = c.wrapping_add(1) as usize;
+        self.channel_slots.get(at).copied().unwrap_or(UNKNOWN)
     }
 
     /// The outcome of row `row` as [`outcome_code`] ([`UNKNOWN`]: a label
     /// that is no outcome).
     #[inline(always)]
     fn outcome_code(&self, row: usize) -> u8 {
-        let c = self.outcome.codes[row].wrapping_add(1) as usize;
-        self.outcome_codes.get(c).copied().unwrap_or(UNKNOWN)
+        self.outcome_of_code(self.outcome.codes[row])
+    }
+
+    /// The outcome of outcome code `c` ([`NO_VALUE`]: none) as
+    /// [`outcome_code`].
+    #[inline(always)]
+    fn outcome_of_code(&self, c: u32) -> u8 {
+        let at = c.wrapping_add(1) as usize;
+        self.outcome_codes.get(at).copied().unwrap_or(UNKNOWN)
     }
 
     /// The values of row `row` the rules are about.
@@ -2360,16 +2374,8 @@ impl<'c, 'a> Rows<'c, 'a> {
         };
         // The channel and outcome rules over the codes of both columns
         // and the contacts (none given: no row contacted).
-        let slot = |c: u32| {
-            let at = c.wrapping_add(1) as usize;
-            self.channel_slots.get(at).copied().unwrap_or(UNKNOWN)
-        };
-        let code = |c: u32| {
-            let at = c.wrapping_add(1) as usize;
-            self.outcome_codes.get(at).copied().unwrap_or(UNKNOWN)
-        };
         let contact_rules = |a: bool, ch: u32, out: u32, contacted: bool| {
-            let (slot, out) = (slot(ch), code(out));
+            let (slot, out) = (self.slot_of_code(ch), self.outcome_of_code(out));
             a & rule::channel_given(slot != NO_CHANNEL, contacted)
                 & rule::known(slot)
                 & rule::known(out)
