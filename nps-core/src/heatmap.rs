@@ -791,6 +791,72 @@ impl StageColumn<'_> {
 const PART_ROWS: usize = 1 << 16;
 const BLOCK: usize = 1024;
 
+/// A record's mention and pain added to a cell in one word: mentions in
+/// the high half, heat in the low half (one add per record and matrix
+/// instead of two).
+const MENTION: u64 = 1 << 32;
+/// Records added to packed cells before they are widened: the heat of a
+/// cell stays below 10 · 2^28 < 2^32, so no half carries into the other.
+const PACKED_ROWS_MAX: usize = 1 << 28;
+const _: () = assert!(10 * (PACKED_ROWS_MAX as u64) < MENTION);
+#[cfg(not(test))]
+const PACKED_ROWS: usize = PACKED_ROWS_MAX;
+/// … a few blocks in the unit tests, so that they widen many times.
+#[cfg(test)]
+const PACKED_ROWS: usize = 4 * BLOCK;
+
+/// Packed cells (see [`MENTION`]) and their `(mentions, heat)` so far.
+#[derive(Default)]
+struct PackedCells {
+    packed: Vec<u64>,
+    wide: Vec<(u64, u64)>,
+    /// Records in `packed`.
+    rows: usize,
+}
+
+impl PackedCells {
+    fn new(cells: usize) -> Self {
+        PackedCells {
+            packed: vec![0; cells],
+            wide: vec![(0, 0); cells],
+            rows: 0,
+        }
+    }
+
+    /// At least `cells` cells.
+    fn grow(&mut self, cells: usize) {
+        if self.packed.len() < cells {
+            self.packed.resize(cells, 0);
+            self.wide.resize(cells, (0, 0));
+        }
+    }
+
+    /// Makes room for `m` (at most [`BLOCK`]) more records.
+    #[inline]
+    fn room(&mut self, m: usize) {
+        if self.rows + m > PACKED_ROWS {
+            self.widen();
+        }
+        self.rows += m;
+    }
+
+    /// Moves the packed sums into the wide ones.
+    fn widen(&mut self) {
+        for (p, w) in self.packed.iter_mut().zip(&mut self.wide) {
+            w.0 += *p >> 32;
+            w.1 += *p & (MENTION - 1);
+            *p = 0;
+        }
+        self.rows = 0;
+    }
+
+    /// `(mentions, heat)` of each cell.
+    fn finish(mut self) -> Vec<(u64, u64)> {
+        self.widen();
+        self.wide
+    }
+}
+
 /// The distinct texts of a [`Texts`] column met in a part of its rows, in
 /// order of first row, and each row's id into them.
 pub(crate) struct TextIds<'a> {
@@ -1065,7 +1131,7 @@ struct AxisSums<'a> {
 /// The summing state of one axis in one part.
 struct AxisPart<'s, 'a> {
     axis: &'s Axis<'a>,
-    cells: Vec<(u64, u64)>,
+    cells: PackedCells,
     strs: Interner<'a>,
     cols: Vec<u32>,
 }
@@ -1074,7 +1140,7 @@ impl<'s, 'a> AxisPart<'s, 'a> {
     fn new(axis: &'s Axis<'a>) -> Self {
         AxisPart {
             axis,
-            cells: vec![(0, 0); 6 * axis.raw_columns()],
+            cells: PackedCells::new(6 * axis.raw_columns()),
             strs: Interner::default(),
             cols: vec![0; BLOCK],
         }
@@ -1103,10 +1169,7 @@ impl<'s, 'a> AxisPart<'s, 'a> {
                 for (o, &x) in cols.iter_mut().zip(&k[at..at + m]) {
                     *o = self.strs.id(x).0;
                 }
-                let need = 6 * self.strs.names.len();
-                if self.cells.len() < need {
-                    self.cells.resize(need, (0, 0));
-                }
+                self.cells.grow(6 * self.strs.names.len());
             }
             Axis::Periods(ts, ix) => {
                 for (o, &t) in cols.iter_mut().zip(&ts[at..at + m]) {
@@ -1114,16 +1177,16 @@ impl<'s, 'a> AxisPart<'s, 'a> {
                 }
             }
         }
+        self.cells.room(m);
+        let cells = &mut self.cells.packed;
         for ((&s, &c), &q) in st.iter().zip(cols.iter()).zip(p) {
-            let x = &mut self.cells[c as usize * 6 + s as usize];
-            x.0 += 1;
-            x.1 += q.pain_unchecked();
+            cells[c as usize * 6 + s as usize] += MENTION | q.pain_unchecked();
         }
     }
 
     fn finish(self) -> AxisSums<'a> {
         AxisSums {
-            cells: self.cells,
+            cells: self.cells.finish(),
             names: self.strs.names,
         }
     }
@@ -1155,7 +1218,7 @@ impl<'a> Shape<'_, 'a> {
         };
         let mut stage_of: Vec<u8> = Vec::new();
         let mut points = TextIds::new(*self.points);
-        let mut sums: Vec<(u64, u64)> = Vec::new();
+        let mut sums = PackedCells::default();
         let mut key_m = self.keys.map(AxisPart::new);
         let mut per_m = self.periods.map(AxisPart::new);
         let mut st = [0u8; BLOCK];
@@ -1211,15 +1274,14 @@ impl<'a> Shape<'_, 'a> {
             if let Some((_, e)) = error {
                 return Err(e);
             }
-            sums.resize(points.distinct() * 6, (0, 0));
+            sums.grow(points.distinct() * 6);
+            sums.room(m);
             let p = &pain[at - start..at - start + m];
             for j in 0..m {
                 let (s, d, h) = (st[j] as usize, ids[j] as usize, p[j].pain_unchecked());
-                // No count can overflow: a record adds at most 10 heat and
-                // 1 mention, and fewer than 2^60 records fit in memory.
-                let x = &mut sums[d * 6 + s];
-                x.0 += 1;
-                x.1 += h;
+                // A record adds at most 10 heat and 1 mention; the packed
+                // halves are widened before either could carry.
+                sums.packed[d * 6 + s] += MENTION | h;
             }
             for axis in [&mut key_m, &mut per_m].into_iter().flatten() {
                 axis.add(at, &st[..m], p);
@@ -1231,7 +1293,7 @@ impl<'a> Shape<'_, 'a> {
         }
         Ok(PartSums {
             names: points.names.names,
-            sums,
+            sums: sums.finish(),
             keys: key_m.map(AxisPart::finish),
             periods: per_m.map(AxisPart::finish),
         })
@@ -1290,15 +1352,15 @@ fn dense_limit(n: usize) -> u64 {
 
 /// How the key column of each record is found (see [`Axis`]).
 fn key_axis<'a>(keys: Keys<'a>, n: usize) -> Result<Axis<'a>> {
-    fn range<T: Copy>(k: &[T], raw: impl Fn(T) -> i128) -> (i128, i128) {
-        k.iter().fold((i128::MAX, i128::MIN), |(lo, hi), &x| {
-            (lo.min(raw(x)), hi.max(raw(x)))
-        })
+    // The range in the keys' own type (vectorised, on the threads of the
+    // grouping engine's key plan), then widened.
+    fn range<T: Copy + Ord + Send + Sync + Into<i128>>(k: &[T]) -> (i128, i128) {
+        crate::group::min_max(k).map_or((i128::MAX, i128::MIN), |(lo, hi)| (lo.into(), hi.into()))
     }
     let ints = match keys {
-        Keys::U32(k) => Some((IntKeys::U32(k), range(k, i128::from))),
-        Keys::U64(k) => Some((IntKeys::U64(k), range(k, i128::from))),
-        Keys::I64(k) => Some((IntKeys::I64(k), range(k, i128::from))),
+        Keys::U32(k) => Some((IntKeys::U32(k), range(k))),
+        Keys::U64(k) => Some((IntKeys::U64(k), range(k))),
+        Keys::I64(k) => Some((IntKeys::I64(k), range(k))),
         Keys::Str(k) => return Ok(Axis::Strs(k)),
         _ => None,
     };
@@ -2978,6 +3040,30 @@ mod tests {
         assert_eq!(column(e), ("stages".to_owned(), 150_000));
         let e = StageColumn::Names(t).to_stages().unwrap_err();
         assert_eq!(column(e), ("stages".to_owned(), 150_000));
+    }
+
+    /// Packed cells hold at most `PACKED_ROWS` records between widenings
+    /// (the bound that keeps a cell's heat from carrying into its
+    /// mentions), and widening keeps every sum.
+    #[test]
+    fn packed_cells_widen_before_they_could_carry() {
+        let mut cells = PackedCells::new(3);
+        let mut want = [(0u64, 0u64); 3];
+        let mut x = 11u64;
+        for _ in 0..5_000 {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            let m = 1 + (x >> 40) as usize % BLOCK;
+            cells.room(m);
+            assert!(cells.rows <= PACKED_ROWS);
+            for j in 0..m {
+                let (c, pain) = ((j + m) % 3, 1 + (x >> 20) % 10);
+                cells.packed[c] += MENTION | pain;
+                want[c].0 += 1;
+                want[c].1 += pain;
+            }
+        }
+        assert!(want[0].0 > PACKED_ROWS as u64);
+        assert_eq!(cells.finish(), want);
     }
 
     #[test]
