@@ -5157,6 +5157,9 @@ const char *nps_version(void);
  * Caps the number of threads that batch functions (tallies of large
  * columns, grouping) may use; 0 means one per core. Results never depend
  * on it, only speed does. Process-wide; safe to call from any thread.
+ * The worker threads are started by the first call split across threads
+ * and sleep between calls (a forked child starts its own); with a cap of
+ * 1 none is started.
  */
 void nps_set_max_threads(size_t n);
 

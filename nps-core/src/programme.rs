@@ -665,7 +665,7 @@ pub fn speed_label(policy: &Policy, i: usize) -> String {
 ///
 /// `cases` is a slice of [`Case`]s or of references to them (`&[&Case]`,
 /// e.g. cases held elsewhere): the statistics read the cases in place.
-pub fn recovery_stats<C: Borrow<Case>>(
+pub fn recovery_stats<C: Borrow<Case> + Sync>(
     cases: &[C],
     policy: &Policy,
     options: &StatsOptions,
@@ -1409,7 +1409,7 @@ struct GroupIds {
 }
 
 impl GroupIds {
-    fn of<'a>(rows: &[u32], rank: &[u32], id: impl Fn(usize) -> Id<'a>) -> GroupIds {
+    fn of<'a>(rows: &[u32], rank: &[u32], id: impl Fn(usize) -> Id<'a> + Sync) -> GroupIds {
         /// A numeric id, else the text of one.
         #[inline(always)]
         fn number(id: Id<'_>) -> std::result::Result<u64, Cow<'_, str>> {
@@ -1420,37 +1420,71 @@ impl GroupIds {
             }
         }
         let groups = rank.len();
-        let (mut int_at, mut text_at) = (vec![0usize; groups + 1], vec![0usize; groups + 1]);
-        let ranked = || {
-            rows.iter()
+        // The rows split across threads (the same parts for both passes).
+        let parts = parallel::split(rows.len(), CASES_PER_THREAD);
+        let ranked = |part: &Range<usize>| {
+            let start = part.start;
+            rows[part.clone()]
+                .iter()
                 .enumerate()
-                .filter_map(|(i, &g)| Some((i, *rank.get(g as usize)? as usize)))
+                .filter_map(move |(j, &g)| Some((start + j, *rank.get(g as usize)? as usize)))
         };
-        for (i, r) in ranked() {
-            match number(id(i)) {
-                Ok(_) => int_at[r + 1] += 1,
-                Err(_) => text_at[r + 1] += 1,
-            }
-        }
-        for at in [&mut int_at, &mut text_at] {
-            for r in 0..groups {
-                at[r + 1] += at[r];
-            }
-        }
-        let (mut next_int, mut next_text) = (int_at.clone(), text_at.clone());
-        let mut ints = vec![0u64; int_at[groups]];
-        let mut texts = vec![String::new(); text_at[groups]];
-        for (i, r) in ranked() {
-            match number(id(i)) {
-                Ok(v) => {
-                    ints[next_int[r]] = v;
-                    next_int[r] += 1;
-                }
-                Err(s) => {
-                    texts[next_text[r]] = s.into_owned();
-                    next_text[r] += 1;
+        // Each part counts its numeric and text ids per rank.
+        let counts = parallel::map_each(parts.clone(), |part| {
+            let (mut ints, mut texts) = (vec![0usize; groups], vec![0usize; groups]);
+            for (i, r) in ranked(&part) {
+                match number(id(i)) {
+                    Ok(_) => ints[r] += 1,
+                    Err(_) => texts[r] += 1,
                 }
             }
+            (ints, texts)
+        });
+        // Where each part writes the ids of each rank: the ranks in order,
+        // the parts in case order within a rank.
+        let (mut int_at, mut text_at) = (vec![0usize; groups + 1], vec![0usize; groups + 1]);
+        let mut starts: Vec<(Vec<usize>, Vec<usize>)> = counts
+            .iter()
+            .map(|_| (vec![0; groups], vec![0; groups]))
+            .collect();
+        let (mut i_at, mut t_at) = (0, 0);
+        for r in 0..groups {
+            for (s, (ints, texts)) in starts.iter_mut().zip(&counts) {
+                (s.0[r], s.1[r]) = (i_at, t_at);
+                i_at += ints[r];
+                t_at += texts[r];
+            }
+            (int_at[r + 1], text_at[r + 1]) = (i_at, t_at);
+        }
+        let (mut ints, mut texts) = (Vec::new(), Vec::new());
+        let (int_out, text_out) = (
+            parallel::Shared::new(&mut ints, i_at),
+            parallel::Shared::new(&mut texts, t_at),
+        );
+        parallel::map_each(
+            parts.into_iter().zip(starts).collect(),
+            |(part, (mut next_int, mut next_text))| {
+                for (i, r) in ranked(&part) {
+                    // SAFETY: the parts' positions partition the ids by
+                    // rank (counted above), so each position is written
+                    // once, by one thread.
+                    match number(id(i)) {
+                        Ok(v) => {
+                            unsafe { int_out.write(next_int[r], v) };
+                            next_int[r] += 1;
+                        }
+                        Err(s) => {
+                            unsafe { text_out.write(next_text[r], s.into_owned()) };
+                            next_text[r] += 1;
+                        }
+                    }
+                }
+            },
+        );
+        // SAFETY: every position below the totals was written above.
+        unsafe {
+            ints.set_len(i_at);
+            texts.set_len(t_at);
         }
         GroupIds {
             ints,
@@ -1467,7 +1501,7 @@ fn stats_of<'a>(
     how: &How<'_>,
     reasons: &[&str],
     tick: impl Ticks,
-    id: impl Fn(usize) -> Id<'a>,
+    id: impl Fn(usize) -> Id<'a> + Sync,
 ) -> Result<RecoveryStats> {
     let (shape, k) = Counting::new(how, reasons, 1);
     let rows = vec![0; n];
@@ -1621,7 +1655,7 @@ fn grouped_stats<'a>(
     keys: Option<Keys<'_>>,
     reasons: &[&str],
     tick: impl Ticks + Sync,
-    id: impl Fn(usize) -> Id<'a>,
+    id: impl Fn(usize) -> Id<'a> + Sync,
 ) -> Result<RecoveryStatsTable> {
     let n_keys = key_columns(&keys);
     if let Some(k) = &keys {
@@ -1711,7 +1745,9 @@ fn grouped_stats<'a>(
         cells[r * stride..(r + 1) * stride]
             .copy_from_slice(&counted.cells[g.0 * stride..(g.0 + 1) * stride]);
     }
+    let t0 = std::time::Instant::now();
     let ids = GroupIds::of(&a.rows, &rank, id);
+    eprintln!("ids {:.1}", t0.elapsed().as_secs_f64() * 1e6);
     let labels = groups
         .into_iter()
         .map(|(i, d, rest)| {
@@ -2231,23 +2267,23 @@ impl<'c, 'a> Rows<'c, 'a> {
     fn new(cols: &'c CaseColumns<'a>, dealers: bool) -> Result<Rows<'c, 'a>> {
         cols.check()?;
         let n = cols.case.len();
-        // The text columns coded side by side (a thread each, as many as
-        // there are, once the rows are many).
+        // The text columns coded side by side once the rows are many, each
+        // taken by the next free thread (channel and outcome, which most
+        // often have missing rows and take longest, first).
         let texts = [
             (&cols.channel, "channel"),
             (&cols.outcome, "outcome"),
             (&cols.reason, "reason"),
             (&cols.dealer, "dealer"),
         ];
-        let texts = &texts[..if dealers { 4 } else { 3 }];
-        let per_thread = if n < CASES_PER_THREAD { texts.len() } else { 1 };
-        let mut dicts = parallel::map_parts(texts, per_thread, |_, part| {
-            part.iter()
-                .map(|(col, name)| Dict::of(col, name, n))
-                .collect::<Vec<_>>()
-        })
-        .into_iter()
-        .flatten();
+        let texts = texts[..if dealers { 4 } else { 3 }].to_vec();
+        let code = |(col, name): (&CaseTexts<'a>, &'static str)| Dict::of(col, name, n);
+        let mut dicts = if n < CASES_PER_THREAD {
+            texts.into_iter().map(code).collect()
+        } else {
+            parallel::map_each(texts, code)
+        }
+        .into_iter();
         let mut next = || {
             dicts.next().unwrap_or_else(|| {
                 Ok(Dict {
@@ -4638,6 +4674,45 @@ mod case_columns_tests {
         .unwrap_err();
         assert_eq!(e.index(), Some(CASES_PER_THREAD + 5), "{e}");
         assert!(e.to_string().contains("2.5"), "{e}");
+    }
+
+    /// Case ids gathered per group in parts (one per thread, each writing
+    /// its ids straight into the table): numeric and text ids alike, every
+    /// id in its group, as listed independently of the table.
+    #[test]
+    fn case_ids_gathered_in_parts_are_each_groups_ids() {
+        let n = 3 * CASES_PER_THREAD + 11;
+        let ids: Vec<String> = (0..n)
+            .map(|i| match i % 3 {
+                0 => format!("c-{i}"),
+                1 => (i * 7).to_string(),
+                _ => format!("0{i}"), // a leading zero: a text id
+            })
+            .collect();
+        let ids_ref: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
+        let dealer: Vec<u32> = (0..n).map(|i| ((i * 31) % 13) as u32).collect();
+        let (opened, score) = (vec![0i64; n], vec![5.0; n]);
+        let reason = vec![Some("waiting"); n];
+        let cols = CaseColumns {
+            case: CaseTexts::Rows(&ids_ref),
+            opened: &opened,
+            score: &score,
+            reason: CaseTexts::Rows(&reason),
+            dealer: CaseTexts::U32(&dealer),
+            ..CaseColumns::default()
+        };
+        let g = StatsGrouping {
+            dealer: true,
+            period: None,
+        };
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let table = recovery_stats_table_from_case_columns(&cols, &p, &o, &g, None).unwrap();
+        assert_eq!(table.len(), 13);
+        for row in table.rows() {
+            let d: u32 = row.dealer.as_deref().unwrap().parse().unwrap();
+            let mine = (0..n).filter(|&i| dealer[i] == d).map(|i| ids[i].as_str());
+            assert_eq!(row.stats.parts.case_ids, CaseIds::new(mine), "dealer {d}");
+        }
     }
 
     /// Arrow `utf8_view` text ([`CaseTexts::Views`]) reads as the same

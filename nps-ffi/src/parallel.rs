@@ -3,6 +3,9 @@
 /// Caps the number of threads that batch functions (tallies of large
 /// columns, grouping) may use; 0 means one per core. Results never depend
 /// on it, only speed does. Process-wide; safe to call from any thread.
+/// The worker threads are started by the first call split across threads
+/// and sleep between calls (a forked child starts its own); with a cap of
+/// 1 none is started.
 #[no_mangle]
 pub extern "C" fn nps_set_max_threads(n: usize) {
     ffi_value!((), { nps_core::set_max_threads(n) })

@@ -8,6 +8,8 @@
 //! group exists only when a row falls in it, never for every key × period
 //! in between.
 
+use std::sync::atomic::{AtomicU32, Ordering};
+
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
@@ -20,6 +22,7 @@ use super::hash::{map_with_capacity, FastMap};
 use super::keys::{plan_keys, small_enough, too_many_groups, KeyPlan, MAX_GROUPS};
 use super::{GroupKey, Keys};
 use crate::error::{Error, Result};
+use crate::parallel::for_each_part_mut;
 use crate::period::{local_date, parse_tz, Period, PeriodIndex, DEFAULT_TZ, MAX_TS, MIN_TS};
 
 /// How to group rows: by key column(s), by calendar period, or both.
@@ -212,20 +215,30 @@ fn in_cells(
     key_ids: &[u32],
     keys: Vec<GroupKey>,
     periods: usize,
-    period: impl Fn(usize) -> usize,
-    kept: impl Fn(usize) -> bool,
+    period: impl Fn(usize) -> usize + Sync,
+    kept: impl Fn(usize) -> bool + Sync,
     date: impl Fn(usize) -> Option<NaiveDate>,
 ) -> Assignment {
-    // Each kept row's cell, and which cells occur (1), then their rank.
-    let mut rank = vec![0u32; keys.len() * periods];
+    // Each kept row's cell, and which cells occur (1), then their rank;
+    // the rows split across threads. A cell is marked once (read before
+    // written), so threads meeting the same cells share its line.
     let mut rows = vec![Assignment::NONE; key_ids.len()];
-    for (row, (id, &k)) in rows.iter_mut().zip(key_ids).enumerate() {
-        if kept(row) {
-            let cell = k as usize * periods + period(row);
-            *id = cell as u32;
-            rank[cell] = 1;
+    let met: Vec<AtomicU32> = (0..keys.len() * periods)
+        .map(|_| AtomicU32::new(0))
+        .collect();
+    for_each_part_mut(&mut rows, ROWS_PER_THREAD, |offset, part| {
+        for (j, id) in part.iter_mut().enumerate() {
+            let row = offset + j;
+            if kept(row) {
+                let cell = key_ids[row] as usize * periods + period(row);
+                *id = cell as u32;
+                if met[cell].load(Ordering::Relaxed) == 0 {
+                    met[cell].store(1, Ordering::Relaxed);
+                }
+            }
         }
-    }
+    });
+    let mut rank: Vec<u32> = met.into_iter().map(AtomicU32::into_inner).collect();
     let mut labels = Vec::new();
     for (cell, r) in rank.iter_mut().enumerate() {
         if *r != 0 {
@@ -233,11 +246,16 @@ fn in_cells(
             labels.push((keys[cell / periods].clone(), date(cell % periods)));
         }
     }
-    for id in rows.iter_mut().filter(|id| **id != Assignment::NONE) {
-        *id = rank[*id as usize];
-    }
+    for_each_part_mut(&mut rows, ROWS_PER_THREAD, |_, part| {
+        for id in part.iter_mut().filter(|id| **id != Assignment::NONE) {
+            *id = rank[*id as usize];
+        }
+    });
     Assignment { labels, rows }
 }
+
+/// The rows [`in_cells`] reads per thread before it splits them.
+const ROWS_PER_THREAD: usize = 1 << 15;
 
 /// The period of every kept row as an id into the returned period starts.
 ///

@@ -11,7 +11,7 @@ use super::count::{self, Idx, Slot};
 use super::hash::{hash_of, map_with_capacity, FastMap};
 use super::{Codes, GroupKey, Keys};
 use crate::error::{Error, Result};
-use crate::parallel::{for_each_part_mut, map_each, map_parts, max_threads};
+use crate::parallel::{for_each_part_mut, map_each, map_parts, max_threads, Shared};
 use crate::sort::{bits_of, radix_sort_by, radix_sort_with};
 
 /// How keys map to slots, plus the key of each slot.
@@ -359,33 +359,6 @@ fn index_ints<K: Copy + Eq + Hash + Sync>(
 /// Rows of a bucket of [`index_sorted`]: 2^13 (128 KiB of pairs), sorted
 /// within the per-core cache.
 const BUCKET_BITS: u32 = 13;
-
-/// A slice written by several threads at positions each of them owns.
-struct Shared<T>(*mut T, usize);
-
-// SAFETY: threads only write through `Shared::write`, at disjoint positions
-// (see its callers), and nothing reads the slice until they have joined.
-unsafe impl<T: Send> Sync for Shared<T> {}
-
-impl<T> Shared<T> {
-    fn new(v: &mut Vec<T>, len: usize) -> Shared<T> {
-        v.reserve(len);
-        Shared(v.as_mut_ptr(), len)
-    }
-
-    /// # Safety
-    ///
-    /// No other write to position `i` may happen concurrently, and every
-    /// position below the length is written before the vector's length is
-    /// set to it.
-    #[inline(always)]
-    unsafe fn write(&self, i: usize, x: T) {
-        assert!(i < self.1);
-        // SAFETY: in bounds of the reserved capacity (checked above); the
-        // caller rules out concurrent writes to the same position.
-        unsafe { self.0.add(i).write(x) }
-    }
-}
 
 /// Rows partitioned by the high bits of a `u64` value of theirs into
 /// buckets of about 2^13 rows (one scattering pass, split across threads),
