@@ -360,6 +360,7 @@
 //! threads ([`set_max_threads`]) and use a SIMD kernel for `u8` scores.
 #![deny(missing_docs)]
 #![forbid(unsafe_op_in_unsafe_fn)]
+#![cfg_attr(not(test), deny(clippy::print_stdout, clippy::print_stderr))]
 
 pub mod calendar;
 pub mod case;

@@ -1745,9 +1745,7 @@ fn grouped_stats<'a>(
         cells[r * stride..(r + 1) * stride]
             .copy_from_slice(&counted.cells[g.0 * stride..(g.0 + 1) * stride]);
     }
-    let t0 = std::time::Instant::now();
     let ids = GroupIds::of(&a.rows, &rank, id);
-    eprintln!("ids {:.1}", t0.elapsed().as_secs_f64() * 1e6);
     let labels = groups
         .into_iter()
         .map(|(i, d, rest)| {

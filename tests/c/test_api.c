@@ -6,6 +6,10 @@
 
 #include <math.h>
 #include <pthread.h>
+#include <signal.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -367,6 +371,25 @@ static void threads(void) {
     CHECK(nps_max_threads() >= 1);
     CHECK_STATUS(nps_tally_from_u8(big, n, NPS_INVALID_POLICY_RAISE, &all, NULL), NPS_STATUS_OK);
     CHECK(same_tally(&one, &all));
+    {
+        /* A child forked after a call split across threads (the workers
+           started) starts its own workers: the same tally, no hang. */
+        int status = 0;
+        pid_t pid = fork();
+        CHECK(pid >= 0);
+        if (pid == 0) {
+            NpsTally child;
+            alarm(60);
+            _exit(nps_tally_from_u8(big, n, NPS_INVALID_POLICY_RAISE, &child, NULL) ==
+                              NPS_STATUS_OK && same_tally(&child, &all)
+                      ? 0
+                      : 1);
+        }
+        if (pid > 0) {
+            CHECK(waitpid(pid, &status, 0) == pid);
+            CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+        }
+    }
     /* 3000001 = 11 * 272727 + 4: scores 0..3 occur once more. */
     CHECK_U64("count of 0", one.counts[0], 272728);
     CHECK_U64("count of 10", one.counts[10], 272727);

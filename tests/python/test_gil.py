@@ -51,3 +51,33 @@ def test_tally_releases_the_gil() -> None:
             raise AssertionError(f"the main thread stalled: one call {one_call:.3f}s, (duration, stall) {results}")
     finally:
         nps.set_max_threads(0)
+
+
+def test_a_forked_child_splits_work_across_threads() -> None:
+    """The worker threads do not survive a fork: a child forked after a call
+    split across threads starts its own and gets the same answer (no hang)."""
+    import os
+    import signal
+
+    col = np.random.default_rng(1).integers(0, 11, size=4_000_000).astype(np.uint8)
+    nps.set_max_threads(0)
+    parent = nps.Tally.from_scores(col)  # starts the workers, if any
+    pid = os.fork()
+    if pid == 0:  # the child: exits 0 when its answer is the parent's
+        signal.alarm(60)
+        try:
+            same = nps.Tally.from_scores(col).counts == parent.counts
+            os._exit(0 if same else 1)
+        except BaseException:
+            os._exit(2)
+    deadline = time.monotonic() + 60
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            raise AssertionError("the forked child hung")
+        time.sleep(0.01)
+    assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0, status
