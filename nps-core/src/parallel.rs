@@ -103,23 +103,29 @@ pub(crate) fn for_each_part_mut<T: Send>(
     min_per_thread: usize,
     f: impl Fn(usize, &mut [T]) + Sync,
 ) {
-    let threads = max_threads().min(data.len() / min_per_thread.max(1)).max(1);
-    if threads == 1 {
+    let parts = split(data.len(), min_per_thread);
+    if parts.len() <= 1 {
         return f(0, data);
     }
-    let per = data.len().div_ceil(threads);
-    let parts: Vec<(usize, &mut [T])> = data.chunks_mut(per).enumerate().collect();
-    map_each(parts, |(i, part)| f(i * per, part));
+    let mut rest = data;
+    let mut out: Vec<(usize, &mut [T])> = Vec::with_capacity(parts.len());
+    for r in parts {
+        let (part, tail) = std::mem::take(&mut rest).split_at_mut(r.len());
+        out.push((r.start, part));
+        rest = tail;
+    }
+    map_each(out, |(offset, part)| f(offset, part));
 }
 
 /// Runs `f` on each of `inputs` (on the calling thread and the pool's
-/// workers: one thread per input up to [`max_threads`]), and returns the results in the
-/// inputs' order. The caller sizes `inputs` (e.g. to [`max_threads`]).
+/// workers: one thread per input up to [`max_threads`]), and returns the
+/// results in the inputs' order. The caller sizes `inputs` (e.g. to
+/// [`max_threads`]).
 ///
 /// The workers are started once per process ([`pool`]) and sleep between
-/// calls: starting and joining a thread per call cost 30–60 µs, about a
-/// third of a 10^5-row call split in two. A panic in `f` is raised on
-/// the calling thread once every input has finished.
+/// calls: starting and joining a thread per call cost 30–60 µs on a 2-core
+/// VM, several times per call of a few milliseconds. A panic in `f` is
+/// raised on the calling thread once every input has finished.
 pub(crate) fn map_each<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
     if inputs.len() <= 1 {
         return inputs.into_iter().map(f).collect();

@@ -298,3 +298,40 @@ def test_integer_instants_with_nulls_in_chunks() -> None:
     with pytest.raises(nps.InvalidValueError) as e:
         nps.recovery_stats_from_case_columns(bad, **NAMES)
     assert e.value.index == 1
+
+
+def test_text_nulls_on_and_across_bitmap_words() -> None:
+    # Missing channels and outcomes in Arrow text columns — string views
+    # sliced off their first rows (the validity bits start mid-byte), and
+    # plain strings in two chunks — read as the same rows given as Python
+    # lists (None): nulls on and across the 8-row bytes and 64-row words.
+    n, skip = 203, 5
+    never = {i for i in range(n) if i % 3 == 0} | {7, 8, 63, 64, 65, 127, 128, 200, 202}
+    opened = [1_700_000_000 + 3_600 * i for i in range(n)]
+    contacted = [None if i in never else opened[i] + 1_800 * (i % 60) for i in range(n)]
+    channel = [None if c is None else ("phone", "visit")[i % 2] for i, c in enumerate(contacted)]
+    outcome = [None if c is None and i % 2 else "lost" if c is None else "recovered"
+               for i, c in enumerate(contacted)]
+    table = {
+        "case_id": list(range(n)), "opened": opened, "score": [i % 11 for i in range(n)],
+        "reason": ["waiting", "price"] * (n // 2) + ["waiting"],
+        "dealer": [f"D{i % 4}" for i in range(n)], "contacted": contacted,
+        "channel": channel, "outcome": outcome,
+    }
+    lists = pd.DataFrame(table)
+
+    def sliced_views(col: list[str | None]) -> pa.Array:
+        return pa.array([None] * skip + col, pa.string_view()).slice(skip)
+
+    def chunked(col: list[str | None]) -> pa.ChunkedArray:
+        return pa.chunked_array([pa.array(col[:70], pa.string()), pa.array(col[70:], pa.string())])
+
+    for form in (sliced_views, chunked):
+        arrow = pa.table({**table, "channel": form(channel), "outcome": form(outcome)})
+        for grouped in ({}, {"by": "dealer", "period": "month", "tz": "UTC"}):
+            got = nps.recovery_stats_from_case_columns(arrow, **NAMES, **grouped)
+            assert got == nps.recovery_stats_from_case_columns(lists, **NAMES, **grouped), form
+    s = nps.recovery_stats_from_case_columns(lists, **NAMES)
+    low = [i for i in range(n) if i % 11 <= 6]
+    assert s.launched == sum(1 for i in low if i not in never)
+    assert s.lost == sum(1 for i in low if outcome[i] == "lost")
