@@ -1301,6 +1301,21 @@ trait Ticks {
     /// What case `i` adds to its group; `good`: [`Ticks::good`] of a run
     /// holding it (else the case is checked, its error returned).
     fn tick(&self, k: &Counting<'_, '_>, i: usize, good: bool) -> Result<Tick>;
+
+    /// False when case `i`, in a run [`Ticks::good`] says keeps the rules,
+    /// has a score above 6 (it adds nothing to any count); true when it
+    /// may have a low score.
+    #[inline(always)]
+    fn low(&self, i: usize) -> bool {
+        let _ = i;
+        true
+    }
+
+    /// True when [`Ticks::low`] of every case of `cases` is.
+    #[inline(always)]
+    fn all_low(&self, cases: Range<usize>) -> bool {
+        cases.fold(true, |a, i| a & self.low(i))
+    }
 }
 
 impl<F: Fn(&Counting<'_, '_>, usize) -> Result<Tick>> Ticks for F {
@@ -1362,12 +1377,36 @@ fn count_run(
     counts: &mut [u32],
 ) -> Result<()> {
     let l = &k.layout;
-    for (j, &g) in run.iter().enumerate() {
-        if (g as usize) < k.groups {
-            let t = tick.tick(k, start + j, good)?;
-            let at = g as usize * l.stride;
-            t.add(&mut counts[at..at + l.stride], l);
+    // Every case of a run that breaks a rule is read (and checked). In a
+    // run that keeps the rules a case scored 7–10 adds nothing: when the
+    // run has some, the cases that add to a count (a low score, in a group
+    // in range) are picked first, without a branch on their values, and
+    // only those are read.
+    let counted = |j: usize, g: u32| ((g as usize) < k.groups) & tick.low(start + j);
+    let all = !good
+        || (run.iter().fold(true, |a, &g| a & ((g as usize) < k.groups))
+            && tick.all_low(start..start + run.len()));
+    if all {
+        for (j, &g) in run.iter().enumerate() {
+            if (g as usize) < k.groups {
+                let t = tick.tick(k, start + j, good)?;
+                let at = g as usize * l.stride;
+                t.add(&mut counts[at..at + l.stride], l);
+            }
         }
+        return Ok(());
+    }
+    let mut picked = [0u16; CHECKED_RUN];
+    let mut m = 0;
+    for (j, &g) in run.iter().enumerate().take(CHECKED_RUN) {
+        picked[m] = j as u16;
+        m += usize::from(counted(j, g));
+    }
+    for &j in &picked[..m] {
+        let j = usize::from(j);
+        let t = tick.tick(k, start + j, true)?;
+        let at = run[j] as usize * l.stride;
+        t.add(&mut counts[at..at + l.stride], l);
     }
     Ok(())
 }
@@ -2576,6 +2615,16 @@ impl Ticks for RowTicks<'_, '_, '_> {
     #[inline(always)]
     fn good(&self, rows: Range<usize>) -> bool {
         self.0.all_ok(rows)
+    }
+
+    #[inline(always)]
+    fn low(&self, i: usize) -> bool {
+        self.0.cols.score[i] <= 6.0
+    }
+
+    #[inline(always)]
+    fn all_low(&self, rows: Range<usize>) -> bool {
+        (self.0.cols.score[rows].iter()).fold(true, |a, &v| a & (v <= 6.0))
     }
 
     #[inline(always)]
@@ -4249,6 +4298,71 @@ mod case_columns_tests {
             .unwrap();
             prop_assert_eq!(&got, &want);
         }
+    }
+
+    /// Runs of a case table read past the cases scored 7–10 (which add to
+    /// no count) only when the run keeps the rules: runs of low scores
+    /// only, of high scores only, of both, and one with a bad row in
+    /// another run (read row by row) equal the same cases as objects.
+    #[test]
+    fn runs_of_low_high_and_mixed_scores_equal_the_cases() {
+        let mut x: u64 = 11;
+        let mut next = |m: u64| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) % m
+        };
+        let n = 4 * CHECKED_RUN + 9;
+        let specs: Vec<Spec> = (0..n)
+            .map(|i| {
+                let score = match i / CHECKED_RUN {
+                    0 => next(7),     // low scores only
+                    1 => 7 + next(4), // none low
+                    _ => next(11),    // both
+                } as u8;
+                let contact = (next(5) > 0)
+                    .then(|| (next(3 * 86_400) as i64, next(4) as usize, next(2) == 0));
+                let package =
+                    (next(4) == 0).then(|| (next(300_000) as i64, next(2) == 0, next(2) == 0));
+                (
+                    1_700_000_000 + next(60_000_000) as i64,
+                    score,
+                    next(3) as usize,
+                    (next(6) > 0).then(|| next(3) as usize),
+                    contact,
+                    package,
+                    next(4) as usize,
+                )
+            })
+            .collect();
+        let cases: Vec<Case> = (specs.iter().enumerate())
+            .map(|(i, s)| build_as((i * 7 + 1).to_string(), s))
+            .collect();
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let t = table(&cases, &p, o.channel_rule);
+        let g = StatsGrouping {
+            dealer: true,
+            period: Some((Period::Month, parse_tz("Europe/Paris").unwrap())),
+        };
+        for form in 0..4 {
+            let want = recovery_stats(&cases, &p, &o).unwrap();
+            let got = with_columns(&t, form, |c| recovery_stats_from_case_columns(c, &p, &o));
+            assert_eq!(got.unwrap(), want, "form {form}");
+            let want = recovery_stats_table(&cases, &p, &o, &g, None).unwrap();
+            let got = with_columns(&t, form, |c| {
+                recovery_stats_table_from_case_columns(c, &p, &o, &g, None)
+            });
+            assert_eq!(got.unwrap(), want, "form {form}");
+        }
+        assert!(recovery_stats(&cases, &p, &o).unwrap().low_scores > 0);
+        // A missing score in the last run: that run is read row by row
+        // and its row named; the runs before it are read as above.
+        let mut bad = t.score.clone();
+        bad[n - 2] = f64::NAN;
+        let e = with_columns(&Owned { score: bad, ..t }, 0, |c| {
+            recovery_stats_table_from_case_columns(c, &p, &o, &g, None)
+        })
+        .unwrap_err();
+        assert_eq!(e.index(), Some(n - 2), "{e}");
     }
 
     /// The hand-worked example of the module docs (25 low scores, 25
