@@ -1760,15 +1760,7 @@ impl HeatMap {
             && n >= PART_ROWS
             && crate::max_threads() > 1
         {
-            std::thread::scope(|s| {
-                let k = s.spawn(key_axis);
-                let p = period_axis();
-                let k = match k.join() {
-                    Ok(k) => k,
-                    Err(payload) => std::panic::resume_unwind(payload),
-                };
-                (k, p)
-            })
+            crate::parallel::join(key_axis, period_axis)
         } else {
             (key_axis(), period_axis())
         };

@@ -152,6 +152,28 @@ pub(crate) fn map_each<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sy
         .collect()
 }
 
+/// Runs `a` and `b` at once (`b` on the calling thread unless a worker
+/// takes it first; both on the caller when [`max_threads`] is 1) and
+/// returns both results; a panic in either is raised once both finished.
+pub(crate) fn join<A: Send, B: Send>(
+    a: impl FnOnce() -> A + Send,
+    b: impl FnOnce() -> B + Send,
+) -> (A, B) {
+    enum Either<X, Y> {
+        A(X),
+        B(Y),
+    }
+    let out = map_each(vec![Either::A(a), Either::B(b)], |job| match job {
+        Either::A(a) => Either::A(a()),
+        Either::B(b) => Either::B(b()),
+    });
+    match <[_; 2]>::try_from(out) {
+        Ok([Either::A(a), Either::B(b)]) => (a, b),
+        // `map_each` answers in the inputs' order.
+        _ => unreachable!("join's results out of order"),
+    }
+}
+
 /// Locks `m`, also after a panic elsewhere (the data stay consistent: a
 /// panic is raised on the calling thread anyway).
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -388,6 +410,24 @@ mod tests {
 
     /// `split` covers the rows once, in order, in at most one part per
     /// thread, as `map_parts` does.
+    #[test]
+    fn join_answers_both_and_raises_a_panic_after_both() {
+        let (a, b) = join(|| (0..1000u64).sum::<u64>(), || "b".repeat(3));
+        assert_eq!((a, b.as_str()), (499_500, "bbb"));
+        let other_done = AtomicUsize::new(0);
+        let caught = std::panic::catch_unwind(AssertUnwindSafe(|| {
+            join(
+                || panic!("in a"),
+                || {
+                    std::thread::sleep(std::time::Duration::from_millis(20));
+                    other_done.fetch_add(1, Ordering::SeqCst);
+                },
+            )
+        }));
+        assert!(caught.is_err());
+        assert_eq!(other_done.load(Ordering::SeqCst), 1);
+    }
+
     #[test]
     fn split_covers_the_rows_in_order() {
         for (len, min) in [(0, 4), (1, 4), (7, 4), (8, 4), (100, 1), (101, 10)] {
