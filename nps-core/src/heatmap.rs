@@ -1021,6 +1021,47 @@ impl<'a> TextIds<'a> {
         id
     }
 
+    /// The ids of the rows of a `Views` column (`views`, `buffers`),
+    /// pushed onto `out`: [`TextIds::view_id`] of each row, `none` for a
+    /// row `missing` says is missing (its view is not read). The cache is
+    /// looked up in the loop and a missing row looks up a view no text
+    /// has, so that neither costs a call or a branch that mispredicts.
+    pub(crate) fn view_ids(
+        &mut self,
+        views: &'a [u8],
+        buffers: &[&'a [u8]],
+        missing: &[bool],
+        none: u32,
+        out: &mut Vec<u32>,
+    ) {
+        // A text of no bytes with padding after it: no row's text (such a
+        // view is bad), cached as `none`.
+        const ABSENT: u128 = 1 << 127;
+        out.reserve(views.len() / 16);
+        for (row, view) in views.chunks_exact(16).enumerate() {
+            let m = missing.get(row).copied().unwrap_or(false);
+            let read = u128::from_le_bytes(view.try_into().unwrap_or_default());
+            let v = if m { ABSENT } else { read };
+            let h = slot(v as u64, (v >> 64) as u64);
+            let c = self.inline[h];
+            // A hit: a text of up to 12 bytes cached by `view_id`, or
+            // `ABSENT` for a missing row (a row whose view is `ABSENT` is
+            // bad: `view_id` says so).
+            let id = if c.0 == v && v as u32 <= 12 && m == (v == ABSENT) {
+                c.1
+            } else if m {
+                self.inline[h] = (ABSENT, none);
+                none
+            } else {
+                if c.0 == ABSENT {
+                    self.inline[h] = (u128::MAX, 0);
+                }
+                self.view_id(views, buffers, row)
+            };
+            out.push(id);
+        }
+    }
+
     /// The distinct texts met, by id.
     pub(crate) fn names(self) -> Vec<&'a str> {
         self.names.names

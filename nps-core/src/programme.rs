@@ -2048,12 +2048,8 @@ fn view_codes<'a>(
         ));
     }
     let mut ids = TextIds::new(Texts::Views { views, buffers });
-    let codes = (0..n)
-        .map(|i| match missing.get(i).copied().unwrap_or(false) {
-            true => NO_VALUE,
-            false => ids.view_id(views, buffers, i),
-        })
-        .collect();
+    let mut codes = Vec::new();
+    ids.view_ids(views, buffers, missing, NO_VALUE, &mut codes);
     if let Some((row, reason)) = ids.bad.take() {
         return Err(Error::value(name, row, reason));
     }
@@ -4917,6 +4913,25 @@ mod case_columns_tests {
         let e = recovery_stats_from_case_columns(&bad, &p, &o).unwrap_err();
         assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(2)));
         assert!(e.to_string().contains("padding"), "{e}");
+        // A row after a missing one whose view is what a missing row is
+        // looked up as (no text, padding after it), or all ones: bad.
+        for (view, what) in [
+            ((1u128 << 127).to_le_bytes(), "padding"),
+            ([0xff; 16], "outside"),
+        ] {
+            let channels = [vec![0; 16], view.to_vec(), vec![0; 16]].concat();
+            let bad = CaseColumns {
+                channel: CaseTexts::Views {
+                    views: &channels,
+                    buffers: &buffers,
+                    missing: &[true, false, true],
+                },
+                ..rows
+            };
+            let e = recovery_stats_from_case_columns(&bad, &p, &o).unwrap_err();
+            assert_eq!((e.kind(), e.index()), (ErrorKind::InvalidValue, Some(1)));
+            assert!(e.to_string().contains(what), "{e}");
+        }
         // Views that are not 16 bytes per row.
         let odd = [inline("5"), inline("6"), inline("7"), vec![0; 2]].concat();
         let ragged = CaseColumns {
