@@ -2652,11 +2652,15 @@ mod rule {
         opened != i64::MIN
     }
 
-    /// The score is a whole number 0–10 (in range, a whole number is the
-    /// integer it converts to; NaN is not in range).
+    /// The score is a whole number 0–10 (NaN is not in range).
     #[inline(always)]
     pub(super) fn score(v: f64) -> bool {
-        (0.0..=10.0).contains(&v) && f64::from(v as u8) == v
+        // Adding 2^52 rounds a number 0–10 to a whole one (the sum's unit
+        // is 1), taking it off again is exact: a whole number comes back
+        // as it was. Without a branch or a conversion, so that a column
+        // is checked in vector registers.
+        const ROUND: f64 = 4_503_599_627_370_496.0;
+        (0.0..=10.0).contains(&v) & ((v + ROUND) - ROUND == v)
     }
 
     /// A reason is given.
@@ -5114,6 +5118,40 @@ mod case_columns_tests {
             compensation,
             proptest::bool::weighted(0.2),
         )
+    }
+
+    /// A score is a whole number 0–10, as `fract` and a range say: also
+    /// at the edges (−0, ties that round to even, one unit off a whole
+    /// number, subnormals, infinities, NaN).
+    #[test]
+    fn whole_scores_are_found_without_a_conversion() {
+        let whole = |v: f64| (0.0..=10.0).contains(&v) && v.fract() == 0.0;
+        let mut values = vec![
+            -0.0,
+            0.5,
+            1.5,
+            2.5,
+            9.5,
+            10.5,
+            5e-324,
+            -5e-324,
+            f64::MIN_POSITIVE,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -1.0,
+            11.0,
+            1e300,
+            4_503_599_627_370_496.0,
+        ];
+        for k in 0..=11 {
+            let k = f64::from(k);
+            values.extend([k, k.next_up(), k.next_down(), -k]);
+        }
+        for v in values {
+            assert_eq!(rule::score(v), whole(v), "{v:e}");
+        }
+        assert!(rule::score(10.0) && rule::score(-0.0) && !rule::score(10.0f64.next_up()));
     }
 
     proptest! {
