@@ -1260,28 +1260,29 @@ impl Tick {
     /// above 6, a split it is not in), without a branch on the case's
     /// values, which come in random order.
     #[inline(always)]
-    fn add(self, c: &mut [u32], l: &Layout) {
-        let low = self.low;
+    fn add(self, c: &mut [u16], l: &Layout) {
+        // Each 0 or 1.
+        let low = self.low as u16;
         c[0] += low;
         c[Layout::TOTALS + self.reason as usize] += low;
-        let ok = low & u32::from(self.outcome == 1 || self.outcome == 2);
-        let mut hit = |at: usize, n: u32| {
+        let ok = low & u16::from(self.outcome == 1 || self.outcome == 2);
+        let mut hit = |at: usize, n: u16| {
             c[at] += n;
             c[at + 1] += n & ok;
         };
         hit(l.speed + 2 * self.band, low);
-        let has = u32::from(self.channel < Channel::ALL.len());
+        let has = u16::from(self.channel < Channel::ALL.len());
         hit(
             l.chan + 2 * self.channel.min(Channel::ALL.len() - 1),
             low & has,
         );
         hit(l.expect + 2 * self.expectation, low);
         hit(l.comp + 2 * self.level, low);
-        c[1] += low & self.contacted;
-        c[2] += low & self.within_day;
+        c[1] += low & self.contacted as u16;
+        c[2] += low & self.within_day as u16;
         c[3] += ok;
-        c[4] += low & u32::from(self.outcome == 2);
-        c[5] += low & u32::from(self.outcome == 3);
+        c[4] += low & u16::from(self.outcome == 2);
+        c[5] += low & u16::from(self.outcome == 3);
     }
 }
 
@@ -1342,10 +1343,11 @@ fn count_part(
     let mut part = Part {
         cells: vec![0; k.groups * l.stride],
     };
-    // Counted in `u32`s (half the memory a case touches), added to the
-    // part's counters every `u32::MAX` cases.
-    const BLOCK: usize = u32::MAX as usize;
-    let mut counts = vec![0u32; part.cells.len()];
+    // Counted in `u16`s (a quarter of the memory a case touches; a case
+    // adds at most 1 to a counter), added to the part's counters every
+    // `u16::MAX` cases.
+    const BLOCK: usize = u16::MAX as usize;
+    let mut counts = vec![0u16; part.cells.len()];
     for (b, block) in rows.chunks(BLOCK).enumerate() {
         let start = offset + b * BLOCK;
         for (r, run) in block.chunks(CHECKED_RUN).enumerate() {
@@ -1374,7 +1376,7 @@ fn count_run(
     good: bool,
     k: &Counting<'_, '_>,
     tick: &impl Ticks,
-    counts: &mut [u32],
+    counts: &mut [u16],
 ) -> Result<()> {
     let l = &k.layout;
     // Every case of a run that breaks a rule is read (and checked). In a
@@ -4298,6 +4300,45 @@ mod case_columns_tests {
             .unwrap();
             prop_assert_eq!(&got, &want);
         }
+    }
+
+    /// Counters kept narrow between flushes never overflow: 200,000 equal
+    /// cases (parts of more than `u16::MAX` cases on any number of
+    /// threads) count 200,000 everywhere they count.
+    #[test]
+    fn counts_past_a_narrow_counters_range_are_exact() {
+        let n = 200_000;
+        let ids: Vec<u64> = (0..n as u64).collect();
+        let opened = vec![1_750_000_000i64; n];
+        let contacted = vec![1_750_000_000i64 + 600; n];
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let cols = CaseColumns {
+            case: CaseTexts::U64(&ids),
+            opened: &opened,
+            score: &vec![3.0; n],
+            reason: CaseTexts::Rows(&vec![Some("waiting"); n]),
+            contacted: &contacted,
+            channel: CaseTexts::Rows(&vec![Some("phone"); n]),
+            outcome: CaseTexts::Rows(&vec![Some("recovered"); n]),
+            ..CaseColumns::default()
+        };
+        let s = recovery_stats_from_case_columns(&cols, &p, &o).unwrap();
+        let n = n as u64;
+        assert_eq!(
+            (
+                s.low_scores,
+                s.launched,
+                s.responded_24h,
+                s.recovered,
+                s.converted,
+                s.lost
+            ),
+            (n, n, n, n, 0, 0)
+        );
+        let all = |r: &RecoveryRate| (r.numerator, r.denominator) == (n, n);
+        assert!(all(&s.reasons[0].share) && all(&s.by_speed[0].success));
+        let phone = s.by_channel.iter().find(|b| b.label == "phone").unwrap();
+        assert!(all(&phone.success) && all(&s.by_compensation[0].success));
     }
 
     /// Runs of a case table read past the cases scored 7–10 (which add to
