@@ -5159,7 +5159,10 @@ const char *nps_version(void);
  * on it, only speed does. Process-wide; safe to call from any thread.
  * The worker threads are started by the first call split across threads
  * and sleep between calls (a forked child starts its own); with a cap of
- * 1 none is started.
+ * 1 none is started. They live until the process exits: a leak checker
+ * run at exit reports their thread-local storage and start closure once
+ * per worker, never per call (valgrind: `tests/c/valgrind.supp` in the
+ * source tree suppresses exactly those).
  */
 void nps_set_max_threads(size_t n);
 

@@ -5,7 +5,10 @@
 /// on it, only speed does. Process-wide; safe to call from any thread.
 /// The worker threads are started by the first call split across threads
 /// and sleep between calls (a forked child starts its own); with a cap of
-/// 1 none is started.
+/// 1 none is started. They live until the process exits: a leak checker
+/// run at exit reports their thread-local storage and start closure once
+/// per worker, never per call (valgrind: `tests/c/valgrind.supp` in the
+/// source tree suppresses exactly those).
 #[no_mangle]
 pub extern "C" fn nps_set_max_threads(n: usize) {
     ffi_value!((), { nps_core::set_max_threads(n) })
