@@ -4302,6 +4302,13 @@ mod case_columns_tests {
         }
     }
 
+    /// Low scores, launched, responded within 24 h, recovered, converted,
+    /// lost.
+    fn totals(s: &RecoveryStats) -> (u64, u64, u64, u64, u64, u64) {
+        let t = (s.low_scores, s.launched, s.responded_24h);
+        (t.0, t.1, t.2, s.recovered, s.converted, s.lost)
+    }
+
     /// Counters kept narrow between flushes never overflow: 200,000 equal
     /// cases (parts of more than `u16::MAX` cases on any number of
     /// threads) count 200,000 everywhere they count.
@@ -4324,17 +4331,7 @@ mod case_columns_tests {
         };
         let s = recovery_stats_from_case_columns(&cols, &p, &o).unwrap();
         let n = n as u64;
-        assert_eq!(
-            (
-                s.low_scores,
-                s.launched,
-                s.responded_24h,
-                s.recovered,
-                s.converted,
-                s.lost
-            ),
-            (n, n, n, n, 0, 0)
-        );
+        assert_eq!(totals(&s), (n, n, n, n, 0, 0));
         let all = |r: &RecoveryRate| (r.numerator, r.denominator) == (n, n);
         assert!(all(&s.reasons[0].share) && all(&s.by_speed[0].success));
         let phone = s.by_channel.iter().find(|b| b.label == "phone").unwrap();
@@ -4438,17 +4435,7 @@ mod case_columns_tests {
         let s =
             recovery_stats_from_case_columns(&cols, &Policy::default(), &StatsOptions::default())
                 .unwrap();
-        assert_eq!(
-            (
-                s.low_scores,
-                s.launched,
-                s.responded_24h,
-                s.recovered,
-                s.converted,
-                s.lost
-            ),
-            (25, 25, 24, 17, 7, 8)
-        );
+        assert_eq!(totals(&s), (25, 25, 24, 17, 7, 8));
         assert_eq!(s.launch_rate.value, Some(1.0));
         assert_eq!(s.response_24h_rate.value, Some(0.96));
         assert_eq!(s.success_rate.value, Some(0.68));
