@@ -1260,29 +1260,29 @@ impl Tick {
     /// above 6, a split it is not in), without a branch on the case's
     /// values, which come in random order.
     #[inline(always)]
-    fn add(self, c: &mut [u16], l: &Layout) {
+    fn add<C: Counter>(self, c: &mut [C], l: &Layout) {
         // Each 0 or 1.
-        let low = self.low as u16;
+        let low = C::from(self.low != 0);
         c[0] += low;
         c[Layout::TOTALS + self.reason as usize] += low;
-        let ok = low & u16::from(self.outcome == 1 || self.outcome == 2);
-        let mut hit = |at: usize, n: u16| {
+        let ok = low & C::from(self.outcome == 1 || self.outcome == 2);
+        let mut hit = |at: usize, n: C| {
             c[at] += n;
             c[at + 1] += n & ok;
         };
         hit(l.speed + 2 * self.band, low);
-        let has = u16::from(self.channel < Channel::ALL.len());
+        let has = C::from(self.channel < Channel::ALL.len());
         hit(
             l.chan + 2 * self.channel.min(Channel::ALL.len() - 1),
             low & has,
         );
         hit(l.expect + 2 * self.expectation, low);
         hit(l.comp + 2 * self.level, low);
-        c[1] += low & self.contacted as u16;
-        c[2] += low & self.within_day as u16;
+        c[1] += low & C::from(self.contacted != 0);
+        c[2] += low & C::from(self.within_day != 0);
         c[3] += ok;
-        c[4] += low & u16::from(self.outcome == 2);
-        c[5] += low & u16::from(self.outcome == 3);
+        c[4] += low & C::from(self.outcome == 2);
+        c[5] += low & C::from(self.outcome == 3);
     }
 }
 
@@ -1339,17 +1339,46 @@ fn count_part(
     k: &Counting<'_, '_>,
     tick: &impl Ticks,
 ) -> Result<Part> {
-    let l = k.layout;
-    let mut part = Part {
-        cells: vec![0; k.groups * l.stride],
-    };
-    // Counted in `u16`s (a quarter of the memory a case touches; a case
-    // adds at most 1 to a counter), added to the part's counters every
-    // `u16::MAX` cases.
+    // `u16` counters halve the memory a case touches, but are added to the
+    // part's every `u16::MAX` cases, `groups × stride` additions each time:
+    // kept where that is at most a few additions per case.
+    let cells = k.groups * k.layout.stride;
+    if rows.len() <= usize::from(u16::MAX) || cells <= 4 * usize::from(u16::MAX) {
+        count_blocks::<u16>(rows, offset, k, tick)
+    } else {
+        count_blocks::<u32>(rows, offset, k, tick)
+    }
+}
+
+/// A counter of [`count_blocks`]: added to the part's `u64` counters
+/// after every [`Counter::BLOCK`] cases (a case adds at most 1 to each).
+trait Counter:
+    Copy + Default + std::ops::AddAssign + std::ops::BitAnd<Output = Self> + From<bool> + Into<u64>
+{
+    const BLOCK: usize;
+}
+
+impl Counter for u16 {
     const BLOCK: usize = u16::MAX as usize;
-    let mut counts = vec![0u16; part.cells.len()];
-    for (b, block) in rows.chunks(BLOCK).enumerate() {
-        let start = offset + b * BLOCK;
+}
+
+impl Counter for u32 {
+    const BLOCK: usize = u32::MAX as usize;
+}
+
+/// [`count_part`] in blocks of counters of type `C`.
+fn count_blocks<C: Counter>(
+    rows: &[u32],
+    offset: usize,
+    k: &Counting<'_, '_>,
+    tick: &impl Ticks,
+) -> Result<Part> {
+    let mut part = Part {
+        cells: vec![0; k.groups * k.layout.stride],
+    };
+    let mut counts = vec![C::default(); part.cells.len()];
+    for (b, block) in rows.chunks(C::BLOCK).enumerate() {
+        let start = offset + b * C::BLOCK;
         for (r, run) in block.chunks(CHECKED_RUN).enumerate() {
             let start = start + r * CHECKED_RUN;
             // The same loop twice, `good` a constant in each.
@@ -1360,7 +1389,7 @@ fn count_part(
             }
         }
         for (a, c) in part.cells.iter_mut().zip(&mut counts) {
-            *a += u64::from(std::mem::take(c));
+            *a += std::mem::take(c).into();
         }
     }
     Ok(part)
@@ -1370,13 +1399,13 @@ fn count_part(
 /// per group), case `start + j` in group `run[j]` (groups out of range
 /// left out); `good` as in [`Ticks::tick`].
 #[inline(always)]
-fn count_run(
+fn count_run<C: Counter>(
     run: &[u32],
     start: usize,
     good: bool,
     k: &Counting<'_, '_>,
     tick: &impl Ticks,
-    counts: &mut [u16],
+    counts: &mut [C],
 ) -> Result<()> {
     let l = &k.layout;
     // Every case of a run that breaks a rule is read (and checked). In a
@@ -4311,7 +4340,8 @@ mod case_columns_tests {
 
     /// Counters kept narrow between flushes never overflow: 200,000 equal
     /// cases (parts of more than `u16::MAX` cases on any number of
-    /// threads) count 200,000 everywhere they count.
+    /// threads) count 200,000 everywhere they count, in one group and in
+    /// 10,000.
     #[test]
     fn counts_past_a_narrow_counters_range_are_exact() {
         let n = 200_000;
@@ -4336,6 +4366,16 @@ mod case_columns_tests {
         assert!(all(&s.reasons[0].share) && all(&s.by_speed[0].success));
         let phone = s.by_channel.iter().find(|b| b.label == "phone").unwrap();
         assert!(all(&phone.success) && all(&s.by_compensation[0].success));
+        // In 10,000 groups of 20 (counters too many to add up often: wide
+        // ones), each group counts its 20.
+        let keys: Vec<u32> = (0..n as u32).map(|i| i % 10_000).collect();
+        let g = StatsGrouping::default();
+        let t = recovery_stats_table_from_case_columns(&cols, &p, &o, &g, Some(Keys::U32(&keys)))
+            .unwrap();
+        assert_eq!(t.len(), 10_000);
+        for row in &t.rows() {
+            assert_eq!(totals(&row.stats), (20, 20, 20, 20, 0, 0), "{:?}", row.key);
+        }
     }
 
     /// Runs of a case table read past the cases scored 7–10 (which add to
