@@ -408,8 +408,8 @@ mod tests {
         assert_eq!(map_each(vec![1, 2, 3], |i: i32| -i), vec![-1, -2, -3]);
     }
 
-    /// `split` covers the rows once, in order, in at most one part per
-    /// thread, as `map_parts` does.
+    /// `join` gives both results, and a panic in one closure reaches the
+    /// caller only after the other finished.
     #[test]
     fn join_answers_both_and_raises_a_panic_after_both() {
         let (a, b) = join(|| (0..1000u64).sum::<u64>(), || "b".repeat(3));
@@ -428,6 +428,8 @@ mod tests {
         assert_eq!(other_done.load(Ordering::SeqCst), 1);
     }
 
+    /// `split` covers the rows once, in order, in at most one part per
+    /// thread, as `map_parts` does.
     #[test]
     fn split_covers_the_rows_in_order() {
         for (len, min) in [(0, 4), (1, 4), (7, 4), (8, 4), (100, 1), (101, 10)] {
