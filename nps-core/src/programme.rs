@@ -673,8 +673,8 @@ pub fn recovery_stats<C: Borrow<Case> + Sync>(
     let how = How::new(policy, options);
     let reasons = CaseReasons::of(cases);
     let tick = |k: &Counting<'_, '_>, i| Tick::of(&reasons.facts(cases, i, &how)?, k);
-    stats_of(cases.len(), &how, &reasons.labels, tick, |i| {
-        Id::Text(cases[i].borrow().id())
+    stats_of(cases.len(), &how, &reasons.labels, tick, |rows, rank| {
+        GroupIds::of(rows, rank, |i| Id::Text(cases[i].borrow().id()))
     })
 }
 
@@ -1571,17 +1571,17 @@ impl GroupIds {
 }
 
 /// The statistics of all the cases as one group (errors in case order).
-fn stats_of<'a>(
+fn stats_of(
     n: usize,
     how: &How<'_>,
     reasons: &[&str],
     tick: impl Ticks,
-    id: impl Fn(usize) -> Id<'a> + Sync,
+    ids: impl FnOnce(&[u32], &[u32]) -> GroupIds,
 ) -> Result<RecoveryStats> {
     let (shape, k) = Counting::new(how, reasons, 1);
     let rows = vec![0; n];
     let part = count_part(&rows, 0, &k, &tick)?;
-    let ids = GroupIds::of(&rows, &[0], id);
+    let ids = ids(&rows, &[0]);
     Ok(shape.stats(&part.cells, &ids.ints, &ids.texts))
 }
 
@@ -1721,7 +1721,7 @@ pub fn recovery_stats_by_keys<C: Borrow<Case> + Sync>(
 /// instants), `facts(i)` reading case `i` (in input order) and `reasons`
 /// the labels of its reason codes.
 #[allow(clippy::too_many_arguments)]
-fn grouped_stats<'a>(
+fn grouped_stats(
     n: usize,
     dealers: &Dict<'_>,
     opened: &[i64],
@@ -1730,7 +1730,7 @@ fn grouped_stats<'a>(
     keys: Option<Keys<'_>>,
     reasons: &[&str],
     tick: impl Ticks + Sync,
-    id: impl Fn(usize) -> Id<'a> + Sync,
+    ids: impl FnOnce(&[u32], &[u32]) -> GroupIds,
 ) -> Result<RecoveryStatsTable> {
     let n_keys = key_columns(&keys);
     if let Some(k) = &keys {
@@ -1820,7 +1820,7 @@ fn grouped_stats<'a>(
         cells[r * stride..(r + 1) * stride]
             .copy_from_slice(&counted.cells[g.0 * stride..(g.0 + 1) * stride]);
     }
-    let ids = GroupIds::of(&a.rows, &rank, id);
+    let ids = ids(&a.rows, &rank);
     let labels = groups
         .into_iter()
         .map(|(i, d, rest)| {
@@ -2220,6 +2220,17 @@ impl<'a> IdColumn<'a> {
                 Err(_) => Id::Neg(v[row]),
             }),
             IdColumn::Texts(t) => t[row].map(Id::Text),
+        }
+    }
+
+    /// The ids of the groups ([`GroupIds::of`]: row `i` in group
+    /// `rows[i]`, ranked `rank`), a column of whole numbers read without
+    /// asking each row which kind of id it holds.
+    fn group_ids(&self, rows: &[u32], rank: &[u32]) -> GroupIds {
+        match self {
+            IdColumn::U64(v) => GroupIds::of(rows, rank, |i| Id::Int(v[i])),
+            IdColumn::U32(v) => GroupIds::of(rows, rank, |i| Id::Int(u64::from(v[i]))),
+            _ => GroupIds::of(rows, rank, |i| self.get(i).unwrap_or(Id::Int(0))),
         }
     }
 }
@@ -2837,7 +2848,9 @@ pub fn recovery_stats_from_case_columns(
     let rows = Rows::new(cols, false)?;
     let reasons = rows.reasons();
     let how = How::new(policy, options);
-    stats_of(rows.len(), &how, &reasons, rows.ticks(), |i| rows.id(i))
+    stats_of(rows.len(), &how, &reasons, rows.ticks(), |r, rank| {
+        rows.ids.group_ids(r, rank)
+    })
 }
 
 /// [`recovery_stats_table`] of a case table ([`CaseColumns`]; the dealer
@@ -2881,7 +2894,7 @@ pub fn recovery_stats_table_from_case_columns(
     let n = rows.len();
     let how = How::new(policy, options);
     let reasons = rows.reasons();
-    let id = |i| rows.id(i);
+    let ids = |r: &[u32], rank: &[u32]| rows.ids.group_ids(r, rank);
     let tick = rows.ticks();
     let table = grouped_stats(
         n,
@@ -2892,7 +2905,7 @@ pub fn recovery_stats_table_from_case_columns(
         keys,
         &reasons,
         tick,
-        id,
+        ids,
     );
     table.or_else(|e| {
         // A bad row first (in row order), then the grouping's error.
@@ -3130,7 +3143,7 @@ pub fn recovery_stats_table<C: Borrow<Case> + Sync>(
         keys,
         &reasons.labels,
         |k: &Counting<'_, '_>, i| Tick::of(&reasons.facts(cases, i, &how)?, k),
-        |i| Id::Text(cases[i].borrow().id()),
+        |rows, rank| GroupIds::of(rows, rank, |i| Id::Text(cases[i].borrow().id())),
     )
 }
 
@@ -5105,7 +5118,7 @@ mod case_columns_tests {
             None,
             &rows.reasons(),
             |k: &Counting<'_, '_>, i| Tick::of(&rows.facts(i)?, k),
-            |i| rows.id(i),
+            |r, rank| GroupIds::of(r, rank, |i| rows.id(i)),
         )
         .unwrap();
         assert_eq!(table.rows(), checked.rows());
