@@ -2051,9 +2051,9 @@ impl<'a> Dict<'a> {
                     labels: labels.into_iter().map(Cow::Borrowed).collect(),
                 }
             }
-            CaseTexts::U64(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
-            CaseTexts::U32(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
-            CaseTexts::I64(v) => int_dict(v.iter().map(|&x| i128::from(x)), n),
+            CaseTexts::U64(v) => int_dict(v),
+            CaseTexts::U32(v) => int_dict(v),
+            CaseTexts::I64(v) => int_dict(v),
         })
     }
 }
@@ -2099,34 +2099,44 @@ fn code_negative(codes: &Codes<'_>, i: usize) -> bool {
 }
 
 /// The dictionary of integers (labels their decimal texts): a table
-/// indexed by value when the values span little, else a hash map.
-fn int_dict(values: impl Iterator<Item = i128> + Clone, n: usize) -> Dict<'static> {
-    let (lo, hi) = values
-        .clone()
-        .fold((i128::MAX, i128::MIN), |(lo, hi), v| (lo.min(v), hi.max(v)));
+/// indexed by value when the values span little, else a hash map. The
+/// range is found in the values' own type (vectorised, [`group::min_max`])
+/// and a value's slot is its difference from the least, in 64 bits.
+fn int_dict<T>(values: &[T]) -> Dict<'static>
+where
+    T: Copy + Ord + Send + Sync + Into<i128> + std::fmt::Display,
+{
+    let n = values.len();
+    let (lo, hi) = group::min_max(values).map_or((0, -1), |(lo, hi)| (lo.into(), hi.into()));
     let mut labels: Vec<Cow<'static, str>> = Vec::new();
-    let mut codes = Vec::with_capacity(n);
-    if hi >= lo && hi - lo < 4 * n as i128 + 1024 {
+    let codes = if hi >= lo && hi - lo < 4 * n as i128 + 1024 {
         let mut table = vec![NO_VALUE; (hi - lo + 1) as usize];
-        for v in values {
-            let slot = &mut table[(v - lo) as usize];
-            if *slot == NO_VALUE {
-                *slot = labels.len() as u32;
-                labels.push(Cow::Owned(v.to_string()));
-            }
-            codes.push(*slot);
-        }
+        // The difference from the least fits the table: exact in 64 bits
+        // (wrapping) for any of the values' types.
+        let base = lo as u64;
+        (values.iter())
+            .map(|&v| {
+                let slot = &mut table[(v.into() as u64).wrapping_sub(base) as usize];
+                if *slot == NO_VALUE {
+                    *slot = labels.len() as u32;
+                    labels.push(Cow::Owned(v.to_string()));
+                }
+                *slot
+            })
+            .collect()
     } else {
         let mut map: group::FastMap<i128, u32> = group::map_with_capacity(64);
-        for v in values {
-            let next = labels.len() as u32;
-            let c = *map.entry(v).or_insert(next);
-            if c == next {
-                labels.push(Cow::Owned(v.to_string()));
-            }
-            codes.push(c);
-        }
-    }
+        (values.iter())
+            .map(|&v| {
+                let next = labels.len() as u32;
+                let c = *map.entry(v.into()).or_insert(next);
+                if c == next {
+                    labels.push(Cow::Owned(v.to_string()));
+                }
+                c
+            })
+            .collect()
+    };
     Dict { codes, labels }
 }
 
@@ -4694,6 +4704,81 @@ mod case_columns_tests {
         // A saved state reads back (ids canonical again).
         let back: CaseIds = serde_json::from_str(r#"["b", "7", "10", "a"]"#).unwrap();
         assert_eq!(back.to_strings(), ["7", "10", "a", "b"]);
+    }
+
+    /// Integer dealer columns group as their decimal texts do: values
+    /// close together (a table by value, negative ones too) and far apart
+    /// (a hash map), in each integer type.
+    #[test]
+    fn integer_dealers_are_their_decimal_texts() {
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let by = StatsGrouping {
+            dealer: true,
+            period: None,
+        };
+        let table = |dealer: CaseTexts<'_>, n: usize| {
+            let (opened, score) = (vec![0; n], vec![3.0; n]);
+            let ids: Vec<Option<String>> = (0..n).map(|i| Some(format!("c{i}"))).collect();
+            let ids: Vec<Option<&str>> = ids.iter().map(Option::as_deref).collect();
+            recovery_stats_table_from_case_columns(
+                &CaseColumns {
+                    case: CaseTexts::Rows(&ids),
+                    opened: &opened,
+                    score: &score,
+                    reason: CaseTexts::Rows(&vec![Some("r"); n]),
+                    dealer,
+                    ..CaseColumns::default()
+                },
+                &p,
+                &o,
+                &by,
+                None,
+            )
+            .unwrap()
+        };
+        let as_texts = |v: &[i128]| {
+            let texts: Vec<String> = v.iter().map(i128::to_string).collect();
+            let rows: Vec<Option<&str>> = texts.iter().map(|t| Some(t.as_str())).collect();
+            table(CaseTexts::Rows(&rows), v.len())
+        };
+        let near = [7u32, 3, 1000, 3, 7, 7];
+        let wide = [u64::MAX, 5, 1 << 40, 5, u64::MAX];
+        let signed = [-5i64, 3, i64::MAX, i64::MIN, 3, -5];
+        let signed_near = [-5i64, 3, -1, 3, -5];
+        let wide_texts: Vec<i128> = wide.iter().map(|&v| v.into()).collect();
+        for (t, want) in [
+            (
+                table(CaseTexts::U32(&near), 6),
+                as_texts(&near.map(i128::from)),
+            ),
+            (table(CaseTexts::U64(&wide), 5), as_texts(&wide_texts)),
+            (
+                table(CaseTexts::I64(&signed), 6),
+                as_texts(&signed.map(i128::from)),
+            ),
+            (
+                table(CaseTexts::I64(&signed_near), 5),
+                as_texts(&signed_near.map(i128::from)),
+            ),
+        ] {
+            assert_eq!(t, want);
+        }
+        let t = table(CaseTexts::I64(&signed), 6);
+        let dealers: Vec<_> = t
+            .rows()
+            .into_iter()
+            .map(|g| (g.dealer, g.stats.low_scores))
+            .collect();
+        let d = |s: &str, n| (Some(s.to_owned()), n);
+        assert_eq!(
+            dealers,
+            [
+                d("-5", 2),
+                d("-9223372036854775808", 1),
+                d("3", 2),
+                d("9223372036854775807", 1)
+            ]
+        );
     }
 
     /// A row without a case id, and a dictionary code without a label,
