@@ -24,7 +24,7 @@ use arrow_schema::{DataType, TimeUnit};
 use pyo3::exceptions::PyTypeError;
 use pyo3::prelude::*;
 use pyo3_arrow::input::AnyArray;
-use pyo3_arrow::{PyChunkedArray, PyField, PyTable};
+use pyo3_arrow::{PyArrayReader, PyChunkedArray, PyField, PyTable};
 
 use super::values::{
     float_labels, missing, ArrowCodes, Categories, CodeCol, Labels, Numbers, Seconds, Slice, NAT,
@@ -65,6 +65,11 @@ impl Chunks {
         self.chunks.iter().any(|c| c.logical_null_count() > 0)
     }
 
+    /// The number of null rows.
+    fn null_count(&self) -> usize {
+        self.chunks.iter().map(|c| c.logical_null_count()).sum()
+    }
+
     /// True at the null rows, `None` when no row is null.
     fn null_mask(&self) -> Option<Vec<bool>> {
         if !self.has_nulls() {
@@ -78,17 +83,6 @@ impl Chunks {
             }
         }
         Some(m)
-    }
-
-    /// `f(row)` for each null row.
-    fn each_null(&self, mut f: impl FnMut(usize)) {
-        let mut offset = 0;
-        for c in &self.chunks {
-            if let Some(n) = c.logical_nulls() {
-                each_null(&n, |i| f(offset + i));
-            }
-            offset += c.len();
-        }
     }
 
     /// The first null row, if any.
@@ -115,13 +109,22 @@ fn library(obj: &Bound<'_, PyAny>) -> String {
         .unwrap_or_default()
 }
 
+/// Where [`import_unchecked`] reads a column through the Arrow interface.
+enum Source<'py> {
+    /// A polars Series (its Arrow stream; `dtype`: the repr of its type).
+    Polars(Bound<'py, PyAny>, String),
+    /// Anything else with an Arrow interface.
+    Other(Bound<'py, PyAny>),
+}
+
 /// The object to read through the Arrow interface for `obj`, or `None` when
 /// `obj` goes another way (numpy arrays, numpy-backed pandas columns, lists).
-fn arrow_source<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAny>>> {
+fn arrow_source<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Source<'py>>> {
     if obj.is_instance_of::<numpy::PyUntypedArray>() {
         return Ok(None);
     }
     let has = |name: &str| obj.hasattr(name);
+    let other = |o: Option<Bound<'py, PyAny>>| o.map(Source::Other);
     match library(obj).as_str() {
         "numpy" => Ok(None),
         "pandas" => {
@@ -141,17 +144,24 @@ fn arrow_source<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Bound<'py, PyAn
             if !array.hasattr("__arrow_array__")? {
                 return Ok(None);
             }
-            array.call_method0("__arrow_array__").map(Some)
+            array
+                .call_method0("__arrow_array__")
+                .map(|a| other(Some(a)))
         }
         "polars" => {
             // Object columns cannot be exported: they take the numpy way.
-            let exportable = has("__arrow_c_stream__")?
-                && !obj
-                    .getattr_opt("dtype")?
-                    .is_some_and(|d| d.repr().is_ok_and(|r| r.to_string().contains("Object")));
-            Ok(exportable.then(|| obj.clone()))
+            // (A polars Series answers an attribute it lacks slowly, through
+            // its expression namespaces: only those it has are asked for.)
+            let dtype = match obj.getattr_opt("dtype")? {
+                Some(d) => d.repr()?.to_string(),
+                None => String::new(),
+            };
+            let exportable = has("__arrow_c_stream__")? && !dtype.contains("Object");
+            Ok(exportable.then(|| Source::Polars(obj.clone(), dtype)))
         }
-        _ => Ok((has("__arrow_c_array__")? || has("__arrow_c_stream__")?).then(|| obj.clone())),
+        _ => Ok(other(
+            (has("__arrow_c_array__")? || has("__arrow_c_stream__")?).then(|| obj.clone()),
+        )),
     }
 }
 
@@ -238,10 +248,14 @@ fn import_unchecked(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Opti
     // A column of the Arrow null type (an empty list in pyarrow, an empty
     // polars Series) has no buffers to import (arrow-rs rejects the one
     // buffer pyarrow and polars export for it): its length is enough.
-    let type_name = source
-        .getattr_opt("type")?
-        .or(source.getattr_opt("dtype")?)
-        .and_then(|t| t.str().ok().map(|s| s.to_string()));
+    let (source, type_name, polars) = match source {
+        Source::Polars(s, dtype) => (s, Some(dtype), true),
+        Source::Other(s) => {
+            let type_name = (s.getattr_opt("type")?.or(s.getattr_opt("dtype")?))
+                .and_then(|t| t.str().ok().map(|s| s.to_string()));
+            (s, type_name, false)
+        }
+    };
     if matches!(type_name.as_deref(), Some("null" | "Null")) && source.hasattr("__len__")? {
         let n = source.len()?;
         return Ok(Some(Chunks {
@@ -251,14 +265,18 @@ fn import_unchecked(obj: &Bound<'_, PyAny>, name: &'static str) -> PyResult<Opti
             lexical: false,
         }));
     }
-    let lexical = library(obj) == "polars"
-        && obj.getattr_opt("dtype")?.is_some_and(|d| {
-            d.repr()
-                .is_ok_and(|r| r.to_string().starts_with("Categorical"))
-        });
-    let any: AnyArray = source
-        .extract()
-        .map_err(|e| PyTypeError::new_err(format!("`{name}`: not an Arrow column: {e}")))?;
+    let not_arrow = |e: PyErr| PyTypeError::new_err(format!("`{name}`: not an Arrow column: {e}"));
+    let lexical = polars
+        && type_name
+            .as_deref()
+            .is_some_and(|t| t.starts_with("Categorical"));
+    let any: AnyArray = if polars {
+        // A polars Series exports a stream (`arrow_source` saw its
+        // `__arrow_c_stream__`; it has no `__arrow_c_array__`).
+        AnyArray::Stream(source.extract::<PyArrayReader>().map_err(not_arrow)?)
+    } else {
+        source.extract().map_err(not_arrow)?
+    };
     let chunked = any.into_chunked_array().map_err(|e| {
         PyTypeError::new_err(format!(
             "`{name}`: reading the Arrow column: {}",
@@ -403,14 +421,36 @@ where
     let mut out = Vec::with_capacity(c.len());
     for chunk in &c.chunks {
         let a: &PrimitiveArray<T> = chunk.as_primitive::<T>();
-        let start = out.len();
+        let values = a.values();
+        let Some(n) = a.logical_nulls().filter(|n| n.null_count() > 0) else {
+            out.extend(values.iter().map(|&v| f(v)));
+            continue;
+        };
         // Every slot converted (`f` is a plain conversion, defined for any
-        // value), then the null rows overwritten: no branch per row.
-        out.extend(a.values().iter().map(|&v| f(v)));
-        if let Some(n) = a.logical_nulls() {
-            let part = &mut out[start..];
-            each_null(&n, |i| part[i] = null);
+        // value) and `null` chosen by its validity bit, 64 rows per word of
+        // the validity: one pass, no branch per row.
+        let bits = n.inner().bit_chunks();
+        let (words, rest) = values.split_at(64 * bits.iter().len());
+        for (valid, vs) in bits.iter().zip(words.chunks_exact(64)) {
+            let row = |(j, &v): (usize, &T::Native)| {
+                if (valid >> j) & 1 == 1 {
+                    f(v)
+                } else {
+                    null
+                }
+            };
+            out.extend(vs.iter().enumerate().map(row));
         }
+        let valid = bits.remainder_bits();
+        out.extend(rest.iter().enumerate().map(
+            |(j, &v)| {
+                if (valid >> j) & 1 == 1 {
+                    f(v)
+                } else {
+                    null
+                }
+            },
+        ));
     }
     out
 }
@@ -418,15 +458,15 @@ where
 /// Appends to `out` whether each row of `n` is null, 8 rows per table
 /// lookup (a bit at a time, a 10^5-row mask took 0.1 ms).
 fn push_nulls(n: &NullBuffer, out: &mut Vec<bool>) {
-    /// The 8 rows of a byte of validity bits: byte `i` is 1 where bit `i`
-    /// is 0 (null).
-    const NULL_BYTES: [[u8; 8]; 256] = {
-        let mut t = [[0u8; 8]; 256];
+    /// The 8 rows of a byte of validity bits: row `i` is true where bit
+    /// `i` is 0 (null).
+    const NULL_ROWS: [[bool; 8]; 256] = {
+        let mut t = [[false; 8]; 256];
         let mut b = 0;
         while b < 256 {
             let mut i = 0;
             while i < 8 {
-                t[b][i] = ((b >> i) & 1 == 0) as u8;
+                t[b][i] = (b >> i) & 1 == 0;
                 i += 1;
             }
             b += 1;
@@ -434,36 +474,14 @@ fn push_nulls(n: &NullBuffer, out: &mut Vec<bool>) {
         t
     };
     let chunks = n.inner().bit_chunks();
+    out.reserve(n.len());
     for valid in chunks.iter() {
         for byte in valid.to_le_bytes() {
-            out.extend(NULL_BYTES[usize::from(byte)].map(|x| x != 0));
+            out.extend_from_slice(&NULL_ROWS[usize::from(byte)]);
         }
     }
     let rest = chunks.remainder_bits();
     out.extend((0..chunks.remainder_len()).map(|i| (rest >> i) & 1 == 0));
-}
-
-/// `f(i)` for each null row `i` of `n`, read 64 rows at a time.
-fn each_null(n: &NullBuffer, mut f: impl FnMut(usize)) {
-    if n.null_count() == 0 {
-        return;
-    }
-    let chunks = n.inner().bit_chunks();
-    let mut at = |base: usize, mut nulls: u64| {
-        while nulls != 0 {
-            f(base + nulls.trailing_zeros() as usize);
-            nulls &= nulls - 1;
-        }
-    };
-    let words = chunks.iter();
-    let full = 64 * words.len();
-    for (k, valid) in words.enumerate() {
-        at(64 * k, !valid);
-    }
-    let rest = chunks.remainder_len();
-    if rest > 0 {
-        at(full, !chunks.remainder_bits() & ((1u64 << rest) - 1));
-    }
 }
 
 fn as_f64<N: ArrowNativeType + nps_core::ScoreValue>(v: N) -> f64 {
@@ -549,14 +567,21 @@ pub(crate) fn timestamps(c: &Chunks) -> PyResult<Result<Seconds<'static>, Number
         DataType::Date64 => ticks::<Date64Type>(c, 1_000),
         DataType::Int64 if !c.has_nulls() => Seconds(values::<Int64Type>(c)),
         // With nulls: the values as they are when each is one the float
-        // path below gives back unchanged (within ±2^53, exact in a double).
+        // path below gives back unchanged (within ±2^53, exact in a double),
+        // `NAT` at the nulls. As many `NAT`s as nulls: no value was `NAT`.
         DataType::Int64 => {
             const EXACT: i64 = 1 << 53;
-            let mut v = mapped::<Int64Type, i64>(c, 0, |v| v);
-            if !v.iter().all(|t| (-EXACT..=EXACT).contains(t)) {
+            let v = mapped::<Int64Type, i64>(c, NAT, |v| v);
+            let (nats, exact) = v.iter().fold((0usize, true), |(n, ok), &t| {
+                let nat = t == NAT;
+                (
+                    n + usize::from(nat),
+                    ok & (nat | (-EXACT..=EXACT).contains(&t)),
+                )
+            });
+            if !exact || nats != c.null_count() {
                 return numbers(c, "timestamps").map(Err);
             }
-            c.each_null(|i| v[i] = NAT);
             Seconds(Slice::Owned(v))
         }
         DataType::Null => Seconds(Slice::Owned(vec![NAT; c.len()])),
