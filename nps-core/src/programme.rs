@@ -52,7 +52,7 @@ use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 
@@ -1803,9 +1803,22 @@ fn grouped_stats(
         dealer_rank[d] = r + 1;
     }
     let rank_of = |d: Option<usize>| d.map_or(0, |d| dealer_rank[d]);
-    groups.sort_by(|x, y| {
-        (a.labels[x.0].1, rank_of(x.1), &x.2).cmp(&(a.labels[y.0].1, rank_of(y.1), &y.2))
-    });
+    if extra.is_none() {
+        // Without the caller's keys: by a number per group (period start,
+        // then dealer rank), computed once (comparing labels was a third
+        // of the time after counting for 1,200 groups).
+        groups.sort_by_cached_key(|g| {
+            // Days from the common era, offset to be positive (after `None`).
+            let day = a.labels[g.0].1.map_or(0, |d| {
+                (i64::from(d.num_days_from_ce()) - i64::from(i32::MIN) + 1) as u64
+            });
+            (day << 32) | rank_of(g.1) as u64
+        });
+    } else {
+        groups.sort_by(|x, y| {
+            (a.labels[x.0].1, rank_of(x.1), &x.2).cmp(&(a.labels[y.0].1, rank_of(y.1), &y.2))
+        });
+    }
     // The counters and ids in table order.
     let stride = k.layout.stride;
     let rank: Vec<u32> = {
