@@ -4794,6 +4794,65 @@ mod case_columns_tests {
         );
     }
 
+    /// A table's groups come by period start, then dealer (`None` first,
+    /// then by label as text), whatever the order of the cases: checked
+    /// against the sorted (month, dealer) pairs of the cases, with months
+    /// before 1970 and after 2100.
+    #[test]
+    fn table_groups_are_in_period_then_dealer_order() {
+        use crate::period::Period;
+        let months = [
+            -2_208_988_800i64,
+            0,
+            1_751_284_800,
+            4_133_980_800,
+            1_751_284_800,
+        ];
+        let dealers = [Some("b"), None, Some("a"), Some("10"), Some("9"), Some("b")];
+        let n = 60;
+        let opened: Vec<i64> = (0..n)
+            .map(|i| months[(i * 7) % 5] + 3_600 * i as i64)
+            .collect();
+        let dealer: Vec<Option<&str>> = (0..n).map(|i| dealers[(i * 5) % 6]).collect();
+        let ids: Vec<String> = (0..n).map(|i| format!("c{i}")).collect();
+        let ids: Vec<Option<&str>> = ids.iter().map(|s| Some(s.as_str())).collect();
+        let cols = CaseColumns {
+            case: CaseTexts::Rows(&ids),
+            opened: &opened,
+            score: &vec![3.0; n],
+            reason: CaseTexts::Rows(&vec![Some("r"); n]),
+            dealer: CaseTexts::Rows(&dealer),
+            ..CaseColumns::default()
+        };
+        let utc = crate::period::parse_tz("UTC").unwrap();
+        let by = StatsGrouping {
+            dealer: true,
+            period: Some((Period::Month, utc)),
+        };
+        let t = recovery_stats_table_from_case_columns(
+            &cols,
+            &Policy::default(),
+            &StatsOptions::default(),
+            &by,
+            None,
+        )
+        .unwrap();
+        let month = |t: i64| {
+            let d = chrono::DateTime::from_timestamp(t, 0).unwrap().date_naive();
+            NaiveDate::from_ymd_opt(d.year(), d.month(), 1).unwrap()
+        };
+        let want: std::collections::BTreeSet<(NaiveDate, Option<&str>)> =
+            (0..n).map(|i| (month(opened[i]), dealer[i])).collect();
+        let got: Vec<(NaiveDate, Option<String>)> = (t.rows().into_iter())
+            .map(|g| (g.period_start.unwrap(), g.dealer))
+            .collect();
+        let want: Vec<(NaiveDate, Option<String>)> = (want.into_iter())
+            .map(|(m, d)| (m, d.map(str::to_owned)))
+            .collect();
+        assert_eq!(got, want);
+        assert_eq!(got.first().map(|g| g.0.year()), Some(1900));
+    }
+
     /// A row without a case id, and a dictionary code without a label,
     /// are errors naming the column and the row.
     #[test]
