@@ -5158,8 +5158,10 @@ const char *nps_version(void);
  * columns, grouping) may use; 0 means one per core. Results never depend
  * on it, only speed does. Process-wide; safe to call from any thread.
  * The worker threads are started by the first call split across threads
- * and sleep between calls (a forked child starts its own); with a cap of
- * 1 none is started. They live until the process exits: a leak checker
+ * and, after each part they run, wait awake for up to 200 µs (spinning:
+ * the next step of a call comes sooner than a sleeping thread wakes)
+ * before they sleep (a forked child starts its own); with a cap of 1 none
+ * is started. They live until the process exits: a leak checker
  * run at exit reports their thread-local storage and start closure once
  * per worker, never per call (valgrind: `tests/c/valgrind.supp` in the
  * source tree suppresses exactly those).

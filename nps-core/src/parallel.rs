@@ -5,8 +5,9 @@
 //! threads (tallies merge exactly). Small inputs stay on the calling thread.
 //! The thread count is `std::thread::available_parallelism()`, capped by
 //! [`set_max_threads`]. The threads besides the caller's are started on
-//! first use and then sleep between calls (a process forked from one that
-//! had them starts its own).
+//! first use, stay awake for up to 200 µs after their last part (waiting
+//! for the next step of the same call) and then sleep (a process forked
+//! from one that had them starts its own).
 
 use std::collections::VecDeque;
 use std::panic::AssertUnwindSafe;
@@ -15,12 +16,17 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard, OnceLock, PoisonError};
 
 static MAX_THREADS: AtomicUsize = AtomicUsize::new(0);
 
+/// How long a worker stays awake after its last batch ([`Pool::linger`]):
+/// at most this much processor time per call, spent waiting.
+const LINGER: std::time::Duration = std::time::Duration::from_micros(200);
+
 /// Caps the number of threads batch functions may use (0 = one per core).
 ///
 /// Useful for hosts that run their own thread pool. Results never depend on
 /// this setting, only speed does. The worker threads are started by the
-/// first call split across threads and sleep between calls; with a cap of
-/// 1 none is started.
+/// first call split across threads, wait awake for up to 200 µs after
+/// each part they ran (the next step of a call comes sooner than a sleeping
+/// thread wakes), then sleep; with a cap of 1 none is started.
 ///
 /// ```
 /// nps_core::set_max_threads(1);
@@ -122,8 +128,8 @@ pub(crate) fn for_each_part_mut<T: Send>(
 /// results in the inputs' order. The caller sizes `inputs` (e.g. to
 /// [`max_threads`]).
 ///
-/// The workers are started once per process ([`pool`]) and sleep between
-/// calls: starting and joining a thread per call cost 30–60 µs on a 2-core
+/// The workers are started once per process ([`pool`]) and linger, then
+/// sleep, between calls: starting and joining a thread per call cost 30–60 µs on a 2-core
 /// VM, several times per call of a few milliseconds. A panic in `f` is
 /// raised on the calling thread once every input has finished.
 pub(crate) fn map_each<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
@@ -199,6 +205,7 @@ fn pool() -> &'static Pool {
     let fresh = Box::into_raw(Box::new(Pool {
         pid,
         queue: Mutex::new(VecDeque::new()),
+        queued: AtomicUsize::new(0),
         wake: Condvar::new(),
         workers: Mutex::new(0),
     }));
@@ -269,6 +276,8 @@ struct Pool {
     /// Batches with items perhaps left (a batch appears once per worker
     /// asked to help).
     queue: Mutex<VecDeque<Arc<Batch>>>,
+    /// The length of `queue`, read without its lock by lingering workers.
+    queued: AtomicUsize,
     wake: Condvar,
     /// Workers started.
     workers: Mutex<usize>,
@@ -298,6 +307,7 @@ impl Pool {
         {
             let mut q = lock(&self.queue);
             q.extend((0..helpers).map(|_| Arc::clone(&batch)));
+            self.queued.fetch_add(helpers, Ordering::AcqRel);
         }
         for _ in 0..helpers {
             self.wake.notify_one();
@@ -332,14 +342,33 @@ impl Pool {
         }
     }
 
+    /// Waits up to [`LINGER`] for a batch to be queued, awake: a call's
+    /// parallel steps come a few tens of microseconds apart, and a worker
+    /// woken from sleep took about as long to start helping.
+    fn linger(&self) {
+        let start = std::time::Instant::now();
+        while start.elapsed() < LINGER {
+            for _ in 0..32 {
+                if self.queued.load(Ordering::Acquire) > 0 {
+                    return;
+                }
+                std::hint::spin_loop();
+            }
+        }
+    }
+
     /// A worker: takes batches off the queue and helps with them.
     fn serve(&'static self) {
         loop {
+            self.linger();
             let batch = {
                 let mut q = lock(&self.queue);
                 loop {
                     match q.pop_front() {
-                        Some(b) => break b,
+                        Some(b) => {
+                            self.queued.fetch_sub(1, Ordering::AcqRel);
+                            break b;
+                        }
                         None => q = self.wake.wait(q).unwrap_or_else(PoisonError::into_inner),
                     }
                 }
@@ -371,6 +400,34 @@ mod tests {
             .collect();
         for c in callers {
             c.join().unwrap();
+        }
+    }
+
+    /// The count lingering workers read stays the queue's length (else a
+    /// worker would never sleep, or never see a batch while awake), also
+    /// with nested calls and several callers.
+    #[test]
+    fn the_queued_count_is_the_queues_length() {
+        let callers: Vec<_> = (0..3)
+            .map(|_| {
+                std::thread::spawn(|| {
+                    for _ in 0..30 {
+                        map_each((0..4).collect(), |i: u64| {
+                            map_each((0..3).collect(), |j: u64| i + j).len()
+                        });
+                    }
+                })
+            })
+            .collect();
+        for c in callers {
+            c.join().unwrap();
+        }
+        let p = pool();
+        for _ in 0..100 {
+            let q = lock(&p.queue);
+            assert_eq!(p.queued.load(Ordering::Acquire), q.len());
+            drop(q);
+            std::thread::sleep(std::time::Duration::from_micros(50));
         }
     }
 
