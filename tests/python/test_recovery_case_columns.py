@@ -301,6 +301,17 @@ def test_integer_instants_with_nulls_in_chunks() -> None:
         with pytest.raises(nps.InvalidValueError) as e:
             nps.recovery_stats_from_case_columns(bad, **NAMES)
         assert e.value.index == 1 and "not a Unix time" in str(e.value)
+    # Around 2^53 (the fast path's edge): as the same values as floats.
+    for value in (2**53 - 1, 2**53, -2**53, 2**53 + 2):
+        ints = pa.table({**TABLE, "contacted": pa.array([3600, value, None], pa.int64())})
+        floats = pd.DataFrame({**TABLE, "contacted": [3600.0, float(value), float("nan")]})
+        got, want = [], []
+        for frame, out in ((ints, got), (floats, want)):
+            try:
+                out.append(nps.recovery_stats_from_case_columns(frame, **NAMES))
+            except nps.InvalidValueError as e:
+                out.append(str(e))
+        assert got == want
     # A slice, whose validity bits start inside a byte, reads as its rows.
     for skip in (3, 64, 67):
         padded = pa.array([None] * skip + contacted, pa.int64()).slice(skip)

@@ -567,19 +567,17 @@ pub(crate) fn timestamps(c: &Chunks) -> PyResult<Result<Seconds<'static>, Number
         DataType::Date64 => ticks::<Date64Type>(c, 1_000),
         DataType::Int64 if !c.has_nulls() => Seconds(values::<Int64Type>(c)),
         // With nulls: the values as they are when each is one the float
-        // path below gives back unchanged (within ±2^53, exact in a double),
-        // `NAT` at the nulls. As many `NAT`s as nulls: no value was `NAT`.
+        // path below gives back unchanged (exact in a double), `NAT` at the
+        // nulls. The rows outside [-2^53, 2^53), `NAT` among them, are as
+        // many as the nulls when every value is in range (2^53 itself takes
+        // the float path, which gives it back too).
         DataType::Int64 => {
-            const EXACT: i64 = 1 << 53;
+            const EXACT: u64 = 1 << 53;
             let v = mapped::<Int64Type, i64>(c, NAT, |v| v);
-            let (nats, exact) = v.iter().fold((0usize, true), |(n, ok), &t| {
-                let nat = t == NAT;
-                (
-                    n + usize::from(nat),
-                    ok & (nat | (-EXACT..=EXACT).contains(&t)),
-                )
-            });
-            if !exact || nats != c.null_count() {
+            let outside: usize = (v.iter())
+                .map(|&t| usize::from((t as u64).wrapping_add(EXACT) >> 54 != 0))
+                .sum();
+            if outside != c.null_count() {
                 return numbers(c, "timestamps").map(Err);
             }
             Seconds(Slice::Owned(v))
