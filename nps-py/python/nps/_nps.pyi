@@ -1347,8 +1347,9 @@ def track_goal(
 def set_max_threads(n: int) -> None:
     """Caps the number of threads batch functions use (0 = one per core).
     Results never depend on it, only speed does. The worker threads are
-    started by the first call split across threads and sleep between
-    calls (a forked process starts its own).
+    started by the first call split across threads; after each part they
+    run they wait awake for up to 200 µs, then sleep (a forked process
+    starts its own).
 
     >>> nps.set_max_threads(1)
     >>> nps.max_threads()
