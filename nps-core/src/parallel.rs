@@ -129,9 +129,10 @@ pub(crate) fn for_each_part_mut<T: Send>(
 /// [`max_threads`]).
 ///
 /// The workers are started once per process ([`pool`]) and linger, then
-/// sleep, between calls: starting and joining a thread per call cost 30–60 µs on a 2-core
-/// VM, several times per call of a few milliseconds. A panic in `f` is
-/// raised on the calling thread once every input has finished.
+/// sleep, between calls: starting and joining a thread per call cost
+/// 30–60 µs on a 2-core VM, several times per call of a few milliseconds.
+/// A panic in `f` is raised on the calling thread once every input has
+/// finished.
 pub(crate) fn map_each<I: Send, R: Send>(inputs: Vec<I>, f: impl Fn(I) -> R + Sync) -> Vec<R> {
     if inputs.len() <= 1 {
         return inputs.into_iter().map(f).collect();

@@ -1570,7 +1570,8 @@ impl GroupIds {
     }
 }
 
-/// The statistics of all the cases as one group (errors in case order).
+/// The statistics of all the cases as one group (errors in case order);
+/// `ids` as in [`grouped_stats`].
 fn stats_of(
     n: usize,
     how: &How<'_>,
@@ -1718,8 +1719,9 @@ pub fn recovery_stats_by_keys<C: Borrow<Case> + Sync>(
 
 /// The table of [`recovery_stats_by_keys`] over `n` cases (their dealers
 /// as a dictionary, empty when not grouped by dealer, and their opening
-/// instants), `facts(i)` reading case `i` (in input order) and `reasons`
-/// the labels of its reason codes.
+/// instants), `tick` reading case `i` (in input order), `reasons` the
+/// labels of its reason codes, and `ids(rows, rank)` gathering the case
+/// ids per group ([`GroupIds::of`]).
 #[allow(clippy::too_many_arguments)]
 fn grouped_stats(
     n: usize,

@@ -124,7 +124,6 @@ fn arrow_source<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Source<'py>>> {
         return Ok(None);
     }
     let has = |name: &str| obj.hasattr(name);
-    let other = |o: Option<Bound<'py, PyAny>>| o.map(Source::Other);
     match library(obj).as_str() {
         "numpy" => Ok(None),
         "pandas" => {
@@ -146,22 +145,20 @@ fn arrow_source<'py>(obj: &Bound<'py, PyAny>) -> PyResult<Option<Source<'py>>> {
             }
             array
                 .call_method0("__arrow_array__")
-                .map(|a| other(Some(a)))
+                .map(|a| Some(Source::Other(a)))
         }
         "polars" => {
             // Object columns cannot be exported: they take the numpy way.
             // (A polars Series answers an attribute it lacks slowly, through
             // its expression namespaces: only those it has are asked for.)
-            let dtype = match obj.getattr_opt("dtype")? {
-                Some(d) => d.repr()?.to_string(),
-                None => String::new(),
-            };
+            let dtype = (obj.getattr_opt("dtype")?)
+                .and_then(|d| d.repr().ok().map(|r| r.to_string()))
+                .unwrap_or_default();
             let exportable = has("__arrow_c_stream__")? && !dtype.contains("Object");
             Ok(exportable.then(|| Source::Polars(obj.clone(), dtype)))
         }
-        _ => Ok(other(
-            (has("__arrow_c_array__")? || has("__arrow_c_stream__")?).then(|| obj.clone()),
-        )),
+        _ => Ok((has("__arrow_c_array__")? || has("__arrow_c_stream__")?)
+            .then(|| Source::Other(obj.clone()))),
     }
 }
 
