@@ -123,14 +123,26 @@ impl Policy {
     /// assert!(p.fingerprint().starts_with("fnv1a64:"));
     /// ```
     pub fn fingerprint(&self) -> String {
-        // serde_json::Value keeps object keys sorted (no preserve_order).
-        let v = serde_json::to_value(PolicySpec::from(self.clone())).unwrap_or_default();
-        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-        for b in v.to_string().bytes() {
-            h ^= u64::from(b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
+        /// FNV-1a over the bytes written to it.
+        struct Fnv(u64);
+        impl std::io::Write for Fnv {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                for &b in bytes {
+                    self.0 = (self.0 ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3);
+                }
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
         }
-        format!("fnv1a64:{h:016x}")
+        // serde_json::Value keeps object keys sorted (no preserve_order);
+        // its compact text is hashed as it is written, never held.
+        let v = serde_json::to_value(PolicySpec::from(self.clone())).unwrap_or_default();
+        let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+        // Writing to a hash cannot fail.
+        let _ = serde_json::to_writer(&mut h, &v);
+        format!("fnv1a64:{:016x}", h.0)
     }
 
     /// Validates a spec, collecting every problem.
@@ -730,6 +742,33 @@ impl crate::state::Saved for Policy {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The fingerprint is FNV-1a (64 bits) of the policy's compact JSON
+    /// text with its keys sorted: the hash checked against the published
+    /// vector for "a", the text built as a whole here.
+    #[test]
+    fn fingerprint_hashes_the_sorted_json_text() {
+        let fnv = |text: &str| {
+            text.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+            })
+        };
+        assert_eq!(fnv("a"), 0xaf63_dc4c_8601_ec8c);
+        let mut other = Policy::default();
+        other.warning_lead_seconds += 60;
+        for p in [Policy::default(), other] {
+            let text = serde_json::to_value(PolicySpec::from(p.clone()))
+                .unwrap()
+                .to_string();
+            assert!(text.starts_with("{\"alerts\":"), "{text}");
+            assert_eq!(p.fingerprint(), format!("fnv1a64:{:016x}", fnv(&text)));
+        }
+        assert_ne!(Policy::default().fingerprint(), {
+            let mut p = Policy::default();
+            p.warning_lead_seconds += 60;
+            p.fingerprint()
+        });
+    }
 
     #[test]
     fn default_round_trips_and_validates() {
