@@ -2234,6 +2234,12 @@ impl<'a> IdColumn<'a> {
         }
     }
 
+    /// The id of row `row`, which has one (checked with the row's rules).
+    #[inline]
+    fn id(&self, row: usize) -> Id<'a> {
+        self.get(row).unwrap_or(Id::Int(0))
+    }
+
     /// The id of row `row` (`None`: missing).
     #[inline]
     fn get(&self, row: usize) -> Option<Id<'a>> {
@@ -2255,7 +2261,7 @@ impl<'a> IdColumn<'a> {
         match self {
             IdColumn::U64(v) => GroupIds::of(rows, rank, |i| Id::Int(v[i])),
             IdColumn::U32(v) => GroupIds::of(rows, rank, |i| Id::Int(u64::from(v[i]))),
-            _ => GroupIds::of(rows, rank, |i| self.get(i).unwrap_or(Id::Int(0))),
+            _ => GroupIds::of(rows, rank, |i| self.id(i)),
         }
     }
 }
@@ -2451,7 +2457,7 @@ impl<'c, 'a> Rows<'c, 'a> {
     /// The case id of row `row`, which has one ([`Rows::facts`] read it).
     #[inline]
     fn id(&self, row: usize) -> Id<'a> {
-        self.ids.get(row).unwrap_or(Id::Int(0))
+        self.ids.id(row)
     }
 
     /// The channel of row `row` as [`channel_at`] ([`UNKNOWN`]: a label
