@@ -109,9 +109,19 @@ pub(crate) fn for_each_part_mut<T: Send>(
     min_per_thread: usize,
     f: impl Fn(usize, &mut [T]) + Sync,
 ) {
+    map_parts_mut(data, min_per_thread, f);
+}
+
+/// [`for_each_part_mut`], returning what `f` returns for each part, in
+/// order (the parts of [`split`]).
+pub(crate) fn map_parts_mut<T: Send, R: Send>(
+    data: &mut [T],
+    min_per_thread: usize,
+    f: impl Fn(usize, &mut [T]) -> R + Sync,
+) -> Vec<R> {
     let parts = split(data.len(), min_per_thread);
     if parts.len() <= 1 {
-        return f(0, data);
+        return vec![f(0, data)];
     }
     let mut rest = data;
     let mut out: Vec<(usize, &mut [T])> = Vec::with_capacity(parts.len());
@@ -120,7 +130,7 @@ pub(crate) fn for_each_part_mut<T: Send>(
         out.push((r.start, part));
         rest = tail;
     }
-    map_each(out, |(offset, part)| f(offset, part));
+    map_each(out, |(offset, part)| f(offset, part))
 }
 
 /// Runs `f` on each of `inputs` (on the calling thread and the pool's

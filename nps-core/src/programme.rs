@@ -673,8 +673,8 @@ pub fn recovery_stats<C: Borrow<Case> + Sync>(
     let how = How::new(policy, options);
     let reasons = CaseReasons::of(cases);
     let tick = |k: &Counting<'_, '_>, i| Tick::of(&reasons.facts(cases, i, &how)?, k);
-    stats_of(cases.len(), &how, &reasons.labels, tick, |rows, rank| {
-        GroupIds::of(rows, rank, |i| Id::Text(cases[i].borrow().id()))
+    stats_of(cases.len(), &how, &reasons.labels, tick, |sizes, rank| {
+        GroupIds::of(sizes, false, rank, |i| Id::Text(cases[i].borrow().id()))
     })
 }
 
@@ -1119,9 +1119,13 @@ fn channel_at(ch: Option<Channel>) -> usize {
     ch.map_or(Channel::ALL.len(), |c| CHANNEL_AT[c as usize])
 }
 
-/// The counts of a run of cases: [`Layout::stride`] counters per group.
+/// The counts of a run of cases: [`Layout::stride`] counters per group,
+/// and the number of cases (of any score) in each group.
 struct Part {
+    /// The cases counted.
+    range: Range<usize>,
     cells: Vec<u64>,
+    cases: Vec<usize>,
 }
 
 /// What [`count_part`] reads besides the cases.
@@ -1330,12 +1334,13 @@ impl<F: Fn(&Counting<'_, '_>, usize) -> Result<Tick>> Ticks for F {
 /// for counting while they are still in the cache.
 const CHECKED_RUN: usize = 2048;
 
-/// Counts the cases `offset..offset + rows.len()`, case `offset + j` in
-/// group `rows[j]` ([`Assignment::NONE`](group::Assignment::NONE) and
-/// other groups out of range are left out), `tick` reading case `i`.
+/// Counts the cases `offset..offset + groups.len()`, case `i` in the group
+/// `slots` gives (every slot is a group, occupied or not), written to
+/// `groups[i - offset]`, `tick` reading case `i`.
 fn count_part(
-    rows: &[u32],
+    slots: &group::Slots<'_>,
     offset: usize,
+    groups: &mut [u32],
     k: &Counting<'_, '_>,
     tick: &impl Ticks,
 ) -> Result<Part> {
@@ -1343,10 +1348,10 @@ fn count_part(
     // part's every `u16::MAX` cases, `groups × stride` additions each time:
     // kept where that is at most a few additions per case.
     let cells = k.groups * k.layout.stride;
-    if rows.len() <= usize::from(u16::MAX) || cells <= 4 * usize::from(u16::MAX) {
-        count_blocks::<u16>(rows, offset, k, tick)
+    if groups.len() <= usize::from(u16::MAX) || cells <= 4 * usize::from(u16::MAX) {
+        count_blocks::<u16>(slots, offset, groups, k, tick)
     } else {
-        count_blocks::<u32>(rows, offset, k, tick)
+        count_blocks::<u32>(slots, offset, groups, k, tick)
     }
 }
 
@@ -1368,19 +1373,29 @@ impl Counter for u32 {
 
 /// [`count_part`] in blocks of counters of type `C`.
 fn count_blocks<C: Counter>(
-    rows: &[u32],
+    slots: &group::Slots<'_>,
     offset: usize,
+    groups: &mut [u32],
     k: &Counting<'_, '_>,
     tick: &impl Ticks,
 ) -> Result<Part> {
     let mut part = Part {
+        range: offset..offset + groups.len(),
         cells: vec![0; k.groups * k.layout.stride],
+        cases: vec![0; k.groups],
     };
     let mut counts = vec![C::default(); part.cells.len()];
-    for (b, block) in rows.chunks(C::BLOCK).enumerate() {
+    for (b, block) in groups.chunks_mut(C::BLOCK).enumerate() {
         let start = offset + b * C::BLOCK;
-        for (r, run) in block.chunks(CHECKED_RUN).enumerate() {
+        for (r, run) in block.chunks_mut(CHECKED_RUN).enumerate() {
             let start = start + r * CHECKED_RUN;
+            slots.fill(start, run);
+            let run = &*run;
+            for &g in run.iter() {
+                if let Some(c) = part.cases.get_mut(g as usize) {
+                    *c += 1;
+                }
+            }
             // The same loop twice, `good` a constant in each.
             if tick.good(start..start + run.len()) {
                 count_run(run, start, true, k, tick, &mut counts)?;
@@ -1445,32 +1460,58 @@ fn count_run<C: Counter>(
 /// The cases read per thread before a count is split across threads.
 const CASES_PER_THREAD: usize = 1 << 14;
 
-/// [`count_part`] over all the cases of `rows`, split across threads by
-/// case: the parts added up, the ids kept in case order, the first error
-/// in case order reported.
-fn count_groups(rows: &[u32], k: &Counting<'_, '_>, tick: impl Ticks + Sync) -> Result<Part> {
-    let parts = parallel::map_parts(rows, CASES_PER_THREAD, |offset, part| {
-        count_part(part, offset, k, &tick)
+/// The group of each case, and the cases of each group in each part of
+/// the cases [`count_groups`] split them into (one per thread).
+struct Sizes {
+    /// The group of each case.
+    groups: Vec<u32>,
+    parts: Vec<Range<usize>>,
+    /// Per part, the number of cases of each group.
+    cases: Vec<Vec<usize>>,
+}
+
+impl Sizes {
+    /// True when group `g` has a case.
+    fn occupied(&self, g: usize) -> bool {
+        self.cases.iter().any(|c| c.get(g).is_some_and(|&n| n > 0))
+    }
+}
+
+/// [`count_part`] over all the cases of `slots`, split across threads by
+/// case: the counters added up, each case's group and the cases of each
+/// group per part kept ([`Sizes`]), the first error in case order
+/// reported.
+fn count_groups(
+    slots: &group::Slots<'_>,
+    k: &Counting<'_, '_>,
+    tick: impl Ticks + Sync,
+) -> Result<(Vec<u64>, Sizes)> {
+    let mut groups = vec![0u32; slots.rows()];
+    let parts = parallel::map_parts_mut(&mut groups, CASES_PER_THREAD, |offset, part| {
+        count_part(slots, offset, part, k, &tick)
     });
-    let mut parts = parts.into_iter();
-    let mut all = match parts.next() {
-        Some(first) => first?,
-        None => count_part(&[], 0, k, &tick)?,
+    let mut cells = vec![0; k.groups * k.layout.stride];
+    let mut sizes = Sizes {
+        parts: Vec::with_capacity(parts.len()),
+        cases: Vec::with_capacity(parts.len()),
+        groups,
     };
     for part in parts {
         let part = part?;
-        for (a, b) in all.cells.iter_mut().zip(&part.cells) {
+        for (a, b) in cells.iter_mut().zip(&part.cells) {
             *a += b;
         }
+        sizes.parts.push(part.range);
+        sizes.cases.push(part.cases);
     }
-    Ok(all)
+    Ok((cells, sizes))
 }
 
-/// The case ids of the groups, in table order: case `i` in group
-/// `rows[i]` (groups out of range left out), whose rank in the table is
-/// `rank[rows[i]]`, `id(i)` its id. The numeric ids of rank `r` are
-/// `ints[int_at[r]..int_at[r + 1]]`, the others likewise in `texts`, each
-/// in case order (a counting sort by rank).
+/// The case ids of the groups, in table order: case `i` in the group
+/// `slots` gives it, whose rank in the table is `rank[group]`, `id(i)` its
+/// id. The numeric ids of rank `r` are `ints[int_at[r]..int_at[r + 1]]`,
+/// the others likewise in `texts`, each in case order (a counting sort by
+/// rank).
 struct GroupIds {
     ints: Vec<u64>,
     int_at: Vec<usize>,
@@ -1479,7 +1520,16 @@ struct GroupIds {
 }
 
 impl GroupIds {
-    fn of<'a>(rows: &[u32], rank: &[u32], id: impl Fn(usize) -> Id<'a> + Sync) -> GroupIds {
+    /// The ids of the cases in the groups and parts of `sizes` (which
+    /// counted the cases of each group per part); `numbers`: every id is
+    /// an [`Id::Int`], so that those counts are the numeric ids' (else the
+    /// ids are counted by kind first).
+    fn of<'a>(
+        sizes: &Sizes,
+        numbers: bool,
+        rank: &[u32],
+        id: impl Fn(usize) -> Id<'a> + Sync,
+    ) -> GroupIds {
         /// A numeric id, else the text of one.
         #[inline(always)]
         fn number(id: Id<'_>) -> std::result::Result<u64, Cow<'_, str>> {
@@ -1489,9 +1539,7 @@ impl GroupIds {
                 Id::Neg(_) => Err(id.text().into_owned().into()),
             }
         }
-        let groups = rank.len();
-        // The rows split across threads (the same parts for both passes).
-        let parts = parallel::split(rows.len(), CASES_PER_THREAD);
+        let groups = rank.iter().filter(|&&r| r != u32::MAX).count();
         // `f(case, rank)` for each case of `part` in a ranked group (an
         // index loop: iterator adaptors stayed out of line in a build
         // without LTO, which doubled the time of this function).
@@ -1503,20 +1551,36 @@ impl GroupIds {
             mut f: impl FnMut(usize, usize),
         ) {
             for i in part {
-                if let Some(&r) = rank.get(rows[i] as usize) {
+                if let Some(&r) = rank.get(rows[i] as usize).filter(|&&r| r != u32::MAX) {
                     f(i, r as usize);
                 }
             }
         }
-        // Each part counts its numeric and text ids per rank.
-        let counts = parallel::map_each(parts.clone(), |part| {
-            let (mut ints, mut texts) = (vec![0usize; groups], vec![0usize; groups]);
-            each_ranked(rows, rank, part, |i, r| match number(id(i)) {
-                Ok(_) => ints[r] += 1,
-                Err(_) => texts[r] += 1,
-            });
-            (ints, texts)
-        });
+        let rows = &sizes.groups;
+        // The numeric and text ids of each rank, per part: the cases of
+        // each group when every id is a number, else counted.
+        let counts: Vec<(Vec<usize>, Vec<usize>)> = if numbers {
+            (sizes.cases.iter())
+                .map(|cases| {
+                    let mut ints = vec![0usize; groups];
+                    for (&r, &n) in rank.iter().zip(cases) {
+                        if let Some(c) = ints.get_mut(r as usize) {
+                            *c = n;
+                        }
+                    }
+                    (ints, vec![0usize; groups])
+                })
+                .collect()
+        } else {
+            parallel::map_each(sizes.parts.clone(), |part| {
+                let (mut ints, mut texts) = (vec![0usize; groups], vec![0usize; groups]);
+                each_ranked(rows, rank, part, |i, r| match number(id(i)) {
+                    Ok(_) => ints[r] += 1,
+                    Err(_) => texts[r] += 1,
+                });
+                (ints, texts)
+            })
+        };
         // Where each part writes the ids of each rank: the ranks in order,
         // the parts in case order within a rank.
         let (mut int_at, mut text_at) = (vec![0usize; groups + 1], vec![0usize; groups + 1]);
@@ -1539,7 +1603,7 @@ impl GroupIds {
             parallel::Shared::new(&mut texts, t_at),
         );
         parallel::map_each(
-            parts.into_iter().zip(starts).collect(),
+            sizes.parts.iter().cloned().zip(starts).collect(),
             |(part, (mut next_int, mut next_text))| {
                 // SAFETY: the parts' positions partition the ids by rank
                 // (counted above), so each position is written once, by
@@ -1576,14 +1640,14 @@ fn stats_of(
     n: usize,
     how: &How<'_>,
     reasons: &[&str],
-    tick: impl Ticks,
-    ids: impl FnOnce(&[u32], &[u32]) -> GroupIds,
+    tick: impl Ticks + Sync,
+    ids: impl FnOnce(&Sizes, &[u32]) -> GroupIds,
 ) -> Result<RecoveryStats> {
     let (shape, k) = Counting::new(how, reasons, 1);
-    let rows = vec![0; n];
-    let part = count_part(&rows, 0, &k, &tick)?;
-    let ids = ids(&rows, &[0]);
-    Ok(shape.stats(&part.cells, &ids.ints, &ids.texts))
+    let slots = group::Grouping::default().slots(n, None)?;
+    let (cells, sizes) = count_groups(&slots, &k, tick)?;
+    let ids = ids(&sizes, &[0]);
+    Ok(shape.stats(&cells, &ids.ints, &ids.texts))
 }
 
 /// How to group cases in [`recovery_stats_by`].
@@ -1732,7 +1796,7 @@ fn grouped_stats(
     keys: Option<Keys<'_>>,
     reasons: &[&str],
     tick: impl Ticks + Sync,
-    ids: impl FnOnce(&[u32], &[u32]) -> GroupIds,
+    ids: impl FnOnce(&Sizes, &[u32]) -> GroupIds,
 ) -> Result<RecoveryStatsTable> {
     let n_keys = key_columns(&keys);
     if let Some(k) = &keys {
@@ -1760,7 +1824,10 @@ fn grouped_stats(
         None => None,
     };
     let tz = grouping.period.map(|(_, tz)| tz.name());
-    let a = group::Grouping {
+    // Each case's group read a block at a time while counting (a slot per
+    // key × period that may occur, when they are few next to the cases:
+    // each has a row of counters), not assigned to every case first.
+    let mut slots = group::Grouping {
         keys: Some(match extra {
             None => Keys::U32(&dealer_key),
             Some(_) => Keys::Multi(&cols),
@@ -1769,11 +1836,13 @@ fn grouped_stats(
         period: grouping.period.map(|(p, _)| p),
         tz,
     }
-    .assign(n)?;
+    .slots_within(n, None, n as u64 / 8 + 1024)?;
     // One pass over the cases in input order, split across threads, each
     // counted in its group's row of one block of counters.
-    let (shape, k) = Counting::new(how, reasons, a.labels.len());
-    let counted = count_groups(&a.rows, &k, tick)?;
+    let (shape, k) = Counting::new(how, reasons, slots.len());
+    let (counted, sizes) = count_groups(&slots, &k, tick)?;
+    // The groups with a case, by key then period, each with its label.
+    let occupied = slots.groups(|g| sizes.occupied(g));
     // The dealer and the caller's key of each group.
     let parts = |key: &'_ GroupKey| -> (Option<usize>, Vec<GroupKey>) {
         let parts: &[GroupKey] = match key {
@@ -1786,11 +1855,10 @@ fn grouped_stats(
         };
         (dealer, parts.get(1..).unwrap_or_default().to_vec())
     };
-    let mut groups: Vec<(usize, Option<usize>, Vec<GroupKey>)> = a
-        .labels
+    let mut groups: Vec<(usize, Option<usize>, Vec<GroupKey>)> = occupied
         .iter()
         .enumerate()
-        .map(|(i, (key, _))| {
+        .map(|(i, (_, (key, _)))| {
             let (d, rest) = parts(key);
             (i, d, rest)
         })
@@ -1811,35 +1879,32 @@ fn grouped_stats(
         // of the time after counting for 1,200 groups).
         groups.sort_by_cached_key(|g| {
             // Days from the common era, offset to be positive (after `None`).
-            let day = a.labels[g.0].1.map_or(0, |d| {
+            let day = occupied[g.0].1 .1.map_or(0, |d| {
                 (i64::from(d.num_days_from_ce()) - i64::from(i32::MIN) + 1) as u64
             });
             (day << 32) | rank_of(g.1) as u64
         });
     } else {
         groups.sort_by(|x, y| {
-            (a.labels[x.0].1, rank_of(x.1), &x.2).cmp(&(a.labels[y.0].1, rank_of(y.1), &y.2))
+            (occupied[x.0].1 .1, rank_of(x.1), &x.2).cmp(&(occupied[y.0].1 .1, rank_of(y.1), &y.2))
         });
     }
     // The counters and ids in table order.
     let stride = k.layout.stride;
-    let rank: Vec<u32> = {
-        let mut rank = vec![0u32; groups.len()];
-        for (r, g) in groups.iter().enumerate() {
-            rank[g.0] = r as u32;
-        }
-        rank
-    };
+    // The rank of each slot (`u32::MAX`: no case).
+    let mut rank = vec![u32::MAX; k.groups];
     let mut cells = vec![0u64; groups.len() * stride];
     for (r, g) in groups.iter().enumerate() {
+        let slot = occupied[g.0].0;
+        rank[slot] = r as u32;
         cells[r * stride..(r + 1) * stride]
-            .copy_from_slice(&counted.cells[g.0 * stride..(g.0 + 1) * stride]);
+            .copy_from_slice(&counted[slot * stride..(slot + 1) * stride]);
     }
-    let ids = ids(&a.rows, &rank);
+    let ids = ids(&sizes, &rank);
     let labels = groups
         .into_iter()
         .map(|(i, d, rest)| {
-            let start = a.labels[i].1;
+            let start = occupied[i].1 .1;
             GroupLabel {
                 period_start: start.filter(|_| grouping.period.is_some()),
                 dealer: label(d).map(str::to_owned),
@@ -2257,11 +2322,11 @@ impl<'a> IdColumn<'a> {
     /// The ids of the groups ([`GroupIds::of`]: row `i` in group
     /// `rows[i]`, ranked `rank`), a column of whole numbers read without
     /// asking each row which kind of id it holds.
-    fn group_ids(&self, rows: &[u32], rank: &[u32]) -> GroupIds {
+    fn group_ids(&self, sizes: &Sizes, rank: &[u32]) -> GroupIds {
         match self {
-            IdColumn::U64(v) => GroupIds::of(rows, rank, |i| Id::Int(v[i])),
-            IdColumn::U32(v) => GroupIds::of(rows, rank, |i| Id::Int(u64::from(v[i]))),
-            _ => GroupIds::of(rows, rank, |i| self.id(i)),
+            IdColumn::U64(v) => GroupIds::of(sizes, true, rank, |i| Id::Int(v[i])),
+            IdColumn::U32(v) => GroupIds::of(sizes, true, rank, |i| Id::Int(u64::from(v[i]))),
+            _ => GroupIds::of(sizes, false, rank, |i| self.id(i)),
         }
     }
 }
@@ -2879,8 +2944,8 @@ pub fn recovery_stats_from_case_columns(
     let rows = Rows::new(cols, false)?;
     let reasons = rows.reasons();
     let how = How::new(policy, options);
-    stats_of(rows.len(), &how, &reasons, rows.ticks(), |r, rank| {
-        rows.ids.group_ids(r, rank)
+    stats_of(rows.len(), &how, &reasons, rows.ticks(), |sizes, rank| {
+        rows.ids.group_ids(sizes, rank)
     })
 }
 
@@ -2925,7 +2990,7 @@ pub fn recovery_stats_table_from_case_columns(
     let n = rows.len();
     let how = How::new(policy, options);
     let reasons = rows.reasons();
-    let ids = |r: &[u32], rank: &[u32]| rows.ids.group_ids(r, rank);
+    let ids = |sizes: &Sizes, rank: &[u32]| rows.ids.group_ids(sizes, rank);
     let tick = rows.ticks();
     let table = grouped_stats(
         n,
@@ -3174,7 +3239,7 @@ pub fn recovery_stats_table<C: Borrow<Case> + Sync>(
         keys,
         &reasons.labels,
         |k: &Counting<'_, '_>, i| Tick::of(&reasons.facts(cases, i, &how)?, k),
-        |rows, rank| GroupIds::of(rows, rank, |i| Id::Text(cases[i].borrow().id())),
+        |sizes, rank| GroupIds::of(sizes, false, rank, |i| Id::Text(cases[i].borrow().id())),
     )
 }
 
@@ -4912,6 +4977,24 @@ mod case_columns_tests {
     /// reported before any bad row after it, whichever part holds it.
     #[test]
     fn tables_counted_in_parts_equal_each_group_alone() {
+        table_equals_each_group_alone(7, 1);
+    }
+
+    /// As [`tables_counted_in_parts_equal_each_group_alone`] with more
+    /// dealer × quarter slots (3,000 × 5) than a row of counters each is
+    /// given for (the cases / 8 + 1,024): the groups that occur are
+    /// counted (every 97th checked against its rows alone, all against
+    /// the dealer × quarter pairs of the rows).
+    #[test]
+    fn sparse_groups_equal_each_group_alone() {
+        table_equals_each_group_alone(3_000, 97);
+    }
+
+    /// The table of `4 × CASES_PER_THREAD + 17` random cases over `dealers`
+    /// dealers and five quarters: every `every`-th group equals the
+    /// statistics of its rows alone, the groups are the (dealer, quarter)
+    /// pairs of the rows, and the first bad row is reported.
+    fn table_equals_each_group_alone(dealers: u64, every: usize) {
         use chrono::Datelike;
         let n = 4 * CASES_PER_THREAD + 17;
         let mut x: u64 = 7;
@@ -4927,7 +5010,7 @@ mod case_columns_tests {
         let reason: Vec<Option<&str>> = (0..n)
             .map(|_| Some(["waiting", "price", "staff"][next(3) as usize]))
             .collect();
-        let dealer: Vec<u32> = (0..n).map(|_| next(7) as u32).collect();
+        let dealer: Vec<u32> = (0..n).map(|_| next(dealers) as u32).collect();
         let contacted: Vec<i64> = opened
             .iter()
             .map(|&t| match next(5) {
@@ -4972,22 +5055,40 @@ mod case_columns_tests {
             period: Some((Period::Quarter, parse_tz("Asia/Shanghai").unwrap())),
         };
         let table = recovery_stats_table_from_case_columns(&cols, &p, &o, &g, None).unwrap();
-        assert_eq!(table.len(), 7 * 5);
-        let mut seen = 0;
-        for row in &table.rows() {
+        // The quarter of each row, found independently of the engine.
+        let quarter_of: Vec<String> = (0..n)
+            .map(|i| {
+                let local = chrono::DateTime::from_timestamp(opened[i] + 8 * 3600, 0)
+                    .unwrap()
+                    .naive_utc();
+                format!("{}-Q{}", local.year(), (local.month() - 1) / 3 + 1)
+            })
+            .collect();
+        let pairs: std::collections::BTreeSet<(String, u32)> =
+            (0..n).map(|i| (quarter_of[i].clone(), dealer[i])).collect();
+        let rows = table.rows();
+        let labels: Vec<(String, u32)> = (rows.iter())
+            .map(|r| {
+                let d = r.dealer.as_deref().unwrap().parse().unwrap();
+                (r.period.clone().unwrap(), d)
+            })
+            .collect();
+        // Every pair once, in period then dealer order (dealers as texts).
+        let mut sorted: Vec<(String, u32)> = pairs.into_iter().collect();
+        sorted.sort_by_key(|(q, d)| (q.clone(), d.to_string()));
+        assert_eq!(labels, sorted);
+        assert_eq!(
+            rows.iter()
+                .map(|r| r.stats.parts.case_ids.len())
+                .sum::<usize>(),
+            n
+        );
+        for row in rows.iter().step_by(every) {
             let d: u32 = row.dealer.as_deref().unwrap().parse().unwrap();
             let quarter = row.period.clone().unwrap();
-            // The rows of this group, chosen independently of the engine.
             let mine: Vec<usize> = (0..n)
-                .filter(|&i| {
-                    let local = chrono::DateTime::from_timestamp(opened[i] + 8 * 3600, 0)
-                        .unwrap()
-                        .naive_utc();
-                    let q = format!("{}-Q{}", local.year(), (local.month() - 1) / 3 + 1);
-                    dealer[i] == d && q == quarter
-                })
+                .filter(|&i| dealer[i] == d && quarter_of[i] == quarter)
                 .collect();
-            seen += mine.len();
             let pick = |v: &[i64]| mine.iter().map(|&i| v[i]).collect::<Vec<_>>();
             let pick_f = |v: &[f64]| mine.iter().map(|&i| v[i]).collect::<Vec<_>>();
             let pick_s =
@@ -5018,7 +5119,6 @@ mod case_columns_tests {
             .unwrap();
             assert_eq!(row.stats, alone, "dealer {d}, {quarter}");
         }
-        assert_eq!(seen, n);
         // Bad scores in the last part and in the second: the second's
         // row is reported.
         let mut bad = score.clone();
@@ -5283,7 +5383,7 @@ mod case_columns_tests {
             None,
             &rows.reasons(),
             |k: &Counting<'_, '_>, i| Tick::of(&rows.facts(i)?, k),
-            |r, rank| GroupIds::of(r, rank, |i| rows.id(i)),
+            |sizes, rank| GroupIds::of(sizes, false, rank, |i| rows.id(i)),
         )
         .unwrap();
         assert_eq!(table.rows(), checked.rows());

@@ -371,6 +371,18 @@ impl<'a> Grouping<'a> {
     /// the timestamps (`timestamp_range` of them) when the caller has it.
     /// Errors as [`Grouping::assign`].
     pub(crate) fn slots(&self, rows: usize, known: Option<(i64, i64)>) -> Result<Slots<'a>> {
+        self.slots_within(rows, known, 4 * rows as u64 + 65_536)
+    }
+
+    /// [`Grouping::slots`] with at most `most` slots computed per block
+    /// (more, and the slots are the compact groups of an [`Assignment`]):
+    /// for kernels whose memory per slot is large.
+    pub(crate) fn slots_within(
+        &self,
+        rows: usize,
+        known: Option<(i64, i64)>,
+        most: u64,
+    ) -> Result<Slots<'a>> {
         let tz = self.check(rows)?;
         let range = match (self.period, self.timestamps, known) {
             (Some(_), Some(_), Some(r)) => Some(r),
@@ -398,7 +410,8 @@ impl<'a> Grouping<'a> {
                 Some(k) => plan_keys(k, n_periods, rows)?,
                 None => KeyPlan::None,
             };
-            if small_enough((plan.slots() as u64).saturating_mul(n_periods as u64), rows) {
+            let slots = (plan.slots() as u64).saturating_mul(n_periods as u64);
+            if small_enough(slots, rows) && slots <= most {
                 return Ok(Slots {
                     rows,
                     kind: SlotKind::Dense {
@@ -417,6 +430,11 @@ impl<'a> Grouping<'a> {
 }
 
 impl Slots<'_> {
+    /// The number of rows.
+    pub(crate) fn rows(&self) -> usize {
+        self.rows
+    }
+
     /// The number of slots (occupied or not).
     pub(crate) fn len(&self) -> usize {
         match &self.kind {
