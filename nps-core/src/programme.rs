@@ -1321,6 +1321,23 @@ trait Ticks {
     fn all_low(&self, cases: Range<usize>) -> bool {
         cases.fold(true, |a, i| a & self.low(i))
     }
+
+    /// Counts the cases `start..start + run.len()`, which keep the rules
+    /// ([`Ticks::good`]), case `start + j` in group `run[j]` (groups out of
+    /// range left out), into `counts` a column at a time, and says true;
+    /// false when it cannot (nothing counted: the cases are then ticked
+    /// one by one).
+    #[inline(always)]
+    fn count_good<C: Counter>(
+        &self,
+        k: &Counting<'_, '_>,
+        run: &[u32],
+        start: usize,
+        counts: &mut [C],
+    ) -> bool {
+        let _ = (k, run, start, counts);
+        false
+    }
 }
 
 impl<F: Fn(&Counting<'_, '_>, usize) -> Result<Tick>> Ticks for F {
@@ -1334,9 +1351,25 @@ impl<F: Fn(&Counting<'_, '_>, usize) -> Result<Tick>> Ticks for F {
 /// for counting while they are still in the cache.
 const CHECKED_RUN: usize = 2048;
 
+/// [`count_part`] compiled for AVX2 (the x86-64 baseline is SSE2): the
+/// checks of a run's columns ([`Ticks::good`]) compare 64-bit values four
+/// at a time.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2")]
+unsafe fn count_part_avx2(
+    slots: &group::Slots<'_>,
+    offset: usize,
+    groups: &mut [u32],
+    k: &Counting<'_, '_>,
+    tick: &impl Ticks,
+) -> Result<Part> {
+    count_part(slots, offset, groups, k, tick)
+}
+
 /// Counts the cases `offset..offset + groups.len()`, case `i` in the group
 /// `slots` gives (every slot is a group, occupied or not), written to
 /// `groups[i - offset]`, `tick` reading case `i`.
+#[inline(always)]
 fn count_part(
     slots: &group::Slots<'_>,
     offset: usize,
@@ -1372,6 +1405,7 @@ impl Counter for u32 {
 }
 
 /// [`count_part`] in blocks of counters of type `C`.
+#[inline(always)]
 fn count_blocks<C: Counter>(
     slots: &group::Slots<'_>,
     offset: usize,
@@ -1423,6 +1457,9 @@ fn count_run<C: Counter>(
     counts: &mut [C],
 ) -> Result<()> {
     let l = &k.layout;
+    if good && tick.count_good(k, run, start, counts) {
+        return Ok(());
+    }
     // Every case of a run that breaks a rule is read (and checked). In a
     // run that keeps the rules a case scored 7–10 adds nothing: when the
     // run has some, the cases that add to a count (a low score, in a group
@@ -1488,6 +1525,11 @@ fn count_groups(
 ) -> Result<(Vec<u64>, Sizes)> {
     let mut groups = vec![0u32; slots.rows()];
     let parts = parallel::map_parts_mut(&mut groups, CASES_PER_THREAD, |offset, part| {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx2") {
+            // SAFETY: the CPU supports AVX2, checked just above.
+            return unsafe { count_part_avx2(slots, offset, part, k, &tick) };
+        }
         count_part(slots, offset, part, k, &tick)
     });
     let mut cells = vec![0; k.groups * k.layout.stride];
@@ -2574,6 +2616,7 @@ impl<'c, 'a> Rows<'c, 'a> {
 
     /// True when every row of `rows` keeps the rules of [`CaseColumns`]:
     /// each rule over its columns at once (no branch per row).
+    #[inline(always)]
     fn all_ok(&self, rows: Range<usize>) -> bool {
         // The rows' part of a column (a column not given stays empty).
         fn part<'c, T>(column: &'c [T], rows: &Range<usize>) -> &'c [T] {
@@ -2768,6 +2811,110 @@ impl Ticks for RowTicks<'_, '_, '_> {
         } else {
             Tick::of(&self.0.facts(i)?, k)
         }
+    }
+
+    /// What [`Rows::tick`] finds row by row, found for the whole run a
+    /// column at a time (each a loop without a branch, most of them in
+    /// vector registers), then added per low score ([`Tick::add`]): when
+    /// the speed bands are ascending wall-clock limits and every opening
+    /// plus the last limit is an instant in range ([`How::wall_band`]).
+    #[inline(always)]
+    fn count_good<C: Counter>(
+        &self,
+        k: &Counting<'_, '_>,
+        run: &[u32],
+        start: usize,
+        counts: &mut [C],
+    ) -> bool {
+        use crate::period::{MAX_TS, MIN_TS};
+        let (rows, l) = (self.0, &k.layout);
+        let cols = rows.cols;
+        let Some((limits, past)) = &k.how.ascending else {
+            return false;
+        };
+        // Bands and levels count in bytes; the run fits the buffers.
+        if run.len() > CHECKED_RUN || limits.len() > 250 || k.how.caps.len() > 250 {
+            return false;
+        }
+        let n = run.len();
+        let at = start..start + n;
+        let opened = &cols.opened[at.clone()];
+        let last = limits.last().copied().unwrap_or(0);
+        let (lo, hi) =
+            (opened.iter()).fold((i64::MAX, i64::MIN), |(lo, hi), &o| (lo.min(o), hi.max(o)));
+        let ok = |t: Option<i64>| t.is_some_and(|t| (MIN_TS..=MAX_TS).contains(&t));
+        if n == 0
+            || !(ok(Some(lo)) && ok(Some(hi)) && ok(lo.checked_add(last)))
+            || !ok(hi.checked_add(last))
+        {
+            return false;
+        }
+        // The first contact after the opening (none: 0, and not reached).
+        let mut late = [0i64; CHECKED_RUN];
+        let mut reached = [0u8; CHECKED_RUN];
+        if let Some(contacted) = cols.contacted.get(at.clone()) {
+            for ((d, r), (&t, &o)) in
+                (late.iter_mut().zip(&mut reached)).zip(contacted.iter().zip(opened))
+            {
+                let has = t != i64::MIN;
+                *r = u8::from(has);
+                *d = if has { t.saturating_sub(o) } else { 0 };
+            }
+        }
+        // The speed band: the limits passed (ascending), or not contacted.
+        let mut band = [0u8; CHECKED_RUN];
+        for &limit in limits {
+            for (b, &d) in band.iter_mut().zip(&late[..n]) {
+                *b += u8::from(d > limit);
+            }
+        }
+        let (past, none) = (*past as u8, l.not_contacted as u8);
+        for (b, &r) in band.iter_mut().zip(&reached[..n]) {
+            *b = if r != 0 { (*b).min(past) } else { none };
+        }
+        // The expectation band and compensation level (none: 0, 0).
+        let (mut expect, mut level) = ([0u8; CHECKED_RUN], [0u8; CHECKED_RUN]);
+        if let Some(comp) = cols.compensation.get(at.clone()) {
+            let over = cols.over_expectation.get(at.clone()).unwrap_or_default();
+            for (j, &c) in comp.iter().enumerate() {
+                let given = !c.is_nan();
+                let over = over.get(j).copied().unwrap_or(false);
+                expect[j] = u8::from(given) * (1 + u8::from(over));
+                let minor = if given { c as i64 } else { 0 };
+                level[j] = u8::from(minor != 0)
+                    * (1 + k
+                        .how
+                        .caps
+                        .iter()
+                        .map(|cap| u8::from(minor > cap.minor))
+                        .sum::<u8>());
+            }
+        }
+        let (reason, channel, outcome) = (
+            &rows.reason.codes[at.clone()],
+            &rows.channel.codes[at.clone()],
+            &rows.outcome.codes[at.clone()],
+        );
+        let score = &cols.score[at];
+        for (j, &g) in run[..n].iter().enumerate() {
+            if (g as usize) < k.groups && score[j] <= 6.0 {
+                let r = reached[j] != 0;
+                let t = Tick {
+                    low: 1,
+                    reason: k.reason_of.get(reason[j] as usize).copied().unwrap_or(0),
+                    band: usize::from(band[j]),
+                    channel: usize::from(rows.slot_of_code(channel[j])),
+                    expectation: usize::from(expect[j]),
+                    level: usize::from(level[j]),
+                    outcome: rows.outcome_of_code(outcome[j]),
+                    contacted: u32::from(r),
+                    within_day: u32::from(r & (late[j] <= 24 * 3600)),
+                };
+                let at = g as usize * l.stride;
+                t.add(&mut counts[at..at + l.stride], l);
+            }
+        }
+        true
     }
 }
 
@@ -5351,6 +5498,23 @@ mod case_columns_tests {
                 (_, o) => [None, Some("recovered"), Some("converted"), Some("lost")][o],
             })
             .collect();
+        // Compensations below, at and above the default policy's caps
+        // (minor units), some over the customer's expectation.
+        let compensation: Vec<f64> = (0..n)
+            .map(|i| {
+                [
+                    f64::NAN,
+                    0.0,
+                    49_999.0,
+                    50_000.0,
+                    50_001.0,
+                    200_001.0,
+                    500_000.0,
+                    500_001.0,
+                ][i % 8]
+            })
+            .collect();
+        let over: Vec<bool> = (0..n).map(|i| i % 8 != 0 && i % 5 == 1).collect();
         let cols = |score| CaseColumns {
             case: CaseTexts::U64(&ids),
             opened: &opened,
@@ -5360,7 +5524,8 @@ mod case_columns_tests {
             contacted: &contacted,
             channel: CaseTexts::Rows(&channel),
             outcome: CaseTexts::Rows(&outcome),
-            ..CaseColumns::default()
+            compensation: &compensation,
+            over_expectation: &over,
         };
         let (p, o) = (Policy::default(), StatsOptions::default());
         let by = StatsGrouping {
