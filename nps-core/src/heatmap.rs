@@ -881,6 +881,10 @@ pub(crate) struct TextIds<'a> {
 /// Slots of the caches of a `Views` column (a power of two).
 const VIEW_CACHE: usize = 1 << 10;
 
+/// A text of no bytes with padding after it: no row's text (such a view is
+/// bad), cached for the missing rows by [`TextIds::view_ids`].
+const ABSENT_VIEW: u128 = 1 << 127;
+
 /// The view of row `row` (16 little-endian bytes).
 #[inline(always)]
 fn view_at(views: &[u8], row: usize) -> u128 {
@@ -1034,32 +1038,84 @@ impl<'a> TextIds<'a> {
         none: u32,
         out: &mut Vec<u32>,
     ) {
-        // A text of no bytes with padding after it: no row's text (such a
-        // view is bad), cached as `none`.
-        const ABSENT: u128 = 1 << 127;
-        out.reserve(views.len() / 16);
-        for (row, view) in views.chunks_exact(16).enumerate() {
-            let m = missing.get(row).copied().unwrap_or(false);
+        let n = views.len() / 16;
+        let at = out.len();
+        out.resize(at + n, none);
+        let out = &mut out[at..];
+        // The rows the mask covers (as long as the column, or empty), then
+        // any others (not missing): each loop without a length check.
+        let masked = missing.len().min(n);
+        self.view_run::<true>(
+            views,
+            buffers,
+            0,
+            &missing[..masked],
+            none,
+            &mut out[..masked],
+        );
+        self.view_run::<false>(views, buffers, masked, &[], none, &mut out[masked..]);
+    }
+
+    /// [`TextIds::view_ids`] of the rows `start..start + out.len()`, each
+    /// missing where `missing` (as long as `out`) says so when `MASK`.
+    #[inline(always)]
+    fn view_run<const MASK: bool>(
+        &mut self,
+        views: &'a [u8],
+        buffers: &[&'a [u8]],
+        start: usize,
+        missing: &[bool],
+        none: u32,
+        out: &mut [u32],
+    ) {
+        let rows = views
+            .get(start * 16..(start + out.len()) * 16)
+            .unwrap_or_default();
+        for (j, (o, view)) in out.iter_mut().zip(rows.chunks_exact(16)).enumerate() {
+            let m = MASK && missing.get(j).copied().unwrap_or(false);
             let read = u128::from_le_bytes(view.try_into().unwrap_or_default());
-            let v = if m { ABSENT } else { read };
-            let h = slot(v as u64, (v >> 64) as u64);
-            let c = self.inline[h];
+            let v = if m { ABSENT_VIEW } else { read };
+            let h = slot(v as u64, (v >> 64) as u64) & (VIEW_CACHE - 1);
+            let c = self.inline.get(h).copied().unwrap_or((u128::MAX, 0));
             // A hit: a text of up to 12 bytes cached by `view_id`, or
-            // `ABSENT` for a missing row (a row whose view is `ABSENT` is
-            // bad: `view_id` says so).
-            let id = if c.0 == v && v as u32 <= 12 && m == (v == ABSENT) {
+            // `ABSENT_VIEW` for a missing row (a row whose view is
+            // `ABSENT_VIEW` is bad: `view_id` says so).
+            *o = if c.0 == v && v as u32 <= 12 && m == (v == ABSENT_VIEW) {
                 c.1
-            } else if m {
-                self.inline[h] = (ABSENT, none);
+            } else {
+                self.view_missed(views, buffers, start + j, m, h, none)
+            };
+        }
+    }
+
+    /// The id of row `row` of a `Views` column that [`TextIds::view_run`]'s
+    /// cache slot `h` did not hold (`m`: the row is missing).
+    #[cold]
+    #[inline(never)]
+    fn view_missed(
+        &mut self,
+        views: &'a [u8],
+        buffers: &[&'a [u8]],
+        row: usize,
+        m: bool,
+        h: usize,
+        none: u32,
+    ) -> u32 {
+        let Some(c) = self.inline.get_mut(h) else {
+            return if m {
                 none
             } else {
-                if c.0 == ABSENT {
-                    self.inline[h] = (u128::MAX, 0);
-                }
                 self.view_id(views, buffers, row)
             };
-            out.push(id);
+        };
+        if m {
+            *c = (ABSENT_VIEW, none);
+            return none;
         }
+        if c.0 == ABSENT_VIEW {
+            *c = (u128::MAX, 0);
+        }
+        self.view_id(views, buffers, row)
     }
 
     /// The distinct texts met, by id.
