@@ -2895,24 +2895,31 @@ impl Ticks for RowTicks<'_, '_, '_> {
             &rows.channel.codes[at.clone()],
             &rows.outcome.codes[at.clone()],
         );
+        // The low scores in groups in range, picked without a branch on
+        // the scores (which come in any order), then counted.
         let score = &cols.score[at];
-        for (j, &g) in run[..n].iter().enumerate() {
-            if (g as usize) < k.groups && score[j] <= 6.0 {
-                let r = reached[j] != 0;
-                let t = Tick {
-                    low: 1,
-                    reason: k.reason_of.get(reason[j] as usize).copied().unwrap_or(0),
-                    band: usize::from(band[j]),
-                    channel: usize::from(rows.slot_of_code(channel[j])),
-                    expectation: usize::from(expect[j]),
-                    level: usize::from(level[j]),
-                    outcome: rows.outcome_of_code(outcome[j]),
-                    contacted: u32::from(r),
-                    within_day: u32::from(r & (late[j] <= 24 * 3600)),
-                };
-                let at = g as usize * l.stride;
-                t.add(&mut counts[at..at + l.stride], l);
-            }
+        let mut picked = [0u16; CHECKED_RUN];
+        let mut m = 0;
+        for (j, (&g, &v)) in run.iter().zip(score).enumerate() {
+            picked[m] = j as u16;
+            m += usize::from(((g as usize) < k.groups) & (v <= 6.0));
+        }
+        for &j in &picked[..m] {
+            let (j, g) = (usize::from(j), run[usize::from(j)]);
+            let r = reached[j] != 0;
+            let t = Tick {
+                low: 1,
+                reason: k.reason_of.get(reason[j] as usize).copied().unwrap_or(0),
+                band: usize::from(band[j]),
+                channel: usize::from(rows.slot_of_code(channel[j])),
+                expectation: usize::from(expect[j]),
+                level: usize::from(level[j]),
+                outcome: rows.outcome_of_code(outcome[j]),
+                contacted: u32::from(r),
+                within_day: u32::from(r & (late[j] <= 24 * 3600)),
+            };
+            let at = g as usize * l.stride;
+            t.add(&mut counts[at..at + l.stride], l);
         }
         true
     }
