@@ -509,7 +509,9 @@ impl Slots<'_> {
     }
 
     /// The occupied slots (`occupied(slot)`) in the order of their groups
-    /// (by key, then period), with each group's label.
+    /// (by key, then period), with each group's label. The labels are
+    /// moved out: ask [`Slots::len`] before (compact groups have none
+    /// after).
     pub(crate) fn groups(
         &mut self,
         occupied: impl Fn(usize) -> bool,
