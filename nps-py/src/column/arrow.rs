@@ -424,30 +424,24 @@ where
             continue;
         };
         // Every slot converted (`f` is a plain conversion, defined for any
-        // value) and `null` chosen by its validity bit, 64 rows per word of
-        // the validity: one pass, no branch per row.
+        // value: a loop without a branch, vectorised), then `null` written
+        // at the null rows, found a validity word at a time (64 rows).
+        let at = out.len();
+        out.extend(values.iter().map(|&v| f(v)));
+        let rows = &mut out[at..];
         let bits = n.inner().bit_chunks();
-        let (words, rest) = values.split_at(64 * bits.iter().len());
-        for (valid, vs) in bits.iter().zip(words.chunks_exact(64)) {
-            let row = |(j, &v): (usize, &T::Native)| {
-                if (valid >> j) & 1 == 1 {
-                    f(v)
-                } else {
-                    null
+        let words = bits.iter().chain(std::iter::once(bits.remainder_bits()));
+        for (w, valid) in words.enumerate() {
+            let mut nulls = !valid;
+            while nulls != 0 {
+                let row = 64 * w + nulls.trailing_zeros() as usize;
+                match rows.get_mut(row) {
+                    Some(r) => *r = null,
+                    None => break,
                 }
-            };
-            out.extend(vs.iter().enumerate().map(row));
+                nulls &= nulls - 1;
+            }
         }
-        let valid = bits.remainder_bits();
-        out.extend(rest.iter().enumerate().map(
-            |(j, &v)| {
-                if (valid >> j) & 1 == 1 {
-                    f(v)
-                } else {
-                    null
-                }
-            },
-        ));
     }
     out
 }
