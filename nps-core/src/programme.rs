@@ -771,6 +771,16 @@ impl<'p> How<'p> {
         Some(passed.min(*past))
     }
 
+    /// The compensation level of a total of `minor` minor units: 0 none,
+    /// else 1 + the caps below it (the caps ascend).
+    #[inline(always)]
+    fn level(&self, minor: i64) -> usize {
+        usize::from(minor != 0)
+            * (1 + (self.caps.iter())
+                .map(|cap| usize::from(minor > cap.minor))
+                .sum::<usize>())
+    }
+
     fn new(policy: &'p Policy, options: &'p StatsOptions) -> How<'p> {
         let mut caps: Vec<Money> = policy.tiers.iter().map(|t| t.compensation_cap).collect();
         caps.sort_by_key(|m| m.minor);
@@ -1222,13 +1232,7 @@ impl Tick {
                 e.in_case(index, &id.text())
             })?,
         };
-        // The caps ascend: the level is 1 + the caps below the total.
-        let level = usize::from(compensation != 0)
-            * (1 + how
-                .caps
-                .iter()
-                .map(|cap| usize::from(compensation > cap.minor))
-                .sum::<usize>());
+        let level = how.level(compensation);
         Ok(Tick {
             low: u32::from(score <= 6),
             reason: k.reason_of.get(reason as usize).copied().unwrap_or(0),
@@ -1238,7 +1242,7 @@ impl Tick {
             level,
             outcome,
             contacted: reached,
-            within_day: reached & u32::from(t.saturating_sub(opened) <= 24 * 3600),
+            within_day: reached & u32::from(within_day(t.saturating_sub(opened))),
         })
     }
 
@@ -2877,17 +2881,9 @@ impl Ticks for RowTicks<'_, '_, '_> {
         if let Some(comp) = cols.compensation.get(at.clone()) {
             let over = cols.over_expectation.get(at.clone()).unwrap_or_default();
             for (j, &c) in comp.iter().enumerate() {
-                let given = !c.is_nan();
-                let over = over.get(j).copied().unwrap_or(false);
-                expect[j] = u8::from(given) * (1 + u8::from(over));
-                let minor = if given { c as i64 } else { 0 };
-                level[j] = u8::from(minor != 0)
-                    * (1 + k
-                        .how
-                        .caps
-                        .iter()
-                        .map(|cap| u8::from(minor > cap.minor))
-                        .sum::<u8>());
+                let (e, minor) = compensation_of(c, over.get(j).copied().unwrap_or(false));
+                // Below 256 (the caps are checked above).
+                (expect[j], level[j]) = (e as u8, k.how.level(minor) as u8);
             }
         }
         let (reason, channel, outcome) = (
@@ -2916,7 +2912,7 @@ impl Ticks for RowTicks<'_, '_, '_> {
                 level: usize::from(level[j]),
                 outcome: rows.outcome_of_code(outcome[j]),
                 contacted: u32::from(r),
-                within_day: u32::from(r & (late[j] <= 24 * 3600)),
+                within_day: u32::from(r & within_day(late[j])),
             };
             let at = g as usize * l.stride;
             t.add(&mut counts[at..at + l.stride], l);
@@ -3047,12 +3043,27 @@ impl RowValues {
     /// of a row that keeps the rules.
     #[inline(always)]
     fn compensation(&self) -> (usize, i64) {
-        if self.compensation.is_nan() {
-            (0, 0)
-        } else {
-            (1 + usize::from(self.over), self.compensation as i64)
-        }
+        compensation_of(self.compensation, self.over)
     }
+}
+
+/// The expectation band (index in [`EXPECTATION_BANDS`]) and the
+/// compensation in minor units (0: none) of a row that keeps the rules,
+/// whose compensation is `c` (NaN: none), `over` the expectation or not.
+#[inline(always)]
+fn compensation_of(c: f64, over: bool) -> (usize, i64) {
+    if c.is_nan() {
+        (0, 0)
+    } else {
+        (1 + usize::from(over), c as i64)
+    }
+}
+
+/// True when a first contact `late` seconds after the opening is within
+/// a day of it (the statistics' "responded within 24 h").
+#[inline(always)]
+fn within_day(late: i64) -> bool {
+    late <= 24 * 3600
 }
 
 /// [`recovery_stats`] of a case table (one row per case, [`CaseColumns`]),
