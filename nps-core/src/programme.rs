@@ -1483,12 +1483,7 @@ fn count_run<C: Counter>(
         }
         return Ok(());
     }
-    let mut picked = [0u16; CHECKED_RUN];
-    let mut m = 0;
-    for (j, &g) in run.iter().enumerate().take(CHECKED_RUN) {
-        picked[m] = j as u16;
-        m += usize::from(counted(j, g));
-    }
+    let (picked, m) = pick(run, counted);
     for &j in &picked[..m] {
         let j = usize::from(j);
         let t = tick.tick(k, start + j, true)?;
@@ -1496,6 +1491,20 @@ fn count_run<C: Counter>(
         t.add(&mut counts[at..at + l.stride], l);
     }
     Ok(())
+}
+
+/// The positions `j` of `run` (its first [`CHECKED_RUN`]) where
+/// `keep(j, run[j])`, in order, found without a branch on `keep` (which
+/// comes out either way in random order): the positions and how many.
+#[inline(always)]
+fn pick(run: &[u32], keep: impl Fn(usize, u32) -> bool) -> ([u16; CHECKED_RUN], usize) {
+    let mut picked = [0u16; CHECKED_RUN];
+    let mut m = 0;
+    for (j, &g) in run.iter().enumerate().take(CHECKED_RUN) {
+        picked[m] = j as u16;
+        m += usize::from(keep(j, g));
+    }
+    (picked, m)
 }
 
 /// The cases read per thread before a count is split across threads.
@@ -2893,13 +2902,7 @@ impl Ticks for RowTicks<'_, '_, '_> {
         );
         // The low scores in groups in range, picked without a branch on
         // the scores (which come in any order), then counted.
-        let score = &cols.score[at];
-        let mut picked = [0u16; CHECKED_RUN];
-        let mut m = 0;
-        for (j, (&g, &v)) in run.iter().zip(score).enumerate() {
-            picked[m] = j as u16;
-            m += usize::from(((g as usize) < k.groups) & (v <= 6.0));
-        }
+        let (picked, m) = pick(run, |j, g| ((g as usize) < k.groups) & self.low(start + j));
         for &j in &picked[..m] {
             let (j, g) = (usize::from(j), run[usize::from(j)]);
             let r = reached[j] != 0;
