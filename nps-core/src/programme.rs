@@ -1507,6 +1507,12 @@ fn pick(run: &[u32], keep: impl Fn(usize, u32) -> bool) -> ([u16; CHECKED_RUN], 
     (picked, m)
 }
 
+/// The most dealer × period slots a recovery table counts in (each a row
+/// of counters per thread, occupied or not): more, and it counts in the
+/// groups that occur only, so that its memory follows those (65,536 slots
+/// of ~50 counters are 33 MB per thread at most).
+const MOST_SLOTS: u64 = 1 << 16;
+
 /// The cases read per thread before a count is split across threads.
 const CASES_PER_THREAD: usize = 1 << 14;
 
@@ -1880,8 +1886,9 @@ fn grouped_stats(
     };
     let tz = grouping.period.map(|(_, tz)| tz.name());
     // Each case's group read a block at a time while counting (a slot per
-    // key × period that may occur, when they are few next to the cases:
-    // each has a row of counters), not assigned to every case first.
+    // key × period that may occur, when they are few next to the cases
+    // and at most `MOST_SLOTS`: each has a row of counters), not assigned
+    // to every case first.
     let mut slots = group::Grouping {
         keys: Some(match extra {
             None => Keys::U32(&dealer_key),
@@ -1891,7 +1898,7 @@ fn grouped_stats(
         period: grouping.period.map(|(p, _)| p),
         tz,
     }
-    .slots_within(n, None, n as u64 / 8 + 1024)?;
+    .slots_within(n, None, (n as u64 / 8 + 1024).min(MOST_SLOTS))?;
     // One pass over the cases in input order, split across threads, each
     // counted in its group's row of one block of counters.
     let (shape, k) = Counting::new(how, reasons, slots.len());
