@@ -1271,13 +1271,18 @@ impl Tick {
     fn add<C: Counter>(self, c: &mut [C], l: &Layout) {
         // Each 0 or 1.
         let low = C::from(self.low != 0);
-        c[0] += low;
-        c[Layout::TOTALS + self.reason as usize] += low;
         let ok = low & C::from(self.outcome == 1 || self.outcome == 2);
-        let mut hit = |at: usize, n: C| {
-            c[at] += n;
-            c[at + 1] += n & ok;
-        };
+        // The totals (Layout::TOTALS).
+        let (contacted, within_day) = (self.contacted != 0, self.within_day != 0);
+        C::add4(
+            c,
+            0,
+            [low, low & C::from(contacted), low & C::from(within_day), ok],
+        );
+        let (converted, lost) = (self.outcome == 2, self.outcome == 3);
+        C::add2(c, 4, [low & C::from(converted), low & C::from(lost)]);
+        c[Layout::TOTALS + self.reason as usize] += low;
+        let mut hit = |at: usize, n: C| C::add2(c, at, [n, n & ok]);
         hit(l.speed + 2 * self.band, low);
         let has = C::from(self.channel < Channel::ALL.len());
         hit(
@@ -1286,11 +1291,6 @@ impl Tick {
         );
         hit(l.expect + 2 * self.expectation, low);
         hit(l.comp + 2 * self.level, low);
-        c[1] += low & C::from(self.contacted != 0);
-        c[2] += low & C::from(self.within_day != 0);
-        c[3] += ok;
-        c[4] += low & C::from(self.outcome == 2);
-        c[5] += low & C::from(self.outcome == 3);
     }
 }
 
@@ -1398,15 +1398,51 @@ trait Counter:
     Copy + Default + std::ops::AddAssign + std::ops::BitAnd<Output = Self> + From<bool> + Into<u64>
 {
     const BLOCK: usize;
+
+    /// Adds `n[0]` to `c[at]` and `n[1]` to `c[at + 1]` (each 0 or 1).
+    fn add2(c: &mut [Self], at: usize, n: [Self; 2]);
+
+    /// Adds `n[i]` to `c[at + i]` for `i` in 0..4 (each 0 or 1).
+    fn add4(c: &mut [Self], at: usize, n: [Self; 4]);
 }
 
-impl Counter for u16 {
-    const BLOCK: usize = u16::MAX as usize;
+/// [`Counter`] of `$c`, whose [`Counter::add2`] and [`Counter::add4`] add
+/// to neighbouring counters at once, read as one `$w2` or `$w4`: none
+/// carries into the next, since a block adds at most [`Counter::BLOCK`] to
+/// each.
+macro_rules! counter {
+    ($c:ty, $w2:ty, $w4:ty) => {
+        impl Counter for $c {
+            const BLOCK: usize = <$c>::MAX as usize;
+
+            #[inline(always)]
+            fn add2(c: &mut [$c], at: usize, n: [$c; 2]) {
+                counter!(@add c, at, n, $c, $w2);
+            }
+
+            #[inline(always)]
+            fn add4(c: &mut [$c], at: usize, n: [$c; 4]) {
+                counter!(@add c, at, n, $c, $w4);
+            }
+        }
+    };
+    (@add $counts:ident, $at:ident, $n:ident, $c:ty, $wide:ty) => {{
+        let cells = &mut $counts[$at..$at + $n.len()];
+        // The counters' bytes in memory order, as the wide number's.
+        let mut add: $wide = 0;
+        for (i, &v) in $n.iter().enumerate() {
+            let shift = if cfg!(target_endian = "little") { i } else { $n.len() - 1 - i };
+            add |= <$wide>::from(v) << (shift as u32 * <$c>::BITS);
+        }
+        let p = cells.as_mut_ptr().cast::<$wide>();
+        // SAFETY: `cells` are the bytes of one `$wide` (read and written
+        // unaligned), borrowed mutably here alone.
+        unsafe { p.write_unaligned(p.read_unaligned() + add) };
+    }};
 }
 
-impl Counter for u32 {
-    const BLOCK: usize = u32::MAX as usize;
-}
+counter!(u16, u32, u64);
+counter!(u32, u64, u128);
 
 /// [`count_part`] in blocks of counters of type `C`.
 #[inline(always)]
@@ -1419,10 +1455,10 @@ fn count_blocks<C: Counter>(
 ) -> Result<Part> {
     let mut part = Part {
         range: offset..offset + groups.len(),
-        cells: vec![0; k.groups * k.layout.stride],
+        cells: Vec::new(),
         cases: vec![0; k.groups],
     };
-    let mut counts = vec![C::default(); part.cells.len()];
+    let mut counts = vec![C::default(); k.groups * k.layout.stride];
     for (b, block) in groups.chunks_mut(C::BLOCK).enumerate() {
         let start = offset + b * C::BLOCK;
         for (r, run) in block.chunks_mut(CHECKED_RUN).enumerate() {
@@ -1441,9 +1477,21 @@ fn count_blocks<C: Counter>(
                 count_run(run, start, false, k, tick, &mut counts)?;
             }
         }
-        for (a, c) in part.cells.iter_mut().zip(&mut counts) {
-            *a += std::mem::take(c).into();
+        // The first block's counters become the part's, the others are
+        // added to them.
+        if b == 0 {
+            part.cells = counts
+                .iter_mut()
+                .map(|c| std::mem::take(c).into())
+                .collect();
+        } else {
+            for (a, c) in part.cells.iter_mut().zip(&mut counts) {
+                *a += std::mem::take(c).into();
+            }
         }
+    }
+    if part.cells.is_empty() {
+        part.cells = vec![0; counts.len()];
     }
     Ok(part)
 }
@@ -1551,20 +1599,26 @@ fn count_groups(
         }
         count_part(slots, offset, part, k, &tick)
     });
-    let mut cells = vec![0; k.groups * k.layout.stride];
+    let mut cells: Vec<u64> = Vec::new();
     let mut sizes = Sizes {
         parts: Vec::with_capacity(parts.len()),
         cases: Vec::with_capacity(parts.len()),
         groups,
     };
+    // The first part's counters become the table's, the others are added.
     for part in parts {
         let part = part?;
-        for (a, b) in cells.iter_mut().zip(&part.cells) {
-            *a += b;
+        if cells.is_empty() {
+            cells = part.cells;
+        } else {
+            for (a, b) in cells.iter_mut().zip(&part.cells) {
+                *a += b;
+            }
         }
         sizes.parts.push(part.range);
         sizes.cases.push(part.cases);
     }
+    cells.resize(k.groups * k.layout.stride, 0);
     Ok((cells, sizes))
 }
 
@@ -2495,6 +2549,9 @@ struct Rows<'c, 'a> {
     /// [`outcome_code`] of no outcome, then of each label of `outcome`
     /// ([`UNKNOWN`]: not an outcome), by code + 1.
     outcome_codes: Vec<u8>,
+    /// The channel and outcome rules of every code as bits, when both
+    /// columns have at most 31 labels ([`ContactBits`]).
+    contact_bits: Option<ContactBits>,
     /// The dealers, when grouped by dealer (else empty).
     dealer: Dict<'a>,
 }
@@ -2532,13 +2589,13 @@ impl<'c, 'a> Rows<'c, 'a> {
         };
         let (channel, outcome, reason, dealer) = (next(), next(), next(), next());
         let (channel, outcome) = (channel?, outcome?);
-        let channel_slots = std::iter::once(NO_CHANNEL)
+        let channel_slots: Vec<u8> = std::iter::once(NO_CHANNEL)
             .chain(channel.labels.iter().map(|l| {
                 let c = Channel::ALL.into_iter().find(|c| c.name() == l);
                 c.map_or(UNKNOWN, |c| channel_at(Some(c)) as u8)
             }))
             .collect();
-        let outcome_codes = std::iter::once(0)
+        let outcome_codes: Vec<u8> = std::iter::once(0)
             .chain(outcome.labels.iter().map(|l| {
                 let o = [Outcome::Recovered, Outcome::Converted, Outcome::Lost]
                     .into_iter()
@@ -2547,6 +2604,7 @@ impl<'c, 'a> Rows<'c, 'a> {
             }))
             .collect();
         let ids = IdColumn::of(&cols.case)?;
+        let contact_bits = ContactBits::new(&channel_slots, &outcome_codes);
         Ok(Rows {
             cols,
             ids,
@@ -2555,6 +2613,7 @@ impl<'c, 'a> Rows<'c, 'a> {
             channel_slots,
             outcome,
             outcome_codes,
+            contact_bits,
             dealer: dealer?,
         })
     }
@@ -2648,13 +2707,16 @@ impl<'c, 'a> Rows<'c, 'a> {
             _ => true,
         };
         // The channel and outcome rules over the codes of both columns
-        // and the contacts (none given: no row contacted).
-        let contact_rules = |a: bool, ch: u32, out: u32, contacted: bool| {
-            let (slot, out) = (self.slot_of_code(ch), self.outcome_of_code(out));
-            a & rule::channel_given(slot != NO_CHANNEL, contacted)
-                & rule::known(slot)
-                & rule::known(out)
-                & rule::outcome_after_contact(out, contacted)
+        // and the contacts (none given: no row contacted): a bit of a
+        // word per code when the labels are few (shifts, in vector
+        // registers), else the codes' table entries.
+        let bits = self.contact_bits;
+        let contact_rules = |a: bool, ch: u32, out: u32, contacted: bool| match bits {
+            Some(b) => a & b.ok(ch, out, contacted),
+            None => {
+                let (slot, out) = (self.slot_of_code(ch), self.outcome_of_code(out));
+                a & channel_rules(slot, contacted) & outcome_rules(out, contacted)
+            }
         };
         let (opened, contacted) = (part(cols.opened, &rows), part(cols.contacted, &rows));
         let (compensation, over) = (
@@ -2937,6 +2999,63 @@ const UNKNOWN: u8 = u8::MAX;
 
 /// The [`channel_at`] of no channel.
 const NO_CHANNEL: u8 = Channel::ALL.len() as u8;
+
+/// The rules about the channel of a row, as [`channel_at`] ([`UNKNOWN`]:
+/// a label that is no channel), contacted or not.
+#[inline(always)]
+fn channel_rules(slot: u8, contacted: bool) -> bool {
+    rule::channel_given(slot != NO_CHANNEL, contacted) & rule::known(slot)
+}
+
+/// The rules about the outcome of a row, as [`outcome_code`] ([`UNKNOWN`]:
+/// a label that is no outcome), contacted or not.
+#[inline(always)]
+fn outcome_rules(outcome: u8, contacted: bool) -> bool {
+    rule::known(outcome) & rule::outcome_after_contact(outcome, contacted)
+}
+
+/// [`channel_rules`] and [`outcome_rules`] of every channel and outcome
+/// code as bits: bit `c + 1` of `channel[k]` is set when a row with
+/// channel code `c` ([`NO_VALUE`]: bit 0) keeps the channel rules, not
+/// contacted (`k` = 0) or contacted (1); `outcome` likewise.
+#[derive(Clone, Copy)]
+struct ContactBits {
+    channel: [u32; 2],
+    outcome: [u32; 2],
+}
+
+impl ContactBits {
+    /// The bits of the codes' [`Rows::channel_slots`] and
+    /// [`Rows::outcome_codes`] (by code + 1): none when either has more
+    /// than 32 entries.
+    fn new(channel_slots: &[u8], outcome_codes: &[u8]) -> Option<ContactBits> {
+        fn bits(table: &[u8], rules: fn(u8, bool) -> bool) -> Option<[u32; 2]> {
+            (table.len() <= 32).then(|| {
+                [false, true].map(|contacted| {
+                    (table.iter().enumerate())
+                        .map(|(at, &v)| u32::from(rules(v, contacted)) << at)
+                        .fold(0, |a, b| a | b)
+                })
+            })
+        }
+        Some(ContactBits {
+            channel: bits(channel_slots, channel_rules)?,
+            outcome: bits(outcome_codes, outcome_rules)?,
+        })
+    }
+
+    /// True when a row with channel code `channel` and outcome code
+    /// `outcome` ([`NO_VALUE`]: none), `contacted` or not, keeps both
+    /// rules: a code past the tables is unknown (no bit).
+    #[inline(always)]
+    fn ok(self, channel: u32, outcome: u32, contacted: bool) -> bool {
+        let bit = |words: [u32; 2], code: u32| {
+            let (at, word) = (code.wrapping_add(1), words[usize::from(contacted)]);
+            (at < 32) & ((word >> (at & 31)) & 1 != 0)
+        };
+        bit(self.channel, channel) & bit(self.outcome, outcome)
+    }
+}
 
 /// The rules of a row of a case table ([`CaseColumns`]), one function
 /// each: checked over runs of rows a column at a time ([`Rows::all_ok`])
@@ -5659,6 +5778,46 @@ mod case_columns_tests {
         )
     }
 
+    /// The bits of the channel and outcome rules say what the rules say
+    /// of the codes' table entries, for every code (none, in the tables,
+    /// past them) contacted or not; tables of more than 32 entries have
+    /// none.
+    #[test]
+    fn contact_bits_are_the_rules_of_every_code() {
+        let slots = [0, 1, 2, NO_CHANNEL, UNKNOWN];
+        let outcomes = [0, 1, 2, 3, UNKNOWN];
+        let mut x: u64 = 5;
+        let mut next = |m: usize| {
+            x = x.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (x >> 33) as usize % m
+        };
+        for len in [1, 2, 5, 31, 32] {
+            for _ in 0..20 {
+                let ch: Vec<u8> = (0..len).map(|_| slots[next(5)]).collect();
+                let out: Vec<u8> = (0..len).map(|_| outcomes[next(5)]).collect();
+                let bits = ContactBits::new(&ch, &out).unwrap();
+                let entry = |t: &[u8], c: u32| {
+                    t.get(c.wrapping_add(1) as usize)
+                        .copied()
+                        .unwrap_or(UNKNOWN)
+                };
+                let codes = (0..40).chain([NO_VALUE, NO_VALUE - 1, 1 << 31]);
+                for (c, o) in codes
+                    .clone()
+                    .flat_map(|c| codes.clone().map(move |o| (c, o)))
+                {
+                    for contacted in [false, true] {
+                        let want = channel_rules(entry(&ch, c), contacted)
+                            & outcome_rules(entry(&out, o), contacted);
+                        assert_eq!(bits.ok(c, o, contacted), want, "{ch:?} {out:?} {c} {o}");
+                    }
+                }
+            }
+        }
+        assert!(ContactBits::new(&[0; 33], &[0; 4]).is_none());
+        assert!(ContactBits::new(&[0; 4], &[0; 33]).is_none());
+    }
+
     /// A score is a whole number 0–10, as `fract` and a range say: also
     /// at the edges (−0, ties that round to even, one unit off a whole
     /// number, subnormals, infinities, NaN).
@@ -5749,6 +5908,11 @@ mod case_columns_tests {
             let (a, b) = (run.0.index(n + 1), run.1.index(n + 1));
             let (a, b) = (a.min(b), a.max(b));
             prop_assert_eq!(table.all_ok(a..b), (a..b).all(|i| table.row_ok(i)), "rows {}..{}", a, b);
+            // The same with the channel and outcome rules read from the
+            // codes' tables (as for columns of more than 31 labels).
+            let by_table = Rows { contact_bits: None, ..Rows::new(&cols, false).unwrap() };
+            prop_assert_eq!(by_table.all_ok(0..n), each);
+            prop_assert_eq!(by_table.all_ok(a..b), table.all_ok(a..b));
             // Each row alone, so that every rule is met broken by itself.
             for i in 0..n {
                 let (id, reason, channel, outcome) = (
