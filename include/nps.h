@@ -4395,6 +4395,12 @@ typedef struct NpsCaseColumns {
      * faster than texts.
      */
     const uint64_t *case_id_int;
+    /**
+     * The original scores as bytes 0–10, read in place when `score` is
+     * NULL (a byte above 10 is a bad row, named `score`); giving both is
+     * `NPS_STATUS_INVALID_ARGUMENT`.
+     */
+    const uint8_t *score_u8;
 } NpsCaseColumns;
 
 /**
@@ -8712,7 +8718,8 @@ NpsStatus nps_recovery_stats_columns_new(const struct NpsPolicy *policy,
  * `*out`: equal to `nps_recovery_stats_new_with_options` over cases whose
  * state says what the rows say, without building cases.
  *
- * The rules of a row: `score` a whole number 0–10; `reason` and `opened`
+ * The rules of a row: `score` (or `score_u8`) a whole number 0–10;
+ * `reason` and `opened`
  * given; `contacted` (the first contact) at or after `opened`; a contacted
  * case has its apology `channel` (the one `options->channel_rule` picks),
  * a case never contacted none; `outcome` `recovered` or `converted` needs

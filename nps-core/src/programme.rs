@@ -2465,8 +2465,10 @@ impl<'a> IdColumn<'a> {
 /// the row; a row without a case id is [`Error::InvalidValue`] naming
 /// `case` and the row):
 ///
-/// - `score` is the original score, a whole number 0–10; `reason` its
-///   low-score reason; `opened` the opening instant (Unix seconds).
+/// - `score` is the original score, a whole number 0–10 (or `score_u8`,
+///   the same as bytes, read in place: a table gives one of the two);
+///   `reason` its low-score reason; `opened` the opening instant (Unix
+///   seconds).
 /// - `contacted` is the first contact (`i64::MIN` or an empty column: never
 ///   contacted), at or after `opened`; a contacted case needs its apology
 ///   `channel` (`phone`, `visit`, `message`, `video`: the channel the
@@ -2491,8 +2493,12 @@ pub struct CaseColumns<'a> {
     /// The opening instant, Unix seconds (`i64::MIN` marks a missing one,
     /// reported as such).
     pub opened: &'a [i64],
-    /// The original score 0–10 (NaN = missing, reported).
+    /// The original score 0–10 (NaN = missing, reported); empty when
+    /// `score_u8` holds them.
     pub score: &'a [f64],
+    /// The original scores as bytes, instead of `score` (a byte above 10
+    /// is reported as a score out of range; no value is missing).
+    pub score_u8: &'a [u8],
     /// The low-score reason.
     pub reason: CaseTexts<'a>,
     /// The dealer (optional).
@@ -2509,12 +2515,72 @@ pub struct CaseColumns<'a> {
     pub over_expectation: &'a [bool],
 }
 
+/// The original scores of a case table, as given.
+#[derive(Clone, Copy)]
+enum Scores<'a> {
+    F64(&'a [f64]),
+    U8(&'a [u8]),
+}
+
+impl Scores<'_> {
+    fn len(self) -> usize {
+        match self {
+            Scores::F64(s) => s.len(),
+            Scores::U8(s) => s.len(),
+        }
+    }
+
+    /// The score of row `row` as a number (checked by [`rule::score`]).
+    #[inline(always)]
+    fn at(self, row: usize) -> f64 {
+        match self {
+            Scores::F64(s) => s[row],
+            Scores::U8(s) => f64::from(s[row]),
+        }
+    }
+
+    /// True when the score of row `row` is low (0–6; a score that breaks
+    /// the rules is never read as one).
+    #[inline(always)]
+    fn low(self, row: usize) -> bool {
+        match self {
+            Scores::F64(s) => s[row] <= 6.0,
+            Scores::U8(s) => s[row] <= 6,
+        }
+    }
+
+    /// True when every score of `rows` keeps the score rule, a loop over
+    /// the column without a branch.
+    #[inline(always)]
+    fn all_ok(self, rows: Range<usize>) -> bool {
+        match self {
+            Scores::F64(s) => (s[rows].iter()).fold(true, |a, &v| a & rule::score(v)),
+            Scores::U8(s) => (s[rows].iter()).fold(true, |a, &v| a & rule::score_byte(v)),
+        }
+    }
+
+    /// True when every score of `rows`, which keep the score rule, is low.
+    #[inline(always)]
+    fn all_low(self, rows: Range<usize>) -> bool {
+        match self {
+            Scores::F64(s) => (s[rows].iter()).fold(true, |a, &v| a & (v <= 6.0)),
+            Scores::U8(s) => (s[rows].iter()).fold(true, |a, &v| a & (v <= 6)),
+        }
+    }
+}
+
 impl<'a> CaseColumns<'a> {
     fn check(&self) -> Result<()> {
         let n = self.case.len();
+        if !self.score.is_empty() && !self.score_u8.is_empty() {
+            return Err(Error::arg(
+                "score_u8",
+                "the scores are given twice (`score` and `score_u8`): give one",
+            ));
+        }
         for (name, len) in [
             ("opened", self.opened.len()),
-            ("score", self.score.len()),
+            ("score", self.scores().len()),
             ("reason", self.reason.len()),
         ] {
             Error::check_len(name, len, "case", n)?;
@@ -2533,12 +2599,24 @@ impl<'a> CaseColumns<'a> {
         }
         Ok(())
     }
+
+    /// The score column given ([`CaseColumns::score_u8`] when `score` is
+    /// empty).
+    fn scores(&self) -> Scores<'a> {
+        if self.score.is_empty() && !self.score_u8.is_empty() {
+            Scores::U8(self.score_u8)
+        } else {
+            Scores::F64(self.score)
+        }
+    }
 }
 
 /// A case table ready to read row by row: its text columns as
 /// dictionaries, each distinct channel and outcome parsed once.
 struct Rows<'c, 'a> {
     cols: &'c CaseColumns<'a>,
+    /// The score column given ([`CaseColumns::scores`]).
+    scores: Scores<'a>,
     ids: IdColumn<'a>,
     reason: Dict<'a>,
     channel: Dict<'a>,
@@ -2607,6 +2685,7 @@ impl<'c, 'a> Rows<'c, 'a> {
         let contact_bits = ContactBits::new(&channel_slots, &outcome_codes);
         Ok(Rows {
             cols,
+            scores: cols.scores(),
             ids,
             reason: reason?,
             channel,
@@ -2683,7 +2762,7 @@ impl<'c, 'a> Rows<'c, 'a> {
         RowValues {
             id: self.ids.has(row),
             opened: cols.opened[row],
-            score: cols.score[row],
+            score: self.scores.at(row),
             reason: self.reason.codes[row],
             contacted: cols.contacted.get(row).copied().unwrap_or(i64::MIN),
             channel: self.channel_slot(row),
@@ -2737,7 +2816,7 @@ impl<'c, 'a> Rows<'c, 'a> {
                 .fold(true, |a, (&o, &c)| a & rule::over(o, c)),
         };
         ids && opened.iter().fold(true, |a, &o| a & rule::opened(o))
-            && (part(cols.score, &rows).iter()).fold(true, |a, &v| a & rule::score(v))
+            && self.scores.all_ok(rows.clone())
             && (part(&self.reason.codes, &rows).iter()).fold(true, |a, &r| a & rule::reason(r))
             && (opened.iter())
                 .zip(contacted)
@@ -2878,12 +2957,12 @@ impl Ticks for RowTicks<'_, '_, '_> {
 
     #[inline(always)]
     fn low(&self, i: usize) -> bool {
-        self.0.cols.score[i] <= 6.0
+        self.0.scores.low(i)
     }
 
     #[inline(always)]
     fn all_low(&self, rows: Range<usize>) -> bool {
-        (self.0.cols.score[rows].iter()).fold(true, |a, &v| a & (v <= 6.0))
+        self.0.scores.all_low(rows)
     }
 
     #[inline(always)]
@@ -3078,6 +3157,12 @@ mod rule {
         // is checked in vector registers.
         const ROUND: f64 = 4_503_599_627_370_496.0;
         (0.0..=10.0).contains(&v) & ((v + ROUND) - ROUND == v)
+    }
+
+    /// [`score`] of a byte: at most 10.
+    #[inline(always)]
+    pub(super) fn score_byte(v: u8) -> bool {
+        v <= 10
     }
 
     /// A reason is given.
@@ -4670,6 +4755,7 @@ mod case_columns_tests {
             },
             opened: &t.opened,
             score: &t.score,
+            score_u8: &[],
             reason: texts[0],
             dealer: texts[1],
             contacted: &t.contacted,
@@ -5431,6 +5517,45 @@ mod case_columns_tests {
         .unwrap_err();
         assert_eq!(e.index(), Some(CASES_PER_THREAD + 5), "{e}");
         assert!(e.to_string().contains("2.5"), "{e}");
+        // The same scores as bytes (`score_u8`, read in place) give the
+        // same table; a byte above 10 is the first bad row, named as a
+        // score; scores given twice are an error.
+        let bytes: Vec<u8> = score.iter().map(|&v| v as u8).collect();
+        let by_bytes = CaseColumns {
+            score: &[],
+            score_u8: &bytes,
+            ..cols
+        };
+        let t = recovery_stats_table_from_case_columns(&by_bytes, &p, &o, &g, None).unwrap();
+        assert_eq!(t.rows(), table.rows());
+        let mut bad = bytes.clone();
+        bad[n - 3] = 11;
+        bad[2 * CASES_PER_THREAD + 1] = 255;
+        let bad_cols = CaseColumns {
+            score_u8: &bad,
+            ..by_bytes
+        };
+        let e = recovery_stats_table_from_case_columns(&bad_cols, &p, &o, &g, None).unwrap_err();
+        assert_eq!(e.index(), Some(2 * CASES_PER_THREAD + 1), "{e}");
+        assert!(
+            e.to_string().contains("`score`") && e.to_string().contains("255"),
+            "{e}"
+        );
+        let e = recovery_stats_from_case_columns(&bad_cols, &p, &o).unwrap_err();
+        assert_eq!(e.index(), Some(2 * CASES_PER_THREAD + 1), "{e}");
+        let twice = CaseColumns {
+            score_u8: &bytes,
+            ..cols
+        };
+        let e = recovery_stats_table_from_case_columns(&twice, &p, &o, &g, None).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{e}");
+        assert!(e.to_string().contains("score_u8"), "{e}");
+        let short = CaseColumns {
+            score_u8: &bytes[1..],
+            ..by_bytes
+        };
+        let e = recovery_stats_from_case_columns(&short, &p, &o).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::LengthMismatch, "{e}");
     }
 
     /// Case ids gathered per group in parts (one per thread, each writing
@@ -5666,6 +5791,7 @@ mod case_columns_tests {
             case: CaseTexts::U64(&ids),
             opened: &opened,
             score,
+            score_u8: &[],
             reason: CaseTexts::Rows(&reason),
             dealer: CaseTexts::U32(&dealer),
             contacted: &contacted,
@@ -5850,6 +5976,10 @@ mod case_columns_tests {
             assert_eq!(rule::score(v), whole(v), "{v:e}");
         }
         assert!(rule::score(10.0) && rule::score(-0.0) && !rule::score(10.0f64.next_up()));
+        // A byte keeps the rule as its number does.
+        for b in 0..=u8::MAX {
+            assert_eq!(rule::score_byte(b), rule::score(f64::from(b)), "{b}");
+        }
     }
 
     proptest! {
@@ -5913,6 +6043,17 @@ mod case_columns_tests {
             let by_table = Rows { contact_bits: None, ..Rows::new(&cols, false).unwrap() };
             prop_assert_eq!(by_table.all_ok(0..n), each);
             prop_assert_eq!(by_table.all_ok(a..b), table.all_ok(a..b));
+            // The same scores as bytes, where each is a whole number 0–255.
+            if score.iter().all(|&v| v.fract() == 0.0 && (0.0..=255.0).contains(&v)) {
+                let bytes: Vec<u8> = score.iter().map(|&v| v as u8).collect();
+                let cols = CaseColumns { score: &[], score_u8: &bytes, ..cols };
+                let by_bytes = Rows::new(&cols, false).unwrap();
+                prop_assert_eq!(by_bytes.all_ok(0..n), each);
+                prop_assert_eq!(by_bytes.all_ok(a..b), table.all_ok(a..b));
+                for i in 0..n {
+                    prop_assert_eq!(by_bytes.row_ok(i), table.row_ok(i), "row {}", i);
+                }
+            }
             // Each row alone, so that every rule is met broken by itself.
             for i in 0..n {
                 let (id, reason, channel, outcome) = (

@@ -671,6 +671,10 @@ pub struct NpsCaseColumns {
     /// decimal text: 42 is the case "42"); kept as numbers, which is
     /// faster than texts.
     pub case_id_int: *const u64,
+    /// The original scores as bytes 0–10, read in place when `score` is
+    /// NULL (a byte above 10 is a bad row, named `score`); giving both is
+    /// `NPS_STATUS_INVALID_ARGUMENT`.
+    pub score_u8: *const u8,
 }
 
 /// Reads a case table of `n` rows and runs `f` on its columns.
@@ -696,7 +700,12 @@ unsafe fn with_case_columns<R>(
         };
         let case: Vec<Option<&str>> = case.into_iter().map(Some).collect();
         let opened = ffi::slice(c.opened, n, "opened")?;
-        let score = ffi::slice(c.score, n, "score")?;
+        let score_u8 = ffi::opt_slice(c.score_u8, n, "score_u8")?.unwrap_or(&[]);
+        let score = if c.score.is_null() && !c.score_u8.is_null() {
+            &[]
+        } else {
+            ffi::slice(c.score, n, "score")?
+        };
         let reason = ffi::nullable_str_column(c.reason, n, "reason")?;
         let dealer = ffi::nullable_str_column(c.dealer, n, "dealer")?;
         let contacted = ffi::opt_slice(c.contacted, n, "contacted")?.unwrap_or(&[]);
@@ -712,6 +721,7 @@ unsafe fn with_case_columns<R>(
             },
             opened,
             score,
+            score_u8,
             reason: CaseTexts::Rows(&reason),
             dealer: CaseTexts::Rows(&dealer),
             contacted,
@@ -730,7 +740,8 @@ unsafe fn with_case_columns<R>(
 /// `*out`: equal to `nps_recovery_stats_new_with_options` over cases whose
 /// state says what the rows say, without building cases.
 ///
-/// The rules of a row: `score` a whole number 0–10; `reason` and `opened`
+/// The rules of a row: `score` (or `score_u8`) a whole number 0–10;
+/// `reason` and `opened`
 /// given; `contacted` (the first contact) at or after `opened`; a contacted
 /// case has its apology `channel` (the one `options->channel_rule` picks),
 /// a case never contacted none; `outcome` `recovered` or `converted` needs

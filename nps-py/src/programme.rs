@@ -5,7 +5,8 @@
 
 use crate::case::{policy_of, PyRecoveryCase};
 use crate::column::{
-    instants, labels, labels_or_missing, numbers, texts_or_missing, IntLabels, Labels, TextInput,
+    instants, labels, labels_or_missing, numbers, texts_or_missing, IntLabels, Labels, Numbers,
+    TextInput,
 };
 use crate::errors::invalid_argument;
 use crate::errors::CoreResult;
@@ -851,7 +852,8 @@ impl<'t> CaseText<'t> {
 /// Columns: `case=` (the case id: strings, or integers, kept as numbers:
 /// the case 7 is the case "7"), `opened=` (the opening instant: aware datetimes, datetime64 as
 /// UTC, or Unix seconds), `score=` (the original score, a whole number
-/// 0–10) and `reason=` (the low-score reason) are required; `dealer=`
+/// 0–10; a `uint8` column is read in place) and `reason=` (the low-score
+/// reason) are required; `dealer=`
 /// (strings or integers), `contacted=` (the first contact, an instant;
 /// missing = never contacted), `channel=` (the apology channel of a
 /// contacted case: "phone", "visit", "message", "video", as `channel_rule`
@@ -924,8 +926,13 @@ pub(crate) fn recovery_stats_from_case_columns(
         Some(c) => c.as_slice()?,
         None => &[],
     };
+    // Byte scores (numpy `uint8`, Arrow `UInt8`) are read in place, other
+    // numbers as doubles.
     let score = numbers(&col("score", score)?, "score")?;
-    let score = score.to_f64()?;
+    let (score, score_u8) = match &score {
+        Numbers::U8(bytes) => (std::borrow::Cow::Borrowed(&[][..]), bytes.as_slice()?),
+        other => (other.to_f64()?, &[][..]),
+    };
     let compensation = opt("compensation", compensation)?
         .map(|c| Ok::<_, PyErr>(numbers(&c, "compensation")?.to_f64()?.into_owned()))
         .transpose()?
@@ -957,6 +964,7 @@ pub(crate) fn recovery_stats_from_case_columns(
         case: ids.texts(),
         opened,
         score: &score,
+        score_u8,
         reason: reasons.texts(),
         dealer: dealers.texts(),
         contacted,

@@ -190,9 +190,54 @@ static void integer_ids(void) {
           "`outcome`");
 }
 
+/* Byte scores (score NULL, score_u8 given): the same statistics as the
+ * double scores; a byte above 10 is a bad row named `score`; both given is
+ * an invalid argument naming `score_u8`. */
+static void byte_scores(void) {
+    static const uint8_t BYTES[] = {3, 5, 8};
+    const char *strongest[] = {"visit", "phone", NULL};
+    char want[8192], got[8192];
+    case_begin("case table: byte scores equal the double scores");
+    NpsCaseColumns c = columns(strongest);
+    NpsRecoveryStatsHandle *a = NULL, *b = NULL;
+    CHECK_STATUS(nps_recovery_stats_from_case_columns(NULL, &c, 3, NULL, &a), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_table_from_case_columns_json(NULL, &c, 3, NULL,
+                                                                 NPS_PERIOD_MONTH, true, "UTC",
+                                                                 want, sizeof want, NULL),
+                 NPS_STATUS_OK);
+    c.score = NULL;
+    c.score_u8 = BYTES;
+    CHECK_STATUS(nps_recovery_stats_from_case_columns(NULL, &c, 3, NULL, &b), NPS_STATUS_OK);
+    NpsRecoveryStats s;
+    CHECK_STATUS(nps_recovery_stats_get(b, &s), NPS_STATUS_OK);
+    CHECK_U64("low_scores", s.low_scores, 2);
+    CHECK_STATUS(nps_recovery_stats_table_from_case_columns_json(NULL, &c, 3, NULL,
+                                                                 NPS_PERIOD_MONTH, true, "UTC",
+                                                                 got, sizeof got, NULL),
+                 NPS_STATUS_OK);
+    CHECK_STR("groups", got, want);
+    CHECK_STATUS(nps_recovery_stats_to_json(a, want, sizeof want, NULL), NPS_STATUS_OK);
+    CHECK_STATUS(nps_recovery_stats_to_json(b, got, sizeof got, NULL), NPS_STATUS_OK);
+    CHECK_STR("statistics", got, want);
+    nps_recovery_stats_free(a);
+    nps_recovery_stats_free(b);
+    NpsRecoveryStatsHandle *h = NULL;
+    c.score = SCORE;
+    CHECK_STATUS(nps_recovery_stats_from_case_columns(NULL, &c, 3, NULL, &h),
+                 NPS_STATUS_INVALID_ARGUMENT);
+    CHECK(h == NULL);
+    CHECK(strstr(last_message(), "score_u8") != NULL);
+    case_end();
+    static const uint8_t BAD[] = {3, 11, 8};
+    c.score = NULL;
+    c.score_u8 = BAD;
+    fails("byte score out of range", c, NPS_STATUS_INVALID_VALUE, "b", 1, "`score`");
+}
+
 int main(void) {
     equals_the_cases();
     bad_rows();
     integer_ids();
+    byte_scores();
     return summary("case_columns");
 }

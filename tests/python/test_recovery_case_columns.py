@@ -180,11 +180,13 @@ def test_equals_the_cases(rows: list[dict[str, Any]], rule: str, int_ids: bool) 
     want_t = nps.recovery_stats(cases, **grouped)
     text_cols = ["reason", "dealer", "channel", "outcome"]
     # Every column form: pandas objects, pandas categoricals, polars
-    # strings (Arrow text read in place), polars categoricals.
-    forms = [df, df.astype({c: "category" for c in text_cols})]
+    # strings (Arrow text read in place), polars categoricals; scores as
+    # int64 and as bytes (read in place).
+    forms = [df, df.astype({c: "category" for c in text_cols}), df.astype({"score": "uint8"})]
     if len(df):
         pf = pl.from_pandas(df)
-        forms += [pf, pf.with_columns(pl.col(*text_cols).cast(pl.Categorical))]
+        forms += [pf, pf.with_columns(pl.col(*text_cols).cast(pl.Categorical)),
+                  pf.with_columns(pl.col("score").cast(pl.UInt8))]
     for frame in forms:
         got = nps.recovery_stats_from_case_columns(frame, **names, channel_rule=rule)
         assert got == want
@@ -212,6 +214,21 @@ def test_bad_rows_are_named(changes: dict[str, Any], row: int, column: str, case
     with pytest.raises(nps.InvalidValueError) as e:
         nps.recovery_stats_from_case_columns(bad(**changes), **NAMES)
     assert (e.value.case_id, e.value.index, e.value.argument) == (case_id, row, column)
+
+
+@pytest.mark.parametrize("make", [
+    lambda s: pd.DataFrame({**TABLE, "score": pd.Series(s, dtype="uint8")}),
+    lambda s: pl.DataFrame({**TABLE, "score": pl.Series(s, dtype=pl.UInt8)}),
+], ids=["pandas", "polars"])
+def test_byte_scores(make: Any) -> None:
+    """Scores as bytes (read in place): the hand-worked figures, and a byte
+    above 10 named as a bad score."""
+    s = nps.recovery_stats_from_case_columns(make([3, 5, 8]), **NAMES)
+    assert (s.low_scores, s.recovered, s.lost) == (2, 1, 1)
+    assert s == nps.recovery_stats_from_case_columns(pd.DataFrame(TABLE), **NAMES)
+    with pytest.raises(nps.InvalidValueError) as e:
+        nps.recovery_stats_from_case_columns(make([3, 200, 8]), **NAMES, by="dealer")
+    assert (e.value.case_id, e.value.index, e.value.argument) == ("b", 1, "score")
 
 
 def test_bad_arguments() -> None:

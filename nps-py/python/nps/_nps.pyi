@@ -2525,7 +2525,8 @@ def recovery_stats_from_case_columns(
     Columns: `case=` (the case id: strings, or integers, kept as numbers:
     the case 7 is the case "7"), `opened=` (the opening instant: aware datetimes, datetime64 as
     UTC, or Unix seconds), `score=` (the original score, a whole number
-    0–10) and `reason=` (the low-score reason) are required; `dealer=`
+    0–10; a `uint8` column is read in place) and `reason=` (the low-score
+    reason) are required; `dealer=`
     (strings or integers), `contacted=` (the first contact, an instant;
     missing = never contacted), `channel=` (the apology channel of a
     contacted case: "phone", "visit", "message", "video", as `channel_rule`
