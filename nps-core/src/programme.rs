@@ -2539,8 +2539,8 @@ impl Scores<'_> {
         }
     }
 
-    /// True when the score of row `row` is low (0–6; a score that breaks
-    /// the rules is never read as one).
+    /// True when the score of row `row`, which keeps the score rule, is
+    /// low (0–6).
     #[inline(always)]
     fn low(self, row: usize) -> bool {
         match self {
