@@ -741,12 +741,11 @@ unsafe fn with_case_columns<R>(
 /// state says what the rows say, without building cases.
 ///
 /// The rules of a row: `score` (or `score_u8`) a whole number 0–10;
-/// `reason` and `opened`
-/// given; `contacted` (the first contact) at or after `opened`; a contacted
-/// case has its apology `channel` (the one `options->channel_rule` picks),
-/// a case never contacted none; `outcome` `recovered` or `converted` needs
-/// a contact; `compensation` a whole number ≥ 0; `over_expectation` only
-/// with a compensation.
+/// `reason` and `opened` given; `contacted` (the first contact) at or
+/// after `opened`; a contacted case has its apology `channel` (the one
+/// `options->channel_rule` picks), a case never contacted none; `outcome`
+/// `recovered` or `converted` needs a contact; `compensation` a whole
+/// number ≥ 0; `over_expectation` only with a compensation.
 ///
 /// Errors: a bad row is `NPS_STATUS_INVALID_VALUE` (the message names the
 /// column) with `nps_last_error_index` the row and
