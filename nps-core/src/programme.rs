@@ -51,7 +51,7 @@
 use std::borrow::{Borrow, Cow};
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock};
 
 use chrono::{Datelike, NaiveDate};
 use chrono_tz::Tz;
@@ -1672,11 +1672,124 @@ fn count_groups(
 /// id. The numeric ids of rank `r` are `ints[int_at[r]..int_at[r + 1]]`,
 /// the others likewise in `texts`, each in case order (a counting sort by
 /// rank).
+#[derive(Debug, Clone)]
 struct GroupIds {
     ints: Vec<u64>,
     int_at: Vec<usize>,
     texts: Vec<String>,
     text_at: Vec<usize>,
+}
+
+impl GroupIds {
+    /// No group.
+    fn none() -> GroupIds {
+        GroupIds {
+            ints: Vec::new(),
+            int_at: vec![0],
+            texts: Vec::new(),
+            text_at: vec![0],
+        }
+    }
+
+    /// Appends a group with the ids `ints` and `texts`.
+    fn push(&mut self, ints: &[u64], texts: &[String]) {
+        self.ints.extend_from_slice(ints);
+        self.int_at.push(self.ints.len());
+        self.texts.extend_from_slice(texts);
+        self.text_at.push(self.texts.len());
+    }
+
+    /// The numeric and text ids of group `g`.
+    fn of_group(&self, g: usize) -> (&[u64], &[String]) {
+        (
+            &self.ints[self.int_at[g]..self.int_at[g + 1]],
+            &self.texts[self.text_at[g]..self.text_at[g + 1]],
+        )
+    }
+}
+
+/// The case ids of the groups of a [`RecoveryStatsTable`]: given, or
+/// gathered by group ([`GroupIds::of`]) when first asked (a group's
+/// statistics, a merge, a saved state) from the whole-number ids of a case
+/// table, copied in case order — most uses of a table read its figures
+/// only, and gathering took a tenth of a count.
+struct TableIds {
+    ids: OnceLock<GroupIds>,
+    /// What the ids are gathered from, until they are.
+    pending: Mutex<Option<Arc<PendingIds>>>,
+}
+
+/// Whole-number case ids in case order, with the groups of the cases
+/// ([`Sizes`]) and the rank of each group in the table.
+struct PendingIds {
+    ids: Vec<u64>,
+    sizes: Sizes,
+    rank: Vec<u32>,
+}
+
+impl TableIds {
+    /// The ids `ids`.
+    fn ready(ids: GroupIds) -> TableIds {
+        TableIds {
+            ids: ids.into(),
+            pending: Mutex::new(None),
+        }
+    }
+
+    /// The ids `ids` (case `i`'s id `ids[i]`) of the groups of `sizes`,
+    /// gathered when first asked.
+    fn numbers(ids: Vec<u64>, sizes: Sizes, rank: Vec<u32>) -> TableIds {
+        TableIds {
+            ids: OnceLock::new(),
+            pending: Mutex::new(Some(Arc::new(PendingIds { ids, sizes, rank }))),
+        }
+    }
+
+    /// What the ids are gathered from (`None` once they are: it is let go
+    /// only after the ids are set). A lock poisoned by a panic elsewhere
+    /// still holds them.
+    fn pending(&self) -> std::sync::MutexGuard<'_, Option<Arc<PendingIds>>> {
+        self.pending.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// The ids of the groups.
+    fn get(&self) -> &GroupIds {
+        let mut gathered = false;
+        let ids = self.ids.get_or_init(|| {
+            gathered = true;
+            let pending = self.pending().clone();
+            match pending {
+                Some(p) => GroupIds::of(&p.sizes, true, &p.rank, |i| Id::Int(p.ids[i])),
+                None => GroupIds::none(), // not reached: set when made
+            }
+        });
+        if gathered {
+            // The copy is let go once the ids are set.
+            self.pending().take();
+        }
+        ids
+    }
+}
+
+impl Clone for TableIds {
+    /// The same ids: while what they are gathered from is held (the lock
+    /// taken first: the ids are set before it is let go), shared.
+    fn clone(&self) -> TableIds {
+        let pending = self.pending();
+        match (&*pending, self.ids.get()) {
+            (Some(p), _) => TableIds {
+                ids: OnceLock::new(),
+                pending: Mutex::new(Some(Arc::clone(p))),
+            },
+            (None, ids) => TableIds::ready(ids.cloned().unwrap_or_else(GroupIds::none)),
+        }
+    }
+}
+
+impl std::fmt::Debug for TableIds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.get().fmt(f)
+    }
 }
 
 impl GroupIds {
@@ -1956,7 +2069,7 @@ fn grouped_stats(
     keys: Option<Keys<'_>>,
     reasons: &[&str],
     tick: impl Ticks + Sync,
-    ids: impl FnOnce(&Sizes, &[u32]) -> GroupIds,
+    ids: impl FnOnce(Sizes, Vec<u32>) -> TableIds,
 ) -> Result<RecoveryStatsTable> {
     let n_keys = key_columns(&keys);
     if let Some(k) = &keys {
@@ -2061,7 +2174,7 @@ fn grouped_stats(
         cells[r * stride..(r + 1) * stride]
             .copy_from_slice(&counted[slot * stride..(slot + 1) * stride]);
     }
-    let ids = ids(&sizes, &rank);
+    let ids = ids(sizes, rank);
     let labels = groups
         .into_iter()
         .map(|(i, d, rest)| {
@@ -2084,10 +2197,7 @@ fn grouped_stats(
         groups: labels,
         shape,
         cells,
-        ints: ids.ints,
-        int_at: ids.int_at,
-        texts: ids.texts,
-        text_at: ids.text_at,
+        ids,
     })
 }
 
@@ -2488,6 +2598,24 @@ impl<'a> IdColumn<'a> {
             IdColumn::U64(v) => GroupIds::of(sizes, true, rank, |i| Id::Int(v[i])),
             IdColumn::U32(v) => GroupIds::of(sizes, true, rank, |i| Id::Int(u64::from(v[i]))),
             _ => GroupIds::of(sizes, false, rank, |i| self.id(i)),
+        }
+    }
+
+    /// The ids of a table's groups ([`IdColumn::group_ids`]): a column of
+    /// whole numbers (no negative one) copied in case order, gathered by
+    /// group when first asked ([`TableIds`]); others gathered now.
+    fn table_ids(&self, sizes: Sizes, rank: Vec<u32>) -> TableIds {
+        let copied: Option<Vec<u64>> = match self {
+            IdColumn::U64(v) => Some(v.to_vec()),
+            IdColumn::U32(v) => Some(v.iter().map(|&x| u64::from(x)).collect()),
+            IdColumn::I64(v) => {
+                (v.iter().all(|&x| x >= 0)).then(|| v.iter().map(|&x| x as u64).collect())
+            }
+            IdColumn::Texts(_) => None,
+        };
+        match copied {
+            Some(ids) => TableIds::numbers(ids, sizes, rank),
+            None => TableIds::ready(self.group_ids(&sizes, &rank)),
         }
     }
 }
@@ -3414,7 +3542,7 @@ pub fn recovery_stats_table_from_case_columns(
     let n = rows.len();
     let how = How::new(policy, options);
     let reasons = rows.reasons();
-    let ids = |sizes: &Sizes, rank: &[u32]| rows.ids.group_ids(sizes, rank);
+    let ids = |sizes: Sizes, rank: Vec<u32>| rows.ids.table_ids(sizes, rank);
     let tick = rows.ticks();
     let table = grouped_stats(
         n,
@@ -3471,12 +3599,8 @@ pub struct RecoveryStatsTable {
     shape: Shape,
     /// [`Layout::stride`] counters per group.
     cells: Vec<u64>,
-    /// The numeric case ids of group `i`: `ints[int_at[i]..int_at[i + 1]]`
-    /// (in case order); the others in `texts`, likewise.
-    ints: Vec<u64>,
-    int_at: Vec<usize>,
-    texts: Vec<String>,
-    text_at: Vec<usize>,
+    /// The case ids of each group (in case order).
+    ids: TableIds,
 }
 
 /// Which group a row of a [`RecoveryStatsTable`] is.
@@ -3557,12 +3681,10 @@ impl TryFrom<TableState> for RecoveryStatsTable {
             keys: s.keys,
             groups: Vec::with_capacity(s.rows.len()),
             cells: Vec::with_capacity(s.rows.len() * stride),
-            ints: Vec::new(),
-            int_at: vec![0],
-            texts: Vec::new(),
-            text_at: vec![0],
+            ids: TableIds::ready(GroupIds::none()),
             shape,
         };
+        let mut ids = GroupIds::none();
         for (i, r) in s.rows.into_iter().enumerate() {
             r.stats.check()?;
             let label = t.period.zip(r.period_start).map(|(p, d)| p.label(d));
@@ -3575,17 +3697,15 @@ impl TryFrom<TableState> for RecoveryStatsTable {
                 Ok(c) => t.cells.extend_from_slice(&c),
                 Err(why) => return bad(format!("row {i}: {why}")),
             }
-            let ids = r.stats.parts.case_ids;
-            t.ints.extend(ids.ints);
-            t.int_at.push(t.ints.len());
-            t.texts.extend(ids.texts);
-            t.text_at.push(t.texts.len());
+            let case_ids = r.stats.parts.case_ids;
+            ids.push(&case_ids.ints, &case_ids.texts);
             t.groups.push(GroupLabel {
                 period_start: r.period_start,
                 dealer: r.dealer,
                 key: r.key,
             });
         }
+        t.ids = TableIds::ready(ids);
         Ok(t)
     }
 }
@@ -3663,7 +3783,10 @@ pub fn recovery_stats_table<C: Borrow<Case> + Sync>(
         keys,
         &reasons.labels,
         |k: &Counting<'_, '_>, i| Tick::of(&reasons.facts(cases, i, &how)?, k),
-        |sizes, rank| GroupIds::of(sizes, false, rank, |i| Id::Text(cases[i].borrow().id())),
+        |sizes, rank| {
+            let id = |i: usize| Id::Text(cases[i].borrow().id());
+            TableIds::ready(GroupIds::of(&sizes, false, &rank, id))
+        },
     )
 }
 
@@ -3720,11 +3843,8 @@ impl RecoveryStatsTable {
 
     /// The statistics of group `i` (in range).
     fn stats_at(&self, i: usize) -> RecoveryStats {
-        self.shape.stats(
-            self.cells_at(i),
-            &self.ints[self.int_at[i]..self.int_at[i + 1]],
-            &self.texts[self.text_at[i]..self.text_at[i + 1]],
-        )
+        let (ints, texts) = self.ids.get().of_group(i);
+        self.shape.stats(self.cells_at(i), ints, texts)
     }
 
     /// Merges the tables of two disjoint sets of cases: groups present in
@@ -3760,8 +3880,9 @@ impl RecoveryStatsTable {
             s
         };
         empty(self).merge(&empty(other))?;
-        let ids = |t: &RecoveryStatsTable| CaseIds::from_parts(t.ints.clone(), t.texts.clone());
-        ids(self).merge(&ids(other))?;
+        let (ids, other_ids) = (self.ids.get(), other.ids.get());
+        let all = |t: &GroupIds| CaseIds::from_parts(t.ints.clone(), t.texts.clone());
+        all(ids).merge(&all(other_ids))?;
         // The reasons of both, and where each table's reasons go.
         let mut reasons: Vec<String> = (self.shape.reasons.iter())
             .chain(&other.shape.reasons)
@@ -3778,11 +3899,12 @@ impl RecoveryStatsTable {
             groups: Vec::with_capacity(self.len() + other.len()),
             shape,
             cells: Vec::with_capacity((self.len() + other.len()) * l.stride),
-            ints: Vec::with_capacity(self.ints.len() + other.ints.len()),
-            int_at: vec![0],
-            texts: Vec::with_capacity(self.texts.len() + other.texts.len()),
-            text_at: vec![0],
             ..self.clone_grouping()
+        };
+        let mut out_ids = GroupIds {
+            ints: Vec::with_capacity(ids.ints.len() + other_ids.ints.len()),
+            texts: Vec::with_capacity(ids.texts.len() + other_ids.texts.len()),
+            ..GroupIds::none()
         };
         let (mut i, mut j) = (0, 0);
         while i < self.len() || j < other.len() {
@@ -3802,17 +3924,17 @@ impl RecoveryStatsTable {
             out.groups.extend(label.cloned());
             let at = out.cells.len();
             out.cells.resize(at + l.stride, 0);
-            for (t, g) in [(self, a), (other, b)] {
+            for ((t, t_ids), g) in [(self, ids), (other, other_ids)].into_iter().zip([a, b]) {
                 let Some(g) = g else { continue };
                 t.add_to(g, &mut out.cells[at..], &out.shape.reasons)?;
-                out.ints
-                    .extend_from_slice(&t.ints[t.int_at[g]..t.int_at[g + 1]]);
-                out.texts
-                    .extend_from_slice(&t.texts[t.text_at[g]..t.text_at[g + 1]]);
+                let (i, s) = t_ids.of_group(g);
+                out_ids.ints.extend_from_slice(i);
+                out_ids.texts.extend_from_slice(s);
             }
-            out.int_at.push(out.ints.len());
-            out.text_at.push(out.texts.len());
+            out_ids.int_at.push(out_ids.ints.len());
+            out_ids.text_at.push(out_ids.texts.len());
         }
+        out.ids = TableIds::ready(out_ids);
         Ok(out)
     }
 
@@ -3826,10 +3948,7 @@ impl RecoveryStatsTable {
             groups: Vec::new(),
             shape: self.shape.clone(),
             cells: Vec::new(),
-            ints: Vec::new(),
-            int_at: vec![0],
-            texts: Vec::new(),
-            text_at: vec![0],
+            ids: TableIds::ready(GroupIds::none()),
         }
     }
 
@@ -5319,6 +5438,125 @@ mod case_columns_tests {
         );
     }
 
+    /// Whole-number case ids (gathered by group when first asked) give the
+    /// table their decimal texts give (gathered at once): its rows, a clone
+    /// taken before they are asked, a merge and a saved state; a negative
+    /// id among them, and text ids, are gathered at once.
+    #[test]
+    fn integer_case_ids_are_the_tables_of_their_texts() {
+        use crate::period::Period;
+        let (p, o) = (Policy::default(), StatsOptions::default());
+        let by = StatsGrouping {
+            dealer: true,
+            period: Some((Period::Month, "UTC".parse().unwrap())),
+        };
+        let n = 600;
+        let opened: Vec<i64> = (0..n)
+            .map(|i| 1_700_000_000 + (i as i64 % 5) * 2_700_000)
+            .collect();
+        let score: Vec<f64> = (0..n).map(|i| (i % 11) as f64).collect();
+        let dealer: Vec<u32> = (0..n).map(|i| (i % 7) as u32).collect();
+        let reason = vec![Some("wait"); n];
+        let table = |case: CaseTexts<'_>, rows: std::ops::Range<usize>| {
+            let cols = CaseColumns {
+                case,
+                opened: &opened[rows.clone()],
+                score: &score[rows.clone()],
+                reason: CaseTexts::Rows(&reason[rows.clone()]),
+                dealer: CaseTexts::U32(&dealer[rows]),
+                ..CaseColumns::default()
+            };
+            recovery_stats_table_from_case_columns(&cols, &p, &o, &by, None).unwrap()
+        };
+        // Ids out of order, far apart, 0 and the largest of each type.
+        let wide: Vec<u64> = (0..n as u64)
+            .map(|i| (i * 7_919) % 1_000 * (1 << 40) + i)
+            .collect();
+        let mut u64s = wide.clone();
+        u64s[3] = u64::MAX;
+        u64s[4] = 0;
+        let u32s: Vec<u32> = (0..n as u32).map(|i| u32::MAX - i * 3).collect();
+        let i64s: Vec<i64> = wide
+            .iter()
+            .map(|&v| v as i64)
+            .chain([i64::MAX])
+            .skip(1)
+            .collect();
+        let mut negative = i64s.clone();
+        negative[10] = -42;
+        let texts = |v: Vec<String>| v;
+        for (ids, decimal) in [
+            (
+                CaseTexts::U64(&u64s),
+                texts(u64s.iter().map(u64::to_string).collect()),
+            ),
+            (
+                CaseTexts::U32(&u32s),
+                texts(u32s.iter().map(u32::to_string).collect()),
+            ),
+            (
+                CaseTexts::I64(&i64s),
+                texts(i64s.iter().map(i64::to_string).collect()),
+            ),
+            (
+                CaseTexts::I64(&negative),
+                texts(negative.iter().map(i64::to_string).collect()),
+            ),
+        ] {
+            let rows: Vec<Option<&str>> = decimal.iter().map(|t| Some(t.as_str())).collect();
+            let want = table(CaseTexts::Rows(&rows), 0..n);
+            let got = table(ids, 0..n);
+            // Asked and cloned from several threads at once.
+            let shared = table(ids, 0..n);
+            std::thread::scope(|s| {
+                for k in 0..4 {
+                    let (shared, want) = (&shared, &want);
+                    s.spawn(move || {
+                        let t = if k % 2 == 0 {
+                            shared.clone()
+                        } else {
+                            shared.row(0).map(|_| shared.clone()).unwrap()
+                        };
+                        assert_eq!(&t, want);
+                    });
+                }
+            });
+            let early = got.clone();
+            assert_eq!(got.rows(), want.rows());
+            assert_eq!(early, want);
+            assert_eq!(got.clone(), want);
+            let every: usize = (got.rows().iter())
+                .map(|g| g.stats.parts.case_ids.len())
+                .sum();
+            assert_eq!(every, n);
+            // In two parts, merged; and through a saved state.
+            let (first, rest) = match ids {
+                CaseTexts::U64(v) => (
+                    table(CaseTexts::U64(&v[..250]), 0..250),
+                    table(CaseTexts::U64(&v[250..]), 250..n),
+                ),
+                CaseTexts::U32(v) => (
+                    table(CaseTexts::U32(&v[..250]), 0..250),
+                    table(CaseTexts::U32(&v[250..]), 250..n),
+                ),
+                CaseTexts::I64(v) => (
+                    table(CaseTexts::I64(&v[..250]), 0..250),
+                    table(CaseTexts::I64(&v[250..]), 250..n),
+                ),
+                _ => unreachable!(),
+            };
+            assert_eq!(first.merge(&rest).unwrap(), want);
+            assert_eq!(
+                first.clone().merge(&first).unwrap_err().argument(),
+                Some("other")
+            );
+            assert_eq!(
+                RecoveryStatsTable::from_state(&table(ids, 0..n).to_state()).unwrap(),
+                want
+            );
+        }
+    }
+
     /// A table's groups come by period start, then dealer (`None` first,
     /// then by label as text), whatever the order of the cases: checked
     /// against the sorted (month, dealer) pairs of the cases, with months
@@ -5893,7 +6131,7 @@ mod case_columns_tests {
             None,
             &rows.reasons(),
             |k: &Counting<'_, '_>, i| Tick::of(&rows.facts(i)?, k),
-            |sizes, rank| GroupIds::of(sizes, false, rank, |i| rows.id(i)),
+            |sizes, rank| TableIds::ready(GroupIds::of(&sizes, false, &rank, |i| rows.id(i))),
         )
         .unwrap();
         assert_eq!(table.rows(), checked.rows());
