@@ -65,6 +65,40 @@ def test_integer_case_ids_and_dealers() -> None:
     assert [(r[1], r[2].low_scores) for r in t] == [("1", 1), ("2", 1)]
 
 
+def test_integer_id_tables_before_their_rows_are_read() -> None:
+    """A table of whole-number case ids (gathered by group only when first
+    asked) pickled, merged and converted before any of its rows is read
+    equals the table of the same cases with the ids as text."""
+    n = 60
+    frame = {
+        "opened": [i * 864_000 for i in range(n)],
+        "score": [i % 11 for i in range(n)],
+        "reason": ["waiting" if i % 3 else "price" for i in range(n)],
+        "dealer": [f"D{i % 4}" for i in range(n)],
+        "contacted": [i * 864_000 + 3600 * (i % 5) if i % 4 else None for i in range(n)],
+        "channel": ["visit" if i % 2 else "phone" if i % 4 else None for i in range(n)],
+        "outcome": [["recovered", "lost", "converted"][i % 3] if i % 4 else None
+                    for i in range(n)],
+    }
+    ids = [(i * 7919) % 1000 * 1_000_003 + i for i in range(n)]
+    grouped = dict(period="month", by="dealer", tz="UTC")
+
+    def table(case_ids: Any, rows: slice = slice(None)) -> Any:
+        cut = {k: v[rows] for k, v in frame.items()}
+        return nps.recovery_stats_from_case_columns(
+            pl.DataFrame({**cut, "case_id": case_ids[rows]}), **NAMES, **grouped)
+
+    want = table(pl.Series([str(i) for i in ids]))
+    for case_ids in (pl.Series(ids, dtype=pl.UInt64), pl.Series(ids, dtype=pl.Int64),
+                     pl.Series(ids, dtype=pl.UInt32)):
+        assert pickle.loads(pickle.dumps(table(case_ids))) == want
+        assert table(case_ids, slice(0, 25)).merge(table(case_ids, slice(25, None))) == want
+        assert table(case_ids).to_dict() == want.to_dict()
+        with pytest.raises(nps.InvalidArgumentError):  # the same cases twice
+            table(case_ids).merge(table(case_ids, slice(50, None)))
+        assert table(case_ids) == want
+
+
 def test_integer_ids_are_the_cases_of_their_decimal_texts() -> None:
     """Integer case ids (kept as numbers): 7 is the case "7", so merging
     statistics of the same case given both ways is refused."""
