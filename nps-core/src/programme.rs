@@ -5908,7 +5908,7 @@ mod case_columns_tests {
     }
 
     /// Arrow `utf8_view` text ([`CaseTexts::Views`]) reads as the same
-    /// texts given row by row; the view of a missing row is not read; a
+    /// texts given row by row; the view of a missing row is not checked; a
     /// bad view is [`Error::InvalidValue`] naming the column and its row.
     #[test]
     fn view_columns_read_as_their_texts() {
@@ -5963,6 +5963,22 @@ mod case_columns_tests {
         assert_eq!(expected.parts.reason_counts.len(), 2);
         assert_eq!(
             recovery_stats_from_case_columns(&views, &p, &o).unwrap(),
+            expected
+        );
+        // A missing row whose view is a text met before (found in the
+        // cache) is still missing (read as "visit", it would break the
+        // channel rule: row 2 was never contacted).
+        let met = [inline("visit"), inline("phone"), inline("visit")].concat();
+        let hit = CaseColumns {
+            channel: CaseTexts::Views {
+                views: &met,
+                buffers: &buffers,
+                missing: &[false, false, true],
+            },
+            ..views
+        };
+        assert_eq!(
+            recovery_stats_from_case_columns(&hit, &p, &o).unwrap(),
             expected
         );
         // The same missing view read: outside the data, an error at row 2.

@@ -301,7 +301,7 @@ def _inline(b: bytes) -> bytes:
 def test_string_views_are_checked_by_the_core_and_nulls_not_read() -> None:
     """polars' strings (`string_view`) are read in place, each distinct
     text checked once by nps-core: a bad view is InvalidValueError naming
-    the column and its row. The view of a null row is not read, whatever
+    the column and its row. The view of a null row is not checked, whatever
     it holds (here one that points outside the data)."""
     outside = struct.pack("<I", 20) + b"visi" + struct.pack("<II", 0, 1 << 20)
     channel = _string_views([_inline(b"visit"), _inline(b"phone"), outside], [b"x" * 32],
