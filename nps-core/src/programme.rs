@@ -3580,8 +3580,12 @@ fn key_columns(keys: &Option<Keys<'_>>) -> Option<usize> {
 /// The groups are held as columns (one block of counters, the labels of
 /// the splits and reasons once for all groups); [`RecoveryStatsTable::row`]
 /// and [`RecoveryStatsTable::rows`] build a group's [`GroupStats`] when
-/// asked. Saved as `{rows, dealer, period, tz, keys}` with `rows` the
-/// [`GroupStats`] of [`RecoveryStatsTable::rows`].
+/// asked. A table counted from whole-number case ids
+/// ([`recovery_stats_table_from_case_columns`]) keeps them in case order
+/// and sorts them by group when first needed (a row, a merge, a saved
+/// state, a comparison); the policy's fingerprint is likewise worked out
+/// once, when first needed. Saved as `{rows, dealer, period, tz, keys}`
+/// with `rows` the [`GroupStats`] of [`RecoveryStatsTable::rows`].
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(into = "TableState", try_from = "TableState")]
 pub struct RecoveryStatsTable {
